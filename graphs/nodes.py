@@ -1,0 +1,401 @@
+"""The review graph's nodes: async, small, and pure over the injected ports."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.types import interrupt
+
+from graphs.ports import ReviewPorts
+from graphs.state import ReviewState
+from service.policy.decide import Proposal, after_revision, decide
+from service.policy.engine import at_least
+from service.reviewers.base import (
+    Analysis,
+    Reviewer,
+    ReviewerAbstained,
+    ReviewerError,
+    ReviewerResult,
+    ReviewItem,
+)
+from service.schemas import (
+    Decision,
+    EscalationInfo,
+    Finding,
+    ReviewerInfo,
+    ReviewerOutcome,
+)
+from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
+
+log = logging.getLogger("oversight.graph")
+
+_RISK_RANK = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
+
+
+def _conversation(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
+    """(prompt, conversation text, messages) of a request dump."""
+    messages: list[dict[str, Any]] = request.get("messages") or request.get("transcript") or []
+    texts: list[str] = []
+    prompt = ""
+    for m in messages:
+        content = m.get("content")
+        if isinstance(content, list):
+            content = "\n".join(str(p.get("text") or "") for p in content if isinstance(p, dict))
+        text = content or ""
+        texts.append(f"{m.get('role')}: {text}")
+        if m.get("role") == "user":
+            prompt = text
+    if request.get("goal"):
+        prompt = request["goal"]
+    return prompt, "\n".join(texts), messages
+
+
+def _action_text(request: dict[str, Any]) -> str:
+    action = request.get("action") or {}
+    inp = action.get("input") or {}
+    if action.get("tool") == "shell":
+        return str(inp.get("command", ""))
+    return f"{action.get('tool')} {inp}"
+
+
+def _merge_findings(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    merged: list[dict[str, Any]] = []
+    for group in groups:
+        for f in group:
+            if f["rule"] in seen:
+                continue
+            seen.add(f["rule"])
+            merged.append(f)
+    return merged
+
+
+class ReviewNodes:
+    """Node functions bound to one set of ports."""
+
+    def __init__(self, ports: ReviewPorts) -> None:
+        self.ports = ports
+
+    # -- triage ---------------------------------------------------------------------------------------
+    async def triage(self, state: ReviewState) -> dict[str, Any]:
+        request = state["request"]
+        if state["kind"] == "action":
+            domain, risk, inferred = Domain.tool_use, Risk.high, False
+        else:
+            prompt, _, _ = _conversation(request)
+            hint = Domain(request["domain"]) if request.get("domain") else None
+            t = self.ports.policies.triage(prompt, request["output"], hint)
+            domain, risk, inferred = t.domain, t.risk, t.inferred
+        policy = self.ports.policies.policy(domain)
+        sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate)
+        output = request.get("output") if state["kind"] == "answer" else _action_text(request)
+        return {
+            "domain": domain.value,
+            "risk": risk.value,
+            "inferred": inferred,
+            "sampled": sampled,
+            "output": output or "",
+            "revisions": 0,
+            "warnings": [],
+        }
+
+    # -- policy check ---------------------------------------------------------------------------------
+    async def policy_check(self, state: ReviewState) -> dict[str, Any]:
+        request = state["request"]
+        domain = Domain(state["domain"])
+        risk = Risk(state["risk"])
+        if state["kind"] == "action":
+            action = request["action"]
+            prompt, conversation, messages = _conversation(request)
+            transcript = [str(m.get("content") or "") for m in messages]
+            findings, action_risk = self.ports.policies.check_action(
+                tool=action["tool"],
+                input=action.get("input") or {},
+                cwd=action.get("cwd"),
+                goal=request.get("goal"),
+                transcript=transcript,
+            )
+            if _RISK_RANK[action_risk] > _RISK_RANK[risk]:
+                risk = action_risk
+            analysis: dict[str, Any] = {}
+        else:
+            prompt, conversation, _ = _conversation(request)
+            findings, result = self.ports.policies.check_answer(
+                domain, output=state["output"], prompt=prompt, conversation=conversation
+            )
+            analysis = {
+                "response_class": result.response_class.value if result.response_class else None,
+                "confidence": result.response_class_confidence,
+                "features": result.features,
+            }
+            # A finding at the rewrite threshold lifts a low-risk request so a reviewer looks at it.
+            policy = self.ports.policies.policy(domain)
+            if at_least(findings, policy.thresholds.rewrite_severity) and risk is Risk.low:
+                risk = Risk.medium
+        return {
+            "findings": [f.model_dump(mode="json", exclude_none=True) for f in findings],
+            "analysis": analysis,
+            "risk": risk.value,
+        }
+
+    # -- reviewer -------------------------------------------------------------------------------------
+    def _item(self, state: ReviewState) -> ReviewItem:
+        request = state["request"]
+        domain = Domain(state["domain"])
+        prompt, _, messages = _conversation(request)
+        analysis = state.get("analysis") or {}
+        rc = analysis.get("response_class")
+        from service.vocabulary import ResponseClass  # local: keeps the import list of the module short
+
+        return ReviewItem(
+            kind=state["kind"],
+            domain=domain,
+            policy=self.ports.policies.policy(domain),
+            output=state["output"],
+            prompt=prompt,
+            messages=messages,
+            findings=[Finding.model_validate(f) for f in state.get("findings", [])],
+            analysis=Analysis(
+                response_class=ResponseClass(rc) if rc else None,
+                response_class_confidence=float(analysis.get("confidence") or 0.0),
+                features=dict(analysis.get("features") or {}),
+            ),
+            action=request.get("action"),
+            goal=request.get("goal"),
+            deadline=time.monotonic() + max(0.0, state["deadline_at"] - time.time()),
+            revision=state.get("revisions", 0),
+        )
+
+    async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
+        started = time.perf_counter()
+        try:
+            result = await reviewer.review(item)
+        except ReviewerError as exc:
+            kind = ReviewerOutcomeKind.abstain if isinstance(exc, ReviewerAbstained) else ReviewerOutcomeKind.error
+            return None, {
+                "provider": reviewer.provider,
+                "model": reviewer.model,
+                "outcome": kind.value,
+                "error": exc.code,
+                "detail": str(exc)[:500],
+                "attempts": exc.attempts,
+                "latency_ms": (time.perf_counter() - started) * 1000,
+                "usage": exc.usage,
+                "prompt_version": "",
+            }
+        return result, {
+            "provider": result.provider,
+            "model": result.model,
+            "outcome": ReviewerOutcomeKind.verdict.value,
+            "error": None,
+            "detail": None,
+            "attempts": result.attempts,
+            "latency_ms": result.latency_ms or (time.perf_counter() - started) * 1000,
+            "usage": result.usage,
+            "prompt_version": result.prompt_version,
+        }
+
+    async def review(self, state: ReviewState) -> dict[str, Any]:
+        domain = Domain(state["domain"])
+        item = self._item(state)
+        result, info = await self._call(self.ports.reviewers.primary(domain), item)
+        if result is None:
+            fallback = self.ports.reviewers.fallback(domain)
+            if fallback is not None:
+                first = info
+                result, info = await self._call(fallback, item)
+                info["fallback_from"] = {k: first[k] for k in ("provider", "model", "outcome", "error")}
+        proposal = result.verdict.model_dump(mode="json", exclude_none=True) if result else None
+        return {"reviewer": info, "proposal": proposal}
+
+    # -- decide ---------------------------------------------------------------------------------------
+    async def decide(self, state: ReviewState) -> dict[str, Any]:
+        domain = Domain(state["domain"])
+        policy = self.ports.policies.policy(domain)
+        info = state.get("reviewer")
+        proposal = state.get("proposal")
+        if info is None:
+            prop = Proposal(outcome=ReviewerOutcomeKind.skipped)
+        elif proposal is None:
+            prop = Proposal(outcome=ReviewerOutcomeKind(info["outcome"]))
+        else:
+            prop = Proposal(
+                outcome=ReviewerOutcomeKind.verdict,
+                verdict=Verdict(proposal["verdict"]),
+                confidence=float(proposal["confidence"]),
+                has_rewrite=bool(proposal.get("rewrite")),
+            )
+        findings = [Finding.model_validate(f) for f in state.get("findings", [])]
+        if proposal:
+            findings += [Finding.model_validate(f) for f in proposal.get("findings", [])]
+        ruling = decide(state["kind"], findings, prop, policy)
+        return {"ruling": {"verdict": ruling.verdict.value, "reason": ruling.reason, "flagged": ruling.flagged}}
+
+    # -- revise ---------------------------------------------------------------------------------------
+    async def revise(self, state: ReviewState) -> dict[str, Any]:
+        domain = Domain(state["domain"])
+        policy = self.ports.policies.policy(domain)
+        proposal = state.get("proposal") or {}
+        rewrite = str(proposal.get("rewrite") or "")
+        prompt, conversation, _ = _conversation(state["request"])
+        findings, _ = self.ports.policies.check_answer(domain, output=rewrite, prompt=prompt, conversation=conversation)
+        revisions = state.get("revisions", 0) + 1
+        step = after_revision(findings, revisions, policy)
+        update: dict[str, Any] = {"output": rewrite, "revisions": revisions}
+        if step == "accept":
+            update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": state["ruling"]["reason"], "flagged": False}
+        elif step == "escalate":
+            update["ruling"] = {"verdict": Verdict.escalate.value, "reason": "revision_budget_exhausted", "flagged": False}
+            update["findings"] = _merge_findings(
+                state.get("findings", []),
+                [dict(f.model_dump(mode="json", exclude_none=True), rule=f.rule) for f in findings],
+            )
+        else:
+            update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": "revision_pending", "flagged": False}
+        return update
+
+    # -- record ---------------------------------------------------------------------------------------
+    def _decision(self, state: ReviewState) -> Decision:
+        request = state["request"]
+        ruling = state["ruling"]
+        verdict = Verdict(ruling["verdict"])
+        proposal = state.get("proposal") or {}
+        info = state.get("reviewer")
+        findings = _merge_findings(state.get("findings", []), proposal.get("findings", []))
+        original = request.get("output") if state["kind"] == "answer" else None
+        if state["kind"] == "answer":
+            shown: str | None = state["output"] if verdict is Verdict.rewrite else original
+            if verdict is Verdict.block:
+                shown = None
+        else:
+            shown = None
+        analysis = state.get("analysis") or {}
+        response_class = proposal.get("response_class") or analysis.get("response_class")
+        critique = proposal.get("critique") or ""
+        if not critique:
+            critique = _default_critique(ruling["reason"], findings, info)
+        warnings = list(state.get("warnings", []))
+        if ruling.get("flagged"):
+            warnings.append("reviewer_failed_low_risk_approved")
+        review_id = state["review_id"]
+        escalation = None
+        if verdict is Verdict.escalate:
+            escalation = EscalationInfo(id=_escalation_id(review_id), status="pending")
+        if info is None:
+            reviewer = ReviewerInfo(provider="none", model="none")
+            outcome = ReviewerOutcome(kind=ReviewerOutcomeKind.skipped, detail="low risk, not sampled")
+        else:
+            reviewer = ReviewerInfo(provider=info["provider"], model=info["model"])
+            outcome = ReviewerOutcome(
+                kind=ReviewerOutcomeKind(info["outcome"]),
+                error=info.get("error"),
+                detail=info.get("detail"),
+                attempts=info.get("attempts", 0),
+                latency_ms=info.get("latency_ms"),
+                usage=info.get("usage") or {},
+            )
+        return Decision(
+            review_id=review_id,
+            request_id=request.get("id"),
+            kind=state["kind"],
+            verdict=verdict,
+            output=shown,
+            original_output=original,
+            critique=critique,
+            response_class=response_class if state["kind"] == "answer" else None,
+            findings=findings,  # type: ignore[arg-type]
+            risk=Risk(state["risk"]),
+            domain=Domain(state["domain"]),
+            reviewer=reviewer,
+            reviewer_outcome=outcome,
+            disagreement=verdict is not Verdict.approve,
+            escalation_id=escalation.id if escalation else None,
+            escalation=escalation,
+            model=request.get("model") or {},  # type: ignore[arg-type]
+            context=request.get("context") or {},  # type: ignore[arg-type]
+            policy_version=self.ports.policies.policy(Domain(state["domain"])).version,
+            prompt_version=(info or {}).get("prompt_version") or "",
+            revisions=state.get("revisions", 0),
+            warnings=warnings,
+            trace_id=state["trace_id"],
+            timings_ms=dict(state.get("timings", {})),
+            created_at=datetime.now(UTC),
+        )
+
+    async def record(self, state: ReviewState) -> dict[str, Any]:
+        decision = self._decision(state)
+        await self.ports.store.save_decision(decision, state["tenant"])
+        for observe in self.ports.observers:
+            try:
+                observe(decision)
+            except Exception:  # an observer must never fail a review
+                log.exception("decision observer failed")
+        return {"decision": decision.model_dump(mode="json")}
+
+    # -- human in the loop ----------------------------------------------------------------------------
+    async def human(self, state: ReviewState) -> dict[str, Any]:
+        # Re-runs from the top on resume: nothing before interrupt() may have side effects.
+        decision = state["decision"]
+        resolution = interrupt(
+            {
+                "review_id": state["review_id"],
+                "escalation_id": decision["escalation_id"],
+                "domain": decision["domain"],
+                "reason": state["ruling"]["reason"],
+            }
+        )
+        return {"resolution": resolution}
+
+    async def finalize(self, state: ReviewState) -> dict[str, Any]:
+        resolution = state["resolution"]
+        decision = Decision.model_validate(state["decision"])
+        action = resolution["action"]
+        if action == "approve":
+            verdict = Verdict.approve
+            output = decision.original_output if decision.kind == "answer" else None
+            if decision.kind == "answer" and decision.revisions and state.get("output"):
+                output = state["output"]
+        elif action == "block":
+            verdict, output = Verdict.block, None
+        else:  # edit
+            verdict, output = Verdict.rewrite, resolution.get("output")
+        final = decision.model_copy(
+            update={
+                "verdict": verdict,
+                "output": output,
+                "disagreement": verdict is not Verdict.approve,
+                "escalation": EscalationInfo(
+                    id=decision.escalation_id or _escalation_id(decision.review_id),
+                    status="expired" if resolution.get("expired") else "resolved",
+                    action=action,
+                    resolved_by=resolution.get("by"),
+                    resolved_at=datetime.fromisoformat(resolution["at"]) if resolution.get("at") else datetime.now(UTC),
+                    note=resolution.get("note"),
+                ),
+            }
+        )
+        # Saving is an upsert keyed by review_id: running this node twice leaves one final decision.
+        await self.ports.store.save_decision(final, state["tenant"])
+        for observe in self.ports.observers:
+            try:
+                observe(final)
+            except Exception:
+                log.exception("decision observer failed")
+        return {"decision": final.model_dump(mode="json")}
+
+
+def _escalation_id(review_id: str) -> str:
+    return "esc_" + review_id.removeprefix("rev_")
+
+
+def _default_critique(reason: str, findings: list[dict[str, Any]], info: dict[str, Any] | None) -> str:
+    if info and info.get("outcome") in ("error", "abstain"):
+        return f"The reviewer did not produce a verdict ({info.get('error')}); the domain's failure mode applied."
+    if findings:
+        return "; ".join(f"{f['rule']}: {f['message']}" for f in findings[:5])
+    if reason == "low_risk_unreviewed":
+        return "Low-risk request; no reviewer call."
+    return ""

@@ -1,0 +1,68 @@
+"""The small protocols the review graph consumes. Nothing concrete lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from service.policy.engine import TriageResult
+from service.policy.model import DomainPolicy
+from service.reviewers.base import Analysis, Reviewer
+from service.schemas import Decision, Finding
+from service.vocabulary import Domain, Risk
+
+
+class PolicyPort(Protocol):
+    """Deterministic checks over the loaded policies."""
+
+    @property
+    def version(self) -> str: ...
+
+    def policy(self, domain: Domain) -> DomainPolicy: ...
+
+    def triage(self, prompt: str, output: str, hint: Domain | None) -> TriageResult: ...
+
+    def check_answer(
+        self, domain: Domain, *, output: str, prompt: str, conversation: str
+    ) -> tuple[list[Finding], Analysis]: ...
+
+    def check_action(
+        self, *, tool: str, input: dict[str, Any], cwd: str | None, goal: str | None, transcript: list[str]
+    ) -> tuple[list[Finding], Risk]: ...
+
+
+class ReviewerPort(Protocol):
+    """Which reviewer serves a domain (built once at start-up)."""
+
+    def primary(self, domain: Domain) -> Reviewer: ...
+
+    def fallback(self, domain: Domain) -> Reviewer | None: ...
+
+
+class DecisionSink(Protocol):
+    """Where decisions are made durable."""
+
+    async def save_decision(self, decision: Decision, tenant: str) -> None: ...
+
+
+class Sampler(Protocol):
+    """Picks the low-risk audit sample."""
+
+    def __call__(self, rate: float) -> bool: ...
+
+
+class Observer(Protocol):
+    """Told about every recorded decision (metrics, drift); must never raise."""
+
+    def __call__(self, decision: Decision) -> None: ...
+
+
+@dataclass(slots=True)
+class ReviewPorts:
+    """Everything the review graph needs from the outside world."""
+
+    policies: PolicyPort
+    reviewers: ReviewerPort
+    store: DecisionSink
+    sampler: Sampler
+    observers: list[Observer] = field(default_factory=list)

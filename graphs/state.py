@@ -1,0 +1,49 @@
+"""The review graph's state: plain JSON-ready values so checkpoints stay small and portable."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+
+class ReviewInput(TypedDict):
+    """What a caller hands the graph."""
+
+    review_id: str
+    """Oversight's id for this review; also the LangGraph thread id."""
+    kind: Literal["answer", "action"]
+    tenant: str
+    """The tenant of the API key that submitted the request."""
+    trace_id: str
+    """W3C trace id of the request span (32 hex)."""
+    request: dict[str, Any]
+    """The validated ReviewRequest / ActionReviewRequest, dumped to JSON-ready values."""
+    deadline_at: float
+    """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
+
+
+class ReviewState(ReviewInput, total=False):
+    """Everything the nodes write, in the order they write it."""
+
+    domain: str
+    risk: str
+    inferred: bool
+    sampled: bool
+    """Low-risk traffic chosen for the audit sample (reviewed anyway)."""
+    findings: list[dict[str, Any]]
+    """Deterministic findings from the policy check (JSON of ``Finding``)."""
+    analysis: dict[str, Any]
+    output: str
+    """The text currently under review: the original, then each rewrite."""
+    revisions: int
+    reviewer: dict[str, Any]
+    """Which reviewer ran and how: provider, model, outcome, error, attempts, latency, usage."""
+    proposal: dict[str, Any] | None
+    """The reviewer's verdict (JSON of ``ReviewerVerdict``) when it produced one."""
+    ruling: dict[str, Any]
+    """``{"verdict", "reason", "flagged"}`` from ``service.policy.decide``."""
+    decision: dict[str, Any]
+    """The recorded Decision (JSON)."""
+    resolution: dict[str, Any]
+    """A human's answer to an escalation: action, output, note, by, at."""
+    warnings: list[str]
+    timings: dict[str, float]

@@ -1,0 +1,29 @@
+"""GET /healthz, GET /readyz."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from service.deps import RuntimeDep
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "Store or graph not ready."}})
+async def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """The store answers a query and the review graph is built."""
+    try:
+        await runtime.ready()
+    except Exception as exc:
+        return JSONResponse(
+            {"status": "unavailable", "error": {"code": "service_unavailable", "message": type(exc).__name__}},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "store": runtime.storage.backend, "policies": runtime.policies.version})

@@ -1,0 +1,108 @@
+"""The decision policy: a small pure function from (findings, reviewer proposal, domain policy) to a verdict.
+
+The table, in order (first row that applies wins):
+
+=====  ===========================================================  ===================================
+row    condition                                                    ruling
+=====  ===========================================================  ===================================
+1      a finding at or above ``block_severity``                     ``rewrite`` if the reviewer proposed
+                                                                    one for an answer (it is re-checked),
+                                                                    else ``block``
+2      the reviewer errored or abstained                            the domain's ``on_reviewer_error``:
+                                                                    escalate / block / approve (flagged)
+3      no reviewer call (low risk, not sampled)                     ``escalate`` if a finding is at or above
+                                                                    ``rewrite_severity``, else ``approve``
+4      the reviewer says escalate                                   ``escalate``
+5      reviewer confidence below ``min_confidence``                 ``escalate``
+6      the reviewer says block                                      ``block``
+7      the reviewer says rewrite                                    ``rewrite`` (answers);
+                                                                    ``escalate`` (actions cannot be rewritten)
+8      the reviewer approves but a finding is at or above           ``escalate`` (the rules and the reviewer
+       ``rewrite_severity``                                         disagree: a human breaks the tie)
+9      otherwise                                                    ``approve``
+=====  ===========================================================  ===================================
+
+After a rewrite, ``after_revision`` decides whether the rewritten text is accepted, goes back to the
+reviewer, or is escalated once the revision budget is spent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from service.policy.model import DomainPolicy
+from service.schemas import Finding
+from service.vocabulary import OnReviewerError, ReviewerOutcomeKind, Verdict
+
+Kind = Literal["answer", "action"]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What the reviewer call produced, reduced to what the decision needs."""
+
+    outcome: ReviewerOutcomeKind
+    verdict: Verdict | None = None
+    confidence: float | None = None
+    has_rewrite: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    """The decided verdict and a stable reason code (recorded, counted, shown to humans)."""
+
+    verdict: Verdict
+    reason: str
+    flagged: bool = False
+
+
+def decide(kind: Kind, findings: list[Finding], proposal: Proposal, policy: DomainPolicy) -> Ruling:
+    """Apply the decision table above."""
+    t = policy.thresholds
+    worst_rank = max((f.severity.rank for f in findings), default=-1)
+
+    if worst_rank >= t.block_severity.rank:
+        if kind == "answer" and proposal.verdict is Verdict.rewrite and proposal.has_rewrite:
+            return Ruling(Verdict.rewrite, "blocking_finding_rewritten")
+        return Ruling(Verdict.block, "blocking_finding")
+
+    if proposal.outcome in (ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain):
+        mode = policy.on_reviewer_error
+        if mode is OnReviewerError.escalate:
+            return Ruling(Verdict.escalate, f"reviewer_{proposal.outcome.value}")
+        if mode is OnReviewerError.block:
+            return Ruling(Verdict.block, f"reviewer_{proposal.outcome.value}")
+        return Ruling(Verdict.approve, f"reviewer_{proposal.outcome.value}_flagged", flagged=True)
+
+    needs_human = worst_rank >= t.rewrite_severity.rank
+    if proposal.outcome is ReviewerOutcomeKind.skipped or proposal.verdict is None:
+        if needs_human:
+            return Ruling(Verdict.escalate, "unreviewed_finding")
+        return Ruling(Verdict.approve, "low_risk_unreviewed")
+
+    if proposal.verdict is Verdict.escalate:
+        return Ruling(Verdict.escalate, "reviewer_escalated")
+    if proposal.confidence is None or proposal.confidence < t.min_confidence:
+        return Ruling(Verdict.escalate, "low_confidence")
+    if proposal.verdict is Verdict.block:
+        return Ruling(Verdict.block, "reviewer_blocked")
+    if proposal.verdict is Verdict.rewrite:
+        if kind == "action" or not proposal.has_rewrite:
+            return Ruling(Verdict.escalate, "rewrite_not_applicable")
+        return Ruling(Verdict.rewrite, "reviewer_rewrote")
+    if needs_human:
+        return Ruling(Verdict.escalate, "reviewer_overlooked_finding")
+    return Ruling(Verdict.approve, "reviewer_approved")
+
+
+def after_revision(
+    findings_on_rewrite: list[Finding], revisions_done: int, policy: DomainPolicy
+) -> Literal["accept", "review_again", "escalate"]:
+    """What to do with a rewrite once the policy check has run over it again."""
+    flagged = any(f.severity.rank >= policy.thresholds.rewrite_severity.rank for f in findings_on_rewrite)
+    if not flagged:
+        return "accept"
+    if revisions_done < policy.thresholds.max_revisions:
+        return "review_again"
+    return "escalate"

@@ -1,0 +1,131 @@
+"""Deterministic, explainable checks: triage and the policy rules. Cheap; always runs.
+
+Everything here is a pure function of its arguments and the loaded ``PolicySet``; regexes are compiled
+once when the policies load.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from service.policy.model import DomainPolicy, PolicySet, Rule
+from service.schemas import Evidence, Finding
+from service.vocabulary import Domain, ResponseClass, Risk, Severity
+
+_EVIDENCE_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    """Where triage placed a request, and why."""
+
+    domain: Domain
+    risk: Risk
+    inferred: bool
+    matched: tuple[str, ...] = ()
+
+
+class Triage:
+    """Infers a domain from the policies' keywords when the caller does not give one."""
+
+    def __init__(self, policies: PolicySet) -> None:
+        self._policies = policies
+        self._patterns: list[tuple[Domain, re.Pattern[str]]] = []
+        for domain, policy in policies.policies.items():
+            words = [w.strip() for w in policy.triage.keywords if w.strip()]
+            if not words:
+                continue
+            alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+            # Keywords match at a word start; a keyword may be a stem ("diagnos" matches "diagnosis").
+            self._patterns.append((domain, re.compile(rf"(?<![\w-])(?:{alternation})", re.IGNORECASE)))
+
+    def __call__(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
+        if hint is not None:
+            return TriageResult(hint, self._policies[hint].risk_tier, inferred=False)
+        best: tuple[float, Domain, tuple[str, ...]] = (0.0, Domain.general, ())
+        head = output[:4000]
+        for domain, pattern in self._patterns:
+            in_prompt = {m.group(0).lower() for m in pattern.finditer(prompt)}
+            in_output = {m.group(0).lower() for m in pattern.finditer(head)}
+            # The question says more about the domain than the answer does.
+            score = 2.0 * len(in_prompt) + len(in_output - in_prompt)
+            if score > best[0]:
+                best = (score, domain, tuple(sorted(in_prompt | in_output)))
+        score, domain, matched = best
+        if score < 2.0:
+            domain, matched = Domain.general, ()
+        return TriageResult(domain, self._policies[domain].risk_tier, inferred=True, matched=matched)
+
+
+def _evidence(text: str, m: re.Match[str], source: str) -> Evidence:
+    start, end = m.span()
+    if end - start > _EVIDENCE_MAX:
+        end = start + _EVIDENCE_MAX
+    return Evidence(text=text[start:end], source=source, start=start, end=end)  # type: ignore[arg-type]
+
+
+def _rule_finding(
+    rule: Rule, output: str, prompt: str, conversation: str, response_class: ResponseClass | None
+) -> Finding | None:
+    match = rule.match
+    compiled = rule.compiled
+    if compiled.prompt_patterns and not any(p.search(prompt) for p in compiled.prompt_patterns):
+        return None
+    if match.response_class:
+        if response_class in match.response_class:
+            return Finding(rule=rule.id, severity=rule.severity, message=rule.message)
+        if not match.patterns:
+            return None
+    targets: list[tuple[str, str]]
+    if match.target == "output":
+        targets = [("output", output)]
+    elif match.target == "prompt":
+        targets = [("messages", prompt)]
+    elif match.target == "conversation":
+        targets = [("messages", conversation)]
+    else:
+        targets = [("output", output), ("messages", conversation or prompt)]
+    for source, text in targets:
+        if not text:
+            continue
+        for pattern in compiled.patterns:
+            m = pattern.search(text)
+            if m is None:
+                continue
+            if compiled.all_of and not all(p.search(text) for p in compiled.all_of):
+                continue
+            if compiled.unless and any(p.search(text) for p in compiled.unless):
+                return None
+            return Finding(
+                rule=rule.id, severity=rule.severity, message=rule.message, evidence=_evidence(text, m, source)
+            )
+    return None
+
+
+def check_rules(
+    policy: DomainPolicy,
+    *,
+    output: str,
+    prompt: str = "",
+    conversation: str = "",
+    response_class: ResponseClass | None = None,
+) -> list[Finding]:
+    """Run every rule of one domain; one finding per matching rule, worst first."""
+    findings = [
+        f
+        for rule in policy.rules
+        if (f := _rule_finding(rule, output, prompt, conversation, response_class)) is not None
+    ]
+    findings.sort(key=lambda f: f.severity.rank, reverse=True)
+    return findings
+
+
+def worst(findings: list[Finding]) -> Severity | None:
+    """The highest severity among findings."""
+    return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
+
+
+def at_least(findings: list[Finding], severity: Severity) -> list[Finding]:
+    """The findings at or above a severity."""
+    return [f for f in findings if f.severity.rank >= severity.rank]

@@ -1,0 +1,97 @@
+"""Read ``policies/<domain>.yaml`` into typed models; a bad file stops start-up with file, line and field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from service.errors import ConfigurationError
+from service.policy.model import DomainPolicy, PolicySet
+from service.vocabulary import Domain
+
+
+class PolicyError(ConfigurationError):
+    """A policy file is unreadable or invalid."""
+
+    code = "policy_invalid"
+
+    def __init__(self, path: Path, line: int | None, field: str | None, message: str) -> None:
+        where = f"{path}:{line}" if line else str(path)
+        if field:
+            where += f": {field}"
+        super().__init__(f"{where}: {message}")
+        self.path, self.line, self.field = path, line, field
+
+
+def shipped_policy_dir() -> Path:
+    """The policies that ship inside the package."""
+    return Path(str(files("policies")))
+
+
+def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    """Walk the composed YAML node tree along a pydantic error location; return a 1-based line."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == str(key):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+        if node is None:
+            break
+    return line
+
+
+def load_policy_file(path: Path) -> DomainPolicy:
+    """Load and validate one policy file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(path, None, None, f"cannot read: {exc.strerror}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PolicyError(path, 1, None, "expected a mapping at the top level")
+    try:
+        policy = DomainPolicy.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        field = ".".join(str(p) for p in loc) or None
+        raise PolicyError(path, _line_of(node, loc), field, err["msg"]) from exc
+    if path.stem != policy.domain.value:
+        raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
+    for rule in policy.rules:
+        _ = rule.compiled  # compile every regex now, not on the first request
+    return policy
+
+
+def load_policies(directory: Path | None = None) -> PolicySet:
+    """Load every domain's policy; each domain must have exactly one file."""
+    directory = directory or shipped_policy_dir()
+    if not directory.is_dir():
+        raise PolicyError(directory, None, None, "policy directory does not exist")
+    policies: dict[Domain, DomainPolicy] = {}
+    for domain in Domain:
+        path = directory / f"{domain.value}.yaml"
+        if not path.exists():
+            raise PolicyError(path, None, None, f"missing policy for domain {domain.value}")
+        policies[domain] = load_policy_file(path)
+    return PolicySet(policies=policies, source=str(directory))

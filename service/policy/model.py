@@ -1,0 +1,159 @@
+"""Typed policy model: one YAML file per domain under ``policies/``.
+
+The model is strict (unknown keys are errors) so that a typo in a policy stops start-up instead of
+silently disabling a rule.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleMatch(BaseModel):
+    """What a rule looks for. Patterns are case-insensitive regular expressions."""
+
+    model_config = _STRICT
+
+    target: Literal["output", "prompt", "conversation", "any"] = "output"
+    patterns: list[str] = Field(default_factory=list, description="Regexes; any one matching fires the rule.")
+    all_of: list[str] = Field(default_factory=list, description="Regexes that must all match as well.")
+    unless: list[str] = Field(default_factory=list, description="Regexes that silence the rule when they match.")
+    response_class: list[ResponseClass] = Field(
+        default_factory=list, description="Fires when the detected response class is one of these."
+    )
+    prompt_patterns: list[str] = Field(
+        default_factory=list, description="Regexes the user's prompt must match too (context for the rule)."
+    )
+
+    @field_validator("patterns", "all_of", "unless", "prompt_patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for p in value:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {p!r}: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RuleMatch:
+        if not (self.patterns or self.response_class):
+            raise ValueError("a rule must match on `patterns` or `response_class`")
+        return self
+
+
+class Rule(BaseModel):
+    """One deterministic check; a match becomes a finding."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)+$", description="Dotted id, e.g. cyber.malware_code.")
+    severity: Severity
+    message: str = Field(min_length=1)
+    match: RuleMatch
+
+    @cached_property
+    def compiled(self) -> CompiledRule:
+        flags = re.IGNORECASE | re.MULTILINE
+        return CompiledRule(
+            patterns=[re.compile(p, flags) for p in self.match.patterns],
+            all_of=[re.compile(p, flags) for p in self.match.all_of],
+            unless=[re.compile(p, flags) for p in self.match.unless],
+            prompt_patterns=[re.compile(p, flags) for p in self.match.prompt_patterns],
+        )
+
+
+class CompiledRule(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    patterns: list[re.Pattern[str]]
+    all_of: list[re.Pattern[str]]
+    unless: list[re.Pattern[str]]
+    prompt_patterns: list[re.Pattern[str]]
+
+
+class Thresholds(BaseModel):
+    """Numbers the decision policy uses."""
+
+    model_config = _STRICT
+
+    block_severity: Severity = Field(default=Severity.critical, description="A finding this bad blocks.")
+    rewrite_severity: Severity = Field(
+        default=Severity.high, description="A finding this bad needs a rewrite or a human."
+    )
+    min_confidence: float = Field(default=0.6, ge=0, le=1, description="Below this, escalate.")
+    max_revisions: int = Field(default=2, ge=0, le=10)
+
+
+class Triage(BaseModel):
+    """How triage recognises this domain when the caller does not say."""
+
+    model_config = _STRICT
+
+    keywords: list[str] = Field(default_factory=list, description="Words or phrases (case-insensitive).")
+
+
+class Escalation(BaseModel):
+    """What happens to an escalation nobody answers."""
+
+    model_config = _STRICT
+
+    timeout_s: int = Field(default=86_400, ge=60)
+    default_action: Literal["block", "approve"] = "block"
+
+
+class DomainPolicy(BaseModel):
+    """Everything Oversight needs to know about one domain."""
+
+    model_config = _STRICT
+
+    domain: Domain
+    version: str = Field(min_length=1)
+    description: str = ""
+    risk_tier: Risk
+    reviewer: str | None = Field(default=None, description="Reviewer for this domain; None uses OVERSIGHT_REVIEWER.")
+    fallback_reviewer: str | None = None
+    on_reviewer_error: OnReviewerError
+    audit_sample_rate: float = Field(default=0.0, ge=0, le=1, description="Share of low-risk traffic reviewed anyway.")
+    timeout_ms: int = Field(default=10_000, ge=50, le=600_000)
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    triage: Triage = Field(default_factory=Triage)
+    escalation: Escalation = Field(default_factory=Escalation)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _fail_closed_when_high_risk(self) -> DomainPolicy:
+        if self.risk_tier is not Risk.low and self.on_reviewer_error is OnReviewerError.approve_flagged:
+            raise ValueError(
+                "on_reviewer_error: approve_flagged is only allowed for low-risk domains; "
+                "a reviewer failure must never approve in a high-risk domain"
+            )
+        ids = [r.id for r in self.rules]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"duplicate rule ids: {sorted(dupes)}")
+        return self
+
+
+class PolicySet(BaseModel):
+    """All domain policies, keyed by domain, plus a combined version string."""
+
+    model_config = ConfigDict(frozen=True)
+
+    policies: dict[Domain, DomainPolicy]
+    source: str = ""
+
+    def __getitem__(self, domain: Domain) -> DomainPolicy:
+        return self.policies[domain]
+
+    @property
+    def version(self) -> str:
+        return ",".join(f"{d.value}:{p.version}" for d, p in sorted(self.policies.items()))

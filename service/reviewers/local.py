@@ -1,0 +1,134 @@
+"""The ``local`` reviewer: offline, deterministic, explainable. The default; needs no key and no network.
+
+It turns the policy check's findings and the response-class analysis into a proposed verdict:
+
+- a finding at the domain's block severity ⇒ ``block``;
+- a finding at the rewrite severity with evidence in the answer ⇒ ``rewrite`` with the offending
+  sentences removed, if enough of the answer remains; otherwise ``escalate``;
+- for agent actions, a high finding ⇒ ``escalate`` (a human looks), medium and below ⇒ ``approve``;
+- everything else ⇒ ``approve``, with a critique that names what was noticed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from service.reviewers.base import ReviewerResult, ReviewerVerdict, ReviewItem
+from service.schemas import Finding
+from service.settings import Settings
+from service.vocabulary import ResponseClass, Severity, Verdict
+
+PROMPT_VERSION = "local-2026.11.1"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _remove_spans(text: str, findings: list[Finding]) -> str | None:
+    """The answer without the sentences that carry evidence; None if too little would remain."""
+    spans = [
+        (f.evidence.start, f.evidence.end)
+        for f in findings
+        if f.evidence is not None and f.evidence.source == "output" and f.evidence.start is not None
+    ]
+    if not spans:
+        return None
+    kept: list[str] = []
+    pos = 0
+    for piece in _SENTENCE_END.split(text):
+        start = text.find(piece, pos)
+        end = start + len(piece)
+        pos = end
+        if any(s < end and (e or s) > start for s, e in spans):
+            continue
+        kept.append(piece.strip())
+    rewritten = " ".join(p for p in kept if p)
+    if len(rewritten) < 0.4 * len(text.strip()) or not rewritten:
+        return None
+    return rewritten
+
+
+class LocalReviewer:
+    """Rules plus detectors; proposes a verdict from what the policy check found."""
+
+    provider = "local"
+
+    def __init__(self, model: str = "rules-v1") -> None:
+        self.model = model or "rules-v1"
+
+    async def review(self, item: ReviewItem) -> ReviewerResult:
+        started = time.perf_counter()
+        verdict = self._propose(item)
+        return ReviewerResult(
+            verdict=verdict,
+            provider=self.provider,
+            model=self.model,
+            prompt_version=PROMPT_VERSION,
+            attempts=1,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _propose(self, item: ReviewItem) -> ReviewerVerdict:
+        t = item.policy.thresholds
+        findings = item.findings
+        worst = max((f.severity.rank for f in findings), default=-1)
+        rc = item.analysis.response_class
+        rc_conf = item.analysis.response_class_confidence or 0.8
+        names = ", ".join(f.rule for f in findings[:5])
+
+        if worst >= t.block_severity.rank:
+            return ReviewerVerdict(
+                verdict=Verdict.block,
+                critique=f"Blocking findings: {names}.",
+                response_class=rc,
+                confidence=0.95,
+            )
+        if item.kind == "action":
+            if worst >= Severity.high.rank:
+                return ReviewerVerdict(
+                    verdict=Verdict.escalate,
+                    critique=f"The action needs a human decision: {names}.",
+                    confidence=0.9,
+                )
+            return ReviewerVerdict(
+                verdict=Verdict.approve,
+                critique=f"No dangerous pattern found{'; noted: ' + names if names else ''}.",
+                confidence=0.85,
+            )
+        if worst >= t.rewrite_severity.rank:
+            flagged = [f for f in findings if f.severity.rank >= t.rewrite_severity.rank]
+            rewrite = _remove_spans(item.output, flagged)
+            if rewrite is not None:
+                return ReviewerVerdict(
+                    verdict=Verdict.rewrite,
+                    critique=f"Removed the passages behind: {', '.join(f.rule for f in flagged)}.",
+                    response_class=rc,
+                    rewrite=rewrite,
+                    confidence=0.75,
+                )
+            return ReviewerVerdict(
+                verdict=Verdict.escalate,
+                critique=f"Problems the local reviewer cannot fix by itself: {names}.",
+                response_class=rc,
+                confidence=0.7,
+            )
+        critique = {
+            ResponseClass.refusal: "The answer declines the request.",
+            ResponseClass.safe_completion: "The answer sounds helpful but does not address the request.",
+            ResponseClass.over_caveated: "The answer is buried in warnings or moral framing.",
+        }.get(rc or ResponseClass.full_compliance, "No policy problem found.")
+        if names:
+            critique += f" Noted: {names}."
+        return ReviewerVerdict(
+            verdict=Verdict.approve,
+            critique=critique,
+            response_class=rc,
+            confidence=round(min(0.95, max(0.6, rc_conf)), 3),
+        )
+
+    async def aclose(self) -> None:
+        return None
+
+
+def create(model: str, settings: Settings) -> LocalReviewer:
+    """Registry factory for ``local`` (the model part is a label only)."""
+    return LocalReviewer(model)

@@ -1,0 +1,44 @@
+"""Which reviewer serves each domain: built once at start-up, clients reused for every request."""
+
+from __future__ import annotations
+
+from service.policy.model import PolicySet
+from service.reviewers.base import Reviewer
+from service.reviewers.registry import create_reviewer
+from service.settings import Settings
+from service.vocabulary import Domain
+
+
+class ReviewerPool:
+    """Implements ``graphs.ports.ReviewerPort``. A domain that names a reviewer wins over the global one."""
+
+    def __init__(self, policies: PolicySet, settings: Settings, default: Reviewer | None = None) -> None:
+        self._by_spec: dict[str, Reviewer] = {}
+        self._primary: dict[Domain, Reviewer] = {}
+        self._fallback: dict[Domain, Reviewer | None] = {}
+        for domain, policy in policies.policies.items():
+            spec = policy.reviewer or settings.reviewer
+            self._primary[domain] = default if (default and not policy.reviewer) else self._get(spec, settings)
+            self._fallback[domain] = self._get(policy.fallback_reviewer, settings) if policy.fallback_reviewer else None
+
+    def _get(self, spec: str, settings: Settings) -> Reviewer:
+        spec = spec.strip()
+        if spec not in self._by_spec:
+            self._by_spec[spec] = create_reviewer(spec, settings)
+        return self._by_spec[spec]
+
+    def primary(self, domain: Domain) -> Reviewer:
+        return self._primary[domain]
+
+    def fallback(self, domain: Domain) -> Reviewer | None:
+        return self._fallback[domain]
+
+    def all(self) -> list[Reviewer]:
+        """Every distinct reviewer in use."""
+        unique: dict[int, Reviewer] = {id(r): r for r in self._primary.values()}
+        unique.update({id(r): r for r in self._fallback.values() if r is not None})
+        return list(unique.values())
+
+    async def aclose(self) -> None:
+        for reviewer in self.all():
+            await reviewer.aclose()

@@ -1,0 +1,172 @@
+"""The running review system: policies, reviewers, storage and the compiled graph, built once.
+
+Both the HTTP API and the CLI go through ``Runtime``; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from langgraph.types import Command
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+
+from graphs import ReviewPorts, build_review_graph
+from graphs.ports import Observer
+from graphs.state import ReviewInput
+from service.errors import NotFound
+from service.policy.loader import load_policies
+from service.policy.model import PolicySet
+from service.policy.service import PolicyService
+from service.reviewers.pool import ReviewerPool
+from service.schemas import ActionReviewRequest, Decision, ReviewRequest
+from service.settings import Settings
+from service.store import DuplicateRequest, Storage, open_storage
+from service.telemetry import format_trace_id
+from service.vocabulary import Domain
+
+_tracer = trace.get_tracer("oversight")
+
+
+def new_review_id() -> str:
+    """A time-ordered, unguessable review id: ``rev_`` + 32 hex (uuid7 layout)."""
+    ms = int(time.time() * 1000)
+    rand = uuid.uuid4().int & ((1 << 74) - 1)
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 62) << 64) | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return f"rev_{value:032x}"
+
+
+class _Sampler:
+    def __init__(self, seed: int | None) -> None:
+        self._rng = random.Random(seed)
+
+    def __call__(self, rate: float) -> bool:
+        return rate > 0 and self._rng.random() < rate
+
+
+class Runtime:
+    """Everything a review needs, opened once and shared by every request."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        policies: PolicySet,
+        storage: Storage,
+        reviewers: ReviewerPool,
+        observers: list[Observer] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.policies = policies
+        self.policy_service = PolicyService(policies)
+        self.storage = storage
+        self.store = storage.store
+        self.reviewers = reviewers
+        self.observers: list[Observer] = observers if observers is not None else []
+        self.ports = ReviewPorts(
+            policies=self.policy_service,
+            reviewers=reviewers,
+            store=storage.store,
+            sampler=_Sampler(settings.audit_seed),
+            observers=self.observers,
+        )
+        self.graph = build_review_graph(self.ports, storage.checkpointer)
+        self._inflight: dict[tuple[str, str], asyncio.Future[Decision]] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, settings: Settings, *, reviewer: Any = None) -> AsyncIterator[Runtime]:
+        """Load policies, open storage, build reviewers and the graph; close them on exit."""
+        policies = load_policies(settings.policy_dir)
+        reviewers = ReviewerPool(policies, settings, default=reviewer)
+        try:
+            async with open_storage(settings) as storage:
+                yield cls(settings, policies, storage, reviewers)
+        finally:
+            await reviewers.aclose()
+
+    # -- reviews --------------------------------------------------------------------------------------
+    def _deadline(self, timeout_ms: int | None, domain: Domain | None) -> float:
+        if timeout_ms is None:
+            timeout_ms = self.policies[domain or Domain.general].timeout_ms if domain else 10_000
+        return time.time() + timeout_ms / 1000
+
+    async def review(
+        self, request: ReviewRequest | ActionReviewRequest, tenant: str, *, parent: otel_context.Context | None = None
+    ) -> Decision:
+        """Review one answer or action; idempotent on ``request.id`` within a tenant."""
+        if request.id is None:
+            return await self._run(request, tenant, parent)
+        key = (tenant, request.id)
+        existing = self._inflight.get(key)
+        if existing is not None:  # the same id is being reviewed right now: share its result
+            return await asyncio.shield(existing)
+        stored = await self.store.find_by_request(tenant, request.id)
+        if stored is not None:
+            return stored
+        future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            decision = await self._run(request, tenant, parent)
+        except DuplicateRequest:
+            stored = await self.store.find_by_request(tenant, request.id)
+            if stored is None:
+                future.cancel()
+                raise
+            decision = stored
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        future.set_result(decision)
+        return decision
+
+    async def _run(
+        self, request: ReviewRequest | ActionReviewRequest, tenant: str, parent: otel_context.Context | None
+    ) -> Decision:
+        kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
+        review_id = new_review_id()
+        domain = getattr(request, "domain", None) if kind == "answer" else Domain.tool_use
+        with _tracer.start_as_current_span(
+            "oversight.review", context=parent, attributes={"oversight.review_id": review_id}
+        ) as span:
+            state: ReviewInput = {
+                "review_id": review_id,
+                "kind": kind,  # type: ignore[typeddict-item]
+                "tenant": tenant,
+                "trace_id": format_trace_id(span.get_span_context().trace_id),
+                "request": request.model_dump(mode="json", exclude_none=True),
+                "deadline_at": self._deadline(request.timeout_ms, domain),
+            }
+            result = await self.graph.ainvoke(
+                state, {"configurable": {"thread_id": review_id}}, durability="exit"
+            )
+            decision = Decision.model_validate(result["decision"])
+            span.set_attribute("oversight.verdict", decision.verdict.value)
+            return decision
+
+    async def get(self, review_id: str, tenant: str | None) -> Decision:
+        decision = await self.store.get_decision(review_id, tenant)
+        if decision is None:
+            raise NotFound(f"no review {review_id!r}", field="review_id")
+        return decision
+
+    async def resume(self, review_id: str, resolution: dict[str, Any]) -> Decision:
+        """Resume an escalated review's thread with a human's resolution; returns the final decision."""
+        config = {"configurable": {"thread_id": review_id}}
+        with _tracer.start_as_current_span("oversight.resolve", attributes={"oversight.review_id": review_id}):
+            result = await self.graph.ainvoke(Command(resume=resolution), config, durability="exit")
+        return Decision.model_validate(result["decision"])
+
+    async def ready(self) -> None:
+        """Raise unless the store answers and the graph is compiled."""
+        await self.store.ping()
+        if self.graph is None:
+            raise RuntimeError("graph not built")

@@ -1,0 +1,83 @@
+"""All configuration in one typed place: ``OVERSIGHT_*`` environment variables (and the vendors' own).
+
+``get_settings()`` is cached, not an import-time singleton, so tests and ``dependency_overrides`` can
+swap it. Every variable is listed with its default in ``docs/configuration.md`` and the README.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(".oversight")
+
+
+class Settings(BaseSettings):
+    """Oversight's configuration. No file is needed to start: every field has an embedded default."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_", extra="ignore", populate_by_name=True)
+
+    # --- where things live
+    data_dir: Path = Field(default_factory=_default_data_dir, description="SQLite file and local state.")
+    database_url: str | None = Field(
+        default=None, description="postgresql://... to use PostgreSQL instead of the embedded SQLite file."
+    )
+    policy_dir: Path | None = Field(default=None, description="Folder of <domain>.yaml policies (default: shipped).")
+    prompt_dir: Path | None = Field(default=None, description="Folder of prompt templates (default: shipped).")
+
+    # --- reviewers
+    reviewer: str = Field(default="local", description="Default reviewer spec, e.g. anthropic:claude-opus-4-6.")
+    cross_model: str = Field(
+        default="warn", pattern="^(warn|refuse)$", description="Same reviewer as fast model: warn or refuse."
+    )
+    reviewer_max_attempts: int = Field(default=4, ge=1, le=10)
+    reviewer_max_tokens: int = Field(default=1500, ge=64, le=32_000)
+    anthropic_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "OVERSIGHT_ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "OVERSIGHT_ANTHROPIC_BASE_URL")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "OVERSIGHT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "OVERSIGHT_OPENAI_BASE_URL")
+    )
+
+    # --- request limits
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="Larger bodies get 413.")
+    max_messages: int = Field(default=500, ge=1, description="Most messages in one conversation.")
+    max_chars: int = Field(default=200_000, ge=100, description="Most characters in one text field.")
+    max_in_flight: int = Field(default=1000, ge=1, description="Reviews in flight per process before 429.")
+
+    # --- service
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "info"
+    audit_seed: int | None = Field(default=None, description="Seed for the low-risk audit sample (tests).")
+    jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("OVERSIGHT_DATABASE_URL must start with postgresql://")
+        return value
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "oversight.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

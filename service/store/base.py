@@ -1,0 +1,70 @@
+"""The ``DecisionStore`` seam: decisions are durable before the HTTP answer is sent.
+
+Two implementations pass one conformance suite (``tests/conformance/test_store.py``): SQLite (WAL,
+the embedded default) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from service.errors import Conflict
+from service.schemas import Decision
+
+
+class DuplicateRequest(Conflict):
+    """Another review already holds this (tenant, request id)."""
+
+    code = "duplicate_request"
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationQuery:
+    """Filters for listing escalated reviews. ``tenant=None`` means every tenant (admin only)."""
+
+    tenant: str | None = None
+    status: str | None = "pending"
+    domain: str | None = None
+    created_before: datetime | None = None
+    created_after: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class DecisionStore(Protocol):
+    """Where decisions live."""
+
+    async def setup(self) -> None:
+        """Create tables if needed."""
+        ...
+
+    async def close(self) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise if the store cannot answer a query."""
+        ...
+
+    async def save_decision(self, decision: Decision, tenant: str) -> None:
+        """Insert or replace by ``review_id``; committed when this returns.
+
+        Raises ``DuplicateRequest`` when another review holds the same ``(tenant, request_id)``.
+        """
+        ...
+
+    async def get_decision(self, review_id: str, tenant: str | None) -> Decision | None:
+        """The decision, or None (also when it belongs to another tenant)."""
+        ...
+
+    async def find_by_request(self, tenant: str, request_id: str) -> Decision | None:
+        """The decision recorded for a caller's idempotency key."""
+        ...
+
+    async def get_by_escalation(self, escalation_id: str, tenant: str | None) -> Decision | None: ...
+
+    async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
+        """Escalated reviews, oldest first."""
+        ...
+
+    async def count_decisions(self, tenant: str | None = None) -> int: ...

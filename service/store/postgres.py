@@ -1,0 +1,152 @@
+"""PostgreSQL decision store: shared by several replicas (``OVERSIGHT_DATABASE_URL=postgresql://...``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from psycopg import errors as pg_errors
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from service.schemas import Decision
+from service.store.base import DuplicateRequest, EscalationQuery
+from service.store.sqlite import decision_row
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS oversight_decisions (
+    review_id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    request_id TEXT,
+    kind TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    escalation_id TEXT,
+    escalation_status TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    body JSONB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS oversight_decisions_request
+    ON oversight_decisions(tenant, request_id) WHERE request_id IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS oversight_decisions_escalation
+    ON oversight_decisions(escalation_id) WHERE escalation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS oversight_decisions_pending
+    ON oversight_decisions(escalation_status, created_at) WHERE escalation_status IS NOT NULL;
+"""
+
+_UPSERT = """
+INSERT INTO oversight_decisions (review_id, tenant, request_id, kind, domain, verdict, escalation_id,
+                                 escalation_status, created_at, updated_at, body)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (review_id) DO UPDATE SET
+    verdict = EXCLUDED.verdict, escalation_status = EXCLUDED.escalation_status,
+    updated_at = EXCLUDED.updated_at, body = EXCLUDED.body
+"""
+
+
+class PostgresDecisionStore:
+    """``DecisionStore`` over a psycopg 3 connection pool (autocommit)."""
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self.pool = pool
+
+    async def setup(self) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(424242)")
+            try:
+                await conn.execute(SCHEMA)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(424242)")
+
+    async def close(self) -> None:
+        return None  # the pool is owned by whoever opened it
+
+    async def ping(self) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT 1")
+
+    async def save_decision(self, decision: Decision, tenant: str) -> None:
+        row = list(decision_row(decision, tenant))
+        row[-1] = row[-1].decode()
+        try:
+            async with self.pool.connection() as conn:
+                await conn.execute(_UPSERT, row)
+        except pg_errors.UniqueViolation as exc:
+            raise DuplicateRequest(f"request id {decision.request_id!r} was already reviewed") from exc
+
+    async def _one(self, sql: str, args: tuple[Any, ...]) -> Decision | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, args)
+            row = await cur.fetchone()
+        if not row:
+            return None
+        body = row["body"] if isinstance(row, dict) else row[0]
+        return Decision.model_validate(body if isinstance(body, dict) else orjson.loads(body))
+
+    async def get_decision(self, review_id: str, tenant: str | None) -> Decision | None:
+        if tenant is None:
+            return await self._one("SELECT body FROM oversight_decisions WHERE review_id = %s", (review_id,))
+        return await self._one(
+            "SELECT body FROM oversight_decisions WHERE review_id = %s AND tenant = %s", (review_id, tenant)
+        )
+
+    async def find_by_request(self, tenant: str, request_id: str) -> Decision | None:
+        return await self._one(
+            "SELECT body FROM oversight_decisions WHERE tenant = %s AND request_id = %s", (tenant, request_id)
+        )
+
+    async def get_by_escalation(self, escalation_id: str, tenant: str | None) -> Decision | None:
+        if tenant is None:
+            return await self._one("SELECT body FROM oversight_decisions WHERE escalation_id = %s", (escalation_id,))
+        return await self._one(
+            "SELECT body FROM oversight_decisions WHERE escalation_id = %s AND tenant = %s", (escalation_id, tenant)
+        )
+
+    async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
+        where = ["escalation_id IS NOT NULL"]
+        args: list[Any] = []
+        if query.status:
+            where.append("escalation_status = %s")
+            args.append(query.status)
+        if query.tenant is not None:
+            where.append("tenant = %s")
+            args.append(query.tenant)
+        if query.domain:
+            where.append("domain = %s")
+            args.append(query.domain)
+        if query.created_before:
+            where.append("created_at < %s")
+            args.append(query.created_before)
+        if query.created_after:
+            where.append("created_at > %s")
+            args.append(query.created_after)
+        sql = (
+            f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where)} "
+            "ORDER BY created_at ASC, review_id ASC LIMIT %s OFFSET %s"
+        )
+        args += [query.limit, query.offset]
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, args)
+            rows = await cur.fetchall()
+        return [Decision.model_validate(r["body"] if isinstance(r, dict) else r[0]) for r in rows]
+
+    async def count_decisions(self, tenant: str | None = None) -> int:
+        async with self.pool.connection() as conn:
+            if tenant is None:
+                cur = await conn.execute("SELECT count(*) AS n FROM oversight_decisions")
+            else:
+                cur = await conn.execute("SELECT count(*) AS n FROM oversight_decisions WHERE tenant = %s", (tenant,))
+            row = await cur.fetchone()
+        return int(row["n"] if isinstance(row, dict) else row[0]) if row else 0
+
+
+def postgres_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
+    """A pool whose connections suit both this store and LangGraph's AsyncPostgresSaver."""
+    return AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=max_size,
+        open=False,
+        kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
+    )
