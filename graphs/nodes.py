@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from langgraph.types import interrupt
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from graphs.ports import ReviewPorts
 from graphs.state import ReviewState
@@ -32,6 +34,13 @@ from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
 
 log = logging.getLogger("oversight.graph")
 
+_tracer = trace.get_tracer("oversight.graph")
+_USAGE_ATTRS = {
+    "input_tokens": "gen_ai.usage.input_tokens",
+    "output_tokens": "gen_ai.usage.output_tokens",
+    "cache_read_input_tokens": "gen_ai.usage.cache_read.input_tokens",
+    "cache_creation_input_tokens": "gen_ai.usage.cache_creation.input_tokens",
+}
 _RISK_RANK = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
 
 
@@ -171,21 +180,28 @@ class ReviewNodes:
 
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
         started = time.perf_counter()
-        try:
-            result = await reviewer.review(item)
-        except ReviewerError as exc:
-            kind = ReviewerOutcomeKind.abstain if isinstance(exc, ReviewerAbstained) else ReviewerOutcomeKind.error
-            return None, {
-                "provider": reviewer.provider,
-                "model": reviewer.model,
-                "outcome": kind.value,
-                "error": exc.code,
-                "detail": str(exc)[:500],
-                "attempts": exc.attempts,
-                "latency_ms": (time.perf_counter() - started) * 1000,
-                "usage": exc.usage,
-                "prompt_version": "",
-            }
+        # One span per reviewer call, named and attributed after the OpenTelemetry GenAI conventions.
+        with _tracer.start_as_current_span(
+            f"chat {reviewer.model}",
+            kind=SpanKind.CLIENT,
+            attributes={
+                "gen_ai.operation.name": "chat",
+                "gen_ai.provider.name": reviewer.provider,
+                "gen_ai.request.model": reviewer.model,
+            },
+        ) as span:
+            try:
+                result = await reviewer.review(item)
+            except ReviewerError as exc:
+                span.set_attribute("error.type", exc.code)
+                span.set_status(Status(StatusCode.ERROR, exc.code))
+                return None, self._failure(reviewer, exc, started)
+            span.set_attribute("gen_ai.response.model", result.model)
+            usage = result.usage
+            for key, attr in _USAGE_ATTRS.items():
+                if key in usage:
+                    span.set_attribute(attr, usage[key])
+            span.set_attribute("oversight.reviewer.attempts", result.attempts)
         return result, {
             "provider": result.provider,
             "model": result.model,
@@ -196,6 +212,21 @@ class ReviewNodes:
             "latency_ms": result.latency_ms or (time.perf_counter() - started) * 1000,
             "usage": result.usage,
             "prompt_version": result.prompt_version,
+        }
+
+    @staticmethod
+    def _failure(reviewer: Reviewer, exc: ReviewerError, started: float) -> dict[str, Any]:
+        kind = ReviewerOutcomeKind.abstain if isinstance(exc, ReviewerAbstained) else ReviewerOutcomeKind.error
+        return {
+            "provider": reviewer.provider,
+            "model": reviewer.model,
+            "outcome": kind.value,
+            "error": exc.code,
+            "detail": str(exc)[:500],
+            "attempts": exc.attempts,
+            "latency_ms": (time.perf_counter() - started) * 1000,
+            "usage": exc.usage,
+            "prompt_version": "",
         }
 
     async def review(self, state: ReviewState) -> dict[str, Any]:
@@ -282,7 +313,7 @@ class ReviewNodes:
             warnings.append("reviewer_failed_low_risk_approved")
         review_id = state["review_id"]
         escalation = None
-        if verdict is Verdict.escalate:
+        if verdict is Verdict.escalate and state.get("mode", "enforce") == "enforce":
             escalation = EscalationInfo(id=_escalation_id(review_id), status="pending")
         if info is None:
             reviewer = ReviewerInfo(provider="none", model="none")
@@ -327,7 +358,8 @@ class ReviewNodes:
 
     async def record(self, state: ReviewState) -> dict[str, Any]:
         decision = self._decision(state)
-        await self.ports.store.save_decision(decision, state["tenant"])
+        if state.get("mode", "enforce") == "enforce":  # audits keep their own per-turn results
+            await self.ports.store.save_decision(decision, state["tenant"])
         for observe in self.ports.observers:
             try:
                 observe(decision)

@@ -23,4 +23,6 @@ def after_revise(state: ReviewState) -> Literal["review", "record"]:
 
 
 def after_record(state: ReviewState) -> Literal["human", "__end__"]:
-    return "human" if state["ruling"]["verdict"] == "escalate" else "__end__"
+    if state["ruling"]["verdict"] == "escalate" and state.get("mode", "enforce") == "enforce":
+        return "human"
+    return "__end__"

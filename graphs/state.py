@@ -19,6 +19,8 @@ class ReviewInput(TypedDict):
     """The validated ReviewRequest / ActionReviewRequest, dumped to JSON-ready values."""
     deadline_at: float
     """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
+    mode: Literal["enforce", "label"]
+    """``enforce``: escalations wait for a human. ``label`` (audits): record what would happen, never pause."""
 
 
 class ReviewState(ReviewInput, total=False):

@@ -178,5 +178,16 @@ def policies_check(directory: Annotated[Path, typer.Argument(help="A folder of <
         typer.echo(f"ok  {domain.value:<9} version {policy.version:<12} {len(policy.rules)} rules")
 
 
+def _register_features() -> None:
+    """Feature modules add their commands through ``register(app)``."""
+    import importlib
+
+    for name in ("service.cli_keys", "service.cli_hook", "service.cli_audit"):
+        importlib.import_module(name).register(app)
+
+
+_register_features()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()

@@ -136,4 +136,17 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
 
     app.include_router(reviews.router)
     app.include_router(ops.router)
+    # Feature modules: each has a ``router`` and may have ``install(app)`` to add start-up/shut-down hooks.
+    for module in _feature_modules():
+        app.include_router(module.router)
+        install = getattr(module, "install", None)
+        if install is not None:
+            install(app)
     return app
+
+
+def _feature_modules() -> list[Any]:
+    import importlib
+
+    names = ("actions", "hooks", "escalations", "console", "audits", "observability")
+    return [importlib.import_module(f"service.api.{name}") for name in names]

@@ -34,6 +34,28 @@ from service.vocabulary import Domain
 _tracer = trace.get_tracer("oversight")
 
 
+def decision_attributes(decision: Decision) -> dict[str, str | bool | int]:
+    """The decision as span attributes (a block or escalate is a handled outcome: status stays unset)."""
+    attrs: dict[str, str | bool | int] = {
+        "oversight.verdict": decision.verdict.value,
+        "oversight.domain": decision.domain.value,
+        "oversight.disagreement": decision.disagreement,
+        "oversight.risk": decision.risk.value,
+        "oversight.policy_version": decision.policy_version,
+        "oversight.prompt_version": decision.prompt_version,
+        "oversight.reviewer.provider": decision.reviewer.provider,
+        "oversight.reviewer.model": decision.reviewer.model,
+        "oversight.reviewer.outcome": decision.reviewer_outcome.kind.value,
+        "oversight.fast_model": decision.model.label(),
+        "oversight.findings": len(decision.findings),
+    }
+    if decision.response_class is not None:
+        attrs["oversight.response_class"] = decision.response_class.value
+    if decision.escalation_id:
+        attrs["oversight.escalation_id"] = decision.escalation_id
+    return attrs
+
+
 def new_review_id() -> str:
     """A time-ordered, unguessable review id: ``rev_`` + 32 hex (uuid7 layout)."""
     ms = int(time.time() * 1000)
@@ -97,11 +119,19 @@ class Runtime:
         return time.time() + timeout_ms / 1000
 
     async def review(
-        self, request: ReviewRequest | ActionReviewRequest, tenant: str, *, parent: otel_context.Context | None = None
+        self,
+        request: ReviewRequest | ActionReviewRequest,
+        tenant: str,
+        *,
+        parent: otel_context.Context | None = None,
+        mode: str = "enforce",
     ) -> Decision:
-        """Review one answer or action; idempotent on ``request.id`` within a tenant."""
-        if request.id is None:
-            return await self._run(request, tenant, parent)
+        """Review one answer or action; idempotent on ``request.id`` within a tenant.
+
+        ``mode="label"`` (audits) runs the same graph but never pauses for a human and stores nothing.
+        """
+        if request.id is None or mode == "label":
+            return await self._run(request, tenant, parent, mode)
         key = (tenant, request.id)
         existing = self._inflight.get(key)
         if existing is not None:  # the same id is being reviewed right now: share its result
@@ -112,7 +142,7 @@ class Runtime:
         future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
-            decision = await self._run(request, tenant, parent)
+            decision = await self._run(request, tenant, parent, mode)
         except DuplicateRequest:
             stored = await self.store.find_by_request(tenant, request.id)
             if stored is None:
@@ -129,7 +159,11 @@ class Runtime:
         return decision
 
     async def _run(
-        self, request: ReviewRequest | ActionReviewRequest, tenant: str, parent: otel_context.Context | None
+        self,
+        request: ReviewRequest | ActionReviewRequest,
+        tenant: str,
+        parent: otel_context.Context | None,
+        mode: str = "enforce",
     ) -> Decision:
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
         review_id = new_review_id()
@@ -144,12 +178,15 @@ class Runtime:
                 "trace_id": format_trace_id(span.get_span_context().trace_id),
                 "request": request.model_dump(mode="json", exclude_none=True),
                 "deadline_at": self._deadline(request.timeout_ms, domain),
+                "mode": mode,  # type: ignore[typeddict-item]
             }
             result = await self.graph.ainvoke(
                 state, {"configurable": {"thread_id": review_id}}, durability="exit"
             )
             decision = Decision.model_validate(result["decision"])
-            span.set_attribute("oversight.verdict", decision.verdict.value)
+            span.set_attributes(decision_attributes(decision))
+            for f in decision.findings:
+                span.add_event("oversight.finding", {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value})
             return decision
 
     async def get(self, review_id: str, tenant: str | None) -> Decision:

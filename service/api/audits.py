@@ -1,0 +1,7 @@
+"""Routes for the audits feature (filled in by its issue)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
