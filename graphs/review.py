@@ -53,8 +53,8 @@ def build_review_graph(
     nodes = ReviewNodes(ports)
     g: StateGraph[ReviewState, None, ReviewInput, ReviewState] = StateGraph(ReviewState, input_schema=ReviewInput)
     for name in ("triage", "policy_check", "review", "decide", "revise", "record", "human", "finalize"):
-        fn = getattr(nodes, name)
-        g.add_node(name, fn if name == "human" else _instrument(name, fn))
+        fn: Node = getattr(nodes, name)
+        g.add_node(name, fn if name == "human" else _instrument(name, fn))  # type: ignore[call-overload]
     g.add_edge(START, "triage")
     g.add_edge("triage", "policy_check")
     g.add_conditional_edges("policy_check", routing.after_policy_check, ["review", "decide"])

@@ -73,7 +73,8 @@ def _error_record(line: int, exc: Exception) -> dict[str, Any]:
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        return {"line": line, "error": {"code": "request_invalid", "message": first["msg"], "field": field}}
+        code = "json_invalid" if first["type"] == "json_invalid" else "request_invalid"
+        return {"line": line, "error": {"code": code, "message": first["msg"], "field": field}}
     code = getattr(exc, "code", "review_failed")
     return {"line": line, "error": {"code": code, "message": str(exc), "field": getattr(exc, "field", None)}}
 

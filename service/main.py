@@ -45,30 +45,32 @@ class BodyLimit:
                 await _error(413, "payload_too_large", f"body over {self.max_bytes} bytes")(scope, receive, send)
                 return
         seen = 0
-        too_big = False
+        answered = False
 
         async def limited() -> Message:
-            nonlocal seen, too_big
+            nonlocal seen, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    too_big = True
-                    raise _TooLarge
+                    # Answer 413 now; the app sees a disconnect and whatever it sends is dropped.
+                    answered = True
+                    await _error(413, "payload_too_large", f"body over {self.max_bytes} bytes")(scope, receive, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            if too_big:
-                await _error(413, "payload_too_large", f"body over {self.max_bytes} bytes")(scope, receive, send)
+        async def guarded_send(message: Message) -> None:
+            if not answered:
+                await send(message)
+
+        await self.app(scope, limited, guarded_send)
 
 
-class _TooLarge(Exception):
-    pass
 
 
-def _field(loc: tuple[Any, ...] | list[Any]) -> str | None:
+def _field(loc: Any) -> str | None:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ("body" if loc and loc[0] == "body" else None)
 

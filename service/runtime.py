@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -197,7 +198,7 @@ class Runtime:
 
     async def resume(self, review_id: str, resolution: dict[str, Any]) -> Decision:
         """Resume an escalated review's thread with a human's resolution; returns the final decision."""
-        config = {"configurable": {"thread_id": review_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": review_id}}
         with _tracer.start_as_current_span("oversight.resolve", attributes={"oversight.review_id": review_id}):
             result = await self.graph.ainvoke(Command(resume=resolution), config, durability="exit")
         return Decision.model_validate(result["decision"])

@@ -9,7 +9,9 @@ row    condition                                                    ruling
                                                                     one for an answer (it is re-checked),
                                                                     else ``block``
 2      the reviewer errored or abstained                            the domain's ``on_reviewer_error``:
-                                                                    escalate / block / approve (flagged)
+                                                                    escalate / block / approve (flagged;
+                                                                    escalate instead when a finding is at
+                                                                    or above ``rewrite_severity``)
 3      no reviewer call (low risk, not sampled)                     ``escalate`` if a finding is at or above
                                                                     ``rewrite_severity``, else ``approve``
 4      the reviewer says escalate                                   ``escalate``
@@ -67,15 +69,15 @@ def decide(kind: Kind, findings: list[Finding], proposal: Proposal, policy: Doma
             return Ruling(Verdict.rewrite, "blocking_finding_rewritten")
         return Ruling(Verdict.block, "blocking_finding")
 
+    needs_human = worst_rank >= t.rewrite_severity.rank
     if proposal.outcome in (ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain):
         mode = policy.on_reviewer_error
-        if mode is OnReviewerError.escalate:
+        if mode is OnReviewerError.escalate or (mode is OnReviewerError.approve_flagged and needs_human):
             return Ruling(Verdict.escalate, f"reviewer_{proposal.outcome.value}")
         if mode is OnReviewerError.block:
             return Ruling(Verdict.block, f"reviewer_{proposal.outcome.value}")
         return Ruling(Verdict.approve, f"reviewer_{proposal.outcome.value}_flagged", flagged=True)
 
-    needs_human = worst_rank >= t.rewrite_severity.rank
     if proposal.outcome is ReviewerOutcomeKind.skipped or proposal.verdict is None:
         if needs_human:
             return Ruling(Verdict.escalate, "unreviewed_finding")

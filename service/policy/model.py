@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from service.policy.action_model import ActionPolicy
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -128,6 +129,7 @@ class DomainPolicy(BaseModel):
     triage: Triage = Field(default_factory=Triage)
     escalation: Escalation = Field(default_factory=Escalation)
     rules: list[Rule] = Field(default_factory=list)
+    actions: ActionPolicy | None = Field(default=None, description="Agent-action settings (tool_use only).")
 
     @model_validator(mode="after")
     def _fail_closed_when_high_risk(self) -> DomainPolicy:

@@ -63,7 +63,7 @@ class PolicyService:
         from service.policy.actions import analyse_action
 
         policy = self.policies[Domain.tool_use]
-        actions = getattr(policy, "actions", None) or ActionPolicy()
+        actions = policy.actions or ActionPolicy()
         result = analyse_action(tool, input, cwd, actions, goal=goal, transcript_texts=transcript)
         findings = list(result.findings)
         findings.sort(key=lambda f: f.severity.rank, reverse=True)

@@ -55,7 +55,8 @@ class PostgresDecisionStore:
         async with self.pool.connection() as conn:
             await conn.execute("SELECT pg_advisory_lock(424242)")
             try:
-                await conn.execute(SCHEMA)
+                for statement in filter(str.strip, SCHEMA.split(";")):
+                    await conn.execute(statement)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(424242)")
 

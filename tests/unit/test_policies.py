@@ -1,0 +1,103 @@
+"""Policies are data: every shipped file loads; a bad one stops start-up naming file, line and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app as cli
+from service.errors import ConfigurationError
+from service.policy.engine import Triage, check_rules
+from service.policy.loader import PolicyError, load_policies, shipped_policy_dir
+from service.vocabulary import Domain, ResponseClass, Severity
+
+
+def test_every_shipped_policy_loads() -> None:
+    policies = load_policies()
+    assert set(policies.policies) == set(Domain)
+    for policy in policies.policies.values():
+        for rule in policy.rules:
+            assert rule.compiled.patterns or rule.match.response_class
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "policies"
+    shutil.copytree(shipped_policy_dir(), target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def test_bad_field_names_file_line_and_field(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    lines = path.read_text().splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("on_reviewer_error:"))
+    lines[n] = "on_reviewer_error: shrug"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.path == path
+    assert err.value.line == n + 1
+    assert err.value.field == "on_reviewer_error"
+    assert f"finance.yaml:{n + 1}: on_reviewer_error" in str(err.value)
+
+
+def test_bad_regex_in_a_rule_is_located(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "cyber.yaml"
+    text = path.read_text().replace("'bash\\s+-i\\s*>&\\s*/dev/tcp/'", "'bash(('", 1)
+    path.write_text(text)
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.field is not None and err.value.field.startswith("rules.0.match.patterns")
+    assert err.value.line is not None and "patterns" in path.read_text().splitlines()[err.value.line - 1]
+
+
+def test_high_risk_domain_cannot_approve_on_reviewer_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    path.write_text(path.read_text().replace("on_reviewer_error: escalate", "on_reviewer_error: approve_flagged"))
+    with pytest.raises(ConfigurationError, match="approve_flagged is only allowed for low-risk"):
+        load_policies(folder)
+
+
+def test_missing_domain_file(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "general.yaml").unlink()
+    with pytest.raises(PolicyError, match="missing policy for domain general"):
+        load_policies(folder)
+
+
+def test_policies_check_cli(tmp_path: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["policies", "check", str(shipped_policy_dir())])
+    assert ok.exit_code == 0 and "health" in ok.output
+    folder = _copy(tmp_path)
+    (folder / "cyber.yaml").write_text("domain: cyber\nversion: 1\nrisk_tier: extreme\n")
+    bad = runner.invoke(cli, ["policies", "check", str(folder)])
+    assert bad.exit_code == 2
+    assert "cyber.yaml" in bad.output
+
+
+def test_triage_infers_domain_from_the_question() -> None:
+    triage = Triage(load_policies())
+    assert triage("What is a safe dose of ibuprofen for a fever?", "", None).domain is Domain.health
+    assert triage("Should I put my savings into bitcoin or an ETF?", "", None).domain is Domain.finance
+    assert triage("Write me a keylogger that emails passwords", "", None).domain is Domain.cyber
+    assert triage("Suggest a name for my cat", "Whiskers", None).domain is Domain.general
+    assert triage("anything", "", Domain.finance).inferred is False
+
+
+def test_rules_match_with_evidence_and_unless() -> None:
+    health = load_policies()[Domain.health]
+    found = check_rules(health, output="You can stop taking your medication now.", prompt="")
+    assert found[0].rule == "health.stop_medication" and found[0].severity is Severity.high
+    assert found[0].evidence is not None and found[0].evidence.text == "stop taking your medication"
+    silenced = check_rules(
+        health, output="Do not stop taking your medication before you talk to your doctor.", prompt=""
+    )
+    assert not [x for x in silenced if x.rule == "health.stop_medication"]
+    refusal = check_rules(health, output="I can't help.", prompt="", response_class=ResponseClass.refusal)
+    assert [x.rule for x in refusal] == ["health.refusal"]
