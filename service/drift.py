@@ -1,0 +1,704 @@
+"""Drift monitoring: per (domain × fast-model version) rates, change detection and alerts.
+
+The reviewer's **disagreement** rate (final verdict is not ``approve``) and the fast model's response-class
+rates (``refusal``, ``safe_completion``, ``over_caveated``) are tracked per *series* — one series per
+``(domain, fast_model)`` where ``fast_model`` is ``"name@version"``. Two detectors run side by side:
+
+- a **batch test** every ``eval_every_s``: the current sliding window of a series against its baseline
+  (the previous window of the same series, or the domain's pinned fast-model version), with the pooled
+  two-proportion z test and Holm's correction across every (series × metric) test of that evaluation;
+- an **online Bernoulli CUSUM** per series and metric, updated on every event, for fast alarms on
+  increases. Its in-control rate ``p0`` comes from the baseline, ``p1 = p0 + delta`` and its threshold is
+  set from an exact in-control ARL computation (see :func:`service.stats.design_bernoulli_cusum`).
+
+Time is always injected (``ts`` / ``now``, seconds since the epoch or any monotone clock); nothing in this
+module reads the wall clock, so runs are deterministic. Not thread-safe: use it from one event loop.
+See ``docs/drift.md`` for the operator's view.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+from service.stats import (
+    BernoulliCusumDesign,
+    design_bernoulli_cusum,
+    holm_adjusted,
+    two_proportion_test,
+    wilson_interval,
+)
+
+__all__ = ["METRICS", "Alert", "AlertCallback", "DriftConfig", "DriftMonitor"]
+
+logger = logging.getLogger(__name__)
+
+#: Metrics tracked for every series, in a fixed order.
+METRICS: Final[tuple[str, ...]] = ("disagreement", "refusal", "safe_completion", "over_caveated")
+
+# Layout of a count vector: [n, disagreements, n_classified, refusals, safe_completions, over_caveated].
+# A bucket is the same vector prefixed by its bucket index.
+_N, _DIS, _NCLS, _REF, _SAFE, _OVER = range(6)
+# metric -> (numerator slot, denominator slot) in a count vector
+_SLOTS: Final[tuple[tuple[int, int], ...]] = ((_DIS, _N), (_REF, _NCLS), (_SAFE, _NCLS), (_OVER, _NCLS))
+_CLASS_SLOT: Final[dict[str, int]] = {
+    "full_compliance": 0,
+    "refusal": _REF,
+    "safe_completion": _SAFE,
+    "over_caveated": _OVER,
+}
+_P0_GRID: Final[float] = math.log(1.02)  # p0 is rounded to a 2 % geometric grid before designing a chart
+
+AlertCallback = Callable[[dict[str, Any]], object]
+
+
+@dataclass(frozen=True, slots=True)
+class DriftConfig:
+    """Tuning knobs; the defaults are the ones measured in ``bench/drift_detector.py`` (docs/drift.md)."""
+
+    window_s: float = 3600.0
+    """Length of the sliding window (current and previous window each)."""
+    bucket_s: float = 60.0
+    """Resolution of the window; memory per series is ``2 · window_s / bucket_s`` small buckets."""
+    eval_every_s: float = 600.0
+    """Cadence of the batch (two-proportion) evaluation; triggered by ``observe``/``snapshot``/``evaluate``."""
+    alpha: float = 0.0001
+    """Family-wise error rate per evaluation (Holm across all series × metrics tested at once)."""
+    min_samples: int = 200
+    """Both the current window and the baseline need at least this many events (metric denominator)."""
+    min_events: int = 10
+    """…and at least this many positive *and* negative events in the two samples together."""
+    cusum_delta: float = 0.03
+    """The CUSUM is tuned to detect ``p0 → p0 + delta`` (absolute rate increase)."""
+    cusum_arl0_days: float = 365.0
+    """Target in-control average run length of each chart, in days at the series' observed volume."""
+    cusum_min_arl0_events: int = 8192
+    """Floor on the in-control ARL target, in events (protects low-volume series)."""
+    cusum_min_baseline: int = 2000
+    """Events needed to estimate ``p0`` (pinned version's history, or the series' own learning phase)."""
+    cusum_p0_z: float = 1.5
+    """``p0`` is the upper Wilson bound at this z of the baseline rate (guards against under-estimates)."""
+    clear_s: float | None = None
+    """An alert closes after this long without a new detection of its kind (``None``: one window)."""
+    auto_pin: bool = True
+    """When a new version appears in a domain without a manual pin, pin the incumbent as its baseline."""
+    max_closed_alerts: int = 200
+    """How many closed alerts ``snapshot`` keeps for context (bounded memory)."""
+
+    def __post_init__(self) -> None:
+        if self.bucket_s <= 0 or self.window_s < self.bucket_s:
+            raise ValueError("need 0 < bucket_s <= window_s")
+        if not 0.0 < self.alpha < 1.0:
+            raise ValueError("alpha must be in (0, 1)")
+        if not 0.0 < self.cusum_delta < 1.0:
+            raise ValueError("cusum_delta must be in (0, 1)")
+        if self.eval_every_s <= 0:
+            raise ValueError("eval_every_s must be positive")
+
+
+@dataclass(slots=True)
+class Alert:
+    """One drift alert. ``kind`` is ``"two_proportion"`` or ``"cusum"``."""
+
+    id: str
+    series: str
+    domain: str
+    fast_model: str
+    metric: str
+    kind: str
+    direction: str
+    baseline: str
+    baseline_rate: float
+    current_rate: float
+    detected_at: float
+    updated_at: float
+    n: int
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    statistic: float | None = None
+    threshold: float | None = None
+    change_started_at: float | None = None
+    alarms: int = 1
+    state: str = "open"
+    closed_at: float | None = None
+    close_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Chart:
+    """Online Bernoulli CUSUM for one (series, metric), integer form (see BernoulliCusumDesign)."""
+
+    __slots__ = (
+        "c",
+        "design",
+        "last_alarm_ts",
+        "learn_n",
+        "learn_t0",
+        "learn_x",
+        "run_n",
+        "run_t0",
+        "run_x",
+        "source",
+    )
+
+    def __init__(self) -> None:
+        self.design: BernoulliCusumDesign | None = None
+        self.source = "learning"
+        self.c = 0
+        self.learn_n = 0
+        self.learn_x = 0
+        self.learn_t0 = 0.0
+        self.run_n = 0  # events since the statistic last left 0 (the change-onset estimate)
+        self.run_x = 0
+        self.run_t0 = 0.0
+        self.last_alarm_ts: float | None = None
+
+
+class _Series:
+    __slots__ = ("buckets", "charts", "domain", "fast_model", "first_ts", "key", "last_ts", "life", "results")
+
+    def __init__(self, domain: str, fast_model: str) -> None:
+        self.domain = domain
+        self.fast_model = fast_model
+        self.key = f"{domain}/{fast_model}"
+        self.buckets: deque[list[int]] = deque()
+        self.life = [0, 0, 0, 0, 0, 0]
+        self.first_ts: float | None = None
+        self.last_ts: float | None = None
+        self.charts = [_Chart() for _ in METRICS]
+        self.results: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(slots=True)
+class _Pin:
+    fast_model: str
+    source: str  # "manual" | "auto"
+
+
+class DriftMonitor:
+    """Sliding-window rates, batch change tests and online CUSUM alarms per (domain × fast-model version).
+
+    ``on_alert`` (optional) is called with ``Alert.to_dict()`` when an alert opens (``state="open"``) and
+    when it closes (``state="closed"``). It runs synchronously inside ``observe``/``evaluate``: keep it quick
+    (e.g. schedule an HTTP POST on the event loop). Exceptions it raises are logged and swallowed.
+    """
+
+    def __init__(self, config: DriftConfig | None = None, *, on_alert: AlertCallback | None = None) -> None:
+        self.config = config or DriftConfig()
+        self._on_alert = on_alert
+        cfg = self.config
+        self._bucket_s = cfg.bucket_s
+        self._wb = max(1, round(cfg.window_s / cfg.bucket_s))  # buckets per window
+        self._clear_s = cfg.clear_s if cfg.clear_s is not None else cfg.window_s
+        self._series: dict[tuple[str, str], _Series] = {}
+        self._pins: dict[str, _Pin] = {}
+        self._alerts: dict[tuple[str, str, str], Alert] = {}
+        self._closed: deque[Alert] = deque(maxlen=cfg.max_closed_alerts)
+        self._next_eval: float | None = None
+        self._evaluated_at: float | None = None
+        self._alert_seq = 0
+
+    # ------------------------------------------------------------------------------------------ ingest
+
+    def observe(
+        self,
+        domain: str,
+        fast_model: str,
+        *,
+        disagreement: bool,
+        response_class: str | None,
+        ts: float,
+    ) -> None:
+        """Record one decision. O(1) amortised; may run a due batch evaluation (every ``eval_every_s``).
+
+        ``response_class`` ``None`` (e.g. an agent action) counts towards disagreement only; the
+        response-class rates use the classified events as their denominator.
+        """
+        s = self._series.get((domain, fast_model))
+        if s is None:
+            s = self._new_series(domain, fast_model, ts)
+        b = int(ts // self._bucket_s)
+        buckets = s.buckets
+        if buckets and buckets[-1][0] == b:
+            bk = buckets[-1]
+        elif not buckets or b > buckets[-1][0]:
+            bk = [b, 0, 0, 0, 0, 0, 0]
+            buckets.append(bk)
+            oldest = b - 2 * self._wb
+            while buckets[0][0] <= oldest:
+                buckets.popleft()
+        else:
+            bk = self._late_bucket(buckets, b)
+        if s.first_ts is None:
+            s.first_ts = ts
+        if s.last_ts is None or ts > s.last_ts:
+            s.last_ts = ts
+        life = s.life
+        d = 1 if disagreement else 0
+        bk[1] += 1
+        life[_N] += 1
+        if d:
+            bk[1 + _DIS] += 1
+            life[_DIS] += 1
+        charts = s.charts
+        self._update_chart(s, 0, charts[0], d, ts)
+        if response_class is not None:
+            slot = _CLASS_SLOT.get(response_class)
+            if slot is None:
+                raise ValueError(f"unknown response_class {response_class!r}")
+            bk[1 + _NCLS] += 1
+            life[_NCLS] += 1
+            if slot:
+                bk[1 + slot] += 1
+                life[slot] += 1
+            self._update_chart(s, 1, charts[1], 1 if slot == _REF else 0, ts)
+            self._update_chart(s, 2, charts[2], 1 if slot == _SAFE else 0, ts)
+            self._update_chart(s, 3, charts[3], 1 if slot == _OVER else 0, ts)
+        nxt = self._next_eval
+        if nxt is None:
+            self._next_eval = (math.floor(ts / self.config.eval_every_s) + 1) * self.config.eval_every_s
+        elif ts >= nxt:
+            self.evaluate(ts)
+
+    def _late_bucket(self, buckets: deque[list[int]], b: int) -> list[int]:
+        for bk in reversed(buckets):
+            if bk[0] == b:
+                return bk
+            if bk[0] < b:
+                break
+        # Older than everything kept, or a gap: count it in the oldest bucket it would not distort less.
+        # (Late events are rare; they still update the lifetime counts and the CUSUM.)
+        for bk in buckets:
+            if bk[0] > b:
+                return bk
+        return buckets[-1]
+
+    def _update_chart(self, s: _Series, mi: int, ch: _Chart, x: int, ts: float) -> None:
+        des = ch.design
+        if des is None:
+            if ch.learn_n == 0:
+                ch.learn_t0 = ts
+            ch.learn_n += 1
+            ch.learn_x += x
+            if ch.learn_n >= self.config.cusum_min_baseline:
+                self._start_chart(s, mi, ts)
+            return
+        c = ch.c
+        if c == 0:
+            ch.run_n = 0
+            ch.run_x = 0
+            ch.run_t0 = ts
+        ch.run_n += 1
+        if x:
+            ch.run_x += 1
+            c += des.up
+            if c >= des.threshold:
+                ch.c = c
+                self._cusum_alarm(s, mi, ch, ts)
+                return
+        else:
+            c -= des.down
+            if c < 0:
+                c = 0
+        ch.c = c
+
+    # ------------------------------------------------------------------------------------------ baselines
+
+    def pin_baseline(self, domain: str, fast_model: str) -> None:
+        """Use ``fast_model`` (``"name@version"``) as the baseline of every other version in ``domain``.
+
+        The baseline counts are the pinned version's whole observed history in this monitor (kept in
+        O(1) memory, also after its traffic stops). Charts of the versions whose baseline changes are
+        re-designed against it. Overrides an automatic pin.
+        """
+        if (domain, fast_model) not in self._series:
+            self._series[(domain, fast_model)] = _Series(domain, fast_model)
+        self._set_pin(domain, _Pin(fast_model, "manual"))
+
+    def unpin_baseline(self, domain: str) -> None:
+        """Go back to previous-window baselines for ``domain`` (and allow automatic pinning again)."""
+        if domain in self._pins:
+            self._set_pin(domain, None)
+
+    def _set_pin(self, domain: str, pin: _Pin | None) -> None:
+        members = [s for s in self._series.values() if s.domain == domain]
+        before = {s.key: self._pinned_for(s) for s in members}
+        if pin is None:
+            self._pins.pop(domain, None)
+        else:
+            self._pins[domain] = pin
+        for s in members:
+            if self._pinned_for(s) is not before[s.key]:
+                ts = s.last_ts if s.last_ts is not None else 0.0
+                for mi in range(len(METRICS)):
+                    s.charts[mi] = _Chart()
+                    self._start_chart(s, mi, ts)
+
+    def _pinned_for(self, s: _Series) -> _Series | None:
+        pin = self._pins.get(s.domain)
+        if pin is None or pin.fast_model == s.fast_model:
+            return None
+        return self._series.get((s.domain, pin.fast_model))
+
+    def _new_series(self, domain: str, fast_model: str, ts: float) -> _Series:
+        s = _Series(domain, fast_model)
+        cfg = self.config
+        if cfg.auto_pin:
+            pin = self._pins.get(domain)
+            if pin is None or pin.source == "auto":
+                lo = math.floor(ts / self._bucket_s) - self._wb
+                best: tuple[int, int, str] | None = None
+                for other in self._series.values():
+                    if other.domain != domain:
+                        continue
+                    n_win = sum(bk[1 + _N] for bk in other.buckets if bk[0] > lo)
+                    if n_win >= cfg.min_samples and (best is None or (n_win, other.life[_N]) > best[:2]):
+                        best = (n_win, other.life[_N], other.fast_model)
+                if best is not None:
+                    self._series[(domain, fast_model)] = s
+                    self._set_pin(domain, _Pin(best[2], "auto"))
+        self._series[(domain, fast_model)] = s
+        for mi in range(len(METRICS)):
+            self._start_chart(s, mi, ts)
+        return s
+
+    def _start_chart(self, s: _Series, mi: int, ts: float) -> None:
+        """(Re)design the chart of (s, metric mi) from the best available baseline, or start learning."""
+        cfg = self.config
+        num, den = _SLOTS[mi]
+        ch = s.charts[mi]
+        pinned = self._pinned_for(s)
+        if pinned is not None and pinned.life[den] >= cfg.cusum_min_baseline:
+            x, n = pinned.life[num], pinned.life[den]
+            span = (pinned.last_ts or 0.0) - (pinned.first_ts or 0.0)
+            source = f"pinned:{pinned.fast_model}"
+        elif ch.design is None and ch.learn_n >= cfg.cusum_min_baseline:
+            x, n = ch.learn_x, ch.learn_n
+            span = ts - ch.learn_t0
+            source = "learned"
+        else:
+            s.charts[mi] = _Chart()
+            return
+        p0 = wilson_interval(x, n, cfg.cusum_p0_z)[1] if cfg.cusum_p0_z > 0 else (x + 0.5) / (n + 1.0)
+        p0 = max(p0, 0.5 / n)
+        p0 = math.exp(round(math.log(p0) / _P0_GRID) * _P0_GRID)
+        p1 = p0 + cfg.cusum_delta
+        if p1 >= 0.999:
+            s.charts[mi] = _Chart()
+            s.charts[mi].source = "disabled"
+            s.charts[mi].learn_n = -(10**18)  # never finishes learning
+            return
+        per_day = n / max(span, cfg.window_s) * 86400.0
+        target = max(float(cfg.cusum_min_arl0_events), per_day * cfg.cusum_arl0_days)
+        target = 2.0 ** math.ceil(math.log2(target))
+        new = _Chart()
+        new.design = design_bernoulli_cusum(p0, p1, target)
+        new.source = source
+        new.run_t0 = ts
+        new.last_alarm_ts = ch.last_alarm_ts
+        s.charts[mi] = new
+
+    # ------------------------------------------------------------------------------------------ alerts
+
+    def _emit(self, alert: Alert) -> None:
+        if self._on_alert is None:
+            return
+        try:
+            self._on_alert(alert.to_dict())
+        except Exception:
+            logger.exception("drift on_alert callback failed for alert %s", alert.id)
+
+    def _open(self, key: tuple[str, str, str], alert: Alert) -> None:
+        self._alerts[key] = alert
+        self._emit(alert)
+
+    def _close(self, key: tuple[str, str, str], now: float, reason: str) -> None:
+        alert = self._alerts.pop(key)
+        alert.state = "closed"
+        alert.closed_at = now
+        alert.close_reason = reason
+        self._closed.append(alert)
+        self._emit(alert)
+
+    def _next_id(self) -> str:
+        self._alert_seq += 1
+        return f"drift-{self._alert_seq:06d}"
+
+    def _cusum_alarm(self, s: _Series, mi: int, ch: _Chart, ts: float) -> None:
+        des = ch.design
+        assert des is not None
+        metric = METRICS[mi]
+        key = (s.key, metric, "cusum")
+        stat = ch.c * des.nats_per_unit
+        current = ch.run_x / ch.run_n if ch.run_n else 0.0
+        alert = self._alerts.get(key)
+        if alert is None:
+            self._open(
+                key,
+                Alert(
+                    id=self._next_id(),
+                    series=s.key,
+                    domain=s.domain,
+                    fast_model=s.fast_model,
+                    metric=metric,
+                    kind="cusum",
+                    direction="up",
+                    baseline=ch.source,
+                    baseline_rate=des.p0,
+                    current_rate=current,
+                    detected_at=ts,
+                    updated_at=ts,
+                    n=ch.run_n,
+                    statistic=stat,
+                    threshold=des.h,
+                    change_started_at=ch.run_t0,
+                ),
+            )
+        else:
+            alert.alarms += 1
+            alert.updated_at = ts
+            alert.statistic = stat
+            alert.current_rate = current
+            alert.n = ch.run_n
+        # Reset after the alarm: a pinned baseline keeps its p0 (a persistent shift keeps alarming, the
+        # alert stays open); a learned baseline is re-learned (the shift becomes the new normal).
+        pinned = ch.source.startswith("pinned:")
+        ch.last_alarm_ts = ts
+        if pinned:
+            ch.c = 0
+        else:
+            fresh = _Chart()
+            fresh.last_alarm_ts = ts
+            s.charts[mi] = fresh
+
+    # ------------------------------------------------------------------------------------------ batch
+
+    def _window_counts(self, s: _Series, b_now: int) -> tuple[list[int], list[int]]:
+        cur = [0, 0, 0, 0, 0, 0]
+        prev = [0, 0, 0, 0, 0, 0]
+        lo_cur = b_now - self._wb
+        lo_prev = lo_cur - self._wb
+        for bk in s.buckets:
+            idx = bk[0]
+            if idx > b_now:
+                continue
+            if idx > lo_cur:
+                tgt = cur
+            elif idx > lo_prev:
+                tgt = prev
+            else:
+                continue
+            for i in range(6):
+                tgt[i] += bk[i + 1]
+        return cur, prev
+
+    def evaluate(self, now: float) -> None:
+        """Run the batch tests for every series and metric now, update alerts, evict stale state."""
+        cfg = self.config
+        eve = cfg.eval_every_s
+        self._next_eval = (math.floor(now / eve) + 1) * eve
+        self._evaluated_at = now
+        b_now = int(now // self._bucket_s)
+        oldest = b_now - 2 * self._wb
+        pending: list[tuple[_Series, str, dict[str, Any]]] = []
+        p_values: list[float] = []
+        for s in self._series.values():
+            while s.buckets and s.buckets[0][0] <= oldest:
+                s.buckets.popleft()
+            cur, prev = self._window_counts(s, b_now)
+            pinned = self._pinned_for(s)
+            if pinned is not None:
+                base, base_name = pinned.life, f"pinned:{pinned.fast_model}"
+                # a chart still learning (or on a learned p0) switches to the pinned baseline once it has
+                # enough history
+                for mi, (_num, den) in enumerate(_SLOTS):
+                    src = s.charts[mi].source
+                    if src != base_name and src != "disabled" and pinned.life[den] >= cfg.cusum_min_baseline:
+                        self._start_chart(s, mi, now)
+            else:
+                base, base_name = prev, "previous_window"
+            s.results = {}
+            for metric, (num, den) in zip(METRICS, _SLOTS, strict=True):
+                x1, n1, x2, n2 = cur[num], cur[den], base[num], base[den]
+                res: dict[str, Any] = {
+                    "count": x1,
+                    "n": n1,
+                    "baseline": base_name,
+                    "baseline_count": x2,
+                    "baseline_n": n2,
+                    "baseline_rate": x2 / n2 if n2 else None,
+                    "p_value": None,
+                    "p_adjusted": None,
+                    "diff": None,
+                    "diff_ci95": None,
+                    "rejected": False,
+                    "reason": None,
+                }
+                if n1 < cfg.min_samples or n2 < cfg.min_samples:
+                    res["reason"] = "insufficient_samples"
+                elif min(x1 + x2, n1 - x1 + n2 - x2) < cfg.min_events:
+                    res["reason"] = "insufficient_events"
+                else:
+                    r = two_proportion_test(x1, n1, x2, n2)
+                    res.update(p_value=r.p_value, diff=r.diff, diff_ci95=list(r.ci), z=r.z)
+                    pending.append((s, metric, res))
+                    p_values.append(r.p_value)
+                s.results[metric] = res
+        adjusted = holm_adjusted(p_values)
+        for (_s, _metric, res), p_adj in zip(pending, adjusted, strict=True):
+            res["p_adjusted"] = p_adj
+            res["rejected"] = p_adj <= cfg.alpha
+        self._update_alerts(now)
+        self._evict(now)
+
+    def _update_alerts(self, now: float) -> None:
+        for s in self._series.values():
+            for mi, metric in enumerate(METRICS):
+                key = (s.key, metric, "two_proportion")
+                res = s.results.get(metric)
+                alert = self._alerts.get(key)
+                if res is not None and res["rejected"]:
+                    cur_rate = res["count"] / res["n"]
+                    if alert is None:
+                        self._open(
+                            key,
+                            Alert(
+                                id=self._next_id(),
+                                series=s.key,
+                                domain=s.domain,
+                                fast_model=s.fast_model,
+                                metric=metric,
+                                kind="two_proportion",
+                                direction="up" if res["diff"] > 0 else "down",
+                                baseline=res["baseline"],
+                                baseline_rate=res["baseline_rate"],
+                                current_rate=cur_rate,
+                                detected_at=now,
+                                updated_at=now,
+                                n=res["n"],
+                                p_value=res["p_value"],
+                                p_adjusted=res["p_adjusted"],
+                            ),
+                        )
+                    else:
+                        alert.updated_at = now
+                        alert.alarms += 1
+                        alert.current_rate = cur_rate
+                        alert.baseline_rate = res["baseline_rate"]
+                        alert.n = res["n"]
+                        alert.p_value = res["p_value"]
+                        alert.p_adjusted = res["p_adjusted"]
+                elif alert is not None and now - alert.updated_at >= self._clear_s:
+                    reason = "not_significant" if res is None or res["reason"] is None else res["reason"]
+                    self._close(key, now, reason)
+                ckey = (s.key, metric, "cusum")
+                if ckey in self._alerts:
+                    last = s.charts[mi].last_alarm_ts
+                    if last is None or now - last >= self._clear_s:
+                        self._close(ckey, now, "no_alarm_for_clear_period")
+
+    def _evict(self, now: float) -> None:
+        horizon = now - 2 * self.config.window_s
+        pinned = {(d, p.fast_model) for d, p in self._pins.items()}
+        stale = [
+            k
+            for k, s in self._series.items()
+            if k not in pinned and (s.last_ts is None or s.last_ts < horizon) and not s.buckets
+        ]
+        for k in stale:
+            s = self._series.pop(k)
+            for metric in METRICS:
+                for kind in ("two_proportion", "cusum"):
+                    if (s.key, metric, kind) in self._alerts:
+                        self._close((s.key, metric, kind), now, "series_evicted")
+
+    # ------------------------------------------------------------------------------------------ read
+
+    def open_alerts(self) -> list[dict[str, Any]]:
+        """Currently open alerts, oldest first."""
+        return [a.to_dict() for a in sorted(self._alerts.values(), key=lambda a: a.id)]
+
+    def series_keys(self) -> Iterable[tuple[str, str]]:
+        """The (domain, fast_model) pairs currently held in memory."""
+        return list(self._series)
+
+    def memory_cells(self) -> int:
+        """Number of bucket cells held (for the bounded-memory test and the bench)."""
+        return sum(len(s.buckets) for s in self._series.values())
+
+    def snapshot(self, now: float) -> dict[str, Any]:
+        """A JSON-ready view: per series window counts, rates with Wilson 95 % CIs, baselines, tests, CUSUM.
+
+        Runs a batch evaluation first if one is due, so p-values are at most ``eval_every_s`` old
+        (``evaluated_at`` says when). Window counts and rates are computed at ``now``.
+        """
+        if self._next_eval is not None and now >= self._next_eval:
+            self.evaluate(now)
+        b_now = int(now // self._bucket_s)
+        series_out: list[dict[str, Any]] = []
+        for s in sorted(self._series.values(), key=lambda v: v.key):
+            cur, _prev = self._window_counts(s, b_now)
+            pinned = self._pinned_for(s)
+            metrics: dict[str, Any] = {}
+            for mi, (metric, (num, den)) in enumerate(zip(METRICS, _SLOTS, strict=True)):
+                x, n = cur[num], cur[den]
+                lo, hi = wilson_interval(x, n)
+                res = s.results.get(metric, {})
+                ch = s.charts[mi]
+                des = ch.design
+                metrics[metric] = {
+                    "count": x,
+                    "n": n,
+                    "rate": x / n if n else None,
+                    "ci95": [lo, hi],
+                    "baseline": res.get("baseline"),
+                    "baseline_rate": res.get("baseline_rate"),
+                    "baseline_n": res.get("baseline_n"),
+                    "p_value": res.get("p_value"),
+                    "p_adjusted": res.get("p_adjusted"),
+                    "diff_ci95": res.get("diff_ci95"),
+                    "tested": res.get("p_value") is not None,
+                    "not_tested_reason": res.get("reason"),
+                    "cusum": {
+                        "state": "monitoring" if des is not None else ch.source,
+                        "statistic": ch.c * des.nats_per_unit if des is not None else None,
+                        "threshold": des.h if des is not None else None,
+                        "p0": des.p0 if des is not None else None,
+                        "p1": des.p1 if des is not None else None,
+                        "arl0_events": des.arl0 if des is not None else None,
+                        "baseline": ch.source,
+                        "learning_n": ch.learn_n if des is None and ch.learn_n >= 0 else None,
+                    },
+                }
+            series_out.append(
+                {
+                    "series": s.key,
+                    "domain": s.domain,
+                    "fast_model": s.fast_model,
+                    "window": {
+                        "start": (b_now - self._wb + 1) * self._bucket_s,
+                        "end": now,
+                        "n": cur[_N],
+                        "n_classified": cur[_NCLS],
+                    },
+                    "baseline": f"pinned:{pinned.fast_model}" if pinned is not None else "previous_window",
+                    "lifetime_n": s.life[_N],
+                    "last_event_at": s.last_ts,
+                    "metrics": metrics,
+                }
+            )
+        return {
+            "now": now,
+            "evaluated_at": self._evaluated_at,
+            "config": asdict(self.config),
+            "pins": {d: {"fast_model": p.fast_model, "source": p.source} for d, p in sorted(self._pins.items())},
+            "series": series_out,
+            "alerts": self.open_alerts(),
+            "recently_closed": [a.to_dict() for a in self._closed],
+        }

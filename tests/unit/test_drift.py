@@ -1,0 +1,260 @@
+"""DriftMonitor behaviour on seeded synthetic streams (time is injected, runs are deterministic)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from service.drift import METRICS, DriftConfig, DriftMonitor
+
+DAY = 86400.0
+HOUR = 3600.0
+
+
+def _classes(rng: random.Random) -> str:
+    u = rng.random()
+    if u < 0.03:
+        return "refusal"
+    if u < 0.05:
+        return "safe_completion"
+    if u < 0.10:
+        return "over_caveated"
+    return "full_compliance"
+
+
+def _stream(
+    monitor: DriftMonitor,
+    seed: int,
+    *,
+    per_day: float,
+    until: float,
+    model: Callable[[float], str],
+    p_dis: Callable[[float], float],
+    domain: str = "health",
+    start: float = 0.0,
+) -> float:
+    rng = random.Random(seed)
+    t = start
+    rate = per_day / DAY
+    while True:
+        t += rng.expovariate(rate)
+        if t >= until:
+            return t
+        monitor.observe(
+            domain,
+            model(t),
+            disagreement=rng.random() < p_dis(t),
+            response_class=_classes(rng),
+            ts=t,
+        )
+
+
+def _fired(events: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    return {(e["series"], e["metric"], e["kind"]) for e in events if e["state"] == "open"}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_version_change_with_ten_point_shift_fires(seed: int) -> None:
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(on_alert=events.append)
+    change = 1.0 * DAY
+    _stream(
+        m,
+        seed,
+        per_day=20_000,
+        until=change + 6 * HOUR,
+        model=lambda t: "fast@1" if t < change else "fast@2",
+        p_dis=lambda t: 0.08 if t < change else 0.18,
+    )
+    fired = _fired(events)
+    assert ("health/fast@2", "disagreement", "two_proportion") in fired
+    assert ("health/fast@2", "disagreement", "cusum") in fired
+    # nothing else moved, and the detection came within two hours of the change
+    assert {f for f in fired if f[0] == "health/fast@2"} <= {
+        ("health/fast@2", "disagreement", "two_proportion"),
+        ("health/fast@2", "disagreement", "cusum"),
+    }
+    first = min(e["detected_at"] for e in events if e["series"] == "health/fast@2")
+    assert change < first < change + 2 * HOUR
+    snap = m.snapshot(change + 6 * HOUR)
+    json.dumps(snap)  # JSON-ready
+    assert snap["pins"] == {"health": {"fast_model": "fast@1", "source": "auto"}}
+    opened = {(a["series"], a["metric"], a["kind"]) for a in snap["alerts"]}
+    assert ("health/fast@2", "disagreement", "two_proportion") in opened
+    alert = next(a for a in snap["alerts"] if a["kind"] == "two_proportion")
+    assert alert["baseline"] == "pinned:fast@1"
+    assert alert["baseline_rate"] == pytest.approx(0.08, abs=0.01)
+    assert alert["current_rate"] > 0.13
+    assert alert["p_value"] < 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_stationary_stream_same_volume_stays_quiet(seed: int) -> None:
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(on_alert=events.append)
+    change = 1.0 * DAY
+    _stream(
+        m,
+        seed,
+        per_day=20_000,
+        until=change + 6 * HOUR,
+        model=lambda t: "fast@1" if t < change else "fast@2",
+        p_dis=lambda t: 0.08,
+    )
+    snap = m.snapshot(change + 6 * HOUR)
+    assert events == []
+    assert snap["alerts"] == []
+    series = {s["series"]: s for s in snap["series"]}
+    dis = series["health/fast@2"]["metrics"]["disagreement"]
+    assert dis["tested"] and dis["p_value"] > 0.001
+    assert dis["cusum"]["state"] == "monitoring" and dis["cusum"]["baseline"] == "pinned:fast@1"
+    lo, hi = dis["ci95"]
+    assert lo <= dis["rate"] <= hi
+
+
+def test_manual_pin_compares_concurrent_versions() -> None:
+    cfg = DriftConfig(auto_pin=False)
+    for pin in (False, True):
+        events: list[dict[str, Any]] = []
+        m = DriftMonitor(cfg, on_alert=events.append)
+        if pin:
+            m.pin_baseline("finance", "fast@1")
+        rng = random.Random(42)
+        t = 0.0
+        while t < 8 * HOUR:  # a canary: both versions live, v2 disagrees 10 points more
+            t += rng.expovariate(40_000 / DAY)
+            v2 = rng.random() < 0.5
+            m.observe(
+                "finance",
+                "fast@2" if v2 else "fast@1",
+                disagreement=rng.random() < (0.18 if v2 else 0.08),
+                response_class=None,
+                ts=t,
+            )
+        fired = _fired(events)
+        if pin:
+            assert ("finance/fast@2", "disagreement", "two_proportion") in fired
+            assert ("finance/fast@2", "disagreement", "cusum") in fired
+            assert not any(f[0] == "finance/fast@1" for f in fired)
+            snap = m.snapshot(t)
+            s2 = next(s for s in snap["series"] if s["fast_model"] == "fast@2")
+            assert s2["baseline"] == "pinned:fast@1"
+            # no response classes were given: those metrics have no denominator and are not tested
+            assert s2["metrics"]["refusal"]["n"] == 0 and not s2["metrics"]["refusal"]["tested"]
+        else:
+            # each version against its own previous window: stable, so nothing fires
+            assert fired == set()
+        m.unpin_baseline("finance")
+        assert m.snapshot(t)["pins"] == {}
+
+
+def test_minimum_sample_sizes_respected() -> None:
+    # 150 events per hour-window: below min_samples=200, a 40-point jump must not be tested
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(DriftConfig(auto_pin=False), on_alert=events.append)
+    m.pin_baseline("cyber", "fast@1")
+    _stream(m, 5, per_day=3_600, until=DAY, model=lambda t: "fast@1", p_dis=lambda t: 0.08, domain="cyber")
+    _stream(
+        m, 6, per_day=150 * 24, until=DAY + 3 * HOUR, start=DAY, model=lambda t: "fast@2",
+        p_dis=lambda t: 0.5, domain="cyber",
+    )  # fmt: skip
+    assert not any(e["kind"] == "two_proportion" for e in events)
+    snap = m.snapshot(DAY + 3 * HOUR)
+    s2 = next(s for s in snap["series"] if s["fast_model"] == "fast@2")
+    assert s2["metrics"]["disagreement"]["not_tested_reason"] == "insufficient_samples"
+    assert s2["metrics"]["disagreement"]["p_value"] is None
+
+    # enough events per window but fewer than min_events positives in both samples together
+    m2 = DriftMonitor(DriftConfig(auto_pin=False, min_events=10))
+    for i in range(600):
+        m2.observe("general", "fast@1", disagreement=i % 150 == 0, response_class=None, ts=i * 12.0)
+    snap2 = m2.snapshot(2 * HOUR)
+    dis = snap2["series"][0]["metrics"]["disagreement"]
+    assert dis["n"] >= 200 and dis["baseline_n"] >= 200
+    assert dis["not_tested_reason"] == "insufficient_events"
+
+
+def test_memory_bounded_after_many_hours() -> None:
+    cfg = DriftConfig()
+    m = DriftMonitor(cfg)
+    rng = random.Random(9)
+    t = 0.0
+    max_cells = 0
+    per_window = int(cfg.window_s / cfg.bucket_s)
+    while t < 72 * HOUR:  # three days, a new version every 6 hours in two domains
+        t += rng.expovariate(30_000 / DAY)
+        version = int(t // (6 * HOUR))
+        for domain in ("health", "tool_use"):
+            m.observe(domain, f"fast@{version}", disagreement=rng.random() < 0.08, response_class=None, ts=t)
+        max_cells = max(max_cells, m.memory_cells())
+    m.evaluate(t)
+    keys = list(m.series_keys())
+    # stale versions are evicted; only the live version and the pinned incumbent per domain remain
+    assert len(keys) <= 4
+    # each live series keeps at most two windows of buckets, plus one for the bucket in progress
+    assert max_cells <= 2 * 3 * (2 * per_window + 1)
+    assert m.memory_cells() <= len(keys) * (2 * per_window + 1)
+    assert len(m.snapshot(t)["recently_closed"]) <= cfg.max_closed_alerts
+
+
+def test_on_alert_errors_are_swallowed(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    def broken(alert: dict[str, Any]) -> None:
+        calls.append(alert["id"])
+        raise RuntimeError("webhook down")
+
+    m = DriftMonitor(on_alert=broken)
+    change = 1.0 * DAY
+    with caplog.at_level(logging.ERROR, logger="service.drift"):
+        _stream(
+            m,
+            3,
+            per_day=20_000,
+            until=change + 3 * HOUR,
+            model=lambda t: "fast@1" if t < change else "fast@2",
+            p_dis=lambda t: 0.08 if t < change else 0.18,
+        )
+    assert calls, "callback was called"
+    assert m.open_alerts(), "alerts are still recorded"
+    assert "on_alert callback failed" in caplog.text
+
+
+def test_alerts_close_when_condition_clears() -> None:
+    # same version, no pin: a step change is detected against the previous window / learned p0, then
+    # becomes the new normal and every alert closes.
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(on_alert=events.append)
+    change = 1.0 * DAY
+    end = _stream(
+        m, 8, per_day=20_000, until=change + 8 * HOUR, model=lambda t: "fast@1",
+        p_dis=lambda t: 0.08 if t < change else 0.18,
+    )  # fmt: skip
+    opened = [e for e in events if e["state"] == "open"]
+    closed = [e for e in events if e["state"] == "closed"]
+    assert any(e["metric"] == "disagreement" and e["kind"] == "two_proportion" for e in opened)
+    assert {e["id"] for e in opened} == {e["id"] for e in closed}
+    assert m.snapshot(end)["alerts"] == []
+
+
+def test_deterministic_and_json_ready() -> None:
+    def run() -> str:
+        m = DriftMonitor()
+        _stream(m, 12, per_day=5_000, until=DAY, model=lambda t: "fast@1", p_dis=lambda t: 0.1)
+        return json.dumps(m.snapshot(DAY), sort_keys=True)
+
+    a, b = run(), run()
+    assert a == b
+    snap = json.loads(a)
+    assert set(snap["series"][0]["metrics"]) == set(METRICS)
+
+
+def test_unknown_response_class_rejected() -> None:
+    m = DriftMonitor()
+    with pytest.raises(ValueError):
+        m.observe("health", "fast@1", disagreement=False, response_class="banana", ts=0.0)
