@@ -113,13 +113,11 @@ def render_policy(policy: DomainPolicy) -> str:
     lines += [
         f"- A finding of severity `{t.block_severity.value}` or worse means the output must not be shown "
         "as is: propose `block` (or `rewrite` with a safe replacement, for answers).",
-        f"- A finding of severity `{t.rewrite_severity.value}` or worse needs `rewrite`, `block` or "
-        "`escalate`.",
+        f"- A finding of severity `{t.rewrite_severity.value}` or worse needs `rewrite`, `block` or `escalate`.",
         f"- If your confidence is below {t.min_confidence:g}, the service escalates to a human anyway; "
         "report your real confidence.",
         "",
-        "Rules (use these ids in `findings[].rule` when one applies; otherwise use "
-        f"`{policy.domain.value}.reviewer`):",
+        f"Rules (use these ids in `findings[].rule` when one applies; otherwise use `{policy.domain.value}.reviewer`):",
     ]
     if policy.rules:
         lines += [f"- `{r.id}` ({r.severity.value}): {' '.join(r.message.split())}" for r in policy.rules]
@@ -186,7 +184,9 @@ def _material(item: ReviewItem, boundary: str) -> str:
             blocks.append(("output", "The agent's accompanying text", item.output))
     else:
         if item.messages:
-            blocks.append(("conversation", "The conversation the fast model answered", render_conversation(item.messages)))
+            blocks.append(
+                ("conversation", "The conversation the fast model answered", render_conversation(item.messages))
+            )
         elif item.prompt:
             blocks.append(("prompt", "What the fast model was asked", item.prompt))
         blocks.append(("output", "The fast model's answer under review", item.output))
@@ -226,8 +226,7 @@ class PromptTemplate:
         from service.reviewers._fence import data_notice
 
         revision = (
-            f"This is revision {item.revision}: the output below is a rewrite and must be checked again "
-            "from scratch."
+            f"This is revision {item.revision}: the output below is a rewrite and must be checked again from scratch."
             if item.revision
             else "This is the first review of this output."
         )
@@ -248,9 +247,7 @@ def _split_base(src: _Source) -> tuple[str, str]:
     system, user = src.body.split(USER_SEPARATOR)
     unknown = set(_PLACEHOLDER.findall(user)) - _USER_FIELDS
     if unknown:
-        raise PromptError(
-            f"{src.path}: unknown placeholder(s) {sorted(unknown)}; known: {sorted(_USER_FIELDS)}"
-        )
+        raise PromptError(f"{src.path}: unknown placeholder(s) {sorted(unknown)}; known: {sorted(_USER_FIELDS)}")
     if "{{" in system:
         raise PromptError(f"{src.path}: the system part of a template takes no placeholders")
     if "material" not in _PLACEHOLDER.findall(user):
@@ -287,7 +284,7 @@ def load_prompt(
     if policy is not None:
         guidance = f"{guidance}\n{render_policy(policy)}"
     return PromptTemplate(
-        task=task,  # type: ignore[arg-type]
+        task=task,
         domain=dom,
         version=f"{task}/{dom.value}@{dom_src.version}+base@{base_src.version}",
         base=system,

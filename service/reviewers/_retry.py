@@ -1,0 +1,251 @@
+"""The one retry layer for reviewer calls: tenacity, deadline-aware, honouring ``retry-after``.
+
+The SDK clients are built with ``max_retries=0``; everything below happens here, once.
+
+* Retried: HTTP 408, 409, 429, 500, 502, 503, 504, 529, dropped connections and SDK timeouts that fire
+  before the deadline. Never retried: other 4xx (400, 401, 403, 404, 422, ...) and OpenAI's
+  ``insufficient_quota`` 429 (a billing problem that does not heal).
+* Waits: ``retry-after-ms``, else ``retry-after`` (seconds or an HTTP date) when the server sends one; else
+  exponential backoff ``initial * 2**(n-1)`` capped at ``max_wait``, plus up to ``jitter`` of it at random.
+* Deadline: each attempt runs inside ``asyncio.timeout(remaining)`` (and gets ``remaining`` as the SDK's
+  per-request timeout). If the next wait would end past the deadline, the loop stops at once instead of
+  sleeping: a retryable failure then becomes ``ReviewerUnavailable`` (``ReviewerTimeout`` if the failure was
+  itself a timeout).
+* Mapping: deadline reached ⇒ ``ReviewerTimeout``; retryable failures exhausted ⇒ ``ReviewerUnavailable``;
+  any other status ⇒ ``ReviewerRejected`` (4xx) or ``ReviewerUnavailable`` (5xx).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+from service.reviewers.base import (
+    ReviewerError,
+    ReviewerRejected,
+    ReviewerTimeout,
+    ReviewerUnavailable,
+)
+
+T = TypeVar("T")
+log = logging.getLogger("oversight.reviewers")
+
+RETRYABLE_STATUS: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+NO_RETRY_CODES: frozenset[str] = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
+MIN_USEFUL_S = 0.01
+"""An attempt is not started (nor a wait begun) with less than this left before the deadline."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard to try. ``max_attempts`` counts the first call."""
+
+    max_attempts: int = 4
+    initial: float = 0.5
+    max_wait: float = 8.0
+    jitter: float = 0.25
+    max_retry_after: float = 120.0
+    """A server-directed wait longer than this is not honoured: the call fails instead."""
+
+    def backoff(self, retry_number: int) -> float:
+        """Wait before retry ``retry_number`` (1-based) when the server gave no ``retry-after``."""
+        base = min(self.max_wait, self.initial * (2.0 ** max(0, retry_number - 1)))
+        return base + random.uniform(0.0, base * self.jitter)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkErrors:
+    """The exception classes of one SDK (anthropic and openai share the shape)."""
+
+    status: type[BaseException]
+    """``APIStatusError``: has ``status_code``, ``response.headers`` and ``body``."""
+    connection: type[BaseException]
+    """``APIConnectionError`` (dropped connection, refused, DNS...)."""
+    timeout: type[BaseException]
+    """``APITimeoutError`` (a subclass of ``connection`` in both SDKs)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """What one failed attempt means for the retry loop and for the caller."""
+
+    retryable: bool
+    error: type[ReviewerError]
+    message: str
+    status: int | None = None
+    retry_after: float | None = None
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (seconds or HTTP date)."""
+    if not headers:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            value = float(ms) / 1000.0
+            if value >= 0:
+                return value
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+        return value if value >= 0 else None
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _error_fields(body: object) -> tuple[str | None, str | None, str | None]:
+    """(type, code, message) from an Anthropic or OpenAI error body."""
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict):
+            typ, code, msg = err.get("type"), err.get("code"), err.get("message")
+            return (
+                typ if isinstance(typ, str) else None,
+                code if isinstance(code, str) else None,
+                msg if isinstance(msg, str) else None,
+            )
+    return None, None, None
+
+
+def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failure:
+    """Decide whether ``exc`` is worth another attempt and what it becomes if it is the last one."""
+    if isinstance(exc, ReviewerError):
+        return Failure(False, type(exc), str(exc))
+    if isinstance(exc, TimeoutError):  # asyncio.timeout(remaining) fired: the deadline is here
+        return Failure(False, ReviewerTimeout, "the reviewer did not answer before the deadline")
+    if isinstance(exc, errors.timeout):
+        if deadline - time.monotonic() <= MIN_USEFUL_S:
+            return Failure(False, ReviewerTimeout, "the reviewer did not answer before the deadline")
+        return Failure(True, ReviewerTimeout, f"request timed out: {exc}")
+    if isinstance(exc, errors.connection):
+        return Failure(True, ReviewerUnavailable, f"connection failed: {exc}")
+    if isinstance(exc, errors.status):
+        status = int(getattr(exc, "status_code", 0) or 0)
+        response: Any = getattr(exc, "response", None)
+        headers = getattr(response, "headers", None)
+        typ, code, msg = _error_fields(getattr(exc, "body", None))
+        detail = f"HTTP {status}" + (f" {typ or code}" if (typ or code) else "") + (f": {msg}" if msg else "")
+        if code in NO_RETRY_CODES:
+            return Failure(False, ReviewerUnavailable, detail, status)
+        if status in RETRYABLE_STATUS:
+            return Failure(True, ReviewerUnavailable, detail, status, parse_retry_after(headers))
+        if status >= 500:
+            return Failure(False, ReviewerUnavailable, detail, status)
+        return Failure(False, ReviewerRejected, detail, status)
+    return Failure(False, ReviewerUnavailable, f"unexpected {type(exc).__name__}: {exc}")
+
+
+class _Wait:
+    def __init__(self, policy: RetryPolicy, errors: SdkErrors, deadline: float) -> None:
+        self.policy, self.errors, self.deadline = policy, errors, deadline
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        failure = classify(exc, self.errors, deadline=self.deadline) if exc is not None else None
+        if failure is not None and failure.retry_after is not None:
+            # Never less than what the server asked for; a little jitter above it spreads the herd.
+            return failure.retry_after + random.uniform(0.0, min(0.05, failure.retry_after * 0.05))
+        return self.policy.backoff(state.attempt_number)
+
+
+class _Stop:
+    def __init__(self, policy: RetryPolicy, errors: SdkErrors, deadline: float) -> None:
+        self.policy, self.errors, self.deadline = policy, errors, deadline
+        self.reason: str | None = None
+
+    def __call__(self, state: RetryCallState) -> bool:
+        if state.attempt_number >= self.policy.max_attempts:
+            self.reason = f"gave up after {state.attempt_number} attempts"
+            return True
+        exc = state.outcome.exception() if state.outcome is not None else None
+        failure = classify(exc, self.errors, deadline=self.deadline) if exc is not None else None
+        if (
+            failure is not None
+            and failure.retry_after is not None
+            and (failure.retry_after > self.policy.max_retry_after)
+        ):
+            self.reason = f"server asked to retry after {failure.retry_after:g}s, more than we wait"
+            return True
+        sleep = state.upcoming_sleep
+        if time.monotonic() + sleep + MIN_USEFUL_S >= self.deadline:
+            self.reason = f"the next attempt (in {sleep:.2f}s) would start past the deadline"
+            return True
+        return False
+
+
+async def call_with_retries(
+    attempt: Callable[[float], Awaitable[T]],
+    *,
+    deadline: float,
+    policy: RetryPolicy,
+    errors: SdkErrors,
+    label: str = "reviewer",
+) -> tuple[T, int]:
+    """Run ``attempt(remaining_seconds)`` until it succeeds, retrying what is worth retrying.
+
+    Returns ``(result, attempts)``. Raises a ``ReviewerError`` subclass carrying ``attempts``.
+    ``deadline`` is a ``time.monotonic()`` value.
+    """
+    attempts = 0
+
+    async def one() -> T:
+        nonlocal attempts
+        remaining = deadline - time.monotonic()
+        if remaining <= MIN_USEFUL_S:
+            raise TimeoutError
+        attempts += 1
+        async with asyncio.timeout(remaining):
+            return await attempt(remaining)
+
+    stop = _Stop(policy, errors, deadline)
+
+    def _log_retry(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        log.warning(
+            "%s attempt %d failed (%s); retrying in %.2fs",
+            label,
+            state.attempt_number,
+            exc,
+            state.upcoming_sleep,
+        )
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(lambda e: classify(e, errors, deadline=deadline).retryable),
+        wait=_Wait(policy, errors, deadline),
+        stop=stop,
+        sleep=asyncio.sleep,
+        before_sleep=_log_retry,
+        reraise=True,
+    )
+    try:
+        result: T = await retrying(one)
+    except ReviewerError as exc:
+        exc.attempts = max(exc.attempts, attempts)
+        raise
+    except Exception as exc:
+        failure = classify(exc, errors, deadline=deadline)
+        message = f"{label}: {failure.message}"
+        if failure.retryable and stop.reason:
+            message += f" ({stop.reason})"
+        raise failure.error(message, attempts=max(1, attempts)) from exc
+    return result, attempts

@@ -1,0 +1,233 @@
+"""The Anthropic reviewer: Messages API through the official ``anthropic`` SDK (``AsyncAnthropic``).
+
+* The verdict is forced through one tool, ``submit_verdict``, whose ``input_schema`` is the
+  ``ReviewerVerdict`` JSON schema (``tool_choice: {"type": "tool", "name": "submit_verdict"}``).
+* The system prompt is two static text blocks (role/rubric, then domain guidance + policy rules), each
+  marked ``cache_control: {"type": "ephemeral"}``: consecutive reviews in a domain send a byte-identical
+  ``tools`` + ``system`` prefix. The per-request fence boundary only appears in the user message.
+* ``stop_reason`` ``refusal``, ``max_tokens`` or ``model_context_window_exceeded`` ⇒ ``ReviewerAbstained``.
+* A verdict that fails validation gets one repair turn (a ``tool_result`` with ``is_error: true`` carrying the
+  validation error); a second failure ⇒ ``ReviewerInvalidOutput``.
+* Retries and deadlines: :mod:`service.reviewers._retry` (the SDK's own retries are off).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anthropic
+from anthropic import AsyncAnthropic
+from pydantic import ValidationError
+
+from prompts import PromptTemplate, load_prompt, repair_message, verdict_schema
+from service.errors import ConfigurationError
+from service.reviewers._fence import new_boundary
+from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries
+from service.reviewers.base import (
+    ReviewerAbstained,
+    ReviewerError,
+    ReviewerInvalidOutput,
+    ReviewerResult,
+    ReviewerVerdict,
+    ReviewItem,
+)
+
+if TYPE_CHECKING:
+    from anthropic.types import Message
+
+    from service.settings import Settings
+
+PROVIDER = "anthropic"
+DEFAULT_MODEL = "claude-opus-4-6"
+TOOL_NAME = "submit_verdict"
+ABSTAIN_STOP_REASONS = frozenset({"refusal", "max_tokens", "model_context_window_exceeded"})
+USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+ERRORS = SdkErrors(
+    status=anthropic.APIStatusError, connection=anthropic.APIConnectionError, timeout=anthropic.APITimeoutError
+)
+_CACHE: dict[str, str] = {"type": "ephemeral"}
+
+
+def verdict_tool() -> dict[str, Any]:
+    """The one tool the model must call. Static: part of the cached prefix."""
+    return {
+        "name": TOOL_NAME,
+        "description": "Submit your review verdict for the fenced material. Call exactly once.",
+        "input_schema": verdict_schema(strict=True),
+    }
+
+
+class AnthropicReviewer:
+    """A :class:`~service.reviewers.base.Reviewer` backed by the Anthropic Messages API."""
+
+    provider: str = PROVIDER
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        max_tokens: int = 1500,
+        retry: RetryPolicy | None = None,
+        prompt_dir: Path | None = None,
+        client: AsyncAnthropic | None = None,
+    ) -> None:
+        self.model = model or DEFAULT_MODEL
+        self.max_tokens = max_tokens
+        self.retry = retry or RetryPolicy()
+        self.prompt_dir = prompt_dir
+        self._tools = [verdict_tool()]
+        self._client = client or AsyncAnthropic(api_key=api_key, base_url=base_url, max_retries=0)
+
+    # ------------------------------------------------------------------ request building
+    def template(self, item: ReviewItem) -> PromptTemplate:
+        return load_prompt("review", item.domain, item.policy, prompt_dir=self.prompt_dir)
+
+    @staticmethod
+    def system_blocks(template: PromptTemplate) -> list[dict[str, Any]]:
+        """Static system blocks, each a cache breakpoint. Never contains request data."""
+        return [{"type": "text", "text": text, "cache_control": dict(_CACHE)} for text in template.system_blocks()]
+
+    async def _send(
+        self, system: list[dict[str, Any]], messages: list[dict[str, Any]], item: ReviewItem
+    ) -> tuple[Message, int]:
+        # Plain dicts on the wire; the SDK's TypedDict overloads are not worth mirroring here.
+        create: Any = self._client.messages.create
+
+        async def attempt(remaining: float) -> Message:
+            message: Message = await create(
+                model=self.model,
+                max_tokens=self.max_tokens,
+                system=system,
+                messages=messages,
+                tools=self._tools,
+                tool_choice={"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True},
+                timeout=remaining,
+            )
+            return message
+
+        return await call_with_retries(
+            attempt, deadline=item.deadline, policy=self.retry, errors=ERRORS, label=f"anthropic:{self.model}"
+        )
+
+    # ------------------------------------------------------------------ response reading
+    @staticmethod
+    def _usage(message: Message, into: Counter[str]) -> None:
+        u = message.usage
+        for name in USAGE_FIELDS:
+            value = getattr(u, name, None)
+            if isinstance(value, int):
+                into[name] += value
+
+    @staticmethod
+    def _read(message: Message) -> tuple[ReviewerVerdict | None, str, list[dict[str, Any]], list[dict[str, Any]]]:
+        """(verdict or None, validation error, assistant turn to replay, user repair turn)."""
+        tool_use = next((b for b in message.content if b.type == "tool_use" and b.name == TOOL_NAME), None)
+        if tool_use is None:
+            texts = [{"type": "text", "text": b.text} for b in message.content if b.type == "text" and b.text]
+            error = f"you did not call the `{TOOL_NAME}` tool"
+            replay = texts or [{"type": "text", "text": "(no answer)"}]
+            return None, error, replay, [{"type": "text", "text": repair_message(error)}]
+        raw: Any = tool_use.input
+        replay_input: Any = raw
+        error = ""
+        verdict: ReviewerVerdict | None = None
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except ValueError as exc:
+                error = f"the tool input is not valid JSON: {exc}"
+                replay_input = {"unparseable_input": str(tool_use.input)[:2000]}
+        if not error:
+            if not isinstance(raw, dict):
+                error = "the tool input must be a JSON object"
+                replay_input = {"unparseable_input": json.dumps(raw, default=str)[:2000]}
+            else:
+                try:
+                    verdict = ReviewerVerdict.model_validate(raw)
+                except ValidationError as exc:
+                    error = str(exc)
+        replay = [{"type": "tool_use", "id": tool_use.id, "name": TOOL_NAME, "input": replay_input}]
+        repair = [
+            {"type": "tool_result", "tool_use_id": tool_use.id, "is_error": True, "content": repair_message(error)}
+        ]
+        return verdict, error, replay, repair
+
+    @staticmethod
+    def _check_abstain(message: Message, attempts: int, usage: Counter[str]) -> None:
+        if message.stop_reason in ABSTAIN_STOP_REASONS:
+            raise ReviewerAbstained(
+                f"anthropic reviewer abstained: stop_reason={message.stop_reason}",
+                attempts=attempts,
+                usage=dict(usage),
+            )
+
+    # ------------------------------------------------------------------ the protocol
+    async def review(self, item: ReviewItem) -> ReviewerResult:
+        started = time.monotonic()
+        template = self.template(item)
+        system = self.system_blocks(template)
+        messages: list[dict[str, Any]] = [{"role": "user", "content": template.render_user(item, new_boundary())}]
+        usage: Counter[str] = Counter()
+        attempts = 0
+        try:
+            for turn in range(2):  # the answer, then at most one repair
+                message, n = await self._send(system, messages, item)
+                attempts += n
+                self._usage(message, usage)
+                self._check_abstain(message, attempts, usage)
+                verdict, error, replay, repair = self._read(message)
+                if verdict is not None:
+                    return ReviewerResult(
+                        verdict=verdict,
+                        provider=self.provider,
+                        model=self.model,
+                        prompt_version=template.version,
+                        attempts=attempts,
+                        latency_ms=(time.monotonic() - started) * 1000,
+                        usage=dict(usage),
+                    )
+                if turn == 0:
+                    messages = [
+                        *messages,
+                        {"role": "assistant", "content": replay},
+                        {"role": "user", "content": repair},
+                    ]
+            raise ReviewerInvalidOutput(
+                f"anthropic reviewer returned an invalid verdict twice: {error[:500]}",
+                attempts=attempts,
+                usage=dict(usage),
+            )
+        except ReviewerError as exc:
+            exc.attempts = max(exc.attempts, attempts)
+            exc.usage = exc.usage or dict(usage)
+            # which reviewer failed, for the outcome record and the logs
+            setattr(exc, "provider", self.provider)  # noqa: B010
+            setattr(exc, "model", self.model)  # noqa: B010
+            raise
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+
+def create(model: str, settings: Settings) -> AnthropicReviewer:
+    """Registry factory (``anthropic[:model]``). Raises ``ConfigurationError`` without an API key."""
+    key = settings.anthropic_api_key.get_secret_value() if settings.anthropic_api_key else ""
+    if not key.strip():
+        raise ConfigurationError(
+            "the anthropic reviewer needs an API key: set ANTHROPIC_API_KEY (or OVERSIGHT_ANTHROPIC_API_KEY)",
+            field="ANTHROPIC_API_KEY",
+        )
+    return AnthropicReviewer(
+        model or DEFAULT_MODEL,
+        api_key=key,
+        base_url=settings.anthropic_base_url or None,
+        max_tokens=settings.reviewer_max_tokens,
+        retry=RetryPolicy(max_attempts=settings.reviewer_max_attempts),
+        prompt_dir=settings.prompt_dir,
+    )
