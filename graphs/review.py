@@ -4,8 +4,13 @@
 
     triage → policy_check ─┬─► review → decide ─┬─► record ─┬─► END
                            └──────────► decide  │           └─► human (interrupt) → finalize → END
-                                                └─► revise ─┬─► review   (still flagged, budget left)
-                                                            └─► record
+                                                ├─► revise ─┬─► review   (still flagged, budget left)
+                                                │           └─► record
+                                                └─► END      (hand-off: an escalation on a run that
+                                                              cannot pause; see ``ReviewState.hitl``)
+
+Compiled twice by the runtime: without a checkpointer for the fast path (no checkpoint cost per review),
+and with the durable checkpointer for escalations, which continue there via ``aupdate_state``.
 """
 
 from __future__ import annotations
@@ -59,8 +64,8 @@ def build_review_graph(
     g.add_edge("triage", "policy_check")
     g.add_conditional_edges("policy_check", routing.after_policy_check, ["review", "decide"])
     g.add_edge("review", "decide")
-    g.add_conditional_edges("decide", routing.after_decide, ["revise", "record"])
-    g.add_conditional_edges("revise", routing.after_revise, ["review", "record"])
+    g.add_conditional_edges("decide", routing.after_decide, ["revise", "record", END])
+    g.add_conditional_edges("revise", routing.after_revise, ["review", "record", END])
     g.add_conditional_edges("record", routing.after_record, ["human", END])
     g.add_edge("human", "finalize")
     g.add_edge("finalize", END)

@@ -14,12 +14,25 @@ def after_policy_check(state: ReviewState) -> Literal["review", "decide"]:
     return "review"
 
 
-def after_decide(state: ReviewState) -> Literal["revise", "record"]:
-    return "revise" if state["ruling"]["verdict"] == "rewrite" else "record"
+def _hand_off(state: ReviewState) -> bool:
+    """An escalation that must wait for a human, on a run that cannot pause (no checkpointer)."""
+    return (
+        state["ruling"]["verdict"] == "escalate"
+        and state.get("mode", "enforce") == "enforce"
+        and not state.get("hitl", False)
+    )
 
 
-def after_revise(state: ReviewState) -> Literal["review", "record"]:
-    return "review" if state["ruling"]["reason"] == "revision_pending" else "record"
+def after_decide(state: ReviewState) -> Literal["revise", "record", "__end__"]:
+    if state["ruling"]["verdict"] == "rewrite":
+        return "revise"
+    return "__end__" if _hand_off(state) else "record"
+
+
+def after_revise(state: ReviewState) -> Literal["review", "record", "__end__"]:
+    if state["ruling"]["reason"] == "revision_pending":
+        return "review"
+    return "__end__" if _hand_off(state) else "record"
 
 
 def after_record(state: ReviewState) -> Literal["human", "__end__"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 
 class ReviewInput(TypedDict):
@@ -19,12 +19,17 @@ class ReviewInput(TypedDict):
     """The validated ReviewRequest / ActionReviewRequest, dumped to JSON-ready values."""
     deadline_at: float
     """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
+    hitl: NotRequired[bool]
+    """True when the graph runs with a checkpointer and may pause for a human. The fast path runs without
+    one and hands an escalation over (ends before ``record``); the caller continues it on the checkpointed
+    graph, so only escalations pay for a durable checkpoint."""
     mode: Literal["enforce", "label"]
     """``enforce``: escalations wait for a human. ``label`` (audits): record what would happen, never pause."""
 
 
 class ReviewState(ReviewInput, total=False):
     """Everything the nodes write, in the order they write it."""
+
 
     domain: str
     risk: str

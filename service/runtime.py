@@ -21,7 +21,7 @@ from opentelemetry import trace
 from graphs import ReviewPorts, build_review_graph
 from graphs.ports import Observer
 from graphs.state import ReviewInput
-from service.errors import NotFound
+from service.errors import Conflict, NotFound
 from service.policy.loader import load_policies
 from service.policy.model import PolicySet
 from service.policy.service import PolicyService
@@ -98,8 +98,11 @@ class Runtime:
             sampler=_Sampler(settings.audit_seed),
             observers=self.observers,
         )
-        self.graph = build_review_graph(self.ports, storage.checkpointer)
+        # Fast path without a checkpointer; escalations continue on the durable graph (same nodes).
+        self.graph = build_review_graph(self.ports, None)
+        self.hitl_graph = build_review_graph(self.ports, storage.checkpointer)
         self._inflight: dict[tuple[str, str], asyncio.Future[Decision]] = {}
+        self._escalated_spans: dict[str, trace.SpanContext] = {}  # review_id -> root span, for resume's link
 
     @classmethod
     @asynccontextmanager
@@ -181,14 +184,32 @@ class Runtime:
                 "deadline_at": self._deadline(request.timeout_ms, domain),
                 "mode": mode,  # type: ignore[typeddict-item]
             }
-            result = await self.graph.ainvoke(
-                state, {"configurable": {"thread_id": review_id}}, durability="exit"
-            )
+            config: RunnableConfig = {"configurable": {"thread_id": review_id}}
+            result = await self.graph.ainvoke(state, config)
+            if "decision" not in result:  # handed off: an escalation that waits for a human
+                result = await self._hand_off(result, config)
             decision = Decision.model_validate(result["decision"])
             span.set_attributes(decision_attributes(decision))
+            if decision.escalation_id and mode == "enforce":
+                self._remember_escalation(review_id, span.get_span_context())
             for f in decision.findings:
                 span.add_event("oversight.finding", {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value})
             return decision
+
+    async def _hand_off(self, values: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
+        """Continue an escalation on the checkpointed graph: record the pending decision, then pause.
+
+        ``durability="sync"`` persists the step after ``record`` before ``human`` runs, so an acknowledged
+        escalation is always resumable (see ``resume`` for the crash window in between).
+        """
+        await self.hitl_graph.aupdate_state(config, {**values, "hitl": True}, as_node="decide")
+        result: dict[str, Any] = await self.hitl_graph.ainvoke(None, config, durability="sync")
+        return result
+
+    def _remember_escalation(self, review_id: str, context: trace.SpanContext) -> None:
+        if len(self._escalated_spans) >= 10_000:  # bounded: the oldest entries go first
+            self._escalated_spans.pop(next(iter(self._escalated_spans)))
+        self._escalated_spans[review_id] = context
 
     async def get(self, review_id: str, tenant: str | None) -> Decision:
         decision = await self.store.get_decision(review_id, tenant)
@@ -199,9 +220,24 @@ class Runtime:
     async def resume(self, review_id: str, resolution: dict[str, Any]) -> Decision:
         """Resume an escalated review's thread with a human's resolution; returns the final decision."""
         config: RunnableConfig = {"configurable": {"thread_id": review_id}}
-        with _tracer.start_as_current_span("oversight.resolve", attributes={"oversight.review_id": review_id}):
-            result = await self.graph.ainvoke(Command(resume=resolution), config, durability="exit")
-        return Decision.model_validate(result["decision"])
+        with _tracer.start_as_current_span("oversight.resolve", attributes={"oversight.review_id": review_id}) as span:
+            snapshot = await self.hitl_graph.aget_state(config)
+            if snapshot.next == ("record",):  # crashed between hand-off and pause: finish recording first
+                await self.hitl_graph.ainvoke(None, config, durability="sync")
+                snapshot = await self.hitl_graph.aget_state(config)
+            if snapshot.next != ("human",):
+                raise Conflict(f"review {review_id!r} is not waiting for a human", field="review_id")
+            result = await self.hitl_graph.ainvoke(Command(resume=resolution), config, durability="sync")
+            decision = Decision.model_validate(result["decision"])
+            # Link to the escalated review's trace: its root span when this process recorded it, else the
+            # trace id alone (span id unknown after a restart or on another replica).
+            origin = self._escalated_spans.pop(review_id, None)
+            if origin is None and decision.trace_id.strip("0"):
+                origin = trace.SpanContext(int(decision.trace_id, 16), 0, is_remote=True)
+            if origin is not None:
+                span.add_link(origin, {"oversight.link": "escalated_review", "oversight.review_id": review_id})
+            span.set_attributes(decision_attributes(decision))
+        return decision
 
     async def ready(self) -> None:
         """Raise unless the store answers and the graph is compiled."""

@@ -38,8 +38,9 @@ def request(output: str, prompt: str = "question", domain: str | None = "health"
     return body
 
 
-def state(review_id: str, body: dict[str, Any], kind: str = "answer") -> dict[str, Any]:
+def state(review_id: str, body: dict[str, Any], kind: str = "answer", hitl: bool = True) -> dict[str, Any]:
     return {
+        "hitl": hitl,
         "review_id": review_id,
         "kind": kind,
         "tenant": "t1",
@@ -155,6 +156,21 @@ async def test_label_mode_never_pauses_and_stores_nothing() -> None:
     assert result["decision"]["verdict"] == "escalate" and result["decision"]["escalation"] is None
     assert "__interrupt__" not in result
     assert p.store.saved == []  # type: ignore[attr-defined]
+
+
+async def test_without_a_checkpointer_an_escalation_is_handed_off_before_record() -> None:
+    p = ports(ScriptedReviewer(v(Verdict.escalate)))
+    graph = build_review_graph(p, None)
+    result = await graph.ainvoke(state("rev_11", request("Rest."), hitl=False))
+    assert "decision" not in result and result["ruling"]["verdict"] == "escalate"
+    assert p.store.saved == []  # type: ignore[attr-defined]
+    # The caller continues on a checkpointed graph from where the fast path stopped.
+    durable = build_review_graph(p, InMemorySaver())
+    config = {"configurable": {"thread_id": "rev_11"}}
+    await durable.aupdate_state(config, {**result, "hitl": True}, as_node="decide")
+    paused = await durable.ainvoke(None, config)
+    assert paused["decision"]["escalation"]["status"] == "pending" and paused["__interrupt__"]
+    assert [d.verdict for d, _ in p.store.saved] == [Verdict.escalate]  # type: ignore[attr-defined]
 
 
 def test_topology_is_pinned() -> None:

