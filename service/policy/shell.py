@@ -1,0 +1,2637 @@
+"""Deterministic analysis of shell commands proposed by a coding agent.
+
+The command is parsed with bashlex (a port of bash's own grammar), not matched with regular expressions:
+pipelines, lists, subshells, command and process substitution, here-documents and ``VAR=value`` prefixes are
+walked structurally, and wrappers whose argument is another command (``sudo``, ``env``, ``xargs``,
+``sh -c``, ``eval``, ``find -exec``, ``timeout`` …) are unwrapped and analysed recursively. Paths are resolved
+against the working directory (tracking ``cd``), ``~`` and ``$HOME``, and compared with the workspace root and
+the protected globs of the :class:`~service.policy.action_model.ActionPolicy`.
+
+A command bashlex cannot parse yields a ``tool_use.unparseable`` finding: the caller must escalate it, never
+approve it. A best-effort line-by-line analysis still runs so that the obvious dangers get their own findings.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import fnmatch
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import EllipsisType
+from typing import Any
+from urllib.parse import urlsplit
+
+import bashlex
+import bashlex.errors
+
+from service.policy.action_model import ActionPolicy
+from service.schemas import Evidence, Finding
+from service.vocabulary import Severity
+
+MAX_DEPTH = 8
+MAX_COMMAND_CHARS = 100_000
+_EVIDENCE_CHARS = 400
+
+S = Severity
+
+# --------------------------------------------------------------------------------------------------------------
+# Vocabularies of commands and paths
+# --------------------------------------------------------------------------------------------------------------
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox sh", "mksh", "tcsh", "csh"})
+INTERPRETERS = frozenset(
+    {"python", "python2", "python3", "perl", "ruby", "node", "php", "lua", "Rscript", "deno", "bun", "osascript"}
+)
+DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-download", "GET"})
+NET_SENDERS = frozenset(
+    {"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync", "ftp", "mail",
+     "sendmail", "mutt", "http", "https", "xh", "openssl", "aws", "gsutil", "rclone", "s3cmd"}
+)
+DECODERS = frozenset({"base64", "base32", "xxd", "rev", "openssl", "uudecode", "gunzip", "zcat", "tr"})
+READERS = frozenset(
+    {"cat", "tac", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "awk", "gawk", "sed",
+     "strings", "xxd", "od", "hexdump", "base64", "cp", "scp", "rsync", "tar", "zip", "7z", "gzip", "bzip2", "xz",
+     "openssl", "gpg", "vim", "vi", "nano", "emacs", "view", "diff", "sort", "uniq", "jq", "yq", "source", ".",
+     "xclip", "pbcopy", "nl", "cut", "paste", "tee", "dd", "curl", "wget", "nc", "ncat", "python", "python3",
+     "bat", "code", "find", "xargs", "zcat", "mail", "sqlite3", "mv", "ln"}
+)
+HARMLESS_ON_SECRETS = frozenset(
+    {"ls", "stat", "file", "test", "[", "chmod", "ssh-keygen", "ssh-add", "ssh", "git", "touch", "mkdir",
+     "ssh-copy-id", "exa", "eza", "tree", "du", "realpath", "readlink", "basename", "dirname", "echo", "printf"}
+)
+SQL_CLIENTS = frozenset(
+    {"psql", "mysql", "mariadb", "sqlite3", "sqlite", "mongo", "mongosh", "cqlsh", "clickhouse-client",
+     "clickhouse", "duckdb", "sqlcmd", "cockroach", "pgcli", "mycli", "litecli", "usql"}
+)
+
+SYSTEM_DIRS = (
+    "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/boot", "/var", "/opt", "/sys", "/proc",
+    "/dev", "/root", "/srv", "/snap", "/System", "/Library", "/Applications", "/private", "/mnt", "/media",
+)
+TOP_LEVEL_CRITICAL = frozenset({"/", "/home", "/Users", "/root", *SYSTEM_DIRS})
+SAFE_WRITE_DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero", "/dev/random",
+                                "/dev/urandom", "/dev/stdin"})
+SHELL_RC = frozenset(
+    {".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin",
+     ".bash_logout", ".cshrc", ".tcshrc", ".kshrc", ".inputrc", ".config/fish/config.fish"}
+)
+CI_CONFIG_RE = re.compile(
+    r"(^|/)(\.github/workflows/[^/]+|\.github/actions/.+|\.gitlab-ci\.ya?ml|\.circleci/.+|Jenkinsfile|"
+    r"azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.buildkite/.+|\.drone\.ya?ml|"
+    r"\.woodpecker\.ya?ml|cloudbuild\.ya?ml|\.pre-commit-config\.ya?ml)$"
+)
+
+_SECRET_FILE_RE = re.compile(
+    r"(^|/)(\.env(\.[A-Za-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
+    r"credentials(\.json|\.csv)?|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.vault-token|"
+    r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
+    r"shadow|gshadow|master\.key|credentials\.tfrc\.json|Login Data|Cookies|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
+)
+_SECRET_DIR_PARTS = (
+    "/.ssh/", "/.aws/", "/.gnupg/", "/.config/gcloud/", "/.azure/", "/.kube/", "/.docker/", "/.password-store/",
+    "/.config/gh/", "/Library/Keychains/", "/.terraform.d/", "/.oci/", "/etc/ssh/",
+)
+_NOT_SECRET_RE = re.compile(
+    r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
+    r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config)$"
+)
+_EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$")
+
+_ENV_SECRET_VAR_RE = re.compile(
+    r"\$\{?([A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)\}?"
+)
+_URL_RE = re.compile(r"\b((?:https?|ftp|wss?|s3|gs)://[^\s'\"<>|;)]+)", re.IGNORECASE)
+_SCP_REMOTE_RE = re.compile(r"^(?:[\w.+-]+@)?([\w.-]+):(?!//)")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+_UNRESOLVED_VAR_RE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ShellAnalysis:
+    """What the shell analyser found in one command string."""
+
+    findings: list[Finding] = field(default_factory=list)
+    categories: set[str] = field(default_factory=set)
+    unparseable: bool = False
+
+
+def rule_category(rule: str) -> str:
+    """``tool_use.<category>.<what>`` → ``<category>``; ``tool_use.unparseable`` → ``unparseable``."""
+    parts = rule.split(".")
+    return parts[1] if len(parts) > 1 else rule
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Paths
+# --------------------------------------------------------------------------------------------------------------
+
+
+def guess_home(cwd: str | None) -> str:
+    """The agent's home directory, guessed from its working directory (``/home/dev/x`` → ``/home/dev``)."""
+    if cwd:
+        m = re.match(r"^(/home/[^/]+|/Users/[^/]+|/root)(/|$)", cwd)
+        if m:
+            return m.group(1)
+    return "/home/user"
+
+
+def is_within(path: str, root: str) -> bool:
+    """True when ``path`` is ``root`` or below it (both normalised absolute paths)."""
+    if root == "/":
+        return path.startswith("/")
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+class PathContext:
+    """Resolves paths against cwd/home and classifies them against the policy."""
+
+    def __init__(self, policy: ActionPolicy, cwd: str | None, home: str | None = None) -> None:
+        self.policy = policy
+        self.home = home or guess_home(cwd)
+        self.cwd = posixpath.normpath(cwd) if cwd else None
+        root = policy.workspace_root or cwd
+        self.workspace = posixpath.normpath(self.expand_home(root)) if root else None
+        self._protected = [self.expand_home(g) for g in policy.protected_globs]
+
+    def expand_home(self, path: str) -> str:
+        if path == "~" or path.startswith("~/"):
+            return self.home + path[1:]
+        m = re.match(r"^~([A-Za-z0-9_.-]+)(/.*)?$", path)
+        if m:
+            user = m.group(1)
+            return ("/root" if user == "root" else f"/home/{user}") + (m.group(2) or "")
+        for var in ("$HOME", "${HOME}"):
+            if path == var or path.startswith(var + "/"):
+                return self.home + path[len(var):]
+        return path
+
+    def resolve(self, path: str, cwd: str | EllipsisType | None = ...) -> str | None:
+        """Absolute normalised path, or None when it depends on an unknown working directory.
+
+        ``cwd`` defaults to the action's cwd; pass None when the current directory is unknown (after ``cd $X``).
+        """
+        p = self.expand_home(path.strip())
+        if not p:
+            return None
+        if not p.startswith("/"):
+            base = self.cwd if cwd is ... else cwd
+            if base is None:
+                return None
+            p = posixpath.join(base, p)
+        trailing_glob = p.endswith("/*") or p.endswith("/.*")
+        norm = posixpath.normpath(p)
+        if norm.startswith("//"):
+            norm = "/" + norm.lstrip("/")
+        if trailing_glob and not norm.endswith("*"):
+            norm = norm.rstrip("/") + "/*"
+        return norm
+
+    def in_workspace(self, path: str) -> bool:
+        if self.workspace is None:
+            return not path.startswith("/")
+        return is_within(path, self.workspace)
+
+    def protected(self, path: str) -> str | None:
+        """The protected glob matching ``path``, if any."""
+        for g in self._protected:
+            if fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path + "/", g):
+                return g
+            if g.endswith("/**") and is_within(path, g[:-3]):
+                return g
+            if g.startswith("**/"):
+                tail = g[3:]
+                if fnmatch.fnmatchcase(path, "*/" + tail) or fnmatch.fnmatchcase(path + "/", "*/" + tail):
+                    return g
+                if tail.endswith("/**") and ("/" + tail[:-3] + "/") in (path + "/"):
+                    return g
+        return None
+
+    def is_secret(self, path: str) -> bool:
+        if _NOT_SECRET_RE.search(path):
+            return False
+        if _SECRET_FILE_RE.search(path):
+            return True
+        p = path if path.endswith("/") else path + "/"
+        return any(part in p for part in _SECRET_DIR_PARTS) and not p.endswith("/.ssh/config/")
+
+    def is_secret_dir(self, path: str) -> bool:
+        p = path.rstrip("/") + "/"
+        return any(p.endswith(part) for part in _SECRET_DIR_PARTS)
+
+    def is_shell_rc(self, path: str) -> bool:
+        if path in ("/etc/profile", "/etc/bash.bashrc", "/etc/zshrc", "/etc/zsh/zshrc", "/etc/environment"):
+            return True
+        if path.startswith("/etc/profile.d/"):
+            return True
+        return any(path.endswith("/" + rc) for rc in SHELL_RC)
+
+    def is_system(self, path: str) -> bool:
+        return any(is_within(path, d) for d in SYSTEM_DIRS) and not is_within(path, "/var/tmp")
+
+    @staticmethod
+    def is_tmp(path: str) -> bool:
+        return is_within(path, "/tmp") or is_within(path, "/var/tmp") or path.startswith("/private/tmp")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _basename(word: str) -> str:
+    return word.rsplit("/", 1)[-1] if "/" in word and not word.endswith("/") else word
+
+
+def _short(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
+
+
+def host_of(url: str) -> str | None:
+    """The host of a URL or of ``host[:port][/path]``."""
+    u = url.strip()
+    if "://" not in u:
+        u = "http://" + u
+    try:
+        host = urlsplit(u).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
+def host_allowed(host: str | None, allowed: Sequence[str]) -> bool:
+    if not host:
+        return False
+    if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".localhost"):
+        return True
+    for a in allowed:
+        a = a.lower().lstrip(".")
+        if host == a or host.endswith("." + a):
+            return True
+    return False
+
+
+def _decode_printf(fmt: str) -> str:
+    try:
+        return codecs.decode(fmt.replace("%%", "%"), "unicode_escape")
+    except (UnicodeDecodeError, ValueError):
+        return fmt
+
+
+def _decode_b64(data: str) -> str | None:
+    s = re.sub(r"\s+", "", data)
+    if not s:
+        return None
+    try:
+        raw = base64.b64decode(s + "=" * (-len(s) % 4), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_hex(data: str) -> str | None:
+    s = re.sub(r"[\s:]|\\x|0x", "", data)
+    try:
+        return bytes.fromhex(s).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _find_matching(text: str, start: int, open_s: str, close_s: str) -> int:
+    """Index just after the ``close_s`` balancing the ``open_s`` that starts at ``start`` (-1 if none)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        if text.startswith(open_s, i):
+            depth += 1
+            i += len(open_s)
+            continue
+        if text.startswith(close_s, i):
+            depth -= 1
+            i += len(close_s)
+            if depth == 0:
+                return i
+            continue
+        i += 1
+    return -1
+
+
+def preprocess(text: str) -> tuple[str, list[str]]:
+    """Rewrite constructs bashlex does not implement into equivalent ones it does.
+
+    Returns the rewritten text and notes about obfuscation seen on the way (``$IFS``, ANSI-C quoting).
+    """
+    notes: list[str] = []
+    # <<'EOF' / <<"EOF": bashlex does not strip the quotes of a here-doc delimiter.
+    text = re.sub(r"<<(-?)\s*(['\"])([A-Za-z_][\w-]*)\2", r"<<\1\3", text)
+    # $'...' (ANSI-C quoting) → '...' with escapes decoded.
+    if "$'" in text:
+
+        def _ansi(m: re.Match[str]) -> str:
+            decoded = _decode_printf(m.group(1))
+            if "'" in decoded:
+                return m.group(0)
+            if re.search(r"\\x|\\[0-7]{3}|\\u", m.group(1)):
+                notes.append("ansi_c_escape")
+            return "'" + decoded + "'"
+
+        text = re.sub(r"\$'((?:[^'\\]|\\.)*)'", _ansi, text)
+    if re.search(r"\$\{?IFS\}?", text):
+        notes.append("ifs")
+        text = re.sub(r"\$\{IFS\}|\$IFS\b", " ", text)
+    # `time` keyword (not implemented by bashlex): drop it, it only measures.
+    text = re.sub(r"(^|[;&|({\n]\s*|\bthen\s+|\bdo\s+|\belse\s+)time(\s+-p)?\s+", r"\1", text)
+    # $(( arithmetic )) → a placeholder number, unless it hides a command substitution.
+    while "$((" in text:
+        i = text.index("$((")
+        end = _find_matching(text, i + 1, "(", ")")
+        if end < 0:
+            break
+        inner = text[i:end]
+        if "$(" in inner[3:] or "`" in inner:
+            break
+        text = text[:i] + "0" + text[end:]
+    # (( arithmetic )) commands → `true`
+    text = re.sub(r"(^|[;&|\n]\s*)\(\(([^()]|\([^()]*\))*\)\)", r"\1true", text)
+    # [[ … ]] → [ … ] (the test itself is not what we review)
+    text = re.sub(r"\[\[\s", "[ ", text)
+    text = re.sub(r"\s\]\]", " ]", text)
+    # arrays: name=( … ) → name=__array__
+    while True:
+        m = re.search(r"(^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*\+?=)\(", text)
+        if not m:
+            break
+        start = m.end() - 1
+        end = _find_matching(text, start, "(", ")")
+        if end < 0:
+            break
+        inner = text[start:end]
+        if "$(" in inner or "`" in inner:
+            break
+        text = text[:start] + "__array__" + text[end:]
+    return text, notes
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The analyser
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Word:
+    value: str
+    dynamic: bool = False  # contains an unresolved expansion
+    decoded: bool = False  # came from decoding (base64, printf escapes, …)
+    tainted: bool = False  # carries secret material (credential files, env dumps, secret variables)
+
+
+@dataclass
+class _Cmd:
+    """One simple command after expansion and unwrapping."""
+
+    argv: list[str]
+    text: str
+    words: list[_Word] = field(default_factory=list)
+    heredoc: str = ""
+    herestring: str = ""
+    stdin_file: str | None = None
+    reads_secret: bool = False
+    wrappers: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return _basename(self.argv[0]) if self.argv else ""
+
+
+_SUDO_OPTS_WITH_ARG = frozenset({"-u", "-g", "-p", "-C", "-h", "-r", "-t", "-U", "-D", "-R", "-T"})
+_TIMEOUT_OPTS_WITH_ARG = frozenset({"-s", "--signal", "-k", "--kill-after"})
+
+
+class ShellAnalyser:
+    """Walks bashlex ASTs and emits findings. One instance per analysed action."""
+
+    def __init__(self, paths: PathContext) -> None:
+        self.paths = paths
+        self.policy = paths.policy
+        self.findings: list[Finding] = []
+        self._seen: set[tuple[str, str]] = set()
+        self.unparseable = False
+        self.vars: dict[str, str] = {"HOME": paths.home, "IFS": " "}
+        self.tainted_vars: set[str] = set()
+        self.cwd: str | None = paths.cwd
+        self.cwd_known = paths.cwd is not None
+        self.downloaded: set[str] = set()
+        self.branch: str | None = None
+        self.under_sudo = 0
+
+    # ---------------------------------------------------------------- emit
+
+    def emit(self, category: str, what: str, severity: Severity, message: str, evidence: str) -> None:
+        rule = f"tool_use.{category}.{what}" if what else f"tool_use.{category}"
+        ev = _short(evidence)
+        key = (rule, ev)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.findings.append(
+            Finding(rule=rule, severity=severity, message=message[:2000], evidence=Evidence(text=ev, source="action"))
+        )
+
+    # ---------------------------------------------------------------- entry points
+
+    def analyse(self, text: str, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            self.emit("obfuscation", "too_deep", S.high, "Commands nested too deeply to analyse.", text)
+            return
+        if not text.strip():
+            return
+        if len(text) > MAX_COMMAND_CHARS:
+            self._unparseable(text, "command too long to analyse")
+            return
+        self._forkbomb(text)
+        pre, notes = preprocess(text)
+        if "ifs" in notes:
+            self.emit("obfuscation", "ifs", S.medium, "Uses $IFS to hide word boundaries.", text)
+        if "ansi_c_escape" in notes:
+            self.emit("obfuscation", "escaped_text", S.medium, "Uses escaped ($'\\x..') text in a command.", text)
+        try:
+            trees = bashlex.parse(pre)
+        except (bashlex.errors.ParsingError, NotImplementedError, Exception) as exc:
+            self._unparseable(text, f"{type(exc).__name__}: {exc}")
+            self._fallback(pre, depth)
+            return
+        for tree in trees:
+            self.visit(tree, pre, depth)
+
+    def _unparseable(self, text: str, why: str) -> None:
+        self.unparseable = True
+        rule = "tool_use.unparseable"
+        ev = _short(text)
+        if (rule, ev) in self._seen:
+            return
+        self._seen.add((rule, ev))
+        self.findings.append(
+            Finding(
+                rule=rule,
+                severity=S.high,
+                message=f"The shell parser could not parse this command ({why[:200]}); a human must review it.",
+                evidence=Evidence(text=ev, source="action"),
+            )
+        )
+
+    def _fallback(self, text: str, depth: int) -> None:
+        """Best effort on an unparseable script: analyse each line / segment that parses on its own."""
+        for line in re.split(r"\n|;\s", text):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                trees = bashlex.parse(line)
+            except Exception:
+                continue
+            for tree in trees:
+                try:
+                    self.visit(tree, line, depth + 1)
+                except Exception:
+                    continue
+
+    def _forkbomb(self, text: str) -> None:
+        m = re.search(r"([\w:.]+)\s*\(\)\s*\{[^}]*?\1\s*\|\s*\1\s*&", text)
+        if m:
+            self.emit("process_system_control", "fork_bomb", S.critical, "Fork bomb.", m.group(0))
+
+    # ---------------------------------------------------------------- AST walk
+
+    def visit(self, node: Any, text: str, depth: int) -> None:
+        kind = getattr(node, "kind", "")
+        if kind == "command":
+            self.command(node, text, depth, pipeline=None, index=0)
+        elif kind == "pipeline":
+            self.pipeline(node, text, depth)
+        elif kind == "list":
+            for part in node.parts:
+                self.visit(part, text, depth)
+        elif kind == "compound":
+            subshell = any(getattr(p, "kind", "") == "reservedword" and p.word == "(" for p in node.list)
+            saved = (self.cwd, self.cwd_known, dict(self.vars))
+            for part in node.list:
+                self.visit(part, text, depth)
+            for r in getattr(node, "redirects", []) or []:
+                self.redirect(r, text, depth, _node_text(node, text))
+            if subshell:
+                self.cwd, self.cwd_known, self.vars = saved[0], saved[1], saved[2]
+        elif kind == "for":
+            self._for(node, text, depth)
+        elif kind in ("if", "while", "until"):
+            for part in node.parts:
+                if getattr(part, "kind", "") == "word":
+                    self.expand_word(part, text, depth)
+                else:
+                    self.visit(part, text, depth)
+        elif kind == "function":
+            body = getattr(node, "body", None)
+            if body is not None:
+                self.visit(body, text, depth)
+        elif kind in ("commandsubstitution", "processsubstitution"):
+            self.visit(node.command, text, depth)
+        elif kind == "word":
+            self.expand_word(node, text, depth)
+
+    def _for(self, node: Any, text: str, depth: int) -> None:
+        parts = list(node.parts)
+        var: str | None = None
+        items: list[_Word] = []
+        body: list[Any] = []
+        state = 0
+        for part in parts:
+            k = getattr(part, "kind", "")
+            if k == "reservedword":
+                if part.word == "in":
+                    state = 2
+                elif part.word == "do":
+                    state = 3
+                continue
+            if state == 0 and k == "word":
+                var = part.word
+                state = 1
+            elif state == 2 and k == "word":
+                items.append(self.expand_word(part, text, depth))
+            elif state in (2, 3) and k not in ("word", "operator"):
+                body.append(part)
+        values: list[str | None] = []
+        values.extend(w.value for w in items if not w.dynamic)
+        values = values[:5]
+        if not values:
+            values = [None]
+        for v in values:
+            if var is not None:
+                if v is None:
+                    self.vars.pop(var, None)
+                else:
+                    self.vars[var] = v
+            for b in body:
+                self.visit(b, text, depth)
+
+    # ---------------------------------------------------------------- words
+
+    def expand_word(self, node: Any, text: str, depth: int) -> _Word:
+        value: str = node.word
+        if "''" in value or '""' in value:
+            value = value.replace("''", "").replace('""', "")
+        dynamic = decoded = tainted = False
+        for part in getattr(node, "parts", []) or []:
+            pk = getattr(part, "kind", "")
+            if pk in ("commandsubstitution", "processsubstitution"):
+                inner_text = _node_text(part, text)
+                sub = self.substitution(part, text, depth)
+                if pk == "processsubstitution":
+                    dynamic = True
+                    if sub.tainted:
+                        tainted = True
+                    continue
+                if sub.tainted:
+                    tainted = True
+                if sub.value is not None and inner_text and inner_text in value:
+                    value = value.replace(inner_text, sub.value, 1)
+                    decoded = decoded or sub.decoded
+                else:
+                    dynamic = True
+            elif pk == "parameter":
+                name = str(part.value)
+                base = re.split(r"[:#%/^,@\[]", name, maxsplit=1)[0]
+                if base in self.tainted_vars or _ENV_SECRET_VAR_RE.search("$" + base):
+                    tainted = True
+                known = self.vars.get(base)
+                if known is None and ":-" in name:
+                    known = name.split(":-", 1)[1]
+                for form in ("${" + name + "}", "$" + name):
+                    if form in value:
+                        if known is not None:
+                            value = value.replace(form, known, 1)
+                        else:
+                            dynamic = True
+                        break
+                else:
+                    if known is None:
+                        dynamic = True
+        return _Word(value=value, dynamic=dynamic, decoded=decoded, tainted=tainted)
+
+    @dataclass
+    class _Sub:
+        value: str | None
+        decoded: bool
+        tainted: bool
+
+    def substitution(self, part: Any, text: str, depth: int) -> ShellAnalyser._Sub:
+        """Analyse a ``$(…)``/``<(…)`` and, if it only decodes a literal, compute its output."""
+        before = len(self.findings)
+        inner = part.command
+        self.visit(inner, text, depth + 1)
+        new = self.findings[before:]
+        tainted = any(rule_category(f.rule) == "credential_access" for f in new)
+        stages = _pipeline_stage_commands(inner)
+        value: str | None = None
+        decoded = False
+        if stages is not None:
+            argvs = [self.simple_argv(c, text, depth) for c in stages]
+            if argvs and all(argvs):
+                if any(a[0] in ("env", "printenv", "set", "export") and len(a) == 1 for a in argvs):
+                    tainted = True
+                value = _evaluate_decoding_pipeline(argvs)
+                decoded = value is not None and len(argvs) > 1
+                if value is None and len(argvs) == 1 and argvs[0][0] == "printf" and len(argvs[0]) > 1:
+                    value = _decode_printf(argvs[0][1])
+                    decoded = value != argvs[0][1]
+                if value is None and len(argvs) == 1 and argvs[0][0] == "echo" and len(argvs[0]) > 1:
+                    value = " ".join(a for a in argvs[0][1:] if a not in ("-n", "-e"))
+        return ShellAnalyser._Sub(value=value, decoded=decoded, tainted=tainted)
+
+    def simple_argv(self, node: Any, text: str, depth: int) -> list[str]:
+        words = [p for p in node.parts if getattr(p, "kind", "") == "word"]
+        return [self._quiet_expand(w) for w in words]
+
+    def _quiet_expand(self, node: Any) -> str:
+        value: str = node.word
+        for part in getattr(node, "parts", []) or []:
+            if getattr(part, "kind", "") == "parameter":
+                known = self.vars.get(str(part.value))
+                if known is not None:
+                    value = value.replace("${" + part.value + "}", known).replace("$" + part.value, known)
+        return value
+
+    # ---------------------------------------------------------------- pipelines
+
+    def pipeline(self, node: Any, text: str, depth: int) -> None:
+        stages = [p for p in node.parts if getattr(p, "kind", "") != "pipe"]
+        cmds: list[_Cmd | None] = []
+        for i, st in enumerate(stages):
+            if getattr(st, "kind", "") == "command":
+                cmds.append(self.command(st, text, depth, pipeline=cmds, index=i))
+            else:
+                before = len(self.findings)
+                self.visit(st, text, depth)
+                reads = any(rule_category(f.rule) == "credential_access" for f in self.findings[before:])
+                cmds.append(_Cmd(argv=["{compound}"], text=_node_text(st, text), reads_secret=reads))
+        self.pipeline_rules(cmds, _node_text(node, text), depth)
+
+    def pipeline_rules(self, cmds: list[_Cmd | None], ptext: str, depth: int) -> None:
+        real = [c for c in cmds if c is not None and c.argv]
+        for j, sink in enumerate(real):
+            if j == 0:
+                continue
+            upstream = real[:j]
+            if _reads_stdin_as_code(sink):
+                if any(c.name in DOWNLOADERS or _is_download(c) for c in upstream):
+                    hosts = [h for c in upstream for h in _urls_hosts(c.argv)]
+                    allowed = bool(hosts) and all(host_allowed(h, self.policy.allowed_hosts) for h in hosts)
+                    self.emit(
+                        "remote_code_execution",
+                        "pipe_to_shell",
+                        S.high if allowed else S.critical,
+                        "Downloads code and pipes it straight into an interpreter"
+                        + (" (from an allowed host)." if allowed else " from the internet."),
+                        ptext,
+                    )
+                elif any(_is_decoder(c) for c in upstream):
+                    self.emit(
+                        "remote_code_execution",
+                        "decoded_to_shell",
+                        S.critical,
+                        "Decodes obfuscated data and pipes it into an interpreter.",
+                        ptext,
+                    )
+                    decoded = _evaluate_decoding_pipeline([c.argv for c in upstream], upstream[0].herestring)
+                    if decoded:
+                        self.analyse(decoded, depth + 1)
+                elif upstream and upstream[0].name in ("echo", "printf", "cat") and not _is_file_reader(upstream[0]):
+                    code = " ".join(upstream[0].argv[1:]) if upstream[0].name != "cat" else upstream[0].heredoc
+                    if upstream[0].name == "printf":
+                        code = _decode_printf(code)
+                    if code and sink.name in SHELLS:
+                        self.analyse(code, depth + 1)
+            if sink.name in NET_SENDERS or _is_upload(sink):
+                if any(c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
+                       for c in upstream):
+                    self.emit(
+                        "credential_access",
+                        "exfiltration",
+                        S.critical,
+                        "Secrets or the environment are piped to a network command.",
+                        ptext,
+                    )
+                elif sink.name in ("nc", "ncat", "netcat", "socat", "telnet") or _is_upload(sink):
+                    hosts = _urls_hosts(sink.argv) or _nc_hosts(sink)
+                    if not all(host_allowed(h, self.policy.allowed_hosts) for h in hosts) or not hosts:
+                        self.emit(
+                            "network_egress",
+                            "pipe_upload",
+                            S.high,
+                            "Pipes local data to a network command.",
+                            ptext,
+                        )
+            if sink.name in ("sudo",) and any(c.name in ("echo", "printf") for c in upstream) and "-S" in sink.argv:
+                self.emit("privilege_escalation", "sudo_password", S.high, "Feeds a password to sudo -S.", ptext)
+        # env | grep KEY etc. (no network): noteworthy
+        if real and real[0].name in ("env", "printenv") and len(real) > 1 and not any(
+            c.name in NET_SENDERS for c in real[1:]
+        ):
+            self.emit("credential_access", "env_dump", S.low, "Reads environment variables.", ptext)
+
+    # ---------------------------------------------------------------- simple commands
+
+    def command(self, node: Any, text: str, depth: int, pipeline: list[_Cmd | None] | None, index: int) -> _Cmd | None:
+        ctext = _node_text(node, text)
+        assigns: list[tuple[str, _Word]] = []
+        words: list[_Word] = []
+        redirects: list[Any] = []
+        for part in node.parts:
+            k = getattr(part, "kind", "")
+            if k == "assignment":
+                name, _, _ = part.word.partition("=")
+                w = self.expand_word(part, text, depth)
+                assigns.append((name, _Word(value=w.value.partition("=")[2], dynamic=w.dynamic, tainted=w.tainted)))
+            elif k == "word":
+                words.append(self.expand_word(part, text, depth))
+            elif k == "redirect":
+                redirects.append(part)
+        if not words:
+            for name, w in assigns:
+                self._assign(name, w)
+        cmd = _Cmd(argv=[w.value for w in words], text=ctext, words=words)
+        for r in redirects:
+            rtype = getattr(r, "type", "")
+            heredoc = getattr(r, "heredoc", None)
+            if heredoc is not None:
+                body = str(getattr(heredoc, "value", ""))
+                delim = getattr(out, "word", "") if (out := getattr(r, "output", None)) is not None else ""
+                if (delim and body.rstrip("\n").endswith("\n" + delim)) or body.strip() == delim:
+                    body = body.rstrip("\n")[: -len(delim)] if delim else body
+                cmd.heredoc = body
+            out = getattr(r, "output", None)
+            if rtype == "<<<" and out is not None and getattr(out, "kind", "") == "word":
+                cmd.herestring = self.expand_word(out, text, depth).value
+            elif rtype == "<" and out is not None and getattr(out, "kind", "") == "word":
+                target = self.expand_word(out, text, depth).value
+                cmd.stdin_file = target
+                self.check_read(target, "cat", ctext, cmd)
+        for r in redirects:
+            self.redirect(r, text, depth, ctext)
+        if not words:
+            return cmd if assigns else None
+        # the env-prefix may set variables seen by the command (HOME=/ …)
+        saved = dict(self.vars)
+        for name, w in assigns:
+            if not w.dynamic:
+                self.vars[name] = w.value
+        try:
+            self.dispatch(cmd, depth, pipeline, index)
+        finally:
+            if assigns:
+                self.vars = saved
+        return cmd
+
+    def _assign(self, name: str, w: _Word) -> None:
+        if w.dynamic and not w.decoded:
+            self.vars.pop(name, None)
+        else:
+            self.vars[name] = w.value
+        if w.tainted:
+            self.tainted_vars.add(name)
+        if name == "HISTFILE" and w.value in ("/dev/null", ""):
+            self.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", name)
+
+    def redirect(self, r: Any, text: str, depth: int, ctext: str) -> None:
+        rtype = getattr(r, "type", "")
+        out = getattr(r, "output", None)
+        if out is None or getattr(out, "kind", "") != "word":
+            return
+        target = self.expand_word(out, text, depth).value
+        if rtype in (">", ">>", ">|", "&>", ">&", "&>>", "<>"):
+            if rtype == ">&" and re.fullmatch(r"\d+|-", target):
+                return
+            self.check_write(target, ctext, append=rtype.endswith(">>"))
+        if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
+            self.emit(
+                "remote_code_execution",
+                "dev_tcp",
+                S.critical,
+                "Opens a raw network connection through /dev/tcp (reverse shell or exfiltration).",
+                ctext,
+            )
+
+    # ---------------------------------------------------------------- unwrapping
+
+    def dispatch(self, cmd: _Cmd, depth: int, pipeline: list[_Cmd | None] | None, index: int) -> None:
+        argv = cmd.argv
+        if not argv:
+            return
+        first = cmd.words[0] if cmd.words else _Word(argv[0])
+        # A command name produced by decoding, or containing spaces after expansion: re-parse it.
+        if first.decoded or (" " in argv[0].strip() and not first.dynamic):
+            self.emit(
+                "obfuscation",
+                "decoded_command",
+                S.high,
+                "The command name is computed by decoding hidden text.",
+                cmd.text,
+            )
+            self.analyse(" ".join(_shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
+            return
+        if first.dynamic:
+            self.emit(
+                "obfuscation",
+                "dynamic_command",
+                S.medium,
+                "The command name comes from a variable or substitution whose value is unknown.",
+                cmd.text,
+            )
+        self.simple(cmd, depth, pipeline, index)
+
+    def simple(self, cmd: _Cmd, depth: int, pipeline: list[_Cmd | None] | None, index: int) -> None:
+        argv = cmd.argv
+        name = _basename(argv[0])
+        args = argv[1:]
+        ctext = cmd.text
+
+        def inner(new_argv: list[str], wrapper: str) -> None:
+            if not new_argv:
+                return
+            sub = _Cmd(
+                argv=new_argv,
+                text=ctext,
+                words=cmd.words[len(argv) - len(new_argv):] if len(new_argv) <= len(cmd.words) else [],
+                heredoc=cmd.heredoc,
+                herestring=cmd.herestring,
+                stdin_file=cmd.stdin_file,
+                wrappers=[*cmd.wrappers, wrapper],
+            )
+            self.simple(sub, depth, pipeline, index)
+            cmd.reads_secret = cmd.reads_secret or sub.reads_secret
+
+        # ------------------------------------------------ wrappers
+        if name in ("sudo", "doas", "pkexec", "run0"):
+            i = 0
+            interactive = False
+            while i < len(args) and args[i].startswith("-"):
+                if args[i] in ("-i", "-s", "--login", "--shell"):
+                    interactive = True
+                if args[i] in _SUDO_OPTS_WITH_ARG:
+                    i += 1
+                i += 1
+            rest = args[i:]
+            if (interactive and not rest) or (rest and _basename(rest[0]) in ("su", *SHELLS) and len(rest) == 1):
+                self.emit("privilege_escalation", "root_shell", S.high, "Opens a root shell.", ctext)
+            else:
+                self.emit("privilege_escalation", "sudo", S.medium, "Runs a command as root.", ctext)
+            self.under_sudo += 1
+            try:
+                inner(rest, name)
+            finally:
+                self.under_sudo -= 1
+            return
+        if name == "su":
+            if "-c" in args:
+                i = args.index("-c")
+                if i + 1 < len(args):
+                    self.emit("privilege_escalation", "su", S.high, "Runs a command as another user via su.", ctext)
+                    self.analyse(args[i + 1], depth + 1)
+                    return
+            self.emit("privilege_escalation", "root_shell", S.high, "Switches user with su.", ctext)
+            return
+        if name == "env":
+            i = 0
+            while i < len(args):
+                a = args[i]
+                if a in ("-u", "--unset", "-C", "--chdir", "-S", "--split-string"):
+                    if a in ("-S", "--split-string") and i + 1 < len(args):
+                        self.analyse(" ".join(args[i + 1:]), depth + 1)
+                        return
+                    i += 2
+                    continue
+                if a.startswith("-") or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+                    i += 1
+                    continue
+                break
+            rest = args[i:]
+            if not rest:
+                cmd.reads_secret = True
+                self.emit("credential_access", "env_dump", S.low, "Dumps the environment.", ctext)
+                return
+            inner(rest, "env")
+            return
+        if name in ("nohup", "exec", "command", "builtin", "setsid", "unbuffer", "caffeinate", "stdbuf",
+                    "ionice", "nice", "time", "chrt", "taskset", "torsocks", "proxychains", "proxychains4",
+                    "firejail", "catchsegv", "strace", "ltrace", "valgrind", "gtimeout", "timeout", "watch",
+                    "flock", "faketime", "chroot", "runuser", "xvfb-run", "dbus-launch", "script"):
+            rest = _skip_wrapper_args(name, args)
+            if name in ("command",) and args and args[0] in ("-v", "-V"):
+                return
+            if name == "script" and "-c" in args:
+                i = args.index("-c")
+                if i + 1 < len(args):
+                    self.analyse(args[i + 1], depth + 1)
+                return
+            if name == "watch" and rest:
+                self.analyse(" ".join(rest), depth + 1)
+                return
+            if name == "flock" and "-c" in args:
+                i = args.index("-c")
+                if i + 1 < len(args):
+                    self.analyse(args[i + 1], depth + 1)
+                return
+            inner(rest, name)
+            return
+        if name == "xargs":
+            rest = _skip_xargs(args)
+            upstream_paths: list[str] = []
+            if pipeline is not None and index > 0:
+                prev = pipeline[index - 1]
+                if prev is not None and prev.argv:
+                    if prev.name == "find":
+                        upstream_paths = _find_roots(prev.argv[1:])
+                    elif prev.name in ("echo", "printf"):
+                        upstream_paths = [a for a in prev.argv[1:] if not a.startswith("-")]
+                    elif prev.name in ("ls",):
+                        upstream_paths = [a for a in prev.argv[1:] if not a.startswith("-")] or ["."]
+            if cmd.herestring:
+                upstream_paths = cmd.herestring.split()
+            if rest:
+                repl = None
+                for flag in ("-I", "-i", "--replace"):
+                    if flag in args:
+                        k = args.index(flag)
+                        repl = args[k + 1] if flag == "-I" and k + 1 < len(args) else "{}"
+                for x in args:
+                    if x.startswith("-I") and len(x) > 2:
+                        repl = x[2:]
+                    elif x.startswith("--replace="):
+                        repl = x.split("=", 1)[1]
+                if repl and upstream_paths:
+                    for up in upstream_paths[:5]:
+                        argv2 = [x.replace(repl, up) for x in rest]
+                        inner(argv2, "xargs")
+                else:
+                    inner(rest + upstream_paths, "xargs")
+            return
+        if name in SHELLS or (name == "busybox" and args and args[0] in SHELLS):
+            if name == "busybox":
+                args = args[1:]
+            if "-c" in args or any(re.fullmatch(r"-[a-z]*c[a-z]*", a) for a in args):
+                idx = next(i for i, a in enumerate(args) if a == "-c" or re.fullmatch(r"-[a-z]*c[a-z]*", a))
+                if idx + 1 < len(args):
+                    w = cmd.words[idx + 2] if idx + 2 < len(cmd.words) else None
+                    if w is not None and w.dynamic and not w.decoded:
+                        self.emit("obfuscation", "dynamic_script", S.medium,
+                                  "Runs a shell script whose text is computed at run time.", ctext)
+                        self._subst_download(ctext)
+                    if w is not None and w.decoded:
+                        self.emit("obfuscation", "decoded_command", S.high,
+                                  "Runs a shell script decoded from hidden text.", ctext)
+                    self.analyse(args[idx + 1], depth + 1)
+                return
+            script = next((a for a in args if not a.startswith("-")), None)
+            if script is not None:
+                self._exec_file(script, ctext)
+                if script.startswith("<(") or script.startswith("/dev/fd/"):
+                    pass
+            if "-i" in args and any(r in ctext for r in ("/dev/tcp/", "/dev/udp/")):
+                self.emit("remote_code_execution", "reverse_shell", S.critical, "Interactive shell over a socket.",
+                          ctext)
+            if script is None and cmd.heredoc:
+                self.analyse(cmd.heredoc, depth + 1)
+            if script is None and cmd.herestring:
+                self.analyse(cmd.herestring, depth + 1)
+            # bash <(curl …)
+            if any(w.dynamic for w in cmd.words[1:]) and re.search(r"<\(\s*(curl|wget)\b", ctext):
+                self.emit("remote_code_execution", "process_substitution", S.critical,
+                          "Runs a script downloaded through process substitution.", ctext)
+            return
+        if name == "eval":
+            self.emit("obfuscation", "eval", S.medium, "Evaluates a string as shell code.", ctext)
+            self._subst_download(ctext)
+            if any(w.decoded for w in cmd.words[1:]):
+                self.emit("obfuscation", "decoded_command", S.high, "Evaluates decoded hidden text.", ctext)
+            self.analyse(" ".join(args), depth + 1)
+            return
+        if name in (".", "source"):
+            if args:
+                self._exec_file(args[0], ctext)
+                p = self.paths.resolve(args[0], self.cwd)
+                if p and self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
+                    if p.endswith("/.env") or "/.env." in p:
+                        return  # sourcing .env to run things locally is routine
+                    self.check_read(args[0], name, ctext, cmd)
+            return
+        if name in ("ssh",):
+            self._ssh(cmd, args, depth)
+            return
+        if name in ("docker", "podman") and len(args) > 1 and args[0] == "exec":
+            rest = _skip_options(args[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env"})
+            if len(rest) > 1:
+                self.analyse(" ".join(_shell_quote(a) for a in rest[1:]), depth + 1)
+        if name == "kubectl" and "exec" in args and "--" in args:
+            rest = args[args.index("--") + 1:]
+            self.analyse(" ".join(_shell_quote(a) for a in rest), depth + 1)
+        if name in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?|pypy3?", name):
+            self._interpreter(cmd, name, args, depth)
+            return
+
+        # ------------------------------------------------ ordinary commands
+        self.rules(cmd, name, args, depth, pipeline, index)
+
+    def _subst_download(self, ctext: str) -> None:
+        m = re.search(r"(\$\(|`|<\()\s*(curl|wget|fetch)\b[^)`]*", ctext)
+        if m:
+            hosts = _urls_hosts([m.group(0)])
+            allowed = bool(hosts) and all(host_allowed(h, self.policy.allowed_hosts) for h in hosts)
+            self.emit("remote_code_execution", "eval_download", S.high if allowed else S.critical,
+                      "Executes code downloaded at run time.", ctext)
+
+    # ---------------------------------------------------------------- files executed
+
+    def _exec_file(self, script: str, ctext: str) -> None:
+        p = self.paths.resolve(script, self.cwd)
+        if p and (p in self.downloaded or script in self.downloaded):
+            self.emit("remote_code_execution", "download_then_execute", S.high,
+                      "Executes a file that was just downloaded.", ctext)
+
+    # ---------------------------------------------------------------- interpreters
+
+    def _interpreter(self, cmd: _Cmd, name: str, args: list[str], depth: int) -> None:
+        ctext = cmd.text
+        code: str | None = None
+        for flag in ("-c", "-e", "-E", "-r", "--eval", "-p", "--print"):
+            if flag in args:
+                i = args.index(flag)
+                if i + 1 < len(args):
+                    code = args[i + 1]
+                break
+        if code is None:
+            if name.startswith("python") and len(args) >= 2 and args[0] == "-m":
+                mod = args[1]
+                if mod == "pip":
+                    self.rules(_Cmd(argv=["pip", *args[2:]], text=ctext), "pip", args[2:], depth, None, 0)
+                elif mod in ("http.server", "SimpleHTTPServer"):
+                    self.emit("network_egress", "http_server", S.medium, "Serves local files over HTTP.", ctext)
+                return
+            script = next((a for a in args if not a.startswith("-")), None)
+            if script is not None:
+                self._exec_file(script, ctext)
+            elif cmd.heredoc:
+                code = cmd.heredoc
+            elif cmd.herestring:
+                code = cmd.herestring
+        if code:
+            if any(w.decoded for w in cmd.words[1:]):
+                self.emit("obfuscation", "decoded_command", S.high, "Runs decoded hidden code.", ctext)
+            self.inline_code(code, ctext, depth)
+
+    def inline_code(self, code: str, ctext: str, depth: int) -> None:
+        """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets."""
+        for m in re.finditer(
+            r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
+            r"(?:\[\s*)?(?:f|r|b)?([\"'])(.+?)\1",
+            code,
+        ):
+            lit = m.group(2)
+            if re.match(r"^[\w./-]+$", lit) and " " not in lit and "subprocess" in m.group(0):
+                # subprocess.run(["rm", "-rf", "/"]): join list literals
+                lst = re.search(r"\[([^\]]*)\]", code[m.start():m.start() + 400])
+                if lst:
+                    parts = re.findall(r"[\"']([^\"']*)[\"']", lst.group(1))
+                    lit = " ".join(_shell_quote(p) for p in parts)
+            self.analyse(lit, depth + 1)
+        for m in re.finditer(r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
+                             r"FileUtils\.rm_rf|rmtree)\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']",
+                             code):
+            self.check_delete(m.group(1), recursive=True, ctext=ctext)
+        for m in re.finditer(r"open\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']\)?\s*"
+                             r"(?:,\s*[\"']([rwab+]+)[\"'])?", code):
+            path, mode = m.group(1), m.group(2) or "r"
+            if any(c in mode for c in "wa+"):
+                self.check_write(path, ctext, append="a" in mode)
+            else:
+                self.check_read(path, "cat", ctext, None)
+        for m in re.finditer(r"(?:readFileSync|read_text|File\.read|file_get_contents)\s*\(\s*[\"']([^\"']+)", code):
+            self.check_read(m.group(1), "cat", ctext, None)
+        urls = _URL_RE.findall(code)
+        executes = re.search(r"\bexec\s*\(|\beval\s*\(|pickle\.loads|marshal\.loads|__import__", code)
+        fetches = re.search(r"urlopen|requests\.(get|post)|urllib|fetch\(|http\.get|Net::HTTP|LWP|wget|curl", code)
+        if executes and (fetches or urls):
+            self.emit("remote_code_execution", "inline_fetch_exec", S.critical,
+                      "Inline code downloads and executes code.", ctext)
+        if executes and re.search(r"b64decode|base64|decode\(|fromCharCode|\\x[0-9a-f]{2}", code):
+            self.emit("obfuscation", "inline_decode_exec", S.high, "Inline code executes decoded data.", ctext)
+        if re.search(r"socket", code) and re.search(r"connect", code) and re.search(
+            r"subprocess|pty\.spawn|/bin/(ba)?sh|dup2|os\.system", code
+        ):
+            self.emit("remote_code_execution", "reverse_shell", S.critical, "Inline reverse shell.", ctext)
+        for u in urls:
+            h = host_of(u)
+            if not host_allowed(h, self.policy.allowed_hosts):
+                posts = re.search(r"\.post\(|method\s*=\s*[\"']POST|urlencode|data\s*=", code)
+                secret = re.search(r"environ|getenv|\.ssh|\.aws|id_rsa|credentials|\.env\b|/etc/(passwd|shadow)",
+                                   code)
+                if posts and secret:
+                    self.emit("credential_access", "exfiltration", S.critical,
+                              "Inline code sends secrets or environment to an unlisted host.", ctext)
+                elif posts:
+                    self.emit("network_egress", "upload", S.high, f"Inline code posts data to {h}.", ctext)
+                else:
+                    self.emit("network_egress", "unlisted_host", S.medium, f"Inline code contacts {h}.", ctext)
+        if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
+            self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
+        if re.search(r"os\.(chmod|setuid)\s*\([^)]*(0o?777|0o?4755|S_ISUID)", code):
+            self.emit("privilege_escalation", "chmod", S.high, "Inline code makes files world-writable/setuid.",
+                      ctext)
+        if re.search(r"os\.kill\s*\(\s*1\s*,|kill\s*\(\s*-1\s*,", code):
+            self.emit("process_system_control", "kill_init", S.critical, "Inline code kills init/all processes.",
+                      ctext)
+
+    # ---------------------------------------------------------------- ssh
+
+    def _ssh(self, cmd: _Cmd, args: list[str], depth: int) -> None:
+        rest = _skip_options(args, {"-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-m",
+                                    "-O", "-Q", "-S", "-W", "-w", "-e", "-I", "-B"})
+        if not rest:
+            return
+        host = rest[0].split("@")[-1]
+        if "-R" in args or "-D" in args:
+            self.emit("network_egress", "ssh_tunnel", S.medium, "Opens an SSH tunnel.", cmd.text)
+        if not host_allowed(host, self.policy.allowed_hosts):
+            self.emit("network_egress", "ssh", S.medium, f"Opens an SSH session to {host}.", cmd.text)
+        if len(rest) > 1:
+            before = len(self.findings)
+            saved = (self.cwd, self.cwd_known)
+            self.cwd, self.cwd_known = None, False
+            try:
+                self.analyse(" ".join(rest[1:]), depth + 1)
+            finally:
+                self.cwd, self.cwd_known = saved
+            del before
+        if cmd.stdin_file:
+            p = self.paths.resolve(cmd.stdin_file, self.cwd)
+            if p and self.paths.is_secret(p):
+                self.emit("credential_access", "exfiltration", S.critical, "Sends a secret file over ssh.", cmd.text)
+
+    # ---------------------------------------------------------------- rules
+
+    def rules(self, cmd: _Cmd, name: str, args: list[str], depth: int, pipeline: list[_Cmd | None] | None,
+              index: int) -> None:
+        ctext = cmd.text
+        # generic: arguments naming secrets
+        self._secret_args(cmd, name, args)
+        # generic: secret-looking variables handed to network commands
+        if name in NET_SENDERS and any(w.tainted for w in cmd.words[1:]):
+            hosts = _urls_hosts(args)
+            if not hosts or not all(host_allowed(h, self.policy.allowed_hosts) for h in hosts):
+                self.emit("credential_access", "exfiltration", S.critical,
+                          "Sends secret material to a host that is not allowed.", ctext)
+
+        handler = _HANDLERS.get(name)
+        if handler is not None:
+            handler(self, cmd, args, depth, pipeline, index)
+            return
+        if re.fullmatch(r"mkfs(\.\w+)?|mke2fs|mkswap|newfs(_\w+)?|mkdosfs|mkntfs", name):
+            self.emit("process_system_control", "mkfs", S.critical, "Formats a filesystem.", ctext)
+            return
+        if re.fullmatch(r"pip\d?(\.\d+)?", name):
+            _h_pip(self, cmd, args, depth, pipeline, index)
+            return
+        if name.startswith("./") or "/" in cmd.argv[0]:
+            self._exec_file(cmd.argv[0], ctext)
+
+    def _secret_args(self, cmd: _Cmd, name: str, args: list[str]) -> None:
+        if name in HARMLESS_ON_SECRETS:
+            return
+        skip_next = False
+        for i, a in enumerate(args):
+            if skip_next:
+                skip_next = False
+                continue
+            if a in ("-i", "--identity", "--key", "--cert", "--cacert", "--keyfile", "--certfile", "-key", "--env-file"):
+                skip_next = True
+                continue
+            val = a
+            if a.startswith("-") and "=" in a:
+                k, _, val = a.partition("=")
+                if k in ("--env-file", "--key", "--cert", "--cacert", "--keyfile", "--identity-file"):
+                    continue
+            elif a.startswith("-"):
+                continue
+            if val.startswith("@"):
+                val = val[1:]
+            if "=" in val and name == "dd":
+                k, _, val = val.partition("=")
+                if k != "if":
+                    continue
+            if name in ("curl", "wget") and not (args[i - 1] if i else "").startswith("-") and "://" in val:
+                continue
+            self.check_read(val, name, cmd.text, cmd)
+
+    def check_read(self, target: str, name: str, ctext: str, cmd: _Cmd | None) -> None:
+        if not target or "://" in target:
+            return
+        p = self.paths.resolve(target, self.cwd)
+        if p is None:
+            p = target
+        if p in ("/etc/passwd", "/etc/group") and name in READERS:
+            if cmd is not None:
+                cmd.reads_secret = cmd.reads_secret or name not in ("grep", "awk", "cut")
+            self.emit("credential_access", "system_accounts", S.medium, "Reads the system account list.", ctext)
+            return
+        if not self.paths.is_secret(p) and not self.paths.is_secret_dir(p):
+            return
+        if _EXAMPLE_ENV_RE.search(p):
+            return
+        if cmd is not None:
+            cmd.reads_secret = True
+        if name in READERS or (name in ("ls",) and self.paths.is_secret_dir(p) and False):
+            sev = S.high
+            what = "read_secret"
+            msg = f"Reads a credential or secret file ({target})."
+            if p.endswith("/shadow") or p.endswith("/gshadow"):
+                sev = S.critical
+        else:
+            sev = S.medium
+            what = "secret_path"
+            msg = f"Touches a credential or secret path ({target})."
+        self.emit("credential_access", what, sev, msg, ctext)
+
+    def check_write(self, target: str, ctext: str, append: bool = False, verb: str = "Writes to") -> None:
+        if not target or target in SAFE_WRITE_DEVICES or target.startswith("/dev/fd/") or target.startswith("&"):
+            return
+        if re.fullmatch(r"/dev/(sd[a-z]\d*|nvme\d+n\d+(p\d+)?|hd[a-z]\d*|vd[a-z]\d*|xvd[a-z]\d*|mmcblk\d+(p\d+)?|"
+                        r"disk\d+(s\d+)?|rdisk\d+|mapper/.+|md\d+|dm-\d+|loop\d+|mem|kmem|port)", target):
+            self.emit("process_system_control", "disk_overwrite", S.critical, f"Writes directly to {target}.", ctext)
+            return
+        if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
+            return
+        p = self.paths.resolve(target, self.cwd)
+        if p is None:
+            if _UNRESOLVED_VAR_RE.match(target):
+                return
+            p = target
+        self.classify_write(p, target, ctext, verb)
+
+    def classify_write(self, p: str, target: str, ctext: str, verb: str = "Writes to") -> None:
+        if p == "/proc/sysrq-trigger":
+            self.emit("process_system_control", "sysrq", S.critical, "Triggers a kernel SysRq action.", ctext)
+            return
+        if p.endswith("/.ssh/authorized_keys") or p.endswith("/.ssh/authorized_keys2"):
+            self.emit("persistence", "ssh_authorized_keys", S.critical, f"{verb} SSH authorized_keys.", ctext)
+            return
+        if p in ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow") or p.startswith(
+            "/etc/sudoers.d/"
+        ) or p.startswith("/etc/pam.d/"):
+            self.emit("privilege_escalation", "system_auth_file", S.critical, f"{verb} {p}.", ctext)
+            return
+        if self.paths.is_shell_rc(p):
+            self.emit("persistence", "shell_rc", S.high, f"{verb} a shell start-up file ({target}).", ctext)
+            return
+        if re.search(r"^/etc/cron|^/var/spool/cron|/etc/anacrontab", p):
+            self.emit("persistence", "cron", S.high, f"{verb} cron configuration ({p}).", ctext)
+            return
+        if re.search(r"^/(etc|lib|usr/lib)/systemd/|/\.config/systemd/", p):
+            self.emit("persistence", "systemd_unit", S.high, f"{verb} a systemd unit ({p}).", ctext)
+            return
+        if re.search(r"/Library/Launch(Agents|Daemons)/", p):
+            self.emit("persistence", "launchd", S.high, f"{verb} a launchd job ({p}).", ctext)
+            return
+        if re.search(r"^/etc/(rc\.local|init\.d/|rc\d\.d/|xdg/autostart/)|/\.config/autostart/", p):
+            self.emit("persistence", "autostart", S.high, f"{verb} an autostart location ({p}).", ctext)
+            return
+        if "/.git/hooks/" in p + "/" and not p.endswith("/.git/hooks"):
+            self.emit("persistence", "git_hook", S.high, f"{verb} a git hook ({target}).", ctext)
+            return
+        if CI_CONFIG_RE.search(p):
+            self.emit("protected_path", "ci_config", S.high, f"{verb} CI configuration ({target}).", ctext)
+            return
+        if self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
+            if re.search(r"(^|/)\.env(\.[\w-]+)?$", p) and self.paths.in_workspace(p):
+                self.emit("credential_access", "env_file_write", S.medium, f"{verb} {target}.", ctext)
+            else:
+                self.emit("credential_access", "secret_overwrite", S.high, f"{verb} a credential file ({target}).",
+                          ctext)
+            return
+        if re.match(r"^/var/log/|^/var/log$", p):
+            self.emit("destructive_fs", "log_tampering", S.high, f"{verb} system logs ({p}).", ctext)
+            return
+        if is_within(p, "/proc/sys") or is_within(p, "/sys"):
+            self.emit("process_system_control", "kernel_tunable", S.high, f"{verb} kernel settings ({p}).", ctext)
+            return
+        g = self.paths.protected(p)
+        if g is not None:
+            self.emit("protected_path", "write", S.high, f"{verb} a protected path ({target} matches {g}).", ctext)
+            return
+        if self.paths.is_system(p):
+            self.emit("destructive_fs", "system_path_write", S.high, f"{verb} a system path ({p}).", ctext)
+            return
+        if not self.paths.in_workspace(p) and not self.paths.is_tmp(p) and self.paths.workspace is not None:
+            self.emit("destructive_fs", "outside_workspace_write", S.medium,
+                      f"{verb} a path outside the workspace ({p}).", ctext)
+
+    def check_delete(self, target: str, recursive: bool, ctext: str, filtered: bool = False,
+                     verb: str = "Deletes") -> None:
+        raw = target
+        if not raw:
+            return
+        if raw.startswith("$") or raw.startswith('"$'):
+            var = _UNRESOLVED_VAR_RE.match(raw)
+            if var and raw[var.end():].lstrip("}") in ("/", "/*", "/.*", "/**", "") and recursive:
+                sev = S.high if raw[var.end():].lstrip("}") else S.medium
+                self.emit("destructive_fs", "unset_variable_path", sev,
+                          f"{verb} a path built from an unknown variable ({raw}); if empty this hits /.", ctext)
+                return
+        p = self.paths.resolve(raw, self.cwd)
+        if p is None:
+            if recursive and raw in ("*", ".", "./*", "..", "../*", "*/", ".*"):
+                self.emit("destructive_fs", "unknown_cwd_wildcard", S.high,
+                          f"{verb} everything in an unknown working directory.", ctext)
+            return
+        base = p[:-2] if p.endswith("/*") else p
+        base = base or "/"
+        def down(sev: Severity) -> Severity:
+            if not filtered:
+                return sev
+            return S.high if sev is S.critical else (S.medium if sev is S.high else sev)
+
+        if (base in TOP_LEVEL_CRITICAL or base == self.paths.home or base in ("/", "")) and (
+            recursive or p.endswith("/*")
+        ):
+            self.emit("destructive_fs", "root_or_home", down(S.critical),
+                      f"{verb} {'everything under ' if p.endswith('/*') else ''}{base} recursively.", ctext)
+            return
+        if filtered and self.paths.workspace is not None and self.paths.in_workspace(base):
+            return
+        if self.paths.workspace and (is_within(self.paths.workspace, base)) and recursive and (
+            base != self.paths.workspace or not p.endswith("/*")
+        ):
+            sev = S.critical if base in (self.paths.home, "/") or base.count("/") <= 1 else S.high
+            self.emit("destructive_fs", "workspace_root", down(sev),
+                      f"{verb} the workspace itself or one of its parents ({base}).", ctext)
+            return
+        if base.endswith("/.git") or ("/.git/" in base + "/" and not base.endswith("/.git/hooks")):
+            self.emit("destructive_vcs", "git_dir", down(S.high), f"{verb} git metadata ({base}).", ctext)
+            return
+        if self.paths.is_secret(base) or self.paths.is_secret_dir(base):
+            self.emit("destructive_fs", "secret_delete", down(S.high), f"{verb} credentials ({base}).", ctext)
+            return
+        if re.match(r"^/var/log(/|$)", base):
+            self.emit("destructive_fs", "log_tampering", down(S.high), f"{verb} system logs ({base}).", ctext)
+            return
+        g = self.paths.protected(base)
+        if g is not None:
+            self.emit("protected_path", "delete", down(S.high), f"{verb} a protected path ({base} matches {g}).",
+                      ctext)
+            return
+        if self.paths.is_system(base):
+            self.emit("destructive_fs", "system_path_delete", down(S.high), f"{verb} a system path ({base}).", ctext)
+            return
+        if self.paths.is_tmp(base) or self.paths.in_workspace(base):
+            return
+        if base.startswith(self.paths.home + "/") and base.count("/") == self.paths.home.count("/") + 1 and recursive:
+            self.emit("destructive_fs", "home_subdir", down(S.high), f"{verb} a top-level home folder ({base}).",
+                      ctext)
+            return
+        if self.paths.workspace is not None:
+            if base.startswith(self.paths.home + "/.cache") or "/node_modules" in base or "/__pycache__" in base:
+                return
+            self.emit("destructive_fs", "outside_workspace_delete", down(S.high if recursive else S.medium),
+                      f"{verb} a path outside the workspace ({base}).", ctext)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Per-command handlers
+# --------------------------------------------------------------------------------------------------------------
+
+Handler = Any
+
+
+def _h_cd(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    target = next((x for x in args if not x.startswith("-")), "~")
+    if target == "-":
+        a.cwd, a.cwd_known = None, False
+        return
+    if any(w.dynamic for w in cmd.words[1:]):
+        a.cwd, a.cwd_known = None, False
+        return
+    p = a.paths.resolve(target, a.cwd)
+    a.cwd = p
+    a.cwd_known = p is not None
+
+
+def _h_rm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    recursive = False
+    targets: list[str] = []
+    end_opts = False
+    for x in args:
+        if not end_opts and x == "--":
+            end_opts = True
+            continue
+        if not end_opts and x.startswith("--"):
+            if x in ("--recursive",):
+                recursive = True
+            if x == "--no-preserve-root":
+                a.emit("destructive_fs", "no_preserve_root", S.critical, "rm --no-preserve-root.", cmd.text)
+            continue
+        if not end_opts and x.startswith("-") and len(x) > 1:
+            if "r" in x or "R" in x:
+                recursive = True
+            continue
+        targets.append(x)
+    name = cmd.name
+    if name in ("shred", "srm", "wipe"):
+        recursive = recursive or name != "shred"
+    for t in targets:
+        a.check_delete(t, recursive, cmd.text)
+    del ix
+
+
+def _h_rmdir(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for t in args:
+        if not t.startswith("-"):
+            a.check_delete(t, False, cmd.text)
+
+
+def _h_find(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    roots = _find_roots(args) or ["."]
+    filtered = any(x in args for x in ("-name", "-iname", "-path", "-ipath", "-regex", "-mtime", "-mmin", "-newer",
+                                       "-size", "-empty", "-user", "-perm", "-atime", "-ctime"))
+    if "-delete" in args:
+        for r in roots:
+            a.check_delete(r, True, cmd.text, filtered=filtered)
+    for flag in ("-exec", "-execdir", "-ok", "-okdir"):
+        i = 0
+        while flag in args[i:]:
+            i = args.index(flag, i) + 1
+            j = i
+            while j < len(args) and args[j] not in (";", "\\;", "+"):
+                j += 1
+            inner = args[i:j]
+            i = j
+            if not inner:
+                continue
+            for r in roots:
+                argv = [r if x == "{}" else x.replace("{}", r) for x in inner]
+                if _basename(argv[0]) in ("rm", "shred", "unlink") and filtered:
+                    n = _basename(argv[0])
+                    rec = any(x.startswith("-") and ("r" in x or "R" in x) for x in argv[1:]) or True
+                    for t in argv[1:]:
+                        if not t.startswith("-"):
+                            a.check_delete(t, rec, cmd.text, filtered=True)
+                    del n
+                    continue
+                a.analyse(" ".join(_shell_quote(x) for x in argv), depth + 1)
+    if "-fprint" in args:
+        i = args.index("-fprint")
+        if i + 1 < len(args):
+            a.check_write(args[i + 1], cmd.text)
+
+
+def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pos = _positional(args, {"-t", "--target-directory", "-S", "--suffix"})
+    if len(pos) < 2:
+        return
+    dest = pos[-1]
+    if cmd.name == "mv":
+        for src in pos[:-1]:
+            p = a.paths.resolve(src, a.cwd)
+            if p is None:
+                continue
+            if p in TOP_LEVEL_CRITICAL or p == a.paths.home:
+                a.emit("destructive_fs", "root_or_home", S.critical, f"Moves {p} away.", cmd.text)
+            elif a.paths.is_system(p):
+                a.emit("destructive_fs", "system_path_move", S.high, f"Moves a system path ({p}).", cmd.text)
+            elif a.paths.is_secret(p):
+                a.check_read(src, "mv", cmd.text, cmd)
+        if dest == "/dev/null":
+            a.emit("destructive_fs", "move_to_dev_null", S.high, "Moves files to /dev/null.", cmd.text)
+            return
+    dp = a.paths.resolve(dest, a.cwd)
+    if dp is not None and len(pos) >= 2 and not _GLOB_CHARS.search(dest):
+        # copying into a directory: the written path is dest/basename(src)
+        for src in pos[:-1]:
+            target = dp
+            if dest.endswith("/") or dp in ("/etc/cron.d", "/etc/sudoers.d", "/etc/profile.d") or re.search(
+                r"/(\.git/hooks|\.github/workflows|\.ssh|LaunchAgents|LaunchDaemons|systemd/system|init\.d|cron\.\w+)$",
+                dp,
+            ):
+                target = posixpath.join(dp, _basename(src.rstrip("/")))
+            a.check_write(target, cmd.text, verb="Copies/moves into")
+    elif len(pos) >= 2:
+        a.check_write(dest, cmd.text, verb="Copies/moves into")
+
+
+def _h_tee(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for t in args:
+        if not t.startswith("-"):
+            a.check_write(t, cmd.text, append="-a" in args)
+
+
+def _h_sed(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if any(x.startswith("-i") or x == "--in-place" or x.startswith("--in-place=") for x in args):
+        pos = _positional(args, {"-e", "-f", "--expression", "--file"})
+        has_e = any(x in ("-e", "--expression", "-f", "--file") for x in args)
+        for t in pos[(0 if has_e else 1):]:
+            a.check_write(t, cmd.text, verb="Edits")
+
+
+def _h_truncate(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for t in _positional(args, {"-s", "--size", "-r", "--reference"}):
+        a.check_write(t, cmd.text, verb="Truncates")
+
+
+def _h_dd(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for x in args:
+        if x.startswith("of="):
+            a.check_write(x[3:], cmd.text)
+
+
+def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    recursive = any(x in ("-R", "--recursive") or (x.startswith("-") and "R" in x) for x in args)
+    pos = [x for x in args if not x.startswith("-") or re.fullmatch(r"-[rwxXst]+", x)]
+    if not pos:
+        return
+    mode, targets = pos[0], pos[1:]
+    ctext = cmd.text
+    setuid = bool(re.fullmatch(r"[0-7]?[4-7][0-7]{3}", mode) and len(mode) == 4 and mode[0] in "4567") or bool(
+        re.search(r"[ugoa]*\+[rwxX]*s", mode)
+    )
+    world = bool(re.fullmatch(r"[0-7]?[0-7]{2}[2367]", mode)) or bool(re.search(r"(o|a)\+[rwxX]*w", mode)) or (
+        mode.startswith("+") and "w" in mode and False
+    )
+    for t in targets:
+        p = a.paths.resolve(t, a.cwd) or t
+        base = p[:-2] if p.endswith("/*") else p
+        if setuid:
+            a.emit("privilege_escalation", "setuid", S.high if base not in ("/bin/bash", "/bin/sh") else S.critical,
+                   f"Sets the setuid/setgid bit on {t}.", ctext)
+        elif world:
+            if (base in TOP_LEVEL_CRITICAL or base == a.paths.home) and recursive:
+                a.emit("privilege_escalation", "world_writable_system", S.critical,
+                       f"Makes {base} world-writable recursively.", ctext)
+            else:
+                a.emit("privilege_escalation", "world_writable", S.high, f"Makes {t} world-writable.", ctext)
+        elif re.fullmatch(r"0?0{3}", mode) or mode in ("a-rwx", "-rwx"):
+            if a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL:
+                a.emit("process_system_control", "lockout", S.high, f"Removes all permissions on {base}.", ctext)
+        elif (a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL) and (recursive or base in TOP_LEVEL_CRITICAL):
+            a.emit("privilege_escalation", "system_permissions", S.high,
+                   f"Changes permissions of a system path ({base}).", ctext)
+        elif base in ("/etc/shadow", "/etc/sudoers", "/etc/passwd"):
+            a.emit("privilege_escalation", "system_auth_file", S.critical, f"Changes permissions of {base}.", ctext)
+
+
+def _h_chown(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pos = [x for x in args if not x.startswith("-")]
+    if len(pos) < 2:
+        return
+    for t in pos[1:]:
+        p = a.paths.resolve(t, a.cwd) or t
+        base = p[:-2] if p.endswith("/*") else p
+        if base in TOP_LEVEL_CRITICAL or a.paths.is_system(base) or base == a.paths.home:
+            a.emit("privilege_escalation", "chown_system", S.high, f"Changes ownership of a system path ({base}).",
+                   cmd.text)
+        elif not a.paths.in_workspace(base) and not a.paths.is_tmp(base) and pos[0].split(":")[0] == "root":
+            a.emit("privilege_escalation", "chown_root", S.medium, f"Gives {base} to root.", cmd.text)
+
+
+def _h_setcap(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    a.emit("privilege_escalation", "setcap", S.high, "Grants file capabilities.", cmd.text)
+
+
+def _h_usermod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    joined = " ".join(args)
+    if cmd.name in ("usermod", "gpasswd", "adduser") and re.search(r"\b(sudo|wheel|admin|root|docker)\b", joined):
+        a.emit("privilege_escalation", "admin_group", S.high, "Adds a user to an administrative group.", cmd.text)
+    elif cmd.name == "useradd" and re.search(r"(-u|--uid)\s*0\b|-o\b", joined):
+        a.emit("privilege_escalation", "uid0_user", S.critical, "Creates a second root account.", cmd.text)
+    elif cmd.name in ("passwd", "chpasswd", "userdel", "deluser"):
+        a.emit("privilege_escalation", "account_change", S.high, f"Changes system accounts ({cmd.name}).", cmd.text)
+    elif cmd.name in ("visudo",):
+        a.emit("privilege_escalation", "system_auth_file", S.high, "Edits sudoers.", cmd.text)
+    else:
+        a.emit("privilege_escalation", "account_change", S.medium, f"Changes system accounts ({cmd.name}).", cmd.text)
+
+
+def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    ctext = cmd.text
+    i = 0
+    gcwd = a.cwd
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "-C" and i + 1 < len(args):
+            gcwd = a.paths.resolve(args[i + 1], a.cwd)
+            i += 2
+            continue
+        if args[i] in ("-c", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
+            if args[i] == "-c" and re.match(r"core\.(hooksPath|sshCommand|pager|editor|fsmonitor)=", args[i + 1]):
+                a.emit("persistence", "git_config_exec", S.high, "Sets a git option that runs commands.", ctext)
+            i += 2
+            continue
+        i += 1
+    if i >= len(args):
+        return
+    sub, rest = args[i], args[i + 1:]
+    protected = set(a.policy.protected_branches)
+    flags = [x for x in rest if x.startswith("-")]
+    pos = [x for x in rest if not x.startswith("-")]
+    if sub == "push":
+        force = any(x in ("-f", "--force", "--force-with-lease", "--force-if-includes", "--mirror") or
+                    x.startswith("--force-with-lease=") or (re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", x) is not None)
+                    for x in flags)
+        delete = "--delete" in flags or "-d" in flags
+        refspecs = pos[1:]
+        dests: list[str] = []
+        for r in refspecs:
+            if r.startswith("+"):
+                force = True
+                r = r[1:]
+            if r.startswith(":"):
+                delete = True
+            dests.append(r.split(":")[-1].removeprefix("refs/heads/"))
+        if delete:
+            hit = [d for d in dests if d in protected]
+            if hit:
+                a.emit("destructive_vcs", "delete_protected_branch", S.critical,
+                       f"Deletes protected branch {hit[0]} on the remote.", ctext)
+            else:
+                a.emit("destructive_vcs", "delete_branch", S.medium, "Deletes a remote branch.", ctext)
+        if "--mirror" in flags or ("--all" in flags and force):
+            a.emit("destructive_vcs", "force_push_all", S.critical, "Force-pushes all refs.", ctext)
+        elif force:
+            if any(d in protected or (d == "HEAD" and a.branch in protected) for d in dests):
+                a.emit("destructive_vcs", "force_push_protected", S.critical,
+                       "Force-pushes to a protected branch (rewrites shared history).", ctext)
+            elif not dests:
+                if a.branch is not None and a.branch not in protected:
+                    a.emit("destructive_vcs", "force_push", S.medium, "Force-pushes a feature branch.", ctext)
+                else:
+                    a.emit("destructive_vcs", "force_push_unknown_branch", S.high,
+                           "Force-pushes without naming the branch (may be a protected one).", ctext)
+            else:
+                a.emit("destructive_vcs", "force_push", S.medium, "Force-pushes a feature branch.", ctext)
+        elif any(d in protected for d in dests) and len(pos) >= 2:
+            a.emit("destructive_vcs", "push_protected", S.low, "Pushes directly to a protected branch.", ctext)
+        for r in pos[:1]:
+            if "://" in r or "@" in r:
+                h = host_of(r) if "://" in r else r.split("@")[-1].split(":")[0]
+                if not host_allowed(h, a.policy.allowed_hosts):
+                    a.emit("network_egress", "git_push_unlisted", S.high, f"Pushes code to an unlisted host ({h}).",
+                           ctext)
+    elif sub in ("checkout", "switch"):
+        b = next((x for x in pos if x != "--"), None)
+        if "--" in rest or (pos and pos[0] in (".", "*")):
+            if "." in pos or "*" in pos:
+                a.emit("destructive_vcs", "discard_changes", S.low, "Discards uncommitted changes.", ctext)
+        elif b is not None and not any(x in ("-b", "-B", "-c", "-C") for x in flags):
+            a.branch = b
+        elif b is not None:
+            a.branch = pos[-1] if pos else b
+    elif sub == "reset":
+        if "--hard" in flags:
+            if a.branch in protected:
+                a.emit("destructive_vcs", "reset_hard_protected", S.high,
+                       f"Hard-resets protected branch {a.branch} (loses commits).", ctext)
+            elif any(re.search(r"HEAD[~^]\d*|^[0-9a-f]{7,40}$", x) for x in pos) and a.branch is None:
+                a.emit("destructive_vcs", "reset_hard", S.medium,
+                       "Hard-resets to an older commit (discards work; the branch may be protected).", ctext)
+            else:
+                a.emit("destructive_vcs", "reset_hard", S.low, "Hard reset discards uncommitted work.", ctext)
+    elif sub == "clean":
+        f = any("f" in x for x in flags if not x.startswith("--")) or "--force" in flags
+        x_or_d = any(("x" in x or "d" in x) for x in flags if not x.startswith("--"))
+        if f:
+            where = gcwd
+            outside = where is None or not a.paths.in_workspace(where) or (
+                a.paths.workspace is not None and where != a.paths.workspace and is_within(a.paths.workspace, where)
+            )
+            if outside and (a.paths.workspace is not None or where in TOP_LEVEL_CRITICAL):
+                a.emit("destructive_vcs", "clean_outside_workspace", S.high,
+                       f"git clean -f{'dx' if x_or_d else ''} outside the workspace ({where}).", ctext)
+            elif x_or_d:
+                a.emit("destructive_vcs", "clean", S.low, "Deletes untracked and ignored files.", ctext)
+    elif sub in ("filter-branch", "filter-repo"):
+        a.emit("destructive_vcs", "history_rewrite", S.high, "Rewrites repository history.", ctext)
+    elif sub == "rebase":
+        onto_protected = a.branch in protected
+        if "--root" in flags or onto_protected:
+            a.emit("destructive_vcs", "history_rewrite", S.high, "Rebases a protected branch / the root commit.",
+                   ctext)
+    elif sub == "reflog" and pos[:1] == ["expire"] and any("now" in x or "all" in x for x in flags):
+        a.emit("destructive_vcs", "reflog_expire", S.high, "Expires the reflog (makes lost commits unrecoverable).",
+               ctext)
+    elif sub == "gc" and any(x.startswith("--prune=now") for x in flags):
+        a.emit("destructive_vcs", "gc_prune", S.medium, "Prunes unreachable objects now.", ctext)
+    elif sub == "branch" and any(x in ("-D", "-d", "--delete") for x in flags):
+        if any(x in protected for x in pos):
+            a.emit("destructive_vcs", "delete_protected_branch", S.high, "Deletes a protected branch.", ctext)
+    elif sub == "update-ref" and "-d" in flags:
+        a.emit("destructive_vcs", "update_ref_delete", S.high, "Deletes a ref directly.", ctext)
+    elif sub == "stash" and pos[:1] == ["clear"]:
+        a.emit("destructive_vcs", "stash_clear", S.medium, "Drops all stashes.", ctext)
+    elif sub == "config":
+        joined = " ".join(rest)
+        if re.search(r"core\.(hooksPath|sshCommand|fsmonitor)|alias\.\w+\s+['\"]?!", joined):
+            a.emit("persistence", "git_config_exec", S.high, "Sets a git option that runs commands.", ctext)
+        if re.search(r"credential\.helper", joined) and "store" in joined:
+            a.emit("credential_access", "git_credential_store", S.medium, "Stores git credentials in plain text.",
+                   ctext)
+    elif sub in ("clone", "fetch", "pull", "remote", "submodule", "ls-remote"):
+        for u in pos:
+            if "://" in u or re.match(r"[\w.-]+@[\w.-]+:", u):
+                h = host_of(u) if "://" in u else u.split("@")[-1].split(":")[0]
+                if not host_allowed(h, a.policy.allowed_hosts):
+                    a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted git host ({h}).", ctext)
+    elif sub == "credential" and pos[:1] == ["fill"]:
+        a.emit("credential_access", "git_credential_fill", S.high, "Reads stored git credentials.", ctext)
+
+
+def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    ctext = cmd.text
+    name = cmd.name
+    urls: list[str] = []
+    uploads: list[str] = []
+    data_literal = False
+    output: str | None = None
+    method_post = False
+    i = 0
+    while i < len(args):
+        x = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+        if key in ("-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "--json",
+                   "-F", "--form", "--form-string", "--post-data", "--body-data", "--body-file", "--post-file",
+                   "-T", "--upload-file"):
+            v = val if eq else nxt
+            if not eq:
+                i += 1
+            method_post = True
+            if key in ("-T", "--upload-file", "--post-file", "--body-file"):
+                uploads.append(v)
+            elif (key in ("-F", "--form") and "=@" in v) or "=<" in v:
+                uploads.append(re.split(r"=[@<]", v, maxsplit=1)[1].split(";")[0])
+            elif v.startswith("@"):
+                uploads.append(v[1:])
+            elif "@" in v and key == "--data-urlencode" and re.search(r"^[^=]*@", v):
+                uploads.append(v.split("@", 1)[1])
+            else:
+                data_literal = True
+        elif x in ("-o", "--output", "-O", "--output-document") and name in ("curl", "wget"):
+            if x in ("-o", "--output") or (name == "wget" and x in ("-O", "--output-document")):
+                output = nxt
+                i += 1
+        elif x.startswith("--output-document=") or x.startswith("--output="):
+            output = val
+        elif x in ("-X", "--request", "--method") and nxt.upper() in ("POST", "PUT", "PATCH", "DELETE"):
+            method_post = True
+            i += 1
+        elif x in ("-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie",
+                   "-x", "--proxy", "--connect-timeout", "-m", "--max-time", "--retry", "-w", "--write-out",
+                   "--resolve", "--cacert", "--cert", "--key", "-E", "-c", "--cookie-jar", "-P", "--directory-prefix",
+                   "-t", "--tries", "-T" if name == "wget" else "--no-such-flag", "--timeout", "-r" if False else ""):
+            i += 1
+        elif not x.startswith("-"):
+            urls.append(x)
+        i += 1
+    hosts = [h for h in (host_of(u) for u in urls if "://" in u or re.match(r"^[\w.-]+\.[a-z]{2,}(/|:|$)", u)) if h]
+    allowed = bool(hosts) and all(host_allowed(h, a.policy.allowed_hosts) for h in hosts)
+    if output:
+        p = a.paths.resolve(output, a.cwd)
+        if p:
+            a.downloaded.add(p)
+        a.check_write(output, ctext, verb="Downloads into")
+    elif name == "wget" and urls:
+        for u in urls:
+            fn = u.rstrip("/").rsplit("/", 1)[-1]
+            p = a.paths.resolve(fn, a.cwd)
+            if p:
+                a.downloaded.add(p)
+    if name in ("curl", "http", "https", "xh") and "-O" in args:
+        for u in urls:
+            p = a.paths.resolve(u.rstrip("/").rsplit("/", 1)[-1], a.cwd)
+            if p:
+                a.downloaded.add(p)
+    for up in uploads:
+        if up in ("-", ""):
+            continue
+        p = a.paths.resolve(up, a.cwd) or up
+        if a.paths.is_secret(p) or p in ("/etc/passwd", "/etc/shadow") or a.paths.is_secret_dir(p):
+            a.emit("credential_access", "exfiltration", S.critical, f"Uploads a secret file ({up}).", ctext)
+        elif not allowed:
+            a.emit("network_egress", "upload", S.high, f"Uploads a local file ({up}) to an unlisted host.", ctext)
+        else:
+            a.emit("network_egress", "upload_allowed_host", S.low, f"Uploads {up} to an allowed host.", ctext)
+    if not allowed and hosts:
+        if method_post and data_literal and not uploads:
+            a.emit("network_egress", "post_unlisted_host", S.medium, f"Sends data to an unlisted host ({hosts[0]}).",
+                   ctext)
+        elif not uploads:
+            a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({hosts[0]}).", ctext)
+    if re.search(r"\b(169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200)\b", " ".join(args)):
+        a.emit("credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).",
+               ctext)
+
+
+def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    ctext = cmd.text
+    joined = " ".join(args)
+    if re.search(r"(^|\s)-[a-zA-Z]*[ec]\b", joined) or re.search(r"\bexec:|system:", joined, re.I):
+        a.emit("remote_code_execution", "reverse_shell", S.critical, "Binds a shell to a network socket.", ctext)
+        return
+    if cmd.name == "socat" and re.search(r"(tcp|udp|openssl)[^\s]*:", joined, re.I) and re.search(
+        r"(exec|system|pty)", joined, re.I
+    ):
+        a.emit("remote_code_execution", "reverse_shell", S.critical, "socat shell.", ctext)
+        return
+    if cmd.stdin_file:
+        p = a.paths.resolve(cmd.stdin_file, a.cwd) or cmd.stdin_file
+        if a.paths.is_secret(p):
+            a.emit("credential_access", "exfiltration", S.critical, "Sends a secret file over a raw socket.", ctext)
+        else:
+            a.emit("network_egress", "upload", S.high, "Sends a local file over a raw socket.", ctext)
+        return
+    if "-l" in args or any(re.fullmatch(r"-[a-z]*l[a-z]*", x) for x in args):
+        a.emit("network_egress", "listener", S.medium, "Opens a network listener.", ctext)
+        return
+    hosts = _nc_hosts(cmd)
+    if not all(host_allowed(h, a.policy.allowed_hosts) for h in hosts):
+        a.emit("network_egress", "raw_socket", S.medium, "Opens a raw network connection.", ctext)
+
+
+def _h_scp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pos = _positional(args, {"-i", "-P", "-p" if cmd.name == "sftp" else "-F", "-o", "-e", "-l", "-J", "-S",
+                             "--exclude", "--include", "--rsh"})
+    if len(pos) < 2:
+        return
+    dest = pos[-1]
+    remote = _SCP_REMOTE_RE.match(dest) or "://" in dest
+    if not remote:
+        return
+    m = _SCP_REMOTE_RE.match(dest)
+    host = m.group(1) if m else (host_of(dest) or "")
+    for src in pos[:-1]:
+        if _SCP_REMOTE_RE.match(src):
+            continue
+        p = a.paths.resolve(src, a.cwd) or src
+        if a.paths.is_secret(p) or a.paths.is_secret_dir(p) or p in ("/etc/passwd", "/etc/shadow"):
+            a.emit("credential_access", "exfiltration", S.critical, f"Copies secrets ({src}) to {host}.", cmd.text)
+        elif not host_allowed(host, a.policy.allowed_hosts):
+            a.emit("network_egress", "upload", S.high, f"Copies local files ({src}) to {host}.", cmd.text)
+
+
+def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if not args:
+        return
+    if args[0] in ("pip",) and len(args) > 1:  # uv pip install …
+        args = args[1:]
+    if args[0] not in ("install", "download", "add"):
+        return
+    ctext = cmd.text
+    i = 1
+    while i < len(args):
+        x = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if x in ("-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t", "--target", "--prefix",
+                 "--root", "-f", "--find-links", "--python", "-p", "--cache-dir", "--src"):
+            if x in ("-f", "--find-links") and "://" in nxt and not host_allowed(host_of(nxt),
+                                                                                 a.policy.allowed_hosts):
+                a.emit("package_install_untrusted", "untrusted_index", S.high,
+                       f"Installs packages from an unlisted location ({nxt}).", ctext)
+            if x in ("-e", "--editable") and ("://" in nxt or nxt.startswith("git+")):
+                a.emit("package_install_untrusted", "vcs_or_url", S.high, f"Installs from {nxt}.", ctext)
+            i += 2
+            continue
+        if x in ("-i", "--index-url", "--extra-index-url", "--default-index", "--index") or x.startswith(
+            ("--index-url=", "--extra-index-url=", "--index=")
+        ):
+            url = x.partition("=")[2] if "=" in x else nxt
+            if not host_allowed(host_of(url), a.policy.allowed_hosts):
+                a.emit("package_install_untrusted", "untrusted_index", S.high,
+                       f"Installs packages from an unlisted index ({url}).", ctext)
+            i += 1 if "=" in x else 2
+            continue
+        if x.startswith("--trusted-host"):
+            a.emit("package_install_untrusted", "trusted_host", S.high, "Disables TLS checks for a package host.",
+                   ctext)
+            i += 1 if "=" in x else 2
+            continue
+        if x.startswith("-"):
+            i += 1
+            continue
+        _check_requirement(a, x, ctext, "pip")
+        i += 1
+
+
+def _check_requirement(a: ShellAnalyser, spec: str, ctext: str, eco: str) -> None:
+    if "://" in spec or spec.startswith("git+") or spec.startswith("git@") or re.match(
+        r"^(github|gitlab|bitbucket):", spec
+    ) or (eco == "npm" and re.match(r"^[\w.-]+/[\w.-]+(#.*)?$", spec)):
+        h = host_of(spec.split("+", 1)[-1]) if "://" in spec else None
+        sev = S.high
+        a.emit("package_install_untrusted", "vcs_or_url", sev,
+               f"Installs a package from a URL or repository ({spec}){'' if not h else ' on ' + h}.", ctext)
+        return
+    if spec.startswith((".", "/", "~")) or spec.endswith((".whl", ".tar.gz", ".tgz", ".zip")):
+        p = a.paths.resolve(spec, a.cwd)
+        if p and not a.paths.in_workspace(p) and spec not in (".", "./"):
+            a.emit("package_install_untrusted", "local_outside_workspace", S.medium,
+                   f"Installs a local package from outside the workspace ({spec}).", ctext)
+        return
+    if eco == "pip":
+        if "==" not in spec and "@" not in spec and not re.search(r"\[.*\]==", spec):
+            a.emit("package_install_untrusted", "unpinned", S.low, f"Installs an unpinned package ({spec}).", ctext)
+    elif eco == "npm":
+        body = spec[1:] if spec.startswith("@") else spec
+        if "@" not in body:
+            a.emit("package_install_untrusted", "unpinned", S.low, f"Installs an unpinned package ({spec}).", ctext)
+
+
+def _h_npm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if not args:
+        return
+    ctext = cmd.text
+    sub = args[0]
+    if cmd.name == "npx" or (cmd.name in ("pnpm", "yarn", "bun") and sub in ("dlx", "x")):
+        rest = args if cmd.name == "npx" else args[1:]
+        rest = rest[next((k for k, x in enumerate(rest) if not x.startswith("-")), len(rest)):]
+        if rest:
+            if rest[0] in ("prisma", "sequelize", "knex", "typeorm", "rimraf"):
+                if rest[0] == "rimraf":
+                    for t in rest[1:]:
+                        a.check_delete(t, True, ctext)
+                else:
+                    _h_db_tools(a, _Cmd(argv=rest, text=ctext), rest[1:], depth, pl, ix)
+                return
+            _check_requirement(a, rest[0], ctext, "npm")
+        return
+    if sub not in ("install", "i", "add", "isntall", "in"):
+        if cmd.name == "npm" and sub in ("publish",):
+            a.emit("network_egress", "publish", S.medium, "Publishes a package.", ctext)
+        return
+    for j, x in enumerate(args[1:]):
+        if x.startswith("--registry"):
+            url = x.partition("=")[2] or (args[j + 2] if j + 2 < len(args) else "")
+            if not host_allowed(host_of(url), a.policy.allowed_hosts):
+                a.emit("package_install_untrusted", "untrusted_index", S.high,
+                       f"Installs packages from an unlisted registry ({url}).", ctext)
+    prev = ""
+    for x in args[1:]:
+        if prev.startswith("--registry") and "=" not in prev:
+            prev = x
+            continue
+        prev = x
+        if x.startswith("-"):
+            continue
+        _check_requirement(a, x, ctext, "npm")
+
+
+def _h_other_pkg(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    ctext = cmd.text
+    joined = " ".join(args)
+    if cmd.name == "cargo" and args[:1] == ["install"] and "--git" in args:
+        a.emit("package_install_untrusted", "vcs_or_url", S.high, "Installs a crate from a git repository.", ctext)
+    elif cmd.name == "gem" and args[:1] == ["install"] and ("--source" in args or "-s" in args):
+        a.emit("package_install_untrusted", "untrusted_index", S.high, "Installs a gem from a custom source.", ctext)
+    elif cmd.name in ("apt", "apt-get", "yum", "dnf", "zypper", "apk", "pacman", "brew", "port") and re.search(
+        r"\b(install|add|-S)\b", joined
+    ):
+        if any(x.endswith((".deb", ".rpm")) and "://" in x for x in args):
+            a.emit("package_install_untrusted", "vcs_or_url", S.high, "Installs a system package from a URL.", ctext)
+        else:
+            a.emit("package_install_untrusted", "system_package", S.low, "Installs system packages.", ctext)
+    elif cmd.name in ("dpkg", "rpm") and any(x in ("-i", "--install", "-U", "-ivh", "-Uvh") for x in args):
+        a.emit("package_install_untrusted", "local_system_package", S.medium, "Installs a local system package.",
+               ctext)
+    elif cmd.name in ("add-apt-repository", "apt-key"):
+        a.emit("package_install_untrusted", "new_repository", S.medium, "Adds a package repository or key.", ctext)
+    elif cmd.name == "uv" and args[:1] in (["pip"], ["add"]):
+        _h_pip(a, cmd, args if args[0] == "add" else args[1:], depth, pl, ix)
+    elif cmd.name in ("poetry", "pipx", "conda", "mamba") and args[:1] in (["add"], ["install"]):
+        for x in args[1:]:
+            if not x.startswith("-") and ("://" in x or x.startswith("git+")):
+                a.emit("package_install_untrusted", "vcs_or_url", S.high, f"Installs from {x}.", ctext)
+    elif cmd.name == "go" and args[:1] in (["install"], ["get"]):
+        for x in args[1:]:
+            if not x.startswith("-") and x.endswith("@latest"):
+                a.emit("package_install_untrusted", "unpinned", S.low, f"Installs {x}.", ctext)
+
+
+def _h_sql(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    sql_parts = [x for x in args if " " in x or ";" in x or re.match(r"(?i)^(drop|truncate|delete|db\.)", x)]
+    sql_parts += [cmd.heredoc, cmd.herestring]
+    if pl is not None and ix > 0:
+        prev = pl[ix - 1]
+        if prev is not None and prev.name in ("echo", "printf", "cat"):
+            sql_parts.append(" ".join(prev.argv[1:]) + " " + prev.heredoc)
+    if cmd.stdin_file:
+        sql_parts.append(cmd.stdin_file)
+    sql = "\n".join(p for p in sql_parts if p)
+    _sql_rules(a, sql, cmd.text)
+
+
+def _sql_rules(a: ShellAnalyser, sql: str, ctext: str) -> None:
+    if re.search(r"(?i)\bdrop\s+(database|schema)\b", sql):
+        a.emit("database_destruction", "drop_database", S.critical, "Drops a database or schema.", ctext)
+    if re.search(r"(?i)\bdrop\s+(table|collection|view|index|materialized\s+view|owned)\b", sql):
+        a.emit("database_destruction", "drop_table", S.high, "Drops a table.", ctext)
+    if re.search(r"(?i)\btruncate\s+(table\s+)?\w", sql):
+        a.emit("database_destruction", "truncate", S.high, "Truncates a table.", ctext)
+    for m in re.finditer(r"(?is)\bdelete\s+from\s+[\w.\"`]+\s*([^;]*)", sql):
+        if not re.search(r"(?i)\bwhere\b", m.group(1)):
+            a.emit("database_destruction", "delete_all", S.high, "Deletes every row of a table.", ctext)
+        else:
+            a.emit("database_destruction", "delete_rows", S.medium, "Deletes rows.", ctext)
+    for m in re.finditer(r"(?is)\bupdate\s+[\w.\"`]+\s+set\s+([^;]*)", sql):
+        if not re.search(r"(?i)\bwhere\b", m.group(1)):
+            a.emit("database_destruction", "update_all", S.high, "Updates every row of a table.", ctext)
+    if re.search(r"dropDatabase\s*\(|\.drop\s*\(\s*\)|deleteMany\s*\(\s*\{\s*\}\s*\)|\bFLUSHALL\b|\bFLUSHDB\b", sql):
+        a.emit("database_destruction", "drop_collection", S.high, "Drops or empties a collection/store.", ctext)
+    if re.search(r"(?i)\balter\s+user\b.*\bsuperuser\b|\bgrant\s+all\b", sql):
+        a.emit("privilege_escalation", "db_grant", S.medium, "Grants database privileges.", ctext)
+
+
+def _h_redis(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    low = [x.lower() for x in args]
+    if "flushall" in low or "flushdb" in low:
+        a.emit("database_destruction", "redis_flush", S.high, "Empties a Redis database.", cmd.text)
+    elif "config" in low and "set" in low:
+        a.emit("database_destruction", "redis_config", S.medium, "Changes Redis configuration at run time.", cmd.text)
+    if pl is not None and ix > 0:
+        prev = pl[ix - 1]
+        if prev is not None and re.search(r"(?i)flush(all|db)", " ".join(prev.argv)):
+            a.emit("database_destruction", "redis_flush", S.high, "Empties a Redis database.", cmd.text)
+
+
+def _h_db_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    joined = " ".join(args)
+    ctext = cmd.text
+    if cmd.name in ("dropdb", "mysqladmin") and (cmd.name == "dropdb" or "drop" in args):
+        a.emit("database_destruction", "drop_database", S.high, "Drops a database.", ctext)
+    elif cmd.name in ("rails", "rake", "bin/rails") and re.search(r"db:(drop|reset|schema:load|purge)", joined):
+        a.emit("database_destruction", "framework_reset", S.high, "Drops/resets the application database.", ctext)
+    elif cmd.name in ("prisma",) and re.search(r"migrate reset|db push.*--force-reset|--accept-data-loss", joined):
+        a.emit("database_destruction", "framework_reset", S.high, "Resets the database (data loss).", ctext)
+    elif cmd.name in ("sequelize", "knex", "typeorm") and re.search(r"db:drop|schema:drop|migrate:rollback --all",
+                                                                    joined):
+        a.emit("database_destruction", "framework_reset", S.high, "Drops the application database.", ctext)
+
+
+def _h_manage(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pass
+
+
+def _h_kill(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    ctext = cmd.text
+    pids = [x for x in args if re.fullmatch(r"-?\d+", x) and not re.fullmatch(r"-(9|15|\d{1,2})", x)]
+    raw_neg1 = "-1" in args and (args.index("-1") > 0 or any(x.startswith("-") and x != "-1" for x in args))
+    if "1" in pids or "-1" in pids or raw_neg1 or (len(args) == 1 and args[0] == "-1"):
+        a.emit("process_system_control", "kill_init", S.critical, "Kills init or every process.", ctext)
+        return
+    if cmd.name in ("killall", "pkill"):
+        critical_names = {"sshd", "systemd", "init", "dockerd", "containerd", "kubelet", "Xorg", "gdm", "launchd",
+                          "WindowServer", "loginwindow", "postgres", "mysqld", "nginx", "sshd:", "bash", "-u"}
+        names = [x for x in args if not x.startswith("-")]
+        if any(n in critical_names for n in names) or "-u" in args:
+            a.emit("process_system_control", "kill_system_process", S.high, "Kills system services.", ctext)
+        elif any(x in ("-9", "-KILL", "-SIGKILL", "-s") for x in args):
+            a.emit("process_system_control", "kill_processes", S.medium, "Force-kills processes by name.", ctext)
+        return
+    if any(x in ("-9", "-KILL", "-SIGKILL") for x in args) and pids:
+        a.emit("process_system_control", "kill_processes", S.medium, "Force-kills processes.", ctext)
+
+
+def _h_power(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name == "shutdown" and "-c" in args:
+        return
+    if cmd.name in ("init", "telinit") and not (args and args[0] in ("0", "6", "1", "S", "s")):
+        return
+    a.emit("process_system_control", "power", S.critical, f"Shuts down or reboots the machine ({cmd.name}).",
+           cmd.text)
+
+
+def _h_systemctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pos = [x for x in args if not x.startswith("-")]
+    if not pos:
+        return
+    verb, units = pos[0], pos[1:]
+    ctext = cmd.text
+    if verb in ("poweroff", "reboot", "halt", "kexec", "emergency", "rescue", "hibernate", "suspend"):
+        a.emit("process_system_control", "power", S.critical, f"systemctl {verb}.", ctext)
+    elif verb in ("enable", "link", "preset", "edit", "set-property"):
+        a.emit("persistence", "systemd_enable", S.high, f"systemctl {verb}: installs a service to run at boot.",
+               ctext)
+    elif verb in ("stop", "disable", "mask", "kill"):
+        sec = {"firewalld", "ufw", "apparmor", "auditd", "sshd", "ssh", "iptables", "nftables", "selinux",
+               "systemd-journald", "rsyslog", "crowdstrike", "falcon-sensor", "osqueryd", "clamav-daemon"}
+        if any(u.removesuffix(".service") in sec for u in units):
+            a.emit("process_system_control", "disable_security_service", S.high,
+                   f"Stops a security or access service ({' '.join(units)}).", ctext)
+        else:
+            a.emit("process_system_control", "service_stop", S.medium, f"systemctl {verb} {' '.join(units)}.", ctext)
+    elif verb in ("restart", "start", "reload"):
+        a.emit("process_system_control", "service_control", S.low, f"systemctl {verb}.", ctext)
+    del depth
+
+
+def _h_service(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if len(args) >= 2 and args[1] in ("stop",) and args[0] in ("ufw", "firewalld", "iptables", "apparmor", "auditd",
+                                                               "ssh", "sshd"):
+        a.emit("process_system_control", "disable_security_service", S.high, "Stops a security service.", cmd.text)
+
+
+def _h_firewall(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    joined = " ".join(args)
+    ctext = cmd.text
+    if cmd.name in ("iptables", "ip6tables", "iptables-legacy", "iptables-nft"):
+        if re.search(r"(^|\s)(-F|--flush|-X|--delete-chain)(\s|$)", joined) or re.search(r"-P\s+\w+\s+ACCEPT",
+                                                                                          joined):
+            a.emit("process_system_control", "firewall_flush", S.high, "Flushes or opens the firewall.", ctext)
+        elif re.search(r"(^|\s)-[AIRD]\b", joined):
+            a.emit("process_system_control", "firewall_change", S.medium, "Changes firewall rules.", ctext)
+    elif cmd.name == "ufw" and args[:1] in (["disable"], ["reset"]):
+        a.emit("process_system_control", "firewall_flush", S.high, f"ufw {args[0]}.", ctext)
+    elif cmd.name == "nft" and re.search(r"flush\s+ruleset|delete\s+table", joined):
+        a.emit("process_system_control", "firewall_flush", S.high, "Flushes nftables.", ctext)
+    elif cmd.name == "setenforce" and args[:1] in (["0"], ["Permissive"]):
+        a.emit("process_system_control", "selinux_off", S.high, "Disables SELinux enforcement.", ctext)
+    elif cmd.name == "sysctl" and ("-w" in args or any("=" in x for x in args)):
+        a.emit("process_system_control", "kernel_tunable", S.high, "Changes kernel parameters.", ctext)
+    elif cmd.name in ("modprobe", "insmod", "rmmod"):
+        a.emit("process_system_control", "kernel_module", S.high, "Loads or unloads kernel modules.", ctext)
+    elif cmd.name in ("swapoff",):
+        a.emit("process_system_control", "swapoff", S.medium, "Disables swap.", ctext)
+    elif cmd.name in ("mount", "umount") and args and not all(x.startswith("-") for x in args):
+        a.emit("process_system_control", "mount", S.medium, f"{cmd.name} a filesystem.", ctext)
+    elif cmd.name == "chattr" and any(x.startswith("+i") or x.startswith("-i") for x in args):
+        a.emit("process_system_control", "immutable_attr", S.medium, "Changes the immutable attribute.", ctext)
+
+
+def _h_disk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    devs = [x for x in args if x.startswith("/dev/")]
+    if cmd.name == "wipefs" or (cmd.name in ("fdisk", "sfdisk", "parted", "sgdisk", "cfdisk", "gdisk") and (
+        devs and not any(x in ("-l", "--list", "print") for x in args)
+    )):
+        a.emit("process_system_control", "partition", S.critical if cmd.name == "wipefs" else S.high,
+               f"{cmd.name} modifies disk partitions.", cmd.text)
+    elif cmd.name in ("diskutil",) and re.search(r"erase|partitionDisk|zeroDisk", " ".join(args)):
+        a.emit("process_system_control", "partition", S.critical, "diskutil erases a disk.", cmd.text)
+
+
+def _h_crontab(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if args in (["-l"],) or args[:1] == ["-l"]:
+        return
+    if "-r" in args:
+        a.emit("persistence", "cron_remove", S.high, "Removes the user's crontab.", cmd.text)
+        return
+    a.emit("persistence", "cron", S.high, "Installs or edits a crontab (runs commands on a schedule).", cmd.text)
+    for m in re.finditer(r"\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(.+)", cmd.heredoc + "\n" + cmd.herestring):
+        a.analyse(m.group(1), depth + 1)
+
+
+def _h_at(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name == "at" and any(x in ("-l", "-r", "-d") for x in args):
+        return
+    if cmd.name == "at":
+        a.emit("persistence", "at_job", S.medium, "Schedules a command with at.", cmd.text)
+
+
+def _h_launchctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if args and args[0] in ("load", "bootstrap", "enable", "submit"):
+        a.emit("persistence", "launchd", S.high, f"launchctl {args[0]}: installs a launchd job.", cmd.text)
+    elif args and args[0] in ("unload", "bootout", "disable", "remove"):
+        a.emit("process_system_control", "service_stop", S.medium, f"launchctl {args[0]}.", cmd.text)
+
+
+def _h_ln(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pos = [x for x in args if not x.startswith("-")]
+    if len(pos) >= 2:
+        src = a.paths.resolve(pos[0], a.cwd) or pos[0]
+        if src == "/dev/null":
+            d = a.paths.resolve(pos[-1], a.cwd) or pos[-1]
+            if re.search(r"history|/var/log", d):
+                a.emit("process_system_control", "anti_forensics", S.high, "Links history/logs to /dev/null.",
+                       cmd.text)
+                return
+        if a.paths.is_secret(src) or a.paths.is_secret_dir(src):
+            a.emit("credential_access", "secret_path", S.medium, "Links to a credential path.", cmd.text)
+        a.check_write(pos[-1], cmd.text, verb="Links into")
+
+
+def _h_history(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if "-c" in args or ("-w" in args and "/dev/null" in args):
+        a.emit("process_system_control", "anti_forensics", S.medium, "Clears shell history.", cmd.text)
+
+
+def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for j, x in enumerate(args):
+        if "=" in x and not x.startswith("-"):
+            k, _, v = x.partition("=")
+            w = cmd.words[j + 1] if j + 1 < len(cmd.words) else _Word(v)
+            a._assign(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded, tainted=w.tainted))
+            if k in ("LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES") and v:
+                a.emit("privilege_escalation", "ld_preload", S.high, f"Sets {k}.", cmd.text)
+            if k == "PROMPT_COMMAND":
+                a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).",
+                       cmd.text)
+        elif cmd.name in ("unset",) and x == "HISTFILE":
+            a.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", cmd.text)
+
+
+def _h_alias(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for x in args:
+        k, _, v = x.partition("=")
+        if k in ("sudo", "ls", "cd", "cat", "git", "ssh", "rm", "cp", "mv", "su", "python", "pip", "npm"):
+            a.emit("persistence", "command_hijack", S.high, f"Redefines the {k} command with an alias.", cmd.text)
+        if v:
+            a.analyse(v, depth + 1)
+
+
+def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    joined = " ".join(args)
+    ctext = cmd.text
+    if (args[:1] == ["run"] or args[:2] == ["container", "run"]) and (
+        "--privileged" in args
+        or re.search(r"(-v|--volume)[ =]/:|--pid[ =]host|--cap-add[ =](ALL|SYS_ADMIN)|/var/run/docker\.sock", joined)
+    ):
+        a.emit("privilege_escalation", "docker_privileged", S.high, "Runs a privileged container / mounts the host.",
+               ctext)
+    if re.search(r"\bsystem prune\b.*(-a|--all|--volumes)|\bvolume (rm|prune)\b", joined):
+        a.emit("destructive_fs", "docker_prune", S.medium, "Deletes docker volumes or all images.", ctext)
+
+
+def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    joined = " ".join(args)
+    ctext = cmd.text
+    if cmd.name == "aws":
+        if re.search(r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-bucket\b|\bec2 terminate-instances\b|"
+                     r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-", joined):
+            a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+        elif re.search(r"\b(configure (get|export-credentials)|sts get-session-token|secretsmanager get-secret-value|"
+                       r"ssm get-parameters?\b.*--with-decryption|iam create-access-key)", joined):
+            a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
+        elif re.search(r"\bs3 (cp|sync|mv)\b", joined):
+            pos = [x for x in args if not x.startswith("-")]
+            if pos and pos[-1].startswith("s3://") and any(not x.startswith("s3://") for x in pos[2:-1]):
+                a.emit("network_egress", "cloud_upload", S.medium, "Uploads files to S3.", ctext)
+    elif cmd.name == "gcloud":
+        if re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined):
+            a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+        elif re.search(r"auth (print-access-token|print-identity-token)|secrets versions access", joined):
+            a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
+    elif cmd.name == "az" and re.search(r"\b(group|vm|storage account|sql server) delete\b", joined):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+    elif cmd.name == "terraform" and args[:1] == ["destroy"]:
+        a.emit("destructive_infra", "terraform_destroy", S.high, "Destroys infrastructure.", ctext)
+    elif cmd.name == "terraform" and args[:1] == ["apply"] and ("-auto-approve" in args or "--auto-approve" in args):
+        a.emit("destructive_infra", "terraform_apply", S.medium, "Applies infrastructure changes unattended.", ctext)
+    elif cmd.name == "kubectl":
+        if args[:1] == ["delete"] and re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b|--all\b", joined):
+            a.emit("destructive_infra", "k8s_delete", S.high, "Deletes Kubernetes namespaces/volumes/all resources.",
+                   ctext)
+        elif args[:1] == ["delete"]:
+            a.emit("destructive_infra", "k8s_delete", S.medium, "Deletes Kubernetes resources.", ctext)
+        elif args[:2] in (["get", "secret"], ["get", "secrets"]) and re.search(
+            r"-o\s*(yaml|json)|-o(yaml|json)|jsonpath", joined
+        ):
+            a.emit("credential_access", "k8s_secret", S.high, "Reads Kubernetes secrets.", ctext)
+    elif cmd.name in ("security",) and re.search(r"find-(generic|internet)-password|dump-keychain", joined):
+        a.emit("credential_access", "keychain", S.high, "Reads the keychain.", ctext)
+    elif cmd.name in ("gh",) and re.search(r"auth token|secret list", joined):
+        a.emit("credential_access", "cloud_secret", S.high, "Reads GitHub credentials.", ctext)
+    elif cmd.name in ("gh",) and re.search(r"repo delete|release delete", joined):
+        a.emit("destructive_vcs", "remote_repo_delete", S.high, "Deletes a GitHub repository/release.", ctext)
+    elif cmd.name == "heroku" and re.search(r"apps:destroy|pg:reset", joined):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Heroku app/database.", ctext)
+
+
+def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    _h_mv(a, cmd, args, depth, pl, ix)
+
+
+def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name == "install" and not any(x in ("-d",) for x in args):
+        _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)],
+              depth, pl, ix)
+
+
+def _h_printenv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if not args or any(_ENV_SECRET_VAR_RE.search("$" + x) for x in args):
+        cmd.reads_secret = True
+        a.emit("credential_access", "env_dump", S.low, "Dumps environment variables.", cmd.text)
+
+
+def _h_echo(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if any(w.tainted for w in cmd.words[1:]):
+        cmd.reads_secret = True
+
+
+def _h_base64(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pass
+
+
+def _h_ssh_keygen(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pass
+
+
+def _h_zip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pass
+
+
+def _h_open_url(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    pass
+
+
+_HANDLERS: dict[str, Handler] = {
+    "cd": _h_cd, "pushd": _h_cd,
+    "rm": _h_rm, "shred": _h_rm, "unlink": _h_rm, "srm": _h_rm, "wipe": _h_rm, "rmdir": _h_rmdir,
+    "find": _h_find,
+    "mv": _h_mv, "cp": _h_cp, "rsync": _h_scp, "install": _h_install,
+    "tee": _h_tee, "sed": _h_sed, "truncate": _h_truncate, "dd": _h_dd,
+    "chmod": _h_chmod, "chown": _h_chown, "chgrp": _h_chown, "setcap": _h_setcap,
+    "usermod": _h_usermod, "useradd": _h_usermod, "adduser": _h_usermod, "gpasswd": _h_usermod,
+    "passwd": _h_usermod, "chpasswd": _h_usermod, "userdel": _h_usermod, "deluser": _h_usermod,
+    "visudo": _h_usermod,
+    "git": _h_git,
+    "curl": _curl_like, "wget": _curl_like, "http": _curl_like, "https": _curl_like, "xh": _curl_like,
+    "fetch": _curl_like, "aria2c": _curl_like,
+    "nc": _h_nc, "ncat": _h_nc, "netcat": _h_nc, "socat": _h_nc, "telnet": _h_nc,
+    "scp": _h_scp, "sftp": _h_scp,
+    "pip": _h_pip, "pip3": _h_pip,
+    "npm": _h_npm, "yarn": _h_npm, "pnpm": _h_npm, "npx": _h_npm, "bun": _h_npm,
+    "cargo": _h_other_pkg, "gem": _h_other_pkg, "apt": _h_other_pkg, "apt-get": _h_other_pkg,
+    "yum": _h_other_pkg, "dnf": _h_other_pkg, "zypper": _h_other_pkg, "apk": _h_other_pkg,
+    "pacman": _h_other_pkg, "brew": _h_other_pkg, "port": _h_other_pkg, "dpkg": _h_other_pkg,
+    "rpm": _h_other_pkg, "add-apt-repository": _h_other_pkg, "apt-key": _h_other_pkg, "uv": _h_other_pkg,
+    "poetry": _h_other_pkg, "pipx": _h_other_pkg, "conda": _h_other_pkg, "mamba": _h_other_pkg,
+    "go": _h_other_pkg,
+    **{n: _h_sql for n in SQL_CLIENTS},
+    "redis-cli": _h_redis,
+    "dropdb": _h_db_tools, "mysqladmin": _h_db_tools, "rails": _h_db_tools, "rake": _h_db_tools,
+    "prisma": _h_db_tools, "sequelize": _h_db_tools, "knex": _h_db_tools, "typeorm": _h_db_tools,
+    "kill": _h_kill, "killall": _h_kill, "pkill": _h_kill,
+    "shutdown": _h_power, "reboot": _h_power, "halt": _h_power, "poweroff": _h_power, "init": _h_power,
+    "telinit": _h_power,
+    "systemctl": _h_systemctl, "service": _h_service,
+    "iptables": _h_firewall, "ip6tables": _h_firewall, "iptables-legacy": _h_firewall, "iptables-nft": _h_firewall,
+    "ufw": _h_firewall, "nft": _h_firewall, "setenforce": _h_firewall, "sysctl": _h_firewall,
+    "modprobe": _h_firewall, "insmod": _h_firewall, "rmmod": _h_firewall, "swapoff": _h_firewall,
+    "mount": _h_firewall, "umount": _h_firewall, "chattr": _h_firewall,
+    "wipefs": _h_disk, "fdisk": _h_disk, "sfdisk": _h_disk, "parted": _h_disk, "sgdisk": _h_disk,
+    "cfdisk": _h_disk, "gdisk": _h_disk, "diskutil": _h_disk,
+    "crontab": _h_crontab, "at": _h_at, "launchctl": _h_launchctl,
+    "ln": _h_ln, "history": _h_history,
+    "export": _h_export, "declare": _h_export, "typeset": _h_export, "local": _h_export, "readonly": _h_export,
+    "unset": _h_export,
+    "alias": _h_alias,
+    "docker": _h_docker, "podman": _h_docker,
+    "aws": _h_cloud, "gcloud": _h_cloud, "az": _h_cloud, "terraform": _h_cloud, "kubectl": _h_cloud,
+    "security": _h_cloud, "gh": _h_cloud, "heroku": _h_cloud,
+    "printenv": _h_printenv, "echo": _h_echo, "printf": _h_echo,
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Small AST and argv helpers
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _node_text(node: Any, text: str) -> str:
+    pos = getattr(node, "pos", None)
+    if not pos:
+        return text
+    return text[pos[0]: pos[1]]
+
+
+def _pipeline_stage_commands(node: Any) -> list[Any] | None:
+    kind = getattr(node, "kind", "")
+    if kind == "command":
+        return [node]
+    if kind == "pipeline":
+        stages = [p for p in node.parts if getattr(p, "kind", "") != "pipe"]
+        if all(getattr(s, "kind", "") == "command" for s in stages):
+            return stages
+    return None
+
+
+def _evaluate_decoding_pipeline(argvs: list[list[str]], herestring: str = "") -> str | None:
+    """Evaluate ``echo DATA | base64 -d [| rev …]`` style pipelines on literal data."""
+    if not argvs:
+        return None
+    first = argvs[0]
+    data: str | None
+    rest = argvs[1:]
+    if first and first[0] in ("echo", "printf"):
+        items = [x for x in first[1:] if x not in ("-n", "-e", "-ne", "-en")]
+        data = " ".join(items)
+        if first[0] == "printf" or "-e" in first:
+            data = _decode_printf(data)
+    elif first and herestring:
+        data = herestring
+        rest = argvs
+    else:
+        return None
+    if not rest:
+        return None
+    for argv in rest:
+        if data is None or not argv:
+            return None
+        name = argv[0]
+        if name in ("base64", "base32") and any(x in ("-d", "--decode", "-D") for x in argv[1:]):
+            data = _decode_b64(data) if name == "base64" else None
+        elif name == "openssl" and "base64" in argv and "-d" in argv:
+            data = _decode_b64(data)
+        elif name == "xxd" and "-r" in " ".join(argv[1:]):
+            data = _decode_hex(data)
+        elif name == "rev":
+            data = "\n".join(line[::-1] for line in data.split("\n"))
+        elif name == "tr" and len(argv) == 3 and argv[1] in ("A-Za-z", "a-zA-Z") and argv[2] in (
+            "N-ZA-Mn-za-m", "n-za-mN-ZA-M"
+        ):
+            data = codecs.decode(data, "rot13")
+        else:
+            return None
+    return data
+
+
+def _is_decoder(c: _Cmd) -> bool:
+    if c.name in ("base64", "base32") and any(x in ("-d", "--decode", "-D") for x in c.argv[1:]):
+        return True
+    if c.name == "openssl" and ("-d" in c.argv or "enc" in c.argv):
+        return True
+    if c.name == "xxd" and any("-r" in x for x in c.argv[1:]):
+        return True
+    return c.name in ("rev", "uudecode", "gunzip", "zcat") or (c.name == "tr" and len(c.argv) == 3)
+
+
+def _is_download(c: _Cmd) -> bool:
+    return c.name in DOWNLOADERS or (c.name in INTERPRETERS and bool(_URL_RE.search(" ".join(c.argv))))
+
+
+def _is_upload(c: _Cmd) -> bool:
+    if c.name not in ("curl", "wget", "http", "https", "xh"):
+        return False
+    joined = " ".join(c.argv)
+    return bool(re.search(r"(-d|--data[\w-]*|-F|--form|-T|--upload-file|--post-file|--json)[ =]['\"]?@?-", joined))
+
+
+def _is_file_reader(c: _Cmd) -> bool:
+    return c.name == "cat" and len(c.argv) > 1
+
+
+def _reads_stdin_as_code(c: _Cmd) -> bool:
+    n = c.name
+    args = c.argv[1:]
+    if n == "sudo" or n == "env" or n in ("nohup", "exec", "command", "timeout"):
+        inner = [x for x in args if not x.startswith("-") and "=" not in x]
+        if n == "timeout" and inner:
+            inner = inner[1:]
+        return bool(inner) and _reads_stdin_as_code(_Cmd(argv=inner, text=c.text))
+    if n in SHELLS:
+        script = [x for x in args if not x.startswith("-")]
+        return not script or "-s" in args or script[0] in ("-", "/dev/stdin")
+    if n in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?", n):
+        script = [x for x in args if not x.startswith("-")]
+        return not script or script[0] == "-" or "-" in args
+    return n == "source" and args[:1] in (["/dev/stdin"], ["-"])
+
+
+def _urls_hosts(argv: Iterable[str]) -> list[str]:
+    out = []
+    for x in argv:
+        for u in _URL_RE.findall(x):
+            h = host_of(u)
+            if h:
+                out.append(h)
+    return out
+
+
+def _nc_hosts(c: _Cmd) -> list[str]:
+    pos = [x for x in c.argv[1:] if not x.startswith("-")]
+    return [pos[0]] if pos and not pos[0].isdigit() else []
+
+
+def _positional(args: list[str], opts_with_arg: set[str]) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for x in args:
+        if skip:
+            skip = False
+            continue
+        if x in opts_with_arg:
+            skip = True
+            continue
+        if x.startswith("-") and x != "-":
+            continue
+        out.append(x)
+    return out
+
+
+def _skip_options(args: list[str], with_arg: set[str]) -> list[str]:
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] == "--":
+            return args[i + 1:]
+        i += 2 if args[i] in with_arg else 1
+    return args[i:]
+
+
+def _skip_wrapper_args(name: str, args: list[str]) -> list[str]:
+    if name in ("timeout", "gtimeout"):
+        rest = _skip_options(args, set(_TIMEOUT_OPTS_WITH_ARG))
+        return rest[1:] if rest else []
+    if name == "nice":
+        rest = _skip_options(args, {"-n", "--adjustment"})
+        return rest
+    if name == "ionice":
+        return _skip_options(args, {"-c", "-n", "-p", "-t"})
+    if name == "chrt":
+        rest = _skip_options(args, set())
+        return rest[1:]
+    if name == "taskset":
+        rest = _skip_options(args, set())
+        return rest[1:]
+    if name == "flock":
+        rest = _skip_options(args, {"-w", "-E"})
+        return rest[1:]
+    if name == "chroot":
+        rest = _skip_options(args, {"--userspec", "--groups"})
+        return rest[1:]
+    if name == "runuser":
+        return _skip_options(args, {"-u", "-g", "-G"})
+    if name in ("strace", "ltrace"):
+        return _skip_options(args, {"-o", "-e", "-p", "-s", "-u"})
+    if name == "watch":
+        return _skip_options(args, {"-n", "--interval", "-d"})
+    if name == "faketime":
+        return args[1:]
+    if name in ("stdbuf",):
+        return _skip_options(args, set())
+    if name == "exec":
+        return _skip_options(args, {"-a"})
+    return _skip_options(args, set())
+
+
+def _skip_xargs(args: list[str]) -> list[str]:
+    with_arg = {"-n", "-P", "-L", "-s", "-d", "-E", "-a", "--max-args", "--max-procs", "--delimiter", "-I", "-i"}
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        if args[i] in with_arg and not (args[i] == "-i" and (i + 1 >= len(args) or args[i + 1].startswith("-"))):
+            i += 2
+        else:
+            i += 1
+    return args[i:]
+
+
+def _find_roots(args: list[str]) -> list[str]:
+    roots: list[str] = []
+    for x in args:
+        if x.startswith("-") or x in ("(", "!", "\\("):
+            break
+        roots.append(x)
+    return roots
+
+
+_SAFE_WORD = re.compile(r"^[\w@%+=:,./~-]+$")
+
+
+def _shell_quote(s: str) -> str:
+    if s and _SAFE_WORD.match(s):
+        return s
+    if s in (";", "|", "&&", "||", ">", ">>", "<"):
+        return s
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Public entry
+# --------------------------------------------------------------------------------------------------------------
+
+
+def analyse_shell(command: str, cwd: str | None, policy: ActionPolicy, *, home: str | None = None) -> ShellAnalysis:
+    """Analyse one shell command string; never raises."""
+    paths = PathContext(policy, cwd, home)
+    analyser = ShellAnalyser(paths)
+    try:
+        analyser.analyse(command)
+    except RecursionError:
+        analyser._unparseable(command, "nesting too deep")
+    except Exception as exc:  # the analyser must never crash the review
+        analyser._unparseable(command, f"analyser error {type(exc).__name__}")
+    return ShellAnalysis(
+        findings=analyser.findings,
+        categories={rule_category(f.rule) for f in analyser.findings},
+        unparseable=analyser.unparseable,
+    )
