@@ -1,4 +1,4 @@
-"""Edge functions: each returns the name of the next node."""
+"""Routing: each function returns where a review goes next (a node, or a step inside the review node)."""
 
 from __future__ import annotations
 
@@ -23,15 +23,16 @@ def _hand_off(state: ReviewState) -> bool:
     )
 
 
-def after_decide(state: ReviewState) -> Literal["revise", "record", "__end__"]:
-    if state["ruling"]["verdict"] == "rewrite":
-        return "revise"
-    return "__end__" if _hand_off(state) else "record"
+def after_decide(state: ReviewState) -> Literal["revise", "done"]:
+    return "revise" if state["ruling"]["verdict"] == "rewrite" else "done"
 
 
-def after_revise(state: ReviewState) -> Literal["review", "record", "__end__"]:
-    if state["ruling"]["reason"] == "revision_pending":
-        return "review"
+def after_revise(state: ReviewState) -> Literal["review", "done"]:
+    return "review" if state["ruling"]["reason"] == "revision_pending" else "done"
+
+
+def after_review(state: ReviewState) -> Literal["record", "__end__"]:
+    """Record the decision, or hand an escalation over when this run cannot pause for a human."""
     return "__end__" if _hand_off(state) else "record"
 
 

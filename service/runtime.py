@@ -202,7 +202,7 @@ class Runtime:
         ``durability="sync"`` persists the step after ``record`` before ``human`` runs, so an acknowledged
         escalation is always resumable (see ``resume`` for the crash window in between).
         """
-        await self.hitl_graph.aupdate_state(config, {**values, "hitl": True}, as_node="decide")
+        await self.hitl_graph.aupdate_state(config, {**values, "hitl": True}, as_node="review")
         result: dict[str, Any] = await self.hitl_graph.ainvoke(None, config, durability="sync")
         return result
 

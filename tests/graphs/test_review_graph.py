@@ -136,6 +136,7 @@ async def test_escalation_resumes_with_a_human_decision_and_finalize_is_idempote
     config = {"configurable": {"thread_id": "rev_9"}}
     snapshot = await graph.aget_state(config)
     assert snapshot.next == ("human",)
+    assert set(result["decision"]["timings_ms"]) >= {"triage", "policy_check", "review", "decide"}
     resolution = {"action": "edit", "output": "See a doctor today.", "by": "alice", "note": "n"}
     final = await graph.ainvoke(Command(resume=resolution), config)
     d = final["decision"]
@@ -167,7 +168,7 @@ async def test_without_a_checkpointer_an_escalation_is_handed_off_before_record(
     # The caller continues on a checkpointed graph from where the fast path stopped.
     durable = build_review_graph(p, InMemorySaver())
     config = {"configurable": {"thread_id": "rev_11"}}
-    await durable.aupdate_state(config, {**result, "hitl": True}, as_node="decide")
+    await durable.aupdate_state(config, {**result, "hitl": True}, as_node="review")
     paused = await durable.ainvoke(None, config)
     assert paused["decision"]["escalation"]["status"] == "pending" and paused["__interrupt__"]
     assert [d.verdict for d, _ in p.store.saved] == [Verdict.escalate]  # type: ignore[attr-defined]
