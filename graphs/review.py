@@ -102,7 +102,7 @@ def build_review_graph(
     g.add_node("review", _review_node(nodes))  # type: ignore[call-overload]
     g.add_node("record", _instrument("record", nodes.record))  # type: ignore[call-overload]
     g.add_node("human", nodes.human)
-    g.add_node("finalize", _instrument("finalize", nodes.finalize))  # type: ignore[call-overload]
+    g.add_node("finalize", _instrument("finalize", nodes.finalize))  # type: ignore[arg-type]
     g.add_edge(START, "review")
     g.add_conditional_edges("review", routing.after_review, ["record", END])
     g.add_conditional_edges("record", routing.after_record, ["human", END])
