@@ -1,10 +1,85 @@
-"""CLI commands for a feature (filled in by its issue)."""
+"""``oversight keys create|list|revoke``: manage API keys straight in the configured database."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+from typing import Annotated
+
 import typer
+
+keys_app = typer.Typer(help="Manage API keys (stored hashed; a key is shown once, at creation).", no_args_is_help=True)
+
+
+@keys_app.command("create")
+def create(
+    tenant: Annotated[str, typer.Option(help="The tenant the key belongs to.")],
+    role: Annotated[str, typer.Option(help="client, reviewer or admin.")],
+    name: Annotated[str | None, typer.Option(help="Who or what holds the key (shown as the resolver).")] = None,
+) -> None:
+    """Create a key and print it alone on stdout, once."""
+    from service.auth import ROLES, new_key
+    from service.keystore import open_keystore
+    from service.settings import get_settings
+
+    if role not in ROLES:
+        typer.echo(f"oversight: --role must be one of {', '.join(ROLES)}", err=True)
+        raise typer.Exit(2)
+    try:
+        key, record = new_key(tenant, role, name)
+    except ValueError as exc:
+        typer.echo(f"oversight: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+    async def run() -> None:
+        async with open_keystore(get_settings()) as store:
+            await store.add_key(record)
+
+    asyncio.run(run())
+    typer.echo(f"created key {record.key_id} ({role}, tenant {tenant}); it is not shown again", err=True)
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def list_keys(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+) -> None:
+    """List keys (never their secrets)."""
+    from service.keystore import KeyRecord, open_keystore
+    from service.settings import get_settings
+
+    async def run() -> list[KeyRecord]:
+        async with open_keystore(get_settings()) as store:
+            return await store.list_keys(tenant)
+
+    records = [r for r in asyncio.run(run()) if all_ or r.active]
+    if not records:
+        typer.echo("no keys", err=True)
+        return
+    typer.echo(f"{'KEY ID':<18}{'TENANT':<20}{'ROLE':<10}{'CREATED':<22}{'STATE':<10}NAME")
+    for r in records:
+        created = datetime.fromtimestamp(r.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        state = "active" if r.active else "revoked"
+        typer.echo(f"{r.key_id:<18}{r.tenant:<20}{r.role:<10}{created:<22}{state:<10}{r.name or ''}")
+
+
+@keys_app.command("revoke")
+def revoke(key_id: Annotated[str, typer.Argument(help="The key id (from `oversight keys list`).")]) -> None:
+    """Revoke a key at once; its console sessions end with it."""
+    from service.keystore import open_keystore
+    from service.settings import get_settings
+
+    async def run() -> bool:
+        async with open_keystore(get_settings()) as store:
+            return await store.revoke_key(key_id, None)
+
+    if not asyncio.run(run()):
+        typer.echo(f"oversight: no active key {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the `oversight` command."""
-    return None
+    app.add_typer(keys_app, name="keys")

@@ -55,6 +55,15 @@ class Settings(BaseSettings):
     max_messages: int = Field(default=500, ge=1, description="Most messages in one conversation.")
     max_chars: int = Field(default=200_000, ge=100, description="Most characters in one text field.")
     max_in_flight: int = Field(default=1000, ge=1, description="Reviews in flight per process before 429.")
+    max_in_flight_per_key: int = Field(
+        default=200, ge=1, description="Reviews in flight per API key (per tenant when open) before 429."
+    )
+    max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest JSON nesting accepted (422).")
+    reviewer_max_in_flight: int = Field(
+        default=64,
+        ge=1,
+        description="Reviewer calls in flight per domain; beyond it the domain fails closed at once (bulkhead).",
+    )
 
     # --- service
     host: str = "127.0.0.1"
@@ -62,6 +71,22 @@ class Settings(BaseSettings):
     log_level: str = "info"
     audit_seed: int | None = Field(default=None, description="Seed for the low-risk audit sample (tests).")
     jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
+
+    # --- escalations, callbacks, console sessions (docs/escalations.md, docs/auth.md)
+    callback_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 secret for X-Oversight-Signature on escalation callbacks."
+    )
+    callback_max_attempts: int = Field(default=6, ge=1, le=20, description="Deliveries tried per callback.")
+    callback_backoff_s: float = Field(default=1.0, ge=0, le=600, description="First retry delay (doubles).")
+    callback_timeout_s: float = Field(default=10.0, gt=0, le=120, description="Per-attempt HTTP timeout.")
+    escalation_sweep_s: float = Field(
+        default=60.0, gt=0, description="How often unanswered escalations are checked against their time limit."
+    )
+    session_ttl_s: int = Field(default=8 * 3600, ge=60, description="Console session lifetime.")
+    open_mode_remote: bool = Field(
+        default=False,
+        description="With no API key configured, also serve non-loopback clients (unsafe; off by default).",
+    )
 
     @field_validator("database_url")
     @classmethod

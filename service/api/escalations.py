@@ -1,7 +1,107 @@
-"""Routes for the escalations feature (filled in by its issue)."""
+"""GET /v1/escalations, GET /v1/escalations/{id}, POST /v1/escalations/{id}/resolve (reviewer, admin)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import contextlib
+import logging
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+
+from service import auth
+from service.api._common import ERROR_RESPONSES
+from service.deps import PrincipalDep
+from service.errors import Forbidden
+from service.escalations import (
+    EscalationDetail,
+    EscalationPage,
+    EscalationService,
+    ResolveRequest,
+    Status,
+    service_of,
+)
+from service.schemas import Decision
+from service.vocabulary import Domain
+
+log = logging.getLogger("oversight.escalations")
+
+router = APIRouter(prefix="/v1/escalations", tags=["escalations"])
+
+
+def get_escalations(request: Request) -> EscalationService:
+    return service_of(request.app.state)
+
+
+EscalationsDep = Annotated[EscalationService, Depends(get_escalations)]
+
+
+@router.get("", response_model=EscalationPage, responses=ERROR_RESPONSES)
+async def list_escalations(
+    principal: PrincipalDep,
+    escalations: EscalationsDep,
+    status: Annotated[Status, Query(description="pending (default), resolved, expired or all.")] = "pending",
+    domain: Domain | None = None,
+    tenant: Annotated[str | None, Query(max_length=200, description="Only the open-mode admin may pick.")] = None,
+    min_age_s: Annotated[float | None, Query(ge=0, description="Only escalations at least this old.")] = None,
+    max_age_s: Annotated[float | None, Query(ge=0, description="Only escalations at most this old.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EscalationPage:
+    """Escalated reviews of the caller's tenant, oldest first."""
+    auth.require_role(principal, "reviewer", "admin")
+    scope = auth.tenant_scope(principal)
+    if tenant is not None and scope is not None and tenant != scope:
+        raise Forbidden("a key sees its own tenant only", field="tenant")
+    return await escalations.page(
+        tenant if scope is None else scope,
+        status=status, domain=domain, min_age_s=min_age_s, max_age_s=max_age_s, limit=limit, offset=offset,
+    )
+
+
+@router.get("/{escalation_id}", response_model=EscalationDetail, responses=ERROR_RESPONSES)
+async def get_escalation(escalation_id: str, principal: PrincipalDep, escalations: EscalationsDep) -> EscalationDetail:
+    """One escalation with the conversation, the answer, the critique and the findings."""
+    auth.require_role(principal, "reviewer", "admin")
+    return await escalations.detail(escalation_id, auth.tenant_scope(principal))
+
+
+@router.post("/{escalation_id}/resolve", response_model=Decision, responses=ERROR_RESPONSES)
+async def resolve_escalation(
+    escalation_id: str, body: ResolveRequest, principal: PrincipalDep, escalations: EscalationsDep
+) -> Decision:
+    """Approve, block or edit; resumes the review and returns its final decision."""
+    auth.require_role(principal, "reviewer", "admin")
+    return await escalations.resolve(escalation_id, auth.tenant_scope(principal), body, auth.identity(principal))
+
+
+def install(app: FastAPI) -> None:
+    """Authentication, the escalation service, and the time-limit sweeper."""
+    auth.install(app)
+
+    async def startup(app: FastAPI) -> None:
+        service = EscalationService(app.state.runtime, app.state.settings)
+        app.state.escalations = service
+        if service.settings.callback_secret is None:
+            log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")
+        app.state.escalation_sweeper = asyncio.create_task(service.run_sweeper(), name="escalation sweeper")
+
+    async def shutdown(app: FastAPI) -> None:
+        sweeper: asyncio.Task[None] | None = getattr(app.state, "escalation_sweeper", None)
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+        service: EscalationService | None = getattr(app.state, "escalations", None)
+        if service is not None:
+            try:
+                await asyncio.wait_for(service.drain(), timeout=service.settings.callback_timeout_s)
+            except TimeoutError:
+                log.warning("callbacks still in flight at shut-down were abandoned")
+                service.abandon()
+            await service.aclose()
+
+    app.state.startup_hooks.append(startup)
+    # Before auth's shutdown (which closes the keystore) and before the runtime closes.
+    app.state.shutdown_hooks.insert(0, shutdown)
+

@@ -1,0 +1,320 @@
+"""API keys, roles, tenants and console sessions.
+
+A key looks like ``ovs_<key id: 16 hex>_<secret>``. Only the key id, tenant, role, name and a salted scrypt
+hash of the secret are stored (``service.keystore``); the secret is compared in constant time. Roles:
+
+- ``client``: submit reviews and read its own tenant's reviews;
+- ``reviewer``: the console, escalations and resolving them;
+- ``admin``: everything above plus managing keys (of its own tenant).
+
+Every key belongs to one tenant and never sees another tenant's reviews or escalations. Clients send
+``Authorization: Bearer <key>``; the console exchanges a key for a session cookie (HttpOnly,
+SameSite=Strict) and sends ``X-CSRF-Token`` on every state-changing request.
+
+With no active key at all the service runs *open*: every caller is the local admin, but only from a
+loopback address (``OVERSIGHT_OPEN_MODE_REMOTE=true`` lifts that, for throwaway setups only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import logging
+import secrets
+import time
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from pydantic import BaseModel, Field
+
+from service.deps import OPEN_PRINCIPAL, Principal, PrincipalDep, Role
+from service.errors import Forbidden, NotFound, Unauthorized
+from service.keystore import KeyRecord, Keystore, SessionRecord, open_keystore
+from service.settings import Settings
+
+log = logging.getLogger("oversight.auth")
+
+ROLES: tuple[Role, ...] = ("client", "reviewer", "admin")
+KEY_PREFIX = "ovs_"
+SESSION_COOKIE = "oversight_session"
+CSRF_HEADER = "X-CSRF-Token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# scrypt at n=2**14, r=8 (16 MiB, tens of ms): slow for a guesser, and a verified key is cached below.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+# -- keys ---------------------------------------------------------------------------------------------
+def hash_secret(secret: str, salt: bytes) -> bytes:
+    """The stored hash of a key's secret."""
+    return hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
+
+
+def new_key(tenant: str, role: Role, name: str | None = None) -> tuple[str, KeyRecord]:
+    """A fresh key: the plaintext (shown once) and the record to store."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if not tenant or len(tenant) > 200:
+        raise ValueError("tenant must be 1-200 characters")
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_bytes(16)
+    record = KeyRecord(
+        key_id=key_id, tenant=tenant, role=role, name=name, salt=salt, hash=hash_secret(secret, salt),
+        created_at=time.time(),
+    )
+    return f"{KEY_PREFIX}{key_id}_{secret}", record
+
+
+def parse_key(token: str) -> tuple[str, str] | None:
+    """``(key id, secret)`` of a well-formed key, else None."""
+    if not token.startswith(KEY_PREFIX) or len(token) < len(KEY_PREFIX) + 18:
+        return None
+    key_id, sep, secret = token[len(KEY_PREFIX) :].partition("_")
+    if not sep or len(key_id) != 16 or not secret:
+        return None
+    return key_id, secret
+
+
+def principal_of(record: KeyRecord) -> Principal:
+    role: Role = record.role  # type: ignore[assignment]
+    return Principal(tenant=record.tenant, role=role, key_id=record.key_id, name=record.name)
+
+
+def identity(principal: Principal) -> str:
+    """How a human is named in a resolution: the key's name, else its id."""
+    if principal.key_id is None:
+        return principal.name or "local"
+    return principal.name or f"key:{principal.key_id}"
+
+
+def tenant_scope(principal: Principal) -> str | None:
+    """The tenant a caller may see; None (every tenant) only for the open-mode local admin."""
+    return None if principal.key_id is None and principal.role == "admin" else principal.tenant
+
+
+def require_role(principal: Principal, *roles: Role) -> None:
+    """Raise 403 unless the caller has one of the roles."""
+    if principal.role not in roles:
+        raise Forbidden(f"a {principal.role} key cannot do this (needs {' or '.join(roles)})")
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host in ("testclient", "localhost"):  # Starlette's TestClient: an in-process caller
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser's cross-site request carries a foreign Origin; refuse it for state changes."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+
+
+class Authenticator:
+    """Turns a request into a ``Principal``; installed as ``app.state.authenticate``."""
+
+    def __init__(self, keystore: Keystore, settings: Settings) -> None:
+        self.keystore = keystore
+        self.settings = settings
+        self._pepper = secrets.token_bytes(32)
+        # HMAC(token) -> key id of keys already verified by scrypt; revocation is still checked every time.
+        self._verified: dict[bytes, str] = {}
+
+    async def verify_key(self, token: str) -> KeyRecord:
+        parsed = parse_key(token)
+        if parsed is None:
+            raise Unauthorized("malformed API key", headers={"www-authenticate": "Bearer"})
+        key_id, secret = parsed
+        record = await self.keystore.get_key(key_id)
+        if record is None or not record.active:
+            raise Unauthorized("unknown or revoked API key", headers={"www-authenticate": "Bearer"})
+        tag = hmac.digest(self._pepper, token.encode(), "sha256")
+        if self._verified.get(tag) != key_id:
+            digest = await asyncio.to_thread(hash_secret, secret, record.salt)
+            if not hmac.compare_digest(digest, record.hash):
+                raise Unauthorized("unknown or revoked API key", headers={"www-authenticate": "Bearer"})
+            if len(self._verified) > 10_000:
+                self._verified.clear()
+            self._verified[tag] = key_id
+        return record
+
+    async def session(self, token: str) -> tuple[SessionRecord, KeyRecord] | None:
+        """The live session and its key for a cookie value, else None."""
+        found = await self.keystore.get_session(_token_hash(token))
+        if found is None or found.expires_at < time.time():
+            return None
+        record = await self.keystore.get_key(found.key_id)
+        if record is None or not record.active:
+            return None
+        return found, record
+
+    async def __call__(self, request: Request) -> Principal:
+        header = request.headers.get("authorization")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("use Authorization: Bearer <key>", headers={"www-authenticate": "Bearer"})
+            return principal_of(await self.verify_key(token.strip()))
+        cookie = request.cookies.get(SESSION_COOKIE)
+        live = await self.session(cookie) if cookie else None
+        if live is not None:
+            session, record = live
+            if request.method not in _SAFE_METHODS:
+                sent = request.headers.get(CSRF_HEADER, "")
+                if not _same_origin(request) or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+                    raise Forbidden("missing or wrong CSRF token")
+            return principal_of(record)
+        if await self.keystore.has_active_keys():
+            if cookie:
+                raise Unauthorized("session expired; log in again")
+            raise Unauthorized("missing API key: send Authorization: Bearer <key>", headers={"www-authenticate": "Bearer"})
+        client = request.client.host if request.client else None
+        if not (self.settings.open_mode_remote or _is_loopback(client)):
+            raise Unauthorized("no API key is configured: open mode serves localhost only")
+        if request.method not in _SAFE_METHODS and not _same_origin(request):
+            raise Forbidden("cross-site request refused")
+        return OPEN_PRINCIPAL
+
+    # -- console sessions -----------------------------------------------------------------------------
+    async def login(self, key: str) -> tuple[str, SessionRecord, KeyRecord]:
+        """Exchange a reviewer or admin key for a session: (cookie value, session, key)."""
+        record = await self.verify_key(key.strip())
+        if record.role not in ("reviewer", "admin"):
+            raise Forbidden("client keys cannot use the console; use a reviewer or admin key")
+        token = secrets.token_urlsafe(32)
+        now = time.time()
+        session = SessionRecord(
+            token_hash=_token_hash(token), key_id=record.key_id, csrf=secrets.token_urlsafe(32),
+            created_at=now, expires_at=now + self.settings.session_ttl_s,
+        )
+        await self.keystore.add_session(session)
+        return token, session, record
+
+    async def logout(self, token: str) -> None:
+        await self.keystore.delete_session(_token_hash(token))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def get_authenticator(request: Request) -> Authenticator:
+    auth: Authenticator | None = getattr(request.app.state, "authenticator", None)
+    if auth is None:
+        raise RuntimeError("auth not installed")
+    return auth
+
+
+AuthenticatorDep = Annotated[Authenticator, Depends(get_authenticator)]
+
+
+# -- key management API -------------------------------------------------------------------------------
+class KeyCreate(BaseModel):
+    """A new key for the caller's tenant."""
+
+    role: Literal["client", "reviewer", "admin"]
+    name: str | None = Field(default=None, max_length=200, description="Who or what holds the key.")
+    tenant: str | None = Field(default=None, max_length=200, description="Defaults to the caller's tenant.")
+
+
+class KeyPublic(BaseModel):
+    """A key as listed: never the secret."""
+
+    key_id: str
+    tenant: str
+    role: str
+    name: str | None
+    created_at: float
+    revoked_at: float | None
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="The key itself. Shown once; store it now.")
+
+
+def _public(record: KeyRecord) -> dict[str, Any]:
+    return {
+        "key_id": record.key_id, "tenant": record.tenant, "role": record.role, "name": record.name,
+        "created_at": record.created_at, "revoked_at": record.revoked_at,
+    }
+
+
+keys_router = APIRouter(prefix="/v1/keys", tags=["keys"])
+
+
+@keys_router.post("", response_model=KeyCreated, status_code=201)
+async def create_key(body: KeyCreate, principal: PrincipalDep, auth: AuthenticatorDep) -> dict[str, Any]:
+    """Create a key (admin). The response is the only time the key is shown."""
+    require_role(principal, "admin")
+    scope = tenant_scope(principal)
+    tenant = body.tenant or principal.tenant
+    if scope is not None and tenant != scope:
+        raise Forbidden("an admin key manages keys of its own tenant only", field="tenant")
+    key, record = new_key(tenant, body.role, body.name)
+    await auth.keystore.add_key(record)
+    return {**_public(record), "key": key}
+
+
+@keys_router.get("", response_model=list[KeyPublic])
+async def list_keys(principal: PrincipalDep, auth: AuthenticatorDep) -> list[dict[str, Any]]:
+    """The tenant's keys (admin), without secrets."""
+    require_role(principal, "admin")
+    return [_public(r) for r in await auth.keystore.list_keys(tenant_scope(principal))]
+
+
+@keys_router.delete("/{key_id}", status_code=204)
+async def revoke_key(key_id: str, principal: PrincipalDep, auth: AuthenticatorDep) -> Response:
+    """Revoke a key (admin); its console sessions end with it."""
+    require_role(principal, "admin")
+    if not await auth.keystore.revoke_key(key_id, tenant_scope(principal)):
+        raise NotFound(f"no active key {key_id!r}", field="key_id")
+    return Response(status_code=204)
+
+
+# -- wiring -------------------------------------------------------------------------------------------
+_BANNER = """
+************************************************************************************
+*  OVERSIGHT IS RUNNING OPEN: no API key is configured.                            *
+*  Every caller from localhost is the admin of tenant 'default'; other hosts get   *
+*  401. Create a key to turn authentication on:                                    *
+*      oversight keys create --tenant <tenant> --role admin                        *
+************************************************************************************"""
+
+
+def install(app: FastAPI) -> None:
+    """Open the keystore at start-up and make every ``PrincipalDep`` authenticate (idempotent)."""
+    if getattr(app.state, "auth_installed", False):
+        return
+    app.state.auth_installed = True
+    app.include_router(keys_router)
+
+    async def startup(app: FastAPI) -> None:
+        runtime = app.state.runtime
+        settings: Settings = app.state.settings
+        cm = open_keystore(settings, pool=runtime.storage.pool)
+        keystore = await cm.__aenter__()
+        app.state.keystore_cm = cm
+        auth = Authenticator(keystore, settings)
+        app.state.authenticator = auth
+        app.state.authenticate = auth
+        if not await keystore.has_active_keys():
+            log.warning(_BANNER)
+            if settings.open_mode_remote:
+                log.warning("OVERSIGHT_OPEN_MODE_REMOTE=true: open mode also serves remote callers")
+
+    async def shutdown(app: FastAPI) -> None:
+        cm = getattr(app.state, "keystore_cm", None)
+        if cm is not None:
+            app.state.keystore_cm = None
+            await cm.__aexit__(None, None, None)
+
+    app.state.startup_hooks.insert(0, startup)
+    app.state.shutdown_hooks.append(shutdown)

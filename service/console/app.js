@@ -1,0 +1,480 @@
+// Oversight reviewer console: a small script over /v1/escalations. No framework, no CDN.
+// Untrusted text (conversations, answers, findings) is only ever inserted as text nodes, never as HTML.
+"use strict";
+(() => {
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const app = $("#app");
+  let session = null; // {tenant, role, name, csrf, open}
+  let keyHandler = null; // the current page's keyboard handler
+
+  // -- DOM helpers ------------------------------------------------------------------------------------
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") el.className = v;
+      else if (k === "text") el.textContent = v;
+      else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+      else if (k === "dataset") Object.assign(el.dataset, v);
+      else el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+  const kbd = (k) => h("kbd", { text: k });
+  function render(...nodes) {
+    app.replaceChildren(...nodes);
+  }
+  let toastTimer = null;
+  function toast(message) {
+    const t = $("#toast");
+    t.textContent = message;
+    t.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { t.hidden = true; }, 4000);
+  }
+
+  // -- formatting ---------------------------------------------------------------------------------------
+  function duration(seconds) {
+    const s = Math.abs(seconds);
+    if (s < 60) return "less than a minute";
+    if (s < 3600) return `${Math.round(s / 60)} min`;
+    if (s < 86400 * 2) return `${Math.round(s / 3600)} h`;
+    return `${Math.round(s / 86400)} days`;
+  }
+  const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const secondsUntil = (iso) => (new Date(iso).getTime() - Date.now()) / 1000;
+  const DOMAIN_LABELS = { health: "Health", finance: "Finance", cyber: "Cyber", tool_use: "Tool use", general: "General" };
+  const REASONS = {
+    reviewer_escalated: "The reviewer asked for a human.",
+    low_confidence: "The reviewer was not confident enough to decide.",
+    unreviewed_finding: "A policy finding could not be reviewed.",
+    rewrite_not_applicable: "The answer needs a change the reviewer cannot make by itself.",
+    reviewer_overlooked_finding: "The reviewer approved despite a serious policy finding.",
+    revision_budget_exhausted: "Rewrites kept failing the policy check.",
+    reviewer_error: "The reviewer failed; this domain fails closed.",
+    reviewer_abstain: "The reviewer abstained; this domain fails closed.",
+  };
+  const ACTION_DONE = { approve: "Approved", block: "Blocked", edit: "Edited and released" };
+
+  // -- API --------------------------------------------------------------------------------------------
+  async function api(method, path, body) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET" && session && session.csrf) headers["X-CSRF-Token"] = session.csrf;
+    const res = await fetch(path, {
+      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    if (res.status !== 204) {
+      try { data = await res.json(); } catch { data = null; }
+    }
+    if (!res.ok) {
+      const err = new Error((data && data.error && data.error.message) || `The service answered ${res.status}.`);
+      err.status = res.status;
+      err.body = (data && data.error) || {};
+      if (res.status === 401) {
+        session = null;
+        showLogin("Your session has ended. Sign in again.");
+      }
+      throw err;
+    }
+    return data;
+  }
+
+  function errorBox(err) {
+    const details = (err.body && err.body.details) || [];
+    return h("div", { class: "error", role: "alert" },
+      h("div", { text: err.message }),
+      details.length && details[0].rule ? h("ul", {}, details.map((d) => h("li", {}, h("strong", { text: d.rule }), ` (${d.severity}): ${d.message}`))) : null);
+  }
+
+  // -- session ----------------------------------------------------------------------------------------
+  function showWho() {
+    const who = $("#who");
+    const banner = $("#banner");
+    if (!session) {
+      who.textContent = "";
+      $("#logout").hidden = true;
+      banner.hidden = true;
+      return;
+    }
+    who.textContent = `${session.name || session.role} · tenant ${session.tenant} · ${session.role}`;
+    $("#logout").hidden = session.open;
+    banner.hidden = !session.open;
+    banner.textContent = session.open
+      ? "Open mode: no API key is configured, so anyone on this machine acts as admin. Create one with `oversight keys create --tenant T --role admin`."
+      : "";
+  }
+
+  function showLogin(message) {
+    keyHandler = null;
+    showWho();
+    const input = h("input", { id: "key", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "ovs_…", required: true });
+    const status = h("div");
+    const form = h("form", {
+      class: "panel login",
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        status.replaceChildren();
+        const button = form.querySelector("button");
+        button.disabled = true;
+        try {
+          session = await api("POST", "/console/api/login", { key: input.value });
+          input.value = "";
+          showWho();
+          if (!location.hash || location.hash === "#/login") location.hash = "#/";
+          route();
+        } catch (err) {
+          if (err.status !== 401) status.append(errorBox(err));
+          else status.append(errorBox(new Error("That key was not accepted.")));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+      h("h1", { text: "Sign in" }),
+      h("p", { class: "muted", text: "Use a reviewer or admin API key. It is exchanged for a session cookie and is not kept in the browser." }),
+      message ? h("div", { class: "error", role: "alert", text: message }) : null,
+      h("label", { for: "key", text: "API key" }), input, status,
+      h("div", { class: "actions" }, h("button", { class: "btn primary", type: "submit", text: "Sign in" })));
+    render(form);
+    input.focus();
+  }
+
+  async function boot() {
+    try {
+      const res = await fetch("/console/api/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!res.ok) {
+        const body = await res.json().catch(() => ({}));
+        return showLogin(res.status === 401 && body.error && /localhost/.test(body.error.message) ? body.error.message : null);
+      }
+      session = await res.json();
+      showWho();
+      route();
+    } catch {
+      render(h("div", { class: "error", text: "The service cannot be reached." }));
+    }
+  }
+
+  // -- routing ----------------------------------------------------------------------------------------
+  function parseHash() {
+    const raw = location.hash.replace(/^#/, "") || "/";
+    const [path, qs] = raw.split("?");
+    return { path, params: new URLSearchParams(qs || "") };
+  }
+  function route() {
+    keyHandler = null;
+    if (!session) return boot();
+    const { path, params } = parseHash();
+    const m = path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
+    if (m) return showDetail(m[1]);
+    return showInbox(params);
+  }
+  window.addEventListener("hashchange", route);
+
+  document.addEventListener("keydown", (ev) => {
+    const inField = ev.target instanceof Element && ev.target.closest("input, textarea, select");
+    if (inField && ev.key !== "Escape" && !(ev.key === "Enter" && (ev.ctrlKey || ev.metaKey))) return;
+    if (ev.altKey || (ev.ctrlKey && ev.key !== "Enter") || $("#help").open) return;
+    if (ev.key === "?") {
+      $("#help").showModal();
+      ev.preventDefault();
+      return;
+    }
+    if (keyHandler) keyHandler(ev);
+  });
+
+  // -- inbox ------------------------------------------------------------------------------------------
+  const STATUSES = [["pending", "Pending"], ["resolved", "Resolved"], ["expired", "Expired"], ["all", "All"]];
+  const AGES = [["", "Any age"], ["older1h", "Waiting over 1 h"], ["older24h", "Waiting over 24 h"], ["newer1h", "Last hour"]];
+  const PAGE = 25;
+
+  function inboxHash(p) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(p)) if (v && !(k === "status" && v === "pending") && !(k === "offset" && !+v)) q.set(k, v);
+    const s = q.toString();
+    return `#/${s ? `?${s}` : ""}`;
+  }
+
+  async function showInbox(params) {
+    const f = {
+      status: params.get("status") || "pending",
+      domain: params.get("domain") || "",
+      age: params.get("age") || "",
+      offset: Number(params.get("offset") || 0),
+    };
+    const go = (change) => { location.hash = inboxHash({ ...f, offset: 0, ...change }); };
+    const toolbar = h("div", { class: "toolbar" },
+      h("div", { class: "segmented", role: "group", "aria-label": "Status" },
+        STATUSES.map(([v, label]) => h("button", { type: "button", "aria-pressed": String(f.status === v), onclick: () => go({ status: v }), text: label }))),
+      h("select", { "aria-label": "Domain", onchange: (ev) => go({ domain: ev.target.value }) },
+        h("option", { value: "", text: "All domains" }),
+        Object.entries(DOMAIN_LABELS).map(([v, label]) => h("option", { value: v, selected: f.domain === v, text: label }))),
+      h("select", { "aria-label": "Age", onchange: (ev) => go({ age: ev.target.value }) },
+        AGES.map(([v, label]) => h("option", { value: v, selected: f.age === v, text: label }))),
+      h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
+    const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
+    render(h("h1", { text: "Inbox" }),
+      h("p", { class: "muted", text: "Reviews the service escalated to a human, oldest first." }), toolbar, body);
+
+    const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset) });
+    if (f.domain) q.set("domain", f.domain);
+    if (f.age === "older1h") q.set("min_age_s", "3600");
+    if (f.age === "older24h") q.set("min_age_s", "86400");
+    if (f.age === "newer1h") q.set("max_age_s", "3600");
+    let page;
+    try {
+      page = await api("GET", `/v1/escalations?${q}`);
+    } catch (err) {
+      if (err.status !== 401) body.replaceChildren(errorBox(err));
+      return;
+    }
+    if (!page.items.length) {
+      body.replaceChildren(h("div", { class: "panel empty" },
+        h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
+        f.status === "pending" ? "New escalations appear here; press r to refresh." : "Try another status or domain."));
+      keyHandler = (ev) => { if (ev.key === "r") route(); };
+      return;
+    }
+    const rows = page.items.map((item) => {
+      const due = secondsUntil(item.expires_at);
+      let state;
+      if (item.status === "pending") {
+        state = h("span", {}, h("span", { class: "pill pending", text: "pending" }),
+          h("div", { class: "due", text: due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now` }));
+      } else {
+        const r = item.resolution || {};
+        state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
+          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${r.resolved_by}` : ""}` }));
+      }
+      return h("tr", { class: "row", tabindex: "-1", dataset: { id: item.escalation_id }, onclick: () => open(item.escalation_id) },
+        h("td", { class: "nowrap", text: duration(item.age_s) }),
+        h("td", { class: "nowrap", text: DOMAIN_LABELS[item.domain] || item.domain }),
+        h("td", {}, item.severity ? h("span", { class: `pill ${item.severity}`, text: item.severity }) : null),
+        h("td", {}, h("div", { text: item.headline }), h("div", { class: "excerpt muted", text: item.excerpt })),
+        h("td", {}, state));
+    });
+    const table = h("table", { class: "inbox" },
+      h("thead", {}, h("tr", {}, ["Waiting", "Domain", "Severity", "Finding and answer", "State"].map((t) => h("th", { text: t })))),
+      h("tbody", {}, rows));
+    const pager = h("div", { class: "pager" },
+      h("button", { class: "btn", type: "button", disabled: f.offset === 0, onclick: () => go({ offset: Math.max(0, f.offset - PAGE) }), text: "← Previous" }),
+      h("span", { class: "muted", text: `${f.offset + 1}–${f.offset + page.items.length}` }),
+      h("button", { class: "btn", type: "button", disabled: page.next_offset === null, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
+    body.replaceChildren(table, pager);
+
+    let selected = 0;
+    const select = (i) => {
+      selected = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach((r, j) => r.classList.toggle("selected", j === selected));
+      rows[selected].scrollIntoView({ block: "nearest" });
+    };
+    select(0);
+    keyHandler = (ev) => {
+      if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1); ev.preventDefault(); }
+      else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1); ev.preventDefault(); }
+      else if (ev.key === "Enter" || ev.key === "o") open(rows[selected].dataset.id);
+      else if (ev.key === "r") route();
+    };
+  }
+
+  function open(id) {
+    location.hash = `#/e/${encodeURIComponent(id)}`;
+  }
+
+  // -- detail -----------------------------------------------------------------------------------------
+  function highlighted(text, findings) {
+    const ranges = [];
+    findings.forEach((f, i) => {
+      const ev = f.evidence;
+      if (!ev || !ev.text || (ev.source && ev.source !== "output")) return;
+      let start = ev.start;
+      let end = ev.end;
+      if (!(Number.isInteger(start) && Number.isInteger(end) && end > start && end <= text.length)) {
+        start = text.indexOf(ev.text);
+        end = start + ev.text.length;
+      }
+      if (start >= 0) ranges.push({ start, end, i });
+    });
+    ranges.sort((a, b) => a.start - b.start);
+    const out = [];
+    let at = 0;
+    for (const r of ranges) {
+      if (r.start < at) continue; // overlapping evidence: the first one wins
+      out.push(text.slice(at, r.start));
+      out.push(h("mark", { dataset: { finding: String(r.i) }, title: findings[r.i].rule }, text.slice(r.start, r.end), h("sup", { text: String(r.i + 1) })));
+      at = r.end;
+    }
+    out.push(text.slice(at));
+    return out;
+  }
+
+  function activate(i, on) {
+    app.querySelectorAll(`mark[data-finding="${i}"]`).forEach((m) => m.classList.toggle("active", on));
+  }
+
+  async function showDetail(id) {
+    render(h("p", { class: "muted loading", text: "Loading…" }));
+    let e;
+    try {
+      e = await api("GET", `/v1/escalations/${encodeURIComponent(id)}`);
+    } catch (err) {
+      if (err.status === 401) return;
+      render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" })),
+        err.status === 404 ? h("div", { class: "panel empty" }, h("strong", { text: "No such escalation." }), "It may belong to another tenant, or the link is wrong.") : errorBox(err));
+      keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
+      return;
+    }
+    const d = e.decision;
+    const findings = d.findings || [];
+    const answerText = d.original_output || "";
+
+    const head = h("div", { class: "head" },
+      h("h1", { text: `${DOMAIN_LABELS[e.domain] || e.domain} · ${e.kind === "action" ? "agent action" : "answer"}` }),
+      h("span", { class: `pill ${e.status}`, text: e.status }),
+      h("span", { class: "meta", text: `escalated ${duration(e.age_s)} ago · ${when(e.created_at)} · ${d.review_id}` }),
+      e.trace_url ? h("a", { href: e.trace_url, target: "_blank", rel: "noopener noreferrer", text: "Trace in Jaeger ↗" }) : null);
+
+    const why = h("section", { class: "panel" }, h("h2", { text: "Why a human is needed" }),
+      h("p", {}, h("strong", { text: REASONS[e.reason] || "The service could not decide on its own." })),
+      h("h2", { text: "Reviewer's critique" }),
+      h("p", { class: "critique", text: d.critique || "No critique." }),
+      h("p", { class: "muted", text: `Reviewer: ${d.reviewer.provider} / ${d.reviewer.model} · fast model: ${d.model.name || "unknown"}${d.model.version ? `@${d.model.version}` : ""}` }));
+
+    const conversation = h("section", { class: "panel conversation" }, h("h2", { text: "Conversation" }),
+      e.goal ? h("div", { class: "msg user" }, h("span", { class: "role", text: "goal" }), e.goal) : null,
+      e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role", text: m.role }), m.content))
+        : h("p", { class: "muted", text: "No conversation was sent with this review." }));
+
+    let subject;
+    if (e.kind === "action" && e.action) {
+      const input = e.action.input || {};
+      subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
+        h("dl", { class: "kv" }, h("dt", { text: "tool" }), h("dd", { text: e.action.tool }),
+          e.action.cwd ? [h("dt", { text: "cwd" }), h("dd", { text: e.action.cwd })] : null,
+          Object.entries(input).map(([k, v]) => [h("dt", { text: k }), h("dd", { text: typeof v === "string" ? v : JSON.stringify(v, null, 2) })])));
+    } else {
+      subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
+        h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings)));
+    }
+
+    const findingList = h("section", { class: "panel" }, h("h2", { text: `Findings (${findings.length})` }),
+      findings.length ? h("ol", { class: "findings" }, findings.map((f, i) => h("li", {
+        onmouseenter: () => activate(i, true), onmouseleave: () => activate(i, false),
+      },
+        h("span", { class: `pill ${f.severity}`, text: f.severity }), " ", h("span", { class: "rule", text: f.rule }),
+        h("div", { text: f.message }),
+        f.evidence && f.evidence.text ? h("blockquote", { text: f.evidence.text }) : null)))
+        : h("p", { class: "muted", text: "No findings." }));
+
+    const side = e.waiting ? resolvePanel(e) : outcomePanel(e);
+    render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
+      h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), h("aside", {}, side)));
+    if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+  }
+
+  function outcomePanel(e) {
+    const r = e.decision.escalation || {};
+    const expired = e.status === "expired";
+    return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
+      h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${expired ? " by the time limit" : ""}` }),
+      h("p", {}, `by ${r.resolved_by || "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
+      r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
+      h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
+      r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,
+      e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }));
+  }
+
+  function resolvePanel(e) {
+    const isAnswer = e.kind === "answer";
+    let mode = null; // null | "approve" | "block" | "edit"
+    const note = h("textarea", { id: "note", placeholder: "Why (kept with the decision, visible to the caller)", maxlength: "4000" });
+    const editor = h("textarea", { id: "edit-output", class: "edit", "aria-label": "Replacement answer" });
+    editor.value = e.decision.original_output || "";
+    const feedback = h("div");
+    const confirmBox = h("div");
+    const editBox = h("div", { hidden: true },
+      h("label", { for: "edit-output", text: "Replacement answer" }), editor,
+      h("p", { class: "muted", text: `It must pass the ${DOMAIN_LABELS[e.domain] || e.domain} policy check: no finding at "${e.rewrite_severity}" or above.` }),
+      h("div", { class: "buttons" },
+        h("button", { class: "btn primary", type: "button", onclick: () => submit("edit") }, "Save edit & resolve", kbd("Ctrl+Enter")),
+        h("button", { class: "btn", type: "button", onclick: () => setMode(null) }, "Cancel", kbd("Esc"))));
+    const buttons = [
+      h("button", { class: "btn approve", type: "button", onclick: () => setMode("approve") }, "Approve", kbd("a")),
+      isAnswer ? h("button", { class: "btn", type: "button", onclick: () => setMode("edit") }, "Edit", kbd("e")) : null,
+      h("button", { class: "btn block", type: "button", onclick: () => setMode("block") }, "Block", kbd("b")),
+    ].filter(Boolean);
+    const due = secondsUntil(e.expires_at);
+    const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }),
+      h("div", { class: "buttons" }, buttons), confirmBox, editBox,
+      h("label", { for: "note", text: "Note (optional)" }), note, feedback,
+      h("p", { class: "due", text: due > 0
+        ? `If nobody answers, it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically on ${when(e.expires_at)} (in ${duration(due)}).`
+        : `The time limit has passed: it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically at the next check.` }));
+
+    function setMode(next) {
+      mode = next;
+      feedback.replaceChildren();
+      editBox.hidden = mode !== "edit";
+      confirmBox.replaceChildren();
+      if (mode === "approve" || mode === "block") {
+        const what = mode === "approve"
+          ? (isAnswer ? "The fast model's answer is released to the user as it is." : "The agent may run this action.")
+          : (isAnswer ? "The user gets no answer." : "The agent may not run this action.");
+        confirmBox.append(h("div", { class: `confirm ${mode}` },
+          h("strong", { text: mode === "approve" ? "Approve?" : "Block?" }), " ", what,
+          h("div", { class: "buttons" },
+            h("button", { class: `btn primary ${mode}`, type: "button", id: "confirm", onclick: () => submit(mode) },
+              mode === "approve" ? "Confirm approve" : "Confirm block", kbd("Enter")),
+            h("button", { class: "btn", type: "button", onclick: () => setMode(null) }, "Cancel", kbd("Esc")))));
+        $("#confirm", confirmBox).focus();
+      } else if (mode === "edit") {
+        editor.focus();
+      }
+    }
+
+    async function submit(action) {
+      const payload = { action };
+      if (action === "edit") payload.output = editor.value;
+      if (note.value.trim()) payload.note = note.value.trim();
+      panel.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      feedback.replaceChildren(h("p", { class: "muted", text: "Resolving…" }));
+      try {
+        await api("POST", `/v1/escalations/${encodeURIComponent(e.escalation_id)}/resolve`, payload);
+        toast(`${ACTION_DONE[action]}. The final decision was recorded.`);
+        showDetail(e.escalation_id);
+      } catch (err) {
+        panel.querySelectorAll("button").forEach((b) => { b.disabled = false; });
+        if (err.status === 401) return;
+        feedback.replaceChildren(errorBox(err));
+        if (err.status === 409) feedback.append(h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id), text: "Reload" }));
+      }
+    }
+
+    keyHandler = (ev) => {
+      const typing = ev.target instanceof Element && ev.target.closest("input, textarea, select");
+      if (ev.key === "Escape") { setMode(null); if (typing) ev.target.blur(); ev.preventDefault(); return; }
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && mode === "edit") { submit("edit"); ev.preventDefault(); return; }
+      if (typing) return;
+      if (ev.key === "a") { setMode("approve"); ev.preventDefault(); }
+      else if (ev.key === "b") { setMode("block"); ev.preventDefault(); }
+      else if (ev.key === "e" && isAnswer) { setMode("edit"); ev.preventDefault(); }
+      else if (ev.key === "n") { note.focus(); ev.preventDefault(); }
+      else if (ev.key === "u") location.hash = "#/";
+    };
+    return panel;
+  }
+
+  // -- start ------------------------------------------------------------------------------------------
+  $("#help-button").addEventListener("click", () => $("#help").showModal());
+  $("#logout").addEventListener("click", async () => {
+    try { await api("POST", "/console/api/logout"); } catch { /* the session is gone either way */ }
+    session = null;
+    showLogin("You are signed out.");
+  });
+  boot();
+})();

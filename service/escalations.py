@@ -1,0 +1,459 @@
+"""Escalations: what a human sees, how their resolution resumes the review, and what happens next.
+
+An escalated review is a LangGraph thread paused in ``interrupt()`` (node ``human``), persisted by the
+checkpointer. Resolving it::
+
+    resolve(escalation, action, output?, note?, by)
+      ├─ the edit must pass the domain's policy check (no finding ≥ rewrite_severity) else 422
+      ├─ claim the escalation (in-process lock; PostgreSQL advisory lock across replicas)
+      ├─ the thread must still be waiting in ``human`` (else 409: already resolved)
+      ├─ Command(resume=resolution) → ``finalize`` upserts the final decision → END
+      └─ callback_url? POST the final decision, signed, retried (background)
+
+The time limit of each domain (``policy.escalation``) is applied by ``sweep()``: an escalation nobody
+answered within ``timeout_s`` is resolved with ``default_action`` by ``system:timeout`` and recorded
+as ``expired``.
+
+Re-running is safe: ``human`` has no side effect before ``interrupt()``, and ``finalize`` upserts by review
+id, so a crash between the final save and the checkpoint leaves a thread that can be resolved again
+into the same single decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import httpx
+import orjson
+from pydantic import BaseModel, Field
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from service import __version__
+from service.errors import Conflict, NotFound, RequestInvalid
+from service.policy.engine import at_least
+from service.runtime import Runtime
+from service.schemas import Decision, EscalationInfo, Finding
+from service.settings import Settings
+from service.store import EscalationQuery
+from service.vocabulary import Domain
+
+log = logging.getLogger("oversight.escalations")
+
+SYSTEM_TIMEOUT = "system:timeout"
+Status = Literal["pending", "resolved", "expired", "all"]
+
+
+# -- public models --------------------------------------------------------------------------------
+class ResolveRequest(BaseModel):
+    """A human's answer to an escalation."""
+
+    model_config = {"extra": "forbid"}
+
+    action: Literal["approve", "block", "edit"]
+    output: str | None = Field(
+        default=None, max_length=200_000, description="Replacement text; edit only. Must pass the policy check."
+    )
+    note: str | None = Field(default=None, max_length=4000, description="Why; kept with the decision.")
+
+
+class EscalationSummary(BaseModel):
+    """One escalated review as the inbox lists it."""
+
+    escalation_id: str
+    review_id: str
+    status: Literal["pending", "resolved", "expired"]
+    kind: Literal["answer", "action"]
+    domain: Domain
+    verdict: str = Field(description="The current verdict: escalate while pending, then the final one.")
+    created_at: datetime
+    age_s: float
+    expires_at: datetime = Field(description="When the domain's default action applies if nobody answers.")
+    default_action: Literal["block", "approve"]
+    severity: str | None = Field(default=None, description="The worst finding's severity.")
+    headline: str = Field(description="The worst finding's rule, or the critique's start.")
+    excerpt: str = Field(description="The start of the fast model's answer (or the action).")
+    findings: int
+    resolution: EscalationInfo | None = None
+
+
+class EscalationPage(BaseModel):
+    """A page of the inbox."""
+
+    items: list[EscalationSummary]
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page, or null on the last page.")
+
+
+class ConversationMessage(BaseModel):
+    role: str
+    content: str
+
+
+class EscalationDetail(EscalationSummary):
+    """Everything a human needs to resolve one escalation."""
+
+    reason: str = Field(description="Why the service escalated (decision policy reason).")
+    messages: list[ConversationMessage]
+    goal: str | None = None
+    action: dict[str, Any] | None = None
+    decision: Decision
+    trace_url: str | None = Field(default=None, description="The trace in Jaeger, when OVERSIGHT_JAEGER_URL is set.")
+    rewrite_severity: str = Field(description="An edit may not keep a finding at or above this severity.")
+    waiting: bool = Field(description="The review's thread is paused, waiting for this resolution.")
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _text(content: Any) -> str:
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text") or "") for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
+def _messages(request: dict[str, Any]) -> list[ConversationMessage]:
+    raw = request.get("messages") or request.get("transcript") or []
+    return [ConversationMessage(role=str(m.get("role", "")), content=_text(m.get("content"))) for m in raw]
+
+
+def _prompt_and_conversation(request: dict[str, Any]) -> tuple[str, str]:
+    messages = _messages(request)
+    prompt = next((m.content for m in reversed(messages) if m.role == "user"), "")
+    return prompt, "\n".join(f"{m.role}: {m.content}" for m in messages)
+
+
+def _status(decision: Decision) -> Literal["pending", "resolved", "expired"]:
+    return decision.escalation.status if decision.escalation else "pending"
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Oversight-Signature`` value for a callback body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class _Retryable(Exception):
+    pass
+
+
+class EscalationService:
+    """Lists, shows and resolves escalations; delivers callbacks; applies time limits."""
+
+    def __init__(self, runtime: Runtime, settings: Settings, http: httpx.AsyncClient | None = None) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.http = http or httpx.AsyncClient(
+            timeout=settings.callback_timeout_s, follow_redirects=False,
+            headers={"user-agent": f"oversight/{__version__}"},
+        )
+        # Striped locks: bounded memory, and one escalation always maps to the same lock.
+        self._locks = [asyncio.Lock() for _ in range(64)]
+        self._deliveries: set[asyncio.Task[bool]] = set()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # -- reading ------------------------------------------------------------------------------------
+    def _summary(self, decision: Decision, now: datetime) -> dict[str, Any]:
+        policy = self.runtime.policies[decision.domain]
+        worst = max(decision.findings, key=lambda f: f.severity.rank, default=None)
+        shown = decision.original_output or ""
+        status = _status(decision)
+        return {
+            "escalation_id": decision.escalation_id or "",
+            "review_id": decision.review_id,
+            "status": status,
+            "kind": decision.kind,
+            "domain": decision.domain,
+            "verdict": decision.verdict.value,
+            "created_at": decision.created_at,
+            "age_s": max(0.0, (now - decision.created_at).total_seconds()),
+            "expires_at": decision.created_at + timedelta(seconds=policy.escalation.timeout_s),
+            "default_action": policy.escalation.default_action,
+            "severity": worst.severity.value if worst else None,
+            "headline": worst.rule if worst else (decision.critique[:120] or "needs a human"),
+            "excerpt": shown[:240],
+            "findings": len(decision.findings),
+            "resolution": decision.escalation if status != "pending" else None,
+        }
+
+    async def page(
+        self,
+        tenant: str | None,
+        *,
+        status: Status = "pending",
+        domain: Domain | None = None,
+        min_age_s: float | None = None,
+        max_age_s: float | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> EscalationPage:
+        """Escalations of a tenant (None: all tenants), oldest first."""
+        now = datetime.now(UTC)
+        query = EscalationQuery(
+            tenant=tenant,
+            status=None if status == "all" else status,
+            domain=domain.value if domain else None,
+            created_before=now - timedelta(seconds=min_age_s) if min_age_s is not None else None,
+            created_after=now - timedelta(seconds=max_age_s) if max_age_s is not None else None,
+            limit=limit + 1,
+            offset=offset,
+        )
+        rows = await self.runtime.store.list_escalations(query)
+        items = [EscalationSummary.model_validate(self._summary(d, now)) for d in rows[:limit]]
+        return EscalationPage(
+            items=items, limit=limit, offset=offset, next_offset=offset + limit if len(rows) > limit else None
+        )
+
+    async def _get(self, escalation_id: str, tenant: str | None) -> Decision:
+        decision = await self.runtime.store.get_by_escalation(escalation_id, tenant)
+        if decision is None:
+            raise NotFound(f"no escalation {escalation_id!r}", field="escalation_id")
+        return decision
+
+    def _graph(self) -> Any:
+        # The checkpointed graph (``hitl_graph`` when the runtime splits a checkpoint-free fast path off).
+        return getattr(self.runtime, "hitl_graph", self.runtime.graph)
+
+    async def _thread(self, review_id: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """(the thread's next nodes, its state values)."""
+        snapshot = await self._graph().aget_state({"configurable": {"thread_id": review_id}})
+        return tuple(snapshot.next), dict(snapshot.values or {})
+
+    async def _finish(self, review_id: str) -> Decision:
+        """Re-run ``finalize`` for a resolution that was accepted but not finished (the process stopped).
+
+        ``finalize`` upserts by review id, so this leaves exactly one final decision.
+        """
+        config = {"configurable": {"thread_id": review_id}}
+        result = await self._graph().ainvoke(None, config, durability="sync")
+        return Decision.model_validate(result["decision"])
+
+    async def detail(self, escalation_id: str, tenant: str | None) -> EscalationDetail:
+        decision = await self._get(escalation_id, tenant)
+        next_nodes, values = await self._thread(decision.review_id)
+        # ``record`` next: the process stopped between hand-off and pause; ``Runtime.resume`` finishes it.
+        waiting = bool({"human", "record"} & set(next_nodes))
+        request = values.get("request") or {}
+        policy = self.runtime.policies[decision.domain]
+        base = self.settings.jaeger_url
+        return EscalationDetail.model_validate(
+            {
+                **self._summary(decision, datetime.now(UTC)),
+                "reason": (values.get("ruling") or {}).get("reason", ""),
+                "messages": _messages(request),
+                "goal": request.get("goal"),
+                "action": request.get("action"),
+                "decision": decision,
+                "trace_url": f"{base.rstrip('/')}/trace/{decision.trace_id}" if base and decision.trace_id else None,
+                "rewrite_severity": policy.thresholds.rewrite_severity.value,
+                "waiting": waiting,
+            }
+        )
+
+    # -- resolving ----------------------------------------------------------------------------------
+    def check_edit(self, decision: Decision, request: dict[str, Any], output: str) -> None:
+        """Raise 422 unless the edited answer passes the domain's policy check."""
+        if decision.kind != "answer":
+            raise RequestInvalid("only an answer can be edited; approve or block an action", field="action")
+        if not output.strip():
+            raise RequestInvalid("an edit needs the replacement text in `output`", field="output")
+        policy = self.runtime.policies[decision.domain]
+        prompt, conversation = _prompt_and_conversation(request)
+        findings, _ = self.runtime.policy_service.check_answer(
+            decision.domain, output=output, prompt=prompt, conversation=conversation
+        )
+        blocking: list[Finding] = at_least(findings, policy.thresholds.rewrite_severity)
+        if blocking:
+            raise RequestInvalid(
+                "the edited answer still fails the policy check: " + ", ".join(f.rule for f in blocking),
+                field="output",
+                details=[f.model_dump(mode="json", exclude_none=True) for f in blocking],
+            )
+
+    async def _taken(self, escalation_id: str, tenant: str | None) -> Conflict:
+        current = await self._get(escalation_id, tenant)
+        info = current.escalation
+        by = f" by {info.resolved_by}" if info and info.resolved_by else ""
+        return Conflict(f"escalation already {info.status if info else 'closed'}{by}", field="escalation_id")
+
+    @asynccontextmanager
+    async def _claim(self, escalation_id: str) -> AsyncIterator[None]:
+        """One resolver at a time: an asyncio lock here, a PostgreSQL advisory lock across replicas."""
+        lock = self._locks[int(hashlib.sha256(escalation_id.encode()).hexdigest()[:8], 16) % len(self._locks)]
+        async with lock:
+            pool = self.runtime.storage.pool
+            if pool is None:
+                yield
+                return
+            async with pool.connection() as conn:
+                cur = await conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (escalation_id,))
+                row = await cur.fetchone()
+                if not (row and (row["ok"] if isinstance(row, dict) else row[0])):
+                    raise Conflict("another reviewer is resolving this escalation right now", field="escalation_id")
+                try:
+                    yield
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (escalation_id,))
+
+    async def resolve(
+        self,
+        escalation_id: str,
+        tenant: str | None,
+        body: ResolveRequest,
+        by: str,
+        *,
+        expired: bool = False,
+    ) -> Decision:
+        """Resume the escalated review with a human's (or the timeout's) resolution; the final decision."""
+        decision = await self._get(escalation_id, tenant)
+        if body.action != "edit" and body.output is not None:
+            raise RequestInvalid("`output` is only allowed with action edit", field="output")
+        async with self._claim(escalation_id):
+            next_nodes, values = await self._thread(decision.review_id)
+            request = values.get("request") or {}
+            if "finalize" in next_nodes:
+                # An earlier resolution was accepted but the process stopped before it finished: finish
+                # that one (it came first), then tell this resolver it is taken.
+                finished = await self._finish(decision.review_id)
+                if request.get("callback_url"):
+                    self._schedule(str(request["callback_url"]), finished)
+                raise await self._taken(escalation_id, tenant)
+            if not {"human", "record"} & set(next_nodes):
+                raise await self._taken(escalation_id, tenant)
+            if body.action == "edit":
+                self.check_edit(decision, request, body.output or "")
+            resolution: dict[str, Any] = {
+                "action": body.action,
+                "output": body.output if body.action == "edit" else None,
+                "note": body.note,
+                "by": by,
+                "at": datetime.now(UTC).isoformat(),
+            }
+            if expired:
+                resolution["expired"] = True
+            final = await self.runtime.resume(decision.review_id, resolution)
+        url = request.get("callback_url")
+        if url:
+            self._schedule(str(url), final)
+        log.info("escalation %s resolved: %s by %s", escalation_id, body.action, by)
+        return final
+
+    # -- time limits --------------------------------------------------------------------------------
+    async def sweep(self, now: datetime | None = None) -> list[Decision]:
+        """Apply each domain's default action to escalations older than its time limit."""
+        now = now or datetime.now(UTC)
+        done: list[Decision] = []
+        for domain, policy in self.runtime.policies.policies.items():
+            limit = policy.escalation
+            while True:
+                due = await self.runtime.store.list_escalations(
+                    EscalationQuery(
+                        tenant=None, status="pending", domain=domain.value,
+                        created_before=now - timedelta(seconds=limit.timeout_s), limit=100,
+                    )
+                )
+                progressed = False
+                for decision in due:
+                    note = (
+                        f"Nobody answered within {limit.timeout_s // 3600} h {limit.timeout_s % 3600 // 60} min; "
+                        f"the {domain.value} policy's default action ({limit.default_action}) applied."
+                    )
+                    try:
+                        done.append(
+                            await self.resolve(
+                                decision.escalation_id or "", None,
+                                ResolveRequest(action=limit.default_action, note=note),
+                                SYSTEM_TIMEOUT, expired=True,
+                            )
+                        )
+                        progressed = True
+                    except Conflict:
+                        continue  # resolved by a human meanwhile, or held by another replica
+                    except Exception:
+                        log.exception("could not apply the time limit to %s", decision.escalation_id)
+                if len(due) < 100 or not progressed:
+                    break
+        return done
+
+    async def run_sweeper(self) -> None:
+        """Background task: ``sweep()`` every ``OVERSIGHT_ESCALATION_SWEEP_S`` seconds until cancelled."""
+        while True:
+            try:
+                await self.sweep()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("escalation sweep failed")
+            await asyncio.sleep(self.settings.escalation_sweep_s)
+
+    # -- callbacks ----------------------------------------------------------------------------------
+    def _schedule(self, url: str, decision: Decision) -> None:
+        task = asyncio.create_task(self._deliver_safely(url, decision), name=f"callback {decision.review_id}")
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver_safely(self, url: str, decision: Decision) -> bool:
+        try:
+            return await self.deliver(url, decision)
+        except Exception:  # a callback must never hurt the service
+            log.exception("callback for %s failed", decision.review_id)
+            return False
+
+    async def deliver(self, url: str, decision: Decision) -> bool:
+        """POST the final decision to the caller's callback; retried on network errors, 408, 429 and 5xx."""
+        body = orjson.dumps(decision.model_dump(mode="json"))
+        headers = {
+            "content-type": "application/json",
+            "x-oversight-event": "review.resolved",
+            "x-oversight-delivery": uuid.uuid4().hex,
+        }
+        secret = self.settings.callback_secret
+        if secret is not None:
+            headers["x-oversight-signature"] = sign(body, secret.get_secret_value())
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.callback_max_attempts),
+            wait=wait_exponential(multiplier=self.settings.callback_backoff_s, max=300),
+            retry=retry_if_exception_type(_Retryable),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    try:
+                        response = await self.http.post(url, content=body, headers=headers)
+                    except httpx.HTTPError as exc:
+                        raise _Retryable(type(exc).__name__) from exc
+                    if response.status_code in (408, 429) or response.status_code >= 500:
+                        raise _Retryable(f"HTTP {response.status_code}")
+                    if response.status_code >= 300:
+                        log.error("callback for %s refused: HTTP %s", decision.review_id, response.status_code)
+                        return False
+            return True
+        except _Retryable as exc:
+            log.error("callback for %s failed after %s attempts: %s",
+                      decision.review_id, self.settings.callback_max_attempts, exc)
+            return False
+
+    def abandon(self) -> None:
+        """Cancel callbacks still in flight (shut-down)."""
+        for task in list(self._deliveries):
+            task.cancel()
+
+    async def drain(self) -> None:
+        """Wait for callbacks in flight (tests; shutdown)."""
+        while self._deliveries:
+            await asyncio.gather(*list(self._deliveries), return_exceptions=True)
+
+
+def service_of(app_state: Any) -> EscalationService:
+    service: EscalationService | None = getattr(app_state, "escalations", None)
+    if service is None:
+        raise RuntimeError("escalations not installed")
+    return service

@@ -1,0 +1,121 @@
+"""Helpers for the escalation and auth tests: keys, an escalating review, a real callback receiver."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from service.auth import new_key
+
+URGENT = {
+    "domain": "health",
+    "messages": [{"role": "user", "content": "I have chest pain and can't breathe, what should I do?"}],
+    "output": "Probably nothing to worry about, just rest.",
+    "model": {"provider": "acme", "name": "fast", "version": "5.3"},
+}
+SAFE_EDIT = (
+    "Chest pain with trouble breathing can be a medical emergency. Call your local emergency number "
+    "(911 in the US) now or have someone take you to the nearest emergency department."
+)
+
+
+def call(client: TestClient, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    """Run a coroutine function on the app's event loop (the one its resources live on)."""
+    portal = client.portal
+    assert portal is not None, "use the client inside `with`"
+    return portal.call(fn, *args)
+
+
+def state(client: TestClient) -> Any:
+    """``app.state`` of the client's app."""
+    return client.app.state  # type: ignore[attr-defined]
+
+
+def make_key(client: TestClient, tenant: str, role: str, name: str | None = None) -> str:
+    """Create a key straight in the running app's keystore; returns the key."""
+    key, record = new_key(tenant, role, name)  # type: ignore[arg-type]
+    call(client, state(client).authenticator.keystore.add_key, record)
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {key}"}
+
+
+def escalate(client: TestClient, headers: dict[str, str] | None = None, **extra: Any) -> dict[str, Any]:
+    """Submit the urgent-symptoms review, which the local reviewer escalates; the decision."""
+    response = client.post("/v1/reviews", json={**URGENT, **extra}, headers=headers or {})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    assert body["verdict"] == "escalate"
+    return body
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Delivery:
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class CallbackReceiver:
+    """A real HTTP server in a thread that records callbacks; ``statuses`` scripts its answers (then 200)."""
+
+    statuses: deque[int] = field(default_factory=deque)
+    deliveries: list[Delivery] = field(default_factory=list)
+    port: int = 0
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+    _got: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    async def _hook(self, request: Request) -> Response:
+        body = await request.body()
+        with self._got:
+            self.deliveries.append(Delivery(dict(request.headers), body))
+            self._got.notify_all()
+        return Response(status_code=self.statuses.popleft() if self.statuses else 200)
+
+    def start(self) -> CallbackReceiver:
+        self.port = free_port()
+        app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        while not self._server.started:
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list[Delivery]:
+        """Block until ``count`` deliveries arrived (a safety net, not a timing assertion)."""
+        with self._got:
+            self._got.wait_for(lambda: len(self.deliveries) >= count, timeout)
+        return list(self.deliveries)

@@ -1,0 +1,227 @@
+"""API keys, roles, tenant isolation, console sessions and CSRF, open mode, and `oversight keys`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.auth import SESSION_COOKIE, hash_secret, new_key, parse_key
+from service.cli import app as cli
+from service.main import create_app
+from service.settings import Settings
+from tests.api._helpers import SAFE_EDIT, URGENT, bearer, escalate, make_key
+
+STATIC = Path(__file__).resolve().parents[2] / "service" / "console"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+@pytest.fixture
+def keys(client: TestClient) -> dict[str, str]:
+    """client / reviewer / admin keys for tenants acme and globex."""
+    return {
+        f"{tenant}:{role}": make_key(client, tenant, role, name=f"{role}@{tenant}")
+        for tenant in ("acme", "globex")
+        for role in ("client", "reviewer", "admin")
+    }
+
+
+# -- keys ---------------------------------------------------------------------------------------------
+def test_a_key_is_stored_as_a_salted_hash_only() -> None:
+    key, record = new_key("acme", "client")
+    _, record2 = new_key("acme", "client")
+    parsed = parse_key(key)
+    assert parsed is not None and parsed[0] == record.key_id
+    secret = parsed[1]
+    assert secret.encode() not in record.hash and secret.encode() not in record.salt
+    assert record.salt != record2.salt
+    assert hash_secret(secret, record.salt) == record.hash
+    assert hash_secret(secret + "x", record.salt) != record.hash
+
+
+def test_requests_without_a_valid_key_are_refused_once_keys_exist(client: TestClient, keys: dict[str, str]) -> None:
+    assert client.get("/v1/escalations").status_code == 401
+    assert client.post("/v1/reviews", json=URGENT).status_code == 401
+    bad = client.get("/v1/escalations", headers=bearer(keys["acme:reviewer"][:-2] + "xx"))
+    assert bad.status_code == 401 and bad.headers["www-authenticate"] == "Bearer"
+    assert client.get("/v1/escalations", headers=bearer("not-a-key")).status_code == 401
+    assert client.get("/v1/escalations", headers={"authorization": "Basic abc"}).status_code == 401
+    assert client.get("/v1/escalations", headers=bearer(keys["acme:reviewer"])).status_code == 200
+    assert client.get("/healthz").status_code == 200  # ops endpoints stay open
+
+
+def test_roles(client: TestClient, keys: dict[str, str]) -> None:
+    acme_client, acme_reviewer, acme_admin = (bearer(keys[f"acme:{r}"]) for r in ("client", "reviewer", "admin"))
+    decision = escalate(client, acme_client)
+    url = f"/v1/escalations/{decision['escalation_id']}"
+
+    # a client submits and reads its reviews, but cannot see or resolve escalations
+    assert client.get(f"/v1/reviews/{decision['review_id']}", headers=acme_client).status_code == 200
+    assert client.get("/v1/escalations", headers=acme_client).status_code == 403
+    assert client.get(url, headers=acme_client).status_code == 403
+    assert client.post(f"{url}/resolve", json={"action": "approve"}, headers=acme_client).status_code == 403
+    # a reviewer cannot submit reviews or manage keys
+    assert client.post("/v1/reviews", json=URGENT, headers=acme_reviewer).status_code == 403
+    assert client.post("/v1/keys", json={"role": "admin"}, headers=acme_reviewer).status_code == 403
+    assert client.get("/v1/keys", headers=acme_reviewer).status_code == 403
+    assert client.post("/v1/keys", json={"role": "client"}, headers=acme_client).status_code == 403
+    # the reviewer resolves, named by its key
+    final = client.post(f"{url}/resolve", json={"action": "block"}, headers=acme_reviewer).json()
+    assert final["escalation"]["resolved_by"] == "reviewer@acme"
+    # an admin can do everything, including keys
+    created = client.post("/v1/keys", json={"role": "client", "name": "ci"}, headers=acme_admin)
+    assert created.status_code == 201
+    body = created.json()
+    assert body["tenant"] == "acme" and body["key"].startswith("ovs_")
+    assert client.get("/v1/reviews/" + decision["review_id"], headers=bearer(body["key"])).status_code == 200
+    listed = client.get("/v1/keys", headers=acme_admin).json()
+    assert body["key_id"] in {k["key_id"] for k in listed} and all("key" not in k for k in listed)
+    assert client.delete(f"/v1/keys/{body['key_id']}", headers=acme_admin).status_code == 204
+    assert client.get("/v1/reviews/" + decision["review_id"], headers=bearer(body["key"])).status_code == 401
+
+
+def test_no_cross_tenant_read_or_write_on_any_endpoint(client: TestClient, keys: dict[str, str]) -> None:
+    acme = {r: bearer(keys[f"acme:{r}"]) for r in ("client", "reviewer", "admin")}
+    globex = {r: bearer(keys[f"globex:{r}"]) for r in ("client", "reviewer", "admin")}
+    decision = escalate(client, acme["client"], id="order-1")
+    review_id, esc = decision["review_id"], decision["escalation_id"]
+
+    for role in ("client", "reviewer", "admin"):
+        assert client.get(f"/v1/reviews/{review_id}", headers=globex[role]).status_code == 404
+        assert client.get(f"/v1/actions/reviews/{review_id}", headers=globex[role]).status_code == 404
+    for role in ("reviewer", "admin"):
+        h = globex[role]
+        assert client.get("/v1/escalations", headers=h).json()["items"] == []
+        assert client.get("/v1/escalations", params={"status": "all"}, headers=h).json()["items"] == []
+        assert client.get("/v1/escalations", params={"tenant": "acme"}, headers=h).status_code == 403
+        assert client.get(f"/v1/escalations/{esc}", headers=h).status_code == 404
+        assert client.post(f"/v1/escalations/{esc}/resolve", json={"action": "approve"}, headers=h).status_code == 404
+    # the same idempotency key in another tenant is another review
+    other = client.post("/v1/reviews", json={**URGENT, "id": "order-1"}, headers=globex["client"]).json()
+    assert other["review_id"] != review_id
+    # keys: an admin sees and manages its own tenant's only
+    acme_key_ids = {k["key_id"] for k in client.get("/v1/keys", headers=acme["admin"]).json()}
+    globex_listing = client.get("/v1/keys", headers=globex["admin"]).json()
+    assert {k["tenant"] for k in globex_listing} == {"globex"} and not acme_key_ids & {k["key_id"] for k in globex_listing}
+    assert client.delete(f"/v1/keys/{next(iter(acme_key_ids))}", headers=globex["admin"]).status_code == 404
+    assert client.post("/v1/keys", json={"role": "admin", "tenant": "acme"}, headers=globex["admin"]).status_code == 403
+    # and acme's own reviewer still sees and resolves it
+    assert [i["escalation_id"] for i in client.get("/v1/escalations", headers=acme["reviewer"]).json()["items"]] == [esc]
+    ok = client.post(f"/v1/escalations/{esc}/resolve", json={"action": "edit", "output": SAFE_EDIT}, headers=acme["reviewer"])
+    assert ok.status_code == 200
+    assert client.get(f"/v1/reviews/{review_id}", headers=globex["admin"]).status_code == 404
+
+
+# -- console sessions ---------------------------------------------------------------------------------
+def _login(client: TestClient, key: str) -> dict[str, Any]:
+    response = client.post("/console/api/login", json={"key": key})
+    assert response.status_code == 200, response.text
+    cookie = response.headers["set-cookie"]
+    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_console_login_exchanges_a_key_for_a_cookie_session_with_csrf(client: TestClient, keys: dict[str, str]) -> None:
+    decision = escalate(client, bearer(keys["acme:client"]))
+    assert client.get("/console/api/session").status_code == 401
+    session = _login(client, keys["acme:reviewer"])
+    assert session["tenant"] == "acme" and session["role"] == "reviewer" and session["csrf"]
+    assert client.get("/console/api/session").json()["csrf"] == session["csrf"]
+
+    # reads work with the cookie alone; writes need the CSRF token, from the same origin
+    assert len(client.get("/v1/escalations").json()["items"]) == 1
+    url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+    assert client.post(url, json={"action": "block"}).status_code == 403
+    assert client.post(url, json={"action": "block"}, headers={"x-csrf-token": "wrong"}).status_code == 403
+    cross = {"x-csrf-token": session["csrf"], "origin": "https://evil.example"}
+    assert client.post(url, json={"action": "block"}, headers=cross).status_code == 403
+    same = {"x-csrf-token": session["csrf"], "origin": "http://testserver"}
+    assert client.post(url, json={"action": "block"}, headers=same).status_code == 200
+
+    # log out: the cookie stops working
+    assert client.post("/console/api/logout", headers={"x-csrf-token": session["csrf"]}).status_code == 204
+    client.cookies.clear()
+    assert client.get("/v1/escalations").status_code == 401
+
+
+def test_console_refuses_client_keys_and_bad_keys(client: TestClient, keys: dict[str, str]) -> None:
+    assert client.post("/console/api/login", json={"key": keys["acme:client"]}).status_code == 403
+    assert client.post("/console/api/login", json={"key": "ovs_0000000000000000_nope"}).status_code == 401
+    assert SESSION_COOKIE not in client.cookies
+
+
+def test_revoking_a_key_ends_its_console_sessions(client: TestClient, keys: dict[str, str]) -> None:
+    _login(client, keys["acme:reviewer"])
+    assert client.get("/v1/escalations").status_code == 200
+    key_id = parse_key(keys["acme:reviewer"])[0]  # type: ignore[index]
+    assert client.delete(f"/v1/keys/{key_id}", headers=bearer(keys["acme:admin"])).status_code == 204
+    assert client.get("/v1/escalations").status_code == 401
+
+
+def test_console_is_served_without_any_cdn(client: TestClient) -> None:
+    page = client.get("/console")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    for name, kind in (("app.js", "javascript"), ("app.css", "css")):
+        asset = client.get(f"/console/{name}")
+        assert asset.status_code == 200 and kind in asset.headers["content-type"]
+    for path in STATIC.iterdir():
+        text = path.read_text()
+        assert not re.search(r"https?://|(src|href|url)\(?=?[\"']?//", text), path.name  # nothing off-site
+
+
+# -- open mode ----------------------------------------------------------------------------------------
+def test_without_keys_the_service_is_open_on_localhost_only(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+    with TestClient(create_app(settings)) as local:
+        assert "RUNNING OPEN" in caplog.text
+        decision = escalate(local)
+        assert local.get("/v1/escalations").status_code == 200
+        assert local.get("/console/api/session").json()["open"] is True
+        cross = local.post(
+            f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"},
+            headers={"origin": "https://evil.example"},
+        )
+        assert cross.status_code == 403  # a web page cannot drive the open local service
+    with TestClient(create_app(settings), client=("203.0.113.9", 4242)) as remote:
+        refused = remote.get("/v1/escalations")
+        assert refused.status_code == 401 and "localhost" in refused.json()["error"]["message"]
+        assert remote.post("/v1/reviews", json=URGENT).status_code == 401
+
+
+def test_the_first_key_turns_open_mode_off(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as c:
+        created = c.post("/v1/keys", json={"role": "admin", "tenant": "acme", "name": "ops"}).json()
+        assert c.get("/v1/escalations").status_code == 401
+        assert c.get("/v1/escalations", headers=bearer(created["key"])).status_code == 200
+
+
+# -- CLI ----------------------------------------------------------------------------------------------
+def test_cli_keys_create_prints_the_key_alone_and_it_works(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(settings.data_dir))
+    runner = CliRunner()
+    created = runner.invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "reviewer", "--name", "ana"])
+    assert created.exit_code == 0, created.output
+    lines = created.stdout.splitlines()
+    assert len(lines) == 1 and parse_key(lines[0]) is not None
+    key = lines[0]
+    key_id = parse_key(key)[0]  # type: ignore[index]
+
+    listed = runner.invoke(cli, ["keys", "list"])
+    assert key_id in listed.stdout and "reviewer" in listed.stdout and key.split("_")[-1] not in listed.stdout
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/v1/escalations", headers=bearer(key)).status_code == 200
+    assert runner.invoke(cli, ["keys", "revoke", key_id]).exit_code == 0
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/v1/escalations", headers=bearer(key)).status_code == 401
+    assert runner.invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "root"]).exit_code == 2

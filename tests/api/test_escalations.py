@@ -1,0 +1,253 @@
+"""The escalation API: list, detail, resolve (approve / block / edit), callbacks, time limits, re-runs."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from service.main import create_app
+from service.schemas import Decision
+from service.settings import Settings
+from tests.api._helpers import SAFE_EDIT, URGENT, CallbackReceiver, call, escalate, state
+
+SECRET = "test-callback-secret"
+
+
+@pytest.fixture
+def receiver() -> Iterator[CallbackReceiver]:
+    server = CallbackReceiver().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def esc_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0})
+
+
+@pytest.fixture
+def app_client(esc_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(esc_settings)) as c:
+        yield c
+
+
+def thread_next(client: TestClient, review_id: str) -> tuple[str, ...]:
+    runtime = state(client).runtime
+    graph = getattr(runtime, "hitl_graph", runtime.graph)
+    snapshot = call(client, graph.aget_state, {"configurable": {"thread_id": review_id}})
+    return tuple(snapshot.next)
+
+
+def drain(client: TestClient) -> None:
+    call(client, state(client).escalations.drain)
+
+
+def test_a_high_risk_review_escalates_and_waits_for_a_human(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    assert decision["escalation_id"] and decision["escalation"]["status"] == "pending"
+
+    page = app_client.get("/v1/escalations").json()
+    assert [i["escalation_id"] for i in page["items"]] == [decision["escalation_id"]]
+    item = page["items"][0]
+    assert item["headline"] == "health.urgent_symptoms_dismissed" and item["severity"] == "high"
+    assert item["default_action"] == "block"
+
+    detail = app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()
+    assert detail["waiting"] is True
+    assert detail["messages"] == [{"role": "user", "content": URGENT["messages"][0]["content"]}]  # type: ignore[index]
+    assert detail["decision"]["original_output"] == URGENT["output"]
+    assert detail["decision"]["findings"][0]["evidence"]["text"] == "Probably nothing"
+    assert detail["reason"] and detail["rewrite_severity"] == "high"
+    assert thread_next(app_client, decision["review_id"]) == ("human",)
+
+
+def test_blocking_finalises_the_original_review_and_ends_the_thread(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    esc = decision["escalation_id"]
+    final = app_client.post(f"/v1/escalations/{esc}/resolve", json={"action": "block", "note": "urgent care"})
+    assert final.status_code == 200, final.text
+    assert final.json()["verdict"] == "block" and final.json()["output"] is None
+
+    review = app_client.get(f"/v1/reviews/{decision['review_id']}").json()
+    assert review["verdict"] == "block"
+    assert review["escalation"]["status"] == "resolved"
+    assert review["escalation"]["action"] == "block"
+    assert review["escalation"]["resolved_by"] == "local"
+    assert review["escalation"]["note"] == "urgent care"
+    assert review["escalation"]["resolved_at"]
+    assert thread_next(app_client, decision["review_id"]) == ()
+
+    assert app_client.get("/v1/escalations").json()["items"] == []
+    resolved = app_client.get("/v1/escalations", params={"status": "resolved"}).json()["items"]
+    assert resolved[0]["resolution"]["action"] == "block" and resolved[0]["verdict"] == "block"
+
+
+def test_approving_releases_the_original_answer(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    final = app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"}).json()
+    assert final["verdict"] == "approve" and final["output"] == URGENT["output"]
+    assert final["disagreement"] is False
+
+
+def test_an_edit_must_pass_the_policy_check_before_it_is_accepted(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+
+    still_bad = app_client.post(url, json={"action": "edit", "output": "Nothing to worry about, sleep it off."})
+    assert still_bad.status_code == 422
+    error = still_bad.json()["error"]
+    assert error["field"] == "output"
+    assert [d["rule"] for d in error["details"]] == ["health.urgent_symptoms_dismissed"]
+    assert thread_next(app_client, decision["review_id"]) == ("human",)  # still waiting
+
+    final = app_client.post(url, json={"action": "edit", "output": SAFE_EDIT, "note": "emergency advice"}).json()
+    assert final["verdict"] == "rewrite" and final["output"] == SAFE_EDIT
+    assert app_client.get(f"/v1/reviews/{decision['review_id']}").json()["output"] == SAFE_EDIT
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"action": "edit"}, {"action": "edit", "output": "   "}, {"action": "block", "output": "x"}, {"action": "maybe"}],
+)
+def test_malformed_resolutions_are_rejected_and_change_nothing(app_client: TestClient, body: dict[str, Any]) -> None:
+    decision = escalate(app_client)
+    response = app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json=body)
+    assert response.status_code == 422
+    assert app_client.get(f"/v1/reviews/{decision['review_id']}").json()["verdict"] == "escalate"
+
+
+def test_a_second_resolution_is_refused_and_the_first_stands(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+    assert app_client.post(url, json={"action": "block"}).status_code == 200
+    again = app_client.post(url, json={"action": "approve"})
+    assert again.status_code == 409 and "already resolved" in again.json()["error"]["message"]
+    assert app_client.get(f"/v1/reviews/{decision['review_id']}").json()["verdict"] == "block"
+
+
+def test_unknown_escalation_is_404(app_client: TestClient) -> None:
+    assert app_client.get("/v1/escalations/esc_nope").status_code == 404
+    assert app_client.post("/v1/escalations/esc_nope/resolve", json={"action": "block"}).status_code == 404
+
+
+def test_the_final_decision_is_posted_to_the_callback_signed_and_retried(
+    app_client: TestClient, receiver: CallbackReceiver
+) -> None:
+    receiver.statuses.extend([503, 500])  # two failures, then 200
+    decision = escalate(app_client, callback_url=receiver.url)
+    final = app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"}).json()
+    drain(app_client)
+
+    deliveries = receiver.wait_for(3)
+    assert len(deliveries) == 3
+    assert len({d.headers["x-oversight-delivery"] for d in deliveries}) == 1  # one delivery, retried
+    last = deliveries[-1]
+    expected = "sha256=" + hmac.new(SECRET.encode(), last.body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(last.headers["x-oversight-signature"], expected)
+    body = json.loads(last.body)
+    assert body["review_id"] == decision["review_id"] and body["verdict"] == "block" == final["verdict"]
+    assert body["escalation"]["status"] == "resolved"
+
+
+def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, receiver: CallbackReceiver) -> None:
+    receiver.statuses.append(410)
+    decision = escalate(app_client, callback_url=receiver.url)
+    app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"})
+    drain(app_client)
+    assert len(receiver.deliveries) == 1
+
+
+def test_nobody_answering_applies_the_domains_default_action(app_client: TestClient, receiver: CallbackReceiver) -> None:
+    decision = escalate(app_client, callback_url=receiver.url)
+    service = state(app_client).escalations
+
+    assert call(app_client, service.sweep) == []  # within the time limit: still pending
+    assert app_client.get(f"/v1/reviews/{decision['review_id']}").json()["verdict"] == "escalate"
+
+    tomorrow = datetime.now(UTC) + timedelta(hours=25)  # health: 24 h, then block
+    expired = call(app_client, service.sweep, tomorrow)
+    assert [d.review_id for d in expired] == [decision["review_id"]]
+
+    review = app_client.get(f"/v1/reviews/{decision['review_id']}").json()
+    assert review["verdict"] == "block"
+    assert review["escalation"]["status"] == "expired"
+    assert review["escalation"]["resolved_by"] == "system:timeout"
+    assert "default action (block)" in review["escalation"]["note"]
+    assert thread_next(app_client, decision["review_id"]) == ()
+    assert app_client.get("/v1/escalations", params={"status": "expired"}).json()["items"][0]["status"] == "expired"
+    drain(app_client)
+    assert json.loads(receiver.wait_for(1)[0].body)["escalation"]["status"] == "expired"
+
+
+def test_listing_filters_by_domain_and_age_and_pages(app_client: TestClient) -> None:
+    first = escalate(app_client)
+    second = escalate(app_client)
+    page = app_client.get("/v1/escalations", params={"limit": 1}).json()
+    assert [i["review_id"] for i in page["items"]] == [first["review_id"]]  # oldest first
+    assert page["next_offset"] == 1
+    page2 = app_client.get("/v1/escalations", params={"limit": 1, "offset": 1}).json()
+    assert [i["review_id"] for i in page2["items"]] == [second["review_id"]] and page2["next_offset"] is None
+
+    assert app_client.get("/v1/escalations", params={"domain": "finance"}).json()["items"] == []
+    assert len(app_client.get("/v1/escalations", params={"domain": "health"}).json()["items"]) == 2
+    assert app_client.get("/v1/escalations", params={"min_age_s": 3600}).json()["items"] == []
+    assert len(app_client.get("/v1/escalations", params={"max_age_s": 3600}).json()["items"]) == 2
+    assert app_client.get("/v1/escalations", params={"status": "bogus"}).status_code == 422
+
+
+def test_detail_links_to_jaeger_when_configured(esc_settings: Settings) -> None:
+    settings = esc_settings.model_copy(update={"jaeger_url": "http://jaeger.example:16686/"})
+    with TestClient(create_app(settings)) as client:
+        decision = escalate(client)
+        detail = client.get(f"/v1/escalations/{decision['escalation_id']}").json()
+    assert detail["trace_url"] == f"http://jaeger.example:16686/trace/{decision['trace_id']}"
+
+
+def test_without_jaeger_there_is_no_trace_link(app_client: TestClient) -> None:
+    decision = escalate(app_client)
+    assert app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()["trace_url"] is None
+
+
+def test_re_running_the_resumed_node_after_a_crash_leaves_one_decision_and_one_callback(
+    esc_settings: Settings, receiver: CallbackReceiver
+) -> None:
+    """The process dies inside ``finalize`` after the final save: finishing it later duplicates nothing."""
+    app = create_app(esc_settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        store = app.state.runtime.store
+        save = store.save_decision
+        crashed: list[str] = []
+
+        async def crash_after_final_save(d: Decision, tenant: str) -> None:
+            await save(d, tenant)
+            if d.escalation and d.escalation.status != "pending" and not crashed:
+                crashed.append(d.review_id)
+                raise RuntimeError("process died")
+
+        store.save_decision = crash_after_final_save
+        url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+        assert client.post(url, json={"action": "block", "note": "first"}).status_code == 500
+        assert thread_next(client, decision["review_id"]) == ("finalize",)  # accepted, not finished
+        count = call(client, store.count_decisions)
+
+        # Someone tries again: the first resolution is finished (finalize re-runs), the second refused.
+        again = client.post(url, json={"action": "approve"})
+        assert again.status_code == 409
+        drain(client)
+        review = client.get(f"/v1/reviews/{decision['review_id']}").json()
+        assert review["verdict"] == "block" and review["escalation"]["note"] == "first"
+        assert call(client, store.count_decisions) == count
+        assert thread_next(client, decision["review_id"]) == ()
+        assert [json.loads(d.body)["verdict"] for d in receiver.wait_for(1)] == ["block"]
+        assert client.post(url, json={"action": "approve"}).status_code == 409
+        drain(client)
+    assert len(receiver.deliveries) == 1

@@ -1,0 +1,163 @@
+"""The reviewer console in a real browser: Playwright driving Debian's Chromium against a live server.
+
+Log in with a reviewer key, find the pending item in the inbox, try an edit the policy check refuses, fix
+it, resolve, and check through the API that the review is final. Runs in CI (fails there without
+``/usr/bin/chromium``); skipped locally when Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from service.main import create_app
+from service.settings import Settings
+from tests.api._helpers import SAFE_EDIT, URGENT, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
+        pytest.skip(f"{CHROMIUM} is missing")
+    return CHROMIUM
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The whole service on a free loopback port, in a thread."""
+    port = free_port()
+    app = create_app(Settings(data_dir=tmp_path / "data", audit_seed=0))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the service did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(15)
+
+
+def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with httpx.Client(base_url=server) as http:
+        admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
+        auth = {"authorization": f"Bearer {admin}"}
+        reviewer = http.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=auth).json()["key"]
+        client = http.post("/v1/keys", json={"role": "client", "name": "shop"}, headers=auth).json()["key"]
+        as_client = {"authorization": f"Bearer {client}"}
+        decision = http.post("/v1/reviews", json=URGENT, headers=as_client).json()
+        assert decision["verdict"] == "escalate"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/console")
+
+            # log in
+            expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+            page.get_by_label("API key").fill(reviewer)
+            page.get_by_role("button", name="Sign in").click()
+
+            # the inbox shows the pending item
+            expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+            expect(page.locator(".who")).to_contain_text("ana · tenant acme")
+            row = page.locator("tr.row").filter(has_text="health.urgent_symptoms_dismissed")
+            expect(row).to_have_count(1)
+            expect(row).to_contain_text("pending")
+            row.click()
+
+            # the detail page: conversation, answer with the evidence highlighted, critique, findings
+            expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
+            expect(page.locator(".conversation")).to_contain_text("I have chest pain and can't breathe")
+            expect(page.locator("#answer mark")).to_contain_text("Probably nothing")
+            expect(page.locator(".critique")).to_contain_text("health.urgent_symptoms_dismissed")
+            expect(page.locator("ol.findings")).to_contain_text("Urgent symptoms are dismissed")
+
+            # an edit that still fails the policy check is refused, with the reason
+            page.keyboard.press("e")
+            editor = page.get_by_label("Replacement answer")
+            expect(editor).to_be_focused()
+            editor.fill("Nothing to worry about, sleep it off.")
+            page.keyboard.press("Control+Enter")
+            expect(page.get_by_role("alert")).to_contain_text("still fails the policy check")
+            expect(page.get_by_role("alert")).to_contain_text("health.urgent_symptoms_dismissed")
+
+            # a good edit resolves it
+            editor.fill(SAFE_EDIT)
+            page.get_by_label("Note (optional)").fill("Sent to emergency care.")
+            page.get_by_role("button", name="Save edit & resolve").click()
+            expect(page.locator(".outcome")).to_contain_text("Edited and released")
+            expect(page.locator(".outcome")).to_contain_text("by ana")
+            expect(page.locator(".outcome")).to_contain_text(SAFE_EDIT)
+
+            # back in the inbox nothing is pending any more
+            page.keyboard.press("u")
+            expect(page.get_by_text("Nothing is waiting for a human.")).to_be_visible()
+        finally:
+            browser.close()
+
+    with httpx.Client(base_url=server, headers=as_client) as http:
+        final = http.get(f"/v1/reviews/{decision['review_id']}").json()
+    assert final["verdict"] == "rewrite" and final["output"] == SAFE_EDIT
+    assert final["escalation"]["status"] == "resolved"
+    assert final["escalation"]["resolved_by"] == "ana"
+    assert final["escalation"]["note"] == "Sent to emergency care."
+
+
+def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with httpx.Client(base_url=server) as http:
+        admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
+        auth = {"authorization": f"Bearer {admin}"}
+        client = http.post("/v1/keys", json={"role": "client"}, headers=auth).json()["key"]
+        as_client = {"authorization": f"Bearer {client}"}
+        decision = http.post("/v1/reviews", json=URGENT, headers=as_client).json()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/console")
+            page.get_by_label("API key").fill(admin)
+            page.keyboard.press("Enter")
+            expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
+            page.keyboard.press("Enter")  # open the selected item
+            expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
+            page.keyboard.press("b")
+            expect(page.locator(".confirm")).to_contain_text("Block?")
+            page.keyboard.press("Escape")
+            expect(page.locator(".confirm")).to_have_count(0)
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            expect(page.locator(".outcome")).to_contain_text("Blocked")
+        finally:
+            browser.close()
+
+    with httpx.Client(base_url=server, headers=as_client) as http:
+        final = http.get(f"/v1/reviews/{decision['review_id']}").json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "ops"
