@@ -30,17 +30,17 @@ from service.schemas import (
     ReviewerInfo,
     ReviewerOutcome,
 )
+from service.telemetry import (
+    capture_message_content,
+    genai_usage_attributes,
+    input_messages_json,
+    output_messages_json,
+)
 from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
 
 log = logging.getLogger("oversight.graph")
 
 _tracer = trace.get_tracer("oversight.graph")
-_USAGE_ATTRS = {
-    "input_tokens": "gen_ai.usage.input_tokens",
-    "output_tokens": "gen_ai.usage.output_tokens",
-    "cache_read_input_tokens": "gen_ai.usage.cache_read.input_tokens",
-    "cache_creation_input_tokens": "gen_ai.usage.cache_creation.input_tokens",
-}
 _RISK_RANK = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
 
 
@@ -190,6 +190,9 @@ class ReviewNodes:
                 "gen_ai.request.model": reviewer.model,
             },
         ) as span:
+            capture = capture_message_content()  # message content only when the operator opted in
+            if capture:
+                span.set_attribute("gen_ai.input.messages", input_messages_json(item.messages, item.output))
             try:
                 result = await reviewer.review(item)
             except ReviewerError as exc:
@@ -197,10 +200,9 @@ class ReviewNodes:
                 span.set_status(Status(StatusCode.ERROR, exc.code))
                 return None, self._failure(reviewer, exc, started)
             span.set_attribute("gen_ai.response.model", result.model)
-            usage = result.usage
-            for key, attr in _USAGE_ATTRS.items():
-                if key in usage:
-                    span.set_attribute(attr, usage[key])
+            span.set_attributes(genai_usage_attributes(reviewer.provider, result.usage))
+            if capture:
+                span.set_attribute("gen_ai.output.messages", output_messages_json(result.verdict.model_dump_json()))
             span.set_attribute("oversight.reviewer.attempts", result.attempts)
         return result, {
             "provider": result.provider,
@@ -358,13 +360,14 @@ class ReviewNodes:
 
     async def record(self, state: ReviewState) -> dict[str, Any]:
         decision = self._decision(state)
-        if state.get("mode", "enforce") == "enforce":  # audits keep their own per-turn results
+        if state.get("mode", "enforce") == "enforce":
+            # Audits (label mode) keep their own per-turn results and stay out of live metrics and drift.
             await self.ports.store.save_decision(decision, state["tenant"])
-        for observe in self.ports.observers:
-            try:
-                observe(decision)
-            except Exception:  # an observer must never fail a review
-                log.exception("decision observer failed")
+            for observe in self.ports.observers:
+                try:
+                    observe(decision)
+                except Exception:  # an observer must never fail a review
+                    log.exception("decision observer failed")
         return {"decision": decision.model_dump(mode="json")}
 
     # -- human in the loop ----------------------------------------------------------------------------
@@ -375,8 +378,14 @@ class ReviewNodes:
             {
                 "review_id": state["review_id"],
                 "escalation_id": decision["escalation_id"],
+                "tenant": state["tenant"],
+                "kind": decision["kind"],
                 "domain": decision["domain"],
                 "reason": state["ruling"]["reason"],
+                "output": decision["original_output"],
+                "critique": decision["critique"],
+                "findings": decision["findings"],
+                "trace_id": decision["trace_id"],
             }
         )
         return {"resolution": resolution}

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     )
     max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest JSON nesting accepted (422).")
     reviewer_max_in_flight: int = Field(
-        default=64,
+        default=500,
         ge=1,
         description="Reviewer calls in flight per domain; beyond it the domain fails closed at once (bulkhead).",
     )

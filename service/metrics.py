@@ -1,0 +1,241 @@
+"""Review metrics: an ``Observer`` that counts every recorded decision.
+
+Why ``prometheus_client`` directly (and not an OTel ``MeterProvider`` with a Prometheus reader): the OTel
+Prometheus exporter is not a dependency, ``prometheus_client`` renders the exact text format scrapers expect
+with the names below (no unit-suffix rewriting), and a registry per app keeps tests isolated. When OTLP is
+configured (``OTEL_EXPORTER_OTLP_*``), the same measurements are also recorded on OTel instruments of an
+app-owned ``MeterProvider`` and pushed over OTLP. Each decision costs a few label look-ups, once.
+
+Names, labels and meanings are documented in ``docs/operations.md``. Label values are bounded: the caller
+supplies the fast model's name and version, so after ``MAX_FAST_MODELS`` distinct values the rest are
+counted as ``other``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from opentelemetry.metrics import Counter as OtelCounter
+from opentelemetry.metrics import Histogram as OtelHistogram
+from opentelemetry.metrics import Meter
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from service.schemas import Decision
+from service.telemetry import genai_usage_attributes
+from service.vocabulary import ReviewerOutcomeKind
+
+log = logging.getLogger("oversight.metrics")
+
+MAX_FAST_MODELS = 100
+STAGE_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+PRICES_ENV = "OVERSIGHT_MODEL_PRICES"
+#: USD per million tokens (input, output, cache read, cache write), by model-name prefix. An estimate for the
+#: cost counter only; override or extend with ``OVERSIGHT_MODEL_PRICES`` (JSON: {"prefix": [in, out, cr, cw]}).
+DEFAULT_PRICES: dict[str, tuple[float, float, float, float]] = {
+    "rules-": (0.0, 0.0, 0.0, 0.0),  # the embedded local reviewer
+    "claude-opus-4": (5.0, 25.0, 0.5, 6.25),
+    "claude-sonnet-4": (3.0, 15.0, 0.3, 3.75),
+    "claude-haiku-4": (1.0, 5.0, 0.1, 1.25),
+}
+_STAGE_SUFFIX = re.compile(r"_\d+$")
+
+
+def load_prices(raw: str | None = None) -> dict[str, tuple[float, float, float, float]]:
+    """The price table: defaults updated by ``OVERSIGHT_MODEL_PRICES`` (bad JSON is logged and ignored)."""
+    prices = dict(DEFAULT_PRICES)
+    raw = os.environ.get(PRICES_ENV) if raw is None else raw
+    if raw:
+        try:
+            extra = json.loads(raw)
+            for prefix, values in extra.items():
+                vals = [float(v) for v in values] + [0.0] * 4
+                prices[str(prefix)] = (vals[0], vals[1], vals[2], vals[3])
+        except (ValueError, TypeError, AttributeError):
+            log.error("%s is not a JSON object of [input, output, cache_read, cache_write] prices; ignored", PRICES_ENV)
+    return prices
+
+
+@dataclass(slots=True)
+class _Pair:
+    """One measurement, written to the Prometheus instrument and (when OTLP is on) its OTel twin."""
+
+    prom: Counter | Histogram
+    otel: OtelCounter | OtelHistogram | None
+
+    def add(self, labels: Mapping[str, str], value: float = 1.0) -> None:
+        child = self.prom.labels(**labels)
+        if isinstance(child, Histogram):
+            child.observe(value)
+        else:
+            child.inc(value)
+        if self.otel is not None:
+            if isinstance(self.otel, OtelCounter):
+                self.otel.add(value, dict(labels))
+            else:
+                self.otel.record(value, dict(labels))
+
+
+class _Bounded:
+    """Label values as seen, capped at ``limit`` distinct ones (then ``other``)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.seen = limit, set[str]()
+
+    def __call__(self, value: str) -> str:
+        if value in self.seen:
+            return value
+        if len(self.seen) >= self.limit:
+            return "other"
+        self.seen.add(value)
+        return value
+
+
+class ReviewMetrics:
+    """Counters and histograms over decisions; call it with each recorded ``Decision`` (an ``Observer``)."""
+
+    def __init__(
+        self,
+        registry: CollectorRegistry | None = None,
+        meter: Meter | None = None,
+        prices: Mapping[str, tuple[float, float, float, float]] | None = None,
+    ) -> None:
+        self.registry = registry if registry is not None else CollectorRegistry()
+        self.prices = dict(prices) if prices is not None else load_prices()
+        self._fast_model = _Bounded(MAX_FAST_MODELS)
+        self._reviewer = _Bounded(MAX_FAST_MODELS)
+        r, m = self.registry, meter
+
+        def counter(name: str, doc: str, labels: list[str], unit: str = "1") -> _Pair:
+            otel = m.create_counter(name.replace("_", "."), unit=unit, description=doc) if m else None
+            return _Pair(Counter(name, doc, labels, registry=r), otel)
+
+        def histogram(name: str, doc: str, labels: list[str]) -> _Pair:
+            otel_name = name.removesuffix("_seconds").replace("_", ".")
+            otel = m.create_histogram(otel_name, unit="s", description=doc) if m else None
+            return _Pair(Histogram(name, doc, labels, buckets=STAGE_BUCKETS, registry=r), otel)
+
+        self.reviews = counter(
+            "oversight_reviews",
+            "Recorded review decisions.",
+            ["domain", "kind", "verdict", "response_class", "fast_model", "reviewer"],
+        )
+        self.disagreements = counter(
+            "oversight_disagreements",
+            "Decisions whose verdict is not approve (the drift signal).",
+            ["domain", "fast_model", "reviewer"],
+        )
+        self.reviewer_errors = counter(
+            "oversight_reviewer_errors", "Reviewer calls that ended in an error.", ["domain", "reviewer", "error"]
+        )
+        self.reviewer_abstentions = counter(
+            "oversight_reviewer_abstentions",
+            "Reviewer calls where the reviewer refused or was cut off.",
+            ["domain", "reviewer"],
+        )
+        self.escalations_resolved = counter(
+            "oversight_escalations_resolved", "Escalations closed by a human (or expired).", ["domain", "action"]
+        )
+        self.stage_seconds = histogram(
+            "oversight_stage_duration_seconds", "Wall time of each review stage (graph node).", ["stage"]
+        )
+        self.review_seconds = histogram(
+            "oversight_review_duration_seconds",
+            "In-process review time: the sum of the stages before record.",
+            ["domain", "kind"],
+        )
+        self.tokens = counter(
+            "oversight_reviewer_tokens",
+            "Reviewer tokens by type (input includes cached).",
+            ["reviewer", "type"],
+            unit="{token}",
+        )
+        self.cost = counter("oversight_reviewer_cost_usd", "Estimated reviewer cost in USD.", ["reviewer"], unit="USD")
+        self.drift_alerts = counter(
+            "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
+        )
+        self.drift_open = Gauge("oversight_drift_alerts_open", "Drift alerts currently open.", registry=r)
+
+    # -- the observer -----------------------------------------------------------------------------------------
+    def __call__(self, decision: Decision) -> None:
+        escalation = decision.escalation
+        if escalation is not None and escalation.status != "pending":
+            # The final decision of a resumed escalation: the review itself was counted when it was recorded.
+            self.escalations_resolved.add({"domain": decision.domain.value, "action": escalation.action or "none"})
+            return
+        domain = decision.domain.value
+        fast_model = self._fast_model(decision.model.label())
+        reviewer = self._reviewer(f"{decision.reviewer.provider}:{decision.reviewer.model}")
+        rc = decision.response_class.value if decision.response_class is not None else "none"
+        self.reviews.add(
+            {
+                "domain": domain,
+                "kind": decision.kind,
+                "verdict": decision.verdict.value,
+                "response_class": rc,
+                "fast_model": fast_model,
+                "reviewer": reviewer,
+            }
+        )
+        if decision.disagreement:
+            self.disagreements.add({"domain": domain, "fast_model": fast_model, "reviewer": reviewer})
+        outcome = decision.reviewer_outcome
+        if outcome.kind is ReviewerOutcomeKind.error:
+            self.reviewer_errors.add(
+                {"domain": domain, "reviewer": reviewer, "error": outcome.error or "reviewer_error"}
+            )
+        elif outcome.kind is ReviewerOutcomeKind.abstain:
+            self.reviewer_abstentions.add({"domain": domain, "reviewer": reviewer})
+        total = 0.0
+        for key, ms in decision.timings_ms.items():
+            self.stage_seconds.add({"stage": _STAGE_SUFFIX.sub("", key)}, ms / 1000)
+            total += ms
+        self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
+        if outcome.usage:
+            self._usage(decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.usage)
+
+    def _usage(self, provider: str, model: str, reviewer: str, usage: Mapping[str, int]) -> None:
+        attrs = genai_usage_attributes(provider, usage)
+        counts = {
+            "input": attrs.get("gen_ai.usage.input_tokens", 0),
+            "output": attrs.get("gen_ai.usage.output_tokens", 0),
+            "cache_read": attrs.get("gen_ai.usage.cache_read.input_tokens", 0),
+            "cache_creation": attrs.get("gen_ai.usage.cache_creation.input_tokens", 0),
+        }
+        for kind, n in counts.items():
+            if n:
+                self.tokens.add({"reviewer": reviewer, "type": kind}, n)
+        price = self._price(model)
+        if price is not None:
+            uncached = max(0, counts["input"] - counts["cache_read"] - counts["cache_creation"])
+            usd = (
+                uncached * price[0]
+                + counts["output"] * price[1]
+                + counts["cache_read"] * price[2]
+                + counts["cache_creation"] * price[3]
+            ) / 1e6
+            if usd:
+                self.cost.add({"reviewer": reviewer}, usd)
+
+    def _price(self, model: str) -> tuple[float, float, float, float] | None:
+        best = max((p for p in self.prices if model.startswith(p)), key=len, default=None)
+        return self.prices[best] if best is not None else None
+
+    # -- drift alerts -----------------------------------------------------------------------------------------
+    def drift_alert(self, alert: Mapping[str, Any], open_count: int) -> None:
+        """Count an opened alert and track how many are open (called by the drift monitor's callback)."""
+        if alert.get("state") == "open":
+            self.drift_alerts.add(
+                {
+                    "domain": str(alert.get("domain")),
+                    "fast_model": self._fast_model(str(alert.get("fast_model"))),
+                    "metric": str(alert.get("metric")),
+                    "kind": str(alert.get("kind")),
+                }
+            )
+        self.drift_open.set(open_count)

@@ -1,0 +1,233 @@
+"""/metrics and /v1/drift over bursts of real reviews: a fast-model version change that shifts the
+disagreement rate raises a drift alert (and posts it to the webhook); the same traffic without a shift does not.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+from service.main import create_app
+from service.reviewers.base import (
+    ReviewerAbstained,
+    ReviewerResult,
+    ReviewerUnavailable,
+    ReviewerVerdict,
+    ReviewItem,
+)
+from service.settings import Settings
+from service.vocabulary import Verdict
+
+PROMPT = "I have had a headache for two days. What can I take?"
+SAFE = "Paracetamol at the dose on the package usually helps; see a doctor if it lasts more than three days."
+UNSAFE = "UNSAFE: take as many pills as you need until it stops."
+
+
+class MarkerReviewer:
+    """Rewrites outputs marked UNSAFE, abstains on ABSTAIN, is unreachable on DOWN, approves the rest."""
+
+    provider = "fakevendor"
+    model = "fake-reviewer-1"
+
+    async def review(self, item: ReviewItem) -> ReviewerResult:
+        if item.output.startswith("ABSTAIN"):
+            raise ReviewerAbstained("refused to review", usage={"input_tokens": 50, "output_tokens": 5})
+        if item.output.startswith("DOWN"):
+            raise ReviewerUnavailable("503 after retries", attempts=4)
+        if item.output.startswith("UNSAFE"):
+            verdict = ReviewerVerdict(
+                verdict=Verdict.rewrite, critique="Unsafe.", rewrite="See a doctor.", confidence=0.9
+            )
+        else:
+            verdict = ReviewerVerdict(verdict=Verdict.approve, critique="Fine.", confidence=0.95)
+        return ReviewerResult(
+            verdict=verdict,
+            provider=self.provider,
+            model=self.model,
+            usage={"input_tokens": 100, "output_tokens": 20, "cache_read_input_tokens": 60},
+        )
+
+    async def aclose(self) -> None:
+        return None
+
+
+class WebhookReceiver:
+    def __init__(self) -> None:
+        self.posts: list[dict[str, Any]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                outer.posts.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/drift"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def drift_env(monkeypatch: pytest.MonkeyPatch, webhook: WebhookReceiver) -> WebhookReceiver:
+    """Small-sample drift settings so a burst of a hundred reviews is enough for a test."""
+    monkeypatch.setenv("OVERSIGHT_DRIFT_WEBHOOK_URL", webhook.url)
+    monkeypatch.setenv("OVERSIGHT_DRIFT_MIN_SAMPLES", "40")
+    monkeypatch.setenv("OVERSIGHT_DRIFT_MIN_EVENTS", "5")
+    monkeypatch.setenv("OVERSIGHT_DRIFT_EVAL_EVERY_S", "0.001")
+    return webhook
+
+
+def make_client(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(Settings(data_dir=tmp_path / "data", audit_seed=0), reviewer=MarkerReviewer()))
+
+
+def send(client: TestClient, output: str, version: str) -> dict[str, Any]:
+    response = client.post(
+        "/v1/reviews",
+        json={
+            "domain": "health",
+            "messages": [{"role": "user", "content": PROMPT}],
+            "output": output,
+            "model": {"provider": "acme", "name": "fast-chat", "version": version},
+        },
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def burst(client: TestClient, version: str, n: int, unsafe_every: int) -> None:
+    """``n`` reviews where every ``unsafe_every``-th answer is unsafe (a deterministic rate of 1/unsafe_every)."""
+    for i in range(n):
+        send(client, UNSAFE if i % unsafe_every == 0 else SAFE, version)
+
+
+def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    out: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            out[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return out
+
+
+def value(metrics: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    """Sum of the samples of ``name`` whose labels include ``labels``."""
+    return sum(v for (n, ls), v in metrics.items() if n == name and set(labels.items()) <= set(ls))
+
+
+def series(drift: dict[str, Any], fast_model: str) -> dict[str, Any]:
+    return next(s for s in drift["series"] if s["fast_model"] == fast_model)
+
+
+def test_a_version_change_that_raises_disagreement_fires_a_drift_alert(
+    tmp_path: Path, drift_env: WebhookReceiver
+) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 60, unsafe_every=10)  # 10 % disagreement
+        burst(client, "v2", 60, unsafe_every=2)  # 50 % after the fast model changed
+        drift = client.get("/v1/drift").json()
+        metrics = samples(client.get("/metrics").text)
+
+    v1, v2 = series(drift, "fast-chat@v1"), series(drift, "fast-chat@v2")
+    assert v1["metrics"]["disagreement"]["rate"] == pytest.approx(0.1)
+    assert v2["metrics"]["disagreement"]["rate"] == pytest.approx(0.5)
+    lo, hi = v2["metrics"]["disagreement"]["ci95"]
+    assert lo < 0.5 < hi
+    assert v2["baseline"] == "pinned:fast-chat@v1"  # the incumbent became the new version's baseline
+
+    alerts = [a for a in drift["alerts"] if a["metric"] == "disagreement"]
+    assert [(a["series"], a["direction"], a["kind"]) for a in alerts] == [
+        ("health/fast-chat@v2", "up", "two_proportion")
+    ]
+    assert alerts[0]["p_adjusted"] < 0.001
+
+    # /metrics tells the same story.
+    assert value(metrics, "oversight_reviews_total", fast_model="fast-chat@v1") == 60
+    assert value(metrics, "oversight_disagreements_total", fast_model="fast-chat@v1") == 6
+    assert value(metrics, "oversight_disagreements_total", fast_model="fast-chat@v2") == 30
+    assert value(metrics, "oversight_drift_alerts_total", metric="disagreement", fast_model="fast-chat@v2") == 1
+    assert value(metrics, "oversight_drift_alerts_open") >= 1
+    assert value(metrics, "oversight_drift_rate", fast_model="fast-chat@v2", metric="disagreement") == pytest.approx(
+        0.5
+    )
+
+    # The webhook got the alert (posted from the event loop; drained when the app stopped).
+    opened = [p for p in drift_env.posts if p["alert"]["metric"] == "disagreement" and p["alert"]["state"] == "open"]
+    assert len(opened) == 1
+    assert "fast-chat@v2" in opened[0]["text"] and "up" in opened[0]["text"]
+
+
+def test_the_same_traffic_without_a_shift_raises_no_alert(tmp_path: Path, drift_env: WebhookReceiver) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 60, unsafe_every=10)
+        burst(client, "v2", 60, unsafe_every=10)
+        drift = client.get("/v1/drift").json()
+        metrics = samples(client.get("/metrics").text)
+
+    v2 = series(drift, "fast-chat@v2")["metrics"]["disagreement"]
+    assert v2["tested"] is True and v2["p_value"] == pytest.approx(1.0)  # it was tested, and nothing changed
+    assert drift["alerts"] == []
+    assert drift_env.posts == []
+    assert value(metrics, "oversight_drift_alerts_total") == 0
+    assert value(metrics, "oversight_drift_alerts_open") == 0
+
+
+def test_metrics_count_verdicts_reviewer_failures_tokens_and_stages(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        send(client, UNSAFE, "v1")
+        abstained = send(client, "ABSTAIN: whatever", "v1")
+        down = send(client, "DOWN: whatever", "v1")
+        response = client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    m = samples(response.text)
+
+    # A reviewer failure in health fails closed (escalate): counted as a disagreement and as the failure.
+    assert abstained["verdict"] == down["verdict"] == "escalate"
+    assert value(m, "oversight_reviews_total", domain="health", verdict="approve") == 1
+    assert value(m, "oversight_reviews_total", domain="health", verdict="rewrite") == 1
+    assert value(m, "oversight_reviews_total", domain="health", verdict="escalate") == 2
+    assert value(m, "oversight_disagreements_total", domain="health") == 3
+    assert value(m, "oversight_reviewer_abstentions_total", reviewer="fakevendor:fake-reviewer-1") == 1
+    assert value(m, "oversight_reviewer_errors_total", error="reviewer_unavailable") == 1
+
+    # Tokens by type; input counts every input token (the conventions' meaning).
+    assert value(m, "oversight_reviewer_tokens_total", type="input") == 100 + 100 + 50
+    assert value(m, "oversight_reviewer_tokens_total", type="output") == 20 + 20 + 5
+    assert value(m, "oversight_reviewer_tokens_total", type="cache_read") == 120
+
+    # Latency by stage: every review went through triage; only the flagged one through revise.
+    assert value(m, "oversight_stage_duration_seconds_count", stage="triage") == 4
+    assert value(m, "oversight_stage_duration_seconds_count", stage="revise") == 1
+    assert value(m, "oversight_review_duration_seconds_count", domain="health") == 4
+
+
+def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
+        assert pinned.status_code == 200
+        assert pinned.json() == {"health": {"fast_model": "fast-chat@v1", "source": "manual"}}
+        send(client, SAFE, "v2")
+        drift = client.get("/v1/drift", params={"domain": "health"}).json()
+        assert series(drift, "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
+        assert client.get("/v1/drift", params={"domain": "finance"}).json()["series"] == []
+        assert client.delete("/v1/drift/pins/health").json() == {}

@@ -1,0 +1,73 @@
+"""Every reviewer fault × every high-risk domain ends in the domain's documented decision — never approve.
+
+The real service (create_app) talks to the fake model server through the official SDKs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.main import create_app
+from service.policy.loader import load_policies
+from service.settings import Settings
+from tests.fakes.fixtures import model_server, model_server_session  # noqa: F401
+from tests.fakes.model_server import FakeModelServer, Reply
+
+HIGH_RISK = ["health", "finance", "cyber", "tool_use"]
+FAULTS: dict[str, tuple[list[Reply], str, str]] = {
+    # name: (scripted replies, reviewer outcome kind, error code)
+    "http_500": ([Reply.server_error(500), Reply.server_error(500)], "error", "reviewer_unavailable"),
+    "overloaded_529": ([Reply.overloaded(), Reply.overloaded()], "error", "reviewer_unavailable"),
+    "rate_limited_past_deadline": ([Reply.rate_limited(retry_after=60)], "error", "reviewer_unavailable"),
+    "slow_past_deadline": ([Reply.slow(3.0)], "error", "reviewer_timeout"),
+    "garbage_twice": ([Reply.malformed(), Reply.malformed()], "error", "reviewer_invalid_output"),
+    "truncated": ([Reply.truncated()], "abstain", "reviewer_abstained"),
+    "refusal": ([Reply.refusal()], "abstain", "reviewer_abstained"),
+    "connection_dropped": ([Reply.drop(), Reply.drop()], "error", "reviewer_unavailable"),
+    "unauthorized_401": ([Reply.error(401, "invalid x-api-key")], "error", "reviewer_rejected"),
+}
+BENIGN = "Drink water, rest, and see a professional if it does not improve within a few days."
+
+
+@pytest.fixture(params=["anthropic", "openai"])
+def provider_client(request: pytest.FixtureRequest, tmp_path: Path,
+                    model_server: FakeModelServer) -> Iterator[tuple[TestClient, FakeModelServer]]:  # noqa: F811
+    common: dict[str, Any] = {"data_dir": tmp_path / "data", "reviewer_max_attempts": 2}
+    if request.param == "anthropic":
+        settings = Settings(reviewer="anthropic:claude-test", anthropic_api_key="test-key",
+                            anthropic_base_url=model_server.anthropic_base_url, **common)
+    else:
+        settings = Settings(reviewer="openai:gpt-test", openai_api_key="test-key",
+                            openai_base_url=model_server.openai_base_url, **common)
+    with TestClient(create_app(settings)) as client:
+        yield client, model_server
+
+
+@pytest.mark.parametrize("domain", HIGH_RISK)
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_never_approves(provider_client: tuple[TestClient, FakeModelServer], domain: str, fault: str) -> None:
+    client, server = provider_client
+    replies, kind, code = FAULTS[fault]
+    server.script(*replies)
+    body = {"domain": domain, "messages": [{"role": "user", "content": "I feel unwell, what can I do?"}],
+            "output": BENIGN, "timeout_ms": 1500}
+    decision = client.post("/v1/reviews", json=body).json()
+    expected = load_policies()[decision["domain"]].on_reviewer_error.value  # the shipped policies: escalate
+    assert decision["verdict"] == expected == "escalate", decision
+    assert decision["reviewer_outcome"]["kind"] == kind
+    assert decision["reviewer_outcome"]["error"] == code
+    assert decision["escalation"]["status"] == "pending"
+
+
+def test_the_same_reviewer_verdict_passes_through(provider_client: tuple[TestClient, FakeModelServer]) -> None:
+    client, server = provider_client
+    server.script(Reply.ok(verdict="block", critique="Unsafe dosing advice.", confidence=0.95))
+    decision = client.post("/v1/reviews", json={"domain": "health", "output": BENIGN}).json()
+    assert decision["verdict"] == "block" and decision["critique"] == "Unsafe dosing advice."
+    assert decision["reviewer"]["provider"] in ("anthropic", "openai")
+    assert decision["prompt_version"]
