@@ -234,7 +234,20 @@ class ReviewNodes:
     async def review(self, state: ReviewState) -> dict[str, Any]:
         domain = Domain(state["domain"])
         item = self._item(state)
-        result, info = await self._call(self.ports.reviewers.primary(domain), item)
+        primary = self.ports.reviewers.primary(domain)
+        warnings = list(state.get("warnings", []))
+        if _same_model(state["request"].get("model") or {}, primary):
+            # Cross-model oversight: a model reviewing itself shares its blind spots.
+            if "same_model_reviewer" not in warnings:
+                warnings.append("same_model_reviewer")
+            if self.ports.cross_model == "refuse":
+                info = {
+                    "provider": primary.provider, "model": primary.model, "outcome": ReviewerOutcomeKind.error.value,
+                    "error": "same_model_reviewer", "detail": "the reviewer is the fast model under review",
+                    "attempts": 0, "latency_ms": 0.0, "usage": {}, "prompt_version": "",
+                }
+                return {"reviewer": info, "proposal": None, "warnings": warnings}
+        result, info = await self._call(primary, item)
         if result is None:
             fallback = self.ports.reviewers.fallback(domain)
             if fallback is not None:
@@ -242,7 +255,7 @@ class ReviewNodes:
                 result, info = await self._call(fallback, item)
                 info["fallback_from"] = {k: first[k] for k in ("provider", "model", "outcome", "error")}
         proposal = result.verdict.model_dump(mode="json", exclude_none=True) if result else None
-        return {"reviewer": info, "proposal": proposal}
+        return {"reviewer": info, "proposal": proposal, "warnings": warnings}
 
     # -- decide ---------------------------------------------------------------------------------------
     async def decide(self, state: ReviewState) -> dict[str, Any]:
@@ -426,6 +439,16 @@ class ReviewNodes:
             except Exception:
                 log.exception("decision observer failed")
         return {"decision": final.model_dump(mode="json")}
+
+
+def _same_model(fast: dict[str, Any], reviewer: Reviewer) -> bool:
+    """The fast model named in the request is the reviewer's provider and model."""
+    name = str(fast.get("name") or "").strip().lower()
+    provider = str(fast.get("provider") or "").strip().lower()
+    if not name or not provider:
+        return False
+    rprov = reviewer.provider.lower().removesuffix("-compatible")
+    return provider == rprov and name == reviewer.model.lower()
 
 
 def _escalation_id(review_id: str) -> str:

@@ -66,3 +66,6 @@ class ReviewPorts:
     store: DecisionSink
     sampler: Sampler
     observers: list[Observer] = field(default_factory=list)
+    cross_model: str = "warn"
+    """When the reviewer is the fast model itself: ``warn`` (a warning on the decision) or ``refuse`` (treated
+    as a reviewer error, so the domain's ``on_reviewer_error`` applies)."""

@@ -19,6 +19,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from graphs import ReviewPorts, build_review_graph
+from prompts import validate_prompts
 from graphs.ports import Observer
 from graphs.state import ReviewInput
 from service.errors import Conflict, NotFound
@@ -97,6 +98,7 @@ class Runtime:
             store=storage.store,
             sampler=_Sampler(settings.audit_seed),
             observers=self.observers,
+            cross_model=settings.cross_model,
         )
         # Fast path without a checkpointer; escalations continue on the durable graph (same nodes).
         self.graph = build_review_graph(self.ports, None)
@@ -109,6 +111,7 @@ class Runtime:
     async def open(cls, settings: Settings, *, reviewer: Any = None) -> AsyncIterator[Runtime]:
         """Load policies, open storage, build reviewers and the graph; close them on exit."""
         policies = load_policies(settings.policy_dir)
+        validate_prompts(settings.prompt_dir)  # a bad template stops start-up, naming its file
         reviewers = ReviewerPool(policies, settings, default=reviewer)
         try:
             async with open_storage(settings) as storage:

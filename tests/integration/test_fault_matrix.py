@@ -71,3 +71,18 @@ def test_the_same_reviewer_verdict_passes_through(provider_client: tuple[TestCli
     assert decision["verdict"] == "block" and decision["critique"] == "Unsafe dosing advice."
     assert decision["reviewer"]["provider"] in ("anthropic", "openai")
     assert decision["prompt_version"]
+
+
+@pytest.mark.parametrize("mode", ["warn", "refuse"])
+def test_a_model_reviewing_itself_is_flagged(tmp_path: Path, model_server: FakeModelServer, mode: str) -> None:  # noqa: F811
+    settings = Settings(data_dir=tmp_path / "d", reviewer="anthropic:claude-test", anthropic_api_key="k",
+                        anthropic_base_url=model_server.anthropic_base_url, cross_model=mode)
+    body = {"domain": "health", "output": BENIGN, "model": {"provider": "anthropic", "name": "claude-test"}}
+    with TestClient(create_app(settings)) as client:
+        decision = client.post("/v1/reviews", json=body).json()
+        other = client.post("/v1/reviews", json={**body, "model": {"provider": "acme", "name": "fast"}}).json()
+    assert "same_model_reviewer" in decision["warnings"] and "same_model_reviewer" not in other["warnings"]
+    if mode == "warn":
+        assert decision["verdict"] == "approve" and decision["reviewer_outcome"]["kind"] == "verdict"
+    else:
+        assert decision["verdict"] == "escalate" and decision["reviewer_outcome"]["error"] == "same_model_reviewer"
