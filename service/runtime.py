@@ -19,9 +19,9 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 
 from graphs import ReviewPorts, build_review_graph
-from prompts import validate_prompts
 from graphs.ports import Observer
 from graphs.state import ReviewInput
+from prompts import validate_prompts
 from service.errors import Conflict, NotFound
 from service.policy.loader import load_policies
 from service.policy.model import PolicySet
