@@ -1,10 +1,283 @@
-"""CLI commands for a feature (filled in by its issue)."""
+"""``oversight hook claude-code|codex`` (command hooks, stdin → stdout, failing closed) and
+``oversight import claude-code|codex FILE...`` (past sessions → action reviews).
+
+The hook commands import no web framework and no HTTP client library: they start fast and answer within
+``--timeout`` (``$OVERSIGHT_HOOK_TIMEOUT``, default 10 s) whatever the service does.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Annotated, Any, Literal
+
+import orjson
 import typer
+
+hook_app = typer.Typer(
+    help="Coding-agent hooks: read the hook input on stdin, answer on stdout; never a silent allow on failure.",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(
+    help="Read coding-agent session logs and turn their tool calls into action reviews.", no_args_is_help=True
+)
+
+UrlOpt = Annotated[
+    str | None, typer.Option("--url", help="Oversight base URL (default $OVERSIGHT_URL, else http://127.0.0.1:8000).")
+]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout", help="Seconds to wait for a decision (default $OVERSIGHT_HOOK_TIMEOUT, else 10).", min=0.1
+    ),
+]
+OnErrorOpt = Annotated[
+    str,
+    typer.Option(
+        "--on-error",
+        help="What a failure (service down, slow, bad answer) answers: deny, or ask the user.",
+    ),
+]
+
+HookAnswer = tuple[str, str, int]
+Handler = Callable[..., HookAnswer]
+
+
+def _write(stdout: str, stderr: str, code: int) -> None:
+    if stdout:
+        sys.stdout.write(stdout + "\n")
+        sys.stdout.flush()
+    if stderr:
+        sys.stderr.write(stderr + "\n")
+        sys.stderr.flush()
+
+
+def _run_hook(
+    handler: Handler, fail: Callable[[str], HookAnswer], url: str | None, timeout: float | None, on_error: str
+) -> None:
+    """Run a hook handler under a hard deadline: whatever happens, exactly one answer is written."""
+    from service.integrations import Emitter, api_key, hook_timeout, service_url, start_watchdog
+
+    if on_error not in ("deny", "ask"):
+        _write(*fail(f"--on-error must be deny or ask, not {on_error!r}"))
+        raise typer.Exit(2)
+    seconds = hook_timeout(timeout)
+    started = time.monotonic()
+    emitter = Emitter(_write)
+
+    def on_deadline() -> None:
+        answer = fail(f"no decision within {seconds:g} s")
+        if emitter.emit(*answer):
+            os._exit(answer[2])
+
+    timer = start_watchdog(seconds, on_deadline)
+    try:
+        raw = sys.stdin.buffer.read()
+        remaining = max(0.05, seconds * 0.95 - (time.monotonic() - started))
+        answer = handler(raw, url=service_url(url), timeout=remaining, on_error=on_error, key=api_key())
+    except Exception as exc:  # never let a crash (exit 1) open the gate
+        answer = fail(f"hook error {type(exc).__name__}")
+    finally:
+        timer.cancel()
+    emitter.emit(*answer)
+    raise typer.Exit(answer[2])
+
+
+@hook_app.command("claude-code")
+def hook_claude_code(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: OnErrorOpt = "deny") -> None:
+    """Claude Code command hook for PreToolUse (and PermissionRequest).
+
+    approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
+    failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY.
+    """
+    from service.integrations import claude_code as cc
+
+    mode: Any = "ask" if on_error == "ask" else "deny"
+
+    def fail(why: str) -> HookAnswer:
+        return cc.as_command_answer(cc.failure_output(cc.PRE_TOOL_USE, why, mode))
+
+    _run_hook(cc.handle_command, fail, url, timeout, on_error)
+
+
+@hook_app.command("codex")
+def hook_codex(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: OnErrorOpt = "deny") -> None:
+    """Codex command hook for PreToolUse (and PermissionRequest).
+
+    approve → proceed (exit 0, no output); block, escalate or any failure → blocked (exit 2, reason on
+    stderr): Codex has no "ask" for PreToolUse. --on-error only changes PermissionRequest failures.
+    """
+    from service.integrations import codex
+
+    mode: Any = "ask" if on_error == "ask" else "deny"
+
+    def fail(why: str) -> HookAnswer:
+        return codex.failure_answer(codex.PRE_TOOL_USE, why, mode)
+
+    _run_hook(codex.handle_command, fail, url, timeout, on_error)
+
+
+# --- import ----------------------------------------------------------------------------------------------
+Source = Literal["claude-code", "codex"]
+
+
+def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
+    if source == "codex":
+        from service.importers.codex import read_rollout
+        from service.integrations import codex
+
+        session = read_rollout(path)
+        return session, codex.past_actions(session)
+    from service.importers.claude_code import read_transcript
+    from service.integrations import claude_code
+
+    session = read_transcript(path)
+    return session, claude_code.past_actions(session)
+
+
+async def _review_in_process(requests: list[dict[str, Any]], tenant: str) -> list[dict[str, Any]]:
+    from service.errors import OversightError
+    from service.runtime import Runtime
+    from service.schemas import ActionReviewRequest
+    from service.settings import get_settings
+
+    out: list[dict[str, Any]] = []
+    async with Runtime.open(get_settings()) as runtime:
+        for data in requests:
+            try:
+                decision = await runtime.review(ActionReviewRequest.model_validate(data), tenant)
+                out.append(decision.model_dump(mode="json"))
+            except (OversightError, ValueError) as exc:
+                out.append({"error": {"code": getattr(exc, "code", "request_invalid"), "message": str(exc)[:500]}})
+    return out
+
+
+def _review_remote(requests: list[dict[str, Any]], url: str) -> list[dict[str, Any]]:
+    from service.integrations import ACTIONS_PATH, ServiceError, api_key, post_json, service_url
+
+    base = service_url(url)
+    out: list[dict[str, Any]] = []
+    for data in requests:
+        try:
+            out.append(post_json(base + ACTIONS_PATH, data, timeout=60, key=api_key()))
+        except ServiceError as exc:
+            out.append({"error": {"code": "service_error", "message": str(exc)}})
+    return out
+
+
+def _import(source: Source, files: list[Path], review: bool, output: Path | None, url: str | None, tenant: str) -> None:
+    import asyncio
+
+    records: list[dict[str, Any]] = []
+    requests: list[dict[str, Any]] = []
+    owners: list[int] = []  # index in records of each request
+    calls = skipped = unreadable = 0
+    for path in files:
+        try:
+            _, past = _past(source, path)
+        except OSError as exc:
+            typer.echo(f"oversight: cannot read {path}: {exc.strerror or exc}", err=True)
+            unreadable += 1
+            continue
+        for item in past:
+            calls += 1
+            if item.skipped:
+                skipped += 1
+                records.append(
+                    {
+                        "source": str(path),
+                        "call_id": item.call_id,
+                        "tool": item.tool,
+                        "timestamp": item.timestamp,
+                        "skipped": item.skipped,
+                    }
+                )
+                continue
+            for request in item.requests:
+                owners.append(len(records))
+                requests.append(request)
+                records.append(
+                    {
+                        "source": str(path),
+                        "call_id": item.call_id,
+                        "tool": item.tool,
+                        "timestamp": item.timestamp,
+                        "request": request,
+                    }
+                )
+    verdicts: Counter[str] = Counter()
+    if review and requests:
+        decisions = _review_remote(requests, url) if url else asyncio.run(_review_in_process(requests, tenant))
+        for index, decision in zip(owners, decisions, strict=True):
+            records[index]["decision"] = decision
+            verdicts[str(decision.get("verdict", "error"))] += 1
+    sink: IO[bytes] = output.open("wb") if output else sys.stdout.buffer
+    try:
+        for record in records:
+            if not review:
+                if "request" in record:
+                    sink.write(orjson.dumps(record["request"]) + b"\n")
+                continue
+            sink.write(orjson.dumps(record) + b"\n")
+        sink.flush()
+    finally:
+        if output:
+            sink.close()
+    summary = f"{calls} tool calls, {len(requests)} actions, {skipped} not reviewed"
+    if review:
+        summary += "; " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) if verdicts else ""
+    if unreadable:
+        summary += f"; {unreadable} files unreadable"
+    typer.echo(summary, err=True)
+    if unreadable and unreadable == len(files):
+        raise typer.Exit(2)
+
+
+FilesArg = Annotated[list[Path], typer.Argument(help="Session log files.", exists=False)]
+ReviewOpt = Annotated[
+    bool,
+    typer.Option(
+        "--review/--requests",
+        help="Review the actions and write one record per action with its decision (default), "
+        "or only write the ActionReviewRequests, one JSON per line.",
+    ),
+]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write JSONL here (default stdout).")]
+ImportUrlOpt = Annotated[
+    str | None, typer.Option("--url", help="Review through this running service instead of in-process.")
+]
+TenantOpt = Annotated[str, typer.Option(help="Tenant the in-process reviews are recorded under.")]
+
+
+@import_app.command("codex")
+def import_codex(
+    rollouts: FilesArg,
+    review: ReviewOpt = True,
+    output: OutputOpt = None,
+    url: ImportUrlOpt = None,
+    tenant: TenantOpt = "default",
+) -> None:
+    """Review the past actions of Codex rollouts (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl)."""
+    _import("codex", rollouts, review, output, url, tenant)
+
+
+@import_app.command("claude-code")
+def import_claude_code(
+    transcripts: FilesArg,
+    review: ReviewOpt = True,
+    output: OutputOpt = None,
+    url: ImportUrlOpt = None,
+    tenant: TenantOpt = "default",
+) -> None:
+    """Review the past actions of Claude Code transcripts (~/.claude/projects/<project>/<session>.jsonl)."""
+    _import("claude-code", transcripts, review, output, url, tenant)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to the `oversight` command."""
-    return None
+    """Add ``oversight hook ...`` and ``oversight import ...``."""
+    app.add_typer(hook_app, name="hook")
+    app.add_typer(import_app, name="import")

@@ -1,7 +1,50 @@
-"""Routes for the actions feature (filled in by its issue)."""
+"""POST /v1/actions/reviews, GET /v1/actions/reviews/{review_id}: review a coding agent's proposed action."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+
+from service.api._common import ERROR_RESPONSES, check_limits, in_flight
+from service.deps import PrincipalDep, RuntimeDep, SettingsDep
+from service.errors import Forbidden, NotFound, RequestInvalid
+from service.schemas import ActionReviewRequest, Decision
+from service.telemetry_http import incoming_context
+
+router = APIRouter(prefix="/v1/actions/reviews", tags=["actions"])
+
+TOOLS = ("shell", "write_file", "edit_file", "read_file", "http_request")
+_MCP = re.compile(r"^mcp:[^/\s]+/\S+$")
+
+
+def check_tool(body: ActionReviewRequest) -> None:
+    """The action vocabulary: the five built-in tools or ``mcp:<server>/<tool>``."""
+    tool = body.action.tool
+    if tool not in TOOLS and not _MCP.match(tool):
+        raise RequestInvalid(
+            f"unknown tool {tool!r}: use one of {', '.join(TOOLS)} or mcp:<server>/<tool>", field="action.tool"
+        )
+
+
+@router.post("", response_model=Decision, responses=ERROR_RESPONSES)
+async def create_action_review(
+    body: ActionReviewRequest, request: Request, runtime: RuntimeDep, settings: SettingsDep, principal: PrincipalDep
+) -> Decision:
+    """Review one agent action (shell, file, network or MCP tool call): approve, block or escalate."""
+    if principal.role == "reviewer":
+        raise Forbidden("reviewer keys cannot submit reviews")
+    check_tool(body)
+    check_limits(body, settings)
+    async with in_flight(request.app, principal):
+        return await runtime.review(body, principal.tenant, parent=incoming_context(request))
+
+
+@router.get("/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
+async def get_action_review(review_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
+    """The recorded decision about an action; after an escalation is resolved, the final one."""
+    tenant = None if principal.role == "admin" and principal.key_id is None else principal.tenant
+    decision = await runtime.get(review_id, tenant)
+    if decision.kind != "action":
+        raise NotFound(f"no action review {review_id!r}", field="review_id")
+    return decision

@@ -1,7 +1,172 @@
-"""Routes for the hooks feature (filled in by its issue)."""
+"""Claude Code HTTP hooks: ``POST /v1/hooks/claude-code/pre-tool-use`` and ``.../permission-request``.
+
+The body is the hook's input JSON exactly as Claude Code sends it; the answer is the hook output
+(``permissionDecision`` allow / deny / ask with a reason). Claude Code treats a non-2xx answer, a connection
+failure or a timeout as "no decision" and lets the call through (integrations reference 1.7-1.8), so these
+routes never answer non-2xx: every failure (bad body, body too large, unknown key, back-pressure, a review
+that errs or outlasts ``OVERSIGHT_HOOK_TIMEOUT``) becomes a ``deny`` — or an ``ask`` with ``?on_error=ask``.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import logging
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
 
-router = APIRouter()
+import orjson
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.api._common import check_limits, in_flight
+from service.api.actions import check_tool
+from service.deps import PrincipalDep, RuntimeDep, SettingsDep
+from service.errors import OversightError
+from service.integrations import claude_code as cc
+from service.integrations import hook_timeout
+from service.schemas import ActionReviewRequest
+from service.telemetry_http import incoming_context
+
+log = logging.getLogger("oversight.hooks")
+
+PREFIX = "/v1/hooks/claude-code"
+router = APIRouter(prefix=PREFIX, tags=["hooks"])
+
+OnErrorQuery = Annotated[
+    Literal["deny", "ask"], Query(description="What a failure answers: deny (default) or ask the user.")
+]
+_HOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The hook output (an empty body means no decision: Claude Code's normal flow).",
+        "content": {"application/json": {}},
+    }
+}
+
+
+def _json(output: dict[str, Any] | None) -> Response:
+    if output is None:
+        return Response(status_code=200)
+    return Response(orjson.dumps(output), status_code=200, media_type="application/json")
+
+
+async def _answer(
+    event: str, request: Request, runtime: Any, settings: Any, principal: Any, on_error: cc.OnError
+) -> Response:
+    raw = await request.body()
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return _json(cc.failure_output(event, "the hook input is not JSON", on_error))
+    if not isinstance(payload, dict):
+        return _json(cc.failure_output(event, "the hook input is not a JSON object", on_error))
+    if principal.role == "reviewer":
+        return _json(cc.failure_output(event, "a reviewer key cannot submit reviews", on_error))
+    timeout = hook_timeout()
+    try:
+        if payload.get("transcript_path"):
+            data = await asyncio.to_thread(cc.build_request, payload, timeout_ms=int(timeout * 800))
+        else:
+            data = cc.build_request(payload, timeout_ms=int(timeout * 800))
+        body = ActionReviewRequest.model_validate(data)
+        check_tool(body)
+        check_limits(body, settings)
+    except cc.UnsupportedTool as exc:
+        return _json(cc.unsupported_output(event, str(exc)))
+    except (ValueError, ValidationError, OversightError) as exc:
+        return _json(cc.failure_output(event, f"bad hook input: {str(exc)[:300]}", on_error))
+    try:
+        async with in_flight(request.app, principal):
+            decision = await asyncio.wait_for(
+                runtime.review(body, principal.tenant, parent=incoming_context(request)), timeout
+            )
+    except TimeoutError:
+        return _json(cc.failure_output(event, f"no decision within {timeout:g} s", on_error))
+    except OversightError as exc:
+        return _json(cc.failure_output(event, exc.code, on_error))
+    except Exception as exc:
+        log.error("hook review failed: %s", type(exc).__name__, exc_info=exc)
+        return _json(cc.failure_output(event, "internal error", on_error))
+    return _json(cc.output_for(event, decision.model_dump(mode="json")))
+
+
+@router.post("/pre-tool-use", responses=_HOOK_RESPONSES)
+async def claude_code_pre_tool_use(
+    request: Request,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    on_error: OnErrorQuery = "deny",
+) -> Response:
+    """Claude Code ``PreToolUse`` HTTP hook: approve → allow, block → deny, escalate → ask."""
+    return await _answer(cc.PRE_TOOL_USE, request, runtime, settings, principal, on_error)
+
+
+@router.post("/permission-request", responses=_HOOK_RESPONSES)
+async def claude_code_permission_request(
+    request: Request,
+    runtime: RuntimeDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    on_error: OnErrorQuery = "deny",
+) -> Response:
+    """Claude Code ``PermissionRequest`` HTTP hook: approve → allow, block → deny, escalate → the dialog."""
+    return await _answer(cc.PERMISSION_REQUEST, request, runtime, settings, principal, on_error)
+
+
+class FailClosedHooks:
+    """Outermost guard on the hook routes: a non-2xx answer or an exception becomes a 200 deny (or ask).
+
+    It catches what happens before the route runs: body over the limit (413), unknown API key (401),
+    schema errors, and crashes.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(PREFIX + "/") or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        event = cc.PERMISSION_REQUEST if path.endswith("/permission-request") else cc.PRE_TOOL_USE
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        on_error: cc.OnError = "ask" if query.get("on_error", [""])[0] == "ask" else "deny"
+        started = replaced = False
+
+        async def guarded(message: Message) -> None:
+            nonlocal started, replaced
+            if replaced:
+                return  # swallow the rest of the replaced answer
+            if message["type"] == "http.response.start":
+                started = True
+                status = int(message["status"])
+                if not 200 <= status < 300:
+                    replaced = True
+                    await _send_failure(send, event, f"service answered HTTP {status}", on_error)
+                    return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, guarded)
+        except Exception as exc:
+            if started:
+                raise
+            log.error("hook route failed: %s", type(exc).__name__, exc_info=exc)
+            await _send_failure(send, event, "internal error", on_error)
+
+
+async def _send_failure(send: Send, event: str, why: str, on_error: cc.OnError) -> None:
+    output = cc.failure_output(event, why, on_error)
+    body = orjson.dumps(output) if output is not None else b""
+    headers = [(b"content-length", str(len(body)).encode())]
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def install(app: FastAPI) -> None:
+    """Wrap the app so the hook routes always answer a decision."""
+    app.add_middleware(FailClosedHooks)

@@ -1,0 +1,158 @@
+"""Readers for coding agents' session logs: Claude Code transcripts and Codex rollout files.
+
+They return plain records (dataclasses of str / dict / list), never API models, so the action review
+(``service.integrations``) and the audit can both build on them. Unknown line types and fields are
+skipped: both formats are internal, evolving interfaces.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+
+Source = Literal["claude-code", "codex"]
+
+
+@dataclass(slots=True)
+class Message:
+    """A conversational message.
+
+    ``meta`` marks text the user did not type: injected instructions, environment context, slash-command
+    wrappers, developer messages. ``sidechain`` marks a sub-agent's own conversation (Claude Code).
+    """
+
+    role: str
+    text: str
+    timestamp: str | None = None
+    meta: bool = False
+    sidechain: bool = False
+    kind: Literal["message"] = "message"
+
+
+@dataclass(slots=True)
+class ToolCall:
+    """One tool call of the agent, with its result once seen.
+
+    ``name`` and ``input`` are the agent's own (``Bash``/``Write``/``mcp__s__t`` for Claude Code;
+    ``shell``/``exec_command``/``apply_patch``/``mcp__s__t`` for Codex). ``input`` is a dict, or the raw
+    text for free-form tools (Codex ``apply_patch``) and arguments that are not valid JSON.
+    """
+
+    call_id: str
+    name: str
+    input: dict[str, Any] | str
+    timestamp: str | None = None
+    cwd: str | None = None
+    output: str | None = None
+    is_error: bool | None = None
+    exit_code: int | None = None
+    sidechain: bool = False
+    kind: Literal["tool_call"] = "tool_call"
+
+
+Event = Message | ToolCall
+
+
+@dataclass(slots=True)
+class Session:
+    """One session log, in order."""
+
+    source: Source
+    path: str | None = None
+    session_id: str | None = None
+    cwd: str | None = None
+    agent_version: str | None = None
+    model: str | None = None
+    events: list[Event] = field(default_factory=list)
+    lines: int = 0
+    skipped_lines: int = 0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def messages(self) -> list[Message]:
+        return [e for e in self.events if isinstance(e, Message)]
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        return [e for e in self.events if isinstance(e, ToolCall)]
+
+    def user_prompts(self) -> list[str]:
+        """What the user typed, in order (no injected or sub-agent text)."""
+        return [m.text for m in self.messages if m.role == "user" and not m.meta and not m.sidechain and m.text]
+
+
+def read_lines(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """The file's lines (bytes), streaming."""
+    with Path(path).open("rb") as fh:
+        yield from fh
+
+
+def tail_lines(path: str | os.PathLike[str], *, max_lines: int = 200, max_bytes: int = 512 * 1024) -> list[bytes]:
+    """At most the last ``max_lines`` complete lines within the last ``max_bytes`` of the file."""
+    with Path(path).open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        start = max(0, size - max_bytes)
+        fh.seek(start)
+        data = fh.read(max_bytes)
+    lines = data.split(b"\n")
+    if start > 0 and lines:
+        lines = lines[1:]  # the first piece is a partial line
+    lines = [line for line in lines if line.strip()]
+    return lines[-max_lines:]
+
+
+def head_lines(path: str | os.PathLike[str], *, max_lines: int = 50, max_bytes: int = 256 * 1024) -> list[bytes]:
+    """At most the first ``max_lines`` complete lines within the first ``max_bytes`` of the file."""
+    with Path(path).open("rb") as fh:
+        data = fh.read(max_bytes)
+    lines = data.split(b"\n")
+    if len(data) == max_bytes and lines:
+        lines = lines[:-1]  # the last piece may be partial
+    return [line for line in lines if line.strip()][:max_lines]
+
+
+def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[str, Any]]:
+    """Parsed JSON objects; blank lines ignored, unparseable or non-object lines counted as skipped."""
+    for raw in lines:
+        if not raw.strip():
+            continue
+        session.lines += 1
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            session.skipped_lines += 1
+            continue
+        if not isinstance(obj, dict):
+            session.skipped_lines += 1
+            continue
+        yield obj
+
+
+def text_of(content: Any) -> str:
+    """Text of a message content: a string, or a list of blocks with ``text`` (images and others skipped)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts: list[str] = []
+        for block in content:
+            if isinstance(block, str):
+                parts.append(block)
+            elif isinstance(block, dict) and isinstance(block.get("text"), str):
+                parts.append(block["text"])
+        return "\n".join(parts)
+    if isinstance(content, dict) and isinstance(content.get("text"), str):
+        return str(content["text"])
+    return ""
+
+
+def str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+__all__ = ["Event", "Message", "Session", "Source", "ToolCall", "head_lines", "read_lines", "tail_lines"]

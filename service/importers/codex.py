@@ -1,0 +1,196 @@
+"""Codex CLI session rollouts (``$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl``).
+
+Each line is ``{"timestamp", "type", "payload"}``. Used here: ``session_meta`` (id, cwd, version),
+``turn_context`` (cwd, model, approval and sandbox policy), ``response_item`` (messages, ``function_call``,
+``custom_tool_call``, ``local_shell_call`` and their outputs, paired by ``call_id``) and a few ``event_msg``
+types (``user_message``: what the user typed; ``exec_command_end``: exit codes). Unknown types and fields
+are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from service.importers import (
+    Message,
+    Session,
+    ToolCall,
+    head_lines,
+    json_lines,
+    read_lines,
+    str_or_none,
+    tail_lines,
+    text_of,
+)
+
+# Text Codex injects as "user" messages (instructions, environment, permissions), not typed by the user.
+_INJECTED_PREFIXES = (
+    "<environment_context>",
+    "<user_instructions>",
+    "<permissions instructions>",
+    "<collaboration_mode>",
+    "<turn_aborted>",
+    "# AGENTS.md instructions",
+    "<INSTRUCTIONS>",
+)
+
+
+def _arguments(raw: Any) -> dict[str, Any] | str:
+    """``function_call.arguments`` is a JSON string; keep the raw text when it is not a JSON object."""
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        try:
+            value = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return raw
+        return value if isinstance(value, dict) else raw
+    return {}
+
+
+def _output_text(raw: Any) -> str:
+    """``function_call_output.output``: a string, a list of content items, or ``{content, success}``."""
+    if isinstance(raw, dict):
+        if "content" in raw:
+            return _output_text(raw["content"])
+        return text_of(raw)
+    return text_of(raw)
+
+
+def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Session:
+    """A session from rollout lines (all of a file, or a bounded tail of it)."""
+    session = Session(source="codex", path=path)
+    calls: dict[str, ToolCall] = {}
+    typed: list[str] = []  # event_msg user_message texts: what the user actually typed
+    user_items: list[Message] = []  # response_item user messages (typed prompts and injected context)
+    cwd: str | None = None
+    for line in json_lines(lines, session):
+        payload = line.get("payload")
+        if not isinstance(payload, dict):
+            continue
+        kind = line.get("type")
+        ts = str_or_none(line.get("timestamp"))
+        if kind == "session_meta":
+            inner = payload.get("meta")
+            meta: dict[str, Any] = inner if isinstance(inner, dict) else payload
+            session.session_id = str_or_none(meta.get("id")) or session.session_id
+            cwd = str_or_none(meta.get("cwd")) or cwd
+            session.agent_version = str_or_none(meta.get("cli_version")) or session.agent_version
+            for key in ("originator", "source", "model_provider"):
+                if isinstance(meta.get(key), str):
+                    session.info[key] = meta[key]
+        elif kind == "turn_context":
+            cwd = str_or_none(payload.get("cwd")) or cwd
+            session.model = str_or_none(payload.get("model")) or session.model
+            if isinstance(payload.get("approval_policy"), str):
+                session.info["approval_policy"] = payload["approval_policy"]
+            sandbox = payload.get("sandbox_policy")
+            if isinstance(sandbox, dict) and isinstance(sandbox.get("type"), str):
+                session.info["sandbox_policy"] = sandbox["type"]
+        elif kind == "response_item":
+            _response_item(session, calls, user_items, payload, ts, cwd)
+        elif kind == "event_msg":
+            etype = payload.get("type")
+            if etype == "user_message" and isinstance(payload.get("message"), str):
+                typed.append(payload["message"])
+                session.events.append(Message("user", payload["message"], ts))
+            elif etype == "exec_command_end":
+                call = calls.get(str(payload.get("call_id")))
+                if call is not None and isinstance(payload.get("exit_code"), int):
+                    call.exit_code = payload["exit_code"]
+                    call.is_error = payload["exit_code"] != 0
+        session.cwd = session.cwd or cwd
+    _settle_user_messages(session, typed, user_items)
+    return session
+
+
+def _settle_user_messages(session: Session, typed: list[str], user_items: list[Message]) -> None:
+    """Keep one copy of each typed prompt; the rest of the "user" items are injected context (meta)."""
+    typed_set = {t.strip() for t in typed}
+    drop: set[int] = set()
+    for item in user_items:
+        text = item.text.strip()
+        if typed_set:
+            if text in typed_set:
+                drop.add(id(item))  # the event_msg copy is kept
+            else:
+                item.meta = True
+        elif text.startswith(_INJECTED_PREFIXES):
+            item.meta = True
+    if drop:
+        session.events = [e for e in session.events if id(e) not in drop]
+
+
+def _response_item(
+    session: Session,
+    calls: dict[str, ToolCall],
+    user_items: list[Message],
+    payload: dict[str, Any],
+    ts: str | None,
+    cwd: str | None,
+) -> None:
+    ptype = payload.get("type")
+    if ptype == "message":
+        role = payload.get("role")
+        if not isinstance(role, str):
+            return
+        text = text_of(payload.get("content"))
+        message = Message(role, text, ts, meta=role in ("developer", "system"))
+        session.events.append(message)
+        if role == "user":
+            user_items.append(message)
+    elif ptype in ("function_call", "custom_tool_call"):
+        name = payload.get("name")
+        if not isinstance(name, str):
+            return
+        raw = payload.get("arguments") if ptype == "function_call" else payload.get("input")
+        call = ToolCall(
+            call_id=str(payload.get("call_id") or payload.get("id") or f"line{session.lines}"),
+            name=name,
+            input=_arguments(raw) if ptype == "function_call" else (raw if isinstance(raw, str | dict) else ""),
+            timestamp=ts,
+            cwd=cwd,
+        )
+        calls[call.call_id] = call
+        session.events.append(call)
+    elif ptype == "local_shell_call":
+        raw_action = payload.get("action")
+        action: dict[str, Any] = raw_action if isinstance(raw_action, dict) else {}
+        call = ToolCall(
+            call_id=str(payload.get("call_id") or payload.get("id") or f"line{session.lines}"),
+            name="local_shell",
+            input={k: v for k, v in action.items() if k != "type"},
+            timestamp=ts,
+            cwd=str_or_none(action.get("working_directory")) or cwd,
+        )
+        calls[call.call_id] = call
+        session.events.append(call)
+    elif ptype in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+        done = calls.get(str(payload.get("call_id")))
+        if done is not None:
+            done.output = _output_text(payload.get("output"))
+            out = payload.get("output")
+            if isinstance(out, dict) and isinstance(out.get("success"), bool):
+                done.is_error = not out["success"]
+    # reasoning, web_search_call, and newer item types: not reviewed
+
+
+def read_rollout(path: str | os.PathLike[str]) -> Session:
+    """The whole rollout file."""
+    return parse_lines(read_lines(path), path=os.fspath(path))
+
+
+def read_rollout_tail(
+    path: str | os.PathLike[str], *, max_lines: int = 300, max_bytes: int = 512 * 1024
+) -> tuple[Session, str | None]:
+    """(the last lines of the rollout, the session's first user prompt when the tail has none) — for hooks."""
+    session = parse_lines(tail_lines(path, max_lines=max_lines, max_bytes=max_bytes), path=os.fspath(path))
+    first: str | None = None
+    if not session.user_prompts():
+        prompts = parse_lines(head_lines(path, max_lines=100, max_bytes=512 * 1024)).user_prompts()
+        first = prompts[0] if prompts else None
+    return session, first

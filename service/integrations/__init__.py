@@ -1,0 +1,256 @@
+"""Coding-agent integrations: turn an agent's tool call into an action review and the decision back into
+what the agent understands (Claude Code and Codex hooks), failing closed.
+
+Everything here works on plain JSON-ready dicts (the ``ActionReviewRequest`` / ``Decision`` wire shapes) so the
+command hooks start fast: no pydantic models, no HTTP client library, only ``urllib``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+DEFAULT_HOOK_TIMEOUT_S = 10.0
+ACTIONS_PATH = "/v1/actions/reviews"
+MAX_TEXT = 4000  # characters of one transcript message sent for the alignment check
+MAX_TRANSCRIPT = 16  # most recent transcript messages sent
+MAX_REASON = 1500
+
+_VERDICT_RANK = {"approve": 0, "rewrite": 1, "escalate": 2, "block": 3}
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._:\-]")
+_SHELL_NAMES = frozenset({"bash", "sh", "zsh", "dash", "ksh"})
+_SHELL_C_FLAGS = frozenset({"-c", "-lc", "-ic", "-cl"})
+
+
+# --- configuration ---------------------------------------------------------------------------------------
+def service_url(url: str | None = None) -> str:
+    """``url``, else ``$OVERSIGHT_URL``, else the local default."""
+    return (url or os.environ.get("OVERSIGHT_URL") or DEFAULT_URL).rstrip("/")
+
+
+def api_key() -> str | None:
+    return os.environ.get("OVERSIGHT_API_KEY") or None
+
+
+def hook_timeout(value: float | None = None) -> float:
+    """Seconds a hook waits for the service: ``value``, else ``$OVERSIGHT_HOOK_TIMEOUT``, else 10."""
+    if value is not None and value > 0:
+        return value
+    raw = os.environ.get("OVERSIGHT_HOOK_TIMEOUT")
+    try:
+        parsed = float(raw) if raw else DEFAULT_HOOK_TIMEOUT_S
+    except ValueError:
+        parsed = DEFAULT_HOOK_TIMEOUT_S
+    return parsed if parsed > 0 else DEFAULT_HOOK_TIMEOUT_S
+
+
+def safe_id(*parts: str) -> str:
+    """An idempotency key (``[A-Za-z0-9._:-]``, at most 200 characters) from parts."""
+    return _ID_UNSAFE.sub("_", ":".join(p for p in parts if p))[:200]
+
+
+# --- actions -------------------------------------------------------------------------------------------
+def action(tool: str, input: dict[str, Any], cwd: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"tool": tool, "input": input}
+    if cwd:
+        out["cwd"] = cwd
+    return out
+
+
+def argv_to_command(argv: Iterable[Any]) -> str:
+    """A shell command string from an argv list; ``bash -lc SCRIPT`` gives SCRIPT."""
+    args = [str(a) for a in argv]
+    if len(args) == 3 and args[0].rsplit("/", 1)[-1] in _SHELL_NAMES and args[1] in _SHELL_C_FLAGS:
+        return args[2]
+    return shlex.join(args)
+
+
+def mcp_tool(name: str) -> str | None:
+    """``mcp__server__tool`` → ``mcp:server/tool`` (None if not an MCP name)."""
+    if not name.startswith("mcp__"):
+        return None
+    rest = name[len("mcp__") :]
+    server, sep, tool = rest.partition("__")
+    if not server or not sep or not tool:
+        return None
+    return f"mcp:{server}/{tool}"
+
+
+def transcript_messages(events: Iterable[Any], *, limit: int = MAX_TRANSCRIPT) -> list[dict[str, Any]]:
+    """Recent turns (user and assistant text, tool calls and their results) as chat messages.
+
+    ``events`` are ``service.importers`` records; injected (meta) text is left out.
+    """
+    out: list[dict[str, Any]] = []
+    for e in events:
+        if getattr(e, "kind", None) == "message":
+            if e.meta or not e.text or e.role not in ("user", "assistant"):
+                continue
+            out.append({"role": e.role, "content": e.text[:MAX_TEXT]})
+        elif getattr(e, "kind", None) == "tool_call":
+            args = e.input if isinstance(e.input, str) else orjson.dumps(e.input).decode()
+            out.append({"role": "assistant", "content": f"[tool call {e.name}] {args}"[:MAX_TEXT]})
+            if e.output:
+                out.append({"role": "tool", "content": e.output[:MAX_TEXT]})
+    return out[-limit:]
+
+
+# --- decisions -----------------------------------------------------------------------------------------
+def worst(decisions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The decision with the most restrictive verdict (block > escalate > approve)."""
+    return max(decisions, key=lambda d: _VERDICT_RANK.get(str(d.get("verdict")), 3))
+
+
+def reason(decision: dict[str, Any], *, findings: int = 3) -> str:
+    """One line for the agent or the user: verdict, critique, the top findings and the review id."""
+    verdict = str(decision.get("verdict", "?"))
+    parts = [f"Oversight {verdict}:"]
+    critique = str(decision.get("critique") or "").strip()
+    if critique:
+        parts.append(critique)
+    top = [f for f in decision.get("findings") or [] if isinstance(f, dict)][:findings]
+    if top:
+        parts.append(
+            "Findings: "
+            + "; ".join(f"{f.get('rule')} ({f.get('severity')}): {str(f.get('message', '')).strip()}" for f in top)
+        )
+    if decision.get("review_id"):
+        parts.append(f"[review {decision['review_id']}]")
+    text = " ".join(parts)
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+# --- the HTTP call, bounded ---------------------------------------------------------------------------
+class ServiceError(Exception):
+    """The service could not be reached, answered late, or answered something other than a decision."""
+
+
+def post_json(url: str, body: dict[str, Any], *, timeout: float, key: str | None = None) -> dict[str, Any]:
+    """POST ``body``; the decoded JSON object of a 2xx answer, else ``ServiceError``."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "oversight-hook"}
+    if key:
+        headers["Authorization"] = f"Bearer {key}"
+    request = urllib.request.Request(url, data=orjson.dumps(body), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+    except urllib.error.HTTPError as exc:
+        detail = ""
+        try:
+            err = orjson.loads(exc.read() or b"{}")
+            detail = str((err.get("error") or {}).get("code") or "") if isinstance(err, dict) else ""
+        except Exception:
+            detail = ""
+        raise ServiceError(f"service answered HTTP {exc.code}{' ' + detail if detail else ''}") from exc
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        why = getattr(exc, "reason", exc)
+        raise ServiceError(f"service unreachable at {url}: {why}") from exc
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ServiceError("service answered something other than JSON") from exc
+    if not isinstance(value, dict) or "verdict" not in value:
+        raise ServiceError("service answered without a verdict")
+    return value
+
+
+def review_actions(
+    requests: list[dict[str, Any]], *, url: str, timeout: float, key: str | None = None
+) -> dict[str, Any]:
+    """Review each request (one per action) and return the most restrictive decision."""
+    decisions = [post_json(url + ACTIONS_PATH, r, timeout=timeout, key=key) for r in requests]
+    return worst(decisions)
+
+
+class Emitter:
+    """Writes exactly one hook answer, whoever comes first: the normal path or the deadline watchdog."""
+
+    def __init__(self, write: Callable[[str, str, int], None]) -> None:
+        self._write = write
+        self._lock = threading.Lock()
+        self.done = False
+
+    def emit(self, stdout: str, stderr: str, code: int) -> bool:
+        with self._lock:
+            if self.done:
+                return False
+            self.done = True
+            self._write(stdout, stderr, code)
+            return True
+
+
+def start_watchdog(seconds: float, on_timeout: Callable[[], None]) -> threading.Timer:
+    """Call ``on_timeout`` after ``seconds`` unless cancelled (daemon thread)."""
+    timer = threading.Timer(seconds, on_timeout)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+# --- past sessions ----------------------------------------------------------------------------------
+def calls_in_context(session: Any) -> Iterable[tuple[Any, str | None, list[dict[str, Any]]]]:
+    """For each tool call of a ``service.importers.Session``: (call, goal, recent turns before it).
+
+    The goal is the last prompt the user typed before the call (else the session's first prompt).
+    """
+    prompts = session.user_prompts()
+    first = prompts[0] if prompts else None
+    goal: str | None = None
+    before: list[Any] = []
+    for event in session.events:
+        is_message = getattr(event, "kind", None) == "message"
+        if is_message and event.role == "user" and not event.meta and not event.sidechain and event.text:
+            goal = event.text
+        if getattr(event, "kind", None) == "tool_call":
+            context = transcript_messages(before[-MAX_TRANSCRIPT:])
+            yield event, (goal or first), context
+        before.append(event)
+        if len(before) > 4 * MAX_TRANSCRIPT:
+            del before[: len(before) - MAX_TRANSCRIPT]
+
+
+@dataclass(slots=True)
+class PastAction:
+    """One tool call of a past session and the action review request(s) it becomes.
+
+    ``requests`` is empty and ``skipped`` says why when the tool is not reviewed. A Codex patch touching
+    several files gives one request per file.
+    """
+
+    call_id: str
+    tool: str
+    timestamp: str | None
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    skipped: str | None = None
+
+
+def session_agent(name: str, session: Any) -> dict[str, Any]:
+    agent: dict[str, Any] = {"name": name}
+    if session.agent_version:
+        agent["version"] = str(session.agent_version)[:100]
+    if session.session_id:
+        agent["session"] = str(session.session_id)[:200]
+    return agent
+
+
+def past_request(
+    act: dict[str, Any], agent: dict[str, Any], goal: str | None, transcript: list[dict[str, Any]], request_id: str
+) -> dict[str, Any]:
+    request: dict[str, Any] = {"id": request_id, "action": act, "agent": agent}
+    if goal:
+        request["goal"] = goal[:MAX_TEXT]
+    if transcript:
+        request["transcript"] = transcript
+    if agent.get("session"):
+        request["context"] = {"session_id": agent["session"]}
+    return request

@@ -1,0 +1,264 @@
+"""Claude Code hooks: ``PreToolUse`` (and ``PermissionRequest``) payload → action review → hook output.
+
+Verdicts map to ``permissionDecision``: approve → ``allow``, block → ``deny``, escalate → ``ask``; the
+reason is the critique plus the top findings. Tools map to the action vocabulary:
+
+=====================  ==========================================================
+Claude Code            action
+=====================  ==========================================================
+``Bash``               ``shell`` ``{command}``
+``Write``              ``write_file`` ``{path, content}``
+``Edit``/``MultiEdit`` ``edit_file`` ``{path, old, new}``
+``Read``               ``read_file`` ``{path}``
+``WebFetch``           ``http_request`` ``{method: GET, url}``
+``mcp__server__tool``  ``mcp:server/tool`` with the tool's own arguments
+anything else          not reviewed: ``ask`` (a human decides)
+=====================  ==========================================================
+
+Failure semantics (integrations reference 1.6-1.8): a command hook that crashes, exits 1 or times out lets
+the call through, so every failure here is turned into a decision: ``deny`` (exit 2 + reason on stderr,
+plus the deny JSON) or, with ``on_error="ask"``, an ``ask`` JSON. ``PermissionRequest`` ignores exit 2:
+there a failure is a ``deny`` decision object, or no decision (the normal dialog) with ``ask``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+import orjson
+
+from service.integrations import (
+    MAX_TEXT,
+    PastAction,
+    ServiceError,
+    action,
+    calls_in_context,
+    mcp_tool,
+    past_request,
+    reason,
+    review_actions,
+    safe_id,
+    session_agent,
+    transcript_messages,
+)
+
+OnError = Literal["deny", "ask"]
+AGENT_NAME = "claude-code"
+PRE_TOOL_USE = "PreToolUse"
+PERMISSION_REQUEST = "PermissionRequest"
+
+
+class UnsupportedTool(Exception):
+    """A tool Oversight does not review; a human decides."""
+
+
+# (stdout, stderr, exit code) of a command hook
+HookAnswer = tuple[str, str, int]
+
+
+def to_action(tool_name: str, tool_input: dict[str, Any], cwd: str | None) -> dict[str, Any]:
+    """The action for a Claude Code tool call; ``UnsupportedTool`` when it is not reviewed."""
+    inp = tool_input
+    if tool_name == "Bash":
+        out: dict[str, Any] = {"command": str(inp.get("command") or "")}
+        if isinstance(inp.get("description"), str):
+            out["description"] = inp["description"]
+        return action("shell", out, cwd)
+    if tool_name == "Write":
+        return action(
+            "write_file", {"path": str(inp.get("file_path") or ""), "content": str(inp.get("content") or "")}, cwd
+        )
+    if tool_name == "Edit":
+        return action(
+            "edit_file",
+            {
+                "path": str(inp.get("file_path") or ""),
+                "old": str(inp.get("old_string") or ""),
+                "new": str(inp.get("new_string") or ""),
+            },
+            cwd,
+        )
+    if tool_name == "MultiEdit":
+        edits = [e for e in inp.get("edits") or [] if isinstance(e, dict)]
+        return action(
+            "edit_file",
+            {
+                "path": str(inp.get("file_path") or ""),
+                "old": "\n".join(str(e.get("old_string") or "") for e in edits),
+                "new": "\n".join(str(e.get("new_string") or "") for e in edits),
+            },
+            cwd,
+        )
+    if tool_name == "Read":
+        return action("read_file", {"path": str(inp.get("file_path") or "")}, cwd)
+    if tool_name == "WebFetch":
+        return action("http_request", {"method": "GET", "url": str(inp.get("url") or "")}, cwd)
+    mcp = mcp_tool(tool_name)
+    if mcp is not None:
+        return action(mcp, dict(inp), cwd)
+    raise UnsupportedTool(tool_name)
+
+
+def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
+    """(goal, recent turns, Claude Code version) from the transcript's last lines; empty if unreadable.
+
+    The goal is the user's last prompt in the tail (else the session's first prompt). Never raises: a hook
+    must not fail because the transcript lags, moved or is not ours to read.
+    """
+    if not path:
+        return None, [], None
+    try:
+        from service.importers.claude_code import read_transcript_tail
+
+        session, first = read_transcript_tail(os.path.expanduser(path))
+    except Exception:
+        return None, [], None
+    prompts = session.user_prompts()
+    goal = prompts[-1] if prompts else first
+    return (goal[:MAX_TEXT] if goal else None), transcript_messages(session.events), session.agent_version
+
+
+def build_request(
+    payload: dict[str, Any], *, timeout_ms: int | None = None, read_transcript: bool = True
+) -> dict[str, Any]:
+    """The ``ActionReviewRequest`` (JSON-ready dict) for a hook payload; ``UnsupportedTool`` if not reviewed."""
+    tool_name = payload.get("tool_name")
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_name, str) or not tool_name:
+        raise ValueError("payload has no tool_name")
+    if not isinstance(tool_input, dict):
+        tool_input = {}
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    act = to_action(tool_name, tool_input, cwd)
+    goal, transcript, version = (
+        transcript_context(payload.get("transcript_path")) if read_transcript else (None, [], None)
+    )
+    session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
+    agent: dict[str, Any] = {"name": AGENT_NAME}
+    if version:
+        agent["version"] = version[:100]
+    if session:
+        agent["session"] = session[:200]
+    request: dict[str, Any] = {"action": act, "agent": agent}
+    if goal:
+        request["goal"] = goal
+    if transcript:
+        request["transcript"] = transcript
+    if session:
+        request["context"] = {"session_id": session[:200]}
+    if timeout_ms is not None:
+        request["timeout_ms"] = max(50, min(600_000, timeout_ms))
+    return request
+
+
+# --- outputs -------------------------------------------------------------------------------------------
+_PERMISSION = {"approve": "allow", "block": "deny", "escalate": "ask", "rewrite": "ask"}
+
+
+def pre_tool_use_output(permission: str, why: str, *, context: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "hookEventName": PRE_TOOL_USE,
+        "permissionDecision": permission,
+        "permissionDecisionReason": why,
+    }
+    if context:
+        out["additionalContext"] = context
+    return {"hookSpecificOutput": out}
+
+
+def permission_request_output(behavior: str, why: str) -> dict[str, Any]:
+    decision: dict[str, Any] = {"behavior": behavior}
+    if behavior == "deny":
+        decision["message"] = why
+    return {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
+
+
+def output_for(event: str, decision: dict[str, Any]) -> dict[str, Any] | None:
+    """The hook output for a decision (None: no decision, Claude Code's normal permission flow)."""
+    verdict = str(decision.get("verdict"))
+    permission = _PERMISSION.get(verdict, "deny")
+    why = reason(decision)
+    if event == PERMISSION_REQUEST:
+        if permission == "ask":
+            return None  # the permission dialog is the human's decision
+        return permission_request_output(permission, why)
+    context = f"Oversight review {decision['review_id']}." if decision.get("review_id") else None
+    return pre_tool_use_output(permission, why, context=context)
+
+
+def failure_output(event: str, why: str, on_error: OnError) -> dict[str, Any] | None:
+    """What to answer when no decision could be had: never an allow."""
+    text = f"Oversight could not review this action ({why}); {'denied' if on_error == 'deny' else 'asking you'}."
+    if event == PERMISSION_REQUEST:
+        return permission_request_output("deny", text) if on_error == "deny" else None
+    return pre_tool_use_output("deny" if on_error == "deny" else "ask", text)
+
+
+def unsupported_output(event: str, tool: str) -> dict[str, Any] | None:
+    text = f"Oversight does not review the tool {tool!r}; a human decides."
+    if event == PERMISSION_REQUEST:
+        return None
+    return pre_tool_use_output("ask", text)
+
+
+def as_command_answer(output: dict[str, Any] | None) -> HookAnswer:
+    """stdout, stderr and exit code for an output: a deny also exits 2 with the reason on stderr."""
+    if output is None:
+        return "", "", 0
+    specific = output.get("hookSpecificOutput") or {}
+    stdout = orjson.dumps(output).decode()
+    if specific.get("hookEventName") == PRE_TOOL_USE and specific.get("permissionDecision") == "deny":
+        return stdout, str(specific.get("permissionDecisionReason") or "denied by Oversight"), 2
+    return stdout, "", 0
+
+
+def event_of(payload: Any) -> str:
+    if isinstance(payload, dict) and payload.get("hook_event_name") == PERMISSION_REQUEST:
+        return PERMISSION_REQUEST
+    return PRE_TOOL_USE
+
+
+def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None) -> HookAnswer:
+    """The whole command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises."""
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return as_command_answer(failure_output(PRE_TOOL_USE, "the hook input is not JSON", on_error))
+    event = event_of(payload)
+    if not isinstance(payload, dict):
+        return as_command_answer(failure_output(event, "the hook input is not a JSON object", on_error))
+    if payload.get("hook_event_name") not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+        return "", "", 0  # other events carry no permission decision
+    try:
+        request = build_request(payload, timeout_ms=int(timeout * 800))
+    except UnsupportedTool as exc:
+        return as_command_answer(unsupported_output(event, str(exc)))
+    except Exception as exc:
+        return as_command_answer(failure_output(event, f"bad hook input: {exc}", on_error))
+    try:
+        decision = review_actions([request], url=url, timeout=timeout, key=key)
+    except ServiceError as exc:
+        return as_command_answer(failure_output(event, str(exc), on_error))
+    except Exception as exc:
+        return as_command_answer(failure_output(event, f"hook error {type(exc).__name__}", on_error))
+    return as_command_answer(output_for(event, decision))
+
+
+# --- past sessions -------------------------------------------------------------------------------------
+def past_actions(session: Any) -> list[PastAction]:
+    """Action review requests for every tool call of a Claude Code transcript (``service.importers``)."""
+    agent = session_agent(AGENT_NAME, session)
+    out: list[PastAction] = []
+    for call, goal, transcript in calls_in_context(session):
+        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp)
+        inp = call.input if isinstance(call.input, dict) else {}
+        try:
+            act = to_action(call.name, inp, call.cwd or session.cwd)
+        except UnsupportedTool:
+            item.skipped = f"tool {call.name!r} is not reviewed"
+        else:
+            rid = safe_id("claude-code", session.session_id or "", call.call_id)
+            item.requests.append(past_request(act, agent, goal, transcript, rid))
+        out.append(item)
+    return out

@@ -1,0 +1,279 @@
+"""Codex CLI: ``PreToolUse`` / ``PermissionRequest`` command hooks, and actions from rollout files.
+
+Codex hooks (integrations reference 2.2) are command hooks only (no HTTP handler type). Codex does *not*
+support ``permissionDecision: "ask"`` for ``PreToolUse`` (it marks the hook failed and runs the tool), so:
+
+- approve → exit 0, no output (the call proceeds);
+- block, escalate, an unreviewed tool, or any failure (service down, slow, bad answer) → exit 2 with the
+  reason on stderr (the call is blocked and the reason shown to the model). There is no ``ask`` here.
+- ``PermissionRequest`` (Codex is about to ask the user): approve → ``allow``; block → ``deny``;
+  escalate → no decision (the user is asked, as Codex intended); failure → ``deny`` (or, with
+  ``on_error="ask"``, no decision).
+
+Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_shell`` → ``shell``;
+``apply_patch`` → one action per file (``*** Add File`` → ``write_file``, ``*** Update File`` → ``edit_file``,
+``*** Delete File`` → ``shell`` ``rm``); ``mcp__server__tool`` → ``mcp:server/tool``; ``view_image`` →
+``read_file``.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shlex
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+
+from service.integrations import (
+    MAX_TEXT,
+    PastAction,
+    ServiceError,
+    action,
+    argv_to_command,
+    calls_in_context,
+    mcp_tool,
+    past_request,
+    reason,
+    review_actions,
+    safe_id,
+    session_agent,
+    transcript_messages,
+)
+
+AGENT_NAME = "codex"
+PRE_TOOL_USE = "PreToolUse"
+PERMISSION_REQUEST = "PermissionRequest"
+OnError = Literal["deny", "ask"]
+HookAnswer = tuple[str, str, int]
+
+
+class UnsupportedTool(Exception):
+    """A tool Oversight does not review."""
+
+
+# --- apply_patch ---------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class PatchFile:
+    op: Literal["add", "update", "delete"]
+    path: str
+    move_to: str | None = None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def parse_patch(text: str) -> list[PatchFile]:
+    """The files of a Codex ``apply_patch`` (V4A) patch, with added and removed lines."""
+    files: list[PatchFile] = []
+    current: PatchFile | None = None
+    for line in text.splitlines():
+        if line.startswith("*** Add File: "):
+            current = PatchFile("add", line[len("*** Add File: ") :].strip())
+            files.append(current)
+        elif line.startswith("*** Update File: "):
+            current = PatchFile("update", line[len("*** Update File: ") :].strip())
+            files.append(current)
+        elif line.startswith("*** Delete File: "):
+            current = PatchFile("delete", line[len("*** Delete File: ") :].strip())
+            files.append(current)
+        elif line.startswith("*** Move to: ") and current is not None:
+            current.move_to = line[len("*** Move to: ") :].strip()
+        elif line.startswith(("*** Begin Patch", "*** End Patch", "*** End of File", "@@")):
+            continue
+        elif current is not None:
+            if line.startswith("+"):
+                current.added.append(line[1:])
+            elif line.startswith("-"):
+                current.removed.append(line[1:])
+    return files
+
+
+def _abs(path: str, cwd: str | None) -> str:
+    if not path or posixpath.isabs(path) or not cwd:
+        return path
+    return posixpath.normpath(posixpath.join(cwd, path))
+
+
+def patch_actions(text: str, cwd: str | None) -> list[dict[str, Any]]:
+    """One action per file the patch touches; a patch that names no file is reviewed as an edit as a whole."""
+    files = parse_patch(text)
+    if not files:
+        return [action("edit_file", {"path": "", "old": "", "new": text}, cwd)]
+    out: list[dict[str, Any]] = []
+    for f in files:
+        path = _abs(f.path, cwd)
+        if f.op == "add":
+            out.append(action("write_file", {"path": path, "content": "\n".join(f.added)}, cwd))
+        elif f.op == "delete":
+            out.append(action("shell", {"command": f"rm -f -- {shlex.quote(path)}"}, cwd))
+        else:
+            out.append(action("edit_file", {"path": path, "old": "\n".join(f.removed), "new": "\n".join(f.added)}, cwd))
+            if f.move_to:
+                dest = _abs(f.move_to, cwd)
+                out.append(action("write_file", {"path": dest, "content": "\n".join(f.added)}, cwd))
+    return out
+
+
+# --- tool calls ----------------------------------------------------------------------------------------
+def _command(value: Any) -> str:
+    if isinstance(value, list):
+        return argv_to_command(value)
+    return str(value or "")
+
+
+def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None) -> list[dict[str, Any]]:
+    """The action(s) for a Codex tool call (hook payload or rollout); ``UnsupportedTool`` if not reviewed."""
+    inp: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
+    raw = tool_input if isinstance(tool_input, str) else None
+    workdir = inp.get("workdir") or inp.get("working_directory")
+    where = _abs(str(workdir), cwd) if isinstance(workdir, str) and workdir else cwd
+    if tool_name in ("Bash", "shell", "shell_command", "local_shell", "container.exec"):
+        return [action("shell", {"command": _command(inp.get("command", raw))}, where)]
+    if tool_name == "exec_command":
+        return [action("shell", {"command": _command(inp.get("cmd", inp.get("command", raw)))}, where)]
+    if tool_name == "apply_patch":
+        text = raw if raw is not None else str(inp.get("command") or inp.get("input") or inp.get("patch") or "")
+        return patch_actions(text, where)
+    if tool_name == "view_image" and isinstance(inp.get("path"), str):
+        return [action("read_file", {"path": _abs(inp["path"], where)}, where)]
+    mcp = mcp_tool(tool_name)
+    if mcp is not None:
+        return [action(mcp, inp if raw is None else {"arguments": raw}, where)]
+    raise UnsupportedTool(tool_name)
+
+
+def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
+    """(goal, recent turns, Codex version) from the rollout's last lines; empty if unreadable. Never raises."""
+    if not path:
+        return None, [], None
+    try:
+        from service.importers.codex import read_rollout_tail
+
+        session, first = read_rollout_tail(os.path.expanduser(path))
+    except Exception:
+        return None, [], None
+    prompts = session.user_prompts()
+    goal = prompts[-1] if prompts else first
+    return (goal[:MAX_TEXT] if goal else None), transcript_messages(session.events), session.agent_version
+
+
+def build_requests(
+    payload: dict[str, Any], *, timeout_ms: int | None = None, read_transcript: bool = True
+) -> list[dict[str, Any]]:
+    """The ``ActionReviewRequest`` dicts for a Codex hook payload (one per file for ``apply_patch``)."""
+    tool_name = payload.get("tool_name")
+    if not isinstance(tool_name, str) or not tool_name:
+        raise ValueError("payload has no tool_name")
+    tool_input = payload.get("tool_input")
+    if not isinstance(tool_input, dict | str):
+        tool_input = {}
+    cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    actions = to_actions(tool_name, tool_input, cwd)
+    goal, transcript, version = (
+        transcript_context(payload.get("transcript_path")) if read_transcript else (None, [], None)
+    )
+    session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
+    agent: dict[str, Any] = {"name": AGENT_NAME}
+    if version:
+        agent["version"] = version[:100]
+    if session:
+        agent["session"] = session[:200]
+    requests: list[dict[str, Any]] = []
+    for act in actions:
+        request: dict[str, Any] = {"action": act, "agent": agent}
+        if goal:
+            request["goal"] = goal
+        if transcript:
+            request["transcript"] = transcript
+        if session:
+            request["context"] = {"session_id": session[:200]}
+        if timeout_ms is not None:
+            request["timeout_ms"] = max(50, min(600_000, timeout_ms))
+        requests.append(request)
+    return requests
+
+
+# --- outputs -------------------------------------------------------------------------------------------
+def _block(why: str) -> HookAnswer:
+    return "", why, 2
+
+
+def _permission(behavior: str, why: str) -> HookAnswer:
+    decision: dict[str, Any] = {"behavior": behavior}
+    if behavior == "deny":
+        decision["message"] = why
+    out = {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
+    return orjson.dumps(out).decode(), "", 0
+
+
+def answer_for(event: str, decision: dict[str, Any]) -> HookAnswer:
+    """stdout, stderr and exit code for a decision."""
+    verdict = str(decision.get("verdict"))
+    why = reason(decision)
+    if event == PERMISSION_REQUEST:
+        if verdict == "approve":
+            return _permission("allow", why)
+        if verdict == "block":
+            return _permission("deny", why)
+        return "", "", 0  # escalate: Codex asks the user, as it was about to
+    if verdict == "approve":
+        return "", "", 0
+    if verdict == "block":
+        return _block(why)
+    return _block(why + " A human must approve this action; it was not run.")
+
+
+def failure_answer(event: str, why: str, on_error: OnError) -> HookAnswer:
+    text = f"Oversight could not review this action ({why}); it was not run."
+    if event == PERMISSION_REQUEST:
+        return _permission("deny", text) if on_error == "deny" else ("", "", 0)
+    return _block(text)  # Codex has no "ask" for PreToolUse: fail closed
+
+
+def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None) -> HookAnswer:
+    """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises."""
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return failure_answer(PRE_TOOL_USE, "the hook input is not JSON", on_error)
+    if not isinstance(payload, dict):
+        return failure_answer(PRE_TOOL_USE, "the hook input is not a JSON object", on_error)
+    name = payload.get("hook_event_name")
+    if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+        return "", "", 0
+    event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
+    try:
+        requests = build_requests(payload, timeout_ms=int(timeout * 800))
+    except UnsupportedTool as exc:
+        if event == PERMISSION_REQUEST:
+            return "", "", 0
+        return _block(f"Oversight does not review the tool {str(exc)!r}; it was not run.")
+    except Exception as exc:
+        return failure_answer(event, f"bad hook input: {exc}", on_error)
+    try:
+        decision = review_actions(requests, url=url, timeout=timeout, key=key)
+    except ServiceError as exc:
+        return failure_answer(event, str(exc), on_error)
+    except Exception as exc:
+        return failure_answer(event, f"hook error {type(exc).__name__}", on_error)
+    return answer_for(event, decision)
+
+
+# --- past sessions -------------------------------------------------------------------------------------
+def past_actions(session: Any) -> list[PastAction]:
+    """Action review requests for every tool call of a Codex rollout (``service.importers``)."""
+    agent = session_agent(AGENT_NAME, session)
+    out: list[PastAction] = []
+    for call, goal, transcript in calls_in_context(session):
+        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp)
+        try:
+            actions = to_actions(call.name, call.input, call.cwd or session.cwd)
+        except UnsupportedTool:
+            item.skipped = f"tool {call.name!r} is not reviewed"
+        else:
+            for i, act in enumerate(actions):
+                rid = safe_id("codex", session.session_id or "", call.call_id, str(i) if len(actions) > 1 else "")
+                item.requests.append(past_request(act, agent, goal, transcript, rid))
+        out.append(item)
+    return out

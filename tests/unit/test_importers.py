@@ -1,0 +1,201 @@
+"""Session-log readers against the public samples in ../shared (read at run time) and small fixtures of ours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from service.cli import app
+from service.importers import claude_code as cc_import
+from service.importers import codex as codex_import
+from service.integrations import claude_code as cc
+from service.integrations import codex
+from service.schemas import ActionReviewRequest
+from tests.conftest import SHARED
+
+SAMPLES = SHARED / "reference" / "samples"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CC_VIEWER = SAMPLES / "d-kimuson__claude-code-viewer" / "mock-global-claude-dir" / "projects" / "sample-project"
+CC_INIT = CC_VIEWER / "1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl"
+CC_LONG = CC_VIEWER / "5c0375b4-57a5-4f26-b12d-d022ee4e51b7.jsonl"
+CC_SIDECHAIN = CC_VIEWER / "agent-test-hash-123.jsonl"
+CC_SIMONW = SAMPLES / "simonw__claude-code-transcripts" / "tests" / "sample_session.jsonl"
+CODEX_SYNTH = next(iter((SAMPLES / "daaain__claude-code-log").rglob("rollout-*.jsonl")), Path("missing"))
+CODEX_REAL = sorted((SAMPLES / "madshn__localpush").rglob("rollout-*.jsonl"))
+OUR_ROLLOUT = next(iter((FIXTURES / "codex").glob("rollout-*.jsonl")))
+
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"samples not found at {SAMPLES}")
+
+
+# --- Claude Code transcripts -------------------------------------------------------------------------------
+@needs_samples
+def test_claude_minimal_transcript_pairs_tool_calls_with_results() -> None:
+    s = cc_import.read_transcript(CC_SIMONW)
+    assert s.session_id == "test-session-id" and s.cwd == "/project"
+    assert s.user_prompts() == ["Create a hello world function", "Now add a goodbye function"]
+    write, bash = s.tool_calls
+    assert write.name == "Write" and write.input["file_path"] == "/project/hello.py"
+    assert write.output == "File written successfully" and write.is_error is False
+    assert bash.name == "Bash" and "git commit" in str(bash.input["command"])
+    assert bash.output is not None and "1 file changed" in bash.output
+    assert s.skipped_lines == 0
+
+
+@needs_samples
+def test_claude_real_transcript_slash_command_is_the_prompt_and_expansion_is_meta() -> None:
+    s = cc_import.read_transcript(CC_INIT)
+    assert s.agent_version == "1.0.98" and s.model == "claude-sonnet-4-20250514"
+    assert s.user_prompts() == ["/init"]  # the isMeta expansion is not something the user typed
+    assert any(m.meta and "CLAUDE.md" in m.text for m in s.messages)
+    names = [c.name for c in s.tool_calls]
+    assert {"Bash", "Glob", "Write", "TodoWrite"} <= set(names)
+    assert all(c.output is not None for c in s.tool_calls)  # every call in this file has its result
+
+
+@needs_samples
+def test_claude_sidechain_and_multiedit() -> None:
+    side = cc_import.read_transcript(CC_SIDECHAIN)
+    assert all(m.sidechain for m in side.messages) and side.user_prompts() == []
+    long = cc_import.read_transcript(CC_LONG)
+    assert {"Edit", "MultiEdit", "Read", "Task"} <= {c.name for c in long.tool_calls}
+    assert any(c.sidechain for c in long.tool_calls)
+
+
+@needs_samples
+def test_claude_past_actions_map_tools_and_skip_unreviewed_ones() -> None:
+    past = cc.past_actions(cc_import.read_transcript(CC_LONG))
+    by_tool: dict[str, list[dict[str, object]]] = {}
+    for item in past:
+        if item.skipped:
+            assert item.tool in ("TodoWrite", "Glob", "Task") and not item.requests
+        for r in item.requests:
+            ActionReviewRequest.model_validate(r)  # a valid API request
+            by_tool.setdefault(item.tool, []).append(r)
+    edit = by_tool["MultiEdit"][0]["action"]
+    assert isinstance(edit, dict) and edit["tool"] == "edit_file" and edit["input"]["path"].endswith("CLAUDE.md")
+    assert by_tool["Bash"][0]["action"]["tool"] == "shell"  # type: ignore[index]
+    assert by_tool["Read"][0]["action"]["tool"] == "read_file"  # type: ignore[index]
+    first = by_tool["Bash"][0]
+    assert str(first["goal"]).startswith("/orchestrator")
+    assert first["agent"] == {"name": "claude-code", "version": "1.0.108", "session": "5c0375b4-57a5-4f26-b12d-d022ee4e51b7"}
+
+
+def test_claude_tail_read_is_bounded_and_tolerates_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    lines = [orjson.dumps({"type": "user", "message": {"role": "user", "content": "first task"}})]
+    lines += [b"{broken"] * 5
+    lines += [orjson.dumps({"type": "assistant", "message": {"role": "assistant", "content": [{"type": "text", "text": f"step {i}"}]}}) for i in range(500)]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    session, first = cc_import.read_transcript_tail(path, max_lines=50)
+    assert len(session.messages) == 50 and session.messages[-1].text == "step 499"
+    assert first == "first task"  # the tail has no prompt: the head supplies it
+
+
+def test_claude_hook_context_from_transcript_and_unreadable_transcript() -> None:
+    goal, transcript, version = cc.transcript_context(str(FIXTURES / "claude_code" / "injected_readme.jsonl"))
+    assert goal == "Summarise the open issues in README.md for me" and version == "2.1.200"
+    assert any(m["role"] == "tool" and "exfil-drop.com" in m["content"] for m in transcript)
+    assert cc.transcript_context("/nonexistent/x.jsonl") == (None, [], None)
+
+
+# --- Codex rollouts --------------------------------------------------------------------------------------------
+@needs_samples
+def test_codex_synthetic_rollout_calls_outputs_and_unknown_types() -> None:
+    s = codex_import.read_rollout(CODEX_SYNTH)
+    assert s.session_id == "11111111-1111-4111-8111-111111111111" and s.agent_version == "0.0.0-test"
+    assert s.info["approval_policy"] == "never" and s.info["sandbox_policy"] == "read-only"
+    assert s.user_prompts() == ["List the synthetic files."]  # once, though logged twice
+    exec_call, patch, mcp = s.tool_calls
+    assert exec_call.name == "exec_command" and exec_call.input == {"cmd": "find . -maxdepth 1 -type f"}
+    assert exec_call.output == "./alpha.txt\n./beta.txt"
+    assert patch.name == "apply_patch" and isinstance(patch.input, str) and patch.output == "Done!"
+    assert mcp.name == "mcp__synthetic__lookup" and mcp.output == '{"status":"ok"}'
+    assert [m.text for m in s.messages if m.role == "assistant"] == ["The synthetic files are alpha.txt and beta.txt."]
+
+
+@needs_samples
+def test_codex_synthetic_rollout_becomes_action_requests() -> None:
+    past = codex.past_actions(codex_import.read_rollout(CODEX_SYNTH))
+    actions = [r["action"] for item in past for r in item.requests]
+    assert actions[0] == {"tool": "shell", "input": {"command": "find . -maxdepth 1 -type f"}, "cwd": "/workspace/synthetic-project"}
+    assert actions[1]["tool"] == "write_file" and actions[1]["input"] == {
+        "path": "/workspace/synthetic-project/gamma.txt", "content": "synthetic"}
+    assert actions[2] == {"tool": "mcp:synthetic/lookup", "input": {"query": "fixture"}, "cwd": "/workspace/synthetic-project"}
+    for item in past:
+        for r in item.requests:
+            req = ActionReviewRequest.model_validate(r)
+            assert req.goal == "List the synthetic files." and req.agent.name == "codex"
+
+
+@needs_samples
+@pytest.mark.parametrize("path", CODEX_REAL, ids=lambda p: p.name[:30])
+def test_codex_real_redacted_rollouts_parse_without_loss(path: Path) -> None:
+    s = codex_import.read_rollout(path)
+    assert s.skipped_lines == 0 and s.lines > 10
+    assert s.model == "gpt-5.3-codex" and s.info["originator"] == "Codex Desktop"
+    assert len(s.user_prompts()) == 1  # injected developer/user context is meta, the typed prompt kept once
+    # every call has its output, except a call on the file's last line (one sample is cut there)
+    assert s.tool_calls and all(c.output is not None for c in s.tool_calls[:-1])
+    for item in codex.past_actions(s):
+        for r in item.requests:
+            ActionReviewRequest.model_validate(r)
+
+
+@needs_samples
+def test_codex_image_message_fixture_text_only() -> None:
+    raw = (SAMPLES / "openai__codex" / "codex-rs" / "core" / "tests" / "fixtures" / "rollout_copy_paste_local_image.json").read_bytes()
+    line = orjson.dumps({"timestamp": "t", "type": "response_item", "payload": orjson.loads(raw)})
+    s = codex_import.parse_lines([line])
+    assert s.messages[0].text.endswith("pasted image") and "__IMAGE_URL__" not in s.messages[0].text
+
+
+def test_codex_our_rollout_argv_patch_and_skips() -> None:
+    s = codex_import.read_rollout(OUR_ROLLOUT)
+    assert s.skipped_lines == 1  # the broken last line
+    assert s.user_prompts() == ["clean the build output and list the files"]
+    rm = s.tool_calls[0]
+    assert rm.exit_code == 1 and rm.is_error is True
+    past = {p.call_id: p for p in codex.past_actions(s)}
+    assert past["call_rm"].requests[0]["action"]["input"] == {"command": "rm -rf ~"}
+    assert past["call_plan"].skipped and not past["call_plan"].requests
+    patch = [r["action"] for r in past["call_patch"].requests]
+    assert patch[0] == {"tool": "write_file", "input": {"path": "/home/dev/shop/notes/build.md", "content": "build cleaned"}, "cwd": "/home/dev/shop"}
+    assert patch[1]["tool"] == "shell" and patch[1]["input"]["command"] == "rm -f -- /home/dev/shop/build/out.o"
+    ids = [r["id"] for p in past.values() for r in p.requests]
+    assert len(ids) == len(set(ids))  # re-importing finds the stored decisions instead of duplicating
+
+
+# --- oversight import ------------------------------------------------------------------------------------
+def test_import_codex_requests_only_writes_valid_requests() -> None:
+    result = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "--requests"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    requests = [ActionReviewRequest.model_validate_json(line) for line in lines]
+    assert [r.action.tool for r in requests] == ["shell", "shell", "write_file", "shell"]
+
+
+def test_import_codex_reviews_past_actions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    by_call = {r["call_id"]: r for r in records if "decision" in r}
+    assert by_call["call_rm"]["decision"]["verdict"] == "block"
+    assert by_call["call_ls"]["decision"]["verdict"] == "approve"
+    assert by_call["call_rm"]["decision"]["kind"] == "action"
+    assert any(r.get("skipped") for r in records)  # update_plan is listed as not reviewed
+
+
+@needs_samples
+def test_import_claude_code_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(app, ["import", "claude-code", str(CC_SIMONW), str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 0, result.output
+    records = [orjson.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert {r["tool"] for r in records} == {"Write", "Bash"}
+    assert all(r["decision"]["verdict"] in ("approve", "escalate", "block") for r in records)
+    assert "cannot read" in result.stderr
