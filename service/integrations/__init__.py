@@ -254,3 +254,22 @@ def past_request(
     if agent.get("session"):
         request["context"] = {"session_id": agent["session"]}
     return request
+
+
+def transcript_roots() -> list[str]:
+    """Folders a hook may read an agent's transcript from (``OVERSIGHT_HOOK_TRANSCRIPT_ROOTS``, os.pathsep list).
+
+    The HTTP hook routes take ``transcript_path`` from the request body; without this limit a caller could make
+    the service read any file it can open and echo a snippet in the reason.
+    """
+    raw = os.environ.get("OVERSIGHT_HOOK_TRANSCRIPT_ROOTS")
+    roots = raw.split(os.pathsep) if raw else ["~/.claude/projects", "~/.codex/sessions"]
+    return [os.path.realpath(os.path.expanduser(r)) for r in roots if r.strip()]
+
+
+def transcript_allowed(path: str) -> bool:
+    """A ``.jsonl`` file inside one of ``transcript_roots()`` (after resolving links and ``..``)."""
+    real = os.path.realpath(os.path.expanduser(path))
+    if not real.endswith(".jsonl"):
+        return False
+    return any(real == root or real.startswith(root + os.sep) for root in transcript_roots())

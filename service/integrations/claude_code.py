@@ -108,6 +108,10 @@ def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any
     """
     if not path:
         return None, [], None
+    from service.integrations import transcript_allowed
+
+    if not transcript_allowed(path):
+        return None, [], None
     try:
         from service.importers.claude_code import read_transcript_tail
 

