@@ -20,6 +20,7 @@ from opentelemetry import trace
 
 from graphs import ReviewPorts, build_review_graph
 from graphs.ports import Observer
+from graphs.review import build_review_runner
 from graphs.state import ReviewInput
 from prompts import validate_prompts
 from service.errors import Conflict, NotFound
@@ -100,8 +101,10 @@ class Runtime:
             observers=self.observers,
             cross_model=settings.cross_model,
         )
-        # Fast path without a checkpointer; escalations continue on the durable graph (same nodes).
+        # Fast path without a checkpointer (straight through by default, or the compiled graph);
+        # escalations continue on the durable graph (same nodes).
         self.graph = build_review_graph(self.ports, None)
+        self.runner = build_review_runner(self.ports)
         self.hitl_graph = build_review_graph(self.ports, storage.checkpointer)
         self._inflight: dict[tuple[str, str], asyncio.Future[Decision]] = {}
         self._escalated_spans: dict[str, trace.SpanContext] = {}  # review_id -> root span, for resume's link
@@ -188,7 +191,10 @@ class Runtime:
                 "mode": mode,  # type: ignore[typeddict-item]
             }
             config: RunnableConfig = {"configurable": {"thread_id": review_id}}
-            result = await self.graph.ainvoke(state, config)
+            if self.settings.review_executor == "direct":
+                result = await self.runner(state)
+            else:
+                result = await self.graph.ainvoke(state, config)
             if "decision" not in result:  # handed off: an escalation that waits for a human
                 result = await self._hand_off(result, config)
             decision = Decision.model_validate(result["decision"])

