@@ -179,6 +179,8 @@ class ReviewNodes:
         )
 
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
+        if reviewer.provider == "local":  # offline rules, not a model call: no GenAI span
+            return await self._call_untraced(reviewer, item)
         started = time.perf_counter()
         # One span per reviewer call, named and attributed after the OpenTelemetry GenAI conventions.
         with _tracer.start_as_current_span(
@@ -204,6 +206,26 @@ class ReviewNodes:
             if capture:
                 span.set_attribute("gen_ai.output.messages", output_messages_json(result.verdict.model_dump_json()))
             span.set_attribute("oversight.reviewer.attempts", result.attempts)
+        return result, {
+            "provider": result.provider,
+            "model": result.model,
+            "outcome": ReviewerOutcomeKind.verdict.value,
+            "error": None,
+            "detail": None,
+            "attempts": result.attempts,
+            "latency_ms": result.latency_ms or (time.perf_counter() - started) * 1000,
+            "usage": result.usage,
+            "prompt_version": result.prompt_version,
+        }
+
+    async def _call_untraced(
+        self, reviewer: Reviewer, item: ReviewItem
+    ) -> tuple[ReviewerResult | None, dict[str, Any]]:
+        started = time.perf_counter()
+        try:
+            result = await reviewer.review(item)
+        except ReviewerError as exc:
+            return None, self._failure(reviewer, exc, started)
         return result, {
             "provider": result.provider,
             "model": result.model,

@@ -33,14 +33,12 @@ Node = Callable[[ReviewState], Awaitable[dict[str, Any]]]
 _tracer = trace.get_tracer("oversight.graph")
 
 
-def _instrument(name: str, fn: Node) -> Node:
-    """Wrap a step in a span and record its wall time in ``timings``."""
-    span_name = f"oversight.node.{name}"
+def _timed(name: str, fn: Node) -> Node:
+    """Record a step's wall time in ``timings`` (``name``, then ``name_1``… when it runs again)."""
 
     async def step(state: ReviewState) -> dict[str, Any]:
         started = time.perf_counter()
-        with _tracer.start_as_current_span(span_name):
-            update = await fn(state)
+        update = await fn(state)
         timings = dict(state.get("timings") or {})
         key = name if name not in timings else f"{name}_{sum(1 for k in timings if k.startswith(name))}"
         timings[key] = round((time.perf_counter() - started) * 1000, 3)
@@ -51,18 +49,39 @@ def _instrument(name: str, fn: Node) -> Node:
     return step
 
 
+def _instrument(name: str, fn: Node) -> Node:
+    """A node: its steps' wall time in ``timings`` and one span, ``oversight.node.<name>``."""
+    timed = _timed(name, fn)
+    span_name = f"oversight.node.{name}"
+
+    async def node(state: ReviewState) -> dict[str, Any]:
+        with _tracer.start_as_current_span(span_name) as span:
+            update = await timed(state)
+            if span.is_recording():
+                span.set_attribute(f"oversight.step.{name}_ms", update["timings"][_last_key(update["timings"], name)])
+        return update
+
+    node.__name__ = name
+    return node
+
+
+def _last_key(timings: dict[str, float], name: str) -> str:
+    return [k for k in timings if k == name or k.startswith(name + "_")][-1]
+
+
 def _review_node(nodes: ReviewNodes) -> Node:
-    """Triage, policy check, reviewer call, decide and the revise loop, as one node.
+    """Triage, policy check, reviewer call, decide and the revise loop, as one node with one span.
 
     These steps are plain functions, not nodes: none of them needs a checkpoint boundary (nothing pauses
     between them), and every LangGraph step costs ~0.2 ms of CPU, which at hundreds of reviews in flight
-    is what saturates a core. Each step still gets its own span and timing.
+    is what saturates a core. Each step's wall time is kept in ``timings`` and on the node's span as
+    ``oversight.step.<step>_ms``; the reviewer call has its own GenAI span under it.
     """
-    triage = _instrument("triage", nodes.triage)
-    policy_check = _instrument("policy_check", nodes.policy_check)
-    review = _instrument("review", nodes.review)
-    decide = _instrument("decide", nodes.decide)
-    revise = _instrument("revise", nodes.revise)
+    triage = _timed("triage", nodes.triage)
+    policy_check = _timed("policy_check", nodes.policy_check)
+    review = _timed("review", nodes.review)
+    decide = _timed("decide", nodes.decide)
+    revise = _timed("revise", nodes.revise)
 
     async def run(state: ReviewState) -> dict[str, Any]:
         local: dict[str, Any] = dict(state)
@@ -73,20 +92,23 @@ def _review_node(nodes: ReviewNodes) -> Node:
             local.update(u)
             update.update(u)
 
-        await step(triage)
-        await step(policy_check)
-        if routing.after_policy_check(local) == "review":  # type: ignore[arg-type]
-            await step(review)
-        await step(decide)
-        if routing.after_decide(local) == "revise":  # type: ignore[arg-type]
-            while True:
-                await step(revise)
-                if routing.after_revise(local) != "review":  # type: ignore[arg-type]
-                    break
+        with _tracer.start_as_current_span("oversight.node.review") as span:
+            await step(triage)
+            await step(policy_check)
+            if routing.after_policy_check(local) == "review":  # type: ignore[arg-type]
                 await step(review)
-                await step(decide)
-                if routing.after_decide(local) != "revise":  # type: ignore[arg-type]
-                    break
+            await step(decide)
+            if routing.after_decide(local) == "revise":  # type: ignore[arg-type]
+                while True:
+                    await step(revise)
+                    if routing.after_revise(local) != "review":  # type: ignore[arg-type]
+                        break
+                    await step(review)
+                    await step(decide)
+                    if routing.after_decide(local) != "revise":  # type: ignore[arg-type]
+                        break
+            if span.is_recording():
+                span.set_attributes({f"oversight.step.{k}_ms": v for k, v in local.get("timings", {}).items()})
         return update
 
     run.__name__ = "review"

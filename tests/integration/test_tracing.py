@@ -201,9 +201,12 @@ def test_a_review_with_traceparent_is_one_trace_under_the_callers_trace(tmp_path
     assert root.parent_span_id.hex() == CALLER_SPAN  # the caller's span is the parent: one trace end to end
     assert root.status.code == Status.STATUS_CODE_UNSET  # a rewrite is a handled outcome, not an error
 
-    # One span per graph node, children of the root.
-    for node in ("triage", "policy_check", "review", "decide", "revise", "record"):
+    # One span per graph node, children of the root; the steps inside the review node are timed on its span.
+    for node in ("review", "record"):
         assert by_name[f"oversight.node.{node}"].parent_span_id == root.span_id, node
+    steps = attrs(by_name["oversight.node.review"])
+    for step in ("triage", "policy_check", "review", "decide", "revise"):
+        assert steps[f"oversight.step.{step}_ms"] >= 0, step
 
     # The reviewer call: a GenAI CLIENT span under the review node.
     chat = by_name["chat fake-reviewer-1"]
