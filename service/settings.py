@@ -35,21 +35,35 @@ class Settings(BaseSettings):
     cross_model: str = Field(
         default="warn", pattern="^(warn|refuse)$", description="Same reviewer as fast model: warn or refuse."
     )
-    reviewer_max_attempts: int = Field(default=4, ge=1, le=10)
-    reviewer_max_tokens: int = Field(default=1500, ge=64, le=32_000)
+    reviewer_max_attempts: int = Field(default=4, ge=1, le=10, description="Attempts per reviewer call (retries on 429/5xx/timeouts).")
+    reviewer_max_tokens: int = Field(default=1500, ge=64, le=32_000, description="Output token limit of a model reviewer's verdict.")
     anthropic_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "OVERSIGHT_ANTHROPIC_API_KEY")
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_API_KEY", "OVERSIGHT_ANTHROPIC_API_KEY"),
+        description="Key for `anthropic:` reviewers (required when one is configured).",
     )
     anthropic_base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "OVERSIGHT_ANTHROPIC_BASE_URL")
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "OVERSIGHT_ANTHROPIC_BASE_URL"),
+        description="Messages API base URL (a gateway or proxy).",
     )
     openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "OVERSIGHT_OPENAI_API_KEY")
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "OVERSIGHT_OPENAI_API_KEY"),
+        description="Key for `openai:` reviewers (optional for `openai-compatible:`).",
     )
     openai_base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_BASE_URL", "OVERSIGHT_OPENAI_BASE_URL")
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "OVERSIGHT_OPENAI_BASE_URL"),
+        description="Chat Completions base URL (vLLM, Ollama, llama.cpp, a gateway).",
     )
 
+    openai_compatible_base_url: str | None = Field(
+        default=None, description="Base URL for `openai-compatible:` reviewers (default: OPENAI_BASE_URL)."
+    )
+    openai_compatible_api_key: SecretStr | None = Field(
+        default=None, description="Key for `openai-compatible:` reviewers (default: OPENAI_API_KEY, else none)."
+    )
     review_executor: str = Field(
         default="direct",
         pattern="^(direct|langgraph)$",
@@ -73,9 +87,9 @@ class Settings(BaseSettings):
     )
 
     # --- service
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    log_level: str = "info"
+    host: str = Field(default="127.0.0.1", description="Interface `oversight serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `oversight serve` binds.")
+    log_level: str = Field(default="info", description="Log level (debug, info, warning, error).")
     audit_seed: int | None = Field(default=None, description="Seed for the low-risk audit sample (tests).")
     jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
 
@@ -113,3 +127,26 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process's settings, read once from the environment."""
     return Settings()
+
+
+def _env_name(name: str, field: object) -> str:
+    alias = getattr(field, "validation_alias", None)
+    choices = getattr(alias, "choices", None)
+    if choices:
+        return " / ".join(f"`{c}`" for c in choices)
+    return f"`OVERSIGHT_{name.upper()}`"
+
+
+def settings_markdown() -> str:
+    """Every setting as a Markdown table (variable, default, meaning); docs/configuration.md is this table."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default = "`.oversight`" if name == "data_dir" else "(computed)"
+        elif field.default is None:
+            default = "unset"
+        else:
+            default = f"`{field.default}`"
+        text = (field.description or "").replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| {_env_name(name, field)} | {default} | {text} |")
+    return "\n".join(rows) + "\n"
