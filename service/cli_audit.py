@@ -1,10 +1,350 @@
-"""CLI commands for a feature (filled in by its issue)."""
+"""``oversight audit``, ``oversight worker`` and ``oversight gate``: post-hoc audits and rollout gates."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
 import typer
+
+JOB_FILE = "job.json"
+
+
+def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+        if not files:
+            raise typer.BadParameter(f"no .jsonl file in {path}")
+        return [(str(p), p.read_bytes()) for p in files]
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} does not exist")
+    return [(str(path), path.read_bytes())]
+
+
+def _digest(inputs: list[tuple[str, bytes]]) -> str:
+    h = hashlib.sha256()
+    for name, data in inputs:
+        h.update(name.encode() + b"\0" + data)
+    return h.hexdigest()
+
+
+def _write_job_file(out: Path, record: dict[str, Any]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / (JOB_FILE + ".tmp")
+    tmp.write_bytes(orjson.dumps(record, option=orjson.OPT_INDENT_2))
+    tmp.replace(out / JOB_FILE)
+
+
+def _budget(rpm: float | None, tpm: float | None) -> Any:
+    from service.audit.ratelimit import RateBudget
+
+    return RateBudget(rpm, tpm) if (rpm or tpm) else None
+
+
+async def _audit(
+    inputs: list[tuple[str, bytes]] | None,
+    out: Path,
+    *,
+    resume: bool,
+    fmt: str,
+    concurrency: int,
+    rpm: float | None,
+    tpm: float | None,
+    lease_s: float,
+    baseline_model: str | None,
+    submit_only: bool,
+    show_progress: bool,
+) -> int:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from service.audit.jobs import open_job_store
+    from service.audit.run import AuditOptions, EmptyAudit, job_report, submit, write_outputs
+    from service.audit.sessions import parse_many
+    from service.audit.worker import AuditWorker, audit_runtime
+    from service.runtime import Runtime
+    from service.settings import get_settings
+
+    err = Console(stderr=True)
+    settings = get_settings()
+    async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
+        if resume:
+            record_path = out / JOB_FILE
+            if not record_path.is_file():
+                err.print(f"oversight: nothing to resume: {record_path} does not exist")
+                return 2
+            record = orjson.loads(record_path.read_bytes())
+            job_id = record["job_id"]
+            if inputs is not None and _digest(inputs) != record.get("input_sha256"):
+                err.print("[yellow]warning:[/] the input differs from the one this job was created from; "
+                          "resuming the job as created")
+            info = await jobs.get_job(job_id)
+            if info is None:
+                err.print(f"oversight: job {job_id} is not in the {jobs.backend} store "
+                          f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})")
+                return 2
+            err.print(f"resuming {job_id}: {info.done}/{info.total} turns already done")
+        else:
+            assert inputs is not None
+            parsed = parse_many(inputs, fmt)
+            options = AuditOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s,
+                                   baseline_model=baseline_model)
+            try:
+                job_id = await submit(jobs, parsed, name=Path(inputs[0][0]).stem if len(inputs) == 1 else out.name,
+                                      options=options)
+            except EmptyAudit as exc:
+                err.print(f"oversight: {exc}")
+                return 2
+            _write_job_file(out, {"job_id": job_id, "backend": jobs.backend, "inputs": [n for n, _ in inputs],
+                                  "input_sha256": _digest(inputs), "created_at": time.time()})
+            for e in parsed.errors[:10]:
+                err.print(f"[yellow]skipped[/] line {e.line}: {e.message}")
+            if len(parsed.errors) > 10:
+                err.print(f"[yellow]skipped[/] {len(parsed.errors) - 10} more lines")
+            err.print(f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})")
+            info = await jobs.get_job(job_id)
+            assert info is not None
+        if submit_only:
+            typer.echo(job_id)
+            return 0
+
+        worker_runtime = audit_runtime(runtime, _budget(rpm, tpm))
+        progress = Progress(
+            TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=err, disable=not show_progress, refresh_per_second=4,
+        )
+        started, done_before = time.monotonic(), info.done
+        with progress:
+            task = progress.add_task("audit", total=info.total, completed=info.done, rate="")
+
+            def advance(_: dict[str, Any]) -> None:
+                progress.advance(task)
+                done = progress.tasks[0].completed - done_before
+                elapsed = max(1e-6, time.monotonic() - started)
+                progress.update(task, rate=f"{done / elapsed:.1f} turns/s")
+
+            worker = AuditWorker(worker_runtime, jobs, job_id, concurrency=concurrency, lease_s=lease_s,
+                                 on_result=advance)
+            stats = await worker.run()
+        info = await jobs.get_job(job_id)
+        assert info is not None
+        report, results = await job_report(jobs, info)
+        written = write_outputs(out, report, results)
+        elapsed = time.monotonic() - started
+        err.print(
+            f"{stats.completed} turns reviewed in {elapsed:.1f}s by this process; {info.done}/{info.total} done"
+            + (f"; {stats.failed} failed" if stats.failed else "")
+        )
+        if not info.finished:
+            err.print("[yellow]the job is not finished (other workers hold turns); the report is partial[/]")
+        _print_summary(err, report)
+        err.print("wrote " + ", ".join(str(p) for p in written.values()))
+        return 0 if info.finished else 3
+
+
+def _print_summary(console: Any, report: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from service.audit.report import RATE_NAMES
+
+    table = Table(title="audit summary (95% Wilson intervals)")
+    table.add_column("segment")
+    table.add_column("n", justify="right")
+    for name in RATE_NAMES:
+        table.add_column(name, justify="right")
+    for seg in report["segments"]:
+        if len(seg["by"]) > 1 or (seg["by"] and "fast_model" not in seg["by"]):
+            continue
+        label = ", ".join(f"{k}={v}" for k, v in seg["by"].items()) or "all"
+        cells = [f"{100 * seg['rates'][n]['rate']:.1f}%" for n in RATE_NAMES]
+        table.add_row(label, str(seg["n"]), *cells)
+    console.print(table)
+    for comp in report.get("comparisons", []):
+        if comp["by"]:
+            continue
+        sig = [n for n, m in comp["metrics"].items() if m["significant"]]
+        console.print(
+            f"{comp['candidate']} vs {comp['baseline']}: "
+            + (", ".join(f"{n} {100 * comp['metrics'][n]['diff']:+.1f} pp" for n in sig) if sig
+               else "no significant difference")
+        )
+
+
+async def _work(
+    job_ids: list[str], *, concurrency: int, rpm: float | None, tpm: float | None, lease_s: float, exit_when_idle: bool,
+    poll_s: float,
+) -> int:
+    from rich.console import Console
+
+    from service.audit.jobs import new_owner, open_job_store
+    from service.audit.worker import AuditWorker, audit_runtime
+    from service.runtime import Runtime
+    from service.settings import get_settings
+
+    err = Console(stderr=True)
+    settings = get_settings()
+    owner = new_owner()
+    async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
+        worker_runtime = audit_runtime(runtime, _budget(rpm, tpm))
+        err.print(f"worker {owner} on {jobs.backend}")
+        while True:
+            open_ids = job_ids or await jobs.open_jobs()
+            worked = False
+            for job_id in open_ids:
+                info = await jobs.get_job(job_id)
+                if info is None:
+                    err.print(f"no job {job_id}")
+                    return 2
+                if info.finished or info.status != "running":
+                    continue
+                worked = True
+                worker = AuditWorker(worker_runtime, jobs, job_id, tenant=info.tenant, concurrency=concurrency,
+                                     lease_s=lease_s, owner=owner)
+                stats = await worker.run()
+                err.print(f"{job_id}: reviewed {stats.completed} turns"
+                          + (f", {stats.dropped} results dropped (lease lost)" if stats.dropped else ""))
+            if job_ids and not worked:
+                return 0
+            if exit_when_idle and not worked:
+                return 0
+            await asyncio.sleep(poll_s)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this feature's commands to the `oversight` command."""
-    return None
+    """Add ``audit``, ``worker`` and ``gate`` to the ``oversight`` command."""
+
+    @app.command()
+    def audit(
+        input: Annotated[Path | None, typer.Argument(
+            help="Sessions JSONL, a Codex rollout, a Claude Code transcript, or a folder of .jsonl files.")] = None,
+        out: Annotated[Path, typer.Option("--out", "-o", help="Folder for job.json and the report files.")] = Path(
+            "report"),
+        resume: Annotated[bool, typer.Option(help="Continue the job recorded in OUT/job.json.")] = False,
+        format: Annotated[str, typer.Option("--format", help="auto, sessions, codex or claude-code.")] = "auto",
+        concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
+        rpm: Annotated[float | None, typer.Option(help="Reviewer requests per minute (this process).")] = None,
+        tpm: Annotated[float | None, typer.Option(help="Reviewer tokens per minute (this process).")] = None,
+        lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
+        baseline_model: Annotated[str | None, typer.Option(
+            help="name@version to compare the others against (default: the lowest version).")] = None,
+        submit_only: Annotated[bool, typer.Option(
+            help="Create the job, print its id and exit (workers: `oversight worker`).")] = False,
+    ) -> None:
+        """Audit logged sessions: review every assistant turn in label mode and write the report to OUT.
+
+        Writes OUT/report.json, OUT/report.html, OUT/turns.csv and OUT/turns.jsonl. Interrupted? Run again
+        with --resume: finished turns are kept, the rest are reviewed once.
+        """
+        if input is None and not resume:
+            raise typer.BadParameter("give an input file (or --resume)")
+        if format not in ("auto", "sessions", "codex", "claude-code"):
+            raise typer.BadParameter("--format is auto, sessions, codex or claude-code")
+        inputs = _read_inputs(input) if input is not None else None
+        code = asyncio.run(
+            _audit(inputs, out, resume=resume, fmt=format, concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease,
+                   baseline_model=baseline_model, submit_only=submit_only, show_progress=True)
+        )
+        raise typer.Exit(code)
+
+    @app.command()
+    def worker(
+        job: Annotated[list[str] | None, typer.Option(help="Work on this job only (repeatable).")] = None,
+        concurrency: Annotated[int, typer.Option(min=1, max=512)] = 16,
+        rpm: Annotated[float | None, typer.Option(help="Reviewer requests per minute (this process).")] = None,
+        tpm: Annotated[float | None, typer.Option(help="Reviewer tokens per minute (this process).")] = None,
+        lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
+        exit_when_idle: Annotated[bool, typer.Option(help="Exit when no job is open.")] = False,
+        poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
+    ) -> None:
+        """Claim and review turns of open audit jobs (PostgreSQL: run any number, on any machines)."""
+        raise typer.Exit(asyncio.run(_work(job or [], concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease,
+                                           exit_when_idle=exit_when_idle, poll_s=poll)))
+
+    @app.command()
+    def gate(
+        baseline: Annotated[Path, typer.Option(help="Baseline report.json.")],
+        candidate: Annotated[Path | None, typer.Option(help="Candidate report.json (default: the baseline's).")] = None,
+        thresholds: Annotated[Path, typer.Option(help="gate.yaml with the regression triggers.")] = Path(
+            "suites/gate.yaml"),
+        baseline_model: Annotated[str | None, typer.Option(
+            help="Compare two versions inside one report: the baseline name@version.")] = None,
+        candidate_model: Annotated[str | None, typer.Option(help="... and the candidate name@version.")] = None,
+        json_out: Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON here.")] = None,
+    ) -> None:
+        """Fail (exit 1) when the candidate regresses against the baseline; exit 0 when no trigger fires.
+
+        Exit 2: a trigger could not be evaluated (segment missing) or the inputs are invalid.
+        """
+        from rich.console import Console
+        from rich.table import Table
+
+        from service.audit.gate import GateConfigError, default_models, evaluate, load_config
+
+        console = Console() if sys.stdout.isatty() else Console(width=150)  # CI logs: no wrapped columns
+        try:
+            config = load_config(thresholds)
+            base = orjson.loads(baseline.read_bytes())
+            cand = orjson.loads(candidate.read_bytes()) if candidate else base
+        except (GateConfigError, OSError, orjson.JSONDecodeError) as exc:
+            console.print(f"[red]oversight gate:[/] {exc}")
+            raise typer.Exit(2) from exc
+        same = candidate is None or candidate.resolve() == baseline.resolve()
+        if same and not (baseline_model and candidate_model):
+            try:
+                auto_b, auto_c = default_models(base)
+            except GateConfigError as exc:
+                console.print(f"[red]oversight gate:[/] {exc}")
+                raise typer.Exit(2) from exc
+            baseline_model, candidate_model = baseline_model or auto_b, candidate_model or auto_c
+        results = evaluate(base, cand, config, baseline_model=baseline_model, candidate_model=candidate_model)
+        title = "rollout gate"
+        if baseline_model:
+            title += f": {candidate_model} vs {baseline_model}"
+        table = Table(title=title)
+        for col in ("trigger", "segment", "metric", "baseline", "candidate", "change", "limit", "p (Holm)", "result"):
+            table.add_column(col, justify="right" if col in ("baseline", "candidate", "change", "limit", "p (Holm)")
+                             else "left")
+        for r in results:
+            t = r.trigger
+
+            def fmt(rate: dict[str, Any] | None, n: int) -> str:
+                return "—" if rate is None else f"{100 * rate['rate']:.1f}% ({rate['count']}/{n})"
+
+            style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
+            table.add_row(
+                t.title, ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all", t.metric,
+                fmt(r.baseline, r.n_baseline), fmt(r.candidate, r.n_candidate),
+                "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",
+                f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else ""),
+                "—" if r.p_value is None else f"{(r.p_adjusted if r.p_adjusted is not None else r.p_value):.3g}",
+                f"[{style}]{r.status.upper().replace('_', ' ')}[/]",
+            )
+        console.print(table)
+        for r in results:
+            if r.status != "ok":
+                console.print(f"  {r.status.upper():8} {r.trigger.title}: {r.reason}")
+        if json_out is not None:
+            json_out.write_bytes(orjson.dumps([r.as_dict() for r in results], option=orjson.OPT_INDENT_2))
+        fired = [r for r in results if r.status == "fired"]
+        missing = [r for r in results if r.status == "no_data"]
+        if fired:
+            console.print(f"[bold red]GATE FAILED[/]: {len(fired)} regression trigger(s) fired")
+            raise typer.Exit(1)
+        if missing:
+            console.print(f"[yellow]GATE INCOMPLETE[/]: {len(missing)} trigger(s) could not be evaluated")
+            raise typer.Exit(2)
+        console.print("[green]GATE PASSED[/]: no regression trigger fired")

@@ -1,7 +1,258 @@
-"""Routes for the audits feature (filled in by its issue)."""
+"""Audits over HTTP: upload logged sessions, follow the job, fetch the report and the per-turn results.
+
+Jobs are worked on by in-process workers started with the app (``OVERSIGHT_AUDIT_WORKERS=0`` turns them off,
+e.g. when dedicated ``oversight worker`` processes do the work). A restarted app picks up every open job
+where it stopped: finished turns are kept, the rest are claimed again.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any, Literal
 
-router = APIRouter()
+import orjson
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+
+from service.audit.html import render_html
+from service.audit.jobs import JobInfo, JobStore, new_owner, open_job_store
+from service.audit.ratelimit import RateBudget
+from service.audit.report import results_csv
+from service.audit.run import AuditOptions, AuditSettings, EmptyAudit, job_report, submit
+from service.audit.sessions import parse_input
+from service.audit.worker import AuditWorker, audit_runtime
+from service.deps import PrincipalDep
+from service.errors import NotFound, RequestInvalid, ServiceUnavailable
+
+from ._common import ERROR_RESPONSES
+
+log = logging.getLogger("oversight.audit")
+router = APIRouter(tags=["audits"])
+
+_UPLOAD_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "Sessions JSONL (one session per line, see docs/audit.md), a Codex rollout or a Claude Code "
+        "transcript: as the raw body (application/x-ndjson) or as the `file` field of a multipart form.",
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+class AuditService:
+    """The job store and the in-process workers of one app."""
+
+    def __init__(self, app: FastAPI, jobs: JobStore, options: AuditOptions, run_workers: bool) -> None:
+        runtime = app.state.runtime
+        self.jobs = jobs
+        self.options = options
+        budget = RateBudget(options.rpm, options.tpm) if (options.rpm or options.tpm) else None
+        self.runtime = audit_runtime(runtime, budget)
+        self.owner = new_owner()
+        self.run_workers = run_workers
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self._wake = asyncio.Event()
+        self._supervisor: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self.run_workers:
+            self._supervisor = asyncio.create_task(self._supervise())
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _supervise(self) -> None:
+        while True:
+            try:
+                for job_id in await self.jobs.open_jobs():
+                    if job_id not in self._tasks:
+                        self._tasks[job_id] = asyncio.create_task(self._work(job_id))
+            except Exception:
+                log.exception("audit supervisor: listing open jobs failed")
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(2.0):
+                    await self._wake.wait()
+            self._wake.clear()
+
+    async def _work(self, job_id: str) -> None:
+        try:
+            info = await self.jobs.get_job(job_id)
+            if info is None:
+                return
+            worker = AuditWorker(
+                self.runtime, self.jobs, job_id, tenant=info.tenant, concurrency=self.options.concurrency,
+                lease_s=self.options.lease_s, owner=self.owner,
+            )
+            await worker.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("audit job %s: worker stopped", job_id)
+        finally:
+            self._tasks.pop(job_id, None)
+
+    async def stop(self) -> None:
+        tasks = [t for t in [self._supervisor, *self._tasks.values()] if t is not None]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _exempt_from_json_guard(app: FastAPI) -> None:
+    """Uploads here are JSON *lines* (or multipart), not one JSON document: keep the JSON guard off this path.
+
+    The guard is configured in ``service.main``; until it lists ``/v1/audits`` itself, add it here (the
+    middleware stack is built on the first request, after ``install``).
+    """
+    import inspect
+
+    for middleware in app.user_middleware:
+        if getattr(middleware.cls, "__name__", "") == "JsonGuard":
+            default = inspect.signature(middleware.cls).parameters.get("exempt")
+            current: Any = middleware.kwargs.get("exempt", default.default if default is not None else ())
+            exempt: tuple[str, ...] = tuple(current)
+            if "/v1/audits" not in exempt:
+                middleware.kwargs["exempt"] = (*exempt, "/v1/audits")
+
+
+def install(app: FastAPI) -> None:
+    """Open the job store beside the runtime's storage and start the workers with the app."""
+    stack = contextlib.AsyncExitStack()
+    _exempt_from_json_guard(app)
+
+    async def startup(app: FastAPI) -> None:
+        runtime = app.state.runtime
+        jobs = await stack.enter_async_context(open_job_store(runtime.storage, app.state.settings.sqlite_path))
+        service = AuditService(app, jobs, AuditOptions.from_env(), AuditSettings().workers)
+        app.state.audits = service
+        service.start()
+
+    async def shutdown(app: FastAPI) -> None:
+        service: AuditService | None = getattr(app.state, "audits", None)
+        if service is not None:
+            await service.stop()
+        await stack.aclose()
+
+    app.state.startup_hooks.append(startup)
+    app.state.shutdown_hooks.append(shutdown)
+
+
+def _service(request: Request) -> AuditService:
+    service: AuditService | None = getattr(request.app.state, "audits", None)
+    if service is None:
+        raise ServiceUnavailable("audits are not ready")
+    return service
+
+
+async def _job(service: AuditService, job_id: str, tenant: str, role: str) -> JobInfo:
+    info = await service.jobs.get_job(job_id)
+    if info is None or (info.tenant != tenant and role != "admin"):
+        raise NotFound(f"no audit {job_id!r}", field="id")
+    return info
+
+
+def _links(job_id: str) -> dict[str, str]:
+    base = f"/v1/audits/{job_id}"
+    return {"self": base, "report": f"{base}/report", "report_html": f"{base}/report?format=html",
+            "turns_csv": f"{base}/report?format=csv", "results": f"{base}/results"}
+
+
+@router.post(
+    "/v1/audits",
+    status_code=202,
+    summary="Start an audit of logged sessions",
+    openapi_extra=_UPLOAD_DOC,
+    responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 422)},
+)
+async def create_audit(
+    request: Request,
+    principal: PrincipalDep,
+    format: Literal["auto", "sessions", "codex", "claude-code"] = Query("auto", description="Input format."),
+    name: str = Query("audit", max_length=200, description="A name shown in the report."),
+    baseline_model: str | None = Query(None, max_length=300, description="name@version to compare others against."),
+) -> JSONResponse:
+    """Every assistant turn is reviewed by the review graph in label mode; returns the job id at once."""
+    service = _service(request)
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise RequestInvalid("multipart upload needs a `file` field", field="file")
+        data = await upload.read()
+    else:
+        data = await request.body()
+    if not data.strip():
+        raise RequestInvalid("empty upload: send sessions JSONL", field="body")
+    parsed = parse_input(data, format, name)
+    options = AuditOptions(
+        concurrency=service.options.concurrency, rpm=service.options.rpm, tpm=service.options.tpm,
+        lease_s=service.options.lease_s, baseline_model=baseline_model,
+    )
+    try:
+        job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
+    except EmptyAudit as exc:
+        raise RequestInvalid(str(exc), field="body", details=[e.as_dict() for e in parsed.errors[:20]]) from exc
+    service.wake()
+    info = await _job(service, job_id, principal.tenant, principal.role)
+    return JSONResponse(info.as_dict() | {"links": _links(job_id)}, status_code=202,
+                        headers={"location": f"/v1/audits/{job_id}"})
+
+
+@router.get("/v1/audits/{job_id}", summary="An audit's progress", responses={404: ERROR_RESPONSES[404]})
+async def get_audit(job_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    info = await _job(_service(request), job_id, principal.tenant, principal.role)
+    return info.as_dict() | {"links": _links(job_id)}
+
+
+@router.get(
+    "/v1/audits/{job_id}/report",
+    summary="An audit's report (JSON, HTML with charts, or per-turn CSV)",
+    responses={404: ERROR_RESPONSES[404]},
+)
+async def get_report(
+    job_id: str,
+    request: Request,
+    principal: PrincipalDep,
+    format: Literal["json", "html", "csv"] = Query("json"),
+) -> Response:
+    """While the job runs the report covers the turns done so far and says ``"complete": false``."""
+    service = _service(request)
+    info = await _job(service, job_id, principal.tenant, principal.role)
+    report, results = await job_report(service.jobs, info)
+    if format == "html":
+        return HTMLResponse(render_html(report))
+    if format == "csv":
+        return Response(results_csv(results), media_type="text/csv",
+                        headers={"content-disposition": f'attachment; filename="{job_id}-turns.csv"'})
+    return Response(orjson.dumps(report), media_type="application/json")
+
+
+@router.get(
+    "/v1/audits/{job_id}/results",
+    summary="Per-turn results as JSONL (one labelled turn per line, in input order)",
+    responses={404: ERROR_RESPONSES[404]},
+)
+async def get_results(job_id: str, request: Request, principal: PrincipalDep) -> StreamingResponse:
+    service = _service(request)
+    info = await _job(service, job_id, principal.tenant, principal.role)
+    results = await service.jobs.results(info.id)
+
+    async def lines() -> AsyncIterator[bytes]:
+        for r in results:
+            yield orjson.dumps(r) + b"\n"
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson",
+                             headers={"content-disposition": f'attachment; filename="{job_id}-turns.jsonl"'})

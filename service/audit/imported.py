@@ -1,0 +1,67 @@
+"""Coding-agent logs as audit sessions: one Codex rollout or Claude Code transcript file is one session.
+
+Built on ``service.importers``. What becomes the conversation: the user's typed prompts and the agent's text
+answers, in order; injected context (``meta``) and sub-agent (``sidechain``) messages are left out, and tool
+calls are summarised as ``tool`` messages so the reviewer sees what the agent did between answers. The fast
+model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI version>}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from service.audit.sessions import LineError, Session
+from service.importers import Message, ToolCall
+from service.importers import Session as AgentSession
+from service.schemas import ChatMessage, FastModel
+
+_PROVIDER = {"codex": "openai", "claude-code": "anthropic"}
+
+
+def _parse(data: bytes, fmt: str, name: str) -> AgentSession:
+    lines = data.splitlines()
+    if fmt == "codex":
+        from service.importers.codex import parse_lines as codex_lines
+
+        return codex_lines(lines, path=name)
+    from service.importers.claude_code import parse_lines as claude_lines
+
+    return claude_lines(lines, path=name)
+
+
+def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
+    messages: list[ChatMessage] = []
+    for event in agent.events:
+        if isinstance(event, Message):
+            if event.meta or event.sidechain or not event.text.strip():
+                continue
+            if event.role in ("user", "assistant"):
+                messages.append(ChatMessage(role=event.role, content=event.text))
+        elif isinstance(event, ToolCall) and not event.sidechain:
+            summary = f"[tool {event.name}] {str(event.input)[:500]}"
+            if event.exit_code is not None:
+                summary += f" (exit {event.exit_code})"
+            messages.append(ChatMessage(role="tool", content=summary))
+    if not messages:
+        return None
+    return Session(
+        session_id=agent.session_id or fallback_id,
+        messages=messages,
+        model=FastModel(provider=_PROVIDER.get(agent.source), name=agent.model or agent.source,
+                        version=agent.agent_version),
+        intent="coding_agent",
+        metadata={"source": agent.source, "path": agent.path, "cwd": agent.cwd},
+    )
+
+
+def sessions(data: bytes, fmt: str, name: str) -> Iterator[Session | LineError]:
+    """The one session of a rollout / transcript file (an error record if it holds no conversation)."""
+    if fmt not in ("codex", "claude-code"):
+        yield LineError(1, f"unknown input format {fmt!r} (sessions, codex, claude-code)")
+        return
+    agent = _parse(data, fmt, name)
+    session = to_session(agent, name)
+    if session is None:
+        yield LineError(1, f"{name}: no conversation found in the {fmt} log")
+        return
+    yield session

@@ -1,0 +1,515 @@
+"""The audit job store: jobs and their turns, claimed by workers under leases (SQLite or PostgreSQL).
+
+How a turn moves::
+
+    pending ──claim──► claimed (owner, lease_until) ──complete──► done (result)
+       ▲                    │
+       └── lease expired ───┘   (or the owner's process is gone: reclaimed at once)
+
+* **Claim**: on PostgreSQL one statement picks the next turns with ``FOR UPDATE SKIP LOCKED`` (so
+  concurrent workers never wait on or take each other's rows) and marks them claimed with a lease measured
+  on the database clock. On SQLite the same happens inside ``BEGIN IMMEDIATE`` (one writer at a time).
+* **Complete**: the result is written by the same ``UPDATE`` that ends the claim, and only if the caller still
+  owns it (``status = 'claimed' AND owner = me``). A worker that lost its lease (paused, partitioned) cannot
+  overwrite or duplicate a result: its write matches no row and is dropped.
+* **Leases** are renewed by a heartbeat while a turn is in flight. A dead worker's turns become claimable when
+  the lease expires; a worker on the *same host* whose process no longer exists is reclaimed immediately.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+
+from service.audit.sessions import LineError, Turn
+
+DEFAULT_LEASE_S = 60.0
+
+
+def new_job_id() -> str:
+    return f"aud_{uuid.uuid4().hex[:20]}"
+
+
+def new_owner() -> str:
+    """``host:pid:nonce``: who holds a claim (the host and pid let a restart reclaim a dead process's turns)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True only when ``owner`` ran on this host and its process is gone (or a zombie)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@dataclass(slots=True)
+class JobInfo:
+    """A job and how far it got."""
+
+    id: str
+    tenant: str
+    name: str
+    status: str
+    total: int
+    sessions: int
+    options: dict[str, Any]
+    errors: list[dict[str, Any]]
+    created_at: float
+    updated_at: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return self.counts.get("done", 0)
+
+    @property
+    def finished(self) -> bool:
+        return self.total > 0 and self.done >= self.total
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tenant": self.tenant,
+            "name": self.name,
+            "status": "done" if self.finished else self.status,
+            "sessions": self.sessions,
+            "turns": self.total,
+            "done": self.done,
+            "in_progress": self.counts.get("claimed", 0),
+            "pending": self.counts.get("pending", 0),
+            "progress": round(self.done / self.total, 4) if self.total else 1.0,
+            "rejected_lines": len(self.errors),
+            "errors": self.errors[:50],
+            "options": self.options,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A turn a worker holds."""
+
+    seq: int
+    turn_id: str
+    request: dict[str, Any]
+    meta: dict[str, Any]
+    attempts: int
+
+
+class JobStore(Protocol):
+    """Where audit jobs live; the two implementations below share the semantics described above."""
+
+    backend: str
+
+    async def setup(self) -> None: ...
+
+    async def create_job(
+        self,
+        job_id: str,
+        *,
+        tenant: str,
+        name: str,
+        turns: Sequence[Turn],
+        sessions: int,
+        errors: Sequence[LineError],
+        options: dict[str, Any],
+    ) -> None: ...
+
+    async def get_job(self, job_id: str) -> JobInfo | None: ...
+
+    async def open_jobs(self) -> list[str]: ...
+
+    async def claim(self, job_id: str, owner: str, n: int, lease_s: float) -> list[Claimed]: ...
+
+    async def complete(self, job_id: str, seq: int, owner: str, result: dict[str, Any]) -> bool: ...
+
+    async def renew(self, job_id: str, owner: str, seqs: Sequence[int], lease_s: float) -> int: ...
+
+    async def release(self, job_id: str, owner: str) -> int: ...
+
+    async def reclaim_dead(self, job_id: str) -> int: ...
+
+    async def mark(self, job_id: str, status: str) -> None: ...
+
+    async def results(self, job_id: str) -> list[dict[str, Any]]: ...
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# ======================================================================================================
+# SQLite
+# ======================================================================================================
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_jobs (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+    total INTEGER NOT NULL, sessions INTEGER NOT NULL, options TEXT NOT NULL, errors TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_turns (
+    job_id TEXT NOT NULL, seq INTEGER NOT NULL, turn_id TEXT NOT NULL, request TEXT NOT NULL, meta TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending', owner TEXT, lease_until REAL, attempts INTEGER NOT NULL DEFAULT 0,
+    result TEXT, finished_at REAL,
+    PRIMARY KEY (job_id, seq)
+);
+CREATE INDEX IF NOT EXISTS audit_turns_open ON audit_turns(job_id, status, seq);
+"""
+
+
+class SqliteJobStore:
+    """Jobs in the embedded SQLite file (WAL); safe across processes on one machine."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn: Any = None
+        self._lock = asyncio.Lock()
+
+    async def setup(self) -> None:
+        import aiosqlite
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._conn.execute("PRAGMA journal_mode=WAL")
+        await self._conn.execute("PRAGMA synchronous=NORMAL")
+        await self._conn.execute("PRAGMA busy_timeout=30000")
+        await self._conn.executescript(_SQLITE_SCHEMA)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @contextlib.asynccontextmanager
+    async def _tx(self) -> AsyncIterator[Any]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def create_job(
+        self,
+        job_id: str,
+        *,
+        tenant: str,
+        name: str,
+        turns: Sequence[Turn],
+        sessions: int,
+        errors: Sequence[LineError],
+        options: dict[str, Any],
+    ) -> None:
+        now = time.time()
+        async with self._tx() as conn:
+            await conn.execute(
+                "INSERT INTO audit_jobs VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (job_id, tenant, name, len(turns), sessions, _dumps(options),
+                 _dumps([e.as_dict() for e in errors]), now, now),
+            )
+            await conn.executemany(
+                "INSERT INTO audit_turns (job_id, seq, turn_id, request, meta) VALUES (?, ?, ?, ?, ?)",
+                [(job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)) for t in turns],
+            )
+
+    async def get_job(self, job_id: str) -> JobInfo | None:
+        async with self._lock:
+            cur = await self._conn.execute(
+                "SELECT id, tenant, name, status, total, sessions, options, errors, created_at, updated_at "
+                "FROM audit_jobs WHERE id = ?",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return None
+            cur = await self._conn.execute(
+                "SELECT status, count(*) FROM audit_turns WHERE job_id = ? GROUP BY status", (job_id,)
+            )
+            counts = {s: int(c) for s, c in await cur.fetchall()}
+        return JobInfo(
+            id=row[0], tenant=row[1], name=row[2], status=row[3], total=int(row[4]), sessions=int(row[5]),
+            options=orjson.loads(row[6]), errors=orjson.loads(row[7]), created_at=float(row[8]),
+            updated_at=float(row[9]), counts=counts,
+        )
+
+    async def open_jobs(self) -> list[str]:
+        async with self._lock:
+            cur = await self._conn.execute("SELECT id FROM audit_jobs WHERE status = 'running' ORDER BY created_at")
+            return [r[0] for r in await cur.fetchall()]
+
+    async def claim(self, job_id: str, owner: str, n: int, lease_s: float) -> list[Claimed]:
+        now = time.time()
+        async with self._tx() as conn:
+            cur = await conn.execute(
+                "SELECT seq, turn_id, request, meta, attempts FROM audit_turns WHERE job_id = ? AND "
+                "(status = 'pending' OR (status = 'claimed' AND lease_until < ?)) ORDER BY seq LIMIT ?",
+                (job_id, now, n),
+            )
+            rows = await cur.fetchall()
+            if rows:
+                await conn.executemany(
+                    "UPDATE audit_turns SET status = 'claimed', owner = ?, lease_until = ?, attempts = attempts + 1 "
+                    "WHERE job_id = ? AND seq = ?",
+                    [(owner, now + lease_s, job_id, r[0]) for r in rows],
+                )
+        return [Claimed(int(r[0]), r[1], orjson.loads(r[2]), orjson.loads(r[3]), int(r[4]) + 1) for r in rows]
+
+    async def complete(self, job_id: str, seq: int, owner: str, result: dict[str, Any]) -> bool:
+        now = time.time()
+        async with self._tx() as conn:
+            cur = await conn.execute(
+                "UPDATE audit_turns SET status = 'done', result = ?, finished_at = ?, owner = NULL, "
+                "lease_until = NULL WHERE job_id = ? AND seq = ? AND status = 'claimed' AND owner = ?",
+                (_dumps(result), now, job_id, seq, owner),
+            )
+            ok = bool(cur.rowcount == 1)
+            if ok:
+                await conn.execute("UPDATE audit_jobs SET updated_at = ? WHERE id = ?", (now, job_id))
+        return ok
+
+    async def renew(self, job_id: str, owner: str, seqs: Sequence[int], lease_s: float) -> int:
+        if not seqs:
+            return 0
+        until = time.time() + lease_s
+        async with self._tx() as conn:
+            cur = await conn.executemany(
+                "UPDATE audit_turns SET lease_until = ? WHERE job_id = ? AND seq = ? AND status = 'claimed' "
+                "AND owner = ?",
+                [(until, job_id, s, owner) for s in seqs],
+            )
+            return int(cur.rowcount or 0)
+
+    async def release(self, job_id: str, owner: str) -> int:
+        async with self._tx() as conn:
+            cur = await conn.execute(
+                "UPDATE audit_turns SET status = 'pending', owner = NULL, lease_until = NULL "
+                "WHERE job_id = ? AND status = 'claimed' AND owner = ?",
+                (job_id, owner),
+            )
+            return int(cur.rowcount or 0)
+
+    async def reclaim_dead(self, job_id: str) -> int:
+        async with self._lock:
+            cur = await self._conn.execute(
+                "SELECT DISTINCT owner FROM audit_turns WHERE job_id = ? AND status = 'claimed'", (job_id,)
+            )
+            owners = [r[0] for r in await cur.fetchall() if r[0]]
+        return sum([await self.release(job_id, o) for o in owners if owner_is_dead(o)])
+
+    async def mark(self, job_id: str, status: str) -> None:
+        async with self._tx() as conn:
+            await conn.execute(
+                "UPDATE audit_jobs SET status = ?, updated_at = ? WHERE id = ?", (status, time.time(), job_id)
+            )
+
+    async def results(self, job_id: str) -> list[dict[str, Any]]:
+        async with self._lock:
+            cur = await self._conn.execute(
+                "SELECT result FROM audit_turns WHERE job_id = ? AND status = 'done' ORDER BY seq", (job_id,)
+            )
+            return [orjson.loads(r[0]) for r in await cur.fetchall()]
+
+
+# ======================================================================================================
+# PostgreSQL
+# ======================================================================================================
+_PG_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS audit_jobs (
+        id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+        total INTEGER NOT NULL, sessions INTEGER NOT NULL, options JSONB NOT NULL, errors JSONB NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audit_turns (
+        job_id TEXT NOT NULL REFERENCES audit_jobs(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+        turn_id TEXT NOT NULL, request JSONB NOT NULL, meta JSONB NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending', owner TEXT, lease_until DOUBLE PRECISION,
+        attempts INTEGER NOT NULL DEFAULT 0, result JSONB, finished_at DOUBLE PRECISION,
+        PRIMARY KEY (job_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS audit_turns_open ON audit_turns(job_id, seq) WHERE status <> 'done'",
+]
+_NOW = "extract(epoch from clock_timestamp())"
+
+_PG_CLAIM = f"""
+WITH picked AS (
+    SELECT job_id, seq FROM audit_turns
+    WHERE job_id = %(job)s AND status <> 'done'
+      AND (status = 'pending' OR lease_until < {_NOW})
+    ORDER BY seq LIMIT %(n)s
+    FOR UPDATE SKIP LOCKED)
+UPDATE audit_turns t
+SET status = 'claimed', owner = %(owner)s, lease_until = {_NOW} + %(lease)s, attempts = t.attempts + 1
+FROM picked WHERE t.job_id = picked.job_id AND t.seq = picked.seq
+RETURNING t.seq, t.turn_id, t.request, t.meta, t.attempts
+"""
+
+
+class PostgresJobStore:
+    """Jobs in PostgreSQL, shared by worker processes on any number of machines."""
+
+    backend = "postgres"
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    async def setup(self) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute("SELECT pg_advisory_lock(424243)")
+            try:
+                for statement in _PG_SCHEMA:
+                    await conn.execute(statement)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(424243)")
+
+    async def close(self) -> None:
+        return None
+
+    async def create_job(
+        self,
+        job_id: str,
+        *,
+        tenant: str,
+        name: str,
+        turns: Sequence[Turn],
+        sessions: int,
+        errors: Sequence[LineError],
+        options: dict[str, Any],
+    ) -> None:
+        from psycopg.types.json import Jsonb
+
+        now = time.time()
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO audit_jobs VALUES (%s, %s, %s, 'running', %s, %s, %s, %s, %s, %s)",
+                (job_id, tenant, name, len(turns), sessions, Jsonb(options), Jsonb([e.as_dict() for e in errors]),
+                 now, now),
+            )
+            async with conn.cursor() as cur, cur.copy(
+                "COPY audit_turns (job_id, seq, turn_id, request, meta) FROM STDIN"
+            ) as copy:
+                for t in turns:
+                    await copy.write_row((job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)))
+
+    async def get_job(self, job_id: str) -> JobInfo | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT * FROM audit_jobs WHERE id = %s", (job_id,))
+            row = await cur.fetchone()
+            if row is None:
+                return None
+            cur = await conn.execute(
+                "SELECT status, count(*) AS n FROM audit_turns WHERE job_id = %s GROUP BY status", (job_id,)
+            )
+            counts = {r["status"]: int(r["n"]) for r in await cur.fetchall()}
+        return JobInfo(
+            id=row["id"], tenant=row["tenant"], name=row["name"], status=row["status"], total=int(row["total"]),
+            sessions=int(row["sessions"]), options=row["options"], errors=row["errors"],
+            created_at=float(row["created_at"]), updated_at=float(row["updated_at"]), counts=counts,
+        )
+
+    async def open_jobs(self) -> list[str]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT id FROM audit_jobs WHERE status = 'running' ORDER BY created_at")
+            return [r["id"] for r in await cur.fetchall()]
+
+    async def claim(self, job_id: str, owner: str, n: int, lease_s: float) -> list[Claimed]:
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(_PG_CLAIM, {"job": job_id, "n": n, "owner": owner, "lease": lease_s})
+            rows = await cur.fetchall()
+        rows.sort(key=lambda r: r["seq"])
+        return [Claimed(int(r["seq"]), r["turn_id"], r["request"], r["meta"], int(r["attempts"])) for r in rows]
+
+    async def complete(self, job_id: str, seq: int, owner: str, result: dict[str, Any]) -> bool:
+        from psycopg.types.json import Jsonb
+
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                f"UPDATE audit_turns SET status = 'done', result = %s, finished_at = {_NOW}, owner = NULL, "
+                "lease_until = NULL WHERE job_id = %s AND seq = %s AND status = 'claimed' AND owner = %s",
+                (Jsonb(result), job_id, seq, owner),
+            )
+            return bool(cur.rowcount == 1)
+
+    async def renew(self, job_id: str, owner: str, seqs: Sequence[int], lease_s: float) -> int:
+        if not seqs:
+            return 0
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                f"UPDATE audit_turns SET lease_until = {_NOW} + %s WHERE job_id = %s AND seq = ANY(%s) "
+                "AND status = 'claimed' AND owner = %s",
+                (lease_s, job_id, list(seqs), owner),
+            )
+            return int(cur.rowcount or 0)
+
+    async def release(self, job_id: str, owner: str) -> int:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "UPDATE audit_turns SET status = 'pending', owner = NULL, lease_until = NULL "
+                "WHERE job_id = %s AND status = 'claimed' AND owner = %s",
+                (job_id, owner),
+            )
+            return int(cur.rowcount or 0)
+
+    async def reclaim_dead(self, job_id: str) -> int:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT DISTINCT owner FROM audit_turns WHERE job_id = %s AND status = 'claimed'", (job_id,)
+            )
+            owners = [r["owner"] for r in await cur.fetchall() if r["owner"]]
+        return sum([await self.release(job_id, o) for o in owners if owner_is_dead(o)])
+
+    async def mark(self, job_id: str, status: str) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "UPDATE audit_jobs SET status = %s, updated_at = %s WHERE id = %s", (status, time.time(), job_id)
+            )
+
+    async def results(self, job_id: str) -> list[dict[str, Any]]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT result FROM audit_turns WHERE job_id = %s AND status = 'done' ORDER BY seq", (job_id,)
+            )
+            return [r["result"] for r in await cur.fetchall()]
+
+
+@contextlib.asynccontextmanager
+async def open_job_store(storage: Any, sqlite_path: Path) -> AsyncIterator[SqliteJobStore | PostgresJobStore]:
+    """The job store beside the runtime's storage: the same PostgreSQL pool, or the same SQLite file."""
+    store: SqliteJobStore | PostgresJobStore
+    if getattr(storage, "backend", "sqlite") == "postgres":
+        store = PostgresJobStore(storage.pool)
+    else:
+        store = SqliteJobStore(sqlite_path)
+    await store.setup()
+    try:
+        yield store
+    finally:
+        await store.close()

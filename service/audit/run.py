@@ -1,0 +1,107 @@
+"""Glue shared by the CLI and the API: submit a job, build its report, write the report files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.audit.html import render_html
+from service.audit.jobs import JobInfo, JobStore, new_job_id
+from service.audit.report import build_report, results_csv
+from service.audit.sessions import Parsed
+
+
+class EmptyAudit(ValueError):
+    """The input holds no turn to review."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        first = "; ".join(f"line {e.line}: {e.message}" for e in parsed.errors[:3])
+        super().__init__(f"no assistant turn to review ({len(parsed.errors)} lines rejected{': ' + first if first else ''})")
+        self.parsed = parsed
+
+
+class AuditSettings(BaseSettings):
+    """``OVERSIGHT_AUDIT_*``: how the API's in-process audit workers run."""
+
+    model_config = SettingsConfigDict(env_prefix="OVERSIGHT_AUDIT_", extra="ignore")
+
+    workers: bool = Field(default=True, description="Run audit workers in the API process.")
+    concurrency: int = Field(default=16, ge=1, le=512, description="Reviews in flight per process.")
+    rpm: float | None = Field(default=None, gt=0, description="Reviewer requests per minute (per process).")
+    tpm: float | None = Field(default=None, gt=0, description="Reviewer tokens per minute (per process).")
+    lease_s: float = Field(default=60.0, gt=0, description="Seconds a claimed turn stays claimed without renewal.")
+
+
+@dataclass(slots=True)
+class AuditOptions:
+    """How a job is worked on (stored with the job; a worker may override concurrency and budget)."""
+
+    concurrency: int = 16
+    rpm: float | None = None
+    tpm: float | None = None
+    lease_s: float = 60.0
+    baseline_model: str | None = None
+
+    @classmethod
+    def from_env(cls) -> AuditOptions:
+        """From ``OVERSIGHT_AUDIT_*`` (``AuditSettings``; used by the API's workers)."""
+        env = AuditSettings()
+        return cls(concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"concurrency": self.concurrency, "rpm": self.rpm, "tpm": self.tpm, "lease_s": self.lease_s,
+                "baseline_model": self.baseline_model}
+
+
+async def submit(
+    jobs: JobStore,
+    parsed: Parsed,
+    *,
+    name: str = "audit",
+    tenant: str = "default",
+    options: AuditOptions | None = None,
+) -> str:
+    """Create a job holding every parsed turn; raises ``EmptyAudit`` when there is none."""
+    if not parsed.turns:
+        raise EmptyAudit(parsed)
+    job_id = new_job_id()
+    opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
+    await jobs.create_job(
+        job_id, tenant=tenant, name=name, turns=parsed.turns, sessions=parsed.sessions, errors=parsed.errors,
+        options=opts,
+    )
+    return job_id
+
+
+async def job_report(jobs: JobStore, info: JobInfo) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report over the job's finished turns, and those per-turn results."""
+    results = await jobs.results(info.id)
+    job = info.as_dict()
+    job.pop("errors", None)
+    job["rejected"] = info.errors
+    report = build_report(results, job=job, baseline_model=info.options.get("baseline_model"))
+    return report, results
+
+
+def write_outputs(out: Path, report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Path]:
+    """``report.json``, ``report.html``, ``turns.csv`` and ``turns.jsonl`` in ``out`` (each written atomically)."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "report.json": orjson.dumps(report, option=orjson.OPT_INDENT_2),
+        "report.html": render_html(report).encode(),
+        "turns.csv": results_csv(results).encode(),
+        "turns.jsonl": b"".join(orjson.dumps(r) + b"\n" for r in results),
+    }
+    written: dict[str, Path] = {}
+    for name, content in files.items():
+        path = out / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+        written[name] = path
+    return written

@@ -1,0 +1,221 @@
+"""Audit workers: claim turns, review them with the review graph in label mode, write labelled results.
+
+A process runs one ``AuditWorker`` per job with ``concurrency`` reviews in flight; any number of processes
+(on one or many machines, with PostgreSQL) may work on the same job. See ``service.audit.jobs`` for how
+claims, leases and completion keep every turn reviewed and recorded exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.audit.jobs import DEFAULT_LEASE_S, Claimed, JobStore, new_owner
+from service.audit.ratelimit import BudgetedPool, RateBudget
+from service.runtime import Runtime
+from service.schemas import Decision, ReviewRequest
+from service.store import Storage
+from service.vocabulary import ResponseClass, Verdict
+
+log = logging.getLogger("oversight.audit")
+
+# Label mode never pauses for a human, so the audit graph is compiled without a checkpointer.
+warnings.filterwarnings("ignore", message="`durability` has no effect")
+
+
+def audit_runtime(runtime: Runtime, budget: RateBudget | None = None, **budget_options: Any) -> Runtime:
+    """A second graph over the runtime's policies and reviewers, for audits.
+
+    Its reviewers spend from ``budget`` (and wait out 429s instead of failing), and it keeps no
+    checkpoints: label mode never interrupts. The synchronous path's graph is untouched.
+    """
+    reviewers = runtime.reviewers
+    if budget is not None:
+        reviewers = BudgetedPool(runtime.reviewers, runtime.policies, budget, **budget_options)
+    storage = Storage(
+        store=runtime.storage.store,
+        checkpointer=None,  # type: ignore[arg-type]
+        backend=runtime.storage.backend,
+        pool=runtime.storage.pool,
+    )
+    return Runtime(runtime.settings, runtime.policies, storage, reviewers, observers=[])
+
+
+def label(turn: Claimed, decision: Decision, runtime: Runtime) -> dict[str, Any]:
+    """One turn's per-turn result: the segment fields and every label the report counts."""
+    meta = turn.meta
+    block = runtime.policies[decision.domain].thresholds.block_severity
+    rc = decision.response_class
+    return {
+        "seq": turn.seq,
+        "turn_id": turn.turn_id,
+        "session_id": meta.get("session_id"),
+        "turn": meta.get("turn"),
+        "domain": decision.domain.value,
+        "intent": meta.get("intent"),
+        "locale": meta.get("locale"),
+        "tenant": meta.get("tenant"),
+        "suite": meta.get("suite"),
+        "fast_model": meta.get("fast_model"),
+        "verdict": decision.verdict.value,
+        "response_class": rc.value if rc else None,
+        "refusal": rc is ResponseClass.refusal,
+        "safe_completion": rc is ResponseClass.safe_completion,
+        "over_caveated": rc is ResponseClass.over_caveated,
+        "policy_incident": any(f.severity.rank >= block.rank for f in decision.findings),
+        "escalation": decision.verdict is Verdict.escalate,
+        "disagreement": decision.disagreement,
+        "task_success": bool(meta.get("task_success", True)),
+        "risk": decision.risk.value,
+        "findings": [{"rule": f.rule, "severity": f.severity.value} for f in decision.findings],
+        "reviewer": f"{decision.reviewer.provider}:{decision.reviewer.model}",
+        "reviewer_outcome": decision.reviewer_outcome.kind.value,
+        "reviewer_error": decision.reviewer_outcome.error,
+        "critique": decision.critique[:500],
+        "review_id": decision.review_id,
+        "attempts": turn.attempts,
+    }
+
+
+def failed_label(turn: Claimed, exc: BaseException) -> dict[str, Any]:
+    """A turn the graph itself could not review (a bug, not a reviewer failure): kept, counted, not rated."""
+    meta = turn.meta
+    return {
+        "seq": turn.seq,
+        "turn_id": turn.turn_id,
+        "session_id": meta.get("session_id"),
+        "turn": meta.get("turn"),
+        **{k: meta.get(k) for k in ("intent", "locale", "tenant", "suite", "fast_model")},
+        "failed": True,
+        "error": f"{type(exc).__name__}: {exc}"[:500],
+        "attempts": turn.attempts,
+    }
+
+
+@dataclass(slots=True)
+class WorkerStats:
+    """What one worker did."""
+
+    completed: int = 0
+    dropped: int = 0
+    """Results not written because the lease had passed to another worker (never counted twice)."""
+    failed: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+
+
+ResultHook = Callable[[dict[str, Any]], None]
+
+
+class AuditWorker:
+    """Works on one job until no turn is left (or ``stop()``)."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        jobs: JobStore,
+        job_id: str,
+        *,
+        tenant: str = "default",
+        concurrency: int = 16,
+        lease_s: float = DEFAULT_LEASE_S,
+        owner: str | None = None,
+        on_result: ResultHook | None = None,
+        poll_s: float = 1.0,
+    ) -> None:
+        self.runtime = runtime
+        self.jobs = jobs
+        self.job_id = job_id
+        self.tenant = tenant
+        self.concurrency = max(1, concurrency)
+        self.lease_s = lease_s
+        self.owner = owner or new_owner()
+        self.on_result = on_result
+        self.poll_s = poll_s
+        self.stats = WorkerStats()
+        self._stop = asyncio.Event()
+        self._held: dict[int, asyncio.Task[None]] = {}
+
+    def stop(self) -> None:
+        """Finish what is in flight, claim nothing more."""
+        self._stop.set()
+
+    async def _one(self, turn: Claimed) -> None:
+        try:
+            request = ReviewRequest.model_validate(turn.request)
+            decision = await self.runtime.review(request, self.tenant, mode="label")
+            result = label(turn, decision, self.runtime)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("turn %s could not be reviewed", turn.turn_id)
+            result = failed_label(turn, exc)
+        ok = await self.jobs.complete(self.job_id, turn.seq, self.owner, result)
+        if not ok:
+            self.stats.dropped += 1
+            log.warning("turn %s: lease lost, result dropped (another worker owns it)", turn.turn_id)
+            return
+        if result.get("failed"):
+            self.stats.failed += 1
+        self.stats.completed += 1
+        if self.on_result is not None:
+            self.on_result(result)
+
+    def _forget(self, seq: int) -> Callable[[asyncio.Task[None]], None]:
+        def forget(_: asyncio.Task[None]) -> None:
+            self._held.pop(seq, None)
+
+        return forget
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(max(0.2, self.lease_s / 3))
+            try:
+                await self.jobs.renew(self.job_id, self.owner, list(self._held), self.lease_s)
+            except Exception:
+                log.exception("lease renewal failed")
+
+    async def run(self) -> WorkerStats:
+        """Claim and review until the job has no turn left to claim and nothing of ours is in flight."""
+        heartbeat = asyncio.create_task(self._heartbeat())
+        refill = max(1, self.concurrency // 4)
+        try:
+            await self.jobs.reclaim_dead(self.job_id)
+            while True:
+                free = self.concurrency - len(self._held)
+                if not self._stop.is_set() and free >= refill:
+                    for turn in await self.jobs.claim(self.job_id, self.owner, free, self.lease_s):
+                        task = asyncio.create_task(self._one(turn))
+                        self._held[turn.seq] = task
+                        task.add_done_callback(self._forget(turn.seq))
+                if not self._held:
+                    if self._stop.is_set():
+                        break
+                    info = await self.jobs.get_job(self.job_id)
+                    if info is None or info.finished or info.status == "cancelled":
+                        break
+                    # Others hold the remaining turns: wait for them to finish or for their leases to lapse.
+                    await self.jobs.reclaim_dead(self.job_id)
+                    await asyncio.sleep(self.poll_s)
+                    continue
+                done, _ = await asyncio.wait(list(self._held.values()), return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    task.result()  # re-raise a store failure: the worker stops, its leases lapse
+        finally:
+            heartbeat.cancel()
+            pending = list(self._held.values())
+            for task in pending:
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(*pending, heartbeat, return_exceptions=True)
+            with contextlib.suppress(BaseException):
+                await asyncio.shield(self.jobs.release(self.job_id, self.owner))
+        info = await self.jobs.get_job(self.job_id)
+        if info is not None and info.finished and info.status == "running":
+            await self.jobs.mark(self.job_id, "done")
+        return self.stats

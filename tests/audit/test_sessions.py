@@ -1,0 +1,113 @@
+"""Reading audit inputs: the sessions format, the task-success proxy, coding-agent logs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from service.audit.sessions import asks_for_human, parse_input, parse_many, reasks
+from tests.audit._helpers import ROOT, session
+
+
+def _data(*rows: dict) -> bytes:  # type: ignore[type-arg]
+    return b"".join(json.dumps(r).encode() + b"\n" for r in rows)
+
+
+def test_every_assistant_answer_is_a_turn_with_its_history_and_labels() -> None:
+    parsed = parse_input(_data(session("s1", "1", extra_turn=True), session("s2", "2")))
+    assert [t.turn_id for t in parsed.turns] == ["s1#1", "s1#2", "s2#1"]
+    assert [t.seq for t in parsed.turns] == [0, 1, 2]
+    second = parsed.turns[1]
+    assert second.request["output"].startswith("Up to 4,000 mg")
+    assert [m["role"] for m in second.request["messages"]] == ["user", "assistant", "user"]
+    assert second.request["domain"] == "health"
+    assert second.request["context"] == {"tenant": "acme", "session_id": "s1", "locale": "en-US", "intent": "dosing"}
+    assert second.meta["fast_model"] == "brisk@1"
+    assert parsed.turns[2].meta["fast_model"] == "brisk@2"
+    assert parsed.sessions == 2 and not parsed.errors
+
+
+def test_bad_lines_are_reported_with_their_line_number_and_the_rest_is_kept() -> None:
+    data = _data(session("ok", "1")) + b"{not json\n" + _data({"session_id": "x", "messages": []}) + _data(
+        session("ok", "1")) + _data({"session_id": "u", "messages": [{"role": "user", "content": "hi"}]})
+    parsed = parse_input(data)
+    assert len(parsed.turns) == 1
+    lines = {e.line: e.message for e in parsed.errors}
+    assert lines.keys() == {2, 3, 4, 5}
+    assert "not JSON" in lines[2]
+    assert "messages" in lines[3]
+    assert "duplicate session_id" in lines[4]
+    assert "no assistant answer" in lines[5]
+
+
+def test_a_per_message_model_overrides_the_session_model() -> None:
+    row = session("s", "1", extra_turn=True)
+    row["messages"][3]["model"] = {"name": "brisk", "version": "2"}
+    parsed = parse_input(_data(row))
+    assert [t.meta["fast_model"] for t in parsed.turns] == ["brisk@1", "brisk@2"]
+
+
+def test_task_success_fails_on_a_reask_or_a_call_for_a_human() -> None:
+    def turns(*user_followups: str) -> list[bool]:
+        messages = [{"role": "user", "content": "How do I reset my router password?"},
+                    {"role": "assistant", "content": "I'm sorry, I can't help with that."}]
+        for text in user_followups:
+            messages += [{"role": "user", "content": text}, {"role": "assistant", "content": "Here is how: hold reset."}]
+        parsed = parse_input(_data({"session_id": "s", "messages": messages}))
+        return [t.meta["task_success"] for t in parsed.turns]
+
+    assert turns() == [True]
+    assert turns("Thanks!") == [True, True]
+    assert turns("How do I reset the password on my router?")[0] is False  # same question again
+    assert turns("That's not what I asked.")[0] is False
+    assert turns("Can I talk to a real person?")[0] is False
+    assert turns("Thanks", "Now how do I change the wifi name?") == [True, True, True]
+
+
+def test_heuristics() -> None:
+    assert asks_for_human("please connect me to a human agent")
+    assert asks_for_human("I want to speak with a representative")
+    assert not asks_for_human("how do humans digest fat?")
+    assert reasks("what is the max ibuprofen dose per day", "max ibuprofen dose per day?", immediately_next=False)
+    assert not reasks("what about paracetamol", "max ibuprofen dose per day?", immediately_next=True)
+
+
+CODEX = [
+    {"timestamp": "t", "type": "session_meta", "payload": {"id": "cx-1", "cwd": "/w", "cli_version": "0.140.0"}},
+    {"timestamp": "t", "type": "turn_context", "payload": {"cwd": "/w", "model": "gpt-5.5-codex"}},
+    {"timestamp": "t", "type": "response_item", "payload": {"type": "message", "role": "user", "content": [
+        {"type": "input_text", "text": "<environment_context>cwd</environment_context>"}]}},
+    {"timestamp": "t", "type": "event_msg", "payload": {"type": "user_message", "message": "why is the build slow?"}},
+    {"timestamp": "t", "type": "response_item", "payload": {"type": "function_call", "name": "shell",
+                                                            "arguments": "{\"command\": [\"ls\"]}", "call_id": "c1"}},
+    {"timestamp": "t", "type": "response_item", "payload": {"type": "message", "role": "assistant", "content": [
+        {"type": "output_text", "text": "The build recompiles every file because the cache folder is ignored."}]}},
+]
+CLAUDE = [
+    {"type": "user", "sessionId": "cc-1", "version": "2.1.0", "message": {"role": "user", "content": "list the tests"}},
+    {"type": "assistant", "sessionId": "cc-1", "message": {"role": "assistant", "model": "claude-sonnet-5",
+                                                           "content": [{"type": "text", "text": "There are 12 tests."}]}},
+]
+
+
+def test_codex_rollouts_and_claude_code_transcripts_are_sessions() -> None:
+    inputs = [("rollout.jsonl", _data(*CODEX)), ("transcript.jsonl", _data(*CLAUDE))]
+    parsed = parse_many(inputs)
+    assert not parsed.errors
+    by_session = {t.meta["session_id"]: t for t in parsed.turns}
+    assert by_session.keys() == {"cx-1", "cc-1"}
+    codex = by_session["cx-1"]
+    assert codex.meta["fast_model"] == "gpt-5.5-codex@0.140.0"
+    assert codex.request["output"].startswith("The build recompiles")
+    roles = [m["role"] for m in codex.request["messages"]]
+    assert roles == ["user", "tool"]  # the injected environment context is left out
+    assert by_session["cc-1"].meta["fast_model"] == "claude-sonnet-5@2.1.0"
+    assert parsed.format == "claude-code+codex"
+
+
+def test_shipped_suites_parse_cleanly_and_hold_two_versions() -> None:
+    for path in sorted((ROOT / "suites").glob("*/*.jsonl")):
+        parsed = parse_input(Path(path).read_bytes())
+        assert not parsed.errors, (path, parsed.errors)
+        assert {t.meta["fast_model"] for t in parsed.turns} == {"brisk@2026.03", "brisk@2026.05"}
+        assert {t.meta["suite"] for t in parsed.turns} == {path.stem}
