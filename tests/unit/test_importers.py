@@ -94,7 +94,8 @@ def test_claude_tail_read_is_bounded_and_tolerates_garbage(tmp_path: Path) -> No
     assert first == "first task"  # the tail has no prompt: the head supplies it
 
 
-def test_claude_hook_context_from_transcript_and_unreadable_transcript() -> None:
+def test_claude_hook_context_from_transcript_and_unreadable_transcript(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_HOOK_TRANSCRIPT_ROOTS", str(FIXTURES))
     goal, transcript, version = cc.transcript_context(str(FIXTURES / "claude_code" / "injected_readme.jsonl"))
     assert goal == "Summarise the open issues in README.md for me" and version == "2.1.200"
     assert any(m["role"] == "tool" and "exfil-drop.com" in m["content"] for m in transcript)
