@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -18,6 +20,7 @@ from service import __version__
 from service.api import ops, reviews
 from service.errors import OversightError
 from service.runtime import Runtime
+from service.schemas import ErrorResponse
 from service.settings import Settings, get_settings
 from service.telemetry import setup_tracing
 
@@ -70,6 +73,143 @@ class BodyLimit:
 
 
 
+class _Duplicated(dict[str, Any]):
+    """A JSON object that named ``duplicate`` twice (the last value won, as in ``json.loads``)."""
+
+    duplicate: str = ""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    marked = _Duplicated(obj)
+    for key, _ in pairs:
+        if key in seen:
+            marked.duplicate = key
+            break
+        seen.add(key)
+    return marked
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# NUL breaks PostgreSQL text and many log pipelines; an unpaired surrogate cannot be encoded as UTF-8 at all.
+_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
+_Problem = tuple[int, str, str, str | None]
+
+
+def _media_problem(content_type: str) -> _Problem | None:
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        return 415, "unsupported_media_type", f"send application/json, not {media or 'an empty type'}", None
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return 415, "unsupported_media_type", "JSON bodies must be UTF-8", None
+    return None
+
+
+def json_problem(content_type: str | None, body: bytes, max_depth: int) -> _Problem | None:
+    """What is wrong with a JSON request body, as ``(status, code, message, field)``; None when acceptable."""
+    if content_type is None:
+        return 415, "unsupported_media_type", "send Content-Type: application/json", None
+    if (media := _media_problem(content_type)) is not None:
+        return media
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return 422, "json_invalid", f"the body is not valid UTF-8 (byte {exc.start})", None
+    try:
+        value = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except RecursionError:
+        return 422, "json_too_deep", f"JSON nested deeper than {max_depth} levels", None
+    except json.JSONDecodeError as exc:
+        return 422, "json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None
+    except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
+        return 422, "json_invalid", f"invalid JSON: {str(exc)[:200]}", None
+    # One iterative walk: nesting depth, duplicate keys, text that UTF-8 or PostgreSQL cannot hold.
+    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, dict | list) and depth > max_depth:
+            return 422, "json_too_deep", f"JSON nested deeper than {max_depth} levels", ".".join(path) or None
+        if isinstance(node, dict):
+            if isinstance(node, _Duplicated):
+                key = node.duplicate
+                return 422, "json_duplicate_key", f"key {key[:100]!r} appears twice", ".".join((*path, key))
+            for key, item in node.items():
+                if _BAD_TEXT.search(key):
+                    return 422, "text_invalid", "a key holds NUL or an unpaired surrogate", ".".join(path) or None
+                stack.append((item, depth + 1, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1, (*path, str(i))) for i, item in enumerate(node))
+        elif isinstance(node, str) and _BAD_TEXT.search(node):
+            return 422, "text_invalid", "text holds NUL (\\u0000) or an unpaired surrogate", ".".join(path) or None
+    return None
+
+
+JSON_GUARD_EXEMPT: tuple[str, ...] = ("/v1/hooks/", "/v1/audits")
+"""Hooks answer 200 whatever arrives; audit uploads are JSON *lines* or multipart, not one JSON document."""
+
+
+class JsonGuard:
+    """The one place hostile JSON bodies become a 4xx with a stable code (table in docs/limits.md).
+
+    On ``POST``/``PUT``/``PATCH`` under ``/v1/`` (except ``JSON_GUARD_EXEMPT``):
+    a content type or charset other than JSON/UTF-8 ⇒ 415 ``unsupported_media_type``; invalid UTF-8, bad
+    syntax, ``NaN`` ⇒ 422 ``json_invalid``; nesting over ``max_json_depth`` ⇒ 422 ``json_too_deep``; a key
+    twice in one object ⇒ 422 ``json_duplicate_key``; NUL or an unpaired surrogate in a string ⇒ 422
+    ``text_invalid``. ``BodyLimit`` (outside this one) bounds what is read; the body is replayed unchanged.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_depth: int, prefix: str = "/v1/", exempt: tuple[str, ...] = JSON_GUARD_EXEMPT
+    ) -> None:
+        self.app, self.max_depth, self.prefix, self.exempt = app, max_depth, prefix, exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("POST", "PUT", "PATCH")
+            or not path.startswith(self.prefix)
+            or path.startswith(self.exempt)
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":  # the client left, or BodyLimit already answered 413
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body:
+            content_type = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"), None)
+            problem = json_problem(content_type, body, self.max_depth)
+            if problem is not None:
+                status, code, text, field = problem
+                await _error(status, code, text, field)(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
 def _field(loc: Any) -> str | None:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or ("body" if loc and loc[0] == "body" else None)
@@ -106,6 +246,8 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
     app.state.settings = settings
     app.state.startup_hooks = []
     app.state.shutdown_hooks = []
+    # The last added runs first: BodyLimit bounds what JsonGuard reads.
+    app.add_middleware(JsonGuard, max_depth=settings.max_json_depth)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(OversightError)
@@ -127,9 +269,15 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
         return _error(422, code, f"{field or 'body'}: {first.get('msg', 'invalid')}", field, details=details)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
-        return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        response = _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110: every method the path supports, not only its first route's
+            allowed = _allowed_methods(request.app, request.url.path)
+            if allowed:
+                response.headers["allow"] = ", ".join(allowed)
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -144,7 +292,66 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
         install = getattr(module, "install", None)
         if install is not None:
             install(app)
+    _document_errors(app)
     return app
+
+
+def _allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The documented methods of the OpenAPI path that ``path`` matches (HEAD with GET)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods.update(m.upper() for m in operations if m in ("get", "put", "post", "delete", "patch", "options"))
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+# Every JSON route under /v1/ can answer these through the guards above; the OpenAPI document says so.
+_ERROR_DOCS: dict[str, str] = {
+    "400": "The body could not be parsed (for example a broken multipart form).",
+    "401": "Missing or unknown API key.",
+    "403": "The key's role does not allow this.",
+    "404": "Not found (or another tenant's).",
+    "413": "Body over OVERSIGHT_MAX_BODY_BYTES.",
+    "415": "The body is not `application/json` (UTF-8).",
+    "422": "Not acceptable JSON, or fails the schema or a limit; `code` says which (docs/limits.md).",
+}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Add the one error shape to every ``/v1/`` operation's documented responses (hooks excepted)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorResponse" not in components:
+            model = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(model.pop("$defs", {}))
+            components["ErrorResponse"] = model
+        content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+        for path, operations in schema.get("paths", {}).items():
+            if not path.startswith("/v1/") or path.startswith("/v1/hooks/"):
+                continue
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in _ERROR_DOCS.items():
+                    if status in ("400", "413", "415") and method not in ("post", "put", "patch"):
+                        continue
+                    if status == "415" and path.startswith(JSON_GUARD_EXEMPT):
+                        continue
+                    documented = responses.get(status)
+                    ref = str(documented.get("content", {}).get("application/json", {}).get("schema", {})) if documented else ""
+                    if documented is None or "HTTPValidationError" in ref:
+                        responses[status] = {"description": description, "content": content}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _feature_modules() -> list[Any]:

@@ -18,8 +18,16 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "The key's role does not allow this."},
     404: {"model": ErrorResponse, "description": "Not found (or another tenant's)."},
     413: {"model": ErrorResponse, "description": "Body over OVERSIGHT_MAX_BODY_BYTES."},
-    422: {"model": ErrorResponse, "description": "The body fails the schema; `field` names the field."},
-    429: {"model": ErrorResponse, "description": "Too many reviews in flight; retry after `retry-after`."},
+    415: {"model": ErrorResponse, "description": "The body is not `application/json` (UTF-8)."},
+    422: {
+        "model": ErrorResponse,
+        "description": "The body is not acceptable JSON or fails the schema or a limit; `code` says which "
+        "(docs/limits.md), `field` names the field.",
+    },
+    429: {
+        "model": ErrorResponse,
+        "description": "Too many reviews in flight (process or key); retry after `retry-after`.",
+    },
 }
 
 
@@ -38,15 +46,41 @@ def check_limits(body: ReviewRequest | ActionReviewRequest, settings: Settings) 
         raise RequestInvalid(f"output over {settings.max_chars} characters", field="output")
 
 
+def _in_flight_key(principal: Principal) -> str:
+    """Whose share of the cap a review counts against: the API key, else (open mode) the tenant."""
+    return f"key:{principal.key_id}" if principal.key_id is not None else f"tenant:{principal.tenant}"
+
+
 @asynccontextmanager
 async def in_flight(app: FastAPI, principal: Principal) -> AsyncIterator[None]:
-    """Count reviews in flight; beyond the cap answer 429 at once instead of queueing without bound."""
+    """Count reviews in flight per process and per key; beyond either cap answer 429 at once.
+
+    Nothing queues: a caller over the cap gets ``429 too_many_requests`` with ``retry-after`` while the
+    reviews already admitted keep running.
+    """
     state = app.state
-    limit: int = state.settings.max_in_flight
-    if state.in_flight >= limit:
-        raise TooManyRequests(f"{limit} reviews in flight; retry shortly", headers={"retry-after": "1"})
+    settings: Settings = state.settings
+    per_key: dict[str, int] | None = getattr(state, "in_flight_by_key", None)
+    if per_key is None:
+        per_key = state.in_flight_by_key = {}
+    key = _in_flight_key(principal)
+    if state.in_flight >= settings.max_in_flight:
+        raise TooManyRequests(
+            f"{settings.max_in_flight} reviews in flight; retry shortly", headers={"retry-after": "1"}
+        )
+    if per_key.get(key, 0) >= settings.max_in_flight_per_key:
+        raise TooManyRequests(
+            f"{settings.max_in_flight_per_key} reviews in flight for this key; retry shortly",
+            headers={"retry-after": "1"},
+        )
     state.in_flight += 1
+    per_key[key] = per_key.get(key, 0) + 1
     try:
         yield
     finally:
         state.in_flight -= 1
+        left = per_key[key] - 1
+        if left:
+            per_key[key] = left
+        else:
+            del per_key[key]  # bounded by the number of keys with reviews in flight right now

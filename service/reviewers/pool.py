@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service.bulkhead import Bulkheads
 from service.policy.model import PolicySet
 from service.reviewers.base import Reviewer
 from service.reviewers.registry import create_reviewer
@@ -20,6 +21,8 @@ class ReviewerPool:
             spec = policy.reviewer or settings.reviewer
             self._primary[domain] = default if (default and not policy.reviewer) else self._get(spec, settings)
             self._fallback[domain] = self._get(policy.fallback_reviewer, settings) if policy.fallback_reviewer else None
+        # Per-domain bulkheads and a shared rate budget per reviewer (service.bulkhead).
+        self.bulkheads = Bulkheads(settings.reviewer_max_in_flight)
 
     def _get(self, spec: str, settings: Settings) -> Reviewer:
         spec = spec.strip()
@@ -28,10 +31,11 @@ class ReviewerPool:
         return self._by_spec[spec]
 
     def primary(self, domain: Domain) -> Reviewer:
-        return self._primary[domain]
+        return self.bulkheads.guard(domain, "primary", self._primary[domain])
 
     def fallback(self, domain: Domain) -> Reviewer | None:
-        return self._fallback[domain]
+        reviewer = self._fallback[domain]
+        return self.bulkheads.guard(domain, "fallback", reviewer) if reviewer is not None else None
 
     def all(self) -> list[Reviewer]:
         """Every distinct reviewer in use."""
