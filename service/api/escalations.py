@@ -43,10 +43,14 @@ async def list_escalations(
     status: Annotated[Status, Query(description="pending (default), resolved, expired or all.")] = "pending",
     domain: Domain | None = None,
     tenant: Annotated[str | None, Query(max_length=200, description="Only the open-mode admin may pick.")] = None,
-    min_age_s: Annotated[float | None, Query(ge=0, description="Only escalations at least this old.")] = None,
-    max_age_s: Annotated[float | None, Query(ge=0, description="Only escalations at most this old.")] = None,
+    min_age_s: Annotated[
+        float | None, Query(ge=0, le=10 * 365 * 86400, description="Only escalations at least this old.")
+    ] = None,
+    max_age_s: Annotated[
+        float | None, Query(ge=0, le=10 * 365 * 86400, description="Only escalations at most this old.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> EscalationPage:
     """Escalated reviews of the caller's tenant, oldest first."""
     auth.require_role(principal, "reviewer", "admin")
@@ -55,7 +59,12 @@ async def list_escalations(
         raise Forbidden("a key sees its own tenant only", field="tenant")
     return await escalations.page(
         tenant if scope is None else scope,
-        status=status, domain=domain, min_age_s=min_age_s, max_age_s=max_age_s, limit=limit, offset=offset,
+        status=status,
+        domain=domain,
+        min_age_s=min_age_s,
+        max_age_s=max_age_s,
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -104,4 +113,3 @@ def install(app: FastAPI) -> None:
     app.state.startup_hooks.append(startup)
     # Before auth's shutdown (which closes the keystore) and before the runtime closes.
     app.state.shutdown_hooks.insert(0, shutdown)
-

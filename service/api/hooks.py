@@ -47,7 +47,8 @@ _HOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _json(output: dict[str, Any] | None) -> Response:
     if output is None:
-        return Response(status_code=200)
+        # No opinion: an empty JSON object, which Claude Code reads as "no decision" like an empty body.
+        return Response(b"{}", status_code=200, media_type="application/json")
     return Response(orjson.dumps(output), status_code=200, media_type="application/json")
 
 

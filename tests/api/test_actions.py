@@ -178,4 +178,4 @@ def test_hook_permission_request(client: TestClient) -> None:
     assert ok["hookSpecificOutput"]["decision"]["behavior"] == "allow"
     # escalate: no decision, Claude Code shows its own permission dialog
     ask = client.post(PERM, json={**payload, "tool_name": "Read", "tool_input": {"file_path": "/home/dev/.aws/credentials"}})
-    assert ask.status_code == 200 and ask.content == b""
+    assert ask.status_code == 200 and ask.json() == {}
