@@ -39,7 +39,7 @@ OnErrorQuery = Annotated[
 ]
 _HOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The hook output (an empty body means no decision: Claude Code's normal flow).",
+        "description": "The hook output; `{}` means no decision (Claude Code's normal flow).",
         "content": {"application/json": {}},
     }
 }
