@@ -30,6 +30,8 @@ class LoadResult:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    completed: int = 0
+    """Every answer received, ramp and tail included (for CPU per request)."""
 
     @property
     def rps(self) -> float:
@@ -46,7 +48,12 @@ class LoadResult:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
 
-async def _worker(port: int, path: str, bodies: list[bytes], stop: float, out: LoadResult, status_ok: int) -> None:
+async def _worker(
+    port: int, path: str, bodies: list[bytes], stop: float, out: LoadResult, status_ok: int,
+    start_at: float = 0.0, count_from: float = 0.0,
+) -> None:
+    if start_at:
+        await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = 0
     try:
@@ -68,7 +75,11 @@ async def _worker(port: int, path: str, bodies: list[bytes], stop: float, out: L
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:].strip())
             await reader.readexactly(length)
-            out.latencies_ms.append((time.perf_counter() - t0) * 1000)
+            done = time.perf_counter()
+            out.completed += 1
+            if done < count_from or done > stop:  # throughput = answers completed inside the window
+                continue
+            out.latencies_ms.append((done - t0) * 1000)
             out.requests += 1
             if int(status_line.split()[1]) != status_ok:
                 out.errors += 1
@@ -76,12 +87,25 @@ async def _worker(port: int, path: str, bodies: list[bytes], stop: float, out: L
         writer.close()
 
 
-async def load(port: int, path: str, bodies: list[bytes], *, concurrency: int, seconds: float) -> LoadResult:
+async def load(
+    port: int, path: str, bodies: list[bytes], *, concurrency: int, seconds: float, ramp: float = 0.0
+) -> LoadResult:
+    """Closed-loop load for ``seconds`` after an optional ramp.
+
+    With ``ramp`` the clients start evenly spread over that many seconds and only requests sent after it are
+    measured: clients that all start at the same instant stay synchronised in waves, which measures the
+    start-up burst rather than the steady state.
+    """
     out = LoadResult(0, 0, seconds, [])
     start = time.perf_counter()
-    stop = start + seconds
-    await asyncio.gather(*(_worker(port, path, bodies, stop, out, 200) for _ in range(concurrency)))
-    out.seconds = time.perf_counter() - start
+    measured_from = start + ramp
+    stop = measured_from + seconds
+    await asyncio.gather(*(
+        _worker(port, path, bodies, stop, out, 200,
+                start_at=start + ramp * i / concurrency if ramp else 0.0, count_from=measured_from)
+        for i in range(concurrency)
+    ))
+    out.seconds = seconds if ramp else time.perf_counter() - measured_from
     return out
 
 

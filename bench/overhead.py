@@ -28,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("LANGSMITH_TRACING", "false")
 
-from bench._http import free_port, load, start_server, stop_server  # noqa: E402
+from bench._http import free_port, load, start_server, stop_server
 
 REQUESTS: list[dict[str, Any]] = [
     {"messages": [{"role": "user", "content": "My blood pressure pills make me tired. Should I stop them?"}],

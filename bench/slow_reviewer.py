@@ -1,7 +1,8 @@
 """Hundreds of slow reviewer calls in flight on one process.
 
 The service (one uvicorn worker) reviews with a reviewer that answers after 1.0 s; 500 concurrent clients
-keep it busy for a bounded run. Printed against the ideal throughput (concurrency / latency) and the 1.0 s
+keep it busy for a bounded run. Clients start spread over a 3 s ramp that is not measured (clients started
+in the same instant stay in synchronised waves, which measures a start-up burst, not the steady state). Printed against the ideal throughput (concurrency / latency) and the 1.0 s
 latency floor, and against the same run on a plain async handler that only validates the body and sleeps
 (no graph, no store): the floor for what one process can do with this client.
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._http import LoadResult, free_port, load, start_server, stop_server  # noqa: E402
+from bench._http import LoadResult, free_port, load, start_server, stop_server
 
 BODY = json.dumps({
     "messages": [{"role": "user", "content": "What is a normal dose of ibuprofen for a headache in adults?"}],
@@ -50,14 +51,14 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def run(app: str, concurrency: int, seconds: float, env: dict[str, str]) -> tuple[LoadResult, float]:
+def run(app: str, concurrency: int, seconds: float, env: dict[str, str], ramp: float) -> tuple[LoadResult, float]:
     port = free_port()
     proc = start_server(app, port, env)
     try:
         asyncio.run(load(port, "/v1/reviews", [BODY], concurrency=min(concurrency, 50), seconds=3))  # warm-up
         time.sleep(2)
         c0 = cpu_seconds(proc.pid)
-        result = asyncio.run(load(port, "/v1/reviews", [BODY], concurrency=concurrency, seconds=seconds))
+        result = asyncio.run(load(port, "/v1/reviews", [BODY], concurrency=concurrency, seconds=seconds, ramp=ramp))
         cpu = cpu_seconds(proc.pid) - c0
     finally:
         stop_server(proc)
@@ -70,6 +71,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--delay", type=float, default=1.0)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--ramp", type=float, default=3.0,
+                    help="seconds over which clients start (0: all at once, a synchronised burst)")
     args = ap.parse_args()
     seconds = 8.0 if args.quick else args.seconds
     ideal = args.concurrency / args.delay
@@ -81,14 +84,14 @@ def main() -> None:
         rows = []
         for name, app in (("floor: plain async handler", "bench._slow_app:floor"),
                           ("oversight (graph + store)", "bench._slow_app:app")):
-            result, cpu = run(app, args.concurrency, seconds, env)
+            result, cpu = run(app, args.concurrency, seconds, env, args.ramp)
             rows.append((name, result, cpu))
     print(f"slow reviewer {args.delay:.1f} s, {args.concurrency} concurrent clients, 1 worker, {seconds:.0f} s "
-          f"measured; ideal {ideal:.0f} req/s")
+          f"measured after a {args.ramp:g} s ramp; ideal {ideal:.0f} req/s")
     for name, r, cpu in rows:
         print(f"  {name:<28} {r.rps:7.1f} req/s = {100 * r.rps / ideal:5.1f}% of ideal   "
               f"p50 {r.p50 / 1000:5.3f} s  p99 {r.pct(0.99) / 1000:5.3f} s  errors {r.errors}  "
-              f"server CPU {1000 * cpu / max(r.requests, 1):.2f} ms/req")
+              f"server CPU {1000 * cpu / max(r.completed, 1):.2f} ms/req")
     svc = rows[1][1]
     ok = svc.rps >= 0.9 * ideal and svc.pct(0.99) <= 1250
     print(f"  targets: >= 90% of ideal and p99 <= 1.25 s: {'PASS' if ok else 'FAIL'}")

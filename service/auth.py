@@ -213,7 +213,12 @@ def get_authenticator(request: Request) -> Authenticator:
     return auth
 
 
-AuthenticatorDep = Annotated[Authenticator, Depends(get_authenticator)]
+async def _authenticator_dep(request: Request) -> Authenticator:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, which costs more than the lookup.
+    return get_authenticator(request)
+
+
+AuthenticatorDep = Annotated[Authenticator, Depends(_authenticator_dep)]
 
 
 # -- key management API -------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ log = logging.getLogger("oversight.escalations")
 router = APIRouter(prefix="/v1/escalations", tags=["escalations"])
 
 
-def get_escalations(request: Request) -> EscalationService:
+async def get_escalations(request: Request) -> EscalationService:
     return service_of(request.app.state)
 
 

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
 
 from service.api._common import ERROR_RESPONSES, check_limits, in_flight
-from service.deps import PrincipalDep, RuntimeDep, SettingsDep
+from service.deps import PrincipalDep
 from service.errors import Forbidden
+from service.runtime import Runtime
 from service.schemas import Decision, ReviewRequest
 from service.telemetry_http import incoming_context
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
+# The Decision is built and validated by the review itself; answering with its JSON directly skips FastAPI's
+# second validation of the response model (documented the same way in OpenAPI).
+DECISION_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"model": Decision, "description": "The decision."}}
 
-@router.post("", response_model=Decision, responses=ERROR_RESPONSES)
-async def create_review(
-    body: ReviewRequest, request: Request, runtime: RuntimeDep, settings: SettingsDep, principal: PrincipalDep
-) -> Decision:
+
+def decision_response(decision: Decision) -> Response:
+    return Response(decision.model_dump_json(), media_type="application/json")
+
+
+@router.post("", response_class=Response, responses={**DECISION_RESPONSE, **ERROR_RESPONSES})
+async def create_review(body: ReviewRequest, request: Request, principal: PrincipalDep) -> Response:
     """Review one answer of a fast model and return the decision."""
     if principal.role == "reviewer":
         raise Forbidden("reviewer keys cannot submit reviews")
-    check_limits(body, settings)
+    state = request.app.state
+    check_limits(body, state.settings)
+    runtime: Runtime = state.runtime
     async with in_flight(request.app, principal):
-        return await runtime.review(body, principal.tenant, parent=incoming_context(request))
+        return decision_response(await runtime.review(body, principal.tenant, parent=incoming_context(request)))
 
 
-@router.get("/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
-async def get_review(review_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
+@router.get("/{review_id}", response_class=Response, responses={**DECISION_RESPONSE, **ERROR_RESPONSES})
+async def get_review(review_id: str, request: Request, principal: PrincipalDep) -> Response:
     """The recorded decision; after an escalation is resolved, the final one."""
-    return await runtime.get(review_id, None if principal.role == "admin" and principal.key_id is None else principal.tenant)
+    runtime: Runtime = request.app.state.runtime
+    tenant = None if principal.role == "admin" and principal.key_id is None else principal.tenant
+    return decision_response(await runtime.get(review_id, tenant))
