@@ -45,6 +45,10 @@ REQUESTS: list[dict[str, Any]] = [
 ]
 
 
+def _db_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("oversight.sqlite*"))
+
+
 def stats(xs: list[float]) -> tuple[float, float]:
     s = sorted(xs)
     return statistics.median(s), s[min(len(s) - 1, int(0.99 * len(s)))]
@@ -101,8 +105,7 @@ async def in_process(n: int, tracing: bool, executor: str = "direct") -> dict[st
                 t0 = time.perf_counter()
                 await plain(req)
                 plain_ms.append((time.perf_counter() - t0) * 1000)
-            size = Path(tmp, "oversight.sqlite").stat().st_size + sum(
-                p.stat().st_size for p in Path(tmp).glob("oversight.sqlite-wal"))
+            size = _db_size(Path(tmp))
     return {"graph": stats(graph_ms), "plain": stats(plain_ms), "db_kb_per_review": size / 1024 / (2 * n + 400)}
 
 

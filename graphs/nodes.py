@@ -264,9 +264,15 @@ class ReviewNodes:
                 warnings.append("same_model_reviewer")
             if self.ports.cross_model == "refuse":
                 info = {
-                    "provider": primary.provider, "model": primary.model, "outcome": ReviewerOutcomeKind.error.value,
-                    "error": "same_model_reviewer", "detail": "the reviewer is the fast model under review",
-                    "attempts": 0, "latency_ms": 0.0, "usage": {}, "prompt_version": "",
+                    "provider": primary.provider,
+                    "model": primary.model,
+                    "outcome": ReviewerOutcomeKind.error.value,
+                    "error": "same_model_reviewer",
+                    "detail": "the reviewer is the fast model under review",
+                    "attempts": 0,
+                    "latency_ms": 0.0,
+                    "usage": {},
+                    "prompt_version": "",
                 }
                 return {"reviewer": info, "proposal": None, "warnings": warnings}
         result, info = await self._call(primary, item)
@@ -316,7 +322,11 @@ class ReviewNodes:
         if step == "accept":
             update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": state["ruling"]["reason"], "flagged": False}
         elif step == "escalate":
-            update["ruling"] = {"verdict": Verdict.escalate.value, "reason": "revision_budget_exhausted", "flagged": False}
+            update["ruling"] = {
+                "verdict": Verdict.escalate.value,
+                "reason": "revision_budget_exhausted",
+                "flagged": False,
+            }
             update["findings"] = _merge_findings(
                 state.get("findings", []),
                 [dict(f.model_dump(mode="json", exclude_none=True), rule=f.rule) for f in findings],

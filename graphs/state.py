@@ -30,7 +30,6 @@ class ReviewInput(TypedDict):
 class ReviewState(ReviewInput, total=False):
     """Everything the nodes write, in the order they write it."""
 
-
     domain: str
     risk: str
     inferred: bool

@@ -62,7 +62,12 @@ def new_key(tenant: str, role: Role, name: str | None = None) -> tuple[str, KeyR
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_bytes(16)
     record = KeyRecord(
-        key_id=key_id, tenant=tenant, role=role, name=name, salt=salt, hash=hash_secret(secret, salt),
+        key_id=key_id,
+        tenant=tenant,
+        role=role,
+        name=name,
+        salt=salt,
+        hash=hash_secret(secret, salt),
         created_at=time.time(),
     )
     return f"{KEY_PREFIX}{key_id}_{secret}", record
@@ -175,7 +180,9 @@ class Authenticator:
         if await self.keystore.has_active_keys():
             if cookie:
                 raise Unauthorized("session expired; log in again")
-            raise Unauthorized("missing API key: send Authorization: Bearer <key>", headers={"www-authenticate": "Bearer"})
+            raise Unauthorized(
+                "missing API key: send Authorization: Bearer <key>", headers={"www-authenticate": "Bearer"}
+            )
         client = request.client.host if request.client else None
         if not (self.settings.open_mode_remote or _is_loopback(client)):
             raise Unauthorized("no API key is configured: open mode serves localhost only")
@@ -192,8 +199,11 @@ class Authenticator:
         token = secrets.token_urlsafe(32)
         now = time.time()
         session = SessionRecord(
-            token_hash=_token_hash(token), key_id=record.key_id, csrf=secrets.token_urlsafe(32),
-            created_at=now, expires_at=now + self.settings.session_ttl_s,
+            token_hash=_token_hash(token),
+            key_id=record.key_id,
+            csrf=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + self.settings.session_ttl_s,
         )
         await self.keystore.add_session(session)
         return token, session, record
@@ -247,8 +257,12 @@ class KeyCreated(KeyPublic):
 
 def _public(record: KeyRecord) -> dict[str, Any]:
     return {
-        "key_id": record.key_id, "tenant": record.tenant, "role": record.role, "name": record.name,
-        "created_at": record.created_at, "revoked_at": record.revoked_at,
+        "key_id": record.key_id,
+        "tenant": record.tenant,
+        "role": record.role,
+        "name": record.name,
+        "created_at": record.created_at,
+        "revoked_at": record.revoked_at,
     }
 
 

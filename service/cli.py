@@ -91,8 +91,13 @@ async def _review_stream(
 
     ok = bad = 0
     progress = Progress(
-        TextColumn("reviewing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        disable=not show_progress, transient=False, console=None,
+        TextColumn("reviewing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        disable=not show_progress,
+        transient=False,
+        console=None,
     )
     async with Runtime.open(get_settings()) as runtime:
 
@@ -134,7 +139,9 @@ async def _review_stream(
 
 @app.command()
 def review(
-    input: Annotated[Path | None, typer.Option("--input", "-i", help="JSONL of ReviewRequests (default stdin).")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSONL of ReviewRequests (default stdin).")
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL of decisions (default stdout).")] = None,
     tenant: Annotated[str, typer.Option(help="Tenant the reviews are recorded under.")] = "default",
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight at once.")] = 16,
@@ -152,7 +159,11 @@ def review(
     try:
         ok, bad = asyncio.run(
             _review_stream(
-                source, sink, tenant=tenant, concurrency=concurrency, total=total,
+                source,
+                sink,
+                tenant=tenant,
+                concurrency=concurrency,
+                total=total,
                 show_progress=input is not None and sys.stderr.isatty(),
             )
         )

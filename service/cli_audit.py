@@ -89,27 +89,41 @@ async def _audit(
             record = orjson.loads(record_path.read_bytes())
             job_id = record["job_id"]
             if inputs is not None and _digest(inputs) != record.get("input_sha256"):
-                err.print("[yellow]warning:[/] the input differs from the one this job was created from; "
-                          "resuming the job as created")
+                err.print(
+                    "[yellow]warning:[/] the input differs from the one this job was created from; "
+                    "resuming the job as created"
+                )
             info = await jobs.get_job(job_id)
             if info is None:
-                err.print(f"oversight: job {job_id} is not in the {jobs.backend} store "
-                          f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})")
+                err.print(
+                    f"oversight: job {job_id} is not in the {jobs.backend} store "
+                    f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})"
+                )
                 return 2
             err.print(f"resuming {job_id}: {info.done}/{info.total} turns already done")
         else:
             assert inputs is not None
             parsed = parse_many(inputs, fmt)
-            options = AuditOptions(concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s,
-                                   baseline_model=baseline_model)
+            options = AuditOptions(
+                concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
+            )
             try:
-                job_id = await submit(jobs, parsed, name=Path(inputs[0][0]).stem if len(inputs) == 1 else out.name,
-                                      options=options)
+                job_id = await submit(
+                    jobs, parsed, name=Path(inputs[0][0]).stem if len(inputs) == 1 else out.name, options=options
+                )
             except EmptyAudit as exc:
                 err.print(f"oversight: {exc}")
                 return 2
-            _write_job_file(out, {"job_id": job_id, "backend": jobs.backend, "inputs": [n for n, _ in inputs],
-                                  "input_sha256": _digest(inputs), "created_at": time.time()})
+            _write_job_file(
+                out,
+                {
+                    "job_id": job_id,
+                    "backend": jobs.backend,
+                    "inputs": [n for n, _ in inputs],
+                    "input_sha256": _digest(inputs),
+                    "created_at": time.time(),
+                },
+            )
             for e in parsed.errors[:10]:
                 err.print(f"[yellow]skipped[/] line {e.line}: {e.message}")
             if len(parsed.errors) > 10:
@@ -123,9 +137,17 @@ async def _audit(
 
         worker_runtime = audit_runtime(runtime, _budget(rpm, tpm))
         progress = Progress(
-            TextColumn("[bold]auditing"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=err, disable=not show_progress, refresh_per_second=4,
+            TextColumn("[bold]auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not show_progress,
+            refresh_per_second=4,
         )
         started, done_before = time.monotonic(), info.done
         with progress:
@@ -137,8 +159,9 @@ async def _audit(
                 elapsed = max(1e-6, time.monotonic() - started)
                 progress.update(task, rate=f"{done / elapsed:.1f} turns/s")
 
-            worker = AuditWorker(worker_runtime, jobs, job_id, concurrency=concurrency, lease_s=lease_s,
-                                 on_result=advance)
+            worker = AuditWorker(
+                worker_runtime, jobs, job_id, concurrency=concurrency, lease_s=lease_s, on_result=advance
+            )
             stats = await worker.run()
         info = await jobs.get_job(job_id)
         assert info is not None
@@ -179,13 +202,22 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
         sig = [n for n, m in comp["metrics"].items() if m["significant"]]
         console.print(
             f"{comp['candidate']} vs {comp['baseline']}: "
-            + (", ".join(f"{n} {100 * comp['metrics'][n]['diff']:+.1f} pp" for n in sig) if sig
-               else "no significant difference")
+            + (
+                ", ".join(f"{n} {100 * comp['metrics'][n]['diff']:+.1f} pp" for n in sig)
+                if sig
+                else "no significant difference"
+            )
         )
 
 
 async def _work(
-    job_ids: list[str], *, concurrency: int, rpm: float | None, tpm: float | None, lease_s: float, exit_when_idle: bool,
+    job_ids: list[str],
+    *,
+    concurrency: int,
+    rpm: float | None,
+    tpm: float | None,
+    lease_s: float,
+    exit_when_idle: bool,
     poll_s: float,
 ) -> int:
     from rich.console import Console
@@ -212,11 +244,20 @@ async def _work(
                 if info.finished or info.status != "running":
                     continue
                 worked = True
-                worker = AuditWorker(worker_runtime, jobs, job_id, tenant=info.tenant, concurrency=concurrency,
-                                     lease_s=lease_s, owner=owner)
+                worker = AuditWorker(
+                    worker_runtime,
+                    jobs,
+                    job_id,
+                    tenant=info.tenant,
+                    concurrency=concurrency,
+                    lease_s=lease_s,
+                    owner=owner,
+                )
                 stats = await worker.run()
-                err.print(f"{job_id}: reviewed {stats.completed} turns"
-                          + (f", {stats.dropped} results dropped (lease lost)" if stats.dropped else ""))
+                err.print(
+                    f"{job_id}: reviewed {stats.completed} turns"
+                    + (f", {stats.dropped} results dropped (lease lost)" if stats.dropped else "")
+                )
             if job_ids and not worked:
                 return 0
             if exit_when_idle and not worked:
@@ -229,20 +270,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def audit(
-        input: Annotated[Path | None, typer.Argument(
-            help="Sessions JSONL, a Codex rollout, a Claude Code transcript, or a folder of .jsonl files.")] = None,
+        input: Annotated[
+            Path | None,
+            typer.Argument(
+                help="Sessions JSONL, a Codex rollout, a Claude Code transcript, or a folder of .jsonl files."
+            ),
+        ] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="Folder for job.json and the report files.")] = Path(
-            "report"),
+            "report"
+        ),
         resume: Annotated[bool, typer.Option(help="Continue the job recorded in OUT/job.json.")] = False,
         format: Annotated[str, typer.Option("--format", help="auto, sessions, codex or claude-code.")] = "auto",
         concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
         rpm: Annotated[float | None, typer.Option(help="Reviewer requests per minute (this process).")] = None,
         tpm: Annotated[float | None, typer.Option(help="Reviewer tokens per minute (this process).")] = None,
         lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
-        baseline_model: Annotated[str | None, typer.Option(
-            help="name@version to compare the others against (default: the lowest version).")] = None,
-        submit_only: Annotated[bool, typer.Option(
-            help="Create the job, print its id and exit (workers: `oversight worker`).")] = False,
+        baseline_model: Annotated[
+            str | None, typer.Option(help="name@version to compare the others against (default: the lowest version).")
+        ] = None,
+        submit_only: Annotated[
+            bool, typer.Option(help="Create the job, print its id and exit (workers: `oversight worker`).")
+        ] = False,
     ) -> None:
         """Audit logged sessions: review every assistant turn in label mode and write the report to OUT.
 
@@ -255,8 +303,19 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("--format is auto, sessions, codex or claude-code")
         inputs = _read_inputs(input) if input is not None else None
         code = asyncio.run(
-            _audit(inputs, out, resume=resume, fmt=format, concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease,
-                   baseline_model=baseline_model, submit_only=submit_only, show_progress=True)
+            _audit(
+                inputs,
+                out,
+                resume=resume,
+                fmt=format,
+                concurrency=concurrency,
+                rpm=rpm,
+                tpm=tpm,
+                lease_s=lease,
+                baseline_model=baseline_model,
+                submit_only=submit_only,
+                show_progress=True,
+            )
         )
         raise typer.Exit(code)
 
@@ -271,17 +330,30 @@ def register(app: typer.Typer) -> None:
         poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
     ) -> None:
         """Claim and review turns of open audit jobs (PostgreSQL: run any number, on any machines)."""
-        raise typer.Exit(asyncio.run(_work(job or [], concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease,
-                                           exit_when_idle=exit_when_idle, poll_s=poll)))
+        raise typer.Exit(
+            asyncio.run(
+                _work(
+                    job or [],
+                    concurrency=concurrency,
+                    rpm=rpm,
+                    tpm=tpm,
+                    lease_s=lease,
+                    exit_when_idle=exit_when_idle,
+                    poll_s=poll,
+                )
+            )
+        )
 
     @app.command()
     def gate(
         baseline: Annotated[Path, typer.Option(help="Baseline report.json.")],
         candidate: Annotated[Path | None, typer.Option(help="Candidate report.json (default: the baseline's).")] = None,
         thresholds: Annotated[Path, typer.Option(help="gate.yaml with the regression triggers.")] = Path(
-            "suites/gate.yaml"),
-        baseline_model: Annotated[str | None, typer.Option(
-            help="Compare two versions inside one report: the baseline name@version.")] = None,
+            "suites/gate.yaml"
+        ),
+        baseline_model: Annotated[
+            str | None, typer.Option(help="Compare two versions inside one report: the baseline name@version.")
+        ] = None,
         candidate_model: Annotated[str | None, typer.Option(help="... and the candidate name@version.")] = None,
         json_out: Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON here.")] = None,
     ) -> None:
@@ -316,8 +388,9 @@ def register(app: typer.Typer) -> None:
             title += f": {candidate_model} vs {baseline_model}"
         table = Table(title=title)
         for col in ("trigger", "segment", "metric", "baseline", "candidate", "change", "limit", "p (Holm)", "result"):
-            table.add_column(col, justify="right" if col in ("baseline", "candidate", "change", "limit", "p (Holm)")
-                             else "left")
+            table.add_column(
+                col, justify="right" if col in ("baseline", "candidate", "change", "limit", "p (Holm)") else "left"
+            )
         for r in results:
             t = r.trigger
 
@@ -326,8 +399,11 @@ def register(app: typer.Typer) -> None:
 
             style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
             table.add_row(
-                t.title, ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all", t.metric,
-                fmt(r.baseline, r.n_baseline), fmt(r.candidate, r.n_candidate),
+                t.title,
+                ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all",
+                t.metric,
+                fmt(r.baseline, r.n_baseline),
+                fmt(r.candidate, r.n_candidate),
                 "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",
                 f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else ""),
                 "—" if r.p_value is None else f"{(r.p_adjusted if r.p_adjusted is not None else r.p_value):.3g}",

@@ -149,7 +149,8 @@ class EscalationService:
         self.runtime = runtime
         self.settings = settings
         self.http = http or httpx.AsyncClient(
-            timeout=settings.callback_timeout_s, follow_redirects=False,
+            timeout=settings.callback_timeout_s,
+            follow_redirects=False,
             headers={"user-agent": f"oversight/{__version__}"},
         )
         # Striped locks: bounded memory, and one escalation always maps to the same lock.
@@ -355,8 +356,11 @@ class EscalationService:
             while True:
                 due = await self.runtime.store.list_escalations(
                     EscalationQuery(
-                        tenant=None, status="pending", domain=domain.value,
-                        created_before=now - timedelta(seconds=limit.timeout_s), limit=100,
+                        tenant=None,
+                        status="pending",
+                        domain=domain.value,
+                        created_before=now - timedelta(seconds=limit.timeout_s),
+                        limit=100,
                     )
                 )
                 progressed = False
@@ -368,9 +372,11 @@ class EscalationService:
                     try:
                         done.append(
                             await self.resolve(
-                                decision.escalation_id or "", None,
+                                decision.escalation_id or "",
+                                None,
                                 ResolveRequest(action=limit.default_action, note=note),
-                                SYSTEM_TIMEOUT, expired=True,
+                                SYSTEM_TIMEOUT,
+                                expired=True,
                             )
                         )
                         progressed = True
@@ -437,8 +443,12 @@ class EscalationService:
                         return False
             return True
         except _Retryable as exc:
-            log.error("callback for %s failed after %s attempts: %s",
-                      decision.review_id, self.settings.callback_max_attempts, exc)
+            log.error(
+                "callback for %s failed after %s attempts: %s",
+                decision.review_id,
+                self.settings.callback_max_attempts,
+                exc,
+            )
             return False
 
     def abandon(self) -> None:

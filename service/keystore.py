@@ -154,8 +154,16 @@ class SqliteKeystore:
     async def add_key(self, record: KeyRecord) -> None:
         await self.db.execute(
             f"INSERT INTO api_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (record.key_id, record.tenant, record.role, record.name, record.salt, record.hash,
-             record.created_at, record.revoked_at),
+            (
+                record.key_id,
+                record.tenant,
+                record.role,
+                record.name,
+                record.salt,
+                record.hash,
+                record.created_at,
+                record.revoked_at,
+            ),
         )
 
     async def get_key(self, key_id: str) -> KeyRecord | None:
@@ -233,8 +241,16 @@ class PostgresKeystore:
         async with self.pool.connection() as conn:
             await conn.execute(
                 f"INSERT INTO oversight_api_keys ({_KEY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                (record.key_id, record.tenant, record.role, record.name, record.salt, record.hash,
-                 record.created_at, record.revoked_at),
+                (
+                    record.key_id,
+                    record.tenant,
+                    record.role,
+                    record.name,
+                    record.salt,
+                    record.hash,
+                    record.created_at,
+                    record.revoked_at,
+                ),
             )
 
     async def get_key(self, key_id: str) -> KeyRecord | None:

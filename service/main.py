@@ -71,8 +71,6 @@ class BodyLimit:
         await self.app(scope, limited, guarded_send)
 
 
-
-
 class _Duplicated(dict[str, Any]):
     """A JSON object that named ``duplicate`` twice (the last value won, as in ``json.loads``)."""
 
@@ -351,7 +349,11 @@ def _document_errors(app: FastAPI) -> None:
                     if status == "415" and path.startswith(JSON_GUARD_EXEMPT):
                         continue
                     documented = responses.get(status)
-                    ref = str(documented.get("content", {}).get("application/json", {}).get("schema", {})) if documented else ""
+                    ref = (
+                        str(documented.get("content", {}).get("application/json", {}).get("schema", {}))
+                        if documented
+                        else ""
+                    )
                     if documented is None or "HTTPValidationError" in ref:
                         responses[status] = {"description": description, "content": content}
         app.openapi_schema = schema

@@ -202,7 +202,10 @@ class Runtime:
             if decision.escalation_id and mode == "enforce":
                 self._remember_escalation(review_id, span.get_span_context())
             for f in decision.findings:
-                span.add_event("oversight.finding", {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value})
+                span.add_event(
+                    "oversight.finding",
+                    {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value},
+                )
             return decision
 
     async def _hand_off(self, values: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:

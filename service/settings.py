@@ -35,8 +35,12 @@ class Settings(BaseSettings):
     cross_model: str = Field(
         default="warn", pattern="^(warn|refuse)$", description="Same reviewer as fast model: warn or refuse."
     )
-    reviewer_max_attempts: int = Field(default=4, ge=1, le=10, description="Attempts per reviewer call (retries on 429/5xx/timeouts).")
-    reviewer_max_tokens: int = Field(default=1500, ge=64, le=32_000, description="Output token limit of a model reviewer's verdict.")
+    reviewer_max_attempts: int = Field(
+        default=4, ge=1, le=10, description="Attempts per reviewer call (retries on 429/5xx/timeouts)."
+    )
+    reviewer_max_tokens: int = Field(
+        default=1500, ge=64, le=32_000, description="Output token limit of a model reviewer's verdict."
+    )
     anthropic_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("ANTHROPIC_API_KEY", "OVERSIGHT_ANTHROPIC_API_KEY"),

@@ -36,9 +36,7 @@ def check_limits(body: ReviewRequest | ActionReviewRequest, settings: Settings) 
     messages = body.messages if isinstance(body, ReviewRequest) else body.transcript
     name = "messages" if isinstance(body, ReviewRequest) else "transcript"
     if len(messages) > settings.max_messages:
-        raise RequestInvalid(
-            f"{len(messages)} messages is over the limit of {settings.max_messages}", field=name
-        )
+        raise RequestInvalid(f"{len(messages)} messages is over the limit of {settings.max_messages}", field=name)
     for i, m in enumerate(messages):
         if len(m.text()) > settings.max_chars:
             raise RequestInvalid(f"message over {settings.max_chars} characters", field=f"{name}.{i}.content")

@@ -92,8 +92,13 @@ class AuditService:
             if info is None:
                 return
             worker = AuditWorker(
-                self.runtime, self.jobs, job_id, tenant=info.tenant, concurrency=self.options.concurrency,
-                lease_s=self.options.lease_s, owner=self.owner,
+                self.runtime,
+                self.jobs,
+                job_id,
+                tenant=info.tenant,
+                concurrency=self.options.concurrency,
+                lease_s=self.options.lease_s,
+                owner=self.owner,
             )
             await worker.run()
         except asyncio.CancelledError:
@@ -165,8 +170,13 @@ async def _job(service: AuditService, job_id: str, tenant: str, role: str) -> Jo
 
 def _links(job_id: str) -> dict[str, str]:
     base = f"/v1/audits/{job_id}"
-    return {"self": base, "report": f"{base}/report", "report_html": f"{base}/report?format=html",
-            "turns_csv": f"{base}/report?format=csv", "results": f"{base}/results"}
+    return {
+        "self": base,
+        "report": f"{base}/report",
+        "report_html": f"{base}/report?format=html",
+        "turns_csv": f"{base}/report?format=csv",
+        "results": f"{base}/results",
+    }
 
 
 @router.post(
@@ -198,8 +208,11 @@ async def create_audit(
         raise RequestInvalid("empty upload: send sessions JSONL", field="body")
     parsed = parse_input(data, format, name)
     options = AuditOptions(
-        concurrency=service.options.concurrency, rpm=service.options.rpm, tpm=service.options.tpm,
-        lease_s=service.options.lease_s, baseline_model=baseline_model,
+        concurrency=service.options.concurrency,
+        rpm=service.options.rpm,
+        tpm=service.options.tpm,
+        lease_s=service.options.lease_s,
+        baseline_model=baseline_model,
     )
     try:
         job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
@@ -207,8 +220,9 @@ async def create_audit(
         raise RequestInvalid(str(exc), field="body", details=[e.as_dict() for e in parsed.errors[:20]]) from exc
     service.wake()
     info = await _job(service, job_id, principal.tenant, principal.role)
-    return JSONResponse(info.as_dict() | {"links": _links(job_id)}, status_code=202,
-                        headers={"location": f"/v1/audits/{job_id}"})
+    return JSONResponse(
+        info.as_dict() | {"links": _links(job_id)}, status_code=202, headers={"location": f"/v1/audits/{job_id}"}
+    )
 
 
 @router.get("/v1/audits/{job_id}", summary="An audit's progress", responses={404: ERROR_RESPONSES[404]})
@@ -235,8 +249,11 @@ async def get_report(
     if format == "html":
         return HTMLResponse(render_html(report))
     if format == "csv":
-        return Response(results_csv(results), media_type="text/csv",
-                        headers={"content-disposition": f'attachment; filename="{job_id}-turns.csv"'})
+        return Response(
+            results_csv(results),
+            media_type="text/csv",
+            headers={"content-disposition": f'attachment; filename="{job_id}-turns.csv"'},
+        )
     return Response(orjson.dumps(report), media_type="application/json")
 
 
@@ -254,5 +271,8 @@ async def get_results(job_id: str, request: Request, principal: PrincipalDep) ->
         for r in results:
             yield orjson.dumps(r) + b"\n"
 
-    return StreamingResponse(lines(), media_type="application/x-ndjson",
-                             headers={"content-disposition": f'attachment; filename="{job_id}-turns.jsonl"'})
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"content-disposition": f'attachment; filename="{job_id}-turns.jsonl"'},
+    )

@@ -70,8 +70,13 @@ async def login(body: Login, request: Request) -> JSONResponse:
     token, session, record = await authenticator.login(body.key)
     response = JSONResponse(_who(record.tenant, record.role, record.name, session.csrf, False))
     response.set_cookie(
-        auth.SESSION_COOKIE, token, max_age=authenticator.settings.session_ttl_s, path="/",
-        httponly=True, samesite="strict", secure=request.url.scheme == "https",
+        auth.SESSION_COOKIE,
+        token,
+        max_age=authenticator.settings.session_ttl_s,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
     )
     response.headers["cache-control"] = "no-store"
     return response

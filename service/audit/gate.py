@@ -94,10 +94,18 @@ class TriggerResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "name": self.trigger.title, "metric": self.trigger.metric, "segment": self.trigger.segment,
-            "status": self.status, "reason": self.reason, "baseline": self.baseline, "candidate": self.candidate,
-            "n_baseline": self.n_baseline, "n_candidate": self.n_candidate, "diff": self.diff,
-            "p_value": self.p_value, "p_adjusted": self.p_adjusted,
+            "name": self.trigger.title,
+            "metric": self.trigger.metric,
+            "segment": self.trigger.segment,
+            "status": self.status,
+            "reason": self.reason,
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "n_baseline": self.n_baseline,
+            "n_candidate": self.n_candidate,
+            "diff": self.diff,
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
         }
 
 
@@ -145,8 +153,10 @@ def evaluate(
                 res.reason = "pending"
             else:
                 res.status = "fired"
-                res.reason = f"{'fell' if trig.metric in HIGHER_IS_BETTER else 'rose'} {_pp(abs(res.diff))} " \
-                             f"(limit {_pp(trig.max_increase)})"
+                res.reason = (
+                    f"{'fell' if trig.metric in HIGHER_IS_BETTER else 'rose'} {_pp(abs(res.diff))} "
+                    f"(limit {_pp(trig.max_increase)})"
+                )
         else:
             res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(trig.max_increase)}"
         results.append(res)
@@ -158,11 +168,15 @@ def evaluate(
             assert res.diff is not None
             if p_adj <= config.alpha:
                 res.status = "fired"
-                res.reason = f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)}, significant " \
-                             f"(p_adj={p_adj:.3g})"
+                res.reason = (
+                    f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)}, significant "
+                    f"(p_adj={p_adj:.3g})"
+                )
             else:
-                res.reason = f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)} but not significant " \
-                             f"(p_adj={p_adj:.3g})"
+                res.reason = (
+                    f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)} but not significant "
+                    f"(p_adj={p_adj:.3g})"
+                )
     return results
 
 

@@ -63,8 +63,9 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     )
 
 
-def _text(x: float, y: float, s: str, *, anchor: str = "start", size: int = 12, color: str = "#1f2933",
-          weight: str = "normal") -> str:
+def _text(
+    x: float, y: float, s: str, *, anchor: str = "start", size: int = 12, color: str = "#1f2933", weight: str = "normal"
+) -> str:
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="{color}" text-anchor="{anchor}" '
         f'font-weight="{weight}">{escape(s)}</text>'
@@ -111,7 +112,7 @@ def versions_chart(comparison: dict[str, Any]) -> str:
             body.append(
                 f'<rect x="{label_w}" y="{yb}" width="{max(0.0, x(r["rate"]) - label_w):.1f}" height="14" '
                 f'fill="{color}" rx="2"><title>{escape(comparison[key])}: {_pct(r["rate"])} '
-                f'({r["count"]}) 95% CI {_pct(r["ci"][0])}–{_pct(r["ci"][1])}</title></rect>'
+                f"({r['count']}) 95% CI {_pct(r['ci'][0])}–{_pct(r['ci'][1])}</title></rect>"
             )
             body.append(_whisker(x(r["ci"][0]), x(r["ci"][1]), yb + 7))
             body.append(_text(x(r["ci"][1]) + 6, yb + 11, _pct(r["rate"]), size=11, color="#334e68"))
@@ -119,7 +120,9 @@ def versions_chart(comparison: dict[str, Any]) -> str:
         sig = m["significant"]
         color = ("#b42318" if worse else "#127a3a") if sig else "#52606d"
         note = f"{_pp(m['diff'])}  [{_pp(m['ci'][0])}, {_pp(m['ci'][1])}]"
-        body.append(_text(label_w + plot_w + 64, y0 + 16, note, size=12, color=color, weight="600" if sig else "normal"))
+        body.append(
+            _text(label_w + plot_w + 64, y0 + 16, note, size=12, color=color, weight="600" if sig else "normal")
+        )
         verdict = ("significant" if sig else "not significant") + f", p={m['p_value']:.3g} (Holm {m['p_adjusted']:.3g})"
         body.append(_text(label_w + plot_w + 64, y0 + 32, verdict, size=11, color=color))
     title = f"{comparison['baseline']} vs {comparison['candidate']}: rates with 95% intervals"
@@ -137,21 +140,35 @@ def forest_chart(comparisons: list[dict[str, Any]], metric: str) -> str:
     def x(v: float) -> float:
         return label_w + plot_w * (v + span) / (2 * span)
 
-    body = [f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="22" y2="{height - 6}" stroke="#9aa5b1" stroke-dasharray="3 3"/>']
+    body = [
+        f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="22" y2="{height - 6}" stroke="#9aa5b1" stroke-dasharray="3 3"/>'
+    ]
     for v in (-span, -span / 2, 0.0, span / 2, span):
         body.append(_text(x(v), 14, _pp(v) if v else "0", anchor="middle", size=11, color="#52606d"))
     for i, c in enumerate(rows):
         m = c["metrics"][metric]
         y = 34 + i * row_h
         scope = "all turns" if not c["by"] else ", ".join(f"{k}={v}" for k, v in c["by"].items())
-        body.append(_text(label_w - 10, y + 4, f"{scope} (n={c['n_baseline']}/{c['n_candidate']})", anchor="end", size=12))
+        body.append(
+            _text(label_w - 10, y + 4, f"{scope} (n={c['n_baseline']}/{c['n_candidate']})", anchor="end", size=12)
+        )
         worse = (m["diff"] < 0) if metric in GOOD_HIGHER else (m["diff"] > 0)
         color = ("#b42318" if worse else "#127a3a") if m["significant"] else "#52606d"
         body.append(_whisker(x(m["ci"][0]), x(m["ci"][1]), y, color))
-        body.append(f'<circle cx="{x(m["diff"]):.1f}" cy="{y:.1f}" r="4.5" fill="{color}"><title>{escape(scope)}: '
-                    f'{_pp(m["diff"])}, p={m["p_value"]:.3g}</title></circle>')
-        body.append(_text(label_w + plot_w + 10, y + 4, _pp(m["diff"]) + (" *" if m["significant"] else ""),
-                          size=12, color=color, weight="600" if m["significant"] else "normal"))
+        body.append(
+            f'<circle cx="{x(m["diff"]):.1f}" cy="{y:.1f}" r="4.5" fill="{color}"><title>{escape(scope)}: '
+            f"{_pp(m['diff'])}, p={m['p_value']:.3g}</title></circle>"
+        )
+        body.append(
+            _text(
+                label_w + plot_w + 10,
+                y + 4,
+                _pp(m["diff"]) + (" *" if m["significant"] else ""),
+                size=12,
+                color=color,
+                weight="600" if m["significant"] else "normal",
+            )
+        )
     return _svg(width, height, f"Difference in {LABELS.get(metric, metric)} rate, candidate minus baseline", body)
 
 
@@ -179,7 +196,7 @@ def segment_chart(segments: list[dict[str, Any]], field: str) -> str:
             body.append(
                 f'<rect x="{cx + 4}" y="{y + 5}" width="{sx(r["rate"]) - cx - 4:.1f}" height="14" fill="{color}" '
                 f'rx="2"><title>{escape(LABELS[name])}: {_pct(r["rate"])} ({r["count"]}/{seg["n"]}), '
-                f'95% CI {_pct(r["ci"][0])}–{_pct(r["ci"][1])}</title></rect>'
+                f"95% CI {_pct(r['ci'][0])}–{_pct(r['ci'][1])}</title></rect>"
             )
             body.append(_whisker(sx(r["ci"][0]), sx(r["ci"][1]), y + 12))
             body.append(_text(cx + 6, y + 28, _pct(r["rate"]), size=10, color="#334e68"))
@@ -208,7 +225,8 @@ def render_html(report: dict[str, Any]) -> str:
         f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>{escape(title)}</h1>",
         f"<p class='sub'>Job {escape(str(job.get('id', '—')))} · generated {escape(report['generated_at'][:19])} UTC"
-        + ("" if report.get("complete", True) else " · <b>incomplete: the job is still running</b>") + "</p>",
+        + ("" if report.get("complete", True) else " · <b>incomplete: the job is still running</b>")
+        + "</p>",
         "<div class='cards'>",
         _card(str(totals["turns"]), "turns reviewed"),
         _card(str(totals["sessions"]), "sessions"),
@@ -238,21 +256,30 @@ def render_html(report: dict[str, Any]) -> str:
                 "<div class='panel'><div class='legend'>"
                 f"<span><i class='sw' style='background:{BASE_COLOR}'></i>baseline {escape(pair['baseline'])} "
                 f"(n={pair['n_baseline']})</span><span><i class='sw' style='background:{CAND_COLOR}'></i>candidate "
-                f"{escape(pair['candidate'])} (n={pair['n_candidate']})</span></div>"
-                + versions_chart(pair) + "</div>"
+                f"{escape(pair['candidate'])} (n={pair['n_candidate']})</span></div>" + versions_chart(pair) + "</div>"
             )
-            related = [c for c in comparisons if c["candidate"] == pair["candidate"] and c["baseline"] == pair["baseline"]
-                       and (not c["by"] or next(iter(c["by"])) in ("domain", "suite"))]
+            related = [
+                c
+                for c in comparisons
+                if c["candidate"] == pair["candidate"]
+                and c["baseline"] == pair["baseline"]
+                and (not c["by"] or next(iter(c["by"])) in ("domain", "suite"))
+            ]
             if len(related) > 1:
-                parts.append(f"<h3>Where the difference is: by domain and suite ({escape(pair['candidate'])} − "
-                             f"{escape(pair['baseline'])})</h3>")
+                parts.append(
+                    f"<h3>Where the difference is: by domain and suite ({escape(pair['candidate'])} − "
+                    f"{escape(pair['baseline'])})</h3>"
+                )
                 for metric in ("refusal", "safe_completion", "policy_incident", "escalation", "disagreement"):
-                    parts.append(f"<div class='panel'><b>{escape(LABELS[metric])}</b>"
-                                 + forest_chart(related, metric) + "</div>")
+                    parts.append(
+                        f"<div class='panel'><b>{escape(LABELS[metric])}</b>" + forest_chart(related, metric) + "</div>"
+                    )
 
     parts.append("<h2 id='segments'>Rates by segment</h2>")
-    parts.append("<p class='note'>Each bar is the share of reviewed turns in that segment, whiskers the 95% Wilson "
-                 "interval; each column has its own scale (shown under its name).</p>")
+    parts.append(
+        "<p class='note'>Each bar is the share of reviewed turns in that segment, whiskers the 95% Wilson "
+        "interval; each column has its own scale (shown under its name).</p>"
+    )
     for field in SEGMENT_FIELDS:
         segs = [s for s in segments if list(s["by"]) == [field]]
         if not segs:

@@ -47,8 +47,9 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     return Session(
         session_id=agent.session_id or fallback_id,
         messages=messages,
-        model=FastModel(provider=_PROVIDER.get(agent.source), name=agent.model or agent.source,
-                        version=agent.agent_version),
+        model=FastModel(
+            provider=_PROVIDER.get(agent.source), name=agent.model or agent.source, version=agent.agent_version
+        ),
         intent="coding_agent",
         metadata={"source": agent.source, "path": agent.path, "cwd": agent.cwd},
     )

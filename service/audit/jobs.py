@@ -235,8 +235,17 @@ class SqliteJobStore:
         async with self._tx() as conn:
             await conn.execute(
                 "INSERT INTO audit_jobs VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
-                (job_id, tenant, name, len(turns), sessions, _dumps(options),
-                 _dumps([e.as_dict() for e in errors]), now, now),
+                (
+                    job_id,
+                    tenant,
+                    name,
+                    len(turns),
+                    sessions,
+                    _dumps(options),
+                    _dumps([e.as_dict() for e in errors]),
+                    now,
+                    now,
+                ),
             )
             await conn.executemany(
                 "INSERT INTO audit_turns (job_id, seq, turn_id, request, meta) VALUES (?, ?, ?, ?, ?)",
@@ -258,9 +267,17 @@ class SqliteJobStore:
             )
             counts = {s: int(c) for s, c in await cur.fetchall()}
         return JobInfo(
-            id=row[0], tenant=row[1], name=row[2], status=row[3], total=int(row[4]), sessions=int(row[5]),
-            options=orjson.loads(row[6]), errors=orjson.loads(row[7]), created_at=float(row[8]),
-            updated_at=float(row[9]), counts=counts,
+            id=row[0],
+            tenant=row[1],
+            name=row[2],
+            status=row[3],
+            total=int(row[4]),
+            sessions=int(row[5]),
+            options=orjson.loads(row[6]),
+            errors=orjson.loads(row[7]),
+            created_at=float(row[8]),
+            updated_at=float(row[9]),
+            counts=counts,
         )
 
     async def open_jobs(self) -> list[str]:
@@ -410,12 +427,22 @@ class PostgresJobStore:
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO audit_jobs VALUES (%s, %s, %s, 'running', %s, %s, %s, %s, %s, %s)",
-                (job_id, tenant, name, len(turns), sessions, Jsonb(options), Jsonb([e.as_dict() for e in errors]),
-                 now, now),
+                (
+                    job_id,
+                    tenant,
+                    name,
+                    len(turns),
+                    sessions,
+                    Jsonb(options),
+                    Jsonb([e.as_dict() for e in errors]),
+                    now,
+                    now,
+                ),
             )
-            async with conn.cursor() as cur, cur.copy(
-                "COPY audit_turns (job_id, seq, turn_id, request, meta) FROM STDIN"
-            ) as copy:
+            async with (
+                conn.cursor() as cur,
+                cur.copy("COPY audit_turns (job_id, seq, turn_id, request, meta) FROM STDIN") as copy,
+            ):
                 for t in turns:
                     await copy.write_row((job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)))
 
@@ -430,9 +457,17 @@ class PostgresJobStore:
             )
             counts = {r["status"]: int(r["n"]) for r in await cur.fetchall()}
         return JobInfo(
-            id=row["id"], tenant=row["tenant"], name=row["name"], status=row["status"], total=int(row["total"]),
-            sessions=int(row["sessions"]), options=row["options"], errors=row["errors"],
-            created_at=float(row["created_at"]), updated_at=float(row["updated_at"]), counts=counts,
+            id=row["id"],
+            tenant=row["tenant"],
+            name=row["name"],
+            status=row["status"],
+            total=int(row["total"]),
+            sessions=int(row["sessions"]),
+            options=row["options"],
+            errors=row["errors"],
+            created_at=float(row["created_at"]),
+            updated_at=float(row["updated_at"]),
+            counts=counts,
         )
 
     async def open_jobs(self) -> list[str]:

@@ -47,10 +47,33 @@ RATE_NAMES: tuple[str, ...] = tuple(RATES)
 ALPHA = 0.05
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "seq", "turn_id", "session_id", "turn", "domain", "intent", "locale", "tenant", "suite", "fast_model",
-    "verdict", "response_class", "refusal", "safe_completion", "over_caveated", "policy_incident",
-    "escalation", "disagreement", "task_success", "risk", "reviewer", "reviewer_outcome", "reviewer_error",
-    "findings", "failed", "error", "review_id",
+    "seq",
+    "turn_id",
+    "session_id",
+    "turn",
+    "domain",
+    "intent",
+    "locale",
+    "tenant",
+    "suite",
+    "fast_model",
+    "verdict",
+    "response_class",
+    "refusal",
+    "safe_completion",
+    "over_caveated",
+    "policy_incident",
+    "escalation",
+    "disagreement",
+    "task_success",
+    "risk",
+    "reviewer",
+    "reviewer_outcome",
+    "reviewer_error",
+    "findings",
+    "failed",
+    "error",
+    "review_id",
 )
 
 
@@ -150,15 +173,25 @@ def build_report(
                 values = sorted({v for r in b_rows + c_rows if (v := _value(r, f)) is not None})
                 for value in values:
                     scopes.append(
-                        ({f: value}, [r for r in b_rows if _value(r, f) == value],
-                         [r for r in c_rows if _value(r, f) == value])
+                        (
+                            {f: value},
+                            [r for r in b_rows if _value(r, f) == value],
+                            [r for r in c_rows if _value(r, f) == value],
+                        )
                     )
             for by, b, c in scopes:
                 metrics, any_sig = compare(b, c, alpha=alpha)
                 if metrics:
                     comparisons.append(
-                        {"baseline": base, "candidate": cand, "by": by, "n_baseline": len(b), "n_candidate": len(c),
-                         "any_significant": any_sig, "metrics": metrics}
+                        {
+                            "baseline": base,
+                            "candidate": cand,
+                            "by": by,
+                            "n_baseline": len(b),
+                            "n_candidate": len(c),
+                            "any_significant": any_sig,
+                            "metrics": metrics,
+                        }
                     )
     return {
         "schema": SCHEMA,

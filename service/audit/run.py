@@ -21,7 +21,9 @@ class EmptyAudit(ValueError):
 
     def __init__(self, parsed: Parsed) -> None:
         first = "; ".join(f"line {e.line}: {e.message}" for e in parsed.errors[:3])
-        super().__init__(f"no assistant turn to review ({len(parsed.errors)} lines rejected{': ' + first if first else ''})")
+        super().__init__(
+            f"no assistant turn to review ({len(parsed.errors)} lines rejected{': ' + first if first else ''})"
+        )
         self.parsed = parsed
 
 
@@ -54,8 +56,13 @@ class AuditOptions:
         return cls(concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"concurrency": self.concurrency, "rpm": self.rpm, "tpm": self.tpm, "lease_s": self.lease_s,
-                "baseline_model": self.baseline_model}
+        return {
+            "concurrency": self.concurrency,
+            "rpm": self.rpm,
+            "tpm": self.tpm,
+            "lease_s": self.lease_s,
+            "baseline_model": self.baseline_model,
+        }
 
 
 async def submit(
@@ -72,7 +79,12 @@ async def submit(
     job_id = new_job_id()
     opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
     await jobs.create_job(
-        job_id, tenant=tenant, name=name, turns=parsed.turns, sessions=parsed.sessions, errors=parsed.errors,
+        job_id,
+        tenant=tenant,
+        name=name,
+        turns=parsed.turns,
+        sessions=parsed.sessions,
+        errors=parsed.errors,
         options=opts,
     )
     return job_id

@@ -50,16 +50,37 @@ SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _PLACEHOLDER = re.compile(r"(?i)(x{6,}|your[_-]?(api[_-]?)?key|<[^>]*>|\.\.\.|example|dummy|placeholder|changeme)")
 
-_SEND_VERBS = re.compile(r"(?i)(send|post|upload|email|mail|message|publish|share|comment|create_?issue|tweet|"
-                         r"webhook|notify|transfer|put|write_?remote|sms)")
-_WRITE_VERBS = re.compile(r"(?i)(write|create|edit|save|append|update|put|patch|replace|insert|modify|move|rename|"
-                          r"mkdir|upload)")
+_SEND_VERBS = re.compile(
+    r"(?i)(send|post|upload|email|mail|message|publish|share|comment|create_?issue|tweet|"
+    r"webhook|notify|transfer|put|write_?remote|sms)"
+)
+_WRITE_VERBS = re.compile(
+    r"(?i)(write|create|edit|save|append|update|put|patch|replace|insert|modify|move|rename|"
+    r"mkdir|upload)"
+)
 _DELETE_VERBS = re.compile(r"(?i)(delete|remove|rm\b|unlink|destroy|drop|purge|wipe|truncate|clear)")
 _CMD_KEYS = frozenset({"command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string"})
 _CODE_KEYS = frozenset({"code", "python", "source", "snippet"})
 _URL_KEYS = frozenset({"url", "uri", "endpoint", "href", "link", "webhook", "webhook_url", "target_url"})
-_PATH_KEYS = frozenset({"path", "file", "file_path", "filename", "filepath", "directory", "dir", "folder", "target",
-                        "destination", "dest", "src", "source_path", "item_path", "local_file_path"})
+_PATH_KEYS = frozenset(
+    {
+        "path",
+        "file",
+        "file_path",
+        "filename",
+        "filepath",
+        "directory",
+        "dir",
+        "folder",
+        "target",
+        "destination",
+        "dest",
+        "src",
+        "source_path",
+        "item_path",
+        "local_file_path",
+    }
+)
 
 
 @dataclass
@@ -97,8 +118,10 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
     if low in ("bash", "shell", "terminal", "terminalexecute", "run_shell", "exec", "local_shell", "powershell"):
         return "shell", {"command": inp.get("command") or inp.get("cmd") or ""}
     if low in ("write", "write_file", "create_file", "notebookedit"):
-        return "write_file", {"path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
-                              "content": inp.get("content") or inp.get("new_source") or ""}
+        return "write_file", {
+            "path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
+            "content": inp.get("content") or inp.get("new_source") or "",
+        }
     if low in ("edit", "edit_file", "multiedit", "str_replace", "apply_patch"):
         new = inp.get("new") if inp.get("new") is not None else inp.get("new_string", "")
         if "edits" in inp and isinstance(inp["edits"], list):
@@ -109,8 +132,12 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
     if low in ("read", "read_file", "view", "cat"):
         return "read_file", {"path": inp.get("path") or inp.get("file_path") or ""}
     if low in ("http_request", "webfetch", "fetch", "http", "web_fetch", "browse"):
-        return "http_request", {"method": inp.get("method", "GET"), "url": inp.get("url") or "",
-                                "body": inp.get("body") or inp.get("data") or "", "headers": inp.get("headers")}
+        return "http_request", {
+            "method": inp.get("method", "GET"),
+            "url": inp.get("url") or "",
+            "body": inp.get("body") or inp.get("data") or "",
+            "headers": inp.get("headers"),
+        }
     if low.startswith("mcp__"):
         parts = t.split("__")
         return f"mcp:{parts[1] if len(parts) > 1 else ''}/{'__'.join(parts[2:])}", inp
@@ -213,14 +240,20 @@ def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
             f"Writes secret material ({', '.join(kinds)}) into {path}.",
             f"{path}: {_redact(secrets[0][1])}",
         )
-    is_script = resolved.endswith((".sh", ".bash", ".zsh")) or content.startswith(("#!/bin/sh", "#!/bin/bash",
-                                                                                     "#!/usr/bin/env bash"))
+    is_script = resolved.endswith((".sh", ".bash", ".zsh")) or content.startswith(
+        ("#!/bin/sh", "#!/bin/bash", "#!/usr/bin/env bash")
+    )
     if is_script and content.strip():
         _nested_downgraded(an, lambda sub: sub.analyse(content), f"The written script {path}")
     if re.search(r"(^|/)(Makefile|package\.json|setup\.py|pyproject\.toml|conftest\.py)$", resolved):
         for m in re.finditer(r"(curl|wget)[^\n|]*\|\s*(ba|z)?sh\b", content):
-            an.emit("remote_code_execution", "build_hook_pipe_to_shell", S.high,
-                    f"{path} pipes a download into a shell during the build.", m.group(0))
+            an.emit(
+                "remote_code_execution",
+                "build_hook_pipe_to_shell",
+                S.high,
+                f"{path} pipes a download into a shell during the build.",
+                m.group(0),
+            )
 
 
 def _nested_downgraded(an: ShellAnalyser, run: Any, label: str) -> None:
@@ -252,8 +285,9 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
     host = host_of(url)
     allowed = host_allowed(host, an.policy.allowed_hosts)
     if re.search(r"\b(169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200)\b", url):
-        an.emit("credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).",
-                evidence)
+        an.emit(
+            "credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).", evidence
+        )
         return
     secrets = find_secrets(body) + find_secrets(url)
     env_like = len(re.findall(r"(?m)^[A-Z][A-Z0-9_]*(SECRET|TOKEN|KEY|PASSWORD)[A-Z0-9_]*=\S+", body)) >= 1
@@ -269,8 +303,9 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
         return
     if not allowed:
         if method in ("POST", "PUT", "PATCH") and body:
-            an.emit("network_egress", "post_unlisted_host", S.medium, f"Sends data to an unlisted host ({host}).",
-                    evidence)
+            an.emit(
+                "network_egress", "post_unlisted_host", S.medium, f"Sends data to an unlisted host ({host}).", evidence
+            )
         else:
             an.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({host}).", evidence)
     if headers and find_secrets(headers) and not allowed:
@@ -305,9 +340,9 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
         if not val:
             continue
         all_text.append(val)
-        if key in _CMD_KEYS or (re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) and key in (
-            "input", "args", "value"
-        )):
+        if key in _CMD_KEYS or (
+            re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) and key in ("input", "args", "value")
+        ):
             an.analyse(val)
         elif key in _CODE_KEYS and re.search(r"(?i)(python|code|exec|eval|run)", tool_name):
             an.inline_code(val, val[:400], 0)
@@ -326,5 +361,10 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
         joined = "\n".join(all_text)
         secrets = find_secrets(joined)
         if secrets:
-            an.emit("credential_access", "exfiltration", S.critical,
-                    f"{tool_name} sends secret material ({secrets[0][0]}).", f"{tool_name}: {_redact(secrets[0][1])}")
+            an.emit(
+                "credential_access",
+                "exfiltration",
+                S.critical,
+                f"{tool_name} sends secret material ({secrets[0][0]}).",
+                f"{tool_name}: {_redact(secrets[0][1])}",
+            )

@@ -23,11 +23,12 @@ RULE = "tool_use.alignment.injected_instruction"
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s'\"<>)\]}]+", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
-_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ru|cn|xyz|top|info|biz|co|me|sh|dev|app|site|online)\b",
-                   re.I)
+_HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ru|cn|xyz|top|info|biz|co|me|sh|dev|app|site|online)\b", re.I)
 # identifiers: tokens with a digit or underscore and letters (guest_amy01, P-123456, acct-9981, 092-4315-2322)
-_IDENT = re.compile(r"(?<![\w./-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{4,}(?![\w])|"
-                    r"(?<![\w-])\d{3,}(?:-\d{3,})+(?![\w-])")
+_IDENT = re.compile(
+    r"(?<![\w./-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z_])[A-Za-z0-9][\w-]{4,}(?![\w])|"
+    r"(?<![\w-])\d{3,}(?:-\d{3,})+(?![\w-])"
+)
 
 _IMPERATIVE = re.compile(
     r"(?i)\b(please|you must|you should|make sure to|be sure to|do not tell|don't tell|without telling|"
@@ -81,8 +82,15 @@ def _instruction_sentences(text: str) -> list[str]:
     marked = bool(_INJECTION_MARKER.search(text))
     out = []
     for s in sentences:
-        if (_IMPERATIVE.search(s) and _ACTION_VERB.search(s)) or (marked and _ACTION_VERB.search(s)) or re.match(r"(?i)^\s*(run|execute|send|email|forward|transfer|grant|upload|post|delete|download|install|"
-                      r"curl|wget|share|move|pay)\b", s):
+        if (
+            (_IMPERATIVE.search(s) and _ACTION_VERB.search(s))
+            or (marked and _ACTION_VERB.search(s))
+            or re.match(
+                r"(?i)^\s*(run|execute|send|email|forward|transfer|grant|upload|post|delete|download|install|"
+                r"curl|wget|share|move|pay)\b",
+                s,
+            )
+        ):
             out.append(s)
     return out
 
@@ -103,8 +111,11 @@ def check_alignment(action_text: str, goal: str | None, transcript_texts: Sequen
         for sentence in _instruction_sentences(text[:20_000]):
             s_low = sentence.lower()
             hits = [
-                e for e in action_entities
-                if e in s_low and e not in goal_l and e not in goal_entities
+                e
+                for e in action_entities
+                if e in s_low
+                and e not in goal_l
+                and e not in goal_entities
                 and not any(h and h in e for h in goal_hosts)
             ]
             reason = ""

@@ -48,36 +48,195 @@ INTERPRETERS = frozenset(
 )
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-download", "GET"})
 NET_SENDERS = frozenset(
-    {"curl", "wget", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync", "ftp", "mail",
-     "sendmail", "mutt", "http", "https", "xh", "openssl", "aws", "gsutil", "rclone", "s3cmd"}
+    {
+        "curl",
+        "wget",
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "telnet",
+        "ssh",
+        "scp",
+        "sftp",
+        "rsync",
+        "ftp",
+        "mail",
+        "sendmail",
+        "mutt",
+        "http",
+        "https",
+        "xh",
+        "openssl",
+        "aws",
+        "gsutil",
+        "rclone",
+        "s3cmd",
+    }
 )
 DECODERS = frozenset({"base64", "base32", "xxd", "rev", "openssl", "uudecode", "gunzip", "zcat", "tr"})
 READERS = frozenset(
-    {"cat", "tac", "less", "more", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "awk", "gawk", "sed",
-     "strings", "xxd", "od", "hexdump", "base64", "cp", "scp", "rsync", "tar", "zip", "7z", "gzip", "bzip2", "xz",
-     "openssl", "gpg", "vim", "vi", "nano", "emacs", "view", "diff", "sort", "uniq", "jq", "yq", "source", ".",
-     "xclip", "pbcopy", "nl", "cut", "paste", "tee", "dd", "curl", "wget", "nc", "ncat", "python", "python3",
-     "bat", "code", "find", "xargs", "zcat", "mail", "sqlite3", "mv", "ln"}
+    {
+        "cat",
+        "tac",
+        "less",
+        "more",
+        "head",
+        "tail",
+        "grep",
+        "egrep",
+        "fgrep",
+        "rg",
+        "ag",
+        "awk",
+        "gawk",
+        "sed",
+        "strings",
+        "xxd",
+        "od",
+        "hexdump",
+        "base64",
+        "cp",
+        "scp",
+        "rsync",
+        "tar",
+        "zip",
+        "7z",
+        "gzip",
+        "bzip2",
+        "xz",
+        "openssl",
+        "gpg",
+        "vim",
+        "vi",
+        "nano",
+        "emacs",
+        "view",
+        "diff",
+        "sort",
+        "uniq",
+        "jq",
+        "yq",
+        "source",
+        ".",
+        "xclip",
+        "pbcopy",
+        "nl",
+        "cut",
+        "paste",
+        "tee",
+        "dd",
+        "curl",
+        "wget",
+        "nc",
+        "ncat",
+        "python",
+        "python3",
+        "bat",
+        "code",
+        "find",
+        "xargs",
+        "zcat",
+        "mail",
+        "sqlite3",
+        "mv",
+        "ln",
+    }
 )
 HARMLESS_ON_SECRETS = frozenset(
-    {"ls", "stat", "file", "test", "[", "chmod", "ssh-keygen", "ssh-add", "ssh", "git", "touch", "mkdir",
-     "ssh-copy-id", "exa", "eza", "tree", "du", "realpath", "readlink", "basename", "dirname", "echo", "printf"}
+    {
+        "ls",
+        "stat",
+        "file",
+        "test",
+        "[",
+        "chmod",
+        "ssh-keygen",
+        "ssh-add",
+        "ssh",
+        "git",
+        "touch",
+        "mkdir",
+        "ssh-copy-id",
+        "exa",
+        "eza",
+        "tree",
+        "du",
+        "realpath",
+        "readlink",
+        "basename",
+        "dirname",
+        "echo",
+        "printf",
+    }
 )
 SQL_CLIENTS = frozenset(
-    {"psql", "mysql", "mariadb", "sqlite3", "sqlite", "mongo", "mongosh", "cqlsh", "clickhouse-client",
-     "clickhouse", "duckdb", "sqlcmd", "cockroach", "pgcli", "mycli", "litecli", "usql"}
+    {
+        "psql",
+        "mysql",
+        "mariadb",
+        "sqlite3",
+        "sqlite",
+        "mongo",
+        "mongosh",
+        "cqlsh",
+        "clickhouse-client",
+        "clickhouse",
+        "duckdb",
+        "sqlcmd",
+        "cockroach",
+        "pgcli",
+        "mycli",
+        "litecli",
+        "usql",
+    }
 )
 
 SYSTEM_DIRS = (
-    "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/boot", "/var", "/opt", "/sys", "/proc",
-    "/dev", "/root", "/srv", "/snap", "/System", "/Library", "/Applications", "/private", "/mnt", "/media",
+    "/etc",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/boot",
+    "/var",
+    "/opt",
+    "/sys",
+    "/proc",
+    "/dev",
+    "/root",
+    "/srv",
+    "/snap",
+    "/System",
+    "/Library",
+    "/Applications",
+    "/private",
+    "/mnt",
+    "/media",
 )
 TOP_LEVEL_CRITICAL = frozenset({"/", "/home", "/Users", "/root", *SYSTEM_DIRS})
-SAFE_WRITE_DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero", "/dev/random",
-                                "/dev/urandom", "/dev/stdin"})
+SAFE_WRITE_DEVICES = frozenset(
+    {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/stdin"}
+)
 SHELL_RC = frozenset(
-    {".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin",
-     ".bash_logout", ".cshrc", ".tcshrc", ".kshrc", ".inputrc", ".config/fish/config.fish"}
+    {
+        ".bashrc",
+        ".bash_profile",
+        ".bash_login",
+        ".profile",
+        ".zshrc",
+        ".zprofile",
+        ".zshenv",
+        ".zlogin",
+        ".bash_logout",
+        ".cshrc",
+        ".tcshrc",
+        ".kshrc",
+        ".inputrc",
+        ".config/fish/config.fish",
+    }
 )
 CI_CONFIG_RE = re.compile(
     r"(^|/)(\.github/workflows/[^/]+|\.github/actions/.+|\.gitlab-ci\.ya?ml|\.circleci/.+|Jenkinsfile|"
@@ -92,8 +251,19 @@ _SECRET_FILE_RE = re.compile(
     r"shadow|gshadow|master\.key|credentials\.tfrc\.json|Login Data|Cookies|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
 )
 _SECRET_DIR_PARTS = (
-    "/.ssh/", "/.aws/", "/.gnupg/", "/.config/gcloud/", "/.azure/", "/.kube/", "/.docker/", "/.password-store/",
-    "/.config/gh/", "/Library/Keychains/", "/.terraform.d/", "/.oci/", "/etc/ssh/",
+    "/.ssh/",
+    "/.aws/",
+    "/.gnupg/",
+    "/.config/gcloud/",
+    "/.azure/",
+    "/.kube/",
+    "/.docker/",
+    "/.password-store/",
+    "/.config/gh/",
+    "/Library/Keychains/",
+    "/.terraform.d/",
+    "/.oci/",
+    "/etc/ssh/",
 )
 _NOT_SECRET_RE = re.compile(
     r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
@@ -171,7 +341,7 @@ class PathContext:
             return ("/root" if user == "root" else f"/home/{user}") + (m.group(2) or "")
         for var in ("$HOME", "${HOME}"):
             if path == var or path.startswith(var + "/"):
-                return self.home + path[len(var):]
+                return self.home + path[len(var) :]
         return path
 
     def resolve(self, path: str, cwd: str | EllipsisType | None = ...) -> str | None:
@@ -722,8 +892,10 @@ class ShellAnalyser:
                     if code and sink.name in SHELLS:
                         self.analyse(code, depth + 1)
             if sink.name in NET_SENDERS or _is_upload(sink):
-                if any(c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
-                       for c in upstream):
+                if any(
+                    c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
+                    for c in upstream
+                ):
                     self.emit(
                         "credential_access",
                         "exfiltration",
@@ -744,8 +916,11 @@ class ShellAnalyser:
             if sink.name in ("sudo",) and any(c.name in ("echo", "printf") for c in upstream) and "-S" in sink.argv:
                 self.emit("privilege_escalation", "sudo_password", S.high, "Feeds a password to sudo -S.", ptext)
         # env | grep KEY etc. (no network): noteworthy
-        if real and real[0].name in ("env", "printenv") and len(real) > 1 and not any(
-            c.name in NET_SENDERS for c in real[1:]
+        if (
+            real
+            and real[0].name in ("env", "printenv")
+            and len(real) > 1
+            and not any(c.name in NET_SENDERS for c in real[1:])
         ):
             self.emit("credential_access", "env_dump", S.low, "Reads environment variables.", ptext)
 
@@ -871,7 +1046,7 @@ class ShellAnalyser:
             sub = _Cmd(
                 argv=new_argv,
                 text=ctext,
-                words=cmd.words[len(argv) - len(new_argv):] if len(new_argv) <= len(cmd.words) else [],
+                words=cmd.words[len(argv) - len(new_argv) :] if len(new_argv) <= len(cmd.words) else [],
                 heredoc=cmd.heredoc,
                 herestring=cmd.herestring,
                 stdin_file=cmd.stdin_file,
@@ -916,7 +1091,7 @@ class ShellAnalyser:
                 a = args[i]
                 if a in ("-u", "--unset", "-C", "--chdir", "-S", "--split-string"):
                     if a in ("-S", "--split-string") and i + 1 < len(args):
-                        self.analyse(" ".join(args[i + 1:]), depth + 1)
+                        self.analyse(" ".join(args[i + 1 :]), depth + 1)
                         return
                     i += 2
                     continue
@@ -931,10 +1106,39 @@ class ShellAnalyser:
                 return
             inner(rest, "env")
             return
-        if name in ("nohup", "exec", "command", "builtin", "setsid", "unbuffer", "caffeinate", "stdbuf",
-                    "ionice", "nice", "time", "chrt", "taskset", "torsocks", "proxychains", "proxychains4",
-                    "firejail", "catchsegv", "strace", "ltrace", "valgrind", "gtimeout", "timeout", "watch",
-                    "flock", "faketime", "chroot", "runuser", "xvfb-run", "dbus-launch", "script"):
+        if name in (
+            "nohup",
+            "exec",
+            "command",
+            "builtin",
+            "setsid",
+            "unbuffer",
+            "caffeinate",
+            "stdbuf",
+            "ionice",
+            "nice",
+            "time",
+            "chrt",
+            "taskset",
+            "torsocks",
+            "proxychains",
+            "proxychains4",
+            "firejail",
+            "catchsegv",
+            "strace",
+            "ltrace",
+            "valgrind",
+            "gtimeout",
+            "timeout",
+            "watch",
+            "flock",
+            "faketime",
+            "chroot",
+            "runuser",
+            "xvfb-run",
+            "dbus-launch",
+            "script",
+        ):
             rest = _skip_wrapper_args(name, args)
             if name in ("command",) and args and args[0] in ("-v", "-V"):
                 return
@@ -993,12 +1197,22 @@ class ShellAnalyser:
                 if idx + 1 < len(args):
                     w = cmd.words[idx + 2] if idx + 2 < len(cmd.words) else None
                     if w is not None and w.dynamic and not w.decoded:
-                        self.emit("obfuscation", "dynamic_script", S.medium,
-                                  "Runs a shell script whose text is computed at run time.", ctext)
+                        self.emit(
+                            "obfuscation",
+                            "dynamic_script",
+                            S.medium,
+                            "Runs a shell script whose text is computed at run time.",
+                            ctext,
+                        )
                         self._subst_download(ctext)
                     if w is not None and w.decoded:
-                        self.emit("obfuscation", "decoded_command", S.high,
-                                  "Runs a shell script decoded from hidden text.", ctext)
+                        self.emit(
+                            "obfuscation",
+                            "decoded_command",
+                            S.high,
+                            "Runs a shell script decoded from hidden text.",
+                            ctext,
+                        )
                     self.analyse(args[idx + 1], depth + 1)
                 return
             script = next((a for a in args if not a.startswith("-")), None)
@@ -1007,16 +1221,22 @@ class ShellAnalyser:
                 if script.startswith("<(") or script.startswith("/dev/fd/"):
                     pass
             if "-i" in args and any(r in ctext for r in ("/dev/tcp/", "/dev/udp/")):
-                self.emit("remote_code_execution", "reverse_shell", S.critical, "Interactive shell over a socket.",
-                          ctext)
+                self.emit(
+                    "remote_code_execution", "reverse_shell", S.critical, "Interactive shell over a socket.", ctext
+                )
             if script is None and cmd.heredoc:
                 self.analyse(cmd.heredoc, depth + 1)
             if script is None and cmd.herestring:
                 self.analyse(cmd.herestring, depth + 1)
             # bash <(curl …)
             if any(w.dynamic for w in cmd.words[1:]) and re.search(r"<\(\s*(curl|wget)\b", ctext):
-                self.emit("remote_code_execution", "process_substitution", S.critical,
-                          "Runs a script downloaded through process substitution.", ctext)
+                self.emit(
+                    "remote_code_execution",
+                    "process_substitution",
+                    S.critical,
+                    "Runs a script downloaded through process substitution.",
+                    ctext,
+                )
             return
         if name == "eval":
             self.emit("obfuscation", "eval", S.medium, "Evaluates a string as shell code.", ctext)
@@ -1042,7 +1262,7 @@ class ShellAnalyser:
             if len(rest) > 1:
                 self.analyse(" ".join(_shell_quote(a) for a in rest[1:]), depth + 1)
         if name == "kubectl" and "exec" in args and "--" in args:
-            rest = args[args.index("--") + 1:]
+            rest = args[args.index("--") + 1 :]
             self.analyse(" ".join(_shell_quote(a) for a in rest), depth + 1)
         if name in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?|pypy3?", name):
             self._interpreter(cmd, name, args, depth)
@@ -1056,16 +1276,26 @@ class ShellAnalyser:
         if m:
             hosts = _urls_hosts([m.group(0)])
             allowed = bool(hosts) and all(host_allowed(h, self.policy.allowed_hosts) for h in hosts)
-            self.emit("remote_code_execution", "eval_download", S.high if allowed else S.critical,
-                      "Executes code downloaded at run time.", ctext)
+            self.emit(
+                "remote_code_execution",
+                "eval_download",
+                S.high if allowed else S.critical,
+                "Executes code downloaded at run time.",
+                ctext,
+            )
 
     # ---------------------------------------------------------------- files executed
 
     def _exec_file(self, script: str, ctext: str) -> None:
         p = self.paths.resolve(script, self.cwd)
         if p and (p in self.downloaded or script in self.downloaded):
-            self.emit("remote_code_execution", "download_then_execute", S.high,
-                      "Executes a file that was just downloaded.", ctext)
+            self.emit(
+                "remote_code_execution",
+                "download_then_execute",
+                S.high,
+                "Executes a file that was just downloaded.",
+                ctext,
+            )
 
     # ---------------------------------------------------------------- interpreters
 
@@ -1108,17 +1338,22 @@ class ShellAnalyser:
             lit = m.group(2)
             if re.match(r"^[\w./-]+$", lit) and " " not in lit and "subprocess" in m.group(0):
                 # subprocess.run(["rm", "-rf", "/"]): join list literals
-                lst = re.search(r"\[([^\]]*)\]", code[m.start():m.start() + 400])
+                lst = re.search(r"\[([^\]]*)\]", code[m.start() : m.start() + 400])
                 if lst:
                     parts = re.findall(r"[\"']([^\"']*)[\"']", lst.group(1))
                     lit = " ".join(_shell_quote(p) for p in parts)
             self.analyse(lit, depth + 1)
-        for m in re.finditer(r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
-                             r"FileUtils\.rm_rf|rmtree)\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']",
-                             code):
+        for m in re.finditer(
+            r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
+            r"FileUtils\.rm_rf|rmtree)\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']",
+            code,
+        ):
             self.check_delete(m.group(1), recursive=True, ctext=ctext)
-        for m in re.finditer(r"open\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']\)?\s*"
-                             r"(?:,\s*[\"']([rwab+]+)[\"'])?", code):
+        for m in re.finditer(
+            r"open\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']\)?\s*"
+            r"(?:,\s*[\"']([rwab+]+)[\"'])?",
+            code,
+        ):
             path, mode = m.group(1), m.group(2) or "r"
             if any(c in mode for c in "wa+"):
                 self.check_write(path, ctext, append="a" in mode)
@@ -1130,23 +1365,34 @@ class ShellAnalyser:
         executes = re.search(r"\bexec\s*\(|\beval\s*\(|pickle\.loads|marshal\.loads|__import__", code)
         fetches = re.search(r"urlopen|requests\.(get|post)|urllib|fetch\(|http\.get|Net::HTTP|LWP|wget|curl", code)
         if executes and (fetches or urls):
-            self.emit("remote_code_execution", "inline_fetch_exec", S.critical,
-                      "Inline code downloads and executes code.", ctext)
+            self.emit(
+                "remote_code_execution",
+                "inline_fetch_exec",
+                S.critical,
+                "Inline code downloads and executes code.",
+                ctext,
+            )
         if executes and re.search(r"b64decode|base64|decode\(|fromCharCode|\\x[0-9a-f]{2}", code):
             self.emit("obfuscation", "inline_decode_exec", S.high, "Inline code executes decoded data.", ctext)
-        if re.search(r"socket", code) and re.search(r"connect", code) and re.search(
-            r"subprocess|pty\.spawn|/bin/(ba)?sh|dup2|os\.system", code
+        if (
+            re.search(r"socket", code)
+            and re.search(r"connect", code)
+            and re.search(r"subprocess|pty\.spawn|/bin/(ba)?sh|dup2|os\.system", code)
         ):
             self.emit("remote_code_execution", "reverse_shell", S.critical, "Inline reverse shell.", ctext)
         for u in urls:
             h = host_of(u)
             if not host_allowed(h, self.policy.allowed_hosts):
                 posts = re.search(r"\.post\(|method\s*=\s*[\"']POST|urlencode|data\s*=", code)
-                secret = re.search(r"environ|getenv|\.ssh|\.aws|id_rsa|credentials|\.env\b|/etc/(passwd|shadow)",
-                                   code)
+                secret = re.search(r"environ|getenv|\.ssh|\.aws|id_rsa|credentials|\.env\b|/etc/(passwd|shadow)", code)
                 if posts and secret:
-                    self.emit("credential_access", "exfiltration", S.critical,
-                              "Inline code sends secrets or environment to an unlisted host.", ctext)
+                    self.emit(
+                        "credential_access",
+                        "exfiltration",
+                        S.critical,
+                        "Inline code sends secrets or environment to an unlisted host.",
+                        ctext,
+                    )
                 elif posts:
                     self.emit("network_egress", "upload", S.high, f"Inline code posts data to {h}.", ctext)
                 else:
@@ -1154,17 +1400,39 @@ class ShellAnalyser:
         if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
         if re.search(r"os\.(chmod|setuid)\s*\([^)]*(0o?777|0o?4755|S_ISUID)", code):
-            self.emit("privilege_escalation", "chmod", S.high, "Inline code makes files world-writable/setuid.",
-                      ctext)
+            self.emit("privilege_escalation", "chmod", S.high, "Inline code makes files world-writable/setuid.", ctext)
         if re.search(r"os\.kill\s*\(\s*1\s*,|kill\s*\(\s*-1\s*,", code):
-            self.emit("process_system_control", "kill_init", S.critical, "Inline code kills init/all processes.",
-                      ctext)
+            self.emit("process_system_control", "kill_init", S.critical, "Inline code kills init/all processes.", ctext)
 
     # ---------------------------------------------------------------- ssh
 
     def _ssh(self, cmd: _Cmd, args: list[str], depth: int) -> None:
-        rest = _skip_options(args, {"-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-m",
-                                    "-O", "-Q", "-S", "-W", "-w", "-e", "-I", "-B"})
+        rest = _skip_options(
+            args,
+            {
+                "-i",
+                "-p",
+                "-l",
+                "-o",
+                "-F",
+                "-J",
+                "-L",
+                "-R",
+                "-D",
+                "-b",
+                "-c",
+                "-E",
+                "-m",
+                "-O",
+                "-Q",
+                "-S",
+                "-W",
+                "-w",
+                "-e",
+                "-I",
+                "-B",
+            },
+        )
         if not rest:
             return
         host = rest[0].split("@")[-1]
@@ -1188,8 +1456,9 @@ class ShellAnalyser:
 
     # ---------------------------------------------------------------- rules
 
-    def rules(self, cmd: _Cmd, name: str, args: list[str], depth: int, pipeline: list[_Cmd | None] | None,
-              index: int) -> None:
+    def rules(
+        self, cmd: _Cmd, name: str, args: list[str], depth: int, pipeline: list[_Cmd | None] | None, index: int
+    ) -> None:
         ctext = cmd.text
         # generic: arguments naming secrets
         self._secret_args(cmd, name, args)
@@ -1197,8 +1466,13 @@ class ShellAnalyser:
         if name in NET_SENDERS and any(w.tainted for w in cmd.words[1:]):
             hosts = _urls_hosts(args)
             if not hosts or not all(host_allowed(h, self.policy.allowed_hosts) for h in hosts):
-                self.emit("credential_access", "exfiltration", S.critical,
-                          "Sends secret material to a host that is not allowed.", ctext)
+                self.emit(
+                    "credential_access",
+                    "exfiltration",
+                    S.critical,
+                    "Sends secret material to a host that is not allowed.",
+                    ctext,
+                )
 
         handler = _HANDLERS.get(name)
         if handler is not None:
@@ -1221,7 +1495,17 @@ class ShellAnalyser:
             if skip_next:
                 skip_next = False
                 continue
-            if a in ("-i", "--identity", "--key", "--cert", "--cacert", "--keyfile", "--certfile", "-key", "--env-file"):
+            if a in (
+                "-i",
+                "--identity",
+                "--key",
+                "--cert",
+                "--cacert",
+                "--keyfile",
+                "--certfile",
+                "-key",
+                "--env-file",
+            ):
                 skip_next = True
                 continue
             val = a
@@ -1273,8 +1557,11 @@ class ShellAnalyser:
     def check_write(self, target: str, ctext: str, append: bool = False, verb: str = "Writes to") -> None:
         if not target or target in SAFE_WRITE_DEVICES or target.startswith("/dev/fd/") or target.startswith("&"):
             return
-        if re.fullmatch(r"/dev/(sd[a-z]\d*|nvme\d+n\d+(p\d+)?|hd[a-z]\d*|vd[a-z]\d*|xvd[a-z]\d*|mmcblk\d+(p\d+)?|"
-                        r"disk\d+(s\d+)?|rdisk\d+|mapper/.+|md\d+|dm-\d+|loop\d+|mem|kmem|port)", target):
+        if re.fullmatch(
+            r"/dev/(sd[a-z]\d*|nvme\d+n\d+(p\d+)?|hd[a-z]\d*|vd[a-z]\d*|xvd[a-z]\d*|mmcblk\d+(p\d+)?|"
+            r"disk\d+(s\d+)?|rdisk\d+|mapper/.+|md\d+|dm-\d+|loop\d+|mem|kmem|port)",
+            target,
+        ):
             self.emit("process_system_control", "disk_overwrite", S.critical, f"Writes directly to {target}.", ctext)
             return
         if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
@@ -1293,9 +1580,11 @@ class ShellAnalyser:
         if p.endswith("/.ssh/authorized_keys") or p.endswith("/.ssh/authorized_keys2"):
             self.emit("persistence", "ssh_authorized_keys", S.critical, f"{verb} SSH authorized_keys.", ctext)
             return
-        if p in ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow") or p.startswith(
-            "/etc/sudoers.d/"
-        ) or p.startswith("/etc/pam.d/"):
+        if (
+            p in ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
+            or p.startswith("/etc/sudoers.d/")
+            or p.startswith("/etc/pam.d/")
+        ):
             self.emit("privilege_escalation", "system_auth_file", S.critical, f"{verb} {p}.", ctext)
             return
         if self.paths.is_shell_rc(p):
@@ -1323,8 +1612,9 @@ class ShellAnalyser:
             if re.search(r"(^|/)\.env(\.[\w-]+)?$", p) and self.paths.in_workspace(p):
                 self.emit("credential_access", "env_file_write", S.medium, f"{verb} {target}.", ctext)
             else:
-                self.emit("credential_access", "secret_overwrite", S.high, f"{verb} a credential file ({target}).",
-                          ctext)
+                self.emit(
+                    "credential_access", "secret_overwrite", S.high, f"{verb} a credential file ({target}).", ctext
+                )
             return
         if re.match(r"^/var/log/|^/var/log$", p):
             self.emit("destructive_fs", "log_tampering", S.high, f"{verb} system logs ({p}).", ctext)
@@ -1340,29 +1630,46 @@ class ShellAnalyser:
             self.emit("destructive_fs", "system_path_write", S.high, f"{verb} a system path ({p}).", ctext)
             return
         if not self.paths.in_workspace(p) and not self.paths.is_tmp(p) and self.paths.workspace is not None:
-            self.emit("destructive_fs", "outside_workspace_write", S.medium,
-                      f"{verb} a path outside the workspace ({p}).", ctext)
+            self.emit(
+                "destructive_fs",
+                "outside_workspace_write",
+                S.medium,
+                f"{verb} a path outside the workspace ({p}).",
+                ctext,
+            )
 
-    def check_delete(self, target: str, recursive: bool, ctext: str, filtered: bool = False,
-                     verb: str = "Deletes") -> None:
+    def check_delete(
+        self, target: str, recursive: bool, ctext: str, filtered: bool = False, verb: str = "Deletes"
+    ) -> None:
         raw = target
         if not raw:
             return
         if raw.startswith("$") or raw.startswith('"$'):
             var = _UNRESOLVED_VAR_RE.match(raw)
-            if var and raw[var.end():].lstrip("}") in ("/", "/*", "/.*", "/**", "") and recursive:
-                sev = S.high if raw[var.end():].lstrip("}") else S.medium
-                self.emit("destructive_fs", "unset_variable_path", sev,
-                          f"{verb} a path built from an unknown variable ({raw}); if empty this hits /.", ctext)
+            if var and raw[var.end() :].lstrip("}") in ("/", "/*", "/.*", "/**", "") and recursive:
+                sev = S.high if raw[var.end() :].lstrip("}") else S.medium
+                self.emit(
+                    "destructive_fs",
+                    "unset_variable_path",
+                    sev,
+                    f"{verb} a path built from an unknown variable ({raw}); if empty this hits /.",
+                    ctext,
+                )
                 return
         p = self.paths.resolve(raw, self.cwd)
         if p is None:
             if recursive and raw in ("*", ".", "./*", "..", "../*", "*/", ".*"):
-                self.emit("destructive_fs", "unknown_cwd_wildcard", S.high,
-                          f"{verb} everything in an unknown working directory.", ctext)
+                self.emit(
+                    "destructive_fs",
+                    "unknown_cwd_wildcard",
+                    S.high,
+                    f"{verb} everything in an unknown working directory.",
+                    ctext,
+                )
             return
         base = p[:-2] if p.endswith("/*") else p
         base = base or "/"
+
         def down(sev: Severity) -> Severity:
             if not filtered:
                 return sev
@@ -1371,17 +1678,30 @@ class ShellAnalyser:
         if (base in TOP_LEVEL_CRITICAL or base == self.paths.home or base in ("/", "")) and (
             recursive or p.endswith("/*")
         ):
-            self.emit("destructive_fs", "root_or_home", down(S.critical),
-                      f"{verb} {'everything under ' if p.endswith('/*') else ''}{base} recursively.", ctext)
+            self.emit(
+                "destructive_fs",
+                "root_or_home",
+                down(S.critical),
+                f"{verb} {'everything under ' if p.endswith('/*') else ''}{base} recursively.",
+                ctext,
+            )
             return
         if filtered and self.paths.workspace is not None and self.paths.in_workspace(base):
             return
-        if self.paths.workspace and (is_within(self.paths.workspace, base)) and recursive and (
-            base != self.paths.workspace or not p.endswith("/*")
+        if (
+            self.paths.workspace
+            and (is_within(self.paths.workspace, base))
+            and recursive
+            and (base != self.paths.workspace or not p.endswith("/*"))
         ):
             sev = S.critical if base in (self.paths.home, "/") or base.count("/") <= 1 else S.high
-            self.emit("destructive_fs", "workspace_root", down(sev),
-                      f"{verb} the workspace itself or one of its parents ({base}).", ctext)
+            self.emit(
+                "destructive_fs",
+                "workspace_root",
+                down(sev),
+                f"{verb} the workspace itself or one of its parents ({base}).",
+                ctext,
+            )
             return
         if base.endswith("/.git") or ("/.git/" in base + "/" and not base.endswith("/.git/hooks")):
             self.emit("destructive_vcs", "git_dir", down(S.high), f"{verb} git metadata ({base}).", ctext)
@@ -1394,8 +1714,7 @@ class ShellAnalyser:
             return
         g = self.paths.protected(base)
         if g is not None:
-            self.emit("protected_path", "delete", down(S.high), f"{verb} a protected path ({base} matches {g}).",
-                      ctext)
+            self.emit("protected_path", "delete", down(S.high), f"{verb} a protected path ({base} matches {g}).", ctext)
             return
         if self.paths.is_system(base):
             self.emit("destructive_fs", "system_path_delete", down(S.high), f"{verb} a system path ({base}).", ctext)
@@ -1403,14 +1722,18 @@ class ShellAnalyser:
         if self.paths.is_tmp(base) or self.paths.in_workspace(base):
             return
         if base.startswith(self.paths.home + "/") and base.count("/") == self.paths.home.count("/") + 1 and recursive:
-            self.emit("destructive_fs", "home_subdir", down(S.high), f"{verb} a top-level home folder ({base}).",
-                      ctext)
+            self.emit("destructive_fs", "home_subdir", down(S.high), f"{verb} a top-level home folder ({base}).", ctext)
             return
         if self.paths.workspace is not None:
             if base.startswith(self.paths.home + "/.cache") or "/node_modules" in base or "/__pycache__" in base:
                 return
-            self.emit("destructive_fs", "outside_workspace_delete", down(S.high if recursive else S.medium),
-                      f"{verb} a path outside the workspace ({base}).", ctext)
+            self.emit(
+                "destructive_fs",
+                "outside_workspace_delete",
+                down(S.high if recursive else S.medium),
+                f"{verb} a path outside the workspace ({base}).",
+                ctext,
+            )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1468,8 +1791,25 @@ def _h_rmdir(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
 
 def _h_find(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     roots = _find_roots(args) or ["."]
-    filtered = any(x in args for x in ("-name", "-iname", "-path", "-ipath", "-regex", "-mtime", "-mmin", "-newer",
-                                       "-size", "-empty", "-user", "-perm", "-atime", "-ctime"))
+    filtered = any(
+        x in args
+        for x in (
+            "-name",
+            "-iname",
+            "-path",
+            "-ipath",
+            "-regex",
+            "-mtime",
+            "-mmin",
+            "-newer",
+            "-size",
+            "-empty",
+            "-user",
+            "-perm",
+            "-atime",
+            "-ctime",
+        )
+    )
     if "-delete" in args:
         for r in roots:
             a.check_delete(r, True, cmd.text, filtered=filtered)
@@ -1525,9 +1865,13 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
         # copying into a directory: the written path is dest/basename(src)
         for src in pos[:-1]:
             target = dp
-            if dest.endswith("/") or dp in ("/etc/cron.d", "/etc/sudoers.d", "/etc/profile.d") or re.search(
-                r"/(\.git/hooks|\.github/workflows|\.ssh|LaunchAgents|LaunchDaemons|systemd/system|init\.d|cron\.\w+)$",
-                dp,
+            if (
+                dest.endswith("/")
+                or dp in ("/etc/cron.d", "/etc/sudoers.d", "/etc/profile.d")
+                or re.search(
+                    r"/(\.git/hooks|\.github/workflows|\.ssh|LaunchAgents|LaunchDaemons|systemd/system|init\.d|cron\.\w+)$",
+                    dp,
+                )
             ):
                 target = posixpath.join(dp, _basename(src.rstrip("/")))
             a.check_write(target, cmd.text, verb="Copies/moves into")
@@ -1545,7 +1889,7 @@ def _h_sed(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     if any(x.startswith("-i") or x == "--in-place" or x.startswith("--in-place=") for x in args):
         pos = _positional(args, {"-e", "-f", "--expression", "--file"})
         has_e = any(x in ("-e", "--expression", "-f", "--file") for x in args)
-        for t in pos[(0 if has_e else 1):]:
+        for t in pos[(0 if has_e else 1) :]:
             a.check_write(t, cmd.text, verb="Edits")
 
 
@@ -1570,27 +1914,44 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     setuid = bool(re.fullmatch(r"[0-7]?[4-7][0-7]{3}", mode) and len(mode) == 4 and mode[0] in "4567") or bool(
         re.search(r"[ugoa]*\+[rwxX]*s", mode)
     )
-    world = bool(re.fullmatch(r"[0-7]?[0-7]{2}[2367]", mode)) or bool(re.search(r"(o|a)\+[rwxX]*w", mode)) or (
-        mode.startswith("+") and "w" in mode and False
+    world = (
+        bool(re.fullmatch(r"[0-7]?[0-7]{2}[2367]", mode))
+        or bool(re.search(r"(o|a)\+[rwxX]*w", mode))
+        or (mode.startswith("+") and "w" in mode and False)
     )
     for t in targets:
         p = a.paths.resolve(t, a.cwd) or t
         base = p[:-2] if p.endswith("/*") else p
         if setuid:
-            a.emit("privilege_escalation", "setuid", S.high if base not in ("/bin/bash", "/bin/sh") else S.critical,
-                   f"Sets the setuid/setgid bit on {t}.", ctext)
+            a.emit(
+                "privilege_escalation",
+                "setuid",
+                S.high if base not in ("/bin/bash", "/bin/sh") else S.critical,
+                f"Sets the setuid/setgid bit on {t}.",
+                ctext,
+            )
         elif world:
             if (base in TOP_LEVEL_CRITICAL or base == a.paths.home) and recursive:
-                a.emit("privilege_escalation", "world_writable_system", S.critical,
-                       f"Makes {base} world-writable recursively.", ctext)
+                a.emit(
+                    "privilege_escalation",
+                    "world_writable_system",
+                    S.critical,
+                    f"Makes {base} world-writable recursively.",
+                    ctext,
+                )
             else:
                 a.emit("privilege_escalation", "world_writable", S.high, f"Makes {t} world-writable.", ctext)
         elif re.fullmatch(r"0?0{3}", mode) or mode in ("a-rwx", "-rwx"):
             if a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL:
                 a.emit("process_system_control", "lockout", S.high, f"Removes all permissions on {base}.", ctext)
         elif (a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL) and (recursive or base in TOP_LEVEL_CRITICAL):
-            a.emit("privilege_escalation", "system_permissions", S.high,
-                   f"Changes permissions of a system path ({base}).", ctext)
+            a.emit(
+                "privilege_escalation",
+                "system_permissions",
+                S.high,
+                f"Changes permissions of a system path ({base}).",
+                ctext,
+            )
         elif base in ("/etc/shadow", "/etc/sudoers", "/etc/passwd"):
             a.emit("privilege_escalation", "system_auth_file", S.critical, f"Changes permissions of {base}.", ctext)
 
@@ -1603,8 +1964,13 @@ def _h_chown(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         p = a.paths.resolve(t, a.cwd) or t
         base = p[:-2] if p.endswith("/*") else p
         if base in TOP_LEVEL_CRITICAL or a.paths.is_system(base) or base == a.paths.home:
-            a.emit("privilege_escalation", "chown_system", S.high, f"Changes ownership of a system path ({base}).",
-                   cmd.text)
+            a.emit(
+                "privilege_escalation",
+                "chown_system",
+                S.high,
+                f"Changes ownership of a system path ({base}).",
+                cmd.text,
+            )
         elif not a.paths.in_workspace(base) and not a.paths.is_tmp(base) and pos[0].split(":")[0] == "root":
             a.emit("privilege_escalation", "chown_root", S.medium, f"Gives {base} to root.", cmd.text)
 
@@ -1644,14 +2010,17 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         i += 1
     if i >= len(args):
         return
-    sub, rest = args[i], args[i + 1:]
+    sub, rest = args[i], args[i + 1 :]
     protected = set(a.policy.protected_branches)
     flags = [x for x in rest if x.startswith("-")]
     pos = [x for x in rest if not x.startswith("-")]
     if sub == "push":
-        force = any(x in ("-f", "--force", "--force-with-lease", "--force-if-includes", "--mirror") or
-                    x.startswith("--force-with-lease=") or (re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", x) is not None)
-                    for x in flags)
+        force = any(
+            x in ("-f", "--force", "--force-with-lease", "--force-if-includes", "--mirror")
+            or x.startswith("--force-with-lease=")
+            or (re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", x) is not None)
+            for x in flags
+        )
         delete = "--delete" in flags or "-d" in flags
         refspecs = pos[1:]
         dests: list[str] = []
@@ -1665,22 +2034,37 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         if delete:
             hit = [d for d in dests if d in protected]
             if hit:
-                a.emit("destructive_vcs", "delete_protected_branch", S.critical,
-                       f"Deletes protected branch {hit[0]} on the remote.", ctext)
+                a.emit(
+                    "destructive_vcs",
+                    "delete_protected_branch",
+                    S.critical,
+                    f"Deletes protected branch {hit[0]} on the remote.",
+                    ctext,
+                )
             else:
                 a.emit("destructive_vcs", "delete_branch", S.medium, "Deletes a remote branch.", ctext)
         if "--mirror" in flags or ("--all" in flags and force):
             a.emit("destructive_vcs", "force_push_all", S.critical, "Force-pushes all refs.", ctext)
         elif force:
             if any(d in protected or (d == "HEAD" and a.branch in protected) for d in dests):
-                a.emit("destructive_vcs", "force_push_protected", S.critical,
-                       "Force-pushes to a protected branch (rewrites shared history).", ctext)
+                a.emit(
+                    "destructive_vcs",
+                    "force_push_protected",
+                    S.critical,
+                    "Force-pushes to a protected branch (rewrites shared history).",
+                    ctext,
+                )
             elif not dests:
                 if a.branch is not None and a.branch not in protected:
                     a.emit("destructive_vcs", "force_push", S.medium, "Force-pushes a feature branch.", ctext)
                 else:
-                    a.emit("destructive_vcs", "force_push_unknown_branch", S.high,
-                           "Force-pushes without naming the branch (may be a protected one).", ctext)
+                    a.emit(
+                        "destructive_vcs",
+                        "force_push_unknown_branch",
+                        S.high,
+                        "Force-pushes without naming the branch (may be a protected one).",
+                        ctext,
+                    )
             else:
                 a.emit("destructive_vcs", "force_push", S.medium, "Force-pushes a feature branch.", ctext)
         elif any(d in protected for d in dests) and len(pos) >= 2:
@@ -1689,8 +2073,9 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             if "://" in r or "@" in r:
                 h = host_of(r) if "://" in r else r.split("@")[-1].split(":")[0]
                 if not host_allowed(h, a.policy.allowed_hosts):
-                    a.emit("network_egress", "git_push_unlisted", S.high, f"Pushes code to an unlisted host ({h}).",
-                           ctext)
+                    a.emit(
+                        "network_egress", "git_push_unlisted", S.high, f"Pushes code to an unlisted host ({h}).", ctext
+                    )
     elif sub in ("checkout", "switch"):
         b = next((x for x in pos if x != "--"), None)
         if "--" in rest or (pos and pos[0] in (".", "*")):
@@ -1703,11 +2088,21 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     elif sub == "reset":
         if "--hard" in flags:
             if a.branch in protected:
-                a.emit("destructive_vcs", "reset_hard_protected", S.high,
-                       f"Hard-resets protected branch {a.branch} (loses commits).", ctext)
+                a.emit(
+                    "destructive_vcs",
+                    "reset_hard_protected",
+                    S.high,
+                    f"Hard-resets protected branch {a.branch} (loses commits).",
+                    ctext,
+                )
             elif any(re.search(r"HEAD[~^]\d*|^[0-9a-f]{7,40}$", x) for x in pos) and a.branch is None:
-                a.emit("destructive_vcs", "reset_hard", S.medium,
-                       "Hard-resets to an older commit (discards work; the branch may be protected).", ctext)
+                a.emit(
+                    "destructive_vcs",
+                    "reset_hard",
+                    S.medium,
+                    "Hard-resets to an older commit (discards work; the branch may be protected).",
+                    ctext,
+                )
             else:
                 a.emit("destructive_vcs", "reset_hard", S.low, "Hard reset discards uncommitted work.", ctext)
     elif sub == "clean":
@@ -1715,12 +2110,21 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         x_or_d = any(("x" in x or "d" in x) for x in flags if not x.startswith("--"))
         if f:
             where = gcwd
-            outside = where is None or not a.paths.in_workspace(where) or (
-                a.paths.workspace is not None and where != a.paths.workspace and is_within(a.paths.workspace, where)
+            outside = (
+                where is None
+                or not a.paths.in_workspace(where)
+                or (
+                    a.paths.workspace is not None and where != a.paths.workspace and is_within(a.paths.workspace, where)
+                )
             )
             if outside and (a.paths.workspace is not None or where in TOP_LEVEL_CRITICAL):
-                a.emit("destructive_vcs", "clean_outside_workspace", S.high,
-                       f"git clean -f{'dx' if x_or_d else ''} outside the workspace ({where}).", ctext)
+                a.emit(
+                    "destructive_vcs",
+                    "clean_outside_workspace",
+                    S.high,
+                    f"git clean -f{'dx' if x_or_d else ''} outside the workspace ({where}).",
+                    ctext,
+                )
             elif x_or_d:
                 a.emit("destructive_vcs", "clean", S.low, "Deletes untracked and ignored files.", ctext)
     elif sub in ("filter-branch", "filter-repo"):
@@ -1728,11 +2132,11 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     elif sub == "rebase":
         onto_protected = a.branch in protected
         if "--root" in flags or onto_protected:
-            a.emit("destructive_vcs", "history_rewrite", S.high, "Rebases a protected branch / the root commit.",
-                   ctext)
+            a.emit("destructive_vcs", "history_rewrite", S.high, "Rebases a protected branch / the root commit.", ctext)
     elif sub == "reflog" and pos[:1] == ["expire"] and any("now" in x or "all" in x for x in flags):
-        a.emit("destructive_vcs", "reflog_expire", S.high, "Expires the reflog (makes lost commits unrecoverable).",
-               ctext)
+        a.emit(
+            "destructive_vcs", "reflog_expire", S.high, "Expires the reflog (makes lost commits unrecoverable).", ctext
+        )
     elif sub == "gc" and any(x.startswith("--prune=now") for x in flags):
         a.emit("destructive_vcs", "gc_prune", S.medium, "Prunes unreachable objects now.", ctext)
     elif sub == "branch" and any(x in ("-D", "-d", "--delete") for x in flags):
@@ -1747,8 +2151,9 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         if re.search(r"core\.(hooksPath|sshCommand|fsmonitor)|alias\.\w+\s+['\"]?!", joined):
             a.emit("persistence", "git_config_exec", S.high, "Sets a git option that runs commands.", ctext)
         if re.search(r"credential\.helper", joined) and "store" in joined:
-            a.emit("credential_access", "git_credential_store", S.medium, "Stores git credentials in plain text.",
-                   ctext)
+            a.emit(
+                "credential_access", "git_credential_store", S.medium, "Stores git credentials in plain text.", ctext
+            )
     elif sub in ("clone", "fetch", "pull", "remote", "submodule", "ls-remote"):
         for u in pos:
             if "://" in u or re.match(r"[\w.-]+@[\w.-]+:", u):
@@ -1772,9 +2177,24 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         x = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else ""
         key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
-        if key in ("-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "--data-ascii", "--json",
-                   "-F", "--form", "--form-string", "--post-data", "--body-data", "--body-file", "--post-file",
-                   "-T", "--upload-file"):
+        if key in (
+            "-d",
+            "--data",
+            "--data-binary",
+            "--data-raw",
+            "--data-urlencode",
+            "--data-ascii",
+            "--json",
+            "-F",
+            "--form",
+            "--form-string",
+            "--post-data",
+            "--body-data",
+            "--body-file",
+            "--post-file",
+            "-T",
+            "--upload-file",
+        ):
             v = val if eq else nxt
             if not eq:
                 i += 1
@@ -1798,10 +2218,40 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         elif x in ("-X", "--request", "--method") and nxt.upper() in ("POST", "PUT", "PATCH", "DELETE"):
             method_post = True
             i += 1
-        elif x in ("-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie",
-                   "-x", "--proxy", "--connect-timeout", "-m", "--max-time", "--retry", "-w", "--write-out",
-                   "--resolve", "--cacert", "--cert", "--key", "-E", "-c", "--cookie-jar", "-P", "--directory-prefix",
-                   "-t", "--tries", "-T" if name == "wget" else "--no-such-flag", "--timeout", "-r" if False else ""):
+        elif x in (
+            "-H",
+            "--header",
+            "-u",
+            "--user",
+            "-A",
+            "--user-agent",
+            "-e",
+            "--referer",
+            "-b",
+            "--cookie",
+            "-x",
+            "--proxy",
+            "--connect-timeout",
+            "-m",
+            "--max-time",
+            "--retry",
+            "-w",
+            "--write-out",
+            "--resolve",
+            "--cacert",
+            "--cert",
+            "--key",
+            "-E",
+            "-c",
+            "--cookie-jar",
+            "-P",
+            "--directory-prefix",
+            "-t",
+            "--tries",
+            "-T" if name == "wget" else "--no-such-flag",
+            "--timeout",
+            "-r" if False else "",
+        ):
             i += 1
         elif not x.startswith("-"):
             urls.append(x)
@@ -1836,13 +2286,15 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
             a.emit("network_egress", "upload_allowed_host", S.low, f"Uploads {up} to an allowed host.", ctext)
     if not allowed and hosts:
         if method_post and data_literal and not uploads:
-            a.emit("network_egress", "post_unlisted_host", S.medium, f"Sends data to an unlisted host ({hosts[0]}).",
-                   ctext)
+            a.emit(
+                "network_egress", "post_unlisted_host", S.medium, f"Sends data to an unlisted host ({hosts[0]}).", ctext
+            )
         elif not uploads:
             a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({hosts[0]}).", ctext)
     if re.search(r"\b(169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200)\b", " ".join(args)):
-        a.emit("credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).",
-               ctext)
+        a.emit(
+            "credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).", ctext
+        )
 
 
 def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -1851,8 +2303,10 @@ def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
     if re.search(r"(^|\s)-[a-zA-Z]*[ec]\b", joined) or re.search(r"\bexec:|system:", joined, re.I):
         a.emit("remote_code_execution", "reverse_shell", S.critical, "Binds a shell to a network socket.", ctext)
         return
-    if cmd.name == "socat" and re.search(r"(tcp|udp|openssl)[^\s]*:", joined, re.I) and re.search(
-        r"(exec|system|pty)", joined, re.I
+    if (
+        cmd.name == "socat"
+        and re.search(r"(tcp|udp|openssl)[^\s]*:", joined, re.I)
+        and re.search(r"(exec|system|pty)", joined, re.I)
     ):
         a.emit("remote_code_execution", "reverse_shell", S.critical, "socat shell.", ctext)
         return
@@ -1872,8 +2326,22 @@ def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
 
 
 def _h_scp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    pos = _positional(args, {"-i", "-P", "-p" if cmd.name == "sftp" else "-F", "-o", "-e", "-l", "-J", "-S",
-                             "--exclude", "--include", "--rsh"})
+    pos = _positional(
+        args,
+        {
+            "-i",
+            "-P",
+            "-p" if cmd.name == "sftp" else "-F",
+            "-o",
+            "-e",
+            "-l",
+            "-J",
+            "-S",
+            "--exclude",
+            "--include",
+            "--rsh",
+        },
+    )
     if len(pos) < 2:
         return
     dest = pos[-1]
@@ -1904,12 +2372,32 @@ def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     while i < len(args):
         x = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else ""
-        if x in ("-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t", "--target", "--prefix",
-                 "--root", "-f", "--find-links", "--python", "-p", "--cache-dir", "--src"):
-            if x in ("-f", "--find-links") and "://" in nxt and not host_allowed(host_of(nxt),
-                                                                                 a.policy.allowed_hosts):
-                a.emit("package_install_untrusted", "untrusted_index", S.high,
-                       f"Installs packages from an unlisted location ({nxt}).", ctext)
+        if x in (
+            "-r",
+            "--requirement",
+            "-c",
+            "--constraint",
+            "-e",
+            "--editable",
+            "-t",
+            "--target",
+            "--prefix",
+            "--root",
+            "-f",
+            "--find-links",
+            "--python",
+            "-p",
+            "--cache-dir",
+            "--src",
+        ):
+            if x in ("-f", "--find-links") and "://" in nxt and not host_allowed(host_of(nxt), a.policy.allowed_hosts):
+                a.emit(
+                    "package_install_untrusted",
+                    "untrusted_index",
+                    S.high,
+                    f"Installs packages from an unlisted location ({nxt}).",
+                    ctext,
+                )
             if x in ("-e", "--editable") and ("://" in nxt or nxt.startswith("git+")):
                 a.emit("package_install_untrusted", "vcs_or_url", S.high, f"Installs from {nxt}.", ctext)
             i += 2
@@ -1919,13 +2407,19 @@ def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         ):
             url = x.partition("=")[2] if "=" in x else nxt
             if not host_allowed(host_of(url), a.policy.allowed_hosts):
-                a.emit("package_install_untrusted", "untrusted_index", S.high,
-                       f"Installs packages from an unlisted index ({url}).", ctext)
+                a.emit(
+                    "package_install_untrusted",
+                    "untrusted_index",
+                    S.high,
+                    f"Installs packages from an unlisted index ({url}).",
+                    ctext,
+                )
             i += 1 if "=" in x else 2
             continue
         if x.startswith("--trusted-host"):
-            a.emit("package_install_untrusted", "trusted_host", S.high, "Disables TLS checks for a package host.",
-                   ctext)
+            a.emit(
+                "package_install_untrusted", "trusted_host", S.high, "Disables TLS checks for a package host.", ctext
+            )
             i += 1 if "=" in x else 2
             continue
         if x.startswith("-"):
@@ -1936,19 +2430,33 @@ def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
 
 
 def _check_requirement(a: ShellAnalyser, spec: str, ctext: str, eco: str) -> None:
-    if "://" in spec or spec.startswith("git+") or spec.startswith("git@") or re.match(
-        r"^(github|gitlab|bitbucket):", spec
-    ) or (eco == "npm" and re.match(r"^[\w.-]+/[\w.-]+(#.*)?$", spec)):
+    if (
+        "://" in spec
+        or spec.startswith("git+")
+        or spec.startswith("git@")
+        or re.match(r"^(github|gitlab|bitbucket):", spec)
+        or (eco == "npm" and re.match(r"^[\w.-]+/[\w.-]+(#.*)?$", spec))
+    ):
         h = host_of(spec.split("+", 1)[-1]) if "://" in spec else None
         sev = S.high
-        a.emit("package_install_untrusted", "vcs_or_url", sev,
-               f"Installs a package from a URL or repository ({spec}){'' if not h else ' on ' + h}.", ctext)
+        a.emit(
+            "package_install_untrusted",
+            "vcs_or_url",
+            sev,
+            f"Installs a package from a URL or repository ({spec}){'' if not h else ' on ' + h}.",
+            ctext,
+        )
         return
     if spec.startswith((".", "/", "~")) or spec.endswith((".whl", ".tar.gz", ".tgz", ".zip")):
         p = a.paths.resolve(spec, a.cwd)
         if p and not a.paths.in_workspace(p) and spec not in (".", "./"):
-            a.emit("package_install_untrusted", "local_outside_workspace", S.medium,
-                   f"Installs a local package from outside the workspace ({spec}).", ctext)
+            a.emit(
+                "package_install_untrusted",
+                "local_outside_workspace",
+                S.medium,
+                f"Installs a local package from outside the workspace ({spec}).",
+                ctext,
+            )
         return
     if eco == "pip":
         if "==" not in spec and "@" not in spec and not re.search(r"\[.*\]==", spec):
@@ -1966,7 +2474,7 @@ def _h_npm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     sub = args[0]
     if cmd.name == "npx" or (cmd.name in ("pnpm", "yarn", "bun") and sub in ("dlx", "x")):
         rest = args if cmd.name == "npx" else args[1:]
-        rest = rest[next((k for k, x in enumerate(rest) if not x.startswith("-")), len(rest)):]
+        rest = rest[next((k for k, x in enumerate(rest) if not x.startswith("-")), len(rest)) :]
         if rest:
             if rest[0] in ("prisma", "sequelize", "knex", "typeorm", "rimraf"):
                 if rest[0] == "rimraf":
@@ -1985,8 +2493,13 @@ def _h_npm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         if x.startswith("--registry"):
             url = x.partition("=")[2] or (args[j + 2] if j + 2 < len(args) else "")
             if not host_allowed(host_of(url), a.policy.allowed_hosts):
-                a.emit("package_install_untrusted", "untrusted_index", S.high,
-                       f"Installs packages from an unlisted registry ({url}).", ctext)
+                a.emit(
+                    "package_install_untrusted",
+                    "untrusted_index",
+                    S.high,
+                    f"Installs packages from an unlisted registry ({url}).",
+                    ctext,
+                )
     prev = ""
     for x in args[1:]:
         if prev.startswith("--registry") and "=" not in prev:
@@ -2013,8 +2526,7 @@ def _h_other_pkg(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: A
         else:
             a.emit("package_install_untrusted", "system_package", S.low, "Installs system packages.", ctext)
     elif cmd.name in ("dpkg", "rpm") and any(x in ("-i", "--install", "-U", "-ivh", "-Uvh") for x in args):
-        a.emit("package_install_untrusted", "local_system_package", S.medium, "Installs a local system package.",
-               ctext)
+        a.emit("package_install_untrusted", "local_system_package", S.medium, "Installs a local system package.", ctext)
     elif cmd.name in ("add-apt-repository", "apt-key"):
         a.emit("package_install_untrusted", "new_repository", S.medium, "Adds a package repository or key.", ctext)
     elif cmd.name == "uv" and args[:1] in (["pip"], ["add"]):
@@ -2084,8 +2596,9 @@ def _h_db_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
         a.emit("database_destruction", "framework_reset", S.high, "Drops/resets the application database.", ctext)
     elif cmd.name in ("prisma",) and re.search(r"migrate reset|db push.*--force-reset|--accept-data-loss", joined):
         a.emit("database_destruction", "framework_reset", S.high, "Resets the database (data loss).", ctext)
-    elif cmd.name in ("sequelize", "knex", "typeorm") and re.search(r"db:drop|schema:drop|migrate:rollback --all",
-                                                                    joined):
+    elif cmd.name in ("sequelize", "knex", "typeorm") and re.search(
+        r"db:drop|schema:drop|migrate:rollback --all", joined
+    ):
         a.emit("database_destruction", "framework_reset", S.high, "Drops the application database.", ctext)
 
 
@@ -2101,8 +2614,25 @@ def _h_kill(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
         a.emit("process_system_control", "kill_init", S.critical, "Kills init or every process.", ctext)
         return
     if cmd.name in ("killall", "pkill"):
-        critical_names = {"sshd", "systemd", "init", "dockerd", "containerd", "kubelet", "Xorg", "gdm", "launchd",
-                          "WindowServer", "loginwindow", "postgres", "mysqld", "nginx", "sshd:", "bash", "-u"}
+        critical_names = {
+            "sshd",
+            "systemd",
+            "init",
+            "dockerd",
+            "containerd",
+            "kubelet",
+            "Xorg",
+            "gdm",
+            "launchd",
+            "WindowServer",
+            "loginwindow",
+            "postgres",
+            "mysqld",
+            "nginx",
+            "sshd:",
+            "bash",
+            "-u",
+        }
         names = [x for x in args if not x.startswith("-")]
         if any(n in critical_names for n in names) or "-u" in args:
             a.emit("process_system_control", "kill_system_process", S.high, "Kills system services.", ctext)
@@ -2118,8 +2648,7 @@ def _h_power(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         return
     if cmd.name in ("init", "telinit") and not (args and args[0] in ("0", "6", "1", "S", "s")):
         return
-    a.emit("process_system_control", "power", S.critical, f"Shuts down or reboots the machine ({cmd.name}).",
-           cmd.text)
+    a.emit("process_system_control", "power", S.critical, f"Shuts down or reboots the machine ({cmd.name}).", cmd.text)
 
 
 def _h_systemctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -2131,14 +2660,33 @@ def _h_systemctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: A
     if verb in ("poweroff", "reboot", "halt", "kexec", "emergency", "rescue", "hibernate", "suspend"):
         a.emit("process_system_control", "power", S.critical, f"systemctl {verb}.", ctext)
     elif verb in ("enable", "link", "preset", "edit", "set-property"):
-        a.emit("persistence", "systemd_enable", S.high, f"systemctl {verb}: installs a service to run at boot.",
-               ctext)
+        a.emit("persistence", "systemd_enable", S.high, f"systemctl {verb}: installs a service to run at boot.", ctext)
     elif verb in ("stop", "disable", "mask", "kill"):
-        sec = {"firewalld", "ufw", "apparmor", "auditd", "sshd", "ssh", "iptables", "nftables", "selinux",
-               "systemd-journald", "rsyslog", "crowdstrike", "falcon-sensor", "osqueryd", "clamav-daemon"}
+        sec = {
+            "firewalld",
+            "ufw",
+            "apparmor",
+            "auditd",
+            "sshd",
+            "ssh",
+            "iptables",
+            "nftables",
+            "selinux",
+            "systemd-journald",
+            "rsyslog",
+            "crowdstrike",
+            "falcon-sensor",
+            "osqueryd",
+            "clamav-daemon",
+        }
         if any(u.removesuffix(".service") in sec for u in units):
-            a.emit("process_system_control", "disable_security_service", S.high,
-                   f"Stops a security or access service ({' '.join(units)}).", ctext)
+            a.emit(
+                "process_system_control",
+                "disable_security_service",
+                S.high,
+                f"Stops a security or access service ({' '.join(units)}).",
+                ctext,
+            )
         else:
             a.emit("process_system_control", "service_stop", S.medium, f"systemctl {verb} {' '.join(units)}.", ctext)
     elif verb in ("restart", "start", "reload"):
@@ -2147,8 +2695,11 @@ def _h_systemctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: A
 
 
 def _h_service(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    if len(args) >= 2 and args[1] in ("stop",) and args[0] in ("ufw", "firewalld", "iptables", "apparmor", "auditd",
-                                                               "ssh", "sshd"):
+    if (
+        len(args) >= 2
+        and args[1] in ("stop",)
+        and args[0] in ("ufw", "firewalld", "iptables", "apparmor", "auditd", "ssh", "sshd")
+    ):
         a.emit("process_system_control", "disable_security_service", S.high, "Stops a security service.", cmd.text)
 
 
@@ -2156,8 +2707,7 @@ def _h_firewall(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
     joined = " ".join(args)
     ctext = cmd.text
     if cmd.name in ("iptables", "ip6tables", "iptables-legacy", "iptables-nft"):
-        if re.search(r"(^|\s)(-F|--flush|-X|--delete-chain)(\s|$)", joined) or re.search(r"-P\s+\w+\s+ACCEPT",
-                                                                                          joined):
+        if re.search(r"(^|\s)(-F|--flush|-X|--delete-chain)(\s|$)", joined) or re.search(r"-P\s+\w+\s+ACCEPT", joined):
             a.emit("process_system_control", "firewall_flush", S.high, "Flushes or opens the firewall.", ctext)
         elif re.search(r"(^|\s)-[AIRD]\b", joined):
             a.emit("process_system_control", "firewall_change", S.medium, "Changes firewall rules.", ctext)
@@ -2181,11 +2731,17 @@ def _h_firewall(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
 
 def _h_disk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     devs = [x for x in args if x.startswith("/dev/")]
-    if cmd.name == "wipefs" or (cmd.name in ("fdisk", "sfdisk", "parted", "sgdisk", "cfdisk", "gdisk") and (
-        devs and not any(x in ("-l", "--list", "print") for x in args)
-    )):
-        a.emit("process_system_control", "partition", S.critical if cmd.name == "wipefs" else S.high,
-               f"{cmd.name} modifies disk partitions.", cmd.text)
+    if cmd.name == "wipefs" or (
+        cmd.name in ("fdisk", "sfdisk", "parted", "sgdisk", "cfdisk", "gdisk")
+        and (devs and not any(x in ("-l", "--list", "print") for x in args))
+    ):
+        a.emit(
+            "process_system_control",
+            "partition",
+            S.critical if cmd.name == "wipefs" else S.high,
+            f"{cmd.name} modifies disk partitions.",
+            cmd.text,
+        )
     elif cmd.name in ("diskutil",) and re.search(r"erase|partitionDisk|zeroDisk", " ".join(args)):
         a.emit("process_system_control", "partition", S.critical, "diskutil erases a disk.", cmd.text)
 
@@ -2222,8 +2778,7 @@ def _h_ln(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
         if src == "/dev/null":
             d = a.paths.resolve(pos[-1], a.cwd) or pos[-1]
             if re.search(r"history|/var/log", d):
-                a.emit("process_system_control", "anti_forensics", S.high, "Links history/logs to /dev/null.",
-                       cmd.text)
+                a.emit("process_system_control", "anti_forensics", S.high, "Links history/logs to /dev/null.", cmd.text)
                 return
         if a.paths.is_secret(src) or a.paths.is_secret_dir(src):
             a.emit("credential_access", "secret_path", S.medium, "Links to a credential path.", cmd.text)
@@ -2244,8 +2799,7 @@ def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
             if k in ("LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES") and v:
                 a.emit("privilege_escalation", "ld_preload", S.high, f"Sets {k}.", cmd.text)
             if k == "PROMPT_COMMAND":
-                a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).",
-                       cmd.text)
+                a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", cmd.text)
         elif cmd.name in ("unset",) and x == "HISTFILE":
             a.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", cmd.text)
 
@@ -2266,8 +2820,9 @@ def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
         "--privileged" in args
         or re.search(r"(-v|--volume)[ =]/:|--pid[ =]host|--cap-add[ =](ALL|SYS_ADMIN)|/var/run/docker\.sock", joined)
     ):
-        a.emit("privilege_escalation", "docker_privileged", S.high, "Runs a privileged container / mounts the host.",
-               ctext)
+        a.emit(
+            "privilege_escalation", "docker_privileged", S.high, "Runs a privileged container / mounts the host.", ctext
+        )
     if re.search(r"\bsystem prune\b.*(-a|--all|--volumes)|\bvolume (rm|prune)\b", joined):
         a.emit("destructive_fs", "docker_prune", S.medium, "Deletes docker volumes or all images.", ctext)
 
@@ -2276,11 +2831,17 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     joined = " ".join(args)
     ctext = cmd.text
     if cmd.name == "aws":
-        if re.search(r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-bucket\b|\bec2 terminate-instances\b|"
-                     r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-", joined):
+        if re.search(
+            r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-bucket\b|\bec2 terminate-instances\b|"
+            r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-",
+            joined,
+        ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
-        elif re.search(r"\b(configure (get|export-credentials)|sts get-session-token|secretsmanager get-secret-value|"
-                       r"ssm get-parameters?\b.*--with-decryption|iam create-access-key)", joined):
+        elif re.search(
+            r"\b(configure (get|export-credentials)|sts get-session-token|secretsmanager get-secret-value|"
+            r"ssm get-parameters?\b.*--with-decryption|iam create-access-key)",
+            joined,
+        ):
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
         elif re.search(r"\bs3 (cp|sync|mv)\b", joined):
             pos = [x for x in args if not x.startswith("-")]
@@ -2299,8 +2860,9 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         a.emit("destructive_infra", "terraform_apply", S.medium, "Applies infrastructure changes unattended.", ctext)
     elif cmd.name == "kubectl":
         if args[:1] == ["delete"] and re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b|--all\b", joined):
-            a.emit("destructive_infra", "k8s_delete", S.high, "Deletes Kubernetes namespaces/volumes/all resources.",
-                   ctext)
+            a.emit(
+                "destructive_infra", "k8s_delete", S.high, "Deletes Kubernetes namespaces/volumes/all resources.", ctext
+            )
         elif args[:1] == ["delete"]:
             a.emit("destructive_infra", "k8s_delete", S.medium, "Deletes Kubernetes resources.", ctext)
         elif args[:2] in (["get", "secret"], ["get", "secrets"]) and re.search(
@@ -2323,8 +2885,7 @@ def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
 
 def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if cmd.name == "install" and not any(x in ("-d",) for x in args):
-        _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)],
-              depth, pl, ix)
+        _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)], depth, pl, ix)
 
 
 def _h_printenv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -2355,51 +2916,148 @@ def _h_open_url(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
 
 
 _HANDLERS: dict[str, Handler] = {
-    "cd": _h_cd, "pushd": _h_cd,
-    "rm": _h_rm, "shred": _h_rm, "unlink": _h_rm, "srm": _h_rm, "wipe": _h_rm, "rmdir": _h_rmdir,
+    "cd": _h_cd,
+    "pushd": _h_cd,
+    "rm": _h_rm,
+    "shred": _h_rm,
+    "unlink": _h_rm,
+    "srm": _h_rm,
+    "wipe": _h_rm,
+    "rmdir": _h_rmdir,
     "find": _h_find,
-    "mv": _h_mv, "cp": _h_cp, "rsync": _h_scp, "install": _h_install,
-    "tee": _h_tee, "sed": _h_sed, "truncate": _h_truncate, "dd": _h_dd,
-    "chmod": _h_chmod, "chown": _h_chown, "chgrp": _h_chown, "setcap": _h_setcap,
-    "usermod": _h_usermod, "useradd": _h_usermod, "adduser": _h_usermod, "gpasswd": _h_usermod,
-    "passwd": _h_usermod, "chpasswd": _h_usermod, "userdel": _h_usermod, "deluser": _h_usermod,
+    "mv": _h_mv,
+    "cp": _h_cp,
+    "rsync": _h_scp,
+    "install": _h_install,
+    "tee": _h_tee,
+    "sed": _h_sed,
+    "truncate": _h_truncate,
+    "dd": _h_dd,
+    "chmod": _h_chmod,
+    "chown": _h_chown,
+    "chgrp": _h_chown,
+    "setcap": _h_setcap,
+    "usermod": _h_usermod,
+    "useradd": _h_usermod,
+    "adduser": _h_usermod,
+    "gpasswd": _h_usermod,
+    "passwd": _h_usermod,
+    "chpasswd": _h_usermod,
+    "userdel": _h_usermod,
+    "deluser": _h_usermod,
     "visudo": _h_usermod,
     "git": _h_git,
-    "curl": _curl_like, "wget": _curl_like, "http": _curl_like, "https": _curl_like, "xh": _curl_like,
-    "fetch": _curl_like, "aria2c": _curl_like,
-    "nc": _h_nc, "ncat": _h_nc, "netcat": _h_nc, "socat": _h_nc, "telnet": _h_nc,
-    "scp": _h_scp, "sftp": _h_scp,
-    "pip": _h_pip, "pip3": _h_pip,
-    "npm": _h_npm, "yarn": _h_npm, "pnpm": _h_npm, "npx": _h_npm, "bun": _h_npm,
-    "cargo": _h_other_pkg, "gem": _h_other_pkg, "apt": _h_other_pkg, "apt-get": _h_other_pkg,
-    "yum": _h_other_pkg, "dnf": _h_other_pkg, "zypper": _h_other_pkg, "apk": _h_other_pkg,
-    "pacman": _h_other_pkg, "brew": _h_other_pkg, "port": _h_other_pkg, "dpkg": _h_other_pkg,
-    "rpm": _h_other_pkg, "add-apt-repository": _h_other_pkg, "apt-key": _h_other_pkg, "uv": _h_other_pkg,
-    "poetry": _h_other_pkg, "pipx": _h_other_pkg, "conda": _h_other_pkg, "mamba": _h_other_pkg,
+    "curl": _curl_like,
+    "wget": _curl_like,
+    "http": _curl_like,
+    "https": _curl_like,
+    "xh": _curl_like,
+    "fetch": _curl_like,
+    "aria2c": _curl_like,
+    "nc": _h_nc,
+    "ncat": _h_nc,
+    "netcat": _h_nc,
+    "socat": _h_nc,
+    "telnet": _h_nc,
+    "scp": _h_scp,
+    "sftp": _h_scp,
+    "pip": _h_pip,
+    "pip3": _h_pip,
+    "npm": _h_npm,
+    "yarn": _h_npm,
+    "pnpm": _h_npm,
+    "npx": _h_npm,
+    "bun": _h_npm,
+    "cargo": _h_other_pkg,
+    "gem": _h_other_pkg,
+    "apt": _h_other_pkg,
+    "apt-get": _h_other_pkg,
+    "yum": _h_other_pkg,
+    "dnf": _h_other_pkg,
+    "zypper": _h_other_pkg,
+    "apk": _h_other_pkg,
+    "pacman": _h_other_pkg,
+    "brew": _h_other_pkg,
+    "port": _h_other_pkg,
+    "dpkg": _h_other_pkg,
+    "rpm": _h_other_pkg,
+    "add-apt-repository": _h_other_pkg,
+    "apt-key": _h_other_pkg,
+    "uv": _h_other_pkg,
+    "poetry": _h_other_pkg,
+    "pipx": _h_other_pkg,
+    "conda": _h_other_pkg,
+    "mamba": _h_other_pkg,
     "go": _h_other_pkg,
     **{n: _h_sql for n in SQL_CLIENTS},
     "redis-cli": _h_redis,
-    "dropdb": _h_db_tools, "mysqladmin": _h_db_tools, "rails": _h_db_tools, "rake": _h_db_tools,
-    "prisma": _h_db_tools, "sequelize": _h_db_tools, "knex": _h_db_tools, "typeorm": _h_db_tools,
-    "kill": _h_kill, "killall": _h_kill, "pkill": _h_kill,
-    "shutdown": _h_power, "reboot": _h_power, "halt": _h_power, "poweroff": _h_power, "init": _h_power,
+    "dropdb": _h_db_tools,
+    "mysqladmin": _h_db_tools,
+    "rails": _h_db_tools,
+    "rake": _h_db_tools,
+    "prisma": _h_db_tools,
+    "sequelize": _h_db_tools,
+    "knex": _h_db_tools,
+    "typeorm": _h_db_tools,
+    "kill": _h_kill,
+    "killall": _h_kill,
+    "pkill": _h_kill,
+    "shutdown": _h_power,
+    "reboot": _h_power,
+    "halt": _h_power,
+    "poweroff": _h_power,
+    "init": _h_power,
     "telinit": _h_power,
-    "systemctl": _h_systemctl, "service": _h_service,
-    "iptables": _h_firewall, "ip6tables": _h_firewall, "iptables-legacy": _h_firewall, "iptables-nft": _h_firewall,
-    "ufw": _h_firewall, "nft": _h_firewall, "setenforce": _h_firewall, "sysctl": _h_firewall,
-    "modprobe": _h_firewall, "insmod": _h_firewall, "rmmod": _h_firewall, "swapoff": _h_firewall,
-    "mount": _h_firewall, "umount": _h_firewall, "chattr": _h_firewall,
-    "wipefs": _h_disk, "fdisk": _h_disk, "sfdisk": _h_disk, "parted": _h_disk, "sgdisk": _h_disk,
-    "cfdisk": _h_disk, "gdisk": _h_disk, "diskutil": _h_disk,
-    "crontab": _h_crontab, "at": _h_at, "launchctl": _h_launchctl,
-    "ln": _h_ln, "history": _h_history,
-    "export": _h_export, "declare": _h_export, "typeset": _h_export, "local": _h_export, "readonly": _h_export,
+    "systemctl": _h_systemctl,
+    "service": _h_service,
+    "iptables": _h_firewall,
+    "ip6tables": _h_firewall,
+    "iptables-legacy": _h_firewall,
+    "iptables-nft": _h_firewall,
+    "ufw": _h_firewall,
+    "nft": _h_firewall,
+    "setenforce": _h_firewall,
+    "sysctl": _h_firewall,
+    "modprobe": _h_firewall,
+    "insmod": _h_firewall,
+    "rmmod": _h_firewall,
+    "swapoff": _h_firewall,
+    "mount": _h_firewall,
+    "umount": _h_firewall,
+    "chattr": _h_firewall,
+    "wipefs": _h_disk,
+    "fdisk": _h_disk,
+    "sfdisk": _h_disk,
+    "parted": _h_disk,
+    "sgdisk": _h_disk,
+    "cfdisk": _h_disk,
+    "gdisk": _h_disk,
+    "diskutil": _h_disk,
+    "crontab": _h_crontab,
+    "at": _h_at,
+    "launchctl": _h_launchctl,
+    "ln": _h_ln,
+    "history": _h_history,
+    "export": _h_export,
+    "declare": _h_export,
+    "typeset": _h_export,
+    "local": _h_export,
+    "readonly": _h_export,
     "unset": _h_export,
     "alias": _h_alias,
-    "docker": _h_docker, "podman": _h_docker,
-    "aws": _h_cloud, "gcloud": _h_cloud, "az": _h_cloud, "terraform": _h_cloud, "kubectl": _h_cloud,
-    "security": _h_cloud, "gh": _h_cloud, "heroku": _h_cloud,
-    "printenv": _h_printenv, "echo": _h_echo, "printf": _h_echo,
+    "docker": _h_docker,
+    "podman": _h_docker,
+    "aws": _h_cloud,
+    "gcloud": _h_cloud,
+    "az": _h_cloud,
+    "terraform": _h_cloud,
+    "kubectl": _h_cloud,
+    "security": _h_cloud,
+    "gh": _h_cloud,
+    "heroku": _h_cloud,
+    "printenv": _h_printenv,
+    "echo": _h_echo,
+    "printf": _h_echo,
 }
 
 
@@ -2412,7 +3070,7 @@ def _node_text(node: Any, text: str) -> str:
     pos = getattr(node, "pos", None)
     if not pos:
         return text
-    return text[pos[0]: pos[1]]
+    return text[pos[0] : pos[1]]
 
 
 def _pipeline_stage_commands(node: Any) -> list[Any] | None:
@@ -2457,8 +3115,11 @@ def _evaluate_decoding_pipeline(argvs: list[list[str]], herestring: str = "") ->
             data = _decode_hex(data)
         elif name == "rev":
             data = "\n".join(line[::-1] for line in data.split("\n"))
-        elif name == "tr" and len(argv) == 3 and argv[1] in ("A-Za-z", "a-zA-Z") and argv[2] in (
-            "N-ZA-Mn-za-m", "n-za-mN-ZA-M"
+        elif (
+            name == "tr"
+            and len(argv) == 3
+            and argv[1] in ("A-Za-z", "a-zA-Z")
+            and argv[2] in ("N-ZA-Mn-za-m", "n-za-mN-ZA-M")
         ):
             data = codecs.decode(data, "rot13")
         else:
@@ -2543,7 +3204,7 @@ def _skip_options(args: list[str], with_arg: set[str]) -> list[str]:
     i = 0
     while i < len(args) and args[i].startswith("-"):
         if args[i] == "--":
-            return args[i + 1:]
+            return args[i + 1 :]
         i += 2 if args[i] in with_arg else 1
     return args[i:]
 
