@@ -211,11 +211,13 @@ class Runtime:
     async def _hand_off(self, values: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
         """Continue an escalation on the checkpointed graph: record the pending decision, then pause.
 
-        ``durability="sync"`` persists the step after ``record`` before ``human`` runs, so an acknowledged
-        escalation is always resumable (see ``resume`` for the crash window in between).
+        ``aupdate_state`` checkpoints the thread before ``record`` runs; ``durability="exit"`` writes the paused
+        thread once, at the interrupt, before this returns — so an acknowledged escalation is always resumable.
+        A crash in between leaves a thread waiting before ``record``, which ``resume`` finishes first
+        (``record`` is an upsert, safe to run twice).
         """
         await self.hitl_graph.aupdate_state(config, {**values, "hitl": True}, as_node="review")
-        result: dict[str, Any] = await self.hitl_graph.ainvoke(None, config, durability="sync")
+        result: dict[str, Any] = await self.hitl_graph.ainvoke(None, config, durability="exit")
         return result
 
     def _remember_escalation(self, review_id: str, context: trace.SpanContext) -> None:
