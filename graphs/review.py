@@ -50,23 +50,16 @@ def _timed(name: str, fn: Node) -> Node:
 
 
 def _instrument(name: str, fn: Node) -> Node:
-    """A node: its steps' wall time in ``timings`` and one span, ``oversight.node.<name>``."""
+    """A node: its wall time in ``timings`` and one span, ``oversight.node.<name>``."""
     timed = _timed(name, fn)
     span_name = f"oversight.node.{name}"
 
     async def node(state: ReviewState) -> dict[str, Any]:
-        with _tracer.start_as_current_span(span_name) as span:
-            update = await timed(state)
-            if span.is_recording():
-                span.set_attribute(f"oversight.step.{name}_ms", update["timings"][_last_key(update["timings"], name)])
-        return update
+        with _tracer.start_as_current_span(span_name):
+            return await timed(state)
 
     node.__name__ = name
     return node
-
-
-def _last_key(timings: dict[str, float], name: str) -> str:
-    return [k for k in timings if k == name or k.startswith(name + "_")][-1]
 
 
 def _review_node(nodes: ReviewNodes) -> Node:
@@ -75,7 +68,7 @@ def _review_node(nodes: ReviewNodes) -> Node:
     These steps are plain functions, not nodes: none of them needs a checkpoint boundary (nothing pauses
     between them), and every LangGraph step costs ~0.2 ms of CPU, which at hundreds of reviews in flight
     is what saturates a core. Each step's wall time is kept in ``timings`` and on the node's span as
-    ``oversight.step.<step>_ms``; the reviewer call has its own GenAI span under it.
+    ``oversight.steps_ms`` (``triage=0.05,policy_check=0.2,…``); a model reviewer's call has its own GenAI span.
     """
     triage = _timed("triage", nodes.triage)
     policy_check = _timed("policy_check", nodes.policy_check)
@@ -108,7 +101,10 @@ def _review_node(nodes: ReviewNodes) -> Node:
                     if routing.after_decide(local) != "revise":  # type: ignore[arg-type]
                         break
             if span.is_recording():
-                span.set_attributes({f"oversight.step.{k}_ms": v for k, v in local.get("timings", {}).items()})
+                # One attribute, not one per step: every attribute costs the SDK a validation pass.
+                span.set_attribute(
+                    "oversight.steps_ms", ",".join(f"{k}={v}" for k, v in local.get("timings", {}).items())
+                )
         return update
 
     run.__name__ = "review"
