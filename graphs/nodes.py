@@ -206,17 +206,7 @@ class ReviewNodes:
             if capture:
                 span.set_attribute("gen_ai.output.messages", output_messages_json(result.verdict.model_dump_json()))
             span.set_attribute("oversight.reviewer.attempts", result.attempts)
-        return result, {
-            "provider": result.provider,
-            "model": result.model,
-            "outcome": ReviewerOutcomeKind.verdict.value,
-            "error": None,
-            "detail": None,
-            "attempts": result.attempts,
-            "latency_ms": result.latency_ms or (time.perf_counter() - started) * 1000,
-            "usage": result.usage,
-            "prompt_version": result.prompt_version,
-        }
+        return result, self._success(result, started)
 
     async def _call_untraced(
         self, reviewer: Reviewer, item: ReviewItem
@@ -226,7 +216,11 @@ class ReviewNodes:
             result = await reviewer.review(item)
         except ReviewerError as exc:
             return None, self._failure(reviewer, exc, started)
-        return result, {
+        return result, self._success(result, started)
+
+    @staticmethod
+    def _success(result: ReviewerResult, started: float) -> dict[str, Any]:
+        return {
             "provider": result.provider,
             "model": result.model,
             "outcome": ReviewerOutcomeKind.verdict.value,

@@ -273,3 +273,22 @@ def transcript_allowed(path: str) -> bool:
     if not real.endswith(".jsonl"):
         return False
     return any(real == root or real.startswith(root + os.sep) for root in transcript_roots())
+
+
+def tail_context(
+    path: str | None, read_tail: Callable[[str], tuple[Any, str | None]]
+) -> tuple[str | None, list[dict[str, Any]], str | None]:
+    """(goal, recent turns, agent version) from the last lines of an agent's log; empty if unreadable.
+
+    The goal is the user's last prompt in the tail (else the session's first prompt). Never raises: a hook must
+    not fail because the log lags, moved, or is outside ``transcript_roots()``.
+    """
+    if not path or not transcript_allowed(path):
+        return None, [], None
+    try:
+        session, first = read_tail(os.path.expanduser(path))
+    except Exception:
+        return None, [], None
+    prompts = session.user_prompts()
+    goal = prompts[-1] if prompts else first
+    return (goal[:MAX_TEXT] if goal else None), transcript_messages(session.events), session.agent_version

@@ -23,13 +23,11 @@ there a failure is a ``deny`` decision object, or no decision (the normal dialog
 
 from __future__ import annotations
 
-import os
 from typing import Any, Literal
 
 import orjson
 
 from service.integrations import (
-    MAX_TEXT,
     PastAction,
     ServiceError,
     action,
@@ -40,7 +38,6 @@ from service.integrations import (
     review_actions,
     safe_id,
     session_agent,
-    transcript_messages,
 )
 
 OnError = Literal["deny", "ask"]
@@ -101,26 +98,11 @@ def to_action(tool_name: str, tool_input: dict[str, Any], cwd: str | None) -> di
 
 
 def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
-    """(goal, recent turns, Claude Code version) from the transcript's last lines; empty if unreadable.
+    """(goal, recent turns, Claude Code version) from the log's last lines; empty if unreadable. Never raises."""
+    from service.importers.claude_code import read_transcript_tail
+    from service.integrations import tail_context
 
-    The goal is the user's last prompt in the tail (else the session's first prompt). Never raises: a hook
-    must not fail because the transcript lags, moved or is not ours to read.
-    """
-    if not path:
-        return None, [], None
-    from service.integrations import transcript_allowed
-
-    if not transcript_allowed(path):
-        return None, [], None
-    try:
-        from service.importers.claude_code import read_transcript_tail
-
-        session, first = read_transcript_tail(os.path.expanduser(path))
-    except Exception:
-        return None, [], None
-    prompts = session.user_prompts()
-    goal = prompts[-1] if prompts else first
-    return (goal[:MAX_TEXT] if goal else None), transcript_messages(session.events), session.agent_version
+    return tail_context(path, read_transcript_tail)
 
 
 def build_request(

@@ -18,7 +18,6 @@ Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_she
 
 from __future__ import annotations
 
-import os
 import posixpath
 import shlex
 from dataclasses import dataclass, field
@@ -27,7 +26,6 @@ from typing import Any, Literal
 import orjson
 
 from service.integrations import (
-    MAX_TEXT,
     PastAction,
     ServiceError,
     action,
@@ -39,7 +37,6 @@ from service.integrations import (
     review_actions,
     safe_id,
     session_agent,
-    transcript_messages,
 )
 
 AGENT_NAME = "codex"
@@ -144,22 +141,11 @@ def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None
 
 
 def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
-    """(goal, recent turns, Codex version) from the rollout's last lines; empty if unreadable. Never raises."""
-    if not path:
-        return None, [], None
-    from service.integrations import transcript_allowed
+    """(goal, recent turns, Codex version) from the log's last lines; empty if unreadable. Never raises."""
+    from service.importers.codex import read_rollout_tail
+    from service.integrations import tail_context
 
-    if not transcript_allowed(path):
-        return None, [], None
-    try:
-        from service.importers.codex import read_rollout_tail
-
-        session, first = read_rollout_tail(os.path.expanduser(path))
-    except Exception:
-        return None, [], None
-    prompts = session.user_prompts()
-    goal = prompts[-1] if prompts else first
-    return (goal[:MAX_TEXT] if goal else None), transcript_messages(session.events), session.agent_version
+    return tail_context(path, read_rollout_tail)
 
 
 def build_requests(
