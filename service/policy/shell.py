@@ -638,7 +638,7 @@ class ShellAnalyser:
             self.emit("obfuscation", "escaped_text", S.medium, "Uses escaped ($'\\x..') text in a command.", text)
         try:
             trees = bashlex.parse(pre)
-        except (bashlex.errors.ParsingError, NotImplementedError, Exception) as exc:
+        except Exception as exc:  # bashlex raises ParsingError, or its not-implemented error for some constructs
             self._unparseable(text, f"{type(exc).__name__}: {exc}")
             self._fallback(pre, depth)
             return
