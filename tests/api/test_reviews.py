@@ -141,3 +141,11 @@ def test_postgres_backed_service_answers_and_persists(pg_settings: Settings) -> 
     with TestClient(create_app(pg_settings)) as c:
         assert c.get(f"/v1/reviews/{d['review_id']}").json()["verdict"] == "block"
         assert c.post("/v1/reviews", json={**CYBER, "id": "pg-1"}).json()["review_id"] == d["review_id"]
+
+
+def test_trace_id_joins_the_callers_trace_even_when_nothing_is_exported(client: TestClient) -> None:
+    caller = "4bf92f3577b34da6a3ce929d0e0e4736"
+    d = client.post("/v1/reviews", json=REFUSAL, headers={"traceparent": f"00-{caller}-00f067aa0ba902b7-01"}).json()
+    assert d["trace_id"] == caller
+    other = client.post("/v1/reviews", json=REFUSAL).json()
+    assert len(other["trace_id"]) == 32 and other["trace_id"] not in (caller, "0" * 32)
