@@ -24,12 +24,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import ipaddress
 import logging
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -131,6 +134,23 @@ def _prompt_and_conversation(request: dict[str, Any]) -> tuple[str, str]:
 
 def _status(decision: Decision) -> Literal["pending", "resolved", "expired"]:
     return decision.escalation.status if decision.escalation else "pending"
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+async def public_destination(url: str) -> bool:
+    """Every address the URL's host resolves to is a global (public) unicast address."""
+    host = _host(url)
+    if not host:
+        return False
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
+    return bool(addresses) and all(a.is_global and not a.is_multicast for a in addresses)
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -414,6 +434,10 @@ class EscalationService:
 
     async def deliver(self, url: str, decision: Decision) -> bool:
         """POST the final decision to the caller's callback; retried on network errors, 408, 429 and 5xx."""
+        if not self.settings.callback_allow_private and not await public_destination(url):
+            # A caller-chosen URL must not turn the service into a proxy to its own network (SSRF).
+            log.error("callback for %s refused: %s is not a public address", decision.review_id, _host(url))
+            return False
         body = orjson.dumps(decision.model_dump(mode="json"))
         headers = {
             "content-type": "application/json",

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     callback_secret: SecretStr | None = Field(
         default=None, description="HMAC-SHA256 secret for X-Oversight-Signature on escalation callbacks."
     )
+    callback_allow_private: bool = Field(
+        default=False,
+        description="Allow escalation callbacks to loopback, private and link-local addresses (off: SSRF guard).",
+    )
     callback_max_attempts: int = Field(default=6, ge=1, le=20, description="Deliveries tried per callback.")
     callback_backoff_s: float = Field(default=1.0, ge=0, le=600, description="First retry delay (doubles).")
     callback_timeout_s: float = Field(default=10.0, gt=0, le=120, description="Per-attempt HTTP timeout.")

@@ -30,7 +30,9 @@ def receiver() -> Iterator[CallbackReceiver]:
 
 @pytest.fixture
 def esc_settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0})
+    return settings.model_copy(
+        update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0, "callback_allow_private": True}
+    )
 
 
 @pytest.fixture
@@ -163,6 +165,30 @@ def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, rece
     app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"})
     drain(app_client)
     assert len(receiver.deliveries) == 1
+
+
+def test_callbacks_to_private_addresses_are_refused_by_default(
+    esc_settings: Settings, receiver: CallbackReceiver
+) -> None:
+    # The receiver listens on loopback: with the SSRF guard on (the default), nothing is sent there.
+    guarded = esc_settings.model_copy(update={"callback_allow_private": False})
+    with TestClient(create_app(guarded)) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        final = client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
+        drain(client)
+    assert final.status_code == 200 and final.json()["verdict"] == "block"  # the decision itself is final
+    assert receiver.deliveries == []
+
+
+async def test_public_destination() -> None:
+    from service.escalations import public_destination
+
+    assert not await public_destination("http://127.0.0.1:9/hook")
+    assert not await public_destination("http://10.1.2.3/hook")
+    assert not await public_destination("http://169.254.169.254/latest/meta-data")
+    assert not await public_destination("http://[::1]/hook")
+    assert not await public_destination("http://localhost/hook")
+    assert await public_destination("http://93.184.215.14/hook")
 
 
 def test_nobody_answering_applies_the_domains_default_action(app_client: TestClient, receiver: CallbackReceiver) -> None:

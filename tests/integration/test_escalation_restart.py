@@ -40,7 +40,9 @@ def _thread_next(client: TestClient, review_id: str) -> tuple[str, ...]:
 def test_an_escalation_survives_a_restart_and_resolves_once(
     any_settings: Settings, receiver: CallbackReceiver, action: str
 ) -> None:
-    settings = any_settings.model_copy(update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0})
+    settings = any_settings.model_copy(
+        update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0, "callback_allow_private": True}
+    )
 
     with TestClient(create_app(settings)) as first:
         client_key = make_key(first, "acme", "client", "shop")
