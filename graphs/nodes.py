@@ -309,7 +309,9 @@ class ReviewNodes:
         proposal = state.get("proposal") or {}
         rewrite = str(proposal.get("rewrite") or "")
         prompt, conversation, _ = _conversation(state["request"])
-        findings, _ = self.ports.policies.check_answer(domain, output=rewrite, prompt=prompt, conversation=conversation)
+        findings, _ = self.ports.policies.check_answer(
+            domain, output=rewrite, prompt=prompt, conversation=conversation, classify=False
+        )
         revisions = state.get("revisions", 0) + 1
         step = after_revision(findings, revisions, policy)
         update: dict[str, Any] = {"output": rewrite, "revisions": revisions}

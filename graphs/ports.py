@@ -23,8 +23,10 @@ class PolicyPort(Protocol):
     def triage(self, prompt: str, output: str, hint: Domain | None) -> TriageResult: ...
 
     def check_answer(
-        self, domain: Domain, *, output: str, prompt: str, conversation: str
-    ) -> tuple[list[Finding], Analysis]: ...
+        self, domain: Domain, *, output: str, prompt: str, conversation: str, classify: bool = True
+    ) -> tuple[list[Finding], Analysis]:
+        """Rules (and, with ``classify``, the response-class detectors) over one answer."""
+        ...
 
     def check_action(
         self, *, tool: str, input: dict[str, Any], cwd: str | None, goal: str | None, transcript: list[str]

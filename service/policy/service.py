@@ -6,7 +6,7 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.reviewers._textclass import classify
+from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
 from service.vocabulary import Domain, Risk
@@ -30,9 +30,12 @@ class PolicyService:
         return self._triage(prompt, output, hint)
 
     def check_answer(
-        self, domain: Domain, *, output: str, prompt: str, conversation: str
+        self, domain: Domain, *, output: str, prompt: str, conversation: str, classify: bool = True
     ) -> tuple[list[Finding], Analysis]:
-        tc = classify(prompt, output)
+        if not classify:  # a rewrite's re-check: only the rules decide whether it is accepted
+            rules = check_rules(self.policies[domain], output=output, prompt=prompt, conversation=conversation)
+            return rules, Analysis()
+        tc = classify_answer(prompt, output)
         analysis = Analysis(
             response_class=tc.response_class, response_class_confidence=tc.confidence, features=tc.features
         )
