@@ -6,6 +6,7 @@ SHA-256 (the token is 256 random bits, so a fast hash is enough). Nothing here c
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -127,11 +128,20 @@ def _session(row: Any) -> SessionRecord:
 
 
 class SqliteKeystore:
-    """Keys and sessions in the embedded SQLite file, on a connection of their own."""
+    """Keys and sessions in the embedded SQLite file, on connections of their own.
+
+    Writes go through ``aiosqlite`` (its own thread). The lookups every request makes (``get_key``,
+    ``has_active_keys``, ``get_session``) read on the event loop's thread through a read-only connection: a
+    primary-key read of a WAL database takes a few microseconds and never waits for a writer, while a hop to
+    aiosqlite's thread and back costs ~0.2 ms of CPU — a sixth of a whole local review. Each read sees the
+    latest commit, from this process or another (``oversight keys revoke``), so revocation still takes effect
+    at once.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._db: aiosqlite.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
 
     @property
     def db(self) -> aiosqlite.Connection:
@@ -145,8 +155,22 @@ class SqliteKeystore:
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA busy_timeout=5000")
         await self._db.executescript(_SQLITE_SCHEMA)
+        self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._reader.execute("PRAGMA query_only=ON")
+        self._reader.execute("PRAGMA busy_timeout=1000")
+
+    def _read_one(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
+        if self._reader is None:
+            raise RuntimeError("keystore not set up")
+        # fetchall steps the statement to its end, which ends the read transaction: no stale snapshot is kept
+        # and the WAL can be checkpointed.
+        rows = self._reader.execute(sql, args).fetchall()
+        return rows[0] if rows else None
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -167,8 +191,7 @@ class SqliteKeystore:
         )
 
     async def get_key(self, key_id: str) -> KeyRecord | None:
-        async with self.db.execute(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE key_id = ?", (key_id,)) as cur:
-            row = await cur.fetchone()
+        row = self._read_one(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE key_id = ?", (key_id,))
         return _key(row) if row else None
 
     async def list_keys(self, tenant: str | None) -> list[KeyRecord]:
@@ -191,8 +214,7 @@ class SqliteKeystore:
         return changed
 
     async def has_active_keys(self) -> bool:
-        async with self.db.execute("SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1") as cur:
-            return await cur.fetchone() is not None
+        return self._read_one("SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1") is not None
 
     async def add_session(self, record: SessionRecord) -> None:
         await self.db.execute("DELETE FROM console_sessions WHERE expires_at < ?", (time.time(),))
@@ -202,11 +224,10 @@ class SqliteKeystore:
         )
 
     async def get_session(self, token_hash: str) -> SessionRecord | None:
-        async with self.db.execute(
+        row = self._read_one(
             "SELECT token_hash, key_id, csrf, created_at, expires_at FROM console_sessions WHERE token_hash = ?",
             (token_hash,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _session(row) if row else None
 
     async def delete_session(self, token_hash: str) -> None:

@@ -225,3 +225,21 @@ def test_cli_keys_create_prints_the_key_alone_and_it_works(settings: Settings, m
     with TestClient(create_app(settings)) as c:
         assert c.get("/v1/escalations", headers=bearer(key)).status_code == 401
     assert runner.invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "root"]).exit_code == 2
+
+
+def test_a_key_revoked_from_the_cli_stops_working_on_a_running_service_at_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-request key lookups read the database the CLI writes: no cached or stale answer."""
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(settings.data_dir))
+    runner = CliRunner()
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/v1/escalations").status_code == 200  # open mode: no key yet
+        created = runner.invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "reviewer"])
+        key = created.stdout.strip()
+        assert c.get("/v1/escalations").status_code == 401  # the first key, made elsewhere, ends open mode
+        for _ in range(3):
+            assert c.get("/v1/escalations", headers=bearer(key)).status_code == 200
+        assert runner.invoke(cli, ["keys", "revoke", parse_key(key)[0]]).exit_code == 0  # type: ignore[index]
+        assert c.get("/v1/escalations", headers=bearer(key)).status_code == 401
+        assert c.get("/v1/escalations").status_code == 200  # no active key left: open mode again
