@@ -77,10 +77,7 @@ class _Duplicated(dict[str, Any]):
     duplicate: str = ""
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) == len(pairs):
-        return obj
+def _mark_duplicate(obj: dict[str, Any], pairs: list[tuple[str, Any]]) -> _Duplicated:
     seen: set[str] = set()
     marked = _Duplicated(obj)
     for key, _ in pairs:
@@ -97,6 +94,9 @@ def _no_constants(name: str) -> Any:
 
 # NUL breaks PostgreSQL text and many log pipelines; an unpaired surrogate cannot be encoded as UTF-8 at all.
 _BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
+# In valid UTF-8 JSON such text can only come from a \\u escape (a raw NUL is a JSON syntax error): bodies
+# without one skip the walk over every string.
+_BAD_ESCAPE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
 _Problem = tuple[int, str, str, str | None]
 
 
@@ -122,14 +122,27 @@ def json_problem(content_type: str | None, body: bytes, max_depth: int) -> _Prob
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         return 422, "json_invalid", f"the body is not valid UTF-8 (byte {exc.start})", None
+    duplicated = False
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        duplicated = True
+        return _mark_duplicate(obj, pairs)
+
+    text = text.removeprefix("\ufeff")
     try:
-        value = json.loads(text.removeprefix("\ufeff"), object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_no_constants)
     except RecursionError:
         return 422, "json_too_deep", f"JSON nested deeper than {max_depth} levels", None
     except json.JSONDecodeError as exc:
         return 422, "json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None
     except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
         return 422, "json_invalid", f"invalid JSON: {str(exc)[:200]}", None
+    if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
+        return None  # nothing the walk below could find (the common case: no walk)
     # One iterative walk: nesting depth, duplicate keys, text that UTF-8 or PostgreSQL cannot hold.
     stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
     while stack:

@@ -198,14 +198,15 @@ class Runtime:
             if "decision" not in result:  # handed off: an escalation that waits for a human
                 result = await self._hand_off(result, config)
             decision = Decision.model_validate(result["decision"])
-            span.set_attributes(decision_attributes(decision))
             if decision.escalation_id and mode == "enforce":
                 self._remember_escalation(review_id, span.get_span_context())
-            for f in decision.findings:
-                span.add_event(
-                    "oversight.finding",
-                    {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value},
-                )
+            if span.is_recording():
+                span.set_attributes(decision_attributes(decision))
+                for f in decision.findings:
+                    span.add_event(
+                        "oversight.finding",
+                        {"oversight.finding.rule": f.rule, "oversight.finding.severity": f.severity.value},
+                    )
             return decision
 
     async def _hand_off(self, values: dict[str, Any], config: RunnableConfig) -> dict[str, Any]:
