@@ -22,6 +22,7 @@ import logging
 import math
 from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
@@ -141,6 +142,7 @@ class _Chart:
         "learn_n",
         "learn_t0",
         "learn_x",
+        "pending",
         "run_n",
         "run_t0",
         "run_x",
@@ -149,6 +151,7 @@ class _Chart:
 
     def __init__(self) -> None:
         self.design: BernoulliCusumDesign | None = None
+        self.pending: Future[BernoulliCusumDesign] | None = None  # a design computing on ``designer``
         self.source = "learning"
         self.c = 0
         self.learn_n = 0
@@ -187,11 +190,25 @@ class DriftMonitor:
     ``on_alert`` (optional) is called with ``Alert.to_dict()`` when an alert opens (``state="open"``) and
     when it closes (``state="closed"``). It runs synchronously inside ``observe``/``evaluate``: keep it quick
     (e.g. schedule an HTTP POST on the event loop). Exceptions it raises are logged and swallowed.
+
+    ``designer`` (optional): an executor for CUSUM designs. A new design computes an exact ARL, which takes
+    from a millisecond to most of a second for a fresh ``(p0, target)``; the service passes a one-thread
+    executor so ``observe`` on the event loop never waits for it. While a chart's design is computing its
+    state is ``designing`` and its events are not charted (the window rates and batch tests still count
+    them); the next event after the design is ready starts the chart. Without a designer (offline analysis,
+    tests) designs are computed inline.
     """
 
-    def __init__(self, config: DriftConfig | None = None, *, on_alert: AlertCallback | None = None) -> None:
+    def __init__(
+        self,
+        config: DriftConfig | None = None,
+        *,
+        on_alert: AlertCallback | None = None,
+        designer: Executor | None = None,
+    ) -> None:
         self.config = config or DriftConfig()
         self._on_alert = on_alert
+        self._designer = designer
         cfg = self.config
         self._bucket_s = cfg.bucket_s
         self._wb = max(1, round(cfg.window_s / cfg.bucket_s))  # buckets per window
@@ -281,6 +298,12 @@ class DriftMonitor:
 
     def _update_chart(self, s: _Series, mi: int, ch: _Chart, x: int, ts: float) -> None:
         des = ch.design
+        if des is None and ch.pending is not None:
+            if not ch.pending.done():
+                return
+            des = self._install_design(ch, ts)
+            if des is None:
+                return
         if des is None:
             if ch.learn_n == 0:
                 ch.learn_t0 = ts
@@ -307,6 +330,19 @@ class DriftMonitor:
             if c < 0:
                 c = 0
         ch.c = c
+
+    def _install_design(self, ch: _Chart, ts: float) -> BernoulliCusumDesign | None:
+        pending, ch.pending = ch.pending, None
+        assert pending is not None
+        try:
+            ch.design = pending.result()
+        except Exception:
+            logger.exception("CUSUM design failed; the chart is disabled")
+            ch.source = "disabled"
+            ch.learn_n = -(10**18)  # never finishes learning
+            return None
+        ch.run_t0 = ts
+        return ch.design
 
     # ------------------------------------------------------------------------------------------ baselines
 
@@ -398,7 +434,10 @@ class DriftMonitor:
         target = max(float(cfg.cusum_min_arl0_events), per_day * cfg.cusum_arl0_days)
         target = 2.0 ** math.ceil(math.log2(target))
         new = _Chart()
-        new.design = design_bernoulli_cusum(p0, p1, target)
+        if self._designer is None:
+            new.design = design_bernoulli_cusum(p0, p1, target)
+        else:
+            new.pending = self._designer.submit(design_bernoulli_cusum, p0, p1, target)
         new.source = source
         new.run_t0 = ts
         new.last_alarm_ts = ch.last_alarm_ts
@@ -666,14 +705,14 @@ class DriftMonitor:
                     "tested": res.get("p_value") is not None,
                     "not_tested_reason": res.get("reason"),
                     "cusum": {
-                        "state": "monitoring" if des is not None else ch.source,
+                        "state": "monitoring" if des is not None else "designing" if ch.pending else ch.source,
                         "statistic": ch.c * des.nats_per_unit if des is not None else None,
                         "threshold": des.h if des is not None else None,
                         "p0": des.p0 if des is not None else None,
                         "p1": des.p1 if des is not None else None,
                         "arl0_events": des.arl0 if des is not None else None,
                         "baseline": ch.source,
-                        "learning_n": ch.learn_n if des is None and ch.learn_n >= 0 else None,
+                        "learning_n": ch.learn_n if des is None and not ch.pending and ch.learn_n >= 0 else None,
                     },
                 }
             series_out.append(

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -198,7 +199,9 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         if webhook is not None:
             webhook(alert)
 
-    monitor = DriftMonitor(settings.config(), on_alert=on_alert)
+    # CUSUM designs (an exact ARL computation, up to ~1 s for a fresh baseline) run off the event loop.
+    designer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-cusum-design")
+    monitor = DriftMonitor(settings.config(), on_alert=on_alert, designer=designer)
     for domain, model in settings.pin_list():
         monitor.pin_baseline(domain, model)
     metrics.registry.register(_DriftCollector(monitor, clock))
@@ -215,6 +218,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
             await webhook.drain()
         if meter_provider is not None:
             await asyncio.to_thread(meter_provider.shutdown)  # a last OTLP export, off the loop
+        designer.shutdown(wait=False, cancel_futures=True)
 
     app.state.startup_hooks.append(start)
     app.state.shutdown_hooks.append(stop)

@@ -6,6 +6,7 @@ import json
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from typing import Any
 
 import pytest
@@ -258,3 +259,63 @@ def test_unknown_response_class_rejected() -> None:
     m = DriftMonitor()
     with pytest.raises(ValueError):
         m.observe("health", "fast@1", disagreement=False, response_class="banana", ts=0.0)
+
+
+class _HeldExecutor(Executor):
+    """Queues submitted work until ``run_all``: the test decides when a design 'finishes'."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.jobs.append((future, fn, args))
+        return future
+
+    def run_all(self) -> None:
+        for future, fn, args in self.jobs:
+            future.set_result(fn(*args))
+        self.jobs.clear()
+
+
+def test_cusum_designs_run_on_the_designer_and_observe_never_waits_for_them() -> None:
+    held = _HeldExecutor()
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(DriftConfig(auto_pin=False), on_alert=events.append, designer=held)
+    rng = random.Random(7)
+    t = 0.0
+    while t < 6 * HOUR:  # enough to learn a baseline on every chart
+        t += rng.expovariate(20_000 / DAY)
+        m.observe("health", "fast@1", disagreement=rng.random() < 0.08, response_class=_classes(rng), ts=t)
+    assert held.jobs, "learning finished, so designs were handed to the designer"
+    cusum = m.snapshot(t)["series"][0]["metrics"]["disagreement"]["cusum"]
+    assert cusum["state"] == "designing" and cusum["threshold"] is None
+
+    held.run_all()
+    t += 1.0
+    m.observe("health", "fast@1", disagreement=False, response_class="full_compliance", ts=t)
+    cusum = m.snapshot(t)["series"][0]["metrics"]["disagreement"]["cusum"]
+    assert cusum["state"] == "monitoring" and cusum["threshold"] > 0  # the next event installed the design
+    # A shift to 30 % now raises a CUSUM alarm (designs keep finishing as a worker thread would finish them).
+    while t < 12 * HOUR:
+        t += rng.expovariate(20_000 / DAY)
+        m.observe("health", "fast@1", disagreement=rng.random() < 0.30, response_class=_classes(rng), ts=t)
+        held.run_all()
+    assert ("health/fast@1", "disagreement", "cusum") in _fired(events)
+
+
+def test_a_design_that_fails_disables_its_chart_instead_of_breaking_observe(caplog: pytest.LogCaptureFixture) -> None:
+    held = _HeldExecutor()
+    m = DriftMonitor(DriftConfig(auto_pin=False), designer=held)
+    rng = random.Random(3)
+    t = 0.0
+    while not held.jobs:
+        t += 1.0
+        m.observe("health", "fast@1", disagreement=rng.random() < 0.1, response_class=_classes(rng), ts=t)
+    for future, _fn, _args in held.jobs:
+        future.set_exception(ArithmeticError("singular"))
+    held.jobs.clear()
+    with caplog.at_level(logging.ERROR, logger="service.drift"):
+        m.observe("health", "fast@1", disagreement=True, response_class="refusal", ts=t + 1)
+    assert "CUSUM design failed" in caplog.text
+    assert m.snapshot(t + 1)["series"][0]["metrics"]["disagreement"]["cusum"]["state"] == "disabled"
