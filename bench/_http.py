@@ -32,6 +32,8 @@ class LoadResult:
     latencies_ms: list[float]
     completed: int = 0
     """Every answer received, ramp and tail included (for CPU per request)."""
+    cpu_s: float = 0.0
+    """The server's CPU seconds over the run, when the caller measured it."""
 
     @property
     def rps(self) -> float:

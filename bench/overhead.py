@@ -149,17 +149,28 @@ def http(seconds: float, concurrency: int, rounds: int) -> dict[str, Any]:
                 order = list(servers) if i % 2 == 0 else list(reversed(servers))
                 for name in order:
                     port, _, path = servers[name]
-                    runs[name].append(asyncio.run(load(port, path, bodies, concurrency=concurrency, seconds=window)))
+                    cpu0 = _cpu_seconds(procs[name].pid)
+                    res = asyncio.run(load(port, path, bodies, concurrency=concurrency, seconds=window))
+                    res.cpu_s = _cpu_seconds(procs[name].pid) - cpu0
+                    runs[name].append(res)
         finally:
             for proc in procs.values():
                 stop_server(proc)
     return runs
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (all its threads) from /proc: what a request costs the server."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def merged(results: list[Any]) -> Any:
     from bench._http import LoadResult
 
     out = LoadResult(0, 0, 0.0, [])
+    out.cpu_s = sum(r.cpu_s for r in results)
+    out.completed = sum(r.completed for r in results)
     for r in results:
         out.requests += r.requests
         out.errors += r.errors
@@ -227,6 +238,9 @@ def report_http(quick: bool) -> None:
     print(f"  POST /v1/reviews (local)        {rev.rps:8.0f} req/s  p50 {rev.p50:6.2f} ms  p99 {rev.pct(0.99):6.2f} ms"
           f"  errors {rev.errors}")
     print(f"  per-round ratios: {', '.join(f'{100 * x:.1f}%' for x in ratios)}")
+    cpu_t, cpu_r = 1000 * triv.cpu_s / triv.completed, 1000 * rev.cpu_s / rev.completed
+    print(f"  server CPU per request (user+sys, all threads): trivial {cpu_t:.3f} ms, review {cpu_r:.3f} ms, "
+          f"ratio {100 * cpu_t / cpu_r:.1f}% (what the throughput ratio tends to on a quiet machine)")
     print(f"  throughput ratio, median of rounds {100 * ratio:5.1f}% of trivial (target >= 15%): "
           f"{'PASS' if ratio >= 0.15 else 'FAIL'}")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -31,6 +32,18 @@ from graphs.state import ReviewInput, ReviewState
 
 Node = Callable[[ReviewState], Awaitable[dict[str, Any]]]
 _tracer = trace.get_tracer("oversight.graph")
+
+
+def _span(name: str) -> AbstractContextManager[trace.Span]:
+    """A child span, or nothing when the current span is not being recorded.
+
+    Under parent-based sampling a child of an unsampled span is unsampled too; skipping it saves the SDK's
+    ~9 us per span while keeping the trace id (the current span stays current).
+    """
+    parent = trace.get_current_span()
+    if parent.get_span_context().is_valid and not parent.is_recording():
+        return nullcontext(parent)
+    return _tracer.start_as_current_span(name)
 
 
 def _timed(name: str, fn: Node) -> Node:
@@ -55,7 +68,7 @@ def _instrument(name: str, fn: Node) -> Node:
     span_name = f"oversight.node.{name}"
 
     async def node(state: ReviewState) -> dict[str, Any]:
-        with _tracer.start_as_current_span(span_name):
+        with _span(span_name):
             return await timed(state)
 
     node.__name__ = name
@@ -85,7 +98,7 @@ def _review_node(nodes: ReviewNodes) -> Node:
             local.update(u)
             update.update(u)
 
-        with _tracer.start_as_current_span("oversight.node.review") as span:
+        with _span("oversight.node.review") as span:
             await step(triage)
             await step(policy_check)
             if routing.after_policy_check(local) == "review":  # type: ignore[arg-type]
