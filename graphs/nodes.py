@@ -400,6 +400,14 @@ class ReviewNodes:
         )
 
     async def record(self, state: ReviewState) -> dict[str, Any]:
+        return {"decision": (await self._record(state)).model_dump(mode="json")}
+
+    async def record_object(self, state: ReviewState) -> dict[str, Any]:
+        """``record`` for the straight-through runner: the ``Decision`` itself, not its JSON form (no state is
+        checkpointed there, and the caller would only validate the JSON back into a ``Decision``)."""
+        return {"decision": await self._record(state)}
+
+    async def _record(self, state: ReviewState) -> Decision:
         decision = self._decision(state)
         if state.get("mode", "enforce") == "enforce":
             # Audits (label mode) keep their own per-turn results and stay out of live metrics and drift.
@@ -409,7 +417,7 @@ class ReviewNodes:
                     observe(decision)
                 except Exception:  # an observer must never fail a review
                     log.exception("decision observer failed")
-        return {"decision": decision.model_dump(mode="json")}
+        return decision
 
     # -- human in the loop ----------------------------------------------------------------------------
     async def human(self, state: ReviewState) -> dict[str, Any]:

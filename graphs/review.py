@@ -153,11 +153,12 @@ def build_review_runner(ports: ReviewPorts) -> ReviewRunner:
     branch), and the loop costs ~1 ms of CPU per invocation — 4-5x the review's own work with the local
     reviewer, and what saturates a core at hundreds of reviews in flight. Escalations still pause on the
     compiled graph (the runner hands them off exactly where the graph does). ``tests/graphs`` checks that
-    runner and graph produce the same decisions.
+    runner and graph produce the same decisions. One difference: ``decision`` in the result is the ``Decision``
+    object here, its JSON form from the graph.
     """
     nodes = ReviewNodes(ports)
     review = _review_node(nodes)
-    record = _instrument("record", nodes.record)
+    record = _instrument("record", nodes.record_object)
 
     async def run(state: ReviewInput) -> dict[str, Any]:
         values: dict[str, Any] = dict(state)

@@ -18,6 +18,7 @@ loopback address (``OVERSIGHT_OPEN_MODE_REMOTE=true`` lifts that, for throwaway 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -106,6 +107,7 @@ def require_role(principal: Principal, *roles: Role) -> None:
         raise Forbidden(f"a {principal.role} key cannot do this (needs {' or '.join(roles)})")
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_loopback(host: str | None) -> bool:
     if host in ("testclient", "localhost"):  # Starlette's TestClient: an in-process caller
         return True

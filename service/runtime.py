@@ -197,7 +197,8 @@ class Runtime:
                 result = await self.graph.ainvoke(state, config)
             if "decision" not in result:  # handed off: an escalation that waits for a human
                 result = await self._hand_off(result, config)
-            decision = Decision.model_validate(result["decision"])
+            recorded = result["decision"]  # the runner's Decision, or the graph's JSON form of it
+            decision = recorded if isinstance(recorded, Decision) else Decision.model_validate(recorded)
             if decision.escalation_id and mode == "enforce":
                 self._remember_escalation(review_id, span.get_span_context())
             if span.is_recording():

@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import orjson
-
 from service.schemas import Decision
 from service.store.base import DuplicateRequest, EscalationQuery
 
@@ -61,7 +59,8 @@ def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
         esc.status if esc else None,
         decision.created_at.isoformat(),
         datetime.now(UTC).isoformat(),
-        orjson.dumps(decision.model_dump(mode="json")),
+        # UTF-8 JSON bytes straight from pydantic-core's serializer (no intermediate dict).
+        decision.__pydantic_serializer__.to_json(decision),
     )
 
 

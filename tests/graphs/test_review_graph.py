@@ -242,7 +242,7 @@ async def test_runner_and_graph_decide_the_same(mode: str) -> None:
         assert direct["ruling"] == graphed["ruling"], body["output"]
         assert ("decision" in direct) == ("decision" in graphed)
         if "decision" in direct:
-            a = {k: v for k, v in direct["decision"].items() if k not in volatile}
+            a = {k: v for k, v in direct["decision"].model_dump(mode="json").items() if k not in volatile}
             b = {k: v for k, v in graphed["decision"].items() if k not in volatile}
             assert a == b
         assert len(direct_ports.store.saved) == len(graph_ports.store.saved)  # type: ignore[attr-defined]
