@@ -24,26 +24,29 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from opentelemetry import trace
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from graphs import routing
 from graphs.nodes import ReviewNodes
 from graphs.ports import ReviewPorts
 from graphs.state import ReviewInput, ReviewState
+from service.telemetry import review_span
 
 Node = Callable[[ReviewState], Awaitable[dict[str, Any]]]
 _tracer = trace.get_tracer("oversight.graph")
+_SCOPE = InstrumentationScope("oversight.graph")
 
 
 def _span(name: str) -> AbstractContextManager[trace.Span]:
-    """A child span, or nothing when the current span is not being recorded.
+    """A node's span (``service.telemetry.review_span``), or nothing when the current span is not recorded.
 
-    Under parent-based sampling a child of an unsampled span is unsampled too; skipping it saves the SDK's
-    ~9 us per span while keeping the trace id (the current span stays current).
+    Under parent-based sampling a child of an unsampled span is unsampled too; skipping it saves the span's
+    cost while keeping the trace id (the current span stays current).
     """
     parent = trace.get_current_span()
     if parent.get_span_context().is_valid and not parent.is_recording():
         return nullcontext(parent)
-    return _tracer.start_as_current_span(name)
+    return review_span(_tracer, _SCOPE, name)
 
 
 def _timed(name: str, fn: Node) -> Node:

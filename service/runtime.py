@@ -17,6 +17,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 
 from graphs import ReviewPorts, build_review_graph
 from graphs.ports import Observer
@@ -31,10 +32,11 @@ from service.reviewers.pool import ReviewerPool
 from service.schemas import ActionReviewRequest, Decision, ReviewRequest
 from service.settings import Settings
 from service.store import DuplicateRequest, Storage, open_storage
-from service.telemetry import format_trace_id
+from service.telemetry import format_trace_id, review_span
 from service.vocabulary import Domain
 
 _tracer = trace.get_tracer("oversight")
+_SCOPE = InstrumentationScope("oversight")
 
 
 def decision_attributes(decision: Decision) -> dict[str, str | bool | int]:
@@ -178,8 +180,8 @@ class Runtime:
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
         review_id = new_review_id()
         domain = getattr(request, "domain", None) if kind == "answer" else Domain.tool_use
-        with _tracer.start_as_current_span(
-            "oversight.review", context=parent, attributes={"oversight.review_id": review_id}
+        with review_span(
+            _tracer, _SCOPE, "oversight.review", context=parent, attributes={"oversight.review_id": review_id}
         ) as span:
             state: ReviewInput = {
                 "review_id": review_id,
