@@ -181,12 +181,19 @@ def setup_tracing(service_name: str = "oversight", *, exporter: SpanExporter | N
             if isinstance(current, TracerProvider):
                 provider = current
             else:
-                provider = TracerProvider(resource=_resource(service_name), sampler=_ExportingSampler(_fanout))
+                # A sampler set in OTEL_TRACES_SAMPLER is the SDK's to apply (it reads the variable itself when
+                # no sampler is passed); otherwise spans are sampled only while an exporter is attached.
+                configured = bool(os.environ.get("OTEL_TRACES_SAMPLER", "").strip())
+                sampler = None if configured else _ExportingSampler(_fanout)
+                provider = TracerProvider(resource=_resource(service_name), sampler=sampler)
                 trace.set_tracer_provider(provider)
                 if trace.get_tracer_provider() is not provider:  # someone set a non-SDK provider first
                     log.warning("a non-SDK global tracer provider is installed; Oversight's spans are not exported")
                 else:
-                    _own_provider = True
+                    # review_span's own sampling is the default one; a configured sampler or a disabled SDK
+                    # goes through the SDK's spans instead.
+                    disabled = os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+                    _own_provider = not configured and not disabled
             provider.add_span_processor(_fanout)
             _provider = provider
             for name in _env_list("OTEL_TRACES_EXPORTER", "otlp" if _otlp_configured("TRACES") else "none"):
