@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from opentelemetry import trace
@@ -50,7 +54,9 @@ def test_parent_child_attributes_events_and_scope_reach_the_exporter(exported: I
     assert [e.name for e in o.events] == ["finding"] and dict(o.events[0].attributes or {}) == {"rule": "r1"}
     assert o.instrumentation_scope is not None and o.instrumentation_scope.name == "oversight.test"
     assert o.status.status_code is StatusCode.UNSET
-    assert o.start_time is not None and o.end_time is not None and o.start_time <= i.start_time <= i.end_time <= o.end_time
+    assert (
+        o.start_time is not None and o.end_time is not None and o.start_time <= i.start_time <= i.end_time <= o.end_time
+    )
 
 
 def test_an_exception_marks_the_span_as_an_error_and_is_recorded(exported: InMemorySpanExporter) -> None:
@@ -78,3 +84,35 @@ def test_without_an_exporter_a_span_has_fresh_valid_ids_and_records_nothing() ->
         assert not a.is_recording() and a.get_span_context().is_valid
         assert a.get_span_context().trace_id == b.get_span_context().trace_id  # b is a's child
         assert a.get_span_context().span_id != b.get_span_context().span_id
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"OTEL_SDK_DISABLED": "true"}, "0" * 32),  # no spans at all: the documented all-zero trace id
+        ({"OTEL_TRACES_SAMPLER": "always_off"}, "sdk"),  # the configured sampler decides, on SDK spans
+    ],
+)
+def test_sdk_switches_in_the_environment_are_honoured(env: dict[str, str], expected: str) -> None:
+    """Process-wide settings, so each runs in a fresh interpreter."""
+    code = (
+        "from opentelemetry import trace\n"
+        "from opentelemetry.sdk.util.instrumentation import InstrumentationScope\n"
+        "from service import telemetry\n"
+        "telemetry.setup_tracing()\n"
+        "with telemetry.review_span(trace.get_tracer('t'), InstrumentationScope('t'), 'x') as s:\n"
+        "    print(type(s).__name__, f'{s.get_span_context().trace_id:032x}', telemetry._own_provider)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
+    assert out[2] == "False"  # review_span leaves these to the SDK
+    if expected == "sdk":
+        assert out[0] == "NonRecordingSpan" and out[1] != "0" * 32  # sampled out, real ids
+    else:
+        assert out[1] == expected
