@@ -22,11 +22,13 @@ into the same single decision.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import ipaddress
 import logging
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,7 +42,9 @@ from pydantic import BaseModel, Field
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from service import __version__
+from service import outbox as outbox_mod
 from service.errors import Conflict, NotFound, RequestInvalid
+from service.outbox import CallbackOutbox, OutboxItem
 from service.policy.engine import at_least
 from service.runtime import Runtime
 from service.schemas import Decision, EscalationInfo, Finding
@@ -162,12 +166,27 @@ class _Retryable(Exception):
     pass
 
 
+_ARM_GRACE_S = 60.0
+"""A callback armed before a resume falls due this long after, if the resume never recorded its decision."""
+_CLAIM_LEASE_S = 120.0
+"""How long a claimed callback is held before another process may try it (longer than an attempt)."""
+_OUTBOX_POLL_S = 5.0
+"""The delivery loop looks for due callbacks at least this often (and at once when one is released)."""
+
+
 class EscalationService:
     """Lists, shows and resolves escalations; delivers callbacks; applies time limits."""
 
-    def __init__(self, runtime: Runtime, settings: Settings, http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        settings: Settings,
+        http: httpx.AsyncClient | None = None,
+        outbox: CallbackOutbox | None = None,
+    ) -> None:
         self.runtime = runtime
         self.settings = settings
+        self.outbox = outbox
         self.http = http or httpx.AsyncClient(
             timeout=settings.callback_timeout_s,
             follow_redirects=False,
@@ -176,6 +195,7 @@ class EscalationService:
         # Striped locks: bounded memory, and one escalation always maps to the same lock.
         self._locks = [asyncio.Lock() for _ in range(64)]
         self._deliveries: set[asyncio.Task[bool]] = set()
+        self._wake = asyncio.Event()
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -344,7 +364,7 @@ class EscalationService:
                 # that one (it came first), then tell this resolver it is taken.
                 finished = await self._finish(decision.review_id)
                 if request.get("callback_url"):
-                    self._schedule(str(request["callback_url"]), finished)
+                    await self._callback(str(request["callback_url"]), finished)
                 raise await self._taken(escalation_id, tenant)
             if not {"human", "record"} & set(next_nodes):
                 raise await self._taken(escalation_id, tenant)
@@ -359,10 +379,14 @@ class EscalationService:
             }
             if expired:
                 resolution["expired"] = True
+            url = request.get("callback_url")
+            if url and self.outbox is not None:
+                # Durable before the resume: if the process dies before the final decision is recorded, the
+                # row falls due after a grace period and is delivered once the decision is final.
+                await self.outbox.arm(decision.review_id, str(url), uuid.uuid4().hex, time.time() + _ARM_GRACE_S)
             final = await self.runtime.resume(decision.review_id, resolution)
-        url = request.get("callback_url")
         if url:
-            self._schedule(str(url), final)
+            await self._callback(str(url), final)
         log.info("escalation %s resolved: %s by %s", escalation_id, body.action, by)
         return final
 
@@ -420,33 +444,124 @@ class EscalationService:
             await asyncio.sleep(self.settings.escalation_sweep_s)
 
     # -- callbacks ----------------------------------------------------------------------------------
-    def _schedule(self, url: str, decision: Decision) -> None:
-        task = asyncio.create_task(self._deliver_safely(url, decision), name=f"callback {decision.review_id}")
+    async def _callback(self, url: str, decision: Decision) -> None:
+        """The final decision is recorded: make its callback due now (or, without an outbox, send it)."""
+        if self.outbox is None:
+            self._schedule(url, decision, uuid.uuid4().hex)
+            return
+        await self.outbox.arm(decision.review_id, url, uuid.uuid4().hex, time.time())
+        await self.outbox.release(decision.review_id, time.time())
+        self._wake.set()
+
+    def _schedule(self, url: str, decision: Decision, delivery_id: str) -> None:
+        """Without an outbox (tests of ``deliver`` alone): retried in memory."""
+        task = asyncio.create_task(
+            self._deliver_safely(url, decision, delivery_id), name=f"callback {decision.review_id}"
+        )
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    async def _deliver_safely(self, url: str, decision: Decision) -> bool:
+    async def _deliver_safely(self, url: str, decision: Decision, delivery_id: str) -> bool:
         try:
-            return await self.deliver(url, decision)
+            return await self.deliver(url, decision, delivery_id=delivery_id)
         except Exception:  # a callback must never hurt the service
             log.exception("callback for %s failed", decision.review_id)
             return False
 
-    async def deliver(self, url: str, decision: Decision) -> bool:
-        """POST the final decision to the caller's callback; retried on network errors, 408, 429 and 5xx."""
-        if not self.settings.callback_allow_private and not await public_destination(url):
-            # A caller-chosen URL must not turn the service into a proxy to its own network (SSRF).
-            log.error("callback for %s refused: %s is not a public address", decision.review_id, _host(url))
+    async def run_outbox(self) -> None:
+        """Background task: deliver due callbacks from the outbox until cancelled (also those left by a restart)."""
+        while True:
+            try:
+                await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("callback outbox pass failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=_OUTBOX_POLL_S)
+
+    async def deliver_due(self) -> int:
+        """Claim and start every due callback; returns how many were started."""
+        if self.outbox is None:
+            return 0
+        now = time.time()
+        started = 0
+        for item in await self.outbox.due(now, 100):
+            if not await self.outbox.claim(item.review_id, now, now + _CLAIM_LEASE_S):
+                continue  # another replica has it
+            task = asyncio.create_task(self._attempt(item), name=f"callback {item.review_id}")
+            self._deliveries.add(task)
+            task.add_done_callback(self._deliveries.discard)
+            started += 1
+        return started
+
+    async def _attempt(self, item: OutboxItem) -> bool:
+        """One POST of an outbox row; the outcome (delivered, refused, retry later) is written back."""
+        assert self.outbox is not None
+        attempts = item.attempts + 1
+        try:
+            decision = await self.runtime.store.get_decision(item.review_id, None)
+            if decision is None or decision.escalation is None or decision.escalation.status == "pending":
+                # Not final yet (the resume is still running, or died before recording): look again later.
+                await self.outbox.reschedule(item.review_id, item.attempts, time.time() + _ARM_GRACE_S, "not final")
+                return False
+            outcome, detail = await self._post_once(item.url, decision, item.delivery_id)
+        except asyncio.CancelledError:
+            raise  # shut-down: the claim lapses and the row is tried again after a restart
+        except Exception as exc:  # a callback must never hurt the service
+            log.exception("callback for %s failed", item.review_id)
+            outcome, detail = "retry", type(exc).__name__
+        if outcome == "delivered":
+            await self.outbox.finish(item.review_id, outbox_mod.DELIVERED, attempts, None)
+            return True
+        if outcome == "retry" and attempts < self.settings.callback_max_attempts:
+            delay = min(300.0, self.settings.callback_backoff_s * 2 ** (attempts - 1))
+            await self.outbox.reschedule(item.review_id, attempts, time.time() + delay, detail)
+            if delay <= 0:
+                self._wake.set()
             return False
+        if outcome == "retry":
+            log.error("callback for %s failed after %s attempts: %s", item.review_id, attempts, detail)
+        await self.outbox.finish(item.review_id, outbox_mod.FAILED, attempts, detail)
+        return False
+
+    def _request(self, url: str, decision: Decision, delivery_id: str) -> tuple[bytes, dict[str, str]]:
         body = orjson.dumps(decision.model_dump(mode="json"))
         headers = {
             "content-type": "application/json",
             "x-oversight-event": "review.resolved",
-            "x-oversight-delivery": uuid.uuid4().hex,
+            "x-oversight-delivery": delivery_id,
         }
         secret = self.settings.callback_secret
         if secret is not None:
             headers["x-oversight-signature"] = sign(body, secret.get_secret_value())
+        return body, headers
+
+    async def _post_once(self, url: str, decision: Decision, delivery_id: str) -> tuple[str, str | None]:
+        """``(outcome, detail)``: ``delivered``; ``refused`` (final: a private address, 3xx or 4xx); ``retry``."""
+        if not self.settings.callback_allow_private and not await public_destination(url):
+            # A caller-chosen URL must not turn the service into a proxy to its own network (SSRF).
+            log.error("callback for %s refused: %s is not a public address", decision.review_id, _host(url))
+            return "refused", "private address"
+        body, headers = self._request(url, decision, delivery_id)
+        try:
+            response = await self.http.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            return "retry", type(exc).__name__
+        if response.status_code in (408, 429) or response.status_code >= 500:
+            return "retry", f"HTTP {response.status_code}"
+        if response.status_code >= 300:
+            log.error("callback for %s refused: HTTP %s", decision.review_id, response.status_code)
+            return "refused", f"HTTP {response.status_code}"
+        return "delivered", None
+
+    async def deliver(self, url: str, decision: Decision, *, delivery_id: str | None = None) -> bool:
+        """POST the final decision to a callback now, retried in memory on network errors, 408, 429 and 5xx.
+
+        The service delivers through the outbox (``run_outbox``); this is the same POST without one.
+        """
+        delivery_id = delivery_id or uuid.uuid4().hex
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.callback_max_attempts),
             wait=wait_exponential(multiplier=self.settings.callback_backoff_s, max=300),
@@ -456,16 +571,10 @@ class EscalationService:
         try:
             async for attempt in retrying:
                 with attempt:
-                    try:
-                        response = await self.http.post(url, content=body, headers=headers)
-                    except httpx.HTTPError as exc:
-                        raise _Retryable(type(exc).__name__) from exc
-                    if response.status_code in (408, 429) or response.status_code >= 500:
-                        raise _Retryable(f"HTTP {response.status_code}")
-                    if response.status_code >= 300:
-                        log.error("callback for %s refused: HTTP %s", decision.review_id, response.status_code)
-                        return False
-            return True
+                    outcome, detail = await self._post_once(url, decision, delivery_id)
+                    if outcome == "retry":
+                        raise _Retryable(detail or "")
+                    return outcome == "delivered"
         except _Retryable as exc:
             log.error(
                 "callback for %s failed after %s attempts: %s",
@@ -473,17 +582,23 @@ class EscalationService:
                 self.settings.callback_max_attempts,
                 exc,
             )
-            return False
+        return False
 
     def abandon(self) -> None:
-        """Cancel callbacks still in flight (shut-down)."""
+        """Cancel callbacks in flight (shut-down); outbox rows are tried again after a restart."""
         for task in list(self._deliveries):
             task.cancel()
 
     async def drain(self) -> None:
-        """Wait for callbacks in flight (tests; shutdown)."""
-        while self._deliveries:
-            await asyncio.gather(*list(self._deliveries), return_exceptions=True)
+        """Wait until no callback is in flight or due now (tests; shutdown)."""
+        while True:
+            if self._deliveries:
+                await asyncio.gather(*list(self._deliveries), return_exceptions=True)
+                continue
+            if self.outbox is not None and await self.deliver_due():
+                continue
+            if not self._deliveries:
+                return
 
 
 def service_of(app_state: Any) -> EscalationService:

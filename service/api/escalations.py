@@ -21,6 +21,7 @@ from service.escalations import (
     Status,
     service_of,
 )
+from service.outbox import open_outbox
 from service.schemas import Decision
 from service.vocabulary import Domain
 
@@ -89,26 +90,37 @@ def install(app: FastAPI) -> None:
     auth.install(app)
 
     async def startup(app: FastAPI) -> None:
-        service = EscalationService(app.state.runtime, app.state.settings)
+        runtime = app.state.runtime
+        cm = open_outbox(app.state.settings, pool=runtime.storage.pool)
+        outbox = await cm.__aenter__()
+        app.state.outbox_cm = cm
+        service = EscalationService(runtime, app.state.settings, outbox=outbox)
         app.state.escalations = service
         if service.settings.callback_secret is None:
             log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")
         app.state.escalation_sweeper = asyncio.create_task(service.run_sweeper(), name="escalation sweeper")
+        # Delivers due callbacks, including those a previous process left pending.
+        app.state.callback_outbox = asyncio.create_task(service.run_outbox(), name="callback outbox")
 
     async def shutdown(app: FastAPI) -> None:
-        sweeper: asyncio.Task[None] | None = getattr(app.state, "escalation_sweeper", None)
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+        for name in ("escalation_sweeper", "callback_outbox"):
+            task: asyncio.Task[None] | None = getattr(app.state, name, None)
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         service: EscalationService | None = getattr(app.state, "escalations", None)
         if service is not None:
             try:
                 await asyncio.wait_for(service.drain(), timeout=service.settings.callback_timeout_s)
             except TimeoutError:
-                log.warning("callbacks still in flight at shut-down were abandoned")
+                log.warning("callbacks still in flight at shut-down were left for the next start")
                 service.abandon()
             await service.aclose()
+        cm = getattr(app.state, "outbox_cm", None)
+        if cm is not None:
+            app.state.outbox_cm = None
+            await cm.__aexit__(None, None, None)
 
     app.state.startup_hooks.append(startup)
     # Before auth's shutdown (which closes the keystore) and before the runtime closes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -277,3 +278,40 @@ def test_re_running_the_resumed_node_after_a_crash_leaves_one_decision_and_one_c
         assert client.post(url, json={"action": "approve"}).status_code == 409
         drain(client)
     assert len(receiver.deliveries) == 1
+
+
+def test_a_callback_still_failing_at_shutdown_is_delivered_after_a_restart(
+    esc_settings: Settings, receiver: CallbackReceiver
+) -> None:
+    """The callback outbox: a back-off in progress when the process stops is finished by the next process."""
+    slow = esc_settings.model_copy(update={"callback_backoff_s": 3600.0})  # the retry would be an hour away
+    receiver.statuses.append(503)
+    with TestClient(create_app(slow)) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
+        drain(client)
+        assert len(receiver.wait_for(1)) == 1  # the first attempt failed; the next one is not due yet
+    # A new process on the same data: the pending callback is still owed. Make it due now (as an hour passing
+    # would) and start the service: it is delivered once, with the same delivery id.
+    outbox_row = _outbox_row(slow, decision["review_id"])
+    assert outbox_row["status"] == "pending" and outbox_row["attempts"] == 1
+    _make_due(slow, decision["review_id"])
+    with TestClient(create_app(esc_settings)) as client:
+        deliveries = receiver.wait_for(2)
+        drain(client)
+    assert len(deliveries) == 2
+    assert deliveries[0].headers["x-oversight-delivery"] == deliveries[1].headers["x-oversight-delivery"]
+    assert json.loads(deliveries[1].body)["verdict"] == "block"
+    assert _outbox_row(slow, decision["review_id"])["status"] == "delivered"
+
+
+def _outbox_row(settings: Settings, review_id: str) -> dict[str, Any]:
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT * FROM callback_outbox WHERE review_id = ?", (review_id,)).fetchone()
+    return dict(row)
+
+
+def _make_due(settings: Settings, review_id: str) -> None:
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        conn.execute("UPDATE callback_outbox SET next_at = 0 WHERE review_id = ?", (review_id,))
