@@ -25,6 +25,7 @@ import ipaddress
 import logging
 import secrets
 import time
+from collections import deque
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -32,7 +33,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, Field
 
 from service.deps import OPEN_PRINCIPAL, Principal, PrincipalDep, Role
-from service.errors import Forbidden, NotFound, Unauthorized
+from service.errors import Forbidden, NotFound, TooManyRequests, Unauthorized
 from service.keystore import KeyRecord, Keystore, SessionRecord, open_keystore
 from service.settings import Settings
 
@@ -134,8 +135,48 @@ class Authenticator:
         self._pepper = secrets.token_bytes(32)
         # HMAC(token) -> key id of keys already verified by scrypt; revocation is still checked every time.
         self._verified: dict[bytes, str] = {}
+        # Client address -> times of its recent failed key checks (bounded; see ``_throttle``).
+        self._failures: dict[str, deque[float]] = {}
 
-    async def verify_key(self, token: str) -> KeyRecord:
+    def _throttle(self, client: str | None) -> None:
+        """429 for a client address with too many failed key checks in the last minute.
+
+        Guessing a key is hopeless (32 random bytes), but every wrong secret for a real key id costs an scrypt
+        run; this bounds what one address can make the service spend. Keys this process has already verified
+        are never throttled, so a well-behaved client behind the same address keeps working.
+        """
+        limit = self.settings.auth_failures_per_minute
+        times = self._failures.get(client or "")
+        if not limit or times is None:
+            return
+        now = time.monotonic()
+        while times and times[0] <= now - 60.0:
+            times.popleft()
+        if len(times) >= limit:
+            retry = max(1, int(times[0] + 60.0 - now) + 1)
+            raise TooManyRequests(
+                "too many failed key checks from this address; retry later", headers={"retry-after": str(retry)}
+            )
+
+    def _failed(self, client: str | None) -> None:
+        if not self.settings.auth_failures_per_minute:
+            return
+        if len(self._failures) >= 10_000 and (client or "") not in self._failures:
+            self._failures.pop(next(iter(self._failures)))  # the oldest address goes first
+        self._failures.setdefault(client or "", deque()).append(time.monotonic())
+
+    async def verify_key(self, token: str, client: str | None = None) -> KeyRecord:
+        """The active key record for a full API key, or 401; 429 after too many failures from ``client``."""
+        tag = hmac.digest(self._pepper, token.encode(), "sha256")
+        if tag not in self._verified:
+            self._throttle(client)
+        try:
+            return await self._verify(token, tag)
+        except Unauthorized:
+            self._failed(client)
+            raise
+
+    async def _verify(self, token: str, tag: bytes) -> KeyRecord:
         parsed = parse_key(token)
         if parsed is None:
             raise Unauthorized("malformed API key", headers={"www-authenticate": "Bearer"})
@@ -143,7 +184,6 @@ class Authenticator:
         record = await self.keystore.get_key(key_id)
         if record is None or not record.active:
             raise Unauthorized("unknown or revoked API key", headers={"www-authenticate": "Bearer"})
-        tag = hmac.digest(self._pepper, token.encode(), "sha256")
         if self._verified.get(tag) != key_id:
             digest = await asyncio.to_thread(hash_secret, secret, record.salt)
             if not hmac.compare_digest(digest, record.hash):
@@ -169,7 +209,8 @@ class Authenticator:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("use Authorization: Bearer <key>", headers={"www-authenticate": "Bearer"})
-            return principal_of(await self.verify_key(token.strip()))
+            client = request.client.host if request.client else None
+            return principal_of(await self.verify_key(token.strip(), client))
         cookie = request.cookies.get(SESSION_COOKIE)
         live = await self.session(cookie) if cookie else None
         if live is not None:
@@ -193,9 +234,9 @@ class Authenticator:
         return OPEN_PRINCIPAL
 
     # -- console sessions -----------------------------------------------------------------------------
-    async def login(self, key: str) -> tuple[str, SessionRecord, KeyRecord]:
+    async def login(self, key: str, client: str | None = None) -> tuple[str, SessionRecord, KeyRecord]:
         """Exchange a reviewer or admin key for a session: (cookie value, session, key)."""
-        record = await self.verify_key(key.strip())
+        record = await self.verify_key(key.strip(), client)
         if record.role not in ("reviewer", "admin"):
             raise Forbidden("client keys cannot use the console; use a reviewer or admin key")
         token = secrets.token_urlsafe(32)

@@ -112,6 +112,13 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="How often unanswered escalations are checked against their time limit."
     )
     session_ttl_s: int = Field(default=8 * 3600, ge=60, description="Console session lifetime.")
+    auth_failures_per_minute: int = Field(
+        default=20,
+        ge=0,
+        le=100_000,
+        description="Failed API-key checks (requests and console logins) one client address may make per minute "
+        "before it gets 429; keys already verified keep working. 0 turns the limit off.",
+    )
     open_mode_remote: bool = Field(
         default=False,
         description="With no API key configured, also serve non-loopback clients (unsafe; off by default).",

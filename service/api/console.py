@@ -67,7 +67,8 @@ async def login(body: Login, request: Request) -> JSONResponse:
     authenticator = auth.get_authenticator(request)
     if not auth._same_origin(request):
         raise Forbidden("cross-site login refused")
-    token, session, record = await authenticator.login(body.key)
+    client = request.client.host if request.client else None
+    token, session, record = await authenticator.login(body.key, client)
     response = JSONResponse(_who(record.tenant, record.role, record.name, session.csrf, False))
     response.set_cookie(
         auth.SESSION_COOKIE,

@@ -112,12 +112,18 @@ def test_no_cross_tenant_read_or_write_on_any_endpoint(client: TestClient, keys:
     # keys: an admin sees and manages its own tenant's only
     acme_key_ids = {k["key_id"] for k in client.get("/v1/keys", headers=acme["admin"]).json()}
     globex_listing = client.get("/v1/keys", headers=globex["admin"]).json()
-    assert {k["tenant"] for k in globex_listing} == {"globex"} and not acme_key_ids & {k["key_id"] for k in globex_listing}
+    assert {k["tenant"] for k in globex_listing} == {"globex"} and not acme_key_ids & {
+        k["key_id"] for k in globex_listing
+    }
     assert client.delete(f"/v1/keys/{next(iter(acme_key_ids))}", headers=globex["admin"]).status_code == 404
     assert client.post("/v1/keys", json={"role": "admin", "tenant": "acme"}, headers=globex["admin"]).status_code == 403
     # and acme's own reviewer still sees and resolves it
-    assert [i["escalation_id"] for i in client.get("/v1/escalations", headers=acme["reviewer"]).json()["items"]] == [esc]
-    ok = client.post(f"/v1/escalations/{esc}/resolve", json={"action": "edit", "output": SAFE_EDIT}, headers=acme["reviewer"])
+    assert [i["escalation_id"] for i in client.get("/v1/escalations", headers=acme["reviewer"]).json()["items"]] == [
+        esc
+    ]
+    ok = client.post(
+        f"/v1/escalations/{esc}/resolve", json={"action": "edit", "output": SAFE_EDIT}, headers=acme["reviewer"]
+    )
     assert ok.status_code == 200
     assert client.get(f"/v1/reviews/{review_id}", headers=globex["admin"]).status_code == 404
 
@@ -127,7 +133,11 @@ def _login(client: TestClient, key: str) -> dict[str, Any]:
     response = client.post("/console/api/login", json={"key": key})
     assert response.status_code == 200, response.text
     cookie = response.headers["set-cookie"]
-    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert (
+        f"{SESSION_COOKIE}=" in cookie
+        and "HttpOnly" in cookie
+        and "SameSite=strict" in cookie.replace("Strict", "strict")
+    )
     body: dict[str, Any] = response.json()
     return body
 
@@ -182,14 +192,17 @@ def test_console_is_served_without_any_cdn(client: TestClient) -> None:
 
 
 # -- open mode ----------------------------------------------------------------------------------------
-def test_without_keys_the_service_is_open_on_localhost_only(settings: Settings, caplog: pytest.LogCaptureFixture) -> None:
+def test_without_keys_the_service_is_open_on_localhost_only(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     with TestClient(create_app(settings)) as local:
         assert "RUNNING OPEN" in caplog.text
         decision = escalate(local)
         assert local.get("/v1/escalations").status_code == 200
         assert local.get("/console/api/session").json()["open"] is True
         cross = local.post(
-            f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"},
+            f"/v1/escalations/{decision['escalation_id']}/resolve",
+            json={"action": "approve"},
             headers={"origin": "https://evil.example"},
         )
         assert cross.status_code == 403  # a web page cannot drive the open local service
@@ -243,3 +256,29 @@ def test_a_key_revoked_from_the_cli_stops_working_on_a_running_service_at_once(
         assert runner.invoke(cli, ["keys", "revoke", parse_key(key)[0]]).exit_code == 0  # type: ignore[index]
         assert c.get("/v1/escalations", headers=bearer(key)).status_code == 401
         assert c.get("/v1/escalations").status_code == 200  # no active key left: open mode again
+
+
+def test_an_address_with_too_many_failed_key_checks_gets_429_but_verified_keys_keep_working(
+    settings: Settings,
+) -> None:
+    limited = settings.model_copy(update={"auth_failures_per_minute": 3})
+    with TestClient(create_app(limited)) as c:
+        reviewer = make_key(c, "acme", "reviewer")
+        admin = make_key(c, "acme", "admin")
+        assert c.get("/v1/escalations", headers=bearer(reviewer)).status_code == 200  # verified once
+        wrong = reviewer[:-2] + ("xx" if not reviewer.endswith("xx") else "yy")
+        statuses = [c.post("/console/api/login", json={"key": wrong}).status_code for _ in range(3)]
+        statuses.append(c.get("/v1/escalations", headers=bearer(wrong)).status_code)
+        assert statuses == [401, 401, 401, 429]
+        throttled = c.post("/console/api/login", json={"key": admin})  # a right key, never verified here
+        assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+        assert throttled.json()["error"]["code"] == "too_many_requests"
+        assert c.get("/v1/escalations", headers=bearer(reviewer)).status_code == 200  # already verified
+
+
+def test_the_failed_key_check_limit_can_be_turned_off(settings: Settings) -> None:
+    with TestClient(create_app(settings.model_copy(update={"auth_failures_per_minute": 0}))) as c:
+        make_key(c, "acme", "reviewer")
+        assert {
+            c.get("/v1/escalations", headers=bearer("ovs_0000000000000000_nope")).status_code for _ in range(30)
+        } == {401}
