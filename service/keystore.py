@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from service.settings import Settings
+from service.store.sqlite import open_aiosqlite
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -150,11 +151,7 @@ class SqliteKeystore:
         return self._db
 
     async def setup(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=5000")
-        await self._db.executescript(_SQLITE_SCHEMA)
+        self._db = await open_aiosqlite(self.path, _SQLITE_SCHEMA)
         self._reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._reader.execute("PRAGMA query_only=ON")
         self._reader.execute("PRAGMA busy_timeout=1000")
@@ -241,13 +238,9 @@ class PostgresKeystore:
         self.pool = pool
 
     async def setup(self) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(424243)")
-            try:
-                for statement in filter(str.strip, _PG_SCHEMA.split(";")):
-                    await conn.execute(statement)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(424243)")
+        from service.store.postgres import apply_schema
+
+        await apply_schema(self.pool, _PG_SCHEMA, lock_id=424243)
 
     async def close(self) -> None:
         return None  # the pool belongs to whoever opened it
@@ -328,27 +321,16 @@ class PostgresKeystore:
 @asynccontextmanager
 async def open_keystore(settings: Settings, pool: Any = None) -> AsyncIterator[Keystore]:
     """The configured keystore, set up. ``pool`` reuses the service's PostgreSQL pool when it has one."""
-    store: Keystore
     if settings.database_url:
-        if pool is not None:
-            store = PostgresKeystore(pool)
-            await store.setup()
-            yield store
-            return
-        from service.store.postgres import postgres_pool
+        from service.store.postgres import open_on_postgres
 
-        own = postgres_pool(settings.database_url, max_size=2)
-        await own.open(wait=True, timeout=10)
-        try:
-            store = PostgresKeystore(own)
+        async with open_on_postgres(settings.database_url, pool, PostgresKeystore) as store:
             await store.setup()
             yield store
-        finally:
-            await own.close()
-    else:
-        store = SqliteKeystore(settings.sqlite_path)
-        await store.setup()
-        try:
-            yield store
-        finally:
-            await store.close()
+        return
+    embedded = SqliteKeystore(settings.sqlite_path)
+    await embedded.setup()
+    try:
+        yield embedded
+    finally:
+        await embedded.close()

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from service.settings import Settings
+from service.store.sqlite import open_aiosqlite
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS callback_outbox (
@@ -123,12 +124,7 @@ class SqliteOutbox:
         return self._db
 
     async def setup(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=FULL")
-        await self._db.execute("PRAGMA busy_timeout=5000")
-        await self._db.executescript(_SQLITE_SCHEMA)
+        self._db = await open_aiosqlite(self.path, _SQLITE_SCHEMA)
 
     async def close(self) -> None:
         if self._db is not None:
@@ -192,13 +188,9 @@ class PostgresOutbox:
         self.pool = pool
 
     async def setup(self) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(424244)")
-            try:
-                for statement in filter(str.strip, _PG_SCHEMA.split(";")):
-                    await conn.execute(statement)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(424244)")
+        from service.store.postgres import apply_schema
+
+        await apply_schema(self.pool, _PG_SCHEMA, lock_id=424244)
 
     async def close(self) -> None:
         return None  # the pool belongs to whoever opened it
@@ -269,27 +261,16 @@ class PostgresOutbox:
 @asynccontextmanager
 async def open_outbox(settings: Settings, pool: Any = None) -> AsyncIterator[CallbackOutbox]:
     """The configured outbox, set up. ``pool`` is the service's PostgreSQL pool when it has one."""
-    outbox: CallbackOutbox
     if settings.database_url:
-        if pool is not None:
-            outbox = PostgresOutbox(pool)
-            await outbox.setup()
-            yield outbox
-            return
-        from service.store.postgres import postgres_pool
+        from service.store.postgres import open_on_postgres
 
-        own = postgres_pool(settings.database_url, max_size=2)
-        await own.open(wait=True, timeout=10)
-        try:
-            outbox = PostgresOutbox(own)
+        async with open_on_postgres(settings.database_url, pool, PostgresOutbox) as outbox:
             await outbox.setup()
             yield outbox
-        finally:
-            await own.close()
-    else:
-        outbox = SqliteOutbox(settings.sqlite_path)
-        await outbox.setup()
-        try:
-            yield outbox
-        finally:
-            await outbox.close()
+        return
+    embedded = SqliteOutbox(settings.sqlite_path)
+    await embedded.setup()
+    try:
+        yield embedded
+    finally:
+        await embedded.close()

@@ -195,14 +195,9 @@ class SqliteJobStore:
         self._lock = asyncio.Lock()
 
     async def setup(self) -> None:
-        import aiosqlite
+        from service.store.sqlite import open_aiosqlite
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA synchronous=NORMAL")
-        await self._conn.execute("PRAGMA busy_timeout=30000")
-        await self._conn.executescript(_SQLITE_SCHEMA)
+        self._conn = await open_aiosqlite(self.path, _SQLITE_SCHEMA, synchronous="NORMAL", busy_timeout_ms=30000)
 
     async def close(self) -> None:
         if self._conn is not None:

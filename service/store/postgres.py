@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import orjson
 from psycopg import errors as pg_errors
@@ -12,6 +14,8 @@ from psycopg_pool import AsyncConnectionPool
 from service.schemas import Decision
 from service.store.base import DuplicateRequest, EscalationQuery
 from service.store.sqlite import decision_row
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS oversight_decisions (
@@ -45,6 +49,31 @@ ON CONFLICT (review_id) DO UPDATE SET
 """
 
 
+async def apply_schema(pool: Any, schema: str, *, lock_id: int) -> None:
+    """Run ``CREATE ... IF NOT EXISTS`` statements under an advisory lock (replicas start at the same time)."""
+    async with pool.connection() as conn:
+        await conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
+        try:
+            for statement in filter(str.strip, schema.split(";")):
+                await conn.execute(statement)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(%s)", (lock_id,))
+
+
+@asynccontextmanager
+async def open_on_postgres(url: str, pool: Any, make: Callable[[Any], T]) -> AsyncIterator[T]:
+    """``make(pool)`` on the service's pool when given, else on a small pool of its own (CLI commands)."""
+    if pool is not None:
+        yield make(pool)
+        return
+    own = postgres_pool(url, max_size=2)
+    await own.open(wait=True, timeout=10)
+    try:
+        yield make(own)
+    finally:
+        await own.close()
+
+
 class PostgresDecisionStore:
     """``DecisionStore`` over a psycopg 3 connection pool (autocommit)."""
 
@@ -52,13 +81,7 @@ class PostgresDecisionStore:
         self.pool = pool
 
     async def setup(self) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(424242)")
-            try:
-                for statement in filter(str.strip, SCHEMA.split(";")):
-                    await conn.execute(statement)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(424242)")
+        await apply_schema(self.pool, SCHEMA, lock_id=424242)
 
     async def close(self) -> None:
         return None  # the pool is owned by whoever opened it

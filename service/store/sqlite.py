@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiosqlite
+
 from service.schemas import Decision
 from service.store.base import DuplicateRequest, EscalationQuery
 
@@ -43,6 +45,19 @@ ON CONFLICT(review_id) DO UPDATE SET
     verdict = excluded.verdict, escalation_status = excluded.escalation_status,
     updated_at = excluded.updated_at, body = excluded.body
 """
+
+
+async def open_aiosqlite(
+    path: Path, schema: str, *, synchronous: str = "FULL", busy_timeout_ms: int = 5000
+) -> aiosqlite.Connection:
+    """An autocommit aiosqlite connection to a WAL database file, its tables created (keystore, outbox, jobs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await conn.execute("PRAGMA journal_mode=WAL")
+    await conn.execute(f"PRAGMA synchronous={synchronous}")
+    await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    await conn.executescript(schema)
+    return conn
 
 
 def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
