@@ -7,8 +7,9 @@ checkpointer. Resolving it::
       ├─ the edit must pass the domain's policy check (no finding ≥ rewrite_severity) else 422
       ├─ claim the escalation (in-process lock; PostgreSQL advisory lock across replicas)
       ├─ the thread must still be waiting in ``human`` (else 409: already resolved)
+      ├─ callback_url? a row in the callback outbox (``service.outbox``), due after a grace period
       ├─ Command(resume=resolution) → ``finalize`` upserts the final decision → END
-      └─ callback_url? POST the final decision, signed, retried (background)
+      └─ the outbox row is due now: ``run_outbox`` POSTs the decision, signed, retried as rows (durable)
 
 The time limit of each domain (``policy.escalation``) is applied by ``sweep()``: an escalation nobody
 answered within ``timeout_s`` is resolved with ``default_action`` by ``system:timeout`` and recorded
@@ -39,7 +40,6 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 from pydantic import BaseModel, Field
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from service import __version__
 from service import outbox as outbox_mod
@@ -162,10 +162,6 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-class _Retryable(Exception):
-    pass
-
-
 _ARM_GRACE_S = 60.0
 """A callback armed before a resume falls due this long after, if the resume never recorded its decision."""
 _CLAIM_LEASE_S = 120.0
@@ -181,8 +177,8 @@ class EscalationService:
         self,
         runtime: Runtime,
         settings: Settings,
+        outbox: CallbackOutbox,
         http: httpx.AsyncClient | None = None,
-        outbox: CallbackOutbox | None = None,
     ) -> None:
         self.runtime = runtime
         self.settings = settings
@@ -380,7 +376,7 @@ class EscalationService:
             if expired:
                 resolution["expired"] = True
             url = request.get("callback_url")
-            if url and self.outbox is not None:
+            if url:
                 # Durable before the resume: if the process dies before the final decision is recorded, the
                 # row falls due after a grace period and is delivered once the decision is final.
                 await self.outbox.arm(decision.review_id, str(url), uuid.uuid4().hex, time.time() + _ARM_GRACE_S)
@@ -445,46 +441,26 @@ class EscalationService:
 
     # -- callbacks ----------------------------------------------------------------------------------
     async def _callback(self, url: str, decision: Decision) -> None:
-        """The final decision is recorded: make its callback due now (or, without an outbox, send it)."""
-        if self.outbox is None:
-            self._schedule(url, decision, uuid.uuid4().hex)
-            return
+        """The final decision is recorded: make its callback due now."""
         await self.outbox.arm(decision.review_id, url, uuid.uuid4().hex, time.time())
         await self.outbox.release(decision.review_id, time.time())
         self._wake.set()
 
-    def _schedule(self, url: str, decision: Decision, delivery_id: str) -> None:
-        """Without an outbox (tests of ``deliver`` alone): retried in memory."""
-        task = asyncio.create_task(
-            self._deliver_safely(url, decision, delivery_id), name=f"callback {decision.review_id}"
-        )
-        self._deliveries.add(task)
-        task.add_done_callback(self._deliveries.discard)
-
-    async def _deliver_safely(self, url: str, decision: Decision, delivery_id: str) -> bool:
-        try:
-            return await self.deliver(url, decision, delivery_id=delivery_id)
-        except Exception:  # a callback must never hurt the service
-            log.exception("callback for %s failed", decision.review_id)
-            return False
-
     async def run_outbox(self) -> None:
         """Background task: deliver due callbacks from the outbox until cancelled (also those left by a restart)."""
         while True:
+            self._wake.clear()  # before the pass: a wake during it is not lost
             try:
                 await self.deliver_due()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("callback outbox pass failed")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=_OUTBOX_POLL_S)
 
     async def deliver_due(self) -> int:
         """Claim and start every due callback; returns how many were started."""
-        if self.outbox is None:
-            return 0
         now = time.time()
         started = 0
         for item in await self.outbox.due(now, 100):
@@ -498,7 +474,6 @@ class EscalationService:
 
     async def _attempt(self, item: OutboxItem) -> bool:
         """One POST of an outbox row; the outcome (delivered, refused, retry later) is written back."""
-        assert self.outbox is not None
         attempts = item.attempts + 1
         try:
             decision = await self.runtime.store.get_decision(item.review_id, None)
@@ -556,34 +531,6 @@ class EscalationService:
             return "refused", f"HTTP {response.status_code}"
         return "delivered", None
 
-    async def deliver(self, url: str, decision: Decision, *, delivery_id: str | None = None) -> bool:
-        """POST the final decision to a callback now, retried in memory on network errors, 408, 429 and 5xx.
-
-        The service delivers through the outbox (``run_outbox``); this is the same POST without one.
-        """
-        delivery_id = delivery_id or uuid.uuid4().hex
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.callback_max_attempts),
-            wait=wait_exponential(multiplier=self.settings.callback_backoff_s, max=300),
-            retry=retry_if_exception_type(_Retryable),
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    outcome, detail = await self._post_once(url, decision, delivery_id)
-                    if outcome == "retry":
-                        raise _Retryable(detail or "")
-                    return outcome == "delivered"
-        except _Retryable as exc:
-            log.error(
-                "callback for %s failed after %s attempts: %s",
-                decision.review_id,
-                self.settings.callback_max_attempts,
-                exc,
-            )
-        return False
-
     def abandon(self) -> None:
         """Cancel callbacks in flight (shut-down); outbox rows are tried again after a restart."""
         for task in list(self._deliveries):
@@ -595,7 +542,7 @@ class EscalationService:
             if self._deliveries:
                 await asyncio.gather(*list(self._deliveries), return_exceptions=True)
                 continue
-            if self.outbox is not None and await self.deliver_due():
+            if await self.deliver_due():
                 continue
             if not self._deliveries:
                 return

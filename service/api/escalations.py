@@ -94,7 +94,7 @@ def install(app: FastAPI) -> None:
         cm = open_outbox(app.state.settings, pool=runtime.storage.pool)
         outbox = await cm.__aenter__()
         app.state.outbox_cm = cm
-        service = EscalationService(runtime, app.state.settings, outbox=outbox)
+        service = EscalationService(runtime, app.state.settings, outbox)
         app.state.escalations = service
         if service.settings.callback_secret is None:
             log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")
