@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from service.settings import Settings
+from service.store.postgres import PostgresTables
 from service.store.sqlite import open_aiosqlite
 
 _SQLITE_SCHEMA = """
@@ -108,6 +109,20 @@ class Keystore(Protocol):
     async def delete_session(self, token_hash: str) -> None: ...
 
 
+def _key_values(record: KeyRecord) -> tuple[Any, ...]:
+    """A record in ``_KEY_COLUMNS`` order."""
+    return (
+        record.key_id,
+        record.tenant,
+        record.role,
+        record.name,
+        record.salt,
+        record.hash,
+        record.created_at,
+        record.revoked_at,
+    )
+
+
 def _key(row: Any) -> KeyRecord:
     values = [row[c] for c in _KEY_COLUMNS.split(", ")] if isinstance(row, dict) else list(row)
     return KeyRecord(
@@ -175,16 +190,7 @@ class SqliteKeystore:
     async def add_key(self, record: KeyRecord) -> None:
         await self.db.execute(
             f"INSERT INTO api_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.key_id,
-                record.tenant,
-                record.role,
-                record.name,
-                record.salt,
-                record.hash,
-                record.created_at,
-                record.revoked_at,
-            ),
+            _key_values(record),
         )
 
     async def get_key(self, key_id: str) -> KeyRecord | None:
@@ -231,41 +237,17 @@ class SqliteKeystore:
         await self.db.execute("DELETE FROM console_sessions WHERE token_hash = ?", (token_hash,))
 
 
-class PostgresKeystore:
+class PostgresKeystore(PostgresTables):
     """Keys and sessions in PostgreSQL, on the service's pool (autocommit, dict rows)."""
 
-    def __init__(self, pool: Any) -> None:
-        self.pool = pool
-
-    async def setup(self) -> None:
-        from service.store.postgres import apply_schema
-
-        await apply_schema(self.pool, _PG_SCHEMA, lock_id=424243)
-
-    async def close(self) -> None:
-        return None  # the pool belongs to whoever opened it
-
-    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(sql, args)
-            rows: list[Any] = await cur.fetchall()
-        return rows
+    SCHEMA = _PG_SCHEMA
+    LOCK_ID = 424243
 
     async def add_key(self, record: KeyRecord) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute(
-                f"INSERT INTO oversight_api_keys ({_KEY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    record.key_id,
-                    record.tenant,
-                    record.role,
-                    record.name,
-                    record.salt,
-                    record.hash,
-                    record.created_at,
-                    record.revoked_at,
-                ),
-            )
+        await self._execute(
+            f"INSERT INTO oversight_api_keys ({_KEY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            _key_values(record),
+        )
 
     async def get_key(self, key_id: str) -> KeyRecord | None:
         rows = await self._fetch(f"SELECT {_KEY_COLUMNS} FROM oversight_api_keys WHERE key_id = %s", (key_id,))
@@ -314,8 +296,7 @@ class PostgresKeystore:
         return _session(rows[0]) if rows else None
 
     async def delete_session(self, token_hash: str) -> None:
-        async with self.pool.connection() as conn:
-            await conn.execute("DELETE FROM oversight_console_sessions WHERE token_hash = %s", (token_hash,))
+        await self._execute("DELETE FROM oversight_console_sessions WHERE token_hash = %s", (token_hash,))
 
 
 @asynccontextmanager

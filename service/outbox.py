@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from service.settings import Settings
+from service.store.postgres import PostgresTables
 from service.store.sqlite import open_aiosqlite
 
 _SQLITE_SCHEMA = """
@@ -181,30 +182,11 @@ class SqliteOutbox:
         return _item(row) if row else None
 
 
-class PostgresOutbox:
+class PostgresOutbox(PostgresTables):
     """The outbox in PostgreSQL, on the service's pool. Claims make two replicas share the work."""
 
-    def __init__(self, pool: Any) -> None:
-        self.pool = pool
-
-    async def setup(self) -> None:
-        from service.store.postgres import apply_schema
-
-        await apply_schema(self.pool, _PG_SCHEMA, lock_id=424244)
-
-    async def close(self) -> None:
-        return None  # the pool belongs to whoever opened it
-
-    async def _execute(self, sql: str, args: tuple[Any, ...]) -> int:
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(sql, args)
-            return int(cur.rowcount or 0)
-
-    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
-        async with self.pool.connection() as conn:
-            cur = await conn.execute(sql, args)
-            rows: list[Any] = await cur.fetchall()
-        return rows
+    SCHEMA = _PG_SCHEMA
+    LOCK_ID = 424244
 
     async def arm(self, review_id: str, url: str, delivery_id: str, due_at: float) -> None:
         now = time.time()

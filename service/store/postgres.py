@@ -74,6 +74,36 @@ async def open_on_postgres(url: str, pool: Any, make: Callable[[Any], T]) -> Asy
         await own.close()
 
 
+class PostgresTables:
+    """Base for components with their own tables on the service's pool (keystore, callback outbox).
+
+    Subclasses set ``SCHEMA`` (``CREATE ... IF NOT EXISTS`` statements) and ``LOCK_ID`` (advisory lock key).
+    """
+
+    SCHEMA = ""
+    LOCK_ID = 0
+
+    def __init__(self, pool: Any) -> None:
+        self.pool = pool
+
+    async def setup(self) -> None:
+        await apply_schema(self.pool, self.SCHEMA, lock_id=self.LOCK_ID)
+
+    async def close(self) -> None:
+        return None  # the pool belongs to whoever opened it
+
+    async def _execute(self, sql: str, args: tuple[Any, ...]) -> int:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, args)
+            return int(cur.rowcount or 0)
+
+    async def _fetch(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, args)
+            rows: list[Any] = await cur.fetchall()
+        return rows
+
+
 class PostgresDecisionStore:
     """``DecisionStore`` over a psycopg 3 connection pool (autocommit)."""
 
