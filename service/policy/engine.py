@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.policy.casefold import lowered
 from service.policy.model import DomainPolicy, PolicySet, Rule
 from service.schemas import Evidence, Finding
 from service.vocabulary import Domain, ResponseClass, Risk, Severity
@@ -67,36 +68,43 @@ def _evidence(text: str, m: re.Match[str], source: str) -> Evidence:
 
 
 def _rule_finding(
-    rule: Rule, output: str, prompt: str, conversation: str, response_class: ResponseClass | None
+    rule: Rule,
+    output: str,
+    prompt: str,
+    conversation: str,
+    response_class: ResponseClass | None,
+    low: dict[str, str | None],
 ) -> Finding | None:
     match = rule.match
     compiled = rule.compiled
-    if compiled.prompt_patterns and not any(p.search(prompt) for p in compiled.prompt_patterns):
+    if compiled.prompt_patterns and not any(p.search(prompt, low["prompt"]) for p in compiled.prompt_patterns):
         return None
     if match.response_class:
         if response_class in match.response_class:
             return Finding(rule=rule.id, severity=rule.severity, message=rule.message)
         if not match.patterns:
             return None
-    targets: list[tuple[str, str]]
+    targets: list[tuple[str, str, str | None]]
     if match.target == "output":
-        targets = [("output", output)]
+        targets = [("output", output, low["output"])]
     elif match.target == "prompt":
-        targets = [("messages", prompt)]
+        targets = [("messages", prompt, low["prompt"])]
     elif match.target == "conversation":
-        targets = [("messages", conversation)]
+        targets = [("messages", conversation, low["conversation"])]
+    elif conversation:
+        targets = [("output", output, low["output"]), ("messages", conversation, low["conversation"])]
     else:
-        targets = [("output", output), ("messages", conversation or prompt)]
-    for source, text in targets:
+        targets = [("output", output, low["output"]), ("messages", prompt, low["prompt"])]
+    for source, text, text_low in targets:
         if not text:
             continue
         for pattern in compiled.patterns:
-            m = pattern.search(text)
+            m = pattern.search(text, text_low)
             if m is None:
                 continue
-            if compiled.all_of and not all(p.search(text) for p in compiled.all_of):
+            if compiled.all_of and not all(p.search(text, text_low) for p in compiled.all_of):
                 continue
-            if compiled.unless and any(p.search(text) for p in compiled.unless):
+            if compiled.unless and any(p.search(text, text_low) for p in compiled.unless):
                 return None
             return Finding(
                 rule=rule.id, severity=rule.severity, message=rule.message, evidence=_evidence(text, m, source)
@@ -113,10 +121,17 @@ def check_rules(
     response_class: ResponseClass | None = None,
 ) -> list[Finding]:
     """Run every rule of one domain; one finding per matching rule, worst first."""
+    # Each text is lower-cased once for the rules' case-sensitive twins (``service.policy.casefold``).
+    low_prompt = lowered(prompt)
+    low: dict[str, str | None] = {
+        "output": lowered(output),
+        "prompt": low_prompt,
+        "conversation": low_prompt if conversation == prompt else lowered(conversation),
+    }
     findings = [
         f
         for rule in policy.rules
-        if (f := _rule_finding(rule, output, prompt, conversation, response_class)) is not None
+        if (f := _rule_finding(rule, output, prompt, conversation, response_class, low)) is not None
     ]
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings

@@ -7,12 +7,14 @@ silently disabling a rule.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.policy.action_model import ActionPolicy
+from service.policy.casefold import fold
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -63,22 +65,40 @@ class Rule(BaseModel):
 
     @cached_property
     def compiled(self) -> CompiledRule:
-        flags = re.IGNORECASE | re.MULTILINE
         return CompiledRule(
-            patterns=[re.compile(p, flags) for p in self.match.patterns],
-            all_of=[re.compile(p, flags) for p in self.match.all_of],
-            unless=[re.compile(p, flags) for p in self.match.unless],
-            prompt_patterns=[re.compile(p, flags) for p in self.match.prompt_patterns],
+            patterns=[RulePattern.compile(p) for p in self.match.patterns],
+            all_of=[RulePattern.compile(p) for p in self.match.all_of],
+            unless=[RulePattern.compile(p) for p in self.match.unless],
+            prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RulePattern:
+    """One rule regex: case-insensitive, multi-line; with a faster case-sensitive twin when one is exact."""
+
+    ignorecase: re.Pattern[str]
+    folded: re.Pattern[str] | None
+    """``casefold.fold`` of the pattern: searched in ``casefold.lowered(text)`` when both exist."""
+
+    @classmethod
+    def compile(cls, pattern: str) -> RulePattern:
+        return cls(re.compile(pattern, re.IGNORECASE | re.MULTILINE), fold(pattern, re.MULTILINE))
+
+    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+        """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
+        if low is not None and self.folded is not None:
+            return self.folded.search(low)
+        return self.ignorecase.search(text)
 
 
 class CompiledRule(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
-    patterns: list[re.Pattern[str]]
-    all_of: list[re.Pattern[str]]
-    unless: list[re.Pattern[str]]
-    prompt_patterns: list[re.Pattern[str]]
+    patterns: list[RulePattern]
+    all_of: list[RulePattern]
+    unless: list[RulePattern]
+    prompt_patterns: list[RulePattern]
 
 
 class Thresholds(BaseModel):
