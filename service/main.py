@@ -6,18 +6,20 @@ import gc
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import __version__
 from service.api import ops, reviews
+from service.api._common import DOCUMENTED_BODIES, PARSED_JSON
 from service.errors import OversightError
 from service.runtime import Runtime
 from service.schemas import ErrorResponse
@@ -112,8 +114,14 @@ def _media_problem(content_type: str) -> _Problem | None:
     return None
 
 
-def json_problem(content_type: str | None, body: bytes, max_depth: int) -> _Problem | None:
-    """What is wrong with a JSON request body, as ``(status, code, message, field)``; None when acceptable."""
+def json_problem(
+    content_type: str | None, body: bytes, max_depth: int, parsed: MutableMapping[str, Any] | None = None
+) -> _Problem | None:
+    """What is wrong with a JSON request body, as ``(status, code, message, field)``; None when acceptable.
+
+    When acceptable and ``parsed`` is given, the parsed value is left in ``parsed[PARSED_JSON]`` (the ASGI scope),
+    so a route can validate it without parsing the body again (``service.api._common.json_body``).
+    """
     if content_type is None:
         return 415, "unsupported_media_type", "send Content-Type: application/json", None
     if (media := _media_problem(content_type)) is not None:
@@ -142,6 +150,8 @@ def json_problem(content_type: str | None, body: bytes, max_depth: int) -> _Prob
     except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
         return 422, "json_invalid", f"invalid JSON: {str(exc)[:200]}", None
     if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
+        if parsed is not None:
+            parsed[PARSED_JSON] = value
         return None  # nothing the walk below could find (the common case: no walk)
     # One iterative walk: nesting depth, duplicate keys, text that UTF-8 or PostgreSQL cannot hold.
     stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
@@ -161,6 +171,8 @@ def json_problem(content_type: str | None, body: bytes, max_depth: int) -> _Prob
             stack.extend((item, depth + 1, (*path, str(i))) for i, item in enumerate(node))
         elif isinstance(node, str) and _BAD_TEXT.search(node):
             return 422, "text_invalid", "text holds NUL (\\u0000) or an unpaired surrogate", ".".join(path) or None
+    if parsed is not None:
+        parsed[PARSED_JSON] = value
     return None
 
 
@@ -204,7 +216,7 @@ class JsonGuard:
         body = b"".join(chunks)
         if body:
             content_type = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"), None)
-            problem = json_problem(content_type, body, self.max_depth)
+            problem = json_problem(content_type, body, self.max_depth, scope)
             if problem is not None:
                 status, code, text, field = problem
                 await _error(status, code, text, field)(scope, receive, send)
@@ -346,10 +358,13 @@ def _document_errors(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        if "ErrorResponse" not in components:
-            model = ErrorResponse.model_json_schema(ref_template="#/components/schemas/{model}")
-            components.update(model.pop("$defs", {}))
-            components["ErrorResponse"] = model
+        models: list[tuple[str, type[BaseModel]]] = [("ErrorResponse", ErrorResponse), *DOCUMENTED_BODIES.items()]
+        for name, body_model in models:
+            if name not in components:
+                model = body_model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for def_name, definition in model.pop("$defs", {}).items():
+                    components.setdefault(def_name, definition)
+                components[name] = model
         content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
         for path, operations in schema.get("paths", {}).items():
             if not path.startswith("/v1/") or path.startswith("/v1/hooks/"):

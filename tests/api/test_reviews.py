@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from fastapi.testclient import TestClient
 
+from service.api._common import json_body
 from service.main import create_app
+from service.schemas import ReviewRequest
 from service.settings import Settings
 
 
@@ -86,6 +89,51 @@ def test_schema_errors_name_the_field(client: TestClient) -> None:
 
     r = client.post("/v1/reviews", json={**REFUSAL, "domain": "astrology"})
     assert r.status_code == 422 and r.json()["error"]["field"] == "domain"
+
+
+def test_the_review_body_fails_exactly_as_a_fastapi_body_parameter_would(tmp_path: Any) -> None:
+    # POST /v1/reviews reads its body itself (the guard's parsed JSON, validated once); a twin route with a declared
+    # body parameter must answer every bad body with the same status and the same error.
+    app = create_app(Settings(data_dir=tmp_path))
+
+    @app.post("/v1/twin")
+    async def twin(request: Request, body: ReviewRequest) -> dict[str, str]:
+        assert (await json_body(request, ReviewRequest)) == body
+        return {}
+
+    bad: list[Any] = [
+        {"messages": [{"role": "wizard", "content": "hi"}], "output": "x"},
+        {"messages": []},
+        {**REFUSAL, "surprise": 1},
+        {**REFUSAL, "domain": "astrology"},
+        {**REFUSAL, "timeout_ms": "soon"},
+        {**REFUSAL, "output": ["not", "text"]},
+        [REFUSAL],
+        "output",
+        None,
+    ]
+    with TestClient(app) as c:
+        assert c.post("/v1/twin", json=REFUSAL).status_code == 200
+        for sent in bad:
+            ours, theirs = c.post("/v1/reviews", json=sent), c.post("/v1/twin", json=sent)
+            assert ours.status_code == theirs.status_code == 422, sent
+            assert ours.json() == theirs.json(), sent
+        empty = {"content-type": "application/json"}
+        ours, theirs = c.post("/v1/reviews", headers=empty), c.post("/v1/twin", headers=empty)
+        assert ours.status_code == theirs.status_code == 422 and ours.json() == theirs.json()
+        spec = c.get("/openapi.json").json()
+        documented = spec["paths"]["/v1/reviews"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert documented == {"$ref": "#/components/schemas/ReviewRequest"}
+        assert "output" in spec["components"]["schemas"]["ReviewRequest"]["required"]
+
+
+def test_a_bad_body_without_a_key_is_401_not_422(tmp_path: Any) -> None:
+    from tests.api._helpers import make_key
+
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as c:
+        make_key(c, "acme", "client")
+        r = c.post("/v1/reviews", json={"messages": []})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
 
 
 def test_bad_json_is_422_json_invalid(client: TestClient) -> None:
