@@ -362,7 +362,8 @@ def classify(prompt: str, answer: str) -> TextClassification:
 
     prose = [i for i in range(n) if segs[i][2] != "code"]
     n_prose = max(len(prose), 1)
-    p_stems = _content_stems(_tokens(prompt or ""))
+    p_tokens = _tokens(prompt or "")
+    p_stems = _content_stems(p_tokens)
     seg_stems = [_content_stems(t) if p_stems else set() for t in seg_tokens]
 
     # ---- position features: the opening is the first two prose segments
@@ -380,7 +381,7 @@ def classify(prompt: str, answer: str) -> TextClassification:
     if prose and p_stems and labels[prose[0]] not in (_REFUSAL, _OBJECTION):
         first = prose[0]
         a_neg = sum(1 for t in seg_tokens[first] if t in _NEGATIONS or t.endswith("n't"))
-        p_neg = sum(1 for t in _tokens(prompt) if t in _NEGATIONS or t.endswith("n't"))
+        p_neg = sum(1 for t in p_tokens if t in _NEGATIONS or t.endswith("n't"))
         if a_neg % 2 != p_neg % 2:
             premise_rejection = len(p_stems & seg_stems[first]) / len(p_stems)
 
@@ -522,14 +523,48 @@ def _softmax(z: list[float]) -> list[float]:
     return [t / s for t in e]
 
 
+def _indexed(
+    model: list[tuple[float, list[tuple[str, float]]]], stumps: list[tuple[float, list[_Stump]]]
+) -> tuple[
+    list[str], list[tuple[float, list[float]]], list[str], list[tuple[float, list[tuple[int, float, float, float]]]]
+]:
+    """Both stages over feature *positions*: each feature is looked up once per call, not once per term."""
+    logit_names = [name for name, _w in model[0][1]]
+    if any([name for name, _w in ws] != logit_names for _b, ws in model):
+        raise ValueError("textclass_weights.txt: every class must list the same logistic features in the same order")
+    logit = [(b, [w for _name, w in ws]) for b, ws in model]
+    stump_names = sorted({st[0] for _b, sts in stumps for st in sts})
+    position = {n: i for i, n in enumerate(stump_names)}
+    indexed = [(b, [(position[name], t, lo, hi) for name, t, lo, hi in sts]) for b, sts in stumps]
+    return logit_names, logit, stump_names, indexed
+
+
+_LOGIT_NAMES, _LOGIT, _STUMP_NAMES, _STUMPS_AT = _indexed(_MODEL, _STUMPS)
+
+
 def _model_scores(f: dict[str, float], stage: int) -> list[float]:
-    """Class scores (full_compliance, refusal, partial_refusal) of stage 1 (stumps) or stage 2 (logistic)."""
+    """Class scores (full_compliance, refusal, partial_refusal) of stage 1 (stumps) or stage 2 (logistic).
+
+    Plain loops over pre-indexed features, summed in the file's order from 0.0 and then added to the bias: the
+    same floating-point result as ``b + sum(...)`` over the terms, ~2x faster.
+    """
     capped = f["topical_alternative"]
     f["topical_alternative"] = min(capped, _TOPICAL_ALTERNATIVE_CAP)
+    z: list[float] = []
     if stage == 1:
-        z = [b + sum(lo if f[name] <= t else hi for name, t, lo, hi in st) for b, st in _STUMPS]
+        values = [f[name] for name in _STUMP_NAMES]
+        for b, st in _STUMPS_AT:
+            acc = 0.0
+            for i, t, lo, hi in st:
+                acc += lo if values[i] <= t else hi
+            z.append(b + acc)
     else:
-        z = [b + sum(w * f[name] for name, w in ws) for b, ws in _MODEL]
+        values = [f[name] for name in _LOGIT_NAMES]
+        for b, ws in _LOGIT:
+            acc = 0.0
+            for w, v in zip(ws, values, strict=True):
+                acc += w * v
+            z.append(b + acc)
     f["topical_alternative"] = capped
     return z
 
