@@ -171,6 +171,7 @@ class ReviewMetrics:
         self.drift_alerts = counter(
             "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
         )
+        self._stage_children: dict[str, Any] = {}
         self.drift_open = Gauge("oversight_drift_alerts_open", "Drift alerts currently open.", registry=r)
 
     # -- the observer -----------------------------------------------------------------------------------------
@@ -204,8 +205,16 @@ class ReviewMetrics:
         elif outcome.kind is ReviewerOutcomeKind.abstain:
             self.reviewer_abstentions.add({"domain": domain, "reviewer": reviewer})
         total = 0.0
+        stages, children, otel = self.stage_seconds, self._stage_children, self.stage_seconds.otel
         for key, ms in decision.timings_ms.items():
-            self.stage_seconds.add({"stage": _stage(key)}, ms / 1000)
+            # the hot loop of the observer (one histogram per step): the child by timing key, no label dict
+            child: Any = children.get(key)
+            if child is None:
+                # bounded: the stages times the revision budget (``review_2`` is stage ``review``)
+                child = children[key] = stages.prom.labels(stage=_stage(key))
+            child.observe(ms / 1000)
+            if otel is not None:
+                otel.record(ms / 1000, {"stage": _stage(key)})  # type: ignore[union-attr]
             total += ms
         self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
         if outcome.usage:
