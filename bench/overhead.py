@@ -236,7 +236,7 @@ def main() -> None:
 
 def report_http(quick: bool) -> None:
     secs = 8.0 if quick else 24.0
-    rounds = 4 if quick else 8
+    rounds = 8 if quick else 16
     runs = http(secs, concurrency=32, rounds=rounds)
     triv, rev = merged(runs["trivial"]), merged(runs["review"])
     ratios = sorted(r.rps / t.rps for r, t in zip(runs["review"], runs["trivial"], strict=True))
