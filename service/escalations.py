@@ -5,7 +5,7 @@ checkpointer. Resolving it::
 
     resolve(escalation, action, output?, note?, by)
       ├─ the edit must pass the domain's policy check (no finding ≥ rewrite_severity) else 422
-      ├─ claim the escalation (in-process lock; PostgreSQL advisory lock across replicas)
+      ├─ claim the escalation (in-process lock; the store's claim across processes and replicas)
       ├─ the thread must still be waiting in ``human`` (else 409: already resolved)
       ├─ callback_url? a row in the callback outbox (``service.outbox``), due after a grace period
       ├─ Command(resume=resolution) → ``finalize`` upserts the final decision → END
@@ -322,22 +322,13 @@ class EscalationService:
 
     @asynccontextmanager
     async def _claim(self, escalation_id: str) -> AsyncIterator[None]:
-        """One resolver at a time: an asyncio lock here, a PostgreSQL advisory lock across replicas."""
+        """One resolver at a time: an asyncio lock in this process, then the store's claim across processes
+        (``--workers`` on one SQLite file, replicas on one PostgreSQL); a claim held elsewhere is a 409."""
         lock = self._locks[int(hashlib.sha256(escalation_id.encode()).hexdigest()[:8], 16) % len(self._locks)]
-        async with lock:
-            pool = self.runtime.storage.pool
-            if pool is None:
-                yield
-                return
-            async with pool.connection() as conn:
-                cur = await conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (escalation_id,))
-                row = await cur.fetchone()
-                if not (row and (row["ok"] if isinstance(row, dict) else row[0])):
-                    raise Conflict("another reviewer is resolving this escalation right now", field="escalation_id")
-                try:
-                    yield
-                finally:
-                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (escalation_id,))
+        async with lock, self.runtime.store.claim(f"escalation:{escalation_id}") as claimed:
+            if not claimed:
+                raise Conflict("another reviewer is resolving this escalation right now", field="escalation_id")
+            yield
 
     async def resolve(
         self,

@@ -6,6 +6,7 @@ the embedded default) and PostgreSQL.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -68,3 +69,12 @@ class DecisionStore(Protocol):
         ...
 
     async def count_decisions(self, tenant: str | None = None) -> int: ...
+
+    def claim(self, key: str, ttl_s: float = 120.0) -> AbstractAsyncContextManager[bool]:
+        """Hold ``key`` exclusively across every process on this database while the block runs.
+
+        Yields False, at once and without waiting, when another holder (this process or another one) has it.
+        A holder that dies without releasing does not block forever: PostgreSQL drops its advisory lock with
+        the connection; SQLite lets another process take a claim ``ttl_s`` seconds after it was made.
+        """
+        ...

@@ -194,6 +194,23 @@ class PostgresDecisionStore:
             row = await cur.fetchone()
         return int(row["n"] if isinstance(row, dict) else row[0]) if row else 0
 
+    @asynccontextmanager
+    async def claim(self, key: str, ttl_s: float = 120.0) -> AsyncIterator[bool]:
+        """A session advisory lock on one pooled connection, held while the block runs; see ``DecisionStore``.
+
+        ``ttl_s`` is not needed: the server releases the lock when the holder's connection ends.
+        """
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (key,))
+            row = await cur.fetchone()
+            if not (row and (row["ok"] if isinstance(row, dict) else row[0])):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
+
 
 def postgres_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
     """A pool whose connections suit both this store and LangGraph's AsyncPostgresSaver."""

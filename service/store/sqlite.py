@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,6 +36,11 @@ CREATE UNIQUE INDEX IF NOT EXISTS decisions_request ON decisions(tenant, request
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_escalation ON decisions(escalation_id) WHERE escalation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_pending ON decisions(escalation_status, created_at)
     WHERE escalation_status IS NOT NULL;
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
 """
 
 T = TypeVar("T")
@@ -58,6 +66,14 @@ async def open_aiosqlite(
     await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     await conn.executescript(schema)
     return conn
+
+
+# Taken when free or expired (its holder died without releasing); one statement, so atomic across processes.
+_CLAIM = """
+INSERT INTO claims (key, holder, expires_at) VALUES (?, ?, ?)
+ON CONFLICT(key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+WHERE claims.expires_at < ?
+"""
 
 
 def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
@@ -229,3 +245,22 @@ class SqliteDecisionStore:
         else:
             rows = await self._run(self._fetch, "SELECT count(*) FROM decisions WHERE tenant = ?", (tenant,))
         return int(rows[0][0]) if rows else 0
+
+    def _try_claim(self, key: str, holder: str, ttl_s: float) -> bool:
+        now = time.time()
+        return self.conn.execute(_CLAIM, (key, holder, now + ttl_s, now)).rowcount == 1
+
+    def _release(self, key: str, holder: str) -> None:
+        self.conn.execute("DELETE FROM claims WHERE key = ? AND holder = ?", (key, holder))
+
+    @asynccontextmanager
+    async def claim(self, key: str, ttl_s: float = 120.0) -> AsyncIterator[bool]:
+        """A row in ``claims`` (shared by every process on the file), deleted on exit; see ``DecisionStore``."""
+        holder = uuid.uuid4().hex
+        if not await self._run(self._try_claim, key, holder, ttl_s):
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            await self._run(self._release, key, holder)

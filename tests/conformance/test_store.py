@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -103,3 +105,53 @@ async def test_decisions_survive_reopening(any_settings: Settings) -> None:
     async with open_storage(any_settings) as s:
         assert (await s.store.find_by_request("t1", "r")).review_id == "rev_g"  # type: ignore[union-attr]
         await s.store.ping()
+
+
+async def test_a_claim_excludes_every_other_holder_on_the_database_until_released(
+    any_settings: Settings,
+) -> None:
+    # Two opens of one database stand for two processes (``--workers``, or replicas on PostgreSQL).
+    async with open_storage(any_settings) as one, open_storage(any_settings) as two:
+        async with one.store.claim("escalation:esc_1") as first:
+            assert first is True
+            async with two.store.claim("escalation:esc_1") as second:
+                assert second is False  # held by the other process: refused at once
+            async with one.store.claim("escalation:esc_1") as again:
+                assert again is False  # and by this one, until released
+            async with two.store.claim("escalation:esc_2") as other:
+                assert other is True  # other keys are independent
+        async with two.store.claim("escalation:esc_1") as after:
+            assert after is True  # released on exit, also when the block raised
+        with pytest.raises(RuntimeError):
+            async with one.store.claim("escalation:esc_3") as held:
+                assert held is True
+                raise RuntimeError("resolver failed")
+        async with two.store.claim("escalation:esc_3") as after_error:
+            assert after_error is True
+
+
+async def test_a_claim_left_by_a_dead_holder_is_free_again(any_settings: Settings) -> None:
+    async with open_storage(any_settings) as survivor, open_storage(any_settings) as dead:
+        # A holder that dies inside its claim: its block never exits, nothing releases the claim.
+        claim = dead.store.claim("escalation:esc_9", ttl_s=0.05)
+        assert await claim.__aenter__() is True
+        async with survivor.store.claim("escalation:esc_9") as while_alive:
+            assert while_alive is False
+        if dead.backend == "postgres":
+            # The process is gone: the server ends its connection (as on a crash) and with it the lock.
+            holder = """SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+                        AND ((classid::bigint << 32) | objid::bigint) = hashtextextended(%s, 0)"""
+            async with survivor.pool.connection() as conn:
+                pids = [r["pid"] for r in await (await conn.execute(holder, ("escalation:esc_9",))).fetchall()]
+                assert len(pids) == 1
+                await conn.execute("SELECT pg_terminate_backend(%s)", (pids[0],))
+                for _ in range(500):  # termination is asynchronous: wait until the backend is gone
+                    if not await (await conn.execute(holder, ("escalation:esc_9",))).fetchall():
+                        break
+                    await asyncio.sleep(0.01)
+        else:
+            await asyncio.sleep(0.1)  # SQLite has no session that ends: the claim lapses after its ttl
+        async with survivor.store.claim("escalation:esc_9") as later:
+            assert later is True
+        with contextlib.suppress(Exception):  # the dead holder's own exit: its connection is gone
+            await claim.__aexit__(None, None, None)
