@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
@@ -83,17 +83,21 @@ async def json_body(request: Request, model: type[_M]) -> _M:
             raise RequestValidationError(
                 [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
             )
+        media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
         try:
-            value = json.loads(raw)
-        except ValueError as exc:
+            # As FastAPI: JSON is parsed only under a JSON media type; other bodies are validated as bytes.
+            value = json.loads(raw) if media == "application/json" or media.endswith("+json") else raw
+        except UnicodeDecodeError:
+            raise HTTPException(status_code=400, detail="There was an error parsing the body") from None
+        except json.JSONDecodeError as exc:
             raise RequestValidationError(
                 [
                     {
                         "type": "json_invalid",
-                        "loc": ("body", 0),
+                        "loc": ("body", exc.pos),
                         "msg": "JSON decode error",
                         "input": {},
-                        "ctx": {"error": str(exc)},
+                        "ctx": {"error": exc.msg},
                     }
                 ]
             ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import Request
@@ -125,6 +126,49 @@ def test_the_review_body_fails_exactly_as_a_fastapi_body_parameter_would(tmp_pat
         documented = spec["paths"]["/v1/reviews"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert documented == {"$ref": "#/components/schemas/ReviewRequest"}
         assert "output" in spec["components"]["schemas"]["ReviewRequest"]["required"]
+
+
+def test_json_body_outside_the_guard_parses_and_fails_as_fastapi_does() -> None:
+    # A route mounted in an app without JsonGuard (nothing parsed the body first): json_body parses it itself,
+    # and must still answer like a declared FastAPI body parameter, for good and bad bodies alike.
+    from fastapi import FastAPI
+
+    bare = FastAPI()
+
+    @bare.post("/ours")
+    async def ours(request: Request) -> dict[str, Any]:
+        return (await json_body(request, ReviewRequest)).model_dump(mode="json")
+
+    @bare.post("/theirs")
+    async def theirs(body: ReviewRequest) -> dict[str, Any]:
+        return body.model_dump(mode="json")
+
+    json_header = {"content-type": "application/json"}
+    bodies: list[bytes] = [
+        json.dumps(REFUSAL).encode(),
+        b"",
+        b"{not json",
+        b"\xff\xfe{}",
+        b'{"messages": [], "output": 3}',
+        json.dumps({**REFUSAL, "surprise": 1}).encode(),
+        b"[1, 2]",
+        b"null",
+    ]
+    headers: list[dict[str, str]] = [
+        json_header,
+        {"content-type": "application/problem+json; charset=utf-8"},
+        {"content-type": "text/plain"},
+        {},
+    ]
+    with TestClient(bare) as c:
+        for raw in bodies:
+            for h in headers:
+                if raw.startswith(b"\xff") and "json" not in h.get("content-type", ""):
+                    continue  # FastAPI's own default 422 handler cannot encode these bytes (a 500 on both routes)
+                a, b = c.post("/ours", content=raw, headers=h), c.post("/theirs", content=raw, headers=h)
+                assert a.status_code == b.status_code, (raw, h)
+                assert a.json() == b.json(), (raw, h)
+        assert c.post("/ours", content=bodies[0], headers=json_header).json()["output"] == REFUSAL["output"]
 
 
 def test_a_bad_body_without_a_key_is_401_not_422(tmp_path: Any) -> None:
