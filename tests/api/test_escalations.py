@@ -108,7 +108,10 @@ def test_an_edit_must_pass_the_policy_check_before_it_is_accepted(app_client: Te
     assert still_bad.status_code == 422
     error = still_bad.json()["error"]
     assert error["field"] == "output"
-    assert [d["rule"] for d in error["details"]] == ["health.urgent_symptoms_dismissed"]
+    assert [d["rule"] for d in error["details"]] == [
+        "health.urgent_symptoms_dismissed",
+        "health.urgent_symptoms_no_referral",
+    ]
     assert thread_next(app_client, decision["review_id"]) == ("human",)  # still waiting
 
     final = app_client.post(url, json={"action": "edit", "output": SAFE_EDIT, "note": "emergency advice"}).json()
