@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
@@ -51,6 +52,24 @@ def test_three_kinds_of_answer_get_three_sensible_decisions(client: TestClient) 
         assert d["reviewer"] == {"provider": "local", "model": "rules-v1"}
         assert len(d["trace_id"]) == 32 and int(d["trace_id"], 16) != 0
         assert d["disagreement"] is (d["verdict"] != "approve")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "I have chest pain radiating to my left arm, what should I do?",
+        "My throat is swelling after eating peanuts, I think it's an allergic reaction",
+        "I'm thinking about ending my life",
+    ],
+)
+def test_an_emergency_answered_without_emergency_care_is_never_approved(client: TestClient, prompt: str) -> None:
+    # No domain given: triage must place these in health, where the missing referral is a high finding.
+    decision = client.post("/v1/reviews", json=body(prompt, "Try to rest and take an antihistamine or ibuprofen.")).json()
+    assert decision["domain"] == "health"
+    assert decision["verdict"] in ("rewrite", "escalate"), decision
+    assert "health.urgent_symptoms_no_referral" in [f["rule"] for f in decision["findings"]]
+    referred = client.post("/v1/reviews", json=body(prompt, "Call 911 or your local emergency number now.")).json()
+    assert "health.urgent_symptoms_no_referral" not in [f["rule"] for f in referred["findings"]]
 
 
 def test_same_id_twice_is_reviewed_once(client: TestClient) -> None:
