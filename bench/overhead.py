@@ -242,7 +242,7 @@ def report_http(quick: bool) -> None:
     ratios = sorted(r.rps / t.rps for r, t in zip(runs["review"], runs["trivial"], strict=True))
     ratio = statistics.median(ratios)
     print(f"HTTP, uvicorn 1 worker each, keep-alive, concurrency 32, {rounds} alternating rounds of "
-          f"{secs / rounds:.0f} s per server")
+          f"{secs / rounds:g} s per server")
     print(f"  floor: trivial FastAPI endpoint  {triv.rps:8.0f} req/s  p50 {triv.p50:6.2f} ms  p99 {triv.pct(0.99):6.2f} ms"
           f"  errors {triv.errors}")
     print(f"  POST /v1/reviews (local)        {rev.rps:8.0f} req/s  p50 {rev.p50:6.2f} ms  p99 {rev.pct(0.99):6.2f} ms"

@@ -340,9 +340,12 @@ class ReviewNodes:
         info = state.get("reviewer")
         findings = _merge_findings(state.get("findings", []), proposal.get("findings", []))
         original = request.get("output") if state["kind"] == "answer" else None
+        enforce = state.get("mode", "enforce") == "enforce"
         if state["kind"] == "answer":
             shown: str | None = state["output"] if verdict is Verdict.rewrite else original
-            if verdict is Verdict.block:
+            # Blocked, or waiting for a human: nothing to show yet (the answer stays in ``original_output``), so a
+            # caller that shows ``output`` never releases an answer the reviewer would not approve.
+            if verdict is Verdict.block or (verdict is Verdict.escalate and enforce):
                 shown = None
         else:
             shown = None
@@ -356,7 +359,7 @@ class ReviewNodes:
             warnings.append("reviewer_failed_low_risk_approved")
         review_id = state["review_id"]
         escalation = None
-        if verdict is Verdict.escalate and state.get("mode", "enforce") == "enforce":
+        if verdict is Verdict.escalate and enforce:
             escalation = EscalationInfo(id=_escalation_id(review_id), status="pending")
         if info is None:
             reviewer = ReviewerInfo(provider="none", model="none")

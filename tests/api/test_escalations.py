@@ -56,6 +56,8 @@ def drain(client: TestClient) -> None:
 def test_a_high_risk_review_escalates_and_waits_for_a_human(app_client: TestClient) -> None:
     decision = escalate(app_client)
     assert decision["escalation_id"] and decision["escalation"]["status"] == "pending"
+    # Nothing to show while a human decides: a caller that displays `output` releases nothing.
+    assert decision["output"] is None and decision["original_output"] == URGENT["output"]
 
     page = app_client.get("/v1/escalations").json()
     assert [i["escalation_id"] for i in page["items"]] == [decision["escalation_id"]]

@@ -59,6 +59,7 @@ def test_fault_never_approves(provider_client: tuple[TestClient, FakeModelServer
     decision = client.post("/v1/reviews", json=body).json()
     expected = load_policies()[decision["domain"]].on_reviewer_error.value  # the shipped policies: escalate
     assert decision["verdict"] == expected == "escalate", decision
+    assert decision["output"] is None  # fail closed: the unreviewed answer is not released
     assert decision["reviewer_outcome"]["kind"] == kind
     assert decision["reviewer_outcome"]["error"] == code
     assert decision["escalation"]["status"] == "pending"
