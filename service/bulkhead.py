@@ -6,9 +6,10 @@ queue; it fails at once with ``ReviewerBusy`` (code ``reviewer_busy``), a ``Revi
 domain's ``on_reviewer_error`` decides (fail closed: escalate) and the request's worker is free again.
 
 Wrappers around the same underlying reviewer (one vendor client, one rate limit) share a ``RateBudget``:
-when a call ends in a vendor 429 with ``retry-after``, every later call to that reviewer, in any domain,
-waits until then instead of spending its own attempts on a limit that is known to be exhausted; a call
-whose deadline ends before that fails at once with ``ReviewerBusy``.
+when a call meets a vendor 429 with ``retry-after`` (one that ended the call, or one the retry layer is
+waiting out before its next attempt), every later call to that reviewer, in any domain, waits until then
+instead of spending its own attempts on a limit that is known to be exhausted; a call whose deadline ends
+before that fails at once with ``ReviewerBusy``.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class RateBudget:
         """Remember a vendor's ``retry-after`` carried by a failed call."""
         seconds = _retry_after(exc)
         if seconds:
+            self.note(seconds)
+
+    def note(self, seconds: float) -> None:
+        """Nobody calls for ``seconds`` from now (a ``retry-after`` the retry layer is honouring)."""
+        if seconds > 0:
             self.until = max(self.until, self.clock() + min(seconds, MAX_COOLDOWN_S))
 
     async def wait(self, remaining: float, name: str) -> None:
@@ -123,7 +129,14 @@ class Bulkheads:
         """The guarded reviewer for a domain's ``primary`` or ``fallback`` (built once, then reused)."""
         guarded = self._guards.get((domain, role))
         if guarded is None or guarded.inner is not reviewer:
-            _, budget = self._budgets.setdefault(id(reviewer), (reviewer, RateBudget()))
+            known = self._budgets.get(id(reviewer))
+            if known is None or known[0] is not reviewer:
+                known = self._budgets[id(reviewer)] = (reviewer, RateBudget())
+                if hasattr(reviewer, "on_rate_limit"):
+                    # The retry layer inside the reviewer reports each retry-after it honours, so a 429 that a
+                    # retry then absorbed still holds off every other call to this vendor.
+                    reviewer.on_rate_limit = known[1].note
+            budget = known[1]
             guarded = GuardedReviewer(reviewer, Bulkhead(f"{domain.value} {role}", self.limit), budget)
             self._guards[(domain, role)] = guarded
         return guarded

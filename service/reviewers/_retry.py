@@ -200,11 +200,14 @@ async def call_with_retries(
     policy: RetryPolicy,
     errors: SdkErrors,
     label: str = "reviewer",
+    on_retry_after: Callable[[float], None] | None = None,
 ) -> tuple[T, int]:
     """Run ``attempt(remaining_seconds)`` until it succeeds, retrying what is worth retrying.
 
     Returns ``(result, attempts)``. Raises a ``ReviewerError`` subclass carrying ``attempts``.
-    ``deadline`` is a ``time.monotonic()`` value.
+    ``deadline`` is a ``time.monotonic()`` value. ``on_retry_after(seconds)`` hears every server-directed wait
+    this loop is about to honour, so other callers of the same vendor can hold off too
+    (``service.bulkhead.RateBudget``), also when this call then succeeds.
     """
     attempts = 0
 
@@ -221,6 +224,10 @@ async def call_with_retries(
 
     def _log_retry(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
+        if on_retry_after is not None and exc is not None:
+            told = classify(exc, errors, deadline=deadline).retry_after
+            if told:
+                on_retry_after(told)
         log.warning(
             "%s attempt %d failed (%s); retrying in %.2fs",
             label,

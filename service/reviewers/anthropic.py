@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,8 @@ class AnthropicReviewer:
         self.model = model or DEFAULT_MODEL
         self.max_tokens = max_tokens
         self.retry = retry or RetryPolicy()
+        self.on_rate_limit: Callable[[float], None] | None = None
+        """Hears every ``retry-after`` the retry layer honours (set by ``service.bulkhead.Bulkheads``)."""
         self.prompt_dir = prompt_dir
         self._tools = [verdict_tool()]
         self._client = client or AsyncAnthropic(api_key=api_key, base_url=base_url, max_retries=0)
@@ -112,7 +115,12 @@ class AnthropicReviewer:
             return message
 
         return await call_with_retries(
-            attempt, deadline=item.deadline, policy=self.retry, errors=ERRORS, label=f"anthropic:{self.model}"
+            attempt,
+            deadline=item.deadline,
+            policy=self.retry,
+            errors=ERRORS,
+            label=f"anthropic:{self.model}",
+            on_retry_after=self.on_rate_limit,
         )
 
     # ------------------------------------------------------------------ response reading

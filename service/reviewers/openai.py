@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -76,6 +77,8 @@ class OpenAIReviewer:
         self.model = model
         self.max_tokens = max_tokens
         self.retry = retry or RetryPolicy()
+        self.on_rate_limit: Callable[[float], None] | None = None
+        """Hears every ``retry-after`` the retry layer honours (set by ``service.bulkhead.Bulkheads``)."""
         self.prompt_dir = prompt_dir
         self.output_mode: OutputMode = "json_schema"
         self._client = client or AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
@@ -132,7 +135,12 @@ class OpenAIReviewer:
                     raise
 
         return await call_with_retries(
-            attempt, deadline=item.deadline, policy=self.retry, errors=ERRORS, label=f"{self.provider}:{self.model}"
+            attempt,
+            deadline=item.deadline,
+            policy=self.retry,
+            errors=ERRORS,
+            label=f"{self.provider}:{self.model}",
+            on_retry_after=self.on_rate_limit,
         )
 
     # ------------------------------------------------------------------ response reading

@@ -7,6 +7,7 @@ Timing is measured for real only where it is the point (deadline and retry-after
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import re
@@ -285,6 +286,31 @@ async def test_retry_after_is_respected(reviewer: Reviewer, model_server: FakeMo
     assert gap >= 1.0, f"retried after {gap:.3f}s despite retry-after: 1"
     assert elapsed >= 1.0
     assert elapsed < 3.0
+
+
+@remote(*REMOTE)
+async def test_a_429_absorbed_by_a_retry_still_holds_off_every_domain(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    # The vendor says "wait 1.5 s" to one call, which waits and then succeeds: meanwhile no other domain's call
+    # may reach the vendor (it would only meet the same limit), and one that cannot wait fails at once.
+    from service.bulkhead import Bulkheads, ReviewerBusy
+
+    model_server.script(Reply.rate_limited(retry_after=1.5), Reply.ok(), Reply.ok())
+    bulkheads = Bulkheads(10)
+    health = bulkheads.guard(Domain.health, "primary", reviewer)
+    finance = bulkheads.guard(Domain.finance, "primary", reviewer)
+    first = asyncio.create_task(health.review(make_item()))
+    for _ in range(500):  # until the retry layer has heard the 429 (a bound, not a timing assertion)
+        if finance.budget.until > 0:
+            break
+        await asyncio.sleep(0.01)
+    assert finance.budget.until > 0, "the shared budget never heard the vendor's retry-after"
+    with pytest.raises(ReviewerBusy):
+        await finance.review(make_item(domain=Domain.finance, deadline_s=0.5))
+    assert len(model_server.requests) == 1  # finance never reached the vendor
+    result = await first
+    assert result.attempts == 2 and result.verdict is not None
 
 
 @remote(*REMOTE)
