@@ -62,6 +62,17 @@ def _conversation(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any
     return prompt, "\n".join(texts), messages
 
 
+def _asked(messages: list[dict[str, Any]]) -> str | None:
+    """Every user turn, one per line, when there are several (else None: the prompt says it all)."""
+    turns = [m.get("content") for m in messages if m.get("role") == "user"]
+    if len(turns) < 2:
+        return None
+    return "\n".join(
+        "\n".join(str(p.get("text") or "") for p in t if isinstance(p, dict)) if isinstance(t, list) else str(t or "")
+        for t in turns
+    )
+
+
 def _action_text(request: dict[str, Any]) -> str:
     action = request.get("action") or {}
     inp = action.get("input") or {}
@@ -94,9 +105,10 @@ class ReviewNodes:
         if state["kind"] == "action":
             domain, risk, inferred = Domain.tool_use, Risk.high, False
         else:
-            prompt, _, _ = _conversation(request)
+            prompt, _, messages = _conversation(request)
             hint = Domain(request["domain"]) if request.get("domain") else None
-            t = self.ports.policies.triage(prompt, request["output"], hint)
+            # Every user turn places the conversation ("my chest hurts" … "so what should I do?").
+            t = self.ports.policies.triage(_asked(messages) or prompt, request["output"], hint)
             domain, risk, inferred = t.domain, t.risk, t.inferred
         policy = self.ports.policies.policy(domain)
         sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate)
@@ -131,9 +143,9 @@ class ReviewNodes:
                 risk = action_risk
             analysis: dict[str, Any] = {}
         else:
-            prompt, conversation, _ = _conversation(request)
+            prompt, conversation, messages = _conversation(request)
             findings, result = self.ports.policies.check_answer(
-                domain, output=state["output"], prompt=prompt, conversation=conversation
+                domain, output=state["output"], prompt=prompt, conversation=conversation, asked=_asked(messages)
             )
             analysis = {
                 "response_class": result.response_class.value if result.response_class else None,
@@ -308,9 +320,9 @@ class ReviewNodes:
         policy = self.ports.policies.policy(domain)
         proposal = state.get("proposal") or {}
         rewrite = str(proposal.get("rewrite") or "")
-        prompt, conversation, _ = _conversation(state["request"])
+        prompt, conversation, messages = _conversation(state["request"])
         findings, _ = self.ports.policies.check_answer(
-            domain, output=rewrite, prompt=prompt, conversation=conversation, classify=False
+            domain, output=rewrite, prompt=prompt, conversation=conversation, classify=False, asked=_asked(messages)
         )
         revisions = state.get("revisions", 0) + 1
         step = after_revision(findings, revisions, policy)

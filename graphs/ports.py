@@ -23,9 +23,20 @@ class PolicyPort(Protocol):
     def triage(self, prompt: str, output: str, hint: Domain | None) -> TriageResult: ...
 
     def check_answer(
-        self, domain: Domain, *, output: str, prompt: str, conversation: str, classify: bool = True
+        self,
+        domain: Domain,
+        *,
+        output: str,
+        prompt: str,
+        conversation: str,
+        classify: bool = True,
+        asked: str | None = None,
     ) -> tuple[list[Finding], Analysis]:
-        """Rules (and, with ``classify``, the response-class detectors) over one answer."""
+        """Rules (and, with ``classify``, the response-class detectors) over one answer.
+
+        ``asked``: every user turn of a multi-turn conversation (None with one turn); a rule's question gate
+        also looks there, so an emergency told two turns ago still counts.
+        """
         ...
 
     def check_action(

@@ -130,10 +130,12 @@ def _messages(request: dict[str, Any]) -> list[ConversationMessage]:
     return [ConversationMessage(role=str(m.get("role", "")), content=_text(m.get("content"))) for m in raw]
 
 
-def _prompt_and_conversation(request: dict[str, Any]) -> tuple[str, str]:
+def _prompt_and_conversation(request: dict[str, Any]) -> tuple[str, str, str | None]:
+    """(last user turn, the conversation as text, every user turn when there are several)."""
     messages = _messages(request)
     prompt = next((m.content for m in reversed(messages) if m.role == "user"), "")
-    return prompt, "\n".join(f"{m.role}: {m.content}" for m in messages)
+    asks = [m.content for m in messages if m.role == "user"]
+    return prompt, "\n".join(f"{m.role}: {m.content}" for m in messages), "\n".join(asks) if len(asks) > 1 else None
 
 
 def _status(decision: Decision) -> Literal["pending", "resolved", "expired"]:
@@ -302,9 +304,9 @@ class EscalationService:
         if not output.strip():
             raise RequestInvalid("an edit needs the replacement text in `output`", field="output")
         policy = self.runtime.policies[decision.domain]
-        prompt, conversation = _prompt_and_conversation(request)
+        prompt, conversation, asked = _prompt_and_conversation(request)
         findings, _ = self.runtime.policy_service.check_answer(
-            decision.domain, output=output, prompt=prompt, conversation=conversation
+            decision.domain, output=output, prompt=prompt, conversation=conversation, asked=asked
         )
         blocking: list[Finding] = at_least(findings, policy.thresholds.rewrite_severity)
         if blocking:

@@ -78,7 +78,9 @@ def _rule_finding(
     match = rule.match
     compiled = rule.compiled
     if compiled.prompt_patterns and not any(p.search(prompt, low["prompt"]) for p in compiled.prompt_patterns):
-        return None
+        asked = low.get("asked_text")
+        if not asked or not any(p.search(asked, low["asked"]) for p in compiled.prompt_patterns):
+            return None
     if match.response_class:
         if response_class in match.response_class:
             return Finding(rule=rule.id, severity=rule.severity, message=rule.message)
@@ -119,8 +121,13 @@ def check_rules(
     prompt: str = "",
     conversation: str = "",
     response_class: ResponseClass | None = None,
+    asked: str | None = None,
 ) -> list[Finding]:
-    """Run every rule of one domain; one finding per matching rule, worst first."""
+    """Run every rule of one domain; one finding per matching rule, worst first.
+
+    ``prompt`` is the last user turn; ``asked``, when the conversation has several, all of them: a rule's
+    ``prompt_patterns`` gate passes if either matches.
+    """
     # Each text is lower-cased once for the rules' case-sensitive twins (``service.policy.casefold``).
     low_prompt = lowered(prompt)
     low: dict[str, str | None] = {
@@ -128,6 +135,8 @@ def check_rules(
         "prompt": low_prompt,
         "conversation": low_prompt if conversation == prompt else lowered(conversation),
     }
+    if asked and asked != prompt:
+        low["asked_text"], low["asked"] = asked, lowered(asked)
     findings = [
         f
         for rule in policy.rules

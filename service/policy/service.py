@@ -30,10 +30,19 @@ class PolicyService:
         return self._triage(prompt, output, hint)
 
     def check_answer(
-        self, domain: Domain, *, output: str, prompt: str, conversation: str, classify: bool = True
+        self,
+        domain: Domain,
+        *,
+        output: str,
+        prompt: str,
+        conversation: str,
+        classify: bool = True,
+        asked: str | None = None,
     ) -> tuple[list[Finding], Analysis]:
         if not classify:  # a rewrite's re-check: only the rules decide whether it is accepted
-            rules = check_rules(self.policies[domain], output=output, prompt=prompt, conversation=conversation)
+            rules = check_rules(
+                self.policies[domain], output=output, prompt=prompt, conversation=conversation, asked=asked
+            )
             return rules, Analysis()
         tc = classify_answer(prompt, output)
         analysis = Analysis(
@@ -45,6 +54,7 @@ class PolicyService:
             prompt=prompt,
             conversation=conversation,
             response_class=tc.response_class,
+            asked=asked,
         )
         if tc.spans:
             # Point response-class findings at the sentence that decided the class.
