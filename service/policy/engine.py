@@ -74,13 +74,17 @@ def _rule_finding(
     conversation: str,
     response_class: ResponseClass | None,
     low: dict[str, str | None],
+    asked: str | None = None,
 ) -> Finding | None:
     match = rule.match
     compiled = rule.compiled
-    if compiled.prompt_patterns and not any(p.search(prompt, low["prompt"]) for p in compiled.prompt_patterns):
-        asked = low.get("asked_text")
-        if not asked or not any(p.search(asked, low["asked"]) for p in compiled.prompt_patterns):
-            return None
+    gate = compiled.prompt_patterns
+    if (
+        gate
+        and not any(p.search(prompt, low["prompt"]) for p in gate)
+        and not (asked and any(p.search(asked, low["asked"]) for p in gate))
+    ):
+        return None
     if match.response_class:
         if response_class in match.response_class:
             return Finding(rule=rule.id, severity=rule.severity, message=rule.message)
@@ -135,12 +139,14 @@ def check_rules(
         "prompt": low_prompt,
         "conversation": low_prompt if conversation == prompt else lowered(conversation),
     }
-    if asked and asked != prompt:
-        low["asked_text"], low["asked"] = asked, lowered(asked)
+    if asked == prompt:
+        asked = None
+    if asked:
+        low["asked"] = lowered(asked)
     findings = [
         f
         for rule in policy.rules
-        if (f := _rule_finding(rule, output, prompt, conversation, response_class, low)) is not None
+        if (f := _rule_finding(rule, output, prompt, conversation, response_class, low, asked)) is not None
     ]
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings
