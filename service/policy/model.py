@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.policy.action_model import ActionPolicy
-from service.policy.casefold import fold
+from service.policy.casefold import fold, search_after_boundary, without_leading_boundary
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -80,14 +80,20 @@ class RulePattern:
     ignorecase: re.Pattern[str]
     folded: re.Pattern[str] | None
     """``casefold.fold`` of the pattern: searched in ``casefold.lowered(text)`` when both exist."""
+    tail: re.Pattern[str] | None = None
+    """``folded`` without its leading ``\\b`` (``casefold.without_leading_boundary``), searched in its place."""
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
-        return cls(re.compile(pattern, re.IGNORECASE | re.MULTILINE), fold(pattern, re.MULTILINE))
+        folded = fold(pattern, re.MULTILINE)
+        tail = without_leading_boundary(folded) if folded is not None else None
+        return cls(re.compile(pattern, re.IGNORECASE | re.MULTILINE), folded, tail)
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
         """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
         if low is not None and self.folded is not None:
+            if self.tail is not None:
+                return search_after_boundary(self.tail, low)
             return self.folded.search(low)
         return self.ignorecase.search(text)
 

@@ -22,7 +22,7 @@ SHIPPED = sorted(
 # Text built from the shipped patterns' own words, in mixed case, with the characters case folding gets wrong
 # if handled naively: the Kelvin sign, dotted and dotless i, long s, sharp s, and other non-ASCII letters.
 _WORDS = sorted({w for p in SHIPPED for w in re.findall(r"[A-Za-z]{3,}", p)})
-_ODD = ["\u212a", "\u0130", "\u0131", "\u017f", "ß", "É", "é", "’", "—", "\n", " ", ".", "-", "1", "/", ">&"]
+_ODD = ["\u212a", "\u0130", "\u0131", "\u017f", "ß", "É", "é", "’", "—", "\n", " ", ".", "-", "1", "/", ">&", "_", "²"]
 
 
 @st.composite
@@ -39,6 +39,18 @@ def test_every_shipped_pattern_has_a_case_sensitive_twin() -> None:
 
 # and constructs the shipped policies do not use yet: negated classes, word classes, classes of capitals
 EXTRA = [r"[^a-z]+", r"\bk\w+", r"s[^\W\d]i", r"[A-Z][a-z]+\b", r"(?:STR|ss)\S{0,3}e", r"\Bi\B", r"[K-S]+"]
+# and leading word boundaries the boundary-free search must handle: digits, underscores, optional or empty first
+# parts, a non-word first character, alternations that share a first letter
+EXTRA += [
+    r"\b\d+\s*mg",
+    r"\b(_?ss|\d)",
+    r"\b(?:x|)ss",
+    r"\b-?\d",
+    r"\b[^a]s",
+    r"\bs*e",
+    r"\b(se|s)\b",
+    r"\b(?:[a-e]|[0-9_])k",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -77,3 +89,26 @@ def test_text_that_lowering_would_misalign_is_not_lowered() -> None:
     assert lowered("ıkıp") is None  # dotless i: IGNORECASE treats it as "i", str.lower() does not
     assert lowered("Straße") == "straße"
     assert lowered("ABC") == "abc"
+
+
+def test_most_shipped_patterns_are_searched_without_their_leading_boundary() -> None:
+    compiled = [RulePattern.compile(p) for p in SHIPPED]
+    with_tail = [p for p in compiled if p.tail is not None]
+    assert len(with_tail) >= 0.75 * len([p for p in compiled if p.folded is not None and p.folded.pattern[:2] == "\\b"])
+    # and only where the rest always starts with a word character
+    assert RulePattern.compile(r"\b-?\d").tail is None
+    assert RulePattern.compile(r"\b(?:x|)ss").tail is None
+    assert RulePattern.compile(r"\b\d+\s*mg").tail is not None
+
+
+def test_the_boundary_free_search_skips_matches_inside_words() -> None:
+    pattern = RulePattern.compile(r"\b(cures?|dose)\b")
+    for text, span in [
+        ("It CURES cancer", (3, 8)),
+        ("secures the overdose; a_dose; 2dose", None),
+        ("overdose then dose", (14, 18)),
+        ("é-dose", (2, 6)),
+        ("édose", None),
+    ]:
+        m = pattern.search(text, lowered(text))
+        assert (m.span() if m else None) == span, text
