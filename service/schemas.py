@@ -5,6 +5,7 @@ Every model here is part of the v1 contract and appears in the OpenAPI document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -193,8 +194,9 @@ class EscalationInfo(BaseModel):
 
 
 class Decision(BaseModel):
-    """What Oversight decided about one output or action."""
+    """What Oversight decided about one output or action. Immutable once built (``model_copy`` makes a new one)."""
 
+    model_config = ConfigDict(frozen=True)
     review_id: str
     request_id: str | None = Field(default=None, description="The caller's idempotency key, if given.")
     kind: Literal["answer", "action"] = "answer"
@@ -220,6 +222,25 @@ class Decision(BaseModel):
     trace_id: str = Field(description="W3C trace id of the request's span (32 hex).")
     timings_ms: dict[str, float] = Field(default_factory=dict)
     created_at: datetime
+
+    def to_json(self) -> bytes:
+        """The decision as UTF-8 JSON bytes, serialised once: the store and the HTTP answer share them.
+
+        Cached in the instance ``__dict__`` under a non-field key, which pydantic's ``==`` and serialiser ignore;
+        ``model_copy`` (the only way to change a frozen decision) drops it.
+        """
+        cached: bytes | None = self.__dict__.get(_JSON_CACHE)
+        if cached is None:
+            cached = self.__dict__[_JSON_CACHE] = self.__pydantic_serializer__.to_json(self)
+        return cached
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Decision:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop(_JSON_CACHE, None)
+        return copied
+
+
+_JSON_CACHE = "_json_cache"
 
 
 class ErrorBody(BaseModel):

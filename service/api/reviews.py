@@ -28,8 +28,8 @@ DECISION_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"model": Decision, "
 
 
 def decision_response(decision: Decision) -> Response:
-    # UTF-8 bytes straight from pydantic-core (``model_dump_json`` would decode them to str, Starlette re-encode)
-    return Response(decision.__pydantic_serializer__.to_json(decision), media_type="application/json")
+    # UTF-8 bytes from pydantic-core, serialised once when the decision was stored (``Decision.to_json``)
+    return Response(decision.to_json(), media_type="application/json")
 
 
 async def create_review(request: Request) -> Response:

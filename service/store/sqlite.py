@@ -90,8 +90,7 @@ def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
         esc.status if esc else None,
         decision.created_at.isoformat(),
         datetime.now(UTC).isoformat(),
-        # UTF-8 JSON bytes straight from pydantic-core's serializer (no intermediate dict).
-        decision.__pydantic_serializer__.to_json(decision),
+        decision.to_json(),  # UTF-8 JSON bytes, kept on the decision for the HTTP answer
     )
 
 
