@@ -5,7 +5,8 @@
 (``OVERSIGHT_DRIFT_WEBHOOK_URL``). Both observers are appended to ``runtime.observers`` at start-up.
 
 The drift monitor lives in the process: with several replicas each one sees its share of the traffic, and
-``/v1/drift`` answers for the replica that serves it (``docs/operations.md``).
+``/v1/drift`` answers for the replica that serves it (``docs/operations.md``). At start-up it is refilled from
+the stored decisions of its last two windows, so a restart does not empty it (``OVERSIGHT_DRIFT_REPLAY_MAX``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -31,6 +33,7 @@ from service.drift import METRICS, DriftConfig, DriftMonitor
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
 from service.schemas import Decision
+from service.store import DecisionStore
 from service.telemetry import setup_metrics
 from service.vocabulary import Domain
 
@@ -55,6 +58,11 @@ class DriftSettings(BaseSettings):
     cusum_delta: float | None = Field(default=None, gt=0, lt=1)
     cusum_min_baseline: int | None = Field(default=None, ge=1)
     pins: str = Field(default="", description="Baselines, e.g. 'health=gpt-x@2025-01,finance=gpt-x@2025-01'.")
+    replay_max: int = Field(
+        default=100_000,
+        ge=0,
+        description="At start-up, refill the windows from at most this many stored decisions (0: start empty).",
+    )
 
     def config(self) -> DriftConfig:
         names = (
@@ -186,6 +194,29 @@ class _DriftCollector(Collector):
         yield samples
 
 
+async def replay_stored(monitor: DriftMonitor, store: DecisionStore, *, now: float, limit: int) -> int:
+    """Feed ``monitor`` the stored decisions of its last two windows (the newest ``limit``), oldest first.
+
+    Each decision is observed as it was when first recorded (``DecisionDigest.disagreement``) at its creation
+    time, so a restarted process has the windows, baselines and alerts it would have had without the restart
+    (CUSUM charts restart from these events). Returns how many decisions were replayed.
+    """
+    since = datetime.fromtimestamp(now - 2 * monitor.config.window_s, UTC)
+    digests = await store.recent_digests(since, limit) if limit > 0 else []
+    for d in digests:
+        try:
+            monitor.observe(
+                d.domain,
+                d.fast_model,
+                disagreement=d.disagreement,
+                response_class=d.response_class,
+                ts=d.created_at.timestamp(),
+            )
+        except ValueError:  # a row this version cannot count (an unknown response class): skip it
+            log.warning("drift replay skipped %s", d.review_id)
+    return len(digests)
+
+
 def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     """Create metrics, drift monitor and webhook for ``app``; attach the observers when the runtime starts."""
     settings = DriftSettings()
@@ -193,7 +224,14 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     metrics = ReviewMetrics(meter=meter_provider.get_meter("oversight") if meter_provider else None)
     webhook = DriftWebhook(settings.webhook_url, timeout_s=settings.webhook_timeout_s) if settings.webhook_url else None
 
+    replaying = False
+
     def on_alert(alert: dict[str, Any]) -> None:
+        if replaying:
+            # Found again in stored history at start-up: it was announced (counted, posted) before the restart.
+            log.info("restored from stored decisions: %s", describe(alert))
+            metrics.drift_open.set(len(monitor.open_alerts()))
+            return
         log.warning("%s", describe(alert))
         metrics.drift_alert(alert, len(monitor.open_alerts()))
         if webhook is not None:
@@ -211,6 +249,19 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     app.state.drift_webhook = webhook
 
     async def start(app: FastAPI) -> None:
+        nonlocal replaying
+        if settings.replay_max:
+            started, replaying = time.perf_counter(), True
+            try:
+                n = await replay_stored(monitor, app.state.runtime.store, now=clock(), limit=settings.replay_max)
+            finally:
+                replaying = False
+            log.info(
+                "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
+                n,
+                time.perf_counter() - started,
+                len(monitor.open_alerts()),
+            )
         app.state.runtime.observers.extend([metrics, DriftObserver(monitor, clock)])
 
     async def stop(app: FastAPI) -> None:

@@ -34,6 +34,31 @@ class EscalationQuery:
     offset: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionDigest:
+    """What live rates are computed from, for one stored decision (no texts)."""
+
+    review_id: str
+    created_at: datetime
+    domain: str
+    fast_model: str
+    """``name@version`` (``FastModel.label()``)."""
+    disagreement: bool
+    """As the decision was first recorded: an escalated review counts as a disagreement even after a human
+    approved it (the reviewer did not approve it, which is what the rate measures)."""
+    response_class: str | None
+
+
+def review_id_floor(when: datetime) -> str:
+    """The smallest review id minted at ``when`` or later.
+
+    Review ids are ``rev_`` + 32 hex digits in the uuid7 layout (``service.runtime.new_review_id``): their first
+    48 bits are the creation time in milliseconds, so ids sort by creation time and the primary key's index
+    answers "the newest decisions" without an index of its own.
+    """
+    return f"rev_{int(when.timestamp() * 1000) << 80:032x}"
+
+
 class DecisionStore(Protocol):
     """Where decisions live."""
 
@@ -69,6 +94,13 @@ class DecisionStore(Protocol):
         ...
 
     async def count_decisions(self, tenant: str | None = None) -> int: ...
+
+    async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
+        """Digests of the newest ``limit`` decisions (every tenant) created at or after ``since``, oldest first.
+
+        "Newest" is by review id, which sorts by creation time (see ``review_id_floor``).
+        """
+        ...
 
     def claim(self, key: str, ttl_s: float = 120.0) -> AbstractAsyncContextManager[bool]:
         """Hold ``key`` exclusively across every process on this database while the block runs.

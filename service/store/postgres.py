@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
 from psycopg import errors as pg_errors
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
 from service.schemas import Decision
-from service.store.base import DuplicateRequest, EscalationQuery
+from service.store.base import DecisionDigest, DuplicateRequest, EscalationQuery, review_id_floor
 from service.store.sqlite import decision_row
 
 T = TypeVar("T")
@@ -184,6 +185,29 @@ class PostgresDecisionStore:
             cur = await conn.execute(sql, args)
             rows = await cur.fetchall()
         return [Decision.model_validate(r["body"] if isinstance(r, dict) else r[0]) for r in rows]
+
+    async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
+        # Only the fields a digest needs leave the server (not the texts in the body).
+        sql = (
+            "SELECT review_id, created_at, domain, body->'model'->>'name', body->'model'->>'version', "
+            "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class' "
+            "FROM oversight_decisions WHERE review_id >= %s AND created_at >= %s ORDER BY review_id DESC LIMIT %s"
+        )
+        async with self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=tuple_row)
+            await cur.execute(sql, (review_id_floor(since), since, limit))
+            rows = await cur.fetchall()
+        return [
+            DecisionDigest(
+                review_id=rid,
+                created_at=created,
+                domain=domain,
+                fast_model=f"{name or 'unknown'}@{version or 'unknown'}",
+                disagreement=bool(disagreement),
+                response_class=response_class,
+            )
+            for rid, created, domain, name, version, disagreement, response_class in reversed(rows)
+        ]
 
     async def count_decisions(self, tenant: str | None = None) -> int:
         async with self.pool.connection() as conn:

@@ -231,3 +231,46 @@ def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
         assert series(drift, "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
         assert client.get("/v1/drift", params={"domain": "finance"}).json()["series"] == []
         assert client.delete("/v1/drift/pins/health").json() == {}
+
+
+def test_a_restart_keeps_the_drift_windows_and_the_open_alert_without_posting_it_again(
+    tmp_path: Path, drift_env: WebhookReceiver
+) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 60, unsafe_every=10)
+        burst(client, "v2", 60, unsafe_every=2)
+        before = client.get("/v1/drift").json()
+    assert [p["alert"]["state"] for p in drift_env.posts if p["alert"]["metric"] == "disagreement"] == ["open"]
+
+    with make_client(tmp_path) as client:  # a new process on the same data directory
+        after = client.get("/v1/drift").json()
+        metrics = samples(client.get("/metrics").text)
+
+    for version in ("v1", "v2"):
+        was, now = series(before, f"fast-chat@{version}"), series(after, f"fast-chat@{version}")
+        assert now["metrics"]["disagreement"]["n"] == was["metrics"]["disagreement"]["n"] == 60
+        assert now["metrics"]["disagreement"]["rate"] == was["metrics"]["disagreement"]["rate"]
+    assert series(after, "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
+    alerts = [(a["series"], a["metric"], a["kind"]) for a in after["alerts"] if a["state"] == "open"]
+    assert ("health/fast-chat@v2", "disagreement", "two_proportion") in alerts
+    # Announced once, before the restart: not posted or counted again, but shown as open.
+    assert [p["alert"]["state"] for p in drift_env.posts if p["alert"]["metric"] == "disagreement"] == ["open"]
+    assert value(metrics, "oversight_drift_alerts_total") == 0
+    assert value(metrics, "oversight_drift_alerts_open") >= 1
+    assert value(metrics, "oversight_drift_rate", fast_model="fast-chat@v2", metric="disagreement") == pytest.approx(
+        0.5
+    )
+
+
+def test_with_replay_off_a_restart_starts_the_drift_windows_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 5, unsafe_every=2)
+        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 5
+    monkeypatch.setenv("OVERSIGHT_DRIFT_REPLAY_MAX", "0")
+    with make_client(tmp_path) as client:
+        assert client.get("/v1/drift").json()["series"] == []
+    monkeypatch.setenv("OVERSIGHT_DRIFT_REPLAY_MAX", "3")  # a cap keeps the newest decisions
+    with make_client(tmp_path) as client:
+        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3

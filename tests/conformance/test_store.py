@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from service.schemas import Decision, EscalationInfo, ReviewerInfo, ReviewerOutcome
+from service.runtime import new_review_id
+from service.schemas import Decision, EscalationInfo, FastModel, ReviewerInfo, ReviewerOutcome
 from service.settings import Settings
 from service.store import DuplicateRequest, EscalationQuery, Storage, open_storage
-from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
+from service.store.base import review_id_floor
+from service.vocabulary import Domain, ResponseClass, ReviewerOutcomeKind, Risk, Verdict
 
 
 def make(review_id: str, *, request_id: str | None = None, verdict: Verdict = Verdict.approve,
@@ -97,6 +99,60 @@ async def test_escalations_listed_oldest_first_with_filters(storage: Storage) ->
     assert len(page) == 2
     assert (await storage.store.get_by_escalation("esc_rev_old", "t1")).review_id == "rev_old"  # type: ignore[union-attr]
     assert await storage.store.get_by_escalation("esc_rev_old", "t2") is None
+
+
+def timed_id(when: datetime, n: int) -> str:
+    """A review id minted at ``when`` (the uuid7 layout of ``new_review_id``; ``n`` stands for its random bits)."""
+    return f"rev_{(int(when.timestamp() * 1000) << 80) | n:032x}"
+
+
+async def test_recent_digests_are_the_newest_decisions_since_a_time_oldest_first(storage: Storage) -> None:
+    now = datetime.now(UTC)
+    saved: list[Decision] = []
+    for n, (minutes_ago, verdict, version) in enumerate(
+        [(90, Verdict.approve, "v1"), (50, Verdict.block, "v1"), (40, Verdict.approve, None),
+         (30, Verdict.escalate, "v2"), (20, Verdict.approve, "v2"), (10, Verdict.rewrite, "v2")]
+    ):
+        created = now - timedelta(minutes=minutes_ago)
+        d = make(timed_id(created, n), verdict=verdict).model_copy(update={
+            "created_at": created,
+            "model": FastModel(provider="acme", name="fast-chat", version=version),
+            "response_class": ResponseClass.refusal if n % 2 else ResponseClass.full_compliance,
+        })
+        await storage.store.save_decision(d, f"t{n % 2}")  # every tenant counts
+        saved.append(d)
+    # A human approved the escalated review: it still counts as the reviewer's disagreement it was.
+    escalated = saved[3]
+    assert escalated.escalation is not None
+    await storage.store.save_decision(escalated.model_copy(update={
+        "verdict": Verdict.approve, "disagreement": False,
+        "escalation": escalated.escalation.model_copy(update={"status": "resolved", "action": "approve"}),
+    }), "t1")
+
+    since = now - timedelta(minutes=60)
+    digests = await storage.store.recent_digests(since, limit=100)
+    assert [d.review_id for d in digests] == [d.review_id for d in saved[1:]]  # the one at -90 min is too old
+    assert [(d.fast_model, d.disagreement, d.response_class, d.domain) for d in digests] == [
+        ("fast-chat@v1", True, "refusal", "health"),
+        ("fast-chat@unknown", False, "full_compliance", "health"),
+        ("fast-chat@v2", True, "refusal", "health"),
+        ("fast-chat@v2", False, "full_compliance", "health"),
+        ("fast-chat@v2", True, "refusal", "health"),
+    ]
+    assert all(abs((d.created_at - s.created_at).total_seconds()) < 1e-3 for d, s in zip(digests, saved[1:], strict=True))
+
+    newest = await storage.store.recent_digests(since, limit=2)  # the limit keeps the newest
+    assert [d.review_id for d in newest] == [d.review_id for d in saved[4:]]
+    assert await storage.store.recent_digests(now + timedelta(minutes=1), limit=10) == []
+
+
+def test_review_ids_sort_by_creation_time() -> None:
+    before = datetime.now(UTC) - timedelta(milliseconds=2)
+    minted = [new_review_id() for _ in range(50)]
+    after = datetime.now(UTC) + timedelta(milliseconds=2)
+    assert all(review_id_floor(before) <= r < review_id_floor(after) for r in minted)
+    millis = [r[4:16] for r in minted]  # the first 48 bits: the millisecond (random bits order ids within one)
+    assert sorted(millis) == millis
 
 
 async def test_decisions_survive_reopening(any_settings: Settings) -> None:
