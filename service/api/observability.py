@@ -254,14 +254,18 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
             started, replaying = time.perf_counter(), True
             try:
                 n = await replay_stored(monitor, app.state.runtime.store, now=clock(), limit=settings.replay_max)
+            except Exception:
+                # Reviews matter more than drift history: serve, with whatever the refill got to.
+                log.exception("drift windows not refilled from stored decisions; they fill from new traffic")
+            else:
+                log.info(
+                    "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
+                    n,
+                    time.perf_counter() - started,
+                    len(monitor.open_alerts()),
+                )
             finally:
                 replaying = False
-            log.info(
-                "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
-                n,
-                time.perf_counter() - started,
-                len(monitor.open_alerts()),
-            )
         app.state.runtime.observers.extend([metrics, DriftObserver(monitor, clock)])
 
     async def stop(app: FastAPI) -> None:

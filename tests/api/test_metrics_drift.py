@@ -5,6 +5,7 @@ disagreement rate raises a drift alert (and posts it to the webhook); the same t
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -274,3 +275,15 @@ def test_with_replay_off_a_restart_starts_the_drift_windows_empty(
     monkeypatch.setenv("OVERSIGHT_DRIFT_REPLAY_MAX", "3")  # a cap keeps the newest decisions
     with make_client(tmp_path) as client:
         assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3
+
+
+def test_a_refill_that_fails_does_not_stop_the_service_from_starting(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 3, unsafe_every=2)
+    with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:  # a damaged row
+        db.execute("UPDATE decisions SET body = x'7b6e6f74' WHERE rowid = 1")
+    with make_client(tmp_path) as client:
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/v1/drift").json()["series"] == []
+        send(client, SAFE, "v1")  # and it counts new traffic
+        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 1
