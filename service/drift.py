@@ -357,6 +357,10 @@ class DriftMonitor:
             self._series[(domain, fast_model)] = _Series(domain, fast_model)
         self._set_pin(domain, _Pin(fast_model, "manual"))
 
+    def manual_pins(self) -> dict[str, str]:
+        """``{domain: "name@version"}`` of the pins set with ``pin_baseline`` (not the automatic ones)."""
+        return {d: p.fast_model for d, p in self._pins.items() if p.source == "manual"}
+
     def unpin_baseline(self, domain: str) -> None:
         """Go back to previous-window baselines for ``domain`` (and allow automatic pinning again)."""
         if domain in self._pins:

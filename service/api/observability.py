@@ -12,6 +12,7 @@ the stored decisions of its last two windows, so a restart does not empty it (``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, DriftConfig, DriftMonitor
+from service.drift_pins import PinStore, open_pin_store, sync_pins
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
 from service.schemas import Decision
@@ -58,6 +60,9 @@ class DriftSettings(BaseSettings):
     cusum_delta: float | None = Field(default=None, gt=0, lt=1)
     cusum_min_baseline: int | None = Field(default=None, ge=1)
     pins: str = Field(default="", description="Baselines, e.g. 'health=gpt-x@2025-01,finance=gpt-x@2025-01'.")
+    pin_sync_s: float = Field(
+        default=30.0, gt=0, description="How often pins made through another process are picked up."
+    )
     replay_max: int = Field(
         default=100_000,
         ge=0,
@@ -217,6 +222,17 @@ async def replay_stored(monitor: DriftMonitor, store: DecisionStore, *, now: flo
     return len(digests)
 
 
+async def _keep_pins_in_sync(monitor: DriftMonitor, store: PinStore, every_s: float) -> None:
+    """Apply pins made through another process (another worker or replica) every ``every_s`` seconds."""
+    while True:
+        await asyncio.sleep(every_s)
+        try:
+            if sync_pins(monitor, await store.list_pins()):
+                log.info("drift pins updated from the store: %s", monitor.manual_pins())
+        except Exception as exc:  # the store is down for a moment: keep the pins we have
+            log.warning("drift pins not synced: %s", type(exc).__name__)
+
+
 def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     """Create metrics, drift monitor and webhook for ``app``; attach the observers when the runtime starts."""
     settings = DriftSettings()
@@ -240,8 +256,6 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     # CUSUM designs (an exact ARL computation, up to ~1 s for a fresh baseline) run off the event loop.
     designer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-cusum-design")
     monitor = DriftMonitor(settings.config(), on_alert=on_alert, designer=designer)
-    for domain, model in settings.pin_list():
-        monitor.pin_baseline(domain, model)
     metrics.registry.register(_DriftCollector(monitor, clock))
     app.state.metrics = metrics
     app.state.drift = monitor
@@ -250,6 +264,15 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
 
     async def start(app: FastAPI) -> None:
         nonlocal replaying
+        # Pins first: the refill then charts every version against the baseline it had before the restart.
+        pins_cm = open_pin_store(app.state.settings, pool=app.state.runtime.storage.pool)
+        pin_store = await pins_cm.__aenter__()
+        app.state.drift_pins, app.state.drift_pins_cm = pin_store, pins_cm
+        for domain, model in settings.pin_list():
+            if await pin_store.seed_default(domain, model):
+                log.info("drift baseline of %s pinned to %s (OVERSIGHT_DRIFT_PINS)", domain, model)
+        sync_pins(monitor, await pin_store.list_pins())
+        app.state.drift_pin_sync = asyncio.create_task(_keep_pins_in_sync(monitor, pin_store, settings.pin_sync_s))
         if settings.replay_max:
             started, replaying = time.perf_counter(), True
             try:
@@ -269,6 +292,15 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         app.state.runtime.observers.extend([metrics, DriftObserver(monitor, clock)])
 
     async def stop(app: FastAPI) -> None:
+        task = getattr(app.state, "drift_pin_sync", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        pins_cm = getattr(app.state, "drift_pins_cm", None)
+        if pins_cm is not None:
+            app.state.drift_pins_cm = None
+            await pins_cm.__aexit__(None, None, None)
         if webhook is not None:
             await webhook.drain()
         if meter_provider is not None:
@@ -334,6 +366,8 @@ async def pin_baseline(body: PinRequest, request: Request, principal: PrincipalD
     """Pin a domain's baseline fast-model version (e.g. before rolling out a new one)."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
+    # Stored before it is applied and answered: it survives a restart and reaches the other processes.
+    await request.app.state.drift_pins.set_pin(body.domain.value, body.fast_model, principal.key_id or principal.name)
     monitor.pin_baseline(body.domain.value, body.fast_model)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins
@@ -344,6 +378,7 @@ async def unpin_baseline(domain: Domain, request: Request, principal: PrincipalD
     """Go back to previous-window baselines for a domain."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
+    await request.app.state.drift_pins.delete_pin(domain.value)
     monitor.unpin_baseline(domain.value)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins

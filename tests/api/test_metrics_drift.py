@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -287,3 +288,40 @@ def test_a_refill_that_fails_does_not_stop_the_service_from_starting(tmp_path: P
         assert client.get("/v1/drift").json()["series"] == []
         send(client, SAFE, "v1")  # and it counts new traffic
         assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 1
+
+
+def test_a_pin_made_through_the_api_survives_a_restart_and_reaches_another_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_DRIFT_PIN_SYNC_S", "0.05")
+    with make_client(tmp_path) as one, make_client(tmp_path) as two:  # two workers on one data directory
+        assert one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"}).status_code == 200
+        assert wait_for_pins(two, {"health": {"fast_model": "fast-chat@v1", "source": "manual"}})
+        assert two.delete("/v1/drift/pins/health").status_code == 200
+        assert wait_for_pins(one, {})
+        one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v2"})
+    with make_client(tmp_path) as restarted:
+        assert restarted.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v2", "source": "manual"}}
+
+
+def test_a_configured_pin_does_not_undo_an_unpin_after_a_restart_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", "health=fast-chat@v1")
+    with make_client(tmp_path) as client:
+        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v1", "source": "manual"}}
+        client.delete("/v1/drift/pins/health")
+    with make_client(tmp_path) as client:  # the same configuration: the unpin stands
+        assert client.get("/v1/drift").json()["pins"] == {}
+    monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", "health=fast-chat@v2")
+    with make_client(tmp_path) as client:  # a changed configuration is applied
+        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v2", "source": "manual"}}
+
+
+def wait_for_pins(client: TestClient, expected: dict[str, Any], timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if client.get("/v1/drift").json()["pins"] == expected:
+            return True
+        time.sleep(0.02)
+    return False

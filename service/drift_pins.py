@@ -1,0 +1,219 @@
+"""Where drift baseline pins live, so that an admin's pin survives a restart and reaches every process.
+
+A pin says "compare every other fast-model version in this domain with this one" (``DriftMonitor.pin_baseline``).
+``PUT /v1/drift/pins`` writes it here before it answers; every process re-reads the table at start-up and every
+``OVERSIGHT_DRIFT_PIN_SYNC_S`` seconds and applies what changed (``sync_pins``). ``OVERSIGHT_DRIFT_PINS`` only
+is written here at start-up only when an entry changed since the last start, so a pin or unpin made through the
+API is not undone by the next restart with the same configuration.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiosqlite
+
+from service.drift import DriftMonitor
+from service.settings import Settings
+from service.store.postgres import PostgresTables
+from service.store.sqlite import open_aiosqlite
+
+CONFIGURED = "OVERSIGHT_DRIFT_PINS"
+"""``pinned_by`` of a pin that came from the configuration."""
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS drift_pins (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL,
+    pinned_by TEXT,
+    pinned_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS drift_pin_defaults (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL
+);
+"""
+
+_PG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS oversight_drift_pins (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL,
+    pinned_by TEXT,
+    pinned_at DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS oversight_drift_pin_defaults (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL
+)
+"""
+
+
+class PinStore(Protocol):
+    """The manual drift pins, one per domain (SQLite or PostgreSQL)."""
+
+    async def setup(self) -> None: ...
+    async def close(self) -> None: ...
+
+    async def list_pins(self) -> dict[str, str]:
+        """``{domain: "name@version"}``."""
+        ...
+
+    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None: ...
+
+    async def delete_pin(self, domain: str) -> None: ...
+
+    async def seed_default(self, domain: str, fast_model: str) -> bool:
+        """Store a configured pin when it differs from the one last configured for the domain; True if stored.
+
+        An unchanged configuration leaves the stored pin as the API left it (an unpin stays an unpin across
+        restarts); a changed one (a new version in ``OVERSIGHT_DRIFT_PINS``) replaces it.
+        """
+        ...
+
+
+class SqlitePinStore:
+    """Pins in the embedded SQLite file, on an aiosqlite connection of its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("pin store not set up")
+        return self._db
+
+    async def setup(self) -> None:
+        self._db = await open_aiosqlite(self.path, _SQLITE_SCHEMA)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def list_pins(self) -> dict[str, str]:
+        async with self.db.execute("SELECT domain, fast_model FROM drift_pins") as cur:
+            return {str(d): str(m) for d, m in await cur.fetchall()}
+
+    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
+        await self.db.execute(
+            "INSERT INTO drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model, pinned_by = excluded.pinned_by, "
+            "pinned_at = excluded.pinned_at",
+            (domain, fast_model, by, time.time()),
+        )
+
+    async def delete_pin(self, domain: str) -> None:
+        await self.db.execute("DELETE FROM drift_pins WHERE domain = ?", (domain,))
+
+    async def seed_default(self, domain: str, fast_model: str) -> bool:
+        db = self.db
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            async with db.execute("SELECT fast_model FROM drift_pin_defaults WHERE domain = ?", (domain,)) as cur:
+                row = await cur.fetchone()
+            seeded = row is None or row[0] != fast_model
+            if seeded:
+                await db.execute(
+                    "INSERT INTO drift_pin_defaults (domain, fast_model) VALUES (?, ?) "
+                    "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model",
+                    (domain, fast_model),
+                )
+                await db.execute(
+                    "INSERT INTO drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model, "
+                    "pinned_by = excluded.pinned_by, pinned_at = excluded.pinned_at",
+                    (domain, fast_model, CONFIGURED, time.time()),
+                )
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        return seeded
+
+
+class PostgresPinStore(PostgresTables):
+    """Pins in PostgreSQL, on the service's pool: every replica sees the same ones."""
+
+    SCHEMA = _PG_SCHEMA
+    LOCK_ID = 424245
+
+    async def list_pins(self) -> dict[str, str]:
+        rows = await self._fetch("SELECT domain, fast_model FROM oversight_drift_pins", ())
+        return {str(_col(r, 0, "domain")): str(_col(r, 1, "fast_model")) for r in rows}
+
+    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
+        await self._execute(
+            "INSERT INTO oversight_drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (domain) DO UPDATE SET fast_model = EXCLUDED.fast_model, pinned_by = EXCLUDED.pinned_by, "
+            "pinned_at = EXCLUDED.pinned_at",
+            (domain, fast_model, by, time.time()),
+        )
+
+    async def delete_pin(self, domain: str) -> None:
+        await self._execute("DELETE FROM oversight_drift_pins WHERE domain = %s", (domain,))
+
+    async def seed_default(self, domain: str, fast_model: str) -> bool:
+        async with self.pool.connection() as conn, conn.transaction():
+            # Row-locks the domain's default (replicas starting together): one of them seeds, once.
+            await conn.execute(
+                "INSERT INTO oversight_drift_pin_defaults (domain, fast_model) VALUES (%s, '') ON CONFLICT DO NOTHING",
+                (domain,),
+            )
+            cur = await conn.execute(
+                "SELECT fast_model FROM oversight_drift_pin_defaults WHERE domain = %s FOR UPDATE", (domain,)
+            )
+            row = await cur.fetchone()
+            seeded = bool(_col(row, 0, "fast_model") != fast_model)
+            if seeded:
+                await conn.execute(
+                    "UPDATE oversight_drift_pin_defaults SET fast_model = %s WHERE domain = %s", (fast_model, domain)
+                )
+                await conn.execute(
+                    "INSERT INTO oversight_drift_pins (domain, fast_model, pinned_by, pinned_at) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (domain) DO UPDATE SET fast_model = EXCLUDED.fast_model, "
+                    "pinned_by = EXCLUDED.pinned_by, pinned_at = EXCLUDED.pinned_at",
+                    (domain, fast_model, CONFIGURED, time.time()),
+                )
+        return seeded
+
+
+def _col(row: Any, i: int, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else row[i]
+
+
+@asynccontextmanager
+async def open_pin_store(settings: Settings, pool: Any = None) -> AsyncIterator[PinStore]:
+    """The configured pin store, set up. ``pool`` reuses the service's PostgreSQL pool when it has one."""
+    if settings.database_url:
+        from service.store.postgres import open_on_postgres
+
+        async with open_on_postgres(settings.database_url, pool, PostgresPinStore) as store:
+            await store.setup()
+            yield store
+        return
+    embedded = SqlitePinStore(settings.sqlite_path)
+    await embedded.setup()
+    try:
+        yield embedded
+    finally:
+        await embedded.close()
+
+
+def sync_pins(monitor: DriftMonitor, stored: dict[str, str]) -> bool:
+    """Make ``monitor``'s manual pins the stored ones; True when something changed."""
+    current = monitor.manual_pins()
+    changed = False
+    for domain, fast_model in stored.items():
+        if current.get(domain) != fast_model:
+            monitor.pin_baseline(domain, fast_model)
+            changed = True
+    for domain in current.keys() - stored.keys():
+        monitor.unpin_baseline(domain)
+        changed = True
+    return changed
