@@ -15,7 +15,7 @@ install: ## Create .venv with the service and dev tools (installs uv with pip if
 run: install ## Run the service on embedded defaults (SQLite, local reviewer) at http://127.0.0.1:8000
 	$(UV) run --frozen oversight serve
 
-test: install ## Run the whole test suite (PostgreSQL and Chromium tests skip locally when absent, fail in CI)
+test: install ## Run the whole test suite (PostgreSQL, Chromium and promtool tests skip locally when absent, fail in CI)
 	$(UV) run --frozen pytest $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
