@@ -233,6 +233,49 @@ async def _keep_pins_in_sync(monitor: DriftMonitor, store: PinStore, every_s: fl
             log.warning("drift pins not synced: %s", type(exc).__name__)
 
 
+class EscalationBacklog(Collector):
+    """``oversight_escalations_pending`` and the oldest one's age, per domain, read from the store.
+
+    The store is asked at most every ``every_s`` seconds (``refresh``, awaited by ``/metrics`` before it
+    renders); ``collect`` only reads the last answer. The figures cover every tenant and every process on the
+    database, so replicas on one PostgreSQL report the same values: aggregate them with ``max``, not ``sum``.
+    """
+
+    def __init__(self, clock: Callable[[], float], every_s: float = 5.0) -> None:
+        self.clock, self.every_s = clock, every_s
+        self.backlog: dict[str, tuple[int, datetime]] = {}
+        self.refreshed_at: float | None = None
+
+    async def refresh(self, store: DecisionStore) -> None:
+        now = self.clock()
+        if self.refreshed_at is not None and now - self.refreshed_at < self.every_s:
+            return
+        try:
+            self.backlog = await store.escalation_backlog()
+            self.refreshed_at = now
+        except Exception as exc:  # /metrics still answers, with the last figures
+            log.warning("escalation backlog not read: %s", type(exc).__name__)
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        pending = GaugeMetricFamily(
+            "oversight_escalations_pending",
+            "Escalated reviews waiting for a human, every tenant (the same on every replica: use max).",
+            labels=["domain"],
+        )
+        age = GaugeMetricFamily(
+            "oversight_escalation_oldest_pending_age_seconds",
+            "How long the oldest pending escalation has waited (0 when none is pending).",
+            labels=["domain"],
+        )
+        now = self.clock()
+        for domain in Domain:  # every domain, 0 when empty: alerts and panels see zero rather than no data
+            n, oldest = self.backlog.get(domain.value, (0, None))
+            pending.add_metric([domain.value], n)
+            age.add_metric([domain.value], max(0.0, now - oldest.timestamp()) if oldest is not None else 0.0)
+        yield pending
+        yield age
+
+
 def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     """Create metrics, drift monitor and webhook for ``app``; attach the observers when the runtime starts."""
     settings = DriftSettings()
@@ -257,6 +300,9 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     designer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-cusum-design")
     monitor = DriftMonitor(settings.config(), on_alert=on_alert, designer=designer)
     metrics.registry.register(_DriftCollector(monitor, clock))
+    backlog = EscalationBacklog(clock)
+    metrics.registry.register(backlog)
+    app.state.escalation_backlog = backlog
     app.state.metrics = metrics
     app.state.drift = monitor
     app.state.drift_clock = clock
@@ -322,6 +368,7 @@ def _ops_only(principal: Principal) -> None:
 async def metrics_endpoint(request: Request) -> Response:
     """Prometheus text exposition of the review metrics."""
     metrics: ReviewMetrics = request.app.state.metrics
+    await request.app.state.escalation_backlog.refresh(request.app.state.runtime.store)
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 

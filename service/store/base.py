@@ -95,6 +95,10 @@ class DecisionStore(Protocol):
 
     async def count_decisions(self, tenant: str | None = None) -> int: ...
 
+    async def escalation_backlog(self) -> dict[str, tuple[int, datetime]]:
+        """Pending escalations of every tenant, per domain: ``{domain: (count, oldest created_at)}``."""
+        ...
+
     async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
         """Digests of the newest ``limit`` decisions (every tenant) created at or after ``since``, oldest first.
 

@@ -186,6 +186,16 @@ class PostgresDecisionStore:
             rows = await cur.fetchall()
         return [Decision.model_validate(r["body"] if isinstance(r, dict) else r[0]) for r in rows]
 
+    async def escalation_backlog(self) -> dict[str, tuple[int, datetime]]:
+        async with self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=tuple_row)
+            await cur.execute(
+                "SELECT domain, count(*), min(created_at) FROM oversight_decisions "
+                "WHERE escalation_status = 'pending' GROUP BY domain"
+            )
+            rows = await cur.fetchall()
+        return {str(d): (int(n), oldest) for d, n, oldest in rows}
+
     async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
         # Only the fields a digest needs leave the server (not the texts in the body).
         sql = (

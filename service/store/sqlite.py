@@ -251,6 +251,15 @@ class SqliteDecisionStore:
             rows = await self._run(self._fetch, "SELECT count(*) FROM decisions WHERE tenant = ?", (tenant,))
         return int(rows[0][0]) if rows else 0
 
+    async def escalation_backlog(self) -> dict[str, tuple[int, datetime]]:
+        rows = await self._run(
+            self._fetch,
+            "SELECT domain, count(*), min(created_at) FROM decisions WHERE escalation_status = 'pending' "
+            "GROUP BY domain",
+            (),
+        )
+        return {str(d): (int(n), datetime.fromisoformat(oldest)) for d, n, oldest in rows}
+
     def _digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
         # SQLite's JSON functions pick the few fields out of the body: ~2.5x faster than parsing it in Python.
         rows = self.conn.execute(

@@ -320,3 +320,33 @@ def _outbox_row(settings: Settings, review_id: str) -> dict[str, Any]:
 def _make_due(settings: Settings, review_id: str) -> None:
     with sqlite3.connect(settings.sqlite_path) as conn:
         conn.execute("UPDATE callback_outbox SET next_at = 0 WHERE review_id = ?", (review_id,))
+
+
+def test_metrics_show_the_escalation_backlog_per_domain_and_its_oldest_age(app_client: TestClient) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def backlog() -> dict[tuple[str, str], float]:
+        text = app_client.get("/metrics").text
+        return {
+            (s.name, s.labels["domain"]): s.value
+            for f in text_string_to_metric_families(text)
+            for s in f.samples
+            if s.name.startswith(("oversight_escalations_pending", "oversight_escalation_oldest"))
+        }
+
+    empty = backlog()
+    assert empty[("oversight_escalations_pending", "health")] == 0
+    assert empty[("oversight_escalation_oldest_pending_age_seconds", "health")] == 0
+    assert {d for _, d in empty} == {"health", "finance", "cyber", "tool_use", "general"}
+
+    first, second = escalate(app_client), escalate(app_client)
+    state(app_client).escalation_backlog.refreshed_at = None  # the store is read at most every 5 s
+    waiting = backlog()
+    assert waiting[("oversight_escalations_pending", "health")] == 2
+    assert waiting[("oversight_escalations_pending", "cyber")] == 0
+    assert 0 < waiting[("oversight_escalation_oldest_pending_age_seconds", "health")] < 60
+
+    app_client.post(f"/v1/escalations/{first['escalation_id']}/resolve", json={"action": "block"})
+    state(app_client).escalation_backlog.refreshed_at = None
+    assert backlog()[("oversight_escalations_pending", "health")] == 1
+    assert second["escalation_id"] != first["escalation_id"]

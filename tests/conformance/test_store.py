@@ -155,6 +155,23 @@ def test_review_ids_sort_by_creation_time() -> None:
     assert sorted(millis) == millis
 
 
+async def test_escalation_backlog_counts_pending_escalations_per_domain_with_the_oldest(storage: Storage) -> None:
+    assert await storage.store.escalation_backlog() == {}
+    await storage.store.save_decision(make("rev_h1", verdict=Verdict.escalate, minutes_ago=30), "t1")
+    await storage.store.save_decision(make("rev_h2", verdict=Verdict.escalate, minutes_ago=5), "t2")
+    await storage.store.save_decision(make("rev_c1", verdict=Verdict.escalate, domain=Domain.cyber), "t1")
+    await storage.store.save_decision(make("rev_ok", verdict=Verdict.block), "t1")  # not escalated
+    resolved = make("rev_h3", verdict=Verdict.escalate, minutes_ago=60)
+    await storage.store.save_decision(resolved, "t1")
+    await storage.store.save_decision(resolved.model_copy(update={
+        "verdict": Verdict.block, "escalation": EscalationInfo(id="esc_rev_h3", status="resolved", action="block")
+    }), "t1")
+    backlog = await storage.store.escalation_backlog()
+    assert {d: n for d, (n, _) in backlog.items()} == {"health": 2, "cyber": 1}
+    oldest = backlog["health"][1]
+    assert abs((datetime.now(UTC) - oldest) - timedelta(minutes=30)) < timedelta(seconds=30)
+
+
 async def test_decisions_survive_reopening(any_settings: Settings) -> None:
     async with open_storage(any_settings) as s:
         await s.store.save_decision(make("rev_g", request_id="r"), "t1")
