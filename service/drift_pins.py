@@ -10,17 +10,13 @@ API is not undone by the next restart with the same configuration.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
-
-import aiosqlite
 
 from service.drift import DriftMonitor
 from service.settings import Settings
 from service.store.postgres import PostgresTables
-from service.store.sqlite import open_aiosqlite
+from service.store.sqlite import SqliteTables, open_tables
 
 CONFIGURED = "OVERSIGHT_DRIFT_PINS"
 """``pinned_by`` of a pin that came from the configuration."""
@@ -75,26 +71,10 @@ class PinStore(Protocol):
         ...
 
 
-class SqlitePinStore:
+class SqlitePinStore(SqliteTables):
     """Pins in the embedded SQLite file, on an aiosqlite connection of its own."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db: aiosqlite.Connection | None = None
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise RuntimeError("pin store not set up")
-        return self._db
-
-    async def setup(self) -> None:
-        self._db = await open_aiosqlite(self.path, _SQLITE_SCHEMA)
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+    SCHEMA = _SQLITE_SCHEMA
 
     async def list_pins(self) -> dict[str, str]:
         async with self.db.execute("SELECT domain, fast_model FROM drift_pins") as cur:
@@ -187,22 +167,9 @@ def _col(row: Any, i: int, name: str) -> Any:
     return row[name] if isinstance(row, dict) else row[i]
 
 
-@asynccontextmanager
-async def open_pin_store(settings: Settings, pool: Any = None) -> AsyncIterator[PinStore]:
+def open_pin_store(settings: Settings, pool: Any = None) -> AbstractAsyncContextManager[PinStore]:
     """The configured pin store, set up. ``pool`` reuses the service's PostgreSQL pool when it has one."""
-    if settings.database_url:
-        from service.store.postgres import open_on_postgres
-
-        async with open_on_postgres(settings.database_url, pool, PostgresPinStore) as store:
-            await store.setup()
-            yield store
-        return
-    embedded = SqlitePinStore(settings.sqlite_path)
-    await embedded.setup()
-    try:
-        yield embedded
-    finally:
-        await embedded.close()
+    return open_tables(settings, pool, SqlitePinStore, PostgresPinStore)
 
 
 def sync_pins(monitor: DriftMonitor, stored: dict[str, str]) -> bool:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +17,7 @@ import aiosqlite
 
 from service.settings import Settings
 from service.store.postgres import PostgresTables
-from service.store.sqlite import open_aiosqlite
+from service.store.sqlite import open_aiosqlite, open_tables
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -299,19 +298,6 @@ class PostgresKeystore(PostgresTables):
         await self._execute("DELETE FROM oversight_console_sessions WHERE token_hash = %s", (token_hash,))
 
 
-@asynccontextmanager
-async def open_keystore(settings: Settings, pool: Any = None) -> AsyncIterator[Keystore]:
+def open_keystore(settings: Settings, pool: Any = None) -> AbstractAsyncContextManager[Keystore]:
     """The configured keystore, set up. ``pool`` reuses the service's PostgreSQL pool when it has one."""
-    if settings.database_url:
-        from service.store.postgres import open_on_postgres
-
-        async with open_on_postgres(settings.database_url, pool, PostgresKeystore) as store:
-            await store.setup()
-            yield store
-        return
-    embedded = SqliteKeystore(settings.sqlite_path)
-    await embedded.setup()
-    try:
-        yield embedded
-    finally:
-        await embedded.close()
+    return open_tables(settings, pool, SqliteKeystore, PostgresKeystore)

@@ -11,17 +11,13 @@ a second callback. Same SQLite file or PostgreSQL database as the decisions.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
-
-import aiosqlite
 
 from service.settings import Settings
 from service.store.postgres import PostgresTables
-from service.store.sqlite import open_aiosqlite
+from service.store.sqlite import SqliteTables, open_tables
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS callback_outbox (
@@ -111,26 +107,10 @@ class CallbackOutbox(Protocol):
     async def get(self, review_id: str) -> OutboxItem | None: ...
 
 
-class SqliteOutbox:
+class SqliteOutbox(SqliteTables):
     """The outbox in the embedded SQLite file, on an aiosqlite connection of its own."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db: aiosqlite.Connection | None = None
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise RuntimeError("outbox not set up")
-        return self._db
-
-    async def setup(self) -> None:
-        self._db = await open_aiosqlite(self.path, _SQLITE_SCHEMA)
-
-    async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+    SCHEMA = _SQLITE_SCHEMA
 
     async def arm(self, review_id: str, url: str, delivery_id: str, due_at: float) -> None:
         now = time.time()
@@ -240,19 +220,6 @@ class PostgresOutbox(PostgresTables):
         return _item(rows[0]) if rows else None
 
 
-@asynccontextmanager
-async def open_outbox(settings: Settings, pool: Any = None) -> AsyncIterator[CallbackOutbox]:
+def open_outbox(settings: Settings, pool: Any = None) -> AbstractAsyncContextManager[CallbackOutbox]:
     """The configured outbox, set up. ``pool`` is the service's PostgreSQL pool when it has one."""
-    if settings.database_url:
-        from service.store.postgres import open_on_postgres
-
-        async with open_on_postgres(settings.database_url, pool, PostgresOutbox) as outbox:
-            await outbox.setup()
-            yield outbox
-        return
-    embedded = SqliteOutbox(settings.sqlite_path)
-    await embedded.setup()
-    try:
-        yield embedded
-    finally:
-        await embedded.close()
+    return open_tables(settings, pool, SqliteOutbox, PostgresOutbox)

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import aiosqlite
 import orjson
@@ -23,6 +23,9 @@ from service.store.base import (
     EscalationQuery,
     review_id_floor,
 )
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -72,6 +75,60 @@ async def open_aiosqlite(
     await conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     await conn.executescript(schema)
     return conn
+
+
+class SqliteTables:
+    """Base for components with their own tables in the embedded SQLite file, on an aiosqlite connection of their
+    own (the SQLite side of ``service.store.postgres.PostgresTables``). Subclasses set ``SCHEMA``."""
+
+    SCHEMA = ""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError(f"{type(self).__name__} not set up")
+        return self._db
+
+    async def setup(self) -> None:
+        self._db = await open_aiosqlite(self.path, self.SCHEMA)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+
+class _Component(Protocol):
+    async def setup(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Component)
+
+
+@asynccontextmanager
+async def open_tables(
+    settings: Settings, pool: Any, embedded: Callable[[Path], C], postgres: Callable[[Any], C]
+) -> AsyncIterator[C]:
+    """A component with tables of its own, set up on the configured database: ``postgres(pool)`` on the service's
+    PostgreSQL pool (or a small one of its own when ``pool`` is None), else ``embedded(sqlite file)``."""
+    if settings.database_url:
+        from service.store.postgres import open_on_postgres
+
+        async with open_on_postgres(settings.database_url, pool, postgres) as component:
+            await component.setup()
+            yield component
+        return
+    component = embedded(settings.sqlite_path)
+    await component.setup()
+    try:
+        yield component
+    finally:
+        await component.close()
 
 
 # Taken when free or expired (its holder died without releasing); one statement, so atomic across processes.
