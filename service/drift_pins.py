@@ -184,3 +184,35 @@ def sync_pins(monitor: DriftMonitor, stored: dict[str, str]) -> bool:
         monitor.unpin_baseline(domain)
         changed = True
     return changed
+
+
+class PinSync:
+    """Pins and unpins for the API (stored first, then applied), and the periodic re-read of the stored pins.
+
+    A re-read that overlapped a pin or unpin made here is dropped (the next one sees it): applying a list read
+    before the change would undo it until then.
+    """
+
+    def __init__(self, monitor: DriftMonitor, store: PinStore) -> None:
+        self.monitor, self.store = monitor, store
+        self._changes = 0
+
+    async def pin(self, domain: str, fast_model: str, by: str | None) -> None:
+        self._changes += 1
+        await self.store.set_pin(domain, fast_model, by)
+        self._changes += 1
+        self.monitor.pin_baseline(domain, fast_model)
+
+    async def unpin(self, domain: str) -> None:
+        self._changes += 1
+        await self.store.delete_pin(domain)
+        self._changes += 1
+        self.monitor.unpin_baseline(domain)
+
+    async def sync(self) -> bool:
+        """Apply the stored pins; True when something changed."""
+        before = self._changes
+        stored = await self.store.list_pins()
+        if self._changes != before:
+            return False
+        return sync_pins(self.monitor, stored)

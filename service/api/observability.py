@@ -31,7 +31,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, DriftConfig, DriftMonitor
-from service.drift_pins import PinStore, open_pin_store, sync_pins
+from service.drift_pins import PinSync, open_pin_store
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
 from service.schemas import Decision
@@ -222,13 +222,13 @@ async def replay_stored(monitor: DriftMonitor, store: DecisionStore, *, now: flo
     return len(digests)
 
 
-async def _keep_pins_in_sync(monitor: DriftMonitor, store: PinStore, every_s: float) -> None:
+async def _keep_pins_in_sync(pins: PinSync, every_s: float) -> None:
     """Apply pins made through another process (another worker or replica) every ``every_s`` seconds."""
     while True:
         await asyncio.sleep(every_s)
         try:
-            if sync_pins(monitor, await store.list_pins()):
-                log.info("drift pins updated from the store: %s", monitor.manual_pins())
+            if await pins.sync():
+                log.info("drift pins updated from the store: %s", pins.monitor.manual_pins())
         except Exception as exc:  # the store is down for a moment: keep the pins we have
             log.warning("drift pins not synced: %s", type(exc).__name__)
 
@@ -313,12 +313,13 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         # Pins first: the refill then charts every version against the baseline it had before the restart.
         pins_cm = open_pin_store(app.state.settings, pool=app.state.runtime.storage.pool)
         pin_store = await pins_cm.__aenter__()
-        app.state.drift_pins, app.state.drift_pins_cm = pin_store, pins_cm
+        app.state.drift_pins_cm = pins_cm
+        app.state.drift_pins = pins = PinSync(monitor, pin_store)
         for domain, model in settings.pin_list():
             if await pin_store.seed_default(domain, model):
                 log.info("drift baseline of %s pinned to %s (OVERSIGHT_DRIFT_PINS)", domain, model)
-        sync_pins(monitor, await pin_store.list_pins())
-        app.state.drift_pin_sync = asyncio.create_task(_keep_pins_in_sync(monitor, pin_store, settings.pin_sync_s))
+        await pins.sync()
+        app.state.drift_pin_sync = asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s))
         if settings.replay_max:
             started, replaying = time.perf_counter(), True
             try:
@@ -414,8 +415,7 @@ async def pin_baseline(body: PinRequest, request: Request, principal: PrincipalD
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
     # Stored before it is applied and answered: it survives a restart and reaches the other processes.
-    await request.app.state.drift_pins.set_pin(body.domain.value, body.fast_model, principal.key_id or principal.name)
-    monitor.pin_baseline(body.domain.value, body.fast_model)
+    await request.app.state.drift_pins.pin(body.domain.value, body.fast_model, principal.key_id or principal.name)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins
 
@@ -425,7 +425,6 @@ async def unpin_baseline(domain: Domain, request: Request, principal: PrincipalD
     """Go back to previous-window baselines for a domain."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
-    await request.app.state.drift_pins.delete_pin(domain.value)
-    monitor.unpin_baseline(domain.value)
+    await request.app.state.drift_pins.unpin(domain.value)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from service.drift import DriftMonitor
-from service.drift_pins import open_pin_store, sync_pins
+from service.drift_pins import PinSync, open_pin_store, sync_pins
 from service.settings import Settings
 
 
@@ -45,3 +47,38 @@ def test_sync_pins_makes_the_monitors_manual_pins_the_stored_ones() -> None:
     assert sync_pins(monitor, {"health": "fast-chat@v1", "finance": "fin@1"}) is False  # nothing changed
     assert sync_pins(monitor, {"health": "fast-chat@v2"}) is True
     assert monitor.manual_pins() == {"health": "fast-chat@v2"}
+
+
+class SlowListing:
+    """A pin store whose next ``list_pins`` answers what was stored when it was called, after ``release``."""
+
+    def __init__(self) -> None:
+        self.pins: dict[str, str] = {}
+        self.listing = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def list_pins(self) -> dict[str, str]:
+        snapshot = dict(self.pins)
+        self.listing.set()
+        await self.release.wait()
+        return snapshot
+
+    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
+        self.pins[domain] = fast_model
+
+    async def delete_pin(self, domain: str) -> None:
+        self.pins.pop(domain, None)
+
+
+async def test_a_sync_that_overlaps_a_pin_made_here_does_not_undo_it() -> None:
+    monitor, store = DriftMonitor(), SlowListing()
+    pins = PinSync(monitor, store)  # type: ignore[arg-type]
+    syncing = asyncio.create_task(pins.sync())
+    await store.listing.wait()  # the re-read has the old list (no pin) ...
+    await pins.pin("health", "fast-chat@v1", by="key_1")  # ... when an admin pins through this process
+    store.release.set()
+    assert await syncing is False
+    assert monitor.manual_pins() == {"health": "fast-chat@v1"}
+    store.listing.clear()
+    assert await pins.sync() is False  # the next re-read agrees with it
+    assert monitor.manual_pins() == {"health": "fast-chat@v1"}
