@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -307,9 +309,11 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     app.state.drift = monitor
     app.state.drift_clock = clock
     app.state.drift_webhook = webhook
+    app.state.drift_process = {"host": socket.gethostname(), "pid": os.getpid(), "started_at": None, "refilled": 0}
 
     async def start(app: FastAPI) -> None:
         nonlocal replaying
+        app.state.drift_process["started_at"] = datetime.fromtimestamp(clock(), UTC).isoformat()
         # Pins first: the refill then charts every version against the baseline it had before the restart.
         pins_cm = open_pin_store(app.state.settings, pool=app.state.runtime.storage.pool)
         pin_store = await pins_cm.__aenter__()
@@ -328,6 +332,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
                 # Reviews matter more than drift history: serve, with whatever the refill got to.
                 log.exception("drift windows not refilled from stored decisions; they fill from new traffic")
             else:
+                app.state.drift_process["refilled"] = n
                 log.info(
                     "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
                     n,
@@ -394,6 +399,8 @@ async def get_drift(
         snap["series"] = [s for s in snap["series"] if keep(s)]
         snap["alerts"] = [a for a in snap["alerts"] if keep(a)]
         snap["recently_closed"] = [a for a in snap["recently_closed"] if keep(a)]
+    # The monitor is per process: say which one answered and what it was refilled from at start-up.
+    snap["process"] = request.app.state.drift_process
     return snap
 
 

@@ -5,6 +5,7 @@ disagreement rate raises a drift alert (and posts it to the webhook); the same t
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -247,6 +248,8 @@ def test_a_restart_keeps_the_drift_windows_and_the_open_alert_without_posting_it
     with make_client(tmp_path) as client:  # a new process on the same data directory
         after = client.get("/v1/drift").json()
         metrics = samples(client.get("/metrics").text)
+    assert before["process"]["refilled"] == 0 and after["process"]["refilled"] == 120
+    assert after["process"]["pid"] == os.getpid() and after["process"]["host"]
 
     for version in ("v1", "v2"):
         was, now = series(before, f"fast-chat@{version}"), series(after, f"fast-chat@{version}")
