@@ -6,6 +6,7 @@ the embedded default) and PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,10 @@ class DecisionDigest:
     """As the decision was first recorded: an escalated review counts as a disagreement even after a human
     approved it (the reviewer did not approve it, which is what the rate measures)."""
     response_class: str | None
+    position: int = 0
+    """Where the row sits in the store's insertion order (SQLite ``rowid``, PostgreSQL ``seq``): rows inserted
+    later have larger positions, and an update (an escalation resolved) keeps the position. A tail of the
+    store follows it with ``digests_after``."""
 
 
 def review_id_floor(when: datetime) -> str:
@@ -99,10 +104,24 @@ class DecisionStore(Protocol):
         """Pending escalations of every tenant, per domain: ``{domain: (count, oldest created_at)}``."""
         ...
 
-    async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
+    async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:
         """Digests of the newest ``limit`` decisions (every tenant) created at or after ``since``, oldest first.
 
-        "Newest" is by review id, which sorts by creation time (see ``review_id_floor``).
+        "Newest" is by review id, which sorts by creation time (see ``review_id_floor``). ``upto``: only rows
+        at or before that position (what ``digest_position`` said), so a tail that starts there sees the rest.
+        """
+        ...
+
+    async def digest_position(self) -> int:
+        """The position of the newest inserted decision (0 when the store is empty)."""
+        ...
+
+    async def digests_after(self, position: int, limit: int, also: Sequence[int] = ()) -> list[DecisionDigest]:
+        """Digests of up to ``limit`` decisions inserted after ``position``, plus any row at a position in
+        ``also`` (rows a tail saw missing, which may have committed since), in position order.
+
+        On PostgreSQL positions come from a sequence: a row can commit after a row with a larger position,
+        so a tail keeps the gaps it saw and asks for them again (``service.drift_feed.DigestTail``).
         """
         ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS oversight_decisions (
     escalation_status TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
-    body JSONB NOT NULL
+    body JSONB NOT NULL,
+    seq BIGSERIAL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS oversight_decisions_request
     ON oversight_decisions(tenant, request_id) WHERE request_id IS NOT NULL;
@@ -113,6 +114,20 @@ class PostgresDecisionStore:
 
     async def setup(self) -> None:
         await apply_schema(self.pool, SCHEMA, lock_id=424242)
+        # ``seq`` (insertion order, for tails of the store) came in a later version: add it to an older table.
+        async with self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=tuple_row)
+            await cur.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'oversight_decisions' AND column_name = 'seq'"
+            )
+            has_seq = await cur.fetchone() is not None
+        migrate = "" if has_seq else "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS seq BIGSERIAL;"
+        await apply_schema(
+            self.pool,
+            migrate + "CREATE INDEX IF NOT EXISTS oversight_decisions_seq ON oversight_decisions(seq)",
+            lock_id=424242,
+        )
 
     async def close(self) -> None:
         return None  # the pool is owned by whoever opened it
@@ -196,16 +211,17 @@ class PostgresDecisionStore:
             rows = await cur.fetchall()
         return {str(d): (int(n), oldest) for d, n, oldest in rows}
 
-    async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
-        # Only the fields a digest needs leave the server (not the texts in the body).
-        sql = (
-            "SELECT review_id, created_at, domain, body->'model'->>'name', body->'model'->>'version', "
-            "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class' "
-            "FROM oversight_decisions WHERE review_id >= %s AND created_at >= %s ORDER BY review_id DESC LIMIT %s"
-        )
+    # Only the fields a digest needs leave the server (not the texts in the body).
+    _DIGEST_SELECT = (
+        "SELECT seq, review_id, created_at, domain, body->'model'->>'name', body->'model'->>'version', "
+        "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class' "
+        "FROM oversight_decisions "
+    )
+
+    async def _digest_rows(self, sql: str, args: tuple[Any, ...]) -> list[DecisionDigest]:
         async with self.pool.connection() as conn:
             cur = conn.cursor(row_factory=tuple_row)
-            await cur.execute(sql, (review_id_floor(since), since, limit))
+            await cur.execute(sql, args)
             rows = await cur.fetchall()
         return [
             DecisionDigest(
@@ -215,9 +231,33 @@ class PostgresDecisionStore:
                 fast_model=f"{name or 'unknown'}@{version or 'unknown'}",
                 disagreement=bool(disagreement),
                 response_class=response_class,
+                position=seq,
             )
-            for rid, created, domain, name, version, disagreement, response_class in reversed(rows)
+            for seq, rid, created, domain, name, version, disagreement, response_class in rows
         ]
+
+    async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:
+        where, args = "review_id >= %s AND created_at >= %s", [review_id_floor(since), since]
+        if upto is not None:
+            where += " AND seq <= %s"
+            args.append(upto)
+        newest = await self._digest_rows(
+            f"{self._DIGEST_SELECT}WHERE {where} ORDER BY review_id DESC LIMIT %s", (*args, limit)
+        )
+        return newest[::-1]
+
+    async def digest_position(self) -> int:
+        async with self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=tuple_row)
+            await cur.execute("SELECT max(seq) FROM oversight_decisions")
+            row = await cur.fetchone()
+        return int(row[0] or 0) if row else 0
+
+    async def digests_after(self, position: int, limit: int, also: Sequence[int] = ()) -> list[DecisionDigest]:
+        if also:
+            sql = f"{self._DIGEST_SELECT}WHERE seq > %s OR seq = ANY(%s) ORDER BY seq LIMIT %s"
+            return await self._digest_rows(sql, (position, list(also), limit + len(also)))
+        return await self._digest_rows(f"{self._DIGEST_SELECT}WHERE seq > %s ORDER BY seq LIMIT %s", (position, limit))
 
     async def count_decisions(self, tenant: str | None = None) -> int:
         async with self.pool.connection() as conn:

@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -317,17 +317,17 @@ class SqliteDecisionStore:
         )
         return {str(d): (int(n), datetime.fromisoformat(oldest)) for d, n, oldest in rows}
 
-    def _digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
-        # SQLite's JSON functions pick the few fields out of the body: ~2.5x faster than parsing it in Python.
-        rows = self.conn.execute(
-            "SELECT review_id, created_at, domain, escalation_id IS NOT NULL, json_extract(CAST(body AS TEXT), "
-            "'$.model.name', '$.model.version', '$.disagreement', '$.response_class') "
-            "FROM decisions WHERE review_id >= ? AND created_at >= ? ORDER BY review_id DESC LIMIT ?",
-            (review_id_floor(since), since.isoformat(), limit),
-        ).fetchall()
+    # SQLite's JSON functions pick the few fields out of the body: ~2.5x faster than parsing it in Python.
+    _DIGEST_SELECT = (
+        "SELECT rowid, review_id, created_at, domain, escalation_id IS NOT NULL, json_extract(CAST(body AS TEXT), "
+        "'$.model.name', '$.model.version', '$.disagreement', '$.response_class') FROM decisions "
+    )
+
+    @staticmethod
+    def _to_digests(rows: Iterable[Any]) -> list[DecisionDigest]:
         loads, parse = orjson.loads, datetime.fromisoformat
         digests = []
-        for rid, created, domain, escalated, fields in reversed(rows):
+        for pos, rid, created, domain, escalated, fields in rows:
             name, version, disagreement, response_class = loads(fields)
             digests.append(
                 DecisionDigest(
@@ -337,12 +337,43 @@ class SqliteDecisionStore:
                     fast_model=f"{name or 'unknown'}@{version or 'unknown'}",
                     disagreement=bool(disagreement or escalated),
                     response_class=response_class,
+                    position=pos,
                 )
             )
         return digests
 
-    async def recent_digests(self, since: datetime, limit: int) -> list[DecisionDigest]:
-        return await self._run(self._digests, since, limit)
+    def _digests(self, since: datetime, limit: int, upto: int | None) -> list[DecisionDigest]:
+        where, args = "review_id >= ? AND created_at >= ?", [review_id_floor(since), since.isoformat()]
+        if upto is not None:
+            where += " AND rowid <= ?"
+            args.append(upto)
+        rows = self.conn.execute(
+            f"{self._DIGEST_SELECT}WHERE {where} ORDER BY review_id DESC LIMIT ?", (*args, limit)
+        ).fetchall()
+        return self._to_digests(reversed(rows))
+
+    async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:
+        return await self._run(self._digests, since, limit, upto)
+
+    def _position(self) -> int:
+        row = self.conn.execute("SELECT max(rowid) FROM decisions").fetchone()
+        return int(row[0] or 0)
+
+    async def digest_position(self) -> int:
+        return await self._run(self._position)
+
+    def _after(self, position: int, limit: int, also: Sequence[int]) -> list[DecisionDigest]:
+        # Writers are serialised, so rowids commit in order; ``also`` is honoured all the same.
+        where = "rowid > ?"
+        if also:
+            where += f" OR rowid IN ({','.join('?' * len(also))})"
+        rows = self.conn.execute(
+            f"{self._DIGEST_SELECT}WHERE {where} ORDER BY rowid LIMIT ?", (position, *also, limit + len(also))
+        ).fetchall()
+        return self._to_digests(rows)
+
+    async def digests_after(self, position: int, limit: int, also: Sequence[int] = ()) -> list[DecisionDigest]:
+        return await self._run(self._after, position, limit, tuple(also))
 
     def _try_claim(self, key: str, holder: str, ttl_s: float) -> bool:
         now = time.time()

@@ -146,6 +146,46 @@ async def test_recent_digests_are_the_newest_decisions_since_a_time_oldest_first
     assert await storage.store.recent_digests(now + timedelta(minutes=1), limit=10) == []
 
 
+async def test_digests_after_follows_insertion_order_and_not_updates(storage: Storage) -> None:
+    # A tail of the store (the drift monitor on every process) reads each decision once, in the order rows
+    # were inserted, whoever inserted them; resolving an escalation later does not bring its row back.
+    store = storage.store
+    assert await store.digest_position() == 0
+    assert await store.digests_after(0, limit=10) == []
+    first = [make(new_review_id(), verdict=v) for v in (Verdict.approve, Verdict.escalate)]
+    for d in first:
+        await store.save_decision(d, "t1")
+    start = await store.digest_position()
+    seen = await store.digests_after(0, limit=10)
+    assert [d.review_id for d in seen] == [d.review_id for d in first]
+    assert seen[-1].position == start and seen[0].position < start
+    assert [d.disagreement for d in seen] == [False, True]
+
+    later = [make(new_review_id(), domain=Domain.finance, verdict=Verdict.block) for _ in range(3)]
+    for d in later:
+        await store.save_decision(d, "t2")
+    escalated = first[1]
+    assert escalated.escalation is not None
+    await store.save_decision(escalated.model_copy(update={
+        "verdict": Verdict.approve,
+        "escalation": escalated.escalation.model_copy(update={"status": "resolved", "action": "approve"}),
+    }), "t1")
+    await store.save_decision(later[0], "t2")  # an idempotent repeat is an update too
+    tail = await store.digests_after(start, limit=10)
+    assert [d.review_id for d in tail] == [d.review_id for d in later]
+    assert [d.domain for d in tail] == ["finance"] * 3
+    assert await store.digest_position() == tail[-1].position
+    # Paged by ``limit``; ``also`` asks again for positions a tail saw missing.
+    page = await store.digests_after(start, limit=2)
+    assert [d.review_id for d in page] == [d.review_id for d in later[:2]]
+    again = await store.digests_after(tail[-1].position, limit=10, also=[seen[0].position, 10**12])
+    assert [d.review_id for d in again] == [first[0].review_id]
+    # The start-up refill stops where the tail starts.
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    upto = await store.recent_digests(since, limit=10, upto=start)
+    assert {d.review_id for d in upto} == {d.review_id for d in first}  # (ids minted in one ms sort randomly)
+
+
 def test_review_ids_sort_by_creation_time() -> None:
     before = datetime.now(UTC) - timedelta(milliseconds=2)
     minted = [new_review_id() for _ in range(50)]
