@@ -1,4 +1,4 @@
-"""What refilling the drift monitor from stored decisions costs at start-up.
+"""What feeding the drift monitor from stored decisions costs: the refill at start-up, and following the store.
 
     .venv/bin/python bench/drift_replay.py                      # SQLite, 100,000 decisions, ~1 minute
     .venv/bin/python bench/drift_replay.py --n 20000            # quicker
@@ -11,7 +11,9 @@ until the store holds ``--n`` of them. Then, three times each, medians printed:
 1. **floor**: reading the same newest rows (``review_id``, ``created_at`` and the body, or on PostgreSQL the
    digest's columns) with a bare query: what any refill has to pay to get the data out of the database;
 2. ``store.recent_digests``: the same rows as digests;
-3. ``replay_stored``: digests plus ``DriftMonitor.observe`` for each, the whole start-up refill.
+3. ``DigestTail.start``: digests plus ``DriftMonitor.observe`` for each, the whole start-up refill;
+4. ``DigestTail.catch_up`` from position 0: the same rows read in insertion order, 5,000 at a time, as every
+   process follows what every process stores (its cost per decision is paid once per process).
 
 The monitor's CUSUM designs are computed inline here (no designer thread), so the refill figure includes them.
 """
@@ -33,8 +35,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from service.api.observability import replay_stored  # noqa: E402
 from service.drift import DriftConfig, DriftMonitor  # noqa: E402
+from service.drift_feed import DigestTail  # noqa: E402
 from service.runtime import Runtime  # noqa: E402
 from service.schemas import Decision, FastModel, ReviewRequest  # noqa: E402
 from service.settings import Settings  # noqa: E402
@@ -93,7 +95,7 @@ async def seed(settings: Settings, n: int, window_s: float) -> None:
 
 
 async def measure(settings: Settings, n: int, window_s: float, rounds: int) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"floor": [], "digests": [], "replay": []}
+    out: dict[str, list[float]] = {"floor": [], "digests": [], "replay": [], "tail": []}
     async with Runtime.open(settings) as rt:
         store: Any = rt.store
         now = time.time()
@@ -120,11 +122,18 @@ async def measure(settings: Settings, n: int, window_s: float, rounds: int) -> d
             out["digests"].append(time.perf_counter() - t)
             monitor = DriftMonitor(DriftConfig(window_s=window_s))
             t = time.perf_counter()
-            replayed = await replay_stored(monitor, store, now=now, limit=n)
+            replayed = await DigestTail(monitor, store).start(now, n)
             out["replay"].append(time.perf_counter() - t)
             assert got == len(digests) == replayed == n, (got, len(digests), replayed, n)
             n_seen = sum(s["metrics"]["disagreement"]["n"] for s in monitor.snapshot(now)["series"])
             assert n_seen > 0
+            monitor = DriftMonitor(DriftConfig(window_s=window_s))
+            tail = DigestTail(monitor, store)
+            tail.position = 0
+            t = time.perf_counter()
+            followed = await tail.catch_up()
+            out["tail"].append(time.perf_counter() - t)
+            assert followed >= n, (followed, n)
     return out
 
 
@@ -157,7 +166,8 @@ def main() -> None:
                 conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     floor = statistics.median(res["floor"])
     for name, label in (("floor", "floor: bare query of the same rows"), ("digests", "store.recent_digests"),
-                        ("replay", "replay_stored (digests + observe)")):
+                        ("replay", "DigestTail.start (digests + observe)"),
+                        ("tail", "DigestTail.catch_up (insertion order)")):
         med = statistics.median(res[name])
         print(f"  {label:38s} {med:7.3f} s  {med / args.n * 1e6:6.2f} us/decision  {med / floor:5.2f}x floor")
 

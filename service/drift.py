@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import math
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
@@ -128,8 +129,15 @@ class Alert:
     closed_at: float | None = None
     close_reason: str | None = None
 
+    @property
+    def key(self) -> str:
+        """``series|metric|kind``: one alert of each kind per series and metric is open at a time."""
+        return f"{self.series}|{self.metric}|{self.kind}"
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["key"] = self.key
+        return d
 
 
 class _Chart:
@@ -220,6 +228,7 @@ class DriftMonitor:
         self._next_eval: float | None = None
         self._evaluated_at: float | None = None
         self._alert_seq = 0
+        self._id_prefix = secrets.token_hex(3)  # ids stay unique across processes and restarts
 
     # ------------------------------------------------------------------------------------------ ingest
 
@@ -471,7 +480,16 @@ class DriftMonitor:
 
     def _next_id(self) -> str:
         self._alert_seq += 1
-        return f"drift-{self._alert_seq:06d}"
+        return f"drift-{self._id_prefix}-{self._alert_seq:06d}"
+
+    def adopt_alert_id(self, old_id: str, new_id: str) -> bool:
+        """Rename the open alert ``old_id`` to ``new_id``, the id under which another process announced the same
+        alert (``service.drift_pins``). False when that alert is no longer open here."""
+        for alert in self._alerts.values():
+            if alert.id == old_id:
+                alert.id = new_id
+                return True
+        return False
 
     def _cusum_alarm(self, s: _Series, mi: int, ch: _Chart, ts: float) -> None:
         des = ch.design
@@ -665,7 +683,7 @@ class DriftMonitor:
 
     def open_alerts(self) -> list[dict[str, Any]]:
         """Currently open alerts, oldest first."""
-        return [a.to_dict() for a in sorted(self._alerts.values(), key=lambda a: a.id)]
+        return [a.to_dict() for a in sorted(self._alerts.values(), key=lambda a: (a.detected_at, a.id))]
 
     def series_keys(self) -> Iterable[tuple[str, str]]:
         """The (domain, fast_model) pairs currently held in memory."""

@@ -1,10 +1,16 @@
-"""Where drift baseline pins live, so that an admin's pin survives a restart and reaches every process.
+"""Drift state shared by every process on the database: baseline pins, and which alerts were announced.
+
+Pins.
 
 A pin says "compare every other fast-model version in this domain with this one" (``DriftMonitor.pin_baseline``).
 ``PUT /v1/drift/pins`` writes it here before it answers; every process re-reads the table at start-up and every
 ``OVERSIGHT_DRIFT_PIN_SYNC_S`` seconds and applies what changed (``sync_pins``). ``OVERSIGHT_DRIFT_PINS`` only
 is written here at start-up only when an entry changed since the last start, so a pin or unpin made through the
 API is not undone by the next restart with the same configuration.
+
+Announced alerts. Every process follows every decision (``service.drift_feed``), so every process detects the
+same drift. ``claim_alert_open`` / ``claim_alert_close`` let exactly one of them post and count each alert's
+opening and closing; the others take the announced alert's id, so ``/v1/drift`` names it alike everywhere.
 """
 
 from __future__ import annotations
@@ -32,6 +38,14 @@ CREATE TABLE IF NOT EXISTS drift_pin_defaults (
     domain TEXT PRIMARY KEY,
     fast_model TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS drift_alerts (
+    key TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    opened_at REAL NOT NULL,
+    closed_at REAL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS drift_alerts_open ON drift_alerts(key) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS drift_alerts_closed ON drift_alerts(key, closed_at);
 """
 
 _PG_SCHEMA = """
@@ -44,8 +58,19 @@ CREATE TABLE IF NOT EXISTS oversight_drift_pins (
 CREATE TABLE IF NOT EXISTS oversight_drift_pin_defaults (
     domain TEXT PRIMARY KEY,
     fast_model TEXT NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS oversight_drift_alerts (
+    key TEXT NOT NULL,
+    alert_id TEXT NOT NULL,
+    opened_at DOUBLE PRECISION NOT NULL,
+    closed_at DOUBLE PRECISION
+);
+CREATE UNIQUE INDEX IF NOT EXISTS oversight_drift_alerts_open ON oversight_drift_alerts(key) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS oversight_drift_alerts_closed ON oversight_drift_alerts(key, closed_at)
 """
+
+KEEP_CLOSED_S = 7 * 86400.0
+"""Closed alerts are forgotten by the ledger after this long."""
 
 
 class PinStore(Protocol):
@@ -68,6 +93,19 @@ class PinStore(Protocol):
         An unchanged configuration leaves the stored pin as the API left it (an unpin stays an unpin across
         restarts); a changed one (a new version in ``OVERSIGHT_DRIFT_PINS``) replaces it.
         """
+        ...
+
+    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+        """Record that alert ``key`` (series/metric/kind) opened, as ``alert_id``. None: this call recorded it, so
+        the caller announces it. Otherwise the id of the alert of that key already open, or closed less than
+        ``quiet_s`` ago (a process a little behind the others detecting the same drift): another process
+        announced it.
+        """
+        ...
+
+    async def claim_alert_close(self, key: str, now: float) -> str | None:
+        """Record that alert ``key`` closed. The id it was announced under if this call closed it (the caller
+        announces the close, under that id); None if no process holds it open (another one closed it)."""
         ...
 
 
@@ -116,6 +154,29 @@ class SqlitePinStore(SqliteTables):
             raise
         return seeded
 
+    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+        # One statement, so the check and the insert are atomic (SQLite has one writer at a time).
+        cur = await self.db.execute(
+            "INSERT INTO drift_alerts (key, alert_id, opened_at) SELECT ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM drift_alerts WHERE key = ? AND (closed_at IS NULL OR closed_at >= ?))",
+            (key, alert_id, now, key, now - quiet_s),
+        )
+        if cur.rowcount == 1:
+            return None
+        async with self.db.execute(
+            "SELECT alert_id FROM drift_alerts WHERE key = ? ORDER BY opened_at DESC LIMIT 1", (key,)
+        ) as rows:
+            row = await rows.fetchone()
+        return str(row[0]) if row else alert_id
+
+    async def claim_alert_close(self, key: str, now: float) -> str | None:
+        async with self.db.execute(
+            "UPDATE drift_alerts SET closed_at = ? WHERE key = ? AND closed_at IS NULL RETURNING alert_id", (now, key)
+        ) as cur:
+            row = await cur.fetchone()
+        await self.db.execute("DELETE FROM drift_alerts WHERE closed_at < ?", (now - KEEP_CLOSED_S,))
+        return str(row[0]) if row else None
+
 
 class PostgresPinStore(PostgresTables):
     """Pins in PostgreSQL, on the service's pool: every replica sees the same ones."""
@@ -161,6 +222,29 @@ class PostgresPinStore(PostgresTables):
                     (domain, fast_model, CONFIGURED, time.time()),
                 )
         return seeded
+
+    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+        # The partial unique index lets one process hold the open alert of a key; ON CONFLICT loses quietly.
+        inserted = await self._execute(
+            "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at) SELECT %s, %s, %s WHERE NOT EXISTS "
+            "(SELECT 1 FROM oversight_drift_alerts WHERE key = %s AND (closed_at IS NULL OR closed_at >= %s)) "
+            "ON CONFLICT (key) WHERE closed_at IS NULL DO NOTHING",
+            (key, alert_id, now, key, now - quiet_s),
+        )
+        if inserted == 1:
+            return None
+        rows = await self._fetch(
+            "SELECT alert_id FROM oversight_drift_alerts WHERE key = %s ORDER BY opened_at DESC LIMIT 1", (key,)
+        )
+        return str(_col(rows[0], 0, "alert_id")) if rows else alert_id
+
+    async def claim_alert_close(self, key: str, now: float) -> str | None:
+        rows = await self._fetch(
+            "UPDATE oversight_drift_alerts SET closed_at = %s WHERE key = %s AND closed_at IS NULL RETURNING alert_id",
+            (now, key),
+        )
+        await self._execute("DELETE FROM oversight_drift_alerts WHERE closed_at < %s", (now - KEEP_CLOSED_S,))
+        return str(_col(rows[0], 0, "alert_id")) if rows else None
 
 
 def _col(row: Any, i: int, name: str) -> Any:

@@ -4,9 +4,11 @@
 ``OTEL_EXPORTER_OTLP_*`` is set), a ``DriftMonitor`` fed by a second observer, and the drift-alert webhook
 (``OVERSIGHT_DRIFT_WEBHOOK_URL``). Both observers are appended to ``runtime.observers`` at start-up.
 
-The drift monitor lives in the process: with several replicas each one sees its share of the traffic, and
-``/v1/drift`` answers for the replica that serves it (``docs/operations.md``). At start-up it is refilled from
-the stored decisions of its last two windows, so a restart does not empty it (``OVERSIGHT_DRIFT_REPLAY_MAX``).
+Each process's drift monitor follows every process's decisions in the store (``service.drift_feed``), so with
+several workers or replicas every one counts the whole traffic and ``/v1/drift`` gives the same answer
+whichever serves it. At start-up it is refilled from the stored decisions of its last two windows, so a restart
+does not empty it (``OVERSIGHT_DRIFT_REPLAY_MAX``). Every process detects the same alerts; the alert ledger in
+``service.drift_pins`` lets one of them post and count each (``AlertAnnouncer``).
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, DriftConfig, DriftMonitor
-from service.drift_pins import PinSync, open_pin_store
+from service.drift_feed import DigestTail
+from service.drift_pins import PinStore, PinSync, open_pin_store
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
-from service.schemas import Decision
 from service.store import DecisionStore
 from service.telemetry import setup_metrics
 from service.vocabulary import Domain
@@ -69,6 +71,11 @@ class DriftSettings(BaseSettings):
         default=100_000,
         ge=0,
         description="At start-up, refill the windows from at most this many stored decisions (0: start empty).",
+    )
+    tail_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often the monitor reads the decisions every process stored since (and before /v1/drift).",
     )
 
     def config(self) -> DriftConfig:
@@ -155,24 +162,6 @@ def describe(alert: dict[str, Any]) -> str:
     )
 
 
-class DriftObserver:
-    """Feeds each recorded decision to the drift monitor, once per review (not again on escalation resume)."""
-
-    def __init__(self, monitor: DriftMonitor, clock: Callable[[], float] = time.time) -> None:
-        self.monitor, self.clock = monitor, clock
-
-    def __call__(self, decision: Decision) -> None:
-        if decision.escalation is not None and decision.escalation.status != "pending":
-            return
-        self.monitor.observe(
-            decision.domain.value,
-            decision.model.label(),
-            disagreement=decision.disagreement,
-            response_class=decision.response_class.value if decision.response_class is not None else None,
-            ts=self.clock(),
-        )
-
-
 class _DriftCollector(Collector):
     """Exposes the current window rates on /metrics (computed at scrape time)."""
 
@@ -201,27 +190,93 @@ class _DriftCollector(Collector):
         yield samples
 
 
-async def replay_stored(monitor: DriftMonitor, store: DecisionStore, *, now: float, limit: int) -> int:
-    """Feed ``monitor`` the stored decisions of its last two windows (the newest ``limit``), oldest first.
+class AlertAnnouncer:
+    """Posts and counts each drift alert once across every process on the database.
 
-    Each decision is observed as it was when first recorded (``DecisionDigest.disagreement``) at its creation
-    time, so a restarted process has the windows, baselines and alerts it would have had without the restart
-    (CUSUM charts restart from these events). Returns how many decisions were replayed.
+    The monitor calls it (``on_alert``) synchronously; alerts queue up and ``run`` takes them in order. An
+    opening is announced by the process whose ``claim_alert_open`` recorded it; the others take its id. A
+    closing is announced by the process that closed the ledger's entry, under the id the opening was announced
+    with. When the ledger cannot be reached the alert is announced here: a duplicate page beats a lost one.
     """
-    since = datetime.fromtimestamp(now - 2 * monitor.config.window_s, UTC)
-    digests = await store.recent_digests(since, limit) if limit > 0 else []
-    for d in digests:
+
+    def __init__(
+        self,
+        monitor: DriftMonitor,
+        metrics: ReviewMetrics,
+        webhook: DriftWebhook | None,
+        *,
+        quiet_s: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.monitor, self.metrics, self.webhook = monitor, metrics, webhook
+        self.quiet_s, self.clock = quiet_s, clock
+        self.ledger: PinStore | None = None  # set at start-up
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.announced = 0
+
+    def __call__(self, alert: dict[str, Any]) -> None:
+        self.queue.put_nowait(alert)
+
+    async def run(self) -> None:
+        while True:
+            alert = await self.queue.get()
+            try:
+                await self._handle(alert)
+            except Exception:
+                log.exception("drift alert %s not handled", alert.get("id"))
+            finally:
+                self.queue.task_done()
+
+    async def drain(self, timeout_s: float = 5.0) -> None:
+        """Wait (bounded) until every queued alert has been handled."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.queue.join(), timeout_s)
+
+    async def _handle(self, alert: dict[str, Any]) -> None:
+        key = alert.get("key") or f"{alert['series']}|{alert['metric']}|{alert['kind']}"
+        if self.ledger is not None:
+            try:
+                if alert.get("state") == "open":
+                    other = await self.ledger.claim_alert_open(key, alert["id"], self.clock(), self.quiet_s)
+                    if other is not None:
+                        self.monitor.adopt_alert_id(alert["id"], other)
+                        log.info("drift alert %s was announced by another process as %s", alert["id"], other)
+                        self.metrics.drift_open.set(len(self.monitor.open_alerts()))
+                        return
+                else:
+                    announced_as = await self.ledger.claim_alert_close(key, self.clock())
+                    if announced_as is None:
+                        self.metrics.drift_open.set(len(self.monitor.open_alerts()))
+                        return
+                    alert = {**alert, "id": announced_as}
+            except Exception as exc:
+                log.warning("drift alert ledger not reached (%s): announcing %s here", type(exc).__name__, alert["id"])
+        self.announced += 1
+        log.warning("%s", describe(alert))
+        self.metrics.drift_alert(alert, len(self.monitor.open_alerts()))
+        if self.webhook is not None:
+            self.webhook(alert)
+
+
+async def _follow(tail: DigestTail, every_s: float) -> None:
+    """Feed the monitor what every process stored, every ``every_s`` seconds."""
+    while True:
+        await asyncio.sleep(every_s)
         try:
-            monitor.observe(
-                d.domain,
-                d.fast_model,
-                disagreement=d.disagreement,
-                response_class=d.response_class,
-                ts=d.created_at.timestamp(),
-            )
-        except ValueError:  # a row this version cannot count (an unknown response class): skip it
-            log.warning("drift replay skipped %s", d.review_id)
-    return len(digests)
+            await tail.catch_up()
+        except Exception as exc:  # the store is down for a moment: the next round reads what this one missed
+            log.warning("drift monitor not fed from the store: %s", type(exc).__name__)
+
+
+async def catch_up(app: FastAPI) -> None:
+    """Bring the drift monitor up to date before answering (``/v1/drift``, ``/metrics``)."""
+    tail: DigestTail | None = getattr(app.state, "drift_tail", None)
+    if tail is None or tail.position is None:
+        return
+    try:
+        await tail.catch_up()
+    except Exception as exc:  # answer with what the monitor has
+        log.warning("drift monitor not fed from the store: %s", type(exc).__name__)
 
 
 async def _keep_pins_in_sync(pins: PinSync, every_s: float) -> None:
@@ -279,28 +334,22 @@ class EscalationBacklog(Collector):
 
 
 def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
-    """Create metrics, drift monitor and webhook for ``app``; attach the observers when the runtime starts."""
+    """Create metrics, drift monitor, its feed and the alert webhook for ``app``; start them with the runtime."""
     settings = DriftSettings()
     meter_provider = setup_metrics()
     metrics = ReviewMetrics(meter=meter_provider.get_meter("oversight") if meter_provider else None)
     webhook = DriftWebhook(settings.webhook_url, timeout_s=settings.webhook_timeout_s) if settings.webhook_url else None
-
-    replaying = False
-
-    def on_alert(alert: dict[str, Any]) -> None:
-        if replaying:
-            # Found again in stored history at start-up: it was announced (counted, posted) before the restart.
-            log.info("restored from stored decisions: %s", describe(alert))
-            metrics.drift_open.set(len(monitor.open_alerts()))
-            return
-        log.warning("%s", describe(alert))
-        metrics.drift_alert(alert, len(monitor.open_alerts()))
-        if webhook is not None:
-            webhook(alert)
-
+    config = settings.config()
     # CUSUM designs (an exact ARL computation, up to ~1 s for a fresh baseline) run off the event loop.
     designer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-cusum-design")
-    monitor = DriftMonitor(settings.config(), on_alert=on_alert, designer=designer)
+    # A process a little behind the others may detect an alert after it closed: within one evaluation period
+    # (plus a minute) of a close, the same alert is not announced again.
+
+    def on_alert(alert: dict[str, Any]) -> None:
+        announcer(alert)
+
+    monitor = DriftMonitor(config, on_alert=on_alert, designer=designer)
+    announcer = AlertAnnouncer(monitor, metrics, webhook, quiet_s=config.eval_every_s + 60.0)
     metrics.registry.register(_DriftCollector(monitor, clock))
     backlog = EscalationBacklog(clock)
     metrics.registry.register(backlog)
@@ -309,49 +358,59 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     app.state.drift = monitor
     app.state.drift_clock = clock
     app.state.drift_webhook = webhook
+    app.state.drift_announcer = announcer
     app.state.drift_process = {"host": socket.gethostname(), "pid": os.getpid(), "started_at": None, "refilled": 0}
+    tasks: list[asyncio.Task[None]] = []
 
     async def start(app: FastAPI) -> None:
-        nonlocal replaying
         app.state.drift_process["started_at"] = datetime.fromtimestamp(clock(), UTC).isoformat()
         # Pins first: the refill then charts every version against the baseline it had before the restart.
         pins_cm = open_pin_store(app.state.settings, pool=app.state.runtime.storage.pool)
         pin_store = await pins_cm.__aenter__()
         app.state.drift_pins_cm = pins_cm
         app.state.drift_pins = pins = PinSync(monitor, pin_store)
+        announcer.ledger = pin_store
         for domain, model in settings.pin_list():
             if await pin_store.seed_default(domain, model):
                 log.info("drift baseline of %s pinned to %s (OVERSIGHT_DRIFT_PINS)", domain, model)
         await pins.sync()
-        app.state.drift_pin_sync = asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s))
-        if settings.replay_max:
-            started, replaying = time.perf_counter(), True
-            try:
-                n = await replay_stored(monitor, app.state.runtime.store, now=clock(), limit=settings.replay_max)
-            except Exception:
-                # Reviews matter more than drift history: serve, with whatever the refill got to.
-                log.exception("drift windows not refilled from stored decisions; they fill from new traffic")
-            else:
-                app.state.drift_process["refilled"] = n
-                log.info(
-                    "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
-                    n,
-                    time.perf_counter() - started,
-                    len(monitor.open_alerts()),
-                )
-            finally:
-                replaying = False
-        app.state.runtime.observers.extend([metrics, DriftObserver(monitor, clock)])
+        tasks.append(asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s)))
+        tasks.append(asyncio.create_task(announcer.run()))
+        tail = DigestTail(monitor, app.state.runtime.store)
+        started = time.perf_counter()
+        try:
+            n = await tail.start(clock(), settings.replay_max)
+        except Exception:
+            # Reviews matter more than drift history: serve, with whatever the refill got to.
+            log.exception("drift windows not refilled from stored decisions; they fill from new traffic")
+        else:
+            app.state.drift_process["refilled"] = n
+            log.info(
+                "drift windows refilled from %d stored decisions in %.2f s (%d alerts open)",
+                n,
+                time.perf_counter() - started,
+                len(monitor.open_alerts()),
+            )
+        app.state.drift_tail = tail
+        tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
+        app.state.runtime.observers.append(metrics)
 
     async def stop(app: FastAPI) -> None:
-        task = getattr(app.state, "drift_pin_sync", None)
-        if task is not None:
+        tail: DigestTail | None = getattr(app.state, "drift_tail", None)
+        if tail is not None and tail.position is not None:
+            with contextlib.suppress(Exception):
+                await tail.catch_up()  # alerts this process's last decisions raise are still announced
+        await announcer.drain()
+        for task in tasks:
             task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        tasks.clear()
         pins_cm = getattr(app.state, "drift_pins_cm", None)
         if pins_cm is not None:
             app.state.drift_pins_cm = None
+            announcer.ledger = None
             await pins_cm.__aexit__(None, None, None)
         if webhook is not None:
             await webhook.drain()
@@ -374,6 +433,7 @@ def _ops_only(principal: Principal) -> None:
 async def metrics_endpoint(request: Request) -> Response:
     """Prometheus text exposition of the review metrics."""
     metrics: ReviewMetrics = request.app.state.metrics
+    await catch_up(request.app)
     await request.app.state.escalation_backlog.refresh(request.app.state.runtime.store)
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -387,6 +447,7 @@ async def get_drift(
 ) -> dict[str, Any]:
     """Disagreement and response-class rates per domain × fast model, with 95 % intervals and open alerts."""
     _ops_only(principal)
+    await catch_up(request.app)
     monitor: DriftMonitor = request.app.state.drift
     snap = monitor.snapshot(request.app.state.drift_clock())
     if domain is not None or fast_model is not None:
@@ -399,7 +460,7 @@ async def get_drift(
         snap["series"] = [s for s in snap["series"] if keep(s)]
         snap["alerts"] = [a for a in snap["alerts"] if keep(a)]
         snap["recently_closed"] = [a for a in snap["recently_closed"] if keep(a)]
-    # The monitor is per process: say which one answered and what it was refilled from at start-up.
+    # Every process counts every process's decisions; say which one answered and how it started.
     snap["process"] = request.app.state.drift_process
     return snap
 

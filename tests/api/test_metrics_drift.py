@@ -236,6 +236,41 @@ def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
         assert client.delete("/v1/drift/pins/health").json() == {}
 
 
+def test_workers_on_one_database_count_all_traffic_and_announce_an_alert_once(
+    tmp_path: Path, drift_env: WebhookReceiver
+) -> None:
+    # Two workers (two apps, one data directory), each serving half of the traffic: each one's /v1/drift counts
+    # all of it, both show the drift alert under one id, and the webhook gets it once.
+    with make_client(tmp_path) as one, make_client(tmp_path) as two:
+        for i in range(60):
+            send((one, two)[i % 2], UNSAFE if i % 10 == 0 else SAFE, "v1")
+        for i in range(60):
+            send((one, two)[i % 2], UNSAFE if i % 2 == 0 else SAFE, "v2")
+
+        def alert_ids(client: TestClient) -> list[str]:
+            drift = client.get("/v1/drift").json()
+            return [a["id"] for a in drift["alerts"] if a["metric"] == "disagreement"]
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (alert_ids(one) and alert_ids(one) == alert_ids(two)):
+            time.sleep(0.05)
+        views = [c.get("/v1/drift").json() for c in (one, two)]
+        metrics = [samples(c.get("/metrics").text) for c in (one, two)]
+
+    for view in views:
+        for version, rate in (("v1", 0.1), ("v2", 0.5)):
+            m = series(view, f"fast-chat@{version}")["metrics"]["disagreement"]
+            assert (m["n"], m["rate"]) == (60, pytest.approx(rate))
+    first, second = ([a for a in v["alerts"] if a["metric"] == "disagreement"] for v in views)
+    assert [(a["series"], a["kind"]) for a in first] == [("health/fast-chat@v2", "two_proportion")]
+    assert [a["id"] for a in first] == [a["id"] for a in second]
+    opened = [p for p in drift_env.posts if p["alert"]["metric"] == "disagreement" and p["alert"]["state"] == "open"]
+    assert [p["alert"]["id"] for p in opened] == [first[0]["id"]]
+    counted = [value(m, "oversight_drift_alerts_total", metric="disagreement") for m in metrics]
+    assert sorted(counted) == [0, 1]
+    assert [value(m, "oversight_drift_alerts_open") for m in metrics] == [1, 1]
+
+
 def test_a_restart_keeps_the_drift_windows_and_the_open_alert_without_posting_it_again(
     tmp_path: Path, drift_env: WebhookReceiver
 ) -> None:
@@ -281,16 +316,24 @@ def test_with_replay_off_a_restart_starts_the_drift_windows_empty(
         assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3
 
 
-def test_a_refill_that_fails_does_not_stop_the_service_from_starting(tmp_path: Path) -> None:
+def test_damaged_stored_rows_are_skipped_not_fatal_to_the_refill_or_the_feed(tmp_path: Path) -> None:
     with make_client(tmp_path) as client:
-        burst(client, "v1", 3, unsafe_every=2)
-    with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:  # a damaged row
+        burst(client, "v1", 4, unsafe_every=2)
+    with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:  # two damaged rows
         db.execute("UPDATE decisions SET body = x'7b6e6f74' WHERE rowid = 1")
+        db.execute("UPDATE decisions SET created_at = 'yesterday' WHERE rowid = 2")
     with make_client(tmp_path) as client:
         assert client.get("/readyz").status_code == 200
-        assert client.get("/v1/drift").json()["series"] == []
-        send(client, SAFE, "v1")  # and it counts new traffic
-        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 1
+        drift = client.get("/v1/drift").json()
+        assert drift["process"]["refilled"] == 2  # the two good ones
+        assert series(drift, "fast-chat@v1")["metrics"]["disagreement"]["n"] == 2
+        with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:  # a damaged row in what the feed reads
+            db.execute(
+                "INSERT INTO decisions SELECT 'rev_damaged', tenant, NULL, kind, domain, verdict, NULL, NULL, "
+                "created_at, updated_at, x'7b6e6f74' FROM decisions WHERE rowid = 4"
+            )
+        send(client, SAFE, "v1")  # and it counts the new traffic around it
+        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3
 
 
 def test_a_pin_made_through_the_api_survives_a_restart_and_reaches_another_worker(

@@ -82,3 +82,31 @@ async def test_a_sync_that_overlaps_a_pin_made_here_does_not_undo_it() -> None:
     store.listing.clear()
     assert await pins.sync() is False  # the next re-read agrees with it
     assert monitor.manual_pins() == {"health": "fast-chat@v1"}
+
+
+async def test_each_alert_is_claimed_by_one_process_and_the_others_get_its_id(any_settings: Settings) -> None:
+    key = "health/fast-chat@v2|disagreement|two_proportion"
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        assert await one.claim_alert_open(key, "drift-a-1", now=1000.0, quiet_s=60) is None  # one announces it
+        assert await two.claim_alert_open(key, "drift-b-7", now=1001.0, quiet_s=60) == "drift-a-1"
+        other = "health/fast-chat@v2|refusal|cusum"  # another alert is independent
+        assert await two.claim_alert_open(other, "drift-b-8", now=1001.0, quiet_s=60) is None
+        # Closed once, under the id it was announced with; the second closer has nothing to announce.
+        assert await two.claim_alert_close(key, now=2000.0) == "drift-a-1"
+        assert await one.claim_alert_close(key, now=2001.0) is None
+        # A process a little behind detects it again just after the close: not a new alert.
+        assert await two.claim_alert_open(key, "drift-b-9", now=2030.0, quiet_s=60) == "drift-a-1"
+        # Later, the same series drifting again is a new alert.
+        assert await two.claim_alert_open(key, "drift-b-10", now=2100.0, quiet_s=60) is None
+        assert await one.claim_alert_open(key, "drift-a-2", now=2101.0, quiet_s=60) == "drift-b-10"
+
+
+async def test_processes_racing_to_open_one_alert_announce_it_once(any_settings: Settings) -> None:
+    key = "finance/m@1|disagreement|cusum"
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        results = await asyncio.gather(
+            *(store.claim_alert_open(key, f"drift-{i}", now=5.0, quiet_s=60) for i, store in enumerate([one, two] * 4))
+        )
+    assert results.count(None) == 1
+    winner = f"drift-{results.index(None)}"
+    assert all(r == winner for r in results if r is not None)

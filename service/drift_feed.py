@@ -1,0 +1,117 @@
+"""Feeds a process's ``DriftMonitor`` with every process's decisions, read from the store in insertion order.
+
+A service with several workers or replicas writes to one database; each process follows that database with a
+``DigestTail``, so each one's monitor counts the whole traffic and ``GET /v1/drift`` gives the same answer
+whichever process serves it. At start-up ``start`` refills the monitor from the stored decisions of its last two
+windows; after that ``catch_up`` (every ``OVERSIGHT_DRIFT_TAIL_S`` seconds, and before ``/v1/drift`` and
+``/metrics`` answer) feeds what was inserted since.
+
+Positions are the store's insertion order (``DecisionDigest.position``). On PostgreSQL they come from a
+sequence, so a row can commit after a row with a larger position has been read: the tail remembers the
+positions it skipped and asks for them again for ``gap_ttl_s`` seconds (rows that were never written, such as
+a sequence value an idempotent repeat burned, expire from that list).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from service.drift import DriftMonitor
+from service.store.base import DecisionDigest, DecisionStore
+
+log = logging.getLogger("oversight.drift")
+
+MAX_GAPS = 10_000
+"""Positions remembered as missing at most (the oldest are dropped first)."""
+
+
+class DigestTail:
+    """Follows ``store`` for ``monitor``: every decision is observed once, at its creation time."""
+
+    def __init__(
+        self,
+        monitor: DriftMonitor,
+        store: DecisionStore,
+        *,
+        batch: int = 5000,
+        gap_ttl_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.monitor, self.store = monitor, store
+        self.batch, self.gap_ttl_s, self.clock = batch, gap_ttl_s, clock
+        self.position: int | None = None
+        self.gaps: dict[int, float] = {}  # missing position -> when first missed (clock)
+        self.fed = 0
+        self._lock = asyncio.Lock()
+
+    async def start(self, now: float, limit: int) -> int:
+        """Refill from the newest ``limit`` decisions of the monitor's last two windows; the tail goes on from
+        there. Returns how many were fed."""
+        async with self._lock:
+            position = await self.store.digest_position()
+            digests: list[DecisionDigest] = []
+            if limit > 0:
+                since = datetime.fromtimestamp(now - 2 * self.monitor.config.window_s, UTC)
+                digests = await self.store.recent_digests(since, limit, upto=position)
+            self._feed(digests)
+            self.position = position
+            return len(digests)
+
+    async def catch_up(self) -> int:
+        """Feed every decision inserted since the last call (and any missed row that has committed since).
+        Returns how many were fed. Concurrent calls wait for each other, so nothing is fed twice."""
+        async with self._lock:
+            if self.position is None:
+                self.position = await self.store.digest_position()
+            total = 0
+            while True:
+                self._expire_gaps()
+                rows = await self.store.digests_after(self.position, self.batch, also=tuple(self.gaps))
+                total += self._feed(rows)
+                fresh = 0
+                for d in rows:
+                    pos = d.position
+                    if pos in self.gaps:
+                        del self.gaps[pos]
+                    elif pos > self.position:
+                        fresh += 1
+                        if pos > self.position + 1:
+                            self._missing(self.position + 1, pos)
+                        self.position = pos
+                if fresh < self.batch:
+                    return total
+
+    def _missing(self, first: int, end: int) -> None:
+        now = self.clock()
+        for pos in range(max(first, end - MAX_GAPS), end):
+            self.gaps[pos] = now
+        while len(self.gaps) > MAX_GAPS:
+            del self.gaps[next(iter(self.gaps))]
+
+    def _expire_gaps(self) -> None:
+        if self.gaps:
+            horizon = self.clock() - self.gap_ttl_s
+            for pos in [p for p, at in self.gaps.items() if at < horizon]:
+                del self.gaps[pos]
+
+    def _feed(self, digests: list[DecisionDigest]) -> int:
+        observe = self.monitor.observe
+        n = 0
+        for d in digests:
+            try:
+                observe(
+                    d.domain,
+                    d.fast_model,
+                    disagreement=d.disagreement,
+                    response_class=d.response_class,
+                    ts=d.created_at.timestamp(),
+                )
+                n += 1
+            except ValueError:  # a row this version cannot count (an unknown response class): skip it
+                log.warning("drift monitor skipped %s", d.review_id)
+        self.fed += n
+        return n

@@ -1,0 +1,115 @@
+"""The drift monitor's feed (``DigestTail``) on SQLite and PostgreSQL: every process's monitor counts every
+process's decisions, each once, including a decision that commits after a later one (PostgreSQL)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from service.drift import DriftMonitor
+from service.drift_feed import DigestTail
+from service.runtime import new_review_id
+from service.schemas import Decision, FastModel, ReviewerInfo, ReviewerOutcome
+from service.settings import Settings
+from service.store import Storage, open_storage
+from service.store.postgres import _UPSERT
+from service.store.sqlite import decision_row
+from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
+
+
+def decision(version: str, verdict: Verdict = Verdict.approve) -> Decision:
+    return Decision(
+        review_id=new_review_id(),
+        verdict=verdict,
+        output="text",
+        risk=Risk.high,
+        domain=Domain.health,
+        reviewer=ReviewerInfo(provider="local", model="rules-v1"),
+        reviewer_outcome=ReviewerOutcome(kind=ReviewerOutcomeKind.verdict),
+        disagreement=verdict is not Verdict.approve,
+        model=FastModel(provider="acme", name="fast-chat", version=version),
+        trace_id="a" * 32,
+        created_at=datetime.now(UTC),
+    )
+
+
+def counts(monitor: DriftMonitor) -> dict[str, tuple[int, int]]:
+    out = {}
+    for s in monitor.snapshot(time.time())["series"]:
+        m = s["metrics"]["disagreement"]
+        out[s["fast_model"]] = (m["n"], m["count"])
+    return out
+
+
+@pytest.fixture
+async def storage(any_settings: Settings) -> AsyncIterator[Storage]:
+    async with open_storage(any_settings) as s:
+        yield s
+
+
+async def test_every_tail_counts_every_decision_once(storage: Storage) -> None:
+    store = storage.store
+    for v in (Verdict.approve, Verdict.block, Verdict.approve):
+        await store.save_decision(decision("v1", v), "t1")
+    one, two = DriftMonitor(), DriftMonitor()
+    tail_one, tail_two = DigestTail(one, store), DigestTail(two, store)
+    assert await tail_one.start(time.time(), limit=100) == 3  # the refill
+    assert await tail_two.start(time.time(), limit=0) == 0  # refill off: only what comes next
+    later = [decision("v2", Verdict.rewrite), decision("v2")]
+    for d in later:
+        await store.save_decision(d, "t2")  # "another process" stored them: both tails see them
+    await store.save_decision(later[0], "t2")  # an idempotent repeat is not counted again
+    assert await tail_one.catch_up() == 2
+    assert await tail_one.catch_up() == 0
+    assert await tail_two.catch_up() == 2
+    assert counts(one) == {"fast-chat@v1": (3, 1), "fast-chat@v2": (2, 1)}
+    assert counts(two) == {"fast-chat@v2": (2, 1)}
+
+
+async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
+    monitor = DriftMonitor()
+    tail = DigestTail(monitor, storage.store, batch=2)
+    await tail.start(time.time(), limit=0)
+    for _ in range(5):
+        await storage.store.save_decision(decision("v1"), "t1")
+    assert await tail.catch_up() == 5
+    assert counts(monitor) == {"fast-chat@v1": (5, 0)}
+
+
+async def test_a_decision_that_commits_after_a_later_one_is_still_counted_once(pg_settings: Settings) -> None:
+    async with open_storage(pg_settings) as storage:
+        store = storage.store
+        monitor = DriftMonitor()
+        now = [0.0]
+        tail = DigestTail(monitor, store, gap_ttl_s=60, clock=lambda: now[0])
+        await tail.start(time.time(), limit=0)
+        slow = decision("v1", Verdict.block)
+        row = list(decision_row(slow, "t1"))
+        row[-1] = row[-1].decode()
+        assert pg_settings.database_url
+        with psycopg.connect(pg_settings.database_url) as conn:  # a slow writer holds its insert open
+            conn.execute(_UPSERT, row)  # it has taken its position, not committed
+            await store.save_decision(decision("v1"), "t2")  # a later position, committed first
+            assert await tail.catch_up() == 1
+            assert tail.gaps  # the slow writer's position is remembered as missing
+            conn.commit()
+        now[0] = 30.0
+        assert await tail.catch_up() == 1  # asked again for the missing position: found
+        assert not tail.gaps
+        assert await tail.catch_up() == 0
+        assert counts(monitor) == {"fast-chat@v1": (2, 1)}
+
+        # A position that is never written (an idempotent repeat burned a sequence value) is forgotten.
+        repeat = decision("v1")
+        await store.save_decision(repeat, "t1")
+        await store.save_decision(repeat, "t1")
+        await store.save_decision(decision("v1"), "t1")
+        assert await tail.catch_up() == 2
+        assert tail.gaps
+        now[0] = 100.0
+        assert await tail.catch_up() == 0
+        assert not tail.gaps
