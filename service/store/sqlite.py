@@ -171,11 +171,26 @@ class SqliteDecisionStore:
         self.path = path
         self._conn: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-sqlite")
+        # The drift feed's reads (every process follows the table) run on a connection and thread of their own:
+        # WAL readers do not block the writer, so a large read never delays a group commit.
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-sqlite-read")
+        self._read_conn: sqlite3.Connection | None = None
         self._pending: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn, *args)
+
+    def _reading(self) -> sqlite3.Connection:
+        """The read connection (opened on first use, in the reader thread)."""
+        if self._read_conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=5000")
+            self._read_conn = conn
+        return self._read_conn
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -202,7 +217,11 @@ class SqliteDecisionStore:
         if self._conn is not None:
             await self._run(self.conn.close)
             self._conn = None
+        if self._read_conn is not None:
+            await self._read(self._read_conn.close)
+            self._read_conn = None
         self._executor.shutdown(wait=False)
+        self._reader.shutdown(wait=False)
 
     async def ping(self) -> None:
         await self._run(lambda: self.conn.execute("SELECT 1").fetchone())
@@ -357,20 +376,22 @@ class SqliteDecisionStore:
         if upto is not None:
             where += " AND rowid <= ?"
             args.append(upto)
-        rows = self.conn.execute(
-            f"{self._DIGEST_SELECT}WHERE {where} ORDER BY review_id DESC LIMIT ?", (*args, limit)
-        ).fetchall()
+        rows = (
+            self._reading()
+            .execute(f"{self._DIGEST_SELECT}WHERE {where} ORDER BY review_id DESC LIMIT ?", (*args, limit))
+            .fetchall()
+        )
         return self._to_digests(reversed(rows))
 
     async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:
-        return await self._run(self._digests, since, limit, upto)
+        return await self._read(self._digests, since, limit, upto)
 
     def _position(self) -> int:
-        row = self.conn.execute("SELECT max(rowid) FROM decisions").fetchone()
+        row = self._reading().execute("SELECT max(rowid) FROM decisions").fetchone()
         return int(row[0] or 0)
 
     async def digest_position(self) -> int:
-        return await self._run(self._position)
+        return await self._read(self._position)
 
     def _after(self, position: int, limit: int, also: Sequence[int]) -> list[DecisionDigest]:
         # Writers are serialised, so rowids commit in order; ``also`` is honoured all the same.
@@ -378,13 +399,15 @@ class SqliteDecisionStore:
         if also:
             where = f"({where} OR rowid IN ({','.join('?' * len(also))}))"
         where += f" AND {self._DIGEST_VALID}"
-        rows = self.conn.execute(
-            f"{self._DIGEST_SELECT}WHERE {where} ORDER BY rowid LIMIT ?", (position, *also, limit + len(also))
-        ).fetchall()
+        rows = (
+            self._reading()
+            .execute(f"{self._DIGEST_SELECT}WHERE {where} ORDER BY rowid LIMIT ?", (position, *also, limit + len(also)))
+            .fetchall()
+        )
         return self._to_digests(rows)
 
     async def digests_after(self, position: int, limit: int, also: Sequence[int] = ()) -> list[DecisionDigest]:
-        return await self._run(self._after, position, limit, tuple(also))
+        return await self._read(self._after, position, limit, tuple(also))
 
     def _try_claim(self, key: str, holder: str, ttl_s: float) -> bool:
         now = time.time()
