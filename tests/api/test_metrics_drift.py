@@ -237,11 +237,15 @@ def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
 
 
 def test_workers_on_one_database_count_all_traffic_and_announce_an_alert_once(
-    tmp_path: Path, drift_env: WebhookReceiver
+    any_settings: Settings, drift_env: WebhookReceiver
 ) -> None:
-    # Two workers (two apps, one data directory), each serving half of the traffic: each one's /v1/drift counts
-    # all of it, both show the drift alert under one id, and the webhook gets it once.
-    with make_client(tmp_path) as one, make_client(tmp_path) as two:
+    # Two workers or replicas (two apps on one SQLite file, or on one PostgreSQL database), each serving half of
+    # the traffic: each one's /v1/drift counts all of it, both show the drift alert under one id, and the webhook
+    # gets it once.
+    def worker() -> TestClient:
+        return TestClient(create_app(any_settings, reviewer=MarkerReviewer()))
+
+    with worker() as one, worker() as two:
         for i in range(60):
             send((one, two)[i % 2], UNSAFE if i % 10 == 0 else SAFE, "v1")
         for i in range(60):
