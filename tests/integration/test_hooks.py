@@ -4,70 +4,18 @@ script fed the hook payload on stdin, and the service-down and service-hung case
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 import threading
-import time
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
-OVERSIGHT = Path(sys.executable).parent / "oversight"
+from tests.integration.serve import OVERSIGHT, _env, _free_port
+
 HOOK_ROUTE = "/v1/hooks/claude-code/pre-tool-use"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OVERSIGHT_", "OTEL_"))}
-    env.update(extra)
-    return env
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    data = tmp_path_factory.mktemp("oversight-data")
-    log = (data / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [str(OVERSIGHT), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=_env(OVERSIGHT_DATA_DIR=str(data), OVERSIGHT_LOG_LEVEL="warning"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # up to ~30 s to start
-            if proc.poll() is not None:
-                pytest.fail(f"oversight serve exited: {(data / 'serve.log').read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("oversight serve did not start")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _payload(tool_name: str, tool_input: dict[str, Any], **extra: Any) -> dict[str, Any]:

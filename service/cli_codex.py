@@ -1,0 +1,159 @@
+"""``oversight codex-proxy -- codex app-server``: Oversight reviews Codex's approval requests before the client.
+
+The client (an IDE extension, a custom UI) starts this command where it would start ``codex app-server``; the
+proxy starts the real one and relays newline-delimited JSON both ways, holding only the approval requests while
+they are reviewed (``service.integrations.codex_app_server`` has the rules). Reviews run concurrently and never
+hold up other messages. The proxy exits with the app-server's exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from typing import Annotated, Any
+
+import orjson
+import typer
+
+from service.integrations import ServiceError, api_key, hook_timeout, review_actions, service_url
+from service.integrations import codex_app_server as app_server
+
+DEFAULT_COMMAND = ["codex", "app-server"]
+MAX_LINE = 64 * 1024 * 1024  # app-server lines carry diffs and command output
+
+
+def _log(text: str) -> None:
+    sys.stderr.write(f"oversight codex-proxy: {text}\n")
+    sys.stderr.flush()
+
+
+class Proxy:
+    """Relays lines between the client (our stdin/stdout) and the app-server (a child process)."""
+
+    def __init__(self, url: str, timeout: float, key: str | None, on_approve: app_server.OnApprove) -> None:
+        self.url, self.timeout, self.key, self.on_approve = url, timeout, key, on_approve
+        self.session = app_server.Session()
+        self.to_server_lock = asyncio.Lock()
+        self.to_client_lock = asyncio.Lock()
+        self.reviews: set[asyncio.Task[None]] = set()
+        self.child: asyncio.subprocess.Process | None = None
+        self.client_out: asyncio.StreamWriter | None = None
+
+    async def to_server(self, line: bytes) -> None:
+        child = self.child
+        if child is None or child.stdin is None or child.stdin.is_closing():
+            return
+        async with self.to_server_lock:
+            child.stdin.write(line)
+            with contextlib.suppress(ConnectionError):
+                await child.stdin.drain()
+
+    async def to_client(self, line: bytes) -> None:
+        out = self.client_out
+        assert out is not None
+        async with self.to_client_lock:
+            out.write(line)
+            await out.drain()
+
+    async def client_pump(self, reader: asyncio.StreamReader) -> None:
+        """Client → app-server, unchanged (noting each thread's goal)."""
+        while line := await reader.readline():
+            with contextlib.suppress(orjson.JSONDecodeError):
+                self.session.client_line(orjson.loads(line))
+            await self.to_server(line)
+        child = self.child
+        if child is not None and child.stdin is not None:  # the client hung up: so does the app-server's input
+            child.stdin.close()
+
+    async def server_pump(self, reader: asyncio.StreamReader) -> None:
+        """App-server → client, holding approval requests while they are reviewed."""
+        while line := await reader.readline():
+            try:
+                message = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                await self.to_client(line)
+                continue
+            self.session.server_line(message)
+            if app_server.is_approval(message):
+                task = asyncio.create_task(self.review(message, line))
+                self.reviews.add(task)
+                task.add_done_callback(self.reviews.discard)
+            else:
+                await self.to_client(line)
+        if self.reviews:  # the app-server ended: settle the requests in hand (answers may no longer matter)
+            await asyncio.wait(set(self.reviews))
+
+    async def review(self, message: dict[str, Any], line: bytes) -> None:
+        requests = app_server.review_requests(message, self.session)
+        if not requests:
+            _log(f"{message['method']} {message['id']}: nothing to review (item not seen); asking the user")
+            await self.to_client(line)
+            return
+        try:
+            decision = await asyncio.to_thread(
+                lambda: review_actions(requests, url=self.url, timeout=self.timeout, key=self.key)
+            )
+        except ServiceError as exc:  # never an approval: the user decides, as without the proxy
+            _log(f"{message['method']} {message['id']}: not reviewed ({exc}); asking the user")
+            await self.to_client(line)
+            return
+        verdict = app_server.verdict_for([decision], self.on_approve)
+        if verdict.forward:
+            await self.to_client(line)
+        else:
+            _log(f"{message['method']} {message['id']}: {verdict.decision} — {verdict.note}")
+            await self.to_server(orjson.dumps(app_server.answer(message["id"], verdict.decision or "decline")) + b"\n")
+
+    async def run(self, command: list[str]) -> int:
+        loop = asyncio.get_running_loop()
+        self.child = await asyncio.create_subprocess_exec(
+            *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=MAX_LINE
+        )
+        client_in = asyncio.StreamReader(limit=MAX_LINE)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(client_in), sys.stdin)
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, sys.stdout)
+        self.client_out = asyncio.StreamWriter(transport, protocol, None, loop)
+        assert self.child.stdout is not None
+        client = asyncio.create_task(self.client_pump(client_in))
+        await self.server_pump(self.child.stdout)
+        code = await self.child.wait()
+        client.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await client
+        return code
+
+
+def codex_proxy(
+    command: Annotated[
+        list[str] | None, typer.Argument(help="The app-server to start (default: codex app-server).")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Oversight URL (default $OVERSIGHT_URL or http://127.0.0.1:8000).")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Seconds per review (default $OVERSIGHT_HOOK_TIMEOUT or 10).")
+    ] = None,
+    approve: Annotated[
+        str, typer.Option(help="What an approve verdict does: 'forward' (the user still confirms) or 'accept'.")
+    ] = "forward",
+) -> None:
+    """Run `codex app-server` behind Oversight: blocked actions are declined before the client sees them.
+
+    Use it where the client starts the app-server: oversight codex-proxy -- codex app-server [ARGS].
+    Escalated actions, and any review that fails, go to the client's approval prompt unchanged.
+    """
+    if approve not in ("forward", "accept"):
+        raise typer.BadParameter("must be 'forward' or 'accept'", param_hint="--approve")
+    proxy = Proxy(service_url(url), hook_timeout(timeout), api_key(), approve)  # type: ignore[arg-type]
+    try:
+        code = asyncio.run(proxy.run(command or DEFAULT_COMMAND))
+    except FileNotFoundError as exc:
+        _log(f"cannot start {' '.join(command or DEFAULT_COMMAND)}: {exc}")
+        raise typer.Exit(127) from exc
+    raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``oversight codex-proxy``."""
+    app.command("codex-proxy", context_settings={"allow_interspersed_args": False})(codex_proxy)

@@ -1,0 +1,87 @@
+"""A stand-in for ``codex app-server`` on stdio, speaking its wire format (integrations reference 2.4): JSON-RPC
+without the ``"jsonrpc"`` member, one object per line. Enough of it to drive approvals:
+
+- ``initialize`` → a result with ``userAgent``; ``thread/start`` → ``{"thread": {"id": "thr_1"}}`` and
+  ``thread/started``;
+- ``turn/start`` whose text is ``run: COMMAND`` → ``item/started`` (``commandExecution``), then the request
+  ``item/commandExecution/requestApproval`` (ids 100, 101, ...);
+  ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``), then
+  ``item/fileChange/requestApproval``;
+- when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
+  ``completed`` (accept) or ``declined``, and ``turn/completed``.
+
+Every line it receives is appended to the file named by ``$FAKE_CODEX_LOG`` (one JSON object per line), so a
+test can see what reached the app-server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+
+def send(message: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    path = os.environ.get("FAKE_CODEX_LOG")
+    with open(path, "a") if path else open(os.devnull, "w") as log:
+        serve(log)
+
+
+def serve(log: Any) -> None:
+    next_request, turns = 100, 0
+    waiting: dict[int, dict[str, Any]] = {}
+    for line in sys.stdin:
+        message = json.loads(line)
+        log.write(json.dumps(message) + "\n")
+        log.flush()
+        method, rid = message.get("method"), message.get("id")
+        if method is None and rid in waiting:  # the answer to an approval request
+            item = waiting.pop(rid)
+            decision = (message.get("result") or {}).get("decision")
+            send({"method": "serverRequest/resolved", "params": {"threadId": "thr_1", "requestId": rid}})
+            item["status"] = "completed" if decision in ("accept", "acceptForSession") else "declined"
+            send({"method": "item/completed", "params": {"threadId": "thr_1", "turnId": item["turn"], "item": item}})
+            send({"method": "turn/completed", "params": {"threadId": "thr_1", "turn": {"id": item["turn"], "status": "completed", "items": []}}})
+        elif method == "initialize":
+            send({"id": rid, "result": {"userAgent": "codex_cli_rs/0.140.0 (fake)"}})
+        elif method == "thread/start":
+            send({"id": rid, "result": {"thread": {"id": "thr_1", "preview": "", "modelProvider": "openai"}}})
+            send({"method": "thread/started", "params": {"thread": {"id": "thr_1"}}})
+        elif method == "turn/start":
+            turns += 1
+            turn = f"turn_{turns}"
+            text = "".join(i.get("text", "") for i in message["params"]["input"] if i.get("type") == "text")
+            send({"id": rid, "result": {"turn": {"id": turn, "status": "inProgress", "items": [], "error": None}}})
+            send({"method": "turn/started", "params": {"threadId": "thr_1", "turn": {"id": turn, "status": "inProgress", "items": []}}})
+            item_id = f"item_{turns}"
+            base = {"itemId": item_id, "threadId": "thr_1", "turnId": turn, "startedAtMs": 1795501923411}
+            if text.startswith("run: "):
+                command = text[len("run: "):]
+                item = {"type": "commandExecution", "id": item_id, "command": command, "cwd": "/home/dev/shop",
+                        "status": "inProgress", "commandActions": [], "turn": turn}
+                send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                request = {"id": next_request, "method": "item/commandExecution/requestApproval",
+                           "params": {**base, "command": command, "cwd": "/home/dev/shop", "reason": "needs approval"}}
+            else:
+                head, _, content = text.partition("\n")
+                path = head[len("write: "):]
+                diff = "".join(f"+{c}\n" for c in content.splitlines())
+                item = {"type": "fileChange", "id": item_id, "status": "inProgress", "turn": turn,
+                        "changes": [{"path": path, "kind": {"type": "add"}, "diff": diff}]}
+                send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                request = {"id": next_request, "method": "item/fileChange/requestApproval", "params": {**base, "reason": None}}
+            waiting[next_request] = item
+            next_request += 1
+            send(request)
+        elif rid is not None:
+            send({"id": rid, "error": {"code": -32601, "message": f"unknown method {method}"}})
+
+
+if __name__ == "__main__":
+    main()

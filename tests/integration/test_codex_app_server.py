@@ -1,0 +1,167 @@
+"""``oversight codex-proxy`` as a client would run it: between the client (this test, on the proxy's stdin and
+stdout) and an app-server (``tests/fakes/codex_app_server.py``, speaking the wire format), with a real
+``oversight serve`` reviewing the approval requests."""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tests.integration.serve import OVERSIGHT, _env, _free_port
+
+FAKE = Path(__file__).resolve().parents[1] / "fakes" / "codex_app_server.py"
+
+
+class Client:
+    """The client side of the proxy: writes requests, reads every line the proxy relays."""
+
+    def __init__(self, url: str, log: Path, *args: str) -> None:
+        self.log = log
+        self.proc = subprocess.Popen(
+            [str(OVERSIGHT), "codex-proxy", *args, "--", sys.executable, str(FAKE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(OVERSIGHT_URL=url, FAKE_CODEX_LOG=str(log)),
+        )
+        self.lines: queue.Queue[dict[str, Any]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.next_id = 0
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(orjson.loads(line))
+
+    def send(self, message: dict[str, Any]) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(orjson.dumps(message) + b"\n")
+        self.proc.stdin.flush()
+
+    def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        self.next_id += 1
+        self.send({"method": method, "id": self.next_id, "params": params})
+        return self.until(lambda m: m.get("id") == self.next_id and "method" not in m)
+
+    def until(self, match: Any, timeout: float = 30.0) -> dict[str, Any]:
+        while True:
+            message = self.lines.get(timeout=timeout)
+            self.seen.append(message)
+            if match(message):
+                return message
+
+    seen: list[dict[str, Any]]
+
+    def start(self) -> None:
+        self.seen = []
+        init = self.call("initialize", {"clientInfo": {"name": "test_client", "title": "Test", "version": "0.1.0"}})
+        assert init["result"]["userAgent"].startswith("codex_cli_rs")
+        self.send({"method": "initialized"})
+        assert self.call("thread/start", {"cwd": "/home/dev/shop"})["result"]["thread"]["id"] == "thr_1"
+
+    def turn(self, text: str) -> dict[str, Any]:
+        """Start a turn; the next approval request the client sees, or the turn's completed item."""
+        self.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": text}]})
+        return self.until(
+            lambda m: m.get("method", "").endswith("/requestApproval") or m.get("method") == "item/completed"
+        )
+
+    def close(self) -> tuple[int, str]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        code = self.proc.wait(timeout=30)
+        assert self.proc.stderr is not None
+        return code, self.proc.stderr.read().decode()
+
+    def server_received(self) -> list[dict[str, Any]]:
+        return [orjson.loads(line) for line in self.log.read_text().splitlines()]
+
+
+@pytest.fixture
+def client(service: str, tmp_path: Path) -> Iterator[Client]:
+    c = Client(service, tmp_path / "server.jsonl")
+    c.start()
+    yield c
+    if c.proc.poll() is None:
+        c.proc.kill()
+        c.proc.wait()
+
+
+def test_a_blocked_command_is_declined_before_the_client_sees_it(client: Client) -> None:
+    seen = client.turn("run: rm -rf ~")
+    assert seen["method"] == "item/completed"  # no approval prompt reached the client
+    assert seen["params"]["item"]["status"] == "declined"
+    assert not any(m.get("method", "").endswith("/requestApproval") for m in client.seen)
+    answers = [m for m in client.server_received() if m.get("id") == 100 and "method" not in m]
+    assert answers == [{"id": 100, "result": {"decision": "decline"}}]
+    code, stderr = client.close()
+    assert code == 0
+    assert "decline" in stderr and "Oversight block" in stderr and "review rev_" in stderr
+
+
+def test_an_approved_command_still_reaches_the_user_who_decides(client: Client) -> None:
+    request = client.turn("run: pytest -q")
+    assert request["method"] == "item/commandExecution/requestApproval"
+    assert request["params"]["command"] == "pytest -q" and request["params"]["itemId"] == "item_1"
+    client.send({"id": request["id"], "result": {"decision": "accept"}})  # the user's answer goes through as is
+    done = client.until(lambda m: m.get("method") == "item/completed")
+    assert done["params"]["item"]["status"] == "completed"
+    assert client.close()[0] == 0
+
+
+def test_a_blocked_file_change_is_declined_from_the_diff_of_its_item(client: Client) -> None:
+    # The approval request names only the item: the proxy reviews the changes announced in item/started.
+    seen = client.turn("write: /home/dev/.ssh/authorized_keys\nssh-ed25519 AAAAC3Nza attacker@evil")
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "declined"
+    assert [m for m in client.server_received() if m.get("id") == 100] == [{"id": 100, "result": {"decision": "decline"}}]
+    assert "tool_use.persistence.ssh_authorized_keys" in client.close()[1]
+
+
+def test_an_escalated_file_change_goes_to_the_user(client: Client) -> None:
+    request = client.turn("write: /home/dev/.bashrc\nexport PATH=/tmp/x:$PATH")
+    assert request["method"] == "item/fileChange/requestApproval"  # escalate: the user is asked, as without us
+    client.send({"id": request["id"], "result": {"decision": "decline"}})
+    assert client.until(lambda m: m.get("method") == "item/completed")["params"]["item"]["status"] == "declined"
+    assert [m for m in client.server_received() if m.get("id") == 100] == [{"id": 100, "result": {"decision": "decline"}}]
+    assert client.close()[0] == 0
+
+
+def test_with_approve_accept_an_approved_command_runs_without_a_prompt(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    seen = client.turn("run: git status")
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "completed"
+    assert not any(m.get("method", "").endswith("/requestApproval") for m in client.seen)
+    assert client.close()[0] == 0
+
+
+def test_with_the_service_down_the_user_decides(tmp_path: Path) -> None:
+    client = Client(f"http://127.0.0.1:{_free_port()}", tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    request = client.turn("run: git status")
+    assert request["method"] == "item/commandExecution/requestApproval"  # never accepted on a failure
+    client.send({"id": request["id"], "result": {"decision": "decline"}})
+    assert client.until(lambda m: m.get("method") == "item/completed")["params"]["item"]["status"] == "declined"
+    code, stderr = client.close()
+    assert code == 0 and "not reviewed" in stderr and "unreachable" in stderr
+
+
+def test_other_messages_pass_through_unchanged_both_ways(client: Client) -> None:
+    reply = client.call("model/list", {"limit": 5})  # the fake does not know it: its error comes back as is
+    assert reply == {"id": client.next_id, "error": {"code": -32601, "message": "unknown method model/list"}}
+    received = client.server_received()
+    assert received[0] == {
+        "method": "initialize",
+        "id": 1,
+        "params": {"clientInfo": {"name": "test_client", "title": "Test", "version": "0.1.0"}},
+    }
+    assert {"method": "initialized"} in received
+    assert client.close()[0] == 0
