@@ -46,6 +46,10 @@ class DigestTail:
         self.position: int | None = None
         self.gaps: dict[int, float] = {}  # missing position -> when first missed (clock)
         self.fed = 0
+        self.read_at: float | None = None
+        """Wall-clock time of the last read that reached the store (``oversight_drift_feed_read_timestamp_seconds``)."""
+        self.errors = 0
+        """Reads that failed (counted by the caller that caught the error)."""
         self._lock = asyncio.Lock()
 
     async def start(self, now: float, limit: int) -> int:
@@ -59,6 +63,7 @@ class DigestTail:
                 digests = await self.store.recent_digests(since, limit, upto=position)
             self._feed(digests)
             self.position = position
+            self.read_at = time.time()
             return len(digests)
 
     async def catch_up(self) -> int:
@@ -83,6 +88,7 @@ class DigestTail:
                             self._missing(self.position + 1, pos)
                         self.position = pos
                 if fresh < self.batch:
+                    self.read_at = time.time()
                     return total
 
     def _missing(self, first: int, end: int) -> None:

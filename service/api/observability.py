@@ -28,7 +28,7 @@ import httpx
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -163,12 +163,13 @@ def describe(alert: dict[str, Any]) -> str:
 
 
 class _DriftCollector(Collector):
-    """Exposes the current window rates on /metrics (computed at scrape time)."""
+    """Exposes the current window rates on /metrics (computed at scrape time), and the feed's health."""
 
     def __init__(self, monitor: DriftMonitor, clock: Callable[[], float]) -> None:
         self.monitor, self.clock = monitor, clock
+        self.tail: DigestTail | None = None  # set at start-up
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         rate = GaugeMetricFamily(
             "oversight_drift_rate",
             "Current sliding-window rate per domain, fast model and metric.",
@@ -188,6 +189,20 @@ class _DriftCollector(Collector):
                     rate.add_metric(labels, m["rate"])
         yield rate
         yield samples
+        tail = self.tail
+        if tail is not None:
+            errors = CounterMetricFamily(
+                "oversight_drift_feed_errors",
+                "Reads of the stored decisions that failed (the drift monitor is behind until one succeeds).",
+            )
+            errors.add_metric([], tail.errors)
+            yield errors
+            if tail.read_at is not None:
+                yield GaugeMetricFamily(
+                    "oversight_drift_feed_read_timestamp_seconds",
+                    "When this process last read the decisions every process stored (its drift monitor's feed).",
+                    value=tail.read_at,
+                )
 
 
 class AlertAnnouncer:
@@ -265,6 +280,7 @@ async def _follow(tail: DigestTail, every_s: float) -> None:
         try:
             await tail.catch_up()
         except Exception as exc:  # the store is down for a moment: the next round reads what this one missed
+            tail.errors += 1
             log.warning("drift monitor not fed from the store: %s", type(exc).__name__)
 
 
@@ -276,6 +292,7 @@ async def catch_up(app: FastAPI) -> None:
     try:
         await tail.catch_up()
     except Exception as exc:  # answer with what the monitor has
+        tail.errors += 1
         log.warning("drift monitor not fed from the store: %s", type(exc).__name__)
 
 
@@ -350,7 +367,8 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
 
     monitor = DriftMonitor(config, on_alert=on_alert, designer=designer)
     announcer = AlertAnnouncer(monitor, metrics, webhook, quiet_s=config.eval_every_s + 60.0)
-    metrics.registry.register(_DriftCollector(monitor, clock))
+    collector = _DriftCollector(monitor, clock)
+    metrics.registry.register(collector)
     backlog = EscalationBacklog(clock)
     metrics.registry.register(backlog)
     app.state.escalation_backlog = backlog
@@ -391,7 +409,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
                 time.perf_counter() - started,
                 len(monitor.open_alerts()),
             )
-        app.state.drift_tail = tail
+        app.state.drift_tail = collector.tail = tail
         tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
         app.state.runtime.observers.append(metrics)
 
@@ -460,8 +478,17 @@ async def get_drift(
         snap["series"] = [s for s in snap["series"] if keep(s)]
         snap["alerts"] = [a for a in snap["alerts"] if keep(a)]
         snap["recently_closed"] = [a for a in snap["recently_closed"] if keep(a)]
-    # Every process counts every process's decisions; say which one answered and how it started.
-    snap["process"] = request.app.state.drift_process
+    # Every process counts every process's decisions; say which one answered, how it started, how it is fed.
+    snap["process"] = dict(request.app.state.drift_process)
+    tail: DigestTail | None = getattr(request.app.state, "drift_tail", None)
+    if tail is not None:
+        snap["process"]["feed"] = {
+            "position": tail.position,
+            "counted": tail.fed,
+            "missing_positions": len(tail.gaps),
+            "read_at": datetime.fromtimestamp(tail.read_at, UTC).isoformat() if tail.read_at else None,
+            "errors": tail.errors,
+        }
     return snap
 
 

@@ -375,3 +375,27 @@ def wait_for_pins(client: TestClient, expected: dict[str, Any], timeout_s: float
             return True
         time.sleep(0.02)
     return False
+
+
+def test_v1_drift_and_metrics_say_how_the_feed_is_doing_and_still_answer_when_it_fails(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 3, unsafe_every=2)
+        feed = client.get("/v1/drift").json()["process"]["feed"]
+        assert (feed["counted"], feed["errors"], feed["missing_positions"]) == (3, 0, 0)
+        assert feed["position"] == 3 and feed["read_at"] is not None
+        m = samples(client.get("/metrics").text)
+        assert value(m, "oversight_drift_feed_errors_total") == 0
+        assert abs(value(m, "oversight_drift_feed_read_timestamp_seconds") - time.time()) < 60
+
+        db = tmp_path / "data" / "oversight.sqlite"
+        with sqlite3.connect(db) as conn:  # the decisions cannot be read for a moment
+            conn.execute("ALTER TABLE decisions RENAME TO decisions_away")
+        broken = client.get("/v1/drift")
+        assert broken.status_code == 200  # answered from what the monitor has
+        assert series(broken.json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3
+        assert broken.json()["process"]["feed"]["errors"] >= 1
+        assert value(samples(client.get("/metrics").text), "oversight_drift_feed_errors_total") >= 1
+        with sqlite3.connect(db) as conn:
+            conn.execute("ALTER TABLE decisions_away RENAME TO decisions")
+        send(client, SAFE, "v1")
+        assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 4
