@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS drift_alerts (
     key TEXT NOT NULL,
     alert_id TEXT NOT NULL,
     opened_at REAL NOT NULL,
+    seen_at REAL NOT NULL,
     closed_at REAL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS drift_alerts_open ON drift_alerts(key) WHERE closed_at IS NULL;
@@ -63,6 +64,7 @@ CREATE TABLE IF NOT EXISTS oversight_drift_alerts (
     key TEXT NOT NULL,
     alert_id TEXT NOT NULL,
     opened_at DOUBLE PRECISION NOT NULL,
+    seen_at DOUBLE PRECISION NOT NULL,
     closed_at DOUBLE PRECISION
 );
 CREATE UNIQUE INDEX IF NOT EXISTS oversight_drift_alerts_open ON oversight_drift_alerts(key) WHERE closed_at IS NULL;
@@ -71,6 +73,9 @@ CREATE INDEX IF NOT EXISTS oversight_drift_alerts_closed ON oversight_drift_aler
 
 KEEP_CLOSED_S = 7 * 86400.0
 """Closed alerts are forgotten by the ledger after this long."""
+ABANDONED_S = 600.0
+"""An open alert no process has reported holding (``refresh_alerts``) for this long is taken as closed when it is
+claimed again: every process that had it open stopped (a restart without a refill, say) before closing it."""
 
 
 class PinStore(Protocol):
@@ -99,8 +104,13 @@ class PinStore(Protocol):
         """Record that alert ``key`` (series/metric/kind) opened, as ``alert_id``. None: this call recorded it, so
         the caller announces it. Otherwise the id of the alert of that key already open, or closed less than
         ``quiet_s`` ago (a process a little behind the others detecting the same drift): another process
-        announced it.
+        announced it. An open alert not refreshed for ``ABANDONED_S`` (or ``quiet_s`` if longer) does not count: it
+        is closed (as of when it was last seen) and this one recorded.
         """
+        ...
+
+    async def refresh_alerts(self, keys: list[str], now: float) -> None:
+        """This process still holds these alerts open (called every minute or so)."""
         ...
 
     async def claim_alert_close(self, key: str, now: float) -> str | None:
@@ -155,11 +165,15 @@ class SqlitePinStore(SqliteTables):
         return seeded
 
     async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+        await self.db.execute(
+            "UPDATE drift_alerts SET closed_at = seen_at WHERE key = ? AND closed_at IS NULL AND seen_at < ?",
+            (key, now - max(ABANDONED_S, quiet_s)),
+        )
         # One statement, so the check and the insert are atomic (SQLite has one writer at a time).
         cur = await self.db.execute(
-            "INSERT INTO drift_alerts (key, alert_id, opened_at) SELECT ?, ?, ? WHERE NOT EXISTS "
+            "INSERT INTO drift_alerts (key, alert_id, opened_at, seen_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
             "(SELECT 1 FROM drift_alerts WHERE key = ? AND (closed_at IS NULL OR closed_at >= ?))",
-            (key, alert_id, now, key, now - quiet_s),
+            (key, alert_id, now, now, key, now - quiet_s),
         )
         if cur.rowcount == 1:
             return None
@@ -168,6 +182,13 @@ class SqlitePinStore(SqliteTables):
         ) as rows:
             row = await rows.fetchone()
         return str(row[0]) if row else alert_id
+
+    async def refresh_alerts(self, keys: list[str], now: float) -> None:
+        if keys:
+            await self.db.execute(
+                f"UPDATE drift_alerts SET seen_at = ? WHERE closed_at IS NULL AND key IN ({','.join('?' * len(keys))})",
+                (now, *keys),
+            )
 
     async def claim_alert_close(self, key: str, now: float) -> str | None:
         async with self.db.execute(
@@ -225,11 +246,16 @@ class PostgresPinStore(PostgresTables):
 
     async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
         # The partial unique index lets one process hold the open alert of a key; ON CONFLICT loses quietly.
+        await self._execute(
+            "UPDATE oversight_drift_alerts SET closed_at = seen_at "
+            "WHERE key = %s AND closed_at IS NULL AND seen_at < %s",
+            (key, now - max(ABANDONED_S, quiet_s)),
+        )
         inserted = await self._execute(
-            "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at) SELECT %s, %s, %s WHERE NOT EXISTS "
-            "(SELECT 1 FROM oversight_drift_alerts WHERE key = %s AND (closed_at IS NULL OR closed_at >= %s)) "
-            "ON CONFLICT (key) WHERE closed_at IS NULL DO NOTHING",
-            (key, alert_id, now, key, now - quiet_s),
+            "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at, seen_at) SELECT %s, %s, %s, %s "
+            "WHERE NOT EXISTS (SELECT 1 FROM oversight_drift_alerts WHERE key = %s "
+            "AND (closed_at IS NULL OR closed_at >= %s)) ON CONFLICT (key) WHERE closed_at IS NULL DO NOTHING",
+            (key, alert_id, now, now, key, now - quiet_s),
         )
         if inserted == 1:
             return None
@@ -237,6 +263,13 @@ class PostgresPinStore(PostgresTables):
             "SELECT alert_id FROM oversight_drift_alerts WHERE key = %s ORDER BY opened_at DESC LIMIT 1", (key,)
         )
         return str(_col(rows[0], 0, "alert_id")) if rows else alert_id
+
+    async def refresh_alerts(self, keys: list[str], now: float) -> None:
+        if keys:
+            await self._execute(
+                "UPDATE oversight_drift_alerts SET seen_at = %s WHERE closed_at IS NULL AND key = ANY(%s)",
+                (now, keys),
+            )
 
     async def claim_alert_close(self, key: str, now: float) -> str | None:
         rows = await self._fetch(

@@ -273,6 +273,20 @@ class AlertAnnouncer:
             self.webhook(alert)
 
 
+async def _hold_alerts(announcer: AlertAnnouncer, every_s: float = 60.0) -> None:
+    """Tell the alert ledger which alerts this process still holds open, every ``every_s`` seconds: an open
+    alert no process holds any more (every one stopped before closing it) stops blocking the next one."""
+    while True:
+        await asyncio.sleep(every_s)
+        ledger = announcer.ledger
+        if ledger is None:
+            continue
+        try:
+            await ledger.refresh_alerts([a["key"] for a in announcer.monitor.open_alerts()], time.time())
+        except Exception as exc:
+            log.warning("drift alert ledger not refreshed: %s", type(exc).__name__)
+
+
 async def _follow(tail: DigestTail, every_s: float) -> None:
     """Feed the monitor what every process stored, every ``every_s`` seconds."""
     while True:
@@ -394,6 +408,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         await pins.sync()
         tasks.append(asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s)))
         tasks.append(asyncio.create_task(announcer.run()))
+        tasks.append(asyncio.create_task(_hold_alerts(announcer)))
         tail = DigestTail(monitor, app.state.runtime.store)
         started = time.perf_counter()
         try:

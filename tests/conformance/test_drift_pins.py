@@ -110,3 +110,18 @@ async def test_processes_racing_to_open_one_alert_announce_it_once(any_settings:
     assert results.count(None) == 1
     winner = f"drift-{results.index(None)}"
     assert all(r == winner for r in results if r is not None)
+
+
+async def test_an_open_alert_no_process_holds_any_more_stops_blocking_the_next(any_settings: Settings) -> None:
+    key = "health/fast-chat@v3|disagreement|cusum"
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        assert await one.claim_alert_open(key, "drift-a-1", now=0.0, quiet_s=60) is None
+        other = "cyber/coder@1|refusal|cusum"
+        assert await one.claim_alert_open(other, "drift-a-2", now=0.0, quiet_s=60) is None
+        await one.refresh_alerts([key], now=500.0)  # still held at 500 s; ``other`` is not
+        # 700 s: the held one still blocks; the one nobody refreshed since 0 s (> 600 s) is taken over.
+        assert await two.claim_alert_open(key, "drift-b-1", now=700.0, quiet_s=60) == "drift-a-1"
+        assert await two.claim_alert_open(other, "drift-b-2", now=700.0, quiet_s=60) is None
+        assert await two.claim_alert_close(other, now=800.0) == "drift-b-2"
+        # Once every holder stopped refreshing (here: after 500 s), a new detection is announced again.
+        assert await two.claim_alert_open(key, "drift-b-3", now=1200.0, quiet_s=60) is None
