@@ -375,6 +375,56 @@ class DriftMonitor:
         if domain in self._pins:
             self._set_pin(domain, None)
 
+    def baselines(self) -> dict[str, dict[str, Any]]:
+        """Each pinned domain's baseline: ``{domain: {fast_model, source, life, first_ts, last_ts}}``.
+
+        ``life`` is the pinned version's lifetime counts (n, disagreements, classified, refusals, safe
+        completions, over-caveated). Stored by the service (``service.drift_pins``), so a restart keeps a
+        baseline whose traffic ended more than two windows ago (``restore_baseline``).
+        """
+        out: dict[str, dict[str, Any]] = {}
+        for domain, pin in self._pins.items():
+            s = self._series.get((domain, pin.fast_model))
+            if s is not None and s.life[_N]:
+                out[domain] = {
+                    "fast_model": pin.fast_model,
+                    "source": pin.source,
+                    "life": list(s.life),
+                    "first_ts": s.first_ts,
+                    "last_ts": s.last_ts,
+                }
+        return out
+
+    def restore_baseline(
+        self,
+        domain: str,
+        fast_model: str,
+        *,
+        source: str,
+        life: list[int],
+        first_ts: float | None,
+        last_ts: float | None,
+    ) -> bool:
+        """Give the series ``(domain, fast_model)`` the stored lifetime counts when they are more than it has
+        (what a refill of the last two windows lost), and restore an automatic pin the refill did not make
+        again. A manual pin is left to ``pin_baseline``. True when something changed; the charts pick the
+        baseline up at the next evaluation."""
+        if len(life) != 6 or source not in ("manual", "auto"):
+            raise ValueError("not a stored baseline")
+        changed = False
+        s = self._series.get((domain, fast_model))
+        if s is None:
+            s = self._series[(domain, fast_model)] = _Series(domain, fast_model)
+        if life[_N] > s.life[_N]:
+            s.life = [int(v) for v in life]
+            s.first_ts = first_ts if s.first_ts is None or first_ts is None else min(s.first_ts, first_ts)
+            s.last_ts = last_ts if s.last_ts is None or last_ts is None else max(s.last_ts, last_ts)
+            changed = True
+        if source == "auto" and domain not in self._pins:
+            self._set_pin(domain, _Pin(fast_model, "auto"))
+            changed = True
+        return changed
+
     def _set_pin(self, domain: str, pin: _Pin | None) -> None:
         members = [s for s in self._series.values() if s.domain == domain]
         before = {s.key: self._pinned_for(s) for s in members}

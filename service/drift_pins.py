@@ -19,6 +19,8 @@ import time
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
+import orjson
+
 from service.drift import DriftMonitor
 from service.settings import Settings
 from service.store.postgres import PostgresTables
@@ -46,6 +48,13 @@ CREATE TABLE IF NOT EXISTS drift_alerts (
     closed_at REAL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS drift_alerts_open ON drift_alerts(key) WHERE closed_at IS NULL;
+CREATE TABLE IF NOT EXISTS drift_baselines (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    saved_at REAL NOT NULL
+);
 CREATE INDEX IF NOT EXISTS drift_alerts_closed ON drift_alerts(key, closed_at);
 """
 
@@ -68,6 +77,13 @@ CREATE TABLE IF NOT EXISTS oversight_drift_alerts (
     closed_at DOUBLE PRECISION
 );
 CREATE UNIQUE INDEX IF NOT EXISTS oversight_drift_alerts_open ON oversight_drift_alerts(key) WHERE closed_at IS NULL;
+CREATE TABLE IF NOT EXISTS oversight_drift_baselines (
+    domain TEXT PRIMARY KEY,
+    fast_model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    saved_at DOUBLE PRECISION NOT NULL
+);
 CREATE INDEX IF NOT EXISTS oversight_drift_alerts_closed ON oversight_drift_alerts(key, closed_at)
 """
 
@@ -111,6 +127,14 @@ class PinStore(Protocol):
 
     async def refresh_alerts(self, keys: list[str], now: float) -> None:
         """This process still holds these alerts open (called every minute or so)."""
+        ...
+
+    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
+        """Store each pinned domain's baseline (``DriftMonitor.baselines``); forget those of other domains."""
+        ...
+
+    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+        """The stored baselines, in the shape ``save_baselines`` took."""
         ...
 
     async def claim_alert_close(self, key: str, now: float) -> str | None:
@@ -189,6 +213,21 @@ class SqlitePinStore(SqliteTables):
                 f"UPDATE drift_alerts SET seen_at = ? WHERE closed_at IS NULL AND key IN ({','.join('?' * len(keys))})",
                 (now, *keys),
             )
+
+    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
+        await self.db.executemany(
+            "INSERT INTO drift_baselines (domain, fast_model, source, counts, saved_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model, source = excluded.source, "
+            "counts = excluded.counts, saved_at = excluded.saved_at",
+            [(d, b["fast_model"], b["source"], _counts(b), now) for d, b in baselines.items()],
+        )
+        await self.db.execute(
+            f"DELETE FROM drift_baselines WHERE domain NOT IN ({','.join('?' * len(baselines))})", tuple(baselines)
+        )
+
+    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+        async with self.db.execute("SELECT domain, fast_model, source, counts FROM drift_baselines") as cur:
+            return _baselines(await cur.fetchall())
 
     async def claim_alert_close(self, key: str, now: float) -> str | None:
         async with self.db.execute(
@@ -271,6 +310,22 @@ class PostgresPinStore(PostgresTables):
                 (now, keys),
             )
 
+    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
+        for d, b in baselines.items():
+            await self._execute(
+                "INSERT INTO oversight_drift_baselines (domain, fast_model, source, counts, saved_at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (domain) DO UPDATE SET fast_model = EXCLUDED.fast_model, "
+                "source = EXCLUDED.source, counts = EXCLUDED.counts, saved_at = EXCLUDED.saved_at",
+                (d, b["fast_model"], b["source"], _counts(b), now),
+            )
+        await self._execute("DELETE FROM oversight_drift_baselines WHERE NOT (domain = ANY(%s))", (list(baselines),))
+
+    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+        rows = await self._fetch("SELECT domain, fast_model, source, counts FROM oversight_drift_baselines", ())
+        return _baselines(
+            [tuple(_col(r, i, n) for i, n in enumerate(("domain", "fast_model", "source", "counts"))) for r in rows]
+        )
+
     async def claim_alert_close(self, key: str, now: float) -> str | None:
         rows = await self._fetch(
             "UPDATE oversight_drift_alerts SET closed_at = %s WHERE key = %s AND closed_at IS NULL RETURNING alert_id",
@@ -278,6 +333,23 @@ class PostgresPinStore(PostgresTables):
         )
         await self._execute("DELETE FROM oversight_drift_alerts WHERE closed_at < %s", (now - KEEP_CLOSED_S,))
         return str(_col(rows[0], 0, "alert_id")) if rows else None
+
+
+def _counts(baseline: dict[str, Any]) -> str:
+    return orjson.dumps(
+        {"life": baseline["life"], "first_ts": baseline.get("first_ts"), "last_ts": baseline.get("last_ts")}
+    ).decode()
+
+
+def _baselines(rows: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for domain, fast_model, source, counts in rows:
+        try:
+            stored = orjson.loads(counts)
+            out[str(domain)] = {"fast_model": str(fast_model), "source": str(source), **stored}
+        except orjson.JSONDecodeError:
+            continue
+    return out
 
 
 def _col(row: Any, i: int, name: str) -> Any:
@@ -303,6 +375,25 @@ def sync_pins(monitor: DriftMonitor, stored: dict[str, str]) -> bool:
     return changed
 
 
+def restore_baselines(monitor: DriftMonitor, stored: dict[str, dict[str, Any]]) -> list[str]:
+    """Apply stored baselines to ``monitor`` (``DriftMonitor.restore_baseline``); the domains that changed."""
+    changed = []
+    for domain, b in stored.items():
+        try:
+            if monitor.restore_baseline(
+                domain,
+                b["fast_model"],
+                source=b["source"],
+                life=b["life"],
+                first_ts=b.get("first_ts"),
+                last_ts=b.get("last_ts"),
+            ):
+                changed.append(domain)
+        except (KeyError, TypeError, ValueError):  # a row this version cannot read: the refill's counts stand
+            continue
+    return changed
+
+
 class PinSync:
     """Pins and unpins for the API (stored first, then applied), and the periodic re-read of the stored pins.
 
@@ -313,6 +404,7 @@ class PinSync:
     def __init__(self, monitor: DriftMonitor, store: PinStore) -> None:
         self.monitor, self.store = monitor, store
         self._changes = 0
+        self._saved: dict[str, dict[str, Any]] | None = None
 
     async def pin(self, domain: str, fast_model: str, by: str | None) -> None:
         self._changes += 1
@@ -325,6 +417,14 @@ class PinSync:
         await self.store.delete_pin(domain)
         self._changes += 1
         self.monitor.unpin_baseline(domain)
+        await self.save_baselines()  # the domain's stored baseline goes too
+
+    async def save_baselines(self) -> None:
+        """Store the pinned domains' baselines when they changed since the last save."""
+        baselines = self.monitor.baselines()
+        if baselines != self._saved:
+            await self.store.save_baselines(baselines, time.time())
+            self._saved = baselines
 
     async def sync(self) -> bool:
         """Apply the stored pins; True when something changed."""

@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, DriftConfig, DriftMonitor
 from service.drift_feed import DigestTail
-from service.drift_pins import PinStore, PinSync, open_pin_store
+from service.drift_pins import PinStore, PinSync, open_pin_store, restore_baselines
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
 from service.store import DecisionStore
@@ -311,12 +311,14 @@ async def catch_up(app: FastAPI) -> None:
 
 
 async def _keep_pins_in_sync(pins: PinSync, every_s: float) -> None:
-    """Apply pins made through another process (another worker or replica) every ``every_s`` seconds."""
+    """Apply pins made through another process (another worker or replica) every ``every_s`` seconds, and store
+    the pinned baselines' counts (so a restart keeps a baseline whose traffic ended long ago)."""
     while True:
         await asyncio.sleep(every_s)
         try:
             if await pins.sync():
                 log.info("drift pins updated from the store: %s", pins.monitor.manual_pins())
+            await pins.save_baselines()
         except Exception as exc:  # the store is down for a moment: keep the pins we have
             log.warning("drift pins not synced: %s", type(exc).__name__)
 
@@ -424,6 +426,13 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
                 time.perf_counter() - started,
                 len(monitor.open_alerts()),
             )
+        try:  # baselines older than the refill's two windows
+            restored = restore_baselines(monitor, await pin_store.list_baselines())
+        except Exception:
+            log.exception("stored drift baselines not read; pinned versions keep the refill's counts")
+        else:
+            if restored:
+                log.info("drift baselines restored from the store: %s", ", ".join(sorted(restored)))
         app.state.drift_tail = collector.tail = tail
         tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
         app.state.runtime.observers.append(metrics)
@@ -434,6 +443,10 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
             with contextlib.suppress(Exception):
                 await tail.catch_up()  # alerts this process's last decisions raise are still announced
         await announcer.drain()
+        pins_now: PinSync | None = getattr(app.state, "drift_pins", None)
+        if pins_now is not None:
+            with contextlib.suppress(Exception):
+                await pins_now.save_baselines()
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -399,3 +399,26 @@ def test_v1_drift_and_metrics_say_how_the_feed_is_doing_and_still_answer_when_it
             conn.execute("ALTER TABLE decisions_away RENAME TO decisions")
         send(client, SAFE, "v1")
         assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 4
+
+
+def test_a_restart_long_after_a_rollout_keeps_the_pinned_version_as_a_baseline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A two-second window: the pinned version's traffic is more than two windows old at the restart, so the
+    # refill cannot bring it back; its stored counts do.
+    monkeypatch.setenv("OVERSIGHT_DRIFT_WINDOW_S", "2")
+    monkeypatch.setenv("OVERSIGHT_DRIFT_BUCKET_S", "0.25")
+    monkeypatch.setenv("OVERSIGHT_DRIFT_EVAL_EVERY_S", "0.001")
+    with make_client(tmp_path) as client:
+        client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
+        burst(client, "v1", 40, unsafe_every=10)
+    time.sleep(4.5)
+    with make_client(tmp_path) as client:
+        burst(client, "v2", 5, unsafe_every=5)
+        drift = client.get("/v1/drift").json()
+    assert drift["process"]["refilled"] == 0  # nothing of v1 is within two windows any more
+    assert series(drift, "fast-chat@v1")["lifetime_n"] == 40
+    v2 = series(drift, "fast-chat@v2")
+    assert v2["baseline"] == "pinned:fast-chat@v1"
+    assert v2["metrics"]["disagreement"]["baseline_n"] == 40
+    assert v2["metrics"]["disagreement"]["baseline_rate"] == pytest.approx(0.1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from service.drift import DriftMonitor
-from service.drift_pins import PinSync, open_pin_store, sync_pins
+from service.drift_pins import PinSync, open_pin_store, restore_baselines, sync_pins
 from service.settings import Settings
 
 
@@ -125,3 +125,34 @@ async def test_an_open_alert_no_process_holds_any_more_stops_blocking_the_next(a
         assert await two.claim_alert_close(other, now=800.0) == "drift-b-2"
         # Once every holder stopped refreshing (here: after 500 s), a new detection is announced again.
         assert await two.claim_alert_open(key, "drift-b-3", now=1200.0, quiet_s=60) is None
+
+
+async def test_baselines_are_stored_replaced_and_dropped_with_their_pin(any_settings: Settings) -> None:
+    v1 = {"fast_model": "fast-chat@v1", "source": "manual", "life": [900, 90, 800, 40, 8, 2],
+          "first_ts": 10.0, "last_ts": 99.0}
+    auto = {"fast_model": "coder@3", "source": "auto", "life": [300, 3, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        assert await one.list_baselines() == {}
+        await one.save_baselines({"health": v1, "cyber": auto}, now=100.0)
+        assert await two.list_baselines() == {"health": v1, "cyber": auto}
+        grown = {**v1, "life": [1000, 95, 900, 41, 8, 2], "last_ts": 120.0}
+        await two.save_baselines({"health": grown}, now=130.0)  # cyber is no longer pinned
+        assert await one.list_baselines() == {"health": grown}
+        await one.save_baselines({}, now=140.0)
+        assert await two.list_baselines() == {}
+
+
+def test_a_restored_baseline_gives_a_pinned_version_its_history_back() -> None:
+    monitor = DriftMonitor()
+    monitor.pin_baseline("health", "fast-chat@v1")
+    for i in range(30):  # what a refill of the last two windows brought back: a little v1, some v2
+        monitor.observe("health", "fast-chat@v1", disagreement=i % 10 == 0, response_class=None, ts=1000.0 + i)
+    stored = {"fast_model": "fast-chat@v1", "source": "manual", "life": [5000, 500, 0, 0, 0, 0],
+              "first_ts": 10.0, "last_ts": 999.0}
+    assert restore_baselines(monitor, {"health": stored, "finance": {"fast_model": "x@1"}}) == ["health"]
+    assert monitor.baselines()["health"]["life"] == [5000, 500, 0, 0, 0, 0]
+    assert restore_baselines(monitor, {"health": {**stored, "life": [10, 1, 0, 0, 0, 0]}}) == []  # never fewer
+    # An automatic pin the refill did not make again is restored with its counts.
+    auto = {"fast_model": "coder@3", "source": "auto", "life": [300, 3, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}
+    assert restore_baselines(monitor, {"cyber": auto}) == ["cyber"]
+    assert monitor.snapshot(3000.0)["pins"]["cyber"] == {"fast_model": "coder@3", "source": "auto"}
