@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.python.asgi import get_client
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
@@ -22,6 +24,14 @@ from service.main import create_app
 from service.settings import Settings
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+
+# Raw transcript uploads (POST /v1/audits, application/x-ndjson): JSON lines of any shape, and arbitrary bytes.
+_json_value = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40))
+_ndjson_rows = st.lists(st.dictionaries(st.text(max_size=12), _json_value, max_size=5), max_size=6)
+schemathesis.openapi.media_type(
+    "application/x-ndjson",
+    st.one_of(_ndjson_rows.map(lambda rows: b"\n".join(orjson.dumps(r) for r in rows)), st.binary(max_size=300)),
+)
 
 
 _DATA = tempfile.TemporaryDirectory(prefix="oversight-fuzz-")
