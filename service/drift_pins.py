@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS drift_alerts (
     closed_at REAL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS drift_alerts_open ON drift_alerts(key) WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS drift_alerts_closed ON drift_alerts(key, closed_at);
 CREATE TABLE IF NOT EXISTS drift_baselines (
     domain TEXT PRIMARY KEY,
     fast_model TEXT NOT NULL,
@@ -55,7 +56,6 @@ CREATE TABLE IF NOT EXISTS drift_baselines (
     counts TEXT NOT NULL,
     saved_at REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS drift_alerts_closed ON drift_alerts(key, closed_at);
 """
 
 _PG_SCHEMA = """

@@ -227,7 +227,6 @@ class AlertAnnouncer:
         self.quiet_s, self.clock = quiet_s, clock
         self.ledger: PinStore | None = None  # set at start-up
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.announced = 0
 
     def __call__(self, alert: dict[str, Any]) -> None:
         self.queue.put_nowait(alert)
@@ -266,7 +265,6 @@ class AlertAnnouncer:
                     alert = {**alert, "id": announced_as}
             except Exception as exc:
                 log.warning("drift alert ledger not reached (%s): announcing %s here", type(exc).__name__, alert["id"])
-        self.announced += 1
         log.warning("%s", describe(alert))
         self.metrics.drift_alert(alert, len(self.monitor.open_alerts()))
         if self.webhook is not None:
