@@ -98,12 +98,19 @@ class Proxy:
             _log(f"{message['method']} {message['id']}: not reviewed ({exc}); asking the user")
             await self.to_client(line)
             return
-        verdict = app_server.verdict_for([decision], self.on_approve)
+        asks = app_server.grants(message)
+        verdict = app_server.verdict_for([decision], self.on_approve, asks)
         if verdict.forward:
+            if asks and self.on_approve == "accept" and decision.get("verdict") == "approve":
+                _log(
+                    f"{message['method']} {message['id']}: approved, but it also asks for {', '.join(asks)}; "
+                    "asking the user"
+                )
             await self.to_client(line)
         else:
-            _log(f"{message['method']} {message['id']}: {verdict.decision} — {verdict.note}")
-            await self.to_server(orjson.dumps(app_server.answer(message["id"], verdict.decision or "decline")) + b"\n")
+            reply = app_server.answer(message["id"], verdict.decision or "decline", message["method"])
+            _log(f"{message['method']} {message['id']}: {reply['result']['decision']} — {verdict.note}")
+            await self.to_server(orjson.dumps(reply) + b"\n")
 
     async def run(self, command: list[str]) -> int:
         loop = asyncio.get_running_loop()

@@ -21,6 +21,12 @@ added lines), a deletion as ``shell rm``, a move also as a write of the destinat
 seen is sent to the client unreviewed. The goal for the alignment check is the text of the thread's last
 ``turn/start``.
 
+Clients of the older, v1 conversation API get the same treatment: ``execCommandApproval`` (``command`` as an
+argv, ``cwd``) and ``applyPatchApproval`` (``fileChanges``, a map from path to ``add`` / ``delete`` / ``update``
+change, carried in the request itself) are reviewed the same way and answered in v1's words (``denied`` and
+``approved`` instead of ``decline`` and ``accept``); the goal is the text of the conversation's last
+``sendUserMessage`` / ``sendUserTurn``.
+
 This module is the protocol (pure functions and a small state); ``service.cli_codex`` runs the processes.
 """
 
@@ -39,7 +45,12 @@ from service.integrations import action, argv_to_command, reason, safe_id, worst
 
 COMMAND_APPROVAL = "item/commandExecution/requestApproval"
 FILE_CHANGE_APPROVAL = "item/fileChange/requestApproval"
-APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL})
+V1_COMMAND_APPROVAL = "execCommandApproval"
+V1_PATCH_APPROVAL = "applyPatchApproval"
+V1_APPROVALS = frozenset({V1_COMMAND_APPROVAL, V1_PATCH_APPROVAL})
+APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL}) | V1_APPROVALS
+V1_TURNS = frozenset({"sendUserMessage", "sendUserTurn"})
+V1_DECISIONS = {"decline": "denied", "accept": "approved"}  # v1 answers with the core protocol's ReviewDecision
 AGENT_NAME = "codex"
 MAX_ITEMS = 1000  # items remembered between ``item/started`` and their approval request
 MAX_GOAL = 4000
@@ -66,18 +77,19 @@ class Session:
     items: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
 
     def client_line(self, message: Any) -> None:
-        """Note the goal of a ``turn/start`` the client sends (the user's text)."""
-        if not isinstance(message, dict) or message.get("method") != "turn/start":
+        """Note the goal of a ``turn/start`` (v1: ``sendUserMessage``, ``sendUserTurn``): the user's text."""
+        if not isinstance(message, dict):
             return
-        params = message.get("params")
+        method, params = message.get("method"), message.get("params")
         if not isinstance(params, dict):
             return
-        texts = [
-            str(i.get("text"))
-            for i in params.get("input") or []
-            if isinstance(i, dict) and i.get("type") == "text" and i.get("text")
-        ]
-        thread = params.get("threadId")
+        if method == "turn/start":
+            items, thread = params.get("input"), params.get("threadId")
+        elif method in V1_TURNS:  # v1 input items: {"type": "text", "data": {"text": ...}}
+            items, thread = params.get("items"), params.get("conversationId")
+        else:
+            return
+        texts = [text for i in items or [] if (text := _text(i))]
         if texts and isinstance(thread, str):
             self.goals[thread] = "\n".join(texts)[:MAX_GOAL]
 
@@ -98,6 +110,14 @@ class Session:
             self.items[item["id"]] = item
             while len(self.items) > MAX_ITEMS:
                 self.items.popitem(last=False)
+
+
+def _text(item: Any) -> str | None:
+    if not isinstance(item, dict) or item.get("type") != "text":
+        return None
+    data = item.get("data")
+    text = data.get("text") if isinstance(data, dict) else item.get("text")
+    return str(text) if text else None
 
 
 def is_approval(message: Any) -> bool:
@@ -157,23 +177,53 @@ def change_actions(changes: list[Any], cwd: str | None) -> list[dict[str, Any]]:
     return out
 
 
+def v1_changes(file_changes: Any) -> list[dict[str, Any]]:
+    """v1's ``fileChanges`` (path → ``{"type": "add", "content"}`` | ``{"type": "delete", "content"}`` |
+    ``{"type": "update", "unified_diff", "move_path"}``; the externally tagged ``{"add": {...}}`` form is read
+    too) as v2's ``changes`` (``{path, kind, diff}``), so both go through ``change_actions``."""
+    out: list[dict[str, Any]] = []
+    if not isinstance(file_changes, dict):
+        return out
+    for path, change in file_changes.items():
+        if not isinstance(change, dict):
+            continue
+        if "type" not in change and len(change) == 1:  # {"update": {...}}
+            ((kind, body),) = change.items()
+            change = {"type": kind, **(body if isinstance(body, dict) else {})}
+        kind = str(change.get("type") or "update")
+        if kind == "update":
+            diff = str(change.get("unified_diff") or change.get("unifiedDiff") or "")
+            move = change.get("move_path") or change.get("movePath")
+            out.append({"path": path, "kind": {"type": "update", "move_path": move}, "diff": diff})
+        else:  # add and delete carry the whole content: for add, every line is added
+            content = str(change.get("content") or "")
+            diff = "".join(f"+{line}\n" for line in content.splitlines()) if kind == "add" else ""
+            out.append({"path": path, "kind": {"type": kind}, "diff": diff})
+    return out
+
+
 def review_requests(message: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """The action review requests for one approval request; empty when there is nothing to review."""
     params = message.get("params") if isinstance(message.get("params"), dict) else {}
     assert isinstance(params, dict)
-    item = session.items.get(str(params.get("itemId")), {})
+    method = message["method"]
+    v1 = method in V1_APPROVALS
+    item_id = params.get("callId") if v1 else params.get("itemId")
+    item = {} if v1 else session.items.get(str(item_id), {})
     cwd = params.get("cwd") or item.get("cwd")
     cwd = cwd if isinstance(cwd, str) and cwd else None
-    if message["method"] == COMMAND_APPROVAL:
+    if method in (COMMAND_APPROVAL, V1_COMMAND_APPROVAL):
         command = params.get("command") or item.get("command")
         if isinstance(command, list):
-            command = argv_to_command(command)
+            command = argv_to_command([str(part) for part in command])
         actions = [action("shell", {"command": str(command)}, cwd)] if command else []
+    elif v1:
+        actions = change_actions(v1_changes(params.get("fileChanges")), cwd)
     else:
         actions = change_actions(item.get("changes") or [], cwd)
-    thread = str(params.get("threadId") or "")
+    thread = str((params.get("conversationId") if v1 else params.get("threadId")) or "")
     goal = session.goals.get(thread)
-    base = safe_id("codex-app", thread, str(params.get("turnId") or ""), str(params.get("itemId") or message["id"]))
+    base = safe_id("codex-app", thread, str(params.get("turnId") or ""), str(item_id or message["id"]))
     out = []
     for n, act in enumerate(actions):
         # The key names the action too: a repeated request is one review, a reused item id with another
@@ -190,17 +240,31 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
     return out
 
 
-def verdict_for(decisions: list[dict[str, Any]], on_approve: OnApprove) -> Verdict:
-    """What to do with the request, given the decisions of its actions."""
+GRANTS = ("grantRoot", "additionalPermissions")
+"""Request fields that ask for more than the one action (writes under a root for the session, extra sandbox
+permissions): Oversight reviews the action, not the grant, so such a request is never accepted by the proxy."""
+
+
+def grants(message: dict[str, Any]) -> list[str]:
+    """The grant fields a request carries (non-empty)."""
+    params = message.get("params")
+    return [name for name in GRANTS if isinstance(params, dict) and params.get(name)]
+
+
+def verdict_for(decisions: list[dict[str, Any]], on_approve: OnApprove, asks: list[str] | None = None) -> Verdict:
+    """What to do with the request, given the decisions of its actions (``asks``: its grant fields)."""
     decision = worst(decisions)
     verdict = str(decision.get("verdict"))
     if verdict == "block":
         return Verdict(forward=False, decision="decline", note=reason(decision))
-    if verdict == "approve" and on_approve == "accept":
+    if verdict == "approve" and on_approve == "accept" and not asks:
         return Verdict(forward=False, decision="accept", note=reason(decision))
     return Verdict(forward=True, note=reason(decision))
 
 
-def answer(request_id: Any, decision: str) -> dict[str, Any]:
-    """The client's response to an approval request, as the proxy sends it in the client's place."""
+def answer(request_id: Any, decision: str, method: str = COMMAND_APPROVAL) -> dict[str, Any]:
+    """The client's response to an approval request, as the proxy sends it in the client's place: ``decision``
+    is v2's ``decline`` or ``accept``, turned into v1's ``denied`` or ``approved`` for a v1 request."""
+    if method in V1_APPROVALS:
+        decision = V1_DECISIONS[decision]
     return {"id": request_id, "result": {"decision": decision}}

@@ -10,6 +10,13 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
   ``completed`` (accept) or ``declined``, and ``turn/completed``.
 
+And of the older v1 conversation API: ``newConversation`` → ``{"conversationId": "conv_1", ...}``;
+``sendUserMessage`` (items ``{"type": "text", "data": {"text": ...}}``) with ``run: COMMAND`` → the request
+``execCommandApproval`` (``command`` as ``["bash", "-lc", COMMAND]``), with ``write: PATH`` (or ``grant: ROOT``
++ newline + ``write: PATH``) + newline + content → ``applyPatchApproval`` (``fileChanges`` with an ``add``);
+the answer (``approved`` / ``denied`` ...) is followed by a ``codex/event/task_complete`` notification whose
+``last_agent_message`` repeats it.
+
 Every line it receives is appended to the file named by ``$FAKE_CODEX_LOG`` (one JSON object per line), so a
 test can see what reached the app-server.
 """
@@ -44,6 +51,11 @@ def serve(log: Any) -> None:
         if method is None and rid in waiting:  # the answer to an approval request
             item = waiting.pop(rid)
             decision = (message.get("result") or {}).get("decision")
+            if item.get("v1"):
+                send({"method": "codex/event/task_complete", "params": {
+                    "conversationId": "conv_1", "id": item["id"],
+                    "msg": {"type": "task_complete", "last_agent_message": f"{item['id']}: {decision}"}}})
+                continue
             send({"method": "serverRequest/resolved", "params": {"threadId": "thr_1", "requestId": rid}})
             item["status"] = "completed" if decision in ("accept", "acceptForSession") else "declined"
             send({"method": "item/completed", "params": {"threadId": "thr_1", "turnId": item["turn"], "item": item}})
@@ -53,6 +65,29 @@ def serve(log: Any) -> None:
         elif method == "thread/start":
             send({"id": rid, "result": {"thread": {"id": "thr_1", "preview": "", "modelProvider": "openai"}}})
             send({"method": "thread/started", "params": {"thread": {"id": "thr_1"}}})
+        elif method == "newConversation":
+            send({"id": rid, "result": {"conversationId": "conv_1", "model": "gpt-5.5-codex", "rolloutPath": "/tmp/r.jsonl"}})
+        elif method == "sendUserMessage":
+            text = "".join((i.get("data") or {}).get("text", "") for i in message["params"]["items"] if i.get("type") == "text")
+            send({"id": rid, "result": {}})
+            call = f"call_{next_request}"
+            base = {"conversationId": "conv_1", "callId": call}
+            grant = None
+            if text.startswith("grant: "):
+                head, _, text = text.partition("\n")
+                grant = head[len("grant: "):]
+            if text.startswith("run: "):
+                request = {"id": next_request, "method": "execCommandApproval", "params": {
+                    **base, "command": ["bash", "-lc", text[len("run: "):]], "cwd": "/home/dev/shop",
+                    "reason": None, "parsedCmd": [{"type": "unknown", "cmd": text[len("run: "):]}]}}
+            else:
+                head, _, content = text.partition("\n")
+                request = {"id": next_request, "method": "applyPatchApproval", "params": {
+                    **base, "fileChanges": {head[len("write: "):]: {"type": "add", "content": content}},
+                    "reason": None, "grantRoot": grant}}
+            waiting[next_request] = {"id": call, "v1": True}
+            next_request += 1
+            send(request)
         elif method == "turn/start":
             turns += 1
             turn = f"turn_{turns}"

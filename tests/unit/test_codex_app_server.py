@@ -66,3 +66,40 @@ def test_only_block_and_an_accepted_approve_are_answered_by_the_proxy() -> None:
     assert app.verdict_for([approve], "forward").forward is True
     assert app.verdict_for([approve], "accept").decision == "accept"
     assert app.answer(7, "decline") == {"id": 7, "result": {"decision": "decline"}}
+
+
+def test_v1_requests_are_reviewed_from_their_own_params_and_answered_in_v1_words() -> None:
+    session = app.Session()
+    session.client_line({"method": "sendUserMessage", "id": 2, "params": {
+        "conversationId": "conv_1", "items": [{"type": "text", "data": {"text": "tidy the repo"}}]}})
+    (cmd,) = app.review_requests({"id": 9, "method": app.V1_COMMAND_APPROVAL, "params": {
+        "conversationId": "conv_1", "callId": "call_1", "command": ["bash", "-lc", "git clean -fdx"],
+        "cwd": "/w", "parsedCmd": []}}, session)
+    assert cmd["action"] == {"tool": "shell", "input": {"command": "git clean -fdx"}, "cwd": "/w"}
+    assert cmd["goal"] == "tidy the repo" and cmd["agent"] == {"name": "codex", "session": "conv_1"}
+    patch = {"id": 10, "method": app.V1_PATCH_APPROVAL, "params": {
+        "conversationId": "conv_1", "callId": "call_2", "fileChanges": {
+            "/w/new.txt": {"type": "add", "content": "a\nb\n"},
+            "/w/gone.txt": {"type": "delete", "content": "old\n"},
+            "/w/app.py": {"type": "update", "unified_diff": "@@ -1 +1 @@\n-x = 1\n+x = 2\n", "move_path": "/w/main.py"},
+            "/w/ext.cfg": {"update": {"unified_diff": "+k = v\n", "move_path": None}},  # externally tagged
+        }}}
+    assert [(r["action"]["tool"], r["action"]["input"]) for r in app.review_requests(patch, session)] == [
+        ("write_file", {"path": "/w/new.txt", "content": "a\nb"}),
+        ("shell", {"command": "rm -f -- /w/gone.txt"}),
+        ("edit_file", {"path": "/w/app.py", "old": "x = 1", "new": "x = 2"}),
+        ("write_file", {"path": "/w/main.py", "content": "x = 2"}),
+        ("edit_file", {"path": "/w/ext.cfg", "old": "", "new": "k = v"}),
+    ]
+    assert app.answer(9, "decline", app.V1_COMMAND_APPROVAL) == {"id": 9, "result": {"decision": "denied"}}
+    assert app.answer(10, "accept", app.V1_PATCH_APPROVAL) == {"id": 10, "result": {"decision": "approved"}}
+    assert app.is_approval(patch)
+
+
+def test_a_request_that_asks_for_a_grant_is_never_accepted_by_the_proxy() -> None:
+    approve = {"verdict": "approve", "review_id": "rev_1"}
+    grant = {"id": 3, "method": app.FILE_CHANGE_APPROVAL, "params": {"itemId": "i", "grantRoot": "/"}}
+    assert app.grants(grant) == ["grantRoot"]
+    assert app.grants({"id": 3, "method": app.FILE_CHANGE_APPROVAL, "params": {"grantRoot": None}}) == []
+    assert app.verdict_for([approve], "accept", app.grants(grant)).forward is True
+    assert app.verdict_for([{"verdict": "block", "review_id": "r"}], "accept", ["grantRoot"]).decision == "decline"
