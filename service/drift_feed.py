@@ -9,7 +9,8 @@ windows; after that ``catch_up`` (every ``OVERSIGHT_DRIFT_TAIL_S`` seconds, and 
 Positions are the store's insertion order (``DecisionDigest.position``). On PostgreSQL they come from a
 sequence, so a row can commit after a row with a larger position has been read: the tail remembers the
 positions it skipped and asks for them again for ``gap_ttl_s`` seconds (rows that were never written, such as
-a sequence value an idempotent repeat burned, expire from that list).
+a sequence value an idempotent repeat burned, expire from that list). The same holds at start-up: the positions
+below the newest one that have no committed row yet (inserts in flight at that moment) are remembered too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 
 from service.drift import DriftMonitor
@@ -27,6 +28,9 @@ log = logging.getLogger("oversight.drift")
 
 MAX_GAPS = 10_000
 """Positions remembered as missing at most (the oldest are dropped first)."""
+START_SPAN = 1024
+"""Positions below the newest one checked at start-up for inserts still in flight: more than the inserts a fleet
+has open at once."""
 
 
 class DigestTail:
@@ -57,12 +61,19 @@ class DigestTail:
         there. Returns how many were fed."""
         async with self._lock:
             position = await self.store.digest_position()
+            # An insert that took a position below ``position`` and has not committed yet is neither in the refill
+            # nor after ``position``: such positions are remembered as missing, like gaps seen while following.
+            # The committed positions are read before the refill, so a row that commits in between is either
+            # fed by the refill or remembered, never both.
+            first = max(0, position - START_SPAN)
+            committed = {d.position for d in await self.store.digests_after(first, START_SPAN)}
             digests: list[DecisionDigest] = []
             if limit > 0:
                 since = datetime.fromtimestamp(now - 2 * self.monitor.config.window_s, UTC)
                 digests = await self.store.recent_digests(since, limit, upto=position)
             self._feed(digests)
             self.position = position
+            self._missing_except(first + 1, position + 1, committed | {d.position for d in digests})
             self.read_at = time.time()
             return len(digests)
 
@@ -92,9 +103,13 @@ class DigestTail:
                     return total
 
     def _missing(self, first: int, end: int) -> None:
+        self._missing_except(first, end, ())
+
+    def _missing_except(self, first: int, end: int, present: Collection[int]) -> None:
         now = self.clock()
         for pos in range(max(first, end - MAX_GAPS), end):
-            self.gaps[pos] = now
+            if pos not in present:
+                self.gaps[pos] = now
         while len(self.gaps) > MAX_GAPS:
             del self.gaps[next(iter(self.gaps))]
 

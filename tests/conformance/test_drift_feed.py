@@ -155,3 +155,27 @@ async def test_a_tail_reading_during_concurrent_writes_counts_each_decision_once
     assert tail.fed == 300
     if storage.pool is not None:
         assert most_gaps > 0  # the out-of-order commits did happen
+
+
+@pytest.mark.parametrize("refill", [100, 0])
+async def test_a_decision_in_flight_when_a_process_starts_is_counted_when_it_commits(
+    pg_settings: Settings, refill: int
+) -> None:
+    async with open_storage(pg_settings) as storage:
+        store = storage.store
+        await store.save_decision(decision("v1"), "t1")
+        slow = decision("v1", Verdict.block)
+        row = list(decision_row(slow, "t1"))
+        row[-1] = row[-1].decode()
+        assert pg_settings.database_url
+        monitor = DriftMonitor()
+        tail = DigestTail(monitor, store)
+        with psycopg.connect(pg_settings.database_url) as conn:
+            conn.execute(_UPSERT, row)  # a writer has taken its position and not committed
+            await store.save_decision(decision("v1"), "t2")  # a later position, committed
+            fed = await tail.start(time.time(), limit=refill)  # the process starts now
+            assert fed == (2 if refill else 0)
+            conn.commit()
+        assert await tail.catch_up() == 1  # the slow decision, once
+        assert await tail.catch_up() == 0
+        assert counts(monitor) == ({"fast-chat@v1": (3, 1)} if refill else {"fast-chat@v1": (1, 1)})
