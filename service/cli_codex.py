@@ -87,7 +87,8 @@ class Proxy:
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         requests = app_server.review_requests(message, self.session)
         if not requests:
-            _log(f"{message['method']} {message['id']}: nothing to review (item not seen); asking the user")
+            why = "no command or change in it" if message["method"] in app_server.V1_APPROVALS else "item not seen"
+            _log(f"{message['method']} {message['id']}: nothing to review ({why}); asking the user")
             await self.to_client(line)
             return
         try:
