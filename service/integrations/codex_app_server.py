@@ -132,11 +132,13 @@ def _abs(path: str, cwd: str | None) -> str:
 
 
 def _diff_lines(diff: str) -> tuple[list[str], list[str]]:
-    """Removed and added lines of a unified diff (or of plain text, taken as added)."""
-    removed, added, marked = [], [], False
+    """Removed and added lines of a unified diff (or of plain text, taken as added). ``+++ ``/``--- `` lines are
+    file headers only before the first hunk: inside one, ``+++x`` is the added line ``++x``."""
+    removed, added, marked, in_hunk = [], [], False, False
     for line in diff.splitlines():
-        if line.startswith(("+++", "---", "@@")):
+        if line.startswith("@@") or (not in_hunk and line.startswith(("+++ ", "--- "))):
             marked = True
+            in_hunk = in_hunk or line.startswith("@@")
             continue
         if line.startswith("+"):
             added.append(line[1:])
@@ -166,8 +168,9 @@ def change_actions(changes: list[Any], cwd: str | None) -> list[dict[str, Any]]:
         path = _abs(change["path"], cwd)
         kind, move = _kind(change)
         removed, added = _diff_lines(str(change.get("diff") or ""))
-        if kind == "add":
-            out.append(action("write_file", {"path": path, "content": "\n".join(added)}, cwd))
+        if kind == "add":  # v1 carries the whole ``content``; v2 a diff of added lines
+            content = change["content"] if isinstance(change.get("content"), str) else "\n".join(added)
+            out.append(action("write_file", {"path": path, "content": content}, cwd))
         elif kind == "delete":
             out.append(action("shell", {"command": f"rm -f -- {shlex.quote(path)}"}, cwd))
         else:
@@ -195,10 +198,8 @@ def v1_changes(file_changes: Any) -> list[dict[str, Any]]:
             diff = str(change.get("unified_diff") or change.get("unifiedDiff") or "")
             move = change.get("move_path") or change.get("movePath")
             out.append({"path": path, "kind": {"type": "update", "move_path": move}, "diff": diff})
-        else:  # add and delete carry the whole content: for add, every line is added
-            content = str(change.get("content") or "")
-            diff = "".join(f"+{line}\n" for line in content.splitlines()) if kind == "add" else ""
-            out.append({"path": path, "kind": {"type": kind}, "diff": diff})
+        else:  # add and delete carry the whole content
+            out.append({"path": path, "kind": {"type": kind}, "content": str(change.get("content") or "")})
     return out
 
 

@@ -85,7 +85,7 @@ def test_v1_requests_are_reviewed_from_their_own_params_and_answered_in_v1_words
             "/w/ext.cfg": {"update": {"unified_diff": "+k = v\n", "move_path": None}},  # externally tagged
         }}}
     assert [(r["action"]["tool"], r["action"]["input"]) for r in app.review_requests(patch, session)] == [
-        ("write_file", {"path": "/w/new.txt", "content": "a\nb"}),
+        ("write_file", {"path": "/w/new.txt", "content": "a\nb\n"}),  # v1 carries the file as it will be
         ("shell", {"command": "rm -f -- /w/gone.txt"}),
         ("edit_file", {"path": "/w/app.py", "old": "x = 1", "new": "x = 2"}),
         ("write_file", {"path": "/w/main.py", "content": "x = 2"}),
@@ -103,3 +103,12 @@ def test_a_request_that_asks_for_a_grant_is_never_accepted_by_the_proxy() -> Non
     assert app.grants({"id": 3, "method": app.FILE_CHANGE_APPROVAL, "params": {"grantRoot": None}}) == []
     assert app.verdict_for([approve], "accept", app.grants(grant)).forward is True
     assert app.verdict_for([{"verdict": "block", "review_id": "r"}], "accept", ["grantRoot"]).decision == "decline"
+
+
+def test_inside_a_hunk_a_line_starting_with_plus_plus_plus_is_content_not_a_header() -> None:
+    session = app.Session()
+    diff = "--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2 @@\n---i;\n+++i;\n keep\n"
+    session.server_line(started({"type": "fileChange", "id": "item_1",
+                                 "changes": [{"path": "/w/x.c", "kind": {"type": "update"}, "diff": diff}]}))
+    (req,) = app.review_requests(request(app.FILE_CHANGE_APPROVAL), session)
+    assert req["action"]["input"] == {"path": "/w/x.c", "old": "--i;", "new": "++i;"}
