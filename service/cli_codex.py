@@ -1,4 +1,5 @@
-"""``oversight codex-proxy -- codex app-server``: Oversight reviews Codex's approval requests before the client.
+"""``oversight codex-proxy -- codex app-server``: Oversight reviews Codex's approval requests before the client
+(commands, file changes, and the model's MCP tool calls).
 
 The client (an IDE extension, a custom UI) starts this command where it would start ``codex app-server``; the
 proxy starts the real one and relays newline-delimited JSON both ways, holding only the approval requests while
@@ -26,6 +27,16 @@ MAX_LINE = 64 * 1024 * 1024  # app-server lines carry diffs and command output
 def _log(text: str) -> None:
     sys.stderr.write(f"oversight codex-proxy: {text}\n")
     sys.stderr.flush()
+
+
+def _said(answer: dict[str, Any]) -> str:
+    """The answer the proxy gave, as a word or an option label, for stderr."""
+    result = answer["result"]
+    if "decision" in result:
+        return str(result["decision"])
+    if "action" in result:
+        return str(result["action"])
+    return ", ".join(str(label) for a in result["answers"].values() for label in a["answers"])
 
 
 class Proxy:
@@ -85,10 +96,16 @@ class Proxy:
             await asyncio.wait(set(self.reviews))
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
+        what = f"{message['method']} {message['id']}"
         requests = app_server.review_requests(message, self.session)
         if not requests:
-            why = "no command or change in it" if message["method"] in app_server.V1_APPROVALS else "item not seen"
-            _log(f"{message['method']} {message['id']}: nothing to review ({why}); asking the user")
+            if message["method"] in app_server.V1_APPROVALS:
+                why = "no command or change in it"
+            elif message["method"] in (app_server.MCP_ELICITATION, app_server.USER_INPUT):
+                why = "no tool named in it"
+            else:
+                why = "item not seen"
+            _log(f"{what}: nothing to review ({why}); asking the user")
             await self.to_client(line)
             return
         try:
@@ -96,22 +113,23 @@ class Proxy:
                 lambda: review_actions(requests, url=self.url, timeout=self.timeout, key=self.key)
             )
         except ServiceError as exc:  # never an approval: the user decides, as without the proxy
-            _log(f"{message['method']} {message['id']}: not reviewed ({exc}); asking the user")
+            _log(f"{what}: not reviewed ({exc}); asking the user")
             await self.to_client(line)
             return
-        asks = app_server.grants(message)
+        asks = app_server.grants(message, self.session)
         verdict = app_server.verdict_for([decision], self.on_approve, asks)
-        if verdict.forward:
+        answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline")
+        if answer is None:
             if asks and self.on_approve == "accept" and decision.get("verdict") == "approve":
+                _log(f"{what}: approved, but it also asks for {', '.join(asks)}; asking the user")
+            elif not verdict.forward:
                 _log(
-                    f"{message['method']} {message['id']}: approved, but it also asks for {', '.join(asks)}; "
-                    "asking the user"
+                    f"{what}: {verdict.decision}, but the form offers no such option; asking the user — {verdict.note}"
                 )
             await self.to_client(line)
         else:
-            reply = app_server.answer(message["id"], verdict.decision or "decline", message["method"])
-            _log(f"{message['method']} {message['id']}: {reply['result']['decision']} — {verdict.note}")
-            await self.to_server(orjson.dumps(reply) + b"\n")
+            _log(f"{what}: {_said(answer)} — {verdict.note}")
+            await self.to_server(orjson.dumps(answer) + b"\n")
 
     async def run(self, command: list[str]) -> int:
         loop = asyncio.get_running_loop()

@@ -21,6 +21,16 @@ added lines), a deletion as ``shell rm``, a move also as a write of the destinat
 seen is sent to the client unreviewed. The goal for the alignment check is the text of the thread's last
 ``turn/start``.
 
+MCP tool calls the model makes are approved on a different channel, in one of two shapes depending on the
+Codex version and the user's config: an ``mcpServer/elicitation/request`` whose ``_meta.codex_approval_kind`` is
+``mcp_tool_call`` (``serverName``, ``message``, the arguments in ``_meta.tool_params``), or an
+``item/tool/requestUserInput`` form with one question whose id is ``mcp_tool_call_approval_<call id>`` (answered
+with one of its option labels). Both are reviewed as the action ``mcp:<server>/<tool>`` with the call's
+arguments, taken from the request or from the ``mcpToolCall`` item announced in ``item/started``; a block is
+answered ``decline`` (the form's deny option: ``Deny``, else ``Cancel``), an accept ``accept`` (the form's
+``Allow`` / ``Approve Once``). A call whose arguments the proxy did not see is reviewed by its name but never
+accepted by the proxy. Other forms and elicitations (questions the model asks the user) pass through untouched.
+
 Clients of the older, v1 conversation API get the same treatment: ``execCommandApproval`` (``command`` as an
 argv, ``cwd``) and ``applyPatchApproval`` (``fileChanges``, a map from path to ``add`` / ``delete`` / ``update``
 change, carried in the request itself) are reviewed the same way and answered in v1's words (``denied`` and
@@ -34,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import shlex
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -49,6 +60,14 @@ V1_COMMAND_APPROVAL = "execCommandApproval"
 V1_PATCH_APPROVAL = "applyPatchApproval"
 V1_APPROVALS = frozenset({V1_COMMAND_APPROVAL, V1_PATCH_APPROVAL})
 APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL}) | V1_APPROVALS
+MCP_ELICITATION = "mcpServer/elicitation/request"
+USER_INPUT = "item/tool/requestUserInput"
+MCP_QUESTION_PREFIX = "mcp_tool_call_approval_"  # Codex's id for a form that is an MCP tool approval
+MCP_APPROVAL_KIND = "mcp_tool_call"  # ``_meta.codex_approval_kind`` of an elicitation that is one
+# option labels of the approval form, newest Codex first: the one-time accept, then the decline
+FORM_ACCEPT = ("Allow", "Approve Once", "Accept")
+FORM_DECLINE = ("Deny", "Decline", "Cancel")
+_MCP_PROMPT = re.compile(r'Allow the (?P<server>.+?) MCP server to run tool "(?P<tool>[^"]+)"')
 V1_TURNS = frozenset({"sendUserMessage", "sendUserTurn"})
 V1_DECISIONS = {"decline": "denied", "accept": "approved"}  # v1 answers with the core protocol's ReviewDecision
 AGENT_NAME = "codex"
@@ -106,7 +125,7 @@ class Session:
             return
         if method == "item/completed":
             self.items.pop(item["id"], None)
-        elif item.get("type") in ("commandExecution", "fileChange"):
+        elif item.get("type") in ("commandExecution", "fileChange", "mcpToolCall"):
             self.items[item["id"]] = item
             while len(self.items) > MAX_ITEMS:
                 self.items.popitem(last=False)
@@ -122,7 +141,89 @@ def _text(item: Any) -> str | None:
 
 def is_approval(message: Any) -> bool:
     """A server-initiated approval request the proxy reviews."""
-    return isinstance(message, dict) and message.get("method") in APPROVALS and "id" in message
+    if not isinstance(message, dict) or "id" not in message:
+        return False
+    method = message.get("method")
+    return method in APPROVALS or (method in (MCP_ELICITATION, USER_INPUT) and _mcp_kind(message) is not None)
+
+
+def _params(message: dict[str, Any]) -> dict[str, Any]:
+    params = message.get("params")
+    return params if isinstance(params, dict) else {}
+
+
+def _mcp_question(message: dict[str, Any]) -> dict[str, Any] | None:
+    """The question of a ``requestUserInput`` form that is an MCP tool approval (exactly one question, with
+    Codex's approval id)."""
+    questions = _params(message).get("questions")
+    if not isinstance(questions, list) or len(questions) != 1 or not isinstance(questions[0], dict):
+        return None
+    qid = questions[0].get("id")
+    return questions[0] if isinstance(qid, str) and qid.startswith(MCP_QUESTION_PREFIX) else None
+
+
+def _mcp_kind(message: dict[str, Any]) -> str | None:
+    """``elicitation`` or ``form`` for the two shapes of an MCP tool approval, else None."""
+    if message.get("method") == MCP_ELICITATION:
+        meta = _params(message).get("_meta")
+        return (
+            "elicitation" if isinstance(meta, dict) and meta.get("codex_approval_kind") == MCP_APPROVAL_KIND else None
+        )
+    if message.get("method") == USER_INPUT:
+        return "form" if _mcp_question(message) is not None else None
+    return None
+
+
+@dataclass(slots=True, frozen=True)
+class McpCall:
+    server: str
+    tool: str
+    arguments: dict[str, Any] | None
+    """None: the proxy saw neither the request's ``tool_params`` nor the item's ``arguments``."""
+    item_id: str | None
+
+
+def mcp_call(message: dict[str, Any], session: Session) -> McpCall | None:
+    """The MCP tool call an approval request is about (None if the request does not name one).
+
+    The elicitation names the server in a field and the tool only in a sentence for a person, so the
+    ``mcpToolCall`` item announced just before it (same server, and same tool when the sentence names one) is
+    the source; the form carries the call id (its ``itemId``, and the question id's suffix)."""
+    kind = _mcp_kind(message)
+    if kind is None:
+        return None
+    params = _params(message)
+    if kind == "elicitation":
+        text = str(params.get("message") or "")
+        meta = params.get("_meta") if isinstance(params.get("_meta"), dict) else {}
+        assert isinstance(meta, dict)
+        args = meta.get("tool_params")
+    else:
+        question = _mcp_question(message) or {}
+        text = str(question.get("question") or "")
+        args = None
+    said = _MCP_PROMPT.search(text)
+    server = params.get("serverName") or (said["server"] if said else None)
+    tool = said["tool"] if said else None
+    item: dict[str, Any] | None = None
+    if kind == "form":
+        call_id = str(_mcp_question(message)["id"])[len(MCP_QUESTION_PREFIX) :]  # type: ignore[index]
+        item = session.items.get(str(params.get("itemId") or "")) or session.items.get(call_id)
+    else:
+        for candidate in reversed(session.items.values()):
+            same_tool = tool is None or candidate.get("tool") == tool
+            if candidate.get("type") == "mcpToolCall" and candidate.get("server") == server and same_tool:
+                item = candidate
+                break
+    if item is not None and item.get("type") == "mcpToolCall":
+        server = item.get("server") or server
+        tool = item.get("tool") or tool
+        if not isinstance(args, dict) and isinstance(item.get("arguments"), dict):
+            args = item["arguments"]
+    if not isinstance(server, str) or not server or not isinstance(tool, str) or not tool:
+        return None
+    item_id = item.get("id") if item is not None else None
+    return McpCall(server, tool, args if isinstance(args, dict) else None, item_id)
 
 
 def _abs(path: str, cwd: str | None) -> str:
@@ -205,15 +306,18 @@ def v1_changes(file_changes: Any) -> list[dict[str, Any]]:
 
 def review_requests(message: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """The action review requests for one approval request; empty when there is nothing to review."""
-    params = message.get("params") if isinstance(message.get("params"), dict) else {}
-    assert isinstance(params, dict)
+    params = _params(message)
     method = message["method"]
     v1 = method in V1_APPROVALS
     item_id = params.get("callId") if v1 else params.get("itemId")
     item = {} if v1 else session.items.get(str(item_id), {})
     cwd = params.get("cwd") or item.get("cwd")
     cwd = cwd if isinstance(cwd, str) and cwd else None
-    if method in (COMMAND_APPROVAL, V1_COMMAND_APPROVAL):
+    if method in (MCP_ELICITATION, USER_INPUT):
+        call = mcp_call(message, session)
+        actions = [action(f"mcp:{call.server}/{call.tool}", call.arguments or {}, cwd)] if call else []
+        item_id = item_id or (call.item_id if call else None)
+    elif method in (COMMAND_APPROVAL, V1_COMMAND_APPROVAL):
         command = params.get("command") or item.get("command")
         if isinstance(command, list):
             command = argv_to_command([str(part) for part in command])
@@ -246,10 +350,14 @@ GRANTS = ("grantRoot", "additionalPermissions")
 permissions): Oversight reviews the action, not the grant, so such a request is never accepted by the proxy."""
 
 
-def grants(message: dict[str, Any]) -> list[str]:
-    """The grant fields a request carries (non-empty)."""
+def grants(message: dict[str, Any], session: Session | None = None) -> list[str]:
+    """Why the proxy must not accept the request even when its action is approved: the grant fields it carries
+    (non-empty), or, for an MCP tool approval, arguments the proxy did not see (``session`` given)."""
     params = message.get("params")
-    return [name for name in GRANTS if isinstance(params, dict) and params.get(name)]
+    out = [name for name in GRANTS if isinstance(params, dict) and params.get(name)]
+    if session is not None and (call := mcp_call(message, session)) is not None and call.arguments is None:
+        out.append("a tool call whose arguments it did not see")
+    return out
 
 
 def verdict_for(decisions: list[dict[str, Any]], on_approve: OnApprove, asks: list[str] | None = None) -> Verdict:
@@ -261,6 +369,25 @@ def verdict_for(decisions: list[dict[str, Any]], on_approve: OnApprove, asks: li
     if verdict == "approve" and on_approve == "accept" and not asks:
         return Verdict(forward=False, decision="accept", note=reason(decision))
     return Verdict(forward=True, note=reason(decision))
+
+
+def reply(message: dict[str, Any], decision: str) -> dict[str, Any] | None:
+    """The client's response to any reviewed request, ``decision`` being ``decline`` or ``accept``, in the
+    request's own words; None when the form offers no option with that meaning (the user is asked instead)."""
+    kind = _mcp_kind(message)
+    if kind == "elicitation":
+        result: dict[str, Any] = {"action": "accept", "content": {}} if decision == "accept" else {"action": "decline"}
+        return {"id": message["id"], "result": result}
+    if kind == "form":
+        question = _mcp_question(message)
+        assert question is not None
+        options = question.get("options") if isinstance(question.get("options"), list) else []
+        labels = [o.get("label") for o in options if isinstance(o, dict)]  # type: ignore[union-attr]
+        label = next((w for w in (FORM_ACCEPT if decision == "accept" else FORM_DECLINE) if w in labels), None)
+        if label is None:
+            return None
+        return {"id": message["id"], "result": {"answers": {question["id"]: {"answers": [label]}}}}
+    return answer(message["id"], decision, message["method"])
 
 
 def answer(request_id: Any, decision: str, method: str = COMMAND_APPROVAL) -> dict[str, Any]:

@@ -7,8 +7,15 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   ``item/commandExecution/requestApproval`` (ids 100, 101, ...);
   ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``), then
   ``item/fileChange/requestApproval``;
+  ``mcp: SERVER/TOOL ARGS`` (ARGS a JSON object) → ``item/started`` (``mcpToolCall``), then the MCP tool approval
+  as Codex sends it with elicitations on: ``mcpServer/elicitation/request`` with ``_meta.codex_approval_kind``
+  ``mcp_tool_call`` and the arguments in ``_meta.tool_params``; ``mcp-form: SERVER/TOOL ARGS`` → the same item,
+  then the approval as a ``item/tool/requestUserInput`` form (one question ``mcp_tool_call_approval_<item id>``,
+  options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``ask: QUESTION`` → a plain
+  ``item/tool/requestUserInput`` question (not an approval);
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
-  ``completed`` (accept) or ``declined``, and ``turn/completed``.
+  ``completed`` (accept, ``Allow``...) or ``declined`` (``failed`` for an MCP call, as Codex reports a rejected
+  one), and ``turn/completed``.
 
 And of the older v1 conversation API: ``newConversation`` → ``{"conversationId": "conv_1", ...}``;
 ``sendUserMessage`` (items ``{"type": "text", "data": {"text": ...}}``) with ``run: COMMAND`` → the request
@@ -56,8 +63,18 @@ def serve(log: Any) -> None:
                     "conversationId": "conv_1", "id": item["id"],
                     "msg": {"type": "task_complete", "last_agent_message": f"{item['id']}: {decision}"}}})
                 continue
+            result = message.get("result") or {}
+            if "action" in result:  # an elicitation
+                decision = result["action"]
+            elif "answers" in result:  # a form: the first answer of its one question
+                decision = next(iter(result["answers"].values()), {}).get("answers", [None])[0]
             send({"method": "serverRequest/resolved", "params": {"threadId": "thr_1", "requestId": rid}})
-            item["status"] = "completed" if decision in ("accept", "acceptForSession") else "declined"
+            accepted = decision in ("accept", "acceptForSession", "Allow", "Allow for this session")
+            if item.get("type") == "mcpToolCall":
+                item["status"] = "completed" if accepted else "failed"
+                item["error"] = None if accepted else {"message": "user rejected MCP tool call"}
+            else:
+                item["status"] = "completed" if accepted else "declined"
             send({"method": "item/completed", "params": {"threadId": "thr_1", "turnId": item["turn"], "item": item}})
             send({"method": "turn/completed", "params": {"threadId": "thr_1", "turn": {"id": item["turn"], "status": "completed", "items": []}}})
         elif method == "initialize":
@@ -96,7 +113,33 @@ def serve(log: Any) -> None:
             send({"method": "turn/started", "params": {"threadId": "thr_1", "turn": {"id": turn, "status": "inProgress", "items": []}}})
             item_id = f"item_{turns}"
             base = {"itemId": item_id, "threadId": "thr_1", "turnId": turn, "startedAtMs": 1795501923411}
-            if text.startswith("run: "):
+            if text.startswith(("mcp: ", "mcp-form: ")):
+                head, _, raw = text.partition(" ")[2].partition(" ")
+                server, _, tool = head.partition("/")
+                args = json.loads(raw or "{}")
+                item = {"type": "mcpToolCall", "id": item_id, "server": server, "tool": tool, "arguments": args,
+                        "status": "inProgress", "result": None, "error": None, "turn": turn}
+                send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                prompt = f'Allow the {server} MCP server to run tool "{tool}"?'
+                if text.startswith("mcp: "):
+                    request = {"id": next_request, "method": "mcpServer/elicitation/request", "params": {
+                        "threadId": "thr_1", "turnId": turn, "serverName": server, "mode": "form",
+                        "_meta": {"codex_approval_kind": "mcp_tool_call", "persist": ["session", "always"],
+                                  "tool_description": f"{tool} (fake)", "tool_params": args, "tool_params_display": []},
+                        "message": prompt, "requestedSchema": {"type": "object", "properties": {}}}}
+                else:
+                    options = [{"label": label, "description": label} for label in ("Allow", "Allow for this session", "Cancel")]
+                    request = {"id": next_request, "method": "item/tool/requestUserInput", "params": {
+                        "threadId": "thr_1", "turnId": turn, "itemId": item_id, "questions": [{
+                            "id": f"mcp_tool_call_approval_{item_id}", "header": "Approve app tool call?",
+                            "question": prompt, "isOther": False, "isSecret": False, "options": options}]}}
+            elif text.startswith("ask: "):
+                item = {"type": "agentMessage", "id": item_id, "turn": turn}
+                request = {"id": next_request, "method": "item/tool/requestUserInput", "params": {
+                    "threadId": "thr_1", "turnId": turn, "itemId": item_id, "questions": [{
+                        "id": "which_db", "header": "Database", "question": text[len("ask: "):],
+                        "isOther": True, "isSecret": False, "options": [{"label": "Postgres", "description": ""}]}]}}
+            elif text.startswith("run: "):
                 command = text[len("run: "):]
                 item = {"type": "commandExecution", "id": item_id, "command": command, "cwd": "/home/dev/shop",
                         "status": "inProgress", "commandActions": [], "turn": turn}

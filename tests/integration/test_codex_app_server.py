@@ -18,6 +18,8 @@ import pytest
 from tests.integration.serve import OVERSIGHT, _env, _free_port
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "codex_app_server.py"
+# what a turn ends on, for the client: a request it must answer, or the item done without asking
+ASKS = ("mcpServer/elicitation/request", "item/tool/requestUserInput", "item/completed")
 
 
 class Client:
@@ -70,9 +72,7 @@ class Client:
     def turn(self, text: str) -> dict[str, Any]:
         """Start a turn; the next approval request the client sees, or the turn's completed item."""
         self.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": text}]})
-        return self.until(
-            lambda m: m.get("method", "").endswith("/requestApproval") or m.get("method") == "item/completed"
-        )
+        return self.until(lambda m: m.get("method", "").endswith("/requestApproval") or m.get("method") in ASKS)
 
     def close(self) -> tuple[int, str]:
         assert self.proc.stdin is not None
@@ -165,6 +165,63 @@ def test_other_messages_pass_through_unchanged_both_ways(client: Client) -> None
     }
     assert {"method": "initialized"} in received
     assert client.close()[0] == 0
+
+
+def test_a_blocked_mcp_tool_call_is_declined_on_the_elicitation_channel(client: Client) -> None:
+    # Codex asks for an MCP tool approval as an elicitation marked codex_approval_kind=mcp_tool_call.
+    seen = client.turn('mcp: shell/run {"command": "rm -rf ~"}')
+    assert seen["method"] == "item/completed"  # the client was never asked
+    assert seen["params"]["item"]["status"] == "failed"
+    assert seen["params"]["item"]["error"] == {"message": "user rejected MCP tool call"}
+    answers = [m for m in client.server_received() if m.get("id") == 100 and "method" not in m]
+    assert answers == [{"id": 100, "result": {"action": "decline"}}]
+    code, stderr = client.close()
+    assert code == 0 and "mcpServer/elicitation/request 100: decline" in stderr and "Oversight block" in stderr
+
+
+def test_a_blocked_mcp_tool_call_is_answered_with_the_forms_deny_option(client: Client) -> None:
+    # The older channel: a requestUserInput form; its arguments come from the mcpToolCall item announced before.
+    seen = client.turn('mcp-form: files/write_file {"path": "/home/dev/.ssh/authorized_keys", "content": "ssh-ed25519 AAAAC3Nza x"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    answers = [m for m in client.server_received() if m.get("id") == 100 and "method" not in m]
+    assert answers == [{"id": 100, "result": {"answers": {"mcp_tool_call_approval_item_1": {"answers": ["Cancel"]}}}}]
+    assert "tool_use.persistence.ssh_authorized_keys" in client.close()[1]
+
+
+def test_an_approved_mcp_tool_call_goes_to_the_user_or_is_allowed_with_approve_accept(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl")
+    client.start()
+    request = client.turn('mcp-form: github/search_issues {"query": "flaky test in ci"}')
+    assert request["method"] == "item/tool/requestUserInput"  # forwarded unchanged: the user still confirms
+    assert request["params"]["questions"][0]["id"] == "mcp_tool_call_approval_item_1"
+    assert client.close()[0] == 0
+
+    auto = Client(service, tmp_path / "auto.jsonl", "--approve", "accept")
+    auto.start()
+    seen = auto.turn('mcp: github/search_issues {"query": "flaky test in ci"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "completed"
+    assert [m for m in auto.server_received() if m.get("id") == 100] == [{"id": 100, "result": {"action": "accept", "content": {}}}]
+    seen = auto.turn('mcp-form: github/search_issues {"query": "flaky test in ci"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "completed"
+    assert [m for m in auto.server_received() if m.get("id") == 101] == [
+        {"id": 101, "result": {"answers": {"mcp_tool_call_approval_item_2": {"answers": ["Allow"]}}}}
+    ]
+    assert auto.close()[0] == 0
+
+
+def test_a_question_the_model_asks_the_user_passes_through_unreviewed(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    question = client.turn("ask: Which database should the migration target?")
+    assert question["method"] == "item/tool/requestUserInput"
+    assert question["params"]["questions"][0]["id"] == "which_db"
+    client.send({"id": question["id"], "result": {"answers": {"which_db": {"answers": ["Postgres"]}}}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    assert [m for m in client.server_received() if m.get("id") == 100] == [
+        {"id": 100, "result": {"answers": {"which_db": {"answers": ["Postgres"]}}}}
+    ]
+    code, stderr = client.close()
+    assert code == 0 and "requestUserInput" not in stderr  # not treated as an approval at all
 
 
 class V1Client(Client):

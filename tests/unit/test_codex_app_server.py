@@ -112,3 +112,78 @@ def test_inside_a_hunk_a_line_starting_with_plus_plus_plus_is_content_not_a_head
                                  "changes": [{"path": "/w/x.c", "kind": {"type": "update"}, "diff": diff}]}))
     (req,) = app.review_requests(request(app.FILE_CHANGE_APPROVAL), session)
     assert req["action"]["input"] == {"path": "/w/x.c", "old": "--i;", "new": "++i;"}
+
+
+def form(options: list[str], qid: str = "mcp_tool_call_approval_call_9", **params: object) -> dict:
+    question = {"id": qid, "header": "Approve app tool call?", "isOther": False, "isSecret": False,
+                "question": 'Allow the gmail MCP server to run tool "send_email"?',
+                "options": [{"label": o, "description": ""} for o in options]}
+    return {"id": 40, "method": app.USER_INPUT, "params": {"threadId": "thr_1", "turnId": "turn_1",
+                                                            "itemId": "call_9", "questions": [question], **params}}
+
+
+def elicitation(**meta: object) -> dict:
+    return {"id": 41, "method": app.MCP_ELICITATION, "params": {
+        "threadId": "thr_1", "turnId": "turn_1", "serverName": "probe", "mode": "form",
+        "_meta": {"codex_approval_kind": "mcp_tool_call", **meta},
+        "message": 'Allow the probe MCP server to run tool "delete_everything"?',
+        "requestedSchema": {"type": "object", "properties": {}}}}
+
+
+def test_an_mcp_approval_form_is_reviewed_as_the_tool_call_of_its_item() -> None:
+    session = app.Session()
+    session.server_line(started({"type": "mcpToolCall", "id": "call_9", "server": "gmail", "tool": "send_email",
+                                 "arguments": {"to": "x@example.org", "body": "hi"}, "status": "inProgress"}))
+    message = form(["Allow", "Allow for this session", "Cancel"])
+    assert app.is_approval(message)
+    (req,) = app.review_requests(message, session)
+    assert req["action"] == {"tool": "mcp:gmail/send_email", "input": {"to": "x@example.org", "body": "hi"}}
+    assert req["id"].startswith("codex-app:thr_1:turn_1:call_9:0:")
+    assert app.grants(message, session) == []
+
+
+def test_the_form_is_answered_with_its_own_labels_old_and_new() -> None:
+    new, old = form(["Allow", "Allow for this session", "Cancel"]), form(["Approve Once", "Approve this Session", "Deny", "Cancel"])
+    qid = "mcp_tool_call_approval_call_9"
+    assert app.reply(new, "decline") == {"id": 40, "result": {"answers": {qid: {"answers": ["Cancel"]}}}}
+    assert app.reply(new, "accept") == {"id": 40, "result": {"answers": {qid: {"answers": ["Allow"]}}}}
+    assert app.reply(old, "decline") == {"id": 40, "result": {"answers": {qid: {"answers": ["Deny"]}}}}
+    assert app.reply(old, "accept") == {"id": 40, "result": {"answers": {qid: {"answers": ["Approve Once"]}}}}
+    # a form with no option of that meaning is not answered by the proxy: the user is asked
+    assert app.reply(form(["Allow for this session", "Cancel"]), "accept") is None
+
+
+def test_without_the_item_the_call_is_reviewed_by_name_but_never_accepted() -> None:
+    session = app.Session()
+    message = form(["Allow", "Cancel"])
+    (req,) = app.review_requests(message, session)
+    assert req["action"] == {"tool": "mcp:gmail/send_email", "input": {}}
+    asks = app.grants(message, session)
+    assert asks == ["a tool call whose arguments it did not see"]
+    assert app.verdict_for([{"verdict": "approve", "review_id": "r"}], "accept", asks).forward is True
+
+
+def test_an_mcp_elicitation_uses_its_tool_params_and_the_matching_item() -> None:
+    session = app.Session()
+    session.server_line(started({"type": "mcpToolCall", "id": "exec-1", "server": "probe", "tool": "delete_everything",
+                                 "arguments": {"scope": "item"}, "status": "inProgress"}))
+    session.server_line(started({"type": "mcpToolCall", "id": "exec-2", "server": "other", "tool": "delete_everything",
+                                 "arguments": {"scope": "other"}, "status": "inProgress"}))
+    (req,) = app.review_requests(elicitation(tool_params={"scope": "all"}), session)
+    assert req["action"] == {"tool": "mcp:probe/delete_everything", "input": {"scope": "all"}}
+    assert req["id"].startswith("codex-app:thr_1:turn_1:exec-1:")  # the probe server's item, not the later one
+    (req,) = app.review_requests(elicitation(), session)  # no tool_params: the item's arguments
+    assert req["action"]["input"] == {"scope": "item"}
+    assert app.reply(elicitation(), "decline") == {"id": 41, "result": {"action": "decline"}}
+    assert app.reply(elicitation(), "accept") == {"id": 41, "result": {"action": "accept", "content": {}}}
+
+
+def test_questions_and_elicitations_that_are_not_tool_approvals_are_left_alone() -> None:
+    plain = form(["Postgres"], qid="which_db")
+    two = form(["Allow", "Cancel"])
+    two["params"]["questions"].append({"id": "other", "question": "And?", "options": []})
+    mcp_server_asks = elicitation()
+    del mcp_server_asks["params"]["_meta"]  # an MCP server's own elicitation (a question for the user)
+    for message in (plain, two, mcp_server_asks):
+        assert not app.is_approval(message)
+        assert app.review_requests(message, app.Session()) == []
