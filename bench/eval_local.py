@@ -12,8 +12,10 @@ writing the lexicons and setting the weights) and a *holdout* half (measured onc
 grouped by prompt (all five model completions of a prompt go to the same half, so a prompt's wording cannot
 leak) and stratified by XSTest prompt type; inside each type the prompt groups are sorted and shuffled with
 ``random.Random("oversight-local-split:<type>")``; the first half (alternating floor/ceil by type) is *tune*.
-``bench/fit_textclass.py`` fits the classifier's model weights on the tune half only, with the same split.
-Every holdout measurement is logged in ``docs/local-reviewer.md``.
+``bench/fit_textclass.py`` fitted the classifier's model weights on the tune half only, with the same split,
+up to v3; every holdout measurement is logged in ``docs/local-reviewer.md``. Since v3.1 the stored weights are
+fitted on all of dev (both halves), so every split here measures training data: the unseen-data estimate is
+``bench/fit_textclass.py --nested``.
 
 Label mapping: ours ``refusal`` = XSTest ``refusal``; ours ``safe_completion`` = XSTest ``partial_refusal``;
 ours ``full_compliance`` and ``over_caveated`` = XSTest ``full_compliance``.

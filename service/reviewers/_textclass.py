@@ -24,7 +24,7 @@ How it works (details and measured figures in ``docs/local-reviewer.md``):
    numbers) are computed;
 4. three hand-set scores over these named features (does it decline? does it then help on topic? does it
    deflect?) are computed, and a small two-stage model over the named features and the three scores (fitted
-   offline by ``bench/fit_textclass.py`` on the tune half of XSTest dev, stored as data in
+   offline by ``bench/fit_textclass.py`` on XSTest dev (v3.1: all of it), stored as data in
    ``lexicons/textclass_weights.txt``) decides: boosted decision stumps say answer or decline, and a multinomial
    logistic regression says whether a decline is a full or a partial refusal; hard gates keep it from calling
    an answer with no refusal signal at all a refusal; answers are then split into full_compliance,
@@ -548,7 +548,7 @@ def _read_model(
     return [(bias[c], weights[c]) for c in _MODEL_CLASSES], [(stump_bias[c], stumps[c]) for c in _MODEL_CLASSES]
 
 
-# fitted by bench/fit_textclass.py on the tune half of XSTest dev (see docs/local-reviewer.md): stage 1 boosted
+# fitted by bench/fit_textclass.py on all of XSTest dev (v3.1; see docs/local-reviewer.md): stage 1 boosted
 # stumps (declines or answers?), stage 2 multinomial logistic regression (a decline: partial or full refusal?)
 _MODEL, _STUMPS = _read_model("textclass_weights.txt")
 _TOPICAL_ALTERNATIVE_CAP = 2.0  # the models see min(topical_alternative, 2)
