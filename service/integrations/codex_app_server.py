@@ -207,7 +207,7 @@ def mcp_call(message: dict[str, Any], session: Session) -> McpCall | None:
     tool = said["tool"] if said else None
     item: dict[str, Any] | None = None
     if kind == "form":
-        call_id = str(_mcp_question(message)["id"])[len(MCP_QUESTION_PREFIX) :]  # type: ignore[index]
+        call_id = str(question.get("id") or "")[len(MCP_QUESTION_PREFIX) :]
         item = session.items.get(str(params.get("itemId") or "")) or session.items.get(call_id)
     else:
         for candidate in reversed(session.items.values()):
