@@ -1,5 +1,5 @@
 """``oversight codex-proxy -- codex app-server``: Oversight reviews Codex's approval requests before the client
-(commands, file changes, and the model's MCP tool calls).
+(commands, file changes, and the model's MCP tool calls), and the dynamic tool calls the client would run.
 
 The client (an IDE extension, a custom UI) starts this command where it would start ``codex app-server``; the
 proxy starts the real one and relays newline-delimited JSON both ways, holding only the approval requests while
@@ -17,7 +17,15 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from service.integrations import ServiceError, api_key, hook_timeout, review_actions, service_url
+from service.integrations import (
+    ACTIONS_PATH,
+    ServiceError,
+    api_key,
+    get_decision,
+    hook_timeout,
+    review_actions,
+    service_url,
+)
 from service.integrations import codex_app_server as app_server
 
 DEFAULT_COMMAND = ["codex", "app-server"]
@@ -36,14 +44,26 @@ def _said(answer: dict[str, Any]) -> str:
         return str(result["decision"])
     if "action" in result:
         return str(result["action"])
+    if "success" in result:
+        return "not run"
     return ", ".join(str(label) for a in result["answers"].values() for label in a["answers"])
 
 
 class Proxy:
     """Relays lines between the client (our stdin/stdout) and the app-server (a child process)."""
 
-    def __init__(self, url: str, timeout: float, key: str | None, on_approve: app_server.OnApprove) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float,
+        key: str | None,
+        on_approve: app_server.OnApprove,
+        *,
+        dynamic_tools: bool = True,
+        hold: float = 0.0,
+    ) -> None:
         self.url, self.timeout, self.key, self.on_approve = url, timeout, key, on_approve
+        self.dynamic_tools, self.hold = dynamic_tools, hold
         self.session = app_server.Session()
         self.to_server_lock = asyncio.Lock()
         self.to_client_lock = asyncio.Lock()
@@ -86,7 +106,7 @@ class Proxy:
                 await self.to_client(line)
                 continue
             self.session.server_line(message)
-            if app_server.is_approval(message):
+            if app_server.is_approval(message) and (self.dynamic_tools or not app_server.unattended(message)):
                 task = asyncio.create_task(self.review(message, line))
                 self.reviews.add(task)
                 task.add_done_callback(self.reviews.discard)
@@ -97,8 +117,12 @@ class Proxy:
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         what = f"{message['method']} {message['id']}"
+        unattended = app_server.unattended(message)  # a dynamic tool call: forwarding it runs it
         requests = app_server.review_requests(message, self.session)
         if not requests:
+            if unattended:
+                await self.refuse(message, what, "Oversight could not review this tool call: it names no tool.")
+                return
             if message["method"] in app_server.V1_APPROVALS:
                 why = "no command or change in it"
             elif message["method"] in (app_server.MCP_ELICITATION, app_server.USER_INPUT):
@@ -113,12 +137,17 @@ class Proxy:
                 lambda: review_actions(requests, url=self.url, timeout=self.timeout, key=self.key)
             )
         except ServiceError as exc:  # never an approval: the user decides, as without the proxy
+            if unattended:  # ... and where no user would see it, the call does not run
+                await self.refuse(message, what, f"Oversight could not review this tool call ({exc}).")
+                return
             _log(f"{what}: not reviewed ({exc}); asking the user")
             await self.to_client(line)
             return
+        if unattended and decision.get("verdict") == "escalate" and self.hold > 0:
+            decision = await self.wait_for_human(decision, what)
         asks = app_server.grants(message, self.session)
-        verdict = app_server.verdict_for([decision], self.on_approve, asks)
-        answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline")
+        verdict = app_server.verdict_for([decision], self.on_approve, asks, unattended=unattended)
+        answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline", verdict.note)
         if answer is None:
             if asks and self.on_approve == "accept" and decision.get("verdict") == "approve":
                 _log(f"{what}: approved, but it also asks for {', '.join(asks)}; asking the user")
@@ -126,10 +155,43 @@ class Proxy:
                 _log(
                     f"{what}: {verdict.decision}, but the form offers no such option; asking the user — {verdict.note}"
                 )
+            elif unattended:
+                _log(f"{what}: approved; the client runs it — {verdict.note}")
             await self.to_client(line)
         else:
             _log(f"{what}: {_said(answer)} — {verdict.note}")
             await self.to_server(orjson.dumps(answer) + b"\n")
+
+    async def refuse(self, message: dict[str, Any], what: str, why: str) -> None:
+        """Answer a dynamic tool call as failed, with ``why`` for the model: the client never runs it."""
+        answer = app_server.reply(message, "decline", why)
+        assert answer is not None
+        _log(f"{what}: not run — {why}")
+        await self.to_server(orjson.dumps(answer) + b"\n")
+
+    async def wait_for_human(self, decision: dict[str, Any], what: str) -> dict[str, Any]:
+        """Hold an escalated dynamic tool call up to ``hold`` seconds while a human resolves its escalation in the
+        inbox (console or API), polling the recorded decision; the final decision, else the escalation."""
+        review_id = decision.get("review_id")
+        if not isinstance(review_id, str) or not review_id:
+            return decision
+        escalation = decision.get("escalation_id") or "?"
+        _log(f"{what}: escalated (escalation {escalation}); holding the call up to {self.hold:g} s for a human")
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + self.hold, 0.25
+        url = f"{self.url}{ACTIONS_PATH}/{review_id}"
+        while (left := deadline - loop.time()) > 0:
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, 5.0)
+            try:
+                latest = await asyncio.to_thread(
+                    lambda: get_decision(url, timeout=min(self.timeout, max(left, 0.1)), key=self.key)
+                )
+            except ServiceError:  # the service may be restarting: keep trying until the deadline
+                continue
+            if latest.get("verdict") != "escalate":
+                return latest
+        return decision
 
     async def run(self, command: list[str]) -> int:
         loop = asyncio.get_running_loop()
@@ -163,15 +225,38 @@ def codex_proxy(
     approve: Annotated[
         str, typer.Option(help="What an approve verdict does: 'forward' (the user still confirms) or 'accept'.")
     ] = "forward",
+    dynamic_tools: Annotated[
+        str,
+        typer.Option(
+            help="Dynamic tool calls (item/tool/call, run by the client): 'review' (only approved ones run) or 'pass'."
+        ),
+    ] = "review",
+    hold: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Seconds an escalated dynamic tool call waits for a human in the escalation inbox (default 0: not run).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Run `codex app-server` behind Oversight: blocked actions are declined before the client sees them.
 
     Use it where the client starts the app-server: oversight codex-proxy -- codex app-server [ARGS].
-    Escalated actions, and any review that fails, go to the client's approval prompt unchanged.
+    Escalated actions, and any review that fails, go to the client's approval prompt unchanged. Dynamic tool
+    calls, which no one is asked about, run only when approved.
     """
     if approve not in ("forward", "accept"):
         raise typer.BadParameter("must be 'forward' or 'accept'", param_hint="--approve")
-    proxy = Proxy(service_url(url), hook_timeout(timeout), api_key(), approve)  # type: ignore[arg-type]
+    if dynamic_tools not in ("review", "pass"):
+        raise typer.BadParameter("must be 'review' or 'pass'", param_hint="--dynamic-tools")
+    proxy = Proxy(
+        service_url(url),
+        hook_timeout(timeout),
+        api_key(),
+        approve,  # type: ignore[arg-type]
+        dynamic_tools=dynamic_tools == "review",
+        hold=hold,
+    )
     try:
         code = asyncio.run(proxy.run(command or DEFAULT_COMMAND))
     except FileNotFoundError as exc:

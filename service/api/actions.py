@@ -16,14 +16,17 @@ router = APIRouter(prefix="/v1/actions/reviews", tags=["actions"])
 
 TOOLS = ("shell", "write_file", "edit_file", "read_file", "http_request")
 _MCP = re.compile(r"^mcp:[^/\s]+/\S+$")
+_DYNAMIC = re.compile(r"^dynamic:(?:[^/\s]+/)?[^/\s]\S*$")
 
 
 def check_tool(body: ActionReviewRequest) -> None:
-    """The action vocabulary: the five built-in tools or ``mcp:<server>/<tool>``."""
+    """The action vocabulary: the five built-in tools, ``mcp:<server>/<tool>``, or ``dynamic:[<namespace>/]<tool>``
+    (a tool the agent's host application defines and runs itself, such as a Codex dynamic tool)."""
     tool = body.action.tool
-    if tool not in TOOLS and not _MCP.match(tool):
+    if tool not in TOOLS and not _MCP.match(tool) and not _DYNAMIC.match(tool):
         raise RequestInvalid(
-            f"unknown tool {tool!r}: use one of {', '.join(TOOLS)} or mcp:<server>/<tool>", field="action.tool"
+            f"unknown tool {tool!r}: use one of {', '.join(TOOLS)}, mcp:<server>/<tool> or dynamic:<tool>",
+            field="action.tool",
         )
 
 

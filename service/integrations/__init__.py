@@ -137,10 +137,21 @@ class ServiceError(Exception):
 
 def post_json(url: str, body: dict[str, Any], *, timeout: float, key: str | None = None) -> dict[str, Any]:
     """POST ``body``; the decoded JSON object of a 2xx answer, else ``ServiceError``."""
-    headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": "oversight-hook"}
+    return _decision(url, orjson.dumps(body), timeout=timeout, key=key)
+
+
+def get_decision(url: str, *, timeout: float, key: str | None = None) -> dict[str, Any]:
+    """GET a recorded decision (``/v1/actions/reviews/{id}``); ``ServiceError`` as for :func:`post_json`."""
+    return _decision(url, None, timeout=timeout, key=key)
+
+
+def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None) -> dict[str, Any]:
+    headers = {"Accept": "application/json", "User-Agent": "oversight-hook"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    request = urllib.request.Request(url, data=orjson.dumps(body), headers=headers, method="POST")
+    request = urllib.request.Request(url, data=data, headers=headers, method="GET" if data is None else "POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()

@@ -31,6 +31,13 @@ answered ``decline`` (the form's deny option: ``Deny``, else ``Cancel``), an acc
 ``Allow`` / ``Approve Once``). A call whose arguments the proxy did not see is reviewed by its name but never
 accepted by the proxy. Other forms and elicitations (questions the model asks the user) pass through untouched.
 
+Dynamic tool calls (``item/tool/call``: a tool the client registered at ``thread/start`` and runs itself when
+the model calls it, with ``tool``, ``namespace`` and ``arguments`` in the request) have no human on their path:
+the client just runs them. So the proxy reviews each one as the action ``dynamic:[<namespace>/]<tool>`` and
+answers the server itself unless the verdict is approve: a block, an escalation (no one would see it) and a
+review that failed are all answered ``{"contentItems": [{"type": "inputText", "text": <why>}], "success": false}``
+(the model sees why, the tool does not run); an approved call goes to the client, which runs it.
+
 Clients of the older, v1 conversation API get the same treatment: ``execCommandApproval`` (``command`` as an
 argv, ``cwd``) and ``applyPatchApproval`` (``fileChanges``, a map from path to ``add`` / ``delete`` / ``update``
 change, carried in the request itself) are reviewed the same way and answered in v1's words (``denied`` and
@@ -62,6 +69,7 @@ V1_APPROVALS = frozenset({V1_COMMAND_APPROVAL, V1_PATCH_APPROVAL})
 APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL}) | V1_APPROVALS
 MCP_ELICITATION = "mcpServer/elicitation/request"
 USER_INPUT = "item/tool/requestUserInput"
+DYNAMIC_TOOL_CALL = "item/tool/call"  # the client runs a tool it registered: no approval prompt on this path
 MCP_QUESTION_PREFIX = "mcp_tool_call_approval_"  # Codex's id for a form that is an MCP tool approval
 MCP_APPROVAL_KIND = "mcp_tool_call"  # ``_meta.codex_approval_kind`` of an elicitation that is one
 # option labels of the approval form, newest Codex first: the one-time accept, then the decline
@@ -140,11 +148,32 @@ def _text(item: Any) -> str | None:
 
 
 def is_approval(message: Any) -> bool:
-    """A server-initiated approval request the proxy reviews."""
+    """A server-initiated request the proxy holds for review: an approval request or a dynamic tool call."""
     if not isinstance(message, dict) or "id" not in message:
         return False
     method = message.get("method")
-    return method in APPROVALS or (method in (MCP_ELICITATION, USER_INPUT) and _mcp_kind(message) is not None)
+    return (
+        method in APPROVALS
+        or method == DYNAMIC_TOOL_CALL
+        or (method in (MCP_ELICITATION, USER_INPUT) and _mcp_kind(message) is not None)
+    )
+
+
+def unattended(message: dict[str, Any]) -> bool:
+    """True for a request no human will see if the proxy forwards it (a dynamic tool call: the client runs it):
+    the proxy answers it itself unless the verdict is approve, and a failed review is never forwarded."""
+    return message.get("method") == DYNAMIC_TOOL_CALL
+
+
+def dynamic_tool(message: dict[str, Any]) -> str | None:
+    """``dynamic:[<namespace>/]<tool>`` for a dynamic tool call (None if it names no usable tool)."""
+    params = _params(message)
+    tool, namespace = params.get("tool"), params.get("namespace")
+    if not isinstance(tool, str) or not tool or any(c.isspace() for c in tool):
+        return None
+    if isinstance(namespace, str) and namespace and not any(c.isspace() or c == "/" for c in namespace):
+        return f"dynamic:{namespace}/{tool}"
+    return f"dynamic:{tool}"
 
 
 def _params(message: dict[str, Any]) -> dict[str, Any]:
@@ -313,7 +342,11 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
     item = {} if v1 else session.items.get(str(item_id), {})
     cwd = params.get("cwd") or item.get("cwd")
     cwd = cwd if isinstance(cwd, str) and cwd else None
-    if method in (MCP_ELICITATION, USER_INPUT):
+    if method == DYNAMIC_TOOL_CALL:
+        tool, args = dynamic_tool(message), params.get("arguments")
+        actions = [action(tool, args if isinstance(args, dict) else {"arguments": args}, cwd)] if tool else []
+        item_id = params.get("callId")
+    elif method in (MCP_ELICITATION, USER_INPUT):
         call = mcp_call(message, session)
         actions = [action(f"mcp:{call.server}/{call.tool}", call.arguments or {}, cwd)] if call else []
         item_id = item_id or (call.item_id if call else None)
@@ -360,20 +393,38 @@ def grants(message: dict[str, Any], session: Session | None = None) -> list[str]
     return out
 
 
-def verdict_for(decisions: list[dict[str, Any]], on_approve: OnApprove, asks: list[str] | None = None) -> Verdict:
-    """What to do with the request, given the decisions of its actions (``asks``: its grant fields)."""
+def verdict_for(
+    decisions: list[dict[str, Any]], on_approve: OnApprove, asks: list[str] | None = None, *, unattended: bool = False
+) -> Verdict:
+    """What to do with the request, given the decisions of its actions (``asks``: its grant fields;
+    ``unattended``: no human sees a forwarded request, so only an approve is forwarded)."""
     decision = worst(decisions)
     verdict = str(decision.get("verdict"))
-    if verdict == "block":
-        return Verdict(forward=False, decision="decline", note=reason(decision))
+    if verdict == "block" or (unattended and verdict != "approve"):
+        note = reason(decision)
+        if verdict != "block":  # escalate, still pending: nobody approved it
+            note += " A human reviewer must approve this call first."
+        return Verdict(forward=False, decision="decline", note=note)
+    if unattended:
+        return Verdict(forward=True, note=reason(decision))
     if verdict == "approve" and on_approve == "accept" and not asks:
         return Verdict(forward=False, decision="accept", note=reason(decision))
     return Verdict(forward=True, note=reason(decision))
 
 
-def reply(message: dict[str, Any], decision: str) -> dict[str, Any] | None:
+def reply(message: dict[str, Any], decision: str, why: str = "") -> dict[str, Any] | None:
     """The client's response to any reviewed request, ``decision`` being ``decline`` or ``accept``, in the
-    request's own words; None when the form offers no option with that meaning (the user is asked instead)."""
+    request's own words; None when the form offers no option with that meaning (the user is asked instead), and
+    for an accepted dynamic tool call (only the client can run it). ``why`` is what the model is told when a
+    dynamic tool call is not run."""
+    if message.get("method") == DYNAMIC_TOOL_CALL:
+        if decision == "accept":
+            return None
+        text = f"{why} The tool was not run." if why else "Oversight did not let this tool call run."
+        return {
+            "id": message["id"],
+            "result": {"contentItems": [{"type": "inputText", "text": text}], "success": False},
+        }
     kind = _mcp_kind(message)
     if kind == "elicitation":
         result: dict[str, Any] = {"action": "accept", "content": {}} if decision == "accept" else {"action": "decline"}

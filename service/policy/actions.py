@@ -7,7 +7,8 @@
   git hooks, shell rc, secrets in the written text;
 - ``read_file`` ``{"path"}`` — credential files;
 - ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body;
-- ``mcp:<server>/<tool>`` — string arguments inspected for commands, URLs, paths and secrets.
+- ``mcp:<server>/<tool>`` — string arguments inspected for commands, URLs, paths and secrets;
+- ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same.
 
 Claude Code's own shapes (``Bash``, ``Write``, ``Edit``, ``Read``, ``WebFetch``, ``mcp__server__tool`` with
 ``file_path``/``old_string``/``new_string``) are accepted as aliases.
@@ -331,7 +332,7 @@ def _walk(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]
 
 
 def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
-    tool_name = name.split("/", 1)[-1] if "/" in name else name
+    tool_name = name.split(":", 1)[-1].split("/", 1)[-1]  # mcp:<server>/<tool>, dynamic:[<namespace>/]<tool>
     sends = bool(_SEND_VERBS.search(tool_name))
     writes = bool(_WRITE_VERBS.search(tool_name))
     deletes = bool(_DELETE_VERBS.search(tool_name))

@@ -76,7 +76,16 @@ def test_idempotent_on_request_id(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("tool", "status"),
-    [("mcp:github/create_issue", 200), ("http_request", 200), ("browser", 422), ("mcp:nothing", 422)],
+    [
+        ("mcp:github/create_issue", 200),
+        ("http_request", 200),
+        ("dynamic:fetch_ticket", 200),
+        ("dynamic:jira/fetch_ticket", 200),
+        ("browser", 422),
+        ("mcp:nothing", 422),
+        ("dynamic:", 422),
+        ("dynamic:has space", 422),
+    ],
 )
 def test_tool_vocabulary(client: TestClient, tool: str, status: int) -> None:
     r = client.post("/v1/actions/reviews", json={"action": {"tool": tool, "input": {"url": "https://example.org"}}})

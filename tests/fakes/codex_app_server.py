@@ -12,10 +12,13 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   ``mcp_tool_call`` and the arguments in ``_meta.tool_params``; ``mcp-form: SERVER/TOOL ARGS`` → the same item,
   then the approval as a ``item/tool/requestUserInput`` form (one question ``mcp_tool_call_approval_<item id>``,
   options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``ask: QUESTION`` → a plain
-  ``item/tool/requestUserInput`` question (not an approval);
+  ``item/tool/requestUserInput`` question (not an approval); ``tool: [NAMESPACE/]TOOL ARGS`` → ``item/started``
+  (``dynamicToolCall``), then the dynamic tool call ``item/tool/call`` that the client is to run (answered with
+  ``{"contentItems": [...], "success": ...}``);
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
   ``completed`` (accept, ``Allow``...) or ``declined`` (``failed`` for an MCP call, as Codex reports a rejected
-  one), and ``turn/completed``.
+  one; for a dynamic tool call ``completed`` or ``failed`` after its ``success``, with its ``contentItems``), and
+  ``turn/completed``.
 
 And of the older v1 conversation API: ``newConversation`` → ``{"conversationId": "conv_1", ...}``;
 ``sendUserMessage`` (items ``{"type": "text", "data": {"text": ...}}``) with ``run: COMMAND`` → the request
@@ -70,7 +73,10 @@ def serve(log: Any) -> None:
                 decision = next(iter(result["answers"].values()), {}).get("answers", [None])[0]
             send({"method": "serverRequest/resolved", "params": {"threadId": "thr_1", "requestId": rid}})
             accepted = decision in ("accept", "acceptForSession", "Allow", "Allow for this session")
-            if item.get("type") == "mcpToolCall":
+            if item.get("type") == "dynamicToolCall":
+                item["status"] = "completed" if result.get("success") else "failed"
+                item["success"], item["contentItems"] = result.get("success"), result.get("contentItems")
+            elif item.get("type") == "mcpToolCall":
                 item["status"] = "completed" if accepted else "failed"
                 item["error"] = None if accepted else {"message": "user rejected MCP tool call"}
             else:
@@ -133,6 +139,17 @@ def serve(log: Any) -> None:
                         "threadId": "thr_1", "turnId": turn, "itemId": item_id, "questions": [{
                             "id": f"mcp_tool_call_approval_{item_id}", "header": "Approve app tool call?",
                             "question": prompt, "isOther": False, "isSecret": False, "options": options}]}}
+            elif text.startswith("tool: "):
+                head, _, raw = text[len("tool: "):].partition(" ")
+                namespace, _, tool = head.rpartition("/")
+                args = json.loads(raw or "{}")
+                item = {"type": "dynamicToolCall", "id": f"call_{turns}", "namespace": namespace or None, "tool": tool,
+                        "arguments": args, "status": "inProgress", "contentItems": None, "success": None,
+                        "durationMs": None, "turn": turn}
+                send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                request = {"id": next_request, "method": "item/tool/call", "params": {
+                    "threadId": "thr_1", "turnId": turn, "callId": item["id"], "namespace": namespace or None,
+                    "tool": tool, "arguments": args}}
             elif text.startswith("ask: "):
                 item = {"type": "agentMessage", "id": item_id, "turn": turn}
                 request = {"id": next_request, "method": "item/tool/requestUserInput", "params": {

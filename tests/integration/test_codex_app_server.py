@@ -8,6 +8,8 @@ import queue
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from tests.integration.serve import OVERSIGHT, _env, _free_port
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "codex_app_server.py"
 # what a turn ends on, for the client: a request it must answer, or the item done without asking
-ASKS = ("mcpServer/elicitation/request", "item/tool/requestUserInput", "item/completed")
+ASKS = ("mcpServer/elicitation/request", "item/tool/requestUserInput", "item/tool/call", "item/completed")
 
 
 class Client:
@@ -222,6 +224,99 @@ def test_a_question_the_model_asks_the_user_passes_through_unreviewed(service: s
     ]
     code, stderr = client.close()
     assert code == 0 and "requestUserInput" not in stderr  # not treated as an approval at all
+
+
+def _not_run(client: Client, rid: int) -> str:
+    """The proxy's own answer to dynamic tool call ``rid``, as the app-server received it: its text for the model."""
+    (answer,) = [m for m in client.server_received() if m.get("id") == rid and "method" not in m]
+    assert answer["result"]["success"] is False
+    (item,) = answer["result"]["contentItems"]
+    assert item["type"] == "inputText" and "The tool was not run." in item["text"]
+    return str(item["text"])
+
+
+def test_a_blocked_dynamic_tool_call_fails_before_the_client_can_run_it(client: Client) -> None:
+    seen = client.turn('tool: ops/run_shell {"command": "rm -rf ~"}')
+    assert seen["method"] == "item/completed"  # the client never got the call, so it never ran it
+    assert seen["params"]["item"]["status"] == "failed" and seen["params"]["item"]["success"] is False
+    assert not any(m.get("method") == "item/tool/call" for m in client.seen)
+    text = _not_run(client, 100)  # the model is told why
+    assert text.startswith("Oversight block:") and "tool_use.destructive_fs.root_or_home" in text
+    code, stderr = client.close()
+    assert code == 0 and "item/tool/call 100: not run" in stderr
+
+
+def test_an_approved_dynamic_tool_call_reaches_the_client_which_runs_it(client: Client) -> None:
+    call = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
+    assert call["method"] == "item/tool/call"
+    assert call["params"]["tool"] == "lookup_ticket" and call["params"]["arguments"] == {"id": "OPS-12"}
+    result = {"contentItems": [{"type": "inputText", "text": "OPS-12: flaky test"}], "success": True}
+    client.send({"id": call["id"], "result": result})  # the client's own answer goes through as is
+    done = client.until(lambda m: m.get("method") == "item/completed")
+    assert done["params"]["item"]["status"] == "completed"
+    assert [m for m in client.server_received() if m.get("id") == 100] == [{"id": 100, "result": result}]
+    code, stderr = client.close()
+    assert code == 0 and "item/tool/call 100: approved; the client runs it" in stderr
+
+
+ESCALATING_CALL = 'tool: notes/save_file {"path": "/home/dev/.bashrc", "content": "export PATH=/tmp/x:$PATH"}'
+
+
+def test_an_escalated_dynamic_tool_call_does_not_run_since_no_one_is_asked(client: Client) -> None:
+    seen = client.turn(ESCALATING_CALL)
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    text = _not_run(client, 100)
+    assert text.startswith("Oversight escalate:") and "A human reviewer must approve this call first." in text
+    assert client.close()[0] == 0
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return orjson.loads(r.read())
+
+
+def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_it_in_the_inbox(
+    service: str, tmp_path: Path
+) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--hold", "120")
+    client.start()
+    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
+    pending: list[dict[str, Any]] = []
+    for _ in range(200):  # the review escalates; the proxy holds the call while a human looks at the inbox
+        listed = _get(service + "/v1/escalations?status=pending&domain=tool_use")["items"]
+        details = [_get(f"{service}/v1/escalations/{e['escalation_id']}") for e in listed]
+        pending = [e for e in details if (e.get("action") or {}).get("tool") == "dynamic:notes/save_file"]
+        if pending:
+            break
+        time.sleep(0.05)
+    assert pending, "the escalation never reached the inbox"
+    assert not any(m.get("method") == "item/tool/call" for m in list(client.lines.queue))  # still held
+    body = orjson.dumps({"action": "approve", "note": "a PATH tweak I asked for"})
+    resolve = urllib.request.Request(f"{service}/v1/escalations/{pending[0]['escalation_id']}/resolve", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(resolve, timeout=10) as r:
+        assert orjson.loads(r.read())["verdict"] == "approve"
+    call = client.until(lambda m: m.get("method") in ("item/tool/call", "item/completed"))
+    assert call["method"] == "item/tool/call" and call["params"]["tool"] == "save_file"  # released to the client
+    client.send({"id": call["id"], "result": {"contentItems": [], "success": True}})
+    assert client.until(lambda m: m.get("method") == "item/completed")["params"]["item"]["status"] == "completed"
+    code, stderr = client.close()
+    assert code == 0 and "holding the call up to 120 s for a human" in stderr
+
+
+def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_pass(tmp_path: Path) -> None:
+    down = f"http://127.0.0.1:{_free_port()}"
+    client = Client(down, tmp_path / "server.jsonl")
+    client.start()
+    seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    assert "could not review this tool call (service unreachable" in _not_run(client, 100)
+    assert client.close()[0] == 0
+
+    passing = Client(down, tmp_path / "pass.jsonl", "--dynamic-tools", "pass")  # the operator opted out
+    passing.start()
+    assert passing.turn('tool: lookup_ticket {"id": "OPS-12"}')["method"] == "item/tool/call"
+    assert passing.close()[0] == 0
 
 
 class V1Client(Client):

@@ -187,3 +187,36 @@ def test_questions_and_elicitations_that_are_not_tool_approvals_are_left_alone()
     for message in (plain, two, mcp_server_asks):
         assert not app.is_approval(message)
         assert app.review_requests(message, app.Session()) == []
+
+
+def dynamic_call(tool: object = "lookup_ticket", namespace: object = None, arguments: object = None) -> dict:
+    return {"id": 50, "method": app.DYNAMIC_TOOL_CALL, "params": {
+        "threadId": "thr_1", "turnId": "turn_1", "callId": "call_5", "namespace": namespace, "tool": tool,
+        "arguments": {"id": "OPS-12"} if arguments is None else arguments}}
+
+
+def test_a_dynamic_tool_call_is_reviewed_as_a_dynamic_action_with_its_arguments() -> None:
+    session = app.Session()
+    session.client_line({"method": "turn/start", "id": 3, "params": {
+        "threadId": "thr_1", "input": [{"type": "text", "text": "triage OPS-12"}]}})
+    (req,) = app.review_requests(dynamic_call(namespace="jira"), session)
+    assert req["action"] == {"tool": "dynamic:jira/lookup_ticket", "input": {"id": "OPS-12"}}
+    assert req["goal"] == "triage OPS-12" and "call_5" in req["id"]
+    assert app.is_approval(dynamic_call()) and app.unattended(dynamic_call())
+    (plain,) = app.review_requests(dynamic_call(arguments=["a", 1]), session)  # not an object: kept, wrapped
+    assert plain["action"] == {"tool": "dynamic:lookup_ticket", "input": {"arguments": ["a", 1]}}
+    assert app.review_requests(dynamic_call(tool="two words"), session) == []  # nothing the service would accept
+
+
+def test_only_an_approved_dynamic_tool_call_is_forwarded_and_the_model_is_told_why_not() -> None:
+    block, escalate, approve = ({"verdict": v, "review_id": "rev_1"} for v in ("block", "escalate", "approve"))
+    assert app.verdict_for([approve], "forward", unattended=True).forward is True
+    assert app.verdict_for([approve], "accept", unattended=True).forward is True  # only the client can run it
+    held = app.verdict_for([escalate], "forward", unattended=True)
+    assert held.forward is False and "A human reviewer must approve" in held.note
+    assert app.verdict_for([escalate], "forward").forward is True  # an approval prompt: the user decides
+    assert app.verdict_for([block], "forward", unattended=True).decision == "decline"
+    answer = app.reply(dynamic_call(), "decline", "Oversight block: no.")
+    assert answer == {"id": 50, "result": {
+        "contentItems": [{"type": "inputText", "text": "Oversight block: no. The tool was not run."}], "success": False}}
+    assert app.reply(dynamic_call(), "accept") is None
