@@ -86,7 +86,9 @@ class EscalationSummary(BaseModel):
     default_action: Literal["block", "approve"]
     severity: str | None = Field(default=None, description="The worst finding's severity.")
     headline: str = Field(description="The worst finding's rule, or the critique's start.")
-    excerpt: str = Field(description="The start of the fast model's answer (or the action).")
+    excerpt: str = Field(
+        description="The start of the fast model's answer; for an action, the part the worst finding points at."
+    )
     findings: int
     resolution: EscalationInfo | None = None
 
@@ -203,6 +205,8 @@ class EscalationService:
         policy = self.runtime.policies[decision.domain]
         worst = max(decision.findings, key=lambda f: f.severity.rank, default=None)
         shown = decision.original_output or ""
+        if not shown and decision.kind == "action" and worst is not None and worst.evidence is not None:
+            shown = worst.evidence.text  # the part of the action the worst finding points at
         status = _status(decision)
         return {
             "escalation_id": decision.escalation_id or "",

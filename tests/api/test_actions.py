@@ -65,7 +65,10 @@ def test_harmless_command_is_approved(client: TestClient) -> None:
 def test_credential_read_is_escalated_to_a_human(client: TestClient) -> None:
     d = client.post("/v1/actions/reviews", json={"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}).json()
     assert d["verdict"] == "escalate" and d["escalation_id"]
-    assert client.get("/v1/escalations", params={"status": "pending"}).status_code == 200
+    listed = client.get("/v1/escalations", params={"status": "pending"}).json()["items"]
+    (item,) = [e for e in listed if e["escalation_id"] == d["escalation_id"]]
+    # the inbox row shows what the agent wanted to do, not an empty excerpt
+    assert item["kind"] == "action" and "/home/dev/.aws/credentials" in item["excerpt"]
 
 
 def test_idempotent_on_request_id(client: TestClient) -> None:
