@@ -7,7 +7,7 @@
   git hooks, shell rc, secrets in the written text;
 - ``read_file`` ``{"path"}`` — credential files;
 - ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body;
-- ``mcp:<server>/<tool>`` — string arguments inspected for commands, URLs, paths and secrets;
+- ``mcp:<server>/<tool>`` — string arguments inspected for commands, SQL, URLs, paths and secrets;
 - ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same.
 
 Claude Code's own shapes (``Bash``, ``Write``, ``Edit``, ``Read``, ``WebFetch``, ``mcp__server__tool`` with
@@ -30,6 +30,7 @@ from service.policy.shell import (
     host_allowed,
     host_of,
     rule_category,
+    sql_rules,
 )
 from service.schemas import Finding
 from service.vocabulary import Risk, Severity
@@ -62,6 +63,13 @@ _WRITE_VERBS = re.compile(
 _DELETE_VERBS = re.compile(r"(?i)(delete|remove|rm\b|unlink|destroy|drop|purge|wipe|truncate|clear)")
 _CMD_KEYS = frozenset({"command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string"})
 _CODE_KEYS = frozenset({"code", "python", "source", "snippet"})
+_SQL_KEYS = frozenset({"sql", "query", "statement", "statements", "sql_query", "sql_statement"})
+# A value is read as SQL only when it starts like a statement (after comments), so a search ``query`` such as
+# "how do I drop a table" stays text.
+_SQL_START = re.compile(
+    r"(?is)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*"
+    r"(with|select|insert|update|delete|drop|truncate|alter|create|grant|revoke|merge|replace|begin|set|call)\b"
+)
 _URL_KEYS = frozenset({"url", "uri", "endpoint", "href", "link", "webhook", "webhook_url", "target_url"})
 _PATH_KEYS = frozenset(
     {
@@ -341,6 +349,10 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
         if not val:
             continue
         all_text.append(val)
+        if (
+            key in _SQL_KEYS or (re.search(r"(?i)(sql|query|database|\bdb\b)", name) and key in ("input", "value"))
+        ) and _SQL_START.match(val):  # besides what follows: an ``input`` may be read as a command as well
+            sql_rules(an, val, f"{tool_name}: {val[:300]}")
         if key in _CMD_KEYS or (
             re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) and key in ("input", "args", "value")
         ):

@@ -2551,10 +2551,11 @@ def _h_sql(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     if cmd.stdin_file:
         sql_parts.append(cmd.stdin_file)
     sql = "\n".join(p for p in sql_parts if p)
-    _sql_rules(a, sql, cmd.text)
+    sql_rules(a, sql, cmd.text)
 
 
-def _sql_rules(a: ShellAnalyser, sql: str, ctext: str) -> None:
+def sql_rules(a: ShellAnalyser, sql: str, ctext: str) -> None:
+    """Destructive statements in SQL text (a ``psql -c`` argument, a here-doc, a database tool's ``sql``)."""
     if re.search(r"(?i)\bdrop\s+(database|schema)\b", sql):
         a.emit("database_destruction", "drop_database", S.critical, "Drops a database or schema.", ctext)
     if re.search(r"(?i)\bdrop\s+(table|collection|view|index|materialized\s+view|owned)\b", sql):
