@@ -112,8 +112,10 @@ class Proxy:
                 task.add_done_callback(self.reviews.discard)
             else:
                 await self.to_client(line)
-        if self.reviews:  # the app-server ended: settle the requests in hand (answers may no longer matter)
-            await asyncio.wait(set(self.reviews))
+        if self.reviews:  # the app-server ended: settle the reviews in hand, but do not sit out a ``--hold``
+            _, held = await asyncio.wait(set(self.reviews), timeout=self.timeout + 1)
+            for task in held:  # nobody is left to answer
+                task.cancel()
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         what = f"{message['method']} {message['id']}"

@@ -304,6 +304,18 @@ def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_
     assert code == 0 and "holding the call up to 120 s for a human" in stderr
 
 
+def test_a_held_call_does_not_keep_the_proxy_alive_once_the_app_server_has_gone(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--hold", "600", "--timeout", "5")
+    client.start()
+    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
+    client.until(lambda m: m.get("method") == "item/started")
+    time.sleep(1.0)  # the review escalates and the proxy starts holding the call
+    started = time.monotonic()
+    code, stderr = client.close()  # the client hangs up, so does the app-server: the proxy exits, not in 10 min
+    assert code == 0 and "holding the call up to 600 s" in stderr
+    assert time.monotonic() - started < 25
+
+
 def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_pass(tmp_path: Path) -> None:
     down = f"http://127.0.0.1:{_free_port()}"
     client = Client(down, tmp_path / "server.jsonl")
