@@ -307,7 +307,10 @@ def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_
 def test_a_held_call_does_not_keep_the_proxy_alive_once_the_app_server_has_gone(service: str, tmp_path: Path) -> None:
     client = Client(service, tmp_path / "server.jsonl", "--hold", "600", "--timeout", "5")
     client.start()
-    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
+    # Not ESCALATING_CALL itself: the fake's ids repeat, so that action's review (approved by a human in another
+    # test on this service) would be the stored decision for this request.
+    text = ESCALATING_CALL.replace("/tmp/x", "/tmp/held")
+    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": text}]})
     client.until(lambda m: m.get("method") == "item/started")
     time.sleep(1.0)  # the review escalates and the proxy starts holding the call
     started = time.monotonic()
