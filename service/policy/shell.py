@@ -605,6 +605,8 @@ class ShellAnalyser:
         self.downloaded: set[str] = set()
         self.branch: str | None = None
         self.under_sudo = 0
+        self.script = ""
+        """The text of the latest top-level ``analyse`` call (the whole script), for rules that need context."""
 
     # ---------------------------------------------------------------- emit
 
@@ -627,6 +629,8 @@ class ShellAnalyser:
             return
         if not text.strip():
             return
+        if depth == 0:
+            self.script = text
         if len(text) > MAX_COMMAND_CHARS:
             self._unparseable(text, "command too long to analyse")
             return
@@ -2607,8 +2611,44 @@ def _h_manage(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
     pass
 
 
+# Services whose loss takes the machine's access, logging, networking, scheduling or containers with it.
+SYSTEM_PROCESSES = frozenset(
+    {
+        "sshd", "systemd", "systemd-journald", "systemd-logind", "systemd-udevd", "systemd-resolved",
+        "systemd-networkd", "systemd-timesyncd", "init", "dockerd", "containerd", "containerd-shim", "kubelet",
+        "kube-apiserver", "etcd", "Xorg", "gdm", "lightdm", "launchd", "WindowServer", "loginwindow", "postgres",
+        "mysqld", "mariadbd", "mongod", "redis-server", "nginx", "httpd", "apache2", "NetworkManager",
+        "wpa_supplicant", "dhclient", "rsyslogd", "syslogd", "syslog-ng", "dbus-daemon", "cron", "crond", "atd",
+        "udevd", "polkitd", "auditd", "chronyd", "ntpd", "firewalld", "avahi-daemon", "cupsd", "snapd", "agetty",
+        "sssd", "nscd", "nslcd", "winbindd", "slapd", "krb5kdc",
+    }
+)  # fmt: skip
+_SYSTEM_PROCESS_WORD = re.compile(
+    r"(?<![\w.-])(" + "|".join(re.escape(n) for n in sorted(SYSTEM_PROCESSES, key=len, reverse=True)) + r")(?![\w-])"
+)
+_PROCESS_LISTING = re.compile(r"\b(ps|pgrep|pidof)\b|/proc/")
+
+
 def _h_kill(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     ctext = cmd.text
+    if cmd.name == "kill":
+        # PIDs the script picks itself: ``kill $(pidof sshd)``, ``pgrep rsyslogd | xargs kill``, or a loop over
+        # ``ps`` output that matches a service's name and then runs ``kill "$pid"``.
+        chosen = [x for x in args if "$" in x or "`" in x]
+        upstream = " ".join(p.text for p in pl[:ix] if p is not None) if pl is not None and ix > 0 else ""
+        piped = bool(upstream) and "xargs" in cmd.wrappers
+        if chosen or piped:
+            context = " ".join([*chosen, upstream, a.script if chosen else ""])
+            named = _SYSTEM_PROCESS_WORD.search(context)
+            if named and _PROCESS_LISTING.search(context):
+                a.emit(
+                    "process_system_control",
+                    "kill_system_process",
+                    S.high,
+                    f"Kills a system service ({named.group(1)}), its PIDs picked from the process list.",
+                    ctext,
+                )
+                return
     pids = [x for x in args if re.fullmatch(r"-?\d+", x) and not re.fullmatch(r"-(9|15|\d{1,2})", x)]
     raw_neg1 = "-1" in args and (args.index("-1") > 0 or any(x.startswith("-") and x != "-1" for x in args))
     if "1" in pids or "-1" in pids or raw_neg1 or (len(args) == 1 and args[0] == "-1"):
@@ -2633,7 +2673,7 @@ def _h_kill(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
             "sshd:",
             "bash",
             "-u",
-        }
+        } | SYSTEM_PROCESSES
         names = [x for x in args if not x.startswith("-")]
         if any(n in critical_names for n in names) or "-u" in args:
             a.emit("process_system_control", "kill_system_process", S.high, "Kills system services.", ctext)
