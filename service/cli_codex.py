@@ -22,6 +22,7 @@ from service.integrations import (
     ServiceError,
     api_key,
     get_decision,
+    hold_pauses,
     hook_timeout,
     review_actions,
     service_url,
@@ -180,14 +181,16 @@ class Proxy:
         escalation = decision.get("escalation_id") or "?"
         _log(f"{what}: escalated (escalation {escalation}); holding the call up to {self.hold:g} s for a human")
         loop = asyncio.get_running_loop()
-        deadline, pause = loop.time() + self.hold, 0.25
+        deadline = loop.time() + self.hold
         url = f"{self.url}{ACTIONS_PATH}/{review_id}"
-        while (left := deadline - loop.time()) > 0:
-            await asyncio.sleep(min(pause, left))
-            pause = min(pause * 2, 5.0)
+        for pause in hold_pauses(self.hold):  # as ``await_resolution``, but cancellable when the app-server exits
+            await asyncio.sleep(pause)
+            left = deadline - loop.time()
+            if left <= 0:
+                break
             try:
                 latest = await asyncio.to_thread(
-                    lambda: get_decision(url, timeout=min(self.timeout, max(left, 0.1)), key=self.key)
+                    get_decision, url, timeout=min(self.timeout, max(left, 0.1)), key=self.key
                 )
             except ServiceError:  # the service may be restarting: keep trying until the deadline
                 continue

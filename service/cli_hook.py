@@ -57,15 +57,22 @@ def _write(stdout: str, stderr: str, code: int) -> None:
 
 
 def _run_hook(
-    handler: Handler, fail: Callable[[str], HookAnswer], url: str | None, timeout: float | None, on_error: str
+    handler: Handler,
+    fail: Callable[[str], HookAnswer],
+    url: str | None,
+    timeout: float | None,
+    on_error: str,
+    hold: float = 0.0,
 ) -> None:
-    """Run a hook handler under a hard deadline: whatever happens, exactly one answer is written."""
+    """Run a hook handler under a hard deadline (the review timeout, plus ``hold`` for a human): whatever happens,
+    exactly one answer is written."""
     from service.integrations import Emitter, api_key, hook_timeout, service_url, start_watchdog
 
     if on_error not in ("deny", "ask"):
         _write(*fail(f"--on-error must be deny or ask, not {on_error!r}"))
         raise typer.Exit(2)
-    seconds = hook_timeout(timeout)
+    review_s = hook_timeout(timeout)
+    seconds = review_s + hold
     started = time.monotonic()
     emitter = Emitter(_write)
 
@@ -77,8 +84,9 @@ def _run_hook(
     timer = start_watchdog(seconds, on_deadline)
     try:
         raw = sys.stdin.buffer.read()
-        remaining = max(0.05, seconds * 0.95 - (time.monotonic() - started))
-        answer = handler(raw, url=service_url(url), timeout=remaining, on_error=on_error, key=api_key())
+        remaining = max(0.05, review_s * 0.95 - (time.monotonic() - started))
+        extra = {"hold": hold} if hold > 0 else {}
+        answer = handler(raw, url=service_url(url), timeout=remaining, on_error=on_error, key=api_key(), **extra)
     except Exception as exc:  # never let a crash (exit 1) open the gate
         answer = fail(f"hook error {type(exc).__name__}")
     finally:
@@ -105,11 +113,25 @@ def hook_claude_code(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: O
 
 
 @hook_app.command("codex")
-def hook_codex(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: OnErrorOpt = "deny") -> None:
+def hook_codex(
+    url: UrlOpt = None,
+    timeout: TimeoutOpt = None,
+    on_error: OnErrorOpt = "deny",
+    hold: Annotated[
+        float,
+        typer.Option(
+            "--hold",
+            min=0,
+            help="Seconds an escalated PreToolUse waits for a human in the escalation inbox (default 0: blocked). "
+            "Codex's hook timeout must exceed --timeout plus --hold.",
+        ),
+    ] = 0.0,
+) -> None:
     """Codex command hook for PreToolUse (and PermissionRequest).
 
     approve → proceed (exit 0, no output); block, escalate or any failure → blocked (exit 2, reason on
-    stderr): Codex has no "ask" for PreToolUse. --on-error only changes PermissionRequest failures.
+    stderr): Codex has no "ask" for PreToolUse. --on-error only changes PermissionRequest failures. With
+    --hold, an escalated action waits for a human's verdict in the escalation inbox instead.
     """
     from service.integrations import codex
 
@@ -118,7 +140,7 @@ def hook_codex(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: OnError
     def fail(why: str) -> HookAnswer:
         return codex.failure_answer(codex.PRE_TOOL_USE, why, mode)
 
-    _run_hook(codex.handle_command, fail, url, timeout, on_error)
+    _run_hook(codex.handle_command, fail, url, timeout, on_error, hold)
 
 
 # --- import ----------------------------------------------------------------------------------------------

@@ -11,9 +11,10 @@ import os
 import re
 import shlex
 import threading
+import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,6 +182,45 @@ def review_actions(
     """Review each request (one per action) and return the most restrictive decision."""
     decisions = [post_json(url + ACTIONS_PATH, r, timeout=timeout, key=key) for r in requests]
     return worst(decisions)
+
+
+# --- waiting for a human ------------------------------------------------------------------------------
+HOLD_FIRST_POLL_S = 0.25
+HOLD_MAX_POLL_S = 5.0
+
+
+def hold_pauses(hold: float) -> Iterator[float]:
+    """Pauses between polls of an escalated review: 0.25 s, doubling up to 5 s, until ``hold`` seconds are spent."""
+    spent, pause = 0.0, HOLD_FIRST_POLL_S
+    while spent < hold:
+        step = min(pause, hold - spent)
+        yield step
+        spent += step
+        pause = min(pause * 2, HOLD_MAX_POLL_S)
+
+
+def await_resolution(
+    decision: dict[str, Any], *, url: str, hold: float, timeout: float, key: str | None = None
+) -> dict[str, Any]:
+    """Hold an escalated action up to ``hold`` seconds while a human resolves it in the escalation inbox (console or
+    API), polling ``GET /v1/actions/reviews/{id}``: the final decision, else ``decision`` unchanged. Blocking: for
+    the command hooks (the proxy has an asynchronous twin)."""
+    review_id = decision.get("review_id")
+    if decision.get("verdict") != "escalate" or not isinstance(review_id, str) or not review_id:
+        return decision
+    deadline = time.monotonic() + hold
+    for pause in hold_pauses(hold):
+        time.sleep(pause)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        try:
+            latest = get_decision(f"{url}{ACTIONS_PATH}/{review_id}", timeout=min(timeout, max(left, 0.1)), key=key)
+        except ServiceError:  # the service may be restarting: keep trying until the deadline
+            continue
+        if latest.get("verdict") != "escalate":
+            return latest
+    return decision
 
 
 class Emitter:

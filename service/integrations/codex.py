@@ -30,6 +30,7 @@ from service.integrations import (
     ServiceError,
     action,
     argv_to_command,
+    await_resolution,
     calls_in_context,
     mcp_tool,
     past_request,
@@ -221,8 +222,13 @@ def failure_answer(event: str, why: str, on_error: OnError) -> HookAnswer:
     return _block(text)  # Codex has no "ask" for PreToolUse: fail closed
 
 
-def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None) -> HookAnswer:
-    """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises."""
+def handle_command(
+    raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None, hold: float = 0.0
+) -> HookAnswer:
+    """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
+
+    ``hold`` > 0: an escalated ``PreToolUse`` waits up to that many seconds for a human to resolve it in the
+    escalation inbox (Codex waits with it), then answers the human's verdict; else it is blocked as usual."""
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -243,6 +249,8 @@ def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, k
         return failure_answer(event, f"bad hook input: {exc}", on_error)
     try:
         decision = review_actions(requests, url=url, timeout=timeout, key=key)
+        if event == PRE_TOOL_USE and hold > 0:
+            decision = await_resolution(decision, url=url, hold=hold, timeout=timeout, key=key)
     except ServiceError as exc:
         return failure_answer(event, str(exc), on_error)
     except Exception as exc:

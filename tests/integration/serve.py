@@ -1,12 +1,18 @@
 """Helpers for the integration tests of the console-script integrations (``oversight hook ...``,
-``oversight codex-proxy``): the console script, a free port, a clean environment."""
+``oversight codex-proxy``): the console script, a free port, a clean environment, a human in the inbox."""
 
 from __future__ import annotations
 
 import os
 import socket
 import sys
+import time
+import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 OVERSIGHT = Path(sys.executable).parent / "oversight"
 
@@ -22,3 +28,30 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OVERSIGHT_", "OTEL_"))}
     env.update(extra)
     return env
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return orjson.loads(r.read())
+
+
+def resolve_escalation(service: str, wanted: Callable[[dict[str, Any]], bool], action: str, note: str) -> dict[str, Any]:
+    """Act as a reviewer working the inbox: wait (up to ~10 s) for a pending action escalation whose ``action``
+    matches ``wanted``, resolve it with ``action`` and return the final decision."""
+    for _ in range(200):
+        listed = _get(service + "/v1/escalations?status=pending&domain=tool_use")["items"]
+        for item in listed:
+            detail = _get(f"{service}/v1/escalations/{item['escalation_id']}")
+            if detail.get("action") and wanted(detail["action"]):
+                body = orjson.dumps({"action": action, "note": note})
+                request = urllib.request.Request(
+                    f"{service}/v1/escalations/{item['escalation_id']}/resolve",
+                    data=body,
+                    headers={"Content-Type": "application/json"},
+                    method="POST",
+                )
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    decision: dict[str, Any] = orjson.loads(r.read())
+                    return decision
+        time.sleep(0.05)
+    raise AssertionError("the escalation never reached the inbox")

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port
+from tests.integration.serve import OVERSIGHT, _env, _free_port, resolve_escalation
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "codex_app_server.py"
 # what a turn ends on, for the client: a request it must answer, or the item done without asking
@@ -270,32 +269,18 @@ def test_an_escalated_dynamic_tool_call_does_not_run_since_no_one_is_asked(clien
     assert client.close()[0] == 0
 
 
-def _get(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return orjson.loads(r.read())
-
-
 def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_it_in_the_inbox(
     service: str, tmp_path: Path
 ) -> None:
     client = Client(service, tmp_path / "server.jsonl", "--hold", "120")
     client.start()
     client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
-    pending: list[dict[str, Any]] = []
-    for _ in range(200):  # the review escalates; the proxy holds the call while a human looks at the inbox
-        listed = _get(service + "/v1/escalations?status=pending&domain=tool_use")["items"]
-        details = [_get(f"{service}/v1/escalations/{e['escalation_id']}") for e in listed]
-        pending = [e for e in details if (e.get("action") or {}).get("tool") == "dynamic:notes/save_file"]
-        if pending:
-            break
-        time.sleep(0.05)
-    assert pending, "the escalation never reached the inbox"
+    time.sleep(0.5)  # the review escalates; the proxy holds the call while a human looks at the inbox
     assert not any(m.get("method") == "item/tool/call" for m in list(client.lines.queue))  # still held
-    body = orjson.dumps({"action": "approve", "note": "a PATH tweak I asked for"})
-    resolve = urllib.request.Request(f"{service}/v1/escalations/{pending[0]['escalation_id']}/resolve", data=body,
-                                     headers={"Content-Type": "application/json"}, method="POST")
-    with urllib.request.urlopen(resolve, timeout=10) as r:
-        assert orjson.loads(r.read())["verdict"] == "approve"
+    final = resolve_escalation(
+        service, lambda a: a["tool"] == "dynamic:notes/save_file", "approve", "a PATH tweak I asked for"
+    )
+    assert final["verdict"] == "approve"
     call = client.until(lambda m: m.get("method") in ("item/tool/call", "item/completed"))
     assert call["method"] == "item/tool/call" and call["params"]["tool"] == "save_file"  # released to the client
     client.send({"id": call["id"], "result": {"contentItems": [], "success": True}})

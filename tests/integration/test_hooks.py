@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port
+from tests.integration.serve import OVERSIGHT, _env, _free_port, resolve_escalation
 
 HOOK_ROUTE = "/v1/hooks/claude-code/pre-tool-use"
 
@@ -198,3 +198,41 @@ def test_codex_permission_request(service: str) -> None:
     result = _hook("codex", payload, OVERSIGHT_URL=service)
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["hookSpecificOutput"]["decision"]["behavior"] == "deny"
+
+
+def _held_hook(service: str, command: str, call_id: str, *args: str) -> subprocess.Popen[bytes]:
+    # its own cwd, so the test's reviewer finds this escalation and not another test's
+    payload = {**_codex("Bash", {"command": command}), "tool_use_id": call_id, "cwd": f"/home/dev/{call_id}"}
+    proc = subprocess.Popen(
+        [str(OVERSIGHT), "hook", "codex", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(OVERSIGHT_URL=service),
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(orjson.dumps(payload))
+    proc.stdin.close()
+    return proc
+
+
+def test_codex_hook_with_hold_waits_for_the_reviewers_verdict_in_the_inbox(service: str) -> None:
+    # Reading a credential file escalates: Codex waits on the hook while a reviewer decides in the inbox.
+    approved = _held_hook(service, "cat /home/dev/.aws/credentials", "call_hold_1", "--hold", "60")
+    final = resolve_escalation(
+        service, lambda a: a.get("cwd") == "/home/dev/call_hold_1", "approve", "rotating the key, I asked for this"
+    )
+    assert final["verdict"] == "approve"
+    assert approved.wait(timeout=30) == 0  # the action runs
+    assert approved.stdout is not None and approved.stdout.read().strip() == b""
+
+    blocked = _held_hook(service, "cat /home/dev/.netrc", "call_hold_2", "--hold", "60")
+    resolve_escalation(service, lambda a: a.get("cwd") == "/home/dev/call_hold_2", "block", "no")
+    assert blocked.wait(timeout=30) == 2
+    assert blocked.stderr is not None and b"Oversight block" in blocked.stderr.read()
+
+
+def test_codex_hook_hold_runs_out_and_the_escalated_action_stays_blocked(service: str) -> None:
+    result = _hook("codex", {**_codex("Bash", {"command": "cat /home/dev/.aws/credentials"}),
+                             "tool_use_id": "call_hold_3"}, "--hold", "1", OVERSIGHT_URL=service)
+    assert result.returncode == 2 and b"A human must approve this action" in result.stderr

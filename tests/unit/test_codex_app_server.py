@@ -220,3 +220,12 @@ def test_only_an_approved_dynamic_tool_call_is_forwarded_and_the_model_is_told_w
     assert answer == {"id": 50, "result": {
         "contentItems": [{"type": "inputText", "text": "Oversight block: no. The tool was not run."}], "success": False}}
     assert app.reply(dynamic_call(), "accept") is None
+
+
+def test_a_hold_polls_soon_then_backs_off_and_spends_exactly_its_time() -> None:
+    from service.integrations import hold_pauses
+
+    pauses = list(hold_pauses(30.0))
+    assert pauses[:4] == [0.25, 0.5, 1.0, 2.0] and max(pauses) == 5.0
+    assert abs(sum(pauses) - 30.0) < 1e-9
+    assert list(hold_pauses(0)) == []
