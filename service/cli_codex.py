@@ -119,6 +119,20 @@ class Proxy:
                 task.cancel()
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
+        """Review one held request and answer it; whatever goes wrong, the request is answered or forwarded, never
+        left hanging (Codex would wait for it forever)."""
+        try:
+            await self._review(message, line)
+        except Exception as exc:  # a bug or a surprise: treated as a failed review
+            what = f"{message['method']} {message['id']}"
+            why = f"proxy error {type(exc).__name__}"
+            if app_server.unattended(message):
+                await self.refuse(message, what, f"Oversight could not review this tool call ({why}).")
+            else:
+                _log(f"{what}: not reviewed ({why}); asking the user")
+                await self.to_client(line)
+
+    async def _review(self, message: dict[str, Any], line: bytes) -> None:
         what = f"{message['method']} {message['id']}"
         unattended = app_server.unattended(message)  # a dynamic tool call: forwarding it runs it
         requests = app_server.review_requests(message, self.session)

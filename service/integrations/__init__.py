@@ -7,6 +7,7 @@ command hooks start fast: no pydantic models, no HTTP client library, only ``url
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shlex
@@ -167,6 +168,8 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None) 
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         why = getattr(exc, "reason", exc)
         raise ServiceError(f"service unreachable at {url}: {why}") from exc
+    except http.client.HTTPException as exc:  # e.g. IncompleteRead: the service died mid-answer
+        raise ServiceError(f"service answered a broken response ({type(exc).__name__})") from exc
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

@@ -5,6 +5,7 @@ stdout) and an app-server (``tests/fakes/codex_app_server.py``, speaking the wir
 from __future__ import annotations
 
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -317,6 +318,56 @@ def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_p
     passing.start()
     assert passing.turn('tool: lookup_ticket {"id": "OPS-12"}')["method"] == "item/tool/call"
     assert passing.close()[0] == 0
+
+
+class TruncatingService:
+    """A stand-in for a service that dies mid-answer: it reads the whole request, then sends the headers and the
+    start of a JSON body shorter than its ``Content-Length``, and closes."""
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += conn.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(next((h.split(b":")[1] for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")), b"0"))
+                while len(body) < length:
+                    body += conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"verdict\": \"appr")
+                conn.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_service_that_dies_mid_answer_never_leaves_a_request_hanging(tmp_path: Path) -> None:
+    broken = TruncatingService()
+    try:
+        client = Client(broken.url, tmp_path / "server.jsonl", "--approve", "accept")
+        client.start()
+        request = client.turn("run: git status")
+        assert request["method"] == "item/commandExecution/requestApproval"  # the user decides, nothing accepted
+        client.send({"id": request["id"], "result": {"decision": "decline"}})
+        client.until(lambda m: m.get("method") == "item/completed")
+        seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
+        assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+        assert "could not review this tool call" in _not_run(client, 101)
+        code, stderr = client.close()
+        assert code == 0 and "broken response" in stderr
+    finally:
+        broken.close()
 
 
 class V1Client(Client):
