@@ -344,14 +344,15 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
     sends = bool(_SEND_VERBS.search(tool_name))
     writes = bool(_WRITE_VERBS.search(tool_name))
     deletes = bool(_DELETE_VERBS.search(tool_name))
+    db_tool = bool(re.search(r"(?i)(sql|query|database|\bdb\b)", name))  # its ``input`` may be SQL
     all_text = []
     for key, val in _walk(inp):
         if not val:
             continue
         all_text.append(val)
-        if (
-            key in _SQL_KEYS or (re.search(r"(?i)(sql|query|database|\bdb\b)", name) and key in ("input", "value"))
-        ) and _SQL_START.match(val):  # besides what follows: an ``input`` may be read as a command as well
+        if (key in _SQL_KEYS or (db_tool and key in ("input", "value"))) and _SQL_START.match(
+            val
+        ):  # besides what follows: an ``input`` may be read as a command as well
             sql_rules(an, val, f"{tool_name}: {val[:300]}")
         if key in _CMD_KEYS or (
             re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) and key in ("input", "args", "value")
