@@ -18,14 +18,16 @@ import orjson
 import typer
 
 from service.integrations import (
-    ACTIONS_PATH,
+    Hold,
     ServiceError,
     api_key,
     get_decision,
     hold_pauses,
     hook_timeout,
-    review_actions,
+    review_each,
     service_url,
+    withdraw_pending,
+    worst,
 )
 from service.integrations import codex_app_server as app_server
 
@@ -150,8 +152,8 @@ class Proxy:
             await self.to_client(line)
             return
         try:
-            decision = await asyncio.to_thread(
-                lambda: review_actions(requests, url=self.url, timeout=self.timeout, key=self.key)
+            decisions = await asyncio.to_thread(
+                lambda: review_each(requests, url=self.url, timeout=self.timeout, key=self.key)
             )
         except ServiceError as exc:  # never an approval: the user decides, as without the proxy
             if unattended:  # ... and where no user would see it, the call does not run
@@ -160,8 +162,9 @@ class Proxy:
             _log(f"{what}: not reviewed ({exc}); asking the user")
             await self.to_client(line)
             return
+        decision = worst(decisions)
         if unattended and decision.get("verdict") == "escalate" and self.hold > 0:
-            decision = await self.wait_for_human(decision, what)
+            decision = await self.wait_for_human(decisions, what)
         asks = app_server.grants(message, self.session)
         verdict = app_server.verdict_for([decision], self.on_approve, asks, unattended=unattended)
         answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline", verdict.note)
@@ -186,31 +189,38 @@ class Proxy:
         _log(f"{what}: not run — {why}")
         await self.to_server(orjson.dumps(answer) + b"\n")
 
-    async def wait_for_human(self, decision: dict[str, Any], what: str) -> dict[str, Any]:
+    async def wait_for_human(self, decisions: list[dict[str, Any]], what: str) -> dict[str, Any]:
         """Hold an escalated dynamic tool call up to ``hold`` seconds while a human resolves its escalation in the
-        inbox (console or API), polling the recorded decision; the final decision, else the escalation."""
-        review_id = decision.get("review_id")
-        if not isinstance(review_id, str) or not review_id:
-            return decision
-        escalation = decision.get("escalation_id") or "?"
-        _log(f"{what}: escalated (escalation {escalation}); holding the call up to {self.hold:g} s for a human")
+        inbox (console or API), polling the recorded decision; what is still pending at the end is withdrawn, also
+        when the app-server exits meanwhile (see ``Hold``). The final decision, else the escalation."""
+        held = Hold(decisions, self.url, self.hold)
+        if not held.pending:
+            return held.result()
+        ids = ", ".join(str(held.decisions[i].get("escalation_id") or "?") for i in held.pending)
+        _log(f"{what}: escalated (escalation {ids}); holding the call up to {self.hold:g} s for a human")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.hold
-        url = f"{self.url}{ACTIONS_PATH}/{review_id}"
-        for pause in hold_pauses(self.hold):  # as ``await_resolution``, but cancellable when the app-server exits
-            await asyncio.sleep(pause)
-            left = deadline - loop.time()
-            if left <= 0:
-                break
-            try:
-                latest = await asyncio.to_thread(
-                    get_decision, url, timeout=min(self.timeout, max(left, 0.1)), key=self.key
-                )
-            except ServiceError:  # the service may be restarting: keep trying until the deadline
-                continue
-            if latest.get("verdict") != "escalate":
-                return latest
-        return decision
+        tries = 1  # if the task is cancelled (the app-server exited), one try, so the proxy exits promptly
+        try:
+            for pause in hold_pauses(self.hold):  # as ``await_resolution``, but cancellable
+                if held.done:
+                    break
+                await asyncio.sleep(pause)
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                for index, url in held.polls():
+                    try:
+                        latest = await asyncio.to_thread(
+                            get_decision, url, timeout=min(self.timeout, max(left, 0.1)), key=self.key
+                        )
+                    except ServiceError:  # the service may be restarting: keep trying until the deadline
+                        continue
+                    held.settle(index, latest)
+            tries = 3
+        finally:
+            await asyncio.to_thread(withdraw_pending, held, timeout=self.timeout, key=self.key, tries=tries)
+        return held.result()
 
     async def run(self, command: list[str]) -> int:
         loop = asyncio.get_running_loop()

@@ -50,7 +50,7 @@ from service.runtime import Runtime
 from service.schemas import Decision, EscalationInfo, Finding
 from service.settings import Settings
 from service.store import EscalationQuery
-from service.vocabulary import Domain
+from service.vocabulary import Domain, Verdict
 
 log = logging.getLogger("oversight.escalations")
 
@@ -382,6 +382,24 @@ class EscalationService:
             await self._callback(str(url), final)
         log.info("escalation %s resolved: %s by %s", escalation_id, body.action, by)
         return final
+
+    async def withdraw(self, decision: Decision, tenant: str | None, by: str, note: str | None = None) -> Decision:
+        """The caller stopped waiting for a human (an agent hook's ``--hold`` ran out): block the escalated action now,
+        recorded as ``expired`` by ``by``, so the record says what happened (the action did not run) and a late
+        approval cannot be recorded for it. Nothing pending (never escalated, or already resolved): ``decision``
+        as it is. A human who resolved it first wins: their final decision is returned."""
+        if decision.verdict != Verdict.escalate or _status(decision) != "pending" or not decision.escalation_id:
+            return decision
+        text = note or "The agent stopped waiting for a human; the action was not run."
+        try:
+            return await self.resolve(
+                decision.escalation_id, tenant, ResolveRequest(action="block", note=text), by, expired=True
+            )
+        except Conflict:
+            latest = await self.runtime.get(decision.review_id, tenant)
+            if _status(latest) == "pending":  # a reviewer is resolving it right now: the caller asks again
+                raise
+            return latest
 
     # -- time limits --------------------------------------------------------------------------------
     async def sweep(self, now: datetime | None = None) -> list[Decision]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
 
+from service import auth
 from service.api._common import ERROR_RESPONSES, check_limits, in_flight
 from service.deps import PrincipalDep, RuntimeDep, SettingsDep
 from service.errors import Forbidden, NotFound, RequestInvalid
+from service.escalations import service_of
 from service.schemas import ActionReviewRequest, Decision
 from service.telemetry_http import incoming_context
 
@@ -43,11 +46,40 @@ async def create_action_review(
         return await runtime.review(body, principal.tenant, parent=incoming_context(request))
 
 
-@router.get("/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
-async def get_action_review(review_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
-    """The recorded decision about an action; after an escalation is resolved, the final one."""
-    tenant = None if principal.role == "admin" and principal.key_id is None else principal.tenant
+class WithdrawRequest(BaseModel):
+    """Why the caller stopped waiting (optional)."""
+
+    model_config = {"extra": "forbid"}
+
+    note: str | None = Field(
+        default=None, max_length=4000, description="Kept with the decision as the resolution's note."
+    )
+
+
+async def _action(review_id: str, runtime: RuntimeDep, tenant: str | None) -> Decision:
     decision = await runtime.get(review_id, tenant)
     if decision.kind != "action":
         raise NotFound(f"no action review {review_id!r}", field="review_id")
     return decision
+
+
+@router.get("/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
+async def get_action_review(review_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
+    """The recorded decision about an action; after an escalation is resolved, the final one."""
+    return await _action(review_id, runtime, auth.tenant_scope(principal))
+
+
+@router.post("/{review_id}/withdraw", response_model=Decision, responses=ERROR_RESPONSES)
+async def withdraw_action_review(
+    review_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep, body: WithdrawRequest | None = None
+) -> Decision:
+    """The agent stopped waiting for a human (its hold ran out): a still-pending escalation is blocked now and
+    recorded as expired by the caller's key, so the inbox and the record say the action did not run. Returns the
+    final decision: if a human resolved it first, theirs; if nothing is pending, the decision as it is."""
+    if principal.role == "reviewer":
+        raise Forbidden("reviewer keys resolve escalations in the inbox; withdrawing is for the agent's key")
+    tenant = auth.tenant_scope(principal)
+    decision = await _action(review_id, runtime, tenant)
+    return await service_of(request.app.state).withdraw(
+        decision, tenant, auth.identity(principal), body.note if body else None
+    )

@@ -179,17 +179,24 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None) 
     return value
 
 
+def review_each(
+    requests: list[dict[str, Any]], *, url: str, timeout: float, key: str | None = None
+) -> list[dict[str, Any]]:
+    """Review each request (one per action); the decisions in request order."""
+    return [post_json(url + ACTIONS_PATH, r, timeout=timeout, key=key) for r in requests]
+
+
 def review_actions(
     requests: list[dict[str, Any]], *, url: str, timeout: float, key: str | None = None
 ) -> dict[str, Any]:
     """Review each request (one per action) and return the most restrictive decision."""
-    decisions = [post_json(url + ACTIONS_PATH, r, timeout=timeout, key=key) for r in requests]
-    return worst(decisions)
+    return worst(review_each(requests, url=url, timeout=timeout, key=key))
 
 
 # --- waiting for a human ------------------------------------------------------------------------------
 HOLD_FIRST_POLL_S = 0.25
 HOLD_MAX_POLL_S = 5.0
+WITHDRAW_TRIES = 3
 
 
 def hold_pauses(hold: float) -> Iterator[float]:
@@ -202,28 +209,104 @@ def hold_pauses(hold: float) -> Iterator[float]:
         pause = min(pause * 2, HOLD_MAX_POLL_S)
 
 
+class Hold:
+    """The decisions about one agent call (several for a patch of several files) while the caller holds it for a
+    human: the escalated ones are polled until each is resolved in the inbox, one is blocked (the call cannot
+    run then) or the time runs out; what is still pending then is withdrawn (``POST .../withdraw``), so the
+    inbox and the record say the call did not run. Shared by the blocking command hooks and the asynchronous
+    app-server proxy; this class does no I/O itself."""
+
+    def __init__(self, decisions: list[dict[str, Any]], url: str, hold: float) -> None:
+        self.decisions = list(decisions)
+        self.url = url
+        self.hold = hold
+        self.pending = [
+            i
+            for i, d in enumerate(self.decisions)
+            if d.get("verdict") == "escalate" and isinstance(d.get("review_id"), str) and d["review_id"]
+        ]
+
+    @property
+    def blocked(self) -> bool:
+        return any(d.get("verdict") == "block" for d in self.decisions)
+
+    @property
+    def done(self) -> bool:
+        return not self.pending or self.blocked
+
+    def polls(self) -> list[tuple[int, str]]:
+        """(index, decision URL) of each part still waiting for a human."""
+        return [(i, f"{self.url}{ACTIONS_PATH}/{self.decisions[i]['review_id']}") for i in self.pending]
+
+    def settle(self, index: int, latest: dict[str, Any]) -> None:
+        """Take a freshly read (or withdrawn) decision: a final one ends that part's wait."""
+        if latest.get("verdict") != "escalate" and index in self.pending:
+            self.decisions[index] = latest
+            self.pending.remove(index)
+
+    def withdrawn(self, index: int, latest: dict[str, Any]) -> None:
+        """Take the answer to a withdrawal: a human's verdict if they were first; else the part keeps its
+        ``escalate`` (the agent is told a human must approve it), while the record says it was blocked."""
+        if index in self.pending and (latest.get("escalation") or {}).get("status") == "expired":
+            self.pending.remove(index)
+        else:
+            self.settle(index, latest)
+
+    def withdrawals(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """(index, withdraw URL, body) for each part still pending once the wait is over."""
+        note = (
+            "Another part of the same agent call was blocked, so this part was not run."
+            if self.blocked
+            else f"The agent stopped waiting for a human after {self.hold:g} s; the action was not run."
+        )
+        return [
+            (i, f"{self.url}{ACTIONS_PATH}/{self.decisions[i]['review_id']}/withdraw", {"note": note})
+            for i in self.pending
+        ]
+
+    def result(self) -> dict[str, Any]:
+        """The most restrictive of the decisions as they stand (an unresolved part stays ``escalate``)."""
+        return worst(self.decisions)
+
+
 def await_resolution(
-    decision: dict[str, Any], *, url: str, hold: float, timeout: float, key: str | None = None
+    decisions: list[dict[str, Any]], *, url: str, hold: float, timeout: float, key: str | None = None
 ) -> dict[str, Any]:
-    """Hold an escalated action up to ``hold`` seconds while a human resolves it in the escalation inbox (console or
-    API), polling ``GET /v1/actions/reviews/{id}``: the final decision, else ``decision`` unchanged. Blocking: for
-    the command hooks (the proxy has an asynchronous twin)."""
-    review_id = decision.get("review_id")
-    if decision.get("verdict") != "escalate" or not isinstance(review_id, str) or not review_id:
-        return decision
+    """Hold an escalated agent call up to ``hold`` seconds while a human resolves it in the escalation inbox
+    (console or API), polling ``GET /v1/actions/reviews/{id}`` for every escalated part; withdraw what is still
+    pending at the end (see :class:`Hold`). The most restrictive final decision; a part nobody resolved and
+    that could not be withdrawn stays ``escalate``. Blocking: for the command hooks (the proxy has an
+    asynchronous twin)."""
+    held = Hold(decisions, url, hold)
     deadline = time.monotonic() + hold
-    for pause in hold_pauses(hold):
+    for pause in hold_pauses(hold if held.pending else 0.0):
+        if held.done:
+            break
         time.sleep(pause)
         left = deadline - time.monotonic()
         if left <= 0:
             break
-        try:
-            latest = get_decision(f"{url}{ACTIONS_PATH}/{review_id}", timeout=min(timeout, max(left, 0.1)), key=key)
-        except ServiceError:  # the service may be restarting: keep trying until the deadline
-            continue
-        if latest.get("verdict") != "escalate":
-            return latest
-    return decision
+        for index, poll_url in held.polls():
+            try:
+                held.settle(index, get_decision(poll_url, timeout=min(timeout, max(left, 0.1)), key=key))
+            except ServiceError:  # the service may be restarting: keep trying until the deadline
+                continue
+    withdraw_pending(held, timeout=timeout, key=key)
+    return held.result()
+
+
+def withdraw_pending(held: Hold, *, timeout: float, key: str | None = None, tries: int = WITHDRAW_TRIES) -> None:
+    """Withdraw each part of ``held`` still pending; the answers (a human's verdict if they were first) are
+    settled into it. A part that cannot be withdrawn (service down) stays ``escalate``: the call is blocked all
+    the same, and the domain's time limit applies to it in the inbox."""
+    for index, withdraw_url, body in held.withdrawals():
+        for attempt in range(tries):
+            try:
+                held.withdrawn(index, post_json(withdraw_url, body, timeout=timeout, key=key))
+                break
+            except ServiceError:  # e.g. 409: a reviewer is resolving it this instant
+                if attempt + 1 < tries:
+                    time.sleep(HOLD_FIRST_POLL_S)
 
 
 class Emitter:

@@ -35,9 +35,10 @@ from service.integrations import (
     mcp_tool,
     past_request,
     reason,
-    review_actions,
+    review_each,
     safe_id,
     session_agent,
+    worst,
 )
 
 AGENT_NAME = "codex"
@@ -228,7 +229,9 @@ def handle_command(
     """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
 
     ``hold`` > 0: an escalated ``PreToolUse`` waits up to that many seconds for a human to resolve it in the
-    escalation inbox (Codex waits with it), then answers the human's verdict; else it is blocked as usual."""
+    escalation inbox (Codex waits with it), then answers the human's verdict; else it is blocked as usual. Every
+    escalated part of a patch must be approved; what is still pending when the hold ends is withdrawn, so the
+    inbox records that it did not run."""
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -248,9 +251,11 @@ def handle_command(
     except Exception as exc:
         return failure_answer(event, f"bad hook input: {exc}", on_error)
     try:
-        decision = review_actions(requests, url=url, timeout=timeout, key=key)
+        decisions = review_each(requests, url=url, timeout=timeout, key=key)
         if event == PRE_TOOL_USE and hold > 0:
-            decision = await_resolution(decision, url=url, hold=hold, timeout=timeout, key=key)
+            decision = await_resolution(decisions, url=url, hold=hold, timeout=timeout, key=key)
+        else:
+            decision = worst(decisions)
     except ServiceError as exc:
         return failure_answer(event, str(exc), on_error)
     except Exception as exc:

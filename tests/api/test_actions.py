@@ -71,6 +71,60 @@ def test_credential_read_is_escalated_to_a_human(client: TestClient) -> None:
     assert item["kind"] == "action" and "/home/dev/.aws/credentials" in item["excerpt"]
 
 
+def _credential_read(client: TestClient, path: str = "/home/dev/.aws/credentials", **headers: str) -> dict[str, Any]:
+    body = {"action": {"tool": "read_file", "input": {"path": path}}}
+    d: dict[str, Any] = client.post("/v1/actions/reviews", json=body, headers=headers).json()
+    assert d["verdict"] == "escalate", d
+    return d
+
+
+def test_withdrawing_an_escalated_action_blocks_it_and_a_late_approval_cannot_be_recorded(client: TestClient) -> None:
+    # The agent's hook held the call for a human, nobody answered in time, the call did not run.
+    d = _credential_read(client)
+    r = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw", json={"note": "hook held 300 s"})
+    assert r.status_code == 200, r.text
+    final = r.json()
+    assert final["verdict"] == "block" and final["review_id"] == d["review_id"]
+    assert final["escalation"]["status"] == "expired" and final["escalation"]["note"] == "hook held 300 s"
+    assert final["escalation"]["resolved_by"] == "local"
+    assert client.get(f"/v1/actions/reviews/{d['review_id']}").json()["verdict"] == "block"
+    # off the reviewers' pending list, kept under expired with what happened
+    pending = client.get("/v1/escalations", params={"status": "pending"}).json()["items"]
+    assert d["escalation_id"] not in [e["escalation_id"] for e in pending]
+    (item,) = [e for e in client.get("/v1/escalations", params={"status": "expired"}).json()["items"]
+               if e["escalation_id"] == d["escalation_id"]]
+    assert item["resolution"]["action"] == "block"
+    # a reviewer arriving late cannot record an approval of an action that never ran
+    late = client.post(f"/v1/escalations/{d['escalation_id']}/resolve", json={"action": "approve"})
+    assert late.status_code == 409 and late.json()["error"]["field"] == "escalation_id"
+    # withdrawing again changes nothing
+    again = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw").json()
+    assert again["verdict"] == "block" and again["escalation"]["note"] == "hook held 300 s"
+
+
+def test_withdrawing_after_a_human_answered_returns_the_humans_verdict(client: TestClient) -> None:
+    d = _credential_read(client)
+    client.post(f"/v1/escalations/{d['escalation_id']}/resolve", json={"action": "approve", "note": "mine"})
+    final = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw").json()
+    assert final["verdict"] == "approve" and final["escalation"]["status"] == "resolved"
+
+
+def test_withdrawing_a_decision_that_was_never_escalated_changes_nothing(client: TestClient) -> None:
+    d = client.post("/v1/actions/reviews", json=_action("ls -la")).json()
+    final = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw").json()
+    assert final["verdict"] == "approve" and final.get("escalation") is None
+
+
+def test_withdraw_errors_name_the_field(client: TestClient) -> None:
+    assert client.post("/v1/actions/reviews/rev_missing/withdraw").json()["error"]["field"] == "review_id"
+    answer = client.post("/v1/reviews", json={"output": "Paris is the capital of France."}).json()
+    assert client.post(f"/v1/actions/reviews/{answer['review_id']}/withdraw").status_code == 404
+    d = _credential_read(client)
+    bad = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw", json={"action": "approve"})
+    assert bad.status_code == 422 and "action" in bad.json()["error"]["field"]
+    assert client.get(f"/v1/actions/reviews/{d['review_id']}").json()["verdict"] == "escalate"
+
+
 def test_idempotent_on_request_id(client: TestClient) -> None:
     first = client.post("/v1/actions/reviews", json=_action("rm -rf /", id="agent-call-1")).json()
     again = client.post("/v1/actions/reviews", json=_action("rm -rf /", id="agent-call-1")).json()

@@ -282,3 +282,21 @@ def test_the_failed_key_check_limit_can_be_turned_off(settings: Settings) -> Non
         assert {
             c.get("/v1/escalations", headers=bearer("ovs_0000000000000000_nope")).status_code for _ in range(30)
         } == {401}
+
+
+def test_only_the_agents_own_tenant_withdraws_an_action_escalation_and_is_named(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    acme_client, acme_reviewer = bearer(keys["acme:client"]), bearer(keys["acme:reviewer"])
+    body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+    decision = client.post("/v1/actions/reviews", json=body, headers=acme_client).json()
+    assert decision["verdict"] == "escalate"
+    url = f"/v1/actions/reviews/{decision['review_id']}/withdraw"
+    for role in ("client", "admin"):  # another tenant does not even see it
+        assert client.post(url, headers=bearer(keys[f"globex:{role}"])).status_code == 404
+    # a reviewer works the inbox; withdrawing is the waiting agent's move
+    assert client.post(url, headers=acme_reviewer).status_code == 403
+    assert client.get("/v1/escalations", headers=acme_reviewer).json()["items"][0]["review_id"] == decision["review_id"]
+    final = client.post(url, headers=acme_client).json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "client@acme"
+    assert client.get("/v1/escalations", headers=acme_reviewer).json()["items"] == []

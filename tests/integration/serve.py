@@ -35,23 +35,33 @@ def _get(url: str) -> Any:
         return orjson.loads(r.read())
 
 
+def find_escalation(
+    service: str, wanted: Callable[[dict[str, Any]], bool], status: str = "pending", tries: int = 200
+) -> dict[str, Any] | None:
+    """The detail of an action escalation with ``status`` whose ``action`` matches ``wanted``, waiting up to
+    ``tries`` × 0.05 s for it to appear; None if it never does."""
+    for _ in range(tries):
+        listed = _get(f"{service}/v1/escalations?status={status}&domain=tool_use&limit=200")["items"]
+        for item in listed:
+            detail: dict[str, Any] = _get(f"{service}/v1/escalations/{item['escalation_id']}")
+            if detail.get("action") and wanted(detail["action"]):
+                return detail
+        time.sleep(0.05)
+    return None
+
+
 def resolve_escalation(service: str, wanted: Callable[[dict[str, Any]], bool], action: str, note: str) -> dict[str, Any]:
     """Act as a reviewer working the inbox: wait (up to ~10 s) for a pending action escalation whose ``action``
     matches ``wanted``, resolve it with ``action`` and return the final decision."""
-    for _ in range(200):
-        listed = _get(service + "/v1/escalations?status=pending&domain=tool_use")["items"]
-        for item in listed:
-            detail = _get(f"{service}/v1/escalations/{item['escalation_id']}")
-            if detail.get("action") and wanted(detail["action"]):
-                body = orjson.dumps({"action": action, "note": note})
-                request = urllib.request.Request(
-                    f"{service}/v1/escalations/{item['escalation_id']}/resolve",
-                    data=body,
-                    headers={"Content-Type": "application/json"},
-                    method="POST",
-                )
-                with urllib.request.urlopen(request, timeout=10) as r:
-                    decision: dict[str, Any] = orjson.loads(r.read())
-                    return decision
-        time.sleep(0.05)
-    raise AssertionError("the escalation never reached the inbox")
+    detail = find_escalation(service, wanted)
+    if detail is None:
+        raise AssertionError("the escalation never reached the inbox")
+    request = urllib.request.Request(
+        f"{service}/v1/escalations/{detail['escalation_id']}/resolve",
+        data=orjson.dumps({"action": action, "note": note}),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as r:
+        decision: dict[str, Any] = orjson.loads(r.read())
+        return decision

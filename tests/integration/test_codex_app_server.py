@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, resolve_escalation
+from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, resolve_escalation
 
 FAKE = Path(__file__).resolve().parents[1] / "fakes" / "codex_app_server.py"
 # what a turn ends on, for the client: a request it must answer, or the item done without asking
@@ -303,6 +303,24 @@ def test_a_held_call_does_not_keep_the_proxy_alive_once_the_app_server_has_gone(
     code, stderr = client.close()  # the client hangs up, so does the app-server: the proxy exits, not in 10 min
     assert code == 0 and "holding the call up to 600 s" in stderr
     assert time.monotonic() - started < 25
+    # the call will never run: it is withdrawn from the inbox, not left for a reviewer to approve in vain
+    held = lambda a: a["tool"] == "dynamic:notes/save_file" and "/tmp/held" in str(a["input"])  # noqa: E731
+    assert find_escalation(service, held, tries=1) is None
+    assert find_escalation(service, held, status="expired", tries=1) is not None
+
+
+def test_a_hold_that_runs_out_fails_the_call_and_withdraws_its_escalation(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--hold", "1")
+    client.start()
+    seen = client.turn(ESCALATING_CALL.replace("/tmp/x", "/tmp/late"))
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    assert "A human reviewer must approve this call first." in _not_run(client, 100)
+    assert client.close()[0] == 0
+    late = lambda a: a["tool"] == "dynamic:notes/save_file" and "/tmp/late" in str(a["input"])  # noqa: E731
+    assert find_escalation(service, late, tries=1) is None  # no reviewer approves a call that already failed
+    gone = find_escalation(service, late, status="expired", tries=1)
+    assert gone is not None and gone["verdict"] == "block"
+    assert "stopped waiting for a human after 1 s" in gone["resolution"]["note"]
 
 
 def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_pass(tmp_path: Path) -> None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import socket
 import subprocess
 import threading
+import time
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, resolve_escalation
+from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, resolve_escalation
 
 HOOK_ROUTE = "/v1/hooks/claude-code/pre-tool-use"
 
@@ -200,9 +202,9 @@ def test_codex_permission_request(service: str) -> None:
     assert orjson.loads(result.stdout)["hookSpecificOutput"]["decision"]["behavior"] == "deny"
 
 
-def _held_hook(service: str, command: str, call_id: str, *args: str) -> subprocess.Popen[bytes]:
+def _held_hook(service: str, command: str, call_id: str, *args: str, tool: str = "Bash") -> subprocess.Popen[bytes]:
     # its own cwd, so the test's reviewer finds this escalation and not another test's
-    payload = {**_codex("Bash", {"command": command}), "tool_use_id": call_id, "cwd": f"/home/dev/{call_id}"}
+    payload = {**_codex(tool, {"command": command}), "tool_use_id": call_id, "cwd": f"/home/dev/{call_id}"}
     proc = subprocess.Popen(
         [str(OVERSIGHT), "hook", "codex", *args],
         stdin=subprocess.PIPE,
@@ -232,7 +234,49 @@ def test_codex_hook_with_hold_waits_for_the_reviewers_verdict_in_the_inbox(servi
     assert blocked.stderr is not None and b"Oversight block" in blocked.stderr.read()
 
 
-def test_codex_hook_hold_runs_out_and_the_escalated_action_stays_blocked(service: str) -> None:
-    result = _hook("codex", {**_codex("Bash", {"command": "cat /home/dev/.aws/credentials"}),
-                             "tool_use_id": "call_hold_3"}, "--hold", "1", OVERSIGHT_URL=service)
-    assert result.returncode == 2 and b"A human must approve this action" in result.stderr
+def test_codex_hook_hold_runs_out_blocks_and_withdraws_the_escalation_from_the_inbox(service: str) -> None:
+    held = _held_hook(service, "cat /home/dev/.aws/credentials", "call_hold_3", "--hold", "1")
+    assert held.wait(timeout=30) == 2
+    assert held.stderr is not None and b"A human must approve this action" in held.stderr.read()
+    # The record says what happened: blocked, the agent stopped waiting; a reviewer no longer finds it pending
+    # (where a late approval would have been recorded for an action that never ran).
+    assert find_escalation(service, lambda a: a.get("cwd") == "/home/dev/call_hold_3", tries=1) is None
+    gone = find_escalation(service, lambda a: a.get("cwd") == "/home/dev/call_hold_3", status="expired", tries=1)
+    assert gone is not None and gone["verdict"] == "block"
+    assert "stopped waiting for a human after 1 s" in gone["resolution"]["note"]
+
+
+def _is(call_id: str, suffix: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda a: a.get("cwd") == f"/home/dev/{call_id}" and str(a["input"].get("path", "")).endswith(suffix)
+
+
+def test_codex_hook_hold_needs_every_escalated_file_of_a_patch_resolved(service: str) -> None:
+    # Both files of this patch escalate; approving one must not let the whole patch through.
+    patch = (
+        "*** Begin Patch\n*** Add File: .github/workflows/ci.yml\n+on: push\n"
+        "*** Update File: .git/hooks/pre-commit\n@@\n-true\n+echo checked\n*** End Patch"
+    )
+    held = _held_hook(service, patch, "call_hold_4", "--hold", "60", tool="apply_patch")
+    resolve_escalation(service, _is("call_hold_4", "ci.yml"), "approve", "fine")
+    time.sleep(1.5)  # several polls
+    assert held.poll() is None  # still waiting for the other file
+    resolve_escalation(service, _is("call_hold_4", "pre-commit"), "block", "no hooks")
+    assert held.wait(timeout=30) == 2
+    assert held.stderr is not None and b"Oversight block" in held.stderr.read()
+
+    both = _held_hook(service, patch, "call_hold_5", "--hold", "60", tool="apply_patch")
+    resolve_escalation(service, _is("call_hold_5", "pre-commit"), "approve", "ok")
+    resolve_escalation(service, _is("call_hold_5", "ci.yml"), "approve", "ok")
+    assert both.wait(timeout=30) == 0
+
+
+def test_codex_hook_hold_withdraws_the_other_escalated_file_when_one_part_is_blocked(service: str) -> None:
+    # One file is blocked outright and one escalates: the patch cannot run, so nobody should be asked about it.
+    patch = (
+        "*** Begin Patch\n*** Add File: .github/workflows/ci.yml\n+on: push\n"
+        "*** Add File: /home/dev/.ssh/authorized_keys\n+ssh-ed25519 AAAAC3Nza attacker\n*** End Patch"
+    )
+    held = _held_hook(service, patch, "call_hold_6", "--hold", "60", tool="apply_patch")
+    assert held.wait(timeout=30) == 2  # at once, not after the hold
+    expired = find_escalation(service, _is("call_hold_6", "ci.yml"), status="expired", tries=1)
+    assert expired is not None and "Another part of the same agent call was blocked" in expired["resolution"]["note"]
