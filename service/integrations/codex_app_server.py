@@ -333,6 +333,23 @@ def v1_changes(file_changes: Any) -> list[dict[str, Any]]:
     return out
 
 
+NETWORK_SCHEMES = {"http": "http", "https": "https", "socks5Tcp": "socks5", "socks5Udp": "socks5"}
+
+
+def network_destination(params: dict[str, Any]) -> str | None:
+    """For a command approval that asks for network access (``networkApprovalContext``: the sandbox stopped the
+    command connecting to ``host``), the destination as a URL; the command alone may not show where it connects
+    (``python sync.py``). None when the request is not about the network."""
+    context = params.get("networkApprovalContext")
+    if not isinstance(context, dict):
+        return None
+    host = context.get("host")
+    if not isinstance(host, str) or not host.strip():
+        return None
+    scheme = NETWORK_SCHEMES.get(str(context.get("protocol")), "https")
+    return f"{scheme}://{host.strip()}"
+
+
 def review_requests(message: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """The action review requests for one approval request; empty when there is nothing to review."""
     params = _params(message)
@@ -355,6 +372,8 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
         if isinstance(command, list):
             command = argv_to_command([str(part) for part in command])
         actions = [action("shell", {"command": str(command)}, cwd)] if command else []
+        if (destination := network_destination(params)) is not None:
+            actions.append(action("http_request", {"method": "CONNECT", "url": destination}, cwd))
     elif v1:
         actions = change_actions(v1_changes(params.get("fileChanges")), cwd)
     else:

@@ -4,7 +4,8 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
 - ``initialize`` → a result with ``userAgent``; ``thread/start`` → ``{"thread": {"id": "thr_1"}}`` and
   ``thread/started``;
 - ``turn/start`` whose text is ``run: COMMAND`` → ``item/started`` (``commandExecution``), then the request
-  ``item/commandExecution/requestApproval`` (ids 100, 101, ...);
+  ``item/commandExecution/requestApproval`` (ids 100, 101, ...); ``net: PROTOCOL HOST`` + newline + ``run: COMMAND``
+  → the same, asking for network access (``networkApprovalContext``);
   ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``), then
   ``item/fileChange/requestApproval``;
   ``mcp: SERVER/TOOL ARGS`` (ARGS a JSON object) → ``item/started`` (``mcpToolCall``), then the MCP tool approval
@@ -119,6 +120,11 @@ def serve(log: Any) -> None:
             send({"method": "turn/started", "params": {"threadId": "thr_1", "turn": {"id": turn, "status": "inProgress", "items": []}}})
             item_id = f"item_{turns}"
             base = {"itemId": item_id, "threadId": "thr_1", "turnId": turn, "startedAtMs": 1795501923411}
+            network = None
+            if text.startswith("net: "):
+                head, _, text = text.partition("\n")
+                protocol, _, host = head[len("net: "):].partition(" ")
+                network = {"host": host, "protocol": protocol}
             if text.startswith(("mcp: ", "mcp-form: ")):
                 head, _, raw = text.partition(" ")[2].partition(" ")
                 server, _, tool = head.partition("/")
@@ -163,6 +169,8 @@ def serve(log: Any) -> None:
                 send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
                 request = {"id": next_request, "method": "item/commandExecution/requestApproval",
                            "params": {**base, "command": command, "cwd": "/home/dev/shop", "reason": "needs approval"}}
+                if network:
+                    request["params"]["networkApprovalContext"] = network
             else:
                 head, _, content = text.partition("\n")
                 path = head[len("write: "):]

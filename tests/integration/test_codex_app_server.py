@@ -145,6 +145,24 @@ def test_with_approve_accept_an_approved_command_runs_without_a_prompt(service: 
     assert client.close()[0] == 0
 
 
+def test_a_command_asking_for_network_access_is_judged_by_where_it_connects(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    # To a package index: accepted like any approved command.
+    fine = client.turn("net: https pypi.org\nrun: python sync.py")
+    assert fine["method"] == "item/completed" and fine["params"]["item"]["status"] == "completed"
+    # The same command to the cloud metadata address: a human decides, and the inbox shows the destination.
+    asked = client.turn("net: http 169.254.169.254\nrun: python sync.py")
+    assert asked["method"] == "item/commandExecution/requestApproval"
+    client.send({"id": asked["id"], "result": {"decision": "decline"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    assert client.close()[0] == 0
+    detail = find_escalation(
+        service, lambda a: a["tool"] == "http_request" and a["input"].get("url") == "http://169.254.169.254"
+    )
+    assert detail is not None and detail["headline"] == "tool_use.credential_access.cloud_metadata"
+
+
 def test_with_the_service_down_the_user_decides(tmp_path: Path) -> None:
     client = Client(f"http://127.0.0.1:{_free_port()}", tmp_path / "server.jsonl", "--approve", "accept")
     client.start()

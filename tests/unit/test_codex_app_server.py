@@ -51,6 +51,24 @@ def test_a_command_comes_from_the_request_else_from_its_item_and_the_goal_from_t
     assert argv["id"] != req["id"]  # another action under the same item id is another review
 
 
+def test_a_network_access_approval_is_also_reviewed_as_a_connection_to_its_host() -> None:
+    # The command does not show where it connects; the sandbox's network context does.
+    session = app.Session()
+    network = {"host": "169.254.169.254", "protocol": "http"}
+    reqs = app.review_requests(
+        request(app.COMMAND_APPROVAL, command="python sync.py", cwd="/w", networkApprovalContext=network), session
+    )
+    assert [r["action"] for r in reqs] == [
+        {"tool": "shell", "input": {"command": "python sync.py"}, "cwd": "/w"},
+        {"tool": "http_request", "input": {"method": "CONNECT", "url": "http://169.254.169.254"}, "cwd": "/w"},
+    ]
+    socks = {"host": "relay.example.net", "protocol": "socks5Udp"}
+    (_, udp) = app.review_requests(request(app.COMMAND_APPROVAL, command="x", networkApprovalContext=socks), session)
+    assert udp["action"]["input"]["url"] == "socks5://relay.example.net"
+    for context in (None, {}, {"host": ""}, "example.org"):
+        assert len(app.review_requests(request(app.COMMAND_APPROVAL, command="x", networkApprovalContext=context), session)) == 1
+
+
 def test_a_request_whose_item_was_not_seen_has_nothing_to_review() -> None:
     session = app.Session()
     session.server_line(started({"type": "fileChange", "id": "item_1", "changes": []}))
