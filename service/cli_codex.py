@@ -177,6 +177,8 @@ class Proxy:
                 )
             elif unattended:
                 _log(f"{what}: approved; the client runs it — {verdict.note}")
+            else:  # escalate, or approve without --approve accept: the user decides, with the reason on record
+                _log(f"{what}: {decision.get('verdict')}; asking the user — {verdict.note}")
             await self.to_client(line)
         else:
             _log(f"{what}: {_said(answer)} — {verdict.note}")

@@ -156,7 +156,9 @@ def test_a_command_asking_for_network_access_is_judged_by_where_it_connects(serv
     assert asked["method"] == "item/commandExecution/requestApproval"
     client.send({"id": asked["id"], "result": {"decision": "decline"}})
     client.until(lambda m: m.get("method") == "item/completed")
-    assert client.close()[0] == 0
+    code, stderr = client.close()
+    assert code == 0 and "requestApproval 101: escalate; asking the user" in stderr
+    assert "tool_use.credential_access.cloud_metadata" in stderr  # the reason is on the proxy's record
     detail = find_escalation(
         service, lambda a: a["tool"] == "http_request" and a["input"].get("url") == "http://169.254.169.254"
     )
