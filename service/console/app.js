@@ -380,8 +380,10 @@
   function outcomePanel(e) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
+    // expired: by the domain's time limit (system:timeout), or withdrawn by the agent that stopped waiting
+    const how = !expired ? "" : r.resolved_by === "system:timeout" ? " by the time limit" : ": the agent stopped waiting";
     return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
-      h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${expired ? " by the time limit" : ""}` }),
+      h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${how}` }),
       h("p", {}, `by ${r.resolved_by || "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),

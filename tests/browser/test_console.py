@@ -161,3 +161,49 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
     with httpx.Client(base_url=server, headers=as_client) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "ops"
+
+
+def test_an_action_the_agent_withdrew_cannot_be_approved_late_and_says_why(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with httpx.Client(base_url=server) as http:
+        admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
+        auth = {"authorization": f"Bearer {admin}"}
+        reviewer = http.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=auth).json()["key"]
+        agent = http.post("/v1/keys", json={"role": "client", "name": "codex-ci"}, headers=auth).json()["key"]
+        as_agent = {"authorization": f"Bearer {agent}"}
+        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+        decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+        assert decision["verdict"] == "escalate"
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.goto(f"{server}/console")
+                page.get_by_label("API key").fill(reviewer)
+                page.keyboard.press("Enter")
+                row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
+                expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
+                row.click()
+                expect(page.locator(".confirm")).to_have_count(0)
+                # while the reviewer reads, the agent's hold runs out and it withdraws the action
+                gone = http.post(
+                    f"/v1/actions/reviews/{decision['review_id']}/withdraw",
+                    json={"note": "hook held 300 s"},
+                    headers=as_agent,
+                )
+                assert gone.status_code == 200
+                page.keyboard.press("a")
+                page.keyboard.press("Enter")
+                expect(page.get_by_role("alert")).to_contain_text("already expired by codex-ci")
+                page.get_by_role("button", name="Reload").click()
+                outcome = page.locator(".outcome")
+                expect(outcome).to_contain_text("Blocked: the agent stopped waiting")
+                expect(outcome).to_contain_text("by codex-ci")
+                expect(outcome).to_contain_text("hook held 300 s")
+            finally:
+                browser.close()
+
+        final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "codex-ci"
