@@ -49,6 +49,8 @@ def _said(answer: dict[str, Any]) -> str:
         return str(result["action"])
     if "success" in result:
         return "not run"
+    if "permissions" in result:
+        return "decline (nothing granted)" if not result["permissions"] else "granted"
     return ", ".join(str(label) for a in result["answers"].values() for label in a["answers"])
 
 
@@ -146,6 +148,8 @@ class Proxy:
                 why = "no command or change in it"
             elif message["method"] in (app_server.MCP_ELICITATION, app_server.USER_INPUT):
                 why = "no tool named in it"
+            elif message["method"] == app_server.PERMISSIONS_APPROVAL:
+                why = "no folder or network access asked for"
             else:
                 why = "item not seen"
             _log(f"{what}: nothing to review ({why}); asking the user")

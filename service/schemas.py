@@ -134,7 +134,10 @@ class AgentAction(BaseModel):
     tool: str = Field(
         min_length=1,
         max_length=300,
-        description="shell, write_file, edit_file, read_file, http_request, mcp:<server>/<tool>, or dynamic:[<namespace>/]<tool>.",
+        description=(
+            "shell, write_file, edit_file, read_file, http_request, sandbox_grant, mcp:<server>/<tool>, "
+            "or dynamic:[<namespace>/]<tool>."
+        ),
     )
     input: dict[str, Any] = Field(default_factory=dict)
     cwd: str | None = Field(default=None, max_length=4096)

@@ -17,14 +17,15 @@ from service.telemetry_http import incoming_context
 
 router = APIRouter(prefix="/v1/actions/reviews", tags=["actions"])
 
-TOOLS = ("shell", "write_file", "edit_file", "read_file", "http_request")
+TOOLS = ("shell", "write_file", "edit_file", "read_file", "http_request", "sandbox_grant")
 _MCP = re.compile(r"^mcp:[^/\s]+/\S+$")
 _DYNAMIC = re.compile(r"^dynamic:(?:[^/\s]+/)?[^/\s]\S*$")
 
 
 def check_tool(body: ActionReviewRequest) -> None:
-    """The action vocabulary: the five built-in tools, ``mcp:<server>/<tool>``, or ``dynamic:[<namespace>/]<tool>``
-    (a tool the agent's host application defines and runs itself, such as a Codex dynamic tool)."""
+    """The action vocabulary: the five built-in tools, ``sandbox_grant`` (the agent asks for a wider sandbox),
+    ``mcp:<server>/<tool>``, or ``dynamic:[<namespace>/]<tool>`` (a tool the agent's host application defines and
+    runs itself, such as a Codex dynamic tool)."""
     tool = body.action.tool
     if tool not in TOOLS and not _MCP.match(tool) and not _DYNAMIC.match(tool):
         raise RequestInvalid(

@@ -38,6 +38,11 @@ answers the server itself unless the verdict is approve: a block, an escalation 
 review that failed are all answered ``{"contentItems": [{"type": "inputText", "text": <why>}], "success": false}``
 (the model sees why, the tool does not run); an approved call goes to the client, which runs it.
 
+Sandbox permission requests (``item/permissions/requestApproval``: the model asks for folders it may read or write
+and for network access, ``permissions.fileSystem`` / ``.network``) are reviewed as one ``sandbox_grant`` action;
+a block is answered by granting nothing (``{"permissions": {}, "scope": "turn"}``), anything else goes to the
+client: the proxy never grants.
+
 Clients of the older, v1 conversation API get the same treatment: ``execCommandApproval`` (``command`` as an
 argv, ``cwd``) and ``applyPatchApproval`` (``fileChanges``, a map from path to ``add`` / ``delete`` / ``update``
 change, carried in the request itself) are reviewed the same way and answered in v1's words (``denied`` and
@@ -66,7 +71,8 @@ FILE_CHANGE_APPROVAL = "item/fileChange/requestApproval"
 V1_COMMAND_APPROVAL = "execCommandApproval"
 V1_PATCH_APPROVAL = "applyPatchApproval"
 V1_APPROVALS = frozenset({V1_COMMAND_APPROVAL, V1_PATCH_APPROVAL})
-APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL}) | V1_APPROVALS
+PERMISSIONS_APPROVAL = "item/permissions/requestApproval"  # the agent asks for a wider sandbox
+APPROVALS = frozenset({COMMAND_APPROVAL, FILE_CHANGE_APPROVAL, PERMISSIONS_APPROVAL}) | V1_APPROVALS
 MCP_ELICITATION = "mcpServer/elicitation/request"
 USER_INPUT = "item/tool/requestUserInput"
 DYNAMIC_TOOL_CALL = "item/tool/call"  # the client runs a tool it registered: no approval prompt on this path
@@ -333,6 +339,63 @@ def v1_changes(file_changes: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _entry_path(path: Any, cwd: str | None) -> str | None:
+    """A sandbox entry's path (``{"type": "path" | "glob_pattern" | "special", ...}``) as a plain path: a glob as
+    the folder before its first wildcard, a special location as where it points; None when unknown."""
+    if not isinstance(path, dict):
+        return path if isinstance(path, str) and path else None
+    kind = path.get("type")
+    if kind == "path":
+        value = path.get("path")
+        return value if isinstance(value, str) and value else None
+    if kind == "glob_pattern":
+        pattern = path.get("pattern")
+        if not isinstance(pattern, str):
+            return None
+        head = re.split(r"[*?\[{]", pattern, maxsplit=1)[0].rstrip("/")
+        return head or ("/" if pattern.startswith("/") else cwd)
+    if kind == "special":
+        value = path.get("value")
+        special: dict[str, Any] = value if isinstance(value, dict) else path
+        name = special.get("kind")
+        if name == "root":
+            return "/"
+        if name in ("tmpdir", "slash_tmp"):
+            return "/tmp"
+        if name == "unknown" and isinstance(special.get("path"), str):
+            sub = special.get("subpath")
+            return posixpath.join(special["path"], sub) if isinstance(sub, str) and sub else special["path"]
+        if isinstance(special.get("subpath"), str) and cwd:  # project roots, a folder below them
+            return posixpath.join(cwd, special["subpath"])
+        return None  # minimal, the project roots themselves: inside the sandbox already
+    return None
+
+
+def grant_input(profile: Any, cwd: str | None) -> dict[str, Any] | None:
+    """The ``sandbox_grant`` action input for a Codex permission profile (``fileSystem.read`` / ``.write``, its
+    ``entries`` of ``{path, access}``, ``network.enabled``); None when it asks for nothing this can judge."""
+    if not isinstance(profile, dict):
+        return None
+    fs_value = profile.get("fileSystem")
+    fs: dict[str, Any] = fs_value if isinstance(fs_value, dict) else {}
+    read = [p for p in fs.get("read") or [] if isinstance(p, str) and p]
+    write = [p for p in fs.get("write") or [] if isinstance(p, str) and p]
+    for entry in fs.get("entries") or []:
+        if not isinstance(entry, dict) or entry.get("access") not in ("read", "write"):
+            continue  # "deny" narrows the sandbox
+        path = _entry_path(entry.get("path"), cwd)
+        if path:
+            (write if entry["access"] == "write" else read).append(path)
+    network = profile.get("network")
+    enabled = isinstance(network, dict) and network.get("enabled") is True
+    if not (read or write or enabled):
+        return None
+    out: dict[str, Any] = {"read": read, "write": write}
+    if enabled:
+        out["network"] = True
+    return out
+
+
 NETWORK_SCHEMES = {"http": "http", "https": "https", "socks5Tcp": "socks5", "socks5Udp": "socks5"}
 
 
@@ -359,7 +422,10 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
     item = {} if v1 else session.items.get(str(item_id), {})
     cwd = params.get("cwd") or item.get("cwd")
     cwd = cwd if isinstance(cwd, str) and cwd else None
-    if method == DYNAMIC_TOOL_CALL:
+    if method == PERMISSIONS_APPROVAL:
+        grant = grant_input(params.get("permissions"), cwd)
+        actions = [action("sandbox_grant", grant, cwd)] if grant else []
+    elif method == DYNAMIC_TOOL_CALL:
         tool, args = dynamic_tool(message), params.get("arguments")
         actions = [action(tool, args if isinstance(args, dict) else {"arguments": args}, cwd)] if tool else []
         item_id = params.get("callId")
@@ -407,6 +473,8 @@ def grants(message: dict[str, Any], session: Session | None = None) -> list[str]
     (non-empty), or, for an MCP tool approval, arguments the proxy did not see (``session`` given)."""
     params = message.get("params")
     out = [name for name in GRANTS if isinstance(params, dict) and params.get(name)]
+    if message.get("method") == PERMISSIONS_APPROVAL:
+        out.append("a wider sandbox")
     if session is not None and (call := mcp_call(message, session)) is not None and call.arguments is None:
         out.append("a tool call whose arguments it did not see")
     return out
@@ -444,6 +512,9 @@ def reply(message: dict[str, Any], decision: str, why: str = "") -> dict[str, An
             "id": message["id"],
             "result": {"contentItems": [{"type": "inputText", "text": text}], "success": False},
         }
+    if message.get("method") == PERMISSIONS_APPROVAL:
+        # declining grants nothing; a grant is never given by the proxy (Codex keeps only what is granted)
+        return {"id": message["id"], "result": {"permissions": {}, "scope": "turn"}} if decision == "decline" else None
     kind = _mcp_kind(message)
     if kind == "elicitation":
         result: dict[str, Any] = {"action": "accept", "content": {}} if decision == "accept" else {"action": "decline"}

@@ -8,7 +8,9 @@
 - ``read_file`` ``{"path"}`` — credential files;
 - ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body;
 - ``mcp:<server>/<tool>`` — string arguments inspected for commands, SQL, URLs, paths and secrets;
-- ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same.
+- ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same;
+- ``sandbox_grant`` ``{"read": [...], "write": [...], "network", "scope"}`` — the agent asks for its sandbox to be
+  widened (a Codex permission request): each folder judged by everything under it.
 
 Claude Code's own shapes (``Bash``, ``Write``, ``Edit``, ``Read``, ``WebFetch``, ``mcp__server__tool`` with
 ``file_path``/``old_string``/``new_string``) are accepted as aliases.
@@ -25,10 +27,12 @@ from typing import Any
 from service.policy.action_model import ActionPolicy
 from service.policy.alignment import check_alignment
 from service.policy.shell import (
+    TOP_LEVEL_CRITICAL,
     PathContext,
     ShellAnalyser,
     host_allowed,
     host_of,
+    is_within,
     rule_category,
     sql_rules,
 )
@@ -198,6 +202,9 @@ def analyse_action(
             method = _as_text(inp.get("method", "GET")).upper()
             action_text = f"{method} {url}\n{body[:2000]}"
             _http(an, method, url, body, headers)
+        elif name == "sandbox_grant":
+            action_text = _as_text(inp)[:4000]
+            _grant(an, inp)
         elif name.startswith("mcp:") or name:
             action_text = _as_text(inp)[:4000]
             _mcp(an, name, inp)
@@ -382,3 +389,86 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
                 f"{tool_name} sends secret material ({secrets[0][0]}).",
                 f"{tool_name}: {_redact(secrets[0][1])}",
             )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sandbox grants
+# ---------------------------------------------------------------------------------------------------------------
+
+MAX_GRANT_PATHS = 100
+
+
+def _grant_paths(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value[:MAX_GRANT_PATHS] if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
+    """The agent asks for a wider sandbox: folders it may read or write from now on, and network access. A grant
+    covers everything under a folder, for the rest of the turn or the session, so a folder is judged by the
+    most sensitive thing inside it, not only by its own name."""
+    paths = an.paths
+    scope = " for the rest of the session" if str(inp.get("scope") or "").lower() == "session" else ""
+
+    def everything(p: str) -> bool:  # the filesystem root, a top-level system folder, the home folder or above
+        return p in TOP_LEVEL_CRITICAL or p == paths.home or is_within(paths.home, p)
+
+    for raw in _grant_paths(inp.get("write")):
+        p = paths.resolve(raw, an.cwd) or raw
+        evidence = f"write {raw}"
+        if everything(p):
+            an.emit(
+                "privilege_escalation",
+                "sandbox_write_grant",
+                S.critical,
+                f"Asks for write access to all of {raw}{scope}: that is no sandbox at all.",
+                evidence,
+            )
+        elif is_within(paths.home + "/.ssh", p) or is_within(p, paths.home + "/.ssh"):
+            an.emit(
+                "persistence",
+                "sandbox_write_grant",
+                S.critical,
+                f"Asks for write access{scope} to {raw}, where SSH keys and authorized_keys live.",
+                evidence,
+            )
+        elif paths.covers_secrets(p):
+            an.emit(
+                "credential_access",
+                "sandbox_write_grant",
+                S.high,
+                f"Asks for write access{scope} to {raw}, which holds credentials.",
+                evidence,
+            )
+        else:  # the folder itself, as for a write to it: protected, system, persistence, outside the workspace
+            an.classify_write(p, raw, evidence, verb=f"Asks for write access{scope} to")
+    for raw in _grant_paths(inp.get("read")):
+        p = paths.resolve(raw, an.cwd) or raw
+        evidence = f"read {raw}"
+        if p == "/" or p == paths.home or is_within(paths.home, p):
+            an.emit(
+                "credential_access",
+                "sandbox_read_grant",
+                S.high,
+                f"Asks to read all of {raw}{scope}, the user's credentials included.",
+                evidence,
+            )
+        elif paths.covers_secrets(p):
+            an.emit(
+                "credential_access",
+                "sandbox_read_grant",
+                S.high,
+                f"Asks to read {raw}{scope}, which holds credentials.",
+                evidence,
+            )
+    if inp.get("network") is True:
+        an.emit(
+            "network_egress",
+            "sandbox_network_grant",
+            S.medium,
+            f"Asks for network access{scope}: any host, not only the allowed ones.",
+            "network",
+        )

@@ -397,6 +397,13 @@ class PathContext:
         p = path.rstrip("/") + "/"
         return any(p.endswith(part) for part in _SECRET_DIR_PARTS)
 
+    def covers_secrets(self, path: str) -> bool:
+        """``path`` is a credential location, lies inside one, or is a folder with one inside it (the user's
+        ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``...): what a grant on the whole folder would expose."""
+        if self.is_secret(path) or self.is_secret_dir(path):
+            return True
+        return any(is_within(self.home + part.rstrip("/"), path) for part in _SECRET_DIR_PARTS)
+
     def is_shell_rc(self, path: str) -> bool:
         if path in ("/etc/profile", "/etc/bash.bashrc", "/etc/zshrc", "/etc/zsh/zshrc", "/etc/environment"):
             return True

@@ -15,7 +15,8 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``ask: QUESTION`` → a plain
   ``item/tool/requestUserInput`` question (not an approval); ``tool: [NAMESPACE/]TOOL ARGS`` → ``item/started``
   (``dynamicToolCall``), then the dynamic tool call ``item/tool/call`` that the client is to run (answered with
-  ``{"contentItems": [...], "success": ...}``);
+  ``{"contentItems": [...], "success": ...}``); ``perm: PROFILE`` (a JSON permission profile) → the sandbox
+  permission request ``item/permissions/requestApproval`` (answered with the granted ``permissions``);
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
   ``completed`` (accept, ``Allow``...) or ``declined`` (``failed`` for an MCP call, as Codex reports a rejected
   one; for a dynamic tool call ``completed`` or ``failed`` after its ``success``, with its ``contentItems``), and
@@ -77,6 +78,8 @@ def serve(log: Any) -> None:
             if item.get("type") == "dynamicToolCall":
                 item["status"] = "completed" if result.get("success") else "failed"
                 item["success"], item["contentItems"] = result.get("success"), result.get("contentItems")
+            elif item.get("type") == "permissionsRequest":  # what was granted: nothing, when declined
+                item["status"], item["granted"] = "completed", result.get("permissions")
             elif item.get("type") == "mcpToolCall":
                 item["status"] = "completed" if accepted else "failed"
                 item["error"] = None if accepted else {"message": "user rejected MCP tool call"}
@@ -156,6 +159,11 @@ def serve(log: Any) -> None:
                 request = {"id": next_request, "method": "item/tool/call", "params": {
                     "threadId": "thr_1", "turnId": turn, "callId": item["id"], "namespace": namespace or None,
                     "tool": tool, "arguments": args}}
+            elif text.startswith("perm: "):
+                item = {"type": "permissionsRequest", "id": item_id, "turn": turn}
+                request = {"id": next_request, "method": "item/permissions/requestApproval", "params": {
+                    **base, "environmentId": None, "cwd": "/home/dev/shop", "reason": "needs more access",
+                    "permissions": json.loads(text[len("perm: "):])}}
             elif text.startswith("ask: "):
                 item = {"type": "agentMessage", "id": item_id, "turn": turn}
                 request = {"id": next_request, "method": "item/tool/requestUserInput", "params": {

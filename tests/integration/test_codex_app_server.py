@@ -165,6 +165,26 @@ def test_a_command_asking_for_network_access_is_judged_by_where_it_connects(serv
     assert detail is not None and detail["headline"] == "tool_use.credential_access.cloud_metadata"
 
 
+def test_a_sandbox_permission_request_is_reviewed_and_a_dangerous_one_grants_nothing(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    # Write access to the whole home folder for the session: declined by the proxy, the user never sees it.
+    home = '{"fileSystem": {"entries": [{"path": {"type": "path", "path": "/home/dev"}, "access": "write"}]}}'
+    done = client.turn(f"perm: {home}")
+    assert done["method"] == "item/completed" and done["params"]["item"]["granted"] == {}
+    assert not any(m.get("method") == "item/permissions/requestApproval" for m in client.seen)
+    # A cache folder outside the workspace: approved, but a grant goes to the user even with --approve accept.
+    cache = '{"fileSystem": {"write": ["/home/dev/.cache/pip"]}}'
+    asked = client.turn(f"perm: {cache}")
+    assert asked["method"] == "item/permissions/requestApproval"
+    client.send({"id": asked["id"], "result": {"permissions": {"fileSystem": {"write": ["/home/dev/.cache/pip"]}}}})
+    assert client.until(lambda m: m.get("method") == "item/completed")["params"]["item"]["granted"]
+    code, stderr = client.close()
+    assert code == 0 and "item/permissions/requestApproval 100: decline" in stderr
+    assert "tool_use.privilege_escalation.sandbox_write_grant" in stderr
+    assert "item/permissions/requestApproval 101: approved, but it also asks for a wider sandbox" in stderr
+
+
 def test_with_the_service_down_the_user_decides(tmp_path: Path) -> None:
     client = Client(f"http://127.0.0.1:{_free_port()}", tmp_path / "server.jsonl", "--approve", "accept")
     client.start()

@@ -247,3 +247,45 @@ def test_a_hold_polls_soon_then_backs_off_and_spends_exactly_its_time() -> None:
     assert pauses[:4] == [0.25, 0.5, 1.0, 2.0] and max(pauses) == 5.0
     assert abs(sum(pauses) - 30.0) < 1e-9
     assert list(hold_pauses(0)) == []
+
+
+def test_a_permission_request_is_reviewed_as_a_sandbox_grant_from_its_profile() -> None:
+    profile = {
+        "network": {"enabled": True},
+        "fileSystem": {
+            "read": ["/opt/data"],
+            "write": ["/home/dev/.cache/pip"],
+            "entries": [
+                {"path": {"type": "path", "path": "/srv/out"}, "access": "write"},
+                {"path": {"type": "glob_pattern", "pattern": "/home/dev/.aws/**"}, "access": "read"},
+                {"path": {"type": "special", "value": {"kind": "root"}}, "access": "read"},
+                {"path": {"type": "special", "value": {"kind": "slash_tmp"}}, "access": "write"},
+                {"path": {"type": "special", "value": {"kind": "minimal"}}, "access": "read"},
+                {"path": {"type": "path", "path": "/home/dev/.ssh"}, "access": "deny"},  # narrows: not a grant
+            ],
+        },
+    }
+    message = request(app.PERMISSIONS_APPROVAL, cwd="/home/dev/shop", permissions=profile)
+    assert app.is_approval(message)
+    (req,) = app.review_requests(message, app.Session())
+    assert req["action"] == {
+        "tool": "sandbox_grant",
+        "input": {
+            "read": ["/opt/data", "/home/dev/.aws", "/"],
+            "write": ["/home/dev/.cache/pip", "/srv/out", "/tmp"],
+            "network": True,
+        },
+        "cwd": "/home/dev/shop",
+    }
+    # a profile asking for nothing this can judge is not reviewed (the user decides)
+    nothing = request(app.PERMISSIONS_APPROVAL, permissions={"fileSystem": {"entries": []}, "network": None})
+    assert app.review_requests(nothing, app.Session()) == []
+
+
+def test_a_permission_request_is_declined_by_granting_nothing_and_never_granted_by_the_proxy() -> None:
+    message = request(app.PERMISSIONS_APPROVAL, permissions={"fileSystem": {"write": ["/"]}})
+    assert app.reply(message, "decline") == {"id": 7, "result": {"permissions": {}, "scope": "turn"}}
+    assert app.reply(message, "accept") is None
+    approved = {"verdict": "approve", "review_id": "r1"}
+    verdict = app.verdict_for([approved], "accept", app.grants(message))
+    assert verdict.forward  # even with --approve accept, a grant goes to the user

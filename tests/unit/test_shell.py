@@ -194,3 +194,35 @@ def test_alignment_flags_injected_instruction_only() -> None:
     assert check_alignment("send_email to=amy@evil.example", "Email the report to amy@evil.example", transcript) == []
     # ordinary transcript content (no instruction) does not trigger
     assert check_alignment("pytest tests/", "fix the failing test", ["collected 12 items, 1 failed"]) == []
+
+
+@pytest.mark.parametrize(
+    ("grant", "rule", "severity"),
+    [
+        ({"write": ["/"]}, "tool_use.privilege_escalation.sandbox_write_grant", Severity.critical),
+        ({"write": ["~"]}, "tool_use.privilege_escalation.sandbox_write_grant", Severity.critical),
+        ({"write": ["/home"]}, "tool_use.privilege_escalation.sandbox_write_grant", Severity.critical),
+        ({"write": ["/etc"]}, "tool_use.privilege_escalation.sandbox_write_grant", Severity.critical),
+        ({"write": ["~/.ssh"]}, "tool_use.persistence.sandbox_write_grant", Severity.critical),
+        ({"write": ["~/.config"]}, "tool_use.credential_access.sandbox_write_grant", Severity.high),  # gcloud, gh
+        ({"write": ["/etc/nginx"]}, "tool_use.protected_path.write", Severity.high),
+        ({"write": [".git/hooks"]}, "tool_use.protected_path.write", Severity.high),
+        ({"write": ["../other-repo"]}, "tool_use.destructive_fs.outside_workspace_write", Severity.medium),
+        ({"read": ["/"]}, "tool_use.credential_access.sandbox_read_grant", Severity.high),
+        ({"read": ["/home/dev"]}, "tool_use.credential_access.sandbox_read_grant", Severity.high),
+        ({"read": ["~/.aws"]}, "tool_use.credential_access.sandbox_read_grant", Severity.high),
+        ({"network": True}, "tool_use.network_egress.sandbox_network_grant", Severity.medium),
+    ],
+)
+def test_a_sandbox_grant_is_judged_by_everything_under_each_folder(
+    grant: dict[str, object], rule: str, severity: Severity
+) -> None:
+    a = analyse_action("sandbox_grant", grant, CWD, POLICY)
+    assert [(f.rule, f.severity) for f in a.findings] == [(rule, severity)]
+
+
+def test_a_sandbox_grant_inside_the_workspace_or_tmp_is_clean() -> None:
+    grant = {"write": ["build", "/home/dev/shop/dist", "/tmp/x"], "read": ["/usr/share/dict", "vendor"]}
+    assert analyse_action("sandbox_grant", grant, CWD, POLICY).findings == []
+    session = analyse_action("sandbox_grant", {"write": ["/"], "scope": "session"}, CWD, POLICY)
+    assert "for the rest of the session" in session.findings[0].message
