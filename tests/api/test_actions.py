@@ -138,6 +138,8 @@ def test_idempotent_on_request_id(client: TestClient) -> None:
         ("http_request", 200),
         ("dynamic:fetch_ticket", 200),
         ("dynamic:jira/fetch_ticket", 200),
+        ("sandbox_grant", 200),
+        ("sandbox_grants", 422),
         ("browser", 422),
         ("mcp:nothing", 422),
         ("dynamic:", 422),
@@ -149,6 +151,14 @@ def test_tool_vocabulary(client: TestClient, tool: str, status: int) -> None:
     assert r.status_code == status, r.text
     if status == 422:
         assert r.json()["error"]["field"] == "action.tool"
+
+
+def test_a_sandbox_grant_of_the_whole_home_folder_is_blocked_and_a_build_folder_is_not(client: TestClient) -> None:
+    home = {"action": {"tool": "sandbox_grant", "input": {"write": ["~"], "scope": "session"}, "cwd": "/home/dev/shop"}}
+    d = client.post("/v1/actions/reviews", json=home).json()
+    assert d["verdict"] == "block" and d["findings"][0]["rule"] == "tool_use.privilege_escalation.sandbox_write_grant"
+    build = {"action": {"tool": "sandbox_grant", "input": {"write": ["build"]}, "cwd": "/home/dev/shop"}}
+    assert client.post("/v1/actions/reviews", json=build).json()["verdict"] == "approve"
 
 
 def test_answer_review_id_is_not_an_action_review(client: TestClient) -> None:
