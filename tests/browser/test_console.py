@@ -59,14 +59,20 @@ def server(tmp_path: Path) -> Iterator[str]:
         thread.join(15)
 
 
+def _acme_keys(http: httpx.Client, client_name: str) -> tuple[str, str, str]:
+    """Tenant acme's admin ("ops"), reviewer ("ana") and client (``client_name``) keys."""
+    admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
+    auth = {"authorization": f"Bearer {admin}"}
+    reviewer = http.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=auth).json()["key"]
+    client = http.post("/v1/keys", json={"role": "client", "name": client_name}, headers=auth).json()["key"]
+    return admin, reviewer, client
+
+
 def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: str, server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with httpx.Client(base_url=server) as http:
-        admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
-        auth = {"authorization": f"Bearer {admin}"}
-        reviewer = http.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=auth).json()["key"]
-        client = http.post("/v1/keys", json={"role": "client", "name": "shop"}, headers=auth).json()["key"]
+        _, reviewer, client = _acme_keys(http, "shop")
         as_client = {"authorization": f"Bearer {client}"}
         decision = http.post("/v1/reviews", json=URGENT, headers=as_client).json()
         assert decision["verdict"] == "escalate"
@@ -167,10 +173,7 @@ def test_an_action_the_agent_withdrew_cannot_be_approved_late_and_says_why(chrom
     from playwright.sync_api import expect, sync_playwright
 
     with httpx.Client(base_url=server) as http:
-        admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
-        auth = {"authorization": f"Bearer {admin}"}
-        reviewer = http.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=auth).json()["key"]
-        agent = http.post("/v1/keys", json={"role": "client", "name": "codex-ci"}, headers=auth).json()["key"]
+        _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
         body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
         decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
