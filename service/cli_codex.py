@@ -73,6 +73,7 @@ class Proxy:
         self.to_server_lock = asyncio.Lock()
         self.to_client_lock = asyncio.Lock()
         self.reviews: set[asyncio.Task[None]] = set()
+        self.abandoned: list[Hold] = []  # held calls whose app-server exited: withdrawn before the proxy exits
         self.child: asyncio.subprocess.Process | None = None
         self.client_out: asyncio.StreamWriter | None = None
 
@@ -121,6 +122,11 @@ class Proxy:
             _, held = await asyncio.wait(set(self.reviews), timeout=self.timeout + 1)
             for task in held:  # nobody is left to answer
                 task.cancel()
+            await asyncio.gather(*held, return_exceptions=True)
+            if self.abandoned:  # held calls that will never run: out of the inbox, one try each
+                await asyncio.to_thread(
+                    lambda: [withdraw_pending(h, timeout=self.timeout, key=self.key, tries=1) for h in self.abandoned]
+                )
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         """Review one held request and answer it; whatever goes wrong, the request is answered or forwarded, never
@@ -206,7 +212,6 @@ class Proxy:
         _log(f"{what}: escalated (escalation {ids}); holding the call up to {self.hold:g} s for a human")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.hold
-        tries = 1  # if the task is cancelled (the app-server exited), one try, so the proxy exits promptly
         try:
             for pause in hold_pauses(self.hold):  # as ``await_resolution``, but cancellable
                 if held.done:
@@ -223,9 +228,10 @@ class Proxy:
                     except ServiceError:  # the service may be restarting: keep trying until the deadline
                         continue
                     held.settle(index, latest)
-            tries = 3
-        finally:
-            await asyncio.to_thread(withdraw_pending, held, timeout=self.timeout, key=self.key, tries=tries)
+        except asyncio.CancelledError:  # the app-server is gone: ``server_pump`` withdraws it before the proxy exits
+            self.abandoned.append(held)
+            raise
+        await asyncio.to_thread(withdraw_pending, held, timeout=self.timeout, key=self.key)
         return held.result()
 
     async def run(self, command: list[str]) -> int:

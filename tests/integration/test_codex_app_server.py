@@ -345,7 +345,7 @@ def test_a_held_call_does_not_keep_the_proxy_alive_once_the_app_server_has_gone(
     assert time.monotonic() - started < 25
     # the call will never run: it is withdrawn from the inbox, not left for a reviewer to approve in vain
     held = lambda a: a["tool"] == "dynamic:notes/save_file" and "/tmp/held" in str(a["input"])  # noqa: E731
-    assert find_escalation(service, held, tries=1) is None
+    assert find_escalation(service, held, tries=1) is None, stderr
     assert find_escalation(service, held, status="expired", tries=1) is not None
 
 
