@@ -124,9 +124,11 @@ class Proxy:
                 task.cancel()
             await asyncio.gather(*held, return_exceptions=True)
             if self.abandoned:  # held calls that will never run: out of the inbox, one try each
-                await asyncio.to_thread(
-                    lambda: [withdraw_pending(h, timeout=self.timeout, key=self.key, tries=1) for h in self.abandoned]
-                )
+                await asyncio.to_thread(self.withdraw_abandoned)
+
+    def withdraw_abandoned(self) -> None:
+        for held in self.abandoned:
+            withdraw_pending(held, timeout=self.timeout, key=self.key, tries=1)
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         """Review one held request and answer it; whatever goes wrong, the request is answered or forwarded, never
