@@ -40,6 +40,7 @@ from service.integrations import (
     session_agent,
     worst,
 )
+from service.integrations.codex_app_server import grant_input
 
 AGENT_NAME = "codex"
 PRE_TOOL_USE = "PreToolUse"
@@ -134,6 +135,11 @@ def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None
     if tool_name == "apply_patch":
         text = raw if raw is not None else str(inp.get("command") or inp.get("input") or inp.get("patch") or "")
         return patch_actions(text, where)
+    if tool_name == "request_permissions":  # the model asks for a wider sandbox (the user is prompted)
+        grant = grant_input(inp.get("permissions"), where)
+        if grant is None:
+            raise UnsupportedTool(f"{tool_name} (asks for nothing to judge)")
+        return [action("sandbox_grant", grant, where)]
     if tool_name == "view_image" and isinstance(inp.get("path"), str):
         return [action("read_file", {"path": _abs(inp["path"], where)}, where)]
     mcp = mcp_tool(tool_name)

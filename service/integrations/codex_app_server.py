@@ -373,10 +373,11 @@ def _entry_path(path: Any, cwd: str | None) -> str | None:
 
 def grant_input(profile: Any, cwd: str | None) -> dict[str, Any] | None:
     """The ``sandbox_grant`` action input for a Codex permission profile (``fileSystem.read`` / ``.write``, its
-    ``entries`` of ``{path, access}``, ``network.enabled``); None when it asks for nothing this can judge."""
+    ``entries`` of ``{path, access}``, ``network.enabled``; ``file_system`` as the model's ``request_permissions``
+    tool spells it in a rollout); None when it asks for nothing this can judge."""
     if not isinstance(profile, dict):
         return None
-    fs_value = profile.get("fileSystem")
+    fs_value = profile.get("fileSystem", profile.get("file_system"))
     fs: dict[str, Any] = fs_value if isinstance(fs_value, dict) else {}
     read = [p for p in fs.get("read") or [] if isinstance(p, str) and p]
     write = [p for p in fs.get("write") or [] if isinstance(p, str) and p]

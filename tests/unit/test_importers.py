@@ -162,6 +162,8 @@ def test_codex_our_rollout_argv_patch_and_skips() -> None:
     past = {p.call_id: p for p in codex.past_actions(s)}
     assert past["call_rm"].requests[0]["action"]["input"] == {"command": "rm -rf ~"}
     assert past["call_plan"].skipped and not past["call_plan"].requests
+    (grant,) = [r["action"] for r in past["call_perm"].requests]  # the model asked for a wider sandbox
+    assert grant == {"tool": "sandbox_grant", "input": {"read": [], "write": ["~/.ssh"], "network": True}, "cwd": "/home/dev/shop"}
     patch = [r["action"] for r in past["call_patch"].requests]
     assert patch[0] == {"tool": "write_file", "input": {"path": "/home/dev/shop/notes/build.md", "content": "build cleaned"}, "cwd": "/home/dev/shop"}
     assert patch[1]["tool"] == "shell" and patch[1]["input"]["command"] == "rm -f -- /home/dev/shop/build/out.o"
@@ -175,7 +177,7 @@ def test_import_codex_requests_only_writes_valid_requests() -> None:
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     requests = [ActionReviewRequest.model_validate_json(line) for line in lines]
-    assert [r.action.tool for r in requests] == ["shell", "shell", "write_file", "shell"]
+    assert [r.action.tool for r in requests] == ["shell", "shell", "write_file", "shell", "sandbox_grant"]
 
 
 def test_import_codex_reviews_past_actions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,6 +190,7 @@ def test_import_codex_reviews_past_actions(tmp_path: Path, monkeypatch: pytest.M
     assert by_call["call_rm"]["decision"]["verdict"] == "block"
     assert by_call["call_ls"]["decision"]["verdict"] == "approve"
     assert by_call["call_rm"]["decision"]["kind"] == "action"
+    assert by_call["call_perm"]["decision"]["verdict"] == "block"  # write access to ~/.ssh
     assert any(r.get("skipped") for r in records)  # update_plan is listed as not reviewed
 
 
