@@ -96,11 +96,26 @@ def _run_hook(
 
 
 @hook_app.command("claude-code")
-def hook_claude_code(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: OnErrorOpt = "deny") -> None:
+def hook_claude_code(
+    url: UrlOpt = None,
+    timeout: TimeoutOpt = None,
+    on_error: OnErrorOpt = "deny",
+    hold: Annotated[
+        float,
+        typer.Option(
+            "--hold",
+            min=0,
+            help="Seconds an escalated action waits for a human in the escalation inbox instead of asking the "
+            "user (default 0: ask). Unanswered → deny. The hook's timeout in Claude Code must exceed --timeout "
+            "plus --hold.",
+        ),
+    ] = 0.0,
+) -> None:
     """Claude Code command hook for PreToolUse (and PermissionRequest).
 
     approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
-    failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY.
+    failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY. With --hold (for
+    unattended runs), an escalated action waits for a reviewer's verdict in the escalation inbox instead.
     """
     from service.integrations import claude_code as cc
 
@@ -109,7 +124,7 @@ def hook_claude_code(url: UrlOpt = None, timeout: TimeoutOpt = None, on_error: O
     def fail(why: str) -> HookAnswer:
         return cc.as_command_answer(cc.failure_output(cc.PRE_TOOL_USE, why, mode))
 
-    _run_hook(cc.handle_command, fail, url, timeout, on_error)
+    _run_hook(cc.handle_command, fail, url, timeout, on_error, hold)
 
 
 @hook_app.command("codex")

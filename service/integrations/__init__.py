@@ -114,9 +114,18 @@ def worst(decisions: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def reason(decision: dict[str, Any], *, findings: int = 3) -> str:
-    """One line for the agent or the user: verdict, critique, the top findings and the review id."""
+    """One line for the agent or the user: verdict, the human's word if one resolved it, critique, the top
+    findings and the review id."""
     verdict = str(decision.get("verdict", "?"))
     parts = [f"Oversight {verdict}:"]
+    escalation: dict[str, Any] = decision.get("escalation") or {}
+    if not isinstance(escalation, dict):
+        escalation = {}
+    if escalation.get("status") == "resolved":  # a human decided: their word comes first
+        who = str(escalation.get("resolved_by") or "a reviewer")
+        note = str(escalation.get("note") or "").strip()
+        how = {"approve": "Approved", "block": "Blocked"}.get(verdict, "Decided")
+        parts.append(f"{how} by {who}{': ' + note if note else ''}.")
     critique = str(decision.get("critique") or "").strip()
     if critique:
         parts.append(critique)

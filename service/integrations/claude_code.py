@@ -31,6 +31,7 @@ from service.integrations import (
     PastAction,
     ServiceError,
     action,
+    await_resolution,
     calls_in_context,
     mcp_tool,
     past_request,
@@ -205,8 +206,26 @@ def event_of(payload: Any) -> str:
     return PRE_TOOL_USE
 
 
-def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None) -> HookAnswer:
-    """The whole command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises."""
+def held_output(event: str, decision: dict[str, Any], hold: float) -> dict[str, Any] | None:
+    """The hook output once a hold is over: a human's verdict, else a deny (never ``ask``: the escalation was
+    withdrawn, so the record says the action did not run, and nobody is left to ask in an unattended run)."""
+    if decision.get("verdict") != "escalate":
+        return output_for(event, decision)
+    why = f"{reason(decision)} No reviewer answered within {hold:g} s; a human must approve this action, so it was not run."
+    if event == PERMISSION_REQUEST:
+        return permission_request_output("deny", why)
+    return pre_tool_use_output("deny", why)
+
+
+def handle_command(
+    raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None, hold: float = 0.0
+) -> HookAnswer:
+    """The whole command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
+
+    ``hold`` > 0: an escalated action is not handed to the user (``ask``); the hook waits up to that many seconds
+    for a reviewer to resolve it in the escalation inbox (Claude Code waits with it) and answers their verdict.
+    If nobody does, the escalation is withdrawn and the action denied. For unattended runs (``claude -p``,
+    background agents), where nobody is at the terminal to answer a prompt."""
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError:
@@ -224,6 +243,9 @@ def handle_command(raw: bytes, *, url: str, timeout: float, on_error: OnError, k
         return as_command_answer(failure_output(event, f"bad hook input: {exc}", on_error))
     try:
         decision = review_actions([request], url=url, timeout=timeout, key=key)
+        if hold > 0 and decision.get("verdict") == "escalate":
+            decision = await_resolution([decision], url=url, hold=hold, timeout=timeout, key=key)
+            return as_command_answer(held_output(event, decision, hold))
     except ServiceError as exc:
         return as_command_answer(failure_output(event, str(exc), on_error))
     except Exception as exc:

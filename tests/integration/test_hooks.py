@@ -76,6 +76,75 @@ def test_command_hook_asks_for_escalated_action(service: str) -> None:
     assert _claude_decision(result) == "ask"
 
 
+def _held_claude(service: str, payload: dict[str, Any], *args: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [str(OVERSIGHT), "hook", "claude-code", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(OVERSIGHT_URL=service),
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(orjson.dumps(payload))
+    proc.stdin.close()
+    return proc
+
+
+def _finished(proc: subprocess.Popen[bytes]) -> subprocess.CompletedProcess[bytes]:
+    code = proc.wait(timeout=30)
+    assert proc.stdout is not None and proc.stderr is not None
+    return subprocess.CompletedProcess(proc.args, code, proc.stdout.read(), proc.stderr.read())
+
+
+def _at(cwd: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda a: a.get("cwd") == cwd
+
+
+def test_command_hook_with_hold_answers_the_reviewers_verdict_instead_of_asking(service: str) -> None:
+    # An unattended run (claude -p): nobody is at the terminal, so the escalation goes to a reviewer's inbox.
+    read_creds = _payload("Read", {"file_path": "/home/dev/.aws/credentials"}, cwd="/home/dev/cc_hold_1")
+    approved = _held_claude(service, read_creds, "--hold", "60")
+    resolve_escalation(service, _at("/home/dev/cc_hold_1"), "approve", "rotating the key, as asked")
+    result = _finished(approved)
+    assert _claude_decision(result) == "allow"
+    why = orjson.loads(result.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert why.startswith("Oversight approve: Approved by") and "rotating the key, as asked" in why
+
+    netrc = _payload("Read", {"file_path": "/home/dev/.netrc"}, cwd="/home/dev/cc_hold_2")
+    blocked = _held_claude(service, netrc, "--hold", "60")
+    resolve_escalation(service, _at("/home/dev/cc_hold_2"), "block", "not for this task")
+    result = _finished(blocked)
+    assert _claude_decision(result) == "deny" and b"not for this task" in result.stderr
+
+
+def test_command_hook_hold_runs_out_denies_and_withdraws_the_escalation(service: str) -> None:
+    payload = _payload("Read", {"file_path": "/home/dev/.aws/credentials"}, cwd="/home/dev/cc_hold_3")
+    result = _finished(_held_claude(service, payload, "--hold", "1"))
+    # Not "ask": the escalation is withdrawn, so the user must not be able to run it after all.
+    assert _claude_decision(result) == "deny"
+    assert b"No reviewer answered within 1 s" in result.stderr
+    assert find_escalation(service, _at("/home/dev/cc_hold_3"), tries=1) is None
+    gone = find_escalation(service, _at("/home/dev/cc_hold_3"), status="expired", tries=1)
+    assert gone is not None and gone["verdict"] == "block"
+
+
+def test_command_hook_hold_on_a_permission_request(service: str) -> None:
+    payload = _payload(
+        "Read", {"file_path": "/home/dev/.aws/credentials"}, cwd="/home/dev/cc_hold_4", hook_event_name="PermissionRequest"
+    )
+    del payload["tool_use_id"]  # PermissionRequest carries none
+    held = _held_claude(service, payload, "--hold", "60")
+    resolve_escalation(service, _at("/home/dev/cc_hold_4"), "approve", "ok")
+    result = _finished(held)
+    assert result.returncode == 0
+    assert orjson.loads(result.stdout)["hookSpecificOutput"]["decision"]["behavior"] == "allow"
+
+    ran_out = {**payload, "cwd": "/home/dev/cc_hold_5"}
+    result = _finished(_held_claude(service, ran_out, "--hold", "1"))
+    decision = orjson.loads(result.stdout)["hookSpecificOutput"]["decision"]
+    assert decision["behavior"] == "deny" and "No reviewer answered" in decision["message"]
+
+
 def test_command_hook_with_service_down_is_not_allow() -> None:
     down = f"http://127.0.0.1:{_free_port()}"
     for command in ("ls -la", "rm -rf ~"):
