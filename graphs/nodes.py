@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from langgraph.types import interrupt
@@ -371,8 +371,14 @@ class ReviewNodes:
             warnings.append("reviewer_failed_low_risk_approved")
         review_id = state["review_id"]
         escalation = None
+        now = datetime.now(UTC)
         if verdict is Verdict.escalate and enforce:
-            escalation = EscalationInfo(id=_escalation_id(review_id), status="pending")
+            hold_ms = request.get("hold_ms") if state["kind"] == "action" else None
+            escalation = EscalationInfo(
+                id=_escalation_id(review_id),
+                status="pending",
+                waiting_until=now + timedelta(milliseconds=hold_ms) if hold_ms else None,
+            )
         if info is None:
             reviewer = ReviewerInfo(provider="none", model="none")
             outcome = ReviewerOutcome(kind=ReviewerOutcomeKind.skipped, detail="low risk, not sampled")
@@ -411,7 +417,7 @@ class ReviewNodes:
             warnings=warnings,
             trace_id=state["trace_id"],
             timings_ms=dict(state.get("timings", {})),
-            created_at=datetime.now(UTC),
+            created_at=now,
         )
 
     async def record(self, state: ReviewState) -> dict[str, Any]:
@@ -479,6 +485,7 @@ class ReviewNodes:
                     resolved_by=resolution.get("by"),
                     resolved_at=datetime.fromisoformat(resolution["at"]) if resolution.get("at") else datetime.now(UTC),
                     note=resolution.get("note"),
+                    waiting_until=decision.escalation.waiting_until if decision.escalation else None,
                 ),
             }
         )

@@ -163,6 +163,9 @@ class Proxy:
             _log(f"{what}: nothing to review ({why}); asking the user")
             await self.to_client(line)
             return
+        if unattended and self.hold > 0:  # reviewers see how long the call is held for them
+            for request in requests:
+                request["hold_ms"] = max(1, int(self.hold * 1000))
         try:
             decisions = await asyncio.to_thread(
                 lambda: review_each(requests, url=self.url, timeout=self.timeout, key=self.key)

@@ -91,6 +91,13 @@ class EscalationSummary(BaseModel):
     )
     findings: int
     resolution: EscalationInfo | None = None
+    waiting_until: datetime | None = Field(
+        default=None, description="When the agent holding this action for a human stops waiting (hold_ms)."
+    )
+    waiting_s: float | None = Field(
+        default=None,
+        description="Seconds the agent still waits, while pending; null when no agent waits or it has given up.",
+    )
 
 
 class EscalationPage(BaseModel):
@@ -208,6 +215,8 @@ class EscalationService:
         if not shown and decision.kind == "action" and worst is not None and worst.evidence is not None:
             shown = worst.evidence.text  # the part of the action the worst finding points at
         status = _status(decision)
+        until = decision.escalation.waiting_until if decision.escalation else None
+        left = (until - now).total_seconds() if until is not None and status == "pending" else None
         return {
             "escalation_id": decision.escalation_id or "",
             "review_id": decision.review_id,
@@ -224,6 +233,8 @@ class EscalationService:
             "excerpt": shown[:240],
             "findings": len(decision.findings),
             "resolution": decision.escalation if status != "pending" else None,
+            "waiting_until": until,
+            "waiting_s": left if left is not None and left > 0 else None,
         }
 
     async def page(
@@ -237,7 +248,8 @@ class EscalationService:
         limit: int = 50,
         offset: int = 0,
     ) -> EscalationPage:
-        """Escalations of a tenant (None: all tenants), oldest first."""
+        """Escalations of a tenant (None: all tenants): those an agent is still waiting on first (soonest give-up
+        first), then oldest first."""
         now = datetime.now(UTC)
         query = EscalationQuery(
             tenant=tenant,

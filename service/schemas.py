@@ -165,6 +165,13 @@ class ActionReviewRequest(BaseModel):
     agent: AgentInfo = Field(default_factory=AgentInfo)
     context: RequestContext = Field(default_factory=RequestContext)
     timeout_ms: int | None = Field(default=None, ge=50, le=600_000)
+    hold_ms: int | None = Field(
+        default=None,
+        ge=1,
+        le=86_400_000,
+        description="If the action escalates, how long the caller holds it waiting for a human (an agent hook's "
+        "--hold). Reviewers see the time left, and such items come first in the inbox.",
+    )
 
 
 class ReviewerInfo(BaseModel):
@@ -194,6 +201,11 @@ class EscalationInfo(BaseModel):
     resolved_by: str | None = None
     resolved_at: datetime | None = None
     note: str | None = None
+    waiting_until: datetime | None = Field(
+        default=None,
+        description="When the agent holding this action for a human stops waiting (the request's hold_ms); "
+        "after that the action does not run whatever the answer.",
+    )
 
 
 class Decision(BaseModel):

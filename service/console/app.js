@@ -245,6 +245,7 @@
       let state;
       if (item.status === "pending") {
         state = h("span", {}, h("span", { class: "pill pending", text: "pending" }),
+          item.waiting_s ? h("div", { class: "waiting", text: `agent waiting · ${duration(item.waiting_s)} left` }) : null,
           h("div", { class: "due", text: due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now` }));
       } else {
         const r = item.resolution || {};
@@ -411,7 +412,10 @@
       h("button", { class: "btn block", type: "button", onclick: () => setMode("block") }, "Block", kbd("b")),
     ].filter(Boolean);
     const due = secondsUntil(e.expires_at);
-    const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }),
+    const waiting = e.waiting_s
+      ? h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` })
+      : null;
+    const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }), waiting,
       h("div", { class: "buttons" }, buttons), confirmBox, editBox,
       h("label", { for: "note", text: "Note (optional)" }), note, feedback,
       h("p", { class: "due", text: due > 0

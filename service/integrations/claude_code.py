@@ -107,7 +107,11 @@ def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any
 
 
 def build_request(
-    payload: dict[str, Any], *, timeout_ms: int | None = None, read_transcript: bool = True
+    payload: dict[str, Any],
+    *,
+    timeout_ms: int | None = None,
+    read_transcript: bool = True,
+    hold_ms: int | None = None,
 ) -> dict[str, Any]:
     """The ``ActionReviewRequest`` (JSON-ready dict) for a hook payload; ``UnsupportedTool`` if not reviewed."""
     tool_name = payload.get("tool_name")
@@ -136,6 +140,8 @@ def build_request(
         request["context"] = {"session_id": session[:200]}
     if timeout_ms is not None:
         request["timeout_ms"] = max(50, min(600_000, timeout_ms))
+    if hold_ms:
+        request["hold_ms"] = max(1, min(86_400_000, hold_ms))
     return request
 
 
@@ -236,7 +242,7 @@ def handle_command(
     if payload.get("hook_event_name") not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
         return "", "", 0  # other events carry no permission decision
     try:
-        request = build_request(payload, timeout_ms=int(timeout * 800))
+        request = build_request(payload, timeout_ms=int(timeout * 800), hold_ms=int(hold * 1000) or None)
     except UnsupportedTool as exc:
         return as_command_answer(unsupported_output(event, str(exc)))
     except Exception as exc:

@@ -157,7 +157,11 @@ def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any
 
 
 def build_requests(
-    payload: dict[str, Any], *, timeout_ms: int | None = None, read_transcript: bool = True
+    payload: dict[str, Any],
+    *,
+    timeout_ms: int | None = None,
+    read_transcript: bool = True,
+    hold_ms: int | None = None,
 ) -> list[dict[str, Any]]:
     """The ``ActionReviewRequest`` dicts for a Codex hook payload (one per file for ``apply_patch``)."""
     tool_name = payload.get("tool_name")
@@ -188,6 +192,8 @@ def build_requests(
             request["context"] = {"session_id": session[:200]}
         if timeout_ms is not None:
             request["timeout_ms"] = max(50, min(600_000, timeout_ms))
+        if hold_ms:
+            request["hold_ms"] = max(1, min(86_400_000, hold_ms))
         requests.append(request)
     return requests
 
@@ -249,7 +255,8 @@ def handle_command(
         return "", "", 0
     event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
     try:
-        requests = build_requests(payload, timeout_ms=int(timeout * 800))
+        held = int(hold * 1000) if event == PRE_TOOL_USE and hold > 0 else None
+        requests = build_requests(payload, timeout_ms=int(timeout * 800), hold_ms=held)
     except UnsupportedTool as exc:
         if event == PERMISSION_REQUEST:
             return "", "", 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS oversight_decisions (
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     body JSONB NOT NULL,
-    seq BIGSERIAL
+    seq BIGSERIAL,
+    waiting_until TIMESTAMPTZ
 );
 CREATE UNIQUE INDEX IF NOT EXISTS oversight_decisions_request
     ON oversight_decisions(tenant, request_id) WHERE request_id IS NOT NULL;
@@ -43,11 +44,11 @@ CREATE INDEX IF NOT EXISTS oversight_decisions_pending
 
 _UPSERT = """
 INSERT INTO oversight_decisions (review_id, tenant, request_id, kind, domain, verdict, escalation_id,
-                                 escalation_status, created_at, updated_at, body)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                                 escalation_status, created_at, updated_at, waiting_until, body)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (review_id) DO UPDATE SET
     verdict = EXCLUDED.verdict, escalation_status = EXCLUDED.escalation_status,
-    updated_at = EXCLUDED.updated_at, body = EXCLUDED.body
+    updated_at = EXCLUDED.updated_at, body = EXCLUDED.body, waiting_until = EXCLUDED.waiting_until
 """
 
 
@@ -125,7 +126,10 @@ class PostgresDecisionStore:
         migrate = "" if has_seq else "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS seq BIGSERIAL;"
         await apply_schema(
             self.pool,
-            migrate + "CREATE INDEX IF NOT EXISTS oversight_decisions_seq ON oversight_decisions(seq)",
+            migrate
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_seq ON oversight_decisions(seq);"
+            # ``waiting_until`` (an agent holding the action for a human) came later still.
+            + "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS waiting_until TIMESTAMPTZ",
             lock_id=424242,
         )
 
@@ -191,11 +195,14 @@ class PostgresDecisionStore:
         if query.created_after:
             where.append("created_at > %s")
             args.append(query.created_after)
-        sql = (
+        now = datetime.now(UTC)
+        sql = (  # held by a waiting agent first, soonest give-up first; then oldest first
             f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where)} "
-            "ORDER BY created_at ASC, review_id ASC LIMIT %s OFFSET %s"
+            "ORDER BY CASE WHEN waiting_until > %s THEN 0 ELSE 1 END, "
+            "CASE WHEN waiting_until > %s THEN waiting_until ELSE created_at END ASC, review_id ASC "
+            "LIMIT %s OFFSET %s"
         )
-        args += [query.limit, query.offset]
+        args += [now, now, query.limit, query.offset]
         async with self.pool.connection() as conn:
             cur = await conn.execute(sql, args)
             rows = await cur.fetchall()

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     escalation_status TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    body BLOB NOT NULL
+    body BLOB NOT NULL,
+    waiting_until TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_request ON decisions(tenant, request_id) WHERE request_id IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_escalation ON decisions(escalation_id) WHERE escalation_id IS NOT NULL;
@@ -58,11 +59,11 @@ log = logging.getLogger("oversight.store")
 
 _UPSERT = """
 INSERT INTO decisions (review_id, tenant, request_id, kind, domain, verdict, escalation_id, escalation_status,
-                       created_at, updated_at, body)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       created_at, updated_at, waiting_until, body)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(review_id) DO UPDATE SET
     verdict = excluded.verdict, escalation_status = excluded.escalation_status,
-    updated_at = excluded.updated_at, body = excluded.body
+    updated_at = excluded.updated_at, body = excluded.body, waiting_until = excluded.waiting_until
 """
 
 
@@ -155,7 +156,8 @@ def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
         esc.status if esc else None,
         decision.created_at.isoformat(),
         datetime.now(UTC).isoformat(),
-        decision.to_json(),  # UTF-8 JSON bytes, kept on the decision for the HTTP answer
+        esc.waiting_until.isoformat() if esc and esc.waiting_until else None,
+        decision.to_json(),  # UTF-8 JSON bytes, kept on the decision for the HTTP answer (last: see postgres)
     )
 
 
@@ -205,6 +207,11 @@ class SqliteDecisionStore:
         # FULL: a committed decision survives power loss, not only a process crash.
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=5000")
+        # ``waiting_until`` (an agent holding the action) came in a later version: add it to an older table
+        # before the schema's indexes are created.
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(decisions)")}
+        if columns and "waiting_until" not in columns:
+            conn.execute("ALTER TABLE decisions ADD COLUMN waiting_until TEXT")
         conn.executescript(SCHEMA)
         self._conn = conn
 
@@ -314,11 +321,13 @@ class SqliteDecisionStore:
         if query.created_after:
             where.append("created_at > ?")
             args.append(query.created_after.isoformat())
-        sql = (
+        now = datetime.now(UTC).isoformat()
+        sql = (  # held by a waiting agent first, soonest give-up first; then oldest first
             f"SELECT body FROM decisions WHERE {' AND '.join(where)} "
-            "ORDER BY created_at ASC, review_id ASC LIMIT ? OFFSET ?"
+            "ORDER BY CASE WHEN waiting_until > ? THEN 0 ELSE 1 END, "
+            "CASE WHEN waiting_until > ? THEN waiting_until ELSE created_at END ASC, review_id ASC LIMIT ? OFFSET ?"
         )
-        args += [query.limit, query.offset]
+        args += [now, now, query.limit, query.offset]
         rows = await self._run(self._fetch, sql, tuple(args))
         return [Decision.model_validate_json(r[0]) for r in rows]
 

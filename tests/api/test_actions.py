@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,33 @@ def _credential_read(client: TestClient, path: str = "/home/dev/.aws/credentials
     d: dict[str, Any] = client.post("/v1/actions/reviews", json=body, headers=headers).json()
     assert d["verdict"] == "escalate", d
     return d
+
+
+def test_an_action_held_by_its_agent_shows_the_time_left_and_comes_first_in_the_inbox(client: TestClient) -> None:
+    older = _credential_read(client, "/home/dev/.netrc")  # escalated first, nobody holding it
+    body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 300_000}
+    held = client.post("/v1/actions/reviews", json=body).json()
+    assert held["verdict"] == "escalate"
+    until = datetime.fromisoformat(held["escalation"]["waiting_until"])
+    assert until - datetime.fromisoformat(held["created_at"]) == timedelta(minutes=5)
+    items = client.get("/v1/escalations").json()["items"]
+    assert [e["escalation_id"] for e in items][:2] == [held["escalation_id"], older["escalation_id"]]
+    assert 250 < items[0]["waiting_s"] <= 300 and items[1]["waiting_s"] is None
+    detail = client.get(f"/v1/escalations/{held['escalation_id']}").json()
+    assert detail["waiting_until"] == held["escalation"]["waiting_until"] and detail["waiting_s"] > 250
+    # resolved: nobody waits any more, but the record keeps how long the agent was prepared to
+    final = client.post(f"/v1/escalations/{held['escalation_id']}/resolve", json={"action": "approve"}).json()
+    assert final["escalation"]["waiting_until"] == held["escalation"]["waiting_until"]
+    (done,) = [e for e in client.get("/v1/escalations", params={"status": "resolved"}).json()["items"]
+               if e["escalation_id"] == held["escalation_id"]]
+    assert done["waiting_s"] is None
+
+
+@pytest.mark.parametrize("hold_ms", [0, -5, 86_400_001, "five minutes"])
+def test_a_bad_hold_is_refused_naming_the_field(client: TestClient, hold_ms: Any) -> None:
+    body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": hold_ms}
+    r = client.post("/v1/actions/reviews", json=body)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "hold_ms"
 
 
 def test_withdrawing_an_escalated_action_blocks_it_and_a_late_approval_cannot_be_recorded(client: TestClient) -> None:

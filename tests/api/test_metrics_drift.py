@@ -334,7 +334,7 @@ def test_damaged_stored_rows_are_skipped_not_fatal_to_the_refill_or_the_feed(tmp
         with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:  # a damaged row in what the feed reads
             db.execute(
                 "INSERT INTO decisions SELECT 'rev_damaged', tenant, NULL, kind, domain, verdict, NULL, NULL, "
-                "created_at, updated_at, x'7b6e6f74' FROM decisions WHERE rowid = 4"
+                "created_at, updated_at, x'7b6e6f74', NULL FROM decisions WHERE rowid = 4"
             )
         send(client, SAFE, "v1")  # and it counts the new traffic around it
         assert series(client.get("/v1/drift").json(), "fast-chat@v1")["metrics"]["disagreement"]["n"] == 3

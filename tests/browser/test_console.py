@@ -169,13 +169,14 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "ops"
 
 
-def test_an_action_the_agent_withdrew_cannot_be_approved_late_and_says_why(chromium: str, server: str) -> None:
+def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_approved_late(chromium: str, server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with httpx.Client(base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
-        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+        # the agent's hook holds the call for up to 5 minutes while a reviewer decides
+        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 300_000}
         decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
         assert decision["verdict"] == "escalate"
 
@@ -188,7 +189,9 @@ def test_an_action_the_agent_withdrew_cannot_be_approved_late_and_says_why(chrom
                 page.keyboard.press("Enter")
                 row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
                 expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
+                expect(row.locator(".waiting")).to_have_text("agent waiting · 5 min left")  # and that it is waiting
                 row.click()
+                expect(page.locator("p.waiting")).to_contain_text("The agent is holding this action for your answer")
                 expect(page.locator(".confirm")).to_have_count(0)
                 # while the reviewer reads, the agent's hold runs out and it withdraws the action
                 gone = http.post(

@@ -18,10 +18,11 @@ from service.vocabulary import Domain, ResponseClass, ReviewerOutcomeKind, Risk,
 
 
 def make(review_id: str, *, request_id: str | None = None, verdict: Verdict = Verdict.approve,
-         domain: Domain = Domain.health, minutes_ago: int = 0) -> Decision:
+         domain: Domain = Domain.health, minutes_ago: int = 0, waiting_min: float | None = None) -> Decision:
     escalation = None
     if verdict is Verdict.escalate:
-        escalation = EscalationInfo(id="esc_" + review_id, status="pending")
+        until = datetime.now(UTC) + timedelta(minutes=waiting_min) if waiting_min is not None else None
+        escalation = EscalationInfo(id="esc_" + review_id, status="pending", waiting_until=until)
     return Decision(
         review_id=review_id,
         request_id=request_id,
@@ -99,6 +100,48 @@ async def test_escalations_listed_oldest_first_with_filters(storage: Storage) ->
     assert len(page) == 2
     assert (await storage.store.get_by_escalation("esc_rev_old", "t1")).review_id == "rev_old"  # type: ignore[union-attr]
     assert await storage.store.get_by_escalation("esc_rev_old", "t2") is None
+
+
+async def test_escalations_an_agent_still_waits_on_come_first_soonest_give_up_first(storage: Storage) -> None:
+    store = storage.store
+    await store.save_decision(make("rev_w_old", verdict=Verdict.escalate, minutes_ago=30), "t1")
+    await store.save_decision(make("rev_w_new", verdict=Verdict.escalate, minutes_ago=1), "t1")
+    await store.save_decision(make("rev_w_late", verdict=Verdict.escalate, minutes_ago=3, waiting_min=10), "t1")
+    await store.save_decision(make("rev_w_soon", verdict=Verdict.escalate, minutes_ago=2, waiting_min=1), "t1")
+    # an agent that gave up long ago (its withdrawal never arrived): back among the rest, by age
+    await store.save_decision(make("rev_w_gone", verdict=Verdict.escalate, minutes_ago=20, waiting_min=-15), "t1")
+    listed = await store.list_escalations(EscalationQuery(tenant="t1"))
+    assert [d.review_id for d in listed] == ["rev_w_soon", "rev_w_late", "rev_w_old", "rev_w_gone", "rev_w_new"]
+    page = await store.list_escalations(EscalationQuery(tenant="t1", limit=2, offset=1))
+    assert [d.review_id for d in page] == ["rev_w_late", "rev_w_old"]
+
+    soon = listed[0]
+    assert soon.escalation is not None and soon.escalation.waiting_until is not None
+    resolved = soon.model_copy(update={"verdict": Verdict.approve, "escalation": soon.escalation.model_copy(
+        update={"status": "resolved", "action": "approve"})})
+    await store.save_decision(resolved, "t1")
+    pending = await store.list_escalations(EscalationQuery(tenant="t1"))
+    assert [d.review_id for d in pending][:1] == ["rev_w_late"]
+    assert (await store.get_decision("rev_w_soon", "t1")) == resolved  # the hold stays on the record
+
+
+async def test_a_store_from_before_waiting_agents_is_upgraded_in_place(any_settings: Settings) -> None:
+    async with open_storage(any_settings) as s:
+        await s.store.save_decision(make("rev_u_old", verdict=Verdict.escalate, minutes_ago=5), "t1")
+    if any_settings.database_url:  # the table as an older version left it
+        import psycopg
+
+        with psycopg.connect(any_settings.database_url, autocommit=True) as conn:
+            conn.execute("ALTER TABLE oversight_decisions DROP COLUMN waiting_until")
+    else:
+        import sqlite3
+
+        with sqlite3.connect(any_settings.sqlite_path) as conn:
+            conn.execute("ALTER TABLE decisions DROP COLUMN waiting_until")
+    async with open_storage(any_settings) as s:
+        await s.store.save_decision(make("rev_u_held", verdict=Verdict.escalate, minutes_ago=1, waiting_min=5), "t1")
+        listed = await s.store.list_escalations(EscalationQuery(tenant="t1"))
+        assert [d.review_id for d in listed] == ["rev_u_held", "rev_u_old"]
 
 
 def timed_id(when: datetime, n: int) -> str:

@@ -318,6 +318,8 @@ def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_
     client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
     time.sleep(0.5)  # the review escalates; the proxy holds the call while a human looks at the inbox
     assert not any(m.get("method") == "item/tool/call" for m in list(client.lines.queue))  # still held
+    waiting = find_escalation(service, lambda a: a["tool"] == "dynamic:notes/save_file")
+    assert waiting is not None and 100 < waiting["waiting_s"] <= 120  # the reviewer sees the agent is waiting
     final = resolve_escalation(
         service, lambda a: a["tool"] == "dynamic:notes/save_file", "approve", "a PATH tweak I asked for"
     )

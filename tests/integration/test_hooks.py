@@ -104,6 +104,8 @@ def test_command_hook_with_hold_answers_the_reviewers_verdict_instead_of_asking(
     # An unattended run (claude -p): nobody is at the terminal, so the escalation goes to a reviewer's inbox.
     read_creds = _payload("Read", {"file_path": "/home/dev/.aws/credentials"}, cwd="/home/dev/cc_hold_1")
     approved = _held_claude(service, read_creds, "--hold", "60")
+    waiting = find_escalation(service, _at("/home/dev/cc_hold_1"))
+    assert waiting is not None and 40 < waiting["waiting_s"] <= 60  # the reviewer sees the agent is waiting
     resolve_escalation(service, _at("/home/dev/cc_hold_1"), "approve", "rotating the key, as asked")
     result = _finished(approved)
     assert _claude_decision(result) == "allow"
@@ -290,6 +292,8 @@ def _held_hook(service: str, command: str, call_id: str, *args: str, tool: str =
 def test_codex_hook_with_hold_waits_for_the_reviewers_verdict_in_the_inbox(service: str) -> None:
     # Reading a credential file escalates: Codex waits on the hook while a reviewer decides in the inbox.
     approved = _held_hook(service, "cat /home/dev/.aws/credentials", "call_hold_1", "--hold", "60")
+    waiting = find_escalation(service, lambda a: a.get("cwd") == "/home/dev/call_hold_1")
+    assert waiting is not None and 40 < waiting["waiting_s"] <= 60
     final = resolve_escalation(
         service, lambda a: a.get("cwd") == "/home/dev/call_hold_1", "approve", "rotating the key, I asked for this"
     )
