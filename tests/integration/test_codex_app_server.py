@@ -315,11 +315,20 @@ def test_with_hold_an_escalated_dynamic_tool_call_runs_once_a_reviewer_approves_
 ) -> None:
     client = Client(service, tmp_path / "server.jsonl", "--hold", "120")
     client.start()
-    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": ESCALATING_CALL}]})
+    # Not ESCALATING_CALL itself: the fake's ids repeat, so that action's review is the one the test above left
+    text = ESCALATING_CALL.replace("/tmp/x", "/tmp/approved")
+    client.call("turn/start", {"threadId": "thr_1", "input": [{"type": "text", "text": text}]})
     time.sleep(0.5)  # the review escalates; the proxy holds the call while a human looks at the inbox
     assert not any(m.get("method") == "item/tool/call" for m in list(client.lines.queue))  # still held
-    waiting = find_escalation(service, lambda a: a["tool"] == "dynamic:notes/save_file")
-    assert waiting is not None and 100 < waiting["waiting_s"] <= 120  # the reviewer sees the agent is waiting
+    # the reviewer sees the agent is waiting (an earlier test may have left an unheld escalation of the same tool:
+    # the held one is listed first once it is there)
+    waiting = None
+    for _ in range(200):
+        waiting = find_escalation(service, lambda a: a["tool"] == "dynamic:notes/save_file", tries=1)
+        if waiting is not None and waiting["waiting_s"] is not None:
+            break
+        time.sleep(0.05)
+    assert waiting is not None and 100 < waiting["waiting_s"] <= 120
     final = resolve_escalation(
         service, lambda a: a["tool"] == "dynamic:notes/save_file", "approve", "a PATH tweak I asked for"
     )

@@ -26,7 +26,10 @@ from service.settings import Settings
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 
 # Raw transcript uploads (POST /v1/audits, application/x-ndjson): JSON lines of any shape, and arbitrary bytes.
-_json_value = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40))
+# (integers within what JSON encoders write: orjson refuses anything past 64 bits)
+_json_value = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**64 - 1), st.text(max_size=40)
+)
 _ndjson_rows = st.lists(st.dictionaries(st.text(max_size=12), _json_value, max_size=5), max_size=6)
 schemathesis.openapi.media_type(
     "application/x-ndjson",
