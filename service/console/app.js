@@ -6,6 +6,9 @@
   const app = $("#app");
   let session = null; // {tenant, role, name, csrf, open}
   let keyHandler = null; // the current page's keyboard handler
+  let view = 0; // bumped on every navigation: a refresh or a late answer for an older page is dropped
+  let refreshTimer = null;
+  const INBOX_REFRESH_MS = 10000;
 
   // -- DOM helpers ------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -168,6 +171,8 @@
   }
   function route() {
     keyHandler = null;
+    view += 1;
+    clearTimeout(refreshTimer);
     if (!session) return boot();
     const { path, params } = parseHash();
     const m = path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
@@ -200,7 +205,22 @@
     return `#/${s ? `?${s}` : ""}`;
   }
 
-  async function showInbox(params) {
+  // The inbox refreshes itself (new escalations, agents' time left), keeping the selected row; not while the
+  // reviewer is using a filter or the help, nor in a background tab.
+  function scheduleRefresh(params, selectedId) {
+    const mine = view;
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      if (mine !== view) return;
+      const focus = document.activeElement;
+      const busy = (focus instanceof Element && focus.closest("select, input, textarea")) || $("#help").open;
+      if (document.hidden || busy) scheduleRefresh(params, selectedId);
+      else showInbox(params, selectedId(), true);
+    }, INBOX_REFRESH_MS);
+  }
+
+  async function showInbox(params, keepId = null, refresh = false) {
+    const mine = view;
     const f = {
       status: params.get("status") || "pending",
       domain: params.get("domain") || "",
@@ -218,8 +238,9 @@
         AGES.map(([v, label]) => h("option", { value: v, selected: f.age === v, text: label }))),
       h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
     const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
-    render(h("h1", { text: "Inbox" }),
-      h("p", { class: "muted", text: "Reviews the service escalated to a human, oldest first." }), toolbar, body);
+    const show = () => render(h("h1", { text: "Inbox" }),
+      h("p", { class: "muted", text: "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, body);
+    if (!refresh) show(); // a refresh keeps the current page on screen until the new one is ready
 
     const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset) });
     if (f.domain) q.set("domain", f.domain);
@@ -230,14 +251,22 @@
     try {
       page = await api("GET", `/v1/escalations?${q}`);
     } catch (err) {
-      if (err.status !== 401) body.replaceChildren(errorBox(err));
+      if (mine !== view) return;
+      if (err.status !== 401) {
+        if (refresh) show();
+        body.replaceChildren(errorBox(err));
+        scheduleRefresh(params, () => keepId);
+      }
       return;
     }
+    if (mine !== view) return; // the reviewer moved on while this page loaded
+    if (refresh) show();
     if (!page.items.length) {
       body.replaceChildren(h("div", { class: "panel empty" },
         h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
-        f.status === "pending" ? "New escalations appear here; press r to refresh." : "Try another status or domain."));
+        f.status === "pending" ? "New escalations appear here by themselves; press r to refresh now." : "Try another status or domain."));
       keyHandler = (ev) => { if (ev.key === "r") route(); };
+      scheduleRefresh(params, () => null);
       return;
     }
     const rows = page.items.map((item) => {
@@ -274,7 +303,8 @@
       rows.forEach((r, j) => r.classList.toggle("selected", j === selected));
       rows[selected].scrollIntoView({ block: "nearest" });
     };
-    select(0);
+    select(Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)));
+    scheduleRefresh(params, () => rows[selected].dataset.id);
     keyHandler = (ev) => {
       if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1); ev.preventDefault(); }
       else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1); ev.preventDefault(); }

@@ -152,6 +152,13 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
             page.get_by_label("API key").fill(admin)
             page.keyboard.press("Enter")
             expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
+            # an agent's held action arrives while the reviewer is on that row: the inbox refreshes by itself and
+            # lists the new one first, and the selection stays on the row the reviewer chose
+            held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
+            with httpx.Client(base_url=server, headers=as_client) as http:
+                assert http.post("/v1/actions/reviews", json=held).json()["verdict"] == "escalate"
+            expect(page.locator("tr.row").first).to_contain_text("agent waiting", timeout=15_000)
+            expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
             page.keyboard.press("Enter")  # open the selected item
             expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
             page.keyboard.press("b")
@@ -175,11 +182,6 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
     with httpx.Client(base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
-        # the agent's hook holds the call for up to 5 minutes while a reviewer decides
-        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 300_000}
-        decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
-        assert decision["verdict"] == "escalate"
-
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
@@ -187,7 +189,15 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
                 page.goto(f"{server}/console")
                 page.get_by_label("API key").fill(reviewer)
                 page.keyboard.press("Enter")
+                expect(page.locator(".empty")).to_contain_text("Nothing is waiting for a human.")
+                # the agent's hook holds a call for up to 5 minutes while a reviewer decides; the open inbox
+                # shows it by itself (it refreshes every 10 s), no key pressed
+                body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
+                        "hold_ms": 300_000}
+                decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+                assert decision["verdict"] == "escalate"
                 row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
+                expect(row).to_be_visible(timeout=15_000)
                 expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
                 expect(row.locator(".waiting")).to_have_text("agent waiting · 5 min left")  # and that it is waiting
                 row.click()
