@@ -9,6 +9,7 @@ Claude Code            action
 ``Bash``               ``shell`` ``{command}``
 ``Write``              ``write_file`` ``{path, content}``
 ``Edit``/``MultiEdit`` ``edit_file`` ``{path, old, new}``
+``NotebookEdit``       ``edit_file`` ``{path, new}`` (the cell's source)
 ``Read``               ``read_file`` ``{path}``
 ``WebFetch``           ``http_request`` ``{method: GET, url}``
 ``mcp__server__tool``  ``mcp:server/tool`` with the tool's own arguments
@@ -88,6 +89,9 @@ def to_action(tool_name: str, tool_input: dict[str, Any], cwd: str | None) -> di
             },
             cwd,
         )
+    if tool_name == "NotebookEdit":  # one cell of a Jupyter notebook: its shell lines are reviewed too
+        new = "" if inp.get("edit_mode") == "delete" else str(inp.get("new_source") or "")
+        return action("edit_file", {"path": str(inp.get("notebook_path") or ""), "old": "", "new": new}, cwd)
     if tool_name == "Read":
         return action("read_file", {"path": str(inp.get("file_path") or "")}, cwd)
     if tool_name == "WebFetch":

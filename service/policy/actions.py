@@ -261,6 +261,8 @@ def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
     )
     if is_script and content.strip():
         _nested_downgraded(an, lambda sub: sub.analyse(content), f"The written script {path}")
+    if resolved.endswith(".ipynb") and (shell := notebook_shell(content)):
+        _nested_downgraded(an, lambda sub: sub.analyse(shell), f"A notebook cell in {path}")
     if re.search(r"(^|/)(Makefile|package\.json|setup\.py|pyproject\.toml|conftest\.py)$", resolved):
         for m in re.finditer(r"(curl|wget)[^\n|]*\|\s*(ba|z)?sh\b", content):
             an.emit(
@@ -270,6 +272,36 @@ def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
                 f"{path} pipes a download into a shell during the build.",
                 m.group(0),
             )
+
+
+_CELL_SHELL_MAGIC = re.compile(r"\A[ \t]*%%(?:bash|sh|script[ \t]+(?:ba|z)?sh)\b[^\n]*\n?")
+_LINE_SHELL = re.compile(r"^[ \t]*(?:!|%sx\b|%system\b)(.+)$", re.MULTILINE)
+
+
+def notebook_shell(content: str) -> str:
+    """The shell a Jupyter notebook's code would run: ``!cmd`` / ``%system`` lines and ``%%bash`` cells.
+
+    ``content`` is one cell's source (a notebook edit) or a whole ``.ipynb`` document (a write); for a document,
+    only code cells count. Empty when there is none."""
+    sources = [content]
+    if content.lstrip().startswith("{"):
+        try:
+            doc = json.loads(content)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict) and isinstance(doc.get("cells"), list):
+            sources = []
+            for cell in doc["cells"]:
+                if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                    src = cell.get("source")
+                    sources.append("".join(str(x) for x in src) if isinstance(src, list) else str(src or ""))
+    out: list[str] = []
+    for src in sources:
+        if (magic := _CELL_SHELL_MAGIC.match(src)) is not None:
+            out.append(src[magic.end() :])
+        else:
+            out.extend(m.group(1).strip() for m in _LINE_SHELL.finditer(src))
+    return "\n".join(x for x in out if x.strip())
 
 
 def _nested_downgraded(an: ShellAnalyser, run: Any, label: str) -> None:
