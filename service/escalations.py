@@ -47,14 +47,13 @@ from service.errors import Conflict, NotFound, RequestInvalid
 from service.outbox import CallbackOutbox, OutboxItem
 from service.policy.engine import at_least
 from service.runtime import Runtime
-from service.schemas import Decision, EscalationInfo, Finding
+from service.schemas import SYSTEM_TIMEOUT, Decision, EscalationInfo, Finding
 from service.settings import Settings
 from service.store import EscalationQuery
 from service.vocabulary import Domain, Verdict
 
 log = logging.getLogger("oversight.escalations")
 
-SYSTEM_TIMEOUT = "system:timeout"
 Status = Literal["pending", "resolved", "expired", "all"]
 
 

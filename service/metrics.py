@@ -151,7 +151,9 @@ class ReviewMetrics:
             ["domain", "reviewer"],
         )
         self.escalations_resolved = counter(
-            "oversight_escalations_resolved", "Escalations closed by a human (or expired).", ["domain", "action"]
+            "oversight_escalations_resolved",
+            "Escalations closed: by a human, by the domain's time limit, or by the agent that stopped waiting.",
+            ["domain", "action", "closed_by"],
         )
         self.stage_seconds = histogram(
             "oversight_stage_duration_seconds", "Wall time of each review stage (graph node).", ["stage"]
@@ -179,7 +181,13 @@ class ReviewMetrics:
         escalation = decision.escalation
         if escalation is not None and escalation.status != "pending":
             # The final decision of a resumed escalation: the review itself was counted when it was recorded.
-            self.escalations_resolved.add({"domain": decision.domain.value, "action": escalation.action or "none"})
+            self.escalations_resolved.add(
+                {
+                    "domain": decision.domain.value,
+                    "action": escalation.action or "none",
+                    "closed_by": escalation.closed_by or "none",
+                }
+            )
             return
         domain = decision.domain.value
         fast_model = self._fast_model(decision.model.label())

@@ -192,6 +192,10 @@ class ReviewerOutcome(BaseModel):
     usage: dict[str, int] = Field(default_factory=dict)
 
 
+SYSTEM_TIMEOUT = "system:timeout"
+"""``resolved_by`` of an escalation closed by its domain's time limit."""
+
+
 class EscalationInfo(BaseModel):
     """How a human resolved an escalated review."""
 
@@ -206,6 +210,16 @@ class EscalationInfo(BaseModel):
         description="When the agent holding this action for a human stops waiting (the request's hold_ms); "
         "after that the action does not run whatever the answer.",
     )
+
+    @property
+    def closed_by(self) -> Literal["human", "time_limit", "agent"] | None:
+        """Who closed it: a human (resolved), the domain's time limit, or the agent that stopped waiting and
+        withdrew it (both recorded ``expired``); None while pending."""
+        if self.status == "pending":
+            return None
+        if self.status == "resolved":
+            return "human"
+        return "time_limit" if self.resolved_by == SYSTEM_TIMEOUT else "agent"
 
 
 class Decision(BaseModel):

@@ -217,6 +217,31 @@ def test_nobody_answering_applies_the_domains_default_action(app_client: TestCli
     assert app_client.get("/v1/escalations", params={"status": "expired"}).json()["items"][0]["status"] == "expired"
     drain(app_client)
     assert json.loads(receiver.wait_for(1)[0].body)["escalation"]["status"] == "expired"
+    assert _resolved_count(app_client, domain="health", action="block", closed_by="time_limit") == 1
+
+
+def _resolved_count(client: TestClient, **labels: str) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(client.get("/metrics").text):
+        for sample in family.samples:
+            if sample.name == "oversight_escalations_resolved_total" and sample.labels == labels:
+                return sample.value
+    return 0.0
+
+
+def test_the_resolved_escalations_metric_says_who_closed_them(app_client: TestClient) -> None:
+    # On-call tells a worked inbox (human) from one left to the time limit or to agents that gave up waiting.
+    by_human = escalate(app_client)
+    app_client.post(f"/v1/escalations/{by_human['escalation_id']}/resolve", json={"action": "approve"})
+    assert _resolved_count(app_client, domain="health", action="approve", closed_by="human") == 1
+    held = app_client.post(
+        "/v1/actions/reviews",
+        json={"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 1000},
+    ).json()
+    app_client.post(f"/v1/actions/reviews/{held['review_id']}/withdraw")
+    assert _resolved_count(app_client, domain="tool_use", action="block", closed_by="agent") == 1
+    assert _resolved_count(app_client, domain="tool_use", action="block", closed_by="time_limit") == 0
 
 
 def test_listing_filters_by_domain_and_age_and_pages(app_client: TestClient) -> None:
