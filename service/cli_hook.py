@@ -177,6 +177,7 @@ def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
 
 
 async def _review_in_process(requests: list[dict[str, Any]], tenant: str) -> list[dict[str, Any]]:
+    from service.api.actions import check_tool
     from service.errors import OversightError
     from service.runtime import Runtime
     from service.schemas import ActionReviewRequest
@@ -186,7 +187,9 @@ async def _review_in_process(requests: list[dict[str, Any]], tenant: str) -> lis
     async with Runtime.open(get_settings()) as runtime:
         for data in requests:
             try:
-                decision = await runtime.review(ActionReviewRequest.model_validate(data), tenant)
+                request = ActionReviewRequest.model_validate(data)
+                check_tool(request)  # as the API does: nothing to review is an error, not an approval
+                decision = await runtime.review(request, tenant)
                 out.append(decision.model_dump(mode="json"))
             except (OversightError, ValueError) as exc:
                 out.append({"error": {"code": getattr(exc, "code", "request_invalid"), "message": str(exc)[:500]}})

@@ -22,15 +22,35 @@ _MCP = re.compile(r"^mcp:[^/\s]+/\S+$")
 _DYNAMIC = re.compile(r"^dynamic:(?:[^/\s]+/)?[^/\s]\S*$")
 
 
+REQUIRED = {"shell": "command", "write_file": "path", "edit_file": "path", "read_file": "path", "http_request": "url"}
+"""The input each built-in tool cannot be reviewed without (a non-empty string)."""
+_OPTIONAL_TEXT = {"write_file": ("content",), "edit_file": ("old", "new"), "http_request": ("method",)}
+_GRANT_KEYS = ("read", "write", "network")
+
+
 def check_tool(body: ActionReviewRequest) -> None:
     """The action vocabulary: the five built-in tools, ``sandbox_grant`` (the agent asks for a wider sandbox),
     ``mcp:<server>/<tool>``, or ``dynamic:[<namespace>/]<tool>`` (a tool the agent's host application defines and
-    runs itself, such as a Codex dynamic tool)."""
+    runs itself, such as a Codex dynamic tool); and the input a built-in tool needs. An action with nothing to
+    review (a shell call without a command) is a 422 naming the field, never an approval of nothing."""
     tool = body.action.tool
     if tool not in TOOLS and not _MCP.match(tool) and not _DYNAMIC.match(tool):
         raise RequestInvalid(
             f"unknown tool {tool!r}: use one of {', '.join(TOOLS)}, mcp:<server>/<tool> or dynamic:<tool>",
             field="action.tool",
+        )
+    inp = body.action.input
+    if (key := REQUIRED.get(tool)) is not None:
+        value = inp.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise RequestInvalid(f"{tool} needs input.{key}: a non-empty string", field=f"action.input.{key}")
+    for key in _OPTIONAL_TEXT.get(tool, ()):
+        if inp.get(key) is not None and not isinstance(inp[key], str):
+            raise RequestInvalid(f"{tool}'s input.{key} must be a string", field=f"action.input.{key}")
+    if tool == "sandbox_grant" and not any(inp.get(k) for k in _GRANT_KEYS):
+        raise RequestInvalid(
+            "sandbox_grant needs at least one of input.read, input.write (folders) or input.network: true",
+            field="action.input",
         )
 
 

@@ -56,9 +56,24 @@ class UnsupportedTool(Exception):
 HookAnswer = tuple[str, str, int]
 
 
+_NEEDS = {
+    "Bash": "command",
+    "Write": "file_path",
+    "Edit": "file_path",
+    "MultiEdit": "file_path",
+    "NotebookEdit": "notebook_path",
+    "Read": "file_path",
+    "WebFetch": "url",
+}
+
+
 def to_action(tool_name: str, tool_input: dict[str, Any], cwd: str | None) -> dict[str, Any]:
-    """The action for a Claude Code tool call; ``UnsupportedTool`` when it is not reviewed."""
+    """The action for a Claude Code tool call; ``UnsupportedTool`` when it is not reviewed, ``ValueError`` when
+    the input lacks what the tool cannot run without (the hook then fails closed, not an approval of nothing)."""
     inp = tool_input
+    needed = _NEEDS.get(tool_name)
+    if needed is not None and not (isinstance(inp.get(needed), str) and inp[needed].strip()):
+        raise ValueError(f"{tool_name} input has no {needed}")
     if tool_name == "Bash":
         out: dict[str, Any] = {"command": str(inp.get("command") or "")}
         if isinstance(inp.get("description"), str):
@@ -275,6 +290,8 @@ def past_actions(session: Any) -> list[PastAction]:
             act = to_action(call.name, inp, call.cwd or session.cwd)
         except UnsupportedTool:
             item.skipped = f"tool {call.name!r} is not reviewed"
+        except ValueError as exc:  # nothing to review: the call could not have run as logged
+            item.skipped = str(exc)
         else:
             rid = safe_id("claude-code", session.session_id or "", call.call_id)
             item.requests.append(past_request(act, agent, goal, transcript, rid))

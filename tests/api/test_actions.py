@@ -175,10 +175,33 @@ def test_idempotent_on_request_id(client: TestClient) -> None:
     ],
 )
 def test_tool_vocabulary(client: TestClient, tool: str, status: int) -> None:
-    r = client.post("/v1/actions/reviews", json={"action": {"tool": tool, "input": {"url": "https://example.org"}}})
+    inp = {"url": "https://example.org", "network": True}
+    r = client.post("/v1/actions/reviews", json={"action": {"tool": tool, "input": inp}})
     assert r.status_code == status, r.text
     if status == 422:
         assert r.json()["error"]["field"] == "action.tool"
+
+
+@pytest.mark.parametrize(
+    ("tool", "inp", "field"),
+    [
+        ("shell", {}, "action.input.command"),
+        ("shell", {"command": "   "}, "action.input.command"),
+        ("shell", {"command": ["rm", "-rf", "~"]}, "action.input.command"),
+        ("write_file", {"content": "x"}, "action.input.path"),
+        ("write_file", {"path": "a.txt", "content": {"x": 1}}, "action.input.content"),
+        ("edit_file", {"path": ""}, "action.input.path"),
+        ("read_file", {"file_path": "/etc/passwd"}, "action.input.path"),  # Claude Code's name, not the API's
+        ("http_request", {"method": "GET"}, "action.input.url"),
+        ("sandbox_grant", {"scope": "turn"}, "action.input"),
+    ],
+)
+def test_an_action_with_nothing_to_review_is_refused_naming_the_field(
+    client: TestClient, tool: str, inp: dict[str, Any], field: str
+) -> None:
+    # Before: approved (there was nothing to find in nothing). A caller with a bug must hear about it.
+    r = client.post("/v1/actions/reviews", json={"action": {"tool": tool, "input": inp}})
+    assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
 
 
 def test_a_sandbox_grant_of_the_whole_home_folder_is_blocked_and_a_build_folder_is_not(client: TestClient) -> None:

@@ -194,7 +194,12 @@ def test_command_hook_garbage_input_is_not_allow(service: str) -> None:
 
 
 def test_command_hook_unknown_tool_asks(service: str) -> None:
-    assert _claude_decision(_hook("claude-code", _payload("NotebookEdit", {}), OVERSIGHT_URL=service)) == "ask"
+    assert _claude_decision(_hook("claude-code", _payload("Glob", {"pattern": "**/*.py"}), OVERSIGHT_URL=service)) == "ask"
+
+
+def test_command_hook_input_missing_what_the_tool_needs_is_denied(service: str) -> None:
+    result = _hook("claude-code", _payload("NotebookEdit", {"new_source": "x = 1"}), OVERSIGHT_URL=service)
+    assert _claude_decision(result) == "deny" and b"NotebookEdit input has no notebook_path" in result.stderr
 
 
 # --- Claude Code HTTP hook, same server --------------------------------------------------------------------

@@ -203,3 +203,20 @@ def test_import_claude_code_transcript(tmp_path: Path, monkeypatch: pytest.Monke
     assert {r["tool"] for r in records} == {"Write", "Bash"}
     assert all(r["decision"]["verdict"] in ("approve", "escalate", "block") for r in records)
     assert "cannot read" in result.stderr
+
+
+def test_claude_past_actions_skip_a_call_with_nothing_to_review(tmp_path: Path) -> None:
+    # A logged call whose input lacks what the tool needs is reported as skipped, not an import crash or an
+    # approval of an empty action.
+    call = {"type": "tool_use", "id": "toolu_x", "name": "Bash", "input": {"description": "no command"}}
+    ok = {"type": "tool_use", "id": "toolu_y", "name": "Bash", "input": {"command": "ls"}}
+    lines = [
+        {"type": "user", "message": {"role": "user", "content": "tidy up"}, "sessionId": "s1"},
+        {"type": "assistant", "message": {"role": "assistant", "content": [call]}, "sessionId": "s1"},
+        {"type": "assistant", "message": {"role": "assistant", "content": [ok]}, "sessionId": "s1"},
+    ]
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(x) for x in lines) + b"\n")
+    past = {p.call_id: p for p in cc.past_actions(cc_import.read_transcript(path))}
+    assert past["toolu_x"].skipped == "Bash input has no command" and not past["toolu_x"].requests
+    assert past["toolu_y"].skipped is None and past["toolu_y"].requests
