@@ -247,8 +247,8 @@ class EscalationService:
         limit: int = 50,
         offset: int = 0,
     ) -> EscalationPage:
-        """Escalations of a tenant (None: all tenants): those an agent is still waiting on first (soonest give-up
-        first), then oldest first."""
+        """Escalations of a tenant (None: all tenants), oldest first; pending ones an agent is still waiting on come
+        before the rest (soonest give-up first)."""
         now = datetime.now(UTC)
         query = EscalationQuery(
             tenant=tenant,
@@ -258,6 +258,7 @@ class EscalationService:
             created_after=now - timedelta(seconds=max_age_s) if max_age_s is not None else None,
             limit=limit + 1,
             offset=offset,
+            waiting_first=now if status == "pending" else None,
         )
         rows = await self.runtime.store.list_escalations(query)
         items = [EscalationSummary.model_validate(self._summary(d, now)) for d in rows[:limit]]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from service.errors import Conflict
 from service.schemas import Decision
@@ -33,6 +33,18 @@ class EscalationQuery:
     created_after: datetime | None = None
     limit: int = 50
     offset: int = 0
+    waiting_first: datetime | None = None
+    """Set to now: the escalations an agent still holds at that time come first (soonest give-up first), then
+    the rest oldest first, as the inbox lists them. Unset: oldest first (an index scan, for the time-limit sweep)."""
+
+
+def waiting_first_page(held: list[Any], offset: int, limit: int) -> tuple[list[Any], tuple[int, int] | None]:
+    """Split a waiting-first page: ``held`` is the first ``offset + limit`` held rows (or all of them, if fewer).
+    Returns the held part of the page and, when the page goes past the held rows, (limit, offset) for the rest."""
+    page = held[offset : offset + limit]
+    if len(held) >= offset + limit:
+        return page, None
+    return page, (limit - len(page), max(0, offset - len(held)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -13,7 +13,13 @@ from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
 from service.schemas import Decision
-from service.store.base import DecisionDigest, DuplicateRequest, EscalationQuery, review_id_floor
+from service.store.base import (
+    DecisionDigest,
+    DuplicateRequest,
+    EscalationQuery,
+    review_id_floor,
+    waiting_first_page,
+)
 from service.store.sqlite import decision_row
 
 T = TypeVar("T")
@@ -129,7 +135,9 @@ class PostgresDecisionStore:
             migrate
             + "CREATE INDEX IF NOT EXISTS oversight_decisions_seq ON oversight_decisions(seq);"
             # ``waiting_until`` (an agent holding the action for a human) came later still.
-            + "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS waiting_until TIMESTAMPTZ",
+            + "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS waiting_until TIMESTAMPTZ;"
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_waiting "
+            + "ON oversight_decisions(escalation_status, waiting_until) WHERE waiting_until IS NOT NULL",
             lock_id=424242,
         )
 
@@ -195,16 +203,28 @@ class PostgresDecisionStore:
         if query.created_after:
             where.append("created_at > %s")
             args.append(query.created_after)
-        now = datetime.now(UTC)
-        sql = (  # held by a waiting agent first, soonest give-up first; then oldest first
-            f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where)} "
-            "ORDER BY CASE WHEN waiting_until > %s THEN 0 ELSE 1 END, "
-            "CASE WHEN waiting_until > %s THEN waiting_until ELSE created_at END ASC, review_id ASC "
-            "LIMIT %s OFFSET %s"
+        if query.waiting_first is None:
+            return await self._escalations(where, args, "created_at", query.limit, query.offset)
+        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
+        now = query.waiting_first
+        held = await self._escalations(
+            [*where, "waiting_until > %s"], [*args, now], "waiting_until", query.offset + query.limit, 0
         )
-        args += [now, now, query.limit, query.offset]
+        page, rest = waiting_first_page(held, query.offset, query.limit)
+        if rest is None:
+            return page
+        others = ["(waiting_until IS NULL OR waiting_until <= %s)"]
+        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def _escalations(
+        self, where: list[str], args: list[Any], order: str, limit: int, offset: int
+    ) -> list[Decision]:
+        sql = (
+            f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} ASC, review_id ASC LIMIT %s OFFSET %s"
+        )
         async with self.pool.connection() as conn:
-            cur = await conn.execute(sql, args)
+            cur = await conn.execute(sql, [*args, limit, offset])
             rows = await cur.fetchall()
         return [Decision.model_validate(r["body"] if isinstance(r, dict) else r[0]) for r in rows]
 

@@ -23,6 +23,7 @@ from service.store.base import (
     DuplicateRequest,
     EscalationQuery,
     review_id_floor,
+    waiting_first_page,
 )
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS decisions_request ON decisions(tenant, request
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_escalation ON decisions(escalation_id) WHERE escalation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_pending ON decisions(escalation_status, created_at)
     WHERE escalation_status IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decisions_waiting ON decisions(escalation_status, waiting_until)
+    WHERE waiting_until IS NOT NULL;
 CREATE TABLE IF NOT EXISTS claims (
     key TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
@@ -321,14 +324,27 @@ class SqliteDecisionStore:
         if query.created_after:
             where.append("created_at > ?")
             args.append(query.created_after.isoformat())
-        now = datetime.now(UTC).isoformat()
-        sql = (  # held by a waiting agent first, soonest give-up first; then oldest first
-            f"SELECT body FROM decisions WHERE {' AND '.join(where)} "
-            "ORDER BY CASE WHEN waiting_until > ? THEN 0 ELSE 1 END, "
-            "CASE WHEN waiting_until > ? THEN waiting_until ELSE created_at END ASC, review_id ASC LIMIT ? OFFSET ?"
+        if query.waiting_first is None:
+            return await self._escalations(where, args, "created_at", query.limit, query.offset)
+        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
+        now = query.waiting_first.isoformat()
+        held = await self._escalations(
+            [*where, "waiting_until > ?"], [*args, now], "waiting_until", query.offset + query.limit, 0
         )
-        args += [now, now, query.limit, query.offset]
-        rows = await self._run(self._fetch, sql, tuple(args))
+        page, rest = waiting_first_page(held, query.offset, query.limit)
+        if rest is None:
+            return page
+        others = ["(waiting_until IS NULL OR waiting_until <= ?)"]
+        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def _escalations(
+        self, where: list[str], args: list[Any], order: str, limit: int, offset: int
+    ) -> list[Decision]:
+        sql = (
+            f"SELECT body FROM decisions WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} ASC, review_id ASC LIMIT ? OFFSET ?"
+        )
+        rows = await self._run(self._fetch, sql, (*args, limit, offset))
         return [Decision.model_validate_json(r[0]) for r in rows]
 
     async def count_decisions(self, tenant: str | None = None) -> int:

@@ -110,17 +110,26 @@ async def test_escalations_an_agent_still_waits_on_come_first_soonest_give_up_fi
     await store.save_decision(make("rev_w_soon", verdict=Verdict.escalate, minutes_ago=2, waiting_min=1), "t1")
     # an agent that gave up long ago (its withdrawal never arrived): back among the rest, by age
     await store.save_decision(make("rev_w_gone", verdict=Verdict.escalate, minutes_ago=20, waiting_min=-15), "t1")
-    listed = await store.list_escalations(EscalationQuery(tenant="t1"))
-    assert [d.review_id for d in listed] == ["rev_w_soon", "rev_w_late", "rev_w_old", "rev_w_gone", "rev_w_new"]
-    page = await store.list_escalations(EscalationQuery(tenant="t1", limit=2, offset=1))
-    assert [d.review_id for d in page] == ["rev_w_late", "rev_w_old"]
+    now = datetime.now(UTC)
+    order = ["rev_w_soon", "rev_w_late", "rev_w_old", "rev_w_gone", "rev_w_new"]
+    listed = await store.list_escalations(EscalationQuery(tenant="t1", waiting_first=now))
+    assert [d.review_id for d in listed] == order
+    for offset in range(6):  # every page boundary, inside the held rows, across them and past them
+        for limit in (1, 2, 3):
+            page = await store.list_escalations(
+                EscalationQuery(tenant="t1", waiting_first=now, limit=limit, offset=offset)
+            )
+            assert [d.review_id for d in page] == order[offset : offset + limit], (offset, limit)
+    # without it (the time-limit sweep): oldest first, an index scan
+    plain = await store.list_escalations(EscalationQuery(tenant="t1"))
+    assert [d.review_id for d in plain] == ["rev_w_old", "rev_w_gone", "rev_w_late", "rev_w_soon", "rev_w_new"]
 
     soon = listed[0]
     assert soon.escalation is not None and soon.escalation.waiting_until is not None
     resolved = soon.model_copy(update={"verdict": Verdict.approve, "escalation": soon.escalation.model_copy(
         update={"status": "resolved", "action": "approve"})})
     await store.save_decision(resolved, "t1")
-    pending = await store.list_escalations(EscalationQuery(tenant="t1"))
+    pending = await store.list_escalations(EscalationQuery(tenant="t1", waiting_first=datetime.now(UTC)))
     assert [d.review_id for d in pending][:1] == ["rev_w_late"]
     assert (await store.get_decision("rev_w_soon", "t1")) == resolved  # the hold stays on the record
 
@@ -137,10 +146,11 @@ async def test_a_store_from_before_waiting_agents_is_upgraded_in_place(any_setti
         import sqlite3
 
         with sqlite3.connect(any_settings.sqlite_path) as conn:
+            conn.execute("DROP INDEX decisions_waiting")
             conn.execute("ALTER TABLE decisions DROP COLUMN waiting_until")
     async with open_storage(any_settings) as s:
         await s.store.save_decision(make("rev_u_held", verdict=Verdict.escalate, minutes_ago=1, waiting_min=5), "t1")
-        listed = await s.store.list_escalations(EscalationQuery(tenant="t1"))
+        listed = await s.store.list_escalations(EscalationQuery(tenant="t1", waiting_first=datetime.now(UTC)))
         assert [d.review_id for d in listed] == ["rev_u_held", "rev_u_old"]
 
 
