@@ -44,6 +44,13 @@ OnErrorOpt = Annotated[
 ]
 
 HookAnswer = tuple[str, str, int]
+
+
+def _hold_option(help: str) -> Any:
+    """``--hold SECONDS``: how long an escalated call waits for a reviewer (what a run-out does is per agent)."""
+    return typer.Option("--hold", min=0, help=help)
+
+
 Handler = Callable[..., HookAnswer]
 
 
@@ -102,12 +109,9 @@ def hook_claude_code(
     on_error: OnErrorOpt = "deny",
     hold: Annotated[
         float,
-        typer.Option(
-            "--hold",
-            min=0,
-            help="Seconds an escalated action waits for a human in the escalation inbox instead of asking the "
-            "user (default 0: ask). Unanswered → deny. The hook's timeout in Claude Code must exceed --timeout "
-            "plus --hold.",
+        _hold_option(
+            "Seconds an escalated action waits for a human in the escalation inbox instead of asking the user "
+            "(default 0: ask). Unanswered → deny. The hook's timeout in Claude Code must exceed --timeout plus --hold."
         ),
     ] = 0.0,
 ) -> None:
@@ -134,11 +138,9 @@ def hook_codex(
     on_error: OnErrorOpt = "deny",
     hold: Annotated[
         float,
-        typer.Option(
-            "--hold",
-            min=0,
-            help="Seconds an escalated PreToolUse waits for a human in the escalation inbox (default 0: blocked). "
-            "Codex's hook timeout must exceed --timeout plus --hold.",
+        _hold_option(
+            "Seconds an escalated PreToolUse waits for a human in the escalation inbox (default 0: blocked). "
+            "Codex's hook timeout must exceed --timeout plus --hold."
         ),
     ] = 0.0,
 ) -> None:

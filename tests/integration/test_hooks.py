@@ -76,9 +76,10 @@ def test_command_hook_asks_for_escalated_action(service: str) -> None:
     assert _claude_decision(result) == "ask"
 
 
-def _held_claude(service: str, payload: dict[str, Any], *args: str) -> subprocess.Popen[bytes]:
+def _spawn(agent: str, service: str, payload: dict[str, Any], *args: str) -> subprocess.Popen[bytes]:
+    """``oversight hook AGENT`` fed ``payload``, still running (a held call waits for a reviewer)."""
     proc = subprocess.Popen(
-        [str(OVERSIGHT), "hook", "claude-code", *args],
+        [str(OVERSIGHT), "hook", agent, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -88,6 +89,10 @@ def _held_claude(service: str, payload: dict[str, Any], *args: str) -> subproces
     proc.stdin.write(orjson.dumps(payload))
     proc.stdin.close()
     return proc
+
+
+def _held_claude(service: str, payload: dict[str, Any], *args: str) -> subprocess.Popen[bytes]:
+    return _spawn("claude-code", service, payload, *args)
 
 
 def _finished(proc: subprocess.Popen[bytes]) -> subprocess.CompletedProcess[bytes]:
@@ -281,17 +286,7 @@ def test_codex_permission_request(service: str) -> None:
 def _held_hook(service: str, command: str, call_id: str, *args: str, tool: str = "Bash") -> subprocess.Popen[bytes]:
     # its own cwd, so the test's reviewer finds this escalation and not another test's
     payload = {**_codex(tool, {"command": command}), "tool_use_id": call_id, "cwd": f"/home/dev/{call_id}"}
-    proc = subprocess.Popen(
-        [str(OVERSIGHT), "hook", "codex", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_env(OVERSIGHT_URL=service),
-    )
-    assert proc.stdin is not None
-    proc.stdin.write(orjson.dumps(payload))
-    proc.stdin.close()
-    return proc
+    return _spawn("codex", service, payload, *args)
 
 
 def test_codex_hook_with_hold_waits_for_the_reviewers_verdict_in_the_inbox(service: str) -> None:
