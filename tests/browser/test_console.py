@@ -7,11 +7,13 @@ it, resolve, and check through the API that the review is final. Runs in CI (fai
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -57,6 +59,23 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(15)
+
+
+@contextlib.contextmanager
+def _signed_in(chromium: str, server: str, key: str) -> Iterator[Any]:
+    """A Chromium page on the console, signed in with ``key`` (typed, then Enter); the browser closes after."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{server}/console")
+            page.get_by_label("API key").fill(key)
+            page.keyboard.press("Enter")
+            yield page
+        finally:
+            browser.close()
 
 
 def _acme_keys(http: httpx.Client, client_name: str) -> tuple[str, str, str]:
@@ -135,7 +154,7 @@ def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: st
 
 
 def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with httpx.Client(base_url=server) as http:
         admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
@@ -144,32 +163,24 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
         as_client = {"authorization": f"Bearer {client}"}
         decision = http.post("/v1/reviews", json=URGENT, headers=as_client).json()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{server}/console")
-            page.get_by_label("API key").fill(admin)
-            page.keyboard.press("Enter")
-            expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
-            # an agent's held action arrives while the reviewer is on that row: the inbox refreshes by itself and
-            # lists the new one first, and the selection stays on the row the reviewer chose
-            held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
-            with httpx.Client(base_url=server, headers=as_client) as http:
-                assert http.post("/v1/actions/reviews", json=held).json()["verdict"] == "escalate"
-            expect(page.locator("tr.row").first).to_contain_text("agent waiting", timeout=15_000)
-            expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
-            page.keyboard.press("Enter")  # open the selected item
-            expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
-            page.keyboard.press("b")
-            expect(page.locator(".confirm")).to_contain_text("Block?")
-            page.keyboard.press("Escape")
-            expect(page.locator(".confirm")).to_have_count(0)
-            page.keyboard.press("b")
-            page.keyboard.press("Enter")
-            expect(page.locator(".outcome")).to_contain_text("Blocked")
-        finally:
-            browser.close()
+    with _signed_in(chromium, server, admin) as page:
+        expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
+        # an agent's held action arrives while the reviewer is on that row: the inbox refreshes by itself and
+        # lists the new one first, and the selection stays on the row the reviewer chose
+        held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
+        with httpx.Client(base_url=server, headers=as_client) as http:
+            assert http.post("/v1/actions/reviews", json=held).json()["verdict"] == "escalate"
+        expect(page.locator("tr.row").first).to_contain_text("agent waiting", timeout=15_000)
+        expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
+        page.keyboard.press("Enter")  # open the selected item
+        expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
+        page.keyboard.press("b")
+        expect(page.locator(".confirm")).to_contain_text("Block?")
+        page.keyboard.press("Escape")
+        expect(page.locator(".confirm")).to_have_count(0)
+        page.keyboard.press("b")
+        page.keyboard.press("Enter")
+        expect(page.locator(".outcome")).to_contain_text("Blocked")
 
     with httpx.Client(base_url=server, headers=as_client) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
@@ -177,49 +188,41 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
 
 
 def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_approved_late(chromium: str, server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     with httpx.Client(base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(f"{server}/console")
-                page.get_by_label("API key").fill(reviewer)
-                page.keyboard.press("Enter")
-                expect(page.locator(".empty")).to_contain_text("Nothing is waiting for a human.")
-                # the agent's hook holds a call for up to 5 minutes while a reviewer decides; the open inbox
-                # shows it by itself (it refreshes every 10 s), no key pressed
-                body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
-                        "hold_ms": 300_000}
-                decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
-                assert decision["verdict"] == "escalate"
-                row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
-                expect(row).to_be_visible(timeout=15_000)
-                expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
-                expect(row.locator(".waiting")).to_have_text("agent waiting · 5 min left")  # and that it is waiting
-                row.click()
-                expect(page.locator("p.waiting")).to_contain_text("The agent is holding this action for your answer")
-                expect(page.locator(".confirm")).to_have_count(0)
-                # while the reviewer reads, the agent's hold runs out and it withdraws the action
-                gone = http.post(
-                    f"/v1/actions/reviews/{decision['review_id']}/withdraw",
-                    json={"note": "hook held 300 s"},
-                    headers=as_agent,
-                )
-                assert gone.status_code == 200
-                page.keyboard.press("a")
-                page.keyboard.press("Enter")
-                expect(page.get_by_role("alert")).to_contain_text("already expired by codex-ci")
-                page.get_by_role("button", name="Reload").click()
-                outcome = page.locator(".outcome")
-                expect(outcome).to_contain_text("Blocked: the agent stopped waiting")
-                expect(outcome).to_contain_text("by codex-ci")
-                expect(outcome).to_contain_text("hook held 300 s")
-            finally:
-                browser.close()
+        with _signed_in(chromium, server, reviewer) as page:
+            expect(page.locator(".empty")).to_contain_text("Nothing is waiting for a human.")
+            # the agent's hook holds a call for up to 5 minutes while a reviewer decides; the open inbox
+            # shows it by itself (it refreshes every 10 s), no key pressed
+            body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
+                    "hold_ms": 300_000}
+            decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+            assert decision["verdict"] == "escalate"
+            row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
+            expect(row).to_be_visible(timeout=15_000)
+            expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
+            expect(row.locator(".waiting")).to_have_text("agent waiting · 5 min left")  # and that it is waiting
+            row.click()
+            expect(page.locator("p.waiting")).to_contain_text("The agent is holding this action for your answer")
+            expect(page.locator(".confirm")).to_have_count(0)
+            # while the reviewer reads, the agent's hold runs out and it withdraws the action
+            gone = http.post(
+                f"/v1/actions/reviews/{decision['review_id']}/withdraw",
+                json={"note": "hook held 300 s"},
+                headers=as_agent,
+            )
+            assert gone.status_code == 200
+            page.keyboard.press("a")
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("alert")).to_contain_text("already expired by codex-ci")
+            page.get_by_role("button", name="Reload").click()
+            outcome = page.locator(".outcome")
+            expect(outcome).to_contain_text("Blocked: the agent stopped waiting")
+            expect(outcome).to_contain_text("by codex-ci")
+            expect(outcome).to_contain_text("hook held 300 s")
 
         final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "codex-ci"
