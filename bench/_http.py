@@ -52,12 +52,12 @@ class LoadResult:
 
 async def _worker(
     port: int, path: str, bodies: list[bytes], stop: float, out: LoadResult, status_ok: int,
-    start_at: float = 0.0, count_from: float = 0.0,
+    start_at: float = 0.0, count_from: float = 0.0, first: int = 0,
 ) -> None:
     if start_at:
         await asyncio.sleep(max(0.0, start_at - time.perf_counter()))
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    i = 0
+    i = first
     try:
         while time.perf_counter() < stop:
             body = bodies[i % len(bodies)]
@@ -90,9 +90,13 @@ async def _worker(
 
 
 async def load(
-    port: int, path: str, bodies: list[bytes], *, concurrency: int, seconds: float, ramp: float = 0.0
+    port: int, path: str, bodies: list[bytes], *, concurrency: int, seconds: float, ramp: float = 0.0,
+    spread: bool = False,
 ) -> LoadResult:
     """Closed-loop load for ``seconds`` after an optional ramp.
+
+    ``spread``: client ``i`` starts at body ``i * len(bodies) // concurrency`` instead of the first, so clients do
+    not send the same body at the same moment (bodies that carry idempotency keys would coalesce).
 
     With ``ramp`` the clients start evenly spread over that many seconds and only requests sent after it are
     measured: clients that all start at the same instant stay synchronised in waves, which measures the
@@ -104,7 +108,8 @@ async def load(
     stop = measured_from + seconds
     await asyncio.gather(*(
         _worker(port, path, bodies, stop, out, 200,
-                start_at=start + ramp * i / concurrency if ramp else 0.0, count_from=measured_from)
+                start_at=start + ramp * i / concurrency if ramp else 0.0, count_from=measured_from,
+                first=i * len(bodies) // concurrency if spread else 0)
         for i in range(concurrency)
     ))
     out.seconds = seconds if ramp else time.perf_counter() - measured_from

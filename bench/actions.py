@@ -30,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -181,11 +182,14 @@ async def _reviews(runtime: Any, bodies: list[dict[str, Any]], passes: int) -> l
 
 
 # --- HTTP ----------------------------------------------------------------------------------------------------
-async def _one_pass(port: int, path: str, bodies: list[bytes], passes: int) -> list[list[float]]:
-    """``passes`` + 1 sequential passes over ``bodies`` on one keep-alive connection (first = warm-up)."""
+async def _one_pass(
+    port: int, path: str, bodies: list[bytes], passes: int, fresh: Callable[[int], list[bytes]] | None = None
+) -> list[list[float]]:
+    """``passes`` + 1 sequential passes over ``bodies`` on one keep-alive connection (first = warm-up); with
+    ``fresh``, pass ``p`` sends ``fresh(p)`` instead (the same calls under new ids)."""
     per: list[list[float]] = [[] for _ in bodies]
     for p in range(passes + 1):
-        for i, body in enumerate(bodies):
+        for i, body in enumerate(fresh(p) if fresh else bodies):
             elapsed = await _CONN.request(port, path, body)
             if p:
                 per[i].append(elapsed)
@@ -234,7 +238,13 @@ def http(rows: list[dict[str, Any]], passes: int) -> None:
     review_bodies = [orjson.dumps(review_request(r)) for r in rows]
     hook_rows = [(r, hook_payload(r)) for r in rows]
     hook_kept = [(r, p) for r, p in hook_rows if p is not None]
-    hook_bodies = [orjson.dumps(p) for _, p in hook_kept]
+    # Claude Code gives every call its own tool_use_id, and the hook's request id is made from it: each pass sends
+    # new ids, so every request is a real review, never an idempotent replay of an earlier one.
+    def hook_pass(k: int) -> list[bytes]:
+        return [orjson.dumps({**p, "tool_use_id": f"toolu_bench_{k}_{i}"}) for i, (_, p) in enumerate(hook_kept)]
+
+    hook_bodies = hook_pass(0)
+    burst_bodies = [b for k in range(passes + 1, passes + 41) for b in hook_pass(k)]
     with tempfile.TemporaryDirectory() as tmp:
         fport, sport = free_port(), free_port()
         env = {"OVERSIGHT_DATA_DIR": str(Path(tmp) / "data"), "OVERSIGHT_LOG_LEVEL": "warning"}
@@ -251,12 +261,17 @@ def http(rows: list[dict[str, Any]], passes: int) -> None:
                 out = {
                     "floor": await _one_pass(fport, "/trivial", review_bodies, passes),
                     "reviews": await _one_pass(sport, "/v1/actions/reviews", review_bodies, passes),
-                    "hook": await _one_pass(sport, "/v1/hooks/claude-code/pre-tool-use", hook_bodies, passes),
+                    "hook": await _one_pass(
+                        sport, "/v1/hooks/claude-code/pre-tool-use", hook_bodies, passes, hook_pass
+                    ),
                 }
                 if shm_proc is not None:
-                    out["hook_tmpfs"] = await _one_pass(mport, "/v1/hooks/claude-code/pre-tool-use", hook_bodies, passes)
+                    out["hook_tmpfs"] = await _one_pass(
+                        mport, "/v1/hooks/claude-code/pre-tool-use", hook_bodies, passes, hook_pass
+                    )
                 # a short concurrent burst on the hook route: what several agents at once see
-                burst = await load(sport, "/v1/hooks/claude-code/pre-tool-use", hook_bodies, concurrency=4, seconds=3)
+                burst = await load(sport, "/v1/hooks/claude-code/pre-tool-use", burst_bodies, concurrency=4, seconds=3,
+                                   spread=True)
                 out["burst"] = [burst.latencies_ms]
                 _CONN.close()
                 return out

@@ -115,20 +115,30 @@ def hook_claude_code(
         ),
     ] = 0.0,
 ) -> None:
-    """Claude Code command hook for PreToolUse (and PermissionRequest).
+    """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse).
 
     approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
     failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY. With --hold (for
     unattended runs), an escalated action waits for a reviewer's verdict in the escalation inbox instead.
+    PostToolUse / PostToolUseFailure: the call ran, so an escalation the user approved at the prompt is closed
+    as theirs (never any output; exit 0).
     """
     from service.integrations import claude_code as cc
 
     mode: Any = "ask" if on_error == "ask" else "deny"
+    post = False  # a PostToolUse report: the tool already ran, so a failure answers nothing
+
+    def handle(raw: bytes, **kwargs: Any) -> HookAnswer:
+        nonlocal post
+        post = cc.is_post_tool_use(raw)
+        return cc.handle_command(raw, **kwargs)
 
     def fail(why: str) -> HookAnswer:
+        if post:
+            return "", "", 0
         return cc.as_command_answer(cc.failure_output(cc.PRE_TOOL_USE, why, mode))
 
-    _run_hook(cc.handle_command, fail, url, timeout, on_error, hold)
+    _run_hook(handle, fail, url, timeout, on_error, hold)
 
 
 @hook_app.command("codex")

@@ -47,7 +47,7 @@ from service.errors import Conflict, NotFound, RequestInvalid
 from service.outbox import CallbackOutbox, OutboxItem
 from service.policy.engine import at_least
 from service.runtime import Runtime
-from service.schemas import SYSTEM_TIMEOUT, Decision, EscalationInfo, Finding
+from service.schemas import AGENT_USER, SYSTEM_TIMEOUT, Decision, EscalationInfo, Finding
 from service.settings import Settings
 from service.store import EscalationQuery
 from service.vocabulary import Domain, Verdict
@@ -335,7 +335,10 @@ class EscalationService:
     async def _taken(self, escalation_id: str, tenant: str | None) -> Conflict:
         current = await self._get(escalation_id, tenant)
         info = current.escalation
-        by = f" by {info.resolved_by}" if info and info.resolved_by else ""
+        who = info.resolved_by if info else None
+        if who and who.startswith(AGENT_USER):
+            who = f"the user at {who[len(AGENT_USER) :]}'s prompt"
+        by = f" by {who}" if who else ""
         return Conflict(f"escalation already {info.status if info else 'closed'}{by}", field="escalation_id")
 
     @asynccontextmanager
@@ -410,6 +413,39 @@ class EscalationService:
         except Conflict:
             latest = await self.runtime.get(decision.review_id, tenant)
             if _status(latest) == "pending":  # a reviewer is resolving it right now: the caller asks again
+                raise
+            return latest
+
+    async def ran(
+        self, decision: Decision, tenant: str | None, agent: str, by: str, note: str | None = None
+    ) -> Decision:
+        """The agent reports that the escalated action ran: its user approved it at the agent's own permission
+        prompt (a hook answered ``ask``). A still-pending escalation is closed as approved by that user
+        (``resolved_by`` ``agent-user:<agent>``), so no reviewer is asked about something already done. Anything
+        else (never escalated, already resolved or withdrawn) is returned as it is: the record keeps what was
+        decided first.
+
+        The agent's key is within the agent's reach, so this must not be able to make anything run: an escalation
+        its agent holds for a reviewer (``hold_ms``: no prompt was shown, the hook polls for a verdict) is a 409,
+        never an approval. What is left is a report about an action the user's own prompt gated."""
+        if decision.verdict != Verdict.escalate or _status(decision) != "pending" or not decision.escalation_id:
+            return decision
+        if decision.escalation is not None and decision.escalation.waiting_until is not None:
+            raise Conflict(
+                "the agent is holding this action for a reviewer, so it cannot have run; only a reviewer can "
+                "approve it",
+                field="request_id",
+            )
+        text = note or (
+            f"The user approved this at {agent}'s own permission prompt and it ran (reported with key {by!r})."
+        )
+        try:
+            return await self.resolve(
+                decision.escalation_id, tenant, ResolveRequest(action="approve", note=text), f"{AGENT_USER}{agent}"
+            )
+        except Conflict:
+            latest = await self.runtime.get(decision.review_id, tenant)
+            if _status(latest) == "pending":
                 raise
             return latest
 

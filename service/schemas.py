@@ -194,6 +194,9 @@ class ReviewerOutcome(BaseModel):
 
 SYSTEM_TIMEOUT = "system:timeout"
 """``resolved_by`` of an escalation closed by its domain's time limit."""
+AGENT_USER = "agent-user:"
+"""``resolved_by`` prefix (then the agent's name) of an escalation the user approved at the agent's own permission
+prompt: the agent reported that the action ran (``POST /v1/actions/ran``)."""
 
 
 class EscalationInfo(BaseModel):
@@ -212,13 +215,14 @@ class EscalationInfo(BaseModel):
     )
 
     @property
-    def closed_by(self) -> Literal["human", "time_limit", "agent"] | None:
-        """Who closed it: a human (resolved), the domain's time limit, or the agent that stopped waiting and
-        withdrew it (both recorded ``expired``); None while pending."""
+    def closed_by(self) -> Literal["human", "user", "time_limit", "agent"] | None:
+        """Who closed it: a reviewer (resolved), the user at the agent's own prompt (resolved, reported by the
+        agent), the domain's time limit, or the agent that stopped waiting and withdrew it (both recorded
+        ``expired``); None while pending."""
         if self.status == "pending":
             return None
         if self.status == "resolved":
-            return "human"
+            return "user" if (self.resolved_by or "").startswith(AGENT_USER) else "human"
         return "time_limit" if self.resolved_by == SYSTEM_TIMEOUT else "agent"
 
 

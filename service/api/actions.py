@@ -1,4 +1,5 @@
-"""POST /v1/actions/reviews, GET /v1/actions/reviews/{review_id}: review a coding agent's proposed action."""
+"""POST /v1/actions/reviews, GET /v1/actions/reviews/{review_id}: review a coding agent's proposed action;
+POST .../withdraw and POST /v1/actions/ran: the agent reports what became of an escalated one."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from service.api._common import ERROR_RESPONSES, check_limits, in_flight
 from service.deps import PrincipalDep, RuntimeDep, SettingsDep
 from service.errors import Forbidden, NotFound, RequestInvalid
 from service.escalations import service_of
-from service.schemas import ActionReviewRequest, Decision
+from service.schemas import ActionReviewRequest, Decision, IdempotencyKey
 from service.telemetry_http import incoming_context
 
-router = APIRouter(prefix="/v1/actions/reviews", tags=["actions"])
+router = APIRouter(prefix="/v1/actions", tags=["actions"])
 
 TOOLS = ("shell", "write_file", "edit_file", "read_file", "http_request", "sandbox_grant")
 _MCP = re.compile(r"^mcp:[^/\s]+/\S+$")
@@ -54,7 +55,7 @@ def check_tool(body: ActionReviewRequest) -> None:
         )
 
 
-@router.post("", response_model=Decision, responses=ERROR_RESPONSES)
+@router.post("/reviews", response_model=Decision, responses=ERROR_RESPONSES)
 async def create_action_review(
     body: ActionReviewRequest, request: Request, runtime: RuntimeDep, settings: SettingsDep, principal: PrincipalDep
 ) -> Decision:
@@ -84,13 +85,13 @@ async def _action(review_id: str, runtime: RuntimeDep, tenant: str | None) -> De
     return decision
 
 
-@router.get("/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
+@router.get("/reviews/{review_id}", response_model=Decision, responses=ERROR_RESPONSES)
 async def get_action_review(review_id: str, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
     """The recorded decision about an action; after an escalation is resolved, the final one."""
     return await _action(review_id, runtime, auth.tenant_scope(principal))
 
 
-@router.post("/{review_id}/withdraw", response_model=Decision, responses=ERROR_RESPONSES)
+@router.post("/reviews/{review_id}/withdraw", response_model=Decision, responses=ERROR_RESPONSES)
 async def withdraw_action_review(
     review_id: str, request: Request, runtime: RuntimeDep, principal: PrincipalDep, body: WithdrawRequest | None = None
 ) -> Decision:
@@ -103,4 +104,36 @@ async def withdraw_action_review(
     decision = await _action(review_id, runtime, tenant)
     return await service_of(request.app.state).withdraw(
         decision, tenant, auth.identity(principal), body.note if body else None
+    )
+
+
+class RanRequest(BaseModel):
+    """The agent's report that an action it was told to ask about ran."""
+
+    model_config = {"extra": "forbid"}
+
+    request_id: IdempotencyKey = Field(description="The `id` the action review request was sent with.")
+    agent: str = Field(
+        default="agent",
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._\-]+$",
+        description="Whose prompt the user answered (`claude-code`); recorded as `resolved_by: agent-user:<agent>`.",
+    )
+    note: str | None = Field(default=None, max_length=4000, description="Kept with the decision as the note.")
+
+
+@router.post("/ran", response_model=Decision, responses=ERROR_RESPONSES)
+async def action_ran(body: RanRequest, request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Decision:
+    """The agent reports that an action ran after its hook answered `ask`: the user approved it at the agent's own
+    permission prompt. A still-pending escalation closes as approved by that user, so no reviewer is asked about
+    something already done. Otherwise (approved, blocked, already resolved or withdrawn) the decision is returned
+    as it is. 404 when no action review was sent with that `id`."""
+    if principal.role == "reviewer":
+        raise Forbidden("reviewer keys resolve escalations in the inbox; reporting a run is for the agent's key")
+    decision = await runtime.store.find_by_request(principal.tenant, body.request_id)
+    if decision is None or decision.kind != "action":
+        raise NotFound(f"no action review was sent with id {body.request_id!r}", field="request_id")
+    return await service_of(request.app.state).ran(
+        decision, auth.tenant_scope(principal), body.agent, auth.identity(principal), body.note
     )

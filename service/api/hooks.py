@@ -1,4 +1,5 @@
-"""Claude Code HTTP hooks: ``POST /v1/hooks/claude-code/pre-tool-use`` and ``.../permission-request``.
+"""Claude Code HTTP hooks: ``POST /v1/hooks/claude-code/pre-tool-use``, ``.../permission-request`` and
+``.../post-tool-use`` (the call ran: an escalation the user approved at the prompt closes as theirs).
 
 The body is the hook's input JSON exactly as Claude Code sends it; the answer is the hook output
 (``permissionDecision`` allow / deny / ask with a reason). Claude Code treats a non-2xx answer, a connection
@@ -20,10 +21,12 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import auth
 from service.api._common import check_limits, in_flight
 from service.api.actions import check_tool
 from service.deps import PrincipalDep, RuntimeDep, SettingsDep
 from service.errors import OversightError
+from service.escalations import service_of
 from service.integrations import claude_code as cc
 from service.integrations import hook_timeout
 from service.schemas import ActionReviewRequest
@@ -32,6 +35,7 @@ from service.telemetry_http import incoming_context
 log = logging.getLogger("oversight.hooks")
 
 PREFIX = "/v1/hooks/claude-code"
+POST_TOOL_USE_PATH = PREFIX + "/post-tool-use"
 router = APIRouter(prefix=PREFIX, tags=["hooks"])
 
 OnErrorQuery = Annotated[
@@ -116,6 +120,29 @@ async def claude_code_permission_request(
     return await _answer(cc.PERMISSION_REQUEST, request, runtime, settings, principal, on_error)
 
 
+@router.post("/post-tool-use", responses=_HOOK_RESPONSES)
+async def claude_code_post_tool_use(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+    """Claude Code ``PostToolUse`` / ``PostToolUseFailure`` HTTP hook: the call ran. If its review escalated (the
+    pre-tool-use route answered ``ask``), the user approved it at the permission prompt: the escalation closes as
+    approved by that user (as ``POST /v1/actions/ran``). Always ``{}``: the tool has already run."""
+    try:
+        payload = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return _json(None)
+    rid = cc.live_request_id(payload) if isinstance(payload, dict) else None
+    if rid is None or principal.role == "reviewer":
+        return _json(None)
+    decision = await runtime.store.find_by_request(principal.tenant, rid)
+    if decision is not None and decision.kind == "action":
+        try:
+            await service_of(request.app.state).ran(
+                decision, auth.tenant_scope(principal), cc.AGENT_NAME, auth.identity(principal)
+            )
+        except OversightError as exc:  # e.g. held for a reviewer: nothing to close, and nothing to tell Claude
+            log.info("post-tool-use report for %s not applied: %s", rid, exc.code)
+    return _json(None)
+
+
 class FailClosedHooks:
     """Outermost guard on the hook routes: a non-2xx answer or an exception becomes a 200 deny (or ask).
 
@@ -128,7 +155,8 @@ class FailClosedHooks:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not path.startswith(PREFIX + "/") or scope.get("method") != "POST":
+        if not path.startswith(PREFIX + "/") or path == POST_TOOL_USE_PATH or scope.get("method") != "POST":
+            # (a PostToolUse answer decides nothing: the tool has already run)
             await self.app(scope, receive, send)
             return
         event = cc.PERMISSION_REQUEST if path.endswith("/permission-request") else cc.PRE_TOOL_USE

@@ -279,7 +279,7 @@
       } else {
         const r = item.resolution || {};
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
-          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${r.resolved_by}` : ""}` }));
+          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${resolver(r.resolved_by)}` : ""}` }));
       }
       return h("tr", { class: "row", tabindex: "-1", dataset: { id: item.escalation_id }, onclick: () => open(item.escalation_id) },
         h("td", { class: "nowrap", text: duration(item.age_s) }),
@@ -408,6 +408,11 @@
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
   }
 
+  // who closed it, in words: agent-user:<agent> is the user answering the agent's own permission prompt
+  function resolver(by) {
+    return by.startsWith("agent-user:") ? `the user at ${by.slice("agent-user:".length)}'s prompt` : by;
+  }
+
   function outcomePanel(e) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
@@ -415,7 +420,7 @@
     const how = !expired ? "" : r.resolved_by === "system:timeout" ? " by the time limit" : ": the agent stopped waiting";
     return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
       h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${how}` }),
-      h("p", {}, `by ${r.resolved_by || "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
+      h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
       r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,

@@ -16,6 +16,10 @@ Claude Code            action
 anything else          not reviewed: ``ask`` (a human decides)
 =====================  ==========================================================
 
+``PostToolUse`` / ``PostToolUseFailure`` (the call ran): if its review escalated and the hook answered ``ask``, the
+user approved it at the prompt, so the escalation is closed as theirs (``POST /v1/actions/ran``); the review is
+found by the ``id`` the pre-tool-use request carried (:func:`live_request_id`). Never any output.
+
 Failure semantics (integrations reference 1.6-1.8): a command hook that crashes, exits 1 or times out lets
 the call through, so every failure here is turned into a decision: ``deny`` (exit 2 + reason on stderr,
 plus the deny JSON) or, with ``on_error="ask"``, an ``ask`` JSON. ``PermissionRequest`` ignores exit 2:
@@ -24,6 +28,7 @@ there a failure is a ``deny`` decision object, or no decision (the normal dialog
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Literal
 
 import orjson
@@ -36,6 +41,7 @@ from service.integrations import (
     calls_in_context,
     mcp_tool,
     past_request,
+    post_json,
     reason,
     review_actions,
     safe_id,
@@ -46,6 +52,8 @@ OnError = Literal["deny", "ask"]
 AGENT_NAME = "claude-code"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
+POST_TOOL_USE = ("PostToolUse", "PostToolUseFailure")  # the tool ran (and succeeded or failed)
+RAN_PATH = "/v1/actions/ran"
 
 
 class UnsupportedTool(Exception):
@@ -117,6 +125,23 @@ def to_action(tool_name: str, tool_input: dict[str, Any], cwd: str | None) -> di
     raise UnsupportedTool(tool_name)
 
 
+def live_request_id(payload: dict[str, Any]) -> str | None:
+    """The idempotency key of a live hook call, from what ``PreToolUse`` and ``PostToolUse`` both carry
+    (``PermissionRequest`` has no ``tool_use_id``): Claude Code's ``tool_use_id`` and a digest of the session, the
+    tool and its exact input. So the report that the call ran finds its review, a retried hook is not reviewed
+    twice, and an id seen again with any other input can never return an earlier decision. None without a
+    session or a ``tool_use_id``."""
+    session, call = payload.get("session_id"), payload.get("tool_use_id")
+    if not isinstance(session, str) or not session or not isinstance(call, str) or not call:
+        return None
+    what = orjson.dumps(
+        [session, call, payload.get("tool_name"), payload.get("tool_input")],
+        option=orjson.OPT_SORT_KEYS,
+        default=str,
+    )
+    return safe_id(AGENT_NAME, "live", call[:120], hashlib.sha256(what).hexdigest()[:32])
+
+
 def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
     """(goal, recent turns, Claude Code version) from the log's last lines; empty if unreadable. Never raises."""
     from service.importers.claude_code import read_transcript_tail
@@ -151,6 +176,8 @@ def build_request(
     if session:
         agent["session"] = session[:200]
     request: dict[str, Any] = {"action": act, "agent": agent}
+    if (rid := live_request_id(payload)) is not None:
+        request["id"] = rid
     if goal:
         request["goal"] = goal
     if transcript:
@@ -258,6 +285,9 @@ def handle_command(
     event = event_of(payload)
     if not isinstance(payload, dict):
         return as_command_answer(failure_output(event, "the hook input is not a JSON object", on_error))
+    if payload.get("hook_event_name") in POST_TOOL_USE:
+        report_ran(payload, url=url, timeout=timeout, key=key)
+        return "", "", 0
     if payload.get("hook_event_name") not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
         return "", "", 0  # other events carry no permission decision
     try:
@@ -276,6 +306,30 @@ def handle_command(
     except Exception as exc:
         return as_command_answer(failure_output(event, f"hook error {type(exc).__name__}", on_error))
     return as_command_answer(output_for(event, decision))
+
+
+def is_post_tool_use(raw: bytes) -> bool:
+    """Whether a command hook's input is a ``PostToolUse``/``PostToolUseFailure`` event (nothing to decide)."""
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(payload, dict) and payload.get("hook_event_name") in POST_TOOL_USE
+
+
+def report_ran(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:
+    """``PostToolUse``: the call ran, so if its review escalated and the hook answered ``ask``, the user approved
+    it at the permission prompt: tell the service (``POST /v1/actions/ran``), which closes the escalation as
+    approved by the user instead of leaving it for a reviewer. The decision as it now stands; None when there is
+    nothing to report (no ids, a call that was never reviewed) or the service cannot be reached: the tool has
+    already run, so a failure here changes nothing for the agent, and the escalation keeps its time limit."""
+    rid = live_request_id(payload)
+    if rid is None:
+        return None
+    try:
+        return post_json(url + RAN_PATH, {"request_id": rid, "agent": AGENT_NAME}, timeout=timeout, key=key)
+    except ServiceError:
+        return None
 
 
 # --- past sessions -------------------------------------------------------------------------------------

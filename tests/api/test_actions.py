@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRE = "/v1/hooks/claude-code/pre-tool-use"
 PERM = "/v1/hooks/claude-code/permission-request"
+POST = "/v1/hooks/claude-code/post-tool-use"
 
 
 def _action(command: str, **extra: Any) -> dict[str, Any]:
@@ -29,7 +31,7 @@ def _hook(tool_name: str, tool_input: dict[str, Any], **extra: Any) -> dict[str,
         "hook_event_name": "PreToolUse",
         "tool_name": tool_name,
         "tool_input": tool_input,
-        "tool_use_id": "toolu_01",
+        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",  # unique per call, as Claude Code's are
     }
     payload.update(extra)
     return payload
@@ -151,6 +153,71 @@ def test_withdraw_errors_name_the_field(client: TestClient) -> None:
     bad = client.post(f"/v1/actions/reviews/{d['review_id']}/withdraw", json={"action": "approve"})
     assert bad.status_code == 422 and "action" in bad.json()["error"]["field"]
     assert client.get(f"/v1/actions/reviews/{d['review_id']}").json()["verdict"] == "escalate"
+
+
+def _escalated_call(client: TestClient, request_id: str) -> dict[str, Any]:
+    body = {"id": request_id, "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+    d: dict[str, Any] = client.post("/v1/actions/reviews", json=body).json()
+    assert d["verdict"] == "escalate", d
+    return d
+
+
+def test_an_action_the_user_ran_at_the_agents_prompt_closes_as_theirs(client: TestClient) -> None:
+    # The hook answered "ask", the user approved at Claude Code's own prompt and the call ran: no reviewer
+    # should be asked about something already done, and the record says who let it run.
+    d = _escalated_call(client, "cc-live-1")
+    r = client.post("/v1/actions/ran", json={"request_id": "cc-live-1", "agent": "claude-code"})
+    assert r.status_code == 200, r.text
+    final = r.json()
+    assert final["review_id"] == d["review_id"] and final["verdict"] == "approve"
+    assert final["escalation"]["status"] == "resolved"
+    assert final["escalation"]["resolved_by"] == "agent-user:claude-code"
+    assert "claude-code's own permission prompt" in final["escalation"]["note"]
+    assert client.get(f"/v1/actions/reviews/{d['review_id']}").json()["verdict"] == "approve"
+    pending = client.get("/v1/escalations", params={"status": "pending"}).json()["items"]
+    assert d["escalation_id"] not in [e["escalation_id"] for e in pending]
+    # a reviewer arriving later cannot block what already ran
+    late = client.post(f"/v1/escalations/{d['escalation_id']}/resolve", json={"action": "block"})
+    assert late.status_code == 409
+    # reporting again changes nothing
+    again = client.post("/v1/actions/ran", json={"request_id": "cc-live-1"}).json()
+    assert again["escalation"]["resolved_by"] == "agent-user:claude-code" and again["verdict"] == "approve"
+
+
+def test_a_held_escalation_cannot_be_approved_by_reporting_a_run(client: TestClient) -> None:
+    # With --hold the hook polls for a reviewer's verdict: a "ran" report from the agent's key (which a
+    # prompt-injected agent can read) must not turn into the approval that would let the held call run.
+    body = {"id": "cc-held", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+    held = client.post("/v1/actions/reviews", json={**body, "hold_ms": 60_000}).json()
+    r = client.post("/v1/actions/ran", json={"request_id": "cc-held", "agent": "claude-code"})
+    assert r.status_code == 409 and r.json()["error"]["field"] == "request_id"
+    assert client.get(f"/v1/actions/reviews/{held['review_id']}").json()["verdict"] == "escalate"
+
+
+def test_a_run_reported_after_a_reviewer_answered_keeps_the_reviewers_verdict(client: TestClient) -> None:
+    d = _escalated_call(client, "cc-live-2")
+    client.post(f"/v1/escalations/{d['escalation_id']}/resolve", json={"action": "block", "note": "not this"})
+    final = client.post("/v1/actions/ran", json={"request_id": "cc-live-2", "agent": "claude-code"}).json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "local"
+    assert final["escalation"]["note"] == "not this"
+
+
+def test_a_run_of_an_approved_action_changes_nothing(client: TestClient) -> None:
+    d = client.post("/v1/actions/reviews", json=_action("ls -la", id="cc-live-3")).json()
+    final = client.post("/v1/actions/ran", json={"request_id": "cc-live-3"}).json()
+    assert final["verdict"] == "approve" and final.get("escalation") is None and final["review_id"] == d["review_id"]
+
+
+def test_ran_errors_name_the_field(client: TestClient) -> None:
+    missing = client.post("/v1/actions/ran", json={"request_id": "never-sent"})
+    assert missing.status_code == 404 and missing.json()["error"]["field"] == "request_id"
+    client.post("/v1/reviews", json={"id": "an-answer", "output": "Paris is the capital of France."})
+    assert client.post("/v1/actions/ran", json={"request_id": "an-answer"}).status_code == 404
+    bad = client.post("/v1/actions/ran", json={"request_id": "has spaces"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "request_id"
+    bad_agent = client.post("/v1/actions/ran", json={"request_id": "x", "agent": "a b"})
+    assert bad_agent.status_code == 422 and bad_agent.json()["error"]["field"] == "agent"
+    assert client.post("/v1/actions/ran", json={}).json()["error"]["field"] == "request_id"
 
 
 def test_idempotent_on_request_id(client: TestClient) -> None:
@@ -306,6 +373,29 @@ def test_hook_permission_request(client: TestClient) -> None:
     # escalate: no decision, Claude Code shows its own permission dialog
     ask = client.post(PERM, json={**payload, "tool_name": "Read", "tool_input": {"file_path": "/home/dev/.aws/credentials"}})
     assert ask.status_code == 200 and ask.json() == {}
+
+
+def test_hook_post_tool_use_closes_the_escalation_the_user_approved_at_the_prompt(client: TestClient) -> None:
+    read = _hook("Read", {"file_path": "/home/dev/.aws/credentials"})
+    assert _decision(client.post(PRE, json=read))[0] == "ask"
+    (pending,) = client.get("/v1/escalations", params={"status": "pending"}).json()["items"]
+    # The user said yes at the prompt; the call ran; Claude Code fires PostToolUse with the same tool_use_id.
+    ran = {**read, "hook_event_name": "PostToolUse", "tool_response": {"type": "text"}, "duration_ms": 3}
+    r = client.post(POST, json=ran)
+    assert r.status_code == 200 and r.json() == {}
+    final = client.get(f"/v1/actions/reviews/{pending['review_id']}").json()
+    assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
+    assert client.get("/v1/escalations", params={"status": "pending"}).json()["items"] == []
+    # A call that escalated and was never run stays in the inbox; a PostToolUse whose input differs from what
+    # was reviewed under that tool_use_id (or that was never reviewed) closes nothing.
+    other = _hook("Read", {"file_path": "/home/dev/.ssh/id_rsa"})
+    assert _decision(client.post(PRE, json=other))[0] == "ask"
+    changed = {**other, "hook_event_name": "PostToolUse", "tool_input": {"file_path": "/home/dev/.ssh/id_ed25519"}}
+    assert client.post(POST, json=changed).json() == {}
+    unknown = {**other, "hook_event_name": "PostToolUseFailure", "tool_use_id": "toolu_never_reviewed"}
+    assert client.post(POST, json=unknown).json() == {}
+    assert client.post(POST, content=b"not json").json() == {}
+    assert len(client.get("/v1/escalations", params={"status": "pending"}).json()["items"]) == 1
 
 
 def test_a_notebook_edit_is_reviewed_with_the_shell_in_its_cell(client: TestClient) -> None:

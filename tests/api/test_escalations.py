@@ -242,6 +242,15 @@ def test_the_resolved_escalations_metric_says_who_closed_them(app_client: TestCl
     app_client.post(f"/v1/actions/reviews/{held['review_id']}/withdraw")
     assert _resolved_count(app_client, domain="tool_use", action="block", closed_by="agent") == 1
     assert _resolved_count(app_client, domain="tool_use", action="block", closed_by="time_limit") == 0
+    # the user approved it at the agent's own prompt and it ran: closed by the user, not by a reviewer
+    at_prompt = app_client.post(
+        "/v1/actions/reviews",
+        json={"id": "cc-1", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}},
+    ).json()
+    assert at_prompt["verdict"] == "escalate"
+    app_client.post("/v1/actions/ran", json={"request_id": "cc-1", "agent": "claude-code"})
+    assert _resolved_count(app_client, domain="tool_use", action="approve", closed_by="user") == 1
+    assert _resolved_count(app_client, domain="tool_use", action="approve", closed_by="human") == 0
 
 
 def test_listing_filters_by_domain_and_age_and_pages(app_client: TestClient) -> None:

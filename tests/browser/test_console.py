@@ -226,3 +226,33 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
 
         final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "codex-ci"
+
+
+def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=server) as http:
+        _, reviewer, agent = _acme_keys(http, "laptop-hook")
+        as_agent = {"authorization": f"Bearer {agent}"}
+        body = {"id": "cc-live-9", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+        decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+        assert decision["verdict"] == "escalate"  # the hook answered "ask": the user sees Claude Code's prompt
+        with _signed_in(chromium, server, reviewer) as page:
+            row = page.locator("tr.row").filter(has_text="/home/dev/.aws/credentials")
+            expect(row).to_be_visible()
+            row.click()
+            expect(page.locator(".confirm")).to_have_count(0)
+            # meanwhile the user said yes at the prompt and the call ran; the PostToolUse hook reports it
+            ran = http.post("/v1/actions/ran", json={"request_id": "cc-live-9", "agent": "claude-code"}, headers=as_agent)
+            assert ran.status_code == 200
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            # the reviewer cannot block what already ran, and is told who let it run
+            expect(page.get_by_role("alert")).to_contain_text("already resolved by the user at claude-code's prompt")
+            page.get_by_role("button", name="Reload").click()
+            outcome = page.locator(".outcome")
+            expect(outcome).to_contain_text("by the user at claude-code's prompt")
+            expect(outcome).to_contain_text("and it ran")
+
+        final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
+    assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"

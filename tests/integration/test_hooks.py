@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,7 @@ def _payload(tool_name: str, tool_input: dict[str, Any], **extra: Any) -> dict[s
         "hook_event_name": "PreToolUse",
         "tool_name": tool_name,
         "tool_input": tool_input,
-        "tool_use_id": "toolu_01HkVq8nW3xYz",
+        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",  # unique per call, as Claude Code's are
     }
     payload.update(extra)
     return payload
@@ -74,6 +75,29 @@ def test_command_hook_allows_ls(service: str) -> None:
 def test_command_hook_asks_for_escalated_action(service: str) -> None:
     result = _hook("claude-code", _payload("Read", {"file_path": "/home/dev/.aws/credentials"}), OVERSIGHT_URL=service)
     assert _claude_decision(result) == "ask"
+
+
+def test_command_hook_post_tool_use_closes_the_escalation_the_user_approved(service: str) -> None:
+    # Interactive use: the hook answered "ask", the user approved at the prompt, the call ran. The same command,
+    # on PostToolUse, tells Oversight so; no reviewer is left a pending item about something already done.
+    read = _payload("Read", {"file_path": "/home/dev/.aws/credentials"}, cwd="/home/dev/cc_ran_1")
+    assert _claude_decision(_hook("claude-code", read, OVERSIGHT_URL=service)) == "ask"
+    assert find_escalation(service, _at("/home/dev/cc_ran_1")) is not None
+    ran = {**read, "hook_event_name": "PostToolUse", "tool_response": {"type": "text"}}
+    result = _hook("claude-code", ran, OVERSIGHT_URL=service)
+    assert result.returncode == 0 and result.stdout == b"" and result.stderr == b""
+    assert find_escalation(service, _at("/home/dev/cc_ran_1"), tries=1) is None
+    closed = find_escalation(service, _at("/home/dev/cc_ran_1"), status="resolved", tries=1)
+    assert closed is not None and closed["decision"]["verdict"] == "approve"
+    assert closed["decision"]["escalation"]["resolved_by"] == "agent-user:claude-code"
+
+
+def test_command_hook_post_tool_use_never_denies_even_with_the_service_down() -> None:
+    # The tool has already run: a failure to report it must not reach Claude as a "deny" (exit 2 on PostToolUse
+    # shows stderr to the model as if the call had been refused).
+    ran = {**_payload("Bash", {"command": "ls"}), "hook_event_name": "PostToolUse", "tool_response": {"stdout": ""}}
+    result = _hook("claude-code", ran, "--url", f"http://127.0.0.1:{_free_port()}", "--timeout", "1")
+    assert result.returncode == 0 and result.stdout == b""
 
 
 def _spawn(agent: str, service: str, payload: dict[str, Any], *args: str) -> subprocess.Popen[bytes]:
