@@ -87,6 +87,18 @@ def _acme_keys(http: httpx.Client, client_name: str) -> tuple[str, str, str]:
     return admin, reviewer, client
 
 
+def _answered_too_late(page: Any, key: str, taken: str) -> Any:
+    """Answer the open item with its shortcut (``a`` / ``b``, then Enter) after someone else closed it: the alert
+    must name who did; reload and return the outcome panel."""
+    from playwright.sync_api import expect
+
+    page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text(taken)
+    page.get_by_role("button", name="Reload").click()
+    return page.locator(".outcome")
+
+
 def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: str, server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -215,11 +227,7 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
                 headers=as_agent,
             )
             assert gone.status_code == 200
-            page.keyboard.press("a")
-            page.keyboard.press("Enter")
-            expect(page.get_by_role("alert")).to_contain_text("already expired by codex-ci")
-            page.get_by_role("button", name="Reload").click()
-            outcome = page.locator(".outcome")
+            outcome = _answered_too_late(page, "a", "already expired by codex-ci")
             expect(outcome).to_contain_text("Blocked: the agent stopped waiting")
             expect(outcome).to_contain_text("by codex-ci")
             expect(outcome).to_contain_text("hook held 300 s")
@@ -245,12 +253,8 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
             # meanwhile the user said yes at the prompt and the call ran; the PostToolUse hook reports it
             ran = http.post("/v1/actions/ran", json={"request_id": "cc-live-9", "agent": "claude-code"}, headers=as_agent)
             assert ran.status_code == 200
-            page.keyboard.press("b")
-            page.keyboard.press("Enter")
             # the reviewer cannot block what already ran, and is told who let it run
-            expect(page.get_by_role("alert")).to_contain_text("already resolved by the user at claude-code's prompt")
-            page.get_by_role("button", name="Reload").click()
-            outcome = page.locator(".outcome")
+            outcome = _answered_too_late(page, "b", "already resolved by the user at claude-code's prompt")
             expect(outcome).to_contain_text("by the user at claude-code's prompt")
             expect(outcome).to_contain_text("and it ran")
 
