@@ -124,6 +124,11 @@ class EscalationDetail(EscalationSummary):
     trace_url: str | None = Field(default=None, description="The trace in Jaeger, when OVERSIGHT_JAEGER_URL is set.")
     rewrite_severity: str = Field(description="An edit may not keep a finding at or above this severity.")
     waiting: bool = Field(description="The review's thread is paused, waiting for this resolution.")
+    asks_user: bool = Field(
+        default=False,
+        description="The agent also put this action to its user's own permission prompt (the request's asks_user): "
+        "if the user approves it there, it runs and the item closes by itself.",
+    )
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -309,6 +314,7 @@ class EscalationService:
                 "trace_url": f"{base.rstrip('/')}/trace/{decision.trace_id}" if base and decision.trace_id else None,
                 "rewrite_severity": policy.thresholds.rewrite_severity.value,
                 "waiting": waiting,
+                "asks_user": bool(request.get("asks_user")),
             }
         )
 
@@ -425,15 +431,17 @@ class EscalationService:
         else (never escalated, already resolved or withdrawn) is returned as it is: the record keeps what was
         decided first.
 
-        The agent's key is within the agent's reach, so this must not be able to make anything run: an escalation
-        its agent holds for a reviewer (``hold_ms``: no prompt was shown, the hook polls for a verdict) is a 409,
-        never an approval. What is left is a report about an action the user's own prompt gated."""
+        The agent's key is within the agent's reach, so this must not be able to make anything run: only a review
+        requested with ``asks_user`` (the caller put the escalation to its own user's prompt, which gates the
+        action) can be closed this way. Any other escalation (a hook holding it for a reviewer, an integration
+        polling for the final verdict or waiting for a callback) is a 409, never an approval."""
         if decision.verdict != Verdict.escalate or _status(decision) != "pending" or not decision.escalation_id:
             return decision
-        if decision.escalation is not None and decision.escalation.waiting_until is not None:
+        _, values = await self._thread(decision.review_id)
+        if not (values.get("request") or {}).get("asks_user"):
             raise Conflict(
-                "the agent is holding this action for a reviewer, so it cannot have run; only a reviewer can "
-                "approve it",
+                "this review was not requested with asks_user: its caller waits for a reviewer's verdict, so only "
+                "a reviewer can approve it",
                 field="request_id",
             )
         text = note or (

@@ -172,6 +172,12 @@ class ActionReviewRequest(BaseModel):
         description="If the action escalates, how long the caller holds it waiting for a human (an agent hook's "
         "--hold). Reviewers see the time left, and such items come first in the inbox.",
     )
+    asks_user: bool = Field(
+        default=False,
+        description="If the action escalates, the caller asks its own user (an agent's permission prompt: the "
+        "Claude Code hook's `ask`). Only then may the caller later report that the action ran "
+        "(`POST /v1/actions/ran`), which closes the escalation as the user's approval. Excludes `hold_ms`.",
+    )
 
 
 class ReviewerInfo(BaseModel):

@@ -48,6 +48,11 @@ def check_tool(body: ActionReviewRequest) -> None:
     for key in _OPTIONAL_TEXT.get(tool, ()):
         if inp.get(key) is not None and not isinstance(inp[key], str):
             raise RequestInvalid(f"{tool}'s input.{key} must be a string", field=f"action.input.{key}")
+    if body.asks_user and body.hold_ms is not None:
+        raise RequestInvalid(
+            "asks_user and hold_ms exclude each other: a held action waits for a reviewer, not for the user",
+            field="asks_user",
+        )
     if tool == "sandbox_grant" and not any(inp.get(k) for k in _GRANT_KEYS):
         raise RequestInvalid(
             "sandbox_grant needs at least one of input.read, input.write (folders) or input.network: true",

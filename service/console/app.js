@@ -449,7 +449,9 @@
     const due = secondsUntil(e.expires_at);
     const waiting = e.waiting_s
       ? h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` })
-      : null;
+      : e.asks_user
+        ? h("p", { class: "muted asks-user", text: "The agent also asked its user at their own permission prompt, and their answer there decides whether it runs. If they approve, it runs and this item closes by itself; your answer here is recorded but does not reach the agent." })
+        : null;
     const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }), waiting,
       h("div", { class: "buttons" }, buttons), confirmBox, editBox,
       h("label", { for: "note", text: "Note (optional)" }), note, feedback,

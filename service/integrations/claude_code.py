@@ -188,6 +188,8 @@ def build_request(
         request["timeout_ms"] = max(50, min(600_000, timeout_ms))
     if hold_ms:
         request["hold_ms"] = max(1, min(86_400_000, hold_ms))
+    else:
+        request["asks_user"] = True  # an escalation is answered "ask": the user's prompt gates the call
     return request
 
 

@@ -156,7 +156,13 @@ def test_withdraw_errors_name_the_field(client: TestClient) -> None:
 
 
 def _escalated_call(client: TestClient, request_id: str) -> dict[str, Any]:
-    body = {"id": request_id, "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+    """A credential read sent as the Claude Code hook sends it without --hold: an escalation goes to the user's
+    prompt (``asks_user``)."""
+    body = {
+        "id": request_id,
+        "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
+        "asks_user": True,
+    }
     d: dict[str, Any] = client.post("/v1/actions/reviews", json=body).json()
     assert d["verdict"] == "escalate", d
     return d
@@ -184,14 +190,27 @@ def test_an_action_the_user_ran_at_the_agents_prompt_closes_as_theirs(client: Te
     assert again["escalation"]["resolved_by"] == "agent-user:claude-code" and again["verdict"] == "approve"
 
 
-def test_a_held_escalation_cannot_be_approved_by_reporting_a_run(client: TestClient) -> None:
-    # With --hold the hook polls for a reviewer's verdict: a "ran" report from the agent's key (which a
-    # prompt-injected agent can read) must not turn into the approval that would let the held call run.
-    body = {"id": "cc-held", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
-    held = client.post("/v1/actions/reviews", json={**body, "hold_ms": 60_000}).json()
-    r = client.post("/v1/actions/ran", json={"request_id": "cc-held", "agent": "claude-code"})
+@pytest.mark.parametrize("how", [{"hold_ms": 60_000}, {}], ids=["held by its hook", "caller polls or waits"])
+def test_only_an_escalation_put_to_the_users_prompt_can_be_closed_by_reporting_a_run(
+    client: TestClient, how: dict[str, Any]
+) -> None:
+    # The agent's key is within the agent's reach (a prompt-injected agent can read it). A hook holding the call
+    # for a reviewer, or an integration polling for the final verdict, acts on an approval: a "ran" report must
+    # never become one. Only a review sent with asks_user, whose escalation the user's own prompt gates, can.
+    body = {"id": "cc-waits", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, **how}
+    waiting = client.post("/v1/actions/reviews", json=body).json()
+    assert waiting["verdict"] == "escalate"
+    r = client.post("/v1/actions/ran", json={"request_id": "cc-waits", "agent": "claude-code"})
     assert r.status_code == 409 and r.json()["error"]["field"] == "request_id"
-    assert client.get(f"/v1/actions/reviews/{held['review_id']}").json()["verdict"] == "escalate"
+    assert client.get(f"/v1/actions/reviews/{waiting['review_id']}").json()["verdict"] == "escalate"
+    pending = client.get("/v1/escalations", params={"status": "pending"}).json()["items"]
+    assert waiting["escalation_id"] in [e["escalation_id"] for e in pending]
+
+
+def test_asks_user_and_hold_exclude_each_other(client: TestClient) -> None:
+    body = {"action": {"tool": "read_file", "input": {"path": "/etc/shadow"}}, "asks_user": True, "hold_ms": 1000}
+    r = client.post("/v1/actions/reviews", json=body)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "asks_user"
 
 
 def test_a_run_reported_after_a_reviewer_answered_keeps_the_reviewers_verdict(client: TestClient) -> None:

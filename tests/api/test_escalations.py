@@ -245,7 +245,11 @@ def test_the_resolved_escalations_metric_says_who_closed_them(app_client: TestCl
     # the user approved it at the agent's own prompt and it ran: closed by the user, not by a reviewer
     at_prompt = app_client.post(
         "/v1/actions/reviews",
-        json={"id": "cc-1", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}},
+        json={
+            "id": "cc-1",
+            "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
+            "asks_user": True,
+        },
     ).json()
     assert at_prompt["verdict"] == "escalate"
     app_client.post("/v1/actions/ran", json={"request_id": "cc-1", "agent": "claude-code"})

@@ -242,7 +242,11 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
     with httpx.Client(base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "laptop-hook")
         as_agent = {"authorization": f"Bearer {agent}"}
-        body = {"id": "cc-live-9", "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}}
+        body = {
+            "id": "cc-live-9",
+            "action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}},
+            "asks_user": True,
+        }
         decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
         assert decision["verdict"] == "escalate"  # the hook answered "ask": the user sees Claude Code's prompt
         with _signed_in(chromium, server, reviewer) as page:
@@ -250,6 +254,8 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
             expect(row).to_be_visible()
             row.click()
             expect(page.locator(".confirm")).to_have_count(0)
+            # the reviewer is told the user's prompt decides, and that the item may close by itself
+            expect(page.locator(".asks-user")).to_contain_text("their answer there decides whether it runs")
             # meanwhile the user said yes at the prompt and the call ran; the PostToolUse hook reports it
             ran = http.post("/v1/actions/ran", json={"request_id": "cc-live-9", "agent": "claude-code"}, headers=as_agent)
             assert ran.status_code == 200
