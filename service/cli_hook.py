@@ -128,10 +128,12 @@ def hook_claude_code(
     mode: Any = "ask" if on_error == "ask" else "deny"
     post = False  # a PostToolUse report: the tool already ran, so a failure answers nothing
 
-    def handle(raw: bytes, **kwargs: Any) -> HookAnswer:
+    def seen_post() -> None:
         nonlocal post
-        post = cc.is_post_tool_use(raw)
-        return cc.handle_command(raw, **kwargs)
+        post = True
+
+    def handle(raw: bytes, **kwargs: Any) -> HookAnswer:
+        return cc.handle_command(raw, on_post_tool_use=seen_post, **kwargs)
 
     def fail(why: str) -> HookAnswer:
         if post:

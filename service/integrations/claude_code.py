@@ -29,6 +29,7 @@ there a failure is a ``deny`` decision object, or no decision (the normal dialog
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any, Literal
 
 import orjson
@@ -272,7 +273,14 @@ def held_output(event: str, decision: dict[str, Any], hold: float) -> dict[str, 
 
 
 def handle_command(
-    raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None, hold: float = 0.0
+    raw: bytes,
+    *,
+    url: str,
+    timeout: float,
+    on_error: OnError,
+    key: str | None,
+    hold: float = 0.0,
+    on_post_tool_use: Callable[[], None] | None = None,
 ) -> HookAnswer:
     """The whole command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
 
@@ -288,6 +296,8 @@ def handle_command(
     if not isinstance(payload, dict):
         return as_command_answer(failure_output(event, "the hook input is not a JSON object", on_error))
     if payload.get("hook_event_name") in POST_TOOL_USE:
+        if on_post_tool_use is not None:  # the caller's deadline must answer nothing from here on
+            on_post_tool_use()
         report_ran(payload, url=url, timeout=timeout, key=key)
         return "", "", 0
     if payload.get("hook_event_name") not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
@@ -308,15 +318,6 @@ def handle_command(
     except Exception as exc:
         return as_command_answer(failure_output(event, f"hook error {type(exc).__name__}", on_error))
     return as_command_answer(output_for(event, decision))
-
-
-def is_post_tool_use(raw: bytes) -> bool:
-    """Whether a command hook's input is a ``PostToolUse``/``PostToolUseFailure`` event (nothing to decide)."""
-    try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return False
-    return isinstance(payload, dict) and payload.get("hook_event_name") in POST_TOOL_USE
 
 
 def report_ran(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:

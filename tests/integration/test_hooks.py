@@ -210,6 +210,10 @@ def test_command_hook_with_hung_service_is_not_allow() -> None:
         assert _claude_decision(result) == "deny"
         codex = _hook("codex", _bash("ls -la"), "--url", url, "--timeout", "1")
         assert codex.returncode == 2
+        # a PostToolUse report to the same hung service: the tool already ran, so no deny reaches Claude
+        ran = {**_bash("ls -la"), "hook_event_name": "PostToolUse", "tool_response": {"stdout": ""}}
+        post = _hook("claude-code", ran, "--url", url, OVERSIGHT_HOOK_TIMEOUT="1")
+        assert post.returncode == 0 and post.stdout == b"" and post.stderr == b""
     finally:
         stop.set()
         thread.join()
