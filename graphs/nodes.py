@@ -208,7 +208,7 @@ class ReviewNodes:
             if capture:
                 span.set_attribute("gen_ai.input.messages", input_messages_json(item.messages, item.output))
             try:
-                result = await reviewer.review(item)
+                result = await self._ask(reviewer, item)
             except ReviewerError as exc:
                 span.set_attribute("error.type", exc.code)
                 span.set_status(Status(StatusCode.ERROR, exc.code))
@@ -225,10 +225,22 @@ class ReviewNodes:
     ) -> tuple[ReviewerResult | None, dict[str, Any]]:
         started = time.perf_counter()
         try:
-            result = await reviewer.review(item)
+            result = await self._ask(reviewer, item)
         except ReviewerError as exc:
             return None, self._failure(reviewer, exc, started)
         return result, self._success(result, started)
+
+    @staticmethod
+    async def _ask(reviewer: Reviewer, item: ReviewItem) -> ReviewerResult:
+        """``reviewer.review``, where any exception is a reviewer error: a defect in an adapter (or an answer
+        it did not foresee) takes the domain's ``on_reviewer_error`` path, never a 500 without a decision."""
+        try:
+            return await reviewer.review(item)
+        except ReviewerError:
+            raise
+        except Exception as exc:
+            log.exception("reviewer %s:%s raised %s", reviewer.provider, reviewer.model, type(exc).__name__)
+            raise ReviewerError(f"the reviewer failed unexpectedly ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
     @staticmethod
     def _success(result: ReviewerResult, started: float) -> dict[str, Any]:
@@ -395,6 +407,7 @@ class ReviewNodes:
         return Decision(
             review_id=review_id,
             request_id=request.get("id"),
+            request_digest=state.get("request_digest"),
             kind=state["kind"],
             verdict=verdict,
             output=shown,

@@ -17,6 +17,8 @@ class ReviewInput(TypedDict):
     """W3C trace id of the request span (32 hex)."""
     request: dict[str, Any]
     """The validated ReviewRequest / ActionReviewRequest, dumped to JSON-ready values."""
+    request_digest: NotRequired[str]
+    """With an idempotency key: the request's digest, recorded on the decision (``Decision.request_digest``)."""
     deadline_at: float
     """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
     hitl: NotRequired[bool]

@@ -6,6 +6,7 @@ Both the HTTP API and the CLI go through ``Runtime``; nothing here knows about H
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import random
 import time
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from opentelemetry import context as otel_context
@@ -77,6 +79,35 @@ class _Sampler:
         return rate > 0 and self._rng.random() < rate
 
 
+UNDER_REVIEW = {"answer": ("domain", "messages", "output"), "action": ("action",)}
+"""What a request id names: the text or the action under review. The rest (delivery options, the fast model's
+label, the caller's context, an agent's goal and transcript tail as read at the time) may differ on a retry."""
+
+
+def request_digest(kind: str, body: dict[str, Any]) -> str:
+    """sha256 of the kind and what is under review (canonical JSON)."""
+    subject = {k: body.get(k) for k in UNDER_REVIEW[kind]}
+    canonical = orjson.dumps({"kind": kind, **subject}, option=orjson.OPT_SORT_KEYS)
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()
+
+
+def _check_same_request(
+    request_id: str, kind: str, digest: str, known: str | None, stored: Decision | None = None
+) -> None:
+    """A repeated id must carry the same request (409 ``duplicate_request`` otherwise), so that an id reused by
+    mistake, or by an agent, can never return another request's decision. ``known`` is the digest of the
+    request the id was first used for; decisions stored before digests were recorded have none, and there only
+    the kind (answer or action) can be compared."""
+    same = known == digest if known is not None else stored is None or stored.kind == kind
+    if not same:
+        where = f"review {stored.review_id}" if stored is not None else "its review is in progress"
+        raise DuplicateRequest(
+            f"request id {request_id!r} was already used for a different request ({where}); "
+            "an id names one request: send a new id for a new request",
+            field="id",
+        )
+
+
 class Runtime:
     """Everything a review needs, opened once and shared by every request."""
 
@@ -108,7 +139,8 @@ class Runtime:
         self.graph = build_review_graph(self.ports, None)
         self.runner = build_review_runner(self.ports)
         self.hitl_graph = build_review_graph(self.ports, storage.checkpointer)
-        self._inflight: dict[tuple[str, str], asyncio.Future[Decision]] = {}
+        # (tenant, request id) -> the review in progress and its request digest
+        self._inflight: dict[tuple[str, str], tuple[asyncio.Future[Decision], str]] = {}
         self._escalated_spans: dict[str, trace.SpanContext] = {}  # review_id -> root span, for resume's link
 
     @classmethod
@@ -145,21 +177,27 @@ class Runtime:
         if request.id is None or mode == "label":
             return await self._run(request, tenant, parent, mode)
         key = (tenant, request.id)
+        body = request.model_dump(mode="json", exclude_none=True)
+        kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
+        digest = request_digest(kind, body)
         existing = self._inflight.get(key)
         if existing is not None:  # the same id is being reviewed right now: share its result
-            return await asyncio.shield(existing)
+            _check_same_request(request.id, kind, digest, existing[1])
+            return await asyncio.shield(existing[0])
         stored = await self.store.find_by_request(tenant, request.id)
         if stored is not None:
+            _check_same_request(request.id, kind, digest, stored.request_digest, stored)
             return stored
         future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
+        self._inflight[key] = (future, digest)
         try:
-            decision = await self._run(request, tenant, parent, mode)
-        except DuplicateRequest:
+            decision = await self._run(request, tenant, parent, mode, body=body, digest=digest)
+        except DuplicateRequest:  # another process stored this id between our lookup and our insert
             stored = await self.store.find_by_request(tenant, request.id)
             if stored is None:
                 future.cancel()
                 raise
+            _check_same_request(request.id, kind, digest, stored.request_digest, stored)
             decision = stored
         except BaseException as exc:
             future.set_exception(exc)
@@ -176,6 +214,9 @@ class Runtime:
         tenant: str,
         parent: otel_context.Context | None,
         mode: str = "enforce",
+        *,
+        body: dict[str, Any] | None = None,
+        digest: str | None = None,
     ) -> Decision:
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
         review_id = new_review_id()
@@ -188,10 +229,12 @@ class Runtime:
                 "kind": kind,  # type: ignore[typeddict-item]
                 "tenant": tenant,
                 "trace_id": format_trace_id(span.get_span_context().trace_id),
-                "request": request.model_dump(mode="json", exclude_none=True),
+                "request": body if body is not None else request.model_dump(mode="json", exclude_none=True),
                 "deadline_at": self._deadline(request.timeout_ms, domain),
                 "mode": mode,  # type: ignore[typeddict-item]
             }
+            if digest is not None:
+                state["request_digest"] = digest
             config: RunnableConfig = {"configurable": {"thread_id": review_id}}
             if self.settings.review_executor == "direct":
                 result = await self.runner(state)

@@ -238,6 +238,12 @@ class Decision(BaseModel):
     model_config = ConfigDict(frozen=True)
     review_id: str
     request_id: str | None = Field(default=None, description="The caller's idempotency key, if given.")
+    request_digest: str | None = Field(
+        default=None,
+        description="With an `id`: sha256 of what is under review (the kind, and an answer's `domain`, `messages` "
+        "and `output`, or an action's `action`; canonical JSON). The same `id` with another digest is refused: "
+        "409 `duplicate_request`.",
+    )
     kind: Literal["answer", "action"] = "answer"
     verdict: Verdict
     output: str | None = Field(description="What to show: the original output or its rewrite.")

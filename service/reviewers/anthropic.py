@@ -35,6 +35,8 @@ from service.reviewers.base import (
     ReviewerResult,
     ReviewerVerdict,
     ReviewItem,
+    answer_shape,
+    loads_verdict,
 )
 
 if TYPE_CHECKING:
@@ -147,7 +149,7 @@ class AnthropicReviewer:
         verdict: ReviewerVerdict | None = None
         if isinstance(raw, str):
             try:
-                raw = json.loads(raw)
+                raw = loads_verdict(raw)
             except ValueError as exc:
                 error = f"the tool input is not valid JSON: {exc}"
                 replay_input = {"unparseable_input": str(tool_use.input)[:2000]}
@@ -187,9 +189,10 @@ class AnthropicReviewer:
             for turn in range(2):  # the answer, then at most one repair
                 message, n = await self._send(system, messages, item)
                 attempts += n
-                self._usage(message, usage)
-                self._check_abstain(message, attempts, usage)
-                verdict, error, replay, repair = self._read(message)
+                with answer_shape("the anthropic API"):
+                    self._usage(message, usage)
+                    self._check_abstain(message, attempts, usage)
+                    verdict, error, replay, repair = self._read(message)
                 if verdict is not None:
                     return ReviewerResult(
                         verdict=verdict,

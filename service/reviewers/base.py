@@ -14,7 +14,11 @@ turned into a ``ReviewerOutcome`` by the graph, never into an approval::
 
 from __future__ import annotations
 
+import json
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -24,9 +28,36 @@ from service.policy.model import DomainPolicy
 from service.schemas import Finding
 from service.vocabulary import Domain, ResponseClass, Verdict
 
+MAX_REWRITE_CHARS = 200_000
+"""A rewrite is released to the user as the answer: no longer than an answer the API accepts by default."""
+_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
+
+
+def _bad_text_path(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first string (or key) holding NUL or an unpaired surrogate, else None."""
+    if isinstance(value, str):
+        return path or "(verdict)" if _BAD_TEXT.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _BAD_TEXT.search(key):
+                return sub
+            if (found := _bad_text_path(item, sub)) is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if (found := _bad_text_path(item, f"{path}.{i}")) is not None:
+                return found
+    return None
+
 
 class ReviewerVerdict(BaseModel):
-    """The structured verdict every reviewer returns, whatever its vendor."""
+    """The structured verdict every reviewer returns, whatever its vendor.
+
+    Its text is held to the same rules as a request's: no NUL, no unpaired surrogate (neither UTF-8 nor
+    PostgreSQL can store them), and a rewrite no longer than ``MAX_REWRITE_CHARS``. A verdict that breaks them
+    is invalid output, repaired once and then a reviewer error, never a stored or released text.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -34,8 +65,17 @@ class ReviewerVerdict(BaseModel):
     critique: str = Field(max_length=8000)
     response_class: ResponseClass | None = None
     findings: list[Finding] = Field(default_factory=list)
-    rewrite: str | None = Field(default=None, description="Replacement text; only with verdict rewrite.")
+    rewrite: str | None = Field(
+        default=None, max_length=MAX_REWRITE_CHARS, description="Replacement text; only with verdict rewrite."
+    )
     confidence: float = Field(ge=0.0, le=1.0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        if (where := _bad_text_path(data)) is not None:
+            raise ValueError(f"`{where}` holds NUL (\\u0000) or an unpaired surrogate")
+        return data
 
     @model_validator(mode="after")
     def _rewrite_only_with_rewrite(self) -> ReviewerVerdict:
@@ -121,6 +161,38 @@ class ReviewerAbstained(ReviewerError):
     """The reviewer model refused to review, or stopped at its token limit."""
 
     code = "reviewer_abstained"
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"key {key[:100]!r} appears twice (parsers disagree on which one wins)")
+            seen.add(key)
+    return obj
+
+
+def loads_verdict(text: str) -> Any:
+    """Parse a reviewer's JSON verdict; a key given twice is an error (``ValueError``), as in requests."""
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
+@contextmanager
+def answer_shape(label: str) -> Iterator[None]:
+    """Reading a model API's answer: a body that is not the documented shape is invalid output.
+
+    The official SDKs build response objects without validating them, so an HTTP 200 whose body is HTML, a
+    JSON array or a message with the wrong types surfaces as ``AttributeError`` / ``TypeError`` (and kin) only
+    when the answer is read. That is a reviewer answering garbage: ``ReviewerInvalidOutput``, never a crash.
+    """
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise ReviewerInvalidOutput(
+            f"{label} answered with a body that is not the documented shape ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
 
 
 @runtime_checkable

@@ -37,6 +37,8 @@ from service.reviewers.base import (
     ReviewerResult,
     ReviewerVerdict,
     ReviewItem,
+    answer_shape,
+    loads_verdict,
 )
 
 if TYPE_CHECKING:
@@ -180,7 +182,7 @@ class OpenAIReviewer:
         if text.startswith("```"):  # some compatible servers wrap JSON mode output in a code fence
             text = text.strip("`").removeprefix("json").strip()
         try:
-            data = json.loads(text)
+            data = loads_verdict(text)
         except ValueError as exc:
             return None, f"the answer is not valid JSON: {exc}", content
         try:
@@ -203,9 +205,10 @@ class OpenAIReviewer:
             for turn in range(2):  # the answer, then at most one repair
                 completion, n = await self._send(messages, item)
                 attempts += n
-                self._usage(completion, usage)
-                self._check_abstain(completion, attempts, usage)
-                verdict, error, content = self._read(completion)
+                with answer_shape(f"the {self.provider} API"):
+                    self._usage(completion, usage)
+                    self._check_abstain(completion, attempts, usage)
+                    verdict, error, content = self._read(completion)
                 if verdict is not None:
                     return ReviewerResult(
                         verdict=verdict,

@@ -245,6 +245,16 @@ def test_idempotent_on_request_id(client: TestClient) -> None:
     assert again["review_id"] == first["review_id"]
 
 
+def test_same_id_with_another_action_is_409_not_the_earlier_approval(client: TestClient) -> None:
+    assert client.post("/v1/actions/reviews", json=_action("ls", id="agent-call-2")).json()["verdict"] == "approve"
+    r = client.post("/v1/actions/reviews", json=_action("rm -rf ~", id="agent-call-2"))
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "duplicate_request" and r.json()["error"]["field"] == "id"
+    # the goal and the transcript tail are context read at the time: a retry may carry newer ones
+    retry = client.post("/v1/actions/reviews", json=_action("ls", id="agent-call-2", goal="list the files"))
+    assert retry.status_code == 200 and retry.json()["verdict"] == "approve"
+
+
 @pytest.mark.parametrize(
     ("tool", "status"),
     [

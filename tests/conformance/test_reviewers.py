@@ -426,6 +426,81 @@ async def test_one_repair_attempt_fixes_an_invalid_verdict(reviewer: Reviewer, m
         assert first["system"] == model_server.requests[1].body["system"]
 
 
+# A 200 whose body is not the API's shape: the SDKs build their response objects without validating them.
+WRONG_SHAPES = {
+    "html_page": lambda provider: Reply.text("<html><body>502 Bad Gateway</body></html>"),
+    "json_array": lambda provider: Reply.raw([1, 2, 3]),
+    "wrong_types": lambda provider: Reply.raw(
+        {"type": "message", "role": "assistant", "content": "nope", "usage": {"output_tokens": "lots"}}
+        if provider == "anthropic"
+        else {"object": "chat.completion", "choices": "nope", "usage": {"prompt_tokens": "lots"}}
+    ),
+    "null_message": lambda provider: Reply.raw(
+        {"type": "message", "role": "assistant", "content": [None], "stop_reason": "tool_use"}
+        if provider == "anthropic"
+        else {"object": "chat.completion", "choices": [{"index": 0, "message": None, "finish_reason": "stop"}]}
+    ),
+}
+
+
+@remote(*REMOTE)
+@pytest.mark.parametrize("shape", list(WRONG_SHAPES))
+async def test_an_answer_of_the_wrong_shape_is_invalid_output(
+    reviewer: Reviewer, model_server: FakeModelServer, shape: str
+) -> None:
+    model_server.script(WRONG_SHAPES[shape](reviewer.provider), Reply.ok())
+    with pytest.raises(ReviewerInvalidOutput) as info:
+        await reviewer.review(make_item())
+    assert "not the documented shape" in str(info.value)
+    assert len(model_server.requests) == 1  # not a verdict to repair: the API itself answered garbage
+
+
+UNSTORABLE = {
+    "lone_surrogate_in_rewrite": {"verdict": "rewrite", "rewrite": "Take \ud800 two tablets.", "confidence": 0.8},
+    "nul_in_rewrite": {"verdict": "rewrite", "rewrite": "safe\u0000text", "confidence": 0.8},
+    "nul_in_finding": {
+        "verdict": "block",
+        "confidence": 0.8,
+        "findings": [{"rule": "r\u0000", "severity": "high", "message": "m"}],
+    },
+}
+
+
+@remote(*REMOTE)
+@pytest.mark.parametrize("case", list(UNSTORABLE))
+async def test_text_that_cannot_be_stored_is_repaired_then_invalid(
+    reviewer: Reviewer, model_server: FakeModelServer, case: str
+) -> None:
+    verdict = {"critique": "c", "response_class": None, "findings": [], "rewrite": None, **UNSTORABLE[case]}
+    text = json.dumps(verdict)  # ASCII JSON: the bad characters travel as \\u escapes, as a model would send them
+    model_server.script(Reply.content(text), Reply.content(text))
+    with pytest.raises(ReviewerInvalidOutput) as info:
+        await reviewer.review(make_item())
+    assert "unpaired surrogate" in str(info.value)
+    assert len(model_server.requests) == 2  # one repair, then a reviewer error: never a stored or released text
+
+
+@remote(*REMOTE)
+async def test_an_overlong_rewrite_is_invalid(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    long = "word " * 50_000  # 250,000 characters, past what a request may carry by default
+    model_server.script(Reply.ok(verdict="rewrite", rewrite=long), Reply.ok(verdict="rewrite", rewrite=long))
+    with pytest.raises(ReviewerInvalidOutput):
+        await reviewer.review(make_item())
+
+
+@remote(*REMOTE)
+async def test_a_verdict_key_given_twice_is_repaired(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    twice = (
+        '{"verdict": "block", "critique": "Unsafe.", "response_class": null, "findings": [], "rewrite": null, '
+        '"confidence": 0.9, "verdict": "approve"}'
+    )
+    model_server.script(Reply.content(twice), Reply.ok(verdict="block", critique="Unsafe.", confidence=0.9))
+    result = await reviewer.review(make_item())
+    assert result.verdict.verdict is Verdict.block
+    assert len(model_server.requests) == 2
+    assert "appears twice" in json.dumps(model_server.requests[1].body["messages"][-1]["content"])
+
+
 @remote(*REMOTE)
 @pytest.mark.parametrize("reply", [Reply.refusal(), Reply.truncated()], ids=["refusal", "max_tokens"])
 async def test_refusal_and_truncation_abstain(reviewer: Reviewer, model_server: FakeModelServer, reply: Reply) -> None:

@@ -40,7 +40,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-ReplyKind = Literal["verdict", "error", "malformed", "invalid", "truncated", "refusal", "drop", "raw"]
+ReplyKind = Literal[
+    "verdict", "error", "malformed", "invalid", "truncated", "refusal", "drop", "raw", "text", "content"
+]
 
 DEFAULT_VERDICT: dict[str, Any] = {
     "verdict": "approve",
@@ -159,6 +161,17 @@ class Reply:
     @classmethod
     def raw(cls, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
         return cls("raw", body=body, status=status, headers=dict(headers or {}))
+
+    @classmethod
+    def text(cls, body: str, content_type: str = "text/html; charset=utf-8", status: int = 200) -> Reply:
+        """A body that is not JSON at all (a proxy's error page answered with 200)."""
+        return cls("text", body=body, status=status, headers={"content-type": content_type})
+
+    @classmethod
+    def content(cls, text: str) -> Reply:
+        """A well-formed API answer whose verdict is exactly ``text`` (OpenAI message content; Anthropic tool
+        input given as a string), for verdict JSON the dict form cannot express, such as a key given twice."""
+        return cls("content", body=text)
 
 
 @dataclass
@@ -309,6 +322,8 @@ class FakeModelServer:
         headers = {"request-id": _rid("req_"), **reply.headers}
         if reply.kind == "raw":
             return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+        if reply.kind == "text":
+            return Response(reply.body, status_code=reply.status, headers=headers)
         if reply.kind == "error":
             err_type = _ANTHROPIC_ERROR_TYPES.get(reply.status, "api_error")
             return JSONResponse(
@@ -348,6 +363,8 @@ class FakeModelServer:
         elif reply.kind == "malformed":
             text = json.dumps(reply.verdict)[:25]
             content = [{"type": "tool_use", "id": _rid("toolu_"), "name": tool_name, "input": text}]
+        elif reply.kind == "content":
+            content = [{"type": "tool_use", "id": _rid("toolu_"), "name": tool_name, "input": reply.body}]
         elif reply.kind == "truncated":
             content = [{"type": "text", "text": "Let me think about this answer carefully. First,"}]
             stop_reason = "max_tokens"
@@ -364,7 +381,8 @@ class FakeModelServer:
             "stop_sequence": None,
             "usage": usage,
         }
-        return JSONResponse(message, headers=headers)
+        # ASCII-escaped JSON, as the vendors send it: a lone surrogate travels as a \\u escape.
+        return Response(json.dumps(message), media_type="application/json", headers=headers)
 
     # ------------------------------------------------------------------ OpenAI Chat Completions
     async def _openai(self, request: Request) -> Response:
@@ -394,6 +412,8 @@ class FakeModelServer:
         headers.update(reply.headers)
         if reply.kind == "raw":
             return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+        if reply.kind == "text":
+            return Response(reply.body, status_code=reply.status, headers=headers)
         if reply.kind == "error":
             typ, code = _OPENAI_ERRORS.get(reply.status, ("server_error", None))
             return JSONResponse(
@@ -415,6 +435,8 @@ class FakeModelServer:
             content = json.dumps(reply.verdict)
         elif reply.kind == "malformed":
             content = json.dumps(reply.verdict)[:25]
+        elif reply.kind == "content":
+            content = reply.body
         elif reply.kind == "truncated":
             content = json.dumps(reply.verdict)[:40]
             finish_reason = "length"
@@ -450,7 +472,8 @@ class FakeModelServer:
             "service_tier": "default",
             "system_fingerprint": "fp_fake",
         }
-        return JSONResponse(completion, headers=headers)
+        # ASCII-escaped JSON, as the vendors send it: a lone surrogate travels as a \\u escape.
+        return Response(json.dumps(completion), media_type="application/json", headers=headers)
 
 
 def prefix_digest(body: dict[str, Any]) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import deque
 
-from service.reviewers.base import ReviewerError, ReviewerResult, ReviewerVerdict, ReviewItem
+from service.reviewers.base import ReviewerResult, ReviewerVerdict, ReviewItem
 from service.schemas import Decision
 
 
 class ScriptedReviewer:
     """Answers from a script, in order; fails loudly when called more often than scripted."""
 
-    def __init__(self, *script: ReviewerVerdict | ReviewerError, provider: str = "fake", model: str = "scripted") -> None:
+    def __init__(self, *script: ReviewerVerdict | Exception, provider: str = "fake", model: str = "scripted") -> None:
         self.script = deque(script)
         self.provider, self.model = provider, model
         self.items: list[ReviewItem] = []
@@ -21,7 +21,7 @@ class ScriptedReviewer:
         if not self.script:
             raise AssertionError("ScriptedReviewer called more often than scripted")
         step = self.script.popleft()
-        if isinstance(step, ReviewerError):
+        if isinstance(step, Exception):  # a ReviewerError, or a defect in an adapter
             raise step
         return ReviewerResult(verdict=step, provider=self.provider, model=self.model, prompt_version="test-1")
 

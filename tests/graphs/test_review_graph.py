@@ -91,6 +91,17 @@ async def test_reviewer_failure_in_high_risk_domain_escalates(error: Exception) 
     assert result["__interrupt__"][0].value["escalation_id"] == d["escalation_id"]
 
 
+async def test_a_reviewer_that_crashes_is_a_reviewer_error_not_a_crash() -> None:
+    # A defect in an adapter (or an answer it did not foresee) must take the fail-closed path like any failure.
+    crashing = ScriptedReviewer(AttributeError("'str' object has no attribute 'usage'"))
+    result, _ = await run(ports(crashing), state("rev_3b", request("Take two tablets.")))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["output"] is None
+    assert d["reviewer_outcome"]["kind"] == "error"
+    assert d["reviewer_outcome"]["error"] == "reviewer_error"
+    assert "AttributeError" in d["reviewer_outcome"]["detail"]
+
+
 async def test_abstention_uses_the_fallback_reviewer() -> None:
     primary = ScriptedReviewer(ReviewerAbstained("refused"))
     fallback = ScriptedReviewer(v(Verdict.approve), provider="fallback", model="fb")

@@ -5,6 +5,7 @@ The real service (create_app) talks to the fake model server through the officia
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ from tests.fakes.fixtures import model_server, model_server_session  # noqa: F40
 from tests.fakes.model_server import FakeModelServer, Reply
 
 HIGH_RISK = ["health", "finance", "cyber", "tool_use"]
+UNSTORABLE_REWRITE = json.dumps(  # a lone surrogate (sent as a \\u escape) cannot be stored or released
+    {"verdict": "rewrite", "critique": "c", "response_class": None, "findings": [], "rewrite": "Take \ud800 two.",
+     "confidence": 0.8}
+)
 FAULTS: dict[str, tuple[list[Reply], str, str]] = {
     # name: (scripted replies, reviewer outcome kind, error code)
     "http_500": ([Reply.server_error(500), Reply.server_error(500)], "error", "reviewer_unavailable"),
@@ -30,6 +35,8 @@ FAULTS: dict[str, tuple[list[Reply], str, str]] = {
     "refusal": ([Reply.refusal()], "abstain", "reviewer_abstained"),
     "connection_dropped": ([Reply.drop(), Reply.drop()], "error", "reviewer_unavailable"),
     "unauthorized_401": ([Reply.error(401, "invalid x-api-key")], "error", "reviewer_rejected"),
+    "html_page_200": ([Reply.text("<html><body>502 Bad Gateway</body></html>")], "error", "reviewer_invalid_output"),
+    "unstorable_rewrite_twice": ([Reply.content(UNSTORABLE_REWRITE)] * 2, "error", "reviewer_invalid_output"),
 }
 BENIGN = "Drink water, rest, and see a professional if it does not improve within a few days."
 
