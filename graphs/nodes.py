@@ -62,6 +62,10 @@ def _conversation(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any
     return prompt, "\n".join(texts), messages
 
 
+def _also(state: ReviewState) -> tuple[Domain, ...]:
+    return tuple(Domain(d) for d in state.get("also_domains") or ())
+
+
 def _asked(messages: list[dict[str, Any]]) -> str | None:
     """Every user turn, one per line, when there are several (else None: the prompt says it all)."""
     turns = [m.get("content") for m in messages if m.get("role") == "user"]
@@ -102,6 +106,7 @@ class ReviewNodes:
     # -- triage ---------------------------------------------------------------------------------------
     async def triage(self, state: ReviewState) -> dict[str, Any]:
         request = state["request"]
+        also: tuple[Domain, ...] = ()
         if state["kind"] == "action":
             domain, risk, inferred = Domain.tool_use, Risk.high, False
         else:
@@ -109,7 +114,7 @@ class ReviewNodes:
             hint = Domain(request["domain"]) if request.get("domain") else None
             # Every user turn places the conversation ("my chest hurts" … "so what should I do?").
             t = self.ports.policies.triage(_asked(messages) or prompt, request["output"], hint)
-            domain, risk, inferred = t.domain, t.risk, t.inferred
+            domain, risk, inferred, also = t.domain, t.risk, t.inferred, t.also
         policy = self.ports.policies.policy(domain)
         sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate)
         output = request.get("output") if state["kind"] == "answer" else _action_text(request)
@@ -117,6 +122,7 @@ class ReviewNodes:
             "domain": domain.value,
             "risk": risk.value,
             "inferred": inferred,
+            "also_domains": [d.value for d in also],
             "sampled": sampled,
             "output": output or "",
             "revisions": 0,
@@ -145,7 +151,12 @@ class ReviewNodes:
         else:
             prompt, conversation, messages = _conversation(request)
             findings, result = self.ports.policies.check_answer(
-                domain, output=state["output"], prompt=prompt, conversation=conversation, asked=_asked(messages)
+                domain,
+                output=state["output"],
+                prompt=prompt,
+                conversation=conversation,
+                asked=_asked(messages),
+                also=_also(state),
             )
             analysis = {
                 "response_class": result.response_class.value if result.response_class else None,
@@ -334,7 +345,13 @@ class ReviewNodes:
         rewrite = str(proposal.get("rewrite") or "")
         prompt, conversation, messages = _conversation(state["request"])
         findings, _ = self.ports.policies.check_answer(
-            domain, output=rewrite, prompt=prompt, conversation=conversation, classify=False, asked=_asked(messages)
+            domain,
+            output=rewrite,
+            prompt=prompt,
+            conversation=conversation,
+            classify=False,
+            asked=_asked(messages),
+            also=_also(state),
         )
         revisions = state.get("revisions", 0) + 1
         step = after_revision(findings, revisions, policy)

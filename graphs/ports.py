@@ -31,11 +31,13 @@ class PolicyPort(Protocol):
         conversation: str,
         classify: bool = True,
         asked: str | None = None,
+        also: tuple[Domain, ...] = (),
     ) -> tuple[list[Finding], Analysis]:
         """Rules (and, with ``classify``, the response-class detectors) over one answer.
 
         ``asked``: every user turn of a multi-turn conversation (None with one turn); a rule's question gate
-        also looks there, so an emergency told two turns ago still counts.
+        also looks there, so an emergency told two turns ago still counts. ``also``: other domains triage found
+        evidence of (``TriageResult.also``), whose pattern rules run too.
         """
         ...
 

@@ -35,6 +35,8 @@ class ReviewState(ReviewInput, total=False):
     domain: str
     risk: str
     inferred: bool
+    also_domains: list[str]
+    """Other domains triage found evidence of; their pattern rules run in the policy check too."""
     sampled: bool
     """Low-risk traffic chosen for the audit sample (reviewed anyway)."""
     findings: list[dict[str, Any]]

@@ -25,6 +25,9 @@ class TriageResult:
     risk: Risk
     inferred: bool
     matched: tuple[str, ...] = ()
+    also: tuple[Domain, ...] = ()
+    """Other domains the text carries evidence of (enough keywords to place it there on its own): their rules
+    run too, so words added to an answer cannot move it out of reach of the rules it should meet."""
 
 
 class Triage:
@@ -42,21 +45,26 @@ class Triage:
             self._patterns.append((domain, re.compile(rf"(?<![\w-])(?:{keyword_trie(words)})")))
 
     def __call__(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
-        if hint is not None:
-            return TriageResult(hint, self._policies[hint].risk_tier, inferred=False)
-        best: tuple[float, Domain, tuple[str, ...]] = (0.0, Domain.general, ())
+        scored: list[tuple[int, int, Domain, tuple[str, ...]]] = []
         prompt, head = prompt.lower(), output[:4000].lower()
         for domain, pattern in self._patterns:
             in_prompt = set(pattern.findall(prompt))
-            in_output = set(pattern.findall(head))
-            # The question says more about the domain than the answer does.
-            score = 2.0 * len(in_prompt) + len(in_output - in_prompt)
-            if score > best[0]:
-                best = (score, domain, tuple(sorted(in_prompt | in_output)))
-        score, domain, matched = best
-        if score < 2.0:
-            domain, matched = Domain.general, ()
-        return TriageResult(domain, self._policies[domain].risk_tier, inferred=True, matched=matched)
+            only_output = set(pattern.findall(head)) - in_prompt
+            # Evidence: two keywords of the answer, or one of the question (which says more than the answer).
+            if 2 * len(in_prompt) + len(only_output) >= 2:
+                scored.append((len(in_prompt), len(only_output), domain, tuple(sorted(in_prompt | only_output))))
+        # The question places the request first; the answer only among domains the question says as much of.
+        # The answer is untrusted text: words added to it cannot outvote the question (their domain's rules
+        # still run, as ``also``).
+        scored.sort(key=lambda t: (-t[0], -t[1]))  # stable: full ties keep the policies' order
+        if hint is not None:
+            also = tuple(d for _, _, d, _ in scored if d is not hint)
+            return TriageResult(hint, self._policies[hint].risk_tier, inferred=False, also=also)
+        if not scored:
+            return TriageResult(Domain.general, self._policies[Domain.general].risk_tier, inferred=True)
+        _, _, domain, matched = scored[0]
+        also = tuple(d for _, _, d, _ in scored[1:])
+        return TriageResult(domain, self._policies[domain].risk_tier, inferred=True, matched=matched, also=also)
 
 
 _Trie = dict[str, "_Trie"]
@@ -137,7 +145,7 @@ def _rule_finding(
                 continue
             if compiled.all_of and not all(p.search(text, text_low) for p in compiled.all_of):
                 continue
-            if compiled.unless and any(p.search(text, text_low) for p in compiled.unless):
+            if compiled.unless and any(p.affirmed(text) for p in compiled.unless):
                 return None
             return Finding(
                 rule=rule.id, severity=rule.severity, message=rule.message, evidence=_evidence(text, m, source)

@@ -97,6 +97,26 @@ class RulePattern:
             return self.folded.search(low)
         return self.ignorecase.search(text)
 
+    def affirmed(self, text: str) -> bool:
+        """Whether ``text`` says this, not its negation: an ``unless`` exemption only counts where no negation
+        ("not", "never", "nobody", "without", "don't" ...) comes before it in its clause. The text under review
+        is untrusted, so "Do not call 911" must not pass for "call 911"."""
+        for m in self.ignorecase.finditer(text):
+            start = m.start()
+            clause = _CLAUSE_END.split(text[max(0, start - _CLAUSE_WINDOW) : start])[-1]
+            if not _NEGATION.search(clause):
+                return True
+        return False
+
+
+_CLAUSE_WINDOW = 120
+_CLAUSE_END = re.compile(r"[.!?;:,\n]")
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nobody|none|nothing|neither|nor|without|instead of|rather than|avoid|"
+    r"(?:do|does|did|is|are|was|were|should|would|could|must|need|ca|wo|have|has)n['\u2019]t|cannot)\b",
+    re.IGNORECASE,
+)
+
 
 class CompiledRule(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)

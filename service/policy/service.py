@@ -38,12 +38,13 @@ class PolicyService:
         conversation: str,
         classify: bool = True,
         asked: str | None = None,
+        also: tuple[Domain, ...] = (),
     ) -> tuple[list[Finding], Analysis]:
         if not classify:  # a rewrite's re-check: only the rules decide whether it is accepted
             rules = check_rules(
                 self.policies[domain], output=output, prompt=prompt, conversation=conversation, asked=asked
             )
-            return rules, Analysis()
+            return self._with_other_domains(rules, also, output, prompt, conversation, asked), Analysis()
         tc = classify_answer(prompt, output)
         analysis = Analysis(
             response_class=tc.response_class, response_class_confidence=tc.confidence, features=tc.features
@@ -56,6 +57,7 @@ class PolicyService:
             response_class=tc.response_class,
             asked=asked,
         )
+        findings = self._with_other_domains(findings, also, output, prompt, conversation, asked)
         if tc.spans:
             # Point response-class findings at the sentence that decided the class.
             start, end, _label = tc.spans[0]
@@ -68,6 +70,33 @@ class PolicyService:
                 for f in findings
             ]
         return findings, analysis
+
+    def _with_other_domains(
+        self,
+        findings: list[Finding],
+        also: tuple[Domain, ...],
+        output: str,
+        prompt: str,
+        conversation: str,
+        asked: str | None,
+    ) -> list[Finding]:
+        """Add the pattern rules of the other domains triage found evidence of (worst first, one per rule).
+
+        Their response-class rules (``health.refusal`` ...) are left out: a refusal is judged in the request's
+        own domain."""
+        if not also:
+            return findings
+        seen = {f.rule for f in findings}
+        merged = list(findings)
+        for other in also:
+            for f in check_rules(
+                self.policies[other], output=output, prompt=prompt, conversation=conversation, asked=asked
+            ):
+                if f.rule not in seen:
+                    seen.add(f.rule)
+                    merged.append(f)
+        merged.sort(key=lambda f: f.severity.rank, reverse=True)
+        return merged
 
     def check_action(
         self, *, tool: str, input: dict[str, Any], cwd: str | None, goal: str | None, transcript: list[str]
