@@ -332,10 +332,7 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
         return
     host = host_of(url)
     allowed = host_allowed(host, an.policy.allowed_hosts)
-    if re.search(r"\b(169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200)\b", url):
-        an.emit(
-            "credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).", evidence
-        )
+    if an.metadata_check([url], evidence):  # the host in any spelling (service.policy.net), or named anywhere
         return
     secrets = find_secrets(body) + find_secrets(url)
     env_like = len(re.findall(r"(?m)^[A-Z][A-Z0-9_]*(SECRET|TOKEN|KEY|PASSWORD)[A-Z0-9_]*=\S+", body)) >= 1
@@ -401,6 +398,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
             an.inline_code(val, val[:400], 0)
         elif key in _URL_KEYS or (re.match(r"(?i)^(https?|ftp)://", val) and len(val) < 2048):
             host = host_of(val)
+            an.metadata_check([val], val)  # the host in any spelling (service.policy.net)
             if not host_allowed(host, an.policy.allowed_hosts):
                 an.emit("network_egress", "unlisted_host", S.medium, f"{tool_name} contacts {host}.", val)
         elif key in _PATH_KEYS and len(val) < 4096:
@@ -428,27 +426,99 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 MAX_GRANT_PATHS = 100
+GRANT_KEYS = ("read", "write", "network", "scope")
+GRANT_SCOPES = ("turn", "session")
+_GRANT_PATHS_SHAPE = 'a list of folder paths (strings), such as ["build", "/tmp/cache"]'
 
 
-def _grant_paths(value: Any) -> list[str]:
+def _shape(value: Any) -> str:
+    """What a JSON value is, for a message: ``an object``, ``a number (5)``, ``a string ('yes')``…"""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
     if isinstance(value, str):
-        return [value]
+        return f"a string ({_as_text(value)[:60]!r})" if value.strip() else "a blank string"
+    if isinstance(value, dict):
+        return "an object"
     if isinstance(value, list | tuple):
-        return [v for v in value[:MAX_GRANT_PATHS] if isinstance(v, str) and v.strip()]
-    return []
+        return "a list"
+    return "null" if value is None else type(value).__name__
+
+
+def _grant_paths(an: ShellAnalyser, key: str, value: Any) -> list[str]:
+    """The folders of ``input.read`` / ``input.write``: a list of path strings (a single string is one path).
+    Anything else in it, or more than ``MAX_GRANT_PATHS`` folders, is a grant that cannot be judged: a
+    ``tool_use.unparseable`` finding naming the field; the paths that can be read are still judged."""
+    if value is None:
+        return []
+    evidence = f"{key} {_as_text(value)}"
+    if isinstance(value, str) and value.strip():
+        return [value]
+    if not isinstance(value, list | tuple):
+        an.cannot_judge(
+            evidence,
+            f"sandbox_grant input.{key} is {_shape(value)}; expected {_GRANT_PATHS_SHAPE}. A grant the analyser "
+            "cannot read is not approved: a human must review it.",
+        )
+        return []
+    good = [v for v in value if isinstance(v, str) and v.strip()]
+    bad = [v for v in value if not (isinstance(v, str) and v.strip())]
+    if bad:
+        an.cannot_judge(
+            evidence,
+            f"sandbox_grant input.{key} holds {_shape(bad[0])} among its folders; expected {_GRANT_PATHS_SHAPE}. "
+            "A grant the analyser cannot read is not approved: a human must review it.",
+        )
+    if len(good) > MAX_GRANT_PATHS:
+        an.cannot_judge(
+            evidence,
+            f"sandbox_grant input.{key} lists {len(good)} folders; only the first {MAX_GRANT_PATHS} are judged, "
+            "so a human must review the rest.",
+        )
+    return good[:MAX_GRANT_PATHS]
+
+
+def _grant_network(an: ShellAnalyser, value: Any) -> bool:
+    """``input.network``: true asks for network access, false or absent does not; anything else (``"yes"``, ``1``,
+    a list of hosts) is a grant that cannot be judged."""
+    if value is None or isinstance(value, bool):
+        return value is True
+    an.cannot_judge(
+        f"network {_as_text(value)}",
+        f"sandbox_grant input.network is {_shape(value)}; expected true or false. A grant the analyser cannot "
+        "read is not approved: a human must review it.",
+    )
+    return False
 
 
 def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
     """The agent asks for a wider sandbox: folders it may read or write from now on, and network access. A grant
     covers everything under a folder, for the rest of the turn or the session, so a folder is judged by the
-    most sensitive thing inside it, not only by its own name."""
+    most sensitive thing inside it, not only by its own name. A grant in any other shape than the documented one
+    (``read``/``write``: lists of path strings; ``network``: a boolean; ``scope``: ``turn`` or ``session``; no
+    other keys) is never approved: each field that cannot be read is a ``tool_use.unparseable`` finding."""
     paths = an.paths
-    scope = " for the rest of the session" if str(inp.get("scope") or "").lower() == "session" else ""
+    for key in inp:
+        if key not in GRANT_KEYS:
+            an.cannot_judge(
+                f"{key} {_as_text(inp[key])}",
+                f"sandbox_grant has an unknown field input.{key}; expected only {', '.join(GRANT_KEYS)}. A grant the "
+                "analyser cannot read is not approved: a human must review it.",
+            )
+    raw_scope = inp.get("scope")
+    if raw_scope is not None and (not isinstance(raw_scope, str) or raw_scope.lower() not in GRANT_SCOPES):
+        an.cannot_judge(
+            f"scope {_as_text(raw_scope)}",
+            f'sandbox_grant input.scope is {_shape(raw_scope)}; expected "turn" or "session". A grant the '
+            "analyser cannot read is not approved: a human must review it.",
+        )
+    scope = " for the rest of the session" if str(raw_scope or "").lower() == "session" else ""
 
     def everything(p: str) -> bool:  # the filesystem root, a top-level system folder, the home folder or above
         return p in TOP_LEVEL_CRITICAL or p == paths.home or is_within(paths.home, p)
 
-    for raw in _grant_paths(inp.get("write")):
+    for raw in _grant_paths(an, "write", inp.get("write")):
         p = paths.resolve(raw, an.cwd) or raw
         evidence = f"write {raw}"
         if everything(p):
@@ -477,7 +547,7 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
             )
         else:  # the folder itself, as for a write to it: protected, system, persistence, outside the workspace
             an.classify_write(p, raw, evidence, verb=f"Asks for write access{scope} to")
-    for raw in _grant_paths(inp.get("read")):
+    for raw in _grant_paths(an, "read", inp.get("read")):
         p = paths.resolve(raw, an.cwd) or raw
         evidence = f"read {raw}"
         if p == "/" or p == paths.home or is_within(paths.home, p):
@@ -496,7 +566,7 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
                 f"Asks to read {raw}{scope}, which holds credentials.",
                 evidence,
             )
-    if inp.get("network") is True:
+    if _grant_network(an, inp.get("network")):
         an.emit(
             "network_egress",
             "sandbox_network_grant",

@@ -23,11 +23,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import EllipsisType
 from typing import Any
-from urllib.parse import urlsplit
 
 import bashlex
 import bashlex.errors
 
+from service.policy import net
 from service.policy.action_model import ActionPolicy
 from service.schemas import Evidence, Finding
 from service.vocabulary import Severity
@@ -274,6 +274,7 @@ _EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$"
 _ENV_SECRET_VAR_RE = re.compile(
     r"\$\{?([A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)\}?"
 )
+_ADDRESS_PARTS = re.compile(r"\[[^\]]*\]|[^:,\s]+")  # host:port:addr specs (socat, curl --resolve/--connect-to)
 _URL_RE = re.compile(r"\b((?:https?|ftp|wss?|s3|gs)://[^\s'\"<>|;)]+)", re.IGNORECASE)
 _SCP_REMOTE_RE = re.compile(r"^(?:[\w.+-]+@)?([\w.-]+):(?!//)")
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -434,25 +435,22 @@ def _short(text: str) -> str:
 
 
 def host_of(url: str) -> str | None:
-    """The host of a URL or of ``host[:port][/path]``."""
-    u = url.strip()
-    if "://" not in u:
-        u = "http://" + u
-    try:
-        host = urlsplit(u).hostname
-    except ValueError:
-        return None
-    return host.lower() if host else None
+    """The host of a URL or of ``host[:port][/path]``, in its one canonical spelling (:mod:`service.policy.net`:
+    ``http://0xa9fea9fe/`` → ``169.254.169.254``)."""
+    return net.host_of(url)
 
 
 def host_allowed(host: str | None, allowed: Sequence[str]) -> bool:
-    if not host:
+    """``host`` (any spelling) is this machine or in ``allowed`` (or below one of them); a cloud metadata service
+    never is."""
+    h = net.canonical_host(host)
+    if not h or net.is_cloud_metadata(h):
         return False
-    if host in ("localhost", "127.0.0.1", "::1", "0.0.0.0") or host.endswith(".localhost"):
+    if net.is_loopback(h):
         return True
     for a in allowed:
-        a = a.lower().lstrip(".")
-        if host == a or host.endswith("." + a):
+        a = (net.canonical_host(a.lstrip(".")) or "").lstrip(".")
+        if a and (h == a or h.endswith("." + a)):
             return True
     return False
 
@@ -628,6 +626,26 @@ class ShellAnalyser:
             Finding(rule=rule, severity=severity, message=message[:2000], evidence=Evidence(text=ev, source="action"))
         )
 
+    def metadata_check(self, targets: Iterable[str], evidence: str, text: str = "") -> bool:
+        """Flag a cloud metadata service (where an instance's credentials are read) among ``targets`` (URLs,
+        ``host[:port][/path]`` words or hosts, in any spelling a client accepts) or named in ``text``."""
+        if net.reaches_metadata(list(targets)) or (text and net.mentions_metadata(text)):
+            self.emit(
+                "credential_access",
+                "cloud_metadata",
+                S.high,
+                "Queries the cloud metadata service (credentials).",
+                evidence,
+            )
+            return True
+        return False
+
+    def allows(self, host: str | None, evidence: str) -> bool:
+        """``host`` may be contacted without a finding (:func:`host_allowed`); a cloud metadata service is flagged."""
+        if host:
+            self.metadata_check([host], evidence)
+        return host_allowed(host, self.policy.allowed_hosts)
+
     # ---------------------------------------------------------------- entry points
 
     def analyse(self, text: str, depth: int = 0) -> None:
@@ -657,6 +675,11 @@ class ShellAnalyser:
             self.visit(tree, pre, depth)
 
     def _unparseable(self, text: str, why: str) -> None:
+        self.cannot_judge(text, f"The shell parser could not parse this command ({why[:200]}); a human must review it.")
+
+    def cannot_judge(self, text: str, message: str) -> None:
+        """Part of the action could not be read: a ``tool_use.unparseable`` finding (high) and ``unparseable``, so
+        the caller escalates and never approves. ``message`` says what could not be read and why."""
         self.unparseable = True
         rule = "tool_use.unparseable"
         ev = _short(text)
@@ -664,12 +687,7 @@ class ShellAnalyser:
             return
         self._seen.add((rule, ev))
         self.findings.append(
-            Finding(
-                rule=rule,
-                severity=S.high,
-                message=f"The shell parser could not parse this command ({why[:200]}); a human must review it.",
-                evidence=Evidence(text=ev, source="action"),
-            )
+            Finding(rule=rule, severity=S.high, message=message[:2000], evidence=Evidence(text=ev, source="action"))
         )
 
     def _fallback(self, text: str, depth: int) -> None:
@@ -1391,6 +1409,7 @@ class ShellAnalyser:
             and re.search(r"subprocess|pty\.spawn|/bin/(ba)?sh|dup2|os\.system", code)
         ):
             self.emit("remote_code_execution", "reverse_shell", S.critical, "Inline reverse shell.", ctext)
+        self.metadata_check(urls, ctext, code)
         for u in urls:
             h = host_of(u)
             if not host_allowed(h, self.policy.allowed_hosts):
@@ -1449,7 +1468,7 @@ class ShellAnalyser:
         host = rest[0].split("@")[-1]
         if "-R" in args or "-D" in args:
             self.emit("network_egress", "ssh_tunnel", S.medium, "Opens an SSH tunnel.", cmd.text)
-        if not host_allowed(host, self.policy.allowed_hosts):
+        if not self.allows(host, cmd.text):
             self.emit("network_egress", "ssh", S.medium, f"Opens an SSH session to {host}.", cmd.text)
         if len(rest) > 1:
             before = len(self.findings)
@@ -2083,7 +2102,7 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         for r in pos[:1]:
             if "://" in r or "@" in r:
                 h = host_of(r) if "://" in r else r.split("@")[-1].split(":")[0]
-                if not host_allowed(h, a.policy.allowed_hosts):
+                if not a.allows(h, ctext):
                     a.emit(
                         "network_egress", "git_push_unlisted", S.high, f"Pushes code to an unlisted host ({h}).", ctext
                     )
@@ -2169,7 +2188,7 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         for u in pos:
             if "://" in u or re.match(r"[\w.-]+@[\w.-]+:", u):
                 h = host_of(u) if "://" in u else u.split("@")[-1].split(":")[0]
-                if not host_allowed(h, a.policy.allowed_hosts):
+                if not a.allows(h, ctext):
                     a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted git host ({h}).", ctext)
     elif sub == "credential" and pos[:1] == ["fill"]:
         a.emit("credential_access", "git_credential_fill", S.high, "Reads stored git credentials.", ctext)
@@ -2302,10 +2321,25 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
             )
         elif not uploads:
             a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({hosts[0]}).", ctext)
-    if re.search(r"\b(169\.254\.169\.254|metadata\.google\.internal|100\.100\.100\.200)\b", " ".join(args)):
-        a.emit(
-            "credential_access", "cloud_metadata", S.high, "Queries the cloud metadata service (credentials).", ctext
-        )
+    a.metadata_check([*urls, *_curl_host_options(args)], ctext, " ".join(args))
+
+
+_CURL_HOST_OPTS = ("-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "--url")
+
+
+def _curl_host_options(args: list[str]) -> list[str]:
+    """The hosts and URLs in options that choose where a download connects: a proxy, ``--resolve host:port:addr``,
+    ``--connect-to h1:p1:h2:p2``, ``--url``; each spec split into its parts (``[v6]`` kept whole)."""
+    out: list[str] = []
+    for j, x in enumerate(args):
+        key, eq, val = x.partition("=")
+        if key not in _CURL_HOST_OPTS:
+            continue
+        value = val if eq else (args[j + 1] if j + 1 < len(args) else "")
+        out.append(value)
+        if key in ("--resolve", "--connect-to"):
+            out.extend(_ADDRESS_PARTS.findall(value))
+    return out
 
 
 def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -2321,6 +2355,8 @@ def _h_nc(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
     ):
         a.emit("remote_code_execution", "reverse_shell", S.critical, "socat shell.", ctext)
         return
+    # the destination, however spelt: ``nc 2852039166 80``, ``socat - TCP:[fd00:ec2::254]:80``
+    a.metadata_check([p for x in args if not x.startswith("-") for p in _ADDRESS_PARTS.findall(x)], ctext, joined)
     if cmd.stdin_file:
         p = a.paths.resolve(cmd.stdin_file, a.cwd) or cmd.stdin_file
         if a.paths.is_secret(p):
@@ -2367,7 +2403,7 @@ def _h_scp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         p = a.paths.resolve(src, a.cwd) or src
         if a.paths.is_secret(p) or a.paths.is_secret_dir(p) or p in ("/etc/passwd", "/etc/shadow"):
             a.emit("credential_access", "exfiltration", S.critical, f"Copies secrets ({src}) to {host}.", cmd.text)
-        elif not host_allowed(host, a.policy.allowed_hosts):
+        elif not a.allows(host, cmd.text):
             a.emit("network_egress", "upload", S.high, f"Copies local files ({src}) to {host}.", cmd.text)
 
 
@@ -2401,7 +2437,7 @@ def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             "--cache-dir",
             "--src",
         ):
-            if x in ("-f", "--find-links") and "://" in nxt and not host_allowed(host_of(nxt), a.policy.allowed_hosts):
+            if x in ("-f", "--find-links") and "://" in nxt and not a.allows(host_of(nxt), ctext):
                 a.emit(
                     "package_install_untrusted",
                     "untrusted_index",
@@ -2417,7 +2453,7 @@ def _h_pip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             ("--index-url=", "--extra-index-url=", "--index=")
         ):
             url = x.partition("=")[2] if "=" in x else nxt
-            if not host_allowed(host_of(url), a.policy.allowed_hosts):
+            if not a.allows(host_of(url), ctext):
                 a.emit(
                     "package_install_untrusted",
                     "untrusted_index",
@@ -2503,7 +2539,7 @@ def _h_npm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     for j, x in enumerate(args[1:]):
         if x.startswith("--registry"):
             url = x.partition("=")[2] or (args[j + 2] if j + 2 < len(args) else "")
-            if not host_allowed(host_of(url), a.policy.allowed_hosts):
+            if not a.allows(host_of(url), ctext):
                 a.emit(
                     "package_install_untrusted",
                     "untrusted_index",
