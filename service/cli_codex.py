@@ -29,6 +29,7 @@ from service.integrations import (
     withdraw_pending,
     worst,
 )
+from service.integrations import claude_code as cc
 from service.integrations import codex_app_server as app_server
 
 DEFAULT_COMMAND = ["codex", "app-server"]
@@ -147,6 +148,17 @@ class Proxy:
     async def _review(self, message: dict[str, Any], line: bytes) -> None:
         what = f"{message['method']} {message['id']}"
         unattended = app_server.unattended(message)  # a dynamic tool call: forwarding it runs it
+        # What the service's JSON routes refuse is never reviewed: with a key twice, parsers disagree on which one
+        # the client would act on. It is a failed review: the user decides, and a dynamic tool call does not run.
+        problem = cc.read_json(line, cc.max_json_depth())[1]
+        if problem is not None:
+            why = cc.refused(problem, "the request")
+            if unattended:
+                await self.refuse(message, what, f"Oversight could not review this tool call ({why}).")
+            else:
+                _log(f"{what}: not reviewed ({why}); asking the user")
+                await self.to_client(line)
+            return
         requests = app_server.review_requests(message, self.session)
         if not requests:
             if unattended:

@@ -6,6 +6,13 @@ The body is the hook's input JSON exactly as Claude Code sends it; the answer is
 failure or a timeout as "no decision" and lets the call through (integrations reference 1.7-1.8), so these
 routes never answer non-2xx: every failure (bad body, body too large, unknown key, back-pressure, a review
 that errs or outlasts ``OVERSIGHT_HOOK_TIMEOUT``) becomes a ``deny`` — or an ``ask`` with ``?on_error=ask``.
+
+The routes are exempt from ``JsonGuard`` (which answers 4xx) but apply its checks themselves, with the same
+function (``service.main.json_problem``): a body the JSON routes would refuse (a key twice, NUL or an unpaired
+surrogate, nesting over ``OVERSIGHT_MAX_JSON_DEPTH``, not UTF-8 JSON) is never reviewed; it is a failure whose
+reason names the code and the field. Whatever its ``Content-Type``, the body is read as UTF-8 JSON.
+``post-tool-use`` decides nothing, so it always answers ``{}``, also to a refused or oversized body, and checks
+only what identifies the call (``claude_code.CALL_FIELDS``).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import auth
@@ -29,6 +37,7 @@ from service.errors import OversightError
 from service.escalations import service_of
 from service.integrations import claude_code as cc
 from service.integrations import hook_timeout
+from service.main import json_problem
 from service.schemas import ActionReviewRequest
 from service.telemetry_http import incoming_context
 
@@ -56,14 +65,34 @@ def _json(output: dict[str, Any] | None) -> Response:
     return Response(orjson.dumps(output), status_code=200, media_type="application/json")
 
 
+async def _body(request: Request) -> bytes | None:
+    try:
+        return await request.body()
+    except ClientDisconnect:  # the client left, or ``BodyLimit`` has answered 413: what we answer is dropped
+        return None
+
+
+async def _read(request: Request, max_depth: int) -> tuple[Any, str | None]:
+    """The hook input, parsed and checked exactly as ``JsonGuard`` checks a JSON route's body; else why not."""
+    raw = await _body(request)
+    if raw is None:
+        return None, "the hook input was not received"
+    problem = json_problem("application/json", raw, max_depth)
+    if problem is not None:
+        _, code, message, field = problem
+        return None, cc.refused((code, message, field))
+    try:  # parsed as the command hooks parse it (``orjson``: an integer past 64 bits is a float, as it always was)
+        return orjson.loads(raw.removeprefix(b"\xef\xbb\xbf")), None
+    except orjson.JSONDecodeError:
+        return None, "the hook input is not JSON"
+
+
 async def _answer(
     event: str, request: Request, runtime: Any, settings: Any, principal: Any, on_error: cc.OnError
 ) -> Response:
-    raw = await request.body()
-    try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return _json(cc.failure_output(event, "the hook input is not JSON", on_error))
+    payload, refused = await _read(request, settings.max_json_depth)
+    if refused is not None:
+        return _json(cc.failure_output(event, refused, on_error))
     if not isinstance(payload, dict):
         return _json(cc.failure_output(event, "the hook input is not a JSON object", on_error))
     if principal.role == "reviewer":
@@ -121,15 +150,25 @@ async def claude_code_permission_request(
 
 
 @router.post("/post-tool-use", responses=_HOOK_RESPONSES)
-async def claude_code_post_tool_use(request: Request, runtime: RuntimeDep, principal: PrincipalDep) -> Response:
+async def claude_code_post_tool_use(
+    request: Request, runtime: RuntimeDep, settings: SettingsDep, principal: PrincipalDep
+) -> Response:
     """Claude Code ``PostToolUse`` / ``PostToolUseFailure`` HTTP hook: the call ran. If its review escalated (the
     pre-tool-use route answered ``ask``), the user approved it at the permission prompt: the escalation closes as
-    approved by that user (as ``POST /v1/actions/ran``). Always ``{}``: the tool has already run."""
-    try:
-        payload = orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
+    approved by that user (as ``POST /v1/actions/ran``). Always ``{}``: the tool has already run. A body the JSON
+    routes would refuse in what identifies the call closes nothing (``tool_response``, a tool's output, may hold
+    a NUL)."""
+    raw = await _body(request)
+    if raw is None:
         return _json(None)
-    rid = cc.live_request_id(payload) if isinstance(payload, dict) else None
+    payload, problem = cc.read_json(raw, settings.max_json_depth, only=cc.CALL_FIELDS)
+    if problem is not None:
+        log.info("post-tool-use report not applied: %s", cc.refused(problem))
+        return _json(None)
+    try:
+        rid = cc.live_request_id(payload) if isinstance(payload, dict) else None
+    except ValueError:  # nested too deeply to identify: never reviewed either
+        rid = None
     if rid is None or principal.role == "reviewer":
         return _json(None)
     decision = await runtime.store.find_by_request(principal.tenant, rid)
@@ -144,7 +183,8 @@ async def claude_code_post_tool_use(request: Request, runtime: RuntimeDep, princ
 
 
 class FailClosedHooks:
-    """Outermost guard on the hook routes: a non-2xx answer or an exception becomes a 200 deny (or ask).
+    """Outermost guard on the hook routes: a non-2xx answer or an exception becomes a 200 deny (or ask); on
+    ``post-tool-use``, whose answer decides nothing (the tool has already run), a 200 ``{}``.
 
     It catches what happens before the route runs: body over the limit (413), unknown API key (401),
     schema errors, and crashes.
@@ -155,11 +195,12 @@ class FailClosedHooks:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not path.startswith(PREFIX + "/") or path == POST_TOOL_USE_PATH or scope.get("method") != "POST":
-            # (a PostToolUse answer decides nothing: the tool has already run)
+        if not path.startswith(PREFIX + "/") or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
         event = cc.PERMISSION_REQUEST if path.endswith("/permission-request") else cc.PRE_TOOL_USE
+        if path == POST_TOOL_USE_PATH:
+            event = cc.POST_TOOL_USE[0]
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         on_error: cc.OnError = "ask" if query.get("on_error", [""])[0] == "ask" else "deny"
         started = replaced = False
@@ -187,8 +228,11 @@ class FailClosedHooks:
 
 
 async def _send_failure(send: Send, event: str, why: str, on_error: cc.OnError) -> None:
-    output = cc.failure_output(event, why, on_error)
-    body = orjson.dumps(output) if output is not None else b""
+    if event in cc.POST_TOOL_USE:  # no decision to make: the route's own answer
+        body = b"{}"
+    else:
+        output = cc.failure_output(event, why, on_error)
+        body = orjson.dumps(output) if output is not None else b""
     headers = [(b"content-length", str(len(body)).encode())]
     if body:
         headers.append((b"content-type", b"application/json"))

@@ -24,11 +24,19 @@ Failure semantics (integrations reference 1.6-1.8): a command hook that crashes,
 the call through, so every failure here is turned into a decision: ``deny`` (exit 2 + reason on stderr,
 plus the deny JSON) or, with ``on_error="ask"``, an ``ask`` JSON. ``PermissionRequest`` ignores exit 2:
 there a failure is a ``deny`` decision object, or no decision (the normal dialog) with ``ask``.
+
+Hook input the service's JSON routes would refuse (``service.main.JsonGuard``: a key twice in one object, NUL or
+an unpaired surrogate in a string, nesting too deep, not UTF-8 JSON) is never reviewed: parsers disagree on
+which of two keys wins, and a NUL can hide a command from the analysis. It is a failure like any other, its
+reason naming the problem and the field (:func:`read_json`, :func:`refused`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -63,6 +71,138 @@ class UnsupportedTool(Exception):
 
 # (stdout, stderr, exit code) of a command hook
 HookAnswer = tuple[str, str, int]
+
+
+# --- the hook input, checked as the service's JSON routes check a body ----------------------------------------
+InputProblem = tuple[str, str, str | None]
+"""``(code, message, field)``: why the JSON routes would refuse a body (the 422 codes of docs/limits.md)."""
+
+DEFAULT_MAX_JSON_DEPTH = 64  # ``OVERSIGHT_MAX_JSON_DEPTH``'s default (service.settings)
+# As service.main: NUL breaks PostgreSQL text and log pipelines, an unpaired surrogate cannot be UTF-8; in valid
+# UTF-8 JSON such text can only come from a \u escape, so input without one skips the walk over every string.
+_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
+_BAD_ESCAPE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
+
+
+class _Duplicated(dict[str, Any]):
+    """A JSON object that named each of ``duplicates`` twice or more (the last value won, as in ``json.loads``)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def max_json_depth() -> int:
+    """The deepest nesting a command hook accepts: ``$OVERSIGHT_MAX_JSON_DEPTH`` (as the service), else 64."""
+    try:
+        depth = int(os.environ.get("OVERSIGHT_MAX_JSON_DEPTH") or DEFAULT_MAX_JSON_DEPTH)
+    except ValueError:
+        depth = DEFAULT_MAX_JSON_DEPTH
+    return max(4, min(1000, depth))
+
+
+CALL_FIELDS = frozenset({"session_id", "tool_use_id", "tool_name", "tool_input"})
+"""What identifies a call (:func:`live_request_id`): all a ``PostToolUse`` report needs to be sound."""
+
+
+def read_json(raw: bytes, max_depth: int, *, only: frozenset[str] | None = None) -> tuple[Any, InputProblem | None]:
+    """The hook input parsed, and what the service's JSON guard would refuse in it (None: nothing).
+
+    The same rules as ``service.main.json_problem`` (which the command hooks cannot import: it brings the web
+    framework), checked to agree with it by ``tests/unit/test_hook_input.py``: not UTF-8, bad syntax, ``NaN``
+    ⇒ ``json_invalid``; nesting over ``max_depth`` ⇒ ``json_too_deep``; a key twice in one object ⇒
+    ``json_duplicate_key``; NUL or an unpaired surrogate in a string or key ⇒ ``text_invalid``. The value is
+    None when the input could not be parsed at all; with another problem it is still returned, so the caller can
+    tell which hook event it was for. Accepted input is parsed again with ``orjson``, as the hooks parse it (for
+    the same value whichever hook reads it). ``only``: check only these top-level members (a ``PostToolUse`` report's
+    ``tool_response`` is a tool's output, which may well hold a NUL; it identifies nothing).
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, ("json_invalid", f"the body is not valid UTF-8 (byte {exc.start})", None)
+    duplicated = False
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicated
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        duplicated = True
+        marked, seen, twice = _Duplicated(obj), set(), []
+        for key, _ in pairs:
+            if key in seen:
+                twice.append(key)
+            seen.add(key)
+        marked.duplicates = tuple(twice)
+        return marked
+
+    text = text.removeprefix("\ufeff")
+    try:
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_no_constants)
+    except RecursionError:
+        return None, ("json_too_deep", f"JSON nested deeper than {max_depth} levels", None)
+    except json.JSONDecodeError as exc:
+        return None, ("json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None)
+    except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
+        return None, ("json_invalid", f"invalid JSON: {str(exc)[:200]}", None)
+    if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
+        return _accepted(text, value, only)
+    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, dict | list) and depth > max_depth:
+            return value, ("json_too_deep", f"JSON nested deeper than {max_depth} levels", ".".join(path) or None)
+        if isinstance(node, dict):
+            wanted = only if only is not None and not path else None  # ``only`` filters the top level
+            if isinstance(node, _Duplicated):
+                for key in node.duplicates:
+                    if wanted is None or key in wanted:
+                        return value, ("json_duplicate_key", f"key {key[:100]!r} appears twice", ".".join((*path, key)))
+            for key, item in node.items():
+                if wanted is not None and key not in wanted:
+                    continue
+                if _BAD_TEXT.search(key):
+                    return value, ("text_invalid", "a key holds NUL or an unpaired surrogate", ".".join(path) or None)
+                stack.append((item, depth + 1, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1, (*path, str(i))) for i, item in enumerate(node))
+        elif isinstance(node, str) and _BAD_TEXT.search(node):
+            problem = ("text_invalid", "text holds NUL (\\u0000) or an unpaired surrogate", ".".join(path) or None)
+            return value, problem
+    return _accepted(text, value, only)
+
+
+def _accepted(text: str, value: Any, only: frozenset[str] | None) -> tuple[Any, InputProblem | None]:
+    """Accepted input, parsed as the hooks always have (``orjson``: an integer past 64 bits becomes a float,
+    which the service can store and digest). What ``orjson`` cannot read (``1e400``) is refused, unless only part
+    of the input was checked: then the unchecked part (a tool's output) may hold it, and ``value`` serves."""
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError as exc:
+        if only is not None:
+            return value, None
+        return None, ("json_invalid", f"invalid JSON: {str(exc)[:200]}", None)
+
+
+def refused(problem: InputProblem, what: str = "the hook input") -> str:
+    """The failure reason for input the JSON routes would refuse: the code, the field, what is wrong."""
+    code, message, field = problem
+    if field and len(field) > 120:  # e.g. where a 1,000-level nesting crossed the limit
+        field = field[:119] + "…"
+    return f"{what} is refused, {code}{' at ' + field if field else ''}: {message}"
+
+
+def event_name(payload: Any, problem: InputProblem | None) -> Any:
+    """``hook_event_name`` of the (refused) input, or ``PreToolUse`` when it cannot be trusted: the input is not
+    an object, or the problem is that very field (twice, or with a NUL); a pre-tool-use failure, a deny, is then
+    the safe reading."""
+    field = (problem[2] or "") if problem is not None else ""
+    if not isinstance(payload, dict) or field.split(".")[0] == "hook_event_name":
+        return PRE_TOOL_USE
+    return payload.get("hook_event_name")
 
 
 _NEEDS = {
@@ -135,12 +275,26 @@ def live_request_id(payload: dict[str, Any]) -> str | None:
     session, call = payload.get("session_id"), payload.get("tool_use_id")
     if not isinstance(session, str) or not session or not isinstance(call, str) or not call:
         return None
-    what = orjson.dumps(
-        [session, call, payload.get("tool_name"), payload.get("tool_input")],
-        option=orjson.OPT_SORT_KEYS,
-        default=str,
-    )
+    called = [session, call, payload.get("tool_name"), payload.get("tool_input")]
+    try:
+        what = orjson.dumps(called, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:  # orjson stops at integers past 64 bits and nesting past 255 levels: the slower encoder
+        try:
+            what = json.dumps(called, sort_keys=True, separators=(",", ":"), default=str).encode()
+        except RecursionError:
+            raise ValueError("tool_input is nested too deeply to identify the call") from None
     return safe_id(AGENT_NAME, "live", call[:120], hashlib.sha256(what).hexdigest()[:32])
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for error messages."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else type(value).__name__
 
 
 def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any]], str | None]:
@@ -161,15 +315,18 @@ def build_request(
     """The ``ActionReviewRequest`` (JSON-ready dict) for a hook payload; ``UnsupportedTool`` if not reviewed."""
     tool_name = payload.get("tool_name")
     tool_input = payload.get("tool_input")
+    transcript_path = payload.get("transcript_path")
     if not isinstance(tool_name, str) or not tool_name:
         raise ValueError("payload has no tool_name")
-    if not isinstance(tool_input, dict):
+    if tool_input is None:
         tool_input = {}
+    elif not isinstance(tool_input, dict):  # not reviewed as a call with no arguments
+        raise ValueError(f"tool_input is a JSON {json_type(tool_input)}, not an object")
+    if transcript_path is not None and not isinstance(transcript_path, str):
+        raise ValueError(f"transcript_path is a JSON {json_type(transcript_path)}, not a string")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
     act = to_action(tool_name, tool_input, cwd)
-    goal, transcript, version = (
-        transcript_context(payload.get("transcript_path")) if read_transcript else (None, [], None)
-    )
+    goal, transcript, version = transcript_context(transcript_path) if read_transcript else (None, [], None)
     session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
     agent: dict[str, Any] = {"name": AGENT_NAME}
     if version:
@@ -288,10 +445,20 @@ def handle_command(
     for a reviewer to resolve it in the escalation inbox (Claude Code waits with it) and answers their verdict.
     If nobody does, the escalation is withdrawn and the action denied. For unattended runs (``claude -p``,
     background agents), where nobody is at the terminal to answer a prompt."""
-    try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return as_command_answer(failure_output(PRE_TOOL_USE, "the hook input is not JSON", on_error))
+    depth = max_json_depth()
+    payload, problem = read_json(raw, depth)
+    if problem is not None and event_name(payload, problem) in POST_TOOL_USE:
+        problem = read_json(raw, depth, only=CALL_FIELDS)[1]  # the tool's output may hold a NUL: it identifies nothing
+        if problem is not None:  # a report that cannot be trusted closes nothing
+            if on_post_tool_use is not None:
+                on_post_tool_use()
+            return "", "", 0
+    if problem is not None:  # never reviewed: a failure like any other
+        name = event_name(payload, problem)
+        if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+            return "", "", 0  # other events carry no permission decision
+        event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
+        return as_command_answer(failure_output(event, refused(problem), on_error))
     event = event_of(payload)
     if not isinstance(payload, dict):
         return as_command_answer(failure_output(event, "the hook input is not a JSON object", on_error))
@@ -326,7 +493,10 @@ def report_ran(payload: dict[str, Any], *, url: str, timeout: float, key: str | 
     approved by the user instead of leaving it for a reviewer. The decision as it now stands; None when there is
     nothing to report (no ids, a call that was never reviewed) or the service cannot be reached: the tool has
     already run, so a failure here changes nothing for the agent, and the escalation keeps its time limit."""
-    rid = live_request_id(payload)
+    try:
+        rid = live_request_id(payload)
+    except ValueError:  # an input nested too deeply was never reviewed either
+        return None
     if rid is None:
         return None
     try:

@@ -10,6 +10,9 @@ support ``permissionDecision: "ask"`` for ``PreToolUse`` (it marks the hook fail
   escalate → no decision (the user is asked, as Codex intended); failure → ``deny`` (or, with
   ``on_error="ask"``, no decision).
 
+Hook input the service's JSON routes would refuse (a key twice, NUL, too deep: ``claude_code.read_json``) is a
+failure, never reviewed.
+
 Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_shell`` → ``shell``;
 ``apply_patch`` → one action per file (``*** Add File`` → ``write_file``, ``*** Update File`` → ``edit_file``,
 ``*** Delete File`` → ``shell`` ``rm``); ``mcp__server__tool`` → ``mcp:server/tool``; ``view_image`` →
@@ -40,6 +43,7 @@ from service.integrations import (
     session_agent,
     worst,
 )
+from service.integrations.claude_code import event_name, json_type, max_json_depth, read_json, refused
 from service.integrations.codex_app_server import grant_input
 
 AGENT_NAME = "codex"
@@ -168,13 +172,16 @@ def build_requests(
     if not isinstance(tool_name, str) or not tool_name:
         raise ValueError("payload has no tool_name")
     tool_input = payload.get("tool_input")
-    if not isinstance(tool_input, dict | str):
+    transcript_path = payload.get("transcript_path")
+    if tool_input is None:
         tool_input = {}
+    elif not isinstance(tool_input, dict | str):  # not reviewed as a call with no arguments
+        raise ValueError(f"tool_input is a JSON {json_type(tool_input)}, not an object or a string")
+    if transcript_path is not None and not isinstance(transcript_path, str):
+        raise ValueError(f"transcript_path is a JSON {json_type(transcript_path)}, not a string")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
     actions = to_actions(tool_name, tool_input, cwd)
-    goal, transcript, version = (
-        transcript_context(payload.get("transcript_path")) if read_transcript else (None, [], None)
-    )
+    goal, transcript, version = transcript_context(transcript_path) if read_transcript else (None, [], None)
     session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
     agent: dict[str, Any] = {"name": AGENT_NAME}
     if version:
@@ -244,10 +251,14 @@ def handle_command(
     escalation inbox (Codex waits with it), then answers the human's verdict; else it is blocked as usual. Every
     escalated part of a patch must be approved; what is still pending when the hold ends is withdrawn, so the
     inbox records that it did not run."""
-    try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return failure_answer(PRE_TOOL_USE, "the hook input is not JSON", on_error)
+    payload, problem = read_json(raw, max_json_depth())
+    if problem is not None:  # what the service's JSON routes refuse is never reviewed (as the Claude Code hook)
+        name = event_name(payload, problem)
+        if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+            return "", "", 0
+        return failure_answer(
+            PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE, refused(problem), on_error
+        )
     if not isinstance(payload, dict):
         return failure_answer(PRE_TOOL_USE, "the hook input is not a JSON object", on_error)
     name = payload.get("hook_event_name")

@@ -15,8 +15,9 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``ask: QUESTION`` → a plain
   ``item/tool/requestUserInput`` question (not an approval); ``tool: [NAMESPACE/]TOOL ARGS`` → ``item/started``
   (``dynamicToolCall``), then the dynamic tool call ``item/tool/call`` that the client is to run (answered with
-  ``{"contentItems": [...], "success": ...}``); ``perm: PROFILE`` (a JSON permission profile) → the sandbox
-  permission request ``item/permissions/requestApproval`` (answered with the granted ``permissions``);
+  ``{"contentItems": [...], "success": ...}``); ``tool-raw: [NAMESPACE/]TOOL ARGS``: the same, with ARGS put in
+  the request's line as written (a key twice stays twice); ``perm: PROFILE`` (a JSON permission profile) → the
+  sandbox permission request ``item/permissions/requestApproval`` (answered with the granted ``permissions``);
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
   ``completed`` (accept, ``Allow``...) or ``declined`` (``failed`` for an MCP call, as Codex reports a rejected
   one; for a dynamic tool call ``completed`` or ``failed`` after its ``success``, with its ``contentItems``), and
@@ -40,9 +41,15 @@ import os
 import sys
 from typing import Any
 
+RAW = "<the arguments as the test wrote them>"
 
-def send(message: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(message) + "\n")
+
+def send(message: dict[str, Any], raw: str | None = None) -> None:
+    """One line; with ``raw``, the text stands in for the ``RAW`` placeholder verbatim (say, a key named twice)."""
+    line = json.dumps(message)
+    if raw is not None:
+        line = line.replace(json.dumps(RAW), raw)
+    sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 
@@ -148,8 +155,8 @@ def serve(log: Any) -> None:
                         "threadId": "thr_1", "turnId": turn, "itemId": item_id, "questions": [{
                             "id": f"mcp_tool_call_approval_{item_id}", "header": "Approve app tool call?",
                             "question": prompt, "isOther": False, "isSecret": False, "options": options}]}}
-            elif text.startswith("tool: "):
-                head, _, raw = text[len("tool: "):].partition(" ")
+            elif text.startswith(("tool: ", "tool-raw: ")):
+                head, _, raw = text.partition(" ")[2].partition(" ")
                 namespace, _, tool = head.rpartition("/")
                 args = json.loads(raw or "{}")
                 item = {"type": "dynamicToolCall", "id": f"call_{turns}", "namespace": namespace or None, "tool": tool,
@@ -158,7 +165,7 @@ def serve(log: Any) -> None:
                 send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
                 request = {"id": next_request, "method": "item/tool/call", "params": {
                     "threadId": "thr_1", "turnId": turn, "callId": item["id"], "namespace": namespace or None,
-                    "tool": tool, "arguments": args}}
+                    "tool": tool, "arguments": RAW if text.startswith("tool-raw: ") else args}}
             elif text.startswith("perm: "):
                 item = {"type": "permissionsRequest", "id": item_id, "turn": turn}
                 request = {"id": next_request, "method": "item/permissions/requestApproval", "params": {
@@ -189,7 +196,7 @@ def serve(log: Any) -> None:
                 request = {"id": next_request, "method": "item/fileChange/requestApproval", "params": {**base, "reason": None}}
             waiting[next_request] = item
             next_request += 1
-            send(request)
+            send(request, raw if request["params"].get("arguments") == RAW else None)
         elif rid is not None:
             send({"id": rid, "error": {"code": -32601, "message": f"unknown method {method}"}})
 

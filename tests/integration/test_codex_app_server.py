@@ -299,6 +299,22 @@ def test_an_approved_dynamic_tool_call_reaches_the_client_which_runs_it(client: 
     assert code == 0 and "item/tool/call 100: approved; the client runs it" in stderr
 
 
+def test_a_dynamic_tool_call_whose_arguments_name_a_key_twice_is_not_run(client: Client) -> None:
+    # A last-wins parser reviews "ls"; a client that keeps the first key would run "rm -rf ~". Refused, as the
+    # service's JSON routes refuse it: a failed review, so the call does not run.
+    seen = client.turn('tool-raw: ops/run_shell {"command": "rm -rf ~", "command": "ls"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    assert not any(m.get("method") == "item/tool/call" for m in client.seen)
+    assert "json_duplicate_key at params.arguments.command" in _not_run(client, 100)
+    # the same call written once is reviewed as usual (and approved, it reaches the client)
+    call = client.turn('tool-raw: ops/run_shell {"command": "ls"}')
+    assert call["method"] == "item/tool/call" and call["params"]["arguments"] == {"command": "ls"}
+    client.send({"id": call["id"], "result": {"contentItems": [], "success": True}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    code, stderr = client.close()
+    assert code == 0 and "item/tool/call 100: not run" in stderr and "json_duplicate_key" in stderr
+
+
 ESCALATING_CALL = 'tool: notes/save_file {"path": "/home/dev/.bashrc", "content": "export PATH=/tmp/x:$PATH"}'
 
 
