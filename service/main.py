@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, MutableMapping
@@ -13,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,6 +21,7 @@ from service import __version__
 from service.api import ops, reviews
 from service.api._common import DOCUMENTED_BODIES, PARSED_JSON
 from service.errors import OversightError
+from service.jsoncheck import check_json
 from service.runtime import Runtime
 from service.schemas import ErrorResponse
 from service.settings import Settings, get_settings
@@ -73,32 +74,6 @@ class BodyLimit:
         await self.app(scope, limited, guarded_send)
 
 
-class _Duplicated(dict[str, Any]):
-    """A JSON object that named ``duplicate`` twice (the last value won, as in ``json.loads``)."""
-
-    duplicate: str = ""
-
-
-def _mark_duplicate(obj: dict[str, Any], pairs: list[tuple[str, Any]]) -> _Duplicated:
-    seen: set[str] = set()
-    marked = _Duplicated(obj)
-    for key, _ in pairs:
-        if key in seen:
-            marked.duplicate = key
-            break
-        seen.add(key)
-    return marked
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-# NUL breaks PostgreSQL text and many log pipelines; an unpaired surrogate cannot be encoded as UTF-8 at all.
-_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
-# In valid UTF-8 JSON such text can only come from a \\u escape (a raw NUL is a JSON syntax error): bodies
-# without one skip the walk over every string.
-_BAD_ESCAPE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
 _Problem = tuple[int, str, str, str | None]
 
 
@@ -126,51 +101,9 @@ def json_problem(
         return 415, "unsupported_media_type", "send Content-Type: application/json", None
     if (media := _media_problem(content_type)) is not None:
         return media
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return 422, "json_invalid", f"the body is not valid UTF-8 (byte {exc.start})", None
-    duplicated = False
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal duplicated
-        obj = dict(pairs)
-        if len(obj) == len(pairs):
-            return obj
-        duplicated = True
-        return _mark_duplicate(obj, pairs)
-
-    text = text.removeprefix("\ufeff")
-    try:
-        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_no_constants)
-    except RecursionError:
-        return 422, "json_too_deep", f"JSON nested deeper than {max_depth} levels", None
-    except json.JSONDecodeError as exc:
-        return 422, "json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None
-    except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
-        return 422, "json_invalid", f"invalid JSON: {str(exc)[:200]}", None
-    if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
-        if parsed is not None:
-            parsed[PARSED_JSON] = value
-        return None  # nothing the walk below could find (the common case: no walk)
-    # One iterative walk: nesting depth, duplicate keys, text that UTF-8 or PostgreSQL cannot hold.
-    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
-    while stack:
-        node, depth, path = stack.pop()
-        if isinstance(node, dict | list) and depth > max_depth:
-            return 422, "json_too_deep", f"JSON nested deeper than {max_depth} levels", ".".join(path) or None
-        if isinstance(node, dict):
-            if isinstance(node, _Duplicated):
-                key = node.duplicate
-                return 422, "json_duplicate_key", f"key {key[:100]!r} appears twice", ".".join((*path, key))
-            for key, item in node.items():
-                if _BAD_TEXT.search(key):
-                    return 422, "text_invalid", "a key holds NUL or an unpaired surrogate", ".".join(path) or None
-                stack.append((item, depth + 1, (*path, key)))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1, (*path, str(i))) for i, item in enumerate(node))
-        elif isinstance(node, str) and _BAD_TEXT.search(node):
-            return 422, "text_invalid", "text holds NUL (\\u0000) or an unpaired surrogate", ".".join(path) or None
+    value, problem = check_json(body, max_depth)
+    if problem is not None:
+        return (422, *problem)
     if parsed is not None:
         parsed[PARSED_JSON] = value
     return None
@@ -263,7 +196,9 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
                 for hook in list(app.state.shutdown_hooks):
                     await hook(app)
 
-    app = FastAPI(
+    # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from assets shipped in the package
+    # (fastapi-offline) instead of a CDN, so the interactive docs work on a machine without internet.
+    app = FastAPIOffline(
         title="Oversight",
         version=__version__,
         summary="A conservative cross-model reviewer between a fast model and its users.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import random
 import time
@@ -86,8 +87,11 @@ label, the caller's context, an agent's goal and transcript tail as read at the 
 
 def request_digest(kind: str, body: dict[str, Any]) -> str:
     """sha256 of the kind and what is under review (canonical JSON)."""
-    subject = {k: body.get(k) for k in UNDER_REVIEW[kind]}
-    canonical = orjson.dumps({"kind": kind, **subject}, option=orjson.OPT_SORT_KEYS)
+    subject = {"kind": kind, **{k: body.get(k) for k in UNDER_REVIEW[kind]}}
+    try:
+        canonical = orjson.dumps(subject, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson stops at integers past 64 bits (an agent's tool input may hold one)
+        canonical = json.dumps(subject, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 

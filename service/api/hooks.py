@@ -8,7 +8,7 @@ routes never answer non-2xx: every failure (bad body, body too large, unknown ke
 that errs or outlasts ``OVERSIGHT_HOOK_TIMEOUT``) becomes a ``deny`` — or an ``ask`` with ``?on_error=ask``.
 
 The routes are exempt from ``JsonGuard`` (which answers 4xx) but apply its checks themselves, with the same
-function (``service.main.json_problem``): a body the JSON routes would refuse (a key twice, NUL or an unpaired
+function (``service.jsoncheck.check_json``): a body the JSON routes would refuse (a key twice, NUL or an unpaired
 surrogate, nesting over ``OVERSIGHT_MAX_JSON_DEPTH``, not UTF-8 JSON) is never reviewed; it is a failure whose
 reason names the code and the field. Whatever its ``Content-Type``, the body is read as UTF-8 JSON.
 ``post-tool-use`` decides nothing, so it always answers ``{}``, also to a refused or oversized body, and checks
@@ -37,7 +37,6 @@ from service.errors import OversightError
 from service.escalations import service_of
 from service.integrations import claude_code as cc
 from service.integrations import hook_timeout
-from service.main import json_problem
 from service.schemas import ActionReviewRequest
 from service.telemetry_http import incoming_context
 
@@ -77,14 +76,10 @@ async def _read(request: Request, max_depth: int) -> tuple[Any, str | None]:
     raw = await _body(request)
     if raw is None:
         return None, "the hook input was not received"
-    problem = json_problem("application/json", raw, max_depth)
+    payload, problem = cc.read_json(raw, max_depth)  # orjson, as the command hooks parse it
     if problem is not None:
-        _, code, message, field = problem
-        return None, cc.refused((code, message, field))
-    try:  # parsed as the command hooks parse it (``orjson``: an integer past 64 bits is a float, as it always was)
-        return orjson.loads(raw.removeprefix(b"\xef\xbb\xbf")), None
-    except orjson.JSONDecodeError:
-        return None, "the hook input is not JSON"
+        return None, cc.refused(problem)
+    return payload, None
 
 
 async def _answer(

@@ -25,7 +25,7 @@ the call through, so every failure here is turned into a decision: ``deny`` (exi
 plus the deny JSON) or, with ``on_error="ask"``, an ``ask`` JSON. ``PermissionRequest`` ignores exit 2:
 there a failure is a ``deny`` decision object, or no decision (the normal dialog) with ``ask``.
 
-Hook input the service's JSON routes would refuse (``service.main.JsonGuard``: a key twice in one object, NUL or
+Hook input the service's JSON routes would refuse (``service.jsoncheck``, run by ``service.main.JsonGuard``: a key twice in one object, NUL or
 an unpaired surrogate in a string, nesting too deep, not UTF-8 JSON) is never reviewed: parsers disagree on
 which of two keys wins, and a NUL can hide a command from the analysis. It is a failure like any other, its
 reason naming the problem and the field (:func:`read_json`, :func:`refused`).
@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -56,6 +55,7 @@ from service.integrations import (
     safe_id,
     session_agent,
 )
+from service.jsoncheck import Problem, check_json
 
 OnError = Literal["deny", "ask"]
 AGENT_NAME = "claude-code"
@@ -74,24 +74,10 @@ HookAnswer = tuple[str, str, int]
 
 
 # --- the hook input, checked as the service's JSON routes check a body ----------------------------------------
-InputProblem = tuple[str, str, str | None]
+InputProblem = Problem
 """``(code, message, field)``: why the JSON routes would refuse a body (the 422 codes of docs/limits.md)."""
 
 DEFAULT_MAX_JSON_DEPTH = 64  # ``OVERSIGHT_MAX_JSON_DEPTH``'s default (service.settings)
-# As service.main: NUL breaks PostgreSQL text and log pipelines, an unpaired surrogate cannot be UTF-8; in valid
-# UTF-8 JSON such text can only come from a \u escape, so input without one skips the walk over every string.
-_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
-_BAD_ESCAPE = re.compile(r"\\u(?:0000|d[89a-f])", re.IGNORECASE)
-
-
-class _Duplicated(dict[str, Any]):
-    """A JSON object that named each of ``duplicates`` twice or more (the last value won, as in ``json.loads``)."""
-
-    duplicates: tuple[str, ...] = ()
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def max_json_depth() -> int:
@@ -110,77 +96,27 @@ CALL_FIELDS = frozenset({"session_id", "tool_use_id", "tool_name", "tool_input"}
 def read_json(raw: bytes, max_depth: int, *, only: frozenset[str] | None = None) -> tuple[Any, InputProblem | None]:
     """The hook input parsed, and what the service's JSON guard would refuse in it (None: nothing).
 
-    The same rules as ``service.main.json_problem`` (which the command hooks cannot import: it brings the web
-    framework), checked to agree with it by ``tests/unit/test_hook_input.py``: not UTF-8, bad syntax, ``NaN``
-    ⇒ ``json_invalid``; nesting over ``max_depth`` ⇒ ``json_too_deep``; a key twice in one object ⇒
-    ``json_duplicate_key``; NUL or an unpaired surrogate in a string or key ⇒ ``text_invalid``. The value is
-    None when the input could not be parsed at all; with another problem it is still returned, so the caller can
-    tell which hook event it was for. Accepted input is parsed again with ``orjson``, as the hooks parse it (for
-    the same value whichever hook reads it). ``only``: check only these top-level members (a ``PostToolUse`` report's
-    ``tool_response`` is a tool's output, which may well hold a NUL; it identifies nothing).
+    The service's own check (``service.jsoncheck.check_json``, which the JSON routes run too, and which imports
+    no web framework): not UTF-8, bad syntax, ``NaN`` ⇒ ``json_invalid``; nesting over ``max_depth`` ⇒
+    ``json_too_deep``; a key twice in one object ⇒ ``json_duplicate_key``; NUL or an unpaired surrogate in a
+    string or key ⇒ ``text_invalid``. The value is None when the input could not be parsed at all; with another
+    problem it is still returned, so the caller can tell which hook event it was for. Accepted input is parsed
+    again with ``orjson``, as the hooks parse it (for the same value whichever hook reads it). ``only``: check
+    only these top-level members (a ``PostToolUse`` report's ``tool_response`` is a tool's output, which may well
+    hold a NUL; it identifies nothing).
     """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, ("json_invalid", f"the body is not valid UTF-8 (byte {exc.start})", None)
-    duplicated = False
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal duplicated
-        obj = dict(pairs)
-        if len(obj) == len(pairs):
-            return obj
-        duplicated = True
-        marked, seen, twice = _Duplicated(obj), set(), []
-        for key, _ in pairs:
-            if key in seen:
-                twice.append(key)
-            seen.add(key)
-        marked.duplicates = tuple(twice)
-        return marked
-
-    text = text.removeprefix("\ufeff")
-    try:
-        value = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=_no_constants)
-    except RecursionError:
-        return None, ("json_too_deep", f"JSON nested deeper than {max_depth} levels", None)
-    except json.JSONDecodeError as exc:
-        return None, ("json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None)
-    except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
-        return None, ("json_invalid", f"invalid JSON: {str(exc)[:200]}", None)
-    if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
-        return _accepted(text, value, only)
-    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 1, ())]
-    while stack:
-        node, depth, path = stack.pop()
-        if isinstance(node, dict | list) and depth > max_depth:
-            return value, ("json_too_deep", f"JSON nested deeper than {max_depth} levels", ".".join(path) or None)
-        if isinstance(node, dict):
-            wanted = only if only is not None and not path else None  # ``only`` filters the top level
-            if isinstance(node, _Duplicated):
-                for key in node.duplicates:
-                    if wanted is None or key in wanted:
-                        return value, ("json_duplicate_key", f"key {key[:100]!r} appears twice", ".".join((*path, key)))
-            for key, item in node.items():
-                if wanted is not None and key not in wanted:
-                    continue
-                if _BAD_TEXT.search(key):
-                    return value, ("text_invalid", "a key holds NUL or an unpaired surrogate", ".".join(path) or None)
-                stack.append((item, depth + 1, (*path, key)))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1, (*path, str(i))) for i, item in enumerate(node))
-        elif isinstance(node, str) and _BAD_TEXT.search(node):
-            problem = ("text_invalid", "text holds NUL (\\u0000) or an unpaired surrogate", ".".join(path) or None)
-            return value, problem
-    return _accepted(text, value, only)
+    value, problem = check_json(raw, max_depth, only=only)
+    if problem is not None:
+        return value, problem
+    return _accepted(raw, value, only)
 
 
-def _accepted(text: str, value: Any, only: frozenset[str] | None) -> tuple[Any, InputProblem | None]:
+def _accepted(raw: bytes, value: Any, only: frozenset[str] | None) -> tuple[Any, InputProblem | None]:
     """Accepted input, parsed as the hooks always have (``orjson``: an integer past 64 bits becomes a float,
     which the service can store and digest). What ``orjson`` cannot read (``1e400``) is refused, unless only part
     of the input was checked: then the unchecked part (a tool's output) may hold it, and ``value`` serves."""
     try:
-        return orjson.loads(text), None
+        return orjson.loads(raw.removeprefix(b"\xef\xbb\xbf")), None
     except orjson.JSONDecodeError as exc:
         if only is not None:
             return value, None

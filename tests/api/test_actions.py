@@ -245,6 +245,13 @@ def test_idempotent_on_request_id(client: TestClient) -> None:
     assert again["review_id"] == first["review_id"]
 
 
+def test_an_id_on_an_input_holding_a_huge_integer_is_reviewed(client: TestClient) -> None:
+    body = {"id": "agent-call-big", "action": {"tool": "mcp:calc/add", "input": {"a": 2**70, "b": 1}}}
+    first = client.post("/v1/actions/reviews", json=body)
+    assert first.status_code == 200, first.text
+    assert client.post("/v1/actions/reviews", json=body).json()["review_id"] == first.json()["review_id"]
+
+
 def test_same_id_with_another_action_is_409_not_the_earlier_approval(client: TestClient) -> None:
     assert client.post("/v1/actions/reviews", json=_action("ls", id="agent-call-2")).json()["verdict"] == "approve"
     r = client.post("/v1/actions/reviews", json=_action("rm -rf ~", id="agent-call-2"))

@@ -1,6 +1,7 @@
-"""The command hooks' check of their input (``claude_code.read_json``) against the JSON guard's own
-(``service.main.json_problem``), which they cannot import (it brings the web framework), and the identity of a
-live call (``live_request_id``) on inputs ``orjson`` cannot serialise."""
+"""The command hooks' check of their input (``claude_code.read_json``) against the JSON guard's
+(``service.main.json_problem``): both run ``service.jsoncheck.check_json``, and these hold the hooks' own
+wrapping (the orjson parse, the BOM, ``only``) to the same answers; and the identity of a live call
+(``live_request_id``) on inputs ``orjson`` cannot serialise."""
 
 from __future__ import annotations
 
