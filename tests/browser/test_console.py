@@ -266,3 +266,30 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
 
         final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
     assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
+
+
+def test_the_interactive_api_docs_render_with_no_internet(chromium: str, server: str) -> None:
+    # The machine may have no internet: every request that leaves the service is refused, and Swagger UI
+    # must still render the API from the assets the service ships.
+    from playwright.sync_api import sync_playwright
+
+    left: list[str] = []
+
+    def only_the_service(route: Any) -> None:
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_the_service)
+            page.goto(f"{server}/docs")
+            page.locator(".swagger-ui .info .title").filter(has_text="Oversight").wait_for(timeout=15_000)
+            page.locator(".opblock-summary-path", has_text="/v1/reviews").first.wait_for(timeout=15_000)
+        finally:
+            browser.close()
+    assert left == []
