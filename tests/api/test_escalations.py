@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import socket
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from service.api._common import check_limits
 from service.main import create_app
-from service.schemas import Decision
+from service.schemas import Decision, ReviewRequest
 from service.settings import Settings
 from tests.api._helpers import SAFE_EDIT, URGENT, CallbackReceiver, call, escalate, state
 
@@ -174,16 +176,30 @@ def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, rece
 
 
 def test_callbacks_to_private_addresses_are_refused_by_default(
-    esc_settings: Settings, receiver: CallbackReceiver
+    esc_settings: Settings, receiver: CallbackReceiver, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The receiver listens on loopback: with the SSRF guard on (the default), nothing is sent there.
     guarded = esc_settings.model_copy(update={"callback_allow_private": False})
     with TestClient(create_app(guarded)) as client:
-        decision = escalate(client, callback_url=receiver.url)
+        # A literal private address (here loopback, in two spellings) is refused while the caller can hear it.
+        for url in (receiver.url, f"http://0x7f000001:{receiver.port}/hook", "http://localhost/hook"):
+            r = client.post("/v1/reviews", json={**URGENT, "callback_url": url})
+            assert r.status_code == 422, url
+            assert r.json()["error"]["field"] == "callback_url" and "OVERSIGHT_CALLBACK_ALLOW_PRIVATE" in r.text
+        # A name is resolved when the callback is sent (and again each time): this machine's own name resolves
+        # to a private address, so the decision is final but nothing is sent.
+        host = socket.gethostname()
+        decision = escalate(client, callback_url=f"http://{host}:{receiver.port}/hook")
         final = client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
         drain(client)
     assert final.status_code == 200 and final.json()["verdict"] == "block"  # the decision itself is final
     assert receiver.deliveries == []
+    assert "is not a public address" in caplog.text
+
+
+def test_a_public_callback_address_or_name_is_accepted_at_request_time(esc_settings: Settings) -> None:
+    guarded = esc_settings.model_copy(update={"callback_allow_private": False})
+    for url in ("http://93.184.215.14/hook", "https://hooks.example.com/oversight"):
+        check_limits(ReviewRequest.model_validate({**URGENT, "callback_url": url}), guarded)  # no error
 
 
 async def test_public_destination() -> None:
