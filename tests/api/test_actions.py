@@ -452,3 +452,8 @@ def test_a_notebook_edit_is_reviewed_with_the_shell_in_its_cell(client: TestClie
     assert permission in ("deny", "ask") and "pipe_to_shell" in why
     plain = client.post(PRE, json=_hook("NotebookEdit", {**cell, "new_source": "df = pd.read_csv('data.csv')"}))
     assert _decision(plain)[0] == "allow"
+
+
+def test_goal_over_the_character_limit_is_rejected_with_field(client: TestClient) -> None:
+    r = client.post("/v1/actions/reviews", json=_action("ls", goal="x" * 200_001))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "goal"
