@@ -30,8 +30,15 @@ from service.telemetry import setup_tracing
 log = logging.getLogger("oversight")
 
 
+_MAX_MESSAGE = 500
+"""An error message echoes what the caller sent (an id, a path): never more than this many characters of it."""
+
+
 def _error(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
-    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    """The one error body: ``{"error": {"code", "message", "field", "details"}}`` (docs/api.md)."""
+    if len(message) > _MAX_MESSAGE:
+        message = message[: _MAX_MESSAGE - 1] + "…"
+    body: dict[str, Any] = {"code": code, "message": message, "field": field, "details": []}
     body.update(extra)
     return JSONResponse({"error": body}, status_code=status)
 
@@ -166,8 +173,17 @@ class JsonGuard:
         await self.app(scope, replay, send)
 
 
+# pydantic puts the member it tried into an error's location inside a union ("str", "list[ContentPart]",
+# "function-after[...]"): not part of the field's path.
+_UNION_TAG = re.compile(r"(?:str|int|float|bool|bytes|none|list|dict|[A-Za-z_-]+\[.*\])")
+
+
 def _field(loc: Any) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header") and not (isinstance(p, str) and _UNION_TAG.fullmatch(p))
+    ]
     return ".".join(parts) or ("body" if loc and loc[0] == "body" else None)
 
 
@@ -234,7 +250,16 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+        codes = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "payload_too_large",
+            415: "unsupported_media_type",
+            429: "too_many_requests",
+        }
         response = _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # RFC 9110: every method the path supports, not only its first route's
@@ -261,14 +286,12 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
 
 
 def _allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The documented methods of the OpenAPI path that ``path`` matches (HEAD with GET)."""
+    """The documented methods of the OpenAPI path that ``path`` matches."""
     methods: set[str] = set()
     for template, operations in app.openapi().get("paths", {}).items():
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
         if re.fullmatch(pattern, path):
             methods.update(m.upper() for m in operations if m in ("get", "put", "post", "delete", "patch", "options"))
-    if "GET" in methods:
-        methods.add("HEAD")
     return sorted(methods)
 
 

@@ -308,3 +308,38 @@ def test_trace_id_joins_the_callers_trace_even_when_nothing_is_exported(client: 
     assert d["trace_id"] == caller
     other = client.post("/v1/reviews", json=REFUSAL).json()
     assert len(other["trace_id"]) == 32 and other["trace_id"] not in (caller, "0" * 32)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "code"),
+    [
+        ("post", "/v1/reviews", {"content": b'{"output": "x",', "headers": {"content-type": "application/json"}},
+         422, "json_invalid"),
+        ("post", "/v1/reviews", {"content": b'{"output": "a", "output": "b"}',
+                                 "headers": {"content-type": "application/json"}}, 422, "json_duplicate_key"),
+        ("post", "/v1/reviews", {"content": b"output=x", "headers": {"content-type": "text/plain"}},
+         415, "unsupported_media_type"),
+        ("delete", "/v1/reviews", {}, 405, "method_not_allowed"),
+        ("get", "/v1/reviews/rev_" + "x" * 60_000, {}, 404, "not_found"),
+        ("post", "/v1/audits", {"content": b"garbage", "headers": {"content-type": "multipart/form-data"}},
+         400, "bad_request"),
+    ],
+    ids=["json_invalid", "duplicate_key", "media_type", "method", "long_id", "broken_multipart"],
+)
+def test_every_error_has_the_one_shape_with_a_documented_code(
+    client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int, code: str
+) -> None:
+    r = client.request(method.upper(), path, **kwargs)
+    assert r.status_code == status, r.text
+    err = r.json()["error"]
+    assert set(err) == {"code", "message", "field", "details"} and isinstance(err["details"], list)
+    assert err["code"] == code
+    assert len(err["message"]) <= 500  # what the caller sent is never echoed at any length
+    assert "HEAD" not in r.headers.get("allow", "")  # no method is advertised that is not served
+
+
+def test_a_wrong_type_inside_a_union_names_the_field_not_the_union_member(client: TestClient) -> None:
+    r = client.post("/v1/reviews", json={"output": "x", "messages": [{"role": "user", "content": 5}]})
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["field"] == "messages.0.content"
+    assert all("str" not in d["field"].split(".") and "[" not in d["field"] for d in err["details"])
