@@ -119,7 +119,6 @@ class RanRequest(BaseModel):
 
     request_id: IdempotencyKey = Field(description="The `id` the action review request was sent with.")
     agent: str = Field(
-        default="agent",
         min_length=1,
         max_length=100,
         pattern=r"^[A-Za-z0-9._\-]+$",

@@ -186,7 +186,7 @@ def test_an_action_the_user_ran_at_the_agents_prompt_closes_as_theirs(client: Te
     late = client.post(f"/v1/escalations/{d['escalation_id']}/resolve", json={"action": "block"})
     assert late.status_code == 409
     # reporting again changes nothing
-    again = client.post("/v1/actions/ran", json={"request_id": "cc-live-1"}).json()
+    again = client.post("/v1/actions/ran", json={"request_id": "cc-live-1", "agent": "claude-code"}).json()
     assert again["escalation"]["resolved_by"] == "agent-user:claude-code" and again["verdict"] == "approve"
 
 
@@ -223,20 +223,24 @@ def test_a_run_reported_after_a_reviewer_answered_keeps_the_reviewers_verdict(cl
 
 def test_a_run_of_an_approved_action_changes_nothing(client: TestClient) -> None:
     d = client.post("/v1/actions/reviews", json=_action("ls -la", id="cc-live-3")).json()
-    final = client.post("/v1/actions/ran", json={"request_id": "cc-live-3"}).json()
+    final = client.post("/v1/actions/ran", json={"request_id": "cc-live-3", "agent": "claude-code"}).json()
     assert final["verdict"] == "approve" and final.get("escalation") is None and final["review_id"] == d["review_id"]
 
 
 def test_ran_errors_name_the_field(client: TestClient) -> None:
-    missing = client.post("/v1/actions/ran", json={"request_id": "never-sent"})
+    cc = {"agent": "claude-code"}
+    missing = client.post("/v1/actions/ran", json={"request_id": "never-sent", **cc})
     assert missing.status_code == 404 and missing.json()["error"]["field"] == "request_id"
     client.post("/v1/reviews", json={"id": "an-answer", "output": "Paris is the capital of France."})
-    assert client.post("/v1/actions/ran", json={"request_id": "an-answer"}).status_code == 404
-    bad = client.post("/v1/actions/ran", json={"request_id": "has spaces"})
+    assert client.post("/v1/actions/ran", json={"request_id": "an-answer", **cc}).status_code == 404
+    bad = client.post("/v1/actions/ran", json={"request_id": "has spaces", **cc})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "request_id"
     bad_agent = client.post("/v1/actions/ran", json={"request_id": "x", "agent": "a b"})
     assert bad_agent.status_code == 422 and bad_agent.json()["error"]["field"] == "agent"
-    assert client.post("/v1/actions/ran", json={}).json()["error"]["field"] == "request_id"
+    # whose prompt the user answered is what the record says: it is not guessed
+    no_agent = client.post("/v1/actions/ran", json={"request_id": "x"})
+    assert no_agent.status_code == 422 and no_agent.json()["error"]["field"] == "agent"
+    assert client.post("/v1/actions/ran", json=cc).json()["error"]["field"] == "request_id"
 
 
 def test_idempotent_on_request_id(client: TestClient) -> None:
