@@ -61,7 +61,7 @@ class ChatMessage(BaseModel):
 
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
-    name: str | None = None
+    name: str | None = Field(default=None, max_length=200)
 
     def text(self) -> str:
         """The message's text content, parts joined by newlines."""

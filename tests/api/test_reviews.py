@@ -343,3 +343,8 @@ def test_a_wrong_type_inside_a_union_names_the_field_not_the_union_member(client
     err = r.json()["error"]
     assert r.status_code == 422 and err["field"] == "messages.0.content"
     assert all("str" not in d["field"].split(".") and "[" not in d["field"] for d in err["details"])
+
+
+def test_a_message_name_over_its_limit_is_rejected_with_field(client: TestClient) -> None:
+    r = client.post("/v1/reviews", json={"output": "x", "messages": [{"role": "user", "content": "hi", "name": "n" * 201}]})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "messages.0.name"
