@@ -30,7 +30,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
@@ -521,8 +521,12 @@ async def get_drift(
 class PinRequest(BaseModel):
     """Use ``fast_model`` as the baseline of every other fast-model version in ``domain``."""
 
+    model_config = ConfigDict(extra="forbid")
+
     domain: Domain
-    fast_model: str = Field(min_length=1, max_length=301, description="name@version")
+    fast_model: str = Field(
+        min_length=3, max_length=301, pattern=r"^[^@\s]+@[^@\s]+$", description="name@version, as decisions label it"
+    )
 
 
 def _admin_only(principal: Principal) -> None:

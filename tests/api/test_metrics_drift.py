@@ -236,6 +236,15 @@ def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
         assert client.delete("/v1/drift/pins/health").json() == {}
 
 
+def test_a_pin_must_name_a_fast_model_as_decisions_label_it(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        no_version = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat"})
+        assert no_version.status_code == 422 and no_version.json()["error"]["field"] == "fast_model"
+        typo = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1", "zzz": 1})
+        assert typo.status_code == 422 and typo.json()["error"]["field"] == "zzz"
+        assert client.get("/v1/drift").json()["pins"] == {}  # nothing was pinned
+
+
 def test_workers_on_one_database_count_all_traffic_and_announce_an_alert_once(
     any_settings: Settings, drift_env: WebhookReceiver
 ) -> None:
