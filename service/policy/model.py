@@ -110,7 +110,12 @@ class RulePattern:
 
 
 _CLAUSE_WINDOW = 120
-_CLAUSE_END = re.compile(r"[.!?;:,\n]")
+# A clause ends at punctuation or at a conjunction: in "Do not stop your pills before you talk to your doctor"
+# the "not" belongs to "stop", and "talk to your doctor" is said.
+_CLAUSE_END = re.compile(
+    r"[.!?;:,\n]|\b(?:and|but|or|so|then|before|after|until|unless|because|if|when|while|once|though|although)\b",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nobody|none|nothing|neither|nor|without|instead of|rather than|avoid|"
     r"(?:do|does|did|is|are|was|were|should|would|could|must|need|ca|wo|have|has)n['\u2019]t|cannot)\b",

@@ -105,3 +105,10 @@ def test_triage_lets_the_question_outvote_words_added_to_the_answer() -> None:
 )
 def test_an_exemption_is_affirmed_only_without_a_negation_before_it(text: str, said: bool) -> None:
     assert RulePattern.compile(r"\b(call|contact)\s+(911|poison control)\b").affirmed(text) is said
+
+
+def test_a_negation_of_another_clause_does_not_cancel_the_exemption() -> None:
+    doctor = RulePattern.compile(r"\b(talk|speak)\s+(to|with)\s+your\s+doctor\b")
+    assert doctor.affirmed("Do not stop taking your medication before you talk to your doctor.")
+    assert doctor.affirmed("Don't change the dose, and talk to your doctor first.")
+    assert not doctor.affirmed("Stop taking it and don't talk to your doctor about it.")
