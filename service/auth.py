@@ -348,6 +348,7 @@ _BANNER = """
 *  Every caller from localhost is the admin of tenant 'default'; other hosts get   *
 *  401. Create a key to turn authentication on:                                    *
 *      oversight keys create --tenant <tenant> --role admin                        *
+*  with the service's own --data-dir (or OVERSIGHT_DATA_DIR / _DATABASE_URL).      *
 ************************************************************************************"""
 
 

@@ -1,19 +1,95 @@
-"""The ``oversight`` command: ``serve``, ``review``, ``policies check`` (and more as features land)."""
+"""The ``oversight`` command: ``serve``, ``review``, ``policies check`` (and more as features land).
+
+Every command reads its settings through :func:`service.settings.load_settings`; a configuration error
+(a bad variable, a missing key, an invalid policy or prompt) is reported once, by the root group, as one
+``oversight: ...`` line with exit code 2 — never a traceback.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections import deque
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
 from pydantic import ValidationError
+from typer.core import TyperGroup
+
+from service.errors import ConfigurationError
+from service.reviewers.registry import UnknownReviewer
+
+if TYPE_CHECKING:  # service.settings loads pydantic-settings: only commands that need it import it
+    from service.settings import Settings
+
+DATA_DIR_HELP = (
+    "Folder of the SQLite file that holds decisions, keys and audit jobs (default: OVERSIGHT_DATA_DIR, else "
+    ".oversight). Not used when OVERSIGHT_DATABASE_URL is set."
+)
+"""Help of the ``--data-dir`` option of every command that opens the store (the root group fills it in)."""
+
+DataDirOption = Annotated[
+    Path | None, typer.Option("--data-dir", metavar="FOLDER", file_okay=False, help=DATA_DIR_HELP)
+]
+"""``--data-dir``: the same folder as OVERSIGHT_DATA_DIR, for this run (feature modules declare it alike)."""
+
+
+def _unwrap(text: str | None) -> str | None:
+    """Join the hard-wrapped lines of each help paragraph (click's rule; a paragraph starting with \\b is kept)."""
+    if not text:
+        return text
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(p if p.lstrip().startswith("\b") else re.sub(r"\s*\n\s*", " ", p.strip()) for p in paragraphs)
+
+
+def _tidy(command: Any) -> None:
+    """Help display for a command and everything under it: whole paragraphs, no ``<bool>`` after a flag."""
+    import inspect
+
+    command.help = _unwrap(inspect.cleandoc(command.help)) if command.help else command.help
+    for param in getattr(command, "params", []):
+        _no_type_on_flag(param)
+        if "--data-dir" in getattr(param, "opts", ()) and not getattr(param, "help", None):
+            param.help = DATA_DIR_HELP  # one wording for every command that opens the store
+    make_help_option = getattr(command, "get_help_option", None)
+    if make_help_option is not None:  # --help is made per context: tidy it as it is made
+
+        def get_help_option(ctx: Any) -> Any:
+            return _no_type_on_flag(make_help_option(ctx))
+
+        command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _tidy(sub)
+
+
+def _no_type_on_flag(param: Any) -> Any:
+    """Typer shows a ``<bool>`` placeholder after every flag; a flag takes no value, so show none."""
+    if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
+        param.metavar = ""
+    return param
+
+
+class OversightGroup(TyperGroup):
+    """The root group: reports configuration errors from any command as one line, exit 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _tidy(self)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (ConfigurationError, UnknownReviewer) as exc:
+            typer.echo(f"oversight: {exc}", err=True)
+            raise typer.Exit(2) from exc
+
 
 app = typer.Typer(
     name="oversight",
+    cls=OversightGroup,
     help="A conservative cross-model reviewer between a fast model and its users.",
     no_args_is_help=True,
     add_completion=False,
@@ -22,23 +98,47 @@ policies_app = typer.Typer(help="Work with policy files.", no_args_is_help=True)
 app.add_typer(policies_app, name="policies")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from service import __version__
+
+        typer.echo(f"oversight {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
-    data_dir: Annotated[Path | None, typer.Option(help="Folder for the SQLite file (OVERSIGHT_DATA_DIR).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind (default: OVERSIGHT_HOST, else 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default: OVERSIGHT_PORT, else 8000).")
+    ] = None,
+    data_dir: DataDirOption = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Run the review service (embedded defaults: SQLite file, local reviewer, no key needed)."""
     import os
 
     import uvicorn
 
-    if data_dir is not None:
-        os.environ["OVERSIGHT_DATA_DIR"] = str(data_dir)
-    from service.settings import get_settings
+    from service.settings import load_settings
 
-    settings = get_settings()
+    settings = load_settings(data_dir=data_dir)
+    if data_dir is not None:  # the app (in each worker process) reads its settings from the environment
+        os.environ["OVERSIGHT_DATA_DIR"] = str(data_dir)
+        from service.settings import get_settings
+
+        get_settings.cache_clear()
     _check_config(settings)
     uvicorn.run(
         "service.asgi:app",
@@ -52,19 +152,24 @@ def serve(
     )
 
 
-def _check_config(settings: Any) -> None:
-    """Fail before binding a port when the configuration cannot work (bad policy, missing key)."""
-    from service.errors import ConfigurationError
+def _check_config(settings: Settings) -> None:
+    """Fail before binding a port when the configuration cannot work (bad policy or prompt, missing key).
+
+    A :class:`ConfigurationError` goes up to the root group, which prints it and exits 2.
+    """
+    from prompts import validate_prompts
+    from service.api.observability import DriftSettings
+    from service.audit.run import AuditSettings
     from service.policy.loader import load_policies
     from service.reviewers.pool import ReviewerPool
+    from service.settings import load_env_settings
 
-    try:
-        policies = load_policies(settings.policy_dir)
-        pool = ReviewerPool(policies, settings)
-        asyncio.run(pool.aclose())
-    except ConfigurationError as exc:
-        typer.echo(f"oversight: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    load_env_settings(AuditSettings)  # OVERSIGHT_AUDIT_*: the API's audit workers
+    load_env_settings(DriftSettings)  # OVERSIGHT_DRIFT_*: the drift monitor
+    policies = load_policies(settings.policy_dir, warn=lambda _: None)  # the service logs them as it starts
+    validate_prompts(settings.prompt_dir)
+    pool = ReviewerPool(policies, settings)
+    asyncio.run(pool.aclose())
 
 
 def _error_record(line: int, exc: Exception) -> dict[str, Any]:
@@ -80,14 +185,20 @@ def _error_record(line: int, exc: Exception) -> dict[str, Any]:
 
 
 async def _review_stream(
-    source: IO[bytes], sink: IO[bytes], *, tenant: str, concurrency: int, total: int | None, show_progress: bool
+    settings: Settings,
+    source: IO[bytes],
+    sink: IO[bytes],
+    *,
+    tenant: str,
+    concurrency: int,
+    total: int | None,
+    show_progress: bool,
 ) -> tuple[int, int]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from service.errors import OversightError
     from service.runtime import Runtime
     from service.schemas import ReviewRequest
-    from service.settings import get_settings
 
     ok = bad = 0
     progress = Progress(
@@ -99,7 +210,7 @@ async def _review_stream(
         transient=False,
         console=None,
     )
-    async with Runtime.open(get_settings()) as runtime:
+    async with Runtime.open(settings) as runtime:
 
         async def one(number: int, raw: bytes) -> dict[str, Any]:
             try:
@@ -140,49 +251,63 @@ async def _review_stream(
 @app.command()
 def review(
     input: Annotated[
-        Path | None, typer.Option("--input", "-i", help="JSONL of ReviewRequests (default stdin).")
+        typer.FileBinaryRead | None,
+        typer.Option("--input", "-i", metavar="FILE", lazy=False, help="JSONL of ReviewRequests (default: stdin)."),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSONL of decisions (default stdout).")] = None,
+    output: Annotated[
+        typer.FileBinaryWrite | None,
+        typer.Option("--output", "-o", metavar="FILE", lazy=False, help="JSONL of decisions (default: stdout)."),
+    ] = None,
     tenant: Annotated[str, typer.Option(help="Tenant the reviews are recorded under.")] = "default",
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight at once.")] = 16,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Review requests offline: one request per line in, one decision per line out, in order.
 
     A bad line gives {"line": N, "error": {...}} in its place (N is 1-based) and the run goes on.
+
+    Every decision is also stored, as the service stores it: in the SQLite file of the data folder (--data-dir,
+    OVERSIGHT_DATA_DIR, default .oversight/oversight.sqlite), or in PostgreSQL when OVERSIGHT_DATABASE_URL is
+    set. A request whose id was already decided there gets the stored decision back; escalations wait in that
+    store's inbox.
     """
+    from service.settings import load_settings
+
+    settings = load_settings(data_dir=data_dir)
+    source = input if input is not None else sys.stdin.buffer
+    sink = output if output is not None else sys.stdout.buffer
     total = None
-    if input is not None:
-        with input.open("rb") as fh:
-            total = sum(1 for line in fh if line.strip())
-    source = input.open("rb") if input else sys.stdin.buffer
-    sink = output.open("wb") if output else sys.stdout.buffer
-    try:
-        ok, bad = asyncio.run(
-            _review_stream(
-                source,
-                sink,
-                tenant=tenant,
-                concurrency=concurrency,
-                total=total,
-                show_progress=input is not None and sys.stderr.isatty(),
-            )
+    if source.seekable():
+        total = sum(1 for line in source if line.strip())
+        source.seek(0)
+    ok, bad = asyncio.run(
+        _review_stream(
+            settings,
+            source,
+            sink,
+            tenant=tenant,
+            concurrency=concurrency,
+            total=total,
+            show_progress=total is not None and sys.stderr.isatty(),
         )
-    finally:
-        if input:
-            source.close()
-        if output:
-            sink.close()
+    )
     typer.echo(f"{ok} decided, {bad} bad lines", err=True)
 
 
 @policies_app.command("check")
-def policies_check(directory: Annotated[Path, typer.Argument(help="A folder of <domain>.yaml files.")]) -> None:
+def policies_check(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FOLDER", exists=True, file_okay=False, help="A folder of <domain>.yaml files, one per domain."
+        ),
+    ],
+) -> None:
     """Validate a policy folder; exit 2 with file, line and field on the first problem."""
-    from service.errors import ConfigurationError
     from service.policy.loader import load_policies
 
     try:
-        policies = load_policies(directory)
+        policies = load_policies(directory, warn=lambda message: typer.echo(f"warning: {message}", err=True))
     except ConfigurationError as exc:
         typer.echo(f"invalid: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -203,3 +328,7 @@ _register_features()
 
 def main() -> None:  # pragma: no cover - console entry
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m service.cli
+    main()

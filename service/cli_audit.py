@@ -7,23 +7,37 @@ import hashlib
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import orjson
 import typer
 
+if TYPE_CHECKING:
+    from service.settings import Settings
+
 JOB_FILE = "job.json"
+
+Format = Literal["auto", "sessions", "codex", "claude-code"]
+# The same option as ``serve --data-dir``; service.cli gives it its help text.
+DataDirOption = Annotated[Path | None, typer.Option("--data-dir", metavar="FOLDER", file_okay=False)]
 
 
 def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
+    """The input's files (a folder: every .jsonl under it). Typer has checked that ``path`` exists."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
         if not files:
-            raise typer.BadParameter(f"no .jsonl file in {path}")
+            raise typer.BadParameter(f"no .jsonl file in {path}", param_hint="'INPUT'")
         return [(str(p), p.read_bytes()) for p in files]
-    if not path.is_file():
-        raise typer.BadParameter(f"{path} does not exist")
     return [(str(path), path.read_bytes())]
+
+
+def _read_report(path: Path, option: str) -> Any:
+    """A report.json given to ``gate``; invalid JSON is a usage error naming the option and the file."""
+    try:
+        return orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise typer.BadParameter(f"{path} is not valid JSON ({exc})", param_hint=f"'{option}'") from exc
 
 
 def _digest(inputs: list[tuple[str, bytes]]) -> str:
@@ -47,6 +61,7 @@ def _budget(rpm: float | None, tpm: float | None) -> Any:
 
 
 async def _audit(
+    settings: Settings,
     inputs: list[tuple[str, bytes]] | None,
     out: Path,
     *,
@@ -76,10 +91,8 @@ async def _audit(
     from service.audit.sessions import parse_many
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
-    from service.settings import get_settings
 
     err = Console(stderr=True)
-    settings = get_settings()
     async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
         if resume:
             record_path = out / JOB_FILE
@@ -211,6 +224,7 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
 
 
 async def _work(
+    settings: Settings,
     job_ids: list[str],
     *,
     concurrency: int,
@@ -225,10 +239,8 @@ async def _work(
     from service.audit.jobs import new_owner, open_job_store
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
-    from service.settings import get_settings
 
     err = Console(stderr=True)
-    settings = get_settings()
     owner = new_owner()
     async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
         worker_runtime = audit_runtime(runtime, _budget(rpm, tpm))
@@ -273,37 +285,51 @@ def register(app: typer.Typer) -> None:
         input: Annotated[
             Path | None,
             typer.Argument(
-                help="Sessions JSONL, a Codex rollout, a Claude Code transcript, or a folder of .jsonl files."
+                metavar="INPUT",
+                exists=True,
+                readable=True,
+                help="Sessions JSONL, a Codex rollout, a Claude Code transcript, or a folder of .jsonl files.",
             ),
         ] = None,
-        out: Annotated[Path, typer.Option("--out", "-o", help="Folder for job.json and the report files.")] = Path(
-            "report"
-        ),
-        resume: Annotated[bool, typer.Option(help="Continue the job recorded in OUT/job.json.")] = False,
-        format: Annotated[str, typer.Option("--format", help="auto, sessions, codex or claude-code.")] = "auto",
+        out: Annotated[
+            Path,
+            typer.Option(
+                "--out", "-o", metavar="FOLDER", file_okay=False, help="Folder for job.json and the report files."
+            ),
+        ] = Path("report"),
+        resume: Annotated[bool, typer.Option(help="Continue the job recorded in the --out folder's job.json.")] = False,
+        format: Annotated[Format, typer.Option("--format", help="The input's format.")] = "auto",
         concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
-        rpm: Annotated[float | None, typer.Option(help="Reviewer requests per minute (this process).")] = None,
-        tpm: Annotated[float | None, typer.Option(help="Reviewer tokens per minute (this process).")] = None,
+        rpm: Annotated[float | None, typer.Option(min=0, help="Reviewer requests per minute (this process).")] = None,
+        tpm: Annotated[float | None, typer.Option(min=0, help="Reviewer tokens per minute (this process).")] = None,
         lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
         baseline_model: Annotated[
-            str | None, typer.Option(help="name@version to compare the others against (default: the lowest version).")
+            str | None,
+            typer.Option(
+                metavar="NAME@VERSION", help="The version to compare the others against (default: the lowest)."
+            ),
         ] = None,
         submit_only: Annotated[
             bool, typer.Option(help="Create the job, print its id and exit (workers: `oversight worker`).")
         ] = False,
+        data_dir: DataDirOption = None,
     ) -> None:
-        """Audit logged sessions: review every assistant turn in label mode and write the report to OUT.
+        """Audit logged sessions: review every assistant turn in label mode and write the report to the --out folder.
 
-        Writes OUT/report.json, OUT/report.html, OUT/turns.csv and OUT/turns.jsonl. Interrupted? Run again
-        with --resume: finished turns are kept, the rest are reviewed once.
+        Writes report.json, report.html, turns.csv and turns.jsonl there. Interrupted? Run again with
+        --resume: finished turns are kept, the rest are reviewed once. The job (every turn and its result)
+        is kept in the service's store: the data folder's SQLite file (--data-dir, OVERSIGHT_DATA_DIR), or
+        PostgreSQL when OVERSIGHT_DATABASE_URL is set; --resume needs the same store.
         """
+        from service.settings import load_settings
+
         if input is None and not resume:
-            raise typer.BadParameter("give an input file (or --resume)")
-        if format not in ("auto", "sessions", "codex", "claude-code"):
-            raise typer.BadParameter("--format is auto, sessions, codex or claude-code")
+            raise typer.BadParameter("give an input file (or --resume)", param_hint="'INPUT'")
         inputs = _read_inputs(input) if input is not None else None
+        settings = load_settings(data_dir=data_dir)
         code = asyncio.run(
             _audit(
+                settings,
                 inputs,
                 out,
                 resume=resume,
@@ -321,18 +347,29 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def worker(
-        job: Annotated[list[str] | None, typer.Option(help="Work on this job only (repeatable).")] = None,
-        concurrency: Annotated[int, typer.Option(min=1, max=512)] = 16,
-        rpm: Annotated[float | None, typer.Option(help="Reviewer requests per minute (this process).")] = None,
-        tpm: Annotated[float | None, typer.Option(help="Reviewer tokens per minute (this process).")] = None,
+        job: Annotated[
+            list[str] | None, typer.Option(metavar="JOB_ID", help="Work on this job only (repeatable).")
+        ] = None,
+        concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
+        rpm: Annotated[float | None, typer.Option(min=0, help="Reviewer requests per minute (this process).")] = None,
+        tpm: Annotated[float | None, typer.Option(min=0, help="Reviewer tokens per minute (this process).")] = None,
         lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
         exit_when_idle: Annotated[bool, typer.Option(help="Exit when no job is open.")] = False,
         poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
+        data_dir: DataDirOption = None,
     ) -> None:
-        """Claim and review turns of open audit jobs (PostgreSQL: run any number, on any machines)."""
+        """Claim and review turns of open audit jobs (PostgreSQL: run any number, on any machines).
+
+        The jobs are those of the service's store: the data folder's SQLite file (--data-dir,
+        OVERSIGHT_DATA_DIR), or PostgreSQL when OVERSIGHT_DATABASE_URL is set.
+        """
+        from service.settings import load_settings
+
+        settings = load_settings(data_dir=data_dir)
         raise typer.Exit(
             asyncio.run(
                 _work(
+                    settings,
                     job or [],
                     concurrency=concurrency,
                     rpm=rpm,
@@ -346,16 +383,42 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def gate(
-        baseline: Annotated[Path, typer.Option(help="Baseline report.json.")],
-        candidate: Annotated[Path | None, typer.Option(help="Candidate report.json (default: the baseline's).")] = None,
-        thresholds: Annotated[Path, typer.Option(help="gate.yaml with the regression triggers.")] = Path(
-            "suites/gate.yaml"
-        ),
-        baseline_model: Annotated[
-            str | None, typer.Option(help="Compare two versions inside one report: the baseline name@version.")
+        baseline: Annotated[
+            Path, typer.Option(metavar="FILE", exists=True, dir_okay=False, readable=True, help="Baseline report.json.")
+        ],
+        thresholds: Annotated[
+            Path,
+            typer.Option(
+                metavar="FILE",
+                exists=True,
+                dir_okay=False,
+                readable=True,
+                help="gate.yaml with the regression triggers (the repository's is suites/gate.yaml).",
+            ),
+        ],
+        candidate: Annotated[
+            Path | None,
+            typer.Option(
+                metavar="FILE",
+                exists=True,
+                dir_okay=False,
+                readable=True,
+                help="Candidate report.json (default: the baseline's).",
+            ),
         ] = None,
-        candidate_model: Annotated[str | None, typer.Option(help="... and the candidate name@version.")] = None,
-        json_out: Annotated[Path | None, typer.Option("--json", help="Also write the results as JSON here.")] = None,
+        baseline_model: Annotated[
+            str | None,
+            typer.Option(
+                metavar="NAME@VERSION", help="Compare two versions inside one report: the baseline name@version."
+            ),
+        ] = None,
+        candidate_model: Annotated[
+            str | None, typer.Option(metavar="NAME@VERSION", help="... and the candidate name@version.")
+        ] = None,
+        json_out: Annotated[
+            typer.FileBinaryWrite | None,
+            typer.Option("--json", metavar="FILE", lazy=False, help="Also write the results as JSON here."),
+        ] = None,
     ) -> None:
         """Fail (exit 1) when the candidate regresses against the baseline; exit 0 when no trigger fires.
 
@@ -367,11 +430,11 @@ def register(app: typer.Typer) -> None:
         from service.audit.gate import GateConfigError, default_models, evaluate, load_config
 
         console = Console() if sys.stdout.isatty() else Console(width=150)  # CI logs: no wrapped columns
+        base = _read_report(baseline, "--baseline")
+        cand = _read_report(candidate, "--candidate") if candidate else base
         try:
             config = load_config(thresholds)
-            base = orjson.loads(baseline.read_bytes())
-            cand = orjson.loads(candidate.read_bytes()) if candidate else base
-        except (GateConfigError, OSError, orjson.JSONDecodeError) as exc:
+        except GateConfigError as exc:
             console.print(f"[red]oversight gate:[/] {exc}")
             raise typer.Exit(2) from exc
         same = candidate is None or candidate.resolve() == baseline.resolve()
@@ -414,7 +477,8 @@ def register(app: typer.Typer) -> None:
             if r.status != "ok":
                 console.print(f"  {r.status.upper():8} {r.trigger.title}: {r.reason}")
         if json_out is not None:
-            json_out.write_bytes(orjson.dumps([r.as_dict() for r in results], option=orjson.OPT_INDENT_2))
+            json_out.write(orjson.dumps([r.as_dict() for r in results], option=orjson.OPT_INDENT_2))
+            json_out.flush()
         fired = [r for r in results if r.status == "fired"]
         missing = [r for r in results if r.status == "no_data"]
         if fired:

@@ -1,30 +1,47 @@
-"""``oversight keys create|list|revoke``: manage API keys straight in the configured database."""
+"""``oversight keys create|list|revoke``: manage API keys straight in the configured database.
+
+The keys live in the store the service uses: the SQLite file of the data folder (``--data-dir``,
+``OVERSIGHT_DATA_DIR``, default ``.oversight``), or PostgreSQL when ``OVERSIGHT_DATABASE_URL`` is set. A key
+for a service started with ``serve --data-dir X`` is made with ``keys create --data-dir X``.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 import typer
 
-keys_app = typer.Typer(help="Manage API keys (stored hashed; a key is shown once, at creation).", no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Manage API keys (stored hashed; a key is shown once, at creation) in the service's store: give the "
+    "same --data-dir (or OVERSIGHT_DATA_DIR / OVERSIGHT_DATABASE_URL) as the service.",
+    no_args_is_help=True,
+)
+
+Role = Literal["client", "reviewer", "admin"]
+"""The roles of ``service.auth.ROLES`` (a test keeps them equal), as choices for ``--role``."""
+
+# The same option as ``serve --data-dir``; service.cli gives it its help text.
+DataDirOption = Annotated[Path | None, typer.Option("--data-dir", metavar="FOLDER", file_okay=False)]
 
 
 @keys_app.command("create")
 def create(
-    tenant: Annotated[str, typer.Option(help="The tenant the key belongs to.")],
-    role: Annotated[str, typer.Option(help="client, reviewer or admin.")],
-    name: Annotated[str | None, typer.Option(help="Who or what holds the key (shown as the resolver).")] = None,
+    tenant: Annotated[str, typer.Option(metavar="TENANT", help="The tenant the key belongs to.")],
+    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    name: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Who or what holds the key (shown as the resolver).")
+    ] = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Create a key and print it alone on stdout, once."""
-    from service.auth import ROLES, new_key
+    from service.auth import new_key
     from service.keystore import open_keystore
-    from service.settings import get_settings
+    from service.settings import load_settings
 
-    if role not in ROLES:
-        typer.echo(f"oversight: --role must be one of {', '.join(ROLES)}", err=True)
-        raise typer.Exit(2)
+    settings = load_settings(data_dir=data_dir)
     try:
         key, record = new_key(tenant, role, name)
     except ValueError as exc:
@@ -32,7 +49,7 @@ def create(
         raise typer.Exit(2) from exc
 
     async def run() -> None:
-        async with open_keystore(get_settings()) as store:
+        async with open_keystore(settings) as store:
             await store.add_key(record)
 
     asyncio.run(run())
@@ -42,15 +59,18 @@ def create(
 
 @keys_app.command("list")
 def list_keys(
-    tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
+    tenant: Annotated[str | None, typer.Option(metavar="TENANT", help="Only this tenant's keys.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include revoked keys.")] = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """List keys (never their secrets)."""
     from service.keystore import KeyRecord, open_keystore
-    from service.settings import get_settings
+    from service.settings import load_settings
+
+    settings = load_settings(data_dir=data_dir)
 
     async def run() -> list[KeyRecord]:
-        async with open_keystore(get_settings()) as store:
+        async with open_keystore(settings) as store:
             return await store.list_keys(tenant)
 
     records = [r for r in asyncio.run(run()) if all_ or r.active]
@@ -65,13 +85,18 @@ def list_keys(
 
 
 @keys_app.command("revoke")
-def revoke(key_id: Annotated[str, typer.Argument(help="The key id (from `oversight keys list`).")]) -> None:
+def revoke(
+    key_id: Annotated[str, typer.Argument(metavar="KEY_ID", help="The key id (from `oversight keys list`).")],
+    data_dir: DataDirOption = None,
+) -> None:
     """Revoke a key at once; its console sessions end with it."""
     from service.keystore import open_keystore
-    from service.settings import get_settings
+    from service.settings import load_settings
+
+    settings = load_settings(data_dir=data_dir)
 
     async def run() -> bool:
-        async with open_keystore(get_settings()) as store:
+        async with open_keystore(settings) as store:
             return await store.revoke_key(key_id, None)
 
     if not asyncio.run(run()):

@@ -6,11 +6,18 @@ swap it. Every variable is listed with its default in ``docs/configuration.md`` 
 
 from __future__ import annotations
 
+import os
+import types
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.errors import ConfigurationError
 
 
 def _default_data_dir() -> Path:
@@ -32,8 +39,8 @@ class Settings(BaseSettings):
 
     # --- reviewers
     reviewer: str = Field(default="local", description="Default reviewer spec, e.g. anthropic:claude-opus-4-6.")
-    cross_model: str = Field(
-        default="warn", pattern="^(warn|refuse)$", description="Same reviewer as fast model: warn or refuse."
+    cross_model: Literal["warn", "refuse"] = Field(
+        default="warn", description="Same reviewer as fast model: warn or refuse."
     )
     reviewer_max_attempts: int = Field(
         default=4, ge=1, le=10, description="Attempts per reviewer call (retries on 429/5xx/timeouts)."
@@ -68,9 +75,8 @@ class Settings(BaseSettings):
     openai_compatible_api_key: SecretStr | None = Field(
         default=None, description="Key for `openai-compatible:` reviewers (default: OPENAI_API_KEY, else none)."
     )
-    review_executor: str = Field(
+    review_executor: Literal["direct", "langgraph"] = Field(
         default="direct",
-        pattern="^(direct|langgraph)$",
         description="How a review that does not pause runs: `direct` (the graph's node functions straight "
         "through, ~5x less CPU) or `langgraph` (the compiled graph). Escalations always pause on the graph.",
     )
@@ -83,7 +89,9 @@ class Settings(BaseSettings):
     max_in_flight_per_key: int = Field(
         default=200, ge=1, description="Reviews in flight per API key (per tenant when open) before 429."
     )
-    max_json_depth: int = Field(default=64, ge=4, le=1000, description="Deepest JSON nesting accepted (422).")
+    max_json_depth: int = Field(
+        default=64, ge=4, le=200, description="Deepest JSON nesting accepted (422); at most 200."
+    )
     reviewer_max_in_flight: int = Field(
         default=500,
         ge=1,
@@ -93,7 +101,9 @@ class Settings(BaseSettings):
     # --- service
     host: str = Field(default="127.0.0.1", description="Interface `oversight serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `oversight serve` binds.")
-    log_level: str = Field(default="info", description="Log level (debug, info, warning, error).")
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        default="info", description="Log level: critical, error, warning, info, debug or trace."
+    )
     audit_seed: int | None = Field(default=None, description="Seed for the low-risk audit sample (tests).")
     jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
 
@@ -130,18 +140,175 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         if not value.startswith(("postgresql://", "postgres://")):
-            raise ValueError("OVERSIGHT_DATABASE_URL must start with postgresql://")
+            raise ValueError("must start with postgresql:// (or postgres://)")
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "oversight.sqlite"
 
 
+class SettingsError(ConfigurationError):
+    """A setting has a value Oversight cannot use; the message names the variable (or option) and what it accepts."""
+
+    code = "settings_invalid"
+
+
+# Values never echoed back in an error message: keys, secrets, and URLs that may carry a password.
+_SECRET_FIELDS = frozenset(
+    {"database_url", "anthropic_api_key", "openai_api_key", "openai_compatible_api_key", "callback_secret"}
+)
+
+_Model = TypeVar("_Model", bound=BaseSettings)
+
+
+def _aliases(field: FieldInfo | None) -> tuple[str, ...]:
+    return tuple(getattr(getattr(field, "validation_alias", None), "choices", None) or ())
+
+
+def _source(model: type[BaseSettings], name: str, overrides: dict[str, Any] | None = None) -> str:
+    """Where a setting comes from, for messages: ``--data-dir`` when a command option set it, else its variable."""
+    if overrides and name in overrides:
+        return "--" + name.replace("_", "-")
+    aliases = _aliases(model.model_fields.get(name))
+    if aliases:
+        return str(aliases[0])
+    return f"{model.model_config.get('env_prefix', '')}{name}".upper()
+
+
+def _one_of(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _accepted(field: FieldInfo) -> str | None:
+    """What a field accepts, in words ("warn or refuse", "a whole number from 1 to 65535"), when simple to say."""
+    annotation = field.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next((a for a in get_args(annotation) if a is not type(None)), annotation)
+    if get_origin(annotation) is Literal:
+        return _one_of([str(v) for v in get_args(annotation)])
+    if annotation is bool:
+        return "true or false"
+    if annotation not in (int, float):
+        return None
+    kind = "a whole number" if annotation is int else "a number"
+    low = next((m for m in field.metadata if isinstance(m, Ge | Gt)), None)
+    high = next((m for m in field.metadata if isinstance(m, Le | Lt)), None)
+    if isinstance(low, Ge) and isinstance(high, Le):
+        return f"{kind} from {low.ge} to {high.le}"
+    bounds = []
+    if low is not None:
+        bounds.append(f"of {low.ge} or more" if isinstance(low, Ge) else f"above {low.gt}")
+    if high is not None:
+        bounds.append(f"up to {high.le}" if isinstance(high, Le) else f"below {high.lt}")
+    return " ".join([kind, ", ".join(bounds)]) if bounds else kind
+
+
+def _describe(model: type[BaseSettings], exc: ValidationError, overrides: dict[str, Any]) -> list[str]:
+    """One line per invalid value: the variable (or option), the value unless secret, what it accepts."""
+    fields = model.model_fields
+    lines = []
+    for err in exc.errors():
+        loc = err["loc"]
+        name = str(loc[0]) if loc else ""
+        if name not in fields:  # an alias: map it back to its field
+            name = next((n for n, f in fields.items() if name in _aliases(f)), name)
+        field = fields.get(name)
+        where = _source(model, name, overrides) if field is not None else name
+        if field is not None and name not in _SECRET_FIELDS and isinstance(err.get("input"), str | int | float):
+            where += f"={err['input']!r}"
+        accepted = _accepted(field) if field is not None else None
+        if err["type"] == "value_error" and "error" in err.get("ctx", {}):
+            reason = str(err["ctx"]["error"])
+        elif accepted is not None:
+            reason = f"use {accepted}"
+        else:
+            reason = err["msg"]
+        lines.append(f"{where}: {reason}")
+    return lines
+
+
+def _raise(lines: list[str]) -> NoReturn:
+    if len(lines) == 1:
+        raise SettingsError(lines[0])
+    raise SettingsError(f"{len(lines)} settings are invalid:\n  " + "\n  ".join(lines))
+
+
+def load_env_settings(model: type[_Model], **overrides: Any) -> _Model:
+    """Any settings class (``Settings``, ``OVERSIGHT_AUDIT_*``, ``OVERSIGHT_DRIFT_*``) from the environment.
+
+    An invalid value raises :class:`SettingsError` naming its variable and what it accepts.
+    """
+    try:
+        return model(**overrides)
+    except ValidationError as exc:
+        _raise(_describe(model, exc, overrides))
+
+
+def _writable_folder(path: Path) -> str | None:
+    """Why the folder ``path`` cannot hold the SQLite file (None when it can, or can be created)."""
+    if path.exists():
+        if not path.is_dir():
+            return f"{path} is a file, not a folder"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is not writable"
+        return None
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return f"{path} cannot be created: {parent} is a file"
+    if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
+        return f"{path} cannot be created: {parent} is not writable"
+    return None
+
+
+def _check(settings: Settings, overrides: dict[str, Any]) -> list[str]:
+    """What pydantic cannot see: folders that must exist (or be creatable), a reviewer provider that exists."""
+    from service.reviewers.registry import known_providers, parse_spec
+
+    problems = []
+    if settings.database_url is None:
+        why = _writable_folder(settings.data_dir)
+        if why:
+            problems.append(f"{_source(Settings, 'data_dir', overrides)}: {why}")
+    for name in ("policy_dir", "prompt_dir"):
+        folder: Path | None = getattr(settings, name)
+        if folder is not None and not folder.is_dir():
+            state = "is not a folder" if folder.exists() else "does not exist"
+            problems.append(f"{_source(Settings, name, overrides)}: {folder} {state}")
+    provider = parse_spec(settings.reviewer)[0] if settings.reviewer.strip() else ""
+    known = known_providers()
+    if provider not in known:
+        specs = ["local"] + [f"{p}:MODEL" for p in known if p != "local"]
+        problems.append(
+            f"{_source(Settings, 'reviewer', overrides)}={settings.reviewer!r}: unknown reviewer; use {_one_of(specs)}"
+        )
+    return problems
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings from the environment (``overrides`` are command options, e.g. ``data_dir``).
+
+    Every command and the service load their settings here. A value Oversight cannot use raises
+    :class:`SettingsError` naming the variable (or option) and what it accepts — never a traceback
+    of pydantic internals, and before anything is opened or bound.
+    """
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    settings = load_env_settings(Settings, **overrides)
+    problems = _check(settings, overrides)
+    if problems:
+        _raise(problems)
+    return settings
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process's settings, read once from the environment."""
-    return Settings()
+    """The process's settings, read once from the environment (see :func:`load_settings`)."""
+    return load_settings()
 
 
 def _env_name(name: str, field: object) -> str:

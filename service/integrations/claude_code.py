@@ -86,7 +86,7 @@ def max_json_depth() -> int:
         depth = int(os.environ.get("OVERSIGHT_MAX_JSON_DEPTH") or DEFAULT_MAX_JSON_DEPTH)
     except ValueError:
         depth = DEFAULT_MAX_JSON_DEPTH
-    return max(4, min(1000, depth))
+    return max(4, min(200, depth))
 
 
 CALL_FIELDS = frozenset({"session_id", "tool_use_id", "tool_name", "tool_input"})

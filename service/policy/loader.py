@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,10 @@ from pydantic import ValidationError
 
 from service.errors import ConfigurationError
 from service.policy.model import DomainPolicy, PolicySet
+from service.reviewers.registry import known_providers
 from service.vocabulary import Domain
+
+log = logging.getLogger(__name__)
 
 
 class PolicyError(ConfigurationError):
@@ -55,12 +59,23 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     return line
 
 
+def _provider(spec: str) -> str:
+    return spec.strip().partition(":")[0]
+
+
 def load_policy_file(path: Path) -> DomainPolicy:
     """Load and validate one policy file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise PolicyError(path, None, None, f"cannot read: {exc.strerror}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise PolicyError(
+            path, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
@@ -73,9 +88,24 @@ def load_policy_file(path: Path) -> DomainPolicy:
         policy = DomainPolicy.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        loc: list[int | str] = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        message = (
+            str(err["ctx"]["error"]) if err["type"] == "value_error" and "error" in err.get("ctx", {}) else err["msg"]
+        )
+        head, sep, rest = message.partition(": ")
+        if not loc and sep and head in data:  # a check across fields that names the one it rejects
+            loc, message = [head], rest
         field = ".".join(str(p) for p in loc) or None
-        raise PolicyError(path, _line_of(node, loc), field, err["msg"]) from exc
+        raise PolicyError(path, _line_of(node, loc) if loc else None, field, message) from exc
+    for key in ("reviewer", "fallback_reviewer"):
+        spec = getattr(policy, key)
+        if spec is not None and _provider(spec) not in known_providers():
+            raise PolicyError(
+                path,
+                _line_of(node, [key]),
+                key,
+                f"unknown reviewer {spec!r}; providers: {', '.join(known_providers())}",
+            )
     if path.stem != policy.domain.value:
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
     for rule in policy.rules:
@@ -83,11 +113,19 @@ def load_policy_file(path: Path) -> DomainPolicy:
     return policy
 
 
-def load_policies(directory: Path | None = None) -> PolicySet:
-    """Load every domain's policy; each domain must have exactly one file."""
+def load_policies(directory: Path | None = None, *, warn: Callable[[str], None] | None = None) -> PolicySet:
+    """Load every domain's policy; each domain must have exactly one file.
+
+    A YAML file no domain reads (``money.yaml``) is ignored with a warning, given to ``warn`` (default: logged).
+    """
     directory = directory or shipped_policy_dir()
     if not directory.is_dir():
-        raise PolicyError(directory, None, None, "policy directory does not exist")
+        what = "is a file, not a folder of <domain>.yaml policies" if directory.exists() else "does not exist"
+        raise PolicyError(directory, None, None, f"policy folder {what}")
+    for stray in stray_policy_files(directory):
+        (warn or log.warning)(
+            f"{stray} is ignored: policies are named <domain>.yaml ({', '.join(d.value for d in Domain)})"
+        )
     policies: dict[Domain, DomainPolicy] = {}
     for domain in Domain:
         path = directory / f"{domain.value}.yaml"
@@ -95,3 +133,11 @@ def load_policies(directory: Path | None = None) -> PolicySet:
             raise PolicyError(path, None, None, f"missing policy for domain {domain.value}")
         policies[domain] = load_policy_file(path)
     return PolicySet(policies=policies, source=str(directory))
+
+
+def stray_policy_files(directory: Path) -> list[Path]:
+    """YAML files in a policy folder that no domain reads (``money.yaml``, ``finance.yml``): they are ignored."""
+    names = {f"{d.value}.yaml" for d in Domain}
+    return sorted(
+        p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.name not in names and p.is_file()
+    )

@@ -120,12 +120,12 @@ def test_the_reason_names_the_code_and_the_field_in_bounded_length() -> None:
 def test_the_depth_follows_oversight_max_json_depth(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OVERSIGHT_MAX_JSON_DEPTH", raising=False)
     assert cc.max_json_depth() == 64
-    monkeypatch.setenv("OVERSIGHT_MAX_JSON_DEPTH", "200")
-    assert cc.max_json_depth() == 200
+    monkeypatch.setenv("OVERSIGHT_MAX_JSON_DEPTH", "120")
+    assert cc.max_json_depth() == 120
     monkeypatch.setenv("OVERSIGHT_MAX_JSON_DEPTH", "lots")
     assert cc.max_json_depth() == 64
     monkeypatch.setenv("OVERSIGHT_MAX_JSON_DEPTH", "5000")
-    assert cc.max_json_depth() == 1000
+    assert cc.max_json_depth() == 200  # the service's own ceiling
 
 
 def _call(tool_input: Any) -> dict[str, Any]:

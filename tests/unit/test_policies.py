@@ -81,6 +81,54 @@ def test_policies_check_cli(tmp_path: Path) -> None:
     assert "cyber.yaml" in bad.output
 
 
+def test_policies_check_cli_names_a_file_given_for_a_folder(tmp_path: Path) -> None:
+    bad = CliRunner().invoke(cli, ["policies", "check", str(shipped_policy_dir() / "health.yaml")])
+    assert bad.exit_code == 2 and "health.yaml" in bad.output and "is a file" in bad.output
+    assert "does not exist" not in bad.output
+
+
+def test_policies_check_cli_reports_a_binary_file_without_a_traceback(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "cyber.yaml").write_bytes(b"domain: cyber\n\xd0\xcf\x11\xe0\x00\xff binary")
+    bad = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert bad.exit_code == 2, bad.output  # 1 with a UnicodeDecodeError traceback before
+    assert "cyber.yaml:2" in bad.output and "not UTF-8 text" in bad.output
+
+
+def test_a_check_across_fields_is_located_at_the_field_it_names(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    path.write_text(path.read_text().replace("on_reviewer_error: escalate", "on_reviewer_error: approve_flagged"))
+    line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith("on_reviewer_error:"))
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.line == line and err.value.field == "on_reviewer_error"
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert shown.exit_code == 2
+    assert f"health.yaml:{line}: on_reviewer_error: approve_flagged is only allowed" in shown.output
+    assert "Value error" not in shown.output
+
+
+def test_a_stray_policy_file_is_named_in_a_warning(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "finance.yaml").rename(folder / "money.yaml")
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert shown.exit_code == 2 and "missing policy for domain finance" in shown.output
+    assert f"warning: {folder / 'money.yaml'} is ignored: policies are named <domain>.yaml" in shown.output
+    (folder / "money.yaml").rename(folder / "finance.yaml")
+    (folder / "cyber.yml").write_text("domain: cyber\n")
+    ok = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert ok.exit_code == 0 and "cyber.yml is ignored" in ok.output
+
+
+def test_an_unknown_reviewer_in_a_policy_is_located(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    path.write_text(path.read_text().replace("on_reviewer_error:", "reviewer: antropic:claude\non_reviewer_error:", 1))
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith("reviewer:"))
+    assert shown.exit_code == 2 and f"finance.yaml:{line}: reviewer: unknown reviewer 'antropic:claude'" in shown.output
+
 def test_triage_infers_domain_from_the_question() -> None:
     triage = Triage(load_policies())
     assert triage("What is a safe dose of ibuprofen for a fever?", "", None).domain is Domain.health
