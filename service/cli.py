@@ -199,6 +199,7 @@ async def _review_stream(
     from service.errors import OversightError
     from service.runtime import Runtime
     from service.schemas import ReviewRequest
+    from service.telemetry import setup_tracing
 
     ok = bad = 0
     progress = Progress(
@@ -210,6 +211,7 @@ async def _review_stream(
         transient=False,
         console=None,
     )
+    setup_tracing()  # as the service does: each decision's trace_id names a real trace (exported per OTEL_*)
     async with Runtime.open(settings) as runtime:
 
         async def one(number: int, raw: bytes) -> dict[str, Any]:
@@ -236,6 +238,8 @@ async def _review_stream(
             number = 0
             for raw in source:
                 number += 1
+                if number == 1:  # a UTF-8 byte order mark, as the API accepts it (RFC 8259 lets a parser skip it)
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
                 if not raw.strip():
                     continue
                 pending.append(asyncio.create_task(one(number, raw)))

@@ -43,3 +43,15 @@ def test_stdin_to_stdout(tmp_path: Path) -> None:
     assert result.returncode == 0
     decision = json.loads(result.stdout.decode().strip())
     assert decision["verdict"] == "block" and decision["domain"] == "cyber"
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read_and_decisions_carry_real_trace_ids(tmp_path: Path) -> None:
+    src = tmp_path / "requests.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf" + (json.dumps(GOOD) + "\n" + json.dumps(BLOCK) + "\n").encode())
+    out = tmp_path / "decisions.jsonl"
+    result = run_cli(["review", "--input", str(src), "--output", str(out)], tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    records = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r.get("verdict") for r in records] == ["approve", "block"]
+    ids = {r["trace_id"] for r in records}
+    assert len(ids) == 2 and "0" * 32 not in ids  # one real W3C trace per review, as through the API
