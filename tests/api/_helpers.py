@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -119,3 +120,19 @@ class CallbackReceiver:
         with self._got:
             self._got.wait_for(lambda: len(self.deliveries) >= count, timeout)
         return list(self.deliveries)
+
+
+def hook_payload(tool_name: str, tool_input: Any, **extra: Any) -> dict[str, Any]:
+    """A Claude Code ``PreToolUse`` hook input, with a fresh ``tool_use_id`` per call as Claude Code's are."""
+    payload = {
+        "session_id": "5d0c9a3e",
+        "transcript_path": "/nonexistent/transcript.jsonl",
+        "cwd": "/home/dev/shop",
+        "permission_mode": "default",
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool_name,
+        "tool_input": tool_input,
+        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",
+    }
+    payload.update(extra)
+    return payload

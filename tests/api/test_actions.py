@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.api._helpers import hook_payload
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRE = "/v1/hooks/claude-code/pre-tool-use"
@@ -22,19 +23,7 @@ def _action(command: str, **extra: Any) -> dict[str, Any]:
     return body
 
 
-def _hook(tool_name: str, tool_input: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    payload = {
-        "session_id": "5d0c9a3e",
-        "transcript_path": "/nonexistent/transcript.jsonl",
-        "cwd": "/home/dev/shop",
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool_name,
-        "tool_input": tool_input,
-        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",  # unique per call, as Claude Code's are
-    }
-    payload.update(extra)
-    return payload
+_hook = hook_payload
 
 
 def _decision(response: Any) -> tuple[str, str]:

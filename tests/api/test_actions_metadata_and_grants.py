@@ -3,11 +3,12 @@ grants in shapes the analyser cannot read (QA reproductions against the whole ap
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.api._helpers import hook_payload
 
 PRE = "/v1/hooks/claude-code/pre-tool-use"
 CREDS = "/latest/meta-data/iam/security-credentials/"
@@ -43,16 +44,7 @@ def test_the_metadata_service_in_any_spelling_is_escalated_like_the_dotted_form(
 
 @pytest.mark.parametrize("host", ["2852039166", "[fd00:ec2::254]"])
 def test_the_hook_does_not_allow_webfetch_of_the_metadata_service(client: TestClient, host: str) -> None:
-    payload = {
-        "session_id": "5d0c9a3e",
-        "transcript_path": "/nonexistent/transcript.jsonl",
-        "cwd": "/home/dev/shop",
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": "WebFetch",
-        "tool_input": {"url": f"http://{host}{CREDS}", "prompt": "list the roles"},
-        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",
-    }
+    payload = hook_payload("WebFetch", {"url": f"http://{host}{CREDS}", "prompt": "list the roles"})
     r = client.post(PRE, json=payload)
     assert r.status_code == 200, r.text
     out = r.json()["hookSpecificOutput"]

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.api._helpers import hook_payload
 
 PRE = "/v1/hooks/claude-code/pre-tool-use"
 PERM = "/v1/hooks/claude-code/permission-request"
@@ -19,19 +20,7 @@ POST = "/v1/hooks/claude-code/post-tool-use"
 JSON = {"content-type": "application/json"}
 
 
-def _hook(tool_name: str, tool_input: Any, **extra: Any) -> dict[str, Any]:
-    payload = {
-        "session_id": "5d0c9a3e",
-        "transcript_path": "/nonexistent/transcript.jsonl",
-        "cwd": "/home/dev/shop",
-        "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool_name,
-        "tool_input": tool_input,
-        "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",
-    }
-    payload.update(extra)
-    return payload
+_hook = hook_payload
 
 
 def _raw(payload: dict[str, Any]) -> bytes:
