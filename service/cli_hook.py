@@ -39,6 +39,7 @@ OnErrorOpt = Annotated[
     str,
     typer.Option(
         "--on-error",
+        metavar="deny|ask",
         help="What a failure (service down, slow, bad answer) answers: deny, or ask the user.",
     ),
 ]
@@ -190,15 +191,17 @@ def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
     return session, claude_code.past_actions(session)
 
 
-async def _review_in_process(requests: list[dict[str, Any]], tenant: str) -> list[dict[str, Any]]:
+async def _review_in_process(
+    requests: list[dict[str, Any]], tenant: str, data_dir: Path | None
+) -> list[dict[str, Any]]:
     from service.api.actions import check_tool
     from service.errors import OversightError
     from service.runtime import Runtime
     from service.schemas import ActionReviewRequest
-    from service.settings import get_settings
+    from service.settings import load_settings
 
     out: list[dict[str, Any]] = []
-    async with Runtime.open(get_settings()) as runtime:
+    async with Runtime.open(load_settings(data_dir=data_dir)) as runtime:
         for data in requests:
             try:
                 request = ActionReviewRequest.model_validate(data)
@@ -223,7 +226,15 @@ def _review_remote(requests: list[dict[str, Any]], url: str) -> list[dict[str, A
     return out
 
 
-def _import(source: Source, files: list[Path], review: bool, output: Path | None, url: str | None, tenant: str) -> None:
+def _import(
+    source: Source,
+    files: list[Path],
+    review: bool,
+    output: Path | None,
+    url: str | None,
+    tenant: str,
+    data_dir: Path | None = None,
+) -> None:
     import asyncio
 
     records: list[dict[str, Any]] = []
@@ -237,6 +248,9 @@ def _import(source: Source, files: list[Path], review: bool, output: Path | None
             typer.echo(f"oversight: cannot read {path}: {exc.strerror or exc}", err=True)
             unreadable += 1
             continue
+        if not past:  # a session without tool calls, or not this agent's log at all: say so either way
+            kind = "a Codex rollout" if source == "codex" else "a Claude Code transcript"
+            typer.echo(f"oversight: {path}: no tool calls found (is it {kind}?)", err=True)
         for item in past:
             calls += 1
             if item.skipped:
@@ -265,7 +279,9 @@ def _import(source: Source, files: list[Path], review: bool, output: Path | None
                 )
     verdicts: Counter[str] = Counter()
     if review and requests:
-        decisions = _review_remote(requests, url) if url else asyncio.run(_review_in_process(requests, tenant))
+        decisions = (
+            _review_remote(requests, url) if url else asyncio.run(_review_in_process(requests, tenant, data_dir))
+        )
         for index, decision in zip(owners, decisions, strict=True):
             records[index]["decision"] = decision
             verdicts[str(decision.get("verdict", "error"))] += 1
@@ -291,7 +307,17 @@ def _import(source: Source, files: list[Path], review: bool, output: Path | None
         raise typer.Exit(2)
 
 
-FilesArg = Annotated[list[Path], typer.Argument(help="Session log files.", exists=False)]
+FilesArg = Annotated[list[Path], typer.Argument(metavar="FILE...", help="Session log files.", exists=False)]
+ImportDataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        metavar="FOLDER",
+        file_okay=False,
+        help="Where in-process reviews are stored: the service's data folder (default $OVERSIGHT_DATA_DIR, "
+        "else .oversight; OVERSIGHT_DATABASE_URL for PostgreSQL).",
+    ),
+]
 ReviewOpt = Annotated[
     bool,
     typer.Option(
@@ -314,9 +340,10 @@ def import_codex(
     output: OutputOpt = None,
     url: ImportUrlOpt = None,
     tenant: TenantOpt = "default",
+    data_dir: ImportDataDirOpt = None,
 ) -> None:
     """Review the past actions of Codex rollouts (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl)."""
-    _import("codex", rollouts, review, output, url, tenant)
+    _import("codex", rollouts, review, output, url, tenant, data_dir)
 
 
 @import_app.command("claude-code")
@@ -326,9 +353,10 @@ def import_claude_code(
     output: OutputOpt = None,
     url: ImportUrlOpt = None,
     tenant: TenantOpt = "default",
+    data_dir: ImportDataDirOpt = None,
 ) -> None:
     """Review the past actions of Claude Code transcripts (~/.claude/projects/<project>/<session>.jsonl)."""
-    _import("claude-code", transcripts, review, output, url, tenant)
+    _import("claude-code", transcripts, review, output, url, tenant, data_dir)
 
 
 def register(app: typer.Typer) -> None:

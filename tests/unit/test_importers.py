@@ -194,6 +194,18 @@ def test_import_codex_reviews_past_actions(tmp_path: Path, monkeypatch: pytest.M
     assert any(r.get("skipped") for r in records)  # update_plan is listed as not reviewed
 
 
+def test_import_reviews_into_the_given_data_dir_and_warns_about_a_file_with_no_calls(tmp_path: Path) -> None:
+    data = tmp_path / "service-data"
+    not_a_rollout = tmp_path / "requests.jsonl"
+    not_a_rollout.write_text('{"output": "x"}\n')
+    result = CliRunner().invoke(
+        app, ["import", "codex", str(OUR_ROLLOUT), str(not_a_rollout), "--data-dir", str(data), "-o", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (data / "oversight.sqlite").exists()  # the decisions are where the service will look for them
+    assert f"{not_a_rollout}: no tool calls found (is it a Codex rollout?)" in result.stderr
+
+
 @needs_samples
 def test_import_claude_code_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
