@@ -15,7 +15,6 @@ turned into a ``ReviewerOutcome`` by the graph, never into an approval::
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,23 +23,23 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.jsoncheck import BAD_TEXT
 from service.policy.model import DomainPolicy
 from service.schemas import Finding
 from service.vocabulary import Domain, ResponseClass, Verdict
 
 MAX_REWRITE_CHARS = 200_000
 """A rewrite is released to the user as the answer: no longer than an answer the API accepts by default."""
-_BAD_TEXT = re.compile("[\\x00\\ud800-\\udfff]")
 
 
 def _bad_text_path(value: Any, path: str = "") -> str | None:
     """The dotted path of the first string (or key) holding NUL or an unpaired surrogate, else None."""
     if isinstance(value, str):
-        return path or "(verdict)" if _BAD_TEXT.search(value) else None
+        return path or "(verdict)" if BAD_TEXT.search(value) else None
     if isinstance(value, dict):
         for key, item in value.items():
             sub = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _BAD_TEXT.search(key):
+            if isinstance(key, str) and BAD_TEXT.search(key):
                 return sub
             if (found := _bad_text_path(item, sub)) is not None:
                 return found
