@@ -82,7 +82,9 @@ def test_policies_check_cli(tmp_path: Path) -> None:
 
 
 def test_policies_check_cli_names_a_file_given_for_a_folder(tmp_path: Path) -> None:
-    bad = CliRunner().invoke(cli, ["policies", "check", str(shipped_policy_dir() / "health.yaml")])
+    # a usage error is drawn in a rich box wrapped to the terminal: wide enough that a long checkout path stays whole
+    file = str(shipped_policy_dir() / "health.yaml")
+    bad = CliRunner().invoke(cli, ["policies", "check", file], env={"COLUMNS": "400"})
     assert bad.exit_code == 2 and "health.yaml" in bad.output and "is a file" in bad.output
     assert "does not exist" not in bad.output
 
