@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 #: Metrics tracked for every series, in a fixed order.
 METRICS: Final[tuple[str, ...]] = ("disagreement", "refusal", "safe_completion", "over_caveated")
+
+#: The fast model of a domain's overflow series (``DriftConfig.max_fast_models``). A caller's fast model is always
+#: ``name@version``, so it never collides.
+OVERFLOW_MODEL: Final = "other"
 
 # Layout of a count vector: [n, disagreements, n_classified, refusals, safe_completions, over_caveated].
 # A bucket is the same vector prefixed by its bucket index.
@@ -90,6 +94,10 @@ class DriftConfig:
     """When a new version appears in a domain without a manual pin, pin the incumbent as its baseline."""
     max_closed_alerts: int = 200
     """How many closed alerts ``snapshot`` keeps for context (bounded memory)."""
+    max_fast_models: int = 100
+    """Distinct fast models with series at once (every domain together). The caller names the fast model, so
+    a later one is counted in its domain's ``other`` series until an earlier one is evicted: memory, the
+    batch test's cost and the ``/metrics`` label values stay bounded."""
 
     def __post_init__(self) -> None:
         if self.bucket_s <= 0 or self.window_s < self.bucket_s:
@@ -100,6 +108,8 @@ class DriftConfig:
             raise ValueError("cusum_delta must be in (0, 1)")
         if self.eval_every_s <= 0:
             raise ValueError("eval_every_s must be positive")
+        if self.max_fast_models < 1:
+            raise ValueError("max_fast_models must be at least 1")
 
 
 @dataclass(slots=True)
@@ -222,6 +232,7 @@ class DriftMonitor:
         self._wb = max(1, round(cfg.window_s / cfg.bucket_s))  # buckets per window
         self._clear_s = cfg.clear_s if cfg.clear_s is not None else cfg.window_s
         self._series: dict[tuple[str, str], _Series] = {}
+        self._models: Counter[str] = Counter()  # live series per fast model (the cap counts its keys)
         self._pins: dict[str, _Pin] = {}
         self._alerts: dict[tuple[str, str, str], Alert] = {}
         self._closed: deque[Alert] = deque(maxlen=cfg.max_closed_alerts)
@@ -248,7 +259,11 @@ class DriftMonitor:
         """
         s = self._series.get((domain, fast_model))
         if s is None:
-            s = self._new_series(domain, fast_model, ts)
+            if fast_model not in self._models and len(self._models) >= self.config.max_fast_models:
+                fast_model = OVERFLOW_MODEL
+                s = self._series.get((domain, fast_model))
+            if s is None:
+                s = self._new_series(domain, fast_model, ts)
         b = int(ts // self._bucket_s)
         buckets = s.buckets
         if buckets and buckets[-1][0] == b:
@@ -363,7 +378,7 @@ class DriftMonitor:
         re-designed against it. Overrides an automatic pin.
         """
         if (domain, fast_model) not in self._series:
-            self._series[(domain, fast_model)] = _Series(domain, fast_model)
+            self._add(_Series(domain, fast_model))
         self._set_pin(domain, _Pin(fast_model, "manual"))
 
     def manual_pins(self) -> dict[str, str]:
@@ -414,7 +429,7 @@ class DriftMonitor:
         changed = False
         s = self._series.get((domain, fast_model))
         if s is None:
-            s = self._series[(domain, fast_model)] = _Series(domain, fast_model)
+            s = self._add(_Series(domain, fast_model))
         if life[_N] > s.life[_N]:
             s.life = [int(v) for v in life]
             s.first_ts = first_ts if s.first_ts is None or first_ts is None else min(s.first_ts, first_ts)
@@ -454,17 +469,23 @@ class DriftMonitor:
                 lo = math.floor(ts / self._bucket_s) - self._wb
                 best: tuple[int, int, str] | None = None
                 for other in self._series.values():
-                    if other.domain != domain:
+                    if other.domain != domain or other.fast_model == OVERFLOW_MODEL:
                         continue
                     n_win = sum(bk[1 + _N] for bk in other.buckets if bk[0] > lo)
                     if n_win >= cfg.min_samples and (best is None or (n_win, other.life[_N]) > best[:2]):
                         best = (n_win, other.life[_N], other.fast_model)
                 if best is not None:
-                    self._series[(domain, fast_model)] = s
+                    self._add(s)
                     self._set_pin(domain, _Pin(best[2], "auto"))
-        self._series[(domain, fast_model)] = s
+        if (domain, fast_model) not in self._series:
+            self._add(s)
         for mi in range(len(METRICS)):
             self._start_chart(s, mi, ts)
+        return s
+
+    def _add(self, s: _Series) -> _Series:
+        self._series[(s.domain, s.fast_model)] = s
+        self._models[s.fast_model] += 1
         return s
 
     def _start_chart(self, s: _Series, mi: int, ts: float) -> None:
@@ -724,6 +745,9 @@ class DriftMonitor:
         ]
         for k in stale:
             s = self._series.pop(k)
+            self._models[s.fast_model] -= 1
+            if not self._models[s.fast_model]:
+                del self._models[s.fast_model]
             for metric in METRICS:
                 for kind in ("two_proportion", "cusum"):
                     if (s.key, metric, kind) in self._alerts:

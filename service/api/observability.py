@@ -17,12 +17,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Query, Request
@@ -30,11 +31,11 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
-from service.drift import METRICS, DriftConfig, DriftMonitor
+from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor
 from service.drift_feed import DigestTail
 from service.drift_pins import PinStore, PinSync, open_pin_store, restore_baselines
 from service.errors import Forbidden
@@ -47,6 +48,10 @@ log = logging.getLogger("oversight.drift")
 
 router = APIRouter(tags=["observability"])
 
+#: A fast model as decisions label it (``name@version``); ``FAST_MODEL`` also matches a domain's overflow series.
+VERSIONED = re.compile(r"^[^@\s]+@[^@\s]+$")
+FAST_MODEL = re.compile(rf"^(?:[^@\s]+@[^@\s]+|{OVERFLOW_MODEL})$")
+
 
 class DriftSettings(BaseSettings):
     """``OVERSIGHT_DRIFT_*``: the drift monitor's knobs (defaults: ``service.drift.DriftConfig``)."""
@@ -55,14 +60,17 @@ class DriftSettings(BaseSettings):
 
     webhook_url: str | None = Field(default=None, description="POST every alert (open and close) here.")
     webhook_timeout_s: float = Field(default=5.0, gt=0)
-    window_s: float | None = Field(default=None, gt=0)
     bucket_s: float | None = Field(default=None, gt=0)
+    window_s: float | None = Field(default=None, gt=0, validate_default=True)
     eval_every_s: float | None = Field(default=None, gt=0)
     alpha: float | None = Field(default=None, gt=0, lt=1)
     min_samples: int | None = Field(default=None, ge=1)
     min_events: int | None = Field(default=None, ge=0)
     cusum_delta: float | None = Field(default=None, gt=0, lt=1)
     cusum_min_baseline: int | None = Field(default=None, ge=1)
+    max_fast_models: int | None = Field(
+        default=None, ge=1, le=10_000, description="Fast models with their own drift series at once (default 100)."
+    )
     pins: str = Field(default="", description="Baselines, e.g. 'health=gpt-x@2025-01,finance=gpt-x@2025-01'.")
     pin_sync_s: float = Field(
         default=30.0, gt=0, description="How often pins made through another process are picked up."
@@ -78,6 +86,29 @@ class DriftSettings(BaseSettings):
         description="How often the monitor reads the decisions every process stored since (and before /v1/drift).",
     )
 
+    @field_validator("window_s")
+    @classmethod
+    def _window_holds_a_bucket(cls, value: float | None, info: ValidationInfo) -> float | None:
+        default = DriftConfig()
+        window = default.window_s if value is None else value
+        bucket = info.data.get("bucket_s") or default.bucket_s
+        if window < bucket:
+            raise ValueError(
+                f"the window ({window:g} s) must be at least one bucket (OVERSIGHT_DRIFT_BUCKET_S, {bucket:g} s)"
+            )
+        return value
+
+    @field_validator("pins")
+    @classmethod
+    def _pins_name_a_domain_and_a_version(cls, value: str) -> str:
+        for item in filter(None, (i.strip() for i in value.split(","))):
+            domain, _, model = (part.strip() for part in item.partition("="))
+            if domain not in Domain._value2member_map_ or not VERSIONED.fullmatch(model):
+                domains = ", ".join(d.value for d in Domain)
+                which = f"{item!r}: " if item != value.strip() else ""
+                raise ValueError(f"{which}use DOMAIN=name@version pairs separated by commas, DOMAIN one of {domains}")
+        return value
+
     def config(self) -> DriftConfig:
         names = (
             "window_s",
@@ -88,17 +119,15 @@ class DriftSettings(BaseSettings):
             "min_events",
             "cusum_delta",
             "cusum_min_baseline",
+            "max_fast_models",
         )
         overrides = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
         return DriftConfig(**overrides)
 
     def pin_list(self) -> list[tuple[str, str]]:
-        pins: list[tuple[str, str]] = []
-        for item in self.pins.split(","):
-            domain, sep, model = item.strip().partition("=")
-            if sep and domain.strip() and model.strip():
-                pins.append((Domain(domain.strip()).value, model.strip()))
-        return pins
+        """The pins as ``(domain, name@version)``; the validator has checked every item."""
+        items = filter(None, (i.strip() for i in self.pins.split(",")))
+        return [(d.strip(), m.strip()) for d, _, m in (i.partition("=") for i in items)]
 
 
 class DriftWebhook:
@@ -486,14 +515,14 @@ async def metrics_endpoint(request: Request) -> Response:
 async def get_drift(
     request: Request,
     principal: PrincipalDep,
-    domain: Domain | None = Query(default=None),
-    fast_model: str | None = Query(default=None, description="name@version"),
+    query: Annotated[DriftQuery, Query()],
 ) -> dict[str, Any]:
     """Disagreement and response-class rates per domain × fast model, with 95 % intervals and open alerts."""
     _ops_only(principal)
     await catch_up(request.app)
     monitor: DriftMonitor = request.app.state.drift
     snap = monitor.snapshot(request.app.state.drift_clock())
+    domain, fast_model = query.domain, query.fast_model
     if domain is not None or fast_model is not None:
 
         def keep(item: dict[str, Any]) -> bool:
@@ -518,6 +547,20 @@ async def get_drift(
     return snap
 
 
+class DriftQuery(BaseModel):
+    """``GET /v1/drift``'s filters; an unknown parameter is a 422 (a misspelt filter would show every series)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Domain | None = None
+    fast_model: str | None = Field(
+        default=None,
+        max_length=301,
+        pattern=FAST_MODEL.pattern,
+        description=f"name@version, or {OVERFLOW_MODEL!r} for a domain's overflow series",
+    )
+
+
 class PinRequest(BaseModel):
     """Use ``fast_model`` as the baseline of every other fast-model version in ``domain``."""
 
@@ -525,7 +568,7 @@ class PinRequest(BaseModel):
 
     domain: Domain
     fast_model: str = Field(
-        min_length=3, max_length=301, pattern=r"^[^@\s]+@[^@\s]+$", description="name@version, as decisions label it"
+        min_length=3, max_length=301, pattern=VERSIONED.pattern, description="name@version, as decisions label it"
     )
 
 

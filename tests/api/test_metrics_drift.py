@@ -431,3 +431,53 @@ def test_a_restart_long_after_a_rollout_keeps_the_pinned_version_as_a_baseline(
     assert v2["baseline"] == "pinned:fast-chat@v1"
     assert v2["metrics"]["disagreement"]["baseline_n"] == 40
     assert v2["metrics"]["disagreement"]["baseline_rate"] == pytest.approx(0.1)
+
+
+def test_a_caller_naming_a_new_fast_model_each_time_cannot_grow_the_drift_series(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_DRIFT_MAX_FAST_MODELS", "3")
+    with make_client(tmp_path) as client:
+        for i in range(8):
+            send(client, SAFE, f"v{i}")
+        m = samples(client.get("/metrics").text)
+        drift = client.get("/v1/drift", params={"domain": "health"}).json()
+        other = client.get("/v1/drift", params={"fast_model": "other"}).json()
+    labelled = {dict(ls)["fast_model"] for (n, ls) in m if n == "oversight_drift_window_samples"}
+    assert labelled == {"fast-chat@v0", "fast-chat@v1", "fast-chat@v2", "other"}
+    assert value(m, "oversight_drift_window_samples", fast_model="other", metric="disagreement") == 5
+    assert [s["fast_model"] for s in drift["series"]].count("other") == 1
+    assert [s["fast_model"] for s in other["series"]] == ["other"]
+
+
+def test_v1_drift_refuses_a_parameter_it_does_not_know_or_a_malformed_fast_model(tmp_path: Path) -> None:
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        for params, field in (({"window_s": "10"}, "window_s"), ({"fast_model": ""}, "fast_model"),
+                              ({"fast_model": "fast-chat"}, "fast_model"), ({"domain": "medical"}, "domain")):
+            bad = client.get("/v1/drift", params=params)
+            assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (params, bad.text)
+        assert len(client.get("/v1/drift", params={"fast_model": "fast-chat@v1"}).json()["series"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"OVERSIGHT_DRIFT_PINS": "medical=fast-chat@v1"}, "OVERSIGHT_DRIFT_PINS='medical=fast-chat@v1': use DOMAIN="),
+        ({"OVERSIGHT_DRIFT_PINS": "health=fast-chat@v1,finance=fast-chat"}, "'finance=fast-chat': use DOMAIN="),
+        ({"OVERSIGHT_DRIFT_WINDOW_S": "30"}, "OVERSIGHT_DRIFT_WINDOW_S='30': the window (30 s) must be at least one"),
+    ],
+)
+def test_a_drift_setting_the_monitor_cannot_use_is_named_at_start_up(
+    env: dict[str, str], needle: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: a traceback from inside the app (a bad domain, a window shorter than a bucket), or a pin without a
+    # version accepted and never matching any decision.
+    from service.api.observability import DriftSettings
+    from service.settings import SettingsError, load_env_settings
+
+    for name, text in env.items():
+        monkeypatch.setenv(name, text)
+    with pytest.raises(SettingsError) as err:
+        load_env_settings(DriftSettings)
+    assert needle in str(err.value)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from service.drift import METRICS, DriftConfig, DriftMonitor
+from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -319,3 +319,23 @@ def test_a_design_that_fails_disables_its_chart_instead_of_breaking_observe(capl
         m.observe("health", "fast@1", disagreement=True, response_class="refusal", ts=t + 1)
     assert "CUSUM design failed" in caplog.text
     assert m.snapshot(t + 1)["series"][0]["metrics"]["disagreement"]["cusum"]["state"] == "disabled"
+
+
+def test_fast_models_past_the_cap_are_counted_in_their_domains_other_series() -> None:
+    # The caller names the fast model: a client sending a new version on every request must not grow the
+    # monitor (and /metrics) without bound. Later versions are still counted, in the domain's ``other`` series.
+    m = DriftMonitor(DriftConfig(max_fast_models=3, auto_pin=False))
+    for i in range(10):
+        for domain in ("health", "finance"):
+            m.observe(domain, f"fast@{i}", disagreement=i % 2 == 0, response_class="refusal", ts=100.0 + i)
+    series = {(s["domain"], s["fast_model"]): s for s in m.snapshot(200.0)["series"]}
+    assert set(series) == {(d, f) for d in ("health", "finance") for f in ("fast@0", "fast@1", "fast@2", OVERFLOW_MODEL)}
+    other = series[("health", OVERFLOW_MODEL)]["metrics"]["disagreement"]
+    assert other["n"] == 7 and other["count"] == 3  # versions 3..9, the even ones disagreed
+    # a version already tracked in one domain is tracked by name in another
+    m.observe("cyber", "fast@1", disagreement=False, response_class=None, ts=300.0)
+    assert ("cyber", "fast@1") in m.series_keys()
+    # once the old versions are evicted, new ones get their own series again
+    m.evaluate(10 * HOUR)
+    m.observe("health", "fast@10", disagreement=False, response_class=None, ts=10 * HOUR)
+    assert ("health", "fast@10") in m.series_keys()
