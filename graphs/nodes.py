@@ -496,9 +496,9 @@ class ReviewNodes:
         action = resolution["action"]
         if action == "approve":
             verdict = Verdict.approve
+            # What the human saw and approved: the fast model's answer, never a rewrite of the reviewer's that
+            # failed its own re-check (the inbox does not show it; an edit is how a human releases other text).
             output = decision.original_output if decision.kind == "answer" else None
-            if decision.kind == "answer" and decision.revisions and state.get("output"):
-                output = state["output"]
         elif action == "block":
             verdict, output = Verdict.block, None
         else:  # edit

@@ -140,6 +140,18 @@ async def test_rewrite_still_flagged_goes_back_then_escalates_after_budget() -> 
     assert reviewer.items[1].output == bad and reviewer.items[1].revision == 1
 
 
+async def test_approving_an_escalation_after_rewrites_releases_the_answer_the_human_saw() -> None:
+    # Before: the reviewer's last rewrite (which had failed the policy re-check, and which the inbox never shows)
+    # was released as "approved".
+    original = "You can stop taking your medication."
+    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite="Just stop taking your medication.") for _ in range(3)])
+    result, graph = await run(ports(reviewer), state("rev_8b", request(original)))
+    assert result["decision"]["verdict"] == "escalate" and result["decision"]["revisions"] == 2
+    config = {"configurable": {"thread_id": "rev_8b"}}
+    final = await graph.ainvoke(Command(resume={"action": "approve", "by": "alice"}), config)
+    assert final["decision"]["verdict"] == "approve" and final["decision"]["output"] == original
+
+
 async def test_escalation_resumes_with_a_human_decision_and_finalize_is_idempotent() -> None:
     p = ports(ScriptedReviewer(v(Verdict.escalate)))
     result, graph = await run(p, state("rev_9", request("Rest.")))
