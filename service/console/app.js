@@ -318,18 +318,46 @@
   }
 
   // -- detail -----------------------------------------------------------------------------------------
+  // Evidence offsets are code points (Python string indices); JavaScript strings index UTF-16 code units, so
+  // an emoji before the evidence shifts it. The UTF-16 index of code point `cp`, or -1 past the end.
+  function utf16Index(text, cp) {
+    let at = 0;
+    for (let n = 0; n < cp; n++) {
+      if (at >= text.length) return -1;
+      at += text.codePointAt(at) > 0xffff ? 2 : 1;
+    }
+    return at;
+  }
+
+  // true when index `at` falls between the two halves of a surrogate pair
+  function splitsPair(text, at) {
+    if (at <= 0 || at >= text.length) return false;
+    const hi = text.charCodeAt(at - 1);
+    const lo = text.charCodeAt(at);
+    return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+  }
+
+  // where the evidence is in `text` as UTF-16 indices: its offsets when they point at its text (which may be a
+  // truncated quote of the span), else the first place its text occurs, else null (not highlighted)
+  function evidenceRange(text, ev) {
+    if (Number.isInteger(ev.start) && Number.isInteger(ev.end) && ev.end > ev.start) {
+      const start = utf16Index(text, ev.start);
+      const end = utf16Index(text, ev.end);
+      if (start >= 0 && end > start && text.slice(start, end).startsWith(ev.text)) return { start, end };
+    }
+    const start = text.indexOf(ev.text);
+    const end = start + ev.text.length;
+    if (start < 0 || splitsPair(text, start) || splitsPair(text, end)) return null;
+    return { start, end };
+  }
+
   function highlighted(text, findings) {
     const ranges = [];
     findings.forEach((f, i) => {
       const ev = f.evidence;
       if (!ev || !ev.text || (ev.source && ev.source !== "output")) return;
-      let start = ev.start;
-      let end = ev.end;
-      if (!(Number.isInteger(start) && Number.isInteger(end) && end > start && end <= text.length)) {
-        start = text.indexOf(ev.text);
-        end = start + ev.text.length;
-      }
-      if (start >= 0) ranges.push({ start, end, i });
+      const r = evidenceRange(text, ev);
+      if (r) ranges.push({ ...r, i });
     });
     ranges.sort((a, b) => a.start - b.start);
     const out = [];

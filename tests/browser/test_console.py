@@ -268,6 +268,43 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
     assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
 
 
+def test_evidence_after_emoji_is_highlighted_exactly(chromium: str, server: str) -> None:
+    # The service gives evidence offsets in code points; JavaScript indexes strings in UTF-16 code units, so
+    # each astral character (an emoji, a skin-tone modifier) before the evidence shifts a naive slice by one.
+    from playwright.sync_api import expect
+
+    answer = "👍🏽👍🏽👍🏽 Probably nothing, but call emergency services (911) right away if it gets worse."
+    question = "I have chest pain and cannot breathe, what should I do?"
+    body = {**URGENT, "messages": [{"role": "user", "content": question}], "output": answer}
+    with httpx.Client(base_url=server) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = http.post("/v1/reviews", json=body, headers={"authorization": f"Bearer {client}"}).json()
+    assert decision["verdict"] == "escalate"
+    marked = [
+        (i, f["evidence"]) for i, f in enumerate(decision["findings"])
+        if f["evidence"] and f["evidence"]["source"] == "output" and f["evidence"]["start"] is not None
+    ]
+    assert len(marked) == 1, decision["findings"]
+    number, evidence = marked[0][0] + 1, marked[0][1]
+    assert evidence["start"] > 0 and answer[evidence["start"]:evidence["end"]] == evidence["text"]  # code points
+
+    with _signed_in(chromium, server, reviewer) as page:
+        expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
+        page.goto(f"{server}/console#/e/{decision['escalation_id']}")
+        expect(page.get_by_role("heading", name="Health · answer")).to_be_visible()
+        mark = page.locator("#answer mark")
+        expect(mark).to_have_count(1)
+        expect(mark.locator("sup")).to_have_text(str(number))
+        # the highlighted text, without its footnote number, is exactly the evidence
+        highlighted = mark.evaluate(
+            "m => [...m.childNodes].filter((n) => n.nodeName !== 'SUP').map((n) => n.textContent).join('')"
+        )
+        assert highlighted == evidence["text"]
+        # and the answer reads as sent, with the footnote number right after the evidence
+        shown = page.locator("#answer").evaluate("a => a.textContent")
+        assert shown == answer[:evidence["end"]] + str(number) + answer[evidence["end"]:]
+
+
 def test_the_interactive_api_docs_render_with_no_internet(chromium: str, server: str) -> None:
     # The machine may have no internet: every request that leaves the service is refused, and Swagger UI
     # must still render the API from the assets the service ships.
