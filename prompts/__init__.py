@@ -49,6 +49,7 @@ _VERSION = re.compile(r"^version:[ \t]*[\"']?(?P<v>[A-Za-z0-9._+-]{1,64})[\"']?[
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 _USER_FIELDS = frozenset({"domain", "kind", "notice", "signals", "material", "revision"})
 _MAX_FINDING_MESSAGE = 300
+_RULE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
 
 
 class PromptError(ConfigurationError):
@@ -156,17 +157,27 @@ def render_conversation(messages: list[dict[str, Any]]) -> str:
 
 
 def _signals(item: ReviewItem) -> str:
-    """What Oversight's own deterministic checks found (trusted text: rule ids and policy messages)."""
+    """What Oversight's own deterministic checks found, as trusted text: the class, rule ids and severities.
+
+    A finding's message is not here: many quote the material (a path, a host, a parser error, the first words
+    of a command), so they are fenced with it (``_findings``)."""
     lines = []
     a = item.analysis
     if a.response_class is not None:
         lines.append(
             f"- Detected response class: `{a.response_class.value}` (confidence {a.response_class_confidence:.2f})."
         )
-    for f in item.findings:
-        msg = " ".join(f.message.split())[:_MAX_FINDING_MESSAGE]
-        lines.append(f"- Policy finding `{f.rule}` ({f.severity.value}): {msg}")
+    for n, f in enumerate(item.findings, 1):
+        rule = f.rule if _RULE_ID.fullmatch(f.rule) else "(a rule id that is not a plain name)"
+        lines.append(f"- Policy finding {n}: `{rule}` ({f.severity.value}); its message is in the `findings` block.")
     return "\n".join(lines) if lines else "- None."
+
+
+def _findings(item: ReviewItem) -> str:
+    """The findings' messages, numbered as in the signals (fenced: they may quote the material)."""
+    return "\n".join(
+        f"{n}. {f.rule}: {' '.join(f.message.split())[:_MAX_FINDING_MESSAGE]}" for n, f in enumerate(item.findings, 1)
+    )
 
 
 def _material(item: ReviewItem, boundary: str) -> str:
@@ -190,6 +201,10 @@ def _material(item: ReviewItem, boundary: str) -> str:
         elif item.prompt:
             blocks.append(("prompt", "What the fast model was asked", item.prompt))
         blocks.append(("output", "The fast model's answer under review", item.output))
+    if item.findings:
+        blocks.append(
+            ("findings", "What Oversight's checks said (the messages may quote the material above)", _findings(item))
+        )
     return "\n\n".join(f"{title}:\n{fence(label, text, boundary)}" for label, title, text in blocks)
 
 
