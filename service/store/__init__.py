@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 from service.settings import Settings
 from service.store.base import DecisionStore, DuplicateRequest, EscalationQuery
@@ -26,6 +28,28 @@ class Storage:
     """The psycopg pool when the backend is PostgreSQL (other components may share it)."""
 
 
+class CheckpointSerde(JsonPlusSerializer):
+    """LangGraph's serializer, with plain JSON for a state msgpack cannot hold.
+
+    msgpack stops at integers past 64 bits, which a request may carry (a number in an agent's tool input): such
+    a review could not be checkpointed, so it could not escalate. Those states are stored as JSON under a type
+    of their own, read back with ``json.loads`` alone: unlike LangGraph's ``json`` type, no object revival runs
+    on what is, in the end, request text."""
+
+    TYPE = "oversight-json"
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        try:
+            return super().dumps_typed(obj)
+        except TypeError:  # ormsgpack.MsgpackEncodeError is one
+            return self.TYPE, json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        if data[0] == self.TYPE:
+            return json.loads(data[1])
+        return super().loads_typed(data)
+
+
 @asynccontextmanager
 async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
     """Open the configured store and its checkpointer; close both on exit."""
@@ -39,7 +63,7 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
         try:
             store = PostgresDecisionStore(pool)
             await store.setup()
-            saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+            saver = AsyncPostgresSaver(pool, serde=CheckpointSerde())  # type: ignore[arg-type]
             await saver.setup()
             yield Storage(store=store, checkpointer=saver, backend="postgres", pool=pool)
         finally:
@@ -56,7 +80,7 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA busy_timeout=5000")
         try:
-            saver_sqlite = AsyncSqliteSaver(conn)
+            saver_sqlite = AsyncSqliteSaver(conn, serde=CheckpointSerde())
             await saver_sqlite.setup()
             yield Storage(store=store_sqlite, checkpointer=saver_sqlite, backend="sqlite")
         finally:
