@@ -159,17 +159,60 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-async def public_destination(url: str) -> bool:
-    """Every address the URL's host resolves to is a global (public) unicast address."""
-    host = _host(url)
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _public(address: Address) -> bool:
+    return address.is_global and not address.is_multicast
+
+
+async def checked_addresses(host: str) -> tuple[list[Address], str | None]:
+    """``(addresses, None)`` when the host resolves and every address is a global (public) unicast address,
+    in the resolver's order; else ``([], why)``. Resolved off the event loop (``loop.getaddrinfo``)."""
     if not host:
-        return False
+        return [], "no host"
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError:
-        return False
-    addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
-    return bool(addresses) and all(a.is_global and not a.is_multicast for a in addresses)
+        return [], f"cannot resolve {host}"
+    addresses = list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
+    if not addresses:
+        return [], f"no address for {host}"
+    private = [str(a) for a in addresses if not _public(a)]
+    if private:
+        return [], f"private address {', '.join(private)}"
+    return addresses, None
+
+
+async def public_destination(url: str) -> bool:
+    """Every address the URL's host resolves to is a global (public) unicast address."""
+    addresses, _ = await checked_addresses(_host(url))
+    return bool(addresses)
+
+
+def pin(url: httpx.URL, address: Address) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
+    """``(url, headers, extensions)`` for a request to ``url`` that connects to ``address`` and nowhere else.
+
+    Checking a name and then handing the name to httpx would resolve it twice: a name whose owner answers with a
+    zero TTL can say "public" to the check and "127.0.0.1" to the connection (DNS rebinding). So the checked
+    address goes in the URL (bracketed if IPv6) and the name in the ``Host`` header (with a non-default port) and,
+    for https, in httpcore's ``sni_hostname`` request extension, which it uses as the TLS ``server_hostname``:
+    SNI and certificate verification stay on the name.
+
+    A helper rather than a custom transport: httpx exposes no hook to choose the address a connection goes to
+    short of replacing httpcore's network backend inside its pool (private attributes), and the helper works with
+    whatever client the service is given. The cost: httpx pools connections by the URL's host, now an address any
+    name can point at, so a TLS connection verified for one name could be reused for another name's request.
+    A pinned https request is therefore sent with ``Connection: close``: its connection is never reused.
+    """
+    name = url.raw_host.decode("ascii")
+    headers = {"host": url.netloc.decode("ascii")}
+    extensions: dict[str, Any] = {}
+    if url.scheme == "https":
+        headers["connection"] = "close"
+        if name != str(address):
+            extensions["sni_hostname"] = name
+    return url.copy_with(host=str(address)), headers, extensions
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -586,15 +629,40 @@ class EscalationService:
 
     async def _post_once(self, url: str, decision: Decision, delivery_id: str) -> tuple[str, str | None]:
         """``(outcome, detail)``: ``delivered``; ``refused`` (final: a private address, 3xx or 4xx); ``retry``."""
-        if not self.settings.callback_allow_private and not await public_destination(url):
-            # A caller-chosen URL must not turn the service into a proxy to its own network (SSRF).
-            log.error("callback for %s refused: %s is not a public address", decision.review_id, _host(url))
-            return "refused", "private address"
         body, headers = self._request(url, decision, delivery_id)
+        if self.settings.callback_allow_private:
+            try:
+                response = await self.http.post(url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                return "retry", type(exc).__name__
+            return self._outcome(response, decision)
+        # A caller-chosen URL must not turn the service into a proxy to its own network (SSRF): resolve the host
+        # once (the same host httpx would connect to), refuse unless every address is public, then connect only
+        # to an address that was checked (``pin``), never to whatever the name resolves to a moment later.
         try:
-            response = await self.http.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            return "retry", type(exc).__name__
+            target = httpx.URL(url)
+        except httpx.InvalidURL:
+            return "refused", "invalid URL"
+        addresses, why = await checked_addresses(target.raw_host.decode("ascii"))
+        if why is not None:
+            log.error("callback for %s refused: %s is not a public address (%s)", decision.review_id, target.host, why)
+            return "refused", why
+        failure = "no address"
+        for address in addresses:
+            pinned, extra, extensions = pin(target, address)
+            try:
+                response = await self.http.post(
+                    pinned, content=body, headers={**headers, **extra}, extensions=extensions
+                )
+            except httpx.ConnectError as exc:
+                failure = type(exc).__name__  # nothing was sent: the name's next (checked) address, as httpx would
+                continue
+            except httpx.HTTPError as exc:
+                return "retry", type(exc).__name__
+            return self._outcome(response, decision)
+        return "retry", failure
+
+    def _outcome(self, response: httpx.Response, decision: Decision) -> tuple[str, str | None]:
         if response.status_code in (408, 429) or response.status_code >= 500:
             return "retry", f"HTTP {response.status_code}"
         if response.status_code >= 300:
