@@ -30,6 +30,7 @@ import ipaddress
 import logging
 import socket
 import time
+import urllib.request
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -188,6 +189,15 @@ async def public_destination(url: str) -> bool:
     """Every address the URL's host resolves to is a global (public) unicast address."""
     addresses, _ = await checked_addresses(_host(url))
     return bool(addresses)
+
+
+def _proxied(url: httpx.URL) -> bool:
+    """Whether httpx sends ``url`` through a proxy from the environment (the variables it reads, as urllib reads
+    them: ``<scheme>_proxy``, ``all_proxy``, ``no_proxy``)."""
+    proxies = urllib.request.getproxies_environment()
+    if not (proxies.get(url.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass_environment(url.host, proxies)
 
 
 def pin(url: httpx.URL, address: Address) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
@@ -647,6 +657,14 @@ class EscalationService:
         if why is not None:
             log.error("callback for %s refused: %s is not a public address (%s)", decision.review_id, target.host, why)
             return "refused", why
+        if _proxied(target):
+            # An egress proxy from the environment (HTTPS_PROXY, ...) connects, and resolves the name itself: an
+            # address pinned here would not survive its tunnel's TLS check. Guarding that lookup is its job.
+            try:
+                response = await self.http.post(url, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                return "retry", type(exc).__name__
+            return self._outcome(response, decision)
         failure = "no address"
         for address in addresses:
             pinned, extra, extensions = pin(target, address)

@@ -184,3 +184,48 @@ def test_the_request_names_the_host_for_tls_and_goes_to_the_checked_address(
         assert request.headers["connection"] == "close"  # a connection verified for this name is not reused
     else:
         assert "sni_hostname" not in request.extensions
+
+
+
+class RecordingProxy:
+    """A forward proxy's front door: records each request line (``POST http://name/path HTTP/1.1``), answers 204."""
+
+    def __init__(self) -> None:
+        self.request_lines: list[str] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                self.request_lines.append(data.split(b"\r\n", 1)[0].decode())
+                conn.sendall(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def test_behind_an_egress_proxy_from_the_environment_the_callback_goes_through_it_by_name(
+    guarded: Settings, net: FakeNet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The proxy connects and resolves the name itself: a pinned address would break an https tunnel's TLS check
+    # (the tunnel verifies the certificate against the address), so the proxy is asked for the name.
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    proxy = RecordingProxy()
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+    net.answers["hooks.example"] = [PUBLIC]
+    try:
+        with TestClient(create_app(guarded)) as client:
+            _resolve_with_callback(client, "http://hooks.example/hook")
+    finally:
+        proxy.sock.close()
+    assert proxy.request_lines == ["POST http://hooks.example/hook HTTP/1.1"]
