@@ -197,7 +197,7 @@ def _proxied(url: httpx.URL) -> bool:
     proxies = urllib.request.getproxies_environment()
     if not (proxies.get(url.scheme) or proxies.get("all")):
         return False
-    return not urllib.request.proxy_bypass_environment(url.host, proxies)
+    return not urllib.request.proxy_bypass_environment(url.host, proxies)  # type: ignore[attr-defined]
 
 
 def pin(url: httpx.URL, address: Address) -> tuple[httpx.URL, dict[str, str], dict[str, Any]]:
