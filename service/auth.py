@@ -30,11 +30,12 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from service.deps import OPEN_PRINCIPAL, Principal, PrincipalDep, Role
 from service.errors import Forbidden, NotFound, TooManyRequests, Unauthorized
 from service.keystore import KeyRecord, Keystore, SessionRecord, open_keystore
+from service.schemas import AGENT_USER, SYSTEM_TIMEOUT
 from service.settings import Settings
 
 log = logging.getLogger("oversight.auth")
@@ -54,10 +55,24 @@ def hash_secret(secret: str, salt: bytes) -> bytes:
     return hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT)
 
 
+#: How the service names a resolver that is not a key holder (the time limit, the user at an agent's prompt) or
+#: an unnamed key: a key's name may not start with them, or it could pass for one of those.
+RESERVED_NAME_PREFIXES = (SYSTEM_TIMEOUT.partition(":")[0] + ":", AGENT_USER, "key:")
+
+
+def check_key_name(name: str | None) -> str | None:
+    """``name`` unless it starts with a prefix the service uses for other resolvers (``ValueError`` then)."""
+    if name is not None and name.strip().lower().startswith(RESERVED_NAME_PREFIXES):
+        prefixes = ", ".join(f"'{p}'" for p in RESERVED_NAME_PREFIXES)
+        raise ValueError(f"a key's name may not start with {prefixes}: the service names other resolvers so")
+    return name
+
+
 def new_key(tenant: str, role: Role, name: str | None = None) -> tuple[str, KeyRecord]:
     """A fresh key: the plaintext (shown once) and the record to store."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    check_key_name(name)
     if not tenant or len(tenant) > 200:
         raise ValueError("tenant must be 1-200 characters")
     key_id = secrets.token_hex(8)
@@ -94,7 +109,10 @@ def identity(principal: Principal) -> str:
     """How a human is named in a resolution: the key's name, else its id."""
     if principal.key_id is None:
         return principal.name or "local"
-    return principal.name or f"key:{principal.key_id}"
+    name = principal.name
+    if not name or name.strip().lower().startswith(RESERVED_NAME_PREFIXES):  # a key named so before the check
+        return f"key:{principal.key_id}"
+    return name
 
 
 def tenant_scope(principal: Principal) -> str | None:
@@ -281,6 +299,8 @@ class KeyCreate(BaseModel):
     role: Literal["client", "reviewer", "admin"]
     name: str | None = Field(default=None, max_length=200, description="Who or what holds the key.")
     tenant: str | None = Field(default=None, max_length=200, description="Defaults to the caller's tenant.")
+
+    _name = field_validator("name")(check_key_name)
 
 
 class KeyPublic(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from service.auth import SESSION_COOKIE, hash_secret, new_key, parse_key
 from service.cli import app as cli
 from service.main import create_app
 from service.settings import Settings
-from tests.api._helpers import SAFE_EDIT, URGENT, bearer, escalate, make_key
+from tests.api._helpers import SAFE_EDIT, URGENT, bearer, call, escalate, make_key, state
 
 STATIC = Path(__file__).resolve().parents[2] / "service" / "console"
 
@@ -300,3 +301,25 @@ def test_only_the_agents_own_tenant_withdraws_an_action_escalation_and_is_named(
     final = client.post(url, headers=acme_client).json()
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "client@acme"
     assert client.get("/v1/escalations", headers=acme_reviewer).json()["items"] == []
+
+
+@pytest.mark.parametrize("name", ["agent-user:claude-code", "system:timeout", "key:0123456789abcdef", " Agent-User:x"])
+def test_a_key_name_cannot_pass_for_the_time_limit_an_agents_user_or_another_key(
+    client: TestClient, keys: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # Before: a reviewer key named "agent-user:claude-code" resolved escalations as "the user at claude-code's
+    # prompt" (and was counted as closed_by="user" on /metrics).
+    admin = bearer(keys["acme:admin"])
+    refused = client.post("/v1/keys", json={"role": "reviewer", "name": name}, headers=admin)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "name"
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(settings.data_dir))
+    cli_made = CliRunner().invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "reviewer", "--name", name])
+    assert cli_made.exit_code == 2 and "may not start with" in cli_made.stderr
+    # A key given such a name before this check resolves under its key id instead.
+    old_key, record = new_key("acme", "reviewer")
+    record = dataclasses.replace(record, name=name)
+    call(client, state(client).authenticator.keystore.add_key, record)
+    esc = escalate(client, headers=bearer(keys["acme:client"]))["escalation_id"]
+    done = client.post(f"/v1/escalations/{esc}/resolve", json={"action": "block"}, headers=bearer(old_key))
+    assert done.status_code == 200
+    assert done.json()["escalation"]["resolved_by"] == f"key:{record.key_id}"
