@@ -26,6 +26,7 @@ from service.reviewers.base import (
 from service.schemas import (
     Decision,
     EscalationInfo,
+    FallbackFrom,
     Finding,
     ReviewerInfo,
     ReviewerOutcome,
@@ -310,7 +311,11 @@ class ReviewNodes:
             if fallback is not None:
                 first = info
                 result, info = await self._call(fallback, item)
-                info["fallback_from"] = {k: first[k] for k in ("provider", "model", "outcome", "error")}
+                info["fallback_from"] = {
+                    k: first[k] for k in ("provider", "model", "outcome", "error", "detail", "attempts", "usage")
+                }
+                if "reviewer_fallback_used" not in warnings:
+                    warnings.append("reviewer_fallback_used")
         proposal = result.verdict.model_dump(mode="json", exclude_none=True) if result else None
         return {"reviewer": info, "proposal": proposal, "warnings": warnings}
 
@@ -420,6 +425,7 @@ class ReviewNodes:
                 attempts=info.get("attempts", 0),
                 latency_ms=info.get("latency_ms"),
                 usage=info.get("usage") or {},
+                fallback_from=_fallback_from(info.get("fallback_from")),
             )
         return Decision(
             review_id=review_id,
@@ -537,6 +543,20 @@ def _same_model(fast: dict[str, Any], reviewer: Reviewer) -> bool:
         return False
     rprov = reviewer.provider.lower().removesuffix("-compatible")
     return provider == rprov and name == reviewer.model.lower()
+
+
+def _fallback_from(first: dict[str, Any] | None) -> FallbackFrom | None:
+    if not first:
+        return None
+    return FallbackFrom(
+        provider=first["provider"],
+        model=first["model"],
+        kind=ReviewerOutcomeKind(first["outcome"]),
+        error=first.get("error"),
+        detail=first.get("detail"),
+        attempts=first.get("attempts") or 0,
+        usage=first.get("usage") or {},
+    )
 
 
 def _escalation_id(review_id: str) -> str:

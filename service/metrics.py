@@ -206,12 +206,13 @@ class ReviewMetrics:
         if decision.disagreement:
             self.disagreements.add({"domain": domain, "fast_model": fast_model, "reviewer": reviewer})
         outcome = decision.reviewer_outcome
-        if outcome.kind is ReviewerOutcomeKind.error:
-            self.reviewer_errors.add(
-                {"domain": domain, "reviewer": reviewer, "error": outcome.error or "reviewer_error"}
-            )
-        elif outcome.kind is ReviewerOutcomeKind.abstain:
-            self.reviewer_abstentions.add({"domain": domain, "reviewer": reviewer})
+        self._failed(domain, reviewer, outcome.kind, outcome.error)
+        first = outcome.fallback_from
+        if first is not None:  # the primary failed before the fallback answered: its failure and its tokens count
+            first_reviewer = self._reviewer(f"{first.provider}:{first.model}")
+            self._failed(domain, first_reviewer, first.kind, first.error)
+            if first.usage:
+                self._usage(first.provider, first.model, first_reviewer, first.usage)
         total = 0.0
         stages, children, otel = self.stage_seconds, self._stage_children, self.stage_seconds.otel
         for key, ms in decision.timings_ms.items():
@@ -227,6 +228,12 @@ class ReviewMetrics:
         self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
         if outcome.usage:
             self._usage(decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.usage)
+
+    def _failed(self, domain: str, reviewer: str, kind: ReviewerOutcomeKind, error: str | None) -> None:
+        if kind is ReviewerOutcomeKind.error:
+            self.reviewer_errors.add({"domain": domain, "reviewer": reviewer, "error": error or "reviewer_error"})
+        elif kind is ReviewerOutcomeKind.abstain:
+            self.reviewer_abstentions.add({"domain": domain, "reviewer": reviewer})
 
     def _usage(self, provider: str, model: str, reviewer: str, usage: Mapping[str, int]) -> None:
         attrs = genai_usage_attributes(provider, usage)

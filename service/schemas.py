@@ -187,6 +187,18 @@ class ReviewerInfo(BaseModel):
     model: str
 
 
+class FallbackFrom(BaseModel):
+    """The primary reviewer's call, when it abstained or failed and the domain's fallback reviewer answered."""
+
+    provider: str
+    model: str
+    kind: ReviewerOutcomeKind
+    error: str | None = None
+    detail: str | None = None
+    attempts: int = 0
+    usage: dict[str, int] = Field(default_factory=dict)
+
+
 class ReviewerOutcome(BaseModel):
     """What the reviewer call itself produced: a verdict, an abstention or an error."""
 
@@ -196,6 +208,9 @@ class ReviewerOutcome(BaseModel):
     attempts: int = 0
     latency_ms: float | None = None
     usage: dict[str, int] = Field(default_factory=dict)
+    fallback_from: FallbackFrom | None = Field(
+        default=None, description="The primary reviewer's failed call, when the fallback reviewer answered instead."
+    )
 
 
 SYSTEM_TIMEOUT = "system:timeout"

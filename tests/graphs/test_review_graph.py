@@ -11,11 +11,14 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from prometheus_client import generate_latest
 
 from graphs import ReviewPorts, build_review_graph
+from service.metrics import ReviewMetrics
 from service.policy.loader import load_policies
 from service.policy.service import PolicyService
 from service.reviewers.base import ReviewerAbstained, ReviewerTimeout, ReviewerVerdict
+from service.schemas import Decision
 from service.vocabulary import Verdict
 from tests.graphs.fakes import FixedReviewers, MemoryStore, ScriptedReviewer
 
@@ -102,12 +105,24 @@ async def test_a_reviewer_that_crashes_is_a_reviewer_error_not_a_crash() -> None
     assert "AttributeError" in d["reviewer_outcome"]["detail"]
 
 
-async def test_abstention_uses_the_fallback_reviewer() -> None:
-    primary = ScriptedReviewer(ReviewerAbstained("refused"))
+async def test_abstention_uses_the_fallback_reviewer_and_the_decision_keeps_the_primarys_call() -> None:
+    primary = ScriptedReviewer(ReviewerAbstained("refused", usage={"input_tokens": 2237, "output_tokens": 3}, attempts=1))
     fallback = ScriptedReviewer(v(Verdict.approve), provider="fallback", model="fb")
     result, _ = await run(ports(primary, fallback), state("rev_4", request("Rest and drink fluids.")))
-    assert result["decision"]["verdict"] == "approve"
-    assert result["decision"]["reviewer"] == {"provider": "fallback", "model": "fb"}
+    d = result["decision"]
+    assert d["verdict"] == "approve"
+    assert d["reviewer"] == {"provider": "fallback", "model": "fb"}
+    # Before: nothing said the primary had been called (and paid for) and had failed.
+    first = d["reviewer_outcome"]["fallback_from"]
+    assert first["provider"] == "fake" and first["kind"] == "abstain" and first["error"] == "reviewer_abstained"
+    assert first["usage"] == {"input_tokens": 2237, "output_tokens": 3} and first["attempts"] == 1
+    assert "reviewer_fallback_used" in d["warnings"]
+    # /metrics counts the primary's abstention and its tokens, as well as the fallback's verdict
+    metrics = ReviewMetrics(prices={})
+    metrics(Decision.model_validate(d))
+    text = generate_latest(metrics.registry).decode()
+    assert 'oversight_reviewer_abstentions_total{domain="health",reviewer="fake:scripted"} 1.0' in text
+    assert 'oversight_reviewer_tokens_total{reviewer="fake:scripted",type="input"} 2237.0' in text
 
 
 async def test_low_risk_traffic_skips_the_reviewer_unless_sampled() -> None:
