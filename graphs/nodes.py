@@ -119,7 +119,12 @@ class ReviewNodes:
         policy = self.ports.policies.policy(domain)
         sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate)
         output = request.get("output") if state["kind"] == "answer" else _action_text(request)
+        timing: dict[str, Any] = {}
+        if inferred and request.get("timeout_ms") is None and state.get("started_at") is not None:
+            # The caller named neither a deadline nor a domain: the inferred domain's time limit applies.
+            timing["deadline_at"] = state["started_at"] + policy.timeout_ms / 1000
         return {
+            **timing,
             "domain": domain.value,
             "risk": risk.value,
             "inferred": inferred,

@@ -21,6 +21,9 @@ class ReviewInput(TypedDict):
     """With an idempotency key: the request's digest, recorded on the decision (``Decision.request_digest``)."""
     deadline_at: float
     """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
+    started_at: NotRequired[float]
+    """Wall-clock (epoch seconds) start of the request. Without a ``timeout_ms`` or a domain in the request,
+    triage moves ``deadline_at`` to this plus the inferred domain's ``timeout_ms``."""
     hitl: NotRequired[bool]
     """True when the graph runs with a checkpointer and may pause for a human. The fast path runs without
     one and hands an escalation over (ends before ``record``); the caller continues it on the checkpointed

@@ -235,6 +235,7 @@ class Runtime:
                 "trace_id": format_trace_id(span.get_span_context().trace_id),
                 "request": body if body is not None else request.model_dump(mode="json", exclude_none=True),
                 "deadline_at": self._deadline(request.timeout_ms, domain),
+                "started_at": time.time(),
                 "mode": mode,  # type: ignore[typeddict-item]
             }
             if digest is not None:

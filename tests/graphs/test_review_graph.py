@@ -19,7 +19,7 @@ from service.policy.loader import load_policies
 from service.policy.service import PolicyService
 from service.reviewers.base import ReviewerAbstained, ReviewerTimeout, ReviewerVerdict
 from service.schemas import Decision
-from service.vocabulary import Verdict
+from service.vocabulary import Domain, Verdict
 from tests.graphs.fakes import FixedReviewers, MemoryStore, ScriptedReviewer
 
 POLICIES = PolicyService(load_policies())
@@ -133,6 +133,21 @@ async def test_low_risk_traffic_skips_the_reviewer_unless_sampled() -> None:
     reviewer = ScriptedReviewer(v(Verdict.approve))
     sampled, _ = await run(ports(reviewer, sample=True), state("rev_6", body))
     assert sampled["decision"]["reviewer_outcome"]["kind"] == "verdict" and len(reviewer.items) == 1
+
+
+async def test_without_a_domain_or_timeout_the_inferred_domains_time_limit_is_the_reviewers_deadline() -> None:
+    # Before: a request naming no domain always got the 10 s default, whatever the inferred domain's timeout_ms.
+    reviewer = ScriptedReviewer(v(Verdict.approve), v(Verdict.approve))
+    limit = POLICIES.policy(Domain.general).timeout_ms / 1000
+    assert limit < 10
+    for body, expected in ((request("Whiskers is a fine name.", "Name my cat", domain=None), limit),
+                           (request("Whiskers is a fine name.", "Name my cat", domain=None, timeout_ms=9000), 10.0)):
+        st = state(f"rev_dl_{expected}", body)
+        st["started_at"] = time.time()
+        st["deadline_at"] = st["started_at"] + 10  # what the runtime sets before triage
+        await run(ports(reviewer, sample=True), st)
+        remaining = reviewer.items[-1].deadline - time.monotonic()
+        assert expected - 1 < remaining <= expected, (body, remaining)
 
 
 async def test_rewrite_is_rechecked_and_accepted() -> None:
