@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -32,12 +33,25 @@ def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
     return [(str(path), path.read_bytes())]
 
 
-def _read_report(path: Path, option: str) -> Any:
-    """A report.json given to ``gate``; invalid JSON is a usage error naming the option and the file."""
+def _read_report(path: Path, option: str, metrics: Iterable[str]) -> dict[str, Any]:
+    """A report.json given to ``gate``.
+
+    Invalid JSON, or a report that lacks a field the gate reads (``service.audit.gate.check_report``: the
+    schema id, ``complete``, each segment's ``by``, ``n`` and the ``rates`` of ``metrics``), is a usage error
+    naming the option, the file and the field.
+    """
+    from service.audit.gate import ReportError, check_report
+
     try:
-        return orjson.loads(path.read_bytes())
+        report = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as exc:
         raise typer.BadParameter(f"{path} is not valid JSON ({exc})", param_hint=f"'{option}'") from exc
+    try:
+        check_report(report, metrics)
+    except ReportError as exc:
+        raise typer.BadParameter(f"{path} is not a usable audit report: {exc}", param_hint=f"'{option}'") from exc
+    assert isinstance(report, dict)
+    return report
 
 
 def _digest(inputs: list[tuple[str, bytes]]) -> str:
@@ -54,10 +68,47 @@ def _write_job_file(out: Path, record: dict[str, Any]) -> None:
     tmp.replace(out / JOB_FILE)
 
 
+DEFAULT_CONCURRENCY = 16
+DEFAULT_LEASE_S = 60.0
+
+
+def _stored_number(options: dict[str, Any], key: str) -> float | None:
+    value = options.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
+
+
+def _job_options(
+    stored: dict[str, Any],
+    concurrency: int | None,
+    rpm: float | None,
+    tpm: float | None,
+    lease_s: float | None,
+) -> tuple[int, float | None, float | None, float]:
+    """``(concurrency, rpm, tpm, lease_s)`` for working on a job: each flag given wins, else the job's stored
+    option, else the default. ``--rpm 0`` / ``--tpm 0`` drop a stored budget."""
+    stored_concurrency = _stored_number(stored, "concurrency")
+    return (
+        concurrency if concurrency is not None else int(stored_concurrency or DEFAULT_CONCURRENCY),
+        rpm if rpm is not None else _stored_number(stored, "rpm"),
+        tpm if tpm is not None else _stored_number(stored, "tpm"),
+        lease_s if lease_s is not None else (_stored_number(stored, "lease_s") or DEFAULT_LEASE_S),
+    )
+
+
+def _describe(concurrency: int, rpm: float | None, tpm: float | None, lease_s: float) -> str:
+    def num(x: float) -> str:
+        return str(int(x)) if x == int(x) else f"{x:g}"
+
+    parts = [f"concurrency {concurrency}"]
+    parts += [f"rpm {num(rpm)}"] if rpm else []
+    parts += [f"tpm {num(tpm)}"] if tpm else []
+    return ", ".join([*parts, f"lease {num(lease_s)} s"])
+
+
 def _budget(rpm: float | None, tpm: float | None) -> Any:
     from service.audit.ratelimit import RateBudget
 
-    return RateBudget(rpm, tpm) if (rpm or tpm) else None
+    return RateBudget(rpm or None, tpm or None) if (rpm or tpm) else None  # 0: no limit on that one
 
 
 async def _audit(
@@ -67,15 +118,16 @@ async def _audit(
     *,
     resume: bool,
     fmt: str,
-    concurrency: int,
+    concurrency: int | None,
     rpm: float | None,
     tpm: float | None,
-    lease_s: float,
+    lease_s: float | None,
     baseline_model: str | None,
     submit_only: bool,
     show_progress: bool,
 ) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -87,7 +139,7 @@ async def _audit(
     )
 
     from service.audit.jobs import open_job_store
-    from service.audit.run import AuditOptions, EmptyAudit, job_report, submit, write_outputs
+    from service.audit.run import AuditOptions, EmptyAudit, UnknownBaselineModel, job_report, submit, write_outputs
     from service.audit.sessions import parse_many
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
@@ -113,10 +165,15 @@ async def _audit(
                     f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})"
                 )
                 return 2
-            err.print(f"resuming {job_id}: {info.done}/{info.total} turns already done")
+            concurrency, rpm, tpm, lease_s = _job_options(info.options, concurrency, rpm, tpm, lease_s)
+            err.print(
+                f"resuming {job_id}: {info.done}/{info.total} turns already done "
+                f"({_describe(concurrency, rpm, tpm, lease_s)})"
+            )
         else:
             assert inputs is not None
             parsed = parse_many(inputs, fmt)
+            concurrency, rpm, tpm, lease_s = _job_options({}, concurrency, rpm, tpm, lease_s)
             options = AuditOptions(
                 concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
             )
@@ -127,6 +184,8 @@ async def _audit(
             except EmptyAudit as exc:
                 err.print(f"oversight: {exc}")
                 return 2
+            except UnknownBaselineModel as exc:
+                raise typer.BadParameter(str(exc), param_hint="'--baseline-model'") from exc
             _write_job_file(
                 out,
                 {
@@ -138,7 +197,7 @@ async def _audit(
                 },
             )
             for e in parsed.errors[:10]:
-                err.print(f"[yellow]skipped[/] line {e.line}: {e.message}")
+                err.print(f"[yellow]skipped[/] {escape(e.where)}: {escape(e.message)}", soft_wrap=True)
             if len(parsed.errors) > 10:
                 err.print(f"[yellow]skipped[/] {len(parsed.errors) - 10} more lines")
             err.print(f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})")
@@ -173,7 +232,13 @@ async def _audit(
                 progress.update(task, rate=f"{done / elapsed:.1f} turns/s")
 
             worker = AuditWorker(
-                worker_runtime, jobs, job_id, concurrency=concurrency, lease_s=lease_s, on_result=advance
+                worker_runtime,
+                jobs,
+                job_id,
+                tenant=info.tenant,
+                concurrency=concurrency,
+                lease_s=lease_s,
+                on_result=advance,
             )
             stats = await worker.run()
         info = await jobs.get_job(job_id)
@@ -227,10 +292,10 @@ async def _work(
     settings: Settings,
     job_ids: list[str],
     *,
-    concurrency: int,
+    concurrency: int | None,
     rpm: float | None,
     tpm: float | None,
-    lease_s: float,
+    lease_s: float | None,
     exit_when_idle: bool,
     poll_s: float,
 ) -> int:
@@ -243,7 +308,8 @@ async def _work(
     err = Console(stderr=True)
     owner = new_owner()
     async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
-        worker_runtime = audit_runtime(runtime, _budget(rpm, tpm))
+        # One budget per (rpm, tpm): shared by every job when the flags are given, else per jobs' stored options.
+        runtimes: dict[tuple[float | None, float | None], Any] = {}
         err.print(f"worker {owner} on {jobs.backend}")
         while True:
             open_ids = job_ids or await jobs.open_jobs()
@@ -256,13 +322,18 @@ async def _work(
                 if info.finished or info.status != "running":
                     continue
                 worked = True
+                job_concurrency, job_rpm, job_tpm, job_lease = _job_options(
+                    info.options, concurrency, rpm, tpm, lease_s
+                )
+                if (job_rpm, job_tpm) not in runtimes:
+                    runtimes[job_rpm, job_tpm] = audit_runtime(runtime, _budget(job_rpm, job_tpm))
                 worker = AuditWorker(
-                    worker_runtime,
+                    runtimes[job_rpm, job_tpm],
                     jobs,
                     job_id,
                     tenant=info.tenant,
-                    concurrency=concurrency,
-                    lease_s=lease_s,
+                    concurrency=job_concurrency,
+                    lease_s=job_lease,
                     owner=owner,
                 )
                 stats = await worker.run()
@@ -275,6 +346,9 @@ async def _work(
             if exit_when_idle and not worked:
                 return 0
             await asyncio.sleep(poll_s)
+
+
+_STORED = " Not given: the job's stored setting"
 
 
 def register(app: typer.Typer) -> None:
@@ -299,10 +373,27 @@ def register(app: typer.Typer) -> None:
         ] = Path("report"),
         resume: Annotated[bool, typer.Option(help="Continue the job recorded in the --out folder's job.json.")] = False,
         format: Annotated[Format, typer.Option("--format", help="The input's format.")] = "auto",
-        concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
-        rpm: Annotated[float | None, typer.Option(min=0, help="Reviewer requests per minute (this process).")] = None,
-        tpm: Annotated[float | None, typer.Option(min=0, help="Reviewer tokens per minute (this process).")] = None,
-        lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
+        concurrency: Annotated[
+            int | None,
+            typer.Option(
+                min=1, max=512, show_default=False, help=f"Reviews in flight in this process.{_STORED} (a new job: 16)."
+            ),
+        ] = None,
+        rpm: Annotated[
+            float | None,
+            typer.Option(min=0, help=f"Reviewer requests per minute (this process; 0: no limit).{_STORED}."),
+        ] = None,
+        tpm: Annotated[
+            float | None,
+            typer.Option(min=0, help=f"Reviewer tokens per minute (this process; 0: no limit).{_STORED}."),
+        ] = None,
+        lease: Annotated[
+            float | None,
+            typer.Option(
+                show_default=False,
+                help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60).",
+            ),
+        ] = None,
         baseline_model: Annotated[
             str | None,
             typer.Option(
@@ -350,10 +441,27 @@ def register(app: typer.Typer) -> None:
         job: Annotated[
             list[str] | None, typer.Option(metavar="JOB_ID", help="Work on this job only (repeatable).")
         ] = None,
-        concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight in this process.")] = 16,
-        rpm: Annotated[float | None, typer.Option(min=0, help="Reviewer requests per minute (this process).")] = None,
-        tpm: Annotated[float | None, typer.Option(min=0, help="Reviewer tokens per minute (this process).")] = None,
-        lease: Annotated[float, typer.Option(help="Seconds a claimed turn stays ours without a heartbeat.")] = 60.0,
+        concurrency: Annotated[
+            int | None,
+            typer.Option(
+                min=1, max=512, show_default=False, help=f"Reviews in flight in this process.{_STORED} (a new job: 16)."
+            ),
+        ] = None,
+        rpm: Annotated[
+            float | None,
+            typer.Option(min=0, help=f"Reviewer requests per minute (this process; 0: no limit).{_STORED}."),
+        ] = None,
+        tpm: Annotated[
+            float | None,
+            typer.Option(min=0, help=f"Reviewer tokens per minute (this process; 0: no limit).{_STORED}."),
+        ] = None,
+        lease: Annotated[
+            float | None,
+            typer.Option(
+                show_default=False,
+                help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60).",
+            ),
+        ] = None,
         exit_when_idle: Annotated[bool, typer.Option(help="Exit when no job is open.")] = False,
         poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
         data_dir: DataDirOption = None,
@@ -419,24 +527,47 @@ def register(app: typer.Typer) -> None:
             typer.FileBinaryWrite | None,
             typer.Option("--json", metavar="FILE", lazy=False, help="Also write the results as JSON here."),
         ] = None,
+        allow_partial: Annotated[
+            bool,
+            typer.Option(
+                help='Gate on a report of an unfinished job ("complete": false) instead of exiting 2: '
+                "its rates cover only the turns done so far."
+            ),
+        ] = False,
     ) -> None:
         """Fail (exit 1) when the candidate regresses against the baseline; exit 0 when no trigger fires.
 
-        Exit 2: a trigger could not be evaluated (segment missing) or the inputs are invalid.
+        Exit 2: a trigger could not be evaluated (segment missing), a report is of an unfinished job, or the
+        inputs are invalid.
         """
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
-        from service.audit.gate import GateConfigError, default_models, evaluate, load_config
+        from service.audit.gate import GateConfigError, default_models, evaluate, incomplete, load_config
 
         console = Console() if sys.stdout.isatty() else Console(width=150)  # CI logs: no wrapped columns
-        base = _read_report(baseline, "--baseline")
-        cand = _read_report(candidate, "--candidate") if candidate else base
         try:
             config = load_config(thresholds)
         except GateConfigError as exc:
             console.print(f"[red]oversight gate:[/] {exc}")
             raise typer.Exit(2) from exc
+        metrics = sorted({t.metric for t in config.triggers})
+        base = _read_report(baseline, "--baseline", metrics)
+        cand = _read_report(candidate, "--candidate", metrics) if candidate else base
+        for option, path, report in (("--baseline", baseline, base), ("--candidate", candidate, cand)):
+            why = incomplete(report) if path is not None else None
+            if why is None:
+                continue
+            if allow_partial:
+                console.print(f"[yellow]warning:[/] {escape(option)} {escape(str(path))} is incomplete: {why}")
+                continue
+            console.print(
+                f"[yellow]GATE INCOMPLETE[/]: {escape(option)} {escape(str(path))} is incomplete: {why}. "
+                "Finish the audit (oversight audit --resume) or pass --allow-partial.",
+                soft_wrap=True,
+            )
+            raise typer.Exit(2)
         same = candidate is None or candidate.resolve() == baseline.resolve()
         if same and not (baseline_model and candidate_model):
             try:
@@ -445,7 +576,14 @@ def register(app: typer.Typer) -> None:
                 console.print(f"[red]oversight gate:[/] {exc}")
                 raise typer.Exit(2) from exc
             baseline_model, candidate_model = baseline_model or auto_b, candidate_model or auto_c
-        results = evaluate(base, cand, config, baseline_model=baseline_model, candidate_model=candidate_model)
+        results = evaluate(
+            base,
+            cand,
+            config,
+            baseline_model=baseline_model,
+            candidate_model=candidate_model,
+            allow_partial=allow_partial,  # not allowed: already refused above, naming the file
+        )
         title = "rollout gate"
         if baseline_model:
             title += f": {candidate_model} vs {baseline_model}"

@@ -21,7 +21,7 @@ from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
 from service.audit.report import results_csv
-from service.audit.run import AuditOptions, AuditSettings, EmptyAudit, job_report, submit
+from service.audit.run import AuditOptions, AuditSettings, EmptyAudit, UnknownBaselineModel, job_report, submit
 from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, audit_runtime
 from service.deps import PrincipalDep
@@ -218,6 +218,8 @@ async def create_audit(
         job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
     except EmptyAudit as exc:
         raise RequestInvalid(str(exc), field="body", details=[e.as_dict() for e in parsed.errors[:20]]) from exc
+    except UnknownBaselineModel as exc:
+        raise RequestInvalid(str(exc), field="baseline_model") from exc
     service.wake()
     info = await _job(service, job_id, principal.tenant, principal.role)
     return JSONResponse(

@@ -8,17 +8,22 @@
         metric: refusal              # any rate of the report
         segment: {suite: benign}     # a segment's ``by`` ({} = all turns)
         max_increase: 0.02           # fires when candidate - baseline exceeds this (absolute: 0.02 = 2 pp) ...
-        require_significance: true   # ... and the increase is significant (two-proportion z test, Holm over triggers)
+        require_significance: true   # ... and the change is significant (two-proportion z test, Holm, see below)
         max_rate: null               # also fires when the candidate's rate exceeds this, whatever the baseline
         min_n: 1                     # fewer turns than this on either side: the trigger cannot be evaluated
 
 For ``task_success`` (higher is better) a *decrease* beyond ``max_increase`` fires.
+Holm's family is every trigger with ``require_significance`` that can be evaluated, whatever its change: such a
+trigger fires when its change is past the limit *and* its Holm-adjusted p-value is at most ``alpha``.
+Reports are checked first (``check_report``): a malformed one, or one of an unfinished job
+(``"complete": false``), is missing data, never a pass.
 Two audits: the segment is looked up as written in each report. Two versions inside one report: the
 segment is looked up with ``fast_model`` set to the baseline and the candidate version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +31,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from service.audit.report import RATE_NAMES, find_segment
+from service.audit.report import RATE_NAMES, SCHEMA, find_segment
 from service.stats import holm_adjusted, two_proportion_test
 
 HIGHER_IS_BETTER = frozenset({"task_success"})
@@ -120,8 +125,16 @@ def evaluate(
     *,
     baseline_model: str | None = None,
     candidate_model: str | None = None,
+    allow_partial: bool = False,
 ) -> list[TriggerResult]:
-    """Evaluate every trigger; see the module docstring for the rules."""
+    """Evaluate every trigger; see the module docstring for the rules.
+
+    Raises ``ReportError`` when either report is of an unfinished job, unless ``allow_partial``.
+    """
+    if not allow_partial:
+        for side, report in (("baseline", baseline), ("candidate", candidate)):
+            if (why := incomplete(report)) is not None:
+                raise ReportError(f"the {side} report is incomplete: {why}")
     results: list[TriggerResult] = []
     tests: list[tuple[TriggerResult, float]] = []
     for trig in config.triggers:
@@ -145,11 +158,12 @@ def evaluate(
         test = two_proportion_test(c["count"], res.n_candidate, b["count"], res.n_baseline)
         res.p_value = test.p_value
         worse = -res.diff if trig.metric in HIGHER_IS_BETTER else res.diff
+        if trig.require_significance:
+            tests.append((res, test.p_value))  # every evaluable trigger that asks for significance: Holm's family
         if trig.max_rate is not None and trig.metric not in HIGHER_IS_BETTER and c["rate"] > trig.max_rate:
             res.status, res.reason = "fired", f"candidate rate {c['rate']:.1%} above the ceiling {trig.max_rate:.1%}"
         elif worse > trig.max_increase:
             if trig.require_significance:
-                tests.append((res, test.p_value))
                 res.reason = "pending"
             else:
                 res.status = "fired"
@@ -160,11 +174,14 @@ def evaluate(
         else:
             res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(trig.max_increase)}"
         results.append(res)
-    # Holm over the triggers whose change is past the limit and that ask for significance.
+    # Holm over every trigger that asks for significance (not only those past their limit: the family must not
+    # depend on the data). A trigger past its limit fires when its adjusted p-value is at most alpha.
     if tests:
         adjusted = holm_adjusted([p for _, p in tests])
         for (res, _), p_adj in zip(tests, adjusted, strict=True):
             res.p_adjusted = p_adj
+            if res.reason != "pending":
+                continue
             assert res.diff is not None
             if p_adj <= config.alpha:
                 res.status = "fired"
@@ -178,6 +195,81 @@ def evaluate(
                     f"(p_adj={p_adj:.3g})"
                 )
     return results
+
+
+class ReportError(ValueError):
+    """A report given to the gate is malformed or incomplete."""
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES) -> None:
+    """Raise ``ReportError`` naming the first field the gate needs that ``report`` lacks or gets wrong.
+
+    Checked: the schema id, ``complete``, ``segments`` (each with ``by``, ``n`` and, for every metric in
+    ``metrics``, ``rates.<metric>.rate`` and ``.count``), and the fields of ``fast_models`` and
+    ``comparisons`` that pick the versions inside one report. Does not look at ``complete``'s value
+    (``incomplete`` does).
+    """
+    if not isinstance(report, dict):
+        raise ReportError(f"not an audit report: a JSON object with schema {SCHEMA!r} is expected")
+    if report.get("schema") != SCHEMA:
+        got = f"{report['schema']!r}" if "schema" in report else "missing"
+        raise ReportError(f"schema: expected {SCHEMA!r}, got {got}")
+    if not isinstance(report.get("complete"), bool):
+        raise ReportError("complete: missing or not true/false")
+    segments = report.get("segments")
+    if not isinstance(segments, list):
+        raise ReportError("segments: missing or not a list")
+    for i, seg in enumerate(segments):
+        where = f"segments.{i}"
+        if not isinstance(seg, dict):
+            raise ReportError(f"{where}: not an object")
+        by = seg.get("by")
+        if not isinstance(by, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in by.items()):
+            raise ReportError(f"{where}.by: missing or not an object of strings")
+        if not _is_count(seg.get("n")):
+            raise ReportError(f"{where}.n: missing or not a count")
+        rates = seg.get("rates")
+        if not isinstance(rates, dict):
+            raise ReportError(f"{where}.rates: missing or not an object")
+        for metric in metrics:
+            rate = rates.get(metric)
+            if not isinstance(rate, dict):
+                raise ReportError(f"{where}.rates.{metric}: missing")
+            if not _is_number(rate.get("rate")):
+                raise ReportError(f"{where}.rates.{metric}.rate: missing or not a number")
+            if not _is_count(rate.get("count")) or rate["count"] > seg["n"]:
+                raise ReportError(f"{where}.rates.{metric}.count: missing or not a count of at most n")
+    models = report.get("fast_models", [])
+    if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
+        raise ReportError("fast_models: not a list of name@version")
+    comparisons = report.get("comparisons", [])
+    if not isinstance(comparisons, list):
+        raise ReportError("comparisons: not a list")
+    for i, comp in enumerate(comparisons):
+        if not isinstance(comp, dict):
+            raise ReportError(f"comparisons.{i}: not an object")
+        for key in ("baseline", "candidate"):
+            if not isinstance(comp.get(key), str):
+                raise ReportError(f"comparisons.{i}.{key}: missing or not a name@version")
+
+
+def incomplete(report: dict[str, Any]) -> str | None:
+    """Why the report covers an unfinished job (``"complete": false``), or None when it is complete."""
+    if report.get("complete") is not False:
+        return None
+    job = report.get("job")
+    done, turns = (job.get("done"), job.get("turns")) if isinstance(job, dict) else (None, None)
+    if _is_count(done) and _is_count(turns):
+        return f"its job was not finished ({done} of {turns} turns done)"
+    return "its job was not finished"
 
 
 def default_models(report: dict[str, Any]) -> tuple[str, str]:
@@ -195,9 +287,12 @@ __all__ = [
     "RATE_NAMES",
     "GateConfig",
     "GateConfigError",
+    "ReportError",
     "Trigger",
     "TriggerResult",
+    "check_report",
     "default_models",
     "evaluate",
+    "incomplete",
     "load_config",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from service.audit.sessions import LineError, Session
+from service.audit.sessions import LineError, Located, Session
 from service.importers import Message, ToolCall
 from service.importers import Session as AgentSession
 from service.schemas import ChatMessage, FastModel
@@ -55,14 +55,20 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     )
 
 
-def sessions(data: bytes, fmt: str, name: str) -> Iterator[Session | LineError]:
-    """The one session of a rollout / transcript file (an error record if it holds no conversation)."""
+def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:
+    """The one session of a rollout / transcript file, as at line 1 (an error if it holds no conversation).
+
+    Lines of the log that are not JSON objects (a truncated last line, say) come first, each as an error
+    with its line number: they are counted as rejected lines, and the rest of the file is still used.
+    """
     if fmt not in ("codex", "claude-code"):
-        yield LineError(1, f"unknown input format {fmt!r} (sessions, codex, claude-code)")
+        yield 1, LineError(1, f"unknown input format {fmt!r} (sessions, codex, claude-code)")
         return
     agent = _parse(data, fmt, name)
+    for line, why in agent.skipped:
+        yield line, LineError(line, why)
     session = to_session(agent, name)
     if session is None:
-        yield LineError(1, f"{name}: no conversation found in the {fmt} log")
+        yield 1, LineError(1, f"no conversation found in the {fmt} log")
         return
-    yield session
+    yield 1, session

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, new_job_id
-from service.audit.report import build_report, results_csv
+from service.audit.report import build_report, results_csv, version_key
 from service.audit.sessions import Parsed
 
 
@@ -20,11 +20,30 @@ class EmptyAudit(ValueError):
     """The input holds no turn to review."""
 
     def __init__(self, parsed: Parsed) -> None:
-        first = "; ".join(f"line {e.line}: {e.message}" for e in parsed.errors[:3])
+        first = "; ".join(f"{e.where}: {e.message}" for e in parsed.errors[:3])
         super().__init__(
             f"no assistant turn to review ({len(parsed.errors)} lines rejected{': ' + first if first else ''})"
         )
         self.parsed = parsed
+
+
+class UnknownBaselineModel(ValueError):
+    """The baseline model asked for is not one of the input's fast-model versions."""
+
+    def __init__(self, baseline_model: str, versions: list[str]) -> None:
+        present = ", ".join(versions) or "none"
+        super().__init__(f"{baseline_model!r} is not a fast-model version of the input (present: {present})")
+        self.baseline_model = baseline_model
+        self.versions = versions
+
+
+def check_baseline_model(parsed: Parsed, baseline_model: str | None) -> None:
+    """Raise ``UnknownBaselineModel`` when ``baseline_model`` is given and no turn of ``parsed`` has it."""
+    if baseline_model is None:
+        return
+    versions = sorted({str(t.meta.get("fast_model")) for t in parsed.turns}, key=version_key)
+    if baseline_model not in versions:
+        raise UnknownBaselineModel(baseline_model, versions)
 
 
 class AuditSettings(BaseSettings):
@@ -73,9 +92,14 @@ async def submit(
     tenant: str = "default",
     options: AuditOptions | None = None,
 ) -> str:
-    """Create a job holding every parsed turn; raises ``EmptyAudit`` when there is none."""
+    """Create a job holding every parsed turn.
+
+    Raises ``EmptyAudit`` when there is none, ``UnknownBaselineModel`` when ``options.baseline_model`` names
+    a version no turn has (a typo would otherwise compare against the lowest version without a word).
+    """
     if not parsed.turns:
         raise EmptyAudit(parsed)
+    check_baseline_model(parsed, (options or AuditOptions()).baseline_model)
     job_id = new_job_id()
     opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
     await jobs.create_job(

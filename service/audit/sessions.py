@@ -13,7 +13,9 @@ The sessions format (``docs/audit.md`` has the full description)::
      "metadata": {...}}                             # optional, kept but not used
 
 Every assistant message with text is one **turn**: the conversation before it is the context, the message
-is the output under review. Assistant messages without text (tool calls only) are not turns.
+is the output under review. An OpenAI-style refusal (``"content": null, "refusal": "..."`` or a
+``{"type": "refusal", "refusal": "..."}`` content part) counts as the message's text. Assistant messages
+without text (tool calls only) are not turns.
 
 The **task-success proxy** of a turn is computed here, before any review: a turn succeeds unless a later
 user message in the same session asks for a human, or re-asks the same thing (see ``reasks``).
@@ -66,13 +68,26 @@ class Turn:
 
 @dataclass(slots=True)
 class LineError:
-    """An input line that could not be used (the audit goes on without it)."""
+    """An input line that could not be used (the audit goes on without it).
+
+    ``line`` is the line number in its file (from 1, blank lines counted); ``file`` names the file when the
+    input has several (a folder).
+    """
 
     line: int
     message: str
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``line 3`` or ``path/to/file.jsonl, line 3``."""
+        return f"{self.file}, line {self.line}" if self.file else f"line {self.line}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "message": self.message}
+        out: dict[str, Any] = {"line": self.line, "message": self.message}
+        if self.file:
+            out["file"] = self.file
+        return out
 
 
 # -- task-success proxy ---------------------------------------------------------------------------------
@@ -208,13 +223,57 @@ def _task_success(messages: list[ChatMessage], index: int, prompt: str) -> bool:
 
 # -- parsing --------------------------------------------------------------------------------------------
 def _message_model(message: ChatMessage) -> FastModel | None:
+    """The message's own fast model (checked by ``check_message_models`` when the line was read)."""
     raw = (message.model_extra or {}).get("model")
-    if isinstance(raw, dict):
+    return FastModel.model_validate(raw) if raw is not None else None
+
+
+def check_message_models(session: Session) -> str | None:
+    """The first invalid per-message ``model`` as ``messages.N.model...: why`` (None when all are valid)."""
+    for i, message in enumerate(session.messages):
+        raw = (message.model_extra or {}).get("model")
+        if raw is None:
+            continue
         try:
-            return FastModel.model_validate(raw)
-        except ValidationError:
-            return None
+            FastModel.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(["messages", str(i), "model", *(str(p) for p in first["loc"])])
+            return f"{where}: {first['msg']}"
     return None
+
+
+def _refusal(raw: Any) -> str:
+    return raw if isinstance(raw, str) else ""
+
+
+def message_text(message: ChatMessage) -> str:
+    """The message's text, an OpenAI-style refusal included.
+
+    ``ChatMessage.text()`` reads ``content`` strings and text parts only; a refusal comes as the message's
+    ``refusal`` member (with ``content`` null) or as ``{"type": "refusal", "refusal": "..."}`` parts. Both are
+    kept by the model as extra keys, read here.
+    """
+    if isinstance(message.content, list):
+        parts: list[str] = []
+        for part in message.content:
+            if part.text:
+                parts.append(part.text)
+            elif part.type == "refusal" and (text := _refusal((part.model_extra or {}).get("refusal"))):
+                parts.append(text)
+        text = "\n".join(parts)
+    else:
+        text = message.text()
+    if text.strip():
+        return text
+    return _refusal((message.model_extra or {}).get("refusal"))
+
+
+def _history_message(message: ChatMessage) -> ChatMessage:
+    """A message of a turn's conversation, as the reviewer reads it (a refusal as its text)."""
+    text = message_text(message)
+    content = message.content if text == message.text() else text
+    return ChatMessage(role=message.role, content=content, name=message.name)
 
 
 def session_turns(session: Session, first_seq: int) -> list[Turn]:
@@ -224,7 +283,7 @@ def session_turns(session: Session, first_seq: int) -> list[Turn]:
     for i, message in enumerate(messages):
         if message.role != "assistant":
             continue
-        output = message.text()
+        output = message_text(message)
         if not output.strip():
             continue
         history = messages[:i]
@@ -232,7 +291,7 @@ def session_turns(session: Session, first_seq: int) -> list[Turn]:
         model = _message_model(message) or session.model or FastModel()
         request = ReviewRequest(
             domain=session.domain,
-            messages=[ChatMessage(role=m.role, content=m.content, name=m.name) for m in history],
+            messages=[_history_message(m) for m in history],
             output=output,
             model=model,
             context=RequestContext(
@@ -277,9 +336,11 @@ def parse_session_line(raw: bytes | str, line: int) -> Session | LineError | Non
     if not isinstance(data, dict):
         return LineError(line, "a line must be a JSON object")
     try:
-        return Session.model_validate(data)
+        session = Session.model_validate(data)
     except ValidationError as exc:
         return LineError(line, _validation_message(exc))
+    problem = check_message_models(session)
+    return LineError(line, problem) if problem else session
 
 
 @dataclass(slots=True)
@@ -292,55 +353,87 @@ class Parsed:
     format: str = "sessions"
 
 
-def expand(sessions: Iterable[Session | LineError], fmt: str = "sessions") -> Parsed:
-    """Turns of every session; duplicate session ids and sessions without an answer are errors."""
+Located = tuple[int, Session | LineError]
+"""An input item with the line it comes from (a session read from a whole file: line 1)."""
+
+
+def expand(items: Iterable[tuple[str | None, int, Session | LineError]], fmt: str = "sessions") -> Parsed:
+    """Turns of every session; duplicate session ids and sessions without an answer are errors.
+
+    ``items`` are ``(file, line, session or error)``: every error names the line (and, with several files,
+    the file) it comes from.
+    """
     parsed = Parsed(format=fmt)
     seen: set[str] = set()
-    for number, item in enumerate(sessions, start=1):
+    for file, line, item in items:
         if isinstance(item, LineError):
+            item.file = item.file or file
             parsed.errors.append(item)
             continue
         if item.session_id in seen:
-            parsed.errors.append(LineError(number, f"duplicate session_id {item.session_id!r}"))
+            parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}", file))
             continue
         seen.add(item.session_id)
         turns = session_turns(item, len(parsed.turns))
         if not turns:
-            parsed.errors.append(LineError(number, f"session {item.session_id!r} has no assistant answer"))
+            parsed.errors.append(LineError(line, f"session {item.session_id!r} has no assistant answer", file))
             continue
         parsed.sessions += 1
         parsed.turns.extend(turns)
     return parsed
 
 
-def _lines(data: bytes) -> Iterator[Session | LineError]:
+def _lines(data: bytes) -> Iterator[Located]:
     for number, raw in enumerate(data.splitlines(), start=1):
         item = parse_session_line(raw, number)
         if item is not None:
-            yield item
+            yield number, item
+
+
+_CODEX_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context"})
+_CLAUDE_TYPES = frozenset({"user", "assistant"})
+# Claude Code entries that carry no conversation and may open a transcript (2.x starts with a file snapshot).
+_CLAUDE_BOOKKEEPING = frozenset({"summary", "file-history-snapshot", "system", "queue-operation"})
+DETECT_RECORDS = 20
+"""How many records ``detect_format`` reads at most."""
 
 
 def detect_format(data: bytes) -> str:
-    """``sessions``, ``codex`` (rollout JSONL) or ``claude-code`` (transcript JSONL), from the first record."""
+    """``sessions``, ``codex`` (rollout JSONL) or ``claude-code`` (transcript JSONL), from the first records.
+
+    Claude Code bookkeeping entries (``file-history-snapshot``, ``summary``, ``system``, ...) and lines that
+    are not JSON objects are looked past, up to ``DETECT_RECORDS`` records; a file of bookkeeping entries
+    only is a Claude Code transcript.
+    """
+    seen = 0
+    bookkeeping = False
     for raw in data.splitlines():
         if not raw.strip():
             continue
+        seen += 1
+        if seen > DETECT_RECORDS:
+            break
         try:
-            first = orjson.loads(raw)
+            record = orjson.loads(raw)
         except orjson.JSONDecodeError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        kind = record.get("type")
+        if "session_id" in record and "messages" in record:
             return "sessions"
-        if isinstance(first, dict):
-            if "session_id" in first and "messages" in first:
-                return "sessions"
-            if first.get("type") in ("session_meta", "response_item", "event_msg", "turn_context"):
-                return "codex"
-            if "sessionId" in first or first.get("type") in ("user", "assistant", "summary"):
-                return "claude-code"
+        if kind in _CODEX_TYPES:
+            return "codex"
+        if "sessionId" in record or kind in _CLAUDE_TYPES:
+            return "claude-code"
+        if kind in _CLAUDE_BOOKKEEPING:
+            bookkeeping = True
+            continue
         return "sessions"
-    return "sessions"
+    return "claude-code" if bookkeeping else "sessions"
 
 
-def _sessions_of(data: bytes, fmt: str, name: str) -> Iterator[Session | LineError]:
+def _sessions_of(data: bytes, fmt: str, name: str) -> Iterator[Located]:
     if fmt == "auto":
         fmt = detect_format(data)
     if fmt == "sessions":
@@ -361,11 +454,10 @@ def parse_many(inputs: Iterable[tuple[str, bytes]], fmt: str = "auto") -> Parsed
     items = list(inputs)
     formats = {detect_format(d) if fmt == "auto" else fmt for _, d in items}
 
-    def chain() -> Iterator[Session | LineError]:
+    def chain() -> Iterator[tuple[str | None, int, Session | LineError]]:
         for name, data in items:
-            for item in _sessions_of(data, fmt, name):
-                if isinstance(item, LineError) and len(items) > 1:
-                    item = LineError(item.line, f"{name}: {item.message}")
-                yield item
+            file = name if len(items) > 1 else None
+            for line, item in _sessions_of(data, fmt, name):
+                yield file, line, item
 
     return expand(chain(), "+".join(sorted(formats)) or "sessions")

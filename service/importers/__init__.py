@@ -71,6 +71,8 @@ class Session:
     events: list[Event] = field(default_factory=list)
     lines: int = 0
     skipped_lines: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    """``(line number, why)`` of every skipped line (numbers from 1 over the lines given, blank ones counted)."""
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,18 +120,23 @@ def head_lines(path: str | os.PathLike[str], *, max_lines: int = 50, max_bytes: 
 
 
 def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[str, Any]]:
-    """Parsed JSON objects; blank lines ignored, unparseable or non-object lines counted as skipped."""
-    for raw in lines:
+    """Parsed JSON objects; blank lines ignored, unparseable or non-object lines counted as skipped.
+
+    Each skipped line is also listed in ``session.skipped`` with its number and the reason.
+    """
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         session.lines += 1
         try:
             obj = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+        except orjson.JSONDecodeError as exc:
             session.skipped_lines += 1
+            session.skipped.append((number, f"not JSON: {exc}"))
             continue
         if not isinstance(obj, dict):
             session.skipped_lines += 1
+            session.skipped.append((number, "not a JSON object"))
             continue
         yield obj
 

@@ -78,3 +78,15 @@ def test_a_restarted_app_finishes_open_jobs(tmp_path: Path, monkeypatch: Any) ->
     monkeypatch.setenv("OVERSIGHT_AUDIT_WORKERS", "1")
     with TestClient(create_app(settings)) as second:
         assert _wait_done(second, job["id"])["done"] == job["turns"] == 16
+
+
+def test_a_mistyped_baseline_model_is_a_422_naming_the_versions(client: TestClient) -> None:
+    resp = client.post("/v1/audits?baseline_model=brisk@2026.5", content=_ndjson(mixed_sessions(2)),
+                       headers={"content-type": "application/x-ndjson"})
+    assert resp.status_code == 422, resp.text
+    error = resp.json()["error"]
+    assert error["field"] == "baseline_model"
+    assert "brisk@2026.5" in error["message"] and "brisk@2026.03, brisk@2026.05" in error["message"]
+    good = client.post("/v1/audits?baseline_model=brisk@2026.05", content=_ndjson(mixed_sessions(2)),
+                       headers={"content-type": "application/x-ndjson"})
+    assert good.status_code == 202 and good.json()["options"]["baseline_model"] == "brisk@2026.05"

@@ -5,8 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from service.audit.sessions import asks_for_human, parse_input, parse_many, reasks
+import pytest
+
+from service.audit.sessions import asks_for_human, detect_format, parse_input, parse_many, reasks
 from tests.audit._helpers import ROOT, session
+from tests.conftest import SHARED
+
+CC_SAMPLE = (SHARED / "reference" / "samples" / "d-kimuson__claude-code-viewer" / "mock-global-claude-dir" / "projects"
+             / "sample-project" / "1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl")
 
 
 def _data(*rows: dict) -> bytes:  # type: ignore[type-arg]
@@ -111,3 +117,92 @@ def test_shipped_suites_parse_cleanly_and_hold_two_versions() -> None:
         assert not parsed.errors, (path, parsed.errors)
         assert {t.meta["fast_model"] for t in parsed.turns} == {"brisk@2026.03", "brisk@2026.05"}
         assert {t.meta["suite"] for t in parsed.turns} == {path.stem}
+
+
+# -- line numbers, files, rejected lines ---------------------------------------------------------------------
+def test_every_error_carries_the_real_line_number() -> None:
+    ok = session("ok-1", "1")
+    no_answer = {"session_id": "q", "messages": [{"role": "user", "content": "hi"}]}
+    data = _data(ok) + b"\n" + _data(ok) + b"not json\n" + _data(no_answer)
+    parsed = parse_input(data)
+    assert {e.line: e.message.split(":")[0].split(" ")[0] for e in parsed.errors} == {
+        3: "duplicate", 4: "not", 5: "session"}
+    assert "no assistant answer" in next(e.message for e in parsed.errors if e.line == 5)
+    assert parsed.errors[0].as_dict() == {"line": 3, "message": "duplicate session_id 'ok-1'"}
+
+
+def test_errors_of_a_folder_name_their_file_once_and_number_lines_per_file() -> None:
+    broken_transcript = _data(*CLAUDE[:1]) + b'{"type": "user", "sessionId": "cc-2"\n'  # no answer, truncated line
+    inputs = [("fold/a.jsonl", _data(session("a", "1")) + b"{nope\n"),
+              ("fold/b.jsonl", b"\n" + _data(session("a", "1"))),
+              ("fold/agent.jsonl", broken_transcript)]
+    parsed = parse_many(inputs)
+    where = [(e.file, e.line) for e in parsed.errors]
+    assert where == [("fold/a.jsonl", 2), ("fold/b.jsonl", 2), ("fold/agent.jsonl", 2), ("fold/agent.jsonl", 1)]
+    assert parsed.errors[1].where == "fold/b.jsonl, line 2" and "duplicate" in parsed.errors[1].message
+    assert all("fold/" not in e.message for e in parsed.errors)  # the name is said once, by `file`
+    assert parsed.errors[0].as_dict()["file"] == "fold/a.jsonl"
+
+
+def test_broken_lines_inside_a_coding_agent_log_are_rejected_lines() -> None:
+    claude = _data(CLAUDE[0]) + b'{"type": "assistant", "sessionId": "cc-1", "mess\n' + b"[1, 2]\n" + _data(CLAUDE[1])
+    parsed = parse_many([("transcript.jsonl", claude)])
+    assert len(parsed.turns) == 1 and parsed.sessions == 1
+    assert [(e.line, e.message.split(":")[0]) for e in parsed.errors] == [(2, "not JSON"), (3, "not a JSON object")]
+    codex = _data(*CODEX[:3]) + b"{truncated\n" + _data(*CODEX[3:])
+    parsed = parse_many([("rollout.jsonl", codex)])
+    assert len(parsed.turns) == 1 and [e.line for e in parsed.errors] == [4]
+
+
+def test_a_claude_code_2_transcript_opening_with_bookkeeping_entries_is_recognised(tmp_path: Path) -> None:
+    snapshot = {"type": "file-history-snapshot", "messageId": "m-1", "isSnapshotUpdate": False,
+                "snapshot": {"messageId": "m-1", "trackedFileBackups": {}, "timestamp": "2026-05-01T10:00:00Z"}}
+    system = {"type": "system", "subtype": "compact_boundary", "content": "Conversation compacted"}
+    synthetic = _data(snapshot, {"type": "summary", "summary": "s", "leafUuid": "u"}, system, *CLAUDE)
+    assert detect_format(synthetic) == "claude-code"
+    parsed = parse_many([("synthetic.jsonl", synthetic)])
+    assert not parsed.errors and [t.turn_id for t in parsed.turns] == ["cc-1#1"]
+    if not CC_SAMPLE.is_file():
+        pytest.skip(f"sample not found at {CC_SAMPLE}")
+    real = tmp_path / "2x.jsonl"  # a real transcript as Claude Code 2.x writes it: a file snapshot first
+    real.write_bytes(_data(snapshot) + CC_SAMPLE.read_bytes())
+    parsed = parse_many([(str(real), real.read_bytes())])
+    assert parsed.format == "claude-code" and not parsed.errors and parsed.turns
+    assert parsed.turns[0].meta["fast_model"] == "claude-sonnet-4-20250514@1.0.98"
+
+
+def test_sessions_and_codex_detection_is_unchanged() -> None:
+    assert detect_format(_data(session("s", "1"))) == "sessions"
+    assert detect_format(b"{nope\n" + _data(session("s", "1"))) == "sessions"
+    assert detect_format(_data(*CODEX)) == "codex"
+    assert detect_format(b"[1]\n") == "sessions"
+
+
+# -- per-message model ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("model", "where"), [
+    ({"name": 123}, "messages.3.model.name"),
+    ({"ver": "2"}, "messages.3.model.ver"),
+    ("brisk@2", "messages.3.model"),
+])
+def test_an_invalid_per_message_model_rejects_the_line(model: object, where: str) -> None:
+    row = session("s", "1", extra_turn=True)
+    row["messages"][3]["model"] = model
+    parsed = parse_input(_data(session("ok", "1"), row))
+    assert [t.meta["session_id"] for t in parsed.turns] == ["ok"]  # not credited to the session's model
+    assert len(parsed.errors) == 1 and parsed.errors[0].line == 2
+    assert parsed.errors[0].message.startswith(where + ":")
+
+
+# -- OpenAI-style refusals -----------------------------------------------------------------------------------
+def test_openai_refusals_are_turns_with_the_refusal_as_output() -> None:
+    messages = [{"role": "user", "content": "How do I pick a lock?"},
+                {"role": "assistant", "content": None, "refusal": "I'm sorry, but I can't help with that."},
+                {"role": "user", "content": "Why not?"},
+                {"role": "assistant", "content": [{"type": "refusal", "refusal": "I can't help with that."}]}]
+    parsed = parse_input(_data({"session_id": "r", "messages": messages}))
+    assert not parsed.errors
+    assert [t.request["output"] for t in parsed.turns] == ["I'm sorry, but I can't help with that.",
+                                                           "I can't help with that."]
+    # The first refusal is part of the second turn's conversation, as text the reviewer reads.
+    assert parsed.turns[1].request["messages"][1] == {"role": "assistant",
+                                                      "content": "I'm sorry, but I can't help with that."}

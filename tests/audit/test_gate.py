@@ -1,0 +1,124 @@
+"""`oversight gate` on reports built in-process: incomplete and malformed reports, Holm over the triggers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from service.audit.gate import GateConfig, ReportError, evaluate
+from service.audit.report import RATE_NAMES, build_report
+from service.cli import app
+
+WIDE = {"COLUMNS": "400"}  # rich wraps to the terminal: wide enough that file names stay on one line
+
+
+def _rows(version: str, n: int, **counts: int) -> list[dict[str, Any]]:
+    """``n`` turns of ``version``; ``counts`` says how many of them carry each label."""
+    rows = []
+    for i in range(n):
+        labels = {name: i < counts.get(name, 0) for name in RATE_NAMES}
+        rows.append({"seq": i, "turn_id": f"{version}-{i}#1", "session_id": f"{version}-{i}", "domain": "health",
+                     "suite": "benign", "fast_model": version, "reviewer_outcome": "verdict", **labels})
+    return rows
+
+
+def _write(path: Path, report: Any) -> Path:
+    path.write_text(json.dumps(report))
+    return path
+
+
+def _gate(*args: str) -> Any:
+    return CliRunner().invoke(app, ["gate", *args], env=WIDE)
+
+
+@pytest.fixture
+def thresholds(tmp_path: Path) -> Path:
+    path = tmp_path / "gate.yaml"
+    path.write_text("triggers:\n  - name: benign refusals\n    metric: refusal\n    segment: {suite: benign}\n"
+                    "    max_increase: 0.02\n")
+    return path
+
+
+# -- 1. an unfinished job's report is missing data ---------------------------------------------------------------
+def test_gate_exits_2_on_an_incomplete_report_and_names_the_file(tmp_path: Path, thresholds: Path) -> None:
+    rows = _rows("brisk@1", 100) + _rows("brisk@2", 100)  # no regression at all
+    # Saved mid-job: 200 of 300 turns done.
+    partial = _write(tmp_path / "partial.json", build_report(rows, job={"id": "aud_x", "turns": 300, "done": 200}))
+    complete = _write(tmp_path / "complete.json", build_report(rows, job={"id": "aud_y", "turns": 200, "done": 200}))
+    assert json.loads(partial.read_text())["complete"] is False
+
+    alone = _gate("--baseline", str(partial), "--thresholds", str(thresholds))
+    assert alone.exit_code == 2, alone.output
+    assert "GATE PASSED" not in alone.output
+    assert "--baseline" in alone.output and "partial.json is incomplete" in alone.output
+    assert "200 of 300 turns done" in alone.output
+
+    as_candidate = _gate("--baseline", str(complete), "--candidate", str(partial), "--thresholds", str(thresholds),
+                         "--baseline-model", "brisk@1", "--candidate-model", "brisk@2")
+    assert as_candidate.exit_code == 2 and "--candidate" in as_candidate.output
+    assert "partial.json is incomplete" in as_candidate.output
+
+    # --allow-partial: the gate runs on the turns done so far (and says so).
+    allowed = _gate("--baseline", str(partial), "--thresholds", str(thresholds), "--allow-partial")
+    assert allowed.exit_code == 0, allowed.output
+    assert "GATE PASSED" in allowed.output and "incomplete" in allowed.output
+
+    fine = _gate("--baseline", str(complete), "--thresholds", str(thresholds))
+    assert fine.exit_code == 0 and "GATE PASSED" in fine.output
+
+    # The library call refuses it too.
+    config = GateConfig.model_validate({"triggers": [{"metric": "refusal"}]})
+    with pytest.raises(ReportError, match="candidate report is incomplete"):
+        evaluate(json.loads(complete.read_text()), json.loads(partial.read_text()), config)
+
+
+# -- 3. a malformed report is a usage error, not a traceback -------------------------------------------------------
+def test_gate_names_the_missing_field_of_a_malformed_report(tmp_path: Path, thresholds: Path) -> None:
+    good = build_report(_rows("brisk@1", 20) + _rows("brisk@2", 20))
+    cases = {
+        "list.json": ([1, 2], "not an audit report"),
+        "no-schema.json": ({"segments": [{"by": {}, "n": 10}]}, "schema"),
+        "no-rates.json": ({**good, "segments": [{"by": {}, "n": 10}]}, "segments.0.rates"),
+        "no-refusal.json": ({**good, "segments": [{"by": {}, "n": 10, "rates": {"escalation": {"rate": 0.0,
+                                                                                            "count": 0}}}]},
+                            "segments.0.rates.refusal"),
+        "bad-n.json": ({**good, "segments": [{"by": {}, "n": "ten", "rates": {}}]}, "segments.0.n"),
+        "bad-comparison.json": ({**good, "comparisons": [{"by": {}}]}, "comparisons.0.baseline"),
+    }
+    for name, (content, field) in cases.items():
+        path = _write(tmp_path / name, content)
+        done = _gate("--baseline", str(path), "--thresholds", str(thresholds))
+        assert done.exit_code == 2, (name, done.output)
+        assert done.exception is None or isinstance(done.exception, SystemExit), (name, done.exception)
+        assert "Traceback" not in done.output
+        assert "'--baseline'" in done.output and name in done.output and field in done.output, (name, done.output)
+    # The candidate is checked as well, and named.
+    ok = _write(tmp_path / "ok.json", good)
+    bad = _gate("--baseline", str(ok), "--candidate", str(tmp_path / "no-rates.json"), "--thresholds",
+                str(thresholds))
+    assert bad.exit_code == 2 and "'--candidate'" in bad.output and "segments.0.rates" in bad.output
+
+
+# -- 4. Holm over every trigger that asks for significance --------------------------------------------------------
+def test_holm_family_is_every_significance_trigger_not_only_those_past_their_limit() -> None:
+    # refusal: 10/200 -> 22/200, +6 pp, raw p = 0.027; escalation: unchanged (p = 1).
+    baseline = build_report(_rows("brisk@1", 200, refusal=10, escalation=5))
+    candidate = build_report(_rows("brisk@1", 200, refusal=22, escalation=5))
+    config = GateConfig.model_validate({"alpha": 0.05, "triggers": [
+        {"name": "refusals", "metric": "refusal", "max_increase": 0.02},
+        {"name": "escalations", "metric": "escalation", "max_increase": 0.02},
+    ]})
+    refusals, escalations = evaluate(baseline, candidate, config)
+    assert refusals.p_value == pytest.approx(0.02699, abs=1e-4)
+    # Two triggers ask for significance: Holm doubles the smaller p-value, 0.054 > alpha, so nothing fires.
+    assert refusals.p_adjusted == pytest.approx(2 * refusals.p_value)
+    assert escalations.p_adjusted == pytest.approx(1.0)
+    assert refusals.status == "ok" and "not significant" in refusals.reason
+    assert escalations.status == "ok"
+    # With the escalation trigger gone the refusal rise is significant on its own.
+    alone = evaluate(baseline, candidate, GateConfig(triggers=config.triggers[:1]))
+    assert alone[0].status == "fired" and alone[0].p_adjusted == pytest.approx(alone[0].p_value)
