@@ -229,6 +229,10 @@ class ReviewNodes:
             except ReviewerError as exc:
                 span.set_attribute("error.type", exc.code)
                 span.set_status(Status(StatusCode.ERROR, exc.code))
+                # A failed call may still have been paid for (an abstention, a repaired answer): say what it cost.
+                span.set_attribute("oversight.reviewer.attempts", exc.attempts)
+                if exc.usage:
+                    span.set_attributes(genai_usage_attributes(reviewer.provider, exc.usage))
                 return None, self._failure(reviewer, exc, started)
             span.set_attribute("gen_ai.response.model", result.model)
             span.set_attributes(genai_usage_attributes(reviewer.provider, result.usage))

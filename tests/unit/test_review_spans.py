@@ -116,3 +116,18 @@ def test_sdk_switches_in_the_environment_are_honoured(env: dict[str, str], expec
         assert out[0] == "NonRecordingSpan" and out[1] != "0" * 32  # sampled out, real ids
     else:
         assert out[1] == expected
+
+
+async def test_a_failed_reviewer_call_still_says_what_it_cost_on_its_span(exported: InMemorySpanExporter) -> None:
+    # Before: only error.type; an abstention that consumed thousands of input tokens showed no usage at all.
+    from service.reviewers.base import ReviewerAbstained
+    from tests.graphs.fakes import ScriptedReviewer
+    from tests.graphs.test_review_graph import ports, request, run, state
+
+    reviewer = ScriptedReviewer(ReviewerAbstained("refused", usage={"input_tokens": 2237, "output_tokens": 3}, attempts=2))
+    await run(ports(reviewer), state("rev_span_1", request("Rest and drink fluids.")))
+    chat = next(s for s in exported.get_finished_spans() if s.name == "chat scripted")
+    attrs = dict(chat.attributes or {})
+    assert attrs["error.type"] == "reviewer_abstained" and chat.status.status_code is StatusCode.ERROR
+    assert attrs["oversight.reviewer.attempts"] == 2
+    assert attrs["gen_ai.usage.input_tokens"] == 2237 and attrs["gen_ai.usage.output_tokens"] == 3
