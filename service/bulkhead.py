@@ -2,8 +2,9 @@
 
 Every domain's primary (and fallback) reviewer is wrapped in a ``GuardedReviewer`` with its own
 ``Bulkhead``: at most ``OVERSIGHT_REVIEWER_MAX_IN_FLIGHT`` calls in flight. A call over the cap does not
-queue; it fails at once with ``ReviewerBusy`` (code ``reviewer_busy``), a ``ReviewerUnavailable``, so the
-domain's ``on_reviewer_error`` decides (fail closed: escalate) and the request's worker is free again.
+queue; it fails at once with ``ReviewerBusy`` (code ``reviewer_busy``, ``attempts`` 0: no call was made), a
+``ReviewerUnavailable``, so the domain's ``on_reviewer_error`` decides (fail closed: escalate) and the request's
+worker is free again.
 
 Wrappers around the same underlying reviewer (one vendor client, one rate limit) share a ``RateBudget``:
 when a call meets a vendor 429 with ``retry-after`` (one that ended the call, or one the retry layer is
@@ -88,7 +89,9 @@ class RateBudget:
         if delay <= 0:
             return
         if delay >= remaining:
-            raise ReviewerBusy(f"{name}: the reviewer asked to wait {delay:.1f}s, past this review's deadline")
+            raise ReviewerBusy(
+                f"{name}: the reviewer asked to wait {delay:.1f}s, past this review's deadline", attempts=0
+            )
         await asyncio.sleep(delay)
 
 
@@ -102,7 +105,9 @@ class GuardedReviewer:
 
     async def review(self, item: ReviewItem) -> ReviewerResult:
         if not self.bulkhead.try_acquire():
-            raise ReviewerBusy(f"{self.bulkhead.limit} reviewer calls already in flight for {self.bulkhead.name}")
+            raise ReviewerBusy(
+                f"{self.bulkhead.limit} reviewer calls already in flight for {self.bulkhead.name}", attempts=0
+            )
         try:
             await self.budget.wait(item.remaining(), self.bulkhead.name)
             try:

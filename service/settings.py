@@ -7,10 +7,12 @@ swap it. Every variable is listed with its default in ``docs/configuration.md`` 
 from __future__ import annotations
 
 import os
+import re
 import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
+from urllib.parse import urlsplit
 
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -143,6 +145,18 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql:// (or postgres://)")
         return value
 
+    @field_validator("anthropic_base_url", "openai_base_url", "openai_compatible_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        # The SDKs accept anything here and fail on every request instead ("Connection error.", retried).
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        why = _not_an_http_url(value)
+        if why:
+            raise ValueError(f"use an http:// or https:// URL with a host ({why})")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:
@@ -151,6 +165,30 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "oversight.sqlite"
+
+
+def _not_an_http_url(value: str) -> str | None:
+    """Why ``value`` cannot be a model API's base URL (None when it can)."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"{parts.scheme}:// is neither" if "://" in value else "no http:// or https:// in front"
+    if not parts.hostname:
+        return "no host"
+    if any(c.isspace() for c in value):
+        return "it contains a space"
+    return None
+
+
+_URL_FIELDS = frozenset({"anthropic_base_url", "openai_base_url", "openai_compatible_base_url"})
+"""Echoed in messages without any ``user:password@`` part."""
+
+
+def _without_userinfo(url: str) -> str:
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@]*@", r"\1***@", url)
 
 
 class SettingsError(ConfigurationError):
@@ -176,8 +214,9 @@ def _source(model: type[BaseSettings], name: str, overrides: dict[str, Any] | No
     if overrides and name in overrides:
         return "--" + name.replace("_", "-")
     aliases = _aliases(model.model_fields.get(name))
-    if aliases:
-        return str(aliases[0])
+    if aliases:  # the one the value came from (the first set, as pydantic reads them), else the main one
+        present = {key.upper() for key in os.environ}
+        return str(next((a for a in aliases if str(a).upper() in present), aliases[0]))
     return f"{model.model_config.get('env_prefix', '')}{name}".upper()
 
 
@@ -221,7 +260,10 @@ def _describe(model: type[BaseSettings], exc: ValidationError, overrides: dict[s
         field = fields.get(name)
         where = _source(model, name, overrides) if field is not None else name
         if field is not None and name not in _SECRET_FIELDS and isinstance(err.get("input"), str | int | float):
-            where += f"={err['input']!r}"
+            shown = err["input"]
+            if name in _URL_FIELDS and isinstance(shown, str):
+                shown = _without_userinfo(shown)
+            where += f"={shown!r}"
         accepted = _accepted(field) if field is not None else None
         if err["type"] == "value_error" and "error" in err.get("ctx", {}):
             reason = str(err["ctx"]["error"])

@@ -12,7 +12,11 @@ The SDK clients are built with ``max_retries=0``; everything below happens here,
   sleeping: a retryable failure then becomes ``ReviewerUnavailable`` (``ReviewerTimeout`` if the failure was
   itself a timeout).
 * Mapping: deadline reached ⇒ ``ReviewerTimeout``; retryable failures exhausted ⇒ ``ReviewerUnavailable``;
-  any other status ⇒ ``ReviewerRejected`` (4xx) or ``ReviewerUnavailable`` (5xx).
+  any other status ⇒ ``ReviewerRejected`` (4xx) or ``ReviewerUnavailable`` (5xx). A request the HTTP client
+  cannot send at all (a base URL that is not http(s), an invalid URL, a header it refuses to write) is
+  ``ReviewerRejected`` at once, its cause named: retrying cannot fix a configuration mistake.
+* Logging: every retry at WARNING; every terminal failure once at WARNING (``log_failure``), at most once per
+  ``FAILURE_LOG_INTERVAL_S`` per (provider, model, code), with the count of the ones left out meanwhile.
 """
 
 from __future__ import annotations
@@ -42,6 +46,11 @@ RETRYABLE_STATUS: frozenset[int] = frozenset({408, 409, 429, 500, 502, 503, 504,
 NO_RETRY_CODES: frozenset[str] = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 MIN_USEFUL_S = 0.01
 """An attempt is not started (nor a wait begun) with less than this left before the deadline."""
+CLIENT_SIDE_ERRORS: frozenset[str] = frozenset({"UnsupportedProtocol", "InvalidURL", "LocalProtocolError"})
+"""httpx / httpcore errors (by class name: the SDKs ship their own copies of httpx) raised before anything was
+sent, because the request itself cannot be made: a base URL such as ``localhost:8760`` or ``ftp://x``, a header
+value with a line break. Never retried."""
+_HTTP_MODULES = ("httpx", "httpcore")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,34 @@ def _error_fields(body: object) -> tuple[str | None, str | None, str | None]:
     return None, None, None
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc``'s cause chain (``__cause__``, else ``__context__``), ``exc`` excluded."""
+    chain: list[BaseException] = []
+    current = exc.__cause__ or exc.__context__
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def _client_side(exc: BaseException) -> BaseException | None:
+    """The httpx error under an SDK connection error when the request could not be made at all, else None."""
+    for cause in _causes(exc):
+        kind = type(cause)
+        if kind.__name__ in CLIENT_SIDE_ERRORS and kind.__module__.startswith(_HTTP_MODULES):
+            return cause
+    return None
+
+
+def _cause_text(exc: BaseException) -> str:
+    """``exc`` and what is under it: "Connection error. (ConnectError: [Errno 111] Connection refused)"."""
+    causes = _causes(exc)
+    if not causes:
+        return str(exc)
+    cause = causes[0]
+    return f"{exc} ({type(cause).__name__}: {str(cause)[:300]})"
+
+
 def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failure:
     """Decide whether ``exc`` is worth another attempt and what it becomes if it is the last one."""
     if isinstance(exc, ReviewerError):
@@ -138,7 +175,12 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
             return Failure(False, ReviewerTimeout, "the reviewer did not answer before the deadline")
         return Failure(True, ReviewerTimeout, f"request timed out: {exc}")
     if isinstance(exc, errors.connection):
-        return Failure(True, ReviewerUnavailable, f"connection failed: {exc}")
+        cause = _client_side(exc)
+        if cause is not None:
+            return Failure(
+                False, ReviewerRejected, f"the request cannot be sent ({type(cause).__name__}: {str(cause)[:300]})"
+            )
+        return Failure(True, ReviewerUnavailable, f"connection failed: {_cause_text(exc)}")
     if isinstance(exc, errors.status):
         status = int(getattr(exc, "status_code", 0) or 0)
         response: Any = getattr(exc, "response", None)
@@ -247,12 +289,62 @@ async def call_with_retries(
     try:
         result: T = await retrying(one)
     except ReviewerError as exc:
-        exc.attempts = max(exc.attempts, attempts)
+        exc.attempts = attempts
         raise
     except Exception as exc:
         failure = classify(exc, errors, deadline=deadline)
         message = f"{label}: {failure.message}"
         if failure.retryable and stop.reason:
             message += f" ({stop.reason})"
-        raise failure.error(message, attempts=max(1, attempts)) from exc
+        # attempts is 0 when no call was made (the deadline had passed before the first one)
+        raise failure.error(message, attempts=attempts, status=failure.status) from exc
     return result, attempts
+
+
+FAILURE_LOG_INTERVAL_S = 60.0
+"""At most one terminal-failure line per (provider, model, code) in this many seconds."""
+
+
+class FailureLog:
+    """Logs terminal reviewer failures at WARNING, rate-limited per (provider, model, code).
+
+    A reviewer that always fails (a wrong model name, a revoked key) is then visible in the log without a
+    flood of identical lines: the first failure is logged at once, later ones at most once per ``interval``
+    seconds, each line saying how many like it were left out since the previous one.
+    """
+
+    def __init__(self, interval: float = FAILURE_LOG_INTERVAL_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval, self.clock = interval, clock
+        self._last: dict[tuple[str, str, str], tuple[float, int]] = {}
+
+    def __call__(self, exc: ReviewerError, provider: str, model: str) -> bool:
+        """Log ``exc`` unless a line for the same key was written less than ``interval`` ago (True if logged)."""
+        key = (provider, model, exc.code)
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last[0] < self.interval:
+            self._last[key] = (last[0], last[1] + 1)
+            return False
+        suppressed = last[1] if last is not None else 0
+        if len(self._last) >= 10_000:  # many distinct models: start afresh rather than grow without bound
+            self._last.clear()
+        self._last[key] = (now, 0)
+        status = f" HTTP {exc.status}" if exc.status is not None else ""
+        more = (
+            f"; {suppressed} more like it in the last {now - last[0]:.0f}s" if last is not None and suppressed else ""
+        )
+        log.warning(
+            "reviewer %s:%s failed: %s%s after %d HTTP call(s): %s%s",
+            provider,
+            model,
+            exc.code,
+            status,
+            exc.attempts,
+            str(exc)[:500],
+            more,
+        )
+        return True
+
+
+log_failure = FailureLog()
+"""The process's terminal-failure log, shared by every reviewer."""

@@ -7,13 +7,16 @@
   ``tools`` + ``system`` prefix. The per-request fence boundary only appears in the user message.
 * ``stop_reason`` ``refusal``, ``max_tokens`` or ``model_context_window_exceeded`` ⇒ ``ReviewerAbstained``.
 * A verdict that fails validation gets one repair turn (a ``tool_result`` with ``is_error: true`` carrying the
-  validation error); a second failure ⇒ ``ReviewerInvalidOutput``.
+  validation error); a second failure ⇒ ``ReviewerInvalidOutput``. Calling the tool more than once in one
+  answer is invalid output too (the tool says "Call exactly once"; no block wins by coming first).
+* ``attempts`` counts every HTTP call, both turns summed; a terminal failure is logged once (``log_failure``).
 * Retries and deadlines: :mod:`service.reviewers._retry` (the SDK's own retries are off).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +30,7 @@ from pydantic import ValidationError
 from prompts import PromptTemplate, load_prompt, repair_message, verdict_schema
 from service.errors import ConfigurationError
 from service.reviewers._fence import new_boundary
-from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries
+from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries, log_failure
 from service.reviewers.base import (
     ReviewerAbstained,
     ReviewerError,
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 
 PROVIDER = "anthropic"
 DEFAULT_MODEL = "claude-opus-4-6"
+DEFAULT_BASE_URL = "https://api.anthropic.com"
 TOOL_NAME = "submit_verdict"
 ABSTAIN_STOP_REASONS = frozenset({"refusal", "max_tokens", "model_context_window_exceeded"})
 USAGE_FIELDS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
@@ -135,14 +139,35 @@ class AnthropicReviewer:
                 into[name] += value
 
     @staticmethod
-    def _read(message: Message) -> tuple[ReviewerVerdict | None, str, list[dict[str, Any]], list[dict[str, Any]]]:
+    def _replay_input(raw: Any) -> Any:
+        """A tool call's input as it can be sent back in the repair turn (always a JSON object)."""
+        if isinstance(raw, dict):
+            return raw
+        text = raw if isinstance(raw, str) else json.dumps(raw, default=str)
+        return {"unparseable_input": text[:2000]}
+
+    @classmethod
+    def _read(cls, message: Message) -> tuple[ReviewerVerdict | None, str, list[dict[str, Any]], list[dict[str, Any]]]:
         """(verdict or None, validation error, assistant turn to replay, user repair turn)."""
-        tool_use = next((b for b in message.content if b.type == "tool_use" and b.name == TOOL_NAME), None)
-        if tool_use is None:
+        calls = [b for b in message.content if b.type == "tool_use" and b.name == TOOL_NAME]
+        if not calls:
             texts = [{"type": "text", "text": b.text} for b in message.content if b.type == "text" and b.text]
             error = f"you did not call the `{TOOL_NAME}` tool"
             replay = texts or [{"type": "text", "text": "(no answer)"}]
             return None, error, replay, [{"type": "text", "text": repair_message(error)}]
+        if len(calls) > 1:
+            # "Call exactly once": two verdicts (say approve, then block) are no verdict; picking one would let
+            # the order of the blocks decide. Every call is answered in the repair turn, as the API requires.
+            error = f"you called the `{TOOL_NAME}` tool {len(calls)} times; call it exactly once, with one verdict"
+            replay = [
+                {"type": "tool_use", "id": b.id, "name": TOOL_NAME, "input": cls._replay_input(b.input)} for b in calls
+            ]
+            repair = [
+                {"type": "tool_result", "tool_use_id": b.id, "is_error": True, "content": repair_message(error)}
+                for b in calls
+            ]
+            return None, error, replay, repair
+        tool_use = calls[0]
         raw: Any = tool_use.input
         replay_input: Any = raw
         error = ""
@@ -187,12 +212,22 @@ class AnthropicReviewer:
         attempts = 0
         try:
             for turn in range(2):  # the answer, then at most one repair
-                message, n = await self._send(system, messages, item)
+                try:
+                    message, n = await self._send(system, messages, item)
+                except ReviewerError as exc:
+                    exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
+                    raise
                 attempts += n
-                with answer_shape("the anthropic API"):
-                    self._usage(message, usage)
-                    self._check_abstain(message, attempts, usage)
-                    verdict, error, replay, repair = self._read(message)
+                try:
+                    with answer_shape("the anthropic API"):
+                        self._usage(message, usage)
+                        self._check_abstain(message, attempts, usage)
+                        verdict, error, replay, repair = self._read(message)
+                        answered_by = getattr(message, "model", None)  # optional: never a reason to fail
+                        response_model = answered_by if isinstance(answered_by, str) else ""
+                except ReviewerError as exc:
+                    exc.attempts = attempts
+                    raise
                 if verdict is not None:
                     return ReviewerResult(
                         verdict=verdict,
@@ -202,6 +237,7 @@ class AnthropicReviewer:
                         attempts=attempts,
                         latency_ms=(time.monotonic() - started) * 1000,
                         usage=dict(usage),
+                        response_model=response_model,
                     )
                 if turn == 0:
                     messages = [
@@ -215,11 +251,11 @@ class AnthropicReviewer:
                 usage=dict(usage),
             )
         except ReviewerError as exc:
-            exc.attempts = max(exc.attempts, attempts)
             exc.usage = exc.usage or dict(usage)
             # which reviewer failed, for the outcome record and the logs
             setattr(exc, "provider", self.provider)  # noqa: B010
             setattr(exc, "model", self.model)  # noqa: B010
+            log_failure(exc, self.provider, self.model)
             raise
 
     async def aclose(self) -> None:
@@ -234,10 +270,13 @@ def create(model: str, settings: Settings) -> AnthropicReviewer:
             "the anthropic reviewer needs an API key: set ANTHROPIC_API_KEY (or OVERSIGHT_ANTHROPIC_API_KEY)",
             field="ANTHROPIC_API_KEY",
         )
+    base_url = settings.anthropic_base_url or None
+    if base_url is None and not os.environ.get("ANTHROPIC_BASE_URL", "unset").strip():
+        base_url = DEFAULT_BASE_URL  # the SDK would take a blank ANTHROPIC_BASE_URL as the URL itself
     return AnthropicReviewer(
         model or DEFAULT_MODEL,
         api_key=key,
-        base_url=settings.anthropic_base_url or None,
+        base_url=base_url,
         max_tokens=settings.reviewer_max_tokens,
         retry=RetryPolicy(max_attempts=settings.reviewer_max_attempts),
         prompt_dir=settings.prompt_dir,

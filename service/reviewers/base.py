@@ -67,7 +67,8 @@ class ReviewerVerdict(BaseModel):
     rewrite: str | None = Field(
         default=None, max_length=MAX_REWRITE_CHARS, description="Replacement text; only with verdict rewrite."
     )
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, strict=True)
+    """A JSON number (an integer such as ``1`` is one); ``true`` or ``"0.9"`` is invalid output, not 1.0 or 0.9."""
 
     @model_validator(mode="before")
     @classmethod
@@ -127,17 +128,26 @@ class ReviewerResult:
     attempts: int = 1
     latency_ms: float = 0.0
     usage: dict[str, int] = field(default_factory=dict)
+    response_model: str = ""
+    """The ``model`` the vendor's answer names (e.g. a dated snapshot of ``model``); empty when unknown."""
 
 
 class ReviewerError(Exception):
-    """A reviewer call failed; the domain's ``on_reviewer_error`` decides what happens."""
+    """A reviewer call failed; the domain's ``on_reviewer_error`` decides what happens.
+
+    ``attempts`` counts the HTTP calls made (0 when none was, e.g. a full bulkhead or an expired deadline);
+    ``status`` is the HTTP status of the last failed call, when there was one.
+    """
 
     code = "reviewer_error"
 
-    def __init__(self, message: str, *, attempts: int = 1, usage: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, message: str, *, attempts: int = 0, usage: dict[str, int] | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.attempts = attempts
         self.usage = usage or {}
+        self.status = status
 
 
 class ReviewerTimeout(ReviewerError):

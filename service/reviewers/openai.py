@@ -6,7 +6,9 @@
   and the schema spelled out in the user message; the fallback is remembered for the life of the reviewer.
   Either way the answer is validated by pydantic.
 * ``message.refusal`` set, ``finish_reason`` ``length`` or ``content_filter`` ⇒ ``ReviewerAbstained``.
-* An invalid verdict gets one repair turn; a second failure ⇒ ``ReviewerInvalidOutput``.
+* An invalid verdict (or an answer with more than one choice) gets one repair turn; a second failure ⇒
+  ``ReviewerInvalidOutput``. ``attempts`` counts every HTTP call: both turns, and a request refused before
+  the ``json_object`` fallback.
 * The system message is static per domain (byte-identical between reviews: OpenAI caches it automatically);
   the per-request fence boundary is only in the user message.
 * ``create_compatible`` targets vLLM / Ollama / llama.cpp / any OpenAI-compatible server: base URL from
@@ -16,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,7 +32,7 @@ from pydantic import SecretStr, ValidationError
 from prompts import PromptTemplate, load_prompt, repair_message, verdict_schema
 from service.errors import ConfigurationError
 from service.reviewers._fence import new_boundary
-from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries
+from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries, log_failure
 from service.reviewers.base import (
     ReviewerAbstained,
     ReviewerError,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
     from service.settings import Settings
 
 DEFAULT_MODEL = "gpt-5.5"
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 SCHEMA_NAME = "reviewer_verdict"
 ABSTAIN_FINISH_REASONS = frozenset({"length", "content_filter"})
 ERRORS = SdkErrors(status=openai.APIStatusError, connection=openai.APIConnectionError, timeout=openai.APITimeoutError)
@@ -112,9 +116,12 @@ class OpenAIReviewer:
         return {"max_tokens": self.max_tokens}
 
     async def _send(self, messages: list[dict[str, Any]], item: ReviewItem) -> tuple[ChatCompletion, int]:
+        """One answer, with the retry layer; returns it with the number of HTTP calls it took."""
         create: Any = self._client.chat.completions.create  # plain dicts on the wire
+        fallbacks = 0  # json_schema requests a server refused, each asked again at once in json_object mode
 
         async def attempt(remaining: float) -> ChatCompletion:
+            nonlocal fallbacks
             while True:
                 mode = self.output_mode
                 sent = messages
@@ -133,17 +140,23 @@ class OpenAIReviewer:
                 except openai.BadRequestError as exc:
                     if mode == "json_schema" and _rejects_json_schema(exc):
                         self.output_mode = "json_object"  # remembered for this client
+                        fallbacks += 1  # that refused request was an HTTP call too
                         continue
                     raise
 
-        return await call_with_retries(
-            attempt,
-            deadline=item.deadline,
-            policy=self.retry,
-            errors=ERRORS,
-            label=f"{self.provider}:{self.model}",
-            on_retry_after=self.on_rate_limit,
-        )
+        try:
+            completion, n = await call_with_retries(
+                attempt,
+                deadline=item.deadline,
+                policy=self.retry,
+                errors=ERRORS,
+                label=f"{self.provider}:{self.model}",
+                on_retry_after=self.on_rate_limit,
+            )
+        except ReviewerError as exc:
+            exc.attempts += fallbacks
+            raise
+        return completion, n + fallbacks
 
     # ------------------------------------------------------------------ response reading
     @staticmethod
@@ -178,6 +191,9 @@ class OpenAIReviewer:
         if not completion.choices:
             return None, "the answer had no choices", ""
         content = completion.choices[0].message.content or ""
+        if len(completion.choices) > 1:
+            # One verdict per review: several choices (a server ignoring n=1) are as ambiguous as two verdicts.
+            return None, f"the answer had {len(completion.choices)} choices; give exactly one verdict", content
         text = content.strip()
         if text.startswith("```"):  # some compatible servers wrap JSON mode output in a code fence
             text = text.strip("`").removeprefix("json").strip()
@@ -203,12 +219,22 @@ class OpenAIReviewer:
         error = ""
         try:
             for turn in range(2):  # the answer, then at most one repair
-                completion, n = await self._send(messages, item)
+                try:
+                    completion, n = await self._send(messages, item)
+                except ReviewerError as exc:
+                    exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
+                    raise
                 attempts += n
-                with answer_shape(f"the {self.provider} API"):
-                    self._usage(completion, usage)
-                    self._check_abstain(completion, attempts, usage)
-                    verdict, error, content = self._read(completion)
+                try:
+                    with answer_shape(f"the {self.provider} API"):
+                        self._usage(completion, usage)
+                        self._check_abstain(completion, attempts, usage)
+                        verdict, error, content = self._read(completion)
+                        answered_by = getattr(completion, "model", None)  # optional: never a reason to fail
+                        response_model = answered_by if isinstance(answered_by, str) else ""
+                except ReviewerError as exc:
+                    exc.attempts = attempts
+                    raise
                 if verdict is not None:
                     return ReviewerResult(
                         verdict=verdict,
@@ -218,6 +244,7 @@ class OpenAIReviewer:
                         attempts=attempts,
                         latency_ms=(time.monotonic() - started) * 1000,
                         usage=dict(usage),
+                        response_model=response_model,
                     )
                 if turn == 0:
                     messages = [
@@ -231,11 +258,11 @@ class OpenAIReviewer:
                 usage=dict(usage),
             )
         except ReviewerError as exc:
-            exc.attempts = max(exc.attempts, attempts)
             exc.usage = exc.usage or dict(usage)
             # which reviewer failed, for the outcome record and the logs
             setattr(exc, "provider", self.provider)  # noqa: B010
             setattr(exc, "model", self.model)  # noqa: B010
+            log_failure(exc, self.provider, self.model)
             raise
 
     async def aclose(self) -> None:
@@ -250,10 +277,13 @@ def create(model: str, settings: Settings) -> OpenAIReviewer:
             "the openai reviewer needs an API key: set OPENAI_API_KEY (or OVERSIGHT_OPENAI_API_KEY)",
             field="OPENAI_API_KEY",
         )
+    base_url = settings.openai_base_url or None
+    if base_url is None and not os.environ.get("OPENAI_BASE_URL", "unset").strip():
+        base_url = DEFAULT_BASE_URL  # the SDK would take a blank OPENAI_BASE_URL as the URL itself
     return OpenAIReviewer(
         model or DEFAULT_MODEL,
         api_key=key,
-        base_url=settings.openai_base_url or None,
+        base_url=base_url,
         provider="openai",
         max_tokens=settings.reviewer_max_tokens,
         retry=RetryPolicy(max_attempts=settings.reviewer_max_attempts),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator
@@ -268,9 +269,10 @@ async def test_local_reviewer_answers_inside_a_short_deadline(reviewer: Reviewer
 @remote(*REMOTE)
 async def test_expired_deadline_never_calls_the_model(reviewer: Reviewer, model_server: FakeModelServer) -> None:
     item = make_item(deadline_s=0.0)
-    with pytest.raises(ReviewerTimeout):
+    with pytest.raises(ReviewerTimeout) as info:
         await reviewer.review(item)
     assert model_server.requests == []
+    assert info.value.attempts == 0  # no HTTP call was made
 
 
 # ----------------------------------------------------------------------------------------------- retries
@@ -510,6 +512,220 @@ async def test_refusal_and_truncation_abstain(reviewer: Reviewer, model_server: 
     assert len(model_server.requests) == 1  # an abstention is not retried
 
 
+# ----------------------------------------------------------------------------------------------- one verdict per answer
+TWO_VERDICTS = Reply.verdicts(
+    {"verdict": "approve", "critique": "Fine."},
+    {"verdict": "block", "critique": "Gives a dangerous dose.", "confidence": 0.95},
+)
+
+
+@remote(*REMOTE)
+async def test_two_verdicts_in_one_answer_are_repaired(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    # "Call exactly once": approve-then-block in one answer is no verdict at all, whichever comes first.
+    model_server.script(TWO_VERDICTS, Reply.ok(verdict="block", critique="Gives a dangerous dose.", confidence=0.9))
+    result = await reviewer.review(make_item())
+    assert result.verdict.verdict is Verdict.block
+    assert len(model_server.requests) == 2 and result.attempts == 2
+    repair = model_server.requests[1].body["messages"]
+    text = json.dumps(repair[-1]["content"])
+    assert "exactly" in text and "2 " in text  # names the problem: two verdicts where one belongs
+    if reviewer.provider == "anthropic":
+        calls = repair[-2]["content"]
+        assert [c["type"] for c in calls] == ["tool_use", "tool_use"]
+        # every tool call is answered (the API requires it), each as an error
+        results = repair[-1]["content"]
+        assert [r["tool_use_id"] for r in results] == [c["id"] for c in calls]
+        assert all(r["type"] == "tool_result" and r["is_error"] is True for r in results)
+
+
+@remote(*REMOTE)
+async def test_two_verdicts_twice_are_invalid_output(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    model_server.script(TWO_VERDICTS, TWO_VERDICTS, Reply.ok())
+    with pytest.raises(ReviewerInvalidOutput) as info:
+        await reviewer.review(make_item())
+    assert len(model_server.requests) == info.value.attempts == 2
+
+
+# ----------------------------------------------------------------------------------------------- typed verdicts
+@remote(*REMOTE)
+@pytest.mark.parametrize("confidence", [True, "0.9", None], ids=["bool", "string", "null"])
+async def test_a_wrongly_typed_confidence_is_repaired(
+    reviewer: Reviewer, model_server: FakeModelServer, confidence: Any
+) -> None:
+    model_server.script(Reply.ok(confidence=confidence), Reply.ok(confidence=0.7))
+    result = await reviewer.review(make_item())
+    assert result.verdict.confidence == 0.7  # not 1.0 from `true`, not 0.9 from a string
+    assert len(model_server.requests) == 2
+    assert "confidence" in json.dumps(model_server.requests[1].body["messages"][-1]["content"])
+
+
+@remote(*REMOTE)
+async def test_a_whole_number_confidence_is_a_number(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    model_server.script(Reply.ok(confidence=1))
+    result = await reviewer.review(make_item())
+    assert result.verdict.confidence == 1.0 and len(model_server.requests) == 1
+
+
+def test_verdict_confidence_takes_numbers_only() -> None:
+    base = {"verdict": "approve", "critique": "ok"}
+    assert ReviewerVerdict.model_validate({**base, "confidence": 0}).confidence == 0.0
+    assert ReviewerVerdict.model_validate({**base, "confidence": 0.25}).confidence == 0.25
+    for bad in (True, False, "0.9", "1", None, [0.5], 1.5, -0.1, float("nan")):
+        with pytest.raises(ValueError):
+            ReviewerVerdict.model_validate({**base, "confidence": bad})
+
+
+# ----------------------------------------------------------------------------------------------- attempts = HTTP calls
+ATTEMPT_SCRIPTS = {
+    # name: (scripted replies, the error expected)
+    "garbage_then_overloaded": ([Reply.malformed(), *[Reply.overloaded()] * 3], ReviewerUnavailable),
+    "garbage_then_401": ([Reply.malformed(), Reply.error(401, "invalid x-api-key")], ReviewerRejected),
+    "garbage_then_429_past_deadline": ([Reply.malformed(), Reply.rate_limited(retry_after=60)], ReviewerUnavailable),
+    "garbage_then_refusal": ([Reply.malformed(), Reply.refusal()], ReviewerAbstained),
+    "garbage_then_500_then_garbage": (
+        [Reply.malformed(), Reply.server_error(), Reply.malformed()],
+        ReviewerInvalidOutput,
+    ),
+}
+
+
+@remote(*REMOTE)
+@pytest.mark.parametrize("case", list(ATTEMPT_SCRIPTS))
+async def test_attempts_count_every_http_call_across_the_repair_turn(
+    reviewer: Reviewer, model_server: FakeModelServer, case: str
+) -> None:
+    replies, error = ATTEMPT_SCRIPTS[case]
+    model_server.script(*replies)
+    with pytest.raises(error) as info:
+        await reviewer.review(make_item())
+    assert info.value.attempts == len(model_server.requests) == len(replies)
+
+
+@remote(*REMOTE)
+async def test_attempts_of_a_success_after_a_repaired_retry(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    model_server.script(Reply.malformed(), Reply.server_error(503), Reply.ok())
+    result = await reviewer.review(make_item())
+    assert result.attempts == len(model_server.requests) == 3
+
+
+@remote(*OPENAI_LIKE)
+async def test_the_json_object_fallback_is_counted_when_the_call_then_fails(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    model_server.reject_json_schema = True
+    model_server.script(Reply.error(401, "bad key"))
+    with pytest.raises(ReviewerRejected) as info:
+        await reviewer.review(make_item())
+    assert info.value.attempts == len(model_server.requests) == 2
+
+
+# ----------------------------------------------------------------------------------------------- the answering model
+@remote(*REMOTE)
+async def test_the_result_carries_the_model_that_answered(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    model_server.script(Reply.ok().answered_by("snapshot-2026-01-01"))
+    result = await reviewer.review(make_item())
+    assert result.model == reviewer.model  # the reviewer's identity: what was configured and asked for
+    assert result.response_model == "snapshot-2026-01-01"
+    model_server.script(Reply.ok())
+    assert (await reviewer.review(make_item())).response_model == reviewer.model
+
+
+# ----------------------------------------------------------------------------------------------- terminal failures are logged
+@remote(*REMOTE)
+async def test_a_reviewer_that_always_fails_is_logged_once_a_minute(
+    reviewer: Reviewer, model_server: FakeModelServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.reviewers import _retry
+
+    now = [1000.0]
+    monkeypatch.setattr(_retry.log_failure, "clock", lambda: now[0])
+    monkeypatch.setattr(_retry.log_failure, "_last", {})
+    model_server.script(*[Reply.error(404, "model: no-such-model") for _ in range(4)])
+    caplog.set_level(logging.WARNING, logger="oversight.reviewers")
+
+    def failures() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "failed: reviewer_rejected" in r.getMessage()]
+
+    for _ in range(3):  # a flood: the first is logged, the next two are counted
+        with pytest.raises(ReviewerRejected):
+            await reviewer.review(make_item())
+    (first,) = failures()
+    assert first.levelno == logging.WARNING
+    text = first.getMessage()
+    assert f"{reviewer.provider}:{reviewer.model}" in text and "HTTP 404" in text and "no-such-model" in text
+    now[0] += _retry.FAILURE_LOG_INTERVAL_S
+    with pytest.raises(ReviewerRejected):
+        await reviewer.review(make_item())
+    assert len(failures()) == 2 and "2 more like it" in failures()[1].getMessage()
+
+
+# ----------------------------------------------------------------------------------------------- base URLs
+@remote(*REMOTE)
+@pytest.mark.parametrize("url", ["localhost:8760", "ftp://x"])
+async def test_a_base_url_the_client_cannot_use_fails_at_once_naming_the_cause(
+    reviewer: Reviewer, model_server: FakeModelServer, url: str
+) -> None:
+    # Start-up refuses such a URL (service.settings); a reviewer built around that check is not retried either.
+    from service.reviewers.anthropic import AnthropicReviewer
+    from service.reviewers.openai import OpenAIReviewer
+
+    bad: Reviewer
+    if reviewer.provider == "anthropic":
+        bad = AnthropicReviewer("m", api_key="k", base_url=url, retry=FAST_RETRY)
+    else:
+        bad = OpenAIReviewer("m", api_key="k", base_url=url, provider=reviewer.provider, retry=FAST_RETRY)
+    try:
+        with pytest.raises(ReviewerRejected) as info:
+            await bad.review(make_item())
+    finally:
+        await bad.aclose()
+    assert info.value.attempts == 1  # not retried
+    assert "UnsupportedProtocol" in str(info.value) and "unsupported protocol" in str(info.value)
+
+
+@remote(*REMOTE)
+async def test_a_refused_connection_names_its_cause(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    import socket
+
+    from service.reviewers.anthropic import AnthropicReviewer
+    from service.reviewers.openai import OpenAIReviewer
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+    bad: Reviewer
+    if reviewer.provider == "anthropic":
+        bad = AnthropicReviewer("m", api_key="k", base_url=url, retry=FAST_RETRY)
+    else:
+        bad = OpenAIReviewer("m", api_key="k", base_url=url, provider=reviewer.provider, retry=FAST_RETRY)
+    try:
+        with pytest.raises(ReviewerUnavailable) as info:
+            await bad.review(make_item())
+    finally:
+        await bad.aclose()
+    assert info.value.attempts == FAST_RETRY.max_attempts  # a refused connection may heal: retried
+    assert "ConnectError" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "variable", "default"),
+    [
+        ("anthropic:m", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+        ("openai:m", "OPENAI_BASE_URL", "https://api.openai.com/v1"),
+    ],
+)
+async def test_a_blank_sdk_base_url_variable_means_the_vendors_api(
+    spec: str, variable: str, default: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The settings read a blank variable as unset; the SDK, reading it again itself, would take "" as the URL.
+    monkeypatch.setenv(variable, "")
+    r = create_reviewer(spec, Settings(anthropic_api_key="k", openai_api_key="k"))
+    try:
+        assert str(r._client.base_url).rstrip("/") == default  # type: ignore[attr-defined]
+    finally:
+        await r.aclose()
+
+
 # ----------------------------------------------------------------------------------------------- json_schema fallback
 @remote(*OPENAI_LIKE)
 async def test_json_schema_rejection_falls_back_to_json_object(
@@ -520,6 +736,7 @@ async def test_json_schema_rejection_falls_back_to_json_object(
     assert first.verdict.verdict is Verdict.approve
     kinds = [r.body["response_format"]["type"] for r in model_server.requests]
     assert kinds == ["json_schema", "json_object"]
+    assert first.attempts == len(model_server.requests) == 2  # the refused request was an HTTP call too
     assert "JSON" in user_text(model_server.requests[1].body)  # json_object mode needs the word JSON
     assert '"additionalProperties": false' in user_text(model_server.requests[1].body)
     # remembered: the next review goes straight to json_object

@@ -41,7 +41,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 ReplyKind = Literal[
-    "verdict", "error", "malformed", "invalid", "truncated", "refusal", "drop", "raw", "text", "content"
+    "verdict", "error", "malformed", "invalid", "truncated", "refusal", "drop", "raw", "text", "content", "verdicts"
 ]
 
 DEFAULT_VERDICT: dict[str, Any] = {
@@ -96,6 +96,13 @@ class Reply:
     message: str = ""
     error_code: str | None = None
     body: Any = None
+    model: str | None = None
+    """The ``model`` the answer names (default: the model the request asked for)."""
+
+    def answered_by(self, model: str) -> Reply:
+        """This reply, naming ``model`` as the model that answered (a dated snapshot, say)."""
+        self.model = model
+        return self
 
     # -- successes
     @classmethod
@@ -166,6 +173,12 @@ class Reply:
     def text(cls, body: str, content_type: str = "text/html; charset=utf-8", status: int = 200) -> Reply:
         """A body that is not JSON at all (a proxy's error page answered with 200)."""
         return cls("text", body=body, status=status, headers={"content-type": content_type})
+
+    @classmethod
+    def verdicts(cls, *verdicts: dict[str, Any]) -> Reply:
+        """Several verdicts in one answer: one ``submit_verdict`` tool_use block each (``stop_reason:
+        tool_use``) for Anthropic, one choice each for OpenAI. Each dict overrides the default verdict."""
+        return cls("verdicts", body=[{**DEFAULT_VERDICT, **v} for v in verdicts])
 
     @classmethod
     def content(cls, text: str) -> Reply:
@@ -365,6 +378,8 @@ class FakeModelServer:
             content = [{"type": "tool_use", "id": _rid("toolu_"), "name": tool_name, "input": text}]
         elif reply.kind == "content":
             content = [{"type": "tool_use", "id": _rid("toolu_"), "name": tool_name, "input": reply.body}]
+        elif reply.kind == "verdicts":
+            content = [{"type": "tool_use", "id": _rid("toolu_"), "name": tool_name, "input": v} for v in reply.body]
         elif reply.kind == "truncated":
             content = [{"type": "text", "text": "Let me think about this answer carefully. First,"}]
             stop_reason = "max_tokens"
@@ -375,7 +390,7 @@ class FakeModelServer:
             "id": _rid("msg_"),
             "type": "message",
             "role": "assistant",
-            "model": body.get("model", "claude-test"),
+            "model": reply.model or body.get("model", "claude-test"),
             "content": content,
             "stop_reason": stop_reason,
             "stop_sequence": None,
@@ -431,8 +446,11 @@ class FakeModelServer:
         finish_reason = "stop"
         refusal: str | None = None
         content: str | None
+        more: list[str] = []  # the contents of further choices
         if reply.kind in ("verdict", "invalid"):
             content = json.dumps(reply.verdict)
+        elif reply.kind == "verdicts":
+            content, *more = [json.dumps(v) for v in reply.body]
         elif reply.kind == "malformed":
             content = json.dumps(reply.verdict)[:25]
         elif reply.kind == "content":
@@ -448,14 +466,15 @@ class FakeModelServer:
             "id": _rid("chatcmpl-"),
             "object": "chat.completion",
             "created": int(time.time()),
-            "model": body.get("model", "gpt-test"),
+            "model": reply.model or body.get("model", "gpt-test"),
             "choices": [
                 {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content, "refusal": refusal, "annotations": []},
+                    "index": i,
+                    "message": {"role": "assistant", "content": text, "refusal": refusal, "annotations": []},
                     "finish_reason": finish_reason,
                     "logprobs": None,
                 }
+                for i, text in enumerate([content, *more])
             ],
             "usage": {
                 "prompt_tokens": prompt_tokens,

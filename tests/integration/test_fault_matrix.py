@@ -37,6 +37,12 @@ FAULTS: dict[str, tuple[list[Reply], str, str]] = {
     "unauthorized_401": ([Reply.error(401, "invalid x-api-key")], "error", "reviewer_rejected"),
     "html_page_200": ([Reply.text("<html><body>502 Bad Gateway</body></html>")], "error", "reviewer_invalid_output"),
     "unstorable_rewrite_twice": ([Reply.content(UNSTORABLE_REWRITE)] * 2, "error", "reviewer_invalid_output"),
+    # approve and block in one answer ("call exactly once"): never the first one silently
+    "two_verdicts_twice": ([Reply.verdicts({"verdict": "approve"}, {"verdict": "block", "critique": "Unsafe."})] * 2,
+                           "error", "reviewer_invalid_output"),
+    "garbage_then_overloaded": ([Reply.malformed(), Reply.overloaded(), Reply.overloaded()], "error",
+                                "reviewer_unavailable"),
+    "garbage_then_401": ([Reply.malformed(), Reply.error(401, "invalid x-api-key")], "error", "reviewer_rejected"),
 }
 BENIGN = "Drink water, rest, and see a professional if it does not improve within a few days."
 
@@ -70,6 +76,8 @@ def test_fault_never_approves(provider_client: tuple[TestClient, FakeModelServer
     assert decision["reviewer_outcome"]["kind"] == kind
     assert decision["reviewer_outcome"]["error"] == code
     assert decision["escalation"]["status"] == "pending"
+    # every HTTP call is counted, the repair turn's included, and no more
+    assert decision["reviewer_outcome"]["attempts"] == len(server.requests), decision["reviewer_outcome"]
 
 
 def test_the_same_reviewer_verdict_passes_through(provider_client: tuple[TestClient, FakeModelServer]) -> None:

@@ -80,6 +80,9 @@ BAD_SETTINGS = [
     ({"OVERSIGHT_REVIEWER": "anthropic:claude-opus-4-6"}, ["ANTHROPIC_API_KEY"]),
     ({"OVERSIGHT_PORT": "99999"}, ["OVERSIGHT_PORT='99999'", "from 1 to 65535"]),
     ({"OVERSIGHT_DATABASE_URL": "mysql://user:secret@db/x"}, ["OVERSIGHT_DATABASE_URL", "postgresql://"]),
+    ({"ANTHROPIC_BASE_URL": "localhost:8760"}, ["ANTHROPIC_BASE_URL='localhost:8760'", "http:// or https://"]),
+    ({"OPENAI_BASE_URL": "ftp://user:secret@gw/v1"}, ["OPENAI_BASE_URL='ftp://***@gw/v1'", "http:// or https://"]),
+    ({"OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL": "http://"}, ["OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL='http://'", "host"]),
 ]
 COMMANDS = [["serve"], ["review"], ["keys", "list"], ["worker", "--exit-when-idle"], ["audit", "--resume"]]
 
@@ -110,6 +113,14 @@ def test_every_command_reports_a_bad_setting_in_one_line(
     ({"OVERSIGHT_AUDIT_WORKERS": "maybe"}, "OVERSIGHT_AUDIT_WORKERS='maybe': use true or false"),
     ({"OVERSIGHT_DRIFT_ALPHA": "2"}, "OVERSIGHT_DRIFT_ALPHA='2': use a number above 0, below 1"),
     ({"OVERSIGHT_POLICY_DIR": "/nonexistent/policies"}, "OVERSIGHT_POLICY_DIR: /nonexistent/policies does not exist"),
+    # a model API base URL the SDK would accept and then fail every review with ("Connection error.", retried)
+    ({"ANTHROPIC_BASE_URL": "localhost:8760"},
+     "ANTHROPIC_BASE_URL='localhost:8760': use an http:// or https:// URL with a host (no http:// or https:// in front)"),
+    ({"OVERSIGHT_ANTHROPIC_BASE_URL": "ftp://x"},
+     "OVERSIGHT_ANTHROPIC_BASE_URL='ftp://x': use an http:// or https:// URL with a host (ftp:// is neither)"),
+    ({"OPENAI_BASE_URL": "ftp://x"}, "OPENAI_BASE_URL='ftp://x': use an http:// or https:// URL with a host (ftp:// is neither)"),
+    ({"OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL": "127.0.0.1:8000/v1"}, "OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL='127.0.0.1:8000/v1': "
+     "use an http:// or https:// URL with a host (no http:// or https:// in front)"),
 ])
 def test_serve_checks_the_services_own_variables_before_binding(env: dict[str, str], needle: str,
                                                                 no_server: list[dict[str, Any]]) -> None:
