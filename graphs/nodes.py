@@ -234,7 +234,7 @@ class ReviewNodes:
                 if exc.usage:
                     span.set_attributes(genai_usage_attributes(reviewer.provider, exc.usage))
                 return None, self._failure(reviewer, exc, started)
-            span.set_attribute("gen_ai.response.model", result.model)
+            span.set_attribute("gen_ai.response.model", result.response_model or result.model)
             span.set_attributes(genai_usage_attributes(reviewer.provider, result.usage))
             if capture:
                 span.set_attribute("gen_ai.output.messages", output_messages_json(result.verdict.model_dump_json()))

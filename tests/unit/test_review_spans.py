@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -131,3 +132,21 @@ async def test_a_failed_reviewer_call_still_says_what_it_cost_on_its_span(export
     assert attrs["error.type"] == "reviewer_abstained" and chat.status.status_code is StatusCode.ERROR
     assert attrs["oversight.reviewer.attempts"] == 2
     assert attrs["gen_ai.usage.input_tokens"] == 2237 and attrs["gen_ai.usage.output_tokens"] == 3
+
+
+async def test_the_chat_span_names_the_model_that_answered(exported: InMemorySpanExporter) -> None:
+    from service.reviewers.base import ReviewerResult, ReviewerVerdict
+    from service.vocabulary import Verdict
+    from tests.graphs.fakes import ScriptedReviewer
+    from tests.graphs.test_review_graph import ports, request, run, state
+
+    class Answering(ScriptedReviewer):
+        async def review(self, item):  # type: ignore[no-untyped-def]
+            result: ReviewerResult = await super().review(item)
+            return dataclasses.replace(result, response_model="scripted-2026-05-01")
+
+    reviewer = Answering(ReviewerVerdict(verdict=Verdict.approve, critique="ok", confidence=0.9))
+    await run(ports(reviewer), state("rev_span_2", request("Rest and drink fluids.")))
+    chat = next(s for s in exported.get_finished_spans() if s.name == "chat scripted")
+    attrs = dict(chat.attributes or {})
+    assert attrs["gen_ai.request.model"] == "scripted" and attrs["gen_ai.response.model"] == "scripted-2026-05-01"
