@@ -67,29 +67,49 @@ class PatchFile:
     removed: list[str] = field(default_factory=list)
 
 
+_HEADERS: tuple[tuple[str, Literal["add", "update", "delete"]], ...] = (
+    ("*** Add File: ", "add"),
+    ("*** Update File: ", "update"),
+    ("*** Delete File: ", "delete"),
+)
+
+
 def parse_patch(text: str) -> list[PatchFile]:
-    """The files of a Codex ``apply_patch`` (V4A) patch, with added and removed lines."""
+    """The files of a Codex ``apply_patch`` (V4A) patch, with added and removed lines.
+
+    Read the way Codex's own parser (``codex-rs/apply-patch``) reads it, so that what is reviewed is what Codex
+    applies: a file header counts where Codex looks for one — after a header, after an added file's last ``+``
+    line, or at a line of an updated file that starts with ``*`` — and is trimmed there as Codex trims it (a
+    header indented by a space still opens a file). Inside an updated file a line starting with a space is
+    context, whatever follows. A line Codex would reject makes it refuse the whole patch; it is skipped here.
+    """
     files: list[PatchFile] = []
     current: PatchFile | None = None
     for line in text.splitlines():
-        if line.startswith("*** Add File: "):
-            current = PatchFile("add", line[len("*** Add File: ") :].strip())
-            files.append(current)
-        elif line.startswith("*** Update File: "):
-            current = PatchFile("update", line[len("*** Update File: ") :].strip())
-            files.append(current)
-        elif line.startswith("*** Delete File: "):
-            current = PatchFile("delete", line[len("*** Delete File: ") :].strip())
-            files.append(current)
-        elif line.startswith("*** Move to: ") and current is not None:
-            current.move_to = line[len("*** Move to: ") :].strip()
-        elif line.startswith(("*** Begin Patch", "*** End Patch", "*** End of File", "@@")):
+        if current is not None and current.op == "add" and line.startswith("+"):
+            current.added.append(line[1:])
             continue
-        elif current is not None:
-            if line.startswith("+"):
-                current.added.append(line[1:])
-            elif line.startswith("-"):
-                current.removed.append(line[1:])
+        if current is not None and current.op == "update":
+            if line.startswith("*** Move to: ") and not current.added and not current.removed:
+                current.move_to = line[len("*** Move to: ") :].strip()
+                continue
+            if not line.startswith("*"):
+                if line.startswith("+"):
+                    current.added.append(line[1:])
+                elif line.startswith("-"):
+                    current.removed.append(line[1:])
+                continue  # context (' '), a ``@@`` marker or a blank line
+            if line == "*** End of File":
+                continue
+        head = line.strip()
+        for marker, op in _HEADERS:
+            if head.startswith(marker):
+                current = PatchFile(op, head[len(marker) :].strip())
+                files.append(current)
+                break
+        else:
+            if head not in ("*** Begin Patch", "*** End Patch"):
+                current = None  # Codex rejects the patch here; nothing after it belongs to a file
     return files
 
 
