@@ -1,11 +1,14 @@
-"""POST /v1/reviews, GET /v1/reviews/{review_id}."""
+"""POST /v1/reviews, GET /v1/reviews (newest first, filtered), GET /v1/reviews/{review_id}."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
+from service import auth
 from service.api._common import (
     ERROR_RESPONSES,
     RequestRoute,
@@ -15,10 +18,12 @@ from service.api._common import (
     json_body_doc,
 )
 from service.deps import PrincipalDep, get_principal
-from service.errors import Forbidden
+from service.errors import Forbidden, RequestInvalid
 from service.runtime import Runtime
 from service.schemas import Decision, ReviewRequest
+from service.store.base import DecisionQuery
 from service.telemetry_http import incoming_context
+from service.vocabulary import Domain, Verdict
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"])
 
@@ -56,6 +61,57 @@ router.add_api_route(
     responses={**DECISION_RESPONSE, **ERROR_RESPONSES},
     openapi_extra=json_body_doc(ReviewRequest),
 )
+
+
+class ReviewListQuery(BaseModel):
+    """``GET /v1/reviews``'s filters. An unknown parameter is a 422: a misspelt filter would list everything."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    domain: Domain | None = None
+    verdict: Verdict | None = Field(default=None, description="The current verdict (the final one once resolved).")
+    kind: Literal["answer", "action"] | None = None
+    since: datetime | None = Field(default=None, description="Only reviews created at or after this time (ISO 8601).")
+    before: str | None = Field(
+        default=None, pattern=r"^rev_[0-9a-f]{32}$", description="The next page: the previous page's `next_before`."
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+    tenant: str | None = Field(default=None, max_length=200, description="Only the open-mode admin may pick.")
+
+
+class ReviewPage(BaseModel):
+    """A page of decisions, newest first."""
+
+    items: list[Decision]
+    next_before: str | None = Field(description="Pass as `before` for the next page; null on the last page.")
+
+
+@router.get("", response_model=ReviewPage, responses=ERROR_RESPONSES)
+async def list_reviews(
+    query: Annotated[ReviewListQuery, Query()], request: Request, principal: PrincipalDep
+) -> ReviewPage:
+    """The caller's tenant's decisions, newest first: e.g. what was blocked in cyber since this morning."""
+    scope = auth.tenant_scope(principal)
+    if query.tenant is not None and scope is not None and query.tenant != scope:
+        raise Forbidden("a key sees its own tenant only", field="tenant")
+    since = query.since
+    if since is not None and since.tzinfo is None:
+        raise RequestInvalid("give a time zone (e.g. 2026-12-04T09:00:00Z)", field="since")
+    runtime: Runtime = request.app.state.runtime
+    items = await runtime.store.list_decisions(
+        DecisionQuery(
+            tenant=query.tenant if scope is None else scope,
+            domain=query.domain.value if query.domain else None,
+            verdict=query.verdict.value if query.verdict else None,
+            kind=query.kind,
+            since=since,
+            before=query.before,
+            limit=query.limit + 1,  # one more: is there a next page?
+        )
+    )
+    more = len(items) > query.limit
+    items = items[: query.limit]
+    return ReviewPage(items=items, next_before=items[-1].review_id if more else None)
 
 
 @router.get("/{review_id}", response_class=Response, responses={**DECISION_RESPONSE, **ERROR_RESPONSES})

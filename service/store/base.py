@@ -38,6 +38,21 @@ class EscalationQuery:
     the rest oldest first, as the inbox lists them. Unset: oldest first (an index scan, for the time-limit sweep)."""
 
 
+@dataclass(frozen=True, slots=True)
+class DecisionQuery:
+    """Filters for listing decisions, newest first. ``tenant=None`` means every tenant (admin only)."""
+
+    tenant: str | None = None
+    domain: str | None = None
+    verdict: str | None = None
+    kind: str | None = None
+    since: datetime | None = None
+    """Only decisions created at or after this time."""
+    before: str | None = None
+    """Only review ids below this one: the cursor of the next page (ids sort by creation time)."""
+    limit: int = 50
+
+
 def waiting_first_page(held: list[Any], offset: int, limit: int) -> tuple[list[Any], tuple[int, int] | None]:
     """Split a waiting-first page: ``held`` is the first ``offset + limit`` held rows (or all of them, if fewer).
     Returns the held part of the page and, when the page goes past the held rows, (limit, offset) for the rest."""
@@ -76,6 +91,24 @@ def review_id_floor(when: datetime) -> str:
     return f"rev_{int(when.timestamp() * 1000) << 80:032x}"
 
 
+def decision_filters(query: DecisionQuery, mark: str) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions and arguments of ``query`` (``mark``: the driver's placeholder)."""
+    where: list[str] = []
+    args: list[Any] = []
+    for column in ("tenant", "domain", "verdict", "kind"):
+        value = getattr(query, column)
+        if value is not None:
+            where.append(f"{column} = {mark}")
+            args.append(value)
+    if query.since is not None:
+        where.append(f"review_id >= {mark}")
+        args.append(review_id_floor(query.since))
+    if query.before is not None:
+        where.append(f"review_id < {mark}")
+        args.append(query.before)
+    return where, args
+
+
 class DecisionStore(Protocol):
     """Where decisions live."""
 
@@ -108,6 +141,10 @@ class DecisionStore(Protocol):
 
     async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
         """Escalated reviews, oldest first."""
+        ...
+
+    async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
+        """Decisions matching ``query``, newest first (by review id)."""
         ...
 
     async def count_decisions(self, tenant: str | None = None) -> int: ...

@@ -15,8 +15,10 @@ from psycopg_pool import AsyncConnectionPool
 from service.schemas import Decision
 from service.store.base import (
     DecisionDigest,
+    DecisionQuery,
     DuplicateRequest,
     EscalationQuery,
+    decision_filters,
     review_id_floor,
     waiting_first_page,
 )
@@ -46,6 +48,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS oversight_decisions_escalation
     ON oversight_decisions(escalation_id) WHERE escalation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS oversight_decisions_pending
     ON oversight_decisions(escalation_status, created_at) WHERE escalation_status IS NOT NULL;
+CREATE INDEX IF NOT EXISTS oversight_decisions_tenant ON oversight_decisions(tenant, review_id);
 """
 
 _UPSERT = """
@@ -215,6 +218,17 @@ class PostgresDecisionStore:
             return page
         others = ["(waiting_until IS NULL OR waiting_until <= %s)"]
         return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
+        where, args = decision_filters(query, "%s")
+        sql = (
+            f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where) or 'TRUE'} "
+            "ORDER BY review_id DESC LIMIT %s"
+        )
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(sql, [*args, query.limit])
+            rows = await cur.fetchall()
+        return [Decision.model_validate(r["body"] if isinstance(r, dict) else r[0]) for r in rows]
 
     async def _escalations(
         self, where: list[str], args: list[Any], order: str, limit: int, offset: int

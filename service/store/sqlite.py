@@ -20,8 +20,10 @@ import orjson
 from service.schemas import Decision
 from service.store.base import (
     DecisionDigest,
+    DecisionQuery,
     DuplicateRequest,
     EscalationQuery,
+    decision_filters,
     review_id_floor,
     waiting_first_page,
 )
@@ -46,6 +48,7 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_request ON decisions(tenant, request_id) WHERE request_id IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_escalation ON decisions(escalation_id) WHERE escalation_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decisions_tenant ON decisions(tenant, review_id);
 CREATE INDEX IF NOT EXISTS decisions_pending ON decisions(escalation_status, created_at)
     WHERE escalation_status IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_waiting ON decisions(escalation_status, waiting_until)
@@ -336,6 +339,12 @@ class SqliteDecisionStore:
             return page
         others = ["(waiting_until IS NULL OR waiting_until <= ?)"]
         return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
+        where, args = decision_filters(query, "?")
+        sql = f"SELECT body FROM decisions WHERE {' AND '.join(where) or '1'} ORDER BY review_id DESC LIMIT ?"
+        rows = await self._run(self._fetch, sql, (*args, query.limit))
+        return [Decision.model_validate_json(r[0]) for r in rows]
 
     async def _escalations(
         self, where: list[str], args: list[Any], order: str, limit: int, offset: int

@@ -13,7 +13,7 @@ from service.runtime import new_review_id
 from service.schemas import Decision, EscalationInfo, FastModel, ReviewerInfo, ReviewerOutcome
 from service.settings import Settings
 from service.store import DuplicateRequest, EscalationQuery, Storage, open_storage
-from service.store.base import review_id_floor
+from service.store.base import DecisionQuery, review_id_floor
 from service.vocabulary import Domain, ResponseClass, ReviewerOutcomeKind, Risk, Verdict
 
 
@@ -321,3 +321,30 @@ async def test_a_claim_left_by_a_dead_holder_is_free_again(any_settings: Setting
             assert later is True
         with contextlib.suppress(Exception):  # the dead holder's own exit: its connection is gone
             await claim.__aexit__(None, None, None)
+
+
+async def test_decisions_are_listed_newest_first_with_filters_and_a_cursor(storage: Storage) -> None:
+    now = datetime.now(UTC)
+    rows = [(70, Verdict.approve, Domain.health, "t1"), (50, Verdict.block, Domain.cyber, "t1"),
+            (40, Verdict.block, Domain.health, "t2"), (30, Verdict.escalate, Domain.health, "t1"),
+            (20, Verdict.block, Domain.health, "t1"), (10, Verdict.approve, Domain.finance, "t1")]
+    ids = []
+    for n, (minutes_ago, verdict, domain, tenant) in enumerate(rows):
+        created = now - timedelta(minutes=minutes_ago)
+        d = make(timed_id(created, n), verdict=verdict, domain=domain).model_copy(update={"created_at": created})
+        await storage.store.save_decision(d, tenant)
+        ids.append(d.review_id)
+    listed = await storage.store.list_decisions(DecisionQuery(tenant="t1"))
+    assert [d.review_id for d in listed] == [ids[5], ids[4], ids[3], ids[1], ids[0]]  # newest first, t1 only
+    blocked = await storage.store.list_decisions(DecisionQuery(tenant="t1", verdict="block"))
+    assert [d.review_id for d in blocked] == [ids[4], ids[1]]
+    health = await storage.store.list_decisions(DecisionQuery(tenant="t1", domain="health", kind="answer"))
+    assert [d.review_id for d in health] == [ids[4], ids[3], ids[0]]
+    recent = await storage.store.list_decisions(DecisionQuery(tenant="t1", since=now - timedelta(minutes=35)))
+    assert [d.review_id for d in recent] == [ids[5], ids[4], ids[3]]
+    page = await storage.store.list_decisions(DecisionQuery(tenant="t1", limit=2))
+    rest = await storage.store.list_decisions(DecisionQuery(tenant="t1", limit=2, before=page[-1].review_id))
+    assert [d.review_id for d in page + rest] == [ids[5], ids[4], ids[3], ids[1]]
+    everyone = await storage.store.list_decisions(DecisionQuery(verdict="block"))
+    assert [d.review_id for d in everyone] == [ids[4], ids[2], ids[1]]
+    assert await storage.store.list_decisions(DecisionQuery(tenant="t1", kind="action")) == []
