@@ -27,6 +27,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -107,9 +108,14 @@ class JobInfo:
             "rejected_lines": len(self.errors),
             "errors": self.errors[:50],
             "options": self.options,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
         }
+
+
+def _iso(ts: float) -> str:
+    """An epoch time as the API writes times everywhere: ISO 8601, UTC."""
+    return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ def test_upload_ndjson_follow_progress_and_fetch_everything(client: TestClient) 
     assert resp.headers["location"] == f"/v1/audits/{job['id']}"
     done = _wait_done(client, job["id"])
     assert done["done"] == 30 and done["progress"] == 1.0
+    # times are ISO 8601 in UTC, as everywhere else in the API (they were Unix floats)
+    created, updated = (datetime.fromisoformat(done[k]) for k in ("created_at", "updated_at"))
+    assert created.utcoffset() == timedelta(0) and created <= updated
 
     report = client.get(f"/v1/audits/{job['id']}/report").json()
     assert report["complete"] and report["job"]["name"] == "nightly"
