@@ -5,10 +5,12 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -267,6 +269,17 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
             if allowed:
                 response.headers["allow"] = ", ".join(allowed)
         return response
+
+    async def store_unreachable(_: Request, exc: Exception) -> JSONResponse:
+        # The database went away (or every pooled connection stayed busy): retryable, not a bug, and nothing was
+        # acknowledged. Handled by class (not in the catch-all below, which re-raises to the server's error log).
+        log.warning("the store did not answer: %s: %s", type(exc).__name__, str(exc)[:300])
+        response = _error(503, "service_unavailable", "the store is not answering; retry shortly")
+        response.headers["retry-after"] = "5"
+        return response
+
+    for store_error in (psycopg.OperationalError, psycopg.InterfaceError, sqlite3.OperationalError):
+        app.add_exception_handler(store_error, store_unreachable)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

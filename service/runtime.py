@@ -246,7 +246,12 @@ class Runtime:
             else:
                 result = await self.graph.ainvoke(state, config)
             if "decision" not in result:  # handed off: an escalation that waits for a human
-                result = await self._hand_off(result, config)
+                try:
+                    result = await self._hand_off(result, config)
+                except DuplicateRequest:
+                    # Another process recorded this request id first: this review's paused thread is nobody's.
+                    await self.storage.checkpointer.adelete_thread(review_id)
+                    raise
             recorded = result["decision"]  # the runner's Decision, or the graph's JSON form of it
             decision = recorded if isinstance(recorded, Decision) else Decision.model_validate(recorded)
             if decision.escalation_id and mode == "enforce":

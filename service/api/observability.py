@@ -48,6 +48,9 @@ log = logging.getLogger("oversight.drift")
 
 router = APIRouter(tags=["observability"])
 
+#: How long /metrics and /v1/drift wait for the store before answering with what they have.
+STORE_READ_TIMEOUT_S = 3.0
+
 #: A fast model as decisions label it (``name@version``); ``FAST_MODEL`` also matches a domain's overflow series.
 VERSIONED = re.compile(r"^[^@\s]+@[^@\s]+$")
 FAST_MODEL = re.compile(rf"^(?:[^@\s]+@[^@\s]+|{OVERFLOW_MODEL})$")
@@ -331,7 +334,8 @@ async def catch_up(app: FastAPI) -> None:
     if tail is None or tail.position is None:
         return
     try:
-        await tail.catch_up()
+        # bounded: a database that hangs must not hang /metrics (the scrape would time out and page "down")
+        await asyncio.wait_for(tail.catch_up(), STORE_READ_TIMEOUT_S)
     except Exception as exc:  # answer with what the monitor has
         tail.errors += 1
         log.warning("drift monitor not fed from the store: %s", type(exc).__name__)
@@ -368,7 +372,7 @@ class EscalationBacklog(Collector):
         if self.refreshed_at is not None and now - self.refreshed_at < self.every_s:
             return
         try:
-            self.backlog = await store.escalation_backlog()
+            self.backlog = await asyncio.wait_for(store.escalation_backlog(), STORE_READ_TIMEOUT_S)
             self.refreshed_at = now
         except Exception as exc:  # /metrics still answers, with the last figures
             log.warning("escalation backlog not read: %s", type(exc).__name__)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from service.deps import RuntimeDep
 
 router = APIRouter(tags=["ops"])
+
+READY_TIMEOUT_S = 2.0
 
 
 @router.get("/healthz")
@@ -20,7 +24,8 @@ async def healthz() -> dict[str, str]:
 async def readyz(runtime: RuntimeDep) -> JSONResponse:
     """The store answers a query and the review graph is built."""
     try:
-        await runtime.ready()
+        # A database that hangs (a frozen primary, a partition) must not hang the probe: 2 s and it is not ready.
+        await asyncio.wait_for(runtime.ready(), READY_TIMEOUT_S)
     except Exception as exc:
         return JSONResponse(
             {"status": "unavailable", "error": {"code": "service_unavailable", "message": type(exc).__name__}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -121,6 +122,10 @@ class PostgresDecisionStore:
 
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self.pool = pool
+        # A claim holds its pooled connection (the advisory lock lives in that session) while its work needs
+        # another one: at most half the pool holds claims, or ten concurrent resolves would take every connection
+        # and wait for an eleventh.
+        self._claims = asyncio.Semaphore(max(1, pool.max_size // 2))
 
     async def setup(self) -> None:
         await apply_schema(self.pool, SCHEMA, lock_id=424242)
@@ -315,7 +320,7 @@ class PostgresDecisionStore:
 
         ``ttl_s`` is not needed: the server releases the lock when the holder's connection ends.
         """
-        async with self.pool.connection() as conn:
+        async with self._claims, self.pool.connection() as conn:
             cur = await conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS ok", (key,))
             row = await cur.fetchone()
             if not (row and (row["ok"] if isinstance(row, dict) else row[0])):
@@ -333,6 +338,19 @@ def postgres_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
         url,
         min_size=1,
         max_size=max_size,
+        timeout=10,  # waiting for a connection: then 503 service_unavailable, retryable (the default was 30 s)
         open=False,
-        kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
+        # A connection the server dropped (a restart, a failover) is found out when lent, not by a failed request.
+        check=AsyncConnectionPool.check_connection,
+        kwargs={
+            "autocommit": True,
+            "row_factory": dict_row,
+            "prepare_threshold": 0,
+            # A server that never answers a connect, or a peer gone without a word (a partition), is noticed.
+            "connect_timeout": 10,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
     )

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from service.main import create_app
 from service.settings import Settings
-from tests.api._helpers import CallbackReceiver, bearer, call, escalate, make_key, state
+from tests.api._helpers import URGENT, CallbackReceiver, bearer, call, escalate, make_key, state
 
 RACES = 6
 
@@ -75,3 +75,29 @@ def test_two_processes_resolving_one_escalation_give_one_resolution(
 
     deliveries = receiver.wait_for(RACES)
     assert len(deliveries) == RACES  # one callback per escalation, not one per resolver
+
+
+def test_two_processes_sent_one_escalating_request_id_keep_one_paused_thread(any_settings: Settings) -> None:
+    # Both store the pending review; the second insert loses on the request id and returns the first's decision.
+    # Before, the loser's checkpointed thread stayed behind, paused for ever, with nothing pointing at it.
+    apps = [TestClient(create_app(any_settings)) for _ in range(2)]
+    with apps[0] as one, apps[1] as two, ThreadPoolExecutor(2) as pool:
+        for n in range(RACES):
+            gate = threading.Barrier(2)
+
+            def send(client: TestClient, n: int = n, gate: threading.Barrier = gate) -> dict[str, Any]:
+                gate.wait()
+                response = client.post("/v1/reviews", json={**URGENT, "id": f"race-{n}"})
+                assert response.status_code == 200, response.text
+                body: dict[str, Any] = response.json()
+                return body
+
+            first, second = pool.map(send, (one, two))
+            assert first["review_id"] == second["review_id"] and first["verdict"] == "escalate"
+        checkpointer = state(one).runtime.storage.checkpointer
+        threads = {c.config["configurable"]["thread_id"] for c in call(one, _all_checkpoints, checkpointer)}
+    assert len(threads) == RACES
+
+
+async def _all_checkpoints(checkpointer: Any) -> list[Any]:
+    return [c async for c in checkpointer.alist(None)]

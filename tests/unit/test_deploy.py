@@ -20,6 +20,8 @@ import yaml
 
 from service import telemetry
 from service.api.observability import DriftSettings
+from service.api.ops import READY_TIMEOUT_S
+from service.audit.run import AuditSettings
 from service.metrics import PRICES_ENV
 from service.settings import Settings
 
@@ -42,11 +44,12 @@ def _settings_env(model: type[Any], prefix: str) -> set[str]:
 
 SERVICE_ENV = _settings_env(Settings, "OVERSIGHT_")
 DRIFT_ENV = _settings_env(DriftSettings, "OVERSIGHT_DRIFT_")
+AUDIT_ENV = _settings_env(AuditSettings, "OVERSIGHT_AUDIT_")
 OTEL_ENV = {n for mod in (otel_api_env, otel_sdk_env) for n in dir(mod) if n.startswith("OTEL_")} | {
     telemetry.CAPTURE_CONTENT_ENV
 }
 VENDOR_ENV = {"ANTHROPIC_OPEN_TELEMETRY"}
-KNOWN_ENV = SERVICE_ENV | DRIFT_ENV | OTEL_ENV | VENDOR_ENV | {PRICES_ENV}
+KNOWN_ENV = SERVICE_ENV | DRIFT_ENV | AUDIT_ENV | OTEL_ENV | VENDOR_ENV | {PRICES_ENV}
 
 
 def unknown(names: set[str]) -> set[str]:
@@ -186,6 +189,17 @@ def _container(manifests: dict[tuple[str, str], dict[str, Any]]) -> tuple[dict[s
     return pod, pod["containers"][0]
 
 
+def test_a_pod_keeps_serving_until_it_is_out_of_the_endpoints(manifests: dict[tuple[str, str], dict[str, Any]]) -> None:
+    # uvicorn stops accepting at SIGTERM; without a pause first, a rolling update refuses connections that the
+    # endpoints still send to the old pod.
+    pod = manifests[("Deployment", "oversight")]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
+    assert 0 < pause < pod["terminationGracePeriodSeconds"] - 10  # and time left to finish reviews in flight
+    probe = container["readinessProbe"]
+    assert probe["timeoutSeconds"] > READY_TIMEOUT_S  # /readyz answers 503 before the probe gives up
+
+
 def test_deployment_runs_three_probed_replicas_of_the_image(manifests: dict[tuple[str, str], dict[str, Any]]) -> None:
     deployment = manifests[("Deployment", "oversight")]
     assert deployment["spec"]["replicas"] == 3
@@ -263,3 +277,4 @@ def test_env_example_lists_every_setting_and_nothing_unknown() -> None:
     }
     assert primary - mentioned == set(), "settings missing from deploy/env.example"
     assert DRIFT_ENV - mentioned == set()
+    assert AUDIT_ENV - mentioned == set(), "the API's audit workers' settings are missing"
