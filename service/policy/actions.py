@@ -30,8 +30,10 @@ from service.policy.shell import (
     TOP_LEVEL_CRITICAL,
     PathContext,
     ShellAnalyser,
+    git_config_exec_keys,
     host_allowed,
     host_of,
+    is_git_config_file,
     is_within,
     rule_category,
     sql_rules,
@@ -92,8 +94,16 @@ _PATH_KEYS = frozenset(
         "source_path",
         "item_path",
         "local_file_path",
+        "paths",
+        "files",
+        "file_paths",
+        "source",
+        "sources",
+        "destinations",
     }
 )
+# Path keys naming what a move/copy/rename tool takes from: its content goes elsewhere, so it is read.
+_SOURCE_KEYS = frozenset({"source", "sources", "src", "source_path"})
 
 
 @dataclass
@@ -245,6 +255,14 @@ def _summarise(findings: list[Finding], unparseable: bool) -> ActionAnalysis:
 def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
     an.check_write(path, path)
     resolved = an.paths.resolve(path, an.cwd) or path
+    if is_git_config_file(resolved, an.paths.home) and (keys := git_config_exec_keys(content)):
+        an.emit(
+            "persistence",
+            "git_config_exec",
+            S.high,
+            f"The git configuration written to {path} sets {', '.join(keys)}: git runs a command from it.",
+            f"{path}: {keys[0]}",
+        )
     secrets = find_secrets(content)
     if secrets:
         kinds = sorted({k for k, _ in secrets})
@@ -404,7 +422,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
         elif key in _PATH_KEYS and len(val) < 4096:
             if deletes:
                 an.check_delete(val, True, f"{tool_name} {val}")
-            elif writes:
+            elif writes and key not in _SOURCE_KEYS:
                 an.check_write(val, f"{tool_name} {val}")
             else:
                 an.check_read(val, "cat", f"{tool_name} {val}", None)

@@ -241,12 +241,14 @@ SHELL_RC = frozenset(
 CI_CONFIG_RE = re.compile(
     r"(^|/)(\.github/workflows/[^/]+|\.github/actions/.+|\.gitlab-ci\.ya?ml|\.circleci/.+|Jenkinsfile|"
     r"azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.buildkite/.+|\.drone\.ya?ml|"
-    r"\.woodpecker\.ya?ml|cloudbuild\.ya?ml|\.pre-commit-config\.ya?ml)$"
+    r"\.woodpecker\.ya?ml|cloudbuild\.ya?ml|\.pre-commit-config\.ya?ml)$",
+    re.IGNORECASE,  # macOS and Windows file systems ignore case: .GitHub/Workflows is the workflows folder
 )
 
 _SECRET_FILE_RE = re.compile(
     r"(^|/)(\.env(\.[A-Za-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
-    r"credentials(\.json|\.csv)?|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.vault-token|"
+    r"\.?credentials(\.json|\.csv|\.toml)?|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.vault-token|"
+    r"\.my\.cnf|\.codex/auth\.json|"
     r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
     r"shadow|gshadow|master\.key|credentials\.tfrc\.json|Login Data|Cookies|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
 )
@@ -270,6 +272,8 @@ _NOT_SECRET_RE = re.compile(
     r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config)$"
 )
 _EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$")
+# Secrets at fixed absolute places: container/Kubernetes secrets and other processes' environments.
+_SECRET_PATH_RE = re.compile(r"^(/var)?/run/secrets/.|^/proc/(self|thread-self|\d+)/(task/\d+/)?environ$")
 
 _ENV_SECRET_VAR_RE = re.compile(
     r"\$\{?([A-Z0-9_]*(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL)[A-Z0-9_]*)\}?"
@@ -372,24 +376,26 @@ class PathContext:
         return is_within(path, self.workspace)
 
     def protected(self, path: str) -> str | None:
-        """The protected glob matching ``path``, if any."""
-        for g in self._protected:
+        """The protected glob matching ``path``, if any (ignoring case, as macOS and Windows file systems do)."""
+        path = path.lower()
+        for g0 in self._protected:
+            g = g0.lower()
             if fnmatch.fnmatchcase(path, g) or fnmatch.fnmatchcase(path + "/", g):
-                return g
+                return g0
             if g.endswith("/**") and is_within(path, g[:-3]):
-                return g
+                return g0
             if g.startswith("**/"):
                 tail = g[3:]
                 if fnmatch.fnmatchcase(path, "*/" + tail) or fnmatch.fnmatchcase(path + "/", "*/" + tail):
-                    return g
+                    return g0
                 if tail.endswith("/**") and ("/" + tail[:-3] + "/") in (path + "/"):
-                    return g
+                    return g0
         return None
 
     def is_secret(self, path: str) -> bool:
         if _NOT_SECRET_RE.search(path):
             return False
-        if _SECRET_FILE_RE.search(path):
+        if _SECRET_FILE_RE.search(path) or _SECRET_PATH_RE.search(path):
             return True
         p = path if path.endswith("/") else path + "/"
         return any(part in p for part in _SECRET_DIR_PARTS) and not p.endswith("/.ssh/config/")
@@ -406,6 +412,7 @@ class PathContext:
         return any(is_within(self.home + part.rstrip("/"), path) for part in _SECRET_DIR_PARTS)
 
     def is_shell_rc(self, path: str) -> bool:
+        path = path.lower()  # case-insensitive file systems (macOS): ~/.ZSHRC is ~/.zshrc
         if path in ("/etc/profile", "/etc/bash.bashrc", "/etc/zshrc", "/etc/zsh/zshrc", "/etc/environment"):
             return True
         if path.startswith("/etc/profile.d/"):
@@ -432,6 +439,41 @@ def _basename(word: str) -> str:
 def _short(text: str) -> str:
     text = text.strip()
     return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
+
+
+def _evidence_stages(ev: str) -> set[str]:
+    """The commands of a pipeline or list quoted as evidence (split on ``|``, ``||``, ``&&``, ``;``, newlines)."""
+    if not re.search(r"[|;&\n]", ev):
+        return set()
+    return {s.strip() for s in re.split(r"\|\|?|&&|;|\n", ev) if s.strip()}
+
+
+_FALLBACK_SEGMENTS = 2000
+_FALLBACK_SEGMENT_CHARS = 8000
+_PATTERN = r"[^\s()|;&<>$`'\"]+"
+_FALLBACK_HEADS = (
+    re.compile(r"^case\s+\S+\s+in\b\s*"),  # case WORD in
+    re.compile(rf"^\(?\s*{_PATTERN}(?:\s*\|\s*{_PATTERN})*\s*\)\s*(?![|&;)]|$)"),  # a case label: pattern)
+    re.compile(r"^coproc\s+(?:[A-Za-z_]\w*\s+(?=[{(]))?"),  # coproc [NAME]
+    re.compile(r"^select\s+\w+\s+in\b.*"),  # select x in …  (the body follows after do)
+    re.compile(r"^(?:do|then|else|elif|esac|\{)(?:\s+|$)"),
+)
+
+
+def _fallback_segment(line: str) -> str:
+    """One segment of an unparseable script, with the syntax bashlex does not implement peeled off its head."""
+    line = line.strip()
+    if len(line) > _FALLBACK_SEGMENT_CHARS:
+        line = re.sub(r"(^|\s)#.*", "", line, count=1, flags=re.DOTALL).strip()  # a long trailing comment
+        if len(line) > _FALLBACK_SEGMENT_CHARS:
+            return ""
+    for _ in range(6):
+        before = line
+        for rx in _FALLBACK_HEADS:
+            line = rx.sub("", line, count=1).strip()
+        if line == before:
+            break
+    return line
 
 
 def host_of(url: str) -> str | None:
@@ -619,17 +661,32 @@ class ShellAnalyser:
         rule = f"tool_use.{category}.{what}" if what else f"tool_use.{category}"
         ev = _short(evidence)
         key = (rule, ev)
-        if key in self._seen:
+        if key in self._seen or self._restates(rule, severity, ev):
             return
         self._seen.add(key)
         self.findings.append(
             Finding(rule=rule, severity=severity, message=message[:2000], evidence=Evidence(text=ev, source="action"))
         )
 
+    def _restates(self, rule: str, severity: Severity, ev: str) -> bool:
+        """The same rule at the same severity was already raised on a stage of this evidence, or this evidence is
+        a stage of an earlier one (``env`` inside ``env | grep NODE``): ``_seen`` keys on the exact evidence text,
+        and a command and the pipeline or list holding it quote different texts."""
+        stages = _evidence_stages(ev)
+        for f in self.findings:
+            if f.rule == rule and f.severity is severity and f.evidence is not None:
+                old = f.evidence.text
+                if old in stages or ev in _evidence_stages(old):
+                    return True
+        return False
+
     def metadata_check(self, targets: Iterable[str], evidence: str, text: str = "") -> bool:
         """Flag a cloud metadata service (where an instance's credentials are read) among ``targets`` (URLs,
-        ``host[:port][/path]`` words or hosts, in any spelling a client accepts) or named in ``text``."""
-        if net.reaches_metadata(list(targets)) or (text and net.mentions_metadata(text)):
+        ``host[:port][/path]`` words or hosts, in any spelling a client accepts) or named in ``text``. A URL to one
+        of Oversight's own state-changing endpoints is flagged here too (every URL the analyser reads passes here)."""
+        targets = list(targets)
+        _oversight_api_check(self, targets, evidence, text)
+        if net.reaches_metadata(targets) or (text and net.mentions_metadata(text)):
             self.emit(
                 "credential_access",
                 "cloud_metadata",
@@ -658,6 +715,8 @@ class ShellAnalyser:
             self.script = text
         if len(text) > MAX_COMMAND_CHARS:
             self._unparseable(text, "command too long to analyse")
+            # bounded best effort: the lines of the first and the last MAX_COMMAND_CHARS characters
+            self._fallback(text[:MAX_COMMAND_CHARS] + "\n" + text[-MAX_COMMAND_CHARS:], depth)
             return
         self._forkbomb(text)
         pre, notes = preprocess(text)
@@ -691,11 +750,17 @@ class ShellAnalyser:
         )
 
     def _fallback(self, text: str, depth: int) -> None:
-        """Best effort on an unparseable script: analyse each line / segment that parses on its own."""
-        for line in re.split(r"\n|;\s", text):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
+        """Best effort on an unparseable script: analyse each line / segment that parses on its own.
+
+        Segments are split on newlines, ``;;`` and ``; ``; the syntax bashlex does not implement is peeled off
+        each segment (``case WORD in``, ``pattern)`` labels, ``coproc [NAME]``, ``select … in``, a leading
+        ``do``/``then``/``else``). At most ``_FALLBACK_SEGMENTS`` segments (the first and the last half) of up to
+        ``_FALLBACK_SEGMENT_CHARS`` characters (after dropping a trailing comment) are parsed: bounded work."""
+        segments = [s for s in map(_fallback_segment, re.split(r"\n|;;|;\s", text)) if s and not s.startswith("#")]
+        if len(segments) > _FALLBACK_SEGMENTS:
+            half = _FALLBACK_SEGMENTS // 2
+            segments = segments[:half] + segments[-half:]
+        for line in segments:
             try:
                 trees = bashlex.parse(line)
             except Exception:
@@ -729,6 +794,7 @@ class ShellAnalyser:
                 self.visit(part, text, depth)
             for r in getattr(node, "redirects", []) or []:
                 self.redirect(r, text, depth, _node_text(node, text))
+                self._compound_stdin(r, text, depth, _node_text(node, text))
             if subshell:
                 self.cwd, self.cwd_known, self.vars = saved[0], saved[1], saved[2]
         elif kind == "for":
@@ -973,6 +1039,8 @@ class ShellAnalyser:
         if not words:
             for name, w in assigns:
                 self._assign(name, w)
+        if assigns:
+            _env_rules(self, assigns, ctext, depth)
         cmd = _Cmd(argv=[w.value for w in words], text=ctext, words=words)
         for r in redirects:
             rtype = getattr(r, "type", "")
@@ -1125,6 +1193,11 @@ class ShellAnalyser:
                     i += 2
                     continue
                 if a.startswith("-") or re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+                    if not a.startswith("-"):  # env NAME=value cmd: the same checks as a NAME=value prefix
+                        env_word = cmd.words[i + 1] if i + 1 < len(cmd.words) else _Word(a)
+                        env_name, _, env_value = a.partition("=")
+                        env_pair = (env_name, _Word(env_value, dynamic=env_word.dynamic, decoded=env_word.decoded))
+                        _env_rules(self, [env_pair], ctext, depth)
                     i += 1
                     continue
                 break
@@ -1217,6 +1290,12 @@ class ShellAnalyser:
                         inner(argv2, "xargs")
                 else:
                     inner(rest + upstream_paths, "xargs")
+            return
+        if (run := _runner_command(name, args)) is not None:  # busybox APPLET, unshare, uv run, parallel, sg -c …
+            run_argv, run_scripts = run
+            for run_script in run_scripts:
+                self.analyse(run_script, depth + 1)
+            inner(run_argv, name)
             return
         if name in SHELLS or (name == "busybox" and args and args[0] in SHELLS):
             if name == "busybox":
@@ -1330,6 +1409,10 @@ class ShellAnalyser:
 
     def _interpreter(self, cmd: _Cmd, name: str, args: list[str], depth: int) -> None:
         ctext = cmd.text
+        if name in ("deno", "bun") and _js_runtime(self, cmd, name, args, depth):  # deno run URL, bun add URL …
+            return
+        if name in ("perl", "ruby"):
+            _interpreter_in_place(self, name, args, ctext)  # perl -pi -e '…' FILE edits FILE
         code: str | None = None
         for flag in ("-c", "-e", "-E", "-r", "--eval", "-p", "--print"):
             if flag in args:
@@ -1359,6 +1442,8 @@ class ShellAnalyser:
 
     def inline_code(self, code: str, ctext: str, depth: int) -> None:
         """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets."""
+        code = _inline_home(code)  # os.homedir(), Dir.home, expanduser('~') … → '~'
+        _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
         for m in re.finditer(
             r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
             r"(?:\[\s*)?(?:f|r|b)?([\"'])(.+?)\1",
@@ -1484,6 +1569,15 @@ class ShellAnalyser:
             if p and self.paths.is_secret(p):
                 self.emit("credential_access", "exfiltration", S.critical, "Sends a secret file over ssh.", cmd.text)
 
+    # ---------------------------------------------------------------- compound commands' input
+
+    def _compound_stdin(self, r: Any, text: str, depth: int, ctext: str) -> None:
+        """``while read l; do echo $l; done < ~/.ssh/id_rsa``: a file fed to a loop, a group or a subshell is
+        read by the commands inside (a simple command's ``<`` is judged in :meth:`command`)."""
+        out = getattr(r, "output", None)
+        if getattr(r, "type", "") == "<" and out is not None and getattr(out, "kind", "") == "word":
+            self.check_read(self.expand_word(out, text, depth).value, "cat", ctext, None)
+
     # ---------------------------------------------------------------- rules
 
     def rules(
@@ -1518,12 +1612,21 @@ class ShellAnalyser:
             self._exec_file(cmd.argv[0], ctext)
 
     def _secret_args(self, cmd: _Cmd, name: str, args: list[str]) -> None:
+        if name == "git":  # in HARMLESS_ON_SECRETS for add/rm/ls-files …, but git diff/show/cat-file read files
+            _git_secret_args(self, cmd, args)
+            return
         if name in HARMLESS_ON_SECRETS:
             return
+        if name in _COPY_TOOLS:  # a copy reads its sources; its destination is a write (check_write judges it)
+            args = _copy_sources(name, args)
         skip_next = False
         for i, a in enumerate(args):
             if skip_next:
                 skip_next = False
+                continue
+            if (used := _credential_option(args, i)) is not None:  # --kubeconfig F: uses the file (medium)
+                _uses_credential(self, cmd, used)
+                skip_next = "=" not in a
                 continue
             if a in (
                 "-i",
@@ -1566,13 +1669,17 @@ class ShellAnalyser:
                 cmd.reads_secret = cmd.reads_secret or name not in ("grep", "awk", "cut")
             self.emit("credential_access", "system_accounts", S.medium, "Reads the system account list.", ctext)
             return
-        if not self.paths.is_secret(p) and not self.paths.is_secret_dir(p):
+        if (
+            not self.paths.is_secret(p)
+            and not self.paths.is_secret_dir(p)
+            and not glob_reaches_secret(p, self.paths.home)  # cat .en?, cat ~/.ss*/id_*
+        ):
             return
         if _EXAMPLE_ENV_RE.search(p):
             return
         if cmd is not None:
             cmd.reads_secret = True
-        if name in READERS or (name in ("ls",) and self.paths.is_secret_dir(p) and False):
+        if name in READERS or name not in _TOUCH_ONLY_ON_SECRETS:  # any other command given a secret reads it
             sev = S.high
             what = "read_secret"
             msg = f"Reads a credential or secret file ({target})."
@@ -1620,19 +1727,21 @@ class ShellAnalyser:
         if self.paths.is_shell_rc(p):
             self.emit("persistence", "shell_rc", S.high, f"{verb} a shell start-up file ({target}).", ctext)
             return
+        if _persistence_write(self, p, target, ctext, verb):  # agent/git config, hook managers, PATH folders
+            return
         if re.search(r"^/etc/cron|^/var/spool/cron|/etc/anacrontab", p):
             self.emit("persistence", "cron", S.high, f"{verb} cron configuration ({p}).", ctext)
             return
         if re.search(r"^/(etc|lib|usr/lib)/systemd/|/\.config/systemd/", p):
             self.emit("persistence", "systemd_unit", S.high, f"{verb} a systemd unit ({p}).", ctext)
             return
-        if re.search(r"/Library/Launch(Agents|Daemons)/", p):
+        if re.search(r"(?i)/Library/Launch(Agents|Daemons)/", p):
             self.emit("persistence", "launchd", S.high, f"{verb} a launchd job ({p}).", ctext)
             return
         if re.search(r"^/etc/(rc\.local|init\.d/|rc\d\.d/|xdg/autostart/)|/\.config/autostart/", p):
             self.emit("persistence", "autostart", S.high, f"{verb} an autostart location ({p}).", ctext)
             return
-        if "/.git/hooks/" in p + "/" and not p.endswith("/.git/hooks"):
+        if "/.git/hooks/" in p.lower() + "/" and not p.lower().endswith("/.git/hooks"):
             self.emit("persistence", "git_hook", S.high, f"{verb} a git hook ({target}).", ctext)
             return
         if CI_CONFIG_RE.search(p):
@@ -1733,6 +1842,8 @@ class ShellAnalyser:
                 ctext,
             )
             return
+        if _special_delete(self, base, filtered, ctext, verb):  # git's stale locks (low), agent settings (high)
+            return
         if base.endswith("/.git") or ("/.git/" in base + "/" and not base.endswith("/.git/hooks")):
             self.emit("destructive_vcs", "git_dir", down(S.high), f"{verb} git metadata ({base}).", ctext)
             return
@@ -1749,19 +1860,23 @@ class ShellAnalyser:
         if self.paths.is_system(base):
             self.emit("destructive_fs", "system_path_delete", down(S.high), f"{verb} a system path ({base}).", ctext)
             return
-        if self.paths.is_tmp(base) or self.paths.in_workspace(base):
+        if self.paths.is_tmp(base):
             return
+        # before the workspace test: with the home folder as the workspace (cwd ~), ~/Documents is still one
         if base.startswith(self.paths.home + "/") and base.count("/") == self.paths.home.count("/") + 1 and recursive:
             self.emit("destructive_fs", "home_subdir", down(S.high), f"{verb} a top-level home folder ({base}).", ctext)
             return
-        if self.paths.workspace is not None:
+        if self.paths.in_workspace(base):
+            return
+        if self.paths.workspace is not None or base.startswith("/"):  # no workspace (no cwd): every absolute path
             if base.startswith(self.paths.home + "/.cache") or "/node_modules" in base or "/__pycache__" in base:
                 return
+            where = "outside the workspace" if self.paths.workspace is not None else "while no workspace is known"
             self.emit(
                 "destructive_fs",
                 "outside_workspace_delete",
                 down(S.high if recursive else S.medium),
-                f"{verb} a path outside the workspace ({base}).",
+                f"{verb} a path {where} ({base}).",
                 ctext,
             )
 
@@ -2032,15 +2147,26 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             gcwd = a.paths.resolve(args[i + 1], a.cwd)
             i += 2
             continue
-        if args[i] in ("-c", "--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
-            if args[i] == "-c" and re.match(r"core\.(hooksPath|sshCommand|pager|editor|fsmonitor)=", args[i + 1]):
-                a.emit("persistence", "git_config_exec", S.high, "Sets a git option that runs commands.", ctext)
+        if args[i] in ("-c", "--config-env") and i + 1 < len(args):
+            _git_config_spec(a, args[i + 1], ctext, depth, from_env=args[i] == "--config-env")
+            i += 2
+            continue
+        if args[i].startswith("--config-env=") or (args[i].startswith("-c") and not args[i].startswith("--")):
+            from_env = args[i].startswith("--")  # --config-env=key=ENVVAR, or -ckey=value
+            spec = args[i].partition("=")[2] if from_env else args[i][2:]
+            _git_config_spec(a, spec, ctext, depth, from_env=from_env)
+            i += 1
+            continue
+        if args[i].startswith("--exec-path="):
+            _git_exec(a, "--exec-path", args[i].partition("=")[2], ctext, depth, "git --exec-path")
+        if args[i] in ("--git-dir", "--work-tree", "--namespace") and i + 1 < len(args):
             i += 2
             continue
         i += 1
     if i >= len(args):
         return
     sub, rest = args[i], args[i + 1 :]
+    _git_subcommand_exec(a, sub, rest, ctext, depth)
     protected = set(a.policy.protected_branches)
     flags = [x for x in rest if x.startswith("-")]
     pos = [x for x in rest if not x.startswith("-")]
@@ -2178,8 +2304,7 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         a.emit("destructive_vcs", "stash_clear", S.medium, "Drops all stashes.", ctext)
     elif sub == "config":
         joined = " ".join(rest)
-        if re.search(r"core\.(hooksPath|sshCommand|fsmonitor)|alias\.\w+\s+['\"]?!", joined):
-            a.emit("persistence", "git_config_exec", S.high, "Sets a git option that runs commands.", ctext)
+        _git_config_set(a, rest, ctext, depth)
         if re.search(r"credential\.helper", joined) and "store" in joined:
             a.emit(
                 "credential_access", "git_credential_store", S.medium, "Stores git credentials in plain text.", ctext
@@ -2394,6 +2519,8 @@ def _h_scp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     dest = pos[-1]
     remote = _SCP_REMOTE_RE.match(dest) or "://" in dest
     if not remote:
+        if cmd.name == "rsync":  # a local copy: the destination is written, as with cp
+            _h_mv(a, cmd, pos, depth, pl, ix)
         return
     m = _SCP_REMOTE_RE.match(dest)
     host = m.group(1) if m else (host_of(dest) or "")
@@ -2880,10 +3007,7 @@ def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
             k, _, v = x.partition("=")
             w = cmd.words[j + 1] if j + 1 < len(cmd.words) else _Word(v)
             a._assign(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded, tainted=w.tainted))
-            if k in ("LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES") and v:
-                a.emit("privilege_escalation", "ld_preload", S.high, f"Sets {k}.", cmd.text)
-            if k == "PROMPT_COMMAND":
-                a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", cmd.text)
+            _env_rules(a, [(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded))], cmd.text, depth)
         elif cmd.name in ("unset",) and x == "HISTFILE":
             a.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", cmd.text)
 
@@ -3143,6 +3267,1174 @@ _HANDLERS: dict[str, Handler] = {
     "echo": _h_echo,
     "printf": _h_echo,
 }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Persistence and tampering with oversight: agent, editor and git configuration, command-running git options and
+# environment variables, in-place editors, archive extraction, folders on PATH, Oversight's own API
+# --------------------------------------------------------------------------------------------------------------
+
+# A coding agent's settings, workspace and home forms: its hooks (Oversight's own among them), permissions and MCP
+# servers live there, so a write can switch its oversight off or plant a command that runs at its next start.
+_AGENT_CONFIG_RE = re.compile(
+    r"/(\.claude(/(settings(\.local)?\.json|hooks(/.*)?))?|\.claude\.json|\.codex(/[^/]+\.(toml|json))?|"
+    r"\.mcp\.json|\.(cursor|vscode)/mcp\.json|\.cursor/hooks\.json|\.gemini(/settings\.json)?|"
+    r"claude_desktop_config\.json|claude-code/managed-settings\.json|\.config/(claude|codex)(/.*)?)$"
+)
+# Files a tool runs commands from when the folder is entered or opened (direnv, VS Code tasks).
+_AUTORUN_CONFIG_RE = re.compile(r"/(\.envrc|\.vscode/tasks\.json)$")
+# Git hook managers: their files are git hooks.
+_HOOK_MANAGER_RE = re.compile(r"/(\.husky(/.*)?|\.?lefthook(-local)?\.ya?ml)$")
+# Git configuration files: any of them can make git run a command (core.fsmonitor, core.pager, aliases …).
+_GIT_CONFIG_FILE_RE = re.compile(
+    r"(/\.git/(modules/.+/)?config(\.worktree)?|/\.config/git/config|^/etc/gitconfig|"
+    r"^(/home/[^/]+|/Users/[^/]+|/root)/\.gitconfig)$"
+)
+# Folders on a user's PATH, ahead of the system's: a file there shadows a command (ls, sudo, git …).
+_PATH_DIR_RE = re.compile(r"^(/home/[^/]+|/Users/[^/]+|/root)/(\.local/bin|bin)(/|$)")
+# Files inside .git that git leaves behind after a crash or an interrupted rebase/merge: clearing them is routine.
+_GIT_TRANSIENT_RE = re.compile(
+    r"(.*/)?[^/]+\.lock|(rebase-merge|rebase-apply|sequencer)(/.*)?|MERGE_(HEAD|MSG|MODE|RR|AUTOSTASH)|"
+    r"CHERRY_PICK_HEAD|REVERT_HEAD|ORIG_HEAD|FETCH_HEAD|AUTO_MERGE|BISECT_\w+|gc\.(pid|log)|COMMIT_EDITMSG"
+)
+# Oversight's own state-changing endpoints: an agent calling them resolves its own escalations, reports its own
+# actions or changes keys and pins (on any host: the service may listen anywhere, loopback included).
+_OVERSIGHT_API_RE = re.compile(
+    r"/v1/escalations/[^/?#\s'\"]+/resolve(?![\w-])|/v1/actions/ran(?![\w-])|/v1/keys(?![\w-])|/console/api/|"
+    r"/v1/drift/pins(?![\w-])"
+)
+
+# Git options that make git run a command (lower case; section.subsection.key). One list for ``-c``, ``-cK=V``,
+# ``--config-env``, ``git config``, ``GIT_CONFIG_PARAMETERS``/``GIT_CONFIG_KEY_n``, the environment variables below
+# and config files; :func:`git_option_runs_command` knows which values are harmless.
+_GIT_EXEC_KEY_RE = re.compile(
+    r"core\.(sshcommand|pager|editor|fsmonitor|hookspath|gitproxy|askpass|alternaterefscommand)|sequence\.editor|"
+    r"alias\..+|credential(\..+)?\.helper|diff\.external|diff\..+\.(command|textconv)|merge\..+\.driver|"
+    r"filter\..+\.(clean|smudge|process)|protocol(\.ext)?\.allow|uploadpack\.packobjectshook|"
+    r"remote\..+\.(uploadpack|receivepack)|gpg(\..+)?\.program|pager\..+|(diff|merge)tool\..+\.cmd|"
+    r"include\.path|includeif\..+\.path|init\.templatedir|submodule\..+\.update|web\.browser|browser\..+\.(cmd|path)|"
+    r"sendemail\.(tocmd|cccmd|smtpserver)|--exec-path"
+)
+# Environment variables git reads as one of those options.
+_GIT_ENV_OPTIONS = {
+    "GIT_SSH_COMMAND": "core.sshcommand",
+    "GIT_SSH": "core.sshcommand",
+    "GIT_PAGER": "core.pager",
+    "GIT_EDITOR": "core.editor",
+    "GIT_SEQUENCE_EDITOR": "sequence.editor",
+    "GIT_EXTERNAL_DIFF": "diff.external",
+    "GIT_PROXY_COMMAND": "core.gitproxy",
+    "GIT_ASKPASS": "core.askpass",
+    "GIT_TEMPLATE_DIR": "init.templatedir",
+    "GIT_EXEC_PATH": "--exec-path",
+    "GIT_CONFIG_GLOBAL": "include.path",
+    "GIT_CONFIG_SYSTEM": "include.path",
+    "GIT_CONFIG": "include.path",
+}
+_GIT_BOOLS = frozenset({"", "true", "false", "yes", "no", "on", "off", "0", "1"})
+_SAFE_PAGERS = frozenset({"cat", "less", "more", "most", "delta", "diff-so-fancy", "bat", "head"})
+_SAFE_EDITORS = frozenset(
+    {"vi", "vim", "nvim", "nano", "emacs", "emacsclient", "code", "code-insiders", "subl", "mate", "true", ":"}
+    | {"cat", "gedit", "kate", "micro", "hx", "zed"}
+)
+_SHELL_META_RE = re.compile(r"[;&|`$()<>\n]")
+_SSH_EXEC_OPTION_RE = re.compile(r"(?i)proxycommand|localcommand|knownhostscommand|-F\b|\bmatch\b")
+# Variables that make a shell run a file first (bash's BASH_ENV, sh's ENV).
+_SHELL_START_ENV = ("BASH_ENV", "ENV")
+
+
+def _plain_program(value: str, names: frozenset[str]) -> bool:
+    """``value`` is empty or one of ``names`` with plain options (no shell syntax)."""
+    v = value.strip()
+    return not v or (not _SHELL_META_RE.search(v) and _basename(v.split()[0]) in names)
+
+
+def git_option_runs_command(key: str, value: str | None) -> bool:
+    """True when setting git option ``key`` (any case) to ``value`` (None: unknown) makes git run a command that
+    the value names or that a file or folder it points at holds."""
+    k = key.strip().lower()
+    if not _GIT_EXEC_KEY_RE.fullmatch(k):
+        return False
+    if value is None:
+        return True
+    v = value.strip()
+    if k.startswith("alias.") or k.startswith("submodule."):
+        return v.startswith("!")
+    if k.startswith("credential"):
+        return v.startswith(("!", "/", "~", "."))
+    if k in ("protocol.allow", "protocol.ext.allow"):
+        return v.lower() in ("always", "user")
+    if (k == "core.fsmonitor" or k.startswith("pager.")) and v.lower() in _GIT_BOOLS:
+        return False
+    if k == "core.pager" or k.startswith("pager."):
+        return not _plain_program(v, _SAFE_PAGERS)
+    if k in ("core.editor", "sequence.editor"):
+        return not _plain_program(v, _SAFE_EDITORS)
+    if k == "core.sshcommand":
+        return not (
+            _plain_program(v, frozenset({"ssh", "plink", "tortoiseplink"})) and not _SSH_EXEC_OPTION_RE.search(v)
+        )
+    if k.startswith("gpg"):
+        return not _plain_program(v, frozenset({"gpg", "gpg2", "gpgsm", "ssh-keygen"}))
+    if k == "include.path" or k.startswith("includeif."):
+        return v not in ("", "/dev/null")
+    return bool(v)
+
+
+def git_config_exec_keys(text: str) -> list[str]:
+    """The command-running git options that git configuration text sets (``[core]\\n\\tfsmonitor = …``, one
+    setting a line; literal ``\\n`` and ``\\t`` as an ``echo``/``printf`` would write them are read too)."""
+    out: list[str] = []
+    section = ""
+    for line in re.split(r"\n|\\n", text.replace("\\t", " ")):
+        s = line.strip()
+        m = re.search(r"\[\s*([A-Za-z0-9.-]+)(?:\s+\"([^\"]*)\")?\s*\]", s)
+        if m:
+            section = m.group(1).lower() + (f".{m.group(2)}" if m.group(2) is not None else "")
+            s = s[m.end() :].strip()
+        m = re.match(r"^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$", s)
+        if m and section:
+            key = f"{section}.{m.group(1).lower()}"
+            value = (m.group(2) if m.group(2) is not None else "true").strip().strip("\"'")
+            if git_option_runs_command(key, value) and key not in out:
+                out.append(key)
+    return out
+
+
+def _git_exec(a: ShellAnalyser, key: str, value: str | None, ctext: str, depth: int, how: str) -> None:
+    """A command-running git option set by ``how`` (``-c``, ``git config``, an environment variable …): high, and
+    the command it names analysed like any other."""
+    if not git_option_runs_command(key, value):
+        return
+    shown = "a value the analyser cannot know" if value is None else repr(_short(value)[:160])
+    a.emit(
+        "persistence",
+        "git_config_exec",
+        S.high,
+        f"{how} sets git option {key.lower()} to {shown}: git runs a command from it.",
+        ctext,
+    )
+    k = key.strip().lower()
+    if value and not (
+        k in ("protocol.allow", "protocol.ext.allow", "include.path", "init.templatedir", "core.hookspath")
+        or k.startswith(("includeif.", "--"))
+    ):
+        code = value.strip().removeprefix("!")
+        saved = (a.cwd, a.cwd_known, dict(a.vars))
+        try:
+            a.analyse(code, depth + 1)
+        finally:
+            a.cwd, a.cwd_known, a.vars = saved
+
+
+def _git_parameter_pairs(text: str) -> list[tuple[str, str | None]]:
+    """``GIT_CONFIG_PARAMETERS`` (``'core.pager'='x' 'a.b=c'``) as ``(key, value)`` pairs."""
+    toks = [(m.group(1), m.end()) for m in re.finditer(r"'([^']*)'", text)]
+    if not toks:
+        return [(k, v if eq else None) for k, eq, v in (p.partition("=") for p in text.split())]
+    pairs: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(toks):
+        tok, end = toks[i]
+        if text[end : end + 1] == "=" and i + 1 < len(toks):
+            pairs.append((tok, toks[i + 1][0]))
+            i += 2
+            continue
+        k, eq, v = tok.partition("=")
+        pairs.append((k, v if eq else "true"))
+        i += 1
+    return pairs
+
+
+def _env_rules(a: ShellAnalyser, pairs: Sequence[tuple[str, _Word]], ctext: str, depth: int) -> None:
+    """Environment assignments that change what a program runs: ``export``, a command's ``NAME=value`` prefix and
+    ``env NAME=value cmd`` all go through here (library preloading, shell start-up files, git's command options)."""
+    keys: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    for name, w in pairs:
+        v: str | None = None if (w.dynamic and not w.decoded) else w.value
+        if name in ("LD_PRELOAD", "DYLD_INSERT_LIBRARIES") and v != "":
+            a.emit("privilege_escalation", "ld_preload", S.high, f"Sets {name} (loads a library into programs).", ctext)
+        elif name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH") and v != "":
+            dirs = [a.paths.resolve(d, a.cwd) for d in (v or "").split(":") if d]
+            own = bool(dirs) and all(
+                d is not None and (a.paths.is_system(d) or (a.paths.workspace is not None and a.paths.in_workspace(d)))
+                for d in dirs
+            )
+            a.emit(
+                "privilege_escalation",
+                "ld_preload",
+                S.medium if own else S.high,
+                f"Sets {name} (where programs load their libraries from).",
+                ctext,
+            )
+        elif name == "PROMPT_COMMAND" and v != "":
+            a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
+        elif name in _SHELL_START_ENV and v != "" and (name == "BASH_ENV" or v is None or "/" in v):
+            a.emit(
+                "persistence",
+                "shell_start_env",
+                S.high,
+                f"Sets {name}: a shell started with it runs that file ({v or 'unknown'}) first.",
+                ctext,
+            )
+        elif name in _GIT_ENV_OPTIONS:
+            _git_exec(a, _GIT_ENV_OPTIONS[name], v, ctext, depth, name)
+        elif name == "GIT_CONFIG_PARAMETERS":
+            if v is None:
+                a.emit(
+                    "persistence",
+                    "git_config_exec",
+                    S.high,
+                    "Sets GIT_CONFIG_PARAMETERS to a value the analyser cannot know (any git option).",
+                    ctext,
+                )
+            for key, value in _git_parameter_pairs(v or ""):
+                _git_exec(a, key, value, ctext, depth, name)
+        elif (m := re.fullmatch(r"GIT_CONFIG_(KEY|VALUE)_(\d+)", name)) is not None:
+            if m.group(1) == "KEY" and v:
+                keys[m.group(2)] = v
+            elif m.group(1) == "VALUE":
+                values[m.group(2)] = v
+    for n, key in keys.items():
+        _git_exec(a, key, values.get(n), ctext, depth, f"GIT_CONFIG_KEY_{n}")
+
+
+def _git_config_spec(a: ShellAnalyser, spec: str, ctext: str, depth: int, from_env: bool) -> None:
+    """``git -c key=value`` / ``-ckey=value`` / ``--config-env=key=ENVVAR``."""
+    key, eq, value = spec.partition("=")
+    val: str | None = value if eq else "true"
+    if from_env:
+        val = a.vars.get(value) if eq else None
+    _git_exec(a, key, val, ctext, depth, "--config-env" if from_env else "git -c")
+
+
+_GIT_CONFIG_READ_FLAGS = frozenset(
+    {"--get", "--get-all", "--get-regexp", "--get-urlmatch", "--unset", "--unset-all", "--list", "-l"}
+    | {"--remove-section", "--rename-section", "-e", "--edit", "--get-color", "--get-colorbool"}
+)
+_GIT_CONFIG_OPTS_WITH_ARG = frozenset({"-f", "--file", "--blob", "--type", "-t", "--default", "--comment", "--value"})
+
+
+def _git_config_set(a: ShellAnalyser, rest: list[str], ctext: str, depth: int) -> None:
+    """``git config [--global|--system|--local|--file F|--add|--replace-all …] KEY VALUE`` and ``git config set``."""
+    if rest[:1] and rest[0] in ("get", "list", "unset", "rename-section", "remove-section", "edit", "get-color"):
+        return
+    if rest[:1] == ["set"]:
+        rest = rest[1:]
+    pos: list[str] = []
+    skip = False
+    for x in rest:
+        if skip:
+            skip = False
+            continue
+        if x in _GIT_CONFIG_READ_FLAGS:
+            return
+        if x in _GIT_CONFIG_OPTS_WITH_ARG:
+            skip = True
+            continue
+        if x.startswith("-") and x != "-":
+            continue
+        pos.append(x)
+    if len(pos) >= 2:
+        _git_exec(a, pos[0], pos[1], ctext, depth, "git config")
+
+
+def _git_subcommand_exec(a: ShellAnalyser, sub: str, rest: list[str], ctext: str, depth: int) -> None:
+    """Options of git's transfer commands that run a program: ``--upload-pack``/``-u``, ``--receive-pack``,
+    ``--exec``, ``clone -c``/``--config``/``--template``, and the ``ext::`` transport (a command as a URL)."""
+    if sub not in ("clone", "fetch", "pull", "ls-remote", "push", "archive", "submodule", "remote"):
+        return
+    for j, x in enumerate(rest):
+        key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+        nxt = rest[j + 1] if j + 1 < len(rest) else ""
+        v = val if eq else nxt
+        if key in ("--upload-pack", "--receive-pack", "--exec") or (key == "-u" and sub in ("clone", "ls-remote")):
+            a.emit(
+                "persistence",
+                "git_config_exec",
+                S.high,
+                f"git {sub} {key} runs {_short(v)[:160]!r} as git's pack program (on this machine for a local remote).",
+                ctext,
+            )
+            if v:
+                a.analyse(v, depth + 1)
+        elif sub == "clone" and key in ("-c", "--config") and v:
+            _git_config_spec(a, v, ctext, depth, from_env=False)
+        elif sub == "clone" and key.startswith("-c") and len(key) > 2 and not key.startswith("--"):
+            _git_config_spec(a, key[2:], ctext, depth, from_env=False)
+        elif sub == "clone" and key == "--template":
+            a.emit("persistence", "git_config_exec", S.high, f"git clone --template copies hooks from {v}.", ctext)
+        elif x.startswith("ext::"):
+            a.emit("persistence", "git_config_exec", S.high, "The ext:: transport runs the command in its URL.", ctext)
+
+
+def is_git_config_file(path: str, home: str) -> bool:
+    """``.git/config``, ``~/.gitconfig``, ``~/.config/git/config``: files whose settings can make git run a command."""
+    return bool(_GIT_CONFIG_FILE_RE.search(path)) or path == home + "/.gitconfig"
+
+
+def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: str) -> bool:
+    """Writes that make something run later or switch the agent's oversight off: a coding agent's settings, git
+    configuration, git hook managers, direnv/VS Code tasks, folders on PATH (see :meth:`classify_write`)."""
+    home = a.paths.home
+    if is_git_config_file(p, home):
+        keys = git_config_exec_keys(ctext)
+        sets = f"; it sets {', '.join(keys)}, which runs a command" if keys else ""
+        a.emit(
+            "persistence",
+            "git_config_exec",
+            S.high,
+            f"{verb} git configuration ({target}){sets}. Git configuration can make git run any command.",
+            ctext,
+        )
+        return True
+    if _AGENT_CONFIG_RE.search(p):
+        a.emit(
+            "persistence",
+            "agent_config",
+            S.high,
+            f"{verb} a coding agent's configuration ({target}): its hooks, permissions and MCP servers; this can "
+            "switch off the agent's oversight or run commands when the agent next starts.",
+            ctext,
+        )
+        return True
+    if _HOOK_MANAGER_RE.search(p):
+        a.emit("persistence", "git_hook", S.high, f"{verb} a git hook manager's hooks ({target}).", ctext)
+        return True
+    if _AUTORUN_CONFIG_RE.search(p):
+        a.emit(
+            "persistence",
+            "autorun_config",
+            S.high,
+            f"{verb} {target}, which runs commands when the folder is entered or opened (direnv, VS Code tasks).",
+            ctext,
+        )
+        return True
+    if _PATH_DIR_RE.search(p) or is_within(p, home + "/.local/bin") or is_within(p, home + "/bin"):
+        a.emit(
+            "persistence",
+            "command_hijack",
+            S.high,
+            f"{verb} a folder on PATH ({p}): a file there can shadow a command such as ls or sudo.",
+            ctext,
+        )
+        return True
+    return False
+
+
+def _special_delete(a: ShellAnalyser, base: str, filtered: bool, ctext: str, verb: str) -> bool:
+    """Deletes judged before the generic ones in :meth:`check_delete`: git's transient state inside the workspace
+    repository (a stale lock, an interrupted rebase or merge: low), a coding agent's settings (high)."""
+    m = re.search(r"/\.git/(.+)$", base)
+    if m and _GIT_TRANSIENT_RE.fullmatch(m.group(1)) and a.paths.workspace is not None and a.paths.in_workspace(base):
+        a.emit("destructive_vcs", "git_state", S.low, f"{verb} git's transient state ({base}).", ctext)
+        return True
+    if _AGENT_CONFIG_RE.search(base) and not filtered:
+        a.emit(
+            "persistence",
+            "agent_config",
+            S.high,
+            f"{verb} a coding agent's configuration ({base}): this can remove its hooks and switch its oversight off.",
+            ctext,
+        )
+        return True
+    return False
+
+
+def _extract_into(a: ShellAnalyser, raw: str | None, ctext: str, verb: str) -> None:
+    """An archive or patch writes the files named inside it under a folder (``tar -C``, ``unzip -d``, ``patch -d``;
+    the working directory without one): home or above is high (it can drop .bashrc, .ssh/authorized_keys); any
+    other folder is classified as a write there."""
+    if raw is None and not a.cwd_known:
+        return
+    d = a.paths.resolve(raw, a.cwd) if raw is not None else a.cwd
+    if d is None:
+        return
+    if is_within(a.paths.home, d):
+        a.emit(
+            "persistence",
+            "archive_extract",
+            S.high,
+            f"{verb} {d}: the files named inside it can replace start-up files there (.bashrc, .ssh/authorized_keys).",
+            ctext,
+        )
+        return
+    a.classify_write(d, raw or d, ctext, verb=verb)
+
+
+def _h_tar(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    extract = absolute = False
+    directory: str | None = None
+    i = 0
+    while i < len(args):
+        x = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if i == 0 and re.fullmatch(r"[A-Za-z]+", x):  # old style: tar xzf a.tgz
+            extract = "x" in x
+        elif x in ("-x", "--extract", "--get"):
+            extract = True
+        elif x in ("-C", "--directory"):
+            directory = nxt
+            i += 1
+        elif x.startswith("--directory="):
+            directory = x.partition("=")[2]
+        elif x in ("-P", "--absolute-names"):
+            absolute = True
+        elif re.fullmatch(r"-[A-Za-z]+", x):
+            if x.startswith("-C") and len(x) > 2:
+                directory = x[2:]
+            else:
+                extract = extract or "x" in x
+                absolute = absolute or "P" in x
+                if x.endswith("C"):
+                    directory = nxt
+                    i += 1
+        i += 1
+    if not extract:
+        return
+    if absolute:
+        a.emit(
+            "persistence",
+            "archive_extract",
+            S.high,
+            "Extracts an archive with absolute names (-P): it can write anywhere.",
+            cmd.text,
+        )
+    _extract_into(a, directory, cmd.text, "Extracts an archive into")
+
+
+def _h_unzip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    directory: str | None = None
+    for j, x in enumerate(args):
+        if x in ("-l", "-t", "-v", "-p", "-Z", "-z"):
+            return
+        if x == "-d" and j + 1 < len(args):
+            directory = args[j + 1]
+        elif x.startswith("-d") and len(x) > 2:
+            directory = x[2:]
+    _extract_into(a, directory, cmd.text, "Extracts an archive into")
+
+
+def _h_patch(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    with_arg = {"-p", "-i", "--input", "-o", "--output", "-d", "--directory", "-r", "--reject-file", "-B"}
+    with_arg |= {"--prefix", "-D", "--ifdef", "-F", "--fuzz", "-z", "--suffix", "-V", "--version-control", "-Y"}
+    directory: str | None = None
+    for j, x in enumerate(args):
+        key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+        v = val if eq else (args[j + 1] if j + 1 < len(args) else "")
+        if key in ("-o", "--output") and v:
+            a.check_write(v, cmd.text, verb="Patches into")
+        elif key in ("-d", "--directory") and v:
+            directory = v
+        elif x.startswith("-d") and len(x) > 2 and not x.startswith("--"):
+            directory = x[2:]
+    pos = _positional(args, with_arg)
+    if pos:
+        a.check_write(pos[0], cmd.text, verb="Patches")
+    else:
+        _extract_into(a, directory, cmd.text, "Applies a patch in")
+
+
+def _h_editor_write(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """Editors an agent runs non-interactively (``ed``, ``ex``, ``vim -c``/``-es``) and ``sponge``: their file
+    arguments are written."""
+    name = cmd.name
+    if name == "sponge":
+        for f in args:
+            if not f.startswith("-"):
+                a.check_write(f, cmd.text, append="-a" in args)
+        return
+    if "-R" in args or name == "view":
+        return
+    ex_mode = name in ("ed", "ex") or any(re.fullmatch(r"-[esE]+", x) for x in args)
+    with_arg = {"-c", "--cmd", "-S", "-u", "-U", "-i", "-T", "-w", "-W", "-p" if name == "ed" else "-t"}
+    if not ex_mode:
+        with_arg.add("-s")
+    for f in _positional(args, with_arg):
+        if not f.startswith("+"):
+            a.check_write(f, cmd.text, verb="Edits")
+
+
+def _interpreter_in_place(a: ShellAnalyser, name: str, args: list[str], ctext: str) -> None:
+    """``perl -i``/``-pi -e``, ``ruby -i``: the files after the code are edited in place."""
+    code_flags = "eE" if name == "perl" else "e"
+    in_place = has_code = False
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x == "--":
+            i += 1
+            break
+        if not x.startswith("-") or x == "-":
+            break
+        i += 1
+        if x.startswith("--"):
+            continue
+        body = x[1:]
+        j = 0
+        while j < len(body):
+            c = body[j]
+            if c == "i":
+                in_place = True
+                break  # the rest is the backup suffix
+            if c in code_flags:
+                has_code = True
+                if j == len(body) - 1:
+                    i += 1  # the code is the next argument
+                break
+            if c in "MmIxdDCFVrE":
+                if j == len(body) - 1 and c in "IrCE" and name == "ruby":
+                    i += 1
+                break
+            j += 1
+            while c in "0l" and j < len(body) and body[j].isdigit():  # -0777, -l012
+                j += 1
+    if not in_place:
+        return
+    files = args[i:] if has_code else args[i + 1 :]
+    for f in files:
+        a.check_write(f, ctext, verb="Edits in place")
+
+
+def _oversight_api_check(a: ShellAnalyser, targets: Sequence[str], evidence: str, text: str) -> None:
+    """An HTTP request to one of Oversight's own state-changing endpoints, on any host (see _OVERSIGHT_API_RE)."""
+    for t in [*targets, text]:
+        m = _OVERSIGHT_API_RE.search(t or "")
+        if m:
+            a.emit(
+                "privilege_escalation",
+                "tamper_oversight",
+                S.high,
+                f"Calls Oversight's own API ({m.group(0)}): an agent must not resolve its own escalations, report "
+                "its own actions or change Oversight's keys and pins.",
+                evidence,
+            )
+            return
+
+
+_COPY_TOOLS = frozenset({"cp", "mv", "install", "rsync"})
+
+
+def _copy_sources(name: str, args: list[str]) -> list[str]:
+    """The arguments of a copy (``cp``/``mv``/``install``/``rsync``) without its destination, which is written,
+    not read (:meth:`check_write` judges it): the last operand, or the ``-t DIR`` folder."""
+    for j, x in enumerate(args):
+        if x in ("-t", "--target-directory") and name != "rsync":
+            return args[:j] + args[j + 2 :]
+        if x.startswith("--target-directory="):
+            return args[:j] + args[j + 1 :]
+    last = max((j for j, x in enumerate(args) if not x.startswith("-")), default=None)
+    if last is None or sum(1 for x in args if not x.startswith("-")) < 2:
+        return args
+    return args[:last] + args[last + 1 :]
+
+
+_HANDLERS.update(
+    {
+        "tar": _h_tar,
+        "gtar": _h_tar,
+        "bsdtar": _h_tar,
+        "unzip": _h_unzip,
+        "patch": _h_patch,
+        "ed": _h_editor_write,
+        "ex": _h_editor_write,
+        "vi": _h_editor_write,
+        "vim": _h_editor_write,
+        "nvim": _h_editor_write,
+        "sponge": _h_editor_write,
+    }
+)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Commands that run other commands: wrappers and runners (busybox APPLET, unshare, uv run, parallel, sg -c …), the
+# command strings inside awk, sed, vim, Tcl, at/batch jobs and deno/bun, and a few reading rules (git, globs)
+# --------------------------------------------------------------------------------------------------------------
+
+# Wrappers that run their remaining arguments as a command, with the options that take a value.
+_RUNNER_OPTS: dict[str, frozenset[str]] = {
+    "unshare": frozenset(
+        {"-S", "--setuid", "-G", "--setgid", "-R", "--root", "-w", "--wd", "--map-user", "--map-group"}
+        | {"--map-users", "--map-groups", "--propagation", "--setgroups"}
+    ),
+    "nsenter": frozenset({"-t", "--target", "-S", "--setuid", "-G", "--setgid"}),
+    "systemd-run": frozenset(
+        {"-u", "--unit", "-p", "--property", "--description", "--slice", "-E", "--setenv", "--uid", "--gid"}
+        | {"-M", "--machine", "-H", "--host", "--on-active", "--on-boot", "--on-startup", "--on-unit-active"}
+        | {"--on-unit-inactive", "--on-calendar", "--timer-property", "--path-property", "--socket-property"}
+        | {"--working-directory", "--nice", "--service-type"}
+    ),
+    "fakeroot": frozenset({"-l", "--lib", "--faked", "-i", "-s", "-b"}),
+}
+# Project and environment runners: ``TOOL [options] SUB [options] COMMAND …`` runs COMMAND.
+_SUB_RUNNERS: dict[str, frozenset[str]] = {
+    "uv": frozenset({"run"}),
+    "poetry": frozenset({"run"}),
+    "pipenv": frozenset({"run"}),
+    "pdm": frozenset({"run"}),
+    "rye": frozenset({"run"}),
+    "hatch": frozenset({"run"}),
+    "conda": frozenset({"run"}),
+    "mamba": frozenset({"run"}),
+    "micromamba": frozenset({"run"}),
+    "bundle": frozenset({"exec"}),
+}
+_RUN_OPTS = frozenset(
+    {"--with", "--with-editable", "--with-requirements", "-p", "--python", "--package", "--extra", "--group"}
+    | {"--only-group", "--no-group", "--env-file", "--directory", "--project", "-P", "-C", "--index", "--index-url"}
+    | {"--extra-index-url", "--default-index", "-f", "--find-links", "--config-file", "--cache-dir", "-n", "--name"}
+    | {"--prefix", "--cwd", "-e", "--env"}
+)
+_PARALLEL_OPTS = frozenset(
+    {"-j", "--jobs", "-P", "--max-procs", "-S", "--sshlogin", "--delay", "-N", "-n", "--max-args", "--colsep"}
+    | {"-C", "-d", "--delimiter", "--tmpdir", "--results", "--joblog", "-a", "--arg-file", "-I", "--timeout"}
+    | {"--halt", "--retries", "--env", "--id"}
+)
+
+
+def _runner_command(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
+    """For a command that runs another one: (the argv it runs, shell strings it runs); None for any other command,
+    or when there is nothing to run. ``busybox``/``toybox`` run any applet (``busybox rm -rf ~``)."""
+    if name in ("busybox", "toybox"):
+        return (args if args and not args[0].startswith("-") else []), []
+    if name in _RUNNER_OPTS:
+        return _skip_options(args, set(_RUNNER_OPTS[name])), []
+    if name in _SUB_RUNNERS:
+        i = 0
+        while i < len(args) and args[i].startswith("-"):
+            i += 2 if args[i] in _RUN_OPTS else 1
+        if i < len(args) and args[i] in _SUB_RUNNERS[name]:
+            return _skip_options(args[i + 1 :], set(_RUN_OPTS)), []
+        return None
+    if name == "direnv" and args[:1] == ["exec"]:
+        return args[2:], []
+    if name == "nix" and args[:1] in (["develop"], ["shell"]):
+        for flag in ("-c", "--command"):
+            if flag in args:
+                return args[args.index(flag) + 1 :], []
+        return None
+    scripts: list[str] = []
+    if name == "nix-shell":
+        scripts = [args[k + 1] for k, x in enumerate(args[:-1]) if x in ("--run", "--command")]
+    elif name == "sg":  # sg [-] GROUP [-c] COMMAND: COMMAND is a shell string
+        rest = _skip_options(args, set())[1:]
+        rest = rest[1:] if rest[:1] == ["-c"] else rest
+        scripts = [" ".join(rest)] if rest else []
+    elif name in ("parallel", "sem"):
+        scripts = _parallel_scripts(args)
+    return ([], scripts) if scripts else None
+
+
+def _parallel_scripts(args: list[str]) -> list[str]:
+    """GNU parallel: the command template with each ``:::`` input (first 5), or each input as a command."""
+    rest = _skip_options(args, set(_PARALLEL_OPTS))
+    cut = next((k for k, x in enumerate(rest) if x in (":::", ":::+", "::::", "::::+")), len(rest))
+    template = rest[:cut]
+    inputs = rest[cut + 1 :] if rest[cut : cut + 1] in ([":::"], [":::+"]) else []  # :::: FILE: not read
+    inputs = [x for x in inputs if not x.startswith(":::")][:5]
+    if not template:
+        return inputs
+    line = " ".join(template)
+    if not inputs:
+        return [line]
+    return [line.replace("{}", _shell_quote(x)) if "{}" in line else f"{line} {_shell_quote(x)}" for x in inputs]
+
+
+def _stdin_texts(cmd: _Cmd, pl: Any, ix: int) -> list[str]:
+    """What a command reads on stdin when it is literal: a here-doc, a here-string, or an upstream ``echo``/
+    ``printf``/``cat <<EOF``."""
+    texts = [cmd.heredoc, cmd.herestring]
+    prev = pl[ix - 1] if pl is not None and ix > 0 else None
+    if prev is not None and prev.argv:
+        if prev.name in ("echo", "printf"):
+            data = " ".join(x for x in prev.argv[1:] if x not in ("-n", "-e", "-ne", "-en"))
+            texts.append(_decode_printf(data) if prev.name == "printf" or "-e" in prev.argv else data)
+        elif prev.name == "cat" and len(prev.argv) == 1:
+            texts.append(prev.heredoc or prev.herestring)
+    return [t for t in texts if t and t.strip()]
+
+
+def _h_at_job(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``at``/``batch``: the job is a shell script read from stdin; it will run, so it is analysed as it is."""
+    if cmd.name == "batch":
+        a.emit("persistence", "at_job", S.medium, "Schedules a command with batch.", cmd.text)
+    if any(x in ("-l", "-r", "-d", "-c") for x in args):
+        return
+    for body in _stdin_texts(cmd, pl, ix):
+        a.analyse(body, depth + 1)
+
+
+_AWK_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def _awk_programs(args: list[str]) -> list[str]:
+    progs: list[str] = []
+    from_file = False
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x in ("-f", "--file", "-e", "--source"):
+            if x in ("-e", "--source") and i + 1 < len(args):
+                progs.append(args[i + 1])
+            from_file = from_file or x in ("-f", "--file")
+            i += 2
+            continue
+        if x.startswith("--source="):
+            progs.append(x.partition("=")[2])
+        elif x in ("-F", "-v", "--assign", "--field-separator"):
+            i += 1
+        elif x == "--":
+            i += 1
+            break
+        elif not x.startswith("-") or x == "-":
+            break
+        i += 1
+    if not progs and not from_file and i < len(args):
+        progs.append(args[i])
+    return progs
+
+
+def _h_awk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """awk runs shell commands through ``system("…")``, ``"…" | getline`` and ``print … | "…"``, and writes
+    files with ``print > "…"``. Adjacent string literals are concatenated and ``ENVIRON["HOME"]`` is ``~``."""
+    for prog in _awk_programs(args):
+        prog = re.sub(r'ENVIRON\s*\[\s*"HOME"\s*\]', '"~"', prog)
+        lits: list[tuple[int, int, str]] = []
+        for m in _AWK_STRING.finditer(prog):
+            value = m.group(1).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+            if lits and not prog[lits[-1][1] : m.start()].strip():
+                lits[-1] = (lits[-1][0], m.end(), lits[-1][2] + value)
+            else:
+                lits.append((m.start(), m.end(), value))
+        to_shell = any(
+            prog[:s].rstrip().endswith("|") and re.fullmatch(r"(/usr)?(/bin/)?(ba|z|da|k)?sh", v.strip()) is not None
+            for s, _, v in lits
+        )
+        for s, e, v in lits[:50]:
+            before, after = prog[:s].rstrip(), prog[e:].lstrip()
+            if (
+                to_shell
+                or re.search(r"\bsystem\s*\(\s*$", before)
+                or re.match(r"\|&?\s*getline\b", after)
+                or before.endswith("|")
+                or before.endswith("|&")
+            ):
+                a.analyse(v, depth + 1)
+            elif (w := re.search(r"\bprintf?\b[^;{}]*?(>>?)\s*$", before)) is not None:
+                a.check_write(v, cmd.text, append=w.group(1) == ">>")
+
+
+_SED_ADDRESS = r"(?:\d+|\$|/(?:[^/\\]|\\.)*/[IM]*)"
+_SED_ADDRESSES = re.compile(rf"^{_SED_ADDRESS}(?:\s*[,~]\s*(?:{_SED_ADDRESS}|\+\d+|~\d+))?\s*!?\s*")
+
+
+def _sed_scripts(args: list[str]) -> list[str]:
+    scripts: list[str] = []
+    positional: list[str] = []
+    has_script = False
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x in ("-e", "--expression") or (re.fullmatch(r"-[a-hj-zA-Z]*e", x) is not None and x != "-e"):
+            if i + 1 < len(args):
+                scripts.append(args[i + 1])
+            has_script = True
+            i += 2
+            continue
+        if x.startswith("--expression="):
+            scripts.append(x.partition("=")[2])
+            has_script = True
+        elif x in ("-f", "--file", "-l", "--line-length"):
+            has_script = has_script or x in ("-f", "--file")
+            i += 1
+        elif not x.startswith("-") or x == "-":
+            positional.append(x)
+        i += 1
+    if not has_script and positional:
+        scripts.append(positional[0])
+    return scripts
+
+
+def _sed_executed(script: str) -> list[str | None]:
+    """GNU sed's ``e COMMAND`` and the ``e`` flag of ``s///e`` run a shell command: the commands (None when the
+    command is text read from the input)."""
+    out: list[str | None] = []
+    for piece in re.split(r"[;\n]", script)[:200]:
+        piece = _SED_ADDRESSES.sub("", piece.strip(), count=1).lstrip("{ \t")
+        if re.match(r"e(\s|$)", piece):
+            out.append(piece[1:].strip() or None)
+        elif len(piece) > 2 and piece[0] == "s" and piece[1] not in " \t\\\n":
+            d = re.escape(piece[1])
+            m = re.match(rf"s{d}((?:\\.|[^\\])*?){d}((?:\\.|[^\\])*?){d}([a-zA-Z0-9]*)", piece)
+            if m and "e" in m.group(3):  # the pattern space after the substitution is run
+                repl = m.group(2)
+                if not re.search(r"&|\\\d", repl):
+                    out.append(repl.replace("\\" + piece[1], piece[1]))
+                if m.group(1) not in (".*", "^.*", "^.*$", ".*$") or re.search(r"&|\\\d", repl):
+                    out.append(None)  # the rest of the line comes from the input
+    return out
+
+
+def _h_sed_exec(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    for script in _sed_scripts(args):
+        for command in _sed_executed(script):
+            if command is None:
+                a.emit(
+                    "obfuscation",
+                    "dynamic_script",
+                    S.medium,
+                    "sed runs text from its input as a shell command (GNU sed e).",
+                    cmd.text,
+                )
+            else:
+                a.analyse(command, depth + 1)
+
+
+def _vim_commands(cmd: _Cmd, args: list[str]) -> list[str]:
+    out: list[str] = []
+    for k, x in enumerate(args):
+        if x in ("-c", "--cmd") and k + 1 < len(args):
+            out.append(args[k + 1])
+        elif x.startswith("+") and len(x) > 1 and not x[1:].isdigit() and x[1] not in "/?":
+            out.append(x[1:])
+    ex_mode = cmd.name == "ex" or any(re.fullmatch(r"-[esE]+", x) for x in args)
+    if ex_mode:  # ex mode reads its commands from stdin
+        out.extend((cmd.heredoc + "\n" + cmd.herestring).splitlines())
+    return out[:50]
+
+
+def _vim_command(a: ShellAnalyser, command: str, ctext: str, depth: int, nest: int = 0) -> None:
+    c = re.sub(r"^[\s:]*(?:sil(?:ent)?!?\s*)?", "", command)
+    bang = re.match(r"[%\d,.$'<>]*\s*(?:(?:r|read)\s*|(?:w|write)\s+)?!(.+)$", c, re.DOTALL)
+    term = re.match(r"ter(?:m|mi|min|mina|minal)?!?\s+(?:\+\+\S+\s+)*(.+)$", c, re.DOTALL)
+    if (m := bang or term) is not None:  # :!cmd, :r !cmd, :w !cmd, :terminal cmd
+        a.analyse(m.group(1), depth + 1)
+    elif (m := re.match(r"(?:py3?|python3?|pyx|perl|ruby?|lua)\b\s*(.+)$", c, re.DOTALL)) is not None:
+        a.inline_code(m.group(1), ctext, depth)
+    elif (m := re.match(r"exe(?:c|cu|cut|cute)?\s+([\"'])(.+)\1\s*$", c, re.DOTALL)) is not None and nest < 2:
+        _vim_command(a, m.group(2), ctext, depth, nest + 1)
+    for m in re.finditer(r"\b(?:system|systemlist|jobstart|termopen)\s*\(\s*([\"'])(.+?)\1", c):
+        a.analyse(m.group(2), depth + 1)
+
+
+def _h_vim_shell(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """vim/vi/nvim/ex ``-c``/``--cmd``/``+`` commands (and ex-mode stdin): ``:!cmd``, ``:r !cmd``, ``:w !cmd``,
+    ``:terminal cmd``, ``system('…')``, ``:py3``/``:lua``/``:perl``/``:ruby`` code, ``:execute "…"``."""
+    for command in _vim_commands(cmd, args):
+        _vim_command(a, command, cmd.text, depth)
+
+
+def _h_tcl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """tclsh/wish/expect code (``-c``, here-doc, here-string, upstream ``echo``): ``exec``/``spawn`` commands,
+    ``open "|cmd"`` pipes and ``file delete [-force]``."""
+    codes = _stdin_texts(cmd, pl, ix)
+    if "-c" in args and args.index("-c") + 1 < len(args):
+        codes.append(args[args.index("-c") + 1])
+    for code in codes:
+        code = re.sub(r"\$(?:::)?env\(HOME\)", "~", code)
+        for m in re.finditer(r"(?:^|[\[;{\s])(?:exec|spawn)\s+(?:-\w+\s+)*(?:--\s+)?([^\]\n;}]+)", code):
+            a.analyse(m.group(1).replace("{", "").replace("}", "").strip(), depth + 1)
+        for m in re.finditer(r"\bopen\s+[\"{]\|([^\"}]+)", code):
+            a.analyse(m.group(1), depth + 1)
+        for m in re.finditer(r"\bfile\s+delete\s+(-force\s+)?(?:--\s+)?([^\s\];]+)", code):
+            a.check_delete(m.group(2).strip('"{}'), bool(m.group(1)), cmd.text)
+
+
+def _h_bunx(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``bunx`` is ``bun x``: a package run straight from the registry (or a URL), like ``npx``."""
+    if _js_remote(a, cmd, args[:1] if args and not args[0].startswith("-") else []):
+        return
+    _h_npm(a, _Cmd(argv=["npx", *args], text=cmd.text), args, depth, pl, ix)
+
+
+def _js_remote(a: ShellAnalyser, cmd: _Cmd, targets: list[str]) -> bool:
+    """A URL among ``targets`` (a deno/bun script or package to run): remote code run as it is fetched."""
+    for t in targets:
+        url = t[4:] if t.startswith(("npm:", "jsr:")) else t
+        if re.match(r"(?i)^https?://", url):
+            host = host_of(url)
+            a.metadata_check([url], cmd.text)
+            a.emit(
+                "remote_code_execution",
+                "remote_script",
+                S.high,
+                f"Runs code fetched from {url[:200]}{'' if host_allowed(host, a.policy.allowed_hosts) else ' (an unlisted host)'}.",
+                cmd.text,
+            )
+            return True
+    return False
+
+
+_DENO_OPTS_WITH_ARG = frozenset(
+    {"-c", "--config", "--import-map", "--location", "--cert", "-L", "--log-level", "--lock", "-n", "--name"}
+    | {"--root", "-o", "--output", "--target", "--seed", "--v8-flags", "--ext"}
+)
+
+
+def _js_runtime(a: ShellAnalyser, cmd: _Cmd, name: str, args: list[str], depth: int) -> bool:
+    """deno/bun subcommands: ``deno run|install|compile|x URL`` / ``bun run|x URL`` run remote code
+    (``remote_code_execution.remote_script``); ``deno eval CODE`` is inline code; ``bun add|install`` and
+    ``deno add|install PKG`` go through the npm rules. True when handled."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in _DENO_OPTS_WITH_ARG else 1
+    if i >= len(args):
+        return False
+    sub, rest = args[i], args[i + 1 :]
+    targets = _positional(rest, set(_DENO_OPTS_WITH_ARG))
+    if re.match(r"(?i)^https?://", sub):  # deno https://… / bun https://…
+        return _js_remote(a, cmd, [sub])
+    if name == "deno" and sub == "eval" and targets:
+        a.inline_code(targets[0], cmd.text, depth)
+        if re.search(r"\bimport\s*\(?\s*[\"'](?:npm:|jsr:)?https?://", targets[0]):
+            _js_remote(a, cmd, re.findall(r"https?://[^\"'\s)]+", targets[0])[:1])
+        return True
+    if sub in ("run", "x", "install", "i", "compile", "add", "dlx"):
+        runs = targets[:1] if sub in ("run", "x", "compile", "dlx") else targets if name == "deno" else []
+        if _js_remote(a, cmd, runs):  # deno install URL installs a script as a command; bun add goes to npm rules
+            return True
+        if sub in ("install", "i", "add") and (name == "bun" or any(t.startswith("npm:") for t in targets)):
+            specs = [t[4:] if t.startswith("npm:") else t for t in targets if not t.startswith("jsr:")]
+            a.rules(_Cmd(argv=["bun", "add", *specs], text=cmd.text), "bun", ["add", *specs], depth, None, 0)
+            return True
+        if name == "bun" and sub in ("x", "dlx"):
+            a.rules(cmd, "bun", args[i:], depth, None, 0)
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Inline code: the home folder in its library spellings, shell-outs through any alias, writes
+# --------------------------------------------------------------------------------------------------------------
+
+_Q = r"([\"'])"
+_INLINE_HOME = (
+    (re.compile(r"(?<![\w$])(?:[fF][rR]?|[rR][fF])(?=([\"'])\{)"), ""),  # f'{Path.home()}' is scanned as '{…}'
+    (re.compile(rf"\bos\.path\.expanduser\(\s*{_Q}(~[^\"'\n]*)\1\s*\)"), r"'\2'"),
+    (re.compile(rf"\bFile\.expand_path\(\s*{_Q}(~[^\"'\n]*)\1\s*\)"), r"'\2'"),
+    (re.compile(r"(?:\brequire\(\s*[\"'](?:node:)?os[\"']\s*\)|\b[A-Za-z_$][\w$]*)\.homedir\(\s*\)"), "'~'"),
+    (re.compile(r"\b(?:pathlib\.)?Path\.home\(\s*\)"), "'~'"),
+    (re.compile(r"\bDir\.home\b(?:\(\s*\))?"), "'~'"),
+    (re.compile(r"\bos\.environ\[\s*[\"']HOME[\"']\s*\]|\bos\.(?:environ\.get|getenv)\(\s*[\"']HOME[\"']\s*\)"), "'~'"),
+    (re.compile(r"\bprocess\.env(?:\.HOME\b|\[\s*[\"']HOME[\"']\s*\])"), "'~'"),
+    (re.compile(r"\bENV(?:\[\s*[\"']HOME[\"']\s*\]|\.fetch\(\s*[\"']HOME[\"']\s*\))"), "'~'"),
+    (re.compile(r"\$ENV\{\s*[\"']?HOME[\"']?\s*\}"), "~"),
+    (re.compile(r"\bDeno\.(?:env\.get\(\s*[\"']HOME[\"']\s*\)|homeDir\(\s*\))"), "'~'"),
+    (re.compile(r"\.expanduser\(\s*\)"), ""),
+)
+_INLINE_JOIN = re.compile(
+    rf"\b(?:os\.path\.join|path\.join|path\.resolve|File\.join)\(\s*{_Q}([^\"'\n]*)\1\s*,\s*{_Q}([^\"'\n]*)\3\s*\)"
+)
+_INLINE_CONCAT = re.compile(rf"{_Q}([^\"'\n]*)\1\s*([+./])\s*{_Q}([^\"'\n]*)\4")
+
+
+def _inline_home(code: str) -> str:
+    """``os.homedir()``, ``Dir.home``, ``Path.home()``, ``os.path.expanduser('~')``, ``$ENV{HOME}`` … → ``'~'``;
+    joins and concatenations of two string literals are folded (``'~' + '/.bashrc'`` → ``'~/.bashrc'``)."""
+    for rx, repl in _INLINE_HOME:
+        code = rx.sub(repl, code)
+    code = re.sub(r"[#$]?\{\s*'~'\s*\}", "~", code)  # f"{Path.home()}/x", `${os.homedir()}/x`, "#{Dir.home}/x"
+    for _ in range(4):
+        folded = _INLINE_JOIN.sub(lambda m: f"'{m.group(2).rstrip('/')}/{m.group(4)}'", code)
+        folded = _INLINE_CONCAT.sub(lambda m: f"'{m.group(2)}{'/' if m.group(3) == '/' else ''}{m.group(5)}'", folded)
+        if folded == code:
+            break
+        code = folded
+    return code
+
+
+# Calls that run a command: any module alias (``import subprocess as s; s.call(…)``), exec*/spawn* with argv lists.
+_INLINE_RUN_CALL = re.compile(
+    r"\b(?:[A-Za-z_$][\w$]*\.)*(?:call|run|Popen|check_output|check_call|getoutput|getstatusoutput|system|popen|"
+    r"exec[a-zA-Z]*|spawn[a-zA-Z]*|posix_spawnp?)\s*\("
+)
+_INLINE_LITERAL = re.compile(r"[fbru]{0,2}([\"'])((?:\\.|(?!\1).)*)\1", re.DOTALL)
+_INLINE_DELETE = re.compile(
+    r"\b(?:(unlink|rmtree|remove_tree|rm_rf|rm_r|rmdir)\b\s*\(?\s*(?:glob\s*\(?\s*)?|"
+    r"(?:fs|fse|fsPromises|promises|shell|FileUtils|Pathname|Deno)\.(rm|rmdir|rmdirSync|remove|removeSync|emptyDir|"
+    r"emptyDirSync|rm_f|remove_dir|remove_entry(?:_secure)?)\s*\(\s*)([\"'])([^\"'\n]+)\3"
+)
+_INLINE_WRITE = re.compile(
+    r"\b(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|outputFileSync|outputFile|"
+    r"file_put_contents|write_file|append_file|File\.write|IO\.write|File\.open|File\.new|writeTextFileSync|"
+    r"writeTextFile|writeFileSync)\s*\(\s*([\"'])([^\"'\n]+)\2\s*(?:,\s*([\"'])([^\"'\n]*)\4)?"
+)
+# pathlib: Path('~/.bashrc').write_text(…), (Path.home() / '.bashrc').open('a') once the home is folded
+_PATHLIB_WRITE = re.compile(
+    r"([\"'])([^\"'\n]+)\1\s*\)*\s*\.\s*(write_text|write_bytes|open\s*\(\s*(?:mode\s*=\s*)?[\"'][wa])"
+)
+_PERL_OPEN_WRITE = re.compile(
+    r"\bopen\s*\(?\s*(?:my\s+)?[$*]?\w+\s*,\s*(?:([\"'])(>>?|\+>|\+<)\1\s*,\s*([\"'])([^\"'\n]+)\3|"
+    r"([\"'])\s*(>>?)\s*([^\"'\n]+)\5)"
+)
+
+
+def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
+    """Inline-code rules beyond the ones in :meth:`ShellAnalyser.inline_code`: ``code`` has its home-folder
+    spellings folded to ``'~'`` already (:func:`_inline_home`)."""
+    for m in list(_INLINE_RUN_CALL.finditer(code))[:50]:
+        end = _find_matching(code, m.end() - 1, "(", ")")
+        call_args = code[m.end() : end - 1 if end > 0 else m.end() + 1000][:1000]
+        lst = re.match(r"\s*\[([^\]]*)\]", call_args)
+        if lst is not None:  # run(["rm", "-rf", "~"])
+            argv = [x.group(2) for x in _INLINE_LITERAL.finditer(lst.group(1))]
+        else:
+            first = re.match(r"\s*" + _INLINE_LITERAL.pattern, call_args, re.DOTALL)
+            if first is None:
+                continue
+            argv = [first.group(2)]
+            more = re.search(r"\[([^\]]*)\]", call_args[first.end() :])
+            if more is not None and " " not in argv[0]:  # execvp('rm', ['rm', '-rf', '~']), spawn('rm', ['-rf', …])
+                items = [x.group(2) for x in _INLINE_LITERAL.finditer(more.group(1))]
+                argv = items if items and _basename(items[0]) == _basename(argv[0]) else argv + items
+        if argv:
+            a.analyse(argv[0] if len(argv) == 1 else " ".join(_shell_quote(x) for x in argv), depth + 1)
+    for m in _INLINE_DELETE.finditer(code):
+        fn = m.group(1) or m.group(2)
+        a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
+    for m in _INLINE_WRITE.finditer(code):
+        fn, path, mode = m.group(1), m.group(3), m.group(5) or ""
+        if fn in ("File.open", "File.new") and not re.search(r"[wa+]", mode):
+            continue
+        a.check_write(path, ctext, append="append" in fn.lower() or "a" in mode or "FILE_APPEND" in code)
+    for m in _PATHLIB_WRITE.finditer(code):
+        a.check_write(m.group(2), ctext, append=m.group(3).startswith("open") and "a" in m.group(3)[-2:])
+    for m in _PERL_OPEN_WRITE.finditer(code):
+        mode, path = (m.group(2), m.group(4)) if m.group(2) else (m.group(6), m.group(7))
+        if mode != "+<":
+            a.check_write(path.strip(), ctext, append=mode == ">>")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reading secrets: git, globs, options that use a credential file
+# --------------------------------------------------------------------------------------------------------------
+
+# Commands that name a secret path without printing or sending what is in it: a medium ``secret_path`` finding.
+# Any other command given a secret path reads it (``credential_access.read_secret``, high); the commands in
+# HARMLESS_ON_SECRETS raise nothing.
+_TOUCH_ONLY_ON_SECRETS = frozenset(
+    {"rm", "unlink", "shred", "srm", "wipe", "rmdir", "chown", "chgrp", "chattr", "lsattr", "setfacl", "getfacl"}
+    | {"md5sum", "sha1sum", "sha256sum", "sha512sum", "shasum", "b2sum", "cksum", "ssh-agent", "keychain"}
+    | {"cd", "pushd", "export", "declare", "typeset", "local", "readonly", "unset", "alias", "dotenv", "env-cmd"}
+)
+# Options whose value is a credential file the tool uses (kubectl --kubeconfig, gcloud --key-file …): medium.
+_CREDENTIAL_USE_OPTS = frozenset(
+    {"--kubeconfig", "--key-file", "--credentials-file", "--credential-file", "--service-account-key-file"}
+    | {"--private-key", "--private-key-file", "--token-file", "--password-file", "--auth-file", "--config"}
+)
+# git subcommands that take paths without showing what is in the files.
+_GIT_PATHS_ONLY = frozenset(
+    {"add", "rm", "mv", "stage", "status", "check-ignore", "check-attr", "ls-files", "update-index", "restore"}
+    | {"reset", "checkout", "switch", "clean", "rev-parse", "ls-tree", "log", "whatchanged", "shortlog"}
+)
+_GIT_GLOBAL_WITH_ARG = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
+
+
+def _credential_option(args: list[str], k: int) -> str | None:
+    """The credential file named by the option at ``args[k]`` (``--kubeconfig F``, ``--key-file=F``), if any."""
+    x = args[k]
+    if x in _CREDENTIAL_USE_OPTS:
+        return args[k + 1] if k + 1 < len(args) else None
+    key, eq, value = x.partition("=")
+    return value if eq and key in _CREDENTIAL_USE_OPTS else None
+
+
+def _uses_credential(a: ShellAnalyser, cmd: _Cmd, value: str) -> None:
+    p = a.paths.resolve(value, a.cwd) or value
+    if (a.paths.is_secret(p) or a.paths.is_secret_dir(p)) and not _EXAMPLE_ENV_RE.search(p):
+        cmd.reads_secret = True
+        a.emit("credential_access", "secret_path", S.medium, f"Uses a credential file ({value}).", cmd.text)
+
+
+def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
+    """git given a secret path reads it (``git diff --no-index /dev/null ~/.ssh/id_rsa``, ``git show HEAD:.env``,
+    ``git commit -F ~/.aws/credentials``, ``git config -f …``) unless the subcommand only handles paths (add, rm,
+    check-ignore, ls-files, log without -p …)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in _GIT_GLOBAL_WITH_ARG else 1
+    if i >= len(args):
+        return
+    sub, rest = args[i], args[i + 1 :]
+    shows = any(x in ("-p", "--patch", "-u") or x.startswith("-L") for x in rest)
+    paths_only = sub in _GIT_PATHS_ONLY and not (sub in ("log", "whatchanged") and shows)
+    prev = ""
+    for x in rest:
+        value: str | None = None
+        if prev in ("-F", "--file") or (prev == "-f" and sub == "config"):
+            value = x
+        elif x.startswith("--file="):
+            value = x.partition("=")[2]
+        elif not paths_only and not x.startswith("-") and not re.search(r"\s", x):
+            value = x.partition(":")[2] if sub in ("show", "cat-file") and ":" in x else x
+        prev = x
+        if value:
+            a.check_read(value, "git", cmd.text, cmd)
+
+
+# Names a glob must not reach: the secrets of one folder, and the user's credential files.
+_SECRET_NAMES = (
+    ".env", ".env.local", ".env.production", ".env.prod", ".env.development", ".env.staging", "id_rsa",
+    "id_ed25519", "id_ecdsa", "id_dsa", "credentials", ".netrc", ".pgpass", ".git-credentials", ".npmrc",
+    ".pypirc", ".vault-token", ".htpasswd", ".my.cnf",
+)  # fmt: skip
+_SECRET_HOME_FILES = (
+    ".ssh/id_rsa", ".ssh/id_ed25519", ".ssh/id_ecdsa", ".aws/credentials", ".config/gcloud/credentials.db",
+    ".config/gh/hosts.yml", ".docker/config.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass",
+    ".my.cnf", ".npmrc", ".pypirc", ".claude/.credentials.json", ".codex/auth.json", ".cargo/credentials.toml",
+    ".gnupg/private-keys-v1.d", ".password-store/x.gpg",
+)  # fmt: skip
+
+
+def _glob_segment(name: str, pattern: str) -> bool:
+    """fnmatch as bash expands a glob: a leading ``*``, ``?`` or ``[…]`` does not match a leading dot."""
+    if name.startswith(".") and not pattern.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, pattern)
+
+
+def glob_reaches_secret(path: str, home: str) -> bool:
+    """``path`` (absolute, normalised) is a glob that can expand to a credential file: ``.en?``, ``.e*``,
+    ``~/.ss*/id_*``, ``~/.*/*``. A pattern in the file name needs two literal characters or a leading dot
+    (``*`` or ``*.json`` alone is not aimed at a secret)."""
+    if not _GLOB_CHARS.search(path):
+        return False
+    segs = path.split("/")
+    folder = "/".join(segs[:-1])
+    candidates = [f"{home}/{f}" for f in _SECRET_HOME_FILES] + ["/etc/shadow", "/etc/gshadow"]
+    name = segs[-1]
+    if not _GLOB_CHARS.search(folder) and (name.startswith(".") or len(re.sub(r"\[[^\]]*\]|[*?]", "", name)) >= 2):
+        candidates += [f"{folder}/{n}" for n in _SECRET_NAMES]
+    for c in candidates:
+        cs = c.split("/")
+        if len(cs) == len(segs) and all(_glob_segment(x, pat) for x, pat in zip(cs, segs, strict=True)):
+            return True
+    return False
+
+
+def _also(first: Handler | None, then: Handler) -> Handler:
+    """A handler running ``first`` (the one registered before, if any) and then ``then``."""
+
+    def both(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+        if first is not None:
+            first(a, cmd, args, depth, pl, ix)
+        then(a, cmd, args, depth, pl, ix)
+
+    return both
+
+
+for _names, _handler in (
+    (("at", "batch"), _h_at_job),
+    (("awk", "gawk", "mawk", "nawk"), _h_awk),
+    (("sed", "gsed"), _h_sed_exec),
+    (("vim", "vi", "nvim", "ex", "view", "gvim", "vimdiff"), _h_vim_shell),
+    (("tclsh", "wish", "expect", "jimsh"), _h_tcl),
+    (("bunx",), _h_bunx),
+):
+    for _n in _names:
+        _HANDLERS[_n] = _also(_HANDLERS.get(_n), _handler)
+del _names, _handler, _n
 
 
 # --------------------------------------------------------------------------------------------------------------
