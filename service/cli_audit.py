@@ -349,6 +349,25 @@ async def _work(
 
 
 _STORED = " Not given: the job's stored setting"
+# The options `oversight audit` and `oversight worker` share (a job's stored settings, overridable per process).
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1, max=512, show_default=False, help=f"Reviews in flight in this process.{_STORED} (a new job: 16)."
+    ),
+]
+RpmOption = Annotated[
+    float | None, typer.Option(min=0, help=f"Reviewer requests per minute (this process; 0: no limit).{_STORED}.")
+]
+TpmOption = Annotated[
+    float | None, typer.Option(min=0, help=f"Reviewer tokens per minute (this process; 0: no limit).{_STORED}.")
+]
+LeaseOption = Annotated[
+    float | None,
+    typer.Option(
+        show_default=False, help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60)."
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -373,27 +392,10 @@ def register(app: typer.Typer) -> None:
         ] = Path("report"),
         resume: Annotated[bool, typer.Option(help="Continue the job recorded in the --out folder's job.json.")] = False,
         format: Annotated[Format, typer.Option("--format", help="The input's format.")] = "auto",
-        concurrency: Annotated[
-            int | None,
-            typer.Option(
-                min=1, max=512, show_default=False, help=f"Reviews in flight in this process.{_STORED} (a new job: 16)."
-            ),
-        ] = None,
-        rpm: Annotated[
-            float | None,
-            typer.Option(min=0, help=f"Reviewer requests per minute (this process; 0: no limit).{_STORED}."),
-        ] = None,
-        tpm: Annotated[
-            float | None,
-            typer.Option(min=0, help=f"Reviewer tokens per minute (this process; 0: no limit).{_STORED}."),
-        ] = None,
-        lease: Annotated[
-            float | None,
-            typer.Option(
-                show_default=False,
-                help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60).",
-            ),
-        ] = None,
+        concurrency: ConcurrencyOption = None,
+        rpm: RpmOption = None,
+        tpm: TpmOption = None,
+        lease: LeaseOption = None,
         baseline_model: Annotated[
             str | None,
             typer.Option(
@@ -441,27 +443,10 @@ def register(app: typer.Typer) -> None:
         job: Annotated[
             list[str] | None, typer.Option(metavar="JOB_ID", help="Work on this job only (repeatable).")
         ] = None,
-        concurrency: Annotated[
-            int | None,
-            typer.Option(
-                min=1, max=512, show_default=False, help=f"Reviews in flight in this process.{_STORED} (a new job: 16)."
-            ),
-        ] = None,
-        rpm: Annotated[
-            float | None,
-            typer.Option(min=0, help=f"Reviewer requests per minute (this process; 0: no limit).{_STORED}."),
-        ] = None,
-        tpm: Annotated[
-            float | None,
-            typer.Option(min=0, help=f"Reviewer tokens per minute (this process; 0: no limit).{_STORED}."),
-        ] = None,
-        lease: Annotated[
-            float | None,
-            typer.Option(
-                show_default=False,
-                help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60).",
-            ),
-        ] = None,
+        concurrency: ConcurrencyOption = None,
+        rpm: RpmOption = None,
+        tpm: TpmOption = None,
+        lease: LeaseOption = None,
         exit_when_idle: Annotated[bool, typer.Option(help="Exit when no job is open.")] = False,
         poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
         data_dir: DataDirOption = None,
