@@ -317,6 +317,7 @@ _ERROR_DOCS: dict[str, str] = {
     "413": "Body over OVERSIGHT_MAX_BODY_BYTES.",
     "415": "The body is not `application/json` (UTF-8).",
     "422": "Not acceptable JSON, or fails the schema or a limit; `code` says which (docs/limits.md).",
+    "503": "The store is not answering or not ready (`service_unavailable`); retry after `retry-after`.",
 }
 
 

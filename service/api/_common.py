@@ -35,6 +35,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+DUPLICATE_REQUEST: dict[int | str, dict[str, Any]] = {
+    409: {
+        "model": ErrorResponse,
+        "description": "`duplicate_request`: the request `id` was already used for a different request (field `id`).",
+    }
+}
+"""Documented on the routes that take an idempotency key."""
+
 PARSED_JSON = "oversight.json_body"
 """Scope key under which ``JsonGuard`` leaves the request body it has parsed and checked."""
 

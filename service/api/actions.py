@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from service import auth
-from service.api._common import ERROR_RESPONSES, check_limits, in_flight
+from service.api._common import DUPLICATE_REQUEST, ERROR_RESPONSES, check_limits, in_flight
 from service.deps import PrincipalDep, RuntimeDep, SettingsDep
 from service.errors import Forbidden, NotFound, RequestInvalid
 from service.escalations import service_of
@@ -60,7 +60,7 @@ def check_tool(body: ActionReviewRequest) -> None:
         )
 
 
-@router.post("/reviews", response_model=Decision, responses=ERROR_RESPONSES)
+@router.post("/reviews", response_model=Decision, responses={**ERROR_RESPONSES, **DUPLICATE_REQUEST})
 async def create_action_review(
     body: ActionReviewRequest, request: Request, runtime: RuntimeDep, settings: SettingsDep, principal: PrincipalDep
 ) -> Decision:

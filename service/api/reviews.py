@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
 from service.api._common import (
+    DUPLICATE_REQUEST,
     ERROR_RESPONSES,
     RequestRoute,
     check_limits,
@@ -58,7 +59,7 @@ router.add_api_route(
     methods=["POST"],
     route_class_override=RequestRoute,
     response_class=Response,
-    responses={**DECISION_RESPONSE, **ERROR_RESPONSES},
+    responses={**DECISION_RESPONSE, **ERROR_RESPONSES, **DUPLICATE_REQUEST},
     openapi_extra=json_body_doc(ReviewRequest),
 )
 
