@@ -350,7 +350,8 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
         return
     host = host_of(url)
     allowed = host_allowed(host, an.policy.allowed_hosts)
-    if an.metadata_check([url], evidence):  # the host in any spelling (service.policy.net), or named anywhere
+    writes = method.upper() not in ("GET", "HEAD", "OPTIONS")  # only these leave Oversight's own API unchanged
+    if an.metadata_check([url], evidence, writes=writes):  # the host in any spelling (service.policy.net)
         return
     secrets = find_secrets(body) + find_secrets(url)
     env_like = len(re.findall(r"(?m)^[A-Z][A-Z0-9_]*(SECRET|TOKEN|KEY|PASSWORD)[A-Z0-9_]*=\S+", body)) >= 1

@@ -19,6 +19,8 @@ import codecs
 import fnmatch
 import posixpath
 import re
+import shlex
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import EllipsisType
@@ -269,7 +271,8 @@ _SECRET_DIR_PARTS = (
 )
 _NOT_SECRET_RE = re.compile(
     r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
-    r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config)$"
+    r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config|"
+    r"/(?![^/]*(?i:key|priv|secret|pass))[^/]*(?i:cert|chain|bundle)[^/]*\.pem|/(?i:ca|root-?ca)\.pem)$"  # public
 )
 _EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$")
 # Secrets at fixed absolute places: container/Kubernetes secrets and other processes' environments.
@@ -526,6 +529,43 @@ def _decode_hex(data: str) -> str | None:
         return None
 
 
+def _unquote(raw: str) -> str | None:
+    """A word's value as bash reads it, when the word holds no expansion (None otherwise, or when a quote is open)."""
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "'":
+            j = raw.find("'", i + 1)
+            if j < 0:
+                return None
+            out.append(raw[i + 1 : j])
+            i = j + 1
+        elif c == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                if raw[i] in "$`":
+                    return None
+                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '"\\$`\n':
+                    out.append(raw[i + 1] if raw[i + 1] != "\n" else "")
+                    i += 2
+                    continue
+                out.append(raw[i])
+                i += 1
+            if i >= n:
+                return None
+            i += 1
+        elif c == "\\":
+            out.append(raw[i + 1] if i + 1 < n and raw[i + 1] != "\n" else "")
+            i += 2
+        elif c in "$`":
+            return None
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 def _find_matching(text: str, start: int, open_s: str, close_s: str) -> int:
     """Index just after the ``close_s`` balancing the ``open_s`` that starts at ``start`` (-1 if none)."""
     depth = 0
@@ -634,6 +674,8 @@ class _Cmd:
 
 _SUDO_OPTS_WITH_ARG = frozenset({"-u", "-g", "-p", "-C", "-h", "-r", "-t", "-U", "-D", "-R", "-T"})
 _TIMEOUT_OPTS_WITH_ARG = frozenset({"-s", "--signal", "-k", "--kill-after"})
+# Commands whose -i takes an identity (key) file; elsewhere -i is a flag (grep -i, less -i, xxd -i, uniq -i).
+_IDENTITY_I_TOOLS = frozenset({"ssh", "scp", "sftp", "ssh-copy-id", "autossh", "sshfs", "mosh"})
 
 
 class ShellAnalyser:
@@ -680,12 +722,15 @@ class ShellAnalyser:
                     return True
         return False
 
-    def metadata_check(self, targets: Iterable[str], evidence: str, text: str = "") -> bool:
+    def metadata_check(
+        self, targets: Iterable[str], evidence: str, text: str = "", *, writes: bool | None = None
+    ) -> bool:
         """Flag a cloud metadata service (where an instance's credentials are read) among ``targets`` (URLs,
         ``host[:port][/path]`` words or hosts, in any spelling a client accepts) or named in ``text``. A URL to one
-        of Oversight's own state-changing endpoints is flagged here too (every URL the analyser reads passes here)."""
+        of Oversight's own state-changing endpoints is flagged here too (every URL the analyser reads passes here;
+        ``writes``: the request changes state, None when unknown, see :func:`_oversight_api_check`)."""
         targets = list(targets)
-        _oversight_api_check(self, targets, evidence, text)
+        _oversight_api_check(self, targets, evidence, "" if writes is not None else text, writes)
         if net.reaches_metadata(targets) or (text and net.mentions_metadata(text)):
             self.emit(
                 "credential_access",
@@ -855,6 +900,9 @@ class ShellAnalyser:
         value: str = node.word
         if "''" in value or '""' in value:
             value = value.replace("''", "").replace('""', "")
+        raw = _node_text(node, text)
+        if not getattr(node, "parts", None) and "'" in raw and '"' in raw and (unquoted := _unquote(raw)) is not None:
+            value = unquoted  # bashlex drops the inner quotes of a part quoted mid-word: a='sh -c "x y"' → a=sh -c x y
         dynamic = decoded = tainted = False
         for part in getattr(node, "parts", []) or []:
             pk = getattr(part, "kind", "")
@@ -1040,7 +1088,9 @@ class ShellAnalyser:
             for name, w in assigns:
                 self._assign(name, w)
         if assigns:
-            _env_rules(self, assigns, ctext, depth)
+            program = [w.value for w in words] if words and not words[0].dynamic else None  # ENV: a shell only
+            _env_rules(self, assigns, ctext, depth, program)
+            _env_program_rules(self, assigns, [w.value for w in words], ctext, depth)
         cmd = _Cmd(argv=[w.value for w in words], text=ctext, words=words)
         for r in redirects:
             rtype = getattr(r, "type", "")
@@ -1198,6 +1248,7 @@ class ShellAnalyser:
                         env_name, _, env_value = a.partition("=")
                         env_pair = (env_name, _Word(env_value, dynamic=env_word.dynamic, decoded=env_word.decoded))
                         _env_rules(self, [env_pair], ctext, depth)
+                        _env_program_rules(self, [env_pair], args[i + 1 :], ctext, depth)
                     i += 1
                     continue
                 break
@@ -1292,10 +1343,15 @@ class ShellAnalyser:
                     inner(rest + upstream_paths, "xargs")
             return
         if (run := _runner_command(name, args)) is not None:  # busybox APPLET, unshare, uv run, parallel, sg -c …
-            run_argv, run_scripts = run
+            run_argvs, run_scripts = run
             for run_script in run_scripts:
                 self.analyse(run_script, depth + 1)
-            inner(run_argv, name)
+            for run_argv in run_argvs:  # each reading of the runner's options (the union of their findings)
+                inner(run_argv, name)
+            if run_argvs:  # the runner's own options (dotenv -e .env …)
+                self._secret_args(cmd, name, args[: len(args) - min(len(r) for r in run_argvs)])
+            if name == "npx":  # and the package it may fetch
+                _h_npm(self, cmd, args, depth, pipeline, index)
             return
         if name in SHELLS or (name == "busybox" and args and args[0] in SHELLS):
             if name == "busybox":
@@ -1322,10 +1378,12 @@ class ShellAnalyser:
                             ctext,
                         )
                     self.analyse(args[idx + 1], depth + 1)
+                    self._secret_args(cmd, name, args[idx + 2 :])  # bash -c 'cat "$1"' _ ~/.ssh/id_rsa
                 return
             script = next((a for a in args if not a.startswith("-")), None)
             if script is not None:
                 self._exec_file(script, ctext)
+                self._secret_args(cmd, name, args[args.index(script) + 1 :])  # bash x.sh ~/.ssh/id_rsa
                 if script.startswith("<(") or script.startswith("/dev/fd/"):
                     pass
             if "-i" in args and any(r in ctext for r in ("/dev/tcp/", "/dev/udp/")):
@@ -1356,6 +1414,7 @@ class ShellAnalyser:
         if name in (".", "source"):
             if args:
                 self._exec_file(args[0], ctext)
+                self._secret_args(cmd, name, args[1:])  # the script's arguments
                 p = self.paths.resolve(args[0], self.cwd)
                 if p and self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
                     if p.endswith("/.env") or "/.env." in p:
@@ -1419,10 +1478,13 @@ class ShellAnalyser:
                 i = args.index(flag)
                 if i + 1 < len(args):
                     code = args[i + 1]
+                    self._secret_args(cmd, name, args[i + 2 :])  # python3 -c '…open(sys.argv[1])…' ~/.ssh/id_rsa
                 break
         if code is None:
             if name.startswith("python") and len(args) >= 2 and args[0] == "-m":
                 mod = args[1]
+                if mod != "pip":
+                    self._secret_args(cmd, name, args[2:])
                 if mod == "pip":
                     self.rules(_Cmd(argv=["pip", *args[2:]], text=ctext), "pip", args[2:], depth, None, 0)
                 elif mod in ("http.server", "SimpleHTTPServer"):
@@ -1431,6 +1493,7 @@ class ShellAnalyser:
             script = next((a for a in args if not a.startswith("-")), None)
             if script is not None:
                 self._exec_file(script, ctext)
+                self._secret_args(cmd, name, args[args.index(script) + 1 :])  # python3 x.py ~/.aws/credentials
             elif cmd.heredoc:
                 code = cmd.heredoc
             elif cmd.herestring:
@@ -1624,12 +1687,16 @@ class ShellAnalyser:
             if skip_next:
                 skip_next = False
                 continue
-            if (used := _credential_option(args, i)) is not None:  # --kubeconfig F: uses the file (medium)
-                _uses_credential(self, cmd, used)
+            if (used := _credential_option(args, i, name)) is not None:  # --kubeconfig F: uses the file (medium)
+                _uses_credential(self, cmd, used, name, a)
                 skip_next = "=" not in a
                 continue
+            if a == "-i" and name in _IDENTITY_I_TOOLS:  # ssh/scp/sftp -i KEY: uses the key (medium); elsewhere a flag
+                if i + 1 < len(args):
+                    _uses_credential(self, cmd, args[i + 1])
+                skip_next = True
+                continue
             if a in (
-                "-i",
                 "--identity",
                 "--key",
                 "--cert",
@@ -1679,7 +1746,9 @@ class ShellAnalyser:
             return
         if cmd is not None:
             cmd.reads_secret = True
-        if name in READERS or name not in _TOUCH_ONLY_ON_SECRETS:  # any other command given a secret reads it
+            name = _secret_user(name, cmd.argv)
+        lints = name in _LINT_ON_SECRETS and self.paths.in_workspace(p)  # wc -l .env, dotenv-linter .env
+        if name in READERS or (name not in _TOUCH_ONLY_ON_SECRETS and not lints):  # any other command reads it
             sev = S.high
             what = "read_secret"
             msg = f"Reads a credential or secret file ({target})."
@@ -2167,6 +2236,8 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         return
     sub, rest = args[i], args[i + 1 :]
     _git_subcommand_exec(a, sub, rest, ctext, depth)
+    for git_run in _git_run_commands(sub, rest):  # rebase -x, submodule foreach, bisect run, difftool -x …
+        _git_analyse(a, git_run, depth)
     protected = set(a.policy.protected_branches)
     flags = [x for x in rest if x.startswith("-")]
     pos = [x for x in rest if not x.startswith("-")]
@@ -2411,7 +2482,21 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         elif not x.startswith("-"):
             urls.append(x)
         i += 1
-    hosts = [h for h in (host_of(u) for u in urls if "://" in u or re.match(r"^[\w.-]+\.[a-z]{2,}(/|:|$)", u)) if h]
+    hosts = [
+        h
+        for h in (
+            host_of(u)
+            for u in urls
+            if "://" in u
+            or re.match(r"^[\w.-]+\.[a-z]{2,}(/|:|$)", u)
+            # curl/wget read a URL without a scheme as http: localhost:8000/api, 10.0.0.5/x, [::1]:80
+            or (
+                name in ("curl", "wget")
+                and re.match(r"^(\[[0-9A-Fa-f:.]+\]|[\w.-]+)(:\d+)?/|^[\w.-]+:\d+$|^localhost$", u)
+            )
+        )
+        if h
+    ]
     allowed = bool(hosts) and all(host_allowed(h, a.policy.allowed_hosts) for h in hosts)
     if output:
         p = a.paths.resolve(output, a.cwd)
@@ -2446,7 +2531,7 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
             )
         elif not uploads:
             a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({hosts[0]}).", ctext)
-    a.metadata_check([*urls, *_curl_host_options(args)], ctext, " ".join(args))
+    a.metadata_check([*urls, *_curl_host_options(args)], ctext, " ".join(args), writes=_request_writes(name, args))
 
 
 _CURL_HOST_OPTS = ("-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "--url")
@@ -2968,13 +3053,6 @@ def _h_crontab(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         a.analyse(m.group(1), depth + 1)
 
 
-def _h_at(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    if cmd.name == "at" and any(x in ("-l", "-r", "-d") for x in args):
-        return
-    if cmd.name == "at":
-        a.emit("persistence", "at_job", S.medium, "Schedules a command with at.", cmd.text)
-
-
 def _h_launchctl(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if args and args[0] in ("load", "bootstrap", "enable", "submit"):
         a.emit("persistence", "launchd", S.high, f"launchctl {args[0]}: installs a launchd job.", cmd.text)
@@ -3008,6 +3086,7 @@ def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
             w = cmd.words[j + 1] if j + 1 < len(cmd.words) else _Word(v)
             a._assign(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded, tainted=w.tainted))
             _env_rules(a, [(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded))], cmd.text, depth)
+            _env_program_rules(a, [(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded))], [], cmd.text, depth)
         elif cmd.name in ("unset",) and x == "HISTFILE":
             a.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", cmd.text)
 
@@ -3242,7 +3321,6 @@ _HANDLERS: dict[str, Handler] = {
     "gdisk": _h_disk,
     "diskutil": _h_disk,
     "crontab": _h_crontab,
-    "at": _h_at,
     "launchctl": _h_launchctl,
     "ln": _h_ln,
     "history": _h_history,
@@ -3298,11 +3376,21 @@ _GIT_TRANSIENT_RE = re.compile(
     r"CHERRY_PICK_HEAD|REVERT_HEAD|ORIG_HEAD|FETCH_HEAD|AUTO_MERGE|BISECT_\w+|gc\.(pid|log)|COMMIT_EDITMSG"
 )
 # Oversight's own state-changing endpoints: an agent calling them resolves its own escalations, reports its own
-# actions or changes keys and pins (on any host: the service may listen anywhere, loopback included).
+# actions or changes keys and pins (on any host: the service may listen anywhere, loopback included). Matched on a
+# request's URL path from its start, canonical (see _oversight_paths), for state-changing methods only.
 _OVERSIGHT_API_RE = re.compile(
-    r"/v1/escalations/[^/?#\s'\"]+/resolve(?![\w-])|/v1/actions/ran(?![\w-])|/v1/keys(?![\w-])|/console/api/|"
-    r"/v1/drift/pins(?![\w-])"
+    r"/(v1/escalations/[^/]+/resolve|v1/actions/ran|v1/keys|console/api|v1/drift/pins)([/;?#]|$)", re.IGNORECASE
 )
+# The same paths in free text (inline code, a tool's arguments): after a URL's host, a quote, a space or a `+`.
+_OVERSIGHT_API_TEXT_RE = re.compile(
+    r"(?:^|[\s'\"`(=+,]|://[^/\s'\"`]*)(/(?:v1/escalations/[^/\s'\"`]+/resolve|v1/actions/ran|v1/keys|console/api|"
+    r"v1/drift/pins))(?![\w-])",
+    re.IGNORECASE,
+)
+# Words in code or a tool's arguments that make a request change state (an unknown method is taken as one).
+_STATE_CHANGING_TEXT_RE = re.compile(r"(?i)\b(post|put|patch|delete)\b|\bmethod\b|\b(data|json|body)\s*[=:]")
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_DATA_OPTION = r"--(data|json|form|upload-file|post-data|post-file|body-data|body-file)(-\w+)*"  # curl, wget
 
 # Git options that make git run a command (lower case; section.subsection.key). One list for ``-c``, ``-cK=V``,
 # ``--config-env``, ``git config``, ``GIT_CONFIG_PARAMETERS``/``GIT_CONFIG_KEY_n``, the environment variables below
@@ -3313,7 +3401,9 @@ _GIT_EXEC_KEY_RE = re.compile(
     r"filter\..+\.(clean|smudge|process)|protocol(\.ext)?\.allow|uploadpack\.packobjectshook|"
     r"remote\..+\.(uploadpack|receivepack)|gpg(\..+)?\.program|pager\..+|(diff|merge)tool\..+\.cmd|"
     r"include\.path|includeif\..+\.path|init\.templatedir|submodule\..+\.update|web\.browser|browser\..+\.(cmd|path)|"
-    r"sendemail\.(tocmd|cccmd|smtpserver)|--exec-path"
+    r"sendemail\.(tocmd|cccmd|smtpserver)|--exec-path|"
+    r"tar\..+\.command|man\..+\.(cmd|path)|gpg\.ssh\.defaultkeycommand|trailer\..+\.(command|cmd)|"
+    r"interactive\.difffilter|sendemail\.(.+\.)?(tocmd|cccmd|headercmd|sendmailcmd|smtpserver)"
 )
 # Environment variables git reads as one of those options.
 _GIT_ENV_OPTIONS = {
@@ -3332,13 +3422,15 @@ _GIT_ENV_OPTIONS = {
     "GIT_CONFIG": "include.path",
 }
 _GIT_BOOLS = frozenset({"", "true", "false", "yes", "no", "on", "off", "0", "1"})
-_SAFE_PAGERS = frozenset({"cat", "less", "more", "most", "delta", "diff-so-fancy", "bat", "head"})
+_SAFE_PAGERS = frozenset({"cat", "less", "more", "most", "delta", "diff-so-fancy", "bat", "head", "diff-highlight"})
 _SAFE_EDITORS = frozenset(
     {"vi", "vim", "nvim", "nano", "emacs", "emacsclient", "code", "code-insiders", "subl", "mate", "true", ":"}
     | {"cat", "gedit", "kate", "micro", "hx", "zed"}
 )
 _SHELL_META_RE = re.compile(r"[;&|`$()<>\n]")
-_SSH_EXEC_OPTION_RE = re.compile(r"(?i)proxycommand|localcommand|knownhostscommand|-F\b|\bmatch\b")
+_SSH_EXEC_OPTION_RE = re.compile(  # -F FILE, -FFILE, -vF FILE (a config with ProxyCommand …); -oProxyCommand=
+    r"(?i)proxycommand|localcommand|knownhostscommand|(?-i:(?<![\w-])-[1246AaCfGgKkMNnqsTtVvXxYy]*F)|\bmatch\b"
+)
 # Variables that make a shell run a file first (bash's BASH_ENV, sh's ENV).
 _SHELL_START_ENV = ("BASH_ENV", "ENV")
 
@@ -3347,6 +3439,252 @@ def _plain_program(value: str, names: frozenset[str]) -> bool:
     """``value`` is empty or one of ``names`` with plain options (no shell syntax)."""
     v = value.strip()
     return not v or (not _SHELL_META_RE.search(v) and _basename(v.split()[0]) in names)
+
+
+# Well-known programs a command-running git option may name, by the kind of option. A value is "plain" when it is
+# one command (a pipeline of them for a pager) whose every stage starts with one of them (a path: its basename,
+# under a system folder) with no other shell syntax and no option that makes the program run something else; a
+# plain value is not flagged as such, but it is still analysed as the command it is (``vim -c '!rm -rf ~'``).
+_GIT_EDITOR_TOOLS = frozenset(
+    {"cursor", "windsurf", "codium", "code-oss", "vscodium", "idea", "pycharm", "charm", "webstorm", "goland"}
+    | {"clion", "rubymine", "phpstorm", "rider", "fleet", "gvim", "mvim", "nvim-qt", "neovide", "helix", "pico"}
+    | {"geany", "mousepad", "pluma", "xed", "kwrite", "bbedit", "gnome-text-editor", "sublime_text", "view", "sed"}
+    | {"interactive-rebase-tool", "git-interactive-rebase-tool"}
+)
+_GIT_TOOLS: dict[str, frozenset[str]] = {
+    "pager": frozenset({"batcat", "diff-highlight", "riff", "ydiff", "diffr"}),
+    "editor": _GIT_EDITOR_TOOLS,
+    "diff": frozenset(
+        {"difft", "difftastic", "delta", "code", "code-insiders", "codium", "cursor", "windsurf", "meld", "kdiff3"}
+        | {"vimdiff", "nvimdiff", "gvimdiff", "vim", "nvim", "gvim", "mvim", "opendiff", "bcompare", "bcomp"}
+        | {"p4merge", "smerge", "idea", "pycharm", "charm", "webstorm", "goland", "diffmerge", "tkdiff", "kompare"}
+        | {"xxdiff", "diffuse", "ksdiff", "emacs", "emacsclient", "subl", "zed", "diff", "colordiff", "icdiff"}
+    ),
+    "textconv": frozenset({"cat", "strings", "hexdump", "xxd", "exiftool", "odt2txt", "bun", "sops", "git-crypt"}),
+    "filter": frozenset({"git-lfs", "git-crypt", "nbstripout", "git-annex"}),
+    "credential": frozenset(
+        {"gh", "glab", "aws", "gcloud", "git-credential-manager", "git-credential-manager-core", "git-credential-oauth"}
+        | {"git-credential-osxkeychain", "git-credential-libsecret", "git-credential-gnome-keyring"}
+        | {"git-credential-wincred", "git-credential-cache", "git-credential-netrc"}
+    ),
+    "askpass": frozenset(
+        {"true", "false", "echo", "ssh-askpass", "ksshaskpass", "x11-ssh-askpass", "gnome-ssh-askpass"}
+        | {"git-gui--askpass", "lxqt-openssh-askpass", "ssh-askpass-gnome"}
+    ),
+    "ssh": frozenset({"ssh", "plink", "tortoiseplink"}),
+    "gpg": frozenset({"gpg", "gpg2", "gpgsm", "ssh-keygen", "op-ssh-sign", "gitsign", "smimesign"}),
+    "pack": frozenset({"git-upload-pack", "git-receive-pack", "git-upload-archive", "git"}),
+}
+# What the arguments of some allowed programs must look like (the whole argument list, joined by spaces).
+_GIT_TOOL_ARGS: dict[str, re.Pattern[str]] = {
+    "gh": re.compile(r"auth git-credential( .*)?"),
+    "glab": re.compile(r"auth git-credential( .*)?"),
+    "aws": re.compile(r"codecommit credential-helper( .*)?"),
+    "gcloud": re.compile(r"auth git-helper( .*)?"),
+    "bun": re.compile(r""),
+    "sops": re.compile(r"((-d|--decrypt|--(input|output)-type(=\w+)?|json|yaml|dotenv|binary|ini) ?)*"),
+    "git": re.compile(r"(upload-pack|receive-pack|upload-archive)"),
+}
+# Arguments that make an allowed program run another command, load code or write a file.
+_VIM_DENY = re.compile(r"\+|-[A-Za-z]*[cSsuUwWiT]|--(cmd|remote|servername|startuptime|log)")
+_EMACS_DENY = re.compile(
+    r"-(-?eval|e|-?execute|l|-?load|f|-?funcall|-?batch|-?script|x|L|-directory|-init-directory|u|-user|a)(=|$)"
+    r"|--alternate-editor"
+)
+_GIT_TOOL_DENY: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(("vi", "vim", "nvim", "gvim", "mvim", "view", "vimdiff", "nvimdiff", "gvimdiff"), _VIM_DENY),
+    **dict.fromkeys(("nvim-qt", "neovide"), _VIM_DENY),
+    **dict.fromkeys(("emacs", "emacsclient"), _EMACS_DENY),
+    **dict.fromkeys(("less", "more", "most"), re.compile(r"\+|-[A-Za-z]*[okO]|--(log-file|LOG-FILE|lesskey)")),
+    **dict.fromkeys(("bat", "batcat", "delta"), re.compile(r"--(pager|config)")),
+    **dict.fromkeys(  # VS Code and its forks: an extension is code
+        ("code", "code-insiders", "codium", "code-oss", "vscodium", "cursor", "windsurf"),
+        re.compile(r"--(install-extension|extensions-dir|user-data-dir|enable-proposed-api|inspect|locate-shell)"),
+    ),
+    **dict.fromkeys(
+        ("idea", "pycharm", "charm", "webstorm", "goland", "clion", "rubymine", "phpstorm", "rider"),
+        re.compile(r"installPlugins|-D"),
+    ),
+    **dict.fromkeys(("subl", "sublime_text"), re.compile(r"--command|-c$")),
+    **dict.fromkeys(("nano", "pico"), re.compile(r"--(speller|rcfile|operatingdir)|-[A-Za-z]*[sfo]")),
+    "odt2txt": re.compile(r"--output"),
+    "xxd": re.compile(r"-r|-revert"),
+    "exiftool": re.compile(r".*=|-(o|w|W|@|config|execute|if|api|tagsfromfile)\b", re.IGNORECASE),
+}
+# Folders a program named by its path may be in (read-only to the user on a usual system).
+_GIT_TOOL_DIRS = ("/usr", "/bin", "/sbin", "/opt", "/Applications", "/snap", "/nix/store", "/run/current-system")
+# git's placeholders in difftool/mergetool commands and shell helpers: variables the value may use.
+_GIT_PLACEHOLDER_RE = re.compile(
+    r"\$(\{(LOCAL|REMOTE|MERGED|BASE|BACKUP)\}|(LOCAL|REMOTE|MERGED|BASE|BACKUP)(?!\w)|@|\d)"
+)
+_SED_ADDR = r"(?:\d+|\$|/(?:[^/\\\n]|\\.)*/)"
+_SED_PLAIN_SUBST = re.compile(
+    rf"\s*(?:{_SED_ADDR}(?:\s*,\s*{_SED_ADDR})?\s*)?s([^\s\w\\])(?:(?!\1)[^\\\n]|\\.)*\1(?:(?!\1)[^\\\n]|\\.)*\1"
+    r"[gIiMmp0-9]*\s*(?:[;\n]|$)"
+)
+
+
+def _command_stages(value: str) -> list[list[str]] | None:
+    """``value`` as a pipeline of simple commands (the words of each stage), or None when it uses any other shell
+    syntax: lists, redirections, substitutions, subshells, variables other than git's placeholders."""
+    stages: list[str] = []
+    cur: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if quote == "'":
+            quote = "" if c == "'" else quote
+        elif c == "\\":
+            cur.append(value[i : i + 2])
+            i += 2
+            continue
+        elif c == "$":
+            m = _GIT_PLACEHOLDER_RE.match(value, i)
+            if m is None:
+                return None
+            cur.append(m.group(0))
+            i = m.end()
+            continue
+        elif c == "`":
+            return None
+        elif quote == '"':
+            quote = "" if c == '"' else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "|":
+            if value[i + 1 : i + 2] in ("|", "&"):
+                return None
+            stages.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        elif c in ";&<>()\n\r":
+            return None
+        cur.append(c)
+        i += 1
+    if quote:
+        return None
+    stages.append("".join(cur))
+    try:
+        return [shlex.split(s) for s in stages]
+    except ValueError:
+        return None
+
+
+def _sed_is_plain(args: list[str]) -> bool:
+    """sed as a sequence editor: only ``s/…/…/`` substitutions (no ``e``/``w`` flag, no other command), in place,
+    and no file of its own (git adds the todo list)."""
+    scripts: list[str] = []
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x in ("-e", "--expression") and i + 1 < len(args):
+            scripts.append(args[i + 1])
+            i += 2
+            continue
+        if x.startswith("--expression="):
+            scripts.append(x.partition("=")[2])
+        elif not re.fullmatch(r"-(i\S*|E|r|n|s|z|u|-in-place(=\S*)?|-regexp-extended|-posix|-quiet|-silent)", x):
+            if x.startswith("-") or scripts:
+                return False
+            scripts.append(x)
+        i += 1
+    for s in scripts:
+        pos = 0
+        while pos < len(s):
+            m = _SED_PLAIN_SUBST.match(s, pos)
+            if m is None or m.end() == pos:
+                return False
+            pos = m.end()
+    return bool(scripts)
+
+
+def _plain_tool_command(value: str, kind: str) -> bool:
+    """``value`` runs only well-known programs of ``kind`` (see ``_GIT_TOOLS``), plainly."""
+    stages = _command_stages(value.strip())
+    if not stages or (len(stages) > 1 and kind != "pager"):
+        return False
+    names = _GIT_TOOLS[kind] | (_SAFE_PAGERS if kind == "pager" else _SAFE_EDITORS if kind == "editor" else set())
+    for words in stages:
+        if not words:
+            return False
+        prog, args = words[0], words[1:]
+        if "/" in prog:
+            p = posixpath.normpath(prog)
+            if not p.startswith("/") or not any(is_within(p, d) for d in _GIT_TOOL_DIRS):
+                return False
+        name = _basename(prog)
+        if name not in names:
+            return False
+        need = _GIT_TOOL_ARGS.get(name)
+        if need is not None and not need.fullmatch(" ".join(args)):
+            return False
+        deny = _GIT_TOOL_DENY.get(name)
+        if deny is not None and any(deny.match(x) for x in args):
+            return False
+        if name == "sed" and not _sed_is_plain(args):
+            return False
+    return True
+
+
+def _git_tool_kind(k: str) -> str | None:
+    """The kind of program git option ``k`` (lower case) names, for ``_GIT_TOOLS``."""
+    if k == "core.pager" or k.startswith("pager.") or k == "interactive.difffilter":  # delta --color-only
+        return "pager"
+    if k in ("core.editor", "sequence.editor"):
+        return "editor"
+    if k == "diff.external" or re.fullmatch(r"diff\..+\.command|(diff|merge)tool\..+\.cmd", k):
+        return "diff"
+    if re.fullmatch(r"diff\..+\.textconv", k):
+        return "textconv"
+    if re.fullmatch(r"filter\..+\.(clean|smudge|process)", k):
+        return "filter"
+    if k == "core.askpass":
+        return "askpass"
+    if re.fullmatch(r"credential(\..+)?\.helper", k):
+        return "credential"
+    return None
+
+
+def _credential_helper_runs(v: str) -> bool:
+    """``credential.helper``: ``!CMD`` runs CMD, a path runs that program, a name runs ``git credential-NAME``
+    (through the shell, so shell syntax in it runs too)."""
+    if not v:
+        return False
+    if v.startswith("!"):
+        return not _plain_tool_command(v[1:], "credential")
+    if v.startswith(("/", "~", ".")):
+        return not _plain_tool_command(v, "credential")
+    stages = _command_stages(v)
+    return stages is None or len(stages) != 1
+
+
+def _git_path_option(a: ShellAnalyser, k: str, value: str | None) -> tuple[Severity, str] | None:
+    """A git option naming a folder or file git takes commands from (hooks, included configuration, templates,
+    its own programs), graded by where it is; None (high) for a temporary or unknown place, or a hooks folder
+    outside the workspace."""
+    if value is None or not (
+        k in ("include.path", "init.templatedir", "core.hookspath", "--exec-path")
+        or re.fullmatch(r"includeif\..+\.path", k)
+    ):
+        return None
+    v = value.strip()
+    if k == "core.hookspath" and v == "/dev/null":
+        return S.low, "git runs no hooks"
+    p = a.paths.resolve(v, a.cwd)
+    if not v or p is None or a.paths.is_tmp(p) or p.startswith("/dev/shm"):
+        return None
+    in_workspace = a.paths.workspace is not None and a.paths.in_workspace(p)
+    if k == "--exec-path":
+        return (S.low, "git's own programs in a system folder") if a.paths.is_system(p) and "git" in p else None
+    if k == "core.hookspath":
+        return (S.medium, "git runs the hooks in this workspace folder") if in_workspace else None
+    if a.paths.is_system(p):
+        return S.low, "a system folder or file git reads commands from"
+    if in_workspace or is_within(p, a.paths.home):
+        return S.medium, "git reads settings or hooks from this file or folder, which can run commands"
+    return None
 
 
 def git_option_runs_command(key: str, value: str | None) -> bool:
@@ -3358,24 +3696,22 @@ def git_option_runs_command(key: str, value: str | None) -> bool:
     if value is None:
         return True
     v = value.strip()
-    if k.startswith("alias.") or k.startswith("submodule."):
-        return v.startswith("!")
+    if k.startswith("alias.") or k.startswith("submodule."):  # !CMD runs CMD; a plain '!git …' is only git
+        stages = _command_stages(v[1:]) if k.startswith("alias.") and v.startswith("!") else None
+        return v.startswith("!") and not (stages is not None and len(stages) == 1 and stages[0][:1] == ["git"])
     if k.startswith("credential"):
-        return v.startswith(("!", "/", "~", "."))
+        return _credential_helper_runs(v)
     if k in ("protocol.allow", "protocol.ext.allow"):
         return v.lower() in ("always", "user")
     if (k == "core.fsmonitor" or k.startswith("pager.")) and v.lower() in _GIT_BOOLS:
         return False
-    if k == "core.pager" or k.startswith("pager."):
-        return not _plain_program(v, _SAFE_PAGERS)
-    if k in ("core.editor", "sequence.editor"):
-        return not _plain_program(v, _SAFE_EDITORS)
     if k == "core.sshcommand":
-        return not (
-            _plain_program(v, frozenset({"ssh", "plink", "tortoiseplink"})) and not _SSH_EXEC_OPTION_RE.search(v)
-        )
+        no_config = re.sub(r"(^|\s)-F\s*/dev/null(?=\s|$)", " ", v)  # -F /dev/null: no config file at all
+        return not (_plain_tool_command(v, "ssh") and not _SSH_EXEC_OPTION_RE.search(no_config))
     if k.startswith("gpg"):
-        return not _plain_program(v, frozenset({"gpg", "gpg2", "gpgsm", "ssh-keygen"}))
+        return not _plain_tool_command(v, "gpg")
+    if (kind := _git_tool_kind(k)) is not None:  # a well-known editor, pager, diff tool, filter, helper …
+        return bool(v) and not _plain_tool_command(v, kind)
     if k == "include.path" or k.startswith("includeif."):
         return v not in ("", "/dev/null")
     return bool(v)
@@ -3403,8 +3739,26 @@ def git_config_exec_keys(text: str) -> list[str]:
 
 def _git_exec(a: ShellAnalyser, key: str, value: str | None, ctext: str, depth: int, how: str) -> None:
     """A command-running git option set by ``how`` (``-c``, ``git config``, an environment variable …): high, and
-    the command it names analysed like any other."""
+    the command it names analysed like any other. A well-known program (``_GIT_TOOLS``) is not flagged but still
+    analysed; a folder or file git takes commands from is graded by where it is (:func:`_git_path_option`)."""
+    k0 = key.strip().lower()
+    graded = _git_path_option(a, k0, value) if value else None
+    if graded is not None:
+        a.emit(
+            "persistence",
+            "git_config_exec",
+            graded[0],
+            f"{how} sets git option {k0} to {_short(value or '')[:160]!r}: {graded[1]}.",
+            ctext,
+        )
+        return
     if not git_option_runs_command(key, value):
+        kind = _git_tool_kind(k0)
+        v0 = (value or "").strip()
+        if (k0.startswith("alias.") and v0.startswith("!")) or (
+            v0 and v0.lower() not in _GIT_BOOLS and kind is not None and (kind != "credential" or v0[0] in "!/")
+        ):
+            _git_analyse(a, v0.removeprefix("!"), depth)  # a plain program still runs with its options: vim -c '!…'
         return
     shown = "a value the analyser cannot know" if value is None else repr(_short(value)[:160])
     a.emit(
@@ -3446,17 +3800,60 @@ def _git_parameter_pairs(text: str) -> list[tuple[str, str | None]]:
     return pairs
 
 
-def _env_rules(a: ShellAnalyser, pairs: Sequence[tuple[str, _Word]], ctext: str, depth: int) -> None:
+def _with_cwd(a: ShellAnalyser, value: str) -> str:
+    """``value`` with ``$PWD``, ``${PWD}``, ``$(pwd)`` and `` `pwd` `` replaced by the known working directory."""
+    if a.cwd is None or not a.cwd_known:
+        return value
+    cwd = a.cwd
+    return re.sub(r"\$\{PWD\}|\$PWD(?![\w])|\$\(\s*pwd\s*\)|`\s*pwd\s*`", lambda _m: cwd, value)
+
+
+def _library_dirs(a: ShellAnalyser, name: str, raw: str) -> list[str | None]:
+    """The folders of a ``LD_LIBRARY_PATH``-style value (None: unknown): ``$PWD`` is the cwd, a reference to the
+    variable itself (``$LD_LIBRARY_PATH``, ``${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}``) adds nothing new, an empty
+    entry is the cwd."""
+    s = re.sub(rf"\$\{{{name}:?\+:?\$(\{{{name}\}}|{name}(?!\w))\}}", "", _with_cwd(a, raw))
+    out: list[str | None] = []
+    for d in s.split(":"):
+        if re.fullmatch(rf"\$(\{{{name}\}}|{name})", d):
+            continue
+        out.append(None if ("$" in d or "`" in d) else a.paths.resolve(d or ".", a.cwd))
+    return out
+
+
+# Programs that start a shell reading ENV (an interactive POSIX shell), or may run one: ENV matters only for them,
+# or for a command naming a shell among its words (nohup sh, uv run dash -i, pty.spawn("/bin/sh")).
+_ENV_READERS = SHELLS | {"busybox", "toybox", "script", "tmux", "screen", "su", "sudo", "doas", "login", "env"}
+_SHELL_IN_WORD_RE = re.compile(r"(^|[/\s\"'(\[,])(ba|da|a|k|mk|z|yash|posh)?sh([\s\"')\],]|$)")
+
+
+def _starts_shell(argv: Sequence[str] | None) -> bool:
+    """The command ``argv`` (None: unknown, or none: an export) may start a shell that reads ``ENV``."""
+    if not argv:
+        return True
+    return _basename(argv[0]) in _ENV_READERS or any(_SHELL_IN_WORD_RE.search(x) for x in argv)
+
+
+def _env_rules(
+    a: ShellAnalyser,
+    pairs: Sequence[tuple[str, _Word]],
+    ctext: str,
+    depth: int,
+    argv: Sequence[str] | None = None,
+) -> None:
     """Environment assignments that change what a program runs: ``export``, a command's ``NAME=value`` prefix and
-    ``env NAME=value cmd`` all go through here (library preloading, shell start-up files, git's command options)."""
+    ``env NAME=value cmd`` all go through here (library preloading, shell start-up files, git's command options).
+    ``argv``: the command a prefix is given to (None: exported, or not known)."""
     keys: dict[str, str] = {}
     values: dict[str, str | None] = {}
     for name, w in pairs:
         v: str | None = None if (w.dynamic and not w.decoded) else w.value
-        if name in ("LD_PRELOAD", "DYLD_INSERT_LIBRARIES") and v != "":
+        if v is None and not re.search(r"[$`]", resolved := _with_cwd(a, w.value)):
+            v = resolved  # $PWD/.gitconfig.test: the working directory is known
+        if name in ("LD_PRELOAD", "DYLD_INSERT_LIBRARIES", "LD_AUDIT") and v != "":
             a.emit("privilege_escalation", "ld_preload", S.high, f"Sets {name} (loads a library into programs).", ctext)
         elif name in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH") and v != "":
-            dirs = [a.paths.resolve(d, a.cwd) for d in (v or "").split(":") if d]
+            dirs = _library_dirs(a, name, w.value)
             own = bool(dirs) and all(
                 d is not None and (a.paths.is_system(d) or (a.paths.workspace is not None and a.paths.in_workspace(d)))
                 for d in dirs
@@ -3470,7 +3867,12 @@ def _env_rules(a: ShellAnalyser, pairs: Sequence[tuple[str, _Word]], ctext: str,
             )
         elif name == "PROMPT_COMMAND" and v != "":
             a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
-        elif name in _SHELL_START_ENV and v != "" and (name == "BASH_ENV" or v is None or "/" in v):
+        elif (
+            name in _SHELL_START_ENV
+            and v != ""
+            and (name == "BASH_ENV" or v is None or "/" in v)
+            and (name == "BASH_ENV" or _starts_shell(argv))
+        ):
             a.emit(
                 "persistence",
                 "shell_start_env",
@@ -3498,6 +3900,28 @@ def _env_rules(a: ShellAnalyser, pairs: Sequence[tuple[str, _Word]], ctext: str,
                 values[m.group(2)] = v
     for n, key in keys.items():
         _git_exec(a, key, values.get(n), ctext, depth, f"GIT_CONFIG_KEY_{n}")
+
+
+# Variables git falls back on when its own are unset (GIT_PAGER → core.pager → PAGER …): read as those options when
+# the command they prefix runs git.
+_GIT_FALLBACK_ENV = {"PAGER": "core.pager", "EDITOR": "core.editor", "VISUAL": "core.editor"}
+
+
+def _env_program_rules(
+    a: ShellAnalyser, pairs: Sequence[tuple[str, _Word]], argv: Sequence[str], ctext: str, depth: int
+) -> None:
+    """More environment assignments that name a program (beside :func:`_env_rules`): less's ``LESSOPEN``/
+    ``LESSCLOSE`` (a command, ``|cmd %s`` or ``cmd %s``), and for a command ``argv`` that runs git, ``PAGER``,
+    ``EDITOR``, ``VISUAL`` and ``SSH_ASKPASS`` (read as git's options)."""
+    names = {_basename(x) for x in argv}
+    for name, w in pairs:
+        v: str | None = None if (w.dynamic and not w.decoded) else w.value
+        if name in ("LESSOPEN", "LESSCLOSE") and v:
+            _git_analyse(a, v.strip().lstrip("|").lstrip("-").replace("%s", "FILE"), depth)
+        elif name in _GIT_FALLBACK_ENV and "git" in names:
+            _git_exec(a, _GIT_FALLBACK_ENV[name], v, ctext, depth, name)
+        elif name == "SSH_ASKPASS" and "git" in names:
+            _git_exec(a, "core.askpass", v, ctext, depth, name)
 
 
 def _git_config_spec(a: ShellAnalyser, spec: str, ctext: str, depth: int, from_env: bool) -> None:
@@ -3550,10 +3974,11 @@ def _git_subcommand_exec(a: ShellAnalyser, sub: str, rest: list[str], ctext: str
         nxt = rest[j + 1] if j + 1 < len(rest) else ""
         v = val if eq else nxt
         if key in ("--upload-pack", "--receive-pack", "--exec") or (key == "-u" and sub in ("clone", "ls-remote")):
+            own = _plain_tool_command(v, "pack")  # git-upload-pack, /usr/bin/git-receive-pack, git upload-pack …
             a.emit(
                 "persistence",
                 "git_config_exec",
-                S.high,
+                S.low if own else S.high,
                 f"git {sub} {key} runs {_short(v)[:160]!r} as git's pack program (on this machine for a local remote).",
                 ctext,
             )
@@ -3564,9 +3989,59 @@ def _git_subcommand_exec(a: ShellAnalyser, sub: str, rest: list[str], ctext: str
         elif sub == "clone" and key.startswith("-c") and len(key) > 2 and not key.startswith("--"):
             _git_config_spec(a, key[2:], ctext, depth, from_env=False)
         elif sub == "clone" and key == "--template":
-            a.emit("persistence", "git_config_exec", S.high, f"git clone --template copies hooks from {v}.", ctext)
+            graded = _git_path_option(a, "init.templatedir", v)  # a system or workspace/home folder: low/medium
+            sev = graded[0] if graded is not None else S.high
+            a.emit("persistence", "git_config_exec", sev, f"git clone --template copies hooks from {v}.", ctext)
         elif x.startswith("ext::"):
             a.emit("persistence", "git_config_exec", S.high, "The ext:: transport runs the command in its URL.", ctext)
+
+
+_GIT_RUN_OPTS: dict[str, tuple[str, ...]] = {
+    "rebase": ("-x", "--exec"),
+    "difftool": ("-x", "--extcmd"),
+    "filter-branch": (
+        *("--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter"),
+        *("--parent-filter", "--tag-name-filter", "--setup"),
+    ),
+    "send-email": ("--to-cmd", "--cc-cmd", "--header-cmd", "--sendmail-cmd"),
+}
+
+
+def _git_run_commands(sub: str, rest: list[str]) -> list[str]:
+    """The shell commands a git subcommand runs from its arguments: ``rebase -x/--exec CMD``, ``difftool -x/--extcmd
+    CMD``, ``submodule foreach CMD…``, ``bisect run CMD…``, ``filter-branch --tree-filter CMD`` (and the other
+    filters), ``send-email --to-cmd CMD`` …, ``grep -OCMD``/``--open-files-in-pager=CMD``."""
+    out: list[str] = []
+    opts = _GIT_RUN_OPTS.get(sub, ())
+    for j, x in enumerate(rest):
+        key, eq, value = x.partition("=")
+        if x in opts and j + 1 < len(rest):
+            out.append(rest[j + 1])
+        elif x.startswith("--") and eq and key in opts:
+            out.append(value)
+        elif "-x" in opts and x.startswith("-x") and len(x) > 2:  # -xCMD
+            out.append(x[2:])
+        elif sub == "grep" and ((x.startswith("-O") and len(x) > 2) or (key == "--open-files-in-pager" and eq)):
+            out.append(value if x.startswith("--") else x[2:])
+    words: list[str] = []
+    if sub == "submodule" and "foreach" in rest:  # git submodule [--quiet] foreach [--recursive] CMD…
+        words = _skip_options(rest[rest.index("foreach") + 1 :], set())
+    elif sub == "bisect" and rest[:1] == ["run"]:
+        words = rest[1:]
+    if len(words) == 1:  # one argument is run by the shell
+        out.append(words[0])
+    elif words:
+        out.append(" ".join(_shell_quote(x) for x in words))
+    return [c for c in out if c.strip()][:10]
+
+
+def _git_analyse(a: ShellAnalyser, code: str, depth: int) -> None:
+    """Analyse a command git runs (in the repository: the caller's cwd and variables are kept)."""
+    saved = (a.cwd, a.cwd_known, dict(a.vars))
+    try:
+        a.analyse(code, depth + 1)
+    finally:
+        a.cwd, a.cwd_known, a.vars = saved
 
 
 def is_git_config_file(path: str, home: str) -> bool:
@@ -3797,20 +4272,143 @@ def _interpreter_in_place(a: ShellAnalyser, name: str, args: list[str], ctext: s
         a.check_write(f, ctext, verb="Edits in place")
 
 
-def _oversight_api_check(a: ShellAnalyser, targets: Sequence[str], evidence: str, text: str) -> None:
-    """An HTTP request to one of Oversight's own state-changing endpoints, on any host (see _OVERSIGHT_API_RE)."""
-    for t in [*targets, text]:
-        m = _OVERSIGHT_API_RE.search(t or "")
-        if m:
-            a.emit(
-                "privilege_escalation",
-                "tamper_oversight",
-                S.high,
-                f"Calls Oversight's own API ({m.group(0)}): an agent must not resolve its own escalations, report "
-                "its own actions or change Oversight's keys and pins.",
-                evidence,
-            )
-            return
+def _oversight_api_check(
+    a: ShellAnalyser, targets: Sequence[str], evidence: str, text: str, writes: bool | None = None
+) -> None:
+    """An HTTP request to one of Oversight's own state-changing endpoints, on any host (see _OVERSIGHT_API_RE).
+    ``writes``: the request changes state (a method other than GET/HEAD/OPTIONS, or data sent); None when the
+    caller cannot tell (inline code, a tool's arguments): then ``text`` decides, and no text counts as a write."""
+    if writes is None:
+        writes = not text or bool(_STATE_CHANGING_TEXT_RE.search(text))
+    if not writes:
+        return
+    hit: str | None = None
+    for t in targets:
+        paths = _oversight_paths(t or "")
+        if paths is None:  # a curl glob too large to expand: it may reach any path
+            hit = t
+            break
+        hit = next((m.group(0) for p in paths if (m := _OVERSIGHT_API_RE.match(p))), None)
+        if hit:
+            break
+    if hit is None and text and (m := _OVERSIGHT_API_TEXT_RE.search(_canonical_url_path(text, keep_slashes=True))):
+        hit = m.group(1)
+    if hit:
+        a.emit(
+            "privilege_escalation",
+            "tamper_oversight",
+            S.high,
+            f"Calls Oversight's own API ({hit[:200]}): an agent must not resolve its own escalations, report "
+            "its own actions or change Oversight's keys and pins.",
+            evidence,
+        )
+
+
+def _canonical_url_path(path: str, keep_slashes: bool = False) -> str:
+    """A URL path as a server routes it, read generously: ``%xx`` decoded (repeatedly), backslashes as slashes,
+    doubled slashes and ``.``/``..`` segments resolved (``keep_slashes``: free text, only the segments)."""
+    for _ in range(3):
+        decoded = urllib.parse.unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    if keep_slashes:
+        path = re.sub(r"(?<!:)/{2,}", "/", path)
+        for _ in range(20):
+            new = re.sub(r"/\.(?=/)|(?<!/)/(?!\.\./)[^/\s'\"`]+/\.\.(?=/)", "", path, count=1)
+            if new == path:
+                break
+            path = new
+        return path
+    path = re.sub(r"/{2,}", "/", "/" + path.replace("\\", "/"))
+    return posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+
+
+def _oversight_paths(target: str) -> list[str] | None:
+    """The canonical paths a URL or ``host[:port]/path`` word requests (curl's ``{a,b}`` and ``[1-9]`` globs
+    expanded); None when a glob is too large or not understood (any path)."""
+    if "://" in target:
+        target = target.split("://", 1)[1]
+    i = target.find("/")
+    if i < 0:
+        return []
+    raw = target[i:]
+    expanded = _expand_url_globs(raw) if re.search(r"[{}\[\]]", raw) else [raw]
+    if expanded is None:
+        return None
+    return [_canonical_url_path(re.split(r"[?#]", p, maxsplit=1)[0]) for p in expanded]
+
+
+def _expand_url_globs(text: str, limit: int = 1000) -> list[str] | None:
+    """curl's URL globbing: ``{a,b}`` alternatives and ``[0-9]``/``[a-z]`` ranges (``[01-10:2]`` too); None when
+    there are more than ``limit`` results or a glob is malformed."""
+    out = [text]
+    for _ in range(20):
+        done = True
+        nxt: list[str] = []
+        for s in out:
+            m = re.search(r"\{([^{}\[\]]*)\}|\[([^\[\]{}]*)\]", s)
+            if m is None:
+                nxt.append(s)
+                continue
+            done = False
+            if m.group(1) is not None:
+                alts = m.group(1).split(",")
+            else:
+                r = re.fullmatch(r"(\d+)-(\d+)(?::(\d+))?|([a-zA-Z])-([a-zA-Z])(?::(\d+))?", m.group(2))
+                if r is None:
+                    return None
+                if r.group(1) is not None:
+                    lo, hi, step = int(r.group(1)), int(r.group(2)), int(r.group(3) or 1)
+                    if hi - lo > limit or step < 1:
+                        return None
+                    width = len(r.group(1)) if r.group(1).startswith("0") else 0
+                    alts = [str(n).zfill(width) for n in range(lo, hi + 1, step)]
+                else:
+                    alts = [chr(c) for c in range(ord(r.group(4)), ord(r.group(5)) + 1, int(r.group(6) or 1))]
+            nxt.extend(s[: m.start()] + alt + s[m.end() :] for alt in alts)
+            if len(nxt) > limit:
+                return None
+        out = nxt
+        if done:
+            return out
+    return None
+
+
+def _request_writes(name: str, args: list[str]) -> bool:
+    """A curl/wget/httpie/xh request that changes state: a method other than GET/HEAD/OPTIONS (an unknown one
+    counts), or data, a form or a file sent (curl ``-d``/``-F``/``-T``/``--json`` unless ``-G``, wget
+    ``--post-data``/``--method``, httpie ``http POST``/``field=value``/``-f``)."""
+    if name in ("curl", "wget"):
+        data = get = False
+        for j, x in enumerate(args):
+            nxt = args[j + 1] if j + 1 < len(args) else ""
+            key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+            m = re.fullmatch(r"-[A-Za-z]*X(.*)", x) if name == "curl" and not x.startswith("--") else None
+            unread = r"-[A-Za-z]*[Ke]" if name == "wget" else r"-[A-Za-z]*K"  # curl -K FILE, wget -e CMD
+            if key in ("--config", "--execute") or re.fullmatch(unread, x):
+                return True  # options the analyser does not read: any method
+            if m is not None or key in ("--request", "--method"):
+                method = (m.group(1) if m is not None else val) or (nxt if not eq else "")
+                if method.upper() not in _READ_METHODS:
+                    return True
+            elif key in ("--get",) or (name == "curl" and re.fullmatch(r"-[A-Za-z]*G[A-Za-z]*", x)):
+                get = True
+            elif re.fullmatch(_DATA_OPTION, key) or (name == "curl" and re.fullmatch(r"-[A-Za-z]*[dFT].*", x)):
+                data = True
+        return data and not (get and name == "curl")
+    if name in ("http", "https", "xh"):
+        pos = [x for x in args if not x.startswith("-")]
+        if any(x in ("-f", "--form", "--multipart", "--raw") or x.startswith("--raw=") for x in args):
+            return True
+        if len(pos) >= 2 and re.fullmatch(r"[A-Za-z]+", pos[0]):
+            return pos[0].upper() not in _READ_METHODS
+        for item in pos[1:]:
+            sep = re.search(r"==|:=|[=@:]", item)
+            if sep is not None and sep.group(0) not in ("==", ":"):
+                return True
+        return False
+    return False
 
 
 _COPY_TOOLS = frozenset({"cp", "mv", "install", "rsync"})
@@ -3879,6 +4477,12 @@ _SUB_RUNNERS: dict[str, frozenset[str]] = {
     "mamba": frozenset({"run"}),
     "micromamba": frozenset({"run"}),
     "bundle": frozenset({"exec"}),
+    "npm": frozenset({"exec", "x"}),
+    "pnpm": frozenset({"exec"}),
+    "yarn": frozenset({"exec"}),
+    "mise": frozenset({"exec", "x"}),
+    "rtx": frozenset({"exec", "x"}),
+    **{n: frozenset({"exec"}) for n in ("pyenv", "rbenv", "nodenv", "goenv", "jenv", "plenv", "asdf")},
 }
 _RUN_OPTS = frozenset(
     {"--with", "--with-editable", "--with-requirements", "-p", "--python", "--package", "--extra", "--group"}
@@ -3886,6 +4490,44 @@ _RUN_OPTS = frozenset(
     | {"--extra-index-url", "--default-index", "-f", "--find-links", "--config-file", "--cache-dir", "-n", "--name"}
     | {"--prefix", "--cwd", "-e", "--env"}
 )
+# Per runner (``_SUB_RUNNERS`` and the ones that run a command directly: npx, dotenv, env-cmd): the options that
+# take a value and the usual ones that take none. Any other option is read both ways (:func:`_option_paths`).
+_RUN_TOOL_OPTS: dict[str, frozenset[str]] = {
+    "uv": _RUN_OPTS
+    | {"-w", "--upgrade-package", "--reinstall-package", "--no-build-package", "--no-binary-package", "--color"}
+    | {"--python-preference", "--index-strategy", "--keyring-provider", "--resolution", "--prerelease"}
+    | {"--link-mode", "--exclude-newer", "--config-setting", "--refresh-package", "--allow-insecure-host"}
+    | {"--python-platform", "--no-extra", "--fork-strategy", "--no-sources-package", "-i", "--python-downloads"},
+    "pdm": _RUN_OPTS | {"--venv", "-L", "--lockfile"},
+    "pipenv": _RUN_OPTS | {"--pypi-mirror"},
+    "rye": _RUN_OPTS | {"--pyproject"},
+    "hatch": _RUN_OPTS | {"--data-dir", "--config"},
+    "bundle": _RUN_OPTS | {"--gemfile"},
+    "npm": frozenset({"-w", "--workspace", "-p", "--package", "--prefix", "--registry", "--cache", "--userconfig"})
+    | {"--loglevel", "-c", "--call", "--script-shell", "--node-options"},
+    "pnpm": frozenset({"-C", "--dir", "-F", "--filter", "--resume-from", "--workspace-concurrency", "--reporter"})
+    | {"--loglevel", "--filter-prod", "--test-pattern", "--changed-files-ignore-pattern"},
+    "yarn": frozenset({"--cwd", "--mutex", "--cache-folder", "--modules-folder", "--network-timeout"}),
+    "mise": frozenset({"-C", "--cd", "-E", "--env", "-j", "--jobs", "-c", "--command", "-P", "--profile"}),
+    "dotenv": frozenset({"-e", "-v", "-p", "-f", "--file", "-q", "--quote"}),
+    "env-cmd": frozenset({"-f", "--file", "-e", "--environments", "-r", "--rc-file"}),
+}
+_RUN_TOOL_OPTS["npx"] = _RUN_TOOL_OPTS["npm"]
+_RUN_TOOL_OPTS["rtx"] = _RUN_TOOL_OPTS["mise"]
+_RUN_TOOL_FLAGS = frozenset(
+    {"-q", "--quiet", "-v", "--verbose", "-h", "--help", "-y", "--yes", "--no", "--silent", "-s", "-r"}
+    | {"--frozen", "--locked", "--offline", "--isolated", "--no-sync", "--no-project", "--no-dev", "--dev"}
+    | {"--all-extras", "--all-groups", "--all-packages", "--active", "--no-cache", "--refresh", "--upgrade"}
+    | {"-U", "--reinstall", "--no-config", "--native-tls", "--no-progress", "--preview", "--exact", "--only-dev"}
+    | {"--no-editable", "--no-env-file", "--compile-bytecode", "-m", "--module", "--script", "--gui-script"}
+    | {"--live-stream", "--no-capture-output", "--recursive", "--parallel", "--no-bail", "--workspace-root"}
+    | {"--ws", "--workspaces", "--include-workspace-root", "--raw", "--fresh-env", "--override", "--no-override"}
+    | {"--debug", "-o", "--fallback", "--keep-file-descriptors", "-c", "--shell-mode", "--use-shell", "-x"}
+)
+# Options whose value is a shell string the runner runs, and flags that make it run its command through a shell.
+_RUN_TOOL_SCRIPT_OPTS = {"npm": ("-c", "--call"), "npx": ("-c", "--call"), "mise": ("-c", "--command")}
+_RUN_TOOL_SCRIPT_OPTS["rtx"] = _RUN_TOOL_SCRIPT_OPTS["mise"]
+_RUN_SHELL_MODE = {"pnpm": ("-c", "--shell-mode"), "env-cmd": ("--use-shell",)}
 _PARALLEL_OPTS = frozenset(
     {"-j", "--jobs", "-P", "--max-procs", "-S", "--sshlogin", "--delay", "-N", "-n", "--max-args", "--colsep"}
     | {"-C", "-d", "--delimiter", "--tmpdir", "--results", "--joblog", "-a", "--arg-file", "-I", "--timeout"}
@@ -3893,26 +4535,22 @@ _PARALLEL_OPTS = frozenset(
 )
 
 
-def _runner_command(name: str, args: list[str]) -> tuple[list[str], list[str]] | None:
-    """For a command that runs another one: (the argv it runs, shell strings it runs); None for any other command,
-    or when there is nothing to run. ``busybox``/``toybox`` run any applet (``busybox rm -rf ~``)."""
+def _runner_command(name: str, args: list[str]) -> tuple[list[list[str]], list[str]] | None:
+    """For a command that runs another one: (every reading of the argv it runs, shell strings it runs); None for
+    any other command, or when there is nothing to run. ``busybox``/``toybox`` run any applet (``busybox rm -rf ~``).
+    A runner's option the analyser does not know is read both with and without a value (:func:`_option_paths`)."""
     if name in ("busybox", "toybox"):
-        return (args if args and not args[0].startswith("-") else []), []
+        return ([args] if args and not args[0].startswith("-") else []), []
     if name in _RUNNER_OPTS:
-        return _skip_options(args, set(_RUNNER_OPTS[name])), []
-    if name in _SUB_RUNNERS:
-        i = 0
-        while i < len(args) and args[i].startswith("-"):
-            i += 2 if args[i] in _RUN_OPTS else 1
-        if i < len(args) and args[i] in _SUB_RUNNERS[name]:
-            return _skip_options(args[i + 1 :], set(_RUN_OPTS)), []
-        return None
+        return [_skip_options(args, set(_RUNNER_OPTS[name]))], []
+    if name in _SUB_RUNNERS or name in ("npx", "dotenv", "env-cmd"):
+        return _run_tool_command(name, args)
     if name == "direnv" and args[:1] == ["exec"]:
-        return args[2:], []
+        return [args[2:]], []
     if name == "nix" and args[:1] in (["develop"], ["shell"]):
         for flag in ("-c", "--command"):
             if flag in args:
-                return args[args.index(flag) + 1 :], []
+                return [args[args.index(flag) + 1 :]], []
         return None
     scripts: list[str] = []
     if name == "nix-shell":
@@ -3924,6 +4562,65 @@ def _runner_command(name: str, args: list[str]) -> tuple[list[str], list[str]] |
     elif name in ("parallel", "sem"):
         scripts = _parallel_scripts(args)
     return ([], scripts) if scripts else None
+
+
+def _option_paths(args: list[str], with_arg: frozenset[str], limit: int = 8) -> list[list[str]]:
+    """The words after the options leading ``args``, every way they can be read: an option in ``with_arg`` takes
+    the next word; one in ``_RUN_TOOL_FLAGS``, written ``--opt=value``, or ``--`` takes none; any other option is
+    read both ways, so an unknown option's value is never the only reading of the command (the caller keeps the
+    union of findings). At most ``limit`` readings."""
+    paths: list[list[str]] = []
+    starts = [0]
+    while starts:
+        i = starts.pop(0)
+        while i < len(args) and args[i].startswith("-") and args[i] != "-":
+            x = args[i]
+            if x == "--":
+                i += 1
+                break
+            if x in with_arg:
+                i += 1
+            elif x not in _RUN_TOOL_FLAGS and "=" not in x and len(paths) + len(starts) + 1 < limit:
+                starts.append(i + 2)
+            i += 1
+        if args[i:] not in paths:
+            paths.append(args[i:])
+    return paths
+
+
+def _run_tool_command(name: str, args: list[str]) -> tuple[list[list[str]], list[str]] | None:
+    """``uv [opts] run [opts] CMD``, ``pnpm exec``, ``npm exec``, ``mise exec [TOOL@VERSION…] -- CMD``, ``pyenv exec``,
+    ``npx [opts] [--] CMD``, ``dotenv [opts] [--|run] CMD``, ``env-cmd``: every reading of CMD, and the shell strings
+    run (``npm exec -c STRING``, ``mise exec -c STRING``, ``pnpm exec -c CMD``)."""
+    opts = _RUN_TOOL_OPTS.get(name, _RUN_OPTS)
+    argvs: list[list[str]] = []
+    for rest in _option_paths(args, opts):
+        if name in _SUB_RUNNERS:
+            if not rest or rest[0] not in _SUB_RUNNERS[name]:
+                continue
+            readings = _option_paths(rest[1:], opts)
+        elif name == "dotenv" and rest[:1] == ["run"]:  # python-dotenv: dotenv [-f FILE] run [--override] CMD
+            readings = [rest, *_option_paths(rest[1:], opts)]
+        else:
+            readings = [rest]
+        argvs.extend(r for r in readings if r not in argvs)
+    if not argvs:
+        return None
+    options = args[: len(args) - min(len(r) for r in argvs)]
+    scripts: list[str] = []
+    script_opts = _RUN_TOOL_SCRIPT_OPTS.get(name, ())
+    for k, x in enumerate(options):
+        key, eq, value = x.partition("=")
+        if x in script_opts and k + 1 < len(args):
+            scripts.append(args[k + 1])
+        elif eq and key in script_opts:
+            scripts.append(value)
+    if name in ("mise", "rtx"):  # the words before -- name tools
+        argvs = [r[r.index("--") + 1 :] if "--" in r else r for r in argvs]
+    if any(x in _RUN_SHELL_MODE.get(name, ()) for x in options):
+        scripts.extend(" ".join(r) for r in argvs if r)
+    argvs = [r for r in argvs if r]
+    return (argvs, scripts) if argvs or scripts else None
 
 
 def _parallel_scripts(args: list[str]) -> list[str]:
@@ -3952,37 +4649,107 @@ def _stdin_texts(cmd: _Cmd, pl: Any, ix: int) -> list[str]:
             texts.append(_decode_printf(data) if prev.name == "printf" or "-e" in prev.argv else data)
         elif prev.name == "cat" and len(prev.argv) == 1:
             texts.append(prev.heredoc or prev.herestring)
+        elif prev.name == "{compound}":  # (echo …) | at now, { echo …; } | at now
+            texts.extend(_compound_outputs(prev.text)[0])
     return [t for t in texts if t and t.strip()]
 
 
+def _compound_outputs(text: str) -> tuple[list[str], bool]:
+    """What a ``( … )`` or ``{ …; }`` pipeline stage writes from its ``echo``/``printf``/``cat <<EOF`` commands, and
+    whether those are all it runs (False: some of its output cannot be known)."""
+    try:
+        stack: list[Any] = list(bashlex.parse(text))
+    except Exception:  # bashlex raises several error types: the output is unknown
+        return [], False
+    texts: list[str] = []
+    complete = True
+    while stack:
+        node = stack.pop(0)
+        if getattr(node, "kind", "") != "command":
+            stack.extend(getattr(node, "parts", None) or getattr(node, "list", None) or [])
+            continue
+        argv = [p.word for p in node.parts if getattr(p, "kind", "") == "word"]
+        name = _basename(argv[0]) if argv else ""
+        if name in ("echo", "printf"):
+            data = " ".join(x for x in argv[1:] if x not in ("-n", "-e", "-ne", "-en"))
+            texts.append(_decode_printf(data) if name == "printf" or "-e" in argv else data)
+            continue
+        heredocs = [r for r in node.parts if getattr(r, "heredoc", None) is not None]
+        if name == "cat" and len(argv) == 1 and heredocs:
+            body = str(getattr(heredocs[0].heredoc, "value", ""))
+            delim = str(getattr(getattr(heredocs[0], "output", None), "word", ""))
+            if delim and body.rstrip("\n").endswith(delim):
+                body = body.rstrip("\n")[: -len(delim)]
+            texts.append(body)
+            continue
+        complete = False
+    return texts, complete
+
+
 def _h_at_job(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    """``at``/``batch``: the job is a shell script read from stdin; it will run, so it is analysed as it is."""
-    if cmd.name == "batch":
-        a.emit("persistence", "at_job", S.medium, "Schedules a command with batch.", cmd.text)
+    """``at``/``batch``: the job is a shell script read from stdin; it will run, so it is analysed as it is. A job
+    whose script cannot be read (``at -f FILE``, ``at now < FILE``, ``curl … | at now``) is high."""
     if any(x in ("-l", "-r", "-d", "-c") for x in args):
         return
-    for body in _stdin_texts(cmd, pl, ix):
+    bodies = _stdin_texts(cmd, pl, ix)
+    for body in bodies:
         a.analyse(body, depth + 1)
+    prev = pl[ix - 1] if pl is not None and ix > 0 else None
+    readable = bool(bodies) and cmd.stdin_file is None and not any(x.startswith("-f") for x in args)
+    if readable and pl is not None and ix > 0:
+        readable = prev is not None and (
+            prev.name in ("echo", "printf")
+            or (prev.name == "cat" and len(prev.argv) == 1)
+            or (prev.name == "{compound}" and _compound_outputs(prev.text)[1])
+        )
+    if readable:
+        a.emit("persistence", "at_job", S.medium, f"Schedules a command with {cmd.name}.", cmd.text)
+    else:
+        a.emit(
+            "persistence",
+            "at_job",
+            S.high,
+            f"Schedules a job with {cmd.name} whose commands cannot be read (from a file or another command).",
+            cmd.text,
+        )
 
 
 _AWK_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_AWK_TOKEN = re.compile(r'"((?:[^"\\\n]|\\.)*)"|([A-Za-z_]\w*)|(\S)')
+_AWK_VALUE_OPTS = frozenset({"-F", "--field-separator", "-i", "--include", "-l", "--load", "-W"})
 
 
-def _awk_programs(args: list[str]) -> list[str]:
+def _awk_unescape(s: str) -> str:
+    return s.replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+
+
+def _awk_programs(args: list[str]) -> tuple[list[str], dict[str, list[str]], bool]:
+    """awk's programs (the operand, ``-e``/``--source``), its variables (``-v NAME=VALUE`` and ``NAME=VALUE``
+    operands), and whether a program is read from a file (``-f``/``--file``/``-E``/``--exec``)."""
     progs: list[str] = []
+    assigns: list[str] = []
     from_file = False
     i = 0
     while i < len(args):
         x = args[i]
-        if x in ("-f", "--file", "-e", "--source"):
+        key, eq, value = x.partition("=")
+        if x in ("-f", "--file", "-E", "--exec", "-e", "--source"):
             if x in ("-e", "--source") and i + 1 < len(args):
                 progs.append(args[i + 1])
-            from_file = from_file or x in ("-f", "--file")
+            from_file = from_file or x not in ("-e", "--source")
             i += 2
             continue
-        if x.startswith("--source="):
-            progs.append(x.partition("=")[2])
-        elif x in ("-F", "-v", "--assign", "--field-separator"):
+        if key == "--source" and eq:
+            progs.append(value)
+        elif (key in ("--file", "--exec") and eq) or re.fullmatch(r"-[fE].+", x):
+            from_file = True
+        elif x in ("-v", "--assign"):
+            if i + 1 < len(args):
+                assigns.append(args[i + 1])
+            i += 1
+        elif (key == "--assign" and eq) or x.startswith("-v"):
+            assigns.append(value if x.startswith("--") else x[2:])
+        elif x in _AWK_VALUE_OPTS:
             i += 1
         elif x == "--":
             i += 1
@@ -3992,23 +4759,143 @@ def _awk_programs(args: list[str]) -> list[str]:
         i += 1
     if not progs and not from_file and i < len(args):
         progs.append(args[i])
-    return progs
+        i += 1
+    assigns += [x for x in args[i:] if re.match(r"[A-Za-z_]\w*=", x)]  # awk '…' NAME=VALUE file
+    known: dict[str, list[str]] = {}
+    for x in assigns:
+        k, _, v = x.partition("=")
+        known.setdefault(k, []).append(v)
+    return progs, known, from_file
+
+
+def _awk_format(fmt: str, args: list[str]) -> str:
+    it = iter(args)
+    return re.sub(r"%%|%[-+ #0-9.]*[a-zA-Z]", lambda m: "%" if m.group(0) == "%%" else next(it, ""), fmt)
+
+
+def _awk_values(expr: str, known: dict[str, list[str]]) -> list[str] | None:
+    """The values (at most 4) of an awk string expression built only from literals, variables holding literals,
+    concatenation, parentheses and ``sprintf``; None for anything else (a field, a function, arithmetic …)."""
+    toks = [(m.group(1), m.group(2), m.group(3)) for m in _AWK_TOKEN.finditer(expr)]
+
+    def concat(i: int) -> tuple[list[str] | None, int]:
+        vals = [""]
+        while i < len(toks) and toks[i][2] not in (")", ","):
+            got, i = term(i)
+            if got is None:
+                return None, i
+            vals = [v + w for v in vals for w in got][:4]
+        return vals, i
+
+    def term(i: int) -> tuple[list[str] | None, int]:
+        lit, ident, ch = toks[i]
+        if lit is not None:
+            return [_awk_unescape(lit)], i + 1
+        if ident == "sprintf" and i + 1 < len(toks) and toks[i + 1][2] == "(":
+            parts: list[list[str]] = []
+            i += 2
+            while True:
+                got, i = concat(i)
+                if got is None or i >= len(toks):
+                    return None, i
+                parts.append(got)
+                i += 1
+                if toks[i - 1][2] == ")":
+                    break
+            outs = [_awk_format(f, [p[0] for p in parts[1:]]) for f in parts[0]]
+            return outs, i
+        if ident is not None:
+            return (known[ident], i + 1) if ident in known else (None, i)
+        if ch == "(":
+            got, i = concat(i + 1)
+            if got is None or i >= len(toks) or toks[i][2] != ")":
+                return None, i
+            return got, i + 1
+        return None, i
+
+    vals, end = concat(0)
+    return vals if vals is not None and end == len(toks) else None
+
+
+def _awk_program(a: ShellAnalyser, prog: str, known: dict[str, list[str]], ctext: str, depth: int) -> None:
+    """The commands an awk program runs (``system(…)``, ``… | getline``, ``print … | …``): each analysed when it
+    is built from literals and variables holding literals; otherwise ``obfuscation.dynamic_script`` (M), and every
+    string literal and variable of the program is analysed as a command (the union of their findings)."""
+    masked = _AWK_STRING.sub(lambda m: '"' + "_" * (len(m.group(0)) - 2) + '"', prog)
+    known = {k: list(v) for k, v in known.items()}
+    unknown: set[str] = set()
+    for m in re.finditer(r"(?<![\w$=!<>~+\-*/%^])([A-Za-z_]\w*)\s*=(?!=)", masked):
+        end = min((j for j in (masked.find(c, m.end()) for c in ";}\n") if j >= 0), default=len(masked))
+        got = _awk_values(prog[m.end() : end], known)
+        if got is None:
+            unknown.add(m.group(1))
+        else:
+            known.setdefault(m.group(1), []).extend(got)
+    known = {k: v[:4] for k, v in known.items() if k not in unknown}
+
+    def start_of(pos: int) -> int:
+        return max(masked.rfind(c, 0, pos) for c in ";{}\n") + 1
+
+    def end_of(pos: int) -> int:
+        return min((j for j in (masked.find(c, pos) for c in ";}\n") if j >= 0), default=len(masked))
+
+    def left(expr: str) -> str:
+        expr = re.sub(r"^\s*(?:while|if|for)\b", "", expr).strip()
+        while expr.startswith("(") and expr.count("(") > expr.count(")"):
+            expr = expr[1:].strip()
+        return expr
+
+    commands: list[str | None] = []  # None: a command the analyser cannot know
+    for m in re.finditer(r"\bsystem\s*\(", masked):
+        end = _find_matching(masked, m.end() - 1, "(", ")")
+        commands.extend(_awk_values(prog[m.end() : end - 1], known) or [None] if end > 0 else [None])
+    for m in re.finditer(r"(?<!\|)\|&?\s*getline\b", masked):
+        commands.extend(_awk_values(left(prog[start_of(m.start()) : m.start()]), known) or [None])
+    for m in re.finditer(r"(?<!\|)\|&?(?!\||\s*getline\b)", masked):
+        s = start_of(m.start())
+        printed = re.search(r"\bprintf?\b", masked[s : m.start()])
+        if printed is None:
+            continue
+        targets = _awk_values(prog[m.end() : end_of(m.end())], known)
+        commands.extend(targets or [None])
+        if any(re.match(r"(/usr)?(/bin/)?(ba|z|da|k)?sh\b", t.strip()) for t in targets or []):
+            commands.extend(_awk_values(prog[s + printed.end() : m.start()], known) or [None])  # print "…" | "sh"
+    for c in commands[:20]:
+        if c is not None:
+            a.analyse(c, depth + 1)
+    if None in commands:
+        a.emit(
+            "obfuscation",
+            "dynamic_script",
+            S.medium,
+            "awk runs a command built at run time; every string of the program is read as a command.",
+            ctext,
+        )
+        strings = [_awk_unescape(m.group(1)) for m in _AWK_STRING.finditer(prog)]
+        for v in dict.fromkeys([*strings, *(x for vals in known.values() for x in vals)]):
+            if v.strip():
+                a.analyse(v, depth + 1)
 
 
 def _h_awk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     """awk runs shell commands through ``system("…")``, ``"…" | getline`` and ``print … | "…"``, and writes
-    files with ``print > "…"``. Adjacent string literals are concatenated and ``ENVIRON["HOME"]`` is ``~``."""
-    for prog in _awk_programs(args):
+    files with ``print > "…"``. Adjacent string literals are concatenated and ``ENVIRON["HOME"]`` is ``~``; a
+    program read from a file cannot be judged (``obfuscation.dynamic_script``, M)."""
+    progs, known, from_file = _awk_programs(args)
+    if from_file:
+        a.emit("obfuscation", "dynamic_script", S.medium, "awk runs a program read from a file.", cmd.text)
+    for prog in progs:
         prog = re.sub(r'ENVIRON\s*\[\s*"HOME"\s*\]', '"~"', prog)
+        _awk_program(a, prog, known, cmd.text, depth)
         lits: list[tuple[int, int, str]] = []
         for m in _AWK_STRING.finditer(prog):
-            value = m.group(1).replace('\\"', '"').replace("\\n", "\n").replace("\\\\", "\\")
+            value = _awk_unescape(m.group(1))
             if lits and not prog[lits[-1][1] : m.start()].strip():
                 lits[-1] = (lits[-1][0], m.end(), lits[-1][2] + value)
             else:
                 lits.append((m.start(), m.end(), value))
         to_shell = any(
-            prog[:s].rstrip().endswith("|") and re.fullmatch(r"(/usr)?(/bin/)?(ba|z|da|k)?sh", v.strip()) is not None
+            prog[:s].rstrip().endswith("|") and re.match(r"(/usr)?(/bin/)?(ba|z|da|k)?sh\b", v.strip()) is not None
             for s, _, v in lits
         )
         for s, e, v in lits[:50]:
@@ -4104,7 +4991,12 @@ def _vim_commands(cmd: _Cmd, args: list[str]) -> list[str]:
     return out[:50]
 
 
-def _vim_command(a: ShellAnalyser, command: str, ctext: str, depth: int, nest: int = 0) -> None:
+def _vim_command(a: ShellAnalyser, command: str, ctext: str, depth: int, nest: int = 0, split: bool = True) -> None:
+    pieces = re.split(r"(?<!\\)\|", command) if split else []
+    if len(pieces) > 1:  # ex commands joined by |: each is read with the rest of the line (:!cmd takes it all)
+        for k in range(min(len(pieces), 20)):
+            _vim_command(a, "|".join(pieces[k:]), ctext, depth, nest, split=False)
+        return
     c = re.sub(r"^[\s:]*(?:sil(?:ent)?!?\s*)?", "", command)
     bang = re.match(r"[%\d,.$'<>]*\s*(?:(?:r|read)\s*|(?:w|write)\s+)?!(.+)$", c, re.DOTALL)
     term = re.match(r"ter(?:m|mi|min|mina|minal)?!?\s+(?:\+\+\S+\s+)*(.+)$", c, re.DOTALL)
@@ -4155,11 +5047,12 @@ def _js_remote(a: ShellAnalyser, cmd: _Cmd, targets: list[str]) -> bool:
         if re.match(r"(?i)^https?://", url):
             host = host_of(url)
             a.metadata_check([url], cmd.text)
+            allowed = host_allowed(host, a.policy.allowed_hosts)  # policy allowed_hosts: medium, like a package
             a.emit(
                 "remote_code_execution",
                 "remote_script",
-                S.high,
-                f"Runs code fetched from {url[:200]}{'' if host_allowed(host, a.policy.allowed_hosts) else ' (an unlisted host)'}.",
+                S.medium if allowed else S.high,
+                f"Runs code fetched from {url[:200]}{' (an allowed host)' if allowed else ' (an unlisted host)'}.",
                 cmd.text,
             )
             return True
@@ -4318,30 +5211,77 @@ _TOUCH_ONLY_ON_SECRETS = frozenset(
     | {"md5sum", "sha1sum", "sha256sum", "sha512sum", "shasum", "b2sum", "cksum", "ssh-agent", "keychain"}
     | {"cd", "pushd", "export", "declare", "typeset", "local", "readonly", "unset", "alias", "dotenv", "env-cmd"}
 )
-# Options whose value is a credential file the tool uses (kubectl --kubeconfig, gcloud --key-file …): medium.
+# Commands that count or lint a file: given a secret of the workspace (a project's .env), a medium ``secret_path``;
+# the user's own credentials (~/.ssh, ~/.aws …) stay a read. See _secret_user for ``prettier --check``.
+_LINT_ON_SECRETS = frozenset({"wc", "dotenv-linter", "shellcheck", "prettier --check", "sops --encrypt"})
+# Options whose value is a credential file the tool uses (kubectl --kubeconfig, gcloud --key-file, a dev server's
+# TLS key …): medium.
 _CREDENTIAL_USE_OPTS = frozenset(
     {"--kubeconfig", "--key-file", "--credentials-file", "--credential-file", "--service-account-key-file"}
     | {"--private-key", "--private-key-file", "--token-file", "--password-file", "--auth-file", "--config"}
+    | {"--config-file", "--ssl-keyfile", "--ssl-certfile", "--ssl-key", "--ssl-cert", "--tls-key", "--tls-cert"}
+    | {"-tls-key", "-tls-cert", "--tls-key-file", "--tls-cert-file", "--tlskey", "--tlscert", "-key-file"}
+    | {"-cert-file", "--cert-file", "--experimental-https-key", "--experimental-https-cert"}
+    | {"--experimental-https-ca", "--https-key", "--https-cert"}
 )
+# The same, for one program: a manifest or values file applied to a cluster, a dev server's short options.
+_PROGRAM_CREDENTIAL_OPTS: dict[str, frozenset[str]] = {
+    "kubectl": frozenset({"-f", "--filename", "--from-env-file", "--from-file"}),
+    "oc": frozenset({"-f", "--filename", "--from-env-file", "--from-file"}),
+    "helm": frozenset({"-f", "--values"}),
+    "http-server": frozenset({"-K", "--key", "-C", "--cert"}),
+    "curl": frozenset({"-E"}),  # a client certificate (and its key)
+}
+# Of those, the files a tool sends to a cluster: only the workspace's own manifests count as a use.
+_APPLIED_FILE_OPTS = {k: _PROGRAM_CREDENTIAL_OPTS[k] for k in ("kubectl", "oc", "helm")}
 # git subcommands that take paths without showing what is in the files.
 _GIT_PATHS_ONLY = frozenset(
     {"add", "rm", "mv", "stage", "status", "check-ignore", "check-attr", "ls-files", "update-index", "restore"}
-    | {"reset", "checkout", "switch", "clean", "rev-parse", "ls-tree", "log", "whatchanged", "shortlog"}
+    | {"reset", "checkout", "switch", "clean", "rev-parse", "ls-tree", "log", "whatchanged", "shortlog", "stash"}
+)
+# git subcommands that show differences, the options that make them print only names and counts, and the ones
+# that make them print content (a patch) whatever else is given.
+_GIT_DIFFS = frozenset({"diff", "show", "log", "whatchanged", "diff-tree", "diff-index", "diff-files"})
+_GIT_SUMMARY_FLAG = re.compile(
+    r"--(stat|numstat|shortstat|name-only|name-status|dirstat|compact-summary|summary|quiet|no-patch|raw)(=.*)?|-s"
+)
+_GIT_PATCH_FLAG = re.compile(
+    r"-p|-u|-U\d*|--patch(-with-(stat|raw))?|--unified(=.*)?|--word-diff(=.*)?|--color-words(=.*)?|-W|--cc|-c"
+    r"|--function-context|--binary|--full-diff|--output(=.*)?|-L.*"
 )
 _GIT_GLOBAL_WITH_ARG = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env"})
 
 
-def _credential_option(args: list[str], k: int) -> str | None:
-    """The credential file named by the option at ``args[k]`` (``--kubeconfig F``, ``--key-file=F``), if any."""
+def _credential_option(args: list[str], k: int, name: str = "") -> str | None:
+    """The credential file named by the option at ``args[k]`` (``--kubeconfig F``, ``--key-file=F``, ``kubectl -f
+    F``), if any."""
     x = args[k]
-    if x in _CREDENTIAL_USE_OPTS:
+    opts = _CREDENTIAL_USE_OPTS | _PROGRAM_CREDENTIAL_OPTS.get(name, frozenset())
+    if x in opts:
         return args[k + 1] if k + 1 < len(args) else None
     key, eq, value = x.partition("=")
-    return value if eq and key in _CREDENTIAL_USE_OPTS else None
+    if key in ("--from-file", "--from-env-file"):  # kubectl --from-file=KEY=PATH
+        value = value.rpartition("=")[2]
+    return value if eq and key in opts else None
 
 
-def _uses_credential(a: ShellAnalyser, cmd: _Cmd, value: str) -> None:
+def _secret_user(name: str, argv: Sequence[str]) -> str:
+    """The name a secret path is judged under (``_LINT_ON_SECRETS``): ``prettier --check`` only reports; ``wc
+    --files0-from=F`` prints F's content as file names."""
+    if name == "prettier" and any(x in ("--check", "-c", "--list-different", "-l") for x in argv):
+        return "prettier --check"
+    if name == "wc" and any(x.startswith("--files0") for x in argv):
+        return "wc --files0-from"
+    if name == "sops" and {"-e", "--encrypt"} & set(argv) and not {"-d", "--decrypt"} & set(argv):
+        return "sops --encrypt"  # encrypting a project's secrets file (in place with -i) prints nothing of it
+    return name
+
+
+def _uses_credential(a: ShellAnalyser, cmd: _Cmd, value: str, name: str = "", option: str = "") -> None:
     p = a.paths.resolve(value, a.cwd) or value
+    if option.partition("=")[0] in _APPLIED_FILE_OPTS.get(name, ()) and not a.paths.in_workspace(p):
+        a.check_read(value, name, cmd.text, cmd)  # kubectl -f ~/.aws/credentials: not the project's manifest
+        return
     if (a.paths.is_secret(p) or a.paths.is_secret_dir(p)) and not _EXAMPLE_ENV_RE.search(p):
         cmd.reads_secret = True
         a.emit("credential_access", "secret_path", S.medium, f"Uses a credential file ({value}).", cmd.text)
@@ -4357,8 +5297,10 @@ def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
     if i >= len(args):
         return
     sub, rest = args[i], args[i + 1 :]
-    shows = any(x in ("-p", "--patch", "-u") or x.startswith("-L") for x in rest)
-    paths_only = sub in _GIT_PATHS_ONLY and not (sub in ("log", "whatchanged") and shows)
+    shows = any(_GIT_PATCH_FLAG.fullmatch(x) for x in rest)
+    # git diff/show/log --stat, --name-only, --quiet …: names and counts, no content (a REV:path blob still prints)
+    summary = sub in _GIT_DIFFS and not shows and any(_GIT_SUMMARY_FLAG.fullmatch(x) for x in rest)
+    paths_only = (sub in _GIT_PATHS_ONLY and not (sub in ("log", "whatchanged", "stash") and shows)) or summary
     prev = ""
     for x in rest:
         value: str | None = None
@@ -4366,6 +5308,8 @@ def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
             value = x
         elif x.startswith("--file="):
             value = x.partition("=")[2]
+        elif summary and sub == "show" and ":" in x and not x.startswith("-"):
+            value = x.partition(":")[2]
         elif not paths_only and not x.startswith("-") and not re.search(r"\s", x):
             value = x.partition(":")[2] if sub in ("show", "cat-file") and ":" in x else x
         prev = x
