@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.policy.action_model import ActionPolicy
-from service.policy.actions import ActionAnalysis, analyse_action
 from service.vocabulary import Severity
-
-POLICY = ActionPolicy(
-    protected_globs=["**/.git/hooks/**", "**/.github/workflows/**", "~/.ssh/**", "~/.aws/**", "/etc/**"],
-    allowed_hosts=["pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "github.com", "api.github.com"],
-)
-CWD = "/home/dev/shop"
+from tests.unit._shell_helpers import approved, found, shell
 
 ROOT_OR_HOME = "tool_use.destructive_fs.root_or_home"
 GIT_CONFIG_EXEC = "tool_use.persistence.git_config_exec"
@@ -27,21 +20,8 @@ DYNAMIC_SCRIPT = "tool_use.obfuscation.dynamic_script"
 AT_JOB = "tool_use.persistence.at_job"
 
 
-def shell(cmd: str) -> ActionAnalysis:
-    return analyse_action("shell", {"command": cmd}, CWD, POLICY)
 
 
-def found(a: ActionAnalysis) -> dict[str, Severity]:
-    """rule → the highest severity it was raised with."""
-    out: dict[str, Severity] = {}
-    for f in a.findings:
-        if f.rule not in out or f.severity.rank > out[f.rule].rank:
-            out[f.rule] = f.severity
-    return out
-
-
-def approved(a: ActionAnalysis) -> bool:
-    return not a.unparseable and all(f.severity.rank < Severity.high.rank for f in a.findings)
 
 
 def assert_deletes_home(cmd: str) -> None:

@@ -13,34 +13,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.main import create_app
-from service.policy.action_model import ActionPolicy
-from service.policy.actions import ActionAnalysis, analyse_action
+from service.policy.actions import analyse_action
 from service.settings import Settings
 from service.vocabulary import Severity
+from tests.unit._shell_helpers import CWD, POLICY, approved, found, shell
 
-POLICY = ActionPolicy(
-    protected_globs=["**/.git/hooks/**", "**/.github/workflows/**", "~/.ssh/**", "~/.aws/**", "/etc/**"],
-    allowed_hosts=["pypi.org", "files.pythonhosted.org", "registry.npmjs.org", "github.com", "api.github.com"],
-)
-CWD = "/home/dev/shop"
 MAC_CWD = "/Users/dev/shop"
 
 
-def shell(cmd: str, cwd: str = CWD) -> ActionAnalysis:
-    return analyse_action("shell", {"command": cmd}, cwd, POLICY)
 
 
-def found(a: ActionAnalysis) -> dict[str, Severity]:
-    """rule → the highest severity it was raised with."""
-    out: dict[str, Severity] = {}
-    for f in a.findings:
-        if f.rule not in out or f.severity.rank > out[f.rule].rank:
-            out[f.rule] = f.severity
-    return out
-
-
-def approved(a: ActionAnalysis) -> bool:
-    return not a.unparseable and all(f.severity.rank < Severity.high.rank for f in a.findings)
 
 
 ROOT_OR_HOME = "tool_use.destructive_fs.root_or_home"
