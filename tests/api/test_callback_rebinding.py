@@ -14,7 +14,6 @@ import json
 import socket
 import sqlite3
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpcore
@@ -79,13 +78,6 @@ def net(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", connect_tcp)
     return fake
-
-
-@pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    server = CallbackReceiver().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

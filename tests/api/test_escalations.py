@@ -25,13 +25,6 @@ SECRET = "test-callback-secret"
 
 
 @pytest.fixture
-def receiver() -> Iterator[CallbackReceiver]:
-    server = CallbackReceiver().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def esc_settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={"callback_secret": SecretStr(SECRET), "callback_backoff_s": 0.0, "callback_allow_private": True}
