@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="postgresql://... to use PostgreSQL instead of the embedded SQLite file."
     )
+    database_statement_timeout_ms: int = Field(
+        default=5000,
+        ge=0,
+        le=600_000,
+        description="PostgreSQL: longest one statement may run or wait for a lock before the request gets 503 "
+        "(a hung or locked database answers instead of holding requests); 0 = no limit.",
+    )
     policy_dir: Path | None = Field(default=None, description="Folder of <domain>.yaml policies (default: shipped).")
     prompt_dir: Path | None = Field(default=None, description="Folder of prompt templates (default: shipped).")
 

@@ -56,15 +56,17 @@ async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
     if settings.database_url:
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
-        from service.store.postgres import PostgresDecisionStore, postgres_pool
+        from service.store.postgres import PostgresDecisionStore, postgres_pool, unlimited_statements
 
-        pool = postgres_pool(settings.database_url)
+        pool = postgres_pool(settings.database_url, statement_timeout_ms=settings.database_statement_timeout_ms)
         await pool.open(wait=True, timeout=10)
         try:
             store = PostgresDecisionStore(pool)
             await store.setup()
             saver = AsyncPostgresSaver(pool, serde=CheckpointSerde())  # type: ignore[arg-type]
-            await saver.setup()
+            async with pool.connection() as setup_conn, unlimited_statements(setup_conn):
+                # LangGraph's migrations may take long on a large table: run them without the statement limit.
+                await AsyncPostgresSaver(setup_conn, serde=CheckpointSerde()).setup()  # type: ignore[arg-type]
             yield Storage(store=store, checkpointer=saver, backend="postgres", pool=pool)
         finally:
             await pool.close()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import orjson
 from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -64,13 +65,23 @@ ON CONFLICT (review_id) DO UPDATE SET
 
 async def apply_schema(pool: Any, schema: str, *, lock_id: int) -> None:
     """Run ``CREATE ... IF NOT EXISTS`` statements under an advisory lock (replicas start at the same time)."""
-    async with pool.connection() as conn:
+    async with pool.connection() as conn, unlimited_statements(conn):
         await conn.execute("SELECT pg_advisory_lock(%s)", (lock_id,))
         try:
             for statement in filter(str.strip, schema.split(";")):
                 await conn.execute(statement)
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (lock_id,))
+
+
+@asynccontextmanager
+async def unlimited_statements(conn: Any) -> AsyncIterator[None]:
+    """Lift ``statement_timeout`` on ``conn`` for the block: set-up waits for other replicas and may migrate."""
+    await conn.execute("SET statement_timeout = 0")
+    try:
+        yield
+    finally:
+        await conn.execute("RESET statement_timeout")  # back to the session's own (its connection options)
 
 
 @asynccontextmanager
@@ -332,7 +343,24 @@ class PostgresDecisionStore:
                 await conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (key,))
 
 
-def postgres_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
+#: Longest one statement may run (or wait for a lock) when the caller sets nothing (``Settings`` does).
+DEFAULT_STATEMENT_TIMEOUT_MS = 5000
+
+
+def session_options(url: str, statement_timeout_ms: int) -> str:
+    """libpq ``options`` for every pooled session: the URL's own (if any) and ``statement_timeout``.
+
+    The server cancels a statement that runs, or waits for a lock, longer than that (``QueryCanceled``, an
+    ``OperationalError``: the request gets 503); a locked table or a stuck server answers instead of holding the
+    request until its client gives up. Schema set-up lifts the limit while it waits for other replicas.
+    """
+    own = conninfo_to_dict(url).get("options") or ""
+    return f"{own} -c statement_timeout={int(statement_timeout_ms)}".strip()
+
+
+def postgres_pool(
+    url: str, *, max_size: int = 10, statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
+) -> AsyncConnectionPool:
     """A pool whose connections suit both this store and LangGraph's AsyncPostgresSaver."""
     return AsyncConnectionPool(
         url,
@@ -346,8 +374,11 @@ def postgres_pool(url: str, *, max_size: int = 10) -> AsyncConnectionPool:
             "autocommit": True,
             "row_factory": dict_row,
             "prepare_threshold": 0,
-            # A server that never answers a connect, or a peer gone without a word (a partition), is noticed.
+            "options": session_options(url, statement_timeout_ms),
+            # A server that never answers a connect, or a peer gone without a word (a partition), is noticed:
+            # unacknowledged data for 10 s closes the connection (tcp_user_timeout), as do three lost keepalives.
             "connect_timeout": 10,
+            "tcp_user_timeout": 10_000,
             "keepalives": 1,
             "keepalives_idle": 30,
             "keepalives_interval": 10,
