@@ -224,6 +224,9 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
         # Oversight makes its own spans and metrics; FastAPI's native telemetry would add ~4 more spans per
         # request (double-counting the review) and cost more CPU than the review itself with the local reviewer.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+        # No 307 from /v1/reviews/ to /v1/reviews: behind a TLS-terminating proxy its Location is an http:// URL
+        # of the inner host, and most HTTP clients do not follow it for a POST. A 404 says where the route is.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.startup_hooks = []
@@ -262,7 +265,15 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
             415: "unsupported_media_type",
             429: "too_many_requests",
         }
-        response = _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":  # no route matched (not a resource that is missing)
+            path = request.url.path
+            shown = path if len(path) <= 200 else path[:200] + "…"  # never the caller's text at any length
+            message = f"no route {request.method} {shown}"
+            bare = path.rstrip("/")
+            if bare and bare != path and _allowed_methods(request.app, bare):
+                message += f"; without the trailing slash: {bare}"
+        response = _error(exc.status_code, codes.get(exc.status_code, "http_error"), message)
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # RFC 9110: every method the path supports, not only its first route's
             allowed = _allowed_methods(request.app, request.url.path)

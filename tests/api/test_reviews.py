@@ -321,10 +321,11 @@ def test_trace_id_joins_the_callers_trace_even_when_nothing_is_exported(client: 
          415, "unsupported_media_type"),
         ("delete", "/v1/reviews", {}, 405, "method_not_allowed"),
         ("get", "/v1/reviews/rev_" + "x" * 60_000, {}, 404, "not_found"),
+        ("get", "/v1/" + "x" * 60_000, {}, 404, "not_found"),
         ("post", "/v1/audits", {"content": b"garbage", "headers": {"content-type": "multipart/form-data"}},
          400, "bad_request"),
     ],
-    ids=["json_invalid", "duplicate_key", "media_type", "method", "long_id", "broken_multipart"],
+    ids=["json_invalid", "duplicate_key", "media_type", "method", "long_id", "long_path", "broken_multipart"],
 )
 def test_every_error_has_the_one_shape_with_a_documented_code(
     client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int, code: str
@@ -336,6 +337,19 @@ def test_every_error_has_the_one_shape_with_a_documented_code(
     assert err["code"] == code
     assert len(err["message"]) <= 500  # what the caller sent is never echoed at any length
     assert "HEAD" not in r.headers.get("allow", "")  # no method is advertised that is not served
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_trailing_slash_is_a_404_that_names_the_route_not_a_redirect_to_an_inner_host(
+    client: TestClient, method: str
+) -> None:
+    r = client.request(method, "/v1/reviews/", json=REFUSAL if method == "POST" else None, follow_redirects=False)
+    assert r.status_code == 404, r.text  # before: 307 to http://<the host the service saw>/v1/reviews, no body
+    assert "location" not in r.headers
+    err = r.json()["error"]
+    assert err["code"] == "not_found"
+    assert err["message"] == f"no route {method} /v1/reviews/; without the trailing slash: /v1/reviews"
+    assert client.get("/v1/nothing").json()["error"]["message"] == "no route GET /v1/nothing"  # no hint to give
 
 
 def test_a_wrong_type_inside_a_union_names_the_field_not_the_union_member(client: TestClient) -> None:
