@@ -617,8 +617,9 @@ class EscalationService:
         if outcome == "retry" and attempts < self.settings.callback_max_attempts:
             delay = min(300.0, self.settings.callback_backoff_s * 2 ** (attempts - 1))
             await self.outbox.reschedule(item.review_id, attempts, time.time() + delay, detail)
-            if delay <= 0:
-                self._wake.set()
+            # Wake the loop when this retry is due, not at its next poll (5 s): a back-off of 1 s is 1 s. Rows
+            # another replica reschedules are found by that poll.
+            asyncio.get_running_loop().call_later(delay, self._wake.set)
             return False
         if outcome == "retry":
             log.error("callback for %s failed after %s attempts: %s", item.review_id, attempts, detail)

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from service import escalations as escalations_mod
 from service.api._common import check_limits
 from service.main import create_app
 from service.schemas import Decision, ReviewRequest
@@ -158,6 +159,20 @@ def test_the_final_decision_is_posted_to_the_callback_signed_and_retried(
     body = json.loads(last.body)
     assert body["review_id"] == decision["review_id"] and body["verdict"] == "block" == final["verdict"]
     assert body["escalation"]["status"] == "resolved"
+
+
+def test_a_callback_retry_is_sent_when_its_back_off_ends_not_at_the_next_outbox_poll(
+    esc_settings: Settings, receiver: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the outbox's poll an hour away, a 0.2 s back-off still delivers: the loop wakes when a retry is due."""
+    monkeypatch.setattr(escalations_mod, "_OUTBOX_POLL_S", 3600.0)
+    receiver.statuses.append(503)
+    with TestClient(create_app(esc_settings.model_copy(update={"callback_backoff_s": 0.2}))) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
+        deliveries = receiver.wait_for(2)  # before: the retry waited for the next poll (5 s; here an hour)
+        drain(client)
+    assert len(deliveries) == 2 and json.loads(deliveries[1].body)["verdict"] == "block"
 
 
 def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, receiver: CallbackReceiver) -> None:
