@@ -139,7 +139,15 @@ async def _audit(
     )
 
     from service.audit.jobs import open_job_store
-    from service.audit.run import AuditOptions, EmptyAudit, UnknownBaselineModel, job_report, submit, write_outputs
+    from service.audit.run import (
+        AuditOptions,
+        EmptyAudit,
+        UnknownBaselineModel,
+        job_report,
+        set_baseline_model,
+        submit,
+        write_outputs,
+    )
     from service.audit.sessions import parse_many
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
@@ -165,11 +173,18 @@ async def _audit(
                     f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})"
                 )
                 return 2
+            if baseline_model is not None:  # the job's baseline from now on (checked against its turns)
+                try:
+                    await set_baseline_model(jobs, job_id, baseline_model)
+                except UnknownBaselineModel as exc:
+                    raise typer.BadParameter(str(exc), param_hint="'--baseline-model'") from exc
             concurrency, rpm, tpm, lease_s = _job_options(info.options, concurrency, rpm, tpm, lease_s)
             err.print(
                 f"resuming {job_id}: {info.done}/{info.total} turns already done "
                 f"({_describe(concurrency, rpm, tpm, lease_s)})"
             )
+            if baseline_model is not None:
+                err.print(f"baseline model: {escape(baseline_model)} (stored with the job)")
         else:
             assert inputs is not None
             parsed = parse_many(inputs, fmt)
@@ -399,7 +414,9 @@ def register(app: typer.Typer) -> None:
         baseline_model: Annotated[
             str | None,
             typer.Option(
-                metavar="NAME@VERSION", help="The version to compare the others against (default: the lowest)."
+                metavar="NAME@VERSION",
+                help="The version to compare the others against (default: the lowest). "
+                "With --resume: replaces the job's stored one.",
             ),
         ] = None,
         submit_only: Annotated[

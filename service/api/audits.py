@@ -21,7 +21,15 @@ from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
 from service.audit.report import results_csv
-from service.audit.run import AuditOptions, AuditSettings, EmptyAudit, UnknownBaselineModel, job_report, submit
+from service.audit.run import (
+    AuditOptions,
+    AuditSettings,
+    EmptyAudit,
+    UnknownBaselineModel,
+    job_limits,
+    job_report,
+    submit,
+)
 from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, audit_runtime
 from service.deps import PrincipalDep
@@ -52,14 +60,19 @@ _UPLOAD_DOC: dict[str, Any] = {
 
 
 class AuditService:
-    """The job store and the in-process workers of one app."""
+    """The job store and the in-process workers of one app.
+
+    Each job is worked with its stored lease, the smaller of its stored concurrency and the process's, and
+    the process's rate budget plus the job's own stored one where it is lower (``service.audit.run.job_limits``).
+    """
 
     def __init__(self, app: FastAPI, jobs: JobStore, options: AuditOptions, run_workers: bool) -> None:
         runtime = app.state.runtime
         self.jobs = jobs
         self.options = options
-        budget = RateBudget(options.rpm, options.tpm) if (options.rpm or options.tpm) else None
-        self.runtime = audit_runtime(runtime, budget)
+        self.budget = RateBudget(options.rpm, options.tpm) if (options.rpm or options.tpm) else None
+        self._app_runtime = runtime
+        self.runtime = audit_runtime(runtime, self.budget)
         self.owner = new_owner()
         self.run_workers = run_workers
         self._tasks: dict[str, asyncio.Task[Any]] = {}
@@ -91,13 +104,17 @@ class AuditService:
             info = await self.jobs.get_job(job_id)
             if info is None:
                 return
+            limits = job_limits(self.options, info.options)
+            runtime = self.runtime
+            if limits.rpm or limits.tpm:  # the job's own budget, spent on top of the process's
+                runtime = audit_runtime(self._app_runtime, RateBudget(limits.rpm, limits.tpm, parent=self.budget))
             worker = AuditWorker(
-                self.runtime,
+                runtime,
                 self.jobs,
                 job_id,
                 tenant=info.tenant,
-                concurrency=self.options.concurrency,
-                lease_s=self.options.lease_s,
+                concurrency=limits.concurrency,
+                lease_s=limits.lease_s,
                 owner=self.owner,
             )
             await worker.run()

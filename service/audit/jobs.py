@@ -150,6 +150,14 @@ class JobStore(Protocol):
 
     async def get_job(self, job_id: str) -> JobInfo | None: ...
 
+    async def update_options(self, job_id: str, changes: dict[str, Any]) -> None:
+        """Set these keys of the job's stored options (the others are kept)."""
+        ...
+
+    async def fast_models(self, job_id: str) -> list[str]:
+        """The distinct fast-model versions (``meta.fast_model``) of the job's turns, in no particular order."""
+        ...
+
     async def open_jobs(self) -> list[str]: ...
 
     async def claim(self, job_id: str, owner: str, n: int, lease_s: float) -> list[Claimed]: ...
@@ -280,6 +288,24 @@ class SqliteJobStore:
             updated_at=float(row[9]),
             counts=counts,
         )
+
+    async def update_options(self, job_id: str, changes: dict[str, Any]) -> None:
+        async with self._tx() as conn:  # BEGIN IMMEDIATE: the read and the write are one step for every process
+            cur = await conn.execute("SELECT options FROM audit_jobs WHERE id = ?", (job_id,))
+            row = await cur.fetchone()
+            if row is None:
+                return
+            options = orjson.loads(row[0]) | changes
+            await conn.execute(
+                "UPDATE audit_jobs SET options = ?, updated_at = ? WHERE id = ?", (_dumps(options), time.time(), job_id)
+            )
+
+    async def fast_models(self, job_id: str) -> list[str]:
+        async with self._lock:
+            cur = await self._conn.execute(
+                "SELECT DISTINCT json_extract(meta, '$.fast_model') FROM audit_turns WHERE job_id = ?", (job_id,)
+            )
+            return [str(r[0]) for r in await cur.fetchall()]
 
     async def open_jobs(self) -> list[str]:
         async with self._lock:
@@ -470,6 +496,22 @@ class PostgresJobStore:
             updated_at=float(row["updated_at"]),
             counts=counts,
         )
+
+    async def update_options(self, job_id: str, changes: dict[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "UPDATE audit_jobs SET options = options || %s, updated_at = %s WHERE id = %s",
+                (Jsonb(changes), time.time(), job_id),
+            )
+
+    async def fast_models(self, job_id: str) -> list[str]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT DISTINCT meta->>'fast_model' AS fast_model FROM audit_turns WHERE job_id = %s", (job_id,)
+            )
+            return [str(r["fast_model"]) for r in await cur.fetchall()]
 
     async def open_jobs(self) -> list[str]:
         async with self.pool.connection() as conn:

@@ -55,7 +55,12 @@ class BudgetStats:
 
 
 class RateBudget:
-    """Requests and tokens per minute for one process; ``None`` means unlimited."""
+    """Requests and tokens per minute for one process; ``None`` means unlimited.
+
+    With a ``parent`` (the process's budget) this is one job's budget on top of it: a call waits for a slot
+    of this budget, then for one of the parent's (so a job held back by its own limit does not hold a slot of
+    the shared budget), and usage, pauses and rate-limit counts reach both.
+    """
 
     def __init__(
         self,
@@ -65,10 +70,12 @@ class RateBudget:
         burst_s: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        parent: RateBudget | None = None,
     ) -> None:
         if (rpm is not None and rpm <= 0) or (tpm is not None and tpm <= 0):
             raise ValueError("rpm and tpm must be positive")
         self.rpm, self.tpm = rpm, tpm
+        self.parent = parent
         self._clock = clock
         self._sleep = sleep
         now = clock()
@@ -88,11 +95,15 @@ class RateBudget:
         return bool(self.rpm or self.tpm)
 
     async def acquire(self, tokens: int) -> None:
-        """Wait until one request of ``tokens`` fits the budget, then take it."""
+        """Wait until one request of ``tokens`` fits the budget (then the parent's), then take it."""
         self.stats.requests += 1
         self.stats.tokens += tokens
-        if not self.limited and self._paused_until <= self._clock():
-            return
+        if self.limited or self._paused_until > self._clock():
+            await self._take(tokens)
+        if self.parent is not None:
+            await self.parent.acquire(tokens)
+
+    async def _take(self, tokens: int) -> None:
         async with self._lock:  # FIFO: the first waiter goes first
             while True:
                 now = self._clock()
@@ -114,6 +125,8 @@ class RateBudget:
         self.stats.tokens += used - reserved
         if self.tpm:
             self._tok_tat += (used - reserved) * self._tok_step
+        if self.parent is not None:
+            self.parent.settle(reserved, used)
 
     def pause(self, seconds: float) -> None:
         """No request starts for ``seconds`` (a server said ``retry-after``)."""
@@ -121,6 +134,14 @@ class RateBudget:
         if until > self._paused_until:
             self.stats.paused_s += until - max(self._paused_until, self._clock())
             self._paused_until = until
+        if self.parent is not None:
+            self.parent.pause(seconds)
+
+    def rate_limited(self) -> None:
+        """Count a call answered 429 (or unavailable) that is retried."""
+        self.stats.rate_limited += 1
+        if self.parent is not None:
+            self.parent.rate_limited()
 
 
 def retry_after_of(exc: BaseException) -> float | None:
@@ -197,7 +218,7 @@ class BudgetedReviewer:
                 retries += 1
                 if time.monotonic() - started > self.max_wait_s:
                     raise
-                self.budget.stats.rate_limited += 1
+                self.budget.rate_limited()
                 retry_after = retry_after_of(exc)
                 if retry_after is not None:
                     self.budget.pause(retry_after)

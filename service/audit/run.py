@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,26 @@ class UnknownBaselineModel(ValueError):
         self.versions = versions
 
 
-def check_baseline_model(parsed: Parsed, baseline_model: str | None) -> None:
-    """Raise ``UnknownBaselineModel`` when ``baseline_model`` is given and no turn of ``parsed`` has it."""
+def _check_versions(baseline_model: str | None, versions: Iterable[str]) -> None:
     if baseline_model is None:
         return
-    versions = sorted({str(t.meta.get("fast_model")) for t in parsed.turns}, key=version_key)
-    if baseline_model not in versions:
-        raise UnknownBaselineModel(baseline_model, versions)
+    present = sorted(set(versions), key=version_key)
+    if baseline_model not in present:
+        raise UnknownBaselineModel(baseline_model, present)
+
+
+def check_baseline_model(parsed: Parsed, baseline_model: str | None) -> None:
+    """Raise ``UnknownBaselineModel`` when ``baseline_model`` is given and no turn of ``parsed`` has it."""
+    _check_versions(baseline_model, (str(t.meta.get("fast_model")) for t in parsed.turns))
+
+
+async def set_baseline_model(jobs: JobStore, job_id: str, baseline_model: str) -> None:
+    """Store ``baseline_model`` as the job's baseline (its reports compare against it from now on).
+
+    Raises ``UnknownBaselineModel`` when no turn of the job has that version, as ``submit`` does.
+    """
+    _check_versions(baseline_model, await jobs.fast_models(job_id))
+    await jobs.update_options(job_id, {"baseline_model": baseline_model})
 
 
 class AuditSettings(BaseSettings):
@@ -82,6 +96,47 @@ class AuditOptions:
             "lease_s": self.lease_s,
             "baseline_model": self.baseline_model,
         }
+
+
+def _stored_number(options: dict[str, Any], key: str) -> float | None:
+    value = options.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
+
+
+@dataclass(slots=True, frozen=True)
+class JobLimits:
+    """How a process's in-process workers work on one job (``job_limits``)."""
+
+    concurrency: int
+    lease_s: float
+    rpm: float | None
+    """The job's own requests per minute, spent on top of the process's budget (None: none that binds)."""
+    tpm: float | None
+    """The job's own tokens per minute, likewise."""
+
+
+def job_limits(process: AuditOptions, stored: dict[str, Any]) -> JobLimits:
+    """The settings the API's workers use for a job, from the process's (``OVERSIGHT_AUDIT_*``) and the job's.
+
+    * lease: the job's stored ``lease_s`` (it is how long *its* turns stay claimed, whoever works on them);
+      the process's when the job has none;
+    * concurrency: the smaller of the job's and the process's (the process setting is a cap: it protects the
+      process, whatever a job asks for);
+    * rate: the process's budget applies to every job; a stored ``rpm`` / ``tpm`` lower than the process's
+      (or set when the process has none) is the job's own budget on top of it. One that is not lower could
+      never bind (the job's share of the process's budget is at most all of it), so it is dropped.
+    """
+    stored_concurrency = _stored_number(stored, "concurrency")
+
+    def own(job: float | None, shared: float | None) -> float | None:
+        return job if job is not None and (shared is None or job < shared) else None
+
+    return JobLimits(
+        concurrency=max(1, min(process.concurrency, int(stored_concurrency or process.concurrency))),
+        lease_s=_stored_number(stored, "lease_s") or process.lease_s,
+        rpm=own(_stored_number(stored, "rpm"), process.rpm),
+        tpm=own(_stored_number(stored, "tpm"), process.tpm),
+    )
 
 
 async def submit(
