@@ -247,14 +247,19 @@ CI_CONFIG_RE = re.compile(
     re.IGNORECASE,  # macOS and Windows file systems ignore case: .GitHub/Workflows is the workflows folder
 )
 
+# Credential file names, matched on the LOWER-CASED path: macOS (and Windows) file systems ignore case, so `.ENV`,
+# `~/.SSH/…` and `~/.Docker/config.json` are the real files there (as for shell rc files, see PathContext). Words
+# a project may well use in another case for something else (a `Shadow` or `Cookies` component, a `Credentials`
+# page) keep their exact case in _SECRET_FILE_CASED_RE; so do the fixed Linux places of _SECRET_PATH_RE.
 _SECRET_FILE_RE = re.compile(
-    r"(^|/)(\.env(\.[A-Za-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
-    r"\.?credentials(\.json|\.csv|\.toml)?|\.netrc|\.pgpass|\.git-credentials|\.npmrc|\.pypirc|\.vault-token|"
-    r"\.my\.cnf|\.codex/auth\.json|"
+    r"(^|/)(\.env(\.[a-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
+    r"\.credentials(\.json|\.csv|\.toml)?|credentials\.(json|csv|toml)|\.netrc|\.pgpass|\.git-credentials|\.npmrc|"
+    r"\.pypirc|\.vault-token|\.my\.cnf|\.codex/auth\.json|"
     r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
-    r"shadow|gshadow|master\.key|credentials\.tfrc\.json|Login Data|Cookies|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
+    r"master\.key|credentials\.tfrc\.json|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
 )
-_SECRET_DIR_PARTS = (
+_SECRET_FILE_CASED_RE = re.compile(r"(^|/)(credentials|shadow|gshadow|Login Data|Cookies)$")
+_SECRET_DIR_PARTS = (  # lower case: compared with the lower-cased path
     "/.ssh/",
     "/.aws/",
     "/.gnupg/",
@@ -264,17 +269,18 @@ _SECRET_DIR_PARTS = (
     "/.docker/",
     "/.password-store/",
     "/.config/gh/",
-    "/Library/Keychains/",
+    "/library/keychains/",
     "/.terraform.d/",
     "/.oci/",
     "/etc/ssh/",
 )
-_NOT_SECRET_RE = re.compile(
+_NOT_SECRET_RE = re.compile(  # on the lower-cased path too: ~/.SSH/ID_RSA.PUB, .Env.example
     r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
     r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config|"
-    r"/(?![^/]*(?i:key|priv|secret|pass))[^/]*(?i:cert|chain|bundle)[^/]*\.pem|/(?i:ca|root-?ca)\.pem)$"  # public
+    r"/(?![^/]*(key|priv|secret|pass))[^/]*(cert|chain|bundle)[^/]*\.pem|/(ca|root-?ca)\.pem)$"  # public
 )
-_EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$")
+_EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$", re.IGNORECASE)
+_ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w-]+)?$", re.IGNORECASE)  # a project's .env, .env.local, .ENV …
 # Secrets at fixed absolute places: container/Kubernetes secrets and other processes' environments.
 _SECRET_PATH_RE = re.compile(r"^(/var)?/run/secrets/.|^/proc/(self|thread-self|\d+)/(task/\d+/)?environ$")
 
@@ -396,15 +402,17 @@ class PathContext:
         return None
 
     def is_secret(self, path: str) -> bool:
-        if _NOT_SECRET_RE.search(path):
+        """``path`` is a credential file or lies in a credential folder, in any letter case (see _SECRET_FILE_RE)."""
+        low = path.lower()
+        if _NOT_SECRET_RE.search(low):
             return False
-        if _SECRET_FILE_RE.search(path) or _SECRET_PATH_RE.search(path):
+        if _SECRET_FILE_RE.search(low) or _SECRET_FILE_CASED_RE.search(path) or _SECRET_PATH_RE.search(path):
             return True
-        p = path if path.endswith("/") else path + "/"
+        p = low if low.endswith("/") else low + "/"
         return any(part in p for part in _SECRET_DIR_PARTS) and not p.endswith("/.ssh/config/")
 
     def is_secret_dir(self, path: str) -> bool:
-        p = path.rstrip("/") + "/"
+        p = path.lower().rstrip("/") + "/"
         return any(p.endswith(part) for part in _SECRET_DIR_PARTS)
 
     def covers_secrets(self, path: str) -> bool:
@@ -412,7 +420,8 @@ class PathContext:
         ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``...): what a grant on the whole folder would expose."""
         if self.is_secret(path) or self.is_secret_dir(path):
             return True
-        return any(is_within(self.home + part.rstrip("/"), path) for part in _SECRET_DIR_PARTS)
+        home, low = self.home.lower(), path.lower()
+        return any(is_within(home + part.rstrip("/"), low) for part in _SECRET_DIR_PARTS)
 
     def is_shell_rc(self, path: str) -> bool:
         path = path.lower()  # case-insensitive file systems (macOS): ~/.ZSHRC is ~/.zshrc
@@ -689,6 +698,9 @@ class ShellAnalyser:
         self.unparseable = False
         self.vars: dict[str, str] = {"HOME": paths.home, "IFS": " "}
         self.tainted_vars: set[str] = set()
+        self.env_set: dict[str, _Word] = {}
+        """Variables of ``_LINKED_ENV`` assigned or exported earlier in the script, for later commands."""
+        self.env_linked: set[tuple[str, str, bool]] = set()
         self.cwd: str | None = paths.cwd
         self.cwd_known = paths.cwd is not None
         self.downloaded: set[str] = set()
@@ -834,14 +846,14 @@ class ShellAnalyser:
                 self.visit(part, text, depth)
         elif kind == "compound":
             subshell = any(getattr(p, "kind", "") == "reservedword" and p.word == "(" for p in node.list)
-            saved = (self.cwd, self.cwd_known, dict(self.vars))
+            saved = (self.cwd, self.cwd_known, dict(self.vars), dict(self.env_set))
             for part in node.list:
                 self.visit(part, text, depth)
             for r in getattr(node, "redirects", []) or []:
                 self.redirect(r, text, depth, _node_text(node, text))
                 self._compound_stdin(r, text, depth, _node_text(node, text))
             if subshell:
-                self.cwd, self.cwd_known, self.vars = saved[0], saved[1], saved[2]
+                self.cwd, self.cwd_known, self.vars, self.env_set = saved
         elif kind == "for":
             self._for(node, text, depth)
         elif kind in ("if", "while", "until"):
@@ -1091,6 +1103,8 @@ class ShellAnalyser:
             program = [w.value for w in words] if words and not words[0].dynamic else None  # ENV: a shell only
             _env_rules(self, assigns, ctext, depth, program)
             _env_program_rules(self, assigns, [w.value for w in words], ctext, depth)
+        if words and self.env_set:  # export PAGER='sh -c …'; git log
+            _earlier_env_rules(self, {n for n, _ in assigns}, [w.value for w in words], ctext, depth)
         cmd = _Cmd(argv=[w.value for w in words], text=ctext, words=words)
         for r in redirects:
             rtype = getattr(r, "type", "")
@@ -1131,6 +1145,8 @@ class ShellAnalyser:
             self.vars[name] = w.value
         if w.tainted:
             self.tainted_vars.add(name)
+        if name in _LINKED_ENV:
+            self.env_set[name] = w
         if name == "HISTFILE" and w.value in ("/dev/null", ""):
             self.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", name)
 
@@ -1232,10 +1248,12 @@ class ShellAnalyser:
                     return
             self.emit("privilege_escalation", "root_shell", S.high, "Switches user with su.", ctext)
             return
-        if name == "env":
+        if name in ("env", "cross-env", "cross-env-shell"):  # cross-env[-shell] NAME=value … CMD (npm scripts)
             i = 0
             while i < len(args):
                 a = args[i]
+                if name != "env" and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+                    break
                 if a in ("-u", "--unset", "-C", "--chdir", "-S", "--split-string"):
                     if a in ("-S", "--split-string") and i + 1 < len(args):
                         self.analyse(" ".join(args[i + 1 :]), depth + 1)
@@ -1253,11 +1271,14 @@ class ShellAnalyser:
                     continue
                 break
             rest = args[i:]
-            if not rest:
+            if not rest and name == "env":
                 cmd.reads_secret = True
                 self.emit("credential_access", "env_dump", S.low, "Dumps the environment.", ctext)
                 return
-            inner(rest, "env")
+            if name == "cross-env-shell":  # the command goes through a shell
+                self.analyse(" ".join(rest), depth + 1)
+                return
+            inner(rest, name)
             return
         if name in (
             "nohup",
@@ -1417,7 +1438,7 @@ class ShellAnalyser:
                 self._secret_args(cmd, name, args[1:])  # the script's arguments
                 p = self.paths.resolve(args[0], self.cwd)
                 if p and self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
-                    if p.endswith("/.env") or "/.env." in p:
+                    if _ENV_FILE_RE.search(p):
                         return  # sourcing .env to run things locally is routine
                     self.check_read(args[0], name, ctext, cmd)
             return
@@ -1817,7 +1838,7 @@ class ShellAnalyser:
             self.emit("protected_path", "ci_config", S.high, f"{verb} CI configuration ({target}).", ctext)
             return
         if self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
-            if re.search(r"(^|/)\.env(\.[\w-]+)?$", p) and self.paths.in_workspace(p):
+            if _ENV_FILE_RE.search(p) and self.paths.in_workspace(p):
                 self.emit("credential_access", "env_file_write", S.medium, f"{verb} {target}.", ctext)
             else:
                 self.emit(
@@ -3089,6 +3110,8 @@ def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
             _env_program_rules(a, [(k, _Word(value=v, dynamic=w.dynamic, decoded=w.decoded))], [], cmd.text, depth)
         elif cmd.name in ("unset",) and x == "HISTFILE":
             a.emit("process_system_control", "anti_forensics", S.medium, "Disables shell history.", cmd.text)
+        elif cmd.name == "unset":
+            a.env_set.pop(x, None)
 
 
 def _h_alias(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -3433,6 +3456,11 @@ _SSH_EXEC_OPTION_RE = re.compile(  # -F FILE, -FFILE, -vF FILE (a config with Pr
 )
 # Variables that make a shell run a file first (bash's BASH_ENV, sh's ENV).
 _SHELL_START_ENV = ("BASH_ENV", "ENV")
+# NODE_OPTIONS options that load a module into every node process before its own program, as LD_PRELOAD loads a
+# library: the module (a path, a package name, a data: or http: URL) is the option's value.
+_NODE_PRELOAD_RE = re.compile(
+    r"(?:^|(?<=\s))(--require|-r|--import|--loader|--experimental-loader)(?:=|\s+)(\"[^\"]*\"|'[^']*'|\S+)"
+)
 
 
 def _plain_program(value: str, names: frozenset[str]) -> bool:
@@ -3474,6 +3502,16 @@ _GIT_TOOLS: dict[str, frozenset[str]] = {
     "ssh": frozenset({"ssh", "plink", "tortoiseplink"}),
     "gpg": frozenset({"gpg", "gpg2", "gpgsm", "ssh-keygen", "op-ssh-sign", "gitsign", "smimesign"}),
     "pack": frozenset({"git-upload-pack", "git-receive-pack", "git-upload-archive", "git"}),
+    # BROWSER (not a git option): web browsers and the desktop's URL openers; "none" (create-react-app), echo …
+    "browser": frozenset(
+        {"firefox", "firefox-esr", "firefox-developer-edition", "firefox-nightly", "librewolf", "waterfox"}
+        | {"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "google-chrome-beta", "chrome"}
+        | {"google-chrome-unstable", "brave", "brave-browser", "microsoft-edge", "microsoft-edge-stable", "msedge"}
+        | {"opera", "vivaldi", "vivaldi-stable", "safari", "epiphany", "epiphany-browser", "konqueror", "falkon"}
+        | {"midori", "qutebrowser", "w3m", "lynx", "links", "elinks", "www-browser", "x-www-browser", "open"}
+        | {"gnome-www-browser", "sensible-browser", "xdg-open", "wslview", "gio", "kde-open", "kde-open5"}
+        | {"gnome-open", "exo-open", "none", "echo", "true", "false"}
+    ),
 }
 # What the arguments of some allowed programs must look like (the whole argument list, joined by spaces).
 _GIT_TOOL_ARGS: dict[str, re.Pattern[str]] = {
@@ -3507,6 +3545,32 @@ _GIT_TOOL_DENY: dict[str, re.Pattern[str]] = {
     ),
     **dict.fromkeys(("subl", "sublime_text"), re.compile(r"--command|-c$")),
     **dict.fromkeys(("nano", "pico"), re.compile(r"--(speller|rcfile|operatingdir)|-[A-Za-z]*[sfo]")),
+    **dict.fromkeys(  # Chromium's command prefixes and launchers run a program; an extension or a debug port is code
+        (
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+            "google-chrome-beta",
+            "google-chrome-unstable",
+            "chrome",
+            "brave",
+            "brave-browser",
+            "microsoft-edge",
+            "microsoft-edge-stable",
+            "msedge",
+            "opera",
+            "vivaldi",
+            "vivaldi-stable",
+        ),
+        re.compile(r"--[\w-]*(cmd-prefix|launcher|subprocess-path|load-extension|remote-debugging|no-sandbox)"),
+    ),
+    **dict.fromkeys(
+        ("firefox", "firefox-esr", "firefox-developer-edition", "firefox-nightly", "librewolf", "waterfox"),
+        re.compile(r"-?-(profile|P$|remote-debugging|marionette|start-debugger-server)"),
+    ),
+    **dict.fromkeys(("w3m", "lynx", "links", "elinks", "qutebrowser"), re.compile(r"-")),  # configs, editors, cmds
+    "open": re.compile(r"(?!/Applications/)[/.~]|--args|-[A-Za-z]*[nW]"),  # open -a NAME; not an app from a path
     "odt2txt": re.compile(r"--output"),
     "xxd": re.compile(r"-r|-revert"),
     "exiftool": re.compile(r".*=|-(o|w|W|@|config|execute|if|api|tagsfromfile)\b", re.IGNORECASE),
@@ -3834,6 +3898,95 @@ def _starts_shell(argv: Sequence[str] | None) -> bool:
     return _basename(argv[0]) in _ENV_READERS or any(_SHELL_IN_WORD_RE.search(x) for x in argv)
 
 
+def _node_preload_grade(a: ShellAnalyser, target: str) -> tuple[Severity, str]:
+    """How much a module that ``NODE_OPTIONS`` preloads matters, graded as ``LD_LIBRARY_PATH`` is: a file of the
+    workspace or a system folder, or a package name (resolved from ``node_modules``: ``dotenv/config``, ``tsx``),
+    medium; a file elsewhere, code given inline or from a URL, or a value the analyser cannot know, high."""
+    low = target.lower()
+    if low.startswith("data:"):
+        return S.high, "code given inline"
+    if re.match(r"[a-z][a-z0-9+.-]*:", low) and not low.startswith(("file:", "node:")):
+        return S.high, "code from a URL"
+    path = urllib.parse.unquote(urllib.parse.urlsplit(target).path) if low.startswith("file:") else target
+    if "$" in path or "`" in path:
+        return S.high, "a module the analyser cannot know"
+    if path.startswith(("/", ".", "~")):
+        p = a.paths.resolve(path, a.cwd if a.cwd_known else None)
+        if p is not None and a.paths.is_system(p) and not is_within(p, "/dev"):  # /dev/shm is anyone's
+            return S.medium, "a file in a system folder"
+        if p is not None and a.paths.workspace is not None and a.paths.in_workspace(p):
+            return S.medium, "a file of the workspace"
+        return S.high, "a file outside the workspace"
+    return S.medium, "an installed package"
+
+
+def _node_options_rules(a: ShellAnalyser, raw: str, ctext: str, depth: int) -> None:
+    """``NODE_OPTIONS`` carrying ``--require``/``-r``/``--import``/``--loader``/``--experimental-loader``: every node
+    process loads that module first (``privilege_escalation.ld_preload``, see :func:`_node_preload_grade`); code
+    given as a ``data:`` URL is analysed as inline code. ``raw``: the assigned text, unknown parts as written
+    (a reference to ``$NODE_OPTIONS`` itself adds nothing; an unknown word of its own may hold any option: medium)."""
+    value = re.sub(r"\$\{NODE_OPTIONS(?::?[-+=?][^}]*)?\}|\$NODE_OPTIONS(?!\w)", " ", _with_cwd(a, raw))
+    worst: Severity | None = None
+    shown: list[str] = []
+    for m in _NODE_PRELOAD_RE.finditer(value):
+        target = m.group(2)
+        if target[:1] in "\"'":
+            target = target[1:-1]
+        if not target:
+            continue
+        sev, why = _node_preload_grade(a, target)
+        if target.lower().startswith("data:"):
+            rest = value[m.start(2) :].strip().strip("\"'")
+            head, _, body = rest.partition(",")
+            code = urllib.parse.unquote(body)
+            if ";base64" in head.lower():
+                code = _decode_b64(body) or code
+            a.inline_code(code, ctext, depth)
+            target = head + ",…"
+        if worst is None or sev.rank > worst.rank:
+            worst = sev
+        shown.append(f"{_short(target)[:120]} ({why})")
+    if worst is not None:
+        a.emit(
+            "privilege_escalation",
+            "ld_preload",
+            worst,
+            f"Sets NODE_OPTIONS to preload {', '.join(shown)} into every node process (as LD_PRELOAD does a library).",
+            ctext,
+        )
+    elif any(tok.startswith(("$", "`")) for tok in value.split()):
+        a.emit(
+            "privilege_escalation",
+            "ld_preload",
+            S.medium,
+            "Sets NODE_OPTIONS to a value the analyser cannot know (it may preload code into every node process).",
+            ctext,
+        )
+
+
+def _browser_rules(a: ShellAnalyser, value: str | None, ctext: str, depth: int) -> None:
+    """``BROWSER`` is a command: gh, ``python -m webbrowser`` (a ``:``-separated list, ``%s`` for the URL), npm,
+    xdg-open, create-react-app … run it to open a page. Anything but a well-known browser (``_GIT_TOOLS["browser"]``,
+    plainly) is ``persistence.env_command`` (high), and the command is analysed like any other."""
+    if value is not None:
+        v = value.strip()
+        if not v or _plain_tool_command(v, "browser"):
+            return
+        if ":" in v and all(_plain_tool_command(p, "browser") for p in v.split(":") if p.strip()):
+            return
+    shown = "a value the analyser cannot know" if value is None else repr(_short(value)[:160])
+    a.emit(
+        "persistence",
+        "env_command",
+        S.high,
+        f"Sets BROWSER to {shown}: programs that open a web page (gh, python -m webbrowser, npm, xdg-open …) run it "
+        "as a command.",
+        ctext,
+    )
+    if value:
+        _git_analyse(a, value.strip(), depth)
+
+
 def _env_rules(
     a: ShellAnalyser,
     pairs: Sequence[tuple[str, _Word]],
@@ -3865,6 +4018,10 @@ def _env_rules(
                 f"Sets {name} (where programs load their libraries from).",
                 ctext,
             )
+        elif name == "NODE_OPTIONS" and v != "":
+            _node_options_rules(a, w.value, ctext, depth)
+        elif name == "BROWSER":
+            _browser_rules(a, v, ctext, depth)
         elif name == "PROMPT_COMMAND" and v != "":
             a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
         elif (
@@ -3922,6 +4079,30 @@ def _env_program_rules(
             _git_exec(a, _GIT_FALLBACK_ENV[name], v, ctext, depth, name)
         elif name == "SSH_ASKPASS" and "git" in names:
             _git_exec(a, "core.askpass", v, ctext, depth, name)
+
+
+# Variables an assignment or ``export`` leaves set for the later commands of the script and that only matter for
+# some of them (git's fallbacks): remembered by ``ShellAnalyser._assign`` and read when such a command runs. The
+# others (LD_PRELOAD, NODE_OPTIONS, BROWSER, GIT_PAGER …) are judged where they are assigned, whatever runs next.
+_LINKED_ENV = {**_GIT_FALLBACK_ENV, "SSH_ASKPASS": "core.askpass"}
+
+
+def _earlier_env_rules(a: ShellAnalyser, overridden: set[str], argv: Sequence[str], ctext: str, depth: int) -> None:
+    """``PAGER``/``EDITOR``/``VISUAL``/``SSH_ASKPASS`` exported or assigned earlier in the script
+    (``export PAGER='sh -c …'; git log``), read for a later command ``argv`` that runs git as a ``NAME=value``
+    prefix is (:func:`_env_program_rules`); once per variable and value. ``overridden``: the variables the
+    command's own prefix sets (``PAGER=less git log``)."""
+    if not a.env_set or "git" not in {_basename(x) for x in argv}:
+        return
+    for name, w in list(a.env_set.items()):
+        seen = (name, w.value, w.dynamic and not w.decoded)
+        if name in overridden or seen in a.env_linked:
+            continue
+        a.env_linked.add(seen)
+        v: str | None = None if (w.dynamic and not w.decoded) else w.value
+        if v is None and not re.search(r"[$`]", resolved := _with_cwd(a, w.value)):
+            v = resolved
+        _git_exec(a, _LINKED_ENV[name], v, ctext, depth, f"{name}, set earlier in the script,")
 
 
 def _git_config_spec(a: ShellAnalyser, spec: str, ctext: str, depth: int, from_env: bool) -> None:
@@ -4912,10 +5093,6 @@ def _h_awk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                 a.check_write(v, cmd.text, append=w.group(1) == ">>")
 
 
-_SED_ADDRESS = r"(?:\d+|\$|/(?:[^/\\]|\\.)*/[IM]*)"
-_SED_ADDRESSES = re.compile(rf"^{_SED_ADDRESS}(?:\s*[,~]\s*(?:{_SED_ADDRESS}|\+\d+|~\d+))?\s*!?\s*")
-
-
 def _sed_scripts(args: list[str]) -> list[str]:
     scripts: list[str] = []
     positional: list[str] = []
@@ -4943,39 +5120,152 @@ def _sed_scripts(args: list[str]) -> list[str]:
     return scripts
 
 
-def _sed_executed(script: str) -> list[str | None]:
-    """GNU sed's ``e COMMAND`` and the ``e`` flag of ``s///e`` run a shell command: the commands (None when the
-    command is text read from the input)."""
-    out: list[str | None] = []
-    for piece in re.split(r"[;\n]", script)[:200]:
-        piece = _SED_ADDRESSES.sub("", piece.strip(), count=1).lstrip("{ \t")
-        if re.match(r"e(\s|$)", piece):
-            out.append(piece[1:].strip() or None)
-        elif len(piece) > 2 and piece[0] == "s" and piece[1] not in " \t\\\n":
-            d = re.escape(piece[1])
-            m = re.match(rf"s{d}((?:\\.|[^\\])*?){d}((?:\\.|[^\\])*?){d}([a-zA-Z0-9]*)", piece)
-            if m and "e" in m.group(3):  # the pattern space after the substitution is run
-                repl = m.group(2)
+_SED_ADDRESS_START = re.compile(r"\d+(~\d+)?|\$")
+_SED_ADDRESS_STEP = re.compile(r"[+~]\d+")  # addr1,+N and addr1,~N
+_SED_SUBST_FLAGS = re.compile(r"[gpiImMe0-9]*")
+_SED_LINE_ARGUMENT = frozenset("aicerRwW")  # the rest of the line is the command's text, command or file name
+_SED_LABELLED = frozenset("btT:")  # a label, up to ``;`` or the end of the line
+_SED_MAX_COMMANDS = 2000
+
+
+def _sed_delimited(script: str, i: int, delim: str) -> tuple[str, int] | None:
+    """The text from ``i`` up to the next unescaped ``delim`` (``\\`` escapes any character, the delimiter and a
+    newline included) and the position after it; None when it is missing."""
+    out: list[str] = []
+    while i < len(script):
+        c = script[i]
+        if c == "\\" and i + 1 < len(script):
+            out.append(script[i : i + 2])
+            i += 2
+            continue
+        if c == delim:
+            return "".join(out), i + 1
+        out.append(c)
+        i += 1
+    return None
+
+
+def _sed_rest_of_line(script: str, i: int, continued: bool = False) -> tuple[str, int]:
+    """The text from ``i`` to the end of the line (with ``\\``-newline continuations for ``a``/``i``/``c``)."""
+    end = script.find("\n", i)
+    while continued and end > 0 and script[end - 1] == "\\":
+        end = script.find("\n", end + 1)
+    end = len(script) if end < 0 else end
+    return script[i:end], end
+
+
+def _sed_skip_address(script: str, i: int) -> int:
+    """The position after a sed address (``12``, ``1~2``, ``$``, ``/re/I``, ``\\%re%``) at ``i``, or ``i``."""
+    if i < len(script) and (script[i] == "/" or (script[i] == "\\" and i + 1 < len(script))):
+        start = i + 1 if script[i] == "/" else i + 2
+        found = _sed_delimited(script, start, script[start - 1])
+        if found is None:
+            return len(script)
+        i = found[1]
+        while i < len(script) and script[i] in "IM":
+            i += 1
+        return i
+    m = _SED_ADDRESS_START.match(script, i)
+    return m.end() if m else i
+
+
+def sed_program(script: str) -> tuple[list[str | None], list[str], list[str]]:
+    """A GNU sed script read command by command as sed reads it (``;`` ends a command, but not inside an address,
+    ``s``/``y`` text or a command that takes the rest of the line: ``a``/``i``/``c`` text, ``e COMMAND``,
+    ``r``/``R``/``w``/``W`` FILE, ``s///w FILE``): the shell commands it runs (``e COMMAND``; the ``e`` flag of
+    ``s///e`` runs the pattern space, None when that is text from the input), the files it writes and the files it
+    reads (``r``/``R``)."""
+    runs: list[str | None] = []
+    writes: list[str] = []
+    reads: list[str] = []
+    i, n, count = 0, len(script), 0
+    while i < n and count < _SED_MAX_COMMANDS:
+        count += 1
+        while i < n and script[i] in " \t\n;{}!":
+            i += 1
+        if i >= n:
+            break
+        j = _sed_skip_address(script, i)  # [addr1[,addr2]][!]
+        if j != i:
+            while j < n and script[j] in " \t":
+                j += 1
+            if j < n and script[j] == ",":
+                j += 1
+                while j < n and script[j] in " \t":
+                    j += 1
+                j = m.end() if (m := _SED_ADDRESS_STEP.match(script, j)) else _sed_skip_address(script, j)
+            while j < n and script[j] in " \t!":
+                j += 1
+        i = j
+        if i >= n:
+            break
+        c = script[i]
+        i += 1
+        if c == "#":
+            i = _sed_rest_of_line(script, i)[1]
+        elif c in _SED_LINE_ARGUMENT:
+            while i < n and script[i] in " \t":
+                i += 1
+            text, i = _sed_rest_of_line(script, i, continued=c in "aic")
+            if c == "e":
+                runs.append(text.strip() or None)
+            elif c in "wW" and text:
+                writes.append(text)
+            elif c in "rR" and text:
+                reads.append(text)
+        elif c in _SED_LABELLED:
+            while i < n and script[i] not in ";\n":
+                i += 1
+        elif c in "sy" and i < n and script[i] not in "\n\\":  # any other delimiter, a space too
+            delim = script[i]
+            pattern = _sed_delimited(script, i + 1, delim)
+            replacement = _sed_delimited(script, pattern[1], delim) if pattern else None
+            if pattern is None or replacement is None:
+                break
+            i = replacement[1]
+            if c == "y":
+                continue
+            m = _SED_SUBST_FLAGS.match(script, i)
+            flags = m.group(0) if m else ""
+            i += len(flags)
+            if "e" in flags:  # the pattern space after the substitution is run
+                repl = replacement[0]
                 if not re.search(r"&|\\\d", repl):
-                    out.append(repl.replace("\\" + piece[1], piece[1]))
-                if m.group(1) not in (".*", "^.*", "^.*$", ".*$") or re.search(r"&|\\\d", repl):
-                    out.append(None)  # the rest of the line comes from the input
-    return out
+                    runs.append(repl.replace("\\" + delim, delim))
+                if pattern[0] not in (".*", "^.*", "^.*$", ".*$") or re.search(r"&|\\\d", repl):
+                    runs.append(None)  # the rest of the line comes from the input
+            if i < n and script[i] == "w":
+                k = i + 1
+                while k < n and script[k] in " \t":
+                    k += 1
+                text, i = _sed_rest_of_line(script, k)
+                if text:
+                    writes.append(text)
+        else:  # = d D g G h H l L n N p P q Q x z F v …: up to the end of the command
+            while i < n and script[i] not in ";\n}":
+                i += 1
+    return runs, writes, reads
 
 
 def _h_sed_exec(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    for script in _sed_scripts(args):
-        for command in _sed_executed(script):
-            if command is None:
-                a.emit(
-                    "obfuscation",
-                    "dynamic_script",
-                    S.medium,
-                    "sed runs text from its input as a shell command (GNU sed e).",
-                    cmd.text,
-                )
-            else:
-                a.analyse(command, depth + 1)
+    """GNU sed's ``e`` command and ``s///e`` flag run shell commands; ``w``/``W`` FILE and ``s///w FILE`` write
+    FILE, ``r``/``R`` FILE read it (sed does not expand ``~``: ``w ~/x`` is a folder named ``~`` in the cwd)."""
+    runs, writes, reads = sed_program("\n".join(_sed_scripts(args)))
+    for command in runs:
+        if command is None:
+            a.emit(
+                "obfuscation",
+                "dynamic_script",
+                S.medium,
+                "sed runs text from its input as a shell command (GNU sed e).",
+                cmd.text,
+            )
+        else:
+            a.analyse(command, depth + 1)
+    for target in writes[:50]:
+        a.check_write("./" + target if target.startswith("~") else target, cmd.text)
+    for target in reads[:50]:
+        a.check_read("./" + target if target.startswith("~") else target, "cat", cmd.text, cmd)
 
 
 def _vim_commands(cmd: _Cmd, args: list[str]) -> list[str]:
@@ -5332,7 +5622,11 @@ _SECRET_HOME_FILES = (
 
 
 def _glob_segment(name: str, pattern: str) -> bool:
-    """fnmatch as bash expands a glob: a leading ``*``, ``?`` or ``[…]`` does not match a leading dot."""
+    """fnmatch as bash expands a glob: a leading ``*``, ``?`` or ``[…]`` does not match a leading dot. A segment
+    without glob characters is opened by name, so a case-insensitive file system (macOS) finds it in any case
+    (``~/.SSH/id_*``); a pattern is matched by bash against the names it reads, with their case."""
+    if not _GLOB_CHARS.search(pattern):
+        return name.lower() == pattern.lower()
     if name.startswith(".") and not pattern.startswith("."):
         return False
     return fnmatch.fnmatchcase(name, pattern)
@@ -5475,7 +5769,7 @@ def _is_file_reader(c: _Cmd) -> bool:
 def _reads_stdin_as_code(c: _Cmd) -> bool:
     n = c.name
     args = c.argv[1:]
-    if n == "sudo" or n == "env" or n in ("nohup", "exec", "command", "timeout"):
+    if n in ("sudo", "env", "cross-env", "nohup", "exec", "command", "timeout"):
         inner = [x for x in args if not x.startswith("-") and "=" not in x]
         if n == "timeout" and inner:
             inner = inner[1:]

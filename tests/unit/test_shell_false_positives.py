@@ -410,3 +410,32 @@ def test_encrypting_a_secrets_file_with_sops_is_not_a_read_but_decrypting_it_is(
 
     assert worst("sops -e -i secrets.yaml") in ("none", "low", "medium")
     assert worst("sops -d secrets.yaml") in ("high", "critical")
+
+
+# --- 7. preload and command variables, earlier exports, letter case, sed scripts --------------------------------
+# (tests/unit/test_shell_env_links.py holds the dangerous neighbours)
+
+ENV_LINK_BENIGN = [
+    "NODE_OPTIONS='-r dotenv/config' npm start",
+    "NODE_OPTIONS='--import tsx' node src/index.ts",
+    "NODE_OPTIONS=--max-old-space-size=4096 npm run build",
+    'export NODE_OPTIONS="$NODE_OPTIONS --max-old-space-size=8192" && npm test',
+    "cross-env NODE_ENV=production NODE_OPTIONS=--max-old-space-size=4096 webpack",
+    "BROWSER=none npm start",
+    "BROWSER=firefox gh repo view --web",
+    "export PAGER=less; git log",
+    "export EDITOR=vim && git commit",
+    "export GIT_PAGER=cat PAGER=cat; git log -p",
+    "cat .Env.example",
+    "cp .Env.example .ENV",
+    "cat ~/.SSH/ID_RSA.PUB",
+    "rm -rf src/components/Shadow",
+    "sed 's/;/,/g' data.csv",
+    "sed -i '1i # see below; e rm -rf ~ would be bad' notes.md",
+    "sed 's/a/b/w changes.log' README.md",
+]
+
+
+@pytest.mark.parametrize("command", ENV_LINK_BENIGN)
+def test_preloads_browsers_earlier_exports_case_and_sed_look_alikes_are_approved(command: str) -> None:
+    _assert_approved("Bash", {"command": command})
