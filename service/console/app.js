@@ -274,7 +274,9 @@
       let state;
       if (item.status === "pending") {
         state = h("span", {}, h("span", { class: "pill pending", text: "pending" }),
-          item.waiting_s ? h("div", { class: "waiting", text: `agent waiting · ${duration(item.waiting_s)} left` }) : null,
+          item.waiting_s ? h("div", { class: "waiting", text: `agent waiting · ${duration(item.waiting_s)} left` })
+            : item.waiting_until ? h("div", { class: "waiting stopped", text: `agent stopped waiting · ${duration(secondsUntil(item.waiting_until))} ago` })
+              : null,
           h("div", { class: "due", text: due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now` }));
       } else {
         const r = item.resolution || {};
@@ -475,11 +477,19 @@
       h("button", { class: "btn block", type: "button", onclick: () => setMode("block") }, "Block", kbd("b")),
     ].filter(Boolean);
     const due = secondsUntil(e.expires_at);
-    const waiting = e.waiting_s
-      ? h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` })
-      : e.asks_user
-        ? h("p", { class: "muted asks-user", text: "The agent also asked its user at their own permission prompt, and their answer there decides whether it runs. If they approve, it runs and this item closes by itself; your answer here is recorded but does not reach the agent." })
-        : null;
+    // A held action whose hold has passed (the agent's withdrawal has not arrived, or never will): say so,
+    // also when the hold runs out while this page is open.
+    const stopped = () => h("p", { class: "waiting stopped", text: `The agent stopped waiting at ${when(e.waiting_until)}: it did not run this action. Your answer is still recorded as the final decision, but nothing waits for it any more: the agent will not act on it.` });
+    let waiting = null;
+    if (e.waiting_s) {
+      waiting = h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` });
+      const held = waiting;
+      setTimeout(() => { if (held.isConnected) held.replaceWith(stopped()); }, e.waiting_s * 1000);
+    } else if (e.waiting_until) {
+      waiting = stopped();
+    } else if (e.asks_user) {
+      waiting = h("p", { class: "muted asks-user", text: "The agent also asked its user at their own permission prompt, and their answer there decides whether it runs. If they approve, it runs and this item closes by itself; your answer here is recorded but does not reach the agent." });
+    }
     const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }), waiting,
       h("div", { class: "buttons" }, buttons), confirmBox, editBox,
       h("label", { for: "note", text: "Note (optional)" }), note, feedback,

@@ -236,6 +236,65 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "codex-ci"
 
 
+def test_a_held_action_whose_hold_has_passed_says_the_agent_no_longer_waits(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=server) as http:
+        _, reviewer, agent = _acme_keys(http, "codex-ci")
+        as_agent = {"authorization": f"Bearer {agent}"}
+        # the hook held the call for 1 ms and gave up (the call did not run), but its withdrawal never arrived
+        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 1}
+        decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+        assert decision["verdict"] == "escalate"
+        with _signed_in(chromium, server, reviewer) as page:
+            row = page.locator("tr.row").filter(has_text="/home/dev/.aws/credentials")
+            expect(row).to_contain_text("pending")
+            expect(row.locator(".waiting")).to_have_text("agent stopped waiting · less than a minute ago")
+            row.click()
+            note = page.locator("p.waiting")
+            expect(note).to_contain_text("The agent stopped waiting at ")
+            expect(note).to_contain_text("it did not run this action")
+            expect(note).to_contain_text("the agent will not act on it")
+            expect(note).not_to_contain_text("holding this action")
+            # the item can still be closed, and the answer is recorded
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            expect(page.locator(".outcome")).to_contain_text("Blocked")
+            expect(page.locator(".outcome")).to_contain_text("by ana")
+
+        final = http.get(f"/v1/actions/reviews/{decision['review_id']}", headers=as_agent).json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "ana"
+
+
+def test_the_agent_waiting_note_turns_into_stopped_waiting_when_the_hold_runs_out(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with httpx.Client(base_url=server) as http:
+        _, reviewer, agent = _acme_keys(http, "codex-ci")
+        body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
+        decision = http.post("/v1/actions/reviews", json=body, headers={"authorization": f"Bearer {agent}"}).json()
+        assert decision["verdict"] == "escalate"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.clock.install()  # the page's clock: moved forward below instead of waiting 10 minutes
+            page.goto(f"{server}/console")
+            page.get_by_label("API key").fill(reviewer)
+            page.keyboard.press("Enter")
+            page.locator("tr.row").filter(has_text="/home/dev/.netrc").click()
+            note = page.locator("p.waiting")
+            expect(note).to_contain_text("The agent is holding this action for your answer: it stops waiting in 10 min")
+            # the reviewer keeps the page open past the agent's hold
+            page.clock.fast_forward("10:30")
+            expect(note).to_contain_text("The agent stopped waiting at ")
+            expect(note).to_contain_text("it did not run this action")
+            expect(page.locator("p.waiting")).to_have_count(1)
+        finally:
+            browser.close()
+
+
 def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
