@@ -366,3 +366,15 @@ def test_sed_look_alikes_stay_approved(cmd: str) -> None:
     a = shell(cmd)
     assert approved(a), found(a)
     assert ROOT_OR_HOME not in found(a), found(a)
+
+
+@pytest.mark.parametrize("name", [".env", ".ENV", ".Env.local"])
+def test_a_secret_written_to_the_workspace_env_file_is_medium_in_any_letter_case(name: str) -> None:
+    from service.policy.actions import analyse_action
+    from tests.unit._shell_helpers import CWD, POLICY
+
+    content = "GITHUB_TOKEN=ghp_" + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6" + "\n"
+    a = analyse_action("write_file", {"path": f"{CWD}/{name}", "content": content}, CWD, POLICY)
+    assert found(a).get("tool_use.credential_access.secret_in_file") == Severity.medium  # where secrets belong; elsewhere it is high
+    b = analyse_action("write_file", {"path": f"{CWD}/notes.txt", "content": content}, CWD, POLICY)
+    assert found(b).get("tool_use.credential_access.secret_in_file") == Severity.high
