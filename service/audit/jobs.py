@@ -426,7 +426,9 @@ class PostgresJobStore:
         self.pool = pool
 
     async def setup(self) -> None:
-        async with self.pool.connection() as conn:
+        from service.store.postgres import unlimited_statements  # psycopg is needed only here
+
+        async with self.pool.connection() as conn, unlimited_statements(conn):  # waits for other replicas
             await conn.execute("SELECT pg_advisory_lock(424243)")
             try:
                 for statement in _PG_SCHEMA:

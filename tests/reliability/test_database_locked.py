@@ -9,6 +9,7 @@ is released afterwards so the thread can finish), and the test fails on the wait
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -100,3 +101,21 @@ def test_set_up_waits_for_other_replicas_without_the_statement_limit(settings: S
             assert client.get("/readyz").status_code == 200
         finally:
             client.__exit__(None, None, None)
+
+
+async def test_the_audit_job_store_set_up_waits_for_other_replicas_without_the_statement_limit(pg_url: str) -> None:
+    from service.audit.jobs import PostgresJobStore
+    from service.store.postgres import postgres_pool
+
+    pool = postgres_pool(pg_url, max_size=2, statement_timeout_ms=300)
+    await pool.open(wait=True, timeout=10)
+    try:
+        async with await psycopg.AsyncConnection.connect(pg_url, autocommit=True) as other:
+            await other.execute("SELECT pg_advisory_lock(424243)")  # another replica creating the audit tables
+            setup = asyncio.ensure_future(PostgresJobStore(pool).setup())
+            done, _ = await asyncio.wait([setup], timeout=2.0)
+            assert not done, setup.exception()  # still waiting for the lock, not cancelled by the limit
+            await other.execute("SELECT pg_advisory_unlock(424243)")
+            await asyncio.wait_for(setup, HANG)
+    finally:
+        await pool.close()
