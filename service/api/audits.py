@@ -32,7 +32,7 @@ from service.audit.run import (
 )
 from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, audit_runtime
-from service.deps import PrincipalDep
+from service.deps import Principal, PrincipalDep
 from service.errors import NotFound, RequestInvalid, ServiceUnavailable
 
 from ._common import ERROR_RESPONSES
@@ -178,9 +178,12 @@ def _service(request: Request) -> AuditService:
     return service
 
 
-async def _job(service: AuditService, job_id: str, tenant: str, role: str) -> JobInfo:
+async def _job(service: AuditService, job_id: str, principal: Principal) -> JobInfo:
+    """The job, if the caller's tenant owns it. A tenant's admin key sees its own tenant's jobs only, as for
+    reviews and escalations; only the open-mode principal (no keys configured, loopback) sees every tenant's."""
     info = await service.jobs.get_job(job_id)
-    if info is None or (info.tenant != tenant and role != "admin"):
+    every_tenant = principal.role == "admin" and principal.key_id is None
+    if info is None or (info.tenant != principal.tenant and not every_tenant):
         raise NotFound(f"no audit {job_id!r}", field="id")
     return info
 
@@ -238,7 +241,7 @@ async def create_audit(
     except UnknownBaselineModel as exc:
         raise RequestInvalid(str(exc), field="baseline_model") from exc
     service.wake()
-    info = await _job(service, job_id, principal.tenant, principal.role)
+    info = await _job(service, job_id, principal)
     return JSONResponse(
         info.as_dict() | {"links": _links(job_id)}, status_code=202, headers={"location": f"/v1/audits/{job_id}"}
     )
@@ -246,7 +249,7 @@ async def create_audit(
 
 @router.get("/v1/audits/{job_id}", summary="An audit's progress", responses={404: ERROR_RESPONSES[404]})
 async def get_audit(job_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    info = await _job(_service(request), job_id, principal.tenant, principal.role)
+    info = await _job(_service(request), job_id, principal)
     return info.as_dict() | {"links": _links(job_id)}
 
 
@@ -263,7 +266,7 @@ async def get_report(
 ) -> Response:
     """While the job runs the report covers the turns done so far and says ``"complete": false``."""
     service = _service(request)
-    info = await _job(service, job_id, principal.tenant, principal.role)
+    info = await _job(service, job_id, principal)
     report, results = await job_report(service.jobs, info)
     if format == "html":
         return HTMLResponse(render_html(report))
@@ -283,7 +286,7 @@ async def get_report(
 )
 async def get_results(job_id: str, request: Request, principal: PrincipalDep) -> StreamingResponse:
     service = _service(request)
-    info = await _job(service, job_id, principal.tenant, principal.role)
+    info = await _job(service, job_id, principal)
     results = await service.jobs.results(info.id)
 
     async def lines() -> AsyncIterator[bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from service.cli import app as cli
 from service.main import create_app
 from service.settings import Settings
 from tests.api._helpers import SAFE_EDIT, URGENT, bearer, call, escalate, make_key, state
+from tests.audit._helpers import mixed_sessions
 
 STATIC = Path(__file__).resolve().parents[2] / "service" / "console"
 
@@ -118,6 +120,15 @@ def test_no_cross_tenant_read_or_write_on_any_endpoint(client: TestClient, keys:
     }
     assert client.delete(f"/v1/keys/{next(iter(acme_key_ids))}", headers=globex["admin"]).status_code == 404
     assert client.post("/v1/keys", json={"role": "admin", "tenant": "acme"}, headers=globex["admin"]).status_code == 403
+    # audits: a job, its report and its results are the tenant's own, also for another tenant's admin key
+    upload = b"".join(json.dumps(s).encode() + b"\n" for s in mixed_sessions(1))
+    job = client.post("/v1/audits", content=upload, headers={**acme["admin"], "content-type": "application/x-ndjson"})
+    assert job.status_code == 202, job.text
+    for path in ("", "/report", "/report?format=csv", "/results"):
+        url = f"/v1/audits/{job.json()['id']}{path}"
+        for role in ("client", "reviewer", "admin"):  # before: a globex admin read acme's logged sessions
+            assert client.get(url, headers=globex[role]).status_code == 404, (url, role)
+        assert client.get(url, headers=acme["admin"]).status_code in (200, 409), url
     # and acme's own reviewer still sees and resolves it
     assert [i["escalation_id"] for i in client.get("/v1/escalations", headers=acme["reviewer"]).json()["items"]] == [
         esc
