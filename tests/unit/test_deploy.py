@@ -278,3 +278,18 @@ def test_env_example_lists_every_setting_and_nothing_unknown() -> None:
     assert primary - mentioned == set(), "settings missing from deploy/env.example"
     assert DRIFT_ENV - mentioned == set()
     assert AUDIT_ENV - mentioned == set(), "the API's audit workers' settings are missing"
+
+
+def test_env_example_loads_as_it_is_into_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copied and loaded as an environment file (shell, compose, systemd, kubectl), every value is what it says:
+    no trailing comment becomes part of a value, and the defaults it lists pass the settings' own checks."""
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        assert sep and re.fullmatch(r"[A-Z][A-Z0-9_]*", name), line
+        assert "#" not in value and value == value.strip(), f"{name}: {value!r} would be read with the comment"
+        monkeypatch.setenv(name, value)
+    Settings()
+    DriftSettings()
+    AuditSettings()
