@@ -108,6 +108,51 @@ class _RateLimitedLog:
             log.warning(message, *args)
 
 
+class OncePerMinute(logging.Filter):
+    """Lets one record through per minute; the next one says how many were held back meanwhile.
+
+    The OTLP exporters log every retry of every batch ("Transient error … retrying in 0.88s"): with the collector
+    down that is several lines a second, for traces and metrics each, for as long as the outage lasts.
+    """
+
+    def __init__(self, every_s: float = 60.0) -> None:
+        super().__init__()
+        self.every_s = every_s
+        self._last = -1e18
+        self._held = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        if now - self._last < self.every_s:
+            self._held += 1
+            return False
+        self._last = now
+        if self._held:
+            record.msg = f"{record.getMessage()} ({self._held} more exporter messages held back in the last minute)"
+            record.args = ()
+            self._held = 0
+        return True
+
+
+#: The loggers OpenTelemetry's OTLP exporters (HTTP and gRPC, traces and metrics) write their retries to.
+OTLP_EXPORTER_LOGGERS = (
+    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+    "opentelemetry.exporter.otlp.proto.http.metric_exporter",
+    "opentelemetry.exporter.otlp.proto.http._common",
+    "opentelemetry.exporter.otlp.proto.grpc.exporter",
+    "opentelemetry.exporter.otlp.common.http",
+)
+
+
+def quiet_otlp_exporter_logs() -> None:
+    """At most one line a minute from each OTLP exporter logger (see ``OncePerMinute``); idempotent."""
+    known = [n for n in logging.root.manager.loggerDict if n.startswith("opentelemetry.exporter.otlp")]
+    for name in {*OTLP_EXPORTER_LOGGERS, *known}:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OncePerMinute) for f in logger.filters):
+            logger.addFilter(OncePerMinute())
+
+
 class SafeSpanExporter(SpanExporter):
     """Wraps an exporter: drops vendor-SDK spans, and logs and drops export errors instead of raising."""
 
@@ -115,6 +160,7 @@ class SafeSpanExporter(SpanExporter):
         self.inner = inner
         self._drop = drop_scopes
         self._warn = _RateLimitedLog()
+        quiet_otlp_exporter_logs()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         keep = [s for s in spans if s.instrumentation_scope is None or s.instrumentation_scope.name not in self._drop]
@@ -530,6 +576,7 @@ class SafeMetricExporter(MetricExporter):
         )
         self.inner = inner
         self._warn = _RateLimitedLog()
+        quiet_otlp_exporter_logs()
 
     def export(self, metrics_data: MetricsData, timeout_millis: float = 10_000, **kwargs: Any) -> MetricExportResult:
         try:

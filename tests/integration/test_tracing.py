@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from concurrent import futures
@@ -333,6 +334,29 @@ def test_an_unreachable_collector_never_fails_a_review(tmp_path: Path, monkeypat
     finally:
         telemetry.remove_span_processor(processor)
     assert decision["verdict"] == "rewrite"
+
+
+def test_a_collector_outage_logs_a_line_a_minute_not_a_line_per_retry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = HttpReceiver()
+    url = closed.url
+    closed.server.server_close()
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", f"{url}/v1/traces")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "1")
+    caplog.set_level(logging.WARNING)
+    processor = telemetry.add_span_exporter(telemetry.build_otlp_span_exporter())
+    try:
+        with app_client(tmp_path) as client:
+            for _ in range(3):  # three batches, each retried by the exporter until its 1 s deadline
+                review(client, UNSAFE)
+                processor.force_flush()
+    finally:
+        telemetry.remove_span_processor(processor)
+    exporter_lines = [r for r in caplog.records if r.name.startswith("opentelemetry.exporter")]
+    ours = [r for r in caplog.records if r.name == "oversight.telemetry" and "span export failed" in r.getMessage()]
+    assert len(exporter_lines) <= 1, [r.getMessage() for r in exporter_lines]  # before: one per retry, per batch
+    assert len(ours) == 1  # the outage is still in the log, once
 
 
 def test_metrics_are_pushed_over_otlp_when_configured(
