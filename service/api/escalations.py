@@ -8,6 +8,7 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
 from service.api._common import ERROR_RESPONSES
@@ -37,35 +38,43 @@ async def get_escalations(request: Request) -> EscalationService:
 EscalationsDep = Annotated[EscalationService, Depends(get_escalations)]
 
 
+_MAX_AGE_S = 10 * 365 * 86400
+
+
+class EscalationListQuery(BaseModel):
+    """``GET /v1/escalations``'s filters. An unknown parameter is a 422: a misspelt ``stauts=all`` would quietly
+    list the pending items only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status = Field(default="pending", description="pending (default), resolved, expired or all.")
+    domain: Domain | None = None
+    tenant: str | None = Field(default=None, max_length=200, description="Only the open-mode admin may pick.")
+    min_age_s: float | None = Field(
+        default=None, ge=0, le=_MAX_AGE_S, description="Only escalations at least this old."
+    )
+    max_age_s: float | None = Field(default=None, ge=0, le=_MAX_AGE_S, description="Only escalations at most this old.")
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0, le=1_000_000)
+
+
 @router.get("", response_model=EscalationPage, responses=ERROR_RESPONSES)
 async def list_escalations(
-    principal: PrincipalDep,
-    escalations: EscalationsDep,
-    status: Annotated[Status, Query(description="pending (default), resolved, expired or all.")] = "pending",
-    domain: Domain | None = None,
-    tenant: Annotated[str | None, Query(max_length=200, description="Only the open-mode admin may pick.")] = None,
-    min_age_s: Annotated[
-        float | None, Query(ge=0, le=10 * 365 * 86400, description="Only escalations at least this old.")
-    ] = None,
-    max_age_s: Annotated[
-        float | None, Query(ge=0, le=10 * 365 * 86400, description="Only escalations at most this old.")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    query: Annotated[EscalationListQuery, Query()], principal: PrincipalDep, escalations: EscalationsDep
 ) -> EscalationPage:
     """Escalated reviews of the caller's tenant, oldest first."""
     auth.require_role(principal, "reviewer", "admin")
     scope = auth.tenant_scope(principal)
-    if tenant is not None and scope is not None and tenant != scope:
+    if query.tenant is not None and scope is not None and query.tenant != scope:
         raise Forbidden("a key sees its own tenant only", field="tenant")
     return await escalations.page(
-        tenant if scope is None else scope,
-        status=status,
-        domain=domain,
-        min_age_s=min_age_s,
-        max_age_s=max_age_s,
-        limit=limit,
-        offset=offset,
+        query.tenant if scope is None else scope,
+        status=query.status,
+        domain=query.domain,
+        min_age_s=query.min_age_s,
+        max_age_s=query.max_age_s,
+        limit=query.limit,
+        offset=query.offset,
     )
 
 

@@ -175,6 +175,14 @@ def test_a_callback_retry_is_sent_when_its_back_off_ends_not_at_the_next_outbox_
     assert len(deliveries) == 2 and json.loads(deliveries[1].body)["verdict"] == "block"
 
 
+def test_a_misspelt_inbox_filter_is_a_422_naming_it_not_the_pending_list(app_client: TestClient) -> None:
+    escalate(app_client)
+    r = app_client.get("/v1/escalations", params={"stauts": "all"})
+    assert r.status_code == 422, r.text  # before: 200 with the pending items, as if the filter had been applied
+    assert r.json()["error"]["field"] == "stauts"
+    assert len(app_client.get("/v1/escalations", params={"status": "all"}).json()["items"]) == 1
+
+
 def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, receiver: CallbackReceiver) -> None:
     receiver.statuses.append(410)
     decision = escalate(app_client, callback_url=receiver.url)
