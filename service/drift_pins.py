@@ -23,7 +23,7 @@ import orjson
 
 from service.drift import DriftMonitor
 from service.settings import Settings
-from service.store.postgres import PostgresTables
+from service.store.postgres import PostgresTables, apply_schema
 from service.store.sqlite import SqliteTables, open_tables
 
 CONFIGURED = "OVERSIGHT_DRIFT_PINS"
@@ -148,6 +148,16 @@ class SqlitePinStore(SqliteTables):
 
     SCHEMA = _SQLITE_SCHEMA
 
+    async def setup(self) -> None:
+        await super().setup()
+        # ``seen_at`` (which process still holds an alert open) came after the ledger itself: add it to an older
+        # table, taking the opening time as the last time it was seen.
+        async with self.db.execute("PRAGMA table_info(drift_alerts)") as cur:
+            columns = {str(row[1]) for row in await cur.fetchall()}
+        if "seen_at" not in columns:
+            await self.db.execute("ALTER TABLE drift_alerts ADD COLUMN seen_at REAL")
+            await self.db.execute("UPDATE drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL")
+
     async def list_pins(self) -> dict[str, str]:
         async with self.db.execute("SELECT domain, fast_model FROM drift_pins") as cur:
             return {str(d): str(m) for d, m in await cur.fetchall()}
@@ -243,6 +253,16 @@ class PostgresPinStore(PostgresTables):
 
     SCHEMA = _PG_SCHEMA
     LOCK_ID = 424245
+
+    async def setup(self) -> None:
+        await super().setup()
+        # ``seen_at`` came after the ledger itself (see ``SqlitePinStore.setup``).
+        await apply_schema(
+            self.pool,
+            "ALTER TABLE oversight_drift_alerts ADD COLUMN IF NOT EXISTS seen_at DOUBLE PRECISION;"
+            "UPDATE oversight_drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL",
+            lock_id=self.LOCK_ID,
+        )
 
     async def list_pins(self) -> dict[str, str]:
         rows = await self._fetch("SELECT domain, fast_model FROM oversight_drift_pins", ())

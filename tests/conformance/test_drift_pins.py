@@ -156,3 +156,28 @@ def test_a_restored_baseline_gives_a_pinned_version_its_history_back() -> None:
     auto = {"fast_model": "coder@3", "source": "auto", "life": [300, 3, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}
     assert restore_baselines(monitor, {"cyber": auto}) == ["cyber"]
     assert monitor.snapshot(3000.0)["pins"]["cyber"] == {"fast_model": "coder@3", "source": "auto"}
+
+
+async def test_an_alert_ledger_from_before_seen_at_is_migrated_and_keeps_working(any_settings: Settings) -> None:
+    """A data folder or database from before ``seen_at`` (the alert ledger as first released): its open alert
+    is kept and the ledger works instead of failing on the missing column."""
+    old = "(key TEXT NOT NULL, alert_id TEXT NOT NULL, opened_at {t} NOT NULL, closed_at {t})"
+    if any_settings.database_url:
+        import psycopg
+
+        with psycopg.connect(any_settings.database_url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE oversight_drift_alerts " + old.format(t="DOUBLE PRECISION"))
+            conn.execute("INSERT INTO oversight_drift_alerts VALUES ('health/x@1/refusal', 'alr_old', 1000.0, NULL)")
+    else:
+        import sqlite3
+
+        any_settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(any_settings.sqlite_path) as conn:
+            conn.execute("CREATE TABLE drift_alerts " + old.format(t="REAL"))
+            conn.execute("INSERT INTO drift_alerts VALUES ('health/x@1/refusal', 'alr_old', 1000.0, NULL)")
+    async with open_pin_store(any_settings) as pins:
+        # The old open alert is still the series' alert while a process holds it (seen at its opening time).
+        assert await pins.claim_alert_open("health/x@1/refusal", "alr_new", 1001.0, 60.0) == "alr_old"
+        await pins.refresh_alerts(["health/x@1/refusal"], 1002.0)
+        assert await pins.claim_alert_close("health/x@1/refusal", 1003.0) == "alr_old"
+        assert await pins.claim_alert_open("other/y@2/refusal", "alr_2", 1004.0, 60.0) is None  # a new one opens
