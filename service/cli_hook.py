@@ -116,18 +116,19 @@ def hook_claude_code(
         ),
     ] = 0.0,
 ) -> None:
-    """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse).
+    """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse, Stop).
 
     approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
     failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY. With --hold (for
     unattended runs), an escalated action waits for a reviewer's verdict in the escalation inbox instead.
     PostToolUse / PostToolUseFailure: the call ran, so an escalation the user approved at the prompt is closed
-    as theirs (never any output; exit 0).
+    as theirs (never any output; exit 0). Stop: the turn ended, so an escalation still waiting on the user's
+    prompt was not approved there and is closed as blocked (never any output; exit 0, even with the service down).
     """
     from service.integrations import claude_code as cc
 
     mode: Any = "ask" if on_error == "ask" else "deny"
-    post = False  # a PostToolUse report: the tool already ran, so a failure answers nothing
+    post = False  # a PostToolUse or Stop report: the tool already ran, or the turn ended; a failure answers nothing
 
     def seen_post() -> None:
         nonlocal post

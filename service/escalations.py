@@ -236,6 +236,8 @@ _CLAIM_LEASE_S = 120.0
 """How long a claimed callback is held before another process may try it (longer than an attempt)."""
 _OUTBOX_POLL_S = 5.0
 """The delivery loop looks for due callbacks at least this often (and at once when one is released)."""
+TURN_ENDED_MAX = 1000
+"""Pending escalations of one session examined per turn-ended report (``EscalationService.turn_ended``)."""
 
 
 class EscalationService:
@@ -395,6 +397,13 @@ class EscalationService:
         current = await self._get(escalation_id, tenant)
         info = current.escalation
         who = info.resolved_by if info else None
+        if who and who.startswith(AGENT_USER) and info is not None and info.status == "expired":
+            # closed when the agent's turn ended (``turn_ended``): not approved at the prompt, so it did not run
+            return Conflict(
+                f"escalation already expired: {who[len(AGENT_USER) :]}'s turn ended without the user approving it "
+                "at the prompt",
+                field="escalation_id",
+            )
         if who and who.startswith(AGENT_USER):
             who = f"the user at {who[len(AGENT_USER) :]}'s prompt"
         by = f" by {who}" if who else ""
@@ -509,6 +518,76 @@ class EscalationService:
             if _status(latest) == "pending":
                 raise
             return latest
+
+    async def turn_ended(
+        self,
+        tenant: str,
+        scope: str | None,
+        session_id: str,
+        agent: str,
+        by: str,
+        note: str | None = None,
+        *,
+        before: datetime | None = None,
+    ) -> list[Decision]:
+        """The agent's turn ended (Claude Code's ``Stop``): every permission prompt of that turn has been answered,
+        and a call the user approved there has run and been reported (``ran``). So an escalation of this session
+        that was requested with ``asks_user`` and is still pending was not approved at the prompt (the user
+        declined, which fires no event), or its run report was lost. Either way the call is not waiting for anyone:
+        each such escalation is withdrawn (``withdraw``: **block**, recorded ``expired``, ``resolved_by``
+        ``agent-user:<agent>``), so no reviewer later approves a call that never ran. Its time limit would have
+        blocked it too (tool use defaults to block), only a day later. Returns the decisions it closed.
+
+        ``tenant``: whose escalations (the caller's); ``scope``: the tenant scope the resolution runs under.
+        Only escalations created before ``before`` (default: now, the moment the report arrived): one of a next
+        turn, already at its prompt, is not this turn's. An escalation held for a reviewer (``hold_ms``), or one
+        whose caller polls or waits for a callback (no ``asks_user``), is left alone, as are other sessions'.
+
+        It can never approve anything. The agent's key is within the agent's reach (a prompt-injected agent can
+        read it), so the most such an agent can do with this is close its own session's ``asks_user`` escalations
+        as blocked: the same as withdrawing, and what doing nothing leads to at the time limit.
+
+        Bounded: at most ``TURN_ENDED_MAX`` pending escalations of the session are examined per call (pages of
+        100, oldest first); a session with more keeps the rest for the next ``Stop`` or the time limit."""
+        before = before or datetime.now(UTC)
+        text = note or (
+            f"{agent}'s turn ended without this call running: the user did not approve it at {agent}'s own "
+            f"permission prompt, or its run was not reported (reported with key {by!r})."
+        )
+        closed_by = f"{AGENT_USER}{agent}"
+        closed: list[Decision] = []
+        kept = examined = 0  # ``kept``: still pending after a page, so the next page starts after them
+        while examined < TURN_ENDED_MAX:
+            page = await self.runtime.store.list_escalations(
+                EscalationQuery(
+                    tenant=tenant,
+                    status="pending",
+                    kind="action",
+                    session_id=session_id,
+                    created_before=before,
+                    limit=min(100, TURN_ENDED_MAX - examined),
+                    offset=kept,
+                )
+            )
+            for decision in page:
+                examined += 1
+                _, values = await self._thread(decision.review_id)
+                if not (values.get("request") or {}).get("asks_user"):
+                    kept += 1  # a reviewer's to answer: the caller waits for their verdict
+                    continue
+                try:
+                    final = await self.withdraw(decision, scope, closed_by, text)
+                except Conflict:  # a reviewer is resolving it right now: theirs wins
+                    kept += 1
+                    continue
+                info = final.escalation
+                if info is not None and info.status == "expired" and info.resolved_by == closed_by:
+                    closed.append(final)
+            if len(page) < 100:
+                break
+        if closed:
+            log.info("%s's turn ended in session %s: %s escalations closed", agent, session_id, len(closed))
+        return closed
 
     # -- time limits --------------------------------------------------------------------------------
     async def sweep(self, now: datetime | None = None) -> list[Decision]:

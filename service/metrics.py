@@ -152,7 +152,8 @@ class ReviewMetrics:
         )
         self.escalations_resolved = counter(
             "oversight_escalations_resolved",
-            "Escalations closed: by a human, by the domain's time limit, or by the agent that stopped waiting.",
+            "Escalations closed: by a human, by the user at the agent's prompt, by the domain's time limit, or by "
+            "the agent (it stopped waiting, or its turn ended without the call running).",
             ["domain", "action", "closed_by"],
         )
         self.stage_seconds = histogram(

@@ -238,8 +238,9 @@ class EscalationInfo(BaseModel):
     @property
     def closed_by(self) -> Literal["human", "user", "time_limit", "agent"] | None:
         """Who closed it: a reviewer (resolved), the user at the agent's own prompt (resolved, reported by the
-        agent), the domain's time limit, or the agent that stopped waiting and withdrew it (both recorded
-        ``expired``); None while pending."""
+        agent), the domain's time limit, or the agent, which withdrew it because it stopped waiting or because its
+        turn ended without the call running (``POST /v1/actions/turn-ended``: ``resolved_by`` ``agent-user:<agent>``)
+        (all three recorded ``expired``); None while pending."""
         if self.status == "pending":
             return None
         if self.status == "resolved":

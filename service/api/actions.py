@@ -1,5 +1,6 @@
 """POST /v1/actions/reviews, GET /v1/actions/reviews/{review_id}: review a coding agent's proposed action;
-POST .../withdraw and POST /v1/actions/ran: the agent reports what became of an escalated one."""
+POST .../withdraw, POST /v1/actions/ran and POST /v1/actions/turn-ended: the agent reports what became of escalated
+ones."""
 
 from __future__ import annotations
 
@@ -141,3 +142,49 @@ async def action_ran(body: RanRequest, request: Request, runtime: RuntimeDep, pr
     return await service_of(request.app.state).ran(
         decision, auth.tenant_scope(principal), body.agent, auth.identity(principal), body.note
     )
+
+
+class TurnEndedRequest(BaseModel):
+    """The agent's report that its turn ended (Claude Code's ``Stop``): every prompt of the turn was answered."""
+
+    model_config = {"extra": "forbid"}
+
+    agent: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9._\-]+$",
+        description="Whose turn ended (`claude-code`); recorded as `resolved_by: agent-user:<agent>`.",
+    )
+    session_id: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"\S",
+        description="The agent's session: the `context.session_id` its action reviews were sent with.",
+    )
+    note: str | None = Field(default=None, max_length=4000, description="Kept with each closed decision as the note.")
+
+
+class TurnEndedResult(BaseModel):
+    """What the report closed."""
+
+    closed: list[str] = Field(description="Review ids of the escalations closed as block (empty when none).")
+
+
+@router.post("/turn-ended", response_model=TurnEndedResult, responses=ERROR_RESPONSES)
+async def action_turn_ended(body: TurnEndedRequest, request: Request, principal: PrincipalDep) -> TurnEndedResult:
+    """The agent's turn ended (Claude Code's `Stop` hook): every permission prompt of the turn has been answered, so
+    a still-pending escalation of this session that was requested with `asks_user: true` was not approved at the
+    prompt (the user declined, which fires no hook), or its run report was lost. Each closes as **block**, withdrawn
+    (`expired`, `resolved_by: agent-user:<agent>`), instead of waiting a day for its time limit while a reviewer
+    might approve a call that never ran. Escalations held for a reviewer (`hold_ms`), those without `asks_user`,
+    and other sessions' or tenants' are untouched.
+
+    It can never approve anything: the agent's key is within the agent's reach (a prompt-injected agent can read
+    it), and the most this lets it do is close its own session's escalations as blocked, which is what withdrawing,
+    or doing nothing until the time limit, does too. 403 for reviewer keys."""
+    if principal.role == "reviewer":
+        raise Forbidden("reviewer keys resolve escalations in the inbox; reporting a turn's end is for the agent's key")
+    closed = await service_of(request.app.state).turn_ended(
+        principal.tenant, auth.tenant_scope(principal), body.session_id, body.agent, auth.identity(principal), body.note
+    )
+    return TurnEndedResult(closed=[d.review_id for d in closed])

@@ -1,5 +1,6 @@
-"""Claude Code HTTP hooks: ``POST /v1/hooks/claude-code/pre-tool-use``, ``.../permission-request`` and
-``.../post-tool-use`` (the call ran: an escalation the user approved at the prompt closes as theirs).
+"""Claude Code HTTP hooks: ``POST /v1/hooks/claude-code/pre-tool-use``, ``.../permission-request``,
+``.../post-tool-use`` (the call ran: an escalation the user approved at the prompt closes as theirs) and
+``.../stop`` (the turn ended: an escalation still waiting on the user's prompt was not approved, it closes as blocked).
 
 The body is the hook's input JSON exactly as Claude Code sends it; the answer is the hook output
 (``permissionDecision`` allow / deny / ask with a reason). Claude Code treats a non-2xx answer, a connection
@@ -12,12 +13,13 @@ function (``service.jsoncheck.check_json``): a body the JSON routes would refuse
 surrogate, nesting over ``OVERSIGHT_MAX_JSON_DEPTH``, not UTF-8 JSON) is never reviewed; it is a failure whose
 reason names the code and the field. Whatever its ``Content-Type``, the body is read as UTF-8 JSON.
 ``post-tool-use`` decides nothing, so it always answers ``{}``, also to a refused or oversized body, and checks
-only what identifies the call (``claude_code.CALL_FIELDS``).
+only what identifies the call (``claude_code.CALL_FIELDS``). ``stop`` likewise (``claude_code.TURN_FIELDS``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
@@ -44,6 +46,7 @@ log = logging.getLogger("oversight.hooks")
 
 PREFIX = "/v1/hooks/claude-code"
 POST_TOOL_USE_PATH = PREFIX + "/post-tool-use"
+STOP_PATH = PREFIX + "/stop"
 router = APIRouter(prefix=PREFIX, tags=["hooks"])
 
 OnErrorQuery = Annotated[
@@ -177,9 +180,56 @@ async def claude_code_post_tool_use(
     return _json(None)
 
 
+_TURN_REPORTS: set[asyncio.Task[Any]] = set()
+"""Turn-ended reports still closing escalations after their hook was answered (held here so they finish)."""
+
+
+@router.post("/stop", responses=_HOOK_RESPONSES)
+async def claude_code_stop(request: Request, settings: SettingsDep, principal: PrincipalDep) -> Response:
+    """Claude Code ``Stop`` HTTP hook: the main agent's turn ended, so every permission prompt of it has been
+    answered. An escalation of the session still pending with ``asks_user`` (the pre-tool-use route answered
+    ``ask``) was not approved at the prompt: it closes as blocked (as ``POST /v1/actions/turn-ended``). Always ``{}``,
+    within ``OVERSIGHT_HOOK_TIMEOUT`` (closing goes on after that): a Stop hook's decision would keep Claude going.
+    A ``SubagentStop`` (a subagent's end, not the turn's) closes nothing, nor does a body the JSON routes would
+    refuse in ``session_id`` or ``hook_event_name``."""
+    raw = await _body(request)
+    if raw is None:
+        return _json(None)
+    payload, problem = cc.read_json(raw, settings.max_json_depth, only=cc.TURN_FIELDS)
+    if problem is not None:
+        log.info("stop report not applied: %s", cc.refused(problem))
+        return _json(None)
+    if not isinstance(payload, dict) or principal.role == "reviewer":
+        return _json(None)
+    if payload.get("hook_event_name", cc.STOP) != cc.STOP or (session := cc.turn_session(payload)) is None:
+        return _json(None)
+    closing = asyncio.ensure_future(
+        service_of(request.app.state).turn_ended(
+            principal.tenant, auth.tenant_scope(principal), session, cc.AGENT_NAME, auth.identity(principal)
+        )
+    )
+    _TURN_REPORTS.add(closing)
+    closing.add_done_callback(_TURN_REPORTS.discard)
+    closing.add_done_callback(_log_failure)
+    with contextlib.suppress(Exception):  # too slow (it goes on), or failed (``_log_failure`` says why): nothing to say
+        await asyncio.wait_for(asyncio.shield(closing), hook_timeout())
+    return _json(None)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if isinstance(exc, OversightError):
+        log.info("stop report not applied: %s", exc.code)
+    elif exc is not None:
+        log.error("stop report failed: %s", type(exc).__name__, exc_info=exc)
+
+
 class FailClosedHooks:
     """Outermost guard on the hook routes: a non-2xx answer or an exception becomes a 200 deny (or ask); on
-    ``post-tool-use``, whose answer decides nothing (the tool has already run), a 200 ``{}``.
+    ``post-tool-use`` and ``stop``, whose answers decide nothing (the tool has already run; the turn has ended), a
+    200 ``{}``.
 
     It catches what happens before the route runs: body over the limit (413), unknown API key (401),
     schema errors, and crashes.
@@ -196,6 +246,8 @@ class FailClosedHooks:
         event = cc.PERMISSION_REQUEST if path.endswith("/permission-request") else cc.PRE_TOOL_USE
         if path == POST_TOOL_USE_PATH:
             event = cc.POST_TOOL_USE[0]
+        elif path == STOP_PATH:
+            event = cc.STOP
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         on_error: cc.OnError = "ask" if query.get("on_error", [""])[0] == "ask" else "deny"
         started = replaced = False
@@ -223,7 +275,7 @@ class FailClosedHooks:
 
 
 async def _send_failure(send: Send, event: str, why: str, on_error: cc.OnError) -> None:
-    if event in cc.POST_TOOL_USE:  # no decision to make: the route's own answer
+    if event in (*cc.POST_TOOL_USE, cc.STOP):  # no decision to make: the route's own answer
         body = b"{}"
     else:
         output = cc.failure_output(event, why, on_error)

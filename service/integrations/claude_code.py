@@ -20,6 +20,11 @@ anything else          not reviewed: ``ask`` (a human decides)
 user approved it at the prompt, so the escalation is closed as theirs (``POST /v1/actions/ran``); the review is
 found by the ``id`` the pre-tool-use request carried (:func:`live_request_id`). Never any output.
 
+``Stop`` (the main agent's turn ended; every prompt of the turn has been answered): an escalation of the session
+still pending with ``asks_user`` was not approved at the prompt (a decline fires no event), so it is closed as
+blocked (``POST /v1/actions/turn-ended``, :func:`report_turn_ended`). Never any output, always exit 0: a Stop
+hook's output or exit 2 would keep Claude going. ``SubagentStop`` is ignored.
+
 Failure semantics (integrations reference 1.6-1.8): a command hook that crashes, exits 1 or times out lets
 the call through, so every failure here is turned into a decision: ``deny`` (exit 2 + reason on stderr,
 plus the deny JSON) or, with ``on_error="ask"``, an ``ask`` JSON. ``PermissionRequest`` ignores exit 2:
@@ -62,7 +67,9 @@ AGENT_NAME = "claude-code"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
 POST_TOOL_USE = ("PostToolUse", "PostToolUseFailure")  # the tool ran (and succeeded or failed)
+STOP = "Stop"  # the main agent's turn ended (``SubagentStop``, a subagent's, does not end it: ignored)
 RAN_PATH = "/v1/actions/ran"
+TURN_ENDED_PATH = "/v1/actions/turn-ended"
 
 
 class UnsupportedTool(Exception):
@@ -91,6 +98,9 @@ def max_json_depth() -> int:
 
 CALL_FIELDS = frozenset({"session_id", "tool_use_id", "tool_name", "tool_input"})
 """What identifies a call (:func:`live_request_id`): all a ``PostToolUse`` report needs to be sound."""
+TURN_FIELDS = frozenset({"session_id", "hook_event_name"})
+"""What a ``Stop`` report needs (:func:`report_turn_ended`): the session and that it is the main agent's ``Stop``
+(``last_assistant_message``, the model's text, may hold anything)."""
 
 
 def read_json(raw: bytes, max_depth: int, *, only: frozenset[str] | None = None) -> tuple[Any, InputProblem | None]:
@@ -380,11 +390,16 @@ def handle_command(
     ``hold`` > 0: an escalated action is not handed to the user (``ask``); the hook waits up to that many seconds
     for a reviewer to resolve it in the escalation inbox (Claude Code waits with it) and answers their verdict.
     If nobody does, the escalation is withdrawn and the action denied. For unattended runs (``claude -p``,
-    background agents), where nobody is at the terminal to answer a prompt."""
+    background agents), where nobody is at the terminal to answer a prompt.
+
+    ``on_post_tool_use``: called as soon as the input is known to be a report that answers nothing whatever
+    happens (``PostToolUse``, ``PostToolUseFailure``, ``Stop``), so the caller's deadline answers nothing too."""
     depth = max_json_depth()
     payload, problem = read_json(raw, depth)
-    if problem is not None and event_name(payload, problem) in POST_TOOL_USE:
-        problem = read_json(raw, depth, only=CALL_FIELDS)[1]  # the tool's output may hold a NUL: it identifies nothing
+    if problem is not None and event_name(payload, problem) in (*POST_TOOL_USE, STOP):
+        # the tool's output (or the model's last message) may hold a NUL: it identifies nothing
+        only = TURN_FIELDS if event_name(payload, problem) == STOP else CALL_FIELDS
+        problem = read_json(raw, depth, only=only)[1]
         if problem is not None:  # a report that cannot be trusted closes nothing
             if on_post_tool_use is not None:
                 on_post_tool_use()
@@ -402,6 +417,11 @@ def handle_command(
         if on_post_tool_use is not None:  # the caller's deadline must answer nothing from here on
             on_post_tool_use()
         report_ran(payload, url=url, timeout=timeout, key=key)
+        return "", "", 0
+    if payload.get("hook_event_name") == STOP:
+        if on_post_tool_use is not None:  # a Stop hook's output or exit 2 would keep Claude going: never any
+            on_post_tool_use()
+        report_turn_ended(payload, url=url, timeout=timeout, key=key)
         return "", "", 0
     if payload.get("hook_event_name") not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
         return "", "", 0  # other events carry no permission decision
@@ -437,6 +457,31 @@ def report_ran(payload: dict[str, Any], *, url: str, timeout: float, key: str | 
         return None
     try:
         return post_json(url + RAN_PATH, {"request_id": rid, "agent": AGENT_NAME}, timeout=timeout, key=key)
+    except ServiceError:
+        return None
+
+
+def turn_session(payload: dict[str, Any]) -> str | None:
+    """The session a ``Stop`` report is about, as the pre-tool-use requests stored it (``context.session_id``,
+    its first 200 characters); None without one."""
+    session = payload.get("session_id")
+    if not isinstance(session, str) or not session.strip():
+        return None
+    return session[:200]
+
+
+def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:
+    """``Stop``: the main agent's turn ended, so every permission prompt of it has been answered. An escalation of
+    this session still pending with ``asks_user`` was not approved there (a decline fires no event) or its run
+    report was lost: tell the service (``POST /v1/actions/turn-ended``), which closes each as blocked instead of
+    leaving it a day in the reviewers' inbox. The service's answer (``{"closed": [...]}``); None when there is no
+    session or the service cannot be reached: the escalations then keep their time limit, and the agent is told
+    nothing either way."""
+    session = turn_session(payload)
+    if session is None:
+        return None
+    try:
+        return post_json(url + TURN_ENDED_PATH, {"agent": AGENT_NAME, "session_id": session}, timeout=timeout, key=key)
     except ServiceError:
         return None
 

@@ -36,6 +36,12 @@ class EscalationQuery:
     waiting_first: datetime | None = None
     """Set to now: the escalations an agent still holds at that time come first (soonest give-up first), then
     the rest oldest first, as the inbox lists them. Unset: oldest first (an index scan, for the time-limit sweep)."""
+    kind: str | None = None
+    """Only reviews of this kind (``answer``, ``action``)."""
+    session_id: str | None = None
+    """Only reviews whose request's ``context.session_id`` is exactly this (kept in the decision's body: the
+    agent's session, which the Claude Code hook sends there). Meant with ``status="pending"``: the partial index
+    on pending rows finds the few candidates, and the body is read only for them."""
 
 
 @dataclass(frozen=True, slots=True)

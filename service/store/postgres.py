@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import orjson
 from psycopg import errors as pg_errors
-from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -77,20 +76,26 @@ async def apply_schema(pool: Any, schema: str, *, lock_id: int) -> None:
 @asynccontextmanager
 async def unlimited_statements(conn: Any) -> AsyncIterator[None]:
     """Lift ``statement_timeout`` on ``conn`` for the block: set-up waits for other replicas and may migrate."""
+    cur = conn.cursor(row_factory=tuple_row)
+    await cur.execute("SHOW statement_timeout")
+    row = await cur.fetchone()
     await conn.execute("SET statement_timeout = 0")
     try:
         yield
-    finally:
-        await conn.execute("RESET statement_timeout")  # back to the session's own (its connection options)
+    finally:  # back to the session's own limit (the pool's ``configure``)
+        await conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(row[0]) if row else "0",))
 
 
 @asynccontextmanager
-async def open_on_postgres(url: str, pool: Any, make: Callable[[Any], T]) -> AsyncIterator[T]:
+async def open_on_postgres(
+    url: str, pool: Any, make: Callable[[Any], T], *, statement_timeout_ms: int | None = None
+) -> AsyncIterator[T]:
     """``make(pool)`` on the service's pool when given, else on a small pool of its own (CLI commands)."""
     if pool is not None:
         yield make(pool)
         return
-    own = postgres_pool(url, max_size=2)
+    limit = DEFAULT_STATEMENT_TIMEOUT_MS if statement_timeout_ms is None else statement_timeout_ms
+    own = postgres_pool(url, max_size=2, statement_timeout_ms=limit)
     await own.open(wait=True, timeout=10)
     try:
         yield make(own)
@@ -222,6 +227,12 @@ class PostgresDecisionStore:
         if query.created_after:
             where.append("created_at > %s")
             args.append(query.created_after)
+        if query.kind:
+            where.append("kind = %s")
+            args.append(query.kind)
+        if query.session_id is not None:
+            where.append("body->'context'->>'session_id' = %s")
+            args.append(query.session_id)
         if query.waiting_first is None:
             return await self._escalations(where, args, "created_at", query.limit, query.offset)
         # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
@@ -347,23 +358,26 @@ class PostgresDecisionStore:
 DEFAULT_STATEMENT_TIMEOUT_MS = 5000
 
 
-def session_options(url: str, statement_timeout_ms: int) -> str:
-    """libpq ``options`` for every pooled session: the URL's own (if any) and ``statement_timeout``.
-
-    The server cancels a statement that runs, or waits for a lock, longer than that (``QueryCanceled``, an
-    ``OperationalError``: the request gets 503); a locked table or a stuck server answers instead of holding the
-    request until its client gives up. Schema set-up lifts the limit while it waits for other replicas.
-    """
-    own = conninfo_to_dict(url).get("options") or ""
-    return f"{own} -c statement_timeout={int(statement_timeout_ms)}".strip()
-
-
 def postgres_pool(
     url: str, *, max_size: int = 10, statement_timeout_ms: int = DEFAULT_STATEMENT_TIMEOUT_MS
 ) -> AsyncConnectionPool:
-    """A pool whose connections suit both this store and LangGraph's AsyncPostgresSaver."""
+    """A pool whose connections suit both this store and LangGraph's AsyncPostgresSaver.
+
+    Every connection gets ``statement_timeout`` when it is opened (0: none is set, the server's or the connection
+    options' own applies). The server cancels a statement that runs, or waits for a lock, longer than that
+    (``QueryCanceled``, an ``OperationalError``: the request gets 503); a locked table or a stuck server answers
+    instead of holding the request until its client gives up. It is set after connecting, not through libpq's
+    ``options``, so ``options`` in the URL, ``PGOPTIONS`` and a service file keep working (a libpq ``options``
+    argument would replace them). Schema set-up lifts it while it waits for other replicas.
+    """
+
+    async def configure(conn: Any) -> None:
+        if statement_timeout_ms:
+            await conn.execute("SELECT set_config('statement_timeout', %s, false)", (f"{int(statement_timeout_ms)}ms",))
+
     return AsyncConnectionPool(
         url,
+        configure=configure,
         min_size=1,
         max_size=max_size,
         timeout=10,  # waiting for a connection: then 503 service_unavailable, retryable (the default was 30 s)
@@ -374,7 +388,6 @@ def postgres_pool(
             "autocommit": True,
             "row_factory": dict_row,
             "prepare_threshold": 0,
-            "options": session_options(url, statement_timeout_ms),
             # A server that never answers a connect, or a peer gone without a word (a partition), is noticed:
             # unacknowledged data for 10 s closes the connection (tcp_user_timeout), as do three lost keepalives.
             "connect_timeout": 10,

@@ -128,7 +128,9 @@ async def open_tables(
     if settings.database_url:
         from service.store.postgres import open_on_postgres
 
-        async with open_on_postgres(settings.database_url, pool, postgres) as component:
+        async with open_on_postgres(
+            settings.database_url, pool, postgres, statement_timeout_ms=settings.database_statement_timeout_ms
+        ) as component:
             await component.setup()
             yield component
         return
@@ -327,6 +329,16 @@ class SqliteDecisionStore:
         if query.created_after:
             where.append("created_at > ?")
             args.append(query.created_after.isoformat())
+        if query.kind:
+            where.append("kind = ?")
+            args.append(query.kind)
+        if query.session_id is not None:
+            # A damaged body (not JSON) matches nothing, rather than failing the query (CASE: evaluated in order).
+            where.append(
+                "CASE WHEN json_valid(CAST(body AS TEXT)) "
+                "THEN json_extract(CAST(body AS TEXT), '$.context.session_id') END = ?"
+            )
+            args.append(query.session_id)
         if query.waiting_first is None:
             return await self._escalations(where, args, "created_at", query.limit, query.offset)
         # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from service.runtime import new_review_id
-from service.schemas import Decision, EscalationInfo, FastModel, ReviewerInfo, ReviewerOutcome
+from service.schemas import Decision, EscalationInfo, FastModel, RequestContext, ReviewerInfo, ReviewerOutcome
 from service.settings import Settings
 from service.store import DuplicateRequest, EscalationQuery, Storage, open_storage
 from service.store.base import DecisionQuery, review_id_floor
@@ -100,6 +100,42 @@ async def test_escalations_listed_oldest_first_with_filters(storage: Storage) ->
     assert len(page) == 2
     assert (await storage.store.get_by_escalation("esc_rev_old", "t1")).review_id == "rev_old"  # type: ignore[union-attr]
     assert await storage.store.get_by_escalation("esc_rev_old", "t2") is None
+
+
+async def test_escalations_filtered_by_kind_and_the_requests_session(storage: Storage) -> None:
+    # What a turn-ended report looks up: the pending action escalations of one agent session, in one tenant.
+    def of(review_id: str, session: str | None, *, kind: str = "action", minutes_ago: int = 0) -> Decision:
+        d = make(review_id, verdict=Verdict.escalate, domain=Domain.tool_use, minutes_ago=minutes_ago)
+        return d.model_copy(update={"kind": kind, "context": RequestContext(session_id=session)})
+
+    store = storage.store
+    await store.save_decision(of("rev_s1_old", "sess-1", minutes_ago=5), "t1")
+    await store.save_decision(of("rev_s1_new", "sess-1"), "t1")
+    await store.save_decision(of("rev_s2", "sess-2"), "t1")
+    await store.save_decision(of("rev_none", None), "t1")
+    await store.save_decision(of("rev_answer", "sess-1", kind="answer"), "t1")
+    await store.save_decision(of("rev_t2", "sess-1"), "t2")
+    done = of("rev_s1_done", "sess-1")
+    await store.save_decision(done.model_copy(update={
+        "verdict": Verdict.block, "escalation": EscalationInfo(id="esc_rev_s1_done", status="expired", action="block")
+    }), "t1")
+    query = EscalationQuery(tenant="t1", status="pending", kind="action", session_id="sess-1")
+    assert [d.review_id for d in await store.list_escalations(query)] == ["rev_s1_old", "rev_s1_new"]
+    assert [d.review_id for d in await store.list_escalations(
+        EscalationQuery(tenant="t1", status="pending", session_id="sess-1"))] == ["rev_s1_old", "rev_s1_new", "rev_answer"]
+    assert [d.review_id for d in await store.list_escalations(
+        EscalationQuery(tenant="t1", status="pending", kind="answer"))] == ["rev_answer"]
+    earlier = EscalationQuery(tenant="t1", status="pending", kind="action", session_id="sess-1",
+                              created_before=datetime.now(UTC) - timedelta(minutes=1))
+    assert [d.review_id for d in await store.list_escalations(earlier)] == ["rev_s1_old"]
+    assert [d.review_id for d in await store.list_escalations(
+        EscalationQuery(tenant="t1", status="pending", session_id="sess-1", kind="action", limit=1, offset=1)
+    )] == ["rev_s1_new"]
+    assert await store.list_escalations(EscalationQuery(tenant="t1", session_id="sess-")) == []
+    assert await store.list_escalations(EscalationQuery(tenant="t3", session_id="sess-1")) == []
+    # with the inbox's ordering too (an agent still holding one comes first)
+    waiting = EscalationQuery(tenant="t1", session_id="sess-2", waiting_first=datetime.now(UTC))
+    assert [d.review_id for d in await store.list_escalations(waiting)] == ["rev_s2"]
 
 
 async def test_escalations_an_agent_still_waits_on_come_first_soonest_give_up_first(storage: Storage) -> None:
