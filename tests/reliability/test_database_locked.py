@@ -119,3 +119,25 @@ async def test_the_audit_job_store_set_up_waits_for_other_replicas_without_the_s
             await asyncio.wait_for(setup, HANG)
     finally:
         await pool.close()
+
+
+async def test_the_limit_keeps_the_urls_options_and_pgoptions(
+    pg_server: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deployments pick their schema or settings with ``options`` in the URL or with ``PGOPTIONS``: both still
+    apply beside the limit (a libpq ``options`` argument of our own would have replaced them)."""
+    from service.store.postgres import postgres_pool
+
+    async def show(url: str, *names: str) -> list[str]:
+        pool = postgres_pool(url, max_size=1, statement_timeout_ms=300)
+        await pool.open(wait=True, timeout=10)
+        try:
+            async with pool.connection() as conn:
+                return [(await (await conn.execute(f"SHOW {n}")).fetchone())[n] for n in names]
+        finally:
+            await pool.close()
+
+    schema = pg_url.rsplit("search_path%3D", 1)[-1]
+    assert await show(pg_url, "search_path", "statement_timeout") == [schema, "300ms"]
+    monkeypatch.setenv("PGOPTIONS", "-c lock_timeout=1234")
+    assert await show(pg_server, "lock_timeout", "statement_timeout") == ["1234ms", "300ms"]
