@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         ge=0,
         le=600_000,
         description="PostgreSQL: longest one statement may run or wait for a lock before the request gets 503 "
-        "(a hung or locked database answers instead of holding requests); 0 = no limit.",
+        "(a hung or locked database answers instead of holding requests); 0 sets none (the server's applies).",
     )
     policy_dir: Path | None = Field(default=None, description="Folder of <domain>.yaml policies (default: shipped).")
     prompt_dir: Path | None = Field(default=None, description="Folder of prompt templates (default: shipped).")
