@@ -281,7 +281,7 @@
       } else {
         const r = item.resolution || {};
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
-          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${resolver(r.resolved_by)}` : ""}` }));
+          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${resolver(r.resolved_by, item.status)}` : ""}` }));
       }
       return h("tr", { class: "row", tabindex: "-1", dataset: { id: item.escalation_id }, onclick: () => open(item.escalation_id) },
         h("td", { class: "nowrap", text: duration(item.age_s) }),
@@ -438,19 +438,24 @@
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
   }
 
-  // who closed it, in words: agent-user:<agent> is the user answering the agent's own permission prompt
-  function resolver(by) {
-    return by.startsWith("agent-user:") ? `the user at ${by.slice("agent-user:".length)}'s prompt` : by;
+  // who closed it, in words: agent-user:<agent> is the user answering the agent's own permission prompt; on an
+  // expired item it is the agent reporting that its turn ended with the call never run (declined at the prompt)
+  function resolver(by, status) {
+    if (!by.startsWith("agent-user:")) return by;
+    const agent = by.slice("agent-user:".length);
+    return status === "expired" ? `${agent}, at the end of the turn (not approved at its prompt)` : `the user at ${agent}'s prompt`;
   }
 
   function outcomePanel(e) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
-    // expired: by the domain's time limit (system:timeout), or withdrawn by the agent that stopped waiting
-    const how = !expired ? "" : r.resolved_by === "system:timeout" ? " by the time limit" : ": the agent stopped waiting";
+    // expired: by the domain's time limit (system:timeout), by the end of the agent's turn (agent-user:<agent>: the
+    // user did not approve it at the prompt), or withdrawn by the agent that stopped waiting
+    const how = !expired ? "" : r.resolved_by === "system:timeout" ? " by the time limit"
+      : (r.resolved_by || "").startsWith("agent-user:") ? ": the turn ended without it running" : ": the agent stopped waiting";
     return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
       h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${how}` }),
-      h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
+      h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by, e.status) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
       r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,

@@ -327,6 +327,40 @@ def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chr
     assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
 
 
+def test_an_item_declined_at_the_agents_prompt_says_the_turn_ended_without_it_running(
+    chromium: str, server: str
+) -> None:
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=server) as http:
+        _, reviewer, agent = _acme_keys(http, "desk-hook")
+        as_agent = {"authorization": f"Bearer {agent}"}
+        body = {
+            "id": "cc-live-10",
+            "action": {"tool": "read_file", "input": {"path": "/home/dev/.ssh/id_ed25519"}},
+            "asks_user": True,
+            "context": {"session_id": "sess-declined"},
+        }
+        decision = http.post("/v1/actions/reviews", json=body, headers=as_agent).json()
+        assert decision["verdict"] == "escalate"
+        with _signed_in(chromium, server, reviewer) as page:
+            row = page.locator("tr.row").filter(has_text="/home/dev/.ssh/id_ed25519")
+            expect(row).to_be_visible()
+            row.click()
+            # the user declined at the prompt (no hook fires); the turn's Stop hook reports the end of the turn
+            ended = http.post("/v1/actions/turn-ended", json={"agent": "claude-code", "session_id": "sess-declined"},
+                              headers=as_agent)
+            assert ended.json()["closed"] == [decision["review_id"]]
+            outcome = _answered_too_late(page, "a", "turn ended")
+            # before: "Blocked: the agent stopped waiting" and "by the user at claude-code's prompt"
+            expect(outcome).to_contain_text("the turn ended without it running")
+            expect(outcome).to_contain_text("by claude-code, at the end of the turn (not approved at its prompt)")
+            expect(outcome).not_to_contain_text("by the user at")
+            page.goto(f"{server}/console/#/?status=all")
+            row = page.locator("tr.row").filter(has_text="/home/dev/.ssh/id_ed25519")
+            expect(row.locator(".due")).to_contain_text("by claude-code, at the end of the turn")
+
+
 def test_evidence_after_emoji_is_highlighted_exactly(chromium: str, server: str) -> None:
     # The service gives evidence offsets in code points; JavaScript indexes strings in UTF-16 code units, so
     # each astral character (an emoji, a skin-tone modifier) before the evidence shifts a naive slice by one.
