@@ -269,11 +269,13 @@ _SECRET_DIR_PARTS = (  # lower case: compared with the lower-cased path
     "/.docker/",
     "/.password-store/",
     "/.config/gh/",
-    "/library/keychains/",
     "/.terraform.d/",
     "/.oci/",
     "/etc/ssh/",
 )
+# macOS keychain folders, on the lower-cased path: a user's (~/Library/Keychains, any /Users/<u>, root's, also on a
+# mounted disk) and the system's at the root (/Library/Keychains), not a project's src/library/keychains/.
+_KEYCHAIN_DIR_RE = re.compile(r"^(/volumes/[^/]+)?(/users/[^/]+|(/private)?/var/root)?/library/keychains/")
 _NOT_SECRET_RE = re.compile(  # on the lower-cased path too: ~/.SSH/ID_RSA.PUB, .Env.example
     r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
     r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config|"
@@ -409,19 +411,33 @@ class PathContext:
         if _SECRET_FILE_RE.search(low) or _SECRET_FILE_CASED_RE.search(path) or _SECRET_PATH_RE.search(path):
             return True
         p = low if low.endswith("/") else low + "/"
+        if self._keychain_dir(p) is not None:
+            return True
         return any(part in p for part in _SECRET_DIR_PARTS) and not p.endswith("/.ssh/config/")
+
+    def _keychain_dir(self, low: str) -> str | None:
+        """The macOS keychain folder (lower case, ``/`` at the end) that ``low`` (a lower-cased path ending in ``/``)
+        is or lies in: ``~/Library/Keychains/`` (``~`` being the home, any ``/Users/<u>`` or root's) or
+        ``/Library/Keychains/``; None for any other folder of that name."""
+        for prefix in ("~", self.home.lower()):
+            if low.startswith(prefix + "/library/keychains/"):
+                return prefix + "/library/keychains/"
+        m = _KEYCHAIN_DIR_RE.match(low)
+        return m.group(0) if m else None
 
     def is_secret_dir(self, path: str) -> bool:
         p = path.lower().rstrip("/") + "/"
-        return any(p.endswith(part) for part in _SECRET_DIR_PARTS)
+        return any(p.endswith(part) for part in _SECRET_DIR_PARTS) or self._keychain_dir(p) == p
 
     def covers_secrets(self, path: str) -> bool:
         """``path`` is a credential location, lies inside one, or is a folder with one inside it (the user's
-        ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``...): what a grant on the whole folder would expose."""
+        ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``, ``~/Library/Keychains``...): what a grant on the whole folder
+        would expose."""
         if self.is_secret(path) or self.is_secret_dir(path):
             return True
         home, low = self.home.lower(), path.lower()
-        return any(is_within(home + part.rstrip("/"), low) for part in _SECRET_DIR_PARTS)
+        parts = (*_SECRET_DIR_PARTS, "/library/keychains/")
+        return any(is_within(home + part.rstrip("/"), low) for part in parts)
 
     def is_shell_rc(self, path: str) -> bool:
         path = path.lower()  # case-insensitive file systems (macOS): ~/.ZSHRC is ~/.zshrc
@@ -573,6 +589,63 @@ def _unquote(raw: str) -> str | None:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def _unquote_keeping_expansions(raw: str) -> str:
+    """``raw`` with one level of shell quotes removed (an open quote runs to the end) and ``$…``/`` `…` `` kept as
+    written: the WORD of ``${NAME-WORD}`` (``${X:-"/"}`` is ``/``)."""
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        c = raw[i]
+        if c == "'":
+            j = raw.find("'", i + 1)
+            j = n if j < 0 else j
+            out.append(raw[i + 1 : j])
+            i = j + 1
+        elif c == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                if raw[i] == "\\" and i + 1 < n and raw[i + 1] in '"\\$`':
+                    out.append(raw[i + 1])
+                    i += 2
+                    continue
+                out.append(raw[i])
+                i += 1
+            i += 1
+        elif c == "\\" and i + 1 < n:
+            out.append(raw[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _parameter_end(text: str, start: int) -> int:
+    """Index of the ``}`` closing the ``${`` whose ``{`` is at ``start`` (nested ``${…}`` and quotes skipped), or
+    ``len(text)`` when it is not closed."""
+    depth, i, n = 1, start + 1, len(text)
+    quote = ""
+    while i < n:
+        c = text[i]
+        if c == "\\" and quote != "'":
+            i += 2
+            continue
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "$" and text[i + 1 : i + 2] == "{":
+            depth += 1
+            i += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return n
 
 
 def _find_matching(text: str, start: int, open_s: str, close_s: str) -> int:
@@ -935,12 +1008,18 @@ class ShellAnalyser:
                     dynamic = True
             elif pk == "parameter":
                 name = str(part.value)
-                base = re.split(r"[:#%/^,@\[]", name, maxsplit=1)[0]
+                base = re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0]
                 if base in self.tainted_vars or _ENV_SECRET_VAR_RE.search("$" + base):
                     tainted = True
                 known = self.vars.get(base)
-                if known is None and ":-" in name:
-                    known = name.split(":-", 1)[1]
+                if known is None and (op := re.match(r"[A-Za-z_]\w*:?[-=]", name)) is not None:
+                    # ${X:-WORD}, ${X-WORD}, ${X:=WORD}, ${X=WORD}: WORD (one level of quotes off) when X is unset,
+                    # the variables it names that are known put in (${DIR:-$HOME})
+                    known = re.sub(
+                        r"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))",
+                        lambda v: self.vars.get(v.group(1) or v.group(2), v.group(0)),
+                        _unquote_keeping_expansions(name[op.end() :]),
+                    )
                 for form in ("${" + name + "}", "$" + name):
                     if form in value:
                         if known is not None:
@@ -3510,7 +3589,7 @@ _GIT_TOOLS: dict[str, frozenset[str]] = {
         | {"opera", "vivaldi", "vivaldi-stable", "safari", "epiphany", "epiphany-browser", "konqueror", "falkon"}
         | {"midori", "qutebrowser", "w3m", "lynx", "links", "elinks", "www-browser", "x-www-browser", "open"}
         | {"gnome-www-browser", "sensible-browser", "xdg-open", "wslview", "gio", "kde-open", "kde-open5"}
-        | {"gnome-open", "exo-open", "none", "echo", "true", "false"}
+        | {"gnome-open", "exo-open", "none", "echo", "true", "false", "explorer.exe"}
     ),
 }
 # What the arguments of some allowed programs must look like (the whole argument list, joined by spaces).
@@ -3570,6 +3649,7 @@ _GIT_TOOL_DENY: dict[str, re.Pattern[str]] = {
         re.compile(r"-?-(profile|P$|remote-debugging|marionette|start-debugger-server)"),
     ),
     **dict.fromkeys(("w3m", "lynx", "links", "elinks", "qutebrowser"), re.compile(r"-")),  # configs, editors, cmds
+    "explorer.exe": re.compile(r"(?!%s$)"),  # WSL's opener: the URL only (explorer.exe /root,… opens anything)
     "open": re.compile(r"(?!/Applications/)[/.~]|--args|-[A-Za-z]*[nW]"),  # open -a NAME; not an app from a path
     "odt2txt": re.compile(r"--output"),
     "xxd": re.compile(r"-r|-revert"),
@@ -3920,12 +4000,52 @@ def _node_preload_grade(a: ShellAnalyser, target: str) -> tuple[Severity, str]:
     return S.medium, "an installed package"
 
 
+def _parameter_words(value: str, name: str) -> str:
+    """``value`` (a new value of variable ``name``) with its parameter expansions replaced by what they may add, to
+    find the options in it. ``name``'s old value adds nothing: ``$NAME``, ``${NAME}``, ``${NAME?msg}`` (an error
+    when unset) and its transformations (``${NAME#…}``, ``${NAME%…}``, ``${NAME:0:9}`` …) are dropped. The WORD of
+    ``${X-WORD}``, ``${X:-WORD}``, ``${X=WORD}``, ``${X:=WORD}``, ``${X+WORD}``, ``${X:+WORD}`` (one level of
+    quotes off) and of ``${X/pattern/WORD}`` is kept: for ``X`` = ``name`` (normally unset) WORD is the value, for
+    another variable either may be (``$X WORD``)."""
+    out: list[str] = []
+    i = 0
+    for m in re.finditer(r"\$(?:([A-Za-z_]\w*)|\{([A-Za-z_]\w*))", value):
+        if m.start() < i:
+            continue
+        own = (m.group(1) or m.group(2)) == name
+        if m.group(1) is not None:  # $X
+            if own:
+                out.append(value[i : m.start()] + " ")
+                i = m.end()
+            continue
+        end = _parameter_end(value, m.start() + 1)
+        rest = value[m.end() : end]
+        word: str | None = None
+        if (op := re.match(r":?[-=+]", rest)) is not None:
+            word = rest[op.end() :]
+        elif rest.startswith("/"):  # ${X/pattern/WORD}, ${X//…}, ${X/#…}, ${X/%…}
+            body = rest[2:] if rest[1:2] in ("/", "#", "%") else rest[1:]
+            k = 0
+            while k < len(body) and body[k] != "/":
+                k += 2 if body[k] == "\\" else 1
+            word = body[k + 1 :]
+        if word is None and not own:  # ${X}, ${X#…}: left as written (a value the analyser cannot know)
+            continue
+        out.append(value[i : m.start()])
+        i = end + 1
+        kept = "" if own else "$" + (m.group(2) or "")
+        out.append(f" {kept} {_parameter_words(_unquote_keeping_expansions(word or ''), name)} ")
+    out.append(value[i:])
+    return "".join(out)
+
+
 def _node_options_rules(a: ShellAnalyser, raw: str, ctext: str, depth: int) -> None:
     """``NODE_OPTIONS`` carrying ``--require``/``-r``/``--import``/``--loader``/``--experimental-loader``: every node
     process loads that module first (``privilege_escalation.ld_preload``, see :func:`_node_preload_grade`); code
     given as a ``data:`` URL is analysed as inline code. ``raw``: the assigned text, unknown parts as written
-    (a reference to ``$NODE_OPTIONS`` itself adds nothing; an unknown word of its own may hold any option: medium)."""
-    value = re.sub(r"\$\{NODE_OPTIONS(?::?[-+=?][^}]*)?\}|\$NODE_OPTIONS(?!\w)", " ", _with_cwd(a, raw))
+    (a reference to ``$NODE_OPTIONS`` itself adds nothing, but the WORD of ``${NODE_OPTIONS-WORD}`` … is read, see
+    :func:`_parameter_words`; an unknown word of its own may hold any option: medium)."""
+    value = _parameter_words(_with_cwd(a, raw), "NODE_OPTIONS")
     worst: Severity | None = None
     shown: list[str] = []
     for m in _NODE_PRELOAD_RE.finditer(value):
@@ -3964,16 +4084,45 @@ def _node_options_rules(a: ShellAnalyser, raw: str, ctext: str, depth: int) -> N
         )
 
 
-def _browser_rules(a: ShellAnalyser, value: str | None, ctext: str, depth: int) -> None:
+# Windows' browsers and explorer.exe seen from WSL (C: mounted at /mnt/c): under Program Files or Windows, which
+# only an administrator can write to. The whole value is the program (python's webbrowser runs it as one name).
+_WSL_BROWSER_RE = re.compile(
+    r"/mnt/[a-z]/(?:program files(?: \(x86\))?/(?:(?!\.\.?/)[\w .+-]+/)+(?:chrome|msedge|firefox|brave)"
+    r"|windows/explorer)\.exe",
+    re.IGNORECASE,
+)
+# $(which NAME), $(command -v NAME), `which NAME`: the program NAME found on the PATH.
+_PATH_LOOKUP_RE = re.compile(
+    r"\$\(\s*(?:which|command\s+-v)\s+([\w.+-]+)\s*\)|`\s*(?:which|command\s+-v)\s+([\w.+-]+)\s*`"
+)
+
+
+def _plain_browser(value: str) -> bool:
+    """``value`` (a ``BROWSER`` value, a ``:``-separated list) names only well-known browsers, plainly."""
+    v = value.strip()
+    if not v or _plain_tool_command(v, "browser") or _WSL_BROWSER_RE.fullmatch(v) is not None:
+        return True
+    return ":" in v and all(
+        _plain_tool_command(p, "browser") or _WSL_BROWSER_RE.fullmatch(p.strip()) is not None
+        for p in v.split(":")
+        if p.strip()
+    )
+
+
+def _browser_rules(a: ShellAnalyser, value: str | None, ctext: str, depth: int, raw: str | None = None) -> None:
     """``BROWSER`` is a command: gh, ``python -m webbrowser`` (a ``:``-separated list, ``%s`` for the URL), npm,
     xdg-open, create-react-app … run it to open a page. Anything but a well-known browser (``_GIT_TOOLS["browser"]``,
-    plainly) is ``persistence.env_command`` (high), and the command is analysed like any other."""
-    if value is not None:
-        v = value.strip()
-        if not v or _plain_tool_command(v, "browser"):
-            return
-        if ":" in v and all(_plain_tool_command(p, "browser") for p in v.split(":") if p.strip()):
-            return
+    plainly; on WSL also ``explorer.exe`` and a Windows browser under ``/mnt/<drive>/Program Files``) is
+    ``persistence.env_command`` (high), and the command is analysed like any other. ``raw``: the value as written
+    when it is not known: ``$(which firefox)`` / ``$(command -v firefox)`` is read as ``firefox``."""
+    if value is not None and _plain_browser(value):
+        return
+    if value is None and raw is not None:
+        looked_up = _PATH_LOOKUP_RE.sub(lambda m: m.group(1) or m.group(2), raw)
+        if looked_up != raw and not re.search(r"[$`]", looked_up):
+            if _plain_browser(looked_up):
+                return
+            value = looked_up  # "$(which firefox); rm -rf ~": shown and analysed as the command it is
     shown = "a value the analyser cannot know" if value is None else repr(_short(value)[:160])
     a.emit(
         "persistence",
@@ -4021,7 +4170,7 @@ def _env_rules(
         elif name == "NODE_OPTIONS" and v != "":
             _node_options_rules(a, w.value, ctext, depth)
         elif name == "BROWSER":
-            _browser_rules(a, v, ctext, depth)
+            _browser_rules(a, v, ctext, depth, w.value)
         elif name == "PROMPT_COMMAND" and v != "":
             a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
         elif (
@@ -5093,10 +5242,12 @@ def _h_awk(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                 a.check_write(v, cmd.text, append=w.group(1) == ">>")
 
 
-def _sed_scripts(args: list[str]) -> list[str]:
+def _sed_scripts(args: list[str]) -> tuple[list[str], bool]:
+    """The script texts of a sed command (``-e`` parts, or the first operand) and whether a part of its script is
+    read from a file (``-f FILE``, ``--file=FILE``, ``-nf FILE``)."""
     scripts: list[str] = []
     positional: list[str] = []
-    has_script = False
+    has_script = from_file = False
     i = 0
     while i < len(args):
         x = args[i]
@@ -5109,15 +5260,19 @@ def _sed_scripts(args: list[str]) -> list[str]:
         if x.startswith("--expression="):
             scripts.append(x.partition("=")[2])
             has_script = True
-        elif x in ("-f", "--file", "-l", "--line-length"):
-            has_script = has_script or x in ("-f", "--file")
+        elif x.startswith("--file="):
+            has_script = from_file = True
+        elif x in ("-f", "--file") or re.fullmatch(r"-[a-hj-zA-Z]*f", x) is not None:
+            has_script = from_file = True
+            i += 1
+        elif x in ("-l", "--line-length"):
             i += 1
         elif not x.startswith("-") or x == "-":
             positional.append(x)
         i += 1
     if not has_script and positional:
         scripts.append(positional[0])
-    return scripts
+    return scripts, from_file
 
 
 _SED_ADDRESS_START = re.compile(r"\d+(~\d+)?|\$")
@@ -5125,21 +5280,60 @@ _SED_ADDRESS_STEP = re.compile(r"[+~]\d+")  # addr1,+N and addr1,~N
 _SED_SUBST_FLAGS = re.compile(r"[gpiImMe0-9]*")
 _SED_LINE_ARGUMENT = frozenset("aicerRwW")  # the rest of the line is the command's text, command or file name
 _SED_LABELLED = frozenset("btT:")  # a label, up to ``;`` or the end of the line
-_SED_MAX_COMMANDS = 2000
+_SED_MAX_COMMANDS = 2000  # more is escalated as unparseable (tool_use.unparseable), as an over-long command is
 
 
-def _sed_delimited(script: str, i: int, delim: str) -> tuple[str, int] | None:
+def _sed_bracket_end(script: str, i: int) -> int | None:
+    """The position after the bracket expression whose ``[`` is at ``i``, as GNU sed finds it: a leading ``^``,
+    then a leading ``]`` is a member, ``[:class:]``, ``[=x=]`` and ``[.x.]`` are read whole, and inside it the
+    delimiter and ``\\`` are plain members; None when it is not closed on its line (sed: "unterminated")."""
+    n = len(script)
+    j = i + 1
+    if j < n and script[j] == "^":
+        j += 1
+    if j < n and script[j] == "]":
+        j += 1
+    while j < n:
+        c = script[j]
+        if c == "\n":
+            return None
+        if c == "]":
+            return j + 1
+        if c == "[" and j + 1 < n and script[j + 1] in ":=.":
+            # a class or collating name is short (sed rejects an unknown one): not closed within 64, not read
+            close = script.find(script[j + 1] + "]", j + 2, j + 66)
+            if close < 0 or script.find("\n", j + 2, close) >= 0:
+                return None
+            j = close + 2
+            continue
+        j += 1
+    return None
+
+
+def _sed_delimited(script: str, i: int, delim: str, regex: bool = False) -> tuple[str, int] | None:
     """The text from ``i`` up to the next unescaped ``delim`` (``\\`` escapes any character, the delimiter and a
-    newline included) and the position after it; None when it is missing."""
+    newline included) and the position after it; None when it is missing (an unescaped newline ends it, as in sed).
+    ``regex``: the text is a regular expression, whose bracket expressions (``[/]``, ``[^]/]``, ``[[:space:]/]``)
+    are read whole, the delimiter inside them being a plain character (GNU sed; not when ``[`` is the delimiter)."""
     out: list[str] = []
-    while i < len(script):
+    n = len(script)
+    while i < n:
         c = script[i]
-        if c == "\\" and i + 1 < len(script):
+        if c == "\\" and i + 1 < n:
             out.append(script[i : i + 2])
             i += 2
             continue
         if c == delim:
             return "".join(out), i + 1
+        if c == "\n":
+            return None
+        if regex and c == "[" and delim != "[":
+            end = _sed_bracket_end(script, i)
+            if end is None:
+                return None
+            out.append(script[i:end])
+            i = end
+            continue
         out.append(c)
         i += 1
     return None
@@ -5154,13 +5348,14 @@ def _sed_rest_of_line(script: str, i: int, continued: bool = False) -> tuple[str
     return script[i:end], end
 
 
-def _sed_skip_address(script: str, i: int) -> int:
-    """The position after a sed address (``12``, ``1~2``, ``$``, ``/re/I``, ``\\%re%``) at ``i``, or ``i``."""
+def _sed_skip_address(script: str, i: int) -> int | None:
+    """The position after a sed address (``12``, ``1~2``, ``$``, ``/re/I``, ``\\%re%``, ``/[/]/``) at ``i``, or
+    ``i``; None when its regular expression is not closed."""
     if i < len(script) and (script[i] == "/" or (script[i] == "\\" and i + 1 < len(script))):
         start = i + 1 if script[i] == "/" else i + 2
-        found = _sed_delimited(script, start, script[start - 1])
+        found = _sed_delimited(script, start, script[start - 1], regex=True)
         if found is None:
-            return len(script)
+            return None
         i = found[1]
         while i < len(script) and script[i] in "IM":
             i += 1
@@ -5169,24 +5364,53 @@ def _sed_skip_address(script: str, i: int) -> int:
     return m.end() if m else i
 
 
-def sed_program(script: str) -> tuple[list[str | None], list[str], list[str]]:
+def _sed_resume(script: str, start: int) -> int:
+    """Where to go on reading after the command at ``start`` that could not be read: after the next ``;`` or
+    newline (best effort, as for an unparseable shell script; the end of the script when there is none)."""
+    nl = script.find("\n", start + 1)
+    nl = len(script) if nl < 0 else nl
+    semi = script.find(";", start + 1, nl)
+    return (semi if semi >= 0 else nl) + 1
+
+
+@dataclass
+class SedProgram:
+    """What a sed script does, as :func:`sed_program` reads it."""
+
+    runs: list[str | None] = field(default_factory=list)
+    """Shell commands it runs (``e COMMAND``; None: text from the input, ``e`` alone or ``s///e``)."""
+    writes: list[str] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)
+    unread: str | None = None
+    """Why the script could not be read as sed reads it (None: it was): sed may read it otherwise, or fail; what
+    follows the command that could not be read is still read, best effort."""
+    capped: bool = False
+    """More than ``_SED_MAX_COMMANDS`` commands: the rest was not read."""
+
+
+def sed_program(script: str) -> SedProgram:
     """A GNU sed script read command by command as sed reads it (``;`` ends a command, but not inside an address,
     ``s``/``y`` text or a command that takes the rest of the line: ``a``/``i``/``c`` text, ``e COMMAND``,
     ``r``/``R``/``w``/``W`` FILE, ``s///w FILE``): the shell commands it runs (``e COMMAND``; the ``e`` flag of
     ``s///e`` runs the pattern space, None when that is text from the input), the files it writes and the files it
-    reads (``r``/``R``)."""
-    runs: list[str | None] = []
-    writes: list[str] = []
-    reads: list[str] = []
+    reads (``r``/``R``). An address or ``s``/``y`` command that is not closed on its line is noted (``unread``) and
+    reading goes on after the next ``;`` or newline, best effort; it stops after ``_SED_MAX_COMMANDS`` commands
+    (``capped``)."""
+    out = SedProgram()
+    runs, writes, reads = out.runs, out.writes, out.reads
     i, n, count = 0, len(script), 0
-    while i < n and count < _SED_MAX_COMMANDS:
-        count += 1
+    while True:
         while i < n and script[i] in " \t\n;{}!":
             i += 1
         if i >= n:
             break
-        j = _sed_skip_address(script, i)  # [addr1[,addr2]][!]
-        if j != i:
+        if count >= _SED_MAX_COMMANDS:
+            out.capped = True
+            break
+        count += 1
+        start = i
+        j: int | None = _sed_skip_address(script, i)  # [addr1[,addr2]][!]
+        if j is not None and j != i:
             while j < n and script[j] in " \t":
                 j += 1
             if j < n and script[j] == ",":
@@ -5194,8 +5418,12 @@ def sed_program(script: str) -> tuple[list[str | None], list[str], list[str]]:
                 while j < n and script[j] in " \t":
                     j += 1
                 j = m.end() if (m := _SED_ADDRESS_STEP.match(script, j)) else _sed_skip_address(script, j)
-            while j < n and script[j] in " \t!":
+            while j is not None and j < n and script[j] in " \t!":
                 j += 1
+        if j is None:
+            out.unread = out.unread or f"an address is not closed ({_short(script[start:])[:80]!r})"
+            i = _sed_resume(script, start)
+            continue
         i = j
         if i >= n:
             break
@@ -5216,12 +5444,14 @@ def sed_program(script: str) -> tuple[list[str | None], list[str], list[str]]:
         elif c in _SED_LABELLED:
             while i < n and script[i] not in ";\n":
                 i += 1
-        elif c in "sy" and i < n and script[i] not in "\n\\":  # any other delimiter, a space too
-            delim = script[i]
-            pattern = _sed_delimited(script, i + 1, delim)
+        elif c in "sy":  # any delimiter but a newline or a backslash, a space too
+            delim = script[i] if i < n else "\n"
+            pattern = _sed_delimited(script, i + 1, delim, regex=c == "s") if delim not in "\n\\" else None
             replacement = _sed_delimited(script, pattern[1], delim) if pattern else None
             if pattern is None or replacement is None:
-                break
+                out.unread = out.unread or f"a {c} command is not closed ({_short(script[start:])[:80]!r})"
+                i = _sed_resume(script, start)
+                continue
             i = replacement[1]
             if c == "y":
                 continue
@@ -5244,13 +5474,32 @@ def sed_program(script: str) -> tuple[list[str | None], list[str], list[str]]:
         else:  # = d D g G h H l L n N p P q Q x z F v …: up to the end of the command
             while i < n and script[i] not in ";\n}":
                 i += 1
-    return runs, writes, reads
+    return out
 
 
 def _h_sed_exec(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     """GNU sed's ``e`` command and ``s///e`` flag run shell commands; ``w``/``W`` FILE and ``s///w FILE`` write
-    FILE, ``r``/``R`` FILE read it (sed does not expand ``~``: ``w ~/x`` is a folder named ``~`` in the cwd)."""
-    runs, writes, reads = sed_program("\n".join(_sed_scripts(args)))
+    FILE, ``r``/``R`` FILE read it (sed does not expand ``~``: ``w ~/x`` is a folder named ``~`` in the cwd).
+    A script the analyser cannot read to its end, or read from a file, is ``obfuscation.dynamic_script`` (M); one
+    of more than ``_SED_MAX_COMMANDS`` commands is unparseable, as an over-long command is."""
+    scripts, from_file = _sed_scripts(args)
+    program = sed_program("\n".join(scripts))
+    runs, writes, reads = program.runs, program.writes, program.reads
+    if from_file:
+        a.emit("obfuscation", "dynamic_script", S.medium, "sed runs a script read from a file.", cmd.text)
+    if program.capped:
+        a.cannot_judge(
+            cmd.text,
+            f"The sed script has more than {_SED_MAX_COMMANDS} commands, too many to analyse; a human must review it.",
+        )
+    elif program.unread is not None:
+        a.emit(
+            "obfuscation",
+            "dynamic_script",
+            S.medium,
+            f"The analyser cannot read this sed script as sed does: {program.unread}; the rest was read best effort.",
+            cmd.text,
+        )
     for command in runs:
         if command is None:
             a.emit(
@@ -5769,6 +6018,16 @@ def _is_file_reader(c: _Cmd) -> bool:
 def _reads_stdin_as_code(c: _Cmd) -> bool:
     n = c.name
     args = c.argv[1:]
+    if n == "cross-env-shell":  # cross-env-shell NAME=value … 'CMD': the words are joined and run by a shell
+        k = 0
+        while k < len(args) and re.match(r"[A-Za-z_]\w*=", args[k]) is not None:
+            k += 1
+        rest = args[k:]
+        try:
+            inner = shlex.split(" ".join(rest))
+        except ValueError:
+            inner = " ".join(rest).split()
+        return bool(inner) and _reads_stdin_as_code(_Cmd(argv=inner, text=c.text))
     if n in ("sudo", "env", "cross-env", "nohup", "exec", "command", "timeout"):
         inner = [x for x in args if not x.startswith("-") and "=" not in x]
         if n == "timeout" and inner:

@@ -433,6 +433,21 @@ ENV_LINK_BENIGN = [
     "sed 's/;/,/g' data.csv",
     "sed -i '1i # see below; e rm -rf ~ would be bad' notes.md",
     "sed 's/a/b/w changes.log' README.md",
+    # after the review of the above (the dangerous neighbours are in test_shell_env_links.py)
+    'NODE_OPTIONS="${NODE_OPTIONS:-} --max-old-space-size=4096" npm run build',
+    'export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--max-old-space-size=8192"',
+    "export BROWSER=explorer.exe",
+    "export BROWSER=wslview",
+    'export BROWSER="/mnt/c/Program Files/Google/Chrome/Application/chrome.exe"',
+    'export BROWSER="/mnt/c/Program Files (x86)/Microsoft/Edge/Application/msedge.exe"',
+    "export BROWSER=$(which firefox)",
+    "export BROWSER=$(command -v google-chrome)",
+    "cat src/library/keychains/index.ts",
+    "rm -rf src/library/keychains",
+    "sed -i 's/[[:space:]]*$//' src/app.ts",
+    "sed 's|[^/]*/||' paths.txt",
+    "cat data.json | cross-env-shell NODE_ENV=test 'node scripts/check.js'",
+    'rm -rf "${BUILD_DIR:-build}"',
 ]
 
 
