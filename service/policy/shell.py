@@ -3954,9 +3954,9 @@ def _with_cwd(a: ShellAnalyser, value: str) -> str:
 
 def _library_dirs(a: ShellAnalyser, name: str, raw: str) -> list[str | None]:
     """The folders of a ``LD_LIBRARY_PATH``-style value (None: unknown): ``$PWD`` is the cwd, a reference to the
-    variable itself (``$LD_LIBRARY_PATH``, ``${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}``) adds nothing new, an empty
-    entry is the cwd."""
-    s = re.sub(rf"\$\{{{name}:?\+:?\$(\{{{name}\}}|{name}(?!\w))\}}", "", _with_cwd(a, raw))
+    variable itself (``$LD_LIBRARY_PATH``, ``${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}``, ``${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}``)
+    adds nothing new, an empty entry is the cwd."""
+    s = re.sub(rf"\$\{{{name}:?\+:?\$(\{{{name}\}}|{name}(?!\w)):?\}}", "", _with_cwd(a, raw))
     out: list[str | None] = []
     for d in s.split(":"):
         if re.fullmatch(rf"\$(\{{{name}\}}|{name})", d):

@@ -666,3 +666,17 @@ def test_a_secret_written_to_the_workspace_env_file_is_medium_in_any_letter_case
     assert found(a).get("tool_use.credential_access.secret_in_file") == Severity.medium  # where secrets belong; elsewhere it is high
     b = analyse_action("write_file", {"path": f"{CWD}/notes.txt", "content": content}, CWD, POLICY)
     assert found(b).get("tool_use.credential_access.secret_in_file") == Severity.high
+
+
+@pytest.mark.parametrize(
+    ("cmd", "severity"),
+    [
+        # the common idiom: append to the old value only when there is one
+        ('export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/opt/lib"', Severity.medium),
+        ('export LD_LIBRARY_PATH="/opt/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"', Severity.medium),
+        ('export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/tmp/evil"', Severity.high),
+        ('export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:$(curl x)}/opt/lib"', Severity.high),
+    ],
+)
+def test_a_library_path_appended_to_its_old_value_is_graded_by_the_new_folder(cmd: str, severity: Severity) -> None:
+    assert found(shell(cmd)).get("tool_use.privilege_escalation.ld_preload") == severity
