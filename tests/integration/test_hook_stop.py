@@ -5,9 +5,7 @@ and always exits 0 (its output or exit 2 would keep Claude going), also with the
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -15,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation
+from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, hung_service
 
 
 def _call(session: str, cwd: str, **extra: Any) -> dict[str, Any]:
@@ -102,36 +100,13 @@ def test_command_hook_stop_answers_nothing_with_the_service_down() -> None:
 
 def test_command_hook_stop_answers_nothing_when_the_service_hangs() -> None:
     # The service accepts the connection and never answers: the hook's own deadline ends it, still silently.
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with hung_service() as (url, accepted):
         result = _hook(_stop("sess-hung"), "--url", url, OVERSIGHT_HOOK_TIMEOUT="1")
         assert result.returncode == 0 and result.stdout == b"" and result.stderr == b""
         # it did try to report the turn's end (and gave up silently at its deadline)
         assert accepted, "the hook never tried to report the turn's end"
         accepted[0].settimeout(5)
         assert accepted[0].recv(4096).startswith(b"POST /v1/actions/turn-ended ")
-    finally:
-        stop.set()
-        thread.join()
-        for conn in accepted:
-            conn.close()
-        listener.close()
 
 
 def test_http_stop_route_answers_an_empty_object_and_closes_the_escalation(service: str) -> None:

@@ -4,9 +4,7 @@ script fed the hook payload on stdin, and the service-down and service-hung case
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
 import time
 import urllib.request
 import uuid
@@ -16,7 +14,14 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, resolve_escalation
+from tests.integration.serve import (
+    OVERSIGHT,
+    _env,
+    _free_port,
+    find_escalation,
+    hung_service,
+    resolve_escalation,
+)
 
 HOOK_ROUTE = "/v1/hooks/claude-code/pre-tool-use"
 
@@ -188,24 +193,7 @@ def test_command_hook_with_service_down_is_not_allow() -> None:
 
 def test_command_hook_with_hung_service_is_not_allow() -> None:
     """A service that accepts the connection and never answers: the hook's own deadline decides."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with hung_service() as (url, _):
         result = _hook("claude-code", _bash("ls -la"), "--url", url, OVERSIGHT_HOOK_TIMEOUT="1")
         assert _claude_decision(result) == "deny"
         codex = _hook("codex", _bash("ls -la"), "--url", url, "--timeout", "1")
@@ -214,12 +202,6 @@ def test_command_hook_with_hung_service_is_not_allow() -> None:
         ran = {**_bash("ls -la"), "hook_event_name": "PostToolUse", "tool_response": {"stdout": ""}}
         post = _hook("claude-code", ran, "--url", url, OVERSIGHT_HOOK_TIMEOUT="1")
         assert post.returncode == 0 and post.stdout == b"" and post.stderr == b""
-    finally:
-        stop.set()
-        thread.join()
-        for conn in accepted:
-            conn.close()
-        listener.close()
 
 
 def test_command_hook_garbage_input_is_not_allow(service: str) -> None:
