@@ -30,7 +30,7 @@ from service.main import create_app
 from service.reviewers.base import ReviewerResult, ReviewerVerdict, ReviewItem
 from service.settings import Settings
 from service.vocabulary import Verdict
-from tests.audit._helpers import cli_env, mixed_sessions, session, write_jsonl
+from tests.audit._helpers import VirtualClock, cli_env, mixed_sessions, session, write_jsonl
 
 
 def invoke(args: list[str], settings: Settings) -> Any:
@@ -215,20 +215,6 @@ def test_api_workers_use_the_jobs_lease_and_at_most_the_process_concurrency(
         _wait("both jobs done", lambda: all(progress(j)["status"] == "done" for j in (slow, wide)))
     assert reviewer.max_in_flight == {"A": 2, "B": 4}
     assert reviewer.calls == {"A": 8, "B": 10}
-
-
-class VirtualClock:
-    """Time that only moves when someone sleeps: pacing is checked exactly, without wall-clock timing."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 async def test_a_jobs_budget_paces_that_job_and_spends_from_the_process_budget() -> None:

@@ -22,6 +22,7 @@ from service.runtime import Runtime
 from service.schemas import ReviewRequest
 from service.settings import Settings
 from service.vocabulary import Verdict
+from tests.audit._helpers import VirtualClock
 
 
 class FlakyReviewer:
@@ -54,20 +55,6 @@ def _item() -> Any:
     policy = load_policies(None)[Domain.health]
     return ReviewItem(kind="answer", domain=Domain.health, policy=policy, output="Take 200 mg.", prompt="dose?",
                       deadline=time.monotonic() + 5)
-
-
-class VirtualClock:
-    """Time that only moves when someone sleeps: pacing is checked exactly, without wall-clock timing."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def _budget(clock: VirtualClock, **kw: Any) -> RateBudget:
