@@ -31,7 +31,7 @@ from service.audit.run import (
     submit,
 )
 from service.audit.sessions import parse_input
-from service.audit.worker import AuditWorker, audit_runtime
+from service.audit.worker import AuditWorker, Slots, audit_runtime
 from service.deps import Principal, PrincipalDep
 from service.errors import NotFound, RequestInvalid, ServiceUnavailable
 
@@ -64,6 +64,8 @@ class AuditService:
 
     Each job is worked with its stored lease, the smaller of its stored concurrency and the process's, and
     the process's rate budget plus the job's own stored one where it is lower (``service.audit.run.job_limits``).
+    The workers of all jobs share one ``Slots``: ``OVERSIGHT_AUDIT_CONCURRENCY`` bounds the process's reviews
+    in flight, however many jobs are open.
     """
 
     def __init__(self, app: FastAPI, jobs: JobStore, options: AuditOptions, run_workers: bool) -> None:
@@ -74,6 +76,7 @@ class AuditService:
         self._app_runtime = runtime
         self.runtime = audit_runtime(runtime, self.budget)
         self.owner = new_owner()
+        self.slots = Slots(options.concurrency)
         self.run_workers = run_workers
         self._tasks: dict[str, asyncio.Task[Any]] = {}
         self._wake = asyncio.Event()
@@ -116,6 +119,7 @@ class AuditService:
                 concurrency=limits.concurrency,
                 lease_s=limits.lease_s,
                 owner=self.owner,
+                slots=self.slots,
             )
             await worker.run()
         except asyncio.CancelledError:

@@ -1,7 +1,8 @@
 """Audit workers: claim turns, review them with the review graph in label mode, write labelled results.
 
-A process runs one ``AuditWorker`` per job with ``concurrency`` reviews in flight; any number of processes
-(on one or many machines, with PostgreSQL) may work on the same job. See ``service.audit.jobs`` for how
+A process runs one ``AuditWorker`` per job with up to ``concurrency`` reviews in flight (and, in the API, the
+workers of every job share one ``Slots``: the process's total); any number of processes (on one or many
+machines, with PostgreSQL) may work on the same job. See ``service.audit.jobs`` for how
 claims, leases and completion keep every turn reviewed and recorded exactly once.
 """
 
@@ -112,6 +113,39 @@ class WorkerStats:
 ResultHook = Callable[[dict[str, Any]], None]
 
 
+class Slots:
+    """Reviews in flight across every worker of a process: a job's worker takes a slot before it claims a turn.
+
+    Taking is non-blocking (a worker claims only the turns it can start, and leaves the rest to other
+    processes); a worker with nothing in flight and no slot waits on ``freed`` instead of polling the store.
+    """
+
+    def __init__(self, total: int) -> None:
+        self.total = max(1, total)
+        self.free = self.total
+        self._waiters: list[asyncio.Future[None]] = []
+
+    def take(self, wanted: int) -> int:
+        """Take up to ``wanted`` slots now; returns how many were taken."""
+        got = max(0, min(wanted, self.free))
+        self.free -= got
+        return got
+
+    def give(self, count: int = 1) -> None:
+        """Return slots and wake every worker waiting for one."""
+        self.free = min(self.total, self.free + count)
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def freed(self) -> asyncio.Future[None]:
+        """A future done at the next ``give``."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        return waiter
+
+
 class AuditWorker:
     """Works on one job until no turn is left (or ``stop()``)."""
 
@@ -127,6 +161,7 @@ class AuditWorker:
         owner: str | None = None,
         on_result: ResultHook | None = None,
         poll_s: float = 1.0,
+        slots: Slots | None = None,
     ) -> None:
         self.runtime = runtime
         self.jobs = jobs
@@ -137,9 +172,12 @@ class AuditWorker:
         self.owner = owner or new_owner()
         self.on_result = on_result
         self.poll_s = poll_s
+        self.slots = slots
+        """Shared with the process's other workers: at most ``slots.total`` reviews in flight across jobs."""
         self.stats = WorkerStats()
         self._stop = asyncio.Event()
         self._held: dict[int, asyncio.Task[None]] = {}
+        self._drained = False
 
     def stop(self) -> None:
         """Finish what is in flight, claim nothing more."""
@@ -169,8 +207,38 @@ class AuditWorker:
     def _forget(self, seq: int) -> Callable[[asyncio.Task[None]], None]:
         def forget(_: asyncio.Task[None]) -> None:
             self._held.pop(seq, None)
+            if self.slots is not None:
+                self.slots.give(1)
 
         return forget
+
+    async def _claim(self, free: int) -> None:
+        """Claim up to ``free`` turns (as many as the process's slots allow) and start reviewing them."""
+        wanted = self.slots.take(free) if self.slots is not None else free
+        if not wanted:
+            return
+        turns: list[Claimed] = []
+        try:
+            turns = await self.jobs.claim(self.job_id, self.owner, wanted, self.lease_s)
+        finally:
+            # Fewer turns than asked: none is left to claim for now, so another job's freed slot is of no use
+            # here (listening would pass unused slots back and forth between two such workers).
+            self._drained = len(turns) < wanted
+            if self.slots is not None and len(turns) < wanted:
+                self.slots.give(wanted - len(turns))
+        for turn in turns:
+            task = asyncio.create_task(self._one(turn))
+            self._held[turn.seq] = task
+            task.add_done_callback(self._forget(turn.seq))
+
+    async def _wait_for_slot(self) -> bool:
+        """With nothing in flight and no slot free: wait until one is (or ``poll_s``). False: no need to."""
+        if self.slots is None or self.slots.free > 0 or self._stop.is_set():
+            return False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.poll_s):
+                await self.slots.freed()
+        return True
 
     async def _heartbeat(self) -> None:
         while True:
@@ -189,23 +257,26 @@ class AuditWorker:
             while True:
                 free = self.concurrency - len(self._held)
                 if not self._stop.is_set() and free >= refill:
-                    for turn in await self.jobs.claim(self.job_id, self.owner, free, self.lease_s):
-                        task = asyncio.create_task(self._one(turn))
-                        self._held[turn.seq] = task
-                        task.add_done_callback(self._forget(turn.seq))
+                    await self._claim(free)
                 if not self._held:
                     if self._stop.is_set():
                         break
                     info = await self.jobs.get_job(self.job_id)
                     if info is None or info.finished or info.status == "cancelled":
                         break
+                    if await self._wait_for_slot():  # the process's other jobs hold every slot
+                        continue
                     # Others hold the remaining turns: wait for them to finish or for their leases to lapse.
                     await self.jobs.reclaim_dead(self.job_id)
                     await asyncio.sleep(self.poll_s)
                     continue
-                done, _ = await asyncio.wait(list(self._held.values()), return_when=asyncio.FIRST_COMPLETED)
+                waits: list[asyncio.Future[Any]] = list(self._held.values())
+                if self.slots is not None and free > 0 and not self._drained and not self._stop.is_set():
+                    waits.append(self.slots.freed())  # another job's slot freed: take it if there is room
+                done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
-                    task.result()  # re-raise a store failure: the worker stops, its leases lapse
+                    if isinstance(task, asyncio.Task):
+                        task.result()  # re-raise a store failure: the worker stops, its leases lapse
         finally:
             heartbeat.cancel()
             pending = list(self._held.values())

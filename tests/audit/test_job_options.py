@@ -3,8 +3,8 @@
 * `oversight audit --resume --baseline-model NAME@VERSION` checks the version against the job's turns, stores it
   with the job and writes the report against it (on both stores).
 * The API's workers work a job created elsewhere (`oversight audit --submit-only ...`) with the job's lease, the
-  smaller of its concurrency and the process's (`OVERSIGHT_AUDIT_CONCURRENCY` is a cap), and the job's own
-  rpm on top of the process's budget.
+  smaller of its concurrency and the process's, and the job's own rpm on top of the process's budget.
+* `OVERSIGHT_AUDIT_CONCURRENCY` bounds the process's reviews in flight across all open jobs together.
 """
 
 from __future__ import annotations
@@ -108,6 +108,8 @@ class GatedReviewer:
         self._waiting: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
+        self.max_total = 0
+        """The most calls in flight at once, all jobs together."""
         self.calls: dict[str, int] = {}
 
     def open_gate(self) -> None:
@@ -140,6 +142,7 @@ class GatedReviewer:
             self.calls[job] = self.calls.get(job, 0) + 1
             self.in_flight[job] = self.in_flight.get(job, 0) + 1
             self.max_in_flight[job] = max(self.max_in_flight.get(job, 0), self.in_flight[job])
+            self.max_total = max(self.max_total, sum(self.in_flight.values()))
         try:
             await self._pass_gate()
         finally:
@@ -189,11 +192,11 @@ def _leases_left(settings: Settings, job_id: str) -> list[float]:
     return [float(r[0]) - now for r in rows]
 
 
-def test_api_workers_use_the_jobs_lease_and_at_most_the_process_concurrency(
+def test_api_workers_use_the_jobs_lease_and_concurrency(
         tmp_path: Path, any_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     slow = _create(tmp_path, any_settings, "A", 8, "--concurrency", "2", "--lease", "30")
-    wide = _create(tmp_path, any_settings, "B", 10, "--concurrency", "12", "--lease", "50")
-    monkeypatch.setenv("OVERSIGHT_AUDIT_CONCURRENCY", "4")
+    wide = _create(tmp_path, any_settings, "B", 10, "--concurrency", "4", "--lease", "50")
+    monkeypatch.setenv("OVERSIGHT_AUDIT_CONCURRENCY", "6")  # room for both jobs' own concurrency
     monkeypatch.setenv("OVERSIGHT_AUDIT_LEASE_S", "600")
     reviewer = GatedReviewer()
     with TestClient(create_app(any_settings, reviewer=reviewer)) as client:
@@ -203,8 +206,8 @@ def test_api_workers_use_the_jobs_lease_and_at_most_the_process_concurrency(
 
         # Every review waits in flight: each job's workers claim one batch of turns and then hold it.
         _wait("both jobs' first claims", lambda: all(progress(j)["in_progress"] for j in (slow, wide)))
-        assert progress(slow)["in_progress"] == 2  # the job's own concurrency, below the process's 4
-        assert progress(wide)["in_progress"] == 4  # the job asked for 12: the process's 4 is a cap
+        assert progress(slow)["in_progress"] == 2  # each job's own concurrency
+        assert progress(wide)["in_progress"] == 4
         _wait("the claimed turns at the reviewer", lambda: reviewer.snapshot()[0] == {"A": 2, "B": 4})
         # The claims carry the job's lease (30 s / 50 s), not the process's 600 s.
         slow_leases, wide_leases = _leases_left(any_settings, slow), _leases_left(any_settings, wide)
@@ -215,6 +218,29 @@ def test_api_workers_use_the_jobs_lease_and_at_most_the_process_concurrency(
         _wait("both jobs done", lambda: all(progress(j)["status"] == "done" for j in (slow, wide)))
     assert reviewer.max_in_flight == {"A": 2, "B": 4}
     assert reviewer.calls == {"A": 8, "B": 10}
+
+
+def test_the_process_concurrency_bounds_all_open_jobs_together(
+        tmp_path: Path, any_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three jobs asking for 12 each; the process allows 4 reviews in flight, whatever the number of jobs.
+    jobs = [_create(tmp_path, any_settings, prefix, 6, "--concurrency", "12") for prefix in "CDE"]
+    monkeypatch.setenv("OVERSIGHT_AUDIT_CONCURRENCY", "4")
+    reviewer = GatedReviewer()
+    with TestClient(create_app(any_settings, reviewer=reviewer)) as client:
+        def progress(job_id: str) -> dict[str, Any]:
+            body: dict[str, Any] = client.get(f"/v1/audits/{job_id}").json()
+            return body
+
+        _wait("four reviews in flight", lambda: sum(reviewer.snapshot()[0].values()) >= 4)
+        time.sleep(0.5)  # time for every job's worker to claim, if it could
+        assert sum(reviewer.snapshot()[0].values()) == 4
+        # The other jobs' turns stay unclaimed (left for other processes), not claimed and held back.
+        assert sum(progress(j)["in_progress"] for j in jobs) == 4
+
+        reviewer.open_gate()
+        _wait("every job done", lambda: all(progress(j)["status"] == "done" for j in jobs))
+    assert reviewer.max_total == 4
+    assert reviewer.calls == {"C": 6, "D": 6, "E": 6}
 
 
 async def test_a_jobs_budget_paces_that_job_and_spends_from_the_process_budget() -> None:
