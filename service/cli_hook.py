@@ -116,14 +116,15 @@ def hook_claude_code(
         ),
     ] = 0.0,
 ) -> None:
-    """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse, Stop).
+    """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse, Stop, SubagentStop).
 
     approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
     failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY. With --hold (for
     unattended runs), an escalated action waits for a reviewer's verdict in the escalation inbox instead.
     PostToolUse / PostToolUseFailure: the call ran, so an escalation the user approved at the prompt is closed
-    as theirs (never any output; exit 0). Stop: the turn ended, so an escalation still waiting on the user's
-    prompt was not approved there and is closed as blocked (never any output; exit 0, even with the service down).
+    as theirs (never any output; exit 0). Stop / SubagentStop: the main agent's (or that subagent's) turn ended, so
+    its escalations still waiting on the user's prompt were not approved there and close as blocked (never any
+    output; exit 0, even with the service down).
     """
     from service.integrations import claude_code as cc
 

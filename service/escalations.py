@@ -528,6 +528,7 @@ class EscalationService:
         by: str,
         note: str | None = None,
         *,
+        agent_id: str | None = None,
         before: datetime | None = None,
     ) -> list[Decision]:
         """The agent's turn ended (Claude Code's ``Stop``): every permission prompt of that turn has been answered,
@@ -537,6 +538,10 @@ class EscalationService:
         each such escalation is withdrawn (``withdraw``: **block**, recorded ``expired``, ``resolved_by``
         ``agent-user:<agent>``), so no reviewer later approves a call that never ran. Its time limit would have
         blocked it too (tool use defaults to block), only a day later. Returns the decisions it closed.
+
+        ``agent_id``: whose turn within the session (Claude Code's ``agent_id``, on ``SubagentStop``): only the
+        escalations whose request carried the same ``agent.agent_id`` close; None, the main agent's, closes those
+        that carried none. A background subagent may still have a prompt open when the main turn ends.
 
         ``tenant``: whose escalations (the caller's); ``scope``: the tenant scope the resolution runs under.
         Only escalations created before ``before`` (default: now, the moment the report arrived): one of a next
@@ -572,8 +577,12 @@ class EscalationService:
             for decision in page:
                 examined += 1
                 _, values = await self._thread(decision.review_id)
-                if not (values.get("request") or {}).get("asks_user"):
+                asked = values.get("request") or {}
+                if not asked.get("asks_user"):
                     kept += 1  # a reviewer's to answer: the caller waits for their verdict
+                    continue
+                if (asked.get("agent") or {}).get("agent_id") != agent_id:
+                    kept += 1  # another agent's of the session (a subagent's): its own turn's end closes it
                     continue
                 try:
                     final = await self.withdraw(decision, scope, closed_by, text)

@@ -151,6 +151,13 @@ class AgentInfo(BaseModel):
     name: str | None = Field(default=None, max_length=200)
     version: str | None = Field(default=None, max_length=100)
     session: str | None = Field(default=None, max_length=200)
+    agent_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Which agent of the session proposed it, when the agent names one (Claude Code's `agent_id`: a "
+        "subagent, or the agent of an `--agent` session). A turn-ended report closes only the escalations of its own "
+        "`agent_id` (`POST /v1/actions/turn-ended`).",
+    )
 
 
 class ActionReviewRequest(BaseModel):

@@ -161,6 +161,14 @@ class TurnEndedRequest(BaseModel):
         pattern=r"\S",
         description="The agent's session: the `context.session_id` its action reviews were sent with.",
     )
+    agent_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Whose turn within the session ended (Claude Code's `agent_id`, on `SubagentStop`): only the "
+        "escalations of action reviews sent with this `agent.agent_id` close. Absent: the main agent's turn, "
+        "whose escalations are those sent without one (its subagents' are left to their own report).",
+    )
     note: str | None = Field(default=None, max_length=4000, description="Kept with each closed decision as the note.")
 
 
@@ -177,7 +185,8 @@ async def action_turn_ended(body: TurnEndedRequest, request: Request, principal:
     prompt (the user declined, which fires no hook), or its run report was lost. Each closes as **block**, withdrawn
     (`expired`, `resolved_by: agent-user:<agent>`), instead of waiting a day for its time limit while a reviewer
     might approve a call that never ran. Escalations held for a reviewer (`hold_ms`), those without `asks_user`,
-    and other sessions' or tenants' are untouched.
+    other agents' of the session (a different `agent.agent_id`: a subagent's, for the main agent's report), and
+    other sessions' or tenants' are untouched.
 
     It can never approve anything: the agent's key is within the agent's reach (a prompt-injected agent can read
     it), and the most this lets it do is close its own session's escalations as blocked, which is what withdrawing,
@@ -185,6 +194,12 @@ async def action_turn_ended(body: TurnEndedRequest, request: Request, principal:
     if principal.role == "reviewer":
         raise Forbidden("reviewer keys resolve escalations in the inbox; reporting a turn's end is for the agent's key")
     closed = await service_of(request.app.state).turn_ended(
-        principal.tenant, auth.tenant_scope(principal), body.session_id, body.agent, auth.identity(principal), body.note
+        principal.tenant,
+        auth.tenant_scope(principal),
+        body.session_id,
+        body.agent,
+        auth.identity(principal),
+        body.note,
+        agent_id=body.agent_id,
     )
     return TurnEndedResult(closed=[d.review_id for d in closed])

@@ -186,12 +186,12 @@ _TURN_REPORTS: set[asyncio.Task[Any]] = set()
 
 @router.post("/stop", responses=_HOOK_RESPONSES)
 async def claude_code_stop(request: Request, settings: SettingsDep, principal: PrincipalDep) -> Response:
-    """Claude Code ``Stop`` HTTP hook: the main agent's turn ended, so every permission prompt of it has been
-    answered. An escalation of the session still pending with ``asks_user`` (the pre-tool-use route answered
-    ``ask``) was not approved at the prompt: it closes as blocked (as ``POST /v1/actions/turn-ended``). Always ``{}``,
-    within ``OVERSIGHT_HOOK_TIMEOUT`` (closing goes on after that): a Stop hook's decision would keep Claude going.
-    A ``SubagentStop`` (a subagent's end, not the turn's) closes nothing, nor does a body the JSON routes would
-    refuse in ``session_id`` or ``hook_event_name``."""
+    """Claude Code ``Stop`` / ``SubagentStop`` HTTP hook: an agent's turn ended, so every permission prompt of it has
+    been answered. An escalation of that agent (the session, and the ``agent_id`` its calls carried: none for the
+    main agent) still pending with ``asks_user`` (the pre-tool-use route answered ``ask``) was not approved at the
+    prompt: it closes as blocked (as ``POST /v1/actions/turn-ended``). Always ``{}``, within
+    ``OVERSIGHT_HOOK_TIMEOUT`` (closing goes on after that): a Stop hook's decision would keep Claude going. A body
+    the JSON routes would refuse in ``session_id``, ``hook_event_name`` or ``agent_id`` closes nothing."""
     raw = await _body(request)
     if raw is None:
         return _json(None)
@@ -201,11 +201,18 @@ async def claude_code_stop(request: Request, settings: SettingsDep, principal: P
         return _json(None)
     if not isinstance(payload, dict) or principal.role == "reviewer":
         return _json(None)
-    if payload.get("hook_event_name", cc.STOP) != cc.STOP or (session := cc.turn_session(payload)) is None:
+    if payload.get("hook_event_name", cc.STOP) not in cc.TURN_ENDS or not cc.turn_known(payload):
+        return _json(None)
+    if (session := cc.turn_session(payload)) is None:
         return _json(None)
     closing = asyncio.ensure_future(
         service_of(request.app.state).turn_ended(
-            principal.tenant, auth.tenant_scope(principal), session, cc.AGENT_NAME, auth.identity(principal)
+            principal.tenant,
+            auth.tenant_scope(principal),
+            session,
+            cc.AGENT_NAME,
+            auth.identity(principal),
+            agent_id=cc.turn_agent(payload),
         )
     )
     _TURN_REPORTS.add(closing)

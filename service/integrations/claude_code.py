@@ -20,10 +20,11 @@ anything else          not reviewed: ``ask`` (a human decides)
 user approved it at the prompt, so the escalation is closed as theirs (``POST /v1/actions/ran``); the review is
 found by the ``id`` the pre-tool-use request carried (:func:`live_request_id`). Never any output.
 
-``Stop`` (the main agent's turn ended; every prompt of the turn has been answered): an escalation of the session
-still pending with ``asks_user`` was not approved at the prompt (a decline fires no event), so it is closed as
-blocked (``POST /v1/actions/turn-ended``, :func:`report_turn_ended`). Never any output, always exit 0: a Stop
-hook's output or exit 2 would keep Claude going. ``SubagentStop`` is ignored.
+``Stop`` / ``SubagentStop`` (an agent's turn ended; every prompt of it has been answered): an escalation of that
+agent (the session, and the ``agent_id`` its calls carried: none for the main agent, a subagent's own) still
+pending with ``asks_user`` was not approved at the prompt (a decline fires no event), so it is closed as blocked
+(``POST /v1/actions/turn-ended``, :func:`report_turn_ended`). Never any output, always exit 0: a Stop hook's output
+or exit 2 would keep Claude going.
 
 Failure semantics (integrations reference 1.6-1.8): a command hook that crashes, exits 1 or times out lets
 the call through, so every failure here is turned into a decision: ``deny`` (exit 2 + reason on stderr,
@@ -67,7 +68,9 @@ AGENT_NAME = "claude-code"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
 POST_TOOL_USE = ("PostToolUse", "PostToolUseFailure")  # the tool ran (and succeeded or failed)
-STOP = "Stop"  # the main agent's turn ended (``SubagentStop``, a subagent's, does not end it: ignored)
+STOP = "Stop"  # the main agent's turn ended
+SUBAGENT_STOP = "SubagentStop"  # a subagent's turn ended (its ``agent_id`` says which; the main turn goes on)
+TURN_ENDS = (STOP, SUBAGENT_STOP)
 RAN_PATH = "/v1/actions/ran"
 TURN_ENDED_PATH = "/v1/actions/turn-ended"
 
@@ -98,9 +101,9 @@ def max_json_depth() -> int:
 
 CALL_FIELDS = frozenset({"session_id", "tool_use_id", "tool_name", "tool_input"})
 """What identifies a call (:func:`live_request_id`): all a ``PostToolUse`` report needs to be sound."""
-TURN_FIELDS = frozenset({"session_id", "hook_event_name"})
-"""What a ``Stop`` report needs (:func:`report_turn_ended`): the session and that it is the main agent's ``Stop``
-(``last_assistant_message``, the model's text, may hold anything)."""
+TURN_FIELDS = frozenset({"session_id", "hook_event_name", "agent_id"})
+"""What a ``Stop`` / ``SubagentStop`` report needs (:func:`report_turn_ended`): the session, the event and whose turn
+it was (``last_assistant_message``, the model's text, may hold anything)."""
 
 
 def read_json(raw: bytes, max_depth: int, *, only: frozenset[str] | None = None) -> tuple[Any, InputProblem | None]:
@@ -279,6 +282,8 @@ def build_request(
         agent["version"] = version[:100]
     if session:
         agent["session"] = session[:200]
+    if (agent_id := turn_agent(payload)) is not None:
+        agent["agent_id"] = agent_id
     request: dict[str, Any] = {"action": act, "agent": agent}
     if (rid := live_request_id(payload)) is not None:
         request["id"] = rid
@@ -396,9 +401,9 @@ def handle_command(
     happens (``PostToolUse``, ``PostToolUseFailure``, ``Stop``), so the caller's deadline answers nothing too."""
     depth = max_json_depth()
     payload, problem = read_json(raw, depth)
-    if problem is not None and event_name(payload, problem) in (*POST_TOOL_USE, STOP):
+    if problem is not None and event_name(payload, problem) in (*POST_TOOL_USE, *TURN_ENDS):
         # the tool's output (or the model's last message) may hold a NUL: it identifies nothing
-        only = TURN_FIELDS if event_name(payload, problem) == STOP else CALL_FIELDS
+        only = TURN_FIELDS if event_name(payload, problem) in TURN_ENDS else CALL_FIELDS
         problem = read_json(raw, depth, only=only)[1]
         if problem is not None:  # a report that cannot be trusted closes nothing
             if on_post_tool_use is not None:
@@ -418,7 +423,7 @@ def handle_command(
             on_post_tool_use()
         report_ran(payload, url=url, timeout=timeout, key=key)
         return "", "", 0
-    if payload.get("hook_event_name") == STOP:
+    if payload.get("hook_event_name") in TURN_ENDS:
         if on_post_tool_use is not None:  # a Stop hook's output or exit 2 would keep Claude going: never any
             on_post_tool_use()
         report_turn_ended(payload, url=url, timeout=timeout, key=key)
@@ -470,18 +475,37 @@ def turn_session(payload: dict[str, Any]) -> str | None:
     return session[:200]
 
 
-def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:
-    """``Stop``: the main agent's turn ended, so every permission prompt of it has been answered. An escalation of
-    this session still pending with ``asks_user`` was not approved there (a decline fires no event) or its run
-    report was lost: tell the service (``POST /v1/actions/turn-ended``), which closes each as blocked instead of
-    leaving it a day in the reviewers' inbox. The service's answer (``{"closed": [...]}``); None when there is no
-    session or the service cannot be reached: the escalations then keep their time limit, and the agent is told
-    nothing either way."""
-    session = turn_session(payload)
-    if session is None:
+def turn_agent(payload: dict[str, Any]) -> str | None:
+    """Which agent of the session the event is about: Claude Code's ``agent_id`` (inside a subagent, or in an
+    ``--agent`` session), its first 200 characters; None for the main agent."""
+    agent_id = payload.get("agent_id")
+    if not isinstance(agent_id, str) or not agent_id.strip():
         return None
+    return agent_id[:200]
+
+
+def turn_known(payload: dict[str, Any]) -> bool:
+    """Whether the report says whose turn ended: a ``SubagentStop`` without an ``agent_id`` does not (it is not
+    the main agent's), and closes nothing."""
+    return payload.get("hook_event_name") != SUBAGENT_STOP or turn_agent(payload) is not None
+
+
+def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:
+    """``Stop`` / ``SubagentStop``: an agent's turn ended, so every permission prompt of it has been answered. An
+    escalation of that agent (this session and the event's ``agent_id``, none for the main agent) still pending with
+    ``asks_user`` was not approved there (a decline fires no event) or its run report was lost: tell the service
+    (``POST /v1/actions/turn-ended``), which closes each as blocked instead of leaving it a day in the reviewers'
+    inbox. The main agent's ``Stop`` leaves its subagents' escalations alone: a background subagent may still have
+    a prompt open. The service's answer (``{"closed": [...]}``); None when there is no session or the service cannot
+    be reached: the escalations then keep their time limit, and the agent is told nothing either way."""
+    session = turn_session(payload)
+    if session is None or not turn_known(payload):
+        return None
+    body: dict[str, Any] = {"agent": AGENT_NAME, "session_id": session}
+    if (agent_id := turn_agent(payload)) is not None:
+        body["agent_id"] = agent_id
     try:
-        return post_json(url + TURN_ENDED_PATH, {"agent": AGENT_NAME, "session_id": session}, timeout=timeout, key=key)
+        return post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key)
     except ServiceError:
         return None
 

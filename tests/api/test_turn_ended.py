@@ -173,6 +173,8 @@ def test_keys_reviewers_get_403_and_other_tenants_close_nothing(client: TestClie
         ({"session_id": "s"}, "agent"),
         ({"agent": "a b", "session_id": "s"}, "agent"),
         ({"agent": "claude-code", "session_id": "s", "note": "n" * 4001}, "note"),
+        ({"agent": "claude-code", "session_id": "s", "agent_id": ""}, "agent_id"),
+        ({"agent": "claude-code", "session_id": "s", "agent_id": "a" * 201}, "agent_id"),
     ],
 )
 def test_a_bad_body_is_a_422_naming_the_field(client: TestClient, body: dict[str, Any], field: str) -> None:
@@ -188,6 +190,21 @@ def test_a_note_given_is_kept(client: TestClient) -> None:
     r = client.post(TURN_ENDED, json={"agent": "claude-code", "session_id": "sess-n", "note": "session closed"})
     assert r.json() == {"closed": [d["review_id"]]}
     assert client.get(f"/v1/actions/reviews/{d['review_id']}").json()["escalation"]["note"] == "session closed"
+
+
+def test_a_turn_end_closes_only_that_agents_escalations(any_client: TestClient) -> None:
+    # One session: the main agent's call and two subagents' (their requests name the subagent's agent_id).
+    main = _escalated(any_client, "sess-sub", asks_user=True)["review_id"]
+    first = _escalated(any_client, "sess-sub", asks_user=True, agent={"agent_id": "agent-1"})["review_id"]
+    second = _escalated(any_client, "sess-sub", asks_user=True, agent={"agent_id": "agent-2"})["review_id"]
+    # The main turn ended while a background subagent may still have its prompt open: only the main agent's closes.
+    assert _turn_ended(any_client, "sess-sub") == [main]
+    assert _pending(any_client) >= {first, second}
+    r = any_client.post(TURN_ENDED, json={"agent": "claude-code", "session_id": "sess-sub", "agent_id": "agent-1"})
+    assert r.status_code == 200 and r.json() == {"closed": [first]}
+    assert second in _pending(any_client)
+    final = any_client.get(f"/v1/actions/reviews/{first}").json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
 
 
 # --- the Stop HTTP hook ------------------------------------------------------------------------------------
@@ -236,6 +253,28 @@ def test_the_stop_hook_closes_what_the_pre_tool_use_hook_put_to_the_prompt(clien
     assert final["escalation"]["resolved_by"] == "agent-user:claude-code"
     assert client.get(f"/v1/actions/reviews/{approved}").json()["verdict"] == "approve"
     assert client.get(f"/v1/actions/reviews/{other}").json()["verdict"] == "escalate"
+
+
+def test_subagent_stop_closes_that_subagents_calls_and_stop_leaves_them(client: TestClient) -> None:
+    # Inside a subagent, Claude Code's hooks carry the parent's session_id and the subagent's own agent_id.
+    main = _asked(client, hook_payload("Read", {"file_path": "/home/dev/.aws/credentials"}, session_id="sess-bg"))
+    background = _asked(client, hook_payload("Read", {"file_path": "/home/dev/.aws/credentials"}, session_id="sess-bg",
+                                             agent_id="a1b2c3", agent_type="general-purpose"))
+    stored = client.get(f"/v1/actions/reviews/{background}").json()
+    assert stored["escalation"]["status"] == "pending"
+    # The main turn ends while the background subagent's prompt is still open: the subagent's call stays pending.
+    assert client.post(STOP, json=_stop("sess-bg")).json() == {}
+    assert _pending(client) == {background}
+    assert client.get(f"/v1/actions/reviews/{main}").json()["verdict"] == "block"
+    # Another subagent ending, or one that does not say which, closes nothing.
+    assert client.post(STOP, json=_stop("sess-bg", hook_event_name="SubagentStop", agent_id="zzz")).json() == {}
+    assert client.post(STOP, json=_stop("sess-bg", hook_event_name="SubagentStop")).json() == {}
+    assert _pending(client) == {background}
+    # Its own SubagentStop: every prompt of the subagent has been answered; the call was not approved there.
+    assert client.post(STOP, json=_stop("sess-bg", hook_event_name="SubagentStop", agent_id="a1b2c3")).json() == {}
+    assert _pending(client) == set()
+    final = client.get(f"/v1/actions/reviews/{background}").json()
+    assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
 
 
 def test_the_stop_hook_always_answers_an_empty_object(client: TestClient) -> None:

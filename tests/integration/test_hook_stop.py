@@ -31,8 +31,9 @@ def _call(session: str, cwd: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _stop(session: str, event: str = "Stop") -> dict[str, Any]:
+def _stop(session: str, event: str = "Stop", **extra: Any) -> dict[str, Any]:
     return {
+        **extra,
         "session_id": session,
         "transcript_path": "/home/dev/.claude/projects/-home-dev-shop/missing.jsonl",
         "cwd": "/home/dev/shop",
@@ -81,6 +82,24 @@ def test_command_hook_stop_closes_the_escalation_the_user_did_not_approve(servic
     assert closed["decision"]["escalation"]["resolved_by"] == "agent-user:claude-code"
     # the other session's call is still at its user's prompt
     assert find_escalation(service, _at("/home/dev/cc_stop_other"), tries=1) is not None
+
+
+def test_command_hook_subagent_stop_closes_only_that_subagents_calls(service: str) -> None:
+    # A background subagent's call (its hooks carry the parent's session_id and its own agent_id) is at the prompt
+    # when the main turn ends: the main agent's Stop leaves it; the subagent's own SubagentStop closes it.
+    session = f"sess-{uuid.uuid4().hex}"
+    sub = {"agent_id": "a9f3e1", "agent_type": "general-purpose"}
+    _asked(service, _call(session, "/home/dev/cc_stop_main"))
+    _asked(service, _call(session, "/home/dev/cc_stop_sub", **sub))
+    assert find_escalation(service, _at("/home/dev/cc_stop_sub")) is not None
+    assert _hook(_stop(session), OVERSIGHT_URL=service).returncode == 0
+    assert find_escalation(service, _at("/home/dev/cc_stop_main"), status="expired") is not None
+    assert find_escalation(service, _at("/home/dev/cc_stop_sub"), tries=1) is not None  # still at its prompt
+
+    result = _hook(_stop(session, "SubagentStop", **sub), OVERSIGHT_URL=service)
+    assert result.returncode == 0 and result.stdout == b"" and result.stderr == b""
+    assert find_escalation(service, _at("/home/dev/cc_stop_sub"), tries=1) is None
+    assert find_escalation(service, _at("/home/dev/cc_stop_sub"), status="expired", tries=1) is not None
 
 
 def test_command_hook_stop_reads_only_the_session_and_the_event(service: str) -> None:
