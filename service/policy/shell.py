@@ -3988,16 +3988,28 @@ def _node_preload_grade(a: ShellAnalyser, target: str) -> tuple[Severity, str]:
     if re.match(r"[a-z][a-z0-9+.-]*:", low) and not low.startswith(("file:", "node:")):
         return S.high, "code from a URL"
     path = urllib.parse.unquote(urllib.parse.urlsplit(target).path) if low.startswith("file:") else target
+    return _preload_place_grade(a, path, "file", "an installed package", "module")
+
+
+def _preload_place_grade(
+    a: ShellAnalyser, path: str, thing: str, bare: str | None, unknown: str | None = None
+) -> tuple[Severity, str]:
+    """How much a ``thing`` (``"file"``, ``"folder"``) that an interpreter's option variable makes every process
+    load first matters, graded as ``LD_LIBRARY_PATH`` is: in the workspace or a system folder (not ``/dev``)
+    medium; elsewhere, or a value the analyser cannot know (named ``unknown``, default ``thing``), high. ``bare``:
+    what a word that is not a path (no leading ``/``, ``.``, ``~``) is, found on the interpreter's own search path
+    (medium: ``an installed package``); None when such a word is a path from the working directory
+    (``-javaagent:agent.jar``)."""
     if "$" in path or "`" in path:
-        return S.high, "a module the analyser cannot know"
-    if path.startswith(("/", ".", "~")):
+        return S.high, f"a {unknown or thing} the analyser cannot know"
+    if bare is None or path.startswith(("/", ".", "~")):
         p = a.paths.resolve(path, a.cwd if a.cwd_known else None)
         if p is not None and a.paths.is_system(p) and not is_within(p, "/dev"):  # /dev/shm is anyone's
-            return S.medium, "a file in a system folder"
+            return S.medium, f"a {thing} in a system folder"
         if p is not None and a.paths.workspace is not None and a.paths.in_workspace(p):
-            return S.medium, "a file of the workspace"
-        return S.high, "a file outside the workspace"
-    return S.medium, "an installed package"
+            return S.medium, f"a {thing} of the workspace"
+        return S.high, f"a {thing} outside the workspace"
+    return S.medium, bare
 
 
 def _parameter_words(value: str, name: str) -> str:
@@ -4080,6 +4092,199 @@ def _node_options_rules(a: ShellAnalyser, raw: str, ctext: str, depth: int) -> N
             "ld_preload",
             S.medium,
             "Sets NODE_OPTIONS to a value the analyser cannot know (it may preload code into every node process).",
+            ctext,
+        )
+
+
+# Other interpreters' option variables that make every process of the interpreter load code before its own
+# program, as NODE_OPTIONS does node's (the variable → the processes that read it, for the message): ruby's -r/-I,
+# perl's -M/-m/-d/-d:/-I, the JVM's agents and the commands it runs on an error.
+_INTERPRETER_OPTION_ENV = {
+    "RUBYOPT": "ruby process",
+    "PERL5OPT": "perl process",
+    "JAVA_TOOL_OPTIONS": "JVM (java, javac, mvn, gradle …)",
+    "_JAVA_OPTIONS": "JVM (java, javac, mvn, gradle …)",
+    "JDK_JAVA_OPTIONS": "java launcher",
+}
+# RUBYOPT: -r<lib>/-r <lib> (require) and -I<dir>/-I <dir>, after flags that take no argument (-w, -v, -d …).
+_RUBY_LOAD_RE = re.compile(r"-[cdUvwy]*([rI])(.*)", re.DOTALL)
+# The JVM's agents: -javaagent:<jar>[=opts], -agentpath:<lib>[=opts], -agentlib:<name>[=opts], -Xrun<name>[:opts];
+# and the commands it runs: -XX:OnOutOfMemoryError=<cmd>, -XX:OnError=<cmd> (``;``-separated, ``%p``: its pid).
+_JAVA_AGENT_RE = re.compile(r"-(javaagent|agentpath|agentlib):(.*)|-Xrun(.+)", re.DOTALL)
+_JAVA_COMMAND_RE = re.compile(r"-XX:(OnOutOfMemoryError|OnError)=(.*)", re.DOTALL)
+# A word that is a JVM option (any other word is no option: part of the command before it, unquoted).
+_JAVA_OPTION_RE = re.compile(
+    r"-(?:X|D|agentlib:|agentpath:|javaagent:|-|(?:ea|da|esa|dsa|enableassertions|disableassertions|server|client"
+    r"|cp|classpath|d32|d64|showversion|version|verbose|splash|jar)(?![\w-]))"
+)
+
+
+def _ruby_loads(value: str) -> list[tuple[str, str]]:
+    """RUBYOPT's ``-r`` libraries and ``-I`` folders as ``(switch, argument)`` (ruby splits it on whitespace; an
+    argument may be the next word)."""
+    out: list[tuple[str, str]] = []
+    toks = value.split()
+    i = 0
+    while i < len(toks):
+        m = _RUBY_LOAD_RE.fullmatch(toks[i])
+        if m is not None:
+            arg = m.group(2)
+            if not arg and i + 1 < len(toks):
+                i += 1
+                arg = toks[i]
+            out.append((m.group(1), arg))
+        i += 1
+    return out
+
+
+def _perl_loads(value: str) -> list[tuple[str, str]]:
+    """PERL5OPT's switches that load code, as ``(switch, argument)``: ``M``/``m`` (a module: ``use``), ``d`` (the
+    debugger), ``d:`` (``Devel::`` module), ``I`` (a folder). perl splits the value on whitespace, the ``-`` of a
+    word is optional and switches may be bundled (``-wMstrict``); only ``-[CDIMTUWdmtw]`` are allowed there."""
+    out: list[tuple[str, str]] = []
+    for tok in value.split():
+        s = tok[1:] if tok.startswith("-") else tok
+        if not s or s[0] not in "CDIMTUWdmtw":
+            continue
+        i = 0
+        while i < len(s):
+            c = s[i]
+            if c in "MmI":
+                out.append((c, s[i + 1 :]))
+                break
+            if c == "d":
+                j = i + 1 + (s[i + 1 : i + 2] == "t")
+                if s[j : j + 1] in (":", "="):
+                    out.append(("d:", s[j + 1 :]))
+                    break
+                out.append(("d", ""))
+                i = j
+            elif c == "C":  # -C[number/list]: unicode features
+                i += 1
+                while i < len(s) and s[i] in "0123456789IOEioeASDLa":
+                    i += 1
+            elif c in "TtUWwX":
+                i += 1
+            else:  # -D[flags] takes the rest; anything else ends the word (perl stops there)
+                break
+    return out
+
+
+def _perl_module_grade(a: ShellAnalyser, switch: str, spec: str, ctext: str, depth: int) -> tuple[Severity, str] | None:
+    """A module that PERL5OPT's ``-M``/``-m``/``-d:`` loads. perl puts ``spec`` after ``use`` (``Devel::`` for
+    ``-d:``): a package name, with ``=args`` (split into quoted words), is an installed module (medium); anything
+    else after the name is perl code (``-Mstrict;system(…)``: high, and analysed as inline code). None: loads
+    nothing (a version, an empty or invalid ``-m``)."""
+    body = spec[1:] if spec.startswith("-") else spec  # -M-Foo: no Foo
+    if "$" in body or "`" in body:
+        return S.high, "a module the analyser cannot know"
+    if not body or re.fullmatch(r"v?\d[\d._]*", body):  # -M5.010: use 5.010
+        return None
+    name = re.match(r"[\w:]*", body)
+    rest = body[name.end() :] if name is not None else body
+    if rest == body:  # no name: perl refuses it
+        return None
+    if not rest or (rest.startswith("=") and (switch != "d:" or "}" not in rest)):  # -d:X=… goes in q{…}
+        return S.medium, "an installed module"
+    if switch == "m":  # perl refuses anything after -mName but =args
+        return None
+    a.inline_code(f"use {'Devel::' if switch == 'd:' else ''}{body};", ctext, depth)
+    return S.high, "code given inline"
+
+
+def _interpreter_options_rules(a: ShellAnalyser, name: str, raw: str, ctext: str, depth: int) -> None:
+    """``RUBYOPT``, ``PERL5OPT``, ``JAVA_TOOL_OPTIONS``/``_JAVA_OPTIONS``/``JDK_JAVA_OPTIONS`` that make every
+    process of the interpreter load code first, judged as ``NODE_OPTIONS`` is (:func:`_node_options_rules`):
+    ``privilege_escalation.ld_preload``, graded by place (:func:`_preload_place_grade`): ruby's ``-r<lib>``
+    (a library name: an installed gem, medium), ``-I<dir>``; perl's ``-M``/``-m``/``-d:`` (a module name medium,
+    perl code high and analysed), ``-d`` (the debugger, medium), ``-I<dir>``; the JVM's ``-javaagent:``/
+    ``-agentpath:`` (a path from the cwd), ``-agentlib:``/``-Xrun`` (a library of the JDK, medium). The JVM's
+    ``-XX:OnOutOfMemoryError=``/``-XX:OnError=`` run a command: it is analysed like any other (its findings are
+    the grade); one the analyser cannot know is ``persistence.env_command`` (high). Other options (``-W0``,
+    ``-w``, ``-Xmx2g``, ``-Dfile.encoding=UTF-8``) raise nothing; ``$NAME`` itself adds nothing, the WORD of
+    ``${NAME-WORD}`` … is read (:func:`_parameter_words`), an unknown word of its own is medium."""
+    value = _parameter_words(_with_cwd(a, raw), name)
+    graded: list[tuple[Severity, str]] = []
+    if name == "RUBYOPT":
+        for switch, arg in _ruby_loads(value):
+            arg = arg.strip("\"'")
+            if not arg:
+                continue
+            if switch == "r":
+                sev, why = _preload_place_grade(a, arg, "file", "an installed gem or library", "library")
+                graded.append((sev, f"{_short(arg)[:120]} ({why})"))
+            else:
+                sev, why = _preload_place_grade(a, arg, "folder", None)
+                graded.append((sev, f"libraries from {_short(arg)[:120]} ({why})"))
+    elif name == "PERL5OPT":
+        for switch, arg in _perl_loads(value):
+            arg = arg.strip("\"'")
+            if switch == "d":
+                graded.append((S.medium, "the perl debugger (perl5db.pl, or what PERL5DB says)"))
+            elif switch == "I":
+                if arg:
+                    sev, why = _preload_place_grade(a, arg, "folder", None)
+                    graded.append((sev, f"modules from {_short(arg)[:120]} ({why})"))
+            elif (g := _perl_module_grade(a, switch, arg, ctext, depth)) is not None:
+                shown = ("Devel::" if switch == "d:" else "") + arg
+                graded.append((g[0], f"{_short(shown)[:120]} ({g[1]})"))
+    else:
+        try:
+            toks = shlex.split(value)  # the JVM reads quotes: -XX:OnError="kill -9 %p"
+        except ValueError:
+            toks = value.split()
+        for i, tok in enumerate(toks):
+            if (m := _JAVA_AGENT_RE.fullmatch(tok)) is not None:
+                kind = m.group(1) or "Xrun"
+                target = (m.group(2) or "").partition("=")[0] if m.group(1) else (m.group(3) or "").partition(":")[0]
+                if not target:
+                    continue
+                if kind in ("javaagent", "agentpath") or "/" in target:
+                    thing = "file" if kind == "javaagent" else "library"
+                    sev, why = _preload_place_grade(a, target, thing, None)
+                elif "$" in target or "`" in target:
+                    sev, why = S.high, "a library the analyser cannot know"
+                else:
+                    sev, why = S.medium, "a library of the JDK or the library path"
+                native = "native " if kind != "javaagent" else ""
+                graded.append((sev, f"the {native}agent {_short(target)[:120]} ({why})"))
+            elif (m := _JAVA_COMMAND_RE.fullmatch(tok)) is not None and m.group(2).strip():
+                # the words up to the next JVM option belong to the command (quotes a word lost in expansion)
+                words = [m.group(2).strip()]
+                for t in toks[i + 1 :]:
+                    if _JAVA_OPTION_RE.match(t) is not None:
+                        break
+                    words.append(t)
+                command = " ".join(words).strip()
+                if "$" in command or "`" in command:
+                    a.emit(
+                        "persistence",
+                        "env_command",
+                        S.high,
+                        f"Sets {name} so that the JVM runs a command the analyser cannot know on "
+                        f"{'an out-of-memory error' if m.group(1) == 'OnOutOfMemoryError' else 'a fatal error'}: "
+                        f"{_short(command)[:160]!r}.",
+                        ctext,
+                    )
+                else:
+                    _git_analyse(a, command, depth)
+    if graded:
+        worst = max((s for s, _ in graded), key=lambda s: s.rank)
+        a.emit(
+            "privilege_escalation",
+            "ld_preload",
+            worst,
+            f"Sets {name} to make every {_INTERPRETER_OPTION_ENV[name]} load {', '.join(w for _, w in graded)} before "
+            "its own program (as LD_PRELOAD does a library).",
+            ctext,
+        )
+    elif any(tok.startswith(("$", "`")) for tok in value.split()):
+        a.emit(
+            "privilege_escalation",
+            "ld_preload",
+            S.medium,
+            f"Sets {name} to a value the analyser cannot know (it may make every {_INTERPRETER_OPTION_ENV[name]} "
+            "load code first).",
             ctext,
         )
 
@@ -4169,6 +4374,8 @@ def _env_rules(
             )
         elif name == "NODE_OPTIONS" and v != "":
             _node_options_rules(a, w.value, ctext, depth)
+        elif name in _INTERPRETER_OPTION_ENV and v != "":
+            _interpreter_options_rules(a, name, w.value, ctext, depth)
         elif name == "BROWSER":
             _browser_rules(a, v, ctext, depth, w.value)
         elif name == "PROMPT_COMMAND" and v != "":
