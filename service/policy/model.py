@@ -62,6 +62,13 @@ class Rule(BaseModel):
     severity: Severity
     message: str = Field(min_length=1)
     match: RuleMatch
+    fixed_by_removal: bool = Field(
+        default=True,
+        description="Whether an answer is fixed by deleting the sentences holding this rule's evidence (the local "
+        "reviewer's rewrite). False when the finding is about the answer as a whole (a yes to 'can I stop my "
+        "pills?', the first of several attack steps): the rest would still be the harmful answer, so the local "
+        "reviewer escalates instead.",
+    )
 
     @cached_property
     def compiled(self) -> CompiledRule:
@@ -73,9 +80,15 @@ class Rule(BaseModel):
         )
 
 
+PATTERN_FLAGS = re.MULTILINE | re.DOTALL
+"""How every rule regex is compiled (with ``re.IGNORECASE``, or case-folded: ``RulePattern``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RulePattern:
-    """One rule regex: case-insensitive, multi-line; with a faster case-sensitive twin when one is exact."""
+    """One rule regex: case-insensitive, multi-line, ``.`` crossing line breaks (``re.DOTALL``: an answer's code
+    spans lines, and ``.{0,200}`` means "within 200 characters" there too); with a faster case-sensitive twin
+    when one is exact."""
 
     ignorecase: re.Pattern[str]
     folded: re.Pattern[str] | None
@@ -85,9 +98,9 @@ class RulePattern:
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
-        folded = fold(pattern, re.MULTILINE)
+        folded = fold(pattern, PATTERN_FLAGS)
         tail = without_leading_boundary(folded) if folded is not None else None
-        return cls(re.compile(pattern, re.IGNORECASE | re.MULTILINE), folded, tail)
+        return cls(re.compile(pattern, re.IGNORECASE | PATTERN_FLAGS), folded, tail)
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
         """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
@@ -180,6 +193,11 @@ class DomainPolicy(BaseModel):
     triage: Triage = Field(default_factory=Triage)
     escalation: Escalation = Field(default_factory=Escalation)
     rules: list[Rule] = Field(default_factory=list)
+    applies_everywhere: bool = Field(
+        default=False,
+        description="Its pattern rules also run on answers placed in any other domain (the baseline rules: a "
+        "suicide method is as harmful in a health answer as in a general one).",
+    )
     actions: ActionPolicy | None = Field(default=None, description="Agent-action settings (tool_use only).")
 
     @model_validator(mode="after")

@@ -18,6 +18,7 @@ class PolicyService:
     def __init__(self, policies: PolicySet) -> None:
         self.policies = policies
         self._triage = Triage(policies)
+        self._everywhere = tuple(d for d, p in policies.policies.items() if p.applies_everywhere)
 
     @property
     def version(self) -> str:
@@ -44,7 +45,7 @@ class PolicyService:
             rules = check_rules(
                 self.policies[domain], output=output, prompt=prompt, conversation=conversation, asked=asked
             )
-            return self._with_other_domains(rules, also, output, prompt, conversation, asked), Analysis()
+            return self._with_other_domains(rules, domain, also, output, prompt, conversation, asked), Analysis()
         tc = classify_answer(prompt, output)
         analysis = Analysis(
             response_class=tc.response_class, response_class_confidence=tc.confidence, features=tc.features
@@ -57,7 +58,7 @@ class PolicyService:
             response_class=tc.response_class,
             asked=asked,
         )
-        findings = self._with_other_domains(findings, also, output, prompt, conversation, asked)
+        findings = self._with_other_domains(findings, domain, also, output, prompt, conversation, asked)
         if tc.spans:
             # Point response-class findings at the sentence that decided the class.
             start, end, _label = tc.spans[0]
@@ -74,16 +75,19 @@ class PolicyService:
     def _with_other_domains(
         self,
         findings: list[Finding],
+        domain: Domain,
         also: tuple[Domain, ...],
         output: str,
         prompt: str,
         conversation: str,
         asked: str | None,
     ) -> list[Finding]:
-        """Add the pattern rules of the other domains triage found evidence of (worst first, one per rule).
+        """Add the pattern rules of the other domains triage found evidence of, and of every domain whose policy
+        ``applies_everywhere`` (``general``'s baseline rules), worst first, one finding per rule.
 
         Their response-class rules (``health.refusal`` ...) are left out: a refusal is judged in the request's
         own domain."""
+        also = (*also, *(d for d in self._everywhere if d is not domain and d not in also))
         if not also:
             return findings
         seen = {f.rule for f in findings}
