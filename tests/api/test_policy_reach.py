@@ -12,9 +12,9 @@
 from __future__ import annotations
 
 import re
-import re._constants as sre_c
-import re._parser as sre_p
 from pathlib import Path
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_p  # type: ignore[attr-defined]
 from typing import Any
 
 import pytest
