@@ -378,3 +378,11 @@ def test_metrics_are_pushed_over_otlp_when_configured(
     assert verdicts == {"approve": 1, "rewrite": 1}
     assert sum(p.as_int or p.as_double for p in points["oversight.disagreements"]) == 1
     assert "oversight.stage.duration" in points
+    # Seconds, in the buckets /metrics uses: not the SDK's default millisecond bounds (0, 5, 10, ... 10000),
+    # which put every review in the first bucket.
+    from service.metrics import STAGE_BUCKETS
+
+    for name in ("oversight.stage.duration", "oversight.review.duration"):
+        for point in points[name]:
+            assert list(point.explicit_bounds) == list(STAGE_BUCKETS), name
+            assert sum(point.bucket_counts) == point.count
