@@ -454,7 +454,7 @@ class ReviewNodes:
             disagreement=verdict is not Verdict.approve,
             escalation_id=escalation.id if escalation else None,
             escalation=escalation,
-            model=request.get("model") or {},  # type: ignore[arg-type]
+            model=_fast_model(state["kind"], request),  # type: ignore[arg-type]
             context=request.get("context") or {},  # type: ignore[arg-type]
             policy_version=self.ports.policies.policy(Domain(state["domain"])).version,
             prompt_version=(info or {}).get("prompt_version") or "",
@@ -552,6 +552,16 @@ def _same_model(fast: dict[str, Any], reviewer: Reviewer) -> bool:
         return False
     rprov = reviewer.provider.lower().removesuffix("-compatible")
     return provider == rprov and name == reviewer.model.lower()
+
+
+def _fast_model(kind: str, request: dict[str, Any]) -> dict[str, Any]:
+    """What the decision says proposed the output under review: the request's ``model``; for an agent action,
+    the agent (``agent.name`` / ``agent.version``), so drift series, metrics and spans tell agent versions apart."""
+    if kind == "action":
+        agent = request.get("agent") or {}
+        return {k: agent[k] for k in ("name", "version") if agent.get(k)}
+    model: dict[str, Any] = request.get("model") or {}
+    return model
 
 
 def _fallback_from(first: dict[str, Any] | None) -> FallbackFrom | None:

@@ -481,3 +481,22 @@ def test_a_drift_setting_the_monitor_cannot_use_is_named_at_start_up(
     with pytest.raises(SettingsError) as err:
         load_env_settings(DriftSettings)
     assert needle in str(err.value)
+
+
+def test_agent_actions_are_segmented_by_the_agent_that_proposed_them(tmp_path: Path) -> None:
+    # An agent upgrade is the drift this is for: each agent version gets its own tool_use series.
+    with make_client(tmp_path) as client:
+        for version, commands in (("2.1.100", ["ls -la", "rm -rf ~"]), ("2.1.200", ["rm -rf ~"])):
+            for command in commands:
+                r = client.post("/v1/actions/reviews", json={
+                    "action": {"tool": "shell", "input": {"command": command}, "cwd": "/home/dev/shop"},
+                    "agent": {"name": "claude-code", "version": version},
+                })
+                assert r.status_code == 200, r.text
+                assert r.json()["model"]["name"] == "claude-code" and r.json()["model"]["version"] == version
+        m = samples(client.get("/metrics").text)
+        drift = client.get("/v1/drift", params={"domain": "tool_use"}).json()
+    assert value(m, "oversight_reviews_total", kind="action", fast_model="claude-code@2.1.100") == 2
+    assert value(m, "oversight_reviews_total", kind="action", fast_model="claude-code@2.1.200") == 1
+    assert value(m, "oversight_reviews_total", kind="action", fast_model="unknown@unknown") == 0
+    assert {s["fast_model"] for s in drift["series"]} == {"claude-code@2.1.100", "claude-code@2.1.200"}
