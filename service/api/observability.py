@@ -51,9 +51,11 @@ router = APIRouter(tags=["observability"])
 #: How long /metrics and /v1/drift wait for the store before answering with what they have.
 STORE_READ_TIMEOUT_S = 3.0
 
-#: A fast model as decisions label it (``name@version``); ``FAST_MODEL`` also matches a domain's overflow series.
-VERSIONED = re.compile(r"^[^@\s]+@[^@\s]+$")
-FAST_MODEL = re.compile(rf"^(?:[^@\s]+@[^@\s]+|{OVERFLOW_MODEL})$")
+#: A fast model as decisions label it (``name@version``: any label a request's ``model`` can give, spaces inside
+#: and ``@`` in the name or version included, e.g. ``GPT 5 Instant@2026-11``, ``claude-sonnet@vertex@2``);
+#: ``FAST_MODEL`` also matches a domain's overflow series.
+VERSIONED = re.compile(r"^[^@\s][^@]*@.*[^@\s]$")
+FAST_MODEL = re.compile(rf"^(?:[^@\s][^@]*@.*[^@\s]|{OVERFLOW_MODEL})$")
 
 
 class DriftSettings(BaseSettings):

@@ -500,3 +500,23 @@ def test_agent_actions_are_segmented_by_the_agent_that_proposed_them(tmp_path: P
     assert value(m, "oversight_reviews_total", kind="action", fast_model="claude-code@2.1.200") == 1
     assert value(m, "oversight_reviews_total", kind="action", fast_model="unknown@unknown") == 0
     assert {s["fast_model"] for s in drift["series"]} == {"claude-code@2.1.100", "claude-code@2.1.200"}
+
+
+@pytest.mark.parametrize(("name", "version"), [("GPT 5 Instant", "2026-11"), ("claude-sonnet-4@vertex", "20250514")])
+def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
+        tmp_path: Path, name: str, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    label = f"{name}@{version}"
+    with make_client(tmp_path) as client:
+        r = client.post("/v1/reviews", json={"domain": "health", "messages": [{"role": "user", "content": PROMPT}],
+                                             "output": SAFE, "model": {"name": name, "version": version}})
+        assert r.status_code == 200, r.text
+        drift = client.get("/v1/drift", params={"fast_model": label})
+        assert drift.status_code == 200, drift.text
+        assert [s["fast_model"] for s in drift.json()["series"]] == [label]
+        pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": label})
+        assert pinned.status_code == 200, pinned.text
+        assert pinned.json()["health"]["fast_model"] == label
+    # ... and from the environment, before the service has seen it
+    monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", f"health={label}")
+    with make_client(tmp_path / "other") as client:
+        assert client.get("/v1/drift").json()["pins"]["health"]["fast_model"] == label
