@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StrictInt
 
 from service.vocabulary import (
     Domain,
@@ -113,7 +113,8 @@ class ReviewRequest(BaseModel):
     output: str = Field(description="The fast model's answer under review.")
     model: FastModel = Field(default_factory=FastModel)
     context: RequestContext = Field(default_factory=RequestContext)
-    timeout_ms: int | None = Field(default=None, ge=50, le=600_000, description="Deadline for the review.")
+    # Strict: `true` is not 1 ms and "100" is not a number (the API documents an integer).
+    timeout_ms: StrictInt | None = Field(default=None, ge=50, le=600_000, description="Deadline for the review.")
     callback_url: HttpUrl | None = Field(
         default=None, description="Where the final decision of an escalated review is POSTed."
     )
@@ -171,8 +172,8 @@ class ActionReviewRequest(BaseModel):
     transcript: list[ChatMessage] = Field(default_factory=list)
     agent: AgentInfo = Field(default_factory=AgentInfo)
     context: RequestContext = Field(default_factory=RequestContext)
-    timeout_ms: int | None = Field(default=None, ge=50, le=600_000)
-    hold_ms: int | None = Field(
+    timeout_ms: StrictInt | None = Field(default=None, ge=50, le=600_000)
+    hold_ms: StrictInt | None = Field(
         default=None,
         ge=1,
         le=86_400_000,

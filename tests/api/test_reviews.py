@@ -175,6 +175,9 @@ def test_the_review_body_fails_exactly_as_a_fastapi_body_parameter_would(tmp_pat
         {**REFUSAL, "surprise": 1},
         {**REFUSAL, "domain": "astrology"},
         {**REFUSAL, "timeout_ms": "soon"},
+        {**REFUSAL, "timeout_ms": True},  # not 1 ms
+        {**REFUSAL, "timeout_ms": "1000"},  # an integer, as documented
+        {**REFUSAL, "timeout_ms": 1000.5},
         {**REFUSAL, "output": ["not", "text"]},
         [REFUSAL],
         "output",
@@ -393,3 +396,14 @@ def test_reviews_are_listed_newest_first_filtered_paged_and_per_tenant(settings:
             assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (params, bad.text)
         other = client.get("/v1/reviews", params={"tenant": "globex"}, headers=bearer(acme))
         assert other.status_code == 403 and other.json()["error"]["field"] == "tenant"
+
+
+@pytest.mark.parametrize("value", [True, "1000", 1000.5])
+def test_timeout_ms_is_an_integer_not_a_bool_or_a_string(client: TestClient, value: Any) -> None:
+    r = client.post("/v1/reviews", json={**REFUSAL, "timeout_ms": value})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["field"] == "timeout_ms"
+    action = {"action": {"tool": "shell", "input": {"command": "ls"}}}
+    for field in ("timeout_ms", "hold_ms"):
+        r = client.post("/v1/actions/reviews", json={**action, field: value})
+        assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
