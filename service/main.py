@@ -6,7 +6,7 @@ import gc
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -180,6 +180,22 @@ class JsonGuard:
 _UNION_TAG = re.compile(r"(?:str|int|float|bool|bytes|none|list|dict|[A-Za-z_-]+\[.*\])")
 
 
+def _headline(errors: Sequence[Any]) -> Any:
+    """The error the answer names: the first, or, when a value failed every branch of a union (``content``: a string
+    or a list of parts), the branch that got furthest into it. ``[{"text": "hi"}]`` for ``content`` is a list of
+    parts missing its ``type``, not "Input should be a valid string"."""
+    first = errors[0]
+    head = tuple(p for p in first.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
+    deepest = first
+    for error in errors[1:]:
+        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
+        if loc[: len(head)] != head:
+            break  # another field's problem
+        if len(loc) > len(head) and len(error.get("loc", ())) > len(deepest.get("loc", ())):
+            deepest = error
+    return deepest
+
+
 def _field(loc: Any) -> str | None:
     parts = [
         str(p)
@@ -244,7 +260,7 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request", "type": "value_error"}
+        first = _headline(errors) if errors else {"loc": ("body",), "msg": "invalid request", "type": "value_error"}
         code = "json_invalid" if first.get("type") == "json_invalid" else "request_invalid"
         details = [
             {"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}

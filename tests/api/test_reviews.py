@@ -407,3 +407,18 @@ def test_timeout_ms_is_an_integer_not_a_bool_or_a_string(client: TestClient, val
     for field in ("timeout_ms", "hold_ms"):
         r = client.post("/v1/actions/reviews", json={**action, field: value})
         assert r.status_code == 422 and r.json()["error"]["field"] == field, r.text
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "message"),
+    [
+        ([{"text": "hi"}], "messages.0.content.0.type", "Field required"),
+        (5, "messages.0.content", "Input should be a valid string"),
+    ],
+)
+def test_a_bad_content_part_is_named_where_it_fails(client: TestClient, content: Any, field: str, message: str) -> None:
+    # `content` is a string or a list of parts: a list is judged as parts, not as "not a string".
+    r = client.post("/v1/reviews", json={"output": "x", "messages": [{"role": "user", "content": content}]})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["field"] == field and error["message"] == f"{field}: {message}", error
