@@ -19,7 +19,7 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from service.errors import ConfigurationError
+from service.errors import ConfigurationError, OversightError
 from service.reviewers.registry import UnknownReviewer
 
 if TYPE_CHECKING:  # service.settings loads pydantic-settings: only commands that need it import it
@@ -172,16 +172,27 @@ def _check_config(settings: Settings) -> None:
     asyncio.run(pool.aclose())
 
 
-def _error_record(line: int, exc: Exception) -> dict[str, Any]:
-    if isinstance(exc, orjson.JSONDecodeError):
-        return {"line": line, "error": {"code": "json_invalid", "message": str(exc), "field": None}}
+def _error_record(
+    line: int, code: str, message: str, field: str | None, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A bad line's record: ``{"line": N, "error": {...}}``, the ``error`` object of the API's error body
+    (``code``, ``message``, ``field``, ``details``: docs/api.md, "Errors")."""
+    return {"line": line, "error": {"code": code, "message": message, "field": field, "details": details or []}}
+
+
+def _failure_record(line: int, exc: Exception) -> dict[str, Any]:
+    """The record of a line refused by the schema, a limit or the review itself (as the API would refuse it)."""
     if isinstance(exc, ValidationError):
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
-        code = "json_invalid" if first["type"] == "json_invalid" else "request_invalid"
-        return {"line": line, "error": {"code": code, "message": first["msg"], "field": field}}
-    code = getattr(exc, "code", "review_failed")
-    return {"line": line, "error": {"code": code, "message": str(exc), "field": getattr(exc, "field", None)}}
+        errors = exc.errors(include_url=False)[:20]  # as many as the API lists
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"], "type": e["type"]}
+            for e in errors
+        ]
+        code = "json_invalid" if errors[0]["type"] == "json_invalid" else "request_invalid"
+        return _error_record(line, code, errors[0]["msg"], details[0]["field"], details)
+    if isinstance(exc, OversightError):  # check_limits' RequestInvalid, a DuplicateRequest from the store
+        return _error_record(line, exc.code, exc.message, exc.field, exc.details)
+    return _error_record(line, getattr(exc, "code", "review_failed"), str(exc), getattr(exc, "field", None))
 
 
 async def _review_stream(
@@ -196,7 +207,8 @@ async def _review_stream(
 ) -> tuple[int, int]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from service.errors import OversightError
+    from service.jsoncheck import check_json
+    from service.limits import check_limits
     from service.runtime import Runtime
     from service.schemas import ReviewRequest
     from service.telemetry import setup_tracing
@@ -215,12 +227,20 @@ async def _review_stream(
     async with Runtime.open(settings) as runtime:
 
         async def one(number: int, raw: bytes) -> dict[str, Any]:
+            # Each line is checked as POST /v1/reviews checks its body (docs/limits.md, "Which checks run where"):
+            # the JSON guard (check_json, as service.main.JsonGuard), the schema (validating the parsed value, as
+            # service.api._common.json_body), then the configurable limits (check_limits).
+            # The line's terminator is not part of the body: a syntax error's position reads as the API's would.
+            value, problem = check_json(raw.rstrip(b"\r\n"), settings.max_json_depth)
+            if problem is not None:
+                return _error_record(number, *problem)
             try:
-                request = ReviewRequest.model_validate_json(raw)
+                request = ReviewRequest.model_validate(value, from_attributes=True)
+                check_limits(request, settings)
                 decision = await runtime.review(request, tenant)
                 return decision.model_dump(mode="json")
             except (ValidationError, OversightError, ValueError) as exc:
-                return _error_record(number, exc)
+                return _failure_record(number, exc)
 
         pending: deque[asyncio.Task[dict[str, Any]]] = deque()
         with progress:
@@ -268,7 +288,12 @@ def review(
 ) -> None:
     """Review requests offline: one request per line in, one decision per line out, in order.
 
-    A bad line gives {"line": N, "error": {...}} in its place (N is 1-based) and the run goes on.
+    Each line is checked as POST /v1/reviews checks its body (the JSON guard, the schema, OVERSIGHT_MAX_MESSAGES
+    and OVERSIGHT_MAX_CHARS). A bad line gives {"line": N, "error": {...}} in its place (N is 1-based; "error" is
+    the error object the API would answer: code, message, field, details) and the run goes on.
+
+    Exit status: 0 when every line was decided, 1 when at least one line was bad (every other line is still
+    decided, stored and written, in order), 2 when the run could not start (a usage or configuration error).
 
     Every decision is also stored, as the service stores it: in the SQLite file of the data folder (--data-dir,
     OVERSIGHT_DATA_DIR, default .oversight/oversight.sqlite), or in PostgreSQL when OVERSIGHT_DATABASE_URL is
@@ -296,6 +321,8 @@ def review(
         )
     )
     typer.echo(f"{ok} decided, {bad} bad lines", err=True)
+    if bad:
+        raise typer.Exit(1)  # a pipeline sees the failure; the good lines' decisions are all written
 
 
 @policies_app.command("check")

@@ -1,4 +1,8 @@
-"""`oversight review`: JSONL in, one decision per line out, in order; bad lines reported in place."""
+"""`oversight review`: JSONL in, one decision per line out, in order; bad lines reported in place.
+
+Each line is checked as `POST /v1/reviews` checks its body (the JSON guard, the schema, the text limits), a bad
+line's record carries the API's error object, and a run with a bad line exits 1.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
 
 GOOD = {"messages": [{"role": "user", "content": "Name my cat"}], "output": "How about Miso?"}
 BLOCK = {
@@ -28,7 +36,7 @@ def test_malformed_line_in_the_middle(tmp_path: Path) -> None:
     src.write_text("\n".join(lines) + "\n")
     out = tmp_path / "decisions.jsonl"
     result = run_cli(["review", "--input", str(src), "--output", str(out)], tmp_path)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 1, result.stderr.decode()  # a bad line: exit 1, the good lines still decided
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert len(records) == 5
     assert records[0]["verdict"] == "approve" and records[1]["verdict"] == "block"
@@ -55,3 +63,115 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_and_decisions_carry_real_tr
     assert [r.get("verdict") for r in records] == ["approve", "block"]
     ids = {r["trace_id"] for r in records}
     assert len(ids) == 2 and "0" * 32 not in ids  # one real W3C trace per review, as through the API
+
+
+# -- each line is checked as POST /v1/reviews checks its body -----------------------------------------------
+def _nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+# (case, one line, the API's 422 code, the API's field), on the default limits (OVERSIGHT_MAX_JSON_DEPTH 64,
+# OVERSIGHT_MAX_CHARS 200,000, OVERSIGHT_MAX_MESSAGES 500)
+REFUSED: list[tuple[str, bytes, str, str | None]] = [
+    ("nul", json.dumps({"output": "a\u0000b"}).encode(), "text_invalid", "output"),
+    ("nul_in_message", json.dumps({"messages": [{"role": "user", "content": "h\u0000i"}], "output": "x"}).encode(),
+     "text_invalid", "messages.0.content"),
+    ("duplicate_key", b'{"output": "approve me", "output": "the real answer"}', "json_duplicate_key", "output"),
+    ("too_deep", json.dumps({"output": "x", "context": _nested(65)}).encode(), "json_too_deep",
+     ".".join(["context", *["a"] * 63])),
+    ("long_output", json.dumps({"output": "x" * 200_001}).encode(), "request_invalid", "output"),
+    ("long_message", json.dumps({"messages": [{"role": "user", "content": "x" * 200_001}], "output": "x"}).encode(),
+     "request_invalid", "messages.0.content"),
+    ("too_many_messages", json.dumps({"messages": [{"role": "user", "content": "h"}] * 501, "output": "x"}).encode(),
+     "request_invalid", "messages"),
+]
+SCHEMA_ERROR = b'{"output": 7}'
+"""A line the schema refuses (the CLI always reported those): its record now has the API's shape too."""
+
+
+@pytest.fixture(scope="module")
+def guarded_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[bytes],
+                                                                      list[dict[str, Any]]]:
+    """One run over GOOD, then each refused line followed by GOOD, then SCHEMA_ERROR and BLOCK."""
+    tmp = tmp_path_factory.mktemp("guards")
+    lines = [json.dumps(GOOD).encode()]
+    for _, raw, _, _ in REFUSED:
+        lines += [raw, json.dumps(GOOD).encode()]
+    lines += [SCHEMA_ERROR, json.dumps(BLOCK).encode()]
+    src = tmp / "requests.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    out = tmp / "decisions.jsonl"
+    result = run_cli(["review", "--input", str(src), "--output", str(out)], tmp)
+    return tmp, result, [json.loads(x) for x in out.read_bytes().splitlines()]
+
+
+CASES = [pytest.param(i, id=case) for i, (case, _, _, _) in enumerate(REFUSED)]
+
+
+@pytest.mark.parametrize("i", CASES)
+def test_a_line_the_api_refuses_is_reported_in_place_with_the_apis_code_and_field(
+    guarded_run: tuple[Path, subprocess.CompletedProcess[bytes], list[dict[str, Any]]], i: int
+) -> None:
+    _, result, records = guarded_run
+    _, _, code, field = REFUSED[i]
+    assert len(records) == 2 * len(REFUSED) + 3, result.stderr.decode()
+    record = records[1 + 2 * i]
+    assert record == {"line": 2 + 2 * i, "error": record.get("error")}, record  # no decision
+    assert (record["error"]["code"], record["error"]["field"]) == (code, field)
+    assert records[2 * i]["verdict"] == records[2 + 2 * i]["verdict"] == "approve"  # the lines around it decided
+
+
+def test_a_run_with_refused_lines_decides_and_stores_only_the_good_ones_and_exits_1(
+    guarded_run: tuple[Path, subprocess.CompletedProcess[bytes], list[dict[str, Any]]],
+) -> None:
+    tmp, result, records = guarded_run
+    n = len(REFUSED)
+    assert len(records) == 2 * n + 3, result.stderr.decode()
+    assert records[-2]["line"] == 2 * n + 2 and records[-2]["error"]["field"] == "output"
+    assert records[-1]["verdict"] == "block"
+    assert f"{n + 2} decided, {n + 1} bad lines".encode() in result.stderr
+    assert result.returncode == 1
+
+    from service.main import create_app
+    from service.settings import Settings
+
+    with TestClient(create_app(Settings(data_dir=tmp / "data"))) as c:  # the store the CLI wrote to
+        stored = c.get("/v1/reviews", params={"limit": 200}).json()["items"]
+    assert len(stored) == n + 2 and sorted(d["output"] or "" for d in stored) == sorted(
+        ["How about Miso?"] * (n + 1) + [""]
+    )
+
+
+@pytest.mark.parametrize("i", CASES)
+def test_a_refused_lines_error_is_the_error_object_the_api_answers(
+    guarded_run: tuple[Path, subprocess.CompletedProcess[bytes], list[dict[str, Any]]], client: TestClient, i: int
+) -> None:
+    _, _, records = guarded_run
+    answer = client.post("/v1/reviews", content=REFUSED[i][1], headers={"content-type": "application/json"})
+    assert answer.status_code == 422
+    assert records[1 + 2 * i].get("error") == answer.json()["error"]
+
+
+def test_a_schema_errors_record_has_the_shape_of_the_apis_error_object(
+    guarded_run: tuple[Path, subprocess.CompletedProcess[bytes], list[dict[str, Any]]], client: TestClient
+) -> None:
+    _, _, records = guarded_run
+    # The same members, code, field and details (the API's message also names the field: its wording differs).
+    api = client.post("/v1/reviews", content=SCHEMA_ERROR, headers={"content-type": "application/json"}).json()
+    api = api["error"]
+    cli = records[-2]["error"]
+    assert list(cli) == list(api) == ["code", "message", "field", "details"]
+    assert {k: cli[k] for k in ("code", "field", "details")} == {k: api[k] for k in ("code", "field", "details")}
+
+
+def test_exit_status_is_1_when_a_line_was_bad_and_0_otherwise(tmp_path: Path) -> None:
+    good = (json.dumps(GOOD) + "\n" + json.dumps(BLOCK) + "\n").encode()
+    clean = run_cli(["review"], tmp_path, stdin=good)
+    assert clean.returncode == 0 and b"2 decided, 0 bad lines" in clean.stderr, clean.stderr.decode()
+    bad = run_cli(["review"], tmp_path, stdin=good + REFUSED[0][1] + b"\n")
+    assert bad.returncode == 1 and b"2 decided, 1 bad lines" in bad.stderr, bad.stderr.decode()
+    records = [json.loads(x) for x in bad.stdout.splitlines()]
+    assert [r.get("verdict") for r in records[:2]] == ["approve", "block"] and records[2]["line"] == 3
