@@ -130,7 +130,9 @@ class ReviewMetrics:
         def histogram(name: str, doc: str, labels: list[str]) -> _Pair:
             otel_name = name.removesuffix("_seconds").replace("_", ".")
             otel = (
-                m.create_histogram(otel_name, unit="s", description=doc, explicit_bucket_boundaries_advisory=STAGE_BUCKETS)
+                m.create_histogram(
+                    otel_name, unit="s", description=doc, explicit_bucket_boundaries_advisory=STAGE_BUCKETS
+                )
                 if m
                 else None
             )
