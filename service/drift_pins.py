@@ -90,8 +90,9 @@ CREATE INDEX IF NOT EXISTS oversight_drift_alerts_closed ON oversight_drift_aler
 KEEP_CLOSED_S = 7 * 86400.0
 """Closed alerts are forgotten by the ledger after this long."""
 ABANDONED_S = 600.0
-"""An open alert no process has reported holding (``refresh_alerts``) for this long is taken as closed when it is
-claimed again: every process that had it open stopped (a restart without a refill, say) before closing it."""
+"""An open alert no process has reported holding (``refresh_alerts``) for this long is closed: every process that
+had it open stopped (a restart after its evidence left the refill, say) before closing it. The processes' minute
+sweep closes and announces it (``close_abandoned``); a new opening of its key also takes it as closed."""
 
 
 class PinStore(Protocol):
@@ -140,6 +141,12 @@ class PinStore(Protocol):
     async def claim_alert_close(self, key: str, now: float) -> str | None:
         """Record that alert ``key`` closed. The id it was announced under if this call closed it (the caller
         announces the close, under that id); None if no process holds it open (another one closed it)."""
+        ...
+
+    async def close_abandoned(self, now: float) -> list[tuple[str, str, float]]:
+        """Close the open alerts no process has reported holding for ``ABANDONED_S`` (every process that had one
+        open stopped before closing it, and none re-detected it). ``(key, alert_id, seen_at)`` of those this call
+        closed, for the caller to announce: each is closed, and announced, by one process."""
         ...
 
 
@@ -247,6 +254,14 @@ class SqlitePinStore(SqliteTables):
         await self.db.execute("DELETE FROM drift_alerts WHERE closed_at < ?", (now - KEEP_CLOSED_S,))
         return str(row[0]) if row else None
 
+    async def close_abandoned(self, now: float) -> list[tuple[str, str, float]]:
+        async with self.db.execute(
+            "UPDATE drift_alerts SET closed_at = seen_at WHERE closed_at IS NULL AND seen_at < ? "
+            "RETURNING key, alert_id, seen_at",
+            (now - ABANDONED_S,),
+        ) as cur:
+            return [(str(r[0]), str(r[1]), float(r[2])) for r in await cur.fetchall()]
+
 
 class PostgresPinStore(PostgresTables):
     """Pins in PostgreSQL, on the service's pool: every replica sees the same ones."""
@@ -353,6 +368,14 @@ class PostgresPinStore(PostgresTables):
         )
         await self._execute("DELETE FROM oversight_drift_alerts WHERE closed_at < %s", (now - KEEP_CLOSED_S,))
         return str(_col(rows[0], 0, "alert_id")) if rows else None
+
+    async def close_abandoned(self, now: float) -> list[tuple[str, str, float]]:
+        rows = await self._fetch(
+            "UPDATE oversight_drift_alerts SET closed_at = seen_at WHERE closed_at IS NULL AND seen_at < %s "
+            "RETURNING key, alert_id, seen_at",
+            (now - ABANDONED_S,),
+        )
+        return [(str(_col(r, 0, "key")), str(_col(r, 1, "alert_id")), float(_col(r, 2, "seen_at"))) for r in rows]
 
 
 def _counts(baseline: dict[str, Any]) -> str:

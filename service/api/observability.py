@@ -299,22 +299,52 @@ class AlertAnnouncer:
                     alert = {**alert, "id": announced_as}
             except Exception as exc:
                 log.warning("drift alert ledger not reached (%s): announcing %s here", type(exc).__name__, alert["id"])
+        self._announce(alert)
+
+    def _announce(self, alert: dict[str, Any]) -> None:
         log.warning("%s", describe(alert))
         self.metrics.drift_alert(alert, len(self.monitor.open_alerts()))
         if self.webhook is not None:
             self.webhook(alert)
 
+    async def sweep(self, now: float) -> list[str]:
+        """Report the alerts this process holds open to the ledger, then close and announce the open alerts no
+        process has held for ``ABANDONED_S``: every process that had one stopped before closing it, and none
+        re-detected it (a restart after its evidence left the refill). Without this the webhook never heard
+        it close and the ledger kept it open. Returns the ids this call closed."""
+        ledger = self.ledger
+        if ledger is None:
+            return []
+        await ledger.refresh_alerts([a["key"] for a in self.monitor.open_alerts()], now)
+        closed = []
+        for key, alert_id, seen_at in await ledger.close_abandoned(now):
+            series, metric, kind = [*key.rsplit("|", 2), "", ""][:3]
+            domain, _, fast_model = series.partition("/")
+            self._announce(
+                {
+                    "id": alert_id,
+                    "key": key,
+                    "series": series,
+                    "domain": domain,
+                    "fast_model": fast_model,
+                    "metric": metric,
+                    "kind": kind,
+                    "state": "closed",
+                    "closed_at": seen_at,
+                    "close_reason": "abandoned",
+                }
+            )
+            closed.append(alert_id)
+        return closed
+
 
 async def _hold_alerts(announcer: AlertAnnouncer, every_s: float = 60.0) -> None:
-    """Tell the alert ledger which alerts this process still holds open, every ``every_s`` seconds: an open
-    alert no process holds any more (every one stopped before closing it) stops blocking the next one."""
+    """Every ``every_s`` seconds, tell the alert ledger which alerts this process still holds open, and close
+    (and announce) those no process holds any more (``AlertAnnouncer.sweep``)."""
     while True:
         await asyncio.sleep(every_s)
-        ledger = announcer.ledger
-        if ledger is None:
-            continue
         try:
-            await ledger.refresh_alerts([a["key"] for a in announcer.monitor.open_alerts()], time.time())
+            await announcer.sweep(time.time())
         except Exception as exc:
             log.warning("drift alert ledger not refreshed: %s", type(exc).__name__)
 

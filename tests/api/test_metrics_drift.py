@@ -520,3 +520,31 @@ def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
     monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", f"health={label}")
     with make_client(tmp_path / "other") as client:
         assert client.get("/v1/drift").json()["pins"]["health"]["fast_model"] == label
+
+
+def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(
+    tmp_path: Path, drift_env: WebhookReceiver
+) -> None:
+    # An alert opened and announced by a process that stopped in its clearing period; its evidence has left the
+    # refill, so the restarted process does not detect it again. The sweep closes it in the ledger and posts the
+    # close the channel has been waiting for, once.
+    import asyncio
+
+    key = "health/fast-chat@v2|disagreement|two_proportion"
+    with make_client(tmp_path) as client:
+        announcer = client.app.state.drift_announcer  # type: ignore[attr-defined]
+        now = time.time()
+        portal = client.portal
+        assert portal is not None
+        assert portal.call(announcer.ledger.claim_alert_open, key, "drift-old-000001", now - 700.0, 60.0) is None
+        assert portal.call(announcer.sweep, now) == ["drift-old-000001"]
+        assert portal.call(announcer.sweep, now + 60.0) == []
+        portal.call(asyncio.sleep, 0.5)  # the webhook posts off the request path
+        deadline = time.monotonic() + 10
+        while not drift_env.posts and time.monotonic() < deadline:
+            time.sleep(0.05)
+    closes = [p["alert"] for p in drift_env.posts if p["alert"]["id"] == "drift-old-000001"]
+    assert len(closes) == 1
+    assert closes[0]["state"] == "closed" and closes[0]["close_reason"] == "abandoned"
+    assert (closes[0]["series"], closes[0]["metric"], closes[0]["kind"]) == (
+        "health/fast-chat@v2", "disagreement", "two_proportion")

@@ -127,6 +127,20 @@ async def test_an_open_alert_no_process_holds_any_more_stops_blocking_the_next(a
         assert await two.claim_alert_open(key, "drift-b-3", now=1200.0, quiet_s=60) is None
 
 
+async def test_open_alerts_nobody_holds_are_closed_once_by_the_sweep(any_settings: Settings) -> None:
+    held, dropped = "health/fast-chat@v3|disagreement|two_proportion", "cyber/coder@1|refusal|cusum"
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        assert await one.claim_alert_open(held, "drift-a-1", now=0.0, quiet_s=60) is None
+        assert await one.claim_alert_open(dropped, "drift-a-2", now=0.0, quiet_s=60) is None
+        await one.refresh_alerts([held], now=500.0)
+        assert await two.close_abandoned(now=590.0) == []  # both seen within the last 600 s
+        # 700 s: nobody has held ``dropped`` since 0 s; ``held`` was seen at 500 s.
+        closed = await asyncio.gather(one.close_abandoned(now=700.0), two.close_abandoned(now=700.0))
+        assert sorted(closed, key=len) == [[], [(dropped, "drift-a-2", 0.0)]]  # closed, and reported, once
+        assert await one.claim_alert_close(dropped, now=710.0) is None  # nothing left to close
+        assert await two.claim_alert_close(held, now=720.0) == "drift-a-1"
+
+
 async def test_baselines_are_stored_replaced_and_dropped_with_their_pin(any_settings: Settings) -> None:
     v1 = {"fast_model": "fast-chat@v1", "source": "manual", "life": [900, 90, 800, 40, 8, 2],
           "first_ts": 10.0, "last_ts": 99.0}
