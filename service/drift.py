@@ -259,7 +259,8 @@ class DriftMonitor:
         """
         s = self._series.get((domain, fast_model))
         if s is None:
-            if fast_model not in self._models and len(self._models) >= self.config.max_fast_models:
+            tracked = len(self._models) - (OVERFLOW_MODEL in self._models)  # the overflow series takes no slot
+            if fast_model not in self._models and tracked >= self.config.max_fast_models:
                 fast_model = OVERFLOW_MODEL
                 s = self._series.get((domain, fast_model))
             if s is None:

@@ -339,3 +339,18 @@ def test_fast_models_past_the_cap_are_counted_in_their_domains_other_series() ->
     m.evaluate(10 * HOUR)
     m.observe("health", "fast@10", disagreement=False, response_class=None, ts=10 * HOUR)
     assert ("health", "fast@10") in m.series_keys()
+
+
+def test_the_overflow_series_takes_no_slot_of_the_cap() -> None:
+    # With a cap of 2 and `other` live, evicting one tracked version leaves a slot for the next new one.
+    m = DriftMonitor(DriftConfig(max_fast_models=2, auto_pin=False))
+    m.observe("health", "a@1", disagreement=False, response_class=None, ts=1.1 * HOUR)
+    for name in ("b@1", "c@1", "d@1"):  # c and d are past the cap
+        m.observe("health", name, disagreement=False, response_class=None, ts=3 * HOUR)
+    assert ("health", OVERFLOW_MODEL) in m.series_keys() and ("health", "a@1") in m.series_keys()
+    m.evaluate(3.2 * HOUR)  # a@1 has had no event for two windows: evicted
+    assert ("health", "a@1") not in m.series_keys()
+    m.observe("health", "e@1", disagreement=False, response_class=None, ts=3.2 * HOUR + 20)
+    assert ("health", "e@1") in m.series_keys()
+    m.observe("health", "f@1", disagreement=False, response_class=None, ts=3.2 * HOUR + 30)  # the cap again
+    assert ("health", "f@1") not in m.series_keys()
