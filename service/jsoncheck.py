@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 Problem = tuple[str, str, str | None]
@@ -73,7 +74,10 @@ def check_json(raw: bytes, max_depth: int, *, only: frozenset[str] | None = None
     except json.JSONDecodeError as exc:
         return None, ("json_invalid", f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", None)
     except ValueError as exc:  # NaN / Infinity, integers over Python's digit limit
-        return None, ("json_invalid", f"invalid JSON: {str(exc)[:200]}", None)
+        message = str(exc)
+        if "integer string conversion" in message:  # Python's own words (and a hint to call sys.set_int_...)
+            message = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        return None, ("json_invalid", f"invalid JSON: {message[:200]}", None)
     if not duplicated and text.count("{") + text.count("[") <= max_depth and not _BAD_ESCAPE.search(text):
         return value, None  # nothing the walk below could find (the common case: no walk)
     # One iterative walk: nesting depth, duplicate keys, text that UTF-8 or PostgreSQL cannot hold.
