@@ -131,6 +131,7 @@ def serve(
 
     import uvicorn
 
+    from service.metrics import prepare_multiprocess
     from service.settings import load_settings
 
     settings = load_settings(data_dir=data_dir)
@@ -140,16 +141,22 @@ def serve(
 
         get_settings.cache_clear()
     _check_config(settings)
-    uvicorn.run(
-        "service.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level=settings.log_level,
-        access_log=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=10,
-    )
+    # More than one worker: each one's metrics go to files of a folder for this run, and /metrics, whichever worker
+    # answers it, sums them all (docs/operations.md, "Metrics"). The folder is removed when the workers have stopped.
+    cleanup = prepare_multiprocess(workers)
+    try:
+        uvicorn.run(
+            "service.asgi:app",
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers,
+            log_level=settings.log_level,
+            access_log=False,
+            proxy_headers=False,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        cleanup()
 
 
 def _check_config(settings: Settings) -> None:

@@ -9,23 +9,36 @@ app-owned ``MeterProvider`` and pushed over OTLP. Each decision costs a few labe
 Names, labels and meanings are documented in ``docs/operations.md``. Label values are bounded: the caller
 supplies the fast model's name and version, so after ``MAX_FAST_MODELS`` distinct values the rest are
 counted as ``other``.
+
+Several worker processes (``oversight serve --workers N``, N > 1) share one port, and a scrape is answered by
+whichever worker accepts it. ``prepare_multiprocess`` (called by ``serve``) then puts prometheus_client in its
+multiprocess mode: each worker keeps its values in files of one fresh folder (``PROMETHEUS_MULTIPROC_DIR``), and
+the app's registry renders the sums over every worker's files (``_EveryWorker``) instead of this process's own
+values, so every scrape shows the whole service and counters never go back. With one process (the default, and
+every in-process test) nothing of this applies: values live in the app's own registry, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from opentelemetry.metrics import Counter as OtelCounter
 from opentelemetry.metrics import Histogram as OtelHistogram
 from opentelemetry.metrics import Meter
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess, values
+from prometheus_client.metrics import MetricWrapperBase
+from prometheus_client.metrics_core import Metric
 
 from service.schemas import Decision
 from service.telemetry import genai_usage_attributes
@@ -45,6 +58,9 @@ DEFAULT_PRICES: dict[str, tuple[float, float, float, float]] = {
     "claude-haiku-4": (1.0, 5.0, 0.1, 1.25),
 }
 _STAGE_SUFFIX = re.compile(r"_\d+$")
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus_client's switch to its multiprocess mode (read when it is first imported in a process)."""
+_LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
 
 @functools.lru_cache(maxsize=256)
@@ -66,6 +82,112 @@ def load_prices(raw: str | None = None) -> dict[str, tuple[float, float, float, 
         except (ValueError, TypeError, AttributeError):
             log.error("%s is not a JSON object of [input, output, cache_read, cache_write] prices; ignored", PRICES_ENV)
     return prices
+
+
+# -- several worker processes: prometheus_client's multiprocess mode --------------------------------------------
+def multiprocess_dir() -> str | None:
+    """The folder every process writes its metric values to, when this process runs in prometheus_client's
+    multiprocess mode; None otherwise (values live in memory, in the app's registry).
+
+    prometheus_client picks the mode once, when it is first imported: with ``PROMETHEUS_MULTIPROC_DIR`` set then,
+    every Counter, Histogram and Gauge of the process keeps its values in that folder. A variable set after that
+    import changes nothing in this process, so the mode is read from prometheus_client itself.
+    """
+    path = os.environ.get(MULTIPROC_ENV) or os.environ.get(MULTIPROC_ENV.lower())
+    return path if path and getattr(values.ValueClass, "_multiprocess", False) else None
+
+
+class _EveryWorker:
+    """The review metrics of every worker process, summed, as this process's registry would show its own.
+
+    Gauges follow their ``multiprocess_mode``. Only the ``ReviewMetrics`` instruments are shown, each in its own
+    place, also before any worker has counted anything (a family without samples, as a registry shows it): the
+    names are those of a single process. What the files lack is the ``_created`` samples, which describe one
+    process's series.
+    """
+
+    def __init__(self, path: str, instruments: Sequence[MetricWrapperBase]) -> None:
+        self._files = multiprocess.MultiProcessCollector(None, path=path)  # type: ignore[no-untyped-call]
+        self._instruments = instruments
+
+    def describe(self) -> Iterator[Metric]:
+        for instrument in self._instruments:
+            yield from instrument.describe()
+
+    def collect(self) -> Iterator[Metric]:
+        summed: dict[str, Metric] = {m.name: m for m in self._files.collect()}  # type: ignore[no-untyped-call]
+        for empty in self.describe():
+            yield summed.get(empty.name, empty)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - os.kill would end the process there; keep its values
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - a process of another user now has the id
+        return True
+    return True
+
+
+def reap_dead_workers(path: str) -> list[int]:
+    """``mark_process_dead`` for every process with live-gauge files in ``path`` that has exited; their ids.
+
+    That drops the values of the ``live*`` gauges of a dead worker. Its counters and histograms stay in the sums:
+    they were counted, and dropping them would make the counters go back.
+    """
+    pids = {int(m.group(1)) for name in os.listdir(path) if (m := _LIVE_GAUGE_FILE.match(name))}
+    dead = sorted(pid for pid in pids if not _alive(pid))
+    for pid in dead:
+        with contextlib.suppress(OSError):  # gone already
+            multiprocess.mark_process_dead(pid, path)  # type: ignore[no-untyped-call]
+    return dead
+
+
+def prepare_multiprocess(workers: int, *, reap_every_s: float = 1.0) -> Callable[[], None]:
+    """Set up the metrics of ``serve --workers N`` in the process that starts the workers, before it starts them;
+    returns the clean-up to call once every worker has stopped.
+
+    With one worker nothing changes and the clean-up does nothing. With more: a fresh, empty folder for this run
+    (``oversight-metrics-*`` in the temporary directory, ``TMPDIR``) is put in ``PROMETHEUS_MULTIPROC_DIR``, which
+    the workers inherit (replacing any value it had: the files of another run would be counted again), and a
+    thread calls ``mark_process_dead`` for workers that exited (uvicorn replaces a worker that dies, and every
+    worker on SIGHUP). The clean-up stops the thread, removes the folder and restores the variable.
+    """
+    if workers <= 1:
+        return lambda: None
+    path = tempfile.mkdtemp(prefix="oversight-metrics-")
+    before = {name: os.environ.pop(name, None) for name in (MULTIPROC_ENV, MULTIPROC_ENV.lower())}
+    os.environ[MULTIPROC_ENV] = path
+    stop = threading.Event()
+
+    def reap() -> None:
+        while not stop.wait(reap_every_s):
+            try:
+                dead = reap_dead_workers(path)
+            except OSError as exc:  # pragma: no cover - the folder was removed under us
+                log.warning("metrics of exited workers not dropped: %s", exc)
+            else:
+                if dead:
+                    log.info("live gauges of exited workers %s dropped from /metrics", dead)
+
+    reaper = threading.Thread(target=reap, name="oversight-metrics-reaper", daemon=True)
+    reaper.start()
+    log.info("%d workers: /metrics sums every worker's metrics (files in %s)", workers, path)
+
+    def cleanup() -> None:
+        stop.set()
+        reaper.join()
+        shutil.rmtree(path, ignore_errors=True)
+        if os.environ.get(MULTIPROC_ENV) == path:
+            del os.environ[MULTIPROC_ENV]
+        for name, value in before.items():
+            if value is not None:
+                os.environ[name] = value
+
+    return cleanup
 
 
 @dataclass(slots=True)
@@ -109,7 +231,13 @@ class _Bounded:
 
 
 class ReviewMetrics:
-    """Counters and histograms over decisions; call it with each recorded ``Decision`` (an ``Observer``)."""
+    """Counters and histograms over decisions; call it with each recorded ``Decision`` (an ``Observer``).
+
+    ``registry`` is what ``/metrics`` renders (collectors added to it are rendered too). In one process it holds
+    the instruments themselves. In prometheus_client's multiprocess mode (``multiprocess_dir``: ``serve
+    --workers N``) the instruments write to this process's files and are in no registry; ``registry`` holds
+    ``_EveryWorker`` in their place, the sums over every worker's files (this process's included, once).
+    """
 
     def __init__(
         self,
@@ -121,11 +249,14 @@ class ReviewMetrics:
         self.prices = dict(prices) if prices is not None else load_prices()
         self._fast_model = _Bounded(MAX_FAST_MODELS)
         self._reviewer = _Bounded(MAX_FAST_MODELS)
-        r, m = self.registry, meter
+        self.multiprocess_dir = multiprocess_dir()
+        r, m = (self.registry if self.multiprocess_dir is None else None), meter
+        instruments: list[MetricWrapperBase] = []
 
         def counter(name: str, doc: str, labels: list[str], unit: str = "1") -> _Pair:
             otel = m.create_counter(name.replace("_", "."), unit=unit, description=doc) if m else None
-            return _Pair(Counter(name, doc, labels, registry=r), otel)
+            instruments.append(prom := Counter(name, doc, labels, registry=r))
+            return _Pair(prom, otel)
 
         def histogram(name: str, doc: str, labels: list[str]) -> _Pair:
             otel_name = name.removesuffix("_seconds").replace("_", ".")
@@ -136,7 +267,8 @@ class ReviewMetrics:
                 if m
                 else None
             )
-            return _Pair(Histogram(name, doc, labels, buckets=STAGE_BUCKETS, registry=r), otel)
+            instruments.append(prom := Histogram(name, doc, labels, buckets=STAGE_BUCKETS, registry=r))
+            return _Pair(prom, otel)
 
         self.reviews = counter(
             "oversight_reviews",
@@ -181,7 +313,15 @@ class ReviewMetrics:
             "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
         )
         self._stage_children: dict[str, Any] = {}
-        self.drift_open = Gauge("oversight_drift_alerts_open", "Drift alerts currently open.", registry=r)
+        # Every process counts the alerts open in the whole service (each follows every decision), so the workers
+        # hold the same value, give or take a moment: not their sum but the highest (an alert any worker sees open
+        # is open), over the workers alive (a worker that exited stops holding an alert open: reap_dead_workers).
+        self.drift_open = Gauge(
+            "oversight_drift_alerts_open", "Drift alerts currently open.", registry=r, multiprocess_mode="livemax"
+        )
+        instruments.append(self.drift_open)
+        if self.multiprocess_dir is not None:
+            self.registry.register(_EveryWorker(self.multiprocess_dir, instruments))
 
     # -- the observer -----------------------------------------------------------------------------------------
     def __call__(self, decision: Decision) -> None:
