@@ -147,6 +147,10 @@ def test_a_version_change_that_raises_disagreement_fires_a_drift_alert(
     with make_client(tmp_path) as client:
         burst(client, "v1", 60, unsafe_every=10)  # 10 % disagreement
         burst(client, "v2", 60, unsafe_every=2)  # 50 % after the fast model changed
+        # The alert is announced (ledger claim, then the counter) off the request path: let that finish first.
+        announcer: Any = client.app.state.drift_announcer  # type: ignore[attr-defined]
+        assert client.portal is not None
+        client.portal.call(announcer.drain)
         drift = client.get("/v1/drift").json()
         metrics = samples(client.get("/metrics").text)
 
