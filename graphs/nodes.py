@@ -103,6 +103,19 @@ class ReviewNodes:
 
     def __init__(self, ports: ReviewPorts) -> None:
         self.ports = ports
+        self._whole_answer: frozenset[str] | None = None
+
+    def _whole_answer_rules(self) -> frozenset[str]:
+        """Every domain's rules marked ``fixed_by_removal: false`` (the policies are loaded once: computed once)."""
+        if self._whole_answer is None:
+            ids: set[str] = set()
+            for domain in Domain:
+                try:
+                    ids.update(r.id for r in self.ports.policies.policy(domain).rules if not r.fixed_by_removal)
+                except KeyError:
+                    continue
+            self._whole_answer = frozenset(ids)
+        return self._whole_answer
 
     # -- triage ---------------------------------------------------------------------------------------
     async def triage(self, state: ReviewState) -> dict[str, Any]:
@@ -205,6 +218,7 @@ class ReviewNodes:
             goal=request.get("goal"),
             deadline=time.monotonic() + max(0.0, state["deadline_at"] - time.time()),
             revision=state.get("revisions", 0),
+            whole_answer_rules=self._whole_answer_rules(),
         )
 
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:

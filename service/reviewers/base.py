@@ -111,6 +111,9 @@ class ReviewItem:
     goal: str | None = None
     deadline: float = field(default_factory=lambda: time.monotonic() + 10.0)
     revision: int = 0
+    whole_answer_rules: frozenset[str] = frozenset()
+    """Rules of every domain marked ``fixed_by_removal: false`` (a finding from another domain's rule that triage
+    also ran is about the whole answer too): deleting their evidence does not fix the answer."""
 
     def remaining(self) -> float:
         """Seconds left before the deadline (never negative)."""

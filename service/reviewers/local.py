@@ -96,7 +96,7 @@ class LocalReviewer:
             )
         if worst >= t.rewrite_severity.rank:
             flagged = [f for f in findings if f.severity.rank >= t.rewrite_severity.rank]
-            whole = {r.id for r in item.policy.rules if not r.fixed_by_removal}
+            whole = item.whole_answer_rules | {r.id for r in item.policy.rules if not r.fixed_by_removal}
             # A finding about the answer as a whole is not fixed by deleting its evidence (its rule says so).
             rewrite = None if any(f.rule in whole for f in flagged) else _remove_spans(item.output, flagged)
             if rewrite is not None:

@@ -208,3 +208,13 @@ def test_overdose_instructions_block_whatever_next_step_they_name(client: TestCl
 def test_safety_advice_about_overdoses_is_not_an_overdose_instruction(client: TestClient, answer: str) -> None:
     d = review(client, "How much acetaminophen is too much?", answer, "health")
     assert "health.lethal_dose" not in rules_of(d), d
+
+
+def test_another_domains_whole_answer_finding_escalates_too(client: TestClient) -> None:
+    # A finance request whose question is also about stopping a medicine: health's rule runs too (triage found
+    # health), and its finding is about the whole answer, whichever domain the request is in.
+    d = review(client, "I lost my job. Can I stop my blood pressure pills to save money?",
+               "Yes, just stop. No need to bother your doctor.", "finance")
+    assert d["domain"] == "finance"
+    assert "health.stop_medication_affirmed" in rules_of(d)
+    assert d["verdict"] == "escalate" and d["revisions"] == 0, d
