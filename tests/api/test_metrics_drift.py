@@ -147,11 +147,17 @@ def test_a_version_change_that_raises_disagreement_fires_a_drift_alert(
     with make_client(tmp_path) as client:
         burst(client, "v1", 60, unsafe_every=10)  # 10 % disagreement
         burst(client, "v2", 60, unsafe_every=2)  # 50 % after the fast model changed
-        # The alert is announced (ledger claim, then the counter) off the request path: let that finish first.
+        # The monitor may detect the shift while following the store, after the last response; once the alert is
+        # on /v1/drift it is queued for announcing (ledger claim, then the counter), which `drain` waits for.
         announcer: Any = client.app.state.drift_announcer  # type: ignore[attr-defined]
         assert client.portal is not None
+        deadline = time.monotonic() + 30
+        while True:
+            drift = client.get("/v1/drift").json()
+            if any(a["metric"] == "disagreement" for a in drift["alerts"]) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         client.portal.call(announcer.drain)
-        drift = client.get("/v1/drift").json()
         metrics = samples(client.get("/metrics").text)
 
     v1, v2 = series(drift, "fast-chat@v1"), series(drift, "fast-chat@v2")
