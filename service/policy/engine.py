@@ -6,15 +6,21 @@ once when the policies load.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
+import regex
+
+from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout
 from service.policy.casefold import lowered
 from service.policy.model import DomainPolicy, PolicySet, Rule
 from service.schemas import Evidence, Finding
 from service.vocabulary import Domain, ResponseClass, Risk, Severity
 
 _EVIDENCE_MAX = 300
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +101,7 @@ def keyword_trie(words: list[str]) -> str:
     return emit(trie)
 
 
-def _evidence(text: str, m: re.Match[str], source: str) -> Evidence:
+def _evidence(text: str, m: re.Match[str] | regex.Match[str], source: str) -> Evidence:
     start, end = m.span()
     if end - start > _EVIDENCE_MAX:
         end = start + _EVIDENCE_MAX
@@ -153,6 +159,29 @@ def _rule_finding(
     return None
 
 
+def _checked(
+    rule: Rule,
+    output: str,
+    prompt: str,
+    conversation: str,
+    response_class: ResponseClass | None,
+    low: dict[str, str | None],
+    asked: str | None,
+) -> Finding | None:
+    """``_rule_finding``; a check that ran out of time (``bounds.PatternTimeout``) counts as a match, so that a
+    text built to be slow to check cannot pass for one that was checked."""
+    try:
+        return _rule_finding(rule, output, prompt, conversation, response_class, low, asked)
+    except PatternTimeout as exc:
+        log.warning("policy rule %s: %s; counted as a match", rule.id, exc)
+        return Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            message=f"{rule.message} (This rule's check did not finish within {PATTERN_TIMEOUT_S} s on this text, "
+            "so it counts as a match.)",
+        )
+
+
 def check_rules(
     policy: DomainPolicy,
     *,
@@ -181,7 +210,7 @@ def check_rules(
     findings = [
         f
         for rule in policy.rules
-        if (f := _rule_finding(rule, output, prompt, conversation, response_class, low, asked)) is not None
+        if (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None
     ]
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings

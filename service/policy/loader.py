@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from service.errors import ConfigurationError
+from service.policy.bounds import PATTERN_TIMEOUT_S
 from service.policy.model import DomainPolicy, PolicySet
 from service.reviewers.registry import known_providers
 from service.vocabulary import Domain
@@ -63,8 +64,9 @@ def _provider(spec: str) -> str:
     return spec.strip().partition(":")[0]
 
 
-def load_policy_file(path: Path) -> DomainPolicy:
-    """Load and validate one policy file."""
+def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -> DomainPolicy:
+    """Load and validate one policy file; ``warn`` (default: logged) hears of every rule pattern that runs under
+    a time limit (``bounds.unbounded_repeats``)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -108,8 +110,19 @@ def load_policy_file(path: Path) -> DomainPolicy:
             )
     if path.stem != policy.domain.value:
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
-    for rule in policy.rules:
-        _ = rule.compiled  # compile every regex now, not on the first request
+    for i, rule in enumerate(policy.rules):
+        compiled = rule.compiled  # compile every regex now, not on the first request
+        for key in ("patterns", "all_of", "unless", "prompt_patterns"):
+            for j, pattern in enumerate(getattr(compiled, key)):
+                if pattern.guarded is not None:
+                    where = _line_of(node, ["rules", i, "match", key, j])
+                    (warn or log.warning)(
+                        f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}] "
+                        f"{pattern.ignorecase.pattern!r} repeats a broad class with no upper bound (+, *, {{n,}}), "
+                        f"so one search can take time quadratic in the answer's length; it runs under a "
+                        f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
+                        f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
+                    )
     return policy
 
 
@@ -131,7 +144,7 @@ def load_policies(directory: Path | None = None, *, warn: Callable[[str], None] 
         path = directory / f"{domain.value}.yaml"
         if not path.exists():
             raise PolicyError(path, None, None, f"missing policy for domain {domain.value}")
-        policies[domain] = load_policy_file(path)
+        policies[domain] = load_policy_file(path, warn=warn)
     return PolicySet(policies=policies, source=str(directory))
 
 

@@ -7,13 +7,16 @@ silently disabling a rule.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from service.policy.action_model import ActionPolicy
+from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout, unbounded_repeats
 from service.policy.casefold import fold, search_after_boundary, without_leading_boundary
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
@@ -42,7 +45,9 @@ class RuleMatch(BaseModel):
         for p in value:
             try:
                 re.compile(p)
-            except re.error as exc:
+                if unbounded_repeats(p):  # also runs on the time-limited engine (``RulePattern``)
+                    regex.compile(p, regex.VERSION0)
+            except (re.error, regex.error) as exc:
                 raise ValueError(f"invalid regular expression {p!r}: {exc}") from exc
         return value
 
@@ -88,22 +93,36 @@ PATTERN_FLAGS = re.MULTILINE | re.DOTALL
 class RulePattern:
     """One rule regex: case-insensitive, multi-line, ``.`` crossing line breaks (``re.DOTALL``: an answer's code
     spans lines, and ``.{0,200}`` means "within 200 characters" there too); with a faster case-sensitive twin
-    when one is exact."""
+    when one is exact.
+
+    A pattern whose search may not be linear (``bounds.unbounded_repeats``) is compiled with ``regex`` instead
+    (``guarded``) and searched under ``bounds.PATTERN_TIMEOUT_S``; running out raises ``PatternTimeout``."""
 
     ignorecase: re.Pattern[str]
     folded: re.Pattern[str] | None
     """``casefold.fold`` of the pattern: searched in ``casefold.lowered(text)`` when both exist."""
     tail: re.Pattern[str] | None = None
     """``folded`` without its leading ``\\b`` (``casefold.without_leading_boundary``), searched in its place."""
+    guarded: regex.Pattern[str] | None = None
+    """The pattern on the time-limited engine, when its search may take more than linear time."""
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
+        ignorecase = re.compile(pattern, re.IGNORECASE | PATTERN_FLAGS)
+        if unbounded_repeats(pattern, re.IGNORECASE | PATTERN_FLAGS):
+            guarded = regex.compile(pattern, regex.VERSION0 | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL)
+            return cls(ignorecase, None, None, guarded)
         folded = fold(pattern, PATTERN_FLAGS)
         tail = without_leading_boundary(folded) if folded is not None else None
-        return cls(re.compile(pattern, re.IGNORECASE | PATTERN_FLAGS), folded, tail)
+        return cls(ignorecase, folded, tail)
 
-    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+    def search(self, text: str, low: str | None) -> re.Match[str] | regex.Match[str] | None:
         """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
+        if self.guarded is not None:
+            try:
+                return self.guarded.search(text, timeout=PATTERN_TIMEOUT_S)
+            except TimeoutError as exc:
+                raise PatternTimeout(self.ignorecase.pattern) from exc
         if low is not None and self.folded is not None:
             if self.tail is not None:
                 return search_after_boundary(self.tail, low)
@@ -114,11 +133,19 @@ class RulePattern:
         """Whether ``text`` says this, not its negation: an ``unless`` exemption only counts where no negation
         ("not", "never", "nobody", "without", "don't" ...) comes before it in its clause. The text under review
         is untrusted, so "Do not call 911" must not pass for "call 911"."""
-        for m in self.ignorecase.finditer(text):
-            start = m.start()
-            clause = _CLAUSE_END.split(text[max(0, start - _CLAUSE_WINDOW) : start])[-1]
-            if not _NEGATION.search(clause):
-                return True
+        matches: Iterable[re.Match[str] | regex.Match[str]]
+        if self.guarded is not None:
+            matches = self.guarded.finditer(text, timeout=PATTERN_TIMEOUT_S)
+        else:
+            matches = self.ignorecase.finditer(text)
+        try:
+            for m in matches:
+                start = m.start()
+                clause = _CLAUSE_END.split(text[max(0, start - _CLAUSE_WINDOW) : start])[-1]
+                if not _NEGATION.search(clause):
+                    return True
+        except TimeoutError as exc:
+            raise PatternTimeout(self.ignorecase.pattern) from exc
         return False
 
 
