@@ -6,6 +6,7 @@ once when the policies load.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import regex
 
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout
 from service.policy.casefold import lowered
-from service.policy.model import DomainPolicy, PolicySet, Rule
+from service.policy.model import DomainPolicy, PolicySet, Rule, RulePattern, sentence_around
 from service.schemas import Evidence, Finding
 from service.vocabulary import Domain, ResponseClass, Risk, Severity
 
@@ -153,9 +154,31 @@ def _rule_finding(
                 continue
             if compiled.unless and any(p.affirmed(text) for p in compiled.unless):
                 return None
+            if compiled.unless_in_sentence:
+                m = _unexempted(pattern, text, m, compiled.unless_in_sentence)
+                if m is None:
+                    continue
             return Finding(
                 rule=rule.id, severity=rule.severity, message=rule.message, evidence=_evidence(text, m, source)
             )
+    return None
+
+
+_MAX_EXEMPTED = 100
+"""Matches of one pattern checked for a sentence exemption; past this many, the rule fires on the next one."""
+
+
+def _unexempted(
+    pattern: RulePattern, text: str, first: re.Match[str] | regex.Match[str], exemptions: list[RulePattern]
+) -> re.Match[str] | regex.Match[str] | None:
+    """The first match of ``pattern`` (from ``first`` on) whose own sentence says none of ``exemptions``."""
+    later = (m for m in pattern.finditer(text) if m.start() > first.start())
+    for n, m in enumerate(itertools.chain([first], later)):
+        if n == _MAX_EXEMPTED:
+            return m
+        sentence = sentence_around(text, m.start(), m.end())
+        if not any(p.affirmed(sentence) for p in exemptions):
+            return m
     return None
 
 

@@ -112,7 +112,7 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
     for i, rule in enumerate(policy.rules):
         compiled = rule.compiled  # compile every regex now, not on the first request
-        for key in ("patterns", "all_of", "unless", "prompt_patterns"):
+        for key in ("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns"):
             for j, pattern in enumerate(getattr(compiled, key)):
                 if pattern.guarded is not None:
                     where = _line_of(node, ["rules", i, "match", key, j])

@@ -7,7 +7,7 @@ silently disabling a rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -32,6 +32,13 @@ class RuleMatch(BaseModel):
     patterns: list[str] = Field(default_factory=list, description="Regexes; any one matching fires the rule.")
     all_of: list[str] = Field(default_factory=list, description="Regexes that must all match as well.")
     unless: list[str] = Field(default_factory=list, description="Regexes that silence the rule when they match.")
+    unless_in_sentence: list[str] = Field(
+        default_factory=list,
+        description="Regexes that exempt one match of `patterns` when they match in its own sentence (up to a "
+        "contrast word: but, however, yet, although, though, whereas, except); the rule fires on any match "
+        "left unexempted. 'Be wary of anyone promising guaranteed returns' exempts itself, not a later "
+        "'this fund pays guaranteed returns'.",
+    )
     response_class: list[ResponseClass] = Field(
         default_factory=list, description="Fires when the detected response class is one of these."
     )
@@ -39,7 +46,7 @@ class RuleMatch(BaseModel):
         default_factory=list, description="Regexes the user's prompt must match too (context for the rule)."
     )
 
-    @field_validator("patterns", "all_of", "unless", "prompt_patterns")
+    @field_validator("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for p in value:
@@ -81,6 +88,7 @@ class Rule(BaseModel):
             patterns=[RulePattern.compile(p) for p in self.match.patterns],
             all_of=[RulePattern.compile(p) for p in self.match.all_of],
             unless=[RulePattern.compile(p) for p in self.match.unless],
+            unless_in_sentence=[RulePattern.compile(p) for p in self.match.unless_in_sentence],
             prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
         )
 
@@ -129,23 +137,25 @@ class RulePattern:
             return self.folded.search(low)
         return self.ignorecase.search(text)
 
+    def finditer(self, text: str) -> Iterator[re.Match[str] | regex.Match[str]]:
+        """Every match in ``text``, in order (the case-insensitive pattern: the twin only speeds up ``search``)."""
+        if self.guarded is None:
+            yield from self.ignorecase.finditer(text)
+            return
+        try:
+            yield from self.guarded.finditer(text, timeout=PATTERN_TIMEOUT_S)
+        except TimeoutError as exc:
+            raise PatternTimeout(self.ignorecase.pattern) from exc
+
     def affirmed(self, text: str) -> bool:
         """Whether ``text`` says this, not its negation: an ``unless`` exemption only counts where no negation
         ("not", "never", "nobody", "without", "don't" ...) comes before it in its clause. The text under review
         is untrusted, so "Do not call 911" must not pass for "call 911"."""
-        matches: Iterable[re.Match[str] | regex.Match[str]]
-        if self.guarded is not None:
-            matches = self.guarded.finditer(text, timeout=PATTERN_TIMEOUT_S)
-        else:
-            matches = self.ignorecase.finditer(text)
-        try:
-            for m in matches:
-                start = m.start()
-                clause = _CLAUSE_END.split(text[max(0, start - _CLAUSE_WINDOW) : start])[-1]
-                if not _NEGATION.search(clause):
-                    return True
-        except TimeoutError as exc:
-            raise PatternTimeout(self.ignorecase.pattern) from exc
+        for m in self.finditer(text):
+            start = m.start()
+            clause = _CLAUSE_END.split(text[max(0, start - _CLAUSE_WINDOW) : start])[-1]
+            if not _NEGATION.search(clause):
+                return True
         return False
 
 
@@ -157,10 +167,27 @@ _CLAUSE_END = re.compile(
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|nobody|none|nothing|neither|nor|without|instead of|rather than|avoid|"
+    r"\b(?:not|never|no|nobody|none|nothing|neither|nor|without|instead of|rather than|avoid|unlike|"
     r"(?:do|does|did|is|are|was|were|should|would|could|must|need|ca|wo|have|has)n['\u2019]t|cannot)\b",
     re.IGNORECASE,
 )
+
+
+_SENTENCE_WINDOW = 400
+# A sentence ends at . ! ? followed by a space or the end (not inside "7.5 g" or "e.g."), at a line break, or
+# at a contrast word: "Scams promise guaranteed returns, but this fund pays guaranteed returns" is two claims.
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n|\b(?:but|however|yet|although|though|whereas|except)\b", re.IGNORECASE)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding ``text[start:end]`` (at most ``_SENTENCE_WINDOW`` characters either side)."""
+    head = text[max(0, start - _SENTENCE_WINDOW) : start]
+    cuts = list(_SENTENCE_END.finditer(head))
+    left = start - len(head) + cuts[-1].end() if cuts else max(0, start - _SENTENCE_WINDOW)
+    tail = text[end : end + _SENTENCE_WINDOW]
+    cut = _SENTENCE_END.search(tail)
+    right = end + cut.start() if cut else min(len(text), end + _SENTENCE_WINDOW)
+    return text[left:right]
 
 
 class CompiledRule(BaseModel):
@@ -169,6 +196,7 @@ class CompiledRule(BaseModel):
     patterns: list[RulePattern]
     all_of: list[RulePattern]
     unless: list[RulePattern]
+    unless_in_sentence: list[RulePattern]
     prompt_patterns: list[RulePattern]
 
 
