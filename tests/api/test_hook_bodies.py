@@ -228,3 +228,18 @@ def test_post_tool_use_whose_tool_output_holds_a_nul_still_closes_the_escalation
     ran = {**read, "hook_event_name": "PostToolUse", "tool_response": {"stdout": "a\u0000b\u0000", "x": "\ud800"}}
     assert client.post(POST, content=_raw(ran), headers=JSON).json() == {}
     assert _pending(client) == []
+
+
+def test_a_bad_on_error_is_a_deny_and_the_openapi_document_lists_no_422(client: TestClient) -> None:
+    # Claude Code runs the tool on a non-2xx answer, so the hook routes answer every failure as a 200 decision;
+    # the document must not tell integrators to expect a 422.
+    body = json.dumps({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+                       "tool_input": {"command": "ls"}, "cwd": "/tmp", "tool_use_id": "t1"})
+    r = client.post(PRE + "?on_error=allow", content=body, headers=JSON)
+    assert r.status_code == 200
+    assert _decision(r)[0] == "deny"
+    spec = client.get("/openapi.json").json()
+    hooks = {p: ops for p, ops in spec["paths"].items() if p.startswith("/v1/hooks/")}
+    assert hooks
+    assert [(p, m) for p, ops in hooks.items() for m, op in ops.items() if "422" in op["responses"]] == []
+    assert "422" in spec["paths"]["/v1/reviews"]["post"]["responses"]
