@@ -25,6 +25,7 @@ import ipaddress
 import logging
 import secrets
 import time
+import unicodedata
 from collections import deque
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from pydantic import BaseModel, Field, field_validator
 
 from service.deps import OPEN_PRINCIPAL, Principal, PrincipalDep, Role
-from service.errors import Forbidden, NotFound, TooManyRequests, Unauthorized
+from service.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from service.keystore import KeyRecord, Keystore, SessionRecord, open_keystore
 from service.schemas import AGENT_USER, SYSTEM_TIMEOUT
 from service.settings import Settings
@@ -60,19 +61,45 @@ def hash_secret(secret: str, salt: bytes) -> bytes:
 RESERVED_NAME_PREFIXES = (SYSTEM_TIMEOUT.partition(":")[0] + ":", AGENT_USER, "key:")
 
 
+_INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")  # control, format (zero-width ...), private use, line breaks
+
+
 def check_key_name(name: str | None) -> str | None:
-    """``name`` unless it starts with a prefix the service uses for other resolvers (``ValueError`` then)."""
-    if name is not None and name.strip().lower().startswith(RESERVED_NAME_PREFIXES):
+    """``name`` without surrounding spaces; ``ValueError`` when it could pass for another resolver or be misread in
+    a resolution record: blank, holding a control or invisible character ("\u200bsystem:timeout" displays as the
+    time limit), ``local`` (the open-mode admin), or starting with a prefix the service names other resolvers by."""
+    if name is None:
+        return None
+    for ch in name:
+        if unicodedata.category(ch) in _INVISIBLE:
+            raise ValueError(f"a key's name may not hold control or invisible characters (U+{ord(ch):04X})")
+    name = name.strip()
+    if not name:
+        raise ValueError("a key's name may not be blank")
+    if name.lower() == "local":
+        raise ValueError("a key's name may not be 'local': the service names the open-mode admin so")
+    if name.lower().startswith(RESERVED_NAME_PREFIXES):
         prefixes = ", ".join(f"'{p}'" for p in RESERVED_NAME_PREFIXES)
         raise ValueError(f"a key's name may not start with {prefixes}: the service names other resolvers so")
     return name
+
+
+def same_name(records: list[KeyRecord], tenant: str, name: str | None) -> KeyRecord | None:
+    """An active key of ``tenant`` already called ``name`` (ignoring case): two would resolve under one name."""
+    if name is None:
+        return None
+    folded = name.casefold()
+    return next(
+        (r for r in records if r.active and r.tenant == tenant and r.name and r.name.strip().casefold() == folded),
+        None,
+    )
 
 
 def new_key(tenant: str, role: Role, name: str | None = None) -> tuple[str, KeyRecord]:
     """A fresh key: the plaintext (shown once) and the record to store."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    check_key_name(name)
+    name = check_key_name(name)
     if not tenant or len(tenant) > 200:
         raise ValueError("tenant must be 1-200 characters")
     key_id = secrets.token_hex(8)
@@ -109,10 +136,11 @@ def identity(principal: Principal) -> str:
     """How a human is named in a resolution: the key's name, else its id."""
     if principal.key_id is None:
         return principal.name or "local"
-    name = principal.name
-    if not name or name.strip().lower().startswith(RESERVED_NAME_PREFIXES):  # a key named so before the check
-        return f"key:{principal.key_id}"
-    return name
+    try:
+        name = check_key_name(principal.name)
+    except ValueError:  # a key named so before the check
+        name = None
+    return name or f"key:{principal.key_id}"
 
 
 def tenant_scope(principal: Principal) -> str | None:
@@ -134,6 +162,20 @@ def _is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host or "").is_loopback
     except ValueError:
         return False
+
+
+def _addressed_to_loopback(request: Request, client: str | None) -> bool:
+    """Whether the request's ``Host`` names this machine's loopback (``localhost``, ``*.localhost``, a loopback
+    address). DNS rebinding gives a web page on ``evil.example`` a loopback client address and a matching
+    ``Origin``; only the ``Host`` it sends still names ``evil.example``."""
+    host = request.headers.get("host", "")
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return False
+    if name == "testserver" and client == "testclient":  # Starlette's TestClient: an in-process caller
+        return True
+    return name == "localhost" or name.endswith(".localhost") or (name != "testclient" and _is_loopback(name))
 
 
 def _same_origin(request: Request) -> bool:
@@ -235,7 +277,9 @@ class Authenticator:
             session, record = live
             if request.method not in _SAFE_METHODS:
                 sent = request.headers.get(CSRF_HEADER, "")
-                if not _same_origin(request) or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+                if not _same_origin(request):
+                    raise Forbidden("cross-site request refused")
+                if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
                     raise Forbidden("missing or wrong CSRF token")
             return principal_of(record)
         if await self.keystore.has_active_keys():
@@ -247,6 +291,13 @@ class Authenticator:
         client = request.client.host if request.client else None
         if not (self.settings.open_mode_remote or _is_loopback(client)):
             raise Unauthorized("no API key is configured: open mode serves localhost only")
+        if not (self.settings.open_mode_remote or _addressed_to_loopback(request, client)):
+            host = request.headers.get("host", "")
+            raise Forbidden(
+                f"no API key is configured: open mode answers requests addressed to localhost, 127.0.0.1 or "
+                f"[::1] only, not to {host[:100]!r} (a web page on another name may have rebound it to this "
+                f"machine); create a key to serve other names"
+            )
         if request.method not in _SAFE_METHODS and not _same_origin(request):
             raise Forbidden("cross-site request refused")
         return OPEN_PRINCIPAL
@@ -340,6 +391,9 @@ async def create_key(body: KeyCreate, principal: PrincipalDep, auth: Authenticat
     tenant = body.tenant or principal.tenant
     if scope is not None and tenant != scope:
         raise Forbidden("an admin key manages keys of its own tenant only", field="tenant")
+    taken = same_name(await auth.keystore.list_keys(tenant), tenant, body.name)
+    if taken is not None:
+        raise Conflict(f"key {taken.key_id} of tenant {tenant!r} is already named {taken.name!r}", field="name")
     key, record = new_key(tenant, body.role, body.name)
     await auth.keystore.add_key(record)
     return {**_public(record), "key": key}

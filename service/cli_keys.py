@@ -37,8 +37,8 @@ def create(
     data_dir: DataDirOption = None,
 ) -> None:
     """Create a key and print it alone on stdout, once."""
-    from service.auth import new_key
-    from service.keystore import open_keystore
+    from service.auth import new_key, same_name
+    from service.keystore import KeyRecord, open_keystore
     from service.settings import load_settings
 
     settings = load_settings(data_dir=data_dir)
@@ -48,11 +48,17 @@ def create(
         typer.echo(f"oversight: {exc}", err=True)
         raise typer.Exit(2) from exc
 
-    async def run() -> None:
+    async def run() -> KeyRecord | None:
         async with open_keystore(settings) as store:
-            await store.add_key(record)
+            taken = same_name(await store.list_keys(tenant), tenant, record.name)
+            if taken is None:
+                await store.add_key(record)
+            return taken
 
-    asyncio.run(run())
+    taken = asyncio.run(run())
+    if taken is not None:
+        typer.echo(f"oversight: key {taken.key_id} of tenant {tenant!r} is already named {taken.name!r}", err=True)
+        raise typer.Exit(2)
     typer.echo(f"created key {record.key_id} ({role}, tenant {tenant}); it is not shown again", err=True)
     typer.echo(key)
 

@@ -167,7 +167,8 @@ def test_console_login_exchanges_a_key_for_a_cookie_session_with_csrf(client: Te
     assert client.post(url, json={"action": "block"}).status_code == 403
     assert client.post(url, json={"action": "block"}, headers={"x-csrf-token": "wrong"}).status_code == 403
     cross = {"x-csrf-token": session["csrf"], "origin": "https://evil.example"}
-    assert client.post(url, json={"action": "block"}, headers=cross).status_code == 403
+    refused = client.post(url, json={"action": "block"}, headers=cross)
+    assert refused.status_code == 403 and "cross-site" in refused.json()["error"]["message"]  # not "wrong token"
     same = {"x-csrf-token": session["csrf"], "origin": "http://testserver"}
     assert client.post(url, json={"action": "block"}, headers=same).status_code == 200
 
@@ -222,6 +223,25 @@ def test_without_keys_the_service_is_open_on_localhost_only(
         refused = remote.get("/v1/escalations")
         assert refused.status_code == 401 and "localhost" in refused.json()["error"]["message"]
         assert remote.post("/v1/reviews", json=URGENT).status_code == 401
+
+
+def test_open_mode_refuses_requests_addressed_to_another_name(settings: Settings) -> None:
+    # DNS rebinding: a page on rebind.evil.example, its name rebound to 127.0.0.1, sends a loopback client
+    # address and a matching Origin; only its Host names it. It read the inbox, approved escalations and created
+    # the first admin key (locking the developer out).
+    with TestClient(create_app(settings)) as c:
+        decision = escalate(c)
+        evil = {"host": "rebind.evil.example:8000", "origin": "http://rebind.evil.example:8000"}
+        listed = c.get("/v1/escalations", headers=evil)
+        assert listed.status_code == 403 and "rebound" in listed.json()["error"]["message"]
+        url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+        assert c.post(url, json={"action": "approve"}, headers=evil).status_code == 403
+        assert c.post("/v1/keys", json={"role": "admin", "name": "attacker"}, headers=evil).status_code == 403
+        assert c.get("/v1/reviews/" + decision["review_id"], headers={"host": "10.0.0.5:8000"}).status_code == 403
+        for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000", "console.localhost", "127.0.0.1"):
+            assert c.get("/v1/escalations", headers={"host": host}).json()["items"], host
+        assert c.get("/v1/escalations/" + decision["escalation_id"]).json()["status"] == "pending"
+        assert c.get("/v1/keys").json() == []
 
 
 def test_the_first_key_turns_open_mode_off(settings: Settings) -> None:
@@ -335,3 +355,43 @@ def test_a_key_name_cannot_pass_for_the_time_limit_an_agents_user_or_another_key
     done = client.post(f"/v1/escalations/{esc}/resolve", json={"action": "block"}, headers=bearer(old_key))
     assert done.status_code == 200
     assert done.json()["escalation"]["resolved_by"] == f"key:{record.key_id}"
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        (" ", "blank"),
+        ("eve\nINFO escalation x resolved: approve by boss", "U+000A"),
+        ("\u200bsystem:timeout", "U+200B"),
+        ("ana\u202e", "U+202E"),
+        ("Local", "'local'"),
+    ],
+)
+def test_a_key_name_that_could_be_misread_in_a_resolution_is_refused(
+    client: TestClient, keys: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str, why: str
+) -> None:
+    refused = client.post("/v1/keys", json={"role": "reviewer", "name": name}, headers=bearer(keys["acme:admin"]))
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "name", refused.json()
+    assert why in refused.json()["error"]["message"]
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(settings.data_dir))
+    cli_made = CliRunner().invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "reviewer", "--name", name])
+    assert cli_made.exit_code == 2 and why in cli_made.stderr
+
+
+def test_two_active_keys_of_a_tenant_cannot_share_a_name(
+    client: TestClient, keys: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = bearer(keys["acme:admin"])
+    made = client.post("/v1/keys", json={"role": "reviewer", "name": "  Ana  "}, headers=admin)
+    assert made.status_code == 201 and made.json()["name"] == "Ana"  # stored as shown in a resolution
+    again = client.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=admin)
+    assert again.status_code == 409 and again.json()["error"]["field"] == "name"
+    assert made.json()["key_id"] in again.json()["error"]["message"]
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(settings.data_dir))
+    cli_made = CliRunner().invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "admin", "--name", "ANA"])
+    assert cli_made.exit_code == 2 and "already named" in cli_made.stderr
+    # another tenant may use the name; so may a new key once the old one is revoked
+    assert client.post("/v1/keys", json={"role": "reviewer", "name": "ana"},
+                       headers=bearer(keys["globex:admin"])).status_code == 201
+    assert client.delete(f"/v1/keys/{made.json()['key_id']}", headers=admin).status_code == 204
+    assert client.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=admin).status_code == 201
