@@ -385,6 +385,45 @@ LeaseOption = Annotated[
 ]
 
 
+def _print_gate_table(
+    console: Any, results: list[Any], baseline_model: str | None, candidate_model: str | None
+) -> None:
+    """One gate's results: a table, then a line per trigger that did not pass."""
+    from rich.table import Table
+
+    title = "rollout gate"
+    if baseline_model:
+        title += f": {candidate_model} vs {baseline_model}"
+    table = Table(title=title)
+    for col in ("trigger", "segment", "metric", "baseline", "candidate", "change", "limit", "p (Holm)", "result"):
+        table.add_column(
+            col, justify="right" if col in ("baseline", "candidate", "change", "limit", "p (Holm)") else "left"
+        )
+    for r in results:
+        t = r.trigger
+
+        def fmt(rate: dict[str, Any] | None, n: int) -> str:
+            return "—" if rate is None else f"{100 * rate['rate']:.1f}% ({rate['count']}/{n})"
+
+        style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
+        table.add_row(
+            t.title,
+            ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all",
+            t.metric,
+            fmt(r.baseline, r.n_baseline),
+            fmt(r.candidate, r.n_candidate),
+            "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",
+            f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else ""),
+            "—" if r.p_value is None else f"{(r.p_adjusted if r.p_adjusted is not None else r.p_value):.3g}",
+            f"[{style}]{r.status.upper().replace('_', ' ')}[/]",
+        )
+    console.print(table)
+    for r in results:
+        if r.status != "ok":
+            prefix = f"{candidate_model}: " if candidate_model else ""
+            console.print(f"  {r.status.upper():8} {prefix}{r.trigger.title}: {r.reason}")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``audit``, ``worker`` and ``gate`` to the ``oversight`` command."""
 
@@ -544,9 +583,8 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
         from rich.markup import escape
-        from rich.table import Table
 
-        from service.audit.gate import GateConfigError, default_models, evaluate, incomplete, load_config
+        from service.audit.gate import GateConfigError, default_pairs, evaluate, incomplete, load_config
 
         console = Console() if sys.stdout.isatty() else Console(width=150)  # CI logs: no wrapped columns
         try:
@@ -571,60 +609,50 @@ def register(app: typer.Typer) -> None:
             )
             raise typer.Exit(2)
         same = candidate is None or candidate.resolve() == baseline.resolve()
-        if same and not (baseline_model and candidate_model):
-            try:
-                auto_b, auto_c = default_models(base)
+        pairs: list[tuple[str | None, str | None]] = [(baseline_model, candidate_model)]
+        if same:
+            try:  # one report: its baseline against the candidate given, else against every other version
+                pairs = list(default_pairs(base, baseline_model, candidate_model))
             except GateConfigError as exc:
                 console.print(f"[red]oversight gate:[/] {exc}")
                 raise typer.Exit(2) from exc
-            baseline_model, candidate_model = baseline_model or auto_b, candidate_model or auto_c
-        results = evaluate(
-            base,
-            cand,
-            config,
-            baseline_model=baseline_model,
-            candidate_model=candidate_model,
-            allow_partial=allow_partial,  # not allowed: already refused above, naming the file
-        )
-        title = "rollout gate"
-        if baseline_model:
-            title += f": {candidate_model} vs {baseline_model}"
-        table = Table(title=title)
-        for col in ("trigger", "segment", "metric", "baseline", "candidate", "change", "limit", "p (Holm)", "result"):
-            table.add_column(
-                col, justify="right" if col in ("baseline", "candidate", "change", "limit", "p (Holm)") else "left"
+            if len(pairs) > 1:
+                console.print(
+                    f"{len(pairs)} candidate versions in {escape(str(baseline))}: each is gated against "
+                    f"{escape(str(pairs[0][0]))}, and the gate fails if any fails (--candidate-model picks one)",
+                    soft_wrap=True,
+                )
+        fired: list[tuple[str | None, Any]] = []
+        missing: list[tuple[str | None, Any]] = []
+        records: list[dict[str, Any]] = []
+        for pair_baseline, pair_candidate in pairs:
+            results = evaluate(
+                base,
+                cand,
+                config,
+                baseline_model=pair_baseline,
+                candidate_model=pair_candidate,
+                allow_partial=allow_partial,  # not allowed: already refused above, naming the file
             )
-        for r in results:
-            t = r.trigger
-
-            def fmt(rate: dict[str, Any] | None, n: int) -> str:
-                return "—" if rate is None else f"{100 * rate['rate']:.1f}% ({rate['count']}/{n})"
-
-            style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
-            table.add_row(
-                t.title,
-                ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all",
-                t.metric,
-                fmt(r.baseline, r.n_baseline),
-                fmt(r.candidate, r.n_candidate),
-                "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",
-                f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else ""),
-                "—" if r.p_value is None else f"{(r.p_adjusted if r.p_adjusted is not None else r.p_value):.3g}",
-                f"[{style}]{r.status.upper().replace('_', ' ')}[/]",
-            )
-        console.print(table)
-        for r in results:
-            if r.status != "ok":
-                console.print(f"  {r.status.upper():8} {r.trigger.title}: {r.reason}")
+            _print_gate_table(console, results, pair_baseline, pair_candidate)
+            fired += [(pair_candidate, r) for r in results if r.status == "fired"]
+            missing += [(pair_candidate, r) for r in results if r.status == "no_data"]
+            records += [
+                {**r.as_dict(), "baseline_model": pair_baseline, "candidate_model": pair_candidate} for r in results
+            ]
         if json_out is not None:
-            json_out.write(orjson.dumps([r.as_dict() for r in results], option=orjson.OPT_INDENT_2))
+            json_out.write(orjson.dumps(records, option=orjson.OPT_INDENT_2))
             json_out.flush()
-        fired = [r for r in results if r.status == "fired"]
-        missing = [r for r in results if r.status == "no_data"]
+        which = (lambda found: f" ({', '.join(sorted({str(m) for m, _ in found}))})") if len(pairs) > 1 else None
         if fired:
-            console.print(f"[bold red]GATE FAILED[/]: {len(fired)} regression trigger(s) fired")
+            console.print(
+                f"[bold red]GATE FAILED[/]: {len(fired)} regression trigger(s) fired" + (which(fired) if which else "")
+            )
             raise typer.Exit(1)
         if missing:
-            console.print(f"[yellow]GATE INCOMPLETE[/]: {len(missing)} trigger(s) could not be evaluated")
+            console.print(
+                f"[yellow]GATE INCOMPLETE[/]: {len(missing)} trigger(s) could not be evaluated"
+                + (which(missing) if which else "")
+            )
             raise typer.Exit(2)
         console.print("[green]GATE PASSED[/]: no regression trigger fired")

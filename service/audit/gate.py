@@ -274,13 +274,32 @@ def incomplete(report: dict[str, Any]) -> str | None:
 
 def default_models(report: dict[str, Any]) -> tuple[str, str]:
     """Baseline and candidate versions inside one report (from its first overall comparison)."""
-    for comp in report.get("comparisons", []):
-        if not comp.get("by"):
-            return comp["baseline"], comp["candidate"]
-    models = report.get("fast_models") or []
+    return default_pairs(report)[0]
+
+
+def default_pairs(
+    report: dict[str, Any], baseline_model: str | None = None, candidate_model: str | None = None
+) -> list[tuple[str, str]]:
+    """The (baseline, candidate) versions to gate inside one report: the baseline (``baseline_model``, else the
+    report's: that of its overall comparisons) against ``candidate_model``, else against **every** other
+    version in the report. A folder of agent logs easily holds three versions (``model@cli-version``), and
+    gating one of them would let a regression in another pass."""
+    overall = [c for c in report.get("comparisons", []) if not c.get("by")]
+    models = [str(m) for m in report.get("fast_models") or []]
+    for comp in overall:
+        for key in ("baseline", "candidate"):
+            if comp.get(key) not in models:
+                models.append(str(comp[key]))
     if len(models) < 2:
         raise GateConfigError("the report holds fewer than two fast-model versions; pass two reports")
-    return models[0], models[-1]
+    baseline = baseline_model or (str(overall[0]["baseline"]) if overall else models[0])
+    if baseline not in models:
+        raise GateConfigError(f"the report holds no version {baseline!r}; it holds {', '.join(models)}")
+    if candidate_model is not None:
+        if candidate_model not in models:
+            raise GateConfigError(f"the report holds no version {candidate_model!r}; it holds {', '.join(models)}")
+        return [(baseline, candidate_model)]
+    return [(baseline, m) for m in models if m != baseline]
 
 
 __all__ = [
@@ -292,6 +311,7 @@ __all__ = [
     "TriggerResult",
     "check_report",
     "default_models",
+    "default_pairs",
     "evaluate",
     "incomplete",
     "load_config",

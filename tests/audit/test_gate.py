@@ -122,3 +122,22 @@ def test_holm_family_is_every_significance_trigger_not_only_those_past_their_lim
     # With the escalation trigger gone the refusal rise is significant on its own.
     alone = evaluate(baseline, candidate, GateConfig(triggers=config.triggers[:1]))
     assert alone[0].status == "fired" and alone[0].p_adjusted == pytest.approx(alone[0].p_value)
+
+
+# -- 4. three versions in one report: every candidate is gated --------------------------------------------------
+def test_gate_on_one_report_of_three_versions_gates_every_candidate(tmp_path: Path, thresholds: Path) -> None:
+    # Agent logs label versions model@cli-version, so one audit easily holds three. Before, only the first
+    # comparison (brisk@2 vs brisk@1) was gated and brisk@3's regression passed.
+    rows = _rows("brisk@1", 200, refusal=4) + _rows("brisk@2", 200, refusal=4) + _rows("brisk@3", 200, refusal=60)
+    report = _write(tmp_path / "r.json", build_report(rows, job={"id": "aud_x", "turns": 600, "done": 600}))
+    out = tmp_path / "gate.json"
+    result = _gate("--baseline", str(report), "--thresholds", str(thresholds), "--json", str(out))
+    assert result.exit_code == 1, result.output
+    assert "GATE FAILED" in result.output and "brisk@3" in result.output.split("GATE FAILED")[1]
+    gated = {(r["baseline_model"], r["candidate_model"], r["status"]) for r in json.loads(out.read_text())}
+    assert gated == {("brisk@1", "brisk@2", "ok"), ("brisk@1", "brisk@3", "fired")}
+    # one candidate picked by name: only that one is gated
+    picked = _gate("--baseline", str(report), "--thresholds", str(thresholds), "--candidate-model", "brisk@2")
+    assert picked.exit_code == 0 and "GATE PASSED" in picked.output, picked.output
+    unknown = _gate("--baseline", str(report), "--thresholds", str(thresholds), "--candidate-model", "brisk@9")
+    assert unknown.exit_code == 2 and "brisk@1, brisk@2, brisk@3" in unknown.output, unknown.output
