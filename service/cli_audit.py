@@ -269,7 +269,20 @@ async def _audit(
             err.print("[yellow]the job is not finished (other workers hold turns); the report is partial[/]")
         _print_summary(err, report)
         err.print("wrote " + ", ".join(str(p) for p in written.values()))
-        return 0 if info.finished else 3
+        if not info.finished:
+            return 3
+        failed = report["totals"].get("reviewer_failed", 0)
+        if failed:
+            errors = sorted({str(r.get("reviewer_error")) for r in results if r.get("reviewer_outcome") == "error"})
+            err.print(
+                f"[yellow]warning:[/] {failed} of {report['totals']['turns']} turns were not reviewed: the reviewer "
+                f"failed ({', '.join(errors)}), so each got the policy's on_reviewer_error verdict and the "
+                "escalation and disagreement rates count the failure, not the fast model. A gate refuses this "
+                "report (exit 2). Use --rpm/--tpm to wait out 429s, or fix the reviewer, and audit again.",
+                soft_wrap=True,
+            )
+            return 4
+        return 0
 
 
 def _print_summary(console: Any, report: dict[str, Any]) -> None:
@@ -469,6 +482,9 @@ def register(app: typer.Typer) -> None:
         --resume: finished turns are kept, the rest are reviewed once. The job (every turn and its result)
         is kept in the service's store: the data folder's SQLite file (--data-dir, OVERSIGHT_DATA_DIR), or
         PostgreSQL when OVERSIGHT_DATABASE_URL is set; --resume needs the same store.
+
+        Exit 0: done. 2: bad input or options. 3: the job is not finished (other workers hold turns). 4: done,
+        but some turns were not reviewed because the reviewer failed (the report says how many).
         """
         from service.settings import load_settings
 
@@ -604,7 +620,7 @@ def register(app: typer.Typer) -> None:
                 continue
             console.print(
                 f"[yellow]GATE INCOMPLETE[/]: {escape(option)} {escape(str(path))} is incomplete: {why}. "
-                "Finish the audit (oversight audit --resume) or pass --allow-partial.",
+                "Finish or re-run the audit (oversight audit --resume finishes a job) or pass --allow-partial.",
                 soft_wrap=True,
             )
             raise typer.Exit(2)

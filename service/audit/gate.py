@@ -262,8 +262,20 @@ def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES) -> None:
 
 
 def incomplete(report: dict[str, Any]) -> str | None:
-    """Why the report covers an unfinished job (``"complete": false``), or None when it is complete."""
+    """Why the report is missing data, or None: its job is unfinished (``"complete": false``), or some of its
+    turns were not reviewed because the reviewer failed (``totals.reviewer_failed``: a 429 or an outage gives
+    each such turn the policy's ``on_reviewer_error`` verdict, escalate, which would read as the fast model's
+    escalation rate)."""
+    totals = report.get("totals")
+    failed = totals.get("reviewer_failed") if isinstance(totals, dict) else None
     if report.get("complete") is not False:
+        if _is_count(failed) and failed:
+            turns = totals.get("turns") if isinstance(totals, dict) else None
+            of = f" of {turns}" if _is_count(turns) else ""
+            return (
+                f"{failed}{of} turns were not reviewed (the reviewer failed; each got the policy's "
+                "on_reviewer_error verdict)"
+            )
         return None
     job = report.get("job")
     done, turns = (job.get("done"), job.get("turns")) if isinstance(job, dict) else (None, None)

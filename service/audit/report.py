@@ -4,7 +4,8 @@
 
     {"schema": "oversight.audit.report/v1",
      "job": {...}, "generated_at": "...", "complete": true,
-     "totals": {"turns": int, "sessions": int, "failed": int, "reviewer_errors": int, "rejected_lines": int},
+     "totals": {"turns": int, "sessions": int, "failed": int, "reviewer_errors": int, "reviewer_failed": int,
+                "rejected_lines": int},
      "definitions": {rate name: one sentence},
      "segments": [{"by": {field: value}, "n": int,
                    "rates": {name: {"rate": float, "ci": [low, high], "count": int}}}],
@@ -205,6 +206,8 @@ def build_report(
             "rated": len(rows),
             "failed": len(all_rows) - len(rows),
             "reviewer_errors": sum(1 for r in rows if r.get("reviewer_outcome") in ("error", "abstain")),
+            # the reviewer failed (unavailable, timed out, garbage): the verdict is on_reviewer_error's, no review
+            "reviewer_failed": sum(1 for r in rows if r.get("reviewer_outcome") == "error"),
             "rejected_lines": int((job or {}).get("rejected_lines", 0)),
         },
         "fast_models": versions,
