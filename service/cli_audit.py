@@ -173,6 +173,9 @@ async def _audit(
                     f"({'OVERSIGHT_DATABASE_URL' if jobs.backend == 'postgres' else settings.sqlite_path})"
                 )
                 return 2
+            if info.status == "cancelled":
+                await jobs.mark(job_id, "running")
+                err.print(f"{job_id} was cancelled: taken up again")
             if baseline_model is not None:  # the job's baseline from now on (checked against its turns)
                 try:
                     await set_baseline_model(jobs, job_id, baseline_model)
@@ -187,6 +190,15 @@ async def _audit(
                 err.print(f"baseline model: {escape(baseline_model)} (stored with the job)")
         else:
             assert inputs is not None
+            earlier = await _unfinished_job(jobs, out)
+            if earlier is not None:
+                err.print(
+                    f"oversight: {out / JOB_FILE} records job {earlier.id}, not finished ({earlier.done}/"
+                    f"{earlier.total} turns done): a new job here would leave it to be reviewed by any worker. "
+                    f"Run with --resume to finish it, or --cancel to stop it, or give another --out.",
+                    soft_wrap=True,
+                )
+                return 2
             parsed = parse_many(inputs, fmt)
             concurrency, rpm, tpm, lease_s = _job_options({}, concurrency, rpm, tpm, lease_s)
             options = AuditOptions(
@@ -283,6 +295,48 @@ async def _audit(
             )
             return 4
         return 0
+
+
+async def _unfinished_job(jobs: Any, out: Path) -> Any:
+    """The job ``out``'s job.json records, when it is in this store and neither finished nor cancelled."""
+    path = out / JOB_FILE
+    try:
+        job_id = orjson.loads(path.read_bytes())["job_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    info = await jobs.get_job(str(job_id))
+    if info is None or info.finished or info.status != "running":
+        return None
+    return info
+
+
+async def _cancel(settings: Settings, out: Path) -> int:
+    from rich.console import Console
+
+    from service.audit.jobs import open_job_store
+    from service.store import open_storage
+
+    err = Console(stderr=True)
+    path = out / JOB_FILE
+    try:
+        job_id = str(orjson.loads(path.read_bytes())["job_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        err.print(f"oversight: nothing to cancel: {path} does not record a job")
+        return 2
+    async with open_storage(settings) as storage, open_job_store(storage, settings.sqlite_path) as jobs:
+        info = await jobs.get_job(job_id)
+        if info is None:
+            err.print(f"oversight: job {job_id} is not in the {jobs.backend} store")
+            return 2
+        if info.finished:
+            err.print(f"{job_id} is already finished ({info.done}/{info.total} turns): nothing to cancel")
+            return 0
+        await jobs.mark(job_id, "cancelled")
+    err.print(
+        f"cancelled {job_id} ({info.done}/{info.total} turns done): no worker starts another of its turns; the ones "
+        "in flight finish. --resume takes it up again."
+    )
+    return 0
 
 
 def _print_summary(console: Any, report: dict[str, Any]) -> None:
@@ -393,7 +447,9 @@ TpmOption = Annotated[
 LeaseOption = Annotated[
     float | None,
     typer.Option(
-        show_default=False, help=f"Seconds a claimed turn stays ours without a heartbeat.{_STORED} (a new job: 60)."
+        min=1,
+        show_default=False,
+        help=f"Seconds a claimed turn stays ours without a heartbeat (at least 1).{_STORED} (a new job: 60).",
     ),
 ]
 
@@ -474,6 +530,13 @@ def register(app: typer.Typer) -> None:
         submit_only: Annotated[
             bool, typer.Option(help="Create the job, print its id and exit (workers: `oversight worker`).")
         ] = False,
+        cancel: Annotated[
+            bool,
+            typer.Option(
+                help="Cancel the job recorded in the --out folder's job.json: no worker (this command, "
+                "`oversight worker`, the service) starts another of its turns. --resume takes it up again."
+            ),
+        ] = False,
         data_dir: DataDirOption = None,
     ) -> None:
         """Audit logged sessions: review every assistant turn in label mode and write the report to the --out folder.
@@ -483,11 +546,17 @@ def register(app: typer.Typer) -> None:
         is kept in the service's store: the data folder's SQLite file (--data-dir, OVERSIGHT_DATA_DIR), or
         PostgreSQL when OVERSIGHT_DATABASE_URL is set; --resume needs the same store.
 
+        Into a folder whose job is not finished, a new audit is refused: --resume it, or --cancel it first.
+
         Exit 0: done. 2: bad input or options. 3: the job is not finished (other workers hold turns). 4: done,
         but some turns were not reviewed because the reviewer failed (the report says how many).
         """
         from service.settings import load_settings
 
+        if cancel:
+            if input is not None or resume or submit_only:
+                raise typer.BadParameter("--cancel takes only --out (and --data-dir)", param_hint="'--cancel'")
+            raise typer.Exit(asyncio.run(_cancel(load_settings(data_dir=data_dir), out)))
         if input is None and not resume:
             raise typer.BadParameter("give an input file (or --resume)", param_hint="'INPUT'")
         inputs = _read_inputs(input) if input is not None else None

@@ -317,8 +317,9 @@ class SqliteJobStore:
         async with self._tx() as conn:
             cur = await conn.execute(
                 "SELECT seq, turn_id, request, meta, attempts FROM audit_turns WHERE job_id = ? AND "
-                "(status = 'pending' OR (status = 'claimed' AND lease_until < ?)) ORDER BY seq LIMIT ?",
-                (job_id, now, n),
+                "(status = 'pending' OR (status = 'claimed' AND lease_until < ?)) AND EXISTS "
+                "(SELECT 1 FROM audit_jobs WHERE id = ? AND status = 'running') ORDER BY seq LIMIT ?",
+                (job_id, now, job_id, n),
             )
             rows = await cur.fetchall()
             if rows:
@@ -408,6 +409,7 @@ WITH picked AS (
     SELECT job_id, seq FROM audit_turns
     WHERE job_id = %(job)s AND status <> 'done'
       AND (status = 'pending' OR lease_until < {_NOW})
+      AND EXISTS (SELECT 1 FROM audit_jobs WHERE id = %(job)s AND status = 'running')  -- not a cancelled job
     ORDER BY seq LIMIT %(n)s
     FOR UPDATE SKIP LOCKED)
 UPDATE audit_turns t

@@ -225,8 +225,20 @@ def find_segment(report: dict[str, Any], by: dict[str, str]) -> dict[str, Any] |
     return None
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a session id: the logs are
+    untrusted) gets a leading ``'``, as OWASP advises; numbers are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def results_csv(results: Iterable[dict[str, Any]]) -> str:
-    """Per-turn labels as CSV (booleans as 0/1, findings as ``rule:severity`` joined by ``;``)."""
+    """Per-turn labels as CSV (booleans as 0/1, findings as ``rule:severity`` joined by ``;``; a text cell that
+    starts like a formula is prefixed with ``'``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -238,6 +250,6 @@ def results_csv(results: Iterable[dict[str, Any]]) -> str:
                 v = ";".join(f"{f['rule']}:{f['severity']}" for f in (v or []))
             elif isinstance(v, bool):
                 v = int(v)
-            row.append("" if v is None else v)
+            row.append("" if v is None else _cell(v))
         writer.writerow(row)
     return out.getvalue()

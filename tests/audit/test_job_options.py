@@ -282,3 +282,13 @@ def test_api_workers_spend_a_jobs_own_rpm_on_top_of_the_process_budget(
         assert (a["status"], a["done"], a["in_progress"]) == ("running", 1, 1)
         # Both jobs' requests went through the process's shared budget too.
         assert client.app.state.audits.budget.stats.requests == 7  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("lease", ["0", "-5", "0.5"])
+def test_a_lease_under_a_second_is_a_usage_error(tmp_path: Path, lease: str) -> None:
+    # --lease -5 was stored, and every claimed turn was at once claimable again: turns were reviewed 3 times.
+    sessions = write_jsonl(tmp_path / "s.jsonl", [session("a0", "2026.03")])
+    result = CliRunner().invoke(app, ["audit", str(sessions), "--out", str(tmp_path / "out"), "--lease", lease,
+                                      "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 2 and "--lease" in result.output, result.output
+    assert not (tmp_path / "out" / "report.json").exists()

@@ -100,3 +100,14 @@ async def test_progress_counts(jobs: Any) -> None:
     view = info.as_dict()
     assert (view["done"], view["in_progress"], view["pending"]) == (1, 1, info.total - 2)
     assert view["status"] == "running" and 0 < view["progress"] < 1
+
+
+async def test_a_cancelled_jobs_turns_are_not_claimed_until_it_runs_again(jobs: Any) -> None:
+    job = await _job(jobs, 6)
+    first = await jobs.claim(job, "otherhost:1:a", 2, 60)
+    await jobs.mark(job, "cancelled")
+    assert await jobs.claim(job, "otherhost:2:b", 10, 60) == []  # a worker elsewhere starts nothing more
+    assert await jobs.complete(job, first[0].seq, "otherhost:1:a", {"seq": first[0].seq})  # in flight: finishes
+    assert job not in await jobs.open_jobs()
+    await jobs.mark(job, "running")
+    assert len(await jobs.claim(job, "otherhost:2:b", 10, 60)) == (await jobs.get_job(job)).total - 2

@@ -73,6 +73,17 @@ def test_csv_has_one_row_per_turn_with_labels() -> None:
     assert rows[0]["turn_id"] == "s0#1" and rows[0]["refusal"] == "1" and rows[0]["fast_model"] == "brisk@1"
 
 
+def test_csv_cells_from_the_logs_cannot_run_as_spreadsheet_formulas() -> None:
+    # Session ids and intents come from the logs under audit: untrusted. Opened in a spreadsheet,
+    # "=HYPERLINK(...)" would be a live formula.
+    hostile = [_row(0, "brisk@1", session_id='=HYPERLINK("http://evil.example","x")', intent="@SUM(A1:A9)"),
+               _row(1, "brisk@1", session_id="+cmd|' /C calc'!A0", intent="-2+3"), _row(2, "brisk@1", turn=-1)]
+    rows = list(csv.DictReader(io.StringIO(results_csv(hostile))))
+    assert rows[0]["session_id"] == """'=HYPERLINK("http://evil.example","x")""" and rows[0]["intent"] == "'@SUM(A1:A9)"
+    assert rows[1]["session_id"].startswith("'+cmd") and rows[1]["intent"] == "'-2+3"
+    assert rows[2]["turn"] == "-1" and rows[2]["session_id"] == "s2"  # numbers and plain text as they were
+
+
 def test_html_is_self_contained_with_charts() -> None:
     page = render_html(build_report(_rows(), job={"id": "aud_x", "name": "nightly", "turns": 200}))
     assert page.count("<svg") >= 3
