@@ -3,7 +3,12 @@
 Built on ``service.importers``. What becomes the conversation: the user's typed prompts and the agent's text
 answers, in order; injected context (``meta``) and sub-agent (``sidechain``) messages are left out, and tool
 calls are summarised as ``tool`` messages so the reviewer sees what the agent did between answers. The fast
-model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI version>}``.
+model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI version>}``, per answer: the model
+and CLI version that wrote it (Claude Code: its entry's; Codex: those of the ``turn_context`` and
+``session_meta`` in effect), so a session where the user switched model mid-way is labelled turn by turn.
+Text the agent wrote in the model's place (Claude Code's ``<synthetic>`` API-error entries) is left out: it is
+not a turn, not part of the conversation, and labels nothing. The session's own ``model`` (used for an answer
+whose log names none) is the first model that answered.
 """
 
 from __future__ import annotations
@@ -13,9 +18,18 @@ from collections.abc import Iterator
 from service.audit.sessions import LineError, Located, Session
 from service.importers import Message, ToolCall
 from service.importers import Session as AgentSession
+from service.importers.claude_code import AssistantMessage
 from service.schemas import ChatMessage, FastModel
 
 _PROVIDER = {"codex": "openai", "claude-code": "anthropic"}
+
+
+def _fast_model(agent: AgentSession, model: str | None = None, version: str | None = None) -> FastModel:
+    return FastModel(
+        provider=_PROVIDER.get(agent.source),
+        name=model or agent.model or agent.source,
+        version=version or agent.agent_version,
+    )
 
 
 def _parse(data: bytes, fmt: str, name: str) -> AgentSession:
@@ -35,7 +49,13 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
         if isinstance(event, Message):
             if event.meta or event.sidechain or not event.text.strip():
                 continue
-            if event.role in ("user", "assistant"):
+            if isinstance(event, AssistantMessage):
+                if event.synthetic:
+                    continue
+                # the answer's own fast model (``messages[].model`` of the sessions format)
+                model = _fast_model(agent, event.model, event.version).model_dump(exclude_none=True)
+                messages.append(ChatMessage(role="assistant", content=event.text, model=model))
+            elif event.role in ("user", "assistant"):
                 messages.append(ChatMessage(role=event.role, content=event.text))
         elif isinstance(event, ToolCall) and not event.sidechain:
             summary = f"[tool {event.name}] {str(event.input)[:500]}"
@@ -47,9 +67,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     return Session(
         session_id=agent.session_id or fallback_id,
         messages=messages,
-        model=FastModel(
-            provider=_PROVIDER.get(agent.source), name=agent.model or agent.source, version=agent.agent_version
-        ),
+        model=_fast_model(agent),
         intent="coding_agent",
         metadata={"source": agent.source, "path": agent.path, "cwd": agent.cwd},
     )

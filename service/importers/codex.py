@@ -5,6 +5,10 @@ Each line is ``{"timestamp", "type", "payload"}``. Used here: ``session_meta`` (
 ``custom_tool_call``, ``local_shell_call`` and their outputs, paired by ``call_id``) and a few ``event_msg``
 types (``user_message``: what the user typed; ``exec_command_end``: exit codes). Unknown types and fields
 are skipped.
+
+Each assistant message is an ``AssistantMessage`` with the model of the ``turn_context`` in effect when it
+was written (Codex writes one per turn, so a model switch mid-session shows from that turn on) and the
+``cli_version`` of the ``session_meta`` in effect.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from service.importers import (
     tail_lines,
     text_of,
 )
+from service.importers.claude_code import AssistantMessage
 
 # Text Codex injects as "user" messages (instructions, environment, permissions), not typed by the user.
 _INJECTED_PREFIXES = (
@@ -62,12 +67,17 @@ def _output_text(raw: Any) -> str:
 
 
 def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Session:
-    """A session from rollout lines (all of a file, or a bounded tail of it)."""
+    """A session from rollout lines (all of a file, or a bounded tail of it).
+
+    ``session.model`` is the first ``turn_context`` model, ``session.agent_version`` the last ``cli_version``;
+    each assistant message has the ones in effect when it was written (``AssistantMessage.model`` / ``.version``).
+    """
     session = Session(source="codex", path=path)
     calls: dict[str, ToolCall] = {}
     typed: list[str] = []  # event_msg user_message texts: what the user actually typed
     user_items: list[Message] = []  # response_item user messages (typed prompts and injected context)
     cwd: str | None = None
+    model: str | None = None  # of the last turn_context: the model of the turn being read
     for line in json_lines(lines, session):
         payload = line.get("payload")
         if not isinstance(payload, dict):
@@ -85,14 +95,15 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
                     session.info[key] = meta[key]
         elif kind == "turn_context":
             cwd = str_or_none(payload.get("cwd")) or cwd
-            session.model = str_or_none(payload.get("model")) or session.model
+            model = str_or_none(payload.get("model")) or model
+            session.model = session.model or model
             if isinstance(payload.get("approval_policy"), str):
                 session.info["approval_policy"] = payload["approval_policy"]
             sandbox = payload.get("sandbox_policy")
             if isinstance(sandbox, dict) and isinstance(sandbox.get("type"), str):
                 session.info["sandbox_policy"] = sandbox["type"]
         elif kind == "response_item":
-            _response_item(session, calls, user_items, payload, ts, cwd)
+            _response_item(session, calls, user_items, payload, ts, cwd, model)
         elif kind == "event_msg":
             etype = payload.get("type")
             if etype == "user_message" and isinstance(payload.get("message"), str):
@@ -132,6 +143,7 @@ def _response_item(
     payload: dict[str, Any],
     ts: str | None,
     cwd: str | None,
+    model: str | None,
 ) -> None:
     ptype = payload.get("type")
     if ptype == "message":
@@ -139,7 +151,11 @@ def _response_item(
         if not isinstance(role, str):
             return
         text = text_of(payload.get("content"))
-        message = Message(role, text, ts, meta=role in ("developer", "system"))
+        message: Message
+        if role == "assistant":
+            message = AssistantMessage(role, text, ts, model=model, version=session.agent_version)
+        else:
+            message = Message(role, text, ts, meta=role in ("developer", "system"))
         session.events.append(message)
         if role == "user":
             user_items.append(message)
