@@ -8,12 +8,12 @@ import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from service import auth
 from service.api._common import ERROR_RESPONSES
 from service.deps import PrincipalDep
-from service.errors import Forbidden
+from service.errors import Forbidden, RequestInvalid
 from service.escalations import (
     EscalationDetail,
     EscalationPage,
@@ -51,18 +51,41 @@ class EscalationListQuery(BaseModel):
     domain: Domain | None = None
     tenant: str | None = Field(default=None, max_length=200, description="Only the open-mode admin may pick.")
     min_age_s: float | None = Field(
-        default=None, ge=0, le=_MAX_AGE_S, description="Only escalations at least this old."
+        default=None, ge=0, le=_MAX_AGE_S, allow_inf_nan=False, description="Only escalations at least this old."
     )
-    max_age_s: float | None = Field(default=None, ge=0, le=_MAX_AGE_S, description="Only escalations at most this old.")
+    max_age_s: float | None = Field(
+        default=None, ge=0, le=_MAX_AGE_S, allow_inf_nan=False, description="Only escalations at most this old."
+    )
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=1_000_000)
+
+    @field_validator("max_age_s")
+    @classmethod
+    def _not_below_min(cls, value: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min_age_s")
+        if value is not None and low is not None and value < low:
+            raise ValueError(f"max_age_s ({value:g}) is below min_age_s ({low:g}): no escalation can match")
+        return value
+
+
+def _one_value_each(request: Request) -> None:
+    """A parameter given twice is a 422: ``status=pending&status=all`` would quietly list by the last one."""
+    seen: set[str] = set()
+    for key, _ in request.query_params.multi_items():
+        if key in seen:
+            raise RequestInvalid(f"query parameter {key!r} is given more than once", field=key)
+        seen.add(key)
 
 
 @router.get("", response_model=EscalationPage, responses=ERROR_RESPONSES)
 async def list_escalations(
-    query: Annotated[EscalationListQuery, Query()], principal: PrincipalDep, escalations: EscalationsDep
+    request: Request,
+    query: Annotated[EscalationListQuery, Query()],
+    principal: PrincipalDep,
+    escalations: EscalationsDep,
 ) -> EscalationPage:
     """Escalated reviews of the caller's tenant, oldest first."""
+    _one_value_each(request)
     auth.require_role(principal, "reviewer", "admin")
     scope = auth.tenant_scope(principal)
     if query.tenant is not None and scope is not None and query.tenant != scope:

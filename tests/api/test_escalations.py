@@ -183,6 +183,25 @@ def test_a_misspelt_inbox_filter_is_a_422_naming_it_not_the_pending_list(app_cli
     assert len(app_client.get("/v1/escalations", params={"status": "all"}).json()["items"]) == 1
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=pending&status=all", "status"),  # was 200: the last value won, listing everything
+        ("min_age_s=100&max_age_s=1", "max_age_s"),  # was 200 with an empty list
+        ("min_age_s=nan", "min_age_s"),  # was "Input should be less than or equal to 315360000"
+        ("max_age_s=inf", "max_age_s"),
+    ],
+)
+def test_an_inbox_filter_that_cannot_mean_one_thing_is_a_422_naming_it(
+    app_client: TestClient, query: str, field: str
+) -> None:
+    escalate(app_client)
+    r = app_client.get(f"/v1/escalations?{query}")
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["field"] == field
+    assert "less than or equal" not in r.json()["error"]["message"]
+
+
 def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, receiver: CallbackReceiver) -> None:
     receiver.statuses.append(410)
     decision = escalate(app_client, callback_url=receiver.url)
