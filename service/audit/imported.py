@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from service.audit.sessions import LineError, Located, Session
-from service.importers import Message, ToolCall
+from service.importers import AssistantMessage, Message, ToolCall
 from service.importers import Session as AgentSession
-from service.importers.claude_code import AssistantMessage
 from service.schemas import ChatMessage, FastModel
 
 _PROVIDER = {"codex": "openai", "claude-code": "anthropic"}

@@ -35,6 +35,20 @@ class Message:
 
 
 @dataclass(slots=True)
+class AssistantMessage(Message):
+    """An agent's text answer with the model and agent CLI version in effect when it was written.
+
+    ``model`` / ``version`` are None when the log does not say (then the session's apply). ``synthetic``
+    marks text the agent wrote in the model's place (Claude Code API errors): not a model answer.
+    Claude Code: the entry's own; Codex: those of the ``turn_context`` and ``session_meta`` in effect.
+    """
+
+    model: str | None = None
+    version: str | None = None
+    synthetic: bool = False
+
+
+@dataclass(slots=True)
 class ToolCall:
     """One tool call of the agent, with its result once seen.
 
@@ -162,4 +176,14 @@ def str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-__all__ = ["Event", "Message", "Session", "Source", "ToolCall", "head_lines", "read_lines", "tail_lines"]
+__all__ = [
+    "AssistantMessage",
+    "Event",
+    "Message",
+    "Session",
+    "Source",
+    "ToolCall",
+    "head_lines",
+    "read_lines",
+    "tail_lines",
+]

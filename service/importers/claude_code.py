@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from service.importers import (
+    AssistantMessage,
     Message,
     Session,
     ToolCall,
@@ -43,20 +44,6 @@ _INJECTED_PREFIXES = (
 )
 SYNTHETIC_MODEL = "<synthetic>"
 """The ``model`` of assistant entries Claude Code writes itself (API errors, "No response requested.")."""
-
-
-@dataclass(slots=True)
-class AssistantMessage(Message):
-    """An agent's text answer with the model and agent CLI version in effect when it was written.
-
-    ``model`` / ``version`` are None when the log does not say (then the session's apply). ``synthetic``
-    marks text the agent wrote in the model's place (Claude Code API errors): not a model answer.
-    Used by both importers (Codex: the model of the ``turn_context`` in effect).
-    """
-
-    model: str | None = None
-    version: str | None = None
-    synthetic: bool = False
 
 
 def is_synthetic(entry: dict[str, Any], message: dict[str, Any]) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from service.importers import (
+    AssistantMessage,
     Message,
     Session,
     ToolCall,
@@ -30,7 +31,6 @@ from service.importers import (
     tail_lines,
     text_of,
 )
-from service.importers.claude_code import AssistantMessage
 
 # Text Codex injects as "user" messages (instructions, environment, permissions), not typed by the user.
 _INJECTED_PREFIXES = (
