@@ -169,12 +169,17 @@ def _addressed_to_loopback(request: Request, client: str | None) -> bool:
     address). DNS rebinding gives a web page on ``evil.example`` a loopback client address and a matching
     ``Origin``; only the ``Host`` it sends still names ``evil.example``."""
     host = request.headers.get("host", "")
+    if host == "testserver" and client == "testclient":  # Starlette's TestClient: an in-process caller
+        return True
+    return _loopback_name(host)
+
+
+@functools.lru_cache(maxsize=256)
+def _loopback_name(host: str) -> bool:
     try:
         name = urlsplit(f"//{host}").hostname or ""
     except ValueError:
         return False
-    if name == "testserver" and client == "testclient":  # Starlette's TestClient: an in-process caller
-        return True
     return name == "localhost" or name.endswith(".localhost") or (name != "testclient" and _is_loopback(name))
 
 
