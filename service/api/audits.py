@@ -11,11 +11,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
 
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, new_owner, open_job_store
@@ -192,6 +193,26 @@ async def _job(service: AuditService, job_id: str, principal: Principal) -> JobI
     return info
 
 
+class AuditUploadQuery(BaseModel):
+    """``POST /v1/audits``'s parameters. An unknown one is a 422 naming it, as on ``GET /v1/reviews``: a misspelt
+    ``baseline-model`` would otherwise compare against the lowest version without a word."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["auto", "sessions", "codex", "claude-code"] = Field("auto", description="Input format.")
+    name: str = Field("audit", max_length=200, description="A name shown in the report.")
+    baseline_model: str | None = Field(None, max_length=300, description="name@version to compare others against.")
+
+
+class ReportQuery(BaseModel):
+    """``GET /v1/audits/{id}/report``'s parameters. An unknown one is a 422: a misspelt ``fromat=csv`` would
+    otherwise answer JSON."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "html", "csv"] = "json"
+
+
 def _links(job_id: str) -> dict[str, str]:
     base = f"/v1/audits/{job_id}"
     return {
@@ -211,13 +232,16 @@ def _links(job_id: str) -> dict[str, str]:
     responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 422)},
 )
 async def create_audit(
+    query: Annotated[AuditUploadQuery, Query()],
     request: Request,
     principal: PrincipalDep,
-    format: Literal["auto", "sessions", "codex", "claude-code"] = Query("auto", description="Input format."),
-    name: str = Query("audit", max_length=200, description="A name shown in the report."),
-    baseline_model: str | None = Query(None, max_length=300, description="name@version to compare others against."),
 ) -> JSONResponse:
-    """Every assistant turn is reviewed by the review graph in label mode; returns the job id at once."""
+    """Every assistant turn is reviewed by the review graph in label mode; returns the job id at once.
+
+    Lines are held to the review API's rules (no NUL / unpaired surrogate, ``OVERSIGHT_MAX_MESSAGES`` and
+    ``OVERSIGHT_MAX_CHARS`` per turn, UTF-8): a line that breaks one is a rejected line in ``errors``.
+    """
+    format, name, baseline_model = query.format, query.name, query.baseline_model
     service = _service(request)
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
@@ -230,7 +254,7 @@ async def create_audit(
         data = await request.body()
     if not data.strip():
         raise RequestInvalid("empty upload: send sessions JSONL", field="body")
-    parsed = parse_input(data, format, name)
+    parsed = parse_input(data, format, name, limits=request.app.state.settings)
     options = AuditOptions(
         concurrency=service.options.concurrency,
         rpm=service.options.rpm,
@@ -264,11 +288,12 @@ async def get_audit(job_id: str, request: Request, principal: PrincipalDep) -> d
 )
 async def get_report(
     job_id: str,
+    query: Annotated[ReportQuery, Query()],
     request: Request,
     principal: PrincipalDep,
-    format: Literal["json", "html", "csv"] = Query("json"),
 ) -> Response:
     """While the job runs the report covers the turns done so far and says ``"complete": false``."""
+    format = query.format
     service = _service(request)
     info = await _job(service, job_id, principal)
     report, results = await job_report(service.jobs, info)

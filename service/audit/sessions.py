@@ -19,6 +19,13 @@ without text (tool calls only) are not turns.
 
 The **task-success proxy** of a turn is computed here, before any review: a turn succeeds unless a later
 user message in the same session asks for a human, or re-asks the same thing (see ``reasks``).
+
+Input checks (each a line-level error: the line is reported and left out, the rest is audited): a UTF-8 byte
+order mark at the start of a file is skipped; a line that is not UTF-8 says so (with the byte offset in the
+line); text holding NUL (``\\u0000``) or an unpaired surrogate is refused as ``POST /v1/reviews`` refuses it
+(``text_invalid``: PostgreSQL cannot store it); a session one of whose turns would be over
+``OVERSIGHT_MAX_MESSAGES`` or ``OVERSIGHT_MAX_CHARS`` (``service.limits.check_limits``, as for a review) is
+left out whole, naming the turn's field and the limit.
 """
 
 from __future__ import annotations
@@ -26,13 +33,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from service.errors import RequestInvalid
+from service.jsoncheck import BAD_TEXT
+from service.limits import check_limits
 from service.schemas import ChatMessage, FastModel, RequestContext, ReviewRequest
 from service.vocabulary import Domain
+
+if TYPE_CHECKING:
+    from service.settings import Settings
+
+UTF8_BOM = b"\xef\xbb\xbf"
+"""Skipped at the start of an input file (RFC 8259 lets a parser ignore it; the JSON routes accept it too)."""
 
 SEGMENT_FIELDS: tuple[str, ...] = ("domain", "intent", "locale", "fast_model", "tenant", "suite")
 """The fields a report is segmented by (``domain`` comes from the review, the rest from the input)."""
@@ -276,8 +292,37 @@ def _history_message(message: ChatMessage) -> ChatMessage:
     return ChatMessage(role=message.role, content=content, name=message.name)
 
 
-def session_turns(session: Session, first_seq: int) -> list[Turn]:
-    """The session's assistant answers as turns numbered from ``first_seq``."""
+class OverLimit(ValueError):
+    """A turn of the session is over a request limit: the session (its whole line) is left out."""
+
+
+def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, number: int) -> None:
+    """``check_limits`` on a turn's request, its field named in the session (``output`` is ``messages.<index>``)."""
+    try:
+        check_limits(request, limits)
+    except RequestInvalid as exc:
+        if exc.field == "messages":
+            raise OverLimit(
+                f"messages: turn {number} follows {len(request.messages)} messages, over the limit of "
+                f"{limits.max_messages} (OVERSIGHT_MAX_MESSAGES)"
+            ) from None
+        if exc.field == "output":
+            where, size = f"messages.{index}.content", len(request.output)
+        elif exc.field is not None and (m := re.fullmatch(r"messages\.(\d+)\.content", exc.field)):
+            where, size = exc.field, len(request.messages[int(m.group(1))].text())
+        else:  # nothing else a turn's request can be over today; say what check_limits said
+            raise OverLimit(f"{exc.field or 'line'}: {exc.message}") from None
+        raise OverLimit(
+            f"{where}: {size} characters, over the limit of {limits.max_chars} (OVERSIGHT_MAX_CHARS)"
+        ) from None
+
+
+def session_turns(session: Session, first_seq: int, limits: Settings | None = None) -> list[Turn]:
+    """The session's assistant answers as turns numbered from ``first_seq``.
+
+    With ``limits``, each turn's request is checked as a review request is (``check_limits``); the first turn
+    over a limit raises ``OverLimit`` naming the session's field (``messages.N.content``) and the limit.
+    """
     turns: list[Turn] = []
     messages = session.messages
     for i, message in enumerate(messages):
@@ -299,6 +344,8 @@ def session_turns(session: Session, first_seq: int) -> list[Turn]:
             ),
         )
         number = len(turns) + 1
+        if limits is not None:
+            _check_turn_limits(request, limits, i, number)
         turns.append(
             Turn(
                 seq=first_seq + len(turns),
@@ -325,14 +372,55 @@ def _validation_message(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
+def bad_text(value: Any) -> str | None:
+    """Why ``value`` (parsed JSON, or a dumped model) holds text the API refuses as ``text_invalid``, else None.
+
+    The first string or key (in document order) holding NUL or an unpaired surrogate (``jsoncheck.BAD_TEXT``),
+    as ``where: why`` with ``where`` its dotted path. The offending text itself is never quoted: the message is
+    stored with the job, and PostgreSQL cannot store a NUL.
+    """
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key in node:
+                if BAD_TEXT.search(key):
+                    where = f"{'.'.join(path)}: a key" if path else "a top-level key"
+                    return f"{where} holds NUL (\\u0000) or an unpaired surrogate (text_invalid)"
+            stack.extend(reversed([(item, (*path, key)) for key, item in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(item, (*path, str(i))) for i, item in enumerate(node)]))
+        elif isinstance(node, str) and BAD_TEXT.search(node):
+            return f"{'.'.join(path) or 'line'}: text holds NUL (\\u0000) or an unpaired surrogate (text_invalid)"
+    return None
+
+
+def _not_utf8(raw: bytes) -> str | None:
+    """``not UTF-8: ...`` with the offset of the first bad byte in the line, or None when ``raw`` is UTF-8."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} of the line (save the file as UTF-8)"
+    return None
+
+
 def parse_session_line(raw: bytes | str, line: int) -> Session | LineError | None:
-    """One line of the sessions format (None for a blank line)."""
+    """One line of the sessions format (None for a blank line).
+
+    Checked before the schema, as the API checks a body: UTF-8, JSON, then no NUL / unpaired surrogate.
+    """
     if not raw.strip():
         return None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        return LineError(line, f"not JSON: {exc}")
+        # orjson calls bytes that are not UTF-8 "surrogates not allowed": say what is wrong with the line.
+        why = _not_utf8(raw) if isinstance(raw, bytes) else None
+        return LineError(line, why or f"not JSON: {exc}")
+    # Valid JSON can only hold NUL as the escape \u0000 (a lone surrogate escape is refused by orjson), so a
+    # line without one skips the walk.
+    if ((b"\\u0000" in raw) if isinstance(raw, bytes) else ("\\u0000" in raw)) and (why := bad_text(data)):
+        return LineError(line, why)
     if not isinstance(data, dict):
         return LineError(line, "a line must be a JSON object")
     try:
@@ -357,12 +445,28 @@ Located = tuple[int, Session | LineError]
 """An input item with the line it comes from (a session read from a whole file: line 1)."""
 
 
-def expand(items: Iterable[tuple[str | None, int, Session | LineError]], fmt: str = "sessions") -> Parsed:
-    """Turns of every session; duplicate session ids and sessions without an answer are errors.
+def request_limits(limits: Settings | None = None) -> Settings:
+    """The settings whose request limits (``OVERSIGHT_MAX_MESSAGES``, ``OVERSIGHT_MAX_CHARS``) turns are held to:
+    ``limits``, else read from the environment (a command that did not pass its own)."""
+    if limits is not None:
+        return limits
+    from service.settings import Settings, load_env_settings
+
+    return load_env_settings(Settings)
+
+
+def expand(
+    items: Iterable[tuple[str | None, int, Session | LineError]],
+    fmt: str = "sessions",
+    limits: Settings | None = None,
+) -> Parsed:
+    """Turns of every session; duplicate session ids, sessions without an answer and sessions with a turn over
+    a request limit (``limits``, default: the environment's, see ``request_limits``) are errors.
 
     ``items`` are ``(file, line, session or error)``: every error names the line (and, with several files,
     the file) it comes from.
     """
+    limits = request_limits(limits)
     parsed = Parsed(format=fmt)
     seen: set[str] = set()
     for file, line, item in items:
@@ -374,7 +478,11 @@ def expand(items: Iterable[tuple[str | None, int, Session | LineError]], fmt: st
             parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}", file))
             continue
         seen.add(item.session_id)
-        turns = session_turns(item, len(parsed.turns))
+        try:
+            turns = session_turns(item, len(parsed.turns), limits)
+        except OverLimit as exc:
+            parsed.errors.append(LineError(line, str(exc), file))
+            continue
         if not turns:
             parsed.errors.append(LineError(line, f"session {item.session_id!r} has no assistant answer", file))
             continue
@@ -441,17 +549,25 @@ def _sessions_of(data: bytes, fmt: str, name: str) -> Iterator[Located]:
         return
     from service.audit import imported  # Codex rollouts and Claude Code transcripts (service.importers)
 
-    yield from imported.sessions(data, fmt, name)
+    for line, item in imported.sessions(data, fmt, name):
+        # The log's text reaches the session unchecked (the importers read any JSON): hold it to the same rule.
+        if isinstance(item, Session) and (why := bad_text(item.model_dump())):
+            yield line, LineError(line, why)
+        else:
+            yield line, item
 
 
-def parse_input(data: bytes, fmt: str = "auto", name: str = "input") -> Parsed:
-    """Read an audit input in any supported format into turns."""
-    return parse_many([(name, data)], fmt)
+def parse_input(data: bytes, fmt: str = "auto", name: str = "input", limits: Settings | None = None) -> Parsed:
+    """Read an audit input in any supported format into turns (``limits``: see ``expand``)."""
+    return parse_many([(name, data)], fmt, limits)
 
 
-def parse_many(inputs: Iterable[tuple[str, bytes]], fmt: str = "auto") -> Parsed:
-    """Several inputs (files of a folder) as one audit; each may be in a different format when ``auto``."""
-    items = list(inputs)
+def parse_many(inputs: Iterable[tuple[str, bytes]], fmt: str = "auto", limits: Settings | None = None) -> Parsed:
+    """Several inputs (files of a folder) as one audit; each may be in a different format when ``auto``.
+
+    A UTF-8 byte order mark at the start of a file is skipped. ``limits``: see ``expand``.
+    """
+    items = [(name, data.removeprefix(UTF8_BOM)) for name, data in inputs]
     formats = {detect_format(d) if fmt == "auto" else fmt for _, d in items}
 
     def chain() -> Iterator[tuple[str | None, int, Session | LineError]]:
@@ -460,4 +576,4 @@ def parse_many(inputs: Iterable[tuple[str, bytes]], fmt: str = "auto") -> Parsed
             for line, item in _sessions_of(data, fmt, name):
                 yield file, line, item
 
-    return expand(chain(), "+".join(sorted(formats)) or "sessions")
+    return expand(chain(), "+".join(sorted(formats)) or "sessions", limits)
