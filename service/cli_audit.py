@@ -199,7 +199,7 @@ async def _audit(
                     soft_wrap=True,
                 )
                 return 2
-            parsed = parse_many(inputs, fmt)
+            parsed = parse_many(inputs, fmt, limits=settings)
             concurrency, rpm, tpm, lease_s = _job_options({}, concurrency, rpm, tpm, lease_s)
             options = AuditOptions(
                 concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
