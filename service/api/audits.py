@@ -34,7 +34,8 @@ from service.audit.run import (
 from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, Slots, audit_runtime
 from service.deps import Principal, PrincipalDep
-from service.errors import NotFound, RequestInvalid, ServiceUnavailable
+from service.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable
+from service.schemas import ErrorResponse
 
 from ._common import ERROR_RESPONSES
 
@@ -273,6 +274,44 @@ async def create_audit(
     return JSONResponse(
         info.as_dict() | {"links": _links(job_id)}, status_code=202, headers={"location": f"/v1/audits/{job_id}"}
     )
+
+
+@router.post(
+    "/v1/audits/{job_id}/cancel",
+    summary="Cancel an audit",
+    responses={404: ERROR_RESPONSES[404], 409: {"model": ErrorResponse, "description": "The audit is finished."}},
+)
+async def cancel_audit(job_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """No worker (this service's, another replica's, ``oversight worker``) claims another of the job's turns; the
+    reviews in flight finish. Cancelling a cancelled job changes nothing; a finished one is a 409.
+    ``POST /v1/audits/{id}/resume`` takes it up again."""
+    service = _service(request)
+    info = await _job(service, job_id, principal)
+    if info.finished:
+        raise Conflict(f"audit {job_id!r} is already finished", field="id")
+    if info.status != "cancelled":
+        await service.jobs.mark(job_id, "cancelled")
+    info = await _job(service, job_id, principal)
+    return info.as_dict() | {"links": _links(job_id)}
+
+
+@router.post(
+    "/v1/audits/{job_id}/resume",
+    summary="Take up a cancelled audit again",
+    responses={404: ERROR_RESPONSES[404], 409: {"model": ErrorResponse, "description": "The audit is finished."}},
+)
+async def resume_audit(job_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    """A cancelled job runs again: the service's workers take its remaining turns. A finished job is a 409; a
+    running one is left as it is."""
+    service = _service(request)
+    info = await _job(service, job_id, principal)
+    if info.finished:
+        raise Conflict(f"audit {job_id!r} is already finished", field="id")
+    if info.status == "cancelled":
+        await service.jobs.mark(job_id, "running")
+        service.wake()
+    info = await _job(service, job_id, principal)
+    return info.as_dict() | {"links": _links(job_id)}
 
 
 @router.get("/v1/audits/{job_id}", summary="An audit's progress", responses={404: ERROR_RESPONSES[404]})

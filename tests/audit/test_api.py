@@ -94,3 +94,24 @@ def test_a_mistyped_baseline_model_is_a_422_naming_the_versions(client: TestClie
     good = client.post("/v1/audits?baseline_model=brisk@2026.05", content=_ndjson(mixed_sessions(2)),
                        headers={"content-type": "application/x-ndjson"})
     assert good.status_code == 202 and good.json()["options"]["baseline_model"] == "brisk@2026.05"
+
+
+def test_a_cancelled_job_is_not_worked_after_a_restart_until_resumed(tmp_path: Path, monkeypatch: Any) -> None:
+    settings = Settings(data_dir=tmp_path / "data", audit_seed=0)
+    monkeypatch.setenv("OVERSIGHT_AUDIT_WORKERS", "0")  # accepts the job, works on nothing
+    with TestClient(create_app(settings)) as first:
+        job = first.post("/v1/audits", content=_ndjson(mixed_sessions(5)),
+                         headers={"content-type": "application/x-ndjson"}).json()
+        cancelled = first.post(f"/v1/audits/{job['id']}/cancel")
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        assert first.post(f"/v1/audits/{job['id']}/cancel").json()["status"] == "cancelled"  # idempotent
+        assert first.post("/v1/audits/aud_nope/cancel").status_code == 404
+    monkeypatch.setenv("OVERSIGHT_AUDIT_WORKERS", "1")
+    with TestClient(create_app(settings)) as second:
+        time.sleep(1.0)  # the workers' first look at the open jobs
+        assert second.get(f"/v1/audits/{job['id']}").json()["done"] == 0
+        resumed = second.post(f"/v1/audits/{job['id']}/resume")
+        assert resumed.status_code == 200 and resumed.json()["status"] == "running"
+        assert _wait_done(second, job["id"])["done"] == job["turns"]
+        again = second.post(f"/v1/audits/{job['id']}/cancel")
+        assert again.status_code == 409 and again.json()["error"]["field"] == "id"
