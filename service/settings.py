@@ -164,6 +164,21 @@ class Settings(BaseSettings):
             raise ValueError(f"use an http:// or https:// URL with a host ({why})")
         return value
 
+    @field_validator("anthropic_api_key", "openai_api_key", "openai_compatible_api_key")
+    @classmethod
+    def _plain_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # A key read from a file (a Kubernetes secret, `$(cat key)`) often ends in a newline: the SDKs send it as
+        # is, the HTTP client refuses the header, and its error quoted the key. Surrounding space is dropped; a
+        # space or control character inside is an error that names the variable, never the value.
+        if value is None:
+            return None
+        key = value.get_secret_value().strip()
+        if not key:
+            return None
+        if any(c.isspace() or not c.isprintable() for c in key):
+            raise ValueError("holds a space or a control character inside it; an API key has none")
+        return SecretStr(key)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _lower_case(cls, value: object) -> object:

@@ -25,6 +25,7 @@ import asyncio
 import email.utils
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -155,13 +156,26 @@ def _client_side(exc: BaseException) -> BaseException | None:
     return None
 
 
+_CREDENTIAL = re.compile(
+    r"(?i)(\b(?:bearer|basic)\s+|\b(?:x-)?api[-_]?key['\"]?\s*[:=,]\s*b?['\"]?)[^\s'\",)}]+"
+    r"|\bsk-[A-Za-z0-9_-]{6,}"
+)
+
+
+def redact(text: str) -> str:
+    """``text`` without credentials: an HTTP client's error can quote the request's headers (httpx's "Illegal
+    header value b'Bearer sk-…\\n'" for a key with a trailing newline), and a reviewer error's text reaches the
+    decision, the store and the log."""
+    return _CREDENTIAL.sub(lambda m: (m.group(1) or "") + "[redacted]", text)
+
+
 def _cause_text(exc: BaseException) -> str:
     """``exc`` and what is under it: "Connection error. (ConnectError: [Errno 111] Connection refused)"."""
     causes = _causes(exc)
     if not causes:
-        return str(exc)
+        return redact(str(exc))
     cause = causes[0]
-    return f"{exc} ({type(cause).__name__}: {str(cause)[:300]})"
+    return redact(f"{exc} ({type(cause).__name__}: {str(cause)[:300]})")
 
 
 def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failure:
@@ -173,12 +187,14 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
     if isinstance(exc, errors.timeout):
         if deadline - time.monotonic() <= MIN_USEFUL_S:
             return Failure(False, ReviewerTimeout, "the reviewer did not answer before the deadline")
-        return Failure(True, ReviewerTimeout, f"request timed out: {exc}")
+        return Failure(True, ReviewerTimeout, redact(f"request timed out: {exc}"))
     if isinstance(exc, errors.connection):
         cause = _client_side(exc)
         if cause is not None:
             return Failure(
-                False, ReviewerRejected, f"the request cannot be sent ({type(cause).__name__}: {str(cause)[:300]})"
+                False,
+                ReviewerRejected,
+                redact(f"the request cannot be sent ({type(cause).__name__}: {str(cause)[:300]})"),
             )
         return Failure(True, ReviewerUnavailable, f"connection failed: {_cause_text(exc)}")
     if isinstance(exc, errors.status):
@@ -186,7 +202,7 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
         response: Any = getattr(exc, "response", None)
         headers = getattr(response, "headers", None)
         typ, code, msg = _error_fields(getattr(exc, "body", None))
-        detail = f"HTTP {status}" + (f" {typ or code}" if (typ or code) else "") + (f": {msg}" if msg else "")
+        detail = redact(f"HTTP {status}" + (f" {typ or code}" if (typ or code) else "") + (f": {msg}" if msg else ""))
         if code in NO_RETRY_CODES:
             return Failure(False, ReviewerUnavailable, detail, status)
         if status in RETRYABLE_STATUS:
@@ -194,7 +210,7 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
         if status >= 500:
             return Failure(False, ReviewerUnavailable, detail, status)
         return Failure(False, ReviewerRejected, detail, status)
-    return Failure(False, ReviewerUnavailable, f"unexpected {type(exc).__name__}: {exc}")
+    return Failure(False, ReviewerUnavailable, redact(f"unexpected {type(exc).__name__}: {exc}"))
 
 
 class _Wait:

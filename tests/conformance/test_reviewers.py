@@ -707,6 +707,65 @@ async def test_a_refused_connection_names_its_cause(reviewer: Reviewer, model_se
     assert "ConnectError" in str(info.value)
 
 
+@remote(*REMOTE)
+async def test_a_key_the_http_client_refuses_is_not_quoted_in_the_error(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    # httpx refuses a header value with a newline and quotes it: "Illegal header value b'Bearer sk-…\\n'". That
+    # text became the decision's reviewer_outcome.detail, the stored record and a log line.
+    from service.reviewers.anthropic import AnthropicReviewer
+    from service.reviewers.openai import OpenAIReviewer
+
+    secret = "sk-ant-api03-CANARY0123456789"
+    bad: Reviewer
+    if reviewer.provider == "anthropic":
+        bad = AnthropicReviewer("m", api_key=secret + "\n", base_url=model_server.anthropic_base_url,
+                                retry=FAST_RETRY)
+    else:
+        bad = OpenAIReviewer("m", api_key=secret + "\n", base_url=model_server.openai_base_url,
+                             provider=reviewer.provider, retry=FAST_RETRY)
+    try:
+        with pytest.raises(ReviewerRejected) as info:
+            await bad.review(make_item())
+    finally:
+        await bad.aclose()
+    assert "LocalProtocolError" in str(info.value)
+    assert "CANARY" not in str(info.value) and "[redacted]" in str(info.value)
+
+
+@pytest.mark.parametrize(("variable", "spec"), [("ANTHROPIC_API_KEY", "anthropic:m"), ("OPENAI_API_KEY", "openai:m")])
+async def test_a_key_with_a_trailing_newline_is_sent_without_it(
+    variable: str, spec: str, model_server: FakeModelServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A key read from a file (a Kubernetes secret) ends in a newline: every review failed, quoting the key.
+    from service.settings import load_settings
+
+    monkeypatch.setenv(variable, "sk-test-key\n")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", model_server.anthropic_base_url)
+    monkeypatch.setenv("OPENAI_BASE_URL", model_server.openai_base_url)
+    settings = load_settings(data_dir=tmp_path)
+    reviewer = create_reviewer(spec, settings)
+    try:
+        result = await reviewer.review(make_item())
+    finally:
+        await reviewer.aclose()
+    assert result.verdict is not None
+    sent = model_server.requests[-1].headers
+    assert sent.get("x-api-key", sent.get("authorization")) in ("sk-test-key", "Bearer sk-test-key")
+
+
+@pytest.mark.parametrize("value", ["sk-test key", "sk-test\x07key", "sk-\u200btest"])
+def test_a_key_with_a_space_or_control_character_inside_stops_start_up_without_echoing_it(
+    value: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from service.settings import load_settings
+
+    monkeypatch.setenv("OPENAI_API_KEY", value)
+    with pytest.raises(ConfigurationError) as info:
+        load_settings(data_dir=tmp_path)
+    assert "OPENAI_API_KEY" in str(info.value) and "test" not in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("spec", "variable", "default"),
     [
