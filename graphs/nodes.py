@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +41,11 @@ from service.telemetry import (
 from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
 
 log = logging.getLogger("oversight.graph")
+
+PRIMARY_SHARE = 2 / 3
+"""With a fallback reviewer, the share of the review's remaining time the primary may use; the fallback has the rest."""
+MIN_FALLBACK_S = 0.2
+"""Below this much time left, the fallback is not asked (its call could not finish): the primary's failure stands."""
 
 _tracer = trace.get_tracer("oversight.graph")
 _RISK_RANK = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
@@ -328,10 +334,18 @@ class ReviewNodes:
                     "prompt_version": "",
                 }
                 return {"reviewer": info, "proposal": None, "warnings": warnings}
-        result, info = await self._call(primary, item)
-        if result is None:
-            fallback = self.ports.reviewers.fallback(domain)
-            if fallback is not None:
+        fallback = self.ports.reviewers.fallback(domain)
+        # With a fallback, the primary gets a share of the time left: a hung vendor (the commonest outage) would
+        # otherwise take all of it, and the fallback would be "called" past the deadline.
+        first_item = (
+            item if fallback is None else replace(item, deadline=time.monotonic() + item.remaining() * PRIMARY_SHARE)
+        )
+        result, info = await self._call(primary, first_item)
+        if result is None and fallback is not None:
+            if item.remaining() < MIN_FALLBACK_S:  # no time left to ask it: the primary's failure stands
+                if "reviewer_fallback_skipped" not in warnings:
+                    warnings.append("reviewer_fallback_skipped")
+            else:
                 first = info
                 result, info = await self._call(fallback, item)
                 info["fallback_from"] = {
