@@ -203,6 +203,11 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
         headers = getattr(response, "headers", None)
         typ, code, msg = _error_fields(getattr(exc, "body", None))
         detail = redact(f"HTTP {status}" + (f" {typ or code}" if (typ or code) else "") + (f": {msg}" if msg else ""))
+        if status == 404:  # the commonest cause is the base URL's path: say where to look
+            detail += (
+                " (check the model name and the base URL: OPENAI_BASE_URL and OpenAI-compatible URLs end in /v1, "
+                "ANTHROPIC_BASE_URL does not)"
+            )
         if code in NO_RETRY_CODES:
             return Failure(False, ReviewerUnavailable, detail, status)
         if status in RETRYABLE_STATUS:

@@ -653,6 +653,7 @@ async def test_a_reviewer_that_always_fails_is_logged_once_a_minute(
     assert first.levelno == logging.WARNING
     text = first.getMessage()
     assert f"{reviewer.provider}:{reviewer.model}" in text and "HTTP 404" in text and "no-such-model" in text
+    assert "end in /v1" in text  # a wrong base-URL path is the commonest 404: the detail says where to look
     now[0] += _retry.FAILURE_LOG_INTERVAL_S
     with pytest.raises(ReviewerRejected):
         await reviewer.review(make_item())
