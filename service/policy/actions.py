@@ -4,10 +4,14 @@
 
 - ``shell`` ``{"command"}`` — parsed with bashlex (:mod:`service.policy.shell`);
 - ``write_file`` ``{"path","content"}`` / ``edit_file`` ``{"path","old","new"}`` — protected paths, CI config,
-  git hooks, shell rc, secrets in the written text;
+  git hooks, shell rc, secrets in the written text, and what the file will run: a shell script (one level lower),
+  a build or test file's commands (Makefile, justfile, tox.ini, package.json, pyproject.toml tasks, pre-commit
+  hooks) and Python run on build, install, test or start-up (setup.py, conftest.py, sitecustomize.py, .pth …) as
+  if they ran, a Dockerfile's ``RUN`` (what it fetches, runs and sends, one level lower);
 - ``read_file`` ``{"path"}`` — credential files;
 - ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body;
-- ``mcp:<server>/<tool>`` — string arguments inspected for commands, SQL, URLs, paths and secrets;
+- ``mcp:<server>/<tool>`` — string arguments inspected for commands (argv lists joined), SQL, URLs, paths and
+  secrets; a file-writing tool's files judged as ``write_file`` / ``edit_file``;
 - ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same;
 - ``sandbox_grant`` ``{"read": [...], "write": [...], "network", "scope"}`` — the agent asks for its sandbox to be
   widened (a Codex permission request): each folder judged by everything under it.
@@ -20,9 +24,12 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from service.policy.action_model import ActionPolicy
 from service.policy.alignment import check_alignment
@@ -67,9 +74,15 @@ _WRITE_VERBS = re.compile(
     r"mkdir|upload)"
 )
 _DELETE_VERBS = re.compile(r"(?i)(delete|remove|rm\b|unlink|destroy|drop|purge|wipe|truncate|clear)")
-_CMD_KEYS = frozenset({"command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string"})
+_CMD_KEYS = frozenset(
+    {"command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string", "commands", "cmds"}
+    | {"cmdline", "cmd_line", "shell_command", "shell_cmd", "bash_command", "command_string", "shell_script", "argv"}
+)
 _CODE_KEYS = frozenset({"code", "python", "source", "snippet"})
-_SQL_KEYS = frozenset({"sql", "query", "statement", "statements", "sql_query", "sql_statement"})
+_SQL_KEYS = frozenset(
+    {"sql", "query", "statement", "statements", "sql_query", "sql_statement", "sql_text", "sql_string"}
+    | {"sql_command", "sqlquery", "sql_statements"}
+)
 # A value is read as SQL only when it starts like a statement (after comments), so a search ``query`` such as
 # "how do I drop a table" stays text.
 _SQL_START = re.compile(
@@ -200,7 +213,7 @@ def analyse_action(
             path = _as_text(inp.get("path", ""))
             content = _as_text(inp.get("content" if name == "write_file" else "new", ""))
             action_text = f"{path}\n{content[:2000]}"
-            _file_write(an, path, content)
+            _file_write(an, path, content, fragment=name == "edit_file")
         elif name == "read_file":
             path = _as_text(inp.get("path", ""))
             action_text = path
@@ -252,7 +265,9 @@ def _summarise(findings: list[Finding], unparseable: bool) -> ActionAnalysis:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
+def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = False) -> None:
+    """A file written (``fragment``: the new text of an edit, not the whole file): where it goes, secrets in it,
+    and the commands or code in it that will run (a shell script, a notebook's shell, a build or test file)."""
     an.check_write(path, path)
     resolved = an.paths.resolve(path, an.cwd) or path
     if is_git_config_file(resolved, an.paths.home) and (keys := git_config_exec_keys(content)):
@@ -276,13 +291,12 @@ def _file_write(an: ShellAnalyser, path: str, content: str) -> None:
             f"Writes secret material ({', '.join(kinds)}) into {path}.",
             f"{path}: {_redact(secrets[0][1])}",
         )
-    is_script = resolved.endswith((".sh", ".bash", ".zsh")) or content.startswith(
-        ("#!/bin/sh", "#!/bin/bash", "#!/usr/bin/env bash")
-    )
+    is_script = resolved.endswith((".sh", ".bash", ".zsh")) or is_shell_shebang(content)
     if is_script and content.strip():
         _nested_downgraded(an, lambda sub: sub.analyse(content), f"The written script {path}")
     if resolved.endswith(".ipynb") and (shell := notebook_shell(content)):
         _nested_downgraded(an, lambda sub: sub.analyse(shell), f"A notebook cell in {path}")
+    _build_file(an, path, resolved, content, fragment)
     if re.search(r"(^|/)(Makefile|package\.json|setup\.py|pyproject\.toml|conftest\.py)$", resolved):
         for m in re.finditer(r"(curl|wget)[^\n|]*\|\s*(ba|z)?sh\b", content):
             an.emit(
@@ -326,18 +340,388 @@ def notebook_shell(content: str) -> str:
 
 def _nested_downgraded(an: ShellAnalyser, run: Any, label: str) -> None:
     """Run ``run(sub)`` on a fresh analyser and copy its findings one severity level lower (not executed yet)."""
+    _nested(an, run, label, lower=True)
+
+
+_LOWER = {S.critical: S.high, S.high: S.medium, S.medium: S.low, S.low: S.info, S.info: S.info}
+
+
+def _nested(
+    an: ShellAnalyser,
+    run: Any,
+    label: str,
+    *,
+    lower: bool,
+    cwd: str | None = None,
+    keep: Any = None,
+) -> None:
+    """Run ``run(sub)`` on a fresh analyser (working in ``cwd`` when given) and copy its findings, one severity
+    level lower when ``lower``; ``keep(rule)`` chooses the rules copied. A part ``sub`` cannot parse is skipped,
+    not escalated: the text is a file's content, not a command, and may hold syntax of its own."""
     sub = ShellAnalyser(an.paths)
+    if cwd:
+        sub.cwd = cwd
     try:
         run(sub)
     except Exception:
         return
-    lower = {S.critical: S.high, S.high: S.medium, S.medium: S.low, S.low: S.info, S.info: S.info}
     for f in sub.findings:
-        if f.rule == "tool_use.unparseable":
+        if f.rule == "tool_use.unparseable" or (keep is not None and not keep(f.rule)):
             continue
-        sev = lower[f.severity]
+        sev = _LOWER[f.severity] if lower else f.severity
         cat, _, what = f.rule.removeprefix("tool_use.").partition(".")
         an.emit(cat, what, sev, f"{label}: {f.message}", f.evidence.text if f.evidence else label)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Files whose content other tools run: shebang scripts, build and test definitions, Python run at import time
+# ---------------------------------------------------------------------------------------------------------------
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "yash", "pdksh", "ksh93", "busybox"})
+_SHEBANG = re.compile(r"\A\ufeff?#!\s*(\S+)([^\n]*)")
+
+
+def is_shell_shebang(content: str) -> bool:
+    """``content`` starts with a shebang that runs a shell, in any form: ``#!/bin/bash -e``, ``#! /bin/sh``,
+    ``#!/usr/bin/env -S bash -e``, ``#!/usr/bin/env -i PATH=/bin zsh``, ``#!/bin/busybox sh``."""
+    m = _SHEBANG.match(content)
+    if m is None:
+        return False
+    words = [m.group(1), *m.group(2).split()]
+    name = words[0].rsplit("/", 1)[-1]
+    rest = words[1:]
+    if name == "env":
+        while rest and (rest[0].startswith("-") or "=" in rest[0]):
+            opt = rest.pop(0)
+            if opt in ("-u", "--unset", "-C", "--chdir") and rest:
+                rest.pop(0)
+        name = rest.pop(0).rsplit("/", 1)[-1] if rest else ""
+    if name == "busybox":
+        name = rest[0] if rest else ""
+    return name in _SHELLS
+
+
+# Make's automatic and common built-in variables, as the shell would see them.
+_MAKE_BUILTINS = {"MAKE": "make", "RM": "rm -f", "CC": "cc", "CXX": "g++", "CPP": "cc -E", "AR": "ar"}
+_MAKE_ENV = frozenset({"HOME", "USER", "PWD", "TMPDIR", "SHELL", "PATH", "CURDIR"})
+_MAKE_ASSIGN = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}=|\?=|\+=|!=|=)\s*(.*)$")
+_MAKE_RULE = re.compile(r"^[^\t#=:][^=]*?::?(?!=)\s*(.*)$")
+_MAKE_DIRECTIVE = re.compile(
+    r"^\s*(include|-include|sinclude|ifeq|ifneq|ifdef|ifndef|else|endif|define|endef|export|unexport|override|"
+    r"vpath|undefine|private|\.[A-Z_]+\s*:)\b"
+)
+
+
+def _make_expand(line: str, variables: dict[str, str]) -> str:
+    """A make recipe line as the shell receives it: ``$$`` → ``$``, ``$(shell X)`` → ``$(X)``, variables defined in
+    the file put in, make's own (``$(MAKE)``, ``$(RM)``) spelt out, the environment's (``$(HOME)``) left to the
+    shell, automatic ones (``$@``, ``$<``) and unknown ones a placeholder word."""
+
+    def ref(m: re.Match[str], depth: int = 0) -> str:
+        inner = (m.group(1) or m.group(2) or "").strip()
+        if inner.startswith("shell "):
+            return "$(" + inner[6:] + ")"
+        name = inner.split(":", 1)[0]
+        if name in variables and depth < 4:
+            return _MAKE_REF.sub(lambda x: ref(x, depth + 1), variables[name])
+        if name in _MAKE_BUILTINS:
+            return _MAKE_BUILTINS[name]
+        if name in _MAKE_ENV:
+            return "$" + ("PWD" if name == "CURDIR" else name)
+        return "make_" + re.sub(r"\W", "_", name)[:40]
+
+    out = _MAKE_REF.sub(ref, line.replace("$$", "\x00"))
+    out = re.sub(r"\$[@<^?*%|+]", "make_auto", out)
+    return out.replace("\x00", "$")
+
+
+_MAKE_REF = re.compile(r"\$\(((?:[^()]|\([^()]*\))*)\)|\$\{([^{}]*)\}")
+_MAKE_SHELL = re.compile(r"\$[({](shell\s(?:[^()]|\([^()]*\))*)[)}]")
+
+
+def makefile_commands(content: str, fragment: bool = False) -> list[str]:
+    """The shell commands of a Makefile's recipes (tab-indented lines, continuation lines joined, the ``@``, ``-``,
+    ``+`` prefixes dropped, ``target: ; command`` too). In an edit's ``fragment``, a line that is not make syntax
+    (a rule, an assignment, a directive, a comment) is read as a recipe line too: the tab may be outside it."""
+    text = re.sub(r"\\\n\t?", " ", content.replace("\r\n", "\n"))
+    variables: dict[str, str] = {}
+    lines = text.split("\n")
+    for line in lines:
+        if not line.startswith("\t") and (m := _MAKE_ASSIGN.match(line.strip())):
+            variables.setdefault(m.group(1), m.group(2).strip())
+    out: list[str] = []
+    for line in lines[:5000]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if line.startswith("\t"):
+            recipe = stripped
+        elif assign := _MAKE_ASSIGN.match(stripped):  # run when make reads the file: X != cmd, X := $(shell cmd)
+            value = assign.group(2)
+            if re.match(r"^(?:export\s+|override\s+)?[A-Za-z_][\w.-]*\s*!=", stripped):
+                out.append(_make_expand(value, variables))
+            out.extend(_make_expand(f"$({m.group(1)})", variables) for m in _MAKE_SHELL.finditer(value))
+            continue
+        elif _MAKE_DIRECTIVE.match(line):
+            continue
+        elif m := _MAKE_RULE.match(line):
+            recipe = m.group(1).split(";", 1)[1].strip() if ";" in m.group(1) else ""
+        elif fragment:
+            recipe = stripped
+        else:
+            continue
+        recipe = recipe.lstrip("@+- \t")
+        if recipe:
+            out.append(_make_expand(recipe, variables))
+    return out
+
+
+def justfile_commands(content: str) -> list[str]:
+    """The commands of a justfile's recipes: indented lines (``@``/``-`` prefixes dropped, ``{{…}}``
+    interpolations a placeholder word); a recipe with a shebang line of another language is skipped."""
+    out: list[str] = []
+    other_language = False
+    for line in content.replace("\r\n", "\n").split("\n")[:5000]:
+        if not line[:1].isspace():
+            other_language = False
+            continue
+        stripped = line.strip()
+        if stripped.startswith("#!"):
+            other_language = not is_shell_shebang(stripped)
+            continue
+        if not stripped or stripped.startswith("#") or other_language:
+            continue
+        out.append(re.sub(r"\{\{.*?\}\}", "just_value", stripped.lstrip("@- ")))
+    return out
+
+
+_TOX_COMMAND_KEYS = re.compile(
+    r"^(commands(?:_pre|_post)?|install_command|list_dependencies_command)\s*[=:]\s*(.*)$", re.IGNORECASE
+)
+
+
+def tox_commands(content: str, fragment: bool = False) -> list[str]:
+    """The commands of a ``tox.ini`` (``commands``, ``commands_pre``/``_post``, ``install_command``: the value and
+    its indented continuation lines; ``{…}`` substitutions a placeholder word). In an edit's ``fragment``, indented
+    lines before any key are read as commands too."""
+    out: list[str] = []
+    in_commands = fragment
+    for line in content.replace("\r\n", "\n").split("\n")[:5000]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        if line[:1].isspace() and in_commands:
+            value = stripped
+        elif m := _TOX_COMMAND_KEYS.match(stripped):
+            in_commands, value = True, m.group(2).strip()
+        else:
+            in_commands = False
+            continue
+        value = re.sub(r"\{[^{}]*\}", "tox_value", value).lstrip("-! ").rstrip("\\").strip()
+        if value:
+            out.append(value)
+    return out
+
+
+def dockerfile_commands(content: str) -> list[str]:
+    """The commands of a Dockerfile's ``RUN`` instructions (continuation lines joined; the exec form's argv
+    joined with shell quoting)."""
+    text = re.sub(r"\\[ \t]*\n", " ", content.replace("\r\n", "\n"))
+    out: list[str] = []
+    for m in re.finditer(r"(?im)^[ \t]*RUN[ \t]+((?:--[\w-]+=\S+[ \t]+)*)(.+)$", text):
+        body = m.group(2).strip()
+        if body.startswith("["):
+            try:
+                argv = json.loads(body)
+            except ValueError:
+                argv = None
+            if isinstance(argv, list) and all(isinstance(x, str) for x in argv):
+                body = " ".join(_shell_quote(x) for x in argv)
+        out.append(body)
+    return out
+
+
+def package_json_commands(content: str, fragment: bool = False) -> list[str]:
+    """The ``scripts`` of a ``package.json`` (npm runs them with sh; install hooks run on ``npm install``). An
+    edit's ``fragment`` that is not a JSON document: the string values of its ``"key": "value"`` pairs."""
+    try:
+        doc = json.loads(content)
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        scripts = doc.get("scripts")
+        return [v for v in scripts.values() if isinstance(v, str)] if isinstance(scripts, dict) else []
+    if not fragment:
+        return []
+    out: list[str] = []
+    for m in re.finditer(r'"([^"\n]+)"\s*:\s*"((?:\\.|[^"\\\n])*)"', content):
+        if m.group(1) in _PACKAGE_TEXT_KEYS:
+            continue
+        try:
+            out.append(json.loads(f'"{m.group(2)}"'))
+        except ValueError:
+            out.append(m.group(2))
+    return out
+
+
+def pyproject_commands(content: str) -> list[str]:
+    """The commands of a ``pyproject.toml``'s task runners: ``[tool.pdm.scripts]``, ``[tool.poe.tasks]``,
+    ``[tool.rye.scripts]``, ``[tool.taskipy.tasks]``, ``[tool.hatch.envs.*.scripts]`` (a string, a list of strings,
+    or a table's ``cmd``/``shell``/``composite``). A document that does not parse (an edit's fragment) gives none."""
+    try:
+        doc = tomllib.loads(content)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return []
+
+    def at(value: Any, *keys: str) -> Any:
+        for k in keys:
+            value = value.get(k) if isinstance(value, dict) else None
+        return value
+
+    tables: list[Any] = [
+        at(doc, "tool", "pdm", "scripts"),
+        at(doc, "tool", "poe", "tasks"),
+        at(doc, "tool", "rye", "scripts"),
+        at(doc, "tool", "taskipy", "tasks"),
+    ]
+    envs = at(doc, "tool", "hatch", "envs")
+    for env in envs.values() if isinstance(envs, dict) else []:
+        tables.append(at(env, "scripts"))
+    out: list[str] = []
+
+    def task(value: Any, depth: int = 0) -> None:
+        if depth > 3:
+            return
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            if value and all(isinstance(x, str) for x in value) and depth > 0:  # cmd = ["rm", "-rf", "x"]: argv
+                out.append(" ".join(_shell_quote(x) for x in value))
+            else:
+                for v in value[:200]:
+                    task(v, depth + 1)
+        elif isinstance(value, dict):
+            for k in ("cmd", "shell", "composite", "sequence"):
+                if k in value:
+                    task(value[k], depth + (k == "cmd"))
+
+    for table in tables:
+        for value in table.values() if isinstance(table, dict) else []:
+            task(value)
+    return out
+
+
+# package.json keys whose value is text or a location, never a command (an edit's fragment is read without them).
+_PACKAGE_TEXT_KEYS = frozenset(
+    {"name", "version", "description", "main", "module", "types", "typings", "license", "author", "homepage"}
+    | {"repository", "url", "email", "bugs", "keywords", "type", "private", "browser", "funding", "packageManager"}
+)
+
+
+def pre_commit_commands(content: str) -> list[str]:
+    """The ``entry`` of a ``.pre-commit-config.yaml`` hook that runs a program of the system (``language:
+    system``/``script``, or no language given), with its ``args``."""
+    try:
+        doc = yaml.safe_load(content)
+    except yaml.YAMLError:
+        return [m.group(1).strip("'\" ") for m in re.finditer(r"(?m)^\s*-?\s*entry:\s*(.+)$", content)]
+    out: list[str] = []
+    repos = doc.get("repos") if isinstance(doc, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks if isinstance(hooks, list) else []:
+            if not isinstance(hook, dict) or not isinstance(hook.get("entry"), str):
+                continue
+            if str(hook.get("language", "system")) not in ("system", "script", "unsupported", "unsupported_script"):
+                continue
+            args = hook.get("args")
+            words = [_shell_quote(str(a)) for a in args] if isinstance(args, list) else []
+            out.append(" ".join([hook["entry"], *words]))
+    return out
+
+
+def _shell_quote(word: str) -> str:
+    return word if re.fullmatch(r"[\w@%+=:,./~-]+", word) else "'" + word.replace("'", "'\\''") + "'"
+
+
+# Python files that run as a side effect of building, installing, testing or starting Python.
+_PYTHON_HOOK = re.compile(
+    r"(^|/)(setup\.py|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|[^/]+\.pth)$", re.IGNORECASE
+)
+# Metadata URLs of a setup.py (and local test servers): not contacted when the file runs.
+_PYTHON_QUIET_URLS = (
+    re.compile(r"\b(url|download_url|home_?page|project_urls)\s*=\s*(\{[^{}]*\}|([\"'])[^\"'\n]*\3)"),
+    re.compile(r"([\"'])(?:https?|wss?)://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b[^\"'\n]*\1"),
+)
+_PYTHON_HOOK_CHARS = 100_000
+_PYTHON_NETWORK = re.compile(
+    r"\b(?:import|from)\s+(?:requests|urllib\d?|httpx|aiohttp|socket|http\.client|pycurl)\b|"
+    r"\b(?:requests|httpx|urllib\d?|socket|aiohttp|pycurl)\.\w|\burlopen\s*\(|\b(?:curl|wget|fetch)\b"
+)
+# A Dockerfile's RUN commands run inside the image being built, not on this machine: what matters there is what
+# they fetch, run and send.
+_CONTAINER_CATEGORIES = ("remote_code_execution", "network_egress", "obfuscation", "package_install_untrusted")
+
+
+def _build_file(an: ShellAnalyser, path: str, resolved: str, content: str, fragment: bool) -> None:
+    """Commands and code in a written file that build, test and packaging tools run without a further review
+    (``make test``, ``npm install``, ``pytest``, ``pip install .``, every start of Python for a ``.pth`` or
+    ``sitecustomize.py``): analysed as if they ran, at the same severity, in the file's folder. A Dockerfile's
+    ``RUN`` commands run in the image being built: only what they download, run and send counts, one level
+    lower, as for a written script."""
+    base = resolved.rsplit("/", 1)[-1]
+    folder = resolved.rsplit("/", 1)[0] if resolved.startswith("/") and "/" in resolved[1:] else None
+    commands: list[str] = []
+    kind = ""
+    low = base.lower()
+    if low in ("makefile", "gnumakefile") or low.endswith(".mk"):
+        commands, kind = makefile_commands(content, fragment), "A Makefile recipe"
+    elif low in ("justfile", ".justfile") or low.endswith(".just"):
+        commands, kind = justfile_commands(content), "A justfile recipe"
+    elif low == "tox.ini":
+        commands, kind = tox_commands(content, fragment), "A tox command"
+    elif low == "package.json":
+        commands, kind = package_json_commands(content, fragment), "A package.json script"
+    elif low == "pyproject.toml":
+        commands, kind = pyproject_commands(content), "A pyproject.toml task"
+    elif low in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+        commands, kind = pre_commit_commands(content), "A pre-commit hook"
+    elif low in ("dockerfile", "containerfile") or low.endswith(".dockerfile") or low.startswith("dockerfile."):
+        runs = dockerfile_commands(content)
+        if runs:
+            _nested(
+                an,
+                lambda sub: [sub.analyse(c) for c in runs[:500]],
+                f"A RUN command in {path}",
+                lower=True,
+                keep=lambda rule: (
+                    rule_category(rule) in _CONTAINER_CATEGORIES or rule == "tool_use.credential_access.exfiltration"
+                ),
+            )
+        return
+    elif _PYTHON_HOOK.search(resolved):
+        code = content
+        if low.endswith(".pth"):  # only its import lines run
+            code = "\n".join(x for x in content.splitlines() if re.match(r"import[ \t]", x))
+        if len(code) > 2 * _PYTHON_HOOK_CHARS:  # bounded work, as for an over-long command: both ends
+            code = code[:_PYTHON_HOOK_CHARS] + "\n" + code[-_PYTHON_HOOK_CHARS:]
+        # ``from os.path import expanduser`` / ``from os import path``: the spellings the inline rules read
+        code = re.sub(r"(?<![\w.])(?:path\.)?expanduser\s*\(", "os.path.expanduser(", code)
+        if not _PYTHON_NETWORK.search(code):  # a package's metadata URLs: nothing contacts them
+            code = _PYTHON_QUIET_URLS[0].sub("''", code)
+        code = _PYTHON_QUIET_URLS[1].sub("''", code)
+        if code.strip():
+            _nested(
+                an,
+                lambda sub: sub.inline_code(code, f"{path}: {code.strip()[:300]}", 0),
+                f"{path} (Python that runs when the project is built, installed, tested or Python starts)",
+                lower=False,
+                cwd=folder,
+            )
+        return
+    commands = [c for c in commands if c.strip()][:500]
+    if commands:
+        _nested(an, lambda sub: [sub.analyse(c) for c in commands], f"{kind} in {path}", lower=False, cwd=folder)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -383,38 +767,146 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _walk(value: Any, key: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+def _walk(value: Any, key: str = "", depth: int = 0, parent: int = 0) -> Iterator[tuple[str, str, int]]:
+    """``(key, string, id of the list holding it or 0)`` for every string in an MCP tool's arguments."""
     if depth > 6:
         return
     if isinstance(value, str):
-        yield key.lower(), value
+        yield key.lower(), value, parent
     elif isinstance(value, dict):
         for k, v in value.items():
             yield from _walk(v, str(k), depth + 1)
     elif isinstance(value, list | tuple):
         for v in value[:100]:
-            yield from _walk(v, key, depth + 1)
+            yield from _walk(v, key, depth + 1, id(value))
+
+
+def _tool_words(name: str) -> set[str]:
+    """The words of a tool's name, lower case: ``executeSql`` → {execute, sql}, ``create_or_update_file`` →
+    {create, or, update, file}."""
+    return {w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)}
+
+
+# A tool whose name (server or tool) has one of these words runs commands / SQL: more of its keys are read so.
+_EXEC_WORDS = frozenset(
+    {"exec", "execute", "terminal", "shell", "command", "commands", "cmd", "bash", "sh", "zsh", "console"}
+    | {"spawn", "powershell", "pwsh", "subprocess"}
+)
+_EXEC_KEYS = frozenset({"input", "args", "arguments", "value", "line", "lines", "text", "keys"})
+# A tool that only says ``run`` (run_tests, run_prompt …) may take text: only its command-line keys are read.
+_RUN_KEYS = frozenset({"line", "command_text"})
+_DB_WORDS = frozenset(
+    {"sql", "query", "database", "db", "postgres", "postgresql", "pg", "mysql", "mariadb", "sqlite", "mongo"}
+    | {"mongodb", "bigquery", "snowflake", "supabase", "clickhouse", "redshift", "mssql", "duckdb", "psql", "neon"}
+)
+_DB_KEYS = frozenset(
+    {"q", "input", "value", "text", "sql_text", "query_text", "sql_string", "sqlquery", "stmt", "command", "cmd"}
+    | {"script", "body", "sql_command", "queries", "statement_text"}
+)
+# Keys holding a whole argv list (joined with shell quoting), its arguments (after a program key), the program.
+_ARGV_KEYS = frozenset({"argv", "command", "cmd", "cmdline", "command_line", "commandline"})
+_ARG_LIST_KEYS = frozenset({"args", "arguments", "argument_list", "arglist"})
+_PROGRAM_KEYS = frozenset({"program", "executable", "binary", "exe", "command", "cmd"})
+# A tool whose name has one of these words puts what it is given where others can read it (a repository, a gist,
+# an issue, a package registry): secrets in its arguments are sent.
+_PUBLISH_WORDS = frozenset(
+    {"push", "upload", "publish", "gist", "gists", "commit", "release", "comment", "comments", "add", "share"}
+    | {"paste", "issue", "issues", "post", "tweet", "send"}
+)
+_PUBLISH_OBJECTS = frozenset({"file", "files", "pull", "page", "snippet", "message", "note", "content", "repository"})
+# Where a file-writing tool takes the file's path, its whole new content, and an edit's new text.
+_WRITE_PATH_KEYS = ("path", "file_path", "filepath", "filename", "file", "target_file", "notebook_path", "dest")
+_CONTENT_KEYS = ("content", "contents", "file_text", "file_content", "new_content", "text", "data")
+_NEW_TEXT_KEYS = ("new_string", "newText", "new_text", "new_str", "new", "replacement", "new_source")
+
+
+def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tuple[str, int]]:
+    """``(command, id of the list read)`` for the argv lists in an MCP tool's arguments: ``{"argv": [...]}``,
+    ``{"command": ["rm", "-rf", "x"]}``, ``{"program": "rm", "arguments": [...]}``, ``{"command": "rm", "args":
+    [...]}`` and, for a tool that runs commands, a bare ``{"args": [...]}``. Each is joined with shell quoting."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        low = {str(k).lower(): v for k, v in value.items()}
+        program = next(
+            (v for k, v in low.items() if k in _PROGRAM_KEYS and isinstance(v, str) and v.strip()),
+            None,
+        )
+        for k, v in low.items():
+            if isinstance(v, list) and v and len(v) <= 200 and all(isinstance(x, str) for x in v):
+                if k in _ARGV_KEYS:
+                    yield " ".join(_shell_quote(x) for x in v), id(v)
+                elif k in _ARG_LIST_KEYS and (program is not None or exec_tool):
+                    argv = [program, *v] if program is not None else v
+                    yield " ".join(_shell_quote(x) for x in argv), id(v)
+            elif isinstance(v, dict | list):
+                yield from _argv_commands(v, exec_tool, depth + 1)
+    elif isinstance(value, list):
+        for v in value[:100]:
+            yield from _argv_commands(v, exec_tool, depth + 1)
+
+
+def _mcp_file_writes(value: Any, depth: int = 0) -> Iterator[tuple[str, str, bool]]:
+    """``(path, text, fragment)`` for each file a file-writing tool is given: an object with a path and its whole
+    content (``{"path", "content"}``, a list of such under ``files``), or a path and an edit's new text
+    (``new_string``, ``edits: [{"newText"}]``: ``fragment``)."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        path = next((value[k] for k in _WRITE_PATH_KEYS if isinstance(value.get(k), str) and value[k].strip()), None)
+        if path is not None:
+            content = next((value[k] for k in _CONTENT_KEYS if isinstance(value.get(k), str)), None)
+            if content is not None:
+                yield path, content, False
+            else:
+                new = [value[k] for k in _NEW_TEXT_KEYS if isinstance(value.get(k), str)]
+                edits = value.get("edits")
+                for e in edits[:100] if isinstance(edits, list) else []:
+                    if isinstance(e, dict):
+                        new.extend(e[k] for k in _NEW_TEXT_KEYS if isinstance(e.get(k), str))
+                if new:
+                    yield path, "\n".join(new), True
+        for v in value.values():
+            if isinstance(v, dict | list):
+                yield from _mcp_file_writes(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value[:100]:
+            yield from _mcp_file_writes(v, depth + 1)
 
 
 def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
     tool_name = name.split(":", 1)[-1].split("/", 1)[-1]  # mcp:<server>/<tool>, dynamic:[<namespace>/]<tool>
-    sends = bool(_SEND_VERBS.search(tool_name))
+    words = _tool_words(tool_name)
+    all_words = _tool_words(name.split(":", 1)[-1])  # the server's name too (mcp:postgres/query)
+    sends = bool(_SEND_VERBS.search(tool_name)) or bool(
+        words & _PUBLISH_WORDS or (words & {"create", "update"} and words & _PUBLISH_OBJECTS)
+    )
     writes = bool(_WRITE_VERBS.search(tool_name))
     deletes = bool(_DELETE_VERBS.search(tool_name))
-    db_tool = bool(re.search(r"(?i)(sql|query|database|\bdb\b)", name))  # its ``input`` may be SQL
+    db_tool = bool(re.search(r"(?i)(sql|query|database|\bdb\b)", name) or all_words & _DB_WORDS)  # ``input``: SQL
+    exec_tool = bool(re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) or all_words & _EXEC_WORDS)
+    run_tool = exec_tool or "run" in words
+    written: set[str] = set()
+    if writes and not deletes:  # a file-writing tool: as a write_file / edit_file of each file it is given
+        for path, text, fragment in list(_mcp_file_writes(inp))[:100]:
+            _file_write(an, path, text, fragment)
+            written.add(path)
+    argv_lists: set[int] = set()
+    for command, list_id in list(_argv_commands(inp, run_tool))[:100]:
+        an.analyse(command)
+        argv_lists.add(list_id)
     all_text = []
-    for key, val in _walk(inp):
+    for key, val, parent in _walk(inp):
         if not val:
             continue
         all_text.append(val)
-        if (key in _SQL_KEYS or (db_tool and key in ("input", "value"))) and _SQL_START.match(
+        if (key in _SQL_KEYS or (db_tool and key in _DB_KEYS)) and _SQL_START.match(
             val
         ):  # besides what follows: an ``input`` may be read as a command as well
             sql_rules(an, val, f"{tool_name}: {val[:300]}")
-        if key in _CMD_KEYS or (
-            re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) and key in ("input", "args", "value")
-        ):
-            an.analyse(val)
+        if key in _CMD_KEYS or (exec_tool and key in _EXEC_KEYS) or (run_tool and key in _RUN_KEYS):
+            if parent not in argv_lists:  # an argv list's words were read joined, above
+                an.analyse(val)
         elif key in _CODE_KEYS and re.search(r"(?i)(python|code|exec|eval|run)", tool_name):
             an.inline_code(val, val[:400], 0)
         elif key in _URL_KEYS or (re.match(r"(?i)^(https?|ftp)://", val) and len(val) < 2048):
@@ -426,7 +918,8 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
             if deletes:
                 an.check_delete(val, True, f"{tool_name} {val}")
             elif writes and key not in _SOURCE_KEYS:
-                an.check_write(val, f"{tool_name} {val}")
+                if val not in written:  # judged with its content above
+                    an.check_write(val, f"{tool_name} {val}")
             else:
                 an.check_read(val, "cat", f"{tool_name} {val}", None)
     if sends:
