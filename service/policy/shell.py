@@ -347,6 +347,9 @@ class PathContext:
         root = policy.workspace_root or cwd
         self.workspace = posixpath.normpath(self.expand_home(root)) if root else None
         self._protected = [self.expand_home(g) for g in policy.protected_globs]
+        self.links: dict[str, str] = {}
+        """Links made earlier in the analysed command (``ln -s TARGET LINK``): link → target, both resolved. A path
+        through a link resolves to where it leads."""
 
     def expand_home(self, path: str) -> str:
         if path == "~" or path.startswith("~/"):
@@ -379,6 +382,13 @@ class PathContext:
             norm = "/" + norm.lstrip("/")
         if trailing_glob and not norm.endswith("*"):
             norm = norm.rstrip("/") + "/*"
+        for _ in range(8):  # through the links made earlier (a chain of them, a few deep)
+            link = next((k for k in self.links if norm == k or norm.startswith(k.rstrip("/") + "/")), None)
+            if link is None:
+                break
+            norm = posixpath.normpath(self.links[link] + norm[len(link) :]) if norm != link else self.links[link]
+            if trailing_glob and not norm.endswith("*"):
+                norm = norm.rstrip("/") + "/*"
         return norm
 
     def in_workspace(self, path: str) -> bool:
@@ -777,6 +787,12 @@ class ShellAnalyser:
         self.cwd: str | None = paths.cwd
         self.cwd_known = paths.cwd is not None
         self.downloaded: set[str] = set()
+        self.downloaded_dirs: set[str] = set()
+        """Folders a ``git clone`` or an archive fetched by this command was put in: their files are downloaded."""
+        self.written: dict[str, str | None] = {}
+        """Files written earlier in this command (redirects, ``tee``) → their text, None when it cannot be known."""
+        self.remotes: dict[str, str] = {}
+        """git remotes given a URL earlier in this command (``git remote add|set-url NAME URL``)."""
         self.branch: str | None = None
         self.under_sudo = 0
         self.script = ""
@@ -925,6 +941,7 @@ class ShellAnalyser:
             for r in getattr(node, "redirects", []) or []:
                 self.redirect(r, text, depth, _node_text(node, text))
                 self._compound_stdin(r, text, depth, _node_text(node, text))
+                self._remember_redirect(r, _Cmd(argv=[], text=_node_text(node, text)), text, depth, None, 0)
             if subshell:
                 self.cwd, self.cwd_known, self.vars, self.env_set = saved
         elif kind == "for":
@@ -1203,6 +1220,7 @@ class ShellAnalyser:
                 self.check_read(target, "cat", ctext, cmd)
         for r in redirects:
             self.redirect(r, text, depth, ctext)
+            self._remember_redirect(r, cmd, text, depth, pipeline, index)
         if not words:
             return cmd if assigns else None
         # the env-prefix may set variables seen by the command (HOME=/ …)
@@ -1247,6 +1265,64 @@ class ShellAnalyser:
                 "Opens a raw network connection through /dev/tcp (reverse shell or exfiltration).",
                 ctext,
             )
+
+    # ---------------------------------------------------------------- files written, then run
+
+    def _remember_redirect(
+        self, r: Any, cmd: _Cmd, text: str, depth: int, pipeline: list[_Cmd | None] | None, index: int
+    ) -> None:
+        """``CMD > FILE``/``>> FILE``: remember FILE for the rest of the command, with the text CMD writes when it
+        can be known (``echo``, ``printf``, ``cat`` of a here-doc …); a downloader's output is a download."""
+        rtype = getattr(r, "type", "")
+        out = getattr(r, "output", None)
+        if rtype not in (">", ">>", ">|", "&>", "&>>") or out is None or getattr(out, "kind", "") != "word":
+            return
+        target = self._quiet_expand(out)  # (its substitutions were analysed by redirect)
+        stdout = getattr(r, "input", None) in (None, 1) or rtype.startswith("&")
+        upstream = [c for c in (pipeline or [])[:index] if c is not None and c.argv]
+        downloads = (stdout and bool(cmd.argv) and _is_download(cmd)) or any(_is_download(c) for c in upstream)
+        content = _static_output(self, cmd, upstream) if stdout and cmd.argv else None
+        self.remember_write(target, content, append=rtype.endswith(">>"), downloaded=downloads)
+
+    def remember_write(self, target: str, content: str | None, append: bool = False, downloaded: bool = False) -> None:
+        p = self.paths.resolve(target, self.cwd)
+        if p is None or target in SAFE_WRITE_DEVICES or p.startswith("/dev/"):
+            return
+        if downloaded:
+            self.downloaded.add(p)
+        if append and p in self.written:
+            old = self.written[p]
+            content = None if old is None or content is None else old + content
+        elif append:
+            content = None  # appended to a file whose earlier text is unknown
+        self.written[p] = content
+
+    def _run_written(self, p: str, ctext: str, depth: int, lang: str) -> None:
+        """Run a file written earlier in this command: its text is analysed as ``bash -c``/``python -c`` would
+        analyse it; a file whose text cannot be known is escalated."""
+        content = self.written.get(p)
+        if content is None:
+            self.emit(
+                "obfuscation",
+                "written_script",
+                S.high,
+                f"Runs a file this command wrote ({p}) whose content cannot be known before it runs.",
+                ctext,
+            )
+            return
+        if lang == "sh" and (shebang := re.match(r"#!\s*(\S+)(?:[ \t]+(\S+))?", content)) is not None:
+            program = _basename(shebang.group(1))
+            if program == "env" and shebang.group(2):
+                program = _basename(shebang.group(2))
+            if program not in SHELLS and (program in INTERPRETERS or re.fullmatch(r"python[\d.]*|pypy3?", program)):
+                lang = program  # ./x.py starting #!/usr/bin/env python3
+        if lang == "make":
+            for line in _make_recipes(content):
+                self.analyse(line, depth + 1)
+        elif lang == "sh":
+            self.analyse(content, depth + 1)
+        else:
+            self.inline_code(content, ctext, depth)
 
     # ---------------------------------------------------------------- unwrapping
 
@@ -1482,10 +1558,8 @@ class ShellAnalyser:
                 return
             script = next((a for a in args if not a.startswith("-")), None)
             if script is not None:
-                self._exec_file(script, ctext)
+                self._exec_file(script, ctext, depth)
                 self._secret_args(cmd, name, args[args.index(script) + 1 :])  # bash x.sh ~/.ssh/id_rsa
-                if script.startswith("<(") or script.startswith("/dev/fd/"):
-                    pass
             if "-i" in args and any(r in ctext for r in ("/dev/tcp/", "/dev/udp/")):
                 self.emit(
                     "remote_code_execution", "reverse_shell", S.critical, "Interactive shell over a socket.", ctext
@@ -1513,7 +1587,7 @@ class ShellAnalyser:
             return
         if name in (".", "source"):
             if args:
-                self._exec_file(args[0], ctext)
+                self._exec_file(args[0], ctext, depth)
                 self._secret_args(cmd, name, args[1:])  # the script's arguments
                 p = self.paths.resolve(args[0], self.cwd)
                 if p and self.paths.is_secret(p) and not _EXAMPLE_ENV_RE.search(p):
@@ -1524,8 +1598,8 @@ class ShellAnalyser:
         if name in ("ssh",):
             self._ssh(cmd, args, depth)
             return
-        if name in ("docker", "podman") and len(args) > 1 and args[0] == "exec":
-            rest = _skip_options(args[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env"})
+        if name in ("docker", "podman") and len(sub := _docker_sub_args(args)) > 1 and sub[0] == "exec":
+            rest = _skip_options(sub[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env"})
             if len(rest) > 1:
                 self.analyse(" ".join(_shell_quote(a) for a in rest[1:]), depth + 1)
         if name == "kubectl" and "exec" in args and "--" in args:
@@ -1553,9 +1627,23 @@ class ShellAnalyser:
 
     # ---------------------------------------------------------------- files executed
 
-    def _exec_file(self, script: str, ctext: str) -> None:
+    def _exec_file(self, script: str, ctext: str, depth: int = 0, lang: str = "sh") -> None:
+        """Run the file ``script`` (``./f``, ``bash f``, ``. f``, ``python3 f``, ``make -f f`` …; ``lang``: how its
+        text is read, ``sh``, ``make`` or an interpreter's name): one downloaded by this command (or under a folder
+        it cloned or extracted a download into), one it wrote, or a download through ``<(curl …)``."""
+        if _PROCSUB_DOWNLOAD_RE.match(script):  # source <(curl …), python3 <(wget -O- …)
+            self.emit(
+                "remote_code_execution",
+                "process_substitution",
+                S.critical,
+                "Runs a script downloaded through process substitution.",
+                ctext,
+            )
+            return
         p = self.paths.resolve(script, self.cwd)
-        if p and (p in self.downloaded or script in self.downloaded):
+        if p and (
+            p in self.downloaded or script in self.downloaded or any(is_within(p, d) for d in self.downloaded_dirs)
+        ):
             self.emit(
                 "remote_code_execution",
                 "download_then_execute",
@@ -1563,6 +1651,9 @@ class ShellAnalyser:
                 "Executes a file that was just downloaded.",
                 ctext,
             )
+            return
+        if p and p in self.written:
+            self._run_written(p, ctext, depth, lang)
 
     # ---------------------------------------------------------------- interpreters
 
@@ -1592,7 +1683,7 @@ class ShellAnalyser:
                 return
             script = next((a for a in args if not a.startswith("-")), None)
             if script is not None:
-                self._exec_file(script, ctext)
+                self._exec_file(script, ctext, depth, name)
                 self._secret_args(cmd, name, args[args.index(script) + 1 :])  # python3 x.py ~/.aws/credentials
             elif cmd.heredoc:
                 code = cmd.heredoc
@@ -1711,6 +1802,7 @@ class ShellAnalyser:
                 "-B",
             },
         )
+        _ssh_option_commands(self, args, cmd.text, depth)
         if not rest:
             return
         host = rest[0].split("@")[-1]
@@ -1761,6 +1853,8 @@ class ShellAnalyser:
                     ctext,
                 )
 
+        if "/" in cmd.argv[0]:  # a file run by its path (./x/install): before the handler of its name (install)
+            self._exec_file(cmd.argv[0], ctext, depth)
         handler = _HANDLERS.get(name)
         if handler is not None:
             handler(self, cmd, args, depth, pipeline, index)
@@ -1771,8 +1865,6 @@ class ShellAnalyser:
         if re.fullmatch(r"pip\d?(\.\d+)?", name):
             _h_pip(self, cmd, args, depth, pipeline, index)
             return
-        if name.startswith("./") or "/" in cmd.argv[0]:
-            self._exec_file(cmd.argv[0], ctext)
 
     def _secret_args(self, cmd: _Cmd, name: str, args: list[str]) -> None:
         if name == "git":  # in HARMLESS_ON_SECRETS for add/rm/ls-files …, but git diff/show/cat-file read files
@@ -2194,9 +2286,14 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
 
 
 def _h_tee(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    upstream = [c for c in (pl or [])[:ix] if c is not None and c.argv]
+    content = _static_output(a, cmd, upstream)  # … | tee FILE, tee FILE <<EOF: what it reads, when known
+    downloads = any(_is_download(c) for c in upstream)
+    append = "-a" in args or "--append" in args
     for t in args:
         if not t.startswith("-"):
-            a.check_write(t, cmd.text, append="-a" in args)
+            a.check_write(t, cmd.text, append=append)
+            a.remember_write(t, content, append=append, downloaded=downloads)
 
 
 def _h_sed(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -2256,7 +2353,7 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             else:
                 a.emit("privilege_escalation", "world_writable", S.high, f"Makes {t} world-writable.", ctext)
         elif re.fullmatch(r"0?0{3}", mode) or mode in ("a-rwx", "-rwx"):
-            if a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL:
+            if a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL or is_within(a.paths.home, base):
                 a.emit("process_system_control", "lockout", S.high, f"Removes all permissions on {base}.", ctext)
         elif (a.paths.is_system(base) or base in TOP_LEVEL_CRITICAL) and (recursive or base in TOP_LEVEL_CRITICAL):
             a.emit(
@@ -2264,6 +2361,14 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
                 "system_permissions",
                 S.high,
                 f"Changes permissions of a system path ({base}).",
+                ctext,
+            )
+        elif recursive and is_within(a.paths.home, base):  # chmod -R … ~ (or a folder holding it)
+            a.emit(
+                "privilege_escalation",
+                "system_permissions",
+                S.high,
+                f"Changes permissions of everything under {base} (the home folder) recursively.",
                 ctext,
             )
         elif base in ("/etc/shadow", "/etc/sudoers", "/etc/passwd"):
@@ -2305,6 +2410,14 @@ def _h_usermod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         a.emit("privilege_escalation", "system_auth_file", S.high, "Edits sudoers.", cmd.text)
     else:
         a.emit("privilege_escalation", "account_change", S.medium, f"Changes system accounts ({cmd.name}).", cmd.text)
+
+
+# git clone's options that take a value (the repository and the folder are the other words).
+_GIT_CLONE_OPTS_WITH_ARG = {
+    *("-b", "--branch", "-o", "--origin", "-c", "--config", "--depth", "--reference", "--reference-if-able"),
+    *("-u", "--upload-pack", "--template", "--separate-git-dir", "-j", "--jobs", "--filter", "--shallow-since"),
+    *("--shallow-exclude", "--server-option", "--bundle-uri", "--ref-format"),
+}
 
 
 def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -2397,6 +2510,7 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         elif any(d in protected for d in dests) and len(pos) >= 2:
             a.emit("destructive_vcs", "push_protected", S.low, "Pushes directly to a protected branch.", ctext)
         for r in pos[:1]:
+            r = a.remotes.get(r, r)  # a remote given its URL earlier in the command: git remote add x URL; git push x
             if "://" in r or "@" in r:
                 h = host_of(r) if "://" in r else r.split("@")[-1].split(":")[0]
                 if not a.allows(h, ctext):
@@ -2481,6 +2595,19 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                 "credential_access", "git_credential_store", S.medium, "Stores git credentials in plain text.", ctext
             )
     elif sub in ("clone", "fetch", "pull", "remote", "submodule", "ls-remote"):
+        if sub == "clone":  # the files of the clone are downloaded: running one is download_then_execute
+            repo_dir = _positional(rest, _GIT_CLONE_OPTS_WITH_ARG)  # REPOSITORY [DIRECTORY]
+            folder = ""
+            if len(repo_dir) > 1:
+                folder = repo_dir[1]
+            elif repo_dir:  # the repository's last name: https://h/o/r.git, git@h:o/r, h:r → r
+                folder = re.split(r"[/:]", re.sub(r"(/?\.git)?/*$", "", repo_dir[0]))[-1]
+            if folder and (cloned := a.paths.resolve(folder, gcwd)) is not None:
+                a.downloaded_dirs.add(cloned)
+        elif sub == "remote" and pos[:1] in (["add"], ["set-url"]):
+            named = _positional(rest[1:], {"-t", "-m"})  # git remote add NAME URL, git remote set-url NAME URL
+            if len(named) >= 2:
+                a.remotes[named[0]] = named[1]
         for u in pos:
             if "://" in u or re.match(r"[\w.-]+@[\w.-]+:", u):
                 h = host_of(u) if "://" in u else u.split("@")[-1].split(":")[0]
@@ -2496,6 +2623,8 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
     urls: list[str] = []
     uploads: list[str] = []
     data_literal = False
+    data_texts: list[str] = []
+    socket: str | None = None
     output: str | None = None
     method_post = False
     i = 0
@@ -2535,6 +2664,11 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
                 uploads.append(v.split("@", 1)[1])
             else:
                 data_literal = True
+                data_texts.append(v)
+        elif key in ("--unix-socket", "--abstract-unix-socket"):
+            socket = val if eq else nxt
+            if not eq:
+                i += 1
         elif x in ("-o", "--output", "-O", "--output-document") and name in ("curl", "wget"):
             if x in ("-o", "--output") or (name == "wget" and x in ("-O", "--output-document")):
                 output = nxt
@@ -2598,6 +2732,14 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         if h
     ]
     allowed = bool(hosts) and all(host_allowed(h, a.policy.allowed_hosts) for h in hosts)
+    if socket and _CONTAINER_SOCKET_RE.search(socket) and _DOCKER_API_PRIVILEGED_RE.search(" ".join(data_texts)):
+        a.emit(  # the Engine API behind docker run --privileged / -v /:/host: judged as that docker run is
+            "privilege_escalation",
+            "docker_privileged",
+            S.high,
+            f"Creates a privileged container or one mounting the host through the container socket ({socket}).",
+            ctext,
+        )
     if output:
         p = a.paths.resolve(output, a.cwd)
         if p:
@@ -2635,6 +2777,13 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
 
 
 _CURL_HOST_OPTS = ("-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "--url")
+# A container engine's API socket (curl --unix-socket), and a request body asking it for what docker run's
+# --privileged, -v /:…, --pid host, --cap-add ALL|SYS_ADMIN or a mount of the socket itself would ask.
+_CONTAINER_SOCKET_RE = re.compile(r"(docker|podman|containerd)\.sock$|/run/(docker|podman)/")
+_DOCKER_API_PRIVILEGED_RE = re.compile(
+    r'(?i)"privileged"\s*:\s*true|"binds"\s*:\s*\[[^\]]*"/:|"pidmode"\s*:\s*"host"'
+    r'|"capadd"\s*:\s*\[[^\]]*"(cap_)?(all|sys_admin)"|"source"\s*:\s*"/"|(docker|podman)\.sock'
+)
 
 
 def _curl_host_options(args: list[str]) -> list[str]:
@@ -2699,12 +2848,17 @@ def _h_scp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             "--rsh",
         },
     )
+    if cmd.name in ("scp", "sftp"):  # scp -o ProxyCommand=…
+        _ssh_option_commands(a, args, cmd.text, depth)
     if len(pos) < 2:
         return
     dest = pos[-1]
     remote = _SCP_REMOTE_RE.match(dest) or "://" in dest
     if not remote:
         if cmd.name == "rsync":  # a local copy: the destination is written, as with cp
+            if any(x == "--del" or x.startswith("--delete") for x in args):
+                # --delete*: what the source lacks is deleted from the destination, judged as rm -rf of it
+                a.check_delete(dest, recursive=True, ctext=cmd.text, verb="Deletes (rsync --delete) what is in")
             _h_mv(a, cmd, pos, depth, pl, ix)
         return
     m = _SCP_REMOTE_RE.match(dest)
@@ -3172,6 +3326,29 @@ def _h_ln(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
         if a.paths.is_secret(src) or a.paths.is_secret_dir(src):
             a.emit("credential_access", "secret_path", S.medium, "Links to a credential path.", cmd.text)
         a.check_write(pos[-1], cmd.text, verb="Links into")
+    _remember_link(a, args)
+
+
+def _remember_link(a: ShellAnalyser, args: list[str]) -> None:
+    """``ln [-s] TARGET LINK`` (``LINK/`` a folder, or no LINK: the target's name here): later paths through LINK
+    resolve to TARGET (:meth:`PathContext.resolve`), so ``ln -s ~ h; rm -rf h/*`` is judged as ``rm -rf ~/*``."""
+    if any(x in ("-t", "--target-directory") or x.startswith("--target-directory=") for x in args):
+        return
+    pos = [x for x in args if not x.startswith("-")]
+    if not pos or len(pos) > 2:
+        return
+    symbolic = any(x in ("-s", "--symbolic") or re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", x) for x in args)
+    name = pos[1] if len(pos) == 2 else "."
+    if name.endswith("/") or name == ".":
+        name = posixpath.join(name, _basename(pos[0].rstrip("/")))
+    link = a.paths.resolve(name, a.cwd)
+    if link is None or link == "/" or "*" in link:
+        return
+    # a relative symbolic link's target is read from the link's own folder; a hard link's from here
+    target = a.paths.resolve(pos[0], posixpath.dirname(link) if symbolic else a.cwd)
+    if target is not None and target != link:
+        a.paths.links.pop(link, None)
+        a.paths.links[link] = target
 
 
 def _h_history(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -3202,7 +3379,22 @@ def _h_alias(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             a.analyse(v, depth + 1)
 
 
+# docker's (and podman's) options before the subcommand that take a value: docker -H unix:///… run ….
+_DOCKER_GLOBAL_OPTS_WITH_ARG = frozenset(
+    {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"}
+    | {"--url", "--connection", "--identity", "--root", "--runroot", "--storage-driver", "--cgroup-manager"}
+)
+
+
+def _docker_sub_args(args: list[str]) -> list[str]:
+    """docker's arguments from its subcommand on, past the global options (-H HOST, --context=X, -D …)."""
+    while args and args[0].startswith("-"):
+        args = args[2:] if args[0] in _DOCKER_GLOBAL_OPTS_WITH_ARG else args[1:]
+    return args
+
+
 def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    args = _docker_sub_args(args)
     joined = " ".join(args)
     ctext = cmd.text
     if (args[:1] == ["run"] or args[:2] == ["container", "run"]) and (
@@ -3533,6 +3725,27 @@ _SHELL_META_RE = re.compile(r"[;&|`$()<>\n]")
 _SSH_EXEC_OPTION_RE = re.compile(  # -F FILE, -FFILE, -vF FILE (a config with ProxyCommand …); -oProxyCommand=
     r"(?i)proxycommand|localcommand|knownhostscommand|(?-i:(?<![\w-])-[1246AaCfGgKkMNnqsTtVvXxYy]*F)|\bmatch\b"
 )
+_SSH_COMMAND_KEYS = frozenset({"proxycommand", "localcommand", "knownhostscommand"})
+
+
+def _ssh_option_commands(a: ShellAnalyser, args: list[str], ctext: str, depth: int) -> None:
+    """``ssh -o ProxyCommand=CMD``, ``-o LocalCommand=CMD``, ``-o KnownHostsCommand=CMD`` (also ``scp``/``sftp``):
+    the local shell runs CMD, analysed as ``sh -c CMD`` is (``ProxyCommand=none`` runs nothing)."""
+    for k, x in enumerate(args):
+        if x == "-o" and k + 1 < len(args):
+            option = args[k + 1]
+        elif x.startswith("-o") and len(x) > 2:
+            option = x[2:]
+        else:
+            continue
+        m = re.match(r"\s*([A-Za-z]+)\s*(?:=\s*|\s+)(.*)", option, re.DOTALL)
+        if m is None or m.group(1).lower() not in _SSH_COMMAND_KEYS:
+            continue
+        command = m.group(2).strip()
+        if command.lower() != "none":
+            a.analyse(command, depth + 1)
+
+
 # Variables that make a shell run a file first (bash's BASH_ENV, sh's ENV).
 _SHELL_START_ENV = ("BASH_ENV", "ENV")
 # NODE_OPTIONS options that load a module into every node process before its own program, as LD_PRELOAD loads a
@@ -4678,10 +4891,15 @@ def _extract_into(a: ShellAnalyser, raw: str | None, ctext: str, verb: str) -> N
 def _h_tar(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     extract = absolute = False
     directory: str | None = None
+    archive: str | None = None
     i = 0
     while i < len(args):
         x = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else None
+        if x in ("-f", "--file") or (re.fullmatch(r"-?[A-Za-z]*f", x) and (i == 0 or x.startswith("-"))):
+            archive = nxt  # -f A, -xzf A, xzf A (and -f's value is not read as another option)
+        elif x.startswith("--file="):
+            archive = x.partition("=")[2]
         if i == 0 and re.fullmatch(r"[A-Za-z]+", x):  # old style: tar xzf a.tgz
             extract = "x" in x
         elif x in ("-x", "--extract", "--get"):
@@ -4705,6 +4923,14 @@ def _h_tar(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         i += 1
     if not extract:
         return
+    upstream = [c for c in (pl or [])[:ix] if c is not None and c.argv]
+    fetched = a.paths.resolve(archive, a.cwd) if archive not in (None, "-") else None
+    if (archive in (None, "-") and any(_is_download(c) for c in upstream)) or (
+        fetched is not None and fetched in a.downloaded
+    ):  # curl … | tar xz, curl -o a.tgz …; tar xzf a.tgz: what it extracts is downloaded
+        into = a.paths.resolve(directory, a.cwd) if directory is not None else a.cwd
+        if into is not None:
+            a.downloaded_dirs.add(into)
     if absolute:
         a.emit(
             "persistence",
@@ -6209,6 +6435,143 @@ def _is_decoder(c: _Cmd) -> bool:
 
 def _is_download(c: _Cmd) -> bool:
     return c.name in DOWNLOADERS or (c.name in INTERPRETERS and bool(_URL_RE.search(" ".join(c.argv))))
+
+
+# A process substitution whose command is a downloader: ``source <(curl …)``, ``python3 <(wget -O- …)``.
+_PROCSUB_DOWNLOAD_RE = re.compile(r"<\(\s*(?:\S*/)?(?:curl|wget|fetch|aria2c|http|https|xh|lwp-download|GET)\b")
+_PRINTF_SPEC_RE = re.compile(r"(%[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXoufeEgG%])")
+
+
+def _printf_output(args: list[str]) -> str | None:
+    """What ``printf FORMAT ARG…`` prints (the format reused while arguments remain, as bash does)."""
+    if args[:1] == ["--"]:
+        args = args[1:]
+    if not args:
+        return None
+    pieces = _PRINTF_SPEC_RE.split(args[0])  # literal, spec, literal, spec …
+    specs = sum(1 for k in range(1, len(pieces), 2) if pieces[k] != "%%")
+    rest = args[1:]
+    out: list[str] = []
+    for _ in range(100):
+        for k, piece in enumerate(pieces):
+            if k % 2 == 0:
+                out.append(_decode_printf(piece))
+            elif piece == "%%":
+                out.append("%")
+            else:
+                value = rest.pop(0) if rest else ""
+                out.append(_decode_printf(value) if piece.endswith("b") else value)
+        if not specs or not rest:
+            return "".join(out)
+    return None
+
+
+def _static_output(a: ShellAnalyser, cmd: _Cmd, upstream: list[_Cmd]) -> str | None:
+    """The text ``cmd`` prints when it can be known without running anything: ``echo``, ``printf``, ``cat`` or
+    ``tee`` of a here-doc, a here-string, files written earlier in the command or a stage before it in its pipeline
+    (``upstream``), ``true``/``:``. None otherwise."""
+    if not cmd.argv or any(w.dynamic for w in cmd.words):
+        return None
+    name, args = cmd.name, cmd.argv[1:]
+    if name == "echo":
+        newline, escapes = True, False
+        while args and re.fullmatch(r"-[neE]+", args[0]):
+            newline = newline and "n" not in args[0]
+            escapes = "e" in args[0]
+            args = args[1:]
+        text = " ".join(args)
+        return (_decode_printf(text) if escapes else text) + ("\n" if newline else "")
+    if name == "printf":
+        return _printf_output(args)
+    if name in ("true", ":"):
+        return ""
+    if name not in ("cat", "tee"):
+        return None
+    files = [x for x in args if not x.startswith("-") or x == "-"] if name == "cat" else []
+    if not files or files == ["-"]:
+        if cmd.heredoc:
+            return cmd.heredoc + ("" if cmd.heredoc.endswith("\n") else "\n")
+        if cmd.herestring:
+            return cmd.herestring + "\n"
+        if upstream:
+            return _static_output(a, upstream[-1], upstream[:-1])
+        return None
+    texts: list[str] = []
+    for f in files:
+        p = a.paths.resolve(f, a.cwd)
+        known = a.written.get(p) if p is not None else None
+        if known is None:
+            return None
+        texts.append(known)
+    return "".join(texts)
+
+
+_MAKE_DIRECTIVE_RE = re.compile(
+    r"\s*(-?include|sinclude|ifn?eq|ifn?def|else|endif|define|endef|export|unexport|override|vpath|\.\w+\s*:)\b"
+)
+
+
+def _make_recipes(text: str) -> list[str]:
+    """The shell commands a makefile's text may run: its recipe lines (a tab, or after ``TARGET: …;``), its
+    ``$(shell …)`` calls, and any line make would not read as a rule, an assignment or a directive (analysed all
+    the same)."""
+    out = [m.group(1) for m in re.finditer(r"\$\(shell\s+([^)]*)\)", text)]
+    for line in text.replace("\\\n", " ").splitlines():
+        if line.startswith("\t"):
+            out.append(line.lstrip("\t").lstrip("@-+ "))
+            continue
+        s = line.strip()
+        if not s or s.startswith("#") or _MAKE_DIRECTIVE_RE.match(s):
+            continue
+        rule = re.match(r"[^=#:]*::?(?!=)([^;]*)(;(.*))?$", s)
+        if rule is not None:
+            if rule.group(3):
+                out.append(rule.group(3))
+            continue
+        if re.match(r"[^=#\s]+\s*(::?|\+|\?|!)?=", s):  # X = …, X := …, X += …
+            continue
+        out.append(s)
+    return out
+
+
+def _h_make(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``make -f FILE``, or ``make`` reading ``GNUmakefile``/``makefile``/``Makefile`` (in ``-C DIR``): a makefile
+    this command wrote or downloaded is run as a script is (:meth:`ShellAnalyser._exec_file`)."""
+    files: list[str] = []
+    directory = a.cwd
+    i = 0
+    while i < len(args):
+        x = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if x in ("-f", "--file", "--makefile"):
+            files.append(nxt)
+            i += 1
+        elif x.startswith("--file=") or x.startswith("--makefile="):
+            files.append(x.partition("=")[2])
+        elif x.startswith("-f") and len(x) > 2:
+            files.append(x[2:])
+        elif x in ("-C", "--directory"):
+            directory = a.paths.resolve(nxt, directory)
+            i += 1
+        elif x.startswith("--directory="):
+            directory = a.paths.resolve(x.partition("=")[2], directory)
+        i += 1
+    if directory is None:
+        return
+    if not files:
+        default = (posixpath.join(directory, n) for n in ("GNUmakefile", "makefile", "Makefile"))
+        files = [
+            next((p for p in default if p in a.written or p in a.downloaded), posixpath.join(directory, "Makefile"))
+        ]
+    for f in files:
+        p = a.paths.resolve(f, directory)
+        if p is not None:
+            a._exec_file(p, cmd.text, depth, "make")
+
+
+for _n in ("make", "gmake"):
+    _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_make)
+del _n
 
 
 def _is_upload(c: _Cmd) -> bool:
