@@ -22,7 +22,7 @@ import re
 import shlex
 import urllib.parse
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import EllipsisType
 from typing import Any
 
@@ -256,7 +256,8 @@ _SECRET_FILE_RE = re.compile(
     r"\.credentials(\.json|\.csv|\.toml)?|credentials\.(json|csv|toml)|\.netrc|\.pgpass|\.git-credentials|\.npmrc|"
     r"\.pypirc|\.vault-token|\.my\.cnf|\.codex/auth\.json|"
     r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
-    r"master\.key|credentials\.tfrc\.json|keychain-2?\.db|[^/]*\.keychain(-db)?)$"
+    r"master\.key|credentials\.tfrc\.json|keychain-2?\.db|[^/]*\.keychain(-db)?|"
+    r"\.(bash|zsh|sh|mysql|psql|python|node_repl)_history|[^/]*\.tfstate(\.backup)?)$"  # typed secrets, tf state
 )
 _SECRET_FILE_CASED_RE = re.compile(r"(^|/)(credentials|shadow|gshadow|Login Data|Cookies)$")
 _SECRET_DIR_PARTS = (  # lower case: compared with the lower-cased path
@@ -272,7 +273,10 @@ _SECRET_DIR_PARTS = (  # lower case: compared with the lower-cased path
     "/.terraform.d/",
     "/.oci/",
     "/etc/ssh/",
+    "/.local/share/keyrings/",  # GNOME keyring: its *.keyring files hold the user's saved passwords
 )
+# Package-manager caches in the home folder: deleting one only costs a download (as ~/.cache does).
+_HOME_CACHES = ("/.npm", "/.gradle/caches", "/.m2/repository", "/.cargo/registry", "/.yarn/cache", "/.yarn/berry/cache")
 # macOS keychain folders, on the lower-cased path: a user's (~/Library/Keychains, any /Users/<u>, root's, also on a
 # mounted disk) and the system's at the root (/Library/Keychains), not a project's src/library/keychains/.
 _KEYCHAIN_DIR_RE = re.compile(r"^(/volumes/[^/]+)?(/users/[^/]+|(/private)?/var/root)?/library/keychains/")
@@ -416,7 +420,7 @@ class PathContext:
     def is_secret(self, path: str) -> bool:
         """``path`` is a credential file or lies in a credential folder, in any letter case (see _SECRET_FILE_RE)."""
         low = path.lower()
-        if _NOT_SECRET_RE.search(low):
+        if _NOT_SECRET_RE.search(low) and "/.local/share/keyrings/" not in low:  # a public apt *.keyring is not
             return False
         if _SECRET_FILE_RE.search(low) or _SECRET_FILE_CASED_RE.search(path) or _SECRET_PATH_RE.search(path):
             return True
@@ -744,6 +748,7 @@ class _Word:
     dynamic: bool = False  # contains an unresolved expansion
     decoded: bool = False  # came from decoding (base64, printf escapes, …)
     tainted: bool = False  # carries secret material (credential files, env dumps, secret variables)
+    ifs_split: bool = False  # an unquoted expansion split on a custom IFS (IFS=,;x=rm,-rf,~;$x): words space-joined
 
 
 @dataclass
@@ -1005,7 +1010,10 @@ class ShellAnalyser:
         raw = _node_text(node, text)
         if not getattr(node, "parts", None) and "'" in raw and '"' in raw and (unquoted := _unquote(raw)) is not None:
             value = unquoted  # bashlex drops the inner quotes of a part quoted mid-word: a='sh -c "x y"' → a=sh -c x y
-        dynamic = decoded = tainted = False
+        dynamic = decoded = tainted = ifs_split = False
+        # an unquoted expansion is split on the IFS in force; only a custom one with a non-blank character matters here
+        ifs = "".join(c for c in self.vars.get("IFS", " ") if not c.isspace())
+        splits = bool(ifs) and getattr(node, "kind", "") != "assignment" and not re.search(r"[\"']", raw)
         for part in getattr(node, "parts", []) or []:
             pk = getattr(part, "kind", "")
             if pk in ("commandsubstitution", "processsubstitution"):
@@ -1039,6 +1047,9 @@ class ShellAnalyser:
                     )
                 for form in ("${" + name + "}", "$" + name):
                     if form in value:
+                        if known is not None and splits and any(c in known for c in ifs):
+                            known = " ".join(x for x in re.split("[" + re.escape(ifs) + "]", known) if x)
+                            ifs_split = True
                         if known is not None:
                             value = value.replace(form, known, 1)
                         else:
@@ -1047,7 +1058,7 @@ class ShellAnalyser:
                 else:
                     if known is None:
                         dynamic = True
-        return _Word(value=value, dynamic=dynamic, decoded=decoded, tainted=tainted)
+        return _Word(value=value, dynamic=dynamic, decoded=decoded, tainted=tainted, ifs_split=ifs_split)
 
     @dataclass
     class _Sub:
@@ -1073,8 +1084,10 @@ class ShellAnalyser:
                 value = _evaluate_decoding_pipeline(argvs)
                 decoded = value is not None and len(argvs) > 1
                 if value is None and len(argvs) == 1 and argvs[0][0] == "printf" and len(argvs[0]) > 1:
-                    value = _decode_printf(argvs[0][1])
-                    decoded = value != argvs[0][1]
+                    # the format filled with its arguments, as printf prints it: $(printf 'rm -rf %s' ~)
+                    value = _printf_output(argvs[0][1:])
+                    fmt = argvs[0][2] if argvs[0][1] == "--" and len(argvs[0]) > 2 else argvs[0][1]
+                    decoded = _decode_printf(fmt) != fmt
                 if value is None and len(argvs) == 1 and argvs[0][0] == "echo" and len(argvs[0]) > 1:
                     value = " ".join(a for a in argvs[0][1:] if a not in ("-n", "-e"))
         return ShellAnalyser._Sub(value=value, decoded=decoded, tainted=tainted)
@@ -1138,8 +1151,8 @@ class ShellAnalyser:
                         self.analyse(decoded, depth + 1)
                 elif upstream and upstream[0].name in ("echo", "printf", "cat") and not _is_file_reader(upstream[0]):
                     code = " ".join(upstream[0].argv[1:]) if upstream[0].name != "cat" else upstream[0].heredoc
-                    if upstream[0].name == "printf":
-                        code = _decode_printf(code)
+                    if upstream[0].name == "printf":  # the format filled with its arguments: printf '%s' rm … | sh
+                        code = _printf_output(upstream[0].argv[1:]) or ""
                     if code and sink.name in SHELLS:
                         self.analyse(code, depth + 1)
             if sink.name in NET_SENDERS or _is_upload(sink):
@@ -1189,7 +1202,11 @@ class ShellAnalyser:
                 w = self.expand_word(part, text, depth)
                 assigns.append((name, _Word(value=w.value.partition("=")[2], dynamic=w.dynamic, tainted=w.tainted)))
             elif k == "word":
-                words.append(self.expand_word(part, text, depth))
+                w = self.expand_word(part, text, depth)
+                if w.ifs_split and words:  # an argument split on a custom IFS is several arguments
+                    words.extend(replace(w, value=x) for x in w.value.split(" ") if x)
+                else:
+                    words.append(w)
             elif k == "redirect":
                 redirects.append(part)
         if not words:
@@ -1331,6 +1348,16 @@ class ShellAnalyser:
         if not argv:
             return
         first = cmd.words[0] if cmd.words else _Word(argv[0])
+        if first.ifs_split:  # IFS=,;x=rm,-rf,~;$x: the command and its words are hidden behind a custom IFS
+            self.emit(
+                "obfuscation",
+                "ifs",
+                S.high,
+                "The command comes from splitting a variable on a custom IFS, which hides its words.",
+                cmd.text,
+            )
+            self.analyse(" ".join(_shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
+            return
         # A command name produced by decoding, or containing spaces after expansion: re-parse it.
         if first.decoded or (" " in argv[0].strip() and not first.dynamic):
             self.emit(
@@ -1696,7 +1723,7 @@ class ShellAnalyser:
 
     def inline_code(self, code: str, ctext: str, depth: int) -> None:
         """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets."""
-        code = _inline_home(code)  # os.homedir(), Dir.home, expanduser('~') … → '~'
+        code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
         _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
         for m in re.finditer(
             r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
@@ -1841,6 +1868,7 @@ class ShellAnalyser:
         ctext = cmd.text
         # generic: arguments naming secrets
         self._secret_args(cmd, name, args)
+        _tamper_and_exposure_rules(self, cmd, name, args)
         # generic: secret-looking variables handed to network commands
         if name in NET_SENDERS and any(w.tainted for w in cmd.words[1:]):
             hosts = _urls_hosts(args)
@@ -1882,6 +1910,12 @@ class ShellAnalyser:
             if (used := _credential_option(args, i, name)) is not None:  # --kubeconfig F: uses the file (medium)
                 _uses_credential(self, cmd, used, name, a)
                 skip_next = "=" not in a
+                continue
+            if name == "openssl" and a in ("-keyout", "-out"):  # openssl req -newkey … -keyout key.pem: writes it
+                out = self.paths.resolve(args[i + 1], self.cwd) if i + 1 < len(args) else None
+                if out is not None and not self.paths.in_workspace(out):  # a new key in the project is no overwrite
+                    self.check_write(args[i + 1], cmd.text)
+                skip_next = True
                 continue
             if a == "-i" and name in _IDENTITY_I_TOOLS:  # ssh/scp/sftp -i KEY: uses the key (medium); elsewhere a flag
                 if i + 1 < len(args):
@@ -2131,6 +2165,8 @@ class ShellAnalyser:
             return
         if self.paths.workspace is not None or base.startswith("/"):  # no workspace (no cwd): every absolute path
             if base.startswith(self.paths.home + "/.cache") or "/node_modules" in base or "/__pycache__" in base:
+                return
+            if any(is_within(base, self.paths.home + c) for c in _HOME_CACHES):  # ~/.npm/_cacache: a package cache
                 return
             where = "outside the workspace" if self.paths.workspace is not None else "while no workspace is known"
             self.emit(
@@ -3496,6 +3532,110 @@ def _h_open_url(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
     pass
 
 
+# Security agents and tools as their names appear in packages, launchd labels and plists and processes: removing,
+# unloading or killing one blinds the machine's defences (EDR, antivirus, audit, MAC, macOS firewall, MDM …).
+# `redis-sentinel` and the like are not one (no `-` or word character before the name).
+_SECURITY_TOOL_RE = re.compile(
+    r"(?<![\w-])(?:crowdstrike|falcon(?:d|ctl|-sensor)?|sentinel(?:one|d|ctl|-?agent)?|carbonblack|cbdefense|cbagentd"
+    r"|mdatp|wdav\w*|defender|jamf\w*|osquery\w*|santa(?:d|ctl)?|little ?snitch|littlesnitch\w*|xprotect\w*"
+    r"|clamav[\w-]*|clamd|freshclam|apparmor|selinux[\w-]*|auditd|wazuh[\w-]*|ossec[\w-]*|com\.apple\.alf)(?!\w)",
+    re.IGNORECASE,
+)
+_PKG_REMOVE_TOOLS = frozenset({"apt", "apt-get", "aptitude", "yum", "dnf", "zypper", "apk", "pacman", "brew", "snap"})
+_PKG_REMOVE_VERBS = frozenset({"remove", "purge", "erase", "autoremove", "uninstall", "del", "rm", "-R", "-Rs", "-Rns"})
+_FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+
+
+def _tamper_and_exposure_rules(a: ShellAnalyser, cmd: _Cmd, name: str, args: list[str]) -> None:
+    """Switching security tooling off (``process_system_control.disable_security_service``, H), weakening where
+    code is fetched from (a registry or index on an unlisted or plain-http host: ``untrusted_index`` H; TLS checks
+    off: ``trusted_host`` H), and commands that print credentials (``credential_access.read_secret``, H)."""
+    ctext = cmd.text
+    pos = [x for x in args if not x.startswith("-")]
+    tamper = ""
+    if name == "launchctl" and pos[:1] and pos[0] in ("unload", "bootout", "disable", "remove", "stop", "kill"):
+        if any(_SECURITY_TOOL_RE.search(x) for x in pos[1:]):
+            tamper = f"launchctl {pos[0]} of a security agent"
+    elif name == "spctl" and any(x in ("--master-disable", "--global-disable") for x in args):
+        tamper = "Turns Gatekeeper off"
+    elif name == "defaults" and pos[:1] == ["write"] and len(pos) >= 3 and pos[1].endswith("com.apple.alf"):
+        if pos[2].lower() == "globalstate" and pos[-1] in ("0", "false"):
+            tamper = "Turns the macOS application firewall off"
+    elif name == "socketfilterfw" and any(x == "--setglobalstate" for x in args) and "off" in pos:
+        tamper = "Turns the macOS application firewall off"
+    elif name in ("aa-disable", "aa-teardown"):
+        tamper = f"{name}: switches AppArmor profiles off"
+    elif name in _PKG_REMOVE_TOOLS and pos[:1] and (pos[0] in _PKG_REMOVE_VERBS or args[:1] in (["-R"], ["-Rs"])):
+        if hit := next((x for x in pos[1:] if _SECURITY_TOOL_RE.fullmatch(x.split("=")[0])), None):
+            tamper = f"Removes a security package ({hit})"
+    elif name in ("pkill", "killall") and (hit := next((x for x in pos if _SECURITY_TOOL_RE.search(x)), None)):
+        tamper = f"Kills a security agent ({hit})"
+    if tamper:
+        a.emit("process_system_control", "disable_security_service", S.high, tamper + ".", ctext)
+        return
+    if name == "git":
+        pairs = [x.partition("=")[::2] for k, x in enumerate(args) if k and args[k - 1] == "-c"]
+        if "config" in pos:
+            rest = [x for x in args[args.index("config") + 1 :] if not x.startswith("-")]
+            rest = rest[1:] if rest[:1] == ["set"] else rest
+            if len(rest) >= 2:
+                pairs.append((rest[0], rest[1]))
+        for key, value in pairs:
+            if re.fullmatch(r"http(\..+)?\.sslverify", key.lower()) and value.lower() in _FALSE_WORDS:
+                a.emit(
+                    "package_install_untrusted",
+                    "trusted_host",
+                    S.high,
+                    f"Turns git's TLS certificate checks off ({key} {value}): code it fetches can be tampered with.",
+                    ctext,
+                )
+        if pos[:1] == ["commit"] and ("--no-verify" in args or "-n" in args):
+            a.emit("destructive_vcs", "skip_hooks", S.low, "Commits without running the project's git hooks.", ctext)
+    elif name in ("npm", "pnpm", "yarn", "bun") or re.fullmatch(r"pip\d?(\.\d+)?", name):
+        rest = pos[2:] if pos[:2] in (["config", "set"], ["c", "set"]) else pos[1:] if pos[:1] == ["set"] else []
+        if len(rest) == 1 and "=" in rest[0]:
+            rest = list(rest[0].partition("=")[::2])
+        if len(rest) < 2:
+            return
+        key, value = rest[0].lower(), rest[1]
+        if re.search(r"(^|[.:])(registry|npmregistryserver|index-url|extra-index-url|index|find-links)$", key):
+            if value.startswith("http://") or ("://" in value and not a.allows(host_of(value), ctext)):
+                a.emit(
+                    "package_install_untrusted",
+                    "untrusted_index",
+                    S.high,
+                    f"Points {name} at an unlisted or unencrypted package index for every later install ({value}).",
+                    ctext,
+                )
+        elif (key.endswith("strict-ssl") and value.lower() in _FALSE_WORDS) or key.endswith("trusted-host"):
+            a.emit(
+                "package_install_untrusted",
+                "trusted_host",
+                S.high,
+                f"Turns {name}'s TLS certificate checks off ({rest[0]} {value}) for every later install.",
+                ctext,
+            )
+    elif name == "kubectl" and pos[:2] == ["config", "view"] and "--raw" in args:
+        a.emit("credential_access", "read_secret", S.high, "Prints the kubeconfig with its credentials.", ctext)
+    elif name in ("gpg", "gpg2") and any(
+        x.startswith(("--export-secret-keys", "--export-secret-subkeys")) for x in args
+    ):
+        a.emit("credential_access", "read_secret", S.high, "Exports GPG secret keys.", ctext)
+    elif (
+        name in ("docker", "podman", "nerdctl", "helm", "buildah", "skopeo")
+        and "login" in pos[:2]
+        and any(x in ("-p", "--password") or x.startswith(("--password=", "-p=")) for x in args)
+    ):
+        a.emit(
+            "credential_access",
+            "read_secret",
+            S.high,
+            f"Puts a registry password on the {name} login command line (seen in the process list and "
+            "history; --password-stdin is the safe form).",
+            ctext,
+        )
+
+
 _HANDLERS: dict[str, Handler] = {
     "cd": _h_cd,
     "pushd": _h_cd,
@@ -4591,6 +4731,18 @@ def _env_rules(
             _interpreter_options_rules(a, name, w.value, ctext, depth)
         elif name == "BROWSER":
             _browser_rules(a, v, ctext, depth, w.value)
+        elif (name in ("NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY") and v == "0") or (
+            name == "GIT_SSL_NO_VERIFY" and v not in (None, "", "0", "false")
+        ):
+            # TLS certificate checks off for the programs of this shell: medium (one session, and a usual
+            # work-around behind a proxy); a persistent setting (git config http.sslVerify false) is high
+            a.emit(
+                "package_install_untrusted",
+                "trusted_host",
+                S.medium,
+                f"Sets {name}={v}: TLS certificates are no longer checked, so downloads can be tampered with.",
+                ctext,
+            )
         elif name == "PROMPT_COMMAND" and v != "":
             a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
         elif (
@@ -6109,12 +6261,32 @@ def _inline_home(code: str) -> str:
     return code
 
 
+def _inline_fstrings(code: str) -> str:
+    """Python f-strings with their ``{name}`` filled from ``name = 'literal'`` assignments in the same code:
+    ``h = '~'; os.system(f'rm -rf {h}')`` → ``f'rm -rf ~'``. Other fields are left as they are."""
+    if not re.search(r"\bf[\"']", code):
+        return code
+    known = {m.group(1): m.group(3) for m in re.finditer(r"\b([A-Za-z_]\w*)\s*=\s*([\"'])([^\"'\n{}]*)\2", code)}
+    if not known:
+        return code
+
+    def _fill(m: re.Match[str]) -> str:
+        body = re.sub(r"\{\s*([A-Za-z_]\w*)\s*\}", lambda v: known.get(v.group(1), v.group(0)), m.group(2))
+        return f"f{m.group(1)}{body}{m.group(1)}"
+
+    return re.sub(r"\bf([\"'])((?:\\.|(?!\1).)*?)\1", _fill, code)
+
+
 # Calls that run a command: any module alias (``import subprocess as s; s.call(…)``), exec*/spawn* with argv lists.
 _INLINE_RUN_CALL = re.compile(
     r"\b(?:[A-Za-z_$][\w$]*\.)*(?:call|run|Popen|check_output|check_call|getoutput|getstatusoutput|system|popen|"
     r"exec[a-zA-Z]*|spawn[a-zA-Z]*|posix_spawnp?)\s*\("
 )
 _INLINE_LITERAL = re.compile(r"[fbru]{0,2}([\"'])((?:\\.|(?!\1).)*)\1", re.DOTALL)
+# What follows the first argument of a run call when every further argument is a string literal or the home
+# folder (perl's `$ENV{HOME}` is folded to a bare `~`): `, "-rf", '~'`.
+_INLINE_LIST_ITEM = re.compile(r"[fbru]{0,2}\"((?:\\.|[^\"\\])*)\"|[fbru]{0,2}'((?:\\.|[^'\\])*)'|(~)", re.DOTALL)
+_INLINE_LITERAL_LIST = re.compile(r"(?:\s*,\s*(?:" + _INLINE_LIST_ITEM.pattern + r"))+\s*,?\s*", re.DOTALL)
 _INLINE_DELETE = re.compile(
     r"\b(?:(unlink|rmtree|remove_tree|rm_rf|rm_r|rmdir)\b\s*\(?\s*(?:glob\s*\(?\s*)?|"
     r"(?:fs|fse|fsPromises|promises|shell|FileUtils|Pathname|Deno)\.(rm|rmdir|rmdirSync|remove|removeSync|emptyDir|"
@@ -6152,6 +6324,13 @@ def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
             more = re.search(r"\[([^\]]*)\]", call_args[first.end() :])
             if more is not None and " " not in argv[0]:  # execvp('rm', ['rm', '-rf', '~']), spawn('rm', ['-rf', …])
                 items = [x.group(2) for x in _INLINE_LITERAL.finditer(more.group(1))]
+                argv = items if items and _basename(items[0]) == _basename(argv[0]) else argv + items
+            elif " " not in argv[0] and _INLINE_LITERAL_LIST.fullmatch(call_args[first.end() :]):
+                # a list of literals: perl system("rm", "-rf", $ENV{HOME}), execl('/bin/rm', 'rm', '-rf', '~')
+                items = [
+                    next(g for g in x.groups() if g is not None)
+                    for x in _INLINE_LIST_ITEM.finditer(call_args[first.end() :])
+                ]
                 argv = items if items and _basename(items[0]) == _basename(argv[0]) else argv + items
         if argv:
             a.analyse(argv[0] if len(argv) == 1 else " ".join(_shell_quote(x) for x in argv), depth + 1)
