@@ -641,6 +641,8 @@ def pre_commit_commands(content: str) -> list[str]:
 
 
 def _shell_quote(word: str) -> str:
+    """``shlex.quote``, except that ``~`` stays bare: an argv word ``~`` reaches a program as the literal text, but a
+    tool may expand it, so the analyser reads it as the home folder (the conservative side)."""
     return word if re.fullmatch(r"[\w@%+=:,./~-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 

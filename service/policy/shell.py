@@ -1597,13 +1597,7 @@ class ShellAnalyser:
                 self.analyse(cmd.herestring, depth + 1)
             # bash <(curl …)
             if any(w.dynamic for w in cmd.words[1:]) and re.search(r"<\(\s*(curl|wget)\b", ctext):
-                self.emit(
-                    "remote_code_execution",
-                    "process_substitution",
-                    S.critical,
-                    "Runs a script downloaded through process substitution.",
-                    ctext,
-                )
+                self._downloaded_by_substitution(ctext)
             return
         if name == "eval":
             self.emit("obfuscation", "eval", S.medium, "Evaluates a string as shell code.", ctext)
@@ -1654,18 +1648,22 @@ class ShellAnalyser:
 
     # ---------------------------------------------------------------- files executed
 
+    def _downloaded_by_substitution(self, ctext: str) -> None:
+        """``bash <(curl …)``, ``source <(curl …)``: a downloaded script run without ever touching the disk."""
+        self.emit(
+            "remote_code_execution",
+            "process_substitution",
+            S.critical,
+            "Runs a script downloaded through process substitution.",
+            ctext,
+        )
+
     def _exec_file(self, script: str, ctext: str, depth: int = 0, lang: str = "sh") -> None:
         """Run the file ``script`` (``./f``, ``bash f``, ``. f``, ``python3 f``, ``make -f f`` …; ``lang``: how its
         text is read, ``sh``, ``make`` or an interpreter's name): one downloaded by this command (or under a folder
         it cloned or extracted a download into), one it wrote, or a download through ``<(curl …)``."""
         if _PROCSUB_DOWNLOAD_RE.match(script):  # source <(curl …), python3 <(wget -O- …)
-            self.emit(
-                "remote_code_execution",
-                "process_substitution",
-                S.critical,
-                "Runs a script downloaded through process substitution.",
-                ctext,
-            )
+            self._downloaded_by_substitution(ctext)
             return
         p = self.paths.resolve(script, self.cwd)
         if p and (
