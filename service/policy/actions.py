@@ -43,6 +43,7 @@ from service.policy.shell import (
     is_git_config_file,
     is_within,
     rule_category,
+    shell_quote,
     sql_rules,
 )
 from service.schemas import Finding
@@ -536,7 +537,7 @@ def dockerfile_commands(content: str) -> list[str]:
             except ValueError:
                 argv = None
             if isinstance(argv, list) and all(isinstance(x, str) for x in argv):
-                body = " ".join(_shell_quote(x) for x in argv)
+                body = " ".join(shell_quote(x) for x in argv)
         out.append(body)
     return out
 
@@ -596,7 +597,7 @@ def pyproject_commands(content: str) -> list[str]:
             out.append(value)
         elif isinstance(value, list):
             if value and all(isinstance(x, str) for x in value) and depth > 0:  # cmd = ["rm", "-rf", "x"]: argv
-                out.append(" ".join(_shell_quote(x) for x in value))
+                out.append(" ".join(shell_quote(x) for x in value))
             else:
                 for v in value[:200]:
                     task(v, depth + 1)
@@ -635,15 +636,9 @@ def pre_commit_commands(content: str) -> list[str]:
             if str(hook.get("language", "system")) not in ("system", "script", "unsupported", "unsupported_script"):
                 continue
             args = hook.get("args")
-            words = [_shell_quote(str(a)) for a in args] if isinstance(args, list) else []
+            words = [shell_quote(str(a)) for a in args] if isinstance(args, list) else []
             out.append(" ".join([hook["entry"], *words]))
     return out
-
-
-def _shell_quote(word: str) -> str:
-    """``shlex.quote``, except that ``~`` stays bare: an argv word ``~`` reaches a program as the literal text, but a
-    tool may expand it, so the analyser reads it as the home folder (the conservative side)."""
-    return word if re.fullmatch(r"[\w@%+=:,./~-]+", word) else "'" + word.replace("'", "'\\''") + "'"
 
 
 # Python files that run as a side effect of building, installing, testing or starting Python.
@@ -837,10 +832,10 @@ def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tupl
         for k, v in low.items():
             if isinstance(v, list) and v and len(v) <= 200 and all(isinstance(x, str) for x in v):
                 if k in _ARGV_KEYS:
-                    yield " ".join(_shell_quote(x) for x in v), id(v)
+                    yield " ".join(shell_quote(x) for x in v), id(v)
                 elif k in _ARG_LIST_KEYS and (program is not None or exec_tool):
                     argv = [program, *v] if program is not None else v
-                    yield " ".join(_shell_quote(x) for x in argv), id(v)
+                    yield " ".join(shell_quote(x) for x in argv), id(v)
             elif isinstance(v, dict | list):
                 yield from _argv_commands(v, exec_tool, depth + 1)
     elif isinstance(value, list):

@@ -1348,26 +1348,16 @@ class ShellAnalyser:
         if not argv:
             return
         first = cmd.words[0] if cmd.words else _Word(argv[0])
-        if first.ifs_split:  # IFS=,;x=rm,-rf,~;$x: the command and its words are hidden behind a custom IFS
-            self.emit(
-                "obfuscation",
-                "ifs",
-                S.high,
-                "The command comes from splitting a variable on a custom IFS, which hides its words.",
-                cmd.text,
-            )
-            self.analyse(" ".join(_shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
-            return
-        # A command name produced by decoding, or containing spaces after expansion: re-parse it.
-        if first.decoded or (" " in argv[0].strip() and not first.dynamic):
-            self.emit(
-                "obfuscation",
-                "decoded_command",
-                S.high,
-                "The command name is computed by decoding hidden text.",
-                cmd.text,
-            )
-            self.analyse(" ".join(_shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
+        # A command name hidden behind a custom IFS (IFS=,;x=rm,-rf,~;$x), produced by decoding, or containing spaces
+        # after expansion: say so, and re-parse it.
+        hidden = None
+        if first.ifs_split:
+            hidden = ("ifs", "The command comes from splitting a variable on a custom IFS, which hides its words.")
+        elif first.decoded or (" " in argv[0].strip() and not first.dynamic):
+            hidden = ("decoded_command", "The command name is computed by decoding hidden text.")
+        if hidden is not None:
+            self.emit("obfuscation", hidden[0], S.high, hidden[1], cmd.text)
+            self.analyse(" ".join(shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
             return
         if first.dynamic:
             self.emit(
@@ -1622,10 +1612,10 @@ class ShellAnalyser:
         if name in ("docker", "podman") and len(sub := _docker_sub_args(args)) > 1 and sub[0] == "exec":
             rest = _skip_options(sub[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env"})
             if len(rest) > 1:
-                self.analyse(" ".join(_shell_quote(a) for a in rest[1:]), depth + 1)
+                self.analyse(" ".join(shell_quote(a) for a in rest[1:]), depth + 1)
         if name == "kubectl" and "exec" in args and "--" in args:
             rest = args[args.index("--") + 1 :]
-            self.analyse(" ".join(_shell_quote(a) for a in rest), depth + 1)
+            self.analyse(" ".join(shell_quote(a) for a in rest), depth + 1)
         if name in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?|pypy3?", name):
             self._interpreter(cmd, name, args, depth)
             return
@@ -1734,7 +1724,7 @@ class ShellAnalyser:
                 lst = re.search(r"\[([^\]]*)\]", code[m.start() : m.start() + 400])
                 if lst:
                     parts = re.findall(r"[\"']([^\"']*)[\"']", lst.group(1))
-                    lit = " ".join(_shell_quote(p) for p in parts)
+                    lit = " ".join(shell_quote(p) for p in parts)
             self.analyse(lit, depth + 1)
         for m in re.finditer(
             r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
@@ -2274,7 +2264,7 @@ def _h_find(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
                             a.check_delete(t, rec, cmd.text, filtered=True)
                     del n
                     continue
-                a.analyse(" ".join(_shell_quote(x) for x in argv), depth + 1)
+                a.analyse(" ".join(shell_quote(x) for x in argv), depth + 1)
     if "-fprint" in args:
         i = args.index("-fprint")
         if i + 1 < len(args):
@@ -4931,7 +4921,7 @@ def _git_run_commands(sub: str, rest: list[str]) -> list[str]:
     if len(words) == 1:  # one argument is run by the shell
         out.append(words[0])
     elif words:
-        out.append(" ".join(_shell_quote(x) for x in words))
+        out.append(" ".join(shell_quote(x) for x in words))
     return [c for c in out if c.strip()][:10]
 
 
@@ -5548,7 +5538,7 @@ def _parallel_scripts(args: list[str]) -> list[str]:
     line = " ".join(template)
     if not inputs:
         return [line]
-    return [line.replace("{}", _shell_quote(x)) if "{}" in line else f"{line} {_shell_quote(x)}" for x in inputs]
+    return [line.replace("{}", shell_quote(x)) if "{}" in line else f"{line} {shell_quote(x)}" for x in inputs]
 
 
 def _stdin_texts(cmd: _Cmd, pl: Any, ix: int) -> list[str]:
@@ -6331,7 +6321,7 @@ def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
                 ]
                 argv = items if items and _basename(items[0]) == _basename(argv[0]) else argv + items
         if argv:
-            a.analyse(argv[0] if len(argv) == 1 else " ".join(_shell_quote(x) for x in argv), depth + 1)
+            a.analyse(argv[0] if len(argv) == 1 else " ".join(shell_quote(x) for x in argv), depth + 1)
     for m in _INLINE_DELETE.finditer(code):
         fn = m.group(1) or m.group(2)
         a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
@@ -6888,7 +6878,10 @@ def _find_roots(args: list[str]) -> list[str]:
 _SAFE_WORD = re.compile(r"^[\w@%+=:,./~-]+$")
 
 
-def _shell_quote(s: str) -> str:
+def shell_quote(s: str) -> str:
+    """``shlex.quote``, except that ``~`` and shell operators stay bare: a word ``~`` or ``;`` reaching a program
+    literally may still be expanded or run by it, so the analyser reads it as the shell would (the conservative
+    side)."""
     if s and _SAFE_WORD.match(s):
         return s
     if s in (";", "|", "&&", "||", ">", ">>", "<"):
