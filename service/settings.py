@@ -332,7 +332,7 @@ def _writable_folder(path: Path) -> str | None:
 
 def _check(settings: Settings, overrides: dict[str, Any]) -> list[str]:
     """What pydantic cannot see: folders that must exist (or be creatable), a reviewer provider that exists."""
-    from service.reviewers.registry import known_providers, parse_spec
+    from service.reviewers.registry import known_providers, spec_problem
 
     problems = []
     if settings.database_url is None:
@@ -344,12 +344,11 @@ def _check(settings: Settings, overrides: dict[str, Any]) -> list[str]:
         if folder is not None and not folder.is_dir():
             state = "is not a folder" if folder.exists() else "does not exist"
             problems.append(f"{_source(Settings, name, overrides)}: {folder} {state}")
-    provider = parse_spec(settings.reviewer)[0] if settings.reviewer.strip() else ""
-    known = known_providers()
-    if provider not in known:
-        specs = ["local"] + [f"{p}:MODEL" for p in known if p != "local"]
+    why_not = spec_problem(settings.reviewer)
+    if why_not is not None:
+        specs = ["local"] + [f"{p}:MODEL" for p in known_providers() if p != "local"]
         problems.append(
-            f"{_source(Settings, 'reviewer', overrides)}={settings.reviewer!r}: unknown reviewer; use {_one_of(specs)}"
+            f"{_source(Settings, 'reviewer', overrides)}={settings.reviewer!r}: {why_not}; use {_one_of(specs)}"
         )
     return problems
 

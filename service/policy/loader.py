@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from service.errors import ConfigurationError
 from service.policy.bounds import PATTERN_TIMEOUT_S
 from service.policy.model import DomainPolicy, PolicySet
-from service.reviewers.registry import known_providers
+from service.reviewers.registry import known_providers, spec_problem
 from service.vocabulary import Domain
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,6 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     return line
 
 
-def _provider(spec: str) -> str:
-    return spec.strip().partition(":")[0]
-
-
 def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -> DomainPolicy:
     """Load and validate one policy file; ``warn`` (default: logged) hears of every rule pattern that runs under
     a time limit (``bounds.unbounded_repeats``)."""
@@ -101,12 +97,15 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         raise PolicyError(path, _line_of(node, loc) if loc else None, field, message) from exc
     for key in ("reviewer", "fallback_reviewer"):
         spec = getattr(policy, key)
-        if spec is not None and _provider(spec) not in known_providers():
+        why_not = None if spec is None else spec_problem(spec)
+        if why_not is not None:
             raise PolicyError(
                 path,
                 _line_of(node, [key]),
                 key,
-                f"unknown reviewer {spec!r}; providers: {', '.join(known_providers())}",
+                f"{why_not} {spec!r}; providers: {', '.join(known_providers())}"
+                if why_not == "unknown reviewer"
+                else f"{spec!r}: {why_not}",
             )
     if path.stem != policy.domain.value:
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")

@@ -132,5 +132,5 @@ class LocalReviewer:
 
 
 def create(model: str, settings: Settings) -> LocalReviewer:
-    """Registry factory for ``local`` (the model part is a label only)."""
+    """Registry factory for ``local`` (``local`` or ``local:rules-v1``; settings and policies refuse other names)."""
     return LocalReviewer(model)

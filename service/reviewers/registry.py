@@ -39,6 +39,20 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return provider, model
 
 
+# The local reviewer has one model; any other name would be a label that claims a reviewer that does not exist.
+LOCAL_MODEL = "rules-v1"
+
+
+def spec_problem(spec: str) -> str | None:
+    """Why ``spec`` names no reviewer (``None`` when it does); checked before anything is built."""
+    provider, model = parse_spec(spec) if spec.strip() else ("", "")
+    if provider not in known_providers():
+        return "unknown reviewer"
+    if provider == "local" and model not in ("", LOCAL_MODEL):
+        return f"the local reviewer has one model, {LOCAL_MODEL!r}: write `local`"
+    return None
+
+
 def known_providers() -> list[str]:
     """Every provider name that can be configured."""
     names = set(_BUILTINS)

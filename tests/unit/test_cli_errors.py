@@ -78,6 +78,7 @@ BAD_SETTINGS = [
     ({"OVERSIGHT_CROSS_MODEL": "deny"}, ["OVERSIGHT_CROSS_MODEL='deny'", "warn or refuse"]),
     ({"OVERSIGHT_REVIEWER": "bogus"}, ["OVERSIGHT_REVIEWER='bogus'", "local, anthropic:MODEL"]),
     ({"OVERSIGHT_REVIEWER": "anthropic:claude-opus-4-6"}, ["ANTHROPIC_API_KEY"]),
+    ({"OVERSIGHT_REVIEWER": "local:gpt-5"}, ["OVERSIGHT_REVIEWER='local:gpt-5'", "one model, 'rules-v1'"]),
     ({"OVERSIGHT_PORT": "99999"}, ["OVERSIGHT_PORT='99999'", "from 1 to 65535"]),
     ({"OVERSIGHT_DATABASE_URL": "mysql://user:secret@db/x"}, ["OVERSIGHT_DATABASE_URL", "postgresql://"]),
     ({"ANTHROPIC_BASE_URL": "localhost:8760"}, ["ANTHROPIC_BASE_URL='localhost:8760'", "http:// or https://"]),

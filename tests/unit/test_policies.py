@@ -131,6 +131,19 @@ def test_an_unknown_reviewer_in_a_policy_is_located(tmp_path: Path) -> None:
     line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith("reviewer:"))
     assert shown.exit_code == 2 and f"finance.yaml:{line}: reviewer: unknown reviewer 'antropic:claude'" in shown.output
 
+
+def test_a_local_reviewer_with_a_made_up_model_name_is_refused(tmp_path: Path) -> None:
+    """``local:claude-opus`` would stamp every decision with a reviewer model that never ran."""
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    path.write_text(path.read_text().replace("fallback_reviewer: null", "fallback_reviewer: local:claude-opus", 1))
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith("fallback_reviewer:"))
+    assert shown.exit_code == 2 and f"finance.yaml:{line}: fallback_reviewer: 'local:claude-opus'" in shown.output
+    assert "one model, 'rules-v1'" in shown.output
+    path.write_text(path.read_text().replace("local:claude-opus", "local:rules-v1"))
+    assert CliRunner().invoke(cli, ["policies", "check", str(folder)]).exit_code == 0
+
 def test_triage_infers_domain_from_the_question() -> None:
     triage = Triage(load_policies())
     assert triage("What is a safe dose of ibuprofen for a fever?", "", None).domain is Domain.health
