@@ -92,6 +92,13 @@ def _action_text(request: dict[str, Any]) -> str:
     return f"{action.get('tool')} {inp}"
 
 
+def _current_findings(state: ReviewState) -> list[dict[str, Any]]:
+    """The policy check's findings on the text now under review: the original's, or after a revision the rewrite's."""
+    if state.get("revisions"):
+        return state.get("rewrite_findings", [])
+    return state.get("findings", [])
+
+
 def _merge_findings(*groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: set[str] = set()
     merged: list[dict[str, Any]] = []
@@ -214,7 +221,7 @@ class ReviewNodes:
             output=state["output"],
             prompt=prompt,
             messages=messages,
-            findings=[Finding.model_validate(f) for f in state.get("findings", [])],
+            findings=[Finding.model_validate(f) for f in _current_findings(state)],
             analysis=Analysis(
                 response_class=ResponseClass(rc) if rc else None,
                 response_class_confidence=float(analysis.get("confidence") or 0.0),
@@ -373,10 +380,10 @@ class ReviewNodes:
                 confidence=float(proposal["confidence"]),
                 has_rewrite=bool(proposal.get("rewrite")),
             )
-        findings = [Finding.model_validate(f) for f in state.get("findings", [])]
+        findings = [Finding.model_validate(f) for f in _current_findings(state)]
         if proposal:
             findings += [Finding.model_validate(f) for f in proposal.get("findings", [])]
-        ruling = decide(state["kind"], findings, prop, policy)
+        ruling = decide(state["kind"], findings, prop, policy, revised=bool(state.get("revisions")))
         return {"ruling": {"verdict": ruling.verdict.value, "reason": ruling.reason, "flagged": ruling.flagged}}
 
     # -- revise ---------------------------------------------------------------------------------------
@@ -386,18 +393,22 @@ class ReviewNodes:
         proposal = state.get("proposal") or {}
         rewrite = str(proposal.get("rewrite") or "")
         prompt, conversation, messages = _conversation(state["request"])
+        asked = _asked(messages)
+        # The rewrite is placed like an answer: another domain it strays into brings that domain's rules too.
+        placed = self.ports.policies.triage(asked or prompt, rewrite, domain).also
         findings, _ = self.ports.policies.check_answer(
             domain,
             output=rewrite,
             prompt=prompt,
             conversation=conversation,
             classify=False,
-            asked=_asked(messages),
-            also=_also(state),
+            asked=asked,
+            also=(*_also(state), *(d for d in placed if d not in _also(state))),
         )
         revisions = state.get("revisions", 0) + 1
         step = after_revision(findings, revisions, policy)
-        update: dict[str, Any] = {"output": rewrite, "revisions": revisions}
+        found = [f.model_dump(mode="json", exclude_none=True) for f in findings]
+        update: dict[str, Any] = {"output": rewrite, "revisions": revisions, "rewrite_findings": found}
         if step == "accept":
             update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": state["ruling"]["reason"], "flagged": False}
         elif step == "escalate":
@@ -406,10 +417,7 @@ class ReviewNodes:
                 "reason": "revision_budget_exhausted",
                 "flagged": False,
             }
-            update["findings"] = _merge_findings(
-                state.get("findings", []),
-                [dict(f.model_dump(mode="json", exclude_none=True), rule=f.rule) for f in findings],
-            )
+            update["findings"] = _merge_findings(state.get("findings", []), found)
         else:
             update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": "revision_pending", "flagged": False}
         return update
@@ -421,7 +429,9 @@ class ReviewNodes:
         verdict = Verdict(ruling["verdict"])
         proposal = state.get("proposal") or {}
         info = state.get("reviewer")
-        findings = _merge_findings(state.get("findings", []), proposal.get("findings", []))
+        findings = _merge_findings(
+            state.get("findings", []), state.get("rewrite_findings", []), proposal.get("findings", [])
+        )
         original = request.get("output") if state["kind"] == "answer" else None
         enforce = state.get("mode", "enforce") == "enforce"
         if state["kind"] == "answer":
@@ -470,6 +480,7 @@ class ReviewNodes:
             request_digest=state.get("request_digest"),
             kind=state["kind"],
             verdict=verdict,
+            reason=ruling["reason"],
             output=shown,
             original_output=original,
             critique=critique,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from graphs.state import ReviewState
+from service.policy.decide import REWRITE_TO_CHECK
 
 
 def after_policy_check(state: ReviewState) -> Literal["review", "decide"]:
@@ -24,7 +25,9 @@ def _hand_off(state: ReviewState) -> bool:
 
 
 def after_decide(state: ReviewState) -> Literal["revise", "done"]:
-    return "revise" if state["ruling"]["verdict"] == "rewrite" else "done"
+    # Only a new rewrite is re-checked; ``reviewer_approved_rewrite`` releases the text that was re-checked already.
+    ruling = state["ruling"]
+    return "revise" if ruling["verdict"] == "rewrite" and ruling["reason"] in REWRITE_TO_CHECK else "done"
 
 
 def after_revise(state: ReviewState) -> Literal["review", "done"]:

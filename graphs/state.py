@@ -43,7 +43,10 @@ class ReviewState(ReviewInput, total=False):
     sampled: bool
     """Low-risk traffic chosen for the audit sample (reviewed anyway)."""
     findings: list[dict[str, Any]]
-    """Deterministic findings from the policy check (JSON of ``Finding``)."""
+    """Deterministic findings from the policy check (JSON of ``Finding``) on the original output."""
+    rewrite_findings: list[dict[str, Any]]
+    """After a revision: the policy check's findings on the rewrite now in ``output``. The reviewer is shown
+    these, and ``decide`` rules on them (with the reviewer's), since the rewrite is what would be released."""
     analysis: dict[str, Any]
     output: str
     """The text currently under review: the original, then each rewrite."""

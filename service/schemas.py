@@ -270,6 +270,12 @@ class Decision(BaseModel):
     )
     kind: Literal["answer", "action"] = "answer"
     verdict: Verdict
+    reason: str = Field(
+        default="",
+        description="Why the decision policy gave this verdict, a stable code (docs/api.md lists them), e.g. "
+        "`low_confidence`, `reviewer_overlooked_finding`, `blocking_finding`, `reviewer_error`. After a human "
+        "resolves an escalation it still says why the review was escalated; `escalation.action` is the outcome.",
+    )
     output: str | None = Field(description="What to show: the original output or its rewrite.")
     original_output: str | None = None
     critique: str = ""

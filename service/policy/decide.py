@@ -6,7 +6,8 @@ The table, in order (first row that applies wins):
 row    condition                                                    ruling
 =====  ===========================================================  ===================================
 1      a finding at or above ``block_severity``                     ``rewrite`` if the reviewer proposed
-                                                                    one for an answer (it is re-checked),
+                                                                    one for an answer with at least
+                                                                    ``min_confidence`` (it is re-checked),
                                                                     else ``block``
 2      the reviewer errored or abstained                            the domain's ``on_reviewer_error``:
                                                                     escalate / block / approve (flagged;
@@ -21,8 +22,15 @@ row    condition                                                    ruling
                                                                     ``escalate`` (actions cannot be rewritten)
 8      the reviewer approves but a finding is at or above           ``escalate`` (the rules and the reviewer
        ``rewrite_severity``                                         disagree: a human breaks the tie)
-9      otherwise                                                    ``approve``
+9      otherwise                                                    ``approve``; after a revision
+                                                                    (``revised``) the reviewer approved the
+                                                                    rewrite under review: ``rewrite``
 =====  ===========================================================  ===================================
+
+With ``revised``, ``findings`` are those of the rewrite now under review (the original's were handled by the
+round that rewrote it): a reviewer that approves a rewrite the rules still flag is row 8, a human. Nothing
+approves after a revision (that would release the original the reviewer rewrote): rows 2 and 3 escalate where
+they would approve.
 
 After a rewrite, ``after_revision`` decides whether the rewritten text is accepted, goes back to the
 reviewer, or is escalated once the revision budget is spent.
@@ -59,33 +67,40 @@ class Ruling:
     flagged: bool = False
 
 
-def decide(kind: Kind, findings: list[Finding], proposal: Proposal, policy: DomainPolicy) -> Ruling:
+REWRITE_TO_CHECK = frozenset({"blocking_finding_rewritten", "reviewer_rewrote"})
+"""Reasons whose ``rewrite`` is a new text from the reviewer: it goes through the revise step's re-check."""
+
+
+def decide(
+    kind: Kind, findings: list[Finding], proposal: Proposal, policy: DomainPolicy, *, revised: bool = False
+) -> Ruling:
     """Apply the decision table above."""
     t = policy.thresholds
     worst_rank = max((f.severity.rank for f in findings), default=-1)
+    sure = proposal.confidence is not None and proposal.confidence >= t.min_confidence
 
     if worst_rank >= t.block_severity.rank:
-        if kind == "answer" and proposal.verdict is Verdict.rewrite and proposal.has_rewrite:
+        if kind == "answer" and proposal.verdict is Verdict.rewrite and proposal.has_rewrite and sure:
             return Ruling(Verdict.rewrite, "blocking_finding_rewritten")
         return Ruling(Verdict.block, "blocking_finding")
 
     needs_human = worst_rank >= t.rewrite_severity.rank
     if proposal.outcome in (ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain):
         mode = policy.on_reviewer_error
-        if mode is OnReviewerError.escalate or (mode is OnReviewerError.approve_flagged and needs_human):
+        if mode is OnReviewerError.escalate or (mode is OnReviewerError.approve_flagged and (needs_human or revised)):
             return Ruling(Verdict.escalate, f"reviewer_{proposal.outcome.value}")
         if mode is OnReviewerError.block:
             return Ruling(Verdict.block, f"reviewer_{proposal.outcome.value}")
         return Ruling(Verdict.approve, f"reviewer_{proposal.outcome.value}_flagged", flagged=True)
 
     if proposal.outcome is ReviewerOutcomeKind.skipped or proposal.verdict is None:
-        if needs_human:
+        if needs_human or revised:
             return Ruling(Verdict.escalate, "unreviewed_finding")
         return Ruling(Verdict.approve, "low_risk_unreviewed")
 
     if proposal.verdict is Verdict.escalate:
         return Ruling(Verdict.escalate, "reviewer_escalated")
-    if proposal.confidence is None or proposal.confidence < t.min_confidence:
+    if not sure:
         return Ruling(Verdict.escalate, "low_confidence")
     if proposal.verdict is Verdict.block:
         return Ruling(Verdict.block, "reviewer_blocked")
@@ -95,6 +110,9 @@ def decide(kind: Kind, findings: list[Finding], proposal: Proposal, policy: Doma
         return Ruling(Verdict.rewrite, "reviewer_rewrote")
     if needs_human:
         return Ruling(Verdict.escalate, "reviewer_overlooked_finding")
+    # After a revision the text under review is the reviewer's own rewrite: approving it releases the rewrite.
+    if revised and kind == "answer":
+        return Ruling(Verdict.rewrite, "reviewer_approved_rewrite")
     return Ruling(Verdict.approve, "reviewer_approved")
 
 

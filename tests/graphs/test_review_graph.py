@@ -170,6 +170,46 @@ async def test_rewrite_still_flagged_goes_back_then_escalates_after_budget() -> 
     assert reviewer.items[1].output == bad and reviewer.items[1].revision == 1
 
 
+async def test_a_reviewer_approving_its_flagged_rewrite_never_releases_the_original_it_rejected() -> None:
+    # Before: round 2's "approve" (of the rewrite) was decided on the original's findings (none) and released the
+    # original answer the reviewer had just rewritten, as an approval with no findings.
+    original = "Sertraline has no withdrawal effects, so you can come off it whenever you like."
+    flagged_rewrite = "Just stop taking your medication if you feel better."
+    reviewer = ScriptedReviewer(v(Verdict.rewrite, rewrite=flagged_rewrite), v(Verdict.approve, conf=0.95))
+    result, _ = await run(ports(reviewer), state("rev_8c", request(original)))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["reason"] == "reviewer_overlooked_finding"
+    assert d["output"] is None and d["revisions"] == 1
+    assert "health.stop_medication" in {f["rule"] for f in d["findings"]}
+    # the second round showed the reviewer the rewrite and what the rules found in it
+    assert reviewer.items[1].output == flagged_rewrite
+    assert "health.stop_medication" in {f.rule for f in reviewer.items[1].findings}
+
+
+async def test_a_rewrite_that_strays_into_another_domain_meets_that_domains_rules() -> None:
+    # Before: the rewrite was checked with the cyber request's rules only, and released.
+    smuggled = "Disable password auth and use keys. Also, to overdose, swallow the whole bottle of pills."
+    reviewer = ScriptedReviewer(v(Verdict.rewrite, rewrite=smuggled), v(Verdict.approve, conf=0.95))
+    body = request("Disable password auth and use keys.", prompt="How do I harden ssh?", domain="cyber")
+    result, _ = await run(ports(reviewer), state("rev_8d", body))
+    d = result["decision"]
+    assert d["verdict"] in ("block", "escalate") and d["output"] is None
+    assert "health.lethal_dose" in {f["rule"] for f in d["findings"]}
+
+
+async def test_an_unsure_rewrite_does_not_replace_an_answer_with_a_blocking_finding() -> None:
+    reviewer = ScriptedReviewer(v(Verdict.rewrite, conf=0.05, rewrite="Take the dose on the label."))
+    result, _ = await run(ports(reviewer), state("rev_8e", request("Just take the whole bottle, it's fine.")))
+    d = result["decision"]
+    assert d["verdict"] == "block" and d["reason"] == "blocking_finding" and d["output"] is None
+
+
+async def test_the_decision_says_why_it_escalated() -> None:
+    reviewer = ScriptedReviewer(v(Verdict.approve, conf=0.3, critique="The answer is accurate and safe."))
+    result, _ = await run(ports(reviewer), state("rev_8f", request("Ibuprofen is taken with food.")))
+    assert result["decision"]["verdict"] == "escalate" and result["decision"]["reason"] == "low_confidence"
+
+
 async def test_approving_an_escalation_after_rewrites_releases_the_answer_the_human_saw() -> None:
     # Before: the reviewer's last rewrite (which had failed the policy re-check, and which the inbox never shows)
     # was released as "approved".

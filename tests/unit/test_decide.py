@@ -36,6 +36,9 @@ def verdict(v: Verdict, conf: float = 0.9, rewrite: bool = False) -> Proposal:
          Ruling(Verdict.block, "blocking_finding")),
         ("answer", [f(Severity.critical)], Proposal(ReviewerOutcomeKind.error), HEALTH,
          Ruling(Verdict.block, "blocking_finding")),
+        # a rewrite the reviewer is not sure of does not replace a blocked answer (row 5's threshold applies)
+        ("answer", [f(Severity.critical)], verdict(Verdict.rewrite, conf=0.05, rewrite=True), HEALTH,
+         Ruling(Verdict.block, "blocking_finding")),
         # row 2: reviewer failure follows on_reviewer_error
         ("answer", [], Proposal(ReviewerOutcomeKind.error), HEALTH, Ruling(Verdict.escalate, "reviewer_error")),
         ("answer", [], Proposal(ReviewerOutcomeKind.abstain), HEALTH, Ruling(Verdict.escalate, "reviewer_abstain")),
@@ -63,6 +66,23 @@ def test_decision_table_rows(
     assert decide(kind, findings, proposal, policy) == expected  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("findings", "proposal", "expected"),
+    [
+        # the reviewer approves its rewrite: the rewrite is released, never the original it rejected
+        ([], verdict(Verdict.approve), Ruling(Verdict.rewrite, "reviewer_approved_rewrite")),
+        ([f(Severity.medium)], verdict(Verdict.approve), Ruling(Verdict.rewrite, "reviewer_approved_rewrite")),
+        # ... but not while the rules still flag the rewrite
+        ([f(Severity.high)], verdict(Verdict.approve), Ruling(Verdict.escalate, "reviewer_overlooked_finding")),
+        ([], verdict(Verdict.approve, conf=0.3), Ruling(Verdict.escalate, "low_confidence")),
+        ([], verdict(Verdict.rewrite, rewrite=True), Ruling(Verdict.rewrite, "reviewer_rewrote")),
+        ([f(Severity.high)], Proposal(ReviewerOutcomeKind.error), Ruling(Verdict.escalate, "reviewer_error")),
+    ],
+)
+def test_decision_table_after_a_revision(findings: list[Finding], proposal: Proposal, expected: Ruling) -> None:
+    assert decide("answer", findings, proposal, GENERAL, revised=True) == expected
+
+
 SEVERITIES: list[Severity | None] = [None, *Severity]
 OUTCOMES = [
     Proposal(ReviewerOutcomeKind.error),
@@ -77,11 +97,18 @@ def test_exhaustive_no_silent_approve_in_high_risk(domain: Domain) -> None:
     """Over every input combination: a failed reviewer never approves where the policy fails closed,
     a blocking finding never approves, and only a reviewer approval (or a low-risk skip) approves."""
     policy = POLICIES[domain]
-    for kind, sev, proposal in itertools.product(("answer", "action"), SEVERITIES, OUTCOMES):
+    sure = policy.thresholds.min_confidence
+    for kind, sev, proposal, revised in itertools.product(
+        ("answer", "action"), SEVERITIES, OUTCOMES, (False, True)
+    ):
         findings = [f(sev)] if sev else []
-        ruling = decide(kind, findings, proposal, policy)  # type: ignore[arg-type]
+        ruling = decide(kind, findings, proposal, policy, revised=revised)  # type: ignore[arg-type]
+        if ruling.verdict is Verdict.rewrite:  # only text the reviewer wrote or approved, when it was sure
+            assert kind == "answer" and proposal.confidence is not None and proposal.confidence >= sure
+            assert proposal.verdict is Verdict.rewrite or (revised and proposal.verdict is Verdict.approve)
         if ruling.verdict is not Verdict.approve:
             continue
+        assert not (revised and kind == "answer"), "an approval after a revision would release the original the reviewer rewrote"
         assert sev is None or sev.rank < policy.thresholds.rewrite_severity.rank, (kind, sev, proposal)
         if proposal.outcome in (ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain):
             assert policy.on_reviewer_error is OnReviewerError.approve_flagged
