@@ -190,9 +190,9 @@ def _material(item: ReviewItem, boundary: str) -> str:
         if item.messages:
             blocks.append(("transcript", "The agent's session so far", render_conversation(item.messages)))
         action = json.dumps(item.action or {}, ensure_ascii=False, sort_keys=True, indent=2, default=str)
+        # The action is the whole material: ``item.output`` is only its text form for the rules (not words the
+        # agent wrote), so it is not shown a second time under another label.
         blocks.append(("action", "The proposed tool call (JSON)", action))
-        if item.output:
-            blocks.append(("output", "The agent's accompanying text", item.output))
     else:
         if item.messages:
             blocks.append(

@@ -156,6 +156,22 @@ def test_rendered_action_prompt_keeps_every_block_fenced(action_cmd: str, goal: 
     assert extract(rendered, "goal", B) == (goal or "g")
 
 
+def test_an_action_is_shown_once_and_never_as_the_agents_own_words() -> None:
+    """The graph passes an action's text form as ``output`` (for the rules); the reviewer was shown it again
+    as "The agent's accompanying text", a tool call presented as something the agent said."""
+    item = ReviewItem(
+        kind="action",
+        domain=Domain.tool_use,
+        policy=_policy(Domain.tool_use),
+        output="rm -rf build",
+        action={"tool": "shell", "input": {"command": "rm -rf build"}},
+        goal="clean the build",
+    )
+    rendered = load_prompt("review", Domain.tool_use).render_user(item, B)
+    assert open_marker("output", B) not in rendered and "accompanying text" not in rendered
+    assert rendered.count("rm -rf build") == 1
+
+
 def test_boundaries_are_fresh_and_hex() -> None:
     seen = {new_boundary() for _ in range(100)}
     assert len(seen) == 100
