@@ -67,6 +67,13 @@ def _user_text(text: str) -> tuple[str, bool]:
     return text, False
 
 
+def _is_meta(entry: dict[str, Any]) -> bool:
+    """A ``user`` entry no person typed: Claude Code's bookkeeping (``isMeta``), the summary a compaction writes
+    (``isCompactSummary``: the model's words, which may repeat instructions the session read from files), and
+    entries shown in its transcript view only. None of them is the user's goal or a user prompt."""
+    return any(entry.get(k) is True for k in ("isMeta", "isCompactSummary", "isVisibleInTranscriptOnly"))
+
+
 def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Session:
     """A session from transcript lines (all of a file, or a bounded tail of it).
 
@@ -104,7 +111,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
                 )
             _assistant(session, calls, content, author, str_or_none(entry.get("cwd")))
         else:
-            _user(session, calls, content, ts, sidechain, bool(entry.get("isMeta")))
+            _user(session, calls, content, ts, sidechain, _is_meta(entry))
     return session
 
 

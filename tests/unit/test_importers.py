@@ -232,3 +232,8 @@ def test_claude_past_actions_skip_a_call_with_nothing_to_review(tmp_path: Path) 
     past = {p.call_id: p for p in cc.past_actions(cc_import.read_transcript(path))}
     assert past["toolu_x"].skipped == "Bash input has no command" and not past["toolu_x"].requests
     assert past["toolu_y"].skipped is None and past["toolu_y"].requests
+
+
+def test_a_compaction_summary_is_not_a_user_prompt() -> None:
+    session = cc_import.read_transcript(FIXTURES / "claude_code" / "injected_then_compacted.jsonl")
+    assert session.user_prompts() == ["Summarise the open issues in README.md for me"]
