@@ -8,6 +8,7 @@
     │   ├── PayloadTooLarge              (413, payload_too_large)
     │   ├── NotFound                     (404, not_found)
     │   ├── Conflict                     (409, conflict)
+    │   │   └── IdempotencyKeyReused     (409, idempotency_key_reused) an Idempotency-Key sent with another upload
     │   ├── Unauthorized                 (401, unauthorized)
     │   ├── Forbidden                    (403, forbidden)
     │   └── TooManyRequests              (429, too_many_requests) back-pressure, with retry-after
@@ -67,6 +68,12 @@ class NotFound(UserError):
 class Conflict(UserError):
     code = "conflict"
     status = 409
+
+
+class IdempotencyKeyReused(Conflict):
+    """The tenant already used this ``Idempotency-Key`` for a different request (``POST /v1/audits``)."""
+
+    code = "idempotency_key_reused"
 
 
 class Unauthorized(UserError):

@@ -3,23 +3,28 @@
 Jobs are worked on by in-process workers started with the app (``OVERSIGHT_AUDIT_WORKERS=0`` turns them off,
 e.g. when dedicated ``oversight worker`` processes do the work). A restarted app picks up every open job
 where it stopped: finished turns are kept, the rest are claimed again.
+
+``POST /v1/audits`` takes an ``Idempotency-Key`` header (as Stripe's API and the IETF httpapi draft): a retry of
+the same upload with the same key, in the same tenant, answers the job the first one created instead of
+reviewing every turn again; the key with another upload is a 409 ``idempotency_key_reused``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.audit.html import render_html
-from service.audit.jobs import JobInfo, JobStore, new_owner, open_job_store
+from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
 from service.audit.report import results_csv
 from service.audit.run import (
@@ -27,15 +32,16 @@ from service.audit.run import (
     AuditSettings,
     EmptyAudit,
     UnknownBaselineModel,
+    check_baseline_model,
     job_limits,
     job_report,
     submit,
 )
-from service.audit.sessions import parse_input
+from service.audit.sessions import Parsed, parse_input
 from service.audit.worker import AuditWorker, Slots, audit_runtime
 from service.deps import Principal, PrincipalDep
-from service.errors import Conflict, NotFound, RequestInvalid, ServiceUnavailable
-from service.schemas import ErrorResponse
+from service.errors import Conflict, IdempotencyKeyReused, NotFound, RequestInvalid, ServiceUnavailable
+from service.schemas import ErrorResponse, IdempotencyKey
 
 from ._common import ERROR_RESPONSES
 
@@ -225,17 +231,92 @@ def _links(job_id: str) -> dict[str, str]:
     }
 
 
+IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+def upload_digest(data: bytes, query: AuditUploadQuery) -> str:
+    """What an ``Idempotency-Key`` stands for: the uploaded bytes (the raw body, or the multipart ``file``: not the
+    form around it, whose boundary a client draws anew for every request) and the parameters that define the job."""
+    subject = {
+        "upload": hashlib.sha256(data).hexdigest(),
+        "format": query.format,
+        "name": query.name,
+        "baseline_model": query.baseline_model,
+    }
+    return "sha256:" + hashlib.sha256(orjson.dumps(subject, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+async def _submit_keyed(
+    jobs: JobStore, parsed: Parsed, *, name: str, tenant: str, options: AuditOptions, key: str, digest: str
+) -> tuple[str, KeyedJob | None]:
+    """``run.submit`` under an idempotency key: the same checks and stored job, created only if the tenant has no
+    job under ``key`` (the store's unique index decides between concurrent requests). The new job's id, and the
+    job already holding the key, if one does (then nothing was created)."""
+    if not parsed.turns:
+        raise EmptyAudit(parsed)
+    check_baseline_model(parsed, options.baseline_model)
+    job_id = new_job_id()
+    held = await jobs.create_job(
+        job_id,
+        tenant=tenant,
+        name=name,
+        turns=parsed.turns,
+        sessions=parsed.sessions,
+        errors=parsed.errors,
+        options=options.as_dict() | {"format": parsed.format},
+        idempotency_key=key,
+        request_digest=digest,
+    )
+    return job_id, held
+
+
+async def _replay(service: AuditService, held: KeyedJob, key: str, digest: str, principal: Principal) -> JSONResponse:
+    """The answer to a request whose key the tenant already used: that job again, or a 409 for another upload."""
+    if held.digest != digest:
+        raise IdempotencyKeyReused(
+            f"{IDEMPOTENCY_KEY} {key!r} was already used for a different upload or parameters (audit "
+            f"{held.job_id}); a key names one upload: send a new key for a new one",
+            field=IDEMPOTENCY_KEY,
+        )
+    info = await _job(service, held.job_id, principal)
+    return JSONResponse(
+        info.as_dict() | {"links": _links(info.id)},
+        status_code=200,
+        headers={"location": f"/v1/audits/{info.id}", "idempotent-replayed": "true"},
+    )
+
+
 @router.post(
     "/v1/audits",
     status_code=202,
     summary="Start an audit of logged sessions",
     openapi_extra=_UPLOAD_DOC,
-    responses={k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 422)},
+    responses={
+        200: {
+            "description": "Replayed: the tenant already created a job with this `Idempotency-Key` and the same "
+            "upload and parameters; that job, with `Location` and `Idempotent-Replayed: true`. Nothing is created."
+        },
+        **{k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 413, 422)},
+        409: {
+            "model": ErrorResponse,
+            "description": "`idempotency_key_reused`: the `Idempotency-Key` was already used for a different "
+            "upload or parameters (field `Idempotency-Key`).",
+        },
+    },
 )
 async def create_audit(
     query: Annotated[AuditUploadQuery, Query()],
     request: Request,
     principal: PrincipalDep,
+    idempotency_key: Annotated[
+        IdempotencyKey | None,
+        Header(
+            alias=IDEMPOTENCY_KEY,
+            description="1-200 characters of `A-Z a-z 0-9 . _ : -`. The same key with the same upload and "
+            "parameters in the same tenant answers the job it created (200, `Idempotent-Replayed: true`) instead "
+            "of creating another; with another upload or parameters it is a 409 `idempotency_key_reused`.",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Every assistant turn is reviewed by the review graph in label mode; returns the job id at once.
 
@@ -255,6 +336,11 @@ async def create_audit(
         data = await request.body()
     if not data.strip():
         raise RequestInvalid("empty upload: send sessions JSONL", field="body")
+    digest = "" if idempotency_key is None else upload_digest(data, query)
+    if idempotency_key is not None:  # a retry is answered before its upload is parsed
+        held = await service.jobs.find_keyed_job(principal.tenant, idempotency_key)
+        if held is not None:
+            return await _replay(service, held, idempotency_key, digest, principal)
     parsed = parse_input(data, format, name, limits=request.app.state.settings)
     options = AuditOptions(
         concurrency=service.options.concurrency,
@@ -264,7 +350,20 @@ async def create_audit(
         baseline_model=baseline_model,
     )
     try:
-        job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
+        if idempotency_key is not None:
+            job_id, held = await _submit_keyed(
+                service.jobs,
+                parsed,
+                name=name,
+                tenant=principal.tenant,
+                options=options,
+                key=idempotency_key,
+                digest=digest,
+            )
+            if held is not None:  # a concurrent request with the key created its job first
+                return await _replay(service, held, idempotency_key, digest, principal)
+        else:
+            job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
     except EmptyAudit as exc:
         raise RequestInvalid(str(exc), field="body", details=[e.as_dict() for e in parsed.errors[:20]]) from exc
     except UnknownBaselineModel as exc:

@@ -14,6 +14,10 @@ How a turn moves::
   overwrite or duplicate a result: its write matches no row and is dropped.
 * **Leases** are renewed by a heartbeat while a turn is in flight. A dead worker's turns become claimable when
   the lease expires; a worker on the *same host* whose process no longer exists is reclaimed immediately.
+* **Idempotency keys**: a job may be created under a client's key (``POST /v1/audits`` with ``Idempotency-Key``).
+  A unique index on ``(tenant, idempotency_key)`` decides which of two concurrent creations wins: the insert of
+  the other matches the index, creates nothing (no job, no turns) and ``create_job`` returns the job holding the
+  key, with the digest of the upload that created it, for the caller to compare.
 """
 
 from __future__ import annotations
@@ -118,6 +122,14 @@ def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
+@dataclass(frozen=True, slots=True)
+class KeyedJob:
+    """The job a tenant's idempotency key names, and the digest of the request that created it."""
+
+    job_id: str
+    digest: str
+
+
 @dataclass(slots=True)
 class Claimed:
     """A turn a worker holds."""
@@ -146,7 +158,21 @@ class JobStore(Protocol):
         sessions: int,
         errors: Sequence[LineError],
         options: dict[str, Any],
-    ) -> None: ...
+        idempotency_key: str | None = None,
+        request_digest: str | None = None,
+    ) -> KeyedJob | None:
+        """Create the job and its turns; None when created.
+
+        With ``idempotency_key`` (and the ``request_digest`` of the request, stored beside it) the job is created
+        only if the tenant has no job under that key: otherwise nothing is written and the job holding the key is
+        returned. The unique index on ``(tenant, idempotency_key)`` decides, so of concurrent creations with one
+        key exactly one creates a job, whatever process or replica each runs in.
+        """
+        ...
+
+    async def find_keyed_job(self, tenant: str, idempotency_key: str) -> KeyedJob | None:
+        """The tenant's job created under ``idempotency_key``, if any."""
+        ...
 
     async def get_job(self, job_id: str) -> JobInfo | None: ...
 
@@ -186,7 +212,7 @@ _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_jobs (
     id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
     total INTEGER NOT NULL, sessions INTEGER NOT NULL, options TEXT NOT NULL, errors TEXT NOT NULL,
-    created_at REAL NOT NULL, updated_at REAL NOT NULL
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, idempotency_key TEXT, idempotency_digest TEXT
 );
 CREATE TABLE IF NOT EXISTS audit_turns (
     job_id TEXT NOT NULL, seq INTEGER NOT NULL, turn_id TEXT NOT NULL, request TEXT NOT NULL, meta TEXT NOT NULL,
@@ -196,6 +222,29 @@ CREATE TABLE IF NOT EXISTS audit_turns (
 );
 CREATE INDEX IF NOT EXISTS audit_turns_open ON audit_turns(job_id, status, seq);
 """
+_KEY_COLUMNS = ("idempotency_key", "idempotency_digest")
+"""Columns added after the first version of ``audit_jobs``: an older table gets them at set-up (both TEXT)."""
+_KEY_INDEX = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS audit_jobs_idempotency ON audit_jobs(tenant, idempotency_key) "
+    "WHERE idempotency_key IS NOT NULL"
+)
+_KEY_CONFLICT = "ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
+_JOB_COLUMNS = (
+    "id, tenant, name, status, total, sessions, options, errors, created_at, updated_at, "
+    "idempotency_key, idempotency_digest"
+)
+
+
+def _check_key(idempotency_key: str | None, request_digest: str | None) -> None:
+    if (idempotency_key is None) != (request_digest is None):
+        raise ValueError("an idempotency key needs the digest of its request, and a digest needs a key")
+
+
+def _held(found: KeyedJob | None, idempotency_key: str) -> KeyedJob:
+    """The job whose row made an insert under ``idempotency_key`` do nothing (in the same transaction, so there)."""
+    if found is None:
+        raise RuntimeError(f"idempotency key {idempotency_key!r} conflicted, but no job holds it")
+    return found
 
 
 class SqliteJobStore:
@@ -212,6 +261,15 @@ class SqliteJobStore:
         from service.store.sqlite import open_aiosqlite
 
         self._conn = await open_aiosqlite(self.path, _SQLITE_SCHEMA, synchronous="NORMAL", busy_timeout_ms=30000)
+        # The idempotency key came in a later version: add its columns to an older table, then its index. In one
+        # write transaction, so that two processes opening an older file at once do not both add a column.
+        async with self._tx() as conn:
+            cur = await conn.execute("PRAGMA table_info(audit_jobs)")
+            columns = {str(row[1]) for row in await cur.fetchall()}
+            for column in _KEY_COLUMNS:
+                if column not in columns:
+                    await conn.execute(f"ALTER TABLE audit_jobs ADD COLUMN {column} TEXT")
+            await conn.execute(_KEY_INDEX)
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -239,11 +297,15 @@ class SqliteJobStore:
         sessions: int,
         errors: Sequence[LineError],
         options: dict[str, Any],
-    ) -> None:
+        idempotency_key: str | None = None,
+        request_digest: str | None = None,
+    ) -> KeyedJob | None:
+        _check_key(idempotency_key, request_digest)
         now = time.time()
         async with self._tx() as conn:
-            await conn.execute(
-                "INSERT INTO audit_jobs VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+            cur = await conn.execute(
+                f"INSERT INTO audit_jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?) "
+                + _KEY_CONFLICT,
                 (
                     job_id,
                     tenant,
@@ -254,12 +316,29 @@ class SqliteJobStore:
                     _dumps([e.as_dict() for e in errors]),
                     now,
                     now,
+                    idempotency_key,
+                    request_digest,
                 ),
             )
+            if cur.rowcount == 0 and idempotency_key is not None:  # the tenant's key is taken: write nothing
+                return _held(await self._keyed(tenant, idempotency_key), idempotency_key)
             await conn.executemany(
                 "INSERT INTO audit_turns (job_id, seq, turn_id, request, meta) VALUES (?, ?, ?, ?, ?)",
                 [(job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)) for t in turns],
             )
+        return None
+
+    async def _keyed(self, tenant: str, idempotency_key: str) -> KeyedJob | None:
+        cur = await self._conn.execute(
+            "SELECT id, idempotency_digest FROM audit_jobs WHERE tenant = ? AND idempotency_key = ?",
+            (tenant, idempotency_key),
+        )
+        row = await cur.fetchone()
+        return None if row is None else KeyedJob(str(row[0]), str(row[1]))
+
+    async def find_keyed_job(self, tenant: str, idempotency_key: str) -> KeyedJob | None:
+        async with self._lock:
+            return await self._keyed(tenant, idempotency_key)
 
     async def get_job(self, job_id: str) -> JobInfo | None:
         async with self._lock:
@@ -393,7 +472,8 @@ _PG_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS audit_jobs (
         id TEXT PRIMARY KEY, tenant TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
         total INTEGER NOT NULL, sessions INTEGER NOT NULL, options JSONB NOT NULL, errors JSONB NOT NULL,
-        created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)""",
+        created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+        idempotency_key TEXT, idempotency_digest TEXT)""",
     """CREATE TABLE IF NOT EXISTS audit_turns (
         job_id TEXT NOT NULL REFERENCES audit_jobs(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
         turn_id TEXT NOT NULL, request JSONB NOT NULL, meta JSONB NOT NULL,
@@ -435,6 +515,17 @@ class PostgresJobStore:
             try:
                 for statement in _PG_SCHEMA:
                     await conn.execute(statement)
+                # The idempotency key came in a later version: add its columns to an older table (looked up
+                # first: ``ALTER TABLE`` would take an exclusive lock on every start), then its index.
+                cur = await conn.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                    "AND table_name = 'audit_jobs'"
+                )
+                columns = {str(r["column_name"]) for r in await cur.fetchall()}
+                for column in _KEY_COLUMNS:
+                    if column not in columns:
+                        await conn.execute(f"ALTER TABLE audit_jobs ADD COLUMN IF NOT EXISTS {column} TEXT")
+                await conn.execute(_KEY_INDEX)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(424243)")
 
@@ -451,13 +542,19 @@ class PostgresJobStore:
         sessions: int,
         errors: Sequence[LineError],
         options: dict[str, Any],
-    ) -> None:
+        idempotency_key: str | None = None,
+        request_digest: str | None = None,
+    ) -> KeyedJob | None:
         from psycopg.types.json import Jsonb
 
+        _check_key(idempotency_key, request_digest)
         now = time.time()
         async with self.pool.connection() as conn, conn.transaction():
-            await conn.execute(
-                "INSERT INTO audit_jobs VALUES (%s, %s, %s, 'running', %s, %s, %s, %s, %s, %s)",
+            # A concurrent insert of the same key waits here for the other transaction: when that one commits,
+            # this one does nothing and the next statement (read committed) sees the job that holds the key.
+            cur = await conn.execute(
+                f"INSERT INTO audit_jobs ({_JOB_COLUMNS}) "
+                f"VALUES (%s, %s, %s, 'running', %s, %s, %s, %s, %s, %s, %s, %s) {_KEY_CONFLICT}",
                 (
                     job_id,
                     tenant,
@@ -468,14 +565,32 @@ class PostgresJobStore:
                     Jsonb([e.as_dict() for e in errors]),
                     now,
                     now,
+                    idempotency_key,
+                    request_digest,
                 ),
             )
+            if cur.rowcount == 0 and idempotency_key is not None:  # the tenant's key is taken: write nothing
+                return _held(await self._keyed(conn, tenant, idempotency_key), idempotency_key)
             async with (
                 conn.cursor() as cur,
                 cur.copy("COPY audit_turns (job_id, seq, turn_id, request, meta) FROM STDIN") as copy,
             ):
                 for t in turns:
                     await copy.write_row((job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)))
+        return None
+
+    @staticmethod
+    async def _keyed(conn: Any, tenant: str, idempotency_key: str) -> KeyedJob | None:
+        cur = await conn.execute(
+            "SELECT id, idempotency_digest FROM audit_jobs WHERE tenant = %s AND idempotency_key = %s",
+            (tenant, idempotency_key),
+        )
+        row = await cur.fetchone()
+        return None if row is None else KeyedJob(str(row["id"]), str(row["idempotency_digest"]))
+
+    async def find_keyed_job(self, tenant: str, idempotency_key: str) -> KeyedJob | None:
+        async with self.pool.connection() as conn:
+            return await self._keyed(conn, tenant, idempotency_key)
 
     async def get_job(self, job_id: str) -> JobInfo | None:
         async with self.pool.connection() as conn:
