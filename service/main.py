@@ -45,19 +45,27 @@ def _error(status: int, code: str, message: str, field: str | None = None, **ext
     return JSONResponse({"error": body}, status_code=status)
 
 
-class BodyLimit:
-    """Reject bodies over the limit with 413 before they are read into memory (pure ASGI, cheap)."""
+HOOK_REPORT_MAX_BYTES = 16 * 1024 * 1024
+"""The body limit of Claude Code's ``PostToolUse`` report (``/v1/hooks/claude-code/post-tool-use``): it carries the
+tool's whole output (a file read, a long stdout), and a report refused for its size would leave an escalation the
+user approved to be closed as blocked when the turn ends. Only what identifies the call is checked and kept."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+
+class BodyLimit:
+    """Reject bodies over the limit with 413 before they are read into memory (pure ASGI, cheap). ``larger`` maps
+    exact paths to their own, larger limits."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+        self.app, self.default_max, self.larger = app, max_bytes, larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope.get("path", ""), self.default_max)
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                await _error(413, "payload_too_large", f"body over {self.max_bytes} bytes")(scope, receive, send)
+            if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
+                await _error(413, "payload_too_large", f"body over {max_bytes} bytes")(scope, receive, send)
                 return
         seen = 0
         answered = False
@@ -69,10 +77,10 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > max_bytes:
                     # Answer 413 now; the app sees a disconnect and whatever it sends is dropped.
                     answered = True
-                    await _error(413, "payload_too_large", f"body over {self.max_bytes} bytes")(scope, receive, send)
+                    await _error(413, "payload_too_large", f"body over {max_bytes} bytes")(scope, receive, send)
                     return {"type": "http.disconnect"}
             return message
 
@@ -249,7 +257,12 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
     app.state.shutdown_hooks = []
     # The last added runs first: BodyLimit bounds what JsonGuard reads.
     app.add_middleware(JsonGuard, max_depth=settings.max_json_depth)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    report_limit = max(settings.max_body_bytes, HOOK_REPORT_MAX_BYTES)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={"/v1/hooks/claude-code/post-tool-use": report_limit},
+    )
 
     @app.exception_handler(OversightError)
     async def oversight_error(_: Request, exc: OversightError) -> JSONResponse:

@@ -13,7 +13,8 @@ function (``service.jsoncheck.check_json``): a body the JSON routes would refuse
 surrogate, nesting over ``OVERSIGHT_MAX_JSON_DEPTH``, not UTF-8 JSON) is never reviewed; it is a failure whose
 reason names the code and the field. Whatever its ``Content-Type``, the body is read as UTF-8 JSON.
 ``post-tool-use`` decides nothing, so it always answers ``{}``, also to a refused or oversized body, and checks
-only what identifies the call (``claude_code.CALL_FIELDS``). ``stop`` likewise (``claude_code.TURN_FIELDS``).
+only what identifies the call (``claude_code.CALL_FIELDS``); its body limit is ``service.main.HOOK_REPORT_MAX_BYTES``
+(the tool's output rides along). ``stop`` likewise (``claude_code.TURN_FIELDS``).
 """
 
 from __future__ import annotations

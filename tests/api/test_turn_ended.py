@@ -255,6 +255,23 @@ def test_the_stop_hook_closes_what_the_pre_tool_use_hook_put_to_the_prompt(clien
     assert client.get(f"/v1/actions/reviews/{other}").json()["verdict"] == "escalate"
 
 
+def test_a_post_tool_use_report_with_a_large_tool_output_still_closes_the_escalation(client: TestClient) -> None:
+    # Before: a report over the body limit (256 KiB; a file read or a long stdout) was refused with a 413, which
+    # the route answered {}; the call the user approved was then closed as blocked when the turn ended.
+    call = hook_payload("Read", {"file_path": "/home/dev/.ssh/id_rsa"}, session_id="sess-big")
+    approved = _asked(client, call)
+    big = {"type": "text", "file": {"content": "x" * 600_000}}
+    r = client.post(POST, json={**call, "hook_event_name": "PostToolUse", "tool_response": big})
+    assert r.status_code == 200 and r.json() == {}
+    assert approved not in _pending(client)
+    client.post(STOP, json=_stop("sess-big"))
+    final = client.get(f"/v1/actions/reviews/{approved}").json()
+    assert final["verdict"] == "approve" and final["escalation"]["resolved_by"] == "agent-user:claude-code"
+    # the other routes keep the limit: a review body that size is refused (the hook fails closed)
+    denied = client.post(PRE, json={**call, "tool_input": {"file_path": "/w/a", "pad": "x" * 600_000}}).json()
+    assert denied["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
 def test_subagent_stop_closes_that_subagents_calls_and_stop_leaves_them(client: TestClient) -> None:
     # Inside a subagent, Claude Code's hooks carry the parent's session_id and the subagent's own agent_id.
     main = _asked(client, hook_payload("Read", {"file_path": "/home/dev/.aws/credentials"}, session_id="sess-bg"))
