@@ -94,6 +94,16 @@ async def _answer(
         return _json(cc.failure_output(event, refused, on_error))
     if not isinstance(payload, dict):
         return _json(cc.failure_output(event, "the hook input is not a JSON object", on_error))
+    named = payload.get("hook_event_name")
+    if named in (cc.PRE_TOOL_USE, cc.PERMISSION_REQUEST):
+        # Answer in the shape of the event that was sent: a PreToolUse answer to a PermissionRequest is ignored.
+        event = named
+    elif named is not None and not isinstance(named, str):
+        return _json(cc.failure_output(event, "bad hook input: hook_event_name is not a string", on_error))
+    elif named is not None:
+        # Another event on this URL (a settings entry under the wrong hook): no tool call to gate, no decision.
+        log.warning("a %r hook input was sent to the %s route: no decision", str(named)[:40], event)
+        return _json(None)
     if principal.role == "reviewer":
         return _json(cc.failure_output(event, "a reviewer key cannot submit reviews", on_error))
     timeout = hook_timeout()

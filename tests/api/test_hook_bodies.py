@@ -243,3 +243,15 @@ def test_a_bad_on_error_is_a_deny_and_the_openapi_document_lists_no_422(client: 
     assert hooks
     assert [(p, m) for p, ops in hooks.items() for m, op in ops.items() if "422" in op["responses"]] == []
     assert "422" in spec["paths"]["/v1/reviews"]["post"]["responses"]
+
+
+def test_each_route_answers_in_the_shape_of_the_event_it_was_sent(client: TestClient) -> None:
+    # Before: every body on the pre-tool-use route got a PreToolUse answer, which Claude Code ignores for a
+    # PermissionRequest, and a UserPromptSubmit body sent there was denied as "payload has no tool_name".
+    asked = _hook("Bash", {"command": "rm -rf /"}, hook_event_name="PermissionRequest")
+    out = client.post(PRE, json=asked).json()["hookSpecificOutput"]
+    assert out["hookEventName"] == "PermissionRequest" and out["decision"]["behavior"] == "deny"
+    prompt = {"session_id": "s", "hook_event_name": "UserPromptSubmit", "prompt": "hello", "cwd": "/w"}
+    assert client.post(PRE, json=prompt).json() == {}
+    bad = client.post(PRE, json={**_hook("Bash", {"command": "ls"}), "hook_event_name": 7}).json()
+    assert bad["hookSpecificOutput"]["permissionDecision"] == "deny" and "hook_event_name" in bad["hookSpecificOutput"]["permissionDecisionReason"]
