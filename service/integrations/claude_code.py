@@ -1,7 +1,8 @@
 """Claude Code hooks: ``PreToolUse`` (and ``PermissionRequest``) payload → action review → hook output.
 
-Verdicts map to ``permissionDecision``: approve → ``allow``, block → ``deny``, escalate → ``ask``; the
-reason is the critique plus the top findings. Tools map to the action vocabulary:
+Verdicts map to ``permissionDecision``: approve → ``allow`` (an approval with a finding above ``info``: no
+decision, so Claude Code's own permission flow applies; see ``noted_approval``), block → ``deny``, escalate →
+``ask``; the reason is the critique plus the top findings. Tools map to the action vocabulary:
 
 =====================  ==========================================================
 Claude Code            action
@@ -324,8 +325,23 @@ def permission_request_output(behavior: str, why: str) -> dict[str, Any]:
     return {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
 
 
+def noted_approval(decision: dict[str, Any]) -> bool:
+    """An approval the review attached a finding to (above ``info``: ``git push origin main``, ``npm publish``,
+    ``terraform apply``), which no human gave. ``allow`` would skip Claude Code's own permission prompt, so the
+    hook would let more run unprompted than Claude Code does without it; such an approval is no decision instead,
+    and Claude Code's permission rules and prompt apply as they would without Oversight."""
+    if decision.get("verdict") != "approve":
+        return False
+    escalation = decision.get("escalation") or {}
+    if escalation.get("action") == "approve":  # a person approved it: that is the decision
+        return False
+    return any(isinstance(f, dict) and f.get("severity") not in (None, "info") for f in decision.get("findings") or ())
+
+
 def output_for(event: str, decision: dict[str, Any]) -> dict[str, Any] | None:
     """The hook output for a decision (None: no decision, Claude Code's normal permission flow)."""
+    if noted_approval(decision):
+        return None
     verdict = str(decision.get("verdict"))
     permission = _PERMISSION.get(verdict, "deny")
     why = reason(decision)

@@ -350,6 +350,20 @@ def test_hook_tool_mapping(client: TestClient, tool_name: str, tool_input: dict[
         assert decision == expected
 
 
+@pytest.mark.parametrize("event", ["PreToolUse", "PermissionRequest"])
+def test_an_approval_with_a_finding_leaves_claude_codes_own_prompt_in_place(client: TestClient, event: str) -> None:
+    # Before: ``npm publish`` (approved, with a medium finding) was answered ``allow``, which skips Claude Code's
+    # permission prompt: installing the hook let more run unprompted than Claude Code does without it.
+    url = PRE if event == "PreToolUse" else "/v1/hooks/claude-code/permission-request"
+    noted = client.post(url, json=_hook("Bash", {"command": "npm publish"}, hook_event_name=event))
+    assert noted.json() == {}
+    review = client.get("/v1/reviews", params={"limit": 1}).json()["items"][0]
+    assert review["verdict"] == "approve" and review["findings"]  # recorded as what the review found
+    clean = client.post(url, json=_hook("Bash", {"command": "pytest -q"}, hook_event_name=event)).json()
+    specific = clean["hookSpecificOutput"]
+    assert specific.get("permissionDecision", specific.get("decision", {}).get("behavior")) == "allow"
+
+
 def test_hook_mcp_tool_follows_instruction_planted_in_transcript_is_asked(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
