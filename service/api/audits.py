@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.audit.html import render_html
-from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id, new_owner, open_job_store
+from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
 from service.audit.report import results_csv
 from service.audit.run import (
@@ -32,12 +32,11 @@ from service.audit.run import (
     AuditSettings,
     EmptyAudit,
     UnknownBaselineModel,
-    check_baseline_model,
     job_limits,
     job_report,
-    submit,
+    submit_keyed,
 )
-from service.audit.sessions import Parsed, parse_input
+from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, Slots, audit_runtime
 from service.deps import Principal, PrincipalDep
 from service.errors import Conflict, IdempotencyKeyReused, NotFound, RequestInvalid, ServiceUnavailable
@@ -246,30 +245,6 @@ def upload_digest(data: bytes, query: AuditUploadQuery) -> str:
     return "sha256:" + hashlib.sha256(orjson.dumps(subject, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-async def _submit_keyed(
-    jobs: JobStore, parsed: Parsed, *, name: str, tenant: str, options: AuditOptions, key: str, digest: str
-) -> tuple[str, KeyedJob | None]:
-    """``run.submit`` under an idempotency key: the same checks and stored job, created only if the tenant has no
-    job under ``key`` (the store's unique index decides between concurrent requests). The new job's id, and the
-    job already holding the key, if one does (then nothing was created)."""
-    if not parsed.turns:
-        raise EmptyAudit(parsed)
-    check_baseline_model(parsed, options.baseline_model)
-    job_id = new_job_id()
-    held = await jobs.create_job(
-        job_id,
-        tenant=tenant,
-        name=name,
-        turns=parsed.turns,
-        sessions=parsed.sessions,
-        errors=parsed.errors,
-        options=options.as_dict() | {"format": parsed.format},
-        idempotency_key=key,
-        request_digest=digest,
-    )
-    return job_id, held
-
-
 async def _replay(service: AuditService, held: KeyedJob, key: str, digest: str, principal: Principal) -> JSONResponse:
     """The answer to a request whose key the tenant already used: that job again, or a 409 for another upload."""
     if held.digest != digest:
@@ -350,20 +325,17 @@ async def create_audit(
         baseline_model=baseline_model,
     )
     try:
-        if idempotency_key is not None:
-            job_id, held = await _submit_keyed(
-                service.jobs,
-                parsed,
-                name=name,
-                tenant=principal.tenant,
-                options=options,
-                key=idempotency_key,
-                digest=digest,
-            )
-            if held is not None:  # a concurrent request with the key created its job first
-                return await _replay(service, held, idempotency_key, digest, principal)
-        else:
-            job_id = await submit(service.jobs, parsed, name=name, tenant=principal.tenant, options=options)
+        job_id, held = await submit_keyed(
+            service.jobs,
+            parsed,
+            name=name,
+            tenant=principal.tenant,
+            options=options,
+            key=idempotency_key,
+            digest=digest if idempotency_key is not None else None,
+        )
+        if held is not None and idempotency_key is not None:  # a concurrent request with the key created it first
+            return await _replay(service, held, idempotency_key, digest, principal)
     except EmptyAudit as exc:
         raise RequestInvalid(str(exc), field="body", details=[e.as_dict() for e in parsed.errors[:20]]) from exc
     except UnknownBaselineModel as exc:

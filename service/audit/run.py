@@ -12,7 +12,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.audit.html import render_html
-from service.audit.jobs import JobInfo, JobStore, new_job_id
+from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id
 from service.audit.report import build_report, results_csv, version_key
 from service.audit.sessions import Parsed
 
@@ -152,12 +152,29 @@ async def submit(
     Raises ``EmptyAudit`` when there is none, ``UnknownBaselineModel`` when ``options.baseline_model`` names
     a version no turn has (a typo would otherwise compare against the lowest version without a word).
     """
+    job_id, _ = await submit_keyed(jobs, parsed, name=name, tenant=tenant, options=options)
+    return job_id
+
+
+async def submit_keyed(
+    jobs: JobStore,
+    parsed: Parsed,
+    *,
+    name: str = "audit",
+    tenant: str = "default",
+    options: AuditOptions | None = None,
+    key: str | None = None,
+    digest: str | None = None,
+) -> tuple[str, KeyedJob | None]:
+    """``submit`` under an optional idempotency ``key`` (with the request's ``digest``): the job is created only if
+    the tenant has no job under the key (the store's unique index decides between concurrent requests). The new
+    job's id, and the job already holding the key, if one does (then nothing was created)."""
     if not parsed.turns:
         raise EmptyAudit(parsed)
     check_baseline_model(parsed, (options or AuditOptions()).baseline_model)
     job_id = new_job_id()
     opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
-    await jobs.create_job(
+    held = await jobs.create_job(
         job_id,
         tenant=tenant,
         name=name,
@@ -165,8 +182,10 @@ async def submit(
         sessions=parsed.sessions,
         errors=parsed.errors,
         options=opts,
+        idempotency_key=key,
+        request_digest=digest,
     )
-    return job_id
+    return job_id, held
 
 
 async def job_report(jobs: JobStore, info: JobInfo) -> tuple[dict[str, Any], list[dict[str, Any]]]:
