@@ -9,6 +9,10 @@
   let view = 0; // bumped on every navigation: a refresh or a late answer for an older page is dropped
   let refreshTimer = null;
   const INBOX_REFRESH_MS = 10000;
+  const UNREACHABLE = "Cannot reach the service: it may be down, or this computer offline. Try again in a moment.";
+  // Unsent notes and edits by escalation id ({tenant, note, output, editing}): they outlive the page (back to the
+  // inbox and in again) and the end of a session (restored after signing in again); kept in memory only.
+  const drafts = new Map();
 
   // -- DOM helpers ------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -68,9 +72,18 @@
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && session && session.csrf) headers["X-CSRF-Token"] = session.csrf;
-    const res = await fetch(path, {
-      method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    let res;
+    try {
+      res = await fetch(path, {
+        method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      // no answer at all (service down, network gone): say so instead of the browser's "Failed to fetch"
+      const err = new Error(UNREACHABLE);
+      err.status = 0;
+      err.body = {};
+      throw err;
+    }
     let data = null;
     if (res.status !== 204) {
       try { data = await res.json(); } catch { data = null; }
@@ -79,7 +92,9 @@
       const err = new Error((data && data.error && data.error.message) || `The service answered ${res.status}.`);
       err.status = res.status;
       err.body = (data && data.error) || {};
-      if (res.status === 401) {
+      // a session that ended: sign in again. Without one (the sign-in itself, or a second request answered after
+      // the first 401) the caller says what went wrong, in the form already on screen.
+      if (res.status === 401 && session) {
         session = null;
         showLogin("Your session has ended. Sign in again.");
       }
@@ -115,9 +130,14 @@
 
   function showLogin(message) {
     keyHandler = null;
+    view += 1; // what was loading or refreshing for the page before is not drawn over the form
+    clearTimeout(refreshTimer);
     showWho();
     const input = h("input", { id: "key", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "ovs_…", required: true });
     const status = h("div");
+    const onItem = parseHash().path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
+    const kept = message && onItem && drafts.has(onItem[1])
+      ? h("p", { class: "muted", text: "Your unsent note and edit are kept: they come back when you sign in." }) : null;
     const form = h("form", {
       class: "panel login",
       onsubmit: async (ev) => {
@@ -141,7 +161,7 @@
     },
       h("h1", { text: "Sign in" }),
       h("p", { class: "muted", text: "Use a reviewer or admin API key. It is exchanged for a session cookie and is not kept in the browser." }),
-      message ? h("div", { class: "error", role: "alert", text: message }) : null,
+      message ? h("div", { class: "error", role: "alert", text: message }) : null, kept,
       h("label", { for: "key", text: "API key" }), input, status,
       h("div", { class: "actions" }, h("button", { class: "btn primary", type: "submit", text: "Sign in" })));
     render(form);
@@ -159,7 +179,7 @@
       showWho();
       route();
     } catch {
-      render(h("div", { class: "error", text: "The service cannot be reached." }));
+      render(h("div", { class: "error", role: "alert", text: UNREACHABLE }));
     }
   }
 
@@ -181,9 +201,24 @@
   }
   window.addEventListener("hashchange", route);
 
+  // Where a key press belongs to the focused element, not to the page's shortcuts: text fields (only Escape and
+  // Ctrl+Enter reach the page) and buttons, links and other controls (only Escape does: Enter on a focused
+  // button is that button's, not "open the selected item"). A control the page itself focuses for the keyboard
+  // (data-shortcuts: the confirm button) keeps Enter and Space, and lets the other shortcuts through.
+  const FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable='false'])";
+  const CONTROLS = "button, a[href], area[href], summary, [role='button'], [role='link'], [role='checkbox'], "
+    + "[role='radio'], [role='switch'], [role='tab'], [role='menuitem'], [role='option']";
+  function ownedByTarget(ev) {
+    const target = ev.target instanceof Element ? ev.target : null;
+    if (!target || ev.key === "Escape") return false;
+    if (target.closest(FIELDS)) return !(ev.key === "Enter" && (ev.ctrlKey || ev.metaKey));
+    const control = target.closest(CONTROLS);
+    if (!control) return false;
+    return !("shortcuts" in control.dataset) || ev.key === "Enter" || ev.key === " ";
+  }
+
   document.addEventListener("keydown", (ev) => {
-    const inField = ev.target instanceof Element && ev.target.closest("input, textarea, select");
-    if (inField && ev.key !== "Escape" && !(ev.key === "Enter" && (ev.ctrlKey || ev.metaKey))) return;
+    if (ownedByTarget(ev)) return;
     if (ev.altKey || (ev.ctrlKey && ev.key !== "Enter") || $("#help").open) return;
     if (ev.key === "?") {
       $("#help").showModal();
@@ -205,8 +240,8 @@
     return `#/${s ? `?${s}` : ""}`;
   }
 
-  // The inbox refreshes itself (new escalations, agents' time left), keeping the selected row; not while the
-  // reviewer is using a filter or the help, nor in a background tab.
+  // The inbox refreshes itself (new escalations, agents' time left), keeping the selected row and the focus; not
+  // while the reviewer is using a filter or the help, nor in a background tab.
   function scheduleRefresh(params, selectedId) {
     const mine = view;
     clearTimeout(refreshTimer);
@@ -215,11 +250,33 @@
       const focus = document.activeElement;
       const busy = (focus instanceof Element && focus.closest("select, input, textarea")) || $("#help").open;
       if (document.hidden || busy) scheduleRefresh(params, selectedId);
-      else showInbox(params, selectedId(), true);
+      else showInbox(params, selectedId, true);
     }, INBOX_REFRESH_MS);
   }
 
-  async function showInbox(params, keepId = null, refresh = false) {
+  // refresh now (r): like the timer, in place, the list staying on screen until the new one is ready
+  function refreshInbox(params, selectedId) {
+    view += 1; // an older refresh still in flight is dropped
+    clearTimeout(refreshTimer);
+    const status = app.querySelector(".refresh-status");
+    if (status) status.replaceChildren(h("p", { class: "muted", text: "Refreshing…" }));
+    showInbox(params, selectedId, true);
+  }
+
+  // Before a redraw: returns what puts the focus back on the equivalent control (the one with the same
+  // data-focus) once the new page is drawn, so that a refresh does not send a keyboard user back to the top.
+  function keepFocus() {
+    const active = document.activeElement;
+    const key = active instanceof HTMLElement && app.contains(active) ? active.dataset.focus : undefined;
+    return () => {
+      if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+      const again = app.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+      if (again && !again.disabled) again.focus({ preventScroll: true });
+    };
+  }
+
+  // selectedId(): the row to keep selected, read when the new page is drawn (the reviewer may move meanwhile)
+  async function showInbox(params, selectedId = () => null, refresh = false) {
     const mine = view;
     const f = {
       status: params.get("status") || "pending",
@@ -230,16 +287,17 @@
     const go = (change) => { location.hash = inboxHash({ ...f, offset: 0, ...change }); };
     const toolbar = h("div", { class: "toolbar" },
       h("div", { class: "segmented", role: "group", "aria-label": "Status" },
-        STATUSES.map(([v, label]) => h("button", { type: "button", "aria-pressed": String(f.status === v), onclick: () => go({ status: v }), text: label }))),
-      h("select", { "aria-label": "Domain", onchange: (ev) => go({ domain: ev.target.value }) },
+        STATUSES.map(([v, label]) => h("button", { type: "button", "aria-pressed": String(f.status === v), dataset: { focus: `status-${v}` }, onclick: () => go({ status: v }), text: label }))),
+      h("select", { "aria-label": "Domain", dataset: { focus: "domain" }, onchange: (ev) => go({ domain: ev.target.value }) },
         h("option", { value: "", text: "All domains" }),
         Object.entries(DOMAIN_LABELS).map(([v, label]) => h("option", { value: v, selected: f.domain === v, text: label }))),
-      h("select", { "aria-label": "Age", onchange: (ev) => go({ age: ev.target.value }) },
+      h("select", { "aria-label": "Age", dataset: { focus: "age" }, onchange: (ev) => go({ age: ev.target.value }) },
         AGES.map(([v, label]) => h("option", { value: v, selected: f.age === v, text: label }))),
       h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
+    const status = h("div", { class: "refresh-status" }); // why the list on screen is not current, if it is not
     const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
     const show = () => render(h("h1", { text: "Inbox" }),
-      h("p", { class: "muted", text: "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, body);
+      h("p", { class: "muted", text: "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, body);
     if (!refresh) show(); // a refresh keeps the current page on screen until the new one is ready
 
     const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset) });
@@ -251,21 +309,34 @@
     try {
       page = await api("GET", `/v1/escalations?${q}`);
     } catch (err) {
-      if (mine !== view) return;
-      if (err.status !== 401) {
+      if (mine !== view || err.status === 401) return;
+      const shown = app.querySelector(".refresh-status");
+      if (refresh && shown && shown.dataset.listedAt) {
+        // keep the last list (and its shortcuts) on screen, saying why it is not current
+        const at = new Date(Number(shown.dataset.listedAt)).toLocaleTimeString(undefined, { timeStyle: "short" });
+        shown.replaceChildren(h("div", { class: "error", role: "alert" }, h("div", { text: err.message }),
+          h("div", { text: `The list below is from ${at}; it refreshes by itself once the service answers.` })));
+      } else {
+        const refocus = keepFocus();
         if (refresh) show();
         body.replaceChildren(errorBox(err));
-        scheduleRefresh(params, () => keepId);
+        refocus();
+        keyHandler = (ev) => { if (ev.key === "r") refreshInbox(params, selectedId); };
       }
+      scheduleRefresh(params, selectedId);
       return;
     }
     if (mine !== view) return; // the reviewer moved on while this page loaded
+    const keepId = selectedId();
+    const refocus = keepFocus();
     if (refresh) show();
+    status.dataset.listedAt = String(Date.now());
     if (!page.items.length) {
       body.replaceChildren(h("div", { class: "panel empty" },
         h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
         f.status === "pending" ? "New escalations appear here by themselves; press r to refresh now." : "Try another status or domain."));
-      keyHandler = (ev) => { if (ev.key === "r") route(); };
+      refocus();
+      keyHandler = (ev) => { if (ev.key === "r") refreshInbox(params, () => null); };
       scheduleRefresh(params, () => null);
       return;
     }
@@ -281,7 +352,7 @@
       } else {
         const r = item.resolution || {};
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
-          h("div", { class: "due", text: `${ACTION_DONE[r.action] || r.action || ""}${r.resolved_by ? ` by ${resolver(r.resolved_by, item.status)}` : ""}` }));
+          h("div", { class: "due", text: closedLine(r, item.status) }));
       }
       return h("tr", { class: "row", tabindex: "-1", dataset: { id: item.escalation_id }, onclick: () => open(item.escalation_id) },
         h("td", { class: "nowrap", text: duration(item.age_s) }),
@@ -294,10 +365,11 @@
       h("thead", {}, h("tr", {}, ["Waiting", "Domain", "Severity", "Finding and answer", "State"].map((t) => h("th", { text: t })))),
       h("tbody", {}, rows));
     const pager = h("div", { class: "pager" },
-      h("button", { class: "btn", type: "button", disabled: f.offset === 0, onclick: () => go({ offset: Math.max(0, f.offset - PAGE) }), text: "← Previous" }),
+      h("button", { class: "btn", type: "button", disabled: f.offset === 0, dataset: { focus: "previous" }, onclick: () => go({ offset: Math.max(0, f.offset - PAGE) }), text: "← Previous" }),
       h("span", { class: "muted", text: `${f.offset + 1}–${f.offset + page.items.length}` }),
-      h("button", { class: "btn", type: "button", disabled: page.next_offset === null, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
+      h("button", { class: "btn", type: "button", disabled: page.next_offset === null, dataset: { focus: "next" }, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
     body.replaceChildren(table, pager);
+    refocus();
 
     let selected = 0;
     const select = (i) => {
@@ -311,7 +383,7 @@
       if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1); ev.preventDefault(); }
       else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1); ev.preventDefault(); }
       else if (ev.key === "Enter" || ev.key === "o") open(rows[selected].dataset.id);
-      else if (ev.key === "r") route();
+      else if (ev.key === "r") refreshInbox(params, () => rows[selected].dataset.id);
     };
   }
 
@@ -379,17 +451,22 @@
   }
 
   async function showDetail(id) {
+    const mine = view;
     render(h("p", { class: "muted loading", text: "Loading…" }));
+    keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
     let e;
     try {
       e = await api("GET", `/v1/escalations/${encodeURIComponent(id)}`);
     } catch (err) {
-      if (err.status === 401) return;
+      if (mine !== view || err.status === 401) return;
       render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" })),
         err.status === 404 ? h("div", { class: "panel empty" }, h("strong", { text: "No such escalation." }), "It may belong to another tenant, or the link is wrong.") : errorBox(err));
       keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
       return;
     }
+    // the reviewer left (Back, u, another link) while this loaded: the answer is for a page no longer on screen,
+    // and drawing it would put live Approve / Block buttons under another page's address
+    if (mine !== view) return;
     const d = e.decision;
     const findings = d.findings || [];
     const answerText = d.original_output || "";
@@ -417,7 +494,8 @@
       subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
         h("dl", { class: "kv" }, h("dt", { text: "tool" }), h("dd", { text: e.action.tool }),
           e.action.cwd ? [h("dt", { text: "cwd" }), h("dd", { text: e.action.cwd })] : null,
-          Object.entries(input).map(([k, v]) => [h("dt", { text: k }), h("dd", { text: typeof v === "string" ? v : JSON.stringify(v, null, 2) })])));
+          // one flat list of name / value pairs (h() flattens one level), each value as text
+          Object.entries(input).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: typeof v === "string" ? v : JSON.stringify(v, null, 2) })])));
     } else {
       subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
         h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings)));
@@ -432,6 +510,7 @@
         f.evidence && f.evidence.text ? h("blockquote", { text: f.evidence.text }) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 
+    if (!e.waiting) drafts.delete(e.escalation_id); // closed: nothing to send any more
     const side = e.waiting ? resolvePanel(e) : outcomePanel(e);
     render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
       h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), h("aside", {}, side)));
@@ -446,15 +525,28 @@
     return status === "expired" ? `${agent}, at the end of the turn (not approved at its prompt)` : `the user at ${agent}'s prompt`;
   }
 
+  // how it closed, in words (the outcome's title on the page, and the inbox's closed rows): expired by the domain's
+  // time limit (system:timeout), by the end of the agent's turn (agent-user:<agent>: the user did not approve it at
+  // the prompt), or withdrawn by the agent that stopped waiting
+  function closedTitle(r, status) {
+    const how = status !== "expired" ? "" : r.resolved_by === "system:timeout" ? " by the time limit"
+      : (r.resolved_by || "").startsWith("agent-user:") ? ": the turn ended without it running" : ": the agent stopped waiting";
+    return `${ACTION_DONE[r.action] || "Closed"}${how}`;
+  }
+
+  // a closed inbox row: the page's title and who ("Approved by ana", "Blocked by the time limit",
+  // "Blocked: the agent stopped waiting · by codex-ci")
+  function closedLine(r, status) {
+    const title = closedTitle(r, status);
+    if (!r.resolved_by || r.resolved_by === "system:timeout") return title;
+    return `${title}${status === "expired" ? " ·" : ""} by ${resolver(r.resolved_by, status)}`;
+  }
+
   function outcomePanel(e) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
-    // expired: by the domain's time limit (system:timeout), by the end of the agent's turn (agent-user:<agent>: the
-    // user did not approve it at the prompt), or withdrawn by the agent that stopped waiting
-    const how = !expired ? "" : r.resolved_by === "system:timeout" ? " by the time limit"
-      : (r.resolved_by || "").startsWith("agent-user:") ? ": the turn ended without it running" : ": the agent stopped waiting";
     return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
-      h("h3", { text: `${ACTION_DONE[r.action] || "Closed"}${how}` }),
+      h("h3", { text: closedTitle(r, e.status) }),
       h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by, e.status) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
@@ -467,8 +559,19 @@
     let mode = null; // null | "approve" | "block" | "edit"
     const note = h("textarea", { id: "note", placeholder: "Why (kept with the decision, visible to the caller)", maxlength: "4000" });
     const editor = h("textarea", { id: "edit-output", class: "edit", "aria-label": "Replacement answer" });
-    editor.value = e.decision.original_output || "";
+    const original = e.decision.original_output || "";
+    editor.value = original;
     const feedback = h("div");
+    // an unsent note or edit is kept as it is typed (see `drafts`), and put back here
+    const id = e.escalation_id;
+    const draft = drafts.get(id);
+    const restored = draft && session && draft.tenant === session.tenant ? draft : null;
+    const keep = () => {
+      if (!note.value.trim() && editor.value === original && mode !== "edit") drafts.delete(id);
+      else drafts.set(id, { tenant: session && session.tenant, note: note.value, output: editor.value, editing: mode === "edit" });
+    };
+    note.addEventListener("input", keep);
+    editor.addEventListener("input", keep);
     const confirmBox = h("div");
     const editBox = h("div", { hidden: true },
       h("label", { for: "edit-output", text: "Replacement answer" }), editor,
@@ -514,28 +617,32 @@
         confirmBox.append(h("div", { class: `confirm ${mode}` },
           h("strong", { text: mode === "approve" ? "Approve?" : "Block?" }), " ", what,
           h("div", { class: "buttons" },
-            h("button", { class: `btn primary ${mode}`, type: "button", id: "confirm", onclick: () => submit(mode) },
+            // focused for the keyboard: Enter confirms, and a / b / e / n / u still apply (see ownedByTarget)
+            h("button", { class: `btn primary ${mode}`, type: "button", id: "confirm", dataset: { shortcuts: "" }, onclick: () => submit(mode) },
               mode === "approve" ? "Confirm approve" : "Confirm block", kbd("Enter")),
             h("button", { class: "btn", type: "button", onclick: () => setMode(null) }, "Cancel", kbd("Esc")))));
         $("#confirm", confirmBox).focus();
       } else if (mode === "edit") {
         editor.focus();
       }
+      keep();
     }
 
     async function submit(action) {
+      const mine = view;
       const payload = { action };
       if (action === "edit") payload.output = editor.value;
       if (note.value.trim()) payload.note = note.value.trim();
       panel.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       feedback.replaceChildren(h("p", { class: "muted", text: "Resolving…" }));
       try {
-        await api("POST", `/v1/escalations/${encodeURIComponent(e.escalation_id)}/resolve`, payload);
+        await api("POST", `/v1/escalations/${encodeURIComponent(id)}/resolve`, payload);
+        drafts.delete(id);
         toast(`${ACTION_DONE[action]}. The final decision was recorded.`);
-        showDetail(e.escalation_id);
+        if (mine === view) showDetail(id); // not when the reviewer has left the page meanwhile
       } catch (err) {
         panel.querySelectorAll("button").forEach((b) => { b.disabled = false; });
-        if (err.status === 401) return;
+        if (err.status === 401 || mine !== view) return;
         feedback.replaceChildren(errorBox(err));
         if (err.status === 409) feedback.append(h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id), text: "Reload" }));
       }
@@ -552,13 +659,36 @@
       else if (ev.key === "n") { note.focus(); ev.preventDefault(); }
       else if (ev.key === "u") location.hash = "#/";
     };
+
+    if (restored) {
+      note.value = restored.note;
+      editor.value = restored.output;
+      const what = [restored.note.trim() ? "note" : null, restored.output !== original ? "edit" : null].filter(Boolean);
+      if (what.length) feedback.append(h("p", { class: "muted draft", text: `Your unsent ${what.join(" and ")} ${what.length > 1 ? "are" : "is"} back.` }));
+      if (restored.editing) {
+        mode = "edit";
+        editBox.hidden = false;
+        setTimeout(() => { if (editor.isConnected && mode === "edit") editor.focus(); });
+      }
+    }
     return panel;
   }
 
   // -- start ------------------------------------------------------------------------------------------
-  $("#help-button").addEventListener("click", () => $("#help").showModal());
+  // The help opened with the mouse: once closed, the focus the browser gives back to its button would keep the
+  // shortcuts away (keys on a focused button are the button's), so let it go.
+  let helpByMouse = false;
+  $("#help-button").addEventListener("click", (ev) => {
+    helpByMouse = ev.detail > 0;
+    $("#help").showModal();
+  });
+  $("#help").addEventListener("close", () => {
+    if (helpByMouse && document.activeElement === $("#help-button")) $("#help-button").blur();
+    helpByMouse = false;
+  });
   $("#logout").addEventListener("click", async () => {
     try { await api("POST", "/console/api/logout"); } catch { /* the session is gone either way */ }
+    drafts.clear();
     session = null;
     showLogin("You are signed out.");
   });
