@@ -130,20 +130,32 @@ def hook_claude_code(
 
     mode: Any = "ask" if on_error == "ask" else "deny"
     post = False  # a PostToolUse or Stop report: the tool already ran, or the turn ended; a failure answers nothing
+    event = cc.PRE_TOOL_USE  # what a failure answers in terms of: PermissionRequest ignores a PreToolUse deny
 
     def seen_post() -> None:
         nonlocal post
         post = True
 
     def handle(raw: bytes, **kwargs: Any) -> HookAnswer:
+        nonlocal event
+        event = _claude_event(raw)
         return cc.handle_command(raw, on_post_tool_use=seen_post, **kwargs)
 
     def fail(why: str) -> HookAnswer:
         if post:
             return "", "", 0
-        return cc.as_command_answer(cc.failure_output(cc.PRE_TOOL_USE, why, mode))
+        return cc.as_command_answer(cc.failure_output(event, why, mode))
 
     _run_hook(handle, fail, url, timeout, on_error, hold)
+
+
+def _claude_event(raw: bytes) -> str:
+    """``PermissionRequest`` or ``PreToolUse``: whose shape a Claude Code hook's failure takes, read as the hook reads
+    the input (``claude_code.event_name``: a refused ``hook_event_name`` is a ``PreToolUse``)."""
+    from service.integrations import claude_code as cc
+
+    payload, problem = cc.read_json(raw, cc.max_json_depth())
+    return cc.PERMISSION_REQUEST if cc.event_name(payload, problem) == cc.PERMISSION_REQUEST else cc.PRE_TOOL_USE
 
 
 @hook_app.command("codex")
@@ -159,20 +171,34 @@ def hook_codex(
         ),
     ] = 0.0,
 ) -> None:
-    """Codex command hook for PreToolUse (and PermissionRequest).
+    """Codex command hook for PreToolUse (and PermissionRequest, Stop, SubagentStop).
 
     approve → proceed (exit 0, no output); block, escalate or any failure → blocked (exit 2, reason on
-    stderr): Codex has no "ask" for PreToolUse. --on-error only changes PermissionRequest failures. With
-    --hold, an escalated action waits for a human's verdict in the escalation inbox instead.
+    stderr): Codex has no "ask" for PreToolUse, so an escalation is withdrawn at once (recorded as blocked).
+    With --hold, an escalated action waits for a human's verdict in the escalation inbox instead.
+    PermissionRequest: approve → allow, block → deny, escalate → Codex asks its user; a request for a wider
+    sandbox (approval_context) is never allowed. --on-error only changes PermissionRequest failures. Stop /
+    SubagentStop: the turn ended, so its escalations left to the user's prompt close as blocked (always {} on
+    stdout, exit 0, even with the service down).
     """
     from service.integrations import codex
 
     mode: Any = "ask" if on_error == "ask" else "deny"
+    event = codex.PRE_TOOL_USE  # what a failure answers in terms of, once the input says which event it is
+
+    def seen(name: str) -> None:
+        nonlocal event
+        event = name
+
+    def handle(raw: bytes, **kwargs: Any) -> HookAnswer:
+        return codex.handle_command(raw, on_event=seen, **kwargs)
 
     def fail(why: str) -> HookAnswer:
-        return codex.failure_answer(codex.PRE_TOOL_USE, why, mode)
+        if event in codex.TURN_ENDS:  # a Stop hook that exits 0 must print JSON; it decides nothing
+            return codex.TURN_ENDED_ANSWER
+        return codex.failure_answer(event, why, mode)
 
-    _run_hook(codex.handle_command, fail, url, timeout, on_error, hold)
+    _run_hook(handle, fail, url, timeout, on_error, hold)
 
 
 # --- import ----------------------------------------------------------------------------------------------
@@ -228,6 +254,21 @@ def _review_remote(requests: list[dict[str, Any]], url: str) -> list[dict[str, A
     return out
 
 
+MAX_SKIPPED_SHOWN = 10
+"""Broken lines named per file on stderr; the rest are counted."""
+
+
+def _report_skipped_lines(path: Path, skipped: list[tuple[int, str]]) -> int:
+    """Name each line of a log the reader skipped (not JSON, not an object: a truncated last line, say) on stderr,
+    ``FILE:LINE: why``, up to ``MAX_SKIPPED_SHOWN`` per file: a tool call on such a line is not imported. The
+    number of such lines."""
+    for line, why in skipped[:MAX_SKIPPED_SHOWN]:
+        typer.echo(f"oversight: {path}:{line}: skipped, {why}", err=True)
+    if len(skipped) > MAX_SKIPPED_SHOWN:
+        typer.echo(f"oversight: {path}: {len(skipped) - MAX_SKIPPED_SHOWN} more broken lines skipped", err=True)
+    return len(skipped)
+
+
 def _import(
     source: Source,
     files: list[Path],
@@ -242,14 +283,15 @@ def _import(
     records: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
     owners: list[int] = []  # index in records of each request
-    calls = skipped = unreadable = 0
+    calls = skipped = unreadable = broken = 0
     for path in files:
         try:
-            _, past = _past(source, path)
+            session, past = _past(source, path)
         except OSError as exc:
             typer.echo(f"oversight: cannot read {path}: {exc.strerror or exc}", err=True)
             unreadable += 1
             continue
+        broken += _report_skipped_lines(path, session.skipped)
         if not past:  # a session without tool calls, or not this agent's log at all: say so either way
             kind = "a Codex rollout" if source == "codex" else "a Claude Code transcript"
             typer.echo(f"oversight: {path}: no tool calls found (is it {kind}?)", err=True)
@@ -302,6 +344,8 @@ def _import(
     summary = f"{calls} tool calls, {len(requests)} actions, {skipped} not reviewed"
     if review:
         summary += "; " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) if verdicts else ""
+    if broken:
+        summary += f"; {broken} broken {'line' if broken == 1 else 'lines'} skipped"
     if unreadable:
         summary += f"; {unreadable} files unreadable"
     typer.echo(summary, err=True)

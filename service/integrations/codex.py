@@ -1,14 +1,28 @@
-"""Codex CLI: ``PreToolUse`` / ``PermissionRequest`` command hooks, and actions from rollout files.
+"""Codex CLI: ``PreToolUse`` / ``PermissionRequest`` / ``Stop`` command hooks, and actions from rollout files.
 
 Codex hooks (integrations reference 2.2) are command hooks only (no HTTP handler type). Codex does *not*
 support ``permissionDecision: "ask"`` for ``PreToolUse`` (it marks the hook failed and runs the tool), so:
 
 - approve → exit 0, no output (the call proceeds);
 - block, escalate, an unreviewed tool, or any failure (service down, slow, bad answer) → exit 2 with the
-  reason on stderr (the call is blocked and the reason shown to the model). There is no ``ask`` here.
+  reason on stderr (the call is blocked and the reason shown to the model). There is no ``ask`` here. An
+  escalation nobody holds the call for (no ``hold``) is withdrawn at once (``POST .../withdraw``): the call did
+  not run and nothing waits for it, so it stays on record as blocked instead of pending in the inbox, where a
+  reviewer could "approve" a call that never ran.
 - ``PermissionRequest`` (Codex is about to ask the user): approve → ``allow``; block → ``deny``;
   escalate → no decision (the user is asked, as Codex intended); failure → ``deny`` (or, with
-  ``on_error="ask"``, no decision).
+  ``on_error="ask"``, no decision). A request that widens the sandbox (``approval_context.sandbox_permissions``
+  ``require_escalated`` or ``with_additional_permissions``, or no ``approval_context`` to tell) is never
+  answered ``allow``: the extra permissions are reviewed as a ``sandbox_grant`` (as the app-server proxy does),
+  a block denies, anything else is the user's to decide (:func:`sandbox_request`; the proxy's rule,
+  ``codex_app_server.verdict_for``: a grant is never given by Oversight). Its reviews are sent with
+  ``asks_user``: the user's prompt gates the call.
+- ``Stop`` / ``SubagentStop`` (the turn ended; every prompt of it was answered): the session's escalations still
+  pending with ``asks_user`` close as blocked (``POST /v1/actions/turn-ended``, :func:`report_turn_ended`). Always
+  ``{}`` on stdout and exit 0 (Codex wants JSON from a ``Stop`` hook that exits 0; exit 2 would keep it going).
+
+Every review carries an idempotency ``id`` (:func:`live_request_id`): Codex's ``tool_use_id`` (a
+``PermissionRequest`` has none: its ``turn_id``) and a digest of the call, so a retried hook is one review.
 
 Hook input the service's JSON routes would refuse (a key twice, NUL, too deep: ``claude_code.read_json``) is a
 failure, never reviewed.
@@ -21,14 +35,19 @@ Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_she
 
 from __future__ import annotations
 
+import hashlib
+import json
 import posixpath
 import shlex
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import orjson
 
 from service.integrations import (
+    Hold,
     PastAction,
     ServiceError,
     action,
@@ -37,20 +56,46 @@ from service.integrations import (
     calls_in_context,
     mcp_tool,
     past_request,
+    post_json,
     reason,
     review_each,
     safe_id,
     session_agent,
+    withdraw_pending,
     worst,
 )
-from service.integrations.claude_code import event_name, json_type, max_json_depth, read_json, refused
-from service.integrations.codex_app_server import grant_input
+from service.integrations.claude_code import (
+    TURN_ENDED_PATH,
+    TURN_FIELDS,
+    event_name,
+    json_type,
+    max_json_depth,
+    read_json,
+    refused,
+    turn_agent,
+    turn_known,
+    turn_session,
+)
+from service.integrations.codex_app_server import grant_input, verdict_for
 
 AGENT_NAME = "codex"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
+STOP = "Stop"
+SUBAGENT_STOP = "SubagentStop"
+TURN_ENDS = (STOP, SUBAGENT_STOP)
 OnError = Literal["deny", "ask"]
 HookAnswer = tuple[str, str, int]
+TURN_ENDED_ANSWER: HookAnswer = ("{}", "", 0)
+"""A ``Stop`` hook's answer, whatever happened: Codex needs JSON on stdout from a ``Stop`` hook that exits 0, and
+``{}`` asks for nothing (``decision: "block"`` would make Codex go on with a new prompt)."""
+USE_DEFAULT = "use_default"
+"""``approval_context.sandbox_permissions`` of a request that keeps the turn's sandbox as it is."""
+NOT_HELD_NOTE = (
+    "Codex's PreToolUse hook cannot put a call to its user, and no reviewer was waited for (no --hold): the call "
+    "was blocked and did not run."
+)
+"""The withdrawal note of an escalated ``PreToolUse`` nobody holds (``hold`` 0)."""
 
 
 class UnsupportedTool(Exception):
@@ -180,6 +225,72 @@ def transcript_context(path: str | None) -> tuple[str | None, list[dict[str, Any
     return tail_context(path, read_rollout_tail)
 
 
+def hook_event(payload: dict[str, Any]) -> str:
+    """``PermissionRequest`` or ``PreToolUse`` (also for a payload that names no event)."""
+    return PERMISSION_REQUEST if payload.get("hook_event_name") == PERMISSION_REQUEST else PRE_TOOL_USE
+
+
+def sandbox_request(payload: dict[str, Any], cwd: str | None) -> tuple[list[str], dict[str, Any] | None]:
+    """What a ``PermissionRequest`` asks for beyond running its command in the turn's sandbox: why it widens the
+    sandbox (empty: it does not), and the ``sandbox_grant`` input of the extra permissions it names (None: none).
+
+    ``approval_context.sandbox_permissions`` (Codex's generated hook schema): ``use_default`` keeps the sandbox;
+    ``require_escalated`` runs the command outside it (the command is reviewed as if unsandboxed anyway: the action
+    analysis never assumes a sandbox); ``with_additional_permissions`` widens it for this command by
+    ``additional_permissions`` (``file_system.read`` / ``.write``, ``network.enabled``: the profile the app-server
+    proxy reviews, read by the same ``grant_input``). A request without an ``approval_context`` (Codex releases
+    before it), or with a value this does not know, may widen the sandbox too: it is never allowed either."""
+    context = payload.get("approval_context")
+    if not isinstance(context, dict):
+        return ["the request does not say what it asks for (no approval_context)"], None
+    mode = context.get("sandbox_permissions")
+    grant = grant_input(context.get("additional_permissions"), cwd)
+    asks: list[str] = []
+    if mode == "require_escalated":
+        asks.append("to run outside the sandbox")
+    elif mode == "with_additional_permissions" or (mode == USE_DEFAULT and grant is not None):
+        asks.append("a wider sandbox")
+    elif mode != USE_DEFAULT:
+        asks.append(f"sandbox_permissions {str(mode)[:60]!r}, which Oversight does not know")
+    return asks, grant
+
+
+def _canonical(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS, default=str)
+    except TypeError:  # orjson stops at integers past 64 bits and nesting past 255 levels: the slower encoder
+        try:
+            return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
+        except RecursionError:
+            raise ValueError("tool_input is nested too deeply to identify the call") from None
+
+
+def live_request_id(payload: dict[str, Any], index: int, act: dict[str, Any]) -> str | None:
+    """The idempotency key of one action of a live hook call: what names the call (Codex's ``tool_use_id``; a
+    ``PermissionRequest`` carries none, so its ``turn_id``), the action's index and a digest of the session, the
+    event, the tool, its exact input, the ``approval_context`` and the action. A retried hook (or the same call
+    reviewed twice) is then one review and one inbox item, and an id seen again with anything else never returns
+    an earlier decision. None without a session or a call id (the review then has no id, as before)."""
+    session = payload.get("session_id")
+    event = hook_event(payload)
+    call = payload.get("turn_id" if event == PERMISSION_REQUEST else "tool_use_id")
+    if not isinstance(session, str) or not session or not isinstance(call, str) or not call:
+        return None
+    what = [
+        session,
+        event,
+        call,
+        payload.get("tool_name"),
+        payload.get("tool_input"),
+        payload.get("approval_context"),
+        index,
+        act,
+    ]
+    digest = hashlib.sha256(_canonical(what)).hexdigest()[:32]
+    kind = "turn" if event == PERMISSION_REQUEST else "call"
+    return safe_id(AGENT_NAME, "live", kind, call[:100], str(index), digest)
+
+
 def build_requests(
     payload: dict[str, Any],
     *,
@@ -187,7 +298,8 @@ def build_requests(
     read_transcript: bool = True,
     hold_ms: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The ``ActionReviewRequest`` dicts for a Codex hook payload (one per file for ``apply_patch``)."""
+    """The ``ActionReviewRequest`` dicts for a Codex hook payload (one per file for ``apply_patch``; for a
+    ``PermissionRequest``, the command and, when it asks for extra permissions, a ``sandbox_grant``)."""
     tool_name = payload.get("tool_name")
     if not isinstance(tool_name, str) or not tool_name:
         raise ValueError("payload has no tool_name")
@@ -200,7 +312,10 @@ def build_requests(
     if transcript_path is not None and not isinstance(transcript_path, str):
         raise ValueError(f"transcript_path is a JSON {json_type(transcript_path)}, not a string")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+    event = hook_event(payload)
     actions = to_actions(tool_name, tool_input, cwd)
+    if event == PERMISSION_REQUEST and (grant := sandbox_request(payload, cwd)[1]) is not None:
+        actions.append(action("sandbox_grant", grant, cwd))
     goal, transcript, version = transcript_context(transcript_path) if read_transcript else (None, [], None)
     session = payload.get("session_id") if isinstance(payload.get("session_id"), str) else None
     agent: dict[str, Any] = {"name": AGENT_NAME}
@@ -208,9 +323,13 @@ def build_requests(
         agent["version"] = version[:100]
     if session:
         agent["session"] = session[:200]
+    if (agent_id := turn_agent(payload)) is not None:  # inside a subagent: its turn's end closes its own
+        agent["agent_id"] = agent_id
     requests: list[dict[str, Any]] = []
-    for act in actions:
+    for index, act in enumerate(actions):
         request: dict[str, Any] = {"action": act, "agent": agent}
+        if (rid := live_request_id(payload, index, act)) is not None:
+            request["id"] = rid
         if goal:
             request["goal"] = goal
         if transcript:
@@ -221,6 +340,8 @@ def build_requests(
             request["timeout_ms"] = max(50, min(600_000, timeout_ms))
         if hold_ms:
             request["hold_ms"] = max(1, min(86_400_000, hold_ms))
+        elif event == PERMISSION_REQUEST:
+            request["asks_user"] = True  # an escalation is answered with no decision: Codex asks its user
         requests.append(request)
     return requests
 
@@ -238,16 +359,17 @@ def _permission(behavior: str, why: str) -> HookAnswer:
     return orjson.dumps(out).decode(), "", 0
 
 
-def answer_for(event: str, decision: dict[str, Any]) -> HookAnswer:
-    """stdout, stderr and exit code for a decision."""
+def answer_for(event: str, decision: dict[str, Any], widens: list[str] | None = None) -> HookAnswer:
+    """stdout, stderr and exit code for a decision. ``widens``: why a ``PermissionRequest`` widens the sandbox
+    (:func:`sandbox_request`); such a request is never allowed, as the app-server proxy never accepts a request
+    asking for a grant (``verdict_for``): block → deny, anything else → no decision (Codex asks the user)."""
     verdict = str(decision.get("verdict"))
     why = reason(decision)
     if event == PERMISSION_REQUEST:
-        if verdict == "approve":
-            return _permission("allow", why)
-        if verdict == "block":
-            return _permission("deny", why)
-        return "", "", 0  # escalate: Codex asks the user, as it was about to
+        proxied = verdict_for([decision], "accept", widens or [])
+        if proxied.forward:
+            return "", "", 0  # escalate, or an approved grant: Codex asks the user, as it was about to
+        return _permission("allow" if proxied.decision == "accept" else "deny", proxied.note)
     if verdict == "approve":
         return "", "", 0
     if verdict == "block":
@@ -262,32 +384,93 @@ def failure_answer(event: str, why: str, on_error: OnError) -> HookAnswer:
     return _block(text)  # Codex has no "ask" for PreToolUse: fail closed
 
 
+class _NotHeld(Hold):
+    """The escalated parts of a ``PreToolUse`` nobody holds for a reviewer: withdrawn at once, with a note that says
+    why (or, when another part was blocked, the usual one)."""
+
+    def withdrawals(self) -> list[tuple[int, str, dict[str, Any]]]:
+        out = super().withdrawals()
+        return out if self.blocked else [(i, url, {"note": NOT_HELD_NOTE}) for i, url, _ in out]
+
+
+def withdraw_unheld(
+    decisions: list[dict[str, Any]], *, url: str, timeout: float, key: str | None = None
+) -> dict[str, Any]:
+    """An escalated ``PreToolUse`` without ``hold``: the hook blocks the call (Codex has no "ask" there) and nothing
+    waits for a reviewer, so each escalated part is withdrawn now (recorded as blocked, ``expired``, by the
+    hook's key, with :data:`NOT_HELD_NOTE`) instead of waiting in the inbox for its time limit, where a reviewer
+    could approve a call that never ran. The most restrictive decision (a part that could not be withdrawn, the
+    service being down, stays ``escalate`` and keeps its time limit; a reviewer who was first keeps their verdict).
+    """
+    held = _NotHeld(decisions, url, 0.0)
+    withdraw_pending(held, timeout=timeout, key=key, tries=2)
+    return held.result()
+
+
+def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> None:
+    """``Stop`` / ``SubagentStop``: the turn ended, so every prompt Codex showed its user in it was answered. An
+    escalation of this session (and of the event's ``agent_id``, if any) still pending with ``asks_user`` (a
+    ``PermissionRequest`` the hook left to the user) was not approved there, or it was and ran: Codex reports
+    neither. Either way nothing waits for it any more: ``POST /v1/actions/turn-ended`` closes each as blocked
+    (``resolved_by: agent-user:codex``) instead of leaving it for a reviewer to approve after the fact. Best effort:
+    no session, or the service down or slow, closes nothing (the escalations keep their time limit). The
+    service's answer (``{"closed": [...]}``) is not read."""
+    session = turn_session(payload)
+    if session is None or not turn_known(payload):
+        return
+    body: dict[str, Any] = {"agent": AGENT_NAME, "session_id": session}
+    if (agent_id := turn_agent(payload)) is not None:
+        body["agent_id"] = agent_id
+    try:
+        post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key)
+    except ServiceError:  # also the answer itself, which is no decision
+        return
+
+
 def handle_command(
-    raw: bytes, *, url: str, timeout: float, on_error: OnError, key: str | None, hold: float = 0.0
+    raw: bytes,
+    *,
+    url: str,
+    timeout: float,
+    on_error: OnError,
+    key: str | None,
+    hold: float = 0.0,
+    on_event: Callable[[str], None] | None = None,
 ) -> HookAnswer:
     """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
 
     ``hold`` > 0: an escalated ``PreToolUse`` waits up to that many seconds for a human to resolve it in the
     escalation inbox (Codex waits with it), then answers the human's verdict; else it is blocked as usual. Every
     escalated part of a patch must be approved; what is still pending when the hold ends is withdrawn, so the
-    inbox records that it did not run."""
-    payload, problem = read_json(raw, max_json_depth())
+    inbox records that it did not run. Without ``hold`` it is withdrawn at once (:func:`withdraw_unheld`).
+
+    ``on_event``: called with the event (``PreToolUse``, ``PermissionRequest``, ``Stop``, ``SubagentStop``) as soon
+    as the input says which one it is, so that the caller's deadline answers in that event's terms."""
+    started = time.monotonic()
+    depth = max_json_depth()
+    payload, problem = read_json(raw, depth)
+    name = event_name(payload, problem)  # PreToolUse when the input is not an object or that field is refused
+    if name in TURN_ENDS:
+        if on_event is not None:
+            on_event(str(name))
+        # the model's last message may hold a NUL: it identifies nothing (as for the Claude Code hook)
+        if problem is None or read_json(raw, depth, only=TURN_FIELDS)[1] is None:
+            report_turn_ended(payload, url=url, timeout=timeout, key=key)
+        return TURN_ENDED_ANSWER  # a report that cannot be trusted closes nothing
+    if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+        return "", "", 0  # other events carry no permission decision
+    event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
+    if on_event is not None:
+        on_event(event)
     if problem is not None:  # what the service's JSON routes refuse is never reviewed (as the Claude Code hook)
-        name = event_name(payload, problem)
-        if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
-            return "", "", 0
-        return failure_answer(
-            PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE, refused(problem), on_error
-        )
+        return failure_answer(event, refused(problem), on_error)
     if not isinstance(payload, dict):
         return failure_answer(PRE_TOOL_USE, "the hook input is not a JSON object", on_error)
-    name = payload.get("hook_event_name")
-    if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
-        return "", "", 0
-    event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
     try:
         held = int(hold * 1000) if event == PRE_TOOL_USE and hold > 0 else None
         requests = build_requests(payload, timeout_ms=int(timeout * 800), hold_ms=held)
+        cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
+        widens = sandbox_request(payload, cwd)[0] if event == PERMISSION_REQUEST else []
     except UnsupportedTool as exc:
         if event == PERMISSION_REQUEST:
             return "", "", 0
@@ -298,13 +481,17 @@ def handle_command(
         decisions = review_each(requests, url=url, timeout=timeout, key=key)
         if event == PRE_TOOL_USE and hold > 0:
             decision = await_resolution(decisions, url=url, hold=hold, timeout=timeout, key=key)
+        elif event == PRE_TOOL_USE:
+            # what is left of the review's time (at least 0.5 s: the caller's deadline still bounds the hook)
+            left = max(0.5, timeout - (time.monotonic() - started))
+            decision = withdraw_unheld(decisions, url=url, timeout=left, key=key)
         else:
             decision = worst(decisions)
     except ServiceError as exc:
         return failure_answer(event, str(exc), on_error)
     except Exception as exc:
         return failure_answer(event, f"hook error {type(exc).__name__}", on_error)
-    return answer_for(event, decision)
+    return answer_for(event, decision, widens)
 
 
 # --- past sessions -------------------------------------------------------------------------------------
