@@ -202,9 +202,9 @@
   window.addEventListener("hashchange", route);
 
   // Where a key press belongs to the focused element, not to the page's shortcuts: text fields (only Escape and
-  // Ctrl+Enter reach the page) and buttons, links and other controls (only Escape does: Enter on a focused
-  // button is that button's, not "open the selected item"). A control the page itself focuses for the keyboard
-  // (data-shortcuts: the confirm button) keeps Enter and Space, and lets the other shortcuts through.
+  // Ctrl+Enter reach the page), and a focused button, link or other control's own activation keys (Enter and
+  // Space: Enter on a focused button presses that button, not "open the selected item"). Letter shortcuts
+  // still work with a control focused, as they do on the page.
   const FIELDS = "input, textarea, select, [contenteditable]:not([contenteditable='false'])";
   const CONTROLS = "button, a[href], area[href], summary, [role='button'], [role='link'], [role='checkbox'], "
     + "[role='radio'], [role='switch'], [role='tab'], [role='menuitem'], [role='option']";
@@ -212,9 +212,8 @@
     const target = ev.target instanceof Element ? ev.target : null;
     if (!target || ev.key === "Escape") return false;
     if (target.closest(FIELDS)) return !(ev.key === "Enter" && (ev.ctrlKey || ev.metaKey));
-    const control = target.closest(CONTROLS);
-    if (!control) return false;
-    return !("shortcuts" in control.dataset) || ev.key === "Enter" || ev.key === " ";
+    if (!target.closest(CONTROLS)) return false;
+    return ev.key === "Enter" || ev.key === " ";
   }
 
   document.addEventListener("keydown", (ev) => {
@@ -520,6 +519,7 @@
   // who closed it, in words: agent-user:<agent> is the user answering the agent's own permission prompt; on an
   // expired item it is the agent reporting that its turn ended with the call never run (declined at the prompt)
   function resolver(by, status) {
+    if (by === "system:timeout") return "the time limit";
     if (!by.startsWith("agent-user:")) return by;
     const agent = by.slice("agent-user:".length);
     return status === "expired" ? `${agent}, at the end of the turn (not approved at its prompt)` : `the user at ${agent}'s prompt`;
@@ -618,7 +618,7 @@
           h("strong", { text: mode === "approve" ? "Approve?" : "Block?" }), " ", what,
           h("div", { class: "buttons" },
             // focused for the keyboard: Enter confirms, and a / b / e / n / u still apply (see ownedByTarget)
-            h("button", { class: `btn primary ${mode}`, type: "button", id: "confirm", dataset: { shortcuts: "" }, onclick: () => submit(mode) },
+            h("button", { class: `btn primary ${mode}`, type: "button", id: "confirm", onclick: () => submit(mode) },
               mode === "approve" ? "Confirm approve" : "Confirm block", kbd("Enter")),
             h("button", { class: "btn", type: "button", onclick: () => setMode(null) }, "Cancel", kbd("Esc")))));
         $("#confirm", confirmBox).focus();
