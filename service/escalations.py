@@ -537,7 +537,7 @@ class EscalationService:
         declined, which fires no event), or its run report was lost. Either way the call is not waiting for anyone:
         each such escalation is withdrawn (``withdraw``: **block**, recorded ``expired``, ``resolved_by``
         ``agent-user:<agent>``), so no reviewer later approves a call that never ran. Its time limit would have
-        blocked it too (tool use defaults to block), only a day later. Returns the decisions it closed.
+        blocked it too (tool use defaults to block), only later (1 h for the shipped policy). Returns the decisions it closed.
 
         ``agent_id``: whose turn within the session (Claude Code's ``agent_id``, on ``SubagentStop``): only the
         escalations whose request carried the same ``agent.agent_id`` close; None, the main agent's, closes those

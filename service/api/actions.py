@@ -183,7 +183,7 @@ async def action_turn_ended(body: TurnEndedRequest, request: Request, principal:
     """The agent's turn ended (Claude Code's `Stop` hook): every permission prompt of the turn has been answered, so
     a still-pending escalation of this session that was requested with `asks_user: true` was not approved at the
     prompt (the user declined, which fires no hook), or its run report was lost. Each closes as **block**, withdrawn
-    (`expired`, `resolved_by: agent-user:<agent>`), instead of waiting a day for its time limit while a reviewer
+    (`expired`, `resolved_by: agent-user:<agent>`), instead of waiting for its time limit (1 h for the shipped tool-use policy) while a reviewer
     might approve a call that never ran. Escalations held for a reviewer (`hold_ms`), those without `asks_user`,
     other agents' of the session (a different `agent.agent_id`: a subagent's, for the main agent's report), and
     other sessions' or tenants' are untouched.

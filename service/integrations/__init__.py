@@ -146,9 +146,12 @@ class ServiceError(Exception):
     """The service could not be reached, answered late, or answered something other than a decision."""
 
 
-def post_json(url: str, body: dict[str, Any], *, timeout: float, key: str | None = None) -> dict[str, Any]:
-    """POST ``body``; the decoded JSON object of a 2xx answer, else ``ServiceError``."""
-    return _decision(url, orjson.dumps(body), timeout=timeout, key=key)
+def post_json(
+    url: str, body: dict[str, Any], *, timeout: float, key: str | None = None, decision: bool = True
+) -> dict[str, Any]:
+    """POST ``body``; the decoded JSON object of a 2xx answer, else ``ServiceError``. With ``decision`` (the
+    default) the answer must be a decision (carry a ``verdict``); reports such as turn-ended answer other objects."""
+    return _decision(url, orjson.dumps(body), timeout=timeout, key=key, verdict=decision)
 
 
 def get_decision(url: str, *, timeout: float, key: str | None = None) -> dict[str, Any]:
@@ -156,7 +159,7 @@ def get_decision(url: str, *, timeout: float, key: str | None = None) -> dict[st
     return _decision(url, None, timeout=timeout, key=key)
 
 
-def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None) -> dict[str, Any]:
+def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None, verdict: bool = True) -> dict[str, Any]:
     headers = {"Accept": "application/json", "User-Agent": "oversight-hook"}
     if data is not None:
         headers["Content-Type"] = "application/json"
@@ -183,7 +186,9 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None) 
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise ServiceError("service answered something other than JSON") from exc
-    if not isinstance(value, dict) or "verdict" not in value:
+    if not isinstance(value, dict):
+        raise ServiceError("service answered something other than a JSON object")
+    if verdict and "verdict" not in value:
         raise ServiceError("service answered without a verdict")
     return value
 

@@ -510,9 +510,9 @@ def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key:
     """``Stop`` / ``SubagentStop``: an agent's turn ended, so every permission prompt of it has been answered. An
     escalation of that agent (this session and the event's ``agent_id``, none for the main agent) still pending with
     ``asks_user`` was not approved there (a decline fires no event) or its run report was lost: tell the service
-    (``POST /v1/actions/turn-ended``), which closes each as blocked instead of leaving it a day in the reviewers'
-    inbox. The main agent's ``Stop`` leaves its subagents' escalations alone: a background subagent may still have
-    a prompt open. The service's answer (``{"closed": [...]}``); None when there is no session or the service cannot
+    (``POST /v1/actions/turn-ended``), which closes each as blocked instead of leaving it in the reviewers' inbox
+    until its time limit. The main agent's ``Stop`` leaves its subagents' escalations alone: a background subagent
+    may still have a prompt open. The service's answer (``{"closed": [...]}``); None when there is no session or the service cannot
     be reached: the escalations then keep their time limit, and the agent is told nothing either way."""
     session = turn_session(payload)
     if session is None or not turn_known(payload):
@@ -521,7 +521,7 @@ def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key:
     if (agent_id := turn_agent(payload)) is not None:
         body["agent_id"] = agent_id
     try:
-        return post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key)
+        return post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key, decision=False)
     except ServiceError:
         return None
 

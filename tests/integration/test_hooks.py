@@ -453,3 +453,15 @@ def test_codex_hook_blocks_input_the_json_routes_refuse(service: str) -> None:
     assert result.returncode == 0 and decision["behavior"] == "deny" and "json_duplicate_key" in decision["message"]
     asked = _hook("codex", permission, "--on-error", "ask", OVERSIGHT_URL=service)
     assert asked.returncode == 0 and asked.stdout.strip() == b""  # no decision: Codex asks the user
+
+
+def test_the_turn_ended_report_returns_what_the_service_closed(service: str) -> None:
+    # Before: the report's answer ({"closed": [...]}, no verdict) was refused as "answered without a verdict", so
+    # the function said None ("not reached") for a report the service had applied.
+    from service.integrations import claude_code as cc
+
+    asked = _hook("claude-code", {**_bash("cat ~/.aws/credentials"), "session_id": "sess-report"}, OVERSIGHT_URL=service)
+    assert _claude_decision(asked) == "ask"
+    review_id = orjson.loads(asked.stdout)["hookSpecificOutput"]["additionalContext"].split()[-1].rstrip(".")
+    stop = {"session_id": "sess-report", "hook_event_name": "Stop", "cwd": "/home/dev/shop"}
+    assert cc.report_turn_ended(stop, url=service, timeout=10, key=None) == {"closed": [review_id]}
