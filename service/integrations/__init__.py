@@ -146,6 +146,19 @@ class ServiceError(Exception):
     """The service could not be reached, answered late, or answered something other than a decision."""
 
 
+def noted_approval(decision: dict[str, Any]) -> bool:
+    """An approval the review attached a finding to (above ``info``: ``git push origin main``, ``npm publish``,
+    ``terraform apply``), which no human gave. Answering it ``allow`` / ``accept`` would skip the agent's own
+    permission prompt, so installing Oversight would let more run unprompted than the agent does without it: the
+    hooks and the app-server proxy leave such a call to the agent's own rules and prompt instead."""
+    if decision.get("verdict") != "approve":
+        return False
+    escalation = decision.get("escalation") or {}
+    if escalation.get("action") == "approve":  # a person approved it: that is the decision
+        return False
+    return any(isinstance(f, dict) and f.get("severity") not in (None, "info") for f in decision.get("findings") or ())
+
+
 def post_json(
     url: str, body: dict[str, Any], *, timeout: float, key: str | None = None, decision: bool = True
 ) -> dict[str, Any]:

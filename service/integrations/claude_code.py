@@ -55,6 +55,7 @@ from service.integrations import (
     await_resolution,
     calls_in_context,
     mcp_tool,
+    noted_approval,
     past_request,
     post_json,
     reason,
@@ -323,19 +324,6 @@ def permission_request_output(behavior: str, why: str) -> dict[str, Any]:
     if behavior == "deny":
         decision["message"] = why
     return {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
-
-
-def noted_approval(decision: dict[str, Any]) -> bool:
-    """An approval the review attached a finding to (above ``info``: ``git push origin main``, ``npm publish``,
-    ``terraform apply``), which no human gave. ``allow`` would skip Claude Code's own permission prompt, so the
-    hook would let more run unprompted than Claude Code does without it; such an approval is no decision instead,
-    and Claude Code's permission rules and prompt apply as they would without Oversight."""
-    if decision.get("verdict") != "approve":
-        return False
-    escalation = decision.get("escalation") or {}
-    if escalation.get("action") == "approve":  # a person approved it: that is the decision
-        return False
-    return any(isinstance(f, dict) and f.get("severity") not in (None, "info") for f in decision.get("findings") or ())
 
 
 def output_for(event: str, decision: dict[str, Any]) -> dict[str, Any] | None:

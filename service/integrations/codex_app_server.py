@@ -64,7 +64,7 @@ from typing import Any, Literal
 
 import orjson
 
-from service.integrations import action, argv_to_command, reason, safe_id, worst
+from service.integrations import action, argv_to_command, noted_approval, reason, safe_id, worst
 
 COMMAND_APPROVAL = "item/commandExecution/requestApproval"
 FILE_CHANGE_APPROVAL = "item/fileChange/requestApproval"
@@ -495,7 +495,7 @@ def verdict_for(
         return Verdict(forward=False, decision="decline", note=note)
     if unattended:
         return Verdict(forward=True, note=reason(decision))
-    if verdict == "approve" and on_approve == "accept" and not asks:
+    if verdict == "approve" and on_approve == "accept" and not asks and not noted_approval(decision):
         return Verdict(forward=False, decision="accept", note=reason(decision))
     return Verdict(forward=True, note=reason(decision))
 

@@ -101,3 +101,10 @@ def test_a_request_that_does_not_say_what_it_asks_for_is_never_allowed(service: 
 def test_a_request_that_keeps_the_sandbox_is_still_allowed_when_approved(service: str) -> None:
     assert _behavior(_hook(_permission("ls -la", {"sandbox_permissions": "use_default"}), service)) == "allow"
     assert _behavior(_hook(_permission("rm -rf ~", {"sandbox_permissions": "use_default"}), service)) == "deny"
+
+
+def test_an_approval_with_a_finding_is_left_to_the_user(service: str) -> None:
+    # Before: ``npm publish`` (approved, with a medium finding) was answered ``allow``, skipping Codex's prompt.
+    keep = {"sandbox_permissions": "use_default"}
+    assert _behavior(_hook(_permission("npm publish", keep), service)) == "ask the user"
+    assert _behavior(_hook(_permission("git status", keep), service)) == "allow"

@@ -86,6 +86,16 @@ def test_only_block_and_an_accepted_approve_are_answered_by_the_proxy() -> None:
     assert app.answer(7, "decline") == {"id": 7, "result": {"decision": "decline"}}
 
 
+def test_with_approve_accept_an_approval_with_a_finding_still_goes_to_the_user() -> None:
+    # Before: ``--approve accept`` accepted an approval whatever the review found (``npm publish``: medium).
+    noted = {"verdict": "approve", "review_id": "rev_1", "findings": [{"rule": "r", "severity": "medium"}]}
+    assert app.verdict_for([noted], "accept").forward is True
+    info = {**noted, "findings": [{"rule": "r", "severity": "info"}]}
+    assert app.verdict_for([info], "accept").decision == "accept"
+    by_a_person = {**noted, "escalation": {"action": "approve", "resolved_by": "alice"}}
+    assert app.verdict_for([by_a_person], "accept").decision == "accept"
+
+
 def test_v1_requests_are_reviewed_from_their_own_params_and_answered_in_v1_words() -> None:
     session = app.Session()
     session.client_line({"method": "sendUserMessage", "id": 2, "params": {
