@@ -59,6 +59,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "suite",
     "fast_model",
     "verdict",
+    "reason",
     "response_class",
     "refusal",
     "safe_completion",

@@ -65,6 +65,7 @@ def label(turn: Claimed, decision: Decision, runtime: Runtime) -> dict[str, Any]
         "suite": meta.get("suite"),
         "fast_model": meta.get("fast_model"),
         "verdict": decision.verdict.value,
+        "reason": decision.reason,
         "response_class": rc.value if rc else None,
         "refusal": rc is ResponseClass.refusal,
         "safe_completion": rc is ResponseClass.safe_completion,

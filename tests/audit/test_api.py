@@ -50,8 +50,14 @@ def test_upload_ndjson_follow_progress_and_fetch_everything(client: TestClient) 
     assert results.headers["content-type"].startswith("application/x-ndjson")
     lines = [json.loads(line) for line in results.text.splitlines()]
     assert sorted(r["turn_id"] for r in lines) == sorted({r["turn_id"] for r in lines}) and len(lines) == 30
+    # each turn says why it got its verdict (the decision table's reason code)
+    assert all(r["reason"] for r in lines) and {r["reason"] for r in lines if r["verdict"] == "approve"} <= {
+        "reviewer_approved", "low_risk_unreviewed", "reviewer_error_flagged", "reviewer_abstain_flagged"}
     csv = client.get(f"/v1/audits/{job['id']}/report?format=csv")
     assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == 31
+    assert csv.text.splitlines()[0].split(",")[:13] == ["seq", "turn_id", "session_id", "turn", "domain", "intent",
+                                                       "locale", "tenant", "suite", "fast_model", "verdict", "reason",
+                                                       "response_class"]
     page = client.get(f"/v1/audits/{job['id']}/report?format=html")
     assert page.headers["content-type"].startswith("text/html") and "<svg" in page.text
 
