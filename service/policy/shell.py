@@ -2000,11 +2000,7 @@ class ShellAnalyser:
         if p.endswith("/.ssh/authorized_keys") or p.endswith("/.ssh/authorized_keys2"):
             self.emit("persistence", "ssh_authorized_keys", S.critical, f"{verb} SSH authorized_keys.", ctext)
             return
-        if (
-            p in ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
-            or p.startswith("/etc/sudoers.d/")
-            or p.startswith("/etc/pam.d/")
-        ):
+        if _is_auth_file(p):
             self.emit("privilege_escalation", "system_auth_file", S.critical, f"{verb} {p}.", ctext)
             return
         if self.paths.is_shell_rc(p):
@@ -2366,12 +2362,22 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
                 ctext,
             )
         elif world:
-            if (base in TOP_LEVEL_CRITICAL or base == a.paths.home) and recursive:
+            if _is_auth_file(base):  # anyone may then add a root account or a sudo rule
+                a.emit("privilege_escalation", "system_auth_file", S.critical, f"Makes {base} world-writable.", ctext)
+            elif (base in TOP_LEVEL_CRITICAL or base == a.paths.home) and recursive:
                 a.emit(
                     "privilege_escalation",
                     "world_writable_system",
                     S.critical,
                     f"Makes {base} world-writable recursively.",
+                    ctext,
+                )
+            elif base in SYSTEM_DIRS or base in _BIN_DIRS or base == "/":  # anyone may replace what it holds
+                a.emit(
+                    "privilege_escalation",
+                    "world_writable_system",
+                    S.critical,
+                    f"Makes {base} world-writable: any user can replace what it holds.",
                     ctext,
                 )
             else:
@@ -2397,6 +2403,19 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             )
         elif base in ("/etc/shadow", "/etc/sudoers", "/etc/passwd"):
             a.emit("privilege_escalation", "system_auth_file", S.critical, f"Changes permissions of {base}.", ctext)
+
+
+_BIN_DIRS = frozenset({"/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/lib", "/usr/libexec"})
+"""Folders of programs root runs: world-writable, any user can replace one."""
+
+
+def _is_auth_file(p: str) -> bool:
+    """Accounts, groups, sudo rules and PAM: who may log in and who is root."""
+    return (
+        p in ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
+        or p.startswith("/etc/sudoers.d/")
+        or p.startswith("/etc/pam.d/")
+    )
 
 
 def _h_chown(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:

