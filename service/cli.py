@@ -19,7 +19,7 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from service.errors import ConfigurationError, OversightError
+from service.errors import ConfigurationError, OversightError, schema_error
 from service.reviewers.registry import UnknownReviewer
 
 if TYPE_CHECKING:  # service.settings loads pydantic-settings: only commands that need it import it
@@ -189,14 +189,9 @@ def _error_record(
 
 def _failure_record(line: int, exc: Exception) -> dict[str, Any]:
     """The record of a line refused by the schema, a limit or the review itself (as the API would refuse it)."""
-    if isinstance(exc, ValidationError):
-        errors = exc.errors(include_url=False)[:20]  # as many as the API lists
-        details = [
-            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": e["msg"], "type": e["type"]}
-            for e in errors
-        ]
-        code = "json_invalid" if errors[0]["type"] == "json_invalid" else "request_invalid"
-        return _error_record(line, code, errors[0]["msg"], details[0]["field"], details)
+    if isinstance(exc, ValidationError):  # as the API words it: the same field, message and details
+        code, message, field, details = schema_error(exc.errors(include_url=False))
+        return _error_record(line, code, message, field, details)
     if isinstance(exc, OversightError):  # check_limits' RequestInvalid, a DuplicateRequest from the store
         return _error_record(line, exc.code, exc.message, exc.field, exc.details)
     return _error_record(line, getattr(exc, "code", "review_failed"), str(exc), getattr(exc, "field", None))

@@ -21,6 +21,8 @@ that the domain's ``on_reviewer_error`` turns into a verdict. Verdicts are value
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -105,3 +107,44 @@ class ConfigurationError(OversightError):
 class ServiceUnavailable(OversightError):
     code = "service_unavailable"
     status = 503
+
+
+_UNION_TAG = re.compile(r"(?:str|int|float|bool|bytes|none|list|dict|[A-Za-z_-]+\[.*\])")
+
+
+def _headline(errors: Sequence[Any]) -> Any:
+    """The error the answer names: the first, or, when a value failed every branch of a union (``content``: a string
+    or a list of parts), the branch that got furthest into it. ``[{"text": "hi"}]`` for ``content`` is a list of
+    parts missing its ``type``, not "Input should be a valid string"."""
+    first = errors[0]
+    head = tuple(p for p in first.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
+    deepest = first
+    for error in errors[1:]:
+        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
+        if loc[: len(head)] != head:
+            break  # another field's problem
+        if len(loc) > len(head) and len(error.get("loc", ())) > len(deepest.get("loc", ())):
+            deepest = error
+    return deepest
+
+
+def field_of(loc: Any) -> str | None:
+    parts = [
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header") and not (isinstance(p, str) and _UNION_TAG.fullmatch(p))
+    ]
+    return ".".join(parts) or ("body" if loc and loc[0] == "body" else None)
+
+
+def schema_error(errors: Sequence[Any]) -> tuple[str, str, str | None, list[dict[str, Any]]]:
+    """A failed schema check as the API answers it (and ``oversight review``'s error records): ``(code, message,
+    field, details)``. The message names the field first ("messages.0.role: Input should be …")."""
+    first = _headline(errors) if errors else {"loc": ("body",), "msg": "invalid request", "type": "value_error"}
+    code = "json_invalid" if first.get("type") == "json_invalid" else "request_invalid"
+    details = [
+        {"field": field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in errors[:20]
+    ]
+    field = field_of(first.get("loc", ()))
+    return code, f"{field or 'body'}: {first.get('msg', 'invalid')}", field, details

@@ -6,7 +6,7 @@ import gc
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, MutableMapping, Sequence
+from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import __version__
 from service.api import ops, reviews
 from service.api._common import DOCUMENTED_BODIES, PARSED_JSON
-from service.errors import OversightError
+from service.errors import OversightError, schema_error
 from service.jsoncheck import check_json
 from service.runtime import Runtime
 from service.schemas import ErrorResponse
@@ -185,34 +185,6 @@ class JsonGuard:
 
 # pydantic puts the member it tried into an error's location inside a union ("str", "list[ContentPart]",
 # "function-after[...]"): not part of the field's path.
-_UNION_TAG = re.compile(r"(?:str|int|float|bool|bytes|none|list|dict|[A-Za-z_-]+\[.*\])")
-
-
-def _headline(errors: Sequence[Any]) -> Any:
-    """The error the answer names: the first, or, when a value failed every branch of a union (``content``: a string
-    or a list of parts), the branch that got furthest into it. ``[{"text": "hi"}]`` for ``content`` is a list of
-    parts missing its ``type``, not "Input should be a valid string"."""
-    first = errors[0]
-    head = tuple(p for p in first.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
-    deepest = first
-    for error in errors[1:]:
-        loc = tuple(p for p in error.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.fullmatch(p)))
-        if loc[: len(head)] != head:
-            break  # another field's problem
-        if len(loc) > len(head) and len(error.get("loc", ())) > len(deepest.get("loc", ())):
-            deepest = error
-    return deepest
-
-
-def _field(loc: Any) -> str | None:
-    parts = [
-        str(p)
-        for p in loc
-        if p not in ("body", "query", "path", "header") and not (isinstance(p, str) and _UNION_TAG.fullmatch(p))
-    ]
-    return ".".join(parts) or ("body" if loc and loc[0] == "body" else None)
-
-
 def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> FastAPI:
     """Build the app. ``reviewer`` overrides the default reviewer (tests and benchmarks)."""
     settings = settings or get_settings()
@@ -272,15 +244,8 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        first = _headline(errors) if errors else {"loc": ("body",), "msg": "invalid request", "type": "value_error"}
-        code = "json_invalid" if first.get("type") == "json_invalid" else "request_invalid"
-        details = [
-            {"field": _field(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
-            for e in errors[:20]
-        ]
-        field = _field(first.get("loc", ()))
-        return _error(422, code, f"{field or 'body'}: {first.get('msg', 'invalid')}", field, details=details)
+        code, message, field, details = schema_error(exc.errors())
+        return _error(422, code, message, field, details=details)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
