@@ -300,8 +300,8 @@ def create_compatible(model: str, settings: Settings) -> OpenAIReviewer:
     base_url = getattr(settings, "openai_compatible_base_url", None) or settings.openai_base_url
     if not base_url:
         raise ConfigurationError(
-            "the openai-compatible reviewer needs the server's URL: set OPENAI_BASE_URL "
-            "(e.g. http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:11434/v1 for Ollama)",
+            "the openai-compatible reviewer needs the server's URL: set OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL or "
+            "OPENAI_BASE_URL (e.g. http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:11434/v1 for Ollama)",
             field="OPENAI_BASE_URL",
         )
     if not model:
