@@ -40,6 +40,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, mult
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.metrics_core import Metric
 
+from service.policy.decide import REASONS
 from service.schemas import Decision
 from service.telemetry import genai_usage_attributes
 from service.vocabulary import ReviewerOutcomeKind
@@ -275,6 +276,12 @@ class ReviewMetrics:
             "Recorded review decisions.",
             ["domain", "kind", "verdict", "response_class", "fast_model", "reviewer"],
         )
+        self.decision_reasons = counter(
+            "oversight_decision_reasons",
+            "Recorded review decisions by the decision table's reason (why escalate: low_confidence, "
+            "reviewer_overlooked_finding, reviewer_error …).",
+            ["domain", "verdict", "reason"],
+        )
         self.disagreements = counter(
             "oversight_disagreements",
             "Decisions whose verdict is not approve (the drift signal).",
@@ -350,6 +357,8 @@ class ReviewMetrics:
                 "reviewer": reviewer,
             }
         )
+        reason = decision.reason if decision.reason in REASONS else "other"
+        self.decision_reasons.add({"domain": domain, "verdict": decision.verdict.value, "reason": reason})
         if decision.disagreement:
             self.disagreements.add({"domain": domain, "fast_model": fast_model, "reviewer": reviewer})
         outcome = decision.reviewer_outcome

@@ -67,6 +67,29 @@ class Ruling:
     flagged: bool = False
 
 
+REASONS = frozenset(
+    {
+        "blocking_finding",
+        "blocking_finding_rewritten",
+        "reviewer_error",
+        "reviewer_abstain",
+        "reviewer_error_flagged",
+        "reviewer_abstain_flagged",
+        "unreviewed_finding",
+        "low_risk_unreviewed",
+        "reviewer_escalated",
+        "low_confidence",
+        "reviewer_blocked",
+        "reviewer_rewrote",
+        "rewrite_not_applicable",
+        "reviewer_overlooked_finding",
+        "reviewer_approved",
+        "reviewer_approved_rewrite",
+        "revision_budget_exhausted",
+    }
+)
+"""Every reason code a decision can carry (``Decision.reason``; the metrics' ``reason`` label)."""
+
 REWRITE_TO_CHECK = frozenset({"blocking_finding_rewritten", "reviewer_rewrote"})
 """Reasons whose ``rewrite`` is a new text from the reviewer: it goes through the revise step's re-check."""
 

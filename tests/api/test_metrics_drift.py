@@ -222,6 +222,10 @@ def test_metrics_count_verdicts_reviewer_failures_tokens_and_stages(tmp_path: Pa
     assert value(m, "oversight_disagreements_total", domain="health") == 3
     assert value(m, "oversight_reviewer_abstentions_total", reviewer="fakevendor:fake-reviewer-1") == 1
     assert value(m, "oversight_reviewer_errors_total", error="reviewer_unavailable") == 1
+    # why each escalation happened, so on-call can tell a reviewer outage from a confidence drop
+    assert value(m, "oversight_decision_reasons_total", verdict="escalate", reason="reviewer_abstain") == 1
+    assert value(m, "oversight_decision_reasons_total", verdict="escalate", reason="reviewer_error") == 1
+    assert value(m, "oversight_decision_reasons_total", verdict="approve", reason="reviewer_approved") == 1
 
     # Tokens by type; input counts every input token (the conventions' meaning).
     assert value(m, "oversight_reviewer_tokens_total", type="input") == 100 + 100 + 50

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from service.policy.decide import Proposal, Ruling, after_revision, decide
+from service.policy.decide import REASONS, Proposal, Ruling, after_revision, decide
 from service.policy.loader import load_policies
 from service.policy.model import DomainPolicy
 from service.schemas import Finding
@@ -103,6 +103,7 @@ def test_exhaustive_no_silent_approve_in_high_risk(domain: Domain) -> None:
     ):
         findings = [f(sev)] if sev else []
         ruling = decide(kind, findings, proposal, policy, revised=revised)  # type: ignore[arg-type]
+        assert ruling.reason in REASONS, ruling  # every reason is a known code (the metrics label)
         if ruling.verdict is Verdict.rewrite:  # only text the reviewer wrote or approved, when it was sure
             assert kind == "answer" and proposal.confidence is not None and proposal.confidence >= sure
             assert proposal.verdict is Verdict.rewrite or (revised and proposal.verdict is Verdict.approve)
