@@ -16,20 +16,35 @@ while Oversight reviews the action:
 
 A command is reviewed as a ``shell`` action (``command`` and ``cwd`` from the request, else from the item's
 ``item/started``). A file change is reviewed from the ``fileChange`` item announced in ``item/started``
-(``changes`` of ``{path, kind, diff}``): an added file as ``write_file``, an update as ``edit_file`` (removed and
-added lines), a deletion as ``shell rm``, a move also as a write of the destination. A request whose item was not
-seen is sent to the client unreviewed. The goal for the alignment check is the text of the thread's last
-``turn/start``.
+(``changes`` of ``{path, kind, diff}``, where ``diff`` is what Codex's ``FileChange`` carries: an added file's
+whole content verbatim, a deleted file's old content, an update's unified diff): an added file as ``write_file``
+with that content, an update as ``edit_file`` (removed and added lines), a deletion as ``shell rm``, a move also
+as a write of the destination. A request whose item was not seen is sent to the client unreviewed. The goal for
+the alignment check is the text of the thread's last ``turn/start``.
+
+A review of a request the client's user will see is sent with ``asks_user`` (and the thread as
+``context.session_id``): if it escalates, the user's prompt gates the call. The client's answer passes through
+the proxy: :meth:`Session.forwarded` remembers such a request and :meth:`Session.client_line` reads the answer
+back as an :class:`Outcome` for the runner to report (an accept as the call having run, ``POST
+/v1/actions/ran``; a decline by withdrawing the escalation), so that no reviewer decides a call the user already
+decided.
+
+For server lines the proxy cannot read strictly (``orjson`` refuses them: a number out of range, a lone
+surrogate, bytes that are not UTF-8, or they are too long to read whole), :func:`unreadable` and
+:func:`oversized` tell whether they name a method the proxy reviews, and :func:`refusal` is the answer in that
+request's shape: such a line must never reach the client unreviewed.
 
 MCP tool calls the model makes are approved on a different channel, in one of two shapes depending on the
 Codex version and the user's config: an ``mcpServer/elicitation/request`` whose ``_meta.codex_approval_kind`` is
 ``mcp_tool_call`` (``serverName``, ``message``, the arguments in ``_meta.tool_params``), or an
 ``item/tool/requestUserInput`` form with one question whose id is ``mcp_tool_call_approval_<call id>`` (answered
 with one of its option labels). Both are reviewed as the action ``mcp:<server>/<tool>`` with the call's
-arguments, taken from the request or from the ``mcpToolCall`` item announced in ``item/started``; a block is
-answered ``decline`` (the form's deny option: ``Deny``, else ``Cancel``), an accept ``accept`` (the form's
-``Allow`` / ``Approve Once``). A call whose arguments the proxy did not see is reviewed by its name but never
-accepted by the proxy. Other forms and elicitations (questions the model asks the user) pass through untouched.
+arguments, taken from the request or from the ``mcpToolCall`` item announced in ``item/started`` (for an
+elicitation without ``tool_params``, only when exactly one such item of that server and tool is in flight); a
+block is answered ``decline`` (the form's deny option: ``Deny``, else ``Cancel``), an accept ``accept`` (the
+form's ``Allow`` / ``Approve Once``). A call whose arguments the proxy did not see (or could not tie to one
+call) is reviewed by its name but never accepted by the proxy. Other forms and elicitations (questions the model
+asks the user) pass through untouched.
 
 Dynamic tool calls (``item/tool/call``: a tool the client registered at ``thread/start`` and runs itself when
 the model calls it, with ``tool``, ``namespace`` and ``arguments`` in the request) have no human on their path:
@@ -55,6 +70,7 @@ This module is the protocol (pure functions and a small state); ``service.cli_co
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 import shlex
@@ -81,6 +97,14 @@ MCP_APPROVAL_KIND = "mcp_tool_call"  # ``_meta.codex_approval_kind`` of an elici
 # option labels of the approval form, newest Codex first: the one-time accept, then the decline
 FORM_ACCEPT = ("Allow", "Approve Once", "Accept")
 FORM_DECLINE = ("Deny", "Decline", "Cancel")
+FORM_ACCEPT_ANY = (*FORM_ACCEPT, "Allow for this session", "Approve this Session")  # a user's yes, read back
+REVIEWED = APPROVALS | {DYNAMIC_TOOL_CALL, MCP_ELICITATION, USER_INPUT}
+"""Methods of the requests the proxy may hold for review: a line naming one that it cannot read strictly never
+reaches the client (:func:`unreadable`)."""
+# the client's answers to an approval request, v2 and v1 words (``ReviewDecision``), read back by the proxy
+ANSWER_ACCEPTS = frozenset({"accept", "acceptForSession", "approved", "approved_for_session"})
+ANSWER_DECLINES = frozenset({"decline", "cancel", "denied", "abort"})
+ANSWER_AMENDMENTS = frozenset({"acceptWithExecpolicyAmendment", "approved_execpolicy_amendment"})
 _MCP_PROMPT = re.compile(r'Allow the (?P<server>.+?) MCP server to run tool "(?P<tool>[^"]+)"')
 V1_TURNS = frozenset({"sendUserMessage", "sendUserTurn"})
 V1_DECISIONS = {"decline": "denied", "accept": "approved"}  # v1 answers with the core protocol's ReviewDecision
@@ -103,28 +127,70 @@ class Verdict:
 
 
 @dataclass(slots=True)
+class Forwarded:
+    """A request the proxy passed to the client while its review's escalations wait in the inbox."""
+
+    message: dict[str, Any]
+    escalated: list[tuple[str, str]]
+    """(request id, review id) of each escalated review, sent with ``asks_user``."""
+
+
+@dataclass(slots=True, frozen=True)
+class Outcome:
+    """The client's answer to a forwarded request with escalations open: what to tell the service."""
+
+    what: str
+    """``<method> <id>``, for stderr."""
+    answer: Literal["accept", "decline"]
+    """accept: report each as run (``POST /v1/actions/ran``); decline: withdraw each (``.../withdraw``)."""
+    escalated: tuple[tuple[str, str], ...]
+    """(request id, review id) of each escalated review."""
+
+
+def _rpc_key(request_id: Any) -> bytes | None:
+    """A JSON-RPC id as a dict key (``1`` and ``"1"`` and ``true`` stay apart); None for one no answer can name."""
+    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+        return None
+    try:
+        return orjson.dumps(request_id)
+    except TypeError:  # a lone surrogate in a string id
+        return None
+
+
+@dataclass(slots=True)
 class Session:
-    """What the proxy has seen of the conversation: goals per thread and items awaiting approval."""
+    """What the proxy has seen of the conversation: goals per thread, items awaiting approval, and the requests
+    it forwarded with escalations open, until the client answers them."""
 
     goals: dict[str, str] = field(default_factory=dict)
     items: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
+    threads: dict[str, str] = field(default_factory=dict)
+    """The thread of each item in ``items`` (from its ``item/started``)."""
+    pending: OrderedDict[bytes, Forwarded] = field(default_factory=OrderedDict)
 
-    def client_line(self, message: Any) -> None:
-        """Note the goal of a ``turn/start`` (v1: ``sendUserMessage``, ``sendUserTurn``): the user's text."""
+    def client_line(self, message: Any) -> Outcome | None:
+        """Note the goal of a ``turn/start`` (v1: ``sendUserMessage``, ``sendUserTurn``): the user's text; and
+        read the client's answer to a request :meth:`forwarded` with escalations open (the outcome to report).
+        Whatever does not have the expected types is left alone: the line is relayed as it is, never refused."""
         if not isinstance(message, dict):
-            return
+            return None
         method, params = message.get("method"), message.get("params")
-        if not isinstance(params, dict):
-            return
+        if method is None and "id" in message:  # a response: the client's answer to a server request
+            return self.answered(message)
+        if not isinstance(method, str) or not isinstance(params, dict):
+            return None
         if method == "turn/start":
             items, thread = params.get("input"), params.get("threadId")
         elif method in V1_TURNS:  # v1 input items: {"type": "text", "data": {"text": ...}}
             items, thread = params.get("items"), params.get("conversationId")
         else:
-            return
-        texts = [text for i in items or [] if (text := _text(i))]
-        if texts and isinstance(thread, str):
+            return None
+        if not isinstance(items, list) or not isinstance(thread, str):
+            return None
+        texts = [text for i in items if (text := _text(i))]
+        if texts:
             self.goals[thread] = "\n".join(texts)[:MAX_GOAL]
+        return None
 
     def server_line(self, message: Any) -> None:
         """Remember command and file-change items from ``item/started``; forget them at ``item/completed``."""
@@ -137,12 +203,96 @@ class Session:
         item = params.get("item") if isinstance(params, dict) else None
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             return
+        assert isinstance(params, dict)
         if method == "item/completed":
             self.items.pop(item["id"], None)
+            self.threads.pop(item["id"], None)
         elif item.get("type") in ("commandExecution", "fileChange", "mcpToolCall"):
             self.items[item["id"]] = item
+            thread = params.get("threadId")
+            if isinstance(thread, str):
+                self.threads[item["id"]] = thread
             while len(self.items) > MAX_ITEMS:
-                self.items.popitem(last=False)
+                gone, _ = self.items.popitem(last=False)
+                self.threads.pop(gone, None)
+
+    def forwarded(self, message: dict[str, Any], requests: list[dict[str, Any]], decisions: list[Any]) -> None:
+        """The proxy passed ``message`` to the client after reviewing it (``requests``, their ``decisions``): if
+        some escalated (and were sent with ``asks_user``), remember them until the client answers."""
+        escalated = [
+            (request["id"], decision["review_id"])
+            for request, decision in zip(requests, decisions, strict=False)
+            if isinstance(decision, dict)
+            and decision.get("verdict") == "escalate"
+            and isinstance(decision.get("review_id"), str)
+            and decision["review_id"]
+            and request.get("asks_user")
+            and isinstance(request.get("id"), str)
+        ]
+        key = _rpc_key(message.get("id"))
+        if not escalated or key is None:
+            return
+        self.pending[key] = Forwarded(message, escalated)
+        while len(self.pending) > MAX_ITEMS:
+            self.pending.popitem(last=False)
+
+    def answered(self, response: dict[str, Any]) -> Outcome | None:
+        """The outcome of the client's answer to a request remembered by :meth:`forwarded` (None: not one, or an
+        answer whose meaning the proxy does not know: an error, an option it cannot read; nothing is reported
+        then, and the escalation keeps its time limit)."""
+        key = _rpc_key(response.get("id"))
+        held = self.pending.pop(key, None) if key is not None else None
+        if held is None:
+            return None
+        said = client_answer(held.message, response)
+        if said is None:
+            return None
+        what = f"{held.message.get('method')} {held.message.get('id')}"
+        return Outcome(what, said, tuple(held.escalated))
+
+
+def client_answer(request: dict[str, Any], response: dict[str, Any]) -> Literal["accept", "decline"] | None:
+    """What the client answered to ``request``: ``accept`` (the call goes ahead), ``decline`` (it does not), or
+    None when that cannot be told (a JSON-RPC error, an unknown word or option)."""
+    result = response.get("result")
+    if not isinstance(result, dict):
+        return None
+    method = request.get("method")
+    if method == PERMISSIONS_APPROVAL:  # what the user granted: nothing is a decline
+        permissions = result.get("permissions")
+        if not isinstance(permissions, dict):
+            return None
+        return "accept" if any(permissions.values()) else "decline"
+    kind = _mcp_kind(request)
+    if kind == "elicitation":
+        action_taken = result.get("action")
+        if action_taken == "accept":
+            return "accept"
+        return "decline" if action_taken in ("decline", "cancel") else None
+    if kind == "form":
+        question = _mcp_question(request) or {}
+        answers = result.get("answers")
+        entry = answers.get(question.get("id")) if isinstance(answers, dict) else None
+        labels = entry.get("answers") if isinstance(entry, dict) else None
+        if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
+            return None
+        if labels[0] in FORM_ACCEPT_ANY:
+            return "accept"
+        return "decline" if labels[0] in FORM_DECLINE else None
+    decision = result.get("decision")
+    if isinstance(decision, str):
+        if decision in ANSWER_ACCEPTS:
+            return "accept"
+        return "decline" if decision in ANSWER_DECLINES else None
+    if isinstance(decision, dict) and len(decision) == 1:
+        ((word, body),) = decision.items()
+        if word in ANSWER_AMENDMENTS:
+            return "accept"
+        if word == "applyNetworkPolicyAmendment" and isinstance(body, dict):  # allow the host, or deny it
+            amendment = body.get("network_policy_amendment")
+            verb = amendment.get("action") if isinstance(amendment, dict) else None
+            return "accept" if verb == "allow" else "decline" if verb == "deny" else None
+    return None
 
 
 def _text(item: Any) -> str | None:
@@ -150,7 +300,7 @@ def _text(item: Any) -> str | None:
         return None
     data = item.get("data")
     text = data.get("text") if isinstance(data, dict) else item.get("text")
-    return str(text) if text else None
+    return text if isinstance(text, str) and text else None
 
 
 def is_approval(message: Any) -> bool:
@@ -158,6 +308,8 @@ def is_approval(message: Any) -> bool:
     if not isinstance(message, dict) or "id" not in message:
         return False
     method = message.get("method")
+    if not isinstance(method, str):  # a list or an object as the method: no request the proxy knows
+        return False
     return (
         method in APPROVALS
         or method == DYNAMIC_TOOL_CALL
@@ -222,8 +374,10 @@ def mcp_call(message: dict[str, Any], session: Session) -> McpCall | None:
     """The MCP tool call an approval request is about (None if the request does not name one).
 
     The elicitation names the server in a field and the tool only in a sentence for a person, so the
-    ``mcpToolCall`` item announced just before it (same server, and same tool when the sentence names one) is
-    the source; the form carries the call id (its ``itemId``, and the question id's suffix)."""
+    ``mcpToolCall`` item in flight (same server and thread, and same tool when the sentence names one) is the
+    source, but only when exactly one such item is: with two calls of one tool in flight, nothing says which one
+    is asked about, and the arguments count as not seen (the call is never accepted by the proxy). The form
+    carries the call id (its ``itemId``, and the question id's suffix)."""
     kind = _mcp_kind(message)
     if kind is None:
         return None
@@ -245,11 +399,19 @@ def mcp_call(message: dict[str, Any], session: Session) -> McpCall | None:
         call_id = str(question.get("id") or "")[len(MCP_QUESTION_PREFIX) :]
         item = session.items.get(str(params.get("itemId") or "")) or session.items.get(call_id)
     else:
-        for candidate in reversed(session.items.values()):
-            same_tool = tool is None or candidate.get("tool") == tool
-            if candidate.get("type") == "mcpToolCall" and candidate.get("server") == server and same_tool:
-                item = candidate
-                break
+        thread = params.get("threadId")
+        candidates = [
+            candidate
+            for candidate in session.items.values()
+            if candidate.get("type") == "mcpToolCall"
+            and candidate.get("server") == server
+            and (tool is None or candidate.get("tool") == tool)
+            and (not isinstance(thread, str) or session.threads.get(candidate["id"], thread) == thread)
+        ]
+        if len(candidates) == 1:
+            item = candidates[0]
+        elif tool is None and candidates and all(c.get("tool") == candidates[0].get("tool") for c in candidates):
+            tool = candidates[0].get("tool")  # which call is unknown, but not which tool
     if item is not None and item.get("type") == "mcpToolCall":
         server = item.get("server") or server
         tool = item.get("tool") or tool
@@ -267,21 +429,45 @@ def _abs(path: str, cwd: str | None) -> str:
     return posixpath.normpath(posixpath.join(cwd, path))
 
 
+_GIT_HEADERS = (
+    "diff ",
+    "index ",
+    "new file mode ",
+    "deleted file mode ",
+    "old mode ",
+    "new mode ",
+    "similarity index ",
+    "dissimilarity index ",
+    "rename from ",
+    "rename to ",
+    "copy from ",
+    "copy to ",
+    "Binary files ",
+)
+_MOVED_TO = re.compile(r"\n\nMoved to: [^\n]*\Z")  # what Codex appends to the diff of an update that moves a file
+
+
 def _diff_lines(diff: str) -> tuple[list[str], list[str]]:
-    """Removed and added lines of a unified diff (or of plain text, taken as added). ``+++ ``/``--- `` lines are
-    file headers only before the first hunk: inside one, ``+++x`` is the added line ``++x``."""
+    """Removed and added lines of an update's unified diff (plain text with no diff syntax at all is taken as
+    added). ``+++ ``/``--- `` lines are file headers only before the first hunk: inside one, ``+++x`` is the added
+    line ``++x``. Context lines (`` x``, empty, ``\\ No newline``) are the file as it was; any other line is not
+    diff syntax and is kept as added text: nothing the file could end up holding is dropped unreviewed."""
     removed, added, marked, in_hunk = [], [], False, False
     for line in diff.splitlines():
-        if line.startswith("@@") or (not in_hunk and line.startswith(("+++ ", "--- "))):
+        if line.startswith("@@"):
+            marked = in_hunk = True
+        elif not in_hunk and line.startswith(("+++ ", "--- ")):
             marked = True
-            in_hunk = in_hunk or line.startswith("@@")
-            continue
-        if line.startswith("+"):
+        elif line.startswith("+"):
             added.append(line[1:])
             marked = True
         elif line.startswith("-"):
             removed.append(line[1:])
             marked = True
+        elif not line or line.startswith((" ", "\\")) or (not in_hunk and line.startswith(_GIT_HEADERS)):
+            continue
+        else:
+            added.append(line)
     if not marked:
         return [], diff.splitlines()
     return removed, added
@@ -296,23 +482,35 @@ def _kind(change: dict[str, Any]) -> tuple[str, str | None]:
 
 
 def change_actions(changes: list[Any], cwd: str | None) -> list[dict[str, Any]]:
-    """One action per changed file (a move adds a write of the destination)."""
+    """One action per changed file (a move adds a write of the destination).
+
+    What ``diff`` holds depends on the kind, as Codex's ``FileChange`` does (v1 ``applyPatchApproval`` carries the
+    same three shapes under their own names, see :func:`v1_changes`): an added file's ``diff`` is its whole
+    content, verbatim (a line of it may well start with ``-`` or ``+``: it is text, not diff syntax), reviewed as
+    ``write_file``; a deleted file's is its old content (``shell rm``: what goes away is not under review); an
+    update's is a unified diff, reviewed as ``edit_file`` of its removed and added lines. A kind the proxy does
+    not know is reviewed as a write of the whole text it carries."""
     out: list[dict[str, Any]] = []
     for change in changes:
         if not isinstance(change, dict) or not isinstance(change.get("path"), str):
             continue
         path = _abs(change["path"], cwd)
         kind, move = _kind(change)
-        removed, added = _diff_lines(str(change.get("diff") or ""))
-        if kind == "add":  # v1 carries the whole ``content``; v2 a diff of added lines
-            content = change["content"] if isinstance(change.get("content"), str) else "\n".join(added)
+        raw = change.get("diff")
+        diff = raw if isinstance(raw, str) else ""
+        if kind == "add":  # v1: ``content``; v2: ``diff``, the same text
+            content = change["content"] if isinstance(change.get("content"), str) else diff
             out.append(action("write_file", {"path": path, "content": content}, cwd))
         elif kind == "delete":
             out.append(action("shell", {"command": f"rm -f -- {shlex.quote(path)}"}, cwd))
-        else:
+        elif kind == "update":
+            removed, added = _diff_lines(_MOVED_TO.sub("", diff) if move else diff)
             out.append(action("edit_file", {"path": path, "old": "\n".join(removed), "new": "\n".join(added)}, cwd))
             if move:
                 out.append(action("write_file", {"path": _abs(move, cwd), "content": "\n".join(added)}, cwd))
+        else:
+            content = change["content"] if isinstance(change.get("content"), str) else diff
+            out.append(action("write_file", {"path": path, "content": content}, cwd))
     return out
 
 
@@ -456,10 +654,14 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
         request: dict[str, Any] = {
             "id": safe_id(base, str(n), digest),
             "action": act,
-            "agent": {"name": AGENT_NAME, "session": thread or None},
+            "agent": {"name": AGENT_NAME, "session": thread[:200] or None},
         }
         if goal:
             request["goal"] = goal
+        if thread:  # as the hooks send it: a turn-ended report of the session finds its escalations
+            request["context"] = {"session_id": thread[:200]}
+        if method != DYNAMIC_TOOL_CALL:  # an escalation goes to the client's user, whose answer the proxy sees
+            request["asks_user"] = True
         out.append(request)
     return out
 
@@ -538,3 +740,118 @@ def answer(request_id: Any, decision: str, method: str = COMMAND_APPROVAL) -> di
     if method in V1_APPROVALS:
         decision = V1_DECISIONS[decision]
     return {"id": request_id, "result": {"decision": decision}}
+
+
+# --- lines the proxy cannot read strictly ----------------------------------------------------------------------
+def refusal(method: str, request_id: Any, why: str) -> dict[str, Any]:
+    """The proxy's no to a request of ``method`` (one of :data:`REVIEWED`) that it could not read, in that
+    request's shape: a failed dynamic tool call (the model is told ``why``), a declined approval (v1: ``denied``),
+    nothing granted, a declined elicitation, a form with no answer."""
+    if method == DYNAMIC_TOOL_CALL:
+        text = f"{why} The tool was not run."
+        return {"id": request_id, "result": {"contentItems": [{"type": "inputText", "text": text}], "success": False}}
+    if method == PERMISSIONS_APPROVAL:
+        return {"id": request_id, "result": {"permissions": {}, "scope": "turn"}}
+    if method == MCP_ELICITATION:
+        return {"id": request_id, "result": {"action": "decline"}}
+    if method == USER_INPUT:
+        return {"id": request_id, "result": {"answers": {}}}
+    return answer(request_id, "decline", method)
+
+
+@dataclass(slots=True, frozen=True)
+class Unreadable:
+    """A request of a reviewed method in a line the proxy cannot read strictly."""
+
+    method: str
+    request_id: Any
+    """None when no usable id could be recovered: the request cannot be answered, only dropped."""
+
+
+_OBJECT_START = re.compile(r"\s*\{")
+_KEY = re.compile(r'\s*("(?:[^"\\]|\\.)*")\s*:\s*')
+_SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null')
+_COMMA = re.compile(r"\s*,")
+_NOT_READ = object()
+
+
+def _leading_members(text: str) -> tuple[dict[str, Any], str | None]:
+    """The members at the start of a JSON object's text whose values are plain (a string, a number, ``true``,
+    ``false``, ``null``), up to the first whose value is not; that one's key is returned too (None: the text
+    ended, or stopped making sense). Enough to tell ``{"id": 7, "method": "item/tool/call", "params": {...`` and
+    ``{"id": 7, "result": {...`` apart without reading the rest."""
+    start = _OBJECT_START.match(text)
+    members: dict[str, Any] = {}
+    pos = start.end() if start else -1
+    while start:
+        key_at = _KEY.match(text, pos)
+        if key_at is None:
+            return members, None
+        try:
+            key = json.loads(key_at.group(1))
+        except ValueError:
+            return members, None
+        value_at = _SCALAR.match(text, key_at.end())
+        if value_at is None:  # an object or an array (or the text ends): the rest is not read
+            return members, key
+        try:
+            members[key] = json.loads(value_at.group(0))
+        except ValueError:
+            return members, key
+        comma = _COMMA.match(text, value_at.end())
+        if comma is None:
+            return members, None
+        pos = comma.end()
+    return members, None
+
+
+def _usable_id(request_id: Any) -> Any:
+    return request_id if _rpc_key(request_id) is not None else None
+
+
+def unreadable(line: bytes, methods: frozenset[str] = REVIEWED) -> list[Unreadable]:
+    """For a server line ``orjson`` refuses: the requests of ``methods`` in it (a batch may hold several), each with
+    its id when that can be recovered; empty when it names none, and the line is relayed as before (text that is
+    not JSON, a message the proxy does not review).
+
+    The line is read the way a lenient client reads it (Python's ``json``, which takes ``1e400``, ``NaN`` and lone
+    surrogates, after bytes that are not UTF-8 are replaced), since such a client would act on what it reads.
+    Failing that, the members at the start of the object are read (``{"id": 7, "method": ...`` as Codex writes a
+    request); a line that names a reviewed method anywhere but not there is reported without an id."""
+    text = line.decode("utf-8", "replace")
+    try:
+        value: Any = json.loads(text)
+    except (ValueError, RecursionError):
+        value = _NOT_READ
+    if value is not _NOT_READ:
+        messages = value if isinstance(value, list) else [value]
+        return [
+            Unreadable(m["method"], _usable_id(m.get("id")))
+            for m in messages
+            if isinstance(m, dict) and isinstance(m.get("method"), str) and m["method"] in methods
+        ]
+    members, _ = _leading_members(text)
+    method = members.get("method")
+    if isinstance(method, str):
+        return [Unreadable(method, _usable_id(members.get("id")))] if method in methods else []
+    plain = text.replace("\\/", "/")
+    named = sorted(m for m in methods if f'"{m}"' in plain)
+    return [Unreadable(named[0], None)] if named else []
+
+
+def oversized(head: bytes, methods: frozenset[str] = REVIEWED) -> tuple[bool, Unreadable | None]:
+    """For a server line too long to read whole, from its first bytes: (relay it, the request to refuse or drop).
+
+    Relayed unchanged: a message whose ``method`` (read at the start, where Codex writes it) is not reviewed, and a
+    response (``id`` then ``result`` / ``error``). A request of a reviewed method is not relayed: it is refused
+    when its id is there too, else dropped. Anything else (the start does not say what the message is) is
+    dropped, never relayed unread."""
+    members, nested = _leading_members(head.decode("utf-8", "replace"))
+    method = members.get("method")
+    if isinstance(method, str):
+        if method in methods:
+            return False, Unreadable(method, _usable_id(members.get("id")))
+        return True, None
+    if "method" not in members and "id" in members and (nested in ("result", "error") or "error" in members):
+        return True, None
+    return False, None

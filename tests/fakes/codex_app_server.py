@@ -6,13 +6,15 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
 - ``turn/start`` whose text is ``run: COMMAND`` → ``item/started`` (``commandExecution``), then the request
   ``item/commandExecution/requestApproval`` (ids 100, 101, ...); ``net: PROTOCOL HOST`` + newline + ``run: COMMAND``
   → the same, asking for network access (``networkApprovalContext``);
-  ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``), then
-  ``item/fileChange/requestApproval``;
+  ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``, whose ``diff`` is the new
+  file's content verbatim, as Codex sends an add), then ``item/fileChange/requestApproval``;
   ``mcp: SERVER/TOOL ARGS`` (ARGS a JSON object) → ``item/started`` (``mcpToolCall``), then the MCP tool approval
   as Codex sends it with elicitations on: ``mcpServer/elicitation/request`` with ``_meta.codex_approval_kind``
   ``mcp_tool_call`` and the arguments in ``_meta.tool_params``; ``mcp-form: SERVER/TOOL ARGS`` → the same item,
   then the approval as a ``item/tool/requestUserInput`` form (one question ``mcp_tool_call_approval_<item id>``,
-  options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``ask: QUESTION`` → a plain
+  options ``Allow`` / ``Allow for this session`` / ``Cancel``); ``mcp-pair: SERVER/TOOL [ARGS, ARGS]`` → two
+  ``mcpToolCall`` items of that tool in flight at once, then one elicitation without ``tool_params`` (nothing in
+  it says which call it is about; the answer completes the second); ``ask: QUESTION`` → a plain
   ``item/tool/requestUserInput`` question (not an approval); ``tool: [NAMESPACE/]TOOL ARGS`` → ``item/started``
   (``dynamicToolCall``), then the dynamic tool call ``item/tool/call`` that the client is to run (answered with
   ``{"contentItems": [...], "success": ...}``); ``tool-raw: [NAMESPACE/]TOOL ARGS``: the same, with ARGS put in
@@ -30,8 +32,13 @@ And of the older v1 conversation API: ``newConversation`` → ``{"conversationId
 the answer (``approved`` / ``denied`` ...) is followed by a ``codex/event/task_complete`` notification whose
 ``last_agent_message`` repeats it.
 
-Every line it receives is appended to the file named by ``$FAKE_CODEX_LOG`` (one JSON object per line), so a
-test can see what reached the app-server.
+Every line it receives is appended to the file named by ``$FAKE_CODEX_LOG`` (one JSON object per line; a line
+over 1 MiB as ``{"oversize": BYTES, "method": ...}``; one that is not a JSON object as ``{"unparsed": TEXT}``), so
+a test can see what reached the app-server.
+
+For tests of what the app-server may write that Codex does not: the client method ``fake/emit`` (params ``raw``,
+or ``head`` + ``pad`` + ``tail``) makes it write ``raw`` (``head``, ``pad`` times ``a``, ``tail``) to its stdout
+as it is, and answers nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +60,14 @@ def send(message: dict[str, Any], raw: str | None = None) -> None:
     sys.stdout.flush()
 
 
+def valid_input(message: dict[str, Any]) -> bool:
+    """A ``turn/start`` / ``sendUserMessage`` whose input is a list of objects (Codex answers anything else with an
+    error)."""
+    params = message.get("params")
+    items = params.get("input" if message["method"] == "turn/start" else "items") if isinstance(params, dict) else None
+    return isinstance(items, list) and all(isinstance(i, dict) for i in items)
+
+
 def main() -> None:
     path = os.environ.get("FAKE_CODEX_LOG")
     with open(path, "a") if path else open(os.devnull, "w") as log:
@@ -63,11 +78,31 @@ def serve(log: Any) -> None:
     next_request, turns = 100, 0
     waiting: dict[int, dict[str, Any]] = {}
     for line in sys.stdin:
-        message = json.loads(line)
-        log.write(json.dumps(message) + "\n")
+        try:
+            message = json.loads(line)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            log.write(json.dumps({"unparsed": line[:1000]}) + "\n")
+            log.flush()
+            continue
+        big = len(line) > 1024 * 1024
+        log.write(json.dumps({"oversize": len(line), "method": message.get("method")} if big else message) + "\n")
         log.flush()
         method, rid = message.get("method"), message.get("id")
-        if method is None and rid in waiting:  # the answer to an approval request
+        if not isinstance(method, str | None):
+            continue
+        if method in ("turn/start", "sendUserMessage") and not valid_input(message):  # as Codex refuses it
+            send({"id": rid, "error": {"code": -32602, "message": f"invalid params for {method}"}})
+            continue
+        if method == "fake/emit":
+            params = message["params"]
+            if "raw" in params:
+                sys.stdout.write(params["raw"])
+            else:
+                sys.stdout.write(params["head"] + "a" * params["pad"] + params["tail"])
+            sys.stdout.flush()
+        elif method is None and isinstance(rid, int) and rid in waiting:  # the answer to an approval request
             item = waiting.pop(rid)
             decision = (message.get("result") or {}).get("decision")
             if item.get("v1"):
@@ -135,7 +170,19 @@ def serve(log: Any) -> None:
                 head, _, text = text.partition("\n")
                 protocol, _, host = head[len("net: "):].partition(" ")
                 network = {"host": host, "protocol": protocol}
-            if text.startswith(("mcp: ", "mcp-form: ")):
+            if text.startswith("mcp-pair: "):
+                head, _, raw = text.partition(" ")[2].partition(" ")
+                server, _, tool = head.partition("/")
+                for suffix, args in zip("ab", json.loads(raw), strict=True):
+                    item = {"type": "mcpToolCall", "id": f"{item_id}_{suffix}", "server": server, "tool": tool,
+                            "arguments": args, "status": "inProgress", "result": None, "error": None, "turn": turn}
+                    send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                request = {"id": next_request, "method": "mcpServer/elicitation/request", "params": {
+                    "threadId": "thr_1", "turnId": turn, "serverName": server, "mode": "form",
+                    "_meta": {"codex_approval_kind": "mcp_tool_call", "persist": ["session", "always"]},
+                    "message": f'Allow the {server} MCP server to run tool "{tool}"?',
+                    "requestedSchema": {"type": "object", "properties": {}}}}
+            elif text.startswith(("mcp: ", "mcp-form: ")):
                 head, _, raw = text.partition(" ")[2].partition(" ")
                 server, _, tool = head.partition("/")
                 args = json.loads(raw or "{}")
@@ -189,7 +236,7 @@ def serve(log: Any) -> None:
             else:
                 head, _, content = text.partition("\n")
                 path = head[len("write: "):]
-                diff = "".join(f"+{c}\n" for c in content.splitlines())
+                diff = content if content.endswith("\n") else content + "\n"  # an add: the file's text, verbatim
                 item = {"type": "fileChange", "id": item_id, "status": "inProgress", "turn": turn,
                         "changes": [{"path": path, "kind": {"type": "add"}, "diff": diff}]}
                 send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
