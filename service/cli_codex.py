@@ -5,6 +5,13 @@ The client (an IDE extension, a custom UI) starts this command where it would st
 proxy starts the real one and relays newline-delimited JSON both ways, holding only the approval requests while
 they are reviewed (``service.integrations.codex_app_server`` has the rules). Reviews run concurrently and never
 hold up other messages. The proxy exits with the app-server's exit code.
+
+No line stops the relay: what the proxy cannot make sense of is relayed as it is (client to app-server, and server
+messages it does not review), or, when it names a request the proxy reviews, refused or dropped (never passed on
+unreviewed); a failure in handling one line is logged to stderr and the next line is read. A line longer than
+``MAX_LINE`` is relayed in pieces, unread (the client's answer to a forwarded request is never that long), except
+one from the app-server that is, or may be, a request the proxy reviews, which is refused or dropped. If the client
+hangs up (or its output breaks), the app-server's input is closed, so it exits, and so does the proxy.
 """
 
 from __future__ import annotations
@@ -12,18 +19,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
 import typer
 
 from service.integrations import (
+    ACTIONS_PATH,
     Hold,
     ServiceError,
     api_key,
     get_decision,
     hold_pauses,
     hook_timeout,
+    post_json,
     review_each,
     service_url,
     withdraw_pending,
@@ -34,11 +44,30 @@ from service.integrations import codex_app_server as app_server
 
 DEFAULT_COMMAND = ["codex", "app-server"]
 MAX_LINE = 64 * 1024 * 1024  # app-server lines carry diffs and command output
+HEAD = 64 * 1024  # what is read of a longer line to tell what it is
+DECLINED_NOTE = "The user declined this at the client's approval prompt (oversight codex-proxy); it did not run."
 
 
 def _log(text: str) -> None:
     sys.stderr.write(f"oversight codex-proxy: {text}\n")
     sys.stderr.flush()
+
+
+async def _pieces(reader: asyncio.StreamReader) -> AsyncIterator[tuple[bytes, bool, bool]]:
+    """The stream as lines: ``(piece, starts a line, ends it)``. A line up to the reader's limit comes whole (its
+    newline included; the last one may lack it); a longer one in several pieces, so it never has to be held."""
+    start = True
+    while True:
+        try:
+            piece, end = await reader.readuntil(b"\n"), True
+        except asyncio.IncompleteReadError as exc:  # the end of the stream
+            if exc.partial or not start:
+                yield exc.partial, start, True
+            return
+        except asyncio.LimitOverrunError as exc:  # no newline within the limit: what there is, as a piece
+            piece, end = await reader.read(max(exc.consumed, 1)), False
+        yield piece, start, end
+        start = end
 
 
 def _said(answer: dict[str, Any]) -> str:
@@ -52,7 +81,8 @@ def _said(answer: dict[str, Any]) -> str:
         return "not run"
     if "permissions" in result:
         return "decline (nothing granted)" if not result["permissions"] else "granted"
-    return ", ".join(str(label) for a in result["answers"].values() for label in a["answers"])
+    labels = ", ".join(str(label) for a in result["answers"].values() for label in a["answers"])
+    return labels or "no answer"
 
 
 class Proxy:
@@ -70,6 +100,7 @@ class Proxy:
     ) -> None:
         self.url, self.timeout, self.key, self.on_approve = url, timeout, key, on_approve
         self.dynamic_tools, self.hold = dynamic_tools, hold
+        self.reviewed = app_server.REVIEWED if dynamic_tools else app_server.REVIEWED - {app_server.DYNAMIC_TOOL_CALL}
         self.session = app_server.Session()
         self.to_server_lock = asyncio.Lock()
         self.to_client_lock = asyncio.Lock()
@@ -77,48 +108,119 @@ class Proxy:
         self.abandoned: list[Hold] = []  # held calls whose app-server exited: withdrawn before the proxy exits
         self.child: asyncio.subprocess.Process | None = None
         self.client_out: asyncio.StreamWriter | None = None
+        self.client_gone = False
 
     async def to_server(self, line: bytes) -> None:
+        async with self.to_server_lock:
+            await self._to_server(line)
+
+    async def _to_server(self, line: bytes) -> None:
         child = self.child
         if child is None or child.stdin is None or child.stdin.is_closing():
             return
-        async with self.to_server_lock:
-            child.stdin.write(line)
-            with contextlib.suppress(ConnectionError):
-                await child.stdin.drain()
+        child.stdin.write(line)
+        with contextlib.suppress(ConnectionError):
+            await child.stdin.drain()
 
     async def to_client(self, line: bytes) -> None:
+        async with self.to_client_lock:
+            await self._to_client(line)
+
+    async def _to_client(self, line: bytes) -> None:
         out = self.client_out
         assert out is not None
-        async with self.to_client_lock:
+        if self.client_gone:
+            return
+        try:
             out.write(line)
             await out.drain()
+        except (ConnectionError, OSError) as exc:  # the client is gone: so is the app-server's input
+            self.client_gone = True
+            _log(f"cannot write to the client ({type(exc).__name__}); closing the app-server's input")
+            self.close_server_input()
 
-    async def client_pump(self, reader: asyncio.StreamReader) -> None:
-        """Client → app-server, unchanged (noting each thread's goal)."""
-        while line := await reader.readline():
-            with contextlib.suppress(orjson.JSONDecodeError):
-                self.session.client_line(orjson.loads(line))
-            await self.to_server(line)
+    def close_server_input(self) -> None:
         child = self.child
-        if child is not None and child.stdin is not None:  # the client hung up: so does the app-server's input
+        if child is not None and child.stdin is not None and not child.stdin.is_closing():
             child.stdin.close()
 
-    async def server_pump(self, reader: asyncio.StreamReader) -> None:
-        """App-server → client, holding approval requests while they are reviewed."""
-        while line := await reader.readline():
+    def track(self, task: asyncio.Task[None]) -> None:
+        self.reviews.add(task)
+        task.add_done_callback(self.reviews.discard)
+
+    async def client_pump(self, reader: asyncio.StreamReader) -> None:
+        """Client → app-server, unchanged (noting each thread's goal, and the client's answers to forwarded requests
+        whose reviews escalated). Whatever goes wrong, the app-server's input is closed at the end, so it exits."""
+        try:
+            pieces = _pieces(reader)
+            async for piece, start, end in pieces:
+                if start and end:
+                    await self.client_line(piece)
+                else:
+                    await self.client_oversized(piece, end, pieces)
+        except Exception as exc:  # reading the client failed: it is gone
+            _log(f"reading the client failed ({type(exc).__name__}: {exc}); closing the app-server's input")
+        finally:  # the client hung up: so does the app-server's input
+            self.close_server_input()
+
+    async def client_line(self, line: bytes) -> None:
+        try:
+            outcome = self.session.client_line(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            outcome = None
+        except Exception as exc:  # a bug: the line is relayed all the same
+            _log(f"a client line was not read ({type(exc).__name__}: {exc}); relayed as it is")
+            outcome = None
+        if outcome is not None:
+            self.track(asyncio.create_task(self.report(outcome)))
+        await self.to_server(line)
+
+    async def client_oversized(self, first: bytes, end: bool, pieces: AsyncIterator[tuple[bytes, bool, bool]]) -> None:
+        """A client line longer than ``MAX_LINE``: relayed in pieces as they come, unread."""
+        size = len(first)
+        async with self.to_server_lock:  # nothing else gets into the middle of the line
+            await self._to_server(first)
+            while not end:
+                piece, _, end = await anext(pieces)
+                size += len(piece)
+                await self._to_server(piece)
+        _log(f"relayed a client line of {size} bytes unread (longer than {MAX_LINE} bytes)")
+
+    async def report(self, outcome: app_server.Outcome) -> None:
+        """Tell the service the user's answer at the client's prompt to a request whose review escalated: an
+        accept as the call having run (``POST /v1/actions/ran``: closed as approved by the user), a decline by
+        withdrawing the escalation (closed as blocked), so no reviewer decides what the user already did."""
+        for request_id, review_id in outcome.escalated:
             try:
-                message = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                await self.to_client(line)
+                if outcome.answer == "accept":
+                    body = {"request_id": request_id, "agent": app_server.AGENT_NAME}
+                    latest = await asyncio.to_thread(
+                        post_json, self.url + cc.RAN_PATH, body, timeout=self.timeout, key=self.key
+                    )
+                else:
+                    url = f"{self.url}{ACTIONS_PATH}/{review_id}/withdraw"
+                    latest = await asyncio.to_thread(
+                        post_json, url, {"note": DECLINED_NOTE}, timeout=self.timeout, key=self.key
+                    )
+            except ServiceError as exc:  # the escalation keeps its time limit
+                _log(f"{outcome.what}: the user answered {outcome.answer}; not reported for review {review_id} ({exc})")
                 continue
-            self.session.server_line(message)
-            if app_server.is_approval(message) and (self.dynamic_tools or not app_server.unattended(message)):
-                task = asyncio.create_task(self.review(message, line))
-                self.reviews.add(task)
-                task.add_done_callback(self.reviews.discard)
-            else:
-                await self.to_client(line)
+            _log(f"{outcome.what}: the user answered {outcome.answer}; review {review_id} is {latest.get('verdict')}")
+
+    async def server_pump(self, reader: asyncio.StreamReader) -> None:
+        """App-server → client, holding approval requests while they are reviewed. No line stops it."""
+        try:
+            pieces = _pieces(reader)
+            async for piece, start, end in pieces:
+                if start and end:
+                    await self.server_line(piece)
+                else:
+                    await self.server_oversized(piece, end, pieces)
+        except Exception as exc:  # reading the app-server failed: it is no use any more
+            _log(f"reading the app-server failed ({type(exc).__name__}: {exc}); stopping it")
+            self.close_server_input()
+            if self.child is not None and self.child.returncode is None:
+                self.child.terminate()
         if self.reviews:  # the app-server ended: settle the reviews in hand, but do not sit out a ``--hold``
             _, held = await asyncio.wait(set(self.reviews), timeout=self.timeout + 1)
             for task in held:  # nobody is left to answer
@@ -130,6 +232,85 @@ class Proxy:
     def withdraw_abandoned(self) -> None:
         for held in self.abandoned:
             withdraw_pending(held, timeout=self.timeout, key=self.key, tries=1)
+
+    def held(self, message: Any) -> bool:
+        """Whether a server message is a request the proxy reviews before the client may see it."""
+        return app_server.is_approval(message) and (self.dynamic_tools or not app_server.unattended(message))
+
+    async def server_line(self, line: bytes) -> None:
+        """One whole line from the app-server: relayed, or held for review; never lost, never fatal."""
+        try:
+            message = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            await self.unreadable(line)
+            return
+        try:
+            if isinstance(message, list):  # a batch: each request the proxy reviews is taken out and reviewed
+                for element in message:
+                    self.session.server_line(element)
+                held = [element for element in message if self.held(element)]
+                if not held:
+                    await self.to_client(line)
+                    return
+                rest = [element for element in message if not any(element is h for h in held)]
+                for element in held:  # the client gets each on a line of its own, as it was reviewed
+                    self.track(asyncio.create_task(self.review(element, orjson.dumps(element) + b"\n")))
+                if rest:
+                    await self.to_client(orjson.dumps(rest) + b"\n")
+                return
+            self.session.server_line(message)
+            held_one = self.held(message)
+        except Exception as exc:  # a bug: the line is still relayed, unless it may be a request the proxy reviews
+            _log(f"a server line was not read ({type(exc).__name__}: {exc})")
+            await self.unreadable(line, strict=False)
+            return
+        if held_one:
+            self.track(asyncio.create_task(self.review(message, line)))
+        else:
+            await self.to_client(line)
+
+    async def unreadable(self, line: bytes, *, strict: bool = True) -> None:
+        """A server line the proxy cannot read (``strict``: ``orjson`` refuses it): relayed as it is, unless it names
+        a request the proxy reviews; each such request is refused in its own shape, or dropped without an id."""
+        found = app_server.unreadable(line, self.reviewed)
+        if not found:
+            await self.to_client(line)
+            return
+        why = "the line is not JSON the proxy can read strictly" if strict else "the proxy failed to read the line"
+        for request in found:
+            await self.refuse_unread(request, why)
+
+    async def refuse_unread(self, request: app_server.Unreadable, why: str) -> None:
+        if request.request_id is None:
+            _log(f"{request.method}: dropped, not reviewed ({why}), and it has no id to answer it by")
+            return
+        text = f"Oversight could not review this tool call ({why})."
+        answer = app_server.refusal(request.method, request.request_id, text)
+        _log(f"{request.method} {request.request_id}: {_said(answer)}, not reviewed ({why})")
+        await self.to_server(orjson.dumps(answer) + b"\n")
+
+    async def server_oversized(self, first: bytes, end: bool, pieces: AsyncIterator[tuple[bytes, bool, bool]]) -> None:
+        """A server line longer than ``MAX_LINE``, judged by its start (``oversized``): relayed in pieces as they
+        come, unread; or, if it is (or may be) a request the proxy reviews, refused or dropped."""
+        relay, request = app_server.oversized(first[:HEAD], self.reviewed)
+        size = len(first)
+        if relay:
+            async with self.to_client_lock:  # nothing else gets into the middle of the line
+                await self._to_client(first)
+                while not end:
+                    piece, _, end = await anext(pieces)
+                    size += len(piece)
+                    await self._to_client(piece)
+            _log(f"relayed a server line of {size} bytes unread (longer than {MAX_LINE} bytes)")
+            return
+        while not end:
+            piece, _, end = await anext(pieces)
+            size += len(piece)
+        why = f"a line of {size} bytes, longer than {MAX_LINE}"
+        if request is not None:
+            await self.refuse_unread(request, why)
+        else:
+            _log(f"dropped a server line of {size} bytes (longer than {MAX_LINE}) whose start does not say what it is")
 
     async def review(self, message: dict[str, Any], line: bytes) -> None:
         """Review one held request and answer it; whatever goes wrong, the request is answered or forwarded, never
@@ -206,6 +387,8 @@ class Proxy:
                 _log(f"{what}: approved; the client runs it — {verdict.note}")
             else:  # escalate, or approve without --approve accept: the user decides, with the reason on record
                 _log(f"{what}: {decision.get('verdict')}; asking the user — {verdict.note}")
+            if not unattended:  # the user's answer will pass by: the escalations are closed by it
+                self.session.forwarded(message, requests, decisions)
             await self.to_client(line)
         else:
             _log(f"{what}: {_said(answer)} — {verdict.note}")

@@ -162,8 +162,10 @@ def test_a_command_asking_for_network_access_is_judged_by_where_it_connects(serv
     code, stderr = client.close()
     assert code == 0 and "requestApproval 101: escalate; asking the user" in stderr
     assert "tool_use.credential_access.cloud_metadata" in stderr  # the reason is on the proxy's record
-    detail = find_escalation(
-        service, lambda a: a["tool"] == "http_request" and a["input"].get("url") == "http://169.254.169.254"
+    detail = find_escalation(  # on record, closed by the user's decline at the client's prompt
+        service,
+        lambda a: a["tool"] == "http_request" and a["input"].get("url") == "http://169.254.169.254",
+        status="expired",
     )
     assert detail is not None and detail["headline"] == "tool_use.credential_access.cloud_metadata"
 
@@ -587,3 +589,85 @@ def test_a_server_message_whose_method_is_not_a_string_passes_through(client: Cl
     assert client.until(lambda m: m.get("method") == "fake/after", timeout=10)
     assert client.call("model/list", {})["error"]["code"] == -32601
     assert client.close()[0] == 0
+
+
+def test_the_users_answer_at_the_clients_prompt_closes_the_escalation(client: Client, service: str) -> None:
+    # Before: the escalation stayed pending in the inbox after the user had decided, for a reviewer to decide again.
+    said_yes = client.turn("write: /home/dev/.bashrc\nexport PATH=/tmp/yes:$PATH")
+    assert said_yes["method"] == "item/fileChange/requestApproval"
+    client.send({"id": said_yes["id"], "result": {"decision": "accept"}})  # the user's answer, relayed as is
+    client.until(lambda m: m.get("method") == "item/completed")
+    said_no = client.turn("write: /home/dev/.bashrc\nexport PATH=/tmp/no:$PATH")
+    client.send({"id": said_no["id"], "result": {"decision": "decline"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    yes = find_escalation(service, lambda a: "/tmp/yes" in str(a["input"]), status="resolved")
+    assert yes is not None and yes["verdict"] == "approve" and yes["resolution"]["resolved_by"] == "agent-user:codex"
+    no = find_escalation(service, lambda a: "/tmp/no" in str(a["input"]), status="expired")
+    assert no is not None and no["verdict"] == "block" and "declined this at the client" in no["resolution"]["note"]
+    for gone in ("/tmp/yes", "/tmp/no"):  # nothing left for a reviewer
+        assert find_escalation(service, lambda a, g=gone: g in str(a["input"]), tries=1) is None
+    code, stderr = client.close()
+    assert code == 0 and "requestApproval 100: the user answered accept" in stderr
+    assert "requestApproval 101: the user answered decline" in stderr
+    assert [m for m in client.server_received() if m.get("id") == 100] == [{"id": 100, "result": {"decision": "accept"}}]
+
+
+BIG = 65 * 1024 * 1024  # over the proxy's 64 MiB line limit
+
+
+def test_a_client_line_over_the_limit_is_relayed_in_pieces_and_traffic_keeps_flowing(client: Client) -> None:
+    # Before: readline raised, the client's pump died silently, and the app-server's input was never closed.
+    assert client.proc.stdin is not None
+    client.proc.stdin.write(b'{"method":"x/big","params":{"pad":"' + b"a" * BIG + b'"}}\n')
+    client.proc.stdin.flush()
+    assert client.call("model/list", {})["error"]["message"] == "unknown method model/list"
+    (big,) = [m for m in client.server_received() if "oversize" in m]
+    assert big == {"oversize": BIG + 39, "method": "x/big"}  # whole, unchanged (39: the JSON around the pad, "\n")
+    code, stderr = client.close()
+    assert code == 0 and f"relayed a client line of {BIG + 39} bytes unread" in stderr
+
+
+def test_a_server_line_over_the_limit_is_relayed_unless_it_is_a_request_the_proxy_reviews(client: Client) -> None:
+    # Before: the proxy crashed on it.
+    head = '{"method":"x/big","params":{"pad":"'
+    client.send({"method": "fake/emit", "params": {"head": head, "pad": BIG, "tail": '"}}\n'}})
+    big = client.until(lambda m: m.get("method") == "x/big", timeout=60)
+    assert len(big["params"]["pad"]) == BIG  # relayed whole, in pieces
+    call = '{"id":300,"method":"item/tool/call","params":{"threadId":"thr_1","callId":"c","tool":"run","arguments":{"p":"'
+    client.send({"method": "fake/emit", "params": {"head": call, "pad": BIG, "tail": '"}}}\n{"method":"fake/after"}\n'}})
+    client.until(lambda m: m.get("method") == "fake/after", timeout=60)
+    assert not any(m.get("method") == "item/tool/call" for m in client.seen)
+    code, stderr = client.close()  # the app-server has read all it was sent once it has exited
+    assert code == 0 and "item/tool/call 300: not run, not reviewed" in stderr
+    refused = [m for m in client.server_received() if m.get("id") == 300]
+    assert refused and refused[0]["result"]["success"] is False
+
+
+def test_a_server_line_that_cannot_be_read_strictly_never_brings_a_reviewed_request_to_the_client(client: Client) -> None:
+    # Before: lines orjson refuses and JSON batches went to the client unreviewed, dynamic tool calls included.
+    lines = [
+        '{"id":41,"method":"item/tool/call","params":{"threadId":"thr_1","callId":"c1","tool":"run_shell","arguments":{"cmd":"rm -rf ~","n":1e400}}}',
+        '{"id":42,"method":"item/commandExecution/requestApproval","params":{"threadId":"thr_1","turnId":"t","itemId":"i","command":"rm -rf ~ \\ud800"}}',
+        '{"id":43,"method":"item/tool/call","params":{"threadId":"thr_1","callId":"c3","tool":"run_shell","arguments":',
+        '{"params":{"threadId":"thr_1","callId":"c5","tool":"run_shell"},"id":45,"method":"item/tool/call"',
+        '[{"id":44,"method":"item/tool/call","params":{"threadId":"thr_1","callId":"c4","tool":"run_shell","arguments":{"cmd":"rm -rf ~"}}},{"method":"fake/batched"}]',
+        '{"method":"fake/odd","params":{"n":1e400}}',
+        '{"method":"fake/after"}',
+    ]
+    client.send({"method": "fake/emit", "params": {"raw": "".join(line + "\n" for line in lines)}})
+    client.until(lambda m: isinstance(m, dict) and m.get("method") == "fake/after", timeout=30)
+    assert [{"method": "fake/batched"}] in client.seen  # the rest of the batch
+    assert {"unparsed": lines[-2].encode() + b"\n"} in client.seen  # not reviewed: relayed as it is
+    assert not any(isinstance(m, dict) and m.get("id") in (41, 42, 43, 44, 45) for m in client.seen)
+    for _ in range(300):  # 44 is reviewed (and blocked) first
+        answers = {m["id"]: m["result"] for m in client.server_received() if m.get("id") in (41, 42, 43, 44) and "result" in m}
+        if len(answers) == 4:
+            break
+        time.sleep(0.1)
+    assert answers[41]["success"] is False and answers[43]["success"] is False and answers[42] == {"decision": "decline"}
+    assert answers[44]["success"] is False and "Oversight block" in answers[44]["contentItems"][0]["text"]
+    assert not [m for m in client.server_received() if m.get("id") == 45]  # its id cannot be trusted: dropped
+    code, stderr = client.close()
+    assert code == 0 and "item/tool/call 41: not run, not reviewed (the line is not JSON" in stderr
+    assert "item/tool/call: dropped, not reviewed" in stderr
+    assert "item/commandExecution/requestApproval 42: decline, not reviewed" in stderr
