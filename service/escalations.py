@@ -32,7 +32,7 @@ import socket
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -262,6 +262,8 @@ class EscalationService:
         self._locks = [asyncio.Lock() for _ in range(64)]
         self._deliveries: set[asyncio.Task[bool]] = set()
         self._wake = asyncio.Event()
+        self.on_callback_end: Callable[[str], None] | None = None
+        """Told how each callback ended: ``delivered``, ``failed`` (its attempts spent) or ``refused`` (``/metrics``)."""
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -693,7 +695,12 @@ class EscalationService:
                 # Not final yet (the resume is still running, or died before recording): look again later.
                 await self.outbox.reschedule(item.review_id, item.attempts, time.time() + _ARM_GRACE_S, "not final")
                 return False
-            outcome, detail = await self._post_once(item.url, decision, item.delivery_id)
+            # The timeout is the whole attempt's (the lookup, the connection and a receiver that trickles its
+            # answer); httpx's own applies to each read and write.
+            async with asyncio.timeout(self.settings.callback_timeout_s):
+                outcome, detail = await self._post_once(item.url, decision, item.delivery_id)
+        except TimeoutError:
+            outcome, detail = "retry", f"no answer within {self.settings.callback_timeout_s:g} s"
         except asyncio.CancelledError:
             raise  # shut-down: the claim lapses and the row is tried again after a restart
         except Exception as exc:  # a callback must never hurt the service
@@ -701,6 +708,7 @@ class EscalationService:
             outcome, detail = "retry", type(exc).__name__
         if outcome == "delivered":
             await self.outbox.finish(item.review_id, outbox_mod.DELIVERED, attempts, None)
+            self._ended("delivered")
             return True
         if outcome == "retry" and attempts < self.settings.callback_max_attempts:
             delay = min(300.0, self.settings.callback_backoff_s * 2 ** (attempts - 1))
@@ -712,7 +720,15 @@ class EscalationService:
         if outcome == "retry":
             log.error("callback for %s failed after %s attempts: %s", item.review_id, attempts, detail)
         await self.outbox.finish(item.review_id, outbox_mod.FAILED, attempts, detail)
+        self._ended("failed" if outcome == "retry" else "refused")
         return False
+
+    def _ended(self, how: str) -> None:
+        if self.on_callback_end is not None:
+            try:
+                self.on_callback_end(how)
+            except Exception:
+                log.exception("callback metrics failed")
 
     def _request(self, url: str, decision: Decision, delivery_id: str) -> tuple[bytes, dict[str, str]]:
         body = orjson.dumps(decision.model_dump(mode="json"))
@@ -743,6 +759,10 @@ class EscalationService:
         except httpx.InvalidURL:
             return "refused", "invalid URL"
         addresses, why = await checked_addresses(target.raw_host.decode("ascii"))
+        if why is not None and not addresses and why.startswith(("cannot resolve", "no address")):
+            # The service's own lookup failed (a DNS outage, a name not published yet): tried again, never lost.
+            log.warning("callback for %s not sent yet: %s", decision.review_id, why)
+            return "retry", why
         if why is not None:
             log.error("callback for %s refused: %s is not a public address (%s)", decision.review_id, target.host, why)
             return "refused", why

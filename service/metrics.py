@@ -295,6 +295,12 @@ class ReviewMetrics:
             "Reviewer calls where the reviewer refused or was cut off.",
             ["domain", "reviewer"],
         )
+        self.callbacks = counter(
+            "oversight_callbacks",
+            "Escalation callbacks that ended: delivered, failed (every attempt spent) or refused (a private address, "
+            "a 3xx or 4xx answer).",
+            ["outcome"],
+        )
         self.escalations_resolved = counter(
             "oversight_escalations_resolved",
             "Escalations closed: by a human, by the user at the agent's prompt, by the domain's time limit, or by "
@@ -384,6 +390,10 @@ class ReviewMetrics:
         self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
         if outcome.usage:
             self._usage(decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.usage)
+
+    def callback_ended(self, outcome: str) -> None:
+        """An escalation callback ended: ``delivered``, ``failed`` or ``refused``."""
+        self.callbacks.add({"outcome": outcome})
 
     def _failed(self, domain: str, reviewer: str, kind: ReviewerOutcomeKind, error: str | None) -> None:
         if kind is ReviewerOutcomeKind.error:

@@ -124,9 +124,13 @@ class Settings(BaseSettings):
         default=False,
         description="Allow escalation callbacks to loopback, private and link-local addresses (off: SSRF guard).",
     )
-    callback_max_attempts: int = Field(default=6, ge=1, le=20, description="Deliveries tried per callback.")
+    callback_max_attempts: int = Field(
+        default=12, ge=1, le=20, description="Deliveries tried per callback (12: over about 18 minutes)."
+    )
     callback_backoff_s: float = Field(default=1.0, ge=0, le=600, description="First retry delay (doubles).")
-    callback_timeout_s: float = Field(default=10.0, gt=0, le=120, description="Per-attempt HTTP timeout.")
+    callback_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="Per-attempt timeout: the lookup, the connection and the whole answer."
+    )
     escalation_sweep_s: float = Field(
         default=60.0, gt=0, description="How often unanswered escalations are checked against their time limit."
     )

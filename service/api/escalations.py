@@ -127,6 +127,9 @@ def install(app: FastAPI) -> None:
         outbox = await cm.__aenter__()
         app.state.outbox_cm = cm
         service = EscalationService(runtime, app.state.settings, outbox)
+        metrics = getattr(app.state, "metrics", None)
+        if metrics is not None:
+            service.on_callback_end = metrics.callback_ended
         app.state.escalations = service
         if service.settings.callback_secret is None:
             log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")

@@ -32,6 +32,8 @@ SECRET = "test-callback-secret"
 PUBLIC = "93.184.215.14"
 """A global address the tests pretend is on the internet; nothing ever connects to it for real."""
 PUBLIC6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
+NO_ANSWER = "no-answer"
+"""A scripted lookup that fails (the resolver is down), as ``socket.gaierror`` ``EAI_AGAIN``."""
 
 
 class FakeNet:
@@ -62,6 +64,8 @@ def net(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
     def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0) -> Any:
         name = host.decode() if isinstance(host, bytes) else host
         address = fake.answer(name) if isinstance(name, str) else None
+        if address == NO_ANSWER:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
         return real_getaddrinfo(address or host, port, family, type, proto, flags)
 
     async def connect_tcp(backend: Any, host: str, port: int, **kwargs: Any) -> Any:
@@ -122,6 +126,23 @@ def test_a_name_that_rebinds_to_loopback_after_the_check_reaches_nothing_inside(
     assert row["status"] == "failed" and row["attempts"] == 2
     assert row["last_error"] == "private address 127.0.0.1"
     assert "is not a public address" in caplog.text
+
+
+def test_a_failed_lookup_is_retried_and_the_callback_still_arrives(
+    guarded: Settings, receiver: CallbackReceiver, net: FakeNet, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Before: a lookup that failed (a DNS outage on the service's side) was "refused ... not a public address",
+    # final, and the human's decision never reached the caller.
+    net.answers["hooks.example"] = [NO_ANSWER, NO_ANSWER, PUBLIC]
+    with TestClient(create_app(guarded)) as client:
+        decision = _resolve_with_callback(client, f"http://hooks.example:{receiver.port}/hook")
+        ended = client.get("/metrics").text
+
+    assert len(receiver.wait_for(1)) == 1
+    row = _outbox_row(guarded, decision["review_id"])
+    assert row["status"] == "delivered" and row["attempts"] == 3
+    assert "not a public address" not in caplog.text and "cannot resolve hooks.example" in caplog.text
+    assert 'oversight_callbacks_total{outcome="delivered"} 1.0' in ended
 
 
 def test_a_callback_to_a_public_name_arrives_with_its_host_header(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -208,6 +209,48 @@ def test_a_callback_refused_with_4xx_is_not_retried(app_client: TestClient, rece
     app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"})
     drain(app_client)
     assert len(receiver.deliveries) == 1
+
+
+def test_a_receiver_that_trickles_its_answer_cannot_hold_an_attempt_past_the_timeout(
+    esc_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Before: httpx's timeout applies to each read, so an answer sent a byte every 0.3 s kept one attempt open as
+    # long as the receiver liked (and past the outbox's claim lease); OVERSIGHT_CALLBACK_TIMEOUT_S is per attempt.
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 20\r\n\r\n")
+            for _ in range(20):
+                if stop.wait(0.3):
+                    return
+                with contextlib.suppress(OSError):
+                    conn.sendall(b"x")
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    settings = esc_settings.model_copy(update={"callback_timeout_s": 1.0, "callback_max_attempts": 1})
+    try:
+        with TestClient(create_app(settings)) as client:
+            decision = escalate(client, callback_url=f"http://127.0.0.1:{port}/hook")
+            client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "approve"})
+            drain(client)
+            metrics = client.get("/metrics").text
+    finally:
+        stop.set()
+        listener.close()
+    with sqlite3.connect(settings.sqlite_path) as conn:
+        status, error = conn.execute(
+            "SELECT status, last_error FROM callback_outbox WHERE review_id = ?", (decision["review_id"],)
+        ).fetchone()
+    assert (status, error) == ("failed", "no answer within 1 s")
+    assert 'oversight_callbacks_total{outcome="failed"} 1.0' in metrics
 
 
 def test_callbacks_to_private_addresses_are_refused_by_default(
