@@ -41,11 +41,10 @@ def chromium() -> str:
     return CHROMIUM
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The whole service on a free loopback port, in a thread."""
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` on a free loopback port, in a thread (its URL); stopped afterwards."""
     port = free_port()
-    app = create_app(Settings(data_dir=tmp_path / "data", audit_seed=0))
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -59,6 +58,13 @@ def server(tmp_path: Path) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(15)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The whole service on a free loopback port, in a thread."""
+    with serving(create_app(Settings(data_dir=tmp_path / "data", audit_seed=0))) as url:
+        yield url
 
 
 @contextlib.contextmanager

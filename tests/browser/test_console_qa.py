@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import threading
 import time
 from collections.abc import Coroutine, Iterator
 from dataclasses import dataclass
@@ -20,12 +19,11 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-import uvicorn
 
 from service.main import create_app
 from service.settings import Settings
-from tests.api._helpers import SAFE_EDIT, URGENT, free_port
-from tests.browser.test_console import CHROMIUM_ARGS, _acme_keys
+from tests.api._helpers import SAFE_EDIT, URGENT
+from tests.browser.test_console import CHROMIUM_ARGS, _acme_keys, serving
 from tests.browser.test_console import chromium as chromium  # the fixture
 
 pytestmark = pytest.mark.browser
@@ -48,21 +46,9 @@ class Live:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
-    port = free_port()
     app = create_app(Settings(data_dir=tmp_path / "data", audit_seed=0))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the service did not start")
-        time.sleep(0.02)
-    try:
-        yield Live(f"http://127.0.0.1:{port}", app)
-    finally:
-        srv.should_exit = True
-        thread.join(15)
+    with serving(app) as url:
+        yield Live(url, app)
 
 
 @contextlib.contextmanager
