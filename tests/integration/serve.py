@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -96,3 +97,16 @@ def resolve_escalation(service: str, wanted: Callable[[dict[str, Any]], bool], a
     with urllib.request.urlopen(request, timeout=10) as r:
         decision: dict[str, Any] = orjson.loads(r.read())
         return decision
+
+
+def run_hook(agent: str, payload: dict[str, Any], *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    """``oversight hook <agent> *args`` with ``payload`` on stdin, as the agent runs it."""
+    return subprocess.run(
+        [str(OVERSIGHT), "hook", agent, *args], input=orjson.dumps(payload), capture_output=True, env=_env(**env),
+        timeout=60,
+    )
+
+
+def at_cwd(cwd: str) -> Callable[[dict[str, Any]], bool]:
+    """An escalation's action ran in ``cwd`` (for ``find_escalation``)."""
+    return lambda a: a.get("cwd") == cwd

@@ -11,12 +11,20 @@ import re
 import subprocess
 import urllib.request
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, hung_service, resolve_escalation
+from tests.integration.serve import (
+    OVERSIGHT,
+    _env,
+    _free_port,
+    at_cwd,
+    find_escalation,
+    hung_service,
+    resolve_escalation,
+    run_hook,
+)
 
 CREDENTIALS = "cat /home/dev/.aws/credentials"  # escalates (a credential read)
 
@@ -61,17 +69,10 @@ def _stop(session: str, event: str = "Stop", **extra: Any) -> dict[str, Any]:
 
 
 def _hook(payload: dict[str, Any], *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [str(OVERSIGHT), "hook", "codex", *args],
-        input=orjson.dumps(payload),
-        capture_output=True,
-        env=_env(**env),
-        timeout=60,
-    )
+    return run_hook("codex", payload, *args, **env)
 
 
-def _at(cwd: str) -> Callable[[dict[str, Any]], bool]:
-    return lambda a: a.get("cwd") == cwd
+_at = at_cwd
 
 
 def _review_id(result: subprocess.CompletedProcess[bytes]) -> str:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import subprocess
 import urllib.request
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import orjson
 
-from tests.integration.serve import OVERSIGHT, _env, _free_port, find_escalation, hung_service
+from tests.integration.serve import _free_port, at_cwd, find_escalation, hung_service, run_hook
 
 
 def _call(session: str, cwd: str, **extra: Any) -> dict[str, Any]:
@@ -45,17 +44,10 @@ def _stop(session: str, event: str = "Stop", **extra: Any) -> dict[str, Any]:
 
 
 def _hook(payload: dict[str, Any], *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [str(OVERSIGHT), "hook", "claude-code", *args],
-        input=orjson.dumps(payload),
-        capture_output=True,
-        env=_env(**env),
-        timeout=60,
-    )
+    return run_hook("claude-code", payload, *args, **env)
 
 
-def _at(cwd: str) -> Callable[[dict[str, Any]], bool]:
-    return lambda a: a.get("cwd") == cwd
+_at = at_cwd
 
 
 def _asked(service: str, payload: dict[str, Any]) -> None:
