@@ -114,6 +114,18 @@ class ConversationMessage(BaseModel):
     content: str
 
 
+class CallbackStatus(BaseModel):
+    """Where the review's ``callback_url`` delivery stands (the URL itself is the caller's and is not shown)."""
+
+    status: Literal["pending", "delivered", "failed"] = Field(
+        description="pending: waiting for the final decision, or being tried; delivered; failed (attempts spent, or "
+        "refused: a non-public address, a 3xx or 4xx answer)."
+    )
+    attempts: int
+    last_error: str | None = None
+    delivery_id: str = Field(description="The `X-Oversight-Delivery` header of every attempt.")
+
+
 class EscalationDetail(EscalationSummary):
     """Everything a human needs to resolve one escalation."""
 
@@ -129,6 +141,9 @@ class EscalationDetail(EscalationSummary):
         default=False,
         description="The agent also put this action to its user's own permission prompt (the request's asks_user): "
         "if the user approves it there, it runs and the item closes by itself.",
+    )
+    callback: CallbackStatus | None = Field(
+        default=None, description="The callback's delivery, when the request had a `callback_url`."
     )
 
 
@@ -372,8 +387,42 @@ class EscalationService:
                 "rewrite_severity": policy.thresholds.rewrite_severity.value,
                 "waiting": waiting,
                 "asks_user": bool(request.get("asks_user")),
+                "callback": await self.callback_status(decision.review_id),
             }
         )
+
+    async def callback_status(self, review_id: str) -> CallbackStatus | None:
+        item = await self.outbox.get(review_id)
+        if item is None:
+            return None
+        return CallbackStatus(
+            status=item.status,  # type: ignore[arg-type]
+            attempts=item.attempts,
+            last_error=item.last_error,
+            delivery_id=item.delivery_id,
+        )
+
+    async def redeliver_callback(self, escalation_id: str, tenant: str | None) -> CallbackStatus:
+        """Send a callback that ended (``failed``, or ``delivered`` to a receiver that lost it) again, attempts from
+        zero, with the same delivery id. 404 without a callback; 409 while it is still pending."""
+        decision = await self._get(escalation_id, tenant)
+        item = await self.outbox.get(decision.review_id)
+        if item is None and decision.escalation is not None and decision.escalation.status == "pending":
+            raise Conflict("the escalation is not resolved yet: its callback is sent when it is", field="escalation_id")
+        if item is None:
+            raise NotFound("this review was sent without a callback_url", field="escalation_id")
+        if not await self.outbox.redeliver(decision.review_id, time.time()):
+            raise Conflict(
+                "the callback is still pending (waiting for the final decision, or being tried): nothing to redeliver",
+                field="escalation_id",
+            )
+        self._wake.set()
+        log.info(
+            "callback for %s queued again (was %s after %s attempts)", decision.review_id, item.status, item.attempts
+        )
+        status = await self.callback_status(decision.review_id)
+        assert status is not None
+        return status
 
     # -- resolving ----------------------------------------------------------------------------------
     def check_edit(self, decision: Decision, request: dict[str, Any], output: str) -> None:

@@ -106,6 +106,11 @@ class CallbackOutbox(Protocol):
 
     async def get(self, review_id: str) -> OutboxItem | None: ...
 
+    async def redeliver(self, review_id: str, now: float) -> bool:
+        """Send an ended callback (``delivered`` or ``failed``) again: pending, due now, attempts from zero, the
+        same delivery id. False when the row is still pending (its delivery is under way) or does not exist."""
+        ...
+
 
 class SqliteOutbox(SqliteTables):
     """The outbox in the embedded SQLite file, on an aiosqlite connection of its own."""
@@ -160,6 +165,14 @@ class SqliteOutbox(SqliteTables):
         async with self.db.execute(f"SELECT {_COLUMNS} FROM callback_outbox WHERE review_id = ?", (review_id,)) as cur:
             row = await cur.fetchone()
         return _item(row) if row else None
+
+    async def redeliver(self, review_id: str, now: float) -> bool:
+        cur = await self.db.execute(
+            "UPDATE callback_outbox SET status = ?, attempts = 0, next_at = ?, last_error = NULL, updated_at = ? "
+            "WHERE review_id = ? AND status IN (?, ?)",
+            (PENDING, now, now, review_id, DELIVERED, FAILED),
+        )
+        return cur.rowcount > 0
 
 
 class PostgresOutbox(PostgresTables):
@@ -218,6 +231,16 @@ class PostgresOutbox(PostgresTables):
     async def get(self, review_id: str) -> OutboxItem | None:
         rows = await self._fetch(f"SELECT {_COLUMNS} FROM oversight_callback_outbox WHERE review_id = %s", (review_id,))
         return _item(rows[0]) if rows else None
+
+    async def redeliver(self, review_id: str, now: float) -> bool:
+        return (
+            await self._execute(
+                "UPDATE oversight_callback_outbox SET status = %s, attempts = 0, next_at = %s, last_error = NULL, "
+                "updated_at = %s WHERE review_id = %s AND status IN (%s, %s)",
+                (PENDING, now, now, review_id, DELIVERED, FAILED),
+            )
+            > 0
+        )
 
 
 def open_outbox(settings: Settings, pool: Any = None) -> AbstractAsyncContextManager[CallbackOutbox]:

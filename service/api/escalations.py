@@ -15,6 +15,7 @@ from service.api._common import ERROR_RESPONSES
 from service.deps import PrincipalDep
 from service.errors import Forbidden, RequestInvalid
 from service.escalations import (
+    CallbackStatus,
     EscalationDetail,
     EscalationPage,
     EscalationService,
@@ -115,6 +116,17 @@ async def resolve_escalation(
     """Approve, block or edit; resumes the review and returns its final decision."""
     auth.require_role(principal, "reviewer", "admin")
     return await escalations.resolve(escalation_id, auth.tenant_scope(principal), body, auth.identity(principal))
+
+
+@router.post("/{escalation_id}/callback", response_model=CallbackStatus, responses=ERROR_RESPONSES)
+async def redeliver_callback(
+    escalation_id: str, principal: PrincipalDep, escalations: EscalationsDep
+) -> CallbackStatus:
+    """Send the review's callback again (admin): one that failed (the receiver was down longer than the retries), or
+    was delivered to a receiver that lost it. Attempts start from zero; the delivery id is the same, so a receiver
+    that de-duplicates ignores a copy it has. 409 while the callback is still pending; 404 without one."""
+    auth.require_role(principal, "admin")
+    return await escalations.redeliver_callback(escalation_id, auth.tenant_scope(principal))
 
 
 def install(app: FastAPI) -> None:

@@ -81,6 +81,10 @@ def test_roles(client: TestClient, keys: dict[str, str]) -> None:
     # the reviewer resolves, named by its key
     final = client.post(f"{url}/resolve", json={"action": "block"}, headers=acme_reviewer).json()
     assert final["escalation"]["resolved_by"] == "reviewer@acme"
+    # sending a callback again is the admin's (404 here: the review had no callback_url)
+    assert client.post(f"{url}/callback", headers=acme_reviewer).status_code == 403
+    assert client.post(f"{url}/callback", headers=acme_client).status_code == 403
+    assert client.post(f"{url}/callback", headers=acme_admin).status_code == 404
     # an admin can do everything, including keys
     created = client.post("/v1/keys", json={"role": "client", "name": "ci"}, headers=acme_admin)
     assert created.status_code == 201

@@ -162,6 +162,36 @@ def test_the_final_decision_is_posted_to_the_callback_signed_and_retried(
     assert body["escalation"]["status"] == "resolved"
 
 
+def test_a_failed_callback_is_shown_and_can_be_sent_again(
+    esc_settings: Settings, receiver: CallbackReceiver
+) -> None:
+    # Before: a callback that spent its attempts (the receiver down longer than the retries) stayed failed in the
+    # outbox, invisible outside the database, and nothing could send it again.
+    settings = esc_settings.model_copy(update={"callback_max_attempts": 1})
+    with TestClient(create_app(settings)) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        eid = decision["escalation_id"]
+        early = client.post(f"/v1/escalations/{eid}/callback")
+        assert early.status_code == 409 and "not resolved yet" in early.json()["error"]["message"]
+        receiver.statuses.append(503)
+        client.post(f"/v1/escalations/{eid}/resolve", json={"action": "block"})
+        drain(client)
+        failed = client.get(f"/v1/escalations/{eid}").json()["callback"]
+        assert (failed["status"], failed["attempts"], failed["last_error"]) == ("failed", 1, "HTTP 503")
+
+        again = client.post(f"/v1/escalations/{eid}/callback")
+        assert again.status_code == 200 and again.json()["status"] == "pending"
+        drain(client)
+        assert client.get(f"/v1/escalations/{eid}").json()["callback"]["status"] == "delivered"
+        plain = escalate(client)  # no callback_url
+        client.post(f"/v1/escalations/{plain['escalation_id']}/resolve", json={"action": "block"})
+        assert client.post(f"/v1/escalations/{plain['escalation_id']}/callback").status_code == 404
+
+    deliveries = receiver.wait_for(2)
+    assert len(deliveries) == 2 and len({d.headers["x-oversight-delivery"] for d in deliveries}) == 1
+    assert json.loads(deliveries[-1].body)["review_id"] == decision["review_id"]
+
+
 def test_a_callback_retry_is_sent_when_its_back_off_ends_not_at_the_next_outbox_poll(
     esc_settings: Settings, receiver: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
 ) -> None:

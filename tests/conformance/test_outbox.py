@@ -55,3 +55,17 @@ async def test_retries_and_final_outcomes(outbox: CallbackOutbox) -> None:
     failed = await outbox.get("rev_5")
     assert done is not None and (done.status, done.attempts) == (DELIVERED, 2)
     assert failed is not None and (failed.status, failed.last_error) == (FAILED, "HTTP 500")
+
+
+async def test_an_ended_callback_can_be_sent_again_and_a_pending_one_cannot(outbox: CallbackOutbox) -> None:
+    await outbox.arm("rev_6", "https://cb.example/6", "d6", due_at=0.0)
+    assert not await outbox.redeliver("rev_6", now=5.0)  # still pending: its delivery is under way
+    assert not await outbox.redeliver("rev_missing", now=5.0)
+    await outbox.finish("rev_6", FAILED, 12, "HTTP 503")
+    assert await outbox.redeliver("rev_6", now=100.0)
+    again = await outbox.get("rev_6")
+    assert again is not None
+    assert (again.status, again.attempts, again.last_error, again.delivery_id) == (PENDING, 0, None, "d6")
+    assert [i.review_id for i in await outbox.due(100.0, 10)] == ["rev_6"]
+    await outbox.finish("rev_6", DELIVERED, 1, None)
+    assert await outbox.redeliver("rev_6", now=200.0)  # a receiver that lost a delivered one may ask again
