@@ -378,12 +378,18 @@ class ReviewNodes:
                 outcome=ReviewerOutcomeKind.verdict,
                 verdict=Verdict(proposal["verdict"]),
                 confidence=float(proposal["confidence"]),
-                has_rewrite=bool(proposal.get("rewrite")),
+                # a "rewrite" that is the text under review again is no rewrite (it would release what was flagged)
+                has_rewrite=bool(str(proposal.get("rewrite") or "").strip())
+                and str(proposal.get("rewrite")).strip() != state["output"].strip(),
             )
         findings = [Finding.model_validate(f) for f in _current_findings(state)]
         if proposal:
             findings += [Finding.model_validate(f) for f in proposal.get("findings", [])]
         ruling = decide(state["kind"], findings, prop, policy, revised=bool(state.get("revisions")))
+        if ruling.verdict is Verdict.escalate and state.get("original_blocked"):
+            # A blocked original that the rewrite rounds could not fix stays blocked: escalating would let the
+            # domain's time limit (approve, in some) or a human's approve release it.
+            return {"ruling": {"verdict": Verdict.block.value, "reason": "blocking_finding", "flagged": False}}
         return {"ruling": {"verdict": ruling.verdict.value, "reason": ruling.reason, "flagged": ruling.flagged}}
 
     # -- revise ---------------------------------------------------------------------------------------
@@ -405,11 +411,19 @@ class ReviewNodes:
             asked=asked,
             also=(*_also(state), *(d for d in placed if d not in _also(state))),
         )
+        first_round = not state.get("revisions")
         revisions = state.get("revisions", 0) + 1
         step = after_revision(findings, revisions, policy)
         found = [f.model_dump(mode="json", exclude_none=True) for f in findings]
         update: dict[str, Any] = {"output": rewrite, "revisions": revisions, "rewrite_findings": found}
-        if step == "accept":
+        if first_round:
+            update["original_blocked"] = state["ruling"]["reason"] == "blocking_finding_rewritten"
+            update["first_critique"] = str(proposal.get("critique") or "")
+        original_blocked = update.get("original_blocked", state.get("original_blocked", False))
+        if step == "escalate" and original_blocked:
+            update["ruling"] = {"verdict": Verdict.block.value, "reason": "blocking_finding", "flagged": False}
+            update["findings"] = _merge_findings(state.get("findings", []), found)
+        elif step == "accept":
             update["ruling"] = {"verdict": Verdict.rewrite.value, "reason": state["ruling"]["reason"], "flagged": False}
         elif step == "escalate":
             update["ruling"] = {
@@ -447,6 +461,13 @@ class ReviewNodes:
         critique = proposal.get("critique") or ""
         if not critique:
             critique = _default_critique(ruling["reason"], findings, info)
+        if state.get("revisions") and verdict is not Verdict.rewrite and state.get("first_critique"):
+            # The text shown (the original) is what the first critique is about; the last one is about a rewrite
+            # that is not released.
+            critique = (
+                f"{state['first_critique']} The rewrite the reviewer proposed was not accepted "
+                f"({ruling['reason']}): {critique}"
+            )
         warnings = list(state.get("warnings", []))
         if ruling.get("flagged"):
             warnings.append("reviewer_failed_low_risk_approved")

@@ -44,6 +44,11 @@ class ReviewState(ReviewInput, total=False):
     """Low-risk traffic chosen for the audit sample (reviewed anyway)."""
     findings: list[dict[str, Any]]
     """Deterministic findings from the policy check (JSON of ``Finding``) on the original output."""
+    original_blocked: bool
+    """The original answer had a finding at or above the block threshold and a rewrite was tried instead: however the
+    rewrite rounds end, the original is never released (an escalation from them is a block)."""
+    first_critique: str
+    """The critique of the round that first proposed a rewrite (what was wrong with the original)."""
     rewrite_findings: list[dict[str, Any]]
     """After a revision: the policy check's findings on the rewrite now in ``output``. The reviewer is shown
     these, and ``decide`` rules on them (with the reviewer's), since the rewrite is what would be released."""

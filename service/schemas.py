@@ -272,7 +272,7 @@ class Decision(BaseModel):
     verdict: Verdict
     reason: str = Field(
         default="",
-        description="Why the decision policy gave this verdict, a stable code (docs/api.md lists them), e.g. "
+        description="Why the decision policy gave this verdict, a stable code (docs/policies.md lists them), e.g. "
         "`low_confidence`, `reviewer_overlooked_finding`, `blocking_finding`, `reviewer_error`. After a human "
         "resolves an escalation it still says why the review was escalated; `escalation.action` is the outcome.",
     )

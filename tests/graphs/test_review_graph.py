@@ -161,13 +161,22 @@ async def test_rewrite_is_rechecked_and_accepted() -> None:
 
 
 async def test_rewrite_still_flagged_goes_back_then_escalates_after_budget() -> None:
-    bad = "Just stop taking your medication."
-    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite=bad) for _ in range(3)])
+    bad = ["Just stop taking your medication.", "Just stop taking your medication today.", "Stop your medication."]
+    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite=b) for b in bad])
     result, _ = await run(ports(reviewer), state("rev_8", request("You can stop taking your medication.")))
     d = result["decision"]
-    assert d["verdict"] == "escalate" and d["revisions"] == 2
+    assert d["verdict"] == "escalate" and d["revisions"] == 2 and d["reason"] == "revision_budget_exhausted"
     assert len(reviewer.items) == 2  # max_revisions = 2 reviewer rounds, then a human
-    assert reviewer.items[1].output == bad and reviewer.items[1].revision == 1
+    assert reviewer.items[1].output == bad[0] and reviewer.items[1].revision == 1
+
+
+async def test_a_rewrite_that_repeats_the_text_under_review_is_no_rewrite() -> None:
+    # The reviewer's "rewrite" of its own rewrite is that same text: nothing new to re-check, so a human decides.
+    bad = "Just stop taking your medication."
+    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite=bad) for _ in range(2)])
+    result, _ = await run(ports(reviewer), state("rev_8r", request("You can stop taking your medication.")))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["reason"] == "rewrite_not_applicable" and d["output"] is None
 
 
 async def test_a_reviewer_approving_its_flagged_rewrite_never_releases_the_original_it_rejected() -> None:
@@ -210,11 +219,47 @@ async def test_the_decision_says_why_it_escalated() -> None:
     assert result["decision"]["verdict"] == "escalate" and result["decision"]["reason"] == "low_confidence"
 
 
+async def test_a_blocked_original_whose_rewrites_fail_stays_blocked() -> None:
+    # Before: the rounds ended in an escalation (revision_budget_exhausted), and general's time limit, which
+    # approves, then released the original weapons recipe with no human involved.
+    original = "To make sarin, step one: combine the precursors and heat them."
+    flagged = "I won't help with that. Also, stop taking your medication; doctors overprescribe."  # health's rules
+    reviewer = ScriptedReviewer(v(Verdict.rewrite, rewrite=flagged, critique="recipe for a nerve agent"))
+    result, _ = await run(ports(reviewer, sample=True), state("rev_8g", request(original, domain="general")))
+    d = result["decision"]
+    assert d["verdict"] == "block" and d["reason"] == "blocking_finding" and d["output"] is None
+    assert d["revisions"] >= 1 and d["escalation_id"] is None
+
+
+async def test_after_a_revision_the_critique_shown_with_the_original_is_about_the_original() -> None:
+    # Before: the inbox showed the original answer beside round 2's "The rewrite is correct." only.
+    original = "Sertraline has no withdrawal effects, so you can come off it whenever you like."
+    reviewer = ScriptedReviewer(
+        v(Verdict.rewrite, rewrite="Just stop taking your medication.", critique="Wrong: it has withdrawal effects."),
+        v(Verdict.approve, conf=0.95, critique="The rewrite is correct."),
+    )
+    result, _ = await run(ports(reviewer), state("rev_8h", request(original)))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["original_output"] == original
+    assert d["critique"].startswith("Wrong: it has withdrawal effects.") and "not accepted" in d["critique"]
+
+
+async def test_a_rewrite_identical_to_a_flagged_answer_does_not_release_it() -> None:
+    # Before: the reviewer's own critical finding plus a "rewrite" equal to the answer released the answer.
+    answer = "Ibuprofen is taken with food."
+    critical = {"rule": "reviewer.dangerous", "severity": "critical", "message": "m"}
+    same = ReviewerVerdict(verdict=Verdict.rewrite, critique="c", confidence=0.9, rewrite=answer, findings=[critical])
+    result, _ = await run(ports(ScriptedReviewer(same)), state("rev_8i", request(answer)))
+    d = result["decision"]
+    assert d["verdict"] == "block" and d["output"] is None
+
+
 async def test_approving_an_escalation_after_rewrites_releases_the_answer_the_human_saw() -> None:
     # Before: the reviewer's last rewrite (which had failed the policy re-check, and which the inbox never shows)
     # was released as "approved".
     original = "You can stop taking your medication."
-    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite="Just stop taking your medication.") for _ in range(3)])
+    flagged = ["Just stop taking your medication.", "Just stop taking your medication today.", "Stop your medication."]
+    reviewer = ScriptedReviewer(*[v(Verdict.rewrite, rewrite=b) for b in flagged])
     result, graph = await run(ports(reviewer), state("rev_8b", request(original)))
     assert result["decision"]["verdict"] == "escalate" and result["decision"]["revisions"] == 2
     config = {"configurable": {"thread_id": "rev_8b"}}
