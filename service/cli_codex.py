@@ -164,14 +164,18 @@ class Proxy:
             self.close_server_input()
 
     async def client_line(self, line: bytes) -> None:
+        outcomes: list[app_server.Outcome] = []
         try:
-            outcome = self.session.client_line(orjson.loads(line))
+            parsed = orjson.loads(line)
+            # a batch is read element by element: an answer in it closes its escalation like one sent alone
+            for message in parsed if isinstance(parsed, list) else [parsed]:
+                if (outcome := self.session.client_line(message)) is not None:
+                    outcomes.append(outcome)
         except orjson.JSONDecodeError:
-            outcome = None
+            pass
         except Exception as exc:  # a bug: the line is relayed all the same
             _log(f"a client line was not read ({type(exc).__name__}: {exc}); relayed as it is")
-            outcome = None
-        if outcome is not None:
+        for outcome in outcomes:
             self.track(asyncio.create_task(self.report(outcome)))
         await self.to_server(line)
 
@@ -279,6 +283,8 @@ class Proxy:
         why = "the line is not JSON the proxy can read strictly" if strict else "the proxy failed to read the line"
         for request in found:
             await self.refuse_unread(request, why)
+        if (rest := app_server.unreadable_rest(line, self.reviewed)) is not None:  # the batch's other messages
+            await self.to_client(rest)
 
     async def refuse_unread(self, request: app_server.Unreadable, why: str) -> None:
         if request.request_id is None:

@@ -422,8 +422,8 @@ def report_turn_ended(payload: dict[str, Any], *, url: str, timeout: float, key:
     if (agent_id := turn_agent(payload)) is not None:
         body["agent_id"] = agent_id
     try:
-        post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key)
-    except ServiceError:  # also the answer itself, which is no decision
+        post_json(url + TURN_ENDED_PATH, body, timeout=timeout, key=key, decision=False)
+    except ServiceError:  # the service down or slow: the escalations keep their time limit
         return
 
 

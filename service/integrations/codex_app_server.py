@@ -251,6 +251,16 @@ class Session:
         return Outcome(what, said, tuple(held.escalated))
 
 
+def _grants_something(value: Any) -> bool:
+    """A permission profile that grants anything: a true flag or a path somewhere in it (``{"fileSystem": {"read":
+    [], "write": []}, "network": null}`` grants nothing)."""
+    if isinstance(value, dict):
+        return any(_grants_something(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_grants_something(v) for v in value)
+    return bool(value) and value is not None
+
+
 def client_answer(request: dict[str, Any], response: dict[str, Any]) -> Literal["accept", "decline"] | None:
     """What the client answered to ``request``: ``accept`` (the call goes ahead), ``decline`` (it does not), or
     None when that cannot be told (a JSON-RPC error, an unknown word or option)."""
@@ -262,7 +272,7 @@ def client_answer(request: dict[str, Any], response: dict[str, Any]) -> Literal[
         permissions = result.get("permissions")
         if not isinstance(permissions, dict):
             return None
-        return "accept" if any(permissions.values()) else "decline"
+        return "accept" if _grants_something(permissions) else "decline"
     kind = _mcp_kind(request)
     if kind == "elicitation":
         action_taken = result.get("action")
@@ -773,6 +783,9 @@ _KEY = re.compile(r'\s*("(?:[^"\\]|\\.)*")\s*:\s*')
 _SCALAR = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null')
 _COMMA = re.compile(r"\s*,")
 _NOT_READ = object()
+_LEADING_CHARS = 64 * 1024
+"""How much of an unreadable line the member-by-member reading looks at (``_leading_members`` steps through it in
+Python, on the proxy's event loop)."""
 
 
 def _leading_members(text: str) -> tuple[dict[str, Any], str | None]:
@@ -830,13 +843,34 @@ def unreadable(line: bytes, methods: frozenset[str] = REVIEWED) -> list[Unreadab
             for m in messages
             if isinstance(m, dict) and isinstance(m.get("method"), str) and m["method"] in methods
         ]
-    members, _ = _leading_members(text)
+    members, _ = _leading_members(text[:_LEADING_CHARS])  # bounded: a long leading string is not walked whole
     method = members.get("method")
     if isinstance(method, str):
         return [Unreadable(method, _usable_id(members.get("id")))] if method in methods else []
     plain = text.replace("\\/", "/")
     named = sorted(m for m in methods if f'"{m}"' in plain)
     return [Unreadable(named[0], None)] if named else []
+
+
+def unreadable_rest(line: bytes, methods: frozenset[str] = REVIEWED) -> bytes | None:
+    """For an unreadable server line that is a batch (read leniently, as :func:`unreadable` reads it): the elements
+    that are not requests of ``methods``, as one batch line to relay, since only the reviewed requests in it are
+    refused; None when there are none, or the line is not a batch that can be read."""
+    try:
+        value: Any = json.loads(line.decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, list):
+        return None
+    rest = [
+        m for m in value if not (isinstance(m, dict) and isinstance(m.get("method"), str) and m["method"] in methods)
+    ]
+    if not rest:
+        return None
+    try:
+        return json.dumps(rest, allow_nan=False).encode() + b"\n"
+    except ValueError:  # an element that is itself out of range: it cannot be written as JSON either
+        return None
 
 
 def oversized(head: bytes, methods: frozenset[str] = REVIEWED) -> tuple[bool, Unreadable | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from service.integrations import codex_app_server as app
 
 
@@ -487,3 +489,37 @@ def test_a_line_too_long_to_read_is_judged_by_its_start() -> None:
     assert app.oversized(b'{"id":3,"result":{"thread":{"turns":[{"items":"aaaa') == (True, None)
     assert app.oversized(b'{"params":{"x":"aaaa') == (False, None)  # cannot tell what it is: never relayed
     assert app.oversized(b"aaaa") == (False, None)
+
+
+def test_review_fixes_a_grant_of_nothing_the_rest_of_a_batch_and_a_bounded_scan() -> None:
+    """Found by code review: an empty permission profile read as a grant; an unreadable batch's other messages
+    dropped; a long leading string walked in Python on the event loop (seconds for tens of MB)."""
+    perm = request(app.PERMISSIONS_APPROVAL, permissions={"fileSystem": {"write": ["/srv"]}})
+    empty = {"permissions": {"fileSystem": {"read": [], "write": []}, "network": None}, "scope": "turn"}
+    assert app.client_answer(perm, {"id": 1, "result": empty}) == "decline"
+    network = {"permissions": {"network": {"enabled": True}}, "scope": "turn"}
+    assert app.client_answer(perm, {"id": 1, "result": network}) == "accept"
+
+    batch = b'[{"id":7,"method":"item/commandExecution/requestApproval","params":{"x":1e400}},{"method":"item/started"}]'
+    assert app.unreadable(batch) == [app.Unreadable(app.COMMAND_APPROVAL, 7)]
+    assert app.unreadable_rest(batch) == b'[{"method": "item/started"}]\n'
+    assert app.unreadable_rest(b'{"id":7,"method":"item/tool/call","params":{"x":1e400}}') is None
+
+    # Only the first 64 KiB are walked member by member: the method after a 2 MB string is found by name, without
+    # the id (so the request is dropped, never relayed), instead of the whole string being stepped through.
+    long_head = b'{"id": 7, "note": "' + b"a" * 2_000_000 + b'", "method": "item/commandExecution/requestApproval", "x": 1e4'
+    assert app.unreadable(long_head) == [app.Unreadable(app.COMMAND_APPROVAL, None)]
+
+
+async def test_the_clients_answer_in_a_batch_is_read_back_too() -> None:
+    """Found by code review: an answer sent inside a JSON-RPC batch was never read, so its escalation stayed open."""
+    from service.cli_codex import Proxy
+
+    proxy = Proxy("http://127.0.0.1:9", 1.0, None, "forward")  # nothing listens: the report itself fails, logged
+    proxy.session.server_line(started({"type": "commandExecution", "id": "item_1", "command": "cat .env", "cwd": "/w"}))
+    forward(proxy.session, request(app.COMMAND_APPROVAL, rid=9), "escalate")
+    assert proxy.session.pending
+    await proxy.client_line(b'[{"id": 9, "result": {"decision": "accept"}}, {"method": "x/note"}]\n')
+    assert len(proxy.reviews) == 1  # the report of the user's accept, under way
+    await asyncio.gather(*proxy.reviews)
+    assert not proxy.session.pending
