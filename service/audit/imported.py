@@ -9,11 +9,16 @@ and CLI version that wrote it (Claude Code: its entry's; Codex: those of the ``t
 Text the agent wrote in the model's place (Claude Code's ``<synthetic>`` API-error entries) is left out: it is
 not a turn, not part of the conversation, and labels nothing. The session's own ``model`` (used for an answer
 whose log names none) is the first model that answered.
+
+A resumed Claude Code session is audited under its newest id (the file's name); the answers it carries from the
+earlier session(s) are context, and are turns of their own only when the earlier session's transcript is not
+in the same input (``Session.written_by``, read by ``sessions.expand``), so no answer is counted twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from service.audit.sessions import LineError, Located, Session
 from service.importers import AssistantMessage, Message, ToolCall
@@ -44,6 +49,7 @@ def _parse(data: bytes, fmt: str, name: str) -> AgentSession:
 
 def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     messages: list[ChatMessage] = []
+    written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
     for event in agent.events:
         if isinstance(event, Message):
             if event.meta or event.sidechain or not event.text.strip():
@@ -54,6 +60,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
                 # the answer's own fast model (``messages[].model`` of the sessions format)
                 model = _fast_model(agent, event.model, event.version).model_dump(exclude_none=True)
                 messages.append(ChatMessage(role="assistant", content=event.text, model=model))
+                written_by.append(event.session_id)
             elif event.role in ("user", "assistant"):
                 messages.append(ChatMessage(role=event.role, content=event.text))
         elif isinstance(event, ToolCall) and not event.sidechain:
@@ -63,13 +70,18 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
             messages.append(ChatMessage(role="tool", content=summary))
     if not messages:
         return None
-    return Session(
+    metadata: dict[str, Any] = {"source": agent.source, "path": agent.path, "cwd": agent.cwd}
+    if agent.info.get("resumed_from"):
+        metadata["resumed_from"] = list(agent.info["resumed_from"])
+    session = Session(
         session_id=agent.session_id or fallback_id,
         messages=messages,
         model=_fast_model(agent),
         intent="coding_agent",
-        metadata={"source": agent.source, "path": agent.path, "cwd": agent.cwd},
+        metadata=metadata,
     )
+    session.written_by.extend(written_by)
+    return session
 
 
 def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:

@@ -31,12 +31,12 @@ left out whole, naming the turn's field and the limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from service.errors import RequestInvalid
 from service.jsoncheck import BAD_TEXT
@@ -70,6 +70,15 @@ class Session(BaseModel):
     started_at: str | None = None
     ended_at: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    _written_by: list[str | None] = PrivateAttr(default_factory=list)
+
+    @property
+    def written_by(self) -> list[str | None]:
+        """Per assistant message, in order: the earlier session that wrote it (a resumed agent log carries the
+        earlier session's answers), or None for the session's own. Not part of the input format: only the agent
+        log importers fill it (``service.audit.imported``); ``expand`` leaves an answer whose earlier session is
+        in the same input to that session."""
+        return self._written_by
 
 
 @dataclass(slots=True)
@@ -317,19 +326,31 @@ def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, num
         ) from None
 
 
-def session_turns(session: Session, first_seq: int, limits: Settings | None = None) -> list[Turn]:
+def session_turns(
+    session: Session, first_seq: int, limits: Settings | None = None, elsewhere: Collection[str] = ()
+) -> list[Turn]:
     """The session's assistant answers as turns numbered from ``first_seq``.
 
     With ``limits``, each turn's request is checked as a review request is (``check_limits``); the first turn
     over a limit raises ``OverLimit`` naming the session's field (``messages.N.content``) and the limit.
+    An answer written by an earlier session in ``elsewhere`` (``Session.written_by``: a resumed agent log) is
+    context only: that session's own log has it. Turn numbers count every answer, so they do not depend on it.
     """
     turns: list[Turn] = []
     messages = session.messages
+    written_by = session.written_by
+    answer = -1  # index among the assistant messages
+    number = 0  # the turn's number in the session
     for i, message in enumerate(messages):
         if message.role != "assistant":
             continue
+        answer += 1
         output = message_text(message)
         if not output.strip():
+            continue
+        number += 1
+        writer = written_by[answer] if answer < len(written_by) else None
+        if writer is not None and writer in elsewhere:
             continue
         history = messages[:i]
         prompt = next((m.text() for m in reversed(history) if m.role == "user"), "")
@@ -343,7 +364,6 @@ def session_turns(session: Session, first_seq: int, limits: Settings | None = No
                 tenant=session.tenant, session_id=session.session_id, locale=session.locale, intent=session.intent
             ),
         )
-        number = len(turns) + 1
         if limits is not None:
             _check_turn_limits(request, limits, i, number)
         turns.append(
@@ -469,7 +489,10 @@ def expand(
     limits = request_limits(limits)
     parsed = Parsed(format=fmt)
     seen: set[str] = set()
-    for file, line, item in items:
+    listed = list(items)
+    # The sessions whose own log is in this input: a resumed agent log leaves their answers to them.
+    present = {item.session_id for _, _, item in listed if isinstance(item, Session)}
+    for file, line, item in listed:
         if isinstance(item, LineError):
             item.file = item.file or file
             parsed.errors.append(item)
@@ -479,10 +502,12 @@ def expand(
             continue
         seen.add(item.session_id)
         try:
-            turns = session_turns(item, len(parsed.turns), limits)
+            turns = session_turns(item, len(parsed.turns), limits, present)
         except OverLimit as exc:
             parsed.errors.append(LineError(line, str(exc), file))
             continue
+        if not turns and any(w is not None and w in present for w in item.written_by):
+            continue  # a resumed log with no answer of its own: every answer is counted in its earlier session
         if not turns:
             parsed.errors.append(LineError(line, f"session {item.session_id!r} has no assistant answer", file))
             continue

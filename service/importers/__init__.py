@@ -46,6 +46,9 @@ class AssistantMessage(Message):
     model: str | None = None
     version: str | None = None
     synthetic: bool = False
+    session_id: str | None = None
+    """The session that wrote it, when the log says and it is not the file's own (Claude Code: an answer of an
+    earlier session, carried into a resumed session's transcript)."""
 
 
 @dataclass(slots=True)
@@ -66,6 +69,8 @@ class ToolCall:
     is_error: bool | None = None
     exit_code: int | None = None
     sidechain: bool = False
+    session_id: str | None = None
+    """As ``AssistantMessage.session_id``: the earlier session that made the call, when it is not the file's own."""
     kind: Literal["tool_call"] = "tool_call"
 
 
@@ -79,6 +84,9 @@ class Session:
     source: Source
     path: str | None = None
     session_id: str | None = None
+    """The log's session. A resumed Claude Code session's transcript also holds the earlier sessions' entries
+    under their own ids: the file's session is the newest (the one its last entries carry), and the earlier ids
+    are in ``info["resumed_from"]``, oldest first."""
     cwd: str | None = None
     agent_version: str | None = None
     model: str | None = None

@@ -8,6 +8,11 @@ Each assistant text is an ``AssistantMessage`` carrying the model and CLI versio
 (a ``/model`` switch mid-session changes the model from that entry on). Entries Claude Code writes in the
 model's place — ``"model": "<synthetic>"``, or ``isApiErrorMessage: true`` ("API Error: 529 Overloaded ...")
 — are kept as ``synthetic`` messages and change neither the session's model nor its version.
+
+A resumed session (``claude --resume`` / ``--continue``) is a new transcript, named by the new session id, that
+starts with the earlier session's entries under their own ``sessionId``. The file's session is the newest id;
+answers and tool calls of an earlier session carry that session's id (``session_id``), so a reader can tell
+them from the ones made after the resume.
 """
 
 from __future__ import annotations
@@ -83,6 +88,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
     session = Session(source="claude-code", path=path)
     calls: dict[str, ToolCall] = {}
     model: str | None = None  # the model of the last real assistant entry: in effect for one that names none
+    lineage: list[str] = []  # earlier sessions of a resumed one, oldest first
     for entry in json_lines(lines, session):
         kind = entry.get("type")
         if kind not in ("user", "assistant"):
@@ -91,7 +97,13 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
         if not isinstance(message, dict):
             continue
         synthetic = kind == "assistant" and is_synthetic(entry, message)
-        session.session_id = session.session_id or str_or_none(entry.get("sessionId"))
+        writer = str_or_none(entry.get("sessionId"))
+        if writer is not None and writer != session.session_id:
+            # ``--resume`` / ``--continue`` write a new transcript that carries the earlier entries under their
+            # own session id; the file's session is the newest one (its name, and the hooks' ``session_id``).
+            if session.session_id is not None and session.session_id not in lineage:
+                lineage.append(session.session_id)
+            session.session_id = writer
         session.cwd = str_or_none(entry.get("cwd")) or session.cwd
         if not synthetic:
             session.agent_version = str_or_none(entry.get("version")) or session.agent_version
@@ -109,9 +121,19 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
                 author = AssistantMessage(
                     "assistant", "", ts, sidechain=sidechain, model=model, version=session.agent_version
                 )
+            start = len(session.events)
             _assistant(session, calls, content, author, str_or_none(entry.get("cwd")))
+            for event in session.events[start:]:
+                if isinstance(event, (AssistantMessage, ToolCall)):
+                    event.session_id = writer
         else:
             _user(session, calls, content, ts, sidechain, _is_meta(entry))
+    lineage = [sid for sid in lineage if sid != session.session_id]
+    if lineage:
+        session.info["resumed_from"] = lineage
+    for event in session.events:  # only answers and calls of an earlier session keep its id
+        if isinstance(event, (AssistantMessage, ToolCall)) and event.session_id == session.session_id:
+            event.session_id = None
     return session
 
 

@@ -529,7 +529,11 @@ def past_actions(session: Any) -> list[PastAction]:
         except ValueError as exc:  # nothing to review: the call could not have run as logged
             item.skipped = str(exc)
         else:
-            rid = safe_id("claude-code", session.session_id or "", call.call_id)
-            item.requests.append(past_request(act, agent, goal, transcript, rid))
+            # A call carried from an earlier session (a resumed transcript) keeps that session's request id,
+            # so importing both transcripts reviews it once.
+            sid = call.session_id or session.session_id or ""
+            rid = safe_id("claude-code", sid, call.call_id)
+            owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
+            item.requests.append(past_request(act, owner, goal, transcript, rid))
         out.append(item)
     return out

@@ -40,12 +40,13 @@ class Transcript:
     def __init__(self, version: str = "1.0.98") -> None:
         self.rows: list[dict[str, Any]] = []
         self.version = version
+        self.session = CC_SESSION
 
     def _entry(self, kind: str, message: dict[str, Any], **extra: Any) -> None:
         n = len(self.rows) + 1
         self.rows.append({
             "parentUuid": self.rows[-1]["uuid"] if self.rows else None, "isSidechain": False, "userType": "external",
-            "cwd": "/path/to/Demo", "sessionId": CC_SESSION, "version": self.version, "gitBranch": "", "type": kind,
+            "cwd": "/path/to/Demo", "sessionId": self.session, "version": self.version, "gitBranch": "", "type": kind,
             "message": message, "uuid": f"00000000-0000-4000-8000-{n:012d}",
             "timestamp": f"2025-09-03T00:{n:02d}:00.000Z", **extra})
 
@@ -79,7 +80,7 @@ class Transcript:
         return self
 
     def write(self, folder: Path) -> Path:
-        return _jsonl(folder / f"{CC_SESSION}.jsonl", self.rows)
+        return _jsonl(folder / f"{self.session}.jsonl", self.rows)
 
 
 def _codex_rollout(folder: Path, turns: list[tuple[str, str, str]]) -> Path:
@@ -182,6 +183,45 @@ def test_an_api_error_mid_session_is_not_part_of_the_next_turns_conversation(tmp
     assert turn.meta["fast_model"] == f"{SONNET}@1.0.98"
     assert [m["role"] for m in turn.request["messages"]] == ["user", "user"]
     assert all("API Error" not in str(m["content"]) for m in turn.request["messages"])
+
+
+RESUMED = "5d0c9a3e-7b21-4c44-9e0f-2a6b1c3d4e5f"
+
+
+def test_a_resumed_claude_code_session_is_audited_under_its_own_id_and_counts_each_answer_once(tmp_path: Path) -> None:
+    # `claude --resume` writes a new transcript, named by the new session id, that starts with the earlier
+    # session's entries under their own sessionId; the earlier transcript stays where it was.
+    earlier = (Transcript()
+               .user("Which files define the HTTP routes?").answer(SONNET, "The routes are in app/routes.py.")
+               .user("Add a health-check route.").answer(SONNET, "Added GET /healthz returning 200."))
+    a_path = earlier.write(tmp_path)
+    resumed = Transcript()
+    resumed.rows = [dict(r) for r in earlier.rows]
+    resumed.session = RESUMED
+    b_path = resumed.user("Now document it in the README.").answer(OPUS, "README now lists /healthz.").write(tmp_path)
+
+    both = parse_many([(str(a_path), a_path.read_bytes()), (str(b_path), b_path.read_bytes())])
+    assert not both.errors, both.errors  # before: the resumed file was "duplicate session_id", its new turn lost
+    assert both.sessions == 2
+    assert [t.turn_id for t in both.turns] == [f"{CC_SESSION}#1", f"{CC_SESSION}#2", f"{RESUMED}#3"]
+    new = both.turns[2]
+    assert new.request["output"] == "README now lists /healthz." and new.meta["session_id"] == RESUMED
+    # the earlier answers are the new turn's context
+    assert "Added GET /healthz returning 200." in [m["content"] for m in new.request["messages"]]
+
+    # the resumed transcript alone still has every answer, under its own id
+    alone = _turns(b_path)
+    assert [t.turn_id for t in alone] == [f"{RESUMED}#1", f"{RESUMED}#2", f"{RESUMED}#3"]
+    assert _labels(alone) == [f"{SONNET}@1.0.98", f"{SONNET}@1.0.98", f"{OPUS}@1.0.98"]
+
+    # a resumed session with no new answer yet adds nothing next to its earlier one, and is no error
+    empty = Transcript()
+    empty.rows = [dict(r) for r in earlier.rows]
+    empty.session = RESUMED
+    (tmp_path / "c").mkdir()
+    c_path = empty.user("Now document it in the README.").write(tmp_path / "c")
+    only = parse_many([(str(a_path), a_path.read_bytes()), (str(c_path), c_path.read_bytes())])
+    assert not only.errors and [t.turn_id for t in only.turns] == [f"{CC_SESSION}#1", f"{CC_SESSION}#2"]
 
 
 # -- Codex -------------------------------------------------------------------------------------------------------

@@ -237,3 +237,30 @@ def test_claude_past_actions_skip_a_call_with_nothing_to_review(tmp_path: Path) 
 def test_a_compaction_summary_is_not_a_user_prompt() -> None:
     session = cc_import.read_transcript(FIXTURES / "claude_code" / "injected_then_compacted.jsonl")
     assert session.user_prompts() == ["Summarise the open issues in README.md for me"]
+
+
+def test_a_resumed_transcript_is_its_newest_session_and_carried_calls_keep_their_ids(tmp_path: Path) -> None:
+    # `claude --resume A` writes B.jsonl: A's entries under A's sessionId, then the new ones under B's.
+    def entries(sid: str, prompt: str, call_id: str, command: str) -> list[dict[str, object]]:
+        use = {"type": "tool_use", "id": call_id, "name": "Bash", "input": {"command": command}}
+        return [
+            {"type": "user", "message": {"role": "user", "content": prompt}, "sessionId": sid},
+            {"type": "assistant", "message": {"role": "assistant", "content": [use]}, "sessionId": sid},
+        ]
+
+    earlier = entries("sess-a", "list the files", "toolu_a", "ls")
+    a_path, b_path = tmp_path / "sess-a.jsonl", tmp_path / "sess-b.jsonl"
+    a_path.write_bytes(b"\n".join(orjson.dumps(x) for x in earlier) + b"\n")
+    resumed = earlier + entries("sess-b", "now show the log", "toolu_b", "git log -1")
+    b_path.write_bytes(b"\n".join(orjson.dumps(x) for x in resumed) + b"\n")
+
+    b = cc_import.read_transcript(b_path)
+    assert b.session_id == "sess-b" and b.info["resumed_from"] == ["sess-a"]
+    assert [(c.call_id, c.session_id) for c in b.tool_calls] == [("toolu_a", "sess-a"), ("toolu_b", None)]
+    a_ids = {p.call_id: p.requests[0]["id"] for p in cc.past_actions(cc_import.read_transcript(a_path))}
+    b_reqs = {p.call_id: p.requests[0] for p in cc.past_actions(b)}
+    # the carried call is the same request as in A's own import (reviewed once); the new one is B's
+    assert b_reqs["toolu_a"]["id"] == a_ids["toolu_a"] and b_reqs["toolu_a"]["agent"]["session"] == "sess-a"
+    assert b_reqs["toolu_b"]["id"] != a_ids["toolu_a"] and b_reqs["toolu_b"]["agent"]["session"] == "sess-b"
+    assert b_reqs["toolu_b"]["context"] == {"session_id": "sess-b"}
+    assert cc_import.read_transcript(a_path).info == {} and cc_import.read_transcript(a_path).session_id == "sess-a"
