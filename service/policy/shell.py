@@ -721,20 +721,67 @@ def preprocess(text: str) -> tuple[str, list[str]]:
     # [[ … ]] → [ … ] (the test itself is not what we review)
     text = re.sub(r"\[\[\s", "[ ", text)
     text = re.sub(r"\s\]\]", " ]", text)
-    # arrays: name=( … ) → name=__array__
+    # arrays: name=( … ) → name=__array__ (not inside a quoted string: python3 -c 'a=("rm", "-rf", "~"); …' is code).
+    # A later "${name[@]}" (or [*]) standing as a word becomes the elements as written, so that
+    # a=(rm -rf ~); "${a[@]}" is read as rm -rf ~ (bashlex knows no arrays).
+    array = re.compile(r"(^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(\+?)=\(")
+    elements: dict[str, str] = {}
+    pos = 0
     while True:
-        m = re.search(r"(^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*\+?=)\(", text)
+        m = array.search(text, pos)
         if not m:
             break
         start = m.end() - 1
+        if _quoted_at(text, start):
+            pos = start + 1
+            continue
         end = _find_matching(text, start, "(", ")")
         if end < 0:
             break
         inner = text[start:end]
         if "$(" in inner or "`" in inner:
             break
+        name, items = m.group(2), inner[1:-1].replace("\n", " ").strip()
+        elements[name] = f"{elements[name]} {items}".strip() if m.group(3) and name in elements else items
         text = text[:start] + "__array__" + text[end:]
+        text = _array_uses(text, start, name, elements[name])
+        pos = start
     return text, notes
+
+
+def _array_uses(text: str, after: int, name: str, items: str) -> str:
+    """``text`` with each ``"${name[@]}"`` / ``${name[@]}`` (or ``[*]``) word after ``after`` replaced by ``items``,
+    up to the array's next assignment."""
+    use = re.compile(r"(?<![^\s;&|(])(\"?)\$\{" + re.escape(name) + r"\[[@*]\]\}\1(?=$|[\s;&|)])")
+    stop = re.compile(r"(?:^|[\s;&|])" + re.escape(name) + r"\+?=")
+    end = m.start() if (m := stop.search(text, after + 1)) else len(text)
+    out: list[str] = []
+    last = after
+    for m in use.finditer(text, after, end):
+        if _quoted_at(text, m.start()) or not items:
+            continue
+        out.append(text[last : m.start()])
+        out.append(items)
+        last = m.end()
+    return text[:after] + "".join(out) + text[last:] if out else text
+
+
+def _quoted_at(text: str, pos: int) -> bool:
+    """Whether ``text[pos]`` is inside a single- or double-quoted string of the shell command."""
+    quote = ""
+    i = 0
+    while i < pos:
+        c = text[i]
+        if c == "\\" and quote != "'":
+            i += 2
+            continue
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        i += 1
+    return bool(quote)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1712,6 +1759,7 @@ class ShellAnalyser:
     def inline_code(self, code: str, ctext: str, depth: int) -> None:
         """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets."""
         code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
+        code = _inline_constants(code)  # c = "rm -rf ~"; os.system(c) → os.system("rm -rf ~")
         _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
         for m in re.finditer(
             r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
@@ -2660,9 +2708,52 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         a.emit("credential_access", "git_credential_fill", S.high, "Reads stored git credentials.", ctext)
 
 
+# Short options that take a value, per downloader: after one of them the rest of a bundle is its value
+# (curl -sLo f URL is -s -L -o f; curl -XPOST is -X POST; wget -qO- URL is -q -O -).
+_SHORT_WITH_VALUE = {
+    "curl": frozenset("oOdFTHuAebxmwEcXKrCYyzPQUtD") - frozenset("O"),
+    "wget": frozenset("OoaePtTwQUiBDlARIX"),
+}
+
+
+def _unbundle(name: str, args: list[str]) -> list[str]:
+    """``args`` with bundled short options split (``-sLo f`` → ``-s -L -o f``, ``-oFILE`` → ``-o FILE``), for curl
+    and wget; wget's two-letter ``-n*`` options (``-nv``, ``-nc``) are kept whole."""
+    with_value = _SHORT_WITH_VALUE.get(name)
+    if with_value is None:
+        return args
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        x = args[i]
+        i += 1
+        if x == "--":
+            out.extend(args[i - 1 :])
+            break
+        if len(x) < 3 or not x.startswith("-") or x.startswith("--") or (name == "wget" and x.startswith("-n")):
+            out.append(x)
+            if len(x) == 2 and x[1] in with_value and i < len(args):
+                out.append(args[i])  # a value that starts with "-" (-o -) is not an option
+                i += 1
+            continue
+        for k in range(1, len(x)):
+            c = x[k]
+            if c in with_value:
+                out.append("-" + c)
+                if k + 1 < len(x):
+                    out.append(x[k + 1 :])
+                elif i < len(args):
+                    out.append(args[i])
+                    i += 1
+                break
+            out.append("-" + c)
+    return out
+
+
 def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     ctext = cmd.text
     name = cmd.name
+    args = _unbundle(name, args)
     urls: list[str] = []
     uploads: list[str] = []
     data_literal = False
@@ -5103,14 +5194,29 @@ def _h_tar(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
 
 def _h_unzip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     directory: str | None = None
+    archive: str | None = None
+    skip = False
     for j, x in enumerate(args):
+        if skip:
+            skip = False
+            continue
         if x in ("-l", "-t", "-v", "-p", "-Z", "-z"):
             return
         if x == "-d" and j + 1 < len(args):
             directory = args[j + 1]
+            skip = True
         elif x.startswith("-d") and len(x) > 2:
             directory = x[2:]
+        elif x in ("-x", "-P"):  # -x FILES… (excluded members), -P PASSWORD: the archive came before
+            skip = x == "-P"
+        elif archive is None and not x.startswith("-"):
+            archive = x
     _extract_into(a, directory, cmd.text, "Extracts an archive into")
+    fetched = a.paths.resolve(archive, a.cwd) if archive else None
+    if fetched is not None and fetched in a.downloaded:  # curl -o x.zip …; unzip x.zip: its files are downloaded
+        into = a.paths.resolve(directory, a.cwd) if directory is not None else a.cwd
+        if into is not None:
+            a.downloaded_dirs.add(into)
 
 
 def _h_patch(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -6314,6 +6420,42 @@ _PERL_OPEN_WRITE = re.compile(
 )
 
 
+# A variable set to a string or a list of literals in inline code: ``c = "rm -rf ~"``, ``my $c = '…'``,
+# ``@a = ("rm", "-rf", ~)``, ``a = ["rm", "-rf", '~']``, ``const c = '…'``.
+_INLINE_ASSIGN = re.compile(
+    r"(?<![\w$@.])([$@]?[A-Za-z_]\w*)\s*=(?![=~>])\s*"
+    r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\[[^\[\]\n]*\]|\([^()\n]*\))"
+)
+# A run call whose first argument is a bare variable: ``os.system(c)``, ``system(@a)``, ``system(*a)``, ``run(a, …)``.
+_INLINE_VAR_ARG = re.compile(_INLINE_RUN_CALL.pattern + r"\s*([*@]?\$?[A-Za-z_]\w*)(?=\s*[,)])")
+
+
+def _inline_constants(code: str) -> str:
+    """``code`` with a run call's variable argument replaced by the literal the code set it to, so that
+    ``c = "rm -rf ~"; os.system(c)`` is read as ``os.system("rm -rf ~")`` (and ``@a = ("rm", …); system(@a)`` as
+    ``system("rm", …)``). Only literals are followed: a value computed at run time stays unknown."""
+    values: dict[str, str] = {}
+    for m in list(_INLINE_ASSIGN.finditer(code))[:200]:
+        values[m.group(1)] = m.group(2)
+    if not values:
+        return code
+
+    def literal(m: re.Match[str]) -> str:
+        token = m.group(1)
+        splat = token[0] in "*@"
+        name = token[1:] if token[0] == "*" else token
+        value = values.get(name)
+        if value is None:
+            return m.group(0)
+        call = m.group(0)[: m.start(1) - m.start(0)]
+        if value[0] in "[(":
+            inner = value[1:-1]
+            return call + (inner if splat else f"[{inner}]")
+        return call + value
+
+    return _INLINE_VAR_ARG.sub(literal, code)
+
+
 def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
     """Inline-code rules beyond the ones in :meth:`ShellAnalyser.inline_code`: ``code`` has its home-folder
     spellings folded to ``'~'`` already (:func:`_inline_home`)."""
@@ -6750,9 +6892,46 @@ def _h_make(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
             next((p for p in default if p in a.written or p in a.downloaded), posixpath.join(directory, "Makefile"))
         ]
     for f in files:
+        if f in _STDIN_PATHS:
+            _make_from_stdin(a, cmd, depth, pl, ix)
+            continue
         p = a.paths.resolve(f, directory)
         if p is not None:
             a._exec_file(p, cmd.text, depth, "make")
+
+
+_STDIN_PATHS = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
+def _make_from_stdin(a: ShellAnalyser, cmd: _Cmd, depth: int, pl: Any, ix: int) -> None:
+    """``make -f -`` (or ``/dev/stdin``): the makefile is what the command reads on stdin. Literal text (a here-doc,
+    a here-string, an upstream ``echo``/``printf``/``cat <<EOF``) has its recipes analysed; a redirected file is run
+    as ``make -f FILE`` would run it; a makefile that is another command's output cannot be known, and is high.
+    (A download piped in is ``pipe_to_shell``: see ``_reads_stdin_as_code``.)"""
+    if cmd.stdin_file:
+        p = a.paths.resolve(cmd.stdin_file, a.cwd)
+        if p is not None:
+            a._exec_file(p, cmd.text, depth, "make")
+        return
+    for body in _stdin_texts(cmd, pl, ix):
+        for line in _make_recipes(body):
+            a.analyse(line, depth + 1)
+    prev = pl[ix - 1] if pl is not None and ix > 0 else None
+    if prev is None or not prev.argv:
+        return
+    literal = (
+        prev.name in ("echo", "printf")
+        or (prev.name == "cat" and len(prev.argv) == 1)
+        or (prev.name == "{compound}" and _compound_outputs(prev.text)[1])
+    )
+    if not literal and not (prev.name in DOWNLOADERS or _is_download(prev) or _is_decoder(prev)):
+        a.emit(
+            "obfuscation",
+            "written_script",
+            S.high,
+            f"{cmd.name} reads its makefile from another command's output, which cannot be known before it runs.",
+            cmd.text,
+        )
 
 
 for _n in ("make", "gmake"):
@@ -6763,7 +6942,7 @@ del _n
 def _is_upload(c: _Cmd) -> bool:
     if c.name not in ("curl", "wget", "http", "https", "xh"):
         return False
-    joined = " ".join(c.argv)
+    joined = " ".join([c.argv[0], *_unbundle(c.name, c.argv[1:])])
     return bool(re.search(r"(-d|--data[\w-]*|-F|--form|-T|--upload-file|--post-file|--json)[ =]['\"]?@?-", joined))
 
 
@@ -6795,6 +6974,13 @@ def _reads_stdin_as_code(c: _Cmd) -> bool:
     if n in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?", n):
         script = [x for x in args if not x.startswith("-")]
         return not script or script[0] == "-" or "-" in args
+    if n in ("make", "gmake"):  # make -f - : the makefile's recipes are read from stdin
+        return any(
+            (x in ("-f", "--file", "--makefile") and args[i + 1 : i + 2] and args[i + 1] in _STDIN_PATHS)
+            or (x.partition("=")[2] in _STDIN_PATHS and x.startswith(("--file=", "--makefile=")))
+            or (x.startswith("-f") and x[2:] in _STDIN_PATHS)
+            for i, x in enumerate(args)
+        )
     return n == "source" and args[:1] in (["/dev/stdin"], ["-"])
 
 

@@ -6,7 +6,9 @@
 2. An unquoted expansion after ``IFS=,`` is split on that IFS: ``IFS=,;x=rm,-rf,~;$x`` runs ``rm -rf ~``, and a
    command word that comes from such a split is ``obfuscation.ifs`` (high) whatever it runs.
 3. Inline code: perl's list form ``system("rm", "-rf", $ENV{HOME})`` is joined as ``exec*`` argv lists are, and a
-   Python f-string is filled from ``name = 'literal'`` assignments of the same code.
+   Python f-string is filled from ``name = 'literal'`` assignments of the same code, as is a run call given a
+   variable set to a literal (``c = "rm -rf ~"; os.system(c)``, ``@a = (…); system(@a)``). A bash array expanded as
+   words (``a=(rm -rf ~); "${a[@]}"``) is read as its elements.
 4. Security tooling switched off (``disable_security_service``, high): launchd unloads of a security agent,
    Gatekeeper, the macOS firewall, removing a security package, ``aa-disable``, killing an agent. Package sources
    and TLS: a registry or index on an unlisted or plain-http host (``untrusted_index``, high), TLS checks off in
@@ -108,6 +110,47 @@ def test_a_harmless_command_from_a_custom_ifs_is_still_high() -> None:
 )
 def test_inline_list_form_and_fstrings(dangerous: str, harmless: str) -> None:
     assert found(shell(dangerous)).get(ROOT_OR_HOME) == C, dangerous
+    assert approved(shell(harmless)), found(shell(harmless))
+
+
+@pytest.mark.parametrize(
+    ("dangerous", "harmless"),
+    [
+        ("python3 -c 'import os; c=\"rm -rf ~\"; os.system(c)'", "python3 -c 'import os; c=\"ls -la\"; os.system(c)'"),
+        (
+            "python3 -c 'import subprocess; a=[\"rm\",\"-rf\",\"/home/dev\"]; subprocess.run(a)'",
+            "python3 -c 'import subprocess; a=[\"pytest\",\"-q\"]; subprocess.run(a)'",
+        ),
+        (  # a tuple: before, the shell's array rewrite reached inside the quoted code
+            "python3 -c 'import subprocess; a=(\"rm\",\"-rf\",\"/home/dev\"); subprocess.run(a, check=True)'",
+            "python3 -c 'import subprocess; a=(\"pytest\",\"-q\"); subprocess.run(a, check=True)'",
+        ),
+        ("perl -e '@a=(\"rm\",\"-rf\",$ENV{HOME}); system(@a)'", "perl -e '@a=(\"make\",\"test\"); system(@a)'"),
+        ("perl -e 'my $c=\"rm -rf ~\"; system($c)'", "perl -e 'my $c=\"make test\"; system($c)'"),
+        ("ruby -e 'a=[\"rm\",\"-rf\",Dir.home]; system(*a)'", "ruby -e 'a=[\"rake\",\"test\"]; system(*a)'"),
+        (
+            "node -e 'const c=\"rm -rf ~\"; require(\"child_process\").execSync(c)'",
+            "node -e 'const c=\"npm test\"; require(\"child_process\").execSync(c)'",
+        ),
+    ],
+)
+def test_inline_code_running_a_variable_set_to_a_literal_is_judged_by_the_literal(dangerous: str, harmless: str) -> None:
+    assert found(shell(dangerous)).get(ROOT_OR_HOME) == C, found(shell(dangerous))
+    assert approved(shell(harmless)), found(shell(harmless))
+
+
+@pytest.mark.parametrize(
+    ("dangerous", "harmless"),
+    [
+        ('arr=(rm -rf ~); "${arr[@]}"', 'cmd=(pytest -q); "${cmd[@]}"'),
+        ('a=(rm -rf); "${a[@]}" ~', 'a=(ls -la); "${a[@]}" ~'),
+        ('a=("rm" "-rf" "$HOME"); ${a[*]}', 'a=("git" "status"); ${a[*]}'),
+        ('a=(rm); a+=(-rf ~); "${a[@]}"', 'a=(git); a+=(log -1); "${a[@]}"'),
+        ('files=(~ /); rm -rf "${files[@]}"', 'files=(a.txt b.txt); rm -f "${files[@]}"'),
+    ],
+)
+def test_a_bash_array_expanded_as_words_is_judged_by_its_elements(dangerous: str, harmless: str) -> None:
+    assert found(shell(dangerous)).get(ROOT_OR_HOME) == C, found(shell(dangerous))
     assert approved(shell(harmless)), found(shell(harmless))
 
 
