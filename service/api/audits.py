@@ -23,6 +23,7 @@ from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from service import auth
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
@@ -38,7 +39,7 @@ from service.audit.run import (
 )
 from service.audit.sessions import parse_input
 from service.audit.worker import AuditWorker, Slots, audit_runtime
-from service.deps import Principal, PrincipalDep
+from service.deps import Principal, PrincipalDep, Role
 from service.errors import Conflict, IdempotencyKeyReused, NotFound, RequestInvalid, ServiceUnavailable
 from service.schemas import ErrorResponse, IdempotencyKey
 
@@ -189,6 +190,11 @@ def _service(request: Request) -> AuditService:
     return service
 
 
+AUDIT_ROLES: tuple[Role, ...] = ("client", "admin")
+"""Who may start, cancel or resume an audit: it reviews every turn with the reviewer (as a client's reviews do).
+Every role of the tenant may read its audits."""
+
+
 async def _job(service: AuditService, job_id: str, principal: Principal) -> JobInfo:
     """The job, if the caller's tenant owns it. A tenant's admin key sees its own tenant's jobs only, as for
     reviews and escalations; only the open-mode principal (no keys configured, loopback) sees every tenant's."""
@@ -298,6 +304,7 @@ async def create_audit(
     Lines are held to the review API's rules (no NUL / unpaired surrogate, ``OVERSIGHT_MAX_MESSAGES`` and
     ``OVERSIGHT_MAX_CHARS`` per turn, UTF-8): a line that breaks one is a rejected line in ``errors``.
     """
+    auth.require_role(principal, *AUDIT_ROLES)
     format, name, baseline_model = query.format, query.name, query.baseline_model
     service = _service(request)
     ctype = request.headers.get("content-type", "")
@@ -356,6 +363,7 @@ async def cancel_audit(job_id: str, request: Request, principal: PrincipalDep) -
     """No worker (this service's, another replica's, ``oversight worker``) claims another of the job's turns; the
     reviews in flight finish. Cancelling a cancelled job changes nothing; a finished one is a 409.
     ``POST /v1/audits/{id}/resume`` takes it up again."""
+    auth.require_role(principal, *AUDIT_ROLES)
     service = _service(request)
     info = await _job(service, job_id, principal)
     if info.finished:
@@ -374,6 +382,7 @@ async def cancel_audit(job_id: str, request: Request, principal: PrincipalDep) -
 async def resume_audit(job_id: str, request: Request, principal: PrincipalDep) -> dict[str, Any]:
     """A cancelled job runs again: the service's workers take its remaining turns. A finished job is a 409; a
     running one is left as it is."""
+    auth.require_role(principal, *AUDIT_ROLES)
     service = _service(request)
     info = await _job(service, job_id, principal)
     if info.finished:

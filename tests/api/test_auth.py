@@ -97,6 +97,27 @@ def test_roles(client: TestClient, keys: dict[str, str]) -> None:
     assert client.get("/v1/reviews/" + decision["review_id"], headers=bearer(body["key"])).status_code == 401
 
 
+def test_audits_are_started_cancelled_and_resumed_by_client_and_admin_keys_only(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    # An audit reviews every turn with the reviewer, as a client's reviews do: a reviewer key (a person working the
+    # inbox) may read the tenant's audits but not start, cancel or resume one.
+    acme = {r: bearer(keys[f"acme:{r}"]) for r in ("client", "reviewer", "admin")}
+    upload = b"".join(json.dumps(s).encode() + b"\n" for s in mixed_sessions(1))
+    ndjson = {"content-type": "application/x-ndjson"}
+    refused = client.post("/v1/audits", content=upload, headers={**acme["reviewer"], **ndjson})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    job = client.post("/v1/audits", content=upload, headers={**acme["client"], **ndjson})
+    assert job.status_code == 202, job.text
+    url = f"/v1/audits/{job.json()['id']}"
+    for action in ("cancel", "resume"):
+        assert client.post(f"{url}/{action}", headers=acme["reviewer"]).status_code == 403
+    assert client.get(url, headers=acme["reviewer"]).status_code == 200
+    for role in ("client", "admin"):
+        assert client.post(f"{url}/cancel", headers=acme[role]).status_code in (200, 409)
+        assert client.post(f"{url}/resume", headers=acme[role]).status_code in (200, 409)
+
+
 def test_no_cross_tenant_read_or_write_on_any_endpoint(client: TestClient, keys: dict[str, str]) -> None:
     acme = {r: bearer(keys[f"acme:{r}"]) for r in ("client", "reviewer", "admin")}
     globex = {r: bearer(keys[f"globex:{r}"]) for r in ("client", "reviewer", "admin")}
