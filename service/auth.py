@@ -202,6 +202,12 @@ class Authenticator:
         self._verified: dict[bytes, str] = {}
         # Client address -> times of its recent failed key checks (bounded; see ``_throttle``).
         self._failures: dict[str, deque[float]] = {}
+        # Client address -> key checks of its that are running scrypt now: they count against the limit too, so a
+        # burst of simultaneous wrong keys cannot all run scrypt before the first failure is recorded.
+        self._checking: dict[str, int] = {}
+        # HMAC(token) -> the check of that token running now: simultaneous requests with one key share it (one
+        # scrypt per key and process, also for a burst of first requests).
+        self._running: dict[bytes, asyncio.Task[KeyRecord]] = {}
 
     def _throttle(self, client: str | None) -> None:
         """429 for a client address with too many failed key checks in the last minute.
@@ -212,13 +218,14 @@ class Authenticator:
         """
         limit = self.settings.auth_failures_per_minute
         times = self._failures.get(client or "")
-        if not limit or times is None:
+        running = self._checking.get(client or "", 0)
+        if not limit or (times is None and running < limit):
             return
         now = time.monotonic()
         while times and times[0] <= now - 60.0:
             times.popleft()
-        if len(times) >= limit:
-            retry = max(1, int(times[0] + 60.0 - now) + 1)
+        if len(times or ()) + running >= limit:
+            retry = max(1, int(times[0] + 60.0 - now) + 1) if times else 1
             raise TooManyRequests(
                 "too many failed key checks from this address; retry later", headers={"retry-after": str(retry)}
             )
@@ -231,15 +238,47 @@ class Authenticator:
         self._failures.setdefault(client or "", deque()).append(time.monotonic())
 
     async def verify_key(self, token: str, client: str | None = None) -> KeyRecord:
-        """The active key record for a full API key, or 401; 429 after too many failures from ``client``."""
+        """The active key record for a full API key, or 401; 429 after too many failures from ``client``.
+
+        A key this process has verified is checked for revocation only. Otherwise one check per token runs at a
+        time, and requests with the same token while it runs share its answer; a client's checks that are running
+        count against its failure limit, so a burst of simultaneous wrong keys runs scrypt ``limit`` times at most.
+        """
         tag = hmac.digest(self._pepper, token.encode(), "sha256")
-        if tag not in self._verified:
+        if tag in self._verified:
+            try:
+                return await self._verify(token, tag)
+            except Unauthorized:
+                self._failed(client)
+                raise
+        task = self._running.get(tag)
+        if task is None:
             self._throttle(client)
+            address = client or ""
+            self._checking[address] = self._checking.get(address, 0) + 1  # before any check of the burst starts
+            task = asyncio.ensure_future(self._check(token, tag, client))
+            self._running[tag] = task
+            task.add_done_callback(lambda done: self._check_done(tag, address, done))
+        return await asyncio.shield(task)
+
+    async def _check(self, token: str, tag: bytes, client: str | None) -> KeyRecord:
+        """One key check, counted in ``_checking`` from its start (``verify_key``) to its end (``_check_done``)."""
         try:
             return await self._verify(token, tag)
         except Unauthorized:
             self._failed(client)
             raise
+
+    def _check_done(self, tag: bytes, address: str, task: asyncio.Task[KeyRecord]) -> None:
+        if self._running.get(tag) is task:
+            del self._running[tag]
+        left = self._checking.get(address, 1) - 1
+        if left > 0:
+            self._checking[address] = left
+        else:
+            self._checking.pop(address, None)
+        if not task.cancelled():
+            task.exception()  # retrieved: every caller may have gone (client disconnects) before it ended
 
     async def _verify(self, token: str, tag: bytes) -> KeyRecord:
         parsed = parse_key(token)

@@ -334,6 +334,50 @@ def test_an_address_with_too_many_failed_key_checks_gets_429_but_verified_keys_k
         assert c.get("/v1/escalations", headers=bearer(reviewer)).status_code == 200  # already verified
 
 
+def test_simultaneous_key_checks_run_scrypt_once_per_key_and_at_most_the_limit_for_wrong_ones(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from service import auth as auth_module
+    from service.errors import TooManyRequests, Unauthorized
+
+    runs: list[bytes] = []
+    real_hash = auth_module.hash_secret
+
+    def counting_hash(secret: str, salt: bytes) -> bytes:
+        runs.append(salt)
+        return real_hash(secret, salt)
+
+    monkeypatch.setattr(auth_module, "hash_secret", counting_hash)
+    limited = settings.model_copy(update={"auth_failures_per_minute": 3})
+    with TestClient(create_app(limited)) as c:
+        reviewer = make_key(c, "acme", "reviewer")
+        authenticator = c.app.state.authenticate  # type: ignore[attr-defined]
+
+        async def burst(tokens: list[str], address: str) -> list[object]:
+            checks = (authenticator.verify_key(t, address) for t in tokens)
+            return list(await asyncio.gather(*checks, return_exceptions=True))
+
+        # 40 first requests with a right key at once: one scrypt, all answered
+        runs.clear()
+        answers = c.portal.call(burst, [reviewer] * 40, "10.0.0.1")  # type: ignore[union-attr]
+        assert len(runs) == 1 and all(getattr(a, "role", None) == "reviewer" for a in answers)
+        # 40 requests with one wrong secret at once: one scrypt, all refused
+        runs.clear()
+        wrong = reviewer[:-2] + ("xx" if not reviewer.endswith("xx") else "yy")
+        answers = c.portal.call(burst, [wrong] * 40, "10.0.0.2")  # type: ignore[union-attr]
+        assert len(runs) == 1 and all(isinstance(a, Unauthorized) for a in answers)
+        # 40 different wrong secrets at once: scrypt runs up to the limit (3, one failure already counted); the
+        # rest are 429 without it (before: all 40 ran scrypt, the limit only counted finished failures)
+        runs.clear()
+        prefix = reviewer.rsplit("_", 1)[0]
+        guesses = [f"{prefix}_guess{i:02d}" + "x" * 36 for i in range(40)]
+        answers = c.portal.call(burst, guesses, "10.0.0.2")  # type: ignore[union-attr]
+        assert len(runs) <= 2, len(runs)
+        assert sum(isinstance(a, TooManyRequests) for a in answers) >= 38
+
+
 def test_the_failed_key_check_limit_can_be_turned_off(settings: Settings) -> None:
     with TestClient(create_app(settings.model_copy(update={"auth_failures_per_minute": 0}))) as c:
         make_key(c, "acme", "reviewer")
