@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import __version__
@@ -88,7 +89,13 @@ class BodyLimit:
             if not answered:
                 await send(message)
 
-        await self.app(scope, limited, guarded_send)
+        try:
+            await self.app(scope, limited, guarded_send)
+        except ClientDisconnect:
+            # The route was reading the body when the 413 was sent (or the client went away mid-upload): nobody
+            # is waiting for an answer, and it is no server error.
+            if not answered:
+                log.info("the client disconnected during the upload to %s", scope.get("path", "")[:200])
 
 
 _Problem = tuple[int, str, str, str | None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import json
 from typing import Any
 
@@ -265,6 +267,19 @@ def test_oversized_body_is_413(tmp_path: Any) -> None:
         r = c.post("/v1/reviews", content=iter([b'{"output": "', b"y" * 4096, b'"}']),
                    headers={"content-type": "application/json"})
         assert r.status_code == 413
+
+
+def test_an_oversized_streamed_upload_is_413_without_an_error_log(tmp_path: Any, caplog: Any) -> None:
+    # The route reading the body sees the client "disconnect" once the 413 is sent: that is not a server error
+    # (before: "unhandled error: ClientDisconnect" with a traceback, per request, and the server's own traceback).
+    settings = Settings(data_dir=tmp_path, max_body_bytes=2048)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            r = c.post("/v1/audits", content=iter([b'{"session_id": "s", ', b"y" * 4096]),
+                       headers={"content-type": "application/x-ndjson"})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+        assert [rec.getMessage() for rec in caplog.records if rec.levelno >= logging.ERROR] == []
 
 
 def test_message_limit_is_configurable(tmp_path: Any) -> None:
