@@ -137,6 +137,23 @@ JSON_GUARD_EXEMPT: tuple[str, ...] = ("/v1/hooks/", "/v1/audits")
 """Hooks answer 200 whatever arrives; audit uploads are JSON *lines* or multipart, not one JSON document."""
 
 
+async def _unauthenticated(scope: Scope) -> JSONResponse | None:
+    """The 401 (or 403, 429) a caller without a valid key gets, or None when it may go on. A route authenticates
+    before it reads its body; ``JsonGuard`` checks bodies before any route runs, so it asks this first when it is
+    about to refuse one."""
+    app = scope.get("app")
+    authenticate = getattr(getattr(app, "state", None), "authenticate", None)
+    if authenticate is None:
+        return None
+    try:
+        await authenticate(Request(scope))
+    except OversightError as exc:
+        response = _error(exc.status, exc.code, exc.message, exc.field, details=exc.details)
+        response.headers.update(exc.headers)
+        return response
+    return None
+
+
 class JsonGuard:
     """The one place hostile JSON bodies become a 4xx with a stable code (table in docs/limits.md).
 
@@ -175,8 +192,11 @@ class JsonGuard:
             content_type = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"), None)
             problem = json_problem(content_type, body, self.max_depth, scope)
             if problem is not None:
-                status, code, text, field = problem
-                await _error(status, code, text, field)(scope, receive, send)
+                refused = await _unauthenticated(scope)  # 401 wins over 415/422: nothing about the body first
+                if refused is None:
+                    status, code, text, field = problem
+                    refused = _error(status, code, text, field)
+                await refused(scope, receive, send)
                 return
         replayed = False
 

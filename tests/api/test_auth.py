@@ -63,6 +63,28 @@ def test_requests_without_a_valid_key_are_refused_once_keys_exist(client: TestCl
     assert client.get("/healthz").status_code == 200  # ops endpoints stay open
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "body", "ctype", "checked"),
+    [
+        ("POST", "/v1/reviews", b'{"output":', "application/json", (422, "json_invalid")),
+        ("POST", "/v1/keys", b"x", "text/plain", (415, "unsupported_media_type")),
+        ("PUT", "/v1/drift/pins", b'{"a": 1, "a": 2}', "application/json", (422, "json_duplicate_key")),
+        ("POST", "/v1/escalations/esc_x/resolve", b'{"action": "approve"} trailing', "application/json",
+         (422, "json_invalid")),
+    ],
+)
+def test_a_caller_without_a_key_gets_401_before_anything_about_its_body(
+    client: TestClient, keys: dict[str, str], method: str, path: str, body: bytes, ctype: str,
+    checked: tuple[int, str],
+) -> None:
+    # before: the body checks (415/422) answered first, and parsed up to the body limit for anyone
+    anonymous = client.request(method, path, content=body, headers={"content-type": ctype})
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == "unauthorized"
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    admin = client.request(method, path, content=body, headers={"content-type": ctype, **bearer(keys["acme:admin"])})
+    assert (admin.status_code, admin.json()["error"]["code"]) == checked
+
+
 def test_roles(client: TestClient, keys: dict[str, str]) -> None:
     acme_client, acme_reviewer, acme_admin = (bearer(keys[f"acme:{r}"]) for r in ("client", "reviewer", "admin"))
     decision = escalate(client, acme_client)
