@@ -76,9 +76,11 @@ def check_key_name(name: str | None) -> str | None:
     name = name.strip()
     if not name:
         raise ValueError("a key's name may not be blank")
-    if name.lower() == "local":
+    # Compared in NFKC case-folded form, so compatibility look-alikes ("ｓystem:timeout", fullwidth) count too.
+    folded = _fold(name)
+    if folded == "local":
         raise ValueError("a key's name may not be 'local': the service names the open-mode admin so")
-    if name.lower().startswith(RESERVED_NAME_PREFIXES):
+    if folded.startswith(RESERVED_NAME_PREFIXES):
         prefixes = ", ".join(f"'{p}'" for p in RESERVED_NAME_PREFIXES)
         raise ValueError(f"a key's name may not start with {prefixes}: the service names other resolvers so")
     return name
@@ -88,11 +90,15 @@ def same_name(records: list[KeyRecord], tenant: str, name: str | None) -> KeyRec
     """An active key of ``tenant`` already called ``name`` (ignoring case): two would resolve under one name."""
     if name is None:
         return None
-    folded = name.casefold()
+    folded = _fold(name)
     return next(
-        (r for r in records if r.active and r.tenant == tenant and r.name and r.name.strip().casefold() == folded),
+        (r for r in records if r.active and r.tenant == tenant and r.name and _fold(r.name.strip()) == folded),
         None,
     )
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def new_key(tenant: str, role: Role, name: str | None = None) -> tuple[str, KeyRecord]:

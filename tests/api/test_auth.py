@@ -426,7 +426,17 @@ def test_only_the_agents_own_tenant_withdraws_an_action_escalation_and_is_named(
     assert client.get("/v1/escalations", headers=acme_reviewer).json()["items"] == []
 
 
-@pytest.mark.parametrize("name", ["agent-user:claude-code", "system:timeout", "key:0123456789abcdef", " Agent-User:x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "agent-user:claude-code",
+        "system:timeout",
+        "key:0123456789abcdef",
+        " Agent-User:x",
+        "\uff53ystem:timeout",  # a fullwidth s: the same name once NFKC-normalised
+        "\uff33\uff39\uff33\uff34\uff25\uff2d:timeout",
+    ],
+)
 def test_a_key_name_cannot_pass_for_the_time_limit_an_agents_user_or_another_key(
     client: TestClient, keys: dict[str, str], settings: Settings, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
