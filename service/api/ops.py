@@ -27,8 +27,10 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
         # A database that hangs (a frozen primary, a partition) must not hang the probe: 2 s and it is not ready.
         await asyncio.wait_for(runtime.ready(), READY_TIMEOUT_S)
     except Exception as exc:
+        # The one error shape (docs/api.md), with "status" kept for probes that read it, and retry-after as every
+        # 503 of the service has.
+        error = {"code": "service_unavailable", "message": type(exc).__name__, "field": None, "details": []}
         return JSONResponse(
-            {"status": "unavailable", "error": {"code": "service_unavailable", "message": type(exc).__name__}},
-            status_code=503,
+            {"status": "unavailable", "error": error}, status_code=503, headers={"retry-after": "5"}
         )
     return JSONResponse({"status": "ready", "store": runtime.storage.backend, "policies": runtime.policies.version})

@@ -308,6 +308,11 @@ def test_readyz_reports_a_broken_store(client: TestClient) -> None:
     runtime.store.ping = broken
     r = client.get("/readyz")
     assert r.status_code == 503 and r.json()["status"] == "unavailable"
+    # the one error shape, and retry-after like every 503 of the service
+    assert r.json()["error"] == {
+        "code": "service_unavailable", "message": "ConnectionError", "field": None, "details": []
+    }
+    assert r.headers["retry-after"] == "5"
 
 
 def test_postgres_backed_service_answers_and_persists(pg_settings: Settings) -> None:
