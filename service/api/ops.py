@@ -30,7 +30,5 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
         # The one error shape (docs/api.md), with "status" kept for probes that read it, and retry-after as every
         # 503 of the service has.
         error = {"code": "service_unavailable", "message": type(exc).__name__, "field": None, "details": []}
-        return JSONResponse(
-            {"status": "unavailable", "error": error}, status_code=503, headers={"retry-after": "5"}
-        )
+        return JSONResponse({"status": "unavailable", "error": error}, status_code=503, headers={"retry-after": "5"})
     return JSONResponse({"status": "ready", "store": runtime.storage.backend, "policies": runtime.policies.version})
