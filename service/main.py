@@ -190,7 +190,18 @@ class JsonGuard:
         body = b"".join(chunks)
         if body:
             content_type = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"), None)
-            problem = json_problem(content_type, body, self.max_depth, scope)
+            coding = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"content-encoding"), "")
+            problem: _Problem | None
+            if coding.strip().lower() not in ("", "identity"):  # RFC 9110 §15.5.16: 415 for an unsupported coding
+                shown = coding.strip()[:50]
+                problem = (
+                    415,
+                    "unsupported_media_type",
+                    f"Content-Encoding {shown!r} is not supported: send the body uncompressed",
+                    None,
+                )
+            else:
+                problem = json_problem(content_type, body, self.max_depth, scope)
             if problem is not None:
                 refused = await _unauthenticated(scope)  # 401 wins over 415/422: nothing about the body first
                 if refused is None:

@@ -5,6 +5,7 @@ The table here is the table in ``docs/limits.md``; ``test_the_docs_table_matches
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ CASES = [
     Case("content_type_missing", _dumps(OK), 415, "unsupported_media_type", headers={}),
     Case("charset_latin1", _dumps(OK), 415, "unsupported_media_type",
          headers={"content-type": "application/json; charset=latin-1"}),
+    Case("content_encoding_gzip", gzip.compress(_dumps(OK)), 415, "unsupported_media_type",
+         headers={**JSON, "content-encoding": "gzip"}),
     Case("duplicate_keys", b'{"output": "approve me", "output": "the real answer"}', 422, "json_duplicate_key",
          at="output"),
     Case("duplicate_nested_keys", b'{"output": "x", "model": {"name": "a", "name": "b"}}', 422,
