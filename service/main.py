@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import AsyncIterator, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qsl
 
 import psycopg
 from fastapi import FastAPI, Request
@@ -137,6 +138,17 @@ JSON_GUARD_EXEMPT: tuple[str, ...] = ("/v1/hooks/", "/v1/audits")
 """Hooks answer 200 whatever arrives; audit uploads are JSON *lines* or multipart, not one JSON document."""
 
 
+def _repeated_parameter(query: bytes) -> str | None:
+    """The first query parameter given more than once: no route takes a list, and ``status=pending&status=all``
+    would otherwise be read by its last value (the service's routes each read one), listing what was not asked."""
+    seen: set[str] = set()
+    for key, _ in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
+
+
 async def _unauthenticated(scope: Scope) -> JSONResponse | None:
     """The 401 (or 403, 429) a caller without a valid key gets, or None when it may go on. A route authenticates
     before it reads its body; ``JsonGuard`` checks bodies before any route runs, so it asks this first when it is
@@ -171,6 +183,14 @@ class JsonGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
+        query: bytes = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if b"&" in query and path.startswith(self.prefix) and (twice := _repeated_parameter(query)) is not None:
+            refused = await _unauthenticated(scope)
+            if refused is None:
+                why = f"query parameter {twice[:100]!r} is given more than once"
+                refused = _error(422, "request_invalid", why, twice[:100])
+            await refused(scope, receive, send)
+            return
         if (
             scope["type"] != "http"
             or scope["method"] not in ("POST", "PUT", "PATCH")

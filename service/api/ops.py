@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -29,6 +30,11 @@ async def readyz(runtime: RuntimeDep) -> JSONResponse:
     except Exception as exc:
         # The one error shape (docs/api.md), with "status" kept for probes that read it, and retry-after as every
         # 503 of the service has.
-        error = {"code": "service_unavailable", "message": type(exc).__name__, "field": None, "details": []}
+        error: dict[str, Any] = {
+            "code": "service_unavailable",
+            "message": type(exc).__name__,
+            "field": None,
+            "details": [],
+        }
         return JSONResponse({"status": "unavailable", "error": error}, status_code=503, headers={"retry-after": "5"})
     return JSONResponse({"status": "ready", "store": runtime.storage.backend, "policies": runtime.policies.version})

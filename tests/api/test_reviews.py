@@ -281,6 +281,25 @@ def test_an_oversized_streamed_upload_is_413_without_an_error_log(tmp_path: Any,
         assert [rec.getMessage() for rec in caplog.records if rec.levelno >= logging.ERROR] == []
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "field"),
+    [
+        ("GET", "/v1/reviews?verdict=approve&verdict=block", "verdict"),  # was 200 with the "block" items only
+        ("GET", "/v1/reviews?limit=1&limit=200", "limit"),
+        ("GET", "/v1/drift?domain=cyber&domain=health", "domain"),
+        ("POST", "/v1/audits?name=a&name=b", "name"),  # was 202, the job named "b"
+        ("GET", "/v1/escalations?status=pending&status=all", "status"),
+    ],
+)
+def test_a_query_parameter_given_twice_is_a_422_naming_it_on_every_route(
+    client: TestClient, method: str, url: str, field: str
+) -> None:
+    r = client.request(method, url, content=b"", headers={"content-type": "application/x-ndjson"})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "request_invalid" and r.json()["error"]["field"] == field
+    assert "more than once" in r.json()["error"]["message"]
+
+
 def test_message_limit_is_configurable(tmp_path: Any) -> None:
     settings = Settings(data_dir=tmp_path, max_messages=3)
     with TestClient(create_app(settings)) as c:
