@@ -166,6 +166,7 @@ class ReviewNodes:
         request = state["request"]
         domain = Domain(state["domain"])
         risk = Risk(state["risk"])
+        placed: dict[str, Any] = {}
         if state["kind"] == "action":
             action = request["action"]
             prompt, conversation, messages = _conversation(request)
@@ -195,15 +196,31 @@ class ReviewNodes:
                 "confidence": result.response_class_confidence,
                 "features": result.features,
             }
+            if result.placed is not None and state.get("inferred"):
+                # Triage's keywords placed it, and a higher-risk domain's rules say what it is: the request is
+                # that domain's (its reviewer, thresholds, reviewer-error and time-limit settings).
+                placed = self._replace(state, domain, result.placed)
+                domain = result.placed
+                risk = max(risk, self.ports.policies.policy(domain).risk_tier, key=_RISK_RANK.__getitem__)
             # A finding at the rewrite threshold lifts a low-risk request so a reviewer looks at it.
             policy = self.ports.policies.policy(domain)
             if at_least(findings, policy.thresholds.rewrite_severity) and risk is Risk.low:
                 risk = Risk.medium
         return {
+            **placed,
             "findings": [f.model_dump(mode="json", exclude_none=True) for f in findings],
             "analysis": analysis,
             "risk": risk.value,
         }
+
+    def _replace(self, state: ReviewState, was: Domain, now: Domain) -> dict[str, Any]:
+        """The state update moving an inferred request from ``was`` to ``now``: the domain, the old one kept among
+        ``also_domains``, and the time limit of ``now`` when the caller named none."""
+        also = [d for d in state.get("also_domains") or () if d != now.value]
+        update: dict[str, Any] = {"domain": now.value, "also_domains": [was.value, *also]}
+        if state["request"].get("timeout_ms") is None and state.get("started_at") is not None:
+            update["deadline_at"] = state["started_at"] + self.ports.policies.policy(now).timeout_ms / 1000
+        return update
 
     # -- reviewer -------------------------------------------------------------------------------------
     def _item(self, state: ReviewState) -> ReviewItem:

@@ -93,6 +93,9 @@ class Analysis:
     response_class: ResponseClass | None = None
     response_class_confidence: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    placed: Domain | None = None
+    """A higher-risk domain whose rules the answer met at their acting severity (``PolicyService._placed``): a
+    request triage placed by keywords alone is moved there."""
 
 
 @dataclass(slots=True)
