@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
@@ -9,9 +10,60 @@ from service.policy.model import DomainPolicy, PolicySet
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
-from service.vocabulary import Domain, Risk
+from service.vocabulary import Domain, Risk, Severity
 
 _RISK_ORDER = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
+
+# Shell code in an answer: a fenced block tagged as a shell (or untagged, its lines starting with "$ "), and inline
+# code that starts with a command word.
+_FENCE = re.compile(r"```[ \t]*(bash|sh|shell|zsh|console|terminal|shell-session|ps1)?[ \t]*\n(.*?)```", re.S | re.I)
+_INLINE = re.compile(r"`([^`\n]{2,2000})`")
+_COMMAND_WORD = re.compile(
+    r"(sudo|rm|curl|wget|chmod|chown|dd|mkfs\w*|git|cat|cp|mv|ln|echo|printf|tee|bash|sh|zsh|python3?|perl|ruby|node|"
+    r"nc|ncat|socat|ssh|scp|rsync|kill|pkill|killall|systemctl|crontab|docker|kubectl|ufw|iptables|find|xargs|"
+    r"truncate|shred|eval|source|npm|pip3?|uv|tar|unzip|export|env)\b"
+)
+MAX_ANSWER_COMMANDS = 20
+# A warning before inline code: "never run `rm -rf /`", "do not use `chmod 777`".
+_WARNED = re.compile(
+    r"\b(never|don'?t|do not|avoid|must not|mustn'?t|should ?n[o']t|should not)\b[^.!?\n`]{0,40}$", re.I
+)
+
+
+def answer_commands(output: str) -> list[tuple[int, int]]:
+    """Character spans of the shell commands an answer shows (at most ``MAX_ANSWER_COMMANDS``): each line of a
+    fenced shell block (a leading ``$ `` or ``# `` prompt left out) and inline code starting with a command word."""
+    spans: list[tuple[int, int]] = []
+    fenced: list[tuple[int, int]] = []
+    for m in _FENCE.finditer(output):
+        fenced.append(m.span())
+        body, base = m.group(2), m.start(2)
+        untagged = m.group(1) is None
+        pos = 0
+        for line in body.split("\n"):
+            start = base + pos
+            pos += len(line) + 1
+            text = line.strip()
+            prompt = re.match(r"[$#]\s+", text)
+            if untagged and prompt is None:
+                continue
+            if prompt is not None:
+                start = output.index(text, start) + prompt.end()
+            elif text:
+                start = output.index(text, start)
+            else:
+                continue
+            end = start + len(text) - (prompt.end() if prompt else 0)
+            spans.append((start, end))
+    for m in _INLINE.finditer(output):
+        if any(a <= m.start() < b for a, b in fenced):
+            continue
+        code = m.group(1).strip()
+        if _COMMAND_WORD.match(code.removeprefix("$ ")) and not _WARNED.search(
+            output, max(0, m.start() - 60), m.start()
+        ):
+            spans.append((m.start(1), m.end(1)))
+    return spans[:MAX_ANSWER_COMMANDS]
 
 
 class PolicyService:
@@ -71,6 +123,8 @@ class PolicyService:
             asked=asked,
         )
         findings = self._with_other_domains(findings, domain, also, output, prompt, conversation, asked)
+        if domain is Domain.tool_use:
+            findings = self._with_answer_commands(findings, output)
         analysis.placed = self._placed(domain, findings)
         if tc.spans:
             # Point response-class findings at the sentence that decided the class.
@@ -109,6 +163,27 @@ class PolicyService:
                 if f.rule not in seen:
                     seen.add(f.rule)
                     merged.append(f)
+        merged.sort(key=lambda f: f.severity.rank, reverse=True)
+        return merged
+
+    def _with_answer_commands(self, findings: list[Finding], output: str) -> list[Finding]:
+        """Add the action analyser's findings (high and above) for the shell commands a ``tool_use`` answer tells
+        its reader to run: an agent's answer that says "run ``sudo rm -rf ~/*``" is judged as the action would be
+        (``POST /v1/actions/reviews``). Their evidence is the command in the answer."""
+        from service.policy.action_model import ActionPolicy
+        from service.policy.actions import analyse_action
+
+        actions = self.policies[Domain.tool_use].actions or ActionPolicy()
+        seen = {f.rule for f in findings}
+        merged = list(findings)
+        for start, end in answer_commands(output):
+            result = analyse_action("shell", {"command": output[start:end]}, None, actions)
+            for f in result.findings:
+                if f.severity.rank < Severity.high.rank or f.rule in seen:
+                    continue
+                seen.add(f.rule)
+                evidence = Evidence(text=output[start:end][:300], source="output", start=start, end=end)
+                merged.append(f.model_copy(update={"evidence": evidence}))
         merged.sort(key=lambda f: f.severity.rank, reverse=True)
         return merged
 
