@@ -134,7 +134,8 @@ def json_problem(
     return None
 
 
-JSON_GUARD_EXEMPT: tuple[str, ...] = ("/v1/hooks/", "/v1/audits")
+HOOKS_PREFIX = "/v1/hooks/"
+JSON_GUARD_EXEMPT: tuple[str, ...] = (HOOKS_PREFIX, "/v1/audits")
 """Hooks answer 200 whatever arrives; audit uploads are JSON *lines* or multipart, not one JSON document."""
 
 
@@ -184,7 +185,12 @@ class JsonGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         query: bytes = scope.get("query_string", b"") if scope["type"] == "http" else b""
-        if b"&" in query and path.startswith(self.prefix) and (twice := _repeated_parameter(query)) is not None:
+        if (
+            b"&" in query
+            and path.startswith(self.prefix)
+            and not path.startswith(HOOKS_PREFIX)  # hooks answer in the agent's shape; their own guard decides
+            and (twice := _repeated_parameter(query)) is not None
+        ):
             refused = await _unauthenticated(scope)
             if refused is None:
                 why = f"query parameter {twice[:100]!r} is given more than once"
