@@ -153,7 +153,7 @@ def serve(
             log_level=settings.log_level,
             access_log=False,
             proxy_headers=False,
-            timeout_graceful_shutdown=10,
+            timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_s)),
         )
     finally:
         cleanup()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import re
@@ -86,8 +88,12 @@ class BodyLimit:
                     return {"type": "http.disconnect"}
             return message
 
+        started = False
+
         async def guarded_send(message: Message) -> None:
+            nonlocal started
             if not answered:
+                started = True
                 await send(message)
 
         try:
@@ -97,6 +103,15 @@ class BodyLimit:
             # is waiting for an answer, and it is no server error.
             if not answered:
                 log.info("the client disconnected during the upload to %s", scope.get("path", "")[:200])
+        except asyncio.CancelledError:
+            # The server's shutdown grace ran out with this request in flight (OVERSIGHT_SHUTDOWN_GRACE_S): nothing
+            # was acknowledged, so say "retry" in the one error shape instead of the server's text/plain 500.
+            if not started and not answered:
+                response = _error(503, "service_unavailable", "the service is shutting down; retry shortly")
+                response.headers["retry-after"] = "5"
+                with contextlib.suppress(Exception):
+                    await response(scope, limited, send)
+            raise
 
 
 _Problem = tuple[int, str, str, str | None]

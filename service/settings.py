@@ -134,6 +134,13 @@ class Settings(BaseSettings):
     escalation_sweep_s: float = Field(
         default=60.0, gt=0, description="How often unanswered escalations are checked against their time limit."
     )
+    shutdown_grace_s: float = Field(
+        default=20.0,
+        ge=0,
+        le=3600,
+        description="`oversight serve`: how long reviews in flight may run on after SIGTERM; those still running "
+        "then get 503 with retry-after. 20 fits Kubernetes' default 30 s grace with the 5 s preStop pause.",
+    )
     session_ttl_s: int = Field(default=8 * 3600, ge=60, description="Console session lifetime.")
     auth_failures_per_minute: int = Field(
         default=20,
