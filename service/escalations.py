@@ -32,7 +32,7 @@ import socket
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -249,6 +249,8 @@ _ARM_GRACE_S = 60.0
 """A callback armed before a resume falls due this long after, if the resume never recorded its decision."""
 _CLAIM_LEASE_S = 120.0
 """How long a claimed callback is held before another process may try it (longer than an attempt)."""
+_WRITE_BACK_PAUSES_S = (0.2, 1.0, 3.0)
+"""Pauses between tries of writing a callback attempt's outcome back to the outbox."""
 _OUTBOX_POLL_S = 5.0
 """The delivery loop looks for due callbacks at least this often (and at once when one is released)."""
 TURN_ENDED_MAX = 1000
@@ -491,7 +493,7 @@ class EscalationService:
                 # that one (it came first), then tell this resolver it is taken.
                 finished = await self._finish(decision.review_id)
                 if request.get("callback_url"):
-                    await self._callback(str(request["callback_url"]), finished)
+                    await self._callback_after(str(request["callback_url"]), finished)
                 raise await self._taken(escalation_id, tenant)
             if not {"human", "record"} & set(next_nodes):
                 raise await self._taken(escalation_id, tenant)
@@ -513,9 +515,24 @@ class EscalationService:
                 await self.outbox.arm(decision.review_id, str(url), uuid.uuid4().hex, time.time() + _ARM_GRACE_S)
             final = await self.runtime.resume(decision.review_id, resolution)
         if url:
-            await self._callback(str(url), final)
+            await self._callback_after(str(url), final)
         log.info("escalation %s resolved: %s by %s", escalation_id, body.action, by)
         return final
+
+    async def _callback_after(self, url: str, final: Decision) -> None:
+        """Make the callback of a recorded resolution due now. It cannot undo the resolution: if the outbox cannot
+        be written (a locked or unreachable database), the row armed before the resume falls due after its grace
+        period (``_ARM_GRACE_S``) and is delivered then, and the resolver is still told the resolution stands."""
+        try:
+            await self._callback(url, final)
+        except Exception as exc:
+            log.warning(
+                "callback of %s not made due now (%s: %s); it is sent after %g s",
+                final.review_id,
+                type(exc).__name__,
+                str(exc)[:200],
+                _ARM_GRACE_S,
+            )
 
     async def withdraw(self, decision: Decision, tenant: str | None, by: str, note: str | None = None) -> Decision:
         """The caller stopped waiting for a human (an agent hook's ``--hold`` ran out): block the escalated action now,
@@ -756,21 +773,46 @@ class EscalationService:
             log.exception("callback for %s failed", item.review_id)
             outcome, detail = "retry", type(exc).__name__
         if outcome == "delivered":
-            await self.outbox.finish(item.review_id, outbox_mod.DELIVERED, attempts, None)
+            await self._write_back(
+                item, lambda: self.outbox.finish(item.review_id, outbox_mod.DELIVERED, attempts, None)
+            )
             self._ended("delivered")
             return True
         if outcome == "retry" and attempts < self.settings.callback_max_attempts:
             delay = min(300.0, self.settings.callback_backoff_s * 2 ** (attempts - 1))
-            await self.outbox.reschedule(item.review_id, attempts, time.time() + delay, detail)
+            await self._write_back(
+                item, lambda: self.outbox.reschedule(item.review_id, attempts, time.time() + delay, detail)
+            )
             # Wake the loop when this retry is due, not at its next poll (5 s): a back-off of 1 s is 1 s. Rows
             # another replica reschedules are found by that poll.
             asyncio.get_running_loop().call_later(delay, self._wake.set)
             return False
         if outcome == "retry":
             log.error("callback for %s failed after %s attempts: %s", item.review_id, attempts, detail)
-        await self.outbox.finish(item.review_id, outbox_mod.FAILED, attempts, detail)
+        await self._write_back(item, lambda: self.outbox.finish(item.review_id, outbox_mod.FAILED, attempts, detail))
         self._ended("failed" if outcome == "retry" else "refused")
         return False
+
+    async def _write_back(self, item: OutboxItem, write: Callable[[], Awaitable[None]]) -> None:
+        """Record an attempt's outcome, retried a few times over a busy database (SQLite's lock held by another
+        writer past its busy timeout). If it still fails, the row's claim lapses (``_CLAIM_LEASE_S``) and it is
+        tried again, so the receiver may get a copy (at-least-once; it de-duplicates on the review id)."""
+        for pause in (*_WRITE_BACK_PAUSES_S, None):
+            try:
+                await write()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if pause is None:
+                    log.error(
+                        "callback outcome for %s not recorded (%s: %s); the row is tried again when its claim lapses",
+                        item.review_id,
+                        type(exc).__name__,
+                        str(exc)[:200],
+                    )
+                    return
+                await asyncio.sleep(pause)
 
     def _ended(self, how: str) -> None:
         if self.on_callback_end is not None:

@@ -512,3 +512,50 @@ def test_metrics_show_the_escalation_backlog_per_domain_and_its_oldest_age(app_c
     state(app_client).escalation_backlog.refreshed_at = None
     assert backlog()[("oversight_escalations_pending", "health")] == 1
     assert second["escalation_id"] != first["escalation_id"]
+
+
+def test_a_resolution_stands_when_its_callback_cannot_be_made_due_and_the_callback_still_goes(
+    app_client: TestClient, receiver: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A locked SQLite file (another writer past the busy timeout) while the outbox is written after the resume:
+    # before, the reviewer whose resolution was recorded got a 503, and a retry got 409 "already resolved".
+    decision = escalate(app_client, callback_url=receiver.url)
+    outbox = state(app_client).escalations.outbox
+    real_release = outbox.release
+
+    async def locked(*args: Any, **kwargs: Any) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(outbox, "release", locked)
+    monkeypatch.setattr(escalations_mod, "_ARM_GRACE_S", 0.0)
+    final = app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
+    assert final.status_code == 200 and final.json()["verdict"] == "block"
+    monkeypatch.setattr(outbox, "release", real_release)
+    drain(app_client)  # the row armed before the resume is due after its grace period (0 here)
+    deliveries = receiver.wait_for(1)
+    assert json.loads(deliveries[0].body)["verdict"] == "block"
+
+
+def test_an_outcome_that_cannot_be_written_back_at_once_is_retried_not_raised(
+    app_client: TestClient, receiver: CallbackReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # before: "Task exception was never retrieved … database is locked", the row stayed claimed and was sent again
+    # when the claim lapsed
+    monkeypatch.setattr(escalations_mod, "_WRITE_BACK_PAUSES_S", (0.0, 0.0), raising=False)
+    decision = escalate(app_client, callback_url=receiver.url)
+    outbox = state(app_client).escalations.outbox
+    real_finish = outbox.finish
+    failures = [sqlite3.OperationalError("database is locked")]
+
+    async def flaky(*args: Any, **kwargs: Any) -> None:
+        if failures:
+            raise failures.pop()
+        await real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "finish", flaky)
+    app_client.post(f"/v1/escalations/{decision['escalation_id']}/resolve", json={"action": "block"})
+    drain(app_client)
+    receiver.wait_for(1)
+    assert not failures
+    shown = app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()["callback"]
+    assert shown["status"] == "delivered"
