@@ -177,6 +177,11 @@ def _check_config(settings: Settings) -> None:
     validate_prompts(settings.prompt_dir)
     pool = ReviewerPool(policies, settings)
     asyncio.run(pool.aclose())
+    if settings.database_url:
+        from service.store import unreachable
+
+        if (problem := unreachable(settings.database_url)) is not None:
+            raise problem
 
 
 def _error_record(

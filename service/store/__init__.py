@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
+from service.errors import ConfigurationError
 from service.settings import Settings
 from service.store.base import DecisionStore, DuplicateRequest, EscalationQuery
 
@@ -50,14 +52,39 @@ class CheckpointSerde(JsonPlusSerializer):
         return super().loads_typed(data)
 
 
+def unreachable(url: str, *, timeout_s: int = 5) -> ConfigurationError | None:
+    """Why the PostgreSQL server at ``url`` cannot be used (one connection attempt), or None when it answers.
+
+    Start-up says so in one line naming ``OVERSIGHT_DATABASE_URL`` and where it points (never the password),
+    instead of a pool's "initialization incomplete after 10 sec" traceback.
+    """
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        with psycopg.connect(url, connect_timeout=timeout_s):
+            return None
+    except psycopg.Error as exc:
+        try:
+            parts = conninfo_to_dict(url)
+        except psycopg.Error:
+            parts = {}
+        where = f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}/{parts.get('dbname') or ''}"
+        reason = " ".join(str(exc).split())[:300]
+        return ConfigurationError(f"OVERSIGHT_DATABASE_URL: cannot use the PostgreSQL database at {where}: {reason}")
+
+
 @asynccontextmanager
 async def open_storage(settings: Settings) -> AsyncIterator[Storage]:
-    """Open the configured store and its checkpointer; close both on exit."""
+    """Open the configured store and its checkpointer; close both on exit. An unreachable PostgreSQL server is a
+    :class:`ConfigurationError` naming the variable (the CLI prints it and exits 2)."""
     if settings.database_url:
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
         from service.store.postgres import PostgresDecisionStore, postgres_pool, unlimited_statements
 
+        if (problem := await asyncio.to_thread(unreachable, settings.database_url)) is not None:
+            raise problem
         pool = postgres_pool(settings.database_url, statement_timeout_ms=settings.database_statement_timeout_ms)
         await pool.open(wait=True, timeout=10)
         try:

@@ -94,6 +94,10 @@ async def open_on_postgres(
     if pool is not None:
         yield make(pool)
         return
+    from service.store import unreachable
+
+    if (problem := await asyncio.to_thread(unreachable, url)) is not None:
+        raise problem  # one line naming OVERSIGHT_DATABASE_URL, not the pool's timeout traceback
     limit = DEFAULT_STATEMENT_TIMEOUT_MS if statement_timeout_ms is None else statement_timeout_ms
     own = postgres_pool(url, max_size=2, statement_timeout_ms=limit)
     await own.open(wait=True, timeout=10)

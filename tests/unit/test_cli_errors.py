@@ -110,6 +110,30 @@ def test_every_command_reports_a_bad_setting_in_one_line(
     assert no_server == []
 
 
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", [["serve"], ["review"], ["keys", "list"], ["worker", "--exit-when-idle"]])
+def test_an_unreachable_database_is_one_line_naming_the_variable(
+    command: list[str], no_server: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # before: an 80-133 line traceback ending in "PoolTimeout: pool initialization incomplete after 10 sec", exit
+    # 1 or 3, the variable never named
+    url = f"postgresql://postgres:secret@127.0.0.1:{_closed_port()}/qa_unreachable"
+    result = invoke(command, env={"OVERSIGHT_DATABASE_URL": url}, stdin='{"output": "hi"}\n')
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("oversight: OVERSIGHT_DATABASE_URL: cannot use the PostgreSQL database at 127.0.0.1:")
+    assert "/qa_unreachable" in lines[0] and "secret" not in result.output
+    assert no_server == []
+
+
 @pytest.mark.parametrize(("env", "needle"), [
     ({"OVERSIGHT_AUDIT_WORKERS": "maybe"}, "OVERSIGHT_AUDIT_WORKERS='maybe': use true or false"),
     ({"OVERSIGHT_DRIFT_ALPHA": "2"}, "OVERSIGHT_DRIFT_ALPHA='2': use a number above 0, below 1"),
