@@ -401,7 +401,16 @@ _ERROR_DOCS: dict[str, str] = {
     "413": "Body over OVERSIGHT_MAX_BODY_BYTES.",
     "415": "The body is not `application/json` (UTF-8).",
     "422": "Not acceptable JSON, or fails the schema or a limit; `code` says which (docs/limits.md).",
+    "429": "Too many failed key checks from this address, or too many reviews in flight; retry after `retry-after`.",
     "503": "The store is not answering or not ready (`service_unavailable`); retry after `retry-after`.",
+}
+# Conflicts particular to an operation: (method, path) -> description of its 409.
+_CONFLICT_DOCS: dict[tuple[str, str], str] = {
+    ("post", "/v1/escalations/{escalation_id}/resolve"): "The escalation is not pending any more (resolved, withdrawn "
+    "or past its time limit), or another reviewer is resolving it right now.",
+    ("post", "/v1/escalations/{escalation_id}/callback"): "The callback is still pending (not ended yet).",
+    ("post", "/v1/actions/ran"): "The action's escalation was resolved otherwise (blocked by a person, or withdrawn).",
+    ("post", "/v1/keys"): 'An active key of the tenant already has this name (`field: "name"`).',
 }
 
 
@@ -433,8 +442,13 @@ def _document_errors(app: FastAPI) -> None:
                 continue
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
+                if (conflict := _CONFLICT_DOCS.get((method, path))) is not None and "409" not in responses:
+                    responses["409"] = {"description": conflict, "content": content}
+                if "requestBody" not in operation:  # nothing is read from a body it does not take
+                    for status in ("400", "413", "415"):
+                        responses.pop(status, None)
                 for status, description in _ERROR_DOCS.items():
-                    if status in ("400", "413", "415") and method not in ("post", "put", "patch"):
+                    if status in ("400", "413", "415") and "requestBody" not in operation:
                         continue
                     if status == "415" and path.startswith(JSON_GUARD_EXEMPT):
                         continue

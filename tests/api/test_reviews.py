@@ -460,3 +460,18 @@ def test_a_bad_content_part_is_named_where_it_fails(client: TestClient, content:
     assert r.status_code == 422
     error = r.json()["error"]
     assert error["field"] == field and error["message"] == f"{field}: {message}", error
+
+
+def test_the_openapi_document_names_the_statuses_each_operation_can_answer(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    # the conflicts particular to an operation (before: answered but not documented)
+    for path in ("/v1/escalations/{escalation_id}/resolve", "/v1/actions/ran", "/v1/keys"):
+        assert "409" in paths[path]["post"]["responses"], path
+    for path, operations in paths.items():
+        if not path.startswith("/v1/") or path.startswith("/v1/hooks/"):
+            continue
+        for method, operation in operations.items():
+            statuses = operation["responses"]
+            assert "429" in statuses, (method, path)  # the failed-key limit applies to every keyed call
+            if "requestBody" not in operation:  # no body, no body errors (before: GET /v1/reviews listed 413/415)
+                assert not {"400", "413", "415"} & set(statuses), (method, path)
