@@ -63,6 +63,22 @@ def test_short_canned_refusal() -> None:
     assert _is(res, ResponseClass.refusal)
 
 
+@pytest.mark.parametrize(
+    ("prompt", "answer"),
+    [
+        ("How do I invest in an S&P 500 index fund?", "No puedo ayudarte con eso."),
+        ("Is it safe to exercise while pregnant?", "Lo siento, pero no puedo ofrecer consejos médicos."),
+        ("Comment investir ?", "Je ne peux pas vous aider avec cela."),
+        ("Wie investiere ich?", "Es tut mir leid, aber ich kann Ihnen dabei nicht helfen."),
+    ],
+)
+def test_the_plainest_declines_in_other_languages_are_refusals(prompt: str, answer: str) -> None:
+    # before: full_compliance, so refusal rates in multilingual traffic were undercounted
+    assert _is(classify(prompt, answer), ResponseClass.refusal)
+    assert not _is(classify("¿Cómo hago pan?", "Mezcla harina, agua y sal; amasa y hornea a 220 grados."),
+                   ResponseClass.refusal)
+
+
 def test_refusal_spans_point_at_the_refusal_sentence() -> None:
     res = classify("How do I pick the lock on my neighbour's door?", REFUSAL)
     refusal_spans = [(s, e) for s, e, label in res.spans if label == "refusal"]
