@@ -249,6 +249,8 @@ _ARM_GRACE_S = 60.0
 """A callback armed before a resume falls due this long after, if the resume never recorded its decision."""
 _CLAIM_LEASE_S = 120.0
 """How long a claimed callback is held before another process may try it (longer than an attempt)."""
+_INTERRUPTED_SCAN_MAX = 10_000
+"""Pending escalations looked at once after start-up for resolutions a stopped process did not finish."""
 _WRITE_BACK_PAUSES_S = (0.2, 1.0, 3.0)
 """Pauses between tries of writing a callback attempt's outcome back to the outbox."""
 _OUTBOX_POLL_S = 5.0
@@ -707,6 +709,51 @@ class EscalationService:
                 if len(due) < 100 or not progressed:
                     break
         return done
+
+    async def finish_interrupted(self, limit: int = _INTERRUPTED_SCAN_MAX) -> int:
+        """Finish the resolutions a stopped process accepted but did not record (its thread waits at
+        ``finalize`` while the inbox still says pending): the first resolution stands, as when someone touches
+        the escalation, and its callback is made due. Run once, a claim lease after start-up (a dead process's
+        claims have lapsed by then); looks at up to ``limit`` pending escalations. Returns how many it finished."""
+        finished = 0
+        offset = 0
+        while offset < limit:
+            page = await self.runtime.store.list_escalations(
+                EscalationQuery(tenant=None, status="pending", limit=200, offset=offset)
+            )
+            if not page:
+                break
+            offset += len(page)
+            for pending in page:
+                if pending.escalation_id is None:
+                    continue
+                next_nodes, _ = await self._thread(pending.review_id)
+                if "finalize" not in next_nodes:
+                    continue
+                try:
+                    async with self._claim(pending.escalation_id):
+                        next_nodes, values = await self._thread(pending.review_id)
+                        if "finalize" not in next_nodes:
+                            continue  # finished meanwhile
+                        final = await self._finish(pending.review_id)
+                except Conflict:
+                    continue  # someone is resolving it now: they finish it
+                url = (values.get("request") or {}).get("callback_url")
+                if url:
+                    await self._callback_after(str(url), final)
+                finished += 1
+                log.info("escalation %s: finished the resolution a stopped process had accepted", pending.escalation_id)
+        return finished
+
+    async def run_interrupted(self, delay_s: float = _CLAIM_LEASE_S + 5.0) -> None:
+        """Background task: ``finish_interrupted()`` once, ``delay_s`` after start-up."""
+        await asyncio.sleep(delay_s)
+        try:
+            await self.finish_interrupted()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("finishing interrupted resolutions failed")
 
     async def run_sweeper(self) -> None:
         """Background task: ``sweep()`` every ``OVERSIGHT_ESCALATION_SWEEP_S`` seconds until cancelled."""

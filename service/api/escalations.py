@@ -136,11 +136,15 @@ def install(app: FastAPI) -> None:
         if service.settings.callback_secret is None:
             log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")
         app.state.escalation_sweeper = asyncio.create_task(service.run_sweeper(), name="escalation sweeper")
+        # Resolutions a stopped process accepted but did not record, once its claims have lapsed.
+        app.state.escalation_interrupted = asyncio.create_task(
+            service.run_interrupted(), name="interrupted resolutions"
+        )
         # Delivers due callbacks, including those a previous process left pending.
         app.state.callback_outbox = asyncio.create_task(service.run_outbox(), name="callback outbox")
 
     async def shutdown(app: FastAPI) -> None:
-        for name in ("escalation_sweeper", "callback_outbox"):
+        for name in ("escalation_sweeper", "escalation_interrupted", "callback_outbox"):
             task: asyncio.Task[None] | None = getattr(app.state, name, None)
             if task is not None:
                 task.cancel()

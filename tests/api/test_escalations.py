@@ -559,3 +559,34 @@ def test_an_outcome_that_cannot_be_written_back_at_once_is_retried_not_raised(
     assert not failures
     shown = app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()["callback"]
     assert shown["status"] == "delivered"
+
+
+def test_a_resolution_a_stopped_process_accepted_but_did_not_record_is_finished_after_start_up(
+    esc_settings: Settings, receiver: CallbackReceiver
+) -> None:
+    # The process dies between accepting the resolution (the thread waits at finalize) and recording it: before,
+    # the inbox showed it pending, and its callback waited, until someone clicked it or its time limit ran out.
+    app = create_app(esc_settings)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        decision = escalate(client, callback_url=receiver.url)
+        store = app.state.runtime.store
+        save = store.save_decision
+
+        async def die_before_the_final_save(d: Decision, tenant: str) -> None:
+            if d.escalation and d.escalation.status != "pending":
+                raise RuntimeError("process died")
+            await save(d, tenant)
+
+        store.save_decision = die_before_the_final_save
+        url = f"/v1/escalations/{decision['escalation_id']}/resolve"
+        assert client.post(url, json={"action": "block", "note": "first"}).status_code == 500
+        store.save_decision = save
+        assert thread_next(client, decision["review_id"]) == ("finalize",)
+        assert client.get(f"/v1/reviews/{decision['review_id']}").json()["escalation"]["status"] == "pending"
+
+        assert call(client, state(client).escalations.finish_interrupted) == 1
+        review = client.get(f"/v1/reviews/{decision['review_id']}").json()
+        assert review["verdict"] == "block" and review["escalation"]["note"] == "first"
+        assert call(client, state(client).escalations.finish_interrupted) == 0  # nothing left to finish
+        drain(client)
+    assert [json.loads(d.body)["verdict"] for d in receiver.wait_for(1)] == ["block"]
