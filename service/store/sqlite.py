@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import sqlite3
 import time
 import uuid
@@ -169,6 +170,10 @@ def decision_row(decision: Decision, tenant: str) -> tuple[Any, ...]:
     )
 
 
+MIN_FREE_BYTES = 16 * 1024 * 1024
+"""Below this much free space on the SQLite file's disk, ``ping`` (``/readyz``) fails."""
+
+
 class SqliteDecisionStore:
     """``DecisionStore`` over stdlib sqlite3 in one dedicated thread, with group commit.
 
@@ -240,6 +245,10 @@ class SqliteDecisionStore:
 
     async def ping(self) -> None:
         await self._run(lambda: self.conn.execute("SELECT 1").fetchone())
+        # A full disk fails every write while reads still answer: say "not ready" before it does.
+        free = shutil.disk_usage(self.path.parent).free
+        if free < MIN_FREE_BYTES:
+            raise OSError(f"{free} bytes free on the disk of {self.path} (under {MIN_FREE_BYTES})")
 
     def _write_batch(self, rows: list[tuple[Any, ...]]) -> list[Exception | None]:
         results: list[Exception | None] = []
@@ -254,7 +263,10 @@ class SqliteDecisionStore:
                     results.append(exc)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled the transaction back itself (a full disk, a RAISE(ROLLBACK)): a second
+            # ROLLBACK would fail with "no transaction is active" and hide the real error.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         return results
 

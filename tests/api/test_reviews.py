@@ -475,3 +475,48 @@ def test_the_openapi_document_names_the_statuses_each_operation_can_answer(clien
             assert "429" in statuses, (method, path)  # the failed-key limit applies to every keyed call
             if "requestBody" not in operation:  # no body, no body errors (before: GET /v1/reviews listed 413/415)
                 assert not {"400", "413", "415"} & set(statuses), (method, path)
+
+
+def test_readyz_says_not_ready_when_the_sqlite_disk_is_nearly_full(client: TestClient, monkeypatch: Any) -> None:
+    # before: reads still answered, so /readyz said ready while every review failed with "database or disk is full"
+    import shutil
+
+    usage = shutil.disk_usage("/")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage._replace(free=1024 * 1024))
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["error"]["message"] == "OSError"
+
+
+def test_a_write_sqlite_rolled_back_itself_reports_the_real_error(tmp_path: Any) -> None:
+    # SQLite undoes the transaction itself on a full disk; the store's own ROLLBACK then failed with "cannot
+    # rollback - no transaction is active", which is what the logs showed instead of the cause.
+    from tests.api._helpers import call
+
+    settings = Settings(data_dir=tmp_path)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        store = c.app.state.runtime.store  # type: ignore[attr-defined]
+
+        def fill() -> None:  # the file may not grow by a page: every new row is "database or disk is full"
+            pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+            store.conn.execute(f"PRAGMA max_page_count = {pages}")
+
+        call(c, store._run, fill)
+        with caplog_at_warning() as records:
+            answers = [c.post("/v1/reviews", json=body("q", "word " * 4000, id=f"fill-{i}")) for i in range(3)]
+        assert {a.status_code for a in answers} == {503}
+        said = " ".join(rec.getMessage() for rec in records)
+        assert "database or disk is full" in said and "cannot rollback" not in said
+
+
+class caplog_at_warning:  # noqa: N801 - used as a context manager, like a function
+    """The records of the ``oversight`` logger at warning and above while the block runs."""
+
+    def __enter__(self) -> list[logging.LogRecord]:
+        self.records: list[logging.LogRecord] = []
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = self.records.append  # type: ignore[method-assign]
+        logging.getLogger("oversight").addHandler(self.handler)
+        return self.records
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("oversight").removeHandler(self.handler)
