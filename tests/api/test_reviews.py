@@ -508,7 +508,7 @@ def test_a_write_sqlite_rolled_back_itself_reports_the_real_error(tmp_path: Any)
         assert "database or disk is full" in said and "cannot rollback" not in said
 
 
-class caplog_at_warning:  # noqa: N801 - used as a context manager, like a function
+class caplog_at_warning:
     """The records of the ``oversight`` logger at warning and above while the block runs."""
 
     def __enter__(self) -> list[logging.LogRecord]:
