@@ -27,12 +27,14 @@ import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
 from service.policy.action_model import ActionPolicy
 from service.policy.alignment import check_alignment
+from service.policy.net import url_hosts
 from service.policy.shell import (
     TOP_LEVEL_CRITICAL,
     PathContext,
@@ -75,14 +77,39 @@ _WRITE_VERBS = re.compile(
     r"mkdir|upload)"
 )
 _DELETE_VERBS = re.compile(r"(?i)(delete|remove|rm\b|unlink|destroy|drop|purge|wipe|truncate|clear)")
-_CMD_KEYS = frozenset(
-    {"command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string", "commands", "cmds"}
-    | {"cmdline", "cmd_line", "shell_command", "shell_cmd", "bash_command", "command_string", "shell_script", "argv"}
+
+
+@lru_cache(maxsize=2048)
+def arg_key(key: str) -> str:
+    """An argument's key as the MCP rules match it: lower case without ``_``, ``-`` or spaces, so ``shellCommand``,
+    ``shell_command``, ``shell-command`` and ``SHELL_COMMAND`` are one key (``shellcommand``)."""
+    return re.sub(r"[\s_\-]", "", key).lower()
+
+
+def _keys(*names: str) -> frozenset[str]:
+    return frozenset(arg_key(n) for n in names)
+
+
+_CMD_KEYS = _keys(
+    *("command", "cmd", "script", "shell", "bash", "commandline", "command_line", "args_string", "commands", "cmds"),
+    *("cmdline", "cmd_line", "shell_command", "shell_cmd", "bash_command", "command_string", "shell_script", "argv"),
+    *("exec", "cmd_string", "command_str", "script_content", "script_body", "script_text", "bash_script"),
+    *("run_command", "exec_command", "execute_command", "terminal_command", "sh_command", "powershell_command"),
 )
-_CODE_KEYS = frozenset({"code", "python", "source", "snippet"})
-_SQL_KEYS = frozenset(
-    {"sql", "query", "statement", "statements", "sql_query", "sql_statement", "sql_text", "sql_string"}
-    | {"sql_command", "sqlquery", "sql_statements"}
+# Keys that hold a command in a task runner or CI-like tool (``{"run": "make test"}``) and prose in a notes or
+# to-do tool (``{"task": "Don't forget the docs"}``): read as a command when it parses, in any tool but one named
+# for text (below); a part that does not parse is not escalated, except in a tool that runs commands.
+_SOFT_CMD_KEYS = _keys("run", "task")
+_PROSE_WORDS = frozenset(
+    {"todo", "todos", "note", "notes", "issue", "issues", "comment", "comments", "memo", "memos", "memory"}
+    | {"reminder", "reminders", "message", "messages", "mail", "email", "calendar", "event", "events", "ticket"}
+    | {"tickets", "card", "cards", "task", "tasks", "doc", "docs", "document", "documents", "page", "pages", "wiki"}
+    | {"chat", "post", "posts", "slack", "discord", "linear", "jira", "notion", "trello", "asana", "todoist"}
+)
+_CODE_KEYS = _keys("code", "python", "source", "snippet")
+_SQL_KEYS = _keys(
+    *("sql", "query", "statement", "statements", "sql_query", "sql_statement", "sql_text", "sql_string"),
+    *("sql_command", "sqlquery", "sql_statements"),
 )
 # A value is read as SQL only when it starts like a statement (after comments), so a search ``query`` such as
 # "how do I drop a table" stays text.
@@ -90,9 +117,9 @@ _SQL_START = re.compile(
     r"(?is)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*"
     r"(with|select|insert|update|delete|drop|truncate|alter|create|grant|revoke|merge|replace|begin|set|call)\b"
 )
-_URL_KEYS = frozenset({"url", "uri", "endpoint", "href", "link", "webhook", "webhook_url", "target_url"})
-_PATH_KEYS = frozenset(
-    {
+_URL_KEYS = _keys("url", "uri", "endpoint", "href", "link", "webhook", "webhook_url", "target_url")
+_PATH_KEYS = _keys(
+    *{
         "path",
         "file",
         "file_path",
@@ -117,7 +144,7 @@ _PATH_KEYS = frozenset(
     }
 )
 # Path keys naming what a move/copy/rename tool takes from: its content goes elsewhere, so it is read.
-_SOURCE_KEYS = frozenset({"source", "sources", "src", "source_path"})
+_SOURCE_KEYS = _keys("source", "sources", "src", "source_path")
 
 
 @dataclass
@@ -159,12 +186,12 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
             "path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
             "content": inp.get("content") or inp.get("new_source") or "",
         }
-    if low in ("edit", "edit_file", "multiedit", "str_replace", "apply_patch"):
+    if low == "apply_patch":
+        return "apply_patch", {"path": inp.get("path") or inp.get("file_path") or "", "patch": _patch_text(inp)}
+    if low in ("edit", "edit_file", "multiedit", "str_replace"):
         new = inp.get("new") if inp.get("new") is not None else inp.get("new_string", "")
         if "edits" in inp and isinstance(inp["edits"], list):
             new = "\n".join(str(e.get("new_string", "")) for e in inp["edits"] if isinstance(e, dict))
-        if low == "apply_patch":
-            new = str(inp.get("patch") or inp.get("input") or "")
         return "edit_file", {"path": inp.get("path") or inp.get("file_path") or "", "new": new or ""}
     if low in ("read", "read_file", "view", "cat"):
         return "read_file", {"path": inp.get("path") or inp.get("file_path") or ""}
@@ -215,6 +242,11 @@ def analyse_action(
             content = _as_text(inp.get("content" if name == "write_file" else "new", ""))
             action_text = f"{path}\n{content[:2000]}"
             _file_write(an, path, content, fragment=name == "edit_file")
+        elif name == "apply_patch":
+            patch = _as_text(inp.get("patch", ""))
+            path = _as_text(inp.get("path", ""))
+            action_text = f"{path}\n{patch[:2000]}"
+            _apply_patch(an, path, patch)
         elif name == "read_file":
             path = _as_text(inp.get("path", ""))
             action_text = path
@@ -307,6 +339,84 @@ def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = Fal
                 f"{path} pipes a download into a shell during the build.",
                 m.group(0),
             )
+
+
+MAX_PATCH_FILES = 200
+
+
+def _patch_text(inp: dict[str, Any]) -> str:
+    """The patch of an ``apply_patch`` call: under ``patch``, ``input``, ``value`` (raw text), ``diff`` or
+    ``command`` (Codex's ``["apply_patch", PATCH]``)."""
+    for key in ("patch", "input", "value", "diff", "command"):
+        v = inp.get(key)
+        if isinstance(v, list):
+            v = "\n".join(x for x in v if isinstance(x, str) and x.strip() != "apply_patch")
+        if isinstance(v, str) and v.strip():
+            return v
+    return ""
+
+
+def _unified_files(text: str) -> list[tuple[str, str, list[str]]]:
+    """``(op, path, added lines)`` for each file of a unified diff (``--- a/x`` / ``+++ b/x`` headers; ``+++
+    /dev/null`` deletes the ``---`` file). A ``---`` line is a header only when a ``+++`` line follows it, so a
+    removed line ``-- x`` or an added ``++ x`` in a hunk does not end the file's added lines."""
+    out: list[tuple[str, str, list[str]]] = []
+    added: list[str] | None = None
+    lines = text.splitlines()
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
+            old = line[4:].split("\t", 1)[0].strip()
+            new = lines[i + 1][4:].split("\t", 1)[0].strip()
+            skip = True
+            if new == "/dev/null":
+                out.append(("delete", old.removeprefix("a/"), []))
+                added = None
+            else:
+                added = []
+                out.append(("add" if old == "/dev/null" else "update", new.removeprefix("b/"), added))
+        elif added is not None and line.startswith("+"):
+            added.append(line[1:])
+    return out
+
+
+def _apply_patch(an: ShellAnalyser, path: str, patch: str) -> None:
+    """An ``apply_patch`` call: each file the patch adds, updates, moves or deletes is judged as a ``write_file``
+    (an added file's lines are its content), an ``edit_file`` (an update's added lines), a write of the ``Move to``
+    destination and a delete of its source, or a delete. A Codex V4A patch (``*** Add File: PATH``, ``*** Update
+    File:``, ``*** Delete File:``, ``*** Move to:``) is read by the parser the Codex integration reviews with; a
+    unified diff by its ``---``/``+++`` headers. A patch that names no file is judged as an edit of ``path``."""
+    from service.integrations.codex import parse_patch  # no cycle: that module does not import the analyser
+
+    files: list[tuple[str, str, list[str], str | None]] = [
+        (f.op, f.path, f.added, f.move_to) for f in parse_patch(patch)
+    ]
+    if not files:
+        files = [(op, p, added, None) for op, p, added in _unified_files(patch)]
+    files = [f for f in files if f[1]]
+    if not files:
+        _file_write(an, path, patch, fragment=True)
+        return
+    if len(files) > MAX_PATCH_FILES:
+        an.cannot_judge(
+            f"apply_patch: {len(files)} files",
+            f"The patch touches {len(files)} files; only the first {MAX_PATCH_FILES} are judged, so a human must "
+            "review the rest.",
+        )
+    for op, target, added, move_to in files[:MAX_PATCH_FILES]:
+        text = "\n".join(added)
+        if op == "delete":
+            an.check_delete(target, False, f"apply_patch: *** Delete File: {target}")
+        elif op == "add":
+            _file_write(an, target, text)
+        else:
+            _file_write(an, target, text, fragment=True)
+            if move_to:
+                an.check_delete(target, False, f"apply_patch: *** Move to: {move_to} (from {target})")
+                _file_write(an, move_to, text, fragment=True)
 
 
 _CELL_SHELL_MAGIC = re.compile(r"\A[ \t]*%%(?:bash|sh|script[ \t]+(?:ba|z)?sh)\b[^\n]*\n?")
@@ -731,11 +841,13 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
     if url.lower().startswith("file://"):
         an.check_read(url[7:], "cat", evidence, None)
         return
-    host = host_of(url)
-    allowed = host_allowed(host, an.policy.allowed_hosts)
+    host = host_of(url)  # the worse of urlsplit's and a browser's reading (service.policy.net)
+    allowed = url_allowed(url, host, an.policy.allowed_hosts)
     writes = method.upper() not in ("GET", "HEAD", "OPTIONS")  # only these leave Oversight's own API unchanged
     if an.metadata_check([url], evidence, writes=writes):  # the host in any spelling (service.policy.net)
         return
+    if not allowed:
+        url_confusion(an, url, evidence)
     secrets = find_secrets(body) + find_secrets(url)
     env_like = len(re.findall(r"(?m)^[A-Z][A-Z0-9_]*(SECRET|TOKEN|KEY|PASSWORD)[A-Z0-9_]*=\S+", body)) >= 1
     if secrets or env_like:
@@ -759,22 +871,104 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
         an.emit("credential_access", "exfiltration", S.critical, f"Sends a credential header to {host}.", evidence)
 
 
+def url_allowed(url: str, host: str | None, allowed: Sequence[str]) -> bool:
+    """``url``'s host (``host``, :func:`host_of`'s worse reading) is allowed, or every host URL parsers read in it
+    is (``https://api.github.com\\@github.com/`` reaches an allowed host whichever client reads it)."""
+    if host_allowed(host, allowed):
+        return True
+    hosts = url_hosts(url)
+    return len(hosts) > 1 and all(host_allowed(h, allowed) for h in hosts)
+
+
+def url_confusion(an: ShellAnalyser, url: str, evidence: str) -> None:
+    """``obfuscation.url_confusion`` (H) for a URL, not to an allowed host, that URL parsers read as two different
+    hosts (``https://evil.example\\@github.com/``: ``urlsplit`` and curl read ``github.com``, a browser, node,
+    WebFetch or Playwright ``evil.example``) or whose host is no valid name once decoded
+    (``evil.example%2f.github.com``). No client needs such a URL: it is shaped to pass a host check."""
+    hosts = url_hosts(url)
+    if len(hosts) > 1:
+        legacy, browser = hosts
+        an.emit(
+            "obfuscation",
+            "url_confusion",
+            S.high,
+            f"The URL names two hosts: {browser} for a browser, node, WebFetch or Playwright, {legacy} for curl and "
+            "Python's urllib. A URL shaped to pass a host check.",
+            evidence,
+        )
+    elif hosts and (host := host_of(url) or "").endswith("(not a valid host name)"):
+        an.emit(
+            "obfuscation",
+            "url_confusion",
+            S.high,
+            f"The URL's host is {host} once decoded: a browser refuses it and another client may reach a host the "
+            "allowed-host check does not see.",
+            evidence,
+        )
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # MCP and other tools
 # ---------------------------------------------------------------------------------------------------------------
 
 
+MAX_ARG_DEPTH = 32
+"""An MCP tool's arguments are read this many levels deep; anything deeper is ``tool_use.unparseable``."""
+MAX_ARG_VALUES = 10_000
+"""Values (objects, lists, strings, numbers) read of one MCP call's arguments in all; more is unparseable."""
+MAX_MCP_COMMANDS = 200
+"""Commands and code parsed from one MCP call's arguments; one more is unparseable (the rest are not parsed)."""
+MAX_MCP_CHECKS = 200
+"""URLs, paths and SQL statements judged in one MCP call's arguments; one more is unparseable."""
+
+
+def _bounded_args(value: Any) -> tuple[Any, str | None]:
+    """A copy of an MCP tool's arguments cut to what the analyser reads (``MAX_ARG_DEPTH`` levels, ``MAX_ARG_VALUES``
+    values in all, lists as lists), and what was cut (None when nothing was): a part left unread is never passed
+    silently."""
+    left = MAX_ARG_VALUES
+    cut: list[str] = []
+
+    def copy(v: Any, depth: int) -> Any:
+        nonlocal left
+        left -= 1
+        if not isinstance(v, dict | list | tuple):
+            return v
+        if depth >= MAX_ARG_DEPTH and v:
+            cut.append(f"values nested more than {MAX_ARG_DEPTH} levels deep")
+            return {} if isinstance(v, dict) else []
+        if isinstance(v, dict):
+            out: dict[Any, Any] = {}
+            for k, x in v.items():
+                if left <= 0:
+                    cut.append(f"more than {MAX_ARG_VALUES:,} values")
+                    break
+                out[k] = copy(x, depth + 1)
+            return out
+        items: list[Any] = []
+        for x in v:
+            if left <= 0:
+                cut.append(f"more than {MAX_ARG_VALUES:,} values")
+                break
+            items.append(copy(x, depth + 1))
+        return items
+
+    bounded = copy(value, 0)
+    return bounded, cut[0] if cut else None
+
+
 def _walk(value: Any, key: str = "", depth: int = 0, parent: int = 0) -> Iterator[tuple[str, str, int]]:
-    """``(key, string, id of the list holding it or 0)`` for every string in an MCP tool's arguments."""
-    if depth > 6:
+    """``(key, string, id of the list holding it or 0)`` for every string in an MCP tool's arguments (cut to size by
+    :func:`_bounded_args`); the key as :func:`arg_key` spells it."""
+    if depth > MAX_ARG_DEPTH:
         return
     if isinstance(value, str):
-        yield key.lower(), value, parent
+        yield key, value, parent
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _walk(v, str(k), depth + 1)
+            yield from _walk(v, arg_key(str(k)), depth + 1)
     elif isinstance(value, list | tuple):
-        for v in value[:100]:
+        for v in value:
             yield from _walk(v, key, depth + 1, id(value))
 
 
@@ -788,22 +982,34 @@ def _tool_words(name: str) -> set[str]:
 _EXEC_WORDS = frozenset(
     {"exec", "execute", "terminal", "shell", "command", "commands", "cmd", "bash", "sh", "zsh", "console"}
     | {"spawn", "powershell", "pwsh", "subprocess"}
+    | {"tmux", "pty", "tty", "zellij", "byobu", "iterm", "wezterm"}  # terminals: what is typed into them runs
 )
-_EXEC_KEYS = frozenset({"input", "args", "arguments", "value", "line", "lines", "text", "keys"})
+_EXEC_KEYS = _keys("input", "args", "arguments", "value", "line", "lines", "text", "keys", "keystrokes")
 # A tool that only says ``run`` (run_tests, run_prompt …) may take text: only its command-line keys are read.
-_RUN_KEYS = frozenset({"line", "command_text"})
+_RUN_KEYS = _keys("line", "command_text")
+_EXEC_CMD_KEYS = _EXEC_KEYS | _SOFT_CMD_KEYS
+# Key names a terminal tool (tmux send-keys) takes as a key press: Enter ends a command line.
+_KEY_PRESS_KEYS = _keys("keys", "key", "keystrokes")
+_ENTER_KEYS = re.compile(r"(?:(?<=\s)|^)(?:Enter|C-m|C-j|KPEnter|Return)(?=\s|$)")
+# A notebook tool (Jupyter, IPython, a kernel): its cells' ``!cmd``, ``%sx``/``%system`` lines and ``%%bash`` cells
+# are shell; run now when the tool runs the cell, later when it only writes one.
+_NOTEBOOK_WORDS = frozenset(
+    {"jupyter", "notebook", "notebooks", "ipynb", "ipython", "kernel", "colab", "cell", "cells"}
+)
+_NOTEBOOK_KEYS = _keys("code", "source", "cell", "cell_source", "new_source", "content", "contents", "input", "text")
+_NOTEBOOK_RUN_WORDS = frozenset({"run", "execute", "exec", "eval", "evaluate", "execution"})
 _DB_WORDS = frozenset(
     {"sql", "query", "database", "db", "postgres", "postgresql", "pg", "mysql", "mariadb", "sqlite", "mongo"}
     | {"mongodb", "bigquery", "snowflake", "supabase", "clickhouse", "redshift", "mssql", "duckdb", "psql", "neon"}
 )
-_DB_KEYS = frozenset(
-    {"q", "input", "value", "text", "sql_text", "query_text", "sql_string", "sqlquery", "stmt", "command", "cmd"}
-    | {"script", "body", "sql_command", "queries", "statement_text"}
+_DB_KEYS = _keys(
+    *("q", "input", "value", "text", "sql_text", "query_text", "sql_string", "sqlquery", "stmt", "command", "cmd"),
+    *("script", "body", "sql_command", "queries", "statement_text"),
 )
 # Keys holding a whole argv list (joined with shell quoting), its arguments (after a program key), the program.
-_ARGV_KEYS = frozenset({"argv", "command", "cmd", "cmdline", "command_line", "commandline"})
-_ARG_LIST_KEYS = frozenset({"args", "arguments", "argument_list", "arglist"})
-_PROGRAM_KEYS = frozenset({"program", "executable", "binary", "exe", "command", "cmd"})
+_ARGV_KEYS = _keys("argv", "command", "cmd", "cmdline", "command_line", "commandline")
+_ARG_LIST_KEYS = _keys("args", "arguments", "argument_list", "arglist", "parameters", "params", "cmd_args")
+_PROGRAM_KEYS = _keys("program", "executable", "binary", "exe", "command", "cmd")
 # A tool whose name has one of these words puts what it is given where others can read it (a repository, a gist,
 # an issue, a package registry): secrets in its arguments are sent.
 _PUBLISH_WORDS = frozenset(
@@ -812,26 +1018,34 @@ _PUBLISH_WORDS = frozenset(
 )
 _PUBLISH_OBJECTS = frozenset({"file", "files", "pull", "page", "snippet", "message", "note", "content", "repository"})
 # Where a file-writing tool takes the file's path, its whole new content, and an edit's new text.
-_WRITE_PATH_KEYS = ("path", "file_path", "filepath", "filename", "file", "target_file", "notebook_path", "dest")
-_CONTENT_KEYS = ("content", "contents", "file_text", "file_content", "new_content", "text", "data")
-_NEW_TEXT_KEYS = ("new_string", "newText", "new_text", "new_str", "new", "replacement", "new_source")
+_WRITE_PATH_KEYS = tuple(
+    arg_key(k) for k in ("path", "file_path", "filename", "file", "target_file", "notebook_path", "dest")
+)
+_CONTENT_KEYS = tuple(
+    arg_key(k) for k in ("content", "contents", "file_text", "file_content", "new_content", "text", "data")
+)
+_NEW_TEXT_KEYS = tuple(arg_key(k) for k in ("new_string", "new_text", "new_str", "new", "replacement", "new_source"))
 
 
 def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tuple[str, int]]:
     """``(command, id of the list read)`` for the argv lists in an MCP tool's arguments: ``{"argv": [...]}``,
     ``{"command": ["rm", "-rf", "x"]}``, ``{"program": "rm", "arguments": [...]}``, ``{"command": "rm", "args":
-    [...]}`` and, for a tool that runs commands, a bare ``{"args": [...]}``. Each is joined with shell quoting."""
-    if depth > 6:
+    [...]}`` and, for a tool that runs commands, a bare ``{"args": [...]}``. Each is joined with shell quoting.
+    An ``argv`` beside a program key whose first word is not that program (``{"program": "bash", "argv": ["-c",
+    "…"]}``, spawn's ``(file, args)`` convention) is read both with the program put first and as it is."""
+    if depth > MAX_ARG_DEPTH:
         return
     if isinstance(value, dict):
-        low = {str(k).lower(): v for k, v in value.items()}
+        low = {arg_key(str(k)): v for k, v in value.items()}
         program = next(
             (v for k, v in low.items() if k in _PROGRAM_KEYS and isinstance(v, str) and v.strip()),
             None,
         )
         for k, v in low.items():
-            if isinstance(v, list) and v and len(v) <= 200 and all(isinstance(x, str) for x in v):
+            if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
                 if k in _ARGV_KEYS:
+                    if program is not None and v[0] != program and _base(v[0]) != _base(program):
+                        yield " ".join(shell_quote(x) for x in [program, *v]), id(v)
                     yield " ".join(shell_quote(x) for x in v), id(v)
                 elif k in _ARG_LIST_KEYS and (program is not None or exec_tool):
                     argv = [program, *v] if program is not None else v
@@ -839,35 +1053,41 @@ def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tupl
             elif isinstance(v, dict | list):
                 yield from _argv_commands(v, exec_tool, depth + 1)
     elif isinstance(value, list):
-        for v in value[:100]:
+        for v in value:
             yield from _argv_commands(v, exec_tool, depth + 1)
+
+
+def _base(program: str) -> str:
+    return program.strip().rsplit("/", 1)[-1].lower()
 
 
 def _mcp_file_writes(value: Any, depth: int = 0) -> Iterator[tuple[str, str, bool]]:
     """``(path, text, fragment)`` for each file a file-writing tool is given: an object with a path and its whole
     content (``{"path", "content"}``, a list of such under ``files``), or a path and an edit's new text
-    (``new_string``, ``edits: [{"newText"}]``: ``fragment``)."""
-    if depth > 6:
+    (``new_string``, ``edits: [{"newText"}]``: ``fragment``). Keys in any spelling :func:`arg_key` reads."""
+    if depth > MAX_ARG_DEPTH:
         return
     if isinstance(value, dict):
-        path = next((value[k] for k in _WRITE_PATH_KEYS if isinstance(value.get(k), str) and value[k].strip()), None)
+        low = {arg_key(str(k)): v for k, v in value.items()}
+        path = next((low[k] for k in _WRITE_PATH_KEYS if isinstance(low.get(k), str) and low[k].strip()), None)
         if path is not None:
-            content = next((value[k] for k in _CONTENT_KEYS if isinstance(value.get(k), str)), None)
+            content = next((low[k] for k in _CONTENT_KEYS if isinstance(low.get(k), str)), None)
             if content is not None:
                 yield path, content, False
             else:
-                new = [value[k] for k in _NEW_TEXT_KEYS if isinstance(value.get(k), str)]
-                edits = value.get("edits")
-                for e in edits[:100] if isinstance(edits, list) else []:
+                new = [low[k] for k in _NEW_TEXT_KEYS if isinstance(low.get(k), str)]
+                edits = low.get("edits")
+                for e in edits if isinstance(edits, list) else []:
                     if isinstance(e, dict):
-                        new.extend(e[k] for k in _NEW_TEXT_KEYS if isinstance(e.get(k), str))
+                        e_low = {arg_key(str(k)): v for k, v in e.items()}
+                        new.extend(e_low[k] for k in _NEW_TEXT_KEYS if isinstance(e_low.get(k), str))
                 if new:
                     yield path, "\n".join(new), True
         for v in value.values():
             if isinstance(v, dict | list):
                 yield from _mcp_file_writes(v, depth + 1)
     elif isinstance(value, list):
-        for v in value[:100]:
+        for v in value:
             yield from _mcp_file_writes(v, depth + 1)
 
 
@@ -883,35 +1103,97 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
     db_tool = bool(re.search(r"(?i)(sql|query|database|\bdb\b)", name) or all_words & _DB_WORDS)  # ``input``: SQL
     exec_tool = bool(re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) or all_words & _EXEC_WORDS)
     run_tool = exec_tool or "run" in words
+    prose_tool = bool(all_words & _PROSE_WORDS) and not run_tool
+    notebook_tool = bool(all_words & _NOTEBOOK_WORDS)
+    inp, cut = _bounded_args(inp)
+    if cut is not None:  # arguments beyond the analyser's reach are never passed silently
+        an.cannot_judge(
+            f"{tool_name}: {_as_text(inp)[:300]}",
+            f"{tool_name}'s arguments hold {cut}; the analyser reads {MAX_ARG_DEPTH} levels and {MAX_ARG_VALUES:,} "
+            "values, so the rest was not judged and a human must review it.",
+        )
+    spent = {"commands": 0, "values": 0}
+
+    def within(kind: str, limit: int, text: str) -> bool:
+        """One more of ``kind`` (commands and code; URLs, paths and SQL) may be judged; past ``limit`` the rest is
+        left unjudged and the call escalated, once."""
+        spent[kind] += 1
+        if spent[kind] == limit + 1:
+            an.cannot_judge(
+                f"{tool_name}: {text[:300]}",
+                f"{tool_name}'s arguments hold more than {limit} {kind} to judge; the rest were not judged, so a "
+                "human must review them.",
+            )
+        return spent[kind] <= limit
+
+    def command(text: str, strict: bool = True) -> None:
+        """Parse ``text`` as shell (within ``MAX_MCP_COMMANDS`` a call); a ``strict`` part that does not parse is
+        escalated, another only read where it parses (it may be prose)."""
+        if not within("commands", MAX_MCP_COMMANDS, text):
+            return
+        if strict:
+            an.analyse(text)
+        else:
+            _nested(an, lambda sub: sub.analyse(text), tool_name, lower=False)
+
     written: set[str] = set()
     if writes and not deletes:  # a file-writing tool: as a write_file / edit_file of each file it is given
-        for path, text, fragment in list(_mcp_file_writes(inp))[:100]:
+        files = list(_mcp_file_writes(inp))
+        if len(files) > MAX_PATCH_FILES:
+            an.cannot_judge(
+                f"{tool_name}: {len(files)} files",
+                f"{tool_name} writes {len(files)} files; only the first {MAX_PATCH_FILES} are judged, so a human "
+                "must review the rest.",
+            )
+        for path, text, fragment in files[:MAX_PATCH_FILES]:
             _file_write(an, path, text, fragment)
             written.add(path)
     argv_lists: set[int] = set()
-    for command, list_id in list(_argv_commands(inp, run_tool))[:100]:
-        an.analyse(command)
+    for joined, list_id in _argv_commands(inp, run_tool):
+        command(joined)
         argv_lists.add(list_id)
     all_text = []
     for key, val, parent in _walk(inp):
         if not val:
             continue
         all_text.append(val)
-        if (key in _SQL_KEYS or (db_tool and key in _DB_KEYS)) and _SQL_START.match(
-            val
+        if (
+            (key in _SQL_KEYS or (db_tool and key in _DB_KEYS))
+            and _SQL_START.match(val)
+            and within("values", MAX_MCP_CHECKS, val)
         ):  # besides what follows: an ``input`` may be read as a command as well
             sql_rules(an, val, f"{tool_name}: {val[:300]}")
-        if key in _CMD_KEYS or (exec_tool and key in _EXEC_KEYS) or (run_tool and key in _RUN_KEYS):
+        if (
+            notebook_tool
+            and key in _NOTEBOOK_KEYS
+            and (shell := notebook_shell(val))
+            and within("commands", MAX_MCP_COMMANDS, val)
+        ):
+            runs_now = bool(words & _NOTEBOOK_RUN_WORDS)  # run_cell, execute_cell: the cell runs with this call
+            label = f"{tool_name}: a notebook cell{'' if runs_now else ' (runs later)'}"
+            _nested(an, lambda sub, shell=shell: sub.analyse(shell), label, lower=not runs_now)
+        if key in _CMD_KEYS or (exec_tool and key in _EXEC_CMD_KEYS) or (run_tool and key in _RUN_KEYS):
             if parent not in argv_lists:  # an argv list's words were read joined, above
-                an.analyse(val)
+                if exec_tool and key in _KEY_PRESS_KEYS:  # tmux send-keys "rm -rf ~ Enter": Enter ends a line
+                    val = _ENTER_KEYS.sub("\n", val)
+                command(val)
+        elif key in _SOFT_CMD_KEYS and not prose_tool:
+            if parent not in argv_lists:
+                command(val, strict=False)
         elif key in _CODE_KEYS and re.search(r"(?i)(python|code|exec|eval|run)", tool_name):
-            an.inline_code(val, val[:400], 0)
-        elif key in _URL_KEYS or (re.match(r"(?i)^(https?|ftp)://", val) and len(val) < 2048):
-            host = host_of(val)
+            if within("commands", MAX_MCP_COMMANDS, val):
+                an.inline_code(val, val[:400], 0)
+        elif key in _URL_KEYS or (re.match(r"(?i)^[\x00-\x20]*(https?|wss?|ftp):[/\\]", val) and len(val) < 2048):
+            if not within("values", MAX_MCP_CHECKS, val):
+                continue
+            host = host_of(val)  # the worse of urlsplit's and a browser's reading (service.policy.net)
             an.metadata_check([val], val)  # the host in any spelling (service.policy.net)
-            if not host_allowed(host, an.policy.allowed_hosts):
+            if not url_allowed(val, host, an.policy.allowed_hosts):
                 an.emit("network_egress", "unlisted_host", S.medium, f"{tool_name} contacts {host}.", val)
+                url_confusion(an, val, val)
         elif key in _PATH_KEYS and len(val) < 4096:
+            if not within("values", MAX_MCP_CHECKS, val):
+                continue
             if deletes:
                 an.check_delete(val, True, f"{tool_name} {val}")
             elif writes and key not in _SOURCE_KEYS:

@@ -16,8 +16,11 @@ address is recognised however it is written:
 - names as a browser's URL parser reads them: lower case, percent-escapes decoded, full-width digits and dots
   mapped by IDNA (``１６９。２５４。１６９。２５４``), one trailing dot (the DNS root) dropped.
 
-:func:`url_hosts` also reads a URL the way a browser does when that differs from :func:`urllib.parse.urlsplit`
-(a backslash ends the authority in ``http://169.254.169.254\\@example.com/``), so a check can look at both.
+:func:`url_hosts` reads a URL both as :func:`urllib.parse.urlsplit` (curl, Python's ``urllib``) and as a WHATWG
+parser (browsers, node, WebFetch, Playwright) does (:func:`whatwg_host`: a backslash ends the authority in
+``http://169.254.169.254\\@example.com/``, tabs and newlines are dropped, ``https:x`` has a host), and
+:func:`host_of` answers with the worse of the two readings, so every check that compares a URL's host with
+``allowed_hosts`` or the metadata services judges what the less trusted client would reach.
 """
 
 from __future__ import annotations
@@ -103,11 +106,33 @@ def canonical_host(host: str | None) -> str | None:
     return str(ip) if ip is not None else h
 
 
-def host_of(url: str) -> str | None:
-    """The canonical host of a URL or of ``host[:port][/path]`` (read as ``http://…``), as ``urlsplit`` finds it."""
-    u = url.strip()
+SPECIAL_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
+"""The network schemes a WHATWG URL parser reads as "special": a backslash is a slash in them."""
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_C0_OR_SPACE = "".join(chr(c) for c in range(0x21))
+_TAB_OR_NEWLINE = {ord("\t"): None, ord("\n"): None, ord("\r"): None}
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+# What a WHATWG parser refuses in a domain once it is percent-decoded: such a URL does not load at all.
+_FORBIDDEN_DOMAIN = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+
+
+def _as_url(url: str) -> tuple[str, str | None]:
+    """``url`` with a leading/trailing control or space stripped, and its scheme (lower case), or, for a bare
+    ``host[:port][/path]`` word, the word read as ``http://…``. A special scheme needs no ``//``
+    (``https:evil.example`` is a URL to ``evil.example`` for a browser)."""
+    u = url.strip(_C0_OR_SPACE)
+    m = _SCHEME.match(u)
+    if m is not None and m.group(1).lower() in SPECIAL_SCHEMES:
+        return u, m.group(1).lower()
     if "://" not in u:
-        u = "http://" + u
+        return "http://" + u, "http"
+    return u, m.group(1).lower() if m is not None else None
+
+
+def _urlsplit_host(url: str) -> str | None:
+    """The canonical host :func:`urllib.parse.urlsplit` finds (so do curl and Python's ``urllib``: the authority
+    runs to the first ``/``, ``?`` or ``#``, and the host follows its last ``@``)."""
+    u, _ = _as_url(url)
     try:
         host = urlsplit(u).hostname
     except ValueError:
@@ -115,15 +140,75 @@ def host_of(url: str) -> str | None:
     return canonical_host(host)
 
 
-def url_hosts(url: str) -> list[str]:
-    """Every host a client may take ``url`` to name: :func:`host_of`'s, and a browser's where a backslash ends
-    the authority (WHATWG reads ``\\`` as ``/`` in http, https, ws, wss and ftp URLs)."""
+def whatwg_host(url: str) -> str | None:
+    """The canonical host a WHATWG URL parser connects to (browsers, node's ``new URL``/``fetch``, Playwright,
+    Claude Code's WebFetch), for a URL of a special scheme (http, https, ws, wss, ftp) or a bare host word; None
+    for another scheme, or when such a parser refuses the URL.
+
+    Read as the URL standard's basic parser reads it: tabs and newlines removed anywhere; leading and trailing
+    controls and spaces stripped; any run of ``/`` and ``\\`` after the scheme skipped (``https:\\\\x``,
+    ``https:x``); the authority ends at the first ``/``, ``\\``, ``?`` or ``#`` (so ``https://evil\\@github.com/``
+    goes to ``evil``, where ``urlsplit`` reads ``github.com``); the host follows the authority's last ``@``, ends
+    at its port's ``:`` (an IPv6 literal keeps its brackets), and is percent-decoded."""
+    u, scheme = _as_url(url.translate(_TAB_OR_NEWLINE))
+    if scheme not in SPECIAL_SCHEMES:
+        return None
+    rest = u[len(scheme) + 1 :].lstrip("/\\")
+    end = _AUTHORITY_END.search(rest)
+    authority = rest[: end.start()] if end is not None else rest
+    hostport = authority.rpartition("@")[2]
+    if hostport.startswith("["):
+        close = hostport.find("]")
+        host = hostport[: close + 1] if close != -1 else hostport
+    else:
+        host = hostport.partition(":")[0]
+    if not host:
+        return None
+    if not host.startswith("[") and _FORBIDDEN_DOMAIN.search(unquote(host).strip(".")):
+        return None  # refused by the parser: ``https://evil.example%2f.github.com/`` loads nothing
+    return canonical_host(host)
+
+
+@lru_cache(maxsize=4096)
+def url_hosts(url: str) -> tuple[str, ...]:
+    """Every host a client may take ``url`` (or a bare ``host[:port][/path]`` word, read as ``http://…``) to name:
+    the one ``urlsplit`` (curl, Python's ``urllib``) finds and the one a WHATWG parser (a browser, node, WebFetch)
+    finds, when they differ (``https://evil.example\\@github.com/``: ``github.com`` and ``evil.example``)."""
     out: list[str] = []
-    for u in (url, url.replace("\\", "/")):
-        h = host_of(u)
+    for h in (_urlsplit_host(url), whatwg_host(url)):
         if h and h not in out:
             out.append(h)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def host_of(url: str) -> str | None:
+    """The canonical host of a URL or of ``host[:port][/path]`` (read as ``http://…``), judged by the worse reading.
+
+    Where ``urlsplit`` and a WHATWG parser read two hosts (:func:`url_hosts`), the caller cannot know which client
+    will fetch it, so the answer is the one that must not be trusted: a cloud metadata service; else the host that
+    is not this machine; else, for two other hosts, both names in one spelling that no ``allowed_hosts`` entry
+    matches, ``"evil.example (or github.com)"`` (the WHATWG reading first), so the URL is judged an unlisted host
+    and the finding names both."""
+    hosts = url_hosts(url)
+    if len(hosts) < 2:
+        return _valid_or_marked(hosts[0]) if hosts else None
+    if worst := next((h for h in hosts if is_cloud_metadata(h)), None):
+        return worst
+    others = [h for h in hosts if not is_loopback(h)]
+    if len(others) < 2:
+        return _valid_or_marked(others[0] if others else hosts[0])
+    legacy, browser = hosts  # url_hosts: urlsplit's first
+    return f"{browser} (or {legacy})"
+
+
+def _valid_or_marked(host: str) -> str:
+    """``host``, or, when it is no valid host name once decoded (``evil.example%2f.github.com`` is
+    ``evil.example/.github.com``, which a browser refuses and a client that decodes and cuts it reaches as
+    ``evil.example``), the same text marked so that no ``allowed_hosts`` suffix matches it."""
+    if parse_ip(host) is None and _FORBIDDEN_DOMAIN.search(host):
+        return f"{host} (not a valid host name)"
+    return host
 
 
 def is_cloud_metadata(host: str | None) -> bool:
