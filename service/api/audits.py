@@ -305,6 +305,8 @@ async def create_audit(
     ``OVERSIGHT_MAX_CHARS`` per turn, UTF-8): a line that breaks one is a rejected line in ``errors``.
     """
     auth.require_role(principal, *AUDIT_ROLES)
+    if len(request.headers.getlist(IDEMPOTENCY_KEY)) > 1:  # which one names the job? neither, silently
+        raise RequestInvalid(f"{IDEMPOTENCY_KEY} is given more than once", field=IDEMPOTENCY_KEY)
     format, name, baseline_model = query.format, query.name, query.baseline_model
     service = _service(request)
     ctype = request.headers.get("content-type", "")

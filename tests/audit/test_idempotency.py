@@ -295,3 +295,14 @@ async def test_a_database_from_before_keys_opens_and_takes_them(any_settings: Se
         finally:
             await closing.close()
     assert (_rows(any_settings, "audit_jobs"), _rows(any_settings, "audit_turns")) == (4, 19)
+
+
+def test_two_idempotency_keys_in_one_request_are_a_422(client: TestClient, any_settings: Settings) -> None:
+    # before: 202, one of the two silently used
+    upload = _ndjson(mixed_sessions(1))
+    headers = [("content-type", "application/x-ndjson"), ("Idempotency-Key", "a"), ("Idempotency-Key", "b")]
+    resp = client.post("/v1/audits", content=upload, headers=headers)
+    assert resp.status_code == 422, resp.text
+    error = resp.json()["error"]
+    assert error["field"] == "Idempotency-Key" and "more than once" in error["message"]
+    assert _rows(any_settings, "audit_jobs") == 0
