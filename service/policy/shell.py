@@ -1734,6 +1734,8 @@ class ShellAnalyser:
                 self.analyse(cmd.heredoc, depth + 1)
             if script is None and cmd.herestring:
                 self.analyse(cmd.herestring, depth + 1)
+            if script is None and cmd.stdin_file:  # sh < x.sh: the file is the script
+                self._exec_file(cmd.stdin_file, ctext, depth)
             # bash <(curl …)
             if any(w.dynamic for w in cmd.words[1:]) and re.search(r"<\(\s*(curl|wget)\b", ctext):
                 self._downloaded_by_substitution(ctext)
@@ -1909,7 +1911,9 @@ class ShellAnalyser:
                 ctext,
             )
         decodes = re.search(r"b64decode|base64|decode\(|fromCharCode|\\x[0-9a-f]{2}|\[::-1\]|\bchr\(", code)
-        if decodes and (executes or _INLINE_RUN_CALL.search(code)):
+        # what a run call is given is decoded (not a command's output decoded for printing: `.decode()` of it)
+        hides = re.search(r"b64decode|base64\.|fromCharCode|\\x[0-9a-f]{2}|\[::-1\]|\bchr\(|unhexlify|fromhex", code)
+        if (decodes and executes) or (hides and _INLINE_RUN_CALL.search(code)):
             # os.system(base64.b64decode('…').decode()), os.system('~ fr- mr'[::-1]): what runs is hidden
             self.emit("obfuscation", "inline_decode_exec", S.high, "Inline code executes decoded data.", ctext)
         if (
@@ -2243,6 +2247,11 @@ class ShellAnalyser:
             return
         base = p[:-2] if p.endswith("/*") else p
         base = base or "/"
+        if re.search(r"[?*\[]", base):  # a glob: judge it by the worst name it can match (.gi? is .git)
+            for name in (self.paths.home, "/", *(f"{d}/.git" for d in (posixpath.dirname(base),))):
+                if name and fnmatch.fnmatchcase(name, base):
+                    base = name
+                    break
 
         def down(sev: Severity) -> Severity:
             if not filtered:
@@ -2437,6 +2446,8 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
                 a.emit("destructive_fs", "root_or_home", S.critical, f"Moves {p} away.", cmd.text)
             elif a.paths.is_system(p):
                 a.emit("destructive_fs", "system_path_move", S.high, f"Moves a system path ({p}).", cmd.text)
+            elif p.endswith("/.git"):  # the repository's history goes with it (to a trash folder, say)
+                a.emit("destructive_vcs", "git_dir", S.high, f"Moves git metadata away ({p}).", cmd.text)
             elif a.paths.is_secret(p):
                 a.check_read(src, "mv", cmd.text, cmd)
         if dest == "/dev/null":
@@ -7165,6 +7176,40 @@ for _n in _COMMAND_OPTIONS:
 del _n
 
 
+def _h_removes_sources(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``tar … --remove-files FILES``, ``zip -m``, ``rsync --remove-source-files SRC… DEST``: the sources are deleted
+    once copied, so they are judged as ``rm -rf`` of them (``tar -cf /dev/null --remove-files ~`` wipes home)."""
+    name = cmd.name
+    if name in ("tar", "gtar", "bsdtar") and "--remove-files" in args:
+        with_value = {"-f", "--file", "-C", "--directory", "-I", "-F", "-T", "--files-from", "-X", "--exclude-from"}
+        files: list[str] = []
+        skip = False
+        for k, x in enumerate(args):
+            if skip:
+                skip = False
+                continue
+            old_style = k == 0 and re.fullmatch(r"[A-Za-z]+", x) is not None  # tar cf ARCHIVE FILES
+            if x in with_value or (re.fullmatch(r"-?[A-Za-z]*f", x) and (old_style or x.startswith("-"))):
+                skip = True  # -f ARCHIVE, -cf ARCHIVE, cf ARCHIVE
+            elif not x.startswith("-") and not old_style:
+                files.append(x)
+        for f in files:
+            a.check_delete(f, recursive=True, ctext=cmd.text)
+    elif name == "zip" and any(x == "-m" or re.fullmatch(r"-[A-Za-z]*m[A-Za-z]*", x) for x in args):
+        for f in _positional(args, {"-x", "-i", "-b", "-n", "-P", "-TT"})[1:]:
+            a.check_delete(f, recursive=True, ctext=cmd.text)
+    elif name == "rsync" and any(x in ("--remove-source-files", "--remove-sent-files") for x in args):
+        pos = _positional(args, {"-e", "--rsh", "--exclude", "--include", "--filter", "-f", "--files-from"})
+        for src in pos[:-1]:
+            if ":" not in src.split("/")[0]:  # a local source
+                a.check_delete(src, recursive=True, ctext=cmd.text)
+
+
+for _n in ("tar", "gtar", "bsdtar", "zip", "rsync"):
+    _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_removes_sources)
+del _n
+
+
 def _is_upload(c: _Cmd) -> bool:
     if c.name not in ("curl", "wget", "http", "https", "xh"):
         return False
@@ -7207,7 +7252,9 @@ def _reads_stdin_as_code(c: _Cmd) -> bool:
             or (x.startswith("-f") and x[2:] in _STDIN_PATHS)
             for i, x in enumerate(args)
         )
-    return n == "source" and args[:1] in (["/dev/stdin"], ["-"])
+    if n == "busybox" and args[:1] and args[0] in SHELLS:  # curl … | busybox sh
+        return _reads_stdin_as_code(_Cmd(argv=args, text=c.text))
+    return n in ("source", ".") and args[:1] in (["/dev/stdin"], ["-"], ["/proc/self/fd/0"], ["/dev/fd/0"])
 
 
 def _urls_hosts(argv: Iterable[str]) -> list[str]:
