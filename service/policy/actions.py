@@ -231,6 +231,7 @@ def analyse_action(
     name, inp = _normalise_tool(tool, inp)
     paths = PathContext(policy, cwd)
     an = ShellAnalyser(paths)
+    an.file_hook = _shell_written
     action_text = ""
     try:
         if name == "shell":
@@ -339,6 +340,27 @@ def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = Fal
                 f"{path} pipes a download into a shell during the build.",
                 m.group(0),
             )
+
+
+_ANY_GIT_CONFIG = re.compile(r"(^|/)(\.gitconfig|\.git/config|git/config)$")
+
+
+def _shell_written(an: ShellAnalyser, resolved: str, content: str, append: bool) -> None:
+    """A file a shell command writes with known text (``echo … > conftest.py``, ``printf … >> Makefile``,
+    ``cat > ~/.gitconfig <<EOF``): what it will run is judged as for ``write_file`` (git options that run a command,
+    build and test files, Python run at start-up); an appended text is judged as an edit's fragment is. Where it is
+    written was judged by the redirect already, git's own configuration files with the options they set among it. A
+    git configuration file elsewhere counts too (``/tmp/h/.gitconfig`` is read by a later ``HOME=/tmp/h git …``)."""
+    git_file = _ANY_GIT_CONFIG.search(resolved) is not None and not is_git_config_file(resolved, an.paths.home)
+    if git_file and (keys := git_config_exec_keys(content)):
+        an.emit(
+            "persistence",
+            "git_config_exec",
+            S.high,
+            f"The git configuration written to {resolved} sets {', '.join(keys)}: git runs a command from it.",
+            f"{resolved}: {keys[0]}",
+        )
+    _build_file(an, resolved, resolved, content, fragment=append)
 
 
 MAX_PATCH_FILES = 200

@@ -21,7 +21,7 @@ import posixpath
 import re
 import shlex
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from types import EllipsisType
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 import bashlex
 import bashlex.errors
 
-from service.policy import net
+from service.policy import net, script_langs
 from service.policy.action_model import ActionPolicy
 from service.schemas import Evidence, Finding
 from service.vocabulary import Severity
@@ -908,6 +908,10 @@ class _Cmd:
 _SUDO_OPTS_WITH_ARG = frozenset({"-u", "-g", "-p", "-C", "-h", "-r", "-t", "-U", "-D", "-R", "-T"})
 _TIMEOUT_OPTS_WITH_ARG = frozenset({"-s", "--signal", "-k", "--kill-after"})
 # Commands whose -i takes an identity (key) file; elsewhere -i is a flag (grep -i, less -i, xxd -i, uniq -i).
+_PARAMS_KEY = "\0params"  # self.vars key of the positional parameters as a list (joined with NULs)
+_POSITIONAL_KEYS = frozenset({"@", "*", "#", _PARAMS_KEY})
+_ALL_PARAMS_WORD = re.compile(r'"?\$(?:@|\*|\{[@*]\})"?')
+
 _IDENTITY_I_TOOLS = frozenset({"ssh", "scp", "sftp", "ssh-copy-id", "autossh", "sshfs", "mosh"})
 
 
@@ -938,6 +942,12 @@ class ShellAnalyser:
         self.under_sudo = 0
         self.script = ""
         """The text of the latest top-level ``analyse`` call (the whole script), for rules that need context."""
+        self.file_hook: Callable[[ShellAnalyser, str, str, bool], None] | None = None
+        """Called with each file this command writes whose text is known (path, text, whether it is appended): the
+        caller judges what the file will run (:func:`service.policy.actions.analyse_action` sets it)."""
+        self.functions: dict[str, str] = {}
+        """Shell functions defined earlier in this command → their body's text, run again for each call."""
+        self._calling: set[str] = set()
 
     # ---------------------------------------------------------------- emit
 
@@ -1096,6 +1106,9 @@ class ShellAnalyser:
         elif kind == "function":
             body = getattr(node, "body", None)
             if body is not None:
+                fname = getattr(node, "name", None)
+                if fname is not None and len(self.functions) < 64:
+                    self.functions[str(getattr(fname, "word", ""))] = _node_text(body, text)
                 self.visit(body, text, depth)
         elif kind in ("commandsubstitution", "processsubstitution"):
             self.visit(node.command, text, depth)
@@ -1144,8 +1157,15 @@ class ShellAnalyser:
         if "''" in value or '""' in value:
             value = value.replace("''", "").replace('""', "")
         raw = _node_text(node, text)
-        if not getattr(node, "parts", None) and "'" in raw and '"' in raw and (unquoted := _unquote(raw)) is not None:
-            value = unquoted  # bashlex drops the inner quotes of a part quoted mid-word: a='sh -c "x y"' → a=sh -c x y
+        if (
+            not getattr(node, "parts", None)
+            and '"' in raw
+            and ("'" in raw or "\\" in raw)
+            and (unquoted := _unquote(raw)) is not None
+        ):
+            # bashlex drops the inner quotes of a part quoted mid-word (a='sh -c "x y"' → a=sh -c x y) and a
+            # backslash inside double quotes that bash keeps ("a\nb" is a, backslash, n, b: printf reads \n)
+            value = unquoted
         dynamic = decoded = tainted = ifs_split = False
         # an unquoted expansion is split on the IFS in force; only a custom one with a non-blank character matters here
         ifs = "".join(c for c in self.vars.get("IFS", " ") if not c.isspace())
@@ -1169,7 +1189,7 @@ class ShellAnalyser:
                     dynamic = True
             elif pk == "parameter":
                 name = str(part.value)
-                base = re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0]
+                base = name if name in ("@", "*", "#") else re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0]
                 if base in self.tainted_vars or _ENV_SECRET_VAR_RE.search("$" + base):
                     tainted = True
                 known = self.vars.get(base)
@@ -1228,6 +1248,8 @@ class ShellAnalyser:
                     decoded = _decode_printf(fmt) != fmt
                 if value is None and len(argvs) == 1 and argvs[0][0] == "echo" and len(argvs[0]) > 1:
                     value = " ".join(a for a in argvs[0][1:] if a not in ("-n", "-e"))
+                if value is None and len(argvs) == 1:
+                    value = _path_output(self, argvs[0])  # $(realpath ~), $(readlink -f ..), $(dirname "$PWD"), $(pwd)
         return ShellAnalyser._Sub(value=value, decoded=decoded, tainted=tainted)
 
     def simple_argv(self, node: Any, text: str, depth: int) -> list[str]:
@@ -1294,7 +1316,7 @@ class ShellAnalyser:
                     if code and sink.name in SHELLS:
                         self.analyse(code, depth + 1)
                     elif code:  # echo "import os; os.system('…')" | python3: the text is the interpreter's code
-                        self.inline_code(code, ptext, depth + 1)
+                        self.inline_code(code, ptext, depth + 1, sink.name)
             if sink.name in NET_SENDERS or _is_upload(sink):
                 if any(
                     c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
@@ -1346,6 +1368,10 @@ class ShellAnalyser:
                 raw = _node_text(part, text) if "{" in w.value else ""
                 if w.ifs_split and words:  # an argument split on a custom IFS is several arguments
                     words.extend(replace(w, value=x) for x in w.value.split(" ") if x)
+                elif (params := self.positional_words()) is not None and _ALL_PARAMS_WORD.fullmatch(
+                    _node_text(part, text)
+                ):
+                    words.extend(_Word(value=x) for x in params)  # "$@": one word per positional parameter
                 elif raw and not re.search(r"[\"'\\]|\$\{", raw) and len(braced := _brace_expand(w.value)) > 1:
                     words.extend(replace(w, value=x) for x in braced)  # rm -rf {~,/tmp/x}: two arguments
                 else:
@@ -1394,6 +1420,37 @@ class ShellAnalyser:
             if assigns:
                 self.vars = saved
         return cmd
+
+    def set_positional(self, params: Sequence[str], zero: str | None = None) -> None:
+        """``$1`` … ``$N``, ``$@``, ``$*`` and ``$#`` are ``params`` from now on (``set -- …``, a function call,
+        ``sh -c SCRIPT ZERO ARGS…``); ``$0`` is ``zero`` when given."""
+        for k in [k for k in self.vars if k.isdigit() or k in _POSITIONAL_KEYS]:
+            if k != "0" or zero is not None:
+                del self.vars[k]
+        params = list(params)[:64]
+        for i, v in enumerate(params, 1):
+            self.vars[str(i)] = v
+        self.vars["@"] = self.vars["*"] = " ".join(params)
+        self.vars["#"] = str(len(params))
+        self.vars[_PARAMS_KEY] = "\0".join(params)
+        if zero is not None:
+            self.vars["0"] = zero
+
+    def positional_words(self) -> list[str] | None:
+        """The positional parameters as separate words (what ``"$@"`` expands to), None when unknown."""
+        joined = self.vars.get(_PARAMS_KEY)
+        return None if joined is None else [x for x in joined.split("\0") if x] if joined else []
+
+    def run_with_positional(self, script: str, params: Sequence[str], depth: int, zero: str | None = None) -> None:
+        """Analyse ``script`` (a ``sh -c`` script or a function's body) as run with ``params`` as its positional
+        parameters (``sh -c 'rm -rf "$1"' _ ~``, ``f() { rm -rf "$1"; }; f ~``); the caller's variables are put
+        back after."""
+        saved = dict(self.vars)
+        self.set_positional(params, zero)
+        try:
+            self.analyse(script, depth + 1)
+        finally:
+            self.vars = saved
 
     def _assign(self, name: str, w: _Word) -> None:
         if name.endswith("+"):  # c+=m appends to c (an unknown c stays unknown)
@@ -1456,6 +1513,8 @@ class ShellAnalyser:
             return
         if downloaded:
             self.downloaded.add(p)
+        if content is not None and self.file_hook is not None:
+            self.file_hook(self, p, content, append)
         if append and p in self.written:
             old = self.written[p]
             content = None if old is None or content is None else old + content
@@ -1485,10 +1544,12 @@ class ShellAnalyser:
         if lang == "make":
             for line in _make_recipes(content):
                 self.analyse(line, depth + 1)
+        elif lang == "pwsh":
+            self.restated(script_langs.restate_powershell(content), ctext, depth)
         elif lang == "sh":
             self.analyse(content, depth + 1)
         else:
-            self.inline_code(content, ctext, depth)
+            self.inline_code(content, ctext, depth, lang)
 
     # ---------------------------------------------------------------- unwrapping
 
@@ -1538,6 +1599,15 @@ class ShellAnalyser:
             )
             self.simple(sub, depth, pipeline, index)
             cmd.reads_secret = cmd.reads_secret or sub.reads_secret
+
+        body = self.functions.get(argv[0])
+        if body is not None and argv[0] not in self._calling:  # a function defined earlier: its body, with these args
+            self._calling.add(argv[0])
+            try:
+                self.run_with_positional(body, args, depth)
+            finally:
+                self._calling.discard(argv[0])
+            return
 
         # ------------------------------------------------ wrappers
         if name in ("sudo", "doas", "pkexec", "run0"):
@@ -1694,6 +1764,8 @@ class ShellAnalyser:
                 self._secret_args(cmd, name, args[: len(args) - min(len(r) for r in run_argvs)])
             if name == "npx":  # and the package it may fetch
                 _h_npm(self, cmd, args, depth, pipeline, index)
+            if name in ("uv", "uvx", "pipx"):  # uvx --from git+URL tool, uv run --with URL …
+                _h_tool_sources(self, cmd, args, depth, pipeline, index)
             return
         if name in SHELLS or (name == "busybox" and args and args[0] in SHELLS):
             if name == "busybox":
@@ -1719,8 +1791,10 @@ class ShellAnalyser:
                             "Runs a shell script decoded from hidden text.",
                             ctext,
                         )
-                    self.analyse(args[idx + 1], depth + 1)
-                    self._secret_args(cmd, name, args[idx + 2 :])  # bash -c 'cat "$1"' _ ~/.ssh/id_rsa
+                    # bash -c 'rm -rf "$1"' _ ~: the words after the script are $0, $1 …
+                    after = args[idx + 2 :]
+                    self.run_with_positional(args[idx + 1], after[1:], depth, after[0] if after else None)
+                    self._secret_args(cmd, name, after)  # bash -c 'cat "$1"' _ ~/.ssh/id_rsa
                 return
             script = next((a for a in args if not a.startswith("-")), None)
             if script is not None:
@@ -1767,12 +1841,31 @@ class ShellAnalyser:
         if name == "kubectl" and "exec" in args and "--" in args:
             rest = args[args.index("--") + 1 :]
             self.analyse(" ".join(shell_quote(a) for a in rest), depth + 1)
+        if name.lower() in script_langs.POWERSHELLS:  # pwsh -c 'Remove-Item -Recurse ~', -EncodedCommand …
+            code, encoded, script = script_langs.powershell_argv(args)
+            if encoded:
+                self.emit("obfuscation", "decoded_command", S.high, "Runs an encoded PowerShell command.", ctext)
+            if script is not None:
+                self._exec_file(script, ctext, depth, "pwsh")
+            if code:
+                self.restated(script_langs.restate_powershell(code), ctext, depth)
+            return
+        if name in script_langs.EMACSES:  # emacs --batch --eval '(shell-command "…")'
+            for code in script_langs.emacs_eval_code(args):
+                self.restated(script_langs.restate_elisp(code), ctext, depth)
         if name in INTERPRETERS or re.fullmatch(r"python3(\.\d+)?|pypy3?", name):
             self._interpreter(cmd, name, args, depth)
             return
 
         # ------------------------------------------------ ordinary commands
         self.rules(cmd, name, args, depth, pipeline, index)
+
+    def restated(self, restated: script_langs.Restated, ctext: str, depth: int) -> None:
+        """Judge what another language's code amounts to (:mod:`service.policy.script_langs`)."""
+        for category, what, message in restated.findings:
+            self.emit(category, what, S.high, message, ctext)
+        for command in restated.commands[:32]:
+            self.analyse(command, depth + 1)
 
     def _subst_download(self, ctext: str) -> None:
         m = re.search(r"(\$\(|`|<\()\s*(curl|wget|fetch)\b[^)`]*", ctext)
@@ -1861,12 +1954,16 @@ class ShellAnalyser:
         if code:
             if any(w.decoded for w in cmd.words[1:]):
                 self.emit("obfuscation", "decoded_command", S.high, "Runs decoded hidden code.", ctext)
-            self.inline_code(code, ctext, depth)
+            self.inline_code(code, ctext, depth, name)
 
-    def inline_code(self, code: str, ctext: str, depth: int) -> None:
-        """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets."""
+    def inline_code(self, code: str, ctext: str, depth: int, lang: str = "") -> None:
+        """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets. ``lang`` (the
+        interpreter's name, when known) adds its own command quotes: perl/ruby/php backticks, ``qx``, ``%x``,
+        AppleScript's ``do shell script``."""
         code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
         code = _inline_constants(code)  # c = "rm -rf ~"; os.system(c) → os.system("rm -rf ~")
+        for shell_out in _inline_shell_outs(code, _basename(lang)):
+            self.analyse(shell_out, depth + 1)
         _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
         for m in re.finditer(
             r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
@@ -3309,6 +3406,61 @@ def _h_other_pkg(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: A
                 a.emit("package_install_untrusted", "unpinned", S.low, f"Installs {x}.", ctext)
 
 
+_TOOL_SOURCE_OPTS = frozenset({"--from", "--with", "--spec", "--with-editable", "-w", "--with-requirements"})
+_TOOL_VALUE_OPTS = frozenset({"--python", "-p", "--index", "--index-url", "--default-index", "--extra-index-url"})
+
+
+def _h_tool_sources(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """Where Python tool runners fetch the tool from: ``uvx --from git+URL``, ``uv tool install|run``,
+    ``uv run --with URL``, ``pipx run --spec URL`` (a URL or repository is ``vcs_or_url`` as for ``pip install``,
+    an unlisted index ``untrusted_index``). Only the runner's own options are read, up to the tool it runs."""
+    name = cmd.name
+    if name == "uv":
+        if args[:2] in (["tool", "install"], ["tool", "run"], ["tool", "upgrade"]):
+            args, positional = args[2:], args[1] != "run"
+        elif args[:1] == ["run"]:
+            args, positional = args[1:], False
+        else:
+            return
+    elif name == "pipx":
+        if args[:1] not in (["run"], ["install"], ["inject"]):
+            return
+        args, positional = args[1:], args[0] != "run"
+    else:
+        positional = False
+    specs: list[str] = []
+    i = 0
+    while i < len(args):
+        x = args[i]
+        opt, eq, value = x.partition("=")
+        if opt in _TOOL_SOURCE_OPTS or opt in _TOOL_VALUE_OPTS:
+            if not eq:
+                value = args[i + 1] if i + 1 < len(args) else ""
+                i += 1
+            if opt in _TOOL_SOURCE_OPTS:
+                specs.extend(v for v in value.split(",") if v)
+            elif opt != "--python" and opt != "-p" and value and not a.allows(host_of(value), cmd.text):
+                a.emit(
+                    "package_install_untrusted",
+                    "untrusted_index",
+                    S.high,
+                    f"Uses an unlisted index ({value}).",
+                    cmd.text,
+                )
+        elif x == "--":
+            break
+        elif not x.startswith("-"):
+            if positional:
+                specs.append(x)
+                positional = name == "pipx" and args[:1] != ["inject"]  # pipx install A B: both; inject: the venv first
+            else:
+                break
+        i += 1
+    for spec in specs[:16]:
+        if "://" in spec or spec.startswith(("git+", "git@")):
+            _check_requirement(a, spec, cmd.text, "pip")
+
+
 def _h_sql(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     sql_parts = [x for x in args if " " in x or ";" in x or re.match(r"(?i)^(drop|truncate|delete|db\.)", x)]
     sql_parts += [cmd.heredoc, cmd.herestring]
@@ -3342,6 +3494,28 @@ def sql_rules(a: ShellAnalyser, sql: str, ctext: str) -> None:
         a.emit("database_destruction", "drop_collection", S.high, "Drops or empties a collection/store.", ctext)
     if re.search(r"(?i)\balter\s+user\b.*\bsuperuser\b|\bgrant\s+all\b", sql):
         a.emit("privilege_escalation", "db_grant", S.medium, "Grants database privileges.", ctext)
+    for server, command in _sql_shell_commands(sql)[:16]:
+        if server:  # run by the database server, as its own user, on its own host
+            a.emit("remote_code_execution", "sql_shell", S.high, "The database server runs a shell command.", ctext)
+        else:  # run here by the client: what it runs is judged as a command
+            a.emit("remote_code_execution", "sql_shell", S.medium, "A database client runs a shell command.", ctext)
+        a.analyse(command, 1)
+
+
+_SQL_COPY_PROGRAM = re.compile(r"(?is)\bcopy\b.{0,2000}?\b(?:to|from)\s+program\s+E?'((?:[^']|'')*)'")
+# client commands that run a shell command: sqlite3 .shell/.system, psql and mysql \!, mysql system, sqlite3
+# .once|.output to a pipe, psql \o|\g to a pipe
+_SQL_CLIENT_SHELL = re.compile(
+    r"(?m)^[ \t]*(?:\.(?:shell|system)|\\!|system)[ \t]+(.+)$|^[ \t]*(?:\.(?:once|output)|\\o|\\g)[ \t]+['\"]?\|(.+?)['\"]?[ \t]*$"
+)
+
+
+def _sql_shell_commands(sql: str) -> list[tuple[bool, str]]:
+    """The shell commands SQL text (or a database client's script) runs, each with whether the server runs it:
+    ``COPY … TO|FROM PROGRAM 'cmd'`` (the server), a client's shell escape (the client)."""
+    out = [(True, m.group(1).replace("''", "'")) for m in _SQL_COPY_PROGRAM.finditer(sql)]
+    out += [(False, (m.group(1) or m.group(2)).strip()) for m in _SQL_CLIENT_SHELL.finditer(sql)]
+    return [(server, c) for server, c in out if c]
 
 
 def _h_redis(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -3611,6 +3785,20 @@ def _h_history(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         a.emit("process_system_control", "anti_forensics", S.medium, "Clears shell history.", cmd.text)
 
 
+def _h_set(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``set -- WORDS`` (or ``set WORDS``) makes the words the positional parameters: ``set -- ~; rm -rf "$1"``."""
+    if "--" in args:
+        params = args[args.index("--") + 1 :]
+    elif args and not args[0].startswith(("-", "+")):
+        params = args
+    else:
+        return
+    if any(w.dynamic for w in cmd.words[1:]):
+        a.vars = {k: v for k, v in a.vars.items() if not (k.isdigit() and k != "0") and k not in _POSITIONAL_KEYS}
+        return
+    a.set_positional(params)
+
+
 def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     for j, x in enumerate(args):
         if "=" in x and not x.startswith("-"):
@@ -3661,6 +3849,109 @@ def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
         )
     if re.search(r"\bsystem prune\b.*(-a|--all|--volumes)|\bvolume (rm|prune)\b", joined):
         a.emit("destructive_fs", "docker_prune", S.medium, "Deletes docker volumes or all images.", ctext)
+    if args[:1] in (["run"], ["create"]) or args[:2] in (["container", "run"], ["container", "create"]):
+        _container_command(a, cmd, args[2:] if args[0] == "container" else args[1:], depth)
+
+
+# docker/podman run options that take no value; any other option takes one (``--opt=value`` or the next word)
+_DOCKER_RUN_FLAGS = frozenset(
+    {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "--rm", "--init", "--privileged", "--read-only", "-P"}
+    | {"--publish-all", "--no-healthcheck", "--oom-kill-disable", "--sig-proxy", "-q", "--quiet", "--replace"}
+    | {"--disable-content-trust", "--use-api-socket", "--tls-verify", "--no-hosts", "--http-proxy"}
+)
+_DOCKER_SHORT_FLAGS = frozenset("ditPq")
+
+
+def _container_mounts(a: ShellAnalyser, args: list[str]) -> tuple[list[tuple[str, str]], str | None, str | None, int]:
+    """The bind mounts (container path, host path) of ``docker run`` options, the ``-w`` folder, the
+    ``--entrypoint`` and where the image is in ``args``."""
+    mounts: list[tuple[str, str]] = []
+    workdir: str | None = None
+    entrypoint: str | None = None
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x == "--" or not x.startswith("-"):
+            break
+        opt, eq, value = x.partition("=")
+        if opt.startswith("--"):
+            if opt in _DOCKER_RUN_FLAGS:
+                i += 1
+                continue
+        elif len(opt) > 2 and all(c in _DOCKER_SHORT_FLAGS for c in opt[1:]):
+            i += 1  # -it, -dit
+            continue
+        elif len(opt) > 2 and all(c in _DOCKER_SHORT_FLAGS for c in opt[1:-1]):
+            opt, value, eq = "-" + opt[-1], args[i + 1] if i + 1 < len(args) else "", "="  # -itv SRC:DST
+            i += 1
+        elif len(opt) == 2 and opt[1] in _DOCKER_SHORT_FLAGS:
+            i += 1
+            continue
+        elif len(opt) > 2:
+            opt, value, eq = opt[:2], opt[2:], "="  # -v/x:/y, -w/app
+        if not eq:
+            value = args[i + 1] if i + 1 < len(args) else ""
+            i += 1
+        i += 1
+        if opt in ("-v", "--volume"):
+            src, _, rest = value.partition(":")
+            dst = rest.partition(":")[0]
+            if dst.startswith("/") and src.startswith(("/", "~", ".")):
+                host = a.paths.resolve(src, a.cwd)
+                if host is not None:
+                    mounts.append((dst.rstrip("/") or "/", host))
+        elif opt == "--mount":
+            fields = dict(f.partition("=")[::2] for f in value.split(","))
+            src = fields.get("source") or fields.get("src") or ""
+            dst = fields.get("target") or fields.get("destination") or fields.get("dst") or ""
+            if fields.get("type", "volume") == "bind" and dst.startswith("/") and src:
+                host = a.paths.resolve(src, a.cwd)
+                if host is not None:
+                    mounts.append((dst.rstrip("/") or "/", host))
+        elif opt in ("-w", "--workdir"):
+            workdir = value
+        elif opt == "--entrypoint":
+            entrypoint = value
+    return mounts, workdir, entrypoint, i
+
+
+def _container_command(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int) -> None:
+    """``docker run -v /home/dev:/h alpine rm -rf /h``: the container's command, with the paths it names under a
+    bind mount put back as the host paths they are (and its working folder, when that is under one), is analysed
+    as a command run here. A command that reaches no mounted host path only changes the container: not analysed."""
+    mounts, workdir, entrypoint, at = _container_mounts(a, args)
+    if not mounts or at >= len(args):
+        return
+    command = args[at + 1 :]
+    if entrypoint:
+        command = [entrypoint, *command]
+    if not command:
+        return
+    mounts.sort(key=lambda m: -len(m[0]))  # the deepest mount first
+
+    def host_path(path: str) -> str | None:
+        for dst, host in mounts:
+            if path == dst or path.startswith(dst.rstrip("/") + "/"):
+                return posixpath.normpath(host + "/" + path[len(dst) :])
+        return None
+
+    text = " ".join(shell_quote(x) for x in command)
+    mapped = text
+    for dst, host in mounts:
+        if dst == "/":
+            continue
+        pattern = re.compile(r"(?<![\w.~-])" + re.escape(dst) + r"(?=[/\s'\";|&)]|$)")
+        mapped = pattern.sub(host.replace("\\", "\\\\"), mapped)
+    cwd = host_path(workdir) if workdir else None
+    if mapped == text and cwd is None:
+        return
+    saved = (a.cwd, a.cwd_known)
+    if cwd is not None:
+        a.cwd, a.cwd_known = cwd, True
+    try:
+        a.analyse(mapped, depth + 1)
+    finally:
+        a.cwd, a.cwd_known = saved
 
 
 def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -3809,6 +4100,10 @@ def _tamper_and_exposure_rules(a: ShellAnalyser, cmd: _Cmd, name: str, args: lis
         tamper = "Turns the macOS application firewall off"
     elif name in ("aa-disable", "aa-teardown"):
         tamper = f"{name}: switches AppArmor profiles off"
+    elif name == "auditctl" and (
+        "-D" in args or any(x == "-e" and args[k + 1 : k + 2] == ["0"] for k, x in enumerate(args))
+    ):
+        tamper = "Switches Linux auditing off (auditctl -e 0) or deletes every audit rule (-D)"
     elif name in _PKG_REMOVE_TOOLS and pos[:1] and (pos[0] in _PKG_REMOVE_VERBS or args[:1] in (["-R"], ["-Rs"])):
         if hit := next((x for x in pos[1:] if _SECURITY_TOOL_RE.fullmatch(x.split("=")[0])), None):
             tamper = f"Removes a security package ({hit})"
@@ -4017,6 +4312,7 @@ _HANDLERS: dict[str, Handler] = {
     "local": _h_export,
     "readonly": _h_export,
     "unset": _h_export,
+    "set": _h_set,
     "alias": _h_alias,
     "docker": _h_docker,
     "podman": _h_docker,
@@ -5028,6 +5324,16 @@ def _env_rules(
                 f"Sets {name}={v}: TLS certificates are no longer checked, so downloads can be tampered with.",
                 ctext,
             )
+        elif _PACKAGE_SOURCE_ENV.fullmatch(name) and v:
+            _package_source_env(a, name, v, ctext)
+        elif _PACKAGE_TLS_ENV.fullmatch(name) and v and _package_checks_off(name, v):
+            a.emit(
+                "package_install_untrusted",
+                "trusted_host",
+                S.high,
+                f"Sets {name}={v}: packages from there are no longer checked (TLS or checksums).",
+                ctext,
+            )
         elif name == "PROMPT_COMMAND" and v != "":
             a.emit("persistence", "prompt_command", S.high, "Sets PROMPT_COMMAND (runs on every prompt).", ctext)
         elif (
@@ -5063,6 +5369,58 @@ def _env_rules(
                 values[m.group(2)] = v
     for n, key in keys.items():
         _git_exec(a, key, values.get(n), ctext, depth, f"GIT_CONFIG_KEY_{n}")
+
+
+# Environment variables that set where package managers fetch code from (read wherever they are assigned, as
+# ``pip --index-url`` is): pip, uv, poetry, npm/pnpm/yarn/bun, Go's module proxy, cargo registries, gem sources.
+_PACKAGE_SOURCE_ENV = re.compile(
+    r"PIP_(INDEX_URL|EXTRA_INDEX_URL|FIND_LINKS)|UV_(INDEX_URL|EXTRA_INDEX_URL|DEFAULT_INDEX|INDEX|FIND_LINKS)|"
+    r"POETRY_REPOSITORIES_\w+_URL|PDM_PYPI_URL|PIPENV_PYPI_MIRROR|(?i:npm_config_registry)|(?i:npm_config_@[\w.-]+:registry)|"
+    r"YARN_(NPM_REGISTRY_SERVER|REGISTRY)|BUN_CONFIG_REGISTRY|GOPROXY|CARGO_REGISTRIES_\w+_INDEX|"
+    r"CARGO_REGISTRY_INDEX|GEM_SOURCE|CONDA_CHANNELS?|HOMEBREW_(BOTTLE_DOMAIN|API_DOMAIN)"
+)
+# Variables that switch a package manager's TLS or checksum checks off for some or all hosts.
+_PACKAGE_TLS_ENV = re.compile(
+    r"PIP_TRUSTED_HOST|UV_INSECURE_HOST|UV_TRUSTED_HOST|GOINSECURE|GONOSUMDB|GONOSUMCHECK|GOSUMDB|"
+    r"(?i:npm_config_strict_ssl)|YARN_ENABLE_STRICT_SSL"
+)
+
+
+def _package_checks_off(name: str, value: str) -> bool:
+    """``value`` of a ``_PACKAGE_TLS_ENV`` variable turns checks off: a strict-SSL switch set false, ``GOSUMDB=off``,
+    ``GONOSUMDB``/``GONOSUMCHECK`` for every module (a private module path there is routine), any other value of
+    the rest (a host whose TLS is not checked)."""
+    low = value.strip().lower()
+    if re.fullmatch(r"(?i)npm_config_strict_ssl|YARN_ENABLE_STRICT_SSL", name):
+        return low in _FALSE_WORDS
+    if name == "GOSUMDB":
+        return low == "off"
+    if name in ("GONOSUMDB", "GONOSUMCHECK"):
+        return low in ("1", "*", "true") or low.startswith("*,")
+    return True
+
+
+def _package_source_env(a: ShellAnalyser, name: str, value: str, ctext: str) -> None:
+    """``PIP_INDEX_URL=http://evil/simple pip install …``, ``export GOPROXY=…``: a package source on an unlisted
+    or plain-http host is ``untrusted_index`` (high). Several sources (``GOPROXY=a,b,direct``, space-separated
+    extra indexes) are each judged; Go's ``direct`` and ``off`` fetch nothing new."""
+    if re.fullmatch(r"(?i)npm_config_strict_ssl|YARN_ENABLE_STRICT_SSL", name):
+        return
+    for source in re.split(r"[\s,|]+", value)[:16]:
+        if not source or source in ("direct", "off"):
+            continue
+        if "://" not in source:
+            if name.startswith(("PIP_FIND", "UV_FIND", "CONDA")):
+                continue  # a local folder of wheels, a conda channel name
+            source = "https://" + source
+        if source.lower().startswith("http://") or not a.allows(host_of(source), ctext):
+            a.emit(
+                "package_install_untrusted",
+                "untrusted_index",
+                S.high,
+                f"Sets {name} to an unlisted or unencrypted package source ({source}).",
+                ctext,
+            )
 
 
 # Variables git falls back on when its own are unset (GIT_PAGER → core.pager → PAGER …): read as those options when
@@ -6577,6 +6935,36 @@ def _inline_fstrings(code: str) -> str:
     return re.sub(r"\bf([\"'])((?:\\.|(?!\1).)*?)\1", _fill, code)
 
 
+# Command quotes of languages that run their text as a shell command: perl/ruby/php backticks, perl ``qx`` and ruby
+# ``%x`` with any of their delimiters, php's and AppleScript's (JXA's) run calls.
+_BACKTICK_LANGS = frozenset({"perl", "ruby", "php", "irb"})
+_PERL_QX = re.compile(
+    r"(?:(?<![\w$@%])qx|(?<![\w])%x)\s*(?:\(([^()]*)\)|\{([^{}]*)\}|\[([^\[\]]*)\]|<([^<>]*)>|([/!|#'\"~^])(.*?)\5)",
+    re.DOTALL,
+)
+_BACKTICKS = re.compile(r"`([^`]+)`")
+_PHP_RUN = re.compile(r"\b(?:shell_exec|passthru|proc_open|pcntl_exec)\s*\(\s*([\"'])((?:\\.|(?!\1).)*)\1", re.DOTALL)
+_APPLESCRIPT_RUN = re.compile(
+    r"(?i)\bdo\s+shell\s+script\s+\"((?:\\.|[^\"\\])*)\"|\bdoShellScript\s*\(\s*([\"'])((?:\\.|(?!\2).)*)\2"
+)
+
+
+def _inline_shell_outs(code: str, lang: str) -> list[str]:
+    """The shell commands ``code`` runs through its language's command quotes (see ``_BACKTICK_LANGS``)."""
+    out: list[str] = []
+    if lang in _BACKTICK_LANGS:
+        for m in _PERL_QX.finditer(code):
+            out.append(next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g is not None))
+        out.extend(m.group(1) for m in _BACKTICKS.finditer(code))
+    if lang in ("php", ""):
+        out.extend(m.group(2) for m in _PHP_RUN.finditer(code))
+    if lang in ("osascript", ""):
+        for m in _APPLESCRIPT_RUN.finditer(code):
+            text = m.group(1) if m.group(1) is not None else m.group(3)
+            out.append(re.sub(r"\\(.)", r"\1", text))
+    return out[:50]
+
+
 # Calls that run a command: any module alias (``import subprocess as s; s.call(…)``), exec*/spawn* with argv lists.
 _INLINE_RUN_CALL = re.compile(
     r"\b(?:[A-Za-z_$][\w$]*\.)*(?:call|run|Popen|check_output|check_call|getoutput|getstatusoutput|system|popen|"
@@ -7021,6 +7409,31 @@ def _static_output(a: ShellAnalyser, cmd: _Cmd, upstream: list[_Cmd]) -> str | N
     return "".join(texts)
 
 
+_CANONICAL_READLINK = frozenset(
+    {"-f", "-e", "-m", "--canonicalize", "--canonicalize-existing", "--canonicalize-missing"}
+)
+
+
+def _path_output(a: ShellAnalyser, argv: list[str]) -> str | None:
+    """What ``realpath``, ``readlink -f``, ``dirname`` or ``pwd`` prints for literal paths: the resolved path(s),
+    so that ``rm -rf $(realpath ~)`` is read as ``rm -rf /home/dev``. None for anything else."""
+    name, args = _basename(argv[0]), argv[1:]
+    if name == "pwd":
+        return a.cwd if a.cwd_known and a.cwd else None
+    paths = [x for x in args if not x.startswith("-")]
+    if name == "readlink" and not any(x in _CANONICAL_READLINK or re.fullmatch(r"-[nqsvz]*[fem]", x) for x in args):
+        return None
+    if name not in ("realpath", "readlink", "dirname") or not paths or len(paths) > 16:
+        return None
+    out: list[str] = []
+    for x in paths:
+        p = a.paths.resolve(x, a.cwd)
+        if p is None:
+            return None
+        out.append(posixpath.dirname(p) or "/" if name == "dirname" else p)
+    return " ".join(out)
+
+
 _MAKE_DIRECTIVE_RE = re.compile(
     r"\s*(-?include|sinclude|ifn?eq|ifn?def|else|endif|define|endef|export|unexport|override|vpath|\.\w+\s*:)\b"
 )
@@ -7058,6 +7471,8 @@ def _h_make(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
     while i < len(args):
         x = args[i]
         nxt = args[i + 1] if i + 1 < len(args) else ""
+        if x.startswith("SHELL=") or x.startswith("MAKESHELL="):
+            _make_shell(a, cmd, x.partition("=")[2], depth)
         if x in ("-f", "--file", "--makefile"):
             files.append(nxt)
             i += 1
@@ -7088,6 +7503,27 @@ def _h_make(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
 
 
 _STDIN_PATHS = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
+
+
+def _make_shell(a: ShellAnalyser, cmd: _Cmd, value: str, depth: int) -> None:
+    """``make SHELL=PROGRAM``: make runs every recipe line as ``PROGRAM -c LINE``. A shell (bare or under a
+    system folder) is routine; anything else is ``obfuscation.make_shell`` (high), and the program is run as a
+    command is (a script this command wrote or downloaded is read)."""
+    words = value.split()
+    if not words:
+        return
+    program = words[0]
+    plain = _basename(program) in SHELLS and ("/" not in program or a.paths.is_system(posixpath.dirname(program)))
+    if plain and all(re.fullmatch(r"-?[\w-]+", w) for w in words[1:]):
+        return  # SHELL=/bin/bash, SHELL="bash -eu"
+    a.emit(
+        "obfuscation",
+        "make_shell",
+        S.high,
+        f"make runs every recipe line through {_short(value)[:120]!r} instead of a shell.",
+        cmd.text,
+    )
+    a.analyse(value, depth + 1)
 
 
 def _make_from_stdin(a: ShellAnalyser, cmd: _Cmd, depth: int, pl: Any, ix: int) -> None:
@@ -7123,6 +7559,10 @@ def _make_from_stdin(a: ShellAnalyser, cmd: _Cmd, depth: int, pl: Any, ix: int) 
 
 for _n in ("make", "gmake"):
     _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_make)
+del _n
+
+for _n in ("uv", "uvx", "pipx"):
+    _HANDLERS[_n] = _also(_HANDLERS.get(_n), _h_tool_sources)
 del _n
 
 
