@@ -1800,6 +1800,13 @@ class ShellAnalyser:
             if script is not None:
                 self._exec_file(script, ctext, depth)
                 self._secret_args(cmd, name, args[args.index(script) + 1 :])  # bash x.sh ~/.ssh/id_rsa
+            if (
+                script is None
+                and self.under_sudo
+                and not (cmd.heredoc or cmd.herestring or cmd.stdin_file)
+                and (pipeline is None or index == 0)
+            ):  # sudo env /bin/sh, sudo find . -exec /bin/sh \;, sudo vim -c ':!sh', awk system("/bin/sh") as root
+                self.emit("privilege_escalation", "root_shell", S.high, "Opens a root shell.", ctext)
             if "-i" in args and any(r in ctext for r in ("/dev/tcp/", "/dev/udp/")):
                 self.emit(
                     "remote_code_execution", "reverse_shell", S.critical, "Interactive shell over a socket.", ctext
@@ -4011,6 +4018,15 @@ def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
 
 
 def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    modes = [args[k + 1] for k, x in enumerate(args[:-1]) if x in ("-m", "--mode")]
+    modes += [x.partition("=")[2] for x in args if x.startswith("--mode=")] + [
+        x[2:] for x in args if re.fullmatch(r"-m\S+", x)
+    ]
+    if cmd.name == "install" and any(
+        re.fullmatch(r"[4-7][0-7]{3}", m) or re.search(r"[ugoa]*\+[rwxX]*s", m) for m in modes
+    ):
+        # install -m 4755 /bin/bash /tmp/b: a setuid copy, as chmod u+s makes one
+        a.emit("privilege_escalation", "setuid", S.high, "Installs a file with the setuid/setgid bit.", cmd.text)
     if cmd.name == "install" and not any(x in ("-d",) for x in args):
         _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)], depth, pl, ix)
 

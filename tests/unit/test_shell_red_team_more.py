@@ -345,3 +345,37 @@ def test_a_file_the_shell_writes_is_judged_by_what_it_will_run(cmd: str, rule: s
 )
 def test_harmless_files_the_shell_writes_stay_approved(cmd: str) -> None:
     assert approved(shell(cmd)), found(shell(cmd))
+
+
+# --- 9. root shells through other programs (GTFOBins) ----------------------------------------------------------
+
+ROOT_SHELL = "tool_use.privilege_escalation.root_shell"
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "sudo env /bin/sh",
+        "sudo nice /bin/bash",
+        "sudo find . -exec /bin/sh \\; -quit",
+        'sudo vim -c ":!/bin/sh"',
+        "sudo awk 'BEGIN {system(\"/bin/sh\")}'",
+        "sudo tar -cf /dev/null /dev/null --checkpoint=1 --checkpoint-action=exec=/bin/sh",
+        "sudo python3 -c 'import pty; pty.spawn(\"/bin/sh\")'",
+        "sudo perl -e 'exec \"/bin/sh\";'",
+    ],
+)
+def test_a_shell_opened_as_root_through_another_program_is_a_root_shell(cmd: str) -> None:
+    _blocked_with(cmd, ROOT_SHELL)
+
+
+def test_install_with_a_setuid_mode_is_high() -> None:
+    _blocked_with("sudo install -m 4755 /bin/bash /tmp/b", "tool_use.privilege_escalation.setuid")
+    assert "tool_use.privilege_escalation.setuid" not in found(shell("install -m 0755 build/tool ~/.local/share/x"))
+
+
+@pytest.mark.parametrize(
+    "cmd", ['sudo bash -c "apt-get update"', "sudo sh ./install.sh", "sudo -u postgres psql", "bash"]
+)
+def test_a_root_shell_running_a_given_script_is_not_a_root_shell(cmd: str) -> None:
+    assert ROOT_SHELL not in found(shell(cmd))
