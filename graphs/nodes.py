@@ -334,6 +334,7 @@ class ReviewNodes:
             "latency_ms": (time.perf_counter() - started) * 1000,
             "usage": exc.usage,
             "prompt_version": "",
+            "declined": bool(getattr(exc, "declined", False)),
         }
 
     async def review(self, state: ReviewState) -> dict[str, Any]:
@@ -365,13 +366,18 @@ class ReviewNodes:
             item if fallback is None else replace(item, deadline=time.monotonic() + item.remaining() * PRIMARY_SHARE)
         )
         result, info = await self._call(primary, first_item)
+        declined = info.pop("declined", False)
         if result is None and fallback is not None:
-            if item.remaining() < MIN_FALLBACK_S:  # no time left to ask it: the primary's failure stands
+            if declined:  # the primary refused the content: a signal, not an outage; no other reviewer is asked
+                if "reviewer_declined" not in warnings:
+                    warnings.append("reviewer_declined")
+            elif item.remaining() < MIN_FALLBACK_S:  # no time left to ask it: the primary's failure stands
                 if "reviewer_fallback_skipped" not in warnings:
                     warnings.append("reviewer_fallback_skipped")
             else:
                 first = info
                 result, info = await self._call(fallback, item)
+                info.pop("declined", None)
                 info["fallback_from"] = {
                     k: first[k] for k in ("provider", "model", "outcome", "error", "detail", "attempts", "usage")
                 }

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from service.reviewers._retry import parse_retry_after
+from service.reviewers._retry import log_failure, parse_retry_after
 from service.reviewers.base import Reviewer, ReviewerError, ReviewerResult, ReviewerUnavailable, ReviewItem
 from service.vocabulary import Domain
 
@@ -105,11 +105,17 @@ class GuardedReviewer:
 
     async def review(self, item: ReviewItem) -> ReviewerResult:
         if not self.bulkhead.try_acquire():
-            raise ReviewerBusy(
+            busy = ReviewerBusy(
                 f"{self.bulkhead.limit} reviewer calls already in flight for {self.bulkhead.name}", attempts=0
             )
+            log_failure(busy, self.provider, self.model)  # on-call sees why reviews escalate without a call
+            raise busy
         try:
-            await self.budget.wait(item.remaining(), self.bulkhead.name)
+            try:
+                await self.budget.wait(item.remaining(), self.bulkhead.name)
+            except ReviewerBusy as busy:
+                log_failure(busy, self.provider, self.model)
+                raise
             try:
                 return await self.inner.review(item)
             except ReviewerError as exc:

@@ -15,8 +15,12 @@ The SDK clients are built with ``max_retries=0``; everything below happens here,
   any other status ⇒ ``ReviewerRejected`` (4xx) or ``ReviewerUnavailable`` (5xx). A request the HTTP client
   cannot send at all (a base URL that is not http(s), an invalid URL, a header it refuses to write) is
   ``ReviewerRejected`` at once, its cause named: retrying cannot fix a configuration mistake.
-* Logging: every retry at WARNING; every terminal failure once at WARNING (``log_failure``), at most once per
+* Logging: retries at WARNING (``log_retry``), at most once per ``RETRY_LOG_INTERVAL_S`` per (reviewer, kind of
+  failure), the failure as classified (credentials redacted, the vendor's error message, not its body), at most
+  ``RETRY_LOG_CHARS`` characters; every terminal failure once at WARNING (``log_failure``), at most once per
   ``FAILURE_LOG_INTERVAL_S`` per (provider, model, code), with the count of the ones left out meanwhile.
+* ``x-should-retry: false`` stops the retries and ``x-should-retry: true`` allows one on any status, as in the
+  SDKs.
 """
 
 from __future__ import annotations
@@ -95,14 +99,16 @@ class Failure:
 
 
 def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (seconds or HTTP date)."""
+    """Seconds the server asked us to wait: ``retry-after-ms``, else ``retry-after`` (seconds or HTTP date). Zero,
+    a negative value or a date in the past is no hint (None): the backoff applies, as in the SDKs, rather than a
+    retry at once into a server that is limiting us."""
     if not headers:
         return None
     ms = headers.get("retry-after-ms")
     if ms:
         try:
             value = float(ms) / 1000.0
-            if value >= 0:
+            if value > 0:
                 return value
         except ValueError:
             pass
@@ -111,7 +117,7 @@ def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
         return None
     try:
         value = float(raw)
-        return value if value >= 0 else None
+        return value if value > 0 else None
     except ValueError:
         pass
     try:
@@ -120,7 +126,8 @@ def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
         return None
     if when is None:
         return None
-    return max(0.0, when.timestamp() - time.time())
+    left = when.timestamp() - time.time()
+    return left if left > 0 else None
 
 
 def _error_fields(body: object) -> tuple[str | None, str | None, str | None]:
@@ -210,7 +217,10 @@ def classify(exc: BaseException, errors: SdkErrors, *, deadline: float) -> Failu
             )
         if code in NO_RETRY_CODES:
             return Failure(False, ReviewerUnavailable, detail, status)
-        if status in RETRYABLE_STATUS:
+        should_retry = (headers.get("x-should-retry") or "").strip().lower() if headers is not None else ""
+        if should_retry == "false":  # the server says a retry cannot succeed (the SDKs obey it too)
+            return Failure(False, ReviewerUnavailable if status >= 500 else ReviewerRejected, detail, status)
+        if status in RETRYABLE_STATUS or should_retry == "true":
             return Failure(True, ReviewerUnavailable, detail, status, parse_retry_after(headers))
         if status >= 500:
             return Failure(False, ReviewerUnavailable, detail, status)
@@ -287,17 +297,12 @@ async def call_with_retries(
 
     def _log_retry(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome is not None else None
-        if on_retry_after is not None and exc is not None:
-            told = classify(exc, errors, deadline=deadline).retry_after
-            if told:
-                on_retry_after(told)
-        log.warning(
-            "%s attempt %d failed (%s); retrying in %.2fs",
-            label,
-            state.attempt_number,
-            exc,
-            state.upcoming_sleep,
-        )
+        failure = classify(exc, errors, deadline=deadline) if exc is not None else None
+        if on_retry_after is not None and failure is not None and failure.retry_after:
+            on_retry_after(failure.retry_after)
+        # what classify made of it (credentials redacted, the vendor's body reduced to its error message), cut
+        # short, and rate-limited: an outage retries every review, and each vendor page could be 200 KB of HTML
+        log_retry(label, state.attempt_number, failure.message if failure else "", state.upcoming_sleep)
 
     retrying = AsyncRetrying(
         retry=retry_if_exception(lambda e: classify(e, errors, deadline=deadline).retryable),
@@ -321,6 +326,38 @@ async def call_with_retries(
         raise failure.error(message, attempts=attempts, status=failure.status) from exc
     return result, attempts
 
+
+RETRY_LOG_INTERVAL_S = 10.0
+"""At most one retry line per (reviewer, kind of failure) in this many seconds."""
+RETRY_LOG_CHARS = 300
+
+
+class RetryLog:
+    """Logs retries at WARNING, at most one line per (reviewer label, failure) per ``interval`` seconds, each
+    line saying how many retries like it were left out since the previous one."""
+
+    def __init__(self, interval: float = RETRY_LOG_INTERVAL_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval, self.clock = interval, clock
+        self._last: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def __call__(self, label: str, attempt: int, message: str, sleep: float) -> bool:
+        message = redact(message)[:RETRY_LOG_CHARS]
+        key = (label, re.sub(r"\d+(\.\d+)?", "N", message.partition(":")[0])[:80])
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last[0] < self.interval:
+            self._last[key] = (last[0], last[1] + 1)
+            return False
+        if len(self._last) >= 10_000:
+            self._last.clear()
+        self._last[key] = (now, 0)
+        more = f"; {last[1]} more retries like it in the last {now - last[0]:.0f}s" if last and last[1] else ""
+        log.warning("%s attempt %d failed (%s); retrying in %.2fs%s", label, attempt, message, sleep, more)
+        return True
+
+
+log_retry = RetryLog()
+"""The process's retry log, shared by every reviewer."""
 
 FAILURE_LOG_INTERVAL_S = 60.0
 """At most one terminal-failure line per (provider, model, code) in this many seconds."""
@@ -361,10 +398,14 @@ class FailureLog:
             exc.code,
             status,
             exc.attempts,
-            str(exc)[:500],
+            _INPUT_VALUE.sub("input_value=…", redact(str(exc)))[:500],
             more,
         )
         return True
+
+
+_INPUT_VALUE = re.compile(r"input_value=(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^,\]\n]*)")
+"""pydantic's quote of the value it rejected: model output, kept out of the log (the decision's ``detail`` has it)."""
 
 
 log_failure = FailureLog()

@@ -140,9 +140,14 @@ class AnthropicReviewer:
 
     @staticmethod
     def _replay_input(raw: Any) -> Any:
-        """A tool call's input as it can be sent back in the repair turn (always a JSON object)."""
+        """A tool call's input as it can be sent back in the repair turn (always a JSON object the SDK can send: a
+        ``NaN`` or ``Infinity`` in it, which the SDK's strict JSON refuses, is sent back as text)."""
         if isinstance(raw, dict):
-            return raw
+            try:
+                json.dumps(raw, allow_nan=False)
+                return raw
+            except (TypeError, ValueError):
+                return {"unparseable_input": json.dumps(raw, default=str)[:2000]}
         text = raw if isinstance(raw, str) else json.dumps(raw, default=str)
         return {"unparseable_input": text[:2000]}
 
@@ -169,7 +174,7 @@ class AnthropicReviewer:
             return None, error, replay, repair
         tool_use = calls[0]
         raw: Any = tool_use.input
-        replay_input: Any = raw
+        replay_input: Any = cls._replay_input(raw) if isinstance(raw, dict) else raw
         error = ""
         verdict: ReviewerVerdict | None = None
         if isinstance(raw, str):
@@ -184,7 +189,7 @@ class AnthropicReviewer:
                 replay_input = {"unparseable_input": json.dumps(raw, default=str)[:2000]}
             else:
                 try:
-                    verdict = ReviewerVerdict.model_validate(raw)
+                    verdict = ReviewerVerdict.model_validate(raw).unfenced()
                 except ValidationError as exc:
                     error = str(exc)
         replay = [{"type": "tool_use", "id": tool_use.id, "name": TOOL_NAME, "input": replay_input}]
@@ -200,6 +205,7 @@ class AnthropicReviewer:
                 f"anthropic reviewer abstained: stop_reason={message.stop_reason}",
                 attempts=attempts,
                 usage=dict(usage),
+                declined=message.stop_reason == "refusal",
             )
 
     # ------------------------------------------------------------------ the protocol

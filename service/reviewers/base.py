@@ -77,6 +77,21 @@ class ReviewerVerdict(BaseModel):
             raise ValueError(f"`{where}` holds NUL (\\u0000) or an unpaired surrogate")
         return data
 
+    def unfenced(self) -> ReviewerVerdict:
+        """This verdict with the fence's escapes taken out of its text: a model reviewer read the answer with a word
+        joiner inside every ``[[`` (:mod:`service.reviewers._fence`) and copies it into its rewrite, which would
+        then reach the user as broken text (``if [\u2060[ -f x ]]``)."""
+        from service.reviewers._fence import ESCAPE, restore
+
+        if ESCAPE not in self.critique and not (self.rewrite and ESCAPE in self.rewrite):
+            return self
+        return self.model_copy(
+            update={
+                "critique": restore(self.critique),
+                "rewrite": restore(self.rewrite) if self.rewrite else self.rewrite,
+            }
+        )
+
     @model_validator(mode="after")
     def _rewrite_only_with_rewrite(self) -> ReviewerVerdict:
         if self.verdict is Verdict.rewrite and not (self.rewrite and self.rewrite.strip()):
@@ -173,9 +188,25 @@ class ReviewerInvalidOutput(ReviewerError):
 
 
 class ReviewerAbstained(ReviewerError):
-    """The reviewer model refused to review, or stopped at its token limit."""
+    """The reviewer model refused to review, or stopped at its token limit.
+
+    ``declined``: the model refused the content (a safety refusal, a content filter), which says something about
+    the content; a fallback reviewer is not asked then (see ``graphs/nodes.py``). A cut-off answer is not declined.
+    """
 
     code = "reviewer_abstained"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        attempts: int = 0,
+        usage: dict[str, int] | None = None,
+        status: int | None = None,
+        declined: bool = False,
+    ) -> None:
+        super().__init__(message, attempts=attempts, usage=usage, status=status)
+        self.declined = declined
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

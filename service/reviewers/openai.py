@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections import Counter
@@ -32,7 +33,7 @@ from pydantic import SecretStr, ValidationError
 from prompts import PromptTemplate, load_prompt, repair_message, verdict_schema
 from service.errors import ConfigurationError
 from service.reviewers._fence import new_boundary
-from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries, log_failure
+from service.reviewers._retry import RetryPolicy, SdkErrors, call_with_retries, log_failure, redact
 from service.reviewers.base import (
     ReviewerAbstained,
     ReviewerError,
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
 
     from service.settings import Settings
+
+log = logging.getLogger("oversight.reviewers")
 
 DEFAULT_MODEL = "gpt-5.5"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -139,6 +142,14 @@ class OpenAIReviewer:
                     return result
                 except openai.BadRequestError as exc:
                     if mode == "json_schema" and _rejects_json_schema(exc):
+                        if self.output_mode == "json_schema":  # said once, when the switch happens
+                            log.warning(
+                                "%s:%s refused strict structured output (%s); asking for JSON mode with the schema "
+                                "in the prompt from now on, until this process restarts",
+                                self.provider,
+                                self.model,
+                                redact(str(exc))[:300],
+                            )
                         self.output_mode = "json_object"  # remembered for this client
                         fallbacks += 1  # that refused request was an HTTP call too
                         continue
@@ -182,7 +193,10 @@ class OpenAIReviewer:
             reason = f"finish_reason={choice.finish_reason}"
         if reason:
             raise ReviewerAbstained(
-                f"{self.provider} reviewer abstained: {reason}", attempts=attempts, usage=dict(usage)
+                f"{self.provider} reviewer abstained: {reason}",
+                attempts=attempts,
+                usage=dict(usage),
+                declined=bool(choice.message.refusal) or choice.finish_reason == "content_filter",
             )
 
     @staticmethod
@@ -202,7 +216,7 @@ class OpenAIReviewer:
         except ValueError as exc:
             return None, f"the answer is not valid JSON: {exc}", content
         try:
-            return ReviewerVerdict.model_validate(data), "", content
+            return ReviewerVerdict.model_validate(data).unfenced(), "", content
         except ValidationError as exc:
             return None, str(exc), content
 

@@ -720,11 +720,15 @@ async def test_a_key_the_http_client_refuses_is_not_quoted_in_the_error(
     secret = "sk-ant-api03-CANARY0123456789"
     bad: Reviewer
     if reviewer.provider == "anthropic":
-        bad = AnthropicReviewer("m", api_key=secret + "\n", base_url=model_server.anthropic_base_url,
-                                retry=FAST_RETRY)
+        bad = AnthropicReviewer("m", api_key=secret + "\n", base_url=model_server.anthropic_base_url, retry=FAST_RETRY)
     else:
-        bad = OpenAIReviewer("m", api_key=secret + "\n", base_url=model_server.openai_base_url,
-                             provider=reviewer.provider, retry=FAST_RETRY)
+        bad = OpenAIReviewer(
+            "m",
+            api_key=secret + "\n",
+            base_url=model_server.openai_base_url,
+            provider=reviewer.provider,
+            retry=FAST_RETRY,
+        )
     try:
         with pytest.raises(ReviewerRejected) as info:
             await bad.review(make_item())
@@ -968,3 +972,145 @@ def test_prompt_dir_overrides_shipped_templates(tmp_path: Path) -> None:
     (tmp_path / "review" / "finance.md").write_text("no front matter\n")
     with pytest.raises(PromptError, match=r"finance\.md"):
         load_prompt("review", Domain.finance, prompt_dir=tmp_path)
+
+
+# ----------------------------------------------------------------------------------------------- vendor faults
+@remote(*REMOTE)
+async def test_a_retry_line_is_short_rate_limited_and_quotes_no_key(
+    reviewer: Reviewer, model_server: FakeModelServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A vendor (or a proxy in front of it) that quotes the request's headers in its error, or answers with a
+    # 200 KB error page: the retry line held the key and the whole page, once per retry of every review.
+    from service.reviewers import _retry
+
+    now = [1000.0]
+    monkeypatch.setattr(_retry.log_retry, "clock", lambda: now[0])
+    monkeypatch.setattr(_retry.log_retry, "_last", {})
+    caplog.set_level(logging.WARNING, logger="oversight.reviewers")
+    leak = "upstream rejected header authorization: Bearer sk-ant-QACANARY0123456789abcdef"
+    model_server.script(Reply.error(500, leak), Reply.ok())
+    await reviewer.review(make_item())
+    retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert len(retries) == 1 and "HTTP 500" in retries[0]
+    assert "QACANARY" not in caplog.text and "[redacted]" in retries[0]
+    page = "<html><body>" + "Bad gateway. " * 16_000 + "</body></html>"
+    for _ in range(3):  # within the interval: counted, not written
+        model_server.script(Reply.text(page, status=502), Reply.ok())
+        await reviewer.review(make_item())
+    now[0] += _retry.RETRY_LOG_INTERVAL_S
+    model_server.script(Reply.text(page, status=502), Reply.ok())
+    await reviewer.review(make_item())
+    retries = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
+    assert len(retries) == 3  # the key's line, the first page's, and one after the interval naming the two skipped
+    assert "2 more retries like it" in retries[-1]
+    assert all(len(r) < 1000 for r in retries)
+
+
+@remote(*REMOTE)
+@pytest.mark.parametrize("header", ["retry-after", "retry-after-ms"])
+async def test_a_retry_after_of_zero_is_no_hint_and_the_backoff_applies(
+    reviewer: Reviewer, model_server: FakeModelServer, header: str
+) -> None:
+    # retry-after: 0 from a server that is limiting us retried at once, four calls in a few milliseconds.
+    reviewer.retry = RetryPolicy(max_attempts=2, initial=0.3, max_wait=0.3, jitter=0.0)  # type: ignore[attr-defined]
+    model_server.script(Reply.error(429, "Rate limited.", headers={header: "0"}), Reply.ok())
+    await reviewer.review(make_item())
+    gap = model_server.requests[1].at - model_server.requests[0].at
+    assert gap >= 0.3, f"retried after {gap:.3f}s"
+
+
+def test_a_zero_negative_or_past_retry_after_is_no_hint() -> None:
+    assert parse_retry_after({"retry-after": "0"}) is None
+    assert parse_retry_after({"retry-after-ms": "0"}) is None
+    assert parse_retry_after({"retry-after": "-3"}) is None
+    past = format_datetime(datetime.now(UTC) - timedelta(seconds=30), usegmt=True)
+    assert parse_retry_after({"retry-after": past}) is None
+
+
+@remote(*REMOTE)
+async def test_x_should_retry_false_stops_the_retries(reviewer: Reviewer, model_server: FakeModelServer) -> None:
+    model_server.script(Reply.error(500, "do not retry", headers={"x-should-retry": "false"}), Reply.ok())
+    with pytest.raises(ReviewerUnavailable):
+        await reviewer.review(make_item())
+    assert len(model_server.requests) == 1
+
+
+@remote(*REMOTE)
+async def test_x_should_retry_true_allows_a_retry_of_any_status(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    model_server.script(Reply.error(400, "try again", headers={"x-should-retry": "true"}), Reply.ok())
+    result = await reviewer.review(make_item())
+    assert result.attempts == 2
+
+
+@remote(*REMOTE)
+async def test_a_rewrite_comes_back_without_the_fences_escapes(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    # The reviewer reads `[[` as `[\u2060[` (the fence's escape) and copies it into its rewrite: released as is,
+    # the user got broken bash.
+    answer = "Use: if [[ -f ~/.ssh/id_ed25519 ]]; then echo found; fi"
+    model_server.script(
+        Reply.ok(verdict="rewrite", rewrite="Use: if [\u2060[ -f ./key ]]; then echo found; fi", critique="ok [\u2060[")
+    )
+    result = await reviewer.review(make_item(answer, domain=Domain.cyber))
+    assert "[\u2060[" in user_text(model_server.requests[0].body)  # what the reviewer was shown
+    assert result.verdict.rewrite == "Use: if [[ -f ./key ]]; then echo found; fi"
+    assert "\u2060" not in result.verdict.critique
+
+
+@remote("anthropic")
+async def test_a_non_finite_confidence_is_repaired_not_an_outage(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    # The repair turn sent the NaN back, which the SDK's JSON cannot write: "unexpected ValueError", counted as an
+    # unavailable vendor after one call.
+    body = {
+        "id": "msg_nan",
+        "type": "message",
+        "role": "assistant",
+        "model": MODELS["anthropic"],
+        "content": [
+            {
+                "type": "tool_use",
+                "id": "toolu_nan",
+                "name": "submit_verdict",
+                "input": {"verdict": "approve", "critique": "Fine.", "findings": [], "confidence": "__NAN__"},
+            }
+        ],
+        "stop_reason": "tool_use",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 10, "output_tokens": 5},
+    }
+    text = json.dumps(body).replace('"__NAN__"', "NaN")
+    model_server.script(Reply.text(text, content_type="application/json"), Reply.ok())
+    result = await reviewer.review(make_item())
+    assert result.verdict.verdict is Verdict.approve and result.attempts == 2
+    assert "unparseable_input" in json.dumps(model_server.requests[1].body["messages"])
+
+
+@remote("openai")
+async def test_the_switch_to_json_mode_is_logged_once(
+    reviewer: Reviewer, model_server: FakeModelServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="oversight.reviewers")
+    model_server.reject_json_schema = True
+    await reviewer.review(make_item())
+    await reviewer.review(make_item())
+    lines = [r.getMessage() for r in caplog.records if "JSON mode" in r.getMessage()]
+    assert len(lines) == 1 and MODELS["openai"] in lines[0]
+
+
+@remote(*REMOTE)
+async def test_a_refusal_is_declined_and_a_cut_off_answer_is_not(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    model_server.script(Reply.refusal())
+    with pytest.raises(ReviewerAbstained) as refused:
+        await reviewer.review(make_item())
+    assert refused.value.declined
+    model_server.script(Reply.truncated())
+    with pytest.raises(ReviewerAbstained) as cut:
+        await reviewer.review(make_item())
+    assert not cut.value.declined

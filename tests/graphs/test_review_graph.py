@@ -125,6 +125,19 @@ async def test_abstention_uses_the_fallback_reviewer_and_the_decision_keeps_the_
     assert 'oversight_reviewer_tokens_total{reviewer="fake:scripted",type="input"} 2237.0' in text
 
 
+async def test_a_primary_that_declines_the_content_is_not_overruled_by_the_fallback() -> None:
+    # A safety refusal from the model reviewer says something about the content; asking the local rules instead
+    # turned it into an approval. It is escalated as an abstention, and the fallback is never called.
+    primary = ScriptedReviewer(ReviewerAbstained("stop_reason=refusal", attempts=1, declined=True))
+    fallback = ScriptedReviewer(provider="fallback", model="fb")  # raises if called
+    result, _ = await run(ports(primary, fallback), state("rev_4d", request("Take 40 tablets at once.")))
+    d = result["decision"]
+    assert d["verdict"] == "escalate" and d["reason"] == "reviewer_abstain"
+    assert d["reviewer"] == {"provider": "fake", "model": "scripted"} and not fallback.items
+    assert "reviewer_declined" in d["warnings"] and "reviewer_fallback_used" not in d["warnings"]
+    assert "declined" not in d["reviewer_outcome"]
+
+
 async def test_low_risk_traffic_skips_the_reviewer_unless_sampled() -> None:
     body = request("Whiskers is a fine name.", "Name my cat", domain=None)
     skipped, _ = await run(ports(ScriptedReviewer()), state("rev_5", body))

@@ -28,10 +28,16 @@ class NeverCalled:
 
 
 def item(deadline_s: float = 5.0) -> ReviewItem:
-    policy = DomainPolicy(domain=Domain.health, version="t.1", description="t", risk_tier=Risk.high,
-                          on_reviewer_error=OnReviewerError.escalate)
-    return ReviewItem(kind="answer", domain=Domain.health, policy=policy, output="x",
-                      deadline=time.monotonic() + deadline_s)
+    policy = DomainPolicy(
+        domain=Domain.health,
+        version="t.1",
+        description="t",
+        risk_tier=Risk.high,
+        on_reviewer_error=OnReviewerError.escalate,
+    )
+    return ReviewItem(
+        kind="answer", domain=Domain.health, policy=policy, output="x", deadline=time.monotonic() + deadline_s
+    )
 
 
 def test_an_error_made_without_a_call_counts_none() -> None:
@@ -56,6 +62,35 @@ async def test_a_spent_rate_budget_records_no_call() -> None:
     assert info.value.attempts == 0 and inner.calls == 0
 
 
+async def test_a_review_held_by_the_bulkhead_or_the_rate_budget_is_logged(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every high-risk review escalated with reviewer_busy and the log said nothing: only a counter knew.
+    from service.reviewers import _retry
+
+    monkeypatch.setattr(_retry.log_failure, "_last", {})
+    caplog.set_level(logging.WARNING, logger="oversight.reviewers")
+    budget = RateBudget(clock=lambda: 0.0)
+    budget.note(60.0)
+    with pytest.raises(ReviewerBusy):
+        await GuardedReviewer(NeverCalled(), Bulkhead("health primary", 10), budget).review(item(deadline_s=1.0))
+    with pytest.raises(ReviewerBusy):
+        await GuardedReviewer(NeverCalled(), Bulkhead("cyber primary", 0), RateBudget()).review(item())
+    lines = [r.getMessage() for r in caplog.records if "reviewer_busy" in r.getMessage()]
+    assert len(lines) == 1  # rate-limited per (provider, model, code), as every terminal failure is
+    assert "anthropic:claude-test" in lines[0] and "asked to wait 60.0s" in lines[0]
+
+
+def test_a_pydantic_quote_of_model_output_stays_out_of_the_failure_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="oversight.reviewers")
+    bad = ReviewerError(
+        "1 validation error for ReviewerVerdict\nverdict\n  Input should be 'approve' [type=enum, "
+        "input_value='MODEL-OUTPUT-CANARY approve', input_type=str]"
+    )
+    assert FailureLog()(bad, "anthropic", "m")
+    assert "MODEL-OUTPUT-CANARY" not in caplog.text and "input_value=…" in caplog.text
+
+
 def test_the_failure_log_is_rate_limited_per_provider_model_and_code(caplog: pytest.LogCaptureFixture) -> None:
     now = [0.0]
     log_failure = FailureLog(interval=60.0, clock=lambda: now[0])
@@ -73,8 +108,10 @@ def test_the_failure_log_is_rate_limited_per_provider_model_and_code(caplog: pyt
     assert log_failure(rejected, "anthropic", "m")
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 5 and all(r.levelno == logging.WARNING for r in caplog.records)
-    assert lines[0] == ("reviewer anthropic:m failed: reviewer_rejected HTTP 401 after 1 HTTP call(s): "
-                        "anthropic:m: HTTP 401 authentication_error: invalid x-api-key")
+    assert lines[0] == (
+        "reviewer anthropic:m failed: reviewer_rejected HTTP 401 after 1 HTTP call(s): "
+        "anthropic:m: HTTP 401 authentication_error: invalid x-api-key"
+    )
     assert "reviewer_unavailable HTTP 503 after 4 HTTP call(s)" in lines[1]
     assert lines[-1].endswith("; 3 more like it in the last 60s")
     now[0] = 200.0
