@@ -6,12 +6,12 @@
 - ``write_file`` ``{"path","content"}`` / ``edit_file`` ``{"path","old","new"}`` — protected paths, CI config,
   git hooks, shell rc, secrets in the written text, and what the file will run: a shell script (one level lower),
   a build or test file's commands (Makefile, justfile, tox.ini, package.json, pyproject.toml tasks, pre-commit
-  hooks) and Python run on build, install, test or start-up (setup.py, conftest.py, sitecustomize.py, .pth …) as
+  hooks, VS Code tasks, a dev container's lifecycle commands; npm and yarn settings that start a program) and Python run on build, install, test or start-up (setup.py, conftest.py, sitecustomize.py, .pth …) as
   if they ran, a Dockerfile's ``RUN`` (what it fetches, runs and sends, one level lower);
 - ``read_file`` ``{"path"}`` — credential files;
-- ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body;
+- ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body (``data``, ``json`` … too);
 - ``mcp:<server>/<tool>`` — string arguments inspected for commands (argv lists joined), SQL, URLs, paths and
-  secrets; a file-writing tool's files judged as ``write_file`` / ``edit_file``;
+  secrets, a JSON object or list given as a string as if given nested; a file-writing tool's files judged as ``write_file`` / ``edit_file``;
 - ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same;
 - ``sandbox_grant`` ``{"read": [...], "write": [...], "network", "scope"}`` — the agent asks for its sandbox to be
   widened (a Codex permission request): each folder judged by everything under it.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -55,7 +55,15 @@ S = Severity
 
 SECRET_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("aws_access_key", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("aws_secret_key", re.compile(r"(?i)aws_secret_access_key\s*[=:]\s*['\"]?[A-Za-z0-9/+=]{40}")),
+    # ``aws_secret_access_key=…`` (ini, env, YAML), ``"aws_secret_access_key": "…"`` (JSON: a quote before the colon),
+    # ``"SecretAccessKey": "…"`` (STS and IAM JSON), ``secretAccessKey: …`` (SDK config), ``<SecretAccessKey>…`` (XML),
+    # ``\"key\": \"…\"`` (JSON inside a JSON string), ``key => "…"`` (Ruby, PHP)
+    (
+        "aws_secret_key",
+        re.compile(
+            r"(?i)(?:aws[_-]?)?secret[_-]?access[_-]?key(?:\\?[\"'])?\s*(?:=>|[=:>])\s*(?:\\?[\"'])?[A-Za-z0-9/+=]{40}"
+        ),
+    ),
     ("github_token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b")),
     ("slack_token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b")),
     ("anthropic_key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
@@ -161,19 +169,49 @@ class ActionAnalysis:
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
 
 
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _secret_views(text: str) -> list[str]:
+    """``text`` and the spellings of it a secret may hide in: JSON's escaped slash (``\\/``, PHP's and others'
+    encoders: an AWS secret key holds ``/``) undone, and a form or query string's ``%2F``/``%2B``/``%3D``
+    decoded."""
+    views = [text]
+    if "\\/" in text:
+        views.append(text.replace("\\/", "/"))
+    if _PERCENT_ESCAPE.search(text):
+        views.append(_PERCENT_ESCAPE.sub(lambda m: chr(int(m.group(0)[1:], 16)), text))
+    return views
+
+
 def find_secrets(text: str) -> list[tuple[str, str]]:
-    """``(kind, match)`` for every API-key / private-key pattern in ``text`` (placeholders skipped)."""
+    """``(kind, match)`` for every API-key / private-key pattern in ``text`` (placeholders skipped), also in its
+    JSON-escaped and percent-encoded spellings (:func:`_secret_views`)."""
     out: list[tuple[str, str]] = []
-    for kind, rx in SECRET_PATTERNS:
-        for m in rx.finditer(text):
-            if kind != "private_key" and _PLACEHOLDER.search(m.group(0)):
-                continue
-            out.append((kind, m.group(0)))
+    seen: set[tuple[str, str]] = set()
+    for view in _secret_views(text):
+        for kind, rx in SECRET_PATTERNS:
+            for m in rx.finditer(view):
+                if kind != "private_key" and _PLACEHOLDER.search(m.group(0)):
+                    continue
+                if (kind, m.group(0)) not in seen:
+                    seen.add((kind, m.group(0)))
+                    out.append((kind, m.group(0)))
     return out
 
 
 def _redact(secret: str) -> str:
     return secret[:6] + "…" if len(secret) > 10 else "…"
+
+
+_HTTP_BODY_KEYS = ("body", "data", "json", "content", "payload", "form", "files")
+
+
+def _by_key(inp: dict[str, Any], keys: Sequence[str]) -> list[tuple[str, str]]:
+    """``(key, text)`` for the keys of ``inp`` that are among ``keys`` (spelt as :func:`arg_key` reads them), in the
+    order of ``keys``; a value that is not a string (a JSON document given as an object) as JSON text."""
+    low = {arg_key(str(k)): v for k, v in inp.items()}
+    return [(k, _as_text(low[k])) for k in keys if low.get(k) is not None]
 
 
 def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -182,25 +220,32 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
     if low in ("bash", "shell", "terminal", "terminalexecute", "run_shell", "exec", "local_shell", "powershell"):
         return "shell", {"command": inp.get("command") or inp.get("cmd") or ""}
     if low in ("write", "write_file", "create_file", "notebookedit"):
+        # Claude Code's content, NotebookEdit's new_source, the Anthropic text editor's file_text …
         return "write_file", {
             "path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
-            "content": inp.get("content") or inp.get("new_source") or "",
+            "content": next((v for k, v in _by_key(inp, _CONTENT_KEYS + _NEW_TEXT_KEYS) if v), ""),
         }
     if low == "apply_patch":
         return "apply_patch", {"path": inp.get("path") or inp.get("file_path") or "", "patch": _patch_text(inp)}
     if low in ("edit", "edit_file", "multiedit", "str_replace"):
-        new = inp.get("new") if inp.get("new") is not None else inp.get("new_string", "")
-        if "edits" in inp and isinstance(inp["edits"], list):
-            new = "\n".join(str(e.get("new_string", "")) for e in inp["edits"] if isinstance(e, dict))
-        return "edit_file", {"path": inp.get("path") or inp.get("file_path") or "", "new": new or ""}
+        # every new text given, in any spelling: new, new_string (Claude Code), new_str (the Anthropic text editor),
+        # newText, replacement …, and each of edits[]
+        new = [v for _, v in _by_key(inp, _NEW_TEXT_KEYS)]
+        for e in inp["edits"] if isinstance(inp.get("edits"), list) else []:
+            if isinstance(e, dict):
+                new.extend(v for _, v in _by_key(e, _NEW_TEXT_KEYS))
+        return "edit_file", {"path": inp.get("path") or inp.get("file_path") or "", "new": "\n".join(new)}
     if low in ("read", "read_file", "view", "cat"):
         return "read_file", {"path": inp.get("path") or inp.get("file_path") or ""}
     if low in ("http_request", "webfetch", "fetch", "http", "web_fetch", "browse"):
+        # what is sent, under any of the names HTTP clients give it (requests' data/json, fetch's body …)
+        sent = [_as_text(v) for k in _HTTP_BODY_KEYS if (v := inp.get(k)) not in (None, "", {}, [])]
         return "http_request", {
             "method": inp.get("method", "GET"),
             "url": inp.get("url") or "",
-            "body": inp.get("body") or inp.get("data") or "",
+            "body": "\n".join(sent),
             "headers": inp.get("headers"),
+            "params": inp.get("params"),
         }
     if low.startswith("mcp__"):
         parts = t.split("__")
@@ -256,9 +301,10 @@ def analyse_action(
             url = _as_text(inp.get("url", ""))
             body = _as_text(inp.get("body", "")) if inp.get("body") else ""
             headers = _as_text(inp.get("headers")) if inp.get("headers") else ""
+            params = _as_text(inp.get("params")) if inp.get("params") else ""
             method = _as_text(inp.get("method", "GET")).upper()
             action_text = f"{method} {url}\n{body[:2000]}"
-            _http(an, method, url, body, headers)
+            _http(an, method, url, body, headers, params)
         elif name == "sandbox_grant":
             action_text = _as_text(inp)[:4000]
             _grant(an, inp)
@@ -773,6 +819,296 @@ def pre_commit_commands(content: str) -> list[str]:
     return out
 
 
+_JSONC_MAX_CHARS = 2_000_000
+
+
+def jsonc_load(text: str) -> Any:
+    """A JSON-with-comments document, as VS Code reads ``tasks.json``, ``devcontainer.json`` and ``*.code-workspace``:
+    ``//`` and ``/* */`` comments outside strings and trailing commas dropped, then parsed. None when it does not
+    parse (an edit's fragment) or is over ``_JSONC_MAX_CHARS``."""
+    if len(text) > _JSONC_MAX_CHARS:
+        return None
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':  # a string, to its closing quote
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c == ",":  # a trailing comma before } or ], comments between them included
+            j = i + 1
+            while j < n:
+                if text[j].isspace():
+                    j += 1
+                elif text.startswith("//", j):
+                    k = text.find("\n", j)
+                    j = n if k < 0 else k
+                elif text.startswith("/*", j):
+                    k = text.find("*/", j + 2)
+                    j = n if k < 0 else k + 2
+                else:
+                    break
+            if j >= n or text[j] not in "}]":
+                out.append(c)
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    try:
+        return json.loads("".join(out))
+    except (ValueError, RecursionError):
+        return None
+
+
+def json_key_values(text: str, keys: Collection[str]) -> list[tuple[str, Any]]:
+    """``(key, value)`` for each ``"key": value`` of ``keys`` in a JSON text that does not parse whole (an edit's
+    fragment): the value read by JSON's own decoder from where it starts; one it cannot read is skipped."""
+    decoder = json.JSONDecoder()
+    out: list[tuple[str, Any]] = []
+    for m in re.finditer(r'"([A-Za-z][\w.:-]*)"\s*:\s*', text[:_JSONC_MAX_CHARS]):
+        if m.group(1) in keys:
+            try:
+                out.append((m.group(1), decoder.raw_decode(text, m.end())[0]))
+            except (ValueError, RecursionError):
+                continue
+    return out
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _argv_or_line(value: Any, expand: Callable[[str], str] = _same) -> str | None:
+    """A command given as a string (a shell line) or a list of strings (an argv: joined with shell quoting), each
+    string put through ``expand`` first (the tool's own variables)."""
+    if isinstance(value, str):
+        return expand(value)
+    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+        return " ".join(shell_quote(expand(x)) for x in value)
+    return None
+
+
+# devcontainer.json's lifecycle commands: ``initializeCommand`` runs on this machine before the container is made;
+# the others in the container, with the workspace mounted (and git credentials and the SSH agent forwarded).
+DEVCONTAINER_HOST_KEYS = ("initializeCommand",)
+DEVCONTAINER_CONTAINER_KEYS = (
+    *("onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand", "postAttachCommand"),
+)
+
+
+def devcontainer_commands(content: str, expand: Callable[[str], str] = _same) -> tuple[list[str], list[str]]:
+    """The lifecycle commands of a ``devcontainer.json`` (comments and trailing commas allowed; an edit's fragment
+    read key by key): ``(run on this machine, run in the container)``. Each is a string (a shell line), a list of
+    strings (an argv, run without a shell: joined with shell quoting) or an object of such, run in parallel;
+    ``expand`` puts the spec's variables (``${localWorkspaceFolder}`` …) in each string first."""
+    doc = jsonc_load(content)
+    keys = (*DEVCONTAINER_HOST_KEYS, *DEVCONTAINER_CONTAINER_KEYS)
+    pairs = [(k, doc[k]) for k in keys if k in doc] if isinstance(doc, dict) else json_key_values(content, keys)
+    host: list[str] = []
+    container: list[str] = []
+    for key, value in pairs:
+        parts = list(value.values())[:200] if isinstance(value, dict) else [value]
+        commands = [c for p in parts if (c := _argv_or_line(p, expand))]
+        (host if key in DEVCONTAINER_HOST_KEYS else container).extend(commands)
+    return host, container
+
+
+def vscode_task_commands(content: str, expand: Callable[[str], str] = _same) -> list[tuple[str, bool]]:
+    """``(command line, runs when the folder is opened)`` for each task of a VS Code ``tasks.json`` (or the
+    ``tasks`` of a ``*.code-workspace``): its ``command`` (a string, or ``{"value"}``) with its ``args``, and the
+    same in its ``linux``/``osx``/``windows`` variants; a ``process`` task's words joined with shell quoting. A task
+    with ``"runOptions": {"runOn": "folderOpen"}`` runs by itself. An edit's fragment: each ``"command"`` in it.
+    ``expand`` puts VS Code's variables (``${workspaceFolder}`` …) in the command and each argument first."""
+    doc = jsonc_load(content)
+    if isinstance(doc, dict) and isinstance(doc.get("tasks"), dict):  # a .code-workspace file
+        doc = doc["tasks"]
+    if not isinstance(doc, dict):
+        return [(expand(c), False) for k, v in json_key_values(content, ("command",)) if (c := _task_word(v))]
+    out: list[tuple[str, bool]] = []
+
+    def one(task: dict[str, Any], inherited: dict[str, Any]) -> None:
+        run_on = task.get("runOptions")
+        opens = isinstance(run_on, dict) and str(run_on.get("runOn", "")).lower() == "folderopen"
+        for variant in (task, *(task.get(p) for p in ("linux", "osx", "windows"))):
+            if not isinstance(variant, dict):
+                continue
+            command = _task_word(variant.get("command", inherited.get("command") if variant is task else None))
+            if not command:
+                continue
+            command = expand(command)
+            args = variant.get("args", task.get("args", inherited.get("args")))
+            words = (
+                [expand(w) for a in args[:200] if (w := _task_word(a)) is not None] if isinstance(args, list) else []
+            )
+            kind = str(task.get("type", inherited.get("type", "process")) or "process")
+            if kind == "process":
+                out.append((" ".join(shell_quote(w) for w in [command, *words]), opens))
+            else:
+                out.append((" ".join([command, *(shell_quote(w) for w in words)]), opens))
+
+    tasks = doc.get("tasks")
+    for task in tasks[:500] if isinstance(tasks, list) else []:
+        if isinstance(task, dict):
+            one(task, doc)
+    if not isinstance(tasks, list) or not tasks:  # the old format: one command at the top
+        one(doc, {})
+    return out
+
+
+def _task_word(value: Any) -> str | None:
+    """A task's command or argument: a string, or ``{"value": …}`` (with quoting options; a list value joined)."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        value = " ".join(value)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+_VSCODE_VARIABLE = re.compile(r"\$\{([^{}]*)\}")
+
+
+def _editor_variables(text: str, project: str | None, home: str) -> str:
+    """VS Code's and the dev container spec's ``${…}`` variables put in, as the editor does before it runs a
+    command: the project folder (``${workspaceFolder}``, ``${localWorkspaceFolder}``, ``${containerWorkspaceFolder}``
+    …), the home folder (``${userHome}``, ``${env:HOME}``), another ``${env:NAME}``/``${localEnv:NAME}``/
+    ``${containerEnv:NAME}`` as ``$NAME`` (unknown), others a placeholder word."""
+
+    def put(m: re.Match[str]) -> str:
+        name = m.group(1).strip()
+        if name in ("workspaceFolder", "workspaceRoot", "localWorkspaceFolder", "containerWorkspaceFolder", "cwd"):
+            return project or "."
+        if name == "userHome":
+            return home
+        if (env := re.fullmatch(r"(?:env|localEnv|containerEnv):([A-Za-z_]\w*)(?::.*)?", name)) is not None:
+            return home if env.group(1) in ("HOME", "USERPROFILE") else "$" + env.group(1)
+        return "editor_value"
+
+    return _VSCODE_VARIABLE.sub(put, text)
+
+
+def _project_folder(resolved: str, marker: str) -> str | None:
+    """The project a configuration file belongs to: the folder holding its ``marker`` folder (``.vscode``,
+    ``.devcontainer``), else the file's own folder; None for a relative path."""
+    if not resolved.startswith("/"):
+        return None
+    parts = resolved.split("/")[:-1]
+    lowered = [x.lower() for x in parts]
+    if marker in lowered:
+        return "/".join(parts[: len(parts) - 1 - lowered[::-1].index(marker)]) or "/"
+    return "/".join(parts) or "/"
+
+
+# Package-manager settings naming a program or file that npm or yarn runs on its own: npm's ``script-shell`` (the
+# shell of every ``npm run``/``npm exec`` script), ``node-gyp`` (run to build a native package on install), ``git``
+# (run for a git dependency), ``onload-script`` (a module npm 6 and older loads at start); yarn's ``yarnPath``
+# (``.yarnrc.yml``; ``yarn-path`` in yarn 1's ``.yarnrc``: the release file every yarn command runs) and
+# ``plugins`` (modules yarn loads at start). npm's ``node-options`` is the NODE_OPTIONS of every script.
+NPMRC_PROGRAM_KEYS = ("script-shell", "node-gyp", "git", "onload-script")
+_NPMRC_LINE = re.compile(r"(?m)^[ \t]*([\w@:/.-]+)[ \t]*=[ \t]*(.*?)[ \t]*$")
+
+
+def npmrc_settings(content: str) -> list[tuple[str, str]]:
+    """``(key, value)`` of an ``.npmrc`` (ini lines; ``;``/``#`` comments; a quoted value unquoted)."""
+    out: list[tuple[str, str]] = []
+    for m in _NPMRC_LINE.finditer(content[:_JSONC_MAX_CHARS]):
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out.append((m.group(1).lower(), value))
+    return out
+
+
+def yarnrc_files(content: str, classic: bool) -> list[tuple[str, str]]:
+    """``(setting, path)`` for the files a yarn configuration makes yarn run: ``.yarnrc.yml`` ``yarnPath`` and each
+    ``plugins`` entry (a path, or ``{path: …}``); yarn 1's ``.yarnrc`` ``yarn-path``."""
+    if classic:
+        return [
+            ("yarn-path", m.group(1).strip().strip("\"'"))
+            for m in re.finditer(r'(?m)^[ \t]*"?yarn-path"?[ \t]+(.+?)[ \t]*$', content[:_JSONC_MAX_CHARS])
+        ]
+    try:
+        doc = yaml.safe_load(content)
+    except yaml.YAMLError:
+        doc = None
+    out: list[tuple[str, str]] = []
+    if isinstance(doc, dict):
+        if isinstance(doc.get("yarnPath"), str):
+            out.append(("yarnPath", doc["yarnPath"]))
+        plugins = doc.get("plugins")
+        for p in plugins[:200] if isinstance(plugins, list) else []:
+            path = p.get("path") if isinstance(p, dict) else p
+            if isinstance(path, str):
+                out.append(("plugins", path))
+        return out
+    for m in re.finditer(r"(?m)^[ \t]*(yarnPath|-?[ \t]*path)[ \t]*:[ \t]*(.+?)[ \t]*$", content[:_JSONC_MAX_CHARS]):
+        out.append(("yarnPath" if m.group(1) == "yarnPath" else "plugins", m.group(2).strip("\"'")))
+    return out
+
+
+def _outside_place(an: ShellAnalyser, value: str, cwd: str | None) -> str | None:
+    """Why a program or module a package manager's settings name is to be reviewed, or None when it is not: a bare
+    name (found on PATH or among the installed packages), a file of the workspace or of a system folder are the
+    usual values; a file elsewhere (``/tmp``, home, ``..`` out of the project), one whose path depends on the
+    environment (``$X``) or a URL is not."""
+    v = value.strip()
+    if not v:
+        return None
+    if "$" in v or "`" in v:
+        return "a file the analyser cannot know"
+    if re.match(r"(?i)^[a-z][a-z0-9+.-]+://", v):
+        return "a URL"
+    if "/" not in v and "\\" not in v and not v.startswith("~"):
+        return None
+    p = an.paths.resolve(v, cwd)
+    if p is None:
+        return None if not v.startswith(("/", "~")) else "a file the analyser cannot know"
+    if (an.paths.is_system(p) and not is_within(p, "/dev")) or an.paths.in_workspace(p):
+        return None
+    return "a file outside the workspace"
+
+
+def _package_manager_config(an: ShellAnalyser, path: str, low: str, content: str, folder: str | None) -> None:
+    """``.npmrc``, ``.yarnrc.yml``, ``.yarnrc``: a setting that makes every npm or yarn run start a program or load
+    a module from outside the workspace (``persistence.package_manager_hook``, H), and npm's ``node-options`` judged
+    as the ``NODE_OPTIONS`` of every npm script."""
+    named: list[tuple[str, str]] = []
+    if low == ".npmrc":
+        for key, value in npmrc_settings(content):
+            if key in NPMRC_PROGRAM_KEYS:
+                named.append((key, value))
+            elif key == "node-options" and value.strip():
+                line = "export NODE_OPTIONS=" + shell_quote(re.sub(r"\$\{([A-Za-z_]\w*)\}", r"$\1", value))
+                _nested(
+                    an,
+                    lambda sub, line=line: sub.analyse(line),
+                    f"{path} sets node-options, the NODE_OPTIONS of every npm script",
+                    lower=False,
+                    cwd=folder,
+                )
+    else:
+        named = yarnrc_files(content, classic=low == ".yarnrc")
+    for key, value in named[:200]:
+        why = _outside_place(an, value, folder)
+        if why is not None:
+            tool = "npm" if low == ".npmrc" else "yarn"
+            an.emit(
+                "persistence",
+                "package_manager_hook",
+                S.high,
+                f"{path} sets {key} to {value[:200]} ({why}): every {tool} run in the project starts it.",
+                f"{path}: {key} {value[:200]}",
+            )
+
+
 # Python files that run as a side effect of building, installing, testing or starting Python.
 _PYTHON_HOOK = re.compile(
     r"(^|/)(setup\.py|conftest\.py|sitecustomize\.py|usercustomize\.py|noxfile\.py|[^/]+\.pth)$", re.IGNORECASE
@@ -792,12 +1128,19 @@ _PYTHON_NETWORK = re.compile(
 _CONTAINER_CATEGORIES = ("remote_code_execution", "network_egress", "obfuscation", "package_install_untrusted")
 
 
+_VSCODE_TASKS = re.compile(r"(?i)(^|/)\.vscode/tasks\.json$")
+_DEVCONTAINER_DIR = re.compile(r"(?i)(^|/)\.devcontainer/(?:[^/]+/)?devcontainer\.json$")
+
+
 def _build_file(an: ShellAnalyser, path: str, resolved: str, content: str, fragment: bool) -> None:
     """Commands and code in a written file that build, test and packaging tools run without a further review
     (``make test``, ``npm install``, ``pytest``, ``pip install .``, every start of Python for a ``.pth`` or
-    ``sitecustomize.py``): analysed as if they ran, at the same severity, in the file's folder. A Dockerfile's
-    ``RUN`` commands run in the image being built: only what they download, run and send counts, one level
-    lower, as for a written script."""
+    ``sitecustomize.py``, opening the folder in VS Code for a task run on ``folderOpen``): analysed as if they ran,
+    at the same severity, in the file's folder (the project's for editor and dev container configuration). A
+    Dockerfile's ``RUN`` commands run in the image being built: only what they download, run and send counts, one
+    level lower, as for a written script; a dev container's lifecycle commands but ``initializeCommand`` run in the
+    container, the workspace mounted: every rule, one level lower. npm and yarn settings naming a program they start
+    are judged by where it is (:func:`_package_manager_config`)."""
     base = resolved.rsplit("/", 1)[-1]
     folder = resolved.rsplit("/", 1)[0] if resolved.startswith("/") and "/" in resolved[1:] else None
     commands: list[str] = []
@@ -815,6 +1158,39 @@ def _build_file(an: ShellAnalyser, path: str, resolved: str, content: str, fragm
         commands, kind = pyproject_commands(content), "A pyproject.toml task"
     elif low in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
         commands, kind = pre_commit_commands(content), "A pre-commit hook"
+    elif (low == "tasks.json" and _VSCODE_TASKS.search(resolved)) or low.endswith(".code-workspace"):
+        project = _project_folder(resolved, ".vscode")
+        tasks = vscode_task_commands(content, lambda s: _editor_variables(s, project, an.paths.home))[:500]
+        for opens in (True, False):
+            todo = [c for c, o in tasks if o is opens and c.strip()]
+            label = f"A VS Code task in {path}" + (" (runs by itself when the folder is opened)" if opens else "")
+            if todo:
+                _nested(an, lambda sub, todo=todo: [sub.analyse(c) for c in todo], label, lower=False, cwd=project)
+        return
+    elif low == ".devcontainer.json" or (low == "devcontainer.json" and _DEVCONTAINER_DIR.search(resolved)):
+        project = _project_folder(resolved, ".devcontainer")
+        host, container = devcontainer_commands(content, lambda s: _editor_variables(s, project, an.paths.home))
+        host, container = host[:500], container[:500]
+        if host:
+            _nested(
+                an,
+                lambda sub: [sub.analyse(c) for c in host],
+                f"The dev container's initializeCommand in {path} (runs on this machine when the container is made)",
+                lower=False,
+                cwd=project,
+            )
+        if container:  # in the container: not this machine's home, but the workspace and forwarded credentials
+            _nested(
+                an,
+                lambda sub: [sub.analyse(c) for c in container],
+                f"A dev container lifecycle command in {path} (runs in the container, the workspace mounted)",
+                lower=True,
+                cwd=project,
+            )
+        return
+    elif low in (".npmrc", ".yarnrc.yml", ".yarnrc"):
+        _package_manager_config(an, path, low, content, folder)
+        return
     elif low in ("dockerfile", "containerfile") or low.endswith(".dockerfile") or low.startswith("dockerfile."):
         runs = dockerfile_commands(content)
         if runs:
@@ -858,7 +1234,9 @@ def _build_file(an: ShellAnalyser, path: str, resolved: str, content: str, fragm
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> None:
+def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str, params: str = "") -> None:
+    """An HTTP request: its host (unlisted, cloud metadata, two readings), and secrets in what it sends: the body
+    (any of the names a client gives it), the URL and its query ``params``, and headers."""
     evidence = f"{method} {url}"
     if url.lower().startswith("file://"):
         an.check_read(url[7:], "cat", evidence, None)
@@ -870,7 +1248,7 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str) -> 
         return
     if not allowed:
         url_confusion(an, url, evidence)
-    secrets = find_secrets(body) + find_secrets(url)
+    secrets = find_secrets(body) + find_secrets(url) + (find_secrets(params) if params else [])
     env_like = len(re.findall(r"(?m)^[A-Z][A-Z0-9_]*(SECRET|TOKEN|KEY|PASSWORD)[A-Z0-9_]*=\S+", body)) >= 1
     if secrets or env_like:
         kinds = sorted({k for k, _ in secrets}) or ["environment variables"]
@@ -942,18 +1320,53 @@ MAX_MCP_COMMANDS = 200
 """Commands and code parsed from one MCP call's arguments; one more is unparseable (the rest are not parsed)."""
 MAX_MCP_CHECKS = 200
 """URLs, paths and SQL statements judged in one MCP call's arguments; one more is unparseable."""
+MAX_JSON_ARG_CHARS = 1_000_000
+"""String arguments that start and end like a JSON object or list are read as nested arguments up to this many
+characters in all (those nested in them included); beyond, the call is unparseable."""
 
 
-def _bounded_args(value: Any) -> tuple[Any, str | None]:
+def _json_shaped(text: str) -> bool:
+    """``text`` starts and ends like a JSON object or list (blanks around it aside)."""
+    s = text.strip()
+    return len(s) >= 2 and (s[0], s[-1]) in (("{", "}"), ("[", "]"))
+
+
+def _json_container(text: str) -> Any:
+    """The object or list a string argument holds as JSON (``"{\"command\": \"…\"}"``, ``"[\"bash\", …]"``), or None
+    when it does not start and end like one or does not parse. The caller bounds its length."""
+    if not _json_shaped(text):
+        return None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def _bounded_args(value: Any, opaque: frozenset[str] = frozenset()) -> tuple[Any, str | None, list[tuple[str, Any]]]:
     """A copy of an MCP tool's arguments cut to what the analyser reads (``MAX_ARG_DEPTH`` levels, ``MAX_ARG_VALUES``
-    values in all, lists as lists), and what was cut (None when nothing was): a part left unread is never passed
-    silently."""
+    values in all, lists as lists), what was cut (None when nothing was): a part left unread is never passed
+    silently, and the JSON found in string arguments: ``(key, value)`` for each string (``MAX_JSON_ARG_CHARS`` in
+    all) that parses as a JSON object or list, bounded in the same count, one level below the
+    string (so ``{"payload": "{\"command\": \"rm -rf ~\"}"}`` is read as ``{"payload": {"command": "rm -rf ~"}}``
+    is). JSON within that JSON is found too. Strings under the keys in ``opaque`` (a file-writing tool's contents,
+    judged as the file they are) are left as they are."""
     left = MAX_ARG_VALUES
     cut: list[str] = []
+    found: list[tuple[str, Any]] = []
+    json_left = MAX_JSON_ARG_CHARS
 
-    def copy(v: Any, depth: int) -> Any:
-        nonlocal left
+    def copy(v: Any, depth: int, key: str) -> Any:
+        nonlocal left, json_left
         left -= 1
+        if isinstance(v, str):
+            if key not in opaque and _json_shaped(v):
+                json_left -= len(v)
+                if json_left < 0:
+                    cut.append(f"JSON strings of more than {MAX_JSON_ARG_CHARS:,} characters in all")
+                elif (decoded := _json_container(v)) is not None:
+                    found.append((key, copy(decoded, depth + 1, key)))
+            return v
         if not isinstance(v, dict | list | tuple):
             return v
         if depth >= MAX_ARG_DEPTH and v:
@@ -965,18 +1378,18 @@ def _bounded_args(value: Any) -> tuple[Any, str | None]:
                 if left <= 0:
                     cut.append(f"more than {MAX_ARG_VALUES:,} values")
                     break
-                out[k] = copy(x, depth + 1)
+                out[k] = copy(x, depth + 1, arg_key(str(k)))
             return out
         items: list[Any] = []
         for x in v:
             if left <= 0:
                 cut.append(f"more than {MAX_ARG_VALUES:,} values")
                 break
-            items.append(copy(x, depth + 1))
+            items.append(copy(x, depth + 1, key))
         return items
 
-    bounded = copy(value, 0)
-    return bounded, cut[0] if cut else None
+    bounded = copy(value, 0, "")
+    return bounded, cut[0] if cut else None, found
 
 
 def _walk(value: Any, key: str = "", depth: int = 0, parent: int = 0) -> Iterator[tuple[str, str, int]]:
@@ -1127,13 +1540,18 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
     run_tool = exec_tool or "run" in words
     prose_tool = bool(all_words & _PROSE_WORDS) and not run_tool
     notebook_tool = bool(all_words & _NOTEBOOK_WORDS)
-    inp, cut = _bounded_args(inp)
+    # a file-writing tool's contents are judged as the files they are, not as arguments
+    opaque = frozenset(_CONTENT_KEYS + _NEW_TEXT_KEYS) if writes and not deletes else frozenset()
+    inp, cut, decoded = _bounded_args(inp, opaque)
     if cut is not None:  # arguments beyond the analyser's reach are never passed silently
         an.cannot_judge(
             f"{tool_name}: {_as_text(inp)[:300]}",
-            f"{tool_name}'s arguments hold {cut}; the analyser reads {MAX_ARG_DEPTH} levels and {MAX_ARG_VALUES:,} "
-            "values, so the rest was not judged and a human must review it.",
+            f"{tool_name}'s arguments hold {cut}; the analyser reads {MAX_ARG_DEPTH} levels, {MAX_ARG_VALUES:,} "
+            f"values and {MAX_JSON_ARG_CHARS:,} characters of JSON in strings, so the rest was not judged and a "
+            "human must review it.",
         )
+    # the arguments, and each JSON object or list given as a string, read as if given nested under its key
+    views: list[Any] = [inp, *({key: value} for key, value in decoded)]
     spent = {"commands": 0, "values": 0}
 
     def within(kind: str, limit: int, text: str) -> bool:
@@ -1160,7 +1578,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
 
     written: set[str] = set()
     if writes and not deletes:  # a file-writing tool: as a write_file / edit_file of each file it is given
-        files = list(_mcp_file_writes(inp))
+        files = [f for view in views for f in _mcp_file_writes(view)]
         if len(files) > MAX_PATCH_FILES:
             an.cannot_judge(
                 f"{tool_name}: {len(files)} files",
@@ -1171,11 +1589,11 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
             _file_write(an, path, text, fragment)
             written.add(path)
     argv_lists: set[int] = set()
-    for joined, list_id in _argv_commands(inp, run_tool):
+    for joined, list_id in (c for view in views for c in _argv_commands(view, run_tool)):
         command(joined)
         argv_lists.add(list_id)
     all_text = []
-    for key, val, parent in _walk(inp):
+    for key, val, parent in (w for view in views for w in _walk(view)):
         if not val:
             continue
         all_text.append(val)
