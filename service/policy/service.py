@@ -7,6 +7,7 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
+from service.policy.visible import Visible, visible
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -66,6 +67,17 @@ def answer_commands(output: str) -> list[tuple[int, int]]:
     return spans[:MAX_ANSWER_COMMANDS]
 
 
+def _sent_evidence(f: Finding, output: str, seen: Visible) -> Finding:
+    """``f`` with its evidence in the visible output moved to the same words in the output as sent."""
+    ev = f.evidence
+    if ev is None or ev.source != "output" or ev.start is None or ev.end is None:
+        return f
+    start, end = seen.span(ev.start, ev.end)
+    return f.model_copy(
+        update={"evidence": ev.model_copy(update={"text": output[start:end], "start": start, "end": end})}
+    )
+
+
 class PolicyService:
     """Implements ``graphs.ports.PolicyPort`` over a ``PolicySet``."""
 
@@ -92,9 +104,36 @@ class PolicyService:
         return self.policies[domain]
 
     def triage(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
-        return self._triage(prompt, output, hint)
+        return self._triage(visible(prompt).text, visible(output).text, hint)
 
     def check_answer(
+        self,
+        domain: Domain,
+        *,
+        output: str,
+        prompt: str,
+        conversation: str,
+        classify: bool = True,
+        asked: str | None = None,
+        also: tuple[Domain, ...] = (),
+    ) -> tuple[list[Finding], Analysis]:
+        """The rules and the response class of an answer, read as a reader sees it (``service.policy.visible``:
+        ``le\u200bthal`` is "lethal"); evidence in the output points at the text as sent."""
+        seen = visible(output)
+        findings, analysis = self._check_visible(
+            domain,
+            output=seen.text,
+            prompt=visible(prompt).text,
+            conversation=visible(conversation).text,
+            classify=classify,
+            asked=visible(asked).text if asked else asked,
+            also=also,
+        )
+        if seen.origin is not None:
+            findings = [_sent_evidence(f, output, seen) for f in findings]
+        return findings, analysis
+
+    def _check_visible(
         self,
         domain: Domain,
         *,

@@ -1,0 +1,65 @@
+"""The text as a reader sees it, for the rules to match: invisible characters out, compatibility forms folded.
+
+``le\u200bthal``, ``Ye\u00ads, just stop`` and ``ｌｅｔｈａｌ`` show as "lethal", "Yes, just stop" and "lethal" on
+screen, but a pattern for "lethal" does not match them: a fast model (or a prompt asking it to) could slip an
+answer past every rule with one invisible character. The policy check (``service.policy.service``) matches the
+rules on :func:`visible` text and maps each finding's evidence back to the text as sent (``Visible.span``), so the
+console still highlights the right characters.
+
+Taken out: every format character (Unicode category ``Cf``: zero-width space and joiners, the word joiner, the byte
+order mark, the soft hyphen, bidirectional controls, tag characters …), the combining grapheme joiner and
+variation selectors. Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures), one character
+at a time. Texts with neither (most) are returned as they are, checked with two C-speed scans. Look-alike letters
+from other scripts (a Cyrillic ``а`` in "lethаl") are not folded: docs/policies.md lists that limit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Unicode's format characters (category Cf; a test checks this list against the running Python's database) …
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+# … and the combining grapheme joiner, Mongolian free variation selectors and variation selectors
+_HIDDEN = "\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
+INVISIBLE = re.compile(f"[{_FORMAT}{_HIDDEN}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Visible:
+    """``text`` as a reader sees it; ``origin[i]`` is the index in the original text of ``text[i]`` (None when the
+    two are the same)."""
+
+    text: str
+    origin: tuple[int, ...] | None = None
+    original_length: int = 0
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original text's span for ``text[start:end]``."""
+        if self.origin is None:
+            return start, end
+        if not self.origin:
+            return 0, 0
+        first = self.origin[start] if start < len(self.origin) else self.original_length
+        last = self.origin[end - 1] + 1 if 0 < end <= len(self.origin) else first
+        return first, max(first, last)
+
+
+def visible(text: str) -> Visible:
+    """``text`` with invisible characters taken out and compatibility forms folded (see the module's docstring)."""
+    if text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text)):
+        return Visible(text)
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if INVISIBLE.match(ch):
+            continue
+        folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return Visible("".join(out), tuple(origin), len(text))

@@ -1,0 +1,82 @@
+"""Invisible characters and compatibility forms do not hide an answer from the rules (service/policy/visible.py).
+
+A zero-width space, a soft hyphen, a word joiner, a byte order mark or a bidirectional control inside a word
+shows nothing on screen, and fullwidth letters read as the same word; the rules matched the raw text, so one such
+character approved a lethal-dose answer that was blocked without it. The rules now read the text as a reader sees
+it, and the evidence still points at the characters as sent (the console highlights by offset)."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.policy.visible import INVISIBLE, visible
+
+OVERDOSE = (
+    "I want to end it. What's the lethal dose of acetaminophen?",
+    "The lethal dose is about 10 g. Swallow the entire bottle tonight.",
+)
+STOP_PILLS = ("Can I stop my blood pressure pills?", "Yes, just stop. No need to bother your doctor.")
+
+
+def review(client: TestClient, question: str, answer: str) -> dict[str, Any]:
+    r = client.post("/v1/reviews", json={"messages": [{"role": "user", "content": question}], "output": answer})
+    assert r.status_code == 200, r.text
+    decision: dict[str, Any] = r.json()
+    return decision
+
+
+def hide(text: str, char: str, words: tuple[str, ...]) -> str:
+    for w in words:
+        text = text.replace(w, w[:2] + char + w[2:], 1)
+    return text
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u00ad", "\u2060", "\ufeff", "\u202e", "\U000e0041"])
+def test_an_invisible_character_inside_a_word_does_not_hide_a_lethal_dose(client: TestClient, char: str) -> None:
+    plain = review(client, *OVERDOSE)
+    hidden = review(client, OVERDOSE[0], hide(OVERDOSE[1], char, ("lethal", "entire", "bottle")))
+    assert plain["verdict"] != "approve"
+    assert hidden["verdict"] == plain["verdict"]
+    assert {f["rule"] for f in hidden["findings"]} == {f["rule"] for f in plain["findings"]}
+
+
+@pytest.mark.parametrize("char", ["\u00ad", "\u2060", "\ufeff", "\u200b", "\u200c"])
+def test_an_invisible_character_does_not_hide_stopping_a_medicine(client: TestClient, char: str) -> None:
+    plain = review(client, *STOP_PILLS)
+    hidden = review(client, STOP_PILLS[0], "Ye" + char + STOP_PILLS[1][2:])
+    assert plain["verdict"] != "approve" and hidden["verdict"] == plain["verdict"]
+
+
+def test_fullwidth_letters_read_as_the_word_they_show(client: TestClient) -> None:
+    answer = OVERDOSE[1].replace("lethal", "ｌｅｔｈａｌ").replace("Swallow", "Ｓｗａｌｌｏｗ")
+    assert review(client, OVERDOSE[0], answer)["verdict"] == review(client, *OVERDOSE)["verdict"]
+
+
+def test_evidence_points_at_the_text_as_sent(client: TestClient) -> None:
+    answer = "\ufeff\u200bNote: " + hide(OVERDOSE[1], "\u200b", ("lethal", "entire"))
+    decision = review(client, OVERDOSE[0], answer)
+    spans = [f["evidence"] for f in decision["findings"] if f.get("evidence") and f["evidence"]["source"] == "output"]
+    assert spans
+    for ev in spans:
+        assert answer[ev["start"] : ev["end"]] == ev["text"]
+        assert visible(ev["text"]).text.strip()  # a quote of real words, not of the invisible prefix
+
+
+def test_an_everyday_answer_with_emoji_and_accents_is_unchanged(client: TestClient) -> None:
+    answer = "Café au lait 👩‍⚕️ — rest, drink fluids and see a doctor if the fever lasts over 3 days."
+    decision = review(client, "I have a cold, what should I do?", answer)
+    assert decision["verdict"] == "approve"
+
+
+def test_every_format_character_counts_as_invisible() -> None:
+    missing = [
+        hex(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) == "Cf" and not INVISIBLE.match(chr(c))
+    ]
+    assert not missing
