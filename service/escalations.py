@@ -459,6 +459,15 @@ class EscalationService:
                 "at the prompt",
                 field="escalation_id",
             )
+        done = {"approve": "approved", "block": "blocked", "edit": "edited"}.get(info.action or "", "") if info else ""
+        if who == "system:timeout":  # in words a reviewer knows, not the resolver's internal name
+            how = f" ({done} automatically)" if done else ""
+            return Conflict(f"escalation already closed by the time limit{how}", field="escalation_id")
+        if who and info is not None and info.status == "expired" and not who.startswith(AGENT_USER):
+            return Conflict(
+                f"escalation already closed: the agent ({who}) stopped waiting, so the action did not run",
+                field="escalation_id",
+            )
         if who and who.startswith(AGENT_USER):
             who = f"the user at {who[len(AGENT_USER) :]}'s prompt"
         by = f" by {who}" if who else ""

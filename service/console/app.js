@@ -13,6 +13,11 @@
   // Unsent notes and edits by escalation id ({tenant, note, output, editing}): they outlive the page (back to the
   // inbox and in again) and the end of a session (restored after signing in again); kept in memory only.
   const drafts = new Map();
+  const NOTE_MAX = 4000; // ResolveBody.note's limit (service/escalations.py)
+  // drafts live in this page's memory only: a reload or a closed tab would lose them without a word
+  window.addEventListener("beforeunload", (ev) => {
+    if (drafts.size) { ev.preventDefault(); ev.returnValue = ""; }
+  });
 
   // -- DOM helpers ------------------------------------------------------------------------------------
   function h(tag, attrs, ...children) {
@@ -330,6 +335,11 @@
     const refocus = keepFocus();
     if (refresh) show();
     status.dataset.listedAt = String(Date.now());
+    if (!page.items.length && f.offset > 0) {
+      // a later page emptied (others resolved items meanwhile, or an old link): the first page, not "nothing"
+      location.hash = inboxHash({ ...f, offset: 0 });
+      return;
+    }
     if (!page.items.length) {
       body.replaceChildren(h("div", { class: "panel empty" },
         h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
@@ -357,7 +367,8 @@
         h("td", { class: "nowrap", text: duration(item.age_s) }),
         h("td", { class: "nowrap", text: DOMAIN_LABELS[item.domain] || item.domain }),
         h("td", {}, item.severity ? h("span", { class: `pill ${item.severity}`, text: item.severity }) : null),
-        h("td", {}, h("div", { text: item.headline }), h("div", { class: "excerpt muted", text: item.excerpt })),
+        h("td", {}, h("a", { class: "headline", href: `#/e/${encodeURIComponent(item.escalation_id)}`, text: item.headline }),
+          h("div", { class: "excerpt muted" }, revealed(item.excerpt || ""))),
         h("td", {}, state));
     });
     const table = h("table", { class: "inbox" },
@@ -437,12 +448,39 @@
     let at = 0;
     for (const r of ranges) {
       if (r.start < at) continue; // overlapping evidence: the first one wins
-      out.push(text.slice(at, r.start));
-      out.push(h("mark", { dataset: { finding: String(r.i) }, title: findings[r.i].rule }, text.slice(r.start, r.end), h("sup", { text: String(r.i + 1) })));
+      out.push(...revealed(text.slice(at, r.start)));
+      out.push(h("mark", { dataset: { finding: String(r.i) }, title: findings[r.i].rule }, revealed(text.slice(r.start, r.end)), h("sup", { text: String(r.i + 1) })));
       at = r.end;
     }
-    out.push(text.slice(at));
+    out.push(...revealed(text.slice(at)));
     return out;
+  }
+
+  // Characters that show nothing (zero-width spaces and joiners, soft hyphens, byte order marks, bidirectional
+  // controls, tag characters, variation selectors): the same list as service/policy/visible.py. A reviewer must
+  // see that the text holds them: "Open \u202etxt.exe" reads as "Open exe.txt".
+  const INVISIBLE = /[\u{00AD}\u{034F}\u{0600}-\u{0605}\u{061C}\u{06DD}\u{070F}\u{0890}\u{0891}\u{08E2}\u{180B}-\u{180F}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}-\u{2064}\u{2066}-\u{206F}\u{FE00}-\u{FE0F}\u{FEFF}\u{FFF9}-\u{FFFB}\u{110BD}\u{110CD}\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0001}\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
+
+  function codeOf(ch) {
+    return `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+
+  // `text` as nodes, each invisible character shown as a marked code (⟦U+200B⟧) in its place
+  function revealed(text) {
+    const out = [];
+    let at = 0;
+    for (const m of text.matchAll(INVISIBLE)) {
+      if (m.index > at) out.push(text.slice(at, m.index));
+      out.push(h("span", { class: "invisible", title: `An invisible character (${codeOf(m[0])}) is here in the text`, text: `⟦${codeOf(m[0])}⟧` }));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length || !out.length) out.push(text.slice(at));
+    return out;
+  }
+
+  function invisibleNotice(...texts) {
+    const n = texts.reduce((k, t) => k + ((t || "").match(INVISIBLE) || []).length, 0);
+    return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} invisible character${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;
   }
 
   function activate(i, on) {
@@ -484,7 +522,7 @@
 
     const conversation = h("section", { class: "panel conversation" }, h("h2", { text: "Conversation" }),
       e.goal ? h("div", { class: "msg user" }, h("span", { class: "role", text: "goal" }), e.goal) : null,
-      e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role", text: m.role }), m.content))
+      e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role", text: m.role }), revealed(m.content)))
         : h("p", { class: "muted", text: "No conversation was sent with this review." }));
 
     let subject;
@@ -497,6 +535,7 @@
           Object.entries(input).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: typeof v === "string" ? v : JSON.stringify(v, null, 2) })])));
     } else {
       subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
+        invisibleNotice(answerText, ...e.messages.map((m) => m.content)),
         h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings)));
     }
 
@@ -557,7 +596,15 @@
   function resolvePanel(e) {
     const isAnswer = e.kind === "answer";
     let mode = null; // null | "approve" | "block" | "edit"
-    const note = h("textarea", { id: "note", placeholder: "Why (kept with the decision, visible to the caller)", maxlength: "4000" });
+    // no maxlength: a pasted note over the limit was cut short without a word; the count says so instead
+    const note = h("textarea", { id: "note", placeholder: "Why (kept with the decision, visible to the caller)" });
+    const noteCount = h("div", { class: "muted count", "aria-live": "polite" });
+    const countNote = () => {
+      const n = note.value.trim().length;
+      noteCount.textContent = n > NOTE_MAX ? `${n} characters: ${n - NOTE_MAX} over the limit of ${NOTE_MAX}` : n ? `${n} / ${NOTE_MAX}` : "";
+      noteCount.classList.toggle("over", n > NOTE_MAX);
+    };
+    note.addEventListener("input", countNote);
     const editor = h("textarea", { id: "edit-output", class: "edit", "aria-label": "Replacement answer" });
     const original = e.decision.original_output || "";
     editor.value = original;
@@ -600,7 +647,7 @@
     }
     const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }), waiting,
       h("div", { class: "buttons" }, buttons), confirmBox, editBox,
-      h("label", { for: "note", text: "Note (optional)" }), note, feedback,
+      h("label", { for: "note", text: "Note (optional)" }), note, noteCount, feedback,
       h("p", { class: "due", text: due > 0
         ? `If nobody answers, it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically on ${when(e.expires_at)} (in ${duration(due)}).`
         : `The time limit has passed: it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically at the next check.` }));
@@ -630,6 +677,11 @@
 
     async function submit(action) {
       const mine = view;
+      if (note.value.trim().length > NOTE_MAX) {
+        feedback.replaceChildren(h("div", { class: "error", role: "alert", text: `The note is ${note.value.trim().length} characters; the limit is ${NOTE_MAX}. Shorten it, then resolve.` }));
+        note.focus();
+        return;
+      }
       const payload = { action };
       if (action === "edit") payload.output = editor.value;
       if (note.value.trim()) payload.note = note.value.trim();
@@ -662,6 +714,7 @@
 
     if (restored) {
       note.value = restored.note;
+      countNote();
       editor.value = restored.output;
       const what = [restored.note.trim() ? "note" : null, restored.output !== original ? "edit" : null].filter(Boolean);
       if (what.length) feedback.append(h("p", { class: "muted draft", text: `Your unsent ${what.join(" and ")} ${what.length > 1 ? "are" : "is"} back.` }));

@@ -233,7 +233,7 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
                 headers=as_agent,
             )
             assert gone.status_code == 200
-            outcome = _answered_too_late(page, "a", "already expired by codex-ci")
+            outcome = _answered_too_late(page, "a", "the agent (codex-ci) stopped waiting, so the action did not run")
             expect(outcome).to_contain_text("Blocked: the agent stopped waiting")
             expect(outcome).to_contain_text("by codex-ci")
             expect(outcome).to_contain_text("hook held 300 s")
