@@ -1503,7 +1503,9 @@ class ShellAnalyser:
         target = self._quiet_expand(out)  # (its substitutions were analysed by redirect)
         stdout = getattr(r, "input", None) in (None, 1) or rtype.startswith("&")
         upstream = [c for c in (pipeline or [])[:index] if c is not None and c.argv]
-        downloads = (stdout and bool(cmd.argv) and _is_download(cmd)) or any(_is_download(c) for c in upstream)
+        downloads = (stdout and bool(cmd.argv) and (_is_download(cmd) or _passes_on_download(self, cmd))) or any(
+            _is_download(c) or _passes_on_download(self, c) for c in upstream
+        )
         content = _static_output(self, cmd, upstream) if stdout and cmd.argv else None
         self.remember_write(target, content, append=rtype.endswith(">>"), downloaded=downloads)
 
@@ -1766,6 +1768,7 @@ class ShellAnalyser:
                 _h_npm(self, cmd, args, depth, pipeline, index)
             if name in ("uv", "uvx", "pipx"):  # uvx --from git+URL tool, uv run --with URL …
                 _h_tool_sources(self, cmd, args, depth, pipeline, index)
+            _builds_downloaded(self, cmd, name, args)  # uv run / poetry run in a cloned project builds it first
             return
         if name in SHELLS or (name == "busybox" and args and args[0] in SHELLS):
             if name == "busybox":
@@ -2135,6 +2138,7 @@ class ShellAnalyser:
 
         if "/" in cmd.argv[0]:  # a file run by its path (./x/install): before the handler of its name (install)
             self._exec_file(cmd.argv[0], ctext, depth)
+        _builds_downloaded(self, cmd, name, args)
         handler = _HANDLERS.get(name)
         if handler is not None:
             handler(self, cmd, args, depth, pipeline, index)
@@ -5780,6 +5784,182 @@ def _h_unzip(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             a.downloaded_dirs.add(into)
 
 
+# Programs that pass a file's bytes on (decompressed, decoded or as they are): what they print from a downloaded
+# file is downloaded too (``gunzip -c x.gz > s.sh``, ``zcat x.gz | sh``).
+_BYTE_PASSERS = frozenset(
+    {"cat", "zcat", "gzcat", "gunzip", "gzip", "bzcat", "bunzip2", "bzip2", "xzcat", "unxz", "xz", "lzcat", "unlzma"}
+    | {"lzma", "zstdcat", "unzstd", "zstd", "base64", "base32", "dd", "tail", "head", "uudecode", "openssl", "7z"}
+)
+_COMPRESSED_SUFFIXES = (".gz", ".tgz", ".bz2", ".xz", ".zst", ".lzma", ".z", ".Z", ".lz4", ".br")
+
+
+def _is_downloaded(a: ShellAnalyser, path: str) -> bool:
+    p = a.paths.resolve(path, a.cwd)
+    return p is not None and (p in a.downloaded or any(is_within(p, d) for d in a.downloaded_dirs))
+
+
+def _passes_on_download(a: ShellAnalyser, cmd: _Cmd) -> bool:
+    """``cmd`` prints the bytes of a file this command downloaded (``gunzip -c x.gz``, ``cat < x``)."""
+    if cmd.name not in _BYTE_PASSERS:
+        return False
+    files = [x for x in cmd.argv[1:] if not x.startswith("-") and "=" not in x] + [
+        x.split("=", 1)[1] for x in cmd.argv[1:] if x.startswith("if=")
+    ]
+    if cmd.stdin_file:
+        files.append(cmd.stdin_file)
+    return any(_is_downloaded(a, f) for f in files[:16])
+
+
+# Commands that run a project's own code from its folder (the working directory or the path given): lifecycle
+# scripts (npm/yarn/pnpm/bun install), setup.py and build backends (pip install ., uv sync/run, poetry install),
+# build.rs (cargo), go generate, Gradle/Maven/sbt build files, Rakefiles and Gemfiles, CMake and Meson files.
+_PROJECT_BUILDERS: dict[str, frozenset[str] | None] = {
+    **dict.fromkeys(
+        ("npm", "pnpm"),
+        frozenset(
+            {
+                "install",
+                "i",
+                "ci",
+                "add",
+                "run",
+                "run-script",
+                "test",
+                "t",
+                "start",
+                "rebuild",
+                "exec",
+                "pack",
+                "publish",
+            }
+        ),
+    ),
+    "yarn": frozenset({"", "install", "add", "run", "test", "start", "build"}),
+    "bun": frozenset({"install", "i", "add", "run", "test", "start"}),
+    "cargo": frozenset({"build", "b", "run", "r", "test", "t", "install", "check", "c", "bench"}),
+    "go": frozenset({"generate", "run", "test"}),
+    "uv": frozenset({"sync", "run", "build", "pip"}),
+    "poetry": frozenset({"install", "run", "build"}),
+    "pdm": frozenset({"install", "sync", "run", "build"}),
+    "hatch": frozenset({"run", "build", "env", "test"}),
+    "rake": None,
+    "bundle": frozenset({"install", "exec", "update"}),
+    "gradle": None,
+    "gradlew": None,
+    "mvn": None,
+    "mvnw": None,
+    "sbt": None,
+    "ant": None,
+    "cmake": None,
+    "meson": None,
+    "tox": None,
+    "nox": None,
+    "pytest": None,
+    "just": None,
+}
+
+
+_SYSTEM_INSTALLERS = frozenset({"apt", "apt-get", "yum", "dnf", "zypper", "gem"})
+_PROJECT_DIR_OPTS = ("-C", "--cwd", "--prefix", "--manifest-path", "--project", "--directory", "-p")
+
+
+def _builds_downloaded(a: ShellAnalyser, cmd: _Cmd, name: str, args: list[str]) -> None:
+    """``git clone URL && cd r && npm install`` (or ``pip install .``, ``cargo build``, ``./gradlew`` …): building
+    or installing a project this command downloaded runs its code, as running one of its scripts does
+    (``download_then_execute``, H). Also a package file it downloaded handed to an installer (``pip install
+    x.whl``, ``dpkg -i x.deb``, ``apt install ./x.deb``, ``rpm -i``: their install scripts run, as root for a
+    system package)."""
+    if not a.downloaded and not a.downloaded_dirs:
+        return
+    pos = _positional(args, set(_PROJECT_DIR_OPTS))
+    installs = (
+        # dpkg -i, rpm -i / -U / -ivh (not rpm -qip: a query)
+        (
+            name in ("dpkg", "rpm")
+            and any(re.fullmatch(r"-[a-pr-zA-Z]*[iU][a-pr-zA-Z]*|--install|--upgrade", x) for x in args)
+        )
+        or (name in _SYSTEM_INSTALLERS and bool({"install", "reinstall", "localinstall"} & set(pos[:1])))
+        or (re.fullmatch(r"pip\d?(\.\d+)?", name) is not None and pos[:1] in (["install"], ["download"], ["wheel"]))
+        or (name == "uv" and (pos[:2] == ["pip", "install"] or pos[:1] == ["add"]))
+        or (name in ("npm", "pnpm", "yarn", "bun") and pos[:1] in (["install"], ["i"], ["add"]))
+    )
+    if installs:
+        for x in (pos + [x.partition("=")[2] for x in args if x.startswith("--")])[:32]:
+            if x and ("/" in x or "." in x) and _is_downloaded(a, x) and not x.startswith(("http:", "https:")):
+                a.emit(
+                    "remote_code_execution",
+                    "download_then_execute",
+                    S.high,
+                    f"Installs a package file this command downloaded ({x}): its install scripts run.",
+                    cmd.text,
+                )
+                return
+    base = name.removesuffix(".sh")
+    if base not in _PROJECT_BUILDERS and not (name == "python" or re.fullmatch(r"python3?(\.\d+)?", name)):
+        return
+    subs = _PROJECT_BUILDERS.get(base)
+    if re.fullmatch(r"python3?(\.\d+)?", name):
+        if not pos or _basename(pos[0]) != "setup.py":
+            return
+    elif subs is not None and (pos[:1] or [""])[0] not in subs:
+        return
+    where = a.cwd if a.cwd_known else None
+    for flag in _PROJECT_DIR_OPTS:
+        if flag in args and args.index(flag) + 1 < len(args):
+            where = a.paths.resolve(args[args.index(flag) + 1], a.cwd)
+    if name in ("pip", "pip3") or (name == "uv" and pos[:1] == ["pip"]):
+        local = [x for x in pos if x.startswith((".", "/", "~"))]
+        where = a.paths.resolve(local[0], a.cwd) if local else None
+    if where is not None and (where in a.downloaded_dirs or any(is_within(where, d) for d in a.downloaded_dirs)):
+        a.emit(
+            "remote_code_execution",
+            "download_then_execute",
+            S.high,
+            f"Builds or runs a project this command downloaded ({where}): its build and install scripts run.",
+            cmd.text,
+        )
+
+
+def _h_unpack(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """Unpacking a download makes its output downloaded: ``gunzip x.gz`` (→ ``x``), ``xz -d``, ``zstd -d`` …;
+    ``7z x|e A [-oDIR]``, ``unrar x|e A [DIR]``, ``cpio -i < A``, ``ar x A`` (→ the folder they unpack into)."""
+    name = cmd.name
+    files = [x for x in args if not x.startswith("-")]
+    if name in ("7z", "7za", "7zz", "unrar", "ar", "unar", "bsdcpio", "cpio"):
+        if name in ("cpio", "bsdcpio"):
+            if not any(x in ("-i", "--extract") or re.fullmatch(r"-[a-zA-Z]*i[a-zA-Z]*", x) for x in args):
+                return
+            archive = cmd.stdin_file
+            upstream = [c for c in (pl or [])[:ix] if c is not None and c.argv]
+            fetched = (archive is not None and _is_downloaded(a, archive)) or any(
+                _is_download(c) or _passes_on_download(a, c) for c in upstream
+            )
+            into = a.cwd
+        else:
+            if not files or files[0] not in ("x", "e", "xv", "t") or files[0] == "t" or len(files) < 2:
+                return
+            fetched = _is_downloaded(a, files[1])
+            out = next((x[2:] for x in args if x.startswith("-o") and len(x) > 2), None)
+            if name == "unrar" and len(files) > 2 and files[-1].endswith("/"):
+                out = files[-1]
+            into = a.paths.resolve(out, a.cwd) if out else a.cwd
+        if fetched and into is not None:
+            a.downloaded_dirs.add(into)
+        return
+    if name in ("gzip", "xz", "zstd", "bzip2", "lzma", "lz4", "brotli") and not any(
+        x in ("-d", "--decompress", "--uncompress") or re.fullmatch(r"-[a-zA-Z0-9]*d[a-zA-Z0-9]*", x) for x in args
+    ):
+        return
+    if any(x in ("-c", "--stdout", "--to-stdout") or re.fullmatch(r"-[a-zA-Z0-9]*c[a-zA-Z0-9]*", x) for x in args):
+        return  # to standard output: a redirect or pipe of it is judged there (_passes_on_download)
+    for f in files[:16]:
+        if _is_downloaded(a, f) and f.endswith(_COMPRESSED_SUFFIXES):
+            out = f.rsplit(".", 1)[0] + (".tar" if f.endswith(".tgz") else "")
+            p = a.paths.resolve(out, a.cwd)
+            if p is not None:
+                a.downloaded.add(p)
+
+
 def _h_patch(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     with_arg = {"-p", "-i", "--input", "-o", "--output", "-d", "--directory", "-r", "--reject-file", "-B"}
     with_arg |= {"--prefix", "-D", "--ifdef", "-F", "--fuzz", "-z", "--suffix", "-V", "--version-control", "-Y"}
@@ -6023,6 +6203,11 @@ _HANDLERS.update(
         "gtar": _h_tar,
         "bsdtar": _h_tar,
         "unzip": _h_unzip,
+        **dict.fromkeys(
+            ("7z", "7za", "7zz", "unrar", "unar", "ar", "cpio", "bsdcpio", "gunzip", "gzip", "bunzip2", "bzip2"),
+            _h_unpack,
+        ),
+        **dict.fromkeys(("unxz", "xz", "unzstd", "zstd", "unlzma", "lzma", "lz4", "brotli"), _h_unpack),
         "patch": _h_patch,
         "ed": _h_editor_write,
         "ex": _h_editor_write,
