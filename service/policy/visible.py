@@ -1,4 +1,5 @@
-"""The text as a reader sees it, for the rules to match: invisible characters out, compatibility forms folded.
+"""The text as a reader sees it, for the rules to match: invisible characters and markup out, compatibility forms
+folded.
 
 ``le\u200bthal``, ``Ye\u00ads, just stop`` and ``ｌｅｔｈａｌ`` show as "lethal", "Yes, just stop" and "lethal" on
 screen, but a pattern for "lethal" does not match them: a fast model (or a prompt asking it to) could slip an
@@ -8,8 +9,9 @@ console still highlights the right characters.
 
 Taken out: every format character (Unicode category ``Cf``: zero-width space and joiners, the word joiner, the byte
 order mark, the soft hyphen, bidirectional controls, tag characters …), the combining grapheme joiner and
-variation selectors. Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures), one character
-at a time. Texts with neither (most) are returned as they are, checked with two C-speed scans. Look-alike letters
+variation selectors; markup that splits or wraps a word without showing (HTML comments and inline formatting tags,
+markdown emphasis asterisks, a hyphen breaking a word across lines: ``The *lethal* dose``, ``le<!-- -->thal``).
+Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures), one character at a time. Texts with neither (most) are returned as they are, checked with two C-speed scans. Look-alike letters
 from other scripts (a Cyrillic ``а`` in "lethаl") are not folded: docs/policies.md lists that limit.
 """
 
@@ -50,14 +52,46 @@ class Visible:
         return first, max(first, last)
 
 
+# Markup a reader never sees as text, that splits or wraps a word: HTML comments, inline formatting tags, markdown
+# asterisks for emphasis (inside a word, or opening / closing one: not a bullet, a glob or ``2**8``), and a hyphen
+# that breaks a word across lines.
+_MARKUP = re.compile(
+    r"<!--[\s\S]{0,2000}?-->"
+    r"|</?(?:b|i|em|strong|u|span|mark|s|del|ins|small|big|font|tt|code|kbd|q|cite|abbr)\b[^<>]{0,80}>"
+    r"|(?<=[A-Za-z])\*{1,3}(?=[A-Za-z])"
+    r"|(?<![\w*\\])\*{1,3}(?=[A-Za-z])"
+    r"|(?<=[A-Za-z.,!?:;)])\*{1,3}(?![\w*])"
+    r"|(?<=[A-Za-z])-\n(?=[a-z])",
+    re.IGNORECASE,
+)
+_MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
+
+
 def visible(text: str) -> Visible:
-    """``text`` with invisible characters taken out and compatibility forms folded (see the module's docstring)."""
-    if text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text)):
+    """``text`` as a reader sees it (see the module's docstring)."""
+    markup = _MARKUP_HINT.search(text) is not None
+    plain = text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
+    if plain and not markup:
         return Visible(text)
+    spans = [m.span() for m in _MARKUP.finditer(text)] if markup else []
+    if plain:  # only markup to take out: whole runs kept, C-speed
+        if not spans:
+            return Visible(text)
+        pieces: list[str] = []
+        kept: list[int] = []
+        at = 0
+        for start, end in spans:
+            pieces.append(text[at:start])
+            kept.extend(range(at, start))
+            at = end
+        pieces.append(text[at:])
+        kept.extend(range(at, len(text)))
+        return Visible("".join(pieces), tuple(kept), len(text))
+    dropped = {i for start, end in spans for i in range(start, end)}
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        if INVISIBLE.match(ch):
+        if i in dropped or INVISIBLE.match(ch):
             continue
         folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
         out.append(folded)

@@ -286,13 +286,13 @@ def test_a_promise_of_guaranteed_returns_is_found_beside_a_warning_word(client: 
     assert d["verdict"] == "escalate"
 
 
-def test_a_warning_and_a_promise_the_promise_is_the_evidence_and_is_removed(client: TestClient) -> None:
+def test_a_warning_and_a_promise_the_promise_is_the_evidence_and_escalates(client: TestClient) -> None:
+    # The promise is the pitch: it is not cut out and the rest released (fixed_by_removal: false), a human decides.
     answer = "Be wary of anyone promising guaranteed returns. Our fund, though, has guaranteed returns of 15%."
     d = review(client, "Should I invest in this fund?", answer)
     finding = next(f for f in d["findings"] if f["rule"] == "finance.guaranteed_returns")
     assert finding["evidence"]["start"] > answer.index("Our fund")
-    assert d["verdict"] == "rewrite"
-    assert "guaranteed returns of 15%" not in d["output"] and d["output"].startswith("Be wary")
+    assert d["verdict"] == "escalate" and d["output"] is None
 
 
 RANSOMWARE = (
