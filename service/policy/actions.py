@@ -277,6 +277,7 @@ def analyse_action(
     paths = PathContext(policy, cwd)
     an = ShellAnalyser(paths)
     an.file_hook = _shell_written
+    an.secret_finder = find_secrets
     action_text = ""
     try:
         if name == "shell":

