@@ -143,7 +143,7 @@ class ReviewNodes:
             t = self.ports.policies.triage(_asked(messages) or prompt, request["output"], hint)
             domain, risk, inferred, also = t.domain, t.risk, t.inferred, t.also
         policy = self.ports.policies.policy(domain)
-        sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate)
+        sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate, request)
         output = request.get("output") if state["kind"] == "answer" else _action_text(request)
         timing: dict[str, Any] = {}
         if inferred and request.get("timeout_ms") is None and state.get("started_at") is not None:

@@ -61,9 +61,9 @@ class DecisionSink(Protocol):
 
 
 class Sampler(Protocol):
-    """Picks the low-risk audit sample."""
+    """Picks the low-risk audit sample: ``rate`` of the requests, the same ones every time a request is seen."""
 
-    def __call__(self, rate: float) -> bool: ...
+    def __call__(self, rate: float, request: dict[str, Any]) -> bool: ...
 
 
 class Observer(Protocol):

@@ -9,7 +9,6 @@ import asyncio
 import hashlib
 import json
 import os
-import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,11 +72,27 @@ def new_review_id() -> str:
 
 
 class _Sampler:
-    def __init__(self, seed: int | None) -> None:
-        self._rng = random.Random(seed)
+    """The low-risk audit sample, decided by the request itself: its ``id`` when it has one, else a digest of what
+    is under review. The same turn is picked (or not) on every run of an audit, resumed or re-run, in any order
+    (a random draw per call picked different turns each time). ``seed`` (``OVERSIGHT_AUDIT_SEED``) picks another
+    sample of the same size."""
 
-    def __call__(self, rate: float) -> bool:
-        return rate > 0 and self._rng.random() < rate
+    def __init__(self, seed: int | None) -> None:
+        self._salt = b"" if seed is None else str(seed).encode()
+
+    def __call__(self, rate: float, request: dict[str, Any]) -> bool:
+        if rate <= 0:
+            return False
+        if rate >= 1:
+            return True
+        rid = request.get("id")
+        key = (
+            f"id:{rid}".encode()
+            if rid
+            else request_digest("action" if "action" in request else "answer", request).encode()
+        )
+        draw = int.from_bytes(hashlib.sha256(self._salt + b"\0" + key).digest()[:8], "big") / 2**64
+        return draw < rate
 
 
 UNDER_REVIEW = {"answer": ("domain", "messages", "output"), "action": ("action",)}

@@ -30,7 +30,7 @@ def ports(reviewer: ScriptedReviewer, fallback: ScriptedReviewer | None = None, 
         policies=POLICIES,
         reviewers=FixedReviewers(reviewer, fallback),
         store=MemoryStore(),
-        sampler=lambda rate: sample,
+        sampler=lambda rate, request: sample,
     )
 
 
@@ -381,7 +381,7 @@ async def test_runner_and_graph_decide_the_same(mode: str) -> None:
     def fresh() -> ReviewPorts:
         reviewer = LocalReviewer()
         return ReviewPorts(policies=POLICIES, reviewers=FixedReviewers(reviewer), store=MemoryStore(),  # type: ignore[arg-type]
-                           sampler=lambda rate: False)
+                           sampler=lambda rate, request: False)
 
     volatile = {"timings_ms", "created_at", "reviewer_outcome"}
     for i, body in enumerate(CASES):
