@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Iterable
@@ -23,14 +25,48 @@ Format = Literal["auto", "sessions", "codex", "claude-code"]
 DataDirOption = Annotated[Path | None, typer.Option("--data-dir", metavar="FOLDER", file_okay=False)]
 
 
+def _session_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """Every ``.jsonl`` and ``.jsonl.gz`` under ``folder``, through linked folders too (each real folder once), and
+    the links that lead nowhere. ``Path.rglob`` does not follow a linked folder on Python 3.11: a folder of
+    transcripts linked into the audited one was skipped without a word."""
+    found: list[Path] = []
+    broken: list[Path] = []
+    seen: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:  # a link back up the tree, or the same folder linked twice
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs.sort()
+        for name in sorted(names):
+            if name.endswith((".jsonl", ".jsonl.gz")):
+                p = Path(root) / name
+                (found if p.is_file() else broken).append(p)
+    return sorted(found), broken
+
+
+def _read_file(p: Path) -> bytes:
+    data = p.read_bytes()
+    if p.name.endswith(".gz"):
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise typer.BadParameter(f"{p} is not a readable gzip file ({exc})", param_hint="'INPUT'") from exc
+    return data
+
+
 def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
-    """The input's files (a folder: every .jsonl under it). Typer has checked that ``path`` exists."""
+    """The input's files (a folder: every .jsonl and .jsonl.gz under it, linked folders included). Typer has
+    checked that ``path`` exists."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.jsonl") if p.is_file())
+        files, broken = _session_files(path)
+        for p in broken:
+            typer.echo(f"skipped {p}: a link to a file that does not exist", err=True)
         if not files:
-            raise typer.BadParameter(f"no .jsonl file in {path}", param_hint="'INPUT'")
-        return [(str(p), p.read_bytes()) for p in files]
-    return [(str(path), path.read_bytes())]
+            raise typer.BadParameter(f"no .jsonl or .jsonl.gz file in {path}", param_hint="'INPUT'")
+        return [(str(p), _read_file(p)) for p in files]
+    return [(str(path), _read_file(path))]
 
 
 def _read_report(path: Path, option: str, metrics: Iterable[str]) -> dict[str, Any]:

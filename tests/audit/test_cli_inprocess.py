@@ -108,3 +108,25 @@ def test_a_mistyped_baseline_model_is_a_usage_error(tmp_path: Path) -> None:
     assert good.exit_code == 0, good.output
     comparison = json.loads((tmp_path / "r" / "report.json").read_text())["comparisons"][0]
     assert comparison["baseline"] == "brisk@2026.05"
+
+
+def test_a_folder_audit_reads_linked_folders_and_gzipped_sessions(tmp_path: Path) -> None:
+    # Path.rglob skipped a folder of transcripts linked into the audited one, and .jsonl.gz files, without a word.
+    import gzip
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_jsonl(elsewhere / "linked.jsonl", [session("linked", "1")])
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    write_jsonl(folder / "plain.jsonl", [session("plain", "1")])
+    (folder / "old.jsonl.gz").write_bytes(gzip.compress((json.dumps(session("zipped", "1")) + "\n").encode()))
+    (folder / "team").symlink_to(elsewhere, target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)  # read once, not forever
+    (folder / "gone.jsonl").symlink_to(tmp_path / "missing.jsonl")
+    out = tmp_path / "report"
+    done = invoke(["audit", str(folder), "--out", str(out)], tmp_path)
+    assert done.exit_code == 0, done.output
+    turns = [json.loads(line) for line in (out / "turns.jsonl").read_text().splitlines()]
+    assert sorted(t["session_id"] for t in turns) == ["linked", "plain", "zipped"]
+    assert "gone.jsonl: a link to a file that does not exist" in done.output
