@@ -312,6 +312,11 @@ async def create_audit(
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
         form = await request.form()
+        if len(form.getlist("file")) > 1:  # the last one used to be audited, the others dropped without a word
+            raise RequestInvalid(
+                "one `file` per audit: send each transcript as its own job, or their sessions as one JSONL file",
+                field="file",
+            )
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise RequestInvalid("multipart upload needs a `file` field", field="file")

@@ -62,6 +62,17 @@ def test_upload_ndjson_follow_progress_and_fetch_everything(client: TestClient) 
     assert page.headers["content-type"].startswith("text/html") and "<svg" in page.text
 
 
+def test_two_files_in_one_upload_are_refused_naming_the_field(client: TestClient) -> None:
+    # Only the last file was audited; the first one's sessions (a lethal-dose answer among them) vanished.
+    files = [
+        ("file", ("a.jsonl", _ndjson(mixed_sessions(1)), "application/x-ndjson")),
+        ("file", ("b.jsonl", _ndjson(mixed_sessions(1)), "application/x-ndjson")),
+    ]
+    resp = client.post("/v1/audits", files=files)
+    assert resp.status_code == 422
+    assert resp.json()["error"]["field"] == "file"
+
+
 def test_multipart_upload(client: TestClient) -> None:
     resp = client.post("/v1/audits", files={"file": ("s.jsonl", _ndjson(mixed_sessions(2)), "application/x-ndjson")})
     assert resp.status_code == 202, resp.text
