@@ -283,7 +283,8 @@ def _import(
     records: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
     owners: list[int] = []  # index in records of each request
-    calls = skipped = unreadable = broken = 0
+    calls = skipped = unreadable = broken = carried = 0
+    seen_calls: set[str] = set()  # a resumed transcript repeats the earlier session's calls under the same ids
     for path in files:
         try:
             session, past = _past(source, path)
@@ -296,6 +297,11 @@ def _import(
             kind = "a Codex rollout" if source == "codex" else "a Claude Code transcript"
             typer.echo(f"oversight: {path}: no tool calls found (is it {kind}?)", err=True)
         for item in past:
+            if item.call_id:
+                if item.call_id in seen_calls:  # given with its earlier session: reviewed and counted once
+                    carried += 1
+                    continue
+                seen_calls.add(item.call_id)
             calls += 1
             if item.skipped:
                 skipped += 1
@@ -346,6 +352,8 @@ def _import(
         summary += "; " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) if verdicts else ""
     if broken:
         summary += f"; {broken} broken {'line' if broken == 1 else 'lines'} skipped"
+    if carried:
+        summary += f"; {carried} repeated in a resumed session, counted once"
     if unreadable:
         summary += f"; {unreadable} files unreadable"
     typer.echo(summary, err=True)

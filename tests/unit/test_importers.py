@@ -264,3 +264,29 @@ def test_a_resumed_transcript_is_its_newest_session_and_carried_calls_keep_their
     assert b_reqs["toolu_b"]["id"] != a_ids["toolu_a"] and b_reqs["toolu_b"]["agent"]["session"] == "sess-b"
     assert b_reqs["toolu_b"]["context"] == {"session_id": "sess-b"}
     assert cc_import.read_transcript(a_path).info == {} and cc_import.read_transcript(a_path).session_id == "sess-a"
+
+
+def test_importing_a_session_with_its_resumed_transcript_counts_each_call_once(tmp_path: Path) -> None:
+    # The resumed transcript repeats the earlier session's calls: `rm -rf ~` was written and counted twice.
+    def entries(sid: str, prompt: str, call_id: str, command: str) -> list[dict[str, object]]:
+        use = {"type": "tool_use", "id": call_id, "name": "Bash", "input": {"command": command}}
+        return [
+            {"type": "user", "message": {"role": "user", "content": prompt}, "sessionId": sid},
+            {"type": "assistant", "message": {"role": "assistant", "content": [use]}, "sessionId": sid},
+        ]
+
+    earlier = entries("sess-a", "clean up", "toolu_a", "rm -rf ~")
+    a_path, b_path = tmp_path / "sess-a.jsonl", tmp_path / "sess-b.jsonl"
+    a_path.write_bytes(b"\n".join(orjson.dumps(x) for x in earlier) + b"\n")
+    resumed = earlier + entries("sess-b", "now show the log", "toolu_b", "git log -1")
+    b_path.write_bytes(b"\n".join(orjson.dumps(x) for x in resumed) + b"\n")
+    out = tmp_path / "out.jsonl"
+    data = tmp_path / "data"
+    result = CliRunner().invoke(
+        app, ["import", "claude-code", str(a_path), str(b_path), "--data-dir", str(data), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert sorted(r["call_id"] for r in records) == ["toolu_a", "toolu_b"]
+    assert "2 tool calls" in result.output and "block 1" in result.output
+    assert "1 repeated in a resumed session, counted once" in result.output
