@@ -141,6 +141,17 @@ def head_lines(path: str | os.PathLike[str], *, max_lines: int = 50, max_bytes: 
     return [line for line in lines if line.strip()][:max_lines]
 
 
+def _not_utf8(raw: bytes | str) -> str | None:
+    """What is wrong with a line that is not UTF-8 (orjson calls it "surrogates not allowed"), else None."""
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} of the line (save the file as UTF-8)"
+    return None
+
+
 def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[str, Any]]:
     """Parsed JSON objects; blank lines ignored, unparseable or non-object lines counted as skipped.
 
@@ -154,7 +165,7 @@ def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             session.skipped_lines += 1
-            session.skipped.append((number, f"not JSON: {exc}"))
+            session.skipped.append((number, _not_utf8(raw) or f"not JSON: {exc}"))
             continue
         if not isinstance(obj, dict):
             session.skipped_lines += 1

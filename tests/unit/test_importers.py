@@ -290,3 +290,12 @@ def test_importing_a_session_with_its_resumed_transcript_counts_each_call_once(t
     assert sorted(r["call_id"] for r in records) == ["toolu_a", "toolu_b"]
     assert "2 tool calls" in result.output and "block 1" in result.output
     assert "1 repeated in a resumed session, counted once" in result.output
+
+
+def test_a_line_that_is_not_utf8_says_so_with_its_byte_offset(tmp_path: Path) -> None:
+    # It said "not JSON: str is not valid UTF-8: surrogates not allowed", which sends one looking for a JSON error.
+    path = tmp_path / "t.jsonl"
+    good = orjson.dumps({"type": "user", "message": {"role": "user", "content": "hi"}, "sessionId": "s1"})
+    path.write_bytes(good + b"\n" + b'{"type": "user", "message": "caf\xff"}\n')
+    session = cc_import.read_transcript(path)
+    assert session.skipped == [(2, "not UTF-8: byte 0xff at byte offset 32 of the line (save the file as UTF-8)")]
