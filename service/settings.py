@@ -113,7 +113,10 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         default="info", description="Log level: critical, error, warning, info, debug or trace."
     )
-    audit_seed: int | None = Field(default=None, description="Salt for the low-risk audit sample: another seed picks another, equally sized sample.")
+    audit_seed: int | None = Field(
+        default=None,
+        description="Salt for the low-risk audit sample: another seed picks another, equally sized sample.",
+    )
     jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
 
     # --- escalations, callbacks, console sessions (docs/escalations.md, docs/auth.md)
