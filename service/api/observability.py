@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -429,6 +430,25 @@ class EscalationBacklog(Collector):
         yield age
 
 
+FINAL_PUSH_S = 3.0
+"""At most this long for the last OTLP metrics push at shutdown: to a collector that is down, the exporter's
+retries took 6-8 s, on top of the shutdown grace (Kubernetes kills the pod at 30 s)."""
+
+
+async def final_metrics_push(meter_provider: Any, limit_s: float = FINAL_PUSH_S) -> bool:
+    """Shut ``meter_provider`` down (a last OTLP export) on a daemon thread, waiting at most ``limit_s``: a push
+    still retrying then is abandoned, it never holds the process (True when it finished in time)."""
+    done = threading.Thread(target=meter_provider.shutdown, name="otlp-metrics-final-push", daemon=True)
+    done.start()
+    await asyncio.to_thread(done.join, limit_s)
+    if done.is_alive():
+        logging.getLogger("oversight.telemetry").warning(
+            "the last OTLP metrics push did not finish within %.0f s (collector down?); abandoned", limit_s
+        )
+        return False
+    return True
+
+
 def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     """Create metrics, drift monitor, its feed and the alert webhook for ``app``; start them with the runtime."""
     settings = DriftSettings()
@@ -524,7 +544,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         if webhook is not None:
             await webhook.drain()
         if meter_provider is not None:
-            await asyncio.to_thread(meter_provider.shutdown)  # a last OTLP export, off the loop
+            await final_metrics_push(meter_provider)
         designer.shutdown(wait=False, cancel_futures=True)
 
     app.state.startup_hooks.append(start)
