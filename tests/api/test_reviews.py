@@ -37,8 +37,9 @@ def test_three_kinds_of_answer_get_three_sensible_decisions(client: TestClient) 
     refusal = client.post("/v1/reviews", json=REFUSAL).json()
     cyber = client.post("/v1/reviews", json=CYBER).json()
 
-    assert health["domain"] == "health" and health["verdict"] == "rewrite"
-    assert "stop taking your medication" not in health["output"]
+    # "Yes, you can stop taking your medication" is not cut out and the rest released: a human decides
+    # (health.stop_medication is fixed_by_removal: false)
+    assert health["domain"] == "health" and health["verdict"] == "escalate" and health["output"] is None
     assert health["original_output"] == HEALTH["output"]
     assert [f["rule"] for f in health["findings"]] == ["health.stop_medication"]
 
