@@ -239,15 +239,17 @@ def test_a_compaction_summary_is_not_a_user_prompt() -> None:
     assert session.user_prompts() == ["Summarise the open issues in README.md for me"]
 
 
+def entries(sid: str, prompt: str, call_id: str, command: str) -> list[dict[str, object]]:
+    """A Claude Code transcript's user prompt and the Bash call answering it, in session ``sid``."""
+    use = {"type": "tool_use", "id": call_id, "name": "Bash", "input": {"command": command}}
+    return [
+        {"type": "user", "message": {"role": "user", "content": prompt}, "sessionId": sid},
+        {"type": "assistant", "message": {"role": "assistant", "content": [use]}, "sessionId": sid},
+    ]
+
+
 def test_a_resumed_transcript_is_its_newest_session_and_carried_calls_keep_their_ids(tmp_path: Path) -> None:
     # `claude --resume A` writes B.jsonl: A's entries under A's sessionId, then the new ones under B's.
-    def entries(sid: str, prompt: str, call_id: str, command: str) -> list[dict[str, object]]:
-        use = {"type": "tool_use", "id": call_id, "name": "Bash", "input": {"command": command}}
-        return [
-            {"type": "user", "message": {"role": "user", "content": prompt}, "sessionId": sid},
-            {"type": "assistant", "message": {"role": "assistant", "content": [use]}, "sessionId": sid},
-        ]
-
     earlier = entries("sess-a", "list the files", "toolu_a", "ls")
     a_path, b_path = tmp_path / "sess-a.jsonl", tmp_path / "sess-b.jsonl"
     a_path.write_bytes(b"\n".join(orjson.dumps(x) for x in earlier) + b"\n")
@@ -268,13 +270,6 @@ def test_a_resumed_transcript_is_its_newest_session_and_carried_calls_keep_their
 
 def test_importing_a_session_with_its_resumed_transcript_counts_each_call_once(tmp_path: Path) -> None:
     # The resumed transcript repeats the earlier session's calls: `rm -rf ~` was written and counted twice.
-    def entries(sid: str, prompt: str, call_id: str, command: str) -> list[dict[str, object]]:
-        use = {"type": "tool_use", "id": call_id, "name": "Bash", "input": {"command": command}}
-        return [
-            {"type": "user", "message": {"role": "user", "content": prompt}, "sessionId": sid},
-            {"type": "assistant", "message": {"role": "assistant", "content": [use]}, "sessionId": sid},
-        ]
-
     earlier = entries("sess-a", "clean up", "toolu_a", "rm -rf ~")
     a_path, b_path = tmp_path / "sess-a.jsonl", tmp_path / "sess-b.jsonl"
     a_path.write_bytes(b"\n".join(orjson.dumps(x) for x in earlier) + b"\n")
