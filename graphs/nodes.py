@@ -34,6 +34,7 @@ from service.schemas import (
 )
 from service.telemetry import (
     capture_message_content,
+    genai_response_attributes,
     genai_usage_attributes,
     input_messages_json,
     output_messages_json,
@@ -249,22 +250,24 @@ class ReviewNodes:
             deadline=time.monotonic() + max(0.0, state["deadline_at"] - time.time()),
             revision=state.get("revisions", 0),
             whole_answer_rules=self._whole_answer_rules(),
+            conversation_id=str((request.get("context") or {}).get("session_id") or ""),
         )
 
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
         if reviewer.provider == "local":  # offline rules, not a model call: no GenAI span
             return await self._call_untraced(reviewer, item)
         started = time.perf_counter()
-        # One span per reviewer call, named and attributed after the OpenTelemetry GenAI conventions.
-        with _tracer.start_as_current_span(
-            f"chat {reviewer.model}",
-            kind=SpanKind.CLIENT,
-            attributes={
-                "gen_ai.operation.name": "chat",
-                "gen_ai.provider.name": reviewer.provider,
-                "gen_ai.request.model": reviewer.model,
-            },
-        ) as span:
+        # One span per reviewer call, named and attributed after the OpenTelemetry GenAI conventions. What the
+        # reviewer knows of its request (server, token limit, output type) is set at the start, with the rest.
+        start: dict[str, Any] = {
+            **(getattr(reviewer, "request_attributes", None) or {}),
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": reviewer.provider,
+            "gen_ai.request.model": reviewer.model,
+        }
+        if item.conversation_id:  # the caller's own session id; none is invented
+            start["gen_ai.conversation.id"] = item.conversation_id
+        with _tracer.start_as_current_span(f"chat {reviewer.model}", kind=SpanKind.CLIENT, attributes=start) as span:
             capture = capture_message_content()  # message content only when the operator opted in
             if capture:
                 span.set_attribute("gen_ai.input.messages", input_messages_json(item.messages, item.output))
@@ -275,10 +278,12 @@ class ReviewNodes:
                 span.set_status(Status(StatusCode.ERROR, exc.code))
                 # A failed call may still have been paid for (an abstention, a repaired answer): say what it cost.
                 span.set_attribute("oversight.reviewer.attempts", exc.attempts)
+                span.set_attributes(genai_response_attributes(exc.response_id, exc.finish_reasons))
                 if exc.usage:
                     span.set_attributes(genai_usage_attributes(reviewer.provider, exc.usage))
                 return None, self._failure(reviewer, exc, started)
             span.set_attribute("gen_ai.response.model", result.response_model or result.model)
+            span.set_attributes(genai_response_attributes(result.response_id, result.finish_reasons))
             span.set_attributes(genai_usage_attributes(reviewer.provider, result.usage))
             if capture:
                 span.set_attribute("gen_ai.output.messages", output_messages_json(result.verdict.model_dump_json()))

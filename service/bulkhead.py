@@ -102,6 +102,8 @@ class GuardedReviewer:
         self.inner, self.bulkhead, self.budget = inner, bulkhead, budget
         self.provider = inner.provider
         self.model = inner.model
+        self.request_attributes: dict[str, Any] = getattr(inner, "request_attributes", None) or {}
+        """The wrapped reviewer's request-side span attributes (the graph sets them on its GenAI span)."""
 
     async def review(self, item: ReviewItem) -> ReviewerResult:
         if not self.bulkhead.try_acquire():

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -516,6 +517,33 @@ def capture_message_content() -> bool:
     else, including the default ``NO_CONTENT`` and ``EVENT_ONLY`` (we emit no log events), means no content.
     """
     return os.environ.get(CAPTURE_CONTENT_ENV, "").strip().lower() in _SPAN_CAPTURE_VALUES
+
+
+def genai_request_attributes(base_url: Any, *, max_tokens: int, output_type: str = "json") -> dict[str, Any]:
+    """A model reviewer's request-side GenAI attributes, set when its span starts (sampling may read them).
+
+    ``server.address`` and ``server.port`` come from the client's base URL (an ``httpx.URL`` or a string; the
+    port is the scheme's default when the URL names none); ``gen_ai.output.type`` is ``json`` (the verdict is
+    a forced tool call or structured output), and ``gen_ai.request.max_tokens`` the reviewer's token limit.
+    """
+    attrs: dict[str, Any] = {"gen_ai.output.type": output_type, "gen_ai.request.max_tokens": max_tokens}
+    url = httpx.URL(str(base_url)) if base_url else None
+    if url is not None and url.host:
+        attrs["server.address"] = url.host
+        port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+        if port:
+            attrs["server.port"] = port
+    return attrs
+
+
+def genai_response_attributes(response_id: str, finish_reasons: Sequence[str]) -> dict[str, Any]:
+    """``gen_ai.response.id`` and ``gen_ai.response.finish_reasons``, each only when the vendor gave it."""
+    attrs: dict[str, Any] = {}
+    if response_id:
+        attrs["gen_ai.response.id"] = response_id
+    if finish_reasons:
+        attrs["gen_ai.response.finish_reasons"] = list(finish_reasons)
+    return attrs
 
 
 def genai_usage_attributes(provider: str, usage: Mapping[str, int]) -> dict[str, int]:

@@ -41,6 +41,7 @@ from service.reviewers.base import (
     answer_shape,
     loads_verdict,
 )
+from service.telemetry import genai_request_attributes
 
 if TYPE_CHECKING:
     from anthropic.types import Message
@@ -92,6 +93,8 @@ class AnthropicReviewer:
         self.prompt_dir = prompt_dir
         self._tools = [verdict_tool()]
         self._client = client or AsyncAnthropic(api_key=api_key, base_url=base_url, max_retries=0)
+        self.request_attributes = genai_request_attributes(self._client.base_url, max_tokens=max_tokens)
+        """Set on the reviewer's GenAI span when it starts: ``server.*``, ``gen_ai.request.max_tokens`` …"""
 
     # ------------------------------------------------------------------ request building
     def template(self, item: ReviewItem) -> PromptTemplate:
@@ -199,6 +202,12 @@ class AnthropicReviewer:
         return verdict, error, replay, repair
 
     @staticmethod
+    def _meta(message: Message) -> tuple[str, tuple[str, ...]]:
+        """(the answer's id, its stop reason as a one-item tuple): optional, never a reason to fail."""
+        rid, stop = getattr(message, "id", None), getattr(message, "stop_reason", None)
+        return (rid if isinstance(rid, str) else ""), ((stop,) if isinstance(stop, str) and stop else ())
+
+    @staticmethod
     def _check_abstain(message: Message, attempts: int, usage: Counter[str]) -> None:
         if message.stop_reason in ABSTAIN_STOP_REASONS:
             raise ReviewerAbstained(
@@ -216,6 +225,8 @@ class AnthropicReviewer:
         messages: list[dict[str, Any]] = [{"role": "user", "content": template.render_user(item, new_boundary())}]
         usage: Counter[str] = Counter()
         attempts = 0
+        response_id = ""  # the last answer's id and finish reasons, for the span
+        finish_reasons: tuple[str, ...] = ()
         try:
             for turn in range(2):  # the answer, then at most one repair
                 try:
@@ -224,6 +235,7 @@ class AnthropicReviewer:
                     exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
                     raise
                 attempts += n
+                response_id, finish_reasons = self._meta(message)
                 try:
                     with answer_shape("the anthropic API"):
                         self._usage(message, usage)
@@ -244,6 +256,8 @@ class AnthropicReviewer:
                         latency_ms=(time.monotonic() - started) * 1000,
                         usage=dict(usage),
                         response_model=response_model,
+                        response_id=response_id,
+                        finish_reasons=finish_reasons,
                     )
                 if turn == 0:
                     messages = [
@@ -258,6 +272,8 @@ class AnthropicReviewer:
             )
         except ReviewerError as exc:
             exc.usage = exc.usage or dict(usage)
+            if response_id or finish_reasons:  # the last answer the vendor gave, for the span
+                exc.response_id, exc.finish_reasons = response_id, finish_reasons
             # which reviewer failed, for the outcome record and the logs
             setattr(exc, "provider", self.provider)  # noqa: B010
             setattr(exc, "model", self.model)  # noqa: B010

@@ -130,6 +130,8 @@ class ReviewItem:
     deadline: float = field(default_factory=lambda: time.monotonic() + 10.0)
     revision: int = 0
     whole_answer_rules: frozenset[str] = frozenset()
+    conversation_id: str = ""
+    """The caller's conversation or agent session (``context.session_id``); empty when it gave none."""
     """Rules of every domain marked ``fixed_by_removal: false`` (a finding from another domain's rule that triage
     also ran is about the whole answer too): deleting their evidence does not fix the answer."""
 
@@ -151,6 +153,10 @@ class ReviewerResult:
     usage: dict[str, int] = field(default_factory=dict)
     response_model: str = ""
     """The ``model`` the vendor's answer names (e.g. a dated snapshot of ``model``); empty when unknown."""
+    response_id: str = ""
+    """The vendor's id of the answer the verdict came from (``msg_…``, ``chatcmpl-…``); empty when unknown."""
+    finish_reasons: tuple[str, ...] = ()
+    """Why the vendor's answer ended (``tool_use``, ``stop`` …), one per choice; empty when unknown."""
 
 
 class ReviewerError(Exception):
@@ -161,6 +167,10 @@ class ReviewerError(Exception):
     """
 
     code = "reviewer_error"
+    response_id: str = ""
+    """The vendor's id of the last answer, when the call failed on an answer (an abstention, an invalid verdict)."""
+    finish_reasons: tuple[str, ...] = ()
+    """Why that answer ended (``refusal``, ``max_tokens``, ``length`` …), when known."""
 
     def __init__(
         self, message: str, *, attempts: int = 0, usage: dict[str, int] | None = None, status: int | None = None

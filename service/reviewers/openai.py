@@ -44,6 +44,7 @@ from service.reviewers.base import (
     answer_shape,
     loads_verdict,
 )
+from service.telemetry import genai_request_attributes
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletion
@@ -91,6 +92,8 @@ class OpenAIReviewer:
         self.prompt_dir = prompt_dir
         self.output_mode: OutputMode = "json_schema"
         self._client = client or AsyncOpenAI(api_key=api_key, base_url=base_url, max_retries=0)
+        self.request_attributes = genai_request_attributes(self._client.base_url, max_tokens=max_tokens)
+        """Set on the reviewer's GenAI span when it starts: ``server.*``, ``gen_ai.request.max_tokens`` …"""
 
     # ------------------------------------------------------------------ request building
     def template(self, item: ReviewItem) -> PromptTemplate:
@@ -182,6 +185,14 @@ class OpenAIReviewer:
         if isinstance(cached, int):
             into["cache_read_input_tokens"] += cached
 
+    @staticmethod
+    def _meta(completion: ChatCompletion) -> tuple[str, tuple[str, ...]]:
+        """(the answer's id, each choice's finish reason): optional, never a reason to fail."""
+        rid = getattr(completion, "id", None)
+        choices = getattr(completion, "choices", None) or []
+        reasons = tuple(r for c in choices if isinstance(r := getattr(c, "finish_reason", None), str) and r)
+        return (rid if isinstance(rid, str) else ""), reasons
+
     def _check_abstain(self, completion: ChatCompletion, attempts: int, usage: Counter[str]) -> None:
         if not completion.choices:
             return
@@ -231,6 +242,8 @@ class OpenAIReviewer:
         usage: Counter[str] = Counter()
         attempts = 0
         error = ""
+        response_id = ""  # the last answer's id and finish reasons, for the span
+        finish_reasons: tuple[str, ...] = ()
         try:
             for turn in range(2):  # the answer, then at most one repair
                 try:
@@ -239,6 +252,7 @@ class OpenAIReviewer:
                     exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
                     raise
                 attempts += n
+                response_id, finish_reasons = self._meta(completion)
                 try:
                     with answer_shape(f"the {self.provider} API"):
                         self._usage(completion, usage)
@@ -259,6 +273,8 @@ class OpenAIReviewer:
                         latency_ms=(time.monotonic() - started) * 1000,
                         usage=dict(usage),
                         response_model=response_model,
+                        response_id=response_id,
+                        finish_reasons=finish_reasons,
                     )
                 if turn == 0:
                     messages = [
@@ -273,6 +289,8 @@ class OpenAIReviewer:
             )
         except ReviewerError as exc:
             exc.usage = exc.usage or dict(usage)
+            if response_id or finish_reasons:  # the last answer the vendor gave, for the span
+                exc.response_id, exc.finish_reasons = response_id, finish_reasons
             # which reviewer failed, for the outcome record and the logs
             setattr(exc, "provider", self.provider)  # noqa: B010
             setattr(exc, "model", self.model)  # noqa: B010
