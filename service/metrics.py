@@ -333,6 +333,16 @@ class ReviewMetrics:
             "oversight_drift_alerts_open", "Drift alerts currently open.", registry=r, multiprocess_mode="livemax"
         )
         instruments.append(self.drift_open)
+        # Each process has its own breakers (service.bulkhead): with several workers, 1 when any live worker's
+        # circuit for that reviewer is open (reviews reaching it fail at once as reviewer_circuit_open).
+        self.circuit_open = Gauge(
+            "oversight_reviewer_circuit_open",
+            "1 while the reviewer's circuit is open (or half-open: one probe call let through), else 0.",
+            ["provider", "model"],
+            registry=r,
+            multiprocess_mode="livemax",
+        )
+        instruments.append(self.circuit_open)
         if self.multiprocess_dir is not None:
             self.registry.register(_EveryWorker(self.multiprocess_dir, instruments))
 
@@ -441,3 +451,9 @@ class ReviewMetrics:
                 }
             )
         self.drift_open.set(open_count)
+
+    # -- reviewer circuits ------------------------------------------------------------------------------------
+    def reviewer_circuit(self, provider: str, model: str, is_open: bool) -> None:
+        """A reviewer's circuit breaker was built (closed), opened or closed (``Bulkheads.watch_circuits``)."""
+        # bounded: one series per configured reviewer (policies and settings name them, not requests)
+        self.circuit_open.labels(provider=provider, model=model).set(1 if is_open else 0)

@@ -106,6 +106,19 @@ class Settings(BaseSettings):
         ge=1,
         description="Reviewer calls in flight per domain; beyond it the domain fails closed at once (bulkhead).",
     )
+    reviewer_circuit_failures: int = Field(
+        default=5,
+        ge=0,
+        le=1000,
+        description="Consecutive outage failures (connection errors, 5xx, timeouts) of one reviewer, in any domain, "
+        "that open its circuit: calls then fail at once as reviewer_circuit_open, with no HTTP call; 0 turns it off.",
+    )
+    reviewer_circuit_open_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds an open reviewer circuit stays open before one probe call is let through.",
+    )
 
     # --- service
     host: str = Field(default="127.0.0.1", description="Interface `oversight serve` binds.")

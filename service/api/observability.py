@@ -519,6 +519,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         app.state.drift_tail = collector.tail = tail
         tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
         app.state.runtime.observers.append(metrics)
+        app.state.runtime.reviewers.bulkheads.watch_circuits(metrics.reviewer_circuit)  # reviewer circuit gauge
 
     async def stop(app: FastAPI) -> None:
         tail: DigestTail | None = getattr(app.state, "drift_tail", None)

@@ -21,8 +21,12 @@ class ReviewerPool:
             spec = policy.reviewer or settings.reviewer
             self._primary[domain] = default if (default and not policy.reviewer) else self._get(spec, settings)
             self._fallback[domain] = self._get(policy.fallback_reviewer, settings) if policy.fallback_reviewer else None
-        # Per-domain bulkheads and a shared rate budget per reviewer (service.bulkhead).
-        self.bulkheads = Bulkheads(settings.reviewer_max_in_flight)
+        # Per-domain bulkheads; a shared rate budget and circuit breaker per reviewer (service.bulkhead).
+        self.bulkheads = Bulkheads(
+            settings.reviewer_max_in_flight,
+            circuit_failures=settings.reviewer_circuit_failures,
+            circuit_open_s=settings.reviewer_circuit_open_s,
+        )
 
     def _get(self, spec: str, settings: Settings) -> Reviewer:
         spec = spec.strip()
