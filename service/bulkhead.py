@@ -13,7 +13,8 @@ instead of spending its own attempts on a limit that is known to be exhausted; a
 before that fails at once with ``ReviewerBusy``.
 
 They also share a ``CircuitBreaker``: after ``OVERSIGHT_REVIEWER_CIRCUIT_FAILURES`` consecutive *outage*
-failures of that reviewer (``is_outage``: connection errors, 5xx, 529, timeouts), from any domain, the circuit
+failures of that reviewer (``is_outage``: connection errors, 5xx, 529, and timeouts of calls that had at least half
+the domain's own ``timeout_ms``; a caller's shorter deadline is not the vendor's fault), from any domain, the circuit
 opens for ``OVERSIGHT_REVIEWER_CIRCUIT_OPEN_S``: every call fails at once with ``ReviewerCircuitOpen`` (code
 ``reviewer_circuit_open``, ``attempts`` 0), so the domain's fallback reviewer or ``on_reviewer_error`` decides
 without spending the retries and the deadline on a vendor known to be down. After the cool-down one call goes
@@ -87,6 +88,13 @@ def is_outage(exc: BaseException) -> bool:
     if isinstance(exc, ReviewerTimeout):
         return True
     return isinstance(exc, ReviewerUnavailable) and (exc.status is None or exc.status >= 500)
+
+
+def cut_short_s(item: ReviewItem) -> float:
+    """A call given less time than this (half the domain's own ``timeout_ms``) was cut short by its caller: its
+    timeout says nothing about the vendor. A product team asking for 300 ms from a vendor that answers in 2 s must
+    not open the circuit for every domain on that vendor."""
+    return item.policy.timeout_ms / 2000
 
 
 CircuitState = Literal["closed", "open", "half_open"]
@@ -330,13 +338,17 @@ class GuardedReviewer:
             except ReviewerBusy as busy:
                 log_failure(busy, self.provider, self.model)
                 raise
+            given = item.remaining()
             try:
                 result = await self.inner.review(item)
             except ReviewerError as exc:
                 self.budget.learn(exc)
                 if breaker is not None:
                     told = True
-                    breaker.failed(exc, probe)
+                    if isinstance(exc, ReviewerTimeout) and given < cut_short_s(item):
+                        breaker.released(probe)  # the caller's short deadline, not the vendor, may have ended it
+                    else:
+                        breaker.failed(exc, probe)
                 raise
             if breaker is not None:
                 told = True

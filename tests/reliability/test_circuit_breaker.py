@@ -58,12 +58,16 @@ def app(tmp_path: Path, model_server: FakeModelServer) -> Iterator[App]:  # noqa
     HTTP call per review (no retries, so the vendor's request count is the review count)."""
     clients: list[TestClient] = []
 
-    def make(*, failures: int = 3, open_s: float = 30.0, fallback: str | None = None) -> TestClient:
+    def make(
+        *, failures: int = 3, open_s: float = 30.0, fallback: str | None = None, timeout_ms: int | None = None
+    ) -> TestClient:
         folder = tmp_path / "policies"
         shutil.copytree(POLICIES, folder, dirs_exist_ok=True)
         path = folder / "health.yaml"
         policy = yaml.safe_load(path.read_text())
         policy["fallback_reviewer"] = fallback
+        if timeout_ms is not None:  # the domain's own deadline for a review
+            policy["timeout_ms"] = timeout_ms
         path.write_text(yaml.safe_dump(policy, sort_keys=False))
         settings = Settings(
             data_dir=tmp_path / "data",
@@ -191,16 +195,28 @@ def test_dropped_connections_overloads_and_timeouts_are_outages(
     model_server: FakeModelServer,  # noqa: F811
 ) -> None:
     model_server.script(Reply.drop(), Reply.overloaded(), Reply.slow(30))
-    client = app(failures=3)
+    client = app(failures=3, timeout_ms=300)  # the vendor had the domain's whole deadline and did not answer
     _clock(client)
-    errors = [
-        _review(client)["reviewer_outcome"]["error"],
-        _review(client)["reviewer_outcome"]["error"],
-        _review(client, timeout_ms=300)["reviewer_outcome"]["error"],
-    ]
+    errors = [_review(client)["reviewer_outcome"]["error"] for _ in range(3)]
     assert errors == ["reviewer_unavailable", "reviewer_unavailable", "reviewer_timeout"]
     assert _review(client)["reviewer_outcome"]["error"] == "reviewer_circuit_open"
     assert len(model_server.requests) == 3
+
+
+def test_a_callers_short_deadline_does_not_open_the_circuit_for_everyone(
+    app: App,
+    model_server: FakeModelServer,  # noqa: F811
+) -> None:
+    # A product team asks for 300 ms from a vendor that takes longer: its reviews time out, but the vendor is up,
+    # and the finance team's reviews (the domain's own 10 s deadline) must still reach it.
+    model_server.script(*[Reply.slow(30)] * 4)
+    client = app(failures=3)
+    _clock(client)
+    errors = [_review(client, timeout_ms=300)["reviewer_outcome"]["error"] for _ in range(4)]
+    assert errors == ["reviewer_timeout"] * 4
+    decision = _review(client, FINANCE)
+    assert decision["verdict"] == "approve", decision
+    assert len(model_server.requests) == 5  # every review reached the vendor
 
 
 ANSWERS: dict[str, tuple[Callable[[], list[Reply]], str]] = {
