@@ -69,6 +69,14 @@ def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
     return [(str(path), _read_file(path))]
 
 
+def _sources(path: Path, inputs: list[tuple[str, bytes]]) -> list[str]:
+    """The file each input's turns name as their ``source``: a folder's files relative to the folder (as found
+    under it, linked folders by the link's name), a file as given."""
+    if not path.is_dir():
+        return [name for name, _ in inputs]
+    return [os.path.relpath(name, path) for name, _ in inputs]
+
+
 def _read_report(path: Path, option: str, metrics: Iterable[str]) -> dict[str, Any]:
     """A report.json given to ``gate``.
 
@@ -152,6 +160,7 @@ async def _audit(
     inputs: list[tuple[str, bytes]] | None,
     out: Path,
     *,
+    sources: list[str] | None = None,
     resume: bool,
     fmt: str,
     concurrency: int | None,
@@ -235,7 +244,7 @@ async def _audit(
                     soft_wrap=True,
                 )
                 return 2
-            parsed = parse_many(inputs, fmt, limits=settings)
+            parsed = parse_many(inputs, fmt, limits=settings, sources=sources)
             concurrency, rpm, tpm, lease_s = _job_options({}, concurrency, rpm, tpm, lease_s)
             options = AuditOptions(
                 concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
@@ -602,6 +611,7 @@ def register(app: typer.Typer) -> None:
                 settings,
                 inputs,
                 out,
+                sources=_sources(input, inputs) if input is not None and inputs is not None else None,
                 resume=resume,
                 fmt=format,
                 concurrency=concurrency,

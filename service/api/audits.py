@@ -37,7 +37,7 @@ from service.audit.run import (
     job_report,
     submit_keyed,
 )
-from service.audit.sessions import parse_input
+from service.audit.sessions import parse_many
 from service.audit.worker import AuditWorker, Slots, audit_runtime
 from service.deps import Principal, PrincipalDep, Role
 from service.errors import Conflict, IdempotencyKeyReused, NotFound, RequestInvalid, ServiceUnavailable
@@ -310,6 +310,7 @@ async def create_audit(
     format, name, baseline_model = query.format, query.name, query.baseline_model
     service = _service(request)
     ctype = request.headers.get("content-type", "")
+    source: str | None = None  # the file turns name as their ``source``: the uploaded file's name, if it has one
     if ctype.startswith("multipart/form-data"):
         form = await request.form()
         if len(form.getlist("file")) > 1:  # the last one used to be audited, the others dropped without a word
@@ -321,6 +322,7 @@ async def create_audit(
         if upload is None or isinstance(upload, str):
             raise RequestInvalid("multipart upload needs a `file` field", field="file")
         data = await upload.read()
+        source = upload.filename or None
     else:
         data = await request.body()
     if not data.strip():
@@ -330,7 +332,7 @@ async def create_audit(
         held = await service.jobs.find_keyed_job(principal.tenant, idempotency_key)
         if held is not None:
             return await _replay(service, held, idempotency_key, digest, principal)
-    parsed = parse_input(data, format, name, limits=request.app.state.settings)
+    parsed = parse_many([(name, data)], format, request.app.state.settings, sources=[source])
     options = AuditOptions(
         concurrency=service.options.concurrency,
         rpm=service.options.rpm,

@@ -45,6 +45,8 @@ th:first-child,td:first-child{text-align:left}.sig{font-weight:600;color:#b42318
 .legend{display:flex;gap:16px;font-size:13px;margin:4px 0}.sw{display:inline-block;width:12px;height:12px;border-radius:2px;
 vertical-align:-1px;margin-right:5px}details{margin-top:10px}summary{cursor:pointer;color:#334e68}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;font-size:14px}dt{font-weight:600}
+ol.flagged{margin:0;padding-left:22px}ol.flagged li{margin:0 0 8px}ol.flagged li div{font-size:13px}
+.where{color:#52606d;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;overflow-wrap:anywhere}
 """
 
 
@@ -212,6 +214,52 @@ def _card(value: str, label: str) -> str:
     return f'<div class="card"><b>{escape(value)}</b><span>{escape(label)}</span></div>'
 
 
+MAX_FLAGGED_SHOWN = 500
+"""Flagged turns listed in the page; ``report.json`` and ``turns.*`` hold them all."""
+
+
+def where(turn: dict[str, Any]) -> str:
+    """``file:line · time`` of a turn (the parts that are known; empty when none is), not escaped."""
+    place = str(turn.get("source") or "")
+    if turn.get("line") is not None:
+        place = f"{place}:{turn['line']}" if place else f"line {turn['line']}"
+    return " · ".join(p for p in (place, str(turn.get("timestamp") or "")) if p)
+
+
+def _flagged_section(flagged: list[dict[str, Any]]) -> list[str]:
+    """The flagged turns, each with ``file:line · time`` under it (everything from the logs escaped)."""
+    if not flagged:
+        return []
+    shown = flagged[:MAX_FLAGGED_SHOWN]
+    parts = [
+        f"<h2 id='flagged'>Flagged turns ({len(flagged)})</h2>",
+        "<p class='note'>Turns whose verdict is not approve, or that hold a policy incident, in input order. Under "
+        "each: the file it was read from, the line of its answer there, and the time the log gives it (UTC).",
+    ]
+    if len(flagged) > len(shown):
+        parts.append(f" The first {len(shown)} are listed; report.json and turns.csv hold all {len(flagged)}.")
+    parts.append("</p><div class='panel'><ol class='flagged'>")
+    for t in shown:
+        findings = ", ".join(f"{f.get('rule')}:{f.get('severity')}" for f in t.get("findings") or [])
+        head = f"{t.get('turn_id')} — {t.get('verdict')}" + (f" ({t['reason']})" if t.get("reason") else "")
+        line = f"<li><b>{escape(head)}</b>"
+        if findings:
+            line += f" <span class='note'>{escape(findings)}</span>"
+        critique = str(t.get("critique") or "")
+        if critique:
+            line += f"<div>{escape(critique[:300])}</div>"
+        place = where({"source": t.get("source"), "line": t.get("line")})
+        stamp = str(t.get("timestamp") or "")
+        located = [escape(place)] if place else []
+        if stamp:
+            located.append(f"<time datetime='{escape(stamp)}'>{escape(stamp)}</time>")
+        if located:
+            line += f"<div class='where'>{' · '.join(located)}</div>"
+        parts.append(line + "</li>")
+    parts.append("</ol></div>")
+    return parts
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The whole report as one HTML page."""
     job = report.get("job") or {}
@@ -285,6 +333,8 @@ def render_html(report: dict[str, Any]) -> str:
         if not segs:
             continue
         parts.append(f"<h3>By {escape(FIELD_LABELS[field])}</h3><div class='panel'>{segment_chart(segs, field)}</div>")
+
+    parts.extend(_flagged_section(report.get("flagged_turns") or []))
 
     parts.append("<h2>Definitions</h2><dl>")
     definitions: dict[str, str] = report.get("definitions") or {}

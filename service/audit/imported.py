@@ -13,6 +13,11 @@ whose log names none) is the first model that answered.
 A resumed Claude Code session is audited under its newest id (the file's name); the answers it carries from the
 earlier session(s) are context, and are turns of their own only when the earlier session's transcript is not
 in the same input (``Session.written_by``, read by ``sessions.expand``), so no answer is counted twice.
+
+Each answer keeps the line of its own entry and that entry's ``timestamp`` (``Session.origins``): a turn names
+where the auditor finds it. Claude Code writes one entry per content block, so each text answer is one line;
+a carried answer of a resumed session is at its line in the earlier session's own transcript when that is in
+the input (it is a turn of that session), else at its line in the resumed file.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from service.audit.sessions import LineError, Located, Session
+from service.audit.sessions import LineError, Located, Origin, Session
 from service.importers import AssistantMessage, Message, ToolCall
 from service.importers import Session as AgentSession
 from service.schemas import ChatMessage, FastModel
@@ -50,6 +55,7 @@ def _parse(data: bytes, fmt: str, name: str) -> AgentSession:
 def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     messages: list[ChatMessage] = []
     written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
+    origins: list[Origin] = []  # per assistant message: its entry's line and timestamp
     for event in agent.events:
         if isinstance(event, Message):
             if event.meta or event.sidechain or not event.text.strip():
@@ -61,6 +67,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
                 model = _fast_model(agent, event.model, event.version).model_dump(exclude_none=True)
                 messages.append(ChatMessage(role="assistant", content=event.text, model=model))
                 written_by.append(event.session_id)
+                origins.append((event.line, event.timestamp))
             elif event.role in ("user", "assistant"):
                 messages.append(ChatMessage(role=event.role, content=event.text))
         elif isinstance(event, ToolCall) and not event.sidechain:
@@ -81,6 +88,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
         metadata=metadata,
     )
     session.written_by.extend(written_by)
+    session.origins.extend(origins)
     return session
 
 

@@ -13,7 +13,12 @@
                       "n_baseline": int, "n_candidate": int,
                       "metrics": {name: {"baseline": rate, "candidate": rate, "diff": float,
                                          "ci": [low, high], "p_value": float, "p_adjusted": float,
-                                         "significant": bool}}}]}
+                                         "significant": bool}}}],
+     "flagged_turns": [{"turn_id": "s#3", "verdict": "block", ..., "source": "proj/s.jsonl", "line": 17,
+                        "timestamp": "2025-09-03T00:47:12.123+00:00"}]}
+
+``flagged_turns``: every reviewed turn whose verdict is not ``approve`` or that holds a policy incident, in input
+order, with where its answer is in the input (``source`` file, ``line`` in it, the entry's ``timestamp``).
 
 Segments: everything (``by = {}``), each value of each field in ``SEGMENT_FIELDS``, and each fast-model
 version crossed with each value of every other field (what a rollout gate compares).
@@ -76,7 +81,42 @@ CSV_COLUMNS: tuple[str, ...] = (
     "failed",
     "error",
     "review_id",
+    "source",
+    "line",
+    "timestamp",
 )
+
+FLAGGED_FIELDS: tuple[str, ...] = (
+    "seq",
+    "turn_id",
+    "session_id",
+    "turn",
+    "domain",
+    "fast_model",
+    "verdict",
+    "reason",
+    "response_class",
+    "risk",
+    "policy_incident",
+    "findings",
+    "critique",
+    "review_id",
+    "source",
+    "line",
+    "timestamp",
+)
+"""What ``flagged_turns`` keeps of each per-turn result."""
+
+
+def is_flagged(row: dict[str, Any]) -> bool:
+    """A reviewed turn the reviewer did not approve (``disagreement``) or that holds a policy incident."""
+    return not row.get("failed") and bool(row.get("disagreement") or row.get("policy_incident"))
+
+
+def flagged_turns(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The flagged turns (``is_flagged``) in input order, each with where it is in the input (``source``, ``line``,
+    ``timestamp``: null when not known)."""
+    return [{k: r.get(k) for k in FLAGGED_FIELDS} for r in results if is_flagged(r)]
 
 
 def _rate(count: int, n: int) -> dict[str, Any]:
@@ -215,6 +255,7 @@ def build_report(
         "definitions": RATES,
         "segments": segments,
         "comparisons": comparisons,
+        "flagged_turns": flagged_turns(all_rows),
     }
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -53,6 +54,9 @@ UTF8_BOM = b"\xef\xbb\xbf"
 SEGMENT_FIELDS: tuple[str, ...] = ("domain", "intent", "locale", "fast_model", "tenant", "suite")
 """The fields a report is segmented by (``domain`` comes from the review, the rest from the input)."""
 
+Origin = tuple[int | None, str | None]
+"""Where an answer is in its log: (line number from 1, timestamp as the log writes it); None when not known."""
+
 
 class Session(BaseModel):
     """One logged conversation."""
@@ -71,6 +75,8 @@ class Session(BaseModel):
     ended_at: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
     _written_by: list[str | None] = PrivateAttr(default_factory=list)
+    _origins: list[Origin] = PrivateAttr(default_factory=list)
+    _source: str | None = PrivateAttr(default=None)
 
     @property
     def written_by(self) -> list[str | None]:
@@ -79,6 +85,35 @@ class Session(BaseModel):
         log importers fill it (``service.audit.imported``); ``expand`` leaves an answer whose earlier session is
         in the same input to that session."""
         return self._written_by
+
+    @property
+    def origins(self) -> list[Origin]:
+        """Per assistant message, in order: ``(line, timestamp)`` of the log entry it was read from (an agent log:
+        the line of its own entry in the file, the entry's ``timestamp`` as written). Filled by the agent log
+        importers only; a session of the sessions format is one line and its answers carry no time of their own."""
+        return self._origins
+
+    @property
+    def source(self) -> str | None:
+        """The file the session was read from, as the report names it (``parse_many``'s ``sources``)."""
+        return self._source
+
+
+def iso_utc(value: str | None) -> str | None:
+    """A log's timestamp (RFC 3339 / ISO 8601, e.g. ``2025-09-03T00:47:12.123Z``) as ISO 8601 in UTC
+    (``2025-09-03T00:47:12.123+00:00``); None when there is none, it does not parse, or it names no UTC offset
+    (the time zone is not guessed)."""
+    if not value or len(value) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().upper())
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None or not re.search(r"\d[T ]\d", value.strip().upper()):
+        return None  # no offset: local time of an unknown zone; or a date without a time
+    moment = moment.astimezone(UTC)
+    us = moment.microsecond
+    return moment.isoformat(timespec="seconds" if not us else "milliseconds" if not us % 1000 else "microseconds")
 
 
 @dataclass(slots=True)
@@ -327,7 +362,11 @@ def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, num
 
 
 def session_turns(
-    session: Session, first_seq: int, limits: Settings | None = None, elsewhere: Collection[str] = ()
+    session: Session,
+    first_seq: int,
+    limits: Settings | None = None,
+    elsewhere: Collection[str] = (),
+    line: int | None = None,
 ) -> list[Turn]:
     """The session's assistant answers as turns numbered from ``first_seq``.
 
@@ -335,10 +374,15 @@ def session_turns(
     over a limit raises ``OverLimit`` naming the session's field (``messages.N.content``) and the limit.
     An answer written by an earlier session in ``elsewhere`` (``Session.written_by``: a resumed agent log) is
     context only: that session's own log has it. Turn numbers count every answer, so they do not depend on it.
+
+    Each turn's ``meta`` says where its answer is (``turn_origin``): ``source`` (``Session.source``), ``line`` (the
+    answer's own line, ``Session.origins``, else ``line``: the session's) and ``timestamp`` (``iso_utc`` of the
+    entry's), each only when known.
     """
     turns: list[Turn] = []
     messages = session.messages
     written_by = session.written_by
+    origins = session.origins
     answer = -1  # index among the assistant messages
     number = 0  # the turn's number in the session
     for i, message in enumerate(messages):
@@ -366,6 +410,8 @@ def session_turns(
         )
         if limits is not None:
             _check_turn_limits(request, limits, i, number)
+        own_line, stamp = origins[answer] if answer < len(origins) else (None, None)
+        where = turn_origin(session.source, own_line if own_line is not None else line, stamp)
         turns.append(
             Turn(
                 seq=first_seq + len(turns),
@@ -380,10 +426,22 @@ def session_turns(
                     "suite": session.suite,
                     "fast_model": model.label(),
                     "task_success": _task_success(messages, i, prompt),
+                    **where,
                 },
             )
         )
     return turns
+
+
+ORIGIN_FIELDS: tuple[str, ...] = ("source", "line", "timestamp")
+"""Where a turn's answer is in the input: stored in the turn's ``meta``, copied to its per-turn result."""
+
+
+def turn_origin(source: str | None, line: int | None, timestamp: str | None) -> dict[str, Any]:
+    """``{source, line, timestamp}`` of a turn, each only when known (the timestamp as ``iso_utc`` gives it)."""
+    stamp = iso_utc(timestamp)
+    values = {"source": source, "line": line, "timestamp": stamp}
+    return {k: v for k, v in values.items() if v is not None}
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -502,7 +560,7 @@ def expand(
             continue
         seen.add(item.session_id)
         try:
-            turns = session_turns(item, len(parsed.turns), limits, present)
+            turns = session_turns(item, len(parsed.turns), limits, present, line)
         except OverLimit as exc:
             parsed.errors.append(LineError(line, str(exc), file))
             continue
@@ -587,18 +645,39 @@ def parse_input(data: bytes, fmt: str = "auto", name: str = "input", limits: Set
     return parse_many([(name, data)], fmt, limits)
 
 
-def parse_many(inputs: Iterable[tuple[str, bytes]], fmt: str = "auto", limits: Settings | None = None) -> Parsed:
+def source_name(name: str | None) -> str | None:
+    """A file name as a turn's ``source``: text PostgreSQL can store (NUL and unpaired surrogates, e.g. a path's
+    bytes that are not UTF-8, become U+FFFD), at most 1,000 characters; None for none."""
+    if not name:
+        return None
+    return BAD_TEXT.sub("\ufffd", name)[:1000]
+
+
+def parse_many(
+    inputs: Iterable[tuple[str, bytes]],
+    fmt: str = "auto",
+    limits: Settings | None = None,
+    *,
+    sources: Iterable[str | None] | None = None,
+) -> Parsed:
     """Several inputs (files of a folder) as one audit; each may be in a different format when ``auto``.
 
-    A UTF-8 byte order mark at the start of a file is skipped. ``limits``: see ``expand``.
+    A UTF-8 byte order mark at the start of a file is skipped (line numbers are unchanged). ``limits``: see
+    ``expand``. ``sources``: per input, the file name its turns give as their ``source`` (a folder's files
+    relative to the folder; None for an upload without a file name); by default each input's name.
     """
     items = [(name, data.removeprefix(UTF8_BOM)) for name, data in inputs]
     formats = {detect_format(d) if fmt == "auto" else fmt for _, d in items}
+    named = [name for name, _ in items] if sources is None else list(sources)
+    if len(named) != len(items):
+        raise ValueError(f"{len(named)} sources for {len(items)} inputs")
 
     def chain() -> Iterator[tuple[str | None, int, Session | LineError]]:
-        for name, data in items:
+        for (name, data), source in zip(items, named, strict=True):
             file = name if len(items) > 1 else None
             for line, item in _sessions_of(data, fmt, name):
+                if isinstance(item, Session):
+                    item._source = source_name(source)
                 yield file, line, item
 
     return expand(chain(), "+".join(sorted(formats)) or "sessions", limits)

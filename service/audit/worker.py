@@ -19,6 +19,7 @@ from typing import Any
 
 from service.audit.jobs import DEFAULT_LEASE_S, Claimed, JobStore, new_owner
 from service.audit.ratelimit import BudgetedPool, RateBudget
+from service.audit.sessions import ORIGIN_FIELDS
 from service.runtime import Runtime
 from service.schemas import Decision, ReviewRequest
 from service.store import Storage
@@ -82,6 +83,7 @@ def label(turn: Claimed, decision: Decision, runtime: Runtime) -> dict[str, Any]
         "critique": decision.critique[:500],
         "review_id": decision.review_id,
         "attempts": turn.attempts,
+        **{k: meta.get(k) for k in ORIGIN_FIELDS},
     }
 
 
@@ -97,6 +99,7 @@ def failed_label(turn: Claimed, exc: BaseException) -> dict[str, Any]:
         "failed": True,
         "error": f"{type(exc).__name__}: {exc}"[:500],
         "attempts": turn.attempts,
+        **{k: meta.get(k) for k in ORIGIN_FIELDS},
     }
 
 

@@ -24,6 +24,8 @@ class Message:
 
     ``meta`` marks text the user did not type: injected instructions, environment context, slash-command
     wrappers, developer messages. ``sidechain`` marks a sub-agent's own conversation (Claude Code).
+    ``timestamp`` is the entry's own, as the log writes it; ``line`` the number of the line it was read from
+    (see ``Session.skipped`` for how lines are counted).
     """
 
     role: str
@@ -31,6 +33,7 @@ class Message:
     timestamp: str | None = None
     meta: bool = False
     sidechain: bool = False
+    line: int | None = None
     kind: Literal["message"] = "message"
 
 
@@ -71,6 +74,8 @@ class ToolCall:
     sidechain: bool = False
     session_id: str | None = None
     """As ``AssistantMessage.session_id``: the earlier session that made the call, when it is not the file's own."""
+    line: int | None = None
+    """The line the call was read from (its result, paired later, may be on another line)."""
     kind: Literal["tool_call"] = "tool_call"
 
 
@@ -94,7 +99,8 @@ class Session:
     lines: int = 0
     skipped_lines: int = 0
     skipped: list[tuple[int, str]] = field(default_factory=list)
-    """``(line number, why)`` of every skipped line (numbers from 1 over the lines given, blank ones counted)."""
+    """``(line number, why)`` of every skipped line (numbers from 1 over the lines given, blank ones counted: the
+    file's own line numbers when the whole file is read, not when only its tail is)."""
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -157,6 +163,12 @@ def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[
 
     Each skipped line is also listed in ``session.skipped`` with its number and the reason.
     """
+    for _, obj in numbered_json_lines(lines, session):
+        yield obj
+
+
+def numbered_json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``json_lines`` with the number of each object's line (from 1 over the lines given, blank ones counted)."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -171,7 +183,7 @@ def json_lines(lines: Iterable[bytes | str], session: Session) -> Iterator[dict[
             session.skipped_lines += 1
             session.skipped.append((number, "not a JSON object"))
             continue
-        yield obj
+        yield number, obj
 
 
 def text_of(content: Any) -> str:

@@ -29,7 +29,7 @@ from service.importers import (
     Session,
     ToolCall,
     head_lines,
-    json_lines,
+    numbered_json_lines,
     read_lines,
     str_or_none,
     tail_lines,
@@ -89,7 +89,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
     calls: dict[str, ToolCall] = {}
     model: str | None = None  # the model of the last real assistant entry: in effect for one that names none
     lineage: list[str] = []  # earlier sessions of a resumed one, oldest first
-    for entry in json_lines(lines, session):
+    for line, entry in numbered_json_lines(lines, session):
         kind = entry.get("type")
         if kind not in ("user", "assistant"):
             continue
@@ -114,12 +114,12 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
         content = message.get("content")
         if kind == "assistant":
             if synthetic:
-                author = AssistantMessage("assistant", "", ts, sidechain=sidechain, synthetic=True)
+                author = AssistantMessage("assistant", "", ts, sidechain=sidechain, line=line, synthetic=True)
             else:
                 model = str_or_none(message.get("model")) or model
                 session.model = session.model or model
                 author = AssistantMessage(
-                    "assistant", "", ts, sidechain=sidechain, model=model, version=session.agent_version
+                    "assistant", "", ts, sidechain=sidechain, line=line, model=model, version=session.agent_version
                 )
             start = len(session.events)
             _assistant(session, calls, content, author, str_or_none(entry.get("cwd")))
@@ -127,7 +127,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
                 if isinstance(event, (AssistantMessage, ToolCall)):
                     event.session_id = writer
         else:
-            _user(session, calls, content, ts, sidechain, _is_meta(entry))
+            _user(session, calls, content, ts, sidechain, _is_meta(entry), line)
     lineage = [sid for sid in lineage if sid != session.session_id]
     if lineage:
         session.info["resumed_from"] = lineage
@@ -163,6 +163,7 @@ def _assistant(
                 timestamp=ts,
                 cwd=cwd,
                 sidechain=sidechain,
+                line=author.line,
             )
             calls[call.call_id] = call
             session.events.append(call)
@@ -170,11 +171,17 @@ def _assistant(
 
 
 def _user(
-    session: Session, calls: dict[str, ToolCall], content: Any, ts: str | None, sidechain: bool, meta: bool
+    session: Session,
+    calls: dict[str, ToolCall],
+    content: Any,
+    ts: str | None,
+    sidechain: bool,
+    meta: bool,
+    line: int | None = None,
 ) -> None:
     if isinstance(content, str):
         text, injected = _user_text(content)
-        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain))
+        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line))
         return
     if not isinstance(content, list):
         return
@@ -192,7 +199,7 @@ def _user(
             texts.append(block["text"])
     if texts:
         text, injected = _user_text("\n".join(texts))
-        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain))
+        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line))
 
 
 def read_transcript(path: str | os.PathLike[str]) -> Session:

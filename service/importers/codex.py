@@ -25,7 +25,7 @@ from service.importers import (
     Session,
     ToolCall,
     head_lines,
-    json_lines,
+    numbered_json_lines,
     read_lines,
     str_or_none,
     tail_lines,
@@ -78,7 +78,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
     user_items: list[Message] = []  # response_item user messages (typed prompts and injected context)
     cwd: str | None = None
     model: str | None = None  # of the last turn_context: the model of the turn being read
-    for line in json_lines(lines, session):
+    for number, line in numbered_json_lines(lines, session):
         payload = line.get("payload")
         if not isinstance(payload, dict):
             continue
@@ -103,12 +103,12 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
             if isinstance(sandbox, dict) and isinstance(sandbox.get("type"), str):
                 session.info["sandbox_policy"] = sandbox["type"]
         elif kind == "response_item":
-            _response_item(session, calls, user_items, payload, ts, cwd, model)
+            _response_item(session, calls, user_items, payload, ts, cwd, model, number)
         elif kind == "event_msg":
             etype = payload.get("type")
             if etype == "user_message" and isinstance(payload.get("message"), str):
                 typed.append(payload["message"])
-                session.events.append(Message("user", payload["message"], ts))
+                session.events.append(Message("user", payload["message"], ts, line=number))
             elif etype == "exec_command_end":
                 call = calls.get(str(payload.get("call_id")))
                 if call is not None and isinstance(payload.get("exit_code"), int):
@@ -144,6 +144,7 @@ def _response_item(
     ts: str | None,
     cwd: str | None,
     model: str | None,
+    line: int | None = None,
 ) -> None:
     ptype = payload.get("type")
     if ptype == "message":
@@ -153,9 +154,9 @@ def _response_item(
         text = text_of(payload.get("content"))
         message: Message
         if role == "assistant":
-            message = AssistantMessage(role, text, ts, model=model, version=session.agent_version)
+            message = AssistantMessage(role, text, ts, line=line, model=model, version=session.agent_version)
         else:
-            message = Message(role, text, ts, meta=role in ("developer", "system"))
+            message = Message(role, text, ts, meta=role in ("developer", "system"), line=line)
         session.events.append(message)
         if role == "user":
             user_items.append(message)
@@ -170,6 +171,7 @@ def _response_item(
             input=_arguments(raw) if ptype == "function_call" else (raw if isinstance(raw, str | dict) else ""),
             timestamp=ts,
             cwd=cwd,
+            line=line,
         )
         calls[call.call_id] = call
         session.events.append(call)
@@ -182,6 +184,7 @@ def _response_item(
             input={k: v for k, v in action.items() if k != "type"},
             timestamp=ts,
             cwd=str_or_none(action.get("working_directory")) or cwd,
+            line=line,
         )
         calls[call.call_id] = call
         session.events.append(call)
