@@ -11,8 +11,12 @@ Taken out: every format character (Unicode category ``Cf``: zero-width space and
 order mark, the soft hyphen, bidirectional controls, tag characters …), the combining grapheme joiner and
 variation selectors; markup that splits or wraps a word without showing (HTML comments and inline formatting tags,
 markdown emphasis asterisks, a hyphen breaking a word across lines: ``The *lethal* dose``, ``le<!-- -->thal``).
-Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures), one character at a time. Texts with neither (most) are returned as they are, checked with two C-speed scans. Look-alike letters
-from other scripts (a Cyrillic ``а`` in "lethаl") are not folded: docs/policies.md lists that limit.
+Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures), one character at a time; and
+letters of other scripts that look like a Latin letter (Unicode's confusables, from ``confusable_homoglyphs``: a
+Cyrillic ``а`` in "lethаl", a Greek ``ο`` in "stοp", "ԁоѕе" all in Cyrillic) — in a word made only of Latin
+letters and such look-alikes. A word with a letter that looks like no Latin one ("таблетки", "φάρμακο") is of its
+own script and left as it is, so Russian or Greek text is not turned into Latin. Texts with none of these (most) are returned as they are, checked
+with C-speed scans.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
 # Unicode's format characters (category Cf; a test checks this list against the running Python's database) …
 _FORMAT = (
@@ -30,6 +36,46 @@ _FORMAT = (
 # … and the combining grapheme joiner, Mongolian free variation selectors and variation selectors
 _HIDDEN = "\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef"
 INVISIBLE = re.compile(f"[{_FORMAT}{_HIDDEN}]")
+
+
+def _latin_lookalikes() -> dict[str, str]:
+    """Each non-Latin letter Unicode lists as confusable with one ASCII letter, with that letter (those NFKC folds
+    already, such as fullwidth and mathematical letters, are left to NFKC)."""
+    table: dict[str, str] = {}
+    for char, glyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
+            continue
+        if unicodedata.normalize("NFKC", char).isascii():
+            continue
+        for glyph in glyphs:
+            latin = glyph.get("c", "")
+            if len(latin) == 1 and latin.isascii() and latin.isalpha():
+                table[char] = latin
+                break
+    return table
+
+
+LOOKALIKES = _latin_lookalikes()
+_ANY_LOOKALIKE = frozenset(LOOKALIKES)
+# Each letter's class, for one C-speed pass: ``a`` an ASCII letter, ``k`` a look-alike; other characters unchanged.
+_CLASSES = {ord(c): "k" for c in LOOKALIKES} | {c: "a" for c in range(ord("A"), ord("z") + 1) if chr(c).isalpha()}
+# A whole word of ASCII letters and look-alikes, with at least one look-alike.
+_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W\d_])[ak]*k[ak]*(?![^\W\d_])")
+
+
+def _lookalike_folds(text: str) -> dict[int, str]:
+    """Indices of look-alike letters to fold, with their Latin letter: in a word made only of ASCII letters and
+    look-alikes ("lethаl", or "ԁоѕе" all in Cyrillic). A word with a letter that looks like no Latin one is of its
+    own script, and kept ("таблетки")."""
+    if _ANY_LOOKALIKE.isdisjoint(text):  # most text: a C-speed scan
+        return {}
+    classes = text.translate(_CLASSES)
+    return {
+        i: LOOKALIKES[text[i]]
+        for word in _LATIN_LOOKING_WORD.finditer(classes)
+        for i in range(word.start(), word.end())
+        if classes[i] == "k"
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +116,8 @@ _MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
 def visible(text: str) -> Visible:
     """``text`` as a reader sees it (see the module's docstring)."""
     markup = _MARKUP_HINT.search(text) is not None
-    plain = text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
+    folds: dict[int, str] = {} if text.isascii() else _lookalike_folds(text)
+    plain = text.isascii() or (not folds and INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
     if plain and not markup:
         return Visible(text)
     spans = [m.span() for m in _MARKUP.finditer(text)] if markup else []
@@ -93,7 +140,7 @@ def visible(text: str) -> Visible:
     for i, ch in enumerate(text):
         if i in dropped or INVISIBLE.match(ch):
             continue
-        folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+        folded = ch if ch.isascii() else folds.get(i) or unicodedata.normalize("NFKC", ch)
         out.append(folded)
         origin.extend([i] * len(folded))
     return Visible("".join(out), tuple(origin), len(text))
