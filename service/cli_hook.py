@@ -308,6 +308,7 @@ def _import(
                 records.append(
                     {
                         "source": str(path),
+                        "line": item.line,
                         "call_id": item.call_id,
                         "tool": item.tool,
                         "timestamp": item.timestamp,
@@ -321,6 +322,7 @@ def _import(
                 records.append(
                     {
                         "source": str(path),
+                        "line": item.line,
                         "call_id": item.call_id,
                         "tool": item.tool,
                         "timestamp": item.timestamp,

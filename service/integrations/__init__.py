@@ -396,6 +396,8 @@ class PastAction:
     timestamp: str | None
     requests: list[dict[str, Any]] = field(default_factory=list)
     skipped: str | None = None
+    line: int | None = None
+    """The line of the log the call was read from (1-based, blank lines counted)."""
 
 
 def session_agent(name: str, session: Any) -> dict[str, Any]:

@@ -520,7 +520,7 @@ def past_actions(session: Any) -> list[PastAction]:
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
     for call, goal, transcript in calls_in_context(session):
-        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp)
+        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line)
         inp = call.input if isinstance(call.input, dict) else {}
         try:
             act = to_action(call.name, inp, call.cwd or session.cwd)

@@ -194,6 +194,24 @@ def test_import_codex_reviews_past_actions(tmp_path: Path, monkeypatch: pytest.M
     assert any(r.get("skipped") for r in records)  # update_plan is listed as not reviewed
 
 
+@pytest.mark.parametrize("agent", ["codex", "claude-code"])
+def test_import_records_name_the_line_each_call_is_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, agent: str
+) -> None:
+    # A security engineer who sees a blocked call in the output opens the log at that line and finds the call.
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    source = OUR_ROLLOUT if agent == "codex" else CC_SIMONW
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", agent, str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = source.read_text().split("\n")
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert records
+    for record in records:
+        assert record["source"] == str(source)
+        assert record["call_id"] in lines[record["line"] - 1], record
+
+
 def test_import_reviews_into_the_given_data_dir_and_warns_about_a_file_with_no_calls(tmp_path: Path) -> None:
     data = tmp_path / "service-data"
     not_a_rollout = tmp_path / "requests.jsonl"
