@@ -7,7 +7,7 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.policy.visible import Visible, visible
+from service.policy.visible import Visible, unleet, visible
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -131,7 +131,44 @@ class PolicyService:
         )
         if seen.origin is not None:
             findings = [_sent_evidence(f, output, seen) for f in findings]
+        findings = self._with_leetspeak(findings, domain, output, seen, prompt, conversation, asked, also)
         return findings, analysis
+
+    def _with_leetspeak(
+        self,
+        findings: list[Finding],
+        domain: Domain,
+        output: str,
+        seen: Visible,
+        prompt: str,
+        conversation: str,
+        asked: str | None,
+        also: tuple[Domain, ...],
+    ) -> list[Finding]:
+        """Add what the rules find when the answer's leetspeak words ("l3thal d0se") are read as letters: one rule
+        pass more per reading, only for answers that have such words (``service.policy.visible.unleet``)."""
+        readings = unleet(seen.text)
+        if not readings:
+            return findings
+        seen_prompt = visible(prompt).text
+        prompt_read = (unleet(seen_prompt) or (seen_prompt,))[0]
+        have = {f.rule for f in findings}
+        merged = list(findings)
+        for reading in readings:
+            more, _ = self._check_visible(
+                domain,
+                output=reading,
+                prompt=prompt_read,
+                conversation=visible(conversation).text,
+                classify=False,
+                asked=visible(asked).text if asked else asked,
+                also=also,
+            )
+            for f in more:
+                if f.rule not in have:
+                    have.add(f.rule)
+                    merged.append(_sent_evidence(f, output, seen))  # the leetspeak as sent, not as read
+        return merged
 
     def _check_visible(
         self,

@@ -144,3 +144,57 @@ def visible(text: str) -> Visible:
         out.append(folded)
         origin.extend([i] * len(folded))
     return Visible("".join(out), tuple(origin), len(text))
+
+
+# -- leetspeak ---------------------------------------------------------------------------------------------------
+# "l3thal d0se", "st0p", "0verdose": digits (and ``$``) for the letters they look like, inside a word. Not folded in
+# place: "log4j", "md5sum" or "10mg" must keep meaning what they say, so the rules read a second text (or a third,
+# for ``1`` as ``l``) beside the first, and only add what they find there.
+_LEET_HINT = re.compile(r"[A-Za-z][013457$]|[013457$][A-Za-z]")
+_WORD_AT = re.compile(r"[\w$]+")
+_LEET_SPELLED = re.compile(r"[A-Za-z013457$]{3,}")
+_NUMBER_AND_UNIT = re.compile(r"\$?[0-9]+[A-Za-z]{1,2}")  # 10mg, 3rd, 4th, 5am, $5k: read as written
+_LEET_I = str.maketrans("013457$", "oieasts")
+_LEET_L = str.maketrans("013457$", "oleasts")
+
+
+def _leet_words(text: str) -> list[tuple[int, int]]:
+    """Spans of the words written in leetspeak: letters mixed with ``0 1 3 4 5 7 $`` only, three or more of them,
+    and not a number with its unit or ordinal."""
+    words: list[tuple[int, int]] = []
+    at = 0
+    while (hint := _LEET_HINT.search(text, at)) is not None:
+        start = hint.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+            start -= 1
+        word = _WORD_AT.match(text, start)
+        end = word.end() if word is not None else hint.end()
+        if _LEET_SPELLED.fullmatch(text, start, end) and not _NUMBER_AND_UNIT.fullmatch(text, start, end):
+            words.append((start, end))
+        at = max(end, hint.end())
+    return words
+
+
+def unleet(text: str) -> tuple[str, ...]:
+    """``text`` with its leetspeak words read as letters ("l3thal" → "lethal"), character for character (so
+    offsets hold); one text with ``1`` read as ``i`` and, when a word has a ``1``, another with ``1`` as ``l``.
+    Empty when no word is written so (most text: one C-speed scan). A word counts when it mixes letters with
+    ``0 1 3 4 5 7 $`` and nothing else, three characters or more, and is not a number with its unit or ordinal
+    ("10mg", "3rd"); words with other digits ("h2o", "k8s", "B12") are left alone."""
+    if _LEET_HINT.search(text) is None:
+        return ()
+    words = _leet_words(text)
+    if not words:
+        return ()
+    tables = (_LEET_I, _LEET_L) if any("1" in text[start:end] for start, end in words) else (_LEET_I,)
+    variants: list[str] = []
+    for table in tables:
+        pieces: list[str] = []
+        at = 0
+        for start, end in words:
+            pieces.append(text[at:start])
+            pieces.append(text[start:end].translate(table))
+            at = end
+        pieces.append(text[at:])
+        variants.append("".join(pieces))
+    return tuple(variants)
