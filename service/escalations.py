@@ -124,6 +124,10 @@ class CallbackStatus(BaseModel):
     attempts: int
     last_error: str | None = None
     delivery_id: str = Field(description="The `X-Oversight-Delivery` header of every attempt.")
+    next_attempt_at: datetime | None = Field(
+        default=None,
+        description="While pending: when the next attempt is due (while one is in flight, when its claim lapses).",
+    )
 
 
 class EscalationDetail(EscalationSummary):
@@ -404,6 +408,7 @@ class EscalationService:
             attempts=item.attempts,
             last_error=item.last_error,
             delivery_id=item.delivery_id,
+            next_attempt_at=datetime.fromtimestamp(item.next_at, UTC) if item.status == outbox_mod.PENDING else None,
         )
 
     async def redeliver_callback(self, escalation_id: str, tenant: str | None) -> CallbackStatus:
