@@ -8,6 +8,13 @@
   let keyHandler = null; // the current page's keyboard handler
   let view = 0; // bumped on every navigation: a refresh or a late answer for an older page is dropped
   let refreshTimer = null;
+  // The page's one clock: a one-second timer that counts time limits down and polls a pending callback. Each page
+  // sets its own (everySecond(tick)) and the next page, or signing out, clears it (everySecond()).
+  let ticker = null;
+  function everySecond(tick) {
+    clearInterval(ticker);
+    ticker = tick ? setInterval(tick, 1000) : null;
+  }
   const INBOX_REFRESH_MS = 10000;
   const UNREACHABLE = "Cannot reach the service: it may be down, or this computer offline. Try again in a moment.";
   // Unsent notes and edits by escalation id ({tenant, note, output, editing}): they outlive the page (back to the
@@ -57,6 +64,14 @@
     if (s < 86400 * 2) return `${Math.round(s / 3600)} h`;
     return `${Math.round(s / 86400)} days`;
   }
+  // a time left that is counted down once a second: to the second under 10 minutes ("4 min 57 s", "42 s")
+  function countdown(seconds) {
+    const s = Math.ceil(seconds);
+    if (s < 60) return `${Math.max(1, s)} s`;
+    if (s < 600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+    return duration(s);
+  }
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   const secondsUntil = (iso) => (new Date(iso).getTime() - Date.now()) / 1000;
   const DOMAIN_LABELS = { health: "Health", finance: "Finance", cyber: "Cyber", tool_use: "Tool use", general: "General" };
@@ -137,6 +152,7 @@
     keyHandler = null;
     view += 1; // what was loading or refreshing for the page before is not drawn over the form
     clearTimeout(refreshTimer);
+    everySecond();
     showWho();
     const input = h("input", { id: "key", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "ovs_…", required: true });
     const status = h("div");
@@ -198,6 +214,7 @@
     keyHandler = null;
     view += 1;
     clearTimeout(refreshTimer);
+    everySecond();
     if (!session) return boot();
     const { path, params } = parseHash();
     const m = path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
@@ -323,6 +340,7 @@
       } else {
         const refocus = keepFocus();
         if (refresh) show();
+        everySecond();
         body.replaceChildren(errorBox(err));
         refocus();
         keyHandler = (ev) => { if (ev.key === "r") refreshInbox(params, selectedId); };
@@ -341,6 +359,7 @@
       return;
     }
     if (!page.items.length) {
+      everySecond();
       body.replaceChildren(h("div", { class: "panel empty" },
         h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
         f.status === "pending" ? "New escalations appear here by themselves; press r to refresh now." : "Try another status or domain."));
@@ -349,15 +368,22 @@
       scheduleRefresh(params, () => null);
       return;
     }
-    const rows = page.items.map((item) => {
+    // the pending rows' time limits, counted down by the page's clock between refreshes
+    const dues = [];
+    const dueText = (item) => {
       const due = secondsUntil(item.expires_at);
+      return due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now`;
+    };
+    const rows = page.items.map((item) => {
       let state;
       if (item.status === "pending") {
+        const due = h("div", { class: "due", text: dueText(item) });
+        dues.push([due, item]);
         state = h("span", {}, h("span", { class: "pill pending", text: "pending" }),
           item.waiting_s ? h("div", { class: "waiting", text: `agent waiting · ${duration(item.waiting_s)} left` })
             : item.waiting_until ? h("div", { class: "waiting stopped", text: `agent stopped waiting · ${duration(secondsUntil(item.waiting_until))} ago` })
               : null,
-          h("div", { class: "due", text: due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now` }));
+          due);
       } else {
         const r = item.resolution || {};
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
@@ -380,6 +406,13 @@
       h("button", { class: "btn", type: "button", disabled: page.next_offset === null, dataset: { focus: "next" }, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
     body.replaceChildren(table, pager);
     refocus();
+    // visible text only: no live region, a screen reader is not told each row's minutes (the row says them)
+    everySecond(dues.length ? () => {
+      for (const [el, item] of dues) {
+        const text = dueText(item);
+        if (el.textContent !== text) el.textContent = text;
+      }
+    } : null);
 
     let selected = 0;
     const select = (i) => {
@@ -489,6 +522,7 @@
 
   async function showDetail(id) {
     const mine = view;
+    everySecond(); // also when drawn again in place (after resolving, Reload): the old page's clock stops
     render(h("p", { class: "muted loading", text: "Loading…" }));
     keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
     let e;
@@ -549,9 +583,10 @@
         : h("p", { class: "muted", text: "No findings." }));
 
     if (!e.waiting) drafts.delete(e.escalation_id); // closed: nothing to send any more
-    const side = e.waiting ? resolvePanel(e) : outcomePanel(e);
+    const [side, tick] = e.waiting ? resolvePanel(e) : outcomePanel(e);
     render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
       h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), h("aside", {}, side)));
+    everySecond(tick);
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
   }
 
@@ -581,18 +616,125 @@
     return `${title}${status === "expired" ? " ·" : ""} by ${resolver(r.resolved_by, status)}`;
   }
 
+  // returns [the panel, what the page's clock does each second]
   function outcomePanel(e) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
-    return h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
+    const callback = e.callback ? callbackStatus(e) : null;
+    const panel = h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
       h("h3", { text: closedTitle(r, e.status) }),
       h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by, e.status) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
       r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,
-      e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }));
+      e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }),
+      callback && callback.box);
+    return [panel, callback && callback.tick];
   }
 
+  // A callback's last error in words, without the caller's host name (the API keeps its URL to itself, and a
+  // failed lookup's error names the host): "HTTP 503", "no answer within 10 s", httpx's exception names.
+  const CALLBACK_ERRORS = {
+    ConnectError: "could not connect to the receiver",
+    ConnectTimeout: "the connection to the receiver timed out",
+    ReadTimeout: "the receiver did not answer in time",
+    WriteTimeout: "the receiver did not take the request in time",
+    PoolTimeout: "no connection was free in time",
+    RemoteProtocolError: "the receiver broke off the connection",
+    ReadError: "the connection broke off while reading the answer",
+    WriteError: "the connection broke off while sending",
+    "invalid URL": "its URL is not valid",
+    "no host": "its URL has no host",
+    "not final": "the decision was not recorded yet",
+  };
+  function callbackError(text) {
+    if (!text) return "no reason was recorded";
+    if (/^HTTP \d+$/.test(text)) return `the receiver answered ${text}`;
+    if (/^(cannot resolve|no address for) /.test(text)) return "the receiver's address could not be looked up";
+    if (/^private address /.test(text)) return "the receiver is on a private address, where callbacks are not sent";
+    return CALLBACK_ERRORS[text] || text;
+  }
+
+  // Where the callback to the caller's system stands, in words (never its URL): delivered, being sent, waiting
+  // for its next try, or failed (with "Send again" for an admin). While it is pending the page's clock counts
+  // the next try down and asks the service again every few seconds, until it is delivered or has failed.
+  function callbackStatus(e) {
+    let cb = e.callback;
+    let asking = false;
+    let askAt = 0;
+    // said aloud when it changes (by itself, from a poll): a few times per callback at most
+    const state = h("p", { class: "callback-state", "aria-live": "polite" });
+    const next = h("p", { class: "muted callback-next" }); // the countdown: seen, not read out every second
+    const actions = h("div", { class: "callback-actions" });
+    const result = h("div", { class: "callback-result", role: "status" });
+    const box = h("div", { class: "callback" }, state, next, actions, result);
+    const nextText = () => {
+      if (cb.status !== "pending" || !cb.attempts || !cb.next_attempt_at) return "";
+      const s = secondsUntil(cb.next_attempt_at);
+      return s > 0 ? `Next try in ${countdown(s)}.` : "Trying again now.";
+    };
+    function draw() {
+      let text;
+      if (cb.status === "delivered") text = `Callback: delivered (${plural(cb.attempts, "attempt")}). The caller's system has this decision.`;
+      else if (cb.status === "failed") text = `Callback failed after ${plural(cb.attempts, "attempt")}: ${callbackError(cb.last_error)}. The caller's system has not been told of this decision.`;
+      else if (!cb.attempts) text = "Callback: being sent to the caller's system…";
+      else text = `Callback: waiting, not delivered yet (${plural(cb.attempts, "attempt")} failed, the last because ${callbackError(cb.last_error)}).`;
+      if (state.textContent !== text) state.textContent = text;
+      box.className = `callback ${cb.status}`;
+      next.textContent = nextText();
+      next.hidden = !next.textContent;
+      if (cb.status !== "failed") actions.replaceChildren();
+      else if (!actions.childElementCount) {
+        actions.append(session && session.role === "admin"
+          ? h("button", { class: "btn", type: "button", onclick: sendAgain, text: "Send again" })
+          : h("p", { class: "muted", text: "An admin can send it again from this page." }));
+      }
+    }
+    // the next question to the service: soon while it is being sent, else just after its next try is due
+    function plan() {
+      const wait = cb.attempts && cb.next_attempt_at ? secondsUntil(cb.next_attempt_at) * 1000 + 1500 : 0;
+      askAt = Date.now() + Math.min(30000, Math.max(3000, wait));
+    }
+    async function ask() {
+      asking = true;
+      try {
+        const fresh = await api("GET", `/v1/escalations/${encodeURIComponent(e.escalation_id)}`);
+        if (box.isConnected && fresh.callback) { cb = fresh.callback; draw(); }
+      } catch {
+        // not reachable for a moment: the status on screen stays, and the next tick asks again
+      } finally {
+        asking = false;
+        plan();
+      }
+    }
+    async function sendAgain(ev) {
+      const button = ev.currentTarget;
+      button.disabled = true;
+      result.replaceChildren(h("p", { class: "muted", text: "Sending again…" }));
+      try {
+        cb = await api("POST", `/v1/escalations/${encodeURIComponent(e.escalation_id)}/callback`);
+        if (!box.isConnected) return;
+        result.replaceChildren(h("p", { text: `Queued to be sent again at ${new Date().toLocaleTimeString(undefined, { timeStyle: "short" })}, attempts from zero. A receiver that already has it ignores the copy.` }));
+        draw();
+        plan();
+      } catch (err) {
+        if (err.status === 401 || !box.isConnected) return;
+        button.disabled = false;
+        result.replaceChildren(errorBox(err));
+      }
+    }
+    draw();
+    plan();
+    const tick = () => {
+      if (!box.isConnected || cb.status !== "pending") return;
+      const text = nextText();
+      if (next.textContent !== text) { next.textContent = text; next.hidden = !text; }
+      if (!asking && Date.now() >= askAt) ask();
+    };
+    return { box, tick };
+  }
+
+  // returns [the panel, what the page's clock does each second]
   function resolvePanel(e) {
     const isAnswer = e.kind === "answer";
     let mode = null; // null | "approve" | "block" | "edit"
@@ -631,26 +773,50 @@
       isAnswer ? h("button", { class: "btn", type: "button", onclick: () => setMode("edit") }, "Edit", kbd("e")) : null,
       h("button", { class: "btn block", type: "button", onclick: () => setMode("block") }, "Block", kbd("b")),
     ].filter(Boolean);
-    const due = secondsUntil(e.expires_at);
     // A held action whose hold has passed (the agent's withdrawal has not arrived, or never will): say so,
     // also when the hold runs out while this page is open.
     const stopped = () => h("p", { class: "waiting stopped", text: `The agent stopped waiting at ${when(e.waiting_until)}: it did not run this action. Your answer is still recorded as the final decision, but nothing waits for it any more: the agent will not act on it.` });
     let waiting = null;
+    let held = null; // the "holding" line, until the hold runs out (counted from the service's waiting_s)
+    const heldUntil = Date.now() + (e.waiting_s || 0) * 1000;
     if (e.waiting_s) {
       waiting = h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` });
-      const held = waiting;
-      setTimeout(() => { if (held.isConnected) held.replaceWith(stopped()); }, e.waiting_s * 1000);
+      held = waiting;
     } else if (e.waiting_until) {
       waiting = stopped();
     } else if (e.asks_user) {
       waiting = h("p", { class: "muted asks-user", text: "The agent also asked its user at their own permission prompt, and their answer there decides whether it runs. If they approve, it runs and this item closes by itself; your answer here is recorded but does not reach the agent." });
     }
+    // The time limit, counted down once a second while the page is open. The line itself is not a live region
+    // (a screen reader would read it every second); `timeNews` says, once each, the last five whole minutes
+    // ("2 minutes left …"), the time limit passing, and the agent's hold running out.
+    const done = e.default_action === "block" ? "blocked" : "approved";
+    const passed = `The time limit has passed: it will be ${done} automatically at the next check. An answer sent before then still counts.`;
+    const dueLine = h("p", { class: "due" });
+    const timeNews = h("p", { class: "sr-only", "aria-live": "polite" });
+    let minutesLeft = null; // whole minutes left, rounded up, at the last tick (0: passed)
+    const showDue = () => {
+      const due = secondsUntil(e.expires_at);
+      const text = due > 0 ? `If nobody answers, it will be ${done} automatically on ${when(e.expires_at)} (in ${countdown(due)}).` : passed;
+      if (dueLine.textContent !== text) dueLine.textContent = text;
+      const minutes = due > 0 ? Math.ceil(due / 60) : 0;
+      if (minutesLeft !== null && minutes < minutesLeft && minutes <= 5) {
+        timeNews.textContent = minutes ? `${plural(minutes, "minute")} left: if nobody answers, it will be ${done} automatically.` : passed;
+      }
+      minutesLeft = minutes;
+    };
+    showDue();
+    const tick = () => {
+      showDue();
+      if (held && held.isConnected && Date.now() >= heldUntil) {
+        held.replaceWith(stopped());
+        held = null;
+        timeNews.textContent = "The agent stopped waiting: it did not run this action.";
+      }
+    };
     const panel = h("section", { class: "panel resolve" }, h("h2", { text: "Resolve" }), waiting,
       h("div", { class: "buttons" }, buttons), confirmBox, editBox,
-      h("label", { for: "note", text: "Note (optional)" }), note, noteCount, feedback,
-      h("p", { class: "due", text: due > 0
-        ? `If nobody answers, it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically on ${when(e.expires_at)} (in ${duration(due)}).`
-        : `The time limit has passed: it will be ${e.default_action === "block" ? "blocked" : "approved"} automatically at the next check.` }));
+      h("label", { for: "note", text: "Note (optional)" }), note, noteCount, feedback, dueLine, timeNews);
 
     function setMode(next) {
       mode = next;
@@ -724,7 +890,7 @@
         setTimeout(() => { if (editor.isConnected && mode === "edit") editor.focus(); });
       }
     }
-    return panel;
+    return [panel, tick];
   }
 
   // -- start ------------------------------------------------------------------------------------------
