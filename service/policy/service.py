@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.policy.visible import Visible, unleet, visible
+from service.policy.visible import Visible, decoded_text, unleet, visible
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -78,6 +80,21 @@ def _sent_evidence(f: Finding, output: str, seen: Visible) -> Finding:
     )
 
 
+def _encoded_evidence(f: Finding, output: str, seen: Visible, start: int, end: int) -> Finding:
+    """``f``, found in the text a base64 run decodes to, pointing at the whole run as sent and saying so."""
+    message = f"{f.message} (in base64-encoded text)"
+    ev = f.evidence
+    if ev is None or ev.source != "output":
+        return f.model_copy(update={"message": message})
+    first, last = seen.span(start, end)
+    return f.model_copy(
+        update={
+            "message": message,
+            "evidence": Evidence(text=output[first:last], source="output", start=first, end=last),
+        }
+    )
+
+
 class PolicyService:
     """Implements ``graphs.ports.PolicyPort`` over a ``PolicySet``."""
 
@@ -131,10 +148,10 @@ class PolicyService:
         )
         if seen.origin is not None:
             findings = [_sent_evidence(f, output, seen) for f in findings]
-        findings = self._with_leetspeak(findings, domain, output, seen, prompt, conversation, asked, also)
+        findings = self._with_other_readings(findings, domain, output, seen, prompt, conversation, asked, also)
         return findings, analysis
 
-    def _with_leetspeak(
+    def _with_other_readings(
         self,
         findings: list[Finding],
         domain: Domain,
@@ -145,29 +162,36 @@ class PolicyService:
         asked: str | None,
         also: tuple[Domain, ...],
     ) -> list[Finding]:
-        """Add what the rules find when the answer's leetspeak words ("l3thal d0se") are read as letters: one rule
-        pass more per reading, only for answers that have such words (``service.policy.visible.unleet``)."""
-        readings = unleet(seen.text)
-        if not readings:
+        """Add what the rules find in other readings of the answer, each a rule pass more, only for answers that
+        have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
+        d0se"), and the text its base64 runs decode to. Only new rules are added; evidence quotes the answer as
+        sent (for base64, the whole run)."""
+        leet = unleet(seen.text)
+        encoded = decoded_text(seen.text)
+        if not leet and not encoded:
             return findings
         seen_prompt = visible(prompt).text
-        prompt_read = (unleet(seen_prompt) or (seen_prompt,))[0]
+        common: dict[str, Any] = {
+            "prompt": (unleet(seen_prompt) or (seen_prompt,))[0],
+            "conversation": visible(conversation).text,
+            "asked": visible(asked).text if asked else asked,
+            "also": also,
+        }
         have = {f.rule for f in findings}
         merged = list(findings)
-        for reading in readings:
-            more, _ = self._check_visible(
-                domain,
-                output=reading,
-                prompt=prompt_read,
-                conversation=visible(conversation).text,
-                classify=False,
-                asked=visible(asked).text if asked else asked,
-                also=also,
-            )
+
+        def add(more: list[Finding], place: Callable[[Finding], Finding]) -> None:
             for f in more:
                 if f.rule not in have:
                     have.add(f.rule)
-                    merged.append(_sent_evidence(f, output, seen))  # the leetspeak as sent, not as read
+                    merged.append(place(f))
+
+        for reading in leet:  # one for one: the same offsets
+            more, _ = self._check_visible(domain, output=reading, classify=False, **common)
+            add(more, lambda f: _sent_evidence(f, output, seen))
+        for start, end, decoded in encoded:
+            more, _ = self._check_visible(domain, output=decoded, classify=False, **common)
+            add(more, partial(_encoded_evidence, output=output, seen=seen, start=start, end=end))
         return merged
 
     def _check_visible(

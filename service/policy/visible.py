@@ -21,6 +21,8 @@ with C-speed scans.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -198,3 +200,25 @@ def unleet(text: str) -> tuple[str, ...]:
         pieces.append(text[at:])
         variants.append("".join(pieces))
     return tuple(variants)
+
+
+# -- base64 -----------------------------------------------------------------------------------------------------
+# "Here it is in base64: VGhlIGxldGhhbCBkb3Nl…": one step for the user, none of the rules' words on screen.
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
+_PRINTABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")
+
+
+def decoded_text(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, decoded)`` for each base64 (or base64url) run of 24 characters or more in ``text`` that decodes
+    to readable UTF-8 text with words in it (not an image, a hash or a key); most text has none (one scan)."""
+    found: list[tuple[int, int, str]] = []
+    for run in _BASE64.finditer(text):
+        blob = run.group().rstrip("=")
+        try:
+            raw = base64.b64decode(blob.replace("-", "+").replace("_", "/") + "=" * (-len(blob) % 4), validate=True)
+            decoded = raw.decode("utf-8")
+        except (binascii.Error, ValueError):
+            continue
+        if _PRINTABLE.fullmatch(decoded) and re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", decoded):
+            found.append((run.start(), run.end(), decoded))
+    return found
