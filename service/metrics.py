@@ -4,7 +4,10 @@ Why ``prometheus_client`` directly (and not an OTel ``MeterProvider`` with a Pro
 Prometheus exporter is not a dependency, ``prometheus_client`` renders the exact text format scrapers expect
 with the names below (no unit-suffix rewriting), and a registry per app keeps tests isolated. When OTLP is
 configured (``OTEL_EXPORTER_OTLP_*``), the same measurements are also recorded on OTel instruments of an
-app-owned ``MeterProvider`` and pushed over OTLP. Each decision costs a few label look-ups, once.
+app-owned ``MeterProvider`` and pushed over OTLP. Each decision costs a few label look-ups, once. The gauges
+(and the figures ``/metrics`` computes when scraped) reach OTLP as observable instruments whose callbacks read
+what ``/metrics`` renders (``ReviewMetrics.observe``): they run on the exporter's thread at each collection, and
+exist only when OTLP metrics are on.
 
 Names, labels and meanings are documented in ``docs/operations.md``. Label values are bounded: the caller
 supplies the fast model's name and version, so after ``MAX_FAST_MODELS`` distinct values the rest are
@@ -29,13 +32,13 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from opentelemetry.metrics import CallbackOptions, Meter, Observation
 from opentelemetry.metrics import Counter as OtelCounter
 from opentelemetry.metrics import Histogram as OtelHistogram
-from opentelemetry.metrics import Meter
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, multiprocess, values
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.metrics_core import Metric
@@ -68,6 +71,20 @@ _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 def _stage(timing_key: str) -> str:
     """``review_1`` -> ``review``: a step that ran again is the same stage."""
     return _STAGE_SUFFIX.sub("", timing_key)
+
+
+def otel_name(prom_name: str) -> tuple[str, str]:
+    """The OTel instrument name and unit of a Prometheus family: dots for underscores, and a ``_seconds`` suffix
+    becomes the unit ``s``, as the histograms' (``oversight_escalation_oldest_pending_age_seconds`` is
+    ``oversight.escalation.oldest.pending.age`` in ``s``); otherwise the unit is ``1``, as the counters'. A
+    counter's family name has no ``_total`` (prometheus_client adds it to the sample)."""
+    if prom_name.endswith("_seconds"):
+        return prom_name.removesuffix("_seconds").replace("_", "."), "s"
+    return prom_name.replace("_", "."), "1"
+
+
+Families = Callable[[], Iterable[Metric]]
+"""What a Prometheus collector's ``collect`` returns: metric families with their samples."""
 
 
 def load_prices(raw: str | None = None) -> dict[str, tuple[float, float, float, float]]:
@@ -345,6 +362,37 @@ class ReviewMetrics:
         instruments.append(self.circuit_open)
         if self.multiprocess_dir is not None:
             self.registry.register(_EveryWorker(self.multiprocess_dir, instruments))
+        self._meter = meter
+        # Over OTLP, the gauges are observed: read at each collection, from the Prometheus gauges themselves.
+        for gauge in (self.drift_open, self.circuit_open):
+            family = next(iter(gauge.describe()))
+            self.observe(gauge.collect, family.name, family.documentation)
+
+    # -- OTLP: what /metrics renders, observed at each collection ---------------------------------------------
+    def observe(self, read: Families, name: str, description: str, *, counter: bool = False) -> None:
+        """Push the family ``name`` that ``read`` returns over OTLP, as an observable gauge (``counter``: an
+        observable counter, a family of ``_total`` samples) named by ``otel_name``, with the same labels as
+        attributes; nothing without a meter (OTLP metrics off).
+
+        ``read`` runs on the exporter's thread at each collection (``PeriodicExportingMetricReader``, and the
+        last push at shutdown): it must only read values kept up to date elsewhere, never await the event loop
+        or ask the database. In multiprocess mode a Prometheus gauge's ``collect`` gives this process's own
+        value (the files' ``livemax`` is ``/metrics``'s business): each worker pushes its own, under its own
+        ``service.instance.id``.
+        """
+        meter = self._meter
+        if meter is None:
+            return
+        otel, unit = otel_name(name)
+        sample = f"{name}_total" if counter else name
+
+        def callback(options: CallbackOptions) -> Iterable[Observation]:
+            return [Observation(s.value, dict(s.labels)) for f in read() for s in f.samples if s.name == sample]
+
+        if counter:
+            meter.create_observable_counter(otel, callbacks=[callback], unit=unit, description=description)
+        else:
+            meter.create_observable_gauge(otel, callbacks=[callback], unit=unit, description=description)
 
     # -- the observer -----------------------------------------------------------------------------------------
     def __call__(self, decision: Decision) -> None:

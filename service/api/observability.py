@@ -21,7 +21,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -197,47 +197,69 @@ def describe(alert: dict[str, Any]) -> str:
     )
 
 
+HELP = {
+    "oversight_drift_rate": "Current sliding-window rate per domain, fast model and metric.",
+    "oversight_drift_window_samples": "Events in the current window (the rate's denominator).",
+    "oversight_drift_feed_errors": "Reads of the stored decisions that failed (the drift monitor is behind until "
+    "one succeeds).",
+    "oversight_drift_feed_read_timestamp_seconds": "When this process last read the decisions every process stored "
+    "(its drift monitor's feed).",
+    "oversight_escalations_pending": "Escalated reviews waiting for a human, every tenant (the same on every "
+    "replica: use max).",
+    "oversight_escalation_oldest_pending_age_seconds": "How long the oldest pending escalation has waited (0 when "
+    "none is pending).",
+}
+"""The figures /metrics computes when scraped (not kept in ReviewMetrics), with their help text."""
+
+
 class _DriftCollector(Collector):
-    """Exposes the current window rates on /metrics (computed at scrape time), and the feed's health."""
+    """Exposes the current window rates on /metrics (computed at scrape time), and the feed's health.
+
+    The monitor is not thread-safe, so the OTLP callbacks (on the exporter's thread) never ask it: they read
+    ``seen``, the window rates of the last snapshot ``remember`` took on the event loop (``OtlpGaugeFeed``).
+    """
 
     def __init__(self, monitor: DriftMonitor, clock: Callable[[], float]) -> None:
         self.monitor, self.clock = monitor, clock
         self.tail: DigestTail | None = None  # set at start-up
+        self.seen: list[dict[str, Any]] = []  # the series of the last snapshot taken for OTLP
 
     def collect(self) -> Iterator[Metric]:
-        rate = GaugeMetricFamily(
-            "oversight_drift_rate",
-            "Current sliding-window rate per domain, fast model and metric.",
-            labels=["domain", "fast_model", "metric"],
-        )
+        yield from self.window(self.monitor.snapshot(self.clock())["series"])
+        yield from self.feed()
+
+    def remember(self) -> None:
+        """Keep the current window rates for the OTLP callbacks (on the event loop, like every monitor call)."""
+        self.seen = self.monitor.snapshot(self.clock())["series"]
+
+    def window(self, series: list[dict[str, Any]]) -> Iterator[Metric]:
+        """``oversight_drift_rate`` and ``oversight_drift_window_samples`` of a snapshot's series."""
+        labels = ["domain", "fast_model", "metric"]
+        rate = GaugeMetricFamily("oversight_drift_rate", HELP["oversight_drift_rate"], labels=labels)
         samples = GaugeMetricFamily(
-            "oversight_drift_window_samples",
-            "Events in the current window (the rate's denominator).",
-            labels=["domain", "fast_model", "metric"],
+            "oversight_drift_window_samples", HELP["oversight_drift_window_samples"], labels=labels
         )
-        for s in self.monitor.snapshot(self.clock())["series"]:
+        for s in series:
             for metric in METRICS:
                 m = s["metrics"][metric]
-                labels = [s["domain"], s["fast_model"], metric]
-                samples.add_metric(labels, m["n"])
+                values = [s["domain"], s["fast_model"], metric]
+                samples.add_metric(values, m["n"])
                 if m["rate"] is not None:
-                    rate.add_metric(labels, m["rate"])
+                    rate.add_metric(values, m["rate"])
         yield rate
         yield samples
+
+    def feed(self) -> Iterator[Metric]:
+        """The feed's health: read errors, and when it last read (two numbers the event loop sets)."""
         tail = self.tail
         if tail is not None:
-            errors = CounterMetricFamily(
-                "oversight_drift_feed_errors",
-                "Reads of the stored decisions that failed (the drift monitor is behind until one succeeds).",
-            )
+            errors = CounterMetricFamily("oversight_drift_feed_errors", HELP["oversight_drift_feed_errors"])
             errors.add_metric([], tail.errors)
             yield errors
-            if tail.read_at is not None:
-                yield GaugeMetricFamily(
-                    "oversight_drift_feed_read_timestamp_seconds",
-                    "When this process last read the decisions every process stored (its drift monitor's feed).",
-                    value=tail.read_at,
-                )
+            read_at = tail.read_at
+            if read_at is not None:
+                name = "oversight_drift_feed_read_timestamp_seconds"
+                yield GaugeMetricFamily(name, HELP[name], value=read_at)
 
 
 class AlertAnnouncer:
@@ -400,9 +422,10 @@ class EscalationBacklog(Collector):
         self.backlog: dict[str, tuple[int, datetime]] = {}
         self.refreshed_at: float | None = None
 
-    async def refresh(self, store: DecisionStore) -> None:
+    async def refresh(self, store: DecisionStore, *, force: bool = False) -> None:
+        """Read the backlog, unless it was read less than ``every_s`` ago (``force``: read it anyway)."""
         now = self.clock()
-        if self.refreshed_at is not None and now - self.refreshed_at < self.every_s:
+        if not force and self.refreshed_at is not None and now - self.refreshed_at < self.every_s:
             return
         try:
             self.backlog = await asyncio.wait_for(store.escalation_backlog(), STORE_READ_TIMEOUT_S)
@@ -412,22 +435,63 @@ class EscalationBacklog(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         pending = GaugeMetricFamily(
-            "oversight_escalations_pending",
-            "Escalated reviews waiting for a human, every tenant (the same on every replica: use max).",
-            labels=["domain"],
+            "oversight_escalations_pending", HELP["oversight_escalations_pending"], labels=["domain"]
         )
-        age = GaugeMetricFamily(
-            "oversight_escalation_oldest_pending_age_seconds",
-            "How long the oldest pending escalation has waited (0 when none is pending).",
-            labels=["domain"],
-        )
-        now = self.clock()
+        name = "oversight_escalation_oldest_pending_age_seconds"
+        age = GaugeMetricFamily(name, HELP[name], labels=["domain"])
+        now, backlog = self.clock(), self.backlog  # one answer (OTLP reads it from the exporter's thread)
         for domain in Domain:  # every domain, 0 when empty: alerts and panels see zero rather than no data
-            n, oldest = self.backlog.get(domain.value, (0, None))
+            n, oldest = backlog.get(domain.value, (0, None))
             pending.add_metric([domain.value], n)
             age.add_metric([domain.value], max(0.0, now - oldest.timestamp()) if oldest is not None else 0.0)
         yield pending
         yield age
+
+
+class OtlpGaugeFeed:
+    """Keeps what the OTLP gauge callbacks read up to date, from the event loop; made only with OTLP metrics on.
+
+    ``/metrics`` computes the drift window rates and reads the escalation backlog when it is scraped (on the
+    event loop). A service watched over OTLP only may never be scraped, and the callbacks run on the exporter's
+    thread, where neither the drift monitor (not thread-safe) nor the database may be touched. So every
+    ``every_s`` seconds this task takes the window rates (``_DriftCollector.remember``) and reads the backlog
+    (``EscalationBacklog.refresh``); the callbacks read those, as ``/metrics`` renders them. The gauges the event
+    loop sets itself (open drift alerts, reviewer circuits) and the feed's read time need nothing of this.
+    """
+
+    def __init__(self, drift: _DriftCollector, backlog: EscalationBacklog, every_s: float = 5.0) -> None:
+        self.drift, self.backlog, self.every_s = drift, backlog, every_s
+
+    async def refresh(self, store: DecisionStore) -> None:
+        """Take the figures now (also at start-up and before the last push at shutdown)."""
+        try:
+            self.drift.remember()
+        except Exception as exc:  # keep the last rates
+            log.warning("drift rates not taken for OTLP: %s", type(exc).__name__)
+        await self.backlog.refresh(store, force=True)  # bounded; keeps the last figures on failure
+
+    async def run(self, store: DecisionStore) -> None:
+        while True:
+            await asyncio.sleep(self.every_s)
+            await self.refresh(store)
+
+    def register(self, metrics: ReviewMetrics) -> None:
+        """Observe every figure ``/metrics`` computes when scraped (``HELP``) over OTLP."""
+        drift = self.drift
+
+        def window() -> Iterator[Metric]:
+            return drift.window(drift.seen)
+
+        reads: dict[str, Callable[[], Iterable[Metric]]] = {
+            "oversight_drift_rate": window,
+            "oversight_drift_window_samples": window,
+            "oversight_drift_feed_errors": drift.feed,
+            "oversight_drift_feed_read_timestamp_seconds": drift.feed,
+            "oversight_escalations_pending": self.backlog.collect,
+            "oversight_escalation_oldest_pending_age_seconds": self.backlog.collect,
+        }
+        for name, read in reads.items():
+            metrics.observe(read, name, HELP[name], counter=name == "oversight_drift_feed_errors")
 
 
 FINAL_PUSH_S = 3.0
@@ -471,6 +535,12 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     backlog = EscalationBacklog(clock)
     metrics.registry.register(backlog)
     app.state.escalation_backlog = backlog
+    # Over OTLP (only then) the gauges are observed too; the scrape-time figures are kept fresh from the loop.
+    otlp_gauges = OtlpGaugeFeed(collector, backlog) if meter_provider is not None else None
+    if otlp_gauges is not None:
+        otlp_gauges.register(metrics)
+    app.state.otlp_gauges = otlp_gauges
+    app.state.meter_provider = meter_provider
     app.state.metrics = metrics
     app.state.drift = monitor
     app.state.drift_clock = clock
@@ -518,6 +588,9 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
                 log.info("drift baselines restored from the store: %s", ", ".join(sorted(restored)))
         app.state.drift_tail = collector.tail = tail
         tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
+        if otlp_gauges is not None:
+            await otlp_gauges.refresh(app.state.runtime.store)
+            tasks.append(asyncio.create_task(otlp_gauges.run(app.state.runtime.store)))
         app.state.runtime.observers.append(metrics)
         app.state.runtime.reviewers.bulkheads.watch_circuits(metrics.reviewer_circuit)  # reviewer circuit gauge
 
@@ -544,6 +617,9 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
             await pins_cm.__aexit__(None, None, None)
         if webhook is not None:
             await webhook.drain()
+        if otlp_gauges is not None:
+            with contextlib.suppress(Exception):
+                await otlp_gauges.refresh(app.state.runtime.store)  # the last push has the gauges as they end
         if meter_provider is not None:
             await final_metrics_push(meter_provider)
         designer.shutdown(wait=False, cancel_futures=True)
