@@ -9,7 +9,7 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.policy.visible import Visible, decoded_text, unleet, visible
+from service.policy.visible import Visible, decoded_text, despaced, unleet, visible
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -78,6 +78,13 @@ def _sent_evidence(f: Finding, output: str, seen: Visible) -> Finding:
     return f.model_copy(
         update={"evidence": ev.model_copy(update={"text": output[start:end], "start": start, "end": end})}
     )
+
+
+def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
+    """``reading`` (a reading of ``seen.text``) with its offsets taken back to the text as sent."""
+    if seen.origin is None or reading.origin is None:
+        return Visible(reading.text, reading.origin, sent_length)
+    return Visible(reading.text, tuple(seen.origin[i] for i in reading.origin), seen.original_length)
 
 
 def _encoded_evidence(f: Finding, output: str, seen: Visible, start: int, end: int) -> Finding:
@@ -164,11 +171,12 @@ class PolicyService:
     ) -> list[Finding]:
         """Add what the rules find in other readings of the answer, each a rule pass more, only for answers that
         have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
-        d0se"), and the text its base64 runs decode to. Only new rules are added; evidence quotes the answer as
-        sent (for base64, the whole run)."""
+        d0se"), its spaced-out letters read as words ("l e t h a l  d o s e"), and the text its base64 runs decode
+        to. Only new rules are added; evidence quotes the answer as sent (for base64, the whole run)."""
         leet = unleet(seen.text)
         encoded = decoded_text(seen.text)
-        if not leet and not encoded:
+        spaced = despaced(seen.text)
+        if not leet and not encoded and spaced is None:
             return findings
         seen_prompt = visible(prompt).text
         common: dict[str, Any] = {
@@ -189,6 +197,9 @@ class PolicyService:
         for reading in leet:  # one for one: the same offsets
             more, _ = self._check_visible(domain, output=reading, classify=False, **common)
             add(more, lambda f: _sent_evidence(f, output, seen))
+        if spaced is not None:  # shorter: its offsets go back through it, then through ``seen``
+            more, _ = self._check_visible(domain, output=spaced.text, classify=False, **common)
+            add(more, partial(_sent_evidence, output=output, seen=_through(seen, spaced, len(output))))
         for start, end, decoded in encoded:
             more, _ = self._check_visible(domain, output=decoded, classify=False, **common)
             add(more, partial(_encoded_evidence, output=output, seen=seen, start=start, end=end))

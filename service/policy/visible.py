@@ -15,8 +15,12 @@ Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures)
 letters of other scripts that look like a Latin letter (Unicode's confusables, from ``confusable_homoglyphs``: a
 Cyrillic ``а`` in "lethаl", a Greek ``ο`` in "stοp", "ԁоѕе" all in Cyrillic) — in a word made only of Latin
 letters and such look-alikes. A word with a letter that looks like no Latin one ("таблетки", "φάρμακο") is of its
-own script and left as it is, so Russian or Greek text is not turned into Latin. Texts with none of these (most) are returned as they are, checked
-with C-speed scans.
+own script and left as it is, so Russian or Greek text is not turned into Latin.
+
+Besides that one text, other readings the rules take a second look at (``PolicyService`` adds only what they find
+there, so a word that means what it says, such as "log4j", loses nothing): :func:`unleet` (leetspeak words as
+letters, one for one), :func:`despaced` (runs of spaced-out single letters as words) and :func:`decoded_text`
+(base64 runs that decode to text). Each costs one scan of a text that has nothing to read again.
 """
 
 from __future__ import annotations
@@ -222,3 +226,32 @@ def decoded_text(text: str) -> list[tuple[int, int, str]]:
         if _PRINTABLE.fullmatch(decoded) and re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", decoded):
             found.append((run.start(), run.end(), decoded))
     return found
+
+
+# -- spaced-out letters ------------------------------------------------------------------------------------------
+# "l e t h a l  d o s e", "l-e-t-h-a-l d-o-s-e", "s.t.o.p": one letter at a time, the same mark between them.
+_SPACED_HINT = re.compile(r"[ .\-_*][A-Za-z][ .\-_*][A-Za-z][ .\-_*]")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])[A-Za-z](?:\1[A-Za-z]){2,}(?![A-Za-z])")
+
+
+def despaced(text: str) -> Visible | None:
+    """``text`` with each run of four or more single letters, spaced out by one same mark, written as one word
+    ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; None when there is no such run
+    (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") give one word."""
+    if _SPACED_HINT.search(text) is None:
+        return None
+    runs = [m.span() for m in _SPACED.finditer(text)]
+    if not runs:
+        return None
+    pieces: list[str] = []
+    origin: list[int] = []
+    at = 0
+    for start, end in runs:
+        pieces.append(text[at:start])
+        origin.extend(range(at, start))
+        pieces.append(text[start:end:2])
+        origin.extend(range(start, end, 2))
+        at = end
+    pieces.append(text[at:])
+    origin.extend(range(at, len(text)))
+    return Visible("".join(pieces), tuple(origin), len(text))
