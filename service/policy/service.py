@@ -80,6 +80,13 @@ def _sent_evidence(f: Finding, output: str, seen: Visible) -> Finding:
     )
 
 
+def _read_as_words(text: str) -> str:
+    """``text`` with its leetspeak words read as letters and its spaced-out letters as words (for triage)."""
+    text = (unleet(text) or (text,))[0]
+    spaced = despaced(text)
+    return spaced.text if spaced is not None else text
+
+
 def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
     """``reading`` (a reading of ``seen.text``) with its offsets taken back to the text as sent."""
     if seen.origin is None or reading.origin is None:
@@ -128,7 +135,17 @@ class PolicyService:
         return self.policies[domain]
 
     def triage(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
-        return self._triage(visible(prompt).text, visible(output).text, hint)
+        seen_prompt, seen_output = visible(prompt).text, visible(output).text
+        placed = self._triage(seen_prompt, seen_output, hint)
+        if hint is None and placed.domain is Domain.general:
+            # Keywords written in leetspeak or spaced out ("c4n 1 st0p my 1nsulin?") would leave a health question
+            # in general: read them as words, and take that placing if it finds a domain.
+            read_prompt, read_output = _read_as_words(seen_prompt), _read_as_words(seen_output)
+            if (read_prompt, read_output) != (seen_prompt, seen_output):
+                again = self._triage(read_prompt, read_output, hint)
+                if again.domain is not Domain.general:
+                    return again
+        return placed
 
     def check_answer(
         self,
