@@ -269,6 +269,19 @@ def _report_skipped_lines(path: Path, skipped: list[tuple[int, str]]) -> int:
     return len(skipped)
 
 
+def _without_secrets(value: Any) -> Any:
+    """``value`` (a record of JSON types) with the secrets in its strings redacted (``AKIAIO…``)."""
+    from service.policy.actions import redact_secrets
+
+    if isinstance(value, str):
+        return redact_secrets(value) if len(value) >= 16 else value
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
 def _import(
     source: Source,
     files: list[Path],
@@ -277,6 +290,7 @@ def _import(
     url: str | None,
     tenant: str,
     data_dir: Path | None = None,
+    keep_secrets: bool = False,
 ) -> None:
     import asyncio
 
@@ -340,11 +354,11 @@ def _import(
     sink: IO[bytes] = output.open("wb") if output else sys.stdout.buffer
     try:
         for record in records:
-            if not review:
+            if not review:  # requests for a later review: as sent, or that review could not see what they leak
                 if "request" in record:
                     sink.write(orjson.dumps(record["request"]) + b"\n")
                 continue
-            sink.write(orjson.dumps(record) + b"\n")
+            sink.write(orjson.dumps(record if keep_secrets else _without_secrets(record)) + b"\n")
         sink.flush()
     finally:
         if output:
@@ -387,6 +401,14 @@ ImportUrlOpt = Annotated[
     str | None, typer.Option("--url", help="Review through this running service instead of in-process.")
 ]
 TenantOpt = Annotated[str, typer.Option(help="Tenant the in-process reviews are recorded under.")]
+KeepSecretsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-secrets",
+        help="Write API keys and tokens found in the actions as they are (default: redacted, e.g. AKIAIO…). "
+        "--requests output is always written as sent.",
+    ),
+]
 
 
 @import_app.command("codex")
@@ -397,9 +419,10 @@ def import_codex(
     url: ImportUrlOpt = None,
     tenant: TenantOpt = "default",
     data_dir: ImportDataDirOpt = None,
+    keep_secrets: KeepSecretsOpt = False,
 ) -> None:
     """Review the past actions of Codex rollouts (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl)."""
-    _import("codex", rollouts, review, output, url, tenant, data_dir)
+    _import("codex", rollouts, review, output, url, tenant, data_dir, keep_secrets)
 
 
 @import_app.command("claude-code")
@@ -410,9 +433,10 @@ def import_claude_code(
     url: ImportUrlOpt = None,
     tenant: TenantOpt = "default",
     data_dir: ImportDataDirOpt = None,
+    keep_secrets: KeepSecretsOpt = False,
 ) -> None:
     """Review the past actions of Claude Code transcripts (~/.claude/projects/<project>/<session>.jsonl)."""
-    _import("claude-code", transcripts, review, output, url, tenant, data_dir)
+    _import("claude-code", transcripts, review, output, url, tenant, data_dir, keep_secrets)
 
 
 def register(app: typer.Typer) -> None:

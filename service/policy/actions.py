@@ -204,6 +204,17 @@ def _redact(secret: str) -> str:
     return secret[:6] + "…" if len(secret) > 10 else "…"
 
 
+def redact_secrets(text: str) -> str:
+    """``text`` with every secret :func:`find_secrets` finds written as its first characters and ``…`` (for an
+    ``aws_secret_access_key=…`` assignment, only the key's value): for records written to disk and shared."""
+    for kind, secret in find_secrets(text):
+        if secret not in text:  # found in a decoded spelling only (``%2F``, ``\/``): its words are not in ``text``
+            continue
+        masked = secret[:-40] + _redact(secret[-40:]) if kind == "aws_secret_key" else _redact(secret)
+        text = text.replace(secret, masked)
+    return text
+
+
 _HTTP_BODY_KEYS = ("body", "data", "json", "content", "payload", "form", "files")
 
 
