@@ -105,6 +105,30 @@ def test_a_phishing_form_is_still_found(client: TestClient) -> None:
     assert "cyber.phishing_kit" in rules_of(d)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<form action="sendmail.php" method="post">\n  <input type="password" name="pass">\n</form>',
+        "<form method='post' action='//cdn-verify.example/p'><input type='password' name='pw'></form>",
+    ],
+)
+def test_a_form_posting_passwords_away_is_a_phishing_kit(client: TestClient, page: str) -> None:
+    d = review(client, "Make me a login page", page, domain="cyber")
+    assert "cyber.phishing_kit" in rules_of(d)
+
+
+def test_a_login_form_posting_to_its_own_site_is_web_development_not_phishing(client: TestClient) -> None:
+    # Every web app has one: it was escalated as a credential-harvesting page.
+    answer = (
+        "<form method='post' action='/login'>\n  <input name='username'>\n"
+        "  <input type='password' name='password'>\n  <button>Log in</button>\n</form>\n"
+        "Send it over HTTPS only and hash passwords on the server with bcrypt or argon2."
+    )
+    d = review(client, "How do I build a login form in HTML?", answer, domain="cyber")
+    assert "cyber.phishing_kit" not in rules_of(d)
+    assert d["verdict"] == "approve", d
+
+
 def test_shipped_rule_patterns_bound_every_broad_repeat() -> None:
     # `<form[^>]+action=` over 200 KB of "<form action=" took 96 s, on the event loop: every request waited.
     # A bounded window ({0,300}) keeps each start's work constant, so the check stays linear in the answer.
