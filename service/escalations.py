@@ -128,6 +128,9 @@ class CallbackStatus(BaseModel):
         default=None,
         description="While pending: when the next attempt is due (while one is in flight, when its claim lapses).",
     )
+    settled_at: datetime | None = Field(
+        default=None, description="When it was delivered, or given up on (failed); null while pending."
+    )
 
 
 class EscalationDetail(EscalationSummary):
@@ -409,6 +412,11 @@ class EscalationService:
             last_error=item.last_error,
             delivery_id=item.delivery_id,
             next_attempt_at=datetime.fromtimestamp(item.next_at, UTC) if item.status == outbox_mod.PENDING else None,
+            settled_at=(
+                datetime.fromtimestamp(item.updated_at, UTC)
+                if item.status != outbox_mod.PENDING and item.updated_at
+                else None
+            ),
         )
 
     async def redeliver_callback(self, escalation_id: str, tenant: str | None) -> CallbackStatus:

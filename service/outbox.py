@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS oversight_callback_outbox (
 CREATE INDEX IF NOT EXISTS oversight_callback_outbox_due ON oversight_callback_outbox(status, next_at)
 """
 
-_COLUMNS = "review_id, url, delivery_id, status, attempts, next_at, last_error"
+_COLUMNS = "review_id, url, delivery_id, status, attempts, next_at, last_error, updated_at"
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -65,6 +65,8 @@ class OutboxItem:
     attempts: int
     next_at: float
     last_error: str | None
+    updated_at: float = 0.0
+    """When the row last changed (epoch seconds): for a delivered or failed callback, when it settled."""
 
 
 def _item(row: Any) -> OutboxItem:
@@ -77,6 +79,7 @@ def _item(row: Any) -> OutboxItem:
         attempts=int(values[4]),
         next_at=float(values[5]),
         last_error=values[6],
+        updated_at=float(values[7]) if len(values) > 7 and values[7] is not None else 0.0,
     )
 
 

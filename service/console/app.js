@@ -675,8 +675,9 @@
     };
     function draw() {
       let text;
-      if (cb.status === "delivered") text = `Callback: delivered (${plural(cb.attempts, "attempt")}). The caller's system has this decision.`;
-      else if (cb.status === "failed") text = `Callback failed after ${plural(cb.attempts, "attempt")}: ${callbackError(cb.last_error)}. The caller's system has not been told of this decision.`;
+      const on = cb.settled_at ? ` on ${when(cb.settled_at)}` : "";
+      if (cb.status === "delivered") text = `Callback: delivered${on} (${plural(cb.attempts, "attempt")}). The caller's system has this decision.`;
+      else if (cb.status === "failed") text = `Callback failed${on} after ${plural(cb.attempts, "attempt")}: ${callbackError(cb.last_error)}. The caller's system has not been told of this decision.`;
       else if (!cb.attempts) text = "Callback: being sent to the caller's system…";
       else text = `Callback: waiting, not delivered yet (${plural(cb.attempts, "attempt")} failed, the last because ${callbackError(cb.last_error)}).`;
       if (state.textContent !== text) state.textContent = text;

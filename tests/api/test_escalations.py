@@ -178,11 +178,15 @@ def test_a_failed_callback_is_shown_and_can_be_sent_again(
         drain(client)
         failed = client.get(f"/v1/escalations/{eid}").json()["callback"]
         assert (failed["status"], failed["attempts"], failed["last_error"]) == ("failed", 1, "HTTP 503")
+        assert failed["settled_at"] is not None  # when it was given up on
 
         again = client.post(f"/v1/escalations/{eid}/callback")
         assert again.status_code == 200 and again.json()["status"] == "pending"
+        assert again.json()["settled_at"] is None
         drain(client)
-        assert client.get(f"/v1/escalations/{eid}").json()["callback"]["status"] == "delivered"
+        delivered = client.get(f"/v1/escalations/{eid}").json()["callback"]
+        assert delivered["status"] == "delivered"
+        assert delivered["settled_at"] >= failed["settled_at"]  # when it arrived (ISO 8601 UTC sorts as text)
         plain = escalate(client)  # no callback_url
         client.post(f"/v1/escalations/{plain['escalation_id']}/resolve", json={"action": "block"})
         assert client.post(f"/v1/escalations/{plain['escalation_id']}/callback").status_code == 404
