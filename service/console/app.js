@@ -896,11 +896,19 @@
 
   // -- start ------------------------------------------------------------------------------------------
   // The help opened with the mouse: once closed, the focus the browser gives back to its button would keep the
-  // shortcuts away (keys on a focused button are the button's), so let it go.
+  // shortcuts away (keys on a focused button are the button's: Enter would open the help again), so let it go.
+  // Closed with its Close button, that happens in the click itself: the "close" event is a task of its own, which a
+  // key pressed right after the click can beat (Enter then reopened the help); the event only mops up other ways
+  // of closing (Esc).
   let helpByMouse = false;
   $("#help-button").addEventListener("click", (ev) => {
     helpByMouse = ev.detail > 0;
     $("#help").showModal();
+  });
+  $("#help form button").addEventListener("click", (ev) => {
+    ev.preventDefault();
+    $("#help").close();  // gives the focus back to where it was, at once
+    if (helpByMouse && document.activeElement instanceof HTMLElement) document.activeElement.blur();
   });
   $("#help").addEventListener("close", () => {
     if (helpByMouse && document.activeElement === $("#help-button")) $("#help-button").blur();
