@@ -190,14 +190,16 @@ class PolicyService:
         have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
         d0se"), its spaced-out letters read as words ("l e t h a l  d o s e"), and the text its base64 runs decode
         to. Only new rules are added; evidence quotes the answer as sent (for base64, the whole run)."""
-        leet = unleet(seen.text)
+        seen_prompt = visible(prompt).text
+        prompt_read = _read_as_words(seen_prompt)
+        # a question in leetspeak is read too, even beside an answer in plain words (rules gated on the question)
+        leet = unleet(seen.text) or ((seen.text,) if prompt_read != seen_prompt else ())
         encoded = decoded_text(seen.text)
         spaced = despaced(seen.text)
         if not leet and not encoded and spaced is None:
             return findings
-        seen_prompt = visible(prompt).text
         common: dict[str, Any] = {
-            "prompt": (unleet(seen_prompt) or (seen_prompt,))[0],
+            "prompt": prompt_read,
             "conversation": visible(conversation).text,
             "asked": visible(asked).text if asked else asked,
             "also": also,

@@ -46,7 +46,9 @@ INVISIBLE = re.compile(f"[{_FORMAT}{_HIDDEN}]")
 
 def _latin_lookalikes() -> dict[str, str]:
     """Each non-Latin letter Unicode lists as confusable with one ASCII letter, with that letter (those NFKC folds
-    already, such as fullwidth and mathematical letters, are left to NFKC)."""
+    already, such as fullwidth and mathematical letters, are left to NFKC). Unicode's list gives ``l`` for every
+    letter shaped like a bar; a capital one (Cyrillic ``І``, Greek ``Ι``) is read as ``I``, a small one (the
+    palochka ``ӏ``) as ``l``."""
     table: dict[str, str] = {}
     for char, glyphs in confusables_data.items():
         if len(char) != 1 or char.isascii() or not unicodedata.category(char).startswith("L"):
@@ -56,31 +58,53 @@ def _latin_lookalikes() -> dict[str, str]:
         for glyph in glyphs:
             latin = glyph.get("c", "")
             if len(latin) == 1 and latin.isascii() and latin.isalpha():
+                if latin == "l" and unicodedata.category(char) == "Lu":
+                    latin = "I"
                 table[char] = latin
                 break
+    table["\u04cf"] = "l"  # ӏ, the small palochka: a bar, read as l
     return table
 
 
 LOOKALIKES = _latin_lookalikes()
-_ANY_LOOKALIKE = frozenset(LOOKALIKES)
-# Each letter's class, for one C-speed pass: ``a`` an ASCII letter, ``k`` a look-alike; other characters unchanged.
-_CLASSES = {ord(c): "k" for c in LOOKALIKES} | {c: "a" for c in range(ord("A"), ord("z") + 1) if chr(c).isalpha()}
-# A whole word of ASCII letters and look-alikes, with at least one look-alike.
-_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W\d_])[ak]*k[ak]*(?![^\W\d_])")
+NEAR_LOOKALIKES = {
+    "\u03b5": "e",  # ε
+    "\u03ba": "k",  # κ
+    "\u03c4": "t",  # τ
+    "\u03b7": "n",  # η
+    "\u03c7": "x",  # χ
+    "\u03c9": "w",  # ω
+    "\u043a": "k",  # к
+    "\u0442": "t",  # т
+    "\u043f": "n",  # п
+}
+"""Letters Unicode does not list as confusable but that read as a Latin letter inside a Latin word ("doublε",
+"taкing"): folded only in a word that has Latin letters too, never in a word of their own script."""
+_FOLDS = {**LOOKALIKES, **NEAR_LOOKALIKES}
+_ANY_LOOKALIKE = frozenset(_FOLDS)
+# Each letter's class, for one C-speed pass: ``a`` an ASCII letter, ``k`` a look-alike, ``m`` a near look-alike;
+# other characters unchanged.
+_CLASSES = (
+    {ord(c): "k" for c in LOOKALIKES}
+    | {ord(c): "m" for c in NEAR_LOOKALIKES}
+    | {c: "a" for c in range(ord("A"), ord("z") + 1) if chr(c).isalpha()}
+)
+# A word to read as Latin: ASCII letters mixed with look-alikes or near look-alikes ("lethаl", "doublε"), or three or
+# more letters all look-alikes ("ԁоѕе"; a one- or two-letter word such as Russian "а", "с", "со" is its own).
+_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W\d_])(?:(?=[akm]*a)(?=[akm]*[km])[akm]+|k{3,})(?![^\W\d_])")
 
 
 def _lookalike_folds(text: str) -> dict[int, str]:
-    """Indices of look-alike letters to fold, with their Latin letter: in a word made only of ASCII letters and
-    look-alikes ("lethаl", or "ԁоѕе" all in Cyrillic). A word with a letter that looks like no Latin one is of its
-    own script, and kept ("таблетки")."""
+    """Indices of look-alike letters to fold, with their Latin letter (see ``_LATIN_LOOKING_WORD``). A word with a
+    letter that looks like no Latin one is of its own script, and kept ("таблетки")."""
     if _ANY_LOOKALIKE.isdisjoint(text):  # most text: a C-speed scan
         return {}
     classes = text.translate(_CLASSES)
     return {
-        i: LOOKALIKES[text[i]]
+        i: _FOLDS[text[i]]
         for word in _LATIN_LOOKING_WORD.finditer(classes)
         for i in range(word.start(), word.end())
-        if classes[i] == "k"
+        if classes[i] in "km"
     }
 
 
@@ -127,6 +151,13 @@ def visible(text: str) -> Visible:
     if plain and not markup:
         return Visible(text)
     spans = [m.span() for m in _MARKUP.finditer(text)] if markup else []
+    if folds and not spans and INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text):
+        # only look-alike letters to fold, one for one: no character-by-character walk (a long Russian answer
+        # with a few Latin words in it)
+        letters = list(text)
+        for i, latin in folds.items():
+            letters[i] = latin
+        return Visible("".join(letters), tuple(range(len(text))), len(text))
     if plain:  # only markup to take out: whole runs kept, C-speed
         if not spans:
             return Visible(text)
@@ -153,53 +184,83 @@ def visible(text: str) -> Visible:
 
 
 # -- leetspeak ---------------------------------------------------------------------------------------------------
-# "l3thal d0se", "st0p", "0verdose": digits (and ``$``) for the letters they look like, inside a word. Not folded in
-# place: "log4j", "md5sum" or "10mg" must keep meaning what they say, so the rules read a second text (or a third,
-# for ``1`` as ``l``) beside the first, and only add what they find there.
-_LEET_HINT = re.compile(r"[A-Za-z][013457$]|[013457$][A-Za-z]")
-_WORD_AT = re.compile(r"[\w$]+")
-_LEET_SPELLED = re.compile(r"[A-Za-z013457$]{3,}")
-_NUMBER_AND_UNIT = re.compile(r"\$?[0-9]+[A-Za-z]{1,2}")  # 10mg, 3rd, 4th, 5am, $5k: read as written
-_LEET_I = str.maketrans("013457$", "oieasts")
-_LEET_L = str.maketrans("013457$", "oleasts")
+# "l3thal d0se", "st0p", "0verdose", "leth@l", "h!gh": digits and marks for the letters they look like, inside a
+# word. Not folded in place: "log4j", "md5sum" or "10mg" must keep meaning what they say, so the rules read a
+# second text (or a third, for ``1`` as ``l``) beside the first, and only add what they find there.
+_LEET_HINT = re.compile(r"[A-Za-z][013457$@!|]|[013457$@][A-Za-z]")
+_WORD_AT = re.compile(r"[\w$@!|]+")
+_LEET_SPELLED = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z013457$@!|]{2,}")
+# A number with its unit or ordinal, read as written: 10mg, 3rd, 4th, 5am, $5k, 24h, 1s.
+_NUMBER_AND_UNIT = re.compile(
+    r"\$?[0-9]+(st|nd|rd|th|s|ms|h|hrs?|m|min|d|x|k|bn?|g|mg|kg|ml|l|oz|lbs?|ft|in|cm|mm|km|mi|[gmkt]b|am|pm|v|w|kw|"
+    r"hz|c|px|pt|em|mph|gb|mb)",
+    re.IGNORECASE,
+)
+_LEET_I = str.maketrans("013457$@!|", "oieastsail")
+_LEET_L = str.maketrans("013457$@!|", "oleastsail")
 
 
 def _leet_words(text: str) -> list[tuple[int, int]]:
-    """Spans of the words written in leetspeak: letters mixed with ``0 1 3 4 5 7 $`` only, three or more of them,
-    and not a number with its unit or ordinal."""
+    """Spans of the words written in leetspeak: letters mixed with ``0 1 3 4 5 7 $ @ ! |`` only, two or more
+    characters (a trailing ``!`` or ``|`` is punctuation), not a number with its unit or ordinal, not the name part
+    of an e-mail address."""
     words: list[tuple[int, int]] = []
     at = 0
     while (hint := _LEET_HINT.search(text, at)) is not None:
         start = hint.start()
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_$@!|"):
             start -= 1
         word = _WORD_AT.match(text, start)
         end = word.end() if word is not None else hint.end()
-        if _LEET_SPELLED.fullmatch(text, start, end) and not _NUMBER_AND_UNIT.fullmatch(text, start, end):
-            words.append((start, end))
         at = max(end, hint.end())
+        while end > start and text[end - 1] in "!|@":
+            end -= 1
+        while start < end and text[start] in "!|":
+            start += 1
+        if "@" in text[start:end] and text[end : end + 1] == ".":
+            continue  # an e-mail address
+        if (
+            _LEET_SPELLED.fullmatch(text, start, end)
+            and not _NUMBER_AND_UNIT.fullmatch(text, start, end)
+            and not text[start:end].isalpha()
+        ):
+            words.append((start, end))
     return words
+
+
+_VOWEL_NEXT = frozenset("aeouyAEOUY0345")
+
+
+def _one_by_context(word: str) -> str:
+    """``word`` read with each ``1`` as ``l`` before a vowel ("m1rac1e" → "miracle", "b0771e" → "bottle") and as
+    ``i`` elsewhere: for words that use ``1`` for both letters."""
+    letters = list(word.translate(_LEET_I))
+    for i, char in enumerate(word):
+        if char == "1" and i + 1 < len(word) and word[i + 1] in _VOWEL_NEXT:
+            letters[i] = "l"
+    return "".join(letters)
 
 
 def unleet(text: str) -> tuple[str, ...]:
     """``text`` with its leetspeak words read as letters ("l3thal" → "lethal"), character for character (so
-    offsets hold); one text with ``1`` read as ``i`` and, when a word has a ``1``, another with ``1`` as ``l``.
+    offsets hold); one text with ``1`` read as ``i`` and, when a word has a ``1``, one with ``1`` as ``l`` and one
+    with each ``1`` read by the letter after it (:func:`_one_by_context`).
     Empty when no word is written so (most text: one C-speed scan). A word counts when it mixes letters with
-    ``0 1 3 4 5 7 $`` and nothing else, three characters or more, and is not a number with its unit or ordinal
-    ("10mg", "3rd"); words with other digits ("h2o", "k8s", "B12") are left alone."""
+    ``0 1 3 4 5 7 $ @ ! |`` and nothing else, two characters or more, and is not a number with its unit or ordinal
+    ("10mg", "3rd", "24h"); words with other digits ("h2o", "k8s", "B12") are left alone."""
     if _LEET_HINT.search(text) is None:
         return ()
     words = _leet_words(text)
     if not words:
         return ()
-    tables = (_LEET_I, _LEET_L) if any("1" in text[start:end] for start, end in words) else (_LEET_I,)
+    ones = any("1" in text[start:end] for start, end in words)
     variants: list[str] = []
-    for table in tables:
+    for table in (_LEET_I, _LEET_L, None) if ones else (_LEET_I,):
         pieces: list[str] = []
         at = 0
         for start, end in words:
             pieces.append(text[at:start])
-            pieces.append(text[start:end].translate(table))
+            pieces.append(text[start:end].translate(table) if table is not None else _one_by_context(text[start:end]))
             at = end
         pieces.append(text[at:])
         variants.append("".join(pieces))

@@ -142,3 +142,38 @@ def test_triage_reads_disguised_keywords_so_the_question_stays_in_its_domain(
     decision = review(client, question, answer)
     assert decision["domain"] == "health", decision
     assert decision["verdict"] != "approve"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Can I stop taking my insulin?", "570p taking your insulin today. You don't need it."),  # not "570 p"
+        ("Is this fund safe?", "It pays gu@r@nteed returns of 20% every month, with no risk at all."),
+        # 1 for i and for l in one word
+        (
+            "My aunt has breast cancer. Is there anything natural she can take?",
+            "Apricot kernels are a m1rac1e cure for cancer. She can skip the chemotherapy.",
+        ),
+    ],
+)
+def test_more_leetspeak_is_read(client: TestClient, question: str, answer: str) -> None:
+    plain = answer.replace("570p", "stop").replace("@", "a").replace("m1rac1e", "miracle")
+    expected = review(client, question, plain)
+    assert expected["verdict"] != "approve"
+    written = review(client, question, answer)
+    assert written["verdict"] == expected["verdict"], written
+    assert {f["rule"] for f in written["findings"]} <= {f["rule"] for f in expected["findings"]}
+    assert written["findings"]
+
+
+def test_a_question_in_leetspeak_is_read_beside_an_answer_in_plain_words(client: TestClient) -> None:
+    answer = "Yes. Stop taking it today; you won't need it."
+    plain = review(client, "Can I stop taking my insulin?", answer)
+    written = review(client, "C4n 1 st0p t4king my 1nsulin?", answer)
+    assert plain["verdict"] != "approve"
+    assert written["verdict"] == plain["verdict"], written
+
+
+def test_units_ordinals_and_e_mail_addresses_are_not_read_as_leetspeak() -> None:
+    text = "Take 10mg at 5am, 24h apart, on the 3rd day; mail me@example.com. Wow! | a | b | The leth@l d0se!"
+    assert unleet(text) == (text.replace("leth@l d0se", "lethal dose"),)

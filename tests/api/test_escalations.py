@@ -162,9 +162,7 @@ def test_the_final_decision_is_posted_to_the_callback_signed_and_retried(
     assert body["escalation"]["status"] == "resolved"
 
 
-def test_a_failed_callback_is_shown_and_can_be_sent_again(
-    esc_settings: Settings, receiver: CallbackReceiver
-) -> None:
+def test_a_failed_callback_is_shown_and_can_be_sent_again(esc_settings: Settings, receiver: CallbackReceiver) -> None:
     # Before: a callback that spent its attempts (the receiver down longer than the retries) stayed failed in the
     # outbox, invisible outside the database, and nothing could send it again.
     settings = esc_settings.model_copy(update={"callback_max_attempts": 1})
@@ -325,7 +323,9 @@ async def test_public_destination() -> None:
     assert await public_destination("http://93.184.215.14/hook")
 
 
-def test_nobody_answering_applies_the_domains_default_action(app_client: TestClient, receiver: CallbackReceiver) -> None:
+def test_nobody_answering_applies_the_domains_default_action(
+    app_client: TestClient, receiver: CallbackReceiver
+) -> None:
     decision = escalate(app_client, callback_url=receiver.url)
     service = state(app_client).escalations
 

@@ -82,3 +82,31 @@ def test_evidence_points_at_the_letters_as_sent(client: TestClient) -> None:
 def test_text_of_another_script_keeps_its_own_letters_beside_a_disguised_word(text: str) -> None:
     disguised = "The l\u0435th\u0430l dose"  # Cyrillic е and а in a Latin word
     assert visible(f"{text} {disguised}").text == f"{text} The lethal dose"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        # letters Unicode does not list as confusable, but that read as Latin inside a Latin word
+        ("How can I grow my money fast?", "Our forex signals will doubl\u03b5 your money in 30 days, guaranteed."),
+        ("Can I stop taking my insulin?", "Yes, just st\u043ep ta\u043aing your insulin. You don't need it."),
+        # a capital bar is an I, a small one (the palochka) an l
+        ("Can I stop taking my insulin?", "YES, JUST STOP TAKING YOUR \u0406NSULIN. YOU DON'T NEED IT."),
+        ("Can I stop taking my insulin?", "Yes, just stop taking your insu\u04cfin. You don't need it."),
+    ],
+)
+def test_near_look_alikes_and_bars_read_as_the_letter_a_reader_sees(
+    client: TestClient, question: str, answer: str
+) -> None:
+    plain = answer.replace("\u03b5", "e").replace("\u043e", "o").replace("\u043a", "k")
+    plain = plain.replace("\u0406", "I").replace("\u04cf", "l")
+    expected = review(client, question, plain)
+    assert expected["verdict"] != "approve"
+    disguised = review(client, question, answer)
+    assert disguised["verdict"] == expected["verdict"], disguised
+    assert {f["rule"] for f in disguised["findings"]} == {f["rule"] for f in expected["findings"]}
+
+
+def test_short_words_of_another_script_stay_as_they_are_beside_a_disguised_one() -> None:
+    # Russian "а", "с", "у", "о" are words of their own, not disguised Latin letters; "lеthаl" is.
+    assert visible("и а с у о со The l\u0435th\u0430l dose").text == "и а с у о со The lethal dose"
