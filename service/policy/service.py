@@ -82,9 +82,9 @@ def _sent_evidence(f: Finding, output: str, seen: Visible) -> Finding:
 
 def _read_as_words(text: str) -> str:
     """``text`` with its leetspeak words read as letters and its spaced-out letters as words (for triage)."""
-    text = (unleet(text) or (text,))[0]
+    text = (unleet(text) or (text,))[-1]
     spaced = despaced(text)
-    return spaced.text if spaced is not None else text
+    return spaced[-1].text if spaced else text
 
 
 def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
@@ -196,7 +196,7 @@ class PolicyService:
         leet = unleet(seen.text) or ((seen.text,) if prompt_read != seen_prompt else ())
         encoded = decoded_text(seen.text)
         spaced = despaced(seen.text)
-        if not leet and not encoded and spaced is None:
+        if not leet and not encoded and not spaced:
             return findings
         common: dict[str, Any] = {
             "prompt": prompt_read,
@@ -216,9 +216,9 @@ class PolicyService:
         for reading in leet:  # one for one: the same offsets
             more, _ = self._check_visible(domain, output=reading, classify=False, **common)
             add(more, lambda f: _sent_evidence(f, output, seen))
-        if spaced is not None:  # shorter: its offsets go back through it, then through ``seen``
-            more, _ = self._check_visible(domain, output=spaced.text, classify=False, **common)
-            add(more, partial(_sent_evidence, output=output, seen=_through(seen, spaced, len(output))))
+        for words in spaced:  # shorter: its offsets go back through it, then through ``seen``
+            more, _ = self._check_visible(domain, output=words.text, classify=False, **common)
+            add(more, partial(_sent_evidence, output=output, seen=_through(seen, words, len(output))))
         for start, end, decoded in encoded:
             more, _ = self._check_visible(domain, output=decoded, classify=False, **common)
             add(more, partial(_encoded_evidence, output=output, seen=seen, start=start, end=end))

@@ -89,9 +89,10 @@ _CLASSES = (
     | {ord(c): "m" for c in NEAR_LOOKALIKES}
     | {c: "a" for c in range(ord("A"), ord("z") + 1) if chr(c).isalpha()}
 )
-# A word to read as Latin: ASCII letters mixed with look-alikes or near look-alikes ("lethаl", "doublε"), or three or
-# more letters all look-alikes ("ԁоѕе"; a one- or two-letter word such as Russian "а", "с", "со" is its own).
-_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W\d_])(?:(?=[akm]*a)(?=[akm]*[km])[akm]+|k{3,})(?![^\W\d_])")
+# A word to read as Latin: ASCII letters or digits mixed with look-alikes or near look-alikes ("lethаl", "doublε",
+# "st0р"), or three or more letters all look-alikes ("ԁоѕе"; a one- or two-letter word such as Russian "а", "с",
+# "со" is its own). A word is a run of letters and digits.
+_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W_])(?=[akm0-9]*[km])(?:(?=[akm0-9]*[a0-9])[akm0-9]+|k{3,})(?![^\W_])")
 
 
 def _lookalike_folds(text: str) -> dict[int, str]:
@@ -295,24 +296,54 @@ _SPACED_HINT = re.compile(r"[ .\-_*][A-Za-z][ .\-_*][A-Za-z][ .\-_*]")
 _SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])[A-Za-z](?:\1[A-Za-z]){2,}(?![A-Za-z])")
 
 
-def despaced(text: str) -> Visible | None:
+def despaced(text: str) -> tuple[Visible, ...]:
     """``text`` with each run of four or more single letters, spaced out by one same mark, written as one word
-    ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; None when there is no such run
-    (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") give one word."""
+    ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; empty when there is no such run
+    (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") would give one word,
+    "lethaldose": a second reading splits such runs into English words (``wordninja``, by word frequencies:
+    "lethal dose"), keeping the original mark where it splits. Both are returned, as a split can also cut a word
+    a rule names ("ransomware" → "ransom ware")."""
     if _SPACED_HINT.search(text) is None:
-        return None
+        return ()
     runs = [m.span() for m in _SPACED.finditer(text)]
     if not runs:
-        return None
+        return ()
+    joined = _join_runs(text, runs, split=False)
+    split = _join_runs(text, runs, split=True)
+    return (joined,) if split.text == joined.text else (joined, split)
+
+
+def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visible:
     pieces: list[str] = []
     origin: list[int] = []
     at = 0
     for start, end in runs:
         pieces.append(text[at:start])
         origin.extend(range(at, start))
-        pieces.append(text[start:end:2])
-        origin.extend(range(start, end, 2))
+        letters = range(start, end, 2)
+        keep = _word_breaks(text[start:end:2]) if split else set()
+        for n, i in enumerate(letters):
+            if n in keep:  # the mark before this letter starts a word
+                pieces.append(text[i - 1])
+                origin.append(i - 1)
+            pieces.append(text[i])
+            origin.append(i)
         at = end
     pieces.append(text[at:])
     origin.extend(range(at, len(text)))
     return Visible("".join(pieces), tuple(origin), len(text))
+
+
+def _word_breaks(letters: str) -> set[int]:
+    """Where ``letters`` (a run read as one word) splits into English words: the index of each word's first letter
+    after the first. Runs of eight letters or more only (shorter ones are one word)."""
+    if len(letters) < 8:
+        return set()
+    import wordninja  # type: ignore[import-untyped]  # loads its word list once, on the first long run
+
+    breaks: set[int] = set()
+    at = 0
+    for word in wordninja.split(letters)[:-1]:
+        at += len(word)
+        breaks.add(at)
+    return breaks

@@ -122,10 +122,21 @@ def test_spaced_out_letters_with_an_invisible_character_still_point_at_the_text_
 
 
 def test_only_runs_of_four_or_more_single_letters_are_joined() -> None:
-    reading = despaced("U.S.A. and e.g. a b c, then l e t h a l  d o s e")
-    assert reading is not None
+    (reading,) = despaced("U.S.A. and e.g. a b c, then l e t h a l  d o s e")
     assert reading.text == "U.S.A. and e.g. a b c, then lethal  dose"
-    assert despaced("U.S.A., e.g. a b c, A-B testing and 2-4-6-8") is None
+    assert despaced("U.S.A., e.g. a b c, A-B testing and 2-4-6-8") == ()
+
+
+def test_letters_spaced_by_single_spaces_all_through_are_split_into_words(client: TestClient) -> None:
+    answer = "The l e t h a l d o s e is about 10 g. S w a l l o w t h e e n t i r e b o t t l e tonight."
+    joined, split = despaced(answer)
+    assert joined.text.startswith("The lethaldose is")  # one run, read as one word
+    assert split.text.startswith("The lethal dose is")  # and split into words by their frequencies
+    decision = review(client, OVERDOSE[0], answer)
+    assert decision["verdict"] == "block", decision
+    assert "health.lethal_dose" in {f["rule"] for f in decision["findings"]}
+    # a split can cut a word a rule names, so the joined reading stays: "r a n s o m w a r e" is both
+    assert [r.text for r in despaced("r a n s o m w a r e")] == ["ransomware", "ransom ware"]
 
 
 @pytest.mark.parametrize(
