@@ -206,7 +206,7 @@ def visible(text: str) -> Visible:
 # "l3thal d0se", "st0p", "0verdose", "leth@l", "h!gh": digits and marks for the letters they look like, inside a
 # word. Not folded in place: "log4j", "md5sum" or "10mg" must keep meaning what they say, so the rules read a
 # second text (or a third, for ``1`` as ``l``) beside the first, and only add what they find there.
-_LEET_HINT = re.compile(r"[A-Za-z][013457$@!|]|[013457$@][A-Za-z]")
+_LEET_HINT = re.compile(r"[A-Za-z][013457$@!|]|[013457$@!|][A-Za-z]")
 _WORD_AT = re.compile(r"[\w$@!|]+")
 _LEET_SPELLED = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z013457$@!|]{2,}")
 # A number with its unit or ordinal, read as written: 10mg, 3rd, 4th, 5am, $5k, 24h, 1s.
@@ -219,10 +219,25 @@ _LEET_I = str.maketrans("013457$@!|", "oieastsail")
 _LEET_L = str.maketrans("013457$@!|", "oleastsail")
 
 
+def _is_number_and_unit(word: str) -> bool:
+    """A number with its unit ("10mg", "24h") or a well-formed ordinal ("3rd", "11th"; not "4nd" or "3nd", which
+    are "and" and "end")."""
+    if not _NUMBER_AND_UNIT.fullmatch(word):
+        return False
+    number = word.lstrip("$")
+    digits = number.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    suffix = number[len(digits) :].lower()
+    if suffix in ("st", "nd", "rd", "th"):
+        n = int(digits) % 100
+        proper = "th" if 11 <= n <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return suffix == proper
+    return True
+
+
 def _leet_words(text: str) -> list[tuple[int, int]]:
     """Spans of the words written in leetspeak: letters mixed with ``0 1 3 4 5 7 $ @ ! |`` only, two or more
-    characters (a trailing ``!`` or ``|`` is punctuation), not a number with its unit or ordinal, not the name part
-    of an e-mail address."""
+    characters (a trailing ``!`` is punctuation), not a number with its unit or a well-formed ordinal (except as
+    part of a path: "/5h"), not the name part of an e-mail address."""
     words: list[tuple[int, int]] = []
     at = 0
     while (hint := _LEET_HINT.search(text, at)) is not None:
@@ -232,15 +247,14 @@ def _leet_words(text: str) -> list[tuple[int, int]]:
         word = _WORD_AT.match(text, start)
         end = word.end() if word is not None else hint.end()
         at = max(end, hint.end())
-        while end > start and text[end - 1] in "!|@":
+        while end > start and text[end - 1] in "!@":  # "now!": punctuation
             end -= 1
-        while start < end and text[start] in "!|":
-            start += 1
         if "@" in text[start:end] and text[end : end + 1] == ".":
             continue  # an e-mail address
+        in_path = start > 0 and text[start - 1] == "/"  # "/b1n/5h": a path's part, not 5 hours
         if (
             _LEET_SPELLED.fullmatch(text, start, end)
-            and not _NUMBER_AND_UNIT.fullmatch(text, start, end)
+            and (in_path or not _is_number_and_unit(text[start:end]))
             and not text[start:end].isalpha()
         ):
             words.append((start, end))
@@ -310,12 +324,12 @@ def decoded_text(text: str) -> list[tuple[int, int, str]]:
 
 # -- spaced-out letters ------------------------------------------------------------------------------------------
 # "l e t h a l  d o s e", "l-e-t-h-a-l d-o-s-e", "s.t.o.p": one letter at a time, the same mark between them.
-_SPACED_HINT = re.compile(r"[ .\-_*][A-Za-z][ .\-_*][A-Za-z][ .\-_*]")
-_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])[A-Za-z](?:\1[A-Za-z]){2,}(?![A-Za-z])")
+_SPACED_HINT = re.compile(r"[A-Za-z][ .\-_*][A-Za-z][ .\-_*][A-Za-z]")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])[A-Za-z](?:\1[A-Za-z])+(?![A-Za-z])")
 
 
 def despaced(text: str) -> tuple[Visible, ...]:
-    """``text`` with each run of four or more single letters, spaced out by one same mark, written as one word
+    """``text`` with each run of three or more single letters, spaced out by one same mark, written as one word
     ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; empty when there is no such run
     (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") would give one word,
     "lethaldose": a second reading splits such runs into English words (``wordninja``, by word frequencies:
@@ -354,8 +368,8 @@ def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visibl
 
 def _word_breaks(letters: str) -> set[int]:
     """Where ``letters`` (a run read as one word) splits into English words: the index of each word's first letter
-    after the first. Runs of eight letters or more only (shorter ones are one word)."""
-    if len(letters) < 8:
+    after the first. Runs of five letters or more only (shorter ones are one word)."""
+    if len(letters) < 5:
         return set()
     import wordninja  # type: ignore[import-untyped]  # loads its word list once, on the first long run
 
