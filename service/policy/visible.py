@@ -162,8 +162,26 @@ _MARKUP = re.compile(
 _MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
 
 
+_RECENT: dict[int, tuple[str, Visible]] = {}
+"""The last texts read, by object: a review reads the same answer, question and conversation objects several times
+(triage, the rules, the second readings). Keyed by identity, not by value, so an equal text of another request is
+read afresh: the cache saves work inside a review and never across requests."""
+
+
 def visible(text: str) -> Visible:
     """``text`` as a reader sees it (see the module's docstring)."""
+    known = _RECENT.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
+    seen = _visible(text)
+    if 64 < len(text) <= 20_000:  # short texts cost less to read than to remember; long ones hold much memory
+        if len(_RECENT) >= 32:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[id(text)] = (text, seen)
+    return seen
+
+
+def _visible(text: str) -> Visible:
     seen = _unfolded(text)
     folds = {} if seen.text.isascii() else _lookalike_folds(seen.text)
     if not folds:
@@ -217,10 +235,11 @@ _WORD_AT = re.compile(r"[\w$@!|]+")
 _LEET_SPELLED = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z013457$@!|]{2,}")
 # A number with its unit or ordinal, read as written: 10mg, 3rd, 4th, 5am, $5k, 24h, 1s.
 _NUMBER_AND_UNIT = re.compile(
-    r"\$?[0-9]+(st|nd|rd|th|s|ms|h|hrs?|m|min|d|x|k|bn?|g|mg|kg|ml|l|oz|lbs?|ft|in|cm|mm|km|mi|[gmkt]b|am|pm|v|w|kw|"
-    r"hz|c|px|pt|em|mph|gb|mb)",
+    r"\$?[0-9]+(st|nd|rd|th|s|secs?|ms|mins?|h|hrs?|d|wks?|mo|yrs?|m|x|k|bn?|g|mg|mcg|ug|kg|ml|cc|l|iu|mmol|meq|oz|lbs?|"
+    r"ft|in|cm|mm|km|mi|nm|um|[gmkt]b|[kmg]bps|am|pm|v|w|kw|kwh|mah|hz|[kmg]hz|c|px|pt|em|mph|rpm|fps|dpi|ppm|psi|db)",
     re.IGNORECASE,
 )
+_PATH_BEFORE = re.compile(r"(?:^|[\s\"'=(])(?:/[\w.@$!|-]+)*/\Z")
 _LEET_I = str.maketrans("013457$@!|", "oieastsail")
 _LEET_L = str.maketrans("013457$@!|", "oleastsail")
 
@@ -257,7 +276,8 @@ def _leet_words(text: str) -> list[tuple[int, int]]:
             end -= 1
         if "@" in text[start:end] and text[end : end + 1] == ".":
             continue  # an e-mail address
-        in_path = start > 0 and text[start - 1] == "/"  # "/b1n/5h": a path's part, not 5 hours
+        # "/b1n/5h": a part of a path, not 5 hours ("100mg/5ml" is no path)
+        in_path = start > 0 and text[start - 1] == "/" and _PATH_BEFORE.search(text, max(0, start - 200), start)
         if (
             _LEET_SPELLED.fullmatch(text, start, end)
             and (in_path or not _is_number_and_unit(text[start:end]))
