@@ -204,7 +204,10 @@ def test_a_question_in_leetspeak_is_read_beside_an_answer_in_plain_words(client:
 
 
 def test_units_ordinals_and_e_mail_addresses_are_not_read_as_leetspeak() -> None:
-    text = "Take 10mg at 5am, 24h apart, on the 3rd day; mail me@example.com. Wow! | a | b | The leth@l d0se!"
+    text = (
+        "Take 10mg at 5am, 24h apart, on the 3rd day; the syrup is 100mg/5ml, vitamin D 1000IU; mail me@example.com. "
+        "Wow! | a | b | The leth@l d0se!"
+    )
     assert unleet(text) == (text.replace("leth@l d0se", "lethal dose"),)
 
 
