@@ -32,6 +32,14 @@ SAFE_EDIT = (
 )
 
 
+def review_answer(client: TestClient, question: str, answer: str) -> dict[str, Any]:
+    """The decision on ``answer`` to ``question`` (no domain given: triage places it)."""
+    r = client.post("/v1/reviews", json={"messages": [{"role": "user", "content": question}], "output": answer})
+    assert r.status_code == 200, r.text
+    decision: dict[str, Any] = r.json()
+    return decision
+
+
 def call(client: TestClient, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """Run a coroutine function on the app's event loop (the one its resources live on)."""
     portal = client.portal

@@ -11,17 +11,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-
-def review(client: TestClient, question: str, answer: str) -> dict[str, Any]:
-    r = client.post("/v1/reviews", json={"messages": [{"role": "user", "content": question}], "output": answer})
-    assert r.status_code == 200, r.text
-    decision: dict[str, Any] = r.json()
-    return decision
+from tests.api._helpers import review_answer as review
 
 
 @pytest.mark.parametrize(

@@ -69,22 +69,12 @@ def test_requests_without_a_valid_key_are_refused_once_keys_exist(client: TestCl
         ("POST", "/v1/reviews", b'{"output":', "application/json", (422, "json_invalid")),
         ("POST", "/v1/keys", b"x", "text/plain", (415, "unsupported_media_type")),
         ("PUT", "/v1/drift/pins", b'{"a": 1, "a": 2}', "application/json", (422, "json_duplicate_key")),
-        (
-            "POST",
-            "/v1/escalations/esc_x/resolve",
-            b'{"action": "approve"} trailing',
-            "application/json",
-            (422, "json_invalid"),
-        ),
+        ("POST", "/v1/escalations/esc_x/resolve", b'{"action": "approve"} trailing', "application/json",
+         (422, "json_invalid")),
     ],
 )
 def test_a_caller_without_a_key_gets_401_before_anything_about_its_body(
-    client: TestClient,
-    keys: dict[str, str],
-    method: str,
-    path: str,
-    body: bytes,
-    ctype: str,
+    client: TestClient, keys: dict[str, str], method: str, path: str, body: bytes, ctype: str,
     checked: tuple[int, str],
 ) -> None:
     # before: the body checks (415/422) answered first, and parsed up to the body limit for anyone
@@ -502,11 +492,7 @@ def test_two_active_keys_of_a_tenant_cannot_share_a_name(
     cli_made = CliRunner().invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "admin", "--name", "ANA"])
     assert cli_made.exit_code == 2 and "already named" in cli_made.stderr
     # another tenant may use the name; so may a new key once the old one is revoked
-    assert (
-        client.post(
-            "/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=bearer(keys["globex:admin"])
-        ).status_code
-        == 201
-    )
+    assert client.post("/v1/keys", json={"role": "reviewer", "name": "ana"},
+                       headers=bearer(keys["globex:admin"])).status_code == 201
     assert client.delete(f"/v1/keys/{made.json()['key_id']}", headers=admin).status_code == 204
     assert client.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=admin).status_code == 201

@@ -37,11 +37,8 @@ def test_an_escalated_action_with_a_huge_integer_is_held_for_a_human_and_resolva
 
 
 def test_a_number_past_pythons_digit_limit_is_a_json_error_in_the_clients_words(client: TestClient) -> None:
-    r = client.post(
-        "/v1/reviews",
-        content=b'{"output": "x", "timeout_ms": ' + b"1" * 4301 + b"}",
-        headers={"content-type": "application/json"},
-    )
+    r = client.post("/v1/reviews", content=b'{"output": "x", "timeout_ms": ' + b"1" * 4301 + b"}",
+                    headers={"content-type": "application/json"})
     assert r.status_code == 422
     error = r.json()["error"]
     assert error["code"] == "json_invalid"

@@ -199,6 +199,7 @@ def test_the_request_names_the_host_for_tls_and_goes_to_the_checked_address(
         assert "sni_hostname" not in request.extensions
 
 
+
 class RecordingProxy:
     """A forward proxy's front door: records each request line (``POST http://name/path HTTP/1.1``), answers 204."""
 

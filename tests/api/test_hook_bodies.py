@@ -233,16 +233,8 @@ def test_post_tool_use_whose_tool_output_holds_a_nul_still_closes_the_escalation
 def test_a_bad_on_error_is_a_deny_and_the_openapi_document_lists_no_422(client: TestClient) -> None:
     # Claude Code runs the tool on a non-2xx answer, so the hook routes answer every failure as a 200 decision;
     # the document must not tell integrators to expect a 422.
-    body = json.dumps(
-        {
-            "session_id": "s",
-            "hook_event_name": "PreToolUse",
-            "tool_name": "Bash",
-            "tool_input": {"command": "ls"},
-            "cwd": "/tmp",
-            "tool_use_id": "t1",
-        }
-    )
+    body = json.dumps({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash",
+                       "tool_input": {"command": "ls"}, "cwd": "/tmp", "tool_use_id": "t1"})
     r = client.post(PRE + "?on_error=allow", content=body, headers=JSON)
     assert r.status_code == 200
     assert _decision(r)[0] == "deny"
@@ -262,7 +254,4 @@ def test_each_route_answers_in_the_shape_of_the_event_it_was_sent(client: TestCl
     prompt = {"session_id": "s", "hook_event_name": "UserPromptSubmit", "prompt": "hello", "cwd": "/w"}
     assert client.post(PRE, json=prompt).json() == {}
     bad = client.post(PRE, json={**_hook("Bash", {"command": "ls"}), "hook_event_name": 7}).json()
-    assert (
-        bad["hookSpecificOutput"]["permissionDecision"] == "deny"
-        and "hook_event_name" in bad["hookSpecificOutput"]["permissionDecisionReason"]
-    )
+    assert bad["hookSpecificOutput"]["permissionDecision"] == "deny" and "hook_event_name" in bad["hookSpecificOutput"]["permissionDecisionReason"]

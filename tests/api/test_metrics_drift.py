@@ -374,9 +374,7 @@ def test_a_pin_made_through_the_api_survives_a_restart_and_reaches_another_worke
         assert wait_for_pins(one, {})
         one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v2"})
     with make_client(tmp_path) as restarted:
-        assert restarted.get("/v1/drift").json()["pins"] == {
-            "health": {"fast_model": "fast-chat@v2", "source": "manual"}
-        }
+        assert restarted.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v2", "source": "manual"}}
 
 
 def test_a_configured_pin_does_not_undo_an_unpin_after_a_restart_until_it_changes(
@@ -469,12 +467,8 @@ def test_a_caller_naming_a_new_fast_model_each_time_cannot_grow_the_drift_series
 def test_v1_drift_refuses_a_parameter_it_does_not_know_or_a_malformed_fast_model(tmp_path: Path) -> None:
     with make_client(tmp_path) as client:
         send(client, SAFE, "v1")
-        for params, field in (
-            ({"window_s": "10"}, "window_s"),
-            ({"fast_model": ""}, "fast_model"),
-            ({"fast_model": "fast-chat"}, "fast_model"),
-            ({"domain": "medical"}, "domain"),
-        ):
+        for params, field in (({"window_s": "10"}, "window_s"), ({"fast_model": ""}, "fast_model"),
+                              ({"fast_model": "fast-chat"}, "fast_model"), ({"domain": "medical"}, "domain")):
             bad = client.get("/v1/drift", params=params)
             assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (params, bad.text)
         assert len(client.get("/v1/drift", params={"fast_model": "fast-chat@v1"}).json()["series"]) == 1
@@ -508,13 +502,10 @@ def test_agent_actions_are_segmented_by_the_agent_that_proposed_them(tmp_path: P
     with make_client(tmp_path) as client:
         for version, commands in (("2.1.100", ["ls -la", "rm -rf ~"]), ("2.1.200", ["rm -rf ~"])):
             for command in commands:
-                r = client.post(
-                    "/v1/actions/reviews",
-                    json={
-                        "action": {"tool": "shell", "input": {"command": command}, "cwd": "/home/dev/shop"},
-                        "agent": {"name": "claude-code", "version": version},
-                    },
-                )
+                r = client.post("/v1/actions/reviews", json={
+                    "action": {"tool": "shell", "input": {"command": command}, "cwd": "/home/dev/shop"},
+                    "agent": {"name": "claude-code", "version": version},
+                })
                 assert r.status_code == 200, r.text
                 assert r.json()["model"]["name"] == "claude-code" and r.json()["model"]["version"] == version
         m = samples(client.get("/metrics").text)
@@ -527,19 +518,11 @@ def test_agent_actions_are_segmented_by_the_agent_that_proposed_them(tmp_path: P
 
 @pytest.mark.parametrize(("name", "version"), [("GPT 5 Instant", "2026-11"), ("claude-sonnet-4@vertex", "20250514")])
 def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
-    tmp_path: Path, name: str, version: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+        tmp_path: Path, name: str, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
     label = f"{name}@{version}"
     with make_client(tmp_path) as client:
-        r = client.post(
-            "/v1/reviews",
-            json={
-                "domain": "health",
-                "messages": [{"role": "user", "content": PROMPT}],
-                "output": SAFE,
-                "model": {"name": name, "version": version},
-            },
-        )
+        r = client.post("/v1/reviews", json={"domain": "health", "messages": [{"role": "user", "content": PROMPT}],
+                                             "output": SAFE, "model": {"name": name, "version": version}})
         assert r.status_code == 200, r.text
         drift = client.get("/v1/drift", params={"fast_model": label})
         assert drift.status_code == 200, drift.text
@@ -578,7 +561,4 @@ def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(
     assert len(closes) == 1
     assert closes[0]["state"] == "closed" and closes[0]["close_reason"] == "abandoned"
     assert (closes[0]["series"], closes[0]["metric"], closes[0]["kind"]) == (
-        "health/fast-chat@v2",
-        "disagreement",
-        "two_proportion",
-    )
+        "health/fast-chat@v2", "disagreement", "two_proportion")

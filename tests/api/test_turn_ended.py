@@ -23,9 +23,7 @@ STOP = "/v1/hooks/claude-code/stop"
 CREDENTIALS = {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}
 
 
-def _escalated(
-    client: TestClient, session: str | None, headers: dict[str, str] | None = None, **how: Any
-) -> dict[str, Any]:
+def _escalated(client: TestClient, session: str | None, headers: dict[str, str] | None = None, **how: Any) -> dict[str, Any]:
     """A credential read (which escalates) sent with ``how`` (``asks_user``, ``hold_ms``, ``id``, ...)."""
     body: dict[str, Any] = {"action": CREDENTIALS, **how}
     if session is not None:
@@ -66,9 +64,7 @@ def any_client(any_settings: Settings) -> Iterator[TestClient]:
         yield c
 
 
-def test_a_turn_end_closes_the_sessions_escalations_still_at_the_users_prompt_as_blocked(
-    any_client: TestClient,
-) -> None:
+def test_a_turn_end_closes_the_sessions_escalations_still_at_the_users_prompt_as_blocked(any_client: TestClient) -> None:
     client = any_client
     declined = _escalated(client, "sess-a", asks_user=True, id="cc-declined")
     other_session = _escalated(client, "sess-b", asks_user=True)
@@ -138,32 +134,24 @@ def test_only_escalations_from_before_the_report_are_closed(client: TestClient) 
     earlier = datetime.fromisoformat(d["created_at"]) - timedelta(seconds=1)
     closed = call(client, lambda: service.turn_ended("default", None, "sess-t", "claude-code", "local", before=earlier))
     assert closed == [] and d["review_id"] in _pending(client)
-    closed = call(
-        client, lambda: service.turn_ended("default", None, "sess-t", "claude-code", "local", before=datetime.now(UTC))
-    )
+    closed = call(client, lambda: service.turn_ended("default", None, "sess-t", "claude-code", "local",
+                                                     before=datetime.now(UTC)))
     assert [c.review_id for c in closed] == [d["review_id"]]
 
 
 def test_keys_reviewers_get_403_and_other_tenants_close_nothing(client: TestClient) -> None:
-    keys = {
-        f"{t}:{r}": bearer(make_key(client, t, r, name=f"{r}@{t}"))
-        for t in ("acme", "globex")
-        for r in ("client", "reviewer")
-    }
+    keys = {f"{t}:{r}": bearer(make_key(client, t, r, name=f"{r}@{t}"))
+            for t in ("acme", "globex") for r in ("client", "reviewer")}
     d = _escalated(client, "shared-session", keys["acme:client"], asks_user=True)
     # another tenant's agent with the same session id closes nothing of this tenant
     assert _turn_ended(client, "shared-session", keys["globex:client"]) == []
     assert d["review_id"] in _pending(client, keys["acme:reviewer"])
     # reviewers resolve in the inbox; the report is the agent's
-    r = client.post(
-        TURN_ENDED, json={"agent": "claude-code", "session_id": "shared-session"}, headers=keys["acme:reviewer"]
-    )
+    r = client.post(TURN_ENDED, json={"agent": "claude-code", "session_id": "shared-session"},
+                    headers=keys["acme:reviewer"])
     assert r.status_code == 403
-    stop = client.post(
-        STOP,
-        json={**hook_payload("Read", {}), "session_id": "shared-session", "hook_event_name": "Stop"},
-        headers=keys["acme:reviewer"],
-    )
+    stop = client.post(STOP, json={**hook_payload("Read", {}), "session_id": "shared-session",
+                                   "hook_event_name": "Stop"}, headers=keys["acme:reviewer"])
     assert stop.status_code == 200 and stop.json() == {}
     assert d["review_id"] in _pending(client, keys["acme:reviewer"])
     # the tenant's own agent key closes it, named in the note
@@ -251,10 +239,7 @@ def test_the_stop_hook_closes_what_the_pre_tool_use_hook_put_to_the_prompt(clien
     assert _pending(client) == {declined, other}
     # a subagent ending does not end the turn; a body refused in what the report needs closes nothing
     assert client.post(STOP, json=_stop("sess-hook", hook_event_name="SubagentStop")).json() == {}
-    assert (
-        client.post(STOP, content=b'{"session_id": "sess-hook", "session_id": "x", "hook_event_name": "Stop"}').json()
-        == {}
-    )
+    assert client.post(STOP, content=b'{"session_id": "sess-hook", "session_id": "x", "hook_event_name": "Stop"}').json() == {}
     assert client.post(STOP, content=b'{"session_id": "sess-hook", "hook_event_name": "Stop\\u0000"}').json() == {}
     assert client.post(STOP, content=b"not json").json() == {}
     assert client.post(STOP, json={"hook_event_name": "Stop"}).json() == {}
@@ -290,16 +275,8 @@ def test_a_post_tool_use_report_with_a_large_tool_output_still_closes_the_escala
 def test_subagent_stop_closes_that_subagents_calls_and_stop_leaves_them(client: TestClient) -> None:
     # Inside a subagent, Claude Code's hooks carry the parent's session_id and the subagent's own agent_id.
     main = _asked(client, hook_payload("Read", {"file_path": "/home/dev/.aws/credentials"}, session_id="sess-bg"))
-    background = _asked(
-        client,
-        hook_payload(
-            "Read",
-            {"file_path": "/home/dev/.aws/credentials"},
-            session_id="sess-bg",
-            agent_id="a1b2c3",
-            agent_type="general-purpose",
-        ),
-    )
+    background = _asked(client, hook_payload("Read", {"file_path": "/home/dev/.aws/credentials"}, session_id="sess-bg",
+                                             agent_id="a1b2c3", agent_type="general-purpose"))
     stored = client.get(f"/v1/actions/reviews/{background}").json()
     assert stored["escalation"]["status"] == "pending"
     # The main turn ends while the background subagent's prompt is still open: the subagent's call stays pending.

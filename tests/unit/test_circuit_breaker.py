@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 import pytest
 
@@ -20,7 +19,6 @@ from service.bulkhead import (
     ReviewerCircuitOpen,
     is_outage,
 )
-from service.policy.model import DomainPolicy
 from service.reviewers.base import (
     ReviewerAbstained,
     ReviewerError,
@@ -32,7 +30,8 @@ from service.reviewers.base import (
     ReviewerVerdict,
     ReviewItem,
 )
-from service.vocabulary import Domain, OnReviewerError, Risk, Verdict
+from service.vocabulary import Domain, Verdict
+from tests.unit._review_items import item
 
 
 class Clock:
@@ -67,19 +66,6 @@ class Vendor:
 
     async def aclose(self) -> None:
         return None
-
-
-def item(deadline_s: float = 5.0) -> ReviewItem:
-    policy = DomainPolicy(
-        domain=Domain.health,
-        version="t.1",
-        description="t",
-        risk_tier=Risk.high,
-        on_reviewer_error=OnReviewerError.escalate,
-    )
-    return ReviewItem(
-        kind="answer", domain=Domain.health, policy=policy, output="x", deadline=time.monotonic() + deadline_s
-    )
 
 
 def guarded(vendor: Vendor, clock: Clock, failures: int = 2, budget: RateBudget | None = None) -> GuardedReviewer:

@@ -4,15 +4,13 @@ and a terminal failure is logged once, rate-limited per (provider, model, code).
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
 
 from service.bulkhead import Bulkhead, GuardedReviewer, RateBudget, ReviewerBusy
-from service.policy.model import DomainPolicy
 from service.reviewers._retry import FailureLog
 from service.reviewers.base import ReviewerError, ReviewerRejected, ReviewerResult, ReviewerUnavailable, ReviewItem
-from service.vocabulary import Domain, OnReviewerError, Risk
+from tests.unit._review_items import item
 
 
 class NeverCalled:
@@ -25,19 +23,6 @@ class NeverCalled:
 
     async def aclose(self) -> None:
         return None
-
-
-def item(deadline_s: float = 5.0) -> ReviewItem:
-    policy = DomainPolicy(
-        domain=Domain.health,
-        version="t.1",
-        description="t",
-        risk_tier=Risk.high,
-        on_reviewer_error=OnReviewerError.escalate,
-    )
-    return ReviewItem(
-        kind="answer", domain=Domain.health, policy=policy, output="x", deadline=time.monotonic() + deadline_s
-    )
 
 
 def test_an_error_made_without_a_call_counts_none() -> None:
