@@ -113,18 +113,38 @@ _CLASSES = (
 _LATIN_LOOKING_WORD = re.compile(r"(?<![^\W_])(?=[akm0-9]*[km])(?:(?=[akm0-9]*[a0-9])[akm0-9]+|k{2,})(?![^\W_])")
 
 
+# A command-line flag written in a look-alike: "bash -і", "nc -е" (a one-letter word, but after a dash).
+_LOOKALIKE_FLAG = re.compile(r"(?<=\s-)[km](?![^\W_])")
+# Words of look-alikes only, folded in a sentence that shows it is disguised (it has a word folded above): "There
+# is ηο need" beside "gο … ΕR" ("ηο" has a letter Unicode does not list, so it is no look-alike word on its own).
+_LOOKALIKE_ONLY = re.compile(r"(?<![^\W_])[km0-9]*[km][km0-9]*(?![^\W_])")
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_OTHER_LETTER = re.compile(r"[^\W\d_akm]")  # in the classes text: a letter that is not Latin and looks like none
+
+
 def _lookalike_folds(text: str) -> dict[int, str]:
-    """Indices of look-alike letters to fold, with their Latin letter (see ``_LATIN_LOOKING_WORD``). A word with a
-    letter that looks like no Latin one is of its own script, and kept ("таблетки")."""
+    """Indices of look-alike letters to fold, with their Latin letter. In a sentence with Latin letters: a word mixing
+    Latin letters or digits with look-alikes ("lethаl", "st0р"), a word of two or more look-alikes ("ԁоѕе"), a flag
+    ("-і"); and, once a sentence shows such a disguise, every word of look-alikes in it ("ηο"). A sentence with no
+    Latin letter is of its own script, and kept ("Και το φάρμακο", "таблетки")."""
     if _ANY_LOOKALIKE.isdisjoint(text):  # most text: a C-speed scan
         return {}
     classes = text.translate(_CLASSES)
-    return {
-        i: _FOLDS[text[i]]
-        for word in _LATIN_LOOKING_WORD.finditer(classes)
-        for i in range(word.start(), word.end())
-        if classes[i] in "km"
-    }
+    folds: dict[int, str] = {}
+    for sentence in _SENTENCE.finditer(classes):
+        start, end = sentence.span()
+        if "a" not in sentence.group() and _OTHER_LETTER.search(sentence.group()):
+            continue  # no Latin letter, and letters that look like none: its own script
+        spans = [w.span() for w in _LATIN_LOOKING_WORD.finditer(classes, start, end)]
+        spans += [f.span() for f in _LOOKALIKE_FLAG.finditer(classes, start, end)]
+        if not spans:
+            continue
+        spans += [w.span() for w in _LOOKALIKE_ONLY.finditer(classes, start, end)]
+        for first, last in spans:
+            for i in range(first, last):
+                if classes[i] in "km":
+                    folds[i] = _FOLDS[text[i]]
+    return folds
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +180,8 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
+# Combining marks on a Latin letter ("pa\u0301inless", zalgo): read as the bare letter, as precomposed "á" is.
+_MARK_ON_LATIN = re.compile(r"[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 _RECENT: dict[int, tuple[str, Visible]] = {}
@@ -197,7 +219,11 @@ def _visible(text: str) -> Visible:
 def _unfolded(text: str) -> Visible:
     """``text`` without invisible characters and markup, compatibility forms folded (no look-alikes yet)."""
     markup = _MARKUP_HINT.search(text) is not None
-    plain = text.isascii() or (INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text))
+    plain = text.isascii() or (
+        INVISIBLE.search(text) is None
+        and unicodedata.is_normalized("NFKC", text)
+        and _MARK_ON_LATIN.search(text) is None
+    )
     if plain and not markup:
         return Visible(text)
     spans = [m.span() for m in _MARKUP.finditer(text)] if markup else []
@@ -220,6 +246,8 @@ def _unfolded(text: str) -> Visible:
     for i, ch in enumerate(text):
         if i in dropped or INVISIBLE.match(ch):
             continue
+        if out and out[-1].isascii() and out[-1].isalpha() and unicodedata.combining(ch):
+            continue  # a mark on a Latin letter
         folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
         out.append(folded)
         origin.extend([i] * len(folded))
@@ -328,31 +356,51 @@ def unleet(text: str) -> tuple[str, ...]:
 
 # -- base64 -----------------------------------------------------------------------------------------------------
 # "Here it is in base64: VGhlIGxldGhhbCBkb3Nl…": one step for the user, none of the rules' words on screen.
-_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_=-])")
+# one run, or a block wrapped over lines as `base64` and MIME write it (76 or 64 characters a line)
+_BASE64 = re.compile(
+    r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{16,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{4,}={0,2})*(?![A-Za-z0-9+/_=-])"
+)
 _TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z0-9+/=]+[A-Za-z]{2,}")  # "Use: nc", "/bin/sh"; not a key or a hash
 _PRINTABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")
 
 
 def decoded_text(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, decoded)`` for each base64 (or base64url) run of 24 characters or more in ``text`` that decodes
-    to readable UTF-8 text with words in it (not an image, a hash or a key); most text has none (one scan)."""
+    """``(start, end, decoded)`` for each base64 (or base64url) run of 24 characters or more in ``text``, or block of
+    such lines, that decodes to readable UTF-8 text with words in it (not an image, a hash or a key); most text has
+    none (one scan). A block whose last line is a word of the prose after it ("…\nDecode it with …") is read
+    without that line."""
     found: list[tuple[int, int, str]] = []
     for run in _BASE64.finditer(text):
-        blob = run.group().rstrip("=")
-        try:
-            raw = base64.b64decode(blob.replace("-", "+").replace("_", "/") + "=" * (-len(blob) % 4), validate=True)
-            decoded = raw.decode("utf-8")
-        except (binascii.Error, ValueError):
-            continue
-        if _PRINTABLE.fullmatch(decoded) and _TWO_WORDS.search(decoded):
-            found.append((run.start(), run.end(), decoded))
+        lines = [m.span() for m in _LINE.finditer(run.group())]
+        for kept in range(len(lines), 0, -1):
+            decoded = _decoded("".join(run.group()[a:b] for a, b in lines[:kept]))
+            if decoded is not None:
+                found.append((run.start(), run.start() + lines[kept - 1][1], decoded))
+                break
     return found
+
+
+_LINE = re.compile(r"[^\r\n]+")
+
+
+def _decoded(blob: str) -> str | None:
+    blob = blob.replace("=", "")
+    if len(blob) < 24:
+        return None
+    try:
+        raw = base64.b64decode(blob.replace("-", "+").replace("_", "/") + "=" * (-len(blob) % 4), validate=True)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    return decoded if _PRINTABLE.fullmatch(decoded) and _TWO_WORDS.search(decoded) else None
 
 
 # -- spaced-out letters ------------------------------------------------------------------------------------------
 # "l e t h a l  d o s e", "l-e-t-h-a-l d-o-s-e", "s.t.o.p": one letter at a time, the same mark between them.
-_SPACED_HINT = re.compile(r"[A-Za-z][ .\-_*][A-Za-z][ .\-_*][A-Za-z]")
-_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])[A-Za-z](?:\1[A-Za-z])+(?![A-Za-z])")
+_SPACED_HINT = re.compile(r"[A-Za-z][ .\-_*/\u00a0\u00b7][A-Za-z][ .\-_*/\u00a0\u00b7][A-Za-z]")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*/\u00a0\u00b7])[A-Za-z](?:\1[A-Za-z])+(?![A-Za-z])")
+# two letters spaced out ("t o", "i t"): joined only in a text that spaces out longer words too
+_SPACED_PAIR = re.compile(r"(?<![A-Za-z])[A-Za-z][ .\-_*/\u00a0\u00b7][A-Za-z](?![A-Za-z])")
 
 
 def despaced(text: str) -> tuple[Visible, ...]:
@@ -367,6 +415,10 @@ def despaced(text: str) -> tuple[Visible, ...]:
     runs = [m.span() for m in _SPACED.finditer(text)]
     if not runs:
         return ()
+    pairs = [m.span() for m in _SPACED_PAIR.finditer(text)]
+    if pairs:
+        taken = {i for start, end in runs for i in range(start, end)}
+        runs = sorted(runs + [(start, end) for start, end in pairs if start not in taken and end - 1 not in taken])
     joined = _join_runs(text, runs, split=False)
     split = _join_runs(text, runs, split=True)
     return (joined,) if split.text == joined.text else (joined, split)
@@ -376,9 +428,16 @@ def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visibl
     pieces: list[str] = []
     origin: list[int] = []
     at = 0
+
+    def gap(first: int, last: int) -> None:
+        # between spaced-out words, a run of spaces is one ("w a y  t o": the two spaces part two words)
+        for i in range(first, last):
+            if not (text[i].isspace() and i > first and text[i - 1].isspace()):
+                pieces.append(text[i])
+                origin.append(i)
+
     for start, end in runs:
-        pieces.append(text[at:start])
-        origin.extend(range(at, start))
+        gap(at, start)
         letters = range(start, end, 2)
         keep = _word_breaks(text[start:end:2]) if split else set()
         for n, i in enumerate(letters):
@@ -388,8 +447,7 @@ def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visibl
             pieces.append(text[i])
             origin.append(i)
         at = end
-    pieces.append(text[at:])
-    origin.extend(range(at, len(text)))
+    gap(at, len(text))
     return Visible("".join(pieces), tuple(origin), len(text))
 
 

