@@ -353,6 +353,8 @@ def test_an_item_declined_at_the_agents_prompt_says_the_turn_ended_without_it_ru
             row = page.locator("tr.row").filter(has_text="/home/dev/.ssh/id_ed25519")
             expect(row).to_be_visible()
             row.click()
+            # the item is open (its shortcuts pressed on the inbox would open it instead of answering it)
+            expect(page.get_by_role("heading", name="Tool use · agent action")).to_be_visible()
             # the user declined at the prompt (no hook fires); the turn's Stop hook reports the end of the turn
             ended = http.post("/v1/actions/turn-ended", json={"agent": "claude-code", "session_id": "sess-declined"},
                               headers=as_agent)
