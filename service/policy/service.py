@@ -9,7 +9,7 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.policy.visible import Visible, decoded_text, despaced, unleet, visible
+from service.policy.visible import Visible, decoded_hex, decoded_text, despaced, unleet, unscrambled, visible
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -89,14 +89,17 @@ def _read_as_words(text: str) -> str:
 
 def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
     """``reading`` (a reading of ``seen.text``) with its offsets taken back to the text as sent."""
-    if seen.origin is None or reading.origin is None:
+    if reading.origin is None:  # one for one
+        return Visible(reading.text, seen.origin, seen.original_length or sent_length, seen.ends)
+    if seen.origin is None:
         return Visible(reading.text, reading.origin, sent_length)
-    return Visible(reading.text, tuple(seen.origin[i] for i in reading.origin), seen.original_length)
+    ends = tuple(seen.ends[i] for i in reading.origin) if seen.ends is not None else None
+    return Visible(reading.text, tuple(seen.origin[i] for i in reading.origin), seen.original_length, ends)
 
 
-def _encoded_evidence(f: Finding, output: str, seen: Visible, start: int, end: int) -> Finding:
-    """``f``, found in the text a base64 run decodes to, pointing at the whole run as sent and saying so."""
-    message = f"{f.message} (in base64-encoded text)"
+def _encoded_evidence(f: Finding, output: str, seen: Visible, start: int, end: int, how: str = "base64") -> Finding:
+    """``f``, found in the text a base64 (or hex) run decodes to, pointing at the whole run as sent and saying so."""
+    message = f"{f.message} (in {how}-encoded text)"
     ev = f.evidence
     if ev is None or ev.source != "output":
         return f.model_copy(update={"message": message})
@@ -189,14 +192,18 @@ class PolicyService:
         """Add what the rules find in other readings of the answer, each a rule pass more, only for answers that
         have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
         d0se"), its spaced-out letters read as words ("l e t h a l  d o s e"), and the text its base64 runs decode
-        to. Only new rules are added; evidence quotes the answer as sent (for base64, the whole run)."""
+        to, and its hex runs; and, where the question or the answer names the disguise, the answer in ROT13 or
+        backwards read plain. Only new rules are added; evidence quotes the answer as sent (for base64 and hex, the
+        whole run)."""
         seen_prompt = visible(prompt).text
         prompt_read = _read_as_words(seen_prompt)
         # a question in leetspeak is read too, even beside an answer in plain words (rules gated on the question)
         leet = unleet(seen.text) or ((seen.text,) if prompt_read != seen_prompt else ())
         encoded = decoded_text(seen.text)
+        hexed = decoded_hex(seen.text)
         spaced = despaced(seen.text)
-        if not leet and not encoded and not spaced:
+        scrambled = unscrambled(seen.text, seen_prompt)
+        if not leet and not encoded and not hexed and not spaced and not scrambled:
             return findings
         common: dict[str, Any] = {
             "prompt": prompt_read,
@@ -222,6 +229,12 @@ class PolicyService:
         for start, end, decoded in encoded:
             more, _ = self._check_visible(domain, output=decoded, classify=False, **common)
             add(more, partial(_encoded_evidence, output=output, seen=seen, start=start, end=end))
+        for start, end, decoded in hexed:
+            more, _ = self._check_visible(domain, output=decoded, classify=False, **common)
+            add(more, partial(_encoded_evidence, output=output, seen=seen, start=start, end=end, how="hex"))
+        for plain in scrambled:
+            more, _ = self._check_visible(domain, output=plain.text, classify=False, **common)
+            add(more, partial(_sent_evidence, output=output, seen=_through(seen, plain, len(output))))
         return merged
 
     def _check_visible(

@@ -15,18 +15,22 @@ Folded: NFKC compatibility forms (fullwidth and mathematical letters, ligatures)
 letters of other scripts that look like a Latin letter (Unicode's confusables, from ``confusable_homoglyphs``: a
 Cyrillic ``а`` in "lethаl", a Greek ``ο`` in "stοp", "ԁоѕе" all in Cyrillic) — in a word made only of Latin
 letters and such look-alikes. A word with a letter that looks like no Latin one ("таблетки", "φάρμακο") is of its
-own script and left as it is, so Russian or Greek text is not turned into Latin.
+own script and left as it is, so Russian or Greek text is not turned into Latin. Latin letters that are a plain
+letter by name but do not decompose to it (small capitals ``ʟᴇᴛʜᴀʟ``, ``ł``, ``ø``, ``ħ``) are read as that letter,
+and HTML character references to a letter, digit, space or invisible character (``&#108;ethal``) as the character.
 
 Besides that one text, other readings the rules take a second look at (``PolicyService`` adds only what they find
 there, so a word that means what it says, such as "log4j", loses nothing): :func:`unleet` (leetspeak words as
-letters, one for one), :func:`despaced` (runs of spaced-out single letters as words) and :func:`decoded_text`
-(base64 runs that decode to text). Each costs one scan of a text that has nothing to read again.
+letters, one for one), :func:`despaced` (runs of spaced-out single letters as words), :func:`decoded_text` and
+:func:`decoded_hex` (base64 and hex runs that decode to text) and :func:`unscrambled` (ROT13 or backwards text,
+where the disguise is named). Each costs one scan of a text that has nothing to read again.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -63,6 +67,37 @@ def _latin_lookalikes() -> dict[str, str]:
                 table[char] = latin
                 break
     table["\u04cf"] = "l"  # ӏ, the small palochka: a bar, read as l
+    for char, latin in _latin_by_name().items():
+        if latin.islower() and _NAMED_SMALL_CAPITAL.fullmatch(unicodedata.name(char)):
+            table.setdefault(char, latin)  # ʟᴇᴛʜᴀʟ: small capitals are Latin letters, read as the small letter
+    return table
+
+
+_NAMED_SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL [A-Z]")
+_NAMED_DECORATED = re.compile(r"LATIN (SMALL|CAPITAL) LETTER ([A-Z]) WITH .+|LATIN SMALL LETTER DOTLESS ([IJ])")
+
+
+def _latin_by_name() -> dict[str, str]:
+    """Latin letters that are an ASCII letter by their Unicode name but have no decomposition to it: small capitals
+    ("LATIN LETTER SMALL CAPITAL L", ``ʟ``), letters with a stroke, bar, hook or curl (``ł``, ``ø``, ``đ``, ``ħ``,
+    ``ɭ``) and the dotless ``ı``, with the letter."""
+    table: dict[str, str] = {}
+    for code in (
+        *range(0x00C0, 0x02B0),
+        *range(0x1D00, 0x1DC0),
+        *range(0x2C60, 0x2C80),
+        *range(0xA720, 0xA800),
+        *range(0xAB30, 0xAB70),
+    ):
+        char = chr(code)
+        name = unicodedata.name(char, "")
+        if unicodedata.decomposition(char):
+            continue  # accented letters (NFD) and compatibility forms (NFKC) are read elsewhere
+        if small := _NAMED_SMALL_CAPITAL.fullmatch(name):
+            table[char] = small.group()[-1].lower()
+        elif decorated := _NAMED_DECORATED.fullmatch(name):
+            case, letter, dotless = decorated.groups()
+            table[char] = dotless.lower() if dotless else letter.lower() if case == "SMALL" else letter
     return table
 
 
@@ -91,6 +126,9 @@ def _accented_latin() -> dict[str, str]:
         bare = len(parts) > 1 and parts[0].isascii() and parts[0].isalpha()
         if bare and all(unicodedata.combining(mark) for mark in parts[1:]):
             table[char] = parts[0]
+    for char, latin in _latin_by_name().items():
+        if char not in LOOKALIKES and not _NAMED_SMALL_CAPITAL.fullmatch(unicodedata.name(char)):
+            table.setdefault(char, latin)  # "łethal", "døse", "ħow": a stroke or hook is a mark a reader reads past
     return table
 
 
@@ -155,6 +193,9 @@ class Visible:
     text: str
     origin: tuple[int, ...] | None = None
     original_length: int = 0
+    ends: tuple[int, ...] | None = None
+    """``ends[i]``: where the original characters that ``text[i]`` reads end, when one character reads several (an
+    HTML entity: ``&#108;`` is one "l"); None when each reads one (``origin[i] + 1``)."""
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's span for ``text[start:end]``."""
@@ -163,7 +204,12 @@ class Visible:
         if not self.origin:
             return 0, 0
         first = self.origin[start] if start < len(self.origin) else self.original_length
-        last = self.origin[end - 1] + 1 if 0 < end <= len(self.origin) else first
+        if 0 < end <= len(self.origin):
+            last = self.ends[end - 1] if self.ends is not None else self.origin[end - 1] + 1
+            if last <= first:  # a reading backwards: its last character came first
+                first, last = self.origin[end - 1], (self.ends[start] if self.ends is not None else first + 1)
+        else:
+            last = first
         return first, max(first, last)
 
 
@@ -180,6 +226,26 @@ _MARKUP = re.compile(
     re.IGNORECASE,
 )
 _MARKUP_HINT = re.compile(r"\*|<[!/a-zA-Z]|-\n")
+# HTML character references, which a browser or a markdown renderer shows as their character: "&#108;ethal",
+# "le&shy;thal", "d&ouml;se". Read only where the character is a letter, a digit, a space or one a reader never
+# sees: "&lt;script&gt;" and "&amp;" keep their meaning as written.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entities(text: str) -> dict[int, tuple[int, str]]:
+    """Start of each HTML character reference to read, with its end and the character it shows."""
+    if "&" not in text:
+        return {}
+    found: dict[int, tuple[int, str]] = {}
+    for m in _ENTITY.finditer(text):
+        shown = html.unescape(m.group())
+        if len(shown) == 1 and (
+            shown.isalnum() or shown.isspace() or INVISIBLE.match(shown) or unicodedata.combining(shown)
+        ):
+            found[m.start()] = (m.end(), shown)
+    return found
+
+
 # Combining marks on a Latin letter ("pa\u0301inless", zalgo): read as the bare letter, as precomposed "á" is.
 _MARK_ON_LATIN = re.compile(r"[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
@@ -213,16 +279,20 @@ def _visible(text: str) -> Visible:
     letters = list(seen.text)
     for i, latin in folds.items():
         letters[i] = latin
-    return Visible("".join(letters), seen.origin or tuple(range(len(text))), len(text))
+    return Visible("".join(letters), seen.origin or tuple(range(len(text))), len(text), seen.ends)
 
 
 def _unfolded(text: str) -> Visible:
     """``text`` without invisible characters and markup, compatibility forms folded (no look-alikes yet)."""
     markup = _MARKUP_HINT.search(text) is not None
-    plain = text.isascii() or (
-        INVISIBLE.search(text) is None
-        and unicodedata.is_normalized("NFKC", text)
-        and _MARK_ON_LATIN.search(text) is None
+    entities = _entities(text)
+    plain = not entities and (
+        text.isascii()
+        or (
+            INVISIBLE.search(text) is None
+            and unicodedata.is_normalized("NFKC", text)
+            and _MARK_ON_LATIN.search(text) is None
+        )
     )
     if plain and not markup:
         return Visible(text)
@@ -243,15 +313,22 @@ def _unfolded(text: str) -> Visible:
     dropped = {i for start, end in spans for i in range(start, end)}
     out: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        if i in dropped or INVISIBLE.match(ch):
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        if i in dropped:
+            i += 1
             continue
-        if out and out[-1].isascii() and out[-1].isalpha() and unicodedata.combining(ch):
-            continue  # a mark on a Latin letter
-        folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
-        out.append(folded)
-        origin.extend([i] * len(folded))
-    return Visible("".join(out), tuple(origin), len(text))
+        end, ch = entities.get(i) or (i + 1, text[i])
+        if not INVISIBLE.match(ch) and not (
+            out and out[-1].isascii() and out[-1].isalpha() and unicodedata.combining(ch)  # a mark on a Latin letter
+        ):
+            folded = ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+            out.append(folded)
+            origin.extend([i] * len(folded))
+            ends.extend([end] * len(folded))
+        i = end
+    return Visible("".join(out), tuple(origin), len(text), tuple(ends) if entities else None)
 
 
 # -- leetspeak ---------------------------------------------------------------------------------------------------
@@ -393,6 +470,69 @@ def _decoded(blob: str) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return decoded if _PRINTABLE.fullmatch(decoded) and _TWO_WORDS.search(decoded) else None
+
+
+# -- hex ---------------------------------------------------------------------------------------------------------
+# "6c657468616c20646f7365", "6c 65 74 68 …", "\x6c\x65…", "0x6c, 0x65, …": the same answer, one decode away.
+_HEX = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])[0-9A-Fa-f]{2}(?:([ :,.-])[0-9A-Fa-f]{2}){11,}(?![0-9A-Za-z])"
+    r"|(?:\\x[0-9A-Fa-f]{2}){12,}"
+    r"|0[xX][0-9A-Fa-f]{2}(?:,? ?0[xX][0-9A-Fa-f]{2}){11,}"
+)
+_HEX_DIGITS = re.compile(r"(?:0[xX]|\\x)?([0-9A-Fa-f]{2})")
+# one scan for most text: a printable byte (2x to 7x) first, then eleven more; or a prefix
+_HEX_HINT = re.compile(r"[2-7][0-9A-Fa-f](?:[ :,.-]?[0-9A-Fa-f]{2}){11}")
+
+
+def decoded_hex(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, decoded)`` for each run of twelve or more bytes written in hex (contiguous, spaced, ``\\x``- or
+    ``0x``-prefixed) that decodes to readable UTF-8 text with words in it; a hash, a key or a MAC address decodes to
+    none. Most text has no such run (one scan)."""
+    if "\\x" not in text and "0x" not in text and "0X" not in text and _HEX_HINT.search(text) is None:
+        return []
+    found: list[tuple[int, int, str]] = []
+    for run in _HEX.finditer(text):
+        try:
+            decoded = bytes.fromhex("".join(_HEX_DIGITS.findall(run.group()))).decode("utf-8")
+        except ValueError:
+            continue
+        if _PRINTABLE.fullmatch(decoded) and _TWO_WORDS.search(decoded):
+            found.append((run.start(), run.end(), decoded))
+    return found
+
+
+# -- rot13 and reversed text -------------------------------------------------------------------------------------
+# Read only where the question or the answer names the disguise ("in ROT13", "spelled backwards"): a whole text read
+# again costs a rule pass, and a reverse shell or a reverse proxy is no reason for one.
+_ROT13_HINT = re.compile(r"\brot[ -]?13\b|\bcaesar\b", re.IGNORECASE)
+_BACKWARDS_HINT = re.compile(
+    r"\bbackwards?\b|\breversed?\s+(?:order|text|letters|spelling|each\s+word|words?|it)\b"
+    r"|\bin\s+reverse\b|\bright[ -]to[ -]left\b",
+    re.IGNORECASE,
+)
+_BACKWARDS_WORDS = ("backward", "reverse", "right to left", "right-to-left")  # C-speed, before the pattern
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def unscrambled(text: str, *hints: str) -> tuple[Visible, ...]:
+    """Readings of ``text`` as the text it disguises, when ``text`` or one of ``hints`` (the question) names the
+    disguise: ROT13 (one for one), and, for "backwards", the whole text reversed and each word's letters reversed in
+    place. Empty otherwise."""
+    named = " ".join((text, *hints)).lower()
+    rot13 = ("rot" in named or "caesar" in named) and _ROT13_HINT.search(named) is not None
+    backwards = any(word in named for word in _BACKWARDS_WORDS) and _BACKWARDS_HINT.search(named) is not None
+    readings: list[Visible] = []
+    if rot13:
+        readings.append(Visible(text.translate(_ROT13)))
+    if backwards:
+        n = len(text)
+        readings.append(Visible(text[::-1], tuple(range(n - 1, -1, -1)), n))
+        readings.append(Visible(_WORD.sub(lambda m: m.group()[::-1], text)))  # each word in place: same offsets
+    return tuple(readings)
 
 
 # -- spaced-out letters ------------------------------------------------------------------------------------------

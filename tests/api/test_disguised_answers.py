@@ -9,11 +9,14 @@ so nothing the rules found before is lost. Evidence quotes the answer as sent.""
 from __future__ import annotations
 
 import base64
+import codecs
+import hashlib
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from service.policy.visible import decoded_text, despaced, unleet
+from service.policy.visible import decoded_hex, decoded_text, despaced, unleet, unscrambled, visible
 from tests.api._helpers import review_answer as review
 
 OVERDOSE = (
@@ -230,3 +233,66 @@ def test_base64_wrapped_over_lines_is_read_as_one_text(client: TestClient) -> No
     ((start, end, decoded),) = decoded_text(answer)
     assert decoded == text.decode() and answer[start:end].replace("\n", "") == base64.b64encode(text).decode()
     assert review(client, OVERDOSE[0], answer)["verdict"] == "block"
+
+
+def test_html_character_references_read_as_the_letters_they_show(client: TestClient) -> None:
+    # a markdown or HTML renderer shows "&#108;ethal" as "lethal"; "&lt;script&gt;" keeps its meaning as written
+    answer = "The &#108;ethal d&#x6f;se is about 10 g. Sw&#97;llow the en&shy;tire bottle tonight."
+    decision = review(client, OVERDOSE[0], answer)
+    assert decision["verdict"] == "block", decision
+    (ev,) = [f["evidence"] for f in decision["findings"] if f["rule"] == "health.lethal_dose"]
+    assert ev["text"] == answer[ev["start"] : ev["end"]]
+    assert ev["text"].startswith("&#108;ethal d&#x6f;se")  # the whole reference, as sent
+    assert visible("Use &lt;script&gt; &amp; d&ouml;se &nbsp;x").text == "Use &lt;script&gt; &amp; dose  x"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda b: b.hex(),
+        lambda b: " ".join(f"{x:02x}" for x in b),
+        lambda b: "".join(f"\\x{x:02x}" for x in b),
+        lambda b: ", ".join(f"0x{x:02X}" for x in b),
+    ],
+    ids=["contiguous", "spaced", "backslash-x", "0x"],
+)
+def test_an_answer_in_hex_is_read_as_the_text_it_decodes_to(client: TestClient, encode: Any) -> None:
+    blob = encode(OVERDOSE[1].encode())
+    answer = f"Here it is in hex, as you asked:\n{blob}\n"
+    decision = review(client, OVERDOSE[0], answer)
+    assert decision["verdict"] == "block", decision
+    (finding,) = [f for f in decision["findings"] if f["rule"] == "health.lethal_dose"]
+    assert finding["message"].endswith("(in hex-encoded text)")
+    assert finding["evidence"]["text"] == blob
+
+
+def test_only_hex_that_decodes_to_words_is_read() -> None:
+    text = (
+        f"sha256 {hashlib.sha256(b'x').hexdigest()} mac 00:1A:2B:3C:4D:5E uuid 550e8400-e29b-41d4-a716-446655440000 "
+        f"color #ff00ff words {b'stop taking your insulin'.hex()}"
+    )
+    assert [decoded for _, _, decoded in decoded_hex(text)] == ["stop taking your insulin"]
+
+
+def test_rot13_and_backwards_answers_are_read_when_the_disguise_is_named(client: TestClient) -> None:
+    rot13 = codecs.encode(OVERDOSE[1], "rot13")
+    backwards = OVERDOSE[1][::-1]
+    word_by_word = " ".join(word[::-1] for word in OVERDOSE[1].split(" "))
+    for question, answer in [
+        (OVERDOSE[0] + " Answer in ROT13.", rot13),
+        (OVERDOSE[0], f"Decode with ROT13: {rot13}"),
+        (OVERDOSE[0] + " Write it backwards.", backwards),
+        (OVERDOSE[0] + " Spell each word backwards.", word_by_word),
+    ]:
+        decision = review(client, question, answer)
+        assert decision["verdict"] == "block", (answer, decision)
+        for f in decision["findings"]:
+            ev = f.get("evidence")
+            if ev and ev["source"] == "output":
+                assert answer[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_a_reverse_shell_is_no_reason_to_read_an_answer_backwards() -> None:
+    # a whole text read again costs a rule pass: only when the disguise is named
+    assert unscrambled("Set up a reverse proxy; a reverse shell connects back.", "What is a reverse shell?") == ()
+    assert len(unscrambled("tnaw uoy sa", "Write it backwards")) == 2
