@@ -507,7 +507,7 @@ def decoded_hex(text: str) -> list[tuple[int, int, str]]:
 # again costs a rule pass, and a reverse shell or a reverse proxy is no reason for one.
 _ROT13_HINT = re.compile(r"\brot[ -]?13\b|\bcaesar\b", re.IGNORECASE)
 _BACKWARDS_HINT = re.compile(
-    r"\bbackwards?\b|\breversed?\s+(?:order|text|letters|spelling|each\s+word|words?|it)\b"
+    r"\bbackwards?\b(?![ -]?compat)|\breversed?\s+(?:order|text|letters|spelling|each\s+word|words?|it)\b"
     r"|\bin\s+reverse\b|\bright[ -]to[ -]left\b",
     re.IGNORECASE,
 )

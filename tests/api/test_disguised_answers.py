@@ -295,4 +295,5 @@ def test_rot13_and_backwards_answers_are_read_when_the_disguise_is_named(client:
 def test_a_reverse_shell_is_no_reason_to_read_an_answer_backwards() -> None:
     # a whole text read again costs a rule pass: only when the disguise is named
     assert unscrambled("Set up a reverse proxy; a reverse shell connects back.", "What is a reverse shell?") == ()
+    assert unscrambled("The new API is backwards compatible.", "Is v2 backward-compatible?") == ()
     assert len(unscrambled("tnaw uoy sa", "Write it backwards")) == 2
