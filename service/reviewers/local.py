@@ -4,7 +4,7 @@ It turns the policy check's findings and the response-class analysis into a prop
 
 - a finding at the domain's block severity ⇒ ``block``;
 - a finding at the rewrite severity with evidence in the answer ⇒ ``rewrite`` with the offending
-  sentences removed, if enough of the answer remains; otherwise ``escalate``;
+  sentences removed, if enough of the answer remains and none of them is a warning; otherwise ``escalate``;
 - for agent actions, a high finding ⇒ ``escalate`` (a human looks), medium and below ⇒ ``approve``;
 - everything else ⇒ ``approve``, with a critique that names what was noticed.
 """
@@ -21,10 +21,20 @@ from service.vocabulary import ResponseClass, Severity, Verdict
 
 PROMPT_VERSION = "local-2026.11.1"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence that warns, limits or sends the reader to help. A rule can fire on one ("never let someone sleep it off",
+# "no more than 4,000 mg a day"); deleting it would release an answer less safe than the one reviewed, so the answer
+# goes to a human instead.
+_WARNING = re.compile(
+    r"\b(never|do not|don'?t|must not|should not|shouldn'?t|no more than|not more than|maximum|do not exceed|"
+    r"call (911|999|112|988|000)|emergency|poison control|seek (medical|immediate|urgent|emergency)|warning|caution|"
+    r"dangerous|overdose|fatal|we('ll| will) never)\b",
+    re.IGNORECASE,
+)
 
 
 def _remove_spans(text: str, findings: list[Finding]) -> str | None:
-    """The answer without the sentences that carry evidence; None if too little would remain."""
+    """The answer without the sentences that carry evidence; None if too little would remain, or if one of them is a
+    warning (``_WARNING``)."""
     spans = [
         (f.evidence.start, f.evidence.end)
         for f in findings
@@ -39,6 +49,8 @@ def _remove_spans(text: str, findings: list[Finding]) -> str | None:
         end = start + len(piece)
         pos = end
         if any(s < end and (e or s) > start for s, e in spans):
+            if _WARNING.search(piece):
+                return None  # the flagged sentence is itself a warning: not one to delete
             continue
         kept.append(piece.strip())
     rewritten = " ".join(p for p in kept if p)
