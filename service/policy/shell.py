@@ -937,6 +937,8 @@ class ShellAnalyser:
         self.written: dict[str, str | None] = {}
         """Files written earlier in this command (redirects, ``tee``) → their text, None when it cannot be known."""
         self.remotes: dict[str, str] = {}
+        # folders this command made git's hooks folder (git config core.hooksPath D): a file written there is a hook
+        self.hooks_dirs: set[str] = set()
         """git remotes given a URL earlier in this command (``git remote add|set-url NAME URL``)."""
         self.branch: str | None = None
         self.under_sudo = 0
@@ -2296,8 +2298,18 @@ class ShellAnalyser:
         if re.search(r"^/etc/(rc\.local|init\.d/|rc\d\.d/|xdg/autostart/)|/\.config/autostart/", p):
             self.emit("persistence", "autostart", S.high, f"{verb} an autostart location ({p}).", ctext)
             return
-        if "/.git/hooks/" in p.lower() + "/" and not p.lower().endswith("/.git/hooks"):
+        if is_git_hook(p):  # .git/hooks/x, a submodule's .git/modules/<name>/hooks/x, a bare repo's r.git/hooks/x
             self.emit("persistence", "git_hook", S.high, f"{verb} a git hook ({target}).", ctext)
+            return
+        hooks_dir = next((d for d in self.hooks_dirs if p != d and is_within(p, d)), None)
+        if hooks_dir is not None:  # git config core.hooksPath .githooks && echo … > .githooks/pre-commit
+            self.emit(
+                "persistence",
+                "git_hook",
+                S.high,
+                f"{verb} a git hook ({target}): this command points core.hooksPath at {hooks_dir}.",
+                ctext,
+            )
             return
         if CI_CONFIG_RE.search(p):
             self.emit("protected_path", "ci_config", S.high, f"{verb} CI configuration ({target}).", ctext)
@@ -2578,7 +2590,7 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
                 dest.endswith("/")
                 or dp in ("/etc/cron.d", "/etc/sudoers.d", "/etc/profile.d")
                 or re.search(
-                    r"/(\.git/hooks|\.github/workflows|\.ssh|LaunchAgents|LaunchDaemons|systemd/system|init\.d|cron\.\w+)$",
+                    r"/([^/]*\.git/(modules/.+/)?hooks|\.github/workflows|\.ssh|LaunchAgents|LaunchDaemons|systemd/system|init\.d|cron\.\w+)$",
                     dp,
                 )
             ):
@@ -2633,6 +2645,10 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         or bool(re.search(r"(o|a)\+[rwxX]*w", mode))
         or (mode.startswith("+") and "w" in mode and False)
     )
+    # +x, u+x, a=rwx, 755, 0700: the execute bit for someone (git runs a hook only when it is executable)
+    executable = bool(re.search(r"[+=][rwXst]*x", mode)) or bool(
+        re.fullmatch(r"[0-7]?[0-7]{3}", mode) and any(int(c) % 2 for c in mode[-3:])
+    )
     for t in targets:
         p = a.paths.resolve(t, a.cwd) or t
         base = p[:-2] if p.endswith("/*") else p
@@ -2686,6 +2702,12 @@ def _h_chmod(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             )
         elif base in ("/etc/shadow", "/etc/sudoers", "/etc/passwd"):
             a.emit("privilege_escalation", "system_auth_file", S.critical, f"Changes permissions of {base}.", ctext)
+        if executable and (
+            is_git_hook(p)
+            or (recursive and _GIT_HOOKS_DIR_RE.search(base))
+            or any(p != d and is_within(p, d) for d in a.hooks_dirs)
+        ):  # git skips a hook that is not executable: this switches it on
+            a.emit("persistence", "git_hook", S.high, f"Makes a git hook executable ({t}): git runs it.", ctext)
 
 
 _BIN_DIRS = frozenset({"/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin", "/usr/lib", "/usr/libexec"})
@@ -4372,6 +4394,13 @@ _AGENT_CONFIG_RE = re.compile(
 )
 # Files a tool runs commands from when the folder is entered or opened (direnv, VS Code tasks).
 _AUTORUN_CONFIG_RE = re.compile(r"/(\.envrc|\.vscode/tasks\.json)$")
+# Git hooks: a file in the hooks folder of a repository's git folder (`.git/hooks/`), of a submodule's or a nested
+# submodule's (`.git/modules/<name>/hooks/`, `.git/modules/<a>/modules/<b>/hooks/`: git keeps a submodule's
+# repository there and runs its hooks on `git submodule update`, checkouts and commits in it) or of a bare
+# repository (`<name>.git/hooks/`). Compared ignoring case, as `.git/hooks` always was (case-insensitive file
+# systems). _GIT_HOOKS_DIR_RE: the hooks folder itself (a copy into it writes a hook).
+_GIT_HOOK_RE = re.compile(r"(^|/)[^/]*\.git/(modules/.+/)?hooks/[^/]", re.IGNORECASE)
+_GIT_HOOKS_DIR_RE = re.compile(r"(^|/)[^/]*\.git/(modules/.+/)?hooks/*$", re.IGNORECASE)
 # Git hook managers: their files are git hooks.
 _HOOK_MANAGER_RE = re.compile(r"/(\.husky(/.*)?|\.?lefthook(-local)?\.ya?ml)$")
 # Git configuration files: any of them can make git run a command (core.fsmonitor, core.pager, aliases …).
@@ -4848,6 +4877,8 @@ def _git_exec(a: ShellAnalyser, key: str, value: str | None, ctext: str, depth: 
     k0 = key.strip().lower()
     if _git_redirect(a, key.strip(), value, ctext, how):
         return
+    if k0 == "core.hookspath" and value:
+        _hooks_dir_set(a, value, ctext)
     graded = _git_path_option(a, k0, value) if value else None
     if graded is not None:
         a.emit(
@@ -4885,6 +4916,26 @@ def _git_exec(a: ShellAnalyser, key: str, value: str | None, ctext: str, depth: 
             a.analyse(code, depth + 1)
         finally:
             a.cwd, a.cwd_known, a.vars = saved
+
+
+def _hooks_dir_set(a: ShellAnalyser, value: str, ctext: str) -> None:
+    """``core.hooksPath`` set to ``value``: the folder is git's hooks folder for the rest of the command, so a file
+    written into it, before (remembered writes) or after (:meth:`ShellAnalyser.classify_write`), is a git hook."""
+    d = a.paths.resolve(value.strip(), a.cwd)
+    if d is None or d == "/dev/null":
+        return
+    d = d.rstrip("/") or "/"
+    a.hooks_dirs.add(d)
+    for p in a.written:
+        if p != d and is_within(p, d):
+            a.emit(
+                "persistence",
+                "git_hook",
+                S.high,
+                f"Writes a git hook ({p}): this command points core.hooksPath at {d}.",
+                ctext,
+            )
+            return
 
 
 def _git_parameter_pairs(text: str) -> list[tuple[str, str | None]]:
@@ -5615,6 +5666,12 @@ def _git_analyse(a: ShellAnalyser, code: str, depth: int) -> None:
         a.analyse(code, depth + 1)
     finally:
         a.cwd, a.cwd_known, a.vars = saved
+
+
+def is_git_hook(path: str) -> bool:
+    """A file git runs as a hook: in ``.git/hooks/``, a submodule's ``.git/modules/<name>/hooks/`` (nested ones too)
+    or a bare repository's ``<name>.git/hooks/``, in any letter case."""
+    return bool(_GIT_HOOK_RE.search(path))
 
 
 def is_git_config_file(path: str, home: str) -> bool:
