@@ -2887,6 +2887,10 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
             a.branch = b
         elif b is not None:
             a.branch = pos[-1] if pos else b
+    elif sub == "restore":  # git restore [-W] .: as git checkout -- . (--staged alone only unstages)
+        worktree = any(x in ("-W", "--worktree") for x in flags) or not any(x in ("-S", "--staged") for x in flags)
+        if worktree and any(x in (".", "*", ":/", "./") for x in pos):
+            a.emit("destructive_vcs", "discard_changes", S.low, "Discards uncommitted changes.", ctext)
     elif sub == "reset":
         if "--hard" in flags:
             if a.branch in protected:
@@ -2897,20 +2901,24 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                     f"Hard-resets protected branch {a.branch} (loses commits).",
                     ctext,
                 )
-            elif any(re.search(r"HEAD[~^]\d*|^[0-9a-f]{7,40}$", x) for x in pos) and a.branch is None:
+            elif (ref := next((x for x in pos if x != "--"), None)) is not None and _reset_moves_branch(a, ref):
                 a.emit(
                     "destructive_vcs",
                     "reset_hard",
-                    S.medium,
-                    "Hard-resets to an older commit (discards work; the branch may be protected).",
+                    S.high,
+                    f"Hard-resets the branch to {ref}: the commits after it leave the branch (only the reflog keeps "
+                    "them, and a pushed branch then needs a force-push) and every uncommitted change in the working "
+                    "tree is lost for good.",
                     ctext,
                 )
             else:
                 a.emit("destructive_vcs", "reset_hard", S.low, "Hard reset discards uncommitted work.", ctext)
     elif sub == "clean":
-        f = any("f" in x for x in flags if not x.startswith("--")) or "--force" in flags
-        x_or_d = any(("x" in x or "d" in x) for x in flags if not x.startswith("--"))
-        if f:
+        short = [x for x in flags if not x.startswith("--")]
+        f = any("f" in x for x in short) or "--force" in flags
+        x_or_d = any(("x" in x or "d" in x or "X" in x) for x in short)
+        dry = any("n" in x or "i" in x for x in short) or "--dry-run" in flags or "--interactive" in flags
+        if f and not dry:
             where = gcwd
             outside = (
                 where is None
@@ -2925,6 +2933,18 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                     "clean_outside_workspace",
                     S.high,
                     f"git clean -f{'dx' if x_or_d else ''} outside the workspace ({where}).",
+                    ctext,
+                )
+            elif _clean_whole_tree(a, rest, where):
+                what = "untracked file and folder" if x_or_d else "untracked file"
+                ignored = any("x" in x or "X" in x for x in short)
+                a.emit(
+                    "destructive_vcs",
+                    "clean",
+                    S.high,
+                    f"git clean deletes every {what}{' and every ignored file' if ignored else ''} of the working tree "
+                    f"({where}): they were never committed, so git cannot bring them back"
+                    f"{' (ignored files include .env files and local settings)' if ignored else ''}.",
                     ctext,
                 )
             elif x_or_d:
@@ -2948,6 +2968,8 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
         a.emit("destructive_vcs", "update_ref_delete", S.high, "Deletes a ref directly.", ctext)
     elif sub == "stash" and pos[:1] == ["clear"]:
         a.emit("destructive_vcs", "stash_clear", S.medium, "Drops all stashes.", ctext)
+    elif sub == "stash" and pos[:1] == ["drop"]:  # recoverable (git fsck --unreachable) until the next gc
+        a.emit("destructive_vcs", "stash_drop", S.low, "Drops a stash.", ctext)
     elif sub == "config":
         joined = " ".join(rest)
         _git_config_set(a, rest, ctext, depth)
@@ -2976,6 +2998,29 @@ def _h_git(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
                     a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted git host ({h}).", ctext)
     elif sub == "credential" and pos[:1] == ["fill"]:
         a.emit("credential_access", "git_credential_fill", S.high, "Reads stored git credentials.", ctext)
+
+
+def _reset_moves_branch(a: ShellAnalyser, ref: str) -> bool:
+    """``git reset --hard REF`` moves the branch to another commit (``HEAD~20``, a hash, a tag, another branch):
+    not for ``HEAD``/``@``, ``ORIG_HEAD`` (undoing the last reset, merge or rebase) and the branch's upstream
+    (``@{u}``, ``origin/<branch>``, ``refs/remotes/…``, ``FETCH_HEAD``: the copy already shared), where only
+    uncommitted changes go."""
+    r = ref.strip()
+    if r in ("HEAD", "@", "ORIG_HEAD", "FETCH_HEAD") or re.fullmatch(r"[^~^]*@\{(u|upstream|push)\}", r, re.IGNORECASE):
+        return False
+    if r.startswith("refs/remotes/"):
+        return False
+    remote, slash, rest = r.partition("/")
+    return not (slash and rest and not re.search(r"[~^@:]", rest) and remote in {"origin", "upstream", *a.remotes})
+
+
+def _clean_whole_tree(a: ShellAnalyser, rest: list[str], where: str | None) -> bool:
+    """``git clean -f`` reaches the whole working tree: no pathspec (or ``.``, ``:/``, ``*``) and run from the
+    workspace itself (from a subfolder, or for a pathspec such as ``build/``, it is limited to that folder)."""
+    paths = [p for p in _positional(rest, {"-e", "--exclude"}) if p != "--"]
+    if any(p.rstrip("/") not in (".", "", ":", ":/", "*", ":(top)", "./*") for p in paths):
+        return False
+    return where is None or a.paths.workspace is None or where == a.paths.workspace
 
 
 # Short options that take a value, per downloader: after one of them the rest of a bundle is its value
