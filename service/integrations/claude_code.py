@@ -146,6 +146,17 @@ def refused(problem: InputProblem, what: str = "the hook input") -> str:
     return f"{what} is refused, {code}{' at ' + field if field else ''}: {message}"
 
 
+BAD_EVENT_NAME = "bad hook input: hook_event_name is not a string"
+"""The failure reason for a ``hook_event_name`` that is neither a string nor absent (the HTTP route's too)."""
+
+
+def bad_event_name(name: Any) -> bool:
+    """Whether a ``hook_event_name`` is bad input: not a string and not absent (``null`` reads as ``PreToolUse``).
+    Such an event is no report the hook may pass over with no answer (a ``PostToolUse`` or another event): it is
+    answered as a failed ``PreToolUse``, a deny, never reviewed and never let through."""
+    return name is not None and not isinstance(name, str)
+
+
 def event_name(payload: Any, problem: InputProblem | None) -> Any:
     """``hook_event_name`` of the (refused) input, or ``PreToolUse`` when it cannot be trusted: the input is not
     an object, or the problem is that very field (twice, or with a NUL); a pre-tool-use failure, a deny, is then
@@ -415,13 +426,15 @@ def handle_command(
             return "", "", 0
     if problem is not None:  # never reviewed: a failure like any other
         name = event_name(payload, problem)
-        if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
+        if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None) and not bad_event_name(name):
             return "", "", 0  # other events carry no permission decision
         event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE
         return as_command_answer(failure_output(event, refused(problem), on_error))
     event = event_of(payload)
     if not isinstance(payload, dict):
         return as_command_answer(failure_output(event, "the hook input is not a JSON object", on_error))
+    if bad_event_name(payload.get("hook_event_name")):  # a number, a list: which event it is cannot be told
+        return as_command_answer(failure_output(event, BAD_EVENT_NAME, on_error))
     if payload.get("hook_event_name") in POST_TOOL_USE:
         if on_post_tool_use is not None:  # the caller's deadline must answer nothing from here on
             on_post_tool_use()

@@ -65,8 +65,10 @@ from service.integrations import (
     worst,
 )
 from service.integrations.claude_code import (
+    BAD_EVENT_NAME,
     TURN_ENDED_PATH,
     TURN_FIELDS,
+    bad_event_name,
     event_name,
     json_type,
     max_json_depth,
@@ -457,6 +459,10 @@ def handle_command(
         if problem is None or read_json(raw, depth, only=TURN_FIELDS)[1] is None:
             report_turn_ended(payload, url=url, timeout=timeout, key=key)
         return TURN_ENDED_ANSWER  # a report that cannot be trusted closes nothing
+    if bad_event_name(name):  # a number, a list: which event it is cannot be told, so a failed PreToolUse
+        if on_event is not None:
+            on_event(PRE_TOOL_USE)
+        return failure_answer(PRE_TOOL_USE, refused(problem) if problem is not None else BAD_EVENT_NAME, on_error)
     if name not in (PRE_TOOL_USE, PERMISSION_REQUEST, None):
         return "", "", 0  # other events carry no permission decision
     event = PERMISSION_REQUEST if name == PERMISSION_REQUEST else PRE_TOOL_USE

@@ -455,6 +455,27 @@ def test_codex_hook_blocks_input_the_json_routes_refuse(service: str) -> None:
     assert asked.returncode == 0 and asked.stdout.strip() == b""  # no decision: Codex asks the user
 
 
+def test_command_hooks_deny_a_hook_event_name_that_is_not_a_string() -> None:
+    # Before: a number or a list there was read as "another event" and answered with nothing (exit 0), so
+    # `rm -rf ~` ran unreviewed, while the HTTP route denied the same input. No service here: the deny is the
+    # input's own ("bad hook input"), nothing is sent for review.
+    down = f"http://127.0.0.1:{_free_port()}"
+    for name in (5, ["PreToolUse"], {"event": "PostToolUse"}, False):
+        claude = _hook("claude-code", {**_bash("rm -rf ~"), "hook_event_name": name}, OVERSIGHT_URL=down)
+        assert _claude_decision(claude) == "deny", name
+        assert b"bad hook input: hook_event_name is not a string" in claude.stderr, name
+        named = {**_codex("Bash", {"command": "rm -rf ~"}), "hook_event_name": name}
+        codex = _hook("codex", named, OVERSIGHT_URL=down)
+        assert codex.returncode == 2 and b"bad hook input: hook_event_name is not a string" in codex.stderr, name
+    asked = _hook("claude-code", {**_bash("ls"), "hook_event_name": 5}, "--on-error", "ask", OVERSIGHT_URL=down)
+    assert _claude_decision(asked) == "ask"
+    # refused input besides (a NUL in the command): still a deny, the reason naming that problem
+    nul = {**_bash("rm -rf ~\u0000"), "hook_event_name": 5}
+    assert _claude_decision(_hook("claude-code", nul, OVERSIGHT_URL=down)) == "deny"
+    codex = _hook("codex", {**_codex("Bash", {"command": "rm -rf ~\u0000"}), "hook_event_name": [1]}, OVERSIGHT_URL=down)
+    assert codex.returncode == 2 and b"text_invalid at tool_input.command" in codex.stderr
+
+
 def test_the_turn_ended_report_returns_what_the_service_closed(service: str) -> None:
     # Before: the report's answer ({"closed": [...]}, no verdict) was refused as "answered without a verdict", so
     # the function said None ("not reached") for a report the service had applied.
