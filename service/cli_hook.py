@@ -298,7 +298,9 @@ def _import(
     requests: list[dict[str, Any]] = []
     owners: list[int] = []  # index in records of each request
     calls = skipped = unreadable = broken = carried = 0
-    seen_calls: set[str] = set()  # a resumed transcript repeats the earlier session's calls under the same ids
+    # A resumed transcript repeats the earlier session's calls under that session's id: (session, call id) is
+    # counted once. A call id alone is not: another session may number its calls the same (``call_0``).
+    seen_calls: set[tuple[str, str]] = set()
     for path in files:
         try:
             session, past = _past(source, path)
@@ -312,10 +314,12 @@ def _import(
             typer.echo(f"oversight: {path}: no tool calls found (is it {kind}?)", err=True)
         for item in past:
             if item.call_id:
-                if item.call_id in seen_calls:  # given with its earlier session: reviewed and counted once
+                # a log that names no session: its calls are its own
+                call = (item.session or f"file:{path}", item.call_id)
+                if call in seen_calls:  # given with its earlier session: reviewed and counted once
                     carried += 1
                     continue
-                seen_calls.add(item.call_id)
+                seen_calls.add(call)
             calls += 1
             if item.skipped:
                 skipped += 1

@@ -533,7 +533,12 @@ def past_actions(session: Any) -> list[PastAction]:
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
     for call, goal, transcript in calls_in_context(session):
-        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line)
+        # A call carried from an earlier session (a resumed transcript) keeps that session's id and request id,
+        # so importing both transcripts reviews it once.
+        sid = call.session_id or session.session_id or ""
+        item = PastAction(
+            call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=sid or None
+        )
         inp = call.input if isinstance(call.input, dict) else {}
         try:
             act = to_action(call.name, inp, call.cwd or session.cwd)
@@ -542,9 +547,6 @@ def past_actions(session: Any) -> list[PastAction]:
         except ValueError as exc:  # nothing to review: the call could not have run as logged
             item.skipped = str(exc)
         else:
-            # A call carried from an earlier session (a resumed transcript) keeps that session's request id,
-            # so importing both transcripts reviews it once.
-            sid = call.session_id or session.session_id or ""
             rid = safe_id("claude-code", sid, call.call_id)
             owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
             item.requests.append(past_request(act, owner, goal, transcript, rid))

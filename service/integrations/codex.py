@@ -506,7 +506,9 @@ def past_actions(session: Any) -> list[PastAction]:
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
     for call, goal, transcript in calls_in_context(session):
-        item = PastAction(call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line)
+        item = PastAction(
+            call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=session.session_id
+        )
         try:
             actions = to_actions(call.name, call.input, call.cwd or session.cwd)
         except UnsupportedTool:
