@@ -7,6 +7,7 @@ The hook commands import no web framework and no HTTP client library: they start
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -206,16 +207,21 @@ Source = Literal["claude-code", "codex"]
 
 
 def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
+    """The session of a log and its past actions. The file is read as ``oversight audit`` reads it (a
+    ``.jsonl.gz`` decompressed); ``OSError`` if it cannot be read, ``typer.BadParameter`` if it is not gzip."""
+    from service.cli_audit import _read_file
+
+    lines = io.BytesIO(_read_file(path))  # split at b"\n" only, as the file itself would be
     if source == "codex":
-        from service.importers.codex import read_rollout
+        from service.importers.codex import parse_lines as parse_rollout
         from service.integrations import codex
 
-        session = read_rollout(path)
+        session = parse_rollout(lines, path=os.fspath(path))
         return session, codex.past_actions(session)
-    from service.importers.claude_code import read_transcript
+    from service.importers.claude_code import parse_lines as parse_transcript
     from service.integrations import claude_code
 
-    session = read_transcript(path)
+    session = parse_transcript(lines, path=os.fspath(path))
     return session, claude_code.past_actions(session)
 
 
@@ -308,6 +314,10 @@ def _import(
             typer.echo(f"oversight: cannot read {path}: {exc.strerror or exc}", err=True)
             unreadable += 1
             continue
+        except typer.BadParameter as exc:  # a .gz that is not gzip
+            typer.echo(f"oversight: cannot read {path}: {exc.message.removeprefix(f'{path} is ')}", err=True)
+            unreadable += 1
+            continue
         broken += _report_skipped_lines(path, session.skipped)
         if not past:  # a session without tool calls, or not this agent's log at all: say so either way
             kind = "a Codex rollout" if source == "codex" else "a Claude Code transcript"
@@ -381,7 +391,9 @@ def _import(
         raise typer.Exit(2)
 
 
-FilesArg = Annotated[list[Path], typer.Argument(metavar="FILE...", help="Session log files.", exists=False)]
+FilesArg = Annotated[
+    list[Path], typer.Argument(metavar="FILE...", help="Session log files (.jsonl, or .jsonl.gz).", exists=False)
+]
 ImportDataDirOpt = Annotated[
     Path | None,
     typer.Option(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import orjson
@@ -304,6 +305,24 @@ def test_import_reviews_into_the_given_data_dir_and_warns_about_a_file_with_no_c
     assert result.exit_code == 0, result.output
     assert (data / "oversight.sqlite").exists()  # the decisions are where the service will look for them
     assert f"{not_a_rollout}: no tool calls found (is it a Codex rollout?)" in result.stderr
+
+
+def test_import_reads_a_gzipped_log_as_the_audit_does(tmp_path: Path) -> None:
+    # Before: the compressed bytes were read as text: "skipped, not UTF-8" lines, "0 tool calls", exit 0.
+    packed = tmp_path / (OUR_ROLLOUT.name + ".gz")
+    packed.write_bytes(gzip.compress(OUR_ROLLOUT.read_bytes()))
+    plain = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "--requests"])
+    result = CliRunner().invoke(app, ["import", "codex", str(packed), "--requests"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == plain.stdout and result.stdout.count("\n") == 5
+    assert f"{packed}:17: skipped, not JSON" in result.stderr  # the file's own line numbers
+    assert "5 tool calls, 5 actions" in result.stderr
+    # a .gz that is not gzip is named, and is no import
+    broken = tmp_path / "rollout-broken.jsonl.gz"
+    broken.write_bytes(OUR_ROLLOUT.read_bytes())
+    result = CliRunner().invoke(app, ["import", "codex", str(broken), "--requests"])
+    assert result.exit_code == 2 and f"cannot read {broken}: not a readable gzip file" in result.stderr
+    assert "0 tool calls" in result.stderr and "1 files unreadable" in result.stderr
 
 
 @needs_samples
