@@ -108,6 +108,18 @@ def transcript_messages(events: Iterable[Any], *, limit: int = MAX_TRANSCRIPT) -
 
 
 # --- decisions -----------------------------------------------------------------------------------------
+def unknown_verdict(decisions: list[dict[str, Any]]) -> str | None:
+    """The first verdict of ``decisions`` that is none of the four (``approve``, ``rewrite``, ``escalate``,
+    ``block``), as the service (or something in front of it) sent it, shortened; None when every one is known. Such
+    an answer is a failure of the review, never a decision: :func:`worst` ranks it as a block, but nobody decided
+    that either."""
+    for decision in decisions:
+        verdict = decision.get("verdict")
+        if not isinstance(verdict, str) or verdict not in _VERDICT_RANK:
+            return orjson.dumps(verdict, default=str).decode()[:60]
+    return None
+
+
 def worst(decisions: list[dict[str, Any]]) -> dict[str, Any]:
     """The decision with the most restrictive verdict (block > escalate > approve)."""
     return max(decisions, key=lambda d: _VERDICT_RANK.get(str(d.get("verdict")), 3))

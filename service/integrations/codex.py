@@ -61,6 +61,7 @@ from service.integrations import (
     review_each,
     safe_id,
     session_agent,
+    unknown_verdict,
     withdraw_pending,
     worst,
 )
@@ -485,6 +486,8 @@ def handle_command(
         return failure_answer(event, f"bad hook input: {exc}", on_error)
     try:
         decisions = review_each(requests, url=url, timeout=timeout, key=key)
+        if (odd := unknown_verdict(decisions)) is not None:  # a garbled answer: no decision to hand Codex's user
+            return failure_answer(event, f"the service answered an unknown verdict {odd}", on_error)
         if event == PRE_TOOL_USE and hold > 0:
             decision = await_resolution(decisions, url=url, hold=hold, timeout=timeout, key=key)
         elif event == PRE_TOOL_USE:

@@ -4,7 +4,8 @@ there must be a ``decision: {behavior: "deny"}`` object; a Codex ``Stop`` hook m
 
 A stand-in service (a few lines of ``http.server``) is what makes the deadline, not the hook's HTTP timeouts, decide:
 it answers a review with ``escalate`` and then never answers the poll of a held call, or it sends its answer one byte
-at a time, each in time for the socket timeout and the whole never in time."""
+at a time, each in time for the socket timeout and the whole never in time. The same stand-in also answers a review at
+once with a verdict no hook knows: a failure in the event's terms too."""
 
 from __future__ import annotations
 
@@ -32,10 +33,10 @@ ESCALATE = {
 
 
 @contextmanager
-def stand_in(mode: str) -> Iterator[str]:
-    """``escalate``: a review is answered escalate at once; the poll of a held call (GET) and its withdrawal never
-    (as a single-threaded stand-in stuck in the first hanging request). ``drip``: every answer comes a byte every
-    0.3 s. The service's URL."""
+def stand_in(mode: str, answer: dict[str, Any] = ESCALATE) -> Iterator[str]:
+    """``escalate``: a review is answered ``answer`` (escalate) at once; the poll of a held call (GET) and its
+    withdrawal never (as a single-threaded stand-in stuck in the first hanging request). ``drip``: every answer comes a
+    byte every 0.3 s. ``answer``: every POST is answered ``answer`` at once. The service's URL."""
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
@@ -64,7 +65,7 @@ def stand_in(mode: str) -> Iterator[str]:
             if mode == "escalate" and self.path != "/v1/actions/reviews":
                 stop.wait(60)  # the withdrawal of the held call hangs too
                 return
-            self._answer(orjson.dumps(ESCALATE), drip=mode == "drip")
+            self._answer(orjson.dumps(answer), drip=mode == "drip")
 
         def do_GET(self) -> None:
             if mode == "escalate":
@@ -176,3 +177,27 @@ def test_codex_stop_deadline_answers_json_and_exit_0() -> None:
         result, took = _hook("codex", _codex("Stop", stop_hook_active=False), "--url", url, "--timeout", "1")
     assert result.returncode == 0 and orjson.loads(result.stdout) == {} and result.stderr == b""
     assert took < 10
+
+
+def test_an_unknown_verdict_is_a_failure_also_for_a_codex_permission_request() -> None:
+    # A service (or a proxy in front of it) answering a verdict no hook knows: Codex's PermissionRequest gave no
+    # decision (Codex asked its user), where the Claude Code hook and Codex's PreToolUse deny the same answer.
+    permission = _codex(
+        "PermissionRequest",
+        tool_name="Bash",
+        tool_input={"command": "ls"},
+        approval_context={"sandbox_permissions": "use_default"},
+    )
+    pre = _codex("PreToolUse", tool_name="Bash", tool_use_id="call_1", tool_input={"command": "ls"})
+    for verdict in ("maybe", ["block"]):
+        with stand_in("answer", {"verdict": verdict, "findings": []}) as url:
+            denied, _ = _hook("codex", permission, "--url", url)
+            asked, _ = _hook("codex", permission, "--url", url, "--on-error", "ask")
+            blocked, _ = _hook("codex", pre, "--url", url)
+            claude, _ = _hook("claude-code", _claude_permission_request(), "--url", url)
+        decision = _permission_decision(denied)
+        assert decision["behavior"] == "deny", verdict
+        assert "could not review this action (the service answered an unknown verdict" in decision["message"]
+        assert asked.returncode == 0 and asked.stdout.strip() == b""  # --on-error ask: Codex asks its user
+        assert blocked.returncode == 2 and b"unknown verdict" in blocked.stderr
+        assert _permission_decision(claude)["behavior"] == "deny"
