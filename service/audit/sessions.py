@@ -587,6 +587,54 @@ _CLAUDE_TYPES = frozenset({"user", "assistant"})
 _CLAUDE_BOOKKEEPING = frozenset({"summary", "file-history-snapshot", "system", "queue-operation"})
 DETECT_RECORDS = 20
 """How many records ``detect_format`` reads at most."""
+# Responses-API items: an old Codex rollout writes each as a line of its own, a newer one inside ``payload``.
+_RESPONSE_ITEM_TYPES = frozenset(
+    {
+        "message",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "local_shell_call",
+        "local_shell_call_output",
+        "web_search_call",
+    }
+)
+OLD_CODEX_ROLLOUT = (
+    "a Codex rollout in the older line format (its lines are not {timestamp, type, payload}), which Oversight "
+    "does not read: nothing in it is reviewed"
+)
+"""Why an old Codex rollout yields nothing (``oversight audit`` and ``oversight import`` say so, at line 1)."""
+
+
+def _old_codex_record(record: dict[str, Any]) -> bool:
+    """A line only an old Codex rollout writes: ``{"record_type": "state"}``, or a response item (``message``,
+    ``function_call``, ...) as a line of its own instead of inside a ``payload``."""
+    return "payload" not in record and ("record_type" in record or record.get("type") in _RESPONSE_ITEM_TYPES)
+
+
+def old_codex_rollout(data: bytes) -> bool:
+    """Whether the first records (up to ``DETECT_RECORDS``) are those of a Codex rollout written before the
+    ``{timestamp, type, payload}`` lines: a line only such a rollout writes, and none of the newer format."""
+    seen = 0
+    for raw in data.splitlines():
+        if not raw.strip():
+            continue
+        seen += 1
+        if seen > DETECT_RECORDS:
+            break
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        if record.get("type") in _CODEX_TYPES and "payload" in record:
+            return False
+        if _old_codex_record(record):
+            return True
+    return False
 
 
 def detect_format(data: bytes) -> str:
@@ -594,7 +642,8 @@ def detect_format(data: bytes) -> str:
 
     Claude Code bookkeeping entries (``file-history-snapshot``, ``summary``, ``system``, ...) and lines that
     are not JSON objects are looked past, up to ``DETECT_RECORDS`` records; a file of bookkeeping entries
-    only is a Claude Code transcript.
+    only is a Claude Code transcript. An old Codex rollout (:func:`old_codex_rollout`) is ``codex`` too, so it is
+    reported as one that is not read, not as sessions lines without a ``session_id``.
     """
     seen = 0
     bookkeeping = False
@@ -620,6 +669,10 @@ def detect_format(data: bytes) -> str:
         if kind in _CLAUDE_BOOKKEEPING:
             bookkeeping = True
             continue
+        if _old_codex_record(record):  # an old Codex rollout: read as one, so it is reported as such
+            return "codex"
+        if kind is None and "id" in record and "timestamp" in record and not bookkeeping:
+            continue  # an old Codex rollout's first line ({id, timestamp, instructions, git}), if what follows says so
         return "sessions"
     return "claude-code" if bookkeeping else "sessions"
 

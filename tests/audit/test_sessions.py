@@ -178,6 +178,23 @@ def test_sessions_and_codex_detection_is_unchanged() -> None:
     assert detect_format(b"[1]\n") == "sessions"
 
 
+OLD_CODEX = next(iter((ROOT / "tests" / "fixtures" / "codex" / "old_format").glob("rollout-*.jsonl")))
+
+
+def test_an_old_format_codex_rollout_is_reported_as_one_not_as_sessions_lines() -> None:
+    # A rollout from before the {timestamp, type, payload} lines (bare meta, {"record_type": "state"}, response
+    # items as lines): every line was rejected as "session_id: Field required", as if it were the sessions format.
+    old = OLD_CODEX.read_bytes()
+    assert detect_format(old) == "codex"
+    parsed = parse_many([("old/rollout.jsonl", old), ("new/rollout.jsonl", _data(*CODEX))])
+    assert [(e.file, e.line) for e in parsed.errors] == [("old/rollout.jsonl", 1)]
+    assert parsed.errors[0].message.startswith("a Codex rollout in the older line format")
+    assert [t.meta["session_id"] for t in parsed.turns] == ["cx-1"]  # the other file is still audited
+    # a sessions file whose records say "id" instead of "session_id" is still the sessions format's error
+    typo = _data({"id": "s", "timestamp": "2026-01-01T00:00:00Z", "messages": [{"role": "user", "content": "hi"}]})
+    assert detect_format(typo) == "sessions" and "session_id" in parse_input(typo).errors[0].message
+
+
 # -- per-message model ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("model", "where"), [
     ({"name": 123}, "messages.3.model.name"),

@@ -325,6 +325,17 @@ def test_import_reads_a_gzipped_log_as_the_audit_does(tmp_path: Path) -> None:
     assert "0 tool calls" in result.stderr and "1 files unreadable" in result.stderr
 
 
+def test_import_names_an_old_format_codex_rollout_instead_of_finding_no_calls() -> None:
+    # Its `rm -rf ~` was never reviewed, and the import said only "no tool calls found", exit 0.
+    old = next(iter((FIXTURES / "codex" / "old_format").glob("rollout-*.jsonl")))
+    result = CliRunner().invoke(app, ["import", "codex", str(old), "--requests"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"cannot read {old}: a Codex rollout in the older line format" in result.stderr
+    assert "no tool calls found" not in result.stderr and "1 files unreadable" in result.stderr
+    result = CliRunner().invoke(app, ["import", "codex", str(old), str(OUR_ROLLOUT), "--requests"])
+    assert result.exit_code == 0 and "5 tool calls" in result.stderr  # the other file is still imported
+
+
 @needs_samples
 def test_import_claude_code_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
