@@ -46,7 +46,7 @@ def _session_files(folder: Path) -> tuple[list[Path], list[Path]]:
     return sorted(found), broken
 
 
-def _read_file(p: Path) -> bytes:
+def read_log_file(p: Path) -> bytes:
     data = p.read_bytes()
     if p.name.endswith(".gz"):
         try:
@@ -65,8 +65,8 @@ def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
             typer.echo(f"skipped {p}: a link to a file that does not exist", err=True)
         if not files:
             raise typer.BadParameter(f"no .jsonl or .jsonl.gz file in {path}", param_hint="'INPUT'")
-        return [(str(p), _read_file(p)) for p in files]
-    return [(str(path), _read_file(path))]
+        return [(str(p), read_log_file(p)) for p in files]
+    return [(str(path), read_log_file(path))]
 
 
 def _sources(path: Path, inputs: list[tuple[str, bytes]]) -> list[str]:

@@ -214,9 +214,9 @@ def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
     """The session of a log and its past actions. The file is read as ``oversight audit`` reads it (a
     ``.jsonl.gz`` decompressed); ``OSError`` if it cannot be read, ``typer.BadParameter`` if it is not gzip, and
     ``UnsupportedLog`` if it is a Codex rollout in the older line format, which is not read (as the audit says)."""
-    from service.cli_audit import _read_file
+    from service.cli_audit import read_log_file
 
-    data = _read_file(path)
+    data = read_log_file(path)
     lines = io.BytesIO(data)  # split at b"\n" only, as the file itself would be
     if source == "codex":
         from service.audit.sessions import OLD_CODEX_ROLLOUT, old_codex_rollout
