@@ -23,9 +23,12 @@ user message in the same session asks for a human, or re-asks the same thing (se
 Input checks (each a line-level error: the line is reported and left out, the rest is audited): a UTF-8 byte
 order mark at the start of a file is skipped; a line that is not UTF-8 says so (with the byte offset in the
 line); text holding NUL (``\\u0000``) or an unpaired surrogate is refused as ``POST /v1/reviews`` refuses it
-(``text_invalid``: PostgreSQL cannot store it); a session one of whose turns would be over
-``OVERSIGHT_MAX_MESSAGES`` or ``OVERSIGHT_MAX_CHARS`` (``service.limits.check_limits``, as for a review) is
-left out whole, naming the turn's field and the limit.
+(``text_invalid``: PostgreSQL cannot store it); a session one of whose messages would be over
+``OVERSIGHT_MAX_CHARS`` (``service.limits.check_limits``, as for a review) is left out whole, naming the turn's
+field and the limit. A turn that follows more than ``OVERSIGHT_MAX_MESSAGES`` messages (a long agent session,
+where every tool call and result is a message) is reviewed with the session's first user message and the most
+recent messages as its conversation (``context_dropped`` in its ``meta`` counts the rest): a review request holds
+no more, and leaving the session out would leave the longest sessions unaudited.
 """
 
 from __future__ import annotations
@@ -336,12 +339,22 @@ def _history_message(message: ChatMessage) -> ChatMessage:
     return ChatMessage(role=message.role, content=content, name=message.name)
 
 
+def _recent_context(history: list[ChatMessage], most: int) -> list[int]:
+    """The indices of at most ``most`` messages of ``history`` to keep: its first user message (the session's task)
+    and the most recent ones."""
+    first_user = next((k for k, m in enumerate(history) if m.role == "user"), None)
+    if first_user is None or most < 2 or first_user >= len(history) - most:
+        return list(range(len(history) - most, len(history)))
+    return [first_user, *range(len(history) - most + 1, len(history))]
+
+
 class OverLimit(ValueError):
     """A turn of the session is over a request limit: the session (its whole line) is left out."""
 
 
-def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, number: int) -> None:
-    """``check_limits`` on a turn's request, its field named in the session (``output`` is ``messages.<index>``)."""
+def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, number: int, positions: list[int]) -> None:
+    """``check_limits`` on a turn's request, its field named in the session (``output`` is ``messages.<index>``;
+    the request's message ``k`` is the session's ``positions[k]``)."""
     try:
         check_limits(request, limits)
     except RequestInvalid as exc:
@@ -353,7 +366,8 @@ def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, num
         if exc.field == "output":
             where, size = f"messages.{index}.content", len(request.output)
         elif exc.field is not None and (m := re.fullmatch(r"messages\.(\d+)\.content", exc.field)):
-            where, size = exc.field, len(request.messages[int(m.group(1))].text())
+            k = int(m.group(1))
+            where, size = f"messages.{positions[k]}.content", len(request.messages[k].text())
         else:  # nothing else a turn's request can be over today; say what check_limits said
             raise OverLimit(f"{exc.field or 'line'}: {exc.message}") from None
         raise OverLimit(
@@ -398,6 +412,11 @@ def session_turns(
             continue
         history = messages[:i]
         prompt = next((m.text() for m in reversed(history) if m.role == "user"), "")
+        positions = list(range(len(history)))
+        if limits is not None and len(history) > limits.max_messages:
+            positions = _recent_context(history, limits.max_messages)
+            history = [history[k] for k in positions]
+        dropped = i - len(history)
         model = _message_model(message) or session.model or FastModel()
         request = ReviewRequest(
             domain=session.domain,
@@ -409,7 +428,7 @@ def session_turns(
             ),
         )
         if limits is not None:
-            _check_turn_limits(request, limits, i, number)
+            _check_turn_limits(request, limits, i, number, positions)
         own_line, stamp = origins[answer] if answer < len(origins) else (None, None)
         where = turn_origin(session.source, own_line if own_line is not None else line, stamp)
         turns.append(
@@ -426,6 +445,7 @@ def session_turns(
                     "suite": session.suite,
                     "fast_model": model.label(),
                     "task_success": _task_success(messages, i, prompt),
+                    **({"context_dropped": dropped} if dropped else {}),
                     **where,
                 },
             )

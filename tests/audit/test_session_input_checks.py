@@ -1,7 +1,8 @@
 """Audit inputs are held to the review API's input rules, line by line (`oversight audit FILE`, `POST /v1/audits`).
 
-A NUL in one line (PostgreSQL cannot store it), a turn over OVERSIGHT_MAX_CHARS / OVERSIGHT_MAX_MESSAGES, or a line
-that is not UTF-8 is a rejected line named by its number; the rest of the input is audited. A UTF-8 byte order
+A NUL in one line (PostgreSQL cannot store it), a message over OVERSIGHT_MAX_CHARS, or a line that is not UTF-8 is
+a rejected line named by its number; the rest of the input is audited. A turn after more than
+OVERSIGHT_MAX_MESSAGES messages is reviewed with the session's task and its latest messages. A UTF-8 byte order
 mark at the start of a file is skipped. The audit routes answer an unknown query parameter with a 422 naming it.
 """
 
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from service.audit.sessions import Session, parse_session_line, session_turns
 from service.cli import app
 from service.main import create_app
 from service.settings import Settings
@@ -125,7 +127,11 @@ def test_cli_an_answer_over_max_chars_is_a_rejected_line_naming_the_limit(tmp_pa
     assert "1 sessions, 1 turns" in done.stderr
 
 
-def test_cli_a_turn_over_max_messages_rejects_its_line(tmp_path: Path) -> None:
+def test_cli_a_turn_after_more_messages_than_the_limit_is_audited_with_the_task_and_the_recent_ones(
+    tmp_path: Path,
+) -> None:
+    # A long agent session (every tool call and result is a message) used to be left out whole once a turn followed
+    # more than OVERSIGHT_MAX_MESSAGES messages: the longest sessions went unaudited.
     long = session("long", "2026.03", extra_turn=True)
     long["messages"] += [
         {"role": "user", "content": "And for a child?"},
@@ -137,10 +143,29 @@ def test_cli_a_turn_over_max_messages_rejects_its_line(tmp_path: Path) -> None:
         ["audit", str(sessions), "--out", str(tmp_path / "r"), "--submit-only"], tmp_path, OVERSIGHT_MAX_MESSAGES="4"
     )
     assert done.exit_code == 0, done.output
-    assert "skipped line 2: messages: turn 3 follows 5 messages, over the limit of 4 (OVERSIGHT_MAX_MESSAGES)" in (
-        done.stderr
-    )
-    assert "1 sessions, 1 turns" in done.stderr
+    assert "skipped" not in done.stderr
+    assert "2 sessions, 4 turns" in done.stderr
+
+
+def test_a_long_sessions_turn_keeps_its_task_and_its_latest_messages() -> None:
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "Clean up the build folder of this repo."}]
+    for k in range(300):
+        messages += [
+            {"role": "assistant", "content": f"Step {k}: running the next command."},
+            {"role": "user", "content": f"output of step {k}"},
+        ]
+    parsed = parse_session_line(json.dumps({"session_id": "agent", "messages": messages}), 1)
+    assert isinstance(parsed, Session)
+    turns = session_turns(parsed, 0, Settings(max_messages=50))
+    assert len(turns) == 300  # every answer is a turn; none is left out
+    last = turns[-1]
+    context = last.request["messages"]
+    assert len(context) == 50
+    assert context[0]["content"] == "Clean up the build folder of this repo."  # the session's task
+    assert context[-1]["content"] == "output of step 298"  # and the latest messages before the answer
+    assert last.request["output"] == "Step 299: running the next command."
+    assert last.meta["context_dropped"] == 598 - 49
+    assert "context_dropped" not in turns[0].meta
 
 
 def test_api_holds_turns_to_the_apps_max_chars(tmp_path: Path, no_workers: None) -> None:
