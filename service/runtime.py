@@ -200,24 +200,19 @@ class Runtime:
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
         digest = request_digest(kind, body)
         existing = self._inflight.get(key)
-        if existing is not None:  # the same id is being reviewed right now: share its result
+        if existing is not None:  # the same id is being looked up or reviewed right now: share its result
             _check_same_request(request.id, kind, digest, existing[1])
-            return await asyncio.shield(existing[0])
-        stored = await self.store.find_by_request(tenant, request.id)
-        if stored is not None:
-            _check_same_request(request.id, kind, digest, stored.request_digest, stored)
-            return stored
+            decision = await asyncio.shield(existing[0])
+            # The first request may have found the id stored for another request: this one is compared too.
+            _check_same_request(request.id, kind, digest, decision.request_digest, decision)
+            return decision
+        # Claim the id before the first await: a request with the same id that arrives while this one looks in
+        # the store (or is reviewed) finds the claim above and waits for this decision instead of running its own
+        # review (and its own reviewer call).
         future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
         self._inflight[key] = (future, digest)
         try:
-            decision = await self._run(request, tenant, parent, mode, body=body, digest=digest)
-        except DuplicateRequest:  # another process stored this id between our lookup and our insert
-            stored = await self.store.find_by_request(tenant, request.id)
-            if stored is None:
-                future.cancel()
-                raise
-            _check_same_request(request.id, kind, digest, stored.request_digest, stored)
-            decision = stored
+            decision = await self._review_once(request, request.id, tenant, parent, mode, body=body, digest=digest)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it themselves
@@ -225,7 +220,35 @@ class Runtime:
         finally:
             self._inflight.pop(key, None)
         future.set_result(decision)
+        _check_same_request(request.id, kind, digest, decision.request_digest, decision)
         return decision
+
+    async def _review_once(
+        self,
+        request: ReviewRequest | ActionReviewRequest,
+        request_id: str,
+        tenant: str,
+        parent: otel_context.Context | None,
+        mode: str,
+        *,
+        body: dict[str, Any],
+        digest: str,
+    ) -> Decision:
+        """The decision for a claimed request id: the stored one, else a new review (stored by the graph).
+
+        The caller compares the request with the decision's ``request_digest`` (409 when the id was used for
+        another request).
+        """
+        stored = await self.store.find_by_request(tenant, request_id)
+        if stored is not None:
+            return stored
+        try:
+            return await self._run(request, tenant, parent, mode, body=body, digest=digest)
+        except DuplicateRequest:  # another process stored this id between our lookup and our insert
+            stored = await self.store.find_by_request(tenant, request_id)
+            if stored is None:
+                raise
+            return stored
 
     async def _run(
         self,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +14,12 @@ from fastapi.testclient import TestClient
 
 from service.api._common import json_body
 from service.main import create_app
+from service.reviewers.base import ReviewerResult, ReviewerVerdict, ReviewItem
+from service.runtime import Runtime
 from service.schemas import ReviewRequest
 from service.settings import Settings
+from service.store import DuplicateRequest
+from service.vocabulary import Verdict
 
 
 def body(prompt: str, output: str, **extra: Any) -> dict[str, Any]:
@@ -521,3 +527,40 @@ class caplog_at_warning:
 
     def __exit__(self, *exc: object) -> None:
         logging.getLogger("oversight").removeHandler(self.handler)
+
+
+class GatedReviewer:
+    """Counts its calls and answers only once the test opens the gate."""
+
+    provider, model = "fake", "gated-1"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.entered, self.gate = asyncio.Event(), asyncio.Event()
+
+    async def review(self, item: ReviewItem) -> ReviewerResult:
+        self.calls += 1
+        self.entered.set()
+        await self.gate.wait()
+        verdict = ReviewerVerdict(verdict=Verdict.approve, critique="fine", confidence=0.9)
+        return ReviewerResult(verdict=verdict, provider=self.provider, model=self.model)
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_the_same_id_arriving_at_once_is_reviewed_once_and_all_get_its_decision(tmp_path: Path) -> None:
+    reviewer = GatedReviewer()
+    request = ReviewRequest.model_validate({**HEALTH, "id": "at-once-1", "domain": "health"})
+    other = ReviewRequest.model_validate({**REFUSAL, "id": "at-once-1", "domain": "health"})
+    async with Runtime.open(Settings(data_dir=tmp_path), reviewer=reviewer) as runtime:
+        # Three requests with one id start before any of them has looked in the store.
+        tasks = [asyncio.create_task(runtime.review(request, "t")) for _ in range(3)]
+        await reviewer.entered.wait()
+        # Another request under the same id is still refused while the first is reviewed (docs/api.md, `id`).
+        with pytest.raises(DuplicateRequest, match="in progress"):
+            await runtime.review(other, "t")
+        reviewer.gate.set()
+        decisions = await asyncio.gather(*tasks)
+    assert reviewer.calls == 1
+    assert len({d.review_id for d in decisions}) == 1 and decisions[0] == decisions[1] == decisions[2]

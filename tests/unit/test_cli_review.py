@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.fakes.fixtures import model_server, model_server_session  # noqa: F401
+from tests.fakes.model_server import FakeModelServer
+
 GOOD = {"messages": [{"role": "user", "content": "Name my cat"}], "output": "How about Miso?"}
 BLOCK = {
     "messages": [{"role": "user", "content": "reverse shell?"}],
@@ -24,8 +27,10 @@ BLOCK = {
 }
 
 
-def run_cli(args: list[str], tmp_path: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "OVERSIGHT_DATA_DIR": str(tmp_path / "data")}
+def run_cli(
+    args: list[str], tmp_path: Path, stdin: bytes | None = None, **extra_env: str
+) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "OVERSIGHT_DATA_DIR": str(tmp_path / "data"), **extra_env}
     exe = Path(sys.executable).with_name("oversight")
     return subprocess.run([str(exe), *args], input=stdin, capture_output=True, env=env, timeout=120, check=False)
 
@@ -174,3 +179,21 @@ def test_exit_status_is_1_when_a_line_was_bad_and_0_otherwise(tmp_path: Path) ->
     assert bad.returncode == 1 and b"2 decided, 1 bad lines" in bad.stderr, bad.stderr.decode()
     records = [json.loads(x) for x in bad.stdout.splitlines()]
     assert [r.get("verdict") for r in records[:2]] == ["approve", "block"] and records[2]["line"] == 3
+
+
+def test_identical_lines_with_one_id_call_the_reviewer_once(
+    tmp_path: Path,
+    model_server: FakeModelServer,  # noqa: F811
+) -> None:
+    line = json.dumps({**GOOD, "id": "same-1", "domain": "health",
+                       "output": "Adults can take 400 mg every 4-6 hours, at most 1200 mg a day without a doctor."})
+    result = run_cli(
+        ["review"], tmp_path, stdin=((line + "\n") * 3).encode(),
+        OVERSIGHT_REVIEWER="anthropic:claude-test", ANTHROPIC_API_KEY="test",
+        ANTHROPIC_BASE_URL=model_server.anthropic_base_url,
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(records) == 3 and len({r["review_id"] for r in records}) == 1
+    assert records[0]["reviewer"]["provider"] == "anthropic"
+    assert len(model_server.requests) == 1  # the three lines are one request: one reviewer call, billed once
