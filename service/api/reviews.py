@@ -72,7 +72,9 @@ class ReviewListQuery(BaseModel):
     domain: Domain | None = None
     verdict: Verdict | None = Field(default=None, description="The current verdict (the final one once resolved).")
     kind: Literal["answer", "action"] | None = None
-    since: datetime | None = Field(default=None, description="Only reviews created at or after this time (ISO 8601).")
+    since: datetime | None = Field(
+        default=None, description="Only decisions made at or after this time (`created_at`; ISO 8601)."
+    )
     before: str | None = Field(
         default=None, pattern=r"^rev_[0-9a-f]{32}$", description="The next page: the previous page's `next_before`."
     )
@@ -81,7 +83,7 @@ class ReviewListQuery(BaseModel):
 
 
 class ReviewPage(BaseModel):
-    """A page of decisions, newest first."""
+    """A page of decisions, most recently decided (``created_at``) first."""
 
     items: list[Decision]
     next_before: str | None = Field(description="Pass as `before` for the next page; null on the last page.")
@@ -91,7 +93,7 @@ class ReviewPage(BaseModel):
 async def list_reviews(
     query: Annotated[ReviewListQuery, Query()], request: Request, principal: PrincipalDep
 ) -> ReviewPage:
-    """The caller's tenant's decisions, newest first: e.g. what was blocked in cyber since this morning."""
+    """The caller's tenant's decisions, most recently decided first: e.g. what was blocked in cyber since 9:00."""
     scope = auth.tenant_scope(principal)
     if query.tenant is not None and scope is not None and query.tenant != scope:
         raise Forbidden("a key sees its own tenant only", field="tenant")

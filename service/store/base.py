@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from service.errors import Conflict
@@ -53,9 +53,10 @@ class DecisionQuery:
     verdict: str | None = None
     kind: str | None = None
     since: datetime | None = None
-    """Only decisions created at or after this time."""
+    """Only decisions created (decided) at or after this time, whenever their review started."""
     before: str | None = None
-    """Only review ids below this one: the cursor of the next page (ids sort by creation time)."""
+    """The cursor of the next page: only decisions listed after this review (the last one of the previous page)
+    in the list's order, newest ``created_at`` first."""
     limit: int = 50
 
 
@@ -97,8 +98,16 @@ def review_id_floor(when: datetime) -> str:
     return f"rev_{int(when.timestamp() * 1000) << 80:032x}"
 
 
-def decision_filters(query: DecisionQuery, mark: str) -> tuple[list[str], list[Any]]:
-    """The WHERE conditions and arguments of ``query`` (``mark``: the driver's placeholder)."""
+DECISION_ORDER = "created_at DESC, review_id DESC"
+"""The order of ``list_decisions``: the most recently decided first. Not by review id: an id is minted when its
+review starts, and a review that waits on a model reviewer (up to its ``timeout_ms``) is decided later than
+reviews that started after it; a poller walking ids (or ``since`` on them) would miss its decision."""
+
+
+def decision_filters(query: DecisionQuery, mark: str, table: str) -> tuple[list[str], list[Any]]:
+    """The WHERE conditions and arguments of ``query`` (``mark``: the driver's placeholder; ``table``: the
+    decisions table, for the cursor's row). ``since`` and ``before`` are on ``created_at``, as the list is ordered
+    (``DECISION_ORDER``)."""
     where: list[str] = []
     args: list[Any] = []
     for column in ("tenant", "domain", "verdict", "kind"):
@@ -107,10 +116,10 @@ def decision_filters(query: DecisionQuery, mark: str) -> tuple[list[str], list[A
             where.append(f"{column} = {mark}")
             args.append(value)
     if query.since is not None:
-        where.append(f"review_id >= {mark}")
-        args.append(review_id_floor(query.since))
-    if query.before is not None:
-        where.append(f"review_id < {mark}")
+        where.append(f"created_at >= {mark}")
+        args.append(query.since.astimezone(UTC))
+    if query.before is not None:  # after the cursor's row in DECISION_ORDER (created_at, then review id)
+        where.append(f"(created_at, review_id) < (SELECT created_at, review_id FROM {table} WHERE review_id = {mark})")
         args.append(query.before)
     return where, args
 
@@ -150,7 +159,7 @@ class DecisionStore(Protocol):
         ...
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
-        """Decisions matching ``query``, newest first (by review id)."""
+        """Decisions matching ``query``, most recently decided first (``DECISION_ORDER``)."""
         ...
 
     async def count_decisions(self, tenant: str | None = None) -> int: ...

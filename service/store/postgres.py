@@ -15,6 +15,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from service.schemas import Decision
 from service.store.base import (
+    DECISION_ORDER,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
@@ -165,7 +166,11 @@ class PostgresDecisionStore:
             # ``waiting_until`` (an agent holding the action for a human) came later still.
             + "ALTER TABLE oversight_decisions ADD COLUMN IF NOT EXISTS waiting_until TIMESTAMPTZ;"
             + "CREATE INDEX IF NOT EXISTS oversight_decisions_waiting "
-            + "ON oversight_decisions(escalation_status, waiting_until) WHERE waiting_until IS NOT NULL",
+            + "ON oversight_decisions(escalation_status, waiting_until) WHERE waiting_until IS NOT NULL;"
+            # Decisions are listed by when they were decided (``DECISION_ORDER``), not by review id.
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_tenant_created "
+            + "ON oversight_decisions(tenant, created_at, review_id);"
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_created ON oversight_decisions(created_at, review_id)",
             lock_id=424242,
         )
 
@@ -251,10 +256,10 @@ class PostgresDecisionStore:
         return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
-        where, args = decision_filters(query, "%s")
+        where, args = decision_filters(query, "%s", "oversight_decisions")
         sql = (
             f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where) or 'TRUE'} "
-            "ORDER BY review_id DESC LIMIT %s"
+            f"ORDER BY {DECISION_ORDER} LIMIT %s"
         )
         async with self.pool.connection() as conn:
             cur = await conn.execute(sql, [*args, query.limit])

@@ -20,6 +20,7 @@ import orjson
 
 from service.schemas import Decision
 from service.store.base import (
+    DECISION_ORDER,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
@@ -50,6 +51,8 @@ CREATE TABLE IF NOT EXISTS decisions (
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_request ON decisions(tenant, request_id) WHERE request_id IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS decisions_escalation ON decisions(escalation_id) WHERE escalation_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_tenant ON decisions(tenant, review_id);
+CREATE INDEX IF NOT EXISTS decisions_tenant_created ON decisions(tenant, created_at, review_id);
+CREATE INDEX IF NOT EXISTS decisions_created ON decisions(created_at, review_id);
 CREATE INDEX IF NOT EXISTS decisions_pending ON decisions(escalation_status, created_at)
     WHERE escalation_status IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_waiting ON decisions(escalation_status, waiting_until)
@@ -365,8 +368,10 @@ class SqliteDecisionStore:
         return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
-        where, args = decision_filters(query, "?")
-        sql = f"SELECT body FROM decisions WHERE {' AND '.join(where) or '1'} ORDER BY review_id DESC LIMIT ?"
+        where, args = decision_filters(query, "?", "decisions")
+        # created_at is UTC ISO 8601 text here (``decision_row``), which sorts as the times do
+        args = [a.isoformat() if isinstance(a, datetime) else a for a in args]
+        sql = f"SELECT body FROM decisions WHERE {' AND '.join(where) or '1'} ORDER BY {DECISION_ORDER} LIMIT ?"
         rows = await self._run(self._fetch, sql, (*args, query.limit))
         return [Decision.model_validate_json(r[0]) for r in rows]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -384,3 +384,28 @@ async def test_decisions_are_listed_newest_first_with_filters_and_a_cursor(stora
     everyone = await storage.store.list_decisions(DecisionQuery(verdict="block"))
     assert [d.review_id for d in everyone] == [ids[4], ids[2], ids[1]]
     assert await storage.store.list_decisions(DecisionQuery(tenant="t1", kind="action")) == []
+
+
+async def test_a_slow_review_is_listed_by_when_it_was_decided_not_when_it_started(storage: Storage) -> None:
+    # A review that waited on a model reviewer: its id was minted at the start, its decision came 12 s later,
+    # after a quick review that started (and was decided) in between. A poller asking for what was decided since
+    # its last poll must get it, and "newest first" means the most recently decided first.
+    now = datetime.now(UTC)
+    slow_start, quick, slow_end = now - timedelta(seconds=14), now - timedelta(seconds=8), now - timedelta(seconds=2)
+    slow = make(timed_id(slow_start, 1)).model_copy(update={"created_at": slow_end})
+    fast = make(timed_id(quick, 2)).model_copy(update={"created_at": quick})
+    old = make(timed_id(now - timedelta(minutes=5), 3), minutes_ago=5)
+    for d in (old, fast, slow):
+        await storage.store.save_decision(d, "t1")
+    polled = await storage.store.list_decisions(DecisionQuery(tenant="t1", since=now - timedelta(seconds=5)))
+    assert [d.review_id for d in polled] == [slow.review_id]
+    # an offset written another way is the same instant
+    east = (now - timedelta(seconds=5)).astimezone(timezone(timedelta(hours=2)))
+    assert [d.review_id for d in await storage.store.list_decisions(DecisionQuery(tenant="t1", since=east))] == [
+        slow.review_id
+    ]
+    listed = await storage.store.list_decisions(DecisionQuery(tenant="t1"))
+    assert [d.review_id for d in listed] == [slow.review_id, fast.review_id, old.review_id]
+    page = await storage.store.list_decisions(DecisionQuery(tenant="t1", limit=1))
+    rest = await storage.store.list_decisions(DecisionQuery(tenant="t1", limit=5, before=page[-1].review_id))
+    assert [d.review_id for d in page + rest] == [slow.review_id, fast.review_id, old.review_id]
