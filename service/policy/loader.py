@@ -60,6 +60,50 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
     return line
 
 
+def _repeated_key(node: yaml.Node, where: list[int | str], seen: set[int]) -> tuple[list[int | str], int, int] | None:
+    """The first key given twice in one mapping, in document order: (its field path, its line, the first one's line).
+
+    ``yaml.safe_load`` keeps the last of a repeated key without a word, so a merge leftover (``risk_tier: high``
+    then ``risk_tier: low``) would quietly change the policy; the JSON API refuses a repeated key for the same
+    reason (``json_duplicate_key``).
+    """
+    if id(node) in seen:  # an alias repeats a node already walked (and could make a cycle)
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[tuple[str, str], int] = {}
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                line = k.start_mark.line + 1
+                if (k.tag, k.value) in first:
+                    return [*where, k.value], line, first[(k.tag, k.value)]
+                first[(k.tag, k.value)] = line
+            label: int | str = k.value if isinstance(k, yaml.ScalarNode) else "?"
+            if (found := _repeated_key(v, [*where, label], seen)) is not None:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            if (found := _repeated_key(item, [*where, i], seen)) is not None:
+                return found
+    return None
+
+
+def _repeated_rule_id(data: dict[str, Any]) -> tuple[int, str, int] | None:
+    """The first rule whose ``id`` an earlier rule has: (its index, the id, the earlier rule's index)."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return None
+    first: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        if not isinstance(rule_id, str):
+            continue
+        if rule_id in first:
+            return i, rule_id, first[rule_id]
+        first[rule_id] = i
+    return None
+
+
 def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -> DomainPolicy:
     """Load and validate one policy file; ``warn`` (default: logged) hears of every rule pattern that runs under
     a time limit (``bounds.unbounded_repeats``)."""
@@ -82,6 +126,22 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         raise PolicyError(path, mark.line + 1 if mark else None, None, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise PolicyError(path, 1, None, "expected a mapping at the top level")
+    if node is not None and (repeated := _repeated_key(node, [], set())) is not None:
+        key_path, line, first_line = repeated
+        raise PolicyError(
+            path,
+            line,
+            ".".join(str(p) for p in key_path),
+            f"key given twice (first on line {first_line}); remove one: YAML would quietly keep the last",
+        )
+    if (again := _repeated_rule_id(data)) is not None:
+        i, rule_id, earlier = again
+        raise PolicyError(
+            path,
+            _line_of(node, ["rules", i, "id"]),
+            f"rules.{i}.id",
+            f"duplicate rule id {rule_id!r} (rules.{earlier}.id, line {_line_of(node, ['rules', earlier, 'id'])})",
+        )
     try:
         policy = DomainPolicy.model_validate(data)
     except ValidationError as exc:

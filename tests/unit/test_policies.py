@@ -127,7 +127,8 @@ def test_a_stray_policy_file_is_named_in_a_warning(tmp_path: Path) -> None:
 def test_an_unknown_reviewer_in_a_policy_is_located(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     path = folder / "finance.yaml"
-    path.write_text(path.read_text().replace("on_reviewer_error:", "reviewer: antropic:claude\non_reviewer_error:", 1))
+    # (it used to add a second `reviewer:` key, which the loader now refuses on its own)
+    path.write_text(path.read_text().replace("\nreviewer: null\n", "\nreviewer: antropic:claude\n", 1))
     shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
     line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith("reviewer:"))
     assert shown.exit_code == 2 and f"finance.yaml:{line}: reviewer: unknown reviewer 'antropic:claude'" in shown.output
@@ -243,3 +244,46 @@ def test_an_emergency_now_needs_a_referral_to_emergency_care(prompt: str, output
         assert finding.severity is Severity.high
         assert finding.evidence is not None and finding.evidence.source == "output"
         assert output.startswith(finding.evidence.text)
+
+
+def _line(path: Path, start: str, nth: int = 1) -> int:
+    return [i for i, x in enumerate(path.read_text().splitlines(), 1) if x.startswith(start)][nth - 1]
+
+
+def test_a_key_given_twice_is_refused_naming_file_line_and_key(tmp_path: Path) -> None:
+    # A merge leftover: the last one would win and make health low-risk, approved without any reviewer call.
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    path.write_text(path.read_text().replace("risk_tier: high\n", "risk_tier: high\nrisk_tier: low\n", 1))
+    first, second = _line(path, "risk_tier:"), _line(path, "risk_tier:", 2)
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert (err.value.path, err.value.line, err.value.field) == (path, second, "risk_tier")
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert shown.exit_code == 2
+    assert f"health.yaml:{second}: risk_tier: key given twice (first on line {first})" in shown.output
+    # start-up refuses it too: `oversight review` stops before reading a line
+    run = CliRunner().invoke(cli, ["review", "--data-dir", str(tmp_path / "data")], input='{"output": "x"}\n',
+                             env={"OVERSIGHT_POLICY_DIR": str(folder)})
+    assert run.exit_code == 2 and f"health.yaml:{second}: risk_tier: key given twice" in run.output
+
+
+def test_a_key_given_twice_inside_a_rule_is_located_by_its_path(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("  - id: health.dose_above_maximum\n    severity: high\n",
+                                 "  - id: health.dose_above_maximum\n    severity: high\n    severity: low\n", 1))
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.field == "rules.1.severity" and err.value.line == _line(path, "    severity: low")
+
+
+def test_a_duplicate_rule_id_names_the_line_and_field(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    path.write_text(path.read_text().replace("id: health.dose_above_maximum", "id: health.lethal_dose", 1))
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    second = _line(path, "  - id: health.lethal_dose", 2)
+    assert shown.exit_code == 2
+    assert f"health.yaml:{second}: rules.1.id: duplicate rule id 'health.lethal_dose'" in shown.output
