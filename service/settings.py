@@ -134,7 +134,10 @@ class Settings(BaseSettings):
 
     # --- escalations, callbacks, console sessions (docs/escalations.md, docs/auth.md)
     callback_secret: SecretStr | None = Field(
-        default=None, description="HMAC-SHA256 secret for X-Oversight-Signature on escalation callbacks."
+        default=None,
+        description="HMAC-SHA256 secret for X-Oversight-Signature on escalation callbacks. Surrounding space "
+        "(a file's trailing newline) is dropped; empty or blank means unset: callbacks go unsigned, with a warning "
+        "at start-up.",
     )
     callback_allow_private: bool = Field(
         default=False,
@@ -205,6 +208,18 @@ class Settings(BaseSettings):
         if any(c.isspace() or not c.isprintable() for c in key):
             raise ValueError("holds a space or a control character inside it; an API key has none")
         return SecretStr(key)
+
+    @field_validator("callback_secret")
+    @classmethod
+    def _secret_or_unset(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty value (a secret that did not render, `OVERSIGHT_CALLBACK_SECRET=$UNSET`) would sign every
+        # callback with the key "", which anyone can compute, and silence the "unsigned" warning. It means unset,
+        # as for the API keys; a value read from a file is used without its trailing newline, as a receiver
+        # reading the same file would.
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        return SecretStr(secret) if secret else None
 
     @field_validator("log_level", mode="before")
     @classmethod

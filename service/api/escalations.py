@@ -134,7 +134,7 @@ def install(app: FastAPI) -> None:
             service.on_callback_end = metrics.callback_ended
         app.state.escalations = service
         if service.settings.callback_secret is None:
-            log.warning("OVERSIGHT_CALLBACK_SECRET is not set: escalation callbacks are sent unsigned")
+            log.warning("OVERSIGHT_CALLBACK_SECRET is not set (or empty): escalation callbacks are sent unsigned")
         app.state.escalation_sweeper = asyncio.create_task(service.run_sweeper(), name="escalation sweeper")
         # Resolutions a stopped process accepted but did not record, once its claims have lapsed.
         app.state.escalation_interrupted = asyncio.create_task(

@@ -594,3 +594,25 @@ def test_a_resolution_a_stopped_process_accepted_but_did_not_record_is_finished_
         assert call(client, state(client).escalations.finish_interrupted) == 0  # nothing left to finish
         drain(client)
     assert [json.loads(d.body)["verdict"] for d in receiver.wait_for(1)] == ["block"]
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\n"])
+def test_an_empty_callback_secret_is_unset_and_warned_about_never_an_empty_hmac_key(
+    value: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A secret that did not render (`OVERSIGHT_CALLBACK_SECRET=$UNSET`) signed every callback with the key "",
+    # which anyone can compute, and silenced the "unsigned" warning.
+    monkeypatch.setenv("OVERSIGHT_CALLBACK_SECRET", value)
+    settings = Settings(data_dir=tmp_path / "data")
+    assert settings.callback_secret is None
+    with caplog.at_level("WARNING"), TestClient(create_app(settings)):
+        pass
+    assert "OVERSIGHT_CALLBACK_SECRET is not set (or empty): escalation callbacks are sent unsigned" in caplog.text
+
+
+def test_a_callback_secret_read_from_a_file_is_used_without_its_newline(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_CALLBACK_SECRET", SECRET + "\n")
+    secret = Settings(data_dir=tmp_path / "data").callback_secret
+    assert secret is not None and secret.get_secret_value() == SECRET
