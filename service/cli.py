@@ -202,6 +202,23 @@ def _failure_record(line: int, exc: Exception) -> dict[str, Any]:
     return _error_record(line, getattr(exc, "code", "review_failed"), str(exc), getattr(exc, "field", None))
 
 
+class _StoreStopped(Exception):
+    """The store stopped answering during ``oversight review`` (locked, gone): the run cannot go on."""
+
+    def __init__(self, cause: BaseException, written: int) -> None:
+        super().__init__(f"{type(cause).__name__}: {str(cause)[:300]}")
+        self.written = written
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """What a store that does not answer raises (the API answers them with 503 ``service_unavailable``)."""
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.OperationalError, psycopg.OperationalError, psycopg.InterfaceError)
+
+
 async def _review_stream(
     settings: Settings,
     source: IO[bytes],
@@ -231,51 +248,60 @@ async def _review_stream(
         console=None,
     )
     setup_tracing()  # as the service does: each decision's trace_id names a real trace (exported per OTEL_*)
-    async with Runtime.open(settings) as runtime:
+    pending: deque[asyncio.Task[dict[str, Any]]] = deque()
+    try:
+        async with Runtime.open(settings) as runtime:
 
-        async def one(number: int, raw: bytes) -> dict[str, Any]:
-            # Each line is checked as POST /v1/reviews checks its body (docs/limits.md, "Which checks run where"):
-            # the JSON guard (check_json, as service.main.JsonGuard), the schema (validating the parsed value, as
-            # service.api._common.json_body), then the configurable limits (check_limits).
-            # The line's terminator is not part of the body: a syntax error's position reads as the API's would.
-            value, problem = check_json(raw.rstrip(b"\r\n"), settings.max_json_depth)
-            if problem is not None:
-                return _error_record(number, *problem)
-            try:
-                request = ReviewRequest.model_validate(value, from_attributes=True)
-                check_limits(request, settings)
-                decision = await runtime.review(request, tenant)
-                return decision.model_dump(mode="json")
-            except (ValidationError, OversightError, ValueError) as exc:
-                return _failure_record(number, exc)
+            async def one(number: int, raw: bytes) -> dict[str, Any]:
+                # Each line is checked as POST /v1/reviews checks its body (docs/limits.md, "Which checks run where"):
+                # the JSON guard (check_json, as service.main.JsonGuard), the schema (validating the parsed value, as
+                # service.api._common.json_body), then the configurable limits (check_limits).
+                # The line's terminator is not part of the body: a syntax error's position reads as the API's would.
+                value, problem = check_json(raw.rstrip(b"\r\n"), settings.max_json_depth)
+                if problem is not None:
+                    return _error_record(number, *problem)
+                try:
+                    request = ReviewRequest.model_validate(value, from_attributes=True)
+                    check_limits(request, settings)
+                    decision = await runtime.review(request, tenant)
+                    return decision.model_dump(mode="json")
+                except (ValidationError, OversightError, ValueError) as exc:
+                    return _failure_record(number, exc)
 
-        pending: deque[asyncio.Task[dict[str, Any]]] = deque()
-        with progress:
-            task_id = progress.add_task("review", total=total)
+            with progress:
+                task_id = progress.add_task("review", total=total)
 
-            def flush_one(result: dict[str, Any]) -> None:
-                nonlocal ok, bad
-                if "error" in result and "line" in result:
-                    bad += 1
-                else:
-                    ok += 1
-                sink.write(orjson.dumps(result) + b"\n")
-                progress.advance(task_id)
+                def flush_one(result: dict[str, Any]) -> None:
+                    nonlocal ok, bad
+                    if "error" in result and "line" in result:
+                        bad += 1
+                    else:
+                        ok += 1
+                    sink.write(orjson.dumps(result) + b"\n")
+                    progress.advance(task_id)
 
-            number = 0
-            for raw in source:
-                number += 1
-                if number == 1:  # a UTF-8 byte order mark, as the API accepts it (RFC 8259 lets a parser skip it)
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")
-                if not raw.strip():
-                    continue
-                pending.append(asyncio.create_task(one(number, raw)))
-                # Keep a bounded window in flight; write results in input order.
-                while len(pending) >= concurrency or (pending and pending[0].done()):
-                    flush_one(await pending.popleft())
-            while pending:
-                flush_one(await pending.popleft())
-        sink.flush()
+                number = 0
+                try:
+                    for raw in source:
+                        number += 1
+                        # a UTF-8 byte order mark, as the API accepts it (RFC 8259 lets a parser skip it)
+                        if number == 1:
+                            raw = raw.removeprefix(b"\xef\xbb\xbf")
+                        if not raw.strip():
+                            continue
+                        pending.append(asyncio.create_task(one(number, raw)))
+                        # Keep a bounded window in flight; write results in input order.
+                        while len(pending) >= concurrency or (pending and pending[0].done()):
+                            flush_one(await pending.popleft())
+                    while pending:
+                        flush_one(await pending.popleft())
+                finally:  # stopped early (the store, the output): the lines in flight go no further
+                    for task in pending:
+                        task.cancel()
+                    await asyncio.gather(*pending, return_exceptions=True)
+                    sink.flush()
+    except _store_errors() as exc:  # locked or gone: the lines before are written, the rest are not
+        raise _StoreStopped(exc, ok + bad) from exc
     return ok, bad
 
 
@@ -300,7 +326,9 @@ def review(
     the error object the API would answer: code, message, field, details) and the run goes on.
 
     Exit status: 0 when every line was decided, 1 when at least one line was bad (every other line is still
-    decided, stored and written, in order), 2 when the run could not start (a usage or configuration error).
+    decided, stored and written, in order), 2 when the run could not start (a usage or configuration error) or
+    could not go on (the store stopped answering: the lines before are written, one "oversight: ..." line says
+    so).
 
     Every decision is also stored, as the service stores it: in the SQLite file of the data folder (--data-dir,
     OVERSIGHT_DATA_DIR, default .oversight/oversight.sqlite), or in PostgreSQL when OVERSIGHT_DATABASE_URL is
@@ -316,17 +344,27 @@ def review(
     if source.seekable():
         total = sum(1 for line in source if line.strip())
         source.seek(0)
-    ok, bad = asyncio.run(
-        _review_stream(
-            settings,
-            source,
-            sink,
-            tenant=tenant,
-            concurrency=concurrency,
-            total=total,
-            show_progress=total is not None and sys.stderr.isatty(),
+    try:
+        ok, bad = asyncio.run(
+            _review_stream(
+                settings,
+                source,
+                sink,
+                tenant=tenant,
+                concurrency=concurrency,
+                total=total,
+                show_progress=total is not None and sys.stderr.isatty(),
+            )
         )
-    )
+    except _StoreStopped as exc:
+        # As the API's 503: not a bad line (exit 1) but a run that cannot go on (exit 2), with no traceback. A
+        # decision stored before the stop is answered from the store, by its id, when the run is repeated.
+        typer.echo(
+            f"oversight: the store did not answer ({exc}); {exc.written} lines were written, the rest were not: "
+            "run again once it answers",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
     typer.echo(f"{ok} decided, {bad} bad lines", err=True)
     if bad:
         raise typer.Exit(1)  # a pipeline sees the failure; the good lines' decisions are all written

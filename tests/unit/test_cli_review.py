@@ -197,3 +197,24 @@ def test_identical_lines_with_one_id_call_the_reviewer_once(
     assert len(records) == 3 and len({r["review_id"] for r in records}) == 1
     assert records[0]["reviewer"]["provider"] == "anthropic"
     assert len(model_server.requests) == 1  # the three lines are one request: one reviewer call, billed once
+
+
+def test_a_locked_store_stops_the_run_with_one_line_and_exit_2_not_a_traceback(tmp_path: Path) -> None:
+    import sqlite3
+
+    warm = run_cli(["review"], tmp_path, stdin=(json.dumps(GOOD) + "\n").encode())
+    assert warm.returncode == 0, warm.stderr.decode()
+    # Another process holds the write lock (a second `oversight review`, a burst of the service) past busy_timeout.
+    holder = sqlite3.connect(tmp_path / "data" / "oversight.sqlite", isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        lines = b"".join((json.dumps({**GOOD, "output": f"hello {n}"}) + "\n").encode() for n in range(3))
+        result = run_cli(["review"], tmp_path, stdin=lines)
+    finally:
+        holder.rollback()
+        holder.close()
+    stderr = result.stderr.decode()
+    # exit 1 means "a line was bad"; this is a run that cannot go on (exit 2), said in one line
+    assert result.returncode == 2, stderr
+    assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert stderr.startswith("oversight: the store did not answer (OperationalError: database is locked)"), stderr
