@@ -305,6 +305,25 @@ async def _review_stream(
     return ok, bad
 
 
+def _open_output(path: Path, source: IO[bytes]) -> IO[bytes]:
+    """The ``--output`` file, opened (and emptied) for writing; never the file being read (``-i``, or stdin
+    redirected from it), which opening would empty before a line was read."""
+    import os
+
+    try:
+        same = os.path.samestat(os.fstat(source.fileno()), path.stat())
+    except (OSError, ValueError):  # no such file yet, or a source without a file descriptor
+        same = False
+    if same:
+        raise typer.BadParameter(
+            f"{path} is the input file: writing decisions there would empty it first", param_hint="'--output' / '-o'"
+        )
+    try:
+        return path.open("wb")
+    except OSError as exc:
+        raise typer.BadParameter(f"{path}: {exc.strerror}", param_hint="'--output' / '-o'") from exc
+
+
 @app.command()
 def review(
     input: Annotated[
@@ -312,8 +331,14 @@ def review(
         typer.Option("--input", "-i", metavar="FILE", lazy=False, help="JSONL of ReviewRequests (default: stdin)."),
     ] = None,
     output: Annotated[
-        typer.FileBinaryWrite | None,
-        typer.Option("--output", "-o", metavar="FILE", lazy=False, help="JSONL of decisions (default: stdout)."),
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="JSONL of decisions (default: stdout). Opened, and emptied, only once the settings are checked; "
+            "never the input file.",
+        ),
     ] = None,
     tenant: Annotated[str, typer.Option(help="Tenant the reviews are recorded under.")] = "default",
     concurrency: Annotated[int, typer.Option(min=1, max=512, help="Reviews in flight at once.")] = 16,
@@ -339,7 +364,7 @@ def review(
 
     settings = load_settings(data_dir=data_dir)
     source = input if input is not None else sys.stdin.buffer
-    sink = output if output is not None else sys.stdout.buffer
+    sink = _open_output(output, source) if output is not None and str(output) != "-" else sys.stdout.buffer
     total = None
     if source.seekable():
         total = sum(1 for line in source if line.strip())
@@ -365,6 +390,9 @@ def review(
             err=True,
         )
         raise typer.Exit(2) from exc
+    finally:
+        if sink is not sys.stdout.buffer:
+            sink.close()
     typer.echo(f"{ok} decided, {bad} bad lines", err=True)
     if bad:
         raise typer.Exit(1)  # a pipeline sees the failure; the good lines' decisions are all written

@@ -218,3 +218,28 @@ def test_a_locked_store_stops_the_run_with_one_line_and_exit_2_not_a_traceback(t
     assert result.returncode == 2, stderr
     assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1, stderr
     assert stderr.startswith("oversight: the store did not answer (OperationalError: database is locked)"), stderr
+
+
+def test_output_naming_the_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    src = tmp_path / "requests.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    same = run_cli(["review", "-i", str(src), "-o", str(src)], tmp_path)
+    assert same.returncode == 2 and b"is the input file" in same.stderr, same.stderr.decode()
+    assert src.read_text() == json.dumps(GOOD) + "\n"  # it was emptied, "0 decided, 0 bad lines", exit 0
+    with src.open("rb") as stdin:  # `oversight review -o requests.jsonl < requests.jsonl`
+        env = {**os.environ, "OVERSIGHT_DATA_DIR": str(tmp_path / "data")}
+        exe = Path(sys.executable).with_name("oversight")
+        redirected = subprocess.run([str(exe), "review", "-o", str(src)], stdin=stdin, capture_output=True, env=env,
+                                    timeout=120, check=False)
+    assert redirected.returncode == 2 and b"is the input file" in redirected.stderr
+    assert src.read_text() == json.dumps(GOOD) + "\n"
+
+
+def test_a_configuration_error_leaves_an_earlier_output_file_as_it_was(tmp_path: Path) -> None:
+    src = tmp_path / "requests.jsonl"
+    src.write_text(json.dumps(GOOD) + "\n")
+    out = tmp_path / "decisions.jsonl"
+    out.write_text("yesterday's decisions\n")
+    result = run_cli(["review", "-i", str(src), "-o", str(out)], tmp_path, OVERSIGHT_CROSS_MODEL="deny")
+    assert result.returncode == 2 and b"OVERSIGHT_CROSS_MODEL='deny'" in result.stderr
+    assert out.read_text() == "yesterday's decisions\n"  # the settings are checked before the output is opened
