@@ -195,7 +195,10 @@ def _error_record(
 def _failure_record(line: int, exc: Exception) -> dict[str, Any]:
     """The record of a line refused by the schema, a limit or the review itself (as the API would refuse it)."""
     if isinstance(exc, ValidationError):  # as the API words it: the same field, message and details
-        code, message, field, details = schema_error(exc.errors(include_url=False))
+        # located under "body" as service.api._common.json_body does: a line that is not an object is field "body"
+        code, message, field, details = schema_error(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        )
         return _error_record(line, code, message, field, details)
     if isinstance(exc, OversightError):  # check_limits' RequestInvalid, a DuplicateRequest from the store
         return _error_record(line, exc.code, exc.message, exc.field, exc.details)
@@ -353,7 +356,7 @@ def review(
     Exit status: 0 when every line was decided, 1 when at least one line was bad (every other line is still
     decided, stored and written, in order), 2 when the run could not start (a usage or configuration error) or
     could not go on (the store stopped answering: the lines before are written, one "oversight: ..." line says
-    so).
+    so), 141 when the reader of the output went away (| head), as for a command ended by SIGPIPE.
 
     Every decision is also stored, as the service stores it: in the SQLite file of the data folder (--data-dir,
     OVERSIGHT_DATA_DIR, default .oversight/oversight.sqlite), or in PostgreSQL when OVERSIGHT_DATABASE_URL is
@@ -362,6 +365,8 @@ def review(
     """
     from service.settings import load_settings
 
+    if not tenant or len(tenant) > 200:  # as `keys create` checks it: no key could read another tenant's decisions
+        raise typer.BadParameter("a tenant is 1-200 characters", param_hint="'--tenant'")
     settings = load_settings(data_dir=data_dir)
     source = input if input is not None else sys.stdin.buffer
     sink = _open_output(output, source) if output is not None and str(output) != "-" else sys.stdout.buffer
@@ -390,6 +395,13 @@ def review(
             err=True,
         )
         raise typer.Exit(2) from exc
+    except BrokenPipeError:
+        # The reader went away (`oversight review ... | head`): stop quietly with the status of a command that
+        # SIGPIPE ended (128 + 13), as other tools in a pipeline do. The decisions made so far are stored.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        raise typer.Exit(141) from None
     finally:
         if sink is not sys.stdout.buffer:
             sink.close()

@@ -243,3 +243,38 @@ def test_a_configuration_error_leaves_an_earlier_output_file_as_it_was(tmp_path:
     result = run_cli(["review", "-i", str(src), "-o", str(out)], tmp_path, OVERSIGHT_CROSS_MODEL="deny")
     assert result.returncode == 2 and b"OVERSIGHT_CROSS_MODEL='deny'" in result.stderr
     assert out.read_text() == "yesterday's decisions\n"  # the settings are checked before the output is opened
+
+
+def test_a_line_that_is_not_an_object_is_field_body_as_the_api_says(tmp_path: Path, client: TestClient) -> None:
+    result = run_cli(["review"], tmp_path, stdin=b"null\n[1,2]\n")
+    assert result.returncode == 1
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    api = client.post("/v1/reviews", content=b"[1,2]", headers={"content-type": "application/json"}).json()
+    assert api["error"]["field"] == "body"
+    for record in records:
+        assert record["error"]["field"] == "body" and record["error"]["details"][0]["field"] == "body"
+    assert records[1]["error"] == api["error"]
+
+
+def test_an_empty_tenant_is_refused_before_anything_is_decided(tmp_path: Path) -> None:
+    result = run_cli(["review", "--tenant", ""], tmp_path, stdin=(json.dumps(GOOD) + "\n").encode())
+    assert result.returncode == 2 and b"--tenant" in result.stderr and b"1-200 characters" in result.stderr
+    assert result.stdout == b""
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly_with_the_sigpipe_status(tmp_path: Path) -> None:
+    src = tmp_path / "requests.jsonl"
+    src.write_text("".join(json.dumps({**GOOD, "output": f"hello {n}"}) + "\n" for n in range(400)))
+    env = {**os.environ, "OVERSIGHT_DATA_DIR": str(tmp_path / "data")}
+    exe = Path(sys.executable).with_name("oversight")
+    # `oversight review -i requests.jsonl | head -1`
+    proc = subprocess.Popen([str(exe), "review", "-i", str(src)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    code = proc.wait(timeout=120)
+    assert json.loads(first)["verdict"] == "approve"
+    assert code == 141, stderr  # 1 before, which says "a line was bad"
+    assert "Traceback" not in stderr and "bad lines" not in stderr, stderr
