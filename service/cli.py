@@ -19,7 +19,7 @@ import typer
 from pydantic import ValidationError
 from typer.core import TyperGroup
 
-from service.errors import ConfigurationError, OversightError, schema_error
+from service.errors import ConfigurationError, OversightError, error_object, schema_error
 from service.reviewers.registry import UnknownReviewer
 
 if TYPE_CHECKING:  # service.settings loads pydantic-settings: only commands that need it import it
@@ -189,7 +189,7 @@ def _error_record(
 ) -> dict[str, Any]:
     """A bad line's record: ``{"line": N, "error": {...}}``, the ``error`` object of the API's error body
     (``code``, ``message``, ``field``, ``details``: docs/api.md, "Errors")."""
-    return {"line": line, "error": {"code": code, "message": message, "field": field, "details": details or []}}
+    return {"line": line, "error": error_object(code, message, field, details or [])}
 
 
 def _failure_record(line: int, exc: Exception) -> dict[str, Any]:

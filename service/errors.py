@@ -128,6 +128,35 @@ def _headline(errors: Sequence[Any]) -> Any:
     return deepest
 
 
+MAX_ECHO = 500
+"""An error message echoes what the caller sent (an id, a path): never more than this many characters of it."""
+MAX_FIELD_ECHO = 200
+"""A field path names what the caller sent too (an unknown key of any length): never more than this."""
+
+
+def _clipped(text: Any, most: int) -> Any:
+    return text[: most - 1] + "…" if isinstance(text, str) and len(text) > most else text
+
+
+def error_object(code: str, message: str, field: str | None, details: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The one error object (docs/api.md, "Errors"), with what it echoes of the request clipped: ``message`` to
+    ``MAX_ECHO`` characters, ``field`` and each detail's ``field`` to ``MAX_FIELD_ECHO``, each detail's ``message``
+    to ``MAX_ECHO``. A 10,000-character key sent twice used to come back whole in ``field`` and ``details``."""
+    return {
+        "code": code,
+        "message": _clipped(message, MAX_ECHO),
+        "field": _clipped(field, MAX_FIELD_ECHO),
+        "details": [
+            {
+                **d,
+                **({"field": _clipped(d["field"], MAX_FIELD_ECHO)} if "field" in d else {}),
+                **({"message": _clipped(d["message"], MAX_ECHO)} if "message" in d else {}),
+            }
+            for d in details
+        ],
+    }
+
+
 def field_of(loc: Any) -> str | None:
     parts = [
         str(p)

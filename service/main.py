@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import __version__
 from service.api import ops, reviews
 from service.api._common import DOCUMENTED_BODIES, PARSED_JSON
-from service.errors import OversightError, schema_error
+from service.errors import OversightError, error_object, schema_error
 from service.jsoncheck import check_json
 from service.runtime import Runtime
 from service.schemas import ErrorResponse
@@ -36,15 +36,11 @@ from service.telemetry import setup_tracing
 log = logging.getLogger("oversight")
 
 
-_MAX_MESSAGE = 500
-"""An error message echoes what the caller sent (an id, a path): never more than this many characters of it."""
-
-
 def _error(status: int, code: str, message: str, field: str | None = None, **extra: Any) -> JSONResponse:
-    """The one error body: ``{"error": {"code", "message", "field", "details"}}`` (docs/api.md)."""
-    if len(message) > _MAX_MESSAGE:
-        message = message[: _MAX_MESSAGE - 1] + "…"
-    body: dict[str, Any] = {"code": code, "message": message, "field": field, "details": []}
+    """The one error body: ``{"error": {"code", "message", "field", "details"}}`` (docs/api.md), clipped as
+    ``errors.error_object`` clips it."""
+    details = extra.pop("details", ())
+    body = error_object(code, message, field, details)
     body.update(extra)
     return JSONResponse({"error": body}, status_code=status)
 

@@ -564,3 +564,21 @@ async def test_the_same_id_arriving_at_once_is_reviewed_once_and_all_get_its_dec
         decisions = await asyncio.gather(*tasks)
     assert reviewer.calls == 1
     assert len({d.review_id for d in decisions}) == 1 and decisions[0] == decisions[1] == decisions[2]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"output": "x", "%s": 1}' % ("Z" * 10_000),  # an unknown key
+        '{"%s": 1, "%s": 2, "output": "x"}' % ("Z" * 10_000, "Z" * 10_000),  # the same key twice
+    ],
+    ids=["unknown-key", "duplicate-key"],
+)
+def test_an_error_never_sends_back_a_huge_key_whole(client: TestClient, body: str) -> None:
+    # field and details repeated a 10,000-character key name in full (20 KB of error body) into clients' logs
+    r = client.post("/v1/reviews", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["field"].startswith("ZZZ") and error["field"].endswith("…") and len(error["field"]) <= 200
+    assert all(len(d.get("field") or "") <= 200 and len(d.get("message") or "") <= 500 for d in error["details"])
+    assert len(r.content) < 2_000
