@@ -164,15 +164,23 @@ def _check_config(settings: Settings) -> None:
 
     A :class:`ConfigurationError` goes up to the root group, which prints it and exits 2.
     """
+    import os
+
     from prompts import validate_prompts
     from service.api.observability import DriftSettings
     from service.audit.run import AuditSettings
+    from service.metrics import PRICES_ACCEPTED, PRICES_ENV, parse_prices
     from service.policy.loader import load_policies
     from service.reviewers.pool import ReviewerPool
-    from service.settings import load_env_settings
+    from service.settings import SettingsError, load_env_settings
 
     load_env_settings(AuditSettings)  # OVERSIGHT_AUDIT_*: the API's audit workers
     load_env_settings(DriftSettings)  # OVERSIGHT_DRIFT_*: the drift monitor
+    if prices := os.environ.get(PRICES_ENV):  # the cost counter's price table
+        try:
+            parse_prices(prices)
+        except ValueError as exc:
+            raise SettingsError(f"{PRICES_ENV}={prices[:80]!r}: use {PRICES_ACCEPTED} ({exc})") from None
     policies = load_policies(settings.policy_dir, warn=lambda _: None)  # the service logs them as it starts
     validate_prompts(settings.prompt_dir)
     pool = ReviewerPool(policies, settings)

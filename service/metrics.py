@@ -87,18 +87,40 @@ Families = Callable[[], Iterable[Metric]]
 """What a Prometheus collector's ``collect`` returns: metric families with their samples."""
 
 
+PRICES_ACCEPTED = (
+    'a JSON object of [input, output, cache_read, cache_write] prices per model prefix, e.g. {"gpt-x": [1.25, 10]}'
+)
+
+
+def parse_prices(raw: str) -> dict[str, tuple[float, float, float, float]]:
+    """``OVERSIGHT_MODEL_PRICES`` read; ValueError saying what is wrong when it is not ``PRICES_ACCEPTED``."""
+    try:
+        extra = json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(f"not JSON: {exc.args[0] if exc.args else exc}") from None
+    if not isinstance(extra, dict):
+        raise ValueError("not a JSON object")
+    table: dict[str, tuple[float, float, float, float]] = {}
+    for prefix, given in extra.items():
+        if not isinstance(given, list) or not 1 <= len(given) <= 4:
+            raise ValueError(f"{prefix!r}: not a list of one to four prices")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in given):
+            raise ValueError(f"{prefix!r}: a price that is not a number of 0 or more")
+        vals = [float(v) for v in given] + [0.0] * 4
+        table[str(prefix)] = (vals[0], vals[1], vals[2], vals[3])
+    return table
+
+
 def load_prices(raw: str | None = None) -> dict[str, tuple[float, float, float, float]]:
-    """The price table: defaults updated by ``OVERSIGHT_MODEL_PRICES`` (bad JSON is logged and ignored)."""
+    """The price table: defaults updated by ``OVERSIGHT_MODEL_PRICES`` (``oversight serve`` refuses a bad one before
+    it starts; here, in an app started another way, it is logged and ignored)."""
     prices = dict(DEFAULT_PRICES)
     raw = os.environ.get(PRICES_ENV) if raw is None else raw
     if raw:
         try:
-            extra = json.loads(raw)
-            for prefix, values in extra.items():
-                vals = [float(v) for v in values] + [0.0] * 4
-                prices[str(prefix)] = (vals[0], vals[1], vals[2], vals[3])
-        except (ValueError, TypeError, AttributeError):
-            log.error("%s is not a JSON object of [input, output, cache_read, cache_write] prices; ignored", PRICES_ENV)
+            prices.update(parse_prices(raw))
+        except ValueError as exc:
+            log.error("%s is not %s (%s); ignored", PRICES_ENV, PRICES_ACCEPTED, exc)
     return prices
 
 

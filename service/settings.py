@@ -130,7 +130,9 @@ class Settings(BaseSettings):
         default=None,
         description="Salt for the low-risk audit sample: another seed picks another, equally sized sample.",
     )
-    jaeger_url: str | None = Field(default=None, description="Jaeger UI base URL, for links from the console.")
+    jaeger_url: str | None = Field(
+        default=None, description="Jaeger UI base URL (http:// or https://), for links from the console."
+    )
 
     # --- escalations, callbacks, console sessions (docs/escalations.md, docs/auth.md)
     callback_secret: SecretStr | None = Field(
@@ -182,14 +184,14 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql:// (or postgres://)")
         return value
 
-    @field_validator("anthropic_base_url", "openai_base_url", "openai_compatible_base_url")
+    @field_validator("anthropic_base_url", "openai_base_url", "openai_compatible_base_url", "jaeger_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         # The SDKs accept anything here and fail on every request instead ("Connection error.", retried).
         if value is None or not value.strip():
             return None
         value = value.strip()
-        why = _not_an_http_url(value)
+        why = not_an_http_url(value)
         if why:
             raise ValueError(f"use an http:// or https:// URL with a host ({why})")
         return value
@@ -231,7 +233,7 @@ class Settings(BaseSettings):
         return self.data_dir / "oversight.sqlite"
 
 
-def _not_an_http_url(value: str) -> str | None:
+def not_an_http_url(value: str) -> str | None:
     """Why ``value`` cannot be a model API's base URL (None when it can)."""
     try:
         parts = urlsplit(value)

@@ -41,6 +41,7 @@ from service.drift_feed import DigestTail
 from service.drift_pins import PinStore, PinSync, open_pin_store, restore_baselines
 from service.errors import Forbidden
 from service.metrics import ReviewMetrics
+from service.settings import not_an_http_url
 from service.store import DecisionStore
 from service.telemetry import setup_metrics
 from service.vocabulary import Domain
@@ -91,6 +92,16 @@ class DriftSettings(BaseSettings):
         gt=0,
         description="How often the monitor reads the decisions every process stored since (and before /v1/drift).",
     )
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_is_an_http_url(cls, value: str | None) -> str | None:
+        # An alert POSTed to "notaurl" failed on every alert, with nothing said at start-up.
+        if value is None or not value.strip():
+            return None
+        if why := not_an_http_url(value.strip()):
+            raise ValueError(f"use an http:// or https:// URL with a host ({why})")
+        return value.strip()
 
     @field_validator("window_s")
     @classmethod

@@ -569,8 +569,8 @@ async def test_the_same_id_arriving_at_once_is_reviewed_once_and_all_get_its_dec
 @pytest.mark.parametrize(
     "body",
     [
-        '{"output": "x", "%s": 1}' % ("Z" * 10_000),  # an unknown key
-        '{"%s": 1, "%s": 2, "output": "x"}' % ("Z" * 10_000, "Z" * 10_000),  # the same key twice
+        '{"output": "x", "' + "Z" * 10_000 + '": 1}',  # an unknown key
+        '{"' + "Z" * 10_000 + '": 1, "' + "Z" * 10_000 + '": 2, "output": "x"}',  # the same key twice
     ],
     ids=["unknown-key", "duplicate-key"],
 )

@@ -146,6 +146,18 @@ def test_an_unreachable_database_is_one_line_naming_the_variable(
     ({"OPENAI_BASE_URL": "ftp://x"}, "OPENAI_BASE_URL='ftp://x': use an http:// or https:// URL with a host (ftp:// is neither)"),
     ({"OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL": "127.0.0.1:8000/v1"}, "OVERSIGHT_OPENAI_COMPATIBLE_BASE_URL='127.0.0.1:8000/v1': "
      "use an http:// or https:// URL with a host (no http:// or https:// in front)"),
+    # served before, and then every alert failed, no console link worked, the cost counter went without prices
+    ({"OVERSIGHT_DRIFT_WEBHOOK_URL": "notaurl"},
+     "OVERSIGHT_DRIFT_WEBHOOK_URL='notaurl': use an http:// or https:// URL with a host (no http:// or https:// in front)"),
+    ({"OVERSIGHT_JAEGER_URL": "jaeger:16686"},
+     "OVERSIGHT_JAEGER_URL='jaeger:16686': use an http:// or https:// URL with a host (no http:// or https:// in front)"),
+    ({"OVERSIGHT_MODEL_PRICES": "garbage"},
+     "OVERSIGHT_MODEL_PRICES='garbage': use a JSON object of [input, output, cache_read, cache_write] prices per model "
+     'prefix, e.g. {"gpt-x": [1.25, 10]} (not JSON: Expecting value: line 1 column 1 (char 0))'),
+    ({"OVERSIGHT_MODEL_PRICES": '{"gpt-x": [1, "a lot"]}'},
+     "OVERSIGHT_MODEL_PRICES='{\"gpt-x\": [1, \"a lot\"]}': use a JSON object of [input, output, cache_read, "
+     "cache_write] prices per model prefix, e.g. {\"gpt-x\": [1.25, 10]} ('gpt-x': a price that is not a number of "
+     "0 or more)"),
 ])
 def test_serve_checks_the_services_own_variables_before_binding(env: dict[str, str], needle: str,
                                                                 no_server: list[dict[str, Any]]) -> None:
