@@ -8,6 +8,7 @@ Every command reads its settings through :func:`service.settings.load_settings`;
 from __future__ import annotations
 
 import asyncio
+import errno
 import re
 import sys
 from collections import deque
@@ -141,6 +142,12 @@ def serve(
 
         get_settings.cache_clear()
     _check_config(settings)
+    _check_bind(
+        host or settings.host,
+        port or settings.port,
+        host_from="--host" if host else "OVERSIGHT_HOST",
+        port_from="--port" if port else "OVERSIGHT_PORT",
+    )
     # More than one worker: each one's metrics go to files of a folder for this run, and /metrics, whichever worker
     # answers it, sums them all (docs/operations.md, "Metrics"). The folder is removed when the workers have stopped.
     cleanup = prepare_multiprocess(workers)
@@ -157,6 +164,33 @@ def serve(
         )
     finally:
         cleanup()
+
+
+def _check_bind(host: str, port: int, *, host_from: str, port_from: str) -> None:
+    """Fail before the app starts when the address cannot be bound: a host that does not resolve, a port another
+    process listens on. uvicorn found both only after the app had started (and opened its store), and exited 3
+    naming neither. A port taken between this check and uvicorn's bind still fails there."""
+    import socket
+
+    from service.settings import SettingsError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise SettingsError(
+            f"{host_from}={host!r}: not an interface address or host name this machine can bind ({exc})"
+        ) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise SettingsError(
+                f"{port_from}={port}: cannot bind {host}:{port} ({exc.strerror or exc}); is another server on it?"
+                if exc.errno == errno.EADDRINUSE
+                else f"{host_from}={host!r}: cannot bind {host}:{port} ({exc.strerror or exc})"
+            ) from None
 
 
 def _check_config(settings: Settings) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,35 @@ def no_server(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append({"target": target, **kw}))
     monkeypatch.delenv("OVERSIGHT_DATA_DIR", raising=False)  # serve --data-dir sets it: restored afterwards
+    monkeypatch.setenv("OVERSIGHT_PORT", str(_free_port()))  # serve checks it can bind its port before starting
     return calls
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_names_a_port_another_server_listens_on_before_starting(no_server: list[dict[str, Any]]) -> None:
+    # uvicorn found it only after the app had started and opened its store, and exited 3 naming nothing
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        by_option = invoke(["serve", "--port", str(port)])
+        by_env = invoke(["serve"], env={"OVERSIGHT_PORT": str(port)})
+    assert by_option.exit_code == 2, by_option.output
+    assert f"--port={port}: cannot bind 127.0.0.1:{port}" in by_option.output and "another server" in by_option.output
+    assert by_env.exit_code == 2 and f"OVERSIGHT_PORT={port}: cannot bind" in by_env.output
+    assert no_server == []
+
+
+def test_serve_names_a_host_it_cannot_bind(no_server: list[dict[str, Any]]) -> None:
+    result = invoke(["serve"], env={"OVERSIGHT_HOST": "999.1.1.1"})
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("oversight: OVERSIGHT_HOST='999.1.1.1': not an interface address or host name")
+    assert no_server == []
 
 
 BAD_SETTINGS = [
