@@ -1,8 +1,9 @@
 """Coding-agent logs as audit sessions: one Codex rollout or Claude Code transcript file is one session.
 
 Built on ``service.importers``. What becomes the conversation: the user's typed prompts and the agent's text
-answers, in order; injected context (``meta``) and sub-agent (``sidechain``) messages are left out, and tool
-calls are summarised as ``tool`` messages so the reviewer sees what the agent did between answers. The fast
+answers, in order; injected context (``meta``) and sub-agent (``sidechain``) messages of a main transcript are
+left out (a sub-agent's own transcript file is audited as a session of its own, ``<parent id>/agent-<id>``), and
+tool calls are summarised as ``tool`` messages so the reviewer sees what the agent did between answers. The fast
 model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI version>}``, per answer: the model
 and CLI version that wrote it (Claude Code: its entry's; Codex: those of the ``turn_context`` and
 ``session_meta`` in effect), so a session where the user switched model mid-way is labelled turn by turn.
@@ -52,13 +53,22 @@ def _parse(data: bytes, fmt: str, name: str) -> AgentSession:
     return claude_lines(lines, path=name)
 
 
+def _subagent_log(agent: AgentSession) -> bool:
+    """A sub-agent's own transcript (Claude Code 2.x writes ``<session>/subagents/agent-<id>.jsonl``): every message
+    in it is a sidechain one. Its conversation is audited as a session of its own (its task from the parent agent,
+    its answers), not dropped as sidechain noise of a main transcript."""
+    said = [e for e in agent.events if isinstance(e, Message) and not e.meta and e.text.strip()]
+    return bool(said) and all(e.sidechain for e in said)
+
+
 def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
+    subagent = _subagent_log(agent)
     messages: list[ChatMessage] = []
     written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
     origins: list[Origin] = []  # per assistant message: its entry's line and timestamp
     for event in agent.events:
         if isinstance(event, Message):
-            if event.meta or event.sidechain or not event.text.strip():
+            if event.meta or (event.sidechain and not subagent) or not event.text.strip():
                 continue
             if isinstance(event, AssistantMessage):
                 if event.synthetic:
@@ -70,7 +80,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
                 origins.append((event.line, event.timestamp))
             elif event.role in ("user", "assistant"):
                 messages.append(ChatMessage(role=event.role, content=event.text))
-        elif isinstance(event, ToolCall) and not event.sidechain:
+        elif isinstance(event, ToolCall) and (subagent or not event.sidechain):
             summary = f"[tool {event.name}] {str(event.input)[:500]}"
             if event.exit_code is not None:
                 summary += f" (exit {event.exit_code})"
@@ -80,8 +90,12 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     metadata: dict[str, Any] = {"source": agent.source, "path": agent.path, "cwd": agent.cwd}
     if agent.info.get("resumed_from"):
         metadata["resumed_from"] = list(agent.info["resumed_from"])
+    session_id = agent.session_id or fallback_id
+    if subagent:  # the parent's session id: told apart by the file's name ("agent-a1b2c3")
+        metadata["subagent_of"] = session_id
+        session_id = f"{session_id}/{_stem(agent.path or fallback_id)}"
     session = Session(
-        session_id=agent.session_id or fallback_id,
+        session_id=session_id,
         messages=messages,
         model=_fast_model(agent),
         intent="coding_agent",
@@ -90,6 +104,13 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     session.written_by.extend(written_by)
     session.origins.extend(origins)
     return session
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    for ext in (".gz", ".jsonl"):
+        name = name.removesuffix(ext)
+    return name or "subagent"
 
 
 def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:

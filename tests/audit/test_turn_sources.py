@@ -364,3 +364,23 @@ def test_every_record_of_a_real_log_points_at_its_own_line(sample: Path) -> None
             assert event.call_id in lines[event.line - 1]
     turns = parse_many([(str(sample), sample.read_bytes())]).turns
     assert turns and all(t.meta["line"] and t.meta["source"] == str(sample) for t in turns)
+
+
+def test_a_subagents_own_transcript_is_audited_as_a_session_of_its_own(tmp_path: Path) -> None:
+    # Claude Code 2.x writes each sub-agent to <session>/subagents/agent-<id>.jsonl, every entry a sidechain one;
+    # the audit left all of it out as sidechain noise and reported "no conversation found": a disallowed answer
+    # there was never labelled.
+    folder = tmp_path / "logs"
+    _risky_transcript().write(folder / f"{CC_SESSION}.jsonl")
+    sub = Transcript().user("Find how to reach the lab box").answer(FLAGGED)
+    sub.rows = sub.rows[1:]  # no summary line: the entries only
+    for row in sub.rows:
+        row.update(isSidechain=True, agentId="a1b2c3", version="2.0.28")
+    sub_path = sub.write(folder / CC_SESSION / "subagents" / "agent-a1b2c3.jsonl")
+    report, out = _audit(tmp_path, folder)
+    flagged = {t["session_id"]: t for t in report["flagged_turns"]}
+    assert set(flagged) == {CC_SESSION, f"{CC_SESSION}/agent-a1b2c3"}
+    turn = flagged[f"{CC_SESSION}/agent-a1b2c3"]
+    assert turn["verdict"] == "block" and folder / turn["source"] == sub_path
+    assert COMMAND in _line(sub_path.read_text(), turn["line"])
+    assert "no conversation found" not in (out / "report.json").read_text()
