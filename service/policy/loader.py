@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
@@ -182,7 +183,20 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
                         f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
                         f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
                     )
+                source = getattr(rule.match, key)[j]
+                if _LEADING_LOOKBEHIND.match(source):
+                    where = _line_of(node, ["rules", i, "match", key, j])
+                    (warn or log.warning)(
+                        f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}] {source[:60]!r}… "
+                        f"starts with a look-behind, which is tried at every character of the answer (3-4x the "
+                        f"cost of the same pattern). Put it after the first word: '\\b(stop|skip)(?<!don''t stop)"
+                        f"(?<!don''t skip)', not '(?<!don''t )\\b(stop|skip)'"
+                    )
     return policy
+
+
+_LEADING_LOOKBEHIND = re.compile(r"(\\b)?\(\?<[!=]")
+"""A pattern whose first step is a look-behind (after at most a word boundary): no literal prefix to scan for."""
 
 
 def load_policies(directory: Path | None = None, *, warn: Callable[[str], None] | None = None) -> PolicySet:
