@@ -69,8 +69,10 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def _signed_in(chromium: str, server: str, key: str) -> Iterator[Any]:
-    """A Chromium page on the console, signed in with ``key`` (typed, then Enter); the browser closes after."""
-    from playwright.sync_api import sync_playwright
+    """A Chromium page on the console, signed in with ``key`` (typed, then Enter) and past the sign-in form; the
+    browser closes after. (A test that went on at once could navigate before the sign-in answered: under CI's load
+    the item page it opened waited 30 s for a form the late sign-in had replaced with the inbox.)"""
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -79,6 +81,7 @@ def _signed_in(chromium: str, server: str, key: str) -> Iterator[Any]:
             page.goto(f"{server}/console")
             page.get_by_label("API key").fill(key)
             page.keyboard.press("Enter")
+            expect(page.get_by_label("API key")).to_have_count(0)
             yield page
         finally:
             browser.close()
