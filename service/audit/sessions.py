@@ -634,22 +634,27 @@ def _old_codex_record(record: dict[str, Any]) -> bool:
     return "payload" not in record and ("record_type" in record or record.get("type") in _RESPONSE_ITEM_TYPES)
 
 
-def old_codex_rollout(data: bytes) -> bool:
-    """Whether the first records (up to ``DETECT_RECORDS``) are those of a Codex rollout written before the
-    ``{timestamp, type, payload}`` lines: a line only such a rollout writes, and none of the newer format."""
+def _first_records(data: bytes) -> Iterator[dict[str, Any]]:
+    """The JSON objects among the first ``DETECT_RECORDS`` non-blank lines (other lines are looked past)."""
     seen = 0
     for raw in data.splitlines():
         if not raw.strip():
             continue
         seen += 1
         if seen > DETECT_RECORDS:
-            break
+            return
         try:
             record = orjson.loads(raw)
         except orjson.JSONDecodeError:
             continue
-        if not isinstance(record, dict):
-            continue
+        if isinstance(record, dict):
+            yield record
+
+
+def old_codex_rollout(data: bytes) -> bool:
+    """Whether the first records (up to ``DETECT_RECORDS``) are those of a Codex rollout written before the
+    ``{timestamp, type, payload}`` lines: a line only such a rollout writes, and none of the newer format."""
+    for record in _first_records(data):
         if record.get("type") in _CODEX_TYPES and "payload" in record:
             return False
         if _old_codex_record(record):
@@ -665,20 +670,8 @@ def detect_format(data: bytes) -> str:
     only is a Claude Code transcript. An old Codex rollout (:func:`old_codex_rollout`) is ``codex`` too, so it is
     reported as one that is not read, not as sessions lines without a ``session_id``.
     """
-    seen = 0
     bookkeeping = False
-    for raw in data.splitlines():
-        if not raw.strip():
-            continue
-        seen += 1
-        if seen > DETECT_RECORDS:
-            break
-        try:
-            record = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(record, dict):
-            continue
+    for record in _first_records(data):
         kind = record.get("type")
         if "session_id" in record and "messages" in record:
             return "sessions"

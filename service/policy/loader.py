@@ -174,24 +174,22 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         compiled = rule.compiled  # compile every regex now, not on the first request
         for key in ("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns"):
             for j, pattern in enumerate(getattr(compiled, key)):
-                if pattern.guarded is not None:
-                    where = _line_of(node, ["rules", i, "match", key, j])
-                    (warn or log.warning)(
-                        f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}] "
-                        f"{pattern.ignorecase.pattern!r} repeats a broad class with no upper bound (+, *, {{n,}}), "
-                        f"so one search can take time quadratic in the answer's length; it runs under a "
-                        f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
-                        f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
-                    )
                 source = getattr(rule.match, key)[j]
-                if _LEADING_LOOKBEHIND.match(source):
-                    where = _line_of(node, ["rules", i, "match", key, j])
-                    (warn or log.warning)(
-                        f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}] {source[:60]!r}… "
-                        f"starts with a look-behind, which is tried at every character of the answer (3-4x the "
-                        f"cost of the same pattern). Put it after the first word: '\\b(stop|skip)(?<!don''t stop)"
-                        f"(?<!don''t skip)', not '(?<!don''t )\\b(stop|skip)'"
-                    )
+                slow = pattern.guarded is not None
+                if not slow and not _LEADING_LOOKBEHIND.match(source):
+                    continue
+                where = _line_of(node, ["rules", i, "match", key, j])
+                said = f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}]"
+                (warn or log.warning)(
+                    f"{said} {pattern.ignorecase.pattern!r} repeats a broad class with no upper bound (+, *, {{n,}}), "
+                    f"so one search can take time quadratic in the answer's length; it runs under a "
+                    f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
+                    f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
+                    if slow
+                    else f"{said} {source[:60]!r}… starts with a look-behind, which is tried at every character of "
+                    f"the answer (3-4x the cost of the same pattern). Put it after the first word: "
+                    f"'\\b(stop|skip)(?<!don''t stop)(?<!don''t skip)', not '(?<!don''t )\\b(stop|skip)'"
+                )
     return policy
 
 
