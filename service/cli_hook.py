@@ -297,6 +297,16 @@ def _without_secrets(value: Any) -> Any:
     return value
 
 
+def _lineage(session: str | None, forked_from: dict[str | None, str]) -> list[str]:
+    """``session`` and the sessions it was forked from, nearest first (a fork's copy of a fork holds the calls of
+    both); a cycle ends the walk."""
+    out: list[str] = []
+    while session is not None and session not in out:
+        out.append(session)
+        session = forked_from.get(session)
+    return out
+
+
 def _import(
     source: Source,
     files: list[Path],
@@ -313,9 +323,7 @@ def _import(
     requests: list[dict[str, Any]] = []
     owners: list[int] = []  # index in records of each request
     calls = skipped = unreadable = broken = carried = 0
-    # A resumed transcript repeats the earlier session's calls under that session's id: (session, call id) is
-    # counted once. A call id alone is not: another session may number its calls the same (``call_0``).
-    seen_calls: set[tuple[str, str]] = set()
+    logs: list[tuple[Path, Any, list[Any]]] = []
     for path in files:
         try:
             session, past = _past(source, path)
@@ -331,6 +339,14 @@ def _import(
             typer.echo(f"oversight: cannot read {path}: {exc}", err=True)
             unreadable += 1
             continue
+        logs.append((path, session, past))
+    # A resumed transcript repeats the earlier session's calls under that session's id, a forked rollout its
+    # parent's: (session, call id) is counted once, in the log of the session that made the call when it is given
+    # (in any order). A call id alone is not: another session may number its calls the same (``call_0``).
+    forked_from = {s.session_id: s.info["forked_from"] for _, s, _ in logs if s.info.get("forked_from")}
+    own_calls = {(item.session, item.call_id) for _, s, past in logs for item in past if item.session == s.session_id}
+    seen_calls: set[tuple[str, str]] = set()
+    for path, session, past in logs:
         broken += _report_skipped_lines(path, session.skipped)
         if not past:  # a session without tool calls, or not this agent's log at all: say so either way
             kind = "a Codex rollout" if source == "codex" else "a Claude Code transcript"
@@ -339,7 +355,10 @@ def _import(
             if item.call_id:
                 # a log that names no session: its calls are its own
                 call = (item.session or f"file:{path}", item.call_id)
-                if call in seen_calls:  # given with its earlier session: reviewed and counted once
+                copied = item.session != session.session_id and any(
+                    (writer, item.call_id) in own_calls for writer in _lineage(item.session, forked_from)
+                )
+                if call in seen_calls or copied:  # given with its earlier session: reviewed and counted once
                     carried += 1
                     continue
                 seen_calls.add(call)
@@ -396,7 +415,7 @@ def _import(
     if broken:
         summary += f"; {broken} broken {'line' if broken == 1 else 'lines'} skipped"
     if carried:
-        summary += f"; {carried} repeated in a resumed session, counted once"
+        summary += f"; {carried} repeated in a resumed or forked session, counted once"
     if unreadable:
         summary += f"; {unreadable} files unreadable"
     typer.echo(summary, err=True)

@@ -90,6 +90,8 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     metadata: dict[str, Any] = {"source": agent.source, "path": agent.path, "cwd": agent.cwd}
     if agent.info.get("resumed_from"):
         metadata["resumed_from"] = list(agent.info["resumed_from"])
+    if agent.info.get("forked_from"):
+        metadata["forked_from"] = agent.info["forked_from"]
     session_id = agent.session_id or fallback_id
     if subagent:  # the parent's session id: told apart by the file's name ("agent-a1b2c3")
         metadata["subagent_of"] = session_id

@@ -9,12 +9,21 @@ are skipped.
 Each assistant message is an ``AssistantMessage`` with the model of the ``turn_context`` in effect when it
 was written (Codex writes one per turn, so a model switch mid-session shows from that turn on) and the
 ``cli_version`` of the ``session_meta`` in effect.
+
+A forked rollout (``codex fork``, a backtrack that edits an earlier prompt, a sub-agent spawned with the parent's
+context) is a new file: its own ``session_meta`` (``forked_from_id``), then the parent's history copied line by
+line, the parent's own ``session_meta`` included, in one burst written at the fork. The file's session is the
+first ``session_meta``; the copied answers and tool calls carry the parent's id (``session_id``), as a resumed
+Claude Code transcript's do, so a reader counts them once, with the parent. The copy ends at the first line that
+is neither older than the fork nor written within ``COPY_BURST`` of the line before it (a line without a timestamp
+ends it too: a call counted twice is better than a call not counted).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -44,6 +53,60 @@ _INJECTED_PREFIXES = (
 )
 
 
+COPY_BURST = timedelta(seconds=1)
+"""How far apart two lines of a fork's copied history may be written: the copy is one burst (lines milliseconds
+apart); the fork's own first answer needs a model call, seconds later."""
+
+
+def _when(ts: str | None) -> datetime | None:
+    if ts is None:
+        return None
+    try:
+        when = datetime.fromisoformat(ts)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _meta_id(meta: dict[str, Any]) -> str | None:
+    return str_or_none(meta.get("id")) or str_or_none(meta.get("session_id"))
+
+
+def _fork_parent(meta: dict[str, Any]) -> str | None:
+    """The session a rollout was forked from, as its own ``session_meta`` says (a sub-agent: its parent's)."""
+    if parent := str_or_none(meta.get("forked_from_id")):
+        return parent
+    source = meta.get("source")
+    spawn = source.get("subagent") if isinstance(source, dict) else None
+    spawn = spawn.get("thread_spawn") if isinstance(spawn, dict) else None
+    return str_or_none(spawn.get("parent_thread_id")) if isinstance(spawn, dict) else None
+
+
+class _Copy:
+    """Where a fork's copied history is: from the parent's ``session_meta`` line to the end of its burst."""
+
+    def __init__(self) -> None:
+        self.own: datetime | None = None  # when the file's own session_meta was written
+        self.parent: str | None = None  # the session the copied lines carry (None: not in a copy)
+        self.last: datetime | None = None
+
+    def start(self, parent: str, ts: str | None) -> None:
+        self.parent, self.last = parent, _when(ts)
+
+    def line(self, ts: str | None) -> str | None:
+        """The session a line at ``ts`` was copied from, or None once the copy is over."""
+        if self.parent is None:
+            return None
+        when = _when(ts)
+        older = when is not None and self.own is not None and when <= self.own
+        burst = when is not None and self.last is not None and when - self.last <= COPY_BURST
+        if not (older or burst):
+            self.parent = None
+            return None
+        self.last = when if when is not None and (self.last is None or when > self.last) else self.last
+        return self.parent
+
+
 def _arguments(raw: Any) -> dict[str, Any] | str:
     """``function_call.arguments`` is a JSON string; keep the raw text when it is not a JSON object."""
     if isinstance(raw, dict):
@@ -71,6 +134,8 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
 
     ``session.model`` is the first ``turn_context`` model, ``session.agent_version`` the last ``cli_version``;
     each assistant message has the ones in effect when it was written (``AssistantMessage.model`` / ``.version``).
+    A forked rollout's session is its own (the first ``session_meta``), the parent's in ``info["forked_from"]``;
+    the answers and calls of the copied history carry the parent's id (``session_id``).
     """
     session = Session(source="codex", path=path)
     calls: dict[str, ToolCall] = {}
@@ -78,16 +143,29 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
     user_items: list[Message] = []  # response_item user messages (typed prompts and injected context)
     cwd: str | None = None
     model: str | None = None  # of the last turn_context: the model of the turn being read
+    copy = _Copy()
     for number, line in numbered_json_lines(lines, session):
         payload = line.get("payload")
         if not isinstance(payload, dict):
             continue
         kind = line.get("type")
         ts = str_or_none(line.get("timestamp"))
+        writer = copy.line(ts)
         if kind == "session_meta":
             inner = payload.get("meta")
             meta: dict[str, Any] = inner if isinstance(inner, dict) else payload
-            session.session_id = str_or_none(meta.get("id")) or session.session_id
+            meta_id = _meta_id(meta)
+            if session.session_id is None:
+                session.session_id = meta_id
+                copy.own = _when(ts)
+                if parent := _fork_parent(meta):
+                    session.info["forked_from"] = parent
+            elif meta_id is not None and meta_id != session.session_id:
+                # the parent's header, copied with its history: the copy starts here; the file's own stays
+                session.info.setdefault("forked_from", meta_id)
+                if writer is None:
+                    copy.start(session.info["forked_from"], ts)
+                continue
             cwd = str_or_none(meta.get("cwd")) or cwd
             session.agent_version = str_or_none(meta.get("cli_version")) or session.agent_version
             for key in ("originator", "source", "model_provider"):
@@ -103,7 +181,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
             if isinstance(sandbox, dict) and isinstance(sandbox.get("type"), str):
                 session.info["sandbox_policy"] = sandbox["type"]
         elif kind == "response_item":
-            _response_item(session, calls, user_items, payload, ts, cwd, model, number)
+            _response_item(session, calls, user_items, payload, ts, cwd, model, number, writer)
         elif kind == "event_msg":
             etype = payload.get("type")
             if etype == "user_message" and isinstance(payload.get("message"), str):
@@ -145,6 +223,7 @@ def _response_item(
     cwd: str | None,
     model: str | None,
     line: int | None = None,
+    writer: str | None = None,
 ) -> None:
     ptype = payload.get("type")
     if ptype == "message":
@@ -154,7 +233,9 @@ def _response_item(
         text = text_of(payload.get("content"))
         message: Message
         if role == "assistant":
-            message = AssistantMessage(role, text, ts, line=line, model=model, version=session.agent_version)
+            message = AssistantMessage(
+                role, text, ts, line=line, model=model, version=session.agent_version, session_id=writer
+            )
         else:
             message = Message(role, text, ts, meta=role in ("developer", "system"), line=line)
         session.events.append(message)
@@ -172,6 +253,7 @@ def _response_item(
             timestamp=ts,
             cwd=cwd,
             line=line,
+            session_id=writer,
         )
         calls[call.call_id] = call
         session.events.append(call)
@@ -185,6 +267,7 @@ def _response_item(
             timestamp=ts,
             cwd=str_or_none(action.get("working_directory")) or cwd,
             line=line,
+            session_id=writer,
         )
         calls[call.call_id] = call
         session.events.append(call)

@@ -412,8 +412,9 @@ class PastAction:
     """The line of the log the call was read from (1-based, blank lines counted)."""
     session: str | None = None
     """The session that made the call, as its request id names it: the log's own, or (a call carried into a
-    resumed Claude Code transcript) the earlier session's; None when the log names none. A call id is unique only
-    within its session: ``oversight import`` counts a call once per (session, call id)."""
+    resumed Claude Code transcript, or copied into a forked Codex rollout) the earlier session's; None when the log
+    names none. A call id is unique only within its session: ``oversight import`` counts a call once per
+    (session, call id)."""
 
 
 def session_agent(name: str, session: Any) -> dict[str, Any]:

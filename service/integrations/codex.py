@@ -509,16 +509,20 @@ def past_actions(session: Any) -> list[PastAction]:
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
     for call, goal, transcript in calls_in_context(session):
+        # A call copied into a forked rollout keeps the parent's id and request id, so importing both rollouts
+        # reviews it once.
+        sid = call.session_id or session.session_id or ""
         item = PastAction(
-            call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=session.session_id
+            call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=sid or None
         )
         try:
             actions = to_actions(call.name, call.input, call.cwd or session.cwd)
         except UnsupportedTool:
             item.skipped = f"tool {call.name!r} is not reviewed"
         else:
+            owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
             for i, act in enumerate(actions):
-                rid = safe_id("codex", session.session_id or "", call.call_id, str(i) if len(actions) > 1 else "")
-                item.requests.append(past_request(act, agent, goal, transcript, rid))
+                rid = safe_id("codex", sid, call.call_id, str(i) if len(actions) > 1 else "")
+                item.requests.append(past_request(act, owner, goal, transcript, rid))
         out.append(item)
     return out
