@@ -36,6 +36,7 @@ from service.integrations import (
     post_json,
     review_each,
     service_url,
+    unknown_verdict,
     withdraw_pending,
     worst,
 )
@@ -369,6 +370,8 @@ class Proxy:
             decisions = await asyncio.to_thread(
                 lambda: review_each(requests, url=self.url, timeout=self.timeout, key=self.key)
             )
+            if (odd := unknown_verdict(decisions)) is not None:  # garbled: nobody decided, the user is not told one
+                raise ServiceError(f"the service answered an unknown verdict {odd}")
         except ServiceError as exc:  # never an approval: the user decides, as without the proxy
             if unattended:  # ... and where no user would see it, the call does not run
                 await self.refuse(message, what, f"Oversight could not review this tool call ({exc}).")

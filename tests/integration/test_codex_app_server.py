@@ -410,6 +410,28 @@ def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_p
     assert passing.close()[0] == 0
 
 
+def test_an_unknown_verdict_is_a_failed_review_never_a_verdict_passed_on(tmp_path: Path) -> None:
+    # A service (or a proxy in front of it) answering a verdict no client knows: the proxy logged it as the
+    # review's word ("maybe; asking the user — Oversight maybe: ...") and told the model of a dynamic tool call
+    # "Oversight maybe: ... A human reviewer must approve this call first", as if one had been asked.
+    from tests.integration.test_codex_hook_deadlines import stand_in
+
+    with stand_in("answer", {"verdict": "maybe", "findings": []}) as url:
+        client = Client(url, tmp_path / "server.jsonl", "--approve", "accept")
+        client.start()
+        request = client.turn("run: git status")
+        assert request["method"] == "item/commandExecution/requestApproval"  # the user decides, nothing accepted
+        client.send({"id": request["id"], "result": {"decision": "decline"}})
+        client.until(lambda m: m.get("method") == "item/completed")
+        seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
+        assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+        text = _not_run(client, 101)
+        code, stderr = client.close()
+    assert 'could not review this tool call (the service answered an unknown verdict "maybe")' in text
+    assert "human reviewer" not in text and "Oversight maybe" not in text + stderr
+    assert code == 0 and 'not reviewed (the service answered an unknown verdict "maybe"); asking the user' in stderr
+
+
 class TruncatingService:
     """A stand-in for a service that dies mid-answer: it reads the whole request, then sends the headers and the
     start of a JSON body shorter than its ``Content-Length``, and closes."""
