@@ -34,9 +34,8 @@ from service.integrations import (
     hold_pauses,
     hook_timeout,
     post_json,
-    review_each,
+    review_call,
     service_url,
-    unknown_verdict,
     withdraw_pending,
     worst,
 )
@@ -367,11 +366,11 @@ class Proxy:
             for request in requests:
                 request["hold_ms"] = max(1, int(self.hold * 1000))
         try:
+            # a part that cannot be reviewed (a garbled answer too) fails the call, its escalated parts withdrawn
+            outcome = "was not run" if unattended else "was put to the agent's user"
             decisions = await asyncio.to_thread(
-                lambda: review_each(requests, url=self.url, timeout=self.timeout, key=self.key)
+                lambda: review_call(requests, url=self.url, timeout=self.timeout, key=self.key, outcome=outcome)
             )
-            if (odd := unknown_verdict(decisions)) is not None:  # garbled: nobody decided, the user is not told one
-                raise ServiceError(f"the service answered an unknown verdict {odd}")
         except ServiceError as exc:  # never an approval: the user decides, as without the proxy
             if unattended:  # ... and where no user would see it, the call does not run
                 await self.refuse(message, what, f"Oversight could not review this tool call ({exc}).")

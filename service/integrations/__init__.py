@@ -225,6 +225,36 @@ def review_each(
     return [post_json(url + ACTIONS_PATH, r, timeout=timeout, key=key) for r in requests]
 
 
+PART_FAILED_NOTE = "Another part of the same agent call could not be reviewed ({why}), so this part {outcome}."
+
+
+def review_call(
+    requests: list[dict[str, Any]],
+    *,
+    url: str,
+    timeout: float,
+    key: str | None = None,
+    outcome: str = "was not run",
+) -> list[dict[str, Any]]:
+    """Review the parts of one agent call (a Codex patch: one request per file), whole or not at all: the decisions
+    in request order, or ``ServiceError`` when a part cannot be reviewed (the service fails, or answers a verdict
+    Oversight does not know). Then the parts already escalated are withdrawn (``outcome`` says what became of the
+    call: "was not run", or "was put to the agent's user"), so no reviewer approves a call that did not run as
+    reviewed; before, they waited in the inbox for their time limit. Blocking."""
+    decisions: list[dict[str, Any]] = []
+    try:
+        for request in requests:
+            decisions.append(post_json(url + ACTIONS_PATH, request, timeout=timeout, key=key))
+        if (odd := unknown_verdict(decisions)) is not None:  # a garbled answer: nobody decided anything
+            raise ServiceError(f"the service answered an unknown verdict {odd}")
+    except ServiceError as exc:
+        known = [d for d in decisions if isinstance(d.get("verdict"), str) and d["verdict"] in _VERDICT_RANK]
+        held = Hold(known, url, 0.0, note=PART_FAILED_NOTE.format(why=str(exc)[:200], outcome=outcome))
+        withdraw_pending(held, timeout=timeout, key=key, tries=2)
+        raise
+    return decisions
+
+
 def review_actions(
     requests: list[dict[str, Any]], *, url: str, timeout: float, key: str | None = None
 ) -> dict[str, Any]:
@@ -255,10 +285,11 @@ class Hold:
     inbox and the record say the call did not run. Shared by the blocking command hooks and the asynchronous
     app-server proxy; this class does no I/O itself."""
 
-    def __init__(self, decisions: list[dict[str, Any]], url: str, hold: float) -> None:
+    def __init__(self, decisions: list[dict[str, Any]], url: str, hold: float, *, note: str | None = None) -> None:
         self.decisions = list(decisions)
         self.url = url
         self.hold = hold
+        self.note = note  # the withdrawal note, when the wait ended for another reason than its own
         self.pending = [
             i
             for i, d in enumerate(self.decisions)
@@ -293,7 +324,7 @@ class Hold:
 
     def withdrawals(self) -> list[tuple[int, str, dict[str, Any]]]:
         """(index, withdraw URL, body) for each part still pending once the wait is over."""
-        note = (
+        note = self.note or (
             "Another part of the same agent call was blocked, so this part was not run."
             if self.blocked
             else f"The agent stopped waiting for a human after {self.hold:g} s; the action was not run."

@@ -58,10 +58,9 @@ from service.integrations import (
     past_request,
     post_json,
     reason,
-    review_each,
+    review_call,
     safe_id,
     session_agent,
-    unknown_verdict,
     withdraw_pending,
     worst,
 )
@@ -485,9 +484,10 @@ def handle_command(
     except Exception as exc:
         return failure_answer(event, f"bad hook input: {exc}", on_error)
     try:
-        decisions = review_each(requests, url=url, timeout=timeout, key=key)
-        if (odd := unknown_verdict(decisions)) is not None:  # a garbled answer: no decision to hand Codex's user
-            return failure_answer(event, f"the service answered an unknown verdict {odd}", on_error)
+        # a part that cannot be reviewed (a garbled answer too) fails the call, its escalated parts withdrawn
+        asks_user = event == PERMISSION_REQUEST and on_error == "ask"
+        outcome = "was put to the agent's user" if asks_user else "was not run"
+        decisions = review_call(requests, url=url, timeout=timeout, key=key, outcome=outcome)
         if event == PRE_TOOL_USE and hold > 0:
             decision = await_resolution(decisions, url=url, hold=hold, timeout=timeout, key=key)
         elif event == PRE_TOOL_USE:

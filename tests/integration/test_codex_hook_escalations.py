@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
+import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import orjson
+import pytest
 
 from tests.integration.serve import (
     OVERSIGHT,
@@ -127,6 +133,79 @@ def test_every_file_of_a_patch_gets_its_own_id(service: str) -> None:
         closed = find_escalation(service, wanted, status="expired", tries=1)
         assert closed is not None
         assert closed["decision"]["request_id"].startswith(f"codex:live:call:{call['tool_use_id']}:{index}:")
+
+
+@contextmanager
+def _front(service: str, second: bytes | int) -> Iterator[str]:
+    """Something in front of the service (a gateway, an older proxy) that passes every request on, except the
+    second action review: answered ``second`` (a body sent with 200, or an HTTP status). Its URL."""
+    reviews = [0]
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _reply(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _pass(self, method: str) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) if method == "POST" else None
+            if method == "POST" and self.path == "/v1/actions/reviews":
+                reviews[0] += 1
+                if reviews[0] == 2:
+                    status, text = (200, second) if isinstance(second, bytes) else (second, b'{"error": "gateway"}')
+                    return self._reply(status, text)
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            request = urllib.request.Request(service + self.path, data=body, headers=headers, method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as r:
+                    self._reply(r.status, r.read())
+            except urllib.error.HTTPError as exc:
+                self._reply(exc.code, exc.read())
+
+        def do_GET(self) -> None:
+            self._pass("GET")
+
+        def do_POST(self) -> None:
+            self._pass("POST")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("second", "why"),
+    [(b'{"verdict": "maybe", "findings": []}', b'unknown verdict "maybe"'), (502, b"HTTP 502")],
+)
+def test_a_patch_whose_other_file_cannot_be_reviewed_withdraws_the_escalated_one(
+    service: str, second: bytes | int, why: bytes
+) -> None:
+    # The first file escalated (an inbox item), the second's review failed: the hook denied the call, but the
+    # first file's escalation stayed pending for its time limit, for a reviewer to approve a patch that never ran.
+    cwd = f"/home/dev/cx_part_{uuid.uuid4().hex[:8]}"
+    patch = "*** Begin Patch\n*** Add File: .github/workflows/ci.yml\n+on: push\n*** Add File: notes/todo.md\n+- tidy\n*** End Patch"
+    call = {**_call("", cwd), "tool_name": "apply_patch", "tool_input": {"command": patch}}
+    with _front(service, second) as url:
+        result = _hook(call, OVERSIGHT_URL=url)
+    assert result.returncode == 2 and b"could not review this action" in result.stderr and why in result.stderr
+    ci = lambda a: a.get("cwd") == cwd and str(a["input"]["path"]).endswith("ci.yml")  # noqa: E731
+    assert find_escalation(service, ci, tries=1) is None
+    closed = find_escalation(service, ci, status="expired", tries=1)
+    assert closed is not None and closed["verdict"] == "block"
+    note = closed["resolution"]["note"]
+    assert note.startswith("Another part of the same agent call could not be reviewed (") and note.endswith(
+        "so this part was not run."
+    )
+    assert why.decode() in note
 
 
 # --- PermissionRequest and Stop ----------------------------------------------------------------------------------
