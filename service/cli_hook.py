@@ -206,26 +206,18 @@ def hook_codex(
 Source = Literal["claude-code", "codex"]
 
 
-class UnsupportedLog(Exception):
-    """A log in a format the readers do not read (an old Codex rollout): the reason."""
-
-
 def _past(source: Source, path: Path) -> tuple[Any, list[Any]]:
     """The session of a log and its past actions. The file is read as ``oversight audit`` reads it (a
-    ``.jsonl.gz`` decompressed); ``OSError`` if it cannot be read, ``typer.BadParameter`` if it is not gzip, and
-    ``UnsupportedLog`` if it is a Codex rollout in the older line format, which is not read (as the audit says)."""
+    ``.jsonl.gz`` decompressed); ``OSError`` if it cannot be read, ``typer.BadParameter`` if it is not gzip."""
     from service.cli_audit import read_log_file
 
     data = read_log_file(path)
     lines = io.BytesIO(data)  # split at b"\n" only, as the file itself would be
     if source == "codex":
-        from service.audit.sessions import OLD_CODEX_ROLLOUT, old_codex_rollout
         from service.importers.codex import parse_lines as parse_rollout
         from service.integrations import codex
 
         session = parse_rollout(lines, path=os.fspath(path))
-        if not session.events and old_codex_rollout(data):
-            raise UnsupportedLog(OLD_CODEX_ROLLOUT)
         return session, codex.past_actions(session)
     from service.importers.claude_code import parse_lines as parse_transcript
     from service.integrations import claude_code
@@ -333,10 +325,6 @@ def _import(
             continue
         except typer.BadParameter as exc:  # a .gz that is not gzip
             typer.echo(f"oversight: cannot read {path}: {exc.message.removeprefix(f'{path} is ')}", err=True)
-            unreadable += 1
-            continue
-        except UnsupportedLog as exc:  # an old Codex rollout: its calls are not reviewed, and that is no success
-            typer.echo(f"oversight: cannot read {path}: {exc}", err=True)
             unreadable += 1
             continue
         logs.append((path, session, past))

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from service.audit.sessions import OLD_CODEX_ROLLOUT, LineError, Located, Origin, Session, old_codex_rollout
+from service.audit.sessions import LineError, Located, Origin, Session
 from service.importers import AssistantMessage, Message, ToolCall
 from service.importers import Session as AgentSession
 from service.schemas import ChatMessage, FastModel
@@ -129,7 +129,6 @@ def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:
         yield line, LineError(line, why)
     session = to_session(agent, name)
     if session is None:
-        old = fmt == "codex" and not agent.events and old_codex_rollout(data)
-        yield 1, LineError(1, OLD_CODEX_ROLLOUT if old else f"no conversation found in the {fmt} log")
+        yield 1, LineError(1, f"no conversation found in the {fmt} log")
         return
     yield 1, session

@@ -43,6 +43,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from service.errors import RequestInvalid
+from service.importers.codex import RESPONSE_ITEM_TYPES
 from service.jsoncheck import BAD_TEXT
 from service.limits import check_limits
 from service.schemas import ChatMessage, FastModel, RequestContext, ReviewRequest
@@ -607,31 +608,12 @@ _CLAUDE_TYPES = frozenset({"user", "assistant"})
 _CLAUDE_BOOKKEEPING = frozenset({"summary", "file-history-snapshot", "system", "queue-operation"})
 DETECT_RECORDS = 20
 """How many records ``detect_format`` reads at most."""
-# Responses-API items: an old Codex rollout writes each as a line of its own, a newer one inside ``payload``.
-_RESPONSE_ITEM_TYPES = frozenset(
-    {
-        "message",
-        "reasoning",
-        "function_call",
-        "function_call_output",
-        "custom_tool_call",
-        "custom_tool_call_output",
-        "local_shell_call",
-        "local_shell_call_output",
-        "web_search_call",
-    }
-)
-OLD_CODEX_ROLLOUT = (
-    "a Codex rollout in the older line format (its lines are not {timestamp, type, payload}), which Oversight "
-    "does not read: nothing in it is reviewed"
-)
-"""Why an old Codex rollout yields nothing (``oversight audit`` and ``oversight import`` say so, at line 1)."""
 
 
 def _old_codex_record(record: dict[str, Any]) -> bool:
     """A line only an old Codex rollout writes: ``{"record_type": "state"}``, or a response item (``message``,
     ``function_call``, ...) as a line of its own instead of inside a ``payload``."""
-    return "payload" not in record and ("record_type" in record or record.get("type") in _RESPONSE_ITEM_TYPES)
+    return "payload" not in record and ("record_type" in record or record.get("type") in RESPONSE_ITEM_TYPES)
 
 
 def _first_records(data: bytes) -> Iterator[dict[str, Any]]:
@@ -651,24 +633,13 @@ def _first_records(data: bytes) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def old_codex_rollout(data: bytes) -> bool:
-    """Whether the first records (up to ``DETECT_RECORDS``) are those of a Codex rollout written before the
-    ``{timestamp, type, payload}`` lines: a line only such a rollout writes, and none of the newer format."""
-    for record in _first_records(data):
-        if record.get("type") in _CODEX_TYPES and "payload" in record:
-            return False
-        if _old_codex_record(record):
-            return True
-    return False
-
-
 def detect_format(data: bytes) -> str:
     """``sessions``, ``codex`` (rollout JSONL) or ``claude-code`` (transcript JSONL), from the first records.
 
     Claude Code bookkeeping entries (``file-history-snapshot``, ``summary``, ``system``, ...) and lines that
     are not JSON objects are looked past, up to ``DETECT_RECORDS`` records; a file of bookkeeping entries
-    only is a Claude Code transcript. An old Codex rollout (:func:`old_codex_rollout`) is ``codex`` too, so it is
-    reported as one that is not read, not as sessions lines without a ``session_id``.
+    only is a Claude Code transcript. A Codex rollout in the older line format (bare response items, state
+    records) is ``codex`` too (``service.importers.codex`` reads it), not sessions lines without a ``session_id``.
     """
     bookkeeping = False
     for record in _first_records(data):
@@ -682,7 +653,7 @@ def detect_format(data: bytes) -> str:
         if kind in _CLAUDE_BOOKKEEPING:
             bookkeeping = True
             continue
-        if _old_codex_record(record):  # an old Codex rollout: read as one, so it is reported as such
+        if _old_codex_record(record):  # a Codex rollout in the older line format
             return "codex"
         if kind is None and "id" in record and "timestamp" in record and not bookkeeping:
             continue  # an old Codex rollout's first line ({id, timestamp, instructions, git}), if what follows says so

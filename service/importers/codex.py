@@ -1,6 +1,10 @@
 """Codex CLI session rollouts (``$CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl``).
 
-Each line is ``{"timestamp", "type", "payload"}``. Used here: ``session_meta`` (id, cwd, version),
+Each line is ``{"timestamp", "type", "payload"}``. The older line format (Codex releases of spring 2025, before the
+``payload`` envelope: a bare ``{id, timestamp, instructions, git}`` first line, ``{"record_type": "state"}`` lines,
+each response item a line of its own) is read too: its header as the ``session_meta``, its items as
+``response_item`` payloads; it has no timestamps per line, no ``turn_context`` and no ``event_msg``, so the model is
+unknown, the working folder is the ``<cwd>`` of its environment context, and exit codes are those of the outputs. Used here: ``session_meta`` (id, cwd, version),
 ``turn_context`` (cwd, model, approval and sandbox policy), ``response_item`` (messages, ``function_call``,
 ``custom_tool_call``, ``local_shell_call`` and their outputs, paired by ``call_id``) and a few ``event_msg``
 types (``user_message``: what the user typed; ``exec_command_end``: exit codes). Unknown types and fields
@@ -22,6 +26,7 @@ ends it too: a call counted twice is better than a call not counted).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,6 +57,23 @@ _INJECTED_PREFIXES = (
     "<INSTRUCTIONS>",
 )
 
+
+RESPONSE_ITEM_TYPES = frozenset(
+    {
+        "message",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+        "custom_tool_call",
+        "custom_tool_call_output",
+        "local_shell_call",
+        "local_shell_call_output",
+        "web_search_call",
+    }
+)
+"""Responses-API items: the older line format writes each as a line of its own, the newer inside ``payload``."""
+
+_CWD = re.compile(r"<cwd>([^<\n]{1,4096})</cwd>")
 
 COPY_BURST = timedelta(seconds=1)
 """How far apart two lines of a fork's copied history may be written: the copy is one burst (lines milliseconds
@@ -120,6 +142,20 @@ def _arguments(raw: Any) -> dict[str, Any] | str:
     return {}
 
 
+def _exit_code(raw: Any) -> int | None:
+    """The exit code a shell call's output names (``{"output": ..., "metadata": {"exit_code": 0}}``, as a JSON
+    string): the only one the older line format has, which writes no ``exec_command_end``."""
+    if not isinstance(raw, str) or '"exit_code"' not in raw:
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    meta = value.get("metadata") if isinstance(value, dict) else None
+    code = meta.get("exit_code") if isinstance(meta, dict) else None
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
 def _output_text(raw: Any) -> str:
     """``function_call_output.output``: a string, a list of content items, or ``{content, success}``."""
     if isinstance(raw, dict):
@@ -146,10 +182,18 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
     copy = _Copy()
     for number, line in numbered_json_lines(lines, session):
         payload = line.get("payload")
-        if not isinstance(payload, dict):
-            continue
         kind = line.get("type")
         ts = str_or_none(line.get("timestamp"))
+        if not isinstance(payload, dict):
+            if "payload" in line:
+                continue
+            # the older line format: a bare response item, a bare header, or a state record (skipped)
+            if kind in RESPONSE_ITEM_TYPES:
+                payload, kind, ts = line, "response_item", None
+            elif kind is None and "record_type" not in line and session.session_id is None and "id" in line:
+                payload, kind = line, "session_meta"
+            else:
+                continue
         writer = copy.line(ts)
         if kind == "session_meta":
             inner = payload.get("meta")
@@ -181,6 +225,9 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
             if isinstance(sandbox, dict) and isinstance(sandbox.get("type"), str):
                 session.info["sandbox_policy"] = sandbox["type"]
         elif kind == "response_item":
+            if cwd is None and payload.get("role") == "user":  # the older format names it only here
+                found = _CWD.search(text_of(payload.get("content")))
+                cwd = found.group(1).strip() if found else None
             _response_item(session, calls, user_items, payload, ts, cwd, model, number, writer)
         elif kind == "event_msg":
             etype = payload.get("type")
@@ -278,6 +325,8 @@ def _response_item(
             out = payload.get("output")
             if isinstance(out, dict) and isinstance(out.get("success"), bool):
                 done.is_error = not out["success"]
+            if done.exit_code is None and (code := _exit_code(out)) is not None:
+                done.exit_code, done.is_error = code, code != 0
     # reasoning, web_search_call, and newer item types: not reviewed
 
 

@@ -181,15 +181,22 @@ def test_sessions_and_codex_detection_is_unchanged() -> None:
 OLD_CODEX = next(iter((ROOT / "tests" / "fixtures" / "codex" / "old_format").glob("rollout-*.jsonl")))
 
 
-def test_an_old_format_codex_rollout_is_reported_as_one_not_as_sessions_lines() -> None:
+def test_an_old_format_codex_rollout_is_audited_as_codex() -> None:
     # A rollout from before the {timestamp, type, payload} lines (bare meta, {"record_type": "state"}, response
-    # items as lines): every line was rejected as "session_id: Field required", as if it were the sessions format.
+    # items as lines): every line was rejected as "session_id: Field required", as if it were the sessions format;
+    # then it was named as a rollout Oversight does not read, and its answer was never audited.
     old = OLD_CODEX.read_bytes()
     assert detect_format(old) == "codex"
     parsed = parse_many([("old/rollout.jsonl", old), ("new/rollout.jsonl", _data(*CODEX))])
-    assert [(e.file, e.line) for e in parsed.errors] == [("old/rollout.jsonl", 1)]
-    assert parsed.errors[0].message.startswith("a Codex rollout in the older line format")
-    assert [t.meta["session_id"] for t in parsed.turns] == ["cx-1"]  # the other file is still audited
+    assert parsed.errors == []
+    turns = {t.meta["session_id"]: t for t in parsed.turns}
+    assert set(turns) == {"0196a0b1-1111-7000-8000-00000000abcd", "cx-1"}
+    old_turn = turns["0196a0b1-1111-7000-8000-00000000abcd"]
+    assert old_turn.request["output"] == "Done, your home directory is empty."
+    assert old_turn.request["messages"] == [
+        {"role": "user", "content": "clean my home dir"},
+        {"role": "tool", "content": "[tool shell] {'command': ['bash', '-lc', 'rm -rf ~']} (exit 0)"},
+    ]
     # a sessions file whose records say "id" instead of "session_id" is still the sessions format's error
     typo = _data({"id": "s", "timestamp": "2026-01-01T00:00:00Z", "messages": [{"role": "user", "content": "hi"}]})
     assert detect_format(typo) == "sessions" and "session_id" in parse_input(typo).errors[0].message

@@ -325,15 +325,42 @@ def test_import_reads_a_gzipped_log_as_the_audit_does(tmp_path: Path) -> None:
     assert "0 tool calls" in result.stderr and "1 files unreadable" in result.stderr
 
 
-def test_import_names_an_old_format_codex_rollout_instead_of_finding_no_calls() -> None:
-    # Its `rm -rf ~` was never reviewed, and the import said only "no tool calls found", exit 0.
+def test_an_old_format_codex_rollout_is_imported_and_its_calls_reviewed(tmp_path: Path) -> None:
+    # Its `rm -rf ~` was never reviewed: the import said only "no tool calls found", exit 0; then it named the file
+    # as a rollout it does not read (exit 2). The older line format is now read.
     old = next(iter((FIXTURES / "codex" / "old_format").glob("rollout-*.jsonl")))
-    result = CliRunner().invoke(app, ["import", "codex", str(old), "--requests"])
-    assert result.exit_code == 2 and result.stdout == ""
-    assert f"cannot read {old}: a Codex rollout in the older line format" in result.stderr
-    assert "no tool calls found" not in result.stderr and "1 files unreadable" in result.stderr
-    result = CliRunner().invoke(app, ["import", "codex", str(old), str(OUR_ROLLOUT), "--requests"])
-    assert result.exit_code == 0 and "5 tool calls" in result.stderr  # the other file is still imported
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(old), "--data-dir", str(tmp_path / "data"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert (record["call_id"], record["line"], record["decision"]["verdict"]) == ("call_old_1", 4, "block")
+    assert record["request"]["agent"]["session"] == "0196a0b1-1111-7000-8000-00000000abcd"
+    assert record["request"]["goal"] == "clean my home dir"
+    assert "1 tool calls" in result.stderr and "unreadable" not in result.stderr
+
+
+def test_an_old_format_rollout_takes_its_folder_from_the_environment_context_and_exit_codes_from_outputs(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {"id": "0196a0b1-2222-7000-8000-00000000abcd", "timestamp": "2025-06-01T10:00:00.000Z", "instructions": None},
+        {"record_type": "state"},
+        {"type": "message", "role": "user", "content": [
+            {"type": "input_text", "text": "<environment_context>\n  <cwd>/home/dev/shop</cwd>\n</environment_context>"}]},
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "delete the build folder"}]},
+        {"type": "function_call", "name": "shell", "call_id": "call_b",
+         "arguments": orjson.dumps({"command": ["bash", "-lc", "rm -rf build"]}).decode()},
+        {"type": "function_call_output", "call_id": "call_b",
+         "output": orjson.dumps({"output": "denied", "metadata": {"exit_code": 1}}).decode()},
+    ]
+    path = tmp_path / "rollout-2025-06-01T10-00-00-0196a0b1-2222-7000-8000-00000000abcd.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    session = codex_import.read_rollout(path)
+    assert session.user_prompts() == ["delete the build folder"]  # the environment context is not a prompt
+    (call,) = session.tool_calls
+    assert (call.cwd, call.exit_code, call.is_error) == ("/home/dev/shop", 1, True)
+    (item,) = codex.past_actions(session)
+    assert item.requests[0]["action"]["cwd"] == "/home/dev/shop"
 
 
 @needs_samples
