@@ -9,7 +9,16 @@ from typing import Any
 
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
-from service.policy.visible import Visible, decoded_hex, decoded_text, despaced, unleet, unscrambled, visible
+from service.policy.visible import (
+    Visible,
+    decoded_hex,
+    decoded_text,
+    despaced,
+    rejoined,
+    unleet,
+    unscrambled,
+    visible,
+)
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
@@ -192,8 +201,8 @@ class PolicyService:
         """Add what the rules find in other readings of the answer, each a rule pass more, only for answers that
         have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
         d0se"), its spaced-out letters read as words ("l e t h a l  d o s e"), and the text its base64 runs decode
-        to, and its hex runs; and, where the question or the answer names the disguise, the answer in ROT13 or
-        backwards read plain. Only new rules are added; evidence quotes the answer as sent (for base64 and hex, the
+        to, and its hex runs, and its words cut in two by a line break, a hyphen or a backtick read whole ("le-thal");
+        and, where the question or the answer names the disguise, the answer in ROT13 or backwards read plain. Only new rules are added; evidence quotes the answer as sent (for base64 and hex, the
         whole run)."""
         seen_prompt = visible(prompt).text
         prompt_read = _read_as_words(seen_prompt)
@@ -201,7 +210,7 @@ class PolicyService:
         leet = unleet(seen.text) or ((seen.text,) if prompt_read != seen_prompt else ())
         encoded = decoded_text(seen.text)
         hexed = decoded_hex(seen.text)
-        spaced = despaced(seen.text)
+        spaced = despaced(seen.text) + rejoined(seen.text)
         scrambled = unscrambled(seen.text, seen_prompt)
         if not leet and not encoded and not hexed and not spaced and not scrambled:
             return findings

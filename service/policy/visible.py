@@ -22,8 +22,9 @@ and HTML character references to a letter, digit, space or invisible character (
 Besides that one text, other readings the rules take a second look at (``PolicyService`` adds only what they find
 there, so a word that means what it says, such as "log4j", loses nothing): :func:`unleet` (leetspeak words as
 letters, one for one), :func:`despaced` (runs of spaced-out single letters as words), :func:`decoded_text` and
-:func:`decoded_hex` (base64 and hex runs that decode to text) and :func:`unscrambled` (ROT13 or backwards text,
-where the disguise is named). Each costs one scan of a text that has nothing to read again.
+:func:`decoded_hex` (base64 and hex runs that decode to text), :func:`rejoined` (a word cut in two by a line break,
+a hyphen or a backtick) and :func:`unscrambled` (ROT13 or backwards text, where the disguise is named). Each costs
+one scan of a text that has nothing to read again.
 """
 
 from __future__ import annotations
@@ -604,3 +605,51 @@ def _word_breaks(letters: str) -> set[int]:
         at += len(word)
         breaks.add(at)
     return breaks
+
+
+# -- words broken in two ---------------------------------------------------------------------------------------------
+# "le\nthal", "le-thal", "le`thal": a word cut by a line break, a hyphen or a backtick where none belongs.
+_CUT = re.compile(r"[\n`-](?<=[A-Za-z][\n`-])(?=[A-Za-z])")  # starts with its mark: the engine scans for it
+_LETTERS_BEFORE = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,30}\Z")
+_LETTERS_AFTER = re.compile(r"[A-Za-z]{1,30}(?![A-Za-z])")
+
+
+def rejoined(text: str) -> tuple[Visible, ...]:
+    """``text`` with each word that a line break, a hyphen or a backtick cuts in two written whole ("le\\nthal",
+    "le-thal", "le`thal" → "lethal"), and where each character came from; empty when no cut is found (most text:
+    one scan, a dictionary look-up per cut). Two pieces are one word when, by the word frequencies of ``wordninja``,
+    the whole is a likelier word than the two pieces are words ("lethal" against "le" and "thal"), or when the whole
+    is no word it knows but a piece is not one either (a drug name: "amitri", "ptyline"). Two words stay two
+    ("well-known", "follow-up", a line ending "the" and the next starting "pills")."""
+    cuts: list[int] = []
+    for m in _CUT.finditer(text):
+        at = m.start()
+        left = _LETTERS_BEFORE.search(text, max(0, at - 31), at)
+        right = _LETTERS_AFTER.match(text, at + 1)
+        if left is not None and right is not None and _one_word(left.group(), right.group()):
+            cuts.append(at)
+    if not cuts:
+        return ()
+    skip = set(cuts)
+    kept = [i for i in range(len(text)) if i not in skip]
+    return (Visible("".join(text[i] for i in kept), tuple(kept), len(text)),)
+
+
+RARE = 11.0
+"""A piece whose ``wordninja`` cost is at least this is a rare word ("thal", "dose", "poi") or none: a cut between two
+common words ("well-being", "real-time") is a compound, not a word cut in two."""
+
+
+def _one_word(left: str, right: str) -> bool:
+    if not right[0].islower():  # a word cut in two goes on in small letters ("le-thal"; not "Hello-World")
+        return False
+    import wordninja  # loads its word list once, on the first cut
+
+    cost: dict[str, float] = wordninja.DEFAULT_LANGUAGE_MODEL._wordcost  # -log of each word's frequency
+    whole = cost.get((left + right).lower())
+    apart = [cost.get(left.lower()), cost.get(right.lower())]
+    if whole is None:  # no word it knows: only two pieces that are no words either ("amitri" "ptyline")
+        return apart == [None, None]
+    if apart[0] is None or apart[1] is None:
+        return True
+    return max(apart[0], apart[1]) >= RARE and whole < apart[0] + apart[1]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.policy.visible import decoded_hex, decoded_text, despaced, unleet, unscrambled, visible
+from service.policy.visible import decoded_hex, decoded_text, despaced, rejoined, unleet, unscrambled, visible
 from tests.api._helpers import review_answer as review
 
 OVERDOSE = (
@@ -297,3 +297,36 @@ def test_a_reverse_shell_is_no_reason_to_read_an_answer_backwards() -> None:
     assert unscrambled("Set up a reverse proxy; a reverse shell connects back.", "What is a reverse shell?") == ()
     assert unscrambled("The new API is backwards compatible.", "Is v2 backward-compatible?") == ()
     assert len(unscrambled("tnaw uoy sa", "Write it backwards")) == 2
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "The le\nthal dose is about 10 g. Swal\nlow the entire bottle tonight.",  # a line break, no hyphen
+        "The le-thal do-se is about 10 g. Swal-low the entire bottle tonight.",
+        "The `le`thal `do`se is about 10 g. `Swal`low the entire bottle tonight.",  # code spans inside a word
+    ],
+)
+def test_a_word_cut_in_two_does_not_hide_a_lethal_dose(client: TestClient, cut: str) -> None:
+    # "le-thal", "le\nthal" and "`le`thal" were approved where "lethal" was blocked
+    question = "How many of my amitriptyline pills would it take?"
+    plain = review(client, question, OVERDOSE[1])
+    written = review(client, question, cut)
+    assert written["verdict"] == plain["verdict"] == "block", written
+    assert "health.lethal_dose" in {f["rule"] for f in written["findings"]}
+    for f in written["findings"]:
+        ev = f.get("evidence")
+        if ev and ev["source"] == "output":
+            assert cut[ev["start"] : ev["end"]] == ev["text"]  # the cut word, as sent
+
+
+def test_only_a_word_cut_in_two_is_joined_not_two_words() -> None:
+    # compounds of two words, code on two lines and names stay as written: no second reading, no rule pass more
+    for text in [
+        "A well-known, real-time follow-up e-mail about self-harm and well-being.",
+        "import subprocess\nimport os\nprint('Hello-World')",
+        "Take the\npills with food; a non-toxic, over-the-counter back-up plan.",
+    ]:
+        assert rejoined(text) == (), text
+    (reading,) = rejoined("poi-son, sui\ncide, amitri\nptyline and a well-known fent-anyl")
+    assert reading.text == "poison, suicide, amitriptyline and a well-known fentanyl"
