@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import re
 import secrets
 import time
 import unicodedata
@@ -63,6 +64,13 @@ RESERVED_NAME_PREFIXES = (SYSTEM_TIMEOUT.partition(":")[0] + ":", AGENT_USER, "k
 
 _INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")  # control, format (zero-width ...), private use, line breaks
 
+#: The words the console and the service's messages put in place of those resolvers ("Approved by the time limit",
+#: "the user at claude-code's prompt", "a reviewer"): a key's name may not read as them either.
+_RESERVED_WORDS = re.compile(
+    r"(?:the\s+)?time\s*limit|(?:a\s+)?reviewer|unknown|(?:the\s+)?agent|the\s+user\b.*|.*['\u2019]s\s+prompt"
+    r"|.*\bend\s+of\s+the\s+turn\b.*|\(?(?:\w+\s+)?automatically\)?"
+)
+
 
 def check_key_name(name: str | None) -> str | None:
     """``name`` without surrounding spaces; ``ValueError`` when it could pass for another resolver or be misread in
@@ -83,6 +91,11 @@ def check_key_name(name: str | None) -> str | None:
     if folded.startswith(RESERVED_NAME_PREFIXES):
         prefixes = ", ".join(f"'{p}'" for p in RESERVED_NAME_PREFIXES)
         raise ValueError(f"a key's name may not start with {prefixes}: the service names other resolvers so")
+    if _RESERVED_WORDS.fullmatch(" ".join(folded.split())):
+        raise ValueError(
+            f"a key's name may not read as the words the console uses for another resolver ({name!r}: the time "
+            "limit, the user at an agent's prompt, a reviewer, the agent, unknown)"
+        )
     return name
 
 

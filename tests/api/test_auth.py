@@ -459,6 +459,25 @@ def test_a_key_name_cannot_pass_for_the_time_limit_an_agents_user_or_another_key
 
 
 @pytest.mark.parametrize(
+    "name",
+    ["the time limit", "Time  Limit", "the user at claude-code's prompt", "a reviewer", "unknown", "the agent",
+     "codex, at the end of the turn (not approved at its prompt)", "blocked automatically"],
+)
+def test_a_key_name_cannot_read_as_the_words_the_console_uses_for_another_resolver(
+    client: TestClient, keys: dict[str, str], name: str
+) -> None:
+    # Before: a reviewer key named "the time limit" was accepted, and its approvals read "Approved by the time
+    # limit" in the inbox, and a late reviewer's 409 "escalation already resolved by the time limit".
+    admin = bearer(keys["acme:admin"])
+    refused = client.post("/v1/keys", json={"role": "reviewer", "name": name}, headers=admin)
+    assert refused.status_code == 422 and refused.json()["error"]["field"] == "name", refused.json()
+    assert "another resolver" in refused.json()["error"]["message"]
+    # a name that only holds such a word is a name
+    made = client.post("/v1/keys", json={"role": "reviewer", "name": f"{name.split()[-1]} desk 4"}, headers=admin)
+    assert made.status_code == 201, made.json()
+
+
+@pytest.mark.parametrize(
     ("name", "why"),
     [
         (" ", "blank"),
