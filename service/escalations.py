@@ -59,6 +59,17 @@ Status = Literal["pending", "resolved", "expired", "all"]
 
 
 # -- public models --------------------------------------------------------------------------------
+
+
+def time_span(seconds: float) -> str:
+    """A time limit in words a reviewer reads at a glance: "24 h", "1 h 30 min", "2 min 30 s", "45 s"."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((hours, "h"), (minutes, "min"), (secs, "s")) if n]
+    return " ".join(parts[:2]) or "0 s"
+
+
 class ResolveRequest(BaseModel):
     """A human's answer to an escalation."""
 
@@ -710,7 +721,7 @@ class EscalationService:
                 progressed = False
                 for decision in due:
                     note = (
-                        f"Nobody answered within {limit.timeout_s // 3600} h {limit.timeout_s % 3600 // 60} min; "
+                        f"Nobody answered within {time_span(limit.timeout_s)}; "
                         f"the {domain.value} policy's default action ({limit.default_action}) applied."
                     )
                     try:

@@ -340,7 +340,7 @@ def test_nobody_answering_applies_the_domains_default_action(
     assert review["verdict"] == "block"
     assert review["escalation"]["status"] == "expired"
     assert review["escalation"]["resolved_by"] == "system:timeout"
-    assert "default action (block)" in review["escalation"]["note"]
+    assert review["escalation"]["note"] == "Nobody answered within 24 h; the health policy's default action (block) applied."
     assert thread_next(app_client, decision["review_id"]) == ()
     assert app_client.get("/v1/escalations", params={"status": "expired"}).json()["items"][0]["status"] == "expired"
     drain(app_client)
@@ -616,3 +616,10 @@ def test_a_callback_secret_read_from_a_file_is_used_without_its_newline(
     monkeypatch.setenv("OVERSIGHT_CALLBACK_SECRET", SECRET + "\n")
     secret = Settings(data_dir=tmp_path / "data").callback_secret
     assert secret is not None and secret.get_secret_value() == SECRET
+
+
+def test_a_time_limit_reads_in_the_units_it_is_set_in() -> None:
+    # The sweep's note said "0 h 2 min" for a 150 s limit and "24 h 0 min" for a day.
+    from service.escalations import time_span
+
+    assert [time_span(s) for s in (86400, 5400, 3600, 150, 45, 0)] == ["24 h", "1 h 30 min", "1 h", "2 min 30 s", "45 s", "0 s"]
