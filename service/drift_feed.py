@@ -44,9 +44,12 @@ class DigestTail:
         batch: int = 5000,
         gap_ttl_s: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.monitor, self.store = monitor, store
-        self.batch, self.gap_ttl_s, self.clock = batch, gap_ttl_s, clock
+        self.batch, self.gap_ttl_s, self.clock, self.wall = batch, gap_ttl_s, clock, wall
+        self.future_dated = 0
+        """Decisions dated after this process's clock (a replica or batch run whose clock is ahead), counted now."""
         self.position: int | None = None
         self.gaps: dict[int, float] = {}  # missing position -> when first missed (clock)
         self.fed = 0
@@ -122,14 +125,30 @@ class DigestTail:
     def _feed(self, digests: list[DecisionDigest]) -> int:
         observe = self.monitor.observe
         n = 0
+        now = self.wall()
         for d in digests:
+            ts = d.created_at.timestamp()
+            if ts > now:
+                # Dated ahead of this clock: counted now. Counted at its own time, a decision two windows ahead
+                # opened a bucket in the future that dropped the series' whole window and took every decision after
+                # it, until the clock caught up (drift went blind: no samples, alerts closed).
+                self.future_dated += 1
+                if self.future_dated == 1 or self.future_dated % 1000 == 0:
+                    log.warning(
+                        "drift: decision %s is dated %.0f s ahead of this clock (a clock ahead elsewhere?): counted "
+                        "now (%d so far)",
+                        d.review_id,
+                        ts - now,
+                        self.future_dated,
+                    )
+                ts = now
             try:
                 observe(
                     d.domain,
                     d.fast_model,
                     disagreement=d.disagreement,
                     response_class=d.response_class,
-                    ts=d.created_at.timestamp(),
+                    ts=ts,
                 )
                 n += 1
             except ValueError:  # a row this version cannot count (an unknown response class): skip it

@@ -71,6 +71,28 @@ async def test_every_tail_counts_every_decision_once(storage: Storage) -> None:
     assert counts(two) == {"fast-chat@v2": (2, 1)}
 
 
+async def test_a_decision_dated_in_the_future_is_counted_now_and_does_not_blind_the_window(storage: Storage) -> None:
+    # A replica (or an `oversight review` batch run) whose clock is two hours ahead stored one decision: counted at
+    # its own time, it opened a bucket in the future that dropped the series' window, and every decision after it
+    # went into that future bucket: the window read n = 0 until the clock caught up (no drift, alerts closed).
+    from datetime import timedelta
+
+    store = storage.store
+    monitor = DriftMonitor()
+    tail = DigestTail(monitor, store)
+    await tail.start(time.time(), limit=0)
+    for _ in range(5):
+        await store.save_decision(decision("v1"), "t1")
+    ahead = decision("v1")
+    ahead = ahead.model_copy(update={"created_at": datetime.now(UTC) + timedelta(hours=2)})
+    await store.save_decision(ahead, "t1")
+    for _ in range(3):
+        await store.save_decision(decision("v1", Verdict.block), "t1")
+    assert await tail.catch_up() == 9
+    assert counts(monitor) == {"fast-chat@v1": (9, 3)}  # before: (0, 0)
+    assert tail.future_dated == 1
+
+
 async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
     monitor = DriftMonitor()
     tail = DigestTail(monitor, storage.store, batch=2)
