@@ -55,9 +55,11 @@ STORE_READ_TIMEOUT_S = 3.0
 
 #: A fast model as decisions label it (``name@version``: any label a request's ``model`` can give, spaces inside
 #: and ``@`` in the name or version included, e.g. ``GPT 5 Instant@2026-11``, ``claude-sonnet@vertex@2``);
-#: ``FAST_MODEL`` also matches a domain's overflow series.
-VERSIONED = re.compile(r"^[^@\s][^@]*@.*[^@\s]$")
-FAST_MODEL = re.compile(rf"^(?:[^@\s][^@]*@.*[^@\s]|{OVERFLOW_MODEL})$")
+#: ``FAST_MODEL`` also matches a domain's overflow series. Taken as a request gives it: a name starting with ``@``,
+#: a version with a trailing space, a blank name (``   @unknown``), so a series the monitor shows can always be
+#: filtered and pinned (``OVERSIGHT_DRIFT_PINS`` strips its items).
+LABEL = re.compile(r"^[\s\S]+@[\s\S]+$")
+FAST_MODEL = re.compile(rf"^(?:[\s\S]+@[\s\S]+|{OVERFLOW_MODEL})$")
 
 
 class DriftSettings(BaseSettings):
@@ -120,7 +122,7 @@ class DriftSettings(BaseSettings):
     def _pins_name_a_domain_and_a_version(cls, value: str) -> str:
         for item in filter(None, (i.strip() for i in value.split(","))):
             domain, _, model = (part.strip() for part in item.partition("="))
-            if domain not in Domain._value2member_map_ or not VERSIONED.fullmatch(model):
+            if domain not in Domain._value2member_map_ or not LABEL.fullmatch(model):
                 domains = ", ".join(d.value for d in Domain)
                 which = f"{item!r}: " if item != value.strip() else ""
                 raise ValueError(f"{which}use DOMAIN=name@version pairs separated by commas, DOMAIN one of {domains}")
@@ -712,7 +714,7 @@ class PinRequest(BaseModel):
 
     domain: Domain
     fast_model: str = Field(
-        min_length=3, max_length=301, pattern=VERSIONED.pattern, description="name@version, as decisions label it"
+        min_length=3, max_length=301, pattern=LABEL.pattern, description="name@version, as decisions label it"
     )
 
 

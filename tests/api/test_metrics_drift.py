@@ -536,6 +536,24 @@ def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
         assert client.get("/v1/drift").json()["pins"]["health"]["fast_model"] == label
 
 
+@pytest.mark.parametrize(("name", "version"), [("@acme/fast-chat", "1"), ("fast-chat", "2026-11 "), ("   ", "1")])
+def test_a_fast_model_label_with_odd_edges_can_be_filtered_and_pinned_too(
+        tmp_path: Path, name: str, version: str) -> None:
+    # A scoped name ("@acme/…"), a version with a trailing space from a template, a blank name: the review API took
+    # them and the monitor showed their series, but filtering or pinning them was a 422 (string_pattern_mismatch).
+    label = f"{name}@{version}"
+    with make_client(tmp_path) as client:
+        r = client.post("/v1/reviews", json={"domain": "health", "messages": [{"role": "user", "content": PROMPT}],
+                                             "output": SAFE, "model": {"name": name, "version": version}})
+        assert r.status_code == 200, r.text
+        drift = client.get("/v1/drift", params={"fast_model": label})
+        assert drift.status_code == 200, drift.text
+        assert [s["fast_model"] for s in drift.json()["series"]] == [label]
+        pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": label})
+        assert pinned.status_code == 200, pinned.text
+        assert pinned.json()["health"]["fast_model"] == label
+
+
 def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(
     tmp_path: Path, drift_env: WebhookReceiver
 ) -> None:
