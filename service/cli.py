@@ -158,12 +158,38 @@ def serve(
             port=port or settings.port,
             workers=workers,
             log_level=settings.log_level,
+            log_config=log_config(settings.log_level),
             access_log=False,
             proxy_headers=False,
             timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_s)),
         )
     finally:
         cleanup()
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging configuration, plus the service's own loggers (``oversight.*``, ``service.*``) at
+    ``OVERSIGHT_LOG_LEVEL`` on stderr, each line with its time, level and logger. Before, only uvicorn's loggers were
+    configured: the service's lines went to Python's last-resort handler (warnings and worse, bare text), so an INFO
+    line such as the reviewer circuit closing never appeared, whatever the level."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["oversight"] = {
+        "()": "logging.Formatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+    }
+    config["handlers"]["oversight"] = {
+        "formatter": "oversight",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    named = "DEBUG" if level.lower() == "trace" else level.upper()
+    for name in ("oversight", "service"):
+        config["loggers"][name] = {"handlers": ["oversight"], "level": named, "propagate": False}
+    return config
 
 
 def _check_bind(host: str, port: int, *, host_from: str, port_from: str) -> None:

@@ -268,6 +268,7 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_tracing()
         async with Runtime.open(settings, reviewer=reviewer) as runtime:
+            log.info("reviewers: %s", runtime.reviewers.describe())
             app.state.runtime = runtime
             app.state.settings = settings
             app.state.in_flight = 0

@@ -41,6 +41,18 @@ class ReviewerPool:
         reviewer = self._fallback[domain]
         return self.bulkheads.guard(domain, "fallback", reviewer) if reviewer is not None else None
 
+    def describe(self) -> str:
+        """Which reviewer serves each domain, in one line for the start-up log: "health, finance: anthropic:
+        claude-opus-4-6 (fallback local:rules-v1); general: local:rules-v1"."""
+        groups: dict[str, list[str]] = {}
+        for domain, primary in self._primary.items():
+            fallback = self._fallback[domain]
+            text = f"{primary.provider}:{primary.model}"
+            if fallback is not None:
+                text += f" (fallback {fallback.provider}:{fallback.model})"
+            groups.setdefault(text, []).append(domain.value)
+        return "; ".join(f"{', '.join(domains)}: {text}" for text, domains in groups.items())
+
     def all(self) -> list[Reviewer]:
         """Every distinct reviewer in use."""
         unique: dict[int, Reviewer] = {id(r): r for r in self._primary.values()}

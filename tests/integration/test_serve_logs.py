@@ -1,0 +1,86 @@
+"""``oversight serve``'s own log lines: at ``OVERSIGHT_LOG_LEVEL``, on stderr, each with its time, level and logger.
+
+Before, only uvicorn's loggers were configured: the service's lines fell to Python's last-resort handler, which
+prints warnings and worse as bare text, so an on-call engineer saw "circuit open" with no time on it and never
+"circuit closed", at any level. The service here reviews through the official Anthropic SDK against the fake
+vendor, which fails twice (the circuit opens), then answers (the probe closes it).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.fakes.fixtures import model_server, model_server_session  # noqa: F401
+from tests.fakes.model_server import FakeModelServer, Reply
+from tests.integration.serve import OVERSIGHT, _env, _free_port
+
+STAMPED = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} "
+
+
+def _review(url: str) -> dict[str, object]:
+    body = {"domain": "health", "messages": [{"role": "user", "content": "How much ibuprofen can I take?"}],
+            "output": "Up to 1,200 mg a day without a prescription; read the label."}
+    request = urllib.request.Request(f"{url}/v1/reviews", data=orjson.dumps(body),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as r:
+        decision: dict[str, object] = orjson.loads(r.read())
+        return decision
+
+
+def _serve(tmp_path: Path, vendor: FakeModelServer, level: str) -> Iterator[tuple[str, Path]]:
+    port = _free_port()
+    log = tmp_path / f"serve-{level}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(OVERSIGHT), "serve", "--port", str(port), "--data-dir", str(tmp_path / f"data-{level}")],
+            env=_env(OVERSIGHT_LOG_LEVEL=level, OVERSIGHT_REVIEWER="anthropic:claude-opus-4-6",
+                     ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=vendor.anthropic_base_url,
+                     OVERSIGHT_REVIEWER_CIRCUIT_FAILURES="2", OVERSIGHT_REVIEWER_CIRCUIT_OPEN_S="1",
+                     OVERSIGHT_REVIEWER_MAX_ATTEMPTS="1"),
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                if proc.poll() is not None:
+                    pytest.fail(f"oversight serve exited: {log.read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(url + "/healthz", timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            yield url, log
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("level", ["info", "warning"])
+def test_the_services_own_lines_are_logged_at_its_level_with_time_level_and_logger(
+    tmp_path: Path, model_server: FakeModelServer, level: str  # noqa: F811
+) -> None:
+    model_server.script(Reply.server_error(503), Reply.server_error(503))
+    for url, log in _serve(tmp_path, model_server, level):
+        assert [_review(url)["reason"] for _ in range(2)] == ["reviewer_error", "reviewer_error"]  # now open
+        time.sleep(1.2)
+        assert _review(url)["verdict"] == "approve"  # the probe call is answered: closed
+    text = log.read_text()
+    opened = re.search(rf"^{STAMPED}WARNING oversight\.reviewers: reviewer anthropic:claude-opus-4-6 circuit open "
+                       r"after 2 consecutive outage failures", text, re.M)
+    assert opened is not None, text
+    closed = re.search(rf"^{STAMPED}INFO oversight\.reviewers: reviewer anthropic:claude-opus-4-6 circuit closed",
+                       text, re.M)
+    reviewers = re.search(rf"^{STAMPED}INFO oversight: reviewers: health, finance, cyber, tool_use, general: "
+                          r"anthropic:claude-opus-4-6$", text, re.M)
+    if level == "info":
+        assert closed is not None and reviewers is not None, text
+    else:  # the level holds for the service's lines too: warnings only
+        assert closed is None and reviewers is None, text
