@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -35,6 +36,7 @@ def _review(url: str) -> dict[str, object]:
         return decision
 
 
+@contextmanager
 def _serve(tmp_path: Path, vendor: FakeModelServer, level: str) -> Iterator[tuple[str, Path]]:
     port = _free_port()
     log = tmp_path / f"serve-{level}.log"
@@ -68,7 +70,7 @@ def test_the_services_own_lines_are_logged_at_its_level_with_time_level_and_logg
     tmp_path: Path, model_server: FakeModelServer, level: str  # noqa: F811
 ) -> None:
     model_server.script(Reply.server_error(503), Reply.server_error(503))
-    for url, log in _serve(tmp_path, model_server, level):
+    with _serve(tmp_path, model_server, level) as (url, log):
         assert [_review(url)["reason"] for _ in range(2)] == ["reviewer_error", "reviewer_error"]  # now open
         time.sleep(1.2)
         assert _review(url)["verdict"] == "approve"  # the probe call is answered: closed
