@@ -248,14 +248,15 @@ class DriftMonitor:
         domain: str,
         fast_model: str,
         *,
-        disagreement: bool,
+        disagreement: bool | None,
         response_class: str | None,
         ts: float,
     ) -> None:
         """Record one decision. O(1) amortised; may run a due batch evaluation (every ``eval_every_s``).
 
         ``response_class`` ``None`` (e.g. an agent action) counts towards disagreement only; the
-        response-class rates use the classified events as their denominator.
+        response-class rates use the classified events as their denominator. ``disagreement`` ``None`` (no review
+        judged the decision: the reviewer failed or abstained) counts towards the response-class rates only.
         """
         s = self._series.get((domain, fast_model))
         if s is None:
@@ -282,14 +283,15 @@ class DriftMonitor:
         if s.last_ts is None or ts > s.last_ts:
             s.last_ts = ts
         life = s.life
-        d = 1 if disagreement else 0
-        bk[1] += 1
-        life[_N] += 1
-        if d:
-            bk[1 + _DIS] += 1
-            life[_DIS] += 1
         charts = s.charts
-        self._update_chart(s, 0, charts[0], d, ts)
+        if disagreement is not None:
+            d = 1 if disagreement else 0
+            bk[1] += 1
+            life[_N] += 1
+            if d:
+                bk[1 + _DIS] += 1
+                life[_DIS] += 1
+            self._update_chart(s, 0, charts[0], d, ts)
         if response_class is not None:
             slot = _CLASS_SLOT.get(response_class)
             if slot is None:

@@ -146,7 +146,7 @@ class DigestTail:
                 observe(
                     d.domain,
                     d.fast_model,
-                    disagreement=d.disagreement,
+                    disagreement=d.disagreement if d.judged else None,
                     response_class=d.response_class,
                     ts=ts,
                 )

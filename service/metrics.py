@@ -43,7 +43,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, mult
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.metrics_core import Metric
 
-from service.policy.decide import REASONS
+from service.policy.decide import REASONS, UNJUDGED
 from service.schemas import Decision
 from service.telemetry import genai_usage_attributes
 from service.vocabulary import ReviewerOutcomeKind
@@ -445,7 +445,7 @@ class ReviewMetrics:
         )
         reason = decision.reason if decision.reason in REASONS else "other"
         self.decision_reasons.add({"domain": domain, "verdict": decision.verdict.value, "reason": reason})
-        if decision.disagreement:
+        if decision.disagreement and decision.reason not in UNJUDGED:  # a reviewer outage is no fast-model drift
             self.disagreements.add({"domain": domain, "fast_model": fast_model, "reviewer": reviewer})
         outcome = decision.reviewer_outcome
         self._failed(domain, reviewer, outcome.kind, outcome.error)

@@ -90,6 +90,11 @@ REASONS = frozenset(
 )
 """Every reason code a decision can carry (``Decision.reason``; the metrics' ``reason`` label)."""
 
+UNJUDGED = frozenset({"reviewer_error", "reviewer_abstain", "reviewer_error_flagged", "reviewer_abstain_flagged"})
+"""Reasons of a decision no review judged: the reviewer failed or abstained and the domain's ``on_reviewer_error``
+gave the verdict. Such a decision says nothing about the fast model: the drift monitor's disagreement rate and
+``oversight_disagreements_total`` leave it out (a vendor outage is not a fast-model drift)."""
+
 REWRITE_TO_CHECK = frozenset({"blocking_finding_rewritten", "reviewer_rewrote"})
 """Reasons whose ``rewrite`` is a new text from the reviewer: it goes through the revise step's re-check."""
 

@@ -83,6 +83,9 @@ class DecisionDigest:
     approved it (the reviewer did not approve it, which is what the rate measures)."""
     response_class: str | None
     position: int = 0
+    judged: bool = True
+    """False when no review judged the decision (``service.policy.decide.UNJUDGED``: the reviewer failed or
+    abstained): it counts for the response-class rates, not for the disagreement rate."""
     """Where the row sits in the store's insertion order (SQLite ``rowid``, PostgreSQL ``seq``): rows inserted
     later have larger positions, and an update (an escalation resolved) keeps the position. A tail of the
     store follows it with ``digests_after``."""

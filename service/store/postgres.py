@@ -13,6 +13,7 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
+from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     DECISION_ORDER,
@@ -291,7 +292,7 @@ class PostgresDecisionStore:
     # Only the fields a digest needs leave the server (not the texts in the body).
     _DIGEST_SELECT = (
         "SELECT seq, review_id, created_at, domain, body->'model'->>'name', body->'model'->>'version', "
-        "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class' "
+        "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class', body->>'reason' "
         "FROM oversight_decisions "
     )
 
@@ -309,8 +310,9 @@ class PostgresDecisionStore:
                 disagreement=bool(disagreement),
                 response_class=response_class,
                 position=seq,
+                judged=reason not in UNJUDGED,
             )
-            for seq, rid, created, domain, name, version, disagreement, response_class in rows
+            for seq, rid, created, domain, name, version, disagreement, response_class, reason in rows
         ]
 
     async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:

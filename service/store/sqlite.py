@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import aiosqlite
 import orjson
 
+from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     DECISION_ORDER,
@@ -405,7 +406,7 @@ class SqliteDecisionStore:
     # damaged body (not JSON) is left out, rather than failing the query for every row after it.
     _DIGEST_SELECT = (
         "SELECT rowid, review_id, created_at, domain, escalation_id IS NOT NULL, json_extract(CAST(body AS TEXT), "
-        "'$.model.name', '$.model.version', '$.disagreement', '$.response_class') FROM decisions "
+        "'$.model.name', '$.model.version', '$.disagreement', '$.response_class', '$.reason') FROM decisions "
     )
     _DIGEST_VALID = "json_valid(CAST(body AS TEXT))"
 
@@ -415,7 +416,7 @@ class SqliteDecisionStore:
         digests = []
         for pos, rid, created, domain, escalated, fields in rows:
             try:
-                name, version, disagreement, response_class = loads(fields)
+                name, version, disagreement, response_class, reason = loads(fields)
                 created_at = parse(created)
             except (ValueError, TypeError):
                 log.warning("stored decision %s skipped: damaged row", rid)
@@ -429,6 +430,7 @@ class SqliteDecisionStore:
                     disagreement=bool(disagreement or escalated),
                     response_class=response_class,
                     position=pos,
+                    judged=reason not in UNJUDGED,
                 )
             )
         return digests

@@ -141,6 +141,23 @@ def series(drift: dict[str, Any], fast_model: str) -> dict[str, Any]:
     return next(s for s in drift["series"] if s["fast_model"] == fast_model)
 
 
+def test_a_reviewer_outage_is_not_counted_as_the_fast_model_disagreeing(tmp_path: Path) -> None:
+    # Every review escalated for reviewer_error counted as a disagreement of the fast model (8 of 8 in an outage):
+    # a vendor outage raised a drift alert whose text blamed the fast model. No review judged those decisions.
+    down = "DOWN " + SAFE
+    with make_client(tmp_path) as client:
+        for output in (SAFE, SAFE, UNSAFE, down, down, down, "ABSTAIN " + SAFE):
+            send(client, output, "v1")
+        decisions = [d for d in client.get("/v1/reviews", params={"limit": 50}).json()["items"]]
+        assert sorted(d["reason"] for d in decisions).count("reviewer_error") == 3
+        m = series(client.get("/v1/drift", params={"domain": "health"}).json(), "fast-chat@v1")["metrics"]
+        assert (m["disagreement"]["n"], m["disagreement"]["count"]) == (3, 1)  # the judged ones: 1 of 3 rewritten
+        assert m["refusal"]["n"] == 7  # the answers were still classified: every decision counts for these
+        metrics = samples(client.get("/metrics").text)
+        assert value(metrics, "oversight_disagreements_total", fast_model="fast-chat@v1") == 1
+        assert value(metrics, "oversight_reviews_total", fast_model="fast-chat@v1") == 7
+
+
 def test_a_version_change_that_raises_disagreement_fires_a_drift_alert(
     tmp_path: Path, drift_env: WebhookReceiver
 ) -> None:
@@ -214,12 +231,13 @@ def test_metrics_count_verdicts_reviewer_failures_tokens_and_stages(tmp_path: Pa
     assert response.headers["content-type"].startswith("text/plain")
     m = samples(response.text)
 
-    # A reviewer failure in health fails closed (escalate): counted as a disagreement and as the failure.
+    # A reviewer failure in health fails closed (escalate): counted as the failure, not as a disagreement (no review
+    # judged the fast model's answer).
     assert abstained["verdict"] == down["verdict"] == "escalate"
     assert value(m, "oversight_reviews_total", domain="health", verdict="approve") == 1
     assert value(m, "oversight_reviews_total", domain="health", verdict="rewrite") == 1
     assert value(m, "oversight_reviews_total", domain="health", verdict="escalate") == 2
-    assert value(m, "oversight_disagreements_total", domain="health") == 3
+    assert value(m, "oversight_disagreements_total", domain="health") == 1
     assert value(m, "oversight_reviewer_abstentions_total", reviewer="fakevendor:fake-reviewer-1") == 1
     assert value(m, "oversight_reviewer_errors_total", error="reviewer_unavailable") == 1
     # why each escalation happened, so on-call can tell a reviewer outage from a confidence drop

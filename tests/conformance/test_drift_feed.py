@@ -93,6 +93,21 @@ async def test_a_decision_dated_in_the_future_is_counted_now_and_does_not_blind_
     assert tail.future_dated == 1
 
 
+async def test_a_decision_no_review_judged_is_left_out_of_the_disagreement_rate(storage: Storage) -> None:
+    # A reviewer outage (reason reviewer_error: the domain's on_reviewer_error escalated) is no fast-model drift.
+    store = storage.store
+    monitor = DriftMonitor()
+    tail = DigestTail(monitor, store)
+    await tail.start(time.time(), limit=0)
+    await store.save_decision(decision("v1", Verdict.block), "t1")
+    for _ in range(4):
+        failed = decision("v1", Verdict.escalate).model_copy(update={"reason": "reviewer_error"})
+        await store.save_decision(failed, "t1")
+    assert await tail.catch_up() == 5
+    assert counts(monitor) == {"fast-chat@v1": (1, 1)}  # before: (5, 5)
+    assert [d.judged for d in await store.digests_after(0, 10)] == [True, False, False, False, False]
+
+
 async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
     monitor = DriftMonitor()
     tail = DigestTail(monitor, storage.store, batch=2)
