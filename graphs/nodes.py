@@ -12,6 +12,7 @@ from langgraph.types import interrupt
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from graphs.lineage import same_model, same_vendor
 from graphs.ports import ReviewPorts
 from graphs.state import ReviewState
 from service.policy.decide import Proposal, after_revision, decide
@@ -347,7 +348,16 @@ class ReviewNodes:
         item = self._item(state)
         primary = self.ports.reviewers.primary(domain)
         warnings = list(state.get("warnings", []))
-        if _same_model(state["request"].get("model") or {}, primary):
+        fast = state["request"].get("model") or {}
+        model_reviewer = primary.provider != "local"
+        sibling = same_vendor(fast, primary.provider, primary.model) and not same_model(
+            fast, primary.provider, primary.model
+        )
+        if model_reviewer and sibling and "same_vendor_reviewer" not in warnings:
+            # Another model of the same vendor: a weaker second opinion (shared training data and habits); noted,
+            # never refused.
+            warnings.append("same_vendor_reviewer")
+        if model_reviewer and same_model(fast, primary.provider, primary.model):
             # Cross-model oversight: a model reviewing itself shares its blind spots.
             if "same_model_reviewer" not in warnings:
                 warnings.append("same_model_reviewer")
@@ -630,16 +640,6 @@ class ReviewNodes:
             except Exception:
                 log.exception("decision observer failed")
         return {"decision": final.model_dump(mode="json")}
-
-
-def _same_model(fast: dict[str, Any], reviewer: Reviewer) -> bool:
-    """The fast model named in the request is the reviewer's provider and model."""
-    name = str(fast.get("name") or "").strip().lower()
-    provider = str(fast.get("provider") or "").strip().lower()
-    if not name or not provider:
-        return False
-    rprov = reviewer.provider.lower().removesuffix("-compatible")
-    return provider == rprov and name == reviewer.model.lower()
 
 
 def _fast_model(kind: str, request: dict[str, Any]) -> dict[str, Any]:

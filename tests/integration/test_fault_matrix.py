@@ -102,3 +102,33 @@ def test_a_model_reviewing_itself_is_flagged(tmp_path: Path, model_server: FakeM
         assert decision["verdict"] == "approve" and decision["reviewer_outcome"]["kind"] == "verdict"
     else:
         assert decision["verdict"] == "escalate" and decision["reviewer_outcome"]["error"] == "same_model_reviewer"
+
+
+@pytest.mark.parametrize(
+    ("fast", "warning"),
+    [
+        ({"provider": "anthropic", "name": "claude-opus-4-6-20261101"}, "same_model_reviewer"),  # a dated snapshot
+        ({"provider": "bedrock", "name": "us.anthropic.claude-opus-4-6-v1:0"}, "same_model_reviewer"),  # a cloud's
+        ({"provider": "vertex", "name": "claude-opus-4-6@20261101"}, "same_model_reviewer"),
+        ({"name": "claude-opus-4-6"}, "same_model_reviewer"),  # no provider named
+        ({"provider": "anthropic", "name": "claude-haiku-4-5"}, "same_vendor_reviewer"),  # a sibling: noted only
+        ({"provider": "openai", "name": "gpt-5"}, None),
+        ({"provider": "acme", "name": "fast-chat"}, None),
+    ],
+)
+def test_the_reviewer_is_recognised_under_the_fast_models_other_names(
+    tmp_path: Path, model_server: FakeModelServer, fast: dict[str, str], warning: str | None  # noqa: F811
+) -> None:
+    # With OVERSIGHT_CROSS_MODEL=refuse, a model reviewed itself when the caller named it by a dated snapshot or a
+    # cloud's name (only an exact provider and name matched), and a sibling of the same vendor went unremarked.
+    settings = Settings(data_dir=tmp_path / "d", reviewer="anthropic:claude-opus-4-6", anthropic_api_key="k",
+                        anthropic_base_url=model_server.anthropic_base_url, cross_model="refuse")
+    with TestClient(create_app(settings)) as client:
+        decision = client.post("/v1/reviews", json={"domain": "health", "output": BENIGN, "model": fast}).json()
+    flagged = {"same_model_reviewer", "same_vendor_reviewer"} & set(decision["warnings"])
+    assert flagged == ({warning} if warning else set()), decision["warnings"]
+    if warning == "same_model_reviewer":  # refused: no call to the vendor, a failed review (escalated)
+        assert decision["reviewer_outcome"]["error"] == "same_model_reviewer" and model_server.requests == []
+        assert decision["verdict"] == "escalate"
+    else:  # reviewed as usual
+        assert len(model_server.requests) == 1 and decision["reviewer_outcome"]["kind"] == "verdict"
