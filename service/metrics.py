@@ -57,7 +57,10 @@ PRICES_ENV = "OVERSIGHT_MODEL_PRICES"
 #: cost counter only; override or extend with ``OVERSIGHT_MODEL_PRICES`` (JSON: {"prefix": [in, out, cr, cw]}).
 DEFAULT_PRICES: dict[str, tuple[float, float, float, float]] = {
     "rules-": (0.0, 0.0, 0.0, 0.0),  # the embedded local reviewer
-    "claude-opus-4": (5.0, 25.0, 0.5, 6.25),
+    "claude-opus-4": (5.0, 25.0, 0.5, 6.25),  # Opus 4.5 and later
+    "claude-opus-4-0": (15.0, 75.0, 1.5, 18.75),  # Opus 4 and 4.1 list at three times that
+    "claude-opus-4-2025": (15.0, 75.0, 1.5, 18.75),  # Opus 4's dated id, claude-opus-4-20250514
+    "claude-opus-4-1": (15.0, 75.0, 1.5, 18.75),
     "claude-sonnet-4": (3.0, 15.0, 0.3, 3.75),
     "claude-haiku-4": (1.0, 5.0, 0.1, 1.25),
 }
@@ -65,6 +68,14 @@ _STAGE_SUFFIX = re.compile(r"_\d+$")
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """prometheus_client's switch to its multiprocess mode (read when it is first imported in a process)."""
 _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
+
+
+def price_of(
+    prices: Mapping[str, tuple[float, float, float, float]], model: str
+) -> tuple[float, float, float, float] | None:
+    """The prices of ``model``: those of the longest prefix of its name in ``prices``, None when none is."""
+    best = max((p for p in prices if model.startswith(p)), key=len, default=None)
+    return prices[best] if best is not None else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -505,8 +516,7 @@ class ReviewMetrics:
                 self.cost.add({"reviewer": reviewer}, usd)
 
     def _price(self, model: str) -> tuple[float, float, float, float] | None:
-        best = max((p for p in self.prices if model.startswith(p)), key=len, default=None)
-        return self.prices[best] if best is not None else None
+        return price_of(self.prices, model)
 
     # -- drift alerts -----------------------------------------------------------------------------------------
     def drift_alert(self, alert: Mapping[str, Any], open_count: int) -> None:

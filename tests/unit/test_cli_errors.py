@@ -341,3 +341,15 @@ def test_serve_passes_its_options_to_uvicorn(no_server: list[dict[str, Any]]) ->
     result = invoke(["serve", "--port", "8123", "--workers", "2"])
     assert result.exit_code == 0, result.output
     assert no_server[0]["port"] == 8123 and no_server[0]["workers"] == 2 and no_server[0]["log_level"] == "info"
+
+
+def test_opus_4_and_4_1_are_priced_at_their_own_list_price() -> None:
+    # Every claude-opus-4* was priced as Opus 4.5 ($5 / $25 per million tokens): Opus 4 and 4.1 list at $15 / $75,
+    # so their estimated cost was a third of the bill.
+    from service.metrics import DEFAULT_PRICES, price_of
+
+    assert price_of(DEFAULT_PRICES, "claude-opus-4-6") == (5.0, 25.0, 0.5, 6.25)
+    assert price_of(DEFAULT_PRICES, "claude-opus-4-5-20251101") == (5.0, 25.0, 0.5, 6.25)
+    for opus in ("claude-opus-4-20250514", "claude-opus-4-0", "claude-opus-4-1", "claude-opus-4-1-20250805"):
+        assert price_of(DEFAULT_PRICES, opus) == (15.0, 75.0, 1.5, 18.75), opus
+    assert price_of(DEFAULT_PRICES, "gpt-5") is None
