@@ -798,6 +798,9 @@ class DriftMonitor:
                     "baseline": res.get("baseline"),
                     "baseline_rate": res.get("baseline_rate"),
                     "baseline_n": res.get("baseline_n"),
+                    # what the test (at ``evaluated_at``) saw: count / n above are now's, and move between tests
+                    "tested_count": res.get("count"),
+                    "tested_n": res.get("n"),
                     "p_value": res.get("p_value"),
                     "p_adjusted": res.get("p_adjusted"),
                     "diff_ci95": res.get("diff_ci95"),

@@ -354,3 +354,25 @@ def test_the_overflow_series_takes_no_slot_of_the_cap() -> None:
     assert ("health", "e@1") in m.series_keys()
     m.observe("health", "f@1", disagreement=False, response_class=None, ts=3.2 * HOUR + 30)  # the cap again
     assert ("health", "f@1") not in m.series_keys()
+
+
+def test_the_snapshot_shows_the_counts_its_p_value_was_computed_on() -> None:
+    # count / n are now's; the p-value and interval are those of the last evaluation, on older counts: an on-call
+    # engineer could not reproduce the p-value from the numbers shown beside it.
+    from service.stats import two_proportion_test
+
+    m = DriftMonitor(DriftConfig(window_s=3600, bucket_s=60, eval_every_s=600, min_samples=20, min_events=2,
+                                 auto_pin=False))
+    m.pin_baseline("health", "fast@1")
+    for i in range(200):
+        m.observe("health", "fast@1", disagreement=i % 10 == 0, response_class=None, ts=float(i))
+    for i in range(100):
+        m.observe("health", "fast@2", disagreement=i % 4 == 0, response_class=None, ts=200.0 + i)
+    m.evaluate(300.0)
+    for i in range(50):  # more traffic after the test
+        m.observe("health", "fast@2", disagreement=i % 2 == 0, response_class=None, ts=301.0 + i)
+    metric = next(s for s in m.snapshot(360.0)["series"] if s["fast_model"] == "fast@2")["metrics"]["disagreement"]
+    assert (metric["count"], metric["n"]) == (50, 150)  # now
+    assert (metric["tested_count"], metric["tested_n"]) == (25, 100)  # what the test saw
+    tested = two_proportion_test(25, 100, metric["baseline_rate"] * metric["baseline_n"], metric["baseline_n"])
+    assert metric["p_value"] == pytest.approx(tested.p_value)
