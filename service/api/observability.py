@@ -111,6 +111,12 @@ class DriftSettings(BaseSettings):
         default = DriftConfig()
         window = default.window_s if value is None else value
         bucket = info.data.get("bucket_s") or default.bucket_s
+        buckets = window / bucket
+        if window >= bucket and abs(buckets - round(buckets)) > 1e-9:  # the monitor counts whole buckets
+            raise ValueError(
+                f"the window ({window:g} s) must be a whole number of buckets (OVERSIGHT_DRIFT_BUCKET_S, {bucket:g} s):"
+                f" it would be counted as {round(buckets) * bucket:g} s"
+            )
         if window < bucket:
             raise ValueError(
                 f"the window ({window:g} s) must be at least one bucket (OVERSIGHT_DRIFT_BUCKET_S, {bucket:g} s)"

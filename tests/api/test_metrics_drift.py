@@ -498,6 +498,8 @@ def test_v1_drift_refuses_a_parameter_it_does_not_know_or_a_malformed_fast_model
         ({"OVERSIGHT_DRIFT_PINS": "medical=fast-chat@v1"}, "OVERSIGHT_DRIFT_PINS='medical=fast-chat@v1': use DOMAIN="),
         ({"OVERSIGHT_DRIFT_PINS": "health=fast-chat@v1,finance=fast-chat"}, "'finance=fast-chat': use DOMAIN="),
         ({"OVERSIGHT_DRIFT_WINDOW_S": "30"}, "OVERSIGHT_DRIFT_WINDOW_S='30': the window (30 s) must be at least one"),
+        # a window of 90 s in 60 s buckets was counted as 120 s while the config still showed 90
+        ({"OVERSIGHT_DRIFT_WINDOW_S": "90"}, "the window (90 s) must be a whole number of buckets"),
     ],
 )
 def test_a_drift_setting_the_monitor_cannot_use_is_named_at_start_up(
