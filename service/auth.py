@@ -67,7 +67,7 @@ _INVISIBLE = ("Cc", "Cf", "Co", "Cs", "Zl", "Zp")  # control, format (zero-width
 #: The words the console and the service's messages put in place of those resolvers ("Approved by the time limit",
 #: "the user at claude-code's prompt", "a reviewer"): a key's name may not read as them either.
 _RESERVED_WORDS = re.compile(
-    r"(?:the\s+)?time\s*limit|(?:a\s+)?reviewer|unknown|(?:the\s+)?agent|the\s+user\b.*|.*['\u2019]s\s+prompt"
+    r"(?:the\s+)?time\s*limit|a\s+reviewer|unknown|the\s+agent|the\s+user\b.*|.*['\u2019]s\s+prompt"
     r"|.*\bend\s+of\s+the\s+turn\b.*|\(?(?:\w+\s+)?automatically\)?"
 )
 

@@ -124,7 +124,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface `oversight serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `oversight serve` binds.")
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
-        default="info", description="Log level: critical, error, warning, info, debug or trace."
+        default="info",
+        description="Log level: critical, error, warning, info, debug or trace; uvicorn's lines and the service's own "
+        "(each on stderr with its time, level and logger).",
     )
     audit_seed: int | None = Field(
         default=None,
