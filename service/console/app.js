@@ -393,7 +393,7 @@
         h("td", { class: "nowrap", text: duration(item.age_s) }),
         h("td", { class: "nowrap", text: DOMAIN_LABELS[item.domain] || item.domain }),
         h("td", {}, item.severity ? h("span", { class: `pill ${item.severity}`, text: item.severity }) : null),
-        h("td", {}, h("a", { class: "headline", href: `#/e/${encodeURIComponent(item.escalation_id)}`, text: item.headline }),
+        h("td", {}, h("a", { class: "headline", href: `#/e/${encodeURIComponent(item.escalation_id)}` }, revealed(item.headline)),
           h("div", { class: "excerpt muted" }, revealed(item.excerpt || ""))),
         h("td", {}, state));
     });
@@ -511,8 +511,12 @@
     return out;
   }
 
-  function invisibleNotice(...texts) {
-    const n = texts.reduce((k, t) => k + ((t || "").match(INVISIBLE) || []).length, 0);
+  // the line above an answer or an action: how many invisible characters `texts` (what was sent) hold, and the
+  // findings' quotes that are not part of them (a quote of the answer or the command is counted once, there)
+  function invisibleNotice(texts, quotes = []) {
+    const sent = texts.filter((t) => typeof t === "string" && t);
+    const extra = quotes.filter((q) => typeof q === "string" && q && !sent.some((t) => t.includes(q)));
+    const n = [...sent, ...extra].reduce((k, t) => k + (t.match(INVISIBLE) || []).length, 0);
     return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} invisible character${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;
   }
 
@@ -551,25 +555,30 @@
     const why = h("section", { class: "panel" }, h("h2", { text: "Why a human is needed" }),
       h("p", {}, h("strong", { text: REASONS[e.reason] || "The service could not decide on its own." })),
       h("h2", { text: "Reviewer's critique" }),
-      h("p", { class: "critique", text: d.critique || "No critique." }),
+      h("p", { class: "critique" }, revealed(d.critique || "No critique.")),
       h("p", { class: "muted", text: `Reviewer: ${d.reviewer.provider} / ${d.reviewer.model} · fast model: ${d.model.name || "unknown"}${d.model.version ? `@${d.model.version}` : ""}` }));
 
     const conversation = h("section", { class: "panel conversation" }, h("h2", { text: "Conversation" }),
-      e.goal ? h("div", { class: "msg user" }, h("span", { class: "role", text: "goal" }), e.goal) : null,
+      e.goal ? h("div", { class: "msg user goal" }, h("span", { class: "role", text: "goal" }), revealed(e.goal)) : null,
       e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role", text: m.role }), revealed(m.content)))
         : h("p", { class: "muted", text: "No conversation was sent with this review." }));
 
+    // what was sent, for the invisible characters' count: the goal and the messages, then the answer or the action
+    const sent = [e.goal, ...e.messages.map((m) => m.content)];
+    const quotes = findings.map((f) => f.evidence && f.evidence.text);
     let subject;
     if (e.kind === "action" && e.action) {
-      const input = e.action.input || {};
+      // every argument as it will run: an invisible or right-to-left character in a command is shown as its code
+      // (see revealed), never left to reorder what the reviewer reads
+      const args = [["tool", e.action.tool || ""], ...(e.action.cwd ? [["cwd", e.action.cwd]] : []),
+        ...Object.entries(e.action.input || {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v, null, 2)])];
       subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
-        h("dl", { class: "kv" }, h("dt", { text: "tool" }), h("dd", { text: e.action.tool }),
-          e.action.cwd ? [h("dt", { text: "cwd" }), h("dd", { text: e.action.cwd })] : null,
-          // one flat list of name / value pairs (h() flattens one level), each value as text
-          Object.entries(input).flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: typeof v === "string" ? v : JSON.stringify(v, null, 2) })])));
+        invisibleNotice([...sent, ...args.flat()], quotes),
+        // one flat list of name / value pairs (h() flattens one level), each as text
+        h("dl", { class: "kv" }, args.flatMap(([k, v]) => [h("dt", {}, revealed(k)), h("dd", {}, revealed(v))])));
     } else {
       subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
-        invisibleNotice(answerText, ...e.messages.map((m) => m.content)),
+        invisibleNotice([...sent, answerText], quotes),
         h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings)));
     }
 
@@ -578,8 +587,8 @@
         onmouseenter: () => activate(i, true), onmouseleave: () => activate(i, false),
       },
         h("span", { class: `pill ${f.severity}`, text: f.severity }), " ", h("span", { class: "rule", text: f.rule }),
-        h("div", { text: f.message }),
-        f.evidence && f.evidence.text ? h("blockquote", { text: f.evidence.text }) : null)))
+        h("div", {}, revealed(f.message || "")),
+        f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text)) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 
     if (!e.waiting) drafts.delete(e.escalation_id); // closed: nothing to send any more
