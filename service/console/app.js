@@ -204,6 +204,74 @@
     }
   }
 
+  // The browser keeps one session cookie for all its tabs: Log out and sign in with another key in another tab, and
+  // this tab's requests are that key's (another tenant's items, perhaps) while its header and CSRF token are still
+  // the old session's. So before this page draws what it fetched (a list, a refresh, an item, an item's status) and
+  // when the tab comes back into view, it asks the service whose session the cookie is now: the same key (also
+  // signed in again, with a new CSRF token, which is taken) goes on; another key or tenant stops the tab
+  // (sessionReplaced); no session brings the sign-in back. False: the page was taken over, draw nothing.
+  const sameWho = (a, b) => a.tenant === b.tenant && a.name === b.name && a.role === b.role && a.open === b.open;
+  const whoName = (s) => s.name || s.role;
+  async function sessionStill() {
+    const was = session;
+    if (!was) return false;
+    let res;
+    let fresh = null;
+    try {
+      res = await fetch("/console/api/session", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (res.ok) fresh = await res.json();
+    } catch {
+      return session === was; // not reachable: the caller's own request says so, and the next check asks again
+    }
+    if (session !== was) return false; // signed out, or found replaced, meanwhile
+    if (res.status === 401) {
+      session = null;
+      showLogin("Your session has ended (signed out here or in another tab, or its key was revoked). Sign in again.");
+      return false;
+    }
+    if (!fresh) return true;
+    if (!sameWho(was, fresh)) {
+      sessionReplaced(was, fresh);
+      return false;
+    }
+    session.csrf = fresh.csrf;
+    return true;
+  }
+
+  // this tab's session was replaced by another key's: say so, and draw nothing of it until the reviewer chooses
+  function sessionReplaced(was, fresh) {
+    session = null;
+    keyHandler = null;
+    view += 1; // what was loading or refreshing is not drawn
+    clearTimeout(refreshTimer);
+    everySecond();
+    showWho(); // the header no longer names the old session
+    document.title = "Signed in elsewhere · Oversight";
+    const onItem = parseHash().path.startsWith("/e/");
+    const go = h("button", {
+      class: "btn primary", type: "button", text: `Continue as ${whoName(fresh)}`,
+      onclick: () => {
+        session = fresh;
+        showWho();
+        // another tenant's item is not this key's to open: back to the inbox (a hash change routes by itself)
+        if (onItem && fresh.tenant !== was.tenant) location.hash = "#/";
+        else route();
+      },
+    });
+    render(h("section", { class: "panel login replaced" },
+      h("h1", { text: "Signed in as another key" }),
+      h("div", { class: "error", role: "alert" },
+        h("p", { text: `You signed in as another key in another tab: ${whoName(fresh)} (tenant ${fresh.tenant} · ${fresh.role}). Continue as ${whoName(fresh)} below, or reload the page, to go on as that key.` }),
+        h("p", { text: `This tab was ${whoName(was)}'s (tenant ${was.tenant} · ${was.role}) and has stopped, so that it never shows one key's or tenant's items under another's name. Nothing was sent as ${whoName(fresh)} from here.` })),
+      drafts.size ? h("p", { class: "muted", text: `Unsent notes and edits stay in this tab's memory: they come back when ${whoName(was)} signs in here again.` }) : null,
+      h("div", { class: "actions" }, go)));
+    go.focus();
+  }
+
+  // back in view (another tab was in front): the session may have changed meanwhile
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && session) sessionStill(); });
+  window.addEventListener("focus", () => { if (session) sessionStill(); });
+
   // -- routing ----------------------------------------------------------------------------------------
   function parseHash() {
     const raw = location.hash.replace(/^#/, "") || "/";
@@ -331,6 +399,7 @@
       page = await api("GET", `/v1/escalations?${q}`);
     } catch (err) {
       if (mine !== view || err.status === 401) return;
+      if (!(await sessionStill()) || mine !== view) return;
       const shown = app.querySelector(".refresh-status");
       if (refresh && shown && shown.dataset.listedAt) {
         // keep the last list (and its shortcuts) on screen, saying why it is not current
@@ -349,6 +418,8 @@
       return;
     }
     if (mine !== view) return; // the reviewer moved on while this page loaded
+    // the list is the cookie's session's: drawn only under that session's header (see sessionStill)
+    if (!(await sessionStill()) || mine !== view) return;
     const keepId = selectedId();
     const refocus = keepFocus();
     if (refresh) show();
@@ -534,6 +605,7 @@
       e = await api("GET", `/v1/escalations/${encodeURIComponent(id)}`);
     } catch (err) {
       if (mine !== view || err.status === 401) return;
+      if (!(await sessionStill()) || mine !== view) return; // a 404: perhaps another tenant's session now
       render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" })),
         err.status === 404 ? h("div", { class: "panel empty" }, h("strong", { text: "No such escalation." }), "It may belong to another tenant, or the link is wrong.") : errorBox(err));
       keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
@@ -542,6 +614,7 @@
     // the reviewer left (Back, u, another link) while this loaded: the answer is for a page no longer on screen,
     // and drawing it would put live Approve / Block buttons under another page's address
     if (mine !== view) return;
+    if (!(await sessionStill()) || mine !== view) return;
     const d = e.decision;
     const findings = d.findings || [];
     const answerText = d.original_output || "";
@@ -729,6 +802,7 @@
         plan();
       } catch (err) {
         if (err.status === 401 || !box.isConnected) return;
+        if (err.status === 403 && (!(await sessionStill()) || !box.isConnected)) return;
         button.disabled = false;
         result.replaceChildren(errorBox(err));
       }
@@ -871,6 +945,16 @@
       } catch (err) {
         panel.querySelectorAll("button").forEach((b) => { b.disabled = false; });
         if (err.status === 401 || mine !== view) return;
+        if (err.status === 403) {
+          // a CSRF token refused: the session under this tab was replaced (another key: the page says so), or the
+          // same key signed in again in another tab (its new token is taken: sending again works)
+          const csrf = session && session.csrf;
+          if (!(await sessionStill()) || mine !== view) return;
+          if (session.csrf !== csrf) {
+            feedback.replaceChildren(h("div", { class: "error", role: "alert", text: `You signed in again as ${whoName(session)} in another tab, so this tab's session changed and nothing was sent. Resolve again to send it.` }));
+            return;
+          }
+        }
         feedback.replaceChildren(errorBox(err));
         if (err.status === 409) feedback.append(h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id), text: "Reload" }));
       }
@@ -924,7 +1008,15 @@
     helpByMouse = false;
   });
   $("#logout").addEventListener("click", async () => {
-    try { await api("POST", "/console/api/logout"); } catch { /* the session is gone either way */ }
+    try {
+      await api("POST", "/console/api/logout");
+    } catch (err) {
+      // refused (403): the session under this tab is another key's now (said so), or its CSRF token was renewed
+      if (err.status === 403) {
+        if (!(await sessionStill())) return;
+        try { await api("POST", "/console/api/logout"); } catch { /* the session is gone either way */ }
+      }
+    }
     drafts.clear();
     session = null;
     showLogin("You are signed out.");

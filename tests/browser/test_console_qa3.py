@@ -1,12 +1,18 @@
 """A third QA pass on the console, each finding reproduced in a real browser (Playwright driving Debian's Chromium):
-invisible characters in an agent action's arguments, its goal and the findings' quotes."""
+invisible characters in an agent action's arguments, its goal and the findings' quotes; a tab whose session another
+tab replaced (Log out, then sign in with another key)."""
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.browser.test_console import _acme_keys
+from tests.api._helpers import URGENT
+from tests.browser.test_console import CHROMIUM_ARGS, _acme_keys
 from tests.browser.test_console import chromium as chromium  # the fixture
 from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
 from tests.browser.test_console_qa import live as live  # the fixture
@@ -47,3 +53,144 @@ def test_invisible_characters_in_an_actions_arguments_goal_and_quotes_are_shown(
         expect(section.get_by_role("note")).to_have_text(
             "This text holds 4 invisible characters, shown as ⟦U+…⟧: what a reader sees differs from what was sent."
         )
+
+
+# -- 2: another key signed in in another tab -------------------------------------------------------------------
+def _beta_keys(live: Live) -> tuple[str, str]:
+    """Tenant beta's admin ("betalead") and client keys, straight in the running service's keystore."""
+    from service.auth import new_key
+
+    keys = []
+    for role, name in (("admin", "betalead"), ("client", "betashop")):
+        key, record = new_key("beta", role, name)  # type: ignore[arg-type]
+        live.call(live.app.state.authenticator.keystore.add_key(record))
+        keys.append(key)
+    return keys[0], keys[1]
+
+
+@contextlib.contextmanager
+def _two_tabs(chromium: str, url: str, key: str, *, hash: str = "") -> Iterator[tuple[Any, Any]]:
+    """Two tabs of one browser (one cookie jar), the first signed in with ``key`` at ``hash``, the browser's clock
+    installed and paused (the inbox's refresh is moved forward, never waited for); the second on the console, signed
+    in by the cookie."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context()
+            first = context.new_page()
+            first.clock.install()
+            first.goto(f"{url}/console{hash}")
+            first.get_by_label("API key").fill(key)
+            first.keyboard.press("Enter")
+            expect(first.get_by_label("API key")).to_have_count(0)
+            # the clock stands still (the inbox's refresh, an item's status checks): each test says when the tab looks
+            # (a check between the other tab's Log out and its sign-in would find no session at all, and rightly
+            # bring the sign-in form back)
+            first.clock.pause_at(first.evaluate("Date.now()") / 1000 + 1)
+            second = context.new_page()
+            second.goto(f"{url}/console")
+            expect(second.get_by_role("heading", name="Inbox")).to_be_visible()
+            yield first, second
+        finally:
+            browser.close()
+
+
+def _sign_in_as_another_key(tab: Any, key: str) -> None:
+    """In ``tab``: Log out, then sign in with ``key`` through the form."""
+    from playwright.sync_api import expect
+
+    tab.get_by_role("button", name="Log out").click()
+    tab.get_by_label("API key").fill(key)
+    tab.keyboard.press("Enter")
+    expect(tab.get_by_role("heading", name="Inbox")).to_be_visible()
+
+
+def test_a_tab_whose_session_another_tab_replaced_stops_instead_of_listing_another_tenant(
+    chromium: str, live: Live
+) -> None:
+    # Tab 1 said "ana · tenant acme · reviewer" and, after its own 10 s refresh, listed tenant beta's items.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        _escalate(http, client, URGENT)
+        beta_admin, beta_client = _beta_keys(live)
+        beta_item = _escalation_id(_escalate(http, beta_client, {**URGENT, "output": "Beta: just rest, nothing serious."}))
+
+    with _two_tabs(chromium, live.url, reviewer) as (first, second):
+        expect(first.locator("tr.row")).to_have_count(1)
+        acme_item = first.locator("tr.row").first.get_attribute("data-id")
+        _sign_in_as_another_key(second, beta_admin)
+        expect(second.locator("#who")).to_have_text("betalead · tenant beta · admin")
+        expect(second.locator(f'tr.row[data-id="{beta_item}"]')).to_have_count(1)
+
+        first.clock.fast_forward(11_000)  # tab 1's own refresh
+        expect(first.get_by_role("heading", name="Signed in as another key")).to_be_visible()
+        expect(first.get_by_role("alert")).to_contain_text(
+            "You signed in as another key in another tab: betalead (tenant beta · admin)."
+        )
+        expect(first.get_by_role("alert")).to_contain_text("This tab was ana's (tenant acme · reviewer)")
+        expect(first.locator("tr.row")).to_have_count(0)
+        expect(first.locator("#who")).to_have_text("")
+        expect(first.get_by_role("button", name="Continue as betalead")).to_be_focused()
+        assert first.title() == "Signed in elsewhere · Oversight"
+        # nothing of beta's was drawn under acme's name, also later
+        first.clock.fast_forward(30_000)
+        expect(first.locator(f'tr.row[data-id="{beta_item}"]')).to_have_count(0)
+
+        # going on as the new key: its header, its items
+        first.get_by_role("button", name="Continue as betalead").click()
+        expect(first.locator("#who")).to_have_text("betalead · tenant beta · admin")
+        expect(first.locator(f'tr.row[data-id="{beta_item}"]')).to_have_count(1)
+        expect(first.locator(f'tr.row[data-id="{acme_item}"]')).to_have_count(0)
+
+
+@pytest.mark.parametrize("looks", ["on resolving", "back in view"])
+def test_an_open_item_whose_session_was_replaced_says_so(chromium: str, live: Live, looks: str) -> None:
+    # Tab 1, on an acme item, answered Block with "missing or wrong CSRF token" once another tab had signed in as
+    # tenant beta's admin; nothing said what had happened.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, URGENT))
+        beta_admin, _ = _beta_keys(live)
+
+        with _two_tabs(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as (first, second):
+            expect(first.get_by_role("heading", name="Health · answer")).to_be_visible()
+            _sign_in_as_another_key(second, beta_admin)
+            if looks == "on resolving":  # the reviewer answers in tab 1, which has not looked at its session since
+                first.keyboard.press("b")
+                first.keyboard.press("Enter")
+            else:  # the reviewer comes back to tab 1
+                first.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            expect(first.get_by_role("alert")).to_contain_text(
+                "You signed in as another key in another tab: betalead (tenant beta · admin)."
+            )
+            expect(first.locator("#app")).not_to_contain_text("CSRF")
+            expect(first.locator("section.resolve")).to_have_count(0)
+            expect(first.locator("#who")).to_have_text("")
+            still = http.get(f"/v1/escalations/{escalation_id}", headers={"authorization": f"Bearer {reviewer}"})
+            assert still.json()["status"] == "pending"
+
+
+def test_the_same_key_signed_in_again_in_another_tab_goes_on(chromium: str, live: Live) -> None:
+    # Signing in again with the same key (another tab: Log out, sign in) gives a new CSRF token: tab 1's next
+    # answer was refused as "missing or wrong CSRF token". It takes the new token and says to send again.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, URGENT))
+        with _two_tabs(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as (first, second):
+            expect(first.get_by_role("heading", name="Health · answer")).to_be_visible()
+            _sign_in_as_another_key(second, reviewer)
+            first.keyboard.press("b")
+            first.keyboard.press("Enter")
+            expect(first.get_by_role("alert")).to_contain_text("You signed in again as ana in another tab")
+            expect(first.locator("#who")).to_have_text("ana · tenant acme · reviewer")
+            first.keyboard.press("b")
+            first.keyboard.press("Enter")
+            expect(first.locator(".outcome h3")).to_have_text("Blocked")
