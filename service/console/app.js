@@ -16,6 +16,7 @@
     ticker = tick ? setInterval(tick, 1000) : null;
   }
   const INBOX_REFRESH_MS = 10000;
+  const STATUS_POLL_MS = 5000; // an open item asks whether it is still pending (another reviewer, the time limit)
   const UNREACHABLE = "Cannot reach the service: it may be down, or this computer offline. Try again in a moment.";
   // Unsent notes and edits by escalation id ({tenant, note, output, editing}): they outlive the page (back to the
   // inbox and in again) and the end of a session (restored after signing in again); kept in memory only.
@@ -664,12 +665,40 @@
         f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text)) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 
-    if (!e.waiting) drafts.delete(e.escalation_id); // closed: nothing to send any more
-    const [side, tick] = e.waiting ? resolvePanel(e) : outcomePanel(e);
+    // closed while it was open (another reviewer, the time limit, the agent): the outcome replaces the buttons,
+    // and a note or an edit not sent is shown with it, to copy, instead of dropped without a word
+    const aside = h("aside", {});
+    const closedMeanwhile = (fresh) => {
+      if (!aside.isConnected) return;
+      const hadFocus = aside.contains(document.activeElement);
+      const [outcome, outcomeTick] = outcomePanel(fresh, takeUnsent(fresh), true);
+      aside.replaceChildren(outcome);
+      const pill = head.querySelector(".pill");
+      pill.className = `pill ${fresh.status}`;
+      pill.textContent = fresh.status;
+      everySecond(outcomeTick);
+      keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+      toast(`Closed while open: ${closedLine(fresh.decision.escalation || {}, fresh.status)}.`);
+      if (hadFocus) (outcome.querySelector(".unsent textarea") || outcome.querySelector("h3")).focus();
+    };
+    const unsent = e.waiting ? null : takeUnsent(e); // closed: nothing to send any more
+    const [side, tick] = e.waiting ? resolvePanel(e, closedMeanwhile) : outcomePanel(e, unsent);
+    aside.append(side);
     render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
-      h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), h("aside", {}, side)));
+      h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), aside));
     everySecond(tick);
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+  }
+
+  // the unsent note and edit of a closed item, taken out of `drafts` (nothing can send them any more): shown once,
+  // with its outcome, to copy
+  function takeUnsent(e) {
+    const draft = drafts.get(e.escalation_id);
+    drafts.delete(e.escalation_id);
+    if (!draft || !session || draft.tenant !== session.tenant) return null;
+    const note = draft.note.trim();
+    const output = draft.output !== (e.decision.original_output || "") ? draft.output : "";
+    return note || output ? { note, output } : null;
   }
 
   // who closed it, in words: agent-user:<agent> is the user answering the agent's own permission prompt; on an
@@ -698,19 +727,30 @@
     return `${title}${status === "expired" ? " ·" : ""} by ${resolver(r.resolved_by, status)}`;
   }
 
-  // returns [the panel, what the page's clock does each second]
-  function outcomePanel(e) {
+  // returns [the panel, what the page's clock does each second]; `unsent`: the reviewer's note and edit that the
+  // item's closing left unsent (see takeUnsent); `meanwhile`: it closed while its page was open
+  function outcomePanel(e, unsent = null, meanwhile = false) {
     const r = e.decision.escalation || {};
     const expired = e.status === "expired";
     const callback = e.callback ? callbackStatus(e) : null;
+    const copy = (label, text) => {
+      const box = h("textarea", { readonly: true, "aria-label": label });
+      box.value = text;
+      return [h("p", { class: "muted", text: `${label}:` }), box];
+    };
+    const kept = unsent ? h("div", { class: "unsent" },
+      h("p", { role: "note", text: `Not sent: the item closed before your answer. Your ${[unsent.note ? "note" : null, unsent.output ? "edit" : null].filter(Boolean).join(" and ")} ${unsent.note && unsent.output ? "are" : "is"} kept here to copy until you leave this page.` }),
+      unsent.note ? copy("Your unsent note", unsent.note) : null,
+      unsent.output ? copy("Your unsent edit", unsent.output) : null) : null;
     const panel = h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
-      h("h3", { text: closedTitle(r, e.status) }),
+      meanwhile ? h("p", { class: "meanwhile", text: "This item closed while you had it open:" }) : null,
+      h("h3", { tabindex: "-1", text: closedTitle(r, e.status) }),
       h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by, e.status) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
       r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
       r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,
       e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }),
-      callback && callback.box);
+      callback && callback.box, kept);
     return [panel, callback && callback.tick];
   }
 
@@ -819,7 +859,8 @@
   }
 
   // returns [the panel, what the page's clock does each second]
-  function resolvePanel(e) {
+  // `closed(fresh)`: what the page does once the item's own status, asked every few seconds, says it has closed
+  function resolvePanel(e, closed) {
     const isAnswer = e.kind === "answer";
     let mode = null; // null | "approve" | "block" | "edit"
     // no maxlength: a pasted note over the limit was cut short without a word; the count says so instead
@@ -875,7 +916,7 @@
     // (a screen reader would read it every second); `timeNews` says, once each, the last five whole minutes
     // ("2 minutes left …"), the time limit passing, and the agent's hold running out.
     const done = e.default_action === "block" ? "blocked" : "approved";
-    const passed = `The time limit has passed: it will be ${done} automatically at the next check. An answer sent before then still counts.`;
+    const passed = `The time limit has passed: it will be ${done} automatically at the next check, unless an answer gets there first. This page shows it as soon as it has closed.`;
     const dueLine = h("p", { class: "due" });
     const timeNews = h("p", { class: "sr-only", "aria-live": "polite" });
     let minutesLeft = null; // whole minutes left, rounded up, at the last tick (0: passed)
@@ -890,8 +931,30 @@
       minutesLeft = minutes;
     };
     showDue();
+    // the item's own status, asked every few seconds and at once when the time limit passes: closed meanwhile, the
+    // outcome replaces the buttons (not while this page's own answer is on its way)
+    let sending = false;
+    let asking = false;
+    let askAt = Date.now() + STATUS_POLL_MS;
+    let beforeLimit = secondsUntil(e.expires_at) > 0;
+    async function askStatus() {
+      asking = true;
+      try {
+        const fresh = await api("GET", `/v1/escalations/${encodeURIComponent(id)}`);
+        if (!panel.isConnected || sending || !(await sessionStill())) return;
+        if (panel.isConnected && !sending && !fresh.waiting) closed(fresh);
+      } catch (err) {
+        // a 404: perhaps another tenant's session under this tab now; else not reachable for a moment
+        if (err.status === 404 && panel.isConnected) await sessionStill();
+      } finally {
+        asking = false;
+        askAt = Date.now() + STATUS_POLL_MS;
+      }
+    }
     const tick = () => {
       showDue();
+      if (beforeLimit && secondsUntil(e.expires_at) <= 0) { beforeLimit = false; askAt = 0; }
+      if (!asking && !sending && panel.isConnected && Date.now() >= askAt) askStatus();
       if (held && held.isConnected && Date.now() >= heldUntil) {
         held.replaceWith(stopped());
         held = null;
@@ -937,6 +1000,7 @@
       if (note.value.trim()) payload.note = note.value.trim();
       panel.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       feedback.replaceChildren(h("p", { class: "muted", text: "Resolving…" }));
+      sending = true;
       try {
         await api("POST", `/v1/escalations/${encodeURIComponent(id)}/resolve`, payload);
         drafts.delete(id);
@@ -945,6 +1009,7 @@
       } catch (err) {
         panel.querySelectorAll("button").forEach((b) => { b.disabled = false; });
         if (err.status === 401 || mine !== view) return;
+        sending = false;
         if (err.status === 403) {
           // a CSRF token refused: the session under this tab was replaced (another key: the page says so), or the
           // same key signed in again in another tab (its new token is taken: sending again works)

@@ -196,8 +196,8 @@ def test_an_open_items_time_limit_counts_down_and_says_when_it_has_passed(chromi
             # the time limit passes while the page is open
             page.clock.pause_at(expires + 2)
             passed = (
-                "The time limit has passed: it will be blocked automatically at the next check. "
-                "An answer sent before then still counts."
+                "The time limit has passed: it will be blocked automatically at the next check, unless an answer "
+                "gets there first. This page shows it as soon as it has closed."
             )
             expect(due).to_have_text(passed)
             expect(page.locator(".sr-only")).to_have_text(passed)

@@ -194,3 +194,87 @@ def test_the_same_key_signed_in_again_in_another_tab_goes_on(chromium: str, live
             first.keyboard.press("b")
             first.keyboard.press("Enter")
             expect(first.locator(".outcome h3")).to_have_text("Blocked")
+
+
+# -- 3: an open item closed by someone else, or by the time limit ----------------------------------------------
+def _resolve_by_api(http: httpx.Client, key: str, escalation_id: str, action: str) -> None:
+    answer = http.post(
+        f"/v1/escalations/{escalation_id}/resolve", json={"action": action}, headers={"authorization": f"Bearer {key}"}
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_an_open_item_notices_another_reviewer_closed_it_and_keeps_the_note(chromium: str, live: Live) -> None:
+    # Bob's page said "pending", with the buttons, until he answered; Reload then dropped his note without a word.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        admin, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, URGENT))
+        with _console(chromium, live.url, reviewer, clock=True, hash=f"#/e/{escalation_id}") as page:
+            expect(page.locator("section.resolve")).to_be_visible()
+            page.locator("#note").fill("Checked the history: a known condition, but still urgent.")
+            _resolve_by_api(http, admin, escalation_id, "approve")  # "ops" answers first
+            page.clock.run_for(6000)  # the page asks for its status every few seconds
+            outcome = page.locator(".outcome")
+            expect(outcome.locator("h3")).to_have_text("Approved")
+            expect(outcome).to_contain_text("This item closed while you had it open:")
+            expect(outcome).to_contain_text("by ops")
+            expect(page.locator("section.resolve")).to_have_count(0)
+            expect(page.locator(".head .pill")).to_have_text("resolved")
+            kept = page.get_by_label("Your unsent note")
+            expect(kept).to_have_value("Checked the history: a known condition, but still urgent.")
+            expect(kept).to_be_focused()  # the reviewer was typing there
+            expect(page.locator("#toast")).to_contain_text("Closed while open: Approved by ops.")
+
+
+def test_a_conflict_then_reload_keeps_the_unsent_note(chromium: str, live: Live) -> None:
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        admin, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, URGENT))
+        with _console(chromium, live.url, reviewer, clock=True, hash=f"#/e/{escalation_id}") as page:
+            expect(page.locator("section.resolve")).to_be_visible()
+            page.locator("#note").fill("Sent to emergency care.")
+            page.keyboard.press("Escape")
+            _resolve_by_api(http, admin, escalation_id, "block")
+            page.keyboard.press("a")  # before the page's next look at its status
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("alert")).to_contain_text("already resolved by ops")
+            page.get_by_role("button", name="Reload").click()
+            expect(page.locator(".outcome h3")).to_have_text("Blocked")
+            expect(page.get_by_label("Your unsent note")).to_have_value("Sent to emergency care.")
+            expect(page.locator(".unsent")).to_contain_text("Not sent: the item closed before your answer.")
+
+
+def test_an_open_item_notices_the_time_limit_closed_it(chromium: str, live: Live) -> None:
+    # The page said "An answer sent before then still counts." for as long as it stayed open after the time limit
+    # had closed the item; the reviewer's answer then met the conflict, and Reload dropped the note.
+    from datetime import UTC, datetime, timedelta
+
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, URGENT)
+        escalation_id = _escalation_id(decision)
+        item = http.get(f"/v1/escalations/{escalation_id}", headers={"authorization": f"Bearer {reviewer}"}).json()
+        expires = datetime.fromisoformat(item["expires_at"]).timestamp()
+        with _console(chromium, live.url, reviewer, clock=True, hash=f"#/e/{escalation_id}") as page:
+            expect(page.locator("section.resolve")).to_be_visible()
+            page.locator("#note").fill("looking at it")
+            page.keyboard.press("Escape")
+            page.clock.pause_at(expires + 2)
+            due = page.locator("p.due")
+            expect(due).to_have_text(
+                "The time limit has passed: it will be blocked automatically at the next check, unless an answer "
+                "gets there first. This page shows it as soon as it has closed."
+            )
+            expect(due).not_to_contain_text("still counts")
+            swept = live.call(live.app.state.escalations.sweep(datetime.now(UTC) + timedelta(hours=25)))
+            assert [d.review_id for d in swept] == [decision["review_id"]]
+            page.clock.run_for(6000)
+            expect(page.locator(".outcome h3")).to_have_text("Blocked by the time limit")
+            expect(page.locator("section.resolve, p.due")).to_have_count(0)
+            expect(page.get_by_label("Your unsent note")).to_have_value("looking at it")
