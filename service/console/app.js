@@ -21,7 +21,8 @@
   // Unsent notes and edits by escalation id ({tenant, note, output, editing}): they outlive the page (back to the
   // inbox and in again) and the end of a session (restored after signing in again); kept in memory only.
   const drafts = new Map();
-  const NOTE_MAX = 4000; // ResolveBody.note's limit (service/escalations.py)
+  const NOTE_MAX = 4000; // ResolveRequest.note's max_length (service/escalations.py): characters, that is code points
+  const chars = (text) => [...text].length; // code points, as the service counts: an emoji is one, not two
   // drafts live in this page's memory only: a reload or a closed tab would lose them without a word
   window.addEventListener("beforeunload", (ev) => {
     if (drafts.size) { ev.preventDefault(); ev.returnValue = ""; }
@@ -58,16 +59,19 @@
   }
 
   // -- formatting ---------------------------------------------------------------------------------------
+  // rounded down, never up: a time left is never overstated (59 min 59 s is "59 min", 1 h 59 min is "1 h",
+  // 119 s is "1 min"), nor an age
   function duration(seconds) {
     const s = Math.abs(seconds);
     if (s < 60) return "less than a minute";
-    if (s < 3600) return `${Math.round(s / 60)} min`;
-    if (s < 86400 * 2) return `${Math.round(s / 3600)} h`;
-    return `${Math.round(s / 86400)} days`;
+    if (s < 3600) return `${Math.floor(s / 60)} min`;
+    if (s < 86400 * 2) return `${Math.floor(s / 3600)} h`;
+    return `${Math.floor(s / 86400)} days`;
   }
-  // a time left that is counted down once a second: to the second under 10 minutes ("4 min 57 s", "42 s")
+  // a time left that is counted down once a second: to the second under 10 minutes ("4 min 57 s", "42 s"),
+  // whole seconds rounded down too
   function countdown(seconds) {
-    const s = Math.ceil(seconds);
+    const s = Math.floor(seconds);
     if (s < 60) return `${Math.max(1, s)} s`;
     if (s < 600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
     return duration(s);
@@ -867,7 +871,7 @@
     const note = h("textarea", { id: "note", placeholder: "Why (kept with the decision, visible to the caller)" });
     const noteCount = h("div", { class: "muted count", "aria-live": "polite" });
     const countNote = () => {
-      const n = note.value.trim().length;
+      const n = chars(note.value.trim());
       noteCount.textContent = n > NOTE_MAX ? `${n} characters: ${n - NOTE_MAX} over the limit of ${NOTE_MAX}` : n ? `${n} / ${NOTE_MAX}` : "";
       noteCount.classList.toggle("over", n > NOTE_MAX);
     };
@@ -990,8 +994,8 @@
 
     async function submit(action) {
       const mine = view;
-      if (note.value.trim().length > NOTE_MAX) {
-        feedback.replaceChildren(h("div", { class: "error", role: "alert", text: `The note is ${note.value.trim().length} characters; the limit is ${NOTE_MAX}. Shorten it, then resolve.` }));
+      if (chars(note.value.trim()) > NOTE_MAX) {
+        feedback.replaceChildren(h("div", { class: "error", role: "alert", text: `The note is ${chars(note.value.trim())} characters; the limit is ${NOTE_MAX}. Shorten it, then resolve.` }));
         note.focus();
         return;
       }

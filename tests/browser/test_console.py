@@ -225,7 +225,7 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
             row = page.locator("tr.row").filter(has_text="tool_use.credential_access.read_secret")
             expect(row).to_be_visible(timeout=15_000)
             expect(row).to_contain_text("/home/dev/.aws/credentials")  # what the agent wanted to do
-            expect(row.locator(".waiting")).to_have_text("agent waiting · 5 min left")  # and that it is waiting
+            expect(row.locator(".waiting")).to_have_text("agent waiting · 4 min left")  # and that it is waiting
             row.click()
             expect(page.locator("p.waiting")).to_contain_text("The agent is holding this action for your answer")
             expect(page.locator(".confirm")).to_have_count(0)
@@ -294,7 +294,7 @@ def test_the_agent_waiting_note_turns_into_stopped_waiting_when_the_hold_runs_ou
             page.keyboard.press("Enter")
             page.locator("tr.row").filter(has_text="/home/dev/.netrc").click()
             note = page.locator("p.waiting")
-            expect(note).to_contain_text("The agent is holding this action for your answer: it stops waiting in 10 min")
+            expect(note).to_contain_text("The agent is holding this action for your answer: it stops waiting in 9 min")
             # the reviewer keeps the page open past the agent's hold
             page.clock.fast_forward("10:30")
             expect(note).to_contain_text("The agent stopped waiting at ")

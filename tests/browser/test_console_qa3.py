@@ -278,3 +278,47 @@ def test_an_open_item_notices_the_time_limit_closed_it(chromium: str, live: Live
             expect(page.locator(".outcome h3")).to_have_text("Blocked by the time limit")
             expect(page.locator("section.resolve, p.due")).to_have_count(0)
             expect(page.get_by_label("Your unsent note")).to_have_value("looking at it")
+
+
+# -- 4: time left, rounded down; a note's length in characters ------------------------------------------------
+def test_time_left_is_rounded_down_never_overstated(chromium: str, live: Live) -> None:
+    # A tool-use item just created (its time limit: 1 h) read "auto-block in 60 min", and 90 to 119 s "2 min".
+    from datetime import datetime
+
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "agent")
+        action = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.pgpass"}}}
+        escalation_id = _escalation_id(_escalate(http, client, action, "/v1/actions/reviews"))
+        item = http.get(f"/v1/escalations/{escalation_id}", headers={"authorization": f"Bearer {reviewer}"}).json()
+        expires = datetime.fromisoformat(item["expires_at"]).timestamp()
+        assert item["default_action"] == "block" and item["domain"] == "tool_use"
+
+    with _console(chromium, live.url, reviewer, clock=True) as page:
+        due = page.locator(f'tr.row[data-id="{escalation_id}"] .due')
+        expect(due).to_have_text("auto-block in 59 min")
+        page.clock.pause_at(expires - 119.5)
+        expect(due).to_have_text("auto-block in 1 min")
+        page.goto(f"{live.url}/console#/e/{escalation_id}")  # to the second there, whole seconds rounded down
+        expect(page.locator("p.due")).to_contain_text("(in 1 min 59 s)")
+
+
+def test_a_note_is_counted_in_characters_as_the_service_counts_them(chromium: str, live: Live) -> None:
+    # 2,100 emoji (2,100 characters for the service, whose limit is 4,000) read "4200 characters: 200 over the
+    # limit of 4000" and were refused by the page.
+    from playwright.sync_api import expect
+
+    note = "👍" * 2100
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, URGENT)
+        with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
+            page.locator("#note").fill(note)
+            expect(page.locator(".count")).to_have_text("2100 / 4000")
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            expect(page.locator(".outcome h3")).to_have_text("Blocked")
+        final = http.get(f"/v1/reviews/{decision['review_id']}", headers={"authorization": f"Bearer {client}"}).json()
+    assert final["escalation"]["note"] == note
