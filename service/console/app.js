@@ -159,6 +159,7 @@
     clearTimeout(refreshTimer);
     everySecond();
     showWho();
+    document.title = "Sign in · Oversight";
     const input = h("input", { id: "key", type: "password", autocomplete: "off", spellcheck: "false", placeholder: "ovs_…", required: true });
     const status = h("div");
     const onItem = parseHash().path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
@@ -379,6 +380,8 @@
       offset: Number(params.get("offset") || 0),
     };
     const go = (change) => { location.hash = inboxHash({ ...f, offset: 0, ...change }); };
+    const statusLabel = (STATUSES.find(([v]) => v === f.status) || [f.status, f.status])[1];
+    document.title = `Inbox (${statusLabel}${f.offset ? `, from ${f.offset + 1}` : ""}) · Oversight`;
     const toolbar = h("div", { class: "toolbar" },
       h("div", { class: "segmented", role: "group", "aria-label": "Status" },
         STATUSES.map(([v, label]) => h("button", { type: "button", "aria-pressed": String(f.status === v), dataset: { focus: `status-${v}` }, onclick: () => go({ status: v }), text: label }))),
@@ -390,7 +393,7 @@
       h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
     const status = h("div", { class: "refresh-status" }); // why the list on screen is not current, if it is not
     const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
-    const show = () => render(h("h1", { text: "Inbox" }),
+    const show = () => render(h("h1", { tabindex: "-1", text: "Inbox" }),
       h("p", { class: "muted", text: "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, body);
     if (!refresh) show(); // a refresh keeps the current page on screen until the new one is ready
 
@@ -440,10 +443,12 @@
         h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
         f.status === "pending" ? "New escalations appear here by themselves; press r to refresh now." : "Try another status or domain."));
       refocus();
+      if (!refresh) $("h1", app).focus(); // arrived here: a screen reader hears where
       keyHandler = (ev) => { if (ev.key === "r") refreshInbox(params, () => null); };
       scheduleRefresh(params, () => null);
       return;
     }
+    let selected = 0;
     // the pending rows' time limits, counted down by the page's clock between refreshes
     const dues = [];
     const dueText = (item) => {
@@ -465,7 +470,12 @@
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
           h("div", { class: "due", text: closedLine(r, item.status) }));
       }
-      return h("tr", { class: "row", tabindex: "-1", dataset: { id: item.escalation_id }, onclick: () => open(item.escalation_id) },
+      // focusable (j / k move the focus, and a refresh puts it back: data-focus), and selected when something in it
+      // gets the focus (Tab to its link)
+      return h("tr", {
+        class: "row", tabindex: "-1", dataset: { id: item.escalation_id, focus: `row-${item.escalation_id}` },
+        onclick: () => open(item.escalation_id), onfocusin: (ev) => select(rows.indexOf(ev.currentTarget)),
+      },
         h("td", { class: "nowrap", text: duration(item.age_s) }),
         h("td", { class: "nowrap", text: DOMAIN_LABELS[item.domain] || item.domain }),
         h("td", {}, item.severity ? h("span", { class: `pill ${item.severity}`, text: item.severity }) : null),
@@ -480,6 +490,19 @@
       h("button", { class: "btn", type: "button", disabled: f.offset === 0, dataset: { focus: "previous" }, onclick: () => go({ offset: Math.max(0, f.offset - PAGE) }), text: "← Previous" }),
       h("span", { class: "muted", text: `${f.offset + 1}–${f.offset + page.items.length}` }),
       h("button", { class: "btn", type: "button", disabled: page.next_offset === null, dataset: { focus: "next" }, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
+    // the selected row: marked for the eye (.selected) and for a screen reader (aria-current), and with `focus`
+    // (j / k, arriving on the page) given the focus, so that a screen reader reads it
+    const select = (i, focus = false) => {
+      if (i < 0) return;
+      selected = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach((r, j) => {
+        r.classList.toggle("selected", j === selected);
+        if (j === selected) r.setAttribute("aria-current", "true");
+        else r.removeAttribute("aria-current");
+      });
+      rows[selected].scrollIntoView({ block: "nearest" });
+      if (focus && !rows[selected].contains(document.activeElement)) rows[selected].focus({ preventScroll: true });
+    };
     body.replaceChildren(table, pager);
     refocus();
     // visible text only: no live region, a screen reader is not told each row's minutes (the row says them)
@@ -490,17 +513,13 @@
       }
     } : null);
 
-    let selected = 0;
-    const select = (i) => {
-      selected = Math.max(0, Math.min(rows.length - 1, i));
-      rows.forEach((r, j) => r.classList.toggle("selected", j === selected));
-      rows[selected].scrollIntoView({ block: "nearest" });
-    };
-    select(Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)));
+    // arrived on the inbox (signed in, back from an item, Next, a filter): the focus goes to the list; a refresh
+    // keeps it where it was (keepFocus)
+    select(Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)), !refresh);
     scheduleRefresh(params, () => rows[selected].dataset.id);
     keyHandler = (ev) => {
-      if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1); ev.preventDefault(); }
-      else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1); ev.preventDefault(); }
+      if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1, true); ev.preventDefault(); }
+      else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1, true); ev.preventDefault(); }
       else if (ev.key === "Enter" || ev.key === "o") open(rows[selected].dataset.id);
       else if (ev.key === "r") refreshInbox(params, () => rows[selected].dataset.id);
     };
@@ -600,8 +619,10 @@
     app.querySelectorAll(`mark[data-finding="${i}"]`).forEach((m) => m.classList.toggle("active", on));
   }
 
-  async function showDetail(id) {
+  // `focusOn`: where the focus goes once drawn: the page's heading (arriving), or the outcome (after resolving here)
+  async function showDetail(id, focusOn = "heading") {
     const mine = view;
+    document.title = `Item ${id} · Oversight`;
     everySecond(); // also when drawn again in place (after resolving, Reload): the old page's clock stops
     render(h("p", { class: "muted loading", text: "Loading…" }));
     keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
@@ -613,6 +634,7 @@
       if (!(await sessionStill()) || mine !== view) return; // a 404: perhaps another tenant's session now
       render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" })),
         err.status === 404 ? h("div", { class: "panel empty" }, h("strong", { text: "No such escalation." }), "It may belong to another tenant, or the link is wrong.") : errorBox(err));
+      app.focus();
       keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
       return;
     }
@@ -625,7 +647,7 @@
     const answerText = d.original_output || "";
 
     const head = h("div", { class: "head" },
-      h("h1", { text: `${DOMAIN_LABELS[e.domain] || e.domain} · ${e.kind === "action" ? "agent action" : "answer"}` }),
+      h("h1", { tabindex: "-1", text: `${DOMAIN_LABELS[e.domain] || e.domain} · ${e.kind === "action" ? "agent action" : "answer"}` }),
       h("span", { class: `pill ${e.status}`, text: e.status }),
       h("span", { class: "meta", text: `escalated ${duration(e.age_s)} ago · ${when(e.created_at)} · ${d.review_id}` }),
       e.trace_url ? h("a", { href: e.trace_url, target: "_blank", rel: "noopener noreferrer", text: "Trace in Jaeger ↗" }) : null);
@@ -692,6 +714,10 @@
       h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), aside));
     everySecond(tick);
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+    // a screen reader hears where it is: the item's heading, or what the resolution did (a restored edit takes the
+    // focus to its editor right after)
+    const outcomeHead = focusOn === "outcome" && !e.waiting ? $(".outcome h3", aside) : null;
+    (outcomeHead || $("h1", head)).focus({ preventScroll: !outcomeHead });
   }
 
   // the unsent note and edit of a closed item, taken out of `drafts` (nothing can send them any more): shown once,
@@ -1009,7 +1035,7 @@
         await api("POST", `/v1/escalations/${encodeURIComponent(id)}/resolve`, payload);
         drafts.delete(id);
         toast(`${ACTION_DONE[action]}. The final decision was recorded.`);
-        if (mine === view) showDetail(id); // not when the reviewer has left the page meanwhile
+        if (mine === view) showDetail(id, "outcome"); // not when the reviewer has left the page meanwhile
       } catch (err) {
         panel.querySelectorAll("button").forEach((b) => { b.disabled = false; });
         if (err.status === 401 || mine !== view) return;
@@ -1025,7 +1051,12 @@
           }
         }
         feedback.replaceChildren(errorBox(err));
-        if (err.status === 409) feedback.append(h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id), text: "Reload" }));
+        if (err.status === 409) {
+          // closed by someone else meanwhile: the focus goes to Reload, which shows how (and keeps the unsent note)
+          const reload = h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id, "outcome"), text: "Reload" });
+          feedback.append(reload);
+          reload.focus();
+        }
       }
     }
 

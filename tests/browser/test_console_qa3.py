@@ -322,3 +322,61 @@ def test_a_note_is_counted_in_characters_as_the_service_counts_them(chromium: st
             expect(page.locator(".outcome h3")).to_have_text("Blocked")
         final = http.get(f"/v1/reviews/{decision['review_id']}", headers={"authorization": f"Bearer {client}"}).json()
     assert final["escalation"]["note"] == note
+
+
+# -- 5: the keyboard and screen-reader flow keeps its place ----------------------------------------------------
+def test_the_keyboard_flow_moves_the_focus_and_says_where_it_is(chromium: str, live: Live) -> None:
+    # j / k only changed a CSS class (no aria, the focus on <body>); opening an item, resolving, Next and a conflict
+    # all left the focus on <body>; the title was always "Oversight · Escalations".
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        admin, reviewer, client = _acme_keys(http, "shop")
+        ids = [
+            _escalation_id(_escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."}))
+            for n in range(27)
+        ]
+        with _console(chromium, live.url, reviewer) as page:
+            rows = page.locator("tr.row")
+            expect(rows).to_have_count(25)
+            expect(rows.nth(0)).to_be_focused()  # arrived: the list has the focus
+            expect(rows.nth(0)).to_have_attribute("aria-current", "true")
+            assert page.title() == "Inbox (Pending) · Oversight"
+            page.keyboard.press("j")
+            expect(rows.nth(1)).to_be_focused()
+            expect(rows.nth(1)).to_have_attribute("aria-current", "true")
+            expect(rows.nth(0)).not_to_have_attribute("aria-current", "true")
+            page.keyboard.press("k")
+            expect(rows.nth(0)).to_be_focused()
+            page.keyboard.press("j")
+
+            # open it: the item's heading has the focus, the title names it
+            page.keyboard.press("Enter")
+            heading = page.get_by_role("heading", name="Health · answer")
+            expect(heading).to_be_focused()
+            assert page.title() == f"Item {ids[1]} · Oversight"
+            # resolve it: the outcome has the focus
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            expect(page.locator(".outcome h3")).to_have_text("Blocked")
+            expect(page.locator(".outcome h3")).to_be_focused()
+            # back to the inbox: the list has the focus again
+            page.keyboard.press("u")
+            expect(rows.first).to_be_focused()
+            # Next, pressed with Enter: the next page's list has the focus
+            page.get_by_role("button", name="Next →").focus()
+            page.keyboard.press("Enter")
+            expect(page.locator(".pager")).to_contain_text("26–26")
+            expect(rows.first).to_be_focused()
+            assert page.title() == "Inbox (Pending, from 26) · Oversight"
+
+            # a conflict: the focus goes to Reload
+            page.goto(f"{live.url}/console#/e/{ids[5]}")
+            expect(page.get_by_role("heading", name="Health · answer")).to_be_focused()
+            _resolve_by_api(http, admin, ids[5], "approve")
+            page.keyboard.press("b")
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("alert")).to_contain_text("already resolved by ops")
+            expect(page.get_by_role("button", name="Reload")).to_be_focused()
+            page.keyboard.press("Enter")
+            expect(page.locator(".outcome h3")).to_be_focused()
