@@ -5,6 +5,7 @@ tab replaced (Log out, then sign in with another key)."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -380,3 +381,30 @@ def test_the_keyboard_flow_moves_the_focus_and_says_where_it_is(chromium: str, l
             expect(page.get_by_role("button", name="Reload")).to_be_focused()
             page.keyboard.press("Enter")
             expect(page.locator(".outcome h3")).to_be_focused()
+
+
+# -- 6: a narrow screen ----------------------------------------------------------------------------------------
+def test_on_a_narrow_screen_the_inbox_fits_and_the_top_bar_reads_across(chromium: str, live: Live) -> None:
+    # At 390 px the inbox was 456 px wide (its State column cut off) and "bob · tenant acme · reviewer" stood in a
+    # column one or two letters wide.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "agent")
+        _escalate(http, client, URGENT)
+        held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 300_000}
+        _escalate(http, client, held, "/v1/actions/reviews")
+
+    with _console(chromium, live.url, reviewer) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        expect(page.locator("tr.row")).to_have_count(2)
+        expect(page.locator("tr.row .waiting")).to_have_text(re.compile("^agent waiting · "))
+        width, shown = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width <= shown, (width, shown)
+        for cell in page.locator("tr.row td:last-child").all():  # the State column, whole on screen
+            box = cell.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= shown, box
+        who = page.locator("#who")
+        expect(who).to_have_text("ana · tenant acme · reviewer")
+        box = who.bounding_box()
+        assert box is not None and box["height"] < 30 and box["width"] > 200, box  # one line across
