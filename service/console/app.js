@@ -327,6 +327,7 @@
   const STATUSES = [["pending", "Pending"], ["resolved", "Resolved"], ["expired", "Expired"], ["all", "All"]];
   const AGES = [["", "Any age"], ["older1h", "Waiting over 1 h"], ["older24h", "Waiting over 24 h"], ["newer1h", "Last hour"]];
   const PAGE = 25;
+  let arriveAtLast = false; // k on a page's first row goes to the previous page, on its last row
 
   function inboxHash(p) {
     const q = new URLSearchParams();
@@ -515,11 +516,23 @@
 
     // arrived on the inbox (signed in, back from an item, Next, a filter): the focus goes to the list; a refresh
     // keeps it where it was (keepFocus)
-    select(Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)), !refresh);
+    const last = arriveAtLast && !refresh;
+    arriveAtLast = false;
+    select(last ? rows.length - 1 : Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)), !refresh);
     scheduleRefresh(params, () => rows[selected].dataset.id);
+    // j past a page's last row goes on to the next page, k before its first row back to the previous one's last
     keyHandler = (ev) => {
-      if (ev.key === "j" || ev.key === "ArrowDown") { select(selected + 1, true); ev.preventDefault(); }
-      else if (ev.key === "k" || ev.key === "ArrowUp") { select(selected - 1, true); ev.preventDefault(); }
+      if (ev.key === "j" || ev.key === "ArrowDown") {
+        if (selected === rows.length - 1 && page.next_offset !== null) go({ offset: page.next_offset });
+        else select(selected + 1, true);
+        ev.preventDefault();
+      } else if (ev.key === "k" || ev.key === "ArrowUp") {
+        if (selected === 0 && f.offset > 0) {
+          arriveAtLast = true;
+          go({ offset: Math.max(0, f.offset - PAGE) });
+        } else select(selected - 1, true);
+        ev.preventDefault();
+      }
       else if (ev.key === "Enter" || ev.key === "o") open(rows[selected].dataset.id);
       else if (ev.key === "r") refreshInbox(params, () => rows[selected].dataset.id);
     };

@@ -383,6 +383,32 @@ def test_the_keyboard_flow_moves_the_focus_and_says_where_it_is(chromium: str, l
             expect(page.locator(".outcome h3")).to_be_focused()
 
 
+def test_j_and_k_go_on_to_the_next_and_previous_page(chromium: str, live: Live) -> None:
+    # j on a page's last row did nothing: with 300 items waiting, a keyboard reviewer had to Tab to "Next →".
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        for n in range(27):
+            _escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."})
+        with _console(chromium, live.url, reviewer) as page:
+            rows = page.locator("tr.row")
+            expect(rows).to_have_count(25)
+            last = rows.nth(24).get_attribute("data-id")
+            for _ in range(24):
+                page.keyboard.press("j")
+            expect(rows.nth(24)).to_be_focused()
+            page.keyboard.press("j")  # past the last row: the next page, its first row
+            expect(page.locator(".pager")).to_contain_text("26–27")
+            expect(rows.first).to_be_focused()
+            page.keyboard.press("k")  # before the first row: the previous page, its last row
+            expect(page.locator(".pager")).to_contain_text("1–25")
+            expect(rows.nth(24)).to_be_focused()
+            assert rows.nth(24).get_attribute("data-id") == last
+            page.keyboard.press("k")  # and within a page, as before
+            expect(rows.nth(23)).to_be_focused()
+
+
 # -- 6: a narrow screen ----------------------------------------------------------------------------------------
 def test_on_a_narrow_screen_the_inbox_fits_and_the_top_bar_reads_across(chromium: str, live: Live) -> None:
     # At 390 px the inbox was 456 px wide (its State column cut off) and "bob · tenant acme · reviewer" stood in a
