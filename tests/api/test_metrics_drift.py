@@ -536,7 +536,18 @@ def test_agent_actions_are_segmented_by_the_agent_that_proposed_them(tmp_path: P
     assert {s["fast_model"] for s in drift["series"]} == {"claude-code@2.1.100", "claude-code@2.1.200"}
 
 
-@pytest.mark.parametrize(("name", "version"), [("GPT 5 Instant", "2026-11"), ("claude-sonnet-4@vertex", "20250514")])
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("GPT 5 Instant", "2026-11"),
+        ("claude-sonnet-4@vertex", "20250514"),
+        # A scoped name, a version with a trailing space from a template, a blank name: the review API took them and
+        # the monitor showed their series, but filtering or pinning them was a 422 (string_pattern_mismatch).
+        ("@acme/fast-chat", "1"),
+        ("fast-chat", "2026-11 "),
+        ("   ", "1"),
+    ],
+)
 def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
         tmp_path: Path, name: str, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
     label = f"{name}@{version}"
@@ -550,28 +561,12 @@ def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
         pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": label})
         assert pinned.status_code == 200, pinned.text
         assert pinned.json()["health"]["fast_model"] == label
+    if label != label.strip():
+        return  # OVERSIGHT_DRIFT_PINS strips its items: such a label is pinned through the API only
     # ... and from the environment, before the service has seen it
     monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", f"health={label}")
     with make_client(tmp_path / "other") as client:
         assert client.get("/v1/drift").json()["pins"]["health"]["fast_model"] == label
-
-
-@pytest.mark.parametrize(("name", "version"), [("@acme/fast-chat", "1"), ("fast-chat", "2026-11 "), ("   ", "1")])
-def test_a_fast_model_label_with_odd_edges_can_be_filtered_and_pinned_too(
-        tmp_path: Path, name: str, version: str) -> None:
-    # A scoped name ("@acme/…"), a version with a trailing space from a template, a blank name: the review API took
-    # them and the monitor showed their series, but filtering or pinning them was a 422 (string_pattern_mismatch).
-    label = f"{name}@{version}"
-    with make_client(tmp_path) as client:
-        r = client.post("/v1/reviews", json={"domain": "health", "messages": [{"role": "user", "content": PROMPT}],
-                                             "output": SAFE, "model": {"name": name, "version": version}})
-        assert r.status_code == 200, r.text
-        drift = client.get("/v1/drift", params={"fast_model": label})
-        assert drift.status_code == 200, drift.text
-        assert [s["fast_model"] for s in drift.json()["series"]] == [label]
-        pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": label})
-        assert pinned.status_code == 200, pinned.text
-        assert pinned.json()["health"]["fast_model"] == label
 
 
 def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(

@@ -410,6 +410,22 @@ def test_with_the_service_down_a_dynamic_tool_call_does_not_run_unless_told_to_p
     assert passing.close()[0] == 0
 
 
+def _reviews_fail(url: str, tmp_path: Path) -> tuple[str, int, str]:
+    """Through a proxy whose service at ``url`` cannot give a decision, with ``--approve accept``: a command the user
+    must decide (nothing accepted), then a dynamic tool call that fails. (What the model was told, exit code, stderr.)"""
+    client = Client(url, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    request = client.turn("run: git status")
+    assert request["method"] == "item/commandExecution/requestApproval"  # the user decides, nothing accepted
+    client.send({"id": request["id"], "result": {"decision": "decline"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
+    text = _not_run(client, 101)
+    code, stderr = client.close()
+    return text, code, stderr
+
+
 def test_an_unknown_verdict_is_a_failed_review_never_a_verdict_passed_on(tmp_path: Path) -> None:
     # A service (or a proxy in front of it) answering a verdict no client knows: the proxy logged it as the
     # review's word ("maybe; asking the user — Oversight maybe: ...") and told the model of a dynamic tool call
@@ -417,16 +433,7 @@ def test_an_unknown_verdict_is_a_failed_review_never_a_verdict_passed_on(tmp_pat
     from tests.integration.test_codex_hook_deadlines import stand_in
 
     with stand_in("answer", {"verdict": "maybe", "findings": []}) as url:
-        client = Client(url, tmp_path / "server.jsonl", "--approve", "accept")
-        client.start()
-        request = client.turn("run: git status")
-        assert request["method"] == "item/commandExecution/requestApproval"  # the user decides, nothing accepted
-        client.send({"id": request["id"], "result": {"decision": "decline"}})
-        client.until(lambda m: m.get("method") == "item/completed")
-        seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
-        assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
-        text = _not_run(client, 101)
-        code, stderr = client.close()
+        text, code, stderr = _reviews_fail(url, tmp_path)
     assert 'could not review this tool call (the service answered an unknown verdict "maybe")' in text
     assert "human reviewer" not in text and "Oversight maybe" not in text + stderr
     assert code == 0 and 'not reviewed (the service answered an unknown verdict "maybe"); asking the user' in stderr
@@ -467,16 +474,8 @@ class TruncatingService:
 def test_a_service_that_dies_mid_answer_never_leaves_a_request_hanging(tmp_path: Path) -> None:
     broken = TruncatingService()
     try:
-        client = Client(broken.url, tmp_path / "server.jsonl", "--approve", "accept")
-        client.start()
-        request = client.turn("run: git status")
-        assert request["method"] == "item/commandExecution/requestApproval"  # the user decides, nothing accepted
-        client.send({"id": request["id"], "result": {"decision": "decline"}})
-        client.until(lambda m: m.get("method") == "item/completed")
-        seen = client.turn('tool: lookup_ticket {"id": "OPS-12"}')
-        assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "failed"
-        assert "could not review this tool call" in _not_run(client, 101)
-        code, stderr = client.close()
+        text, code, stderr = _reviews_fail(broken.url, tmp_path)
+        assert "could not review this tool call" in text
         assert code == 0 and "broken response" in stderr
     finally:
         broken.close()
