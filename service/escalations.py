@@ -51,11 +51,13 @@ from service.runtime import Runtime
 from service.schemas import AGENT_USER, SYSTEM_TIMEOUT, Decision, EscalationInfo, Finding
 from service.settings import Settings
 from service.store import EscalationQuery
+from service.store.base import COUNT_CAP
 from service.vocabulary import Domain, Verdict
 
 log = logging.getLogger("oversight.escalations")
 
 Status = Literal["pending", "resolved", "expired", "all"]
+Order = Literal["oldest", "newest"]
 
 
 # -- public models --------------------------------------------------------------------------------
@@ -118,6 +120,12 @@ class EscalationPage(BaseModel):
     limit: int
     offset: int
     next_offset: int | None = Field(description="Offset of the next page, or null on the last page.")
+    total: int = Field(
+        description="How many escalations match the filters, on every page; past 10,000 it is 10,001 and "
+        "total_exact is false."
+    )
+    total_exact: bool = Field(description="False when more than 10,000 match: total then says only that.")
+    order: Order = Field(description="oldest (first) or newest (first), as asked.")
 
 
 class ConversationMessage(BaseModel):
@@ -345,10 +353,12 @@ class EscalationService:
         max_age_s: float | None = None,
         limit: int = 50,
         offset: int = 0,
+        order: Order = "oldest",
     ) -> EscalationPage:
         """Escalations of a tenant (None: all tenants), oldest first; pending ones an agent is still waiting on come
-        before the rest (soonest give-up first)."""
+        before the rest (soonest give-up first). ``order="newest"``: newest first, agents' holds aside."""
         now = datetime.now(UTC)
+        newest = order == "newest"
         query = EscalationQuery(
             tenant=tenant,
             status=None if status == "all" else status,
@@ -357,12 +367,22 @@ class EscalationService:
             created_after=now - timedelta(seconds=max_age_s) if max_age_s is not None else None,
             limit=limit + 1,
             offset=offset,
-            waiting_first=now if status == "pending" else None,
+            waiting_first=now if status == "pending" and not newest else None,
+            newest_first=newest,
         )
-        rows = await self.runtime.store.list_escalations(query)
+        rows, total = await asyncio.gather(
+            self.runtime.store.list_escalations(query), self.runtime.store.count_escalations(query)
+        )
         items = [EscalationSummary.model_validate(self._summary(d, now)) for d in rows[:limit]]
         return EscalationPage(
-            items=items, limit=limit, offset=offset, next_offset=offset + limit if len(rows) > limit else None
+            items=items,
+            limit=limit,
+            offset=offset,
+            next_offset=offset + limit if len(rows) > limit else None,
+            # read apart from the page: an item escalated in between may make them differ by one, never less
+            total=max(total, offset + len(items)),
+            total_exact=total <= COUNT_CAP,
+            order=order,
         )
 
     async def _get(self, escalation_id: str, tenant: str | None) -> Decision:

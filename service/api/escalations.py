@@ -19,6 +19,7 @@ from service.escalations import (
     EscalationDetail,
     EscalationPage,
     EscalationService,
+    Order,
     ResolveRequest,
     Status,
     service_of,
@@ -59,6 +60,11 @@ class EscalationListQuery(BaseModel):
     )
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=1_000_000)
+    order: Order = Field(
+        default="oldest",
+        description="oldest (default: oldest first; pending items an agent is holding first) or newest (newest "
+        "first, by when they were escalated: the closed items a reviewer looks back on).",
+    )
 
     @field_validator("max_age_s")
     @classmethod
@@ -76,7 +82,7 @@ async def list_escalations(
     principal: PrincipalDep,
     escalations: EscalationsDep,
 ) -> EscalationPage:
-    """Escalated reviews of the caller's tenant, oldest first."""
+    """Escalated reviews of the caller's tenant, oldest first (or newest first), with how many match."""
     auth.require_role(principal, "reviewer", "admin")
     scope = auth.tenant_scope(principal)
     if query.tenant is not None and scope is not None and query.tenant != scope:
@@ -89,6 +95,7 @@ async def list_escalations(
         max_age_s=query.max_age_s,
         limit=query.limit,
         offset=query.offset,
+        order=query.order,
     )
 
 

@@ -394,11 +394,15 @@
       h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
     const status = h("div", { class: "refresh-status" }); // why the list on screen is not current, if it is not
     const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
+    // the pending list is a work queue (oldest first); the others are a record looked back on (newest first)
+    const newest = f.status !== "pending";
     const show = () => render(h("h1", { tabindex: "-1", text: "Inbox" }),
-      h("p", { class: "muted", text: "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, body);
+      h("p", { class: "muted", text: newest
+        ? "Reviews the service escalated to a human, newest first. Refreshes every 10 s."
+        : "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, body);
     if (!refresh) show(); // a refresh keeps the current page on screen until the new one is ready
 
-    const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset) });
+    const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset), order: newest ? "newest" : "oldest" });
     if (f.domain) q.set("domain", f.domain);
     if (f.age === "older1h") q.set("min_age_s", "3600");
     if (f.age === "older24h") q.set("min_age_s", "86400");
@@ -489,7 +493,7 @@
       h("tbody", {}, rows));
     const pager = h("div", { class: "pager" },
       h("button", { class: "btn", type: "button", disabled: f.offset === 0, dataset: { focus: "previous" }, onclick: () => go({ offset: Math.max(0, f.offset - PAGE) }), text: "← Previous" }),
-      h("span", { class: "muted", text: `${f.offset + 1}–${f.offset + page.items.length}` }),
+      h("span", { class: "muted", text: `${f.offset + 1}–${f.offset + page.items.length} of ${page.total_exact ? page.total.toLocaleString("en-US") : "more than 10,000"}` }),
       h("button", { class: "btn", type: "button", disabled: page.next_offset === null, dataset: { focus: "next" }, onclick: () => go({ offset: page.next_offset }), text: "Next →" }));
     // the selected row: marked for the eye (.selected) and for a screen reader (aria-current), and with `focus`
     // (j / k, arriving on the page) given the focus, so that a screen reader reads it

@@ -22,6 +22,10 @@ class DuplicateRequest(Conflict):
     code = "duplicate_request"
 
 
+COUNT_CAP = 10_000
+"""``count_escalations`` counts no further than one past this."""
+
+
 @dataclass(frozen=True, slots=True)
 class EscalationQuery:
     """Filters for listing escalated reviews. ``tenant=None`` means every tenant (admin only)."""
@@ -36,6 +40,9 @@ class EscalationQuery:
     waiting_first: datetime | None = None
     """Set to now: the escalations an agent still holds at that time come first (soonest give-up first), then
     the rest oldest first, as the inbox lists them. Unset: oldest first (an index scan, for the time-limit sweep)."""
+    newest_first: bool = False
+    """Newest first (by creation time) instead of oldest first: what a reviewer wants of the closed items. Not
+    with ``waiting_first``."""
     kind: str | None = None
     """Only reviews of this kind (``answer``, ``action``)."""
     session_id: str | None = None
@@ -158,7 +165,12 @@ class DecisionStore(Protocol):
     async def get_by_escalation(self, escalation_id: str, tenant: str | None) -> Decision | None: ...
 
     async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
-        """Escalated reviews, oldest first."""
+        """Escalated reviews, oldest first (``newest_first``: newest first)."""
+        ...
+
+    async def count_escalations(self, query: EscalationQuery) -> int:
+        """How many escalated reviews match ``query``'s filters (its order, ``limit`` and ``offset`` aside), counted
+        up to ``COUNT_CAP + 1``: more than the cap is "more than the cap", so a long history costs no more."""
         ...
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:

@@ -16,6 +16,7 @@ from psycopg_pool import AsyncConnectionPool
 from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
+    COUNT_CAP,
     DECISION_ORDER,
     DecisionDigest,
     DecisionQuery,
@@ -171,7 +172,10 @@ class PostgresDecisionStore:
             # Decisions are listed by when they were decided (``DECISION_ORDER``), not by review id.
             + "CREATE INDEX IF NOT EXISTS oversight_decisions_tenant_created "
             + "ON oversight_decisions(tenant, created_at, review_id);"
-            + "CREATE INDEX IF NOT EXISTS oversight_decisions_created ON oversight_decisions(created_at, review_id)",
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_created ON oversight_decisions(created_at, review_id);"
+            # The inbox's count of what matches its filters (``count_escalations``).
+            + "CREATE INDEX IF NOT EXISTS oversight_decisions_inbox "
+            + "ON oversight_decisions(tenant, escalation_status, domain, created_at) WHERE escalation_id IS NOT NULL",
             lock_id=424242,
         )
 
@@ -220,6 +224,34 @@ class PostgresDecisionStore:
         )
 
     async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
+        where, args = self._escalation_filters(query)
+        if query.waiting_first is None:
+            order = "created_at DESC" if query.newest_first else "created_at"
+            return await self._escalations(where, args, order, query.limit, query.offset)
+        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
+        now = query.waiting_first
+        held = await self._escalations(
+            [*where, "waiting_until > %s"], [*args, now], "waiting_until", query.offset + query.limit, 0
+        )
+        page, rest = waiting_first_page(held, query.offset, query.limit)
+        if rest is None:
+            return page
+        others = ["(waiting_until IS NULL OR waiting_until <= %s)"]
+        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def count_escalations(self, query: EscalationQuery) -> int:
+        where, args = self._escalation_filters(query)
+        async with self.pool.connection() as conn:
+            cur = conn.cursor(row_factory=tuple_row)
+            await cur.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM oversight_decisions WHERE {' AND '.join(where)} LIMIT %s) AS m",
+                [*args, COUNT_CAP + 1],
+            )
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _escalation_filters(query: EscalationQuery) -> tuple[list[str], list[Any]]:
         where = ["escalation_id IS NOT NULL"]
         args: list[Any] = []
         if query.status:
@@ -243,18 +275,7 @@ class PostgresDecisionStore:
         if query.session_id is not None:
             where.append("body->'context'->>'session_id' = %s")
             args.append(query.session_id)
-        if query.waiting_first is None:
-            return await self._escalations(where, args, "created_at", query.limit, query.offset)
-        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
-        now = query.waiting_first
-        held = await self._escalations(
-            [*where, "waiting_until > %s"], [*args, now], "waiting_until", query.offset + query.limit, 0
-        )
-        page, rest = waiting_first_page(held, query.offset, query.limit)
-        if rest is None:
-            return page
-        others = ["(waiting_until IS NULL OR waiting_until <= %s)"]
-        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+        return where, args
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
         where, args = decision_filters(query, "%s", "oversight_decisions")
@@ -270,9 +291,11 @@ class PostgresDecisionStore:
     async def _escalations(
         self, where: list[str], args: list[Any], order: str, limit: int, offset: int
     ) -> list[Decision]:
+        # ``order`` is a column, ascending, or "<column> DESC"; review ids break ties the same way.
+        tie = "review_id DESC" if order.endswith(" DESC") else "review_id ASC"
         sql = (
             f"SELECT body FROM oversight_decisions WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} ASC, review_id ASC LIMIT %s OFFSET %s"
+            f"ORDER BY {order}, {tie} LIMIT %s OFFSET %s"
         )
         async with self.pool.connection() as conn:
             cur = await conn.execute(sql, [*args, limit, offset])

@@ -21,6 +21,7 @@ import orjson
 from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
+    COUNT_CAP,
     DECISION_ORDER,
     DecisionDigest,
     DecisionQuery,
@@ -58,6 +59,8 @@ CREATE INDEX IF NOT EXISTS decisions_pending ON decisions(escalation_status, cre
     WHERE escalation_status IS NOT NULL;
 CREATE INDEX IF NOT EXISTS decisions_waiting ON decisions(escalation_status, waiting_until)
     WHERE waiting_until IS NOT NULL;
+CREATE INDEX IF NOT EXISTS decisions_inbox ON decisions(tenant, escalation_status, domain, created_at)
+    WHERE escalation_id IS NOT NULL;
 CREATE TABLE IF NOT EXISTS claims (
     key TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
@@ -328,6 +331,29 @@ class SqliteDecisionStore:
         )
 
     async def list_escalations(self, query: EscalationQuery) -> list[Decision]:
+        where, args = self._escalation_filters(query)
+        if query.waiting_first is None:
+            order = "created_at DESC" if query.newest_first else "created_at"
+            return await self._escalations(where, args, order, query.limit, query.offset)
+        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
+        now = query.waiting_first.isoformat()
+        held = await self._escalations(
+            [*where, "waiting_until > ?"], [*args, now], "waiting_until", query.offset + query.limit, 0
+        )
+        page, rest = waiting_first_page(held, query.offset, query.limit)
+        if rest is None:
+            return page
+        others = ["(waiting_until IS NULL OR waiting_until <= ?)"]
+        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+
+    async def count_escalations(self, query: EscalationQuery) -> int:
+        where, args = self._escalation_filters(query)
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM decisions WHERE {' AND '.join(where)} LIMIT ?)"
+        rows = await self._run(self._fetch, sql, (*args, COUNT_CAP + 1))
+        return int(rows[0][0]) if rows else 0
+
+    @staticmethod
+    def _escalation_filters(query: EscalationQuery) -> tuple[list[str], list[Any]]:
         where = ["escalation_id IS NOT NULL"]
         args: list[Any] = []
         if query.status:
@@ -355,18 +381,7 @@ class SqliteDecisionStore:
                 "THEN json_extract(CAST(body AS TEXT), '$.context.session_id') END = ?"
             )
             args.append(query.session_id)
-        if query.waiting_first is None:
-            return await self._escalations(where, args, "created_at", query.limit, query.offset)
-        # Two index scans, not one sort of every pending row: the rows an agent still holds (few), then the rest.
-        now = query.waiting_first.isoformat()
-        held = await self._escalations(
-            [*where, "waiting_until > ?"], [*args, now], "waiting_until", query.offset + query.limit, 0
-        )
-        page, rest = waiting_first_page(held, query.offset, query.limit)
-        if rest is None:
-            return page
-        others = ["(waiting_until IS NULL OR waiting_until <= ?)"]
-        return page + await self._escalations([*where, *others], [*args, now], "created_at", *rest)
+        return where, args
 
     async def list_decisions(self, query: DecisionQuery) -> list[Decision]:
         where, args = decision_filters(query, "?", "decisions")
@@ -379,10 +394,9 @@ class SqliteDecisionStore:
     async def _escalations(
         self, where: list[str], args: list[Any], order: str, limit: int, offset: int
     ) -> list[Decision]:
-        sql = (
-            f"SELECT body FROM decisions WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} ASC, review_id ASC LIMIT ? OFFSET ?"
-        )
+        # ``order`` is a column, ascending, or "<column> DESC"; review ids break ties the same way.
+        tie = "review_id DESC" if order.endswith(" DESC") else "review_id ASC"
+        sql = f"SELECT body FROM decisions WHERE {' AND '.join(where)} ORDER BY {order}, {tie} LIMIT ? OFFSET ?"
         rows = await self._run(self._fetch, sql, (*args, limit, offset))
         return [Decision.model_validate_json(r[0]) for r in rows]
 

@@ -401,6 +401,30 @@ def test_listing_filters_by_domain_and_age_and_pages(app_client: TestClient) -> 
     assert app_client.get("/v1/escalations", params={"status": "bogus"}).status_code == 422
 
 
+def test_closed_items_can_be_listed_newest_first_with_how_many_match(app_client: TestClient) -> None:
+    # A reviewer looking back at what the team closed today wants the latest first, and how many there are.
+    closed = []
+    for _ in range(3):
+        item = escalate(app_client)
+        app_client.post(f"/v1/escalations/{item['escalation_id']}/resolve", json={"action": "block"})
+        closed.append(item["review_id"])
+    escalate(app_client)  # still pending: not among the resolved
+    newest = app_client.get("/v1/escalations", params={"status": "resolved", "order": "newest", "limit": 2}).json()
+    assert [i["review_id"] for i in newest["items"]] == closed[::-1][:2]
+    assert newest["total"] == 3 and newest["total_exact"] is True
+    assert newest["next_offset"] == 2 and newest["order"] == "newest"
+    rest = app_client.get(
+        "/v1/escalations", params={"status": "resolved", "order": "newest", "limit": 2, "offset": 2}
+    ).json()
+    assert [i["review_id"] for i in rest["items"]] == [closed[0]] and rest["total"] == 3
+    oldest = app_client.get("/v1/escalations", params={"status": "resolved"}).json()
+    assert [i["review_id"] for i in oldest["items"]] == closed and oldest["order"] == "oldest"
+    assert app_client.get("/v1/escalations", params={"status": "all"}).json()["total"] == 4
+    assert app_client.get("/v1/escalations", params={"domain": "finance"}).json()["total"] == 0
+    bad = app_client.get("/v1/escalations", params={"order": "latest"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "order"
+
+
 def test_detail_links_to_jaeger_when_configured(esc_settings: Settings) -> None:
     settings = esc_settings.model_copy(update={"jaeger_url": "http://jaeger.example:16686/"})
     with TestClient(create_app(settings)) as client:

@@ -409,6 +409,31 @@ def test_j_and_k_go_on_to_the_next_and_previous_page(chromium: str, live: Live) 
             expect(rows.nth(23)).to_be_focused()
 
 
+def test_closed_items_are_listed_newest_first_with_how_many_there_are(chromium: str, live: Live) -> None:
+    # The Resolved tab listed the oldest first, so what the team closed last was on the last page; no page said how
+    # many items there were.
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        admin, reviewer, client = _acme_keys(http, "shop")
+        ids = [
+            _escalation_id(_escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."}))
+            for n in range(3)
+        ]
+        for escalation_id in ids:
+            _resolve_by_api(http, admin, escalation_id, "block")
+        _escalate(http, client, URGENT)  # one still pending
+        with _console(chromium, live.url, reviewer, hash="#/?status=resolved") as page:
+            rows = page.locator("tr.row")
+            expect(rows).to_have_count(3)
+            assert [rows.nth(i).get_attribute("data-id") for i in range(3)] == ids[::-1]
+            expect(page.locator(".pager")).to_contain_text("1–3 of 3")
+            expect(page.get_by_text("newest first")).to_be_visible()
+            page.get_by_role("button", name="Pending").click()
+            expect(rows).to_have_count(1)
+            expect(page.locator(".pager")).to_contain_text("1–1 of 1")
+
+
 # -- 6: a narrow screen ----------------------------------------------------------------------------------------
 def test_on_a_narrow_screen_the_inbox_fits_and_the_top_bar_reads_across(chromium: str, live: Live) -> None:
     # At 390 px the inbox was 456 px wide (its State column cut off) and "bob · tenant acme · reviewer" stood in a

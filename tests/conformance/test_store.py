@@ -102,6 +102,40 @@ async def test_escalations_listed_oldest_first_with_filters(storage: Storage) ->
     assert await storage.store.get_by_escalation("esc_rev_old", "t2") is None
 
 
+async def test_escalations_listed_newest_first_and_counted_with_the_same_filters(storage: Storage) -> None:
+    store = storage.store
+    for i, minutes in enumerate((30, 20, 10)):
+        await store.save_decision(make(f"rev_{i}", verdict=Verdict.escalate, minutes_ago=minutes), "t1")
+    await store.save_decision(make("rev_cyber", verdict=Verdict.escalate, minutes_ago=5, domain=Domain.cyber), "t1")
+    await store.save_decision(make("rev_t2", verdict=Verdict.escalate), "t2")
+    await store.save_decision(make("rev_ok"), "t1")
+    newest = EscalationQuery(tenant="t1", newest_first=True, limit=2)
+    assert [d.review_id for d in await store.list_escalations(newest)] == ["rev_cyber", "rev_2"]
+    later = EscalationQuery(tenant="t1", newest_first=True, limit=2, offset=2)
+    assert [d.review_id for d in await store.list_escalations(later)] == ["rev_1", "rev_0"]
+    assert await store.count_escalations(newest) == 4  # limit and offset aside
+    assert await store.count_escalations(EscalationQuery(tenant=None)) == 5
+    assert await store.count_escalations(EscalationQuery(tenant="t1", domain="cyber")) == 1
+    older = EscalationQuery(tenant="t1", created_before=datetime.now(UTC) - timedelta(minutes=15))
+    assert await store.count_escalations(older) == 2
+    assert await store.count_escalations(EscalationQuery(tenant="t1", status="resolved")) == 0
+
+
+async def test_the_escalation_count_stops_one_past_its_cap(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long history of closed items costs a count no more than the cap; past it, the count says "more".
+    from service.store import postgres, sqlite
+
+    for module in (sqlite, postgres):
+        monkeypatch.setattr(module, "COUNT_CAP", 3)
+    for i in range(6):
+        await storage.store.save_decision(make(f"rev_c{i}", verdict=Verdict.escalate, minutes_ago=i), "t1")
+    assert await storage.store.count_escalations(EscalationQuery(tenant="t1")) == 4
+    assert await storage.store.count_escalations(EscalationQuery(tenant="t1", created_after=datetime.now(UTC)
+                                                                 - timedelta(seconds=90))) == 2
+
+
 async def test_escalations_filtered_by_kind_and_the_requests_session(storage: Storage) -> None:
     # What a turn-ended report looks up: the pending action escalations of one agent session, in one tenant.
     def of(review_id: str, session: str | None, *, kind: str = "action", minutes_ago: int = 0) -> Decision:
