@@ -372,6 +372,13 @@ class ReviewMetrics:
             unit="{token}",
         )
         self.cost = counter("oversight_reviewer_cost_usd", "Estimated reviewer cost in USD.", ["reviewer"], unit="USD")
+        self.uncosted = counter(
+            "oversight_reviewer_uncosted_calls",
+            "Answered model-reviewer calls left out of the cost: the answer had no usage (no_usage), or the model "
+            "has no price (no_price).",
+            ["reviewer", "why"],
+        )
+        self._uncosted_warned: set[tuple[str, str]] = set()
         self.drift_alerts = counter(
             "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
         )
@@ -464,8 +471,7 @@ class ReviewMetrics:
         if first is not None:  # the primary failed before the fallback answered: its failure and its tokens count
             first_reviewer = self._reviewer(f"{first.provider}:{first.model}")
             self._failed(domain, first_reviewer, first.kind, first.error)
-            if first.usage:
-                self._usage(first.provider, first.model, first_reviewer, first.usage)
+            self._costed(first.provider, first.model, first_reviewer, first.kind, first.attempts, first.usage)
         total = 0.0
         stages, children, otel = self.stage_seconds, self._stage_children, self.stage_seconds.otel
         for key, ms in decision.timings_ms.items():
@@ -479,8 +485,9 @@ class ReviewMetrics:
                 otel.record(ms / 1000, {"stage": _stage(key)})  # type: ignore[union-attr]
             total += ms
         self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
-        if outcome.usage:
-            self._usage(decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.usage)
+        self._costed(
+            decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.kind, outcome.attempts, outcome.usage
+        )
 
     def callback_ended(self, outcome: str) -> None:
         """An escalation callback ended: ``delivered``, ``failed`` or ``refused``."""
@@ -492,7 +499,39 @@ class ReviewMetrics:
         elif kind is ReviewerOutcomeKind.abstain:
             self.reviewer_abstentions.add({"domain": domain, "reviewer": reviewer})
 
-    def _usage(self, provider: str, model: str, reviewer: str, usage: Mapping[str, int]) -> None:
+    def _costed(
+        self,
+        provider: str,
+        model: str,
+        reviewer: str,
+        kind: ReviewerOutcomeKind,
+        attempts: int,
+        usage: Mapping[str, int],
+    ) -> None:
+        """Count a reviewer call's tokens and cost; an answered model call that cannot be costed is counted as such
+        (and logged once per reviewer), so a gateway that drops ``usage`` does not read as a cheaper month."""
+        if usage:
+            if self._usage(provider, model, reviewer, usage):
+                return
+            why = "no_price"
+        elif provider == "local" or attempts < 1 or kind is ReviewerOutcomeKind.error:
+            return  # offline rules, no call made, or a failed call (no answer, nothing billed that it could say)
+        else:
+            why = "no_usage"
+        self.uncosted.add({"reviewer": reviewer, "why": why})
+        if (reviewer, why) not in self._uncosted_warned:
+            self._uncosted_warned.add((reviewer, why))
+            log.warning(
+                "reviewer %s:%s %s: oversight_reviewer_cost_usd leaves its calls out "
+                "(counted in oversight_reviewer_uncosted_calls_total{why=%r})",
+                provider,
+                model,
+                "answered without usage counts" if why == "no_usage" else "has no price (set OVERSIGHT_MODEL_PRICES)",
+                why,
+            )
+
+    def _usage(self, provider: str, model: str, reviewer: str, usage: Mapping[str, int]) -> bool:
+        """Add the tokens and the cost; False when the model has no price (tokens added, no cost)."""
         attrs = genai_usage_attributes(provider, usage)
         counts = {
             "input": attrs.get("gen_ai.usage.input_tokens", 0),
@@ -514,6 +553,7 @@ class ReviewMetrics:
             ) / 1e6
             if usd:
                 self.cost.add({"reviewer": reviewer}, usd)
+        return price is not None
 
     def _price(self, model: str) -> tuple[float, float, float, float] | None:
         return price_of(self.prices, model)

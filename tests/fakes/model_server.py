@@ -98,10 +98,17 @@ class Reply:
     body: Any = None
     model: str | None = None
     """The ``model`` the answer names (default: the model the request asked for)."""
+    usage: bool = True
+    """False: the answer carries no ``usage`` (OpenAI's shape only: some OpenAI-compatible gateways drop it)."""
 
     def answered_by(self, model: str) -> Reply:
         """This reply, naming ``model`` as the model that answered (a dated snapshot, say)."""
         self.model = model
+        return self
+
+    def without_usage(self) -> Reply:
+        """This reply with no ``usage`` member, as some OpenAI-compatible gateways answer."""
+        self.usage = False
         return self
 
     # -- successes
@@ -491,6 +498,8 @@ class FakeModelServer:
             "service_tier": "default",
             "system_fingerprint": "fp_fake",
         }
+        if not reply.usage:
+            del completion["usage"]
         # ASCII-escaped JSON, as the vendors send it: a lone surrogate travels as a \\u escape.
         return Response(json.dumps(completion), media_type="application/json", headers=headers)
 
