@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import time
 from dataclasses import replace
@@ -51,6 +53,31 @@ MIN_FALLBACK_S = 0.2
 
 _tracer = trace.get_tracer("oversight.graph")
 _RISK_RANK = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
+_INLINE_CHECK_CHARS = 16_384
+"""Texts up to this size are checked on the event loop (a few ms at most); a longer one is checked in a worker
+thread, so that one 200 KB command cannot hold every other request (and its own deadline) while it is read."""
+
+
+def _chars(value: Any) -> int:
+    """The characters of the strings in ``value`` (a JSON-shaped action input), counted up to the inline limit."""
+    total, stack = 0, [value]
+    while stack and total <= _INLINE_CHECK_CHARS:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return total
+
+
+async def _checked(check: Any, size: int, /, **kwargs: Any) -> Any:
+    """``check(**kwargs)``, in a worker thread when the text is long (``_INLINE_CHECK_CHARS``)."""
+    if size <= _INLINE_CHECK_CHARS:
+        return check(**kwargs)
+    return await asyncio.to_thread(functools.partial(check, **kwargs))
 
 
 def _conversation(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
@@ -173,7 +200,10 @@ class ReviewNodes:
             action = request["action"]
             prompt, conversation, messages = _conversation(request)
             transcript = [str(m.get("content") or "") for m in messages]
-            findings, action_risk = self.ports.policies.check_action(
+            size = _chars(action.get("input")) + _chars(request.get("goal")) + _chars(transcript)
+            findings, action_risk = await _checked(
+                self.ports.policies.check_action,
+                size,
                 tool=action["tool"],
                 input=action.get("input") or {},
                 cwd=action.get("cwd"),
@@ -185,8 +215,10 @@ class ReviewNodes:
             analysis: dict[str, Any] = {}
         else:
             prompt, conversation, messages = _conversation(request)
-            findings, result = self.ports.policies.check_answer(
-                domain,
+            findings, result = await _checked(
+                self.ports.policies.check_answer,
+                len(state["output"]) + len(conversation),
+                domain=domain,
                 output=state["output"],
                 prompt=prompt,
                 conversation=conversation,

@@ -36,6 +36,9 @@ from service.vocabulary import Severity
 
 MAX_DEPTH = 8
 MAX_COMMAND_CHARS = 100_000
+MAX_PIPES = 1_000
+"""More ``|`` than this in one command is not parsed (the parser's time grows with the square of a pipeline's
+stages: 33,000 stages took 6 s): it is unparseable, so a human looks at it."""
 _EVIDENCE_CHARS = 400
 
 S = Severity
@@ -708,7 +711,9 @@ def preprocess(text: str) -> tuple[str, list[str]]:
         notes.append("ifs")
         text = re.sub(r"\$\{IFS\}|\$IFS\b", " ", text)
     # `time` keyword (not implemented by bashlex): drop it, it only measures.
-    text = re.sub(r"(^|[;&|({\n]\s*|\bthen\s+|\bdo\s+|\belse\s+)time(\s+-p)?\s+", r"\1", text)
+    # (Blanks, not ``\s``, after a separator: ``\s*`` ran on over every following line break at each one, quadratic.)
+    if "time" in text:
+        text = re.sub(r"(^|[;&|({\n][ \t]*|\bthen\s+|\bdo\s+|\belse\s+)time(\s+-p)?\s+", r"\1", text)
     # $(( arithmetic )) → a placeholder number, unless it hides a command substitution.
     while "$((" in text:
         i = text.index("$((")
@@ -720,7 +725,8 @@ def preprocess(text: str) -> tuple[str, list[str]]:
             break
         text = text[:i] + "0" + text[end:]
     # (( arithmetic )) commands → `true`
-    text = re.sub(r"(^|[;&|\n]\s*)\(\(([^()]|\([^()]*\))*\)\)", r"\1true", text)
+    if "((" in text:  # (blanks after the separator, not ``\s``: see ``time`` above)
+        text = re.sub(r"(^|[;&|\n][ \t]*)\(\(([^()]|\([^()]*\))*\)\)", r"\1true", text)
     # [[ … ]] → [ … ] (the test itself is not what we review)
     text = re.sub(r"\[\[\s", "[ ", text)
     text = re.sub(r"\s\]\]", " ]", text)
@@ -915,6 +921,13 @@ _ALL_PARAMS_WORD = re.compile(r'"?\$(?:@|\*|\{[@*]\})"?')
 _IDENTITY_I_TOOLS = frozenset({"ssh", "scp", "sftp", "ssh-copy-id", "autossh", "sshfs", "mosh"})
 
 
+_MAX_WORD_PARTS = 256
+"""Expansions of one word put in by value; past them the word is unknown (``ShellAnalyser.expand_word``)."""
+_FUNC_OPEN = re.compile(r"\(\)\s*\{")
+_FUNC_NAME = re.compile(r"([\w:.]+)\s*$")
+"""A function's name right before its ``()`` (searched in at most 200 characters before it)."""
+
+
 class ShellAnalyser:
     """Walks bashlex ASTs and emits findings. One instance per analysed action."""
 
@@ -1020,6 +1033,9 @@ class ShellAnalyser:
             # bounded best effort: the lines of the first and the last MAX_COMMAND_CHARS characters
             self._fallback(text[:MAX_COMMAND_CHARS] + "\n" + text[-MAX_COMMAND_CHARS:], depth)
             return
+        if text.count("|") > MAX_PIPES:
+            self._unparseable(text, f"more than {MAX_PIPES:,} pipes")
+            return
         self._forkbomb(text)
         pre, notes = preprocess(text)
         if "ifs" in notes:
@@ -1074,9 +1090,19 @@ class ShellAnalyser:
                     continue
 
     def _forkbomb(self, text: str) -> None:
-        m = re.search(r"([\w:.]+)\s*\(\)\s*\{[^}]*?\1\s*\|\s*\1\s*&", text)
-        if m:
-            self.emit("process_system_control", "fork_bomb", S.critical, "Fork bomb.", m.group(0))
+        """``name() { name | name & }``. Found from each ``() {`` with the name read just before it: one search
+        with the name as a back-reference was quadratic on a long word (40 KB of base64 held the loop 20 s)."""
+        for opening in _FUNC_OPEN.finditer(text):
+            name = _FUNC_NAME.search(text, max(0, opening.start() - 200), opening.start())
+            if name is None:
+                continue
+            fn = re.escape(name.group(1))
+            body = re.compile(r"\{[^}]*?" + fn + r"\s*\|\s*" + fn + r"\s*&").match(text, opening.end() - 1)
+            if body:
+                self.emit(
+                    "process_system_control", "fork_bomb", S.critical, "Fork bomb.", text[name.start() : body.end()]
+                )
+                return
 
     # ---------------------------------------------------------------- AST walk
 
@@ -1175,8 +1201,18 @@ class ShellAnalyser:
         # an unquoted expansion is split on the IFS in force; only a custom one with a non-blank character matters here
         ifs = "".join(c for c in self.vars.get("IFS", " ") if not c.isspace())
         splits = bool(ifs) and getattr(node, "kind", "") != "assignment" and not re.search(r"[\"']", raw)
-        for part in getattr(node, "parts", []) or []:
+        for n, part in enumerate(getattr(node, "parts", []) or []):
             pk = getattr(part, "kind", "")
+            if n >= _MAX_WORD_PARTS:
+                # Each expansion put in scans the word: past this many (a word of 20,000 `$`s), the rest is unknown,
+                # read only for secrets. Bounded work, and an unknown value is never a safe one.
+                dynamic = True
+                if pk == "parameter":
+                    base = re.split(r"[:#%/^,@\[=+?-]", str(part.value), maxsplit=1)[0]
+                    tainted = tainted or base in self.tainted_vars or bool(_ENV_SECRET_VAR_RE.search("$" + base))
+                    continue
+            if n >= _MAX_WORD_PARTS and pk not in ("commandsubstitution", "processsubstitution"):
+                continue
             if pk in ("commandsubstitution", "processsubstitution"):
                 inner_text = _node_text(part, text)
                 sub = self.substitution(part, text, depth)
@@ -1287,12 +1323,25 @@ class ShellAnalyser:
 
     def pipeline_rules(self, cmds: list[_Cmd | None], ptext: str, depth: int) -> None:
         real = [c for c in cmds if c is not None and c.argv]
+        # What the stages before each sink do, carried along (not re-read for every sink: a pipeline of 10,000
+        # stages was quadratic), and each code-running finding made once per pipeline.
+        downloads = decodes = secrets = echoes = False
+        said: set[str] = set()  # the code-running branches already taken in this pipeline
         for j, sink in enumerate(real):
             if j == 0:
                 continue
-            upstream = real[:j]
-            if _reads_stdin_as_code(sink):
-                if any(c.name in DOWNLOADERS or _is_download(c) for c in upstream):
+            last = real[j - 1]
+            downloads = downloads or last.name in DOWNLOADERS or _is_download(last)
+            decodes = decodes or _is_decoder(last)
+            secrets = secrets or (
+                last.reads_secret or last.name in ("env", "printenv") or (last.name == "set" and len(last.argv) == 1)
+            )
+            echoes = echoes or last.name in ("echo", "printf")
+            branch = "download" if downloads else "decode" if decodes else "text"
+            if _reads_stdin_as_code(sink) and branch not in said:
+                said.add(branch)
+                upstream = real[:j]
+                if downloads:
                     hosts = [h for c in upstream for h in _urls_hosts(c.argv)]
                     allowed = bool(hosts) and all(host_allowed(h, self.policy.allowed_hosts) for h in hosts)
                     self.emit(
@@ -1303,7 +1352,7 @@ class ShellAnalyser:
                         + (" (from an allowed host)." if allowed else " from the internet."),
                         ptext,
                     )
-                elif any(_is_decoder(c) for c in upstream):
+                elif decodes:
                     self.emit(
                         "remote_code_execution",
                         "decoded_to_shell",
@@ -1314,7 +1363,7 @@ class ShellAnalyser:
                     decoded = _evaluate_decoding_pipeline([c.argv for c in upstream], upstream[0].herestring)
                     if decoded:
                         self.analyse(decoded, depth + 1)
-                elif upstream and upstream[0].name in ("echo", "printf", "cat") and not _is_file_reader(upstream[0]):
+                elif upstream[0].name in ("echo", "printf", "cat") and not _is_file_reader(upstream[0]):
                     code = " ".join(upstream[0].argv[1:]) if upstream[0].name != "cat" else upstream[0].heredoc
                     if upstream[0].name == "printf":  # the format filled with its arguments: printf '%s' rm … | sh
                         code = _printf_output(upstream[0].argv[1:]) or ""
@@ -1323,10 +1372,7 @@ class ShellAnalyser:
                     elif code:  # echo "import os; os.system('…')" | python3: the text is the interpreter's code
                         self.inline_code(code, ptext, depth + 1, sink.name)
             if sink.name in NET_SENDERS or _is_upload(sink):
-                if any(
-                    c.reads_secret or c.name in ("env", "printenv") or (c.name == "set" and len(c.argv) == 1)
-                    for c in upstream
-                ):
+                if secrets:
                     self.emit(
                         "credential_access",
                         "exfiltration",
@@ -1344,7 +1390,7 @@ class ShellAnalyser:
                             "Pipes local data to a network command.",
                             ptext,
                         )
-            if sink.name in ("sudo",) and any(c.name in ("echo", "printf") for c in upstream) and "-S" in sink.argv:
+            if sink.name in ("sudo",) and echoes and "-S" in sink.argv:
                 self.emit("privilege_escalation", "sudo_password", S.high, "Feeds a password to sudo -S.", ptext)
         # env | grep KEY etc. (no network): noteworthy
         if (

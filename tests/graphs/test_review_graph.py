@@ -397,3 +397,37 @@ async def test_runner_and_graph_decide_the_same(mode: str) -> None:
             b = {k: v for k, v in graphed["decision"].items() if k not in volatile}
             assert a == b
         assert len(direct_ports.store.saved) == len(graph_ports.store.saved)  # type: ignore[attr-defined]
+
+
+async def test_a_long_action_is_checked_off_the_event_loop_while_short_reviews_go_on() -> None:
+    # One 200 KB command held the event loop while its rules ran: every other review (and its own deadline) waited.
+    import asyncio
+    import threading
+
+    gate = threading.Event()
+    released: list[bool] = []
+
+    class SlowOnLongInput(PolicyService):
+        def check_action(self, **kwargs: Any) -> Any:
+            if len(kwargs["input"].get("command", "")) > 100_000:
+                released.append(gate.wait(10))  # on the event loop this would wait the full 10 s, in vain
+            return super().check_action(**kwargs)
+
+    p = ports(ScriptedReviewer(v(Verdict.approve), v(Verdict.approve)))
+    p = ReviewPorts(policies=SlowOnLongInput(load_policies()), reviewers=p.reviewers, store=p.store,
+                    sampler=p.sampler)
+    graph = build_review_graph(p, InMemorySaver())
+
+    def action(review_id: str, command: str) -> dict[str, Any]:
+        body = {"action": {"tool": "shell", "input": {"command": command}, "cwd": "/home/dev/shop"}}
+        return {**state(review_id, body, kind="action"), "deadline_at": time.time() + 30}
+
+    long = asyncio.create_task(graph.ainvoke(action("rev_long", "echo " + "a" * 150_000),
+                                             {"configurable": {"thread_id": "rev_long"}}))
+    await asyncio.sleep(0)
+    short = await graph.ainvoke(action("rev_short", "ls -la"), {"configurable": {"thread_id": "rev_short"}})
+    assert short["decision"]["verdict"] == "approve"
+    assert not long.done()  # the long one is still being read
+    gate.set()
+    await long
+    assert released == [True]
