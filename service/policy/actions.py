@@ -548,7 +548,8 @@ def _nested(
 ) -> None:
     """Run ``run(sub)`` on a fresh analyser (working in ``cwd`` when given) and copy its findings, one severity
     level lower when ``lower``; ``keep(rule)`` chooses the rules copied. A part ``sub`` cannot parse is skipped,
-    not escalated: the text is a file's content, not a command, and may hold syntax of its own."""
+    not escalated: the text is a file's content, not a command, and may hold syntax of its own. A part too long to
+    read whole is: its middle was not read, and what is not read never passes silently."""
     sub = ShellAnalyser(an.paths)
     if cwd:
         sub.cwd = cwd
@@ -556,6 +557,12 @@ def _nested(
         run(sub)
     except Exception:
         return
+    if sub.cut:
+        an.cannot_judge(
+            label,
+            f"{label}: too long to analyse whole; {sub.cut:,} characters in its middle were not read, and a human "
+            "must review it.",
+        )
     for f in sub.findings:
         if f.rule == "tool_use.unparseable" or (keep is not None and not keep(f.rule)):
             continue
@@ -1221,6 +1228,12 @@ def _build_file(an: ShellAnalyser, path: str, resolved: str, content: str, fragm
         if low.endswith(".pth"):  # only its import lines run
             code = "\n".join(x for x in content.splitlines() if re.match(r"import[ \t]", x))
         if len(code) > 2 * _PYTHON_HOOK_CHARS:  # bounded work, as for an over-long command: both ends
+            an.cannot_judge(
+                path,
+                f"{path} (Python that runs when the project is built, installed, tested or Python starts): too long "
+                f"to analyse whole; {len(code) - 2 * _PYTHON_HOOK_CHARS:,} characters in its middle were not read, "
+                "and a human must review it.",
+            )
             code = code[:_PYTHON_HOOK_CHARS] + "\n" + code[-_PYTHON_HOOK_CHARS:]
         # ``from os.path import expanduser`` / ``from os import path``: the spellings the inline rules read
         code = re.sub(r"(?<![\w.])(?:path\.)?expanduser\s*\(", "os.path.expanduser(", code)

@@ -937,6 +937,9 @@ class ShellAnalyser:
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, str]] = set()
         self.unparseable = False
+        self.cut = 0
+        """Characters of a text too long to analyse that were not read (its middle): a file's content analysed
+        by a nested analyser must not pass for read (``service.policy.actions._nested``)."""
         self.vars: dict[str, str] = {"HOME": paths.home, "IFS": " "}
         self.tainted_vars: set[str] = set()
         self.env_set: dict[str, _Word] = {}
@@ -1030,6 +1033,7 @@ class ShellAnalyser:
             self.script = text
         if len(text) > MAX_COMMAND_CHARS:
             self._unparseable(text, "command too long to analyse")
+            self.cut += max(0, len(text) - 2 * MAX_COMMAND_CHARS)
             # bounded best effort: the lines of the first and the last MAX_COMMAND_CHARS characters
             self._fallback(text[:MAX_COMMAND_CHARS] + "\n" + text[-MAX_COMMAND_CHARS:], depth)
             return
