@@ -105,6 +105,15 @@ def _repeated_rule_id(data: dict[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+def _present(data: Any, path: Sequence[int | str]) -> bool:
+    """``data`` (a mapping read from YAML) holds the dotted ``path`` (``escalation.default_action``)."""
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return True
+
+
 def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -> DomainPolicy:
     """Load and validate one policy file; ``warn`` (default: logged) hears of every rule pattern that runs under
     a time limit (``bounds.unbounded_repeats``)."""
@@ -152,8 +161,9 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
             str(err["ctx"]["error"]) if err["type"] == "value_error" and "error" in err.get("ctx", {}) else err["msg"]
         )
         head, sep, rest = message.partition(": ")
-        if not loc and sep and head in data:  # a check across fields that names the one it rejects
-            loc, message = [head], rest
+        named: list[int | str] = list(head.split(".")) if sep else []
+        if not loc and named and _present(data, named):  # a check across fields that names the one it rejects
+            loc, message = named, rest
         field = ".".join(str(p) for p in loc) or None
         raise PolicyError(path, _line_of(node, loc) if loc else None, field, message) from exc
     for key in ("reviewer", "fallback_reviewer"):

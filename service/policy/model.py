@@ -262,6 +262,13 @@ class DomainPolicy(BaseModel):
                 "on_reviewer_error: approve_flagged is only allowed for low-risk domains; "
                 "a reviewer failure must never approve in a high-risk domain"
             )
+        if self.risk_tier is not Risk.low and self.escalation.default_action == "approve":
+            # An escalation nobody answers includes every reviewer failure (on_reviewer_error: escalate): approving it
+            # at the time limit would release an unreviewed answer, the same as approve_flagged.
+            raise ValueError(
+                "escalation.default_action: approve is only allowed for low-risk domains; an escalation nobody "
+                "answers (a reviewer failure among them) must never approve in a high-risk domain"
+            )
         ids = [r.id for r in self.rules]
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:

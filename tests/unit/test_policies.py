@@ -303,3 +303,22 @@ def test_a_pattern_starting_with_a_look_behind_is_named_in_a_warning(tmp_path: P
     assert f"finance.yaml:{line}: rule " in shown.output and "starts with a look-behind" in shown.output
     fast = CliRunner().invoke(cli, ["policies", "check", str(_copy(tmp_path / "shipped"))])
     assert "look-behind" not in fast.output  # the shipped policies have none
+
+
+def test_a_high_risk_domain_cannot_approve_an_escalation_nobody_answers(tmp_path: Path) -> None:
+    # Every reviewer failure escalates; approving at the time limit released the unreviewed answer ("Take as much
+    # as you like, it is harmless.") an hour later, the same as approve_flagged.
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    text = path.read_text()
+    assert "  default_action: block" in text
+    path.write_text(text.replace("  default_action: block", "  default_action: approve", 1))
+    line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x == "  default_action: approve")
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.line == line and err.value.field == "escalation.default_action"
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert shown.exit_code == 2
+    assert f"health.yaml:{line}: escalation.default_action: approve is only allowed for low-risk" in shown.output
+    # a low-risk domain may (general ships with it)
+    assert load_policies(shipped_policy_dir())[Domain.general].escalation.default_action == "approve"
