@@ -232,10 +232,12 @@ def _check_config(settings: Settings) -> None:
     from service.metrics import PRICES_ACCEPTED, PRICES_ENV, parse_prices
     from service.policy.loader import load_policies
     from service.reviewers.pool import ReviewerPool
-    from service.settings import SettingsError, load_env_settings
+    from service.settings import Settings, SettingsError, load_env_settings, unknown_variables
 
     load_env_settings(AuditSettings)  # OVERSIGHT_AUDIT_*: the API's audit workers
     load_env_settings(DriftSettings)  # OVERSIGHT_DRIFT_*: the drift monitor
+    for line in unknown_variables([Settings, AuditSettings, DriftSettings]):
+        typer.echo(f"oversight: warning: {line}", err=True)
     if prices := os.environ.get(PRICES_ENV):  # the cost counter's price table
         try:
             parse_prices(prices)

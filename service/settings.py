@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import types
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, Union, get_args, get_origin
@@ -358,6 +359,48 @@ def load_env_settings(model: type[_Model], **overrides: Any) -> _Model:
         return model(**overrides)
     except ValidationError as exc:
         _raise(_describe(model, exc, overrides))
+
+
+OTHER_VARIABLES = frozenset(
+    {
+        "OVERSIGHT_MODEL_PRICES",  # the cost counter's price table (service.metrics)
+        "OVERSIGHT_HOOK_TIMEOUT",  # the hook routes' and commands' deadline (service.integrations)
+        "OVERSIGHT_HOOK_TRANSCRIPT_ROOTS",
+        "OVERSIGHT_URL",  # the hook, import and proxy commands: the service to call, and their key
+        "OVERSIGHT_API_KEY",
+        "OVERSIGHT_TEST_DATABASE_URL",  # the test suite's PostgreSQL
+        "OVERSIGHT_SHARED_DIR",  # the benchmarks' data folder
+    }
+)
+"""``OVERSIGHT_*`` variables read outside the settings classes."""
+
+
+def _variables(model: type[BaseSettings]) -> set[str]:
+    prefix = str(model.model_config.get("env_prefix", ""))
+    out = set()
+    for name, field in model.model_fields.items():
+        out.add(f"{prefix}{name}".upper())
+        out.update(str(a).upper() for a in _aliases(field))
+    return out
+
+
+def unknown_variables(models: Sequence[type[BaseSettings]], environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per ``OVERSIGHT_*`` variable in the environment that no setting reads (a typo is otherwise silently
+    ignored: ``OVERSIGHT_REVEIWER=anthropic:…`` ran on the local reviewer), with the nearest known name."""
+    import difflib
+
+    known = set(OTHER_VARIABLES)
+    for model in models:
+        known |= _variables(model)
+    lines = []
+    for key in sorted(environ if environ is not None else os.environ):
+        upper = key.upper()
+        if not upper.startswith("OVERSIGHT_") or upper in known:
+            continue
+        near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        lines.append(f"{key} is not a setting Oversight reads: it is ignored{hint}")
+    return lines
 
 
 def _writable_folder(path: Path) -> str | None:

@@ -46,7 +46,7 @@ def _serve(tmp_path: Path, vendor: FakeModelServer, level: str) -> Iterator[tupl
             env=_env(OVERSIGHT_LOG_LEVEL=level, OVERSIGHT_REVIEWER="anthropic:claude-opus-4-6",
                      ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=vendor.anthropic_base_url,
                      OVERSIGHT_REVIEWER_CIRCUIT_FAILURES="2", OVERSIGHT_REVIEWER_CIRCUIT_OPEN_S="1",
-                     OVERSIGHT_REVIEWER_MAX_ATTEMPTS="1"),
+                     OVERSIGHT_REVIEWER_MAX_ATTEMPTS="1", OVERSIGHT_REVIEWER_MAX_ATTEMPT="3"),
             stdout=out, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
@@ -82,6 +82,9 @@ def test_the_services_own_lines_are_logged_at_its_level_with_time_level_and_logg
                        text, re.M)
     reviewers = re.search(rf"^{STAMPED}INFO oversight: reviewers: health, finance, cyber, tool_use, general: "
                           r"anthropic:claude-opus-4-6$", text, re.M)
+    # a misspelt variable is named at start-up, whatever the level, with the name it was probably meant to be
+    assert ("oversight: warning: OVERSIGHT_REVIEWER_MAX_ATTEMPT is not a setting Oversight reads: it is ignored "
+            "(did you mean OVERSIGHT_REVIEWER_MAX_ATTEMPTS?)") in text
     if level == "info":
         assert closed is not None and reviewers is not None, text
     else:  # the level holds for the service's lines too: warnings only

@@ -1,0 +1,46 @@
+"""A misspelt ``OVERSIGHT_*`` variable is named, not silently ignored (``oversight serve`` prints these lines)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from service.api.observability import DriftSettings
+from service.audit.run import AuditSettings
+from service.settings import Settings, unknown_variables
+
+MODELS = [Settings, AuditSettings, DriftSettings]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_misspelt_variable_is_named_with_the_one_it_was_probably_meant_to_be() -> None:
+    lines = unknown_variables(
+        MODELS,
+        {
+            "OVERSIGHT_REVEIWER": "anthropic:claude-opus-4-6",
+            "OVERSIGHT_MAX_CHAR": "5",
+            "OVERSIGHT_AUDIT_WORKER": "4",
+            "OVERSIGHT_SOMETHING_ELSE_ENTIRELY": "1",
+            "OVERSIGHT_REVIEWER": "local",  # known ones are not named
+            "OVERSIGHT_DRIFT_BUCKET_S": "60",
+            "OVERSIGHT_MODEL_PRICES": "{}",
+            "PATH": "/usr/bin",
+        },
+    )
+    assert lines == [
+        "OVERSIGHT_AUDIT_WORKER is not a setting Oversight reads: it is ignored (did you mean OVERSIGHT_AUDIT_WORKERS?)",
+        "OVERSIGHT_MAX_CHAR is not a setting Oversight reads: it is ignored (did you mean OVERSIGHT_MAX_CHARS?)",
+        "OVERSIGHT_REVEIWER is not a setting Oversight reads: it is ignored (did you mean OVERSIGHT_REVIEWER?)",
+        "OVERSIGHT_SOMETHING_ELSE_ENTIRELY is not a setting Oversight reads: it is ignored",
+    ]
+
+
+def test_every_variable_the_docs_and_deploy_files_name_is_known() -> None:
+    # A variable documented (or set by the shipped deploy files) but read by nothing would be warned about.
+    named: set[str] = set()
+    files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(p for p in (ROOT / "deploy").rglob("*") if p.is_file())]
+    for path in files:
+        named |= set(re.findall(r"\bOVERSIGHT_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(errors="ignore")))
+    named -= {"OVERSIGHT_AUDIT", "OVERSIGHT_DRIFT"}  # prefixes written as OVERSIGHT_AUDIT_*
+    assert len(named) > 40
+    assert unknown_variables(MODELS, dict.fromkeys(named, "x")) == []
