@@ -416,6 +416,18 @@ def _writable_folder(path: Path) -> str | None:
         return f"{path} cannot be created: {parent} is a file"
     if parent is not None and not os.access(parent, os.W_OK | os.X_OK):
         return f"{path} cannot be created: {parent} is not writable"
+    # access() cannot tell everything (/proc, /sys, a read-only mount): make it, as the store would, and take it away
+    # again (a command that stops on a later mistake leaves nothing behind).
+    made = [p for p in (path.absolute(), *path.absolute().parents) if not p.exists()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"{path} cannot be created ({exc.strerror or type(exc).__name__})"
+    for folder in made:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            break
     return None
 
 

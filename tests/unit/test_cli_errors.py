@@ -205,6 +205,17 @@ def test_data_dir_that_is_a_file_names_the_variable_or_the_option(no_server: lis
     assert no_server == []
 
 
+@pytest.mark.parametrize("command", [["keys", "list"], ["review"], ["serve"]])
+def test_a_data_dir_that_cannot_be_made_is_one_line_naming_the_variable(
+    command: list[str], no_server: list[dict[str, Any]]
+) -> None:
+    # /proc lets access() say yes and then refuses mkdir: a traceback (exit 1, serve's uvicorn exit 3) before.
+    result = invoke(command, env={"OVERSIGHT_DATA_DIR": "/proc/oversight-nope"}, stdin="")
+    assert result.exit_code == 2 and no_server == []
+    assert result.output.strip() == "oversight: OVERSIGHT_DATA_DIR: /proc/oversight-nope cannot be created " \
+        "(No such file or directory)"
+
+
 def test_the_console_script_prints_no_traceback_for_configuration_errors(tmp_path: Path) -> None:
     missing_key = console(["review"], tmp_path, {"OVERSIGHT_REVIEWER": "anthropic:claude-opus-4-6"},
                           stdin=b'{"output": "x"}\n')
