@@ -116,13 +116,21 @@ def compose() -> dict[str, Any]:
     return data
 
 
+def test_compose_publishes_every_port_on_the_hosts_loopback_only(compose: dict[str, Any]) -> None:
+    # The service runs in open mode (no key yet, OVERSIGHT_OPEN_MODE_REMOTE) and Grafana with admin/admin: published
+    # on every interface ("8000:8000"), anyone on the network was the admin from the first `up`.
+    published = [(name, p) for name, svc in compose["services"].items() for p in svc.get("ports", [])]
+    assert published
+    assert [(n, p) for n, p in published if not str(p).startswith("127.0.0.1:")] == []
+
+
 def test_compose_builds_the_dockerfile_and_wires_postgres_and_jaeger(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert {"oversight", "postgres", "jaeger"} <= set(services)
     app = services["oversight"]
     context = (DEPLOY / app["build"]["context"]).resolve()
     assert (context / app["build"]["dockerfile"]).resolve() == (DEPLOY / "Dockerfile").resolve()
-    assert f"8000:{EXPOSED}" in app["ports"]
+    assert f"127.0.0.1:8000:{EXPOSED}" in app["ports"]
 
     env = app["environment"]
     assert unknown(set(env)) == set()
