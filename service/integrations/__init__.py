@@ -21,6 +21,9 @@ from typing import Any
 
 import orjson
 
+from service.jsoncheck import check_json
+from service.vocabulary import Severity
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_HOOK_TIMEOUT_S = 10.0
 ACTIONS_PATH = "/v1/actions/reviews"
@@ -194,6 +197,7 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None, 
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read()
+            status = response.status
     except urllib.error.HTTPError as exc:
         detail = ""
         try:
@@ -213,9 +217,33 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None, 
         raise ServiceError("service answered something other than JSON") from exc
     if not isinstance(value, dict):
         raise ServiceError("service answered something other than a JSON object")
-    if verdict and "verdict" not in value:
-        raise ServiceError("service answered without a verdict")
+    if verdict and (problem := _not_a_decision(raw, status, value)) is not None:
+        raise ServiceError(f"service answered {problem}")
     return value
+
+
+_SEVERITIES = frozenset(s.value for s in Severity)
+
+
+def _not_a_decision(raw: bytes, status: int, value: dict[str, Any]) -> str | None:
+    """Why an answer is not a decision the service would send (None: it is one). The service answers a review
+    with 200 and a whole decision; anything else (a wrong ``--url``, a proxy that rewrites) is garbage, and
+    garbage is never read as an approval: a bare ``{"verdict": "approve"}``, a finding with no severity, a key given
+    twice (``{"verdict": "block", "verdict": "approve"}``), a 202."""
+    if status != 200:
+        return f"HTTP {status}, not a decision"
+    if "verdict" not in value:
+        return "without a verdict"
+    if not isinstance(value.get("review_id"), str) or not value["review_id"]:
+        return "a decision without a review_id"
+    findings = value.get("findings")
+    if not isinstance(findings, list) or not all(
+        isinstance(f, dict) and f.get("severity") in _SEVERITIES and isinstance(f.get("rule"), str) for f in findings
+    ):
+        return "a decision whose findings are not a list of findings with a rule and a severity"
+    if check_json(raw, 10_000)[1] is not None:  # duplicate keys, NaN …: read strictly, as the service writes it
+        return "a decision that is not strict JSON (a key given twice?)"
+    return None
 
 
 def review_each(

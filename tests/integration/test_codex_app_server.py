@@ -432,7 +432,7 @@ def test_an_unknown_verdict_is_a_failed_review_never_a_verdict_passed_on(tmp_pat
     # "Oversight maybe: ... A human reviewer must approve this call first", as if one had been asked.
     from tests.integration.test_codex_hook_deadlines import stand_in
 
-    with stand_in("answer", {"verdict": "maybe", "findings": []}) as url:
+    with stand_in("answer", {"verdict": "maybe", "review_id": "rev_gw", "findings": []}) as url:
         text, code, stderr = _reviews_fail(url, tmp_path)
     assert 'could not review this tool call (the service answered an unknown verdict "maybe")' in text
     assert "human reviewer" not in text and "Oversight maybe" not in text + stderr

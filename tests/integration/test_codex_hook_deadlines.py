@@ -190,7 +190,7 @@ def test_an_unknown_verdict_is_a_failure_also_for_a_codex_permission_request() -
     )
     pre = _codex("PreToolUse", tool_name="Bash", tool_use_id="call_1", tool_input={"command": "ls"})
     for verdict in ("maybe", ["block"]):
-        with stand_in("answer", {"verdict": verdict, "findings": []}) as url:
+        with stand_in("answer", {"verdict": verdict, "review_id": "rev_gw", "findings": []}) as url:
             denied, _ = _hook("codex", permission, "--url", url)
             asked, _ = _hook("codex", permission, "--url", url, "--on-error", "ask")
             blocked, _ = _hook("codex", pre, "--url", url)

@@ -184,7 +184,7 @@ def _front(service: str, second: bytes | int) -> Iterator[str]:
 
 @pytest.mark.parametrize(
     ("second", "why"),
-    [(b'{"verdict": "maybe", "findings": []}', b'unknown verdict "maybe"'), (502, b"HTTP 502")],
+    [(b'{"verdict": "maybe", "review_id": "rev_gw", "findings": []}', b'unknown verdict "maybe"'), (502, b"HTTP 502")],
 )
 def test_a_patch_whose_other_file_cannot_be_reviewed_withdraws_the_escalated_one(
     service: str, second: bytes | int, why: bytes
