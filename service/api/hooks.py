@@ -267,7 +267,12 @@ class FailClosedHooks:
         elif path == STOP_PATH:
             event = cc.STOP
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-        on_error: cc.OnError = "ask" if query.get("on_error", [""])[0] == "ask" else "deny"
+        asked = query.get("on_error", [""])[0]
+        on_error: cc.OnError = "ask" if asked == "ask" else "deny"
+        if asked not in ("", "deny", "ask"):  # a typo in the hook's URL: say so, not "HTTP 422", on every call
+            why = f"the hook URL's on_error={asked[:40]!r} is not deny or ask; fix the URL in the hook settings"
+            await _send_failure(send, event, why, on_error)
+            return
         started = replaced = False
 
         async def guarded(message: Message) -> None:
@@ -279,7 +284,10 @@ class FailClosedHooks:
                 status = int(message["status"])
                 if not 200 <= status < 300:
                     replaced = True
-                    await _send_failure(send, event, f"service answered HTTP {status}", on_error)
+                    why = f"service answered HTTP {status}"
+                    if status == 413:  # a big write (a lockfile, a fixture): name the limit a team can raise
+                        why += ": the hook input is over the service's OVERSIGHT_MAX_BODY_BYTES"
+                    await _send_failure(send, event, why, on_error)
                     return
             await send(message)
 

@@ -183,6 +183,7 @@ def test_a_streamed_pre_tool_use_over_the_size_limit_is_a_deny_and_no_logged_fai
     big = _raw(_hook("Write", {"file_path": "/home/dev/shop/big.txt", "content": "x" * 300_000}))
     permission, why = _decision(client.post(PRE, content=_chunks(big), headers=JSON))
     assert permission == "deny" and "413" in why
+    assert "over the service's OVERSIGHT_MAX_BODY_BYTES" in why  # the limit a team can raise, named
     _assert_no_errors(caplog)
 
 
@@ -237,7 +238,10 @@ def test_a_bad_on_error_is_a_deny_and_the_openapi_document_lists_no_422(client: 
                        "tool_input": {"command": "ls"}, "cwd": "/tmp", "tool_use_id": "t1"})
     r = client.post(PRE + "?on_error=allow", content=body, headers=JSON)
     assert r.status_code == 200
-    assert _decision(r)[0] == "deny"
+    permission, why = _decision(r)
+    assert permission == "deny"
+    # the reason names the typo, not "service answered HTTP 422", on every call
+    assert "on_error='allow' is not deny or ask" in why and "422" not in why
     spec = client.get("/openapi.json").json()
     hooks = {p: ops for p, ops in spec["paths"].items() if p.startswith("/v1/hooks/")}
     assert hooks
