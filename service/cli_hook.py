@@ -311,10 +311,23 @@ def _import(
 ) -> None:
     import asyncio
 
+    if output is not None and output.exists():
+        # Opening the output empties it: never one of the logs being imported (``-o dir/out.jsonl`` with
+        # ``dir/*.jsonl`` on a second run), as ``oversight review`` refuses its input file.
+        for path in files:
+            try:
+                same = path.exists() and output.samefile(path)
+            except OSError:
+                same = False
+            if same:
+                raise typer.BadParameter(
+                    f"{output} is one of the logs to import: writing there would empty it first",
+                    param_hint="'--output' / '-o'",
+                )
     records: list[dict[str, Any]] = []
     requests: list[dict[str, Any]] = []
     owners: list[int] = []  # index in records of each request
-    calls = skipped = unreadable = broken = carried = 0
+    calls = skipped = unreadable = broken = carried = failed = 0
     logs: list[tuple[Path, Any, list[Any]]] = []
     for path in files:
         try:
@@ -384,6 +397,8 @@ def _import(
         )
         for index, decision in zip(owners, decisions, strict=True):
             records[index]["decision"] = decision
+            if "verdict" not in decision:  # the service could not be reached, or failed: not reviewed
+                failed += 1
             verdicts[str(decision.get("verdict", "error"))] += 1
     sink: IO[bytes] = output.open("wb") if output else sys.stdout.buffer
     try:
@@ -397,9 +412,11 @@ def _import(
     finally:
         if output:
             sink.close()
-    summary = f"{calls} tool calls, {len(requests)} actions, {skipped} not reviewed"
+    summary = f"{calls} tool calls, {len(requests)} actions, {skipped + failed} not reviewed"
     if review:
         summary += "; " + ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) if verdicts else ""
+    if failed:
+        summary += f"; {failed} could not be reviewed (see each record's error)"
     if broken:
         summary += f"; {broken} broken {'line' if broken == 1 else 'lines'} skipped"
     if carried:
@@ -409,6 +426,8 @@ def _import(
     typer.echo(summary, err=True)
     if unreadable and unreadable == len(files):
         raise typer.Exit(2)
+    if failed:  # a job or a cron that imports through the service must notice it was down
+        raise typer.Exit(1)
 
 
 FilesArg = Annotated[

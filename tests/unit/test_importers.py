@@ -482,3 +482,28 @@ def test_a_line_that_is_not_utf8_says_so_with_its_byte_offset(tmp_path: Path) ->
     path.write_bytes(good + b"\n" + b'{"type": "user", "message": "caf\xff"}\n')
     session = cc_import.read_transcript(path)
     assert session.skipped == [(2, "not UTF-8: byte 0xff at byte offset 32 of the line (save the file as UTF-8)")]
+
+
+def test_import_never_writes_over_a_log_it_imports(tmp_path: Path) -> None:
+    # `-o` naming an input emptied the transcript under audit, exit 0 (a second run of `dir/*.jsonl -o dir/out.jsonl`).
+    log = tmp_path / "rollout.jsonl"
+    log.write_bytes(OUR_ROLLOUT.read_bytes())
+    result = CliRunner().invoke(app, ["import", "codex", str(log), "-o", str(log)])
+    assert result.exit_code == 2 and "is one of the logs to import" in result.output
+    assert log.read_bytes() == OUR_ROLLOUT.read_bytes()
+
+
+def test_import_through_a_service_that_is_down_exits_1_and_counts_the_actions_not_reviewed(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        down = f"http://127.0.0.1:{s.getsockname()[1]}"
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "--url", down, "-o", str(out)])
+    records = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+    failed = [r for r in records if "decision" in r and "verdict" not in r["decision"]]
+    assert failed and all(r["decision"]["error"]["code"] == "service_error" for r in failed)
+    assert result.exit_code == 1
+    assert f"{len(failed)} could not be reviewed" in result.output
+    assert f"{len(failed) + sum('skipped' in r for r in records)} not reviewed" in result.output
