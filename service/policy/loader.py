@@ -162,8 +162,9 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         )
         head, sep, rest = message.partition(": ")
         named: list[int | str] = list(head.split(".")) if sep else []
-        if not loc and named and _present(data, named):  # a check across fields that names the one it rejects
-            loc, message = named, rest
+        if named and err["type"] == "value_error" and _present(data, [*loc, *named]):
+            # a check across fields that names the one it rejects (``thresholds``: ``block_severity: …``)
+            loc, message = [*loc, *named], rest
         field = ".".join(str(p) for p in loc) or None
         raise PolicyError(path, _line_of(node, loc) if loc else None, field, message) from exc
     for key in ("reviewer", "fallback_reviewer"):

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from service.policy.action_model import ActionPolicy
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout, unbounded_repeats
@@ -212,13 +212,24 @@ class Thresholds(BaseModel):
     min_confidence: float = Field(default=0.6, ge=0, le=1, description="Below this, escalate.")
     max_revisions: int = Field(default=2, ge=0, le=10)
 
+    @model_validator(mode="after")
+    def _block_at_least_rewrite(self) -> Thresholds:
+        if self.block_severity.rank < self.rewrite_severity.rank:
+            raise ValueError(
+                f"block_severity: {self.block_severity.value} is below rewrite_severity "
+                f"({self.rewrite_severity.value}); a finding bad enough to block is bad enough to rewrite"
+            )
+        return self
+
 
 class Triage(BaseModel):
     """How triage recognises this domain when the caller does not say."""
 
     model_config = _STRICT
 
-    keywords: list[str] = Field(default_factory=list, description="Words or phrases (case-insensitive).")
+    keywords: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = Field(
+        default_factory=list, description="Words or phrases (case-insensitive)."
+    )
 
 
 class Escalation(BaseModel):
@@ -268,6 +279,10 @@ class DomainPolicy(BaseModel):
             raise ValueError(
                 "escalation.default_action: approve is only allowed for low-risk domains; an escalation nobody "
                 "answers (a reviewer failure among them) must never approve in a high-risk domain"
+            )
+        if self.actions is not None and self.domain is not Domain.tool_use:
+            raise ValueError(
+                f"actions: agent-action settings belong in tool_use.yaml; {self.domain.value} never reads them"
             )
         ids = [r.id for r in self.rules]
         dupes = {i for i in ids if ids.count(i) > 1}

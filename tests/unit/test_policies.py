@@ -322,3 +322,43 @@ def test_a_high_risk_domain_cannot_approve_an_escalation_nobody_answers(tmp_path
     assert f"health.yaml:{line}: escalation.default_action: approve is only allowed for low-risk" in shown.output
     # a low-risk domain may (general ships with it)
     assert load_policies(shipped_policy_dir())[Domain.general].escalation.default_action == "approve"
+
+
+def _located(folder: Path, domain: str) -> tuple[int | None, str | None, str]:
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert err.value.path.name == f"{domain}.yaml"
+    return err.value.line, err.value.field, str(err.value)
+
+
+def test_agent_action_settings_outside_tool_use_are_refused(tmp_path: Path) -> None:
+    # They were accepted and never read: a team thought it had protected paths in finance.
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    path.write_text(path.read_text() + 'actions:\n  protected_globs: ["**"]\n')
+    line, field, text = _located(folder, "finance")
+    assert field == "actions" and line == len(path.read_text().splitlines()) - 1
+    assert "belong in tool_use.yaml; finance never reads them" in text
+
+
+def test_inverted_thresholds_are_refused_at_the_field(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    text = path.read_text()
+    assert "  block_severity: critical" in text and "  rewrite_severity: high" in text
+    path.write_text(text.replace("  block_severity: critical", "  block_severity: high").replace(
+        "  rewrite_severity: high", "  rewrite_severity: critical"))
+    line, field, message = _located(folder, "finance")
+    assert field == "thresholds.block_severity"
+    assert line is not None and path.read_text().splitlines()[line - 1].strip() == "block_severity: high"
+    assert "is below rewrite_severity (critical)" in message
+
+
+def test_an_empty_triage_keyword_is_refused(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    text = path.read_text()
+    assert "keywords: [" in text
+    path.write_text(text.replace("keywords: [", 'keywords: ["  ", ', 1))
+    _, field, _ = _located(folder, "finance")
+    assert field == "triage.keywords.0"
