@@ -105,6 +105,35 @@ def _repeated_rule_id(data: dict[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+def _nearest_key(loc: Sequence[int | str]) -> str | None:
+    """The field name closest to the unknown key at ``loc`` in the model that holds it (``on_reviewer_eror`` →
+    ``on_reviewer_error``), None when none is close."""
+    import difflib
+    import typing
+
+    from pydantic import BaseModel
+
+    model: Any = DomainPolicy
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return None
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            for c in candidates:  # list[Rule], Rule | None
+                inner = [a for a in typing.get_args(c) if isinstance(a, type) and issubclass(a, BaseModel)]
+                if inner:
+                    model = inner[0]
+                    break
+        if model is None:
+            return None
+    near = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1, cutoff=0.75)
+    return near[0] if near else None
+
+
 def _present(data: Any, path: Sequence[int | str]) -> bool:
     """``data`` (a mapping read from YAML) holds the dotted ``path`` (``escalation.default_action``)."""
     for key in path:
@@ -155,11 +184,15 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
     try:
         policy = DomainPolicy.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # A misspelt key is the cause of the "Field required" of the key it was meant to be: name the typo first.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         loc: list[int | str] = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         message = (
             str(err["ctx"]["error"]) if err["type"] == "value_error" and "error" in err.get("ctx", {}) else err["msg"]
         )
+        if err["type"] == "extra_forbidden" and loc and (near := _nearest_key(loc)) is not None:
+            message = f"not a policy key; did you mean {near}?"
         head, sep, rest = message.partition(": ")
         named: list[int | str] = list(head.split(".")) if sep else []
         if named and err["type"] == "value_error" and _present(data, [*loc, *named]):

@@ -362,3 +362,25 @@ def test_an_empty_triage_keyword_is_refused(tmp_path: Path) -> None:
     path.write_text(text.replace("keywords: [", 'keywords: ["  ", ', 1))
     _, field, _ = _located(folder, "finance")
     assert field == "triage.keywords.0"
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right", "field"),
+    [
+        ("on_reviewer_error:", "on_reviewer_eror:", "on_reviewer_eror"),
+        ("  min_confidence:", "  min_confidance:", "thresholds.min_confidance"),
+    ],
+)
+def test_a_misspelt_key_is_named_with_the_key_it_was_meant_to_be(
+    tmp_path: Path, wrong: str, right: str, field: str
+) -> None:
+    # A misspelt top-level key was reported as the right key "Field required", the typo's line never named.
+    folder = _copy(tmp_path)
+    path = folder / "finance.yaml"
+    text = path.read_text()
+    assert wrong in text
+    path.write_text(text.replace(wrong, right, 1))
+    line, named, message = _located(folder, "finance")
+    assert named == field
+    assert line is not None and path.read_text().splitlines()[line - 1].startswith(right)
+    assert message.endswith(f"not a policy key; did you mean {wrong.strip().rstrip(':')}?")
