@@ -126,8 +126,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `oversight serve` binds.")
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
         default="info",
-        description="Log level: critical, error, warning, info, debug or trace; uvicorn's lines and the service's own "
-        "(each on stderr with its time, level and logger).",
+        description="Log level: critical, error, warning, info, debug or trace; uvicorn's lines (as uvicorn writes "
+        "them) and the service's own (each on stderr with its time, level and logger).",
     )
     audit_seed: int | None = Field(
         default=None,

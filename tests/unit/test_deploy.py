@@ -288,6 +288,16 @@ def test_env_example_lists_every_setting_and_nothing_unknown() -> None:
     assert AUDIT_ENV - mentioned == set(), "the API's audit workers' settings are missing"
 
 
+def test_every_commented_out_setting_can_be_uncommented_as_it_is() -> None:
+    # "# OVERSIGHT_AUDIT_SEED=   (tests: …)" uncommented put the note into the value (and broke `. ./oversight.env`).
+    for line in (DEPLOY / "env.example").read_text().splitlines():
+        m = re.match(r"^#\s*([A-Z][A-Z0-9_]+)=(.*)$", line)
+        if m is None:
+            continue
+        value = m.group(2)
+        assert value == value.strip() and not re.search(r"\s[#(]|\s{2}", value), f"{m.group(1)}: {value!r}"
+
+
 def test_env_example_loads_as_it_is_into_valid_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """Copied and loaded as an environment file (shell, compose, systemd, kubectl), every value is what it says:
     no trailing comment becomes part of a value, and the defaults it lists pass the settings' own checks."""
