@@ -233,10 +233,11 @@ def _check_config(settings: Settings) -> None:
     from service.policy.loader import load_policies
     from service.reviewers.pool import ReviewerPool
     from service.settings import Settings, SettingsError, load_env_settings, unknown_variables
+    from service.telemetry import otlp_endpoint_problems
 
     load_env_settings(AuditSettings)  # OVERSIGHT_AUDIT_*: the API's audit workers
     load_env_settings(DriftSettings)  # OVERSIGHT_DRIFT_*: the drift monitor
-    for line in unknown_variables([Settings, AuditSettings, DriftSettings]):
+    for line in unknown_variables([Settings, AuditSettings, DriftSettings]) + otlp_endpoint_problems():
         typer.echo(f"oversight: warning: {line}", err=True)
     if prices := os.environ.get(PRICES_ENV):  # the cost counter's price table
         try:

@@ -26,6 +26,7 @@ import traceback
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from opentelemetry import context as otel_context
@@ -468,14 +469,38 @@ def _otlp_configured(signal: str) -> bool:
     return any(k in os.environ for k in ("OTEL_EXPORTER_OTLP_ENDPOINT", f"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT"))
 
 
+_WARNED_PROTOCOLS: set[str] = set()
+
+
 def _protocol(signal: str) -> str:
     protocol = os.environ.get(f"OTEL_EXPORTER_OTLP_{signal}_PROTOCOL") or os.environ.get(
         "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"
     )
     if protocol not in ("grpc", "http/protobuf"):
-        log.warning("OTLP protocol %r is not supported by the Python exporter; using http/protobuf", protocol)
+        if protocol not in _WARNED_PROTOCOLS:  # once, not once per signal
+            _WARNED_PROTOCOLS.add(protocol)
+            log.warning("OTLP protocol %r is not supported by the Python exporter; using http/protobuf", protocol)
         protocol = "http/protobuf"
     return protocol
+
+
+def otlp_endpoint_problems(environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line per ``OTEL_EXPORTER_OTLP_*ENDPOINT`` that is not an http:// or https:// URL with a host: such a value
+    (``127.0.0.1:4318``) starts, and every export then fails."""
+    env = os.environ if environ is None else environ
+    lines = []
+    for signal in ("", "TRACES_", "METRICS_"):
+        name = f"OTEL_EXPORTER_OTLP_{signal}ENDPOINT"
+        value = env.get(name)
+        if value is None or not value.strip():
+            continue
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            lines.append(
+                f"{name}={value[:100]!r} is not an http:// or https:// URL with a host; spans and metrics "
+                "will not be exported (e.g. http://localhost:4318)"
+            )
+    return lines
 
 
 def _build_span_exporter(name: str) -> SpanExporter | None:

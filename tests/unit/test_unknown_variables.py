@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+
+import pytest
 
 from service.api.observability import DriftSettings
 from service.audit.run import AuditSettings
@@ -42,5 +45,38 @@ def test_every_variable_the_docs_and_deploy_files_name_is_known() -> None:
     for path in files:
         named |= set(re.findall(r"\bOVERSIGHT_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(errors="ignore")))
     named -= {"OVERSIGHT_AUDIT", "OVERSIGHT_DRIFT"}  # prefixes written as OVERSIGHT_AUDIT_*
+    named -= {"OVERSIGHT_REVEIWER"}  # configuration.md's example of the warning
     assert len(named) > 40
     assert unknown_variables(MODELS, dict.fromkeys(named, "x")) == []
+
+
+def test_an_otlp_endpoint_without_a_scheme_is_named() -> None:
+    from service.telemetry import otlp_endpoint_problems
+
+    lines = otlp_endpoint_problems(
+        {
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "127.0.0.1:4318",
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://jaeger:4318/v1/traces",
+            "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "http://",
+        }
+    )
+    assert [line.split("=", 1)[0] for line in lines] == [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+    ]
+    assert "is not an http:// or https:// URL with a host" in lines[0]
+    assert otlp_endpoint_problems({"OTEL_EXPORTER_OTLP_ENDPOINT": "https://otel.example:4318"}) == []
+
+
+def test_an_unsupported_otlp_protocol_is_warned_about_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from service import telemetry
+
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grcp")
+    monkeypatch.setattr(telemetry, "_WARNED_PROTOCOLS", set())
+    with caplog.at_level(logging.WARNING, logger="oversight"):
+        assert telemetry._protocol("TRACES") == telemetry._protocol("METRICS") == "http/protobuf"
+    assert [r.getMessage() for r in caplog.records].count(
+        "OTLP protocol 'grcp' is not supported by the Python exporter; using http/protobuf"
+    ) == 1
