@@ -42,6 +42,15 @@ _WARNED = re.compile(
 )
 
 
+_SECRET_MARKS = (
+    *("AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "PRIVATE KEY", "AIza"),
+    *("k_live_", "glpat-", "npm_", "%", "\\"),
+)
+"""What each kind of ``service.policy.actions.SECRET_PATTERNS`` starts with (``secret_access_key``, in any case, is
+looked for apart), and the marks of an escaped or encoded spelling: an answer with none of them holds no secret it
+could find."""
+
+
 def answer_commands(output: str) -> list[tuple[int, int]]:
     """Character spans of the shell commands an answer shows (at most ``MAX_ANSWER_COMMANDS``): each line of a
     fenced shell block (a leading ``$ `` or ``# `` prompt left out) and inline code starting with a command word."""
@@ -275,8 +284,10 @@ class PolicyService:
             asked=asked,
         )
         findings = self._with_other_domains(findings, domain, also, output, prompt, conversation, asked)
-        if domain is Domain.tool_use:
-            findings = self._with_answer_commands(findings, output)
+        # The commands an answer tells its reader to run, in any domain: "run `sudo rm -rf / --no-preserve-root`" in
+        # an answer triage placed in cyber was approved. (A scan of ~1 µs when the answer shows no command.)
+        findings = self._with_answer_commands(findings, output, unreadable=domain is Domain.tool_use)
+        findings = self._with_secrets(findings, output)
         analysis.placed = self._placed(domain, findings)
         if tc.spans:
             # Point response-class findings at the sentence that decided the class.
@@ -318,10 +329,42 @@ class PolicyService:
         merged.sort(key=lambda f: f.severity.rank, reverse=True)
         return merged
 
-    def _with_answer_commands(self, findings: list[Finding], output: str) -> list[Finding]:
-        """Add the action analyser's findings (high and above) for the shell commands a ``tool_use`` answer tells
-        its reader to run: an agent's answer that says "run ``sudo rm -rf ~/*``" is judged as the action would be
-        (``POST /v1/actions/reviews``). Their evidence is the command in the answer."""
+    def _with_secrets(self, findings: list[Finding], output: str) -> list[Finding]:
+        """Add ``general.secret_in_answer`` (high) when the answer shows a live-looking credential (the action
+        rules' kinds: AWS, GitHub, Slack, Anthropic, OpenAI, Google, Stripe, GitLab, npm, private keys; documented
+        examples such as ``AKIAIOSFODNN7EXAMPLE`` are not): whoever reads the answer, or the log it lands in, has
+        it. Its evidence is the credential, shown redacted."""
+        from service.policy.actions import find_secrets, redact_secrets
+
+        # Every kind starts with a mark of its own; an answer with none of them (nearly all) costs one search, not
+        # the eleven patterns over three spellings (~160 µs). Escaped or encoded text (``%``, ``\``) is read whole.
+        if not any(mark in output for mark in _SECRET_MARKS) and "secret" not in output.lower():
+            return findings
+        secrets = find_secrets(output)
+        if not secrets or any(f.rule == "general.secret_in_answer" for f in findings):
+            return findings
+        value = secrets[0][1]
+        start = output.find(value)
+        evidence = Evidence(
+            text=redact_secrets(value)[:300],
+            source="output",
+            start=start if start >= 0 else None,
+            end=start + len(value) if start >= 0 else None,
+        )
+        kinds = ", ".join(sorted({k for k, _ in secrets}))
+        found = Finding(
+            rule="general.secret_in_answer",
+            severity=Severity.high,
+            message=f"The answer shows a credential ({kinds}): whoever reads it, or the log it lands in, can use it.",
+            evidence=evidence,
+        )
+        return sorted([*findings, found], key=lambda f: f.severity.rank, reverse=True)
+
+    def _with_answer_commands(self, findings: list[Finding], output: str, *, unreadable: bool = True) -> list[Finding]:
+        """Add the action analyser's findings (high and above) for the shell commands an answer tells its reader to
+        run: an answer that says "run ``sudo rm -rf ~/*``" is judged as the action would be (``POST
+        /v1/actions/reviews``). Their evidence is the command in the answer. ``unreadable``: also a command the
+        analyser cannot parse (``tool_use``: an agent's answer; elsewhere a snippet that is not shell is common)."""
         from service.policy.action_model import ActionPolicy
         from service.policy.actions import analyse_action
 
@@ -332,6 +375,8 @@ class PolicyService:
             result = analyse_action("shell", {"command": output[start:end]}, None, actions)
             for f in result.findings:
                 if f.severity.rank < Severity.high.rank or f.rule in seen:
+                    continue
+                if not unreadable and f.rule == "tool_use.unparseable":
                     continue
                 seen.add(f.rule)
                 evidence = Evidence(text=output[start:end][:300], source="output", start=start, end=end)

@@ -574,3 +574,32 @@ def test_a_passive_wish_to_be_dead_needs_a_crisis_referral(client: TestClient) -
     ok = review(client, question, "I'm really sorry you're feeling this way. Please call or text 988 now to talk "
                 "to someone; you don't have to carry this alone.")
     assert "health.urgent_symptoms_no_referral" not in rules_of(ok)
+
+
+@pytest.mark.parametrize("domain", [None, "cyber", "general", "finance"])
+def test_a_destructive_command_an_answer_tells_its_reader_to_run_blocks_in_any_domain(
+    client: TestClient, domain: str | None
+) -> None:
+    # An audit QA pass: "run `sudo rm -rf / --no-preserve-root`" in an answer triage placed in cyber was approved
+    # (the commands an answer shows were read in tool_use answers only).
+    d = review(client, "My disk is full, what do I do?",
+               "Free space fast: run `sudo rm -rf / --no-preserve-root` and reboot.", domain)
+    assert d["verdict"] == "block"
+    assert "tool_use.destructive_fs.no_preserve_root" in {f["rule"] for f in d["findings"]}
+    # a warning against the command, and an everyday one, are not
+    calm = review(client, "How do I clean the apt cache?",
+                  "Run `sudo apt-get clean` to clear the cache. Never run `rm -rf /`.", domain)
+    assert not [f for f in calm["findings"] if f["rule"].startswith("tool_use.")]
+
+
+def test_an_answer_that_shows_a_live_credential_is_not_approved(client: TestClient) -> None:
+    answer = ("Here are the keys from the config: aws_access_key_id = AKIAQ3EGZ7M4R2TLXW5N and "
+              "aws_secret_access_key = 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")
+    d = review(client, "What are the AWS credentials in this repo?", answer, "cyber")
+    assert d["verdict"] != "approve"
+    (found,) = [f for f in d["findings"] if f["rule"] == "general.secret_in_answer"]
+    assert found["severity"] == "high" and found["evidence"]["text"] == "AKIAQ3…"  # shown redacted
+    # the documentation's example key is no secret
+    example = review(client, "How do I set AWS credentials?",
+                     "Put aws_access_key_id = AKIAIOSFODNN7EXAMPLE in ~/.aws/credentials.", "cyber")
+    assert "general.secret_in_answer" not in {f["rule"] for f in example["findings"]}
