@@ -18,7 +18,9 @@ in the same input (``Session.written_by``, read by ``sessions.expand``), so no a
 Each answer keeps the line of its own entry and that entry's ``timestamp`` (``Session.origins``): a turn names
 where the auditor finds it. Claude Code writes one entry per content block, so each text answer is one line;
 a carried answer of a resumed session is at its line in the earlier session's own transcript when that is in
-the input (it is a turn of that session), else at its line in the resumed file.
+the input (it is a turn of that session), else at its line in the resumed file. Every message keeps its line too
+(``Session.lines``): a message over a request limit is reported at its line of the log, not at its position in the
+converted session.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     messages: list[ChatMessage] = []
     written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
     origins: list[Origin] = []  # per assistant message: its entry's line and timestamp
+    lines: list[int | None] = []  # per message: its entry's line
     for event in agent.events:
         if isinstance(event, Message):
             if event.meta or (event.sidechain and not subagent) or not event.text.strip():
@@ -78,13 +81,16 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
                 messages.append(ChatMessage(role="assistant", content=event.text, model=model))
                 written_by.append(event.session_id)
                 origins.append((event.line, event.timestamp))
+                lines.append(event.line)
             elif event.role in ("user", "assistant"):
                 messages.append(ChatMessage(role=event.role, content=event.text))
+                lines.append(event.line)
         elif isinstance(event, ToolCall) and (subagent or not event.sidechain):
             summary = f"[tool {event.name}] {str(event.input)[:500]}"
             if event.exit_code is not None:
                 summary += f" (exit {event.exit_code})"
             messages.append(ChatMessage(role="tool", content=summary))
+            lines.append(event.line)
     if not messages:
         return None
     metadata: dict[str, Any] = {"source": agent.source, "path": agent.path, "cwd": agent.cwd}
@@ -105,6 +111,7 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     )
     session.written_by.extend(written_by)
     session.origins.extend(origins)
+    session.lines.extend(lines)
     return session
 
 

@@ -23,11 +23,13 @@ user message in the same session asks for a human, or re-asks the same thing (se
 Input checks (each a line-level error: the line is reported and left out, the rest is audited): a UTF-8 byte
 order mark at the start of a file is skipped; a line that is not UTF-8 says so (with the byte offset in the
 line); text holding NUL (``\\u0000``) or an unpaired surrogate is refused as ``POST /v1/reviews`` refuses it
-(``text_invalid``: PostgreSQL cannot store it); a session one of whose messages would be over
-``OVERSIGHT_MAX_CHARS`` (``service.limits.check_limits``, as for a review) is left out whole, naming the turn's
-field and the limit. A turn that follows more than ``OVERSIGHT_MAX_MESSAGES`` messages (a long agent session,
-where every tool call and result is a message) is reviewed with the session's first user message and the most
-recent messages as its conversation (``context_dropped`` in its ``meta`` counts the rest): a review request holds
+(``text_invalid``: PostgreSQL cannot store it). A message over ``OVERSIGHT_MAX_CHARS``
+(``service.limits.check_limits``, as for a review) is reported at its line, naming its field and the limit, and
+only it is held back: as an answer, its turn is not reviewed; in the conversation of the turns after it, it is cut
+to its start and end (``cut_text``). The rest of the session is audited (before, one long paste left the whole
+session out). A turn that follows more than ``OVERSIGHT_MAX_MESSAGES`` messages (a long agent session, where every
+tool call and result is a message) is reviewed with the session's first user message and the most recent messages
+as its conversation (``context_dropped`` in its ``meta`` counts the rest): a review request holds
 no more, and leaving the session out would leave the longest sessions unaudited.
 """
 
@@ -80,6 +82,7 @@ class Session(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     _written_by: list[str | None] = PrivateAttr(default_factory=list)
     _origins: list[Origin] = PrivateAttr(default_factory=list)
+    _lines: list[int | None] = PrivateAttr(default_factory=list)
     _source: str | None = PrivateAttr(default=None)
 
     @property
@@ -96,6 +99,13 @@ class Session(BaseModel):
         the line of its own entry in the file, the entry's ``timestamp`` as written). Filled by the agent log
         importers only; a session of the sessions format is one line and its answers carry no time of their own."""
         return self._origins
+
+    @property
+    def lines(self) -> list[int | None]:
+        """Per message, in order: the line of the log entry it was read from (an agent log; None when not known).
+        Filled by the agent log importers only: a session of the sessions format is one line, and a problem with
+        one of its messages is named by its field (``messages.N.content``) at that line."""
+        return self._lines
 
     @property
     def source(self) -> str | None:
@@ -349,31 +359,46 @@ def _recent_context(history: list[ChatMessage], most: int) -> list[int]:
     return [first_user, *range(len(history) - most + 1, len(history))]
 
 
-class OverLimit(ValueError):
-    """A turn of the session is over a request limit: the session (its whole line) is left out."""
+CUT_MARK = "\n[... {} characters left out: over OVERSIGHT_MAX_CHARS ...]\n"
+"""What stands for the middle of a message cut to the limit (``cut_text``)."""
 
 
-def _check_turn_limits(request: ReviewRequest, limits: Settings, index: int, number: int, positions: list[int]) -> None:
-    """``check_limits`` on a turn's request, its field named in the session (``output`` is ``messages.<index>``;
-    the request's message ``k`` is the session's ``positions[k]``)."""
+def cut_text(text: str, most: int) -> tuple[str, int]:
+    """``text`` cut to at most ``most`` characters: its start and its end around ``CUT_MARK``, which says how many
+    characters of the middle were left out; and that number (0 when ``text`` is within ``most``). The start of a
+    pasted log keeps the question above it, its end the error at the bottom."""
+    if len(text) <= most:
+        return text, 0
+    room = max(0, most - len(CUT_MARK.format(len(text))))  # the mark never says more than len(text)
+    head = (room + 1) // 2
+    tail = room - head
+    left_out = len(text) - head - tail
+    return text[:head] + CUT_MARK.format(left_out) + text[len(text) - tail :], left_out
+
+
+_ROLE_NAMES = {"user": "the user's message", "assistant": "the answer", "system": "the system message"}
+
+
+def _where(session: Session, index: int, line: int | None) -> tuple[int | None, str]:
+    """(line, what) of the session's message ``index`` for an error: in an agent log, the line of its own entry and
+    its role (the session's message numbers are not positions in the log); otherwise the session's line and the
+    field (``messages.N.content``)."""
+    lines = session.lines
+    own = lines[index] if index < len(lines) else None
+    if own is not None:
+        role = session.messages[index].role
+        return own, _ROLE_NAMES.get(role, f"the {role} message")
+    return line, f"messages.{index}.content"
+
+
+def _over_limit(request: ReviewRequest, limits: Settings) -> str | None:
+    """What ``check_limits`` says about a turn's request (None when it meets every limit). The message count and the
+    characters of each message are seen to before (``_recent_context``, ``cut_text``): this is a safety net."""
     try:
         check_limits(request, limits)
     except RequestInvalid as exc:
-        if exc.field == "messages":
-            raise OverLimit(
-                f"messages: turn {number} follows {len(request.messages)} messages, over the limit of "
-                f"{limits.max_messages} (OVERSIGHT_MAX_MESSAGES)"
-            ) from None
-        if exc.field == "output":
-            where, size = f"messages.{index}.content", len(request.output)
-        elif exc.field is not None and (m := re.fullmatch(r"messages\.(\d+)\.content", exc.field)):
-            k = int(m.group(1))
-            where, size = f"messages.{positions[k]}.content", len(request.messages[k].text())
-        else:  # nothing else a turn's request can be over today; say what check_limits said
-            raise OverLimit(f"{exc.field or 'line'}: {exc.message}") from None
-        raise OverLimit(
-            f"{where}: {size} characters, over the limit of {limits.max_chars} (OVERSIGHT_MAX_CHARS)"
-        ) from None
+        return f"{exc.field or 'request'}: {exc.message}"
+    return None
 
 
 def session_turns(
@@ -382,11 +407,14 @@ def session_turns(
     limits: Settings | None = None,
     elsewhere: Collection[str] = (),
     line: int | None = None,
+    errors: list[LineError] | None = None,
 ) -> list[Turn]:
     """The session's assistant answers as turns numbered from ``first_seq``.
 
-    With ``limits``, each turn's request is checked as a review request is (``check_limits``); the first turn
-    over a limit raises ``OverLimit`` naming the session's field (``messages.N.content``) and the limit.
+    With ``limits``, each turn's request is held to them as a review request is (``check_limits``): a turn follows
+    at most ``max_messages`` messages (``_recent_context``), and a message over ``max_chars`` is held back alone,
+    each such message reported once in ``errors`` at its line (``_where``): an answer over it is not a turn (its
+    number is still counted), and in the conversation of a later turn it is cut to the limit (``cut_text``).
     An answer written by an earlier session in ``elsewhere`` (``Session.written_by``: a resumed agent log) is
     context only: that session's own log has it. Turn numbers count every answer, so they do not depend on it.
 
@@ -398,6 +426,17 @@ def session_turns(
     messages = session.messages
     written_by = session.written_by
     origins = session.origins
+    shown = [_history_message(m) for m in messages]  # each message as a later turn's conversation holds it
+    too_long: dict[int, tuple[int, int]] = {}  # message index -> (characters, left out) of each one over the limit
+    if limits is not None:
+        for k, m in enumerate(shown):
+            if len(text := m.text()) > limits.max_chars:
+                cut, left_out = cut_text(text, limits.max_chars)
+                too_long[k] = (len(text), left_out)
+                shown[k] = ChatMessage(role=m.role, content=cut, name=m.name)
+    not_reviewed: dict[int, int] = {}  # message index -> turn number, for each answer over the limit
+    seen_cut: set[int] = set()  # messages over the limit in a later turn's conversation
+    problems: list[tuple[int, str]] = []  # (message index, why) of each message a limit held back, for ``errors``
     answer = -1  # index among the assistant messages
     number = 0  # the turn's number in the session
     for i, message in enumerate(messages):
@@ -411,25 +450,30 @@ def session_turns(
         writer = written_by[answer] if answer < len(written_by) else None
         if writer is not None and writer in elsewhere:
             continue
+        if i in too_long:
+            not_reviewed[i] = number
+            continue
         history = messages[:i]
         prompt = next((m.text() for m in reversed(history) if m.role == "user"), "")
         positions = list(range(len(history)))
         if limits is not None and len(history) > limits.max_messages:
             positions = _recent_context(history, limits.max_messages)
-            history = [history[k] for k in positions]
-        dropped = i - len(history)
+        if too_long:
+            seen_cut.update(k for k in positions if k in too_long)
+        dropped = i - len(positions)
         model = _message_model(message) or session.model or FastModel()
         request = ReviewRequest(
             domain=session.domain,
-            messages=[_history_message(m) for m in history],
+            messages=[shown[k] for k in positions],
             output=output,
             model=model,
             context=RequestContext(
                 tenant=session.tenant, session_id=session.session_id, locale=session.locale, intent=session.intent
             ),
         )
-        if limits is not None:
-            _check_turn_limits(request, limits, i, number, positions)
+        if limits is not None and (why := _over_limit(request, limits)) is not None:
+            problems.append((i, f"turn {number} is not reviewed: {why}"))  # not expected: see _over_limit
+            continue
         own_line, stamp = origins[answer] if answer < len(origins) else (None, None)
         where = turn_origin(session.source, own_line if own_line is not None else line, stamp)
         turns.append(
@@ -451,6 +495,23 @@ def session_turns(
                 },
             )
         )
+    if errors is not None and limits is not None:
+        for k in sorted(set(not_reviewed) | seen_cut):
+            size, left_out = too_long[k]
+            why = f"{size} characters, over the limit of {limits.max_chars} (OVERSIGHT_MAX_CHARS)"
+            if k not in not_reviewed:
+                why += (
+                    f"; the turns after it are reviewed with its start and end, {left_out} characters of its middle "
+                    "left out"
+                )
+            elif k in seen_cut:
+                why += f"; turn {not_reviewed[k]} is not reviewed, and the turns after it see its start and end"
+            else:
+                why += f"; turn {not_reviewed[k]} is not reviewed"
+            problems.append((k, why))
+        for k, why in sorted(problems):
+            at, what = _where(session, k, line)
+            errors.append(LineError(at if at is not None else 1, f"{what}: {why}"))
     return turns
 
 
@@ -559,8 +620,9 @@ def expand(
     fmt: str = "sessions",
     limits: Settings | None = None,
 ) -> Parsed:
-    """Turns of every session; duplicate session ids, sessions without an answer and sessions with a turn over
-    a request limit (``limits``, default: the environment's, see ``request_limits``) are errors.
+    """Turns of every session; duplicate session ids and sessions without an answer are errors, and so is each
+    message over a request limit (``limits``, default: the environment's, see ``request_limits``), at its line: the
+    rest of its session is audited (``session_turns``).
 
     ``items`` are ``(file, line, session or error)``: every error names the line (and, with several files,
     the file) it comes from.
@@ -580,13 +642,15 @@ def expand(
             parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}", file))
             continue
         seen.add(item.session_id)
-        try:
-            turns = session_turns(item, len(parsed.turns), limits, present, line)
-        except OverLimit as exc:
-            parsed.errors.append(LineError(line, str(exc), file))
-            continue
+        held_back: list[LineError] = []
+        turns = session_turns(item, len(parsed.turns), limits, present, line, held_back)
+        for error in held_back:
+            error.file = file
+        parsed.errors.extend(held_back)
         if not turns and any(w is not None and w in present for w in item.written_by):
             continue  # a resumed log with no answer of its own: every answer is counted in its earlier session
+        if not turns and held_back:
+            continue  # its only answers are over a limit: said above
         if not turns:
             parsed.errors.append(LineError(line, f"session {item.session_id!r} has no assistant answer", file))
             continue

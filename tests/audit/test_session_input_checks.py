@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from service.audit.sessions import Session, parse_session_line, session_turns
+from service.audit.sessions import Session, parse_input, parse_session_line, session_turns
 from service.cli import app
 from service.main import create_app
 from service.settings import Settings
@@ -174,10 +174,40 @@ def test_api_holds_turns_to_the_apps_max_chars(tmp_path: Path, no_workers: None)
     with _api(Settings(data_dir=tmp_path / "data", audit_seed=0, max_chars=1000)) as client:
         upload = _line(session("ok", "2026.03")) + _line(long_system)
         job = client.post("/v1/audits", content=upload, headers=NDJSON).json()
-    assert (job["sessions"], job["turns"]) == (1, 1)
+    # the session is audited, its system message cut to the limit; the cut is reported (and counted) at its line
+    assert (job["sessions"], job["turns"], job["rejected_lines"]) == (2, 2, 1)
     assert job["errors"] == [
-        {"line": 2, "message": "messages.0.content: 1001 characters, over the limit of 1000 (OVERSIGHT_MAX_CHARS)"}
+        {"line": 2, "message": "messages.0.content: 1001 characters, over the limit of 1000 (OVERSIGHT_MAX_CHARS); "
+         "the turns after it are reviewed with its start and end, 63 characters of its middle left out"}
     ]
+
+
+def test_a_message_over_max_chars_is_reported_and_the_rest_of_the_session_is_audited() -> None:
+    # One long paste used to drop its whole session, the turns before it included ("the whole session is left out").
+    row: dict[str, Any] = {"session_id": "paste", "messages": [
+        {"role": "user", "content": "How much ibuprofen can an adult take in a day?"},
+        {"role": "assistant", "content": "Up to 1,200 mg a day over the counter."},
+        {"role": "user", "content": "Why does this fail? " + "log line\n" * 200 + "ERROR: disk full"},
+        {"role": "assistant", "content": "The disk is full."},
+        {"role": "user", "content": "And now?"},
+        {"role": "assistant", "content": "Done. " * 400},  # 2,400 characters: the answer itself is over the limit
+        {"role": "user", "content": "Thanks, bye."},
+        {"role": "assistant", "content": "Bye."},
+    ]}
+    parsed = parse_input(_line(session("ok", "2026.03")) + _line(row), "sessions", limits=Settings(max_chars=1000))
+    assert [t.turn_id for t in parsed.turns] == ["ok#1", "paste#1", "paste#2", "paste#4"]  # paste#3 is too long
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (2, "messages.2.content: 1836 characters, over the limit of 1000 (OVERSIGHT_MAX_CHARS); the turns after it "
+            "are reviewed with its start and end, 898 characters of its middle left out"),
+        (2, "messages.5.content: 2400 characters, over the limit of 1000 (OVERSIGHT_MAX_CHARS); turn 3 is not "
+            "reviewed, and the turns after it see its start and end"),
+    ]
+    assert parsed.sessions == 2
+    after = parsed.turns[2].request["messages"][2]["content"]  # the paste as the answer to it is reviewed
+    assert 990 <= len(after) <= 1000
+    assert after.startswith("Why does this fail? log line") and after.endswith("ERROR: disk full")
+    assert "[... 898 characters left out: over OVERSIGHT_MAX_CHARS ...]" in after
+    assert all(len(m["content"]) <= 1000 for t in parsed.turns for m in t.request["messages"])
 
 
 # -- encoding ----------------------------------------------------------------------------------------------------
