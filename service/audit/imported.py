@@ -8,7 +8,9 @@ model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI versi
 and CLI version that wrote it (Claude Code: its entry's; Codex: those of the ``turn_context`` and
 ``session_meta`` in effect), so a session where the user switched model mid-way is labelled turn by turn.
 Text the agent wrote in the model's place (Claude Code's ``<synthetic>`` API-error entries) is left out: it is
-not a turn, not part of the conversation, and labels nothing. The session's own ``model`` (used for an answer
+not a turn, not part of the conversation, and labels nothing. A Claude Code entry written again in the same file
+(the same ``uuid``: history re-written after a compaction or a resume) is read once, where it first appears, as
+``oversight import`` counts a repeated ``(session, call id)`` once: its answer is one turn, its prompt no re-ask. The session's own ``model`` (used for an answer
 whose log names none) is the first model that answered.
 
 A resumed Claude Code session is audited under its newest id (the file's name); the answers it carries from the
@@ -69,7 +71,10 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
     origins: list[Origin] = []  # per assistant message: its entry's line and timestamp
     lines: list[int | None] = []  # per message: its entry's line
+    first_line: dict[str, int | None] = {}  # entry uuid -> the line it was first read from
     for event in agent.events:
+        if event.uuid is not None and first_line.setdefault(event.uuid, event.line) != event.line:
+            continue  # the entry written again (same uuid): counted once, where it first appears
         if isinstance(event, Message):
             if event.meta or (event.sidechain and not subagent) or not event.text.strip():
                 continue

@@ -25,7 +25,8 @@ class Message:
     ``meta`` marks text the user did not type: injected instructions, environment context, slash-command
     wrappers, developer messages. ``sidechain`` marks a sub-agent's own conversation (Claude Code).
     ``timestamp`` is the entry's own, as the log writes it; ``line`` the number of the line it was read from
-    (see ``Session.skipped`` for how lines are counted).
+    (see ``Session.skipped`` for how lines are counted); ``uuid`` the entry's own id when the log gives one
+    (Claude Code), the same for every record read from one entry.
     """
 
     role: str
@@ -34,6 +35,7 @@ class Message:
     meta: bool = False
     sidechain: bool = False
     line: int | None = None
+    uuid: str | None = None
     kind: Literal["message"] = "message"
 
 
@@ -76,6 +78,8 @@ class ToolCall:
     """As ``AssistantMessage.session_id``: the earlier session that made the call, when it is not the file's own."""
     line: int | None = None
     """The line the call was read from (its result, paired later, may be on another line)."""
+    uuid: str | None = None
+    """As ``Message.uuid``: the id of the entry the call was read from, when the log gives one."""
     kind: Literal["tool_call"] = "tool_call"
 
 

@@ -13,6 +13,11 @@ A resumed session (``claude --resume`` / ``--continue``) is a new transcript, na
 starts with the earlier session's entries under their own ``sessionId``. The file's session is the newest id;
 answers and tool calls of an earlier session carry that session's id (``session_id``), so a reader can tell
 them from the ones made after the resume.
+
+Every message and tool call keeps the ``uuid`` of the entry it was read from. Claude Code writes some entries
+again, under the same ``uuid`` (history re-written after a compaction or a resume, ``--input-format stream-json``):
+this reader keeps every line as written, and a reader that counts (``service.audit.imported``) counts each
+entry once, as ``oversight import`` counts each ``(session, call id)`` once.
 """
 
 from __future__ import annotations
@@ -111,15 +116,25 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
             session.info["git_branch"] = entry["gitBranch"]
         ts = str_or_none(entry.get("timestamp"))
         sidechain = bool(entry.get("isSidechain"))
+        uuid = str_or_none(entry.get("uuid"))
         content = message.get("content")
         if kind == "assistant":
             if synthetic:
-                author = AssistantMessage("assistant", "", ts, sidechain=sidechain, line=line, synthetic=True)
+                author = AssistantMessage(
+                    "assistant", "", ts, sidechain=sidechain, line=line, uuid=uuid, synthetic=True
+                )
             else:
                 model = str_or_none(message.get("model")) or model
                 session.model = session.model or model
                 author = AssistantMessage(
-                    "assistant", "", ts, sidechain=sidechain, line=line, model=model, version=session.agent_version
+                    "assistant",
+                    "",
+                    ts,
+                    sidechain=sidechain,
+                    line=line,
+                    uuid=uuid,
+                    model=model,
+                    version=session.agent_version,
                 )
             start = len(session.events)
             _assistant(session, calls, content, author, str_or_none(entry.get("cwd")))
@@ -127,7 +142,7 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
                 if isinstance(event, (AssistantMessage, ToolCall)):
                     event.session_id = writer
         else:
-            _user(session, calls, content, ts, sidechain, _is_meta(entry), line)
+            _user(session, calls, content, ts, sidechain, _is_meta(entry), line, uuid)
     lineage = [sid for sid in lineage if sid != session.session_id]
     if lineage:
         session.info["resumed_from"] = lineage
@@ -164,6 +179,7 @@ def _assistant(
                 cwd=cwd,
                 sidechain=sidechain,
                 line=author.line,
+                uuid=author.uuid,
             )
             calls[call.call_id] = call
             session.events.append(call)
@@ -178,10 +194,13 @@ def _user(
     sidechain: bool,
     meta: bool,
     line: int | None = None,
+    uuid: str | None = None,
 ) -> None:
     if isinstance(content, str):
         text, injected = _user_text(content)
-        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line))
+        session.events.append(
+            Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line, uuid=uuid)
+        )
         return
     if not isinstance(content, list):
         return
@@ -199,7 +218,9 @@ def _user(
             texts.append(block["text"])
     if texts:
         text, injected = _user_text("\n".join(texts))
-        session.events.append(Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line))
+        session.events.append(
+            Message("user", text, ts, meta=meta or injected, sidechain=sidechain, line=line, uuid=uuid)
+        )
 
 
 def read_transcript(path: str | os.PathLike[str]) -> Session:

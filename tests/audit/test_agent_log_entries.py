@@ -73,3 +73,35 @@ def test_a_transcript_whose_only_answer_is_over_the_limit_names_its_line(tmp_pat
         f"line 3: the answer: {len(PASTE)} characters, over the limit of 200000 (OVERSIGHT_MAX_CHARS); turn 1 is "
         "not reviewed" in " ".join(done.stderr.split())
     )
+
+
+# -- an entry written twice ---------------------------------------------------------------------------------------
+def test_an_entry_written_twice_is_counted_once(tmp_path: Path) -> None:
+    # Claude Code writes entries again under the same `uuid` (after a compaction or a resume, with --input-format
+    # stream-json): each repeated answer was a turn again, the reverse shell two policy incidents, and the repeated
+    # prompts read as re-asks, so the original turns failed the task-success proxy. `oversight import` counts the
+    # repeated tool call once.
+    transcript = (Transcript()
+                  .user("Add input validation to the signup form").answer("Added zod validation to SignupForm.")
+                  .user("How do I reach the lab box from outside?").answer(FLAGGED, command="ss -ltnp"))
+    transcript.rows += [dict(r) for r in transcript.rows[1:]]  # every entry again, uuid and timestamp included
+    path = transcript.user("Now add a unit test").answer("Added tests/signup.test.ts.").write(
+        tmp_path / f"{CC_SESSION}.jsonl")
+    assert len(path.read_text().splitlines()) == 15
+
+    done, report, turns = _audit(tmp_path, path)
+    assert done.exit_code == 0, done.output
+    assert report["totals"]["turns"] == 3 and report["totals"]["rejected_lines"] == 0
+    assert [(t["turn_id"], t["line"], t["task_success"]) for t in turns] == [
+        (f"{CC_SESSION}#1", 3, True), (f"{CC_SESSION}#2", 5, True), (f"{CC_SESSION}#3", 15, True)
+    ]
+    rates = next(s for s in report["segments"] if s["by"] == {})["rates"]
+    assert (rates["policy_incident"]["count"], rates["task_success"]["count"]) == (1, 3)
+    assert [(t["turn_id"], t["line"]) for t in report["flagged_turns"]] == [(f"{CC_SESSION}#2", 5)]
+
+    # as `oversight import` counts the same file: the repeated Bash call once
+    out = tmp_path / "calls.jsonl"
+    imported = CliRunner().invoke(app, ["import", "claude-code", str(path), "-o", str(out)],
+                                  env=cli_env(tmp_path / "data"))
+    assert imported.exit_code == 0, imported.output
+    assert len(out.read_text().splitlines()) == 1
