@@ -294,6 +294,7 @@ def analyse_action(
         if name == "shell":
             command = _as_text(inp.get("command", ""))
             action_text = command
+            an.set_positional([])  # the agent's shell runs the command with no arguments: $@ and $* are empty
             an.analyse(command)
         elif name in ("write_file", "edit_file"):
             path = _as_text(inp.get("path", ""))

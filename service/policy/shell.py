@@ -861,6 +861,12 @@ def _brace_expand(word: str) -> list[str]:
     return [word]
 
 
+def _unquoted_expansion(raw: str) -> bool:
+    """``raw`` (a word as written) holds an expansion and no quote or backslash: when it expands to nothing, bash
+    drops the word (``$EMPTY rm``, ``${X:0:0}``), where a quoted one (``"$EMPTY"``, ``''``) stays an empty word."""
+    return ("$" in raw or "`" in raw) and not re.search(r"[\"'\\]", raw)
+
+
 def _quoted_at(text: str, pos: int) -> bool:
     """Whether ``text[pos]`` is inside a single- or double-quoted string of the shell command."""
     quote = ""
@@ -916,11 +922,22 @@ _TIMEOUT_OPTS_WITH_ARG = frozenset({"-s", "--signal", "-k", "--kill-after"})
 # Commands whose -i takes an identity (key) file; elsewhere -i is a flag (grep -i, less -i, xxd -i, uniq -i).
 _PARAMS_KEY = "\0params"  # self.vars key of the positional parameters as a list (joined with NULs)
 _POSITIONAL_KEYS = frozenset({"@", "*", "#", _PARAMS_KEY})
+_RM_OPTION = re.compile(r"-[dfiIRrv]{0,8}[fRr][dfiIRrv]{0,8}|--recursive|--force|--no-preserve-root")
+"""An option of rm that makes it delete folders or delete without asking (``-rf``, ``-R``, ``--force``)."""
+
+
+def _is_positional_key(key: str) -> bool:
+    """``key`` of ``ShellAnalyser.vars`` holds a positional parameter ($1 …, $@, $*, $#), not $0."""
+    return (key.isdigit() and key != "0") or key in _POSITIONAL_KEYS
+
+
 _ALL_PARAMS_WORD = re.compile(r'"?\$(?:@|\*|\{[@*]\})"?')
 
 _IDENTITY_I_TOOLS = frozenset({"ssh", "scp", "sftp", "ssh-copy-id", "autossh", "sshfs", "mosh"})
 
 
+_EMPTY_SLICE = re.compile(r"(?:[A-Za-z_]\w{0,127}|[@*]|\d{1,4})(?:\[[@*]\])?:[ \t]{0,8}-?\d{0,18}:[ \t]{0,8}0{1,8}")
+"""``${X:N:0}``, ``${X::0}``, ``${@:1:0}``: a substring of length 0, empty whatever ``X`` holds."""
 _MAX_WORD_PARTS = 256
 """Expansions of one word put in by value; past them the word is unknown (``ShellAnalyser.expand_word``)."""
 _FUNC_OPEN = re.compile(r"\(\)\s*\{")
@@ -1240,6 +1257,8 @@ class ShellAnalyser:
                 known = self.vars.get(base)
                 if known is not None and name != base and not re.match(r"[A-Za-z_]\w*:?[-=+?]", name):
                     known = _parameter_op(known, name[len(base) :])  # ${c,,} ${c#x} ${c/x/} ${c:1:2}: None unknown
+                if known is None and _EMPTY_SLICE.fullmatch(name):
+                    known = ""  # ${X:0:0}rm: a substring of length 0 is empty, whatever X holds
                 if known is None and (op := re.match(r"[A-Za-z_]\w*:?[-=]", name)) is not None:
                     # ${X:-WORD}, ${X-WORD}, ${X:=WORD}, ${X=WORD}: WORD (one level of quotes off) when X is unset,
                     # the variables it names that are known put in (${DIR:-$HOME})
@@ -1291,8 +1310,10 @@ class ShellAnalyser:
                     value = _printf_output(argvs[0][1:])
                     fmt = argvs[0][2] if argvs[0][1] == "--" and len(argvs[0]) > 2 else argvs[0][1]
                     decoded = _decode_printf(fmt) != fmt
-                if value is None and len(argvs) == 1 and argvs[0][0] == "echo" and len(argvs[0]) > 1:
+                if value is None and len(argvs) == 1 and argvs[0][0] == "echo":  # $(echo): nothing
                     value = " ".join(a for a in argvs[0][1:] if a not in ("-n", "-e"))
+                if value is None and len(argvs) == 1 and argvs[0][0] in ("true", "false", ":"):
+                    value = ""  # r$(true)m is rm: these builtins print nothing
                 if value is None and len(argvs) == 1:
                     value = _path_output(self, argvs[0])  # $(realpath ~), $(readlink -f ..), $(dirname "$PWD"), $(pwd)
         return ShellAnalyser._Sub(value=value, decoded=decoded, tainted=tainted)
@@ -1429,6 +1450,8 @@ class ShellAnalyser:
                     words.extend(_Word(value=x) for x in params)  # "$@": one word per positional parameter
                 elif raw and not re.search(r"[\"'\\]|\$\{", raw) and len(braced := _brace_expand(w.value)) > 1:
                     words.extend(replace(w, value=x) for x in braced)  # rm -rf {~,/tmp/x}: two arguments
+                elif not w.value and not w.dynamic and _unquoted_expansion(_node_text(part, text)):
+                    continue  # an unquoted expansion to nothing is no word at all: ${UNSET:-} rm -rf ~ runs rm
                 else:
                     words.append(w)
             elif k == "redirect":
@@ -1627,14 +1650,42 @@ class ShellAnalyser:
             self.analyse(" ".join(shell_quote(a) if i else a for i, a in enumerate(argv)), depth + 1)
             return
         if first.dynamic:
+            risk = self._unknown_name_risk(cmd, depth)
             self.emit(
                 "obfuscation",
                 "dynamic_command",
-                S.medium,
-                "The command name comes from a variable or substitution whose value is unknown.",
+                S.medium if risk is None else S.high,
+                "The command name comes from a variable or substitution whose value is unknown"
+                + ("." if risk is None else f", and its arguments are dangerous: {risk}"),
                 cmd.text,
             )
         self.simple(cmd, depth, pipeline, index)
+
+    def _unknown_name_risk(self, cmd: _Cmd, depth: int) -> str | None:
+        """What the arguments of a command whose name is unknown (``r${X}m -rf ~``, ``$(f) -rf /``, ``$X rm -rf ~``)
+        would do if the name were ``rm`` (when they carry rm's recursive or force options) or empty (the
+        arguments run as a command, when they start with a word): the first finding of high or critical
+        severity this gives, said in one line; None when neither reading is dangerous. Each reading is analysed
+        on a fresh analyser holding this one's variables and working directory, so none of its findings is kept."""
+        args = cmd.argv[1:]
+        words = cmd.words[1:] if len(cmd.words) == len(cmd.argv) else []
+        readings: list[tuple[str, list[str], list[_Word]]] = []
+        if any(_RM_OPTION.fullmatch(x) for x in args):
+            readings.append(("rm", ["rm", *args], [_Word("rm"), *words]))
+        if args and not args[0].startswith("-") and not (words and words[0].dynamic):
+            readings.append(("", args, words))
+        for label, argv, argv_words in readings:
+            sub = ShellAnalyser(self.paths)
+            sub.vars, sub.cwd, sub.cwd_known, sub.script = dict(self.vars), self.cwd, self.cwd_known, self.script
+            try:
+                sub.simple(_Cmd(argv=argv, text=cmd.text, words=argv_words), depth, None, 0)
+            except Exception:  # a reading that cannot be analysed says nothing either way
+                continue
+            worst = next((f for f in sub.findings if f.severity.rank >= S.high.rank), None)
+            if worst is not None:
+                how = f"if the name were {label}" if label else "if the name is empty or a wrapper"
+                return f"{how}, {worst.message[:1].lower()}{worst.message[1:]}"
+        return None
 
     def simple(self, cmd: _Cmd, depth: int, pipeline: list[_Cmd | None] | None, index: int) -> None:
         argv = cmd.argv
@@ -1698,6 +1749,7 @@ class ShellAnalyser:
             return
         if name in ("env", "cross-env", "cross-env-shell"):  # cross-env[-shell] NAME=value … CMD (npm scripts)
             i = 0
+            env_vars: dict[str, str] = {}  # what the command run sees: env RM=rm sh -c '$RM -rf ~'
             while i < len(args):
                 a = args[i]
                 if name != "env" and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
@@ -1715,6 +1767,8 @@ class ShellAnalyser:
                         env_pair = (env_name, _Word(env_value, dynamic=env_word.dynamic, decoded=env_word.decoded))
                         _env_rules(self, [env_pair], ctext, depth)
                         _env_program_rules(self, [env_pair], args[i + 1 :], ctext, depth)
+                        if not env_word.dynamic or env_word.decoded:
+                            env_vars[env_name] = env_value
                     i += 1
                     continue
                 break
@@ -1723,10 +1777,15 @@ class ShellAnalyser:
                 cmd.reads_secret = True
                 self.emit("credential_access", "env_dump", S.low, "Dumps the environment.", ctext)
                 return
-            if name == "cross-env-shell":  # the command goes through a shell
-                self.analyse(" ".join(rest), depth + 1)
-                return
-            inner(rest, name)
+            saved_vars = self.vars
+            self.vars = {**saved_vars, **env_vars}
+            try:
+                if name == "cross-env-shell":  # the command goes through a shell
+                    self.analyse(" ".join(rest), depth + 1)
+                else:
+                    inner(rest, name)
+            finally:
+                self.vars = saved_vars
             return
         if name in (
             "nohup",
@@ -1977,7 +2036,14 @@ class ShellAnalyser:
             )
             return
         if p and p in self.written:
-            self._run_written(p, ctext, depth, lang)
+            # the file's $1 … $@ are its own arguments, unknown here (not the command line's empty ones)
+            params = {k: self.vars.pop(k) for k in [k for k in self.vars if _is_positional_key(k)]}
+            try:
+                self._run_written(p, ctext, depth, lang)
+            finally:
+                for k in [k for k in self.vars if _is_positional_key(k)]:
+                    del self.vars[k]
+                self.vars.update(params)
 
     # ---------------------------------------------------------------- interpreters
 
@@ -3943,7 +4009,7 @@ def _h_set(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
     else:
         return
     if any(w.dynamic for w in cmd.words[1:]):
-        a.vars = {k: v for k, v in a.vars.items() if not (k.isdigit() and k != "0") and k not in _POSITIONAL_KEYS}
+        a.vars = {k: v for k, v in a.vars.items() if not _is_positional_key(k)}
         return
     a.set_positional(params)
 
@@ -8225,6 +8291,7 @@ def analyse_shell(command: str, cwd: str | None, policy: ActionPolicy, *, home: 
     """Analyse one shell command string; never raises."""
     paths = PathContext(policy, cwd, home)
     analyser = ShellAnalyser(paths)
+    analyser.set_positional([])  # a command line, run by a shell given no arguments: $@ and $* are empty
     try:
         analyser.analyse(command)
     except RecursionError:
