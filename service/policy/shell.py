@@ -1958,10 +1958,14 @@ class ShellAnalyser:
         if name in ("ssh",):
             self._ssh(cmd, args, depth)
             return
-        if name in ("docker", "podman") and len(sub := _docker_sub_args(args)) > 1 and sub[0] == "exec":
-            rest = _skip_options(sub[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env"})
-            if len(rest) > 1:
-                self.analyse(" ".join(shell_quote(a) for a in rest[1:]), depth + 1)
+        if name in ("docker", "podman", "docker-compose"):
+            sub = _docker_sub_args(args) if name != "docker-compose" else ["compose", *args]
+            if sub[:1] in (["compose"], ["container"]):  # docker compose [-f FILE] exec SERVICE CMD: as docker exec
+                sub = _skip_options(sub[1:], _COMPOSE_OPTS_WITH_ARG)
+            if len(sub) > 1 and sub[0] == "exec":
+                rest = _skip_options(sub[1:], {"-u", "--user", "-w", "--workdir", "-e", "--env", "--index"})
+                if len(rest) > 1:
+                    self.analyse(" ".join(shell_quote(a) for a in rest[1:]), depth + 1)
         if name == "kubectl" and "exec" in args and "--" in args:
             rest = args[args.index("--") + 1 :]
             self.analyse(" ".join(shell_quote(a) for a in rest), depth + 1)
@@ -2071,6 +2075,8 @@ class ShellAnalyser:
                     self._secret_args(cmd, name, args[2:])
                 if mod == "pip":
                     self.rules(_Cmd(argv=["pip", *args[2:]], text=ctext), "pip", args[2:], depth, None, 0)
+                elif mod == "service.cli":  # Oversight's own command line: python -m service.cli keys create
+                    self.rules(_Cmd(argv=["oversight", *args[2:]], text=ctext), "oversight", args[2:], depth, None, 0)
                 elif mod in ("http.server", "SimpleHTTPServer"):
                     self.emit("network_egress", "http_server", S.medium, "Serves local files over HTTP.", ctext)
                 return
@@ -2393,6 +2399,9 @@ class ShellAnalyser:
             return
         if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
             return
+        if _OVERSIGHT_DATA_VAR_RE.search(target):  # > "$OVERSIGHT_DATA_DIR/oversight.sqlite"
+            _oversight_data(self, target, ctext, verb)
+            return
         p = self.paths.resolve(target, self.cwd)
         if p is None:
             if _UNRESOLVED_VAR_RE.match(target):
@@ -2478,6 +2487,9 @@ class ShellAnalyser:
     ) -> None:
         raw = target
         if not raw:
+            return
+        if _OVERSIGHT_DATA_VAR_RE.search(raw):  # rm -rf "$OVERSIGHT_DATA_DIR"
+            _oversight_data(self, raw, ctext, verb)
             return
         if raw.startswith("$") or raw.startswith('"$'):
             var = _UNRESOLVED_VAR_RE.match(raw)
@@ -2705,6 +2717,8 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
                 a.emit("destructive_fs", "system_path_move", S.high, f"Moves a system path ({p}).", cmd.text)
             elif p.endswith("/.git"):  # the repository's history goes with it (to a trash folder, say)
                 a.emit("destructive_vcs", "git_dir", S.high, f"Moves git metadata away ({p}).", cmd.text)
+            elif _is_oversight_data(a, p):  # the service loses its decisions, keys and audit trail
+                _oversight_data(a, p, cmd.text, "Moves away")
             elif a.paths.is_secret(p):
                 a.check_read(src, "mv", cmd.text, cmd)
         if dest == "/dev/null":
@@ -3792,6 +3806,17 @@ def _h_kill(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
         piped = bool(upstream) and "xargs" in cmd.wrappers
         if chosen or piped:
             context = " ".join([*chosen, upstream, a.script if chosen else ""])
+            # kill $(pgrep -f 'oversight serve'), pgrep oversight | xargs kill (the pieces apart: one line each)
+            if _OVERSIGHT_PICKED.search("\n".join([*chosen, upstream, a.script if chosen else ""])):
+                a.emit(
+                    "privilege_escalation",
+                    "tamper_oversight",
+                    S.high,
+                    "Stops Oversight itself, its PIDs picked from the process list: an agent must not switch off "
+                    "the service that reviews its actions.",
+                    ctext,
+                )
+                return
             named = _SYSTEM_PROCESS_WORD.search(context)
             if named and _PROCESS_LISTING.search(context):
                 a.emit(
@@ -4044,6 +4069,9 @@ _DOCKER_GLOBAL_OPTS_WITH_ARG = frozenset(
 )
 
 
+_COMPOSE_OPTS_WITH_ARG = {"-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"}
+
+
 def _docker_sub_args(args: list[str]) -> list[str]:
     """docker's arguments from its subcommand on, past the global options (-H HOST, --context=X, -D …)."""
     while args and args[0].startswith("-"):
@@ -4278,11 +4306,34 @@ _SECURITY_TOOL_RE = re.compile(
 _OVERSIGHT_NAME = re.compile(r"(?<![\w-])oversight(?![\w-]*\.(py|md|txt|json|ya?ml)\b)", re.I)
 
 
+_OVERSIGHT_PICKED = re.compile(
+    r"\b(?:pgrep|pidof|ps|grep|lsof)\b[^;&|\n]{0,200}?(?<![\w-])oversight(?![\w-]{0,64}\.(?:py|md|txt|json|ya?ml)\b)",
+    re.I,
+)
+"""A process listing picking Oversight's PIDs: ``pgrep -f 'oversight serve'``, ``pidof oversight``, ``ps … | grep
+oversight`` (bounded: the name within 200 characters of the listing, in the same stage)."""
+_OVERSIGHT_DATA_RE = re.compile(r"/\.oversight(?:/|$)|/oversight\.(?:sqlite3?|db)(?:-wal|-shm|-journal)?$")
+"""Oversight's data folder (the default ``.oversight``, anywhere) and its SQLite database (``oversight.sqlite``
+and its journal files), as resolved paths: decisions, escalations, keys and the audit trail."""
+_OVERSIGHT_DATA_VAR_RE = re.compile(r"\$\{?OVERSIGHT_(?:DATA_DIR|DATABASE_URL)(?![A-Za-z0-9_])")
+"""A path built from the service's own data-folder setting: ``rm -rf "$OVERSIGHT_DATA_DIR"``."""
+_OVERSIGHT_ENV = re.compile(r"OVERSIGHT_[A-Z0-9_]{1,64}")
+_OVERSIGHT_KEY_VERBS = frozenset({"create", "revoke"})
+
+
 def _stops_oversight(name: str, pos: list[str]) -> str | None:
     """``pkill -f oversight``, ``killall oversight``, ``systemctl stop oversight``, ``docker stop|kill|rm oversight``,
-    ``docker compose … down|stop`` of Oversight's compose file, ``kubectl scale|delete`` of its deployment."""
+    ``docker compose … down|stop`` of Oversight's compose file, ``kubectl scale|delete`` of its deployment,
+    ``launchctl unload|bootout|stop|remove|disable``, ``supervisorctl stop``, ``pm2 stop|delete|kill`` of it."""
     joined = " ".join(pos)
     if name in ("pkill", "killall") and _OVERSIGHT_NAME.search(joined):
+        return f"{name} {joined}"[:120]
+    if (
+        name in ("launchctl", "supervisorctl", "pm2")
+        and pos[:1]
+        and pos[0] in ("unload", "bootout", "stop", "remove", "disable", "kill", "delete")
+        and _OVERSIGHT_NAME.search(joined)
+    ):
         return f"{name} {joined}"[:120]
     if (
         name in ("systemctl", "service")
@@ -4300,6 +4351,42 @@ def _stops_oversight(name: str, pos: list[str]) -> str | None:
     return None
 
 
+def _is_oversight_data(a: ShellAnalyser, p: str) -> bool:
+    """``p`` (resolved) is in Oversight's data folder or is its database; not under a temporary folder (a test's)."""
+    return bool(_OVERSIGHT_DATA_RE.search(p)) and not a.paths.is_tmp(p)
+
+
+def _changes_oversight(a: ShellAnalyser, name: str, args: list[str], pos: list[str]) -> str | None:
+    """What a command does to Oversight's keys, data or configuration, None when nothing: ``oversight keys
+    create|revoke`` (``python -m service.cli keys …`` too: an agent holding an admin key resolves its own
+    escalations), a database client opening its SQLite file, and the service's ``OVERSIGHT_*`` environment
+    changed for the service manager (``systemctl set-environment|unset-environment``, ``launchctl
+    setenv|unsetenv``, ``kubectl set env`` of its deployment) or its unit edited (``systemctl edit|revert``)."""
+    if name == "oversight" and "keys" in pos:
+        verb = pos[pos.index("keys") + 1 : pos.index("keys") + 2]
+        if verb and verb[0] in _OVERSIGHT_KEY_VERBS:
+            return f"{'Creates' if verb[0] == 'create' else 'Revokes'} an Oversight API key (oversight keys {verb[0]})"
+    if name in ("sqlite3", "sqlite", "litecli", "sqlite-utils", "sqlitebrowser", "sqlite_web") and any(
+        _OVERSIGHT_DATA_VAR_RE.search(x) or _is_oversight_data(a, a.paths.resolve(x, a.cwd) or x) for x in args
+    ):
+        return "Opens Oversight's database, where its decisions, keys and audit trail are kept"
+    joined = " ".join(pos)
+    if name == "systemctl" and pos[:1]:
+        if pos[0] in ("set-environment", "unset-environment") and _OVERSIGHT_ENV.search(joined):
+            return f"Changes the environment Oversight's service is started with (systemctl {pos[0]})"
+        if pos[0] in ("edit", "revert") and _OVERSIGHT_NAME.search(joined):
+            return f"Edits Oversight's service unit (systemctl {pos[0]})"
+    if name == "launchctl" and pos[:1] and pos[0] in ("setenv", "unsetenv") and _OVERSIGHT_ENV.search(joined):
+        return f"Changes the environment Oversight's service is started with (launchctl {pos[0]})"
+    if (
+        name == "kubectl"
+        and pos[:2] == ["set", "env"]
+        and (_OVERSIGHT_ENV.search(joined) or _OVERSIGHT_NAME.search(joined))
+    ):
+        return "Changes the environment of Oversight's deployment (kubectl set env)"
+    return None
+
+
 _PKG_REMOVE_TOOLS = frozenset({"apt", "apt-get", "aptitude", "yum", "dnf", "zypper", "apk", "pacman", "brew", "snap"})
 _PKG_REMOVE_VERBS = frozenset({"remove", "purge", "erase", "autoremove", "uninstall", "del", "rm", "-R", "-Rs", "-Rns"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off"})
@@ -4312,9 +4399,13 @@ def _tamper_and_exposure_rules(a: ShellAnalyser, cmd: _Cmd, name: str, args: lis
     ctext = cmd.text
     pos = [x for x in args if not x.startswith("-")]
     tamper = ""
-    if name == "launchctl" and pos[:1] and pos[0] in ("unload", "bootout", "disable", "remove", "stop", "kill"):
-        if any(_SECURITY_TOOL_RE.search(x) for x in pos[1:]):
-            tamper = f"launchctl {pos[0]} of a security agent"
+    if (
+        name == "launchctl"
+        and pos[:1]
+        and pos[0] in ("unload", "bootout", "disable", "remove", "stop", "kill")
+        and any(_SECURITY_TOOL_RE.search(x) for x in pos[1:])
+    ):
+        tamper = f"launchctl {pos[0]} of a security agent"
     elif name == "spctl" and any(x in ("--master-disable", "--global-disable") for x in args):
         tamper = "Turns Gatekeeper off"
     elif name == "defaults" and pos[:1] == ["write"] and len(pos) >= 3 and pos[1].endswith("com.apple.alf"):
@@ -4339,6 +4430,15 @@ def _tamper_and_exposure_rules(a: ShellAnalyser, cmd: _Cmd, name: str, args: lis
             "tamper_oversight",
             S.high,
             f"Stops Oversight itself ({hit}): an agent must not switch off the service that reviews its actions.",
+            ctext,
+        )
+        return
+    elif (change := _changes_oversight(a, name, args, pos)) is not None:
+        a.emit(
+            "privilege_escalation",
+            "tamper_oversight",
+            S.high,
+            f"{change}: an agent must not change the service that reviews its actions.",
             ctext,
         )
         return
@@ -5857,6 +5957,19 @@ def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: 
     """Writes that make something run later or switch the agent's oversight off: a coding agent's settings, git
     configuration, git hook managers, direnv/VS Code tasks, folders on PATH (see :meth:`classify_write`)."""
     home = a.paths.home
+    if _is_oversight_data(a, p):
+        _oversight_data(a, target, ctext, verb)
+        return True
+    if p.endswith("/oversight.env"):  # the env_file of Oversight's compose service (deploy/env.example)
+        a.emit(
+            "privilege_escalation",
+            "tamper_oversight",
+            S.high,
+            f"{verb} Oversight's environment file ({target}): an agent must not change the configuration of the "
+            "service that reviews its actions.",
+            ctext,
+        )
+        return True
     if is_git_config_file(p, home):
         keys = git_config_exec_keys(ctext)
         sets = f"; it sets {', '.join(keys)}, which runs a command" if keys else ""
@@ -5902,12 +6015,26 @@ def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: 
     return False
 
 
+def _oversight_data(a: ShellAnalyser, target: str, ctext: str, verb: str) -> None:
+    a.emit(
+        "privilege_escalation",
+        "tamper_oversight",
+        S.high,
+        f"{verb} Oversight's data ({target}): its decisions, escalations, API keys and audit trail. An agent must not "
+        "change the record of the service that reviews its actions.",
+        ctext,
+    )
+
+
 def _special_delete(a: ShellAnalyser, base: str, filtered: bool, ctext: str, verb: str) -> bool:
     """Deletes judged before the generic ones in :meth:`check_delete`: git's transient state inside the workspace
     repository (a stale lock, an interrupted rebase or merge: low), a coding agent's settings (high)."""
     m = re.search(r"/\.git/(.+)$", base)
     if m and _GIT_TRANSIENT_RE.fullmatch(m.group(1)) and a.paths.workspace is not None and a.paths.in_workspace(base):
         a.emit("destructive_vcs", "git_state", S.low, f"{verb} git's transient state ({base}).", ctext)
+        return True
+    if _is_oversight_data(a, base):
+        _oversight_data(a, base, ctext, verb)
         return True
     if _AGENT_CONFIG_RE.search(base) and not filtered:
         a.emit(
