@@ -922,6 +922,8 @@ _TIMEOUT_OPTS_WITH_ARG = frozenset({"-s", "--signal", "-k", "--kill-after"})
 # Commands whose -i takes an identity (key) file; elsewhere -i is a flag (grep -i, less -i, xxd -i, uniq -i).
 _PARAMS_KEY = "\0params"  # self.vars key of the positional parameters as a list (joined with NULs)
 _POSITIONAL_KEYS = frozenset({"@", "*", "#", _PARAMS_KEY})
+_MAX_NAME_READINGS = 2
+"""Readings of an unknown command name inside one another (``$X sh -c '$Y rm -rf ~'`` needs two)."""
 _RM_OPTION = re.compile(r"-[dfiIRrv]{0,8}[fRr][dfiIRrv]{0,8}|--recursive|--force|--no-preserve-root")
 """An option of rm that makes it delete folders or delete without asking (``-rf``, ``-R``, ``--force``)."""
 
@@ -986,6 +988,8 @@ class ShellAnalyser:
         self.functions: dict[str, str] = {}
         """Shell functions defined earlier in this command → their body's text, run again for each call."""
         self._calling: set[str] = set()
+        self._readings = 0
+        """How many readings of an unknown command name (:meth:`_unknown_name_risk`) this analyser is inside."""
 
     # ---------------------------------------------------------------- emit
 
@@ -1668,6 +1672,8 @@ class ShellAnalyser:
         severity this gives, said in one line; None when neither reading is dangerous. Each reading is analysed
         on a fresh analyser holding this one's variables and working directory, so none of its findings is kept."""
         args = cmd.argv[1:]
+        if self._readings >= _MAX_NAME_READINGS:  # $X eval $X eval …: bounded work, each level reads the rest again
+            return None
         words = cmd.words[1:] if len(cmd.words) == len(cmd.argv) else []
         readings: list[tuple[str, list[str], list[_Word]]] = []
         if any(_RM_OPTION.fullmatch(x) for x in args):
@@ -1677,6 +1683,7 @@ class ShellAnalyser:
         for label, argv, argv_words in readings:
             sub = ShellAnalyser(self.paths)
             sub.vars, sub.cwd, sub.cwd_known, sub.script = dict(self.vars), self.cwd, self.cwd_known, self.script
+            sub._readings = self._readings + 1
             try:
                 sub.simple(_Cmd(argv=argv, text=cmd.text, words=argv_words), depth, None, 0)
             except Exception:  # a reading that cannot be analysed says nothing either way

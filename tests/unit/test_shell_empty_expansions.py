@@ -92,6 +92,13 @@ def test_unknown_command_name_with_destructive_arguments_escalates(dangerous: st
     assert found(shell(harmless)).get(DYNAMIC) in (M, None)
 
 
+def test_readings_nest_once() -> None:
+    # an unknown name whose arguments run another unknown name: read inside one reading, then no deeper (bounded
+    # work on $X eval $X eval …)
+    assert found(shell("$X sh -c '$Y rm -rf ~'")).get(DYNAMIC) == H
+    assert found(shell("$X eval " * 400)).get(DYNAMIC) == M
+
+
 def test_the_escalation_says_what_the_arguments_would_do() -> None:
     f = next(f for f in shell("r${X}m -rf ~").findings if f.rule == DYNAMIC)
     assert "rm" in f.message and "/home/dev" in f.message, f.message
