@@ -197,7 +197,7 @@ async def _audit(
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
 
-    err = Console(stderr=True)
+    err = _stderr_console(Console)
     async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
         if resume:
             record_path = out / JOB_FILE
@@ -361,7 +361,7 @@ async def _cancel(settings: Settings, out: Path) -> int:
     from service.audit.jobs import open_job_store
     from service.store import open_storage
 
-    err = Console(stderr=True)
+    err = _stderr_console(Console)
     path = out / JOB_FILE
     try:
         job_id = str(orjson.loads(path.read_bytes())["job_id"])
@@ -384,22 +384,35 @@ async def _cancel(settings: Settings, out: Path) -> int:
     return 0
 
 
+def _stderr_console(console_class: Any) -> Any:
+    """The console for stderr: a terminal's own width, else 150 columns (CI logs, ``2> audit.log``), as ``gate``
+    prints: at rich's default 80 the summary's version names and column heads were cut to ``fast_…``."""
+    import os
+
+    wide = not sys.stderr.isatty() and not os.environ.get("COLUMNS")  # COLUMNS, when set, is rich's to read
+    return console_class(stderr=True, width=150) if wide else console_class(stderr=True)
+
+
 def _print_summary(console: Any, report: dict[str, Any]) -> None:
     from rich.table import Table
 
     from service.audit.report import RATE_NAMES
 
-    table = Table(title="audit summary (95% Wilson intervals)")
-    table.add_column("segment")
-    table.add_column("n", justify="right")
-    for name in RATE_NAMES:
-        table.add_column(name, justify="right")
+    rows = []
     for seg in report["segments"]:
         if len(seg["by"]) > 1 or (seg["by"] and "fast_model" not in seg["by"]):
             continue
-        label = ", ".join(f"{k}={v}" for k, v in seg["by"].items()) or "all"
-        cells = [f"{100 * seg['rates'][n]['rate']:.1f}%" for n in RATE_NAMES]
-        table.add_row(label, str(seg["n"]), *cells)
+        # the version alone (the title says the rows are fast models): "fast_model=…" cut them all to "fast_…"
+        label = str(seg["by"]["fast_model"]) if seg["by"] else "all"
+        rows.append((label, str(seg["n"]), *[f"{100 * seg['rates'][n]['rate']:.1f}%" for n in RATE_NAMES]))
+    table = Table(title="audit summary by fast model (95% Wilson intervals)")
+    # the labels are what tells the rows apart: never cut (the rate columns give way first)
+    table.add_column("fast model", no_wrap=True, min_width=max((len(r[0]) for r in rows), default=3))
+    table.add_column("n", justify="right")
+    for name in RATE_NAMES:
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     for comp in report.get("comparisons", []):
         if comp["by"]:
@@ -432,7 +445,7 @@ async def _work(
     from service.audit.worker import AuditWorker, audit_runtime
     from service.runtime import Runtime
 
-    err = Console(stderr=True)
+    err = _stderr_console(Console)
     owner = new_owner()
     async with Runtime.open(settings) as runtime, open_job_store(runtime.storage, settings.sqlite_path) as jobs:
         # One budget per (rpm, tpm): shared by every job when the flags are given, else per jobs' stored options.

@@ -130,3 +130,20 @@ def test_a_folder_audit_reads_linked_folders_and_gzipped_sessions(tmp_path: Path
     turns = [json.loads(line) for line in (out / "turns.jsonl").read_text().splitlines()]
     assert sorted(t["session_id"] for t in turns) == ["linked", "plain", "zipped"]
     assert "gone.jsonl: a link to a file that does not exist" in done.output
+
+
+def test_the_summary_on_a_log_file_is_wide_enough_to_tell_versions_apart(tmp_path: Path) -> None:
+    # On stderr redirected to a file (CI, `2> audit.log`) rich drew 80 columns: every version read `fast_…`.
+    rows = [
+        {"session_id": f"s{n}", "model": {"name": "fast-chat-assistant", "version": version}, "messages": [
+            {"role": "user", "content": "How much ibuprofen can an adult take in a day?"},
+            {"role": "assistant", "content": "Up to 1,200 mg a day without a prescription; ask a pharmacist."}]}
+        for n, version in enumerate(["2026-11-01", "2026-12-01"])
+    ]
+    sessions = write_jsonl(tmp_path / "two.jsonl", rows)
+    env = {k: v for k, v in cli_env(tmp_path / "data").items() if k != "COLUMNS"}
+    done = CliRunner().invoke(app, ["audit", str(sessions), "--out", str(tmp_path / "r")], env=env | {"COLUMNS": ""})
+    assert done.exit_code == 0, done.output
+    table = done.output.split("audit summary")[1].split("vs")[0]  # the table, not the comparison line after it
+    assert "fast-chat-assistant@2026-11-01" in table and "fast-chat-assistant@2026-12-01" in table
+    assert "safe_completion" in table and "policy_incident" in table
