@@ -940,6 +940,13 @@ _IDENTITY_I_TOOLS = frozenset({"ssh", "scp", "sftp", "ssh-copy-id", "autossh", "
 
 _EMPTY_SLICE = re.compile(r"(?:[A-Za-z_]\w{0,127}|[@*]|\d{1,4})(?:\[[@*]\])?:[ \t]{0,8}-?\d{0,18}:[ \t]{0,8}0{1,8}")
 """``${X:N:0}``, ``${X::0}``, ``${@:1:0}``: a substring of length 0, empty whatever ``X`` holds."""
+_VAR_NAME = re.compile(r"[A-Za-z_]\w{0,127}")
+_HEREDOC_DELIM = re.compile(
+    r"<<-?[ \t]{0,8}(?:([A-Za-z_][\w-]{0,63})|'([A-Za-z_][\w-]{0,63})'|\"([A-Za-z_][\w-]{0,63})\"|\\([A-Za-z_][\w-]{0,63}))"
+)
+"""A here-doc's delimiter: bare (group 1), or quoted in ', " or with a backslash (2-4), its body then not expanded."""
+_MAX_HEREDOC_SUBS = 16
+"""Command substitutions of one unquoted here-doc analysed (``ShellAnalyser._heredoc_substitutions``)."""
 _MAX_WORD_PARTS = 256
 """Expansions of one word put in by value; past them the word is unknown (``ShellAnalyser.expand_word``)."""
 _FUNC_OPEN = re.compile(r"\(\)\s*\{")
@@ -988,6 +995,15 @@ class ShellAnalyser:
         self.functions: dict[str, str] = {}
         """Shell functions defined earlier in this command → their body's text, run again for each call."""
         self._calling: set[str] = set()
+        self.quoted_heredocs: set[str] = set()
+        """Here-doc delimiters written quoted (``<<'EOF'``), whose bodies are not expanded; set by ``analyse``."""
+        self.namerefs: dict[str, str] = {}
+        """Namerefs made by ``declare -n NAME=VAR`` (also typeset/local): NAME → VAR."""
+        self.oldpwd: str | None = None
+        """The working folder before the last ``cd`` ($OLDPWD, ``~-``), when known."""
+        self.copies: dict[str, str] = {}
+        """System programs copied or linked earlier in the command (``cp /bin/rm /tmp/del``): the copy → the
+        program, so ``/tmp/del -rf ~`` is read as ``rm -rf ~``."""
         self._readings = 0
         """How many readings of an unknown command name (:meth:`_unknown_name_risk`) this analyser is inside."""
 
@@ -1062,6 +1078,11 @@ class ShellAnalyser:
             self._unparseable(text, f"more than {MAX_PIPES:,} pipes")
             return
         self._forkbomb(text)
+        if "<<" in text:  # preprocess drops a delimiter's quotes: remember which are quoted (and never unquoted)
+            delims = [m.groups() for m in _HEREDOC_DELIM.finditer(text)]
+            quoted = {q or d or b for _, q, d, b in delims if q or d or b}
+            bare = {w for w, _, _, _ in delims if w}
+            self.quoted_heredocs |= quoted - bare
         pre, notes = preprocess(text)
         if "ifs" in notes:
             self.emit("obfuscation", "ifs", S.medium, "Uses $IFS to hide word boundaries.", text)
@@ -1253,12 +1274,26 @@ class ShellAnalyser:
                     decoded = decoded or sub.decoded
                 else:
                     dynamic = True
+            elif pk == "tilde" and str(part.value) in ("~+", "~-") and value.startswith(str(part.value)):
+                # ~+ is $PWD, ~- is $OLDPWD: put in when known (rm -rf ~+ deletes the working folder)
+                where = self._pwd(str(part.value) == "~+")
+                if where is not None:
+                    value = where + value[2:]
             elif pk == "parameter":
                 name = str(part.value)
+                if (target := self._reference(name)) is not None:
+                    # ${!x} (x=HOME) and a nameref (declare -n r=HOME; $r) are the variable they name
+                    for form in ("${" + name + "}", "$" + name):
+                        if form in value:
+                            value = value.replace(form, "${" + target + "}", 1)
+                            break
+                    name = target
                 base = name if name in ("@", "*", "#") else re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0]
                 if base in self.tainted_vars or _ENV_SECRET_VAR_RE.search("$" + base):
                     tainted = True
                 known = self.vars.get(base)
+                if known is None and base in ("PWD", "OLDPWD"):
+                    known = self._pwd(base == "PWD")
                 if known is not None and name != base and not re.match(r"[A-Za-z_]\w*:?[-=+?]", name):
                     known = _parameter_op(known, name[len(base) :])  # ${c,,} ${c#x} ${c/x/} ${c:1:2}: None unknown
                 if known is None and _EMPTY_SLICE.fullmatch(name):
@@ -1285,6 +1320,23 @@ class ShellAnalyser:
                     if known is None:
                         dynamic = True
         return _Word(value=value, dynamic=dynamic, decoded=decoded, tainted=tainted, ifs_split=ifs_split)
+
+    def _reference(self, name: str) -> str | None:
+        """The variable ``name`` stands for: ``!x`` (indirect expansion) with x holding a variable's name, or a
+        nameref made by ``declare -n``; None for any other parameter."""
+        if name.startswith("!") and _VAR_NAME.fullmatch(name[1:]):
+            target = self.vars.get(name[1:])
+        else:
+            target = self.namerefs.get(re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0])
+            if target is not None:
+                return target + name[len(re.split(r"[:#%/^,@\[=+?-]", name, maxsplit=1)[0]) :]
+        return target if target is not None and _VAR_NAME.fullmatch(target) else None
+
+    def _pwd(self, current: bool) -> str | None:
+        """$PWD (``~+``) or $OLDPWD (``~-``) when known: the working folder, or the one before the last ``cd``."""
+        if current:
+            return self.cwd if self.cwd_known and "PWD" not in self.vars else self.vars.get("PWD")
+        return self.vars.get("OLDPWD", self.oldpwd)
 
     @dataclass
     class _Sub:
@@ -1479,6 +1531,8 @@ class ShellAnalyser:
                 if (delim and body.rstrip("\n").endswith("\n" + delim)) or body.strip() == delim:
                     body = body.rstrip("\n")[: -len(delim)] if delim else body
                 cmd.heredoc = body
+                if delim not in self.quoted_heredocs:
+                    self._heredoc_substitutions(body, depth)
             out = getattr(r, "output", None)
             if rtype == "<<<" and out is not None and getattr(out, "kind", "") == "word":
                 cmd.herestring = self.expand_word(out, text, depth).value
@@ -1502,6 +1556,29 @@ class ShellAnalyser:
             if assigns:
                 self.vars = saved
         return cmd
+
+    def _heredoc_substitutions(self, body: str, depth: int) -> None:
+        """An unquoted here-doc (``<<EOF``, not ``<<'EOF'``) expands its ``$(…)`` and backquotes when the command
+        runs, whatever reads it: ``cat <<EOF`` with ``$(rm -rf ~)`` in it runs ``rm -rf ~``. Each is analysed as
+        the command it is (the first ``_MAX_HEREDOC_SUBS``: bounded work)."""
+        i = found = 0
+        while found < _MAX_HEREDOC_SUBS:
+            dollar, tick = body.find("$(", i), body.find("`", i)
+            if dollar < 0 and tick < 0:
+                return
+            found += 1
+            if tick < 0 or 0 <= dollar < tick:
+                end = _find_matching(body, dollar + 1, "(", ")")
+                start, stop = dollar + 2, end - 1
+            else:
+                end = body.find("`", tick + 1) + 1
+                start, stop = tick + 1, end - 1
+            at = min(x for x in (dollar, tick) if x >= 0)
+            if end <= 0:
+                return
+            if at == 0 or body[at - 1] != "\\":  # \$( is literal text
+                self.analyse(body[start:stop], depth + 1)
+            i = end
 
     def set_positional(self, params: Sequence[str], zero: str | None = None) -> None:
         """``$1`` … ``$N``, ``$@``, ``$*`` and ``$#`` are ``params`` from now on (``set -- …``, a function call,
@@ -1696,6 +1773,10 @@ class ShellAnalyser:
 
     def simple(self, cmd: _Cmd, depth: int, pipeline: list[_Cmd | None] | None, index: int) -> None:
         argv = cmd.argv
+        if (real := _program_copy(self, argv[0])) is not None:  # cp /bin/rm /tmp/del; /tmp/del -rf ~: it is rm
+            argv[0] = real
+            if cmd.words:
+                cmd.words[0] = _Word(real)
         name = _basename(argv[0])
         args = argv[1:]
         ctext = cmd.text
@@ -2105,6 +2186,7 @@ class ShellAnalyser:
         interpreter's name, when known) adds its own command quotes: perl/ruby/php backticks, ``qx``, ``%x``,
         AppleScript's ``do shell script``."""
         code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
+        code = _inline_aliases(code)  # from shutil import rmtree as r; r(…) → rmtree(…)
         code = _inline_constants(code)  # c = "rm -rf ~"; os.system(c) → os.system("rm -rf ~")
         for shell_out in _inline_shell_outs(code, _basename(lang)):
             self.analyse(shell_out, depth + 1)
@@ -2611,9 +2693,11 @@ Handler = Any
 
 
 def _h_cd(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    target = next((x for x in args if not x.startswith("-")), "~")
+    target = next((x for x in args if not x.startswith("-") or x == "-"), "~")
+    a.vars.pop("OLDPWD", None)
+    previous, a.oldpwd = a.oldpwd, a.cwd if a.cwd_known else None
     if target == "-":
-        a.cwd, a.cwd_known = None, False
+        a.cwd, a.cwd_known = previous, previous is not None
         return
     if any(w.dynamic for w in cmd.words[1:]):
         a.cwd, a.cwd_known = None, False
@@ -2708,11 +2792,46 @@ def _h_find(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, i
             a.check_write(args[i + 1], cmd.text)
 
 
+_PROGRAM_DIRS = frozenset({"/bin", "/usr/bin", "/sbin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"})
+
+
+def _program_copy(a: ShellAnalyser, word: str) -> str | None:
+    """The system program a command name runs under another name: a copy made earlier in the command
+    (``cp /bin/rm /tmp/del``, ``install /bin/rm d``), or a path through a link made earlier (``ln -s /bin/rm del``)
+    that leads into a system bin folder; None otherwise."""
+    if "/" not in word:
+        return next((real for copy, real in a.copies.items() if _basename(copy) == word), None)
+    p = a.paths.resolve(word, a.cwd)
+    if p is None:
+        return None
+    if p in a.copies:
+        return a.copies[p]
+    if posixpath.dirname(p) in _PROGRAM_DIRS and _basename(p) != _basename(word):
+        return p
+    return None
+
+
+def _remember_copy(a: ShellAnalyser, sources: list[str], dest: str) -> None:
+    """``cp``/``mv``/``install`` of a system program (``/bin/rm``) or of a copy of one: the copy runs it."""
+    dp = a.paths.resolve(dest, a.cwd)
+    if dp is None or len(a.copies) >= 64:
+        return
+    for src in sources:
+        sp = a.paths.resolve(src, a.cwd)
+        real = a.copies.get(sp) if sp else None
+        if real is None and sp is not None and posixpath.dirname(sp) in _PROGRAM_DIRS:
+            real = sp
+        if real is not None:
+            target = posixpath.join(dp, _basename(src)) if dest.endswith("/") or len(sources) > 1 else dp
+            a.copies[target] = real
+
+
 def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     pos = _positional(args, {"-t", "--target-directory", "-S", "--suffix"})
     if len(pos) < 2:
         return
     dest = pos[-1]
+    _remember_copy(a, pos[:-1], dest)
     if cmd.name == "mv":
         for src in pos[:-1]:
             p = a.paths.resolve(src, a.cwd)
@@ -4027,6 +4146,15 @@ def _remember_link(a: ShellAnalyser, args: list[str]) -> None:
         a.paths.links[link] = target
 
 
+def _h_trap(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``trap ACTION SIGNAL…``: ACTION runs later (at EXIT, on a signal), as the command it is:
+    ``trap 'rm -rf ~' EXIT`` is ``rm -rf ~``. ``trap -p``/``-l``, ``trap - SIG`` and ``trap '' SIG`` run nothing."""
+    rest = args[1:] if args[:1] == ["--"] else args
+    if len(rest) < 2 or rest[0] in ("-", "-p", "-l", "-P"):
+        return
+    a.analyse(rest[0], depth + 1)
+
+
 def _h_history(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if "-c" in args or ("-w" in args and "/dev/null" in args):
         a.emit("process_system_control", "anti_forensics", S.medium, "Clears shell history.", cmd.text)
@@ -4047,7 +4175,16 @@ def _h_set(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix
 
 
 def _h_export(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    nameref = cmd.name in ("declare", "typeset", "local") and any(
+        re.fullmatch(r"-[a-zA-Z]*n[a-zA-Z]*", x) for x in args
+    )
     for j, x in enumerate(args):
+        if nameref and "=" in x and not x.startswith("-"):  # declare -n r=HOME: $r is $HOME from now on
+            k, _, v = x.partition("=")
+            a.vars.pop(k, None)
+            if _VAR_NAME.fullmatch(v) and len(a.namerefs) < 64:
+                a.namerefs[k] = v
+            continue
         if "=" in x and not x.startswith("-"):
             k, _, v = x.partition("=")
             w = cmd.words[j + 1] if j + 1 < len(cmd.words) else _Word(v)
@@ -4636,6 +4773,7 @@ _HANDLERS: dict[str, Handler] = {
     "crontab": _h_crontab,
     "launchctl": _h_launchctl,
     "ln": _h_ln,
+    "trap": _h_trap,
     "history": _h_history,
     "export": _h_export,
     "declare": _h_export,
@@ -7491,6 +7629,73 @@ def _inline_home(code: str) -> str:
             break
         code = folded
     return code
+
+
+# A function imported or bound under another name in inline code, whose calls are read as the function's own:
+# Python ``from shutil import rmtree as r``, ``r = shutil.rmtree``; JavaScript ``const {execSync: e} =
+# require('child_process')``, ``import {execSync as e} from 'child_process'``, ``const e = require('fs').rmSync``.
+_PY_FROM_IMPORT = re.compile(r"\bfrom[ \t]+([\w.]{1,100})[ \t]+import[ \t]+\(?([^\n;()]{1,400})")
+_PY_BOUND = re.compile(
+    r"\b([A-Za-z_]\w{0,63})[ \t]*=[ \t]*((?:[A-Za-z_]\w{0,63}\.){1,3})([A-Za-z_]\w{0,63})[ \t]*(?=[;\n]|$)"
+)
+_JS_DESTRUCTURE = re.compile(
+    r"\{([^{}\n]{1,400})\}\s{0,8}=\s{0,8}(?:await\s{1,8}import|require)\s{0,8}\(\s{0,8}([\"'`])(?:node:)?([\w/.-]{1,64})\2"
+)
+_JS_IMPORT = re.compile(r"\bimport\s{0,8}\{([^{}]{1,400})\}\s{0,8}from\s{0,8}([\"'])(?:node:)?([\w/.-]{1,64})\2")
+_JS_REQUIRE_MEMBER = re.compile(
+    r"\b([A-Za-z_$][\w$]{0,63})\s{0,8}=\s{0,8}require\s{0,8}\(\s{0,8}([\"'`])(?:node:)?([\w/.-]{1,64})\2\s{0,8}\)"
+    r"\s{0,8}\.\s{0,8}([A-Za-z_$][\w$]{0,63})"
+)
+_JS_FS_MODULES = frozenset({"fs", "fs/promises", "fs-extra"})
+_MAX_INLINE_ALIASES = 16
+
+
+def _inline_aliases(code: str) -> str:
+    """``code`` with the calls of a function imported or bound under another name spelt with the function's name
+    (``r('/home/dev')`` after ``from shutil import rmtree as r`` is ``rmtree('/home/dev')``; ``e('rm -rf ~')``
+    after ``const {execSync: e} = require('child_process')`` is ``execSync('rm -rf ~')``; a function of node's
+    ``fs`` is spelt ``fs.NAME``), so the rules that read those calls see them."""
+    if "import" not in code and "require" not in code and "=" not in code:
+        return code
+    aliases: dict[str, str] = {}
+
+    def add(alias: str, name: str, module: str = "") -> None:
+        alias, name = alias.strip(), name.strip()
+        if (
+            alias != name
+            and len(aliases) < _MAX_INLINE_ALIASES
+            and re.fullmatch(r"[A-Za-z_$][\w$]{0,63}", alias)
+            and re.fullmatch(r"[A-Za-z_$][\w$]{0,63}", name)
+        ):
+            aliases[alias] = ("fs." if module in _JS_FS_MODULES else "") + name
+
+    for m in _PY_FROM_IMPORT.finditer(code):
+        for item in m.group(2).split(","):
+            name, _, alias = item.partition(" as ")
+            if alias:
+                add(alias, name)
+    for m in _PY_BOUND.finditer(code):
+        add(m.group(1), m.group(3), m.group(2).rstrip("."))
+    for m in _JS_DESTRUCTURE.finditer(code):
+        for item in m.group(1).split(","):
+            name, _, alias = item.partition(":")
+            add(alias or name, name, m.group(3))
+    for m in _JS_IMPORT.finditer(code):
+        for item in m.group(1).split(","):
+            name, _, alias = item.partition(" as ")
+            add(alias or name, name, m.group(3))
+    for m in _JS_REQUIRE_MEMBER.finditer(code):
+        add(m.group(1), m.group(4), m.group(3))
+    if not aliases:
+        return code
+
+    def call(m: re.Match[str]) -> str:
+        if m.start() > 0 and code[m.start() - 1] in ".$":
+            return m.group(0)  # obj.r(…) is another function
+        return aliases[m.group(1)] + "("
+
+    names = "|".join(re.escape(k) for k in sorted(aliases, key=len, reverse=True))
+    return re.sub(r"(?:\b|(?=\$))(" + names + r")\s{0,8}\(", call, code)
 
 
 def _inline_fstrings(code: str) -> str:
