@@ -264,6 +264,48 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
     return t, inp
 
 
+# A Windows path: a drive letter (``C:\``, ``c:/``), a UNC share (``\\server\share``) or the ``\\?\`` / ``\\.\``
+# prefix of a long or device path.
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:(?:[\\/]|$)|\\\\[^\\/]|[\\/]{2}[?.][\\/])")
+_WINDOWS_DRIVE = re.compile(r"^([A-Za-z]):(?:/|$)")
+# an NTFS alternate data stream at the end of a path (``.env::$DATA``, ``x.txt:hidden``), read as the file itself
+_NTFS_STREAM = re.compile(r":[^:/]{0,64}(?::\$[A-Za-z_]{1,32})?$")
+
+
+def is_windows_path(path: str) -> bool:
+    r"""``path`` is spelt the Windows way: a drive letter, a UNC share or a ``\\?\`` prefix."""
+    return _WINDOWS_PATH.match(path.strip()) is not None
+
+
+def posix_path(path: str, backslashes: bool = False, windows: bool = False) -> str:
+    r"""A Windows path as the rules read a path (Claude Code sends its file tools' paths with backslashes on
+    Windows): ``C:\Users\dev\.aws\credentials`` → ``/c/Users/dev/.aws/credentials`` (the spelling of Git Bash, the
+    shell Claude Code runs there), ``~\.ssh\id_rsa`` → ``~/.ssh/id_rsa``, ``\\server\share\x`` →
+    ``//server/share/x``. In a Windows path (a drive letter, a UNC share, or ``windows``: the action's working
+    folder is a Windows one) the names NTFS reads as the same file are read as it: trailing dots and blanks of a
+    name (``.env.``) and an alternate data stream (``.env::$DATA``) dropped. A backslash separates in a Windows
+    path, after ``~\``, and anywhere with ``backslashes`` (a file tool's path argument); elsewhere a POSIX name
+    holding a backslash stays as it is."""
+    p = path.strip()
+    windows = windows or is_windows_path(p)
+    if not (windows or (("\\" in p) and (backslashes or p.startswith("~\\")))):
+        return path
+    p = re.sub(r"^//[?.]/", "", p.replace("\\", "/"))
+    if (m := _WINDOWS_DRIVE.match(p)) is not None:
+        p = "/" + m.group(1).lower() + "/" + p[m.end() :]
+    if windows:
+        p = _NTFS_STREAM.sub("", p)
+        p = "/".join(part if set(part) <= {"."} else part.rstrip(". ") for part in p.split("/"))
+    return p
+
+
+def _windows_home(cwd: str) -> str | None:
+    """The home folder of a Windows working folder read by :func:`posix_path` (``/c/Users/dev/shop`` →
+    ``/c/Users/dev``), or None when it lies elsewhere."""
+    m = re.match(r"^(/[a-z]/users/[^/]+)(?:/|$)", cwd, re.IGNORECASE)
+    return m.group(1) if m else None
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -285,7 +327,13 @@ def analyse_action(
     """Deterministic findings, risk tier and categories for one proposed agent action. Never raises."""
     inp = input if isinstance(input, dict) else {"value": input}
     name, inp = _normalise_tool(tool, inp)
-    paths = PathContext(policy, cwd)
+    # a Windows working folder (C:\Users\dev\shop) and the file tools' paths are read the POSIX way (posix_path)
+    windows = bool(cwd) and is_windows_path(str(cwd))
+    home = None
+    if windows:
+        cwd = posix_path(str(cwd), windows=True)
+        home = _windows_home(cwd)
+    paths = PathContext(policy, cwd, home=home)
     an = ShellAnalyser(paths)
     an.file_hook = _shell_written
     an.secret_finder = find_secrets
@@ -300,7 +348,7 @@ def analyse_action(
             path = _as_text(inp.get("path", ""))
             content = _as_text(inp.get("content" if name == "write_file" else "new", ""))
             action_text = f"{path}\n{content[:2000]}"
-            _file_write(an, path, content, fragment=name == "edit_file")
+            _file_write(an, posix_path(path, True, windows), content, fragment=name == "edit_file")
         elif name == "apply_patch":
             patch = _as_text(inp.get("patch", ""))
             path = _as_text(inp.get("path", ""))
@@ -309,7 +357,7 @@ def analyse_action(
         elif name == "read_file":
             path = _as_text(inp.get("path", ""))
             action_text = path
-            an.check_read(path, "cat", path, None)
+            an.check_read(posix_path(path, True, windows), "cat", path, None)
         elif name == "http_request":
             url = _as_text(inp.get("url", ""))
             body = _as_text(inp.get("body", "")) if inp.get("body") else ""
@@ -323,7 +371,7 @@ def analyse_action(
             _grant(an, inp)
         elif name.startswith("mcp:") or name:
             action_text = _as_text(inp)[:4000]
-            _mcp(an, name, inp)
+            _mcp(an, name, inp, windows)
     except RecursionError:
         an._unparseable(action_text or tool, "nesting too deep")
     except Exception as exc:  # never crash a review; make it a human's call
@@ -1552,7 +1600,9 @@ def _mcp_file_writes(value: Any, depth: int = 0) -> Iterator[tuple[str, str, boo
             yield from _mcp_file_writes(v, depth + 1)
 
 
-def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
+def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = False) -> None:
+    """An MCP (or dynamic) tool's call; ``windows``: the action's working folder is a Windows one, so its paths are
+    read as :func:`posix_path` reads them (a drive-letter path always is)."""
     tool_name = name.split(":", 1)[-1].split("/", 1)[-1]  # mcp:<server>/<tool>, dynamic:[<namespace>/]<tool>
     words = _tool_words(tool_name)
     all_words = _tool_words(name.split(":", 1)[-1])  # the server's name too (mcp:postgres/query)
@@ -1612,7 +1662,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
                 "must review the rest.",
             )
         for path, text, fragment in files[:MAX_PATCH_FILES]:
-            _file_write(an, path, text, fragment)
+            _file_write(an, posix_path(path, True, windows), text, fragment)
             written.add(path)
     argv_lists: set[int] = set()
     for joined, list_id in (c for view in views for c in _argv_commands(view, run_tool)):
@@ -1660,10 +1710,12 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any]) -> None:
         elif key in _PATH_KEYS and len(val) < 4096:
             if not within("values", MAX_MCP_CHECKS, val):
                 continue
+            written_here = val in written
+            val = posix_path(val, windows=windows)
             if deletes:
                 an.check_delete(val, True, f"{tool_name} {val}")
             elif writes and key not in _SOURCE_KEYS:
-                if val not in written:  # judged with its content above
+                if not written_here:  # judged with its content above
                     an.check_write(val, f"{tool_name} {val}")
             else:
                 an.check_read(val, "cat", f"{tool_name} {val}", None)

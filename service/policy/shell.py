@@ -246,6 +246,13 @@ SHELL_RC = frozenset(
         ".config/fish/config.fish",
     }
 )
+# PowerShell's profiles, run by every PowerShell session: ``Documents/PowerShell/Microsoft.PowerShell_profile.ps1``,
+# ``WindowsPowerShell/profile.ps1``, ``$PSHOME/profile.ps1``, ``~/.config/powershell/…`` (matched lower-cased)
+_POWERSHELL_PROFILE_RE = re.compile(
+    r"/(?:windows)?powershell/(?:[0-9][0-9.]{0,15}/)?(?:[a-z0-9.]{1,64}_)?profile\.ps1$"
+)
+# Windows' Startup folders (the user's under AppData, all users' under ProgramData): what is put there runs at logon
+WINDOWS_STARTUP_RE = re.compile(r"(?i)/start menu/programs/startup(?:/|$)")
 CI_CONFIG_RE = re.compile(
     r"(^|/)(\.github/workflows/[^/]+|\.github/actions/.+|\.gitlab-ci\.ya?ml|\.circleci/.+|Jenkinsfile|"
     r"azure-pipelines\.ya?ml|\.travis\.ya?ml|bitbucket-pipelines\.ya?ml|\.buildkite/.+|\.drone\.ya?ml|"
@@ -463,7 +470,7 @@ class PathContext:
         path = path.lower()  # case-insensitive file systems (macOS): ~/.ZSHRC is ~/.zshrc
         if path in ("/etc/profile", "/etc/bash.bashrc", "/etc/zshrc", "/etc/zsh/zshrc", "/etc/environment"):
             return True
-        if path.startswith("/etc/profile.d/"):
+        if path.startswith("/etc/profile.d/") or _POWERSHELL_PROFILE_RE.search(path):
             return True
         return any(path.endswith("/" + rc) for rc in SHELL_RC)
 
@@ -2548,7 +2555,9 @@ class ShellAnalyser:
         if re.search(r"(?i)/Library/Launch(Agents|Daemons)/", p):
             self.emit("persistence", "launchd", S.high, f"{verb} a launchd job ({p}).", ctext)
             return
-        if re.search(r"^/etc/(rc\.local|init\.d/|rc\d\.d/|xdg/autostart/)|/\.config/autostart/", p):
+        if re.search(r"^/etc/(rc\.local|init\.d/|rc\d\.d/|xdg/autostart/)|/\.config/autostart/", p) or (
+            WINDOWS_STARTUP_RE.search(p)
+        ):
             self.emit("persistence", "autostart", S.high, f"{verb} an autostart location ({p}).", ctext)
             return
         if is_git_hook(p):  # .git/hooks/x, a submodule's .git/modules/<name>/hooks/x, a bare repo's r.git/hooks/x
