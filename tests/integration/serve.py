@@ -56,6 +56,21 @@ def hung_service() -> Iterator[tuple[str, list[socket.socket]]]:
         listener.close()
 
 
+@contextmanager
+def serving(handler: type[Any]) -> Iterator[str]:
+    """A threaded HTTP server on a free loopback port answering with ``handler`` (a ``BaseHTTPRequestHandler``
+    class): a stand-in for the service, or for something in front of it. Its URL."""
+    from http.server import ThreadingHTTPServer
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OVERSIGHT_", "OTEL_"))}
     env.update(extra)

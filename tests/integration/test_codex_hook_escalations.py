@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import orjson
@@ -30,6 +29,7 @@ from tests.integration.serve import (
     hung_service,
     resolve_escalation,
     run_hook,
+    serving,
 )
 
 CREDENTIALS = "cat /home/dev/.aws/credentials"  # escalates (a credential read)
@@ -173,13 +173,8 @@ def _front(service: str, second: bytes | int) -> Iterator[str]:
         def do_POST(self) -> None:
             self._pass("POST")
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 @pytest.mark.parametrize(

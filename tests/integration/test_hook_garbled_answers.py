@@ -7,15 +7,14 @@ A wrong ``--url``, or a proxy that rewrites answers, gave ``allow`` for ``rm -rf
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import orjson
 import pytest
 
-from tests.integration.serve import OVERSIGHT, _env
+from tests.integration.serve import OVERSIGHT, _env, serving
 
 WHOLE = {
     "review_id": "rev_gw",
@@ -46,13 +45,8 @@ def answering(status: int, body: bytes) -> Iterator[str]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as url:
+        yield url
 
 
 def _hook(url: str) -> subprocess.CompletedProcess[bytes]:

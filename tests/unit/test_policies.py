@@ -308,11 +308,7 @@ def test_a_pattern_starting_with_a_look_behind_is_named_in_a_warning(tmp_path: P
 def test_a_high_risk_domain_cannot_approve_an_escalation_nobody_answers(tmp_path: Path) -> None:
     # Every reviewer failure escalates; approving at the time limit released the unreviewed answer ("Take as much
     # as you like, it is harmless.") an hour later, the same as approve_flagged.
-    folder = _copy(tmp_path)
-    path = folder / "health.yaml"
-    text = path.read_text()
-    assert "  default_action: block" in text
-    path.write_text(text.replace("  default_action: block", "  default_action: approve", 1))
+    folder, path = _edited(tmp_path, "health", "  default_action: block", "  default_action: approve")
     line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if x == "  default_action: approve")
     with pytest.raises(PolicyError) as err:
         load_policies(folder)
@@ -322,6 +318,16 @@ def test_a_high_risk_domain_cannot_approve_an_escalation_nobody_answers(tmp_path
     assert f"health.yaml:{line}: escalation.default_action: approve is only allowed for low-risk" in shown.output
     # a low-risk domain may (general ships with it)
     assert load_policies(shipped_policy_dir())[Domain.general].escalation.default_action == "approve"
+
+
+def _edited(tmp_path: Path, domain: str, old: str, new: str) -> tuple[Path, Path]:
+    """A copy of the shipped policies with ``old`` replaced by ``new`` once in ``domain``'s file: (folder, file)."""
+    folder = _copy(tmp_path)
+    path = folder / f"{domain}.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return folder, path
 
 
 def _located(folder: Path, domain: str) -> tuple[int | None, str | None, str]:
@@ -342,12 +348,8 @@ def test_agent_action_settings_outside_tool_use_are_refused(tmp_path: Path) -> N
 
 
 def test_inverted_thresholds_are_refused_at_the_field(tmp_path: Path) -> None:
-    folder = _copy(tmp_path)
-    path = folder / "finance.yaml"
-    text = path.read_text()
-    assert "  block_severity: critical" in text and "  rewrite_severity: high" in text
-    path.write_text(text.replace("  block_severity: critical", "  block_severity: high").replace(
-        "  rewrite_severity: high", "  rewrite_severity: critical"))
+    folder, path = _edited(tmp_path, "finance", "  block_severity: critical", "  block_severity: high")
+    path.write_text(path.read_text().replace("  rewrite_severity: high", "  rewrite_severity: critical", 1))
     line, field, message = _located(folder, "finance")
     assert field == "thresholds.block_severity"
     assert line is not None and path.read_text().splitlines()[line - 1].strip() == "block_severity: high"
@@ -355,11 +357,7 @@ def test_inverted_thresholds_are_refused_at_the_field(tmp_path: Path) -> None:
 
 
 def test_an_empty_triage_keyword_is_refused(tmp_path: Path) -> None:
-    folder = _copy(tmp_path)
-    path = folder / "finance.yaml"
-    text = path.read_text()
-    assert "keywords: [" in text
-    path.write_text(text.replace("keywords: [", 'keywords: ["  ", ', 1))
+    folder, _ = _edited(tmp_path, "finance", "keywords: [", 'keywords: ["  ", ')
     _, field, _ = _located(folder, "finance")
     assert field == "triage.keywords.0"
 
@@ -375,11 +373,7 @@ def test_a_misspelt_key_is_named_with_the_key_it_was_meant_to_be(
     tmp_path: Path, wrong: str, right: str, field: str
 ) -> None:
     # A misspelt top-level key was reported as the right key "Field required", the typo's line never named.
-    folder = _copy(tmp_path)
-    path = folder / "finance.yaml"
-    text = path.read_text()
-    assert wrong in text
-    path.write_text(text.replace(wrong, right, 1))
+    folder, path = _edited(tmp_path, "finance", wrong, right)
     line, named, message = _located(folder, "finance")
     assert named == field
     assert line is not None and path.read_text().splitlines()[line - 1].startswith(right)
