@@ -28,6 +28,7 @@ import secrets
 import time
 import unicodedata
 from collections import deque
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -424,8 +425,8 @@ class KeyPublic(BaseModel):
     tenant: str
     role: str
     name: str | None
-    created_at: float
-    revoked_at: float | None
+    created_at: datetime = Field(description="When the key was made (ISO 8601, UTC), as every resource's times.")
+    revoked_at: datetime | None = Field(description="When it was revoked (ISO 8601, UTC); null while active.")
 
 
 class KeyCreated(KeyPublic):
@@ -438,9 +439,14 @@ def _public(record: KeyRecord) -> dict[str, Any]:
         "tenant": record.tenant,
         "role": record.role,
         "name": record.name,
-        "created_at": record.created_at,
-        "revoked_at": record.revoked_at,
+        "created_at": _utc(record.created_at),
+        "revoked_at": None if record.revoked_at is None else _utc(record.revoked_at),
     }
+
+
+def _utc(epoch: float) -> datetime:
+    """The keystore keeps epoch seconds; the API answers ISO 8601 times like every other resource."""
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 keys_router = APIRouter(prefix="/v1/keys", tags=["keys"])

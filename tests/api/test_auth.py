@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,13 @@ def test_roles(client: TestClient, keys: dict[str, str]) -> None:
     assert client.get("/v1/reviews/" + decision["review_id"], headers=bearer(body["key"])).status_code == 200
     listed = client.get("/v1/keys", headers=acme_admin).json()
     assert body["key_id"] in {k["key_id"] for k in listed} and all("key" not in k for k in listed)
+    # times as every other resource gives them: ISO 8601 in UTC, not epoch seconds
+    made = datetime.fromisoformat(body["created_at"])
+    assert made.utcoffset() == timedelta(0) and abs(datetime.now(UTC) - made) < timedelta(minutes=5)
+    assert body["revoked_at"] is None
     assert client.delete(f"/v1/keys/{body['key_id']}", headers=acme_admin).status_code == 204
+    gone = next(k for k in client.get("/v1/keys", headers=acme_admin).json() if k["key_id"] == body["key_id"])
+    assert datetime.fromisoformat(gone["revoked_at"]) >= made
     assert client.get("/v1/reviews/" + decision["review_id"], headers=bearer(body["key"])).status_code == 401
 
 
