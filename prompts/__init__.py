@@ -25,6 +25,7 @@ The JSON schema of the verdict (:func:`verdict_schema`) is part of the prompt co
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -310,8 +311,41 @@ def load_prompt(
 
 
 def validate_prompts(prompt_dir: Path | None = None) -> list[str]:
-    """Load every template once (start-up check); returns their versions. Raises :class:`PromptError`."""
+    """Load every template once (start-up check); returns their versions. Raises :class:`PromptError`, also for
+    a template in ``prompt_dir`` that nothing would read (:func:`unread_templates`)."""
+    if prompt_dir is not None and (unread := unread_templates(prompt_dir)):
+        raise PromptError("; ".join(unread))
     return [load_prompt(t, d, prompt_dir=prompt_dir).version for t in TASKS for d in Domain]
+
+
+def unread_templates(prompt_dir: Path) -> list[str]:
+    """The ``.md`` files of a user's prompt folder that no task or domain reads (``review/heatlh.md``,
+    ``reviews/health.md``), each with the name it was probably meant to have. Such a file would be ignored
+    without a word while the shipped template is sent in its place: the override the user wrote never applies.
+    Other files (a README at the top, notes that are not ``.md``) are left alone."""
+    names = ["_base", *(d.value for d in Domain)]
+    problems: list[str] = []
+    try:
+        folders = sorted(p for p in prompt_dir.iterdir() if p.is_dir())
+    except OSError as exc:
+        return [f"{prompt_dir}: cannot read the prompt folder: {exc.strerror or exc}"]
+    for folder in folders:
+        try:
+            templates = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+        except OSError:
+            continue
+        if folder.name not in TASKS:
+            if templates:
+                near = difflib.get_close_matches(folder.name, TASKS, n=1, cutoff=0.6)
+                hint = f"; did you mean {near[0]}/?" if near else f"; tasks are {', '.join(TASKS)}"
+                problems.append(f"{folder}: no prompt task of this name, so its templates are never read{hint}")
+            continue
+        for path in templates:
+            if path.stem not in names:
+                near = difflib.get_close_matches(path.stem, names, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]}.md?" if near else f"templates are {', '.join(n + '.md' for n in names)}"
+                problems.append(f"{path}: no domain of this name, so it is never read; {hint}")
+    return problems
 
 
 # --------------------------------------------------------------------------- the verdict's JSON schema

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from prompts import PromptError, load_prompt, verdict_schema
+from prompts import PromptError, load_prompt, validate_prompts, verdict_schema
+from service.cli import app as cli
 from service.errors import ConfigurationError
 from service.policy.model import DomainPolicy, Rule, RuleMatch
 from service.reviewers._fence import close_marker, extract, open_marker
@@ -972,6 +974,25 @@ def test_prompt_dir_overrides_shipped_templates(tmp_path: Path) -> None:
     (tmp_path / "review" / "finance.md").write_text("no front matter\n")
     with pytest.raises(PromptError, match=r"finance\.md"):
         load_prompt("review", Domain.finance, prompt_dir=tmp_path)
+
+
+def test_a_misnamed_override_stops_start_up_instead_of_being_ignored(tmp_path: Path) -> None:
+    # A user's override under a name no domain or task has was skipped without a word: the shipped health
+    # guidance went to the reviewer while the team believed its own did.
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "heatlh.md").write_text("---\nversion: ours.1\n---\nOur own health guidance.\n")
+    (tmp_path / "README.md").write_text("notes about our prompts\n")  # a top-level file is nobody's template
+    with pytest.raises(PromptError, match=r"heatlh\.md: no domain of this name.*did you mean health\.md"):
+        validate_prompts(tmp_path)
+    (tmp_path / "review" / "heatlh.md").rename(tmp_path / "review" / "health.md")
+    assert any(v.startswith("review/health@ours.1") for v in validate_prompts(tmp_path))
+    (tmp_path / "reveiw").mkdir()
+    (tmp_path / "reveiw" / "finance.md").write_text("---\nversion: ours.2\n---\nOur finance guidance.\n")
+    with pytest.raises(PromptError, match=r"reveiw: no prompt task of this name.*did you mean review/"):
+        validate_prompts(tmp_path)
+    env = {"OVERSIGHT_PROMPT_DIR": str(tmp_path), "OVERSIGHT_DATA_DIR": str(tmp_path / "data")}
+    result = CliRunner().invoke(cli, ["serve", "--port", "1"], env=env)
+    assert result.exit_code == 2 and "did you mean review/" in result.output
 
 
 # ----------------------------------------------------------------------------------------------- vendor faults
