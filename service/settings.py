@@ -386,7 +386,9 @@ def _variables(model: type[BaseSettings]) -> set[str]:
 
 def unknown_variables(models: Sequence[type[BaseSettings]], environ: Mapping[str, str] | None = None) -> list[str]:
     """One line per ``OVERSIGHT_*`` variable in the environment that no setting reads (a typo is otherwise silently
-    ignored: ``OVERSIGHT_REVEIWER=anthropic:…`` ran on the local reviewer), with the nearest known name."""
+    ignored: ``OVERSIGHT_REVEIWER=anthropic:…`` ran on the local reviewer), with the nearest known name; and one per
+    known variable not written in capitals (``oversight_url``: the service's settings would read it, the hook
+    commands would not)."""
     import difflib
 
     known = set(OTHER_VARIABLES)
@@ -395,7 +397,11 @@ def unknown_variables(models: Sequence[type[BaseSettings]], environ: Mapping[str
     lines = []
     for key in sorted(environ if environ is not None else os.environ):
         upper = key.upper()
-        if not upper.startswith("OVERSIGHT_") or upper in known:
+        if not upper.startswith("OVERSIGHT_"):
+            continue
+        if upper in known:
+            if key != upper:  # the settings classes read any case, the variables read outside them capitals only
+                lines.append(f"{key}: write it {upper}; in lower or mixed case some commands read it and others do not")
             continue
         near = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
         hint = f" (did you mean {near[0]}?)" if near else ""

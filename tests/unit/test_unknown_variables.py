@@ -38,6 +38,18 @@ def test_a_misspelt_variable_is_named_with_the_one_it_was_probably_meant_to_be()
     ]
 
 
+def test_a_known_variable_in_lower_case_is_named() -> None:
+    # The settings classes read any case, the hook and price variables capitals only: written in lower case, the
+    # service took `oversight_reviewer` while `oversight_model_prices` and the hooks' `oversight_url` were ignored.
+    lines = unknown_variables(MODELS, {"oversight_reviewer": "local", "Oversight_Model_Prices": "{}"})
+    assert lines == [
+        "Oversight_Model_Prices: write it OVERSIGHT_MODEL_PRICES; in lower or mixed case some commands read it and "
+        "others do not",
+        "oversight_reviewer: write it OVERSIGHT_REVIEWER; in lower or mixed case some commands read it and others "
+        "do not",
+    ]
+
+
 def test_every_variable_the_docs_and_deploy_files_name_is_known() -> None:
     # A variable documented (or set by the shipped deploy files) but read by nothing would be warned about.
     named: set[str] = set()
