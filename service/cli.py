@@ -24,6 +24,7 @@ from service.errors import ConfigurationError, OversightError, error_object, sch
 from service.reviewers.registry import UnknownReviewer
 
 if TYPE_CHECKING:  # service.settings loads pydantic-settings: only commands that need it import it
+    from service.policy.model import PolicySet
     from service.settings import Settings
 
 DATA_DIR_HELP = (
@@ -500,6 +501,36 @@ def policies_check(
         raise typer.Exit(2) from exc
     for domain, policy in sorted(policies.policies.items()):
         typer.echo(f"ok  {domain.value:<9} version {policy.version:<12} {len(policy.rules)} rules")
+    for line in _reviewers_not_built_here(policies):
+        typer.echo(f"note: {line}", err=True)
+
+
+def _reviewers_not_built_here(policies: PolicySet) -> list[str]:
+    """The reviewers the folder names that this environment could not build (no API key, a bad setting), one line
+    each with the domains that use them: the folder is valid, but ``serve`` with it and this environment would stop
+    (where the service runs, its own environment decides). Nothing is contacted."""
+    from service.reviewers.registry import create_reviewer
+    from service.settings import Settings, load_env_settings
+
+    try:
+        settings = load_env_settings(Settings)
+    except ConfigurationError as exc:
+        return [f"the reviewers were not tried: this environment's settings are invalid ({exc})"]
+    users: dict[str, list[str]] = {}
+    for domain, policy in sorted(policies.policies.items()):
+        for spec in (policy.reviewer or settings.reviewer, policy.fallback_reviewer):
+            if spec:
+                users.setdefault(spec.strip(), []).append(domain.value)
+    lines = []
+    for spec, domains in users.items():
+        try:
+            reviewer = create_reviewer(spec, settings)
+        except ConfigurationError as exc:
+            used = ", ".join(dict.fromkeys(domains))
+            lines.append(f"{spec} (for {used}) cannot be built here, so serve in this environment would stop: {exc}")
+            continue
+        asyncio.run(reviewer.aclose())
+    return lines
 
 
 def _register_features() -> None:

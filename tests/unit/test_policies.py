@@ -82,6 +82,20 @@ def test_policies_check_cli(tmp_path: Path) -> None:
     assert "cyber.yaml" in bad.output
 
 
+def test_policies_check_notes_a_reviewer_this_environment_cannot_build(tmp_path: Path) -> None:
+    # A folder naming a vendor reviewer passed the check, then `serve` stopped for want of its key: the folder is
+    # valid (exit 0), and the note says what the environment lacks.
+    folder, _ = _edited(tmp_path, "health", "reviewer: null", "reviewer: anthropic:claude-opus-4-6")
+    runner = CliRunner()
+    no_key = {"ANTHROPIC_API_KEY": "", "OVERSIGHT_ANTHROPIC_API_KEY": ""}
+    missing = runner.invoke(cli, ["policies", "check", str(folder)], env=no_key)
+    assert missing.exit_code == 0 and "ok  health" in missing.output
+    assert "note: anthropic:claude-opus-4-6 (for health) cannot be built here" in missing.output
+    assert "ANTHROPIC_API_KEY" in missing.output
+    present = runner.invoke(cli, ["policies", "check", str(folder)], env={"ANTHROPIC_API_KEY": "sk-ant-test"})
+    assert present.exit_code == 0 and "note:" not in present.output
+
+
 def test_policies_check_cli_names_a_file_given_for_a_folder(tmp_path: Path) -> None:
     # a usage error is drawn in a rich box wrapped to the terminal: wide enough that a long checkout path stays whole
     file = str(shipped_policy_dir() / "health.yaml")
