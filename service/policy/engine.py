@@ -127,6 +127,10 @@ def _rule_finding(
         and not (asked and any(p.search(asked, low["asked"]) for p in gate))
     ):
         return None
+    if compiled.prompt_unless and any(
+        p.affirmed(text) for p in compiled.prompt_unless for text in (prompt, asked or "") if text
+    ):
+        return None
     if match.response_class:
         if response_class in match.response_class:
             return Finding(rule=rule.id, severity=rule.severity, message=rule.message)

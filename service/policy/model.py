@@ -45,8 +45,13 @@ class RuleMatch(BaseModel):
     prompt_patterns: list[str] = Field(
         default_factory=list, description="Regexes the user's prompt must match too (context for the rule)."
     )
+    prompt_unless: list[str] = Field(
+        default_factory=list,
+        description="Regexes that silence the rule when the user's prompt says them (not negated): the game, "
+        "sport or story a question is about ('how do I kill someone in Call of Duty').",
+    )
 
-    @field_validator("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns")
+    @field_validator("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_unless")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for p in value:
@@ -90,6 +95,7 @@ class Rule(BaseModel):
             unless=[RulePattern.compile(p) for p in self.match.unless],
             unless_in_sentence=[RulePattern.compile(p) for p in self.match.unless_in_sentence],
             prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
+            prompt_unless=[RulePattern.compile(p) for p in self.match.prompt_unless],
         )
 
 
@@ -198,6 +204,7 @@ class CompiledRule(BaseModel):
     unless: list[RulePattern]
     unless_in_sentence: list[RulePattern]
     prompt_patterns: list[RulePattern]
+    prompt_unless: list[RulePattern]
 
 
 class Thresholds(BaseModel):
