@@ -4422,10 +4422,16 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     elif cmd.name == "gcloud":
         if re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
-        elif re.search(r"auth (print-access-token|print-identity-token)|secrets versions access", joined):
+        elif re.search(
+            r"auth (application-default )?(print-access-token|print-identity-token)|secrets versions access", joined
+        ):
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
     elif cmd.name == "az" and re.search(r"\b(group|vm|storage account|sql server) delete\b", joined):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+    elif cmd.name == "az" and re.search(
+        r"\baccount get-access-token\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b", joined
+    ):
+        a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
     elif cmd.name == "terraform" and args[:1] == ["destroy"]:
         a.emit("destructive_infra", "terraform_destroy", S.high, "Destroys infrastructure.", ctext)
     elif cmd.name == "terraform" and args[:1] == ["apply"] and ("-auto-approve" in args or "--auto-approve" in args):
@@ -4449,6 +4455,14 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         a.emit("destructive_vcs", "remote_repo_delete", S.high, "Deletes a GitHub repository/release.", ctext)
     elif cmd.name == "heroku" and re.search(r"apps:destroy|pg:reset", joined):
         a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Heroku app/database.", ctext)
+    elif (
+        (cmd.name == "heroku" and args[:1] in (["config"], ["config:get"]))
+        or (cmd.name == "vault" and (args[:1] == ["read"] or args[:2] in (["kv", "get"], ["print", "token"])))
+        or (cmd.name == "op" and (args[:1] == ["read"] or (args[:2] == ["item", "get"] and "--reveal" in args)))
+    ):
+        # The secret is printed, so it lands in the agent's transcript (sent to the model's vendor), as
+        # `cat ~/.aws/credentials` would put it there.
+        a.emit("credential_access", "cloud_secret", S.high, "Prints secrets from a secrets manager.", ctext)
 
 
 def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -4870,6 +4884,8 @@ _HANDLERS: dict[str, Handler] = {
     "security": _h_cloud,
     "gh": _h_cloud,
     "heroku": _h_cloud,
+    "vault": _h_cloud,
+    "op": _h_cloud,
     "printenv": _h_printenv,
     "echo": _h_echo,
     "printf": _h_echo,
