@@ -4904,8 +4904,15 @@ _AGENT_CONFIG_RE = re.compile(
     r"\.mcp\.json|\.(cursor|vscode)/mcp\.json|\.cursor/hooks\.json|\.gemini(/settings\.json)?|"
     r"claude_desktop_config\.json|claude-code/managed-settings\.json|\.config/(claude|codex)(/.*)?)$"
 )
-# Files a tool runs commands from when the folder is entered or opened (direnv, VS Code tasks).
-_AUTORUN_CONFIG_RE = re.compile(r"/(\.envrc|\.vscode/tasks\.json)$")
+# Files a tool runs commands from when the folder is entered or opened (direnv, VS Code tasks), a virtual
+# environment activated (its activate scripts are sourced into the user's shell) or an editor started (the user's
+# vim, neovim and emacs start-up files run any command: `:!…`, `autocmd`, `system()`, `shell-command`).
+_AUTORUN_CONFIG_RE = re.compile(
+    r"/(\.envrc|\.vscode/tasks\.json|bin/activate(\.fish|\.csh|\.nu)?)$|"
+    r"^(/home/[^/]+|/Users/[^/]+|/root)/(\.g?vimrc|\.exrc|\.vim/(vimrc|(plugin|ftplugin|autoload|after)/.+)|"
+    r"\.config/nvim/(init\.(vim|lua)|(plugin|lua|after|ftplugin)/.+)|\.emacs(\.el)?|\.emacs\.d/init\.el|"
+    r"\.config/emacs/init\.el)$"
+)
 # Git hooks: a file in the hooks folder of a repository's git folder (`.git/hooks/`), of a submodule's or a nested
 # submodule's (`.git/modules/<name>/hooks/`, `.git/modules/<a>/modules/<b>/hooks/`: git keeps a submodule's
 # repository there and runs its hooks on `git submodule update`, checkouts and commits in it) or of a bare
@@ -6193,7 +6200,8 @@ def is_git_config_file(path: str, home: str) -> bool:
 
 def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: str) -> bool:
     """Writes that make something run later or switch the agent's oversight off: a coding agent's settings, git
-    configuration, git hook managers, direnv/VS Code tasks, folders on PATH (see :meth:`classify_write`)."""
+    configuration, git hook managers, direnv/VS Code tasks, venv activate and editor start-up files, folders on
+    PATH (see :meth:`classify_write`)."""
     home = a.paths.home
     if _is_oversight_data(a, p):
         _oversight_data(a, target, ctext, verb)
@@ -6237,7 +6245,8 @@ def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: 
             "persistence",
             "autorun_config",
             S.high,
-            f"{verb} {target}, which runs commands when the folder is entered or opened (direnv, VS Code tasks).",
+            f"{verb} {target}, which runs commands when the folder is entered or opened, a virtual environment "
+            "activated or an editor started (direnv, VS Code tasks, a venv's activate script, vim or emacs start-up).",
             ctext,
         )
         return True
