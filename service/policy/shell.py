@@ -3813,7 +3813,7 @@ def _h_other_pkg(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: A
         for x in args[1:]:
             if not x.startswith("-") and ("://" in x or x.startswith("git+")):
                 a.emit("package_install_untrusted", "vcs_or_url", S.high, f"Installs from {x}.", ctext)
-    elif cmd.name == "go" and args[:1] in (["install"], ["get"]):
+    elif cmd.name == "go" and args[:1] in (["install"], ["get"], ["run"]):  # go run MODULE@latest fetches it too
         for x in args[1:]:
             if not x.startswith("-") and x.endswith("@latest"):
                 a.emit("package_install_untrusted", "unpinned", S.low, f"Installs {x}.", ctext)
@@ -3826,8 +3826,12 @@ _TOOL_VALUE_OPTS = frozenset({"--python", "-p", "--index", "--index-url", "--def
 def _h_tool_sources(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     """Where Python tool runners fetch the tool from: ``uvx --from git+URL``, ``uv tool install|run``,
     ``uv run --with URL``, ``pipx run --spec URL`` (a URL or repository is ``vcs_or_url`` as for ``pip install``,
-    an unlisted index ``untrusted_index``). Only the runner's own options are read, up to the tool it runs."""
+    an unlisted index ``untrusted_index``). Only the runner's own options are read, up to the tool it runs. The tool
+    that ``uvx``, ``uv tool run`` and ``pipx run`` fetch and run is judged as ``npx``'s package is: a name
+    ``unpinned`` (L), a repository ``vcs_or_url`` (H), a script URL (``pipx run https://…/x.py``) ``remote_script``
+    as ``deno run URL`` is."""
     name = cmd.name
+    runs = name == "uvx" or args[:2] == ["tool", "run"] or (name == "pipx" and args[:1] == ["run"])
     if name == "uv":
         if args[:2] in (["tool", "install"], ["tool", "run"], ["tool", "upgrade"]):
             args, positional = args[2:], args[1] != "run"
@@ -3867,6 +3871,9 @@ def _h_tool_sources(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl
                 specs.append(x)
                 positional = name == "pipx" and args[:1] != ["inject"]  # pipx install A B: both; inject: the venv first
             else:
+                named = any(y.partition("=")[0] in ("--from", "--spec") for y in args[:i])  # else x is the tool
+                if runs and not named and not _js_remote(a, cmd, [x]):  # pipx run https://…/x.py: remote_script
+                    _check_requirement(a, x, cmd.text, "pip")  # uvx ruff, uvx git+https://…
                 break
         i += 1
     for spec in specs[:16]:
