@@ -2184,6 +2184,9 @@ class ShellAnalyser:
             if script is not None:
                 self._exec_file(script, ctext, depth, name)
                 self._secret_args(cmd, name, args[args.index(script) + 1 :])  # python3 x.py ~/.aws/credentials
+                if _basename(script) == "manage.py":  # python manage.py flush
+                    rest = args[args.index(script) + 1 :]
+                    _h_manage(self, _Cmd(argv=[script, *rest], text=ctext), rest, depth, None, 0)
             elif cmd.heredoc:
                 code = cmd.heredoc
             elif cmd.herestring:
@@ -3963,10 +3966,15 @@ def _h_db_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
         r"db:drop|schema:drop|migrate:rollback --all", joined
     ):
         a.emit("database_destruction", "framework_reset", S.high, "Drops the application database.", ctext)
+    elif cmd.name in ("manage.py", "django-admin") and (
+        args[:1] in (["flush"], ["reset_db"], ["reset_schema"]) or (args[:1] == ["migrate"] and args[2:3] == ["zero"])
+    ):  # Django: flush empties every table, django-extensions' reset_db drops the database, migrate APP zero its tables
+        a.emit("database_destruction", "framework_reset", S.high, "Empties or drops the application database.", ctext)
 
 
 def _h_manage(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    pass
+    """``python manage.py COMMAND``, ``./manage.py``, ``django-admin``: Django's destructive commands."""
+    _h_db_tools(a, cmd, args, depth, pl, ix)
 
 
 # Services whose loss takes the machine's access, logging, networking, scheduling or containers with it.
@@ -4834,6 +4842,8 @@ _HANDLERS: dict[str, Handler] = {
     "sequelize": _h_db_tools,
     "knex": _h_db_tools,
     "typeorm": _h_db_tools,
+    "manage.py": _h_manage,
+    "django-admin": _h_manage,
     "kill": _h_kill,
     "killall": _h_kill,
     "pkill": _h_kill,

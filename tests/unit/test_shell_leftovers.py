@@ -151,3 +151,39 @@ def test_tool_runner_of_a_registry_name_is_low_as_npx_is(cmd: str) -> None:
 def test_tool_runner_look_alikes_raise_nothing(cmd: str) -> None:
     a = shell(cmd)
     assert not a.findings, found(a)
+
+
+# --- 4: Django's destructive management commands are framework_reset, as rails db:drop is ------------------------
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python manage.py flush",
+        "python3 manage.py flush --noinput",
+        "./manage.py flush --no-input",
+        "python backend/manage.py reset_db --noinput",
+        "django-admin flush --settings=shop.settings",
+        "uv run python manage.py flush",
+        "python manage.py migrate shop zero",
+    ],
+)
+def test_django_destructive_commands_are_framework_reset(cmd: str) -> None:
+    a = shell(cmd)
+    assert found(a).get("tool_use.database_destruction.framework_reset") is Severity.high, found(a)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python manage.py migrate",
+        "python manage.py migrate shop 0003",
+        "python manage.py makemigrations",
+        "python manage.py sqlflush",
+        "python manage.py test shop",
+        "./manage.py runserver 0.0.0.0:8000",
+    ],
+)
+def test_django_look_alikes_stay_approved(cmd: str) -> None:
+    a = shell(cmd)
+    assert approved(a), found(a)
