@@ -431,9 +431,9 @@ def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = Fal
     secrets = find_secrets(content)
     if secrets:
         kinds = sorted({k for k, _ in secrets})
-        env_file = re.search(r"(^|/)\.env(\.[\w-]+)?$", resolved, re.IGNORECASE) is not None and an.paths.in_workspace(
-            resolved
-        )
+        env_file = re.search(
+            r"(^|/)\.env(\.[\w-]+){0,3}$", resolved, re.IGNORECASE
+        ) is not None and an.paths.in_workspace(resolved)
         an.emit(
             "credential_access",
             "secret_in_file",

@@ -265,7 +265,7 @@ CI_CONFIG_RE = re.compile(
 # a project may well use in another case for something else (a `Shadow` or `Cookies` component, a `Credentials`
 # page) keep their exact case in _SECRET_FILE_CASED_RE; so do the fixed Linux places of _SECRET_PATH_RE.
 _SECRET_FILE_RE = re.compile(
-    r"(^|/)(\.env(\.[a-z0-9_-]+)?|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
+    r"(^|/)(\.env(\.[a-z0-9_-]+){0,3}|id_(rsa|dsa|ecdsa|ed25519)(_sk)?|[^/]*\.(pem|key|p12|pfx|jks|keystore|ppk)|"
     r"\.credentials(\.json|\.csv|\.toml)?|credentials\.(json|csv|toml)|\.netrc|\.pgpass|\.git-credentials|\.npmrc|"
     r"\.pypirc|\.vault-token|\.my\.cnf|\.codex/auth\.json|"
     r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
@@ -294,12 +294,13 @@ _HOME_CACHES = ("/.npm", "/.gradle/caches", "/.m2/repository", "/.cargo/registry
 # mounted disk) and the system's at the root (/Library/Keychains), not a project's src/library/keychains/.
 _KEYCHAIN_DIR_RE = re.compile(r"^(/volumes/[^/]+)?(/users/[^/]+|(/private)?/var/root)?/library/keychains/")
 _NOT_SECRET_RE = re.compile(  # on the lower-cased path too: ~/.SSH/ID_RSA.PUB, .Env.example
-    r"(\.pub|known_hosts|authorized_keys|\.env\.(example|sample|template|dist|defaults?|test)|/\.ssh/config|"
+    r"(\.pub|known_hosts|authorized_keys|\.env(\.[a-z0-9_-]+){0,2}\.(example|sample|template|dist|defaults?)|"
+    r"/\.ssh/config|"
     r"/\.kube/cache/.*|/\.docker/(buildx|cli-plugins|contexts)/.*|\.keyring|\.gpg\.conf|/\.aws/config|"
     r"/(?![^/]*(key|priv|secret|pass))[^/]*(cert|chain|bundle)[^/]*\.pem|/(ca|root-?ca)\.pem)$"  # public
 )
-_EXAMPLE_ENV_RE = re.compile(r"\.env\.(example|sample|template|dist|defaults?)$", re.IGNORECASE)
-_ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w-]+)?$", re.IGNORECASE)  # a project's .env, .env.local, .ENV …
+_EXAMPLE_ENV_RE = re.compile(r"\.env(\.[\w-]+){0,2}\.(example|sample|template|dist|defaults?)$", re.IGNORECASE)
+_ENV_FILE_RE = re.compile(r"(^|/)\.env(\.[\w-]+){0,3}$", re.IGNORECASE)  # .env, .env.local, .env.test.local …
 # Secrets at fixed absolute places: container/Kubernetes secrets and other processes' environments.
 _SECRET_PATH_RE = re.compile(r"^(/var)?/run/secrets/.|^/proc/(self|thread-self|\d+)/(task/\d+/)?environ$")
 
@@ -4503,9 +4504,7 @@ def _secret_variable_write(a: ShellAnalyser, target: str, ctext: str) -> None:
     file write), a credential file itself (judged as its overwrite) and ``/dev/…`` are left to their own rules."""
     p = a.paths.resolve(target, a.cwd)
     if p is not None and (
-        p.startswith("/dev/")
-        or a.paths.is_secret(p)
-        or (re.search(r"(^|/)\.env(\.[\w-]+)?$", p, re.IGNORECASE) and a.paths.in_workspace(p))
+        p.startswith("/dev/") or a.paths.is_secret(p) or (_ENV_FILE_RE.search(p) and a.paths.in_workspace(p))
     ):
         return
     a.emit(
@@ -8136,7 +8135,8 @@ def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
 
 # Names a glob must not reach: the secrets of one folder, and the user's credential files.
 _SECRET_NAMES = (
-    ".env", ".env.local", ".env.production", ".env.prod", ".env.development", ".env.staging", "id_rsa",
+    ".env", ".env.local", ".env.production", ".env.prod", ".env.development", ".env.staging", ".env.test",
+    ".env.production.local", ".env.development.local", "id_rsa",
     "id_ed25519", "id_ecdsa", "id_dsa", "credentials", ".netrc", ".pgpass", ".git-credentials", ".npmrc",
     ".pypirc", ".vault-token", ".htpasswd", ".my.cnf",
 )  # fmt: skip

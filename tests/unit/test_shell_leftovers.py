@@ -187,3 +187,37 @@ def test_django_destructive_commands_are_framework_reset(cmd: str) -> None:
 def test_django_look_alikes_stay_approved(cmd: str) -> None:
     a = shell(cmd)
     assert approved(a), found(a)
+
+
+# --- 5: every .env.* variant is a secret file (two or three parts too); the templates stay public --------------
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    ["cat .env.test", "cat .env.production.local", "head config/.env.development.local", "cat .env.test.local"],
+)
+def test_env_variants_are_read_secret(cmd: str) -> None:
+    a = shell(cmd)
+    assert found(a).get("tool_use.credential_access.read_secret") is Severity.high, found(a)
+
+
+def test_env_variant_written_in_the_workspace_is_an_env_file_write() -> None:
+    a = shell("echo DEBUG=1 >> .env.production.local")
+    assert found(a).get("tool_use.credential_access.env_file_write") is Severity.medium, found(a)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "cat .env.example",
+        "cat .env.sample",
+        "cat .env.template",
+        "cat .env.dist",
+        "cat .env.local.example",
+        "cat .env.production.sample",
+        "cp .env.example .env.test",
+    ],
+)
+def test_env_templates_stay_approved(cmd: str) -> None:
+    a = shell(cmd)
+    assert approved(a), found(a)
