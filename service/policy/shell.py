@@ -2226,6 +2226,10 @@ class ShellAnalyser:
             code,
         ):
             self.check_delete(m.group(1), recursive=True, ctext=ctext)
+        if _INLINE_WALK_DELETE.search(code):  # a delete of what a walk yields deletes the walked tree
+            filtered = _INLINE_WALK_FILTER.search(code) is not None  # as find … -name X -delete: one level lower
+            for m in list(_INLINE_WALK.finditer(code))[:16]:
+                self.check_delete(m.group(2) or m.group(4), recursive=True, ctext=ctext, filtered=filtered)
         for m in re.finditer(
             r"open\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']\)?\s*"
             r"(?:,\s*[\"']([rwab+]+)[\"'])?",
@@ -7921,6 +7925,15 @@ _INLINE_DELETE = re.compile(
     r"(?:fs|fse|fsPromises|promises|shell|FileUtils|Pathname|Deno)\.(rm|rmdir|rmdirSync|remove|removeSync|emptyDir|"
     r"emptyDirSync|rm_f|remove_dir|remove_entry(?:_secure)?)\s*\(\s*)([\"'])([^\"'\n]+)\3"
 )
+# A tree walked in inline code (``os.walk('~')``, ``os.fwalk``, ``Path('~').rglob(…)``/``.walk()``, with the home
+# folder's spellings already folded to '~'), and a delete call that can remove what it yields (``os.remove``,
+# ``os.unlink``, ``shutil.rmtree``, pathlib's ``.unlink()``/``.rmdir()``): together a recursive delete of the tree.
+_INLINE_WALK = re.compile(
+    r"\bos\.f?walk\s*\(\s*(?:os\.path\.expanduser\()?\s*([\"'])([^\"'\n]+)\1|"
+    r"([\"'])([^\"'\n]+)\3\s*\)?\s*\.\s*(?:rglob|walk)\s*\("
+)
+_INLINE_WALK_FILTER = re.compile(r"\bif\b|endswith\s*\(|fnmatch|\.suffix\b|rglob\s*\(\s*[\"'](?!\*[\"'])")
+_INLINE_WALK_DELETE = re.compile(r"\b(?:os\.(?:remove|unlink|rmdir|removedirs)|rmtree)\s*\(|\.(?:unlink|rmdir)\s*\(")
 _INLINE_WRITE = re.compile(
     r"\b(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|outputFileSync|outputFile|"
     r"file_put_contents|write_file|append_file|File\.write|IO\.write|File\.open|File\.new|writeTextFileSync|"

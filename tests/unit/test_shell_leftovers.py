@@ -221,3 +221,40 @@ def test_env_variant_written_in_the_workspace_is_an_env_file_write() -> None:
 def test_env_templates_stay_approved(cmd: str) -> None:
     a = shell(cmd)
     assert approved(a), found(a)
+
+
+# --- 8: inline Python that deletes what a walk of a tree yields deletes the tree --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cmd", "severity"),
+    [
+        (
+            "python -c \"import os; [os.remove(os.path.join(d,f)) for d,_,fs in os.walk(os.path.expanduser('~')) "
+            'for f in fs]"',
+            Severity.critical,
+        ),
+        ("python3 -c \"import os; [os.unlink(os.path.join(d,f)) for d,_,fs in os.walk('/') for f in fs]\"", Severity.critical),
+        ("python3 -c \"from pathlib import Path; [p.unlink() for p in Path.home().rglob('*')]\"", Severity.critical),
+        # a filter (if …, endswith, a pattern) is one level lower, as find -name X -delete is
+        ("python3 -c \"from pathlib import Path; [p.unlink() for p in Path.home().rglob('*.py')]\"", Severity.high),
+    ],
+)
+def test_inline_walk_and_delete_is_a_recursive_delete(cmd: str, severity: Severity) -> None:
+    a = shell(cmd)
+    assert found(a).get("tool_use.destructive_fs.root_or_home") is severity, found(a)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python -c \"import os; [os.remove(os.path.join(d,f)) for d,_,fs in os.walk('build') for f in fs]\"",
+        "python3 -c \"import os; [os.remove(os.path.join(d,f)) for d,_,fs in os.walk('.') for f in fs "
+        "if f.endswith('.pyc')]\"",
+        "python3 -c \"import os; print(sum(len(fs) for _,_,fs in os.walk(os.path.expanduser('~'))))\"",
+        "python3 -c \"from pathlib import Path; print(list(Path.home().rglob('*.py')))\"",
+    ],
+)
+def test_inline_walk_look_alikes_stay_approved(cmd: str) -> None:
+    a = shell(cmd)
+    assert approved(a), found(a)
