@@ -4526,6 +4526,14 @@ def _h_printenv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
         a.emit("credential_access", "env_dump", S.low, "Dumps environment variables.", cmd.text)
 
 
+def _h_getent(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``getent passwd`` (or ``group``) with no key lists every account, as ``cat /etc/passwd`` does (M); one name
+    looked up (``getent passwd dev``) is routine. ``getent shadow`` is read as ``/etc/shadow`` (C) by its name."""
+    if [x for x in args if not x.startswith("-")] in (["passwd"], ["group"]):
+        cmd.reads_secret = True
+        a.emit("credential_access", "system_accounts", S.medium, "Reads the system account list.", cmd.text)
+
+
 def _h_echo(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if any(w.tainted for w in cmd.words[1:]):
         cmd.reads_secret = True
@@ -4907,6 +4915,7 @@ _HANDLERS: dict[str, Handler] = {
     "vault": _h_cloud,
     "op": _h_cloud,
     "printenv": _h_printenv,
+    "getent": _h_getent,
     "echo": _h_echo,
     "printf": _h_echo,
 }
