@@ -73,11 +73,15 @@ def _chars(value: Any) -> int:
     return total
 
 
-async def _checked(check: Any, size: int, /, **kwargs: Any) -> Any:
-    """``check(**kwargs)``, in a worker thread when the text is long (``_INLINE_CHECK_CHARS``)."""
+async def _checked(check: Any, size: int, turn: asyncio.Semaphore, /, **kwargs: Any) -> Any:
+    """``check(**kwargs)``, in a worker thread when the text is long (``_INLINE_CHECK_CHARS``), one such check at a
+    time (``turn``): a thread holds the GIL while it reads, so ten long answers read at once left the event loop a
+    tenth of the CPU, and an ordinary review behind them took 17 s. Queued this way, the long ones wait for each
+    other and the rest go on beside one of them."""
     if size <= _INLINE_CHECK_CHARS:
         return check(**kwargs)
-    return await asyncio.to_thread(functools.partial(check, **kwargs))
+    async with turn:
+        return await asyncio.to_thread(functools.partial(check, **kwargs))
 
 
 def _conversation(request: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
@@ -146,6 +150,7 @@ class ReviewNodes:
     def __init__(self, ports: ReviewPorts) -> None:
         self.ports = ports
         self._whole_answer: frozenset[str] | None = None
+        self._long_checks = asyncio.Semaphore(1)  # long texts are read one at a time, off the event loop
 
     def _whole_answer_rules(self) -> frozenset[str]:
         """Every domain's rules marked ``fixed_by_removal: false`` (the policies are loaded once: computed once)."""
@@ -169,7 +174,15 @@ class ReviewNodes:
             prompt, _, messages = _conversation(request)
             hint = Domain(request["domain"]) if request.get("domain") else None
             # Every user turn places the conversation ("my chest hurts" … "so what should I do?").
-            t = self.ports.policies.triage(_asked(messages) or prompt, request["output"], hint)
+            asked = _asked(messages) or prompt
+            t = await _checked(
+                self.ports.policies.triage,
+                len(asked) + len(request["output"]),
+                self._long_checks,
+                prompt=asked,
+                output=request["output"],
+                hint=hint,
+            )
             domain, risk, inferred, also = t.domain, t.risk, t.inferred, t.also
         policy = self.ports.policies.policy(domain)
         sampled = risk is Risk.low and self.ports.sampler(policy.audit_sample_rate, request)
@@ -204,6 +217,7 @@ class ReviewNodes:
             findings, action_risk = await _checked(
                 self.ports.policies.check_action,
                 size,
+                self._long_checks,
                 tool=action["tool"],
                 input=action.get("input") or {},
                 cwd=action.get("cwd"),
@@ -218,6 +232,7 @@ class ReviewNodes:
             findings, result = await _checked(
                 self.ports.policies.check_answer,
                 len(state["output"]) + len(conversation),
+                self._long_checks,
                 domain=domain,
                 output=state["output"],
                 prompt=prompt,

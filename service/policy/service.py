@@ -10,6 +10,7 @@ from typing import Any
 from service.policy.engine import Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
 from service.policy.visible import (
+    SPLIT_LETTERS,
     Visible,
     decoded_hex,
     decoded_text,
@@ -17,6 +18,7 @@ from service.policy.visible import (
     rejoined,
     unleet,
     unscrambled,
+    unsplit_letters,
     visible,
 )
 from service.reviewers._textclass import classify as classify_answer
@@ -103,6 +105,17 @@ def _read_as_words(text: str) -> str:
     text = (unleet(text) or (text,))[-1]
     spaced = despaced(text)
     return spaced[-1].text if spaced else text
+
+
+def _unread_spacing(left: int) -> Finding:
+    """``general.spaced_letters_unread`` (high): more letters spaced out than are split into words
+    (``visible.SPLIT_LETTERS``), so the rules read the rest as one run each, where a spaced-out phrase is missed."""
+    return Finding(
+        rule="general.spaced_letters_unread",
+        severity=Severity.high,
+        message=f"The answer spaces out more single letters than are read as words: {left:,} were read only as "
+        f"runs (past the first {SPLIT_LETTERS:,}), so a phrase spelled out among them may have been missed.",
+    )
 
 
 def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
@@ -253,6 +266,9 @@ class PolicyService:
         for plain in scrambled:
             more, _ = self._check_visible(domain, output=plain.text, classify=False, **common)
             add(more, partial(_sent_evidence, output=output, seen=_through(seen, plain, len(output))))
+        if spaced and (left := unsplit_letters(seen.text)):
+            add([_unread_spacing(left)], lambda f: f)
+            merged.sort(key=lambda f: f.severity.rank, reverse=True)
         return merged
 
     def _check_visible(

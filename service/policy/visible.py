@@ -544,22 +544,60 @@ _SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*/\u00a0\u00b7])[A-Za-z](?:\1
 _SPACED_PAIR = re.compile(r"(?<![A-Za-z])[A-Za-z][ .\-_*/\u00a0\u00b7][A-Za-z](?![A-Za-z])")
 
 
+SPLIT_LETTERS = 8_192
+"""Spaced-out letters split into words per text at most (``wordninja`` costs ~20 µs a letter: 200 KB of "a a a …"
+took 2 s). Runs past this many are read joined only, and :func:`unsplit_letters` says how many letters that left."""
+
+
+def _spaced_runs(text: str) -> list[tuple[int, int]]:
+    if _SPACED_HINT.search(text) is None:
+        return []
+    runs = [m.span() for m in _SPACED.finditer(text)]
+    if not runs:
+        return []
+    pairs = [m.span() for m in _SPACED_PAIR.finditer(text)]
+    if pairs:
+        taken = {i for start, end in runs for i in range(start, end)}
+        runs = sorted(runs + [(start, end) for start, end in pairs if start not in taken and end - 1 not in taken])
+    return runs
+
+
+def _to_split(runs: list[tuple[int, int]]) -> tuple[set[int], int]:
+    """Which runs (by index) the split reading splits: from the first, while :data:`SPLIT_LETTERS` lasts (the first
+    run that does not fit ends it), and how many letters the runs left joined hold (runs under five letters are one
+    word either way)."""
+    chosen: set[int] = set()
+    budget = SPLIT_LETTERS
+    left = 0
+    for i, (start, end) in enumerate(runs):
+        letters = (end - start + 1) // 2
+        if letters < 5:
+            continue
+        if not left and letters <= budget:
+            chosen.add(i)
+            budget -= letters
+        else:
+            left += letters
+    return chosen, left
+
+
+def unsplit_letters(text: str) -> int:
+    """The spaced-out letters of ``text`` that :func:`despaced` reads joined only, past :data:`SPLIT_LETTERS`
+    (0 for nearly every text): a rule may miss a phrase spaced out among them, so the caller says so."""
+    return _to_split(_spaced_runs(text))[1]
+
+
 def despaced(text: str) -> tuple[Visible, ...]:
     """``text`` with each run of three or more single letters, spaced out by one same mark, written as one word
     ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; empty when there is no such run
     (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") would give one word,
     "lethaldose": a second reading splits such runs into English words (``wordninja``, by word frequencies:
     "lethal dose"), keeping the original mark where it splits. Both are returned, as a split can also cut a word
-    a rule names ("ransomware" → "ransom ware")."""
-    if _SPACED_HINT.search(text) is None:
-        return ()
-    runs = [m.span() for m in _SPACED.finditer(text)]
+    a rule names ("ransomware" → "ransom ware"). The split reading splits the first :data:`SPLIT_LETTERS` letters
+    of such runs; the rest stay joined in it too."""
+    runs = _spaced_runs(text)
     if not runs:
         return ()
-    pairs = [m.span() for m in _SPACED_PAIR.finditer(text)]
-    if pairs:
-        taken = {i for start, end in runs for i in range(start, end)}
-        runs = sorted(runs + [(start, end) for start, end in pairs if start not in taken and end - 1 not in taken])
     joined = _join_runs(text, runs, split=False)
     split = _join_runs(text, runs, split=True)
     return (joined,) if split.text == joined.text else (joined, split)
@@ -577,10 +615,11 @@ def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visibl
                 pieces.append(text[i])
                 origin.append(i)
 
-    for start, end in runs:
+    chosen = _to_split(runs)[0] if split else set()
+    for n_run, (start, end) in enumerate(runs):
         gap(at, start)
         letters = range(start, end, 2)
-        keep = _word_breaks(text[start:end:2]) if split else set()
+        keep = _word_breaks(text[start:end:2]) if n_run in chosen else set()
         for n, i in enumerate(letters):
             if n in keep:  # the mark before this letter starts a word
                 pieces.append(text[i - 1])

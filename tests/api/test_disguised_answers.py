@@ -16,7 +16,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.policy.visible import decoded_hex, decoded_text, despaced, rejoined, unleet, unscrambled, visible
+from service.policy.visible import (
+    SPLIT_LETTERS,
+    decoded_hex,
+    decoded_text,
+    despaced,
+    rejoined,
+    unleet,
+    unscrambled,
+    unsplit_letters,
+    visible,
+)
 from tests.api._helpers import review_answer as review
 
 OVERDOSE = (
@@ -134,6 +144,24 @@ def test_letters_spaced_by_single_spaces_all_through_are_split_into_words(client
     assert "health.lethal_dose" in {f["rule"] for f in decision["findings"]}
     # a split can cut a word a rule names, so the joined reading stays: "r a n s o m w a r e" is both
     assert [r.text for r in despaced("r a n s o m w a r e")] == ["ransomware", "ransom ware"]
+
+
+def test_past_the_split_budget_spaced_letters_are_named_not_split_for_seconds(client: TestClient) -> None:
+    # 200 KB of "a a a …" cost 2.4 s of word splitting per review (ten at once held every other review for 17 s).
+    # Letters past the budget are read joined only, and the answer says so instead of passing as read.
+    padding = ("q " * 99 + "q.\n") * (SPLIT_LETTERS // 100 + 2)  # runs of 100 letters, more than the budget
+    answer = padding + "\n\nS w a l l o w t h e e n t i r e b o t t l e tonight."
+    assert unsplit_letters(answer) > 0 and unsplit_letters(OVERDOSE[1]) == 0
+    readings = despaced(answer)
+    assert not any("the entire bottle" in r.text for r in readings)  # the phrase sat past the budget: not split
+    assert len(readings) == 2 and "q q q" not in readings[1].text  # the budget's worth was split
+    decision = review(client, OVERDOSE[0], answer)
+    assert decision["verdict"] != "approve", decision
+    assert "general.spaced_letters_unread" in {f["rule"] for f in decision["findings"]}
+    # within the budget the phrase is split and found, and nothing is said about unread letters
+    short = review(client, OVERDOSE[0], "x " * 50 + "\n\nS w a l l o w t h e e n t i r e b o t t l e tonight.")
+    assert "general.spaced_letters_unread" not in {f["rule"] for f in short["findings"]}
+    assert short["verdict"] == "block"
 
 
 @pytest.mark.parametrize(

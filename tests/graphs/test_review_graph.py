@@ -431,3 +431,54 @@ async def test_a_long_action_is_checked_off_the_event_loop_while_short_reviews_g
     gate.set()
     await long
     assert released == [True]
+
+
+async def test_long_answers_are_read_one_at_a_time_while_short_reviews_go_on() -> None:
+    # Ten 200 KB answers read at once in worker threads held the GIL between them: an ordinary review behind them
+    # took 17 s. Long texts now wait for each other (triage, when no domain is named, is read off the loop too).
+    import asyncio
+    import threading
+
+    gate = threading.Event()
+    lock = threading.Lock()
+    active: list[int] = [0]
+    most: list[int] = [0]
+
+    class SlowOnLongInput(PolicyService):
+        def _long(self, text: str) -> None:
+            if len(text) > 100_000:
+                with lock:
+                    active[0] += 1
+                    most[0] = max(most[0], active[0])
+                gate.wait(10)
+                with lock:
+                    active[0] -= 1
+
+        def triage(self, prompt: str, output: str, hint: Domain | None) -> Any:
+            self._long(output)
+            return super().triage(prompt, output, hint)
+
+        def check_answer(self, domain: Domain, **kwargs: Any) -> Any:
+            self._long(kwargs["output"])
+            return super().check_answer(domain, **kwargs)
+
+    p = ports(ScriptedReviewer(*(v(Verdict.approve) for _ in range(6))))
+    p = ReviewPorts(policies=SlowOnLongInput(load_policies()), reviewers=p.reviewers, store=p.store,
+                    sampler=p.sampler)
+    graph = build_review_graph(p, InMemorySaver())
+    longs = [
+        asyncio.create_task(graph.ainvoke({**state(f"rev_long{i}", request("a " * 60_000, domain=None)),
+                                           "deadline_at": time.time() + 30},
+                                          {"configurable": {"thread_id": f"rev_long{i}"}}))
+        for i in range(3)
+    ]
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    short = await graph.ainvoke(state("rev_short", request("Drink water and rest.", domain=None)),
+                                {"configurable": {"thread_id": "rev_short"}})
+    assert "decision" in short
+    assert not any(t.done() for t in longs)  # all three still waiting on the first one's read
+    assert most[0] == 1
+    gate.set()
+    await asyncio.gather(*longs)
+    assert most[0] == 1  # never two long reads at once
