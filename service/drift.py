@@ -384,6 +384,12 @@ class DriftMonitor:
             self._add(_Series(domain, fast_model))
         self._set_pin(domain, _Pin(fast_model, "manual"))
 
+    def seen_versions(self, domain: str) -> list[str]:
+        """The fast-model versions this monitor has counted decisions of in ``domain`` (its whole history, a pinned
+        baseline's restored counts included), most decisions first."""
+        members = [s for s in self._series.values() if s.domain == domain and s.life[0] > 0]
+        return [s.fast_model for s in sorted(members, key=lambda s: (-s.life[0], s.fast_model))]
+
     def manual_pins(self) -> dict[str, str]:
         """``{domain: "name@version"}`` of the pins set with ``pin_baseline`` (not the automatic ones)."""
         return {d: p.fast_model for d, p in self._pins.items() if p.source == "manual"}

@@ -39,7 +39,7 @@ from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor
 from service.drift_feed import DigestTail
 from service.drift_pins import PinStore, PinSync, open_pin_store, restore_baselines
-from service.errors import Forbidden
+from service.errors import Forbidden, RequestInvalid
 from service.metrics import ReviewMetrics
 from service.settings import not_an_http_url
 from service.store import DecisionStore
@@ -722,6 +722,11 @@ class PinRequest(BaseModel):
     fast_model: str = Field(
         min_length=3, max_length=301, pattern=LABEL.pattern, description="name@version, as decisions label it"
     )
+    allow_unseen: bool = Field(
+        default=False,
+        description="Pin a version no decision has been counted of yet (a rollout's baseline set before its "
+        "traffic). Without it such a pin is a 422 naming the versions seen: usually it is a typo.",
+    )
 
 
 def _admin_only(principal: Principal) -> None:
@@ -734,6 +739,19 @@ async def pin_baseline(body: PinRequest, request: Request, principal: PrincipalD
     """Pin a domain's baseline fast-model version (e.g. before rolling out a new one)."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
+    await catch_up(request.app)  # what the other processes recorded counts as seen
+    seen = monitor.seen_versions(body.domain.value)
+    if body.fast_model not in seen and not body.allow_unseen:
+        # A typo would be accepted as a baseline with no decisions: every other version of the domain compared with
+        # nothing, never tested, and the automatic pin kept off, without a word.
+        known = (
+            ", ".join(seen[:10]) + (f" (and {len(seen) - 10} more)" if len(seen) > 10 else "") if seen else "none yet"
+        )
+        raise RequestInvalid(
+            f"no decision of {body.fast_model!r} in {body.domain.value} has been counted, so it cannot be a baseline; "
+            f"versions seen there: {known} (send allow_unseen: true to pin it before its traffic)",
+            field="fast_model",
+        )
     # Stored before it is applied and answered: it survives a restart and reaches the other processes.
     await request.app.state.drift_pins.pin(body.domain.value, body.fast_model, principal.key_id or principal.name)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]

@@ -258,6 +258,7 @@ def test_metrics_count_verdicts_reviewer_failures_tokens_and_stages(tmp_path: Pa
 
 def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
     with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")  # the version in production
         pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
         assert pinned.status_code == 200
         assert pinned.json() == {"health": {"fast_model": "fast-chat@v1", "source": "manual"}}
@@ -275,6 +276,24 @@ def test_a_pin_must_name_a_fast_model_as_decisions_label_it(tmp_path: Path) -> N
         typo = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1", "zzz": 1})
         assert typo.status_code == 422 and typo.json()["error"]["field"] == "zzz"
         assert client.get("/v1/drift").json()["pins"] == {}  # nothing was pinned
+
+
+def test_a_pin_of_a_version_never_seen_is_refused_unless_asked_for(tmp_path: Path) -> None:
+    # A typo ("fast-chat@v11") was pinned without a word: every other version of the domain was then compared with
+    # a baseline of no decisions, never tested, and the automatic pin stayed off.
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        typo = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v11"})
+        assert typo.status_code == 422, typo.text
+        error = typo.json()["error"]
+        assert error["field"] == "fast_model" and "fast-chat@v1" in error["message"]
+        elsewhere = client.put("/v1/drift/pins", json={"domain": "finance", "fast_model": "fast-chat@v1"})
+        assert elsewhere.status_code == 422 and "none yet" in elsewhere.json()["error"]["message"]
+        assert client.get("/v1/drift").json()["pins"] == {}
+        ahead = {"domain": "finance", "fast_model": "fast-chat@v2", "allow_unseen": True}  # before its traffic
+        assert client.put("/v1/drift/pins", json=ahead).json() == {
+            "finance": {"fast_model": "fast-chat@v2", "source": "manual"}
+        }
 
 
 def test_workers_on_one_database_count_all_traffic_and_announce_an_alert_once(
@@ -386,6 +405,8 @@ def test_a_pin_made_through_the_api_survives_a_restart_and_reaches_another_worke
 ) -> None:
     monkeypatch.setenv("OVERSIGHT_DRIFT_PIN_SYNC_S", "0.05")
     with make_client(tmp_path) as one, make_client(tmp_path) as two:  # two workers on one data directory
+        send(one, SAFE, "v1")
+        send(one, SAFE, "v2")
         assert one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"}).status_code == 200
         assert wait_for_pins(two, {"health": {"fast_model": "fast-chat@v1", "source": "manual"}})
         assert two.delete("/v1/drift/pins/health").status_code == 200
@@ -451,7 +472,7 @@ def test_a_restart_long_after_a_rollout_keeps_the_pinned_version_as_a_baseline(
     monkeypatch.setenv("OVERSIGHT_DRIFT_BUCKET_S", "0.25")
     monkeypatch.setenv("OVERSIGHT_DRIFT_EVAL_EVERY_S", "0.001")
     with make_client(tmp_path) as client:
-        client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
+        client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1", "allow_unseen": True})
         burst(client, "v1", 40, unsafe_every=10)
     time.sleep(4.5)
     with make_client(tmp_path) as client:
