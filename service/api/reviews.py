@@ -101,9 +101,16 @@ async def list_reviews(
     if since is not None and since.tzinfo is None:
         raise RequestInvalid("give a time zone (e.g. 2026-12-04T09:00:00Z)", field="since")
     runtime: Runtime = request.app.state.runtime
+    tenant = query.tenant if scope is None else scope
+    if query.before is not None and await runtime.store.get_decision(query.before, tenant) is None:
+        # A cursor that names no decision of the caller's (mistyped, from another store or tenant) matched nothing,
+        # which read like the last page, or paged by another tenant's time: a poller went wrong without a word.
+        raise RequestInvalid(
+            f"no decision {query.before!r} to page from: pass a next_before this list gave", field="before"
+        )
     items = await runtime.store.list_decisions(
         DecisionQuery(
-            tenant=query.tenant if scope is None else scope,
+            tenant=tenant,
             domain=query.domain.value if query.domain else None,
             verdict=query.verdict.value if query.verdict else None,
             kind=query.kind,

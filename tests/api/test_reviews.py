@@ -441,6 +441,13 @@ def test_reviews_are_listed_newest_first_filtered_paged_and_per_tenant(settings:
             assert bad.status_code == 422 and bad.json()["error"]["field"] == field, (params, bad.text)
         other = client.get("/v1/reviews", params={"tenant": "globex"}, headers=bearer(acme))
         assert other.status_code == 403 and other.json()["error"]["field"] == "tenant"
+        # a cursor that names no decision of the caller's is an error, not an empty last page
+        theirs = client.get("/v1/reviews", headers=bearer(globex)).json()["items"][0]["review_id"]
+        for cursor in ("rev_" + "0" * 32, theirs):
+            lost = client.get("/v1/reviews", params={"before": cursor}, headers=bearer(acme))
+            assert lost.status_code == 422 and lost.json()["error"]["field"] == "before", lost.text
+        oldest = client.get("/v1/reviews", params={"before": ours[0]["review_id"]}, headers=bearer(acme))
+        assert oldest.status_code == 200 and oldest.json() == {"items": [], "next_before": None}  # a real end
 
 
 @pytest.mark.parametrize("value", [True, "1000", 1000.5])
