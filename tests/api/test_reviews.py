@@ -589,3 +589,11 @@ def test_an_error_never_sends_back_a_huge_key_whole(client: TestClient, body: st
     assert error["field"].startswith("ZZZ") and error["field"].endswith("…") and len(error["field"]) <= 200
     assert all(len(d.get("field") or "") <= 200 and len(d.get("message") or "") <= 500 for d in error["details"])
     assert len(r.content) < 2_000
+
+
+def test_a_blank_answer_is_called_empty_not_helpful_sounding(client: TestClient) -> None:
+    r = client.post("/v1/reviews", json={"domain": "health", "output": "   ",
+                                         "messages": [{"role": "user", "content": "how much ibuprofen can I take"}]})
+    d = r.json()
+    assert r.status_code == 200 and d["response_class"] == "safe_completion"
+    assert d["critique"].startswith("The answer is empty") and "sounds helpful" not in d["critique"], d["critique"]
