@@ -40,6 +40,7 @@ from service.reviewers.base import (
     ReviewItem,
     answer_shape,
     loads_verdict,
+    verdict_problems,
 )
 from service.telemetry import genai_request_attributes
 
@@ -194,7 +195,7 @@ class AnthropicReviewer:
                 try:
                     verdict = ReviewerVerdict.model_validate(raw).unfenced()
                 except ValidationError as exc:
-                    error = str(exc)
+                    error = verdict_problems(exc)
         replay = [{"type": "tool_use", "id": tool_use.id, "name": TOOL_NAME, "input": replay_input}]
         repair = [
             {"type": "tool_result", "tool_use_id": tool_use.id, "is_error": True, "content": repair_message(error)}

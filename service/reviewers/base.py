@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from service.jsoncheck import BAD_TEXT
 from service.policy.model import DomainPolicy
@@ -228,6 +228,16 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise ValueError(f"key {key[:100]!r} appears twice (parsers disagree on which one wins)")
             seen.add(key)
     return obj
+
+
+def verdict_problems(exc: ValidationError) -> str:
+    """What is wrong with a verdict, one line per field joined by "; " (``confidence: Input should be less than or
+    equal to 1``): no documentation link, no line breaks and no quote of the model's own value, for the repair
+    message, the decision's ``reviewer_outcome.detail`` and the logs."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in e['loc']) or 'verdict'}: {' '.join(str(e['msg']).split())}"
+        for e in exc.errors(include_url=False, include_input=False)
+    )
 
 
 def loads_verdict(text: str) -> Any:

@@ -43,6 +43,7 @@ from service.reviewers.base import (
     ReviewItem,
     answer_shape,
     loads_verdict,
+    verdict_problems,
 )
 from service.telemetry import genai_request_attributes
 
@@ -229,7 +230,7 @@ class OpenAIReviewer:
         try:
             return ReviewerVerdict.model_validate(data).unfenced(), "", content
         except ValidationError as exc:
-            return None, str(exc), content
+            return None, verdict_problems(exc), content
 
     # ------------------------------------------------------------------ the protocol
     async def review(self, item: ReviewItem) -> ReviewerResult:

@@ -430,6 +430,23 @@ async def test_one_repair_attempt_fixes_an_invalid_verdict(reviewer: Reviewer, m
         assert first["system"] == model_server.requests[1].body["system"]
 
 
+@remote(*REMOTE)
+async def test_an_invalid_verdict_is_described_in_one_line_without_links_or_the_models_value(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    # The detail kept with the decision (and shown in the console and logs) carried pydantic's banner, line breaks
+    # and a link to its documentation, twice.
+    model_server.script(Reply.invalid(confidence=7, critique="CANARY-VALUE"), Reply.invalid(confidence=7))
+    with pytest.raises(ReviewerInvalidOutput) as info:
+        await reviewer.review(make_item())
+    detail = str(info.value)
+    assert "confidence: Input should be less than or equal to 1" in detail, detail
+    assert "\n" not in detail and "errors.pydantic.dev" not in detail and "validation error for" not in detail
+    repair = model_server.requests[1].body["messages"][-1]["content"]
+    text = repair if isinstance(repair, str) else json.dumps(repair)
+    assert "confidence: Input should be less than or equal to 1" in text and "errors.pydantic.dev" not in text
+
+
 # A 200 whose body is not the API's shape: the SDKs build their response objects without validating them.
 WRONG_SHAPES = {
     "html_page": lambda provider: Reply.text("<html><body>502 Bad Gateway</body></html>"),
