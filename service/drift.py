@@ -458,6 +458,7 @@ class DriftMonitor:
             self._pins[domain] = pin
         for s in members:
             if self._pinned_for(s) is not before[s.key]:
+                s.results = {}  # tested against the old baseline: shown as not evaluated until the next test
                 ts = s.last_ts if s.last_ts is not None else 0.0
                 for mi in range(len(METRICS)):
                     s.charts[mi] = _Chart()
@@ -811,7 +812,9 @@ class DriftMonitor:
                     "p_adjusted": res.get("p_adjusted"),
                     "diff_ci95": res.get("diff_ci95"),
                     "tested": res.get("p_value") is not None,
-                    "not_tested_reason": res.get("reason"),
+                    # no test has run for this series since it appeared or its baseline changed (a pin): say so,
+                    # instead of an untested metric with no reason
+                    "not_tested_reason": res.get("reason") if res else "not_evaluated_yet",
                     "cusum": {
                         "state": "monitoring" if des is not None else "designing" if ch.pending else ch.source,
                         "statistic": ch.c * des.nats_per_unit if des is not None else None,

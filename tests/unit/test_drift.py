@@ -376,3 +376,25 @@ def test_the_snapshot_shows_the_counts_its_p_value_was_computed_on() -> None:
     assert (metric["tested_count"], metric["tested_n"]) == (25, 100)  # what the test saw
     tested = two_proportion_test(25, 100, metric["baseline_rate"] * metric["baseline_n"], metric["baseline_n"])
     assert metric["p_value"] == pytest.approx(tested.p_value)
+
+
+def test_a_series_not_tested_since_its_baseline_changed_says_so() -> None:
+    # Right after a pin, /v1/drift showed the series "pinned:…" while each metric had baseline null, tested false
+    # and no reason, until the next evaluation up to ten minutes later.
+    m = DriftMonitor(DriftConfig(auto_pin=False, eval_every_s=600))
+    for i in range(300):
+        m.observe("health", "fast@1", disagreement=i % 10 == 0, response_class=None, ts=i * 1.0)
+        m.observe("health", "fast@2", disagreement=i % 5 == 0, response_class=None, ts=i * 1.0)
+    first = {s["fast_model"]: s for s in m.snapshot(300.0)["series"]}
+    assert first["fast@2"]["metrics"]["disagreement"]["not_tested_reason"] == "not_evaluated_yet"
+    m.evaluate(301.0)
+    tested = {s["fast_model"]: s for s in m.snapshot(301.0)["series"]}
+    assert tested["fast@2"]["metrics"]["disagreement"]["baseline"] == "previous_window"
+    m.pin_baseline("health", "fast@1")
+    pinned = {s["fast_model"]: s for s in m.snapshot(302.0)["series"]}
+    dis = pinned["fast@2"]["metrics"]["disagreement"]
+    assert pinned["fast@2"]["baseline"] == "pinned:fast@1"
+    assert dis["baseline"] is None and dis["not_tested_reason"] == "not_evaluated_yet"  # not the old test's figures
+    m.evaluate(303.0)
+    again = {s["fast_model"]: s for s in m.snapshot(303.0)["series"]}
+    assert again["fast@2"]["metrics"]["disagreement"]["baseline"] == "pinned:fast@1"
