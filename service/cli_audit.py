@@ -8,6 +8,7 @@ import hashlib
 import os
 import sys
 import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -16,6 +17,7 @@ import orjson
 import typer
 
 if TYPE_CHECKING:
+    from service.audit.sessions import LineError
     from service.settings import Settings
 
 JOB_FILE = "job.json"
@@ -46,27 +48,49 @@ def _session_files(folder: Path) -> tuple[list[Path], list[Path]]:
     return sorted(found), broken
 
 
-def read_log_file(p: Path) -> bytes:
+def _log_bytes(p: Path) -> bytes:
+    """The file's bytes, decompressed when it is a ``.gz``. Raises ``OSError`` (unreadable, not gzip), ``EOFError``
+    (a gzip cut short) or ``zlib.error`` (corrupt compressed data)."""
     data = p.read_bytes()
-    if p.name.endswith(".gz"):
+    return gzip.decompress(data) if p.name.endswith(".gz") else data
+
+
+def _unreadable(p: Path, exc: BaseException) -> str:
+    """Why ``_log_bytes`` failed: ``not a readable gzip file (...)`` or ``not readable (...)``."""
+    if isinstance(exc, OSError) and exc.strerror:  # the file itself: permission denied, I/O error, ...
+        return f"not readable ({exc.strerror})"
+    return f"not a readable gzip file ({exc})" if p.name.endswith(".gz") else f"not readable ({exc})"
+
+
+def read_log_file(p: Path) -> bytes:
+    """One input file given as INPUT: one that cannot be read is a usage error."""
+    try:
+        return _log_bytes(p)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise typer.BadParameter(f"{p} is {_unreadable(p, exc)}", param_hint="'INPUT'") from exc
+
+
+def _read_inputs(path: Path) -> tuple[list[tuple[str, bytes]], list[LineError]]:
+    """The input's files (a folder: every .jsonl and .jsonl.gz under it, linked folders included), and the files of
+    a folder that cannot be read (a .gz cut short, say), each as an error at its line 1: it is left out and reported
+    like a rejected line, and the rest of the folder is audited. Typer has checked that ``path`` exists."""
+    from service.audit.sessions import LineError
+
+    if not path.is_dir():
+        return [(str(path), read_log_file(path))], []
+    files, broken = _session_files(path)
+    for p in broken:
+        typer.echo(f"skipped {p}: a link to a file that does not exist", err=True)
+    if not files:
+        raise typer.BadParameter(f"no .jsonl or .jsonl.gz file in {path}", param_hint="'INPUT'")
+    inputs: list[tuple[str, bytes]] = []
+    unreadable: list[LineError] = []
+    for p in files:
         try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise typer.BadParameter(f"{p} is not a readable gzip file ({exc})", param_hint="'INPUT'") from exc
-    return data
-
-
-def _read_inputs(path: Path) -> list[tuple[str, bytes]]:
-    """The input's files (a folder: every .jsonl and .jsonl.gz under it, linked folders included). Typer has
-    checked that ``path`` exists."""
-    if path.is_dir():
-        files, broken = _session_files(path)
-        for p in broken:
-            typer.echo(f"skipped {p}: a link to a file that does not exist", err=True)
-        if not files:
-            raise typer.BadParameter(f"no .jsonl or .jsonl.gz file in {path}", param_hint="'INPUT'")
-        return [(str(p), read_log_file(p)) for p in files]
-    return [(str(path), read_log_file(path))]
+            inputs.append((str(p), _log_bytes(p)))
+        except (OSError, EOFError, zlib.error) as exc:
+            unreadable.append(LineError(1, f"{_unreadable(p, exc)}: the file is left out", str(p)))
+    return inputs, unreadable
 
 
 def _sources(path: Path, inputs: list[tuple[str, bytes]]) -> list[str]:
@@ -161,6 +185,7 @@ async def _audit(
     out: Path,
     *,
     sources: list[str] | None = None,
+    unreadable: list[LineError] | None = None,
     resume: bool,
     fmt: str,
     concurrency: int | None,
@@ -245,6 +270,7 @@ async def _audit(
                 )
                 return 2
             parsed = parse_many(inputs, fmt, limits=settings, sources=sources)
+            parsed.errors[:0] = unreadable or []  # files of the folder left out: reported as rejected lines are
             concurrency, rpm, tpm, lease_s = _job_options({}, concurrency, rpm, tpm, lease_s)
             options = AuditOptions(
                 concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
@@ -617,7 +643,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(asyncio.run(_cancel(load_settings(data_dir=data_dir), out)))
         if input is None and not resume:
             raise typer.BadParameter("give an input file (or --resume)", param_hint="'INPUT'")
-        inputs = _read_inputs(input) if input is not None else None
+        inputs, unreadable = _read_inputs(input) if input is not None else (None, [])
         settings = load_settings(data_dir=data_dir)
         code = asyncio.run(
             _audit(
@@ -625,6 +651,7 @@ def register(app: typer.Typer) -> None:
                 inputs,
                 out,
                 sources=_sources(input, inputs) if input is not None and inputs is not None else None,
+                unreadable=unreadable,
                 resume=resume,
                 fmt=format,
                 concurrency=concurrency,
