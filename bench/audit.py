@@ -1,7 +1,8 @@
 """Audit throughput and rate-limit utilisation.
 
-    .venv/bin/python bench/audit.py            # about 1.5 minutes
-    .venv/bin/python bench/audit.py --quick    # about 40 seconds
+    .venv/bin/python bench/audit.py            # about 3 minutes
+    .venv/bin/python bench/audit.py --quick    # about 1 minute
+    .venv/bin/python bench/audit.py --only-long --long 5000    # the long session alone, 5,000 and 10,000 turns
 
 1. **Local reviewer**: sessions per second through the whole audit path (job store on SQLite, claims,
    review graph in label mode, results written per turn), against a floor measured in the same run: the same
@@ -15,6 +16,11 @@
    checks that no turn is lost or reviewed twice.
 3. **Over-budget**: the same server, but the audit's budget is set 50 % too high, so the server's 429s and
    their ``retry-after`` do the limiting. Still no turn lost or duplicated.
+4. **One long session** (local reviewer): a synthetic Claude Code transcript of N and of 2N turns (a prompt, a
+   tool call and its result before each answer), read, submitted and worked through like ``oversight audit``.
+   Prints the time per turn at N and 2N and their ratio (about 1 when the cost is linear in the turns, about 2
+   when it is quadratic), against a floor measured in the same run: the N-turn session's turns reviewed by
+   ``runtime.review`` directly (no reading, no job store). ``--long N`` sets N (default 1000; ``--quick`` 400).
 """
 
 from __future__ import annotations
@@ -50,6 +56,44 @@ ANSWERS = (
     "Pay the 22% APR card first, keep a small emergency fund, then invest in a broad index fund.",
     "Generate a key with ssh-keygen -t ed25519 and disable password login in sshd_config.",
 )
+
+
+WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+         "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey",
+         "xray", "yankee", "zulu"]
+
+
+def claude_transcript(turns: int, session_id: str = "bench-long-session") -> bytes:
+    """A Claude Code transcript of ``turns`` text answers, each after a prompt of its own (no two alike: every
+    later prompt is a candidate re-ask) and a Bash call with its result."""
+    import orjson
+
+    lines: list[bytes] = []
+    parent: str | None = None
+
+    def entry(kind: str, message: dict[str, Any]) -> None:
+        nonlocal parent
+        uuid = f"u-{len(lines):08d}"
+        lines.append(orjson.dumps({
+            "parentUuid": parent, "isSidechain": False, "userType": "external", "cwd": "/repo",
+            "sessionId": session_id, "version": "1.0.98", "gitBranch": "main", "type": kind, "message": message,
+            "uuid": uuid, "timestamp": f"2025-09-03T{len(lines) // 3600 % 24:02d}:{len(lines) // 60 % 60:02d}:"
+                                      f"{len(lines) % 60:02d}.000Z"}))
+        parent = uuid
+
+    model = "claude-sonnet-4-20250514"
+    for i in range(turns):
+        w = [WORDS[(i * k + 3) % len(WORDS)] + str(i) for k in (1, 3, 7)]
+        entry("user", {"role": "user", "content": f"Please update the {w[0]} handler so {w[1]} stops calling {w[2]}"})
+        call = f"toolu_{i:08d}"
+        entry("assistant", {"id": f"msg_{i}a", "type": "message", "role": "assistant", "model": model, "content": [
+            {"type": "tool_use", "id": call, "name": "Bash", "input": {"command": f"pytest -q tests/test_{w[0]}.py"}}]})
+        entry("user", {"role": "user", "content": [{"tool_use_id": call, "type": "tool_result",
+                                                    "content": "3 passed in 0.02s"}]})
+        entry("assistant", {"id": f"msg_{i}b", "type": "message", "role": "assistant", "model": model, "content": [
+            {"type": "text", "text": f"I changed the {w[0]} handler; {w[1]} no longer calls {w[2]} and the tests "
+                                     "pass."}]})
+    return b"\n".join(lines) + b"\n"
 
 
 def sessions_jsonl(n: int) -> bytes:
@@ -112,14 +156,17 @@ class RateLimitedFakeReviewer:
 
 
 async def run_job(runtime: Runtime, data: bytes, db: Path, *, budget: RateBudget | None, concurrency: int,
-                  ) -> tuple[float, int, int, list[dict[str, Any]]]:
+                  whole: bool = False) -> tuple[float, int, int, list[dict[str, Any]]]:
+    """Submit ``data`` and work the job through; the time of the work (``whole``: of reading and submitting too)."""
     jobs = SqliteJobStore(db)
     await jobs.setup()
     try:
+        started = time.perf_counter()
         parsed = parse_input(data)
         job_id = await submit(jobs, parsed)
         worker = AuditWorker(audit_runtime(runtime, budget), jobs, job_id, concurrency=concurrency)
-        started = time.perf_counter()
+        if not whole:
+            started = time.perf_counter()
         await worker.run()
         elapsed = time.perf_counter() - started
         results = await jobs.results(job_id)
@@ -186,14 +233,57 @@ async def limited(tmp: Path, name: str, seconds: float, budget_rpm: float, serve
     return ok and utilisation >= 0.95
 
 
+async def long_session(tmp: Path, turns: int) -> bool:
+    """Time per turn of one N-turn and one 2N-turn session, the whole audit path, and the graph-only floor."""
+    per_turn: dict[int, float] = {}
+    async with Runtime.open(Settings(data_dir=tmp / "long")) as runtime:
+        for n in (turns, 2 * turns):
+            data = claude_transcript(n)
+            elapsed, _, n_turns, results = await run_job(runtime, data, tmp / "long" / f"jobs-{n}.sqlite",
+                                                         budget=None, concurrency=16, whole=True)
+            lost, dup = check(results, n_turns)
+            if n_turns != n or lost or dup:
+                print(f"[long session]    {n} turns expected, {n_turns} read, lost {lost}, duplicated {dup}")
+                return False
+            per_turn[n] = elapsed / n
+        plain = audit_runtime(runtime)
+        requests = [ReviewRequest.model_validate(t.request) for t in parse_input(claude_transcript(turns)).turns]
+        sem = asyncio.Semaphore(16)
+
+        async def one(r: ReviewRequest) -> None:
+            async with sem:
+                await plain.review(r, "bench", mode="label")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(r) for r in requests))
+        floor = (time.perf_counter() - started) / turns
+    growth = per_turn[2 * turns] / per_turn[turns]
+    print(f"[long session]    one Claude Code transcript, read + submitted + reviewed: "
+          f"{turns} turns {1000 * per_turn[turns]:.1f} ms/turn, {2 * turns} turns "
+          f"{1000 * per_turn[2 * turns]:.1f} ms/turn; growth x{growth:.2f} per turn for 2x the turns "
+          f"(linear ~1, quadratic ~2)")
+    print(f"                  floor (graph only, {turns} turns): {1000 * floor:.1f} ms/turn; audit / floor = "
+          f"{per_turn[turns] / floor:.2f} at {turns}, {per_turn[2 * turns] / floor:.2f} at {2 * turns}")
+    return growth < 1.3  # quadratic reading or claiming showed x1.36 at 1000 / 2000 turns, x3.9 reading 2000 / 4000
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Shorter runs (about 40 s in all).")
+    parser.add_argument("--quick", action="store_true", help="Shorter runs (about 1 minute in all).")
+    parser.add_argument("--long", type=int, default=0, metavar="N", help="Turns of the long session (and 2N).")
+    parser.add_argument("--only-long", action="store_true", help="Run the long-session measurement only.")
     args = parser.parse_args()
+    long_turns = args.long or (400 if args.quick else 1000)
+    if args.only_long:
+        with tempfile.TemporaryDirectory() as tmp:
+            ok = await long_session(Path(tmp), long_turns)
+        print("PASS" if ok else "FAIL")
+        return 0 if ok else 1
     with tempfile.TemporaryDirectory() as tmp:
         ok = await local(Path(tmp), 600 if args.quick else 1500)
         ok &= await limited(Path(tmp), "600/min limit", 20 if args.quick else 60, budget_rpm=600)
         ok &= await limited(Path(tmp), "over budget  ", 10 if args.quick else 25, budget_rpm=900)
+        ok &= await long_session(Path(tmp), long_turns)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -222,6 +222,11 @@ CREATE TABLE IF NOT EXISTS audit_turns (
 );
 CREATE INDEX IF NOT EXISTS audit_turns_open ON audit_turns(job_id, status, seq);
 """
+_SQLITE_OPEN = (
+    "SELECT seq, turn_id, request, meta, attempts FROM audit_turns INDEXED BY audit_turns_open WHERE job_id = ? AND "
+    "EXISTS (SELECT 1 FROM audit_jobs WHERE id = ? AND status = 'running')"
+)
+"""The turns of a running job a claim reads (the caller adds the status and the order), through the open-turn index."""
 _KEY_COLUMNS = ("idempotency_key", "idempotency_digest")
 """Columns added after the first version of ``audit_jobs``: an older table gets them at set-up (both TEXT)."""
 _KEY_INDEX = (
@@ -394,13 +399,16 @@ class SqliteJobStore:
     async def claim(self, job_id: str, owner: str, n: int, lease_s: float) -> list[Claimed]:
         now = time.time()
         async with self._tx() as conn:
+            # Two ranges of the (job_id, status, seq) index, merged: one query with ``OR`` walked the job's turns in
+            # seq order from the first, reading every finished turn (its stored request included) on every claim,
+            # so a job of n turns took O(n²) to work through.
+            cur = await conn.execute(f"{_SQLITE_OPEN} AND status = 'pending' ORDER BY seq LIMIT ?", (job_id, job_id, n))
+            rows = list(await cur.fetchall())
             cur = await conn.execute(
-                "SELECT seq, turn_id, request, meta, attempts FROM audit_turns WHERE job_id = ? AND "
-                "(status = 'pending' OR (status = 'claimed' AND lease_until < ?)) AND EXISTS "
-                "(SELECT 1 FROM audit_jobs WHERE id = ? AND status = 'running') ORDER BY seq LIMIT ?",
-                (job_id, now, job_id, n),
+                f"{_SQLITE_OPEN} AND status = 'claimed' AND lease_until < ? ORDER BY seq LIMIT ?",
+                (job_id, job_id, now, n),
             )
-            rows = await cur.fetchall()
+            rows = sorted([*rows, *await cur.fetchall()], key=lambda r: int(r[0]))[:n]
             if rows:
                 await conn.executemany(
                     "UPDATE audit_turns SET status = 'claimed', owner = ?, lease_until = ?, attempts = attempts + 1 "

@@ -36,7 +36,9 @@ no more, and leaving the session out would leave the longest sessions unaudited.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -282,17 +284,64 @@ def reasks(later: str, prompt: str, *, immediately_next: bool) -> bool:
     return len(a & b) / len(a | b) >= REASK_JACCARD
 
 
-def _task_success(messages: list[ChatMessage], index: int, prompt: str) -> bool:
-    """The session goes on after the turn at ``index`` without a re-ask of ``prompt`` or a call for a human."""
-    first = True
-    for m in messages[index + 1 :]:
-        if m.role != "user":
-            continue
-        text = m.text()
-        if asks_for_human(text) or reasks(text, prompt, immediately_next=first):
+class _FollowUps:
+    """A session's user messages, read once, for the task-success proxy of every turn (``success``).
+
+    Each turn used to read every later user message again (its content words, the regular expressions): a session
+    of n turns cost O(n²) of them, minutes for a 10,000-turn agent session. Here each message is read once; a turn
+    looks up a later call for a human in O(1) (the last user message asking for one), the re-ask markers on the next
+    user message only, and the word overlap only with the later messages that share one of the prompt's rarest
+    words. That prefix filter is exact, not a sample: under any one order of the words (here: rarest first), two
+    sets with Jaccard similarity >= t share a word among the first ``len - ceil(t * len) + 1`` of each (Bayardo et
+    al., "Scaling up all pairs similarity search", 2007); each candidate is then checked as ``reasks`` checks it.
+    """
+
+    def __init__(self, messages: list[ChatMessage]) -> None:
+        self.at = [k for k, m in enumerate(messages) if m.role == "user"]  # message index of each user message
+        self.texts = [messages[k].text() for k in self.at]
+        self.words = [_content_words(text) for text in self.texts]
+        self.last_human = max((j for j, text in enumerate(self.texts) if asks_for_human(text)), default=-1)
+        self.marked = [bool(_REASK_MARKERS.search(text)) for text in self.texts]
+        self.seen = Counter(w for words in self.words for w in words)  # in how many user messages each word is
+        self.having: dict[str, list[int]] = defaultdict(list)  # word -> the user messages with it in their prefix
+        for j, words in enumerate(self.words):
+            for w in self._prefix(words):
+                self.having[w].append(j)
+
+    def _prefix(self, words: set[str]) -> list[str]:
+        ordered = sorted(words, key=lambda w: (self.seen[w], w))
+        # The fewest shared words that can reach the threshold, as ``reasks`` computes it (a union is never smaller
+        # than either set, and float division is monotonic): all but those, plus one, is the prefix.
+        need = next(c for c in range(len(ordered) + 1) if not ordered or c / len(ordered) >= REASK_JACCARD)
+        return ordered[: len(ordered) - need + 1]
+
+    def prompt(self, index: int) -> str:
+        """The last user message before the message at ``index`` ("" when there is none)."""
+        j = bisect_left(self.at, index) - 1
+        return self.texts[j] if j >= 0 else ""
+
+    def success(self, index: int, prompt: str) -> bool:
+        """The session goes on after the answer at ``index`` without a re-ask of ``prompt`` or a call for a human:
+        ``reasks`` and ``asks_for_human`` on every later user message, the first one ``immediately_next``."""
+        first = bisect_right(self.at, index)  # the first user message after the answer
+        if first == len(self.at):
+            return True
+        if self.last_human >= first or self.marked[first]:
             return False
-        first = False
-    return True
+        asked = _content_words(prompt)
+        if not asked:
+            return True
+        checked: set[int] = set()
+        for w in self._prefix(asked):
+            having = self.having.get(w, [])
+            for j in having[bisect_left(having, first) :]:
+                if j in checked:
+                    continue
+                checked.add(j)
+                later = self.words[j]
+                if later and len(later & asked) / len(later | asked) >= REASK_JACCARD:
+                    return False
+        return True
 
 
 # -- parsing --------------------------------------------------------------------------------------------
@@ -350,13 +399,12 @@ def _history_message(message: ChatMessage) -> ChatMessage:
     return ChatMessage(role=message.role, content=content, name=message.name)
 
 
-def _recent_context(history: list[ChatMessage], most: int) -> list[int]:
-    """The indices of at most ``most`` messages of ``history`` to keep: its first user message (the session's task)
-    and the most recent ones."""
-    first_user = next((k for k, m in enumerate(history) if m.role == "user"), None)
-    if first_user is None or most < 2 or first_user >= len(history) - most:
-        return list(range(len(history) - most, len(history)))
-    return [first_user, *range(len(history) - most + 1, len(history))]
+def _recent_context(first_user: int | None, length: int, most: int) -> list[int]:
+    """The indices of at most ``most`` of a turn's ``length`` messages to keep: its first user message (the session's
+    task, at ``first_user``; None when it has none) and the most recent ones."""
+    if first_user is None or most < 2 or first_user >= length - most:
+        return list(range(length - most, length))
+    return [first_user, *range(length - most + 1, length)]
 
 
 CUT_MARK = "\n[... {} characters left out: over OVERSIGHT_MAX_CHARS ...]\n"
@@ -439,6 +487,8 @@ def session_turns(
     problems: list[tuple[int, str]] = []  # (message index, why) of each message a limit held back, for ``errors``
     answer = -1  # index among the assistant messages
     number = 0  # the turn's number in the session
+    follow = _FollowUps(messages)  # read once: a turn's conversation and task success come from here, not a re-read
+    first_user = follow.at[0] if follow.at else None
     for i, message in enumerate(messages):
         if message.role != "assistant":
             continue
@@ -453,11 +503,12 @@ def session_turns(
         if i in too_long:
             not_reviewed[i] = number
             continue
-        history = messages[:i]
-        prompt = next((m.text() for m in reversed(history) if m.role == "user"), "")
-        positions = list(range(len(history)))
-        if limits is not None and len(history) > limits.max_messages:
-            positions = _recent_context(history, limits.max_messages)
+        prompt = follow.prompt(i)
+        positions: Sequence[int] = range(i)  # the conversation: every message before the answer
+        if limits is not None and i > limits.max_messages:
+            positions = _recent_context(
+                first_user if first_user is not None and first_user < i else None, i, limits.max_messages
+            )
         if too_long:
             seen_cut.update(k for k in positions if k in too_long)
         dropped = i - len(positions)
@@ -489,7 +540,7 @@ def session_turns(
                     "tenant": session.tenant,
                     "suite": session.suite,
                     "fast_model": model.label(),
-                    "task_success": _task_success(messages, i, prompt),
+                    "task_success": follow.success(i, prompt),
                     **({"context_dropped": dropped} if dropped else {}),
                     **where,
                 },
