@@ -298,7 +298,16 @@ async def _audit(
                 err.print(f"[yellow]skipped[/] {escape(e.where)}: {escape(e.message)}", soft_wrap=True)
             if len(parsed.errors) > 10:
                 err.print(f"[yellow]skipped[/] {len(parsed.errors) - 10} more lines")
-            err.print(f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})")
+            for d in parsed.duplicates[:10]:
+                err.print(f"duplicate {escape(d.where)}: {escape(d.message)}, skipped", soft_wrap=True)
+            if len(parsed.duplicates) > 10:
+                err.print(f"duplicate: {len(parsed.duplicates) - 10} more sessions skipped")
+            dups = len(parsed.duplicates)
+            err.print(
+                f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})"
+                + (f"; {dups} duplicate session{'s' if dups != 1 else ''} skipped" if dups else ""),
+                soft_wrap=True,
+            )
             info = await jobs.get_job(job_id)
             assert info is not None
         if submit_only:

@@ -283,6 +283,8 @@ def render_html(report: dict[str, Any]) -> str:
         _card(str(totals["failed"]), "turns failed"),
         _card(str(totals["rejected_lines"]), "input lines rejected"),
     ]
+    if totals.get("duplicates_skipped"):
+        parts.append(_card(str(totals["duplicates_skipped"]), "duplicates skipped (copies of a session)"))
     for name in RATE_NAMES:
         r = overall["rates"].get(name)
         if r:

@@ -110,6 +110,7 @@ class JobInfo:
             "pending": self.counts.get("pending", 0),
             "progress": round(self.done / self.total, 4) if self.total else 1.0,
             "rejected_lines": len(self.errors),
+            "duplicates_skipped": int(self.options.get("duplicates_skipped") or 0),
             "errors": self.errors[:50],
             "options": self.options,
             "created_at": _iso(self.created_at),

@@ -5,7 +5,7 @@
     {"schema": "oversight.audit.report/v1",
      "job": {...}, "generated_at": "...", "complete": true,
      "totals": {"turns": int, "sessions": int, "failed": int, "reviewer_errors": int, "reviewer_failed": int,
-                "rejected_lines": int},
+                "rejected_lines": int, "duplicates_skipped": int},
      "definitions": {rate name: one sentence},
      "segments": [{"by": {field: value}, "n": int,
                    "rates": {name: {"rate": float, "ci": [low, high], "count": int}}}],
@@ -250,6 +250,8 @@ def build_report(
             # the reviewer failed (unavailable, timed out, garbage): the verdict is on_reviewer_error's, no review
             "reviewer_failed": sum(1 for r in rows if r.get("reviewer_outcome") == "error"),
             "rejected_lines": int((job or {}).get("rejected_lines", 0)),
+            # copies of a session the input held more than once, skipped: each session is counted once
+            "duplicates_skipped": int((job or {}).get("duplicates_skipped", 0)),
         },
         "fast_models": versions,
         "definitions": RATES,

@@ -174,6 +174,8 @@ async def submit_keyed(
     check_baseline_model(parsed, (options or AuditOptions()).baseline_model)
     job_id = new_job_id()
     opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
+    if parsed.duplicates:  # copies of a session skipped when the input was read: the report says how many
+        opts["duplicates_skipped"] = len(parsed.duplicates)
     held = await jobs.create_job(
         job_id,
         tenant=tenant,

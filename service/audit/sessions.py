@@ -650,6 +650,8 @@ class Parsed:
     sessions: int = 0
     errors: list[LineError] = field(default_factory=list)
     format: str = "sessions"
+    duplicates: list[LineError] = field(default_factory=list)
+    """Copies of a session read elsewhere in the input, skipped (``expand``): where each is and what it copies."""
 
 
 Located = tuple[int, Session | LineError]
@@ -680,19 +682,23 @@ def expand(
     """
     limits = request_limits(limits)
     parsed = Parsed(format=fmt)
-    seen: set[str] = set()
     listed = list(items)
     # The sessions whose own log is in this input: a resumed agent log leaves their answers to them.
     present = {item.session_id for _, _, item in listed if isinstance(item, Session)}
-    for file, line, item in listed:
+    copies, audited = _copies(listed)
+    for k, (file, line, item) in enumerate(listed):
         if isinstance(item, LineError):
             item.file = item.file or file
             parsed.errors.append(item)
             continue
-        if item.session_id in seen:
-            parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}", file))
+        if k in copies:
+            parsed.duplicates.append(copies[k])
             continue
-        seen.add(item.session_id)
+        if (j := audited[item.session_id]) != k:
+            where = LineError(listed[j][1], "", listed[j][0]).where
+            why = f"it differs from the session at {where}, which is audited"
+            parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}: {why}", file))
+            continue
         held_back: list[LineError] = []
         turns = session_turns(item, len(parsed.turns), limits, present, line, held_back)
         for error in held_back:
@@ -708,6 +714,59 @@ def expand(
         parsed.sessions += 1
         parsed.turns.extend(turns)
     return parsed
+
+
+_LABELS: set[str] = {"model", "domain", "intent", "locale", "tenant", "suite"}  # what a copy has the same
+
+
+def _same_message(earlier: ChatMessage, later: ChatMessage) -> bool:
+    """``later`` is ``earlier`` as a later copy of the log has it: the same, or a tool call whose result was written
+    after the copy was taken (its summary gains `` (exit N)``)."""
+    if earlier == later:
+        return True
+    return earlier.role == later.role == "tool" and later.text().startswith(earlier.text())
+
+
+def _copy_of(short: Session, long: Session) -> bool:
+    """``short`` is ``long`` or an earlier copy of it: the same labels, and its messages the first of ``long``'s."""
+    if len(short.messages) > len(long.messages) or short.model_dump(include=_LABELS) != long.model_dump(
+        include=_LABELS
+    ):
+        return False
+    return all(_same_message(a, b) for a, b in zip(short.messages, long.messages, strict=False))
+
+
+def _copies(
+    listed: list[tuple[str | None, int, Session | LineError]],
+) -> tuple[dict[int, LineError], dict[str, int]]:
+    """The sessions of ``listed`` (by position) that are a copy of another with the same id, each with a note saying
+    what it copies; and the position of the copy audited, per session id. Of a session read more than once (a backup of a transcript, a ``.jsonl`` and its ``.jsonl.gz``,
+    a line repeated), the longest copy is audited: every other copy that is the same or an earlier state of it (its
+    messages the first of the longest's) is skipped. Copies that differ otherwise are not in the notes: ``expand``
+    rejects them as a ``duplicate session_id``."""
+    kept: dict[str, int] = {}  # session id -> position of the copy audited so far
+    notes: dict[int, LineError] = {}
+
+    def where(k: int) -> str:
+        return LineError(listed[k][1], "", listed[k][0]).where
+
+    for k, (file, line, item) in enumerate(listed):
+        if not isinstance(item, Session):
+            continue
+        j = kept.setdefault(item.session_id, k)
+        if j == k:
+            continue
+        audited = listed[j][2]
+        assert isinstance(audited, Session)
+        if _copy_of(item, audited):
+            what = "a copy" if len(item.messages) == len(audited.messages) else "an earlier copy"
+            notes[k] = LineError(line, f"session {item.session_id!r}: {what} of the one at {where(j)}", file)
+        elif _copy_of(audited, item):
+            notes[j] = LineError(
+                listed[j][1], f"session {item.session_id!r}: an earlier copy of the one at {where(k)}", listed[j][0]
+            )
+            kept[item.session_id] = k
+    return notes, kept
 
 
 def _lines(data: bytes) -> Iterator[Located]:

@@ -35,7 +35,7 @@ def test_every_assistant_answer_is_a_turn_with_its_history_and_labels() -> None:
 
 def test_bad_lines_are_reported_with_their_line_number_and_the_rest_is_kept() -> None:
     data = _data(session("ok", "1")) + b"{not json\n" + _data({"session_id": "x", "messages": []}) + _data(
-        session("ok", "1")) + _data({"session_id": "u", "messages": [{"role": "user", "content": "hi"}]})
+        session("ok", "2")) + _data({"session_id": "u", "messages": [{"role": "user", "content": "hi"}]})
     parsed = parse_input(data)
     assert len(parsed.turns) == 1
     lines = {e.line: e.message for e in parsed.errors}
@@ -123,24 +123,26 @@ def test_shipped_suites_parse_cleanly_and_hold_two_versions() -> None:
 def test_every_error_carries_the_real_line_number() -> None:
     ok = session("ok-1", "1")
     no_answer = {"session_id": "q", "messages": [{"role": "user", "content": "hi"}]}
-    data = _data(ok) + b"\n" + _data(ok) + b"not json\n" + _data(no_answer)
+    data = _data(ok) + b"\n" + _data(session("ok-1", "2")) + b"not json\n" + _data(no_answer)  # not a copy: another
     parsed = parse_input(data)
     assert {e.line: e.message.split(":")[0].split(" ")[0] for e in parsed.errors} == {
         3: "duplicate", 4: "not", 5: "session"}
     assert "no assistant answer" in next(e.message for e in parsed.errors if e.line == 5)
-    assert parsed.errors[0].as_dict() == {"line": 3, "message": "duplicate session_id 'ok-1'"}
+    assert parsed.errors[0].as_dict() == {
+        "line": 3, "message": "duplicate session_id 'ok-1': it differs from the session at line 1, which is audited"}
 
 
 def test_errors_of_a_folder_name_their_file_once_and_number_lines_per_file() -> None:
     broken_transcript = _data(*CLAUDE[:1]) + b'{"type": "user", "sessionId": "cc-2"\n'  # no answer, truncated line
     inputs = [("fold/a.jsonl", _data(session("a", "1")) + b"{nope\n"),
-              ("fold/b.jsonl", b"\n" + _data(session("a", "1"))),
+              ("fold/b.jsonl", b"\n" + _data(session("a", "2"))),
               ("fold/agent.jsonl", broken_transcript)]
     parsed = parse_many(inputs)
     where = [(e.file, e.line) for e in parsed.errors]
     assert where == [("fold/a.jsonl", 2), ("fold/b.jsonl", 2), ("fold/agent.jsonl", 2), ("fold/agent.jsonl", 1)]
     assert parsed.errors[1].where == "fold/b.jsonl, line 2" and "duplicate" in parsed.errors[1].message
-    assert all("fold/" not in e.message for e in parsed.errors)  # the name is said once, by `file`
+    assert all(str(e.file) not in e.message for e in parsed.errors)  # the name is said once, by `file`
+    assert parsed.errors[1].message.endswith("differs from the session at fold/a.jsonl, line 1, which is audited")
     assert parsed.errors[0].as_dict()["file"] == "fold/a.jsonl"
 
 
