@@ -449,6 +449,15 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    skipped = report.get("unreviewed") or {}
+    if skipped.get("turns"):
+        domains = ", ".join(f"{k} {v}" for k, v in (skipped.get("by_domain") or {}).items())
+        console.print(
+            f"{skipped['turns']} of {report['totals'].get('rated', report['totals']['turns'])} turns "
+            f"({100 * skipped['share']:.1f}%) were not read by a reviewer ({domains}): low-risk turns not drawn for "
+            "the audit sample are decided by the policy's rules alone (report.json: unreviewed)",
+            soft_wrap=True,
+        )
     for comp in report.get("comparisons", []):
         if comp["by"]:
             continue

@@ -276,7 +276,7 @@ def render_html(report: dict[str, Any]) -> str:
         + ("" if report.get("complete", True) else " · <b>incomplete: the job is still running</b>")
         + "</p>",
         "<div class='cards'>",
-        _card(str(totals["turns"]), "turns reviewed"),
+        _card(str(totals["turns"]), "turns audited"),
         _card(str(totals["sessions"]), "sessions"),
         _card(str(len(report.get("fast_models", []))), "fast-model versions"),
         _card(str(totals["reviewer_errors"]), "reviewer errors"),
@@ -285,11 +285,21 @@ def render_html(report: dict[str, Any]) -> str:
     ]
     if totals.get("duplicates_skipped"):
         parts.append(_card(str(totals["duplicates_skipped"]), "duplicates skipped (copies of a session)"))
+    skipped = report.get("unreviewed") or {}
+    if skipped.get("turns"):
+        parts.append(_card(f"{skipped['turns']} ({_pct(skipped['share'])})", "not read by a reviewer"))
     for name in RATE_NAMES:
         r = overall["rates"].get(name)
         if r:
             parts.append(_card(_pct(r["rate"]), f"{LABELS[name]} ({_pct(r['ci'][0])}–{_pct(r['ci'][1])})"))
     parts.append("</div>")
+    if skipped.get("turns"):
+        domains = ", ".join(f"{k} {v}" for k, v in (skipped.get("by_domain") or {}).items())
+        parts.append(
+            f"<p class='note'><b>{skipped['turns']} of {totals.get('rated', totals['turns'])} turns "
+            f"({_pct(skipped['share'])}) were not read by a reviewer</b> ({escape(domains)}). "
+            f"{escape(str(skipped.get('why', '')))}</p>"
+        )
 
     comparisons = report.get("comparisons", [])
     pairs = [c for c in comparisons if not c["by"]]

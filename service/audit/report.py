@@ -5,7 +5,8 @@
     {"schema": "oversight.audit.report/v1",
      "job": {...}, "generated_at": "...", "complete": true,
      "totals": {"turns": int, "sessions": int, "failed": int, "reviewer_errors": int, "reviewer_failed": int,
-                "rejected_lines": int, "duplicates_skipped": int},
+                "reviewer_skipped": int, "rejected_lines": int, "duplicates_skipped": int},
+     "unreviewed": {"turns": int, "share": float, "by_domain": {...}, "by_reason": {...}, "why": "..."},
      "definitions": {rate name: one sentence},
      "segments": [{"by": {field: value}, "n": int,
                    "rates": {name: {"rate": float, "ci": [low, high], "count": int}}}],
@@ -16,6 +17,10 @@
                                          "significant": bool}}}],
      "flagged_turns": [{"turn_id": "s#3", "verdict": "block", ..., "source": "proj/s.jsonl", "line": 17,
                         "timestamp": "2025-09-03T00:47:12.123+00:00"}]}
+
+``totals.reviewer_skipped`` and ``unreviewed`` (``{"turns", "share", "by_domain", "by_reason", "why"}``): the rated
+turns no reviewer read (low-risk ``general`` turns not drawn for the audit sample), so the share of the audit that only
+the policy's rules looked at is in the report, not only in each turn's ``reviewer_outcome``.
 
 ``flagged_turns``: every reviewed turn whose verdict is not ``approve`` or that holds a policy incident, in input
 order, with where its answer is in the input (``source`` file, ``line`` in it, the entry's ``timestamp``).
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -50,6 +55,14 @@ RATES: dict[str, str] = {
     "before the session ends.",
 }
 RATE_NAMES: tuple[str, ...] = tuple(RATES)
+
+UNREVIEWED_WHY = (
+    "No reviewer read these turns (reviewer outcome skipped): triage placed them in a low-risk domain (the shipped "
+    "general policy's risk_tier is low), where the review graph decides on the policy's rules alone unless a rule "
+    "finding lifts the risk or the turn is drawn for the audit sample (the policy's audit_sample_rate: 2% for "
+    "general). Their labels come from the rules' detectors, not from a reviewer."
+)
+"""Why a turn's ``reviewer_outcome`` is ``skipped`` (``graphs.routing.after_policy_check``), for the report."""
 ALPHA = 0.05
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -117,6 +130,23 @@ def flagged_turns(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The flagged turns (``is_flagged``) in input order, each with where it is in the input (``source``, ``line``,
     ``timestamp``: null when not known)."""
     return [{k: r.get(k) for k in FLAGGED_FIELDS} for r in results if is_flagged(r)]
+
+
+def unreviewed(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The rated turns no reviewer read (``reviewer_outcome`` ``skipped``): how many, their share of the rated turns,
+    by domain and by the decision's reason (``low_risk_unreviewed``, or the rule that decided), and why."""
+    skipped = [r for r in rows if r.get("reviewer_outcome") == "skipped"]
+
+    def counts(key: str) -> dict[str, int]:
+        return dict(Counter(str(r.get(key)) for r in skipped).most_common())
+
+    return {
+        "turns": len(skipped),
+        "share": round(len(skipped) / len(rows), 4) if rows else 0.0,
+        "by_domain": counts("domain"),
+        "by_reason": counts("reason"),
+        "why": UNREVIEWED_WHY,
+    }
 
 
 def _rate(count: int, n: int) -> dict[str, Any]:
@@ -249,11 +279,14 @@ def build_report(
             "reviewer_errors": sum(1 for r in rows if r.get("reviewer_outcome") in ("error", "abstain")),
             # the reviewer failed (unavailable, timed out, garbage): the verdict is on_reviewer_error's, no review
             "reviewer_failed": sum(1 for r in rows if r.get("reviewer_outcome") == "error"),
+            # no reviewer read it: a low-risk turn not drawn for the audit sample (``unreviewed`` below says more)
+            "reviewer_skipped": sum(1 for r in rows if r.get("reviewer_outcome") == "skipped"),
             "rejected_lines": int((job or {}).get("rejected_lines", 0)),
             # copies of a session the input held more than once, skipped: each session is counted once
             "duplicates_skipped": int((job or {}).get("duplicates_skipped", 0)),
         },
         "fast_models": versions,
+        "unreviewed": unreviewed(rows),
         "definitions": RATES,
         "segments": segments,
         "comparisons": comparisons,
