@@ -2,7 +2,9 @@
 
 Built on ``service.importers``. What becomes the conversation: the user's typed prompts and the agent's text
 answers, in order; injected context (``meta``) and sub-agent (``sidechain``) messages of a main transcript are
-left out (a sub-agent's own transcript file is audited as a session of its own, ``<parent id>/agent-<id>``), and
+left out of its conversation (a sub-agent's own transcript file, Claude Code 2.x, is audited as a session of its own,
+``<parent id>/agent-<id>``; so is each sub-agent run a 1.x transcript holds inline, ``<parent id>/sidechain-<uuid of
+its first entry>``: the Task call's prompt and the sub-agent's answers, not answers of the main agent), and
 tool calls are summarised as ``tool`` messages so the reviewer sees what the agent did between answers. The fast
 model is ``{provider: openai|anthropic, name: <model>, version: <agent CLI version>}``, per answer: the model
 and CLI version that wrote it (Claude Code: its entry's; Codex: those of the ``turn_context`` and
@@ -31,7 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from service.audit.sessions import LineError, Located, Origin, Session
-from service.importers import AssistantMessage, Message, ToolCall
+from service.importers import AssistantMessage, Event, Message, ToolCall
 from service.importers import Session as AgentSession
 from service.schemas import ChatMessage, FastModel
 
@@ -65,14 +67,44 @@ def _subagent_log(agent: AgentSession) -> bool:
     return bool(said) and all(e.sidechain for e in said)
 
 
-def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
-    subagent = _subagent_log(agent)
+def _runs(agent: AgentSession) -> list[list[Event]]:
+    """The sub-agent runs a Claude Code 1.x main transcript holds inline (its ``isSidechain`` entries: one run per
+    Task call, each starting from an entry with no ``parentUuid``), in order of their first entry. Runs made in
+    parallel are interleaved in the file: each event goes to the run its entry's ``parentUuid`` chain starts from
+    (``AgentSession.parents``, which has the tool-result entries too)."""
+    roots: dict[str, str] = {}
+
+    def root(uuid: str) -> str:
+        chain: list[str] = []
+        at = uuid
+        while at not in roots:
+            chain.append(at)
+            parent = agent.parents.get(at)
+            if parent is None or parent not in agent.parents or parent in chain:
+                roots[at] = at
+                break
+            at = parent
+        top = roots[at]
+        for u in chain:
+            roots[u] = top
+        return top
+
+    runs: dict[str, list[Event]] = {}
+    for event in agent.events:
+        if event.sidechain:
+            runs.setdefault(root(event.uuid) if event.uuid else "", []).append(event)
+    return list(runs.values())
+
+
+def to_session(agent: AgentSession, fallback_id: str, run: list[Event] | None = None) -> Session | None:
+    """The session of a log (``run``: one inline sub-agent run of it, ``_runs``)."""
+    subagent = run is not None or _subagent_log(agent)
     messages: list[ChatMessage] = []
     written_by: list[str | None] = []  # per assistant message: the earlier session that wrote it, if any
     origins: list[Origin] = []  # per assistant message: its entry's line and timestamp
     lines: list[int | None] = []  # per message: its entry's line
     first_line: dict[str, int | None] = {}  # entry uuid -> the line it was first read from
-    for event in agent.events:
+    for event in agent.events if run is None else run:
         if event.uuid is not None and first_line.setdefault(event.uuid, event.line) != event.line:
             continue  # the entry written again (same uuid): counted once, where it first appears
         if isinstance(event, Message):
@@ -104,7 +136,11 @@ def to_session(agent: AgentSession, fallback_id: str) -> Session | None:
     if agent.info.get("forked_from"):
         metadata["forked_from"] = agent.info["forked_from"]
     session_id = agent.session_id or fallback_id
-    if subagent:  # the parent's session id: told apart by the file's name ("agent-a1b2c3")
+    if run is not None:  # the session that ran it (a resumed transcript carries an earlier one's runs), and its start
+        writer = next((e.session_id for e in run if isinstance(e, AssistantMessage | ToolCall) and e.session_id), None)
+        metadata["subagent_of"] = writer or session_id
+        session_id = f"{writer or session_id}/sidechain-{run[0].uuid or 'unknown'}"
+    elif subagent:  # the parent's session id: told apart by the file's name ("agent-a1b2c3")
         metadata["subagent_of"] = session_id
         session_id = f"{session_id}/{_stem(agent.path or fallback_id)}"
     session = Session(
@@ -144,3 +180,8 @@ def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:
         yield 1, LineError(1, f"no conversation found in the {fmt} log")
         return
     yield 1, session
+    if fmt == "claude-code" and not _subagent_log(agent):
+        for run in _runs(agent):  # Claude Code 1.x: its sub-agents' runs, inline
+            sub = to_session(agent, name, run)
+            if sub is not None and any(m.role == "assistant" for m in sub.messages):
+                yield 1, sub

@@ -106,6 +106,10 @@ class Session:
     """``(line number, why)`` of every skipped line (numbers from 1 over the lines given, blank ones counted: the
     file's own line numbers when the whole file is read, not when only its tail is)."""
     info: dict[str, Any] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)
+    """Claude Code: the ``parentUuid`` of each sidechain entry, by its ``uuid`` (tool results included, which are no
+    event of their own): how a 1.x transcript's inline sub-agent runs, interleaved when they ran in parallel, are
+    told apart."""
 
     @property
     def messages(self) -> list[Message]:

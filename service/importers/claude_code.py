@@ -117,6 +117,8 @@ def parse_lines(lines: Iterable[bytes | str], *, path: str | None = None) -> Ses
         ts = str_or_none(entry.get("timestamp"))
         sidechain = bool(entry.get("isSidechain"))
         uuid = str_or_none(entry.get("uuid"))
+        if sidechain and uuid is not None:
+            session.parents.setdefault(uuid, str_or_none(entry.get("parentUuid")))
         content = message.get("content")
         if kind == "assistant":
             if synthetic:
