@@ -277,7 +277,10 @@ async def _audit(
             )
             try:
                 job_id = await submit(
-                    jobs, parsed, name=Path(inputs[0][0]).stem if len(inputs) == 1 else out.name, options=options
+                    jobs,
+                    parsed,
+                    name=Path(inputs[0][0]).stem if len(inputs) == 1 and not unreadable else out.name,
+                    options=options,
                 )
             except EmptyAudit as exc:
                 err.print(f"oversight: {exc}")

@@ -673,9 +673,11 @@ def expand(
     fmt: str = "sessions",
     limits: Settings | None = None,
 ) -> Parsed:
-    """Turns of every session; duplicate session ids and sessions without an answer are errors, and so is each
-    message over a request limit (``limits``, default: the environment's, see ``request_limits``), at its line: the
-    rest of its session is audited (``session_turns``).
+    """Turns of every session. A session read more than once is audited once, from its longest copy: the others, the
+    same or an earlier state of it, are ``Parsed.duplicates`` (``_copies``); another session under an id already read
+    is an error (``duplicate session_id``), and so are a session without an answer and each message over a request
+    limit (``limits``, default: the environment's, see ``request_limits``), at its line: the rest of its session is
+    audited (``session_turns``).
 
     ``items`` are ``(file, line, session or error)``: every error names the line (and, with several files,
     the file) it comes from.

@@ -36,6 +36,7 @@ def test_a_truncated_gz_in_a_folder_is_a_rejected_file_and_the_rest_is_audited(t
     assert report["totals"]["rejected_lines"] == 1
     (rejected,) = report["job"]["rejected"]
     assert rejected["file"].endswith("rotated.jsonl.gz") and "ended before the end-of-stream marker" in rejected["message"]
+    assert report["job"]["name"] == "report"  # a folder's job is named by --out, whatever is left of it
 
 
 def test_a_folder_of_unreadable_files_only_is_bad_input(tmp_path: Path) -> None:
