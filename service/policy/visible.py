@@ -33,6 +33,7 @@ import base64
 import binascii
 import html
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -252,6 +253,7 @@ _MARK_ON_LATIN = re.compile(r"[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u
 
 
 _RECENT: dict[int, tuple[str, Visible]] = {}
+_RECENT_LOCK = threading.Lock()
 """The last texts read, by object: a review reads the same answer, question and conversation objects several times
 (triage, the rules, the second readings). Keyed by identity, not by value, so an equal text of another request is
 read afresh: the cache saves work inside a review and never across requests."""
@@ -264,9 +266,10 @@ def visible(text: str) -> Visible:
         return known[1]
     seen = _visible(text)
     if 64 < len(text) <= 20_000:  # short texts cost less to read than to remember; long ones hold much memory
-        if len(_RECENT) >= 32:
-            _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[id(text)] = (text, seen)
+        with _RECENT_LOCK:  # long texts are checked in worker threads too: two evictions must not race
+            if len(_RECENT) >= 32:
+                _RECENT.pop(next(iter(_RECENT)), None)
+            _RECENT[id(text)] = (text, seen)
     return seen
 
 
