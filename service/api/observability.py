@@ -682,9 +682,26 @@ async def get_drift(
                 fast_model is None or item["fast_model"] == fast_model
             )
 
-        snap["series"] = [s for s in snap["series"] if keep(s)]
+        every = snap["series"]
+        snap["series"] = [s for s in every if keep(s)]
         snap["alerts"] = [a for a in snap["alerts"] if keep(a)]
         snap["recently_closed"] = [a for a in snap["recently_closed"] if keep(a)]
+        if fast_model is not None and fast_model != OVERFLOW_MODEL and not snap["series"]:
+            # An empty answer for a version read like "no traffic"; past the cap its traffic is counted under "other"
+            capped = sorted(
+                {
+                    s["domain"]
+                    for s in every
+                    if s["fast_model"] == OVERFLOW_MODEL and keep({**s, "fast_model": fast_model})
+                }
+            )
+            snap["note"] = (
+                f"{fast_model} has no series of its own: {monitor.config.max_fast_models} fast-model versions were "
+                "tracked already (OVERSIGHT_DRIFT_MAX_FAST_MODELS, every domain together), so later ones are counted "
+                f"under fast_model={OVERFLOW_MODEL!r} (in {', '.join(capped)})"
+                if capped
+                else f"no decision of {fast_model} has been counted" + (f" in {domain.value}" if domain else "")
+            )
     # Every process counts every process's decisions; say which one answered, how it started, how it is fed.
     snap["process"] = dict(request.app.state.drift_process)
     tail: DigestTail | None = getattr(request.app.state, "drift_tail", None)

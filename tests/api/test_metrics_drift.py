@@ -496,6 +496,12 @@ def test_a_caller_naming_a_new_fast_model_each_time_cannot_grow_the_drift_series
         m = samples(client.get("/metrics").text)
         drift = client.get("/v1/drift", params={"domain": "health"}).json()
         other = client.get("/v1/drift", params={"fast_model": "other"}).json()
+        # a version past the cap is found under "other", and an empty answer for it says so
+        late = client.get("/v1/drift", params={"fast_model": "fast-chat@v7"}).json()
+        never = client.get("/v1/drift", params={"fast_model": "fast-chat@v99", "domain": "finance"}).json()
+    assert late["series"] == [] and "under fast_model='other' (in health)" in late["note"]
+    assert never["series"] == [] and never["note"] == "no decision of fast-chat@v99 has been counted in finance"
+    assert "note" not in other
     labelled = {dict(ls)["fast_model"] for (n, ls) in m if n == "oversight_drift_window_samples"}
     assert labelled == {"fast-chat@v0", "fast-chat@v1", "fast-chat@v2", "other"}
     assert value(m, "oversight_drift_window_samples", fast_model="other", metric="disagreement") == 5
