@@ -860,10 +860,12 @@
           : h("p", { class: "muted", text: "An admin can send it again from this page." }));
       }
     }
-    // the next question to the service: soon while it is being sent, else just after its next try is due
+    // the next question to the service: soon while it is being sent, else just after its next try is due, and at
+    // least every 10 s: while a try is in flight the service gives the end of its claim (two minutes away) as the
+    // next try, so a page that asked just then waited half a minute to show that the try had already failed
     function plan() {
       const wait = cb.attempts && cb.next_attempt_at ? secondsUntil(cb.next_attempt_at) * 1000 + 1500 : 0;
-      askAt = Date.now() + Math.min(30000, Math.max(3000, wait));
+      askAt = Date.now() + Math.min(10000, Math.max(3000, wait));
     }
     async function ask() {
       asking = true;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -87,9 +88,11 @@ class Delivery:
 
 @dataclass
 class CallbackReceiver:
-    """A real HTTP server in a thread that records callbacks; ``statuses`` scripts its answers (then 200)."""
+    """A real HTTP server in a thread that records callbacks; ``statuses`` scripts its answers (then 200), and
+    ``pauses`` how long it takes over each (then no time)."""
 
     statuses: deque[int] = field(default_factory=deque)
+    pauses: deque[float] = field(default_factory=deque)
     deliveries: list[Delivery] = field(default_factory=list)
     port: int = 0
     _server: uvicorn.Server | None = None
@@ -105,6 +108,8 @@ class CallbackReceiver:
         with self._got:
             self.deliveries.append(Delivery(dict(request.headers), body))
             self._got.notify_all()
+        if self.pauses and (pause := self.pauses.popleft()):
+            await asyncio.sleep(pause)
         return Response(status_code=self.statuses.popleft() if self.statuses else 200)
 
     def start(self) -> CallbackReceiver:

@@ -103,6 +103,9 @@ def test_a_failed_callback_says_why_and_an_admin_can_send_it_again(
         r"The caller's system has not been told of this decision\.$"
     )
     receiver.statuses.extend([503, 503])  # down for both tries, then up
+    # the second try takes its time: the page asks while it is in flight, when the service gives the end of the try's
+    # claim (two minutes away) as the next try; the page then waited 30 s to show that the try had failed
+    receiver.pauses.extend([0.0, 6.0])
     with _live(tmp_path, callback_max_attempts=2) as live, httpx.Client(base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "callback_url": receiver.url})
