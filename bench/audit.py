@@ -182,21 +182,26 @@ def check(results: list[dict[str, Any]], turns: int) -> tuple[int, int]:
     return lost, duplicated
 
 
+async def graph_floor(runtime: Runtime, data: bytes, *, concurrency: int) -> float:
+    """Seconds to review every turn of ``data`` through the graph alone (no job store), ``concurrency`` at a time:
+    the floor the audit path is measured against."""
+    plain = audit_runtime(runtime)
+    requests = [ReviewRequest.model_validate(t.request) for t in parse_input(data).turns]
+    sem = asyncio.Semaphore(concurrency)
+
+    async def one(r: ReviewRequest) -> None:
+        async with sem:
+            await plain.review(r, "bench", mode="label")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one(r) for r in requests))
+    return time.perf_counter() - started
+
+
 async def local(tmp: Path, sessions: int) -> bool:
     data = sessions_jsonl(sessions)
     async with Runtime.open(Settings(data_dir=tmp / "local")) as runtime:
-        parsed = parse_input(data)
-        plain = audit_runtime(runtime)
-        requests = [ReviewRequest.model_validate(t.request) for t in parsed.turns]
-        sem = asyncio.Semaphore(32)
-
-        async def one(r: ReviewRequest) -> None:
-            async with sem:
-                await plain.review(r, "bench", mode="label")
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one(r) for r in requests))
-        floor = time.perf_counter() - started
+        floor = await graph_floor(runtime, data, concurrency=32)
         elapsed, n_sessions, n_turns, results = await run_job(runtime, data, tmp / "local" / "jobs.sqlite",
                                                               budget=None, concurrency=32)
     lost, dup = check(results, n_turns)
@@ -246,17 +251,7 @@ async def long_session(tmp: Path, turns: int) -> bool:
                 print(f"[long session]    {n} turns expected, {n_turns} read, lost {lost}, duplicated {dup}")
                 return False
             per_turn[n] = elapsed / n
-        plain = audit_runtime(runtime)
-        requests = [ReviewRequest.model_validate(t.request) for t in parse_input(claude_transcript(turns)).turns]
-        sem = asyncio.Semaphore(16)
-
-        async def one(r: ReviewRequest) -> None:
-            async with sem:
-                await plain.review(r, "bench", mode="label")
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one(r) for r in requests))
-        floor = (time.perf_counter() - started) / turns
+        floor = await graph_floor(runtime, claude_transcript(turns), concurrency=16) / turns
     growth = per_turn[2 * turns] / per_turn[turns]
     print(f"[long session]    one Claude Code transcript, read + submitted + reviewed: "
           f"{turns} turns {1000 * per_turn[turns]:.1f} ms/turn, {2 * turns} turns "
