@@ -240,6 +240,7 @@ class DriftMonitor:
         self._evaluated_at: float | None = None
         self._alert_seq = 0
         self._id_prefix = secrets.token_hex(3)  # ids stay unique across processes and restarts
+        self._announced: dict[str, tuple[str, float, float]] = {}
 
     # ------------------------------------------------------------------------------------------ ingest
 
@@ -547,7 +548,18 @@ class DriftMonitor:
         except Exception:
             logger.exception("drift on_alert callback failed for alert %s", alert.id)
 
+    def expect_announced(self, alerts: Iterable[tuple[str, str, float, float]]) -> None:
+        """Alerts another process (or this one before a restart) announced and still holds open:
+        ``(key, alert_id, opened_at, valid_until)``. When this monitor opens an alert of such a key before
+        ``valid_until``, it takes that id and ``detected_at`` from the start, so ``/v1/drift`` never shows the same
+        alert under a second id or a later time (the refill after a restart detects it again)."""
+        self._announced = {key: (alert_id, opened_at, until) for key, alert_id, opened_at, until in alerts}
+
     def _open(self, key: tuple[str, str, str], alert: Alert) -> None:
+        known = self._announced.pop(alert.key, None)
+        if known is not None and alert.updated_at <= known[2]:
+            alert.id = known[0]
+            alert.detected_at = known[1]
         self._alerts[key] = alert
         self._emit(alert)
 

@@ -117,13 +117,21 @@ class PinStore(Protocol):
         """
         ...
 
-    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
-        """Record that alert ``key`` (series/metric/kind) opened, as ``alert_id``. None: this call recorded it, so
+    async def claim_alert_open(
+        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+    ) -> str | None:
+        """Record that alert ``key`` (series/metric/kind) opened, as ``alert_id`` (at ``opened_at``, the alert's
+        ``detected_at``; ``now`` if not given). None: this call recorded it, so
         the caller announces it. Otherwise the id of the alert of that key already open, or closed less than
         ``quiet_s`` ago (a process a little behind the others detecting the same drift): another process
         announced it. An open alert not refreshed for ``ABANDONED_S`` (or ``quiet_s`` if longer) does not count: it
         is closed (as of when it was last seen) and this one recorded.
         """
+        ...
+
+    async def list_open_alerts(self) -> list[tuple[str, str, float, float]]:
+        """``(key, alert_id, opened_at, seen_at)`` of every alert the ledger holds open, read at start-up so that a
+        (re)started process shows an alert it detects again under the id and time it was announced with."""
         ...
 
     async def refresh_alerts(self, keys: list[str], now: float) -> None:
@@ -205,7 +213,9 @@ class SqlitePinStore(SqliteTables):
             raise
         return seeded
 
-    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+    async def claim_alert_open(
+        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+    ) -> str | None:
         await self.db.execute(
             "UPDATE drift_alerts SET closed_at = seen_at WHERE key = ? AND closed_at IS NULL AND seen_at < ?",
             (key, now - max(ABANDONED_S, quiet_s)),
@@ -214,15 +224,22 @@ class SqlitePinStore(SqliteTables):
         cur = await self.db.execute(
             "INSERT INTO drift_alerts (key, alert_id, opened_at, seen_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
             "(SELECT 1 FROM drift_alerts WHERE key = ? AND (closed_at IS NULL OR closed_at >= ?))",
-            (key, alert_id, now, now, key, now - quiet_s),
+            (key, alert_id, now if opened_at is None else opened_at, now, key, now - quiet_s),
         )
         if cur.rowcount == 1:
             return None
         async with self.db.execute(
-            "SELECT alert_id FROM drift_alerts WHERE key = ? ORDER BY opened_at DESC LIMIT 1", (key,)
+            "SELECT alert_id FROM drift_alerts WHERE key = ? ORDER BY closed_at IS NULL DESC, opened_at DESC LIMIT 1",
+            (key,),
         ) as rows:
             row = await rows.fetchone()
         return str(row[0]) if row else alert_id
+
+    async def list_open_alerts(self) -> list[tuple[str, str, float, float]]:
+        async with self.db.execute(
+            "SELECT key, alert_id, opened_at, seen_at FROM drift_alerts WHERE closed_at IS NULL"
+        ) as cur:
+            return [(str(r[0]), str(r[1]), float(r[2]), float(r[3])) for r in await cur.fetchall()]
 
     async def refresh_alerts(self, keys: list[str], now: float) -> None:
         if keys:
@@ -318,7 +335,9 @@ class PostgresPinStore(PostgresTables):
                 )
         return seeded
 
-    async def claim_alert_open(self, key: str, alert_id: str, now: float, quiet_s: float) -> str | None:
+    async def claim_alert_open(
+        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+    ) -> str | None:
         # The partial unique index lets one process hold the open alert of a key; ON CONFLICT loses quietly.
         await self._execute(
             "UPDATE oversight_drift_alerts SET closed_at = seen_at "
@@ -329,14 +348,31 @@ class PostgresPinStore(PostgresTables):
             "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at, seen_at) SELECT %s, %s, %s, %s "
             "WHERE NOT EXISTS (SELECT 1 FROM oversight_drift_alerts WHERE key = %s "
             "AND (closed_at IS NULL OR closed_at >= %s)) ON CONFLICT (key) WHERE closed_at IS NULL DO NOTHING",
-            (key, alert_id, now, now, key, now - quiet_s),
+            (key, alert_id, now if opened_at is None else opened_at, now, key, now - quiet_s),
         )
         if inserted == 1:
             return None
         rows = await self._fetch(
-            "SELECT alert_id FROM oversight_drift_alerts WHERE key = %s ORDER BY opened_at DESC LIMIT 1", (key,)
+            "SELECT alert_id FROM oversight_drift_alerts WHERE key = %s ORDER BY closed_at IS NULL DESC, opened_at DESC "
+            "LIMIT 1",
+            (key,),
         )
         return str(_col(rows[0], 0, "alert_id")) if rows else alert_id
+
+    async def list_open_alerts(self) -> list[tuple[str, str, float, float]]:
+        rows = await self._fetch(
+            "SELECT key, alert_id, opened_at, seen_at FROM oversight_drift_alerts WHERE closed_at IS NULL", ()
+        )
+        names = ("key", "alert_id", "opened_at", "seen_at")
+        return [
+            (
+                str(_col(r, 0, names[0])),
+                str(_col(r, 1, names[1])),
+                float(_col(r, 2, names[2])),
+                float(_col(r, 3, names[3])),
+            )
+            for r in rows
+        ]
 
     async def refresh_alerts(self, keys: list[str], now: float) -> None:
         if keys:

@@ -38,7 +38,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from service.deps import Principal, PrincipalDep
 from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor
 from service.drift_feed import DigestTail
-from service.drift_pins import PinStore, PinSync, open_pin_store, restore_baselines
+from service.drift_pins import ABANDONED_S, PinStore, PinSync, open_pin_store, restore_baselines
 from service.errors import Forbidden, RequestInvalid
 from service.metrics import ReviewMetrics
 from service.settings import not_an_http_url
@@ -327,7 +327,9 @@ class AlertAnnouncer:
         if self.ledger is not None:
             try:
                 if alert.get("state") == "open":
-                    other = await self.ledger.claim_alert_open(key, alert["id"], self.clock(), self.quiet_s)
+                    other = await self.ledger.claim_alert_open(
+                        key, alert["id"], self.clock(), self.quiet_s, opened_at=alert.get("detected_at")
+                    )
                     if other is not None:
                         self.monitor.adopt_alert_id(alert["id"], other)
                         log.info("drift alert %s was announced by another process as %s", alert["id"], other)
@@ -583,6 +585,12 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         tasks.append(asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s)))
         tasks.append(asyncio.create_task(announcer.run()))
         tasks.append(asyncio.create_task(_hold_alerts(announcer)))
+        try:  # the alerts announced before this start: the refill detects them again under their own ids
+            held = await pin_store.list_open_alerts()
+        except Exception as exc:
+            log.warning("open drift alerts not read from the ledger (%s): re-detected ones take new ids", exc)
+        else:
+            monitor.expect_announced((key, aid, opened, seen + ABANDONED_S) for key, aid, opened, seen in held)
         tail = DigestTail(monitor, app.state.runtime.store)
         started = time.perf_counter()
         try:

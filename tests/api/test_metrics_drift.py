@@ -366,6 +366,33 @@ def test_a_restart_keeps_the_drift_windows_and_the_open_alert_without_posting_it
     )
 
 
+def test_an_alert_detected_again_after_a_restart_keeps_the_id_and_time_it_was_announced_with(
+    tmp_path: Path, drift_env: WebhookReceiver
+) -> None:
+    # The refill after a restart detects an open alert again. It was shown under a new id until the ledger's
+    # answer renamed it, and always with the refill's detection time: an on-call engineer matching the page to
+    # the dashboard saw an alert that looked new. Here the ledger says another worker announced it, earlier.
+    key = ("health/fast-chat@v2", "disagreement", "two_proportion")
+    with make_client(tmp_path) as client:
+        burst(client, "v1", 60, unsafe_every=10)
+        burst(client, "v2", 60, unsafe_every=2)
+    announced_at = time.time() - 45.0
+    with sqlite3.connect(tmp_path / "data" / "oversight.sqlite") as db:
+        changed = db.execute(
+            "UPDATE drift_alerts SET alert_id = 'drift-elsewhere-000001', opened_at = ? "
+            "WHERE key = ? AND closed_at IS NULL",
+            (announced_at, "|".join(key)),
+        ).rowcount
+    assert changed == 1
+
+    with make_client(tmp_path) as client:
+        after = [a for a in client.get("/v1/drift").json()["alerts"] if (a["series"], a["metric"], a["kind"]) == key]
+    assert [(a["id"], a["detected_at"], a["state"]) for a in after] == [
+        ("drift-elsewhere-000001", pytest.approx(announced_at, abs=0.001), "open")
+    ]
+    assert [p["alert"]["state"] for p in drift_env.posts if p["alert"]["metric"] == "disagreement"] == ["open"]
+
+
 def test_with_replay_off_a_restart_starts_the_drift_windows_empty(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

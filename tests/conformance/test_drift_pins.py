@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
-from service.drift import DriftMonitor
+from service.drift import DriftConfig, DriftMonitor
 from service.drift_pins import PinSync, open_pin_store, restore_baselines, sync_pins
 from service.settings import Settings
 
@@ -139,6 +140,45 @@ async def test_open_alerts_nobody_holds_are_closed_once_by_the_sweep(any_setting
         assert sorted(closed, key=len) == [[], [(dropped, "drift-a-2", 0.0)]]  # closed, and reported, once
         assert await one.claim_alert_close(dropped, now=710.0) is None  # nothing left to close
         assert await two.claim_alert_close(held, now=720.0) == "drift-a-1"
+
+
+async def test_the_open_alerts_are_listed_with_the_time_they_were_detected(any_settings: Settings) -> None:
+    # A restarting process reads these before its refill, so an alert it detects again keeps its id and time.
+    key, other = "health/fast-chat@v2|disagreement|two_proportion", "cyber/coder@1|refusal|cusum"
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        assert await one.claim_alert_open(key, "drift-a-1", now=1000.0, quiet_s=60, opened_at=990.5) is None
+        assert await one.claim_alert_open(other, "drift-a-2", now=1000.0, quiet_s=60) is None
+        await one.refresh_alerts([key], now=1060.0)
+        assert await two.claim_alert_close(other, now=1100.0) == "drift-a-2"
+        assert await two.list_open_alerts() == [(key, "drift-a-1", 990.5, 1060.0)]
+        # A cusum alert's detection time is its decision's, which can be older than a closed alert's: the one
+        # still open is the one a late detection joins.
+        assert await one.claim_alert_open(other, "drift-a-3", now=5000.0, quiet_s=60, opened_at=900.0) is None
+        assert await two.claim_alert_open(other, "drift-b-1", now=5001.0, quiet_s=60) == "drift-a-3"
+
+
+def test_a_monitor_takes_an_announced_alerts_id_and_time_once_and_only_while_it_is_held() -> None:
+    cfg = DriftConfig(window_s=60, bucket_s=1, eval_every_s=1000, alpha=0.01, min_samples=20, min_events=2)
+    key = "health/m@2|disagreement|two_proportion"
+
+    def drifted(monitor: DriftMonitor, t0: float) -> list[dict[str, Any]]:
+        for i in range(40):
+            monitor.observe("health", "m@1", disagreement=i % 10 == 0, response_class=None, ts=t0 + i * 0.01)
+        for i in range(40):
+            monitor.observe("health", "m@2", disagreement=i % 2 == 0, response_class=None, ts=t0 + 1 + i * 0.01)
+        monitor.evaluate(t0 + 2)
+        return [a for a in monitor.open_alerts() if a["key"] == key]
+
+    held = DriftMonitor(cfg)
+    held.pin_baseline("health", "m@1")
+    held.expect_announced([(key, "drift-old-000001", 50.0, 700.0)])
+    assert [(a["id"], a["detected_at"]) for a in drifted(held, 100.0)] == [("drift-old-000001", 50.0)]
+
+    stale = DriftMonitor(cfg)  # the ledger would have closed it by then (nobody held it): a new alert
+    stale.pin_baseline("health", "m@1")
+    stale.expect_announced([(key, "drift-old-000001", 50.0, 700.0)])
+    [alert] = drifted(stale, 800.0)
+    assert alert["id"] != "drift-old-000001" and alert["detected_at"] == 802.0
 
 
 async def test_baselines_are_stored_replaced_and_dropped_with_their_pin(any_settings: Settings) -> None:
