@@ -19,6 +19,9 @@ class ReviewInput(TypedDict):
     """The validated ReviewRequest / ActionReviewRequest, dumped to JSON-ready values."""
     request_digest: NotRequired[str]
     """With an idempotency key: the request's digest, recorded on the decision (``Decision.request_digest``)."""
+    requested_by_key: NotRequired[str]
+    """The id of the API key that sent the request (absent in open mode and from the CLI). Only that key, or an
+    admin's, may report that an escalated action ran."""
     deadline_at: float
     """Wall-clock (epoch seconds) deadline for the reviewer; survives a checkpoint."""
     started_at: NotRequired[float]

@@ -163,6 +163,12 @@ def identity(principal: Principal) -> str:
     return name or f"key:{principal.key_id}"
 
 
+def reporting_key(principal: Principal) -> str | None:
+    """The key an agent's report is checked against (an escalated action ran, a turn ended): a report closes only
+    the escalations its own key requested. None for an admin's key, or with no keys: any of the tenant's."""
+    return None if principal.role == "admin" else principal.key_id
+
+
 def tenant_scope(principal: Principal) -> str | None:
     """The tenant a caller may see; None (every tenant) only for the open-mode local admin."""
     return None if principal.key_id is None and principal.role == "admin" else principal.tenant

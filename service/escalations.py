@@ -44,7 +44,7 @@ from pydantic import BaseModel, Field
 
 from service import __version__
 from service import outbox as outbox_mod
-from service.errors import Conflict, NotFound, RequestInvalid
+from service.errors import Conflict, Forbidden, NotFound, RequestInvalid
 from service.outbox import CallbackOutbox, OutboxItem
 from service.policy.engine import at_least
 from service.runtime import Runtime
@@ -608,7 +608,14 @@ class EscalationService:
             return latest
 
     async def ran(
-        self, decision: Decision, tenant: str | None, agent: str, by: str, note: str | None = None
+        self,
+        decision: Decision,
+        tenant: str | None,
+        agent: str,
+        by: str,
+        note: str | None = None,
+        *,
+        key_id: str | None = None,
     ) -> Decision:
         """The agent reports that the escalated action ran: its user approved it at the agent's own permission
         prompt (a hook answered ``ask``). A still-pending escalation is closed as approved by that user
@@ -619,10 +626,19 @@ class EscalationService:
         The agent's key is within the agent's reach, so this must not be able to make anything run: only a review
         requested with ``asks_user`` (the caller put the escalation to its own user's prompt, which gates the
         action) can be closed this way. Any other escalation (a hook holding it for a reviewer, an integration
-        polling for the final verdict or waiting for a callback) is a 409, never an approval."""
+        polling for the final verdict or waiting for a callback) is a 409, never an approval.
+
+        ``key_id``: the reporting key (None: an admin's, or no keys at all). A review requested with another key
+        is a 403: one agent's key cannot close another agent's escalation as approved."""
         if decision.verdict != Verdict.escalate or _status(decision) != "pending" or not decision.escalation_id:
             return decision
         _, values = await self._thread(decision.review_id)
+        if _requested_by_another_key(values, key_id):
+            raise Forbidden(
+                "this action review was requested with another API key: only that key, or an admin's, can report "
+                "that it ran",
+                field="request_id",
+            )
         if not (values.get("request") or {}).get("asks_user"):
             raise Conflict(
                 "this review was not requested with asks_user: its caller waits for a reviewer's verdict, so only "
@@ -653,6 +669,7 @@ class EscalationService:
         *,
         agent_id: str | None = None,
         before: datetime | None = None,
+        key_id: str | None = None,
     ) -> list[Decision]:
         """The agent's turn ended (Claude Code's ``Stop``): every permission prompt of that turn has been answered,
         and a call the user approved there has run and been reported (``ran``). So an escalation of this session
@@ -667,6 +684,8 @@ class EscalationService:
         that carried none. A background subagent may still have a prompt open when the main turn ends.
 
         ``tenant``: whose escalations (the caller's); ``scope``: the tenant scope the resolution runs under.
+        ``key_id``: the reporting key; escalations requested with another key are left alone (None: an admin's, or
+        no keys at all: every one).
         Only escalations created before ``before`` (default: now, the moment the report arrived): one of a next
         turn, already at its prompt, is not this turn's. An escalation held for a reviewer (``hold_ms``), or one
         whose caller polls or waits for a callback (no ``asks_user``), is left alone, as are other sessions'.
@@ -706,6 +725,9 @@ class EscalationService:
                     continue
                 if (asked.get("agent") or {}).get("agent_id") != agent_id:
                     kept += 1  # another agent's of the session (a subagent's): its own turn's end closes it
+                    continue
+                if _requested_by_another_key(values, key_id):
+                    kept += 1  # another agent's key: its own report closes it
                     continue
                 try:
                     final = await self.withdraw(decision, scope, closed_by, text)
@@ -1010,3 +1032,10 @@ def service_of(app_state: Any) -> EscalationService:
     if service is None:
         raise RuntimeError("escalations not installed")
     return service
+
+
+def _requested_by_another_key(values: dict[str, Any], key_id: str | None) -> bool:
+    """True when the review's thread names the key that requested it and ``key_id`` (the reporter's; None for an
+    admin's or with no keys) is another. Reviews stored before the key was kept name none: any key reports them."""
+    requester = values.get("requested_by_key")
+    return requester is not None and key_id is not None and key_id != requester

@@ -188,13 +188,16 @@ class Runtime:
         *,
         parent: otel_context.Context | None = None,
         mode: str = "enforce",
+        key_id: str | None = None,
     ) -> Decision:
         """Review one answer or action; idempotent on ``request.id`` within a tenant.
 
         ``mode="label"`` (audits) runs the same graph but never pauses for a human and stores nothing.
+        ``key_id``: the API key that sent the request, kept with an escalation's thread (``requested_by_key``) so
+        that only that key (or an admin's) can report the action ran (``EscalationService.ran``).
         """
         if request.id is None or mode == "label":
-            return await self._run(request, tenant, parent, mode)
+            return await self._run(request, tenant, parent, mode, key_id=key_id)
         key = (tenant, request.id)
         body = request.model_dump(mode="json", exclude_none=True)
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
@@ -212,7 +215,9 @@ class Runtime:
         future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
         self._inflight[key] = (future, digest)
         try:
-            decision = await self._review_once(request, request.id, tenant, parent, mode, body=body, digest=digest)
+            decision = await self._review_once(
+                request, request.id, tenant, parent, mode, body=body, digest=digest, key_id=key_id
+            )
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it themselves
@@ -233,6 +238,7 @@ class Runtime:
         *,
         body: dict[str, Any],
         digest: str,
+        key_id: str | None = None,
     ) -> Decision:
         """The decision for a claimed request id: the stored one, else a new review (stored by the graph).
 
@@ -243,7 +249,7 @@ class Runtime:
         if stored is not None:
             return stored
         try:
-            return await self._run(request, tenant, parent, mode, body=body, digest=digest)
+            return await self._run(request, tenant, parent, mode, body=body, digest=digest, key_id=key_id)
         except DuplicateRequest:  # another process stored this id between our lookup and our insert
             stored = await self.store.find_by_request(tenant, request_id)
             if stored is None:
@@ -259,6 +265,7 @@ class Runtime:
         *,
         body: dict[str, Any] | None = None,
         digest: str | None = None,
+        key_id: str | None = None,
     ) -> Decision:
         kind = "action" if isinstance(request, ActionReviewRequest) else "answer"
         review_id = new_review_id()
@@ -278,6 +285,8 @@ class Runtime:
             }
             if digest is not None:
                 state["request_digest"] = digest
+            if key_id is not None:
+                state["requested_by_key"] = key_id
             config: RunnableConfig = {"configurable": {"thread_id": review_id}}
             if self.settings.review_executor == "direct":
                 result = await self.runner(state)

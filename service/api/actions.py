@@ -71,7 +71,7 @@ async def create_action_review(
     check_tool(body)
     check_limits(body, settings)
     async with in_flight(request.app, principal):
-        return await runtime.review(body, principal.tenant, parent=incoming_context(request))
+        return await runtime.review(body, principal.tenant, parent=incoming_context(request), key_id=principal.key_id)
 
 
 class WithdrawRequest(BaseModel):
@@ -140,7 +140,12 @@ async def action_ran(body: RanRequest, request: Request, runtime: RuntimeDep, pr
     if decision is None or decision.kind != "action":
         raise NotFound(f"no action review was sent with id {body.request_id!r}", field="request_id")
     return await service_of(request.app.state).ran(
-        decision, auth.tenant_scope(principal), body.agent, auth.identity(principal), body.note
+        decision,
+        auth.tenant_scope(principal),
+        body.agent,
+        auth.identity(principal),
+        body.note,
+        key_id=auth.reporting_key(principal),
     )
 
 
@@ -201,5 +206,6 @@ async def action_turn_ended(body: TurnEndedRequest, request: Request, principal:
         auth.identity(principal),
         body.note,
         agent_id=body.agent_id,
+        key_id=auth.reporting_key(principal),
     )
     return TurnEndedResult(closed=[d.review_id for d in closed])

@@ -122,7 +122,8 @@ async def _answer(
     try:
         async with in_flight(request.app, principal):
             decision = await asyncio.wait_for(
-                runtime.review(body, principal.tenant, parent=incoming_context(request)), timeout
+                runtime.review(body, principal.tenant, parent=incoming_context(request), key_id=principal.key_id),
+                timeout,
             )
     except TimeoutError:
         return _json(cc.failure_output(event, f"no decision within {timeout:g} s", on_error))
@@ -184,7 +185,11 @@ async def claude_code_post_tool_use(
     if decision is not None and decision.kind == "action":
         try:
             await service_of(request.app.state).ran(
-                decision, auth.tenant_scope(principal), cc.AGENT_NAME, auth.identity(principal)
+                decision,
+                auth.tenant_scope(principal),
+                cc.AGENT_NAME,
+                auth.identity(principal),
+                key_id=auth.reporting_key(principal),
             )
         except OversightError as exc:  # e.g. held for a reviewer: nothing to close, and nothing to tell Claude
             log.info("post-tool-use report for %s not applied: %s", rid, exc.code)
@@ -224,6 +229,7 @@ async def claude_code_stop(request: Request, settings: SettingsDep, principal: P
             cc.AGENT_NAME,
             auth.identity(principal),
             agent_id=cc.turn_agent(payload),
+            key_id=auth.reporting_key(principal),
         )
     )
     _TURN_REPORTS.add(closing)

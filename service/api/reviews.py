@@ -50,7 +50,9 @@ async def create_review(request: Request) -> Response:
     check_limits(body, state.settings)
     runtime: Runtime = state.runtime
     async with in_flight(request.app, principal):
-        return decision_response(await runtime.review(body, principal.tenant, parent=incoming_context(request)))
+        return decision_response(
+            await runtime.review(body, principal.tenant, parent=incoming_context(request), key_id=principal.key_id)
+        )
 
 
 router.add_api_route(

@@ -301,3 +301,37 @@ def test_the_stop_hook_always_answers_an_empty_object(client: TestClient) -> Non
         assert r.status_code == 200 and r.json() == {}, body[:40]
     r = client.post(STOP, json=_stop("s"), headers={"authorization": "Bearer ovs_unknown"})
     assert r.status_code == 200 and r.json() == {}
+
+
+def test_an_agents_reports_close_only_the_escalations_its_own_key_requested(any_client: TestClient) -> None:
+    # Each agent's key is within that agent's reach. A second agent of the tenant (or a prompt-injected one holding
+    # its own key) reporting "the user approved it and it ran" for the first agent's call closed that escalation
+    # as approved at the prompt; a turn end closed the other agent's escalations as blocked.
+    client = any_client
+    first = bearer(make_key(client, "acme", "client", "hook-one"))
+    second = bearer(make_key(client, "acme", "client", "hook-two"))
+    admin = bearer(make_key(client, "acme", "admin", "ops"))
+    mine = _escalated(client, "sess-a", first, asks_user=True, id="cc-mine")
+    report = {"request_id": "cc-mine", "agent": "claude-code"}
+    refused = client.post("/v1/actions/ran", json=report, headers=second)
+    assert refused.status_code == 403 and refused.json()["error"]["field"] == "request_id", refused.text
+    assert _turn_ended(client, "sess-a", second) == []
+    assert mine["review_id"] in _pending(client, admin)
+
+    # The hook routes: the second key's PostToolUse and Stop for the first key's call close nothing.
+    read = hook_payload("Read", {"file_path": "/home/dev/.ssh/id_rsa"}, session_id="sess-h")
+    assert client.post(PRE, json=read, headers=first).json()["hookSpecificOutput"]["permissionDecision"] == "ask"
+    (hooked,) = _pending(client, admin) - {mine["review_id"]}
+    client.post(POST, json={**read, "hook_event_name": "PostToolUse", "tool_response": {}}, headers=second)
+    client.post(STOP, json={**read, "hook_event_name": "Stop", "stop_hook_active": False}, headers=second)
+    assert _pending(client, admin) == {mine["review_id"], hooked}
+    client.post(POST, json={**read, "hook_event_name": "PostToolUse", "tool_response": {}}, headers=first)
+    assert client.get(f"/v1/actions/reviews/{hooked}", headers=admin).json()["verdict"] == "approve"
+
+    # The requesting key's own report closes it; so may an admin's.
+    ran = client.post("/v1/actions/ran", json={"request_id": "cc-mine", "agent": "claude-code"}, headers=first).json()
+    assert ran["verdict"] == "approve" and ran["escalation"]["resolved_by"] == "agent-user:claude-code"
+    other = _escalated(client, "sess-a", first, asks_user=True, id="cc-other")
+    by_admin = client.post("/v1/actions/ran", json={"request_id": "cc-other", "agent": "claude-code"}, headers=admin)
+    assert by_admin.status_code == 200 and by_admin.json()["verdict"] == "approve"
+    assert other["review_id"] not in _pending(client, admin)
