@@ -45,6 +45,17 @@ OnErrorOpt = Annotated[
     ),
 ]
 
+ApproveOpt = Annotated[
+    str,
+    typer.Option(
+        "--approve",
+        metavar="normal|allow",
+        help="What an approval answers: normal (no decision: the agent's own permission rules and prompt apply, "
+        "so Oversight only takes permission away) or allow (skip the agent's prompt). A reviewer's approval "
+        "given in the inbox (--hold) is allow either way.",
+    ),
+]
+
 HookAnswer = tuple[str, str, int]
 
 
@@ -72,6 +83,7 @@ def _run_hook(
     timeout: float | None,
     on_error: str,
     hold: float = 0.0,
+    approve: str = "normal",
 ) -> None:
     """Run a hook handler under a hard deadline (the review timeout, plus ``hold`` for a human): whatever happens,
     exactly one answer is written."""
@@ -79,6 +91,9 @@ def _run_hook(
 
     if on_error not in ("deny", "ask"):
         _write(*fail(f"--on-error must be deny or ask, not {on_error!r}"))
+        raise typer.Exit(2)
+    if approve not in ("normal", "allow"):
+        _write(*fail(f"--approve must be normal or allow, not {approve!r}"))
         raise typer.Exit(2)
     review_s = hook_timeout(timeout)
     seconds = review_s + hold
@@ -94,7 +109,9 @@ def _run_hook(
     try:
         raw = sys.stdin.buffer.read()
         remaining = max(0.05, review_s * 0.95 - (time.monotonic() - started))
-        extra = {"hold": hold} if hold > 0 else {}
+        extra: dict[str, Any] = {"hold": hold} if hold > 0 else {}
+        if approve != "normal":
+            extra["approve"] = approve
         answer = handler(raw, url=service_url(url), timeout=remaining, on_error=on_error, key=api_key(), **extra)
     except Exception as exc:  # never let a crash (exit 1) open the gate
         answer = fail(f"hook error {type(exc).__name__}")
@@ -116,10 +133,12 @@ def hook_claude_code(
             "(default 0: ask). Unanswered → deny. The hook's timeout in Claude Code must exceed --timeout plus --hold."
         ),
     ] = 0.0,
+    approve: ApproveOpt = "normal",
 ) -> None:
     """Claude Code command hook for PreToolUse (and PermissionRequest, PostToolUse, Stop, SubagentStop).
 
-    approve → allow, block → deny (exit 2, reason on stderr), escalate → ask. Service unreachable, slow or
+    approve → no decision (Claude Code's own rules and prompt; allow with --approve allow), block → deny (exit 2,
+    reason on stderr), escalate → ask. Service unreachable, slow or
     failing → deny (exit 2), or ask with --on-error ask. Key from $OVERSIGHT_API_KEY. With --hold (for
     unattended runs), an escalated action waits for a reviewer's verdict in the escalation inbox instead.
     PostToolUse / PostToolUseFailure: the call ran, so an escalation the user approved at the prompt is closed
@@ -147,7 +166,7 @@ def hook_claude_code(
             return "", "", 0
         return cc.as_command_answer(cc.failure_output(event, why, mode))
 
-    _run_hook(handle, fail, url, timeout, on_error, hold)
+    _run_hook(handle, fail, url, timeout, on_error, hold, approve)
 
 
 def _claude_event(raw: bytes) -> str:
@@ -171,13 +190,15 @@ def hook_codex(
             "Codex's hook timeout must exceed --timeout plus --hold."
         ),
     ] = 0.0,
+    approve: ApproveOpt = "normal",
 ) -> None:
     """Codex command hook for PreToolUse (and PermissionRequest, Stop, SubagentStop).
 
     approve → proceed (exit 0, no output); block, escalate or any failure → blocked (exit 2, reason on
     stderr): Codex has no "ask" for PreToolUse, so an escalation is withdrawn at once (recorded as blocked).
     With --hold, an escalated action waits for a human's verdict in the escalation inbox instead.
-    PermissionRequest: approve → allow, block → deny, escalate → Codex asks its user; a request for a wider
+    PermissionRequest: approve → no decision, Codex asks its user (allow with --approve allow), block → deny,
+    escalate → Codex asks its user; a request for a wider
     sandbox (approval_context) is never allowed. --on-error only changes PermissionRequest failures. Stop /
     SubagentStop: the turn ended, so its escalations left to the user's prompt close as blocked (always {} on
     stdout, exit 0, even with the service down).
@@ -199,7 +220,7 @@ def hook_codex(
             return codex.TURN_ENDED_ANSWER
         return codex.failure_answer(event, why, mode)
 
-    _run_hook(handle, fail, url, timeout, on_error, hold)
+    _run_hook(handle, fail, url, timeout, on_error, hold, approve)
 
 
 # --- import ----------------------------------------------------------------------------------------------

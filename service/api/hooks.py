@@ -53,6 +53,13 @@ router = APIRouter(prefix=PREFIX, tags=["hooks"])
 OnErrorQuery = Annotated[
     Literal["deny", "ask"], Query(description="What a failure answers: deny (default) or ask the user.")
 ]
+ApproveQuery = Annotated[
+    Literal["normal", "allow"],
+    Query(
+        description="What an approval answers: normal (default: no decision, Claude Code's own permission rules and "
+        "prompt) or allow (skip Claude Code's prompt)."
+    ),
+]
 _HOOK_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The hook output; `{}` means no decision (Claude Code's normal flow).",
@@ -87,7 +94,13 @@ async def _read(request: Request, max_depth: int) -> tuple[Any, str | None]:
 
 
 async def _answer(
-    event: str, request: Request, runtime: Any, settings: Any, principal: Any, on_error: cc.OnError
+    event: str,
+    request: Request,
+    runtime: Any,
+    settings: Any,
+    principal: Any,
+    on_error: cc.OnError,
+    approve: cc.Approve = "normal",
 ) -> Response:
     payload, refused = await _read(request, settings.max_json_depth)
     if refused is not None:
@@ -132,7 +145,7 @@ async def _answer(
     except Exception as exc:
         log.error("hook review failed: %s", type(exc).__name__, exc_info=exc)
         return _json(cc.failure_output(event, "internal error", on_error))
-    return _json(cc.output_for(event, decision.model_dump(mode="json")))
+    return _json(cc.output_for(event, decision.model_dump(mode="json"), approve))
 
 
 @router.post("/pre-tool-use", responses=_HOOK_RESPONSES)
@@ -142,9 +155,11 @@ async def claude_code_pre_tool_use(
     settings: SettingsDep,
     principal: PrincipalDep,
     on_error: OnErrorQuery = "deny",
+    approve: ApproveQuery = "normal",
 ) -> Response:
-    """Claude Code ``PreToolUse`` HTTP hook: approve → allow, block → deny, escalate → ask."""
-    return await _answer(cc.PRE_TOOL_USE, request, runtime, settings, principal, on_error)
+    """Claude Code ``PreToolUse`` HTTP hook: approve → no decision (`allow` with `?approve=allow`), block → deny,
+    escalate → ask."""
+    return await _answer(cc.PRE_TOOL_USE, request, runtime, settings, principal, on_error, approve)
 
 
 @router.post("/permission-request", responses=_HOOK_RESPONSES)
@@ -154,9 +169,11 @@ async def claude_code_permission_request(
     settings: SettingsDep,
     principal: PrincipalDep,
     on_error: OnErrorQuery = "deny",
+    approve: ApproveQuery = "normal",
 ) -> Response:
-    """Claude Code ``PermissionRequest`` HTTP hook: approve → allow, block → deny, escalate → the dialog."""
-    return await _answer(cc.PERMISSION_REQUEST, request, runtime, settings, principal, on_error)
+    """Claude Code ``PermissionRequest`` HTTP hook: approve → no decision, the dialog (`allow` with
+    `?approve=allow`), block → deny, escalate → the dialog."""
+    return await _answer(cc.PERMISSION_REQUEST, request, runtime, settings, principal, on_error, approve)
 
 
 @router.post("/post-tool-use", responses=_HOOK_RESPONSES)
@@ -277,6 +294,11 @@ class FailClosedHooks:
         on_error: cc.OnError = "ask" if asked == "ask" else "deny"
         if asked not in ("", "deny", "ask"):  # a typo in the hook's URL: say so, not "HTTP 422", on every call
             why = f"the hook URL's on_error={asked[:40]!r} is not deny or ask; fix the URL in the hook settings"
+            await _send_failure(send, event, why, on_error)
+            return
+        approve = query.get("approve", [""])[0]
+        if approve not in ("", "normal", "allow"):
+            why = f"the hook URL's approve={approve[:40]!r} is not normal or allow; fix the URL in the hook settings"
             await _send_failure(send, event, why, on_error)
             return
         started = replaced = False

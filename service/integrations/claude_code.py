@@ -66,6 +66,11 @@ from service.integrations import (
 from service.jsoncheck import Problem, check_json
 
 OnError = Literal["deny", "ask"]
+Approve = Literal["normal", "allow"]
+"""What an approval answers: ``normal`` (the default), no decision — Claude Code's own permission rules and
+prompt apply, so Oversight only ever takes permission away; ``allow``, skip Claude Code's prompt. A person's
+approval in the inbox (``--hold``) is ``allow`` either way."""
+APPROVES: tuple[Approve, ...] = ("normal", "allow")
 AGENT_NAME = "claude-code"
 PRE_TOOL_USE = "PreToolUse"
 PERMISSION_REQUEST = "PermissionRequest"
@@ -337,9 +342,12 @@ def permission_request_output(behavior: str, why: str) -> dict[str, Any]:
     return {"hookSpecificOutput": {"hookEventName": PERMISSION_REQUEST, "decision": decision}}
 
 
-def output_for(event: str, decision: dict[str, Any]) -> dict[str, Any] | None:
-    """The hook output for a decision (None: no decision, Claude Code's normal permission flow)."""
+def output_for(event: str, decision: dict[str, Any], approve: Approve = "normal") -> dict[str, Any] | None:
+    """The hook output for a decision (None: no decision, Claude Code's normal permission flow). An approval is
+    ``allow`` only with ``approve="allow"`` and no finding, or when a person approved it (``--hold``)."""
     if noted_approval(decision):
+        return None
+    if decision.get("verdict") == "approve" and approve == "normal" and not approved_by_person(decision):
         return None
     verdict = str(decision.get("verdict"))
     permission = _PERMISSION.get(verdict, "deny")
@@ -360,9 +368,28 @@ def failure_output(event: str, why: str, on_error: OnError) -> dict[str, Any] | 
     return pre_tool_use_output("deny" if on_error == "deny" else "ask", text)
 
 
+BOOKKEEPING_TOOLS = frozenset(
+    {
+        "TodoWrite",
+        "TodoRead",
+        "BashOutput",
+        "KillBash",
+        "KillShell",
+        "TaskOutput",
+        "AskUserQuestion",
+        "ExitPlanMode",
+        "ListMcpResourcesTool",
+    }
+)
+"""Claude Code's own tools that change nothing outside the session (a to-do list, a background shell's output or
+its end, a question to the user, the plan): no decision, Claude Code's own flow. An unanchored matcher such as
+``Bash|Write|Read`` also sends them (``TodoWrite`` contains ``Write``); asking about each would prompt the user at
+every to-do update, and deny it in unattended runs."""
+
+
 def unsupported_output(event: str, tool: str) -> dict[str, Any] | None:
     text = f"Oversight does not review the tool {tool!r}; a human decides."
-    if event == PERMISSION_REQUEST:
+    if event == PERMISSION_REQUEST or tool in BOOKKEEPING_TOOLS:
         return None
     return pre_tool_use_output("ask", text)
 
@@ -382,6 +409,13 @@ def event_of(payload: Any) -> str:
     if isinstance(payload, dict) and payload.get("hook_event_name") == PERMISSION_REQUEST:
         return PERMISSION_REQUEST
     return PRE_TOOL_USE
+
+
+def approved_by_person(decision: dict[str, Any]) -> bool:
+    """A reviewer approved the escalation in the inbox (not the agent's user at its prompt, not a time limit)."""
+    escalation = decision.get("escalation") or {}
+    by = str(escalation.get("resolved_by") or "")
+    return escalation.get("action") == "approve" and not by.startswith(("agent-user:", "system:"))
 
 
 def held_output(event: str, decision: dict[str, Any], hold: float) -> dict[str, Any] | None:
@@ -404,6 +438,7 @@ def handle_command(
     key: str | None,
     hold: float = 0.0,
     on_post_tool_use: Callable[[], None] | None = None,
+    approve: Approve = "normal",
 ) -> HookAnswer:
     """The whole command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
 
@@ -462,7 +497,7 @@ def handle_command(
         return as_command_answer(failure_output(event, str(exc), on_error))
     except Exception as exc:
         return as_command_answer(failure_output(event, f"hook error {type(exc).__name__}", on_error))
-    return as_command_answer(output_for(event, decision))
+    return as_command_answer(output_for(event, decision, approve))
 
 
 def report_ran(payload: dict[str, Any], *, url: str, timeout: float, key: str | None) -> dict[str, Any] | None:

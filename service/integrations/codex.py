@@ -361,14 +361,18 @@ def _permission(behavior: str, why: str) -> HookAnswer:
     return orjson.dumps(out).decode(), "", 0
 
 
-def answer_for(event: str, decision: dict[str, Any], widens: list[str] | None = None) -> HookAnswer:
+def answer_for(
+    event: str, decision: dict[str, Any], widens: list[str] | None = None, approve: str = "normal"
+) -> HookAnswer:
     """stdout, stderr and exit code for a decision. ``widens``: why a ``PermissionRequest`` widens the sandbox
     (:func:`sandbox_request`); such a request is never allowed, as the app-server proxy never accepts a request
-    asking for a grant (``verdict_for``): block → deny, anything else → no decision (Codex asks the user)."""
+    asking for a grant (``verdict_for``): block → deny, anything else → no decision (Codex asks the user).
+    ``approve``: ``normal`` (the default), an approved ``PermissionRequest`` gets no decision either (Codex asks,
+    as it was about to); ``allow``, it is allowed."""
     verdict = str(decision.get("verdict"))
     why = reason(decision)
     if event == PERMISSION_REQUEST:
-        proxied = verdict_for([decision], "accept", widens or [])
+        proxied = verdict_for([decision], "accept" if approve == "allow" else "forward", widens or [])
         if proxied.forward:
             return "", "", 0  # escalate, or an approved grant: Codex asks the user, as it was about to
         return _permission("allow" if proxied.decision == "accept" else "deny", proxied.note)
@@ -438,6 +442,7 @@ def handle_command(
     key: str | None,
     hold: float = 0.0,
     on_event: Callable[[str], None] | None = None,
+    approve: str = "normal",
 ) -> HookAnswer:
     """The whole Codex command hook: stdin bytes in, (stdout, stderr, exit code) out. Never raises.
 
@@ -500,7 +505,7 @@ def handle_command(
         return failure_answer(event, str(exc), on_error)
     except Exception as exc:
         return failure_answer(event, f"hook error {type(exc).__name__}", on_error)
-    return answer_for(event, decision, widens)
+    return answer_for(event, decision, widens, approve)
 
 
 # --- past sessions -------------------------------------------------------------------------------------

@@ -138,10 +138,11 @@ def test_a_transcript_path_that_is_not_a_string_is_denied_naming_it(
 
 
 def test_an_absent_or_null_transcript_path_is_no_error(client: TestClient) -> None:
-    assert _decision(client.post(PRE, json=_hook("Bash", {"command": "ls"}, transcript_path=None)))[0] == "allow"
+    allowing = PRE + "?approve=allow"
+    assert _decision(client.post(allowing, json=_hook("Bash", {"command": "ls"}, transcript_path=None)))[0] == "allow"
     payload = _hook("Bash", {"command": "ls"})
     del payload["transcript_path"]
-    assert _decision(client.post(PRE, json=payload))[0] == "allow"
+    assert _decision(client.post(allowing, json=payload))[0] == "allow"
 
 
 def test_a_tool_input_that_is_not_an_object_is_denied_not_reviewed_as_empty(client: TestClient) -> None:
@@ -152,7 +153,7 @@ def test_a_tool_input_that_is_not_an_object_is_denied_not_reviewed_as_empty(clie
 
 def test_a_huge_integer_is_reviewed_as_before(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     payload = _raw(_hook("mcp__billing__charge", {"amount": 10**30, "to": "acct_1"}))
-    assert _decision(client.post(PRE, content=payload, headers=JSON))[0] == "allow"
+    assert _decision(client.post(PRE + "?approve=allow", content=payload, headers=JSON))[0] == "allow"
     _assert_no_errors(caplog)
 
 

@@ -35,9 +35,10 @@ def _permission(command: str, approval_context: dict[str, Any] | None, **extra: 
     return payload
 
 
-def _hook(payload: dict[str, Any], service: str) -> subprocess.CompletedProcess[bytes]:
+def _hook(payload: dict[str, Any], service: str, approve: str = "allow") -> subprocess.CompletedProcess[bytes]:
+    """The hook set to allow what it approves (``--approve allow``): "never allowed" means something there."""
     return subprocess.run(
-        [str(OVERSIGHT), "hook", "codex"],
+        [str(OVERSIGHT), "hook", "codex", "--approve", approve],
         input=orjson.dumps(payload),
         capture_output=True,
         env=_env(OVERSIGHT_URL=service),
@@ -101,6 +102,13 @@ def test_a_request_that_does_not_say_what_it_asks_for_is_never_allowed(service: 
 def test_a_request_that_keeps_the_sandbox_is_still_allowed_when_approved(service: str) -> None:
     assert _behavior(_hook(_permission("ls -la", {"sandbox_permissions": "use_default"}), service)) == "allow"
     assert _behavior(_hook(_permission("rm -rf ~", {"sandbox_permissions": "use_default"}), service)) == "deny"
+
+
+def test_by_default_an_approval_is_left_to_codex_and_its_user(service: str) -> None:
+    # Oversight only takes permission away unless told to allow: Codex asks, as it was about to.
+    keep = {"sandbox_permissions": "use_default"}
+    assert _behavior(_hook(_permission("git status", keep), service, approve="normal")) == "ask the user"
+    assert _behavior(_hook(_permission("rm -rf ~", keep), service, approve="normal")) == "deny"
 
 
 def test_an_approval_with_a_finding_is_left_to_the_user(service: str) -> None:

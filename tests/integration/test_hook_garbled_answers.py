@@ -51,7 +51,7 @@ def answering(status: int, body: bytes) -> Iterator[str]:
 
 def _hook(url: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [str(OVERSIGHT), "hook", "claude-code", "--url", url],
+        [str(OVERSIGHT), "hook", "claude-code", "--url", url, "--approve", "allow"],  # the hook at its most permissive
         input=orjson.dumps(PRE), capture_output=True, env=_env(), timeout=60,
     )
 

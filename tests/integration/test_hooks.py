@@ -72,9 +72,12 @@ def test_command_hook_denies_rm_rf_home(service: str) -> None:
     assert orjson.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
 
 
-def test_command_hook_allows_ls(service: str) -> None:
+def test_command_hook_leaves_an_approval_to_claude_code_unless_told_to_allow(service: str) -> None:
     result = _hook("claude-code", _bash("ls -la"), "--url", service)
-    assert _claude_decision(result) == "allow"
+    assert _claude_decision(result) == "proceed (no decision)" and result.stdout == b""  # Claude Code's own flow
+    assert _claude_decision(_hook("claude-code", _bash("ls -la"), "--url", service, "--approve", "allow")) == "allow"
+    typo = _hook("claude-code", _bash("ls -la"), "--url", service, "--approve", "yes")
+    assert _claude_decision(typo) == "deny" and b"--approve must be normal or allow, not 'yes'" in typo.stderr
 
 
 def test_command_hook_asks_for_escalated_action(service: str) -> None:
@@ -226,7 +229,7 @@ def _post(url: str, body: bytes) -> tuple[int, dict[str, Any]]:
 
 @pytest.mark.parametrize(("command", "expected"), [("rm -rf ~", "deny"), ("ls -la", "allow")])
 def test_http_hook_route(service: str, command: str, expected: str) -> None:
-    status, out = _post(service + HOOK_ROUTE, orjson.dumps(_bash(command)))
+    status, out = _post(service + HOOK_ROUTE + "?approve=allow", orjson.dumps(_bash(command)))
     assert status == 200
     assert out["hookSpecificOutput"]["permissionDecision"] == expected
     assert out["hookSpecificOutput"]["permissionDecisionReason"].startswith("Oversight ")
