@@ -13,6 +13,7 @@ import re
 import shlex
 import threading
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
@@ -44,7 +45,9 @@ def service_url(url: str | None = None) -> str:
 
 
 def api_key() -> str | None:
-    return os.environ.get("OVERSIGHT_API_KEY") or None
+    """``$OVERSIGHT_API_KEY`` without the spaces or line break around it (a key read from a mounted secret file
+    ends in one, which no HTTP header may carry; a key itself never holds any)."""
+    return (os.environ.get("OVERSIGHT_API_KEY") or "").strip() or None
 
 
 def hook_timeout(value: float | None = None) -> float:
@@ -152,8 +155,19 @@ def reason(decision: dict[str, Any], *, findings: int = 3) -> str:
         )
     if decision.get("review_id"):
         parts.append(f"[review {decision['review_id']}]")
-    text = " ".join(parts)
+    text = shown_plainly(" ".join(parts))
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
+
+
+def shown_plainly(text: str) -> str:
+    """``text`` with control and format characters written as ``⟦U+202E⟧``, as the console shows them. The reason
+    is shown in the agent's permission prompt: a right-to-left override or a zero-width character taken from the
+    action (a file name) would make what the user reads differ from what runs. Tabs and line breaks stay."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c in "\t\n" or unicodedata.category(c) not in ("Cc", "Cf") else f"⟦U+{ord(c):04X}⟧" for c in text
+    )
 
 
 # --- the HTTP call, bounded ---------------------------------------------------------------------------
@@ -205,10 +219,19 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None, 
             detail = str((err.get("error") or {}).get("code") or "") if isinstance(err, dict) else ""
         except Exception:
             detail = ""
-        raise ServiceError(f"service answered HTTP {exc.code}{' ' + detail if detail else ''}") from exc
+        why = f"service answered HTTP {exc.code}{' ' + detail if detail else ''}"
+        if exc.code == 413:  # a big write (a lockfile, a fixture): name the limit a team can raise
+            why += ": the hook input is over the service's OVERSIGHT_MAX_BODY_BYTES"
+        raise ServiceError(why) from exc
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        why = getattr(exc, "reason", exc)
-        raise ServiceError(f"service unreachable at {url}: {why}") from exc
+        cause: object = getattr(exc, "reason", exc)
+        if data is not None and len(data) > 256 * 1024 and isinstance(cause, (BrokenPipeError, ConnectionResetError)):
+            # The service refuses a body over its limit before reading it, and may close the connection under us.
+            raise ServiceError(
+                f"the service closed the connection while the hook input ({len(data):,} bytes) was being sent: "
+                "probably over its OVERSIGHT_MAX_BODY_BYTES"
+            ) from exc
+        raise ServiceError(f"service unreachable at {url}: {cause}") from exc
     except http.client.HTTPException as exc:  # e.g. IncompleteRead: the service died mid-answer
         raise ServiceError(f"service answered a broken response ({type(exc).__name__})") from exc
     try:

@@ -62,6 +62,7 @@ from service.integrations import (
     review_actions,
     safe_id,
     session_agent,
+    unknown_verdict,
 )
 from service.jsoncheck import Problem, check_json
 
@@ -490,6 +491,8 @@ def handle_command(
         return as_command_answer(failure_output(event, f"bad hook input: {exc}", on_error))
     try:
         decision = review_actions([request], url=url, timeout=timeout, key=key)
+        if (odd := unknown_verdict([decision])) is not None:  # a garbled answer: nobody decided anything
+            return as_command_answer(failure_output(event, f"the service answered an unknown verdict {odd}", on_error))
         if hold > 0 and decision.get("verdict") == "escalate":
             decision = await_resolution([decision], url=url, hold=hold, timeout=timeout, key=key)
             return as_command_answer(held_output(event, decision, hold))

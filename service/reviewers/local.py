@@ -85,7 +85,7 @@ class LocalReviewer:
         worst = max((f.severity.rank for f in findings), default=-1)
         rc = item.analysis.response_class
         rc_conf = item.analysis.response_class_confidence or 0.8
-        names = ", ".join(f.rule for f in findings[:5])
+        names = ", ".join(list(dict.fromkeys(f.rule for f in findings))[:5])  # each rule once, in order
 
         if worst >= t.block_severity.rank:
             return ReviewerVerdict(

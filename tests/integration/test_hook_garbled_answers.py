@@ -78,3 +78,49 @@ def test_a_whole_approval_still_passes() -> None:
         result = _hook(url)
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["hookSpecificOutput"]["permissionDecision"] == "allow"
+
+
+def test_an_unknown_verdict_is_a_failed_review_that_says_so() -> None:
+    # Before: a proxy answering "APPROVE" was denied with the reason "Oversight APPROVE: …", which reads as an
+    # approval that was denied anyway; the Codex hook already said what happened.
+    with answering(200, orjson.dumps({**WHOLE, "verdict": "APPROVE"})) as url:
+        result = _hook(url)
+    assert result.returncode == 2
+    assert b'could not review this action (the service answered an unknown verdict "APPROVE")' in result.stderr
+
+
+def test_a_body_over_the_services_limit_is_named_as_such() -> None:
+    # A big Write (a lockfile, a fixture) through the command hook said only "HTTP 413 payload_too_large".
+    too_big = orjson.dumps({"error": {"code": "payload_too_large", "message": "over the limit"}})
+    with answering(413, too_big) as url:
+        result = _hook(url)
+    assert result.returncode == 2
+    assert b"413 payload_too_large: the hook input is over the service's OVERSIGHT_MAX_BODY_BYTES" in result.stderr
+
+
+def test_a_key_read_from_a_secret_file_with_its_line_break_is_sent_without_it() -> None:
+    # Before: "hook error ValueError" (a header may not hold a line break), for every call of a team that mounts
+    # its key as a file.
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(self.headers.get("Authorization", ""))
+            body = orjson.dumps({**WHOLE, "verdict": "block", "critique": "no"})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url:
+        result = subprocess.run(
+            [str(OVERSIGHT), "hook", "claude-code", "--url", url],
+            input=orjson.dumps(PRE), capture_output=True, env=_env(OVERSIGHT_API_KEY="ovs_k_secret\n"), timeout=60,
+        )
+    assert seen == ["Bearer ovs_k_secret"]
+    assert result.returncode == 2 and b"Oversight block: no" in result.stderr
