@@ -47,6 +47,7 @@ from service import outbox as outbox_mod
 from service.errors import Conflict, Forbidden, NotFound, RequestInvalid
 from service.outbox import CallbackOutbox, OutboxItem
 from service.policy.engine import at_least
+from service.policy.visible import visible
 from service.runtime import Runtime
 from service.schemas import AGENT_USER, SYSTEM_TIMEOUT, Decision, EscalationInfo, Finding
 from service.settings import Settings
@@ -130,7 +131,12 @@ class EscalationPage(BaseModel):
 
 class ConversationMessage(BaseModel):
     role: str
-    content: str
+    content: str = Field(
+        description="The message's text. What is not text is named in brackets, never fetched or rendered: a "
+        "non-text part (`[image_url part: https://…]`), and members other than role, content and name "
+        "(`[tool_calls: …]`)."
+    )
+    name: str | None = None
 
 
 class CallbackStatus(BaseModel):
@@ -180,8 +186,48 @@ def _text(content: Any) -> str:
     return str(content or "")
 
 
-def _messages(request: dict[str, Any]) -> list[ConversationMessage]:
+SHOWN_MEMBER_CHARS = 2000
+"""At most this many characters of a message member other than its text (``tool_calls``) are shown a reviewer."""
+
+
+def _named(value: Any) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+    return text if len(text) <= SHOWN_MEMBER_CHARS else text[: SHOWN_MEMBER_CHARS - 1] + "…"
+
+
+def _part_shown(part: Any) -> str:
+    """A content part as a reviewer reads it: its text, or a bracketed name for what is not text (an image's URL;
+    a ``data:`` URL by its media type only)."""
+    if not isinstance(part, dict):
+        return ""
+    if isinstance(part.get("text"), str) or part.get("type", "text") == "text":
+        return str(part.get("text") or "")
+    kind = str(part.get("type") or "part")[:60]
+    inner = part.get(kind)
+    url = inner.get("url") if isinstance(inner, dict) else None
+    if isinstance(url, str) and url.startswith("data:"):
+        url = url.split(",", 1)[0] + ",…"
+    return f"[{kind} part{': ' + _named(url) if isinstance(url, str) else ''}]"
+
+
+def _shown(message: dict[str, Any]) -> ConversationMessage:
+    content = message.get("content")
+    parts = [_part_shown(p) for p in content] if isinstance(content, list) else [str(content or "")]
+    parts += [f"[{k}: {_named(v)}]" for k, v in message.items() if k not in ("role", "content", "name")]
+    name = message.get("name")
+    return ConversationMessage(
+        role=str(message.get("role", "")),
+        content="\n".join(p for p in parts if p),
+        name=str(name) if name is not None else None,
+    )
+
+
+def _messages(request: dict[str, Any], *, shown: bool = False) -> list[ConversationMessage]:
+    """The request's conversation. ``shown``: as a reviewer reads it (:func:`_shown`, what is not text named in
+    brackets); else the text the policy check reads, as the review graph reads it."""
     raw = request.get("messages") or request.get("transcript") or []
+    if shown:
+        return [_shown(m) for m in raw if isinstance(m, dict)]
     return [ConversationMessage(role=str(m.get("role", "")), content=_text(m.get("content"))) for m in raw]
 
 
@@ -380,7 +426,7 @@ class EscalationService:
             offset=offset,
             next_offset=offset + limit if len(rows) > limit else None,
             # read apart from the page: an item escalated in between may make them differ by one, never less
-            total=max(total, offset + len(items)),
+            total=max(total, offset + len(items)) if items else total,
             total_exact=total <= COUNT_CAP,
             order=order,
         )
@@ -421,7 +467,7 @@ class EscalationService:
             {
                 **self._summary(decision, datetime.now(UTC)),
                 "reason": (values.get("ruling") or {}).get("reason", ""),
-                "messages": _messages(request),
+                "messages": _messages(request, shown=True),
                 "goal": request.get("goal"),
                 "action": request.get("action"),
                 "decision": decision,
@@ -477,8 +523,10 @@ class EscalationService:
         """Raise 422 unless the edited answer passes the domain's policy check."""
         if decision.kind != "answer":
             raise RequestInvalid("only an answer can be edited; approve or block an action", field="action")
-        if not output.strip():
-            raise RequestInvalid("an edit needs the replacement text in `output`", field="output")
+        if not visible(output).text.strip():  # blank once zero-width and other invisible characters are dropped
+            raise RequestInvalid(
+                "an edit needs the replacement text in `output` (it holds no visible character)", field="output"
+            )
         policy = self.runtime.policies[decision.domain]
         prompt, conversation, asked = _prompt_and_conversation(request)
         findings, _ = self.runtime.policy_service.check_answer(

@@ -120,7 +120,15 @@ def test_an_edit_must_pass_the_policy_check_before_it_is_accepted(app_client: Te
 
 @pytest.mark.parametrize(
     "body",
-    [{"action": "edit"}, {"action": "edit", "output": "   "}, {"action": "block", "output": "x"}, {"action": "maybe"}],
+    [
+        {"action": "edit"},
+        {"action": "edit", "output": "   "},
+        # only zero-width and format characters: blank once read, but it passed the check and was released
+        {"action": "edit", "output": "\u200b\u200d\u00ad"},
+        {"action": "edit", "output": "\u200b"},
+        {"action": "block", "output": "x"},
+        {"action": "maybe"},
+    ],
 )
 def test_malformed_resolutions_are_rejected_and_change_nothing(app_client: TestClient, body: dict[str, Any]) -> None:
     decision = escalate(app_client)
@@ -647,3 +655,37 @@ def test_a_time_limit_reads_in_the_units_it_is_set_in() -> None:
     from service.escalations import time_span
 
     assert [time_span(s) for s in (86400, 5400, 3600, 150, 45, 0)] == ["24 h", "1 h 30 min", "1 h", "2 min 30 s", "45 s", "0 s"]
+
+
+def test_the_reviewer_is_told_what_in_the_conversation_is_not_text(app_client: TestClient) -> None:
+    # Only the text of content parts was shown: an image the user sent, a message's name, an assistant's tool calls
+    # vanished without a trace, and a turn that was only an image showed as an empty bubble.
+    messages = [
+        {"role": "system", "content": "You are a careful assistant."},
+        {"role": "assistant", "content": None, "name": "triage-bot", "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": "{\"q\": \"chest\"}"}}
+        ]},
+        {"role": "user", "content": [
+            {"type": "text", "text": "I have chest pain and can't breathe, what should I do?"},
+            {"type": "image_url", "image_url": {"url": "https://img.example/ecg.png"}},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64," + "A" * 5000}},
+        ]},
+    ]
+    decision = escalate(app_client, messages=messages)
+    shown = app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()["messages"]
+    assert shown[1]["name"] == "triage-bot"
+    assert shown[1]["content"].startswith('[tool_calls: [{"id":"call_1","type":"function","function":{"name":"lookup"')
+    assert shown[2]["content"].split("\n") == [
+        "I have chest pain and can't breathe, what should I do?",
+        "[image_url part: https://img.example/ecg.png]",
+        "[image_url part: data:image/png;base64,\u2026]",
+    ]
+    assert shown[0] == {"role": "system", "content": "You are a careful assistant.", "name": None}
+
+
+def test_the_total_stays_the_number_of_matches_on_a_page_past_the_end(app_client: TestClient) -> None:
+    for _ in range(3):
+        escalate(app_client)
+    for offset in (0, 3, 4, 100):
+        page = app_client.get("/v1/escalations", params={"offset": offset}).json()
+        assert (page["total"], page["total_exact"]) == (3, True), offset
