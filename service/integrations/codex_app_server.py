@@ -15,7 +15,12 @@ while Oversight reviews the action:
   with ``approve="accept"``, the proxy answers ``accept``.
 
 A command is reviewed as a ``shell`` action (``command`` and ``cwd`` from the request, else from the item's
-``item/started``). A file change is reviewed from the ``fileChange`` item announced in ``item/started``
+``item/started``), and the extra sandbox permissions it may ask for (``additionalPermissions``) as a
+``sandbox_grant``, as the Codex hook reviews them. A request with no ``cwd`` (a permission request has none in some
+releases; it is optional in a command approval) and no item to take it from is reviewed in its thread's working
+folder, noted from ``thread/start`` / ``thread/resume`` / ``thread/fork`` results, ``thread/started``,
+``thread/settings/updated`` and a ``turn/start`` that moves the thread, so that the home folder the analysis
+derives from it is the user's, not a guess. A file change is reviewed from the ``fileChange`` item announced in ``item/started``
 (``changes`` of ``{path, kind, diff}``, where ``diff`` is what Codex's ``FileChange`` carries: an added file's
 whole content verbatim, a deleted file's old content, an update's unified diff): an added file as ``write_file``
 with that content, an update as ``edit_file`` (removed and added lines), a deletion as ``shell rm``, a move also
@@ -167,6 +172,17 @@ class Session:
     threads: dict[str, str] = field(default_factory=dict)
     """The thread of each item in ``items`` (from its ``item/started``)."""
     pending: OrderedDict[bytes, Forwarded] = field(default_factory=OrderedDict)
+    cwds: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    """Each thread's working folder (:meth:`thread_cwd`), for a request that carries none."""
+
+    def thread_cwd(self, thread: Any, cwd: Any) -> None:
+        """Remember ``cwd`` as the working folder of ``thread``, if both are usable (an absolute folder)."""
+        if not isinstance(thread, str) or not thread or not _absolute(cwd):
+            return
+        self.cwds[thread] = cwd
+        self.cwds.move_to_end(thread)
+        while len(self.cwds) > MAX_ITEMS:
+            self.cwds.popitem(last=False)
 
     def client_line(self, message: Any) -> Outcome | None:
         """Note the goal of a ``turn/start`` (v1: ``sendUserMessage``, ``sendUserTurn``): the user's text; and
@@ -181,6 +197,7 @@ class Session:
             return None
         if method == "turn/start":
             items, thread = params.get("input"), params.get("threadId")
+            self.thread_cwd(thread, params.get("cwd"))  # moves the thread: this turn and the next ones
         elif method in V1_TURNS:  # v1 input items: {"type": "text", "data": {"text": ...}}
             items, thread = params.get("items"), params.get("conversationId")
         else:
@@ -193,13 +210,30 @@ class Session:
         return None
 
     def server_line(self, message: Any) -> None:
-        """Remember command and file-change items from ``item/started``; forget them at ``item/completed``."""
+        """Remember command and file-change items from ``item/started``; forget them at ``item/completed``. Note
+        each thread's working folder: the ``cwd`` of a response that carries a thread (``thread/start``,
+        ``thread/resume``, ``thread/fork``: the result's ``cwd``, else its thread's), of ``thread/started`` and
+        of ``thread/settings/updated``."""
         if not isinstance(message, dict):
             return
         method = message.get("method")
+        params = message.get("params")
+        if method is None and isinstance(result := message.get("result"), dict):
+            thread = result.get("thread")
+            if isinstance(thread, dict):
+                self.thread_cwd(
+                    thread.get("id"), result.get("cwd") if _absolute(result.get("cwd")) else thread.get("cwd")
+                )
+            return
+        if method == "thread/started" and isinstance(params, dict) and isinstance(params.get("thread"), dict):
+            self.thread_cwd(params["thread"].get("id"), params["thread"].get("cwd"))
+            return
+        if method == "thread/settings/updated" and isinstance(params, dict):
+            settings = params.get("threadSettings")
+            self.thread_cwd(params.get("threadId"), settings.get("cwd") if isinstance(settings, dict) else None)
+            return
         if method not in ("item/started", "item/completed"):
             return
-        params = message.get("params")
         item = params.get("item") if isinstance(params, dict) else None
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             return
@@ -249,6 +283,11 @@ class Session:
             return None
         what = f"{held.message.get('method')} {held.message.get('id')}"
         return Outcome(what, said, tuple(held.escalated))
+
+
+def _absolute(path: Any) -> bool:
+    """An absolute folder, as Codex writes a thread's ``cwd`` (POSIX, or a Windows drive's)."""
+    return isinstance(path, str) and (path.startswith("/") or re.match(r"[A-Za-z]:[\\/]", path) is not None)
 
 
 def _grants_something(value: Any) -> bool:
@@ -629,8 +668,12 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
     v1 = method in V1_APPROVALS
     item_id = params.get("callId") if v1 else params.get("itemId")
     item = {} if v1 else session.items.get(str(item_id), {})
-    cwd = params.get("cwd") or item.get("cwd")
-    cwd = cwd if isinstance(cwd, str) and cwd else None
+    thread = str((params.get("conversationId") if v1 else params.get("threadId")) or "")
+    # the request's folder, else its item's, else its thread's (a permission request has none in some releases,
+    # and it is optional in a command approval): the analysis derives the home folder from it
+    cwd = next(
+        (c for c in (params.get("cwd"), item.get("cwd"), session.cwds.get(thread)) if isinstance(c, str) and c), None
+    )
     if method == PERMISSIONS_APPROVAL:
         grant = grant_input(params.get("permissions"), cwd)
         actions = [action("sandbox_grant", grant, cwd)] if grant else []
@@ -649,11 +692,14 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
         actions = [action("shell", {"command": str(command)}, cwd)] if command else []
         if (destination := network_destination(params)) is not None:
             actions.append(action("http_request", {"method": "CONNECT", "url": destination}, cwd))
+        # extra sandbox permissions for this command: reviewed as the grant they are, as the Codex hook reviews a
+        # PermissionRequest's ``additional_permissions`` (the request is never accepted by the proxy either way)
+        if (grant := grant_input(params.get("additionalPermissions"), cwd)) is not None:
+            actions.append(action("sandbox_grant", grant, cwd))
     elif v1:
         actions = change_actions(v1_changes(params.get("fileChanges")), cwd)
     else:
         actions = change_actions(item.get("changes") or [], cwd)
-    thread = str((params.get("conversationId") if v1 else params.get("threadId")) or "")
     goal = session.goals.get(thread)
     base = safe_id("codex-app", thread, str(params.get("turnId") or ""), str(item_id or message["id"]))
     out = []

@@ -1,11 +1,14 @@
 """A stand-in for ``codex app-server`` on stdio, speaking its wire format (integrations reference 2.4): JSON-RPC
 without the ``"jsonrpc"`` member, one object per line. Enough of it to drive approvals:
 
-- ``initialize`` → a result with ``userAgent``; ``thread/start`` → ``{"thread": {"id": "thr_1"}}`` and
-  ``thread/started``;
+- ``initialize`` → a result with ``userAgent``; ``thread/start`` → ``{"thread": {"id": "thr_1", "cwd": CWD, ...},
+  "cwd": CWD, ...}`` (CWD: the ``cwd`` asked for, else ``/home/dev/shop``) and ``thread/started`` with that thread;
+  ``thread/resume`` → the same result;
 - ``turn/start`` whose text is ``run: COMMAND`` → ``item/started`` (``commandExecution``), then the request
   ``item/commandExecution/requestApproval`` (ids 100, 101, ...); ``net: PROTOCOL HOST`` + newline + ``run: COMMAND``
-  → the same, asking for network access (``networkApprovalContext``);
+  → the same, asking for network access (``networkApprovalContext``); ``extra: PROFILE`` + newline + ``run:
+  COMMAND`` → the same, asking for ``additionalPermissions`` (a JSON permission profile); ``run-bare: COMMAND`` →
+  the request alone, with no ``cwd`` in it and no ``item/started`` before it (both are optional);
   ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``, whose ``diff`` is the new
   file's content verbatim, as Codex sends an add), then ``item/fileChange/requestApproval``;
   ``mcp: SERVER/TOOL ARGS`` (ARGS a JSON object) → ``item/started`` (``mcpToolCall``), then the MCP tool approval
@@ -20,6 +23,7 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   ``{"contentItems": [...], "success": ...}``); ``tool-raw: [NAMESPACE/]TOOL ARGS``: the same, with ARGS put in
   the request's line as written (a key twice stays twice); ``perm: PROFILE`` (a JSON permission profile) → the
   sandbox permission request ``item/permissions/requestApproval`` (answered with the granted ``permissions``);
+  ``perm-bare: PROFILE`` → the same request without a ``cwd`` (the protocol's request has none in some releases);
 - when the answer to the approval comes back: ``serverRequest/resolved``, ``item/completed`` with status
   ``completed`` (accept, ``Allow``...) or ``declined`` (``failed`` for an MCP call, as Codex reports a rejected
   one; for a dynamic tool call ``completed`` or ``failed`` after its ``success``, with its ``contentItems``), and
@@ -131,9 +135,12 @@ def serve(log: Any) -> None:
             send({"method": "turn/completed", "params": {"threadId": "thr_1", "turn": {"id": item["turn"], "status": "completed", "items": []}}})
         elif method == "initialize":
             send({"id": rid, "result": {"userAgent": "codex_cli_rs/0.140.0 (fake)"}})
-        elif method == "thread/start":
-            send({"id": rid, "result": {"thread": {"id": "thr_1", "preview": "", "modelProvider": "openai"}}})
-            send({"method": "thread/started", "params": {"thread": {"id": "thr_1"}}})
+        elif method in ("thread/start", "thread/resume"):  # the thread's working folder: in the result and the thread
+            cwd = (message.get("params") or {}).get("cwd") or "/home/dev/shop"
+            thread = {"id": "thr_1", "preview": "", "modelProvider": "openai", "cwd": cwd, "turns": []}
+            send({"id": rid, "result": {"thread": thread, "model": "gpt-5.5-codex", "modelProvider": "openai", "cwd": cwd}})
+            if method == "thread/start":
+                send({"method": "thread/started", "params": {"thread": thread}})
         elif method == "newConversation":
             send({"id": rid, "result": {"conversationId": "conv_1", "model": "gpt-5.5-codex", "rolloutPath": "/tmp/r.jsonl"}})
         elif method == "sendUserMessage":
@@ -165,11 +172,14 @@ def serve(log: Any) -> None:
             send({"method": "turn/started", "params": {"threadId": "thr_1", "turn": {"id": turn, "status": "inProgress", "items": []}}})
             item_id = f"item_{turns}"
             base = {"itemId": item_id, "threadId": "thr_1", "turnId": turn, "startedAtMs": 1795501923411}
-            network = None
+            network = extra = None
             if text.startswith("net: "):
                 head, _, text = text.partition("\n")
                 protocol, _, host = head[len("net: "):].partition(" ")
                 network = {"host": host, "protocol": protocol}
+            if text.startswith("extra: "):
+                head, _, text = text.partition("\n")
+                extra = json.loads(head[len("extra: "):])
             if text.startswith("mcp-pair: "):
                 head, _, raw = text.partition(" ")[2].partition(" ")
                 server, _, tool = head.partition("/")
@@ -213,26 +223,35 @@ def serve(log: Any) -> None:
                 request = {"id": next_request, "method": "item/tool/call", "params": {
                     "threadId": "thr_1", "turnId": turn, "callId": item["id"], "namespace": namespace or None,
                     "tool": tool, "arguments": RAW if text.startswith("tool-raw: ") else args}}
-            elif text.startswith("perm: "):
+            elif text.startswith(("perm: ", "perm-bare: ")):
                 item = {"type": "permissionsRequest", "id": item_id, "turn": turn}
+                head, _, profile = text.partition(" ")
                 request = {"id": next_request, "method": "item/permissions/requestApproval", "params": {
                     **base, "environmentId": None, "cwd": "/home/dev/shop", "reason": "needs more access",
-                    "permissions": json.loads(text[len("perm: "):])}}
+                    "permissions": json.loads(profile)}}
+                if head == "perm-bare:":  # as releases whose request has no cwd send it
+                    del request["params"]["cwd"]
             elif text.startswith("ask: "):
                 item = {"type": "agentMessage", "id": item_id, "turn": turn}
                 request = {"id": next_request, "method": "item/tool/requestUserInput", "params": {
                     "threadId": "thr_1", "turnId": turn, "itemId": item_id, "questions": [{
                         "id": "which_db", "header": "Database", "question": text[len("ask: "):],
                         "isOther": True, "isSecret": False, "options": [{"label": "Postgres", "description": ""}]}]}}
-            elif text.startswith("run: "):
-                command = text[len("run: "):]
+            elif text.startswith(("run: ", "run-bare: ")):
+                bare = text.startswith("run-bare: ")
+                command = text.partition(" ")[2]
                 item = {"type": "commandExecution", "id": item_id, "command": command, "cwd": "/home/dev/shop",
                         "status": "inProgress", "commandActions": [], "turn": turn}
-                send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
+                if not bare:
+                    send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
                 request = {"id": next_request, "method": "item/commandExecution/requestApproval",
                            "params": {**base, "command": command, "cwd": "/home/dev/shop", "reason": "needs approval"}}
+                if bare:  # ``cwd`` is optional in the request, and the item may not have started yet
+                    del request["params"]["cwd"]
                 if network:
                     request["params"]["networkApprovalContext"] = network
+                if extra:
+                    request["params"]["additionalPermissions"] = extra
             else:
                 head, _, content = text.partition("\n")
                 path = head[len("write: "):]

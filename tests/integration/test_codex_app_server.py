@@ -190,6 +190,45 @@ def test_a_sandbox_permission_request_is_reviewed_and_a_dangerous_one_grants_not
     assert "item/permissions/requestApproval 101: approved, but it also asks for a wider sandbox" in stderr
 
 
+def test_without_a_cwd_in_the_request_the_threads_working_folder_is_used(client: Client) -> None:
+    # The thread was started in /home/dev/shop (Client.start): its home is /home/dev, not a guess at /home/user.
+    # Write access to ~/.ssh: declined by the proxy, as the Codex hook denies the same grant.
+    ssh = client.turn('perm-bare: {"fileSystem": {"write": ["/home/dev/.ssh"]}}')
+    assert ssh["method"] == "item/completed" and ssh["params"]["item"]["granted"] == {}
+    # Write access to the whole home folder: declined too.
+    home = client.turn('perm-bare: {"fileSystem": {"write": ["/home/dev"]}}')
+    assert home["method"] == "item/completed" and home["params"]["item"]["granted"] == {}
+    # A command approval with no cwd, before its item started: removing the home folder is blocked.
+    rm = client.turn("run-bare: rm -rf /home/dev")
+    assert rm["method"] == "item/completed" and rm["params"]["item"]["status"] == "declined"
+    assert not any(m.get("method", "").endswith("/requestApproval") for m in client.seen)
+    code, stderr = client.close()
+    assert code == 0
+    assert "item/permissions/requestApproval 100: decline" in stderr
+    assert "item/permissions/requestApproval 101: decline" in stderr
+    assert "item/commandExecution/requestApproval 102: decline" in stderr
+    assert "persistence.sandbox_write_grant" in stderr and "destructive_fs.root_or_home" in stderr
+    assert "/home/user" not in stderr
+
+
+def test_a_command_asking_for_additional_permissions_is_reviewed_with_its_grant(service: str, tmp_path: Path) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    # A harmless command that also asks to write anywhere: the grant is reviewed (as the hook's PermissionRequest
+    # reviews additional_permissions), and the request declined.
+    done = client.turn('extra: {"fileSystem": {"write": ["/"]}}\nrun: ls')
+    assert done["method"] == "item/completed" and done["params"]["item"]["status"] == "declined"
+    # A grant the review approves still goes to the user, even with --approve accept.
+    asked = client.turn('extra: {"fileSystem": {"write": ["/home/dev/.cache/pip"]}}\nrun: pip install -r requirements.txt')
+    assert asked["method"] == "item/commandExecution/requestApproval"
+    client.send({"id": asked["id"], "result": {"decision": "decline"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    code, stderr = client.close()
+    assert code == 0 and "item/commandExecution/requestApproval 100: decline" in stderr
+    assert "privilege_escalation.sandbox_write_grant" in stderr
+    assert "item/commandExecution/requestApproval 101:" in stderr and "101: decline" not in stderr
+
+
 def test_with_the_service_down_the_user_decides(tmp_path: Path) -> None:
     client = Client(f"http://127.0.0.1:{_free_port()}", tmp_path / "server.jsonl", "--approve", "accept")
     client.start()
