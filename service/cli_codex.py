@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import stat
 import sys
+import threading
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -68,6 +71,55 @@ async def _pieces(reader: asyncio.StreamReader) -> AsyncIterator[tuple[bytes, bo
             piece, end = await reader.read(max(exc.consumed, 1)), False
         yield piece, start, end
         start = end
+
+
+def _pollable(fd: int) -> bool:
+    """Whether asyncio's pipe transports can take ``fd`` as it is: a pipe, a socket or a terminal. A regular file
+    (``> out.jsonl``, ``< requests.jsonl``) is refused, and ``/dev/null`` cannot be watched for reading."""
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd)
+
+
+def _copy(source: int, target: int) -> None:
+    """Copy ``source`` to ``target`` until the end of ``source`` or an error on either side (the caller closes its
+    end of the pipe then, so the other side sees the end)."""
+    try:
+        while chunk := os.read(source, 64 * 1024):
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(target, view) :]
+    except OSError:  # the file cannot be read or written any more: the pipe's end is closed, the proxy notices
+        pass
+
+
+def _bridge_in(fd: int) -> int:
+    """A pipe fed from ``fd`` (a file the event loop cannot watch) by a thread: its read end."""
+    read_end, write_end = os.pipe()
+
+    def run() -> None:
+        try:
+            _copy(fd, write_end)
+        finally:
+            os.close(write_end)
+
+    threading.Thread(target=run, name="codex-proxy-stdin", daemon=True).start()
+    return read_end
+
+
+def _bridge_out(fd: int) -> tuple[int, threading.Thread]:
+    """A pipe drained into ``fd`` (a file the event loop cannot watch) by a thread, with plain blocking writes: its
+    write end, and the thread (joined at the end, so that every line is written before the proxy exits)."""
+    read_end, write_end = os.pipe()
+
+    def run() -> None:
+        try:
+            _copy(read_end, fd)
+        finally:
+            os.close(read_end)  # a write that failed: the proxy's next write to the pipe fails, the client is gone
+
+    thread = threading.Thread(target=run, name="codex-proxy-stdout", daemon=True)
+    thread.start()
+    return write_end, thread
 
 
 def _said(answer: dict[str, Any]) -> str:
@@ -448,8 +500,18 @@ class Proxy:
             *command, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=MAX_LINE
         )
         client_in = asyncio.StreamReader(limit=MAX_LINE)
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(client_in), sys.stdin)
-        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, sys.stdout)
+        # A regular file (``< requests.jsonl``, ``> out.jsonl``) or /dev/null is read or written by a thread through
+        # a pipe: asyncio's pipe transports take only what the event loop can watch.
+        stdin_fd, stdout_fd = sys.stdin.fileno(), sys.stdout.fileno()
+        reading: Any = sys.stdin if _pollable(stdin_fd) else os.fdopen(_bridge_in(stdin_fd), "rb", buffering=0)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(client_in), reading)
+        writer: threading.Thread | None = None
+        writing: Any = sys.stdout
+        if not _pollable(stdout_fd):
+            sys.stdout.flush()
+            write_end, writer = _bridge_out(stdout_fd)
+            writing = os.fdopen(write_end, "wb", buffering=0)
+        transport, protocol = await loop.connect_write_pipe(asyncio.streams.FlowControlMixin, writing)
         self.client_out = asyncio.StreamWriter(transport, protocol, None, loop)
         assert self.child.stdout is not None
         client = asyncio.create_task(self.client_pump(client_in))
@@ -458,6 +520,12 @@ class Proxy:
         client.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await client
+        if writer is not None:  # every line reaches the file before the proxy exits
+            async with self.to_client_lock:
+                with contextlib.suppress(ConnectionError, OSError):
+                    await self.client_out.drain()
+                transport.close()
+            await asyncio.to_thread(writer.join)
         return code
 
 

@@ -229,6 +229,44 @@ def test_a_command_asking_for_additional_permissions_is_reviewed_with_its_grant(
     assert "item/commandExecution/requestApproval 101:" in stderr and "101: decline" not in stderr
 
 
+CLIENT_SCRIPT = [
+    {"method": "initialize", "id": 1, "params": {"clientInfo": {"name": "batch", "title": "Batch", "version": "0.1"}}},
+    {"method": "initialized"},
+    {"method": "thread/start", "id": 2, "params": {"cwd": "/home/dev/shop"}},
+    {"method": "turn/start", "id": 3, "params": {"threadId": "thr_1", "input": [{"type": "text", "text": "run: git status"}]}},
+]
+
+
+@pytest.mark.parametrize("stdin_kind", ["file", "devnull", "pipe"])
+@pytest.mark.parametrize("stdout_kind", ["file", "pipe"])
+def test_the_clients_side_may_be_regular_files(tmp_path: Path, stdin_kind: str, stdout_kind: str) -> None:
+    # `oversight codex-proxy -- ... < requests.jsonl > out.jsonl`: a batch run, not only a client's pipes. (Before,
+    # a regular file as stdout or stdin was a traceback: asyncio's pipe transports refuse them.)
+    script = tmp_path / "in.jsonl"
+    script.write_bytes(b"".join(orjson.dumps(m) + b"\n" for m in CLIENT_SCRIPT))
+    out = tmp_path / "out.jsonl"
+    with script.open("rb") as given, out.open("wb") as taken:
+        proc = subprocess.run(
+            [str(OVERSIGHT), "codex-proxy", "--", sys.executable, str(FAKE)],
+            stdin=given if stdin_kind == "file" else subprocess.DEVNULL if stdin_kind == "devnull" else None,
+            input=script.read_bytes() if stdin_kind == "pipe" else None,
+            stdout=taken if stdout_kind == "file" else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(OVERSIGHT_URL=f"http://127.0.0.1:{_free_port()}", FAKE_CODEX_LOG=str(tmp_path / "server.jsonl")),
+            timeout=60,
+        )
+    stderr = proc.stderr.decode()
+    assert proc.returncode == 0 and "Traceback" not in stderr, stderr
+    written = out.read_bytes() if stdout_kind == "file" else proc.stdout
+    relayed = [orjson.loads(line) for line in written.splitlines()]
+    if stdin_kind == "devnull":  # nothing asked, nothing answered
+        assert relayed == []
+        return
+    assert [m["id"] for m in relayed if "result" in m][:2] == [1, 2]  # every answer, in order, whole lines
+    assert relayed[-1]["method"] == "item/commandExecution/requestApproval"  # not reviewed: the user decides
+    assert "requestApproval 100: not reviewed" in stderr
+
+
 def test_with_the_service_down_the_user_decides(tmp_path: Path) -> None:
     client = Client(f"http://127.0.0.1:{_free_port()}", tmp_path / "server.jsonl", "--approve", "accept")
     client.start()
