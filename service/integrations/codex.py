@@ -30,7 +30,8 @@ failure, never reviewed.
 Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_shell`` → ``shell``;
 ``apply_patch`` → one action per file (``*** Add File`` → ``write_file``, ``*** Update File`` → ``edit_file``,
 ``*** Delete File`` → ``shell`` ``rm``); ``mcp__server__tool`` → ``mcp:server/tool``; ``view_image`` →
-``read_file``.
+``read_file``; ``request_permissions`` → ``sandbox_grant`` (from rollouts: Codex runs no ``PreToolUse`` for it, only
+for shell calls, ``apply_patch`` and MCP tools).
 """
 
 from __future__ import annotations
