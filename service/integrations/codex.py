@@ -31,7 +31,9 @@ Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_she
 ``apply_patch`` → one action per file (``*** Add File`` → ``write_file``, ``*** Update File`` → ``edit_file``,
 ``*** Delete File`` → ``shell`` ``rm``); ``mcp__server__tool`` → ``mcp:server/tool``; ``view_image`` →
 ``read_file``; ``request_permissions`` → ``sandbox_grant`` (from rollouts: Codex runs no ``PreToolUse`` for it, only
-for shell calls, ``apply_patch`` and MCP tools).
+for shell calls, ``apply_patch`` and MCP tools); ``write_stdin`` (text typed into a running shell) → ``shell``, the
+command its complete lines run (:func:`typed_commands`; a line typed over several writes is reviewed with the one
+that ends it, by ``past_actions``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 import shlex
 import time
 from collections.abc import Callable
@@ -103,6 +106,11 @@ NOT_HELD_NOTE = (
 
 class UnsupportedTool(Exception):
     """A tool Oversight does not review."""
+
+
+class NothingRuns(UnsupportedTool):
+    """A call of a reviewed tool that runs nothing by itself (a ``write_stdin`` with no complete line): its message
+    is the whole reason it is skipped."""
 
 
 # --- apply_patch ---------------------------------------------------------------------------------------
@@ -187,6 +195,50 @@ def patch_actions(text: str, cwd: str | None) -> list[dict[str, Any]]:
     return out
 
 
+# --- text typed into a running shell (unified exec ``write_stdin``) -----------------------------------------
+_LINE_END = re.compile(r"\r\n|\r|\n")  # a terminal's Enter sends \r, which it turns into a newline
+_KILL_LINE = frozenset("\x03\x15")  # Ctrl-C, Ctrl-U: the line typed so far is thrown away
+_ERASE = frozenset("\x08\x7f")  # backspace, delete: one character less
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|.)?")  # a key's escape sequence (arrows, function keys)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def split_typed(text: str) -> tuple[list[str], str]:
+    """Text typed into a session as (its complete lines, the unfinished rest: nothing runs it until a later write
+    ends the line), both as typed, control characters included."""
+    parts = _LINE_END.split(text)
+    return parts[:-1], parts[-1]
+
+
+def _as_edited(line: str) -> str:
+    """A typed line as a terminal's line editing leaves it: Ctrl-C and Ctrl-U drop what came before, backspace drops
+    one character, key escape sequences and other control characters do nothing."""
+    out: list[str] = []
+    for ch in _ESCAPE.sub("", line):
+        if ch in _KILL_LINE:
+            out.clear()
+        elif ch in _ERASE:
+            if out:
+                out.pop()
+        elif ch == "\t" or not _CONTROL.match(ch):
+            out.append(ch)
+    return "".join(out).rstrip()
+
+
+def typed_commands(text: str) -> list[str]:
+    """The shell commands the complete lines of ``text`` run (empty: none is complete, or all are blank).
+
+    A session may have a terminal (``tty``) or a pipe, and the log does not say which one this text went to: on a
+    terminal, Ctrl-C, Ctrl-U and backspace edit the line; through a pipe they are bytes of the command
+    (``rm -rf ~ `` + Ctrl-C + newline removes the home folder there). So the lines are read both ways, the pipe's
+    with each control character as a space, and when the two differ both are reviewed (the most restrictive
+    verdict wins): text cannot hide a command from one reading behind the other's editing."""
+    lines, _ = split_typed(text)
+    edited = "\n".join(line for line in map(_as_edited, lines) if line.strip())
+    raw = "\n".join(line for line in (_CONTROL.sub(" ", line).rstrip() for line in lines) if line.strip())
+    return [command for command in dict.fromkeys((edited, raw)) if command]
+
+
 # --- tool calls ----------------------------------------------------------------------------------------
 def _command(value: Any) -> str:
     if isinstance(value, list):
@@ -204,6 +256,16 @@ def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None
         return [action("shell", {"command": _command(inp.get("command", raw))}, where)]
     if tool_name == "exec_command":
         return [action("shell", {"command": _command(inp.get("cmd", inp.get("command", raw)))}, where)]
+    if tool_name == "write_stdin":  # text typed into a running session (unified exec): what its lines run
+        chars = inp.get("chars")
+        if not isinstance(chars, str) or not chars:
+            raise NothingRuns(f"{tool_name}: no input (it only reads the session's output)")
+        commands = typed_commands(chars)
+        if not commands:
+            raise NothingRuns(
+                f"{tool_name}: no complete line typed (nothing runs until a newline; reviewed with the line that ends it)"
+            )
+        return [action("shell", {"command": command}, where) for command in commands]
     if tool_name == "apply_patch":
         text = raw if raw is not None else str(inp.get("command") or inp.get("input") or inp.get("patch") or "")
         return patch_actions(text, where)
@@ -514,6 +576,7 @@ def past_actions(session: Any) -> list[PastAction]:
     """Action review requests for every tool call of a Codex rollout (``service.importers``)."""
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
+    unfinished: dict[tuple[str, str], str] = {}  # per shell session: text typed since its last complete line
     for call, goal, transcript in calls_in_context(session):
         # A call copied into a forked rollout keeps the parent's id and request id, so importing both rollouts
         # reviews it once.
@@ -521,8 +584,18 @@ def past_actions(session: Any) -> list[PastAction]:
         item = PastAction(
             call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=sid or None
         )
+        tool_input = call.input
+        if call.name == "write_stdin" and isinstance(tool_input, dict) and isinstance(tool_input.get("chars"), str):
+            # a line typed over several writes runs when the last one ends it: reviewed whole, with that one
+            shell = (sid, str(tool_input.get("session_id")))
+            typed = unfinished.pop(shell, "") + tool_input["chars"]
+            if rest := split_typed(typed)[1]:
+                unfinished[shell] = rest
+            tool_input = {**tool_input, "chars": typed if tool_input["chars"] else ""}
         try:
-            actions = to_actions(call.name, call.input, call.cwd or session.cwd)
+            actions = to_actions(call.name, tool_input, call.cwd or session.cwd)
+        except NothingRuns as exc:
+            item.skipped = str(exc)
         except UnsupportedTool:
             item.skipped = f"tool {call.name!r} is not reviewed"
         else:

@@ -201,6 +201,80 @@ def test_codex_our_rollout_argv_patch_and_skips() -> None:
     assert len(ids) == len(set(ids))  # re-importing finds the stored decisions instead of duplicating
 
 
+def _unified_exec_rollout(tmp_path: Path, writes: list[dict[str, object]]) -> Path:
+    """A rollout whose model opens a shell with ``exec_command`` (unified exec) and types into it with
+    ``write_stdin``: one call per entry of ``writes`` (its arguments), ids ``call_w0``, ``call_w1``, ..."""
+    meta = {"id": "019a7c2e-0000-7e40-a3c2-00000000beef", "cwd": "/home/dev/shop", "cli_version": "0.140.0"}
+    lines: list[dict[str, object]] = [
+        {"timestamp": "2026-11-24T09:12:03.551Z", "type": "session_meta", "payload": meta},
+        {"timestamp": "2026-11-24T09:12:03.560Z", "type": "turn_context", "payload": {"cwd": "/home/dev/shop", "model": "gpt-5.5-codex"}},
+        {"timestamp": "2026-11-24T09:12:04.000Z", "type": "event_msg", "payload": {"type": "user_message", "message": "tidy up"}},
+        {"timestamp": "2026-11-24T09:12:05.000Z", "type": "response_item", "payload": {
+            "type": "function_call", "name": "exec_command", "call_id": "call_sh",
+            "arguments": orjson.dumps({"cmd": "bash", "tty": True}).decode()}},
+        {"timestamp": "2026-11-24T09:12:05.500Z", "type": "response_item", "payload": {
+            "type": "function_call_output", "call_id": "call_sh", "output": "Process running with session ID 1"}},
+    ]
+    for n, args in enumerate(writes):
+        lines.append({"timestamp": f"2026-11-24T09:12:{10 + n:02d}.000Z", "type": "response_item", "payload": {
+            "type": "function_call", "name": "write_stdin", "call_id": f"call_w{n}", "arguments": orjson.dumps(args).decode()}})
+    path = tmp_path / "rollout-2026-11-24T09-12-03-019a7c2e-0000-7e40-a3c2-00000000beef.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    return path
+
+
+def test_text_typed_into_a_running_shell_is_reviewed_as_the_command_it_completes(tmp_path: Path) -> None:
+    # ``write_stdin`` (unified exec) types into the shell ``exec_command`` started: a line ending in a newline (or
+    # the carriage return a terminal's Enter sends) runs, so it is reviewed as a shell command, in the turn's folder.
+    path = _unified_exec_rollout(tmp_path, [
+        {"session_id": 1, "chars": "rm -rf ~\n"},
+        {"session_id": 1, "chars": ""},  # a poll for output: nothing typed
+        {"session_id": 1, "chars": "rm -rf "},  # no newline yet: it runs with the line that completes it
+        {"session_id": 1, "chars": "/home/dev\r"},
+        {"session_id": 2, "chars": "git push --force\u0003"},  # Ctrl-C: the line is thrown away, never run
+        {"session_id": 2, "chars": "ls\n"},
+        {"session_id": 1, "chars": "cd /tmp\r\nmake cleann\u007f\n"},  # two lines; a backspace
+        {"session_id": 3, "chars": "echo never finished"},  # the log ends with the line unfinished: it never ran
+        {"session_id": 4, "chars": "rm -rf ~ \u0003\n"},  # a terminal drops the line; a pipe runs rm -rf ~
+    ])
+    past = {p.call_id: p for p in codex.past_actions(codex_import.read_rollout(path))}
+    commands = {call: [r["action"] for r in p.requests] for call, p in past.items() if call.startswith("call_w")}
+    assert commands == {
+        "call_w0": [{"tool": "shell", "input": {"command": "rm -rf ~"}, "cwd": "/home/dev/shop"}],
+        "call_w1": [],
+        "call_w2": [],
+        "call_w3": [{"tool": "shell", "input": {"command": "rm -rf /home/dev"}, "cwd": "/home/dev/shop"}],
+        "call_w4": [],
+        # Whether the session has a terminal (which edits the line) or a pipe (which passes control characters on as
+        # bytes of the command) the log does not say: when the two readings differ, both are reviewed.
+        "call_w5": [
+            {"tool": "shell", "input": {"command": "ls"}, "cwd": "/home/dev/shop"},
+            {"tool": "shell", "input": {"command": "git push --force ls"}, "cwd": "/home/dev/shop"},
+        ],
+        "call_w6": [
+            {"tool": "shell", "input": {"command": "cd /tmp\nmake clean"}, "cwd": "/home/dev/shop"},
+            {"tool": "shell", "input": {"command": "cd /tmp\nmake cleann"}, "cwd": "/home/dev/shop"},
+        ],
+        "call_w7": [],
+        "call_w8": [{"tool": "shell", "input": {"command": "rm -rf ~"}, "cwd": "/home/dev/shop"}],
+    }
+    assert "no input" in str(past["call_w1"].skipped)
+    assert "no complete line" in str(past["call_w2"].skipped) and "no complete line" in str(past["call_w7"].skipped)
+    assert past["call_w0"].requests[0]["goal"] == "tidy up"  # and the shell it types into is in the transcript
+    assert any("bash" in str(m.get("content")) for m in past["call_w0"].requests[0].get("transcript", []))
+
+
+def test_import_blocks_a_dangerous_line_typed_into_a_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    path = _unified_exec_rollout(tmp_path, [{"session_id": 1, "chars": "rm -rf ~\n"}])
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    by_call = {r["call_id"]: r for r in map(orjson.loads, out.read_bytes().splitlines())}
+    assert by_call["call_w0"]["decision"]["verdict"] == "block"
+    assert by_call["call_w0"]["request"]["action"]["input"] == {"command": "rm -rf ~"}
+
+
 # --- oversight import ------------------------------------------------------------------------------------
 def test_import_codex_requests_only_writes_valid_requests() -> None:
     result = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "--requests"])
