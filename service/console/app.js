@@ -77,7 +77,19 @@
     return duration(s);
   }
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-  const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  // Absolute times always name their zone, the browser's, in Intl's words ("Dec 5, 2026, 12:42 PM UTC",
+  // "… 1:42 PM GMT+1"), so that reviewers in two zones, or one reading the API's UTC times, can tell which is meant;
+  // `timeAt` draws one as a <time> whose tooltip is the full ISO time in UTC.
+  const DATE_TIME = { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+  const CLOCK_TIME = { hour: "numeric", minute: "2-digit", timeZoneName: "short" };
+  const when = (iso) => new Date(iso).toLocaleString(undefined, DATE_TIME);
+  const clockTime = (iso) => new Date(iso).toLocaleTimeString(undefined, CLOCK_TIME);
+  function timeAt(iso, format = when) {
+    const at = new Date(iso);
+    if (Number.isNaN(at.getTime())) return h("span", { text: String(iso) });
+    const utc = at.toISOString().replace(/\.\d+Z$/, "Z");
+    return h("time", { datetime: utc, title: `${utc} (UTC)`, text: format(iso) });
+  }
   const secondsUntil = (iso) => (new Date(iso).getTime() - Date.now()) / 1000;
   const DOMAIN_LABELS = { health: "Health", finance: "Finance", cyber: "Cyber", tool_use: "Tool use", general: "General" };
   const REASONS = {
@@ -416,9 +428,9 @@
       const shown = app.querySelector(".refresh-status");
       if (refresh && shown && shown.dataset.listedAt) {
         // keep the last list (and its shortcuts) on screen, saying why it is not current
-        const at = new Date(Number(shown.dataset.listedAt)).toLocaleTimeString(undefined, { timeStyle: "short" });
+        const at = new Date(Number(shown.dataset.listedAt)).toISOString();
         shown.replaceChildren(h("div", { class: "error", role: "alert" }, h("div", { text: err.message }),
-          h("div", { text: `The list below is from ${at}; it refreshes by itself once the service answers.` })));
+          h("div", {}, "The list below is from ", timeAt(at, clockTime), "; it refreshes by itself once the service answers.")));
       } else {
         const refocus = keepFocus();
         if (refresh) show();
@@ -843,13 +855,14 @@
       return s > 0 ? `Next try in ${countdown(s)}.` : "Trying again now.";
     };
     function draw() {
-      let text;
-      const on = cb.settled_at ? ` on ${when(cb.settled_at)}` : "";
-      if (cb.status === "delivered") text = `Callback: delivered${on} (${plural(cb.attempts, "attempt")}). The caller's system has this decision.`;
-      else if (cb.status === "failed") text = `Callback failed${on} after ${plural(cb.attempts, "attempt")}: ${callbackError(cb.last_error)}. The caller's system has not been told of this decision.`;
-      else if (!cb.attempts) text = "Callback: being sent to the caller's system…";
-      else text = `Callback: waiting, not delivered yet (${plural(cb.attempts, "attempt")} failed, the last because ${callbackError(cb.last_error)}).`;
-      if (state.textContent !== text) state.textContent = text;
+      let parts;
+      const on = cb.settled_at ? [" on ", timeAt(cb.settled_at)] : [];
+      if (cb.status === "delivered") parts = ["Callback: delivered", ...on, ` (${plural(cb.attempts, "attempt")}). The caller's system has this decision.`];
+      else if (cb.status === "failed") parts = ["Callback failed", ...on, ` after ${plural(cb.attempts, "attempt")}: ${callbackError(cb.last_error)}. The caller's system has not been told of this decision.`];
+      else if (!cb.attempts) parts = ["Callback: being sent to the caller's system…"];
+      else parts = [`Callback: waiting, not delivered yet (${plural(cb.attempts, "attempt")} failed, the last because ${callbackError(cb.last_error)}).`];
+      const text = parts.map((p) => (typeof p === "string" ? p : p.textContent)).join("");
+      if (state.textContent !== text) state.replaceChildren(...parts); // redrawn only on a change: read out once
       box.className = `callback ${cb.status}`;
       next.textContent = nextText();
       next.hidden = !next.textContent;
@@ -886,7 +899,7 @@
       try {
         cb = await api("POST", `/v1/escalations/${encodeURIComponent(e.escalation_id)}/callback`);
         if (!box.isConnected) return;
-        result.replaceChildren(h("p", { text: `Queued to be sent again at ${new Date().toLocaleTimeString(undefined, { timeStyle: "short" })}, attempts from zero. A receiver that already has it ignores the copy.` }));
+        result.replaceChildren(h("p", {}, "Queued to be sent again at ", timeAt(new Date().toISOString(), clockTime), ", attempts from zero. A receiver that already has it ignores the copy."));
         draw();
         plan();
       } catch (err) {
@@ -949,12 +962,13 @@
     ].filter(Boolean);
     // A held action whose hold has passed (the agent's withdrawal has not arrived, or never will): say so,
     // also when the hold runs out while this page is open.
-    const stopped = () => h("p", { class: "waiting stopped", text: `The agent stopped waiting at ${when(e.waiting_until)}: it did not run this action. Your answer is still recorded as the final decision, but nothing waits for it any more: the agent will not act on it.` });
+    const stopped = () => h("p", { class: "waiting stopped" }, "The agent stopped waiting at ", timeAt(e.waiting_until), ": it did not run this action. Your answer is still recorded as the final decision, but nothing waits for it any more: the agent will not act on it.");
     let waiting = null;
     let held = null; // the "holding" line, until the hold runs out (counted from the service's waiting_s)
     const heldUntil = Date.now() + (e.waiting_s || 0) * 1000;
+    const heldLeft = h("span", { text: duration(e.waiting_s || 0) }); // counted down by the page's clock
     if (e.waiting_s) {
-      waiting = h("p", { class: "waiting", text: `The agent is holding this action for your answer: it stops waiting in ${duration(e.waiting_s)} (${when(e.waiting_until)}), and then the action does not run.` });
+      waiting = h("p", { class: "waiting" }, "The agent is holding this action for your answer: it stops waiting in ", heldLeft, " (", timeAt(e.waiting_until), "), and then the action does not run.");
       held = waiting;
     } else if (e.waiting_until) {
       waiting = stopped();
@@ -967,12 +981,19 @@
     const done = e.default_action === "block" ? "blocked" : "approved";
     const passed = `The time limit has passed: it will be ${done} automatically at the next check, unless an answer gets there first. This page shows it as soon as it has closed.`;
     const dueLine = h("p", { class: "due" });
+    const dueIn = h("span"); // only the time left changes each second: the time (and its tooltip) stays as it is
+    const dueParts = [`If nobody answers, it will be ${done} automatically on `, timeAt(e.expires_at), " (in ", dueIn, ")."];
     const timeNews = h("p", { class: "sr-only", "aria-live": "polite" });
     let minutesLeft = null; // whole minutes left, rounded up, at the last tick (0: passed)
+    let duePassed = null;
     const showDue = () => {
       const due = secondsUntil(e.expires_at);
-      const text = due > 0 ? `If nobody answers, it will be ${done} automatically on ${when(e.expires_at)} (in ${countdown(due)}).` : passed;
-      if (dueLine.textContent !== text) dueLine.textContent = text;
+      if (due > 0) {
+        if (duePassed !== false) dueLine.replaceChildren(...dueParts);
+        const left = countdown(due);
+        if (dueIn.textContent !== left) dueIn.textContent = left;
+      } else if (duePassed !== true) dueLine.textContent = passed;
+      duePassed = due <= 0;
       const minutes = due > 0 ? Math.ceil(due / 60) : 0;
       if (minutesLeft !== null && minutes < minutesLeft && minutes <= 5) {
         timeNews.textContent = minutes ? `${plural(minutes, "minute")} left: if nobody answers, it will be ${done} automatically.` : passed;
