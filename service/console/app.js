@@ -618,30 +618,47 @@
   // see that the text holds them: "Open \u202etxt.exe" reads as "Open exe.txt".
   const INVISIBLE = /[\u{00AD}\u{034F}\u{0600}-\u{0605}\u{061C}\u{06DD}\u{070F}\u{0890}\u{0891}\u{08E2}\u{180B}-\u{180F}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}-\u{2064}\u{2066}-\u{206F}\u{FE00}-\u{FE0F}\u{FEFF}\u{FFF9}-\u{FFFB}\u{110BD}\u{110CD}\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0001}\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 
+  // Control characters (Unicode's Cc) other than tab and line feed, which stay as layout: ESC starts a terminal's
+  // escape sequences (colours, hidden links), BEL and NUL show as a font's missing-glyph box, CR as nothing or a space.
+  // Not in visible.py's list (the rules read them as they are), but shown the same way: a reviewer sees they are there.
+  const CONTROL = /[\u{0000}-\u{0008}\u{000B}-\u{001F}\u{007F}-\u{009F}]/u;
+  const HIDDEN = new RegExp(`${INVISIBLE.source}|${CONTROL.source}`, "gu");
+  const CONTROL_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
+    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"];
+
   function codeOf(ch) {
     return `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
   }
+  function hiddenTitle(ch) {
+    const cp = ch.codePointAt(0);
+    if (cp > 0x9f) return `An invisible character (${codeOf(ch)}) is here in the text`;
+    const name = cp < 0x20 ? CONTROL_NAMES[cp] : cp === 0x7f ? "DEL" : null;
+    return `A control character (${codeOf(ch)}${name ? `, ${name}` : ""}) is here in the text`;
+  }
 
-  // `text` as nodes, each invisible character shown as a marked code (⟦U+200B⟧) in its place
+  // `text` as nodes, each invisible or control character shown as a marked code (⟦U+200B⟧, ⟦U+001B⟧) in its place
   function revealed(text) {
     const out = [];
     let at = 0;
-    for (const m of text.matchAll(INVISIBLE)) {
+    for (const m of text.matchAll(HIDDEN)) {
       if (m.index > at) out.push(text.slice(at, m.index));
-      out.push(h("span", { class: "invisible", title: `An invisible character (${codeOf(m[0])}) is here in the text`, text: `⟦${codeOf(m[0])}⟧` }));
+      out.push(h("span", { class: "invisible", title: hiddenTitle(m[0]), text: `⟦${codeOf(m[0])}⟧` }));
       at = m.index + m[0].length;
     }
     if (at < text.length || !out.length) out.push(text.slice(at));
     return out;
   }
 
-  // the line above an answer or an action: how many invisible characters `texts` (what was sent) hold, and the
-  // findings' quotes that are not part of them (a quote of the answer or the command is counted once, there)
+  // the line above an answer or an action: how many invisible (and control) characters `texts` (what was sent) hold,
+  // and the findings' quotes that are not part of them (a quote of the answer or the command is counted once, there)
   function invisibleNotice(texts, quotes = []) {
     const sent = texts.filter((t) => typeof t === "string" && t);
     const extra = quotes.filter((q) => typeof q === "string" && q && !sent.some((t) => t.includes(q)));
-    const n = [...sent, ...extra].reduce((k, t) => k + (t.match(INVISIBLE) || []).length, 0);
-    return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} invisible character${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;
+    const all = [...sent, ...extra];
+    const n = all.reduce((k, t) => k + (t.match(HIDDEN) || []).length, 0);
+    const controls = all.some((t) => CONTROL.test(t));
+    const what = controls ? "invisible or control character" : "invisible character";
+    return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} ${what}${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;
   }
 
   function activate(i, on) {
@@ -804,10 +821,12 @@
     const panel = h("section", { class: `panel outcome ${expired ? "expired" : r.action}` },
       meanwhile ? h("p", { class: "meanwhile", text: "This item closed while you had it open:" }) : null,
       h("h3", { tabindex: "-1", text: closedTitle(r, e.status) }),
-      h("p", {}, `by ${r.resolved_by ? resolver(r.resolved_by, e.status) : "unknown"}`, r.resolved_at ? ` · ${when(r.resolved_at)}` : ""),
-      r.note ? h("p", {}, h("strong", { text: "Note: " }), r.note) : null,
+      h("p", {}, "by ", r.resolved_by ? revealed(resolver(r.resolved_by, e.status)) : "unknown", r.resolved_at ? [" · ", timeAt(r.resolved_at)] : null),
+      // the note may come from an agent's own key (withdraw, a run report): its invisible characters shown, as the
+      // answer's are, and so is the released answer's
+      r.note ? h("p", { class: "note" }, h("strong", { text: "Note: " }), revealed(r.note)) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
-      r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer", text: e.decision.output })] : null,
+      r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer released" }, revealed(e.decision.output))] : null,
       e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }),
       callback && callback.box, kept);
     return [panel, callback && callback.tick];
