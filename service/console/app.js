@@ -592,7 +592,8 @@
     return { start, end };
   }
 
-  function highlighted(text, findings) {
+  // where each finding's evidence is in the answer (UTF-16 indices, `i` the finding's index), in the answer's order
+  function evidenceRanges(text, findings) {
     const ranges = [];
     findings.forEach((f, i) => {
       const ev = f.evidence;
@@ -600,14 +601,54 @@
       const r = evidenceRange(text, ev);
       if (r) ranges.push({ ...r, i });
     });
-    ranges.sort((a, b) => a.start - b.start);
+    return ranges.sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
+  }
+
+  // for each finding, the other findings whose evidence overlaps its own (said in the findings' list)
+  function overlapsOf(ranges) {
+    const overlaps = new Map();
+    for (const r of ranges) {
+      const others = ranges.filter((o) => o.i !== r.i && o.start < r.end && r.start < o.end).map((o) => o.i);
+      if (others.length) overlaps.set(r.i, [...new Set(others)].sort((x, y) => x - y));
+    }
+    return overlaps;
+  }
+
+  // The answer with each finding's evidence highlighted and numbered. Evidence that overlaps another's (one finding
+  // quotes a phrase, another the whole sentence) is one highlight (<mark>) over all of it, cut into stretches that
+  // each say whose evidence they are (data-findings, and their tooltip); where two or more meet it is shaded deeper
+  // and underlined, and each finding's number follows the end of its own evidence. Hovering a finding lights its
+  // stretches, that is exactly its evidence. (Before, overlapping evidence after the first was not marked at all.)
+  function highlighted(text, findings, ranges = evidenceRanges(text, findings)) {
+    const clusters = []; // evidence that overlaps (adjacent evidence stays apart)
+    for (const r of ranges) {
+      const last = clusters[clusters.length - 1];
+      if (last && r.start < last.end) {
+        last.ranges.push(r);
+        last.end = Math.max(last.end, r.end);
+      } else clusters.push({ start: r.start, end: r.end, ranges: [r] });
+    }
+    const whose = (is) => is.map((i) => `${i + 1} (${findings[i].rule})`);
     const out = [];
     let at = 0;
-    for (const r of ranges) {
-      if (r.start < at) continue; // overlapping evidence: the first one wins
-      out.push(...revealed(text.slice(at, r.start)));
-      out.push(h("mark", { dataset: { finding: String(r.i) }, title: findings[r.i].rule }, revealed(text.slice(r.start, r.end)), h("sup", { text: String(r.i + 1) })));
-      at = r.end;
+    for (const c of clusters) {
+      out.push(...revealed(text.slice(at, c.start)));
+      const cuts = [...new Set(c.ranges.flatMap((r) => [r.start, r.end]))].sort((x, y) => x - y);
+      const inner = [];
+      for (let k = 0; k < cuts.length - 1; k++) {
+        const [from, to] = [cuts[k], cuts[k + 1]];
+        const ids = c.ranges.filter((r) => r.start <= from && r.end >= to).map((r) => r.i).sort((x, y) => x - y);
+        const names = whose(ids);
+        inner.push(h("span", {
+          class: ids.length > 1 ? "evidence overlap" : "evidence", dataset: { findings: ids.join(" ") },
+          title: ids.length > 1 ? `Evidence of findings ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : `Evidence of finding ${names[0]}`,
+        }, revealed(text.slice(from, to))));
+        const ending = c.ranges.filter((r) => r.end === to).map((r) => r.i + 1).sort((x, y) => x - y);
+        if (ending.length) inner.push(h("sup", { text: ending.join(",") }));
+      }
+      const all = [...new Set(c.ranges.map((r) => r.i))].sort((x, y) => x - y);
+      out.push(h("mark", { dataset: { findings: all.join(" ") } }, inner));
+      at = c.end;
     }
     out.push(...revealed(text.slice(at)));
     return out;
@@ -661,8 +702,9 @@
     return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} ${what}${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;
   }
 
+  // hovering a finding lights its evidence: the stretches of the answer that are its own (see highlighted)
   function activate(i, on) {
-    app.querySelectorAll(`mark[data-finding="${i}"]`).forEach((m) => m.classList.toggle("active", on));
+    app.querySelectorAll(`mark .evidence[data-findings~="${i}"]`).forEach((m) => m.classList.toggle("active", on));
   }
 
   // `focusOn`: where the focus goes once drawn: the page's heading (arriving), or the outcome (after resolving here)
@@ -713,6 +755,7 @@
     const sent = [e.goal, ...e.messages.map((m) => m.content)];
     const quotes = findings.map((f) => f.evidence && f.evidence.text);
     let subject;
+    let overlaps = new Map(); // a finding's number → those whose evidence in the answer overlaps its own
     if (e.kind === "action" && e.action) {
       // every argument as it will run: an invisible or right-to-left character in a command is shown as its code
       // (see revealed), never left to reorder what the reviewer reads
@@ -723,9 +766,11 @@
         // one flat list of name / value pairs (h() flattens one level), each as text
         h("dl", { class: "kv" }, args.flatMap(([k, v]) => [h("dt", {}, revealed(k)), h("dd", {}, revealed(v))])));
     } else {
+      const ranges = evidenceRanges(answerText, findings);
+      overlaps = overlapsOf(ranges);
       subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
         invisibleNotice([...sent, answerText], quotes),
-        h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings)));
+        h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings, ranges)));
     }
 
     const findingList = h("section", { class: "panel" }, h("h2", { text: `Findings (${findings.length})` }),
@@ -734,7 +779,8 @@
       },
         h("span", { class: `pill ${f.severity}`, text: f.severity }), " ", h("span", { class: "rule", text: f.rule }),
         h("div", {}, revealed(f.message || "")),
-        f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text)) : null)))
+        f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text)) : null,
+        overlaps.has(i) ? h("div", { class: "muted overlaps", text: `Its evidence overlaps that of finding ${overlaps.get(i).map((o) => o + 1).join(" and ")}: highlighted together in the answer, deeper where they meet, each number after its own.` }) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 
     // closed while it was open (another reviewer, the time limit, the agent): the outcome replaces the buttons,
