@@ -734,10 +734,24 @@
     const findings = d.findings || [];
     const answerText = d.original_output || "";
 
+    // how long ago it was escalated, kept current by the page's clock (from the service's age_s, as the inbox's)
+    const loadedAt = Date.now();
+    const ageText = () => `escalated ${duration(e.age_s + (Date.now() - loadedAt) / 1000)} ago`;
+    const age = h("span", { class: "age", text: ageText() });
+    const showAge = () => {
+      const text = ageText();
+      if (age.textContent !== text) age.textContent = text;
+    };
+    // the page's clock: the age above, and the side panel's own tick (time limit, hold, status, callback)
+    const pageTick = (sideTick) => () => {
+      if (!age.isConnected) return;
+      showAge();
+      if (sideTick) sideTick();
+    };
     const head = h("div", { class: "head" },
       h("h1", { tabindex: "-1", text: `${DOMAIN_LABELS[e.domain] || e.domain} · ${e.kind === "action" ? "agent action" : "answer"}` }),
       h("span", { class: `pill ${e.status}`, text: e.status }),
-      h("span", { class: "meta", text: `escalated ${duration(e.age_s)} ago · ${when(e.created_at)} · ${d.review_id}` }),
+      h("span", { class: "meta" }, age, " · ", timeAt(e.created_at), ` · ${d.review_id}`),
       e.trace_url ? h("a", { href: e.trace_url, target: "_blank", rel: "noopener noreferrer", text: "Trace in Jaeger ↗" }) : null);
 
     const why = h("section", { class: "panel" }, h("h2", { text: "Why a human is needed" }),
@@ -794,7 +808,7 @@
       const pill = head.querySelector(".pill");
       pill.className = `pill ${fresh.status}`;
       pill.textContent = fresh.status;
-      everySecond(outcomeTick);
+      everySecond(pageTick(outcomeTick));
       keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
       toast(`Closed while open: ${closedLine(fresh.decision.escalation || {}, fresh.status)}.`);
       if (hadFocus) (outcome.querySelector(".unsent textarea") || outcome.querySelector("h3")).focus();
@@ -804,7 +818,7 @@
     aside.append(side);
     render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
       h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), aside));
-    everySecond(tick);
+    everySecond(pageTick(tick));
     if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
     // a screen reader hears where it is: the item's heading, or what the resolution did (a restored edit takes the
     // focus to its editor right after)
@@ -1090,6 +1104,8 @@
       showDue();
       if (beforeLimit && secondsUntil(e.expires_at) <= 0) { beforeLimit = false; askAt = 0; }
       if (!asking && !sending && panel.isConnected && Date.now() >= askAt) askStatus();
+      const heldText = duration((heldUntil - Date.now()) / 1000);
+      if (held && heldLeft.textContent !== heldText) heldLeft.textContent = heldText;
       if (held && held.isConnected && Date.now() >= heldUntil) {
         held.replaceWith(stopped());
         held = null;
