@@ -348,6 +348,52 @@
     return `#/${s ? `?${s}` : ""}`;
   }
 
+  // The inbox's filters from its URL (a bookmark, a link), checked before they are used: each value one the inbox
+  // offers, the offset a whole number from 0, each filter once and no other. Returns the filters (a bad one left at
+  // its default) and what is wrong, in words naming the parameter.
+  function inboxFilters(params) {
+    const f = { status: "pending", domain: "", age: "", offset: 0 };
+    const bad = [];
+    const seen = new Set();
+    const quote = (v) => `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"`;
+    for (const [k, v] of params) {
+      if (seen.has(k)) {
+        bad.push(`${quote(k)} is given more than once.`);
+        continue;
+      }
+      seen.add(k);
+      if (!Object.hasOwn(f, k)) bad.push(`${quote(k)} is not one of the inbox's filters (status, domain, age, offset).`);
+      else if (v === "") continue;
+      else if (k === "status") {
+        if (STATUSES.some(([s]) => s === v)) f.status = v;
+        else bad.push(`status ${quote(v)} is not one of ${STATUSES.map(([s]) => s).join(", ")}.`);
+      } else if (k === "domain") {
+        if (Object.hasOwn(DOMAIN_LABELS, v)) f.domain = v;
+        else bad.push(`domain ${quote(v)} is not one of ${Object.keys(DOMAIN_LABELS).join(", ")}.`);
+      } else if (k === "age") {
+        if (AGES.some(([a]) => a && a === v)) f.age = v;
+        else bad.push(`age ${quote(v)} is not one of ${AGES.filter(([a]) => a).map(([a]) => a).join(", ")}.`);
+      } else if (/^\d{1,9}$/.test(v)) f.offset = Number(v);
+      else bad.push(`offset ${quote(v)} is not a whole number from 0.`);
+    }
+    return { f, bad };
+  }
+
+  // an inbox link whose filters are not valid: what is wrong, and a link to the inbox without the bad ones (nothing
+  // is listed under filters the reviewer did not mean)
+  function showBadFilters(f, bad) {
+    everySecond();
+    document.title = "Inbox (link not valid) · Oversight";
+    const fixed = inboxHash(f);
+    render(h("h1", { tabindex: "-1", text: "Inbox" }),
+      h("div", { class: "error bad-filters", role: "alert" },
+        h("p", { text: `This inbox link's filters are not valid, so nothing is listed: ${bad.length > 1 ? `${bad.length} problems` : "one problem"}.` }),
+        h("ul", {}, bad.map((b) => h("li", { text: b })))),
+      h("p", {}, h("a", { href: fixed, class: "fixed-filters", text: fixed === "#/" ? "Open the inbox (Pending, no filters)" : "Open the inbox with the valid filters only" })));
+    $("h1", app).focus();
+    keyHandler = null;
+  }
+
   // The inbox refreshes itself (new escalations, agents' time left), keeping the selected row and the focus; not
   // while the reviewer is using a filter or the help, nor in a background tab.
   function scheduleRefresh(params, selectedId) {
@@ -383,15 +429,13 @@
     };
   }
 
-  // selectedId(): the row to keep selected, read when the new page is drawn (the reviewer may move meanwhile)
+  // selectedId(): the row to keep selected, read when the new page is drawn (the reviewer may move meanwhile):
+  // null (arriving: the first row), or {id, index, label}: that row, by its id; an id of null is no row selected
+  // at `index` (the selected item left the list, see below), and stays so across refreshes until j / k
   async function showInbox(params, selectedId = () => null, refresh = false) {
     const mine = view;
-    const f = {
-      status: params.get("status") || "pending",
-      domain: params.get("domain") || "",
-      age: params.get("age") || "",
-      offset: Number(params.get("offset") || 0),
-    };
+    const { f, bad } = inboxFilters(params);
+    if (bad.length) return showBadFilters(f, bad);
     const go = (change) => { location.hash = inboxHash({ ...f, offset: 0, ...change }); };
     const statusLabel = (STATUSES.find(([v]) => v === f.status) || [f.status, f.status])[1];
     document.title = `Inbox (${statusLabel}${f.offset ? `, from ${f.offset + 1}` : ""}) · Oversight`;
@@ -405,13 +449,15 @@
         AGES.map(([v, label]) => h("option", { value: v, selected: f.age === v, text: label }))),
       h("span", { class: "muted" }, "Shortcuts: ", kbd("j"), " ", kbd("k"), " ", kbd("Enter"), " · ", kbd("?")));
     const status = h("div", { class: "refresh-status" }); // why the list on screen is not current, if it is not
+    // said when the selected item has left the list (see below): a live region, and where the focus goes then
+    const selectionNote = h("p", { class: "selection-note", role: "status", tabindex: "-1" });
     const body = h("div", {}, h("p", { class: "muted loading", text: "Loading…" }));
     // the pending list is a work queue (oldest first); the others are a record looked back on (newest first)
     const newest = f.status !== "pending";
     const show = () => render(h("h1", { tabindex: "-1", text: "Inbox" }),
       h("p", { class: "muted", text: newest
         ? "Reviews the service escalated to a human, newest first. Refreshes every 10 s."
-        : "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, body);
+        : "Reviews the service escalated to a human: those an agent is waiting on first, then oldest first. Refreshes every 10 s." }), toolbar, status, selectionNote, body);
     if (!refresh) show(); // a refresh keeps the current page on screen until the new one is ready
 
     const q = new URLSearchParams({ status: f.status, limit: String(PAGE), offset: String(f.offset), order: newest ? "newest" : "oldest" });
@@ -445,7 +491,8 @@
     if (mine !== view) return; // the reviewer moved on while this page loaded
     // the list is the cookie's session's: drawn only under that session's header (see sessionStill)
     if (!(await sessionStill()) || mine !== view) return;
-    const keepId = selectedId();
+    const kept = selectedId();
+    const rowFocused = document.activeElement instanceof Element && !!document.activeElement.closest("tr.row");
     const refocus = keepFocus();
     if (refresh) show();
     status.dataset.listedAt = String(Date.now());
@@ -465,23 +512,47 @@
       scheduleRefresh(params, () => null);
       return;
     }
-    let selected = 0;
-    // the pending rows' time limits, counted down by the page's clock between refreshes
+    let selected = 0; // -1: none (the selected item left the list)
+    let gap = 0; // with none selected, where the item that left was: j selects the row now there, k the one before
+    let goneLabel = "";
+    const fetchedAt = Date.now();
+    // the pending rows' time limits, the agents' time left and the rows' ages, counted down (and up) by the page's
+    // clock between refreshes
     const dues = [];
+    const clocks = [];
     const dueText = (item) => {
       const due = secondsUntil(item.expires_at);
       return due > 0 ? `auto-${item.default_action} in ${duration(due)}` : `auto-${item.default_action} due now`;
+    };
+    const ageCell = (item) => {
+      const text = () => duration(item.age_s + (Date.now() - fetchedAt) / 1000);
+      const cell = h("td", { class: "nowrap", text: text() });
+      clocks.push(() => { const t = text(); if (cell.textContent !== t) cell.textContent = t; });
+      return cell;
     };
     const rows = page.items.map((item) => {
       let state;
       if (item.status === "pending") {
         const due = h("div", { class: "due", text: dueText(item) });
         dues.push([due, item]);
-        state = h("span", {}, h("span", { class: "pill pending", text: "pending" }),
-          item.waiting_s ? h("div", { class: "waiting", text: `agent waiting · ${duration(item.waiting_s)} left` })
-            : item.waiting_until ? h("div", { class: "waiting stopped", text: `agent stopped waiting · ${duration(secondsUntil(item.waiting_until))} ago` })
-              : null,
-          due);
+        let waiting = null;
+        if (item.waiting_s || item.waiting_until) {
+          // the hold counted from the service's waiting_s (its clock), and once it has passed, said so
+          const heldUntil = fetchedAt + (item.waiting_s || 0) * 1000;
+          const waitingText = () => {
+            const left = item.waiting_s ? (heldUntil - Date.now()) / 1000 : 0;
+            return left > 0 ? `agent waiting · ${duration(left)} left`
+              : `agent stopped waiting · ${duration(item.waiting_s ? left : secondsUntil(item.waiting_until))} ago`;
+          };
+          waiting = h("div", { class: "waiting", text: waitingText() });
+          clocks.push(() => {
+            const text = waitingText();
+            if (waiting.textContent !== text) waiting.textContent = text;
+            waiting.classList.toggle("stopped", text.startsWith("agent stopped"));
+          });
+          waiting.classList.toggle("stopped", waiting.textContent.startsWith("agent stopped"));
+        }
+        state = h("span", {}, h("span", { class: "pill pending", text: "pending" }), waiting, due);
       } else {
         const r = item.resolution || {};
         state = h("span", {}, h("span", { class: `pill ${item.status}`, text: item.status }),
@@ -493,7 +564,7 @@
         class: "row", tabindex: "-1", dataset: { id: item.escalation_id, focus: `row-${item.escalation_id}` },
         onclick: () => open(item.escalation_id), onfocusin: (ev) => select(rows.indexOf(ev.currentTarget)),
       },
-        h("td", { class: "nowrap", text: duration(item.age_s) }),
+        ageCell(item),
         h("td", { class: "nowrap", text: DOMAIN_LABELS[item.domain] || item.domain }),
         h("td", {}, item.severity ? h("span", { class: `pill ${item.severity}`, text: item.severity }) : null),
         h("td", {}, h("a", { class: "headline", href: `#/e/${encodeURIComponent(item.escalation_id)}` }, revealed(item.headline)),
@@ -512,6 +583,7 @@
     const select = (i, focus = false) => {
       if (i < 0) return;
       selected = Math.max(0, Math.min(rows.length - 1, i));
+      if (selectionNote.textContent) selectionNote.textContent = "";
       rows.forEach((r, j) => {
         r.classList.toggle("selected", j === selected);
         if (j === selected) r.setAttribute("aria-current", "true");
@@ -523,34 +595,69 @@
     body.replaceChildren(table, pager);
     refocus();
     // visible text only: no live region, a screen reader is not told each row's minutes (the row says them)
-    everySecond(dues.length ? () => {
+    everySecond(() => {
       for (const [el, item] of dues) {
         const text = dueText(item);
         if (el.textContent !== text) el.textContent = text;
       }
-    } : null);
+      for (const tick of clocks) tick();
+    });
 
     // arrived on the inbox (signed in, back from an item, Next, a filter): the focus goes to the list; a refresh
     // keeps it where it was (keepFocus)
     const last = arriveAtLast && !refresh;
     arriveAtLast = false;
-    select(last ? rows.length - 1 : Math.max(0, rows.findIndex((r) => r.dataset.id === keepId)), !refresh);
-    scheduleRefresh(params, () => rows[selected].dataset.id);
+    // The selected item is kept by its id across a refresh. Gone from the list (another reviewer or the time limit
+    // closed it, or the agent withdrew it), the row now in its place is not selected in its stead, where Enter would
+    // open another item than the reviewer chose: nothing is selected, the place is kept (j selects the row now
+    // there, k the one before), and a status line says so (and takes the focus if the row had it).
+    const headline = (row) => row.querySelector(".headline").textContent;
+    const found = kept && kept.id ? rows.findIndex((r) => r.dataset.id === kept.id) : -1;
+    if (last) select(rows.length - 1, true);
+    else if (!kept) select(0, !refresh);
+    else if (found >= 0) select(found, !refresh);
+    else {
+      selected = -1;
+      gap = Math.min(kept.index, rows.length);
+      goneLabel = kept.label;
+      const say = `The item you had selected (${goneLabel}) is no longer in this list: it was closed, by another reviewer or the time limit, or withdrawn. Nothing is selected, so Enter opens nothing: press j to select the item now in its place, k the one before.`;
+      // a new loss is announced (set after the line is on screen, for its live region); one already said stays shown
+      if (kept.id) setTimeout(() => { if (selected < 0 && selectionNote.isConnected) selectionNote.textContent = say; });
+      else selectionNote.textContent = say;
+      if (kept.id && rowFocused && (!document.activeElement || document.activeElement === document.body)) {
+        selectionNote.focus({ preventScroll: true });
+      }
+    }
+    const keeper = () => (selected >= 0
+      ? { id: rows[selected].dataset.id, index: selected, label: headline(rows[selected]) }
+      : { id: null, index: gap, label: goneLabel });
+    scheduleRefresh(params, keeper);
     // j past a page's last row goes on to the next page, k before its first row back to the previous one's last
     keyHandler = (ev) => {
       if (ev.key === "j" || ev.key === "ArrowDown") {
-        if (selected === rows.length - 1 && page.next_offset !== null) go({ offset: page.next_offset });
+        if (selected < 0) {
+          if (gap >= rows.length && page.next_offset !== null) go({ offset: page.next_offset });
+          else select(gap, true);
+        } else if (selected === rows.length - 1 && page.next_offset !== null) go({ offset: page.next_offset });
         else select(selected + 1, true);
         ev.preventDefault();
       } else if (ev.key === "k" || ev.key === "ArrowUp") {
-        if (selected === 0 && f.offset > 0) {
+        const at = selected < 0 ? gap : selected;
+        if (at === 0 && f.offset > 0) {
           arriveAtLast = true;
           go({ offset: Math.max(0, f.offset - PAGE) });
-        } else select(selected - 1, true);
+        } else select(Math.max(0, at - 1), true);
         ev.preventDefault();
       }
-      else if (ev.key === "Enter" || ev.key === "o") open(rows[selected].dataset.id);
-      else if (ev.key === "r") refreshInbox(params, () => rows[selected].dataset.id);
+      else if (ev.key === "Enter" || ev.key === "o") {
+        if (selected >= 0) open(rows[selected].dataset.id);
+        else {
+          // said again (a live region reads a change): nothing was opened
+          selectionNote.textContent = "";
+          setTimeout(() => { if (selected < 0) selectionNote.textContent = `Nothing is selected (the item you had selected, ${goneLabel}, is no longer in this list), so nothing was opened: press j or k to select an item.`; });
+        }
+      }
+      else if (ev.key === "r") refreshInbox(params, keeper);
     };
   }
 
