@@ -317,3 +317,29 @@ def test_an_inbox_link_with_bad_filters_names_them_and_links_to_a_valid_inbox(ch
             page.get_by_role("link", name="Open the inbox with the valid filters only").click()
             expect(page).to_have_title("Inbox (Resolved) · Oversight")
             expect(page.locator(".empty")).to_contain_text("No escalations match these filters.")
+
+
+# -- the conversation's parts that are not text ---------------------------------------------------------------------
+def test_the_conversation_names_an_image_a_tool_call_and_who_spoke(chromium: str, live: Live) -> None:
+    # Only the text of each message was shown: the image the user sent, the assistant's tool call and its name
+    # vanished, and a turn that was only an image was left out.
+    from playwright.sync_api import expect
+
+    messages = [
+        {"role": "assistant", "content": None, "name": "triage-bot", "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}
+        ]},
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://img.example/ecg.png"}}]},
+        *URGENT["messages"],
+    ]
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "messages": messages}))
+
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:
+        shown = page.locator(".conversation .msg")
+        expect(shown).to_have_count(3)
+        expect(shown.nth(0).locator(".role")).to_have_text("assistant · triage-bot")
+        expect(shown.nth(0)).to_contain_text('[tool_calls: [{"id":"call_1"')
+        expect(shown.nth(1)).to_contain_text("[image_url part: https://img.example/ecg.png]")
+        expect(page.locator(".conversation img")).to_have_count(0)  # named, never fetched
