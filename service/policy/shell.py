@@ -2442,6 +2442,9 @@ class ShellAnalyser:
                 _uses_credential(self, cmd, used, name, a)
                 skip_next = "=" not in a
                 continue
+            if name == "op" and (a in _OP_OUT_OPTS or a.startswith("--out-file=")):  # judged as a write (_h_op)
+                skip_next = "=" not in a
+                continue
             if name == "openssl" and a in ("-keyout", "-out"):  # openssl req -newkey … -keyout key.pem: writes it
                 out = self.paths.resolve(args[i + 1], self.cwd) if i + 1 < len(args) else None
                 if out is not None and not self.paths.in_workspace(out):  # a new key in the project is no overwrite
@@ -4478,11 +4481,96 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     elif (
         (cmd.name == "heroku" and args[:1] in (["config"], ["config:get"]))
         or (cmd.name == "vault" and (args[:1] == ["read"] or args[:2] in (["kv", "get"], ["print", "token"])))
-        or (cmd.name == "op" and (args[:1] == ["read"] or (args[:2] == ["item", "get"] and "--reveal" in args)))
+        or (
+            cmd.name == "op"
+            and (_op_sub(args)[:1] == ["read"] or (_op_sub(args)[:2] == ["item", "get"] and "--reveal" in args))
+        )
     ):
         # The secret is printed, so it lands in the agent's transcript (sent to the model's vendor), as
         # `cat ~/.aws/credentials` would put it there.
         a.emit("credential_access", "cloud_secret", S.high, "Prints secrets from a secrets manager.", ctext)
+    elif cmd.name == "op":
+        _h_op(a, cmd, _op_sub(args), depth)
+
+
+# 1Password CLI: its global options that take a value (``op --account my item get …``), the options of ``op run``
+# that do, the field names of ``op item get --fields`` that hold a secret (a login's password, an API credential's
+# credential, a secret key, a token, a one-time password …; a username, e-mail, website or server is no secret), and
+# the options naming the file ``op inject``/``op document get`` write.
+_OP_GLOBAL_OPTS = frozenset({"--account", "--config", "--encoding", "--format", "--session"})
+_OP_RUN_OPTS = frozenset({"--env-file", "--environment", *_OP_GLOBAL_OPTS})
+_OP_SECRET_FIELD = re.compile(
+    r"(?i)pass(?:word|wd|phrase|code)?\b|secret|token|credential|private[ _.-]?key|api[ _.-]?key|access[ _.-]?key|"
+    r"\botp\b|one[ _.-]?time|totp|\bpin\b|cvv|recovery|concealed"
+)
+_OP_OUT_OPTS = frozenset({"-o", "--out-file"})
+
+
+def _op_sub(args: list[str]) -> list[str]:
+    """``op``'s arguments from its subcommand on, past the global options (``--account x``, ``--cache``)."""
+    return _skip_options(args, set(_OP_GLOBAL_OPTS))
+
+
+def _op_out_file(args: list[str]) -> str | None:
+    """The file ``-o``/``--out-file`` names, or None."""
+    for k, x in enumerate(args):
+        if x in _OP_OUT_OPTS and k + 1 < len(args):
+            return args[k + 1]
+        if x.startswith(("--out-file=", "-o=")):
+            return x.partition("=")[2]
+    return None
+
+
+def _op_resolved_output(a: ShellAnalyser, args: list[str], what: str, ctext: str) -> None:
+    """``op inject`` / ``op document get``: printed (no ``--out-file``, or one of ``/dev/stdout``) is
+    ``cloud_secret`` (H), as ``op read`` is; written into a file, the file is judged as a write and, unless it is
+    the project's ``.env`` or a credential file (their own rules judge them), as ``echo $SECRET > FILE`` is
+    (``secret_in_file``, H): a later ``cat`` of a file with an ordinary name reads the secrets unnoticed."""
+    out = _op_out_file(args)
+    if out is None or out in ("-", "/dev/stdout", "/dev/stderr", "/dev/fd/1", "/dev/fd/2", "/dev/tty"):
+        a.emit("credential_access", "cloud_secret", S.high, f"Prints {what} from a secrets manager.", ctext)
+        return
+    if out == "/dev/null":
+        return
+    a.check_write(out, ctext)
+    _secret_variable_write(a, out, ctext, what)
+
+
+def _h_op(a: ShellAnalyser, cmd: _Cmd, sub: list[str], depth: int) -> None:
+    """1Password CLI forms beyond ``op read`` and ``op item get --reveal`` (see :func:`_h_cloud`): ``op item get
+    --fields`` naming a secret field (``password``, ``label=password``, ``type=concealed``) or ``--otp`` prints it as
+    ``--reveal`` does (older versions print a concealed field's value; the request is for the secret either way);
+    ``op inject`` and ``op document get`` print or write the secrets they resolve; ``op run -- CMD`` runs CMD
+    (analysed), and ``op run -- env|printenv`` prints the secrets it resolved: masked by default (M), plainly with
+    ``--no-masking`` (H)."""
+    ctext = cmd.text
+    if sub[:2] == ["item", "get"]:
+        specs = [sub[k + 1] for k, x in enumerate(sub[:-1]) if x in ("--fields", "--field")]
+        specs += [x.partition("=")[2] for x in sub if x.startswith(("--fields=", "--field="))]
+        fields = [f.partition("=")[2] if "=" in f else f for spec in specs for f in spec.split(",")]
+        if "--otp" in sub or any(_OP_SECRET_FIELD.search(f) for f in fields):
+            a.emit("credential_access", "cloud_secret", S.high, "Prints secrets from a secrets manager.", ctext)
+    elif sub[:1] == ["inject"]:
+        _op_resolved_output(a, sub[1:], "a template with its secrets resolved", ctext)
+    elif sub[:2] == ["document", "get"]:
+        _op_resolved_output(a, sub[2:], "a document", ctext)
+    elif sub[:1] == ["run"]:
+        inner = _skip_options(sub[1:], set(_OP_RUN_OPTS))
+        if not inner:
+            return
+        if _basename(inner[0]) in ("env", "printenv") and (
+            len(inner) == 1 or _basename(inner[0]) == "printenv" or all(x.startswith("-") for x in inner[1:])
+        ):
+            plain = "--no-masking" in sub[: len(sub) - len(inner)]
+            a.emit(
+                "credential_access",
+                "cloud_secret",
+                S.high if plain else S.medium,
+                "Prints the environment op run resolved its secrets into"
+                + (" with --no-masking: the secrets land in the transcript." if plain else " (masked by default)."),
+                ctext,
+            )
+        a.analyse(" ".join(shell_quote(x) for x in inner), depth + 1)
 
 
 def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -4503,9 +4591,12 @@ def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)], depth, pl, ix)
 
 
-def _secret_variable_write(a: ShellAnalyser, target: str, ctext: str) -> None:
+def _secret_variable_write(
+    a: ShellAnalyser, target: str, ctext: str, what: str = "a secret environment variable"
+) -> None:
     """``echo $SECRET > FILE``: ``credential_access.secret_in_file`` (H). A project's ``.env`` (judged as an env
-    file write), a credential file itself (judged as its overwrite) and ``/dev/…`` are left to their own rules."""
+    file write), a credential file itself (judged as its overwrite) and ``/dev/…`` are left to their own rules.
+    ``what``: what is written (``op inject``'s resolved template, ``op document get``'s document)."""
     p = a.paths.resolve(target, a.cwd)
     if p is not None and (
         p.startswith("/dev/") or a.paths.is_secret(p) or (_ENV_FILE_RE.search(p) and a.paths.in_workspace(p))
@@ -4515,7 +4606,7 @@ def _secret_variable_write(a: ShellAnalyser, target: str, ctext: str) -> None:
         "credential_access",
         "secret_in_file",
         S.high,
-        f"Writes a secret environment variable into {target}, where it can be read, committed or published.",
+        f"Writes {what} into {target}, where it can be read, committed or published.",
         ctext,
     )
 
