@@ -2204,6 +2204,7 @@ class ShellAnalyser:
         code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
         code = _inline_aliases(code)  # from shutil import rmtree as r; r(…) → rmtree(…)
         code = _inline_constants(code)  # c = "rm -rf ~"; os.system(c) → os.system("rm -rf ~")
+        code = _inline_paths(code)  # h = os.homedir(); fs.rmSync(h, …) → fs.rmSync('~', …)
         for shell_out in _inline_shell_outs(code, _basename(lang)):
             self.analyse(shell_out, depth + 1)
         _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
@@ -2230,6 +2231,12 @@ class ShellAnalyser:
             filtered = _INLINE_WALK_FILTER.search(code) is not None  # as find … -name X -delete: one level lower
             for m in list(_INLINE_WALK.finditer(code))[:16]:
                 self.check_delete(m.group(2) or m.group(4), recursive=True, ctext=ctext, filtered=filtered)
+        if _INLINE_LIST_DELETE.search(code):  # a delete of what a listing yields: everything under the folder
+            filtered = _INLINE_LIST_FILTER.search(code) is not None
+            recursive = _INLINE_RECURSIVE.search(code) is not None
+            for m in list(_INLINE_LIST.finditer(code))[:16]:
+                folder = (m.group(2) or m.group(4)).rstrip("/")
+                self.check_delete(f"{folder}/*", recursive=recursive, ctext=ctext, filtered=filtered)
         for m in re.finditer(
             r"open\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']\)?\s*"
             r"(?:,\s*[\"']([rwab+]+)[\"'])?",
@@ -7844,6 +7851,11 @@ def _inline_home(code: str) -> str:
     for rx, repl in _INLINE_HOME:
         code = rx.sub(repl, code)
     code = re.sub(r"[#$]?\{\s*'~'\s*\}", "~", code)  # f"{Path.home()}/x", `${os.homedir()}/x`, "#{Dir.home}/x"
+    return _inline_fold(code)
+
+
+def _inline_fold(code: str) -> str:
+    """Joins and concatenations of two string literals folded: ``path.join('~', '.ssh')`` → ``'~/.ssh'``."""
     for _ in range(4):
         folded = _INLINE_JOIN.sub(lambda m: f"'{m.group(2).rstrip('/')}/{m.group(4)}'", code)
         folded = _INLINE_CONCAT.sub(lambda m: f"'{m.group(2)}{'/' if m.group(3) == '/' else ''}{m.group(5)}'", folded)
@@ -8083,6 +8095,62 @@ def _inline_constants(code: str) -> str:
         return call + value
 
     return _INLINE_VAR_ARG.sub(literal, code)
+
+
+# A call that takes a path first (a delete, a walk or listing, a join): a bare variable there is put back as the
+# string literal the code set it to (``const home = os.homedir(); fs.rmSync(home, …)``: ``fs.rmSync('~', …)``).
+_INLINE_PATH_CALL = re.compile(
+    r"\b(?:rmSync|rmdirSync|unlinkSync|rm|rmdir|unlink|remove|removeSync|emptyDir|emptyDirSync|rimraf|rmtree|"
+    r"readdirSync|readdir|opendirSync|opendir|listdir|scandir|f?walk|join|resolve|Path)\s{0,8}\(\s{0,8}"
+    r"([A-Za-z_$][\w$]{0,63})(?=\s{0,8}[,)])"
+)
+
+
+def _inline_paths(code: str) -> str:
+    """``code`` with a path-taking call's variable argument (:data:`_INLINE_PATH_CALL`) replaced by the string
+    literal the code set it to, and the joins that makes of two literals folded: ``h = '~'; shutil.rmtree(h)`` is
+    read as ``shutil.rmtree('~')``, ``fs.rmSync(path.join(home, '.ssh'), …)`` as ``fs.rmSync('~/.ssh', …)``. As in
+    :func:`_inline_constants`, only literals are followed (the last one assigned), not values computed at run
+    time."""
+    values: dict[str, str] = {}
+    for m in list(_INLINE_ASSIGN.finditer(code))[:200]:
+        if m.group(2)[0] in "\"'":
+            values[m.group(1)] = m.group(2)
+        else:
+            values.pop(m.group(1), None)
+    if not values:
+        return code
+
+    def literal(m: re.Match[str]) -> str:
+        value = values.get(m.group(1))
+        return m.group(0) if value is None else m.group(0)[: m.start(1) - m.start(0)] + value
+
+    put = _INLINE_PATH_CALL.sub(literal, code)
+    return code if put == code else _inline_fold(put)
+
+
+# A folder listed in inline code: node's ``fs.readdirSync(P)``/``readdir``/``opendir``, Python's ``os.listdir(P)``,
+# ``os.scandir(P)``, ``Path(P).iterdir()`` (the home folder's spellings already folded to '~'). With a delete whose
+# target is not a literal (``fs.rmSync(path.join(P, f), …)``, ``fs.unlinkSync(f)``, ``shutil.rmtree(e)``), the code
+# deletes what the listing yields: everything under P (``rm [-rf] P/*``), judged as such (recursive when the code asks
+# for it: ``recursive: true``, rmtree, rimraf, fs-extra's remove), one level lower with a filter.
+_INLINE_LIST = re.compile(
+    r"\b(?:readdirSync|readdir|opendirSync|opendir|os\.listdir|os\.scandir)\s{0,8}\(\s{0,8}([\"'])([^\"'\n]{1,4096})\1|"
+    r"([\"'])([^\"'\n]{1,4096})\3\s{0,8}\)?\s{0,8}\.\s{0,8}iterdir\s{0,8}\("
+)
+_INLINE_LIST_DELETE = re.compile(
+    r"(?:\b(?:os\.(?:remove|unlink|rmdir|removedirs)|rmtree|rm|rmdir|unlink|rmSync|rmdirSync|unlinkSync|"
+    r"rimraf(?:\.sync)?|(?:fs|fse|fsPromises|promises|fsp)\.(?:remove|removeSync|emptyDir|emptyDirSync))|"
+    r"\.(?:unlink|rmdir))\s{0,8}\(\s{0,8}(?![\"'`)])"
+)
+_INLINE_LIST_FILTER = re.compile(
+    _INLINE_WALK_FILTER.pattern + r"|\.filter\s{0,8}\(|\b(?:endsWith|startsWith|includes|extname)\s{0,8}\(|"
+    r"\.(?:test|match)\s{0,8}\("
+)
+_INLINE_RECURSIVE = re.compile(
+    r"\brecursive\s{0,8}[:=]\s{0,8}(?:true|True)\b|\brmtree\b|\brimraf\b|"
+    r"\b(?:fs|fse|fsPromises|promises|fsp)\.(?:remove|removeSync|emptyDir|emptyDirSync)\b"
+)
 
 
 def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
