@@ -24,6 +24,7 @@ Claude Code's own shapes (``Bash``, ``Write``, ``Edit``, ``Read``, ``WebFetch``,
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import tomllib
@@ -244,6 +245,7 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
         return "write_file", {
             "path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
             "content": next((v for k, v in _by_key(inp, _CONTENT_KEYS + _NEW_TEXT_KEYS) if v), ""),
+            "markdown": str(inp.get("cell_type") or "").strip().lower() == "markdown",
         }
     if low == "apply_patch":
         return "apply_patch", {"path": inp.get("path") or inp.get("file_path") or "", "patch": _patch_text(inp)}
@@ -357,7 +359,8 @@ def analyse_action(
             path = _as_text(inp.get("path", ""))
             content = _as_text(inp.get("content" if name == "write_file" else "new", ""))
             action_text = f"{path}\n{content[:2000]}"
-            _file_write(an, posix_path(path, True, windows), content, fragment=name == "edit_file")
+            markdown = inp.get("markdown") is True  # a notebook's markdown cell (NotebookEdit)
+            _file_write(an, posix_path(path, True, windows), content, fragment=name == "edit_file", markdown=markdown)
         elif name == "apply_patch":
             patch = _as_text(inp.get("patch", ""))
             path = _as_text(inp.get("path", ""))
@@ -415,9 +418,11 @@ def _summarise(findings: list[Finding], unparseable: bool) -> ActionAnalysis:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = False) -> None:
+def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = False, markdown: bool = False) -> None:
     """A file written (``fragment``: the new text of an edit, not the whole file): where it goes, secrets in it,
-    and the commands or code in it that will run (a shell script, a notebook's shell, a build or test file)."""
+    and the commands or code in it that will run (a shell script, a notebook's shell and Python, a build or test
+    file). ``markdown``: the text is a notebook's markdown cell (``NotebookEdit`` with ``cell_type: markdown``),
+    which runs nothing."""
     an.check_write(path, path)
     resolved = an.paths.resolve(path, an.cwd) or path
     if is_git_config_file(resolved, an.paths.home) and (keys := git_config_exec_keys(content)):
@@ -444,8 +449,12 @@ def _file_write(an: ShellAnalyser, path: str, content: str, fragment: bool = Fal
     is_script = resolved.endswith((".sh", ".bash", ".zsh")) or is_shell_shebang(content)
     if is_script and content.strip():
         _nested_downgraded(an, lambda sub: sub.analyse(content), f"The written script {path}")
-    if resolved.endswith(".ipynb") and (shell := notebook_shell(content)):
-        _nested_downgraded(an, lambda sub: sub.analyse(shell), f"A notebook cell in {path}")
+    if resolved.endswith(".ipynb") and not markdown:  # a notebook's code cells run when it is next executed
+        if shell := notebook_shell(content):
+            _nested_downgraded(an, lambda sub: sub.analyse(shell), f"A notebook cell in {path}")
+        if python := notebook_python(content):
+            label = f"A notebook cell in {path}"
+            _nested_downgraded(an, lambda sub: sub.inline_code(python, python[:400], 0, "python3"), label)
     _build_file(an, path, resolved, content, fragment)
     if re.search(r"(^|/)(Makefile|package\.json|setup\.py|pyproject\.toml|conftest\.py)$", resolved):
         for m in re.finditer(r"(curl|wget)[^\n|]*\|\s*(ba|z)?sh\b", content):
@@ -557,16 +566,61 @@ def _apply_patch(an: ShellAnalyser, path: str, patch: str) -> None:
                 _file_write(an, move_to, text, fragment=True)
 
 
-_CELL_SHELL_MAGIC = re.compile(r"\A[ \t]*%%(?:bash|sh|script[ \t]+(?:ba|z)?sh)\b[^\n]*\n?")
-_LINE_SHELL = re.compile(r"^[ \t]*(?:!|%sx\b|%system\b)(.+)$", re.MULTILINE)
+# A cell magic whose body IPython runs as shell: ``%%bash``, ``%%sh``, ``%%system``, ``%%sx``, ``%%!`` and ``%%script``
+# naming a shell (``%%script bash``, ``%%script /bin/zsh``).
+_CELL_SHELL_MAGIC = re.compile(
+    r"\A[ \t]*%%(?:bash|sh|system|sx|!|script[ \t]+(?:[^\s/]{0,64}/){0,8}(?:ba|z|da|k|mk)?sh)(?![\w.-])[^\n]*\n?"
+)
+# Cell magics whose body is still Python run by the kernel (timed, captured, profiled) or by another Python; any
+# other cell magic (``%%writefile``, ``%%html``, ``%%javascript`` …) runs neither shell nor the kernel's Python.
+_CELL_MAGIC = re.compile(r"\A[ \t]*%%([\w!-]{1,64})[^\n]*(?:\n|\Z)")
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy", "pypy3"})
+# IPython's shell aliases (``%rm``, ``%cp`` … run the program of that name) and package magics (``%pip``, ``%conda``).
+_IPY_ALIASES = r"(?:rm|rmdir|mv|cp|cat|mkdir|ls|ll|lf|lk|ldir|lx|pip|conda|mamba|uv)"
+# A line that runs a shell command: ``!cmd``, ``!!cmd``, ``%sx cmd``, ``%system cmd``, an alias magic (``%rm -rf x``),
+# each also as an assignment's value (``files = !ls``).
+_LINE_SHELL = re.compile(
+    r"^[ \t]*(?:[A-Za-z_][\w.]{0,64}(?:[ \t]*,[ \t]*[A-Za-z_][\w.]{0,64}){0,8}[ \t]*=[ \t]*)?"
+    r"(?:!!?|%sx\b|%system\b|%(?=" + _IPY_ALIASES + r"\b))(.+)$",
+    re.MULTILINE,
+)
+# A one-line cell that starts with an alias's name and reads as its arguments (not Python: ``rm = 3``, ``cat(x)``,
+# ``cp.x``, ``ls + 1``): IPython's automagic runs it as ``%rm …``.
+_AUTOMAGIC_LINE = re.compile(
+    r"\A[ \t]*(" + _IPY_ALIASES + r"(?:[ \t]+(?![=,(.\[+*/%&|<>^:]|-[ \t]|-?\d)[^\n]*)?)[ \t]*\n?\Z"
+)
+# The Python spellings of those forms: ``get_ipython().run_line_magic('system', 'cmd')``,
+# ``….run_cell_magic('bash', '', 'body')``, ``….magic('system cmd')`` (``.system``/``.getoutput`` are read as the
+# run calls they are by the inline Python rules).
+_PY_STR = r"""[rRuU]?(?:'(?:[^'\\\n]|\\.){0,4096}'|"(?:[^"\\\n]|\\.){0,4096}")"""
+_IPY_LINE_MAGIC_CALL = re.compile(
+    r"\brun_line_magic\s{0,8}\(\s{0,8}(" + _PY_STR + r")\s{0,8},\s{0,8}(" + _PY_STR + r")"
+    r"|\.magic\s{0,8}\(\s{0,8}(" + _PY_STR + r")"
+)
+_IPY_CELL_MAGIC_CALL = re.compile(
+    r"\brun_cell_magic\s{0,8}\(\s{0,8}("
+    + _PY_STR
+    + r")\s{0,8},\s{0,8}("
+    + _PY_STR
+    + r")\s{0,8},\s{0,8}("
+    + _PY_STR
+    + r")"
+)
 
 
-def notebook_shell(content: str) -> str:
-    """The shell a Jupyter notebook's code would run: ``!cmd`` / ``%system`` lines and ``%%bash`` cells.
+def _py_str(token: str) -> str:
+    """The value of a Python string literal as written (escapes such as ``\n`` decoded), or the text between its
+    quotes when it does not evaluate."""
+    try:
+        value = ast.literal_eval(token)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return token.lstrip("rRuU")[1:-1]
+    return value if isinstance(value, str) else ""
 
-    ``content`` is one cell's source (a notebook edit) or a whole ``.ipynb`` document (a write); for a document,
-    only code cells count. Empty when there is none."""
-    sources = [content]
+
+def _notebook_sources(content: str) -> list[str]:
+    """The code a notebook would run: one cell's source (a notebook edit) or, for a whole ``.ipynb`` document (a
+    write), the source of each code cell (markdown cells are text)."""
     if content.lstrip().startswith("{"):
         try:
             doc = json.loads(content)
@@ -578,12 +632,75 @@ def notebook_shell(content: str) -> str:
                 if isinstance(cell, dict) and cell.get("cell_type") == "code":
                     src = cell.get("source")
                     sources.append("".join(str(x) for x in src) if isinstance(src, list) else str(src or ""))
+            return sources
+    return [content]
+
+
+def _cell_kind(src: str) -> tuple[str, str]:
+    """``("shell", body)`` for a shell cell magic, ``("python", rest)`` for a cell the kernel runs as Python (with
+    or without a Python cell magic), ``("other", "")`` for any other cell magic."""
+    if (magic := _CELL_SHELL_MAGIC.match(src)) is not None:
+        return "shell", src[magic.end() :]
+    if (other := _CELL_MAGIC.match(src)) is not None:
+        if other.group(1) in _PYTHON_CELL_MAGICS:
+            return "python", src[other.end() :]
+        return "other", ""
+    return "python", src
+
+
+def _ipython_api_shell(src: str) -> list[str]:
+    """The shell commands a cell's ``get_ipython()`` calls run: ``run_line_magic('system'|'sx'|alias, ARGS)``,
+    ``magic('system ARGS')``, ``run_cell_magic('bash'|'sh'|'system'|'sx'|'!'|'script', LINE, BODY)``."""
+    if "magic" not in src:
+        return []
     out: list[str] = []
-    for src in sources:
-        if (magic := _CELL_SHELL_MAGIC.match(src)) is not None:
-            out.append(src[magic.end() :])
-        else:
-            out.extend(m.group(1).strip() for m in _LINE_SHELL.finditer(src))
+    for m in list(_IPY_LINE_MAGIC_CALL.finditer(src))[:32]:
+        name, args = (_py_str(m.group(1)), _py_str(m.group(2))) if m.group(1) else (_py_str(m.group(3)), "")
+        if not m.group(1):
+            name, _, args = name.lstrip("%").partition(" ")
+        if name in ("system", "sx", "sc"):
+            out.append(args)
+        elif re.fullmatch(_IPY_ALIASES, name):
+            out.append(f"{name} {args}")
+    for m in list(_IPY_CELL_MAGIC_CALL.finditer(src))[:32]:
+        name, line, body = _py_str(m.group(1)), _py_str(m.group(2)), _py_str(m.group(3))
+        if _CELL_SHELL_MAGIC.match(f"%%{name} {line}\n"):
+            out.append(body)
+    return out
+
+
+def notebook_shell(content: str) -> str:
+    """The shell a Jupyter notebook's code would run: ``!cmd``/``!!cmd``/``x = !cmd``, ``%sx``/``%system`` and alias
+    magic (``%rm``, ``%pip`` …) lines, ``%%bash``/``%%sh``/``%%system``/``%%!``/``%%script SHELL`` cells, a one-line
+    cell IPython's automagic runs as an alias (``rm -rf x``), and the ``get_ipython()`` magic calls that run a shell.
+
+    ``content`` is one cell's source (a notebook edit) or a whole ``.ipynb`` document (a write); for a document,
+    only code cells count. Empty when there is none."""
+    out: list[str] = []
+    for src in _notebook_sources(content):
+        kind, body = _cell_kind(src)
+        if kind == "shell":
+            out.append(body)
+        elif kind == "python":
+            out.extend(m.group(1).strip() for m in _LINE_SHELL.finditer(body))
+            if (auto := _AUTOMAGIC_LINE.match(body)) is not None:
+                out.append(auto.group(1))
+            out.extend(_ipython_api_shell(body))
+    return "\n".join(x for x in out if x.strip())
+
+
+# A line IPython reads itself rather than as Python: a shell line, a line or cell magic, a help query.
+_IPYTHON_LINE = re.compile(r"^[ \t]*(?:[A-Za-z_][\w.]{0,64}[ \t]*=[ \t]*)?[!%?].*$", re.MULTILINE)
+
+
+def notebook_python(content: str) -> str:
+    """The Python a Jupyter notebook's code cells run (the kernel's, with a ``%%time``-like cell magic too), with
+    the lines IPython reads itself (``!cmd``, ``%magic``; see :func:`notebook_shell`) left out. Empty when none."""
+    out: list[str] = []
+    for src in _notebook_sources(content):
+        kind, body = _cell_kind(src)
+        if kind == "python" and _AUTOMAGIC_LINE.match(body) is None:
+            out.append(_IPYTHON_LINE.sub("", body))
     return "\n".join(x for x in out if x.strip())
 
 
@@ -1774,6 +1891,10 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
     run_tool = exec_tool or "run" in words
     prose_tool = bool(all_words & _PROSE_WORDS) and not run_tool
     notebook_tool = bool(all_words & _NOTEBOOK_WORDS)
+    # a markdown cell (``{"cell_type": "markdown", "source": …}``) is text: it runs nothing
+    markdown_cell = any(
+        arg_key(str(k)) in ("celltype", "type") and str(v).strip().lower() == "markdown" for k, v in inp.items()
+    )
     # a file-writing tool's contents are judged as the files they are, not as arguments
     opaque = frozenset(_CONTENT_KEYS + _NEW_TEXT_KEYS) if writes and not deletes else frozenset()
     inp, cut, decoded = _bounded_args(inp, opaque)
@@ -1848,15 +1969,17 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
             and within("values", MAX_MCP_CHECKS, val)
         ):  # besides what follows: an ``input`` may be read as a command as well
             sql_rules(an, val, f"{tool_name}: {val[:300]}")
-        if (
-            notebook_tool
-            and key in _NOTEBOOK_KEYS
-            and (shell := notebook_shell(val))
-            and within("commands", MAX_MCP_COMMANDS, val)
-        ):
+        if notebook_tool and key in _NOTEBOOK_KEYS and not markdown_cell:
             runs_now = bool(words & _NOTEBOOK_RUN_WORDS)  # run_cell, execute_cell: the cell runs with this call
             label = f"{tool_name}: a notebook cell{'' if runs_now else ' (runs later)'}"
-            _nested(an, lambda sub, shell=shell: sub.analyse(shell), label, lower=not runs_now)
+            if (shell := notebook_shell(val)) and within("commands", MAX_MCP_COMMANDS, val):
+                _nested(an, lambda sub, shell=shell: sub.analyse(shell), label, lower=not runs_now)
+            code_read = key in _CODE_KEYS and re.search(r"(?i)(python|code|exec|eval|run)", tool_name)
+            if not code_read and (python := notebook_python(val)) and within("commands", MAX_MCP_COMMANDS, val):
+                # the cell's Python (read below already when the key is a code key of a tool that runs code)
+                _nested(
+                    an, lambda sub, py=python: sub.inline_code(py, py[:400], 0, "python3"), label, lower=not runs_now
+                )
         if key in _CMD_KEYS or (exec_tool and key in _EXEC_CMD_KEYS) or (run_tool and key in _RUN_KEYS):
             if parent not in argv_lists:  # an argv list's words were read joined, above
                 if exec_tool and key in _KEY_PRESS_KEYS:  # tmux send-keys "rm -rf ~ Enter": Enter ends a line
