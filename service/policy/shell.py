@@ -8139,9 +8139,9 @@ _INLINE_LIST = re.compile(
     r"([\"'])([^\"'\n]{1,4096})\3\s{0,8}\)?\s{0,8}\.\s{0,8}iterdir\s{0,8}\("
 )
 _INLINE_LIST_DELETE = re.compile(
-    r"(?:\b(?:os\.(?:remove|unlink|rmdir|removedirs)|rmtree|rm|rmdir|unlink|rmSync|rmdirSync|unlinkSync|"
-    r"rimraf(?:\.sync)?|(?:fs|fse|fsPromises|promises|fsp)\.(?:remove|removeSync|emptyDir|emptyDirSync))|"
-    r"\.(?:unlink|rmdir))\s{0,8}\(\s{0,8}(?![\"'`)])"
+    r"\b(?:os\.(?:remove|unlink|rmdir|removedirs)|rmtree|rm|rmdir|unlink|rmSync|rmdirSync|unlinkSync|"
+    r"rimraf(?:\.sync)?|(?:fs|fse|fsPromises|promises|fsp)\.(?:remove|removeSync|emptyDir|emptyDirSync))"
+    r"\s{0,8}\(\s{0,8}(?![\"'`)])|\.(?:unlink|rmdir)\s{0,8}\(\s{0,8}(?![\"'`])"  # pathlib: p.unlink()
 )
 _INLINE_LIST_FILTER = re.compile(
     _INLINE_WALK_FILTER.pattern + r"|\.filter\s{0,8}\(|\b(?:endsWith|startsWith|includes|extname)\s{0,8}\(|"

@@ -71,6 +71,10 @@ def test_python_folder_in_a_variable_reads_the_same() -> None:
     assert found(a).get(HOME) is Severity.critical, found(a)
     a = shell("python3 -c \"import os, shutil; [shutil.rmtree(os.path.join(os.path.expanduser('~'), d)) for d in os.listdir(os.path.expanduser('~'))]\"")
     assert found(a).get(HOME) is Severity.critical, found(a)
+    a = shell("python3 -c \"from pathlib import Path; [p.unlink() for p in Path.home().iterdir() if p.is_file()]\"")
+    assert found(a).get(HOME) is Severity.high, found(a)  # a filter (if …): one level lower
+    a = shell("python3 -c \"import os; [os.remove(e.path) for e in os.scandir(os.path.expanduser('~'))]\"")
+    assert found(a).get(HOME) is Severity.critical, found(a)
     a = shell("python3 -c \"import os; r = os.path.expanduser('~'); [os.remove(os.path.join(d, f)) for d, _, fs in os.walk(r) for f in fs]\"")
     assert found(a).get(HOME) is Severity.critical, found(a)
 
