@@ -245,7 +245,8 @@ def _normalise_tool(tool: str, inp: dict[str, Any]) -> tuple[str, dict[str, Any]
         return "write_file", {
             "path": inp.get("path") or inp.get("file_path") or inp.get("notebook_path") or "",
             "content": next((v for k, v in _by_key(inp, _CONTENT_KEYS + _NEW_TEXT_KEYS) if v), ""),
-            "markdown": str(inp.get("cell_type") or "").strip().lower() == "markdown",
+            # NotebookEdit's markdown cell runs nothing (only NotebookEdit: another writer given cell_type writes a file)
+            "markdown": low == "notebookedit" and str(inp.get("cell_type") or "").strip().lower() == "markdown",
         }
     if low == "apply_patch":
         return "apply_patch", {"path": inp.get("path") or inp.get("file_path") or "", "patch": _patch_text(inp)}
@@ -1891,10 +1892,6 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
     run_tool = exec_tool or "run" in words
     prose_tool = bool(all_words & _PROSE_WORDS) and not run_tool
     notebook_tool = bool(all_words & _NOTEBOOK_WORDS)
-    # a markdown cell (``{"cell_type": "markdown", "source": …}``) is text: it runs nothing
-    markdown_cell = any(
-        arg_key(str(k)) in ("celltype", "type") and str(v).strip().lower() == "markdown" for k, v in inp.items()
-    )
     # a file-writing tool's contents are judged as the files they are, not as arguments
     opaque = frozenset(_CONTENT_KEYS + _NEW_TEXT_KEYS) if writes and not deletes else frozenset()
     inp, cut, decoded = _bounded_args(inp, opaque)
@@ -1969,7 +1966,7 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
             and within("values", MAX_MCP_CHECKS, val)
         ):  # besides what follows: an ``input`` may be read as a command as well
             sql_rules(an, val, f"{tool_name}: {val[:300]}")
-        if notebook_tool and key in _NOTEBOOK_KEYS and not markdown_cell:
+        if notebook_tool and key in _NOTEBOOK_KEYS:  # (a cell_type is not trusted: a tool may ignore it)
             runs_now = bool(words & _NOTEBOOK_RUN_WORDS)  # run_cell, execute_cell: the cell runs with this call
             label = f"{tool_name}: a notebook cell{'' if runs_now else ' (runs later)'}"
             if (shell := notebook_shell(val)) and within("commands", MAX_MCP_COMMANDS, val):

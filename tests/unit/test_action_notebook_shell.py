@@ -113,3 +113,12 @@ def test_markdown_cell_runs_nothing() -> None:
     text = "Never run `!rm -rf ~` or `os.system('rm -rf ~')` in a cell."
     assert approved(notebook_edit(text, cell_type="markdown")), found(notebook_edit(text, cell_type="markdown"))
     assert approved(notebook_write(("markdown", text), ("code", "x = 1")))
+
+
+def test_cell_type_is_trusted_only_from_notebook_edit() -> None:
+    # a plain write given cell_type writes the file it names: a notebook's code cells still run
+    doc = json.dumps({"cells": [{"cell_type": "code", "source": ["import os\n", "os.system('rm -rf ~')\n"]}]})
+    a = analyse_action("write_file", {"path": NB, "content": doc, "cell_type": "markdown"}, CWD, POLICY)
+    assert found(a).get(HOME) is Severity.high, found(a)
+    a = analyse_action("mcp__jupyter__insert_cell", {"cell_type": "markdown", "source": "!rm -rf ~"}, CWD, POLICY)
+    assert found(a).get(HOME) is Severity.high, found(a)
