@@ -156,6 +156,19 @@ def to_session(agent: AgentSession, fallback_id: str, run: list[Event] | None = 
     return session
 
 
+def past_calls(agent: AgentSession, fmt: str) -> list[Any]:
+    """The log's tool calls as ``oversight import`` reads them (``PastAction`` items, each with its action review
+    request(s)): the same functions, so an audit and an import of one log review the same actions. A 1.x transcript's
+    inline sub-agent runs are in its list, as the import has them; they are not read again for the runs' sessions."""
+    if fmt == "codex":
+        from service.integrations import codex
+
+        return list(codex.past_actions(agent))
+    from service.integrations import claude_code
+
+    return list(claude_code.past_actions(agent))
+
+
 def _stem(path: str) -> str:
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     for ext in (".gz", ".jsonl"):
@@ -179,6 +192,7 @@ def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:
     if session is None:
         yield 1, LineError(1, f"no conversation found in the {fmt} log")
         return
+    session._calls = past_calls(agent, fmt)
     yield 1, session
     if fmt == "claude-code" and not _subagent_log(agent):
         for run in _runs(agent):  # Claude Code 1.x: its sub-agents' runs, inline

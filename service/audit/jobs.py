@@ -88,14 +88,25 @@ class JobInfo:
     created_at: float
     updated_at: float
     counts: dict[str, int] = field(default_factory=dict)
+    action_counts: dict[str, int] = field(default_factory=dict)
+    """Per status, the job's action rows (tool calls of the agent logs, ``seq < 0``; ``service.audit.actions``)."""
 
     @property
     def done(self) -> int:
         return self.counts.get("done", 0)
 
     @property
+    def actions_total(self) -> int:
+        return sum(self.action_counts.values())
+
+    @property
+    def actions_done(self) -> int:
+        return self.action_counts.get("done", 0)
+
+    @property
     def finished(self) -> bool:
-        return self.total > 0 and self.done >= self.total
+        """Every answer turn and every action of the job has its result."""
+        return self.total > 0 and self.done >= self.total and self.actions_done >= self.actions_total
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +122,13 @@ class JobInfo:
             "progress": round(self.done / self.total, 4) if self.total else 1.0,
             "rejected_lines": len(self.errors),
             "duplicates_skipped": int(self.options.get("duplicates_skipped") or 0),
+            # the tool calls reviewed as actions (not turns: counted apart, see service.audit.actions)
+            "actions": {
+                "total": self.actions_total,
+                "done": self.actions_done,
+                "in_progress": self.action_counts.get("claimed", 0),
+                "pending": self.action_counts.get("pending", 0),
+            },
             "errors": self.errors[:50],
             "options": self.options,
             "created_at": _iso(self.created_at),
@@ -161,8 +179,10 @@ class JobStore(Protocol):
         options: dict[str, Any],
         idempotency_key: str | None = None,
         request_digest: str | None = None,
+        actions: Sequence[Turn] = (),
     ) -> KeyedJob | None:
-        """Create the job and its turns; None when created.
+        """Create the job and its turns (and its ``actions``: rows with a negative ``seq``, claimed like turns and
+        before them, not counted in ``total``); None when created.
 
         With ``idempotency_key`` (and the ``request_digest`` of the request, stored beside it) the job is created
         only if the tenant has no job under that key: otherwise nothing is written and the job holding the key is
@@ -199,7 +219,13 @@ class JobStore(Protocol):
 
     async def mark(self, job_id: str, status: str) -> None: ...
 
-    async def results(self, job_id: str) -> list[dict[str, Any]]: ...
+    async def results(self, job_id: str) -> list[dict[str, Any]]:
+        """The answer turns' results, in input order (not the actions')."""
+        ...
+
+    async def action_results(self, job_id: str) -> list[dict[str, Any]]:
+        """The actions' results (tool calls reviewed as actions), in input order."""
+        ...
 
 
 def _dumps(value: Any) -> str:
@@ -305,6 +331,7 @@ class SqliteJobStore:
         options: dict[str, Any],
         idempotency_key: str | None = None,
         request_digest: str | None = None,
+        actions: Sequence[Turn] = (),
     ) -> KeyedJob | None:
         _check_key(idempotency_key, request_digest)
         now = time.time()
@@ -330,7 +357,7 @@ class SqliteJobStore:
                 return _held(await self._keyed(tenant, idempotency_key), idempotency_key)
             await conn.executemany(
                 "INSERT INTO audit_turns (job_id, seq, turn_id, request, meta) VALUES (?, ?, ?, ?, ?)",
-                [(job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)) for t in turns],
+                [(job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)) for t in [*actions, *turns]],
             )
         return None
 
@@ -357,9 +384,12 @@ class SqliteJobStore:
             if row is None:
                 return None
             cur = await self._conn.execute(
-                "SELECT status, count(*) FROM audit_turns WHERE job_id = ? GROUP BY status", (job_id,)
+                "SELECT status, seq < 0, count(*) FROM audit_turns WHERE job_id = ? GROUP BY status, seq < 0", (job_id,)
             )
-            counts = {s: int(c) for s, c in await cur.fetchall()}
+            counts: dict[str, int] = {}
+            action_counts: dict[str, int] = {}
+            for status, action, n in await cur.fetchall():
+                (action_counts if action else counts)[status] = int(n)
         return JobInfo(
             id=row[0],
             tenant=row[1],
@@ -372,6 +402,7 @@ class SqliteJobStore:
             created_at=float(row[8]),
             updated_at=float(row[9]),
             counts=counts,
+            action_counts=action_counts,
         )
 
     async def update_options(self, job_id: str, changes: dict[str, Any]) -> None:
@@ -388,7 +419,8 @@ class SqliteJobStore:
     async def fast_models(self, job_id: str) -> list[str]:
         async with self._lock:
             cur = await self._conn.execute(
-                "SELECT DISTINCT json_extract(meta, '$.fast_model') FROM audit_turns WHERE job_id = ?", (job_id,)
+                "SELECT DISTINCT json_extract(meta, '$.fast_model') FROM audit_turns WHERE job_id = ? AND seq >= 0",
+                (job_id,),
             )
             return [str(r[0]) for r in await cur.fetchall()]
 
@@ -467,9 +499,16 @@ class SqliteJobStore:
             )
 
     async def results(self, job_id: str) -> list[dict[str, Any]]:
+        return await self._results(job_id, "seq >= 0")
+
+    async def action_results(self, job_id: str) -> list[dict[str, Any]]:
+        return await self._results(job_id, "seq < 0")
+
+    async def _results(self, job_id: str, rows: str) -> list[dict[str, Any]]:
         async with self._lock:
             cur = await self._conn.execute(
-                "SELECT result FROM audit_turns WHERE job_id = ? AND status = 'done' ORDER BY seq", (job_id,)
+                f"SELECT result FROM audit_turns WHERE job_id = ? AND {rows} AND status = 'done' ORDER BY seq",
+                (job_id,),
             )
             return [orjson.loads(r[0]) for r in await cur.fetchall()]
 
@@ -553,6 +592,7 @@ class PostgresJobStore:
         options: dict[str, Any],
         idempotency_key: str | None = None,
         request_digest: str | None = None,
+        actions: Sequence[Turn] = (),
     ) -> KeyedJob | None:
         from psycopg.types.json import Jsonb
 
@@ -584,7 +624,7 @@ class PostgresJobStore:
                 conn.cursor() as cur,
                 cur.copy("COPY audit_turns (job_id, seq, turn_id, request, meta) FROM STDIN") as copy,
             ):
-                for t in turns:
+                for t in [*actions, *turns]:
                     await copy.write_row((job_id, t.seq, t.turn_id, _dumps(t.request), _dumps(t.meta)))
         return None
 
@@ -608,9 +648,14 @@ class PostgresJobStore:
             if row is None:
                 return None
             cur = await conn.execute(
-                "SELECT status, count(*) AS n FROM audit_turns WHERE job_id = %s GROUP BY status", (job_id,)
+                "SELECT status, seq < 0 AS action, count(*) AS n FROM audit_turns WHERE job_id = %s "
+                "GROUP BY status, seq < 0",
+                (job_id,),
             )
-            counts = {r["status"]: int(r["n"]) for r in await cur.fetchall()}
+            counts: dict[str, int] = {}
+            action_counts: dict[str, int] = {}
+            for r in await cur.fetchall():
+                (action_counts if r["action"] else counts)[r["status"]] = int(r["n"])
         return JobInfo(
             id=row["id"],
             tenant=row["tenant"],
@@ -623,6 +668,7 @@ class PostgresJobStore:
             created_at=float(row["created_at"]),
             updated_at=float(row["updated_at"]),
             counts=counts,
+            action_counts=action_counts,
         )
 
     async def update_options(self, job_id: str, changes: dict[str, Any]) -> None:
@@ -637,7 +683,8 @@ class PostgresJobStore:
     async def fast_models(self, job_id: str) -> list[str]:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT DISTINCT meta->>'fast_model' AS fast_model FROM audit_turns WHERE job_id = %s", (job_id,)
+                "SELECT DISTINCT meta->>'fast_model' AS fast_model FROM audit_turns WHERE job_id = %s AND seq >= 0",
+                (job_id,),
             )
             return [str(r["fast_model"]) for r in await cur.fetchall()]
 
@@ -699,9 +746,16 @@ class PostgresJobStore:
             )
 
     async def results(self, job_id: str) -> list[dict[str, Any]]:
+        return await self._results(job_id, "seq >= 0")
+
+    async def action_results(self, job_id: str) -> list[dict[str, Any]]:
+        return await self._results(job_id, "seq < 0")
+
+    async def _results(self, job_id: str, rows: str) -> list[dict[str, Any]]:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT result FROM audit_turns WHERE job_id = %s AND status = 'done' ORDER BY seq", (job_id,)
+                f"SELECT result FROM audit_turns WHERE job_id = %s AND {rows} AND status = 'done' ORDER BY seq",
+                (job_id,),
             )
             return [r["result"] for r in await cur.fetchall()]
 

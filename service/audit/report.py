@@ -16,7 +16,10 @@
                                          "ci": [low, high], "p_value": float, "p_adjusted": float,
                                          "significant": bool}}}],
      "flagged_turns": [{"turn_id": "s#3", "verdict": "block", ..., "source": "proj/s.jsonl", "line": 17,
-                        "timestamp": "2025-09-03T00:47:12.123+00:00"}]}
+                        "timestamp": "2025-09-03T00:47:12.123+00:00"}],
+     "actions": {"tool_calls": int, "actions": int, "reviewed": int, "by_verdict": {...}, "by_rule": {...},
+                 "over_cap": int, "capped": bool, "flagged": [{"session_id", "tool", "input", "verdict", "findings",
+                 "source", "line", ...}], ...}}
 
 ``totals.reviewer_skipped`` and ``unreviewed`` (``{"turns", "share", "by_domain", "by_reason", "why"}``): the rated
 turns no reviewer read (low-risk ``general`` turns not drawn for the audit sample), so the share of the audit that only
@@ -24,6 +27,9 @@ the policy's rules looked at is in the report, not only in each turn's ``reviewe
 
 ``flagged_turns``: every reviewed turn whose verdict is not ``approve`` or that holds a policy incident, in input
 order, with where its answer is in the input (``source`` file, ``line`` in it, the entry's ``timestamp``).
+
+``actions``: the tool calls of Codex / Claude Code logs reviewed as actions (``service.audit.actions``), counted
+apart: no answer-turn total, rate or flagged turn includes them.
 
 Segments: everything (``by = {}``), each value of each field in ``SEGMENT_FIELDS``, and each fast-model
 version crossed with each value of every other field (what a rollout gate compares).
@@ -38,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from service.audit.actions import actions_section
 from service.audit.sessions import SEGMENT_FIELDS
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
 
@@ -207,9 +214,15 @@ def build_report(
     job: dict[str, Any] | None = None,
     baseline_model: str | None = None,
     alpha: float = ALPHA,
+    actions: Iterable[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The report over per-turn results (each turn once; failed turns are counted, not rated)."""
+    """The report over per-turn results (each turn once; failed turns are counted, not rated).
+
+    ``actions``: the results of the job's actions (tool calls reviewed as actions, ``service.audit.actions``): the
+    report's ``actions`` section, apart from every answer-turn count and rate.
+    """
     all_rows = list(results)
+    section = actions_section(actions or [], job)
     rows = [r for r in all_rows if not r.get("failed")]
     segments = [_segment({}, rows)]
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {f: defaultdict(list) for f in SEGMENT_FIELDS}
@@ -269,7 +282,7 @@ def build_report(
         "schema": SCHEMA,
         "job": job or {},
         "generated_at": datetime.now(UTC).isoformat(),
-        "complete": bool(job is None or job.get("turns") == len(all_rows)),
+        "complete": bool(job is None or job.get("turns") == len(all_rows)) and not section["pending"],
         "alpha": alpha,
         "totals": {
             "turns": len(all_rows),
@@ -291,6 +304,7 @@ def build_report(
         "segments": segments,
         "comparisons": comparisons,
         "flagged_turns": flagged_turns(all_rows),
+        "actions": section,
     }
 
 

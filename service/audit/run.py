@@ -11,6 +11,7 @@ import orjson
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from service.audit.actions import DEFAULT_MAX_ACTIONS, action_turns
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id
 from service.audit.report import build_report, results_csv, version_key
@@ -70,6 +71,9 @@ class AuditSettings(BaseSettings):
     rpm: float | None = Field(default=None, gt=0, description="Reviewer requests per minute (per process).")
     tpm: float | None = Field(default=None, gt=0, description="Reviewer tokens per minute (per process).")
     lease_s: float = Field(default=60.0, gt=0, description="Seconds a claimed turn stays claimed without renewal.")
+    max_actions: int = Field(
+        default=DEFAULT_MAX_ACTIONS, ge=0, description="Tool calls of agent logs reviewed as actions per job at most."
+    )
 
 
 @dataclass(slots=True)
@@ -81,12 +85,16 @@ class AuditOptions:
     tpm: float | None = None
     lease_s: float = 60.0
     baseline_model: str | None = None
+    max_actions: int = DEFAULT_MAX_ACTIONS
+    """Tool calls of Codex / Claude Code logs reviewed as actions, at most (``service.audit.actions``; 0: none)."""
 
     @classmethod
     def from_env(cls) -> AuditOptions:
         """From ``OVERSIGHT_AUDIT_*`` (``AuditSettings``; used by the API's workers)."""
         env = AuditSettings()
-        return cls(concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s)
+        return cls(
+            concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s, max_actions=env.max_actions
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -95,6 +103,7 @@ class AuditOptions:
             "tpm": self.tpm,
             "lease_s": self.lease_s,
             "baseline_model": self.baseline_model,
+            "max_actions": self.max_actions,
         }
 
 
@@ -174,6 +183,9 @@ async def submit_keyed(
     check_baseline_model(parsed, (options or AuditOptions()).baseline_model)
     job_id = new_job_id()
     opts = (options or AuditOptions()).as_dict() | {"format": parsed.format}
+    calls = action_turns(parsed, (options or AuditOptions()).max_actions)
+    if calls.tool_calls or calls.repeated:  # an agent log's tool calls: reviewed as actions, the report says how many
+        opts["actions"] = calls.summary()
     if parsed.duplicates:  # copies of a session skipped when the input was read: the report says how many
         opts["duplicates_skipped"] = len(parsed.duplicates)
     held = await jobs.create_job(
@@ -186,6 +198,7 @@ async def submit_keyed(
         options=opts,
         idempotency_key=key,
         request_digest=digest,
+        actions=calls.actions,
     )
     return job_id, held
 
@@ -196,7 +209,8 @@ async def job_report(jobs: JobStore, info: JobInfo) -> tuple[dict[str, Any], lis
     job = info.as_dict()
     job.pop("errors", None)
     job["rejected"] = info.errors
-    report = build_report(results, job=job, baseline_model=info.options.get("baseline_model"))
+    actions = await jobs.action_results(info.id)
+    report = build_report(results, job=job, baseline_model=info.options.get("baseline_model"), actions=actions)
     return report, results
 
 

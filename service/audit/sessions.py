@@ -86,6 +86,14 @@ class Session(BaseModel):
     _origins: list[Origin] = PrivateAttr(default_factory=list)
     _lines: list[int | None] = PrivateAttr(default_factory=list)
     _source: str | None = PrivateAttr(default=None)
+    _calls: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def calls(self) -> list[Any]:
+        """The tool calls of the agent log the session was read from, as ``oversight import`` reads them
+        (``service.integrations.*.past_actions``: ``PastAction`` items). Filled for the main session of a Codex or
+        Claude Code log only (``service.audit.imported``); reviewed as actions (``service.audit.actions``)."""
+        return self._calls
 
     @property
     def written_by(self) -> list[str | None]:
@@ -652,6 +660,9 @@ class Parsed:
     format: str = "sessions"
     duplicates: list[LineError] = field(default_factory=list)
     """Copies of a session read elsewhere in the input, skipped (``expand``): where each is and what it copies."""
+    logs: list[Session] = field(default_factory=list)
+    """The agent-log sessions whose tool calls are audited as actions (``Session.calls``; every session read that is
+    not a copy or a rejected duplicate, with or without an answer), in input order."""
 
 
 Located = tuple[int, Session | LineError]
@@ -701,6 +712,8 @@ def expand(
             why = f"it differs from the session at {where}, which is audited"
             parsed.errors.append(LineError(line, f"duplicate session_id {item.session_id!r}: {why}", file))
             continue
+        if item.calls:
+            parsed.logs.append(item)
         held_back: list[LineError] = []
         turns = session_turns(item, len(parsed.turns), limits, present, line, held_back)
         for error in held_back:

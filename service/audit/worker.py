@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.audit.actions import action_label, failed_action
 from service.audit.jobs import DEFAULT_LEASE_S, Claimed, JobStore, new_owner
 from service.audit.ratelimit import BudgetedPool, RateBudget
 from service.audit.sessions import ORIGIN_FIELDS
 from service.runtime import Runtime
-from service.schemas import Decision, ReviewRequest
+from service.schemas import ActionReviewRequest, Decision, ReviewRequest
 from service.store import Storage
 from service.vocabulary import ResponseClass, Verdict
 
@@ -111,6 +112,8 @@ class WorkerStats:
     dropped: int = 0
     """Results not written because the lease had passed to another worker (never counted twice)."""
     failed: int = 0
+    actions: int = 0
+    """Tool calls reviewed as actions (``service.audit.actions``), not counted in ``completed``."""
     started_at: float = field(default_factory=time.monotonic)
 
 
@@ -187,11 +190,30 @@ class AuditWorker:
         """Finish what is in flight, claim nothing more."""
         self._stop.set()
 
-    async def _one(self, turn: Claimed) -> None:
+    async def _action(self, turn: Claimed) -> dict[str, Any]:
+        """A tool call of an agent log, reviewed as ``oversight import`` reviews it, in label mode."""
+        from service.api.actions import check_tool
+
         try:
-            request = ReviewRequest.model_validate(turn.request)
+            request = ActionReviewRequest.model_validate(turn.request)
+            check_tool(request)  # as the API and the import do: nothing to review is an error, not an approval
             decision = await self.runtime.review(request, self.tenant, mode="label")
-            result = label(turn, decision, self.runtime)
+            return action_label(turn, decision)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a request the action API refuses, or a bug: counted as failed, not judged
+            log.warning("action %s could not be reviewed: %s", turn.turn_id, exc)
+            return failed_action(turn, exc)
+
+    async def _one(self, turn: Claimed) -> None:
+        action = turn.meta.get("kind") == "action"
+        try:
+            if action:
+                result = await self._action(turn)
+            else:
+                request = ReviewRequest.model_validate(turn.request)
+                decision = await self.runtime.review(request, self.tenant, mode="label")
+                result = label(turn, decision, self.runtime)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -201,6 +223,9 @@ class AuditWorker:
         if not ok:
             self.stats.dropped += 1
             log.warning("turn %s: lease lost, result dropped (another worker owns it)", turn.turn_id)
+            return
+        if action:  # not a turn: the worker's turn counts (and the CLI's progress) leave it out
+            self.stats.actions += 1
             return
         if result.get("failed"):
             self.stats.failed += 1

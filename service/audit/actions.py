@@ -1,0 +1,283 @@
+"""The tool calls of coding-agent logs, reviewed as actions: an audit's ``actions`` section.
+
+A Codex rollout or Claude Code transcript records what the agent *did* (``rm -rf ~``, ``git push --force``) as well
+as what it said. The answer turns are reviewed as answers (``service.audit.worker``); each tool call is also turned
+into action review request(s) by the very functions ``oversight import`` uses (``service.integrations.codex`` /
+``claude_code``: ``past_actions``, ``past_request``), so an audit and an import of one log judge the same actions,
+and reviewed by the same graph in label mode (nothing stored as a live decision, no escalation waits for a human).
+
+* **Stored with the job** as rows of ``audit_turns`` with a negative ``seq`` (``-n .. -1`` in input order): claimed,
+  leased, completed, cancelled and resumed exactly as turns are, and before them (claims go in ``seq`` order). They
+  are not turns: ``JobInfo.total`` and every answer-turn metric leave them out (``JobStore.results`` reads
+  ``seq >= 0``, ``JobStore.action_results`` ``seq < 0``).
+* **Counted once** per ``(session, call id)``, in the log of the session that made the call when it is in the input
+  (a resumed Claude Code transcript carries the earlier session's calls, a forked Codex rollout its parent's), as
+  ``oversight import`` counts them.
+* **At most** ``max_actions`` per job (``DEFAULT_MAX_ACTIONS``), the first in input order; the report says how many
+  more there were (``over_cap``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.audit.sessions import Parsed, Session, Turn, iso_utc, source_name
+from service.schemas import Decision
+
+DEFAULT_MAX_ACTIONS = 10_000
+"""Action reviews per audit job at most (``--max-actions``, ``OVERSIGHT_AUDIT_MAX_ACTIONS``): each is a rules-only
+review with the shipped ``tool_use`` policy, about a millisecond (docs/audit.md), so this bounds the cost at seconds."""
+MAX_LISTED = 2_000
+"""Blocked / escalated actions listed in ``report.json``'s ``actions.flagged``; the counts cover all of them."""
+INPUT_CHARS = 200
+"""Characters of an action's input kept in its result (``input``), secrets redacted."""
+
+ACTIONS_WHY = (
+    "Each tool call of a Codex or Claude Code log is reviewed as an action by the tool_use policy's rules (the same "
+    "requests `oversight import` builds), in label mode. These are what the agent did, not what it answered: they "
+    "are counted here only, never in the answer-turn rates, totals or flagged_turns."
+)
+
+
+@dataclass(slots=True)
+class Calls:
+    """The actions of an input to review, and what the report says about the tool calls that are not."""
+
+    actions: list[Turn] = field(default_factory=list)
+    tool_calls: int = 0
+    """Tool calls in the logs, each counted once (a call repeated by a resumed or forked log: once)."""
+    not_reviewed: Counter[str] = field(default_factory=Counter)
+    """Tool calls with no action to review, by why (``tool 'Read' is not reviewed``... as ``oversight import``)."""
+    repeated: int = 0
+    over_cap: int = 0
+    max_actions: int = DEFAULT_MAX_ACTIONS
+
+    def summary(self) -> dict[str, Any]:
+        """What the job stores in its options (``options.actions``) for the report."""
+        return {
+            "tool_calls": self.tool_calls,
+            "requests": len(self.actions) + self.over_cap,
+            "queued": len(self.actions),
+            "over_cap": self.over_cap,
+            "max_actions": self.max_actions,
+            "repeated": self.repeated,
+            "not_reviewed": dict(self.not_reviewed.most_common()),
+        }
+
+
+def _lineage(session: str | None, forked_from: dict[str | None, str]) -> list[str]:
+    out: list[str] = []
+    while session is not None and session not in out:
+        out.append(session)
+        session = forked_from.get(session)
+    return out
+
+
+def _short(value: Any) -> str:
+    from service.policy.actions import redact_secrets
+
+    text = value if isinstance(value, str) else str(value)
+    text = " ".join(text.split())
+    return redact_secrets(text)[:INPUT_CHARS]
+
+
+def short_input(action: dict[str, Any]) -> str:
+    """A line saying what an action does: the command, ``path`` (``+N chars`` written), ``GET url``... (secrets
+    redacted, at most ``INPUT_CHARS``)."""
+    inp = action.get("input") if isinstance(action.get("input"), dict) else {}
+    assert isinstance(inp, dict)
+    tool = str(action.get("tool") or "")
+    if tool == "shell":
+        return _short(inp.get("command", ""))
+    if tool == "write_file":
+        return _short(f"{inp.get('path', '')} ({len(str(inp.get('content') or ''))} chars)")
+    if tool in ("edit_file", "read_file"):
+        return _short(inp.get("path", ""))
+    if tool == "http_request":
+        return _short(f"{inp.get('method', 'GET')} {inp.get('url', '')}")
+    import orjson
+
+    return _short(orjson.dumps(inp, default=str).decode())
+
+
+def action_turns(parsed: Parsed | Sequence[Session], max_actions: int = DEFAULT_MAX_ACTIONS) -> Calls:
+    """The actions to review of every agent log of ``parsed`` (``Parsed.logs``), numbered ``-n .. -1`` in input
+    order, at most ``max_actions`` (0: none); the tool calls counted once per ``(session, call id)``."""
+    logs = parsed.logs if isinstance(parsed, Parsed) else list(parsed)
+    calls = Calls(max_actions=max(0, max_actions))
+    forked_from: dict[str | None, str] = {
+        s.session_id: str(s.metadata["forked_from"]) for s in logs if s.metadata.get("forked_from")
+    }
+    # the log's own session id as the importers give it is the call's session when the call is its own
+    own = {(item.session, item.call_id) for s in logs for item in s.calls if _own(item, s)}
+    seen: set[tuple[str, str]] = set()
+    queued: list[tuple[Session, Any, dict[str, Any]]] = []
+    for log in logs:
+        for item in log.calls:
+            if item.call_id:
+                key = (item.session or f"file:{log.source}:{log.session_id}", item.call_id)
+                copied = not _own(item, log) and any(
+                    (writer, item.call_id) in own for writer in _lineage(item.session, forked_from)
+                )
+                if key in seen or copied:
+                    calls.repeated += 1
+                    continue
+                seen.add(key)
+            calls.tool_calls += 1
+            if item.skipped or not item.requests:
+                calls.not_reviewed[str(item.skipped or "no action")] += 1
+                continue
+            for request in item.requests:
+                queued.append((log, item, request))
+    kept = queued[: calls.max_actions]
+    calls.over_cap = len(queued) - len(kept)
+    for k, (log, item, request) in enumerate(kept):
+        action = request.get("action") if isinstance(request.get("action"), dict) else {}
+        assert isinstance(action, dict)
+        calls.actions.append(
+            Turn(
+                seq=k - len(kept),
+                turn_id=f"action:{request.get('id') or f'{log.session_id}:{k}'}"[:300],
+                request=request,
+                meta={
+                    "kind": "action",
+                    "session_id": item.session or log.session_id,
+                    "log_session_id": log.session_id,
+                    "call_id": item.call_id,
+                    "tool": item.tool,
+                    "action_tool": action.get("tool"),
+                    "input": short_input(action),
+                    "source": source_name(log.source),
+                    "line": item.line,
+                    "timestamp": iso_utc(item.timestamp),
+                },
+            )
+        )
+    return calls
+
+
+def _own(item: Any, log: Session) -> bool:
+    """The call was made by the log's own session (not carried from an earlier or parent session)."""
+    base = log.session_id.split("/", 1)[0]  # a sub-agent session is named <parent>/agent-<id>
+    return item.session is None or item.session in (log.session_id, base)
+
+
+ACTION_FIELDS: tuple[str, ...] = (
+    "seq",
+    "action_id",
+    "session_id",
+    "call_id",
+    "tool",
+    "action_tool",
+    "input",
+    "verdict",
+    "reason",
+    "risk",
+    "findings",
+    "source",
+    "line",
+    "timestamp",
+)
+"""What ``actions.flagged`` keeps of each action result."""
+
+
+def action_label(turn: Any, decision: Decision) -> dict[str, Any]:
+    """One action's result (``turn``: the claimed row)."""
+    meta = turn.meta
+    findings = sorted(decision.findings, key=lambda f: -f.severity.rank)
+    return {
+        "kind": "action",
+        "seq": turn.seq,
+        "action_id": turn.turn_id,
+        **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
+        "verdict": decision.verdict.value,
+        "reason": decision.reason,
+        "risk": decision.risk.value,
+        "findings": [{"rule": f.rule, "severity": f.severity.value, "message": f.message[:200]} for f in findings],
+        "reviewer": f"{decision.reviewer.provider}:{decision.reviewer.model}",
+        "reviewer_outcome": decision.reviewer_outcome.kind.value,
+        "critique": decision.critique[:300],
+        "review_id": decision.review_id,
+        "attempts": turn.attempts,
+        **{k: meta.get(k) for k in ("source", "line", "timestamp")},
+    }
+
+
+def failed_action(turn: Any, exc: BaseException) -> dict[str, Any]:
+    """An action that could not be reviewed (a request the action API would refuse, or a bug): counted, not judged."""
+    meta = turn.meta
+    return {
+        "kind": "action",
+        "seq": turn.seq,
+        "action_id": turn.turn_id,
+        **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
+        "failed": True,
+        "error": f"{type(exc).__name__}: {exc}"[:500],
+        "attempts": turn.attempts,
+        **{k: meta.get(k) for k in ("source", "line", "timestamp")},
+    }
+
+
+def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``report.json``'s ``actions``: the tool calls reviewed as actions, counted apart from the answer turns."""
+    rows = list(results)
+    job = job or {}
+    options = job.get("options") if isinstance(job.get("options"), dict) else {}
+    assert isinstance(options, dict)
+    stored = options.get("actions") if isinstance(options.get("actions"), dict) else {}
+    assert isinstance(stored, dict)
+    progress = job.get("actions") if isinstance(job.get("actions"), dict) else {}
+    assert isinstance(progress, dict)
+    judged = [r for r in rows if not r.get("failed")]
+    by_rule: Counter[str] = Counter()
+    for r in judged:
+        for rule in {str(f.get("rule")) for f in r.get("findings") or []}:
+            by_rule[rule] += 1
+    flagged = [{k: r.get(k) for k in ACTION_FIELDS} for r in judged if r.get("verdict") != "approve"]
+    for f in flagged:
+        f["findings"] = (f.get("findings") or [])[:3]
+    over_cap = int(stored.get("over_cap") or 0)
+    total = int(progress.get("total", len(rows)) or 0)
+    return {
+        "tool_calls": int(stored.get("tool_calls", len(rows)) or 0),
+        "actions": int(stored.get("requests", total) or 0),
+        "reviewed": len(judged),
+        "failed": len(rows) - len(judged),
+        "pending": max(0, total - len(rows)),
+        "not_reviewed": dict(stored.get("not_reviewed") or {}),
+        "repeated": int(stored.get("repeated") or 0),
+        "max_actions": stored.get("max_actions"),
+        "over_cap": over_cap,
+        "capped": over_cap > 0,
+        "by_verdict": dict(Counter(str(r.get("verdict")) for r in judged).most_common()),
+        "by_rule": dict(by_rule.most_common()),
+        "flagged_count": len(flagged),
+        "flagged": flagged[:MAX_LISTED],
+        "why": ACTIONS_WHY,
+    }
+
+
+def summary_line(section: dict[str, Any]) -> str | None:
+    """The CLI's line about the actions (None when the input had no tool call)."""
+    if not section.get("tool_calls") and not section.get("actions"):
+        return None
+    verdicts = ", ".join(f"{n} {v}" for v, n in (section.get("by_verdict") or {}).items()) or "none judged"
+    line = (
+        f"tool calls: {section['tool_calls']}, {section['reviewed']} actions reviewed by the action rules ({verdicts})"
+    )
+    rules = list((section.get("by_rule") or {}).items())[:4]
+    if rules:
+        line += "; findings: " + ", ".join(f"{r} {n}" for r, n in rules)
+    not_reviewed = sum((section.get("not_reviewed") or {}).values())
+    if not_reviewed:
+        line += f"; {not_reviewed} calls of tools that are not reviewed"
+    if section.get("failed"):
+        line += f"; {section['failed']} could not be reviewed"
+    if section.get("pending"):
+        line += f"; {section['pending']} not reviewed yet"
+    if section.get("capped"):
+        line += f"; {section['over_cap']} more over the cap of {section['max_actions']} not reviewed (--max-actions)"
+    return line + " (report.json: actions)"
