@@ -195,6 +195,7 @@ async def _audit(
     baseline_model: str | None,
     submit_only: bool,
     show_progress: bool,
+    max_actions: int | None = None,
 ) -> int:
     from rich.console import Console
     from rich.markup import escape
@@ -275,6 +276,8 @@ async def _audit(
             options = AuditOptions(
                 concurrency=concurrency, rpm=rpm, tpm=tpm, lease_s=lease_s, baseline_model=baseline_model
             )
+            if max_actions is not None:
+                options.max_actions = max_actions
             try:
                 job_id = await submit(
                     jobs,
@@ -306,13 +309,15 @@ async def _audit(
             if len(parsed.duplicates) > 10:
                 err.print(f"duplicate: {len(parsed.duplicates) - 10} more sessions skipped")
             dups = len(parsed.duplicates)
-            err.print(
-                f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})"
-                + (f"; {dups} duplicate session{'s' if dups != 1 else ''} skipped" if dups else ""),
-                soft_wrap=True,
-            )
             info = await jobs.get_job(job_id)
             assert info is not None
+            queued = info.actions_total
+            err.print(
+                f"job {job_id}: {parsed.sessions} sessions, {len(parsed.turns)} turns ({parsed.format})"
+                + (f"; {dups} duplicate session{'s' if dups != 1 else ''} skipped" if dups else "")
+                + (f"; {queued} tool calls to review as actions" if queued else ""),
+                soft_wrap=True,
+            )
         if submit_only:
             typer.echo(job_id)
             return 0
@@ -432,6 +437,7 @@ def _stderr_console(console_class: Any) -> Any:
 
 
 def _print_summary(console: Any, report: dict[str, Any]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from service.audit.report import RATE_NAMES
@@ -461,6 +467,13 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
             "the audit sample are decided by the policy's rules alone (report.json: unreviewed)",
             soft_wrap=True,
         )
+    from service.audit.actions import summary_line
+
+    actions_line = summary_line(report.get("actions") or {})
+    if actions_line:
+        flagged = (report.get("actions") or {}).get("flagged_count", 0)
+        style = "bold red" if flagged else "green"
+        console.print(f"[{style}]{escape(actions_line)}[/]", soft_wrap=True)
     for comp in report.get("comparisons", []):
         if comp["by"]:
             continue
@@ -635,6 +648,16 @@ def register(app: typer.Typer) -> None:
         submit_only: Annotated[
             bool, typer.Option(help="Create the job, print its id and exit (workers: `oversight worker`).")
         ] = False,
+        max_actions: Annotated[
+            int | None,
+            typer.Option(
+                min=0,
+                metavar="N",
+                show_default=False,
+                help="Tool calls of Codex / Claude Code logs reviewed as actions, at most (default 10000; 0: none). "
+                "The report says how many more there were.",
+            ),
+        ] = None,
         cancel: Annotated[
             bool,
             typer.Option(
@@ -682,6 +705,7 @@ def register(app: typer.Typer) -> None:
                 baseline_model=baseline_model,
                 submit_only=submit_only,
                 show_progress=True,
+                max_actions=max_actions,
             )
         )
         raise typer.Exit(code)

@@ -260,6 +260,58 @@ def _flagged_section(flagged: list[dict[str, Any]]) -> list[str]:
     return parts
 
 
+def _actions_section(actions: dict[str, Any]) -> list[str]:
+    """The tool calls reviewed as actions: counts by verdict and finding, and the calls not approved (escaped)."""
+    if not actions.get("tool_calls") and not actions.get("actions"):
+        return []
+    verdicts = ", ".join(f"{n} {v}" for v, n in (actions.get("by_verdict") or {}).items()) or "none judged yet"
+    parts = [
+        "<h2 id='actions'>Tool calls reviewed as actions</h2>",
+        f"<p class='note'>{escape(str(actions.get('why', '')))}</p>",
+        f"<p><b>{actions.get('tool_calls', 0)} tool calls, {actions.get('reviewed', 0)} actions reviewed: "
+        f"{escape(verdicts)}.</b>",
+    ]
+    not_reviewed = actions.get("not_reviewed") or {}
+    if not_reviewed:
+        parts.append(" Not reviewed: " + escape(", ".join(f"{why} ({n})" for why, n in not_reviewed.items())) + ".")
+    if actions.get("failed"):
+        parts.append(f" {actions['failed']} could not be reviewed.")
+    if actions.get("pending"):
+        parts.append(f" {actions['pending']} not reviewed yet.")
+    if actions.get("capped"):
+        parts.append(
+            f" <b>Capped:</b> {actions['over_cap']} more actions over the limit of {actions.get('max_actions')} per "
+            "audit were not reviewed (--max-actions)."
+        )
+    parts.append("</p>")
+    rules = actions.get("by_rule") or {}
+    if rules:
+        parts.append("<div class='panel'><table><thead><tr><th>finding</th><th>actions</th></tr></thead><tbody>")
+        parts.extend(f"<tr><td>{escape(str(rule))}</td><td>{n}</td></tr>" for rule, n in rules.items())
+        parts.append("</tbody></table></div>")
+    flagged = actions.get("flagged") or []
+    shown = flagged[:MAX_FLAGGED_SHOWN]
+    if shown:
+        parts.append(
+            f"<h3>Actions not approved ({actions.get('flagged_count', len(flagged))})</h3>"
+            "<div class='panel'><ol class='flagged actions'>"
+        )
+        for a in shown:
+            findings = ", ".join(f"{f.get('rule')}:{f.get('severity')}" for f in a.get("findings") or [])
+            line = (
+                f"<li><b>{escape(str(a.get('verdict')))}</b> {escape(str(a.get('tool')))} "
+                f"<code>{escape(str(a.get('input') or ''))}</code>"
+            )
+            if findings:
+                line += f" <span class='note'>{escape(findings)}</span>"
+            located = [escape(p) for p in (str(a.get("session_id") or ""), where(a)) if p]
+            if located:
+                line += f"<div class='where'>{' · '.join(located)}</div>"
+            parts.append(line + "</li>")
+        parts.append("</ol></div>")
+    return parts
+
+
 def render_html(report: dict[str, Any]) -> str:
     """The whole report as one HTML page."""
     job = report.get("job") or {}
@@ -288,6 +340,15 @@ def render_html(report: dict[str, Any]) -> str:
     skipped = report.get("unreviewed") or {}
     if skipped.get("turns"):
         parts.append(_card(f"{skipped['turns']} ({_pct(skipped['share'])})", "not read by a reviewer"))
+    actions = report.get("actions") or {}
+    if actions.get("tool_calls") or actions.get("actions"):
+        blocked = (actions.get("by_verdict") or {}).get("block", 0)
+        escalated = (actions.get("by_verdict") or {}).get("escalate", 0)
+        parts.append(
+            _card(
+                f"{blocked} / {escalated}", f"tool calls blocked / escalated (of {actions.get('reviewed', 0)} actions)"
+            )
+        )
     for name in RATE_NAMES:
         r = overall["rates"].get(name)
         if r:
@@ -347,6 +408,7 @@ def render_html(report: dict[str, Any]) -> str:
         parts.append(f"<h3>By {escape(FIELD_LABELS[field])}</h3><div class='panel'>{segment_chart(segs, field)}</div>")
 
     parts.extend(_flagged_section(report.get("flagged_turns") or []))
+    parts.extend(_actions_section(actions))
 
     parts.append("<h2>Definitions</h2><dl>")
     definitions: dict[str, str] = report.get("definitions") or {}
