@@ -28,7 +28,7 @@ from service.audit.sessions import Parsed, Session, Turn, iso_utc, source_name
 from service.schemas import Decision
 
 DEFAULT_MAX_ACTIONS = 10_000
-"""Action reviews per audit job at most (``--max-actions``, ``OVERSIGHT_AUDIT_MAX_ACTIONS``): each is a rules-only
+"""Action reviews per audit job at most (``oversight audit --max-actions``; an API upload uses this default): each is a rules-only
 review with the shipped ``tool_use`` policy, about a millisecond (docs/audit.md), so this bounds the cost at seconds."""
 MAX_LISTED = 2_000
 """Blocked / escalated actions listed in ``report.json``'s ``actions.flagged``; the counts cover all of them."""

@@ -71,9 +71,6 @@ class AuditSettings(BaseSettings):
     rpm: float | None = Field(default=None, gt=0, description="Reviewer requests per minute (per process).")
     tpm: float | None = Field(default=None, gt=0, description="Reviewer tokens per minute (per process).")
     lease_s: float = Field(default=60.0, gt=0, description="Seconds a claimed turn stays claimed without renewal.")
-    max_actions: int = Field(
-        default=DEFAULT_MAX_ACTIONS, ge=0, description="Tool calls of agent logs reviewed as actions per job at most."
-    )
 
 
 @dataclass(slots=True)
@@ -92,9 +89,7 @@ class AuditOptions:
     def from_env(cls) -> AuditOptions:
         """From ``OVERSIGHT_AUDIT_*`` (``AuditSettings``; used by the API's workers)."""
         env = AuditSettings()
-        return cls(
-            concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s, max_actions=env.max_actions
-        )
+        return cls(concurrency=env.concurrency, rpm=env.rpm, tpm=env.tpm, lease_s=env.lease_s)
 
     def as_dict(self) -> dict[str, Any]:
         return {
