@@ -4433,7 +4433,9 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     joined = " ".join(args)
     ctext = cmd.text
     if cmd.name == "aws":
-        if re.search(
+        if re.search(r"\bcloudformation delete-stack", joined):  # delete-stack, delete-stack-set|-instances
+            a.emit("destructive_infra", "stack_destroy", S.high, "Deletes a CloudFormation stack.", ctext)
+        elif re.search(
             r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-bucket\b|\bec2 terminate-instances\b|"
             r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-",
             joined,
@@ -4452,6 +4454,8 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     elif cmd.name == "gcloud":
         if re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+        elif re.search(r"\bstorage rm\b", joined) and _bucket_wide_rm(args):
+            a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket's objects.", ctext)
         elif re.search(
             r"auth (application-default )?(print-access-token|print-identity-token)|secrets versions access", joined
         ):
@@ -4578,6 +4582,77 @@ def _h_op(a: ShellAnalyser, cmd: _Cmd, sub: list[str], depth: int) -> None:
                 ctext,
             )
         a.analyse(" ".join(shell_quote(x) for x in inner), depth + 1)
+
+
+def _bucket_wide_rm(args: list[str]) -> bool:
+    """``gsutil rm``/``gcloud storage rm`` of many objects: recursive (``-r``, ``-R``, ``--recursive``, bundled
+    ``-rf``), every version (``-a``, ``--all-versions``) or a wildcard in a ``gs://`` URL (``gs://b/**``)."""
+    return any(
+        x in ("--recursive", "--all-versions")
+        or re.fullmatch(r"-[a-zA-Z]{0,8}[rRa][a-zA-Z]{0,8}", x)
+        or (x.startswith("gs://") and "*" in x)
+        for x in args
+    )
+
+
+# Options before or among a teardown tool's words that take a value (so the value is not read as its verb).
+_STACK_TOOL_OPTS = {
+    "pulumi": {"-C", "--cwd", "--color", "--profiling", "--tracing", "-s", "--stack", "--config-file"},
+    "cdk": {"-a", "--app", "-c", "--context", "--profile", "-o", "--output", "--role-arn", "-p", "--plugin"},
+    "sam": {"--stack-name", "--region", "--profile", "--config-file", "--config-env", "-t", "--template-file"},
+    "helm": {"-n", "--namespace", "--kube-context", "--kubeconfig", "--kube-apiserver", "--kube-token"}
+    | {"--kube-as-user", "--kube-as-group", "--registry-config", "--repository-config", "--repository-cache"},
+    "gsutil": {"-o", "-h", "-u"},
+    "fly": {"-a", "--app", "-c", "--config", "-t", "--access-token", "-r", "--region", "-o", "--org"},
+    "vercel": {"--scope", "-S", "--token", "-t", "--cwd", "-A", "--local-config", "-Q", "--global-config"}
+    | {"--team", "-T"},
+}
+_STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly"}
+
+
+def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """Infrastructure-as-code and hosting CLIs tearing down what they deployed, as ``terraform destroy`` does (H):
+    ``pulumi destroy|down``, ``pulumi stack rm``, ``cdk destroy``, ``sam delete`` (``stack_destroy``); ``helm
+    uninstall|delete`` of a release (``k8s_delete``); ``gsutil rm -r``/``rb``, ``fly apps destroy``, ``fly volumes
+    destroy``, ``vercel remove`` (``cloud_delete``). Unattended applies, as ``terraform apply -auto-approve`` (M):
+    ``pulumi up --yes``, ``cdk deploy --require-approval never`` (``stack_apply``)."""
+    tool = _STACK_TOOL_ALIASES.get(cmd.name, cmd.name)
+    if "--help" in args or ("-h" in args and tool != "gsutil"):  # gsutil's -h is a header
+        return
+    pos = _positional(args, _STACK_TOOL_OPTS.get(tool, set()))
+    verb, sub = [*pos, "", ""][:2]
+    ctext = cmd.text
+    what: tuple[str, str] | None = None
+    if tool == "pulumi":
+        if verb in ("destroy", "down", "dn") and "--preview-only" not in args:
+            what = "stack_destroy", "Destroys a Pulumi stack's resources."
+        elif verb == "stack" and sub in ("rm", "remove"):
+            what = "stack_destroy", "Removes a Pulumi stack (its state and history)."
+        elif verb in ("up", "update") and ("--yes" in args or "-y" in args):
+            what = "stack_apply", "Applies infrastructure changes unattended (pulumi up --yes)."
+    elif tool == "cdk":
+        if verb == "destroy":
+            what = "stack_destroy", "Destroys CDK stacks."
+        elif verb == "deploy" and re.search(r"--require-approval[ =]never\b", " ".join(args)):
+            what = "stack_apply", "Applies infrastructure changes unattended (cdk deploy --require-approval never)."
+    elif tool == "sam" and verb == "delete":
+        what = "stack_destroy", "Deletes a SAM application's CloudFormation stack."
+    elif tool == "helm" and verb in ("uninstall", "delete", "del", "un"):
+        a.emit("destructive_infra", "k8s_delete", S.high, "Uninstalls a Helm release (all its resources).", ctext)
+    elif tool == "gsutil" and (verb == "rb" or (verb == "rm" and _bucket_wide_rm(args))):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket or its objects.", ctext)
+    elif tool == "fly" and (
+        verb == "destroy"
+        or (verb in ("apps", "app", "volumes", "volume", "vol") and sub in ("destroy", "delete", "remove", "rm"))
+        or (verb in ("postgres", "pg") and sub == "destroy")
+    ):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Fly.io app, volume or database.", ctext)
+    elif tool == "vercel" and (
+        verb in ("remove", "rm") or (verb in ("project", "projects") and sub in ("rm", "remove"))
+    ):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Removes a Vercel project or deployments.", ctext)
+    if what:
+        a.emit("destructive_infra", what[0], S.high if what[0] == "stack_destroy" else S.medium, what[1], ctext)
 
 
 def _h_cp(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -5012,6 +5087,7 @@ _HANDLERS: dict[str, Handler] = {
     "heroku": _h_cloud,
     "vault": _h_cloud,
     "op": _h_cloud,
+    **{n: _h_stack_tools for n in ("pulumi", "cdk", "aws-cdk", "sam", "helm", "gsutil", "fly", "flyctl", "vercel")},
     "printenv": _h_printenv,
     "getent": _h_getent,
     "echo": _h_echo,

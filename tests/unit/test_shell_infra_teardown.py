@@ -1,0 +1,161 @@
+"""Infrastructure teardown and switching Oversight off (QA report): commands that were approved with no finding while
+their siblings were caught (``terraform destroy``, ``aws s3 rm --recursive``, ``heroku apps:destroy``, ``kubectl
+delete ns`` high; ``rm ~/.claude/settings.json`` high as ``persistence.agent_config``).
+
+1. Infrastructure-as-code and cloud teardown: ``pulumi destroy``/``stack rm``, ``cdk destroy``, ``aws cloudformation
+   delete-stack`` (``destructive_infra.stack_destroy``, H; ``pulumi up --yes`` and ``cdk deploy --require-approval
+   never`` are ``stack_apply``, M, as ``terraform apply -auto-approve`` is ``terraform_apply``, M), ``helm
+   uninstall|delete`` (``k8s_delete``, H), ``gsutil rm -r``/``gcloud storage rm -r``, ``fly apps destroy``,
+   ``vercel remove`` (``cloud_delete``, H).
+2. Docker volumes (named volumes hold databases): ``docker compose down -v``, ``docker-compose down --volumes``,
+   ``docker volume rm|prune``, ``docker system prune --volumes`` (``destructive_fs.docker_volume_delete``, H); a
+   prune of images only stays ``docker_prune`` (M).
+3. ``kubectl scale … --replicas=0``: ``destructive_infra.k8s_scale_to_zero``, M (the workload and its volumes stay,
+   one command brings it back, as a ``kubectl delete`` of one resource is M); H in a namespace or context named for
+   production (``-n production``, ``--context prod-eu``) or with ``--all``: an outage of the live service.
+4. Switching Oversight off: uninstalling its package (``pip|pip3|python -m pip|uv pip uninstall oversight``,
+   ``pipx|uv tool uninstall oversight``, ``uv|poetry|pdm remove oversight``), moving a coding agent's settings
+   away (``mv ~/.claude/settings.json /tmp/``: ``persistence.agent_config``, as ``rm`` of it is) and writing,
+   moving over or deleting the hook's program (``…/bin/oversight``): ``privilege_escalation.tamper_oversight``, H.
+
+Each has benign look-alikes that stay approved. The commands are only ever analysed here."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.vocabulary import Severity
+from tests.unit._shell_helpers import approved, found, shell
+
+H = Severity.high
+M = Severity.medium
+STACK_DESTROY = "tool_use.destructive_infra.stack_destroy"
+STACK_APPLY = "tool_use.destructive_infra.stack_apply"
+CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
+K8S_DELETE = "tool_use.destructive_infra.k8s_delete"
+SCALE_ZERO = "tool_use.destructive_infra.k8s_scale_to_zero"
+VOLUME_DELETE = "tool_use.destructive_fs.docker_volume_delete"
+DOCKER_PRUNE = "tool_use.destructive_fs.docker_prune"
+TAMPER = "tool_use.privilege_escalation.tamper_oversight"
+AGENT_CONFIG = "tool_use.persistence.agent_config"
+
+def _raised(command: str, rule: str, severity: Severity) -> None:
+    a = shell(command)
+    f = found(a)
+    assert f.get(rule) == severity, (command, f)
+    if severity is H:
+        assert not approved(a), command
+    else:
+        assert approved(a), (command, f)
+
+def _quiet(command: str) -> None:
+    a = shell(command)
+    assert approved(a), (command, found(a))
+    assert not any(f.severity.rank >= M.rank for f in a.findings), (command, found(a))
+
+# --- 1. infrastructure-as-code and cloud teardown -----------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("command", "rule"),
+    [
+        ("pulumi destroy --yes", STACK_DESTROY),
+        ("pulumi destroy -y -s prod", STACK_DESTROY),
+        ("pulumi --cwd infra destroy --yes", STACK_DESTROY),
+        ("pulumi down --yes", STACK_DESTROY),
+        ("pulumi stack rm", STACK_DESTROY),
+        ("pulumi stack rm prod --yes --force", STACK_DESTROY),
+        ("pulumi stack remove prod", STACK_DESTROY),
+        ("cdk destroy --all --force", STACK_DESTROY),
+        ("cdk destroy ShopStack -f", STACK_DESTROY),
+        ("npx cdk destroy --all --force", STACK_DESTROY),
+        ("npx aws-cdk destroy --all", STACK_DESTROY),
+        ("aws cloudformation delete-stack --stack-name prod", STACK_DESTROY),
+        ("aws --region eu-west-1 cloudformation delete-stack --stack-name prod", STACK_DESTROY),
+        ("aws cloudformation delete-stack-set --stack-set-name prod", STACK_DESTROY),
+        ("sam delete --stack-name prod --no-prompts", STACK_DESTROY),
+        ("helm uninstall shop -n production", K8S_DELETE),
+        ("helm delete shop", K8S_DELETE),
+        ("helm --kube-context prod uninstall shop", K8S_DELETE),
+        ("helm del shop --purge", K8S_DELETE),
+        ("gsutil -m rm -r gs://prod-bucket", CLOUD_DELETE),
+        ("gsutil rm -R gs://prod-bucket/uploads", CLOUD_DELETE),
+        ("gsutil -m rm gs://prod-bucket/**", CLOUD_DELETE),
+        ("gsutil rb gs://prod-bucket", CLOUD_DELETE),
+        ("gcloud storage rm -r gs://prod-bucket", CLOUD_DELETE),
+        ("gcloud storage rm --recursive gs://prod-bucket", CLOUD_DELETE),
+        ("gcloud storage buckets delete gs://prod-bucket", CLOUD_DELETE),
+        ("flyctl apps destroy shop-prod -y", CLOUD_DELETE),
+        ("fly apps destroy shop-prod", CLOUD_DELETE),
+        ("fly apps delete shop-prod --yes", CLOUD_DELETE),
+        ("flyctl destroy shop-prod -y", CLOUD_DELETE),
+        ("fly volumes destroy vol_123 -y", CLOUD_DELETE),
+        ("fly postgres destroy shop-db", CLOUD_DELETE),
+        ("vercel remove shop --yes", CLOUD_DELETE),
+        ("vercel rm shop -y", CLOUD_DELETE),
+        ("vercel project rm shop", CLOUD_DELETE),
+        ("npx vercel remove shop --yes", CLOUD_DELETE),
+    ],
+)
+def test_infrastructure_teardown_is_high(command: str, rule: str) -> None:
+    _raised(command, rule, H)
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pulumi up --yes",
+        "pulumi up -y --skip-preview",
+        "pulumi update --yes",
+        "cdk deploy --all --require-approval never",
+        "cdk deploy ShopStack --require-approval=never",
+    ],
+)
+def test_unattended_stack_apply_is_medium(command: str) -> None:
+    _raised(command, STACK_APPLY, M)
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pulumi preview",
+        "pulumi up",
+        "pulumi stack ls",
+        "pulumi stack select prod",
+        "pulumi config set aws:region eu-west-1",
+        "pulumi destroy --help",
+        "cdk diff",
+        "cdk synth",
+        "cdk deploy",
+        "cdk list",
+        "aws cloudformation describe-stacks --stack-name prod",
+        "aws cloudformation deploy --template-file t.yaml --stack-name prod",
+        "helm list",
+        "helm list -n production",
+        "helm upgrade --install shop ./chart",
+        "helm status shop",
+        "helm history shop",
+        "helm repo remove bitnami",
+        "helm plugin uninstall diff",
+        "gsutil ls",
+        "gsutil ls -r gs://prod-bucket",
+        "gsutil cp a.txt gs://b/",
+        "gsutil rm gs://prod-bucket/tmp/old.log",
+        "gcloud storage ls gs://prod-bucket",
+        "gcloud storage rm gs://prod-bucket/tmp/old.log",
+        "fly apps list",
+        "fly deploy",
+        "flyctl status -a shop-prod",
+        "fly logs",
+        "vercel",
+        "vercel deploy --prod",
+        "vercel ls",
+        "vercel env ls",
+        "sam deploy",
+        "sam build",
+    ],
+)
+def test_infrastructure_look_alikes_stay_quiet(command: str) -> None:
+    _quiet(command)
+
+def test_terraform_siblings_unchanged() -> None:
+    _raised("terraform destroy", "tool_use.destructive_infra.terraform_destroy", H)
+    _raised("terraform apply -auto-approve", "tool_use.destructive_infra.terraform_apply", M)
+    _quiet("terraform plan")
