@@ -4311,7 +4311,26 @@ def _docker_sub_args(args: list[str]) -> list[str]:
     return args
 
 
+def _docker_volume_delete(args: list[str]) -> str:
+    """What deletes docker volumes (named volumes hold databases and uploads), "" when nothing does: ``docker volume
+    rm|prune``, ``docker system prune --volumes``, ``docker compose [-f F] down -v|--volumes``. (``docker rm -v`` and
+    ``compose rm -v`` delete only a container's anonymous volumes: not this.)"""
+    if args[:1] == ["volume"] and args[1:2] and args[1] in ("rm", "remove", "prune"):
+        return f"docker volume {args[1]}"
+    if args[:2] == ["system", "prune"] and any(x == "--volumes" or x.startswith("--volumes=t") for x in args):
+        return "docker system prune --volumes"
+    if args[:1] == ["compose"]:
+        pos = _positional(args[1:], _COMPOSE_OPTS_WITH_ARG)
+        if pos[:1] == ["down"]:
+            rest = args[args.index("down") + 1 :]
+            if any(x in ("-v", "--volumes", "--volumes=true") or re.fullmatch(r"-[a-z]{1,4}v", x) for x in rest):
+                return "docker compose down --volumes"
+    return ""
+
+
 def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name in ("docker-compose", "podman-compose"):
+        args = ["compose", *args]
     args = _docker_sub_args(args)
     joined = " ".join(args)
     ctext = cmd.text
@@ -4322,8 +4341,16 @@ def _h_docker(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any,
         a.emit(
             "privilege_escalation", "docker_privileged", S.high, "Runs a privileged container / mounts the host.", ctext
         )
-    if re.search(r"\bsystem prune\b.*(-a|--all|--volumes)|\bvolume (rm|prune)\b", joined):
-        a.emit("destructive_fs", "docker_prune", S.medium, "Deletes docker volumes or all images.", ctext)
+    if volumes := _docker_volume_delete(args):
+        a.emit(
+            "destructive_fs",
+            "docker_volume_delete",
+            S.high,
+            f"Deletes docker volumes ({volumes}): named volumes hold databases and uploads, and are not recoverable.",
+            ctext,
+        )
+    elif re.search(r"\bsystem prune\b.*(-a|--all)", joined):
+        a.emit("destructive_fs", "docker_prune", S.medium, "Deletes all unused docker images.", ctext)
     if args[:1] in (["run"], ["create"]) or args[:2] in (["container", "run"], ["container", "create"]):
         _container_command(a, cmd, args[2:] if args[0] == "container" else args[1:], depth)
 
@@ -5077,6 +5104,8 @@ _HANDLERS: dict[str, Handler] = {
     "alias": _h_alias,
     "docker": _h_docker,
     "podman": _h_docker,
+    "docker-compose": _h_docker,
+    "podman-compose": _h_docker,
     "aws": _h_cloud,
     "gcloud": _h_cloud,
     "az": _h_cloud,

@@ -159,3 +159,60 @@ def test_terraform_siblings_unchanged() -> None:
     _raised("terraform destroy", "tool_use.destructive_infra.terraform_destroy", H)
     _raised("terraform apply -auto-approve", "tool_use.destructive_infra.terraform_apply", M)
     _quiet("terraform plan")
+
+
+# --- 2. docker volumes ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker compose down -v",
+        "docker compose down --volumes",
+        "docker compose -f compose.prod.yml down -v",
+        "docker compose --project-name shop down --volumes --remove-orphans",
+        "docker-compose down --volumes",
+        "docker-compose -f docker-compose.yml down -v",
+        "podman-compose down -v",
+        "docker volume rm pgdata",
+        "docker volume rm -f shop_pgdata shop_redis",
+        "docker volume prune -f",
+        "docker volume prune -af",
+        "docker system prune -a --volumes",
+        "docker system prune --volumes -f",
+        "docker --context prod volume rm pgdata",
+        "sudo docker compose down -v",
+    ],
+)
+def test_docker_volume_deletes_are_high(command: str) -> None:
+    _raised(command, VOLUME_DELETE, H)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker compose down",
+        "docker compose down --remove-orphans",
+        "docker compose up -d",
+        "docker compose -f compose.yml up -d --build",
+        "docker compose run -v ./data:/data app pytest",
+        "docker compose logs -f db",
+        "docker-compose down",
+        "docker-compose up -d",
+        "docker volume ls",
+        "docker volume inspect pgdata",
+        "docker volume create pgdata",
+        "docker run -v pgdata:/var/lib/postgresql/data postgres",
+        "docker rm -v old-container",
+        "docker compose rm -f -v db",
+        "docker system df",
+        "docker image prune -f",
+    ],
+)
+def test_docker_volume_look_alikes_stay_quiet(command: str) -> None:
+    _quiet(command)
+
+
+def test_image_prune_stays_medium() -> None:
+    _raised("docker system prune -a -f", DOCKER_PRUNE, M)
+    assert VOLUME_DELETE not in found(shell("docker system prune -a -f"))
