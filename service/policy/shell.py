@@ -4504,6 +4504,8 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             )
         elif args[:1] == ["delete"]:
             a.emit("destructive_infra", "k8s_delete", S.medium, "Deletes Kubernetes resources.", ctext)
+        elif (zero := _k8s_scale_to_zero(args)) is not None:
+            a.emit("destructive_infra", "k8s_scale_to_zero", zero[0], zero[1], ctext)
         elif args[:2] in (["get", "secret"], ["get", "secrets"]) and re.search(
             r"-o\s*(yaml|json)|-o(yaml|json)|jsonpath", joined
         ):
@@ -4609,6 +4611,38 @@ def _h_op(a: ShellAnalyser, cmd: _Cmd, sub: list[str], depth: int) -> None:
                 ctext,
             )
         a.analyse(" ".join(shell_quote(x) for x in inner), depth + 1)
+
+
+_KUBECTL_OPTS_WITH_ARG = (
+    {"-n", "--namespace", "--context", "--cluster", "--kubeconfig", "--user", "-s", "--server"}
+    | {"--as", "--token", "-l", "--selector", "-f", "--filename", "--replicas", "--current-replicas", "-o", "--output"}
+    | {"--resource-version", "--timeout", "--field-selector"}
+)
+_PRODUCTION_NAME_RE = re.compile(r"(?:^|[-_.:/])(?:prod|production|prd|live)(?:[-_.:/]|$)", re.I)
+"""A namespace or kubectl context named for production: ``production``, ``prod``, ``shop-prod``, ``prod-eu``."""
+
+
+def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
+    """``kubectl scale … --replicas=0`` (kubectl's global options before ``scale`` too): the workload stops. M: its
+    definition and volumes stay and one command brings it back, as a ``kubectl delete`` of one resource is M. H in a
+    namespace or context named for production, or for ``--all`` of a kind: an outage of the live service."""
+    if _positional(args, _KUBECTL_OPTS_WITH_ARG)[:1] != ["scale"]:
+        return None
+    values: dict[str, list[str]] = {}
+    for k, x in enumerate(args):
+        name, eq, value = x.partition("=")
+        if name in ("-n", "--namespace", "--context", "--replicas") and (eq or k + 1 < len(args)):
+            values.setdefault(name.lstrip("-")[:1], []).append(value if eq else args[k + 1])
+        elif re.fullmatch(r"-n[^-=]\S{0,252}", x):  # -nproduction
+            values.setdefault("n", []).append(x[2:])
+    if not any(re.fullmatch(r"0{1,8}", v) for v in values.get("r", [])):
+        return None
+    prod = next((v for v in values.get("n", []) + values.get("c", []) if _PRODUCTION_NAME_RE.search(v[:128])), None)
+    if prod is not None:
+        return S.high, f"Scales a workload to zero replicas in {prod}: the live service stops."
+    if "--all" in args:
+        return S.high, "Scales every workload of a kind to zero replicas (--all): the service stops."
+    return S.medium, "Scales a workload to zero replicas: it stops until scaled back up."
 
 
 def _bucket_wide_rm(args: list[str]) -> bool:

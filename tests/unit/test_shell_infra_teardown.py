@@ -216,3 +216,52 @@ def test_docker_volume_look_alikes_stay_quiet(command: str) -> None:
 def test_image_prune_stays_medium() -> None:
     _raised("docker system prune -a -f", DOCKER_PRUNE, M)
     assert VOLUME_DELETE not in found(shell("docker system prune -a -f"))
+
+
+# --- 3. kubectl scale to zero ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl scale deploy/shop --replicas=0 -n production",
+        "kubectl scale deployment shop --replicas 0 --namespace=production",
+        "kubectl -n prod scale deploy/shop --replicas=0",
+        "kubectl scale statefulset/db --replicas=0 --context prod-eu",
+        "kubectl scale deploy --all --replicas=0",
+        "kubectl scale deploy --replicas=0 --all -n staging",
+    ],
+)
+def test_scale_to_zero_in_production_is_high(command: str) -> None:
+    _raised(command, SCALE_ZERO, H)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl scale deploy/shop --replicas=0",
+        "kubectl scale deploy/worker --replicas=0 -n staging",
+        "kubectl scale --replicas=0 -f deploy.yaml",
+        "kubectl --namespace dev scale rs/web --replicas=00",
+    ],
+)
+def test_scale_to_zero_elsewhere_is_medium(command: str) -> None:
+    _raised(command, SCALE_ZERO, M)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl scale --replicas=3 deploy/shop",
+        "kubectl scale deploy/shop --replicas=10 -n production",
+        "kubectl scale deploy/shop --current-replicas=0 --replicas=2 -n production",
+        "kubectl get deploy -n production",
+        "kubectl rollout status deploy/shop -n production",
+    ],
+)
+def test_scale_look_alikes_stay_quiet(command: str) -> None:
+    _quiet(command)
+
+
+def test_scaling_oversight_itself_is_still_tamper() -> None:
+    assert found(shell("kubectl scale deploy/oversight --replicas=0")).get(TAMPER) == H
