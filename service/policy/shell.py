@@ -2898,6 +2898,8 @@ def _h_mv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix:
                 a.emit("destructive_vcs", "git_dir", S.high, f"Moves git metadata away ({p}).", cmd.text)
             elif _is_oversight_data(a, p):  # the service loses its decisions, keys and audit trail
                 _oversight_data(a, p, cmd.text, "Moves away")
+            elif _OVERSIGHT_PROGRAM_RE.search(p) or _AGENT_CONFIG_RE.search(p):  # the hooks go, as with rm
+                _special_delete(a, p, False, cmd.text, "Moves away")
             elif a.paths.is_secret(p):
                 a.check_read(src, "mv", cmd.text, cmd)
         if dest == "/dev/null":
@@ -4846,6 +4848,31 @@ def _stops_oversight(name: str, pos: list[str]) -> str | None:
     return None
 
 
+_OVERSIGHT_PACKAGE_RE = re.compile(r"oversight(?:\[[\w,.-]{0,200}\])?(?:[<>=!~;@ ]\S{0,200})?", re.I)
+"""Oversight's distribution named in an uninstall: ``oversight``, ``oversight==0.1.0``, ``Oversight[dev]``."""
+_OVERSIGHT_PROGRAM_RE = re.compile(r"/(?:bin|Scripts)/oversight(?:\.exe)?$", re.I)
+"""Oversight's program (the ``oversight`` console script the hooks run: ``.venv/bin/oversight``,
+``~/.local/bin/oversight``): replaced, moved or deleted, every hook call fails open or answers what it says."""
+
+
+def _removes_oversight_package(name: str, pos: list[str]) -> str | None:
+    """``pip|pip3|python -m pip uninstall oversight``, ``uv pip uninstall``, ``pipx|uv tool uninstall``, ``uv|poetry|
+    pdm remove``, ``conda|mamba remove`` of Oversight's distribution: the tool that removes it, None when none."""
+    words: list[str] = []
+    verb = pos[0] if pos else ""
+    if (
+        (verb == "uninstall" and re.fullmatch(r"pip\d?(?:\.\d{1,3})?|pipx", name))
+        or (verb == "remove" and name in ("poetry", "pdm", "uv"))
+        or (verb in ("remove", "uninstall") and name in ("conda", "mamba", "micromamba"))
+    ):
+        words = pos[1:]
+    elif name == "uv" and pos[:2] in (["pip", "uninstall"], ["tool", "uninstall"]):
+        words = pos[2:]
+    if any(_OVERSIGHT_PACKAGE_RE.fullmatch(x[:300]) for x in words):
+        return f"{name} {' '.join(pos[:2] if name == 'uv' and pos[0] != 'remove' else pos[:1])}"
+    return None
+
+
 def _is_oversight_data(a: ShellAnalyser, p: str) -> bool:
     """``p`` (resolved) is in Oversight's data folder or is its database; not under a temporary folder (a test's)."""
     return bool(_OVERSIGHT_DATA_RE.search(p)) and not a.paths.is_tmp(p)
@@ -4865,6 +4892,8 @@ def _changes_oversight(a: ShellAnalyser, name: str, args: list[str], pos: list[s
         _OVERSIGHT_DATA_VAR_RE.search(x) or _is_oversight_data(a, a.paths.resolve(x, a.cwd) or x) for x in args
     ):
         return "Opens Oversight's database, where its decisions, keys and audit trail are kept"
+    if (tool := _removes_oversight_package(name, pos)) is not None:
+        return f"Uninstalls Oversight ({tool}), and the hook program the agent's settings run with it"
     joined = " ".join(pos)
     if name == "systemctl" and pos[:1]:
         if pos[0] in ("set-environment", "unset-environment") and _OVERSIGHT_ENV.search(joined):
@@ -6472,6 +6501,9 @@ def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: 
     if _is_oversight_data(a, p):
         _oversight_data(a, target, ctext, verb)
         return True
+    if _OVERSIGHT_PROGRAM_RE.search(p):
+        _oversight_program(a, target, ctext, verb)
+        return True
     if p.endswith("/oversight.env"):  # the env_file of Oversight's compose service (deploy/env.example)
         a.emit(
             "privilege_escalation",
@@ -6539,6 +6571,17 @@ def _oversight_data(a: ShellAnalyser, target: str, ctext: str, verb: str) -> Non
     )
 
 
+def _oversight_program(a: ShellAnalyser, target: str, ctext: str, verb: str) -> None:
+    a.emit(
+        "privilege_escalation",
+        "tamper_oversight",
+        S.high,
+        f"{verb} Oversight's program ({target}), which the agent's hooks run to review each action: an agent must "
+        "not replace or remove the service that reviews its actions.",
+        ctext,
+    )
+
+
 def _special_delete(a: ShellAnalyser, base: str, filtered: bool, ctext: str, verb: str) -> bool:
     """Deletes judged before the generic ones in :meth:`check_delete`: git's transient state inside the workspace
     repository (a stale lock, an interrupted rebase or merge: low), a coding agent's settings (high)."""
@@ -6548,6 +6591,9 @@ def _special_delete(a: ShellAnalyser, base: str, filtered: bool, ctext: str, ver
         return True
     if _is_oversight_data(a, base):
         _oversight_data(a, base, ctext, verb)
+        return True
+    if _OVERSIGHT_PROGRAM_RE.search(base):
+        _oversight_program(a, base, ctext, verb)
         return True
     if _AGENT_CONFIG_RE.search(base) and not filtered:
         a.emit(

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import pytest
 
+from service.policy.actions import analyse_action
 from service.vocabulary import Severity
-from tests.unit._shell_helpers import approved, found, shell
+from tests.unit._shell_helpers import CWD, POLICY, approved, found, shell
 
 H = Severity.high
 M = Severity.medium
@@ -265,3 +266,117 @@ def test_scale_look_alikes_stay_quiet(command: str) -> None:
 
 def test_scaling_oversight_itself_is_still_tamper() -> None:
     assert found(shell("kubectl scale deploy/oversight --replicas=0")).get(TAMPER) == H
+
+
+# --- 4. switching Oversight off ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip uninstall -y oversight",
+        "pip uninstall oversight",
+        "pip3 uninstall --yes Oversight",
+        "python -m pip uninstall -y oversight",
+        "python3 -m pip uninstall -y requests oversight",
+        ".venv/bin/pip uninstall -y oversight",
+        "uv pip uninstall oversight",
+        "uv pip uninstall --python .venv oversight",
+        "pipx uninstall oversight",
+        "uv tool uninstall oversight",
+        "uv remove oversight",
+        "poetry remove oversight",
+        "pdm remove oversight",
+        "pip uninstall -y oversight==0.1.0",
+    ],
+)
+def test_uninstalling_oversight_is_tamper(command: str) -> None:
+    _raised(command, TAMPER, H)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip uninstall -y requests",
+        "pip uninstall -y oversight-client",
+        "pip uninstall -y django-oversight",
+        "uv pip uninstall requests",
+        "pipx uninstall black",
+        "uv tool uninstall ruff",
+        "uv remove httpx",
+        "poetry remove requests",
+        "pip install oversight",
+        "pip show oversight",
+        "uv pip list",
+    ],
+)
+def test_uninstalling_other_packages_stays_quiet(command: str) -> None:
+    _quiet(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "mv ~/.claude/settings.json /tmp/",
+        "mv ~/.claude/settings.json ~/.claude/settings.json.off",
+        "mv /home/dev/.claude /tmp/claude-backup",
+        "mv .claude/settings.local.json /tmp/x.json",
+        "mv -f ~/.claude/settings.json ~/Desktop/",
+        "mv ~/.codex/config.toml /tmp/",
+    ],
+)
+def test_moving_agent_settings_away_is_agent_config(command: str) -> None:
+    _raised(command, AGENT_CONFIG, H)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "mv settings.json.bak settings.json",
+        "mv config/settings.json config/settings.old.json",
+        "mv src/claude.py src/claude_client.py",
+        "cp ~/.claude/settings.json /tmp/settings-review.json",
+    ],
+)
+def test_moving_ordinary_settings_stays_quiet(command: str) -> None:
+    _quiet(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo 'exit 0' > /home/dev/shop/.venv/bin/oversight",
+        "echo 'exit 0' > .venv/bin/oversight",
+        "printf '#!/bin/sh\\nexit 0\\n' > ~/.local/bin/oversight",
+        "cp /bin/true .venv/bin/oversight",
+        "mv .venv/bin/oversight /tmp/",
+        "rm -f .venv/bin/oversight",
+        "ln -sf /bin/true .venv/bin/oversight",
+        "tee .venv/bin/oversight <<< 'exit 0'",
+        "sed -i 's/main()/exit(0)/' .venv/bin/oversight",
+    ],
+)
+def test_replacing_oversights_program_is_tamper(command: str) -> None:
+    _raised(command, TAMPER, H)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo 'exit 0' > .venv/bin/other-tool",
+        "cp scripts/lint.sh .venv/bin/lint",
+        "echo x > docs/oversight",
+        "echo x > bin/oversight.md",
+        "cat .venv/bin/oversight",
+        ".venv/bin/oversight policies check",
+    ],
+)
+def test_other_programs_stay_quiet(command: str) -> None:
+    _quiet(command)
+
+
+def test_write_tool_on_oversights_program_is_tamper() -> None:
+    a = analyse_action("write_file", {"path": ".venv/bin/oversight", "content": "#!/bin/sh\nexit 0\n"}, CWD, POLICY)
+    assert found(a).get(TAMPER) == H, found(a)
+    b = analyse_action("write_file", {"path": ".venv/bin/other-tool", "content": "#!/bin/sh\nexit 0\n"}, CWD, POLICY)
+    assert not any(f.severity.rank >= H.rank for f in b.findings), found(b)
