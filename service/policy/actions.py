@@ -47,6 +47,7 @@ from service.policy.shell import (
     host_of,
     is_git_config_file,
     is_within,
+    moved_away,
     rule_category,
     shell_quote,
     sql_rules,
@@ -88,6 +89,7 @@ _WRITE_VERBS = re.compile(
     r"mkdir|upload)"
 )
 _DELETE_VERBS = re.compile(r"(?i)(delete|remove|rm\b|unlink|destroy|drop|purge|wipe|truncate|clear)")
+_MOVE_VERBS = re.compile(r"(?i)(move|rename|mv\b)")
 
 
 @lru_cache(maxsize=2048)
@@ -2025,6 +2027,8 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
                 if not written_here:  # judged with its content above
                     an.check_write(val, f"{tool_name} {val}")
             else:
+                if key in _SOURCE_KEYS and _MOVE_VERBS.search(tool_name):  # move_file of .claude/settings.json
+                    moved_away(an, val, f"{tool_name} {val}")
                 an.check_read(val, "cat", f"{tool_name} {val}", None)
     if sends:
         joined = "\n".join(all_text)

@@ -6571,6 +6571,18 @@ def _oversight_data(a: ShellAnalyser, target: str, ctext: str, verb: str) -> Non
     )
 
 
+def moved_away(a: ShellAnalyser, raw: str, ctext: str) -> None:
+    """A path a move or rename tool takes away (an MCP ``move_file``'s source), judged as ``mv`` judges its sources
+    for what switches oversight off: Oversight's data and program, a coding agent's settings."""
+    p = a.paths.resolve(raw, a.cwd)
+    if p is None:
+        return
+    if _is_oversight_data(a, p):
+        _oversight_data(a, p, ctext, "Moves away")
+    elif _OVERSIGHT_PROGRAM_RE.search(p) or _AGENT_CONFIG_RE.search(p):
+        _special_delete(a, p, False, ctext, "Moves away")
+
+
 def _oversight_program(a: ShellAnalyser, target: str, ctext: str, verb: str) -> None:
     a.emit(
         "privilege_escalation",

@@ -380,3 +380,27 @@ def test_write_tool_on_oversights_program_is_tamper() -> None:
     assert found(a).get(TAMPER) == H, found(a)
     b = analyse_action("write_file", {"path": ".venv/bin/other-tool", "content": "#!/bin/sh\nexit 0\n"}, CWD, POLICY)
     assert not any(f.severity.rank >= H.rank for f in b.findings), found(b)
+
+
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("/home/dev/.claude/settings.json", AGENT_CONFIG),
+        ("/home/dev/shop/.claude/settings.local.json", AGENT_CONFIG),
+        ("/home/dev/shop/.venv/bin/oversight", TAMPER),
+    ],
+)
+def test_mcp_move_of_agent_settings_or_oversights_program(source: str, rule: str) -> None:
+    for tool, args in (
+        ("mcp:filesystem/move_file", {"source": source, "destination": "/tmp/moved"}),
+        ("mcp__filesystem__rename_file", {"src": source, "dst": "/tmp/moved"}),
+    ):
+        a = analyse_action(tool, args, CWD, POLICY)
+        assert found(a).get(rule) == H, (tool, found(a))
+
+
+def test_mcp_move_of_ordinary_files_stays_quiet() -> None:
+    a = analyse_action(
+        "mcp:filesystem/move_file", {"source": "settings.json.bak", "destination": "settings.json"}, CWD, POLICY
+    )
+    assert not any(f.severity.rank >= M.rank for f in a.findings), found(a)
