@@ -4495,16 +4495,22 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         r"\baccount get-access-token\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b", joined
     ):
         a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
-    elif cmd.name == "terraform" and args[:1] == ["destroy"]:
+    elif cmd.name == "terraform" and (  # past -chdir=DIR; apply -destroy is a destroy
+        _tf_verb(args) == "destroy" or (_tf_verb(args) == "apply" and ("-destroy" in args or "--destroy" in args))
+    ):
         a.emit("destructive_infra", "terraform_destroy", S.high, "Destroys infrastructure.", ctext)
-    elif cmd.name == "terraform" and args[:1] == ["apply"] and ("-auto-approve" in args or "--auto-approve" in args):
+    elif (
+        cmd.name == "terraform" and _tf_verb(args) == "apply" and ("-auto-approve" in args or "--auto-approve" in args)
+    ):
         a.emit("destructive_infra", "terraform_apply", S.medium, "Applies infrastructure changes unattended.", ctext)
     elif cmd.name == "kubectl":
-        if args[:1] == ["delete"] and re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b|--all\b", joined):
+        kverb = _positional(args, _KUBECTL_OPTS_WITH_ARG)[:1]  # past -n NS, --context C …
+        rest = " ".join(args[args.index(kverb[0]) + 1 :]) if kverb else ""
+        if kverb == ["delete"] and re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b|--all\b", rest):
             a.emit(
                 "destructive_infra", "k8s_delete", S.high, "Deletes Kubernetes namespaces/volumes/all resources.", ctext
             )
-        elif args[:1] == ["delete"]:
+        elif kverb == ["delete"]:
             a.emit("destructive_infra", "k8s_delete", S.medium, "Deletes Kubernetes resources.", ctext)
         elif (zero := _k8s_scale_to_zero(args)) is not None:
             a.emit("destructive_infra", "k8s_scale_to_zero", zero[0], zero[1], ctext)
@@ -4647,6 +4653,11 @@ def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
     return S.medium, "Scales a workload to zero replicas: it stops until scaled back up."
 
 
+def _tf_verb(args: list[str]) -> str:
+    """terraform's subcommand, past its global options (``-chdir=DIR``)."""
+    return next((x for x in args if not x.startswith("-")), "")
+
+
 def _bucket_wide_rm(args: list[str]) -> bool:
     """``gsutil rm``/``gcloud storage rm`` of many objects: recursive (``-r``, ``-R``, ``--recursive``, bundled
     ``-rf``), every version (``-a``, ``--all-versions``) or a wildcard in a ``gs://`` URL (``gs://b/**``)."""
@@ -4700,7 +4711,7 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
             what = "stack_apply", "Applies infrastructure changes unattended (cdk deploy --require-approval never)."
     elif tool == "sam" and verb == "delete":
         what = "stack_destroy", "Deletes a SAM application's CloudFormation stack."
-    elif tool == "helm" and verb in ("uninstall", "delete", "del", "un"):
+    elif tool == "helm" and verb in ("uninstall", "delete", "del", "un") and "--dry-run" not in args:
         a.emit("destructive_infra", "k8s_delete", S.high, "Uninstalls a Helm release (all its resources).", ctext)
     elif tool == "gsutil" and (verb == "rb" or (verb == "rm" and _bucket_wide_rm(args))):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket or its objects.", ctext)

@@ -404,3 +404,35 @@ def test_mcp_move_of_ordinary_files_stays_quiet() -> None:
         "mcp:filesystem/move_file", {"source": "settings.json.bak", "destination": "settings.json"}, CWD, POLICY
     )
     assert not any(f.severity.rank >= M.rank for f in a.findings), found(a)
+
+
+# --- the siblings behind global options: `kubectl -n prod delete ns`, `terraform -chdir=infra destroy` --------------
+
+
+@pytest.mark.parametrize(
+    ("command", "rule", "severity"),
+    [
+        ("kubectl -n prod delete ns shop", K8S_DELETE, H),
+        ("kubectl --context prod delete pvc --all", K8S_DELETE, H),
+        ("kubectl --namespace=shop delete deploy/web", K8S_DELETE, M),
+        ("terraform -chdir=infra destroy", "tool_use.destructive_infra.terraform_destroy", H),
+        ("terraform -chdir=infra apply -auto-approve", "tool_use.destructive_infra.terraform_apply", M),
+        ("terraform apply -destroy -auto-approve", "tool_use.destructive_infra.terraform_destroy", H),
+    ],
+)
+def test_siblings_after_global_options(command: str, rule: str, severity: Severity) -> None:
+    _raised(command, rule, severity)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "kubectl -n prod get pods",
+        "kubectl --context prod logs deploy/shop",
+        "terraform -chdir=infra plan",
+        "terraform -chdir=infra apply",
+        "helm uninstall shop --dry-run",
+    ],
+)
+def test_siblings_after_global_options_look_alikes(command: str) -> None:
+    _quiet(command)
