@@ -4890,7 +4890,8 @@ def _is_oversight_data(a: ShellAnalyser, p: str) -> bool:
 
 
 def _changes_oversight(a: ShellAnalyser, name: str, args: list[str], pos: list[str]) -> str | None:
-    """What a command does to Oversight's keys, data or configuration, None when nothing: ``oversight keys
+    """What a command does to Oversight's keys, data, configuration or installation, None when nothing: its package
+    uninstalled (``pip uninstall oversight`` …, see :func:`_removes_oversight_package`), ``oversight keys
     create|revoke`` (``python -m service.cli keys …`` too: an agent holding an admin key resolves its own
     escalations), a database client opening its SQLite file, and the service's ``OVERSIGHT_*`` environment
     changed for the service manager (``systemctl set-environment|unset-environment``, ``launchctl

@@ -16,7 +16,10 @@ delete ns`` high; ``rm ~/.claude/settings.json`` high as ``persistence.agent_con
 4. Switching Oversight off: uninstalling its package (``pip|pip3|python -m pip|uv pip uninstall oversight``,
    ``pipx|uv tool uninstall oversight``, ``uv|poetry|pdm remove oversight``), moving a coding agent's settings
    away (``mv ~/.claude/settings.json /tmp/``: ``persistence.agent_config``, as ``rm`` of it is) and writing,
-   moving over or deleting the hook's program (``…/bin/oversight``): ``privilege_escalation.tamper_oversight``, H.
+   moving over or deleting the hook's program (``…/bin/oversight``): ``privilege_escalation.tamper_oversight``, H;
+   an MCP move/rename tool's source is judged as ``mv``'s.
+5. The siblings behind global options: ``kubectl -n prod delete ns``, ``terraform -chdir=infra destroy`` (and
+   ``terraform apply -destroy``) were approved too.
 
 Each has benign look-alikes that stay approved. The commands are only ever analysed here."""
 
