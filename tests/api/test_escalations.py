@@ -64,7 +64,7 @@ def test_a_high_risk_review_escalates_and_waits_for_a_human(app_client: TestClie
 
     detail = app_client.get(f"/v1/escalations/{decision['escalation_id']}").json()
     assert detail["waiting"] is True
-    assert detail["messages"] == [{"role": "user", "content": URGENT["messages"][0]["content"]}]  # type: ignore[index]
+    assert detail["messages"] == [{"role": "user", "content": URGENT["messages"][0]["content"], "name": None}]  # type: ignore[index]
     assert detail["decision"]["original_output"] == URGENT["output"]
     assert detail["decision"]["findings"][0]["evidence"]["text"] == "Probably nothing"
     assert detail["reason"] and detail["rewrite_severity"] == "high"
