@@ -333,10 +333,8 @@ async def _send_failure(send: Send, event: str, why: str, on_error: cc.OnError) 
         body = b"{}"
     else:
         output = cc.failure_output(event, why, on_error)
-        body = orjson.dumps(output) if output is not None else b""
-    headers = [(b"content-length", str(len(body)).encode())]
-    if body:
-        headers.append((b"content-type", b"application/json"))
+        body = orjson.dumps(output) if output is not None else b"{}"  # no decision: an empty object, as `_json`
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

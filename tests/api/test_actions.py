@@ -340,6 +340,10 @@ def test_an_approval_leaves_claude_codes_own_permission_flow_in_place_unless_tol
         "Oversight could not review this action (the hook URL's approve='yes' is not normal or allow; fix the URL "
         "in the hook settings); denied.",
     )
+    # a typo with ?on_error=ask on the permission-request route: no decision (the dialog), as JSON like every answer
+    # (it was an empty body with no content type, found by the schema fuzz test)
+    typo = client.post(PERM + "?approve=%C2%9E%3E&on_error=ask", json=_hook("Bash", {"command": "ls"}))
+    assert (typo.status_code, typo.headers["content-type"], typo.json()) == (200, "application/json", {})
     # what Oversight takes away, it takes away whatever the setting
     assert _decision(client.post(PRE, json=_hook("Bash", {"command": "rm -rf ~"})))[0] == "deny"
 
