@@ -766,10 +766,11 @@
   // see that the text holds them: "Open \u202etxt.exe" reads as "Open exe.txt".
   const INVISIBLE = /[\u{00AD}\u{034F}\u{0600}-\u{0605}\u{061C}\u{06DD}\u{070F}\u{0890}\u{0891}\u{08E2}\u{180B}-\u{180F}\u{200B}-\u{200F}\u{202A}-\u{202E}\u{2060}-\u{2064}\u{2066}-\u{206F}\u{FE00}-\u{FE0F}\u{FEFF}\u{FFF9}-\u{FFFB}\u{110BD}\u{110CD}\u{13430}-\u{1343F}\u{1BCA0}-\u{1BCA3}\u{1D173}-\u{1D17A}\u{E0001}\u{E0020}-\u{E007F}\u{E0100}-\u{E01EF}]/gu;
 
-  // Control characters (Unicode's Cc) other than tab and line feed, which stay as layout: ESC starts a terminal's
-  // escape sequences (colours, hidden links), BEL and NUL show as a font's missing-glyph box, CR as nothing or a space.
+  // Control characters (Unicode's Cc) other than tab, line feed and a CR that ends a line (Windows line endings), which
+  // stay as layout: ESC starts a terminal's escape sequences (colours, hidden links), BEL and NUL show as a font's
+  // missing-glyph box, a lone CR as nothing or a space (in a terminal it sends the cursor back over what was written).
   // Not in visible.py's list (the rules read them as they are), but shown the same way: a reviewer sees they are there.
-  const CONTROL = /[\u{0000}-\u{0008}\u{000B}-\u{001F}\u{007F}-\u{009F}]/u;
+  const CONTROL = /[\u{0000}-\u{0008}\u{000B}\u{000C}\u{000E}-\u{001F}\u{007F}-\u{009F}]|\r(?!\n)/u;
   const HIDDEN = new RegExp(`${INVISIBLE.source}|${CONTROL.source}`, "gu");
   const CONTROL_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF", "CR", "SO", "SI",
     "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"];

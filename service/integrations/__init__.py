@@ -162,11 +162,16 @@ def reason(decision: dict[str, Any], *, findings: int = 3) -> str:
 def shown_plainly(text: str) -> str:
     """``text`` with control and format characters written as ``⟦U+202E⟧``, as the console shows them. The reason
     is shown in the agent's permission prompt: a right-to-left override or a zero-width character taken from the
-    action (a file name) would make what the user reads differ from what runs. Tabs and line breaks stay."""
+    action (a file name) would make what the user reads differ from what runs. Tabs and line breaks stay, a CR
+    right before a line feed too (Windows line endings); a lone CR does not: a terminal would write what follows it
+    over what came before."""
     if text.isprintable():
         return text
     return "".join(
-        c if c in "\t\n" or unicodedata.category(c) not in ("Cc", "Cf") else f"⟦U+{ord(c):04X}⟧" for c in text
+        c
+        if c in "\t\n" or (c == "\r" and text.startswith("\n", i + 1)) or unicodedata.category(c) not in ("Cc", "Cf")
+        else f"⟦U+{ord(c):04X}⟧"
+        for i, c in enumerate(text)
     )
 
 

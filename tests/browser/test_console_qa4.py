@@ -69,10 +69,11 @@ def test_a_closed_items_note_and_released_answer_show_their_invisible_characters
 
 # -- 11: control characters --------------------------------------------------------------------------------------
 def test_control_characters_are_marked_and_tab_and_newline_stay_layout(chromium: str, live: Live) -> None:
-    # ESC and BEL showed as a font's missing-glyph box, CR as a space: "[31mRED[0m ]8;;http://evillink".
+    # ESC and BEL showed as a font's missing-glyph box, CR as a space: "[31mRED[0m ]8;;http://evillink". A CR that
+    # ends a line (Windows line endings) is layout, as the line feed is: it was marked at every line's end.
     from playwright.sync_api import expect
 
-    tail = "\x1b[31mRED\x1b[0m \x1b]8;;http://evil\x07link\x1b]8;;\x07 \rend\tcolumn\nnext line"
+    tail = "\x1b[31mRED\x1b[0m \x1b]8;;http://evil\x07link\x1b]8;;\x07 \rend\tcolumn\r\nnext line\r\nlast"
     answer = f"Probably nothing to worry about, just rest. {tail}"
     with httpx.Client(base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
@@ -92,7 +93,7 @@ def test_control_characters_are_marked_and_tab_and_newline_stay_layout(chromium:
             "a => { const c = a.cloneNode(true); c.querySelectorAll('sup').forEach((s) => s.remove()); return c.textContent; }"
         )
         assert shown.endswith(
-            "⟦U+001B⟧[31mRED⟦U+001B⟧[0m ⟦U+001B⟧]8;;http://evil⟦U+0007⟧link⟦U+001B⟧]8;;⟦U+0007⟧ ⟦U+000D⟧end\tcolumn\nnext line"
+            "⟦U+001B⟧[31mRED⟦U+001B⟧[0m ⟦U+001B⟧]8;;http://evil⟦U+0007⟧link⟦U+001B⟧]8;;⟦U+0007⟧ ⟦U+000D⟧end\tcolumn\r\nnext line\r\nlast"
         ), shown
         expect(page.get_by_role("note")).to_contain_text("7 invisible or control characters")
 
