@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shlex
 import tomllib
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -651,6 +652,53 @@ def _cell_kind(src: str) -> tuple[str, str]:
     return "python", src
 
 
+# ``%%script``'s own options (``%%script --bg --out x perl``), those taking a value first.
+_SCRIPT_MAGIC_OPTS_WITH_ARG = frozenset({"--proc", "--out", "--err"})
+# Interpreters a ``%%script`` cell (or IPython's ``%%perl``/``%%ruby`` shorthands) feeds the body to on stdin: the
+# shell analyser reads ``perl <<EOF … EOF`` as the inline code it is.
+_SCRIPT_MAGIC_SHORTHANDS = frozenset({"perl", "ruby"})
+
+
+def _heredoc(command: str, body: str) -> str:
+    """``command`` with ``body`` on its stdin, as a shell here-document whose end word the body does not hold."""
+    end = "OVERSIGHT_CELL_END"
+    while end in body:
+        end += "_"
+    return f"{command} <<'{end}'\n{body.rstrip(chr(10))}\n{end}\n"
+
+
+def _cell_magic_as_shell(src: str) -> str:
+    """The shell equivalent of a cell magic that is neither shell nor the kernel's Python but still acts on the
+    machine: ``%%writefile [-a] PATH`` (``%%file``) writes the body to PATH (``cat > PATH <<END``), ``%%perl``,
+    ``%%ruby`` and ``%%script [--bg …] PROGRAM [ARGS]`` run the body with that program (``perl <<END``). Empty for
+    the others (``%%html``, ``%%javascript``, ``%%latex`` … render in the browser)."""
+    magic = _CELL_MAGIC.match(src)
+    if magic is None:
+        return ""
+    name = magic.group(1)
+    line = src[magic.end(1) : magic.end()].strip()
+    body = src[magic.end() :]
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    if name in ("writefile", "file"):
+        append = any(w in ("-a", "--append") for w in words)
+        paths = [w for w in words if not w.startswith("-")]
+        if not paths:
+            return ""
+        return _heredoc(f"cat {'>>' if append else '>'} {shell_quote(paths[0])}", body)
+    if name in _SCRIPT_MAGIC_SHORTHANDS:
+        return _heredoc(" ".join(shell_quote(w) for w in [name, *words]), body)
+    if name == "script":
+        k = 0
+        while k < len(words) and words[k].startswith("--"):
+            k += 2 if words[k] in _SCRIPT_MAGIC_OPTS_WITH_ARG else 1
+        if k < len(words):
+            return _heredoc(" ".join(shell_quote(w) for w in words[k:]), body)
+    return ""
+
+
 def _ipython_api_shell(src: str) -> list[str]:
     """The shell commands a cell's ``get_ipython()`` calls run: ``run_line_magic('system'|'sx'|alias, ARGS)``,
     ``magic('system ARGS')``, ``run_cell_magic('bash'|'sh'|'system'|'sx'|'!'|'script', LINE, BODY)``."""
@@ -674,7 +722,8 @@ def _ipython_api_shell(src: str) -> list[str]:
 
 def notebook_shell(content: str) -> str:
     """The shell a Jupyter notebook's code would run: ``!cmd``/``!!cmd``/``x = !cmd``, ``%sx``/``%system`` and alias
-    magic (``%rm``, ``%pip`` …) lines, ``%%bash``/``%%sh``/``%%system``/``%%!``/``%%script SHELL`` cells, a one-line
+    magic (``%rm``, ``%pip`` …) lines, ``%%bash``/``%%sh``/``%%system``/``%%!``/``%%script SHELL`` cells, the shell
+    equivalent of ``%%writefile``, ``%%perl``, ``%%ruby`` and ``%%script PROGRAM`` cells (a here-document), a one-line
     cell IPython's automagic runs as an alias (``rm -rf x``), and the ``get_ipython()`` magic calls that run a shell.
 
     ``content`` is one cell's source (a notebook edit) or a whole ``.ipynb`` document (a write); for a document,
@@ -684,6 +733,8 @@ def notebook_shell(content: str) -> str:
         kind, body = _cell_kind(src)
         if kind == "shell":
             out.append(body)
+        elif kind == "other":
+            out.append(_cell_magic_as_shell(src))
         elif kind == "python":
             out.extend(m.group(1).strip() for m in _LINE_SHELL.finditer(body))
             if (auto := _AUTOMAGIC_LINE.match(body)) is not None:
