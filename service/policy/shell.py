@@ -4559,6 +4559,14 @@ def _op_sub(args: list[str]) -> list[str]:
     return _skip_options(args, set(_OP_GLOBAL_OPTS))
 
 
+def _op_json(args: list[str]) -> bool:
+    """``--format json`` (or ``--format=json``) anywhere among ``op``'s arguments: it is a global option."""
+    return any(
+        (x == "--format" and k + 1 < len(args) and args[k + 1].lower() == "json") or x.lower() == "--format=json"
+        for k, x in enumerate(args)
+    )
+
+
 def _op_out_file(args: list[str]) -> str | None:
     """The file ``-o``/``--out-file`` names, or None."""
     for k, x in enumerate(args):
@@ -4586,7 +4594,8 @@ def _op_resolved_output(a: ShellAnalyser, args: list[str], what: str, ctext: str
 
 def _h_op(a: ShellAnalyser, cmd: _Cmd, sub: list[str], depth: int) -> None:
     """1Password CLI forms beyond ``op read`` and ``op item get --reveal`` (see :func:`_h_cloud`): ``op item get
-    --fields`` naming a secret field (``password``, ``label=password``, ``type=concealed``) or ``--otp`` prints it as
+    --fields`` naming a secret field (``password``, ``label=password``, ``type=concealed``), ``--otp``, or the whole
+    item as JSON (``--format json`` without ``--fields``: every field's value is in it) prints it as
     ``--reveal`` does (older versions print a concealed field's value; the request is for the secret either way);
     ``op inject`` and ``op document get`` print or write the secrets they resolve; ``op run -- CMD`` runs CMD
     (analysed), and ``op run -- env|printenv`` prints the secrets it resolved: masked by default (M), plainly with
@@ -4596,7 +4605,9 @@ def _h_op(a: ShellAnalyser, cmd: _Cmd, sub: list[str], depth: int) -> None:
         specs = [sub[k + 1] for k, x in enumerate(sub[:-1]) if x in ("--fields", "--field")]
         specs += [x.partition("=")[2] for x in sub if x.startswith(("--fields=", "--field="))]
         fields = [f.partition("=")[2] if "=" in f else f for spec in specs for f in spec.split(",")]
-        if "--otp" in sub or any(_OP_SECRET_FIELD.search(f) for f in fields):
+        # the whole item as JSON holds every field's value, a concealed password's too (no --reveal needed)
+        whole_as_json = not specs and _op_json(cmd.argv[1:])
+        if "--otp" in sub or whole_as_json or any(_OP_SECRET_FIELD.search(f) for f in fields):
             a.emit("credential_access", "cloud_secret", S.high, "Prints secrets from a secrets manager.", ctext)
     elif sub[:1] == ["inject"]:
         _op_resolved_output(a, sub[1:], "a template with its secrets resolved", ctext)
@@ -4660,10 +4671,11 @@ def _tf_verb(args: list[str]) -> str:
 
 def _bucket_wide_rm(args: list[str]) -> bool:
     """``gsutil rm``/``gcloud storage rm`` of many objects: recursive (``-r``, ``-R``, ``--recursive``, bundled
-    ``-rf``), every version (``-a``, ``--all-versions``) or a wildcard in a ``gs://`` URL (``gs://b/**``)."""
+    ``-rf``), every version (``-a``, ``--all-versions``), a wildcard in a ``gs://`` URL (``gs://b/**``) or the URLs
+    read from stdin (``-I``, ``--read-paths-from-stdin``: a list nobody reviewed)."""
     return any(
-        x in ("--recursive", "--all-versions")
-        or re.fullmatch(r"-[a-zA-Z]{0,8}[rRa][a-zA-Z]{0,8}", x)
+        x in ("--recursive", "--all-versions", "--read-paths-from-stdin")
+        or re.fullmatch(r"-[a-zA-Z]{0,8}[rRaI][a-zA-Z]{0,8}", x)
         or (x.startswith("gs://") and "*" in x)
         for x in args
     )
@@ -4687,8 +4699,8 @@ _STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly"}
 def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     """Infrastructure-as-code and hosting CLIs tearing down what they deployed, as ``terraform destroy`` does (H):
     ``pulumi destroy|down``, ``pulumi stack rm``, ``cdk destroy``, ``sam delete`` (``stack_destroy``); ``helm
-    uninstall|delete`` of a release (``k8s_delete``); ``gsutil rm -r``/``rb``, ``fly apps destroy``, ``fly volumes
-    destroy``, ``vercel remove`` (``cloud_delete``). Unattended applies, as ``terraform apply -auto-approve`` (M):
+    uninstall|delete`` of a release (``k8s_delete``); ``gsutil rm -r``/``-I``/``rb``, ``fly apps|machine|volumes
+    destroy``, ``vercel remove``, ``vercel domains|dns rm`` (``cloud_delete``). Unattended applies, as ``terraform apply -auto-approve`` (M):
     ``pulumi up --yes``, ``cdk deploy --require-approval never`` (``stack_apply``)."""
     tool = _STACK_TOOL_ALIASES.get(cmd.name, cmd.name)
     if "--help" in args or ("-h" in args and tool != "gsutil"):  # gsutil's -h is a header
@@ -4717,14 +4729,26 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket or its objects.", ctext)
     elif tool == "fly" and (
         verb == "destroy"
-        or (verb in ("apps", "app", "volumes", "volume", "vol") and sub in ("destroy", "delete", "remove", "rm"))
+        or (
+            verb in ("apps", "app", "volumes", "volume", "vol", "machine", "machines", "m")
+            and sub in ("destroy", "delete", "remove", "rm")
+        )
         or (verb in ("postgres", "pg") and sub == "destroy")
     ):
-        a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Fly.io app, volume or database.", ctext)
+        a.emit(
+            "destructive_infra", "cloud_delete", S.high, "Destroys a Fly.io app, machine, volume or database.", ctext
+        )
     elif tool == "vercel" and (
-        verb in ("remove", "rm") or (verb in ("project", "projects") and sub in ("rm", "remove"))
+        verb in ("remove", "rm")
+        or (verb in ("project", "projects", "domains", "domain", "dns") and sub in ("rm", "remove"))
     ):
-        a.emit("destructive_infra", "cloud_delete", S.high, "Removes a Vercel project or deployments.", ctext)
+        a.emit(
+            "destructive_infra",
+            "cloud_delete",
+            S.high,
+            "Removes a Vercel project, deployments, a domain or its DNS.",
+            ctext,
+        )
     if what:
         a.emit("destructive_infra", what[0], S.high if what[0] == "stack_destroy" else S.medium, what[1], ctext)
 
