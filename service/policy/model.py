@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Literal
 
 import regex
@@ -55,12 +55,8 @@ class RuleMatch(BaseModel):
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for p in value:
-            try:
-                re.compile(p)
-                if unbounded_repeats(p):  # also runs on the time-limited engine (``RulePattern``)
-                    regex.compile(p, regex.VERSION0)
-            except (re.error, regex.error) as exc:
-                raise ValueError(f"invalid regular expression {p!r}: {exc}") from exc
+            if (problem := _pattern_problem(p)) is not None:
+                raise ValueError(f"invalid regular expression {p!r}: {problem}")
         return value
 
     @model_validator(mode="after")
@@ -68,6 +64,19 @@ class RuleMatch(BaseModel):
         if not (self.patterns or self.response_class):
             raise ValueError("a rule must match on `patterns` or `response_class`")
         return self
+
+
+@lru_cache(maxsize=8192)
+def _pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` does not compile (on ``re``, and on ``regex`` too when it runs there: ``RulePattern``), or
+    None. Cached: every app start validates the same few hundred patterns (parsing them is most of its cost)."""
+    try:
+        re.compile(pattern)
+        if unbounded_repeats(pattern):
+            regex.compile(pattern, regex.VERSION0)
+    except (re.error, regex.error) as exc:
+        return str(exc)
+    return None
 
 
 class Rule(BaseModel):
@@ -122,6 +131,12 @@ class RulePattern:
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
+        """The pattern compiled, shared by every policy holding it (a ``RulePattern`` is immutable): a process that
+        loads the policies again (a second app, a reload) does not parse and fold them again."""
+        return _compile_rule_pattern(pattern)
+
+    @classmethod
+    def _compile(cls, pattern: str) -> RulePattern:
         ignorecase = re.compile(pattern, re.IGNORECASE | PATTERN_FLAGS)
         if unbounded_repeats(pattern, re.IGNORECASE | PATTERN_FLAGS):
             guarded = regex.compile(pattern, regex.VERSION0 | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL)
@@ -312,3 +327,8 @@ class PolicySet(BaseModel):
     @property
     def version(self) -> str:
         return ",".join(f"{d.value}:{p.version}" for d, p in sorted(self.policies.items()))
+
+
+@lru_cache(maxsize=8192)
+def _compile_rule_pattern(pattern: str) -> RulePattern:
+    return RulePattern._compile(pattern)
