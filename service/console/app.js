@@ -739,7 +739,7 @@
     const out = [];
     let at = 0;
     for (const c of clusters) {
-      out.push(...revealed(text.slice(at, c.start)));
+      out.push(...revealed(text.slice(at, c.start), text[c.start]));
       const cuts = [...new Set(c.ranges.flatMap((r) => [r.start, r.end]))].sort((x, y) => x - y);
       const inner = [];
       for (let k = 0; k < cuts.length - 1; k++) {
@@ -749,7 +749,7 @@
         inner.push(h("span", {
           class: ids.length > 1 ? "evidence overlap" : "evidence", dataset: { findings: ids.join(" ") },
           title: ids.length > 1 ? `Evidence of findings ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : `Evidence of finding ${names[0]}`,
-        }, revealed(text.slice(from, to))));
+        }, revealed(text.slice(from, to), text[to])));
         const ending = c.ranges.filter((r) => r.end === to).map((r) => r.i + 1).sort((x, y) => x - y);
         if (ending.length) inner.push(h("sup", { text: ending.join(",") }));
       }
@@ -785,11 +785,13 @@
     return `A control character (${codeOf(ch)}${name ? `, ${name}` : ""}) is here in the text`;
   }
 
-  // `text` as nodes, each invisible or control character shown as a marked code (⟦U+200B⟧, ⟦U+001B⟧) in its place
-  function revealed(text) {
+  // `text` as nodes, each invisible or control character shown as a marked code (⟦U+200B⟧, ⟦U+001B⟧) in its place;
+  // `next`: the character after `text` when it is a piece of a longer text (a CR ending the piece may end a line)
+  function revealed(text, next = "") {
     const out = [];
     let at = 0;
     for (const m of text.matchAll(HIDDEN)) {
+      if (m[0] === "\r" && m.index + 1 === text.length && next === "\n") continue;
       if (m.index > at) out.push(text.slice(at, m.index));
       out.push(h("span", { class: "invisible", title: hiddenTitle(m[0]), text: `⟦${codeOf(m[0])}⟧` }));
       at = m.index + m[0].length;
