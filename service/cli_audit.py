@@ -359,7 +359,7 @@ async def _audit(
         info = await jobs.get_job(job_id)
         assert info is not None
         report, results = await job_report(jobs, info)
-        written = write_outputs(out, report, results)
+        written = write_outputs(out, report, results, await jobs.action_results(info.id))
         elapsed = time.monotonic() - started
         err.print(
             f"{stats.completed} turns reviewed in {elapsed:.1f}s by this process; {info.done}/{info.total} done"
@@ -669,10 +669,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Audit logged sessions: review every assistant turn in label mode and write the report to the --out folder.
 
-        Writes report.json, report.html, turns.csv and turns.jsonl there. Interrupted? Run again with
-        --resume: finished turns are kept, the rest are reviewed once. The job (every turn and its result)
-        is kept in the service's store: the data folder's SQLite file (--data-dir, OVERSIGHT_DATA_DIR), or
-        PostgreSQL when OVERSIGHT_DATABASE_URL is set; --resume needs the same store.
+        Writes report.json, report.html, turns.csv, turns.jsonl and actions.csv (tool calls reviewed as actions)
+        there. Interrupted? Run again with --resume: finished turns are kept, the rest are reviewed once. The job
+        (every turn and its result) is kept in the service's store: the data folder's SQLite file (--data-dir,
+        OVERSIGHT_DATA_DIR), or PostgreSQL when OVERSIGHT_DATABASE_URL is set; --resume needs the same store.
 
         Into a folder whose job is not finished, a new audit is refused: --resume it, or --cancel it first.
 

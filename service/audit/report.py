@@ -47,6 +47,7 @@ from typing import Any
 from service.audit.actions import actions_section
 from service.audit.sessions import SEGMENT_FIELDS
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
+from service.vocabulary import Severity
 
 SCHEMA = "oversight.audit.report/v1"
 
@@ -325,6 +326,57 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+ACTION_CSV_COLUMNS: tuple[str, ...] = (
+    "seq",
+    "source",
+    "line",
+    "timestamp",
+    "session_id",
+    "call_id",
+    "tool",
+    "action_tool",
+    "input",
+    "verdict",
+    "severity",
+    "rules",
+    "reason",
+    "risk",
+    "reviewer_outcome",
+    "failed",
+    "error",
+    "review_id",
+)
+"""``actions.csv``: one row per tool call reviewed as an action (``service.audit.actions.action_label``)."""
+
+
+_SEVERITIES = frozenset(s.value for s in Severity)
+
+
+def actions_csv(results: Iterable[dict[str, Any]]) -> str:
+    """One row per reviewed action, in input order: where its call is (``source``, ``line``, ``timestamp``), session,
+    tool, the short redacted ``input``, ``verdict``, ``severity`` of its worst finding (empty: none), ``rules`` (the
+    findings' rule ids joined by ``;``). A text cell that starts like a formula is prefixed with ``'`` as in
+    ``results_csv``: commands and paths come from the logs under audit."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ACTION_CSV_COLUMNS)
+    for r in results:
+        findings = [f for f in r.get("findings") or [] if isinstance(f, dict)]
+        severities = [Severity(f["severity"]) for f in findings if f.get("severity") in _SEVERITIES]
+        derived = {
+            "severity": max(severities, key=lambda s: s.rank).value if severities else None,
+            "rules": ";".join(dict.fromkeys(str(f.get("rule")) for f in findings)),
+        }
+        row = []
+        for col in ACTION_CSV_COLUMNS:
+            v = derived[col] if col in derived else r.get(col)
+            if isinstance(v, bool):
+                v = int(v)
+            row.append("" if v is None else _cell(v))
+        writer.writerow(row)
+    return out.getvalue()
 
 
 def results_csv(results: Iterable[dict[str, Any]]) -> str:

@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from service.audit.actions import DEFAULT_MAX_ACTIONS, action_turns
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id
-from service.audit.report import build_report, results_csv, version_key
+from service.audit.report import actions_csv, build_report, results_csv, version_key
 from service.audit.sessions import Parsed
 
 
@@ -209,14 +209,21 @@ async def job_report(jobs: JobStore, info: JobInfo) -> tuple[dict[str, Any], lis
     return report, results
 
 
-def write_outputs(out: Path, report: dict[str, Any], results: list[dict[str, Any]]) -> dict[str, Path]:
-    """``report.json``, ``report.html``, ``turns.csv`` and ``turns.jsonl`` in ``out`` (each written atomically)."""
+def write_outputs(
+    out: Path,
+    report: dict[str, Any],
+    results: list[dict[str, Any]],
+    actions: Iterable[dict[str, Any]] = (),
+) -> dict[str, Path]:
+    """``report.json``, ``report.html``, ``turns.csv``, ``turns.jsonl`` and ``actions.csv`` (``actions``: the job's
+    action results, one row each) in ``out`` (each written atomically)."""
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "report.json": orjson.dumps(report, option=orjson.OPT_INDENT_2),
         "report.html": render_html(report).encode(),
         "turns.csv": results_csv(results).encode(),
         "turns.jsonl": b"".join(orjson.dumps(r) + b"\n" for r in results),
+        "actions.csv": actions_csv(actions).encode(),
     }
     written: dict[str, Path] = {}
     for name, content in files.items():

@@ -219,3 +219,30 @@ async def test_a_cancelled_job_reviews_no_action_until_resumed(settings: Setting
         assert info is not None and info.finished and (stats.actions, stats.completed) == (4, 2)
         report, _ = await job_report(jobs, info)
     assert report["complete"] and report["actions"]["by_verdict"] == {"block": 4}
+
+
+# -- actions.csv: one row per reviewed tool call -------------------------------------------------------------------
+def test_the_audit_writes_actions_csv_one_row_per_tool_call_with_formulas_defused(tmp_path: Path) -> None:
+    import csv
+
+    # a command a spreadsheet would run as a formula (the logs under audit are untrusted)
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(DANGEROUS.read_text().replace("git push --force origin main", "=1+2|git status"))
+    env = cli_env(tmp_path / "data")
+    out = tmp_path / "report"
+    done = run_cli(["audit", str(transcript), "--out", str(out)], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert str(out / "actions.csv") in done.stderr  # "wrote ..."
+
+    rows = list(csv.DictReader((out / "actions.csv").open(newline="")))
+    assert [r["line"] for r in rows] == ["4", "6", "8", "10"]  # input order, every reviewed call
+    by_line = {int(r["line"]): r for r in rows}
+    for line in (4, 6, 10):
+        tool, short, rule = EXPECTED[line]
+        r = by_line[line]
+        assert (r["source"], r["session_id"], r["tool"], r["input"]) == (str(transcript), CC_SESSION, tool, short)
+        assert (r["verdict"], r["severity"]) == ("block", "critical") and rule in r["rules"].split(";")
+        assert r["timestamp"].startswith("2026-11-20T14:")
+    defused = by_line[8]
+    assert defused["input"] == "'=1+2|git status" and defused["tool"] == "Bash"
+    assert defused["verdict"] == "approve" and defused["severity"] == "" and defused["rules"] == ""
