@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
+from service.audit.actions import DEFAULT_MAX_ACTIONS
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
@@ -214,6 +215,12 @@ class AuditUploadQuery(BaseModel):
     format: Literal["auto", "sessions", "codex", "claude-code"] = Field("auto", description="Input format.")
     name: str = Field("audit", max_length=200, description="A name shown in the report.")
     baseline_model: str | None = Field(None, max_length=300, description="name@version to compare others against.")
+    max_actions: int | None = Field(
+        None,
+        ge=0,
+        description="Tool calls of Codex / Claude Code logs reviewed as actions, at most (default "
+        f"{DEFAULT_MAX_ACTIONS}; 0: none), as `oversight audit --max-actions`. Stored with the job.",
+    )
 
 
 class ReportQuery(BaseModel):
@@ -242,12 +249,14 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 def upload_digest(data: bytes, query: AuditUploadQuery) -> str:
     """What an ``Idempotency-Key`` stands for: the uploaded bytes (the raw body, or the multipart ``file``: not the
     form around it, whose boundary a client draws anew for every request) and the parameters that define the job."""
-    subject = {
+    subject: dict[str, Any] = {
         "upload": hashlib.sha256(data).hexdigest(),
         "format": query.format,
         "name": query.name,
         "baseline_model": query.baseline_model,
     }
+    if query.max_actions is not None:  # only when sent: the digests of keys stored before it existed stay the same
+        subject["max_actions"] = query.max_actions
     return "sha256:" + hashlib.sha256(orjson.dumps(subject, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
@@ -340,6 +349,8 @@ async def create_audit(
         lease_s=service.options.lease_s,
         baseline_model=baseline_model,
     )
+    if query.max_actions is not None:
+        options.max_actions = query.max_actions
     try:
         job_id, held = await submit_keyed(
             service.jobs,

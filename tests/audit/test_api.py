@@ -132,3 +132,43 @@ def test_a_cancelled_job_is_not_worked_after_a_restart_until_resumed(tmp_path: P
         assert _wait_done(second, job["id"])["done"] == job["turns"]
         again = second.post(f"/v1/audits/{job['id']}/cancel")
         assert again.status_code == 409 and again.json()["error"]["field"] == "id"
+
+
+DANGEROUS = Path(__file__).parent / "fixtures" / "claude-code-2x-dangerous.jsonl"  # 4 tool calls, all blocked
+
+
+def test_max_actions_caps_the_tool_calls_reviewed_and_is_stored_with_the_job(tmp_path: Path,
+                                                                             monkeypatch: Any) -> None:
+    settings = Settings(data_dir=tmp_path / "data", audit_seed=0)
+    upload = {"file": ("t.jsonl", DANGEROUS.read_bytes(), "application/x-ndjson")}
+    monkeypatch.setenv("OVERSIGHT_AUDIT_WORKERS", "0")  # first app: accepts the job, works on nothing
+    with TestClient(create_app(settings)) as first:
+        resp = first.post("/v1/audits?max_actions=3", files=upload)
+        assert resp.status_code == 202, resp.text
+        job = resp.json()
+        assert job["options"]["max_actions"] == 3 and job["actions"]["total"] == 3
+        # a bad value is the one error body, naming the field (as the CLI's --max-actions, at least 0)
+        for bad in ("-1", "lots", "2.5"):
+            refused = first.post(f"/v1/audits?max_actions={bad}", files=upload)
+            assert refused.status_code == 422, refused.text
+            error = refused.json()["error"]
+            assert (error["code"], error["field"]) == ("request_invalid", "max_actions"), error
+        none = first.post("/v1/audits?max_actions=0", files=upload)
+        assert none.status_code == 202 and none.json()["actions"]["total"] == 0
+    monkeypatch.setenv("OVERSIGHT_AUDIT_WORKERS", "1")  # another process's workers take the job up: the stored cap
+    with TestClient(create_app(settings)) as second:
+        _wait_done(second, job["id"])
+        report = second.get(f"/v1/audits/{job['id']}/report").json()
+    actions = report["actions"]
+    assert (actions["reviewed"], actions["over_cap"], actions["capped"], actions["max_actions"]) == (3, 1, True, 3)
+    assert [a["line"] for a in actions["flagged"]] == [4, 6, 8]  # the first three in input order
+
+
+def test_max_actions_is_part_of_what_an_idempotency_key_stands_for(client: TestClient) -> None:
+    upload = {"file": ("t.jsonl", DANGEROUS.read_bytes(), "application/x-ndjson")}
+    key = {"Idempotency-Key": "ci-1:actions"}
+    first = client.post("/v1/audits?max_actions=2", files=upload, headers=key)
+    assert first.status_code == 202, first.text
+    assert client.post("/v1/audits?max_actions=2", files=upload, headers=key).status_code == 200  # a replay
+    other = client.post("/v1/audits?max_actions=3", files=upload, headers=key)
+    assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_key_reused"
