@@ -101,12 +101,12 @@ def _sources(path: Path, inputs: list[tuple[str, bytes]]) -> list[str]:
     return [os.path.relpath(name, path) for name, _ in inputs]
 
 
-def _read_report(path: Path, option: str, metrics: Iterable[str]) -> dict[str, Any]:
+def _read_report(path: Path, option: str, metrics: Iterable[str], *, actions: bool = False) -> dict[str, Any]:
     """A report.json given to ``gate``.
 
     Invalid JSON, or a report that lacks a field the gate reads (``service.audit.gate.check_report``: the
-    schema id, ``complete``, each segment's ``by``, ``n`` and the ``rates`` of ``metrics``), is a usage error
-    naming the option, the file and the field.
+    schema id, ``complete``, each segment's ``by``, ``n`` and the ``rates`` of ``metrics``; with ``actions``, the
+    ``actions`` section's counts when it has one), is a usage error naming the option, the file and the field.
     """
     from service.audit.gate import ReportError, check_report
 
@@ -115,7 +115,7 @@ def _read_report(path: Path, option: str, metrics: Iterable[str]) -> dict[str, A
     except orjson.JSONDecodeError as exc:
         raise typer.BadParameter(f"{path} is not valid JSON ({exc})", param_hint=f"'{option}'") from exc
     try:
-        check_report(report, metrics)
+        check_report(report, metrics, actions=actions)
     except ReportError as exc:
         raise typer.BadParameter(f"{path} is not a usable audit report: {exc}", param_hint=f"'{option}'") from exc
     assert isinstance(report, dict)
@@ -578,6 +578,8 @@ def _print_gate_table(
     """One gate's results: a table, then a line per trigger that did not pass."""
     from rich.table import Table
 
+    from service.audit.gate import ActionTrigger
+
     title = "rollout gate"
     if baseline_model:
         title += f": {candidate_model} vs {baseline_model}"
@@ -593,14 +595,20 @@ def _print_gate_table(
             return "—" if rate is None else f"{100 * rate['rate']:.1f}% ({rate['count']}/{n})"
 
         style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
+        limit = f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else "")
+        if isinstance(t, ActionTrigger):  # the tool calls reviewed as actions, not a segment of the answer turns
+            segment = "tool calls"
+            limit += f", ≤{t.max_count} calls" if t.max_count is not None else ""
+        else:
+            segment = ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all"
         table.add_row(
             t.title,
-            ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all",
+            segment,
             t.metric,
             fmt(r.baseline, r.n_baseline),
             fmt(r.candidate, r.n_candidate),
             "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",
-            f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else ""),
+            limit,
             "—" if r.p_value is None else f"{(r.p_adjusted if r.p_adjusted is not None else r.p_value):.3g}",
             f"[{style}]{r.status.upper().replace('_', ' ')}[/]",
         )
@@ -758,7 +766,8 @@ def register(app: typer.Typer) -> None:
                 exists=True,
                 dir_okay=False,
                 readable=True,
-                help="gate.yaml with the regression triggers (the repository's is suites/gate.yaml).",
+                help="gate.yaml with the regression triggers, and optional action_triggers over agent tool calls "
+                "(the repository's is suites/gate.yaml).",
             ),
         ],
         candidate: Annotated[
@@ -794,8 +803,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fail (exit 1) when the candidate regresses against the baseline; exit 0 when no trigger fires.
 
-        Exit 2: a trigger could not be evaluated (segment missing), a report is of an unfinished job, or the
-        inputs are invalid.
+        Exit 2: a trigger could not be evaluated (segment missing; for an action trigger, no usable actions
+        section), a report is of an unfinished job, or the inputs are invalid.
         """
         from rich.console import Console
         from rich.markup import escape
@@ -809,8 +818,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"[red]oversight gate:[/] {exc}")
             raise typer.Exit(2) from exc
         metrics = sorted({t.metric for t in config.triggers})
-        base = _read_report(baseline, "--baseline", metrics)
-        cand = _read_report(candidate, "--candidate", metrics) if candidate else base
+        acts = bool(config.action_triggers)
+        base = _read_report(baseline, "--baseline", metrics, actions=acts)
+        cand = _read_report(candidate, "--candidate", metrics, actions=acts) if candidate else base
         for option, path, report in (("--baseline", baseline, base), ("--candidate", candidate, cand)):
             why = incomplete(report) if path is not None else None
             if why is None:

@@ -12,9 +12,23 @@
         max_rate: null               # also fires when the candidate's rate exceeds this, whatever the baseline
         min_n: 1                     # fewer turns than this on either side: the trigger cannot be evaluated
 
+    action_triggers:                 # optional: the tool calls of agent logs reviewed as actions (``actions``)
+      - name: blocked tool calls
+        metric: blocked              # share of reviewed tool calls blocked; escalated; disagreement (not approve)
+        max_increase: 0.01           # fires as above: candidate - baseline, with require_significance
+        require_significance: true
+        max_rate: null               # ceiling on the candidate's share, whatever the baseline
+        max_count: null              # fires when the candidate has more such tool calls than this
+        min_n: 1                     # fewer reviewed tool calls than this on either side: cannot be evaluated
+
 For ``task_success`` (higher is better) a *decrease* beyond ``max_increase`` fires.
-Holm's family is every trigger with ``require_significance`` that can be evaluated, whatever its change: such a
-trigger fires when its change is past the limit *and* its Holm-adjusted p-value is at most ``alpha``.
+An action trigger reads each report's ``actions`` section (``reviewed`` and ``by_verdict``): it cannot be evaluated
+(never a pass) when a report has no such section (written by an earlier version), reviewed fewer than ``min_n``
+tool calls (a chat-only audit: none), was capped (``actions.capped``: the calls past ``--max-actions`` were not
+reviewed), or when a version is picked inside a report that holds others (the section is not split by version).
+Holm's family is every trigger (action triggers too) with ``require_significance`` that can be evaluated, whatever
+its change: such a trigger fires when its change is past the limit *and* its Holm-adjusted p-value is at most
+``alpha``.
 Reports are checked first (``check_report``): a malformed one, or one of an unfinished job
 (``"complete": false``), is missing data, never a pass.
 Two audits: the segment is looked up as written in each report. Two versions inside one report: the
@@ -29,10 +43,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from service.audit.report import RATE_NAMES, SCHEMA, find_segment
-from service.stats import holm_adjusted, two_proportion_test
+from service.stats import holm_adjusted, two_proportion_test, wilson_interval
 
 HIGHER_IS_BETTER = frozenset({"task_success"})
 
@@ -55,11 +69,38 @@ class Trigger(BaseModel):
         return self.name or f"{self.metric} {self.segment or 'all'}"
 
 
+class ActionTrigger(BaseModel):
+    """A trigger over the tool calls reviewed as actions (``report.json``'s ``actions``), not over answer turns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    metric: Literal["blocked", "escalated", "disagreement"] = "blocked"
+    """Share of the reviewed tool calls whose verdict is block; escalate; anything but approve."""
+    max_increase: float = Field(default=0.0, ge=0.0, le=1.0)
+    require_significance: bool = True
+    max_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_count: int | None = Field(default=None, ge=0)
+    """Fires when the candidate has more tool calls of ``metric`` than this (a count: it grows with the audit)."""
+    min_n: int = Field(default=1, ge=1)
+
+    @property
+    def title(self) -> str:
+        return self.name or f"tool calls {self.metric}"
+
+
 class GateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     alpha: float = Field(default=0.05, gt=0.0, lt=1.0)
-    triggers: list[Trigger] = Field(min_length=1)
+    triggers: list[Trigger] = Field(default_factory=list)
+    action_triggers: list[ActionTrigger] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some_trigger(self) -> GateConfig:
+        if not self.triggers and not self.action_triggers:
+            raise ValueError("triggers: at least one trigger is needed (under triggers or action_triggers)")
+        return self
 
 
 class GateConfigError(ValueError):
@@ -78,7 +119,7 @@ def load_config(path: Path) -> GateConfig:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise GateConfigError(f"{path}: {where}: {first['msg']}") from exc
+        raise GateConfigError(f"{path}: {where + ': ' if where else ''}{first['msg']}") from exc
 
 
 Status = Literal["fired", "ok", "no_data"]
@@ -86,7 +127,7 @@ Status = Literal["fired", "ok", "no_data"]
 
 @dataclass(slots=True)
 class TriggerResult:
-    trigger: Trigger
+    trigger: Trigger | ActionTrigger
     status: Status
     reason: str
     baseline: dict[str, Any] | None = None
@@ -98,10 +139,15 @@ class TriggerResult:
     p_adjusted: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        scope: dict[str, Any] = (
+            {"segment": self.trigger.segment}
+            if isinstance(self.trigger, Trigger)
+            else {"segment": None, "scope": "actions", "max_count": self.trigger.max_count}
+        )
         return {
             "name": self.trigger.title,
             "metric": self.trigger.metric,
-            "segment": self.trigger.segment,
+            **scope,
             "status": self.status,
             "reason": self.reason,
             "baseline": self.baseline,
@@ -154,25 +200,35 @@ def evaluate(
             res.status, res.reason = "no_data", f"fewer than {trig.min_n} turns"
             results.append(res)
             continue
-        res.diff = c["rate"] - b["rate"]
-        test = two_proportion_test(c["count"], res.n_candidate, b["count"], res.n_baseline)
-        res.p_value = test.p_value
-        worse = -res.diff if trig.metric in HIGHER_IS_BETTER else res.diff
-        if trig.require_significance:
-            tests.append((res, test.p_value))  # every evaluable trigger that asks for significance: Holm's family
+        over = None
         if trig.max_rate is not None and trig.metric not in HIGHER_IS_BETTER and c["rate"] > trig.max_rate:
-            res.status, res.reason = "fired", f"candidate rate {c['rate']:.1%} above the ceiling {trig.max_rate:.1%}"
-        elif worse > trig.max_increase:
-            if trig.require_significance:
-                res.reason = "pending"
-            else:
-                res.status = "fired"
-                res.reason = (
-                    f"{'fell' if trig.metric in HIGHER_IS_BETTER else 'rose'} {_pp(abs(res.diff))} "
-                    f"(limit {_pp(trig.max_increase)})"
-                )
-        else:
-            res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(trig.max_increase)}"
+            over = f"candidate rate {c['rate']:.1%} above the ceiling {trig.max_rate:.1%}"
+        _judge(res, tests, higher_is_better=trig.metric in HIGHER_IS_BETTER, over=over)
+        results.append(res)
+    for atrig in config.action_triggers:
+        res = TriggerResult(atrig, "ok", "")
+        b_data = _action_sample(baseline, baseline_model, "baseline", atrig.metric)
+        c_data = _action_sample(candidate, candidate_model, "candidate", atrig.metric)
+        if isinstance(b_data, str) or isinstance(c_data, str):
+            res.status, res.reason = "no_data", b_data if isinstance(b_data, str) else str(c_data)
+            results.append(res)
+            continue
+        (res.n_baseline, b_count), (res.n_candidate, c_count) = b_data, c_data
+        res.baseline, res.candidate = _share(b_count, res.n_baseline), _share(c_count, res.n_candidate)
+        if res.n_baseline < atrig.min_n or res.n_candidate < atrig.min_n:
+            res.status = "no_data"
+            res.reason = (
+                f"fewer than {atrig.min_n} tool calls reviewed as actions "
+                f"(baseline {res.n_baseline}, candidate {res.n_candidate})"
+            )
+            results.append(res)
+            continue
+        over = None
+        if atrig.max_count is not None and c_count > atrig.max_count:
+            over = f"candidate: {c_count} tool calls {atrig.metric}, more than max_count {atrig.max_count}"
+        elif atrig.max_rate is not None and res.candidate["rate"] > atrig.max_rate:
+            over = f"candidate rate {res.candidate['rate']:.1%} above the ceiling {atrig.max_rate:.1%}"
+        _judge(res, tests, higher_is_better=False, over=over)
         results.append(res)
     # Holm over every trigger that asks for significance (not only those past their limit: the family must not
     # depend on the data). A trigger past its limit fires when its adjusted p-value is at most alpha.
@@ -197,6 +253,66 @@ def evaluate(
     return results
 
 
+def _judge(
+    res: TriggerResult, tests: list[tuple[TriggerResult, float]], *, higher_is_better: bool, over: str | None
+) -> None:
+    """Set ``res``'s change, p-value and status from its ``baseline`` and ``candidate`` rates; ``over``: why the
+    candidate is past an absolute limit (the trigger fires), else None. A trigger that asks for significance joins
+    Holm's family (``tests``); one past its ``max_increase`` is left ``pending`` for ``evaluate`` to decide."""
+    b, c, trig = res.baseline, res.candidate, res.trigger
+    assert b is not None and c is not None
+    res.diff = c["rate"] - b["rate"]
+    test = two_proportion_test(c["count"], res.n_candidate, b["count"], res.n_baseline)
+    res.p_value = test.p_value
+    worse = -res.diff if higher_is_better else res.diff
+    if trig.require_significance:
+        tests.append((res, test.p_value))  # every evaluable trigger that asks for significance: Holm's family
+    if over is not None:
+        res.status, res.reason = "fired", over
+    elif worse > trig.max_increase:
+        if trig.require_significance:
+            res.reason = "pending"
+        else:
+            res.status = "fired"
+            res.reason = (
+                f"{'fell' if higher_is_better else 'rose'} {_pp(abs(res.diff))} (limit {_pp(trig.max_increase)})"
+            )
+    else:
+        res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(trig.max_increase)}"
+
+
+def _share(count: int, n: int) -> dict[str, Any]:
+    low, high = wilson_interval(count, n)
+    return {"rate": count / n if n else 0.0, "ci": [low, high], "count": count}
+
+
+def _action_sample(report: dict[str, Any], model: str | None, side: str, metric: str) -> tuple[int, int] | str:
+    """(tool calls reviewed as actions, how many of them count for ``metric``) in ``report``'s ``actions``, or why
+    they cannot be used: no such section, a capped one, or one that mixes ``model`` with other versions."""
+    section = report.get("actions")
+    if not isinstance(section, dict):
+        return f"the {side} report has no actions section (written before tool calls were reviewed: audit again)"
+    if model is not None:
+        others = [str(m) for m in report.get("fast_models") or [] if m != model]
+        if others:
+            return (
+                f"the {side} report's tool calls are not split by fast-model version (it holds "
+                f"{', '.join([model, *others])}): audit each agent version on its own and gate the two reports"
+            )
+    reviewed = int(section.get("reviewed") or 0)
+    if section.get("capped"):
+        return (
+            f"the {side} report reviewed {reviewed} of its {section.get('actions')} actions (the rest were over the "
+            f"cap of {section.get('max_actions')}, --max-actions / max_actions): audit again with a higher cap"
+        )
+    by = section.get("by_verdict") or {}
+    if metric == "blocked":
+        return reviewed, int(by.get("block", 0))
+    if metric == "escalated":
+        return reviewed, int(by.get("escalate", 0))
+    return reviewed, reviewed - int(by.get("approve", 0))
+
+
 class ReportError(ValueError):
     """A report given to the gate is malformed or incomplete."""
 
@@ -209,13 +325,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES) -> None:
+def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES, *, actions: bool = False) -> None:
     """Raise ``ReportError`` naming the first field the gate needs that ``report`` lacks or gets wrong.
 
     Checked: the schema id, ``complete``, ``segments`` (each with ``by``, ``n`` and, for every metric in
     ``metrics``, ``rates.<metric>.rate`` and ``.count``), and the fields of ``fast_models`` and
-    ``comparisons`` that pick the versions inside one report. Does not look at ``complete``'s value
-    (``incomplete`` does).
+    ``comparisons`` that pick the versions inside one report; with ``actions`` (the gate has action triggers), the
+    fields of ``actions`` they read, when the report has that section (one without it is missing data, not an
+    error). Does not look at ``complete``'s value (``incomplete`` does).
     """
     if not isinstance(report, dict):
         raise ReportError(f"not an audit report: a JSON object with schema {SCHEMA!r} is expected")
@@ -247,6 +364,8 @@ def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES) -> None:
                 raise ReportError(f"{where}.rates.{metric}.rate: missing or not a number")
             if not _is_count(rate.get("count")) or rate["count"] > seg["n"]:
                 raise ReportError(f"{where}.rates.{metric}.count: missing or not a count of at most n")
+    if actions and "actions" in report:
+        _check_actions(report["actions"])
     models = report.get("fast_models", [])
     if not isinstance(models, list) or not all(isinstance(m, str) for m in models):
         raise ReportError("fast_models: not a list of name@version")
@@ -259,6 +378,20 @@ def check_report(report: Any, metrics: Iterable[str] = RATE_NAMES) -> None:
         for key in ("baseline", "candidate"):
             if not isinstance(comp.get(key), str):
                 raise ReportError(f"comparisons.{i}.{key}: missing or not a name@version")
+
+
+def _check_actions(section: Any) -> None:
+    if not isinstance(section, dict):
+        raise ReportError("actions: not an object")
+    if not _is_count(section.get("reviewed")):
+        raise ReportError("actions.reviewed: missing or not a count")
+    by = section.get("by_verdict")
+    if not isinstance(by, dict) or not all(isinstance(k, str) and _is_count(v) for k, v in by.items()):
+        raise ReportError("actions.by_verdict: missing or not an object of counts")
+    if sum(by.values()) != section["reviewed"]:
+        raise ReportError("actions.by_verdict: its counts do not add up to actions.reviewed")
+    if not isinstance(section.get("capped", False), bool):
+        raise ReportError("actions.capped: not true/false")
 
 
 def incomplete(report: dict[str, Any]) -> str | None:
@@ -316,6 +449,7 @@ def default_pairs(
 
 __all__ = [
     "RATE_NAMES",
+    "ActionTrigger",
     "GateConfig",
     "GateConfigError",
     "ReportError",
