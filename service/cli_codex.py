@@ -438,7 +438,7 @@ class Proxy:
         answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline", verdict.note)
         if answer is None:
             if asks and self.on_approve == "accept" and decision.get("verdict") == "approve":
-                _log(f"{what}: approved, but it also asks for {', '.join(asks)}; asking the user")
+                _log(f"{what}: approved, but it also asks for {', '.join(asks)}; asking the user — {verdict.note}")
             elif not verdict.forward:
                 _log(
                     f"{what}: {verdict.decision}, but the form offers no such option; asking the user — {verdict.note}"

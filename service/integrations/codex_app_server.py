@@ -24,8 +24,11 @@ derives from it is the user's, not a guess. A file change is reviewed from the `
 (``changes`` of ``{path, kind, diff}``, where ``diff`` is what Codex's ``FileChange`` carries: an added file's
 whole content verbatim, a deleted file's old content, an update's unified diff): an added file as ``write_file``
 with that content, an update as ``edit_file`` (removed and added lines), a deletion as ``shell rm``, a move also
-as a write of the destination. A request whose item was not seen is sent to the client unreviewed. The goal for
-the alignment check is the text of the thread's last ``turn/start``.
+as a write of the destination. The folder a file change may also ask to write under for the rest of the session
+(``grantRoot``, v1 and v2) is reviewed as a ``sandbox_grant`` ``{"write": [root], "scope": "session"}``, so a grant
+of the home folder, ``/`` or ``~/.ssh`` declines the change, as ``additionalPermissions`` declines a command. A
+request whose item was not seen and that asks for no grant is sent to the client unreviewed. The goal for the
+alignment check is the text of the thread's last ``turn/start``.
 
 A review of a request the client's user will see is sent with ``asks_user`` (and the thread as
 ``context.session_id``): if it escalates, the user's prompt gates the call. The client's answer passes through
@@ -696,10 +699,14 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
         # PermissionRequest's ``additional_permissions`` (the request is never accepted by the proxy either way)
         if (grant := grant_input(params.get("additionalPermissions"), cwd)) is not None:
             actions.append(action("sandbox_grant", grant, cwd))
-    elif v1:
-        actions = change_actions(v1_changes(params.get("fileChanges")), cwd)
     else:
-        actions = change_actions(item.get("changes") or [], cwd)
+        changes = v1_changes(params.get("fileChanges")) if v1 else item.get("changes") or []
+        actions = change_actions(changes, cwd)
+        # ``grantRoot`` (a path): writes under that folder for the rest of the session without asking again,
+        # reviewed as the session-long write grant it is; a value of another shape goes to the analyser as it is,
+        # which does not approve a grant it cannot read
+        if (root := grant_root(params)) is not None:
+            actions.append(action("sandbox_grant", {"write": root, "scope": "session"}, cwd))
     goal = session.goals.get(thread)
     base = safe_id("codex-app", thread, str(params.get("turnId") or ""), str(item_id or message["id"]))
     out = []
@@ -720,6 +727,16 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
             request["asks_user"] = True
         out.append(request)
     return out
+
+
+def grant_root(params: dict[str, Any]) -> Any:
+    """The folder a file-change approval asks to write under for the rest of the session (``grantRoot``, a path;
+    v1 and v2 alike), as the ``write`` of a ``sandbox_grant``: a path as a list of one, any other non-empty value
+    as it is; None when it asks for none."""
+    root = params.get("grantRoot")
+    if root is None or root == "" or root == [] or root == {}:
+        return None
+    return [root] if isinstance(root, str) else root
 
 
 GRANTS = ("grantRoot", "additionalPermissions")

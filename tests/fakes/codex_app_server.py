@@ -10,7 +10,8 @@ without the ``"jsonrpc"`` member, one object per line. Enough of it to drive app
   COMMAND`` → the same, asking for ``additionalPermissions`` (a JSON permission profile); ``run-bare: COMMAND`` →
   the request alone, with no ``cwd`` in it and no ``item/started`` before it (both are optional);
   ``write: PATH`` + newline + content → ``item/started`` (``fileChange``, kind ``add``, whose ``diff`` is the new
-  file's content verbatim, as Codex sends an add), then ``item/fileChange/requestApproval``;
+  file's content verbatim, as Codex sends an add), then ``item/fileChange/requestApproval``; ``grant: ROOT`` +
+  newline + ``write: ...`` → the same, the request also asking for ``grantRoot`` ROOT (a path string);
   ``mcp: SERVER/TOOL ARGS`` (ARGS a JSON object) → ``item/started`` (``mcpToolCall``), then the MCP tool approval
   as Codex sends it with elicitations on: ``mcpServer/elicitation/request`` with ``_meta.codex_approval_kind``
   ``mcp_tool_call`` and the arguments in ``_meta.tool_params``; ``mcp-form: SERVER/TOOL ARGS`` → the same item,
@@ -172,7 +173,10 @@ def serve(log: Any) -> None:
             send({"method": "turn/started", "params": {"threadId": "thr_1", "turn": {"id": turn, "status": "inProgress", "items": []}}})
             item_id = f"item_{turns}"
             base = {"itemId": item_id, "threadId": "thr_1", "turnId": turn, "startedAtMs": 1795501923411}
-            network = extra = None
+            network = extra = grant = None
+            if text.startswith("grant: "):
+                head, _, text = text.partition("\n")
+                grant = head[len("grant: "):]
             if text.startswith("net: "):
                 head, _, text = text.partition("\n")
                 protocol, _, host = head[len("net: "):].partition(" ")
@@ -260,6 +264,8 @@ def serve(log: Any) -> None:
                         "changes": [{"path": path, "kind": {"type": "add"}, "diff": diff}]}
                 send({"method": "item/started", "params": {"threadId": "thr_1", "turnId": turn, "item": item}})
                 request = {"id": next_request, "method": "item/fileChange/requestApproval", "params": {**base, "reason": None}}
+                if grant is not None:  # optional: a folder to write under for the rest of the session
+                    request["params"]["grantRoot"] = grant
             waiting[next_request] = item
             next_request += 1
             send(request, raw if request["params"].get("arguments") == RAW else None)

@@ -612,15 +612,51 @@ def test_v1_an_approved_command_goes_to_the_user_or_is_approved_with_approve_acc
 
 
 def test_with_approve_accept_a_request_that_also_asks_for_a_grant_root_goes_to_the_user(service: str, tmp_path: Path) -> None:
-    # Oversight reviewed the file, not "writes under / for the rest of the session": a human decides that.
+    # A grant of the project's own folder is approved, but "writes under it for the rest of the session" is still
+    # a human's to give.
     client = V1Client(service, tmp_path / "server.jsonl", "--approve", "accept")
     client.start()
-    request = client.turn("grant: /\nwrite: /home/dev/shop/notes.md\nremember the milk")
-    assert request["method"] == "applyPatchApproval" and request["params"]["grantRoot"] == "/"
+    request = client.turn("grant: /home/dev/shop\nwrite: /home/dev/shop/notes.md\nremember the milk")
+    assert request["method"] == "applyPatchApproval" and request["params"]["grantRoot"] == "/home/dev/shop"
     client.send({"id": request["id"], "result": {"decision": "denied"}})
     assert client.until(lambda m: m.get("method") == "codex/event/task_complete")
+    # A grant of the whole filesystem with a harmless file: before, it was put to the user as an approved change
+    # (only the file was reviewed); now the grant is reviewed too and the proxy denies the request.
+    seen = client.turn("grant: /\nwrite: /home/dev/shop/notes.md\nremember the milk")
+    assert seen["method"] == "codex/event/task_complete"
+    assert client.answers(101) == [{"id": 101, "result": {"decision": "denied"}}]
     code, stderr = client.close()
-    assert code == 0 and "also asks for grantRoot" in stderr
+    assert code == 0 and "applyPatchApproval 100: approved, but it also asks for grantRoot" in stderr
+    assert "applyPatchApproval 101: denied" in stderr and "privilege_escalation.sandbox_write_grant" in stderr
+
+
+def test_a_file_change_asking_to_write_under_a_root_for_the_session_is_reviewed_as_that_grant(
+    service: str, tmp_path: Path
+) -> None:
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.start()
+    change = "\nwrite: /home/dev/shop/notes.md\nremember the milk"
+    # The home folder, the filesystem root, ~/.ssh: the proxy declines, the user never sees a prompt for them.
+    for rid, root in enumerate(("/home/dev", "/", "/home/dev/.ssh"), start=100):
+        seen = client.turn(f"grant: {root}{change}")
+        assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "declined", root
+        assert [m for m in client.server_received() if m.get("id") == rid] == [{"id": rid, "result": {"decision": "decline"}}]
+    assert not any(m.get("method", "").endswith("/requestApproval") for m in client.seen)
+    # A folder outside the thread's working folder, and the project's own subfolder: never accepted by the proxy,
+    # the user decides (as before for any grant).
+    for root in ("/home/dev/other-project", "/home/dev/shop/docs"):
+        asked = client.turn(f"grant: {root}{change}")
+        assert asked["method"] == "item/fileChange/requestApproval" and asked["params"]["grantRoot"] == root
+        client.send({"id": asked["id"], "result": {"decision": "decline"}})
+        client.until(lambda m: m.get("method") == "item/completed")
+    code, stderr = client.close()
+    assert code == 0
+    assert all(f"item/fileChange/requestApproval {rid}: decline" in stderr for rid in (100, 101, 102))
+    assert "privilege_escalation.sandbox_write_grant" in stderr and "persistence.sandbox_write_grant" in stderr
+    # put to the user for the grant, with the review on the proxy's record
+    for rid in (103, 104):
+        assert f"item/fileChange/requestApproval {rid}: approved, but it also asks for grantRoot; asking the user — " \
+            "Oversight approve" in stderr
 
 
 PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n"
