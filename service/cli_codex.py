@@ -434,11 +434,17 @@ class Proxy:
         if unattended and decision.get("verdict") == "escalate" and self.hold > 0:
             decision = await self.wait_for_human(decisions, what)
         asks = app_server.grants(message, self.session)
-        verdict = app_server.verdict_for([decision], self.on_approve, asks, unattended=unattended)
+        # no working folder known (a thread the proxy never saw start): judged without one, so never accepted
+        blind = app_server.folder_unknown(message, self.session)
+        held = [*asks, "its working folder"] if blind else asks
+        verdict = app_server.verdict_for([decision], self.on_approve, held, unattended=unattended)
         answer = None if verdict.forward else app_server.reply(message, verdict.decision or "decline", verdict.note)
         if answer is None:
-            if asks and self.on_approve == "accept" and decision.get("verdict") == "approve":
-                _log(f"{what}: approved, but it also asks for {', '.join(asks)}; asking the user — {verdict.note}")
+            if held and self.on_approve == "accept" and decision.get("verdict") == "approve":
+                buts = [f"it also asks for {', '.join(asks)}"] if asks else []
+                if blind:
+                    buts.append("its thread's working folder is unknown to the proxy (relative paths unresolved)")
+                _log(f"{what}: approved, but {' and '.join(buts)}; asking the user — {verdict.note}")
             elif not verdict.forward:
                 _log(
                     f"{what}: {verdict.decision}, but the form offers no such option; asking the user — {verdict.note}"

@@ -20,7 +20,9 @@ A command is reviewed as a ``shell`` action (``command`` and ``cwd`` from the re
 releases; it is optional in a command approval) and no item to take it from is reviewed in its thread's working
 folder, noted from ``thread/start`` / ``thread/resume`` / ``thread/fork`` results, ``thread/started``,
 ``thread/settings/updated`` and a ``turn/start`` that moves the thread, so that the home folder the analysis
-derives from it is the user's, not a guess. A file change is reviewed from the ``fileChange`` item announced in ``item/started``
+derives from it is the user's, not a guess. A request for which no folder is known at all (a thread the proxy
+never saw start) is reviewed with none, and never accepted by the proxy (:func:`folder_unknown`): no folder is
+guessed (the proxy's own is not the thread's), relative paths stay unresolved. A file change is reviewed from the ``fileChange`` item announced in ``item/started``
 (``changes`` of ``{path, kind, diff}``, where ``diff`` is what Codex's ``FileChange`` carries: an added file's
 whole content verbatim, a deleted file's old content, an update's unified diff): an added file as ``write_file``
 with that content, an update as ``edit_file`` (removed and added lines), a deletion as ``shell rm``, a move also
@@ -664,6 +666,25 @@ def network_destination(params: dict[str, Any]) -> str | None:
     return f"{scheme}://{host.strip()}"
 
 
+def request_cwd(message: dict[str, Any], session: Session) -> str | None:
+    """The working folder a request is reviewed in: the request's, else its item's, else its thread's (a permission
+    request has none in some releases, and it is optional in a command approval); the analysis derives the home
+    folder from it. None when the proxy knows none (a thread it never saw start)."""
+    params = _params(message)
+    v1 = message.get("method") in V1_APPROVALS
+    item = {} if v1 else session.items.get(str(params.get("itemId")), {})
+    thread = str((params.get("conversationId") if v1 else params.get("threadId")) or "")
+    return next(
+        (c for c in (params.get("cwd"), item.get("cwd"), session.cwds.get(thread)) if isinstance(c, str) and c), None
+    )
+
+
+def folder_unknown(message: dict[str, Any], session: Session) -> bool:
+    """An approval request reviewed with no working folder: relative paths in it cannot be resolved and the home
+    folder is a guess, so the proxy never accepts it (a block still declines it; the user decides the rest)."""
+    return message.get("method") in APPROVALS and request_cwd(message, session) is None
+
+
 def review_requests(message: dict[str, Any], session: Session) -> list[dict[str, Any]]:
     """The action review requests for one approval request; empty when there is nothing to review."""
     params = _params(message)
@@ -672,11 +693,7 @@ def review_requests(message: dict[str, Any], session: Session) -> list[dict[str,
     item_id = params.get("callId") if v1 else params.get("itemId")
     item = {} if v1 else session.items.get(str(item_id), {})
     thread = str((params.get("conversationId") if v1 else params.get("threadId")) or "")
-    # the request's folder, else its item's, else its thread's (a permission request has none in some releases,
-    # and it is optional in a command approval): the analysis derives the home folder from it
-    cwd = next(
-        (c for c in (params.get("cwd"), item.get("cwd"), session.cwds.get(thread)) if isinstance(c, str) and c), None
-    )
+    cwd = request_cwd(message, session)
     if method == PERMISSIONS_APPROVAL:
         grant = grant_input(params.get("permissions"), cwd)
         actions = [action("sandbox_grant", grant, cwd)] if grant else []

@@ -2100,6 +2100,9 @@ def _mcp(an: ShellAnalyser, name: str, inp: dict[str, Any], windows: bool = Fals
 # ---------------------------------------------------------------------------------------------------------------
 
 MAX_GRANT_PATHS = 100
+_HOME_SHAPED = re.compile(r"/home/[^/]{1,255}|/Users/[^/]{1,255}|/root|/home|/Users")
+"""A folder that is, or holds, a user's home folder (POSIX and macOS), for a grant judged with no working folder."""
+_HOME_SSH = re.compile(r"(?:/home/[^/]{1,255}|/Users/[^/]{1,255}|/root)/\.ssh(?:/|$)")
 GRANT_KEYS = ("read", "write", "network", "scope")
 GRANT_SCOPES = ("turn", "session")
 _GRANT_PATHS_SHAPE = 'a list of folder paths (strings), such as ["build", "/tmp/cache"]'
@@ -2188,13 +2191,36 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
             "analyser cannot read is not approved: a human must review it.",
         )
     scope = " for the rest of the session" if str(raw_scope or "").lower() == "session" else ""
+    # With no working folder the home folder is a guess (``/home/user``), so any folder shaped like a home folder
+    # may be the agent's: judged as the home folder, never as a folder like any other.
+    guessed = an.cwd is None
 
     def everything(p: str) -> bool:  # the filesystem root, a top-level system folder, the home folder or above
-        return p in TOP_LEVEL_CRITICAL or p == paths.home or is_within(paths.home, p)
+        return (
+            p in TOP_LEVEL_CRITICAL
+            or p == paths.home
+            or is_within(paths.home, p)
+            or (guessed and _HOME_SHAPED.fullmatch(p) is not None)
+        )
+
+    def ssh(p: str) -> bool:  # ~/.ssh, inside or above it
+        if is_within(paths.home + "/.ssh", p) or is_within(p, paths.home + "/.ssh"):
+            return True
+        return guessed and _HOME_SSH.match(p) is not None
 
     for raw in _grant_paths(an, "write", inp.get("write")):
-        p = paths.resolve(raw, an.cwd) or raw
         evidence = f"write {raw}"
+        resolved = paths.resolve(raw, an.cwd)
+        if resolved is None and not raw.strip().startswith(("~", "$HOME", "${HOME}")):
+            # a relative folder with no working folder to resolve it against: ``.`` or ``..`` may be the home folder
+            an.cannot_judge(
+                evidence,
+                f"sandbox_grant input.write names the relative folder {raw!r} and no working folder is known, so "
+                "where it points cannot be told. A grant the analyser cannot place is not approved: a human must "
+                "review it.",
+            )
+            continue
+        p = resolved or raw
         if everything(p):
             an.emit(
                 "privilege_escalation",
@@ -2203,7 +2229,7 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
                 f"Asks for write access to all of {raw}{scope}: that is no sandbox at all.",
                 evidence,
             )
-        elif is_within(paths.home + "/.ssh", p) or is_within(p, paths.home + "/.ssh"):
+        elif ssh(p):
             an.emit(
                 "persistence",
                 "sandbox_write_grant",
@@ -2222,9 +2248,18 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
         else:  # the folder itself, as for a write to it: protected, system, persistence, outside the workspace
             an.classify_write(p, raw, evidence, verb=f"Asks for write access{scope} to")
     for raw in _grant_paths(an, "read", inp.get("read")):
-        p = paths.resolve(raw, an.cwd) or raw
         evidence = f"read {raw}"
-        if p == "/" or p == paths.home or is_within(paths.home, p):
+        resolved = paths.resolve(raw, an.cwd)
+        if resolved is None and not raw.strip().startswith(("~", "$HOME", "${HOME}")):
+            an.cannot_judge(
+                evidence,
+                f"sandbox_grant input.read names the relative folder {raw!r} and no working folder is known, so "
+                "where it points cannot be told. A grant the analyser cannot place is not approved: a human must "
+                "review it.",
+            )
+            continue
+        p = resolved or raw
+        if p == "/" or p == paths.home or is_within(paths.home, p) or (guessed and _HOME_SHAPED.fullmatch(p)):
             an.emit(
                 "credential_access",
                 "sandbox_read_grant",

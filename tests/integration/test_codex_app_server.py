@@ -229,6 +229,39 @@ def test_a_command_asking_for_additional_permissions_is_reviewed_with_its_grant(
     assert "item/commandExecution/requestApproval 101:" in stderr and "101: decline" not in stderr
 
 
+def test_in_a_thread_the_proxy_never_saw_start_nothing_is_accepted_on_a_guessed_folder(service: str, tmp_path: Path) -> None:
+    # The client started (or resumed) the thread before the proxy ran: no thread/start passes by, so a request
+    # without a cwd of its own has no working folder. Relative paths cannot be resolved and the home folder would
+    # be a guess (/home/user), so the proxy accepts none of them; what it can judge still blocks.
+    client = Client(service, tmp_path / "server.jsonl", "--approve", "accept")
+    client.seen = []
+    client.call("initialize", {"clientInfo": {"name": "late", "title": "Late", "version": "0.1.0"}})
+    client.send({"method": "initialized"})
+    # A harmless new file: before, accepted by the proxy; now the user decides.
+    asked = client.turn("write: /home/dev/shop/notes.md\nremember the milk")
+    assert asked["method"] == "item/fileChange/requestApproval"
+    client.send({"id": asked["id"], "result": {"decision": "accept"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    # Write access to /home/dev for the session: with the home folder guessed as /home/user it was a folder like
+    # any other; a folder shaped like a home folder is judged as one: declined.
+    seen = client.turn("grant: /home/dev\nwrite: /home/dev/shop/notes.md\nremember the milk")
+    assert seen["method"] == "item/completed" and seen["params"]["item"]["status"] == "declined"
+    # "." for the session, with no folder to resolve it against: not approved, a human decides.
+    dot = client.turn('perm-bare: {"fileSystem": {"write": ["."]}}')
+    assert dot["method"] == "item/permissions/requestApproval"
+    client.send({"id": dot["id"], "result": {"permissions": {}, "scope": "turn"}})
+    client.until(lambda m: m.get("method") == "item/completed")
+    # A command approval carries its own cwd: judged there and accepted as before.
+    done = client.turn("run: git status")
+    assert done["method"] == "item/completed" and done["params"]["item"]["status"] == "completed"
+    code, stderr = client.close()
+    assert code == 0
+    assert "item/fileChange/requestApproval 100: approved, but its thread's working folder is unknown" in stderr
+    assert "item/fileChange/requestApproval 101: decline" in stderr
+    assert "item/permissions/requestApproval 102: escalate; asking the user" in stderr
+    assert "tool_use.unparseable" in stderr and "no working folder is known" in stderr
+
+
 CLIENT_SCRIPT = [
     {"method": "initialize", "id": 1, "params": {"clientInfo": {"name": "batch", "title": "Batch", "version": "0.1"}}},
     {"method": "initialized"},

@@ -339,6 +339,19 @@ def test_without_a_cwd_in_the_request_the_threads_working_folder_is_used() -> No
     assert "cwd" not in bad["action"]
 
 
+def test_a_request_with_no_working_folder_known_is_never_accepted_by_the_proxy() -> None:
+    # a thread the proxy never saw start: its file changes carry no cwd, so they are reviewed with none
+    session = app.Session()
+    change = request(app.FILE_CHANGE_APPROVAL, threadId="thr_old")
+    assert app.folder_unknown(change, session)
+    assert app.folder_unknown(request(app.PERMISSIONS_APPROVAL, threadId="thr_old", permissions={}), session)
+    assert not app.folder_unknown(request(app.COMMAND_APPROVAL, threadId="thr_old", cwd="/home/dev/shop"), session)
+    session.server_line({"method": "thread/started", "params": {"thread": {"id": "thr_old", "cwd": "/home/dev/shop"}}})
+    assert not app.folder_unknown(change, session)
+    # not an approval prompt: a dynamic tool call has its own rule (only an approve is forwarded)
+    assert not app.folder_unknown({"id": 1, "method": app.DYNAMIC_TOOL_CALL, "params": {"tool": "t"}}, app.Session())
+
+
 def test_a_command_approval_asking_for_additional_permissions_also_reviews_them_as_a_grant() -> None:
     # as the Codex hook reviews a PermissionRequest's additional_permissions: the command, then the grant
     extra = {"fileSystem": {"write": ["/"]}, "network": {"enabled": True}}

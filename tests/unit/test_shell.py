@@ -228,6 +228,33 @@ def test_a_sandbox_grant_inside_the_workspace_or_tmp_is_clean() -> None:
     assert "for the rest of the session" in session.findings[0].message
 
 
+def test_with_no_working_folder_a_grant_is_never_approved_for_where_it_might_point() -> None:
+    # A grant judged with no working folder (a Codex thread the proxy never saw start): before, "." and ".." were
+    # clean (a relative folder counted as the workspace) and /home/dev was "outside the workspace" at most, since
+    # the home folder was guessed as /home/user.
+    def rules(grant: dict[str, object]) -> set[str]:
+        return {f.rule for f in analyse_action("sandbox_grant", grant, None, POLICY).findings}
+
+    for relative in (".", "..", "src"):
+        assert rules({"write": [relative], "scope": "session"}) == {"tool_use.unparseable"}, relative
+        assert rules({"read": [relative]}) == {"tool_use.unparseable"}, relative
+        assert analyse_action("sandbox_grant", {"write": [relative]}, None, POLICY).unparseable
+    for home in ("/home/dev", "/Users/ana", "/root", "/home"):
+        assert rules({"write": [home]}) == {"tool_use.privilege_escalation.sandbox_write_grant"}, home
+        assert rules({"read": [home]}) == {"tool_use.credential_access.sandbox_read_grant"}, home
+    assert rules({"write": ["/home/dev/.ssh"]}) == {"tool_use.persistence.sandbox_write_grant"}
+    assert rules({"write": ["/home/dev/.ssh/keys"]}) == {"tool_use.persistence.sandbox_write_grant"}
+    # what does not depend on the folder is judged as before
+    assert rules({"write": ["/"]}) == {"tool_use.privilege_escalation.sandbox_write_grant"}
+    assert rules({"write": ["~/.ssh"]}) == {"tool_use.persistence.sandbox_write_grant"}
+    assert rules({"write": ["/tmp/cache"]}) == set()
+    # with a working folder, the same relative folders resolve and are judged where they point
+    assert analyse_action("sandbox_grant", {"write": ["src"]}, CWD, POLICY).findings == []
+    assert {f.rule for f in analyse_action("sandbox_grant", {"write": [".."]}, CWD, POLICY).findings} == {
+        "tool_use.privilege_escalation.sandbox_write_grant"
+    }
+
+
 def _notebook(*cells: tuple[str, str]) -> str:
     import json
 
