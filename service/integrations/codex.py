@@ -33,7 +33,9 @@ Tools: ``Bash`` / ``shell`` / ``exec_command`` / ``shell_command`` / ``local_she
 ``read_file``; ``request_permissions`` → ``sandbox_grant`` (from rollouts: Codex runs no ``PreToolUse`` for it, only
 for shell calls, ``apply_patch`` and MCP tools); ``write_stdin`` (text typed into a running shell) → ``shell``, the
 command its complete lines run (:func:`typed_commands`; a line typed over several writes is reviewed with the one
-that ends it, by ``past_actions``).
+that ends it, by ``past_actions``). In a rollout, when the session's ``exec_command`` started an interactive
+interpreter (:func:`session_process`), its lines are that language's code, reviewed as the inline command that
+runs them (``python3 -c CODE``, :func:`typed_readings`); both readings when the program is not certain.
 """
 
 from __future__ import annotations
@@ -239,6 +241,110 @@ def typed_commands(text: str) -> list[str]:
     return [command for command in dict.fromkeys((edited, raw)) if command]
 
 
+# --- what a unified exec session runs: a shell, or an interpreter reading code ---------------------------------
+SESSION_STARTED = re.compile(r"Process running with session ID (\d{1,20})")
+"""What ``exec_command``'s output says when the process keeps running, typed into later with ``write_stdin``."""
+_SHELL_NAMES = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "fish", "tcsh", "csh", "busybox"})
+# interpreter → (the analyser's name for it, its inline-code flag): typed lines are that language's code, judged as
+# ``NAME FLAG CODE`` is (python3 -c, node -e, ruby -e, perl -e, php -r, lua -e)
+_LANGUAGES: dict[str, tuple[str, str]] = {
+    "python": ("python3", "-c"),
+    "node": ("node", "-e"),
+    "ruby": ("ruby", "-e"),
+    "perl": ("perl", "-e"),
+    "php": ("php", "-r"),
+    "lua": ("lua", "-e"),
+}
+_PROGRAM_LANGUAGE = re.compile(
+    r"(?P<python>(?:python|pypy|ipython|bpython|ptpython)[0-9.]{0,8})|(?P<node>node|nodejs)|(?P<ruby>ruby|irb|pry)"
+    r"|(?P<perl>perl|re\.pl)|(?P<php>php)|(?P<lua>lua(?:jit)?[0-9.]{0,8})"
+)
+_CODE_FLAGS = frozenset({"-c", "-e", "-E", "-m", "-p", "-r", "--eval", "--print", "--require"})
+_VALUE_FLAGS = frozenset({"-W", "-X", "-I", "-Q", "-r", "--require", "--import", "--loader", "-l"})
+_STDIN_REPLS = frozenset({"ipython", "bpython", "ptpython", "irb", "pry", "re.pl"})  # always read code typed in
+
+
+@dataclass(slots=True, frozen=True)
+class Process:
+    """What text typed into a unified exec session goes to, as far as the log tells."""
+
+    shell: bool
+    """Its lines may be shell commands (a shell, or a program the importer cannot place: read as before)."""
+    language: str | None = None
+    """Its lines may be this interpreter's code (a ``_LANGUAGES`` key). Both set: the program is not certain
+    (a wrapper such as ``uv run python``, a script that may or may not read code): both readings are reviewed and
+    the stricter verdict wins."""
+
+
+SHELL = Process(shell=True)
+
+
+def _language(word: str) -> str | None:
+    m = _PROGRAM_LANGUAGE.fullmatch(posixpath.basename(word))
+    return next((lang for lang, hit in m.groupdict().items() if hit), None) if m else None
+
+
+def session_process(command: str, depth: int = 0) -> Process:
+    """The process ``exec_command`` started with ``command`` (its ``cmd``, run by a shell): a shell reading commands
+    (``bash``, ``zsh -l``), an interpreter reading code (``python3``, ``python3 -i app.py``, ``node``, ``irb``,
+    ``perl -de0``, ``php -a``), or, for anything else, shell reading plus the interpreter a word of it names, if
+    any (``uv run python``, ``python3 manage.py shell``, ``docker exec -it c node``)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return SHELL
+    while argv and (re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}=.*", argv[0]) or argv[0] == "exec"):
+        argv = argv[1:]  # VAR=value prefixes, ``exec``
+    if not argv:
+        return SHELL
+    name, args = posixpath.basename(argv[0]), argv[1:]
+    options, positional, i = [], [], 0
+    while i < len(args):
+        if args[i] == "--" or not args[i].startswith("-") or args[i] == "-":
+            positional = args[i + (args[i] == "--") :]
+            break
+        options.append(args[i])
+        if args[i] in _VALUE_FLAGS or args[i] in _CODE_FLAGS:  # its value is the next word
+            options.append(args[i + 1] if i + 1 < len(args) else "")
+            i += 1
+        i += 1
+    if name in _SHELL_NAMES:
+        if "-c" in options:
+            code = options[options.index("-c") + 1]
+        elif any(re.fullmatch(r"-[a-zA-Z]{1,8}c", o) for o in options):  # bash -lc CODE
+            code = positional[0] if positional else ""
+        else:
+            return SHELL  # interactive, or a script reading its own input: commands, as before
+        return session_process(code, depth + 1) if depth < 3 else SHELL  # bash -lc 'python3 -i'
+    repl = re.sub(r"[0-9.]{1,8}$", "", name)
+    language = _language(argv[0])
+    if language is None:  # another program (or a wrapper): read as shell, and as the interpreter it may start
+        return Process(shell=True, language=next((lang for w in args if (lang := _language(w))), None))
+    flags = {o for o in options if o.startswith("-")}
+    bundled = "".join(o[1:] for o in flags if not o.startswith("--"))
+    interactive = (
+        "-i" in flags
+        or "--interactive" in flags
+        or repl in _STDIN_REPLS
+        or (language == "perl" and "d" in bundled)  # the debugger: perl -de0, perl -d -e 1
+        or (language == "php" and "-a" in flags)
+        or ((not positional[:1] or positional[0] == "-") and not flags & _CODE_FLAGS and language != "php")
+    )
+    return Process(shell=False, language=language) if interactive else Process(shell=True, language=language)
+
+
+def typed_readings(text: str, process: Process = SHELL) -> list[str]:
+    """The shell commands the complete lines of ``text`` amount to, typed into ``process``: the lines themselves
+    for a shell (:func:`typed_commands`), ``NAME FLAG CODE`` for an interpreter (``python3 -c CODE``), judged by the
+    analyser's inline-code rules for that language; both when the process is not certain."""
+    commands = typed_commands(text)
+    out = list(commands) if process.shell else []
+    if process.language is not None:
+        name, flag = _LANGUAGES[process.language]
+        out += [f"{name} {flag} {shlex.quote(code)}" for code in commands]
+    return list(dict.fromkeys(out))
+
+
 # --- tool calls ----------------------------------------------------------------------------------------
 def _command(value: Any) -> str:
     if isinstance(value, list):
@@ -246,8 +352,11 @@ def _command(value: Any) -> str:
     return str(value or "")
 
 
-def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None) -> list[dict[str, Any]]:
-    """The action(s) for a Codex tool call (hook payload or rollout); ``UnsupportedTool`` if not reviewed."""
+def to_actions(
+    tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None, process: Process = SHELL
+) -> list[dict[str, Any]]:
+    """The action(s) for a Codex tool call (hook payload or rollout); ``UnsupportedTool`` if not reviewed.
+    ``process``: what a ``write_stdin`` types into, when known (:func:`session_process`); else a shell."""
     inp: dict[str, Any] = tool_input if isinstance(tool_input, dict) else {}
     raw = tool_input if isinstance(tool_input, str) else None
     workdir = inp.get("workdir") or inp.get("working_directory")
@@ -260,7 +369,7 @@ def to_actions(tool_name: str, tool_input: dict[str, Any] | str, cwd: str | None
         chars = inp.get("chars")
         if not isinstance(chars, str) or not chars:
             raise NothingRuns(f"{tool_name}: no input (it only reads the session's output)")
-        commands = typed_commands(chars)
+        commands = typed_readings(chars, process)
         if not commands:
             raise NothingRuns(
                 f"{tool_name}: no complete line typed (nothing runs until a newline; reviewed with the line that ends it)"
@@ -577,6 +686,7 @@ def past_actions(session: Any) -> list[PastAction]:
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
     unfinished: dict[tuple[str, str], str] = {}  # per shell session: text typed since its last complete line
+    processes: dict[tuple[str, str], Process] = {}  # per session: what exec_command started (session_process)
     for call, goal, transcript in calls_in_context(session):
         # A call copied into a forked rollout keeps the parent's id and request id, so importing both rollouts
         # reviews it once.
@@ -585,6 +695,12 @@ def past_actions(session: Any) -> list[PastAction]:
             call_id=call.call_id, tool=call.name, timestamp=call.timestamp, line=call.line, session=sid or None
         )
         tool_input = call.input
+        process = SHELL
+        started = SESSION_STARTED.search(call.output or "") if call.name == "exec_command" else None
+        if started is not None and isinstance(tool_input, dict):  # still running: later writes type into it
+            processes[(sid, started.group(1))] = session_process(
+                _command(tool_input.get("cmd", tool_input.get("command")))
+            )
         if call.name == "write_stdin" and isinstance(tool_input, dict) and isinstance(tool_input.get("chars"), str):
             # a line typed over several writes runs when the last one ends it: reviewed whole, with that one
             shell = (sid, str(tool_input.get("session_id")))
@@ -592,8 +708,14 @@ def past_actions(session: Any) -> list[PastAction]:
             if rest := split_typed(typed)[1]:
                 unfinished[shell] = rest
             tool_input = {**tool_input, "chars": typed if tool_input["chars"] else ""}
+            process = processes.get(shell, SHELL)
+            # a line typed into a shell that starts an interpreter: what follows may be its code, or, once it
+            # exits, commands again; both are read from then on
+            for line in split_typed(typed)[0] if process.shell else []:
+                if (started_now := session_process(_as_edited(line))).language is not None:
+                    processes[shell] = Process(shell=True, language=started_now.language)
         try:
-            actions = to_actions(call.name, tool_input, call.cwd or session.cwd)
+            actions = to_actions(call.name, tool_input, call.cwd or session.cwd, process)
         except NothingRuns as exc:
             item.skipped = str(exc)
         except UnsupportedTool:

@@ -275,6 +275,105 @@ def test_import_blocks_a_dangerous_line_typed_into_a_shell(tmp_path: Path, monke
     assert by_call["call_w0"]["request"]["action"]["input"] == {"command": "rm -rf ~"}
 
 
+def _sessions_rollout(tmp_path: Path, steps: list[tuple[str, object]]) -> Path:
+    """A unified exec rollout from ``steps``: ``("exec", (SESSION_ID, CMD))`` is an ``exec_command`` of ``CMD`` whose
+    output says the process runs as SESSION_ID; ``("type", ARGS)`` a ``write_stdin`` (ids ``call_w0``, ...)."""
+    meta = {"id": "019a7c2e-0000-7e40-a3c2-00000000cafe", "cwd": "/home/dev/shop", "cli_version": "0.140.0"}
+    lines: list[dict[str, object]] = [
+        {"timestamp": "2026-11-24T09:12:03.551Z", "type": "session_meta", "payload": meta},
+        {"timestamp": "2026-11-24T09:12:03.560Z", "type": "turn_context", "payload": {"cwd": "/home/dev/shop", "model": "gpt-5.5-codex"}},
+        {"timestamp": "2026-11-24T09:12:04.000Z", "type": "event_msg", "payload": {"type": "user_message", "message": "poke around"}},
+    ]
+    writes = 0
+    for n, (kind, value) in enumerate(steps):
+        ts = f"2026-11-24T09:12:{10 + n:02d}.000Z"
+        if kind == "exec":
+            sid, cmd = value  # type: ignore[misc]
+            lines.append({"timestamp": ts, "type": "response_item", "payload": {
+                "type": "function_call", "name": "exec_command", "call_id": f"call_x{sid}",
+                "arguments": orjson.dumps({"cmd": cmd, "tty": True}).decode()}})
+            lines.append({"timestamp": ts, "type": "response_item", "payload": {
+                "type": "function_call_output", "call_id": f"call_x{sid}",
+                "output": f"Chunk ID: 1a2b\nWall time: 0.5 seconds\nProcess running with session ID {sid}\nOutput:\n"}})
+        else:
+            lines.append({"timestamp": ts, "type": "response_item", "payload": {
+                "type": "function_call", "name": "write_stdin", "call_id": f"call_w{writes}",
+                "arguments": orjson.dumps(value).decode()}})
+            writes += 1
+    path = tmp_path / "rollout-2026-11-24T09-12-03-019a7c2e-0000-7e40-a3c2-00000000cafe.jsonl"
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+    return path
+
+
+RM_HOME_PY = 'import shutil, os\nshutil.rmtree(os.path.expanduser("~"))\n'
+
+
+def test_lines_typed_into_an_interpreter_are_read_as_its_code_not_as_shell(tmp_path: Path) -> None:
+    # Before, every typed line was read as a shell command: Python's ``shutil.rmtree(...)`` is no command bashlex can
+    # parse (escalated as unreadable), and ``print(2 + 2)`` neither. Now the importer knows what exec_command started
+    # in that session and reads the lines as that interpreter's code (``python3 -c CODE``...).
+    path = _sessions_rollout(tmp_path, [
+        ("exec", (1, "python3")),
+        ("exec", (2, "node")),
+        ("exec", (3, "irb")),
+        ("exec", (4, "perl -de0")),
+        ("exec", (5, "bash")),
+        ("exec", (6, "uv run python")),  # a wrapper: not certain what reads the lines
+        ("type", {"session_id": 1, "chars": RM_HOME_PY}),
+        ("type", {"session_id": 2, "chars": "require('fs').rmSync(require('os').homedir(), {recursive: true})\n"}),
+        ("type", {"session_id": 3, "chars": "system('rm -rf ~')\n"}),
+        ("type", {"session_id": 4, "chars": "system('rm -rf ~')\n"}),
+        ("type", {"session_id": 5, "chars": "rm -rf ~\n"}),
+        ("type", {"session_id": 6, "chars": "print(2 + 2)\n"}),
+        ("type", {"session_id": 9, "chars": "ls\n"}),  # a session whose start the log does not show: shell
+        ("type", {"session_id": 5, "chars": "python3 -q\n"}),  # the shell starts an interpreter...
+        ("type", {"session_id": 5, "chars": "print(2 + 2)\n"}),  # ...whose lines may be either from then on
+    ])
+    past = {p.call_id: p for p in codex.past_actions(codex_import.read_rollout(path))}
+    commands = {call: [r["action"]["input"]["command"] for r in p.requests] for call, p in past.items() if call.startswith("call_w")}
+    assert commands == {
+        "call_w0": ["python3 -c 'import shutil, os\nshutil.rmtree(os.path.expanduser(\"~\"))'"],
+        "call_w1": ["node -e 'require('\"'\"'fs'\"'\"').rmSync(require('\"'\"'os'\"'\"').homedir(), {recursive: true})'"],
+        "call_w2": ["ruby -e 'system('\"'\"'rm -rf ~'\"'\"')'"],
+        "call_w3": ["perl -e 'system('\"'\"'rm -rf ~'\"'\"')'"],
+        "call_w4": ["rm -rf ~"],
+        "call_w5": ["print(2 + 2)", "python3 -c 'print(2 + 2)'"],
+        "call_w6": ["ls"],
+        "call_w7": ["python3 -q"],
+        "call_w8": ["print(2 + 2)", "python3 -c 'print(2 + 2)'"],
+    }
+
+
+def test_import_judges_code_typed_into_an_interpreter_by_that_languages_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    path = _sessions_rollout(tmp_path, [
+        ("exec", (1, "python3 -i")),
+        ("type", {"session_id": 1, "chars": RM_HOME_PY}),  # removes the home folder: blocked, not "unreadable"
+        ("type", {"session_id": 1, "chars": "print(2 + 2)\n"}),  # harmless Python: approved, not escalated
+    ])
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    by_call = {r["call_id"]: r for r in map(orjson.loads, out.read_bytes().splitlines())}
+    assert by_call["call_w0"]["decision"]["verdict"] == "block"
+    assert "tool_use.destructive_fs.root_or_home" in {f["rule"] for f in by_call["call_w0"]["decision"]["findings"]}
+    assert by_call["call_w1"]["decision"]["verdict"] == "approve"
+
+
+def test_which_process_a_session_runs_is_read_from_the_command_that_started_it() -> None:
+    repl = {"python3", "python3 -i app.py", "python", "ipython3", "node", "node -i", "irb", "ruby", "perl -de0",
+            "perl -d -e 1", "php -a", "lua", "bash -lc 'python3 -i'", "FOO=1 python3"}
+    for command in repl:
+        assert not codex.session_process(command).shell and codex.session_process(command).language, command
+    for command in ("bash", "zsh -l", "sh", "ssh host", "cat"):
+        assert codex.session_process(command) == codex.Process(shell=True), command
+    for command in ("python3 app.py", "node server.js", "uv run python", "python3 manage.py shell", "python3 -m x"):
+        process = codex.session_process(command)
+        assert process.shell and process.language is not None, command  # both readings: the stricter wins
+
+
 # --- oversight import ------------------------------------------------------------------------------------
 def test_import_codex_requests_only_writes_valid_requests() -> None:
     result = CliRunner().invoke(app, ["import", "codex", str(OUR_ROLLOUT), "--requests"])
