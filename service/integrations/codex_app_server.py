@@ -758,7 +758,8 @@ def grant_root(params: dict[str, Any]) -> Any:
 
 GRANTS = ("grantRoot", "additionalPermissions")
 """Request fields that ask for more than the one action (writes under a root for the session, extra sandbox
-permissions): Oversight reviews the action, not the grant, so such a request is never accepted by the proxy."""
+permissions): both are reviewed as a ``sandbox_grant`` (a block declines the request), but a grant is a human's to
+give, so such a request is never accepted by the proxy."""
 
 
 def grants(message: dict[str, Any], session: Session | None = None) -> list[str]:
