@@ -382,6 +382,13 @@ class ReviewMetrics:
         self.drift_alerts = counter(
             "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
         )
+        self.spans_dropped = counter(
+            "oversight_spans_dropped",
+            "Spans lost before reaching the collector: the export queue was full (queue_full: the collector is slow "
+            "or down), the processor had stopped (already_shutdown), or the exporter gave up on the batch "
+            "(export_failed).",
+            ["reason"],
+        )
         self._stage_children: dict[str, Any] = {}
         # Every process counts the alerts open in the whole service (each follows every decision), so the workers
         # hold the same value, give or take a moment: not their sum but the highest (an alert any worker sees open
@@ -571,6 +578,12 @@ class ReviewMetrics:
                 }
             )
         self.drift_open.set(open_count)
+
+    # -- lost spans ---------------------------------------------------------------------------------------------
+    def span_loss(self, reason: str, count: int) -> None:
+        """Spans were lost on the way to the collector (``telemetry.watch_span_loss``); any thread."""
+        # bounded: the SDK's error.type values and export_failed
+        self.spans_dropped.add({"reason": reason}, count)
 
     # -- reviewer circuits ------------------------------------------------------------------------------------
     def reviewer_circuit(self, provider: str, model: str, is_open: bool) -> None:

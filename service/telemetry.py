@@ -5,6 +5,9 @@ Configuration is the standard ``OTEL_*`` variables only (``docs/telemetry.md`` l
 - traces go through a :class:`BatchSpanProcessor` wrapping a :class:`SafeSpanExporter`, so exporting never
   slows or fails a request: the queue is bounded (spans are dropped when it is full), the export runs on the
   processor's thread, and exporter errors are logged (at most once a minute) and dropped;
+- spans lost on the way (the queue was full, or the export failed) are told to the listeners of
+  :func:`watch_span_loss` (``/metrics`` counts them in ``oversight_spans_dropped_total``), so a quiet trace view
+  can be told from a lossy one;
 - spans that a vendor SDK emits on its own (the Anthropic SDK's ``anthropic.messages.create``) are dropped
   on export: the graph's ``chat {model}`` span already carries the GenAI attributes, and a second span per
   call would double-count tokens in any backend that sums them;
@@ -23,7 +26,7 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,6 +35,9 @@ import httpx
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
+from opentelemetry.metrics import Counter as OtelCounter
+from opentelemetry.metrics import Meter as OtelMeter
+from opentelemetry.metrics import NoOpCounter, NoOpMeter, NoOpMeterProvider
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import (
     MetricExporter,
@@ -60,6 +66,15 @@ _lock = threading.Lock()
 _provider: TracerProvider | None = None
 _fanout: _FanoutSpanProcessor | None = None
 _own_provider = False  # True when Oversight created the provider (its sampler is _ExportingSampler)
+
+SpanLossListener = Callable[[str, int], None]
+"""``listener(reason, count)``: ``count`` spans were lost; ``reason`` is ``queue_full`` (the batch processor's queue
+was full: the collector is slow or down), ``already_shutdown`` (ended after the processor stopped) or
+``export_failed`` (the exporter gave up on the batch)."""
+_loss_listeners: tuple[SpanLossListener, ...] = ()
+_INTERNAL_METRICS_ENV = "OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED"
+#: The SDK's own count of the spans its batch processor handled, with ``error.type`` on the dropped ones.
+_SDK_PROCESSED = "otel.sdk.processor.span.processed"
 
 
 # -- traces ------------------------------------------------------------------------------------------------
@@ -155,6 +170,93 @@ def quiet_otlp_exporter_logs() -> None:
             logger.addFilter(OncePerMinute())
 
 
+def watch_span_loss(listener: SpanLossListener) -> Callable[[], None]:
+    """Tell ``listener(reason, count)`` of every span lost from now on (see ``SpanLossListener``); returns the
+    call that stops it. The listener runs on whichever thread lost the spans (the one ending a span, or the
+    processor's export thread): it must be quick and thread-safe; an error in it is logged and swallowed."""
+    global _loss_listeners
+    with _lock:
+        _loss_listeners = (*_loss_listeners, listener)
+
+    def stop() -> None:
+        global _loss_listeners
+        with _lock:
+            _loss_listeners = tuple(x for x in _loss_listeners if x is not listener)
+
+    return stop
+
+
+def _spans_lost(reason: str, count: int) -> None:
+    for listener in _loss_listeners:
+        try:
+            listener(reason, count)
+        except Exception:  # a hook must never hurt the span's thread
+            log.warning("span loss listener failed", exc_info=True)
+
+
+class _DropCounter(NoOpCounter):
+    """The SDK's ``otel.sdk.processor.span.processed`` counter as the batch processor sees it: additions with an
+    ``error.type`` are spans it dropped (``queue_full``, ``already_shutdown``); the others, spans it handed to the
+    exporter, are not kept."""
+
+    def add(self, amount: int | float, attributes: Attributes = None, context: Context | None = None) -> None:
+        reason = (attributes or {}).get("error.type")
+        if reason is not None and amount > 0:
+            _spans_lost(str(reason), int(amount))
+
+
+class _DropMeter(NoOpMeter):
+    def create_counter(self, name: str, unit: str = "", description: str = "") -> OtelCounter:
+        if name == _SDK_PROCESSED:
+            return _DropCounter(name, unit=unit, description=description)
+        return super().create_counter(name, unit=unit, description=description)
+
+
+class _DropMeterProvider(NoOpMeterProvider):
+    """The meter provider handed to each batch processor: only its dropped-span count is listened to."""
+
+    def get_meter(
+        self,
+        name: str,
+        version: str | None = None,
+        schema_url: str | None = None,
+        attributes: Attributes | None = None,
+    ) -> OtelMeter:
+        return _DropMeter(name, version=version, schema_url=schema_url)
+
+
+_bsp_lock = threading.Lock()
+_warned_no_drop_count = False
+
+
+def batch_processor(exporter: SpanExporter) -> BatchSpanProcessor:
+    """A :class:`BatchSpanProcessor` (sized by ``OTEL_BSP_*``) whose dropped spans reach :func:`watch_span_loss`.
+
+    The SDK counts what its queue drops itself (``BatchProcessor.emit``: ``drop_items`` on a full queue) through
+    its self-observability metrics, given a ``meter_provider`` and switched on by
+    ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED`` when the processor is built. The switch is turned on for the
+    construction only (the OTLP exporters read it too, and would add metrics nobody asked for), and the meter
+    provider listens to that one counter. An SDK without the hook (before 1.3x) still gets a working processor;
+    its drops are then not counted, which is logged once.
+    """
+    global _warned_no_drop_count
+    with _bsp_lock:
+        before = os.environ.get(_INTERNAL_METRICS_ENV)
+        os.environ[_INTERNAL_METRICS_ENV] = "true"
+        try:
+            return BatchSpanProcessor(exporter, meter_provider=_DropMeterProvider())
+        except TypeError:
+            if not _warned_no_drop_count:
+                _warned_no_drop_count = True
+                log.warning("this opentelemetry-sdk cannot report dropped spans; oversight_spans_dropped_total stays 0")
+            return BatchSpanProcessor(exporter)
+        finally:
+            if before is None:
+                del os.environ[_INTERNAL_METRICS_ENV]
+            else:
+                os.environ[_INTERNAL_METRICS_ENV] = before
+
+
 class SafeSpanExporter(SpanExporter):
     """Wraps an exporter: drops vendor-SDK spans, and logs and drops export errors instead of raising."""
 
@@ -172,9 +274,11 @@ class SafeSpanExporter(SpanExporter):
             result = self.inner.export(keep)
         except Exception as exc:
             self._warn("span export failed (%s: %s); %d spans dropped", type(exc).__name__, exc, len(keep))
+            _spans_lost("export_failed", len(keep))
             return SpanExportResult.FAILURE
         if result is not SpanExportResult.SUCCESS:
             self._warn("span export failed; %d spans dropped", len(keep))
+            _spans_lost("export_failed", len(keep))
         return result
 
     def shutdown(self) -> None:
@@ -247,7 +351,7 @@ def setup_tracing(service_name: str = "oversight", *, exporter: SpanExporter | N
             for name in _env_list("OTEL_TRACES_EXPORTER", "otlp" if _otlp_configured("TRACES") else "none"):
                 built = _build_span_exporter(name)
                 if built is not None:
-                    _fanout.attach(BatchSpanProcessor(SafeSpanExporter(built)))
+                    _fanout.attach(batch_processor(SafeSpanExporter(built)))
         provider = _provider
     if exporter is not None:
         add_span_exporter(exporter)
@@ -257,7 +361,7 @@ def setup_tracing(service_name: str = "oversight", *, exporter: SpanExporter | N
 def add_span_exporter(exporter: SpanExporter) -> BatchSpanProcessor:
     """Attach ``exporter`` (safe-wrapped, batched) to the process's spans; returns its processor."""
     setup_tracing()
-    processor = BatchSpanProcessor(SafeSpanExporter(exporter))
+    processor = batch_processor(SafeSpanExporter(exporter))
     assert _fanout is not None
     _fanout.attach(processor)
     return processor

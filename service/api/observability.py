@@ -43,7 +43,7 @@ from service.errors import Forbidden, RequestInvalid
 from service.metrics import ReviewMetrics
 from service.settings import not_an_http_url
 from service.store import DecisionStore
-from service.telemetry import setup_metrics
+from service.telemetry import setup_metrics, watch_span_loss
 from service.vocabulary import Domain
 
 log = logging.getLogger("oversight.drift")
@@ -569,6 +569,7 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     app.state.drift_announcer = announcer
     app.state.drift_process = {"host": socket.gethostname(), "pid": os.getpid(), "started_at": None, "refilled": 0}
     tasks: list[asyncio.Task[None]] = []
+    unwatch: list[Callable[[], None]] = []
 
     async def start(app: FastAPI) -> None:
         app.state.drift_process["started_at"] = datetime.fromtimestamp(clock(), UTC).isoformat()
@@ -620,8 +621,11 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
             tasks.append(asyncio.create_task(otlp_gauges.run(app.state.runtime.store)))
         app.state.runtime.observers.append(metrics)
         app.state.runtime.reviewers.bulkheads.watch_circuits(metrics.reviewer_circuit)  # reviewer circuit gauge
+        unwatch.append(watch_span_loss(metrics.span_loss))  # spans the export queue or the exporter dropped
 
     async def stop(app: FastAPI) -> None:
+        while unwatch:
+            unwatch.pop()()
         tail: DigestTail | None = getattr(app.state, "drift_tail", None)
         if tail is not None and tail.position is not None:
             with contextlib.suppress(Exception):
