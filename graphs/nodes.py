@@ -304,6 +304,22 @@ class ReviewNodes:
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
         if reviewer.provider == "local":  # offline rules, not a model call: no GenAI span
             return await self._call_untraced(reviewer, item)
+        if getattr(reviewer, "circuit_open", False):
+            # Refused at once by the reviewer's open circuit (nothing awaits between this check and the refusal):
+            # no request is sent, so no GenAI client span, which would read as a vendor call with 0 attempts and
+            # skew the vendor's latency in Jaeger. The enclosing span says why the reviewer was skipped; the
+            # failure goes on to the fallback reviewer or the domain's on_reviewer_error as any other.
+            result, info = await self._call_untraced(reviewer, item)
+            if result is None:
+                trace.get_current_span().add_event(
+                    "oversight.reviewer.skipped",
+                    {
+                        "gen_ai.provider.name": reviewer.provider,
+                        "gen_ai.request.model": reviewer.model,
+                        "error.type": info["error"],
+                    },
+                )
+            return result, info
         started = time.perf_counter()
         # One span per reviewer call, named and attributed after the OpenTelemetry GenAI conventions. What the
         # reviewer knows of its request (server, token limit, output type) is set at the start, with the rest.

@@ -144,6 +144,12 @@ class CircuitBreaker:
             return "half_open"
         return "open"
 
+    def refuses(self) -> bool:
+        """Whether ``admit()`` would raise now (open and cooling down, or a probe in flight); changes nothing."""
+        if self.opened_at is None:
+            return False
+        return self.probing or self.opened_at + self.open_s - self.clock() > 0
+
     def admit(self) -> bool:
         """Let a call through (True when it is the half-open probe) or raise ``ReviewerCircuitOpen``."""
         if self.opened_at is None:
@@ -317,6 +323,12 @@ class GuardedReviewer:
         self.model = inner.model
         self.request_attributes: dict[str, Any] = getattr(inner, "request_attributes", None) or {}
         """The wrapped reviewer's request-side span attributes (the graph sets them on its GenAI span)."""
+
+    @property
+    def circuit_open(self) -> bool:
+        """A call now would be refused by the open circuit, without a request (``ReviewerCircuitOpen``): the graph
+        then makes no GenAI client span for it (a span with no call would read as a vendor call in Jaeger)."""
+        return self.breaker is not None and self.breaker.refuses()
 
     async def review(self, item: ReviewItem) -> ReviewerResult:
         if not self.bulkhead.try_acquire():
