@@ -236,7 +236,7 @@ def batch_processor(exporter: SpanExporter) -> BatchSpanProcessor:
     its self-observability metrics, given a ``meter_provider`` and switched on by
     ``OTEL_PYTHON_SDK_INTERNAL_METRICS_ENABLED`` when the processor is built. The switch is turned on for the
     construction only (the OTLP exporters read it too, and would add metrics nobody asked for), and the meter
-    provider listens to that one counter. An SDK without the hook (before 1.3x) still gets a working processor;
+    provider listens to that one counter. An SDK whose processor takes no ``meter_provider`` still gets a working one;
     its drops are then not counted, which is logged once.
     """
     global _warned_no_drop_count
