@@ -28,7 +28,7 @@ from service.audit.actions import DEFAULT_MAX_ACTIONS
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
-from service.audit.report import results_csv
+from service.audit.report import actions_csv, results_csv
 from service.audit.run import (
     AuditOptions,
     AuditSettings,
@@ -232,6 +232,14 @@ class ReportQuery(BaseModel):
     format: Literal["json", "html", "csv"] = "json"
 
 
+class ActionsQuery(BaseModel):
+    """``GET /v1/audits/{id}/actions``'s parameters. An unknown one is a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["csv", "jsonl"] = "csv"
+
+
 def _links(job_id: str) -> dict[str, str]:
     base = f"/v1/audits/{job_id}"
     return {
@@ -240,6 +248,8 @@ def _links(job_id: str) -> dict[str, str]:
         "report_html": f"{base}/report?format=html",
         "turns_csv": f"{base}/report?format=csv",
         "results": f"{base}/results",
+        "actions_csv": f"{base}/actions",
+        "actions": f"{base}/actions?format=jsonl",
     }
 
 
@@ -445,6 +455,35 @@ async def get_report(
             headers={"content-disposition": f'attachment; filename="{job_id}-turns.csv"'},
         )
     return Response(orjson.dumps(report), media_type="application/json")
+
+
+@router.get(
+    "/v1/audits/{job_id}/actions",
+    summary="The agent tool calls reviewed as actions: CSV (as the CLI's actions.csv) or JSONL, in input order",
+    responses={404: ERROR_RESPONSES[404]},
+)
+async def get_actions(
+    job_id: str,
+    query: Annotated[ActionsQuery, Query()],
+    request: Request,
+    principal: PrincipalDep,
+) -> Response:
+    """One row per tool call reviewed so far (approved ones too), as ``oversight audit`` writes ``actions.csv``;
+    empty (the header only, or no line) for an audit of chat sessions."""
+    service = _service(request)
+    info = await _job(service, job_id, principal)
+    actions = await service.jobs.action_results(info.id)
+    if query.format == "jsonl":
+        return Response(
+            b"".join(orjson.dumps(a) + b"\n" for a in actions),
+            media_type="application/x-ndjson",
+            headers={"content-disposition": f'attachment; filename="{job_id}-actions.jsonl"'},
+        )
+    return Response(
+        actions_csv(actions),
+        media_type="text/csv",
+        headers={"content-disposition": f'attachment; filename="{job_id}-actions.csv"'},
+    )
 
 
 @router.get(

@@ -11,6 +11,8 @@ with JSON-string arguments, ``function_call_output``, ``agent_message`` then the
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from html import escape
 from pathlib import Path
@@ -200,6 +202,18 @@ def test_the_api_report_has_the_actions_section(client: TestClient) -> None:
     assert len(results) == 2  # per-turn results: the answer turns only
     page = client.get(f"/v1/audits/{job_id}/report?format=html").text
     assert "Actions not approved (4)" in page
+    # the tool calls themselves, as the CLI's actions.csv, and as JSONL
+    links = client.get(f"/v1/audits/{job_id}").json()["links"]
+    sheet = client.get(links["actions_csv"])
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert sheet.headers["content-disposition"] == f'attachment; filename="{job_id}-actions.csv"'
+    rows = list(csv.DictReader(io.StringIO(sheet.text)))
+    assert [int(r["line"]) for r in rows] == sorted(EXPECTED) and {r["verdict"] for r in rows} == {"block"}
+    assert all(r["source"] == "t.jsonl" and r["rules"] for r in rows), rows
+    lines = client.get(links["actions"]).text.splitlines()
+    assert [json.loads(x)["line"] for x in lines] == sorted(EXPECTED)
+    bad = client.get(f"/v1/audits/{job_id}/actions?format=xlsx")
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "format", bad.text
 
 
 # -- cancel and resume ---------------------------------------------------------------------------------------------
