@@ -304,8 +304,9 @@ class ReviewNodes:
     async def _call(self, reviewer: Reviewer, item: ReviewItem) -> tuple[ReviewerResult | None, dict[str, Any]]:
         if reviewer.provider == "local":  # offline rules, not a model call: no GenAI span
             return await self._call_untraced(reviewer, item)
-        if getattr(reviewer, "circuit_open", False):
-            # Refused at once by the reviewer's open circuit (nothing awaits between this check and the refusal):
+        if getattr(reviewer, "refuses_now", False):
+            # Refused at once, by the reviewer's open circuit or its full in-flight limit (nothing awaits between
+            # this check and the refusal):
             # no request is sent, so no GenAI client span, which would read as a vendor call with 0 attempts and
             # skew the vendor's latency in Jaeger. The enclosing span says why the reviewer was skipped; the
             # failure goes on to the fallback reviewer or the domain's on_reviewer_error as any other.

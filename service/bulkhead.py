@@ -326,9 +326,15 @@ class GuardedReviewer:
 
     @property
     def circuit_open(self) -> bool:
-        """A call now would be refused by the open circuit, without a request (``ReviewerCircuitOpen``): the graph
-        then makes no GenAI client span for it (a span with no call would read as a vendor call in Jaeger)."""
+        """A call now would be refused by the open circuit, without a request (``ReviewerCircuitOpen``)."""
         return self.breaker is not None and self.breaker.refuses()
+
+    @property
+    def refuses_now(self) -> bool:
+        """A call now would be refused at once, without a request: every in-flight slot is taken (``ReviewerBusy``)
+        or the circuit is open (``ReviewerCircuitOpen``). The graph then makes no GenAI client span for it (a span
+        with no call would read as a vendor call in Jaeger). Nothing awaits between this and ``review``'s checks."""
+        return self.bulkhead.in_use >= self.bulkhead.limit or self.circuit_open
 
     async def review(self, item: ReviewItem) -> ReviewerResult:
         if not self.bulkhead.try_acquire():

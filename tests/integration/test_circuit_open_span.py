@@ -85,3 +85,37 @@ def test_a_circuit_open_refusal_is_an_event_on_the_review_span_not_a_chat_span(
     (root,) = [s for s in found if s.name == "oversight.review"]
     assert attrs(root)["oversight.reviewer.outcome"] == "error"
     assert attrs(root)["oversight.verdict"] == "escalate"
+
+
+def test_a_reviewer_busy_refusal_is_an_event_on_the_review_span_not_a_chat_span(
+    tmp_path: Path,
+    model_server: FakeModelServer,  # noqa: F811
+    otlp_http: Any,  # noqa: F811
+) -> None:
+    # Every in-flight slot of the reviewer taken (reviewer_max_in_flight): the call is refused at once with no
+    # request, as an open circuit refuses it, and it gets no chat span either.
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        reviewer="anthropic:claude-test",
+        anthropic_api_key="test-key",
+        anthropic_base_url=model_server.anthropic_base_url,
+        reviewer_max_attempts=1,
+        reviewer_max_in_flight=1,
+    )
+    with TestClient(create_app(settings)) as client:
+        model_server.script(Reply.ok())
+        first = client.post("/v1/reviews", json=HEALTH).json()  # a real call: its chat span
+        assert [s.name for s in spans(otlp_http, first["trace_id"]) if s.name.startswith("chat ")] == ["chat claude-test"]
+        bulkheads = client.app.state.runtime.reviewers.bulkheads  # type: ignore[attr-defined]
+        (slot,) = [g.bulkhead for (domain, role), g in bulkheads._guards.items() if role == "primary"]
+        assert slot.try_acquire()  # another review holds the one slot
+        decision = client.post("/v1/reviews", json=HEALTH).json()
+        slot.release()
+
+    assert decision["verdict"] == "escalate" and decision["reviewer_outcome"]["error"] == "reviewer_busy"
+    assert len(model_server.requests) == 1
+    found = spans(otlp_http, decision["trace_id"])
+    assert [s.name for s in found if s.name.startswith("chat ") or s.kind == Span.SPAN_KIND_CLIENT] == []
+    (node,) = [s for s in found if s.name == "oversight.node.review"]
+    (skipped,) = [e for e in node.events if e.name == "oversight.reviewer.skipped"]
+    assert {kv.key: _value(kv.value) for kv in skipped.attributes}["error.type"] == "reviewer_busy"
