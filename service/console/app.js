@@ -897,13 +897,16 @@
         h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings, ranges)));
     }
 
+    // the answer's character after a finding's quote of it: a quote that stops between a CR and its line feed
+    // ends a line there, and its CR is layout as in the answer
+    const quoteNext = (ev) => (e.kind !== "action" && Number.isInteger(ev.end) && answerText.slice(ev.start, ev.end) === ev.text ? answerText[ev.end] || "" : "");
     const findingList = h("section", { class: "panel" }, h("h2", { text: `Findings (${findings.length})` }),
       findings.length ? h("ol", { class: "findings" }, findings.map((f, i) => h("li", {
         onmouseenter: () => activate(i, true), onmouseleave: () => activate(i, false),
       },
         h("span", { class: `pill ${f.severity}`, text: f.severity }), " ", h("span", { class: "rule", text: f.rule }),
         h("div", {}, revealed(f.message || "")),
-        f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text)) : null,
+        f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text, quoteNext(f.evidence))) : null,
         overlaps.has(i) ? h("div", { class: "muted overlaps", text: `Its evidence overlaps that of finding ${overlaps.get(i).map((o) => o + 1).join(" and ")}: highlighted together in the answer, deeper where they meet, each number after its own.` }) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 

@@ -96,6 +96,9 @@ def test_control_characters_are_marked_and_tab_and_newline_stay_layout(chromium:
             "⟦U+001B⟧[31mRED⟦U+001B⟧[0m ⟦U+001B⟧]8;;http://evil⟦U+0007⟧link⟦U+001B⟧]8;;⟦U+0007⟧ ⟦U+000D⟧end\tcolumn\r\nnext line\r\nlast"
         ), shown
         expect(page.get_by_role("note")).to_contain_text("7 invisible or control characters")
+        # a finding's quote that stops between a CR and its line feed: that CR ends a line, as in the answer
+        quote = page.locator(".findings blockquote").filter(has_text="column").text_content() or ""
+        assert quote.endswith("end\tcolumn\r") and quote.count("⟦U+000D⟧") == 1, quote
 
 
 # -- 5: overlapping evidence ---------------------------------------------------------------------------------------
