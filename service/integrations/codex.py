@@ -85,6 +85,7 @@ from service.integrations.claude_code import (
     turn_session,
 )
 from service.integrations.codex_app_server import grant_input, verdict_for
+from service.policy.actions import notebook_shell
 
 AGENT_NAME = "codex"
 PRE_TOOL_USE = "PreToolUse"
@@ -254,11 +255,15 @@ _LANGUAGES: dict[str, tuple[str, str]] = {
     "perl": ("perl", "-e"),
     "php": ("php", "-r"),
     "lua": ("lua", "-e"),
+    "sql": ("psql", "-c"),  # a database shell's statements, judged by the SQL rules as psql -c runs them
 }
 _PROGRAM_LANGUAGE = re.compile(
     r"(?P<python>(?:python|pypy|ipython|bpython|ptpython)[0-9.]{0,8})|(?P<node>node|nodejs)|(?P<ruby>ruby|irb|pry)"
     r"|(?P<perl>perl|re\.pl)|(?P<php>php)|(?P<lua>lua(?:jit)?[0-9.]{0,8})"
+    r"|(?P<sql>psql|pgcli|mysql|mariadb|mycli|sqlite3?|litecli|duckdb|clickhouse-client|cockroach|sqlcmd)"
 )
+# A database shell's options that take a value (``psql -h HOST -U USER -d DB``): not its positional words.
+_SQL_VALUE_FLAGS = frozenset({"-h", "-U", "-d", "-p", "-u", "-P", "-D", "-S", "--host", "--user", "--port"})
 _CODE_FLAGS = frozenset({"-c", "-e", "-E", "-m", "-p", "-r", "--eval", "--print", "--require"})
 _VALUE_FLAGS = frozenset({"-W", "-X", "-I", "-Q", "-r", "--require", "--import", "--loader", "-l"})
 _STDIN_REPLS = frozenset({"ipython", "bpython", "ptpython", "irb", "pry", "re.pl"})  # always read code typed in
@@ -298,13 +303,14 @@ def session_process(command: str, depth: int = 0) -> Process:
     if not argv:
         return SHELL
     name, args = posixpath.basename(argv[0]), argv[1:]
+    value_flags = _VALUE_FLAGS | (_SQL_VALUE_FLAGS if _language(argv[0]) == "sql" else frozenset())
     options, positional, i = [], [], 0
     while i < len(args):
         if args[i] == "--" or not args[i].startswith("-") or args[i] == "-":
             positional = args[i + (args[i] == "--") :]
             break
         options.append(args[i])
-        if args[i] in _VALUE_FLAGS or args[i] in _CODE_FLAGS:  # its value is the next word
+        if args[i] in value_flags or args[i] in _CODE_FLAGS:  # its value is the next word
             options.append(args[i + 1] if i + 1 < len(args) else "")
             i += 1
         i += 1
@@ -328,6 +334,7 @@ def session_process(command: str, depth: int = 0) -> Process:
         or repl in _STDIN_REPLS
         or (language == "perl" and "d" in bundled)  # the debugger: perl -de0, perl -d -e 1
         or (language == "php" and "-a" in flags)
+        or (language == "sql" and not flags & _CODE_FLAGS and len(positional) <= 1)  # psql prod, sqlite3 app.db
         or ((not positional[:1] or positional[0] == "-") and not flags & _CODE_FLAGS and language != "php")
     )
     return Process(shell=False, language=language) if interactive else Process(shell=True, language=language)
@@ -342,6 +349,10 @@ def typed_readings(text: str, process: Process = SHELL) -> list[str]:
     if process.language is not None:
         name, flag = _LANGUAGES[process.language]
         out += [f"{name} {flag} {shlex.quote(code)}" for code in commands]
+    if process.language == "python":
+        # IPython's own lines run shell commands (``!rm -rf ~``, ``%sx …``, a ``%%bash`` cell), read as a notebook
+        # cell's are; in a plain Python REPL they are syntax errors, so reading them so is only stricter
+        out += [shell for code in commands if (shell := notebook_shell(code))]
     return list(dict.fromkeys(out))
 
 

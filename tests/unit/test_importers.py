@@ -362,6 +362,39 @@ def test_import_judges_code_typed_into_an_interpreter_by_that_languages_rules(
     assert by_call["call_w1"]["decision"]["verdict"] == "approve"
 
 
+def test_ipython_shell_escapes_and_sql_typed_into_a_database_shell_are_blocked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: "!rm -rf ~" typed into ipython was read as python3 -c '!rm -rf ~' (approved), and "DROP DATABASE prod;"
+    # typed into psql as a shell command nobody knows (approved), while psql -c 'DROP DATABASE prod' is blocked.
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    path = _sessions_rollout(tmp_path, [
+        ("exec", (1, "ipython")),
+        ("exec", (2, "psql -h db.internal -U app prod")),
+        ("exec", (3, "sqlite3 app.db")),
+        ("type", {"session_id": 1, "chars": "!rm -rf ~/\n"}),
+        ("type", {"session_id": 1, "chars": "%%bash\nrm -rf ~\n\n"}),
+        ("type", {"session_id": 1, "chars": "files = !ls data/\n"}),
+        ("type", {"session_id": 2, "chars": "DROP DATABASE prod;\n"}),
+        ("type", {"session_id": 3, "chars": "DROP TABLE users;\n"}),
+        ("type", {"session_id": 2, "chars": "SELECT count(*) FROM orders;\n"}),
+    ])
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [r for r in map(orjson.loads, out.read_bytes().splitlines()) if r["call_id"].startswith("call_w")]
+    verdicts = {r["call_id"]: r["decision"]["verdict"] for r in records}
+    # as psql -c runs them: DROP DATABASE is critical (blocked), DROP TABLE high (escalated to a human)
+    assert verdicts == {
+        "call_w0": "block", "call_w1": "block", "call_w2": "approve",
+        "call_w3": "block", "call_w4": "escalate", "call_w5": "approve",
+    }, verdicts
+    for command in ("psql prod", "psql -h db.internal -U app prod", "mysql -u root shop", "sqlite3 app.db", "duckdb"):
+        assert codex.session_process(command) == codex.Process(shell=False, language="sql"), command
+    for command in ("psql -c 'SELECT 1'", "sqlite3 app.db 'SELECT 1'", "mysql -e 'SELECT 1'"):
+        assert codex.session_process(command).shell, command  # runs its own statement: typed lines may be shell
+
+
 def test_which_process_a_session_runs_is_read_from_the_command_that_started_it() -> None:
     repl = {"python3", "python3 -i app.py", "python", "ipython3", "node", "node -i", "irb", "ruby", "perl -de0",
             "perl -d -e 1", "php -a", "lua", "bash -lc 'python3 -i'", "FOO=1 python3"}
