@@ -660,6 +660,7 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(
                 min=0,
+                max=10_000_000,  # service.audit.actions.MAX_ACTIONS_LIMIT (not imported: the CLI starts lazily)
                 metavar="N",
                 show_default=False,
                 help="Tool calls of Codex / Claude Code logs reviewed as actions, at most (default 10000; 0: none). "

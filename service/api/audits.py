@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
-from service.audit.actions import DEFAULT_MAX_ACTIONS
+from service.audit.actions import DEFAULT_MAX_ACTIONS, MAX_ACTIONS_LIMIT
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
@@ -218,6 +218,7 @@ class AuditUploadQuery(BaseModel):
     max_actions: int | None = Field(
         None,
         ge=0,
+        le=MAX_ACTIONS_LIMIT,
         description="Tool calls of Codex / Claude Code logs reviewed as actions, at most (default "
         f"{DEFAULT_MAX_ACTIONS}; 0: none), as `oversight audit --max-actions`. Stored with the job.",
     )

@@ -30,6 +30,9 @@ from service.schemas import Decision
 DEFAULT_MAX_ACTIONS = 10_000
 """Action reviews per audit job at most (``oversight audit --max-actions``; an API upload uses this default): each is a rules-only
 review with the shipped ``tool_use`` policy, about a millisecond (docs/audit.md), so this bounds the cost at seconds."""
+MAX_ACTIONS_LIMIT = 10_000_000
+"""The highest ``max_actions`` accepted (CLI and API): far beyond any log's tool calls, and a number every store and
+JSON encoder holds (a 20-digit one was a 500)."""
 MAX_LISTED = 2_000
 """Blocked / escalated actions listed in ``report.json``'s ``actions.flagged``; the counts cover all of them."""
 INPUT_CHARS = 200

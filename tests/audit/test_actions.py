@@ -260,3 +260,12 @@ def test_the_audit_writes_actions_csv_one_row_per_tool_call_with_formulas_defuse
     defused = by_line[8]
     assert defused["input"] == "'=1+2|git status" and defused["tool"] == "Bash"
     assert defused["verdict"] == "approve" and defused["severity"] == "" and defused["rules"] == ""
+
+
+def test_a_max_actions_over_the_limit_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    # QA: --max-actions 99999999999999999999 printed a traceback ("Integer exceeds 64-bit range") and exited 1
+    env = cli_env(tmp_path)
+    result = run_cli(["audit", str(DANGEROUS), "--max-actions", "99999999999999999999", "-o", str(tmp_path / "r")],
+                     env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "--max-actions" in result.stderr and "Traceback" not in result.stderr, result.stderr

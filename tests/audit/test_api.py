@@ -148,7 +148,7 @@ def test_max_actions_caps_the_tool_calls_reviewed_and_is_stored_with_the_job(tmp
         job = resp.json()
         assert job["options"]["max_actions"] == 3 and job["actions"]["total"] == 3
         # a bad value is the one error body, naming the field (as the CLI's --max-actions, at least 0)
-        for bad in ("-1", "lots", "2.5"):
+        for bad in ("-1", "lots", "2.5", "10000001", "99999999999999999999"):  # the 20 digits were a 500
             refused = first.post(f"/v1/audits?max_actions={bad}", files=upload)
             assert refused.status_code == 422, refused.text
             error = refused.json()["error"]
