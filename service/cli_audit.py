@@ -595,12 +595,16 @@ def _print_gate_table(
             return "—" if rate is None else f"{100 * rate['rate']:.1f}% ({rate['count']}/{n})"
 
         style = {"fired": "bold red", "ok": "green", "no_data": "yellow"}[r.status]
-        limit = f"+{100 * t.max_increase:.1f} pp" + (f", ≤{100 * t.max_rate:.1f}%" if t.max_rate is not None else "")
+        compares = t.compares if isinstance(t, ActionTrigger) else True
+        increase = t.increase if isinstance(t, ActionTrigger) else t.max_increase
+        limits = [f"+{100 * increase:.1f} pp"] if compares else []
+        limits += [f"≤{100 * t.max_rate:.1f}%"] if t.max_rate is not None else []
         if isinstance(t, ActionTrigger):  # the tool calls reviewed as actions, not a segment of the answer turns
             segment = "tool calls"
-            limit += f", ≤{t.max_count} calls" if t.max_count is not None else ""
+            limits += [f"≤{t.max_count} calls"] if t.max_count is not None else []
         else:
             segment = ", ".join(f"{k}={v}" for k, v in t.segment.items()) or "all"
+        limit = ", ".join(limits)
         table.add_row(
             t.title,
             segment,

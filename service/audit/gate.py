@@ -77,7 +77,10 @@ class ActionTrigger(BaseModel):
     name: str | None = None
     metric: Literal["blocked", "escalated", "disagreement"] = "blocked"
     """Share of the reviewed tool calls whose verdict is block; escalate; anything but approve."""
-    max_increase: float = Field(default=0.0, ge=0.0, le=1.0)
+    max_increase: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Fires when the candidate's share exceeds the baseline's by more than this (with ``require_significance``: and
+    the change is significant). Unset: 0 when neither ``max_rate`` nor ``max_count`` is set, else no comparison
+    (a trigger with only an absolute limit does not join Holm's family, so it cannot weaken the others)."""
     require_significance: bool = True
     max_rate: float | None = Field(default=None, ge=0.0, le=1.0)
     max_count: int | None = Field(default=None, ge=0)
@@ -87,6 +90,15 @@ class ActionTrigger(BaseModel):
     @property
     def title(self) -> str:
         return self.name or f"tool calls {self.metric}"
+
+    @property
+    def compares(self) -> bool:
+        """Whether the candidate is compared with the baseline (an increase), not only held to a limit."""
+        return self.max_increase is not None or (self.max_rate is None and self.max_count is None)
+
+    @property
+    def increase(self) -> float:
+        return self.max_increase or 0.0
 
 
 class GateConfig(BaseModel):
@@ -228,7 +240,12 @@ def evaluate(
             over = f"candidate: {c_count} tool calls {atrig.metric}, more than max_count {atrig.max_count}"
         elif atrig.max_rate is not None and res.candidate["rate"] > atrig.max_rate:
             over = f"candidate rate {res.candidate['rate']:.1%} above the ceiling {atrig.max_rate:.1%}"
-        _judge(res, tests, higher_is_better=False, over=over)
+        if atrig.compares:
+            _judge(res, tests, higher_is_better=False, over=over)
+        else:  # an absolute limit only: no comparison, no test
+            res.diff = res.candidate["rate"] - res.baseline["rate"]
+            limit = f"max_count {atrig.max_count}" if atrig.max_count is not None else f"max_rate {atrig.max_rate}"
+            res.status, res.reason = ("fired", over) if over is not None else ("ok", f"within {limit}")
         results.append(res)
     # Holm over every trigger that asks for significance (not only those past their limit: the family must not
     # depend on the data). A trigger past its limit fires when its adjusted p-value is at most alpha.
@@ -242,12 +259,12 @@ def evaluate(
             if p_adj <= config.alpha:
                 res.status = "fired"
                 res.reason = (
-                    f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)}, significant "
+                    f"{_pp(res.diff, sign=True)} beyond {_pp(_max_increase(res.trigger))}, significant "
                     f"(p_adj={p_adj:.3g})"
                 )
             else:
                 res.reason = (
-                    f"{_pp(res.diff, sign=True)} beyond {_pp(res.trigger.max_increase)} but not significant "
+                    f"{_pp(res.diff, sign=True)} beyond {_pp(_max_increase(res.trigger))} but not significant "
                     f"(p_adj={p_adj:.3g})"
                 )
     return results
@@ -269,16 +286,20 @@ def _judge(
         tests.append((res, test.p_value))  # every evaluable trigger that asks for significance: Holm's family
     if over is not None:
         res.status, res.reason = "fired", over
-    elif worse > trig.max_increase:
+    elif worse > _max_increase(trig):
         if trig.require_significance:
             res.reason = "pending"
         else:
             res.status = "fired"
             res.reason = (
-                f"{'fell' if higher_is_better else 'rose'} {_pp(abs(res.diff))} (limit {_pp(trig.max_increase)})"
+                f"{'fell' if higher_is_better else 'rose'} {_pp(abs(res.diff))} (limit {_pp(_max_increase(trig))})"
             )
     else:
-        res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(trig.max_increase)}"
+        res.reason = f"change {_pp(res.diff, sign=True)} within {_pp(_max_increase(trig))}"
+
+
+def _max_increase(trig: Trigger | ActionTrigger) -> float:
+    return trig.increase if isinstance(trig, ActionTrigger) else trig.max_increase
 
 
 def _share(count: int, n: int) -> dict[str, Any]:

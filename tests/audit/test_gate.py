@@ -209,6 +209,26 @@ def test_gate_fails_a_candidate_whose_tool_calls_are_blocked_ten_times_as_often(
     assert "tool calls disagreement" in counted.output and "rose 9.0 pp" in counted.output
 
 
+def test_a_trigger_with_only_a_count_limit_does_not_weaken_the_share_trigger(tmp_path: Path) -> None:
+    # QA: baseline 0 of 33 calls blocked, candidate 5 of 39. The share trigger fired on its own (p_adj 0.033); adding
+    # `max_count: 0` beside it joined Holm's family with the defaults (max_increase 0, significance) and the share
+    # trigger went to OK (p_adj 0.066). A trigger with only an absolute limit tests nothing and joins no family.
+    base = json.loads(_agent_report(tmp_path / "base.json", "codex@0.1", _actions(33)).read_text())
+    cand = json.loads(_agent_report(tmp_path / "cand.json", "codex@0.2", _actions(39, blocked=5)).read_text())
+    share = {"name": "blocked share", "metric": "blocked", "max_increase": 0.01}
+    alone = evaluate(base, cand, GateConfig.model_validate({"action_triggers": [share]}))
+    both = evaluate(base, cand, GateConfig.model_validate(
+        {"action_triggers": [share, {"name": "no blocked call", "max_count": 0}]}
+    ))
+    assert alone[0].status == "fired", alone[0].reason
+    assert both[0].status == "fired" and both[0].p_adjusted == pytest.approx(alone[0].p_adjusted), both[0].reason
+    assert (both[1].status, both[1].p_value) == ("fired", None), both[1].reason
+    assert "5 tool calls blocked, more than max_count 0" in both[1].reason
+    # within its limit: ok, saying which
+    loose = evaluate(base, cand, GateConfig.model_validate({"action_triggers": [{"max_rate": 0.5}]}))
+    assert (loose[0].status, loose[0].reason) == ("ok", "within max_rate 0.5")
+
+
 def test_action_triggers_over_reports_without_action_data_cannot_be_evaluated(tmp_path: Path,
                                                                                thresholds: Path) -> None:
     cand = _agent_report(tmp_path / "cand.json", "claude@2.0.9", _actions(400, blocked=40))
