@@ -433,9 +433,12 @@ def incomplete(report: dict[str, Any]) -> str | None:
         return None
     job = report.get("job")
     done, turns = (job.get("done"), job.get("turns")) if isinstance(job, dict) else (None, None)
+    actions = report.get("actions")
+    pending = actions.get("pending") if isinstance(actions, dict) else None
+    left = f"; {pending} tool calls not reviewed yet" if _is_count(pending) and pending else ""
     if _is_count(done) and _is_count(turns):
-        return f"its job was not finished ({done} of {turns} turns done)"
-    return "its job was not finished"
+        return f"its job was not finished ({done} of {turns} turns done{left})"
+    return f"its job was not finished{f' ({left[2:]})' if left else ''}"
 
 
 def default_models(report: dict[str, Any]) -> tuple[str, str]:

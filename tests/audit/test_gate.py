@@ -229,6 +229,15 @@ def test_a_trigger_with_only_a_count_limit_does_not_weaken_the_share_trigger(tmp
     assert (loose[0].status, loose[0].reason) == ("ok", "within max_rate 0.5")
 
 
+def test_a_report_whose_tool_calls_are_still_pending_says_so() -> None:
+    # QA: "not finished (46 of 46 turns done)" when only the tool calls were left: the message named nothing left
+    from service.audit.gate import incomplete
+
+    report = build_report(_rows("codex@0.2", 46), job={"id": "aud_x", "turns": 46, "done": 46})
+    report["complete"], report["actions"]["pending"] = False, 10
+    assert incomplete(report) == "its job was not finished (46 of 46 turns done; 10 tool calls not reviewed yet)"
+
+
 def test_action_triggers_over_reports_without_action_data_cannot_be_evaluated(tmp_path: Path,
                                                                                thresholds: Path) -> None:
     cand = _agent_report(tmp_path / "cand.json", "claude@2.0.9", _actions(400, blocked=40))
