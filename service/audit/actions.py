@@ -88,8 +88,8 @@ def _short(value: Any) -> str:
 
 
 def short_input(action: dict[str, Any]) -> str:
-    """A line saying what an action does: the command, ``path`` (``+N chars`` written), ``GET url``... (secrets
-    redacted, at most ``INPUT_CHARS``)."""
+    """A line saying what an action does: the command, ``path`` (``+N chars`` written), ``path: new text`` of an
+    edit (a notebook cell's source), ``GET url``... (secrets redacted, at most ``INPUT_CHARS``)."""
     inp = action.get("input") if isinstance(action.get("input"), dict) else {}
     assert isinstance(inp, dict)
     tool = str(action.get("tool") or "")
@@ -97,6 +97,8 @@ def short_input(action: dict[str, Any]) -> str:
         return _short(inp.get("command", ""))
     if tool == "write_file":
         return _short(f"{inp.get('path', '')} ({len(str(inp.get('content') or ''))} chars)")
+    if tool == "edit_file" and isinstance(new := inp.get("new"), str) and new.strip():
+        return _short(f"{inp.get('path', '')}: {new}")  # what it writes there (a notebook cell's source…)
     if tool in ("edit_file", "read_file"):
         return _short(inp.get("path", ""))
     if tool == "http_request":

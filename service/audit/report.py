@@ -329,7 +329,7 @@ def _cell(value: Any) -> Any:
 
 
 ACTION_CSV_COLUMNS: tuple[str, ...] = (
-    "seq",
+    "n",
     "source",
     "line",
     "timestamp",
@@ -342,13 +342,14 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
     "severity",
     "rules",
     "reason",
-    "risk",
     "reviewer_outcome",
     "failed",
     "error",
     "review_id",
 )
-"""``actions.csv``: one row per tool call reviewed as an action (``service.audit.actions.action_label``)."""
+"""``actions.csv``: one row per tool call reviewed as an action (``service.audit.actions.action_label``); ``n`` is
+its position among the audit's actions (1-based, input order). The domain's risk tier is left out: every action is
+``tool_use``'s (high), which a column repeating it on every row only made look like a judgement of the call."""
 
 
 _SEVERITIES = frozenset(s.value for s in Severity)
@@ -362,10 +363,11 @@ def actions_csv(results: Iterable[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ACTION_CSV_COLUMNS)
-    for r in results:
+    for n, r in enumerate(results, start=1):
         findings = [f for f in r.get("findings") or [] if isinstance(f, dict)]
         severities = [Severity(f["severity"]) for f in findings if f.get("severity") in _SEVERITIES]
         derived = {
+            "n": n,
             "severity": max(severities, key=lambda s: s.rank).value if severities else None,
             "rules": ";".join(dict.fromkeys(str(f.get("rule")) for f in findings)),
         }
