@@ -30,17 +30,21 @@ HEALTH = {
 }
 
 
-@pytest.fixture
-def client(tmp_path: Path, model_server: FakeModelServer, otlp_http: Any) -> Iterator[TestClient]:  # noqa: F811
-    settings = Settings(
+def _settings(tmp_path: Path, model_server: FakeModelServer, **extra: Any) -> Settings:  # noqa: F811
+    """The app on the Anthropic SDK against the fake vendor, one attempt per call."""
+    return Settings(
         data_dir=tmp_path / "data",
         reviewer="anthropic:claude-test",
         anthropic_api_key="test-key",
         anthropic_base_url=model_server.anthropic_base_url,
         reviewer_max_attempts=1,
-        reviewer_circuit_failures=2,
-        reviewer_circuit_open_s=30,
+        **extra,
     )
+
+
+@pytest.fixture
+def client(tmp_path: Path, model_server: FakeModelServer, otlp_http: Any) -> Iterator[TestClient]:  # noqa: F811
+    settings = _settings(tmp_path, model_server, reviewer_circuit_failures=2, reviewer_circuit_open_s=30)
     with TestClient(create_app(settings)) as c:
         c.app.state.runtime.reviewers.bulkheads.clock = lambda: 1000.0  # type: ignore[attr-defined]
         yield c
@@ -94,15 +98,7 @@ def test_a_reviewer_busy_refusal_is_an_event_on_the_review_span_not_a_chat_span(
 ) -> None:
     # Every in-flight slot of the reviewer taken (reviewer_max_in_flight): the call is refused at once with no
     # request, as an open circuit refuses it, and it gets no chat span either.
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        reviewer="anthropic:claude-test",
-        anthropic_api_key="test-key",
-        anthropic_base_url=model_server.anthropic_base_url,
-        reviewer_max_attempts=1,
-        reviewer_max_in_flight=1,
-    )
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(_settings(tmp_path, model_server, reviewer_max_in_flight=1))) as client:
         model_server.script(Reply.ok())
         first = client.post("/v1/reviews", json=HEALTH).json()  # a real call: its chat span
         assert [s.name for s in spans(otlp_http, first["trace_id"]) if s.name.startswith("chat ")] == ["chat claude-test"]
