@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from pydantic import BaseModel, ConfigDict, Field
 
 from service import auth
-from service.audit.actions import DEFAULT_MAX_ACTIONS, MAX_ACTIONS_LIMIT
+from service.audit.actions import DEFAULT_MAX_ACTIONS, MAX_ACTIONS_LIMIT, by_call
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_owner, open_job_store
 from service.audit.ratelimit import RateBudget
@@ -469,14 +469,15 @@ async def get_actions(
     request: Request,
     principal: PrincipalDep,
 ) -> Response:
-    """One row per tool call reviewed so far (approved ones too), as ``oversight audit`` writes ``actions.csv``;
-    empty (the header only, or no line) for an audit of chat sessions."""
+    """One row per tool call reviewed so far (approved ones too), as ``oversight audit`` writes ``actions.csv``: a
+    call reviewed as several actions (read two ways, a patch of several files) is one row with the strictest verdict
+    (JSONL: each action under ``parts``); empty (the header only, or no line) for an audit of chat sessions."""
     service = _service(request)
     info = await _job(service, job_id, principal)
     actions = await service.jobs.action_results(info.id)
     if query.format == "jsonl":
         return Response(
-            b"".join(orjson.dumps(a) + b"\n" for a in actions),
+            b"".join(orjson.dumps(a) + b"\n" for a in by_call(actions)),
             media_type="application/x-ndjson",
             headers={"content-disposition": f'attachment; filename="{job_id}-actions.jsonl"'},
         )

@@ -15,6 +15,10 @@ and reviewed by the same graph in label mode (nothing stored as a live decision,
   ``oversight import`` counts them.
 * **At most** ``max_actions`` per job (``DEFAULT_MAX_ACTIONS``), the first in input order; the report says how many
   more there were (``over_cap``).
+* **Counted per tool call**: a call can be several actions (a Codex patch touching two files; text typed into a
+  session whose program is uncertain, read both as shell and as code), each reviewed. The report, ``actions.csv`` and
+  the gate count the *call*, once, with its strictest verdict (:func:`by_call`), as the live hook answers it: a call
+  read two ways is one call, not one blocked and one approved.
 """
 
 from __future__ import annotations
@@ -119,7 +123,7 @@ def action_turns(parsed: Parsed | Sequence[Session], max_actions: int = DEFAULT_
     # the log's own session id as the importers give it is the call's session when the call is its own
     own = {(item.session, item.call_id) for s in logs for item in s.calls if _own(item, s)}
     seen: set[tuple[str, str]] = set()
-    queued: list[tuple[Session, Any, dict[str, Any]]] = []
+    queued: list[tuple[Session, Any, dict[str, Any], int]] = []
     for log in logs:
         for item in log.calls:
             if item.call_id:
@@ -136,10 +140,10 @@ def action_turns(parsed: Parsed | Sequence[Session], max_actions: int = DEFAULT_
                 calls.not_reviewed[str(item.skipped or "no action")] += 1
                 continue
             for request in item.requests:
-                queued.append((log, item, request))
+                queued.append((log, item, request, calls.tool_calls))
     kept = queued[: calls.max_actions]
     calls.over_cap = len(queued) - len(kept)
-    for k, (log, item, request) in enumerate(kept):
+    for k, (log, item, request, call) in enumerate(kept):
         action = request.get("action") if isinstance(request.get("action"), dict) else {}
         assert isinstance(action, dict)
         calls.actions.append(
@@ -149,6 +153,7 @@ def action_turns(parsed: Parsed | Sequence[Session], max_actions: int = DEFAULT_
                 request=request,
                 meta={
                     "kind": "action",
+                    "call": call,
                     "session_id": item.session or log.session_id,
                     "log_session_id": log.session_id,
                     "call_id": item.call_id,
@@ -172,6 +177,7 @@ def _own(item: Any, log: Session) -> bool:
 
 ACTION_FIELDS: tuple[str, ...] = (
     "seq",
+    "call",
     "action_id",
     "session_id",
     "call_id",
@@ -182,11 +188,12 @@ ACTION_FIELDS: tuple[str, ...] = (
     "reason",
     "risk",
     "findings",
+    "reviews",
     "source",
     "line",
     "timestamp",
 )
-"""What ``actions.flagged`` keeps of each action result."""
+"""What ``actions.flagged`` keeps of each tool call's result (:func:`by_call`)."""
 
 
 def action_label(turn: Any, decision: Decision) -> dict[str, Any]:
@@ -197,6 +204,7 @@ def action_label(turn: Any, decision: Decision) -> dict[str, Any]:
         "kind": "action",
         "seq": turn.seq,
         "action_id": turn.turn_id,
+        "call": meta.get("call"),
         **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
         "verdict": decision.verdict.value,
         "reason": decision.reason,
@@ -218,6 +226,7 @@ def failed_action(turn: Any, exc: BaseException) -> dict[str, Any]:
         "kind": "action",
         "seq": turn.seq,
         "action_id": turn.turn_id,
+        "call": meta.get("call"),
         **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
         "failed": True,
         "error": f"{type(exc).__name__}: {exc}"[:500],
@@ -226,9 +235,73 @@ def failed_action(turn: Any, exc: BaseException) -> dict[str, Any]:
     }
 
 
+_STRICTNESS = {"approve": 0, "rewrite": 1, "escalate": 2, "block": 3}
+"""Verdicts from the least to the most restrictive (as the hooks' ``worst``): an unknown one ranks as a block."""
+
+
+def _call_key(row: dict[str, Any]) -> Any:
+    """Which tool call an action result belongs to: its ``call`` number; for a result stored before calls were
+    numbered, its (session, call id), else the action itself."""
+    if row.get("call") is not None:
+        return ("call", row["call"])
+    if row.get("call_id"):
+        return ("id", row.get("session_id"), row["call_id"])
+    return ("action", row.get("action_id"), row.get("seq"))
+
+
+def _finding_rank(finding: Any) -> int:
+    from service.vocabulary import Severity
+
+    try:
+        return Severity(str(finding.get("severity"))).rank if isinstance(finding, dict) else -1
+    except ValueError:
+        return -1
+
+
+def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One tool call's result from the results of its actions: the strictest verdict's action, the findings of all
+    (each rule once, the most severe first), ``reviews`` (how many actions) and, for several, ``parts`` (each one's
+    tool, input and verdict). A call whose actions were not all judged is failed, unless one was blocked: nothing
+    could make it stricter."""
+    judged = [r for r in rows if not r.get("failed")]
+    failed = [r for r in rows if r.get("failed")]
+    strictest = max(judged, key=lambda r: _STRICTNESS.get(str(r.get("verdict")), 3), default=None)
+    blocked = strictest is not None and _STRICTNESS.get(str(strictest.get("verdict")), 3) >= _STRICTNESS["block"]
+    base = strictest if strictest is not None and (blocked or not failed) else failed[0]
+    merged = dict(base, reviews=len(rows))
+    if len(rows) > 1:
+        findings: dict[str, dict[str, Any]] = {}
+        for f in sorted((f for r in judged for f in r.get("findings") or []), key=_finding_rank, reverse=True):
+            findings.setdefault(str(f.get("rule")) if isinstance(f, dict) else str(f), f)
+        if not base.get("failed"):
+            merged["findings"] = list(findings.values())
+        merged["parts"] = [
+            {
+                "action_tool": r.get("action_tool"),
+                "input": r.get("input"),
+                **({"failed": True, "error": r.get("error")} if r.get("failed") else {"verdict": r.get("verdict")}),
+            }
+            for r in rows
+        ]
+    return merged
+
+
+def by_call(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The action results (in input order) as one result per tool call, in input order (:func:`_merged`): what the
+    report counts, ``actions.csv`` lists and the gate compares. A call's actions are consecutive, but grouping does
+    not rely on it."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in results:
+        groups.setdefault(_call_key(row), []).append(row)
+    return [_merged(rows) for rows in groups.values()]
+
+
 def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``report.json``'s ``actions``: the tool calls reviewed as actions, counted apart from the answer turns."""
-    rows = list(results)
+    """``report.json``'s ``actions``: the tool calls reviewed as actions, counted apart from the answer turns, each
+    call once with its strictest verdict (:func:`by_call`); ``actions`` / ``actions_reviewed`` / ``pending`` count
+    the action reviews."""
+    actions = list(results)
+    rows = by_call(actions)
     job = job or {}
     options = job.get("options") if isinstance(job.get("options"), dict) else {}
     assert isinstance(options, dict)
@@ -241,17 +314,23 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
     for r in judged:
         for rule in {str(f.get("rule")) for f in r.get("findings") or []}:
             by_rule[rule] += 1
-    flagged = [{k: r.get(k) for k in ACTION_FIELDS} for r in judged if r.get("verdict") != "approve"]
+    flagged = [
+        {k: r.get(k) for k in ACTION_FIELDS} | ({"parts": r["parts"]} if r.get("parts") else {})
+        for r in judged
+        if r.get("verdict") != "approve"
+    ]
     for f in flagged:
         f["findings"] = (f.get("findings") or [])[:3]
     over_cap = int(stored.get("over_cap") or 0)
-    total = int(progress.get("total", len(rows)) or 0)
+    total = int(progress.get("total", len(actions)) or 0)
     return {
+        "counted": "tool_calls",
         "tool_calls": int(stored.get("tool_calls", len(rows)) or 0),
         "actions": int(stored.get("requests", total) or 0),
+        "actions_reviewed": sum(1 for r in actions if not r.get("failed")),
         "reviewed": len(judged),
         "failed": len(rows) - len(judged),
-        "pending": max(0, total - len(rows)),
+        "pending": max(0, total - len(actions)),
         "not_reviewed": dict(stored.get("not_reviewed") or {}),
         "repeated": int(stored.get("repeated") or 0),
         "max_actions": stored.get("max_actions"),
@@ -270,9 +349,10 @@ def summary_line(section: dict[str, Any]) -> str | None:
     if not section.get("tool_calls") and not section.get("actions"):
         return None
     verdicts = ", ".join(f"{n} {v}" for v, n in (section.get("by_verdict") or {}).items()) or "none judged"
-    line = (
-        f"tool calls: {section['tool_calls']}, {section['reviewed']} actions reviewed by the action rules ({verdicts})"
-    )
+    line = f"tool calls: {section['tool_calls']}, {section['reviewed']} reviewed by the action rules ({verdicts})"
+    reviews = section.get("actions_reviewed")
+    if isinstance(reviews, int) and reviews != section["reviewed"]:
+        line += f" in {reviews} action reviews (a call read two ways, or a patch of several files, counted once)"
     rules = list((section.get("by_rule") or {}).items())[:4]
     if rules:
         line += "; findings: " + ", ".join(f"{r} {n}" for r, n in rules)
@@ -282,7 +362,7 @@ def summary_line(section: dict[str, Any]) -> str | None:
     if section.get("failed"):
         line += f"; {section['failed']} could not be reviewed"
     if section.get("pending"):
-        line += f"; {section['pending']} not reviewed yet"
+        line += f"; {section['pending']} actions not reviewed yet"
     if section.get("capped"):
         line += f"; {section['over_cap']} more over the cap of {section['max_actions']} not reviewed (--max-actions)"
     return line + " (report.json: actions)"

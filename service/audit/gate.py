@@ -22,8 +22,9 @@
         min_n: 1                     # fewer reviewed tool calls than this on either side: cannot be evaluated
 
 For ``task_success`` (higher is better) a *decrease* beyond ``max_increase`` fires.
-An action trigger reads each report's ``actions`` section (``reviewed`` and ``by_verdict``): it cannot be evaluated
-(never a pass) when a report has no such section (written by an earlier version), reviewed fewer than ``min_n``
+An action trigger reads each report's ``actions`` section (``reviewed`` and ``by_verdict``: tool calls, each once with
+its strictest verdict): it cannot be evaluated (never a pass) when a report has no such section or one that counts
+action reviews rather than tool calls (both written by an earlier version), reviewed fewer than ``min_n``
 tool calls (a chat-only audit: none), was capped (``actions.capped``: the calls past ``--max-actions`` were not
 reviewed), or when a version is picked inside a report that holds others (the section is not split by version).
 Holm's family is every trigger (action triggers too) with ``require_significance`` that can be evaluated, whatever
@@ -320,6 +321,11 @@ def _action_sample(report: dict[str, Any], model: str | None, side: str, metric:
                 f"the {side} report's tool calls are not split by fast-model version (it holds "
                 f"{', '.join([model, *others])}): audit each agent version on its own and gate the two reports"
             )
+    if section.get("counted") != "tool_calls":
+        return (
+            f"the {side} report counts action reviews, not tool calls (a call read two ways counted twice; written "
+            "by an earlier version): audit again"
+        )
     reviewed = int(section.get("reviewed") or 0)
     if section.get("capped"):
         return (

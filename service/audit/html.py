@@ -264,13 +264,21 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
     """The tool calls reviewed as actions: counts by verdict and finding, and the calls not approved (escaped)."""
     if not actions.get("tool_calls") and not actions.get("actions"):
         return []
-    verdicts = ", ".join(f"{n} {v}" for v, n in (actions.get("by_verdict") or {}).items()) or "none judged yet"
+    verdicts = ", ".join(f"{n} {v}" for v, n in (actions.get("by_verdict") or {}).items()) or (
+        "none judged yet" if actions.get("pending") else "none judged"
+    )
     parts = [
         "<h2 id='actions'>Tool calls reviewed as actions</h2>",
         f"<p class='note'>{escape(str(actions.get('why', '')))}</p>",
-        f"<p><b>{actions.get('tool_calls', 0)} tool calls, {actions.get('reviewed', 0)} actions reviewed: "
+        f"<p><b>{actions.get('tool_calls', 0)} tool calls, {actions.get('reviewed', 0)} reviewed: "
         f"{escape(verdicts)}.</b>",
     ]
+    reviews = actions.get("actions_reviewed")
+    if isinstance(reviews, int) and reviews != actions.get("reviewed", 0):
+        parts.append(
+            f" They were {reviews} action reviews: a call read two ways (typed text that may be shell or code) or a "
+            "patch of several files is counted once, with its strictest verdict."
+        )
     not_reviewed = actions.get("not_reviewed") or {}
     if not_reviewed:
         parts.append(" Not reviewed: " + escape(", ".join(f"{why} ({n})" for why, n in not_reviewed.items())) + ".")
@@ -286,14 +294,14 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
     parts.append("</p>")
     rules = actions.get("by_rule") or {}
     if rules:
-        parts.append("<div class='panel'><table><thead><tr><th>finding</th><th>actions</th></tr></thead><tbody>")
+        parts.append("<div class='panel'><table><thead><tr><th>finding</th><th>tool calls</th></tr></thead><tbody>")
         parts.extend(f"<tr><td>{escape(str(rule))}</td><td>{n}</td></tr>" for rule, n in rules.items())
         parts.append("</tbody></table></div>")
     flagged = actions.get("flagged") or []
     shown = flagged[:MAX_FLAGGED_SHOWN]
     if shown:
         parts.append(
-            f"<h3>Actions not approved ({actions.get('flagged_count', len(flagged))})</h3>"
+            f"<h3>Tool calls not approved ({actions.get('flagged_count', len(flagged))})</h3>"
             "<div class='panel'><ol class='flagged actions'>"
         )
         for a in shown:
@@ -304,6 +312,12 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
             )
             if findings:
                 line += f" <span class='note'>{escape(findings)}</span>"
+            others = [p for p in a.get("parts") or [] if isinstance(p, dict) and p.get("input") != a.get("input")]
+            if others:
+                also = "; ".join(
+                    f"{'failed' if p.get('failed') else p.get('verdict')}: {p.get('input') or ''}" for p in others
+                )
+                line += f"<div class='note'>also reviewed as: <code>{escape(also)}</code></div>"
             located = [escape(p) for p in (str(a.get("session_id") or ""), where(a)) if p]
             if located:
                 line += f"<div class='where'>{' · '.join(located)}</div>"
@@ -346,7 +360,7 @@ def render_html(report: dict[str, Any]) -> str:
         escalated = (actions.get("by_verdict") or {}).get("escalate", 0)
         parts.append(
             _card(
-                f"{blocked} / {escalated}", f"tool calls blocked / escalated (of {actions.get('reviewed', 0)} actions)"
+                f"{blocked} / {escalated}", f"tool calls blocked / escalated (of {actions.get('reviewed', 0)} reviewed)"
             )
         )
     for name in RATE_NAMES:

@@ -17,9 +17,10 @@
                                          "significant": bool}}}],
      "flagged_turns": [{"turn_id": "s#3", "verdict": "block", ..., "source": "proj/s.jsonl", "line": 17,
                         "timestamp": "2025-09-03T00:47:12.123+00:00"}],
-     "actions": {"tool_calls": int, "actions": int, "reviewed": int, "by_verdict": {...}, "by_rule": {...},
-                 "over_cap": int, "capped": bool, "flagged": [{"session_id", "tool", "input", "verdict", "findings",
-                 "source", "line", ...}], ...}}
+     "actions": {"counted": "tool_calls", "tool_calls": int, "actions": int, "actions_reviewed": int,
+                 "reviewed": int, "by_verdict": {...}, "by_rule": {...}, "over_cap": int, "capped": bool,
+                 "flagged": [{"call", "session_id", "tool", "input", "verdict", "findings", "reviews", "source",
+                 "line", ...}], ...}}
 
 ``totals.reviewer_skipped`` and ``unreviewed`` (``{"turns", "share", "by_domain", "by_reason", "why"}``): the rated
 turns no reviewer read (low-risk ``general`` turns not drawn for the audit sample), so the share of the audit that only
@@ -29,7 +30,9 @@ the policy's rules looked at is in the report, not only in each turn's ``reviewe
 order, with where its answer is in the input (``source`` file, ``line`` in it, the entry's ``timestamp``).
 
 ``actions``: the tool calls of Codex / Claude Code logs reviewed as actions (``service.audit.actions``), counted
-apart: no answer-turn total, rate or flagged turn includes them.
+apart: no answer-turn total, rate or flagged turn includes them. ``reviewed``, ``by_verdict``, ``by_rule`` and
+``flagged`` count tool calls, each once with its strictest verdict (``"counted": "tool_calls"``); ``actions`` and
+``actions_reviewed`` count the action reviews (a call read two ways, or a patch of two files, is two).
 
 Segments: everything (``by = {}``), each value of each field in ``SEGMENT_FIELDS``, and each fast-model
 version crossed with each value of every other field (what a rollout gate compares).
@@ -44,7 +47,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from service.audit.actions import actions_section
+from service.audit.actions import actions_section, by_call
 from service.audit.sessions import SEGMENT_FIELDS
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
 from service.vocabulary import Severity
@@ -338,6 +341,7 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
     "tool",
     "action_tool",
     "input",
+    "reviews",
     "verdict",
     "severity",
     "rules",
@@ -347,23 +351,25 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
     "error",
     "review_id",
 )
-"""``actions.csv``: one row per tool call reviewed as an action (``service.audit.actions.action_label``); ``n`` is
-its position among the audit's actions (1-based, input order). The domain's risk tier is left out: every action is
-``tool_use``'s (high), which a column repeating it on every row only made look like a judgement of the call."""
+"""``actions.csv``: one row per tool call reviewed as actions (``service.audit.actions.by_call``); ``n`` is its
+position among them (1-based, input order); ``reviews`` how many actions it was reviewed as (2: a patch of two files,
+or text read both as shell and as code), ``verdict`` the strictest of theirs, ``input`` that action's. The domain's
+risk tier is left out: every action is ``tool_use``'s (high), which a column repeating it on every row only made look
+like a judgement of the call."""
 
 
 _SEVERITIES = frozenset(s.value for s in Severity)
 
 
 def actions_csv(results: Iterable[dict[str, Any]]) -> str:
-    """One row per reviewed action, in input order: where its call is (``source``, ``line``, ``timestamp``), session,
-    tool, the short redacted ``input``, ``verdict``, ``severity`` of its worst finding (empty: none), ``rules`` (the
-    findings' rule ids joined by ``;``). A text cell that starts like a formula is prefixed with ``'`` as in
-    ``results_csv``: commands and paths come from the logs under audit."""
+    """One row per reviewed tool call (``results``: the action results, grouped here), in input order: where it is
+    (``source``, ``line``, ``timestamp``), session, tool, the short redacted ``input``, ``verdict``, ``severity`` of its
+    worst finding (empty: none), ``rules`` (the findings' rule ids joined by ``;``). A text cell that starts like a
+    formula is prefixed with ``'`` as in ``results_csv``: commands and paths come from the logs under audit."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ACTION_CSV_COLUMNS)
-    for n, r in enumerate(results, start=1):
+    for n, r in enumerate(by_call(results), start=1):
         findings = [f for f in r.get("findings") or [] if isinstance(f, dict)]
         severities = [Severity(f["severity"]) for f in findings if f.get("severity") in _SEVERITIES]
         derived = {

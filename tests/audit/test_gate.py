@@ -273,6 +273,20 @@ def test_action_triggers_over_reports_without_action_data_cannot_be_evaluated(tm
     assert "not split by fast-model version" in " ".join(done.output.split()), done.output
 
 
+def test_an_actions_section_counting_action_reviews_cannot_be_gated(tmp_path: Path) -> None:
+    """A report written before tool calls were counted once (a call read two ways was two of ``reviewed``) is not
+    compared with one that counts calls: missing data, never a pass."""
+    gate = tmp_path / "actions-gate.yaml"
+    gate.write_text(ACTION_GATE)
+    base = json.loads(_agent_report(tmp_path / "base.json", "claude@2.0.1", _actions(400, blocked=4)).read_text())
+    del base["actions"]["counted"]
+    old = _write(tmp_path / "old.json", base)
+    cand = _agent_report(tmp_path / "cand.json", "claude@2.0.9", _actions(400, blocked=4))
+    done = _gate("--baseline", str(old), "--candidate", str(cand), "--thresholds", str(gate))
+    assert done.exit_code == 2 and "GATE INCOMPLETE" in done.output, done.output
+    assert "the baseline report counts action reviews, not tool calls" in " ".join(done.output.split()), done.output
+
+
 def test_a_malformed_actions_section_is_a_usage_error_naming_the_field(tmp_path: Path) -> None:
     gate = tmp_path / "actions-gate.yaml"
     gate.write_text(ACTION_GATE)
