@@ -340,12 +340,42 @@ def session_process(command: str, depth: int = 0) -> Process:
     return Process(shell=False, language=language) if interactive else Process(shell=True, language=language)
 
 
+def _only_python(text: str, process: Process) -> bool:
+    """Text typed into a program that may be a shell or python (``uv run python``) that is valid Python and that
+    bash would refuse as a syntax error (``print(2 + 2)``, ``exit()``): a shell would run none of it, so only the
+    python reading is reviewed (before, every such line was escalated as unreadable shell). Text valid in both
+    (``ls``, ``x=1``), or in neither, keeps both readings, and so does text with a ``$``, a backquote or a process
+    substitution: bashlex may refuse a construct bash runs (``x = "$(rm -rf ~; case …)"``), and an expansion inside a
+    Python string is a command there."""
+    if process.language != "python" or any(mark in text for mark in ("$", "`", "<(", ">(")):
+        return False
+    import ast
+    import warnings
+
+    import bashlex
+    import bashlex.errors
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an invalid escape in the text is not our warning
+            ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    try:
+        bashlex.parse(text)
+    except bashlex.errors.ParsingError:
+        return True  # bash's grammar rejects it: nothing of it runs in a shell
+    except Exception:
+        return False  # the parser failed for another reason: keep the shell reading (escalated as unreadable)
+    return False
+
+
 def typed_readings(text: str, process: Process = SHELL) -> list[str]:
     """The shell commands the complete lines of ``text`` amount to, typed into ``process``: the lines themselves
     for a shell (:func:`typed_commands`), ``NAME FLAG CODE`` for an interpreter (``python3 -c CODE``), judged by the
     analyser's inline-code rules for that language; both when the process is not certain."""
     commands = typed_commands(text)
-    out = list(commands) if process.shell else []
+    out = [c for c in commands if not _only_python(c, process)] if process.shell else []
     if process.language is not None:
         name, flag = _LANGUAGES[process.language]
         out += [f"{name} {flag} {shlex.quote(code)}" for code in commands]

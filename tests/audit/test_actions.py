@@ -287,15 +287,15 @@ def test_a_max_actions_over_the_limit_is_a_usage_error_not_a_traceback(tmp_path:
 # -- a tool call reviewed as several actions is counted once -------------------------------------------------------
 UNCERTAIN = (  # `uv run python` may be a shell or python: the text typed into it is read both ways
     [("call_1", "exec_command", {"cmd": "uv run python"}),
-     ("call_2", "write_stdin", {"session_id": 7, "chars": "import shutil, os; shutil.rmtree(os.path.expanduser('~'))\n"})],
+     ("call_2", "write_stdin", {"session_id": 7, "chars": "rm -rf ~\n"})],
     "Done.",
     {"call_1": "Process running with session ID 7"},
 )
 
 
 async def test_a_call_read_two_ways_is_one_tool_call_with_its_strictest_verdict(settings: Settings) -> None:
-    """QA: a write_stdin read both as shell and as python was two rows, one escalated and one blocked, so the report
-    counted 3 tool calls reviewed out of 2 and the blocked share the gate compares was off."""
+    """QA: a write_stdin read both as shell and as python was two rows (here the shell's blocked, python's
+    approved), so the report counted 3 tool calls reviewed out of 2 and the shares the gate compares were off."""
     name = f"rollout-2026-11-24T09-12-00-{CODEX_SESSION}.jsonl"
     report = await _audit(settings, [(name, _codex(*UNCERTAIN))])
     actions = report["actions"]
@@ -304,8 +304,9 @@ async def test_a_call_read_two_ways_is_one_tool_call_with_its_strictest_verdict(
     assert actions["counted"] == "tool_calls" and actions["by_rule"]["tool_use.destructive_fs.root_or_home"] == 1
     [flagged] = actions["flagged"]
     assert (flagged["line"], flagged["verdict"], flagged["reviews"]) == (7, "block", 2) and actions["flagged_count"] == 1
-    assert flagged["input"].startswith("python3 -c") and flagged["findings"][0]["severity"] == "critical"
-    assert sorted(p["verdict"] for p in flagged["parts"]) == ["block", "escalate"]  # each reading is still shown
+    assert flagged["input"] == "rm -rf ~" and flagged["findings"][0]["severity"] == "critical"
+    assert [p["input"] for p in flagged["parts"]] == ["rm -rf ~", "python3 -c 'rm -rf ~'"]  # each reading is shown
+    assert flagged["parts"][0]["verdict"] == "block" and flagged["parts"][1]["verdict"] != "block"
 
 
 def test_actions_csv_and_the_api_list_a_call_read_two_ways_once(client: TestClient, tmp_path: Path) -> None:
@@ -325,7 +326,8 @@ def test_actions_csv_and_the_api_list_a_call_read_two_ways_once(client: TestClie
     lines = [json.loads(x) for x in client.get(f"/v1/audits/{job_id}/actions?format=jsonl").text.splitlines()]
     assert [(a["line"], a["verdict"], len(a.get("parts") or [])) for a in lines] == [(5, "approve", 0), (7, "block", 2)]
     page = client.get(f"/v1/audits/{job_id}/report?format=html").text
-    assert "Tool calls not approved (1)" in page and "also reviewed as: <code>escalate: import shutil" in page
+    assert "Tool calls not approved (1)" in page and "also reviewed as: <code>" in page
+    assert escape("python3 -c 'rm -rf ~'") in page
     assert "They were 3 action reviews" in page
     # the CLI writes the same actions.csv and says so on stderr
     src = tmp_path / f"rollout-x-{CODEX_SESSION}.jsonl"

@@ -337,11 +337,43 @@ def test_lines_typed_into_an_interpreter_are_read_as_its_code_not_as_shell(tmp_p
         "call_w2": ["ruby -e 'system('\"'\"'rm -rf ~'\"'\"')'"],
         "call_w3": ["perl -e 'system('\"'\"'rm -rf ~'\"'\"')'"],
         "call_w4": ["rm -rf ~"],
-        "call_w5": ["print(2 + 2)", "python3 -c 'print(2 + 2)'"],
+        "call_w5": ["python3 -c 'print(2 + 2)'"],  # valid Python a shell refuses: the python reading only (below)
         "call_w6": ["ls"],
         "call_w7": ["python3 -q"],
-        "call_w8": ["print(2 + 2)", "python3 -c 'print(2 + 2)'"],
+        "call_w8": ["python3 -c 'print(2 + 2)'"],
     }
+
+
+def test_routine_python_typed_into_an_uncertain_session_is_not_escalated_as_unreadable_shell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: in a session started by a wrapper (uv run python: a shell or python), every line was read both ways and the
+    # stricter verdict won, so print(2 + 2) and exit() were escalated as unreadable shell. A line that is valid Python
+    # and a bash syntax error runs nothing in a shell: only its python reading is reviewed. A line with an expansion
+    # ($, backquote) keeps both: in a shell, x = "$(rm -rf ~)" runs the command.
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    path = _sessions_rollout(tmp_path, [
+        ("exec", (1, "uv run python")),
+        ("type", {"session_id": 1, "chars": "print(2 + 2)\n"}),
+        ("type", {"session_id": 1, "chars": "import pandas as pd; df = pd.read_csv('orders.csv'); df.head()\n"}),
+        ("type", {"session_id": 1, "chars": "exit()\n"}),
+        ("type", {"session_id": 1, "chars": 'x = "$(rm -rf ~)"\n'}),
+        ("type", {"session_id": 1, "chars": "import os; os.system('rm -rf ~')\n"}),
+        ("type", {"session_id": 1, "chars": "ls -la\n"}),
+    ])
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [r for r in map(orjson.loads, out.read_bytes().splitlines()) if r["call_id"].startswith("call_w")]
+    verdicts: dict[str, list[str]] = {}
+    for r in records:
+        verdicts.setdefault(r["call_id"], []).append(r["decision"]["verdict"])
+    assert verdicts == {
+        "call_w0": ["approve"], "call_w1": ["approve"], "call_w2": ["approve"],
+        "call_w3": ["block", "approve"],  # the shell reading runs rm -rf ~: blocked
+        "call_w4": ["block"],  # the python reading's os.system
+        "call_w5": ["approve", "approve"],  # valid in both: both read
+    }, verdicts
 
 
 def test_import_judges_code_typed_into_an_interpreter_by_that_languages_rules(
