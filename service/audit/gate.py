@@ -53,7 +53,7 @@ HIGHER_IS_BETTER = frozenset({"task_success"})
 
 
 class Trigger(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: ``min_n: true`` is an error, not 1
 
     name: str | None = None
     metric: Literal[
@@ -73,7 +73,7 @@ class Trigger(BaseModel):
 class ActionTrigger(BaseModel):
     """A trigger over the tool calls reviewed as actions (``report.json``'s ``actions``), not over answer turns."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # strict: ``max_count: true`` is an error, not 1
 
     name: str | None = None
     metric: Literal["blocked", "escalated", "disagreement"] = "blocked"
@@ -103,7 +103,7 @@ class ActionTrigger(BaseModel):
 
 
 class GateConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     alpha: float = Field(default=0.05, gt=0.0, lt=1.0)
     triggers: list[Trigger] = Field(default_factory=list)
@@ -127,12 +127,38 @@ def load_config(path: Path) -> GateConfig:
         raise GateConfigError(f"{path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
         raise GateConfigError(f"{path}: not YAML: {exc}") from exc
+    if data is not None and not isinstance(data, dict):
+        raise GateConfigError(
+            f"{path}: a mapping of alpha, triggers and action_triggers is expected, not a {_kind(data)}"
+        )
     try:
         return GateConfig.model_validate(data or {})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise GateConfigError(f"{path}: {where + ': ' if where else ''}{first['msg']}") from exc
+        errors = exc.errors()
+        lines = [_config_error(e) for e in errors[:MAX_CONFIG_ERRORS]]
+        if len(errors) > MAX_CONFIG_ERRORS:
+            lines.append(f"... and {len(errors) - MAX_CONFIG_ERRORS} more")
+        raise GateConfigError(f"{path}: " + "; ".join(lines)) from exc
+
+
+MAX_CONFIG_ERRORS = 10
+"""Problems of a thresholds file named at once (before, only the first was: a fix-and-retry loop per field)."""
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "true/false"}.get(type(value), "value")
+
+
+def _config_error(error: Any) -> str:
+    """One problem as ``field: message``, in the file's words: pydantic's ``Value error, `` prefix dropped, and the
+    value that was given when it is short (``got true``)."""
+    where = ".".join(str(p) for p in error["loc"])
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    if error.get("type") not in ("missing", "extra_forbidden", "value_error") and "input" in error:
+        shown = repr(error["input"]) if not isinstance(error["input"], bool) else str(error["input"]).lower()
+        if len(shown) <= 40:
+            msg += f" (got {shown})"
+    return f"{where}: {msg}" if where else msg
 
 
 Status = Literal["fired", "ok", "no_data"]

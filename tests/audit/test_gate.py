@@ -303,3 +303,23 @@ def test_a_malformed_actions_section_is_a_usage_error_naming_the_field(tmp_path:
     gate.write_text("action_triggers:\n  - metric: blocks\n")
     typo = _gate("--baseline", str(base), "--candidate", str(base), "--thresholds", str(gate))
     assert typo.exit_code == 2 and "action_triggers.0.metric" in typo.output, typo.output
+
+
+def test_a_thresholds_file_names_every_problem_and_takes_no_true_for_a_number(tmp_path: Path) -> None:
+    """QA: ``max_count: true`` was read as 1 (a limit of one blocked call), and only the first problem of a file was
+    named, so fixing a file took a run per field; a list at the top named pydantic's class ``GateConfig``."""
+    base = _agent_report(tmp_path / "base.json", "claude@2.0.1", _actions(10, blocked=1))
+    gate = tmp_path / "gate.yaml"
+    gate.write_text("action_triggers:\n  - metric: blocked\n    max_count: true\n    min_n: yes\n"
+                    "    require_significance: 'no'\n    max_rate: 2\n")
+    done = _gate("--baseline", str(base), "--candidate", str(base), "--thresholds", str(gate))
+    out = " ".join(done.output.split())
+    assert done.exit_code == 2 and "GATE PASSED" not in done.output, done.output
+    for field in ("action_triggers.0.max_count", "action_triggers.0.min_n", "action_triggers.0.require_significance",
+                  "action_triggers.0.max_rate"):
+        assert field in out, out
+    assert "(got true)" in out and "(got 'no')" in out, out
+    gate.write_text("- metric: refusal\n")
+    listed = _gate("--baseline", str(base), "--candidate", str(base), "--thresholds", str(gate))
+    assert listed.exit_code == 2 and "GateConfig" not in listed.output, listed.output
+    assert "a mapping of alpha, triggers and action_triggers is expected, not a list" in " ".join(listed.output.split())
