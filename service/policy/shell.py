@@ -4505,10 +4505,22 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         a.emit("destructive_infra", "terraform_apply", S.medium, "Applies infrastructure changes unattended.", ctext)
     elif cmd.name == "kubectl":
         kverb = _positional(args, _KUBECTL_OPTS_WITH_ARG)[:1]  # past -n NS, --context C …
-        rest = " ".join(args[args.index(kverb[0]) + 1 :]) if kverb else ""
-        if kverb == ["delete"] and re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b|--all\b", rest):
+        # the resource words after the verb, not option values: --namespace=dev names no namespace to delete
+        kinds = " ".join(_positional(args[args.index(kverb[0]) + 1 :], _KUBECTL_OPTS_WITH_ARG)) if kverb else ""
+        if kverb == ["delete"] and (
+            re.search(r"\b(ns|namespace|namespaces|pv|pvc|node|nodes)\b", kinds)
+            or any(re.fullmatch(r"--all(?:[-=]\S{0,64})?|-A", x) for x in args)  # --all, --all-namespaces
+        ):
             a.emit(
                 "destructive_infra", "k8s_delete", S.high, "Deletes Kubernetes namespaces/volumes/all resources.", ctext
+            )
+        elif kverb == ["delete"] and (prod := _k8s_production_scope(args)) is not None:
+            a.emit(
+                "destructive_infra",
+                "k8s_delete",
+                S.high,
+                f"Deletes Kubernetes resources in {prod}: the live service loses them.",
+                ctext,
             )
         elif kverb == ["delete"]:
             a.emit("destructive_infra", "k8s_delete", S.medium, "Deletes Kubernetes resources.", ctext)
@@ -4641,12 +4653,9 @@ _PRODUCTION_NAME_RE = re.compile(r"(?:^|[-_.:/])(?:prod|production|prd|live)(?:[
 """A namespace or kubectl context named for production: ``production``, ``prod``, ``shop-prod``, ``prod-eu``."""
 
 
-def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
-    """``kubectl scale … --replicas=0`` (kubectl's global options before ``scale`` too): the workload stops. M: its
-    definition and volumes stay and one command brings it back, as a ``kubectl delete`` of one resource is M. H in a
-    namespace or context named for production, or for ``--all`` of a kind: an outage of the live service."""
-    if _positional(args, _KUBECTL_OPTS_WITH_ARG)[:1] != ["scale"]:
-        return None
+def _kubectl_option_values(args: list[str]) -> dict[str, list[str]]:
+    """The values of kubectl's ``-n``/``--namespace`` (key ``n``), ``--context`` (``c``) and ``--replicas`` (``r``)
+    options, in every spelling: ``-n prod``, ``--namespace=prod``, ``-nprod``."""
     values: dict[str, list[str]] = {}
     for k, x in enumerate(args):
         name, eq, value = x.partition("=")
@@ -4654,9 +4663,26 @@ def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
             values.setdefault(name.lstrip("-")[:1], []).append(value if eq else args[k + 1])
         elif re.fullmatch(r"-n[^-=]\S{0,252}", x):  # -nproduction
             values.setdefault("n", []).append(x[2:])
+    return values
+
+
+def _k8s_production_scope(args: list[str]) -> str | None:
+    """The namespace or context named for production a kubectl command acts in (``-n production``, ``--context
+    prod-eu``), or None."""
+    values = _kubectl_option_values(args)
+    return next((v for v in values.get("n", []) + values.get("c", []) if _PRODUCTION_NAME_RE.search(v[:128])), None)
+
+
+def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
+    """``kubectl scale … --replicas=0`` (kubectl's global options before ``scale`` too): the workload stops. M: its
+    definition and volumes stay and one command brings it back, as a ``kubectl delete`` of one resource is M. H in a
+    namespace or context named for production, or for ``--all`` of a kind: an outage of the live service."""
+    if _positional(args, _KUBECTL_OPTS_WITH_ARG)[:1] != ["scale"]:
+        return None
+    values = _kubectl_option_values(args)
     if not any(re.fullmatch(r"0{1,8}", v) for v in values.get("r", [])):
         return None
-    prod = next((v for v in values.get("n", []) + values.get("c", []) if _PRODUCTION_NAME_RE.search(v[:128])), None)
+    prod = _k8s_production_scope(args)
     if prod is not None:
         return S.high, f"Scales a workload to zero replicas in {prod}: the live service stops."
     if "--all" in args:
