@@ -4459,6 +4459,8 @@ def _container_command(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int)
 
 
 def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name == "terraform":  # TF_CLI_ARGS and TF_CLI_ARGS_<verb> add their arguments to the command's
+        args = [*args, *_tf_cli_args(a, _tf_verb(args))]
     joined = " ".join(args)
     ctext = cmd.text
     if cmd.name == "aws":
@@ -4690,6 +4692,17 @@ def _k8s_scale_to_zero(args: list[str]) -> tuple[Severity, str] | None:
     return S.medium, "Scales a workload to zero replicas: it stops until scaled back up."
 
 
+def _truthy(value: str | None) -> bool:
+    """A boolean environment variable set on, as Go tools read one (``1``, ``true`` in any case)."""
+    return value is not None and value.strip().lower() in ("1", "true")
+
+
+def _tf_cli_args(a: ShellAnalyser, verb: str) -> list[str]:
+    """The arguments terraform adds from ``TF_CLI_ARGS`` and ``TF_CLI_ARGS_<verb>`` (``TF_CLI_ARGS_apply=
+    -auto-approve`` runs ``terraform apply`` as ``terraform apply -auto-approve``)."""
+    return [x for n in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{verb}") for x in (a.vars.get(n) or "").split()[:64]]
+
+
 def _tf_verb(args: list[str]) -> str:
     """terraform's subcommand, past its global options (``-chdir=DIR``)."""
     return next((x for x in args if not x.startswith("-")), "")
@@ -4742,6 +4755,9 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
             what = "stack_destroy", "Removes a Pulumi stack (its state and history)."
         elif verb in ("up", "update") and ("--yes" in args or "-y" in args):
             what = "stack_apply", "Applies infrastructure changes unattended (pulumi up --yes)."
+        elif verb in ("up", "update") and _truthy(a.vars.get("PULUMI_SKIP_CONFIRMATIONS")):
+            # the variable skips the confirmation as --yes does (also exported earlier, or through env NAME=value)
+            what = "stack_apply", "Applies infrastructure changes unattended (PULUMI_SKIP_CONFIRMATIONS, as --yes)."
     elif tool == "cdk":
         if verb == "destroy":
             what = "stack_destroy", "Destroys CDK stacks."

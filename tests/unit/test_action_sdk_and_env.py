@@ -1,7 +1,11 @@
 """Analyser gaps found by QA: the inline-code and environment-variable spellings of commands the shell rules already
 judge, and ``kubectl delete`` in a production namespace.
 
-1. ``kubectl delete`` in a namespace or context named for production (``-n prod``, ``--namespace=production``,
+1. ``PULUMI_SKIP_CONFIRMATIONS=true pulumi up`` skips the confirmation as ``--yes`` does: ``stack_apply`` (medium),
+   as ``pulumi up --yes`` is (``pulumi destroy`` is ``stack_destroy``, high, with or without it). Likewise
+   terraform's ``TF_CLI_ARGS[_apply]=-auto-approve`` (``terraform_apply``, medium) and ``-destroy``
+   (``terraform_destroy``, high).
+2. ``kubectl delete`` in a namespace or context named for production (``-n prod``, ``--namespace=production``,
    ``--context prod-eu``) is ``k8s_delete`` high, as ``kubectl scale --replicas=0`` there is; elsewhere it stays
    medium, and an option's value (``--namespace=dev``, ``-l tier=node``) is no longer read as the kind deleted.
 
@@ -24,6 +28,51 @@ TF_APPLY = "tool_use.destructive_infra.terraform_apply"
 TF_DESTROY = "tool_use.destructive_infra.terraform_destroy"
 K8S_DELETE = "tool_use.destructive_infra.k8s_delete"
 SCALE_ZERO = "tool_use.destructive_infra.k8s_scale_to_zero"
+
+
+# ---------------------------------------------------------------- 3. confirmations skipped by an environment variable
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "PULUMI_SKIP_CONFIRMATIONS=true pulumi up",
+        "PULUMI_SKIP_CONFIRMATIONS=1 pulumi up --stack prod",
+        "export PULUMI_SKIP_CONFIRMATIONS=true; pulumi up",
+        "env PULUMI_SKIP_CONFIRMATIONS=TRUE pulumi update",
+    ],
+)
+def test_pulumi_skip_confirmations_is_stack_apply_as_yes_is(cmd: str) -> None:
+    assert found(shell("pulumi up --yes"))[STACK_APPLY] == M
+    assert found(shell(cmd)).get(STACK_APPLY) == M, cmd
+
+
+def test_pulumi_destroy_with_skip_confirmations_is_stack_destroy_as_with_yes() -> None:
+    assert found(shell("pulumi destroy --yes"))[STACK_DESTROY] == H
+    a = shell("PULUMI_SKIP_CONFIRMATIONS=true pulumi destroy")
+    assert found(a)[STACK_DESTROY] == H
+    assert not approved(a)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    ["PULUMI_SKIP_CONFIRMATIONS=false pulumi up", "PULUMI_SKIP_CONFIRMATIONS=true pulumi preview", "pulumi up"],
+)
+def test_pulumi_with_confirmation_is_nothing(cmd: str) -> None:
+    assert STACK_APPLY not in found(shell(cmd)), cmd
+
+
+def test_terraform_cli_args_are_read_as_the_options() -> None:
+    assert found(shell("TF_CLI_ARGS_apply=-auto-approve terraform apply")).get(TF_APPLY) == M
+    assert found(shell('TF_CLI_ARGS="-auto-approve" terraform apply')).get(TF_APPLY) == M
+    assert found(shell('TF_CLI_ARGS_apply="-destroy -auto-approve" terraform apply')).get(TF_DESTROY) == H
+    for benign in ("TF_CLI_ARGS_plan=-auto-approve terraform apply", 'TF_CLI_ARGS="-no-color" terraform apply'):
+        assert not ({TF_APPLY, TF_DESTROY} & set(found(shell(benign)))), benign
+
+
+def test_cloudformation_deploy_stays_unflagged() -> None:
+    # a normal deploy, as kubectl apply or helm upgrade is: nothing to judge (decided, not an oversight)
+    assert approved(shell("aws cloudformation deploy --template-file t.yaml --stack-name shop"))
 
 
 # ---------------------------------------------------------------- 4. kubectl delete in production
