@@ -2315,6 +2315,22 @@ class ShellAnalyser:
             )
         if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
+        if (deletes := inline_cloud_delete(code)) is not None:  # boto3 delete_bucket(…): as `aws s3 rb` is
+            self.emit(
+                "destructive_infra",
+                "cloud_delete",
+                S.high,
+                f"Inline code deletes cloud resources through an SDK ({deletes[:80]}).",
+                ctext,
+            )
+        if (stack := _INLINE_STACK_DELETE.search(code)) is not None:  # as `aws cloudformation delete-stack` is
+            self.emit(
+                "destructive_infra",
+                "stack_destroy",
+                S.high,
+                f"Inline code deletes a CloudFormation stack through an SDK ({stack.group(0)[:80]}).",
+                ctext,
+            )
         if re.search(r"os\.(chmod|setuid)\s*\([^)]*(0o?777|0o?4755|S_ISUID)", code):
             self.emit("privilege_escalation", "chmod", S.high, "Inline code makes files world-writable/setuid.", ctext)
         if re.search(r"os\.kill\s*\(\s*1\s*,|kill\s*\(\s*-1\s*,", code):
@@ -8274,6 +8290,60 @@ _INLINE_SENDS_RE = re.compile(
     r"LWP|HTTP::Tiny|Mojo::UserAgent|IO::Socket|file_get_contents|fsockopen|curl_exec|curl|wget|nc|ncat)\b|"
     r"\bhttps?\.(?:get|request)\s*\(|require\s*\(\s*[\"'](?:node:)?https?[\"']\s*\)"
 )
+
+
+# Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
+# `aws s3 rb`, `s3api delete-bucket`, `s3 rm --recursive`, `ec2 terminate-instances`, `rds delete-db…`, `dynamodb
+# delete-table`, `iam delete-…`, `gcloud … delete` of projects, instances, SQL, clusters, buckets, `az group|vm|
+# storage account delete`). boto3 and the AWS SDK for JavaScript (v2 methods, v3 commands), google-cloud-storage and
+# the Google API discovery client, the Azure SDK. One object deleted (delete_object, blob.delete()) is no more than
+# `aws s3 rm s3://b/key` is; reads (list_buckets, get_object, describe_instances) are nothing.
+_INLINE_CLOUD_DELETE = re.compile(
+    r"\.\s{0,8}(?:delete_bucket|terminate_instances|delete_db_\w{1,40}|delete_cluster)\s{0,8}\(|"
+    r"\.\s{0,8}(?:deleteBucket|terminateInstances|deleteDB(?:Instance|Cluster)\w{0,20})\s{0,8}\(|"
+    r"\b(?:DeleteBucket|TerminateInstances|DeleteDB(?:Instance|Cluster)|DeleteTable|DeleteCluster)Command\b|"
+    # a bucket deleted (boto3 s3.Bucket('b').delete(), GCS bucket.delete(force=True), buckets().delete(…)) or every
+    # object in one (bucket.objects.all().delete(), object_versions …)
+    r"(?i:bucket)\w{0,40}\s{0,8}(?:\([^()]{0,200}\))?\s{0,8}\.\s{0,8}"
+    r"(?:(?:objects|object_versions)\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8})?"
+    r"delete\s{0,8}\(|"
+    r"\.\s{0,8}delete\s{0,8}\(\s{0,8}force\s{0,8}=\s{0,8}True\b|"  # google-cloud-storage: the bucket and its blobs
+    r"\.\s{0,8}object_versions\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
+    r"\b(?:instances|projects|clusters|databases)\s{0,8}\(\s{0,8}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
+    r"\bInstancesClient\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
+    r"\b(?:resource_groups|virtual_machines|storage_accounts)\s{0,8}\.\s{0,8}(?:begin_)?delete\s{0,8}\("
+)
+# Names other code uses too, read as a cloud delete only beside the SDK's name: a DynamoDB or BigQuery table, IAM
+# users, roles, policies and keys.
+_INLINE_CLOUD_DELETE_IN_CONTEXT = (
+    (
+        re.compile(r"\bdynamodb|\bbigquery", re.I),
+        re.compile(
+            r"\.\s{0,8}(?:delete_table|deleteTable)\s{0,8}\(|\bTable\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\("
+        ),
+    ),
+    (
+        re.compile(r"\biam\b", re.I),
+        re.compile(
+            r"\.\s{0,8}delete_(?:user|role|group|policy|access_key|login_profile|instance_profile)\w{0,20}\s{0,8}\("
+        ),
+    ),
+    (
+        re.compile(r"\bboto3\b|\bBucket\s{0,8}\("),
+        re.compile(r"\.\s{0,8}objects\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\("),
+    ),
+)
+_INLINE_STACK_DELETE = re.compile(r"\.\s{0,8}(?:delete_stack|deleteStack)\s{0,8}\(|\bDeleteStackCommand\b")
+
+
+def inline_cloud_delete(code: str) -> str | None:
+    """The call by which inline code deletes cloud resources through an SDK (``delete_bucket(``), or None."""
+    if m := _INLINE_CLOUD_DELETE.search(code):
+        return m.group(0)
+    for context, call in _INLINE_CLOUD_DELETE_IN_CONTEXT:
+        if (m := call.search(code)) and context.search(code):
+            return m.group(0)
+    return None
 
 
 # A DNS lookup in inline code (Python socket, dnspython, node dns, ruby Resolv/Addrinfo, perl, php, Go-like names).

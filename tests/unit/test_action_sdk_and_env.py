@@ -1,11 +1,17 @@
 """Analyser gaps found by QA: the inline-code and environment-variable spellings of commands the shell rules already
 judge, and ``kubectl delete`` in a production namespace.
 
-1. ``PULUMI_SKIP_CONFIRMATIONS=true pulumi up`` skips the confirmation as ``--yes`` does: ``stack_apply`` (medium),
+1. Inline code deleting cloud resources through an SDK (boto3 ``delete_bucket``, ``Bucket(…).objects.all().delete()``,
+   ``delete_db_instance``, ``terminate_instances``, DynamoDB ``delete_table``, google-cloud-storage
+   ``bucket.delete(force=True)``, the AWS SDK for JavaScript's commands) is ``destructive_infra.cloud_delete`` (high),
+   as ``aws s3 rb``/``aws ec2 terminate-instances`` are; ``delete_stack`` is ``stack_destroy`` (high), as ``aws
+   cloudformation delete-stack`` is. Reads (``list_buckets``, ``get_object``, ``describe_instances``) and one object
+   deleted (``delete_object``, ``blob.delete()``, as ``aws s3 rm s3://b/key`` is) stay approved.
+2. ``PULUMI_SKIP_CONFIRMATIONS=true pulumi up`` skips the confirmation as ``--yes`` does: ``stack_apply`` (medium),
    as ``pulumi up --yes`` is (``pulumi destroy`` is ``stack_destroy``, high, with or without it). Likewise
    terraform's ``TF_CLI_ARGS[_apply]=-auto-approve`` (``terraform_apply``, medium) and ``-destroy``
    (``terraform_destroy``, high).
-2. ``kubectl delete`` in a namespace or context named for production (``-n prod``, ``--namespace=production``,
+3. ``kubectl delete`` in a namespace or context named for production (``-n prod``, ``--namespace=production``,
    ``--context prod-eu``) is ``k8s_delete`` high, as ``kubectl scale --replicas=0`` there is; elsewhere it stays
    medium, and an option's value (``--namespace=dev``, ``-l tier=node``) is no longer read as the kind deleted.
 
@@ -28,6 +34,74 @@ TF_APPLY = "tool_use.destructive_infra.terraform_apply"
 TF_DESTROY = "tool_use.destructive_infra.terraform_destroy"
 K8S_DELETE = "tool_use.destructive_infra.k8s_delete"
 SCALE_ZERO = "tool_use.destructive_infra.k8s_scale_to_zero"
+
+
+# ---------------------------------------------------------------- 2. cloud resources deleted through an SDK
+
+SDK_DELETES = [
+    "python3 -c \"import boto3; boto3.client('s3').delete_bucket(Bucket='shop-prod-assets')\"",
+    "python3 -c \"import boto3; boto3.resource('s3').Bucket('shop-prod-assets').objects.all().delete()\"",
+    "python3 -c \"import boto3; b = boto3.resource('s3').Bucket('x'); b.objects.all().delete()\"",
+    "python3 -c \"import boto3; boto3.resource('s3').Bucket('x').object_versions.all().delete()\"",
+    "python3 -c \"import boto3; boto3.resource('s3').Bucket('x').delete()\"",
+    "python3 -c \"import boto3; boto3.client('rds').delete_db_instance(DBInstanceIdentifier='shop', "
+    'SkipFinalSnapshot=True)"',
+    "python3 -c \"import boto3; boto3.client('ec2').terminate_instances(InstanceIds=['i-0abc'])\"",
+    "python3 -c \"import boto3; boto3.client('dynamodb').delete_table(TableName='orders')\"",
+    "python3 -c \"import boto3; boto3.resource('dynamodb').Table('orders').delete()\"",
+    "python3 -c \"import boto3; boto3.client('iam').delete_user(UserName='ci')\"",
+    "python3 -c \"from google.cloud import storage; storage.Client().bucket('shop-assets').delete(force=True)\"",
+    "python3 -c \"from google.cloud import storage; b = storage.Client().get_bucket('x'); b.delete(force=True)\"",
+    "python3 -c \"from googleapiclient import discovery; discovery.build('compute', 'v1').instances()"
+    ".delete(project='p', zone='z', instance='i').execute()\"",
+    "python3 -c \"from azure.mgmt.resource import ResourceManagementClient as R; "
+    "R(c, s).resource_groups.begin_delete('shop-rg')\"",
+    "node -e \"const {S3Client, DeleteBucketCommand} = require('@aws-sdk/client-s3'); "
+    "new S3Client({}).send(new DeleteBucketCommand({Bucket: 'x'}))\"",
+    "node -e \"const AWS = require('aws-sdk'); new AWS.EC2().terminateInstances({InstanceIds: ['i-1']}).promise()\"",
+]
+
+
+@pytest.mark.parametrize("cmd", SDK_DELETES)
+def test_sdk_delete_is_cloud_delete_as_the_cli_is(cmd: str) -> None:
+    assert found(shell("aws s3 rb s3://shop-prod-assets --force"))[CLOUD_DELETE] == H
+    assert found(shell("aws ec2 terminate-instances --instance-ids i-0abc"))[CLOUD_DELETE] == H
+    a = shell(cmd)
+    assert found(a).get(CLOUD_DELETE) == H, cmd
+    assert not approved(a), cmd
+
+
+def test_sdk_stack_delete_is_stack_destroy_as_the_cli_is() -> None:
+    assert found(shell("aws cloudformation delete-stack --stack-name shop"))[STACK_DESTROY] == H
+    a = shell("python3 -c \"import boto3; boto3.client('cloudformation').delete_stack(StackName='shop')\"")
+    assert found(a).get(STACK_DESTROY) == H
+    assert not approved(a)
+
+
+def test_sdk_delete_typed_into_a_repl_is_cloud_delete() -> None:
+    # the Codex importer reads lines typed into a python REPL as python3 -c CODE (the client made earlier)
+    assert found(shell("python3 -c \"s3.delete_bucket(Bucket='shop-prod-assets')\"")).get(CLOUD_DELETE) == H
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python3 -c \"import boto3; print(boto3.client('s3').list_buckets())\"",
+        "python3 -c \"import boto3; print(boto3.client('s3').get_object(Bucket='b', Key='k')['Body'].read())\"",
+        "python3 -c \"import boto3; print(boto3.client('ec2').describe_instances())\"",
+        "python3 -c \"import boto3; print(boto3.client('dynamodb').describe_table(TableName='orders'))\"",
+        "python3 -c \"import boto3; boto3.client('s3').create_bucket(Bucket='x')\"",
+        "python3 -c \"import boto3; boto3.client('s3').delete_object(Bucket='b', Key='tmp/x.json')\"",
+        "python3 -c \"from google.cloud import storage; storage.Client().bucket('b').blob('tmp/x').delete()\"",
+        "python3 -c \"from google.cloud import storage; b = storage.Client().bucket('b'); b.delete_blob('tmp/x')\"",
+        "python3 manage.py shell -c \"from shop.models import Cart; Cart.objects.filter(stale=True).delete()\"",
+        "python3 -c \"t = {}; t.delete_table('x')\"",  # no DynamoDB or BigQuery in sight
+    ],
+)
+def test_sdk_reads_and_single_objects_stay_approved(cmd: str) -> None:
+    a = shell(cmd)
+    assert CLOUD_DELETE not in found(a) and STACK_DESTROY not in found(a), cmd
+    assert approved(a), cmd
 
 
 # ---------------------------------------------------------------- 3. confirmations skipped by an environment variable
