@@ -2159,6 +2159,7 @@ class ShellAnalyser:
         if name in ("perl", "ruby"):
             _interpreter_in_place(self, name, args, ctext)  # perl -pi -e '…' FILE edits FILE
         code: str | None = None
+        prints = False
         flags = ("-c", "-e", "-E", "-r", "--eval", "-p", "--print")
         for i, x in enumerate(args):
             if x == "--" or (not x.startswith("-") and i > 0 and args[i - 1] not in _INTERPRETER_VALUE_OPTS):
@@ -2167,6 +2168,8 @@ class ShellAnalyser:
             bundled = len(x) > 2 and x[0] == "-" and x[1] != "-" and x[1:].isalnum() and f"-{x[-1]}" in flags
             if (x in flags or bundled) and i + 1 < len(args):
                 code = args[i + 1]
+                # node -p / --print / -pe prints the value of the code it runs
+                prints = _basename(name).startswith(("node", "nodejs")) and (x == "--print" or "p" in x[1:])
                 self._secret_args(cmd, name, args[i + 2 :])  # python3 -c '…open(sys.argv[1])…' ~/.ssh/id_rsa
                 break
         if code is None:
@@ -2196,6 +2199,11 @@ class ShellAnalyser:
             if any(w.decoded for w in cmd.words[1:]):
                 self.emit("obfuscation", "decoded_command", S.high, "Runs decoded hidden code.", ctext)
             self.inline_code(code, ctext, depth, name)
+            if inline_env_dump(code):  # python3 -c 'print(os.environ)' | curl …: the pipe carries it, as env's does
+                cmd.reads_secret = True
+            elif prints and inline_env_dump(f"console.log({code})"):  # node -p process.env
+                cmd.reads_secret = True
+                self.emit("credential_access", "env_dump", S.low, "Inline code prints the whole environment.", ctext)
 
     def inline_code(self, code: str, ctext: str, depth: int, lang: str = "") -> None:
         """Heuristics for inline Python/Perl/Ruby/Node code: shell-outs, deletes, downloads, sockets. ``lang`` (the
@@ -2315,6 +2323,10 @@ class ShellAnalyser:
             )
         if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
+        if inline_env_dump(code):  # print(os.environ), console.log(process.env), p ENV: as `env` is
+            self.emit(
+                "credential_access", "env_dump", S.low, "Inline code prints or serialises the whole environment.", ctext
+            )
         if (deletes := inline_cloud_delete(code)) is not None:  # boto3 delete_bucket(…): as `aws s3 rb` is
             self.emit(
                 "destructive_infra",
@@ -8290,6 +8302,46 @@ _INLINE_SENDS_RE = re.compile(
     r"LWP|HTTP::Tiny|Mojo::UserAgent|IO::Socket|file_get_contents|fsockopen|curl_exec|curl|wget|nc|ncat)\b|"
     r"\bhttps?\.(?:get|request)\s*\(|require\s*\(\s*[\"'](?:node:)?https?[\"']\s*\)"
 )
+
+
+# Inline code printing or serialising the whole environment: the inline spellings of `env`/`printenv` with no name
+# (``credential_access.env_dump``, L, as they are; piped on to a network command it taints the pipe as `env` does).
+# A printing or serialising call (print, pprint, json.dumps, console.log, JSON.stringify, puts, print_r …) given the
+# environment object itself, through at most three wrappers (dict(…), sorted(…), {**…}, Object.entries(…)): one
+# variable read by name (os.environ['HOME'], process.env.PATH), a copy handed to a child (subprocess.run(…,
+# env=dict(os.environ, X='1'))) or the names alone (os.environ.keys()) are no dump.
+_ENV_OBJECT = (
+    r"(?:\{\s{0,8}(?:\*\*|\.\.\.)\s{0,8})?"
+    r"(?:(?:\bos\s{0,8}\.\s{0,8})?\benvironb?(?:\s{0,8}\.\s{0,8}(?:copy|items|values)\s{0,8}\(\s{0,8}\))?|"
+    r"\bprocess\s{0,8}\.\s{0,8}env|\b(?:Deno\.env\.toObject\(\s{0,8}\)|Bun\.env)|\$_ENV|\$_SERVER|\bgetenv\(\s{0,8}\))"
+)
+_INLINE_ENV_DUMP = re.compile(
+    r"\b(?:print|pprint|pp|pformat|dumps?|safe_dump|write|writelines|info|debug|warning|warn|error|critical|log|dir|"
+    r"table|echo|secho|repr|str|print_r|var_dump|var_export|json_encode)\s{0,8}\(\s{0,8}(?:\*|\.\.\.)?"
+    r"(?:(?:[\w.]{0,40}\.)?(?:dict|sorted|list|str|repr|tuple|OrderedDict|dumps?|pformat|stringify|entries|values|"
+    r"assign)\s{0,8}\(\s{0,8}(?:\*|\.\.\.)?(?:\{\s{0,8}\}\s{0,8},\s{0,8})?){0,3}" + _ENV_OBJECT + r"\s{0,8}[,)}]|"
+    # a REPL prints an expression statement's value: os.environ, dict(os.environ), process.env typed alone
+    r"(?:\A|[;\n])\s{0,8}(?:dict\(\s{0,8})?(?:os\.)?environ(?:\.copy\(\))?\s{0,8}\)?\s{0,8}(?:\Z|[;\n])|"
+    r"(?:\A|[;\n])\s{0,8}process\.env\s{0,8};?\s{0,8}(?:\Z|\n)|"
+    # ruby: p ENV, puts ENV.to_h, ENV.to_h.to_json, JSON.generate(ENV.to_h)
+    r"\b(?:puts|pp?|print|warn|JSON\.(?:generate|dump|pretty_generate))\s{0,8}\(?\s{0,8}ENV"
+    r"(?:\s{0,8}(?:\Z|[;)\n}])|\.(?:to_h|to_hash|to_a|inspect|to_s|sort|map|each|each_pair)\b)|"
+    r"\bENV\.to_h(?:ash)?\.to_json\b"
+)
+# A loop over the environment's values (or perl's %ENV) in code that prints: for k, v in os.environ.items():
+# print(k, v); Object.entries(process.env).forEach(…console.log…); ENV.each { |k, v| puts … }; print for keys %ENV.
+_INLINE_ENV_LOOP = re.compile(
+    r"\bin\s{1,8}(?:sorted\(\s{0,8})?(?:os\.)?environb?\.items\(\s{0,8}\)|"
+    r"\bObject\.entries\(\s{0,8}process\.env\s{0,8}\)|\bENV\.(?:each|each_pair|each_with_object|map)\b|%ENV\b"
+)
+_INLINE_PRINTS = re.compile(r"\b(?:print|puts|say|printf|pp?|log|write|echo|Dumper|encode_json|to_json)\b")
+
+
+def inline_env_dump(code: str) -> bool:
+    """Whether inline code prints or serialises the whole environment (see ``_INLINE_ENV_DUMP``)."""
+    return _INLINE_ENV_DUMP.search(code) is not None or (
+        _INLINE_ENV_LOOP.search(code) is not None and _INLINE_PRINTS.search(code) is not None
+    )
 
 
 # Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
