@@ -2217,7 +2217,7 @@ class ShellAnalyser:
             self.analyse(shell_out, depth + 1)
         _inline_more(self, code, ctext, depth)  # aliased run calls, exec*/spawn* argv lists, writeFileSync …
         for m in re.finditer(
-            r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec[A-Za-z]*|`)\s*\(?\s*"
+            r"(?:os\.system|os\.popen|subprocess\.\w+|check_output|check_call|system|exec(?!ute)[A-Za-z]*|`)\s*\(?\s*"
             r"(?:\[\s*)?(?:f|r|b)?([\"'])(.+?)\1",
             code,
         ):
@@ -8422,7 +8422,7 @@ def inline_secret_env(code: str) -> list[str]:
 # Calls that run a command: any module alias (``import subprocess as s; s.call(…)``), exec*/spawn* with argv lists.
 _INLINE_RUN_CALL = re.compile(
     r"\b(?:[A-Za-z_$][\w$]*\.)*(?:call|run|Popen|check_output|check_call|getoutput|getstatusoutput|system|popen|"
-    r"exec[a-zA-Z]*|spawn[a-zA-Z]*|posix_spawnp?)\s*\("
+    r"exec(?!ute)[a-zA-Z]*|spawn[a-zA-Z]*|posix_spawnp?)\s*\("
 )
 _INLINE_LITERAL = re.compile(r"[fbru]{0,2}([\"'])((?:\\.|(?!\1).)*)\1", re.DOTALL)
 # What follows the first argument of a run call when every further argument is a string literal or the home

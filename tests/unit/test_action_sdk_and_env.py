@@ -267,3 +267,26 @@ def test_kubectl_delete_elsewhere_stays_medium(cmd: str) -> None:
 )
 def test_kubectl_delete_of_namespaces_volumes_or_all_stays_high(cmd: str) -> None:
     assert found(shell(cmd)).get(K8S_DELETE) == H, cmd
+
+
+# ---------------------------------------------------------------- found on the way: a DB-API execute() is no shell
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python3 -c \"import sqlite3; c = sqlite3.connect('db.sqlite'); "
+        "print(c.execute('select count(*) from orders').fetchone())\"",
+        "python3 -c \"import sqlite3; sqlite3.connect('db.sqlite').executescript('select 1; select 2')\"",
+    ],
+)
+def test_a_database_cursor_execute_is_not_read_as_a_shell_command(cmd: str) -> None:
+    # `select` is a bash keyword bashlex cannot parse: read as a shell command, the SQL made the action unparseable
+    a = shell(cmd)
+    assert not a.unparseable, cmd
+    assert approved(a), cmd
+
+
+def test_exec_calls_are_still_read_as_commands() -> None:
+    assert not approved(shell("python3 -c \"import os; os.execv('/bin/sh', ['sh', '-c', 'rm -rf ~'])\""))
+    assert not approved(shell("node -e \"require('child_process').execSync('rm -rf ~')\""))
