@@ -241,6 +241,15 @@ class ActionsQuery(BaseModel):
     format: Literal["csv", "jsonl"] = "csv"
 
 
+class ResultsQuery(BaseModel):
+    """``GET /v1/audits/{id}/results``'s parameters: JSONL only (the per-turn CSV is ``/report?format=csv``). An
+    unknown one is a 422: ``?format=csv`` answered JSONL before."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["jsonl"] = "jsonl"
+
+
 def _links(job_id: str) -> dict[str, str]:
     base = f"/v1/audits/{job_id}"
     return {
@@ -493,7 +502,11 @@ async def get_actions(
     summary="Per-turn results as JSONL (one labelled turn per line, in input order)",
     responses={404: ERROR_RESPONSES[404]},
 )
-async def get_results(job_id: str, request: Request, principal: PrincipalDep) -> StreamingResponse:
+async def get_results(
+    job_id: str, query: Annotated[ResultsQuery, Query()], request: Request, principal: PrincipalDep
+) -> StreamingResponse:
+    """The per-turn results as ``oversight audit`` writes ``turns.jsonl``; the same rows as CSV are
+    ``/report?format=csv``."""
     service = _service(request)
     info = await _job(service, job_id, principal)
     results = await service.jobs.results(info.id)

@@ -265,3 +265,14 @@ def test_an_unknown_report_parameter_is_a_422_naming_it(api: TestClient) -> None
     assert (resp.json()["error"]["code"], resp.json()["error"]["field"]) == ("request_invalid", "fromat")
     csv = api.get(f"/v1/audits/{job['id']}/report?format=csv")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+
+
+def test_the_results_download_refuses_a_format_it_does_not_serve(api: TestClient) -> None:
+    """QA: ``/results?format=csv`` answered JSONL, so a script saving it as CSV got JSON lines."""
+    job = api.post("/v1/audits", content=_line(session("ok", "2026.03")), headers=NDJSON).json()
+    for query, field in (("format=csv", "format"), ("limit=5", "limit")):
+        resp = api.get(f"/v1/audits/{job['id']}/results?{query}")
+        assert resp.status_code == 422, resp.text
+        assert (resp.json()["error"]["code"], resp.json()["error"]["field"]) == ("request_invalid", field)
+    ok = api.get(f"/v1/audits/{job['id']}/results?format=jsonl")
+    assert ok.status_code == 200 and ok.headers["content-type"].startswith("application/x-ndjson")
