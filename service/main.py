@@ -51,6 +51,17 @@ tool's whole output (a file read, a long stdout), and a report refused for its s
 user approved to be closed as blocked when the turn ends. Only what identifies the call is checked and kept."""
 
 
+def too_large_message(path: str, max_bytes: int, default_max: int) -> str:
+    """What a 413 says: the limit in bytes and in KiB/MiB, the setting that raises it (a route's own limit is fixed),
+    and for an audit upload, the command that audits a file of any size."""
+    size = f"{max_bytes // 1048576} MiB" if max_bytes % 1048576 == 0 else f"{max_bytes / 1024:g} KiB"
+    message = f"body over {max_bytes} bytes ({size}"
+    message += ", OVERSIGHT_MAX_BODY_BYTES)" if max_bytes == default_max else ", this route's fixed limit)"
+    if path.rstrip("/") == "/v1/audits":
+        message += "; audit a larger file with `oversight audit FILE`, which has no such limit, or raise the setting"
+    return message
+
+
 class BodyLimit:
     """Reject bodies over the limit with 413 before they are read into memory (pure ASGI, cheap). ``larger`` maps
     exact paths to their own, larger limits."""
@@ -65,7 +76,9 @@ class BodyLimit:
         max_bytes = self.larger.get(scope.get("path", ""), self.default_max)
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
-                await _error(413, "payload_too_large", f"body over {max_bytes} bytes")(scope, receive, send)
+                await _error(
+                    413, "payload_too_large", too_large_message(scope.get("path", ""), max_bytes, self.default_max)
+                )(scope, receive, send)
                 return
         seen = 0
         answered = False
@@ -80,7 +93,9 @@ class BodyLimit:
                 if seen > max_bytes:
                     # Answer 413 now; the app sees a disconnect and whatever it sends is dropped.
                     answered = True
-                    await _error(413, "payload_too_large", f"body over {max_bytes} bytes")(scope, receive, send)
+                    await _error(
+                        413, "payload_too_large", too_large_message(scope.get("path", ""), max_bytes, self.default_max)
+                    )(scope, receive, send)
                     return {"type": "http.disconnect"}
             return message
 

@@ -273,6 +273,12 @@ def test_oversized_body_is_413(tmp_path: Any) -> None:
         r = c.post("/v1/reviews", content=iter([b'{"output": "', b"y" * 4096, b'"}']),
                    headers={"content-type": "application/json"})
         assert r.status_code == 413
+        # the message says which setting raises the limit; an audit upload's also names the CLI that has none
+        # (QA: "body over 2048 bytes" named neither)
+        assert r.json()["error"]["message"] == "body over 2048 bytes (2 KiB, OVERSIGHT_MAX_BODY_BYTES)"
+        up = c.post("/v1/audits", content=b'{"session_id": "s"}\n' * 200, headers={"content-type": "application/x-ndjson"})
+        assert up.status_code == 413 and "oversight audit FILE" in up.json()["error"]["message"], up.text
+        assert "OVERSIGHT_MAX_BODY_BYTES" in up.json()["error"]["message"]
 
 
 def test_an_oversized_streamed_upload_is_413_without_an_error_log(tmp_path: Any, caplog: Any) -> None:
