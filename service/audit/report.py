@@ -346,6 +346,7 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
     "severity",
     "rules",
     "reason",
+    "reviewer",
     "reviewer_outcome",
     "failed",
     "error",
@@ -353,7 +354,9 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
 )
 """``actions.csv``: one row per tool call reviewed as actions (``service.audit.actions.by_call``); ``n`` is its
 position among them (1-based, input order); ``reviews`` how many actions it was reviewed as (2: a patch of two files,
-or text read both as shell and as code), ``verdict`` the strictest of theirs, ``input`` that action's. The domain's
+or text read both as shell and as code), ``verdict`` the strictest of theirs, ``input`` that action's; ``reviewer``
+says who judged it (``local:rules-v1``, the shipped ``tool_use`` policy's action rules: its ``reviewer_approved`` is
+theirs, no model's). The domain's
 risk tier is left out: every action is ``tool_use``'s (high), which a column repeating it on every row only made look
 like a judgement of the call."""
 

@@ -264,6 +264,8 @@ def test_the_audit_writes_actions_csv_one_row_per_tool_call_with_formulas_defuse
     # QA: a negative "seq" and a "risk" column saying high on every row (the tool_use domain's tier, not a judgement
     # of the call) read as data about the call; a position from 1 instead, and no risk column
     assert [r["n"] for r in rows] == ["1", "2", "3", "4"] and "risk" not in rows[0] and "seq" not in rows[0]
+    # QA: an approved call said reason "reviewer_approved" with no word of which reviewer: the action rules
+    assert (defused["reason"], defused["reviewer"]) == ("reviewer_approved", "local:rules-v1")
 
 
 def test_a_notebook_edit_shows_the_cell_it_writes_not_only_the_notebook() -> None:
