@@ -283,13 +283,15 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
     if not_reviewed:
         parts.append(" Not reviewed: " + escape(", ".join(f"{why} ({n})" for why, n in not_reviewed.items())) + ".")
     if actions.get("failed"):
-        parts.append(f" {actions['failed']} could not be reviewed.")
+        parts.append(f" {actions['failed']} tool calls could not be reviewed.")
     if actions.get("pending"):
-        parts.append(f" {actions['pending']} not reviewed yet.")
+        parts.append(f" {actions['pending']} actions not reviewed yet.")
     if actions.get("capped"):
         parts.append(
-            f" <b>Capped:</b> {actions['over_cap']} more actions over the limit of {actions.get('max_actions')} per "
-            "audit were not reviewed (--max-actions)."
+            f" <b>Capped:</b> {actions['over_cap']} more actions over this audit's limit of "
+            f"{actions.get('max_actions')} were not reviewed, so these counts are not the whole log's: audit again "
+            "with a higher limit (<code>oversight audit --max-actions N</code>, or <code>max_actions=N</code> on "
+            "<code>POST /v1/audits</code>)."
         )
     parts.append("</p>")
     rules = actions.get("by_rule") or {}

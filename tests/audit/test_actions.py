@@ -182,6 +182,12 @@ async def test_the_report_says_when_the_actions_were_capped(settings: Settings) 
     assert (actions["actions"], actions["reviewed"], actions["over_cap"], actions["capped"]) == (4, 3, 1, True)
     assert actions["max_actions"] == 3 and [a["line"] for a in actions["flagged"]] == [4, 6, 8]  # the first three
     assert report["complete"]
+    # the page says how to lift the cap from the API too (QA: it named only the CLI's --max-actions)
+    from service.audit.html import render_html
+
+    page = " ".join(render_html(report).split())
+    assert "1 more actions over this audit's limit of 3 were not reviewed" in page
+    assert "<code>max_actions=N</code> on <code>POST /v1/audits</code>" in page
 
 
 # -- the API runs the same audit -----------------------------------------------------------------------------------
