@@ -98,7 +98,10 @@ def short_input(action: dict[str, Any]) -> str:
     assert isinstance(inp, dict)
     tool = str(action.get("tool") or "")
     if tool == "shell":
-        return _short(inp.get("command", ""))
+        from service.integrations.codex import typed_part
+
+        typed, state = typed_part(str(inp.get("command", "")))  # a Codex session's earlier state lines after it
+        return _short(typed + (f" (after: {'; '.join(state)})" if state else ""))
     if tool == "write_file":
         return _short(f"{inp.get('path', '')} ({len(str(inp.get('content') or ''))} chars)")
     if tool == "edit_file" and isinstance(new := inp.get("new"), str) and new.strip():

@@ -386,6 +386,48 @@ def typed_readings(text: str, process: Process = SHELL) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# --- what earlier writes left in a shell session -------------------------------------------------------------
+MAX_STATE_LINES = 32
+"""Lines setting a shell session's state (``D=~``, ``export T=…``, ``cd ~``) carried into later writes at most."""
+_STATE_WORDS = frozenset({"cd", "pushd", "popd", "export", "unset", "declare", "typeset", "readonly", "local"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}=.*", re.DOTALL)
+
+
+def state_line(line: str) -> bool:
+    """Whether a typed shell line only sets the session's state for later lines: variables (``D=~``, ``export
+    T=/tmp/x``, ``unset X``) or the folder (``cd ~``, ``pushd src``, ``popd``). Such a line runs nothing (no command
+    substitution, pipe, list or redirection in it), so carrying it into later writes adds what they see, never a
+    finding of its own."""
+    if len(line) > 1000 or not line.strip() or any(c in line for c in ";&|<>`\n") or "$(" in line:
+        return False
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        return False
+    if not words:
+        return False
+    if words[0] in _STATE_WORDS:
+        return all(not w.startswith("-") or w in ("-x", "-g", "--") for w in words[1:]) or words[0] in ("cd", "pushd")
+    return all(_ASSIGNMENT.fullmatch(w) for w in words)
+
+
+STATE_MARK = "# (oversight: the lines above set this shell session's state in earlier writes)"
+"""The comment between the carried state lines and the text typed now (a shell ignores it; displays split on it)."""
+
+
+def _with_state(act: dict[str, Any], state: list[str]) -> dict[str, Any]:
+    """A shell action typed into a session, run after the lines that set the session's state in earlier writes:
+    ``D=~`` then, in a later write, ``rm -rf $D`` is judged as ``D=~`` ``rm -rf $D`` (it removes the home folder), and
+    ``cd ~`` then ``rm -rf *`` likewise."""
+    return {**act, "input": {**act["input"], "command": "\n".join([*state, STATE_MARK, act["input"]["command"]])}}
+
+
+def typed_part(command: str) -> tuple[str, list[str]]:
+    """(what was typed now, the state lines carried before it) of a command built by :func:`_with_state`."""
+    before, mark, typed = command.rpartition("\n" + STATE_MARK + "\n")
+    return (typed, before.split("\n")) if mark else (command, [])
+
+
 # --- tool calls ----------------------------------------------------------------------------------------
 def _command(value: Any) -> str:
     if isinstance(value, list):
@@ -728,6 +770,7 @@ def past_actions(session: Any) -> list[PastAction]:
     out: list[PastAction] = []
     unfinished: dict[tuple[str, str], str] = {}  # per shell session: text typed since its last complete line
     processes: dict[tuple[str, str], Process] = {}  # per session: what exec_command started (session_process)
+    states: dict[tuple[str, str], list[str]] = {}  # per session: lines of earlier writes that set its state
     for call, goal, transcript in calls_in_context(session):
         # A call copied into a forked rollout keeps the parent's id and request id, so importing both rollouts
         # reviews it once.
@@ -737,6 +780,8 @@ def past_actions(session: Any) -> list[PastAction]:
         )
         tool_input = call.input
         process = SHELL
+        state: list[str] = []
+        shell: tuple[str, str] | None = None
         started = SESSION_STARTED.search(call.output or "") if call.name == "exec_command" else None
         if started is not None and isinstance(tool_input, dict):  # still running: later writes type into it
             processes[(sid, started.group(1))] = session_process(
@@ -750,6 +795,7 @@ def past_actions(session: Any) -> list[PastAction]:
                 unfinished[shell] = rest
             tool_input = {**tool_input, "chars": typed if tool_input["chars"] else ""}
             process = processes.get(shell, SHELL)
+            state = states.get(shell, []) if process.shell else []
             # a line typed into a shell that starts an interpreter: what follows may be its code, or, once it
             # exits, commands again; both are read from then on
             for line in split_typed(typed)[0] if process.shell else []:
@@ -762,9 +808,19 @@ def past_actions(session: Any) -> list[PastAction]:
         except UnsupportedTool:
             item.skipped = f"tool {call.name!r} is not reviewed"
         else:
+            if state:  # the shell readings run after what earlier writes set; the interpreter readings do not
+                readings = set(typed_commands(tool_input["chars"]))
+                actions = [
+                    _with_state(a, state) if a["tool"] == "shell" and a["input"].get("command") in readings else a
+                    for a in actions
+                ]
             owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
             for i, act in enumerate(actions):
                 rid = safe_id("codex", sid, call.call_id, str(i) if len(actions) > 1 else "")
                 item.requests.append(past_request(act, owner, goal, transcript, rid))
+        if shell is not None and process.shell and isinstance(tool_input, dict):
+            lines = [_as_edited(line) for line in split_typed(str(tool_input.get("chars") or ""))[0]]
+            if set_now := [line.strip() for line in lines if state_line(line)]:
+                states[shell] = (states.get(shell, []) + set_now)[-MAX_STATE_LINES:]
         out.append(item)
     return out

@@ -745,3 +745,40 @@ def test_import_through_a_service_that_is_down_exits_1_and_counts_the_actions_no
     assert result.exit_code == 1
     assert f"{len(failed)} could not be reviewed" in result.output
     assert f"{len(failed) + sum('skipped' in r for r in records)} not reviewed" in result.output
+
+
+def test_what_earlier_writes_set_in_a_shell_session_is_carried_into_later_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA leftover: each write was judged on its own lines, so D=~ in one write and rm -rf $D in the next were
+    # approved (an unset variable, medium), and cd ~ then rm -rf * too (the session's folder was the workspace).
+    # Lines that only set variables or the folder are now carried into the session's later writes.
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    path = _sessions_rollout(tmp_path, [
+        ("exec", (1, "bash")),
+        ("exec", (2, "bash")),
+        ("type", {"session_id": 1, "chars": "D=~\n"}),
+        ("type", {"session_id": 1, "chars": "rm -rf $D\n"}),  # w1: the home folder
+        ("type", {"session_id": 2, "chars": "rm -rf $D\n"}),  # w2: another session: D is not set there
+        ("type", {"session_id": 2, "chars": "cd ~\n"}),
+        ("type", {"session_id": 2, "chars": "rm -rf *\n"}),  # w4: everything in the home folder
+        ("type", {"session_id": 1, "chars": "export T=/home/dev/shop/build; ls\n"}),  # runs a command: not carried
+        ("type", {"session_id": 1, "chars": "cd build\n"}),
+        ("type", {"session_id": 1, "chars": "rm -rf *\n"}),  # w7: /home/dev/shop/build/*
+    ])
+    out = tmp_path / "decisions.jsonl"
+    result = CliRunner().invoke(app, ["import", "codex", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = {r["call_id"]: r for r in map(orjson.loads, out.read_bytes().splitlines())}
+    verdicts = {call: r["decision"]["verdict"] for call, r in records.items() if call.startswith("call_w")}
+    assert (verdicts["call_w1"], verdicts["call_w4"]) == ("block", "block"), verdicts
+    assert (verdicts["call_w2"], verdicts["call_w7"]) == ("approve", "approve"), verdicts
+    assert "tool_use.destructive_fs.root_or_home" in {f["rule"] for f in records["call_w4"]["decision"]["findings"]}
+    # what was typed now comes last, after the carried lines and a comment a shell ignores
+    assert codex.typed_part(records["call_w4"]["request"]["action"]["input"]["command"]) == ("rm -rf *", ["cd ~"])
+    assert codex.typed_part(records["call_w7"]["request"]["action"]["input"]["command"]) == (
+        "rm -rf *", ["D=~", "cd build"])
+    for line in ("D=~", "export T=/x", "cd ~", "unset D", "popd", "A=1 B=$A/x"):
+        assert codex.state_line(line), line
+    for line in ("D=$(whoami)", "D=~ rm -rf $D", "cd ~; rm -rf *", "export T=`id`", "ls", "X=1 > f"):
+        assert not codex.state_line(line), line
