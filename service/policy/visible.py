@@ -441,7 +441,10 @@ def unleet(text: str) -> tuple[str, ...]:
 _BASE64 = re.compile(
     r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{16,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{4,}={0,2})*(?![A-Za-z0-9+/_=-])"
 )
-_TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z0-9+/=]+[A-Za-z]{2,}")  # "Use: nc", "/bin/sh"; not a key or a hash
+# Words in decoded text: two letter runs apart ("Use: nc", "bin/sh", "dev/tcp"), or a word and a flag ("nc -e");
+# not a key or a hash. A path separator counts (QA: every common reverse shell, base64-encoded, was a run of paths and
+# one-letter flags, "bash -i >& /dev/tcp/…", and its decoding was dropped as no words).
+_TWO_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z0-9+=]+[A-Za-z]{2,}|[A-Za-z]{2,}\s+--?[A-Za-z]")
 _PRINTABLE = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")
 
 
