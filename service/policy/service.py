@@ -16,6 +16,7 @@ from service.policy.visible import (
     decoded_text,
     despaced,
     rejoined,
+    rendered,
     unleet,
     unscrambled,
     unsplit_letters,
@@ -123,7 +124,7 @@ def _through(seen: Visible, reading: Visible, sent_length: int) -> Visible:
     if reading.origin is None:  # one for one
         return Visible(reading.text, seen.origin, seen.original_length or sent_length, seen.ends)
     if seen.origin is None:
-        return Visible(reading.text, reading.origin, sent_length)
+        return Visible(reading.text, reading.origin, sent_length, reading.ends)
     ends = tuple(seen.ends[i] for i in reading.origin) if seen.ends is not None else None
     return Visible(reading.text, tuple(seen.origin[i] for i in reading.origin), seen.original_length, ends)
 
@@ -224,8 +225,9 @@ class PolicyService:
         have something to read again (``service.policy.visible``): its leetspeak words read as letters ("l3thal
         d0se"), its spaced-out letters read as words ("l e t h a l  d o s e"), and the text its base64 runs decode
         to, and its hex runs, and its words cut in two by a line break, a hyphen or a backtick read whole ("le-thal");
-        and, where the question or the answer names the disguise, the answer in ROT13 or backwards read plain. Only new rules are added; evidence quotes the answer as sent (for base64 and hex, the
-        whole run)."""
+        and, where the question or the answer names the disguise, the answer in ROT13 or backwards read plain; and
+        the answer as HTML shows it (``&gt;&amp;`` as ``>&``). Only new rules are added; evidence quotes the answer as
+        sent (for base64 and hex, the whole run)."""
         seen_prompt = visible(prompt).text
         prompt_read = _read_as_words(seen_prompt)
         # a question in leetspeak is read too, even beside an answer in plain words (rules gated on the question)
@@ -233,7 +235,7 @@ class PolicyService:
         encoded = decoded_text(seen.text)
         hexed = decoded_hex(seen.text)
         spaced = despaced(seen.text) + rejoined(seen.text)
-        scrambled = unscrambled(seen.text, seen_prompt)
+        scrambled = unscrambled(seen.text, seen_prompt) + rendered(seen.text)
         if not leet and not encoded and not hexed and not spaced and not scrambled:
             return findings
         common: dict[str, Any] = {

@@ -248,6 +248,38 @@ def _entities(text: str) -> dict[int, tuple[int, str]]:
     return found
 
 
+def rendered(text: str) -> tuple[Visible, ...]:
+    """``text`` with the HTML character references the visible reading keeps as written (``&gt;``, ``&amp;``,
+    ``&#62;``, ``&quot;``) shown as a browser shows them: a second reading, as an answer rendered as HTML (a ``<code>``
+    block in a chat UI) shows ``bash -i &gt;&amp; /dev/tcp/…`` as the command itself. Empty when there are none
+    (most text: one scan)."""
+    if "&" not in text:
+        return ()
+    pieces: list[str] = []
+    origin: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for m in _ENTITY.finditer(text):
+        shown = html.unescape(m.group())
+        if len(shown) != 1 or shown == m.group():
+            continue
+        for i in range(at, m.start()):
+            pieces.append(text[i])
+            origin.append(i)
+            ends.append(i + 1)
+        pieces.append(shown)
+        origin.append(m.start())
+        ends.append(m.end())
+        at = m.end()
+    if not pieces:
+        return ()
+    for i in range(at, len(text)):
+        pieces.append(text[i])
+        origin.append(i)
+        ends.append(i + 1)
+    return (Visible("".join(pieces), tuple(origin), len(text), tuple(ends)),)
+
+
 # Combining marks on a Latin letter ("pa\u0301inless", zalgo): read as the bare letter, as precomposed "á" is.
 _MARK_ON_LATIN = re.compile(r"[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
