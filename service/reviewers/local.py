@@ -34,7 +34,10 @@ _WARNING = re.compile(
 
 def _remove_spans(text: str, findings: list[Finding]) -> str | None:
     """The answer without the sentences that carry evidence; None if too little would remain, or if one of them is a
-    warning (``_WARNING``)."""
+    warning (``_WARNING``). Everything else is kept as written: line breaks, blank lines, indentation, list and
+    table lines and code blocks (before, the kept sentences were joined by single spaces, so a rewritten list, table
+    or code block came back as one line). Where sentences are removed, the widest break around them stays: a removed
+    paragraph leaves one blank line, not two or none."""
     spans = [
         (f.evidence.start, f.evidence.end)
         for f in findings
@@ -42,18 +45,33 @@ def _remove_spans(text: str, findings: list[Finding]) -> str | None:
     ]
     if not spans:
         return None
-    kept: list[str] = []
+    # the sentences (or lines) and the break after each: (start, end, break)
+    pieces: list[tuple[int, int, str]] = []
     pos = 0
-    for piece in _SENTENCE_END.split(text):
-        start = text.find(piece, pos)
-        end = start + len(piece)
-        pos = end
-        if any(s < end and (e or s) > start for s, e in spans):
-            if _WARNING.search(piece):
-                return None  # the flagged sentence is itself a warning: not one to delete
+    for m in _SENTENCE_END.finditer(text):
+        pieces.append((pos, m.start(), m.group()))
+        pos = m.end()
+    pieces.append((pos, len(text), ""))
+    out: list[str] = []
+    gap: str | None = None  # the break owed before the next kept sentence
+    removed = False
+    for start, end, brk in pieces:
+        if start == end and not brk:
             continue
-        kept.append(piece.strip())
-    rewritten = " ".join(p for p in kept if p)
+        if any(s < end and (e or s) > start for s, e in spans):
+            if _WARNING.search(text[start:end]):
+                return None  # the flagged sentence is itself a warning: not one to delete
+            removed = True
+            if gap is not None and brk.count("\n") > gap.count("\n"):
+                gap = brk
+            continue
+        if out and gap is not None:
+            out.append(gap)
+        out.append(text[start:end])
+        gap = brk
+    if not removed:
+        return None
+    rewritten = "".join(out).rstrip()  # the start as written: an indented first line keeps its indent
     if len(rewritten) < 0.4 * len(text.strip()) or not rewritten:
         return None
     return rewritten
