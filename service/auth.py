@@ -352,7 +352,7 @@ class Authenticator:
                 if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
                     raise Forbidden("missing or wrong CSRF token")
             return principal_of(record)
-        if await self.keystore.has_active_keys():
+        if await self.keystore.has_keys():
             if cookie:
                 raise Unauthorized("session expired; log in again")
             raise Unauthorized(
@@ -487,6 +487,12 @@ async def revoke_key(key_id: str, principal: PrincipalDep, auth: AuthenticatorDe
     require_role(principal, "admin")
     if not await auth.keystore.revoke_key(key_id, tenant_scope(principal)):
         raise NotFound(f"no active key {key_id!r}", field="key_id")
+    if not await auth.keystore.has_active_keys():
+        log.warning(
+            "the last active API key (%s) was revoked: every request is refused (401) until a key is created with "
+            "`oversight keys create`; the service does not go back to open mode",
+            key_id,
+        )
     return Response(status_code=204)
 
 
@@ -517,7 +523,7 @@ def install(app: FastAPI) -> None:
         auth = Authenticator(keystore, settings)
         app.state.authenticator = auth
         app.state.authenticate = auth
-        if not await keystore.has_active_keys():
+        if not await keystore.has_keys():
             log.warning(_BANNER)
             if settings.open_mode_remote:
                 log.warning("OVERSIGHT_OPEN_MODE_REMOTE=true: open mode also serves remote callers")

@@ -101,14 +101,22 @@ def revoke(
 
     settings = load_settings(data_dir=data_dir)
 
-    async def run() -> bool:
+    async def run() -> tuple[bool, bool]:
         async with open_keystore(settings) as store:
-            return await store.revoke_key(key_id, None)
+            return await store.revoke_key(key_id, None), await store.has_active_keys()
 
-    if not asyncio.run(run()):
+    revoked, any_left = asyncio.run(run())
+    if not revoked:
         typer.echo(f"oversight: no active key {key_id!r}", err=True)
         raise typer.Exit(1)
     typer.echo(f"revoked {key_id}", err=True)
+    if not any_left:
+        typer.echo(
+            "oversight: that was the last active key: the service now refuses every request (401) until a key is "
+            "created (`oversight keys create --tenant T --role admin` with this data dir). It does not go back to "
+            "open mode.",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

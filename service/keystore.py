@@ -103,6 +103,12 @@ class Keystore(Protocol):
     async def list_keys(self, tenant: str | None) -> list[KeyRecord]: ...
     async def revoke_key(self, key_id: str, tenant: str | None) -> bool: ...
     async def has_active_keys(self) -> bool: ...
+    async def has_keys(self) -> bool:
+        """Whether any key was ever created (revoked ones count): authentication is on from the first key, for
+        good. Revoking the last key leaves the service closed (every request 401) instead of open to every local
+        caller as admin."""
+        ...
+
     async def add_session(self, record: SessionRecord) -> None: ...
     async def get_session(self, token_hash: str) -> SessionRecord | None: ...
     async def delete_session(self, token_hash: str) -> None: ...
@@ -218,6 +224,9 @@ class SqliteKeystore:
     async def has_active_keys(self) -> bool:
         return self._read_one("SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1") is not None
 
+    async def has_keys(self) -> bool:
+        return self._read_one("SELECT 1 FROM api_keys LIMIT 1") is not None
+
     async def add_session(self, record: SessionRecord) -> None:
         await self.db.execute("DELETE FROM console_sessions WHERE expires_at < ?", (time.time(),))
         await self.db.execute(
@@ -276,6 +285,9 @@ class PostgresKeystore(PostgresTables):
     async def has_active_keys(self) -> bool:
         rows = await self._fetch("SELECT 1 AS one FROM oversight_api_keys WHERE revoked_at IS NULL LIMIT 1", ())
         return bool(rows)
+
+    async def has_keys(self) -> bool:
+        return bool(await self._fetch("SELECT 1 AS one FROM oversight_api_keys LIMIT 1", ()))
 
     async def add_session(self, record: SessionRecord) -> None:
         async with self.pool.connection() as conn:

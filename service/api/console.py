@@ -93,7 +93,7 @@ async def session(request: Request) -> JSONResponse:
         if live is not None:
             found, record = live
             return JSONResponse(_who(record.tenant, record.role, record.name, found.csrf, False))
-    if not await authenticator.keystore.has_active_keys():
+    if not await authenticator.keystore.has_keys():
         principal = await authenticator(request)  # open mode: localhost only
         return JSONResponse(_who(principal.tenant, principal.role, principal.name, None, True))
     raise Unauthorized("log in with a reviewer or admin key")

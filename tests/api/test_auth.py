@@ -340,9 +340,17 @@ def test_a_key_revoked_from_the_cli_stops_working_on_a_running_service_at_once(
         assert c.get("/v1/escalations").status_code == 401  # the first key, made elsewhere, ends open mode
         for _ in range(3):
             assert c.get("/v1/escalations", headers=bearer(key)).status_code == 200
-        assert runner.invoke(cli, ["keys", "revoke", parse_key(key)[0]]).exit_code == 0  # type: ignore[index]
+        revoked = runner.invoke(cli, ["keys", "revoke", parse_key(key)[0]])  # type: ignore[index]
+        assert revoked.exit_code == 0
         assert c.get("/v1/escalations", headers=bearer(key)).status_code == 401
-        assert c.get("/v1/escalations").status_code == 200  # no active key left: open mode again
+        # no active key left: still closed, not open to every local caller as admin (product QA: revoking the last
+        # key, say after a leak, silently reopened the service); the CLI says so
+        assert c.get("/v1/escalations").status_code == 401
+        assert c.get("/console/api/session").status_code == 401
+        assert "that was the last active key" in revoked.stderr and "does not go back to open mode" in revoked.stderr
+        # a new key opens it again for its holder
+        fresh = runner.invoke(cli, ["keys", "create", "--tenant", "acme", "--role", "reviewer"]).stdout.strip()
+        assert c.get("/v1/escalations", headers=bearer(fresh)).status_code == 200
 
 
 def test_an_address_with_too_many_failed_key_checks_gets_429_but_verified_keys_keep_working(
@@ -522,3 +530,16 @@ def test_two_active_keys_of_a_tenant_cannot_share_a_name(
                        headers=bearer(keys["globex:admin"])).status_code == 201
     assert client.delete(f"/v1/keys/{made.json()['key_id']}", headers=admin).status_code == 204
     assert client.post("/v1/keys", json={"role": "reviewer", "name": "ana"}, headers=admin).status_code == 201
+
+
+def test_revoking_the_last_key_over_the_api_leaves_the_service_closed_and_logs_it(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with TestClient(create_app(settings)) as c:
+        admin = c.post("/v1/keys", json={"role": "admin", "tenant": "acme", "name": "ops"}).json()
+        with caplog.at_level("WARNING", logger="oversight.auth"):
+            assert c.delete(f"/v1/keys/{admin['key_id']}", headers=bearer(admin["key"])).status_code == 204
+        assert c.get("/v1/escalations").status_code == 401  # not open mode again
+        assert any("last active API key" in r.getMessage() for r in caplog.records), caplog.records
+    with TestClient(create_app(settings)) as c:  # nor after a restart
+        assert c.get("/v1/escalations").status_code == 401

@@ -19,7 +19,7 @@ async def keystore(any_settings: Settings) -> AsyncIterator[Keystore]:
 
 
 async def test_keys_read_back_list_by_tenant_and_revoke(keystore: Keystore) -> None:
-    assert not await keystore.has_active_keys()
+    assert not await keystore.has_active_keys() and not await keystore.has_keys()
     _, acme = new_key("acme", "admin", "ops")
     _, globex = new_key("globex", "client")
     await keystore.add_key(acme)
@@ -34,6 +34,9 @@ async def test_keys_read_back_list_by_tenant_and_revoke(keystore: Keystore) -> N
     assert revoked is not None and not revoked.active
     assert await keystore.revoke_key(globex.key_id, None)
     assert not await keystore.has_active_keys()
+    # authentication stays on once a key was created: revoked keys still count (product QA: revoking the last
+    # key made every localhost caller admin again)
+    assert await keystore.has_keys()
 
 
 async def test_sessions_end_with_their_key(keystore: Keystore) -> None:
