@@ -39,6 +39,7 @@ from service.reviewers.base import (
     ReviewerVerdict,
     ReviewItem,
     answer_shape,
+    api_answer,
     loads_verdict,
     verdict_problems,
 )
@@ -236,6 +237,7 @@ class AnthropicReviewer:
                     exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
                     raise
                 attempts += n
+                api_answer(message, "the anthropic API", attempts)
                 response_id, finish_reasons = self._meta(message)
                 try:
                     with answer_shape("the anthropic API"):

@@ -245,6 +245,20 @@ def loads_verdict(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_unique_keys)
 
 
+def api_answer(body: object, label: str, attempts: int) -> None:
+    """A 200 whose body is not JSON at all (the SDK hands it over as text: a proxy's or gateway's HTML error page)
+    is no answer of the vendor's: ``ReviewerUnavailable``, an outage for the circuit breaker, as the 502 behind it
+    would be. Before, it was invalid output ("the vendor answered"), which closed an open circuit, so the circuit
+    read healthy while every call failed."""
+    if isinstance(body, str | bytes):
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        raise ReviewerUnavailable(
+            f"{label} answered 200 with a body that is not JSON (a proxy's or gateway's error page?): "
+            f"{' '.join(text.split())[:120]!r}",
+            attempts=attempts,
+        )
+
+
 @contextmanager
 def answer_shape(label: str) -> Iterator[None]:
     """Reading a model API's answer: a body that is not the documented shape is invalid output.

@@ -42,6 +42,7 @@ from service.reviewers.base import (
     ReviewerVerdict,
     ReviewItem,
     answer_shape,
+    api_answer,
     loads_verdict,
     verdict_problems,
 )
@@ -253,6 +254,7 @@ class OpenAIReviewer:
                     exc.attempts += attempts  # the calls of the earlier turn, then this turn's own
                     raise
                 attempts += n
+                api_answer(completion, f"the {self.provider} API", attempts)
                 response_id, finish_reasons = self._meta(completion)
                 try:
                     with answer_shape(f"the {self.provider} API"):

@@ -449,7 +449,6 @@ async def test_an_invalid_verdict_is_described_in_one_line_without_links_or_the_
 
 # A 200 whose body is not the API's shape: the SDKs build their response objects without validating them.
 WRONG_SHAPES = {
-    "html_page": lambda provider: Reply.text("<html><body>502 Bad Gateway</body></html>"),
     "json_array": lambda provider: Reply.raw([1, 2, 3]),
     "wrong_types": lambda provider: Reply.raw(
         {"type": "message", "role": "assistant", "content": "nope", "usage": {"output_tokens": "lots"}}
@@ -474,6 +473,23 @@ async def test_an_answer_of_the_wrong_shape_is_invalid_output(
         await reviewer.review(make_item())
     assert "not the documented shape" in str(info.value)
     assert len(model_server.requests) == 1  # not a verdict to repair: the API itself answered garbage
+
+
+@remote(*REMOTE)
+async def test_a_200_that_is_no_json_at_all_is_an_outage_not_an_answer(
+    reviewer: Reviewer, model_server: FakeModelServer
+) -> None:
+    """On-call QA: a gateway's HTML page with status 200 counted as "the vendor answered" (invalid output), which
+    closed an open circuit: the circuit gauge read healthy while every call failed. It is the vendor unreachable."""
+    from service.bulkhead import is_outage
+    from service.reviewers.base import ReviewerUnavailable
+
+    model_server.script(Reply.text("<html><body>502 Bad Gateway</body></html>"), Reply.ok())
+    with pytest.raises(ReviewerUnavailable) as info:
+        await reviewer.review(make_item())
+    assert "not JSON" in str(info.value) and "502 Bad Gateway" in str(info.value), info.value
+    assert info.value.attempts == 1 and is_outage(info.value)
+    assert len(model_server.requests) == 1
 
 
 UNSTORABLE = {
