@@ -190,6 +190,9 @@ def log_config(level: str) -> dict[str, Any]:
     named = "DEBUG" if level.lower() == "trace" else level.upper()
     for name in ("oversight", "service"):
         config["loggers"][name] = {"handlers": ["oversight"], "level": named, "propagate": False}
+    # the OpenTelemetry SDK's and exporters' own lines ("Transient error … Max retries exceeded" while the collector
+    # is down) with the same time, level and logger, not as bare last-resort text
+    config["loggers"]["opentelemetry"] = {"handlers": ["oversight"], "level": "WARNING", "propagate": False}
     return config
 
 

@@ -31,7 +31,7 @@ from service.jsoncheck import check_json
 from service.runtime import Runtime
 from service.schemas import ErrorResponse
 from service.settings import Settings, get_settings
-from service.telemetry import setup_tracing
+from service.telemetry import describe_telemetry, setup_tracing
 
 log = logging.getLogger("oversight")
 
@@ -284,6 +284,7 @@ def create_app(settings: Settings | None = None, *, reviewer: Any = None) -> Fas
         setup_tracing()
         async with Runtime.open(settings, reviewer=reviewer) as runtime:
             log.info("reviewers: %s", runtime.reviewers.describe())
+            log.info("telemetry: %s", describe_telemetry())
             app.state.runtime = runtime
             app.state.settings = settings
             app.state.in_flight = 0

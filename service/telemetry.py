@@ -601,10 +601,40 @@ def otlp_endpoint_problems(environ: Mapping[str, str] | None = None) -> list[str
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             lines.append(
-                f"{name}={value[:100]!r} is not an http:// or https:// URL with a host; spans and metrics "
-                "will not be exported (e.g. http://localhost:4318)"
+                f"{name}={value[:100]!r} is not an http:// or https:// URL with a host: every export to it fails "
+                "(lost spans are counted in oversight_spans_dropped_total; a failed metric export is logged); "
+                "write it as a URL, e.g. http://localhost:4318"
             )
     return lines
+
+
+def _otlp_target(signal: str) -> str:
+    """Where one signal's OTLP export goes, as the exporter reads the variables (the signal's own endpoint, or the
+    common one plus ``/v1/<signal>`` over HTTP)."""
+    own = os.environ.get(f"OTEL_EXPORTER_OTLP_{signal}_ENDPOINT", "").strip()
+    base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip()
+    protocol = _protocol(signal)
+    if own:
+        return f"{own} ({protocol})"
+    if protocol == "grpc":
+        return f"{base} (grpc)"
+    return f"{base.rstrip('/')}/v1/{signal.lower()} ({protocol})"
+
+
+def describe_telemetry() -> str:
+    """One start-up line saying where traces and metrics go: the OTLP targets, or that they stay here."""
+    traces = _env_list("OTEL_TRACES_EXPORTER", "otlp" if _otlp_configured("TRACES") else "none")
+    parts = []
+    if "otlp" in traces:
+        parts.append(f"traces to OTLP {_otlp_target('TRACES')}")
+    if "console" in traces:
+        parts.append("traces to the console")
+    if not parts:
+        parts.append("traces not exported (set OTEL_EXPORTER_OTLP_ENDPOINT)")
+    metrics = "metrics on /metrics (Prometheus)"
+    if otlp_metrics_enabled():
+        metrics += f" and to OTLP {_otlp_target('METRICS')}"
+    return ", ".join([*parts, metrics])
 
 
 def _build_span_exporter(name: str) -> SpanExporter | None:

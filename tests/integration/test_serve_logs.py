@@ -89,3 +89,44 @@ def test_the_services_own_lines_are_logged_at_its_level_with_time_level_and_logg
         assert closed is not None and reviewers is not None, text
     else:  # the level holds for the service's lines too: warnings only
         assert closed is None and reviewers is None, text
+
+
+def test_start_up_says_where_telemetry_goes_and_the_exporters_lines_are_stamped(tmp_path: Path) -> None:
+    """On-call QA: the start-up log named the reviewers but not where traces and metrics go, and with the collector
+    down the OTLP exporter's own lines ("Transient error … Max retries exceeded") came out as bare text, with no
+    time, level or logger to correlate them by."""
+    port, dead = _free_port(), _free_port()  # nothing listens on ``dead``: the collector is down
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(OVERSIGHT), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
+            env=_env(OVERSIGHT_LOG_LEVEL="info", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{dead}",
+                     OTEL_BSP_SCHEDULE_DELAY="100", OTEL_EXPORTER_OTLP_TIMEOUT="2", OTEL_METRIC_EXPORT_INTERVAL="500"),
+            stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                if proc.poll() is not None:
+                    pytest.fail(f"oversight serve exited: {log.read_text()[-2000:]}")
+                try:
+                    with urllib.request.urlopen(url + "/healthz", timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            _review(url)
+            for _ in range(100):  # the first failed export (its retry is logged once a minute at most)
+                if "opentelemetry" in log.read_text() or "export failed" in log.read_text():
+                    break
+                time.sleep(0.1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    text = log.read_text()
+    target = re.escape(f"http://127.0.0.1:{dead}")
+    assert re.search(rf"^{STAMPED}INFO oversight: telemetry: traces to OTLP {target}/v1/traces \(http/protobuf\), "
+                     rf"metrics on /metrics \(Prometheus\) and to OTLP {target}/v1/metrics", text, re.M), text
+    exporter = [line for line in text.splitlines() if "opentelemetry" in line or "Max retries" in line
+                or "Transient error" in line]
+    assert exporter, text
+    assert all(re.match(rf"{STAMPED}(WARNING|ERROR) ", line) for line in exporter), exporter
