@@ -15,6 +15,7 @@ from service.policy.visible import (
     decoded_hex,
     decoded_text,
     despaced,
+    despaced_symbols,
     rejoined,
     rendered,
     unleet,
@@ -234,7 +235,7 @@ class PolicyService:
         leet = unleet(seen.text) or ((seen.text,) if prompt_read != seen_prompt else ())
         encoded = decoded_text(seen.text)
         hexed = decoded_hex(seen.text)
-        spaced = despaced(seen.text) + rejoined(seen.text)
+        spaced = despaced(seen.text) + despaced_symbols(seen.text) + rejoined(seen.text)
         scrambled = unscrambled(seen.text, seen_prompt) + rendered(seen.text)
         if not leet and not encoded and not hexed and not spaced and not scrambled:
             return findings

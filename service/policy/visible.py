@@ -587,6 +587,41 @@ SPLIT_LETTERS = 8_192
 took 2 s). Runs past this many are read joined only, and :func:`unsplit_letters` says how many letters that left."""
 
 
+_SPACED_ANY = re.compile(r"(?<!\S)\S(?: \S)+(?!\S)")
+"""Single non-space characters with one space between: letters, and the marks and digits of a command spelled out
+the same way (``- i``, ``> &``, ``/ d e v / t c p /``)."""
+
+
+def despaced_symbols(text: str) -> tuple[Visible, ...]:
+    """In a text that spaces out its letters (:func:`despaced` finds runs), every run of single characters with one
+    space between joined, marks and digits too, and the wider gaps between runs read as one space: "b a s h  - i  >
+    &  / d e v / t c p /" reads "bash -i >& /dev/tcp/" (product QA: :func:`despaced` joined only the letters, so the
+    command still read "bash - i > & / dev / tcp /" and was approved). Empty for other text."""
+    if not _spaced_runs(text):
+        return ()
+    pieces: list[str] = []
+    origin: list[int] = []
+    at = 0
+    for m in _SPACED_ANY.finditer(text):
+        gap = text[at : m.start()]
+        if gap:
+            if gap.strip():
+                pieces.extend(gap)
+                origin.extend(range(at, m.start()))
+            else:  # between two runs: one space, however wide
+                pieces.append(" ")
+                origin.append(at)
+        for i in range(m.start(), m.end(), 2):
+            pieces.append(text[i])
+            origin.append(i)
+        at = m.end()
+    if at == 0:
+        return ()
+    pieces.extend(text[at:])
+    origin.extend(range(at, len(text)))
+    return (Visible("".join(pieces), tuple(origin), len(text)),)
+
+
 def _spaced_runs(text: str) -> list[tuple[int, int]]:
     if _SPACED_HINT.search(text) is None:
         return []
