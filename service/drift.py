@@ -5,7 +5,8 @@ rates (``refusal``, ``safe_completion``, ``over_caveated``) are tracked per *ser
 ``(domain, fast_model)`` where ``fast_model`` is ``"name@version"``. Two detectors run side by side:
 
 - a **batch test** every ``eval_every_s``: the current sliding window of a series against its baseline
-  (the previous window of the same series, or the domain's pinned fast-model version), with the pooled
+  (the previous window of the same series, or the pinned version of the same fast-model *name* in the domain),
+  with the pooled
   two-proportion z test and Holm's correction across every (series × metric) test of that evaluation;
 - an **online Bernoulli CUSUM** per series and metric, updated on every event, for fast alarms on
   increases. Its in-control rate ``p0`` comes from the baseline, ``p1 = p0 + delta`` and its threshold is
@@ -35,7 +36,7 @@ from service.stats import (
     wilson_interval,
 )
 
-__all__ = ["METRICS", "Alert", "AlertCallback", "DriftConfig", "DriftMonitor"]
+__all__ = ["METRICS", "Alert", "AlertCallback", "DriftConfig", "DriftMonitor", "model_name"]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ _CLASS_SLOT: Final[dict[str, int]] = {
 _P0_GRID: Final[float] = math.log(1.02)  # p0 is rounded to a 2 % geometric grid before designing a chart
 
 AlertCallback = Callable[[dict[str, Any]], object]
+
+
+def model_name(fast_model: str) -> str:
+    """The model *name* of a ``name@version`` label: everything before its last ``@`` (``@acme/bot@1`` →
+    ``@acme/bot``). Baselines are pinned per ``(domain, name)``: a version is only compared with another version of
+    the same name. The overflow series ``other`` is its own name (never pinned)."""
+    name, at, _version = fast_model.rpartition("@")
+    return name if at else fast_model
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +100,8 @@ class DriftConfig:
     clear_s: float | None = None
     """An alert closes after this long without a new detection of its kind (``None``: one window)."""
     auto_pin: bool = True
-    """When a new version appears in a domain without a manual pin, pin the incumbent as its baseline."""
+    """When a new version of a fast-model name appears in a domain and that name has no manual pin there, pin the
+    incumbent version of the same name as its baseline."""
     max_closed_alerts: int = 200
     """How many closed alerts ``snapshot`` keeps for context (bounded memory)."""
     max_fast_models: int = 100
@@ -182,11 +192,23 @@ class _Chart:
 
 
 class _Series:
-    __slots__ = ("buckets", "charts", "domain", "fast_model", "first_ts", "key", "last_ts", "life", "results")
+    __slots__ = (
+        "buckets",
+        "charts",
+        "domain",
+        "fast_model",
+        "first_ts",
+        "key",
+        "last_ts",
+        "life",
+        "name",
+        "results",
+    )
 
     def __init__(self, domain: str, fast_model: str) -> None:
         self.domain = domain
         self.fast_model = fast_model
+        self.name = model_name(fast_model)
         self.key = f"{domain}/{fast_model}"
         self.buckets: deque[list[int]] = deque()
         self.life = [0, 0, 0, 0, 0, 0]
@@ -233,7 +255,7 @@ class DriftMonitor:
         self._clear_s = cfg.clear_s if cfg.clear_s is not None else cfg.window_s
         self._series: dict[tuple[str, str], _Series] = {}
         self._models: Counter[str] = Counter()  # live series per fast model (the cap counts its keys)
-        self._pins: dict[str, _Pin] = {}
+        self._pins: dict[tuple[str, str], _Pin] = {}  # (domain, model name) -> pinned version
         self._alerts: dict[tuple[str, str, str], Alert] = {}
         self._closed: deque[Alert] = deque(maxlen=cfg.max_closed_alerts)
         self._next_eval: float | None = None
@@ -375,15 +397,16 @@ class DriftMonitor:
     # ------------------------------------------------------------------------------------------ baselines
 
     def pin_baseline(self, domain: str, fast_model: str) -> None:
-        """Use ``fast_model`` (``"name@version"``) as the baseline of every other version in ``domain``.
+        """Use ``fast_model`` (``"name@version"``) as the baseline of every other version *of the same name* in
+        ``domain``; other names in the domain keep their own baselines.
 
         The baseline counts are the pinned version's whole observed history in this monitor (kept in
         O(1) memory, also after its traffic stops). Charts of the versions whose baseline changes are
-        re-designed against it. Overrides an automatic pin.
+        re-designed against it. Overrides an automatic pin of that name.
         """
         if (domain, fast_model) not in self._series:
             self._add(_Series(domain, fast_model))
-        self._set_pin(domain, _Pin(fast_model, "manual"))
+        self._set_pin((domain, model_name(fast_model)), _Pin(fast_model, "manual"))
 
     def seen_versions(self, domain: str) -> list[str]:
         """The fast-model versions this monitor has counted decisions of in ``domain`` (its whole history, a pinned
@@ -391,27 +414,35 @@ class DriftMonitor:
         members = [s for s in self._series.values() if s.domain == domain and s.life[0] > 0]
         return [s.fast_model for s in sorted(members, key=lambda s: (-s.life[0], s.fast_model))]
 
-    def manual_pins(self) -> dict[str, str]:
-        """``{domain: "name@version"}`` of the pins set with ``pin_baseline`` (not the automatic ones)."""
-        return {d: p.fast_model for d, p in self._pins.items() if p.source == "manual"}
+    def manual_pins(self) -> dict[tuple[str, str], str]:
+        """``{(domain, name): "name@version"}`` of the pins set with ``pin_baseline`` (not the automatic ones)."""
+        return {k: p.fast_model for k, p in self._pins.items() if p.source == "manual"}
 
-    def unpin_baseline(self, domain: str) -> None:
-        """Go back to previous-window baselines for ``domain`` (and allow automatic pinning again)."""
-        if domain in self._pins:
-            self._set_pin(domain, None)
+    def pins(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """``{(domain, name): ("name@version", source)}`` of every pin, manual and automatic."""
+        return {k: (p.fast_model, p.source) for k, p in self._pins.items()}
 
-    def baselines(self) -> dict[str, dict[str, Any]]:
-        """Each pinned domain's baseline: ``{domain: {fast_model, source, life, first_ts, last_ts}}``.
+    def unpin_baseline(self, domain: str, name: str | None = None) -> list[str]:
+        """Go back to previous-window baselines for the versions of ``name`` in ``domain`` (every name when
+        ``None``), and allow automatic pinning again. Returns the versions that were pinned (empty: no pin)."""
+        keys = [k for k in self._pins if k[0] == domain and (name is None or k[1] == name)]
+        removed = [self._pins[k].fast_model for k in keys]
+        for k in keys:
+            self._set_pin(k, None)
+        return removed
+
+    def baselines(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Each pin's baseline: ``{(domain, name): {fast_model, source, life, first_ts, last_ts}}``.
 
         ``life`` is the pinned version's lifetime counts (n, disagreements, classified, refusals, safe
         completions, over-caveated). Stored by the service (``service.drift_pins``), so a restart keeps a
         baseline whose traffic ended more than two windows ago (``restore_baseline``).
         """
-        out: dict[str, dict[str, Any]] = {}
-        for domain, pin in self._pins.items():
-            s = self._series.get((domain, pin.fast_model))
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        for key, pin in self._pins.items():
+            s = self._series.get((key[0], pin.fast_model))
             if s is not None and s.life[_N]:
-                out[domain] = {
+                out[key] = {
                     "fast_model": pin.fast_model,
                     "source": pin.source,
                     "life": list(s.life),
@@ -432,8 +463,8 @@ class DriftMonitor:
     ) -> bool:
         """Give the series ``(domain, fast_model)`` the stored lifetime counts when they are more than it has
         (what a refill of the last two windows lost), and restore an automatic pin the refill did not make
-        again. A manual pin is left to ``pin_baseline``. True when something changed; the charts pick the
-        baseline up at the next evaluation."""
+        again (for that version's name). A manual pin is left to ``pin_baseline``. True when something changed;
+        the charts pick the baseline up at the next evaluation."""
         if len(life) != 6 or source not in ("manual", "auto"):
             raise ValueError("not a stored baseline")
         changed = False
@@ -445,18 +476,20 @@ class DriftMonitor:
             s.first_ts = first_ts if s.first_ts is None or first_ts is None else min(s.first_ts, first_ts)
             s.last_ts = last_ts if s.last_ts is None or last_ts is None else max(s.last_ts, last_ts)
             changed = True
-        if source == "auto" and domain not in self._pins:
-            self._set_pin(domain, _Pin(fast_model, "auto"))
+        key = (domain, s.name)
+        if source == "auto" and key not in self._pins:
+            self._set_pin(key, _Pin(fast_model, "auto"))
             changed = True
         return changed
 
-    def _set_pin(self, domain: str, pin: _Pin | None) -> None:
-        members = [s for s in self._series.values() if s.domain == domain]
+    def _set_pin(self, key: tuple[str, str], pin: _Pin | None) -> None:
+        domain, name = key
+        members = [s for s in self._series.values() if s.domain == domain and s.name == name]
         before = {s.key: self._pinned_for(s) for s in members}
         if pin is None:
-            self._pins.pop(domain, None)
+            self._pins.pop(key, None)
         else:
-            self._pins[domain] = pin
+            self._pins[key] = pin
         for s in members:
             if self._pinned_for(s) is not before[s.key]:
                 s.results = {}  # tested against the old baseline: shown as not evaluated until the next test
@@ -466,7 +499,7 @@ class DriftMonitor:
                     self._start_chart(s, mi, ts)
 
     def _pinned_for(self, s: _Series) -> _Series | None:
-        pin = self._pins.get(s.domain)
+        pin = self._pins.get((s.domain, s.name))
         if pin is None or pin.fast_model == s.fast_model:
             return None
         return self._series.get((s.domain, pin.fast_model))
@@ -474,20 +507,23 @@ class DriftMonitor:
     def _new_series(self, domain: str, fast_model: str, ts: float) -> _Series:
         s = _Series(domain, fast_model)
         cfg = self.config
-        if cfg.auto_pin:
-            pin = self._pins.get(domain)
+        key = (domain, s.name)
+        if cfg.auto_pin and fast_model != OVERFLOW_MODEL:
+            pin = self._pins.get(key)
             if pin is None or pin.source == "auto":
+                # The incumbent among the versions of the same name: another model in the domain (another product,
+                # a client without a model name) is not what this version replaced.
                 lo = math.floor(ts / self._bucket_s) - self._wb
                 best: tuple[int, int, str] | None = None
                 for other in self._series.values():
-                    if other.domain != domain or other.fast_model == OVERFLOW_MODEL:
+                    if other.domain != domain or other.name != s.name or other.fast_model == OVERFLOW_MODEL:
                         continue
                     n_win = sum(bk[1 + _N] for bk in other.buckets if bk[0] > lo)
                     if n_win >= cfg.min_samples and (best is None or (n_win, other.life[_N]) > best[:2]):
                         best = (n_win, other.life[_N], other.fast_model)
                 if best is not None:
                     self._add(s)
-                    self._set_pin(domain, _Pin(best[2], "auto"))
+                    self._set_pin(key, _Pin(best[2], "auto"))
         if (domain, fast_model) not in self._series:
             self._add(s)
         for mi in range(len(METRICS)):
@@ -759,7 +795,7 @@ class DriftMonitor:
 
     def _evict(self, now: float) -> None:
         horizon = now - 2 * self.config.window_s
-        pinned = {(d, p.fast_model) for d, p in self._pins.items()}
+        pinned = {(d, p.fast_model) for (d, _name), p in self._pins.items()}
         stale = [
             k
             for k, s in self._series.items()
@@ -780,6 +816,13 @@ class DriftMonitor:
     def open_alerts(self) -> list[dict[str, Any]]:
         """Currently open alerts, oldest first."""
         return [a.to_dict() for a in sorted(self._alerts.values(), key=lambda a: (a.detected_at, a.id))]
+
+    def _pins_view(self) -> dict[str, dict[str, dict[str, str]]]:
+        """``{domain: {name: {fast_model, source}}}``: one baseline per fast-model name in a domain."""
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        for (domain, name), p in sorted(self._pins.items()):
+            out.setdefault(domain, {})[name] = {"fast_model": p.fast_model, "source": p.source}
+        return out
 
     def series_keys(self) -> Iterable[tuple[str, str]]:
         """The (domain, fast_model) pairs currently held in memory."""
@@ -859,7 +902,7 @@ class DriftMonitor:
             "now": now,
             "evaluated_at": self._evaluated_at,
             "config": asdict(self.config),
-            "pins": {d: {"fast_model": p.fast_model, "source": p.source} for d, p in sorted(self._pins.items())},
+            "pins": self._pins_view(),
             "series": series_out,
             "alerts": self.open_alerts(),
             "recently_closed": [a.to_dict() for a in self._closed],

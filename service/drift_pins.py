@@ -2,7 +2,10 @@
 
 Pins.
 
-A pin says "compare every other fast-model version in this domain with this one" (``DriftMonitor.pin_baseline``).
+A pin says "compare every other version of this fast-model name in this domain with this version"
+(``DriftMonitor.pin_baseline``): one pin per ``(domain, name)``, the name being the label before its last ``@``.
+The tables' ``domain`` column holds the pin's key ``domain/name``; a row written before pins were per name holds a
+bare domain, and ``setup`` rewrites it to the key of its version's name (``_migrate_keys``).
 ``PUT /v1/drift/pins`` writes it here before it answers; every process re-reads the table at start-up and every
 ``OVERSIGHT_DRIFT_PIN_SYNC_S`` seconds and applies what changed (``sync_pins``). ``OVERSIGHT_DRIFT_PINS`` only
 is written here at start-up only when an entry changed since the last start, so a pin or unpin made through the
@@ -21,7 +24,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from service.drift import DriftMonitor
+from service.drift import DriftMonitor, model_name
 from service.settings import Settings
 from service.store.postgres import PostgresTables, apply_schema
 from service.store.sqlite import SqliteTables, open_tables
@@ -95,22 +98,42 @@ had it open stopped (a restart after its evidence left the refill, say) before c
 sweep closes and announces it (``close_abandoned``); a new opening of its key also takes it as closed."""
 
 
+PinKey = tuple[str, str]
+"""``(domain, model name)``: what a pin (and a stored baseline) is kept per."""
+
+
+def row_key(domain: str, fast_model: str) -> str:
+    """The stored key of the pin of ``fast_model``'s name in ``domain``: ``domain/name``."""
+    return f"{domain}/{model_name(fast_model)}"
+
+
+def pin_key(stored: str, fast_model: str) -> PinKey:
+    """The ``(domain, name)`` of a stored row: its key's domain part (a row from before per-name pins holds the bare
+    domain) and the name of its version."""
+    return stored.partition("/")[0], model_name(fast_model)
+
+
 class PinStore(Protocol):
-    """The manual drift pins, one per domain (SQLite or PostgreSQL)."""
+    """The manual drift pins, one per domain and fast-model name (SQLite or PostgreSQL)."""
 
     async def setup(self) -> None: ...
     async def close(self) -> None: ...
 
-    async def list_pins(self) -> dict[str, str]:
-        """``{domain: "name@version"}``."""
+    async def list_pins(self) -> dict[PinKey, str]:
+        """``{(domain, name): "name@version"}``."""
         ...
 
-    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None: ...
+    async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
+        """Pin ``fast_model`` for its name in ``domain`` (replaces that name's pin, not the other names')."""
+        ...
 
-    async def delete_pin(self, domain: str) -> None: ...
+    async def delete_pin(self, domain: str, name: str | None = None) -> int:
+        """Delete the pin of ``name`` in ``domain`` (every name's when ``None``); how many were deleted."""
+        ...
 
     async def seed_default(self, domain: str, fast_model: str) -> bool:
-        """Store a configured pin when it differs from the one last configured for the domain; True if stored.
+        """Store a configured pin when it differs from the one last configured for the domain and the version's
+        name; True if stored.
 
         An unchanged configuration leaves the stored pin as the API left it (an unpin stays an unpin across
         restarts); a changed one (a new version in ``OVERSIGHT_DRIFT_PINS``) replaces it.
@@ -138,11 +161,11 @@ class PinStore(Protocol):
         """This process still holds these alerts open (called every minute or so)."""
         ...
 
-    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
-        """Store each pinned domain's baseline (``DriftMonitor.baselines``); forget those of other domains."""
+    async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
+        """Store each pin's baseline (``DriftMonitor.baselines``); forget those of other pins."""
         ...
 
-    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+    async def list_baselines(self) -> dict[PinKey, dict[str, Any]]:
         """The stored baselines, in the shape ``save_baselines`` took."""
         ...
 
@@ -172,24 +195,39 @@ class SqlitePinStore(SqliteTables):
         if "seen_at" not in columns:
             await self.db.execute("ALTER TABLE drift_alerts ADD COLUMN seen_at REAL")
             await self.db.execute("UPDATE drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL")
+        for table in ("drift_pins", "drift_pin_defaults", "drift_baselines"):
+            async with self.db.execute(f"SELECT domain, fast_model FROM {table} WHERE domain NOT LIKE '%/%'") as cur:
+                legacy = [(str(d), str(m)) for d, m in await cur.fetchall()]
+            for domain, fast_model in legacy:
+                key = row_key(domain, fast_model)
+                await self.db.execute(_MIGRATE_KEY.format(table=table, p="?"), (key, domain, key))
+                await self.db.execute(f"DELETE FROM {table} WHERE domain = ?", (domain,))
 
-    async def list_pins(self) -> dict[str, str]:
+    async def list_pins(self) -> dict[PinKey, str]:
         async with self.db.execute("SELECT domain, fast_model FROM drift_pins") as cur:
-            return {str(d): str(m) for d, m in await cur.fetchall()}
+            return {pin_key(str(d), str(m)): str(m) for d, m in await cur.fetchall()}
 
     async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
         await self.db.execute(
             "INSERT INTO drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model, pinned_by = excluded.pinned_by, "
             "pinned_at = excluded.pinned_at",
-            (domain, fast_model, by, time.time()),
+            (row_key(domain, fast_model), fast_model, by, time.time()),
         )
 
-    async def delete_pin(self, domain: str) -> None:
-        await self.db.execute("DELETE FROM drift_pins WHERE domain = ?", (domain,))
+    async def delete_pin(self, domain: str, name: str | None = None) -> int:
+        if name is not None:
+            cur = await self.db.execute("DELETE FROM drift_pins WHERE domain = ?", (f"{domain}/{name}",))
+        else:
+            cur = await self.db.execute(
+                "DELETE FROM drift_pins WHERE domain = ? OR substr(domain, 1, ?) = ?",
+                (domain, len(domain) + 1, f"{domain}/"),
+            )
+        return max(0, cur.rowcount)
 
     async def seed_default(self, domain: str, fast_model: str) -> bool:
         db = self.db
+        domain = row_key(domain, fast_model)
         await db.execute("BEGIN IMMEDIATE")
         try:
             async with db.execute("SELECT fast_model FROM drift_pin_defaults WHERE domain = ?", (domain,)) as cur:
@@ -248,18 +286,19 @@ class SqlitePinStore(SqliteTables):
                 (now, *keys),
             )
 
-    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
+    async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
+        rows = [(f"{d}/{n}", b["fast_model"], b["source"], _counts(b), now) for (d, n), b in baselines.items()]
         await self.db.executemany(
             "INSERT INTO drift_baselines (domain, fast_model, source, counts, saved_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(domain) DO UPDATE SET fast_model = excluded.fast_model, source = excluded.source, "
             "counts = excluded.counts, saved_at = excluded.saved_at",
-            [(d, b["fast_model"], b["source"], _counts(b), now) for d, b in baselines.items()],
+            rows,
         )
         await self.db.execute(
-            f"DELETE FROM drift_baselines WHERE domain NOT IN ({','.join('?' * len(baselines))})", tuple(baselines)
+            f"DELETE FROM drift_baselines WHERE domain NOT IN ({','.join('?' * len(rows))})", tuple(r[0] for r in rows)
         )
 
-    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+    async def list_baselines(self) -> dict[PinKey, dict[str, Any]]:
         async with self.db.execute("SELECT domain, fast_model, source, counts FROM drift_baselines") as cur:
             return _baselines(await cur.fetchall())
 
@@ -295,23 +334,39 @@ class PostgresPinStore(PostgresTables):
             "UPDATE oversight_drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL",
             lock_id=self.LOCK_ID,
         )
+        for table in ("oversight_drift_pins", "oversight_drift_pin_defaults", "oversight_drift_baselines"):
+            rows = await self._fetch(f"SELECT domain, fast_model FROM {table} WHERE domain NOT LIKE '%%/%%'", ())
+            for r in rows:
+                domain, fast_model = str(_col(r, 0, "domain")), str(_col(r, 1, "fast_model"))
+                key = row_key(domain, fast_model)
+                await self._execute(_MIGRATE_KEY.format(table=table, p="%s"), (key, domain, key))
+                await self._execute(f"DELETE FROM {table} WHERE domain = %s", (domain,))
 
-    async def list_pins(self) -> dict[str, str]:
+    async def list_pins(self) -> dict[PinKey, str]:
         rows = await self._fetch("SELECT domain, fast_model FROM oversight_drift_pins", ())
-        return {str(_col(r, 0, "domain")): str(_col(r, 1, "fast_model")) for r in rows}
+        return {
+            pin_key(str(_col(r, 0, "domain")), str(_col(r, 1, "fast_model"))): str(_col(r, 1, "fast_model"))
+            for r in rows
+        }
 
     async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
         await self._execute(
             "INSERT INTO oversight_drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT (domain) DO UPDATE SET fast_model = EXCLUDED.fast_model, pinned_by = EXCLUDED.pinned_by, "
             "pinned_at = EXCLUDED.pinned_at",
-            (domain, fast_model, by, time.time()),
+            (row_key(domain, fast_model), fast_model, by, time.time()),
         )
 
-    async def delete_pin(self, domain: str) -> None:
-        await self._execute("DELETE FROM oversight_drift_pins WHERE domain = %s", (domain,))
+    async def delete_pin(self, domain: str, name: str | None = None) -> int:
+        if name is not None:
+            return await self._execute("DELETE FROM oversight_drift_pins WHERE domain = %s", (f"{domain}/{name}",))
+        return await self._execute(
+            "DELETE FROM oversight_drift_pins WHERE domain = %s OR substr(domain, 1, %s) = %s",
+            (domain, len(domain) + 1, f"{domain}/"),
+        )
 
     async def seed_default(self, domain: str, fast_model: str) -> bool:
+        domain = row_key(domain, fast_model)
         async with self.pool.connection() as conn, conn.transaction():
             # Row-locks the domain's default (replicas starting together): one of them seeds, once.
             await conn.execute(
@@ -381,17 +436,20 @@ class PostgresPinStore(PostgresTables):
                 (now, keys),
             )
 
-    async def save_baselines(self, baselines: dict[str, dict[str, Any]], now: float) -> None:
-        for d, b in baselines.items():
+    async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
+        for (d, n), b in baselines.items():
             await self._execute(
                 "INSERT INTO oversight_drift_baselines (domain, fast_model, source, counts, saved_at) "
                 "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (domain) DO UPDATE SET fast_model = EXCLUDED.fast_model, "
                 "source = EXCLUDED.source, counts = EXCLUDED.counts, saved_at = EXCLUDED.saved_at",
-                (d, b["fast_model"], b["source"], _counts(b), now),
+                (f"{d}/{n}", b["fast_model"], b["source"], _counts(b), now),
             )
-        await self._execute("DELETE FROM oversight_drift_baselines WHERE NOT (domain = ANY(%s))", (list(baselines),))
+        await self._execute(
+            "DELETE FROM oversight_drift_baselines WHERE NOT (domain = ANY(%s))",
+            ([f"{d}/{n}" for d, n in baselines],),
+        )
 
-    async def list_baselines(self) -> dict[str, dict[str, Any]]:
+    async def list_baselines(self) -> dict[PinKey, dict[str, Any]]:
         rows = await self._fetch("SELECT domain, fast_model, source, counts FROM oversight_drift_baselines", ())
         return _baselines(
             [tuple(_col(r, i, n) for i, n in enumerate(("domain", "fast_model", "source", "counts"))) for r in rows]
@@ -420,12 +478,24 @@ def _counts(baseline: dict[str, Any]) -> str:
     ).decode()
 
 
-def _baselines(rows: Any) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+_MIGRATE_KEY = (
+    "UPDATE {table} SET domain = {p} WHERE domain = {p} AND NOT EXISTS "
+    "(SELECT 1 FROM {table} AS newer WHERE newer.domain = {p})"
+)
+"""Rewrite a row keyed by a bare domain (before pins were per name) to its ``domain/name`` key, unless a row of that
+key exists already (then the old row is deleted). Arguments: new key, old key, new key."""
+
+
+def _baselines(rows: Any) -> dict[PinKey, dict[str, Any]]:
+    out: dict[PinKey, dict[str, Any]] = {}
     for domain, fast_model, source, counts in rows:
         try:
             stored = orjson.loads(counts)
-            out[str(domain)] = {"fast_model": str(fast_model), "source": str(source), **stored}
+            out[pin_key(str(domain), str(fast_model))] = {
+                "fast_model": str(fast_model),
+                "source": str(source),
+                **stored,
+            }
         except orjson.JSONDecodeError:
             continue
     return out
@@ -440,24 +510,25 @@ def open_pin_store(settings: Settings, pool: Any = None) -> AbstractAsyncContext
     return open_tables(settings, pool, SqlitePinStore, PostgresPinStore)
 
 
-def sync_pins(monitor: DriftMonitor, stored: dict[str, str]) -> bool:
+def sync_pins(monitor: DriftMonitor, stored: dict[PinKey, str]) -> bool:
     """Make ``monitor``'s manual pins the stored ones; True when something changed."""
     current = monitor.manual_pins()
     changed = False
-    for domain, fast_model in stored.items():
-        if current.get(domain) != fast_model:
+    for (domain, _name), fast_model in stored.items():
+        if current.get((domain, model_name(fast_model))) != fast_model:
             monitor.pin_baseline(domain, fast_model)
             changed = True
-    for domain in current.keys() - stored.keys():
-        monitor.unpin_baseline(domain)
+    for domain, name in current.keys() - stored.keys():
+        monitor.unpin_baseline(domain, name)
         changed = True
     return changed
 
 
-def restore_baselines(monitor: DriftMonitor, stored: dict[str, dict[str, Any]]) -> list[str]:
-    """Apply stored baselines to ``monitor`` (``DriftMonitor.restore_baseline``); the domains that changed."""
+def restore_baselines(monitor: DriftMonitor, stored: dict[PinKey, dict[str, Any]]) -> list[str]:
+    """Apply stored baselines to ``monitor`` (``DriftMonitor.restore_baseline``); the ``domain/name`` keys that
+    changed."""
     changed = []
-    for domain, b in stored.items():
+    for (domain, name), b in stored.items():
         try:
             if monitor.restore_baseline(
                 domain,
@@ -467,7 +538,7 @@ def restore_baselines(monitor: DriftMonitor, stored: dict[str, dict[str, Any]]) 
                 first_ts=b.get("first_ts"),
                 last_ts=b.get("last_ts"),
             ):
-                changed.append(domain)
+                changed.append(f"{domain}/{name}")
         except (KeyError, TypeError, ValueError):  # a row this version cannot read: the refill's counts stand
             continue
     return changed
@@ -483,7 +554,7 @@ class PinSync:
     def __init__(self, monitor: DriftMonitor, store: PinStore) -> None:
         self.monitor, self.store = monitor, store
         self._changes = 0
-        self._saved: dict[str, dict[str, Any]] | None = None
+        self._saved: dict[PinKey, dict[str, Any]] | None = None
 
     async def pin(self, domain: str, fast_model: str, by: str | None) -> None:
         self._changes += 1
@@ -491,12 +562,15 @@ class PinSync:
         self._changes += 1
         self.monitor.pin_baseline(domain, fast_model)
 
-    async def unpin(self, domain: str) -> None:
+    async def unpin(self, domain: str, name: str | None = None) -> bool:
+        """Unpin ``name`` in ``domain`` (every name when ``None``); False when there was no pin, stored or
+        automatic."""
         self._changes += 1
-        await self.store.delete_pin(domain)
+        deleted = await self.store.delete_pin(domain, name)
         self._changes += 1
-        self.monitor.unpin_baseline(domain)
-        await self.save_baselines()  # the domain's stored baseline goes too
+        removed = self.monitor.unpin_baseline(domain, name)
+        await self.save_baselines()  # the stored baselines of those pins go too
+        return bool(removed) or deleted > 0
 
     async def save_baselines(self) -> None:
         """Store the pinned domains' baselines when they changed since the last save."""

@@ -424,7 +424,10 @@ async def _keep_pins_in_sync(pins: PinSync, every_s: float) -> None:
         await asyncio.sleep(every_s)
         try:
             if await pins.sync():
-                log.info("drift pins updated from the store: %s", pins.monitor.manual_pins())
+                log.info(
+                    "drift pins updated from the store: %s",
+                    ", ".join(f"{d}/{n}={m}" for (d, n), m in sorted(pins.monitor.manual_pins().items())) or "none",
+                )
             await pins.save_baselines()
         except Exception as exc:  # the store is down for a moment: keep the pins we have
             log.warning("drift pins not synced: %s", type(exc).__name__)
@@ -743,7 +746,7 @@ class DriftQuery(BaseModel):
 
 
 class PinRequest(BaseModel):
-    """Use ``fast_model`` as the baseline of every other fast-model version in ``domain``."""
+    """Use ``fast_model`` as the baseline of every other version of the same fast-model name in ``domain``."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -765,7 +768,8 @@ def _admin_only(principal: Principal) -> None:
 
 @router.put("/v1/drift/pins")
 async def pin_baseline(body: PinRequest, request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    """Pin a domain's baseline fast-model version (e.g. before rolling out a new one)."""
+    """Pin the baseline version of a fast-model name in a domain (e.g. before rolling out a new version). The name
+    is the label before its last ``@``; each name in a domain has a pin of its own."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
     await catch_up(request.app)  # what the other processes recorded counts as seen
@@ -788,10 +792,18 @@ async def pin_baseline(body: PinRequest, request: Request, principal: PrincipalD
 
 
 @router.delete("/v1/drift/pins/{domain}")
-async def unpin_baseline(domain: Domain, request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    """Go back to previous-window baselines for a domain."""
+async def unpin_baseline(
+    domain: Domain,
+    request: Request,
+    principal: PrincipalDep,
+    name: Annotated[
+        str | None,
+        Query(min_length=1, max_length=300, description="Only this fast-model name's pin (default: every name's)."),
+    ] = None,
+) -> dict[str, Any]:
+    """Go back to previous-window baselines for a domain (or for one fast-model name in it)."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
-    await request.app.state.drift_pins.unpin(domain.value)
+    await request.app.state.drift_pins.unpin(domain.value, name)
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins

@@ -261,12 +261,34 @@ def test_a_baseline_can_be_pinned_before_a_rollout(tmp_path: Path) -> None:
         send(client, SAFE, "v1")  # the version in production
         pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
         assert pinned.status_code == 200
-        assert pinned.json() == {"health": {"fast_model": "fast-chat@v1", "source": "manual"}}
+        assert pinned.json() == {"health": {"fast-chat": {"fast_model": "fast-chat@v1", "source": "manual"}}}
         send(client, SAFE, "v2")
         drift = client.get("/v1/drift", params={"domain": "health"}).json()
         assert series(drift, "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
         assert client.get("/v1/drift", params={"domain": "finance"}).json()["series"] == []
         assert client.delete("/v1/drift/pins/health").json() == {}
+
+
+def test_each_fast_model_name_in_a_domain_is_pinned_on_its_own_and_kept_across_a_restart(tmp_path: Path) -> None:
+    # QA H1: one pin per domain; pinning helper-bot@1 made fast-chat@* drift against helper-bot.
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        send(client, SAFE, "v2")
+        client.post("/v1/reviews", json={"domain": "health", "messages": [{"role": "user", "content": PROMPT}],
+                                         "output": SAFE, "model": {"name": "helper-bot", "version": "1"}})
+        assert client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"}).status_code == 200
+        both = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "helper-bot@1"})
+        assert both.status_code == 200, both.text
+        assert both.json() == {"health": {
+            "fast-chat": {"fast_model": "fast-chat@v1", "source": "manual"},
+            "helper-bot": {"fast_model": "helper-bot@1", "source": "manual"},
+        }}
+        assert series(client.get("/v1/drift").json(), "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
+    with make_client(tmp_path) as client:
+        assert set(client.get("/v1/drift").json()["pins"]["health"]) == {"fast-chat", "helper-bot"}
+        left = client.delete("/v1/drift/pins/health", params={"name": "helper-bot"})
+        assert left.json() == {"health": {"fast-chat": {"fast_model": "fast-chat@v1", "source": "manual"}}}
+        assert series(client.get("/v1/drift").json(), "fast-chat@v2")["baseline"] == "pinned:fast-chat@v1"
 
 
 def test_a_pin_must_name_a_fast_model_as_decisions_label_it(tmp_path: Path) -> None:
@@ -292,7 +314,7 @@ def test_a_pin_of_a_version_never_seen_is_refused_unless_asked_for(tmp_path: Pat
         assert client.get("/v1/drift").json()["pins"] == {}
         ahead = {"domain": "finance", "fast_model": "fast-chat@v2", "allow_unseen": True}  # before its traffic
         assert client.put("/v1/drift/pins", json=ahead).json() == {
-            "finance": {"fast_model": "fast-chat@v2", "source": "manual"}
+            "finance": {"fast-chat": {"fast_model": "fast-chat@v2", "source": "manual"}}
         }
 
 
@@ -435,12 +457,12 @@ def test_a_pin_made_through_the_api_survives_a_restart_and_reaches_another_worke
         send(one, SAFE, "v1")
         send(one, SAFE, "v2")
         assert one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"}).status_code == 200
-        assert wait_for_pins(two, {"health": {"fast_model": "fast-chat@v1", "source": "manual"}})
+        assert wait_for_pins(two, {"health": {"fast-chat": {"fast_model": "fast-chat@v1", "source": "manual"}}})
         assert two.delete("/v1/drift/pins/health").status_code == 200
         assert wait_for_pins(one, {})
         one.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v2"})
     with make_client(tmp_path) as restarted:
-        assert restarted.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v2", "source": "manual"}}
+        assert restarted.get("/v1/drift").json()["pins"] == {"health": {"fast-chat": {"fast_model": "fast-chat@v2", "source": "manual"}}}
 
 
 def test_a_configured_pin_does_not_undo_an_unpin_after_a_restart_until_it_changes(
@@ -448,13 +470,13 @@ def test_a_configured_pin_does_not_undo_an_unpin_after_a_restart_until_it_change
 ) -> None:
     monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", "health=fast-chat@v1")
     with make_client(tmp_path) as client:
-        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v1", "source": "manual"}}
+        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast-chat": {"fast_model": "fast-chat@v1", "source": "manual"}}}
         client.delete("/v1/drift/pins/health")
     with make_client(tmp_path) as client:  # the same configuration: the unpin stands
         assert client.get("/v1/drift").json()["pins"] == {}
     monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", "health=fast-chat@v2")
     with make_client(tmp_path) as client:  # a changed configuration is applied
-        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast_model": "fast-chat@v2", "source": "manual"}}
+        assert client.get("/v1/drift").json()["pins"] == {"health": {"fast-chat": {"fast_model": "fast-chat@v2", "source": "manual"}}}
 
 
 def wait_for_pins(client: TestClient, expected: dict[str, Any], timeout_s: float = 10.0) -> bool:
@@ -614,13 +636,13 @@ def test_any_fast_model_a_review_can_name_can_be_filtered_and_pinned(
         assert [s["fast_model"] for s in drift.json()["series"]] == [label]
         pinned = client.put("/v1/drift/pins", json={"domain": "health", "fast_model": label})
         assert pinned.status_code == 200, pinned.text
-        assert pinned.json()["health"]["fast_model"] == label
+        assert pinned.json()["health"][name]["fast_model"] == label
     if label != label.strip():
         return  # OVERSIGHT_DRIFT_PINS strips its items: such a label is pinned through the API only
     # ... and from the environment, before the service has seen it
     monkeypatch.setenv("OVERSIGHT_DRIFT_PINS", f"health={label}")
     with make_client(tmp_path / "other") as client:
-        assert client.get("/v1/drift").json()["pins"]["health"]["fast_model"] == label
+        assert client.get("/v1/drift").json()["pins"]["health"][name]["fast_model"] == label
 
 
 def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(

@@ -15,13 +15,68 @@ async def test_pins_are_set_replaced_and_deleted_and_seen_by_another_process(any
         assert await one.list_pins() == {}
         await one.set_pin("health", "fast-chat@v1", by="key_1")
         await one.set_pin("cyber", "coder@3", by=None)
-        assert await two.list_pins() == {"health": "fast-chat@v1", "cyber": "coder@3"}
-        await two.set_pin("health", "fast-chat@v2", by="key_2")  # one pin per domain: replaced
-        await two.delete_pin("cyber")
-        await two.delete_pin("finance")  # nothing to delete: no error
-        assert await one.list_pins() == {"health": "fast-chat@v2"}
+        assert await two.list_pins() == {("health", "fast-chat"): "fast-chat@v1", ("cyber", "coder"): "coder@3"}
+        await two.set_pin("health", "fast-chat@v2", by="key_2")  # one pin per domain and name: replaced
+        assert await two.delete_pin("cyber") == 1
+        assert await two.delete_pin("finance") == 0  # nothing to delete: no error
+        assert await one.list_pins() == {("health", "fast-chat"): "fast-chat@v2"}
     async with open_pin_store(any_settings) as reopened:
-        assert await reopened.list_pins() == {"health": "fast-chat@v2"}
+        assert await reopened.list_pins() == {("health", "fast-chat"): "fast-chat@v2"}
+
+
+async def test_each_model_name_in_a_domain_has_a_pin_of_its_own(any_settings: Settings) -> None:
+    # QA H1: one pin per domain made another product's model (helper-bot) drift against fast-chat's baseline.
+    async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
+        await one.set_pin("health", "fast-chat@v1", by="key_1")
+        await one.set_pin("health", "helper-bot@3", by="key_1")
+        await one.set_pin("health", "@acme/bot@1", by="key_1")
+        assert await two.list_pins() == {
+            ("health", "fast-chat"): "fast-chat@v1",
+            ("health", "helper-bot"): "helper-bot@3",
+            ("health", "@acme/bot"): "@acme/bot@1",
+        }
+        assert await two.delete_pin("health", "helper-bot") == 1
+        assert await two.delete_pin("health", "helper-bot") == 0
+        assert await one.list_pins() == {("health", "fast-chat"): "fast-chat@v1", ("health", "@acme/bot"): "@acme/bot@1"}
+        await one.set_pin("finance", "fast-chat@v1", by="key_1")
+        assert await two.delete_pin("health") == 2  # no name: every pin of the domain
+        assert await one.list_pins() == {("finance", "fast-chat"): "fast-chat@v1"}
+
+
+async def test_pins_and_baselines_stored_one_per_domain_are_read_as_their_models_pins(any_settings: Settings) -> None:
+    """A data folder or database from before per-name pins: its rows are keyed by the bare domain. They keep working
+    (migrated to ``domain/name`` at set-up), and a new pin of another name in that domain does not replace them."""
+    counts = '{"life": [900, 90, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}'
+    statements = [
+        "INSERT INTO {p}drift_pins (domain, fast_model, pinned_by, pinned_at) VALUES ('health', 'fast-chat@v1', 'k', 1)",
+        "INSERT INTO {p}drift_pin_defaults (domain, fast_model) VALUES ('health', 'fast-chat@v1')",
+        "INSERT INTO {p}drift_baselines (domain, fast_model, source, counts, saved_at) "
+        f"VALUES ('cyber', 'coder@3', 'auto', '{counts}', 1)",
+    ]
+    async with open_pin_store(any_settings):  # creates the tables
+        pass
+    if any_settings.database_url:
+        import psycopg
+
+        with psycopg.connect(any_settings.database_url, autocommit=True) as conn:
+            for sql in statements:
+                conn.execute(sql.replace("{p}", "oversight_"))  # type: ignore[arg-type]
+    else:
+        import sqlite3
+
+        with sqlite3.connect(any_settings.sqlite_path) as conn:
+            for sql in statements:
+                conn.execute(sql.replace("{p}", ""))
+    async with open_pin_store(any_settings) as pins:
+        assert await pins.list_pins() == {("health", "fast-chat"): "fast-chat@v1"}
+        assert (await pins.list_baselines())[("cyber", "coder")]["life"] == [900, 90, 0, 0, 0, 0]
+        assert await pins.seed_default("health", "fast-chat@v1") is False  # the default it had is kept
+        await pins.set_pin("health", "helper-bot@1", by="key_2")
+        assert await pins.list_pins() == {
+            ("health", "fast-chat"): "fast-chat@v1",
+            ("health", "helper-bot"): "helper-bot@1",
+        }
+        assert await pins.delete_pin("health", "fast-chat") == 1
 
 
 async def test_a_configured_pin_is_stored_once_and_again_only_when_the_configuration_changes(
@@ -29,46 +84,53 @@ async def test_a_configured_pin_is_stored_once_and_again_only_when_the_configura
 ) -> None:
     async with open_pin_store(any_settings) as pins:
         assert await pins.seed_default("health", "fast-chat@v1") is True
-        assert await pins.list_pins() == {"health": "fast-chat@v1"}
+        assert await pins.list_pins() == {("health", "fast-chat"): "fast-chat@v1"}
         await pins.delete_pin("health")  # an admin unpinned it through the API
         assert await pins.seed_default("health", "fast-chat@v1") is False  # the same start-up configuration
         assert await pins.list_pins() == {}
         await pins.set_pin("health", "fast-chat@v3", by="key_1")
         assert await pins.seed_default("health", "fast-chat@v1") is False
-        assert await pins.list_pins() == {"health": "fast-chat@v3"}
+        assert await pins.list_pins() == {("health", "fast-chat"): "fast-chat@v3"}
         assert await pins.seed_default("health", "fast-chat@v2") is True  # the configuration changed
-        assert await pins.list_pins() == {"health": "fast-chat@v2"}
+        assert await pins.list_pins() == {("health", "fast-chat"): "fast-chat@v2"}
+        assert await pins.seed_default("health", "helper-bot@1") is True  # another name: a default of its own
+        assert await pins.seed_default("health", "fast-chat@v2") is False
+        assert await pins.list_pins() == {("health", "fast-chat"): "fast-chat@v2", ("health", "helper-bot"): "helper-bot@1"}
 
 
 def test_sync_pins_makes_the_monitors_manual_pins_the_stored_ones() -> None:
     monitor = DriftMonitor()
     monitor.pin_baseline("finance", "fin@1")
-    assert sync_pins(monitor, {"health": "fast-chat@v1", "finance": "fin@1"}) is True
-    assert monitor.manual_pins() == {"health": "fast-chat@v1", "finance": "fin@1"}
-    assert sync_pins(monitor, {"health": "fast-chat@v1", "finance": "fin@1"}) is False  # nothing changed
-    assert sync_pins(monitor, {"health": "fast-chat@v2"}) is True
-    assert monitor.manual_pins() == {"health": "fast-chat@v2"}
+    both = {("health", "fast-chat"): "fast-chat@v1", ("finance", "fin"): "fin@1"}
+    assert sync_pins(monitor, both) is True
+    assert monitor.manual_pins() == both
+    assert sync_pins(monitor, both) is False  # nothing changed
+    assert sync_pins(monitor, {("health", "fast-chat"): "fast-chat@v2", ("health", "bot"): "bot@1"}) is True
+    assert monitor.manual_pins() == {("health", "fast-chat"): "fast-chat@v2", ("health", "bot"): "bot@1"}
 
 
 class SlowListing:
     """A pin store whose next ``list_pins`` answers what was stored when it was called, after ``release``."""
 
     def __init__(self) -> None:
-        self.pins: dict[str, str] = {}
+        self.pins: dict[tuple[str, str], str] = {}
         self.listing = asyncio.Event()
         self.release = asyncio.Event()
 
-    async def list_pins(self) -> dict[str, str]:
+    async def list_pins(self) -> dict[tuple[str, str], str]:
         snapshot = dict(self.pins)
         self.listing.set()
         await self.release.wait()
         return snapshot
 
     async def set_pin(self, domain: str, fast_model: str, by: str | None) -> None:
-        self.pins[domain] = fast_model
+        self.pins[(domain, fast_model.rpartition("@")[0])] = fast_model
 
-    async def delete_pin(self, domain: str) -> None:
-        self.pins.pop(domain, None)
+    async def delete_pin(self, domain: str, name: str | None = None) -> int:
+        gone = [k for k in self.pins if k[0] == domain and name in (None, k[1])]
+        for k in gone:
+            del self.pins[k]
+        return len(gone)
 
 
 async def test_a_sync_that_overlaps_a_pin_made_here_does_not_undo_it() -> None:
@@ -79,10 +141,10 @@ async def test_a_sync_that_overlaps_a_pin_made_here_does_not_undo_it() -> None:
     await pins.pin("health", "fast-chat@v1", by="key_1")  # ... when an admin pins through this process
     store.release.set()
     assert await syncing is False
-    assert monitor.manual_pins() == {"health": "fast-chat@v1"}
+    assert monitor.manual_pins() == {("health", "fast-chat"): "fast-chat@v1"}
     store.listing.clear()
     assert await pins.sync() is False  # the next re-read agrees with it
-    assert monitor.manual_pins() == {"health": "fast-chat@v1"}
+    assert monitor.manual_pins() == {("health", "fast-chat"): "fast-chat@v1"}
 
 
 async def test_each_alert_is_claimed_by_one_process_and_the_others_get_its_id(any_settings: Settings) -> None:
@@ -187,11 +249,12 @@ async def test_baselines_are_stored_replaced_and_dropped_with_their_pin(any_sett
     auto = {"fast_model": "coder@3", "source": "auto", "life": [300, 3, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}
     async with open_pin_store(any_settings) as one, open_pin_store(any_settings) as two:
         assert await one.list_baselines() == {}
-        await one.save_baselines({"health": v1, "cyber": auto}, now=100.0)
-        assert await two.list_baselines() == {"health": v1, "cyber": auto}
+        bot = {**v1, "fast_model": "bot@2"}
+        await one.save_baselines({("health", "fast-chat"): v1, ("cyber", "coder"): auto, ("health", "bot"): bot}, 100.0)
+        assert await two.list_baselines() == {("health", "fast-chat"): v1, ("cyber", "coder"): auto, ("health", "bot"): bot}
         grown = {**v1, "life": [1000, 95, 900, 41, 8, 2], "last_ts": 120.0}
-        await two.save_baselines({"health": grown}, now=130.0)  # cyber is no longer pinned
-        assert await one.list_baselines() == {"health": grown}
+        await two.save_baselines({("health", "fast-chat"): grown}, now=130.0)  # cyber and bot are no longer pinned
+        assert await one.list_baselines() == {("health", "fast-chat"): grown}
         await one.save_baselines({}, now=140.0)
         assert await two.list_baselines() == {}
 
@@ -203,13 +266,14 @@ def test_a_restored_baseline_gives_a_pinned_version_its_history_back() -> None:
         monitor.observe("health", "fast-chat@v1", disagreement=i % 10 == 0, response_class=None, ts=1000.0 + i)
     stored = {"fast_model": "fast-chat@v1", "source": "manual", "life": [5000, 500, 0, 0, 0, 0],
               "first_ts": 10.0, "last_ts": 999.0}
-    assert restore_baselines(monitor, {"health": stored, "finance": {"fast_model": "x@1"}}) == ["health"]
-    assert monitor.baselines()["health"]["life"] == [5000, 500, 0, 0, 0, 0]
-    assert restore_baselines(monitor, {"health": {**stored, "life": [10, 1, 0, 0, 0, 0]}}) == []  # never fewer
+    health, finance = ("health", "fast-chat"), ("finance", "x")
+    assert restore_baselines(monitor, {health: stored, finance: {"fast_model": "x@1"}}) == ["health/fast-chat"]
+    assert monitor.baselines()[health]["life"] == [5000, 500, 0, 0, 0, 0]
+    assert restore_baselines(monitor, {health: {**stored, "life": [10, 1, 0, 0, 0, 0]}}) == []  # never fewer
     # An automatic pin the refill did not make again is restored with its counts.
     auto = {"fast_model": "coder@3", "source": "auto", "life": [300, 3, 0, 0, 0, 0], "first_ts": 1.0, "last_ts": 2.0}
-    assert restore_baselines(monitor, {"cyber": auto}) == ["cyber"]
-    assert monitor.snapshot(3000.0)["pins"]["cyber"] == {"fast_model": "coder@3", "source": "auto"}
+    assert restore_baselines(monitor, {("cyber", "coder"): auto}) == ["cyber/coder"]
+    assert monitor.snapshot(3000.0)["pins"]["cyber"] == {"coder": {"fast_model": "coder@3", "source": "auto"}}
 
 
 async def test_an_alert_ledger_from_before_seen_at_is_migrated_and_keeps_working(any_settings: Settings) -> None:

@@ -84,7 +84,7 @@ def test_version_change_with_ten_point_shift_fires(seed: int) -> None:
     assert change < first < change + 2 * HOUR
     snap = m.snapshot(change + 6 * HOUR)
     json.dumps(snap)  # JSON-ready
-    assert snap["pins"] == {"health": {"fast_model": "fast@1", "source": "auto"}}
+    assert snap["pins"] == {"health": {"fast": {"fast_model": "fast@1", "source": "auto"}}}
     opened = {(a["series"], a["metric"], a["kind"]) for a in snap["alerts"]}
     assert ("health/fast@2", "disagreement", "two_proportion") in opened
     alert = next(a for a in snap["alerts"] if a["kind"] == "two_proportion")
