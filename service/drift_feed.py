@@ -55,6 +55,8 @@ class DigestTail:
         self.fed = 0
         self.read_at: float | None = None
         """Wall-clock time of the last read that reached the store (``oversight_drift_feed_read_timestamp_seconds``)."""
+        self.unjudged = 0
+        """Decisions read but not counted: no review judged them (``DecisionDigest.judged``)."""
         self.errors = 0
         """Reads that failed (counted by the caller that caught the error)."""
         self._lock = asyncio.Lock()
@@ -142,14 +144,15 @@ class DigestTail:
                         self.future_dated,
                     )
                 ts = now
+            if not d.judged:
+                # No review judged it (reviewer error or abstention, or low-risk traffic approved unreviewed): it says
+                # nothing of the fast model's disagreement with the reviewer, and its response class would come from
+                # another classifier (the local analysis) than the reviewed decisions' (the reviewer's), so an outage
+                # would read as a refusal-rate jump. Left out of every rate.
+                self.unjudged += 1
+                continue
             try:
-                observe(
-                    d.domain,
-                    d.fast_model,
-                    disagreement=d.disagreement if d.judged else None,
-                    response_class=d.response_class,
-                    ts=ts,
-                )
+                observe(d.domain, d.fast_model, disagreement=d.disagreement, response_class=d.response_class, ts=ts)
                 n += 1
             except ValueError:  # a row this version cannot count (an unknown response class): skip it
                 log.warning("drift monitor skipped %s", d.review_id)

@@ -724,6 +724,7 @@ async def get_drift(
         snap["process"]["feed"] = {
             "position": tail.position,
             "counted": tail.fed,
+            "not_judged": tail.unjudged,
             "missing_positions": len(tail.gaps),
             "read_at": datetime.fromtimestamp(tail.read_at, UTC).isoformat() if tail.read_at else None,
             "errors": tail.errors,

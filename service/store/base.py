@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from service.errors import Conflict
+from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 
 
@@ -76,6 +77,15 @@ def waiting_first_page(held: list[Any], offset: int, limit: int) -> tuple[list[A
     return page, (limit - len(page), max(0, offset - len(held)))
 
 
+UNREVIEWED: frozenset[str] = frozenset({"low_risk_unreviewed"})
+"""Reasons of a decision approved with no reviewer call (low-risk traffic outside the audit sample)."""
+
+NOT_JUDGED: frozenset[str] = UNJUDGED | UNREVIEWED
+"""Reasons of a decision no review judged (``DecisionDigest.judged`` False): the reviewer failed or abstained and
+the domain's ``on_reviewer_error`` gave the verdict (``service.policy.decide.UNJUDGED``), or triage let it through
+with no reviewer call. The drift monitor leaves them out of every rate."""
+
+
 @dataclass(frozen=True, slots=True)
 class DecisionDigest:
     """What live rates are computed from, for one stored decision (no texts)."""
@@ -91,8 +101,9 @@ class DecisionDigest:
     response_class: str | None
     position: int = 0
     judged: bool = True
-    """False when no review judged the decision (``service.policy.decide.UNJUDGED``: the reviewer failed or
-    abstained): it counts for the response-class rates, not for the disagreement rate."""
+    """False when no review judged the decision (``NOT_JUDGED``: the reviewer failed or abstained, or a low-risk
+    answer was approved with no reviewer call): the drift monitor does not count it, in the disagreement rate nor
+    in the response-class rates (their class would come from another classifier than the reviewed ones')."""
     """Where the row sits in the store's insertion order (SQLite ``rowid``, PostgreSQL ``seq``): rows inserted
     later have larger positions, and an update (an escalation resolved) keeps the position. A tail of the
     store follows it with ``digests_after``."""

@@ -13,11 +13,11 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
-from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
     DECISION_ORDER,
+    NOT_JUDGED,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
@@ -333,7 +333,7 @@ class PostgresDecisionStore:
                 disagreement=bool(disagreement),
                 response_class=response_class,
                 position=seq,
-                judged=reason not in UNJUDGED,
+                judged=reason not in NOT_JUDGED,
             )
             for seq, rid, created, domain, name, version, disagreement, response_class, reason in rows
         ]

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import aiosqlite
 import orjson
 
-from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
     DECISION_ORDER,
+    NOT_JUDGED,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
@@ -444,7 +444,7 @@ class SqliteDecisionStore:
                     disagreement=bool(disagreement or escalated),
                     response_class=response_class,
                     position=pos,
-                    judged=reason not in UNJUDGED,
+                    judged=reason not in NOT_JUDGED,
                 )
             )
         return digests

@@ -19,7 +19,7 @@ from service.settings import Settings
 from service.store import Storage, open_storage
 from service.store.postgres import _UPSERT
 from service.store.sqlite import decision_row
-from service.vocabulary import Domain, ReviewerOutcomeKind, Risk, Verdict
+from service.vocabulary import Domain, ResponseClass, ReviewerOutcomeKind, Risk, Verdict
 
 
 def decision(version: str, verdict: Verdict = Verdict.approve) -> Decision:
@@ -103,9 +103,31 @@ async def test_a_decision_no_review_judged_is_left_out_of_the_disagreement_rate(
     for _ in range(4):
         failed = decision("v1", Verdict.escalate).model_copy(update={"reason": "reviewer_error"})
         await store.save_decision(failed, "t1")
-    assert await tail.catch_up() == 5
+    assert await tail.catch_up() == 1
+    assert tail.unjudged == 4
     assert counts(monitor) == {"fast-chat@v1": (1, 1)}  # before: (5, 5)
     assert [d.judged for d in await store.digests_after(0, 10)] == [True, False, False, False, False]
+
+
+async def test_decisions_no_review_judged_are_left_out_of_the_response_class_rates_too(storage: Storage) -> None:
+    # QA M1: during an outage the class came from the local analysis ("refusal") instead of the model reviewer's
+    # ("full_compliance"), so an unchanged fast model's refusal rate went from 0 % to 100 %. QA L2: low-risk answers
+    # approved with no reviewer call counted as agreements, diluting the disagreement rate.
+    store = storage.store
+    monitor = DriftMonitor()
+    tail = DigestTail(monitor, store)
+    await tail.start(time.time(), limit=0)
+    for _ in range(2):
+        reviewed = decision("v1").model_copy(update={"response_class": ResponseClass.full_compliance})
+        await store.save_decision(reviewed, "t1")
+    for reason in ("reviewer_error", "reviewer_abstain_flagged", "low_risk_unreviewed"):
+        unjudged = decision("v1").model_copy(update={"reason": reason, "response_class": ResponseClass.refusal})
+        await store.save_decision(unjudged, "t1")
+    assert await tail.catch_up() == 2
+    [s] = monitor.snapshot(time.time())["series"]
+    assert (s["metrics"]["refusal"]["count"], s["metrics"]["refusal"]["n"]) == (0, 2)  # before: (3, 5)
+    assert s["metrics"]["disagreement"]["n"] == 2  # before: 3 (the low-risk one counted as an agreement)
+    assert [d.judged for d in await store.digests_after(0, 10)] == [True, True, False, False, False]
 
 
 async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
