@@ -98,7 +98,12 @@ class DriftConfig:
     cusum_p0_z: float = 1.5
     """``p0`` is the upper Wilson bound at this z of the baseline rate (guards against under-estimates)."""
     clear_s: float | None = None
-    """An alert closes after this long without a new detection of its kind (``None``: one window)."""
+    """An alert closes after this long without a new detection of its kind (``None``: one window), provided it was
+    re-tested: a batch test that ran and no longer rejects, or ``min_samples`` charted events since the CUSUM's last
+    alarm. An alert that cannot be re-tested (too little traffic) stays open and says why."""
+    alert_idle_close_s: float = 86400.0
+    """An open alert that cannot be re-tested closes (``no_traffic``) once its series has had no counted decision for
+    this long: the version stopped serving. Its series is kept (not evicted) until then."""
     auto_pin: bool = True
     """When a new version of a fast-model name appears in a domain and that name has no manual pin there, pin the
     incumbent version of the same name as its baseline."""
@@ -145,6 +150,10 @@ class Alert:
     threshold: float | None = None
     change_started_at: float | None = None
     alarms: int = 1
+    not_retested_reason: str | None = None
+    """Set while the alert is due to close but cannot be re-tested (``insufficient_samples``,
+    ``insufficient_events``): it stays open rather than close on no evidence."""
+    not_retested_since: float | None = None
     state: str = "open"
     closed_at: float | None = None
     close_reason: str | None = None
@@ -164,6 +173,7 @@ class _Chart:
     """Online Bernoulli CUSUM for one (series, metric), integer form (see BernoulliCusumDesign)."""
 
     __slots__ = (
+        "after_alarm_n",
         "c",
         "design",
         "last_alarm_ts",
@@ -189,6 +199,7 @@ class _Chart:
         self.run_x = 0
         self.run_t0 = 0.0
         self.last_alarm_ts: float | None = None
+        self.after_alarm_n = 0  # events of this metric since the last alarm (or since the chart was reset)
 
 
 class _Series:
@@ -347,6 +358,7 @@ class DriftMonitor:
         return buckets[-1]
 
     def _update_chart(self, s: _Series, mi: int, ch: _Chart, x: int, ts: float) -> None:
+        ch.after_alarm_n += 1
         des = ch.design
         if des is None and ch.pending is not None:
             if not ch.pending.done():
@@ -572,6 +584,7 @@ class DriftMonitor:
         new.source = source
         new.run_t0 = ts
         new.last_alarm_ts = ch.last_alarm_ts
+        new.after_alarm_n = ch.after_alarm_n
         s.charts[mi] = new
 
     # ------------------------------------------------------------------------------------------ alerts
@@ -653,6 +666,7 @@ class DriftMonitor:
         else:
             alert.alarms += 1
             alert.updated_at = ts
+            alert.not_retested_reason = alert.not_retested_since = None
             alert.statistic = stat
             alert.current_rate = current
             alert.n = ch.run_n
@@ -660,6 +674,7 @@ class DriftMonitor:
         # alert stays open); a learned baseline is re-learned (the shift becomes the new normal).
         pinned = ch.source.startswith("pinned:")
         ch.last_alarm_ts = ts
+        ch.after_alarm_n = 0
         if pinned:
             ch.c = 0
         else:
@@ -779,27 +794,50 @@ class DriftMonitor:
                     else:
                         alert.updated_at = now
                         alert.alarms += 1
+                        alert.not_retested_reason = alert.not_retested_since = None
                         alert.current_rate = cur_rate
                         alert.baseline_rate = res["baseline_rate"]
                         alert.n = res["n"]
                         alert.p_value = res["p_value"]
                         alert.p_adjusted = res["p_adjusted"]
                 elif alert is not None and now - alert.updated_at >= self._clear_s:
-                    reason = "not_significant" if res is None or res["reason"] is None else res["reason"]
-                    self._close(key, now, reason)
+                    # Close on evidence only: a test that ran and no longer finds the shift. Too few samples to test
+                    # is no evidence that the version recovered (traffic dropped at night, the drifted version still
+                    # serving): the alert stays open, saying why it is not re-tested, until the series stops.
+                    why = None if res is None else res["reason"]
+                    self._close_when_retested(key, s, now, why, "not_significant")
                 ckey = (s.key, metric, "cusum")
                 if ckey in self._alerts:
-                    last = s.charts[mi].last_alarm_ts
+                    ch = s.charts[mi]
+                    last = ch.last_alarm_ts
                     if last is None or now - last >= self._clear_s:
-                        self._close(ckey, now, "no_alarm_for_clear_period")
+                        why = None if ch.after_alarm_n >= self.config.min_samples else "insufficient_samples"
+                        self._close_when_retested(ckey, s, now, why, "no_alarm_for_clear_period")
+
+    def _close_when_retested(
+        self, key: tuple[str, str, str], s: _Series, now: float, not_retested: str | None, reason: str
+    ) -> None:
+        if not_retested is None:
+            self._close(key, now, reason)
+        elif s.last_ts is None or now - s.last_ts >= self.config.alert_idle_close_s:
+            self._close(key, now, "no_traffic")
+        else:
+            alert = self._alerts[key]
+            if alert.not_retested_reason != not_retested:
+                alert.not_retested_reason = not_retested
+                alert.not_retested_since = alert.not_retested_since or now
 
     def _evict(self, now: float) -> None:
         horizon = now - 2 * self.config.window_s
         pinned = {(d, p.fast_model) for (d, _name), p in self._pins.items()}
+        alerting = {a.series for a in self._alerts.values()}  # kept until their alerts close (``no_traffic``)
         stale = [
             k
             for k, s in self._series.items()
-            if k not in pinned and (s.last_ts is None or s.last_ts < horizon) and not s.buckets
+            if k not in pinned
+            and s.key not in alerting
+            and (s.last_ts is None or s.last_ts < horizon)
+            and not s.buckets
         ]
         for k in stale:
             s = self._series.pop(k)

@@ -77,6 +77,12 @@ class DriftSettings(BaseSettings):
     min_events: int | None = Field(default=None, ge=0)
     cusum_delta: float | None = Field(default=None, gt=0, lt=1)
     cusum_min_baseline: int | None = Field(default=None, ge=1)
+    alert_idle_close_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="An open alert that cannot be re-tested closes once its series has had no decision this long "
+        "(default 86400).",
+    )
     max_fast_models: int | None = Field(
         default=None, ge=1, le=10_000, description="Fast models with their own drift series at once (default 100)."
     )
@@ -145,6 +151,7 @@ class DriftSettings(BaseSettings):
             "cusum_delta",
             "cusum_min_baseline",
             "max_fast_models",
+            "alert_idle_close_s",
         )
         overrides = {n: getattr(self, n) for n in names if getattr(self, n) is not None}
         return DriftConfig(**overrides)
