@@ -382,6 +382,13 @@ class ReviewMetrics:
         self.drift_alerts = counter(
             "oversight_drift_alerts", "Drift alerts opened.", ["domain", "fast_model", "metric", "kind"]
         )
+        self.drift_webhook_failures = counter(
+            "oversight_drift_webhook_failures",
+            "Failed posts of drift alerts to OVERSIGHT_DRIFT_WEBHOOK_URL: retried (an attempt failed, another follows), "
+            "dropped (every attempt failed, or shutdown came first: the alert or its close never reached the "
+            "receiver) or refused (a 4xx answer, not retried).",
+            ["outcome"],
+        )
         self.spans_dropped = counter(
             "oversight_spans_dropped",
             "Spans lost before reaching the collector: the export queue was full (queue_full: the collector is slow "

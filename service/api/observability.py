@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email.utils
 import logging
 import os
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -162,50 +163,138 @@ class DriftSettings(BaseSettings):
         return [(d.strip(), m.strip()) for d, _, m in (i.partition("=") for i in items)]
 
 
+WEBHOOK_ATTEMPTS = 8
+"""Attempts per drift alert (an opening or a closing) before it is dropped."""
+WEBHOOK_BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0)
+"""Waits between attempts (about two minutes in all, plus the timeouts); a ``Retry-After`` the receiver sends is
+honoured instead, up to ``WEBHOOK_MAX_RETRY_AFTER_S``."""
+WEBHOOK_MAX_RETRY_AFTER_S = 300.0
+
+
+def retry_after_s(value: str | None, now: float) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
 class DriftWebhook:
     """Posts drift alerts to a URL from the event loop, never blocking or failing the review that raised them.
 
     The body is JSON: ``{"type": "oversight.drift_alert", "text": <one line for chat tools>, "alert": {...}}``.
-    Three attempts with back-off; failures are logged and dropped.
+    Up to ``WEBHOOK_ATTEMPTS`` attempts over about two minutes (``WEBHOOK_BACKOFF_S``, or the receiver's
+    ``Retry-After``) on a connection error, a timeout, a 5xx, a 408 or a 429; another 4xx is not retried. Every
+    failed attempt is logged with the HTTP status (or the error) and counted through ``on_failure(outcome)``:
+    ``retried`` (another attempt follows), ``dropped`` (every attempt failed, or shutdown came first) or
+    ``refused`` (a 4xx): ``oversight_drift_webhook_failures_total``.
     """
 
     def __init__(
-        self, url: str, *, timeout_s: float = 5.0, attempts: int = 3, client: httpx.AsyncClient | None = None
+        self,
+        url: str,
+        *,
+        timeout_s: float = 5.0,
+        attempts: int = WEBHOOK_ATTEMPTS,
+        client: httpx.AsyncClient | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.url, self.attempts, self.timeout_s = url, attempts, timeout_s
         self._client = client  # created on first use, inside the running loop
         self._tasks: set[asyncio.Task[None]] = set()
+        self._on_failure, self._sleep, self._clock = on_failure, sleep, clock
 
     def __call__(self, alert: dict[str, Any]) -> None:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             log.warning("drift alert %s not posted: no running event loop", alert.get("id"))
+            self._failed("dropped")
             return
         task = loop.create_task(self._post({"type": "oversight.drift_alert", "text": describe(alert), "alert": alert}))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _failed(self, outcome: str) -> None:
+        if self._on_failure is not None:
+            try:
+                self._on_failure(outcome)
+            except Exception:
+                log.exception("drift webhook failure not counted")
+
     async def _post(self, body: dict[str, Any]) -> None:
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout_s)
-        for attempt in range(1, self.attempts + 1):
-            try:
-                response = await self._client.post(self.url, json=body)
-                if response.status_code < 500 and response.status_code != 429:
-                    if response.status_code >= 400:
-                        log.warning("drift webhook answered %s; alert not retried", response.status_code)
-                    return
-            except httpx.HTTPError as exc:
-                log.warning("drift webhook attempt %d failed: %s", attempt, type(exc).__name__)
-            if attempt < self.attempts:
-                await asyncio.sleep(0.5 * 2 ** (attempt - 1))
-        log.error("drift alert %s dropped after %d attempts", body["alert"].get("id"), self.attempts)
+        alert = body["alert"]
+        what = f"{alert.get('id')} ({alert.get('state')})"
+        started = self._clock()
+        last = "no attempt"
+        try:
+            for attempt in range(1, self.attempts + 1):
+                wait: float | None = None
+                try:
+                    response = await self._client.post(self.url, json=body)
+                except httpx.HTTPError as exc:
+                    last = f"{type(exc).__name__} ({exc})" if str(exc) else type(exc).__name__
+                else:
+                    status = response.status_code
+                    if status < 400:
+                        if attempt > 1:
+                            log.info("drift alert %s delivered at attempt %d (HTTP %d)", what, attempt, status)
+                        return
+                    last = f"HTTP {status}"
+                    if status < 500 and status not in (408, 429):
+                        log.warning("drift webhook answered HTTP %d for alert %s; not retried", status, what)
+                        self._failed("refused")
+                        return
+                    wait = retry_after_s(response.headers.get("retry-after"), self._clock())
+                if attempt == self.attempts:
+                    break
+                backoff = WEBHOOK_BACKOFF_S[min(attempt, len(WEBHOOK_BACKOFF_S)) - 1]
+                wait = backoff if wait is None else min(wait, WEBHOOK_MAX_RETRY_AFTER_S)
+                log.warning(
+                    "drift webhook attempt %d/%d for alert %s failed: %s; retrying in %.0f s",
+                    attempt,
+                    self.attempts,
+                    what,
+                    last,
+                    wait,
+                )
+                self._failed("retried")
+                await self._sleep(wait)
+        except asyncio.CancelledError:
+            log.error("drift alert %s dropped: shutting down while retrying (last: %s)", what, last)
+            self._failed("dropped")
+            raise
+        log.error(
+            "drift alert %s dropped after %d attempts over %.0f s (last: %s)",
+            what,
+            self.attempts,
+            self._clock() - started,
+            last,
+        )
+        self._failed("dropped")
 
     async def drain(self, timeout_s: float = 5.0) -> None:
-        """Wait (bounded) for posts in flight, then close the client."""
+        """Wait (bounded) for posts in flight, then cancel those still retrying (counted as dropped) and close the
+        client."""
         if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout_s)
+            pending = set(self._tasks)
+            _done, still = await asyncio.wait(pending, timeout=timeout_s)
+            for task in still:
+                task.cancel()
+            if still:
+                await asyncio.wait(still, timeout=1.0)
         if self._client is not None:
             client, self._client = self._client, None
             await client.aclose()
@@ -549,7 +638,15 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
     settings = DriftSettings()
     meter_provider = setup_metrics()
     metrics = ReviewMetrics(meter=meter_provider.get_meter("oversight") if meter_provider else None)
-    webhook = DriftWebhook(settings.webhook_url, timeout_s=settings.webhook_timeout_s) if settings.webhook_url else None
+    webhook = (
+        DriftWebhook(
+            settings.webhook_url,
+            timeout_s=settings.webhook_timeout_s,
+            on_failure=lambda outcome: metrics.drift_webhook_failures.add({"outcome": outcome}),
+        )
+        if settings.webhook_url
+        else None
+    )
     config = settings.config()
     # CUSUM designs (an exact ARL computation, up to ~1 s for a fresh baseline) run off the event loop.
     designer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-cusum-design")
