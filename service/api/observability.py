@@ -37,10 +37,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
-from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor
+from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor, model_name
 from service.drift_feed import DigestTail
 from service.drift_pins import ABANDONED_S, PinStore, PinSync, open_pin_store, restore_baselines
-from service.errors import Forbidden, RequestInvalid
+from service.errors import Forbidden, NotFound, RequestInvalid
 from service.metrics import ReviewMetrics
 from service.settings import not_an_http_url
 from service.store import DecisionStore
@@ -793,12 +793,14 @@ async def get_drift(
     await catch_up(request.app)
     monitor: DriftMonitor = request.app.state.drift
     snap = monitor.snapshot(request.app.state.drift_clock())
-    domain, fast_model = query.domain, query.fast_model
-    if domain is not None or fast_model is not None:
+    domain, fast_model, name = query.domain, query.fast_model, query.name
+    if domain is not None or fast_model is not None or name is not None:
 
         def keep(item: dict[str, Any]) -> bool:
-            return (domain is None or item["domain"] == domain.value) and (
-                fast_model is None or item["fast_model"] == fast_model
+            return (
+                (domain is None or item["domain"] == domain.value)
+                and (fast_model is None or item["fast_model"] == fast_model)
+                and (name is None or model_name(str(item["fast_model"])) == name)
             )
 
         every = snap["series"]
@@ -821,6 +823,10 @@ async def get_drift(
                 if capped
                 else f"no decision of {fast_model} has been counted" + (f" in {domain.value}" if domain else "")
             )
+    if name is not None and fast_model is None and not snap["series"]:
+        snap["note"] = f"no decision of a version of {name!r} has been counted" + (
+            f" in {domain.value}" if domain else ""
+        )
     # Every process counts every process's decisions; say which one answered, how it started, how it is fed.
     snap["process"] = dict(request.app.state.drift_process)
     tail: DigestTail | None = getattr(request.app.state, "drift_tail", None)
@@ -845,9 +851,25 @@ class DriftQuery(BaseModel):
     fast_model: str | None = Field(
         default=None,
         max_length=301,
-        pattern=FAST_MODEL.pattern,
         description=f"name@version, or {OVERFLOW_MODEL!r} for a domain's overflow series",
     )
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="A fast-model name (the label before its last '@'): every version of it",
+    )
+
+    @field_validator("fast_model")
+    @classmethod
+    def _fast_model_is_a_label(cls, value: str | None) -> str | None:
+        # A bare name answered with the raw regex ('String should match pattern ...') (QA L5).
+        if value is not None and not FAST_MODEL.fullmatch(value):
+            raise ValueError(
+                f"use name@version as decisions label it (e.g. fast-chat@2026-11) or {OVERFLOW_MODEL!r}; for every "
+                f"version of a model use ?name={value.strip() or 'fast-chat'}"
+            )
+        return value
 
 
 class PinRequest(BaseModel):
@@ -909,6 +931,9 @@ async def unpin_baseline(
     """Go back to previous-window baselines for a domain (or for one fast-model name in it)."""
     _admin_only(principal)
     monitor: DriftMonitor = request.app.state.drift
-    await request.app.state.drift_pins.unpin(domain.value, name)
+    if not await request.app.state.drift_pins.unpin(domain.value, name):
+        # It answered 200 with the pin list, the same as a real unpin (QA L5): a typo in the name went unnoticed.
+        what = f"fast-model name {name!r} in {domain.value}" if name is not None else domain.value
+        raise NotFound(f"no drift baseline is pinned for {what}")
     pins: dict[str, Any] = monitor.snapshot(request.app.state.drift_clock())["pins"]
     return pins

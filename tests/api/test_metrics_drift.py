@@ -568,6 +568,33 @@ def test_v1_drift_refuses_a_parameter_it_does_not_know_or_a_malformed_fast_model
         assert len(client.get("/v1/drift", params={"fast_model": "fast-chat@v1"}).json()["series"]) == 1
 
 
+def test_v1_drift_filters_every_version_of_a_name_and_a_bare_name_as_fast_model_is_explained(tmp_path: Path) -> None:
+    # QA L5: ?fast_model=fast-chat was a 422 whose message was the raw regex.
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        send(client, SAFE, "v2")
+        bad = client.get("/v1/drift", params={"fast_model": "fast-chat"})
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "fast_model"
+        message = bad.json()["error"]["message"]
+        assert "pattern" not in message and "name@version" in message and "name=fast-chat" in message, message
+        versions = client.get("/v1/drift", params={"name": "fast-chat"}).json()
+        assert sorted(s["fast_model"] for s in versions["series"]) == ["fast-chat@v1", "fast-chat@v2"]
+        none = client.get("/v1/drift", params={"name": "helper-bot"}).json()
+        assert none["series"] == [] and "helper-bot" in none["note"]
+
+
+def test_unpinning_a_baseline_that_is_not_pinned_is_a_404(tmp_path: Path) -> None:
+    # QA L5: DELETE /v1/drift/pins/finance with no pin answered 200 with the pin list, the same as a real unpin.
+    with make_client(tmp_path) as client:
+        send(client, SAFE, "v1")
+        assert client.delete("/v1/drift/pins/finance").status_code == 404
+        client.put("/v1/drift/pins", json={"domain": "health", "fast_model": "fast-chat@v1"})
+        typo = client.delete("/v1/drift/pins/health", params={"name": "fast-chta"})
+        assert typo.status_code == 404 and "fast-chta" in typo.json()["error"]["message"]
+        assert client.delete("/v1/drift/pins/health", params={"name": "fast-chat"}).status_code == 200
+        assert client.delete("/v1/drift/pins/health").status_code == 404  # nothing left
+
+
 @pytest.mark.parametrize(
     ("env", "needle"),
     [
