@@ -56,7 +56,7 @@ class DigestTail:
         self.read_at: float | None = None
         """Wall-clock time of the last read that reached the store (``oversight_drift_feed_read_timestamp_seconds``)."""
         self.unjudged = 0
-        """Decisions read but not counted: no review judged them (``DecisionDigest.judged``)."""
+        """Decisions read but not counted at all: the reviewer failed or abstained (``DecisionDigest.classified``)."""
         self.errors = 0
         """Reads that failed (counted by the caller that caught the error)."""
         self._lock = asyncio.Lock()
@@ -144,15 +144,22 @@ class DigestTail:
                         self.future_dated,
                     )
                 ts = now
-            if not d.judged:
-                # No review judged it (reviewer error or abstention, or low-risk traffic approved unreviewed): it says
-                # nothing of the fast model's disagreement with the reviewer, and its response class would come from
-                # another classifier (the local analysis) than the reviewed decisions' (the reviewer's), so an outage
-                # would read as a refusal-rate jump. Left out of every rate.
+            if not d.classified:
+                # The reviewer failed or abstained: it says nothing of the fast model's disagreement with the reviewer,
+                # and its response class comes from another classifier (the local analysis) than the reviewed
+                # decisions' (the reviewer's), so an outage would read as a refusal-rate jump. Left out of every rate.
                 self.unjudged += 1
                 continue
             try:
-                observe(d.domain, d.fast_model, disagreement=d.disagreement, response_class=d.response_class, ts=ts)
+                # low-risk traffic approved with no reviewer call: its class counts (one classifier for all of it),
+                # its "agreement" does not (no reviewer judged it)
+                observe(
+                    d.domain,
+                    d.fast_model,
+                    disagreement=d.disagreement if d.judged else None,
+                    response_class=d.response_class,
+                    ts=ts,
+                )
                 n += 1
             except ValueError:  # a row this version cannot count (an unknown response class): skip it
                 log.warning("drift monitor skipped %s", d.review_id)

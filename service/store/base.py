@@ -100,13 +100,18 @@ class DecisionDigest:
     approved it (the reviewer did not approve it, which is what the rate measures)."""
     response_class: str | None
     position: int = 0
-    judged: bool = True
-    """False when no review judged the decision (``NOT_JUDGED``: the reviewer failed or abstained, or a low-risk
-    answer was approved with no reviewer call): the drift monitor does not count it, in the disagreement rate nor
-    in the response-class rates (their class would come from another classifier than the reviewed ones')."""
     """Where the row sits in the store's insertion order (SQLite ``rowid``, PostgreSQL ``seq``): rows inserted
     later have larger positions, and an update (an escalation resolved) keeps the position. A tail of the
     store follows it with ``digests_after``."""
+    judged: bool = True
+    """False when no review judged the decision (``NOT_JUDGED``: the reviewer failed or abstained, or a low-risk
+    answer was approved with no reviewer call): the drift monitor leaves it out of the disagreement rate."""
+    classified: bool = True
+    """False when the reviewer failed or abstained (``UNJUDGED``): the response class then comes from the local
+    analysis instead of the reviewer that classifies the other decisions, so the drift monitor leaves it out of
+    the response-class rates too (a vendor outage would read as a refusal-rate jump). A low-risk answer approved
+    with no reviewer call keeps its class: the same deterministic analysis classifies every such answer, and that
+    traffic is where a new fast model's over-refusal shows."""
 
 
 def review_id_floor(when: datetime) -> str:

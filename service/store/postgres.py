@@ -13,6 +13,7 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
+from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
@@ -334,6 +335,7 @@ class PostgresDecisionStore:
                 response_class=response_class,
                 position=seq,
                 judged=reason not in NOT_JUDGED,
+                classified=reason not in UNJUDGED,
             )
             for seq, rid, created, domain, name, version, disagreement, response_class, reason in rows
         ]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import aiosqlite
 import orjson
 
+from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
@@ -445,6 +446,7 @@ class SqliteDecisionStore:
                     response_class=response_class,
                     position=pos,
                     judged=reason not in NOT_JUDGED,
+                    classified=reason not in UNJUDGED,
                 )
             )
         return digests

@@ -109,10 +109,11 @@ async def test_a_decision_no_review_judged_is_left_out_of_the_disagreement_rate(
     assert [d.judged for d in await store.digests_after(0, 10)] == [True, False, False, False, False]
 
 
-async def test_decisions_no_review_judged_are_left_out_of_the_response_class_rates_too(storage: Storage) -> None:
+async def test_a_failed_review_is_left_out_of_the_response_class_rates_too(storage: Storage) -> None:
     # QA M1: during an outage the class came from the local analysis ("refusal") instead of the model reviewer's
     # ("full_compliance"), so an unchanged fast model's refusal rate went from 0 % to 100 %. QA L2: low-risk answers
-    # approved with no reviewer call counted as agreements, diluting the disagreement rate.
+    # approved with no reviewer call counted as agreements, diluting the disagreement rate; their class still counts
+    # (one classifier classifies all of them, and over-refusal shows in that traffic).
     store = storage.store
     monitor = DriftMonitor()
     tail = DigestTail(monitor, store)
@@ -123,11 +124,13 @@ async def test_decisions_no_review_judged_are_left_out_of_the_response_class_rat
     for reason in ("reviewer_error", "reviewer_abstain_flagged", "low_risk_unreviewed"):
         unjudged = decision("v1").model_copy(update={"reason": reason, "response_class": ResponseClass.refusal})
         await store.save_decision(unjudged, "t1")
-    assert await tail.catch_up() == 2
+    assert await tail.catch_up() == 3 and tail.unjudged == 2
     [s] = monitor.snapshot(time.time())["series"]
-    assert (s["metrics"]["refusal"]["count"], s["metrics"]["refusal"]["n"]) == (0, 2)  # before: (3, 5)
+    assert (s["metrics"]["refusal"]["count"], s["metrics"]["refusal"]["n"]) == (1, 3)  # before: (3, 5)
     assert s["metrics"]["disagreement"]["n"] == 2  # before: 3 (the low-risk one counted as an agreement)
-    assert [d.judged for d in await store.digests_after(0, 10)] == [True, True, False, False, False]
+    digests = await store.digests_after(0, 10)
+    assert [d.judged for d in digests] == [True, True, False, False, False]
+    assert [d.classified for d in digests] == [True, True, False, False, True]
 
 
 async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
