@@ -53,7 +53,8 @@ class Triage:
 
     def __call__(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
         scored: list[tuple[int, int, Domain, tuple[str, ...]]] = []
-        prompt, head = prompt.lower(), output[:4000].lower()
+        # A curly apostrophe (U+2019, as phones type it) reads as "'": "my ex\u2019s instagram" meets "ex's instagram".
+        prompt, head = prompt.lower().translate(_APOSTROPHES), output[:4000].lower().translate(_APOSTROPHES)
         for domain, pattern in self._patterns:
             in_prompt = set(pattern.findall(prompt))
             only_output = set(pattern.findall(head)) - in_prompt
@@ -73,6 +74,9 @@ class Triage:
         also = tuple(d for _, _, d, _ in scored[1:])
         return TriageResult(domain, self._policies[domain].risk_tier, inferred=True, matched=matched, also=also)
 
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+"""Apostrophes a keyword may be typed with, read as the ASCII one the policies write (one for one: same length)."""
 
 _Trie = dict[str, "_Trie"]
 
