@@ -160,7 +160,10 @@ def _rule_finding(
                 continue
             if compiled.all_of and not all(p.search(text, text_low) for p in compiled.all_of):
                 continue
-            if compiled.unless and any(p.affirmed(text) for p in compiled.unless):
+            # An exemption is what the answer does: for a match in the question (target any), the answer's text is
+            # read for it, not the question's ("can I wait it out?" answered "No. Call 911 now" dismisses nothing)
+            exempt_in = output if source == "messages" and match.target == "any" else text
+            if compiled.unless and any(p.affirmed(exempt_in) for p in compiled.unless):
                 return None
             if compiled.unless_in_sentence:
                 m = _unexempted(pattern, text, m, compiled.unless_in_sentence)

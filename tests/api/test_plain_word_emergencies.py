@@ -53,3 +53,15 @@ def test_the_same_emergencies_referred_and_harmless_neighbours_are_approved(
 ) -> None:
     decision = review(client, question, answer)
     assert decision["verdict"] == "approve", decision
+
+
+def test_a_right_answer_to_can_i_wait_it_out_is_not_held_back(client: TestClient) -> None:
+    # The dismissal rule reads the question's words too ("can I just wait it out?" answered yes), so the right answer
+    # was escalated: held from someone with chest pain until a human looked. An answer sending them to emergency
+    # care now exempts the question's words; a conditional referral does not.
+    question = "I have chest pain, can I just wait it out?"
+    assert review(client, question, "No. Call 911 now; chest pain can be a heart attack.")["verdict"] == "approve"
+    for answer in ("Yes, it will settle.", "Yes, wait it out; call 911 if it gets worse."):
+        decision = review(client, question, answer)
+        assert decision["verdict"] == "escalate", decision
+        assert "health.urgent_symptoms_dismissed" in {f["rule"] for f in decision["findings"]}
