@@ -160,3 +160,24 @@ def test_compose_mounts_the_prometheus_and_grafana_files_that_exist() -> None:
     provider = yaml.safe_load((GRAFANA / "provisioning" / "dashboards" / "oversight.yml").read_text())
     grafana_mounts = {v.split(":")[1] for v in compose["services"]["grafana"]["volumes"]}
     assert provider["providers"][0]["options"]["path"] in grafana_mounts
+
+
+def test_every_alert_in_the_operations_table_is_a_shipped_rule_and_back() -> None:
+    # docs/operations.md told on-call to alert on failed/refused callbacks and to watch fast_model="other", with no
+    # rule for either (QA L1): the table and the rules file now name the same alerts.
+    ops = (ROOT / "docs" / "operations.md").read_text()
+    table = ops.split("### Alerts and the dashboard", 1)[1].split("\n\n`OversightDown`", 1)[0]
+    documented = set(re.findall(r"^\| `(Oversight\w+)` \|", table, flags=re.MULTILINE))
+    shipped = {r["alert"] for r in rules() if "alert" in r}
+    assert documented == shipped
+    exprs = {r["alert"]: r["expr"] for r in rules() if "alert" in r}
+    assert "oversight_callbacks_total" in exprs["OversightCallbacksFailing"]
+    assert 'outcome=~"failed|refused"' in exprs["OversightCallbacksFailing"]
+    assert 'oversight_reviews_total{fast_model="other"}' in exprs["OversightFastModelLabelsCapped"]
+    assert 'fast_model="other"' in exprs["OversightDriftSeriesCapped"]
+
+
+def test_the_dashboard_shows_callbacks_drift_webhook_failures_and_dropped_spans() -> None:
+    queries = " ".join(dashboard_queries())
+    for series in ("oversight_callbacks_total", "oversight_drift_webhook_failures_total", "oversight_spans_dropped_total"):
+        assert series in queries, series
