@@ -26,6 +26,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from service.stats import (
@@ -61,6 +62,31 @@ _CLASS_SLOT: Final[dict[str, int]] = {
 _P0_GRID: Final[float] = math.log(1.02)  # p0 is rounded to a 2 % geometric grid before designing a chart
 
 AlertCallback = Callable[[dict[str, Any]], object]
+
+#: An alert's times in epoch seconds; each also has a readable copy ``<field>_iso`` (``with_iso_times``).
+ALERT_TIMES: Final[tuple[str, ...]] = (
+    "detected_at",
+    "updated_at",
+    "change_started_at",
+    "not_retested_since",
+    "closed_at",
+)
+
+
+def iso_utc(ts: float | None) -> str | None:
+    """Epoch seconds as ISO-8601 UTC to the second (``2026-12-05T09:14:03Z``); None stays None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def with_iso_times(alert: dict[str, Any]) -> dict[str, Any]:
+    """``alert`` with ``<field>_iso`` next to each epoch field of ``ALERT_TIMES`` it has (the epoch fields stay,
+    for receivers that read them). An on-call engineer reads ``detected_at_iso``, not ``1796462043.2``."""
+    for name in ALERT_TIMES:
+        if name in alert:
+            alert[f"{name}_iso"] = iso_utc(alert[name])
+    return alert
 
 
 def model_name(fast_model: str) -> str:
@@ -144,6 +170,9 @@ class Alert:
     detected_at: float
     updated_at: float
     n: int
+    baseline_n: int | None = None
+    """Events the baseline rate stands on: the baseline window's (or pinned version's) denominator for a batch
+    alert, the events the CUSUM chart's p0 was designed from for a ``cusum`` one."""
     p_value: float | None = None
     p_adjusted: float | None = None
     statistic: float | None = None
@@ -166,7 +195,7 @@ class Alert:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["key"] = self.key
-        return d
+        return with_iso_times(d)
 
 
 class _Chart:
@@ -174,6 +203,7 @@ class _Chart:
 
     __slots__ = (
         "after_alarm_n",
+        "baseline_n",
         "c",
         "design",
         "last_alarm_ts",
@@ -200,6 +230,7 @@ class _Chart:
         self.run_t0 = 0.0
         self.last_alarm_ts: float | None = None
         self.after_alarm_n = 0  # events of this metric since the last alarm (or since the chart was reset)
+        self.baseline_n: int | None = None  # events p0 was designed from
 
 
 class _Series:
@@ -582,6 +613,7 @@ class DriftMonitor:
         else:
             new.pending = self._designer.submit(design_bernoulli_cusum, p0, p1, target)
         new.source = source
+        new.baseline_n = n
         new.run_t0 = ts
         new.last_alarm_ts = ch.last_alarm_ts
         new.after_alarm_n = ch.after_alarm_n
@@ -658,6 +690,7 @@ class DriftMonitor:
                     detected_at=ts,
                     updated_at=ts,
                     n=ch.run_n,
+                    baseline_n=ch.baseline_n,
                     statistic=stat,
                     threshold=des.h,
                     change_started_at=ch.run_t0,
@@ -787,6 +820,7 @@ class DriftMonitor:
                                 detected_at=now,
                                 updated_at=now,
                                 n=res["n"],
+                                baseline_n=res["baseline_n"],
                                 p_value=res["p_value"],
                                 p_adjusted=res["p_adjusted"],
                             ),
@@ -798,6 +832,7 @@ class DriftMonitor:
                         alert.current_rate = cur_rate
                         alert.baseline_rate = res["baseline_rate"]
                         alert.n = res["n"]
+                        alert.baseline_n = res["baseline_n"]
                         alert.p_value = res["p_value"]
                         alert.p_adjusted = res["p_adjusted"]
                 elif alert is not None and now - alert.updated_at >= self._clear_s:

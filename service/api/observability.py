@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.deps import Principal, PrincipalDep
-from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor, model_name
+from service.drift import METRICS, OVERFLOW_MODEL, DriftConfig, DriftMonitor, model_name, with_iso_times
 from service.drift_feed import DigestTail
 from service.drift_pins import ABANDONED_S, PinStore, PinSync, open_pin_store, restore_baselines
 from service.errors import Forbidden, NotFound, RequestInvalid
@@ -305,9 +305,11 @@ def describe(alert: dict[str, Any]) -> str:
     if alert.get("state") == "closed":
         return f"Drift alert {alert.get('id')} closed ({alert.get('close_reason')}): {alert.get('metric')} on {alert.get('series')}"
     test = "CUSUM" if alert.get("kind") == "cusum" else f"two-proportion test, adjusted p={alert.get('p_adjusted'):.2g}"
+    baseline_n = alert.get("baseline_n")
+    baseline = f"{alert.get('baseline')}, n={baseline_n}" if baseline_n is not None else alert.get("baseline")
     return (
         f"Drift: {alert.get('metric')} rate of {alert.get('series')} went {alert.get('direction')} to "
-        f"{alert.get('current_rate', 0):.1%} vs {alert.get('baseline_rate') or 0:.1%} ({alert.get('baseline')}); "
+        f"{alert.get('current_rate', 0):.1%} vs {alert.get('baseline_rate') or 0:.1%} ({baseline}); "
         f"{test}, n={alert.get('n')}"
     )
 
@@ -461,18 +463,20 @@ class AlertAnnouncer:
             series, metric, kind = [*key.rsplit("|", 2), "", ""][:3]
             domain, _, fast_model = series.partition("/")
             self._announce(
-                {
-                    "id": alert_id,
-                    "key": key,
-                    "series": series,
-                    "domain": domain,
-                    "fast_model": fast_model,
-                    "metric": metric,
-                    "kind": kind,
-                    "state": "closed",
-                    "closed_at": seen_at,
-                    "close_reason": "abandoned",
-                }
+                with_iso_times(
+                    {
+                        "id": alert_id,
+                        "key": key,
+                        "series": series,
+                        "domain": domain,
+                        "fast_model": fast_model,
+                        "metric": metric,
+                        "kind": kind,
+                        "state": "closed",
+                        "closed_at": seen_at,
+                        "close_reason": "abandoned",
+                    }
+                )
             )
             closed.append(alert_id)
         return closed

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,16 @@ def test_a_version_change_that_raises_disagreement_fires_a_drift_alert(
     opened = [p for p in drift_env.posts if p["alert"]["metric"] == "disagreement" and p["alert"]["state"] == "open"]
     assert len(opened) == 1
     assert "fast-chat@v2" in opened[0]["text"] and "up" in opened[0]["text"]
+    # QA L5: readable UTC times next to the epoch ones, and the baseline's n (v1's 60 decisions), in the body,
+    # its text and on /v1/drift alike.
+    posted = opened[0]["alert"]
+    assert posted["baseline_n"] == alerts[0]["baseline_n"] == 60
+    assert "(pinned:fast-chat@v1, n=60)" in opened[0]["text"]
+    assert posted["detected_at_iso"] == alerts[0]["detected_at_iso"]
+    assert posted["detected_at_iso"] == datetime.fromtimestamp(posted["detected_at"], UTC).isoformat(
+        timespec="seconds"
+    ).replace("+00:00", "Z")
+    assert posted["updated_at_iso"].endswith("Z") and posted["closed_at_iso"] is None
 
 
 def test_the_same_traffic_without_a_shift_raises_no_alert(tmp_path: Path, drift_env: WebhookReceiver) -> None:
@@ -696,5 +707,8 @@ def test_an_open_alert_no_process_holds_after_a_restart_is_closed_and_announced(
     closes = [p["alert"] for p in drift_env.posts if p["alert"]["id"] == "drift-old-000001"]
     assert len(closes) == 1
     assert closes[0]["state"] == "closed" and closes[0]["close_reason"] == "abandoned"
+    assert closes[0]["closed_at_iso"] == datetime.fromtimestamp(closes[0]["closed_at"], UTC).isoformat(
+        timespec="seconds"
+    ).replace("+00:00", "Z")
     assert (closes[0]["series"], closes[0]["metric"], closes[0]["kind"]) == (
         "health/fast-chat@v2", "disagreement", "two_proportion")

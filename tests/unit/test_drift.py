@@ -398,3 +398,42 @@ def test_a_series_not_tested_since_its_baseline_changed_says_so() -> None:
     m.evaluate(303.0)
     again = {s["fast_model"]: s for s in m.snapshot(303.0)["series"]}
     assert again["fast@2"]["metrics"]["disagreement"]["baseline"] == "pinned:fast@1"
+
+
+def test_an_alert_carries_readable_utc_times_and_the_baselines_n() -> None:
+    # QA L5: an alert's times were epoch floats only (detected_at 1796461803.2) and it had the current window's n
+    # but not the baseline's. Each time now has an ISO-8601 UTC copy next to it, and baseline_n says what the
+    # baseline rate stands on; the epoch fields stay for receivers that read them.
+    from datetime import UTC, datetime
+
+    events: list[dict[str, Any]] = []
+    m = DriftMonitor(on_alert=events.append)
+    start = datetime(2026, 12, 5, tzinfo=UTC).timestamp()
+    change = start + DAY
+    _stream(
+        m,
+        1,
+        per_day=20_000,
+        start=start,
+        until=change + 6 * HOUR,
+        model=lambda t: "fast@1" if t < change else "fast@2",
+        p_dis=lambda t: 0.08 if t < change else 0.18,
+    )
+    snap = m.snapshot(change + 6 * HOUR)
+    batch = next(a for a in snap["alerts"] if a["kind"] == "two_proportion" and a["metric"] == "disagreement")
+    cusum = next(a for a in snap["alerts"] if a["kind"] == "cusum" and a["metric"] == "disagreement")
+    for alert in (batch, cusum):
+        for name in ("detected_at", "updated_at"):
+            assert isinstance(alert[name], float)  # kept
+            iso = alert[f"{name}_iso"]
+            assert iso.startswith("2026-12-06T") and iso.endswith("Z") and len(iso) == len("2026-12-06T01:02:03Z")
+            assert datetime.fromisoformat(iso).timestamp() == pytest.approx(alert[name], abs=1)
+        assert alert["closed_at_iso"] is None and alert["not_retested_since_iso"] is None
+    fast2 = next(s for s in snap["series"] if s["fast_model"] == "fast@2")["metrics"]["disagreement"]
+    assert batch["baseline_n"] == fast2["baseline_n"] > 15_000  # the pinned fast@1's day of decisions
+    assert cusum["baseline_n"] >= DriftConfig().cusum_min_baseline  # the events the chart's p0 was designed from
+    assert cusum["change_started_at_iso"] == datetime.fromtimestamp(cusum["change_started_at"], UTC).isoformat(
+        timespec="seconds"
+    ).replace("+00:00", "Z")
+    posted = next(e for e in events if e["id"] == batch["id"])
+    assert posted["baseline_n"] > 0 and posted["detected_at_iso"] == batch["detected_at_iso"]
