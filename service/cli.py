@@ -540,7 +540,7 @@ def _register_features() -> None:
     """Feature modules add their commands through ``register(app)``."""
     import importlib
 
-    for name in ("service.cli_keys", "service.cli_hook", "service.cli_audit", "service.cli_codex"):
+    for name in ("service.cli_keys", "service.cli_hook", "service.cli_audit", "service.cli_codex", "service.cli_drift"):
         importlib.import_module(name).register(app)
 
 
