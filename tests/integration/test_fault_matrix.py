@@ -35,7 +35,7 @@ FAULTS: dict[str, tuple[list[Reply], str, str]] = {
     "refusal": ([Reply.refusal()], "abstain", "reviewer_abstained"),
     "connection_dropped": ([Reply.drop(), Reply.drop()], "error", "reviewer_unavailable"),
     "unauthorized_401": ([Reply.error(401, "invalid x-api-key")], "error", "reviewer_rejected"),
-    "html_page_200": ([Reply.text("<html><body>502 Bad Gateway</body></html>")], "error", "reviewer_invalid_output"),
+    "html_page_200": ([Reply.text("<html><body>502 Bad Gateway</body></html>")], "error", "reviewer_unavailable"),  # no JSON at all: a gateway, an outage
     "unstorable_rewrite_twice": ([Reply.content(UNSTORABLE_REWRITE)] * 2, "error", "reviewer_invalid_output"),
     # approve and block in one answer ("call exactly once"): never the first one silently
     "two_verdicts_twice": ([Reply.verdicts({"verdict": "approve"}, {"verdict": "block", "critique": "Unsafe."})] * 2,
