@@ -12,6 +12,7 @@ import errno
 import re
 import sys
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -300,7 +301,7 @@ def _store_errors() -> tuple[type[Exception], ...]:
 async def _review_stream(
     settings: Settings,
     source: IO[bytes],
-    sink: IO[bytes],
+    open_sink: Callable[[], IO[bytes]],
     *,
     tenant: str,
     concurrency: int,
@@ -329,6 +330,9 @@ async def _review_stream(
     pending: deque[asyncio.Task[dict[str, Any]]] = deque()
     try:
         async with Runtime.open(settings) as runtime:
+            # the output is opened (and emptied) only once the reviewers, policies and store are up: a missing API
+            # key or a broken policy exits 2 leaving an earlier run's decisions in it
+            sink = open_sink()
 
             async def one(number: int, raw: bytes) -> dict[str, Any]:
                 # Each line is checked as POST /v1/reviews checks its body (docs/limits.md, "Which checks run where"):
@@ -383,9 +387,9 @@ async def _review_stream(
     return ok, bad
 
 
-def _open_output(path: Path, source: IO[bytes]) -> IO[bytes]:
-    """The ``--output`` file, opened (and emptied) for writing; never the file being read (``-i``, or stdin
-    redirected from it), which opening would empty before a line was read."""
+def _check_output(path: Path, source: IO[bytes]) -> None:
+    """The ``--output`` file is never the file being read (``-i``, or stdin redirected from it), which opening would
+    empty before a line was read; and its folder can be written to (checked before anything runs)."""
     import os
 
     try:
@@ -396,6 +400,14 @@ def _open_output(path: Path, source: IO[bytes]) -> IO[bytes]:
         raise typer.BadParameter(
             f"{path} is the input file: writing decisions there would empty it first", param_hint="'--output' / '-o'"
         )
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK) or (path.exists() and path.is_dir()):
+        why = "is a folder" if path.is_dir() else "cannot be written to"
+        raise typer.BadParameter(f"{path} {why}", param_hint="'--output' / '-o'")
+
+
+def _open_output(path: Path) -> IO[bytes]:
+    """The ``--output`` file, opened (and emptied) for writing."""
     try:
         return path.open("wb")
     except OSError as exc:
@@ -444,7 +456,16 @@ def review(
         raise typer.BadParameter("a tenant is 1-200 characters", param_hint="'--tenant'")
     settings = load_settings(data_dir=data_dir)
     source = input if input is not None else sys.stdin.buffer
-    sink = _open_output(output, source) if output is not None and str(output) != "-" else sys.stdout.buffer
+    to_file = output is not None and str(output) != "-"
+    if output is not None and to_file:
+        _check_output(output, source)
+    opened: list[IO[bytes]] = []
+
+    def open_sink() -> IO[bytes]:
+        sink = _open_output(output) if output is not None and to_file else sys.stdout.buffer
+        opened.append(sink)
+        return sink
+
     total = None
     if source.seekable():
         total = sum(1 for line in source if line.strip())
@@ -454,7 +475,7 @@ def review(
             _review_stream(
                 settings,
                 source,
-                sink,
+                open_sink,
                 tenant=tenant,
                 concurrency=concurrency,
                 total=total,
@@ -478,8 +499,9 @@ def review(
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
         raise typer.Exit(141) from None
     finally:
-        if sink is not sys.stdout.buffer:
-            sink.close()
+        for sink in opened:
+            if sink is not sys.stdout.buffer:
+                sink.close()
     typer.echo(f"{ok} decided, {bad} bad lines", err=True)
     if bad:
         raise typer.Exit(1)  # a pipeline sees the failure; the good lines' decisions are all written

@@ -243,6 +243,24 @@ def test_a_configuration_error_leaves_an_earlier_output_file_as_it_was(tmp_path:
     result = run_cli(["review", "-i", str(src), "-o", str(out)], tmp_path, OVERSIGHT_CROSS_MODEL="deny")
     assert result.returncode == 2 and b"OVERSIGHT_CROSS_MODEL='deny'" in result.stderr
     assert out.read_text() == "yesterday's decisions\n"  # the settings are checked before the output is opened
+    # first-run QA: a reviewer with no API key, or a broken policy, is found when the reviewers and policies are
+    # built, which came after the output was opened: the file was emptied, then the run exited 2
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OVERSIGHT_OPENAI_API_KEY")}
+    exe = Path(sys.executable).with_name("oversight")
+    no_key = subprocess.run(
+        [str(exe), "review", "-i", str(src), "-o", str(out)], capture_output=True, timeout=120, check=False,
+        env={**env, "OVERSIGHT_DATA_DIR": str(tmp_path / "data"), "OVERSIGHT_REVIEWER": "openai:gpt-5.3"},
+    )
+    assert no_key.returncode == 2 and b"OPENAI_API_KEY" in no_key.stderr, no_key.stderr.decode()
+    assert out.read_text() == "yesterday's decisions\n"
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "health.yaml").write_text("domain: health\nrisk_tier: extreme\n")
+    broken = run_cli(["review", "-i", str(src), "-o", str(out)], tmp_path, OVERSIGHT_POLICY_DIR=str(policies))
+    assert broken.returncode == 2 and out.read_text() == "yesterday's decisions\n", broken.stderr.decode()
+    # an output that cannot be written is refused before anything runs
+    folder = run_cli(["review", "-i", str(src), "-o", str(tmp_path)], tmp_path)
+    assert folder.returncode == 2 and b"is a folder" in folder.stderr, folder.stderr.decode()
 
 
 def test_a_line_that_is_not_an_object_is_field_body_as_the_api_says(tmp_path: Path, client: TestClient) -> None:
