@@ -147,8 +147,8 @@ def serve(
     _check_bind(
         host or settings.host,
         port or settings.port,
-        host_from="--host" if host else "OVERSIGHT_HOST",
-        port_from="--port" if port else "OVERSIGHT_PORT",
+        host_from="--host" if host else ("OVERSIGHT_HOST" if os.environ.get("OVERSIGHT_HOST") else "the default host"),
+        port_from="--port" if port else ("OVERSIGHT_PORT" if os.environ.get("OVERSIGHT_PORT") else "the default port"),
     )
     # More than one worker: each one's metrics go to files of a folder for this run, and /metrics, whichever worker
     # answers it, sums them all (docs/operations.md, "Metrics"). The folder is removed when the workers have stopped.
@@ -205,11 +205,23 @@ def _check_bind(host: str, port: int, *, host_from: str, port_from: str) -> None
 
     from service.settings import SettingsError
 
+    # what the user set, by its name; a default by what changes it (first-run QA: "OVERSIGHT_PORT=8000" named a
+    # variable nobody had set)
+    host_said = (
+        f"{host_from}={host!r}"
+        if host_from in ("--host", "OVERSIGHT_HOST")
+        else (f"host {host!r} (the default; set --host or OVERSIGHT_HOST)")
+    )
+    port_said = (
+        f"{port_from}={port}"
+        if port_from in ("--port", "OVERSIGHT_PORT")
+        else (f"port {port} (the default; set --port or OVERSIGHT_PORT)")
+    )
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError) as exc:
         raise SettingsError(
-            f"{host_from}={host!r}: not an interface address or host name this machine can bind ({exc})"
+            f"{host_said}: not an interface address or host name this machine can bind ({exc})"
         ) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
@@ -218,9 +230,9 @@ def _check_bind(host: str, port: int, *, host_from: str, port_from: str) -> None
             probe.bind(address)
         except OSError as exc:
             raise SettingsError(
-                f"{port_from}={port}: cannot bind {host}:{port} ({exc.strerror or exc}); is another server on it?"
+                f"{port_said}: cannot bind {host}:{port} ({exc.strerror or exc}); is another server on it?"
                 if exc.errno == errno.EADDRINUSE
-                else f"{host_from}={host!r}: cannot bind {host}:{port} ({exc.strerror or exc})"
+                else f"{host_said}: cannot bind {host}:{port} ({exc.strerror or exc})"
             ) from None
 
 
@@ -400,10 +412,16 @@ def _check_output(path: Path, source: IO[bytes]) -> None:
         raise typer.BadParameter(
             f"{path} is the input file: writing decisions there would empty it first", param_hint="'--output' / '-o'"
         )
-    target = path if path.exists() else path.parent
-    if not os.access(target, os.W_OK) or (path.exists() and path.is_dir()):
-        why = "is a folder" if path.is_dir() else "cannot be written to"
-        raise typer.BadParameter(f"{path} {why}", param_hint="'--output' / '-o'")
+    # as opening it would say (os.strerror), before anything runs: the file itself is opened later
+    if path.is_dir():
+        why = errno.EISDIR
+    elif not (path.parent if not path.exists() else path).exists():
+        why = errno.ENOENT
+    elif not os.access(path if path.exists() else path.parent, os.W_OK):
+        why = errno.EACCES
+    else:
+        return
+    raise typer.BadParameter(f"{path}: {os.strerror(why)}", param_hint="'--output' / '-o'")
 
 
 def _open_output(path: Path) -> IO[bytes]:

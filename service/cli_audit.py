@@ -733,7 +733,9 @@ def register(app: typer.Typer) -> None:
         tpm: TpmOption = None,
         lease: LeaseOption = None,
         exit_when_idle: Annotated[bool, typer.Option(help="Exit when no job is open.")] = False,
-        poll: Annotated[float, typer.Option(help="Seconds between looks for new jobs.")] = 2.0,
+        poll: Annotated[
+            float, typer.Option(min=0.05, help="Seconds between looks for new jobs (at least 0.05).")
+        ] = 2.0,
         data_dir: DataDirOption = None,
     ) -> None:
         """Claim and review turns of open audit jobs (PostgreSQL: run any number, on any machines).

@@ -543,7 +543,7 @@ def codex_proxy(
         str | None, typer.Option(help="Oversight URL (default $OVERSIGHT_URL or http://127.0.0.1:8000).")
     ] = None,
     timeout: Annotated[
-        float | None, typer.Option(help="Seconds per review (default $OVERSIGHT_HOOK_TIMEOUT or 10).")
+        float | None, typer.Option(min=0.1, help="Seconds per review (default $OVERSIGHT_HOOK_TIMEOUT or 10).")
     ] = None,
     approve: Annotated[
         str, typer.Option(help="What an approve verdict does: 'forward' (the user still confirms) or 'accept'.")

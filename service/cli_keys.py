@@ -106,9 +106,9 @@ def revoke(
             return await store.revoke_key(key_id, None), await store.has_active_keys()
 
     revoked, any_left = asyncio.run(run())
-    if not revoked:
-        typer.echo(f"oversight: no active key {key_id!r}", err=True)
-        raise typer.Exit(1)
+    if not revoked:  # a lookup that finds nothing is a usage error, as everywhere else in the CLI (exit 2)
+        typer.echo(f"oversight: no active key {key_id!r} (`oversight keys list` shows them)", err=True)
+        raise typer.Exit(2)
     typer.echo(f"revoked {key_id}", err=True)
     if not any_left:
         typer.echo(

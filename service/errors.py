@@ -172,8 +172,14 @@ def schema_error(errors: Sequence[Any]) -> tuple[str, str, str | None, list[dict
     first = _headline(errors) if errors else {"loc": ("body",), "msg": "invalid request", "type": "value_error"}
     code = "json_invalid" if first.get("type") == "json_invalid" else "request_invalid"
     details = [
-        {"field": field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type", "")}
+        {"field": field_of(e.get("loc", ())), "message": plain_msg(e.get("msg", "")), "type": e.get("type", "")}
         for e in errors[:20]
     ]
     field = field_of(first.get("loc", ()))
-    return code, f"{field or 'body'}: {first.get('msg', 'invalid')}", field, details
+    return code, f"{field or 'body'}: {plain_msg(first.get('msg', 'invalid'))}", field, details
+
+
+def plain_msg(msg: Any) -> str:
+    """A pydantic error message without the ``Value error, `` / ``Assertion failed, `` pydantic puts before a
+    validator's own words (first-run QA: "max_age_s: Value error, max_age_s (5) is below …")."""
+    return str(msg).removeprefix("Value error, ").removeprefix("Assertion failed, ")

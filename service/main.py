@@ -54,7 +54,12 @@ user approved to be closed as blocked when the turn ends. Only what identifies t
 def too_large_message(path: str, max_bytes: int, default_max: int) -> str:
     """What a 413 says: the limit in bytes and in KiB/MiB, the setting that raises it (a route's own limit is fixed),
     and for an audit upload, the command that audits a file of any size."""
-    size = f"{max_bytes // 1048576} MiB" if max_bytes % 1048576 == 0 else f"{max_bytes / 1024:g} KiB"
+    if max_bytes % 1048576 == 0:
+        size = f"{max_bytes // 1048576} MiB"
+    elif max_bytes % 1024 == 0:
+        size = f"{max_bytes // 1024} KiB"
+    else:
+        size = f"{max_bytes / 1024:.1f} KiB"  # 1500 bytes: 1.5 KiB, not 1.46484
     message = f"body over {max_bytes} bytes ({size}"
     message += ", OVERSIGHT_MAX_BODY_BYTES)" if max_bytes == default_max else ", this route's fixed limit)"
     if path.rstrip("/") == "/v1/audits":

@@ -131,7 +131,8 @@ class Settings(BaseSettings):
     )
     audit_seed: int | None = Field(
         default=None,
-        description="Salt for the low-risk audit sample: another seed picks another, equally sized sample.",
+        description="Seed (a whole number) of the low-risk audit sample: another seed picks another, equally sized "
+        "sample.",
     )
     jaeger_url: str | None = Field(
         default=None, description="Jaeger UI base URL (http:// or https://), for links from the console."

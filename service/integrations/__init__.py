@@ -8,9 +8,11 @@ command hooks start fast: no pydantic models, no HTTP client library, only ``url
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import re
 import shlex
+import sys
 import threading
 import time
 import unicodedata
@@ -58,8 +60,21 @@ def hook_timeout(value: float | None = None) -> float:
     try:
         parsed = float(raw) if raw else DEFAULT_HOOK_TIMEOUT_S
     except ValueError:
-        parsed = DEFAULT_HOOK_TIMEOUT_S
-    return parsed if parsed > 0 else DEFAULT_HOOK_TIMEOUT_S
+        parsed = -1.0
+    if parsed > 0 and math.isfinite(parsed):
+        return parsed
+    # said on stderr (a hook's stdout is its answer to the agent), once per process: a typo here was silently 10 s
+    if raw not in _WARNED_TIMEOUTS:
+        _WARNED_TIMEOUTS.add(raw)
+        print(
+            f"oversight: OVERSIGHT_HOOK_TIMEOUT={raw!r} is not a number of seconds above 0: using "
+            f"{DEFAULT_HOOK_TIMEOUT_S:g}",
+            file=sys.stderr,
+        )
+    return DEFAULT_HOOK_TIMEOUT_S
+
+
+_WARNED_TIMEOUTS: set[str | None] = set()
 
 
 def safe_id(*parts: str) -> str:
@@ -227,6 +242,13 @@ def _decision(url: str, data: bytes | None, *, timeout: float, key: str | None, 
         why = f"service answered HTTP {exc.code}{' ' + detail if detail else ''}"
         if exc.code == 413:  # a big write (a lockfile, a fixture): name the limit a team can raise
             why += ": the hook input is over the service's OVERSIGHT_MAX_BODY_BYTES"
+        elif exc.code in (401, 403):  # the first thing a hook meets once the service has a key (first-run QA)
+            why += (
+                ": no API key was sent (set OVERSIGHT_API_KEY to a key of the service's, `oversight keys create`)"
+                if not key and exc.code == 401
+                else f": the key in OVERSIGHT_API_KEY was {'refused' if exc.code == 401 else 'not allowed this'} "
+                "(revoked, mistyped, or of a role that may not review actions)"
+            )
         raise ServiceError(why) from exc
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         cause: object = getattr(exc, "reason", exc)
