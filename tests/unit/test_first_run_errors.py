@@ -105,3 +105,22 @@ def test_revoking_a_key_that_does_not_exist_is_a_usage_error(tmp_path: object, m
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path))
     done = CliRunner().invoke(app, ["keys", "revoke", "key_nope"])
     assert done.exit_code == 2 and "no active key 'key_nope'" in done.output, done.output
+
+
+def test_a_wrong_url_is_a_404_whatever_the_body(tmp_path: object) -> None:
+    # `curl -d x .../v1/nothing` (a form body) got 415 from the body check, hiding the typo in the URL
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from service.settings import Settings
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    with TestClient(create_app(Settings(data_dir=tempfile.mkdtemp()))) as c:
+        nothing = c.post("/v1/nothing", content=b"x", headers=form)
+        assert nothing.status_code == 404 and nothing.json()["error"]["code"] == "not_found", nothing.text
+        slash = c.post("/v1/reviews/", content=b"x", headers=form)
+        assert slash.status_code == 404 and "without the trailing slash: /v1/reviews" in slash.text
+        right = c.post("/v1/reviews", content=b"x", headers=form)  # the route exists: the body's media type is wrong
+        assert right.status_code == 415 and right.json()["error"]["code"] == "unsupported_media_type"
