@@ -32,6 +32,16 @@ _WARNING = re.compile(
 )
 
 
+# Markup that runs when a page shows the text (a script, an event handler, a javascript: link, an embedded frame):
+# what is left of an answer once its flagged sentences are cut must not be this (console QA: a phishing answer's
+# rewrite dropped the lure and the form and released the <script> and <img onerror=…> that came with them).
+_ACTIVE_MARKUP = re.compile(
+    r"<\s{0,4}(script|iframe|object|embed|svg|math|base|meta|link)\b|\bon[a-z]{2,24}\s{0,4}=|javascript\s{0,4}:"
+    r"|\bsrcdoc\s{0,4}=",
+    re.IGNORECASE,
+)
+
+
 def _remove_spans(text: str, findings: list[Finding]) -> str | None:
     """The answer without the sentences that carry evidence; None if too little would remain, or if one of them is a
     warning (``_WARNING``). Everything else is kept as written: line breaks, blank lines, indentation, list and
@@ -74,6 +84,10 @@ def _remove_spans(text: str, findings: list[Finding]) -> str | None:
     rewritten = "".join(out).rstrip()  # the start as written: an indented first line keeps its indent
     if len(rewritten) < 0.4 * len(text.strip()) or not rewritten:
         return None
+    if _ACTIVE_MARKUP.search(rewritten):
+        return None  # what would be released runs in a page: a human decides, not a cut
+    if rewritten.count("```") % 2 != text.count("```") % 2:
+        return None  # a cut through a code block would leave a fence open: the rest would render as code
     return rewritten
 
 
