@@ -939,6 +939,17 @@
     (outcomeHead || $("h1", head)).focus({ preventScroll: !outcomeHead });
   }
 
+  // text as a textarea holds it: line ends are LF (it turns CR LF and a lone CR into LF when it is given text)
+  function asTyped(text) {
+    return text.replace(/\r\n?/g, "\n");
+  }
+
+  // an edit sent back with the answer's own line endings when the answer used CR LF throughout, so an edit that
+  // changes one word does not also rewrite every line end
+  function withLineEndingsOf(answer, edited) {
+    return /\r\n/.test(answer) && !/\r(?!\n)|(^|[^\r])\n/.test(answer) ? edited.replace(/\r?\n/g, "\r\n") : edited;
+  }
+
   // the unsent note and edit of a closed item, taken out of `drafts` (nothing can send them any more): shown once,
   // with its outcome, to copy
   function takeUnsent(e) {
@@ -946,7 +957,7 @@
     drafts.delete(e.escalation_id);
     if (!draft || !session || draft.tenant !== session.tenant) return null;
     const note = draft.note.trim();
-    const output = draft.output !== (e.decision.original_output || "") ? draft.output : "";
+    const output = draft.output !== asTyped(e.decision.original_output || "") ? draft.output : "";
     return note || output ? { note, output } : null;
   }
 
@@ -1127,7 +1138,9 @@
     };
     note.addEventListener("input", countNote);
     const editor = h("textarea", { id: "edit-output", class: "edit", "aria-label": "Replacement answer" });
-    const original = e.decision.original_output || "";
+    // the answer as the editor holds it: a textarea turns CR LF and lone CRs into LF, so comparing with the answer
+    // as sent made every answer with Windows line endings an "unsent edit" (console QA)
+    const original = asTyped(e.decision.original_output || "");
     editor.value = original;
     const feedback = h("div");
     // an unsent note or edit is kept as it is typed (see `drafts`), and put back here
@@ -1260,7 +1273,7 @@
         return;
       }
       const payload = { action };
-      if (action === "edit") payload.output = editor.value;
+      if (action === "edit") payload.output = withLineEndingsOf(e.decision.original_output || "", editor.value);
       if (note.value.trim()) payload.note = note.value.trim();
       panel.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       feedback.replaceChildren(h("p", { class: "muted", text: "Resolving…" }));

@@ -1,0 +1,52 @@
+"""A fifth QA pass on the console (Playwright driving Debian's Chromium): an answer with Windows line endings is no
+"unsent edit" when the reviewer only looked at it, and an edit of it keeps its line endings."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.api._helpers import URGENT
+from tests.browser.test_console import _acme_keys
+from tests.browser.test_console import chromium as chromium  # the fixture
+from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
+from tests.browser.test_console_qa import live as live  # the fixture
+
+pytestmark = pytest.mark.browser
+
+CRLF_ANSWER = "Probably nothing to worry about, just rest.\r\nDrink some water.\r\nSee how you feel tomorrow."
+
+
+def test_an_answer_with_windows_line_endings_is_no_unsent_edit(chromium: str, live: Live) -> None:
+    # console QA: a textarea turns CR LF into LF, so the editor never equalled the answer as sent: typing in the note
+    # and taking it out left "Your unsent edit is back", a "Leave site?" prompt, and a bogus unsent edit on close
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, {**URGENT, "output": CRLF_ANSWER})
+        escalation_id = _escalation_id(decision)
+
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:
+        note = page.locator("#note")
+        note.fill("x")
+        note.fill("")  # nothing typed after all
+        page.keyboard.press("Escape")
+        page.goto(f"{live.url}/console#/")
+        page.goto(f"{live.url}/console#/e/{escalation_id}")
+        expect(page.locator("#answer")).to_contain_text("See how you feel tomorrow.")
+        expect(page.locator(".draft")).to_have_count(0)  # no "Your unsent edit is back."
+
+        # an edit of one word goes back with the answer's own CR LF line ends
+        page.keyboard.press("e")
+        editor = page.get_by_label("Replacement answer")
+        expect(editor).to_be_focused()
+        safe = ("Chest pain with trouble breathing can be an emergency: call 911 now.\nDrink some water.\n"
+                "See how you feel tomorrow.")
+        editor.fill(safe)
+        page.get_by_role("button", name="Save edit & resolve").click()
+        expect(page.locator(".outcome")).to_contain_text("Edited and released")
+
+    with httpx.Client(base_url=live.url, headers={"authorization": f"Bearer {client}"}) as http:
+        final = http.get(f"/v1/reviews/{decision['review_id']}").json()
+    assert final["verdict"] == "rewrite" and final["output"] == safe.replace("\n", "\r\n"), final["output"]
