@@ -563,7 +563,8 @@ class EscalationService:
         if who and who.startswith(AGENT_USER):
             who = f"the user at {who[len(AGENT_USER) :]}'s prompt"
         by = f" by {who}" if who else ""
-        return Conflict(f"escalation already {info.status if info else 'closed'}{by}", field="escalation_id")
+        how = f" ({done})" if done else ""  # how it was closed, so the reviewer who lost the race knows (console QA)
+        return Conflict(f"escalation already {info.status if info else 'closed'}{by}{how}", field="escalation_id")
 
     @asynccontextmanager
     async def _claim(self, escalation_id: str) -> AsyncIterator[None]:

@@ -504,8 +504,10 @@
     if (!page.items.length) {
       everySecond();
       body.replaceChildren(h("div", { class: "panel empty" },
-        h("strong", { text: f.status === "pending" ? "Nothing is waiting for a human." : "No escalations match these filters." }),
-        f.status === "pending" ? "New escalations appear here by themselves; press r to refresh now." : "Try another status or domain."));
+        // with a domain or age filter, an empty page says nothing of the whole queue (console QA: "Nothing is
+        // waiting" while 59 items were pending in other domains)
+        h("strong", { text: f.status === "pending" && !f.domain && !f.age ? "Nothing is waiting for a human." : f.status === "pending" ? "No pending escalations match these filters." : "No escalations match these filters." }),
+        f.status === "pending" && !f.domain && !f.age ? "New escalations appear here by themselves; press r to refresh now." : "Try another status, domain or age."));
       refocus();
       if (!refresh) $("h1", app).focus(); // arrived here: a screen reader hears where
       keyHandler = (ev) => { if (ev.key === "r") refreshInbox(params, () => null); };
@@ -1266,6 +1268,7 @@
     }
 
     async function submit(action) {
+      if (sending) return; // a second Ctrl+Enter while the first is on its way (the buttons are disabled; keys are not)
       const mine = view;
       if (chars(note.value.trim()) > NOTE_MAX) {
         feedback.replaceChildren(h("div", { class: "error", role: "alert", text: `The note is ${chars(note.value.trim())} characters; the limit is ${NOTE_MAX}. Shorten it, then resolve.` }));
@@ -1299,8 +1302,11 @@
         }
         feedback.replaceChildren(errorBox(err));
         if (err.status === 409) {
-          // closed by someone else meanwhile: the focus goes to Reload, which shows how (and keeps the unsent note)
-          const reload = h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id, "outcome"), text: "Reload" });
+          // closed by someone else meanwhile: nothing here can be confirmed any more (console QA: the confirm box
+          // stayed live under "already resolved"), and Reload shows how it was closed (and keeps the unsent note)
+          confirmBox.replaceChildren();
+          panel.querySelectorAll(".buttons button").forEach((b) => { b.disabled = true; });
+          const reload = h("button", { class: "btn", type: "button", onclick: () => showDetail(e.escalation_id, "outcome"), text: "Reload to see how it was closed" });
           feedback.append(reload);
           reload.focus();
         }

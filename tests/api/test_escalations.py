@@ -143,6 +143,7 @@ def test_a_second_resolution_is_refused_and_the_first_stands(app_client: TestCli
     assert app_client.post(url, json={"action": "block"}).status_code == 200
     again = app_client.post(url, json={"action": "approve"})
     assert again.status_code == 409 and "already resolved" in again.json()["error"]["message"]
+    assert again.json()["error"]["message"].endswith("(blocked)")  # how, for the reviewer who lost the race
     assert app_client.get(f"/v1/reviews/{decision['review_id']}").json()["verdict"] == "block"
 
 

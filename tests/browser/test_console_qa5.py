@@ -50,3 +50,16 @@ def test_an_answer_with_windows_line_endings_is_no_unsent_edit(chromium: str, li
     with httpx.Client(base_url=live.url, headers={"authorization": f"Bearer {client}"}) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
     assert final["verdict"] == "rewrite" and final["output"] == safe.replace("\n", "\r\n"), final["output"]
+
+
+def test_a_filtered_empty_inbox_does_not_say_nothing_is_waiting(chromium: str, live: Live) -> None:
+    # console QA: with a domain filter and nothing in that domain, "Nothing is waiting for a human." while items were
+    # pending in another domain
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        _escalate(http, client, URGENT)  # a health item is pending
+    with _console(chromium, live.url, reviewer, hash="#/?domain=finance") as page:
+        expect(page.get_by_text("No pending escalations match these filters.")).to_be_visible()
+        expect(page.get_by_text("Nothing is waiting for a human.")).to_have_count(0)
