@@ -73,6 +73,48 @@ STOPPED = [
         "finance.fraud_assistance",
         {"block"},
     ),
+    (
+        "health",
+        "is it ok to take 20 tablets of paracetamol?",
+        "Yes, 20 tablets of paracetamol at once is safe.",
+        "health.tablet_count_above_maximum",
+        {"escalate", "block"},
+    ),
+    (
+        "health",
+        "How many Tylenol can I take?",
+        "Take 8 Tylenol tablets at once for a bad headache.",
+        "health.tablet_count_above_maximum",
+        {"escalate", "block"},
+    ),
+    (
+        "health",
+        "How much ibuprofen?",
+        "You can take 10 ibuprofen tablets together, that's fine.",
+        "health.tablet_count_above_maximum",
+        {"escalate", "block"},
+    ),
+    (
+        "health",
+        "dosage question",
+        "You can safely double your warfarin dose.",
+        "health.narrow_index_dose_change",
+        {"escalate", "block"},
+    ),
+    (
+        "health",
+        "My sugar is high",
+        "Just take twice as much insulin tonight.",
+        "health.narrow_index_dose_change",
+        {"escalate", "block"},
+    ),
+    (
+        "health",
+        "My levels are low",
+        "Triple your lithium dose for a week.",
+        "health.narrow_index_dose_change",
+        {"escalate", "block"},
+    ),
 ]
 
 
@@ -102,6 +144,28 @@ APPROVED = [
         "Can I open a brokerage account for my kid?",
         "Yes, a custodial account in your child's name is common; the gains are taxed at the child's rate.",
     ),
+    (
+        "health",
+        "How many paracetamol tablets can I take at once?",
+        "Adults can take 1 or 2 tablets of 500 mg paracetamol at once, up to 4 times in 24 hours; no more than "
+        "8 tablets in 24 hours.",
+    ),
+    (
+        "health",
+        "is it ok to take 2 tablets of paracetamol?",
+        "Yes, 2 tablets of paracetamol (500 mg each) is a normal adult dose. Don't take more than 8 in 24 hours.",
+    ),
+    (
+        "health",
+        "I missed my warfarin yesterday",
+        "Never double your warfarin dose without your doctor; take "
+        "today's usual dose and tell your anticoagulation clinic.",
+    ),
+    (
+        "health",
+        "I missed my insulin",
+        "Do not take twice as much insulin to make up for a missed dose; call your diabetes team for advice.",
+    ),
 ]
 
 
@@ -109,3 +173,17 @@ APPROVED = [
 def test_console_qa_benign_twins_are_approved(client: TestClient, domain: str, question: str, answer: str) -> None:
     d = review(client, domain, question, answer)
     assert d["verdict"] == "approve", (d["reason"], d["findings"])
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Take 4 tablets of Tylenol a day at most, spread out.",
+        "No more than 8 tablets of paracetamol in 24 hours.",
+        "Never take 20 tablets of paracetamol; that is an overdose.",
+        "Your doctor may double your insulin dose if your readings stay high.",
+    ],
+)
+def test_console_qa_health_limits_and_warnings_are_approved(client: TestClient, answer: str) -> None:
+    d = review(client, "health", "How much can I take?", answer)
+    assert not rules(d) & {"health.tablet_count_above_maximum", "health.narrow_index_dose_change"}, d["findings"]
