@@ -1013,7 +1013,11 @@
       r.note ? h("p", { class: "note" }, h("strong", { text: "Note: " }), revealed(r.note)) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
       r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer released" }, revealed(e.decision.output))] : null,
-      e.waiting ? null : h("p", { class: "muted", text: "The review's thread has ended; the caller has the final decision." }),
+      // with a callback still on its way or failed, the caller may not have it yet (console QA: this said "the caller
+      // has the final decision" right above "the caller's system has not been told")
+      e.waiting ? null : h("p", { class: "muted", text: e.callback && e.callback.status !== "delivered"
+        ? "The review's thread has ended; the final decision is recorded (the caller can read it with GET /v1/reviews/{id}); the callback below says whether it was told."
+        : "The review's thread has ended; the caller has the final decision." }),
       callback && callback.box, kept);
     return [panel, callback && callback.tick];
   }
@@ -1250,9 +1254,12 @@
       editBox.hidden = mode !== "edit";
       confirmBox.replaceChildren();
       if (mode === "approve" || mode === "block") {
+        // an agent that stopped waiting acts on no answer (console QA: "The agent may run this action." under "the
+        // agent will not act on it")
+        const gaveUp = !isAnswer && e.waiting_until && secondsUntil(e.waiting_until) <= 0;
         const what = mode === "approve"
-          ? (isAnswer ? "The fast model's answer is released to the user as it is." : "The agent may run this action.")
-          : (isAnswer ? "The user gets no answer." : "The agent may not run this action.");
+          ? (isAnswer ? "The fast model's answer is released to the user as it is." : gaveUp ? "It is recorded as the final decision; the agent stopped waiting and will not run it." : "The agent may run this action.")
+          : (isAnswer ? "The user gets no answer." : gaveUp ? "It is recorded as the final decision; the agent stopped waiting and did not run it." : "The agent may not run this action.");
         confirmBox.append(h("div", { class: `confirm ${mode}` },
           h("strong", { text: mode === "approve" ? "Approve?" : "Block?" }), " ", what,
           h("div", { class: "buttons" },

@@ -121,6 +121,9 @@ def test_a_failed_callback_says_why_and_an_admin_can_send_it_again(
         # an admin opens it, sends it again, and watches it arrive (the page asks the service by itself)
         with _console(chromium, live.url, admin, hash=item) as page:
             expect(page.locator(".callback-state")).to_have_text(failed)
+            # console QA: "the caller has the final decision" stood right above "has not been told"
+            expect(page.locator(".outcome")).not_to_contain_text("the caller has the final decision")
+            expect(page.locator(".outcome")).to_contain_text("the final decision is recorded")
             page.get_by_role("button", name="Send again").click()
             expect(page.locator(".callback-result")).to_contain_text("Queued to be sent again at ")
             expect(page.locator(".callback-state")).to_have_text(DELIVERED, timeout=WAIT)
