@@ -54,7 +54,7 @@ def refusing() -> Iterator[str]:
     """A service that answers every POST 401 with Oversight's error body."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers.get("content-length") or 0))
             body = b'{"error": {"code": "unauthorized", "message": "missing API key"}}'
             self.send_response(401)
