@@ -17,6 +17,7 @@ import base64
 import binascii
 import codecs
 import fnmatch
+import itertools
 import posixpath
 import re
 import shlex
@@ -2323,6 +2324,8 @@ class ShellAnalyser:
             )
         if re.search(r"os\.environ\b(?!\.get|\[)|process\.env\b(?!\.)|ENV\.to_h|%ENV", code) and urls:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
+        for sql in _inline_sql(code):  # cursor.execute("DROP TABLE users"): judged as psql -c runs it
+            sql_rules(self, sql, ctext)
         if inline_env_dump(code):  # print(os.environ), console.log(process.env), p ENV: as `env` is
             self.emit(
                 "credential_access", "env_dump", S.low, "Inline code prints or serialises the whole environment.", ctext
@@ -8342,6 +8345,24 @@ def inline_env_dump(code: str) -> bool:
     return _INLINE_ENV_DUMP.search(code) is not None or (
         _INLINE_ENV_LOOP.search(code) is not None and _INLINE_PRINTS.search(code) is not None
     )
+
+
+# SQL a database driver sends: a DB-API cursor's execute / executemany / executescript, SQLAlchemy's
+# exec_driver_sql / text(…), node's client.query / knex.raw, Django's cursor and raw(): the statement is the first
+# string literal (triple-quoted too). Read by the SQL rules as psql -c's statement is (known leftover: "SQL through a
+# DB driver" was not judged, so c.execute('DROP TABLE users') was approved).
+_INLINE_SQL_CALL = re.compile(
+    r"\.\s{0,8}(?:execute|executemany|executescript|exec_driver_sql|query|raw|sql|unsafe)\s{0,8}\(\s{0,8}"
+    r"(?:(?:sa\.|sqlalchemy\.)?text\s{0,8}\(\s{0,8})?[fbru]{0,2}(?P<q>\"\"\"|\'\'\'|\"|\'|`)(?P<sql>.{0,4000}?)(?P=q)",
+    re.DOTALL,
+)
+
+
+def _inline_sql(code: str) -> list[str]:
+    """The SQL statements inline code hands a database driver (see ``_INLINE_SQL_CALL``), at most 16."""
+    if "(" not in code:
+        return []
+    return [m.group("sql") for m in itertools.islice(_INLINE_SQL_CALL.finditer(code), 16)]
 
 
 # Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
