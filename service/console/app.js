@@ -787,6 +787,22 @@
     return `A control character (${codeOf(ch)}${name ? `, ${name}` : ""}) is here in the text`;
   }
 
+  // a zero-width joiner between two emoji (👨‍👩‍👧) or the emoji variation selector after one (❤️) is part of the
+  // emoji a reader sees, not hidden text: not marked, not counted (console QA: every family or profession emoji
+  // raised the invisible-characters notice, which trains reviewers to ignore it)
+  function emojiGlue(text, i) {
+    const ch = text[i];
+    if (ch !== "\u200D" && ch !== "\uFE0F") return false;
+    if (!/\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u.test(text.slice(Math.max(0, i - 8), i))) return false;
+    return ch === "\uFE0F" || /^\p{Extended_Pictographic}/u.test(text.slice(i + 1, i + 3));
+  }
+
+  function hiddenCount(text) {
+    let n = 0;
+    for (const m of text.matchAll(HIDDEN)) if (!emojiGlue(text, m.index)) n += 1;
+    return n;
+  }
+
   // `text` as nodes, each invisible or control character shown as a marked code (⟦U+200B⟧, ⟦U+001B⟧) in its place;
   // `next`: the character after `text` when it is a piece of a longer text (a CR ending the piece may end a line)
   function revealed(text, next = "") {
@@ -794,6 +810,7 @@
     let at = 0;
     for (const m of text.matchAll(HIDDEN)) {
       if (m[0] === "\r" && m.index + 1 === text.length && next === "\n") continue;
+      if (emojiGlue(text, m.index)) continue;
       if (m.index > at) out.push(text.slice(at, m.index));
       out.push(h("span", { class: "invisible", title: hiddenTitle(m[0]), text: `⟦${codeOf(m[0])}⟧` }));
       at = m.index + m[0].length;
@@ -808,7 +825,7 @@
     const sent = texts.filter((t) => typeof t === "string" && t);
     const extra = quotes.filter((q) => typeof q === "string" && q && !sent.some((t) => t.includes(q)));
     const all = [...sent, ...extra];
-    const n = all.reduce((k, t) => k + (t.match(HIDDEN) || []).length, 0);
+    const n = all.reduce((k, t) => k + hiddenCount(t), 0);
     const controls = all.some((t) => CONTROL.test(t));
     const what = controls ? "invisible or control character" : "invisible character";
     return n ? h("p", { class: "invisible-notice", role: "note", text: `This text holds ${n} ${what}${n > 1 ? "s" : ""}, shown as ⟦U+…⟧: what a reader sees differs from what was sent.` }) : null;

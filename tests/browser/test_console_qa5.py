@@ -63,3 +63,19 @@ def test_a_filtered_empty_inbox_does_not_say_nothing_is_waiting(chromium: str, l
     with _console(chromium, live.url, reviewer, hash="#/?domain=finance") as page:
         expect(page.get_by_text("No pending escalations match these filters.")).to_be_visible()
         expect(page.get_by_text("Nothing is waiting for a human.")).to_have_count(0)
+
+
+def test_the_joiners_inside_an_emoji_are_not_marked_as_hidden_text(chromium: str, live: Live) -> None:
+    # console QA: a family emoji (four people joined by U+200D) raised "holds 3 invisible characters" and showed
+    # ⟦U+200D⟧ between the people; a zero-width space in a word is still marked
+    from playwright.sync_api import expect
+
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"
+    answer = f"{family}\U0001F691 Probably nothing to worry about, just rest. \u2764\ufe0f Take care of your\u200bself."
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "output": answer}))
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:
+        expect(page.locator("#answer .invisible")).to_have_text(["⟦U+200B⟧"])
+        expect(page.get_by_role("note").filter(has_text="invisible")).to_contain_text("holds 1 invisible character,")
+        expect(page.locator("#answer")).to_contain_text(family)
