@@ -305,7 +305,8 @@
     const { path, params } = parseHash();
     const m = path.match(/^\/e\/([A-Za-z0-9_-]+)$/);
     if (m) return showDetail(m[1]);
-    return showInbox(params);
+    const back = inboxPlace && inboxPlace.hash === (location.hash || "#/") ? { ...inboxPlace, back: true } : null;
+    return back ? showInbox(params, () => back) : showInbox(params);
   }
   window.addEventListener("hashchange", route);
 
@@ -340,6 +341,11 @@
   const AGES = [["", "Any age"], ["older1h", "Waiting over 1 h"], ["older24h", "Waiting over 24 h"], ["newer1h", "Last hour"]];
   const PAGE = 25;
   let arriveAtLast = false; // k on a page's first row goes to the previous page, on its last row
+  // the inbox page (its hash: filters and offset) and the row last selected there: going back from an item (u, ← Inbox)
+  // returns to that page with that row selected, or the row now in its place when the item has left the list
+  // (console QA: back always selected row 1 of an unfiltered inbox, so the reviewer lost their place)
+  let inboxPlace = null;
+  const inboxBack = () => (inboxPlace ? inboxPlace.hash : "#/");
 
   function inboxHash(p) {
     const q = new URLSearchParams();
@@ -591,6 +597,7 @@
         if (j === selected) r.setAttribute("aria-current", "true");
         else r.removeAttribute("aria-current");
       });
+      inboxPlace = { id: rows[selected].dataset.id, index: selected, hash: location.hash || "#/" };
       rows[selected].scrollIntoView({ block: "nearest" });
       if (focus && !rows[selected].contains(document.activeElement)) rows[selected].focus({ preventScroll: true });
     };
@@ -618,6 +625,7 @@
     if (last) select(rows.length - 1, true);
     else if (!kept) select(0, !refresh);
     else if (found >= 0) select(found, !refresh);
+    else if (kept.back) select(Math.min(kept.index, rows.length - 1), !refresh); // handled and gone: the next one
     else {
       selected = -1;
       gap = Math.min(kept.index, rows.length);
@@ -842,17 +850,17 @@
     document.title = `Item ${id} · Oversight`;
     everySecond(); // also when drawn again in place (after resolving, Reload): the old page's clock stops
     render(h("p", { class: "muted loading", text: "Loading…" }));
-    keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
+    keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = inboxBack(); };
     let e;
     try {
       e = await api("GET", `/v1/escalations/${encodeURIComponent(id)}`);
     } catch (err) {
       if (mine !== view || err.status === 401) return;
       if (!(await sessionStill()) || mine !== view) return; // a 404: perhaps another tenant's session now
-      render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" })),
+      render(h("div", { class: "crumbs" }, h("a", { href: inboxBack(), text: "← Inbox" })),
         err.status === 404 ? h("div", { class: "panel empty" }, h("strong", { text: "No such escalation." }), "It may belong to another tenant, or the link is wrong.") : errorBox(err));
       app.focus();
-      keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = "#/"; };
+      keyHandler = (ev) => { if (ev.key === "u" || ev.key === "Escape") location.hash = inboxBack(); };
       return;
     }
     // the reviewer left (Back, u, another link) while this loaded: the answer is for a page no longer on screen,
@@ -941,17 +949,17 @@
       pill.className = `pill ${fresh.status}`;
       pill.textContent = fresh.status;
       everySecond(pageTick(outcomeTick));
-      keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+      keyHandler = (ev) => { if (ev.key === "u") location.hash = inboxBack(); };
       toast(`Closed while open: ${closedLine(fresh.decision.escalation || {}, fresh.status)}.`);
       if (hadFocus) (outcome.querySelector(".unsent textarea") || outcome.querySelector("h3")).focus();
     };
     const unsent = e.waiting ? null : takeUnsent(e); // closed: nothing to send any more
     const [side, tick] = e.waiting ? resolvePanel(e, closedMeanwhile) : outcomePanel(e, unsent);
     aside.append(side);
-    render(h("div", { class: "crumbs" }, h("a", { href: "#/", text: "← Inbox" }), " ", kbd("u")), head,
+    render(h("div", { class: "crumbs" }, h("a", { href: inboxBack(), text: "← Inbox" }), " ", kbd("u")), head,
       h("div", { class: "detail" }, h("div", {}, why, conversation, subject, findingList), aside));
     everySecond(pageTick(tick));
-    if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = "#/"; };
+    if (!e.waiting) keyHandler = (ev) => { if (ev.key === "u") location.hash = inboxBack(); };
     // a screen reader hears where it is: the item's heading, or what the resolution did (a restored edit takes the
     // focus to its editor right after)
     const outcomeHead = focusOn === "outcome" && !e.waiting ? $(".outcome h3", aside) : null;
@@ -1346,7 +1354,7 @@
       else if (ev.key === "b") { setMode("block"); ev.preventDefault(); }
       else if (ev.key === "e" && isAnswer) { setMode("edit"); ev.preventDefault(); }
       else if (ev.key === "n") { note.focus(); ev.preventDefault(); }
-      else if (ev.key === "u") location.hash = "#/";
+      else if (ev.key === "u") location.hash = inboxBack();
     };
 
     if (restored) {

@@ -79,3 +79,26 @@ def test_the_joiners_inside_an_emoji_are_not_marked_as_hidden_text(chromium: str
         expect(page.locator("#answer .invisible")).to_have_text(["⟦U+200B⟧"])
         expect(page.get_by_role("note").filter(has_text="invisible")).to_contain_text("holds 1 invisible character,")
         expect(page.locator("#answer")).to_contain_text(family)
+
+
+def test_back_from_an_item_the_inbox_keeps_the_place(chromium: str, live: Live) -> None:
+    # console QA: back from an item (u), row 1 was selected again, so j went to row 2, not to the row after the one
+    # just handled; and the inbox's filters were dropped
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        for n in range(4):
+            _escalate(http, client, {**URGENT, "output": f"Probably nothing to worry about, just rest ({n})."})
+    with _console(chromium, live.url, reviewer, hash="#/?domain=health") as page:
+        rows = page.locator("tr.row")
+        expect(rows).to_have_count(4)
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        third = rows.nth(2).get_attribute("data-id")
+        page.keyboard.press("Enter")
+        expect(page.locator("#answer")).to_be_visible()
+        page.keyboard.press("u")
+        expect(rows).to_have_count(4)
+        assert page.url.endswith("#/?domain=health"), page.url  # the same inbox page, filters kept
+        expect(page.locator("tr.row.selected")).to_have_attribute("data-id", third or "")
