@@ -899,7 +899,7 @@
 
     const conversation = h("section", { class: "panel conversation" }, h("h2", { text: "Conversation" }),
       e.goal ? h("div", { class: "msg user goal" }, h("span", { class: "role", text: "goal" }), revealed(e.goal)) : null,
-      e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role", text: m.name ? `${m.role} · ${m.name}` : m.role }), revealed(m.content)))
+      e.messages.length ? e.messages.filter((m) => m.content).map((m) => h("div", { class: `msg ${m.role}` }, h("span", { class: "role" }, h("span", { class: "role-kind", text: m.role }), m.name ? [" · ", h("span", { class: "role-name" }, revealed(m.name))] : null), revealed(m.content)))
         : h("p", { class: "muted", text: "No conversation was sent with this review." }));
 
     // what was sent, for the invisible characters' count: the goal and the messages, then the answer or the action

@@ -102,3 +102,27 @@ def test_back_from_an_item_the_inbox_keeps_the_place(chromium: str, live: Live) 
         expect(rows).to_have_count(4)
         assert page.url.endswith("#/?domain=health"), page.url  # the same inbox page, filters kept
         expect(page.locator("tr.row.selected")).to_have_attribute("data-id", third or "")
+
+
+def test_on_a_phone_the_finding_and_answer_take_the_whole_width(chromium: str, live: Live) -> None:
+    # console QA: at 390 px the finding/answer column was the narrowest (79 px), rule names broken every few letters;
+    # a message's name was shown in capitals, not as sent
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        named = {**URGENT, "messages": [{"role": "user", "name": "triage-bot", "content": URGENT["messages"][0]["content"]}]}
+        escalation_id = _escalation_id(_escalate(http, client, named))
+    with _console(chromium, live.url, reviewer) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        finding = page.locator("tr.row td:nth-child(4)").first
+        expect(finding).to_be_visible()
+        box = finding.bounding_box()
+        assert box is not None and box["width"] > 300, box
+        width, shown = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width <= shown, (width, shown)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(f"{live.url}/console#/e/{escalation_id}")
+        expect(page.locator(".conversation .role-name")).to_have_text("triage-bot")
+        shown_name = page.locator(".conversation .role-name").evaluate("n => n.innerText")
+        assert shown_name == "triage-bot", shown_name
