@@ -35,10 +35,23 @@ SAFE_EDIT = (
 
 def review_answer(client: TestClient, question: str, answer: str) -> dict[str, Any]:
     """The decision on ``answer`` to ``question`` (no domain given: triage places it)."""
-    r = client.post("/v1/reviews", json={"messages": [{"role": "user", "content": question}], "output": answer})
+    return review_in(client, None, question, answer)
+
+
+def review_in(client: TestClient, domain: str | None, question: str, answer: str) -> dict[str, Any]:
+    """The decision on ``answer`` to ``question`` in ``domain`` (None: triage places it)."""
+    body: dict[str, Any] = {"messages": [{"role": "user", "content": question}], "output": answer}
+    if domain:
+        body["domain"] = domain
+    r = client.post("/v1/reviews", json=body)
     assert r.status_code == 200, r.text
     decision: dict[str, Any] = r.json()
     return decision
+
+
+def finding_rules(decision: dict[str, Any]) -> set[str]:
+    """The rules of a decision's findings."""
+    return {f["rule"] for f in decision["findings"]}
 
 
 def call(client: TestClient, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:

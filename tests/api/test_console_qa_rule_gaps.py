@@ -9,25 +9,11 @@ a download cradle. Each is now escalated or blocked; their everyday twins are st
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-
-def review(client: TestClient, domain: str | None, question: str, answer: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"messages": [{"role": "user", "content": question}], "output": answer}
-    if domain:
-        body["domain"] = domain
-    r = client.post("/v1/reviews", json=body)
-    assert r.status_code == 200, r.text
-    decision: dict[str, Any] = r.json()
-    return decision
-
-
-def rules(d: dict[str, Any]) -> set[str]:
-    return {f["rule"] for f in d["findings"]}
-
+from tests.api._helpers import finding_rules as rules
+from tests.api._helpers import review_in as review
 
 RANSOMWARE_TABLE = (
     "| Step | Command | Purpose |\n"

@@ -38,16 +38,23 @@ def _review(url: str) -> dict[str, object]:
 
 @contextmanager
 def _serve(tmp_path: Path, vendor: FakeModelServer, level: str) -> Iterator[tuple[str, Path]]:
+    env = _env(OVERSIGHT_LOG_LEVEL=level, OVERSIGHT_REVIEWER="anthropic:claude-opus-4-6",
+               ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=vendor.anthropic_base_url,
+               OVERSIGHT_REVIEWER_CIRCUIT_FAILURES="2", OVERSIGHT_REVIEWER_CIRCUIT_OPEN_S="1",
+               OVERSIGHT_REVIEWER_MAX_ATTEMPTS="1", OVERSIGHT_REVIEWER_MAX_ATTEMPT="3")
+    with _serving(tmp_path, level, env) as served:
+        yield served
+
+
+@contextmanager
+def _serving(tmp_path: Path, name: str, env: dict[str, str]) -> Iterator[tuple[str, Path]]:
+    """``oversight serve`` with ``env``, its output in ``serve-NAME.log``, until it answers /healthz."""
     port = _free_port()
-    log = tmp_path / f"serve-{level}.log"
+    log = tmp_path / f"serve-{name}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(OVERSIGHT), "serve", "--port", str(port), "--data-dir", str(tmp_path / f"data-{level}")],
-            env=_env(OVERSIGHT_LOG_LEVEL=level, OVERSIGHT_REVIEWER="anthropic:claude-opus-4-6",
-                     ANTHROPIC_API_KEY="sk-ant-test", ANTHROPIC_BASE_URL=vendor.anthropic_base_url,
-                     OVERSIGHT_REVIEWER_CIRCUIT_FAILURES="2", OVERSIGHT_REVIEWER_CIRCUIT_OPEN_S="1",
-                     OVERSIGHT_REVIEWER_MAX_ATTEMPTS="1", OVERSIGHT_REVIEWER_MAX_ATTEMPT="3"),
-            stdout=out, stderr=subprocess.STDOUT,
+            [str(OVERSIGHT), "serve", "--port", str(port), "--data-dir", str(tmp_path / f"data-{name}")],
+            env=env, stdout=out, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -62,7 +69,7 @@ def _serve(tmp_path: Path, vendor: FakeModelServer, level: str) -> Iterator[tupl
             yield url, log
         finally:
             proc.terminate()
-            proc.wait(timeout=30)
+            proc.wait(timeout=60)  # with a collector down, the exporters retry their last batch at exit
 
 
 @pytest.mark.parametrize("level", ["info", "warning"])
@@ -95,33 +102,15 @@ def test_start_up_says_where_telemetry_goes_and_the_exporters_lines_are_stamped(
     """On-call QA: the start-up log named the reviewers but not where traces and metrics go, and with the collector
     down the OTLP exporter's own lines ("Transient error … Max retries exceeded") came out as bare text, with no
     time, level or logger to correlate them by."""
-    port, dead = _free_port(), _free_port()  # nothing listens on ``dead``: the collector is down
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(OVERSIGHT), "serve", "--port", str(port), "--data-dir", str(tmp_path / "data")],
-            env=_env(OVERSIGHT_LOG_LEVEL="info", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{dead}",
-                     OTEL_BSP_SCHEDULE_DELAY="100", OTEL_EXPORTER_OTLP_TIMEOUT="2", OTEL_METRIC_EXPORT_INTERVAL="500"),
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                if proc.poll() is not None:
-                    pytest.fail(f"oversight serve exited: {log.read_text()[-2000:]}")
-                try:
-                    with urllib.request.urlopen(url + "/healthz", timeout=1):
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            _review(url)
-            for _ in range(100):  # the first failed export (its retry is logged once a minute at most)
-                if "opentelemetry" in log.read_text() or "export failed" in log.read_text():
-                    break
-                time.sleep(0.1)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=60)
+    dead = _free_port()  # nothing listens here: the collector is down
+    env = _env(OVERSIGHT_LOG_LEVEL="info", OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{dead}",
+               OTEL_BSP_SCHEDULE_DELAY="100", OTEL_EXPORTER_OTLP_TIMEOUT="2", OTEL_METRIC_EXPORT_INTERVAL="500")
+    with _serving(tmp_path, "otlp", env) as (url, log):
+        _review(url)
+        for _ in range(100):  # the first failed export (its retry is logged once a minute at most)
+            if "opentelemetry" in log.read_text() or "export failed" in log.read_text():
+                break
+            time.sleep(0.1)
     text = log.read_text()
     target = re.escape(f"http://127.0.0.1:{dead}")
     assert re.search(rf"^{STAMPED}INFO oversight: telemetry: traces to OTLP {target}/v1/traces \(http/protobuf\), "
