@@ -2208,19 +2208,24 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
             return True
         return guessed and _HOME_SSH.match(p) is not None
 
-    for raw in _grant_paths(an, "write", inp.get("write")):
-        evidence = f"write {raw}"
+    def placed(key: str, raw: str, evidence: str) -> str | None:
+        """Where a granted folder points, or None (said: a relative folder with no working folder to resolve it
+        against, where ``.`` or ``..`` may be the home folder)."""
         resolved = paths.resolve(raw, an.cwd)
         if resolved is None and not raw.strip().startswith(("~", "$HOME", "${HOME}")):
-            # a relative folder with no working folder to resolve it against: ``.`` or ``..`` may be the home folder
             an.cannot_judge(
                 evidence,
-                f"sandbox_grant input.write names the relative folder {raw!r} and no working folder is known, so "
+                f"sandbox_grant input.{key} names the relative folder {raw!r} and no working folder is known, so "
                 "where it points cannot be told. A grant the analyser cannot place is not approved: a human must "
                 "review it.",
             )
+            return None
+        return resolved or raw
+
+    for raw in _grant_paths(an, "write", inp.get("write")):
+        evidence = f"write {raw}"
+        if (p := placed("write", raw, evidence)) is None:
             continue
-        p = resolved or raw
         if everything(p):
             an.emit(
                 "privilege_escalation",
@@ -2249,16 +2254,8 @@ def _grant(an: ShellAnalyser, inp: dict[str, Any]) -> None:
             an.classify_write(p, raw, evidence, verb=f"Asks for write access{scope} to")
     for raw in _grant_paths(an, "read", inp.get("read")):
         evidence = f"read {raw}"
-        resolved = paths.resolve(raw, an.cwd)
-        if resolved is None and not raw.strip().startswith(("~", "$HOME", "${HOME}")):
-            an.cannot_judge(
-                evidence,
-                f"sandbox_grant input.read names the relative folder {raw!r} and no working folder is known, so "
-                "where it points cannot be told. A grant the analyser cannot place is not approved: a human must "
-                "review it.",
-            )
+        if (p := placed("read", raw, evidence)) is None:
             continue
-        p = resolved or raw
         if p == "/" or p == paths.home or is_within(paths.home, p) or (guessed and _HOME_SHAPED.fullmatch(p)):
             an.emit(
                 "credential_access",
