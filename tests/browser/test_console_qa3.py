@@ -205,6 +205,19 @@ def _resolve_by_api(http: httpx.Client, key: str, escalation_id: str, action: st
     assert answer.status_code == 200, answer.text
 
 
+def _tick_until(page: Any, selector: str, seconds: int = 30) -> None:
+    """Move the page's paused clock on a second at a time until ``selector`` is on the page. The page's status poll
+    fires on the page's clock but its request is answered in real time: a single jump (run_for(6000)) could end
+    before the answer came, and a timer the answer then set never fired under a paused clock (a flake under load)."""
+    import time
+
+    for _ in range(seconds):
+        page.clock.run_for(1000)
+        if page.locator(selector).count():
+            return
+        time.sleep(0.1)
+
+
 def test_an_open_item_notices_another_reviewer_closed_it_and_keeps_the_note(chromium: str, live: Live) -> None:
     # Bob's page said "pending", with the buttons, until he answered; Reload then dropped his note without a word.
     from playwright.sync_api import expect
@@ -216,7 +229,7 @@ def test_an_open_item_notices_another_reviewer_closed_it_and_keeps_the_note(chro
             expect(page.locator("section.resolve")).to_be_visible()
             page.locator("#note").fill("Checked the history: a known condition, but still urgent.")
             _resolve_by_api(http, admin, escalation_id, "approve")  # "ops" answers first
-            page.clock.run_for(6000)  # the page asks for its status every few seconds
+            _tick_until(page, ".outcome h3")  # the page asks for its status every few seconds
             outcome = page.locator(".outcome")
             expect(outcome.locator("h3")).to_have_text("Approved")
             expect(outcome).to_contain_text("This item closed while you had it open:")
@@ -275,7 +288,7 @@ def test_an_open_item_notices_the_time_limit_closed_it(chromium: str, live: Live
             expect(due).not_to_contain_text("still counts")
             swept = live.call(live.app.state.escalations.sweep(datetime.now(UTC) + timedelta(hours=25)))
             assert [d.review_id for d in swept] == [decision["review_id"]]
-            page.clock.run_for(6000)
+            _tick_until(page, ".outcome h3")
             expect(page.locator(".outcome h3")).to_have_text("Blocked by the time limit")
             expect(page.locator("section.resolve, p.due")).to_have_count(0)
             expect(page.get_by_label("Your unsent note")).to_have_value("looking at it")
