@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from service.main import create_app
 from service.settings import Settings
-from tests.api._helpers import SAFE_EDIT, URGENT, free_port
+from tests.api._helpers import SAFE_EDIT, URGENT, serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,25 +36,6 @@ def chromium() -> str:
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
         pytest.skip(f"{CHROMIUM} is missing")
     return CHROMIUM
-
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """``app`` on a free loopback port, in a thread (its URL); stopped afterwards."""
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the service did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(15)
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ alert.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,32 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from service.cli import app as cli
 from service.main import create_app
 from service.settings import Settings
-from tests.api._helpers import free_port, make_key
+from tests.api._helpers import free_port, make_key, serving
 from tests.api.test_metrics_drift import PROMPT, SAFE, UNSAFE, MarkerReviewer
-
-
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the service did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 def drift(*args: str, **env: str) -> Any:
