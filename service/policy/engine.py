@@ -16,6 +16,7 @@ import regex
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout
 from service.policy.casefold import lowered
 from service.policy.model import DomainPolicy, PolicySet, Rule, RulePattern, sentence_around
+from service.policy.prefilter import LITERALS
 from service.schemas import Evidence, Finding
 from service.vocabulary import Domain, ResponseClass, Risk, Severity
 
@@ -216,6 +217,45 @@ def _checked(
         )
 
 
+class _Held:
+    """Which prefilter literals (``service.policy.prefilter``) each lower-cased text of a check holds, read once."""
+
+    __slots__ = ("_held", "_low")
+
+    def __init__(self, low: dict[str, str | None]) -> None:
+        self._low = low
+        self._held: dict[str, frozenset[int] | None] = {}
+
+    def lacks(self, key: str, needs: frozenset[int]) -> bool:
+        """True when the text ``key`` holds none of ``needs`` (so no pattern needing one matches there)."""
+        if key not in self._held:
+            text = self._low.get(key)
+            self._held[key] = LITERALS.present(text) if text is not None else None
+        held = self._held[key]
+        return held is not None and needs.isdisjoint(held)
+
+    def rules_out(self, rule: Rule, *, output: str, prompt: str, conversation: str, asked: str | None) -> bool:
+        """True when ``rule`` cannot fire on these texts: its question gate's patterns, or all of its patterns,
+        need strings none of the texts they are searched in holds. (``_rule_finding`` would return None.)"""
+        compiled = rule.compiled
+        gate = compiled.gate_needs
+        if gate is not None and (not prompt or self.lacks("prompt", gate)) and (not asked or self.lacks("asked", gate)):
+            return True
+        needs = compiled.needs
+        if needs is None or rule.match.response_class:
+            return False
+        target = rule.match.target
+        if target == "output":
+            keys = [("output", output)]
+        elif target == "prompt":
+            keys = [("prompt", prompt)]
+        elif target == "conversation":
+            keys = [("conversation", conversation)]
+        else:
+            keys = [("output", output), ("conversation", conversation) if conversation else ("prompt", prompt)]
+        return all(not text or self.lacks(key, needs) for key, text in keys)
+
+
 def check_rules(
     policy: DomainPolicy,
     *,
@@ -241,10 +281,12 @@ def check_rules(
         asked = None
     if asked:
         low["asked"] = lowered(asked)
+    held = _Held(low)
     findings = [
         f
         for rule in policy.rules
-        if (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None
+        if not held.rules_out(rule, output=output, prompt=prompt, conversation=conversation, asked=asked)
+        and (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None
     ]
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings

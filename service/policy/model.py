@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from service.policy.action_model import ActionPolicy
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout, unbounded_repeats
 from service.policy.casefold import fold, search_after_boundary, without_leading_boundary
+from service.policy.prefilter import LITERALS, required_literals
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -128,6 +129,9 @@ class RulePattern:
     """``folded`` without its leading ``\\b`` (``casefold.without_leading_boundary``), searched in its place."""
     guarded: regex.Pattern[str] | None = None
     """The pattern on the time-limited engine, when its search may take more than linear time."""
+    needs: frozenset[int] | None = None
+    """Ids (``prefilter.LITERALS``) of strings one of which every match of ``folded`` contains: a lower-cased
+    text holding none of them is not searched (``service.policy.prefilter``)."""
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
@@ -142,8 +146,10 @@ class RulePattern:
             guarded = regex.compile(pattern, regex.VERSION0 | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL)
             return cls(ignorecase, None, None, guarded)
         folded = fold(pattern, PATTERN_FLAGS)
-        tail = without_leading_boundary(folded) if folded is not None else None
-        return cls(ignorecase, folded, tail)
+        if folded is None:
+            return cls(ignorecase, None)
+        needs = LITERALS.register(required_literals(folded))
+        return cls(ignorecase, folded, without_leading_boundary(folded), needs=needs)
 
     def search(self, text: str, low: str | None) -> re.Match[str] | regex.Match[str] | None:
         """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
@@ -153,6 +159,8 @@ class RulePattern:
             except TimeoutError as exc:
                 raise PatternTimeout(self.ignorecase.pattern) from exc
         if low is not None and self.folded is not None:
+            if self.needs is not None and self.needs.isdisjoint(LITERALS.present(low)):
+                return None
             if self.tail is not None:
                 return search_after_boundary(self.tail, low)
             return self.folded.search(low)
@@ -220,6 +228,23 @@ class CompiledRule(BaseModel):
     unless_in_sentence: list[RulePattern]
     prompt_patterns: list[RulePattern]
     prompt_unless: list[RulePattern]
+
+    @cached_property
+    def needs(self) -> frozenset[int] | None:
+        """Literal ids one of which a searched text must hold for any of ``patterns`` to match there; None when
+        one of them has no prefilter (``RulePattern.needs``)."""
+        return _union_needs(self.patterns)
+
+    @cached_property
+    def gate_needs(self) -> frozenset[int] | None:
+        """The same for ``prompt_patterns`` (the question gate)."""
+        return _union_needs(self.prompt_patterns)
+
+
+def _union_needs(patterns: list[RulePattern]) -> frozenset[int] | None:
+    if not patterns or any(p.needs is None for p in patterns):
+        return None
+    return frozenset().union(*(p.needs for p in patterns if p.needs is not None))
 
 
 class Thresholds(BaseModel):
