@@ -2191,7 +2191,8 @@ class ShellAnalyser:
                 self._secret_args(cmd, name, args[args.index(script) + 1 :])  # python3 x.py ~/.aws/credentials
                 if _basename(script) == "manage.py":  # python manage.py flush
                     rest = args[args.index(script) + 1 :]
-                    _h_manage(self, _Cmd(argv=[script, *rest], text=ctext), rest, depth, None, 0)
+                    managed = _Cmd(argv=[script, *rest], text=ctext, heredoc=cmd.heredoc, herestring=cmd.herestring)
+                    _h_manage(self, managed, rest, depth, None, 0)
             elif cmd.heredoc:
                 code = cmd.heredoc
             elif cmd.herestring:
@@ -2326,6 +2327,19 @@ class ShellAnalyser:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
         for sql in _inline_sql(code):  # cursor.execute("DROP TABLE users"): judged as psql -c runs it
             sql_rules(self, sql, ctext)
+        for every_row, call in _django_deletes(code):  # Order.objects.all().delete(): as DELETE FROM orders is
+            if every_row:
+                self.emit(
+                    "database_destruction",
+                    "delete_all",
+                    S.high,
+                    f"Inline code deletes every row of a Django model's table ({call[:80]}).",
+                    ctext,
+                )
+            else:
+                self.emit(
+                    "database_destruction", "delete_rows", S.medium, f"Inline code deletes rows ({call[:80]}).", ctext
+                )
         if inline_env_dump(code):  # print(os.environ), console.log(process.env), p ENV: as `env` is
             self.emit(
                 "credential_access", "env_dump", S.low, "Inline code prints or serialises the whole environment.", ctext
@@ -4021,8 +4035,23 @@ def _h_db_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
 
 
 def _h_manage(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
-    """``python manage.py COMMAND``, ``./manage.py``, ``django-admin``: Django's destructive commands."""
+    """``python manage.py COMMAND``, ``./manage.py``, ``django-admin``: Django's destructive commands, and the Python
+    code ``shell -c|--command CODE`` (or a here-doc fed to ``shell``) runs with the project's models loaded."""
     _h_db_tools(a, cmd, args, depth, pl, ix)
+    if args[:1] not in (["shell"], ["shell_plus"]):
+        return
+    code = next(
+        (
+            args[i + 1] if x in ("-c", "--command") and i + 1 < len(args) else x.split("=", 1)[1]
+            for i, x in enumerate(args)
+            if x in ("-c", "--command") or x.startswith("--command=")
+        ),
+        None,
+    )
+    if code is None:
+        code = cmd.heredoc or cmd.herestring or None
+    if code:
+        a.inline_code(code, cmd.text, depth, "python")
 
 
 # Services whose loss takes the machine's access, logging, networking, scheduling or containers with it.
@@ -4498,8 +4527,9 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         if re.search(r"\bcloudformation delete-stack", joined):  # delete-stack, delete-stack-set|-instances
             a.emit("destructive_infra", "stack_destroy", S.high, "Deletes a CloudFormation stack.", ctext)
         elif re.search(
-            r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-bucket\b|\bec2 terminate-instances\b|"
-            r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-",
+            r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-(bucket|objects)\b|\bec2 terminate-instances\b|"
+            r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-|\blambda delete-function(?![\w-])|"
+            r"\beks delete-(cluster|nodegroup)\b",
             joined,
         ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
@@ -4522,7 +4552,9 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             r"auth (application-default )?(print-access-token|print-identity-token)|secrets versions access", joined
         ):
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
-    elif cmd.name == "az" and re.search(r"\b(group|vm|storage account|sql server) delete\b", joined):
+    elif cmd.name == "az" and re.search(
+        r"\b(group|vm|storage account|sql server) delete\b|\bstorage blob delete-batch\b", joined
+    ):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
     elif cmd.name == "az" and re.search(
         r"\baccount get-access-token\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b", joined
@@ -8318,11 +8350,36 @@ _ENV_OBJECT = (
     r"(?:(?:\bos\s{0,8}\.\s{0,8})?\benvironb?(?:\s{0,8}\.\s{0,8}(?:copy|items|values)\s{0,8}\(\s{0,8}\))?|"
     r"\bprocess\s{0,8}\.\s{0,8}env|\b(?:Deno\.env\.toObject\(\s{0,8}\)|Bun\.env)|\$_ENV|\$_SERVER|\bgetenv\(\s{0,8}\))"
 )
-_INLINE_ENV_DUMP = re.compile(
+_INLINE_DUMP_CALL = (
     r"\b(?:print|pprint|pp|pformat|dumps?|safe_dump|write|writelines|info|debug|warning|warn|error|critical|log|dir|"
-    r"table|echo|secho|repr|str|print_r|var_dump|var_export|json_encode)\s{0,8}\(\s{0,8}(?:\*|\.\.\.)?"
+    r"table|echo|secho|repr|str|print_r|var_dump|var_export|json_encode)\s{0,8}\("
+)
+_INLINE_ENV_WRAP = r"(?:dict|sorted|list|str|repr|tuple|vars)\s{0,8}\(\s{0,8}"
+_INLINE_ENV_DUMP = re.compile(
+    _INLINE_DUMP_CALL + r"\s{0,8}(?:\*|\.\.\.)?"
     r"(?:(?:[\w.]{0,40}\.)?(?:dict|sorted|list|str|repr|tuple|OrderedDict|dumps?|pformat|stringify|entries|values|"
-    r"assign)\s{0,8}\(\s{0,8}(?:\*|\.\.\.)?(?:\{\s{0,8}\}\s{0,8},\s{0,8})?){0,3}" + _ENV_OBJECT + r"\s{0,8}[,)}]|"
+    r"assign|vars)\s{0,8}\(\s{0,8}(?:\*|\.\.\.)?(?:\{\s{0,8}\}\s{0,8},\s{0,8})?){0,3}"
+    + _ENV_OBJECT
+    + r"\s{0,8}[,)}]|"
+    # the environment formatted into the text printed: print(f"{os.environ}"), f"{dict(os.environ)!r}",
+    # f"{os.environ=}", "{}".format(os.environ), "%s" % os.environ (one variable, {os.environ['HOME']}, is none)
+    + _INLINE_DUMP_CALL
+    + r"[^\n]{0,200}?\{\s{0,8}(?:"
+    + _INLINE_ENV_WRAP
+    + r")?"
+    + _ENV_OBJECT
+    + r"\s{0,8}\)?\s{0,8}=?\s{0,8}(?:![rsa])?\s{0,8}(?::[^{}\n]{0,20})?\}|"
+    # (a placeholder for the whole value: "{0[HOME]}".format(os.environ), "%(HOME)s" % os.environ read one)
+    + _INLINE_DUMP_CALL
+    + r"[^\n]{0,200}?[\"'][^\"'\n]{0,100}?(?:\{\d{0,2}(?:![rsa])?(?::[^{}\"'\n]{0,20})?\}[^\"'\n]{0,100}?[\"']\s{0,8}"
+    r"\.\s{0,8}format\s{0,8}\(|%[-#0-9.]{0,6}[rsa][^\"'\n]{0,100}?[\"']\s{0,8}%)\s{0,8}\(?\s{0,8}(?:"
+    + _INLINE_ENV_WRAP
+    + r")?"
+    + _ENV_OBJECT
+    + r"\s{0,8}[,)]|"
+    # vars(os): the os module's names, the environment among them
+    + _INLINE_DUMP_CALL
+    + r"\s{0,8}vars\s{0,8}\(\s{0,8}os\s{0,8}\)|"
     # a REPL prints an expression statement's value: os.environ, dict(os.environ), process.env typed alone
     r"(?:\A|[;\n])\s{0,8}(?:dict\(\s{0,8})?(?:os\.)?environ(?:\.copy\(\))?\s{0,8}\)?\s{0,8}(?:\Z|[;\n])|"
     r"(?:\A|[;\n])\s{0,8}process\.env\s{0,8};?\s{0,8}(?:\Z|\n)|"
@@ -8358,6 +8415,29 @@ _INLINE_SQL_CALL = re.compile(
 )
 
 
+# Django's ORM deleting through a model's manager: Order.objects.all().delete() empties the table, as DELETE FROM
+# orders without WHERE does (delete_all, high); a filter(…) or exclude(…) with arguments narrows it, as WHERE does
+# (delete_rows, medium). The model is a capitalised name or apps.get_model(…); a lower-case receiver
+# (bucket.objects.all().delete(): boto3's S3 collection) is left to the cloud rules.
+_DJANGO_MANAGER_DELETE = re.compile(
+    r"(?P<model>\b[A-Z]\w{0,60}|\bget_model\s{0,8}\([^()]{0,200}\))\s{0,8}\.\s{0,8}objects"
+    r"(?P<chain>(?:\s{0,8}\.\s{0,8}(?:all|filter|exclude|using|order_by|select_related|prefetch_related|only|defer|"
+    r"distinct)\s{0,8}\((?:[^()]|\([^()]{0,200}\)){0,400}\)){1,6})\s{0,8}\.\s{0,8}delete\s{0,8}\(\s{0,8}\)"
+)
+_DJANGO_NARROWED = re.compile(r"\.\s{0,8}(?:filter|exclude)\s{0,8}\(\s{0,8}[^\s)]")
+
+
+def _django_deletes(code: str) -> list[tuple[bool, str]]:
+    """The Django manager deletes in inline code, each with whether it deletes every row (see
+    ``_DJANGO_MANAGER_DELETE``), at most 8."""
+    if ".objects" not in code:
+        return []
+    return [
+        (_DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
+        for m in itertools.islice(_DJANGO_MANAGER_DELETE.finditer(code), 8)
+    ]
+
+
 def _inline_sql(code: str) -> list[str]:
     """The SQL statements inline code hands a database driver (see ``_INLINE_SQL_CALL``), at most 16."""
     if "(" not in code:
@@ -8366,15 +8446,20 @@ def _inline_sql(code: str) -> list[str]:
 
 
 # Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
-# `aws s3 rb`, `s3api delete-bucket`, `s3 rm --recursive`, `ec2 terminate-instances`, `rds delete-db…`, `dynamodb
-# delete-table`, `iam delete-…`, `gcloud … delete` of projects, instances, SQL, clusters, buckets, `az group|vm|
-# storage account delete`). boto3 and the AWS SDK for JavaScript (v2 methods, v3 commands), google-cloud-storage and
-# the Google API discovery client, the Azure SDK. One object deleted (delete_object, blob.delete()) is no more than
-# `aws s3 rm s3://b/key` is; reads (list_buckets, get_object, describe_instances) are nothing.
+# `aws s3 rb`, `s3api delete-bucket|delete-objects`, `s3 rm --recursive`, `ec2 terminate-instances`, `rds
+# delete-db…`, `dynamodb delete-table`, `iam delete-…`, `lambda delete-function`, `eks delete-cluster|nodegroup`,
+# `gcloud … delete` of projects, instances, SQL, clusters, buckets, `az group|vm|storage account delete`, `az storage
+# blob delete-batch`). boto3 and the AWS SDK for JavaScript (v2 methods, v3 commands), google-cloud-storage and the
+# Google API discovery client, the Azure SDK. A batch of objects deleted in one call (S3 delete_objects, Azure and GCS
+# delete_blobs: a list the code builds, often from a listing of the bucket) is as `aws s3 rm --recursive` is; one
+# object deleted (delete_object, delete_blob, blob.delete()) is no more than `aws s3 rm s3://b/key` is; reads
+# (list_buckets, get_object, describe_instances) are nothing.
 _INLINE_CLOUD_DELETE = re.compile(
-    r"\.\s{0,8}(?:delete_bucket|terminate_instances|delete_db_\w{1,40}|delete_cluster)\s{0,8}\(|"
-    r"\.\s{0,8}(?:deleteBucket|terminateInstances|deleteDB(?:Instance|Cluster)\w{0,20})\s{0,8}\(|"
-    r"\b(?:DeleteBucket|TerminateInstances|DeleteDB(?:Instance|Cluster)|DeleteTable|DeleteCluster)Command\b|"
+    r"\.\s{0,8}(?:delete_bucket|terminate_instances|delete_db_\w{1,40}|delete_cluster|delete_nodegroup|delete_blobs)"
+    r"\s{0,8}\(|"
+    r"\.\s{0,8}(?:deleteBucket|terminateInstances|deleteDB(?:Instance|Cluster)\w{0,20}|deleteNodegroup)\s{0,8}\(|"
+    r"\b(?:DeleteBucket|TerminateInstances|DeleteDB(?:Instance|Cluster)|DeleteTable|DeleteCluster|DeleteNodegroup|"
+    r"DeleteObjects|DeleteFunction)Command\b|"
     # a bucket deleted (boto3 s3.Bucket('b').delete(), GCS bucket.delete(force=True), buckets().delete(…)) or every
     # object in one (bucket.objects.all().delete(), object_versions …)
     r"(?i:bucket)\w{0,40}\s{0,8}(?:\([^()]{0,200}\))?\s{0,8}\.\s{0,8}"
@@ -8383,7 +8468,8 @@ _INLINE_CLOUD_DELETE = re.compile(
     r"\.\s{0,8}delete\s{0,8}\(\s{0,8}force\s{0,8}=\s{0,8}True\b|"  # google-cloud-storage: the bucket and its blobs
     r"\.\s{0,8}object_versions\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
     r"\b(?:instances|projects|clusters|databases)\s{0,8}\(\s{0,8}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
-    r"\bInstancesClient\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
+    r"\b(?:InstancesClient|SqlInstancesServiceClient|SqlDatabasesServiceClient)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}"
+    r"delete\s{0,8}\(|"
     r"\b(?:resource_groups|virtual_machines|storage_accounts)\s{0,8}\.\s{0,8}(?:begin_)?delete\s{0,8}\("
 )
 # Names other code uses too, read as a cloud delete only beside the SDK's name: a DynamoDB or BigQuery table, IAM
@@ -8400,6 +8486,14 @@ _INLINE_CLOUD_DELETE_IN_CONTEXT = (
         re.compile(
             r"\.\s{0,8}delete_(?:user|role|group|policy|access_key|login_profile|instance_profile)\w{0,20}\s{0,8}\("
         ),
+    ),
+    (  # S3's batch delete (up to 1000 keys a call): a repository's own delete_objects(ids) is no cloud delete
+        re.compile(r"\bboto3\b|\bs3\b|\bBucket\s{0,8}[=:(]|aws-sdk", re.I),
+        re.compile(r"\.\s{0,8}(?:delete_objects|deleteObjects)\s{0,8}\("),
+    ),
+    (  # a Lambda function (not delete_function_concurrency, _url_config …: settings of one)
+        re.compile(r"[\"']lambda[\"']|\bFunctionName\b|\bAWS\s{0,8}\.\s{0,8}Lambda\b|client-lambda|\blambda_client\b"),
+        re.compile(r"\.\s{0,8}(?:delete_function|deleteFunction)\s{0,8}\("),
     ),
     (
         re.compile(r"\bboto3\b|\bBucket\s{0,8}\("),
