@@ -2327,8 +2327,17 @@ class ShellAnalyser:
             self.emit("credential_access", "exfiltration", S.critical, "Inline code sends the environment.", ctext)
         for sql in _inline_sql(code):  # cursor.execute("DROP TABLE users"): judged as psql -c runs it
             sql_rules(self, sql, ctext)
-        for every_row, call in _django_deletes(code):  # Order.objects.all().delete(): as DELETE FROM orders is
-            if every_row:
+        for verb, every_row, call in _django_writes(code):  # Order.objects.all().delete(): as DELETE FROM orders is
+            if verb == "update":
+                if every_row:
+                    self.emit(
+                        "database_destruction",
+                        "update_all",
+                        S.high,
+                        f"Inline code updates every row of a Django model's table ({call[:80]}).",
+                        ctext,
+                    )
+            elif every_row:
                 self.emit(
                     "database_destruction",
                     "delete_all",
@@ -8415,26 +8424,29 @@ _INLINE_SQL_CALL = re.compile(
 )
 
 
-# Django's ORM deleting through a model's manager: Order.objects.all().delete() empties the table, as DELETE FROM
-# orders without WHERE does (delete_all, high); a filter(…) or exclude(…) with arguments narrows it, as WHERE does
-# (delete_rows, medium). The model is a capitalised name or apps.get_model(…); a lower-case receiver
-# (bucket.objects.all().delete(): boto3's S3 collection) is left to the cloud rules.
-_DJANGO_MANAGER_DELETE = re.compile(
+# Django's ORM writing through a model's manager, read as the SQL it sends: Order.objects.all().delete() empties the
+# table, as DELETE FROM orders without WHERE does (delete_all, high), and Order.objects.update(…) /
+# .all().update(…) sets every row, as UPDATE without WHERE does (update_all, high); a filter(…) or exclude(…) with
+# arguments narrows either, as WHERE does (delete_rows, medium; an UPDATE with WHERE is nothing). The model is a
+# capitalised name or apps.get_model(…); a lower-case receiver (bucket.objects.all().delete(): boto3's S3 collection)
+# is left to the cloud rules.
+_DJANGO_MANAGER_WRITE = re.compile(
     r"(?P<model>\b[A-Z]\w{0,60}|\bget_model\s{0,8}\([^()]{0,200}\))\s{0,8}\.\s{0,8}objects"
     r"(?P<chain>(?:\s{0,8}\.\s{0,8}(?:all|filter|exclude|using|order_by|select_related|prefetch_related|only|defer|"
-    r"distinct)\s{0,8}\((?:[^()]|\([^()]{0,200}\)){0,400}\)){1,6})\s{0,8}\.\s{0,8}delete\s{0,8}\(\s{0,8}\)"
+    r"distinct)\s{0,8}\((?:[^()]|\([^()]{0,200}\)){0,400}\)){0,6})\s{0,8}\.\s{0,8}"
+    r"(?P<verb>delete\s{0,8}\(\s{0,8}\)|update\s{0,8}\()"
 )
 _DJANGO_NARROWED = re.compile(r"\.\s{0,8}(?:filter|exclude)\s{0,8}\(\s{0,8}[^\s)]")
 
 
-def _django_deletes(code: str) -> list[tuple[bool, str]]:
-    """The Django manager deletes in inline code, each with whether it deletes every row (see
-    ``_DJANGO_MANAGER_DELETE``), at most 8."""
+def _django_writes(code: str) -> list[tuple[str, bool, str]]:
+    """The Django manager deletes and updates in inline code (see ``_DJANGO_MANAGER_WRITE``), each as ``("delete" |
+    "update", whether it reaches every row, the call)``, at most 8."""
     if ".objects" not in code:
         return []
     return [
-        (_DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
-        for m in itertools.islice(_DJANGO_MANAGER_DELETE.finditer(code), 8)
+        (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
+        for m in itertools.islice(_DJANGO_MANAGER_WRITE.finditer(code), 8)
     ]
 
 

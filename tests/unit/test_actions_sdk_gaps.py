@@ -14,7 +14,8 @@
    ``database_destruction.delete_all`` (high). ``.objects.filter(…).delete()`` / ``.exclude(…)`` with arguments is a
    narrower delete, as ``DELETE … WHERE`` is: ``delete_rows`` (medium, noted, approved). The code is read in
    ``python3 -c`` and in ``manage.py shell -c|--command`` (whose code was not analysed at all) or a here-doc fed to
-   ``manage.py shell``.
+   ``manage.py shell``. Likewise ``Model.objects.update(…)`` / ``.all().update(…)`` sets every row, as ``UPDATE``
+   without ``WHERE`` does: ``update_all`` (high); a filtered update is nothing, as ``UPDATE … WHERE`` is.
 4. The whole environment formatted into printed text (``print(f"{os.environ}")``, ``f"{dict(os.environ)!r}"``,
    ``"{}".format(os.environ)``, ``"%s" % os.environ``) or taken apart with ``vars()`` is
    ``credential_access.env_dump`` with the severity ``env`` gets (low); piped to the network it is ``exfiltration``
@@ -209,6 +210,37 @@ def test_django_filtered_delete_is_delete_rows_as_sql_with_where_is(cmd: str) ->
 def test_django_reads_and_one_row_are_nothing(cmd: str) -> None:
     a = shell(cmd)
     assert not ({DELETE_ALL, DELETE_ROWS} & set(found(a))), cmd
+    assert approved(a), cmd
+
+
+UPDATE_ALL = "tool_use.database_destruction.update_all"
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python3 manage.py shell -c \"from shop.models import Order; Order.objects.update(status='cancelled')\"",
+        "python3 -c \"from shop.models import Order; Order.objects.all().update(total=0)\"",
+        "python3 manage.py shell -c \"from shop.models import User; User.objects.filter().update(is_active=False)\"",
+    ],
+)
+def test_django_update_of_every_row_is_update_all_as_sql_without_where_is(cmd: str) -> None:
+    assert found(shell("psql -c \"UPDATE orders SET status = 'cancelled'\""))[UPDATE_ALL] == H
+    _blocked_as(cmd, UPDATE_ALL, H)
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "python3 manage.py shell -c \"from shop.models import Order; Order.objects.filter(pk=3).update(status='paid')\"",
+        "python3 -c \"from shop.models import Order; Order.objects.update_or_create(pk=3, defaults={'status': 'paid'})\"",
+        "python3 -c \"from shop.models import Order; Order.objects.bulk_update(orders, ['status'])\"",
+    ],
+)
+def test_django_narrowed_or_named_updates_are_nothing(cmd: str) -> None:
+    assert UPDATE_ALL not in found(shell("psql -c \"UPDATE orders SET status = 'paid' WHERE id = 3\""))
+    a = shell(cmd)
+    assert UPDATE_ALL not in found(a), cmd
     assert approved(a), cmd
 
 
