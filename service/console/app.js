@@ -698,15 +698,25 @@
   // where the evidence is in `text` as UTF-16 indices: its offsets when they point at its text (which may be a
   // truncated quote of the span), else the first place its text occurs, else null (not highlighted)
   function evidenceRange(text, ev) {
-    if (Number.isInteger(ev.start) && Number.isInteger(ev.end) && ev.end > ev.start) {
-      const start = utf16Index(text, ev.start);
-      const end = utf16Index(text, ev.end);
-      if (start >= 0 && end > start && text.slice(start, end).startsWith(ev.text)) return { start, end };
+    return offsetRange(text, ev) || quoteRange(text, ev);
+  }
+  // the evidence's offsets (code points) as UTF-16 indices, when they point at its quoted text in `text`
+  function offsetRange(text, ev) {
+    if (!Number.isInteger(ev.start) || !Number.isInteger(ev.end) || ev.end <= ev.start) return null;
+    const start = utf16Index(text, ev.start);
+    const end = utf16Index(text, ev.end);
+    return start >= 0 && end > start && text.slice(start, end).startsWith(ev.text) ? { start, end } : null;
+  }
+  // the first place the quoted text occurs in `text`; a quote the service cut short ("…" at its end: an agent
+  // action's evidence past 400 characters) is found by what it kept
+  function quoteRange(text, ev) {
+    const quotes = ev.text.length > 1 && ev.text.endsWith("…") ? [ev.text, ev.text.slice(0, -1)] : [ev.text];
+    for (const quote of quotes) {
+      const start = text.indexOf(quote);
+      const end = start + quote.length;
+      if (start >= 0 && !splitsPair(text, start) && !splitsPair(text, end)) return { start, end };
     }
-    const start = text.indexOf(ev.text);
-    const end = start + ev.text.length;
-    if (start < 0 || splitsPair(text, start) || splitsPair(text, end)) return null;
-    return { start, end };
+    return null;
   }
 
   // where each finding's evidence is in the answer (UTF-16 indices, `i` the finding's index), in the answer's order
@@ -719,6 +729,31 @@
       if (r) ranges.push({ ...r, i });
     });
     return ranges.sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
+  }
+
+  // An agent action's evidence (source "action", or "output": the action as the reviewer read it, for a shell command
+  // its command) has no offsets from the policy check, and a reviewer's offsets index the text it read: each finding's
+  // evidence is placed in the one argument (tool, cwd, command, path, content…) whose shown text its offsets point at,
+  // else the first that holds its quote (the input's arguments before cwd and tool), else it is not highlighted. For
+  // each argument (by its index in `args`, [name, shown text] pairs), its ranges as evidenceRanges gives them.
+  const ACTION_SOURCES = new Set(["action", "output"]);
+  function actionEvidence(args, findings) {
+    const per = args.map(() => []);
+    const order = [...args.keys()].filter((k) => k >= 1 && args[k][0] !== "cwd");
+    order.push(...[...args.keys()].filter((k) => args[k][0] === "cwd"), 0);
+    findings.forEach((f, i) => {
+      const ev = f.evidence;
+      if (!ev || !ev.text || !ACTION_SOURCES.has(ev.source || "output")) return;
+      for (const find of [offsetRange, quoteRange]) {
+        const k = order.find((n) => find(args[n][1], ev));
+        if (k !== undefined) {
+          per[k].push({ ...find(args[k][1], ev), i });
+          return;
+        }
+      }
+    });
+    for (const ranges of per) ranges.sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
+    return per;
   }
 
   // for each finding, the other findings whose evidence overlaps its own (said in the findings' list)
@@ -736,7 +771,9 @@
   // each say whose evidence they are (data-findings, and their tooltip); where two or more meet it is shaded deeper
   // and underlined, and each finding's number follows the end of its own evidence. Hovering a finding lights its
   // stretches, that is exactly its evidence. (Before, overlapping evidence after the first was not marked at all.)
-  function highlighted(text, findings, ranges = evidenceRanges(text, findings)) {
+  // `asSent`: the numbers are drawn by the stylesheet (data-n), not text, so that a command selected and copied is the
+  // command as sent.
+  function highlighted(text, findings, ranges = evidenceRanges(text, findings), asSent = false) {
     const clusters = []; // evidence that overlaps (adjacent evidence stays apart)
     for (const r of ranges) {
       const last = clusters[clusters.length - 1];
@@ -761,7 +798,7 @@
           title: ids.length > 1 ? `Evidence of findings ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : `Evidence of finding ${names[0]}`,
         }, revealed(text.slice(from, to), text[to])));
         const ending = c.ranges.filter((r) => r.end === to).map((r) => r.i + 1).sort((x, y) => x - y);
-        if (ending.length) inner.push(h("sup", { text: ending.join(",") }));
+        if (ending.length) inner.push(h("sup", asSent ? { dataset: { n: ending.join(",") } } : { text: ending.join(",") }));
       }
       const all = [...new Set(c.ranges.map((r) => r.i))].sort((x, y) => x - y);
       out.push(h("mark", { dataset: { findings: all.join(" ") } }, inner));
@@ -912,10 +949,13 @@
       // (see revealed), never left to reorder what the reviewer reads
       const args = [["tool", e.action.tool || ""], ...(e.action.cwd ? [["cwd", e.action.cwd]] : []),
         ...Object.entries(e.action.input || {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v, null, 2)])];
+      // each finding's evidence highlighted and numbered in the argument that holds it, as in an answer
+      const placed = actionEvidence(args, findings);
+      for (const ranges of placed) for (const [i, others] of overlapsOf(ranges)) overlaps.set(i, others);
       subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
         invisibleNotice([...sent, ...args.flat()], quotes),
         // one flat list of name / value pairs (h() flattens one level), each as text
-        h("dl", { class: "kv" }, args.flatMap(([k, v]) => [h("dt", {}, revealed(k)), h("dd", {}, revealed(v))])));
+        h("dl", { class: "kv", id: "action" }, args.flatMap(([k, v], n) => [h("dt", {}, revealed(k)), h("dd", {}, highlighted(v, findings, placed[n], true))])));
     } else {
       const ranges = evidenceRanges(answerText, findings);
       overlaps = overlapsOf(ranges);
@@ -934,7 +974,7 @@
         h("span", { class: `pill ${f.severity}`, text: f.severity }), " ", h("span", { class: "rule", text: f.rule }),
         h("div", {}, revealed(f.message || "")),
         f.evidence && f.evidence.text ? h("blockquote", {}, revealed(f.evidence.text, quoteNext(f.evidence))) : null,
-        overlaps.has(i) ? h("div", { class: "muted overlaps", text: `Its evidence overlaps that of finding ${overlaps.get(i).map((o) => o + 1).join(" and ")}: highlighted together in the answer, deeper where they meet, each number after its own.` }) : null)))
+        overlaps.has(i) ? h("div", { class: "muted overlaps", text: `Its evidence overlaps that of finding ${overlaps.get(i).map((o) => o + 1).join(" and ")}: highlighted together in the ${e.kind === "action" ? "proposed action" : "answer"}, deeper where they meet, each number after its own.` }) : null)))
         : h("p", { class: "muted", text: "No findings." }));
 
     // closed while it was open (another reviewer, the time limit, the agent): the outcome replaces the buttons,
