@@ -771,11 +771,15 @@
   // each say whose evidence they are (data-findings, and their tooltip); where two or more meet it is shaded deeper
   // and underlined, and each finding's number follows the end of its own evidence. Hovering a finding lights its
   // stretches, that is exactly its evidence. (Before, overlapping evidence after the first was not marked at all.)
-  // `asSent`: the numbers are drawn by the stylesheet (data-n), not text, so that a command selected and copied is the
-  // command as sent.
-  function highlighted(text, findings, ranges = evidenceRanges(text, findings), asSent = false) {
+  // `lo`, `hi`: only that stretch of the text (a code block of the answer, see answerNodes): evidence that runs past
+  // it is cut there, and its number follows only the stretch its evidence ends in. `asSent`: the numbers are drawn by
+  // the stylesheet (data-n), not text, so that a command selected and copied is the command as sent.
+  function highlighted(text, findings, ranges = evidenceRanges(text, findings), lo = 0, hi = text.length, asSent = false) {
     const clusters = []; // evidence that overlaps (adjacent evidence stays apart)
-    for (const r of ranges) {
+    const inside = ranges.filter((r) => r.start < hi && r.end > lo)
+      .map((r) => ({ start: Math.max(r.start, lo), end: Math.min(r.end, hi), i: r.i, ends: r.end <= hi }))
+      .sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
+    for (const r of inside) {
       const last = clusters[clusters.length - 1];
       if (last && r.start < last.end) {
         last.ranges.push(r);
@@ -784,7 +788,7 @@
     }
     const whose = (is) => is.map((i) => `${i + 1} (${findings[i].rule})`);
     const out = [];
-    let at = 0;
+    let at = lo;
     for (const c of clusters) {
       out.push(...revealed(text.slice(at, c.start), text[c.start]));
       const cuts = [...new Set(c.ranges.flatMap((r) => [r.start, r.end]))].sort((x, y) => x - y);
@@ -797,15 +801,101 @@
           class: ids.length > 1 ? "evidence overlap" : "evidence", dataset: { findings: ids.join(" ") },
           title: ids.length > 1 ? `Evidence of findings ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : `Evidence of finding ${names[0]}`,
         }, revealed(text.slice(from, to), text[to])));
-        const ending = c.ranges.filter((r) => r.end === to).map((r) => r.i + 1).sort((x, y) => x - y);
+        const ending = c.ranges.filter((r) => r.end === to && r.ends).map((r) => r.i + 1).sort((x, y) => x - y);
         if (ending.length) inner.push(h("sup", asSent ? { dataset: { n: ending.join(",") } } : { text: ending.join(",") }));
       }
       const all = [...new Set(c.ranges.map((r) => r.i))].sort((x, y) => x - y);
       out.push(h("mark", { dataset: { findings: all.join(" ") } }, inner));
       at = c.end;
     }
-    out.push(...revealed(text.slice(at)));
+    out.push(...revealed(text.slice(at, hi), text[hi] || ""));
     return out;
+  }
+
+  // An answer's code and tables, in a monospace font: a fenced code block (``` or ~~~, fences included), a table
+  // (lines with pipes: a row of dashes under its head, or every line between pipes; box-drawing lines) and lines in
+  // columns (two or more in a row, aligned with runs of spaces or tabs) are each a block that keeps its spaces and
+  // scrolls sideways rather than wrap; `inline code` is monospace in the line. Nothing is rendered as markdown: the
+  // backticks, pipes and dashes stay as sent, as text. The blocks of `text`, whole lines as UTF-16 [start, end) with
+  // the last one's line feed.
+  const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+  const TABLE_RULE = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$/;
+  const PIPED = /^\s*\|.*\|\s*$/;
+  const COLUMNS = /[^\s.!?:;,](?: {2,}|\t+)\S|[\u2500-\u257F]/;
+  function codeBlocks(text) {
+    const lines = [];
+    for (let at = 0; at <= text.length;) {
+      const nl = text.indexOf("\n", at);
+      const end = nl < 0 ? text.length : nl + 1;
+      lines.push({ start: at, end, text: text.slice(at, nl < 0 ? text.length : nl).replace(/\r$/, "") });
+      if (nl < 0) break;
+      at = end;
+    }
+    const code = lines.map(() => 0); // the block each line is in (1, 2…; 0: none): a fence, a table, a run of columns
+    let blockId = 0;
+    for (let n = 0; n < lines.length; n++) {
+      const open = lines[n].text.match(FENCE);
+      if (!open) continue;
+      const fence = open[1];
+      let close = n + 1;
+      while (close < lines.length) {
+        const m = lines[close].text.match(FENCE);
+        if (m && m[1][0] === fence[0] && m[1].length >= fence.length && !lines[close].text.slice(m[0].length).trim()) break;
+        close += 1;
+      }
+      blockId += 1;
+      for (let k = n; k <= Math.min(close, lines.length - 1); k++) code[k] = blockId;
+      n = close;
+    }
+    // runs of lines not in a fence that each match `test`: a block when `whole(run)` says so
+    const runs = (test, whole) => {
+      for (let n = 0; n < lines.length;) {
+        if (code[n] || !test(lines[n].text)) { n += 1; continue; }
+        let end = n;
+        while (end < lines.length && !code[end] && test(lines[end].text)) end += 1;
+        const run = lines.slice(n, end);
+        blockId += 1;
+        if (whole(run)) for (let k = n; k < end; k++) code[k] = blockId;
+        n = end;
+      }
+    };
+    runs((t) => t.includes("|"), (run) => run.some((l) => TABLE_RULE.test(l.text)) || run.every((l) => PIPED.test(l.text)));
+    runs((t) => COLUMNS.test(t), (run) => run.length >= 2 || /[\u2500-\u257F]/.test(run[0].text));
+    const blocks = [];
+    lines.forEach((l, n) => {
+      if (!code[n] || l.start === l.end) return;
+      const last = blocks[blocks.length - 1];
+      if (last && last.id === code[n]) last.end = l.end;
+      else blocks.push({ start: l.start, end: l.end, id: code[n] });
+    });
+    return blocks;
+  }
+  const INLINE_CODE = /``[^\n]+?``|`[^`\n]+`/g;
+
+  // The answer as nodes: its evidence highlighted (see highlighted), its code blocks and inline code in monospace
+  // (see codeBlocks), every character of it as text, in order (its textContent is the answer, with the findings'
+  // numbers after their evidence).
+  function answerNodes(text, findings, ranges) {
+    const out = [];
+    const prose = (from, to) => {
+      let at = from;
+      for (const m of text.slice(from, to).matchAll(INLINE_CODE)) {
+        const start = from + m.index;
+        const end = start + m[0].length;
+        if (start > at) out.push(...highlighted(text, findings, ranges, at, start));
+        out.push(h("code", { class: "mono" }, highlighted(text, findings, ranges, start, end)));
+        at = end;
+      }
+      if (to > at) out.push(...highlighted(text, findings, ranges, at, to));
+    };
+    let at = 0;
+    for (const b of codeBlocks(text)) {
+      prose(at, b.start);
+      out.push(h("div", { class: "mono-block" }, highlighted(text, findings, ranges, b.start, b.end)));
+      at = b.end;
+    }
+    prose(at, text.length);
+    return out.length ? out : [""];
   }
 
   // Characters that show nothing (zero-width spaces and joiners, soft hyphens, byte order marks, bidirectional
@@ -955,13 +1045,13 @@
       subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
         invisibleNotice([...sent, ...args.flat()], quotes),
         // one flat list of name / value pairs (h() flattens one level), each as text
-        h("dl", { class: "kv", id: "action" }, args.flatMap(([k, v], n) => [h("dt", {}, revealed(k)), h("dd", {}, highlighted(v, findings, placed[n], true))])));
+        h("dl", { class: "kv", id: "action" }, args.flatMap(([k, v], n) => [h("dt", {}, revealed(k)), h("dd", {}, highlighted(v, findings, placed[n], 0, v.length, true))])));
     } else {
       const ranges = evidenceRanges(answerText, findings);
       overlaps = overlapsOf(ranges);
       subject = h("section", { class: "panel" }, h("h2", { text: "Fast model's answer" }),
         invisibleNotice([...sent, answerText], quotes),
-        h("div", { class: "answer", id: "answer" }, highlighted(answerText, findings, ranges)));
+        h("div", { class: "answer", id: "answer" }, answerNodes(answerText, findings, ranges)));
     }
 
     // the answer's character after a finding's quote of it: a quote that stops between a CR and its line feed
@@ -1077,7 +1167,7 @@
       // answer's are, and so is the released answer's
       r.note ? h("p", { class: "note" }, h("strong", { text: "Note: " }), revealed(r.note)) : null,
       h("p", {}, "Final verdict ", h("span", { class: `pill ${e.decision.verdict}`, text: e.decision.verdict })),
-      r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer released" }, revealed(e.decision.output))] : null,
+      r.action === "edit" && e.decision.output ? [h("h2", { text: "Released answer" }), h("div", { class: "answer released" }, answerNodes(e.decision.output, [], []))] : null,
       // with a callback still on its way or failed, the caller may not have it yet (console QA: this said "the caller
       // has the final decision" right above "the caller's system has not been told")
       e.waiting ? null : h("p", { class: "muted", text: e.callback && e.callback.status !== "delivered"
@@ -1208,7 +1298,9 @@
       noteCount.classList.toggle("over", n > NOTE_MAX);
     };
     note.addEventListener("input", countNote);
-    const editor = h("textarea", { id: "edit-output", class: "edit", "aria-label": "Replacement answer" });
+    // an answer with code or a table is edited in monospace too (see codeBlocks)
+    const answerHasCode = codeBlocks(e.decision.original_output || "").length > 0 || /`[^`\n]+`/.test(e.decision.original_output || "");
+    const editor = h("textarea", { id: "edit-output", class: answerHasCode ? "edit mono" : "edit", "aria-label": "Replacement answer" });
     // the answer as the editor holds it: a textarea turns CR LF and lone CRs into LF, so comparing with the answer
     // as sent made every answer with Windows line endings an "unsent edit" (console QA)
     const original = asTyped(e.decision.original_output || "");

@@ -1,5 +1,5 @@
 """A sixth QA pass on the console (Playwright driving Debian's Chromium): an agent action's evidence highlighted in the
-proposed command itself."""
+proposed command itself, and an answer's code and tables shown in monospace, as text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api._helpers import URGENT
 from tests.browser.test_console import _acme_keys
 from tests.browser.test_console import chromium as chromium  # the fixture
 from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
@@ -115,3 +116,109 @@ def test_an_actions_evidence_uses_its_offsets_and_finds_a_shortened_quote(chromi
         )
         assert spans == [0, command.index("echo"), second]
         assert command_dd.text_content() == command
+
+
+def _unnumbered(node: Any) -> str:
+    """The text of ``node`` without the findings' numbers after their evidence."""
+    return str(
+        node.evaluate("n => { const c = n.cloneNode(true); c.querySelectorAll('sup').forEach((s) => s.remove());"
+                      " return c.textContent; }")
+    )
+
+
+# -- 2: code and tables in an answer ---------------------------------------------------------------------------
+TABLE_ANSWER = (
+    "Probably nothing to worry about, just rest. Compare with `ibuprofen --max 3`:\n"
+    "| drug      | dose   |\n"
+    "|-----------|--------|\n"
+    "| ibuprofen | 400 mg |\n"
+    "| <b>x</b>  | 1 g    |\n"
+    "Then:\n"
+    "```sh\n"
+    "echo 'a    b'\n"
+    "```\n"
+    "Name     Times\n"
+    "morning  8:00\n"
+    "See how you feel."
+)
+
+
+def test_code_and_tables_in_an_answer_are_shown_in_monospace_as_text(chromium: str, live: Live) -> None:
+    # console QA: a markdown table's columns and a code block read in a proportional font, their alignment lost
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, {**URGENT, "output": TABLE_ANSWER})
+    evidence = [f["evidence"] for f in decision["findings"] if f["evidence"] and f["evidence"]["source"] == "output"]
+    assert "400 mg" in [e["text"] for e in evidence], evidence  # evidence inside the table
+
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
+        answer = page.locator("#answer")
+        blocks = answer.locator(".mono-block")
+        expect(blocks).to_have_count(3)
+        # each block as sent (without the findings' numbers)
+        assert [_unnumbered(blocks.nth(n)) for n in range(3)] == [
+            TABLE_ANSWER[TABLE_ANSWER.index("| drug"):TABLE_ANSWER.index("Then:")],
+            "```sh\necho 'a    b'\n```\n",
+            "Name     Times\nmorning  8:00\n",
+        ]
+        expect(answer.locator("code.mono")).to_have_text(["`ibuprofen --max 3`"])
+        expect(answer.locator("b")).to_have_count(0)  # text, never markup
+        # the evidence is still highlighted, also inside the table, and the answer reads as sent
+        expect(answer.locator("mark").first).to_contain_text("Probably nothing")
+        expect(blocks.nth(0).locator("mark")).to_contain_text("400 mg")
+        assert _unnumbered(answer) == TABLE_ANSWER
+
+        # monospace: the table's pipes line up, row under row (also in the row whose evidence has its number after
+        # it); prose is not monospace
+        pipes = blocks.nth(0).evaluate(
+            "b => { const rows = new Map(); const walk = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);"
+            " for (let t = walk.nextNode(); t; t = walk.nextNode()) { if (t.parentElement.closest('sup')) continue;"
+            " for (let i = 0; i < t.data.length; i++) { if (t.data[i] !== '|') continue;"
+            " const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1); const box = r.getBoundingClientRect();"
+            " const y = Math.round(box.top); rows.set(y, [...(rows.get(y) || []), Math.round(box.left)]); } }"
+            " return [...rows.values()]; }"
+        )
+        assert len(pipes) == 4 and all(row == pipes[0] for row in pipes), pipes
+        fonts = page.evaluate(
+            "[getComputedStyle(document.querySelector('#answer .mono-block')).fontFamily,"
+            " getComputedStyle(document.querySelector('#answer')).fontFamily]"
+        )
+        assert "monospace" in fonts[0] and "monospace" not in fonts[1], fonts
+        # a block keeps its spaces and does not wrap
+        assert blocks.nth(1).evaluate("b => getComputedStyle(b).whiteSpace") == "pre"
+
+        # the rewrite editor holds the answer as text, in monospace too, and an edit still resolves
+        page.keyboard.press("e")
+        editor = page.get_by_label("Replacement answer")
+        expect(editor).to_be_focused()
+        expect(editor).to_have_value(TABLE_ANSWER)
+        assert "monospace" in editor.evaluate("t => getComputedStyle(t).fontFamily")
+
+
+
+def test_on_a_phone_a_wide_table_scrolls_in_its_own_box(chromium: str, live: Live) -> None:
+    # the table's columns stay aligned (no wrapping) and the page does not grow sideways: the block scrolls
+    from playwright.sync_api import expect
+
+    wide = "| " + " | ".join(f"column {n:02d}" for n in range(12)) + " |"
+    answer = f"Probably nothing to worry about, just rest.\n{wide}\n|{'---|' * 12}\n{wide}\nSee how you feel."
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "output": answer}))
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        block = page.locator("#answer .mono-block")
+        expect(block).to_have_count(1)
+        expect(block).to_be_visible()
+        width, shown = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert width <= shown, (width, shown)
+        lines, inner, outer = block.evaluate(
+            "b => [b.getClientRects().length && Math.round(b.getBoundingClientRect().height"
+            " / parseFloat(getComputedStyle(b).lineHeight)), b.scrollWidth, b.clientWidth]"
+        )
+        assert inner > outer, (inner, outer)  # it scrolls sideways
+        assert lines <= 4, lines  # three lines (and its padding), not wrapped
+        box = block.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= shown, box
