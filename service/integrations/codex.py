@@ -411,6 +411,57 @@ def state_line(line: str) -> bool:
     return all(_ASSIGNMENT.fullmatch(w) for w in words)
 
 
+_SETS_FROM = frozenset({"cd", "pushd", "export", "declare", "typeset", "readonly", "local"})
+_READS = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]{0,63})")
+
+
+def computed_state_names(line: str) -> frozenset[str] | None:
+    """The variables a typed shell line sets from what a command prints (``D=$(whoami)``, ``export T=`id```,
+    ``readonly R="$(git rev-parse HEAD)"``; empty for a folder change, ``cd $(mktemp -d)``), or None when it is no
+    such line: it is one simple command that only assigns (or is ``cd`` / ``pushd`` / ``export`` …), without a
+    pipe, list or redirection outside its command substitutions. Its value cannot be known offline, so the line
+    itself is carried into the later writes that read one of those variables (:func:`carried`), and the analyser
+    judges them as it judges the two lines typed together, command substitution included."""
+    if len(line) > 1000 or not line.strip() or not ("$(" in line or "`" in line) or "\n" in line:
+        return None
+    import bashlex
+
+    try:
+        nodes = bashlex.parse(line)
+    except Exception:  # bashlex refuses it (or fails on it): not carried, as before
+        return None
+    if len(nodes) != 1 or nodes[0].kind != "command":
+        return None
+    parts = nodes[0].parts
+    if not parts or any(p.kind not in ("assignment", "word") for p in parts):
+        return None  # a redirection (or something else that runs)
+    first = parts[0]
+    if first.kind == "word" and first.word in _SETS_FROM:
+        if first.word in ("cd", "pushd"):
+            return frozenset()
+        words = [p.word for p in parts[1:]]
+    elif all(p.kind == "assignment" for p in parts):
+        words = [p.word for p in parts]
+    else:
+        return None  # ``D=$(whoami) rm -rf $D``: a command run with a variable of its own
+    return frozenset(w.split("=", 1)[0] for w in words if _ASSIGNMENT.fullmatch(w))
+
+
+def carried(state: list[str], text: str) -> list[str]:
+    """The state lines of earlier writes that ``text`` runs after: every line that runs nothing (:func:`state_line`),
+    a folder change computed by a command, and a variable computed by a command only when ``text`` (or a carried
+    line after it) reads it: carried there, a command substitution's own findings are those of the write that
+    uses its value, not of every later write."""
+    reads = set(_READS.findall(text))
+    out: list[str] = []
+    for line in reversed(state):
+        names = None if state_line(line) else computed_state_names(line)
+        if names is None or not names or names & reads:
+            out.append(line)
+            reads.update(_READS.findall(line))
+    return out[::-1]
+
+
 STATE_MARK = "# (oversight: the lines above set this shell session's state in earlier writes)"
 """The comment between the carried state lines and the text typed now (a shell ignores it; displays split on it)."""
 
@@ -811,7 +862,11 @@ def past_actions(session: Any) -> list[PastAction]:
             if state:  # the shell readings run after what earlier writes set; the interpreter readings do not
                 readings = set(typed_commands(tool_input["chars"]))
                 actions = [
-                    _with_state(a, state) if a["tool"] == "shell" and a["input"].get("command") in readings else a
+                    _with_state(a, before)
+                    if a["tool"] == "shell"
+                    and a["input"].get("command") in readings
+                    and (before := carried(state, a["input"]["command"]))
+                    else a
                     for a in actions
                 ]
             owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
@@ -820,7 +875,9 @@ def past_actions(session: Any) -> list[PastAction]:
                 item.requests.append(past_request(act, owner, goal, transcript, rid))
         if shell is not None and process.shell and isinstance(tool_input, dict):
             lines = [_as_edited(line) for line in split_typed(str(tool_input.get("chars") or ""))[0]]
-            if set_now := [line.strip() for line in lines if state_line(line)]:
+            if set_now := [
+                line.strip() for line in lines if state_line(line) or computed_state_names(line) is not None
+            ]:
                 states[shell] = (states.get(shell, []) + set_now)[-MAX_STATE_LINES:]
         out.append(item)
     return out
