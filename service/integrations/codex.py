@@ -35,13 +35,16 @@ for shell calls, ``apply_patch`` and MCP tools); ``write_stdin`` (text typed int
 command its complete lines run (:func:`typed_commands`; a line typed over several writes is reviewed with the one
 that ends it, by ``past_actions``). In a rollout, when the session's ``exec_command`` started an interactive
 interpreter (:func:`session_process`), its lines are that language's code, reviewed as the inline command that
-runs them (``python3 -c CODE``, :func:`typed_readings`); both readings when the program is not certain.
+runs them (``python3 -c CODE``, :func:`typed_readings`); both readings when the program is not certain. A live
+``write_stdin`` (from a Codex build that sends one to the hook) is placed the same way from the rollout at
+``transcript_path`` (:func:`live_exec_session`): no hook payload names what the session runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
 import shlex
@@ -479,6 +482,20 @@ def typed_part(command: str) -> tuple[str, list[str]]:
     return (typed, before.split("\n")) if mark else (command, [])
 
 
+def with_carried(actions: list[dict[str, Any]], chars: str, state: list[str]) -> list[dict[str, Any]]:
+    """``actions`` of a write of ``chars``, each shell reading of its lines run after the state lines of earlier
+    writes it reads (:func:`carried`); the interpreter readings are left as they are."""
+    readings = set(typed_commands(chars))
+    return [
+        _with_state(a, before)
+        if a["tool"] == "shell"
+        and a["input"].get("command") in readings
+        and (before := carried(state, a["input"]["command"]))
+        else a
+        for a in actions
+    ]
+
+
 # --- tool calls ----------------------------------------------------------------------------------------
 def _command(value: Any) -> str:
     if isinstance(value, list):
@@ -621,7 +638,13 @@ def build_requests(
         raise ValueError(f"transcript_path is a JSON {json_type(transcript_path)}, not a string")
     cwd = payload.get("cwd") if isinstance(payload.get("cwd"), str) else None
     event = hook_event(payload)
-    actions = to_actions(tool_name, tool_input, cwd)
+    process, state, chars = SHELL, list[str](), ""
+    if tool_name == "write_stdin" and read_transcript and isinstance(tool_input, dict):
+        process, state = live_exec_session(transcript_path, tool_input.get("session_id"), payload.get("tool_use_id"))
+        chars = str(tool_input.get("chars") or "")
+    actions = to_actions(tool_name, tool_input, cwd, process)
+    if state:  # each shell reading is reviewed as typed and after what earlier writes set: the stricter wins
+        actions += [a for a in with_carried(actions, chars, state) if a not in actions]
     if event == PERMISSION_REQUEST and (grant := sandbox_request(payload, cwd)[1]) is not None:
         actions.append(action("sandbox_grant", grant, cwd))
     goal, transcript, version = transcript_context(transcript_path) if read_transcript else (None, [], None)
@@ -814,14 +837,92 @@ def handle_command(
     return answer_for(event, decision, widens, approve)
 
 
+# --- unified exec sessions, as a log shows them ------------------------------------------------------------
+class ExecSessions:
+    """What each unified exec session of a log runs and what its earlier writes set, from the log's calls in order:
+    the process its ``exec_command`` started (:func:`session_process`; the session is the one its output names), the
+    text typed since its last complete line, and the lines that set its state (:func:`state_line`,
+    :func:`computed_state_names`; the last :data:`MAX_STATE_LINES`). A session is ``(the log's session, its id)``."""
+
+    def __init__(self) -> None:
+        self.unfinished: dict[tuple[str, str], str] = {}
+        self.processes: dict[tuple[str, str], Process] = {}
+        self.states: dict[tuple[str, str], list[str]] = {}
+
+    def started(self, sid: str, name: str, tool_input: Any, output: str | None) -> None:
+        """An ``exec_command`` whose output says its process keeps running: later writes type into it."""
+        found = SESSION_STARTED.search(output or "") if name == "exec_command" else None
+        if found is not None and isinstance(tool_input, dict):
+            self.processes[(sid, found.group(1))] = session_process(
+                _command(tool_input.get("cmd", tool_input.get("command")))
+            )
+
+    def typed(self, key: tuple[str, str], chars: str) -> tuple[str, Process, list[str]]:
+        """A ``write_stdin`` of ``chars`` into session ``key``: (the text whose complete lines run now: a line typed
+        over several writes is read whole with the write that ends it; the process it goes to; the state lines of
+        earlier writes it runs after, for a shell). What it sets is kept for later writes."""
+        typed = self.unfinished.pop(key, "") + chars
+        lines, rest = split_typed(typed)
+        if rest:
+            self.unfinished[key] = rest
+        process = self.processes.get(key, SHELL)
+        state = self.states.get(key, []) if process.shell else []
+        if process.shell and chars:
+            # a line typed into a shell that starts an interpreter: what follows may be its code, or, once it
+            # exits, commands again; both are read from then on
+            for line in lines:
+                if (started_now := session_process(_as_edited(line))).language is not None:
+                    self.processes[key] = Process(shell=True, language=started_now.language)
+            edited = [_as_edited(line).strip() for line in lines]
+            if set_now := [line for line in edited if state_line(line) or computed_state_names(line) is not None]:
+                self.states[key] = (state + set_now)[-MAX_STATE_LINES:]
+        return (typed if chars else ""), process, state
+
+
+LIVE_LOG_LINES = 5000
+LIVE_LOG_BYTES = 8 * 1024 * 1024
+"""How much of the end of the rollout the live hook reads to place a ``write_stdin`` (:func:`live_exec_session`)."""
+
+
+def live_exec_session(path: Any, exec_session: Any, call_id: Any) -> tuple[Process, list[str]]:
+    """What the unified exec session a live ``write_stdin`` types into runs, and the state lines its earlier writes
+    set, from the session's rollout (the hook's ``transcript_path``), read as :func:`past_actions` reads it: the
+    ``exec_command`` that started the session names it only in its output (``Process running with session ID N``),
+    which no ``PreToolUse`` payload carries. The calls before this one (``call_id``, if the log has it yet) in the
+    last :data:`LIVE_LOG_LINES` lines count. A shell and no state when the log cannot be read, is outside
+    ``transcript_roots()``, or does not show the session's start: the write is then read as before. Never raises."""
+    from service.importers import ToolCall, tail_lines
+    from service.importers.codex import parse_lines
+    from service.integrations import transcript_allowed
+
+    if not isinstance(path, str) or not path or not isinstance(exec_session, int | str) or not transcript_allowed(path):
+        return SHELL, []
+    try:
+        session = parse_lines(tail_lines(os.path.expanduser(path), max_lines=LIVE_LOG_LINES, max_bytes=LIVE_LOG_BYTES))
+        sessions = ExecSessions()
+        for call in session.events:
+            if not isinstance(call, ToolCall):
+                continue
+            if call.call_id == call_id:
+                break
+            sid = call.session_id or session.session_id or ""
+            sessions.started(sid, call.name, call.input, call.output)
+            inp = call.input
+            if call.name == "write_stdin" and isinstance(inp, dict) and isinstance(inp.get("chars"), str):
+                sessions.typed((sid, str(inp.get("session_id"))), inp["chars"])
+        key = (session.session_id or "", str(exec_session))
+        process = sessions.processes.get(key, SHELL)
+        return process, sessions.states.get(key, []) if process.shell else []
+    except Exception:
+        return SHELL, []
+
+
 # --- past sessions -------------------------------------------------------------------------------------
 def past_actions(session: Any) -> list[PastAction]:
     """Action review requests for every tool call of a Codex rollout (``service.importers``)."""
     agent = session_agent(AGENT_NAME, session)
     out: list[PastAction] = []
-    unfinished: dict[tuple[str, str], str] = {}  # per shell session: text typed since its last complete line
-    processes: dict[tuple[str, str], Process] = {}  # per session: what exec_command started (session_process)
-    states: dict[tuple[str, str], list[str]] = {}  # per session: lines of earlier writes that set its state
+    sessions = ExecSessions()
     for call, goal, transcript in calls_in_context(session):
         # A call copied into a forked rollout keeps the parent's id and request id, so importing both rollouts
         # reviews it once.
@@ -832,26 +933,11 @@ def past_actions(session: Any) -> list[PastAction]:
         tool_input = call.input
         process = SHELL
         state: list[str] = []
-        shell: tuple[str, str] | None = None
-        started = SESSION_STARTED.search(call.output or "") if call.name == "exec_command" else None
-        if started is not None and isinstance(tool_input, dict):  # still running: later writes type into it
-            processes[(sid, started.group(1))] = session_process(
-                _command(tool_input.get("cmd", tool_input.get("command")))
-            )
+        sessions.started(sid, call.name, tool_input, call.output)
         if call.name == "write_stdin" and isinstance(tool_input, dict) and isinstance(tool_input.get("chars"), str):
-            # a line typed over several writes runs when the last one ends it: reviewed whole, with that one
-            shell = (sid, str(tool_input.get("session_id")))
-            typed = unfinished.pop(shell, "") + tool_input["chars"]
-            if rest := split_typed(typed)[1]:
-                unfinished[shell] = rest
-            tool_input = {**tool_input, "chars": typed if tool_input["chars"] else ""}
-            process = processes.get(shell, SHELL)
-            state = states.get(shell, []) if process.shell else []
-            # a line typed into a shell that starts an interpreter: what follows may be its code, or, once it
-            # exits, commands again; both are read from then on
-            for line in split_typed(typed)[0] if process.shell else []:
-                if (started_now := session_process(_as_edited(line))).language is not None:
-                    processes[shell] = Process(shell=True, language=started_now.language)
+            key = (sid, str(tool_input.get("session_id")))
+            typed, process, state = sessions.typed(key, tool_input["chars"])
+            tool_input = {**tool_input, "chars": typed}
         try:
             actions = to_actions(call.name, tool_input, call.cwd or session.cwd, process)
         except NothingRuns as exc:
@@ -860,24 +946,10 @@ def past_actions(session: Any) -> list[PastAction]:
             item.skipped = f"tool {call.name!r} is not reviewed"
         else:
             if state:  # the shell readings run after what earlier writes set; the interpreter readings do not
-                readings = set(typed_commands(tool_input["chars"]))
-                actions = [
-                    _with_state(a, before)
-                    if a["tool"] == "shell"
-                    and a["input"].get("command") in readings
-                    and (before := carried(state, a["input"]["command"]))
-                    else a
-                    for a in actions
-                ]
+                actions = with_carried(actions, tool_input["chars"], state)
             owner = agent if call.session_id is None else {**agent, "session": call.session_id[:200]}
             for i, act in enumerate(actions):
                 rid = safe_id("codex", sid, call.call_id, str(i) if len(actions) > 1 else "")
                 item.requests.append(past_request(act, owner, goal, transcript, rid))
-        if shell is not None and process.shell and isinstance(tool_input, dict):
-            lines = [_as_edited(line) for line in split_typed(str(tool_input.get("chars") or ""))[0]]
-            if set_now := [
-                line.strip() for line in lines if state_line(line) or computed_state_names(line) is not None
-            ]:
-                states[shell] = (states.get(shell, []) + set_now)[-MAX_STATE_LINES:]
         out.append(item)
     return out
