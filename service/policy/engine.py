@@ -217,43 +217,17 @@ def _checked(
         )
 
 
-class _Held:
-    """Which prefilter literals (``service.policy.prefilter``) each lower-cased text of a check holds, read once."""
+_NOTHING: frozenset[int] = frozenset()
 
-    __slots__ = ("_held", "_low")
 
-    def __init__(self, low: dict[str, str | None]) -> None:
-        self._low = low
-        self._held: dict[str, frozenset[int] | None] = {}
+def _held(text: str | None, low: str | None) -> frozenset[int] | None:
+    if not text:
+        return _NOTHING  # an empty text is not searched
+    return LITERALS.present(low) if low is not None else None
 
-    def lacks(self, key: str, needs: frozenset[int]) -> bool:
-        """True when the text ``key`` holds none of ``needs`` (so no pattern needing one matches there)."""
-        if key not in self._held:
-            text = self._low.get(key)
-            self._held[key] = LITERALS.present(text) if text is not None else None
-        held = self._held[key]
-        return held is not None and needs.isdisjoint(held)
 
-    def rules_out(self, rule: Rule, *, output: str, prompt: str, conversation: str, asked: str | None) -> bool:
-        """True when ``rule`` cannot fire on these texts: its question gate's patterns, or all of its patterns,
-        need strings none of the texts they are searched in holds. (``_rule_finding`` would return None.)"""
-        compiled = rule.compiled
-        gate = compiled.gate_needs
-        if gate is not None and (not prompt or self.lacks("prompt", gate)) and (not asked or self.lacks("asked", gate)):
-            return True
-        needs = compiled.needs
-        if needs is None or rule.match.response_class:
-            return False
-        target = rule.match.target
-        if target == "output":
-            keys = [("output", output)]
-        elif target == "prompt":
-            keys = [("prompt", prompt)]
-        elif target == "conversation":
-            keys = [("conversation", conversation)]
-        else:
-            keys = [("output", output), ("conversation", conversation) if conversation else ("prompt", prompt)]
-        return all(not text or self.lacks(key, needs) for key, text in keys)
+def _lacks(held: frozenset[int] | None, needs: frozenset[int]) -> bool:
+    return held is not None and needs.isdisjoint(held)
 
 
 def check_rules(
@@ -281,13 +255,28 @@ def check_rules(
         asked = None
     if asked:
         low["asked"] = lowered(asked)
-    held = _Held(low)
-    findings = [
-        f
-        for rule in policy.rules
-        if not held.rules_out(rule, output=output, prompt=prompt, conversation=conversation, asked=asked)
-        and (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None
-    ]
+    # Which prefilter literals each text holds (``service.policy.prefilter``): a rule whose question gate, or whose
+    # every pattern, needs one that none of the texts it is searched in holds cannot fire (``_rule_finding`` would
+    # return None), and is not run. None: not known (a text the folded patterns are not searched in).
+    in_output, in_prompt = _held(output, low["output"]), _held(prompt, low["prompt"])
+    in_conversation, in_asked = _held(conversation, low["conversation"]), _held(asked, low.get("asked"))
+    in_targets = {
+        "output": (in_output, in_output),
+        "prompt": (in_prompt, in_prompt),
+        "conversation": (in_conversation, in_conversation),
+        "any": (in_output, in_conversation if conversation else in_prompt),
+    }
+    findings = []
+    for rule in policy.rules:
+        gate, needs = rule.prefilter
+        if gate is not None and _lacks(in_prompt, gate) and _lacks(in_asked, gate):
+            continue
+        if needs is not None:
+            first, second = in_targets[rule.match.target]
+            if _lacks(first, needs) and _lacks(second, needs):
+                continue
+        if (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None:
+            findings.append(f)
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings
 

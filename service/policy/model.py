@@ -108,6 +108,14 @@ class Rule(BaseModel):
             prompt_unless=[RulePattern.compile(p) for p in self.match.prompt_unless],
         )
 
+    @cached_property
+    def prefilter(self) -> tuple[frozenset[int] | None, frozenset[int] | None]:
+        """(literal ids one of which the question must hold for the gate to pass, literal ids one of which a
+        searched text must hold for the rule to fire): either None when not known (``service.policy.prefilter``;
+        the second also for a rule that fires on a response class)."""
+        compiled = self.compiled
+        return compiled.gate_needs, None if self.match.response_class else compiled.needs
+
 
 PATTERN_FLAGS = re.MULTILINE | re.DOTALL
 """How every rule regex is compiled (with ``re.IGNORECASE``, or case-folded: ``RulePattern``)."""

@@ -152,9 +152,12 @@ def test_on_the_development_sets_every_domain_finds_the_same_rules_as_without_th
     assert len(pairs) > 300
 
     def findings() -> list[list[tuple[str, int | None]]]:
+        # one turn, and two turns (the question gate also reads every question asked, the conversation targets both)
+        earlier = [pairs[-1][0], *(q for q, _ in pairs[:-1])]
         return [
-            [(f.rule, f.evidence.start if f.evidence else None) for f in check_rules(p, output=out, prompt=q, conversation=q)]
-            for q, out in pairs
+            [(f.rule, f.evidence.start if f.evidence else None) for f in check_rules(p, output=out, prompt=q, **more)]
+            for (q, out), before in zip(pairs, earlier, strict=True)
+            for more in ({"conversation": q}, {"conversation": f"{before}\n{q}", "asked": f"{before}\n{q}"})
             for p in policies
         ]
 
