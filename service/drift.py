@@ -25,7 +25,7 @@ import secrets
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -635,6 +635,43 @@ class DriftMonitor:
         ``valid_until``, it takes that id and ``detected_at`` from the start, so ``/v1/drift`` never shows the same
         alert under a second id or a later time (the refill after a restart detects it again)."""
         self._announced = {key: (alert_id, opened_at, until) for key, alert_id, opened_at, until in alerts}
+
+    def restore_alert(self, stored: dict[str, Any], *, alert_id: str, detected_at: float) -> bool:
+        """Hold open again an alert announced before this process started (``stored``: its ``to_dict()`` as the
+        ledger kept it, ``service.drift_pins``) that the refill did not detect again, under the id and time it was
+        announced with. It is not announced again (no ``on_alert``): it was. It then closes by the usual rules, on
+        evidence: a batch test that runs and no longer rejects, ``min_samples`` charted events after its last CUSUM
+        alarm *counted since the restore* (the chart restarted), or ``no_traffic`` once its series has been idle for
+        ``alert_idle_close_s`` (from its last decision in the refill, else from the alert's last detection). Before,
+        such an alert vanished from ``/v1/drift`` and the gauges at the restart and the ledger later closed it as
+        ``abandoned``, posting a close though nothing had recovered. False when that alert is open here already or
+        ``stored`` cannot be read (an alert of a metric or kind this version does not know)."""
+        known = {f.name for f in fields(Alert)}
+        try:
+            alert = Alert(**{k: v for k, v in stored.items() if k in known})
+        except TypeError:
+            return False
+        if alert.metric not in METRICS or alert.kind not in ("two_proportion", "cusum"):
+            return False
+        key = (f"{alert.domain}/{alert.fast_model}", alert.metric, alert.kind)
+        if key in self._alerts or alert.series != key[0]:
+            return False
+        alert.id, alert.detected_at, alert.state = alert_id, detected_at, "open"
+        alert.closed_at = alert.close_reason = None
+        self._announced.pop(alert.key, None)
+        s = self._series.get((alert.domain, alert.fast_model))
+        if s is None:
+            s = self._add(_Series(alert.domain, alert.fast_model))
+            for mi in range(len(METRICS)):
+                self._start_chart(s, mi, alert.updated_at)
+        if s.last_ts is None:
+            s.last_ts = alert.updated_at  # it had traffic when last detected; nothing later is known here
+        if alert.kind == "cusum":
+            ch = s.charts[METRICS.index(alert.metric)]
+            ch.last_alarm_ts = max(ch.last_alarm_ts or alert.updated_at, alert.updated_at)
+            ch.after_alarm_n = 0  # its chart restarted: only events from now on re-test it
+        self._alerts[key] = alert
+        return True
 
     def _open(self, key: tuple[str, str, str], alert: Alert) -> None:
         known = self._announced.pop(alert.key, None)

@@ -13,7 +13,10 @@ API is not undone by the next restart with the same configuration.
 
 Announced alerts. Every process follows every decision (``service.drift_feed``), so every process detects the
 same drift. ``claim_alert_open`` / ``claim_alert_close`` let exactly one of them post and count each alert's
-opening and closing; the others take the announced alert's id, so ``/v1/drift`` names it alike everywhere.
+opening and closing; the others take the announced alert's id, so ``/v1/drift`` names it alike everywhere. The ledger
+keeps each open alert itself too (its ``to_dict()``, refreshed every minute with ``refresh_alerts``): a process that
+starts holds again the open alerts its refill does not detect again (``open_alert_bodies``,
+``DriftMonitor.restore_alert``), so a restart neither loses an open alert nor lets the sweep post it closed.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ CREATE TABLE IF NOT EXISTS drift_alerts (
     alert_id TEXT NOT NULL,
     opened_at REAL NOT NULL,
     seen_at REAL NOT NULL,
-    closed_at REAL
+    closed_at REAL,
+    body TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS drift_alerts_open ON drift_alerts(key) WHERE closed_at IS NULL;
 CREATE INDEX IF NOT EXISTS drift_alerts_closed ON drift_alerts(key, closed_at);
@@ -77,7 +81,8 @@ CREATE TABLE IF NOT EXISTS oversight_drift_alerts (
     alert_id TEXT NOT NULL,
     opened_at DOUBLE PRECISION NOT NULL,
     seen_at DOUBLE PRECISION NOT NULL,
-    closed_at DOUBLE PRECISION
+    closed_at DOUBLE PRECISION,
+    body TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS oversight_drift_alerts_open ON oversight_drift_alerts(key) WHERE closed_at IS NULL;
 CREATE TABLE IF NOT EXISTS oversight_drift_baselines (
@@ -141,14 +146,21 @@ class PinStore(Protocol):
         ...
 
     async def claim_alert_open(
-        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+        self,
+        key: str,
+        alert_id: str,
+        now: float,
+        quiet_s: float,
+        opened_at: float | None = None,
+        body: dict[str, Any] | None = None,
     ) -> str | None:
         """Record that alert ``key`` (series/metric/kind) opened, as ``alert_id`` (at ``opened_at``, the alert's
         ``detected_at``; ``now`` if not given). None: this call recorded it, so
         the caller announces it. Otherwise the id of the alert of that key already open, or closed less than
         ``quiet_s`` ago (a process a little behind the others detecting the same drift): another process
         announced it. An open alert not refreshed for ``ABANDONED_S`` (or ``quiet_s`` if longer) does not count: it
-        is closed (as of when it was last seen) and this one recorded.
+        is closed (as of when it was last seen) and this one recorded. ``body`` (the alert's ``to_dict()``) is kept
+        with it, so a process that starts while it is open holds it open again (``open_alert_bodies``).
         """
         ...
 
@@ -157,8 +169,16 @@ class PinStore(Protocol):
         (re)started process shows an alert it detects again under the id and time it was announced with."""
         ...
 
-    async def refresh_alerts(self, keys: list[str], now: float) -> None:
-        """This process still holds these alerts open (called every minute or so)."""
+    async def refresh_alerts(
+        self, keys: list[str], now: float, bodies: dict[str, dict[str, Any]] | None = None
+    ) -> None:
+        """This process still holds these alerts open (called every minute or so); ``bodies``: their state now
+        (``to_dict()`` by key), kept for a process that starts later."""
+        ...
+
+    async def open_alert_bodies(self) -> dict[str, dict[str, Any]]:
+        """``{key: alert}`` of the open alerts stored with their body (an alert recorded by an older version has
+        none), as last refreshed: what a (re)started process holds open again (``DriftMonitor.restore_alert``)."""
         ...
 
     async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
@@ -195,6 +215,8 @@ class SqlitePinStore(SqliteTables):
         if "seen_at" not in columns:
             await self.db.execute("ALTER TABLE drift_alerts ADD COLUMN seen_at REAL")
             await self.db.execute("UPDATE drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL")
+        if "body" not in columns:  # the alert itself came later still (restored at start-up)
+            await self.db.execute("ALTER TABLE drift_alerts ADD COLUMN body TEXT")
         for table in ("drift_pins", "drift_pin_defaults", "drift_baselines"):
             async with self.db.execute(f"SELECT domain, fast_model FROM {table} WHERE domain NOT LIKE '%/%'") as cur:
                 legacy = [(str(d), str(m)) for d, m in await cur.fetchall()]
@@ -252,7 +274,13 @@ class SqlitePinStore(SqliteTables):
         return seeded
 
     async def claim_alert_open(
-        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+        self,
+        key: str,
+        alert_id: str,
+        now: float,
+        quiet_s: float,
+        opened_at: float | None = None,
+        body: dict[str, Any] | None = None,
     ) -> str | None:
         await self.db.execute(
             "UPDATE drift_alerts SET closed_at = seen_at WHERE key = ? AND closed_at IS NULL AND seen_at < ?",
@@ -260,9 +288,9 @@ class SqlitePinStore(SqliteTables):
         )
         # One statement, so the check and the insert are atomic (SQLite has one writer at a time).
         cur = await self.db.execute(
-            "INSERT INTO drift_alerts (key, alert_id, opened_at, seen_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS "
+            "INSERT INTO drift_alerts (key, alert_id, opened_at, seen_at, body) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS "
             "(SELECT 1 FROM drift_alerts WHERE key = ? AND (closed_at IS NULL OR closed_at >= ?))",
-            (key, alert_id, now if opened_at is None else opened_at, now, key, now - quiet_s),
+            (key, alert_id, now if opened_at is None else opened_at, now, _body(body), key, now - quiet_s),
         )
         if cur.rowcount == 1:
             return None
@@ -279,12 +307,25 @@ class SqlitePinStore(SqliteTables):
         ) as cur:
             return [(str(r[0]), str(r[1]), float(r[2]), float(r[3])) for r in await cur.fetchall()]
 
-    async def refresh_alerts(self, keys: list[str], now: float) -> None:
+    async def refresh_alerts(
+        self, keys: list[str], now: float, bodies: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         if keys:
             await self.db.execute(
                 f"UPDATE drift_alerts SET seen_at = ? WHERE closed_at IS NULL AND key IN ({','.join('?' * len(keys))})",
                 (now, *keys),
             )
+        if bodies:
+            await self.db.executemany(
+                "UPDATE drift_alerts SET body = ? WHERE closed_at IS NULL AND key = ?",
+                [(_body(b), k) for k, b in bodies.items()],
+            )
+
+    async def open_alert_bodies(self) -> dict[str, dict[str, Any]]:
+        async with self.db.execute(
+            "SELECT key, body FROM drift_alerts WHERE closed_at IS NULL AND body IS NOT NULL"
+        ) as cur:
+            return _bodies(await cur.fetchall())
 
     async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
         rows = [(f"{d}/{n}", b["fast_model"], b["source"], _counts(b), now) for (d, n), b in baselines.items()]
@@ -331,7 +372,8 @@ class PostgresPinStore(PostgresTables):
         await apply_schema(
             self.pool,
             "ALTER TABLE oversight_drift_alerts ADD COLUMN IF NOT EXISTS seen_at DOUBLE PRECISION;"
-            "UPDATE oversight_drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL",
+            "UPDATE oversight_drift_alerts SET seen_at = opened_at WHERE seen_at IS NULL;"
+            "ALTER TABLE oversight_drift_alerts ADD COLUMN IF NOT EXISTS body TEXT",
             lock_id=self.LOCK_ID,
         )
         for table in ("oversight_drift_pins", "oversight_drift_pin_defaults", "oversight_drift_baselines"):
@@ -391,7 +433,13 @@ class PostgresPinStore(PostgresTables):
         return seeded
 
     async def claim_alert_open(
-        self, key: str, alert_id: str, now: float, quiet_s: float, opened_at: float | None = None
+        self,
+        key: str,
+        alert_id: str,
+        now: float,
+        quiet_s: float,
+        opened_at: float | None = None,
+        body: dict[str, Any] | None = None,
     ) -> str | None:
         # The partial unique index lets one process hold the open alert of a key; ON CONFLICT loses quietly.
         await self._execute(
@@ -400,10 +448,10 @@ class PostgresPinStore(PostgresTables):
             (key, now - max(ABANDONED_S, quiet_s)),
         )
         inserted = await self._execute(
-            "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at, seen_at) SELECT %s, %s, %s, %s "
+            "INSERT INTO oversight_drift_alerts (key, alert_id, opened_at, seen_at, body) SELECT %s, %s, %s, %s, %s "
             "WHERE NOT EXISTS (SELECT 1 FROM oversight_drift_alerts WHERE key = %s "
             "AND (closed_at IS NULL OR closed_at >= %s)) ON CONFLICT (key) WHERE closed_at IS NULL DO NOTHING",
-            (key, alert_id, now if opened_at is None else opened_at, now, key, now - quiet_s),
+            (key, alert_id, now if opened_at is None else opened_at, now, _body(body), key, now - quiet_s),
         )
         if inserted == 1:
             return None
@@ -429,12 +477,24 @@ class PostgresPinStore(PostgresTables):
             for r in rows
         ]
 
-    async def refresh_alerts(self, keys: list[str], now: float) -> None:
+    async def refresh_alerts(
+        self, keys: list[str], now: float, bodies: dict[str, dict[str, Any]] | None = None
+    ) -> None:
         if keys:
             await self._execute(
                 "UPDATE oversight_drift_alerts SET seen_at = %s WHERE closed_at IS NULL AND key = ANY(%s)",
                 (now, keys),
             )
+        for k, b in (bodies or {}).items():
+            await self._execute(
+                "UPDATE oversight_drift_alerts SET body = %s WHERE closed_at IS NULL AND key = %s", (_body(b), k)
+            )
+
+    async def open_alert_bodies(self) -> dict[str, dict[str, Any]]:
+        rows = await self._fetch(
+            "SELECT key, body FROM oversight_drift_alerts WHERE closed_at IS NULL AND body IS NOT NULL", ()
+        )
+        return _bodies([(_col(r, 0, "key"), _col(r, 1, "body")) for r in rows])
 
     async def save_baselines(self, baselines: dict[PinKey, dict[str, Any]], now: float) -> None:
         for (d, n), b in baselines.items():
@@ -470,6 +530,22 @@ class PostgresPinStore(PostgresTables):
             (now - ABANDONED_S,),
         )
         return [(str(_col(r, 0, "key")), str(_col(r, 1, "alert_id")), float(_col(r, 2, "seen_at"))) for r in rows]
+
+
+def _body(alert: dict[str, Any] | None) -> str | None:
+    return None if alert is None else orjson.dumps(alert, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _bodies(rows: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for key, body in rows:
+        try:
+            alert = orjson.loads(body)
+        except orjson.JSONDecodeError:  # a damaged row: that alert is not restored (the sweep closes it later)
+            continue
+        if isinstance(alert, dict):
+            out[str(key)] = alert
+    return out
 
 
 def _counts(baseline: dict[str, Any]) -> str:

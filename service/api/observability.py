@@ -426,7 +426,7 @@ class AlertAnnouncer:
             try:
                 if alert.get("state") == "open":
                     other = await self.ledger.claim_alert_open(
-                        key, alert["id"], self.clock(), self.quiet_s, opened_at=alert.get("detected_at")
+                        key, alert["id"], self.clock(), self.quiet_s, opened_at=alert.get("detected_at"), body=alert
                     )
                     if other is not None:
                         self.monitor.adopt_alert_id(alert["id"], other)
@@ -457,7 +457,8 @@ class AlertAnnouncer:
         ledger = self.ledger
         if ledger is None:
             return []
-        await ledger.refresh_alerts([a["key"] for a in self.monitor.open_alerts()], now)
+        held = self.monitor.open_alerts()
+        await ledger.refresh_alerts([a["key"] for a in held], now, bodies={a["key"]: a for a in held})
         closed = []
         for key, alert_id, seen_at in await ledger.close_abandoned(now):
             series, metric, kind = [*key.rsplit("|", 2), "", ""][:3]
@@ -697,12 +698,21 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         tasks.append(asyncio.create_task(_keep_pins_in_sync(pins, settings.pin_sync_s)))
         tasks.append(asyncio.create_task(announcer.run()))
         tasks.append(asyncio.create_task(_hold_alerts(announcer)))
-        try:  # the alerts announced before this start: the refill detects them again under their own ids
+        # The alerts announced before this start and still open: the refill detects some of them again (under their
+        # own ids); the others are held open again after it (``restore_alert``), not lost until the sweep closed
+        # them as abandoned. This process holds them from now on, so the ledger keeps them open.
+        held: list[tuple[str, str, float, float]] = []
+        bodies: dict[str, dict[str, Any]] = {}
+        try:
             held = await pin_store.list_open_alerts()
+            bodies = await pin_store.open_alert_bodies()
+            await pin_store.refresh_alerts([key for key, *_ in held if key in bodies], clock())
         except Exception as exc:
             log.warning("open drift alerts not read from the ledger (%s): re-detected ones take new ids", exc)
-        else:
-            monitor.expect_announced((key, aid, opened, seen + ABANDONED_S) for key, aid, opened, seen in held)
+        until = clock() + ABANDONED_S
+        monitor.expect_announced(
+            (key, aid, opened, until if key in bodies else seen + ABANDONED_S) for key, aid, opened, seen in held
+        )
         tail = DigestTail(monitor, app.state.runtime.store)
         started = time.perf_counter()
         try:
@@ -725,6 +735,14 @@ def install(app: FastAPI, *, clock: Callable[[], float] = time.time) -> None:
         else:
             if restored:
                 log.info("drift baselines restored from the store: %s", ", ".join(sorted(restored)))
+        kept = [
+            aid
+            for key, aid, opened, _seen in held
+            if key in bodies and monitor.restore_alert(bodies[key], alert_id=aid, detected_at=opened)
+        ]
+        if kept:
+            log.info("drift alerts held open across the restart (not detected again yet): %s", ", ".join(kept))
+        metrics.drift_open.set(len(monitor.open_alerts()))
         app.state.drift_tail = collector.tail = tail
         tasks.append(asyncio.create_task(_follow(tail, settings.tail_s)))
         if otlp_gauges is not None:
