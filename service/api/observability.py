@@ -317,6 +317,8 @@ def describe(alert: dict[str, Any]) -> str:
 HELP = {
     "oversight_drift_rate": "Current sliding-window rate per domain, fast model and metric.",
     "oversight_drift_window_samples": "Events in the current window (the rate's denominator).",
+    "oversight_drift_alert_open": "1 per drift alert open now, by series, metric and kind (no sample once it closes; "
+    "the same on every replica: use max).",
     "oversight_drift_feed_errors": "Reads of the stored decisions that failed (the drift monitor is behind until "
     "one succeeds).",
     "oversight_drift_feed_read_timestamp_seconds": "When this process last read the decisions every process stored "
@@ -340,14 +342,33 @@ class _DriftCollector(Collector):
         self.monitor, self.clock = monitor, clock
         self.tail: DigestTail | None = None  # set at start-up
         self.seen: list[dict[str, Any]] = []  # the series of the last snapshot taken for OTLP
+        self.seen_alerts: list[dict[str, Any]] = []  # its open alerts
 
     def collect(self) -> Iterator[Metric]:
-        yield from self.window(self.monitor.snapshot(self.clock())["series"])
+        snap = self.monitor.snapshot(self.clock())
+        yield from self.window(snap["series"])
+        yield from self.alerts(snap["alerts"])
         yield from self.feed()
 
     def remember(self) -> None:
         """Keep the current window rates for the OTLP callbacks (on the event loop, like every monitor call)."""
-        self.seen = self.monitor.snapshot(self.clock())["series"]
+        snap = self.monitor.snapshot(self.clock())
+        self.seen, self.seen_alerts = snap["series"], snap["alerts"]
+
+    @staticmethod
+    def alerts(alerts: list[dict[str, Any]]) -> Iterator[Metric]:
+        """``oversight_drift_alert_open``: 1 per open alert, labelled like ``oversight_drift_rate`` plus ``kind``.
+
+        Its ``fast_model`` values are the monitor's series (bounded by ``OVERSIGHT_DRIFT_MAX_FAST_MODELS``, the rest
+        under ``other``, as on ``oversight_drift_rate``), and only open alerts have a sample: computed at each
+        scrape, a label set is gone once its alert closes, so it holds no label memory (unlike the counters'
+        ``fast_model``, capped per process at ``MAX_FAST_MODELS`` for good). One alert per series, metric and kind
+        is open at a time, so no two samples share labels."""
+        name = "oversight_drift_alert_open"
+        family = GaugeMetricFamily(name, HELP[name], labels=["domain", "fast_model", "metric", "kind"])
+        for a in alerts:
+            family.add_metric([str(a["domain"]), str(a["fast_model"]), str(a["metric"]), str(a["kind"])], 1)
+        yield family
 
     def window(self, series: list[dict[str, Any]]) -> Iterator[Metric]:
         """``oversight_drift_rate`` and ``oversight_drift_window_samples`` of a snapshot's series."""
@@ -607,9 +628,13 @@ class OtlpGaugeFeed:
         def window() -> Iterator[Metric]:
             return drift.window(drift.seen)
 
+        def alerts() -> Iterator[Metric]:
+            return drift.alerts(drift.seen_alerts)
+
         reads: dict[str, Callable[[], Iterable[Metric]]] = {
             "oversight_drift_rate": window,
             "oversight_drift_window_samples": window,
+            "oversight_drift_alert_open": alerts,
             "oversight_drift_feed_errors": drift.feed,
             "oversight_drift_feed_read_timestamp_seconds": drift.feed,
             "oversight_escalations_pending": self.backlog.collect,

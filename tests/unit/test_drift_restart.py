@@ -34,6 +34,16 @@ def gauge(text: str, name: str, **labels: str) -> float:
     )
 
 
+def open_series(text: str) -> dict[tuple[str, str, str, str], float]:
+    """``oversight_drift_alert_open`` by (domain, fast_model, metric, kind)."""
+    return {
+        (s.labels["domain"], s.labels["fast_model"], s.labels["metric"], s.labels["kind"]): s.value
+        for f in text_string_to_metric_families(text)
+        for s in f.samples
+        if s.name == "oversight_drift_alert_open"
+    }
+
+
 def wait_for_alert(client: TestClient) -> dict[str, Any]:
     """The disagreement alert once the monitor has it and the announcer has posted and recorded it."""
     deadline = time.monotonic() + 30
@@ -54,7 +64,14 @@ def drifted(tmp_path: Path, drift_env: md.WebhookReceiver) -> dict[str, Any]:
     with md.make_client(tmp_path) as client:
         md.burst(client, "v1", 60, unsafe_every=10)
         md.burst(client, "v2", 60, unsafe_every=2)
-        return wait_for_alert(client)
+        alert = wait_for_alert(client)
+        text = client.get("/metrics").text
+    # Which series alerts, on /metrics: one labelled sample per open alert (the disagreement one, and any other the
+    # same burst raised), the count gauge agreeing with it.
+    opened = open_series(text)
+    assert opened[("health", "fast-chat@v2", "disagreement", "two_proportion")] == 1
+    assert set(opened.values()) == {1} and len(opened) == gauge(text, "oversight_drift_alerts_open")
+    return alert
 
 
 drift_env = md.drift_env
@@ -82,6 +99,7 @@ def test_an_alert_the_refill_does_not_detect_again_stays_open_after_a_restart_an
         "up", "pinned:fast-chat@v1", pytest.approx(drifted["current_rate"]))
     assert [a["id"] for a in still] == [drifted["id"]]
     assert gauge(text, "oversight_drift_alerts_open") == 1
+    assert open_series(text) == {("health", "fast-chat@v2", "disagreement", "two_proportion"): 1}
     assert gauge(text, "oversight_drift_alerts_total") == 0  # announced before the restart: not counted again
     # One post, the opening: no second page, no "closed (abandoned)" for an alert nothing showed had recovered.
     posted = [(p["alert"]["id"], p["alert"]["state"]) for p in drift_env.posts if p["alert"]["metric"] == "disagreement"]
@@ -130,3 +148,32 @@ async def test_the_ledger_keeps_each_open_alert_as_last_refreshed_for_the_next_s
         assert await two.claim_alert_close(KEY, now=1100.0) == "drift-a-1"
         assert await two.open_alert_bodies() == {}
 
+
+def test_the_labelled_alert_gauge_has_a_sample_per_open_alert_and_none_once_it_closes() -> None:
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from service.api.observability import _DriftCollector
+
+    cfg = DriftConfig(window_s=60, bucket_s=1, eval_every_s=1000, alpha=0.01, min_samples=20, min_events=2)
+    monitor = DriftMonitor(cfg)
+    now = [0.0]
+    registry = CollectorRegistry()
+    registry.register(_DriftCollector(monitor, lambda: now[0]))
+
+    def scrape() -> dict[tuple[str, str, str, str], float]:
+        return open_series(generate_latest(registry).decode())
+
+    assert scrape() == {}
+    monitor.pin_baseline("health", "m@1")
+    for i in range(40):
+        monitor.observe("health", "m@1", disagreement=i % 10 == 0, response_class=None, ts=100 + i * 0.01)
+        monitor.observe("health", "m@2", disagreement=i % 2 == 0, response_class=None, ts=101 + i * 0.01)
+    monitor.evaluate(102.0)
+    now[0] = 102.0
+    assert scrape() == {("health", "m@2", "disagreement", "two_proportion"): 1}
+    for t in range(103, 300):  # m@2 back at m@1's rate for three windows: re-tested, no drift, closed
+        monitor.observe("health", "m@2", disagreement=t % 10 == 0, response_class=None, ts=float(t))
+    monitor.evaluate(300.0)
+    now[0] = 300.0
+    assert monitor.open_alerts() == []
+    assert scrape() == {}
