@@ -323,7 +323,8 @@ class ReviewMetrics:
 
         self.reviews = counter(
             "oversight_reviews",
-            "Recorded review decisions.",
+            "Recorded review decisions. response_class is the fast model's answer's class, none when it has none (an "
+            "agent action), unknown when the review of an answer failed (reviewer error or abstention).",
             ["domain", "kind", "verdict", "response_class", "fast_model", "reviewer"],
         )
         self.decision_reasons = counter(
@@ -464,7 +465,14 @@ class ReviewMetrics:
         domain = decision.domain.value
         fast_model = self._fast_model(decision.model.label())
         reviewer = self._reviewer(f"{decision.reviewer.provider}:{decision.reviewer.model}")
-        rc = decision.response_class.value if decision.response_class is not None else "none"
+        if decision.reason in UNJUDGED and decision.kind == "answer":
+            # The review of an answer failed (the reviewer erred or abstained; on_reviewer_error decided): its class
+            # came from the local analysis, not from the reviewer that classes the reviewed answers, so a vendor
+            # outage read as the fast model's refusal rate moving. Counted as a class nobody gave (the drift monitor
+            # leaves such decisions out of its rates too).
+            rc = "unknown"
+        else:
+            rc = decision.response_class.value if decision.response_class is not None else "none"
         self.reviews.add(
             {
                 "domain": domain,
