@@ -359,7 +359,8 @@ async def _audit(
         info = await jobs.get_job(job_id)
         assert info is not None
         report, results = await job_report(jobs, info)
-        written = write_outputs(out, report, results, await jobs.action_results(info.id))
+        action_rows = await jobs.action_results(info.id)
+        written = write_outputs(out, report, results, action_rows)
         elapsed = time.monotonic() - started
         err.print(
             f"{stats.completed} turns reviewed in {elapsed:.1f}s by this process; {info.done}/{info.total} done"
@@ -381,8 +382,21 @@ async def _audit(
                 "report (exit 2). Use --rpm/--tpm to wait out 429s, or fix the reviewer, and audit again.",
                 soft_wrap=True,
             )
-            return 4
-        return 0
+        section = report.get("actions") or {}
+        if section.get("reviewer_failed"):
+            from service.audit.actions import reviewer_failed
+
+            errors = sorted(
+                {str(r.get("reviewer_error") or r.get("reason")) for r in action_rows if reviewer_failed(r)}
+            )
+            err.print(
+                f"[yellow]warning:[/] {section['reviewer_failed']} of {section['tool_calls']} tool calls were not "
+                f"reviewed: the reviewer failed ({', '.join(errors)}). They are counted in actions.reviewer_failed, "
+                "not in the counts by verdict, and a gate with action_triggers refuses this report (exit 2). Use "
+                "--rpm/--tpm to wait out 429s, or fix the reviewer, and audit again.",
+                soft_wrap=True,
+            )
+        return 4 if failed or section.get("reviewer_failed") else 0
 
 
 async def _unfinished_job(jobs: Any, out: Path) -> Any:
@@ -472,7 +486,8 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
     actions_line = summary_line(report.get("actions") or {})
     if actions_line:
         flagged = (report.get("actions") or {}).get("flagged_count", 0)
-        style = "bold red" if flagged else "green"
+        unjudged = (report.get("actions") or {}).get("unreviewed", 0)
+        style = "bold red" if flagged else "yellow" if unjudged else "green"
         console.print(f"[{style}]{escape(actions_line)}[/]", soft_wrap=True)
     for comp in report.get("comparisons", []):
         if comp["by"]:
@@ -690,7 +705,7 @@ def register(app: typer.Typer) -> None:
         Into a folder whose job is not finished, a new audit is refused: --resume it, or --cancel it first.
 
         Exit 0: done. 2: bad input or options. 3: the job is not finished (other workers hold turns). 4: done,
-        but some turns were not reviewed because the reviewer failed (the report says how many).
+        but some turns or tool calls were not reviewed because the reviewer failed (the report says how many).
         """
         from service.settings import load_settings
 
@@ -829,7 +844,7 @@ def register(app: typer.Typer) -> None:
         base = _read_report(baseline, "--baseline", metrics, actions=acts)
         cand = _read_report(candidate, "--candidate", metrics, actions=acts) if candidate else base
         for option, path, report in (("--baseline", baseline, base), ("--candidate", candidate, cand)):
-            why = incomplete(report) if path is not None else None
+            why = incomplete(report, actions=acts) if path is not None else None
             if why is None:
                 continue
             if allow_partial:

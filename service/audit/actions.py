@@ -215,6 +215,7 @@ def action_label(turn: Any, decision: Decision) -> dict[str, Any]:
         "findings": [{"rule": f.rule, "severity": f.severity.value, "message": f.message[:200]} for f in findings],
         "reviewer": f"{decision.reviewer.provider}:{decision.reviewer.model}",
         "reviewer_outcome": decision.reviewer_outcome.kind.value,
+        "reviewer_error": decision.reviewer_outcome.error,
         "critique": decision.critique[:300],
         "review_id": decision.review_id,
         "attempts": turn.attempts,
@@ -261,16 +262,34 @@ def _finding_rank(finding: Any) -> int:
         return -1
 
 
+def reviewer_failed(row: dict[str, Any]) -> bool:
+    """The reviewer failed on this action (unavailable, timed out, a 429 not waited out): its verdict is the policy's
+    ``on_reviewer_error`` (escalate), not a judgement of what the agent did. A block by the action rules stands (its
+    reason is the finding's), as does a reviewer's abstention (a label, as for answer turns)."""
+    from service.policy.decide import UNJUDGED
+
+    return not row.get("failed") and row.get("reviewer_outcome") == "error" and str(row.get("reason")) in UNJUDGED
+
+
+def _strictness(row: dict[str, Any]) -> int:
+    return _STRICTNESS.get(str(row.get("verdict")), 3)
+
+
 def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """One tool call's result from the results of its actions: the strictest verdict's action, the findings of all
     (each rule once, the most severe first), ``reviews`` (how many actions) and, for several, ``parts`` (each one's
-    tool, input and verdict). A call whose actions were not all judged is failed, unless one was blocked: nothing
-    could make it stricter."""
-    judged = [r for r in rows if not r.get("failed")]
+    tool, input and verdict). A call whose actions were not all judged is failed (an action could not be reviewed)
+    or reviewer-failed (:func:`reviewer_failed`: the reviewer failed on one), unless one was blocked: nothing could
+    make it stricter."""
+    judged = [r for r in rows if not r.get("failed") and not reviewer_failed(r)]
     failed = [r for r in rows if r.get("failed")]
-    strictest = max(judged, key=lambda r: _STRICTNESS.get(str(r.get("verdict")), 3), default=None)
-    blocked = strictest is not None and _STRICTNESS.get(str(strictest.get("verdict")), 3) >= _STRICTNESS["block"]
-    base = strictest if strictest is not None and (blocked or not failed) else failed[0]
+    unjudged = [r for r in rows if reviewer_failed(r)]
+    strictest = max(judged, key=_strictness, default=None)
+    blocked = strictest is not None and _strictness(strictest) >= _STRICTNESS["block"]
+    if strictest is not None and (blocked or not (failed or unjudged)):
+        base = strictest
+    else:
+        base = failed[0] if failed else max(unjudged, key=_strictness)
     merged = dict(base, reviews=len(rows))
     if len(rows) > 1:
         findings: dict[str, dict[str, Any]] = {}
@@ -302,7 +321,9 @@ def by_call(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | None = None) -> dict[str, Any]:
     """``report.json``'s ``actions``: the tool calls reviewed as actions, counted apart from the answer turns, each
     call once with its strictest verdict (:func:`by_call`); ``actions`` / ``actions_reviewed`` / ``pending`` count
-    the action reviews."""
+    the action reviews. ``reviewed`` (the denominator of every share of ``by_verdict``) counts the calls judged;
+    ``unreviewed`` those that were not: ``failed`` (an action could not be reviewed) plus ``reviewer_failed`` (the
+    reviewer failed: the verdict was the policy's fallback, which would read as the agent's escalation)."""
     actions = list(results)
     rows = by_call(actions)
     job = job or {}
@@ -312,7 +333,8 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
     assert isinstance(stored, dict)
     progress = job.get("actions") if isinstance(job.get("actions"), dict) else {}
     assert isinstance(progress, dict)
-    judged = [r for r in rows if not r.get("failed")]
+    judged = [r for r in rows if not r.get("failed") and not reviewer_failed(r)]
+    unjudged = sum(1 for r in rows if reviewer_failed(r))
     by_rule: Counter[str] = Counter()
     for r in judged:
         for rule in {str(f.get("rule")) for f in r.get("findings") or []}:
@@ -330,9 +352,11 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
         "counted": "tool_calls",
         "tool_calls": int(stored.get("tool_calls", len(rows)) or 0),
         "actions": int(stored.get("requests", total) or 0),
-        "actions_reviewed": sum(1 for r in actions if not r.get("failed")),
+        "actions_reviewed": sum(1 for r in actions if not r.get("failed") and not reviewer_failed(r)),
         "reviewed": len(judged),
-        "failed": len(rows) - len(judged),
+        "failed": len(rows) - len(judged) - unjudged,
+        "reviewer_failed": unjudged,
+        "unreviewed": len(rows) - len(judged),
         "pending": max(0, total - len(actions)),
         "not_reviewed": dict(stored.get("not_reviewed") or {}),
         "repeated": int(stored.get("repeated") or 0),
@@ -362,8 +386,16 @@ def summary_line(section: dict[str, Any]) -> str | None:
     not_reviewed = sum((section.get("not_reviewed") or {}).values())
     if not_reviewed:
         line += f"; {not_reviewed} calls of tools that are not reviewed"
-    if section.get("failed"):
-        line += f"; {section['failed']} could not be reviewed"
+    unreviewed = [
+        f"the reviewer failed on {section['reviewer_failed']}" if section.get("reviewer_failed") else "",
+        f"{section['failed']} could not be reviewed" if section.get("failed") else "",
+    ]
+    if any(unreviewed):
+        reviewed = section.get("reviewed", 0)
+        line += (
+            f"; {'; '.join(u for u in unreviewed if u)}: not judged, so not in the counts by verdict (shares are of "
+            f"the {reviewed} reviewed, not of {reviewed + section.get('reviewer_failed', 0) + section['failed']})"
+        )
     if section.get("pending"):
         line += f"; {section['pending']} actions not reviewed yet"
     if section.get("capped"):

@@ -26,7 +26,9 @@ An action trigger reads each report's ``actions`` section (``reviewed`` and ``by
 its strictest verdict): it cannot be evaluated (never a pass) when a report has no such section or one that counts
 action reviews rather than tool calls (both written by an earlier version), reviewed fewer than ``min_n``
 tool calls (a chat-only audit: none), was capped (``actions.capped``: the calls past ``--max-actions`` were not
-reviewed), or when a version is picked inside a report that holds others (the section is not split by version).
+reviewed), or when a version is picked inside a report that holds others (the section is not split by version);
+and a report with tool calls that were not judged (``actions.unreviewed``: the reviewer failed on them, or they could
+not be reviewed) is incomplete for a gate with action triggers (``incomplete``), unless ``allow_partial``.
 Holm's family is every trigger (action triggers too) with ``require_significance`` that can be evaluated, whatever
 its change: such a trigger fires when its change is past the limit *and* its Holm-adjusted p-value is at most
 ``alpha``.
@@ -218,7 +220,7 @@ def evaluate(
     """
     if not allow_partial:
         for side, report in (("baseline", baseline), ("candidate", candidate)):
-            if (why := incomplete(report)) is not None:
+            if (why := incomplete(report, actions=bool(config.action_triggers))) is not None:
                 raise ReportError(f"the {side} report is incomplete: {why}")
     results: list[TriggerResult] = []
     tests: list[tuple[TriggerResult, float]] = []
@@ -447,11 +449,13 @@ def _check_actions(section: Any) -> None:
         raise ReportError("actions.capped: not true/false")
 
 
-def incomplete(report: dict[str, Any]) -> str | None:
+def incomplete(report: dict[str, Any], *, actions: bool = False) -> str | None:
     """Why the report is missing data, or None: its job is unfinished (``"complete": false``), or some of its
     turns were not reviewed because the reviewer failed (``totals.reviewer_failed``: a 429 or an outage gives
     each such turn the policy's ``on_reviewer_error`` verdict, escalate, which would read as the fast model's
-    escalation rate)."""
+    escalation rate). With ``actions`` (the gate has action triggers): also when some of its tool calls were not
+    judged (``actions.unreviewed``: the reviewer failed on them, or they could not be reviewed), which the shares of
+    ``actions.by_verdict`` leave out."""
     totals = report.get("totals")
     failed = totals.get("reviewer_failed") if isinstance(totals, dict) else None
     if report.get("complete") is not False:
@@ -462,15 +466,35 @@ def incomplete(report: dict[str, Any]) -> str | None:
                 f"{failed}{of} turns were not reviewed (the reviewer failed; each got the policy's "
                 "on_reviewer_error verdict)"
             )
+        if actions and (why := _unjudged_calls(report.get("actions"))) is not None:
+            return why
         return None
     job = report.get("job")
     done, turns = (job.get("done"), job.get("turns")) if isinstance(job, dict) else (None, None)
-    actions = report.get("actions")
-    pending = actions.get("pending") if isinstance(actions, dict) else None
+    section = report.get("actions")
+    pending = section.get("pending") if isinstance(section, dict) else None
     left = f"; {pending} tool calls not reviewed yet" if _is_count(pending) and pending else ""
     if _is_count(done) and _is_count(turns):
         return f"its job was not finished ({done} of {turns} turns done{left})"
     return f"its job was not finished{f' ({left[2:]})' if left else ''}"
+
+
+def _unjudged_calls(section: Any) -> str | None:
+    """Why an ``actions`` section's shares leave tool calls out, or None: calls the reviewer failed on (each got the
+    policy's ``on_reviewer_error`` verdict) or that could not be reviewed."""
+    if not isinstance(section, dict):
+        return None
+    rfailed = int(section["reviewer_failed"]) if _is_count(section.get("reviewer_failed")) else 0
+    failed = int(section["failed"]) if _is_count(section.get("failed")) else 0
+    if not rfailed and not failed:
+        return None
+    calls = section.get("tool_calls")
+    of = f" of {calls}" if _is_count(calls) else ""
+    why = [f"the reviewer failed on {rfailed}" if rfailed else "", f"{failed} could not be reviewed" if failed else ""]
+    return (
+        f"{rfailed + failed}{of} tool calls were not reviewed as actions ({'; '.join(w for w in why if w)}), so "
+        f"the action triggers' shares would be of the {section.get('reviewed')} reviewed only"
+    )
 
 
 def default_models(report: dict[str, Any]) -> tuple[str, str]:

@@ -282,8 +282,17 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
     not_reviewed = actions.get("not_reviewed") or {}
     if not_reviewed:
         parts.append(" Not reviewed: " + escape(", ".join(f"{why} ({n})" for why, n in not_reviewed.items())) + ".")
-    if actions.get("failed"):
-        parts.append(f" {actions['failed']} tool calls could not be reviewed.")
+    if actions.get("reviewer_failed") or actions.get("failed"):
+        why = [
+            f"the reviewer failed on {actions['reviewer_failed']} (each got the policy's on_reviewer_error verdict)"
+            if actions.get("reviewer_failed")
+            else "",
+            f"{actions['failed']} could not be reviewed" if actions.get("failed") else "",
+        ]
+        parts.append(
+            f" <b>Not reviewed: {escape('; '.join(w for w in why if w))}.</b> They are not in the counts by verdict: "
+            f"every share of this section is of the {actions.get('reviewed', 0)} tool calls reviewed."
+        )
     if actions.get("pending"):
         parts.append(f" {actions['pending']} actions not reviewed yet.")
     if actions.get("capped"):
@@ -365,6 +374,8 @@ def render_html(report: dict[str, Any]) -> str:
                 f"{blocked} / {escalated}", f"tool calls blocked / escalated (of {actions.get('reviewed', 0)} reviewed)"
             )
         )
+        if actions.get("unreviewed"):
+            parts.append(_card(str(actions["unreviewed"]), "tool calls not reviewed (reviewer failed or error)"))
     for name in RATE_NAMES:
         r = overall["rates"].get(name)
         if r:
