@@ -159,6 +159,9 @@ def action_turns(parsed: Parsed | Sequence[Session], max_actions: int = DEFAULT_
                     "call": call,
                     "session_id": item.session or log.session_id,
                     "log_session_id": log.session_id,
+                    # the version that made the call, as a turn's: the report splits the actions by it
+                    "fast_model": log.call_models.get((item.call_id, item.line))
+                    or (log.model.label() if log.model else None),
                     "call_id": item.call_id,
                     "tool": item.tool,
                     "action_tool": action.get("tool"),
@@ -182,6 +185,7 @@ ACTION_FIELDS: tuple[str, ...] = (
     "seq",
     "call",
     "action_id",
+    "fast_model",
     "session_id",
     "call_id",
     "tool",
@@ -208,7 +212,7 @@ def action_label(turn: Any, decision: Decision) -> dict[str, Any]:
         "seq": turn.seq,
         "action_id": turn.turn_id,
         "call": meta.get("call"),
-        **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
+        **{k: meta.get(k) for k in ("fast_model", "session_id", "call_id", "tool", "action_tool", "input")},
         "verdict": decision.verdict.value,
         "reason": decision.reason,
         "risk": decision.risk.value,
@@ -231,7 +235,7 @@ def failed_action(turn: Any, exc: BaseException) -> dict[str, Any]:
         "seq": turn.seq,
         "action_id": turn.turn_id,
         "call": meta.get("call"),
-        **{k: meta.get(k) for k in ("session_id", "call_id", "tool", "action_tool", "input")},
+        **{k: meta.get(k) for k in ("fast_model", "session_id", "call_id", "tool", "action_tool", "input")},
         "failed": True,
         "error": f"{type(exc).__name__}: {exc}"[:500],
         "attempts": turn.attempts,
@@ -335,6 +339,9 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
     assert isinstance(progress, dict)
     judged = [r for r in rows if not r.get("failed") and not reviewer_failed(r)]
     unjudged = sum(1 for r in rows if reviewer_failed(r))
+    versions: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        versions.setdefault(str(r.get("fast_model")), []).append(r)
     by_rule: Counter[str] = Counter()
     for r in judged:
         for rule in {str(f.get("rule")) for f in r.get("findings") or []}:
@@ -364,11 +371,40 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
         "over_cap": over_cap,
         "capped": over_cap > 0,
         "by_verdict": dict(Counter(str(r.get("verdict")) for r in judged).most_common()),
+        # the same counts per fast-model version, as the turns' segments: what a gate of two versions compares (none
+        # when a result has no version: a job created by an earlier version)
+        **(
+            {"by_fast_model": {v: _counts(versions[v]) for v in sorted(versions, key=version_key)}}
+            if all(r.get("fast_model") for r in rows)
+            else {}
+        ),
         "by_rule": dict(by_rule.most_common()),
         "flagged_count": len(flagged),
         "flagged": flagged[:MAX_LISTED],
         "why": ACTIONS_WHY,
     }
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One version's tool calls (:func:`by_call` results): ``tool_calls`` (those with a result), ``reviewed``,
+    ``failed``, ``reviewer_failed``, ``unreviewed`` and ``by_verdict``, as the section counts them."""
+    judged = [r for r in rows if not r.get("failed") and not reviewer_failed(r)]
+    unjudged = sum(1 for r in rows if reviewer_failed(r))
+    return {
+        "tool_calls": len(rows),
+        "reviewed": len(judged),
+        "failed": len(rows) - len(judged) - unjudged,
+        "reviewer_failed": unjudged,
+        "unreviewed": len(rows) - len(judged),
+        "by_verdict": dict(Counter(str(r.get("verdict")) for r in judged).most_common()),
+    }
+
+
+def version_key(label: str) -> tuple[Any, ...]:
+    """Sort ``name@version`` labels naturally (``v2`` before ``v10``), as the report's ``fast_models``."""
+    import re
+
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", label))
 
 
 def summary_line(section: dict[str, Any]) -> str | None:

@@ -25,8 +25,10 @@ For ``task_success`` (higher is better) a *decrease* beyond ``max_increase`` fir
 An action trigger reads each report's ``actions`` section (``reviewed`` and ``by_verdict``: tool calls, each once with
 its strictest verdict): it cannot be evaluated (never a pass) when a report has no such section or one that counts
 action reviews rather than tool calls (both written by an earlier version), reviewed fewer than ``min_n``
-tool calls (a chat-only audit: none), was capped (``actions.capped``: the calls past ``--max-actions`` were not
-reviewed), or when a version is picked inside a report that holds others (the section is not split by version);
+tool calls (a chat-only audit: none), or was capped (``actions.capped``: the calls past ``--max-actions`` were not
+reviewed). A version picked inside a report that holds others (one report of two versions, ``--baseline-model``)
+is read from ``actions.by_fast_model``, the version's own tool calls, as a trigger reads the version's turns; a report
+without it (written by an earlier version) cannot be evaluated that way;
 and a report with tool calls that were not judged (``actions.unreviewed``: the reviewer failed on them, or they could
 not be reviewed) is incomplete for a gate with action triggers (``incomplete``), unless ``allow_partial``.
 Holm's family is every trigger (action triggers too) with ``require_significance`` that can be evaluated, whatever
@@ -342,13 +344,6 @@ def _action_sample(report: dict[str, Any], model: str | None, side: str, metric:
     section = report.get("actions")
     if not isinstance(section, dict):
         return f"the {side} report has no actions section (written before tool calls were reviewed: audit again)"
-    if model is not None:
-        others = [str(m) for m in report.get("fast_models") or [] if m != model]
-        if others:
-            return (
-                f"the {side} report's tool calls are not split by fast-model version (it holds "
-                f"{', '.join([model, *others])}): audit each agent version on its own and gate the two reports"
-            )
     if section.get("counted") != "tool_calls":
         return (
             f"the {side} report counts action reviews, not tool calls (a call read two ways counted twice; written "
@@ -360,7 +355,19 @@ def _action_sample(report: dict[str, Any], model: str | None, side: str, metric:
             f"the {side} report reviewed {reviewed} of its {section.get('actions')} actions (the rest were over the "
             f"cap of {section.get('max_actions')}, --max-actions / max_actions): audit again with a higher cap"
         )
-    by = section.get("by_verdict") or {}
+    counts: dict[str, Any] = section
+    if model is not None and [m for m in report.get("fast_models") or [] if m != model]:
+        # one version of several: its own tool calls (``actions.by_fast_model``), as a trigger reads its turns
+        split = section.get("by_fast_model")
+        if not isinstance(split, dict):
+            others = [str(m) for m in report.get("fast_models") or [] if m != model]
+            return (
+                f"the {side} report's tool calls are not split by fast-model version (it holds "
+                f"{', '.join([model, *others])}; written by an earlier version): audit again"
+            )
+        counts = split.get(model) or {"reviewed": 0, "by_verdict": {}}  # no tool call of it: fewer than min_n
+        reviewed = int(counts.get("reviewed") or 0)
+    by = counts.get("by_verdict") or {}
     if metric == "blocked":
         return reviewed, int(by.get("block", 0))
     if metric == "escalated":
@@ -447,6 +454,20 @@ def _check_actions(section: Any) -> None:
         raise ReportError("actions.by_verdict: its counts do not add up to actions.reviewed")
     if not isinstance(section.get("capped", False), bool):
         raise ReportError("actions.capped: not true/false")
+    split = section.get("by_fast_model")
+    if split is None:
+        return
+    if not isinstance(split, dict):
+        raise ReportError("actions.by_fast_model: not an object")
+    for version, counts in split.items():
+        where = f"actions.by_fast_model.{version}"
+        if not isinstance(counts, dict) or not _is_count(counts.get("reviewed")):
+            raise ReportError(f"{where}.reviewed: missing or not a count")
+        by = counts.get("by_verdict")
+        if not isinstance(by, dict) or not all(isinstance(k, str) and _is_count(v) for k, v in by.items()):
+            raise ReportError(f"{where}.by_verdict: missing or not an object of counts")
+        if sum(by.values()) != counts["reviewed"]:
+            raise ReportError(f"{where}.by_verdict: its counts do not add up to its reviewed")
 
 
 def incomplete(report: dict[str, Any], *, actions: bool = False) -> str | None:

@@ -29,6 +29,7 @@ converted session.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -169,6 +170,29 @@ def past_calls(agent: AgentSession, fmt: str) -> list[Any]:
     return list(claude_code.past_actions(agent))
 
 
+def call_models(agent: AgentSession) -> dict[tuple[str, int | None], str]:
+    """The fast model of each tool call of the log (``name@version``), by ``(call id, line)``: the model and CLI
+    version the log gives the call (Claude Code: its entry's, as for an answer); else (Codex, whose log names the
+    model per turn, not per call) those of the answer that follows the call in the log, the ``turn_context`` in effect
+    for the turn the call was made in; else of the answer before it; else the session's."""
+    events = agent.events
+    answers = [i for i, e in enumerate(events) if isinstance(e, AssistantMessage) and not e.synthetic]
+    out: dict[tuple[str, int | None], str] = {}
+    for i, event in enumerate(events):
+        if not isinstance(event, ToolCall):
+            continue
+        model, version = event.model, event.version
+        if model is None and version is None:
+            k = bisect.bisect_right(answers, i)  # the first answer after the call
+            near = answers[k] if k < len(answers) else answers[k - 1] if answers else None
+            if near is not None:
+                answer = events[near]
+                assert isinstance(answer, AssistantMessage)
+                model, version = answer.model, answer.version
+        out.setdefault((event.call_id, event.line), _fast_model(agent, model, version).label())
+    return out
+
+
 def _stem(path: str) -> str:
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     for ext in (".gz", ".jsonl"):
@@ -193,6 +217,7 @@ def sessions(data: bytes, fmt: str, name: str) -> Iterator[Located]:
         yield 1, LineError(1, f"no conversation found in the {fmt} log")
         return
     session._calls = past_calls(agent, fmt)
+    session._call_models = call_models(agent)
     yield 1, session
     if fmt == "claude-code" and not _subagent_log(agent):
         for run in _runs(agent):  # Claude Code 1.x: its sub-agents' runs, inline

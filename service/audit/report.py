@@ -18,7 +18,9 @@
      "flagged_turns": [{"turn_id": "s#3", "verdict": "block", ..., "source": "proj/s.jsonl", "line": 17,
                         "timestamp": "2025-09-03T00:47:12.123+00:00"}],
      "actions": {"counted": "tool_calls", "tool_calls": int, "actions": int, "actions_reviewed": int,
-                 "reviewed": int, "by_verdict": {...}, "by_rule": {...}, "over_cap": int, "capped": bool,
+                 "reviewed": int, "failed": int, "reviewer_failed": int, "unreviewed": int, "by_verdict": {...},
+                 "by_fast_model": {"name@v1": {"reviewed": int, "by_verdict": {...}, ...}}, "by_rule": {...},
+                 "over_cap": int, "capped": bool,
                  "flagged": [{"call", "session_id", "tool", "input", "verdict", "findings", "reviews", "source",
                  "line", ...}], ...}}
 
@@ -47,7 +49,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from service.audit.actions import actions_section, by_call
+from service.audit.actions import actions_section, by_call, version_key
 from service.audit.sessions import SEGMENT_FIELDS
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
 from service.vocabulary import Severity
@@ -173,13 +175,6 @@ def _segment(by: dict[str, str], rows: Sequence[dict[str, Any]]) -> dict[str, An
 def _value(row: dict[str, Any], name: str) -> str | None:
     value = row.get(name)
     return None if value in (None, "") else str(value)
-
-
-def version_key(label: str) -> tuple[Any, ...]:
-    """Sort ``name@version`` labels naturally (``v2`` before ``v10``)."""
-    import re
-
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", label))
 
 
 def compare(

@@ -11,10 +11,10 @@ import orjson
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from service.audit.actions import DEFAULT_MAX_ACTIONS, action_turns
+from service.audit.actions import DEFAULT_MAX_ACTIONS, action_turns, version_key
 from service.audit.html import render_html
 from service.audit.jobs import JobInfo, JobStore, KeyedJob, new_job_id
-from service.audit.report import actions_csv, build_report, results_csv, version_key
+from service.audit.report import actions_csv, build_report, results_csv
 from service.audit.sessions import Parsed
 
 

@@ -87,6 +87,7 @@ class Session(BaseModel):
     _lines: list[int | None] = PrivateAttr(default_factory=list)
     _source: str | None = PrivateAttr(default=None)
     _calls: list[Any] = PrivateAttr(default_factory=list)
+    _call_models: dict[tuple[str, int | None], str] = PrivateAttr(default_factory=dict)
 
     @property
     def calls(self) -> list[Any]:
@@ -94,6 +95,13 @@ class Session(BaseModel):
         (``service.integrations.*.past_actions``: ``PastAction`` items). Filled for the main session of a Codex or
         Claude Code log only (``service.audit.imported``); reviewed as actions (``service.audit.actions``)."""
         return self._calls
+
+    @property
+    def call_models(self) -> dict[tuple[str, int | None], str]:
+        """The fast model (``name@version``, as a turn's ``fast_model``) that made each tool call of ``calls``, by
+        ``(call id, line)``: a report's actions are split by version as its turns are. Filled by the agent log
+        importers only (``service.audit.imported``)."""
+        return self._call_models
 
     @property
     def written_by(self) -> list[str | None]:

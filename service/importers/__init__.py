@@ -80,6 +80,10 @@ class ToolCall:
     """The line the call was read from (its result, paired later, may be on another line)."""
     uuid: str | None = None
     """As ``Message.uuid``: the id of the entry the call was read from, when the log gives one."""
+    model: str | None = None
+    version: str | None = None
+    """As ``AssistantMessage.model`` / ``version``: the model and agent CLI version that made the call, when the log
+    names them per call (Claude Code: the entry's own); None otherwise (Codex: the audit takes the answer's)."""
     kind: Literal["tool_call"] = "tool_call"
 
 

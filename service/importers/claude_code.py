@@ -182,6 +182,8 @@ def _assistant(
                 sidechain=sidechain,
                 line=author.line,
                 uuid=author.uuid,
+                model=author.model,
+                version=author.version,
             )
             calls[call.call_id] = call
             session.events.append(call)
