@@ -151,6 +151,7 @@ def to_session(agent: AgentSession, fallback_id: str, run: list[Event] | None = 
         intent="coding_agent",
         metadata=metadata,
     )
+    session._named_by_file = agent.session_id is None  # a copy at another path has another name: see _copies
     session.written_by.extend(written_by)
     session.origins.extend(origins)
     session.lines.extend(lines)

@@ -35,13 +35,14 @@ no more, and leaving the session out would leave the longest sessions unaudited.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
@@ -88,6 +89,13 @@ class Session(BaseModel):
     _source: str | None = PrivateAttr(default=None)
     _calls: list[Any] = PrivateAttr(default_factory=list)
     _call_models: dict[tuple[str, int | None], str] = PrivateAttr(default_factory=dict)
+    _named_by_file: bool = PrivateAttr(default=False)
+
+    @property
+    def named_by_file(self) -> bool:
+        """The log names no session id, so ``session_id`` is its file's name: a copy of it elsewhere has another
+        (``_copies`` tells such copies apart by their content instead). Set by the agent log importers only."""
+        return self._named_by_file
 
     @property
     def calls(self) -> list[Any]:
@@ -759,6 +767,28 @@ def _copy_of(short: Session, long: Session) -> bool:
     return all(_same_message(a, b) for a, b in zip(short.messages, long.messages, strict=False))
 
 
+def _identity(item: Session) -> tuple[str, str]:
+    """What copies of a session share: its id; for a log that names none (its id is its file's name, which a copy at
+    another path does not share), its labels, its user messages and answers up to its first answer, and the time the
+    log gives that answer. Tool messages are left out (a copy taken before a call's result has a shorter summary). A
+    log that names no time for its first answer has no such identity: only its file name tells it apart, as before."""
+    if not item.named_by_file:
+        return ("id", item.session_id)
+    first = next((i for i, m in enumerate(item.messages) if m.role == "assistant"), None)
+    stamp = item.origins[0][1] if item.origins else None
+    if first is None or not stamp:
+        return ("id", item.session_id)
+    start = [(m.role, m.text()) for m in item.messages[: first + 1] if m.role != "tool"]
+    key = orjson.dumps([item.model_dump(mode="json", include=_LABELS), start, stamp], option=orjson.OPT_SORT_KEYS)
+    return ("content", hashlib.sha256(key).hexdigest())
+
+
+def _same_times(short: Session, long: Session) -> bool:
+    """The answers of ``short`` were written at the times of ``long``'s first ones (as its log gives them)."""
+    times = [stamp for _, stamp in long.origins]
+    return [stamp for _, stamp in short.origins] == times[: len(short.origins)]
+
+
 def _copies(
     listed: list[tuple[str | None, int, Session | LineError]],
 ) -> tuple[dict[int, LineError], dict[str, int]]:
@@ -766,30 +796,42 @@ def _copies(
     what it copies; and the position of the copy audited, per session id. Of a session read more than once (a backup of a transcript, a ``.jsonl`` and its ``.jsonl.gz``,
     a line repeated), the longest copy is audited: every other copy that is the same or an earlier state of it (its
     messages the first of the longest's) is skipped. Copies that differ otherwise are not in the notes: ``expand``
-    rejects them as a ``duplicate session_id``."""
-    kept: dict[str, int] = {}  # session id -> position of the copy audited so far
+    rejects them as a ``duplicate session_id``.
+
+    A log that names no session id is told apart by its content (``_identity``): a copy of it at another path is a
+    copy when its messages are the first of the other's and its answers were written at the same times. Two such
+    logs that differ otherwise are two sessions (their ids, the files' names, differ), both audited."""
+    kept: dict[tuple[str, str], int] = {}  # identity -> position of the copy audited so far
     notes: dict[int, LineError] = {}
 
     def where(k: int) -> str:
         return LineError(listed[k][1], "", listed[k][0]).where
 
+    def name(item: Session) -> str:
+        return "a log that names no session id" if item.named_by_file else f"session {item.session_id!r}"
+
     for k, (file, line, item) in enumerate(listed):
         if not isinstance(item, Session):
             continue
-        j = kept.setdefault(item.session_id, k)
+        key = _identity(item)
+        j = kept.setdefault(key, k)
         if j == k:
             continue
         audited = listed[j][2]
         assert isinstance(audited, Session)
-        if _copy_of(item, audited):
+        by_content = key[0] == "content"
+        if _copy_of(item, audited) and (not by_content or _same_times(item, audited)):
             what = "a copy" if len(item.messages) == len(audited.messages) else "an earlier copy"
-            notes[k] = LineError(line, f"session {item.session_id!r}: {what} of the one at {where(j)}", file)
-        elif _copy_of(audited, item):
-            notes[j] = LineError(
-                listed[j][1], f"session {item.session_id!r}: an earlier copy of the one at {where(k)}", listed[j][0]
-            )
-            kept[item.session_id] = k
-    return notes, kept
+            notes[k] = LineError(line, f"{name(item)}: {what} of the one at {where(j)}", file)
+        elif _copy_of(audited, item) and (not by_content or _same_times(audited, item)):
+            notes[j] = LineError(listed[j][1], f"{name(item)}: an earlier copy of the one at {where(k)}", listed[j][0])
+            kept[key] = k
+    # the copy audited per session id; a log without an id that is not a copy is audited under its file's name
+    positions = {cast(Session, listed[k][2]).session_id: k for key, k in kept.items() if key[0] == "id"}
+    for k, (_, _, item) in enumerate(listed):
+        if isinstance(item, Session) and k not in notes:
+            positions.setdefault(item.session_id, k)
+    return notes, positions
 
 
 def _lines(data: bytes) -> Iterator[Located]:
