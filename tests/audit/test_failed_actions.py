@@ -92,3 +92,23 @@ def test_tool_calls_the_reviewer_answered_are_all_in_the_shares(
     assert code == 0, stderr and "not reviewed" not in stderr
     gated, table = _gate(tmp_path, out / "report.json")
     assert gated == 0 and "GATE PASSED" in table, table
+
+
+def test_tool_calls_that_could_not_be_reviewed_keep_an_action_gate_from_passing() -> None:
+    """A call the graph could not review (``failed``) is not in the shares either: a gate with action triggers
+    says the report is missing data; one without them gates as before."""
+    from service.audit.gate import incomplete
+    from service.audit.report import build_report
+
+    judged = [{"kind": "action", "seq": i - 10, "call": i, "verdict": "approve", "findings": [],
+               "reviewer_outcome": "skipped", "reason": "reviewer_approved"} for i in range(1, 9)]
+    failed = [{"kind": "action", "seq": i - 10, "call": i, "failed": True, "error": "RequestInvalid: shell needs "
+               "input.command"} for i in (9, 10)]
+    report = build_report([], job={"id": "aud_f", "turns": 0, "done": 0}, actions=judged + failed)
+    section = report["actions"]
+    assert (section["reviewed"], section["failed"], section["unreviewed"]) == (8, 2, 2)
+    assert incomplete(report) is None
+    assert incomplete(report, actions=True) == (
+        "2 of 10 tool calls were not reviewed as actions (2 could not be reviewed), so the action triggers' shares "
+        "would be of the 8 reviewed only"
+    )
