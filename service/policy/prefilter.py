@@ -164,6 +164,8 @@ class LiteralIndex:
     times (each domain's rules, each rule's patterns)."""
 
     _RECENT = 32
+    _RECENT_CHARS = 4_000_000
+    """At most this many characters of remembered texts (a few large answers, or many small ones)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -198,7 +200,7 @@ class LiteralIndex:
                     self._automaton = ahocorasick_rs.AhoCorasick(list(self._ids))
                 automaton, recent = self._automaton, self._recent
         found = frozenset(i for i, _start, _end in automaton.find_matches_as_indexes(text, overlapping=True))
-        if len(recent) >= self._RECENT:
+        if len(recent) >= self._RECENT or sum(map(len, recent)) + len(text) > self._RECENT_CHARS:
             recent.clear()
         recent[text] = found
         return found
