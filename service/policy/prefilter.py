@@ -172,6 +172,7 @@ class LiteralIndex:
         self._ids: dict[str, int] = {}
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         self._recent: dict[str, frozenset[int]] = {}
+        self._recent_chars = 0
 
     def register(self, literals: Strings | None) -> frozenset[int] | None:
         """The ids of ``literals`` (added if new); None for None."""
@@ -183,7 +184,7 @@ class LiteralIndex:
                 if literal not in self._ids:
                     self._ids[literal] = len(self._ids)
                     self._automaton = None
-                    self._recent = {}
+                    self._recent, self._recent_chars = {}, 0
                 ids.append(self._ids[literal])
             return frozenset(ids)
 
@@ -200,9 +201,12 @@ class LiteralIndex:
                     self._automaton = ahocorasick_rs.AhoCorasick(list(self._ids))
                 automaton, recent = self._automaton, self._recent
         found = frozenset(i for i, _start, _end in automaton.find_matches_as_indexes(text, overlapping=True))
-        if len(recent) >= self._RECENT or sum(map(len, recent)) + len(text) > self._RECENT_CHARS:
+        # (a check of a long text runs in a worker thread: nothing here iterates the dict another thread may change)
+        if len(recent) >= self._RECENT or self._recent_chars + len(text) > self._RECENT_CHARS:
             recent.clear()
+            self._recent_chars = 0
         recent[text] = found
+        self._recent_chars += len(text)
         return found
 
 
