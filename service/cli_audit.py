@@ -11,10 +11,12 @@ import time
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast, get_args
 
 import orjson
 import typer
+
+from service.cli_options import choices_metavar, one_of
 
 if TYPE_CHECKING:
     from service.audit.sessions import LineError
@@ -659,7 +661,15 @@ def register(app: typer.Typer) -> None:
             ),
         ] = Path("report"),
         resume: Annotated[bool, typer.Option(help="Continue the job recorded in the --out folder's job.json.")] = False,
-        format: Annotated[Format, typer.Option("--format", help="The input's format.")] = "auto",
+        format: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                metavar=choices_metavar(get_args(Format)),
+                callback=one_of(get_args(Format)),
+                help="The input's format.",
+            ),
+        ] = "auto",
         concurrency: ConcurrencyOption = None,
         rpm: RpmOption = None,
         tpm: TpmOption = None,
@@ -725,7 +735,7 @@ def register(app: typer.Typer) -> None:
                 sources=_sources(input, inputs) if input is not None and inputs is not None else None,
                 unreadable=unreadable,
                 resume=resume,
-                fmt=format,
+                fmt=cast(Format, format),
                 concurrency=concurrency,
                 rpm=rpm,
                 tpm=tpm,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast, get_args
 
 import typer
+
+from service.cli_options import choices_metavar, one_of
 
 keys_app = typer.Typer(
     help="Manage API keys (stored hashed; a key is shown once, at creation) in the service's store: give the "
@@ -30,7 +32,12 @@ DataDirOption = Annotated[Path | None, typer.Option("--data-dir", metavar="FOLDE
 @keys_app.command("create")
 def create(
     tenant: Annotated[str, typer.Option(metavar="TENANT", help="The tenant the key belongs to.")],
-    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            metavar=choices_metavar(get_args(Role)), callback=one_of(get_args(Role)), help="What the key may do."
+        ),
+    ],
     name: Annotated[
         str | None, typer.Option(metavar="NAME", help="Who or what holds the key (shown as the resolver).")
     ] = None,
@@ -43,7 +50,7 @@ def create(
 
     settings = load_settings(data_dir=data_dir)
     try:
-        key, record = new_key(tenant, role, name)
+        key, record = new_key(tenant, cast(Role, role), name)
     except ValueError as exc:
         typer.echo(f"oversight: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -324,6 +324,25 @@ def test_help_has_whole_sentences_real_choices_and_no_type_placeholders_on_flags
         assert "<bool>" not in shown.output, path
 
 
+@pytest.mark.parametrize(
+    ("args", "option", "choices"),
+    [
+        (["keys", "create", "--tenant", "acme", "--role", "bogus"], "--role", "'client', 'reviewer', 'admin'"),
+        (["audit", "x.jsonl", "--format", "bogus"], "--format", "'auto', 'sessions', 'codex', 'claude-code'"),
+    ],
+)
+def test_a_wrong_choice_is_named_with_the_choices_and_no_validator_wording(
+    tmp_path: Path, args: list[str], option: str, choices: str
+) -> None:
+    # First-run QA: typer said "Invalid value for '--role': Value error, 'bogus' is not one of …", pydantic's words
+    # for a failed validator, as if the tool had failed.
+    result = invoke([*args, "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())
+    assert f"Invalid value for '{option}': 'bogus' is not one of {choices}." in said
+    assert "Value error" not in said
+
+
 def test_role_choices_are_the_service_roles() -> None:
     from service.auth import ROLES
     from service.cli_keys import Role
