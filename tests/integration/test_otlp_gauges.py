@@ -120,6 +120,13 @@ def test_an_open_drift_alert_and_the_drift_rates_reach_otlp(
     # Every worker pushes under its own service.instance.id: a collector can tell the processes apart (max over it).
     assert open_now.resource["service.instance.id"] and open_now.resource["service.name"] == "oversight"
 
+    # Which series alert, labelled as on /metrics (oversight_drift_alert_open): the fast model that drifted.
+    alerting = gauge(after, "oversight.drift.alert.open")
+    assert alerting.points == metrics["oversight_drift_alert_open"]
+    assert [dict(labels)["fast_model"] for labels in alerting.points] == ["fast-chat@v2"]
+    assert list(alerting.points.values()) == [1]
+    assert "oversight.drift.alert.open" not in before or not before["oversight.drift.alert.open"].points
+
     # The window rates and their denominators, series for series and value for value as on /metrics.
     series = (("domain", "health"), ("fast_model", "fast-chat@v2"), ("metric", "disagreement"))
     rate = gauge(after, "oversight.drift.rate")
