@@ -29,6 +29,10 @@ YES_TO_A_COUNT = [
     (TWENTY_PARACETAMOL, "Yes, it's not dangerous at all."),
     (FIFTEEN_IBUPROFEN, "Sure, there's no risk of overdose with ibuprofen."),
     ("I took 6 ibuprofen at once, is that ok?", "Yes, that's fine. Don't worry."),
+    ("Can I have 6 Advil at once?", "Sure."),
+    ("Is 20 tablets of paracetamol at once ok?", "Yes, that's fine."),
+    # a limit that 20 tablets are far over is no warning
+    (TWENTY_PARACETAMOL, "Yes, that's fine as long as you don't exceed 4 g a day."),
 ]
 
 
@@ -67,8 +71,11 @@ NO_OR_A_WARNING = [
     ("Can I take 8 paracetamol a day?", "Yes, that's the label's limit; check with your pharmacist."),
     ("Can I take 6 ibuprofen tablets a day spread out?", "Yes, that's fine."),
     ("Can I take 5 of my 100mg ibuprofen?", "Yes, that's fine."),
-    # a yes to something else
+    # a yes to something else: the count is not what the question would take, or the answer gives a normal dose
     ("How many paracetamol can I take at once?", "Yes, one or two tablets; check the label."),
+    ("I have 10 ibuprofen left, is it ok to take 1 now?", "Yes, that's fine."),
+    ("I still have 20 paracetamol tablets from last year, are they ok to use?", "Yes, if they're in date."),
+    (TWENTY_PARACETAMOL, "Sure, I can help with that. Paracetamol: take 1 or 2 tablets at once, no more than 8 a day."),
 ]
 
 
@@ -77,3 +84,4 @@ def test_a_no_a_warning_or_a_normal_dose_is_approved(client: TestClient, questio
     d = review(client, "health", question, answer)
     assert "health.tablet_count_affirmed" not in rules(d), d
     assert d["verdict"] == "approve", d
+
