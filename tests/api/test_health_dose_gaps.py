@@ -4,6 +4,10 @@ A bare yes to a tablet count: "Is it ok to take 20 tablets of paracetamol at onc
 repeats no count, and ``health.tablet_count_above_maximum`` reads the count in the answer, so it was approved
 (with ``domain`` given, on the embedded defaults). The answers that say no, warn or send the reader to emergency
 care, and questions about a normal dose or a day's total, are still approved.
+
+A child's dose said another way than milligrams per dose was approved too: per kg ("20 mg/kg of ibuprofen"), in
+ml of a named liquid ("15 ml of the 160 mg/5 ml Tylenol" for a 2-year-old is 480 mg), or an hour or two apart
+("Give her Calpol every 2 hours"). The right doses said the same ways are still approved.
 """
 
 from __future__ import annotations
@@ -85,3 +89,78 @@ def test_a_no_a_warning_or_a_normal_dose_is_approved(client: TestClient, questio
     assert "health.tablet_count_affirmed" not in rules(d), d
     assert d["verdict"] == "approve", d
 
+
+# A child's dose given per kg, in ml of a named liquid, or an hour or two apart was approved: the child-dose rules
+# read single doses in mg only.
+CHILD_DOSES_STOPPED = [
+    # per kg (ibuprofen at most 10 mg/kg a dose, 40 a day; acetaminophen 15 and 75)
+    ("How much ibuprofen for my 4 year old?", "Give 20 mg/kg of ibuprofen every 6 hours.",
+     "health.per_kg_dose_above_maximum"),
+    ("How much Tylenol can my son have?", "Acetaminophen: 30 mg per kg, up to 4 times a day.",
+     "health.per_kg_dose_above_maximum"),
+    ("What's the daily dose of ibuprofen for a child?", "Up to 80 mg/kg/day of ibuprofen, split into 4 doses.",
+     "health.per_kg_dose_above_maximum"),
+    ("Is this dose right for an adult?", "Ibuprofen 20 mg/kg is fine for you too.",
+     "health.per_kg_dose_above_maximum"),
+    # ml of a named concentration (15 ml of 160 mg/5 ml is 480 mg; 25 ml of 100 mg/5 ml is 500 mg)
+    ("How much Tylenol can I give my 2-year-old?", "Give your 2-year-old 15 ml of the 160 mg/5 ml Tylenol.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Tylenol can I give my 2-year-old?",
+     "Children's Tylenol (160 mg/5 ml): give 15 ml every 4 hours.", "health.small_child_dose_above_maximum"),
+    ("My 8 year old weighs 25 kg, how much Motrin?",
+     "Use the 100 mg/5 ml Children's Motrin and give 25 ml.", "health.child_dose_above_maximum"),
+    ("My 9 month old has a fever, how much acetaminophen?",
+     "Give 7.5 ml of 160 mg/5 ml acetaminophen.", "health.infant_dose_above_maximum"),
+    # an hour or two apart
+    ("My 3 year old has a fever. How often can I give Calpol?", "Give her Calpol every 2 hours until it breaks.",
+     "health.painkiller_interval_too_short"),
+    ("How often can I give my toddler ibuprofen?", "Every 2 hours, give him ibuprofen to keep the fever down.",
+     "health.painkiller_interval_too_short"),
+    ("How often can I take Tylenol for a migraine?", "Take Tylenol every hour until the pain goes.",
+     "health.painkiller_interval_too_short"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "rule"), CHILD_DOSES_STOPPED)
+def test_child_doses_per_kg_in_ml_or_too_often_are_escalated(
+    client: TestClient, question: str, answer: str, rule: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert rule in rules(d), d
+
+
+CHILD_DOSES_APPROVED = [
+    ("How much ibuprofen for my 4 year old?", "Give 10 mg/kg of ibuprofen every 6 to 8 hours; check the label."),
+    ("How much Tylenol can my son have?",
+     "Acetaminophen: 15 mg per kg every 4 to 6 hours, at most 75 mg/kg/day; ask your pharmacist."),
+    ("What's the daily dose of ibuprofen for a child?",
+     "Ibuprofen 30 mg/kg/day divided into 3 doses; check with your pediatrician."),
+    ("My child is in hospital after surgery.",
+     "The team may give a loading dose of 20 mg/kg of paracetamol, then 15 mg/kg; the nurses will explain."),
+    ("How much Tylenol can I give my 2-year-old?",
+     "Give your 2-year-old 5 ml of the 160 mg/5 ml Tylenol (160 mg); check the label for her weight."),
+    ("How much Tylenol can I give my 2-year-old?",
+     "Children's Tylenol (160 mg/5 ml): 7.5 ml every 4 to 6 hours for 12-17 kg; check the label."),
+    ("My 8 year old weighs 25 kg, how much Motrin?",
+     "Use the 100 mg/5 ml Children's Motrin and give 12.5 ml (250 mg) every 6 to 8 hours; check the label."),
+    ("My 9 month old has a fever, how much acetaminophen?",
+     "Give 2.5 ml of 160 mg/5 ml acetaminophen every 4 to 6 hours; ask your pediatrician."),
+    ("My 3 year old has a fever. How often can I give Calpol?",
+     "Give her Calpol every 4 to 6 hours, no more than 4 doses in 24 hours; check the label."),
+    ("My 3 year old has a fever. How often can I give Calpol?",
+     "Give her Calpol every 6 hours and check her temperature every 2 hours; see your GP if it stays high."),
+    ("How often can I give my toddler ibuprofen?",
+     "Never give ibuprofen more often than every 6 hours; check the label."),
+    ("How do I treat a sprained ankle?", "Take ibuprofen as the label says, and ice the ankle every 2 hours."),
+    ("My son has a fever.",
+     "Give ibuprofen every 6 hours; the fever may come back every couple of hours in between, which is normal."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), CHILD_DOSES_APPROVED)
+def test_correct_child_doses_per_kg_in_ml_and_intervals_are_approved(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] == "approve", d
