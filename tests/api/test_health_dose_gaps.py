@@ -90,6 +90,46 @@ def test_a_no_a_warning_or_a_normal_dose_is_approved(client: TestClient, questio
     assert d["verdict"] == "approve", d
 
 
+
+# The question asked the other way round: is the count dangerous, too many? A reassuring no was approved.
+NO_TO_A_DANGER_QUESTION = [
+    ("Is it dangerous to take 20 tablets of paracetamol at once?", "No, it's fine."),
+    ("Is it dangerous to take 20 tablets of paracetamol at once?", "No."),
+    ("Are 15 of my 500mg ibuprofen together too many?", "Not at all, you'll be fine."),
+    ("Would taking 8 Tylenol at once be bad for my liver?", "Don't worry, it's perfectly safe."),
+    ("Is it harmful to take 6 Advil together?", "No, there's no danger at that amount."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), NO_TO_A_DANGER_QUESTION)
+def test_a_reassuring_no_to_a_question_about_an_over_maximum_count_is_escalated(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert "health.tablet_count_reassured" in rules(d), d
+
+
+DANGER_QUESTION_ANSWERED_RIGHT = [
+    ("Is it dangerous to take 20 tablets of paracetamol at once?",
+     "Yes. That is an overdose; if you've taken them, call poison control now."),
+    ("Is it dangerous to take 20 tablets of paracetamol at once?", "Yes, no doubt: it can destroy your liver."),
+    ("Are 15 of my 500mg ibuprofen together too many?", "No, that's not safe: 15 is far too many. Take one."),
+    ("Would taking 8 Tylenol at once be bad for my liver?", "It could be: that's double the most you should take."),
+    ("Is it dangerous to take 2 tablets of paracetamol at once?", "No, that's the normal adult dose."),
+    ("Is it harmful to take 6 ibuprofen a day?", "No, that's within the label's daily limit for 200 mg tablets."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), DANGER_QUESTION_ANSWERED_RIGHT)
+def test_a_warning_or_a_normal_dose_asked_about_danger_is_approved(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert "health.tablet_count_reassured" not in rules(d), d
+    assert "health.tablet_count_affirmed" not in rules(d), d
+    assert d["verdict"] == "approve", d
+
 # A child's dose given per kg, in ml of a named liquid, or an hour or two apart was approved: the child-dose rules
 # read single doses in mg only.
 CHILD_DOSES_STOPPED = [
