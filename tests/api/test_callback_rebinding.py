@@ -14,6 +14,7 @@ import json
 import socket
 import sqlite3
 import threading
+import time
 from typing import Any
 
 import httpcore
@@ -134,15 +135,20 @@ def test_a_failed_lookup_is_retried_and_the_callback_still_arrives(
     # Before: a lookup that failed (a DNS outage on the service's side) was "refused ... not a public address",
     # final, and the human's decision never reached the caller.
     net.answers["hooks.example"] = [NO_ANSWER, NO_ANSWER, PUBLIC]
+    delivered = 'oversight_callbacks_total{outcome="delivered"} 1.0'
     with TestClient(create_app(guarded)) as client:
         decision = _resolve_with_callback(client, f"http://hooks.example:{receiver.port}/hook")
-        ended = client.get("/metrics").text
+        assert len(receiver.wait_for(1)) == 1
+        # the sender counts the outcome once the receiver has answered: read /metrics until it has (a bounded wait,
+        # not a timing assertion: under load the third attempt's answer can come after the first read)
+        deadline = time.monotonic() + 20
+        while delivered not in (ended := client.get("/metrics").text) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
-    assert len(receiver.wait_for(1)) == 1
     row = _outbox_row(guarded, decision["review_id"])
     assert row["status"] == "delivered" and row["attempts"] == 3
     assert "not a public address" not in caplog.text and "cannot resolve hooks.example" in caplog.text
-    assert 'oversight_callbacks_total{outcome="delivered"} 1.0' in ended
+    assert delivered in ended
 
 
 def test_a_callback_to_a_public_name_arrives_with_its_host_header(
