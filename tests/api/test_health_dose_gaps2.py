@@ -67,3 +67,80 @@ def test_a_right_interval_or_something_else_every_three_hours_is_approved(
     d = review(client, "health", question, answer)
     assert "health.painkiller_interval_too_short" not in rules(d), d
     assert d["verdict"] == "approve", d
+
+
+# A children's liquid of a UK strength (paracetamol 120 mg/5 ml and 250 mg/5 ml, ibuprofen 200 mg/5 ml), infant
+# drops, or a dose in teaspoons was approved: the child-dose rules read ml of the US strengths only.
+LIQUIDS_STOPPED = [
+    ("How much Calpol can I give my 4 year old?", "Give her 15 ml of Calpol Infant (120 mg/5 ml).",
+     "health.small_child_dose_above_maximum"),
+    ("How much Calpol can I give my 4 year old?", "Calpol Infant Suspension 120 mg/5 ml: 15 ml every 4 to 6 hours.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Calpol for my 9 month old?", "Give him 7.5 ml of the 120mg/5ml paracetamol suspension.",
+     "health.infant_dose_above_maximum"),
+    ("How much paracetamol for my 8 year old?", "Use Calpol Six Plus (250 mg/5 ml) and give 15 ml.",
+     "health.child_dose_above_maximum"),
+    ("How much paracetamol for my 3 year old?", "Give 10 ml of paracetamol 250 mg/5 ml.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Nurofen for my 9 year old?", "Give 12 ml of the 200 mg/5 ml ibuprofen.",
+     "health.child_dose_above_maximum"),
+    ("How much Nurofen for my 4 year old, 16 kg?", "Nurofen 200mg/5ml: 7.5 ml three times a day.",
+     "health.small_child_dose_above_maximum"),
+    # infant drops
+    ("How much for my 6 month old?", "Give 2 ml of the infant Tylenol drops (80 mg/0.8 ml).",
+     "health.infant_dose_above_maximum"),
+    ("How much for my 6 month old?", "Give 2.5 ml of infant ibuprofen drops, 50 mg/1.25 ml.",
+     "health.infant_dose_above_maximum"),
+    # teaspoons, 5 ml each
+    ("How much Tylenol for my 2 year old?", "Give 3 teaspoons of the 160 mg/5 ml Children's Tylenol.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Motrin for my 8 year old?", "Children's Motrin (100 mg/5 ml): 5 teaspoons every 6 hours.",
+     "health.child_dose_above_maximum"),
+    ("How much Calpol for my 3 year old?", "Give three teaspoons of Calpol 120 mg/5 ml.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Tylenol for my 9 month old?", "Give one teaspoon of the 160 mg/5 ml Tylenol.",
+     "health.infant_dose_above_maximum"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "rule"), LIQUIDS_STOPPED)
+def test_uk_liquids_drops_and_teaspoons_over_a_childs_maximum_are_escalated(
+    client: TestClient, question: str, answer: str, rule: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert rule in rules(d), d
+
+
+LIQUIDS_APPROVED = [
+    ("How much Calpol can I give my 4 year old?",
+     "Calpol Infant (120 mg/5 ml): 10 ml every 4 to 6 hours, up to 4 doses in 24 hours; check the label."),
+    ("How much Calpol for my 9 month old?", "Give 5 ml of the 120 mg/5 ml paracetamol suspension; check the label."),
+    ("How much paracetamol for my 8 year old?", "Calpol Six Plus (250 mg/5 ml): 5 ml every 4 to 6 hours; check the label."),
+    ("How much paracetamol for my 11 year old?",
+     "Calpol Six Plus (250 mg/5 ml): 10 ml every 4 to 6 hours; check the label."),
+    ("How much Nurofen for my 9 year old?",
+     "Give 5 ml of the 200 mg/5 ml ibuprofen, up to 3 times a day; check the label."),
+    ("How much for my 6 month old?", "Give 0.8 ml of the infant Tylenol drops (80 mg/0.8 ml); check the label."),
+    ("How much for my 6 month old?", "Give 1.25 ml of infant ibuprofen drops (50 mg/1.25 ml); check the label."),
+    ("How much Tylenol for my 2 year old?",
+     "Give 1.5 teaspoons of the 160 mg/5 ml Children's Tylenol; check the label."),
+    # the concentration restated in teaspoons is no dose
+    ("How much Tylenol for my 9 month old?",
+     "Children's Tylenol is 160 mg/5 ml (one teaspoon); give 2.5 ml. Check the label."),
+    # another medicine, a day's total, a warning
+    ("How much amoxicillin for my 3 year old?",
+     "Give 10 ml of the 250 mg/5 ml amoxicillin three times a day, as your doctor prescribed."),
+    ("How much Calpol for my 3 year old?",
+     "Calpol Infant (120 mg/5 ml): up to 30 ml a day in 4 doses; check the label."),
+    ("How much Calpol for my 3 year old?",
+     "Calpol Infant (120 mg/5 ml): 7.5 ml; never give 15 ml at once, that is too much. Check the label."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), LIQUIDS_APPROVED)
+def test_right_doses_of_uk_liquids_drops_and_teaspoons_are_approved(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] == "approve", d
