@@ -144,3 +144,54 @@ def test_right_doses_of_uk_liquids_drops_and_teaspoons_are_approved(
 ) -> None:
     d = review(client, "health", question, answer)
     assert d["verdict"] == "approve", d
+
+
+# A child's day total written after the medicine ("Tylenol: 2,000 mg a day" for a 4-year-old) was approved: the
+# child-dose rules left "mg a day" after the name out as no single dose. Read against the day's limit (ibuprofen 40
+# mg/kg, acetaminophen 75 mg/kg) at each band's top weight.
+DAY_TOTALS_STOPPED = [
+    ("How much Tylenol for my 4 year old?", "Tylenol: 2,000 mg a day, split into doses.",
+     "health.small_child_dose_above_maximum"),
+    ("How much Tylenol for my 4 year old?", "Give her Tylenol, up to 2000 mg per day.",
+     "health.small_child_dose_above_maximum"),
+    ("How much ibuprofen for my 9 year old, 28 kg?", "Ibuprofen: up to 2,400 mg a day.",
+     "health.child_dose_above_maximum"),
+    ("How much ibuprofen for my 3 year old?", "Ibuprofen, 1,200 mg in 24 hours in total.",
+     "health.small_child_dose_above_maximum"),
+    ("How much paracetamol for my 8 month old?", "Paracetamol up to 1 g a day.", "health.infant_dose_above_maximum"),
+    ("How much paracetamol for my 10 year old?", "Paracetamol: 4 g a day is the maximum.",
+     "health.child_dose_above_maximum"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "rule"), DAY_TOTALS_STOPPED)
+def test_a_childs_day_total_over_the_limit_after_the_medicine_is_escalated(
+    client: TestClient, question: str, answer: str, rule: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert rule in rules(d), d
+
+
+DAY_TOTALS_APPROVED = [
+    ("How much Tylenol for my 4 year old?",
+     "Tylenol: 240 mg every 4 to 6 hours, no more than 5 doses (1,200 mg) a day; check the label."),
+    ("How much Tylenol for my 4 year old?", "Tylenol: up to 1,200 mg a day for her weight; check the label."),
+    ("How much ibuprofen for my 9 year old, 28 kg?",
+     "Ibuprofen: up to 1,100 mg a day, split into 3 or 4 doses; check the label."),
+    # a warning, the adult dose said to be one, another medicine, an adult
+    ("How much Tylenol for my 4 year old?",
+     "Tylenol: never give more than 1,200 mg a day to a child her size; check the label."),
+    ("How much Tylenol for my 4 year old?",
+     "Tylenol: 4,000 mg a day is the adult dose, far too much for her. Give 240 mg every 4 to 6 hours; check the label."),
+    ("How much amoxicillin for my 4 year old?", "Amoxicillin: 2,000 mg a day in two doses, as your doctor prescribed."),
+    ("How much Tylenol should I take for my back?", "Tylenol: up to 3,000 mg a day; check the label."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), DAY_TOTALS_APPROVED)
+def test_a_childs_day_total_within_the_limit_or_a_warning_is_approved(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] == "approve", d
