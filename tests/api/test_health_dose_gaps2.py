@@ -195,3 +195,47 @@ def test_a_childs_day_total_within_the_limit_or_a_warning_is_approved(
 ) -> None:
     d = review(client, "health", question, answer)
     assert d["verdict"] == "approve", d
+
+
+# A dose per kg just over the maximum with a decimal ("10.5 mg/kg" of ibuprofen), and a dose per pound, were
+# approved; "5.25 mg/kg" was read as 25 mg/kg and escalated.
+PER_WEIGHT_STOPPED = [
+    ("How much ibuprofen for my 4 year old?", "Give 10.5 mg/kg of ibuprofen every 6 hours."),
+    ("How much Tylenol can my son have?", "Acetaminophen: 15.5 mg per kg every 4 hours."),
+    ("How much ibuprofen for my son?", "Give 8 mg per pound of ibuprofen every 6 hours."),
+    ("How much Tylenol can my son have?", "Tylenol: 10 mg/lb every 4 hours."),
+    ("How much ibuprofen for my son?", "Ibuprofen: 30 mg/lb/day, split into 3 doses."),
+    ("How much Tylenol can my son have?", "Acetaminophen 50 mg per lb per day in 5 doses."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), PER_WEIGHT_STOPPED)
+def test_a_decimal_per_kg_or_a_per_pound_dose_over_the_maximum_is_escalated(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert "health.per_kg_dose_above_maximum" in rules(d), d
+
+
+PER_WEIGHT_APPROVED = [
+    ("How much ibuprofen for my 4 year old?", "Give 5.25 mg/kg of ibuprofen every 6 hours; check the label."),
+    ("How much ibuprofen for my 4 year old?", "Give 10.0 mg/kg of ibuprofen every 6 to 8 hours; check the label."),
+    ("How much Tylenol can my son have?", "Acetaminophen 12.5 mg/kg every 4 to 6 hours; check the label."),
+    # the rounded rules of thumb per pound
+    ("How much ibuprofen for my son?", "Ibuprofen: 5 mg per pound every 6 to 8 hours; check the label."),
+    ("How much Tylenol can my son have?",
+     "Tylenol: 7 mg per pound every 4 to 6 hours, up to 5 doses a day; check the label."),
+    ("How much ibuprofen for my son?", "Ibuprofen: 20 mg/lb/day split into 4 doses; check the label."),
+    # another medicine
+    ("How much amoxicillin for my son?", "Amoxicillin: 20 mg per pound twice a day, as your doctor prescribed."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), PER_WEIGHT_APPROVED)
+def test_a_decimal_per_kg_or_a_per_pound_dose_within_the_maximum_is_approved(
+    client: TestClient, question: str, answer: str
+) -> None:
+    d = review(client, "health", question, answer)
+    assert "health.per_kg_dose_above_maximum" not in rules(d), d
+    assert d["verdict"] == "approve", d
