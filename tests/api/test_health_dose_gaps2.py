@@ -239,3 +239,43 @@ def test_a_decimal_per_kg_or_a_per_pound_dose_within_the_maximum_is_approved(
     d = review(client, "health", question, answer)
     assert "health.per_kg_dose_above_maximum" not in rules(d), d
     assert d["verdict"] == "approve", d
+
+
+# "Can I take 10 paracetamol a day?" answered "Yes" was approved: a day's total of at most 12 tablets kept the
+# count gate shut. Paracetamol tablets are 500 mg (and acetaminophen said to be 500 mg or extra strength), so 9 to 12
+# a day is over 4 g; 10 regular-strength (325 mg) Tylenol is not.
+TEN_A_DAY_STOPPED = [
+    ("Can I take 10 paracetamol a day for my toothache?", "Yes, you can.", "health.tablet_count_affirmed"),
+    ("Can I take 12 paracetamol tablets a day?", "Sure, that's fine.", "health.tablet_count_affirmed"),
+    ("Can I take 10 extra strength Tylenol a day?", "Yes, that's fine.", "health.tablet_count_affirmed"),
+    ("Is it ok to take 10 of my 500mg paracetamol a day?", "Yes, go ahead.", "health.tablet_count_affirmed"),
+    ("Is it dangerous to take 10 paracetamol a day?", "No, it's fine.", "health.tablet_count_reassured"),
+    ("How many paracetamol can I take in a day?", "You can take 10 paracetamol a day.",
+     "health.tablet_count_above_maximum"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "rule"), TEN_A_DAY_STOPPED)
+def test_a_yes_to_ten_paracetamol_a_day_is_escalated(client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(client, "health", question, answer)
+    assert d["verdict"] in {"escalate", "block"}, d
+    assert rule in rules(d), d
+
+
+TEN_A_DAY_APPROVED = [
+    ("Can I take 8 paracetamol a day?", "Yes, that's the label's limit; check with your pharmacist."),
+    ("Can I take 10 Tylenol a day?", "Yes, the regular-strength limit is 10 tablets in 24 hours; check the label."),
+    ("Can I take 10 of my 325mg paracetamol a day?", "Yes, that's within the label's limit for 325 mg tablets."),
+    ("Can I take 10 paracetamol a day?", "No, that's too many: the most is 8 tablets of 500 mg in 24 hours."),
+    ("Can I take 10 vitamin C tablets a day?", "Yes, that's fine."),
+    ("How many paracetamol can I take in a day?", "Adults can take up to 8 paracetamol a day; check the label."),
+    ("How many paracetamol can I take in a day?", "Never take 10 paracetamol a day; the label's limit is 8."),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), TEN_A_DAY_APPROVED)
+def test_a_day_total_within_the_limit_or_a_warning_is_approved(client: TestClient, question: str, answer: str) -> None:
+    d = review(client, "health", question, answer)
+    assert not rules(d) & {"health.tablet_count_affirmed", "health.tablet_count_reassured",
+                           "health.tablet_count_above_maximum"}, d
+    assert d["verdict"] == "approve", d
