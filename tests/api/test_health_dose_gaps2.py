@@ -5,6 +5,12 @@ twins that stay approved: a warning, a correct dose, another medicine, or someth
 
 - every 3 hours: too often for ibuprofen (every 6 to 8 hours, 4 for an adult) and naproxen, and for
   acetaminophen/paracetamol eight doses a day (``health.painkiller_interval_too_short``);
+- UK children's liquids (paracetamol 120 and 250 mg/5 ml, ibuprofen 200 mg/5 ml), infant drops and teaspoons, read
+  by the three child-dose rules as the US liquids are;
+- a child's day total written after the medicine ("Tylenol: 2,000 mg a day" for a 4-year-old);
+- a dose per kg just over the maximum with a decimal ("10.5 mg/kg"), and doses per pound
+  (``health.per_kg_dose_above_maximum``);
+- "Can I take 10 paracetamol a day?" answered "Yes" (10 x 500 mg is over 4 g a day).
 """
 
 from __future__ import annotations
