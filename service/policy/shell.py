@@ -24,6 +24,7 @@ import shlex
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import EllipsisType
 from typing import Any
 
@@ -8348,6 +8349,63 @@ _INLINE_SENDS_RE = re.compile(
 )
 
 
+# A value inline code binds to a name and uses later: ``c = SqlInstancesServiceClient(); c.delete(…)``,
+# ``qs = Order.objects.all(); qs.delete()``, ``s = f"{os.environ}"; print(s)``, ``with X() as c:``. A statement's
+# right-hand side (to its end: ``;``, a newline or a comment outside strings, at most 300 characters) is put back
+# where the name is the receiver of a call (``c.delete(`` → ``SqlInstancesServiceClient().delete(``) or a whole
+# argument (``print(s)`` → ``print(f"{os.environ}")``), so the SDK, Django and environment-dump rules read the code
+# as if it were written in one expression. The binding in force is the last one before the use in the text, whichever
+# branch it is in; a value bound by a loop, a function's parameter, a walrus or a tuple unpacking is not followed.
+_INLINE_BIND = re.compile(
+    r"(?:\A|[;\n{])[ \t]{0,40}(?:(?:const|let|var|my|local)\s{1,8})?(?P<var>[A-Za-z_$][\w$]{0,60})\s{0,8}=(?![=>~])"
+    r"[ \t]{0,8}(?P<rhs>(?:[fbruFBRU]{0,2}\"(?:[^\"\\\n]|\\.){0,300}\"|[fbruFBRU]{0,2}'(?:[^'\\\n]|\\.){0,300}'|"
+    r"`[^`]{0,300}`|[^\n;\"'`#]){1,300})|"
+    r"\b(?:async\s{1,8})?with\s{1,8}(?P<wrhs>[^\n:]{1,300}?)\s{1,8}as\s{1,8}(?P<wvar>[A-Za-z_]\w{0,60})\s{0,8}[:,]"
+)
+
+
+# Where a bound name is used: as the receiver of an attribute or call (``c.delete(``), or as a whole argument
+# (``print(s)``, ``f(a, s)``).
+_INLINE_BOUND_USE = re.compile(
+    r"(?<![\w.$])([A-Za-z_$][\w$]{0,60})(?=\s{0,8}\.\s{0,8}[A-Za-z_])|"
+    r"(?<=[(,])\s{0,8}([A-Za-z_$][\w$]{0,60})\s{0,8}(?=[,)])"
+)
+
+
+@lru_cache(maxsize=64)
+def _inline_bound(code: str) -> str:
+    """``code`` with names bound to a value put back where that value is used (see ``_INLINE_BIND``); ``code`` itself
+    (the same object) when nothing was put back. At most 200 bindings and 400 uses are followed."""
+    if "=" not in code and " as " not in code:
+        return code
+    binds: dict[str, list[tuple[int, str]]] = {}  # name -> (where a binding ends, its value with names put back)
+    budget = [400]
+
+    def resolve(text: str, base: int) -> str:
+        def put(m: re.Match[str]) -> str:
+            name = m.group(1) or m.group(2)
+            if budget[0] <= 0 or name not in binds:
+                return m.group(0)
+            value = next((rhs for end, rhs in reversed(binds[name]) if end <= base + m.start()), None)
+            if value is None:
+                return m.group(0)
+            budget[0] -= 1
+            return value
+
+        return _INLINE_BOUND_USE.sub(put, text)
+
+    for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
+        var, group = (m.group("var"), "rhs") if m.group("var") else (m.group("wvar"), "wrhs")
+        rhs = m.group(group).strip()
+        if rhs:
+            binds.setdefault(var, []).append((m.end(), resolve(rhs, m.start(group)) if binds else rhs))
+    if not binds:
+        return code
+    left = budget[0]
+    out = resolve(code, 0)
+    return code if budget[0] == left else out
+
+
 # Inline code printing or serialising the whole environment: the inline spellings of `env`/`printenv` with no name
 # (``credential_access.env_dump``, L, as they are; piped on to a network command it taints the pipe as `env` does).
 # A printing or serialising call (print, pprint, json.dumps, console.log, JSON.stringify, puts, print_r …) given the
@@ -8364,6 +8422,8 @@ _INLINE_DUMP_CALL = (
     r"table|echo|secho|repr|str|print_r|var_dump|var_export|json_encode)\s{0,8}\("
 )
 _INLINE_ENV_WRAP = r"(?:dict|sorted|list|str|repr|tuple|vars)\s{0,8}\(\s{0,8}"
+_ENV_NAMED = re.compile(r"environ|process\s{0,8}\.\s{0,8}env\b|\bENV\b|getenv|\$_ENV|\$_SERVER|Deno\.env|Bun\.env")
+_DELETE_NAMED = re.compile(r"(?i)delete")
 _INLINE_ENV_DUMP = re.compile(
     _INLINE_DUMP_CALL + r"\s{0,8}(?:\*|\.\.\.)?"
     r"(?:(?:[\w.]{0,40}\.)?(?:dict|sorted|list|str|repr|tuple|OrderedDict|dumps?|pformat|stringify|entries|values|"
@@ -8407,10 +8467,16 @@ _INLINE_PRINTS = re.compile(r"\b(?:print|puts|say|printf|pp?|log|write|echo|Dump
 
 
 def inline_env_dump(code: str) -> bool:
-    """Whether inline code prints or serialises the whole environment (see ``_INLINE_ENV_DUMP``)."""
-    return _INLINE_ENV_DUMP.search(code) is not None or (
+    """Whether inline code prints or serialises the whole environment (see ``_INLINE_ENV_DUMP``), also through a
+    name the code bound it to first (``s = f"{os.environ}"; print(s)``, ``e = dict(os.environ); print(e)``)."""
+    if _INLINE_ENV_DUMP.search(code) is not None or (
         _INLINE_ENV_LOOP.search(code) is not None and _INLINE_PRINTS.search(code) is not None
-    )
+    ):
+        return True
+    if not _ENV_NAMED.search(code):
+        return False
+    bound = _inline_bound(code)
+    return bound is not code and _INLINE_ENV_DUMP.search(bound) is not None
 
 
 # SQL a database driver sends: a DB-API cursor's execute / executemany / executescript, SQLAlchemy's
@@ -8444,10 +8510,14 @@ def _django_writes(code: str) -> list[tuple[str, bool, str]]:
     "update", whether it reaches every row, the call)``, at most 8."""
     if ".objects" not in code:
         return []
-    return [
-        (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
-        for m in itertools.islice(_DJANGO_MANAGER_WRITE.finditer(code), 8)
-    ]
+    out: list[tuple[str, bool, str]] = []
+    bound = _inline_bound(code)  # qs = Order.objects.all(); qs.delete(): read as Order.objects.all().delete()
+    for text in (code, bound) if bound is not code else (code,):
+        for m in itertools.islice(_DJANGO_MANAGER_WRITE.finditer(text), 8):
+            write = (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
+            if write not in out:
+                out.append(write)
+    return out[:8]
 
 
 def _inline_sql(code: str) -> list[str]:
@@ -8516,12 +8586,15 @@ _INLINE_STACK_DELETE = re.compile(r"\.\s{0,8}(?:delete_stack|deleteStack)\s{0,8}
 
 
 def inline_cloud_delete(code: str) -> str | None:
-    """The call by which inline code deletes cloud resources through an SDK (``delete_bucket(``), or None."""
-    if m := _INLINE_CLOUD_DELETE.search(code):
-        return m.group(0)
-    for context, call in _INLINE_CLOUD_DELETE_IN_CONTEXT:
-        if (m := call.search(code)) and context.search(code):
+    """The call by which inline code deletes cloud resources through an SDK (``delete_bucket(``), or None; also
+    through a name the code bound the client to first (``c = SqlInstancesServiceClient(); c.delete(…)``)."""
+    bound = _inline_bound(code) if _DELETE_NAMED.search(code) else code
+    for text in (code, bound) if bound is not code else (code,):
+        if m := _INLINE_CLOUD_DELETE.search(text):
             return m.group(0)
+        for context, call in _INLINE_CLOUD_DELETE_IN_CONTEXT:
+            if (m := call.search(text)) and context.search(text):
+                return m.group(0)
     return None
 
 
