@@ -3547,6 +3547,14 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         if h
     ]
     allowed = bool(hosts) and all(host_allowed(h, a.policy.allowed_hosts) for h in hosts)
+    if _request_method(name, args) == "DELETE" and any(CLOUD_SQL_RESOURCE_URL.match(u) for u in urls):
+        a.emit(  # the REST call behind gcloud sql instances|databases delete
+            "destructive_infra",
+            "cloud_delete",
+            S.high,
+            "Deletes a Cloud SQL instance or database through the Cloud SQL Admin API.",
+            ctext,
+        )
     if socket and _CONTAINER_SOCKET_RE.search(socket) and _DOCKER_API_PRIVILEGED_RE.search(" ".join(data_texts)):
         a.emit(  # the Engine API behind docker run --privileged / -v /:/host: judged as that docker run is
             "privilege_escalation",
@@ -3589,6 +3597,23 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         elif not uploads:
             a.emit("network_egress", "unlisted_host", S.medium, f"Contacts an unlisted host ({hosts[0]}).", ctext)
     a.metadata_check([*urls, *_curl_host_options(args)], ctext, " ".join(args), writes=_request_writes(name, args))
+
+
+_HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _request_method(name: str, args: list[str]) -> str | None:
+    """The method a ``curl``/``wget``/httpie request asks for (``-X DELETE``, ``--request=DELETE``, wget's
+    ``--method=DELETE``, httpie's ``http DELETE URL``), upper case, or None when it is the default."""
+    method: str | None = None
+    for i, x in enumerate(args):
+        key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+        if key in ("-X", "--request", "--method"):
+            method = (val if eq else args[i + 1] if i + 1 < len(args) else "").upper() or method
+    if method is None and name in ("http", "https", "xh", "xhs"):
+        method = next((x.upper() for x in args if not x.startswith("-")), "")
+        method = method if method in _HTTP_METHODS else None
+    return method
 
 
 _BODY_OPTS = frozenset(
@@ -4538,8 +4563,8 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             a.emit("destructive_infra", "stack_destroy", S.high, "Deletes a CloudFormation stack.", ctext)
         elif re.search(
             r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-(bucket|objects)\b|\bec2 terminate-instances\b|"
-            r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-|\blambda delete-function(?![\w-])|"
-            r"\beks delete-(cluster|nodegroup)\b",
+            r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-|\blambda delete-(function|layer-version)(?![\w-])|"
+            r"\beks delete-(cluster|nodegroup)\b|\becs delete-(cluster|service)\b",
             joined,
         ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
@@ -4554,7 +4579,9 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             if pos and pos[-1].startswith("s3://") and any(not x.startswith("s3://") for x in pos[2:-1]):
                 a.emit("network_egress", "cloud_upload", S.medium, "Uploads files to S3.", ctext)
     elif cmd.name == "gcloud":
-        if re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined):
+        if (
+            re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined)
+        ) or re.search(r"\brun (services|jobs) delete\b", joined):  # a Cloud Run service or job
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
         elif re.search(r"\bstorage rm\b", joined) and _bucket_wide_rm(args):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket's objects.", ctext)
@@ -4563,7 +4590,7 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         ):
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
     elif cmd.name == "az" and re.search(
-        r"\b(group|vm|storage account|sql server) delete\b|\bstorage blob delete-batch\b", joined
+        r"\b(group|vm|storage account|sql server|functionapp|webapp) delete\b|\bstorage blob delete-batch\b", joined
     ):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
     elif cmd.name == "az" and re.search(
@@ -8527,6 +8554,14 @@ def _inline_sql(code: str) -> list[str]:
     return [m.group("sql") for m in itertools.islice(_INLINE_SQL_CALL.finditer(code), 16)]
 
 
+# The Cloud SQL Admin API's address of an instance or one of its databases (v1, v1beta4, and the older
+# www.googleapis.com/sql path): a DELETE of it is `gcloud sql instances|databases delete`.
+CLOUD_SQL_RESOURCE_URL = re.compile(
+    r"(?i:https?://)?(?:(?i:sqladmin\.googleapis\.com)/(?:sql/)?v1(?:beta4)?|(?i:www\.googleapis\.com)/sql/v1beta4)"
+    r"/projects/[^/?#\s\"'`]{1,200}/instances/[^/?#\s\"'`]{1,200}(?:/databases/[^/?#\s\"'`]{1,200})?/?(?=[?#\"'`\s]|\Z)"
+)
+
+
 # Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
 # `aws s3 rb`, `s3api delete-bucket|delete-objects`, `s3 rm --recursive`, `ec2 terminate-instances`, `rds
 # delete-db…`, `dynamodb delete-table`, `iam delete-…`, `lambda delete-function`, `eks delete-cluster|nodegroup`,
@@ -8541,7 +8576,7 @@ _INLINE_CLOUD_DELETE = re.compile(
     r"\s{0,8}\(|"
     r"\.\s{0,8}(?:deleteBucket|terminateInstances|deleteDB(?:Instance|Cluster)\w{0,20}|deleteNodegroup)\s{0,8}\(|"
     r"\b(?:DeleteBucket|TerminateInstances|DeleteDB(?:Instance|Cluster)|DeleteTable|DeleteCluster|DeleteNodegroup|"
-    r"DeleteObjects|DeleteFunction)Command\b|"
+    r"DeleteObjects|DeleteFunction|DeleteLayerVersion)Command\b|"
     # a bucket deleted (boto3 s3.Bucket('b').delete(), GCS bucket.delete(force=True), buckets().delete(…)) or every
     # object in one (bucket.objects.all().delete(), object_versions …)
     r"(?i:bucket)\w{0,40}\s{0,8}(?:\([^()]{0,200}\))?\s{0,8}\.\s{0,8}"
@@ -8550,9 +8585,16 @@ _INLINE_CLOUD_DELETE = re.compile(
     r"\.\s{0,8}delete\s{0,8}\(\s{0,8}force\s{0,8}=\s{0,8}True\b|"  # google-cloud-storage: the bucket and its blobs
     r"\.\s{0,8}object_versions\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
     r"\b(?:instances|projects|clusters|databases)\s{0,8}\(\s{0,8}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
-    r"\b(?:InstancesClient|SqlInstancesServiceClient|SqlDatabasesServiceClient)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}"
-    r"delete\s{0,8}\(|"
-    r"\b(?:resource_groups|virtual_machines|storage_accounts)\s{0,8}\.\s{0,8}(?:begin_)?delete\s{0,8}\("
+    r"\b(?:Instances|SqlInstancesService|SqlDatabasesService)(?:Async)?Client\s{0,8}"
+    r"\((?:[^()]|\([^()]{0,200}\)){0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
+    # Azure: a resource group, a VM, a storage account, a web or function app (azure-mgmt-web's web_apps)
+    r"\b(?:resource_groups|virtual_machines|storage_accounts|web_apps)\s{0,8}\.\s{0,8}(?:begin_)?delete\s{0,8}\(|"
+    # the Cloud SQL Admin REST API: requests.delete('https://sqladmin.googleapis.com/v1/projects/p/instances/i')
+    r"\.\s{0,8}delete\s{0,8}\(\s{0,8}[fru]{0,2}[\"'`](?="
+    + CLOUD_SQL_RESOURCE_URL.pattern
+    + r")|\brequest\s{0,8}\(\s{0,8}[\"']DELETE[\"']\s{0,8},\s{0,8}[fru]{0,2}[\"'`](?="
+    + CLOUD_SQL_RESOURCE_URL.pattern
+    + r")"
 )
 # Names other code uses too, read as a cloud delete only beside the SDK's name: a DynamoDB or BigQuery table, IAM
 # users, roles, policies and keys.
@@ -8573,9 +8615,20 @@ _INLINE_CLOUD_DELETE_IN_CONTEXT = (
         re.compile(r"\bboto3\b|\bs3\b|\bBucket\s{0,8}[=:(]|aws-sdk", re.I),
         re.compile(r"\.\s{0,8}(?:delete_objects|deleteObjects)\s{0,8}\("),
     ),
-    (  # a Lambda function (not delete_function_concurrency, _url_config …: settings of one)
-        re.compile(r"[\"']lambda[\"']|\bFunctionName\b|\bAWS\s{0,8}\.\s{0,8}Lambda\b|client-lambda|\blambda_client\b"),
-        re.compile(r"\.\s{0,8}(?:delete_function|deleteFunction)\s{0,8}\("),
+    (  # a Lambda function or layer version (not delete_function_concurrency, _url_config …: settings of one)
+        re.compile(
+            r"[\"']lambda[\"']|\bFunctionName\b|\bLayerName\b|\bAWS\s{0,8}\.\s{0,8}Lambda\b|client-lambda|"
+            r"\blambda_client\b"
+        ),
+        re.compile(r"\.\s{0,8}(?:delete_function|deleteFunction|delete_layer_version|deleteLayerVersion)\s{0,8}\("),
+    ),
+    (  # an ECS service (delete_cluster is read above, as EKS's is) or a Cloud Run service: a repository's own
+        # delete_service(name) is none
+        re.compile(
+            r"(?i)\becs\b|client-ecs|\bECSClient\b|\brun_v[12]\b|\bServicesClient\b|@google-cloud/run\b|"
+            r"google\.cloud\.run\b"
+        ),
+        re.compile(r"\.\s{0,8}(?:delete_service|deleteService)\s{0,8}\(|\bDeleteServiceCommand\b"),
     ),
     (
         re.compile(r"\bboto3\b|\bBucket\s{0,8}\("),
