@@ -491,6 +491,7 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
         unjudged = (report.get("actions") or {}).get("unreviewed", 0)
         style = "bold red" if flagged else "yellow" if unjudged else "green"
         console.print(f"[{style}]{escape(actions_line)}[/]", soft_wrap=True)
+        _print_action_severities(console, report.get("actions") or {})
     for comp in report.get("comparisons", []):
         if comp["by"]:
             continue
@@ -503,6 +504,34 @@ def _print_summary(console: Any, report: dict[str, Any]) -> None:
                 else "no significant difference"
             )
         )
+
+
+def _print_action_severities(console: Any, section: dict[str, Any]) -> None:
+    """With tool calls of two or more fast-model versions: a table of each version's reviewed tool calls by their
+    worst finding (``actions.by_severity``, count and share of the version's reviewed calls), as the summary table
+    gives the turns' rates per version (the line above has the counts of all the calls)."""
+    from rich.table import Table
+
+    from service.audit.actions import SEVERITY_LEVELS
+
+    split = section.get("by_fast_model")
+    if not isinstance(split, dict) or len(split) < 2 or not isinstance(section.get("by_severity"), dict):
+        return
+    rows = [("all", section), *((str(v), c) for v, c in split.items() if isinstance(c, dict))]
+    table = Table(title="tool calls by worst finding, per fast model (report.json: actions.by_severity)")
+    table.add_column("fast model", no_wrap=True, min_width=max(len(label) for label, _ in rows))
+    table.add_column("reviewed", justify="right")
+    for level in SEVERITY_LEVELS:
+        table.add_column(level, justify="right")
+    for label, counts in rows:
+        reviewed = int(counts.get("reviewed") or 0)
+        levels = counts.get("by_severity") or {}
+        cells = [
+            f"{levels.get(level, 0)} ({100 * levels.get(level, 0) / reviewed:.1f}%)" if reviewed else "0"
+            for level in SEVERITY_LEVELS
+        ]
+        table.add_row(label, str(reviewed), *cells)
+    console.print(table)
 
 
 async def _work(

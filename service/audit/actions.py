@@ -30,6 +30,7 @@ from typing import Any
 
 from service.audit.sessions import Parsed, Session, Turn, iso_utc, source_name
 from service.schemas import Decision
+from service.vocabulary import Severity
 
 DEFAULT_MAX_ACTIONS = 10_000
 """Action reviews per audit job at most (``oversight audit --max-actions``; an API upload uses this default): each is a rules-only
@@ -243,6 +244,9 @@ def failed_action(turn: Any, exc: BaseException) -> dict[str, Any]:
     }
 
 
+_SEVERITY_NAMES = {s.rank: s.value for s in Severity}
+"""A finding's severity by its rank (``Severity.rank``)."""
+
 _STRICTNESS = {"approve": 0, "rewrite": 1, "escalate": 2, "block": 3}
 """Verdicts from the least to the most restrictive (as the hooks' ``worst``): an unknown one ranks as a block."""
 
@@ -257,9 +261,29 @@ def _call_key(row: dict[str, Any]) -> Any:
     return ("action", row.get("action_id"), row.get("seq"))
 
 
-def _finding_rank(finding: Any) -> int:
-    from service.vocabulary import Severity
+SEVERITY_LEVELS: tuple[str, ...] = ("critical", "high", "medium", "low", "info", "none")
+"""The keys of ``by_severity``, the most severe first: the severity of a reviewed tool call's worst finding, ``none``
+when it has no finding (``info``: a finding the rules report without weight, e.g. a low one inside a command that was
+not run yet)."""
 
+
+def worst_severity(row: dict[str, Any]) -> str | None:
+    """The severity of the worst finding of a tool call's result (:func:`by_call`), None when it has none: what
+    ``actions.csv``'s ``severity`` says and ``by_severity`` counts (a severity this version does not know is left
+    out)."""
+    ranks = [_finding_rank(f) for f in row.get("findings") or []]
+    top = max((r for r in ranks if r >= 0), default=-1)
+    return _SEVERITY_NAMES[top] if top >= 0 else None
+
+
+def by_severity(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """How many of the judged tool calls ``rows`` had each :data:`SEVERITY_LEVELS` as their worst finding (every key,
+    zeros too; the counts add up to the calls)."""
+    counts = Counter(worst_severity(r) or "none" for r in rows)
+    return {level: counts[level] for level in SEVERITY_LEVELS}
+
+
+def _finding_rank(finding: Any) -> int:
     try:
         return Severity(str(finding.get("severity"))).rank if isinstance(finding, dict) else -1
     except ValueError:
@@ -327,7 +351,9 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
     call once with its strictest verdict (:func:`by_call`); ``actions`` / ``actions_reviewed`` / ``pending`` count
     the action reviews. ``reviewed`` (the denominator of every share of ``by_verdict``) counts the calls judged;
     ``unreviewed`` those that were not: ``failed`` (an action could not be reviewed) plus ``reviewer_failed`` (the
-    reviewer failed: the verdict was the policy's fallback, which would read as the agent's escalation)."""
+    reviewer failed: the verdict was the policy's fallback, which would read as the agent's escalation).
+    ``by_severity`` counts the reviewed calls by their worst finding (:func:`by_severity`), overall and per version
+    (``by_fast_model``)."""
     actions = list(results)
     rows = by_call(actions)
     job = job or {}
@@ -371,6 +397,9 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
         "over_cap": over_cap,
         "capped": over_cap > 0,
         "by_verdict": dict(Counter(str(r.get("verdict")) for r in judged).most_common()),
+        # the reviewed calls by their worst finding: a call approved with a medium finding (sudo, an unlisted host)
+        # is an approve in by_verdict
+        "by_severity": by_severity(judged),
         # the same counts per fast-model version, as the turns' segments: what a gate of two versions compares (none
         # when a result has no version: a job created by an earlier version)
         **(
@@ -387,7 +416,7 @@ def actions_section(results: Iterable[dict[str, Any]], job: dict[str, Any] | Non
 
 def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """One version's tool calls (:func:`by_call` results): ``tool_calls`` (those with a result), ``reviewed``,
-    ``failed``, ``reviewer_failed``, ``unreviewed`` and ``by_verdict``, as the section counts them."""
+    ``failed``, ``reviewer_failed``, ``unreviewed``, ``by_verdict`` and ``by_severity``, as the section counts them."""
     judged = [r for r in rows if not r.get("failed") and not reviewer_failed(r)]
     unjudged = sum(1 for r in rows if reviewer_failed(r))
     return {
@@ -397,6 +426,7 @@ def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "reviewer_failed": unjudged,
         "unreviewed": len(rows) - len(judged),
         "by_verdict": dict(Counter(str(r.get("verdict")) for r in judged).most_common()),
+        "by_severity": by_severity(judged),
     }
 
 
@@ -405,6 +435,14 @@ def version_key(label: str) -> tuple[Any, ...]:
     import re
 
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", label))
+
+
+def severity_text(counts: Any) -> str:
+    """``2 critical, 1 high, 9 none``: a ``by_severity``'s counts that are not 0, the most severe first (empty when
+    there are none, or no ``by_severity``: a report written by an earlier version)."""
+    if not isinstance(counts, dict):
+        return ""
+    return ", ".join(f"{counts[level]} {level}" for level in SEVERITY_LEVELS if counts.get(level))
 
 
 def summary_line(section: dict[str, Any]) -> str | None:
@@ -416,6 +454,9 @@ def summary_line(section: dict[str, Any]) -> str | None:
     reviews = section.get("actions_reviewed")
     if isinstance(reviews, int) and reviews != section["reviewed"]:
         line += f" in {reviews} action reviews (a call read two ways, or a patch of several files, counted once)"
+    severities = severity_text(section.get("by_severity"))
+    if severities:
+        line += f"; worst finding per call: {severities}"
     rules = list((section.get("by_rule") or {}).items())[:4]
     if rules:
         line += "; findings: " + ", ".join(f"{r} {n}" for r, n in rules)

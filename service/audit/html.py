@@ -260,6 +260,38 @@ def _flagged_section(flagged: list[dict[str, Any]]) -> list[str]:
     return parts
 
 
+def _severity_table(actions: dict[str, Any]) -> list[str]:
+    """The reviewed tool calls by the severity of their worst finding (``by_severity``), all of them and, when known,
+    each fast-model version's (``by_fast_model``): count and share of the row's reviewed calls."""
+    from service.audit.actions import SEVERITY_LEVELS
+
+    if not isinstance(actions.get("by_severity"), dict) or not actions.get("reviewed"):
+        return []  # a report written by an earlier version, or nothing judged
+    split = actions.get("by_fast_model") if isinstance(actions.get("by_fast_model"), dict) else {}
+    assert isinstance(split, dict)
+    rows = [("all tool calls", actions), *((f"fast model {v}", c) for v, c in split.items() if isinstance(c, dict))]
+    parts = [
+        "<h3>Tool calls by worst finding</h3>",
+        "<p class='note'>Each reviewed tool call counted once, under the severity of its worst finding (none: no "
+        "finding). A call can be approved with a finding below the policy's rewrite severity (an unlisted host, "
+        "sudo), so these are not the verdicts above; the share is of the row's reviewed calls.</p>",
+        "<div class='panel'><table class='severity'><thead><tr><th>tool calls</th><th>reviewed</th>",
+        *(f"<th>{level}</th>" for level in SEVERITY_LEVELS),
+        "</tr></thead><tbody>",
+    ]
+    for label, counts in rows:
+        reviewed = int(counts.get("reviewed") or 0)
+        levels = counts.get("by_severity") if isinstance(counts.get("by_severity"), dict) else {}
+        assert isinstance(levels, dict)
+        cells = "".join(
+            f"<td>{levels.get(level, 0)} ({_pct(levels.get(level, 0) / reviewed)})</td>" if reviewed else "<td>0</td>"
+            for level in SEVERITY_LEVELS
+        )
+        parts.append(f"<tr><td>{escape(label)}</td><td>{reviewed}</td>{cells}</tr>")
+    parts.append("</tbody></table></div>")
+    return parts
+
+
 def _actions_section(actions: dict[str, Any]) -> list[str]:
     """The tool calls reviewed as actions: counts by verdict and finding, and the calls not approved (escaped)."""
     if not actions.get("tool_calls") and not actions.get("actions"):
@@ -303,6 +335,7 @@ def _actions_section(actions: dict[str, Any]) -> list[str]:
             "<code>POST /v1/audits</code>)."
         )
     parts.append("</p>")
+    parts.extend(_severity_table(actions))
     rules = actions.get("by_rule") or {}
     if rules:
         parts.append("<div class='panel'><table><thead><tr><th>finding</th><th>tool calls</th></tr></thead><tbody>")

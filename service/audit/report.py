@@ -19,7 +19,9 @@
                         "timestamp": "2025-09-03T00:47:12.123+00:00"}],
      "actions": {"counted": "tool_calls", "tool_calls": int, "actions": int, "actions_reviewed": int,
                  "reviewed": int, "failed": int, "reviewer_failed": int, "unreviewed": int, "by_verdict": {...},
-                 "by_fast_model": {"name@v1": {"reviewed": int, "by_verdict": {...}, ...}}, "by_rule": {...},
+                 "by_severity": {"critical": int, "high": int, "medium": int, "low": int, "info": int, "none": int},
+                 "by_fast_model": {"name@v1": {"reviewed": int, "by_verdict": {...}, "by_severity": {...}, ...}},
+                 "by_rule": {...},
                  "over_cap": int, "capped": bool,
                  "flagged": [{"call", "session_id", "tool", "input", "verdict", "findings", "reviews", "source",
                  "line", ...}], ...}}
@@ -34,7 +36,8 @@ order, with where its answer is in the input (``source`` file, ``line`` in it, t
 ``actions``: the tool calls of Codex / Claude Code logs reviewed as actions (``service.audit.actions``), counted
 apart: no answer-turn total, rate or flagged turn includes them. ``reviewed``, ``by_verdict``, ``by_rule`` and
 ``flagged`` count tool calls, each once with its strictest verdict (``"counted": "tool_calls"``); ``actions`` and
-``actions_reviewed`` count the action reviews (a call read two ways, or a patch of two files, is two).
+``actions_reviewed`` count the action reviews (a call read two ways, or a patch of two files, is two). ``by_severity``
+counts the reviewed calls by the severity of their worst finding (``none``: no finding), as ``by_verdict`` by verdict.
 
 Segments: everything (``by = {}``), each value of each field in ``SEGMENT_FIELDS``, and each fast-model
 version crossed with each value of every other field (what a rollout gate compares).
@@ -49,10 +52,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from service.audit.actions import actions_section, by_call, version_key
+from service.audit.actions import actions_section, by_call, version_key, worst_severity
 from service.audit.sessions import SEGMENT_FIELDS
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
-from service.vocabulary import Severity
 
 SCHEMA = "oversight.audit.report/v1"
 
@@ -356,9 +358,6 @@ risk tier is left out: every action is ``tool_use``'s (high), which a column rep
 like a judgement of the call."""
 
 
-_SEVERITIES = frozenset(s.value for s in Severity)
-
-
 def actions_csv(results: Iterable[dict[str, Any]]) -> str:
     """One row per reviewed tool call (``results``: the action results, grouped here), in input order: where it is
     (``source``, ``line``, ``timestamp``), session, tool, the short redacted ``input``, ``verdict``, ``severity`` of its
@@ -369,10 +368,9 @@ def actions_csv(results: Iterable[dict[str, Any]]) -> str:
     writer.writerow(ACTION_CSV_COLUMNS)
     for n, r in enumerate(by_call(results), start=1):
         findings = [f for f in r.get("findings") or [] if isinstance(f, dict)]
-        severities = [Severity(f["severity"]) for f in findings if f.get("severity") in _SEVERITIES]
         derived = {
             "n": n,
-            "severity": max(severities, key=lambda s: s.rank).value if severities else None,
+            "severity": worst_severity(r),  # what actions.by_severity counts
             "rules": ";".join(dict.fromkeys(str(f.get("rule")) for f in findings)),
         }
         row = []
