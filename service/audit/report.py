@@ -348,12 +348,14 @@ ACTION_CSV_COLUMNS: tuple[str, ...] = (
     "failed",
     "error",
     "review_id",
+    "fast_model",
 )
 """``actions.csv``: one row per tool call reviewed as actions (``service.audit.actions.by_call``); ``n`` is its
 position among them (1-based, input order); ``reviews`` how many actions it was reviewed as (2: a patch of two files,
 or text read both as shell and as code), ``verdict`` the strictest of theirs, ``input`` that action's; ``reviewer``
 says who judged it (``local:rules-v1``, the shipped ``tool_use`` policy's action rules: its ``reviewer_approved`` is
-theirs, no model's). The domain's
+theirs, no model's); ``fast_model`` the version that made the call, as ``actions.by_fast_model`` counts it (empty for a
+job created before calls named one; the last column, so that the columns before it keep their places). The domain's
 risk tier is left out: every action is ``tool_use``'s (high), which a column repeating it on every row only made look
 like a judgement of the call."""
 
