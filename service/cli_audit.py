@@ -654,7 +654,7 @@ def _print_gate_table(
         table.add_row(
             t.title,
             segment,
-            t.metric,
+            t.metric_label if isinstance(t, ActionTrigger) else t.metric,
             fmt(r.baseline, r.n_baseline),
             fmt(r.candidate, r.n_candidate),
             "—" if r.diff is None else f"{100 * r.diff:+.1f} pp",

@@ -20,6 +20,9 @@
         max_rate: null               # ceiling on the candidate's share, whatever the baseline
         max_count: null              # fires when the candidate has more such tool calls than this
         min_n: 1                     # fewer reviewed tool calls than this on either side: cannot be evaluated
+      - name: tool calls with a medium or worse finding
+        metric: severity             # share of reviewed tool calls whose worst finding is at least min_severity
+        min_severity: medium         # critical, high, medium, low or info (``actions.by_severity``)
 
 For ``task_success`` (higher is better) a *decrease* beyond ``max_increase`` fires.
 An action trigger reads each report's ``actions`` section (``reviewed`` and ``by_verdict``: tool calls, each once with
@@ -28,7 +31,8 @@ action reviews rather than tool calls (both written by an earlier version), revi
 tool calls (a chat-only audit: none), or was capped (``actions.capped``: the calls past ``--max-actions`` were not
 reviewed). A version picked inside a report that holds others (one report of two versions, ``--baseline-model``)
 is read from ``actions.by_fast_model``, the version's own tool calls, as a trigger reads the version's turns; a report
-without it (written by an earlier version) cannot be evaluated that way;
+without it (written by an earlier version) cannot be evaluated that way, nor can a ``severity`` trigger over a report
+without ``by_severity``;
 and a report with tool calls that were not judged (``actions.unreviewed``: the reviewer failed on them, or they could
 not be reviewed) is incomplete for a gate with action triggers (``incomplete``), unless ``allow_partial``.
 Holm's family is every trigger (action triggers too) with ``require_significance`` that can be evaluated, whatever
@@ -52,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from service.audit.report import RATE_NAMES, SCHEMA, find_segment
 from service.stats import holm_adjusted, two_proportion_test, wilson_interval
+from service.vocabulary import Severity
 
 HIGHER_IS_BETTER = frozenset({"task_success"})
 
@@ -80,8 +85,11 @@ class ActionTrigger(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)  # strict: ``max_count: true`` is an error, not 1
 
     name: str | None = None
-    metric: Literal["blocked", "escalated", "disagreement"] = "blocked"
-    """Share of the reviewed tool calls whose verdict is block; escalate; anything but approve."""
+    metric: Literal["blocked", "escalated", "disagreement", "severity"] = "blocked"
+    """Share of the reviewed tool calls whose verdict is block; escalate; anything but approve; whose worst finding is
+    at least ``min_severity`` (``actions.by_severity``)."""
+    min_severity: Literal["critical", "high", "medium", "low", "info"] | None = None
+    """With ``metric: severity`` (and only with it): the least severe worst finding that counts."""
     max_increase: float | None = Field(default=None, ge=0.0, le=1.0)
     """Fires when the candidate's share exceeds the baseline's by more than this (with ``require_significance``: and
     the change is significant). Unset: 0 when neither ``max_rate`` nor ``max_count`` is set, else no comparison
@@ -92,9 +100,30 @@ class ActionTrigger(BaseModel):
     """Fires when the candidate has more tool calls of ``metric`` than this (a count: it grows with the audit)."""
     min_n: int = Field(default=1, ge=1)
 
+    @model_validator(mode="after")
+    def _severity_needs_a_level(self) -> ActionTrigger:
+        if self.metric == "severity" and self.min_severity is None:
+            raise ValueError("metric severity needs min_severity (critical, high, medium, low or info)")
+        if self.metric != "severity" and self.min_severity is not None:
+            raise ValueError(f"min_severity is for metric severity, not {self.metric}")
+        return self
+
     @property
     def title(self) -> str:
-        return self.name or f"tool calls {self.metric}"
+        return self.name or f"tool calls {self.counted}"
+
+    @property
+    def counted(self) -> str:
+        """What the tool calls counted are: ``blocked``..., ``with a high or worse finding``."""
+        if self.metric != "severity":
+            return self.metric
+        worse = "" if self.min_severity == "critical" else " or worse"
+        return f"with a {self.min_severity}{worse} finding"
+
+    @property
+    def metric_label(self) -> str:
+        """The metric as the gate's table shows it (``severity>=high``)."""
+        return f"severity>={self.min_severity}" if self.metric == "severity" else self.metric
 
     @property
     def compares(self) -> bool:
@@ -186,6 +215,7 @@ class TriggerResult:
             {"segment": self.trigger.segment}
             if isinstance(self.trigger, Trigger)
             else {"segment": None, "scope": "actions", "max_count": self.trigger.max_count}
+            | ({"min_severity": self.trigger.min_severity} if self.trigger.min_severity else {})
         )
         return {
             "name": self.trigger.title,
@@ -250,8 +280,8 @@ def evaluate(
         results.append(res)
     for atrig in config.action_triggers:
         res = TriggerResult(atrig, "ok", "")
-        b_data = _action_sample(baseline, baseline_model, "baseline", atrig.metric)
-        c_data = _action_sample(candidate, candidate_model, "candidate", atrig.metric)
+        b_data = _action_sample(baseline, baseline_model, "baseline", atrig)
+        c_data = _action_sample(candidate, candidate_model, "candidate", atrig)
         if isinstance(b_data, str) or isinstance(c_data, str):
             res.status, res.reason = "no_data", b_data if isinstance(b_data, str) else str(c_data)
             results.append(res)
@@ -268,7 +298,7 @@ def evaluate(
             continue
         over = None
         if atrig.max_count is not None and c_count > atrig.max_count:
-            over = f"candidate: {c_count} tool calls {atrig.metric}, more than max_count {atrig.max_count}"
+            over = f"candidate: {c_count} tool calls {atrig.counted}, more than max_count {atrig.max_count}"
         elif atrig.max_rate is not None and res.candidate["rate"] > atrig.max_rate:
             over = f"candidate rate {res.candidate['rate']:.1%} above the ceiling {atrig.max_rate:.1%}"
         if atrig.compares:
@@ -338,9 +368,13 @@ def _share(count: int, n: int) -> dict[str, Any]:
     return {"rate": count / n if n else 0.0, "ci": [low, high], "count": count}
 
 
-def _action_sample(report: dict[str, Any], model: str | None, side: str, metric: str) -> tuple[int, int] | str:
-    """(tool calls reviewed as actions, how many of them count for ``metric``) in ``report``'s ``actions``, or why
-    they cannot be used: no such section, a capped one, or one that mixes ``model`` with other versions."""
+def _action_sample(
+    report: dict[str, Any], model: str | None, side: str, trigger: ActionTrigger
+) -> tuple[int, int] | str:
+    """(tool calls reviewed as actions, how many of them count for ``trigger``'s metric) in ``report``'s ``actions``,
+    or why they cannot be used: no such section, a capped one, one that mixes ``model`` with other versions, or (for
+    ``metric: severity``) one without ``by_severity``."""
+    metric = trigger.metric
     section = report.get("actions")
     if not isinstance(section, dict):
         return f"the {side} report has no actions section (written before tool calls were reviewed: audit again)"
@@ -367,6 +401,18 @@ def _action_sample(report: dict[str, Any], model: str | None, side: str, metric:
             )
         counts = split.get(model) or {"reviewed": 0, "by_verdict": {}}  # no tool call of it: fewer than min_n
         reviewed = int(counts.get("reviewed") or 0)
+    if metric == "severity":
+        levels = counts.get("by_severity")
+        if not isinstance(levels, dict):
+            if not reviewed:
+                return 0, 0  # no tool call of this version: fewer than min_n
+            return (
+                f"the {side} report's tool calls are not counted by worst finding (no actions.by_severity: written "
+                "by an earlier version): audit again"
+            )
+        ranks = {s.value: s.rank for s in Severity}  # "none" (no finding) and anything else: below every level
+        floor = ranks[str(trigger.min_severity)]
+        return reviewed, sum(int(n) for level, n in levels.items() if ranks.get(level, -1) >= floor)
     by = counts.get("by_verdict") or {}
     if metric == "blocked":
         return reviewed, int(by.get("block", 0))
@@ -452,6 +498,7 @@ def _check_actions(section: Any) -> None:
         raise ReportError("actions.by_verdict: missing or not an object of counts")
     if sum(by.values()) != section["reviewed"]:
         raise ReportError("actions.by_verdict: its counts do not add up to actions.reviewed")
+    _check_severities(section, "actions", "actions.reviewed")
     if not isinstance(section.get("capped", False), bool):
         raise ReportError("actions.capped: not true/false")
     split = section.get("by_fast_model")
@@ -468,6 +515,22 @@ def _check_actions(section: Any) -> None:
             raise ReportError(f"{where}.by_verdict: missing or not an object of counts")
         if sum(by.values()) != counts["reviewed"]:
             raise ReportError(f"{where}.by_verdict: its counts do not add up to its reviewed")
+        _check_severities(counts, where, "its reviewed")
+
+
+_LEVELS = frozenset([*(s.value for s in Severity), "none"])
+
+
+def _check_severities(counts: dict[str, Any], where: str, reviewed: str) -> None:
+    """``by_severity`` of an ``actions`` section or of one of its versions, when present (a report written by an
+    earlier version has none: a severity trigger over it is missing data, not an error)."""
+    if "by_severity" not in counts:
+        return
+    levels = counts["by_severity"]
+    if not isinstance(levels, dict) or not all(k in _LEVELS and _is_count(v) for k, v in levels.items()):
+        raise ReportError(f"{where}.by_severity: not an object of counts by severity (critical .. info, none)")
+    if sum(levels.values()) != counts["reviewed"]:
+        raise ReportError(f"{where}.by_severity: its counts do not add up to {reviewed}")
 
 
 def incomplete(report: dict[str, Any], *, actions: bool = False) -> str | None:
