@@ -11,10 +11,11 @@ import logging
 import re
 from dataclasses import dataclass
 
+import ahocorasick_rs
 import regex
 
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout
-from service.policy.casefold import lowered
+from service.policy.casefold import _is_word, lowered
 from service.policy.model import DomainPolicy, PolicySet, Rule, RulePattern, sentence_around
 from service.policy.prefilter import LITERALS
 from service.schemas import Evidence, Finding
@@ -43,22 +44,55 @@ class Triage:
 
     def __init__(self, policies: PolicySet) -> None:
         self._policies = policies
-        self._patterns: list[tuple[Domain, re.Pattern[str]]] = []
+        self._domains: list[Domain] = []
+        keywords: dict[str, int] = {}  # keyword -> bit mask of the domains that list it
         for domain, policy in policies.policies.items():
-            words = [w.strip().lower() for w in policy.triage.keywords if w.strip()]
+            words = {w.strip().lower() for w in policy.triage.keywords if w.strip()}
             if not words:
                 continue
-            # Keywords match at a word start; a keyword may be a stem ("diagnos" matches "diagnosis"). The text
-            # is lower-cased once instead of matching with re.IGNORECASE, which is ~2.5x slower per pattern.
-            self._patterns.append((domain, re.compile(rf"(?<![\w-])(?:{keyword_trie(words)})")))
+            bit = 1 << len(self._domains)
+            self._domains.append(domain)
+            for word in words:
+                keywords[word] = keywords.get(word, 0) | bit
+        # Keywords match at a word start (not after a letter, digit, "_" or "-"); a keyword may be a stem ("diagnos"
+        # matches "diagnosis"). Each text is lower-cased once and scanned once for every domain's keywords (one
+        # Aho-Corasick automaton): a regex per domain scanned each text once per domain.
+        self._words = list(keywords)
+        self._masks = [keywords[w] for w in self._words]
+        self._automaton = ahocorasick_rs.AhoCorasick(self._words) if self._words else None
+
+    def _found(self, text: str) -> list[set[str]]:
+        r"""Per domain (``self._domains``' order), the keywords ``text`` holds, as a search for that domain's keywords
+        alone finds them: at each place a keyword starts, the longest one there; a found keyword's characters are
+        not searched again (``re.findall`` of ``(?<![\w-])(?:keyword|...)``, longest first)."""
+        found: list[set[str]] = [set() for _ in self._domains]
+        if self._automaton is None or not text:
+            return found
+        # (start, -end, keyword index) of every keyword at a word start, overlapping ones too
+        hits = sorted(
+            (start, -end, i)
+            for i, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)
+            if start == 0 or not (_is_word(text[start - 1]) or text[start - 1] == "-")
+        )
+        if not hits:
+            return found
+        masks = self._masks
+        for n, _domain in enumerate(self._domains):
+            bit = 1 << n
+            taken = found[n]
+            end_of_last = 0
+            for start, neg_end, i in hits:  # by start, the longest first
+                if start >= end_of_last and masks[i] & bit:
+                    taken.add(text[start:-neg_end])
+                    end_of_last = -neg_end
+        return found
 
     def __call__(self, prompt: str, output: str, hint: Domain | None) -> TriageResult:
         scored: list[tuple[int, int, Domain, tuple[str, ...]]] = []
         # A curly apostrophe (U+2019, as phones type it) reads as "'": "my ex\u2019s instagram" meets "ex's instagram".
         prompt, head = prompt.lower().translate(_APOSTROPHES), output[:4000].lower().translate(_APOSTROPHES)
-        for domain, pattern in self._patterns:
-            in_prompt = set(pattern.findall(prompt))
-            only_output = set(pattern.findall(head)) - in_prompt
+        for domain, in_prompt, in_head in zip(self._domains, self._found(prompt), self._found(head), strict=True):
+            only_output = in_head - in_prompt
             # Evidence: two keywords of the answer, or one of the question (which says more than the answer).
             if 2 * len(in_prompt) + len(only_output) >= 2:
                 scored.append((len(in_prompt), len(only_output), domain, tuple(sorted(in_prompt | only_output))))
@@ -79,33 +113,6 @@ class Triage:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 """Apostrophes a keyword may be typed with, read as the ASCII one the policies write (one for one: same length)."""
 
-_Trie = dict[str, "_Trie"]
-
-
-def keyword_trie(words: list[str]) -> str:
-    """One regex alternation of ``words`` factored into a character trie: ``dos(?:age|e)`` for dose, dosage.
-
-    It matches what ``longest|...|shortest`` matches at each position (the longest keyword there: a node tries
-    its longer continuations before ending), but ``re`` tries a handful of first characters per position
-    instead of every keyword, ~1.3-1.6x faster on the shipped keywords.
-    """
-    trie: _Trie = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a keyword ends here
-
-    def emit(node: _Trie) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if "" not in node:
-            return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"{branches[0]}?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})?"
-
-    return emit(trie)
-
 
 def _evidence(text: str, m: re.Match[str] | regex.Match[str], source: str) -> Evidence:
     start, end = m.span()
@@ -114,22 +121,16 @@ def _evidence(text: str, m: re.Match[str] | regex.Match[str], source: str) -> Ev
     return Evidence(text=text[start:end], source=source, start=start, end=end)  # type: ignore[arg-type]
 
 
-def _rule_finding(
-    rule: Rule,
-    output: str,
-    prompt: str,
-    conversation: str,
-    response_class: ResponseClass | None,
-    low: dict[str, str | None],
-    asked: str | None = None,
-) -> Finding | None:
+def _rule_finding(rule: Rule, texts: RuleTexts, response_class: ResponseClass | None) -> Finding | None:
     match = rule.match
     compiled = rule.compiled
+    output, prompt, conversation, asked = texts.output, texts.prompt, texts.conversation, texts.asked
+    low, held = texts.low, texts.held
     gate = compiled.prompt_patterns
     if (
         gate
-        and not any(p.search(prompt, low["prompt"]) for p in gate)
-        and not (asked and any(p.search(asked, low["asked"]) for p in gate))
+        and not any(p.search(prompt, low["prompt"], held["prompt"]) for p in gate)
+        and not (asked and any(p.search(asked, low["asked"], held["asked"]) for p in gate))
     ):
         return None
     if compiled.prompt_unless and any(
@@ -141,25 +142,26 @@ def _rule_finding(
             return Finding(rule=rule.id, severity=rule.severity, message=rule.message)
         if not match.patterns:
             return None
-    targets: list[tuple[str, str, str | None]]
+    targets: tuple[tuple[str, str], ...]
     if match.target == "output":
-        targets = [("output", output, low["output"])]
+        targets = (("output", "output"),)
     elif match.target == "prompt":
-        targets = [("messages", prompt, low["prompt"])]
+        targets = (("messages", "prompt"),)
     elif match.target == "conversation":
-        targets = [("messages", conversation, low["conversation"])]
+        targets = (("messages", "conversation"),)
     elif conversation:
-        targets = [("output", output, low["output"]), ("messages", conversation, low["conversation"])]
+        targets = (("output", "output"), ("messages", "conversation"))
     else:
-        targets = [("output", output, low["output"]), ("messages", prompt, low["prompt"])]
-    for source, text, text_low in targets:
+        targets = (("output", "output"), ("messages", "prompt"))
+    for source, key in targets:
+        text, text_low, text_held = getattr(texts, key), low[key], held[key]
         if not text:
             continue
         for pattern in compiled.patterns:
-            m = pattern.search(text, text_low)
+            m = pattern.search(text, text_low, text_held)
             if m is None:
                 continue
-            if compiled.all_of and not all(p.search(text, text_low) for p in compiled.all_of):
+            if compiled.all_of and not all(p.search(text, text_low, text_held) for p in compiled.all_of):
                 continue
             # An exemption is what the answer does: for a match in the question (target any), the answer's text is
             # read for it, not the question's ("can I wait it out?" answered "No. Call 911 now" dismisses nothing)
@@ -194,19 +196,11 @@ def _unexempted(
     return None
 
 
-def _checked(
-    rule: Rule,
-    output: str,
-    prompt: str,
-    conversation: str,
-    response_class: ResponseClass | None,
-    low: dict[str, str | None],
-    asked: str | None,
-) -> Finding | None:
+def _checked(rule: Rule, texts: RuleTexts, response_class: ResponseClass | None) -> Finding | None:
     """``_rule_finding``; a check that ran out of time (``bounds.PatternTimeout``) counts as a match, so that a
     text built to be slow to check cannot pass for one that was checked."""
     try:
-        return _rule_finding(rule, output, prompt, conversation, response_class, low, asked)
+        return _rule_finding(rule, texts, response_class)
     except PatternTimeout as exc:
         log.warning("policy rule %s: %s; counted as a match", rule.id, exc)
         return Finding(
@@ -230,41 +224,73 @@ def _lacks(held: frozenset[int] | None, needs: frozenset[int]) -> bool:
     return held is not None and needs.isdisjoint(held)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleTexts:
+    """The texts one answer's rules are searched in, each lower-cased once (for the rules' case-sensitive twins,
+    ``service.policy.casefold``) and scanned once for the prefilter's strings (``service.policy.prefilter``), shared
+    by every domain's rules that check the answer. Built per check: nothing is remembered across requests.
+
+    ``prompt`` is the last user turn; ``asked``, when the conversation has several, all of them (None when it is
+    the prompt); ``held`` maps each text to the prefilter strings it holds, None when not known (a text the
+    folded patterns are not searched in)."""
+
+    output: str
+    prompt: str
+    conversation: str
+    asked: str | None
+    low: dict[str, str | None]
+    held: dict[str, frozenset[int] | None]
+
+    @classmethod
+    def of(cls, output: str, prompt: str = "", conversation: str = "", asked: str | None = None) -> RuleTexts:
+        if asked == prompt:
+            asked = None
+        low_prompt = lowered(prompt)
+        same = conversation == prompt
+        low: dict[str, str | None] = {
+            "output": lowered(output),
+            "prompt": low_prompt,
+            "conversation": low_prompt if same else lowered(conversation),
+            "asked": lowered(asked) if asked else None,
+        }
+        in_prompt = _held(prompt, low_prompt)
+        held = {
+            "output": _held(output, low["output"]),
+            "prompt": in_prompt,
+            "conversation": in_prompt if same else _held(conversation, low["conversation"]),
+            "asked": _held(asked, low["asked"]),
+        }
+        return cls(output, prompt, conversation, asked, low, held)
+
+
 def check_rules(
     policy: DomainPolicy,
     *,
-    output: str,
+    output: str = "",
     prompt: str = "",
     conversation: str = "",
     response_class: ResponseClass | None = None,
     asked: str | None = None,
+    texts: RuleTexts | None = None,
 ) -> list[Finding]:
     """Run every rule of one domain; one finding per matching rule, worst first.
 
     ``prompt`` is the last user turn; ``asked``, when the conversation has several, all of them: a rule's
-    ``prompt_patterns`` gate passes if either matches.
+    ``prompt_patterns`` gate passes if either matches. ``texts``, when given, replaces the four (one answer checked
+    against several domains' rules is read once).
     """
-    # Each text is lower-cased once for the rules' case-sensitive twins (``service.policy.casefold``).
-    low_prompt = lowered(prompt)
-    low: dict[str, str | None] = {
-        "output": lowered(output),
-        "prompt": low_prompt,
-        "conversation": low_prompt if conversation == prompt else lowered(conversation),
-    }
-    if asked == prompt:
-        asked = None
-    if asked:
-        low["asked"] = lowered(asked)
-    # Which prefilter literals each text holds (``service.policy.prefilter``): a rule whose question gate, or whose
-    # every pattern, needs one that none of the texts it is searched in holds cannot fire (``_rule_finding`` would
-    # return None), and is not run. None: not known (a text the folded patterns are not searched in).
-    in_output, in_prompt = _held(output, low["output"]), _held(prompt, low["prompt"])
-    in_conversation, in_asked = _held(conversation, low["conversation"]), _held(asked, low.get("asked"))
+    if texts is None:
+        texts = RuleTexts.of(output, prompt, conversation, asked)
+    # A rule whose question gate, or whose every pattern, needs a prefilter string that none of the texts it is
+    # searched in holds cannot fire (``_rule_finding`` would return None), and is not run.
+    held = texts.held
+    in_output, in_prompt, in_asked = held["output"], held["prompt"], held["asked"]
+    in_conversation = held["conversation"]
     in_targets = {
         "output": (in_output, in_output),
         "prompt": (in_prompt, in_prompt),
         "conversation": (in_conversation, in_conversation),
-        "any": (in_output, in_conversation if conversation else in_prompt),
+        "any": (in_output, in_conversation if texts.conversation else in_prompt),
     }
     findings = []
     for rule in policy.rules:
@@ -275,7 +301,7 @@ def check_rules(
             first, second = in_targets[rule.match.target]
             if _lacks(first, needs) and _lacks(second, needs):
                 continue
-        if (f := _checked(rule, output, prompt, conversation, response_class, low, asked)) is not None:
+        if (f := _checked(rule, texts, response_class)) is not None:
             findings.append(f)
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings

@@ -159,15 +159,18 @@ class RulePattern:
         needs = LITERALS.register(required_literals(folded))
         return cls(ignorecase, folded, without_leading_boundary(folded), needs=needs)
 
-    def search(self, text: str, low: str | None) -> re.Match[str] | regex.Match[str] | None:
-        """Search ``text``; ``low`` is ``casefold.lowered(text)``. Match offsets always index ``text``."""
+    def search(
+        self, text: str, low: str | None, held: frozenset[int] | None = None
+    ) -> re.Match[str] | regex.Match[str] | None:
+        """Search ``text``; ``low`` is ``casefold.lowered(text)``, ``held`` the prefilter strings it holds
+        (``prefilter.LITERALS.present(low)``: scanned here when not given). Match offsets always index ``text``."""
         if self.guarded is not None:
             try:
                 return self.guarded.search(text, timeout=PATTERN_TIMEOUT_S)
             except TimeoutError as exc:
                 raise PatternTimeout(self.ignorecase.pattern) from exc
         if low is not None and self.folded is not None:
-            if self.needs is not None and self.needs.isdisjoint(LITERALS.present(low)):
+            if self.needs is not None and self.needs.isdisjoint(LITERALS.present(low) if held is None else held):
                 return None
             if self.tail is not None:
                 return search_after_boundary(self.tail, low)

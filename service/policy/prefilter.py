@@ -160,19 +160,13 @@ class LiteralIndex:
     """Every prefilter literal of the patterns compiled in this process, and which of them a text holds.
 
     Literal ids are stable (a pattern keeps its ids when others are added); the automaton is rebuilt on the first
-    scan after new literals. A few recent texts' answers are remembered: a review searches the same texts many
-    times (each domain's rules, each rule's patterns)."""
-
-    _RECENT = 32
-    _RECENT_CHARS = 4_000_000
-    """At most this many characters of remembered texts (a few large answers, or many small ones)."""
+    scan after new literals. Nothing is remembered about the texts scanned: the policy engine scans each text of a
+    check once and shares the answer between every domain's rules (``engine.RuleTexts``)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ids: dict[str, int] = {}
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
-        self._recent: dict[str, frozenset[int]] = {}
-        self._recent_chars = 0
 
     def register(self, literals: Strings | None) -> frozenset[int] | None:
         """The ids of ``literals`` (added if new); None for None."""
@@ -184,30 +178,18 @@ class LiteralIndex:
                 if literal not in self._ids:
                     self._ids[literal] = len(self._ids)
                     self._automaton = None
-                    self._recent, self._recent_chars = {}, 0
                 ids.append(self._ids[literal])
             return frozenset(ids)
 
     def present(self, text: str) -> frozenset[int]:
         """The ids of the registered literals ``text`` holds."""
-        recent = self._recent
-        found = recent.get(text)
-        if found is not None:
-            return found
         automaton = self._automaton
         if automaton is None:
             with self._lock:
                 if self._automaton is None:
                     self._automaton = ahocorasick_rs.AhoCorasick(list(self._ids))
-                automaton, recent = self._automaton, self._recent
-        found = frozenset(i for i, _start, _end in automaton.find_matches_as_indexes(text, overlapping=True))
-        # (a check of a long text runs in a worker thread: nothing here iterates the dict another thread may change)
-        if len(recent) >= self._RECENT or self._recent_chars + len(text) > self._RECENT_CHARS:
-            recent.clear()
-            self._recent_chars = 0
-        recent[text] = found
-        self._recent_chars += len(text)
-        return found
+                automaton = self._automaton
+        return frozenset(i for i, _start, _end in automaton.find_matches_as_indexes(text, overlapping=True))
 
 
 LITERALS = LiteralIndex()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from service.policy.engine import Triage, TriageResult, check_rules
+from service.policy.engine import RuleTexts, Triage, TriageResult, check_rules
 from service.policy.model import DomainPolicy, PolicySet
 from service.policy.visible import (
     SPLIT_LETTERS,
@@ -285,24 +285,16 @@ class PolicyService:
         asked: str | None = None,
         also: tuple[Domain, ...] = (),
     ) -> tuple[list[Finding], Analysis]:
+        texts = RuleTexts.of(output, prompt, conversation, asked)  # read once for every domain's rules
         if not classify:  # a rewrite's re-check: only the rules decide whether it is accepted
-            rules = check_rules(
-                self.policies[domain], output=output, prompt=prompt, conversation=conversation, asked=asked
-            )
-            return self._with_other_domains(rules, domain, also, output, prompt, conversation, asked), Analysis()
+            rules = check_rules(self.policies[domain], texts=texts)
+            return self._with_other_domains(rules, domain, also, texts), Analysis()
         tc = classify_answer(prompt, output)
         analysis = Analysis(
             response_class=tc.response_class, response_class_confidence=tc.confidence, features=tc.features
         )
-        findings = check_rules(
-            self.policies[domain],
-            output=output,
-            prompt=prompt,
-            conversation=conversation,
-            response_class=tc.response_class,
-            asked=asked,
-        )
-        findings = self._with_other_domains(findings, domain, also, output, prompt, conversation, asked)
+        findings = check_rules(self.policies[domain], response_class=tc.response_class, texts=texts)
+        findings = self._with_other_domains(findings, domain, also, texts)
         # The commands an answer tells its reader to run, in any domain: "run `sudo rm -rf / --no-preserve-root`" in
         # an answer triage placed in cyber was approved. (A scan of ~1 µs when the answer shows no command.)
         findings = self._with_answer_commands(findings, output, unreadable=domain is Domain.tool_use)
@@ -326,10 +318,7 @@ class PolicyService:
         findings: list[Finding],
         domain: Domain,
         also: tuple[Domain, ...],
-        output: str,
-        prompt: str,
-        conversation: str,
-        asked: str | None,
+        texts: RuleTexts,
     ) -> list[Finding]:
         """Add the pattern rules of the other domains triage found evidence of, and of every domain whose policy
         ``applies_everywhere`` (``general``'s baseline rules), worst first, one finding per rule.
@@ -341,7 +330,7 @@ class PolicyService:
         seen = {f.rule for f in findings}
         merged = list(findings)
         for policy in [*(self.policies[d] for d in also), *(self._danger[d] for d in rest)]:
-            for f in check_rules(policy, output=output, prompt=prompt, conversation=conversation, asked=asked):
+            for f in check_rules(policy, texts=texts):
                 if f.rule not in seen:
                     seen.add(f.rule)
                     merged.append(f)

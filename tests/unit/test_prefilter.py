@@ -167,15 +167,3 @@ def test_on_the_development_sets_every_domain_finds_the_same_rules_as_without_th
     without = findings()
     assert with_prefilter == without
     assert sum(map(len, without)) >= 10  # the sets do hold answers the rules fire on
-
-
-def test_long_texts_are_read_right_after_the_memory_of_recent_texts_is_full() -> None:
-    index = LiteralIndex()
-    ids = index.register(frozenset({"lethal dose"}))
-    assert ids is not None
-    filler = "x" * (LiteralIndex._RECENT_CHARS // 3)
-    texts = [f"{filler}{n} a lethal dose" if n % 2 else f"{filler}{n}" for n in range(8)]
-    for _ in range(2):  # the second pass after the first pass's texts were forgotten
-        for n, text in enumerate(texts):
-            assert index.present(text).isdisjoint(ids) is (n % 2 == 0)
-    assert index._recent_chars <= LiteralIndex._RECENT_CHARS
