@@ -10,6 +10,7 @@ are compared without those wrappings. The vendor is read from the model's name (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # a dated or versioned snapshot: "-20261101", "@20261101", "-2026-08-06", "-v1:0", "-v2", "-latest", ":free"
@@ -28,6 +29,7 @@ _VENDORS = (
 _PROVIDERS = {"anthropic": "anthropic", "openai": "openai", "google": "google", "mistral": "mistral"}
 
 
+@lru_cache(maxsize=1024)  # few names, asked of on every review
 def base_name(name: str) -> str:
     """A model's name without a cloud's prefix or a snapshot's suffix, lower-cased."""
     name = name.strip().lower().rsplit("/", 1)[-1]  # "openai/gpt-5", "models/gemini-2.5-pro"
@@ -40,6 +42,7 @@ def base_name(name: str) -> str:
     return _SUFFIX.sub("", name)
 
 
+@lru_cache(maxsize=1024)
 def vendor(provider: str | None, name: str | None) -> str | None:
     """The vendor that makes a model: by its name, else by a provider that is a vendor; None when unknown."""
     if name:

@@ -35,7 +35,9 @@ import html
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
@@ -291,6 +293,33 @@ _RECENT_LOCK = threading.Lock()
 read afresh: the cache saves work inside a review and never across requests."""
 
 
+T = TypeVar("T")
+
+
+class _PerText(Generic[T]):
+    """The last results of a pure function of one text, by the text object, not its value (as ``visible``): a review
+    asks the same question of the same answer and question objects several times (triage, the rules, the second
+    readings); an equal text of another request is read afresh."""
+
+    _SIZE = 16
+    _LONGEST = 100_000
+
+    def __init__(self, fn: Callable[[str], T]) -> None:
+        self._fn = fn
+        self._known: dict[int, tuple[str, T]] = {}
+
+    def __call__(self, text: str) -> T:
+        known = self._known.get(id(text))
+        if known is not None and known[0] is text:
+            return known[1]
+        result = self._fn(text)
+        if len(text) <= self._LONGEST:
+            if len(self._known) >= self._SIZE:
+                self._known.clear()  # (no iteration: another thread may be adding)
+            self._known[id(text)] = (text, result)
+        return result
+
+
 def visible(text: str) -> Visible:
     """``text`` as a reader sees it (see the module's docstring)."""
     known = _RECENT.get(id(text))
@@ -441,7 +470,7 @@ def _one_by_context(word: str) -> str:
     return "".join(letters)
 
 
-def unleet(text: str) -> tuple[str, ...]:
+def _unleet(text: str) -> tuple[str, ...]:
     """``text`` with its leetspeak words read as letters ("l3thal" → "lethal"), character for character (so
     offsets hold); one text with ``1`` read as ``i`` and, when a word has a ``1``, one with ``1`` as ``l`` and one
     with each ``1`` read by the letter after it (:func:`_one_by_context`).
@@ -465,6 +494,9 @@ def unleet(text: str) -> tuple[str, ...]:
         pieces.append(text[at:])
         variants.append("".join(pieces))
     return tuple(variants)
+
+
+unleet = _PerText(_unleet)
 
 
 # -- base64 -----------------------------------------------------------------------------------------------------
@@ -622,20 +654,23 @@ def despaced_symbols(text: str) -> tuple[Visible, ...]:
     return (Visible("".join(pieces), tuple(origin), len(text)),)
 
 
-def _spaced_runs(text: str) -> list[tuple[int, int]]:
+def _find_spaced_runs(text: str) -> tuple[tuple[int, int], ...]:
     if _SPACED_HINT.search(text) is None:
-        return []
+        return ()
     runs = [m.span() for m in _SPACED.finditer(text)]
     if not runs:
-        return []
+        return ()
     pairs = [m.span() for m in _SPACED_PAIR.finditer(text)]
     if pairs:
         taken = {i for start, end in runs for i in range(start, end)}
         runs = sorted(runs + [(start, end) for start, end in pairs if start not in taken and end - 1 not in taken])
-    return runs
+    return tuple(runs)
 
 
-def _to_split(runs: list[tuple[int, int]]) -> tuple[set[int], int]:
+_spaced_runs = _PerText(_find_spaced_runs)
+
+
+def _to_split(runs: Sequence[tuple[int, int]]) -> tuple[set[int], int]:
     """Which runs (by index) the split reading splits: from the first, while :data:`SPLIT_LETTERS` lasts (the first
     run that does not fit ends it), and how many letters the runs left joined hold (runs under five letters are one
     word either way)."""
@@ -660,7 +695,7 @@ def unsplit_letters(text: str) -> int:
     return _to_split(_spaced_runs(text))[1]
 
 
-def despaced(text: str) -> tuple[Visible, ...]:
+def _despaced(text: str) -> tuple[Visible, ...]:
     """``text`` with each run of three or more single letters, spaced out by one same mark, written as one word
     ("l e t h a l  d o s e" → "lethal  dose"), and where each character came from; empty when there is no such run
     (most text: one scan). Letters spaced by single spaces all through ("l e t h a l d o s e") would give one word,
@@ -676,7 +711,10 @@ def despaced(text: str) -> tuple[Visible, ...]:
     return (joined,) if split.text == joined.text else (joined, split)
 
 
-def _join_runs(text: str, runs: list[tuple[int, int]], *, split: bool) -> Visible:
+despaced = _PerText(_despaced)
+
+
+def _join_runs(text: str, runs: Sequence[tuple[int, int]], *, split: bool) -> Visible:
     pieces: list[str] = []
     origin: list[int] = []
     at = 0
