@@ -43,7 +43,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, mult
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.metrics_core import Metric
 
-from service.policy.decide import REASONS, UNJUDGED
+from service.policy.decide import REASONS
 from service.schemas import Decision
 from service.telemetry import genai_usage_attributes
 from service.vocabulary import ReviewerOutcomeKind
@@ -65,6 +65,8 @@ DEFAULT_PRICES: dict[str, tuple[float, float, float, float]] = {
     "claude-haiku-4": (1.0, 5.0, 0.1, 1.25),
 }
 _STAGE_SUFFIX = re.compile(r"_\d+$")
+_ERROR, _ABSTAIN = ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain
+"""The reviewer outcomes of a decision no reviewer judged (compared by identity on the observer's hot path)."""
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 """prometheus_client's switch to its multiprocess mode (read when it is first imported in a process)."""
 _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
@@ -324,7 +326,7 @@ class ReviewMetrics:
         self.reviews = counter(
             "oversight_reviews",
             "Recorded review decisions. response_class is the fast model's answer's class, none when it has none (an "
-            "agent action), unknown when the review of an answer failed (reviewer error or abstention).",
+            "agent action), unknown when no reviewer judged the answer or action (it erred or abstained).",
             ["domain", "kind", "verdict", "response_class", "fast_model", "reviewer"],
         )
         self.decision_reasons = counter(
@@ -335,7 +337,7 @@ class ReviewMetrics:
         )
         self.disagreements = counter(
             "oversight_disagreements",
-            "Decisions whose verdict is not approve (the drift signal).",
+            "Decisions whose verdict is not approve (the drift signal), of those a reviewer judged.",
             ["domain", "fast_model", "reviewer"],
         )
         self.reviewer_errors = counter(
@@ -465,14 +467,16 @@ class ReviewMetrics:
         domain = decision.domain.value
         fast_model = self._fast_model(decision.model.label())
         reviewer = self._reviewer(f"{decision.reviewer.provider}:{decision.reviewer.model}")
-        if decision.reason in UNJUDGED and decision.kind == "answer":
-            # The review of an answer failed (the reviewer erred or abstained; on_reviewer_error decided): its class
-            # came from the local analysis, not from the reviewer that classes the reviewed answers, so a vendor
-            # outage read as the fast model's refusal rate moving. Counted as a class nobody gave (the drift monitor
-            # leaves such decisions out of its rates too).
-            rc = "unknown"
-        else:
-            rc = decision.response_class.value if decision.response_class is not None else "none"
+        outcome = decision.reviewer_outcome
+        kind = outcome.kind
+        # No reviewer answered (it erred or abstained, and any fallback too): the verdict came from on_reviewer_error
+        # (reason reviewer_error / reviewer_abstain …) or from a blocking finding alone. Answers and agent actions
+        # alike, such a decision is counted with response_class="unknown" and not as a disagreement, so a reviewer
+        # outage neither dips oversight:disagreement_ratio:rate1h (escalations in its denominator only) nor raises it
+        # (the blocked ones left as its only decisions); an answer's class came from the local analysis, not from
+        # the reviewer that classes the reviewed ones. The drift monitor leaves such decisions out of its rates too.
+        unjudged = kind is _ERROR or kind is _ABSTAIN
+        rc = "unknown" if unjudged else "none" if decision.response_class is None else decision.response_class.value
         self.reviews.add(
             {
                 "domain": domain,
@@ -485,10 +489,9 @@ class ReviewMetrics:
         )
         reason = decision.reason if decision.reason in REASONS else "other"
         self.decision_reasons.add({"domain": domain, "verdict": decision.verdict.value, "reason": reason})
-        if decision.disagreement and decision.reason not in UNJUDGED:  # a reviewer outage is no fast-model drift
+        if decision.disagreement and not unjudged:  # a reviewer outage is no fast-model drift
             self.disagreements.add({"domain": domain, "fast_model": fast_model, "reviewer": reviewer})
-        outcome = decision.reviewer_outcome
-        self._failed(domain, reviewer, outcome.kind, outcome.error)
+        self._failed(domain, reviewer, kind, outcome.error)
         first = outcome.fallback_from
         if first is not None:  # the primary failed before the fallback answered: its failure and its tokens count
             first_reviewer = self._reviewer(f"{first.provider}:{first.model}")
@@ -508,7 +511,7 @@ class ReviewMetrics:
             total += ms
         self.review_seconds.add({"domain": domain, "kind": decision.kind}, total / 1000)
         self._costed(
-            decision.reviewer.provider, decision.reviewer.model, reviewer, outcome.kind, outcome.attempts, outcome.usage
+            decision.reviewer.provider, decision.reviewer.model, reviewer, kind, outcome.attempts, outcome.usage
         )
 
     def callback_ended(self, outcome: str) -> None:
