@@ -709,12 +709,104 @@
   }
   // the first place the quoted text occurs in `text`; a quote the service cut short ("…" at its end: an agent
   // action's evidence past 400 characters) is found by what it kept
+  const quotesOf = (ev) => (ev.text.length > 1 && ev.text.endsWith("…") ? [ev.text, ev.text.slice(0, -1)] : [ev.text]);
   function quoteRange(text, ev) {
-    const quotes = ev.text.length > 1 && ev.text.endsWith("…") ? [ev.text, ev.text.slice(0, -1)] : [ev.text];
-    for (const quote of quotes) {
+    for (const quote of quotesOf(ev)) {
       const start = text.indexOf(quote);
       const end = start + quote.length;
       if (start >= 0 && !splitsPair(text, start) && !splitsPair(text, end)) return { start, end };
+    }
+    return null;
+  }
+
+  // An agent action's argument that is JSON (an object or a list, shown pretty-printed; or a string that holds JSON,
+  // shown as sent: {"payload": "{\"command\": \"rm -rf ~\"}"}) spells its string values with quotes and escapes
+  // (\" \\ \n \u001b), while the policy check quotes the values themselves (rm -rf "$HOME"). Its string values, as
+  // the check reads them: [{text, at}], `at[j]` where the j-th code unit of `text` is spelt in `json` (at[text.length]
+  // its closing quote); a value that holds JSON in turn is read too (mapped back through its own escapes), and the
+  // words of a list of strings (an argv: ["rm", "-rf", "/"]) are also read joined by a space, as the check reads
+  // them ("rm -rf /"). Keys are not values; [] when `json` is not a JSON object or list.
+  const JSON_ESCAPES = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+  const jsonShaped = (text) => {
+    const t = text.trim();
+    return (t[0] === "{" && t[t.length - 1] === "}") || (t[0] === "[" && t[t.length - 1] === "]");
+  };
+  function jsonStrings(json, depth = 0) {
+    if (depth > 4 || !jsonShaped(json)) return [];
+    try {
+      JSON.parse(json); // the scan below reads valid JSON only
+    } catch {
+      return [];
+    }
+    const values = [];
+    const joined = [];
+    const stack = []; // the open containers: {list, run (a list's strings in a row), key (an object's next string)}
+    const endRun = (c) => {
+      if (c && c.list && c.run.length > 1) {
+        joined.push({
+          text: c.run.map((s) => s.text).join(" "),
+          at: c.run.flatMap((s) => s.at), // a word's closing quote stands for the space after it
+        });
+      }
+      if (c && c.list) c.run = [];
+    };
+    for (let i = 0; i < json.length;) {
+      const ch = json[i];
+      const top = stack[stack.length - 1];
+      if (ch === "{" || ch === "[") {
+        endRun(top);
+        stack.push(ch === "[" ? { list: true, run: [] } : { list: false, key: true });
+        i += 1;
+      } else if (ch === "}" || ch === "]") {
+        endRun(stack.pop());
+        i += 1;
+      } else if (ch === ",") {
+        if (top && !top.list) top.key = true;
+        i += 1;
+      } else if (ch === ":") {
+        if (top) top.key = false;
+        i += 1;
+      } else if (ch === '"') {
+        let text = "";
+        const at = [];
+        let k = i + 1;
+        while (json[k] !== '"') {
+          at.push(k);
+          if (json[k] !== "\\") text += json[k++];
+          else if (json[k + 1] === "u") {
+            text += String.fromCharCode(parseInt(json.slice(k + 2, k + 6), 16));
+            k += 6;
+          } else {
+            text += JSON_ESCAPES[json[k + 1]];
+            k += 2;
+          }
+        }
+        at.push(k);
+        i = k + 1;
+        if (top && !top.list && top.key) continue; // a key
+        const value = { text, at };
+        values.push(value);
+        if (top && top.list) top.run.push(value);
+        // a string that holds JSON: its own values, placed back through this string's spelling
+        for (const inner of jsonStrings(text, depth + 1)) values.push({ text: inner.text, at: inner.at.map((j) => at[j]) });
+      } else if (/\s/.test(ch)) {
+        i += 1;
+      } else { // a number, true, false or null: it ends a list's run of strings
+        endRun(top);
+        while (i < json.length && !/[\s,\]}]/.test(json[i])) i += 1;
+      }
+    }
+    return [...values, ...joined];
+  }
+  // the quoted text found in one of the string values of a JSON argument (`strings`, see jsonStrings), as UTF-16
+  // indices of the argument as shown: from the first character's spelling to the end of the last one's
+  function jsonQuoteRange(strings, ev) {
+    for (const quote of quotesOf(ev)) {
+      for (const s of strings) {
+        const from = s.text.indexOf(quote);
+        const to = from + quote.length;
+        if (from >= 0 && !splitsPair(s.text, from) && !splitsPair(s.text, to)) return { start: s.at[from], end: s.at[to] };
+      }
     }
     return null;
   }
@@ -734,21 +826,47 @@
   // An agent action's evidence (source "action", or "output": the action as the reviewer read it, for a shell command
   // its command) has no offsets from the policy check, and a reviewer's offsets index the text it read: each finding's
   // evidence is placed in the one argument (tool, cwd, command, path, content…) whose shown text its offsets point at,
-  // else the first that holds its quote (the input's arguments before cwd and tool), else it is not highlighted. For
-  // each argument (by its index in `args`, [name, shown text] pairs), its ranges as evidenceRanges gives them.
+  // else the first that holds its quote (the input's arguments before cwd and tool), else the first whose JSON holds
+  // it in a string value (see jsonStrings), else, for a quote that starts with the tool's name as the policy check
+  // names an MCP tool ("query: DROP TABLE users" for mcp:db/query, "kubectl delete ns prod"), the first that holds
+  // the rest in either way; else it is not highlighted. For each argument (by its index in `args`, [name, shown text]
+  // pairs, the tool first), its ranges as evidenceRanges gives them.
   const ACTION_SOURCES = new Set(["action", "output"]);
   function actionEvidence(args, findings) {
     const per = args.map(() => []);
     const order = [...args.keys()].filter((k) => k >= 1 && args[k][0] !== "cwd");
     order.push(...[...args.keys()].filter((k) => args[k][0] === "cwd"), 0);
+    const read = new Map(); // each argument's JSON read once, when a quote is looked for in it
+    const strings = (n) => {
+      if (!read.has(n)) read.set(n, jsonStrings(args[n][1]));
+      return read.get(n);
+    };
+    // the tool's own name, as the policy check spells it: mcp:<server>/<tool>, dynamic:[<namespace>/]<tool>
+    const afterColon = args[0][1].slice(args[0][1].indexOf(":") + 1);
+    const toolName = afterColon.slice(afterColon.indexOf("/") + 1);
+    const withoutTool = (ev) => {
+      const prefix = [`${toolName}: `, `${toolName} `].find((p) => toolName && ev.text.startsWith(p) && ev.text.length > p.length);
+      return prefix ? { text: ev.text.slice(prefix.length) } : null;
+    };
+    const finders = [
+      (n, ev) => offsetRange(args[n][1], ev),
+      (n, ev) => quoteRange(args[n][1], ev),
+      (n, ev) => jsonQuoteRange(strings(n), ev),
+      (n, ev) => {
+        const rest = withoutTool(ev);
+        return rest && (quoteRange(args[n][1], rest) || jsonQuoteRange(strings(n), rest));
+      },
+    ];
     findings.forEach((f, i) => {
       const ev = f.evidence;
       if (!ev || !ev.text || !ACTION_SOURCES.has(ev.source || "output")) return;
-      for (const find of [offsetRange, quoteRange]) {
-        const k = order.find((n) => find(args[n][1], ev));
-        if (k !== undefined) {
-          per[k].push({ ...find(args[k][1], ev), i });
-          return;
+      for (const find of finders) {
+        for (const n of order) {
+          const range = find(n, ev);
+          if (range) {
+            per[n].push({ ...range, i });
+            return;
+          }
         }
       }
     });
@@ -871,6 +989,7 @@
     return blocks;
   }
   const INLINE_CODE = /``[^\n]+?``|`[^`\n]+`/g;
+
 
   // The answer as nodes: its evidence highlighted (see highlighted), its code blocks and inline code in monospace
   // (see codeBlocks), every character of it as text, in order (its textContent is the answer, with the findings'
