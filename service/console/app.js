@@ -965,6 +965,7 @@
       for (let k = n; k <= Math.min(close, lines.length - 1); k++) code[k] = blockId;
       n = close;
     }
+    indentedCode(lines, code, () => (blockId += 1));
     // runs of lines not in a fence that each match `test`: a block when `whole(run)` says so
     const runs = (test, whole) => {
       for (let n = 0; n < lines.length;) {
@@ -990,6 +991,84 @@
   }
   const INLINE_CODE = /``[^\n]+?``|`[^`\n]+`/g;
 
+  // Indented code (markdown's: lines indented by four spaces or a tab) in `lines` (not in a fence, code[n] 0), each run
+  // marked in `code` with a block id from `next()`. A run is code only where markdown reads it so and it does not
+  // read as prose: it follows a blank line or starts the text (an indented line right under a line of text wraps that
+  // paragraph); under a list item (`- `, `1. `) it is the item's own text unless indented four more than the item's
+  // text; and a run whose every paragraph (and list item) reads as a sentence (a capital letter first, none of code's
+  // marks: a path, an option, a call, an operator, `$VAR`, a line ending in `;`, a KEYWORD first) is indented prose.
+  const BLANK = /^\s*$/;
+  const LIST_ITEM = /^(\s*)([-*+•]|\d{1,9}[.)])(\s+)\S/;
+  const indentOf = (line) => {
+    let width = 0;
+    for (const ch of line) {
+      if (ch === " ") width += 1;
+      else if (ch === "\t") width += 4 - (width % 4);
+      else break;
+    }
+    return width;
+  };
+  const CODE_MARKS = [
+    /[{}[\]<>=|`\\]/, // braces, brackets, comparisons and redirections, assignments, pipes, backticks
+    /\$[A-Za-z_{(]/, // a shell variable (not a price: $5)
+    /&&|::|:=|->|=>/,
+    /;\s*$/m, // a statement's end
+    /(^|\s)--?[A-Za-z]/, // an option (-rf, --force)
+    /(^|\s)(~|\.{1,2})?\/[\w.~-]/, // a path (/etc, ./x, ~/x)
+    /\b[A-Za-z_][\w.]*\((?!s\))/, // a call: print(, os.remove( (not "item(s)")
+    /\b[a-z0-9]+_[a-z0-9_]+\b/i, // snake_case
+    /^\s*(#|\$ |>>> |% )/m, // a comment or a prompt
+    // a keyword of SQL, a Dockerfile or a batch file first (not an acronym: "NHS guidance says…")
+    /^\s*(SELECT|INSERT|UPDATE|DELETE|DROP|CREATE|ALTER|GRANT|REVOKE|TRUNCATE|FROM|RUN|COPY|ADD|CMD|ENTRYPOINT|ENV|ARG|WORKDIR|EXPOSE|VOLUME|SET|ECHO|REM|CALL|GOTO)\s/m,
+    /\b[A-Z][a-z]+-[A-Z][a-z]+/, // a PowerShell verb-noun (Get-Process)
+  ];
+  const SENTENCE = /^["'“‘(]?([\p{Lu}\p{Lt}\p{Lo}]|\d+[\s,.]+\p{L})/u; // "Thank you", "12 Main Street"
+  function readsAsProse(run) {
+    const items = [];
+    for (const line of run) {
+      const t = line.trim();
+      if (!t) items.push(null);
+      else if (LIST_ITEM.test(line) || !items.length || items[items.length - 1] === null) items.push(t.replace(/^([-*+•]|\d{1,9}[.)])\s+/, "").replace(/^>\s*/, ""));
+      else items[items.length - 1] += ` ${t}`;
+    }
+    // each (its list marker or "> " taken off) starts as a sentence does and holds none of code's marks
+    const texts = items.filter((t) => t !== null);
+    return texts.length > 0 && texts.every((t) => SENTENCE.test(t) && !CODE_MARKS.some((re) => re.test(t)));
+  }
+  function indentedCode(lines, code, next) {
+    const isIndented = (n) => !code[n] && !BLANK.test(lines[n].text) && indentOf(lines[n].text) >= 4;
+    for (let n = 0; n < lines.length;) {
+      if (!isIndented(n)) { n += 1; continue; }
+      // the run: indented lines, with the blank lines between them
+      let end = n + 1;
+      for (let k = n + 1; k < lines.length && !code[k] && (BLANK.test(lines[k].text) || indentOf(lines[k].text) >= 4); k++) {
+        if (!BLANK.test(lines[k].text)) end = k + 1;
+      }
+      const start = n;
+      n = end;
+      if (start > 0 && !BLANK.test(lines[start - 1].text)) continue; // it wraps the line above: text, not code
+      // under a list item (its text, then blank lines and its indented text): the item's text unless indented four
+      // more than it
+      let owner = null;
+      for (let k = start - 1; k >= 0; k--) {
+        const t = lines[k].text;
+        if (BLANK.test(t)) continue;
+        const item = t.match(LIST_ITEM);
+        if (item) { owner = item; break; }
+        if (indentOf(t) === 0 || code[k]) break;
+      }
+      const run = lines.slice(start, end).map((l) => l.text);
+      if (owner) {
+        const marker = indentOf(owner[1]) + owner[2].length;
+        const after = owner[3].replace(/\t/g, "    ").length; // five spaces or more: the item's text starts after one
+        const textAt = marker + (after > 4 ? 1 : after);
+        if (run.some((t) => !BLANK.test(t) && indentOf(t) < textAt + 4)) continue;
+      }
+      if (readsAsProse(run)) continue;
+      const id = next();
+      for (let k = start; k < end; k++) code[k] = id;
+    }
+  }
 
   // The answer as nodes: its evidence highlighted (see highlighted), its code blocks and inline code in monospace
   // (see codeBlocks), every character of it as text, in order (its textContent is the answer, with the findings'

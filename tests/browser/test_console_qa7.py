@@ -1,5 +1,6 @@
 """A seventh QA pass on the console (Playwright driving Debian's Chromium): an agent action's evidence highlighted in
-arguments shown as JSON (nested objects, a string that holds JSON, a list of words)."""
+arguments shown as JSON (nested objects, a string that holds JSON, a list of words), and an answer's indented code
+shown in monospace while indented prose and list items stay text."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api._helpers import URGENT
 from tests.browser.test_console import _acme_keys
 from tests.browser.test_console import chromium as chromium  # the fixture
 from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
 from tests.browser.test_console_qa import live as live  # the fixture
-from tests.browser.test_console_qa6 import _marked, _numbers, _proposed
+from tests.browser.test_console_qa6 import _marked, _numbers, _proposed, _unnumbered
 
 pytestmark = pytest.mark.browser
 
@@ -180,4 +182,63 @@ def test_a_json_arguments_evidence_by_its_quote_and_the_first_place(chromium: st
         literal = _value(page, "literal")
         assert _marked(literal) == [action["input"]["literal"]]
         assert _numbers(literal) == ['"4"']
+
+
+# -- 2: indented code in an answer -------------------------------------------------------------------------------
+INDENTED_ANSWER = (
+    "Probably nothing to worry about, just rest. If it hurts, take:\n"
+    "\n"
+    "    ibuprofen --dose 400 mg --every 8h\n"
+    '    echo "rest" > ~/today.txt\n'
+    "\n"
+    "Dear patient,\n"
+    "\n"
+    "    Thank you for writing. Rest and drink water,\n"
+    "    and call us if it gets worse.\n"
+    "\n"
+    "1. Rest for a day.\n"
+    "\n"
+    "    More about resting: lie down and breathe slowly.\n"
+    "\n"
+    "2. Or, on a computer:\n"
+    "\n"
+    "        sleep 8h\n"
+    "\n"
+    "- Drink water\n"
+    "    every hour, even at night.\n"
+    "See how you feel.\n"
+    "    <b>and</b> this line wraps the one above it."
+)
+
+
+def test_indented_code_in_an_answer_is_monospace_and_indented_prose_is_not(chromium: str, live: Live) -> None:
+    # console QA: a command indented by four spaces (markdown's code) read in a proportional font; but a letter's
+    # indented paragraph, a list item's indented text and an indented line that wraps the one above are not code
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, {**URGENT, "output": INDENTED_ANSWER})
+    evidence = [f["evidence"]["text"] for f in decision["findings"] if f["evidence"]]
+    assert "400 mg" in evidence, evidence  # evidence inside the indented code
+
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
+        answer = page.locator("#answer")
+        blocks = answer.locator(".mono-block")
+        expect(blocks).to_have_count(2)
+        assert [_unnumbered(blocks.nth(n)) for n in range(2)] == [
+            '    ibuprofen --dose 400 mg --every 8h\n    echo "rest" > ~/today.txt\n',
+            "        sleep 8h\n",  # under a list item, indented four past its text
+        ]
+        # the evidence is highlighted in the block, with its number; the answer reads as sent, never as markup
+        expect(blocks.nth(0).locator("mark")).to_have_text("400 mg3")
+        assert _unnumbered(answer) == INDENTED_ANSWER
+        expect(answer.locator("b")).to_have_count(0)
+        style = blocks.nth(0).evaluate("b => [getComputedStyle(b).fontFamily, getComputedStyle(b).whiteSpace]")
+        assert "monospace" in style[0] and style[1] == "pre", style
+        # the editor is monospace too, as for any answer with code
+        page.keyboard.press("e")
+        editor = page.get_by_label("Replacement answer")
+        expect(editor).to_have_value(INDENTED_ANSWER)
+        assert "monospace" in editor.evaluate("t => getComputedStyle(t).fontFamily")
 
