@@ -1072,7 +1072,8 @@
 
   // The answer as nodes: its evidence highlighted (see highlighted), its code blocks and inline code in monospace
   // (see codeBlocks), every character of it as text, in order (its textContent is the answer, with the findings'
-  // numbers after their evidence).
+  // numbers after their evidence in its prose). In code the numbers are drawn by the stylesheet, as in an action's
+  // arguments, so that a command copied from the answer is the command as sent (before, it read "400 mg3").
   function answerNodes(text, findings, ranges) {
     const out = [];
     const prose = (from, to) => {
@@ -1081,7 +1082,7 @@
         const start = from + m.index;
         const end = start + m[0].length;
         if (start > at) out.push(...highlighted(text, findings, ranges, at, start));
-        out.push(h("code", { class: "mono" }, highlighted(text, findings, ranges, start, end)));
+        out.push(h("code", { class: "mono" }, highlighted(text, findings, ranges, start, end, true)));
         at = end;
       }
       if (to > at) out.push(...highlighted(text, findings, ranges, at, to));
@@ -1089,7 +1090,7 @@
     let at = 0;
     for (const b of codeBlocks(text)) {
       prose(at, b.start);
-      out.push(h("div", { class: "mono-block" }, highlighted(text, findings, ranges, b.start, b.end)));
+      out.push(h("div", { class: "mono-block" }, highlighted(text, findings, ranges, b.start, b.end, true)));
       at = b.end;
     }
     prose(at, text.length);

@@ -1,6 +1,6 @@
 """A seventh QA pass on the console (Playwright driving Debian's Chromium): an agent action's evidence highlighted in
-arguments shown as JSON (nested objects, a string that holds JSON, a list of words), and an answer's indented code
-shown in monospace while indented prose and list items stay text."""
+arguments shown as JSON (nested objects, a string that holds JSON, a list of words), an answer's indented code shown
+in monospace while indented prose and list items stay text, and code copied from an answer as sent."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.browser.test_console import _acme_keys
 from tests.browser.test_console import chromium as chromium  # the fixture
 from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
 from tests.browser.test_console_qa import live as live  # the fixture
-from tests.browser.test_console_qa6 import _marked, _numbers, _proposed, _unnumbered
+from tests.browser.test_console_qa6 import TABLE_ANSWER, _marked, _numbers, _proposed, _unnumbered
 
 pytestmark = pytest.mark.browser
 
@@ -231,7 +231,8 @@ def test_indented_code_in_an_answer_is_monospace_and_indented_prose_is_not(chrom
             "        sleep 8h\n",  # under a list item, indented four past its text
         ]
         # the evidence is highlighted in the block, with its number; the answer reads as sent, never as markup
-        expect(blocks.nth(0).locator("mark")).to_have_text("400 mg3")
+        expect(blocks.nth(0).locator("mark")).to_have_text("400 mg")
+        assert _numbers(blocks.nth(0)) == ['"3"']
         assert _unnumbered(answer) == INDENTED_ANSWER
         expect(answer.locator("b")).to_have_count(0)
         style = blocks.nth(0).evaluate("b => [getComputedStyle(b).fontFamily, getComputedStyle(b).whiteSpace]")
@@ -242,3 +243,21 @@ def test_indented_code_in_an_answer_is_monospace_and_indented_prose_is_not(chrom
         expect(editor).to_have_value(INDENTED_ANSWER)
         assert "monospace" in editor.evaluate("t => getComputedStyle(t).fontFamily")
 
+
+def test_code_copied_from_an_answer_is_the_code_as_sent(chromium: str, live: Live) -> None:
+    # console QA: a finding's number after its evidence was text in the answer's code too: a table row or a command
+    # copied from a block read "400 mg3"; in code it is drawn now, as in an action's arguments (prose keeps its text)
+    from playwright.sync_api import expect
+
+    with httpx.Client(base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, {**URGENT, "output": TABLE_ANSWER})
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
+        table = page.locator("#answer .mono-block").first
+        expect(table.locator("mark")).to_have_text("400 mg")
+        assert _numbers(table) == ['"3"']  # still numbered, after its evidence
+        rows = TABLE_ANSWER[TABLE_ANSWER.index("| drug") : TABLE_ANSWER.index("\nThen:")]
+        assert _copied(page, table) == rows  # (the block's last line feed ends the block)
+        # the prose's evidence keeps its number as text
+        expect(page.locator("#answer > mark").first.locator("sup").first).to_have_text("1")
