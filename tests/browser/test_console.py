@@ -89,7 +89,7 @@ def _answered_too_late(page: Any, key: str, taken: str) -> Any:
 def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: str, server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         as_client = {"authorization": f"Bearer {client}"}
         decision = http.post("/v1/reviews", json=URGENT, headers=as_client).json()
@@ -144,7 +144,7 @@ def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: st
         finally:
             browser.close()
 
-    with httpx.Client(base_url=server, headers=as_client) as http:
+    with httpx.Client(timeout=30, base_url=server, headers=as_client) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
     assert final["verdict"] == "rewrite" and final["output"] == SAFE_EDIT
     assert final["escalation"]["status"] == "resolved"
@@ -155,7 +155,7 @@ def test_a_reviewer_edits_and_resolves_an_escalation_in_the_browser(chromium: st
 def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         admin = http.post("/v1/keys", json={"tenant": "acme", "role": "admin", "name": "ops"}).json()["key"]
         auth = {"authorization": f"Bearer {admin}"}
         client = http.post("/v1/keys", json={"role": "client"}, headers=auth).json()["key"]
@@ -167,7 +167,7 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
         # an agent's held action arrives while the reviewer is on that row: the inbox refreshes by itself and
         # lists the new one first, and the selection stays on the row the reviewer chose
         held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
-        with httpx.Client(base_url=server, headers=as_client) as http:
+        with httpx.Client(timeout=30, base_url=server, headers=as_client) as http:
             assert http.post("/v1/actions/reviews", json=held).json()["verdict"] == "escalate"
         expect(page.locator("tr.row").first).to_contain_text("agent waiting", timeout=15_000)
         expect(page.locator("tr.row.selected")).to_contain_text("health.urgent_symptoms_dismissed")
@@ -181,7 +181,7 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
         page.keyboard.press("Enter")
         expect(page.locator(".outcome")).to_contain_text("Blocked")
 
-    with httpx.Client(base_url=server, headers=as_client) as http:
+    with httpx.Client(timeout=30, base_url=server, headers=as_client) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
     assert final["verdict"] == "block" and final["escalation"]["resolved_by"] == "ops"
 
@@ -189,7 +189,7 @@ def test_approve_and_block_have_keyboard_shortcuts(chromium: str, server: str) -
 def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_approved_late(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
         with _signed_in(chromium, server, reviewer) as page:
@@ -226,7 +226,7 @@ def test_a_held_action_shows_the_agent_waiting_and_once_withdrawn_cannot_be_appr
 def test_a_held_action_whose_hold_has_passed_says_the_agent_no_longer_waits(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         as_agent = {"authorization": f"Bearer {agent}"}
         # the hook held the call for 1 ms and gave up (the call did not run), but its withdrawal never arrived
@@ -256,7 +256,7 @@ def test_a_held_action_whose_hold_has_passed_says_the_agent_no_longer_waits(chro
 def test_the_agent_waiting_note_turns_into_stopped_waiting_when_the_hold_runs_out(chromium: str, server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         body = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
         decision = http.post("/v1/actions/reviews", json=body, headers={"authorization": f"Bearer {agent}"}).json()
@@ -285,7 +285,7 @@ def test_the_agent_waiting_note_turns_into_stopped_waiting_when_the_hold_runs_ou
 def test_an_item_the_user_approved_at_the_agents_prompt_shows_who_let_it_run(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "laptop-hook")
         as_agent = {"authorization": f"Bearer {agent}"}
         body = {
@@ -319,7 +319,7 @@ def test_an_item_declined_at_the_agents_prompt_says_the_turn_ended_without_it_ru
 ) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, agent = _acme_keys(http, "desk-hook")
         as_agent = {"authorization": f"Bearer {agent}"}
         body = {
@@ -358,7 +358,7 @@ def test_evidence_after_emoji_is_highlighted_exactly(chromium: str, server: str)
     answer = "👍🏽👍🏽👍🏽 Probably nothing, but call emergency services (911) right away if it gets worse."
     question = "I have chest pain and cannot breathe, what should I do?"
     body = {**URGENT, "messages": [{"role": "user", "content": question}], "output": answer}
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = http.post("/v1/reviews", json=body, headers={"authorization": f"Bearer {client}"}).json()
     assert decision["verdict"] == "escalate"

@@ -69,7 +69,7 @@ def test_a_resolved_items_callback_shows_delivered_once_the_receiver_has_it(
     # Before: the page said "the caller has the final decision" and nothing about the callback.
     from playwright.sync_api import expect
 
-    with _live(tmp_path) as live, httpx.Client(base_url=live.url) as http:
+    with _live(tmp_path) as live, httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "callback_url": receiver.url})
         with _console(chromium, live.url, reviewer, hash=f"#/e/{decision['escalation_id']}") as page:
@@ -106,7 +106,7 @@ def test_a_failed_callback_says_why_and_an_admin_can_send_it_again(
     # the second try takes its time: the page asks while it is in flight, when the service gives the end of the try's
     # claim (two minutes away) as the next try; the page then waited 30 s to show that the try had failed
     receiver.pauses.extend([0.0, 6.0])
-    with _live(tmp_path, callback_max_attempts=2) as live, httpx.Client(base_url=live.url) as http:
+    with _live(tmp_path, callback_max_attempts=2) as live, httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "callback_url": receiver.url})
         item = f"#/e/{decision['escalation_id']}"
@@ -143,7 +143,7 @@ def test_a_callback_waiting_for_its_next_try_says_when(
     receiver.statuses.append(503)  # the first try fails; the next is 5 minutes later
     with (
         _live(tmp_path, callback_backoff_s=300.0, callback_max_attempts=3) as live,
-        httpx.Client(base_url=live.url) as http,
+        httpx.Client(timeout=30, base_url=live.url) as http,
     ):
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "callback_url": receiver.url})
@@ -173,7 +173,7 @@ def test_an_open_items_time_limit_counts_down_and_says_when_it_has_passed(chromi
     # Before: "(in 24 h)" was computed once, and stayed so however long the page was open.
     from playwright.sync_api import expect
 
-    with _live(tmp_path) as live, httpx.Client(base_url=live.url) as http:
+    with _live(tmp_path) as live, httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, URGENT)
         escalation_id = decision["escalation_id"]
@@ -225,7 +225,7 @@ def test_the_inbox_due_column_counts_down_between_refreshes(chromium: str, tmp_p
     # Before: a row's "auto-block in …" changed only when the list was fetched again (every 10 s).
     from playwright.sync_api import expect
 
-    with _live(tmp_path) as live, httpx.Client(base_url=live.url) as http:
+    with _live(tmp_path) as live, httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, URGENT)
         expires = _expires(http, reviewer, decision["escalation_id"])

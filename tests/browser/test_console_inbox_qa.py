@@ -39,7 +39,7 @@ def test_a_later_page_that_emptied_goes_back_to_the_first(chromium: str, server:
     # human." with no pager, while the first page still held items.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         for n in range(3):
             _escalate(http, client, output=f"Probably nothing to worry about, just rest ({n}).")
@@ -56,7 +56,7 @@ def test_invisible_characters_are_shown_where_they_are(chromium: str, server: st
     from playwright.sync_api import expect
 
     answer = "Probably nothing to worry about, just rest. Open \u202etxt.exe\u202c now. ze\u200bro"
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, output=answer)
         with _signed_in(chromium, server, reviewer) as page:
@@ -73,7 +73,7 @@ def test_invisible_characters_are_shown_where_they_are(chromium: str, server: st
 def test_an_answer_without_invisible_characters_gets_no_notice(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, output="Probably nothing to worry about, just rest. Café 👍🏽")
         with _signed_in(chromium, server, reviewer) as page:
@@ -87,7 +87,7 @@ def test_on_a_long_answer_the_resolve_panel_stays_on_screen(chromium: str, serve
     from playwright.sync_api import expect
 
     answer = "Probably nothing to worry about, just rest.\n" + "This line is filler text for length.\n" * 3000
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, output=answer)
         with _signed_in(chromium, server, reviewer) as page:
@@ -106,7 +106,7 @@ def test_a_note_over_the_limit_is_counted_and_not_cut_short(chromium: str, serve
     # A pasted note of 4,030 characters kept 4,000 of them, without a word.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client)
         with _signed_in(chromium, server, reviewer) as page:
@@ -131,7 +131,7 @@ def test_leaving_with_an_unsent_note_asks_first(chromium: str, server: str) -> N
     # Reloading or closing the tab mid-edit lost the note and the edit without a warning. The browser asks when
     # the page's beforeunload handler cancels the event: it does with an unsent draft, and only then.
     leaving = "() => { const e = new Event('beforeunload', { cancelable: true }); window.dispatchEvent(e); return e.defaultPrevented; }"
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client)
         with _signed_in(chromium, server, reviewer) as page:
@@ -147,7 +147,7 @@ def test_leaving_with_an_unsent_note_asks_first(chromium: str, server: str) -> N
 def test_inbox_rows_can_be_reached_and_opened_with_the_tab_key(chromium: str, server: str) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=server) as http:
+    with httpx.Client(timeout=30, base_url=server) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client)
         with _signed_in(chromium, server, reviewer) as page:

@@ -107,7 +107,7 @@ def test_an_agent_actions_arguments_are_shown_as_text(chromium: str, live: Live)
             "cwd": "/home/dev/shop",
         },
     ]
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         ids = [_escalation_id(_escalate(http, client, {"action": a}, "/v1/actions/reviews")) for a in actions]
 
@@ -132,7 +132,7 @@ def test_an_agent_actions_arguments_are_shown_as_text(chromium: str, live: Live)
 def test_leaving_an_item_before_it_loads_keeps_the_inbox(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
 
@@ -168,7 +168,7 @@ def test_leaving_an_item_before_it_loads_keeps_the_inbox(chromium: str, live: Li
 def test_inbox_shortcuts_leave_a_focused_button_or_link_alone(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
         _escalate(http, client, {**URGENT, "output": "Probably nothing, just sleep it off."})
@@ -213,7 +213,7 @@ def test_inbox_shortcuts_leave_a_focused_button_or_link_alone(chromium: str, liv
 def test_the_inbox_refresh_keeps_the_focus_on_a_toolbar_button(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
         with _console(chromium, live.url, reviewer, clock=True) as page:
@@ -231,7 +231,7 @@ def test_the_inbox_refresh_keeps_the_focus_on_a_toolbar_button(chromium: str, li
 def test_an_unsent_edit_and_note_survive_the_end_of_the_session(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, _, client = _acme_keys(http, "shop")
         as_admin = {"authorization": f"Bearer {admin}"}
         ana = http.post("/v1/keys", json={"role": "reviewer", "name": "ana2"}, headers=as_admin).json()
@@ -279,7 +279,7 @@ def test_a_long_unbroken_word_does_not_widen_the_page(chromium: str, live: Live)
         "messages": [{"role": "user", "content": f"I have chest pain and can't breathe {word}"}],
         "output": f"Probably nothing to worry about, just rest. {word} rest.",
     }
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, body))
 
@@ -300,7 +300,7 @@ def test_a_long_unbroken_word_does_not_widen_the_page(chromium: str, live: Live)
 def test_a_wrong_key_at_sign_in_says_it_was_not_accepted(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _acme_keys(http, "shop")  # a key exists: the console asks for one
 
     with _console(chromium, live.url, None) as page:
@@ -315,7 +315,7 @@ def test_a_wrong_key_at_sign_in_says_it_was_not_accepted(chromium: str, live: Li
 def test_closed_rows_say_how_they_closed_in_the_pages_words(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, agent = _acme_keys(http, "codex-ci")
         timed_out = _escalate(http, agent, URGENT)
         held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.netrc"}}, "hold_ms": 600_000}
@@ -347,7 +347,7 @@ def test_closed_rows_say_how_they_closed_in_the_pages_words(chromium: str, live:
 def test_an_unreachable_service_is_said_plainly_and_the_inbox_keeps_its_list(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
 

@@ -34,7 +34,7 @@ def test_invisible_characters_in_an_actions_arguments_goal_and_quotes_are_shown(
             "input": {"command": "cat ~/.ssh/id_\u200brsa # \u202egol.pmt/ > tuo", "description": "show profile\u200b info"},
         },
     }
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         escalation_id = _escalation_id(_escalate(http, client, body, "/v1/actions/reviews"))
 
@@ -114,7 +114,7 @@ def test_a_tab_whose_session_another_tab_replaced_stops_instead_of_listing_anoth
     # Tab 1 said "ana · tenant acme · reviewer" and, after its own 10 s refresh, listed tenant beta's items.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
         beta_admin, beta_client = _beta_keys(live)
@@ -154,7 +154,7 @@ def test_an_open_item_whose_session_was_replaced_says_so(chromium: str, live: Li
     # tenant beta's admin; nothing said what had happened.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, URGENT))
         beta_admin, _ = _beta_keys(live)
@@ -182,7 +182,7 @@ def test_the_same_key_signed_in_again_in_another_tab_goes_on(chromium: str, live
     # answer was refused as "missing or wrong CSRF token". It takes the new token and says to send again.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, URGENT))
         with _two_tabs(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as (first, second):
@@ -222,7 +222,7 @@ def test_an_open_item_notices_another_reviewer_closed_it_and_keeps_the_note(chro
     # Bob's page said "pending", with the buttons, until he answered; Reload then dropped his note without a word.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, URGENT))
         with _console(chromium, live.url, reviewer, clock=True, hash=f"#/e/{escalation_id}") as page:
@@ -245,7 +245,7 @@ def test_an_open_item_notices_another_reviewer_closed_it_and_keeps_the_note(chro
 def test_a_conflict_then_reload_keeps_the_unsent_note(chromium: str, live: Live) -> None:
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, URGENT))
         with _console(chromium, live.url, reviewer, clock=True, hash=f"#/e/{escalation_id}") as page:
@@ -269,7 +269,7 @@ def test_an_open_item_notices_the_time_limit_closed_it(chromium: str, live: Live
 
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, URGENT)
         escalation_id = _escalation_id(decision)
@@ -301,7 +301,7 @@ def test_time_left_is_rounded_down_never_overstated(chromium: str, live: Live) -
 
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         action = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.pgpass"}}}
         escalation_id = _escalation_id(_escalate(http, client, action, "/v1/actions/reviews"))
@@ -324,7 +324,7 @@ def test_a_note_is_counted_in_characters_as_the_service_counts_them(chromium: st
     from playwright.sync_api import expect
 
     note = "👍" * 2100
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, URGENT)
         with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
@@ -344,7 +344,7 @@ def test_the_keyboard_flow_moves_the_focus_and_says_where_it_is(chromium: str, l
     # all left the focus on <body>; the title was always "Oversight · Escalations".
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         ids = [
             _escalation_id(_escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."}))
@@ -401,7 +401,7 @@ def test_j_and_k_go_on_to_the_next_and_previous_page(chromium: str, live: Live) 
     # j on a page's last row did nothing: with 300 items waiting, a keyboard reviewer had to Tab to "Next →".
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         for n in range(27):
             _escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."})
@@ -428,7 +428,7 @@ def test_closed_items_are_listed_newest_first_with_how_many_there_are(chromium: 
     # many items there were.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         ids = [
             _escalation_id(_escalate(http, client, {**URGENT, "output": f"Probably nothing, just rest ({n})."}))
@@ -454,7 +454,7 @@ def test_on_a_narrow_screen_the_inbox_fits_and_the_top_bar_reads_across(chromium
     # column one or two letters wide.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         _escalate(http, client, URGENT)
         held = {"action": {"tool": "read_file", "input": {"path": "/home/dev/.aws/credentials"}}, "hold_ms": 300_000}

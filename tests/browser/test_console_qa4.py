@@ -41,7 +41,7 @@ def test_a_closed_items_note_and_released_answer_show_their_invisible_characters
     # right-to-left override), and a released edit's zero-width characters were not shown at all.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         held = _escalate(http, client, HOLD, "/v1/actions/reviews")
         withdrawn = http.post(
@@ -75,7 +75,7 @@ def test_control_characters_are_marked_and_tab_and_newline_stay_layout(chromium:
 
     tail = "\x1b[31mRED\x1b[0m \x1b]8;;http://evil\x07link\x1b]8;;\x07 \rend\tcolumn\r\nnext line\r\nlast"
     answer = f"Probably nothing to worry about, just rest. {tail}"
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "output": answer}))
 
@@ -116,7 +116,7 @@ def test_overlapping_evidence_is_each_findings_own(chromium: str, live: Live) ->
     # marked, and hovering finding 2 lit nothing.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, URGENT)
     answer = URGENT["output"]
@@ -158,7 +158,7 @@ def test_escalated_ago_and_the_agents_time_left_stay_current_on_an_open_page(chr
     # "escalated less than a minute ago" (and "stops waiting in 9 min") were drawn once and never changed.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "agent")
         held = _escalation_id(_escalate(http, client, HOLD, "/v1/actions/reviews"))
         closed = _escalation_id(_escalate(http, client, URGENT))
@@ -210,7 +210,7 @@ def test_absolute_times_name_their_zone_with_the_utc_time_in_a_tooltip(chromium:
     # "Dec 5, 2026, 5:10 PM": Kolkata's time, with nothing to say so to a colleague in Berlin or to the API's UTC.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         pending = _escalation_id(_escalate(http, client, URGENT))
         closed = _escalation_id(_escalate(http, client, URGENT))
@@ -248,7 +248,7 @@ def test_the_selection_stays_on_its_item_and_never_moves_to_another_when_it_leav
     # oldest item instead of the one the reviewer had chosen.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         admin, reviewer, client = _acme_keys(http, "shop")
         ids = [
             _escalation_id(_escalate(http, client, {**URGENT, "output": f"Probably nothing to worry about, just rest ({n})."}))
@@ -293,7 +293,7 @@ def test_an_inbox_link_with_bad_filters_names_them_and_links_to_a_valid_inbox(ch
     # raw message; "#/?offset=abc" an empty table without a word.
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)
         with _console(chromium, live.url, reviewer, hash="#/?status=bogus&domain=zzz&offset=-5&age=weird") as page:
@@ -336,7 +336,7 @@ def test_the_conversation_names_an_image_a_tool_call_and_who_spoke(chromium: str
         {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://img.example/ecg.png"}}]},
         *URGENT["messages"],
     ]
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "messages": messages}))
 

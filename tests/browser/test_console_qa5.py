@@ -22,7 +22,7 @@ def test_an_answer_with_windows_line_endings_is_no_unsent_edit(chromium: str, li
     # and taking it out left "Your unsent edit is back", a "Leave site?" prompt, and a bogus unsent edit on close
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "output": CRLF_ANSWER})
         escalation_id = _escalation_id(decision)
@@ -47,7 +47,7 @@ def test_an_answer_with_windows_line_endings_is_no_unsent_edit(chromium: str, li
         page.get_by_role("button", name="Save edit & resolve").click()
         expect(page.locator(".outcome")).to_contain_text("Edited and released")
 
-    with httpx.Client(base_url=live.url, headers={"authorization": f"Bearer {client}"}) as http:
+    with httpx.Client(timeout=30, base_url=live.url, headers={"authorization": f"Bearer {client}"}) as http:
         final = http.get(f"/v1/reviews/{decision['review_id']}").json()
     assert final["verdict"] == "rewrite" and final["output"] == safe.replace("\n", "\r\n"), final["output"]
 
@@ -57,7 +57,7 @@ def test_a_filtered_empty_inbox_does_not_say_nothing_is_waiting(chromium: str, l
     # pending in another domain
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         _escalate(http, client, URGENT)  # a health item is pending
     with _console(chromium, live.url, reviewer, hash="#/?domain=finance") as page:
@@ -72,7 +72,7 @@ def test_the_joiners_inside_an_emoji_are_not_marked_as_hidden_text(chromium: str
 
     family = "\U0001F468\u200d\U0001F469\u200d\U0001F467\u200d\U0001F466"
     answer = f"{family}\U0001F691 Probably nothing to worry about, just rest. \u2764\ufe0f Take care of your\u200bself."
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "output": answer}))
     with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:
@@ -86,7 +86,7 @@ def test_back_from_an_item_the_inbox_keeps_the_place(chromium: str, live: Live) 
     # just handled; and the inbox's filters were dropped
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         for n in range(4):
             _escalate(http, client, {**URGENT, "output": f"Probably nothing to worry about, just rest ({n})."})
@@ -109,7 +109,7 @@ def test_on_a_phone_the_finding_and_answer_take_the_whole_width(chromium: str, l
     # a message's name was shown in capitals, not as sent
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         named = {**URGENT, "messages": [{"role": "user", "name": "triage-bot", "content": URGENT["messages"][0]["content"]}]}
         escalation_id = _escalation_id(_escalate(http, client, named))

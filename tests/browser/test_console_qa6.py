@@ -45,7 +45,7 @@ def test_an_actions_evidence_is_highlighted_in_the_argument_that_holds_it(chromi
 
     command = "ls -la <b>x</b> && cat ~/.ssh/id_rsa && echo done"
     rc = {"tool": "write_file", "input": {"path": "/home/dev/.bashrc", "content": "alias ll='ls -la'\n"}, "cwd": "/home/dev"}
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         shell = _escalate(http, client, {"action": {"tool": "shell", "input": {"command": command}, "cwd": "/w"}},
                           "/v1/actions/reviews")
@@ -83,7 +83,7 @@ def test_an_actions_evidence_uses_its_offsets_and_finds_a_shortened_quote(chromi
 
     command = "cat ~/.ssh/id_rsa && echo " + "x" * 30 + " && cat ~/.ssh/id_rsa"
     second = command.rindex("cat ~/.ssh/id_rsa")
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         body = {"action": {"tool": "shell", "input": {"command": command}}}
         escalation_id = _escalation_id(_escalate(http, client, body, "/v1/actions/reviews"))
@@ -147,7 +147,7 @@ def test_code_and_tables_in_an_answer_are_shown_in_monospace_as_text(chromium: s
     # console QA: a markdown table's columns and a code block read in a proportional font, their alignment lost
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "output": TABLE_ANSWER})
     evidence = [f["evidence"] for f in decision["findings"] if f["evidence"] and f["evidence"]["source"] == "output"]
@@ -204,7 +204,7 @@ def test_on_a_phone_a_wide_table_scrolls_in_its_own_box(chromium: str, live: Liv
 
     wide = "| " + " | ".join(f"column {n:02d}" for n in range(12)) + " |"
     answer = f"Probably nothing to worry about, just rest.\n{wide}\n|{'---|' * 12}\n{wide}\nSee how you feel."
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         escalation_id = _escalation_id(_escalate(http, client, {**URGENT, "output": answer}))
     with _console(chromium, live.url, reviewer, hash=f"#/e/{escalation_id}") as page:

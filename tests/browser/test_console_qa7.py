@@ -75,7 +75,7 @@ def test_an_actions_evidence_is_highlighted_in_its_json_arguments(chromium: str,
     # quotes and line breaks, one word a line, the tool's name before it): nothing was highlighted
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         decisions = {k: _escalate(http, client, {"action": a}, "/v1/actions/reviews") for k, a in ACTIONS.items()}
     quotes = {k: d["findings"][0]["evidence"] for k, d in decisions.items()}
@@ -119,7 +119,7 @@ def test_a_json_arguments_evidence_by_its_quote_and_the_first_place(chromium: st
             "literal": 'rm -rf "$HOME/old"',
         },
     }
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "agent")
         escalation_id = _escalation_id(
             _escalate(
@@ -216,7 +216,7 @@ def test_indented_code_in_an_answer_is_monospace_and_indented_prose_is_not(chrom
     # indented paragraph, a list item's indented text and an indented line that wraps the one above are not code
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "output": INDENTED_ANSWER})
     evidence = [f["evidence"]["text"] for f in decision["findings"] if f["evidence"]]
@@ -249,7 +249,7 @@ def test_code_copied_from_an_answer_is_the_code_as_sent(chromium: str, live: Liv
     # copied from a block read "400 mg3"; in code it is drawn now, as in an action's arguments (prose keeps its text)
     from playwright.sync_api import expect
 
-    with httpx.Client(base_url=live.url) as http:
+    with httpx.Client(timeout=30, base_url=live.url) as http:
         _, reviewer, client = _acme_keys(http, "shop")
         decision = _escalate(http, client, {**URGENT, "output": TABLE_ANSWER})
     with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:

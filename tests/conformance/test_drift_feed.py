@@ -180,7 +180,7 @@ async def test_a_decision_that_commits_after_a_later_one_is_still_counted_once(p
 
 async def test_a_tail_reading_during_concurrent_writes_counts_each_decision_once(storage: Storage) -> None:
     # Twenty writers at once while the tail reads in a loop. On PostgreSQL a trigger holds each insert open for
-    # up to 20 ms after it took its position (every 50th position for 300 ms, so the tail is sure to read while
+    # up to 20 ms after it took its position (every 50th position for a second, so the tail is sure to read while
     # later positions have committed), so rows commit out of position order and the tail sees gaps; every
     # decision is still counted once.
     store = storage.store
@@ -188,7 +188,7 @@ async def test_a_tail_reading_during_concurrent_writes_counts_each_decision_once
         async with storage.pool.connection() as conn:
             await conn.execute(
                 "CREATE FUNCTION jitter() RETURNS trigger AS $$ BEGIN "
-                "PERFORM pg_sleep(CASE WHEN NEW.seq % 50 = 3 THEN 0.3 ELSE random() * 0.02 END); "
+                "PERFORM pg_sleep(CASE WHEN NEW.seq % 50 = 3 THEN 1.0 ELSE random() * 0.02 END); "
                 "RETURN NEW; END $$ LANGUAGE plpgsql"
             )
             await conn.execute(
