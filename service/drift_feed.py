@@ -12,12 +12,10 @@ positions it skipped and asks for them again for ``gap_ttl_s`` seconds (rows tha
 a sequence value an idempotent repeat burned, expire from that list). The same holds at start-up: the positions
 below the newest one that have no committed row yet (inserts in flight at that moment) are remembered too.
 
-A decision no reviewer judged is left out of every rate. The digest marks those the domain's ``on_reviewer_error``
-decided (``classified`` false), but not one blocked by a finding while its reviewer failed (reason
-``blocking_finding``, ``reviewer_outcome.kind`` ``error`` or ``abstain``). Counted, such blocks were the only decisions
-of a series left in an outage, a disagreement each: the rate rose with the outage. The tail finds them with one
-listing of the blocked decisions of each batch that has a judged disagreement (``_unjudged_blocks``), as
-``/metrics`` does from the decision itself.
+A decision no reviewer judged is left out of every rate: one the domain's ``on_reviewer_error`` decided, and one a
+finding blocked while its reviewer failed or abstained (reason ``blocking_finding``, ``reviewer_outcome.kind``
+``error`` or ``abstain``; the store's digest reads both, ``store.base.digest_flags``). Counted, such blocks were the
+only decisions of a series left in an outage, a disagreement each: the rate rose with the outage.
 """
 
 from __future__ import annotations
@@ -26,12 +24,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Collection
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from service.drift import DriftMonitor
-from service.store.base import DecisionDigest, DecisionQuery, DecisionStore
-from service.vocabulary import ReviewerOutcomeKind, Verdict
+from service.store.base import DecisionDigest, DecisionStore
 
 log = logging.getLogger("oversight.drift")
 
@@ -40,9 +36,6 @@ MAX_GAPS = 10_000
 START_SPAN = 1024
 """Positions below the newest one checked at start-up for inserts still in flight: more than the inserts a fleet
 has open at once."""
-BLOCKS_PAGE = 1000
-"""Blocked decisions read per query when looking for those no reviewer judged."""
-_NO_REVIEWER = frozenset({ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain})
 
 
 class DigestTail:
@@ -89,7 +82,7 @@ class DigestTail:
             if limit > 0:
                 since = datetime.fromtimestamp(now - 2 * self.monitor.config.window_s, UTC)
                 digests = await self.store.recent_digests(since, limit, upto=position)
-            self._feed(digests, await self._unjudged_blocks(digests))
+            self._feed(digests)
             self.position = position
             self._missing_except(first + 1, position + 1, committed | {d.position for d in digests})
             self.read_at = time.time()
@@ -105,7 +98,7 @@ class DigestTail:
             while True:
                 self._expire_gaps()
                 rows = await self.store.digests_after(self.position, self.batch, also=tuple(self.gaps))
-                total += self._feed(rows, await self._unjudged_blocks(rows))
+                total += self._feed(rows)
                 fresh = 0
                 for d in rows:
                     pos = d.position
@@ -137,28 +130,7 @@ class DigestTail:
             for pos in [p for p, at in self.gaps.items() if at < horizon]:
                 del self.gaps[pos]
 
-    async def _unjudged_blocks(self, digests: list[DecisionDigest]) -> frozenset[str]:
-        """The review ids, among ``digests``, of decisions blocked by a finding while no reviewer answered.
-
-        Only a judged disagreement can be one (the decision table's row 1: always ``block``); when ``digests`` has
-        some, the blocked decisions created since the oldest of them are listed (pages of ``BLOCKS_PAGE``, newest
-        first) and their reviewer outcome read. Nothing is read for a batch without a judged disagreement.
-        """
-        suspects = {d.review_id: d.created_at for d in digests if d.judged and d.disagreement}
-        if not suspects:
-            return frozenset()
-        found: set[str] = set()
-        query = DecisionQuery(verdict=Verdict.block.value, since=min(suspects.values()), limit=BLOCKS_PAGE)
-        while True:
-            page = await self.store.list_decisions(query)
-            found.update(
-                d.review_id for d in page if d.review_id in suspects and d.reviewer_outcome.kind in _NO_REVIEWER
-            )
-            if len(page) < BLOCKS_PAGE:
-                return frozenset(found)
-            query = replace(query, before=page[-1].review_id)
-
-    def _feed(self, digests: list[DecisionDigest], unjudged: Collection[str] = ()) -> int:
+    def _feed(self, digests: list[DecisionDigest]) -> int:
         observe = self.monitor.observe
         n = 0
         now = self.wall()
@@ -178,12 +150,12 @@ class DigestTail:
                         self.future_dated,
                     )
                 ts = now
-            if not d.classified or d.review_id in unjudged:
+            if not d.classified:
                 # The reviewer failed or abstained: it says nothing of the fast model's disagreement with the reviewer,
                 # and its response class comes from another classifier (the local analysis) than the reviewed
                 # decisions' (the reviewer's), so an outage would read as a refusal-rate jump. Left out of every rate,
-                # a decision blocked by a finding meanwhile too (``unjudged``): counted, the blocks would be all that
-                # is left of a series during an outage, and its disagreement rate would rise.
+                # a decision blocked by a finding meanwhile too (the digest reads its reviewer outcome): counted, the
+                # blocks would be all that is left of a series during an outage, and its disagreement rate would rise.
                 self.unjudged += 1
                 continue
             try:

@@ -105,13 +105,30 @@ class DecisionDigest:
     store follows it with ``digests_after``."""
     judged: bool = True
     """False when no review judged the decision (``NOT_JUDGED``: the reviewer failed or abstained, or a low-risk
-    answer was approved with no reviewer call): the drift monitor leaves it out of the disagreement rate."""
+    answer was approved with no reviewer call; or its ``reviewer_outcome.kind`` is ``error`` or ``abstain``, as for a
+    block by a finding while the reviewer failed): the drift monitor leaves it out of the disagreement rate."""
     classified: bool = True
-    """False when the reviewer failed or abstained (``UNJUDGED``): the response class then comes from the local
+    """False when the reviewer failed or abstained (``UNJUDGED``, or ``reviewer_outcome.kind`` ``error`` /
+    ``abstain`` whatever the reason: ``digest_flags``): the response class then comes from the local
     analysis instead of the reviewer that classifies the other decisions, so the drift monitor leaves it out of
     the response-class rates too (a vendor outage would read as a refusal-rate jump). A low-risk answer approved
     with no reviewer call keeps its class: the same deterministic analysis classifies every such answer, and that
     traffic is where a new fast model's over-refusal shows."""
+
+
+_NO_REVIEWER = frozenset({"error", "abstain"})
+"""``reviewer_outcome.kind`` of a decision no reviewer judged: it erred or abstained (and any fallback too)."""
+
+
+def digest_flags(reason: str | None, outcome: str | None) -> tuple[bool, bool]:
+    """``(judged, classified)`` of a stored decision, from its ``reason`` and ``reviewer_outcome.kind``.
+
+    A decision no reviewer judged is neither, whatever its verdict: also one a finding blocked while the reviewer
+    failed (reason ``blocking_finding``), which counted would be the only decisions of a series left in an outage,
+    a disagreement each (``/metrics`` reads the decision the same way: ``response_class="unknown"``)."""
+    if outcome in _NO_REVIEWER:
+        return False, False
+    return reason not in NOT_JUDGED, reason not in UNJUDGED
 
 
 def review_id_floor(when: datetime) -> str:

@@ -13,17 +13,16 @@ from psycopg import errors as pg_errors
 from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import AsyncConnectionPool
 
-from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
     DECISION_ORDER,
-    NOT_JUDGED,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
     EscalationQuery,
     decision_filters,
+    digest_flags,
     review_id_floor,
     waiting_first_page,
 )
@@ -316,7 +315,8 @@ class PostgresDecisionStore:
     # Only the fields a digest needs leave the server (not the texts in the body).
     _DIGEST_SELECT = (
         "SELECT seq, review_id, created_at, domain, body->'model'->>'name', body->'model'->>'version', "
-        "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class', body->>'reason' "
+        "(body->>'disagreement')::boolean OR escalation_id IS NOT NULL, body->>'response_class', body->>'reason', "
+        "body->'reviewer_outcome'->>'kind' "
         "FROM oversight_decisions "
     )
 
@@ -334,10 +334,11 @@ class PostgresDecisionStore:
                 disagreement=bool(disagreement),
                 response_class=response_class,
                 position=seq,
-                judged=reason not in NOT_JUDGED,
-                classified=reason not in UNJUDGED,
+                judged=flags[0],
+                classified=flags[1],
             )
-            for seq, rid, created, domain, name, version, disagreement, response_class, reason in rows
+            for seq, rid, created, domain, name, version, disagreement, response_class, reason, outcome in rows
+            for flags in (digest_flags(reason, outcome),)
         ]
 
     async def recent_digests(self, since: datetime, limit: int, *, upto: int | None = None) -> list[DecisionDigest]:

@@ -18,17 +18,16 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import aiosqlite
 import orjson
 
-from service.policy.decide import UNJUDGED
 from service.schemas import Decision
 from service.store.base import (
     COUNT_CAP,
     DECISION_ORDER,
-    NOT_JUDGED,
     DecisionDigest,
     DecisionQuery,
     DuplicateRequest,
     EscalationQuery,
     decision_filters,
+    digest_flags,
     review_id_floor,
     waiting_first_page,
 )
@@ -421,7 +420,8 @@ class SqliteDecisionStore:
     # damaged body (not JSON) is left out, rather than failing the query for every row after it.
     _DIGEST_SELECT = (
         "SELECT rowid, review_id, created_at, domain, escalation_id IS NOT NULL, json_extract(CAST(body AS TEXT), "
-        "'$.model.name', '$.model.version', '$.disagreement', '$.response_class', '$.reason') FROM decisions "
+        "'$.model.name', '$.model.version', '$.disagreement', '$.response_class', '$.reason', "
+        "'$.reviewer_outcome.kind') FROM decisions "
     )
     _DIGEST_VALID = "json_valid(CAST(body AS TEXT))"
 
@@ -431,8 +431,9 @@ class SqliteDecisionStore:
         digests = []
         for pos, rid, created, domain, escalated, fields in rows:
             try:
-                name, version, disagreement, response_class, reason = loads(fields)
+                name, version, disagreement, response_class, reason, outcome = loads(fields)
                 created_at = parse(created)
+                judged, classified = digest_flags(reason, outcome)
             except (ValueError, TypeError):
                 log.warning("stored decision %s skipped: damaged row", rid)
                 continue
@@ -445,8 +446,8 @@ class SqliteDecisionStore:
                     disagreement=bool(disagreement or escalated),
                     response_class=response_class,
                     position=pos,
-                    judged=reason not in NOT_JUDGED,
-                    classified=reason not in UNJUDGED,
+                    judged=judged,
+                    classified=classified,
                 )
             )
         return digests

@@ -133,6 +133,33 @@ async def test_a_failed_review_is_left_out_of_the_response_class_rates_too(stora
     assert [d.classified for d in digests] == [True, True, False, False, True]
 
 
+async def test_a_block_made_while_the_reviewer_failed_is_read_as_unjudged_from_the_stored_decision(
+    storage: Storage,
+) -> None:
+    # A dangerous command blocked on its finding while the reviewer erred or abstained (reason blocking_finding): no
+    # reviewer judged it. Counted as a disagreement, such blocks were all that was left of a series in an outage, and
+    # its disagreement rate rose to 100 %. The digest reads the stored reviewer outcome (no second query).
+    store = storage.store
+    monitor = DriftMonitor()
+    tail = DigestTail(monitor, store)
+    await tail.start(time.time(), limit=0)
+    await store.save_decision(decision("v1", Verdict.escalate), "t1")  # judged: a reviewer's disagreement
+    for kind in (ReviewerOutcomeKind.error, ReviewerOutcomeKind.abstain):
+        blocked = decision("v1", Verdict.block).model_copy(
+            update={"reason": "blocking_finding", "reviewer_outcome": ReviewerOutcome(kind=kind)}
+        )
+        await store.save_decision(blocked, "t1")
+    await store.save_decision(decision("v1"), "t1")
+    assert await tail.catch_up() == 2
+    assert tail.unjudged == 2
+    assert counts(monitor) == {"fast-chat@v1": (2, 1)}  # before: (4, 3)
+    digests = await store.digests_after(0, 10)
+    assert [(d.judged, d.classified) for d in digests] == [(True, True), (False, False), (False, False), (True, True)]
+    refilled = DriftMonitor()  # a restart's refill reads the same digests
+    await DigestTail(refilled, store).start(time.time(), limit=100)
+    assert counts(refilled) == {"fast-chat@v1": (2, 1)}
+
+
 async def test_catch_up_reads_past_its_batch_size(storage: Storage) -> None:
     monitor = DriftMonitor()
     tail = DigestTail(monitor, storage.store, batch=2)
