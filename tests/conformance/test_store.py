@@ -369,7 +369,7 @@ async def test_a_claim_excludes_every_other_holder_on_the_database_until_release
 async def test_a_claim_left_by_a_dead_holder_is_free_again(any_settings: Settings) -> None:
     async with open_storage(any_settings) as survivor, open_storage(any_settings) as dead:
         # A holder that dies inside its claim: its block never exits, nothing releases the claim.
-        claim = dead.store.claim("escalation:esc_9", ttl_s=0.05)
+        claim = dead.store.claim("escalation:esc_9", ttl_s=1.0)  # long enough to outlast a loaded machine's pause
         assert await claim.__aenter__() is True
         async with survivor.store.claim("escalation:esc_9") as while_alive:
             assert while_alive is False
@@ -386,7 +386,7 @@ async def test_a_claim_left_by_a_dead_holder_is_free_again(any_settings: Setting
                         break
                     await asyncio.sleep(0.01)
         else:
-            await asyncio.sleep(0.1)  # SQLite has no session that ends: the claim lapses after its ttl
+            await asyncio.sleep(1.1)  # SQLite has no session that ends: the claim lapses after its ttl
         async with survivor.store.claim("escalation:esc_9") as later:
             assert later is True
         with contextlib.suppress(Exception):  # the dead holder's own exit: its connection is gone
