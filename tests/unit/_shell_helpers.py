@@ -28,3 +28,10 @@ def found(a: ActionAnalysis) -> dict[str, Severity]:
 
 def approved(a: ActionAnalysis) -> bool:
     return not a.unparseable and all(f.severity.rank < Severity.high.rank for f in a.findings)
+
+
+def blocked_as(cmd: str, rule: str, severity: Severity) -> None:
+    """``cmd`` is found as ``rule`` at ``severity`` and not approved."""
+    a = shell(cmd)
+    assert found(a).get(rule) == severity, (cmd, found(a))
+    assert not approved(a), cmd

@@ -27,7 +27,7 @@ import pytest
 
 from service.policy.actions import analyse_action
 from service.vocabulary import Severity
-from tests.unit._shell_helpers import CWD, POLICY, approved, found, shell
+from tests.unit._shell_helpers import CWD, POLICY, approved, blocked_as, found, shell
 
 L, M, H, C = Severity.low, Severity.medium, Severity.high, Severity.critical
 CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
@@ -36,12 +36,6 @@ DELETE_ROWS = "tool_use.database_destruction.delete_rows"
 UPDATE_ALL = "tool_use.database_destruction.update_all"
 ENV_DUMP = "tool_use.credential_access.env_dump"
 EXFILTRATION = "tool_use.credential_access.exfiltration"
-
-
-def _blocked_as(cmd: str, rule: str, severity: Severity) -> None:
-    a = shell(cmd)
-    assert found(a).get(rule) == severity, (cmd, found(a))
-    assert not approved(a), cmd
 
 
 def _approved_without(cmd: str, *rules: str) -> None:
@@ -78,7 +72,7 @@ CLIENT_IN_A_VARIABLE = [
 @pytest.mark.parametrize("cmd", CLIENT_IN_A_VARIABLE)
 def test_cloud_client_held_in_a_variable_is_cloud_delete(cmd: str) -> None:
     assert found(shell("gcloud sql instances delete prod-db --quiet"))[CLOUD_DELETE] == H
-    _blocked_as(cmd, CLOUD_DELETE, H)
+    blocked_as(cmd, CLOUD_DELETE, H)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +86,7 @@ def test_cloud_client_held_in_a_variable_is_cloud_delete(cmd: str) -> None:
     ],
 )
 def test_another_client_held_in_a_variable_stays_approved(lookalike: str) -> None:
-    _blocked_as(CLIENT_IN_A_VARIABLE[0], CLOUD_DELETE, H)
+    blocked_as(CLIENT_IN_A_VARIABLE[0], CLOUD_DELETE, H)
     _approved_without(lookalike, CLOUD_DELETE)
 
 
@@ -111,7 +105,7 @@ REST_DELETES = [
 
 @pytest.mark.parametrize("cmd", REST_DELETES)
 def test_cloud_sql_rest_delete_is_cloud_delete(cmd: str) -> None:
-    _blocked_as(cmd, CLOUD_DELETE, H)
+    blocked_as(cmd, CLOUD_DELETE, H)
 
 
 @pytest.mark.parametrize(
@@ -125,7 +119,7 @@ def test_cloud_sql_rest_delete_is_cloud_delete(cmd: str) -> None:
     ],
 )
 def test_cloud_sql_rest_reads_stay_approved(lookalike: str) -> None:
-    _blocked_as(REST_DELETES[0], CLOUD_DELETE, H)
+    blocked_as(REST_DELETES[0], CLOUD_DELETE, H)
     _approved_without(lookalike, CLOUD_DELETE)
 
 
@@ -166,7 +160,7 @@ SERVICE_DELETES = [
 def test_service_deletes_are_cloud_delete_as_their_neighbours(cmd: str) -> None:
     for neighbour in ("aws eks delete-cluster --name prod", "aws lambda delete-function --function-name shop-api"):
         assert found(shell(neighbour))[CLOUD_DELETE] == H
-    _blocked_as(cmd, CLOUD_DELETE, H)
+    blocked_as(cmd, CLOUD_DELETE, H)
 
 
 @pytest.mark.parametrize(
@@ -206,7 +200,7 @@ def test_service_deletes_are_cloud_delete_as_their_neighbours(cmd: str) -> None:
     ],
 )
 def test_service_lookalikes_stay_approved(dangerous: str, lookalike: str) -> None:
-    _blocked_as(dangerous, CLOUD_DELETE, H)
+    blocked_as(dangerous, CLOUD_DELETE, H)
     _approved_without(lookalike, CLOUD_DELETE)
 
 
@@ -227,8 +221,8 @@ SHELL_C = 'python3 manage.py shell -c "from shop.models import Order; {}"'
 )
 def test_django_queryset_in_a_variable_deleted_is_delete_all(code: str) -> None:
     assert found(shell(SHELL_C.format("Order.objects.all().delete()")))[DELETE_ALL] == H
-    _blocked_as(SHELL_C.format(code), DELETE_ALL, H)
-    _blocked_as(f'python3 -c "{code}"', DELETE_ALL, H)
+    blocked_as(SHELL_C.format(code), DELETE_ALL, H)
+    blocked_as(f'python3 -c "{code}"', DELETE_ALL, H)
 
 
 @pytest.mark.parametrize(
@@ -256,12 +250,12 @@ def test_django_filtered_queryset_in_a_variable_is_delete_rows_not_delete_all(co
     ],
 )
 def test_django_lookalikes_in_a_variable_stay_approved(lookalike: str) -> None:
-    _blocked_as(SHELL_C.format("qs = Order.objects.all(); qs.delete()"), DELETE_ALL, H)
+    blocked_as(SHELL_C.format("qs = Order.objects.all(); qs.delete()"), DELETE_ALL, H)
     _approved_without(SHELL_C.format(lookalike), DELETE_ALL, DELETE_ROWS, UPDATE_ALL)
 
 
 def test_django_queryset_in_a_variable_updated_is_update_all() -> None:
-    _blocked_as(SHELL_C.format("qs = Order.objects.all(); qs.update(status='cancelled')"), UPDATE_ALL, H)
+    blocked_as(SHELL_C.format("qs = Order.objects.all(); qs.update(status='cancelled')"), UPDATE_ALL, H)
 
 
 # ---------------------------------------------------------------- 4. an environment dump built first, printed later
