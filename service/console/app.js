@@ -798,6 +798,174 @@
     }
     return [...values, ...joined];
   }
+  // JSON text as tokens: punctuation ({ } [ ] : , kind "p"), strings (kind "s", `value` decoded, `at` as in jsonStrings:
+  // where each of its code units is spelt, then where it stops), numbers (kind "n") and true / false / null (kind "l"),
+  // each with its [start, end) in `text`; whitespace between them skipped. The last token may be cut short (`partial`:
+  // a quote the service cut at a length): a string without its closing quote, the beginning of a number or a word.
+  // null: `text` is not made of JSON's tokens (Python's True, NaN, a trailing "…").
+  const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const WORD = /[A-Za-z]+/y;
+  function jsonTokens(text) {
+    const out = [];
+    for (let i = 0; i < text.length;) {
+      const ch = text[i];
+      if (/\s/.test(ch)) {
+        i += 1;
+      } else if ("{}[]:,".includes(ch)) {
+        out.push({ kind: "p", value: ch, start: i, end: i + 1 });
+        i += 1;
+      } else if (ch === '"') {
+        let value = "";
+        const at = [];
+        let k = i + 1;
+        let partial = false;
+        while (!partial && text[k] !== '"') {
+          if (k >= text.length) partial = true;
+          else if (text[k] !== "\\") {
+            at.push(k);
+            value += text[k++];
+          } else if (text[k + 1] === "u") {
+            if (k + 6 > text.length) partial = true;
+            else if (!/^[0-9a-fA-F]{4}$/.test(text.slice(k + 2, k + 6))) return null;
+            else {
+              at.push(k);
+              value += String.fromCharCode(parseInt(text.slice(k + 2, k + 6), 16));
+              k += 6;
+            }
+          } else if (k + 1 >= text.length) partial = true;
+          else if (Object.hasOwn(JSON_ESCAPES, text[k + 1])) {
+            at.push(k);
+            value += JSON_ESCAPES[text[k + 1]];
+            k += 2;
+          } else return null;
+        }
+        at.push(k);
+        out.push({ kind: "s", value, at, start: i, end: partial ? text.length : k + 1, partial });
+        i = partial ? text.length : k + 1;
+      } else {
+        NUMBER.lastIndex = i;
+        WORD.lastIndex = i;
+        const number = NUMBER.exec(text);
+        const word = number ? null : WORD.exec(text);
+        const raw = number ? number[0] : word ? word[0] : "";
+        const end = i + raw.length;
+        const last = end === text.length; // perhaps cut short
+        if (word && !["true", "false", "null"].includes(raw) && !(last && ["true", "false", "null"].some((w) => w.startsWith(raw)))) return null;
+        if (!raw) return null;
+        out.push({ kind: number ? "n" : "l", value: raw, start: i, end, partial: last });
+        i = end;
+      }
+    }
+    return out;
+  }
+  // JSON values equal as values: objects whatever their keys' order, numbers whatever their spelling (1.0 and 1)
+  function sameJson(a, b) {
+    if (Array.isArray(a) || Array.isArray(b)) {
+      return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, k) => sameJson(x, b[k]));
+    }
+    if (a && b && typeof a === "object" && typeof b === "object") {
+      const keys = Object.keys(a);
+      return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+    }
+    return a === b;
+  }
+  // where a quote's tokens, cut short after its last one, end in the tokens of a value as shown (`shown`): null unless
+  // every token but the last is the shown one, and the last the shown one or its beginning
+  function cutQuoteEnd(quote, shown) {
+    let end = null;
+    for (let j = 0; j < quote.length; j++) {
+      const q = quote[j];
+      const r = shown[j];
+      if (!r || r.kind !== q.kind) return null;
+      if (q.partial && j === quote.length - 1) {
+        if (q.kind === "s") {
+          if (!r.value.startsWith(q.value)) return null;
+          const cut = splitsPair(r.value, q.value.length) ? q.value.length - 1 : q.value.length;
+          return r.at[cut];
+        }
+        return r.value.startsWith(q.value) ? r.start + q.value.length : null;
+      }
+      const same = q.kind === "n" ? Number(q.value) === Number(r.value) : q.value === r.value;
+      if (!same) return null;
+      end = r.end;
+    }
+    return end;
+  }
+
+  // A quote of all of a tool's arguments at once, as the policy check quotes an MCP call (`delete_repo {"owner":
+  // "acme", "repo": "shop"}`: the tool's name, then the input as compact JSON with ", " and ": ", cut at 300
+  // characters) or a reviewer does ({"command":"rm -rf ~"}): no one argument shows that text (each is shown on its own,
+  // as sent or pretty-printed). Read as JSON, an object whose every key is one of the input's and whose every value is
+  // that argument's value (as values: any key order, any spelling of the JSON) quotes those arguments: each one's
+  // shown value is highlighted whole. A quote cut short ends inside one argument's value: that one is highlighted from
+  // its start to where the quote stops, matched token by token. [{n, start, end}] (n: the argument's index in `args`,
+  // `inputAt` that of the input's first) in the quote's order, or null.
+  function wholeInputRanges(text, input, args, inputAt) {
+    const toks = jsonTokens(text);
+    if (!toks || !toks.length || toks[0].kind !== "p" || toks[0].value !== "{") return null;
+    const keys = Object.keys(input);
+    const found = [];
+    const seen = new Set();
+    const is = (t, p) => t && t.kind === "p" && t.value === p;
+    let t = 1;
+    if (is(toks[t], "}")) return null; // {}
+    while (t < toks.length) {
+      const key = toks[t];
+      if (key.kind !== "s") return null;
+      if (key.partial) break; // cut in a key
+      const k = keys.indexOf(key.value);
+      if (k < 0 || seen.has(key.value)) return null;
+      seen.add(key.value);
+      const n = inputAt + k;
+      t += 1;
+      if (t >= toks.length) break;
+      if (!is(toks[t], ":")) return null;
+      t += 1;
+      if (t >= toks.length) break;
+      // the value's tokens: one, or an object or a list to its closing bracket (the quote may stop first)
+      let end = t + 1;
+      if (is(toks[t], "{") || is(toks[t], "[")) {
+        let depth = 0;
+        for (end = t; end < toks.length; end++) {
+          if (is(toks[end], "{") || is(toks[end], "[")) depth += 1;
+          else if (is(toks[end], "}") || is(toks[end], "]")) depth -= 1;
+          if (depth === 0) break;
+        }
+        end += 1;
+      }
+      const value = toks.slice(t, end);
+      const shown = args[n][1];
+      const whole = end <= toks.length && !value[value.length - 1].partial;
+      if (whole) {
+        let parsed;
+        try {
+          parsed = JSON.parse(text.slice(value[0].start, value[value.length - 1].end));
+        } catch {
+          return null;
+        }
+        if (!sameJson(parsed, input[key.value])) return null;
+        found.push({ n, start: 0, end: shown.length });
+      } else {
+        const as = typeof input[key.value] === "string"
+          ? [{ kind: "s", value: shown, at: [...Array(shown.length + 1).keys()], start: 0, end: shown.length }]
+          : jsonTokens(shown);
+        const stop = cutQuoteEnd(value, as || []);
+        if (stop === null) return null;
+        found.push({ n, start: 0, end: stop });
+        break;
+      }
+      t = end;
+      if (t >= toks.length) break;
+      if (is(toks[t], "}")) {
+        if (t !== toks.length - 1) return null; // text after the object: not a quote of it
+        break;
+      }
+      if (!is(toks[t], ",")) return null;
+      t += 1;
+    }
+    const lit = found.filter((r) => r.end > r.start);
+    return lit.length ? lit : null;
+  }
   // the quoted text found in one of the string values of a JSON argument (`strings`, see jsonStrings), as UTF-16
   // indices of the argument as shown: from the first character's spelling to the end of the last one's
   function jsonQuoteRange(strings, ev) {
@@ -829,11 +997,13 @@
   // else the first that holds its quote (the input's arguments before cwd and tool), else the first whose JSON holds
   // it in a string value (see jsonStrings), else, for a quote that starts with the tool's name as the policy check
   // names an MCP tool ("query: DROP TABLE users" for mcp:db/query, "kubectl delete ns prod"), the first that holds
-  // the rest in either way; else it is not highlighted. For each argument (by its index in `args`, [name, shown text]
+  // the rest in either way; else, for a quote of the whole input as JSON (see wholeInputRanges), each argument it
+  // quotes; else it is not highlighted. For each argument (by its index in `args`, [name, shown text]
   // pairs, the tool first), its ranges as evidenceRanges gives them.
   const ACTION_SOURCES = new Set(["action", "output"]);
-  function actionEvidence(args, findings) {
+  function actionEvidence(args, findings, input = {}) {
     const per = args.map(() => []);
+    const inputAt = args.length - Object.keys(input).length; // the input's arguments come last, in its order
     const order = [...args.keys()].filter((k) => k >= 1 && args[k][0] !== "cwd");
     order.push(...[...args.keys()].filter((k) => args[k][0] === "cwd"), 0);
     const read = new Map(); // each argument's JSON read once, when a quote is looked for in it
@@ -869,6 +1039,17 @@
           }
         }
       }
+      // a quote of the whole input (see wholeInputRanges): each argument it quotes highlighted, the finding's number
+      // after the last one shown (its evidence goes on from one argument to the next, as across an answer's code)
+      for (const text of [ev.text, (withoutTool(ev) || {}).text].filter(Boolean)) {
+        for (const quote of quotesOf({ text })) {
+          const spread = wholeInputRanges(quote.trim(), input, args, inputAt);
+          if (!spread) continue;
+          const last = Math.max(...spread.map((r) => r.n));
+          for (const r of spread) per[r.n].push({ start: r.start, end: r.end, i, ...(r.n === last ? {} : { cont: true }) });
+          return;
+        }
+      }
     });
     for (const ranges of per) ranges.sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
     return per;
@@ -890,12 +1071,13 @@
   // and underlined, and each finding's number follows the end of its own evidence. Hovering a finding lights its
   // stretches, that is exactly its evidence. (Before, overlapping evidence after the first was not marked at all.)
   // `lo`, `hi`: only that stretch of the text (a code block of the answer, see answerNodes): evidence that runs past
-  // it is cut there, and its number follows only the stretch its evidence ends in. `asSent`: the numbers are drawn by
+  // it is cut there, and its number follows only the stretch its evidence ends in (a range marked `cont` goes on in
+  // another argument of an agent action: no number here either). `asSent`: the numbers are drawn by
   // the stylesheet (data-n), not text, so that a command selected and copied is the command as sent.
   function highlighted(text, findings, ranges = evidenceRanges(text, findings), lo = 0, hi = text.length, asSent = false) {
     const clusters = []; // evidence that overlaps (adjacent evidence stays apart)
     const inside = ranges.filter((r) => r.start < hi && r.end > lo)
-      .map((r) => ({ start: Math.max(r.start, lo), end: Math.min(r.end, hi), i: r.i, ends: r.end <= hi }))
+      .map((r) => ({ start: Math.max(r.start, lo), end: Math.min(r.end, hi), i: r.i, ends: r.end <= hi && !r.cont }))
       .sort((x, y) => x.start - y.start || y.end - x.end || x.i - y.i);
     for (const r of inside) {
       const last = clusters[clusters.length - 1];
@@ -1239,7 +1421,7 @@
       const args = [["tool", e.action.tool || ""], ...(e.action.cwd ? [["cwd", e.action.cwd]] : []),
         ...Object.entries(e.action.input || {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v, null, 2)])];
       // each finding's evidence highlighted and numbered in the argument that holds it, as in an answer
-      const placed = actionEvidence(args, findings);
+      const placed = actionEvidence(args, findings, e.action.input || {});
       for (const ranges of placed) for (const [i, others] of overlapsOf(ranges)) overlaps.set(i, others);
       subject = h("section", { class: "panel" }, h("h2", { text: "Proposed action" }),
         invisibleNotice([...sent, ...args.flat()], quotes),
