@@ -1175,11 +1175,18 @@
 
   // Indented code (markdown's: lines indented by four spaces or a tab) in `lines` (not in a fence, code[n] 0), each run
   // marked in `code` with a block id from `next()`. A run is code only where markdown reads it so and it does not
-  // read as prose: it follows a blank line or starts the text (an indented line right under a line of text wraps that
-  // paragraph); under a list item (`- `, `1. `) it is the item's own text unless indented four more than the item's
-  // text; and a run whose every paragraph (and list item) reads as a sentence (a capital letter first, none of code's
-  // marks: a path, an option, a call, an operator, `$VAR`, a line ending in `;`, a KEYWORD first) is indented prose.
+  // read as prose: it follows a blank line, a heading (`## Install`), a rule or a fence, or starts the text; or it
+  // follows a line that ends in a colon ("Run this:", as chat answers set a command under its introduction; else an
+  // indented line right under a line of text wraps that paragraph); under a list item (`- `, `1. `) it is the item's
+  // own text unless indented four more than the item's text; and a run whose every paragraph (and list item) reads as
+  // prose is indented prose: none of code's marks (a path, an option, a call, an operator, `$VAR`, a line ending in
+  // `;`, a KEYWORD first), and it starts as a sentence does (a capital letter first), lists words with commas
+  // ("fever, cough") or is three words or more with one of English's small words among them ("and then the pain went
+  // away": `make install`, `sudo apt update` have none).
   const BLANK = /^\s*$/;
+  // a line after which an indented line starts code, not a paragraph's wrapped line: a blank line, a heading, a rule,
+  // a line that ends in a colon
+  const OPENS_CODE = /^\s*$|^ {0,3}#{1,6}(\s|$)|^ {0,3}([-*_])( *\2){2,} *$|:\s*$/;
   const LIST_ITEM = /^(\s*)([-*+•]|\d{1,9}[.)])(\s+)\S/;
   const indentOf = (line) => {
     let width = 0;
@@ -1205,6 +1212,10 @@
     /\b[A-Z][a-z]+-[A-Z][a-z]+/, // a PowerShell verb-noun (Get-Process)
   ];
   const SENTENCE = /^["'“‘(]?([\p{Lu}\p{Lt}\p{Lo}]|\d+[\s,.]+\p{L})/u; // "Thank you", "12 Main Street"
+  // a sentence's small words, which a command line without code's marks has not ("and then the pain went away"); a
+  // comma after a word and before another ("fever, cough"), which it has not either
+  const SMALL_WORDS = /(^|[\s"'“‘(])(the|a|an|and|or|but|to|of|in|on|at|for|with|from|by|about|you|your|we|our|us|it|its|is|are|was|were|be|been|if|not|this|that|these|those|as|so|then|when|after|before|until|please|can|will|would|should|may)(?=$|[\s,.;:!?"'”’)])/i;
+  const wordy = (t) => /\p{L}, \p{L}/u.test(t) || (t.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length >= 3 && SMALL_WORDS.test(t));
   function readsAsProse(run) {
     const items = [];
     for (const line of run) {
@@ -1213,9 +1224,9 @@
       else if (LIST_ITEM.test(line) || !items.length || items[items.length - 1] === null) items.push(t.replace(/^([-*+•]|\d{1,9}[.)])\s+/, "").replace(/^>\s*/, ""));
       else items[items.length - 1] += ` ${t}`;
     }
-    // each (its list marker or "> " taken off) starts as a sentence does and holds none of code's marks
+    // each (its list marker or "> " taken off) holds none of code's marks, and starts as a sentence does or has words
     const texts = items.filter((t) => t !== null);
-    return texts.length > 0 && texts.every((t) => SENTENCE.test(t) && !CODE_MARKS.some((re) => re.test(t)));
+    return texts.length > 0 && texts.every((t) => (SENTENCE.test(t) || wordy(t)) && !CODE_MARKS.some((re) => re.test(t)));
   }
   function indentedCode(lines, code, next) {
     const isIndented = (n) => !code[n] && !BLANK.test(lines[n].text) && indentOf(lines[n].text) >= 4;
@@ -1228,7 +1239,8 @@
       }
       const start = n;
       n = end;
-      if (start > 0 && !BLANK.test(lines[start - 1].text)) continue; // it wraps the line above: text, not code
+      // right under a line of text it wraps that paragraph (text, not code), unless that line introduces it
+      if (start > 0 && !code[start - 1] && !OPENS_CODE.test(lines[start - 1].text)) continue;
       // under a list item (its text, then blank lines and its indented text): the item's text unless indented four
       // more than it
       let owner = null;

@@ -1,19 +1,23 @@
 """An eighth QA pass on the console (Playwright driving Debian's Chromium): a finding whose evidence quotes all of an
-agent action's arguments at once (the JSON of its whole input) highlighted in the arguments it quotes."""
+agent action's arguments at once (the JSON of its whole input) highlighted in the arguments it quotes, and an
+answer's indented code found under its introduction ("Run this:") or a heading while indented prose that starts in
+lower case stays text."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.api._helpers import URGENT
 from tests.browser.test_console import _acme_keys
 from tests.browser.test_console import chromium as chromium  # the fixture
 from tests.browser.test_console_qa import Live, _console, _escalate, _escalation_id
 from tests.browser.test_console_qa import live as live  # the fixture
-from tests.browser.test_console_qa6 import _marked, _numbers, _proposed
+from tests.browser.test_console_qa6 import _marked, _numbers, _proposed, _unnumbered
 from tests.browser.test_console_qa7 import _copied, _pretty, _value
 
 pytestmark = pytest.mark.browser
@@ -167,3 +171,78 @@ def test_a_reviewers_json_quote_of_the_arguments_in_any_spelling(chromium: str, 
         for n in (1, 2):
             findings.nth(n).hover()
             assert _lit(page) == [], n
+
+
+# -- 2: indented code under its introduction or a heading ----------------------------------------------------------
+INTRODUCED_ANSWER = (
+    "Probably nothing to worry about, just rest. To keep a log, run this:\n"
+    "    mkdir   log\n"
+    "    make install\n"
+    "\n"
+    "## Then\n"
+    "    sudo apt update\n"
+    "\n"
+    "Notes\n"
+    "\n"
+    "    and then the pain went away after a while, so we stopped.\n"
+    "\n"
+    "Symptoms:\n"
+    "    fever, cough\n"
+    "\n"
+    "Or, with tabs:\n"
+    "\n"
+    "\tcurl -s https://example.org/rest?q=<b>a</b> | tee " + "x" * 200 + ".log\n"
+    "\t\techo   done\n"
+    "\n"
+    "Rest well."
+)
+
+
+def test_indented_code_under_its_introduction_or_a_heading_is_monospace(chromium: str, live: Live) -> None:
+    # console QA: "run this:" with the command indented on the next line (as chat answers set it) and code right
+    # under a heading read in a proportional font, their spaces collapsed; an indented paragraph in lower case was
+    # taken for code
+    from playwright.sync_api import expect
+
+    with httpx.Client(timeout=30, base_url=live.url) as http:
+        _, reviewer, client = _acme_keys(http, "shop")
+        decision = _escalate(http, client, {**URGENT, "output": INTRODUCED_ANSWER})
+    with _console(chromium, live.url, reviewer, hash=f"#/e/{_escalation_id(decision)}") as page:
+        answer = page.locator("#answer")
+        blocks = answer.locator(".mono-block")
+        expect(blocks).to_have_count(3)
+        tabbed = INTRODUCED_ANSWER[INTRODUCED_ANSWER.index("\tcurl") : INTRODUCED_ANSWER.index("\nRest")]
+        assert [_unnumbered(blocks.nth(n)) for n in range(3)] == [
+            "    mkdir   log\n    make install\n",
+            "    sudo apt update\n",
+            tabbed,
+        ]
+        assert _unnumbered(answer) == INTRODUCED_ANSWER  # as sent, never as markup
+        expect(answer.locator("b")).to_have_count(0)
+        for n in range(3):
+            style = blocks.nth(n).evaluate(
+                "b => [getComputedStyle(b).fontFamily, getComputedStyle(b).whiteSpace, getComputedStyle(b).overflowX]"
+            )
+            assert "monospace" in style[0] and style[1] == "pre" and style[2] == "auto", (n, style)
+        # each character as wide as the next, its spaces kept: "mkdir   log" is eleven times as wide as its "m"
+        widths = blocks.nth(0).evaluate(
+            "b => { const t = b.firstChild; const r = document.createRange(); const w = (s, e) => {"
+            " r.setStart(t, s); r.setEnd(t, e); return r.getBoundingClientRect().width; };"
+            " const at = t.data.indexOf('mkdir'); return [w(at, at + 11), w(at, at + 1)]; }"
+        )
+        assert abs(widths[0] - 11 * widths[1]) < widths[1] / 2, widths
+        # the long tabbed line scrolls in its block, and the page is no wider than its window
+        wide = blocks.nth(2).evaluate("b => [b.scrollWidth, b.clientWidth]")
+        assert wide[0] > wide[1], wide
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # the indented paragraph in lower case and the list of words are prose: not in a block, not monospace
+        for prose in ("and then the pain went away", "fever, cough"):
+            expect(blocks.filter(has_text=prose)).to_have_count(0)
+            family = answer.evaluate(
+                "(a, p) => { const w = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);"
+                " for (let t = w.nextNode(); t; t = w.nextNode()) if (t.data.includes(p))"
+                " return getComputedStyle(t.parentElement).fontFamily; return null; }",
+                prose,
+            )
+            assert family is not None and "monospace" not in family, (prose, family)
+        assert re.search(r"monospace", answer.evaluate("a => getComputedStyle(a).fontFamily")) is None
