@@ -881,7 +881,7 @@
         if (q.kind === "s") {
           if (!r.value.startsWith(q.value)) return null;
           const cut = splitsPair(r.value, q.value.length) ? q.value.length - 1 : q.value.length;
-          return r.at[cut];
+          return r.at ? r.at[cut] : r.start + cut; // (a string argument shown as sent: no spelling)
         }
         return r.value.startsWith(q.value) ? r.start + q.value.length : null;
       }
@@ -947,7 +947,7 @@
         found.push({ n, start: 0, end: shown.length });
       } else {
         const as = typeof input[key.value] === "string"
-          ? [{ kind: "s", value: shown, at: [...Array(shown.length + 1).keys()], start: 0, end: shown.length }]
+          ? [{ kind: "s", value: shown, at: null, start: 0, end: shown.length }]
           : jsonTokens(shown);
         const stop = cutQuoteEnd(value, as || []);
         if (stop === null) return null;
