@@ -1176,17 +1176,21 @@
   // Indented code (markdown's: lines indented by four spaces or a tab) in `lines` (not in a fence, code[n] 0), each run
   // marked in `code` with a block id from `next()`. A run is code only where markdown reads it so and it does not
   // read as prose: it follows a blank line, a heading (`## Install`), a rule or a fence, or starts the text; or it
-  // follows a line that ends in a colon ("Run this:", as chat answers set a command under its introduction; else an
-  // indented line right under a line of text wraps that paragraph); under a list item (`- `, `1. `) it is the item's
+  // follows a line that ends in a colon and names a command, or has code's marks under it ("Run this:", as chat
+  // answers set a command under its introduction; else an indented line right under a line of text wraps that
+  // paragraph); under a list item (`- `, `1. `) it is the item's
   // own text unless indented four more than the item's text; and a run whose every paragraph (and list item) reads as
   // prose is indented prose: none of code's marks (a path, an option, a call, an operator, `$VAR`, a line ending in
   // `;`, a KEYWORD first), and it starts as a sentence does (a capital letter first), lists words with commas
   // ("fever, cough") or is three words or more with one of English's small words among them ("and then the pain went
   // away": `make install`, `sudo apt update` have none).
   const BLANK = /^\s*$/;
-  // a line after which an indented line starts code, not a paragraph's wrapped line: a blank line, a heading, a rule,
-  // a line that ends in a colon
-  const OPENS_CODE = /^\s*$|^ {0,3}#{1,6}(\s|$)|^ {0,3}([-*_])( *\2){2,} *$|:\s*$/;
+  // a line after which an indented line starts code, not a paragraph's wrapped line: a blank line, a heading, a rule;
+  // or a line that ends in a colon (INTRODUCES) where it names what follows as a command ("run this:", "in a
+  // terminal:") or what follows has code's marks ("Ingredients:" over indented words is a list, not code)
+  const OPENS_CODE = /^\s*$|^ {0,3}#{1,6}(\s|$)|^ {0,3}([-*_])( *\2){2,} *$/;
+  const INTRODUCES = /:\s*$/;
+  const NAMES_CODE = /\b(run|type|enter|paste|execute|command|commands|terminal|shell|console|prompt|code|script|install|cli)\b/i;
   const LIST_ITEM = /^(\s*)([-*+•]|\d{1,9}[.)])(\s+)\S/;
   const indentOf = (line) => {
     let width = 0;
@@ -1240,7 +1244,12 @@
       const start = n;
       n = end;
       // right under a line of text it wraps that paragraph (text, not code), unless that line introduces it
-      if (start > 0 && !code[start - 1] && !OPENS_CODE.test(lines[start - 1].text)) continue;
+      const above = start > 0 ? lines[start - 1].text : "";
+      const run = lines.slice(start, end).map((l) => l.text);
+      if (start > 0 && !code[start - 1] && !OPENS_CODE.test(above)) {
+        if (!INTRODUCES.test(above)) continue;
+        if (!NAMES_CODE.test(above) && !run.some((t) => CODE_MARKS.some((re) => re.test(t.trim())))) continue;
+      }
       // under a list item (its text, then blank lines and its indented text): the item's text unless indented four
       // more than it
       let owner = null;
@@ -1251,7 +1260,6 @@
         if (item) { owner = item; break; }
         if (indentOf(t) === 0 || code[k]) break;
       }
-      const run = lines.slice(start, end).map((l) => l.text);
       if (owner) {
         const marker = indentOf(owner[1]) + owner[2].length;
         const after = owner[3].replace(/\t/g, "    ").length; // five spaces or more: the item's text starts after one

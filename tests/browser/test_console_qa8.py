@@ -189,6 +189,10 @@ INTRODUCED_ANSWER = (
     "Symptoms:\n"
     "    fever, cough\n"
     "\n"
+    "Ingredients:\n"
+    "    flour\n"
+    "    sugar\n"
+    "\n"
     "Or, with tabs:\n"
     "\n"
     "\tcurl -s https://example.org/rest?q=<b>a</b> | tee " + "x" * 200 + ".log\n"
@@ -235,8 +239,8 @@ def test_indented_code_under_its_introduction_or_a_heading_is_monospace(chromium
         wide = blocks.nth(2).evaluate("b => [b.scrollWidth, b.clientWidth]")
         assert wide[0] > wide[1], wide
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        # the indented paragraph in lower case and the list of words are prose: not in a block, not monospace
-        for prose in ("and then the pain went away", "fever, cough"):
+        # the indented paragraph in lower case and the lists of words are prose: not in a block, not monospace
+        for prose in ("and then the pain went away", "fever, cough", "flour", "sugar"):
             expect(blocks.filter(has_text=prose)).to_have_count(0)
             family = answer.evaluate(
                 "(a, p) => { const w = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);"
