@@ -26,7 +26,7 @@ from service.policy.visible import (
 from service.reviewers._textclass import classify as classify_answer
 from service.reviewers.base import Analysis
 from service.schemas import Evidence, Finding
-from service.vocabulary import Domain, Risk, Severity
+from service.vocabulary import Domain, ResponseClass, Risk, Severity
 
 _RISK_ORDER = {Risk.low: 0, Risk.medium: 1, Risk.high: 2}
 
@@ -157,9 +157,18 @@ class PolicyService:
         # "shell" still meets cyber's rules.
         self._danger: dict[Domain, DomainPolicy] = {}
         self._rule_domain: dict[str, Domain] = {}
+        # Rules that only name a response class (``health.refusal`` …): a refusal is judged in the request's own
+        # domain. A response class behind a question gate (``general.harmful_request_complied``: a request for harm,
+        # complied with) is about the question, and runs wherever the other rules of its domain run.
+        self._class_only = frozenset(
+            r.id
+            for p in policies.policies.values()
+            for r in p.rules
+            if r.match.response_class and not r.match.prompt_patterns
+        )
         for d, p in policies.policies.items():
             floor = p.thresholds.rewrite_severity.rank
-            acting = [r for r in p.rules if r.severity.rank >= floor and not r.match.response_class]
+            acting = [r for r in p.rules if r.severity.rank >= floor and r.id not in self._class_only]
             self._danger[d] = p.model_copy(update={"rules": acting})
             self._rule_domain.update({r.id: d for r in p.rules})
 
@@ -294,7 +303,7 @@ class PolicyService:
             response_class=tc.response_class, response_class_confidence=tc.confidence, features=tc.features
         )
         findings = check_rules(self.policies[domain], response_class=tc.response_class, texts=texts)
-        findings = self._with_other_domains(findings, domain, also, texts)
+        findings = self._with_other_domains(findings, domain, also, texts, tc.response_class)
         # The commands an answer tells its reader to run, in any domain: "run `sudo rm -rf / --no-preserve-root`" in
         # an answer triage placed in cyber was approved. (A scan of ~1 µs when the answer shows no command.)
         findings = self._with_answer_commands(findings, output, unreadable=domain is Domain.tool_use)
@@ -319,19 +328,20 @@ class PolicyService:
         domain: Domain,
         also: tuple[Domain, ...],
         texts: RuleTexts,
+        response_class: ResponseClass | None = None,
     ) -> list[Finding]:
         """Add the pattern rules of the other domains triage found evidence of, and of every domain whose policy
         ``applies_everywhere`` (``general``'s baseline rules), worst first, one finding per rule.
 
-        Their response-class rules (``health.refusal`` ...) are left out: a refusal is judged in the request's
-        own domain."""
+        Their rules that only name a response class (``health.refusal`` ...) are left out: a refusal is judged in
+        the request's own domain. A response class behind a question gate counts (``response_class``)."""
         also = (*also, *(d for d in self._everywhere if d is not domain and d not in also))
         rest = [d for d in self._danger if d is not domain and d not in also and self._danger[d].rules]
         seen = {f.rule for f in findings}
         merged = list(findings)
         for policy in [*(self.policies[d] for d in also), *(self._danger[d] for d in rest)]:
-            for f in check_rules(policy, texts=texts):
-                if f.rule not in seen:
+            for f in check_rules(policy, texts=texts, response_class=response_class):
+                if f.rule not in seen and f.rule not in self._class_only:
                     seen.add(f.rule)
                     merged.append(f)
         merged.sort(key=lambda f: f.severity.rank, reverse=True)
