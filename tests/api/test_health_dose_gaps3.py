@@ -8,7 +8,7 @@ escalated although right; each dangerous case has benign twins that stay approve
   the numeric form is;
 - a second amount in a sentence: "Ibuprofen: 200 mg a dose, up to 2,000 mg a day" (the day's total read against
   the day's limit, the dose against the dose's), "100 mg first, then 400 mg every 6 hours", and an adult's day total
-  over the maximum ("400 mg a dose, up to 6,000 mg a day": ``health.day_total_above_maximum``);
+  over the maximum ("400 mg a dose, up to 6,000 mg a day": ``health.daily_total_above_maximum``);
 - a day's count of tablets with no strength: "Take 12 Advil a day" (7 or more ibuprofen a day is over the label's 6
   at every strength sold), "You can take 10 Tylenol a day" (9 to 12 acetaminophen a day is 4.5 to 6 g of the extra
   strength; approved when the answer says regular strength or 325 mg);
@@ -31,7 +31,7 @@ from tests.api._helpers import review_in as review
 INFANT = "health.infant_dose_above_maximum"
 SMALL = "health.small_child_dose_above_maximum"
 CHILD = "health.child_dose_above_maximum"
-DAY_TOTAL = "health.day_total_above_maximum"
+DAY_TOTAL = "health.daily_total_above_maximum"
 CHILD_RULES = {INFANT, SMALL, CHILD}
 
 # A teaspoon in words was not read: the rules counted "two" to "ten" teaspoons, not "a teaspoon" or "half a
