@@ -40,10 +40,11 @@ from service.policy.action_model import ActionPolicy
 from service.policy.alignment import check_alignment
 from service.policy.net import url_hosts
 from service.policy.shell import (
-    CLOUD_SQL_RESOURCE_URL,
+    CLOUD_RESOURCE_URL,
     TOP_LEVEL_CRITICAL,
     PathContext,
     ShellAnalyser,
+    cloud_rest_delete_message,
     git_config_exec_keys,
     host_allowed,
     host_of,
@@ -1496,13 +1497,9 @@ def _http(an: ShellAnalyser, method: str, url: str, body: str, headers: str, par
     if url.lower().startswith("file://"):
         an.check_read(url[7:], "cat", evidence, None)
         return
-    if method.upper() == "DELETE" and CLOUD_SQL_RESOURCE_URL.match(url.strip()):
-        an.emit(  # the REST call behind gcloud sql instances|databases delete
-            "destructive_infra",
-            "cloud_delete",
-            S.high,
-            "Deletes a Cloud SQL instance or database through the Cloud SQL Admin API.",
-            evidence,
+    if method.upper() == "DELETE" and CLOUD_RESOURCE_URL.match(url.strip()):
+        an.emit(  # the REST call behind gcloud sql instances delete, az group delete …
+            "destructive_infra", "cloud_delete", S.high, cloud_rest_delete_message(url.strip()), evidence
         )
     host = host_of(url)  # the worse of urlsplit's and a browser's reading (service.policy.net)
     allowed = url_allowed(url, host, an.policy.allowed_hosts)

@@ -3547,14 +3547,10 @@ def _curl_like(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         if h
     ]
     allowed = bool(hosts) and all(host_allowed(h, a.policy.allowed_hosts) for h in hosts)
-    if _request_method(name, args) == "DELETE" and any(CLOUD_SQL_RESOURCE_URL.match(u) for u in urls):
-        a.emit(  # the REST call behind gcloud sql instances|databases delete
-            "destructive_infra",
-            "cloud_delete",
-            S.high,
-            "Deletes a Cloud SQL instance or database through the Cloud SQL Admin API.",
-            ctext,
-        )
+    deleted = next((u for u in urls if CLOUD_RESOURCE_URL.match(u)), None)
+    if deleted is not None and _request_method(name, args) == "DELETE":
+        # the REST call behind gcloud sql instances delete, az group delete, doctl compute droplet delete …
+        a.emit("destructive_infra", "cloud_delete", S.high, cloud_rest_delete_message(deleted), ctext)
     if socket and _CONTAINER_SOCKET_RE.search(socket) and _DOCKER_API_PRIVILEGED_RE.search(" ".join(data_texts)):
         a.emit(  # the Engine API behind docker run --privileged / -v /:/host: judged as that docker run is
             "privilege_escalation",
@@ -4553,6 +4549,23 @@ def _container_command(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int)
         a.cwd, a.cwd_known = saved
 
 
+def _az_rest_delete(args: list[str]) -> str | None:
+    """The resource URL ``az rest --method delete --url URL`` deletes (a :data:`CLOUD_RESOURCE_URL`; a URL without a
+    host is Azure Resource Manager's, as az rest reads it), or None."""
+    method, url = "", ""
+    for i, x in enumerate(args):
+        key, eq, val = x.partition("=") if x.startswith("--") else (x, "", "")
+        if key in ("--method", "-m", "--url", "--uri", "-u"):
+            value = val if eq else args[i + 1] if i + 1 < len(args) else ""
+            if key in ("--method", "-m"):
+                method = value.upper()
+            else:
+                url = value
+    if url.startswith("/"):
+        url = "https://management.azure.com" + url
+    return url if method == "DELETE" and CLOUD_RESOURCE_URL.match(url) else None
+
+
 def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if cmd.name == "terraform":  # TF_CLI_ARGS and TF_CLI_ARGS_<verb> add their arguments to the command's
         args = [*args, *_tf_cli_args(a, _tf_verb(args))]
@@ -4564,7 +4577,7 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         elif re.search(
             r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-(bucket|objects)\b|\bec2 terminate-instances\b|"
             r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-|\blambda delete-(function|layer-version)(?![\w-])|"
-            r"\beks delete-(cluster|nodegroup)\b|\becs delete-(cluster|service)\b",
+            r"\beks delete-(cluster|nodegroup)\b|\becs delete-(cluster|service)\b|\bapprunner delete-service\b",
             joined,
         ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
@@ -4581,7 +4594,7 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
     elif cmd.name == "gcloud":
         if (
             re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined)
-        ) or re.search(r"\brun (services|jobs) delete\b", joined):  # a Cloud Run service or job
+        ) or re.search(r"\brun (services|jobs) delete\b|\bfunctions delete\b", joined):  # Cloud Run, Cloud Functions
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
         elif re.search(r"\bstorage rm\b", joined) and _bucket_wide_rm(args):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket's objects.", ctext)
@@ -4589,8 +4602,12 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             r"auth (application-default )?(print-access-token|print-identity-token)|secrets versions access", joined
         ):
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
+    elif cmd.name == "az" and args[:1] == ["rest"] and (deleted := _az_rest_delete(args[1:])) is not None:
+        a.emit("destructive_infra", "cloud_delete", S.high, cloud_rest_delete_message(deleted), ctext)
     elif cmd.name == "az" and re.search(
-        r"\b(group|vm|storage account|sql server|functionapp|webapp) delete\b|\bstorage blob delete-batch\b", joined
+        r"\b(group|vm|storage account|sql server|functionapp|webapp|containerapp( env| job)?) delete\b|"
+        r"\bstorage blob delete-batch\b",
+        joined,
     ):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
     elif cmd.name == "az" and re.search(
@@ -8560,6 +8577,60 @@ CLOUD_SQL_RESOURCE_URL = re.compile(
     r"(?i:https?://)?(?:(?i:sqladmin\.googleapis\.com)/(?:sql/)?v1(?:beta4)?|(?i:www\.googleapis\.com)/sql/v1beta4)"
     r"/projects/[^/?#\s\"'`]{1,200}/instances/[^/?#\s\"'`]{1,200}(?:/databases/[^/?#\s\"'`]{1,200})?/?(?=[?#\"'`\s]|\Z)"
 )
+_URL_SEG = r"[^/?#\s\"'`]{1,200}"
+_URL_END = r"/?(?=[?#\"'`\s]|\Z)"
+# Other clouds' REST addresses of a whole resource, read as the Cloud SQL Admin API's are: a DELETE of one is the
+# CLI's delete of it (cloud_delete). Azure Resource Manager: a resource group or a resource in it (not a child of one:
+# its tags, locks, settings). Google APIs (any *.googleapis.com service, under a project): an instance, cluster, node
+# pool, service, job, function, database, dataset, table, disk, bucket, topic, subscription or repository, the
+# project itself, a Cloud Storage bucket (not one object). DigitalOcean (droplets, also every droplet with a tag,
+# databases, volumes, apps, load balancers, images, snapshots, Kubernetes clusters), Hetzner Cloud (servers, volumes,
+# load balancers, networks, IPs, images, placement groups), Linode (instances, volumes, LKE clusters, NodeBalancers,
+# databases, images, Object Storage buckets). An SSH key, a token, a DNS record or one object is not one.
+CLOUD_RESOURCE_URL = re.compile(
+    r"(?:"
+    + CLOUD_SQL_RESOURCE_URL.pattern
+    + r")|(?i:https?://)?(?i:management\.azure\.com)/(?i:subscriptions)/"
+    + _URL_SEG
+    + r"/(?i:resourcegroups)/"
+    + _URL_SEG
+    + r"(?:/(?i:providers)/"
+    + _URL_SEG
+    + "/"
+    + _URL_SEG
+    + "/"
+    + _URL_SEG
+    + r")?"
+    + _URL_END
+    + r"|(?i:https?://)?(?i:[a-z0-9-]{1,63}\.googleapis\.com)/(?:"
+    r"(?=[^?#\s\"'`]{0,300}/projects/)(?:[^?#\s\"'`]{0,300}/)?(?:instances|clusters|nodePools|services|jobs|functions|"
+    r"databases|datasets|tables|disks|buckets|topics|subscriptions|repositories)/"
+    + _URL_SEG
+    + r"|(?:v\d[\w]{0,10}/)?projects/"
+    + _URL_SEG
+    + r"|storage/v1/b/"
+    + _URL_SEG
+    + r")"
+    + _URL_END
+    + r"|(?i:https?://)?(?i:api\.digitalocean\.com)/v2/(?:(?:droplets|databases|volumes|apps|load_balancers|images|"
+    r"snapshots|kubernetes/clusters)/"
+    + _URL_SEG
+    + _URL_END
+    + r"|droplets/?\?(?:[^#\s\"'`]{0,200}&)?tag_name=)"
+    + r"|(?i:https?://)?(?i:api\.hetzner\.cloud)/v1/(?:servers|volumes|load_balancers|networks|primary_ips|"
+    r"floating_ips|images|placement_groups)/"
+    + _URL_SEG
+    + _URL_END
+    + r"|(?i:https?://)?(?i:api\.linode\.com)/v4(?:beta)?/(?:linode/instances|volumes|lke/clusters|nodebalancers|"
+    r"databases/(?:mysql|postgresql)/instances|images|object-storage/buckets/" + _URL_SEG + r")/" + _URL_SEG + _URL_END
+)
+
+
+def cloud_rest_delete_message(url: str) -> str:
+    """What a DELETE of ``url`` (a :data:`CLOUD_RESOURCE_URL`) removes, for the finding's message."""
+    if CLOUD_SQL_RESOURCE_URL.match(url):
+        return "Deletes a Cloud SQL instance or database through the Cloud SQL Admin API."
+    return f"Deletes a cloud resource through its provider's REST API ({host_of(url) or url[:80]})."
 
 
 # Inline code deleting cloud resources through an SDK: the spellings of what the shell judges `cloud_delete` (H:
@@ -8587,13 +8658,15 @@ _INLINE_CLOUD_DELETE = re.compile(
     r"\b(?:instances|projects|clusters|databases)\s{0,8}\(\s{0,8}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
     r"\b(?:Instances|SqlInstancesService|SqlDatabasesService)(?:Async)?Client\s{0,8}"
     r"\((?:[^()]|\([^()]{0,200}\)){0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
-    # Azure: a resource group, a VM, a storage account, a web or function app (azure-mgmt-web's web_apps)
-    r"\b(?:resource_groups|virtual_machines|storage_accounts|web_apps)\s{0,8}\.\s{0,8}(?:begin_)?delete\s{0,8}\(|"
-    # the Cloud SQL Admin REST API: requests.delete('https://sqladmin.googleapis.com/v1/projects/p/instances/i')
-    r"\.\s{0,8}delete\s{0,8}\(\s{0,8}[fru]{0,2}[\"'`](?="
-    + CLOUD_SQL_RESOURCE_URL.pattern
-    + r")|\brequest\s{0,8}\(\s{0,8}[\"']DELETE[\"']\s{0,8},\s{0,8}[fru]{0,2}[\"'`](?="
-    + CLOUD_SQL_RESOURCE_URL.pattern
+    # Azure: a resource group, a VM, a storage account, a web or function app (azure-mgmt-web's web_apps), a container
+    # app or its environment (azure-mgmt-appcontainers)
+    r"\b(?:resource_groups|virtual_machines|storage_accounts|web_apps|container_apps|managed_environments)\s{0,8}\.\s{0,8}"
+    r"(?:begin_)?delete\s{0,8}\(|"
+    # a cloud's REST API (CLOUD_RESOURCE_URL): requests.delete('https://sqladmin.googleapis.com/v1/projects/p/instances/i')
+    r"\.\s{0,8}delete\s{0,8}\(\s{0,8}[fru]{0,2}[\"'`](?:"
+    + CLOUD_RESOURCE_URL.pattern
+    + r")|\brequest\s{0,8}\(\s{0,8}[\"']DELETE[\"']\s{0,8},\s{0,8}[fru]{0,2}[\"'`](?:"
+    + CLOUD_RESOURCE_URL.pattern
     + r")"
 )
 # Names other code uses too, read as a cloud delete only beside the SDK's name: a DynamoDB or BigQuery table, IAM
@@ -8622,11 +8695,17 @@ _INLINE_CLOUD_DELETE_IN_CONTEXT = (
         ),
         re.compile(r"\.\s{0,8}(?:delete_function|deleteFunction|delete_layer_version|deleteLayerVersion)\s{0,8}\("),
     ),
-    (  # an ECS service (delete_cluster is read above, as EKS's is) or a Cloud Run service: a repository's own
+    (  # a Cloud Function (functions_v1 / v2, node's @google-cloud/functions)
+        re.compile(
+            r"\bfunctions_v[12]\b|\b(?:Cloud)?Functions?ServiceClient\b|@google-cloud/functions\b|google\.cloud\.functions\b"
+        ),
+        re.compile(r"\.\s{0,8}(?:delete_function|deleteFunction)\s{0,8}\("),
+    ),
+    (  # an ECS, Cloud Run or App Runner service (delete_cluster is read above, as EKS's is): a repository's own
         # delete_service(name) is none
         re.compile(
             r"(?i)\becs\b|client-ecs|\bECSClient\b|\brun_v[12]\b|\bServicesClient\b|@google-cloud/run\b|"
-            r"google\.cloud\.run\b"
+            r"google\.cloud\.run\b|\bapprunner\b|client-apprunner|\bAppRunnerClient\b"
         ),
         re.compile(r"\.\s{0,8}(?:delete_service|deleteService)\s{0,8}\(|\bDeleteServiceCommand\b"),
     ),
