@@ -8547,20 +8547,36 @@ _DJANGO_MANAGER_WRITE = re.compile(
     r"(?P<verb>delete\s{0,8}\(\s{0,8}\)|update\s{0,8}\()"
 )
 _DJANGO_NARROWED = re.compile(r"\.\s{0,8}(?:filter|exclude)\s{0,8}\(\s{0,8}[^\s)]")
+# A related manager (``user.orders``, ``customer.order_set``, ``u.profile.addresses``: an object's lower-case name, or
+# a call's result such as ``User.objects.get(pk=7)`` put back for a name, and the relation) made a queryset by at least one call and deleted or updated: ``user.orders.all().delete()`` is read as
+# the manager's is (delete_all, high; filtered delete_rows, medium; update_all for an update of every row), in code
+# that is Django's (a manager, ``django``, ``models``, ``manage.py``, a ``_set`` relation). boto3's collections
+# (``bucket.objects.all().delete()``) are the cloud rules'.
+_DJANGO_CHAIN = (
+    r"\s{0,8}\.\s{0,8}(?:all|filter|exclude|using|order_by|select_related|prefetch_related|only|defer|distinct)"
+    r"\s{0,8}\((?:[^()]|\([^()]{0,200}\)){0,400}\)"
+)
+_DJANGO_RELATED_WRITE = re.compile(
+    r"(?P<model>(?:\b[a-z_]\w{0,60}(?:\s{0,8}\.\s{0,8}[a-z_]\w{0,60}){0,3}?|\))\s{0,8}\.\s{0,8}"
+    r"(?!(?:objects|object_versions|buckets|blobs)\b)[a-z_]\w{0,60})"
+    r"(?P<chain>(?:" + _DJANGO_CHAIN + r"){1,6})\s{0,8}\.\s{0,8}(?P<verb>delete\s{0,8}\(\s{0,8}\)|update\s{0,8}\()"
+)
+_DJANGO_CODE = re.compile(r"\.objects\b|django|\bmodels\b|manage\.py|\w_set\s{0,8}\.")
 
 
 def _django_writes(code: str) -> list[tuple[str, bool, str]]:
     """The Django manager deletes and updates in inline code (see ``_DJANGO_MANAGER_WRITE``), each as ``("delete" |
     "update", whether it reaches every row, the call)``, at most 8."""
-    if ".objects" not in code:
+    if ".objects" not in code and not _DJANGO_CODE.search(code):
         return []
     out: list[tuple[str, bool, str]] = []
     bound = _inline_bound(code)  # qs = Order.objects.all(); qs.delete(): read as Order.objects.all().delete()
     for text in (code, bound) if bound is not code else (code,):
-        for m in itertools.islice(_DJANGO_MANAGER_WRITE.finditer(text), 8):
-            write = (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
-            if write not in out:
-                out.append(write)
+        for rx in (_DJANGO_MANAGER_WRITE, _DJANGO_RELATED_WRITE):
+            for m in itertools.islice(rx.finditer(text), 8):
+                write = (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
+                if write not in out:
+                    out.append(write)
     return out[:8]
 
 
