@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import EllipsisType
-from typing import Any
+from typing import Any, NamedTuple
 
 import bashlex
 import bashlex.errors
@@ -8398,13 +8398,34 @@ _INLINE_SENDS_RE = re.compile(
 # right-hand side (to its end: ``;``, a newline or a comment outside strings, at most 300 characters) is put back
 # where the name is the receiver of a call (``c.delete(`` → ``SqlInstancesServiceClient().delete(``) or a whole
 # argument (``print(s)`` → ``print(f"{os.environ}")``), so the SDK, Django and environment-dump rules read the code
-# as if it were written in one expression. The binding in force is the last one before the use in the text, whichever
-# branch it is in; a value bound by a loop, a function's parameter, a walrus or a tuple unpacking is not followed.
+# as if it were written in one expression. A statement may follow a one-line header (``if x: c = …``, ``try: c = …``,
+# ``else: c = …``) and carry an annotation (``c: Client = …``). See ``_inline_bindings`` for the other bindings
+# (loops, parameters, walrus, tuples) and which binding is in force where.
+_INLINE_STMT_START = (
+    r"(?:(?:\A|[;\n])[ \t]{0,40}|(?P<brace>\{)[ \t]{0,40}|"
+    r"(?P<hdr>\b(?:if|elif|else|try|except|finally|while|with)\b[^\n;]{0,200}?:)[ \t]{1,40})"
+)
+_INLINE_RHS = (
+    r"(?:[fbruFBRU]{0,2}\"(?:[^\"\\\n]|\\.){0,300}\"|[fbruFBRU]{0,2}'(?:[^'\\\n]|\\.){0,300}'|"
+    r"`[^`]{0,300}`|[^\n;\"'`#]){1,300}"
+)
 _INLINE_BIND = re.compile(
-    r"(?:\A|[;\n{])[ \t]{0,40}(?:(?:const|let|var|my|local)\s{1,8})?(?P<var>[A-Za-z_$][\w$]{0,60})\s{0,8}=(?![=>~])"
-    r"[ \t]{0,8}(?P<rhs>(?:[fbruFBRU]{0,2}\"(?:[^\"\\\n]|\\.){0,300}\"|[fbruFBRU]{0,2}'(?:[^'\\\n]|\\.){0,300}'|"
-    r"`[^`]{0,300}`|[^\n;\"'`#]){1,300})|"
-    r"\b(?:async\s{1,8})?with\s{1,8}(?P<wrhs>[^\n:]{1,300}?)\s{1,8}as\s{1,8}(?P<wvar>[A-Za-z_]\w{0,60})\s{0,8}[:,]"
+    _INLINE_STMT_START + r"(?:(?:(?:const|let|var|my|local)\s{1,8})?(?P<var>[A-Za-z_$][\w$]{0,60})"
+    r"(?:[ \t]{0,8}:[ \t]{0,8}[\w.\[\], |\"']{1,80}?)?\s{0,8}=(?![=>~])[ \t]{0,8}(?P<rhs>" + _INLINE_RHS + r")|"
+    # a tuple unpacking: a, b = X, Y / (a, b) = (X, Y) / [a, *b] = …
+    r"(?:(?:const|let|var)\s{1,8})?(?P<tvars>[(\[]?[ \t]{0,8}\*?[A-Za-z_$][\w$]{0,60}"
+    r"(?:[ \t]{0,8},[ \t]{0,8}\*?[A-Za-z_$][\w$]{0,60}){1,8}[ \t]{0,8},?[ \t]{0,8}[)\]]?)[ \t]{0,8}=(?![=>~])"
+    r"[ \t]{0,8}(?P<trhs>" + _INLINE_RHS + r"))|"
+    r"\b(?:async\s{1,8})?with\s{1,8}(?P<wrhs>[^\n:]{1,300}?)\s{1,8}as\s{1,8}(?P<wvar>[A-Za-z_]\w{0,60})\s{0,8}[:,]|"
+    # a loop: for NAME in ITER: (python), for (const NAME of ITER) (javascript): NAME is an element of ITER
+    r"\bfor[ \t]{1,8}(?P<fvars>[A-Za-z_]\w{0,60}(?:[ \t]{0,8},[ \t]{0,8}[A-Za-z_]\w{0,60}){0,8}|\([^()\n]{0,200}\))"
+    r"[ \t]{1,8}in[ \t]{1,8}(?P<frhs>[^\n]{1,300}?)[ \t]{0,8}:(?=[ \t\n]|\Z)|"
+    r"\bfor[ \t]{0,8}\([ \t]{0,8}(?:const|let|var)?[ \t]{0,8}(?P<jvar>[A-Za-z_$][\w$]{0,60})[ \t]{1,8}(?:of|in)[ \t]{1,8}"
+    r"(?P<jrhs>[^\n]{1,300}?)\)[ \t]{0,8}(?=[{\n]|\Z)|"
+    # a function's parameters (their list is read by _inline_params)
+    r"\b(?:def[ \t]{1,8}[A-Za-z_]\w{0,60}|function\b[ \t]{0,8}[A-Za-z_$]?[\w$]{0,60})[ \t]{0,8}(?P<params>\()|"
+    # a walrus: (NAME := EXPR)
+    r"\b(?P<walrus>[A-Za-z_]\w{0,60})[ \t]{0,8}:=(?!=)[ \t]{0,8}"
 )
 
 
@@ -8414,23 +8435,170 @@ _INLINE_BOUND_USE = re.compile(
     r"(?<![\w.$])([A-Za-z_$][\w$]{0,60})(?=\s{0,8}\.\s{0,8}[A-Za-z_])|"
     r"(?<=[(,])\s{0,8}([A-Za-z_$][\w$]{0,60})\s{0,8}(?=[,)])"
 )
+_OPENERS, _CLOSERS = "([{", ")]}"
+
+
+def _inline_expr_end(code: str, start: int, limit: int = 300, stop: str = ",;\n") -> int:
+    """Where the expression starting at ``start`` ends: at one of ``stop``, or a ``)``, ``]`` or ``}`` it did not
+    open, outside brackets and strings (at most ``limit`` characters on)."""
+    depth, quote, i, end = 0, "", start, min(len(code), start + limit)
+    while i < end:
+        ch = code[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and ch in stop:
+            return i
+        i += 1
+    return i
+
+
+def _inline_split(text: str) -> list[str]:
+    """``text`` split at its commas outside brackets and strings (one level of enclosing brackets taken off first);
+    empty when a bracket closes that was not opened."""
+    text = text.strip()
+    if text[:1] in "([" and _inline_expr_end(text, 1, len(text), "") == len(text) - 1:
+        text = text[1:-1]
+    parts: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        j = _inline_expr_end(text, i, n)
+        if j < n and text[j] != ",":
+            return []
+        parts.append(text[i:j].strip())
+        if j >= n:
+            break
+        i = j + 1
+    if parts and not parts[-1]:
+        parts.pop()  # a trailing comma
+    return parts
+
+
+def _inline_params(code: str, start: int) -> tuple[list[tuple[str, str | None]], int]:
+    """A function's parameters from the ``(`` at ``start``: each ``(name, its default or None)``, and where the list
+    ends."""
+    end = _inline_expr_end(code, start + 1, 600, "")
+    if end >= len(code) or code[end] != ")":
+        return [], start + 1
+    out: list[tuple[str, str | None]] = []
+    for param in _inline_split(code[start + 1 : end])[:32]:
+        name, eq, default = param.partition("=")
+        name = name.split(":", 1)[0].strip().lstrip("*").strip()
+        if re.fullmatch(r"[A-Za-z_$][\w$]{0,60}", name):
+            out.append((name, (default.strip() or None) if eq else None))
+    return out, end + 1
+
+
+class _Binding(NamedTuple):
+    end: int  # where the binding takes effect
+    value: str | None  # the value with names put back; None when it cannot be known
+    indent: int  # the indentation of its line
+    conditional: bool  # on a one-line branch (if x: c = …) or in braces: the binding before it may still hold
+
+
+def _line_indent(code: str, pos: int) -> int:
+    start = code.rfind("\n", 0, pos) + 1
+    return len(code[start : start + 60]) - len(code[start : start + 60].lstrip(" \t"))
+
+
+def _inline_raw_bindings(code: str) -> list[tuple[str, int, int, str | None, bool]]:
+    """Every binding in ``code`` as ``(name, where its value starts, where it takes effect, its value or None,
+    whether it is conditional)``, at most 200 statements read."""
+    out: list[tuple[str, int, int, str | None, bool]] = []
+    for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
+        cond = bool(m.group("hdr") and not m.group("hdr").lstrip().startswith("with")) or bool(m.group("brace"))
+        if m.group("var"):
+            out.append((m.group("var"), m.start("rhs"), m.end(), m.group("rhs").strip() or None, cond))
+        elif m.group("wvar"):
+            out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, False))
+        elif m.group("tvars"):
+            names = [n.strip() for n in m.group("tvars").strip("()[] \t").split(",") if n.strip()]
+            values = _inline_split(m.group("trhs"))
+            pair = len(values) == len(names) and not any(n.startswith("*") for n in names)
+            for k, n in enumerate(names):
+                out.append((n.lstrip("*"), m.start("trhs"), m.end(), values[k] if pair else None, cond))
+        elif m.group("fvars"):  # an element of ITER: for o in Order.objects.all(): o.delete() deletes them all
+            names = [n.strip() for n in m.group("fvars").strip("() \t").split(",") if n.strip()]
+            for n in names:
+                out.append((n, m.start("frhs"), m.end(), m.group("frhs").strip() if len(names) == 1 else None, False))
+        elif m.group("jvar"):
+            out.append((m.group("jvar"), m.start("jrhs"), m.end(), m.group("jrhs").strip(), False))
+        elif m.group("params"):
+            params, end = _inline_params(code, m.start("params"))
+            out.extend((n, m.start("params"), end, d, False) for n, d in params)
+        elif m.group("walrus"):
+            end = _inline_expr_end(code, m.end())
+            out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, False))
+    return out
+
+
+def _inline_candidates(binds: list[_Binding], pos: int, indent: int) -> list[_Binding]:
+    """The bindings of a name that may be in force at ``pos`` (a use on a line indented ``indent``): the last one
+    before it, and before that each one back to the last that holds on every path there (not conditional, on a line
+    indented no deeper than the use: ``if x:`` / ``    c = A()`` / ``else:`` / ``    c = B()`` / ``c.delete()`` may
+    use either), at most 4."""
+    out: list[_Binding] = []
+    for b in reversed(binds):
+        if b.end > pos:
+            continue
+        out.append(b)
+        if len(out) >= 4 or (not b.conditional and b.indent <= indent):
+            break
+    return out
+
+
+def _inline_walrus_unwrapped(text: str) -> str:
+    """``(NAME := EXPR)`` read as ``EXPR``: ``(qs := Order.objects.all()).delete()`` → ``Order.objects.all()
+    .delete()``."""
+    if ":=" not in text:
+        return text
+    out, last = [], 0
+    for m in itertools.islice(re.finditer(r"\([ \t]{0,8}[A-Za-z_]\w{0,60}[ \t]{0,8}:=(?!=)[ \t]{0,8}", text), 50):
+        end = _inline_expr_end(text, m.end())
+        if m.start() < last or end >= len(text) or text[end] != ")":
+            continue
+        out += [text[last : m.start()], text[m.end() : end]]
+        last = end + 1
+    return "".join(out) + text[last:] if out else text
 
 
 @lru_cache(maxsize=64)
-def _inline_bound(code: str) -> str:
-    """``code`` with names bound to a value put back where that value is used (see ``_INLINE_BIND``); ``code`` itself
-    (the same object) when nothing was put back. At most 200 bindings and 400 uses are followed."""
-    if "=" not in code and " as " not in code:
-        return code
-    binds: dict[str, list[tuple[int, str]]] = {}  # name -> (where a binding ends, its value with names put back)
-    budget = [400]
+def _inline_bound_texts(code: str) -> tuple[str, ...]:
+    """``code`` with names bound to a value put back where that value is used (see ``_INLINE_BIND``): one text per
+    choice among the bindings that may be in force (the last one first, then each earlier one that a branch may have
+    left in force, at most 4 texts); empty when nothing was put back. At most 200 statements and 400 uses a text are
+    followed. A name bound to what cannot be known (a parameter without a default, a tuple whose sides differ in
+    length) is no longer the value bound before."""
+    if "=" not in code and " as " not in code and "for" not in code and "(" not in code:
+        return ()
+    raw = _inline_raw_bindings(code)
+    if not raw:
+        return ()
+    raw.sort(key=lambda r: r[2])
+    binds: dict[str, list[_Binding]] = {}
+    most = [1]
 
-    def resolve(text: str, base: int) -> str:
+    def resolve(text: str, base: int, choice: int, budget: list[int]) -> str:
         def put(m: re.Match[str]) -> str:
             name = m.group(1) or m.group(2)
             if budget[0] <= 0 or name not in binds:
                 return m.group(0)
-            value = next((rhs for end, rhs in reversed(binds[name]) if end <= base + m.start()), None)
+            pos = base + m.start()
+            found = _inline_candidates(binds[name], pos, _line_indent(code, pos))
+            if not found:
+                return m.group(0)
+            most[0] = max(most[0], len(found))
+            value = found[min(choice, len(found) - 1)].value
             if value is None:
                 return m.group(0)
             budget[0] -= 1
@@ -8438,16 +8606,19 @@ def _inline_bound(code: str) -> str:
 
         return _INLINE_BOUND_USE.sub(put, text)
 
-    for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
-        var, group = (m.group("var"), "rhs") if m.group("var") else (m.group("wvar"), "wrhs")
-        rhs = m.group(group).strip()
-        if rhs:
-            binds.setdefault(var, []).append((m.end(), resolve(rhs, m.start(group)) if binds else rhs))
-    if not binds:
-        return code
-    left = budget[0]
-    out = resolve(code, 0)
-    return code if budget[0] == left else out
+    for name, start, end, value, cond in raw:
+        if value is not None and binds:
+            value = resolve(value, start, 0, [400])
+        binds.setdefault(name, []).append(_Binding(end, value, _line_indent(code, end), cond))
+    out: list[str] = []
+    choice = 0
+    while choice < min(most[0], 4):
+        budget = [400]
+        text = _inline_walrus_unwrapped(resolve(code, 0, choice, budget))
+        if text != code and text not in out:
+            out.append(text)
+        choice += 1
+    return tuple(out)
 
 
 # Inline code printing or serialising the whole environment: the inline spellings of `env`/`printenv` with no name
@@ -8519,8 +8690,7 @@ def inline_env_dump(code: str) -> bool:
         return True
     if not _ENV_NAMED.search(code):
         return False
-    bound = _inline_bound(code)
-    return bound is not code and _INLINE_ENV_DUMP.search(bound) is not None
+    return any(_INLINE_ENV_DUMP.search(bound) is not None for bound in _inline_bound_texts(code))
 
 
 # SQL a database driver sends: a DB-API cursor's execute / executemany / executescript, SQLAlchemy's
@@ -8570,8 +8740,8 @@ def _django_writes(code: str) -> list[tuple[str, bool, str]]:
     if ".objects" not in code and not _DJANGO_CODE.search(code):
         return []
     out: list[tuple[str, bool, str]] = []
-    bound = _inline_bound(code)  # qs = Order.objects.all(); qs.delete(): read as Order.objects.all().delete()
-    for text in (code, bound) if bound is not code else (code,):
+    # qs = Order.objects.all(); qs.delete(): read as Order.objects.all().delete()
+    for text in (code, *_inline_bound_texts(code)):
         for rx in (_DJANGO_MANAGER_WRITE, _DJANGO_RELATED_WRITE):
             for m in itertools.islice(rx.finditer(text), 8):
                 write = (m.group("verb")[:6], _DJANGO_NARROWED.search(m.group("chain")) is None, m.group(0))
@@ -8664,10 +8834,11 @@ _INLINE_CLOUD_DELETE = re.compile(
     r"\.\s{0,8}(?:deleteBucket|terminateInstances|deleteDB(?:Instance|Cluster)\w{0,20}|deleteNodegroup)\s{0,8}\(|"
     r"\b(?:DeleteBucket|TerminateInstances|DeleteDB(?:Instance|Cluster)|DeleteTable|DeleteCluster|DeleteNodegroup|"
     r"DeleteObjects|DeleteFunction|DeleteLayerVersion)Command\b|"
-    # a bucket deleted (boto3 s3.Bucket('b').delete(), GCS bucket.delete(force=True), buckets().delete(…)) or every
-    # object in one (bucket.objects.all().delete(), object_versions …)
+    # a bucket deleted (boto3 s3.Bucket('b').delete(), GCS bucket.delete(force=True), buckets().delete(…)), every
+    # bucket (a loop over s3.buckets.all() deleting each, read as s3.buckets.all().delete()) or every object in one
+    # (bucket.objects.all().delete(), object_versions …)
     r"(?i:bucket)\w{0,40}\s{0,8}(?:\([^()]{0,200}\))?\s{0,8}\.\s{0,8}"
-    r"(?:(?:objects|object_versions)\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8})?"
+    r"(?:(?:objects\s{0,8}\.\s{0,8}|object_versions\s{0,8}\.\s{0,8})?(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8})?"
     r"delete\s{0,8}\(|"
     r"\.\s{0,8}delete\s{0,8}\(\s{0,8}force\s{0,8}=\s{0,8}True\b|"  # google-cloud-storage: the bucket and its blobs
     r"\.\s{0,8}object_versions\s{0,8}\.\s{0,8}(?:all|filter)\s{0,8}\([^()]{0,200}\)\s{0,8}\.\s{0,8}delete\s{0,8}\(|"
@@ -8736,8 +8907,7 @@ _INLINE_STACK_DELETE = re.compile(r"\.\s{0,8}(?:delete_stack|deleteStack)\s{0,8}
 def inline_cloud_delete(code: str) -> str | None:
     """The call by which inline code deletes cloud resources through an SDK (``delete_bucket(``), or None; also
     through a name the code bound the client to first (``c = SqlInstancesServiceClient(); c.delete(…)``)."""
-    bound = _inline_bound(code) if _DELETE_NAMED.search(code) else code
-    for text in (code, bound) if bound is not code else (code,):
+    for text in (code, *_inline_bound_texts(code)) if _DELETE_NAMED.search(code) else (code,):
         if m := _INLINE_CLOUD_DELETE.search(text):
             return m.group(0)
         for context, call in _INLINE_CLOUD_DELETE_IN_CONTEXT:
