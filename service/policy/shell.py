@@ -8503,7 +8503,8 @@ class _Binding(NamedTuple):
     end: int  # where the binding takes effect
     value: str | None  # the value with names put back; None when it cannot be known
     indent: int  # the indentation of its line
-    conditional: bool  # on a one-line branch (if x: c = …) or in braces: the binding before it may still hold
+    kind: str  # "": holds after it; "branch": on a one-line branch (if x: c = …) or in braces, so the binding before
+    # it may still hold; "loop": holds in the loop's body, after the loop maybe; "param": holds in the function's body
 
 
 def _line_indent(code: str, pos: int) -> int:
@@ -8511,16 +8512,17 @@ def _line_indent(code: str, pos: int) -> int:
     return len(code[start : start + 60]) - len(code[start : start + 60].lstrip(" \t"))
 
 
-def _inline_raw_bindings(code: str) -> list[tuple[str, int, int, str | None, bool]]:
-    """Every binding in ``code`` as ``(name, where its value starts, where it takes effect, its value or None,
-    whether it is conditional)``, at most 200 statements read."""
-    out: list[tuple[str, int, int, str | None, bool]] = []
+def _inline_raw_bindings(code: str) -> list[tuple[str, int, int, str | None, str]]:
+    """Every binding in ``code`` as ``(name, where its value starts, where it takes effect, its value or None, its
+    kind: see _Binding)``, at most 200 statements read."""
+    out: list[tuple[str, int, int, str | None, str]] = []
     for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
-        cond = bool(m.group("hdr") and not m.group("hdr").lstrip().startswith("with")) or bool(m.group("brace"))
+        branch = bool(m.group("hdr") and not m.group("hdr").lstrip().startswith("with")) or bool(m.group("brace"))
+        cond = "branch" if branch else ""
         if m.group("var"):
             out.append((m.group("var"), m.start("rhs"), m.end(), m.group("rhs").strip() or None, cond))
         elif m.group("wvar"):
-            out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, False))
+            out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, ""))
         elif m.group("tvars"):
             names = [n.strip() for n in m.group("tvars").strip("()[] \t").split(",") if n.strip()]
             values = _inline_split(m.group("trhs"))
@@ -8530,29 +8532,34 @@ def _inline_raw_bindings(code: str) -> list[tuple[str, int, int, str | None, boo
         elif m.group("fvars"):  # an element of ITER: for o in Order.objects.all(): o.delete() deletes them all
             names = [n.strip() for n in m.group("fvars").strip("() \t").split(",") if n.strip()]
             for n in names:
-                out.append((n, m.start("frhs"), m.end(), m.group("frhs").strip() if len(names) == 1 else None, False))
+                out.append((n, m.start("frhs"), m.end(), m.group("frhs").strip() if len(names) == 1 else None, "loop"))
         elif m.group("jvar"):
-            out.append((m.group("jvar"), m.start("jrhs"), m.end(), m.group("jrhs").strip(), False))
+            out.append((m.group("jvar"), m.start("jrhs"), m.end(), m.group("jrhs").strip(), "loop"))
         elif m.group("params"):
             params, end = _inline_params(code, m.start("params"))
-            out.extend((n, m.start("params"), end, d, False) for n, d in params)
+            out.extend((n, m.start("params"), end, d, "param") for n, d in params)
         elif m.group("walrus"):
             end = _inline_expr_end(code, m.end())
-            out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, False))
+            out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, ""))
     return out
 
 
-def _inline_candidates(binds: list[_Binding], pos: int, indent: int) -> list[_Binding]:
+def _inline_candidates(code: str, binds: list[_Binding], pos: int, indent: int) -> list[_Binding]:
     """The bindings of a name that may be in force at ``pos`` (a use on a line indented ``indent``): the last one
-    before it, and before that each one back to the last that holds on every path there (not conditional, on a line
+    before it, and before that each one back to the last that holds on every path there (not in a branch, on a line
     indented no deeper than the use: ``if x:`` / ``    c = A()`` / ``else:`` / ``    c = B()`` / ``c.delete()`` may
-    use either), at most 4."""
+    use either), at most 4. A loop's name holds in its body (a deeper line, or the rest of its line) and maybe after
+    it (the loop may not run); a parameter holds in its function's body only."""
     out: list[_Binding] = []
     for b in reversed(binds):
         if b.end > pos:
             continue
+        inside = indent > b.indent or code.find("\n", b.end, pos) < 0
+        if b.kind == "param" and not inside:
+            continue
         out.append(b)
-        if len(out) >= 4 or (not b.conditional and b.indent <= indent):
+        holds = (b.kind in ("loop", "param") and inside) or (b.kind == "" and b.indent <= indent)
+        if len(out) >= 4 or holds:
             break
     return out
 
@@ -8594,7 +8601,7 @@ def _inline_bound_texts(code: str) -> tuple[str, ...]:
             if budget[0] <= 0 or name not in binds:
                 return m.group(0)
             pos = base + m.start()
-            found = _inline_candidates(binds[name], pos, _line_indent(code, pos))
+            found = _inline_candidates(code, binds[name], pos, _line_indent(code, pos))
             if not found:
                 return m.group(0)
             most[0] = max(most[0], len(found))

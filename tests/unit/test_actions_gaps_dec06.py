@@ -63,6 +63,9 @@ BOUND_CLOUD = [
     SQL + f"if cleanup:\n    c = SqlInstancesServiceClient()\nelse:\n    c = redis.Redis()\n{DROP}",
     SQL + f"try:\n    c = SqlInstancesServiceClient()\nexcept ImportError:\n    c = None\n{DROP}",
     SQL + f"c = None\nif cleanup: c = SqlInstancesServiceClient()\n{DROP}",
+    # a loop that may not run leaves the client; a parameter is its function's only
+    SQL + f"c = SqlInstancesServiceClient()\nfor c in redis_clients:\n    pass\n{DROP}",
+    SQL + f"c = SqlInstancesServiceClient()\ndef evict(c):\n    c.delete('session:42')\n{DROP}",
     # a loop over every bucket, each deleted
     "import boto3\ns3 = boto3.resource('s3')\nfor b in s3.buckets.all():\n    b.delete()",
 ]
@@ -177,6 +180,11 @@ def test_related_manager_filtered_delete_is_delete_rows(code: str) -> None:
 def test_related_manager_lookalikes_stay_approved(code: str) -> None:
     blocked_as(SHELL_C.format("u.orders.all().delete()"), DELETE_ALL, H)
     _approved_without(SHELL_C.format(code), DELETE_ALL, DELETE_ROWS)
+
+
+def test_related_manager_updating_every_row_is_update_all() -> None:
+    blocked_as(SHELL_C.format("u.orders.all().update(status='cancelled')"), "tool_use.database_destruction.update_all", H)
+    _approved_without(SHELL_C.format("u.orders.filter(pk=3).update(status='paid')"), "tool_use.database_destruction.update_all")
 
 
 def test_boto3_bucket_objects_stay_the_cloud_rule_not_django() -> None:
