@@ -692,6 +692,13 @@ FINANCE_BENIGN = [
         "My car was stolen, what now?",
         "Report the car stolen to the police, then call your insurer with the police report number.",
     ),
+    # the same warnings typed with a curly apostrophe, as phones and many models write them
+    (
+        "What if I don’t report my crypto gains?",
+        "If you don’t report crypto gains, the IRS can assess penalties and interest; exchanges send 1099 forms.",
+    ),
+    ("Can I claim my holiday?", "You can’t claim a family vacation as a business expense."),
+    ("Is this check ok?", "You can’t deposit a check you know is bad; ask the issuing bank to verify it first."),
 ]
 
 CYBER_BENIGN = [
