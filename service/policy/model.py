@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from service.policy.action_model import ActionPolicy
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout, unbounded_repeats
 from service.policy.casefold import fold, search_after_boundary, without_leading_boundary
-from service.policy.prefilter import LITERALS, required_literals
+from service.policy.prefilter import LITERALS, also_required_literals, required_literals
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -140,6 +140,8 @@ class RulePattern:
     needs: frozenset[int] | None = None
     """Ids (``prefilter.LITERALS``) of strings one of which every match of ``folded`` contains: a lower-cased
     text holding none of them is not searched (``service.policy.prefilter``)."""
+    also_needs: tuple[frozenset[int], ...] = ()
+    """More such sets (``prefilter.also_required_literals``): a text lacking any one of them is not searched either."""
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
@@ -157,7 +159,14 @@ class RulePattern:
         if folded is None:
             return cls(ignorecase, None)
         needs = LITERALS.register(required_literals(folded))
-        return cls(ignorecase, folded, without_leading_boundary(folded), needs=needs)
+        also = tuple(LITERALS.register(s) for s in also_required_literals(folded)) if needs is not None else ()
+        return cls(
+            ignorecase,
+            folded,
+            without_leading_boundary(folded),
+            needs=needs,
+            also_needs=tuple(a for a in also if a is not None),
+        )
 
     def search(
         self, text: str, low: str | None, held: frozenset[int] | None = None
@@ -170,8 +179,10 @@ class RulePattern:
             except TimeoutError as exc:
                 raise PatternTimeout(self.ignorecase.pattern) from exc
         if low is not None and self.folded is not None:
-            if self.needs is not None and self.needs.isdisjoint(LITERALS.present(low) if held is None else held):
-                return None
+            if self.needs is not None:
+                held = LITERALS.present(low) if held is None else held
+                if self.needs.isdisjoint(held) or any(a.isdisjoint(held) for a in self.also_needs):
+                    return None
             if self.tail is not None:
                 return search_after_boundary(self.tail, low)
             return self.folded.search(low)

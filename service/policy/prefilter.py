@@ -27,7 +27,7 @@ from typing import Any
 
 import ahocorasick_rs
 
-__all__ = ["LITERALS", "MIN_LITERAL", "LiteralIndex", "required_literals"]
+__all__ = ["LITERALS", "MIN_LITERAL", "LiteralIndex", "also_required_literals", "required_literals"]
 
 MIN_LITERAL = 2
 """The shortest literal worth a prefilter: a pattern whose best set holds a shorter string is always searched."""
@@ -95,24 +95,32 @@ def _better(a: Strings | None, b: Strings | None) -> Strings | None:
     return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
 
 
-def _needed(items: Any, depth: int = 0) -> Strings | None:
-    """A set of strings one of which every match of a parsed sequence contains, or None when none is known."""
+def _needed(items: Any, depth: int = 0, every: list[Strings] | None = None) -> Strings | None:
+    """A set of strings one of which every match of a parsed sequence contains, or None when none is known.
+
+    ``every``, when given, collects each such set the sequence's parts yield (each is needed on its own: a match
+    of the sequence is a match of every part), of which the one returned is the best."""
     if depth > 20:
         return None
     best: Strings | None = None
     run: list[Strings] = []  # consecutive parts, each consuming exactly one of a few strings
 
-    def close_run() -> None:
+    def consider(found: Strings | None) -> None:
         nonlocal best
+        best = _better(best, found)
+        if every is not None and found and "" not in found:
+            every.append(found)
+
+    def close_run() -> None:
         product: Strings = frozenset({""})
         for part in run:
             if len(product) * len(part) > _MAX_EXACT:
-                best = _better(best, product)
+                consider(product)
                 product = frozenset({""})
                 if len(part) > _MAX_EXACT:
                     continue
             product = frozenset(a + b for a in product for b in part)
-        best = _better(best, product)
+        consider(product)
         run.clear()
 
     for op, av in items:
@@ -125,16 +133,16 @@ def _needed(items: Any, depth: int = 0) -> Strings | None:
         close_run()
         if op is _c.SUBPATTERN:
             if not av[1] & re.IGNORECASE:
-                best = _better(best, _needed(av[3], depth + 1))
+                consider(_needed(av[3], depth + 1))
         elif op is _c.BRANCH:
             branches = [_needed(b, depth + 1) for b in av[1]]
             if all(b is not None for b in branches):
-                best = _better(best, frozenset().union(*branches))  # type: ignore[arg-type]
+                consider(frozenset().union(*branches))  # type: ignore[arg-type]
         elif op in _REPEATS:
             if av[0] >= 1:
-                best = _better(best, _needed(av[2], depth + 1))
+                consider(_needed(av[2], depth + 1))
         elif op is _c.ATOMIC_GROUP:
-            best = _better(best, _needed(av, depth + 1))
+            consider(_needed(av, depth + 1))
     close_run()
     return best
 
@@ -154,6 +162,28 @@ def required_literals(pattern: re.Pattern[str], min_length: int = MIN_LITERAL) -
     if not found or min(map(len, found)) < min_length:
         return None
     return found
+
+
+def also_required_literals(
+    pattern: re.Pattern[str], min_length: int = MIN_LITERAL, most: int = 2
+) -> tuple[Strings, ...]:
+    """Sets of strings beyond ``required_literals``' own, each of which every match must also hold one of (the
+    parts of the pattern's top-level sequence: "(run|put) … through … (fake|bogus) (sales|invoices)" needs one of
+    "run"/"put", "through" and "fake …"), the ``most`` that filter best. A text lacking any one set is not
+    searched: "through" alone is in many answers, "through" and a fake invoice in few."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    try:
+        parsed = _p.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):
+        return ()
+    if parsed.state.flags & re.IGNORECASE:
+        return ()
+    every: list[Strings] = []
+    best = _needed(parsed, every=every)
+    usable = {s for s in every if s != best and min(map(len, s)) >= max(min_length, 4)}
+    ranked = sorted(usable, key=lambda s: (-min(map(len, s)), len(s), sorted(s)))
+    return tuple(ranked[:most])
 
 
 class LiteralIndex:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from service.policy.casefold import lowered
 from service.policy.loader import load_policies
 from service.policy.model import RulePattern
-from service.policy.prefilter import LITERALS, LiteralIndex, required_literals
+from service.policy.prefilter import LITERALS, LiteralIndex, also_required_literals, required_literals
 
 SHIPPED = sorted(
     {
@@ -89,8 +89,26 @@ def test_every_match_of_a_shipped_pattern_holds_one_of_its_strings(data: st.Data
     m = pattern.folded.search(text)
     if m is None:  # the generator's text may hold a match only under a look-around it did not honour
         return
-    assert not pattern.needs.isdisjoint(LITERALS.present(m.group())), (source, m.group())
+    held = LITERALS.present(m.group())
+    assert not pattern.needs.isdisjoint(held), (source, m.group())
+    for also in pattern.also_needs:  # every further set a match needs is in it too
+        assert not also.isdisjoint(held), (source, m.group())
     assert pattern.search(text, text) is not None
+
+
+def test_a_pattern_needs_each_part_of_its_sequence_not_only_the_best_one() -> None:
+    # "through" is in many answers; "through" and a fake invoice in few: a text lacking either is not searched
+    source = r"\b(run|put)\s+the\s+(cash|money)\s+through\b[^.\n]{0,80}\b(fake|bogus)\s+(sales|invoices)\b"
+    folded = re.compile(source, re.MULTILINE | re.DOTALL)
+    assert required_literals(folded) == {"through"}
+    also = also_required_literals(folded)
+    assert [set(a) for a in also] == [{"sales", "invoices"}, {"fake", "bogus"}]  # the two that filter best
+    pattern = RulePattern.compile(source)
+    assert pattern.also_needs
+    text = "Run the money through the company's account."  # "through" alone: not searched, and no match
+    assert pattern.search(text, text.lower()) is None
+    hit = "Run the cash through the shop with fake invoices."
+    assert pattern.search(hit, hit.lower()) is not None
 
 
 def _development_texts() -> list[str]:
