@@ -133,6 +133,11 @@ def _rule_finding(rule: Rule, texts: RuleTexts, response_class: ResponseClass | 
         and not (asked and any(p.search(asked, low["asked"], held["asked"]) for p in gate))
     ):
         return None
+    if compiled.prompt_all_of and not all(
+        p.search(prompt, low["prompt"], held["prompt"]) or (asked and p.search(asked, low["asked"], held["asked"]))
+        for p in compiled.prompt_all_of
+    ):
+        return None
     if compiled.prompt_unless and any(
         p.affirmed(text) for p in compiled.prompt_unless for text in (prompt, asked or "") if text
     ):
@@ -280,6 +285,10 @@ def check_rules(
     against several domains' rules is read once).
     """
     if texts is None:
+        # a rule built outside ``load_policies`` (which compiles every rule) registers its prefilter literals on its
+        # first compile: before the texts are scanned for them, or it would look absent from every text
+        for rule in policy.rules:
+            _ = rule.prefilter
         texts = RuleTexts.of(output, prompt, conversation, asked)
     # A rule whose question gate, or whose every pattern, needs a prefilter string that none of the texts it is
     # searched in holds cannot fire (``_rule_finding`` would return None), and is not run.

@@ -221,7 +221,9 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
     for i, rule in enumerate(policy.rules):
         compiled = rule.compiled  # compile every regex now, not on the first request
-        for key in ("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_unless"):
+        for key in (
+            "patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_all_of", "prompt_unless"
+        ):
             for j, pattern in enumerate(getattr(compiled, key)):
                 source = getattr(rule.match, key)[j]
                 slow = pattern.guarded is not None

@@ -46,13 +46,20 @@ class RuleMatch(BaseModel):
     prompt_patterns: list[str] = Field(
         default_factory=list, description="Regexes the user's prompt must match too (context for the rule)."
     )
+    prompt_all_of: list[str] = Field(
+        default_factory=list,
+        description="Regexes the user's prompt must all match as well, beside one of `prompt_patterns`: a question "
+        "about a child that names ibuprofen.",
+    )
     prompt_unless: list[str] = Field(
         default_factory=list,
         description="Regexes that silence the rule when the user's prompt says them (not negated): the game, "
         "sport or story a question is about ('how do I kill someone in Call of Duty').",
     )
 
-    @field_validator("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_unless")
+    @field_validator(
+        "patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_all_of", "prompt_unless"
+    )
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for p in value:
@@ -105,6 +112,7 @@ class Rule(BaseModel):
             unless=[RulePattern.compile(p) for p in self.match.unless],
             unless_in_sentence=[RulePattern.compile(p) for p in self.match.unless_in_sentence],
             prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
+            prompt_all_of=[RulePattern.compile(p) for p in self.match.prompt_all_of],
             prompt_unless=[RulePattern.compile(p) for p in self.match.prompt_unless],
         )
 
@@ -249,6 +257,7 @@ class CompiledRule(BaseModel):
     unless: list[RulePattern]
     unless_in_sentence: list[RulePattern]
     prompt_patterns: list[RulePattern]
+    prompt_all_of: list[RulePattern]
     prompt_unless: list[RulePattern]
 
     @cached_property

@@ -164,7 +164,7 @@ class PolicyService:
             r.id
             for p in policies.policies.values()
             for r in p.rules
-            if r.match.response_class and not r.match.prompt_patterns
+            if r.match.response_class and not (r.match.prompt_patterns or r.match.prompt_all_of)
         )
         for d, p in policies.policies.items():
             floor = p.thresholds.rewrite_severity.rank

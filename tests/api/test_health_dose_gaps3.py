@@ -274,8 +274,3 @@ def test_something_else_done_that_often_or_a_clinician_asked_first_is_approved(
     d = review(client, "health", question, answer)
     assert "health.painkiller_interval_too_short" not in rules(d), d
     assert d["verdict"] == "approve", d
-
-
-def test_the_health_policy_version_is_2026_12_21(client: TestClient) -> None:
-    d = review(client, "health", "How much ibuprofen can I take?", "Ibuprofen: 200 mg; check the label.")
-    assert d["policy_version"] == "2026.12.21", d

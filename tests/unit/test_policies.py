@@ -184,6 +184,35 @@ def test_rules_match_with_evidence_and_unless() -> None:
     assert [x.rule for x in refusal] == ["health.refusal"]
 
 
+def test_prompt_all_of_needs_every_one_of_its_patterns_in_the_question() -> None:
+    """A rule with ``prompt_all_of`` fires only on a question that says one of ``prompt_patterns`` and all of
+    ``prompt_all_of``, in the last turn or an earlier one."""
+    from service.policy.model import DomainPolicy
+
+    shipped = load_policies()[Domain.general]
+    rule = {
+        "id": "general.test_child_and_medicine",
+        "severity": "high",
+        "message": "a child and a medicine",
+        "match": {
+            "prompt_patterns": [r"\bchild\b"],
+            "prompt_all_of": [r"\btylenol\b", r"\bfever\b"],
+            "patterns": [r"\b\d{3}\s?mg\b"],
+        },
+    }
+    policy = DomainPolicy.model_validate({**shipped.model_dump(mode="json"), "rules": [rule]})
+
+    def fired(prompt: str, asked: str | None = None) -> bool:
+        return any(f.rule == rule["id"] for f in check_rules(policy, output="Give 500 mg.", prompt=prompt, asked=asked))
+
+    assert fired("My child has a fever; how much Tylenol?")
+    assert not fired("My child has a fever; how much should I give?")
+    assert not fired("My child needs Tylenol; how much?")
+    assert not fired("I have a fever; how much Tylenol?")
+    # one earlier turn says the child, the last one the medicine and the fever
+    assert fired("How much Tylenol for the fever?", asked="My child is ill.\nHow much Tylenol for the fever?")
+
+
 @pytest.mark.parametrize(
     ("prompt", "output", "flagged"),
     [
