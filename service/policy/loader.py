@@ -222,7 +222,13 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
     for i, rule in enumerate(policy.rules):
         compiled = rule.compiled  # compile every regex now, not on the first request
         for key in (
-            "patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_all_of", "prompt_unless"
+            "patterns",
+            "all_of",
+            "unless",
+            "unless_in_sentence",
+            "prompt_patterns",
+            "prompt_all_of",
+            "prompt_unless",
         ):
             for j, pattern in enumerate(getattr(compiled, key)):
                 source = getattr(rule.match, key)[j]
