@@ -858,6 +858,124 @@
     }
     return out;
   }
+  // The same tokens in Python's spelling, as a reviewer may quote the arguments (Python prints a dict
+  // {'path': '/etc', 'recursive': True, 'mode': None}): strings in single or double quotes with Python's escapes
+  // (\' \xhh \uhhhh \Uhhhhhhhh; an unknown one keeps its backslash, as Python does), True / False / None for true /
+  // false / null (their values given as JSON's words: a cut "Tru" as "tru"); `partial` as in jsonTokens. null: `text`
+  // is not made of Python's tokens.
+  const PY_ESCAPES = { "'": "'", '"': '"', "\\": "\\", n: "\n", r: "\r", t: "\t", b: "\b", f: "\f", v: "\v", a: "\x07" };
+  const PY_HEX = { x: 2, u: 4, U: 8 };
+  const PY_WORDS = { True: "true", False: "false", None: "null" };
+  function pyTokens(text) {
+    const out = [];
+    for (let i = 0; i < text.length;) {
+      const ch = text[i];
+      if (/\s/.test(ch)) {
+        i += 1;
+      } else if ("{}[]:,".includes(ch)) {
+        out.push({ kind: "p", value: ch, start: i, end: i + 1 });
+        i += 1;
+      } else if (ch === "'" || ch === '"') {
+        let value = "";
+        const at = [];
+        let k = i + 1;
+        let partial = false;
+        while (!partial && text[k] !== ch) {
+          if (k >= text.length) partial = true;
+          else if (text[k] !== "\\") {
+            at.push(k);
+            value += text[k++];
+          } else if (k + 1 >= text.length) partial = true;
+          else if (Object.hasOwn(PY_HEX, text[k + 1])) {
+            const digits = PY_HEX[text[k + 1]];
+            if (k + 2 + digits > text.length) partial = true;
+            else {
+              const hex = text.slice(k + 2, k + 2 + digits);
+              if (!/^[0-9a-fA-F]+$/.test(hex) || parseInt(hex, 16) > 0x10ffff) return null;
+              const s = String.fromCodePoint(parseInt(hex, 16));
+              for (let u = 0; u < s.length; u++) at.push(k); // both halves of a pair spelt by the one escape
+              value += s;
+              k += 2 + digits;
+            }
+          } else if (Object.hasOwn(PY_ESCAPES, text[k + 1])) {
+            at.push(k);
+            value += PY_ESCAPES[text[k + 1]];
+            k += 2;
+          } else {
+            at.push(k);
+            value += "\\";
+            k += 1;
+          }
+        }
+        at.push(k);
+        out.push({ kind: "s", value, at, start: i, end: partial ? text.length : k + 1, partial });
+        i = partial ? text.length : k + 1;
+      } else {
+        NUMBER.lastIndex = i;
+        WORD.lastIndex = i;
+        const number = NUMBER.exec(text);
+        const word = number ? null : WORD.exec(text);
+        const raw = number ? number[0] : word ? word[0] : "";
+        if (!raw) return null;
+        const end = i + raw.length;
+        const last = end === text.length; // perhaps cut short
+        let value = raw;
+        if (word) {
+          const whole = Object.keys(PY_WORDS).find((w) => w === raw || (last && w.startsWith(raw)));
+          if (!whole) return null;
+          value = PY_WORDS[whole].slice(0, raw.length);
+        }
+        out.push({ kind: number ? "n" : "l", value, start: i, end, partial: last });
+        i = end;
+      }
+    }
+    return out;
+  }
+  // a quote's tokens in JSON's spelling, else in Python's (see pyTokens), else null
+  const quoteTokens = (text) => jsonTokens(text) || pyTokens(text);
+  // The value that tokens (all of them) spell, as {value}: an object, a list, a string, a number, true, false or null;
+  // null when they are not one whole value (a cut string, a bracket left open, more after it)
+  const LITERALS = { true: true, false: false, null: null };
+  function tokensValue(toks) {
+    let t = 0;
+    const is = (p) => toks[t] && toks[t].kind === "p" && toks[t].value === p;
+    const fail = {};
+    const value = () => {
+      const tok = toks[t++];
+      if (!tok) throw fail;
+      if (tok.kind === "s" && !tok.partial) return tok.value;
+      if (tok.kind === "n") return Number(tok.value);
+      if (tok.kind === "l" && Object.hasOwn(LITERALS, tok.value)) return LITERALS[tok.value];
+      if (tok.kind !== "p" || (tok.value !== "[" && tok.value !== "{")) throw fail;
+      const list = tok.value === "[";
+      const out = list ? [] : Object.create(null); // (a key "__proto__" is a key)
+      if (is(list ? "]" : "}")) {
+        t += 1;
+        return out;
+      }
+      for (;;) {
+        if (list) out.push(value());
+        else {
+          const key = toks[t++];
+          if (!key || key.kind !== "s" || key.partial || !is(":")) throw fail;
+          t += 1;
+          out[key.value] = value();
+        }
+        if (is(",")) t += 1;
+        else if (is(list ? "]" : "}")) {
+          t += 1;
+          return out;
+        } else throw fail;
+      }
+    };
+    try {
+      const v = value();
+      return t === toks.length ? { value: v } : null;
+    } catch (e) {
+      if (e === fail) return null;
+      throw e;
+    }
+  }
   // JSON values equal as values: objects whatever their keys' order, numbers whatever their spelling (1.0 and 1)
   function sameJson(a, b) {
     if (Array.isArray(a) || Array.isArray(b)) {
@@ -895,13 +1013,14 @@
   // A quote of all of a tool's arguments at once, as the policy check quotes an MCP call (`delete_repo {"owner":
   // "acme", "repo": "shop"}`: the tool's name, then the input as compact JSON with ", " and ": ", cut at 300
   // characters) or a reviewer does ({"command":"rm -rf ~"}): no one argument shows that text (each is shown on its own,
-  // as sent or pretty-printed). Read as JSON, an object whose every key is one of the input's and whose every value is
-  // that argument's value (as values: any key order, any spelling of the JSON) quotes those arguments: each one's
+  // as sent or pretty-printed). Read as JSON, or in Python's spelling ({'path': '/etc', 'recursive': True}, see
+  // pyTokens), an object whose every key is one of the input's and whose every value is that argument's value (as
+  // values: any key order, any spelling of the JSON or of Python) quotes those arguments: each one's
   // shown value is highlighted whole. A quote cut short ends inside one argument's value: that one is highlighted from
   // its start to where the quote stops, matched token by token. [{n, start, end}] (n: the argument's index in `args`,
   // `inputAt` that of the input's first) in the quote's order, or null.
   function wholeInputRanges(text, input, args, inputAt) {
-    const toks = jsonTokens(text);
+    const toks = quoteTokens(text);
     if (!toks || !toks.length || toks[0].kind !== "p" || toks[0].value !== "{") return null;
     const keys = Object.keys(input);
     const found = [];
@@ -937,13 +1056,8 @@
       const shown = args[n][1];
       const whole = end <= toks.length && !value[value.length - 1].partial;
       if (whole) {
-        let parsed;
-        try {
-          parsed = JSON.parse(text.slice(value[0].start, value[value.length - 1].end));
-        } catch {
-          return null;
-        }
-        if (!sameJson(parsed, input[key.value])) return null;
+        const parsed = tokensValue(value);
+        if (!parsed || !sameJson(parsed.value, input[key.value])) return null;
         found.push({ n, start: 0, end: shown.length });
       } else {
         const as = typeof input[key.value] === "string"
@@ -965,6 +1079,50 @@
     }
     const lit = found.filter((r) => r.end > r.start);
     return lit.length ? lit : null;
+  }
+  // where a list or an object equal to `value` (as values, see sameJson) is spelt in the JSON text `json` (an
+  // argument shown pretty-printed, or a string that holds JSON), from its opening bracket to its closing one: the
+  // first, outermost first, as {start, end}; else null
+  function jsonValueRange(json, value) {
+    const toks = jsonShaped(json) ? jsonTokens(json) : null;
+    if (!toks) return null;
+    const is = (t, p) => t.kind === "p" && t.value === p;
+    for (let s = 0; s < toks.length; s++) {
+      if (!is(toks[s], "{") && !is(toks[s], "[")) continue;
+      let depth = 0;
+      let e = s;
+      for (; e < toks.length; e++) {
+        if (is(toks[e], "{") || is(toks[e], "[")) depth += 1;
+        else if (is(toks[e], "}") || is(toks[e], "]")) depth -= 1;
+        if (depth === 0) break;
+      }
+      if (e >= toks.length) return null;
+      const v = tokensValue(toks.slice(s, e + 1));
+      if (v && sameJson(v.value, value)) return { start: toks[s].start, end: toks[e].end };
+    }
+    return null;
+  }
+  // A quote with a JSON or Python string's escapes in it, as a reviewer that read the action as JSON copies a command
+  // of two lines ("cd /tmp\nrm -rf ~" with a backslash and an n, \" for a quote): the text they spell (\n \r \t \" \'
+  // \\ \/ \b \f \v \xhh \uhhhh \Uhhhhhhhh); a quote that is one string literal ('rm -rf ~', "rm -rf ~"): its contents.
+  // A quote cut short ("…" at its end) keeps its "…" and loses an escape cut in two. null when it spells nothing else.
+  const SPELT = /\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|([nrtbfv"'\\/]))|(\\(?:[uUx][0-9a-fA-F]*)?$)/g;
+  const SPELT_AS = { n: "\n", r: "\r", t: "\t", b: "\b", f: "\f", v: "\v", '"': '"', "'": "'", "\\": "\\", "/": "/" };
+  function unescaped(text) {
+    const cut = text.length > 1 && text.endsWith("…");
+    const body = cut ? text.slice(0, -1) : text;
+    const toks = quoteTokens(body);
+    let plain;
+    if (toks && toks.length === 1 && toks[0].kind === "s" && (cut || !toks[0].partial)) plain = toks[0].value;
+    else {
+      plain = body.replace(SPELT, (m, u, U, x, c, rest) => {
+        if (rest !== undefined) return cut ? "" : m;
+        if (c !== undefined) return SPELT_AS[c];
+        const cp = parseInt(u || U || x, 16);
+        return cp > 0x10ffff ? m : String.fromCodePoint(cp);
+      });
+    }
+    return plain && plain !== body ? plain + (cut ? "…" : "") : null;
   }
   // the quoted text found in one of the string values of a JSON argument (`strings`, see jsonStrings), as UTF-16
   // indices of the argument as shown: from the first character's spelling to the end of the last one's
@@ -997,8 +1155,10 @@
   // else the first that holds its quote (the input's arguments before cwd and tool), else the first whose JSON holds
   // it in a string value (see jsonStrings), else, for a quote that starts with the tool's name as the policy check
   // names an MCP tool ("query: DROP TABLE users" for mcp:db/query, "kubectl delete ns prod"), the first that holds
-  // the rest in either way; else, for a quote of the whole input as JSON (see wholeInputRanges), each argument it
-  // quotes; else it is not highlighted. For each argument (by its index in `args`, [name, shown text]
+  // the rest in either way; else, for a quote of the whole input as JSON or in Python's spelling (see
+  // wholeInputRanges), each argument it quotes; else, for a quote of one argument's whole list or object as JSON or
+  // Python spells it, that argument; else, for a quote with a string's escapes in it or one string literal, the text
+  // it spells, found as above (see unescaped); else it is not highlighted. For each argument (by its index in `args`, [name, shown text]
   // pairs, the tool first), its ranges as evidenceRanges gives them.
   const ACTION_SOURCES = new Set(["action", "output"]);
   function actionEvidence(args, findings, input = {}) {
@@ -1043,11 +1203,40 @@
       // after the last one shown (its evidence goes on from one argument to the next, as across an answer's code)
       for (const text of [ev.text, (withoutTool(ev) || {}).text].filter(Boolean)) {
         for (const quote of quotesOf({ text })) {
-          const spread = wholeInputRanges(quote.trim(), input, args, inputAt);
+          const spread = wholeInputRanges(quote, input, args, inputAt);
           if (!spread) continue;
           const last = Math.max(...spread.map((r) => r.n));
           for (const r of spread) per[r.n].push({ start: r.start, end: r.end, i, ...(r.n === last ? {} : { cont: true }) });
           return;
+        }
+      }
+      // a list or an object of an argument's JSON quoted as JSON or Python spells it, which the pretty-printed JSON does
+      // not show (['delete', 'ns', 'prod'], {"force":true}): where the argument spells it (see jsonValueRange)
+      for (const text of [ev.text, (withoutTool(ev) || {}).text].filter(Boolean)) {
+        for (const quote of quotesOf({ text })) {
+          const toks = quoteTokens(quote);
+          const quoted = toks && tokensValue(toks);
+          if (!quoted || !quoted.value || typeof quoted.value !== "object") continue;
+          for (const n of order) {
+            const range = jsonValueRange(args[n][1], quoted.value);
+            if (range) {
+              per[n].push({ ...range, i });
+              return;
+            }
+          }
+        }
+      }
+      // a quote with a string's escapes in it ("cd /tmp\\nrm -rf ~"), or one string literal: the text it spells, found
+      // as the quote is (see unescaped)
+      const plain = unescaped(ev.text);
+      if (plain === null) return;
+      for (const find of finders.slice(1)) {
+        for (const n of order) {
+          const range = find(n, { text: plain });
+          if (range) {
+            per[n].push({ ...range, i });
+            return;
+          }
         }
       }
     });
