@@ -4848,15 +4848,67 @@ _STACK_TOOL_OPTS = {
     "fly": {"-a", "--app", "-c", "--config", "-t", "--access-token", "-r", "--region", "-o", "--org"},
     "vercel": {"--scope", "-S", "--token", "-t", "--cwd", "-A", "--local-config", "-Q", "--global-config"}
     | {"--team", "-T"},
+    "doctl": {"-t", "--access-token", "-u", "--api-url", "-c", "--config", "--context", "-o", "--output", "--format"}
+    | {"--tag-name", "--region", "--http-retry-max", "--http-retry-wait-max", "--http-retry-wait-min"},
+    "hcloud": {"--context", "--config", "--poll-interval", "--endpoint", "-o", "--output", "-l", "--selector"},
+    "linode-cli": {"--as-user", "--delimiter", "--format", "--page", "--page-size", "--api-version", "--config"},
 }
-_STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly"}
+_STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly", "linode": "linode-cli", "lin": "linode-cli"}
+
+
+def _word_paths(*paths: tuple[tuple[str, ...], ...]) -> frozenset[tuple[str, ...]]:
+    """Every command path spelled by one choice per position: ``(("compute",), ("droplet", "d"), ("delete", "rm"))``
+    gives ``compute droplet delete``, ``compute d rm`` …"""
+    return frozenset(p for path in paths for p in itertools.product(*path))
+
+
+# A hosting CLI's command paths (its positional words from the first, options read away) that delete a whole
+# resource, as its REST DELETE does (CLOUD_RESOURCE_URL): DigitalOcean's doctl (droplets, also every droplet with a
+# tag, volumes, load balancers, snapshots, images, database clusters and a database in one, Kubernetes clusters and
+# node pools, apps, the container registry), Hetzner Cloud's hcloud (servers, volumes, load balancers, networks, IPs,
+# images, placement groups, storage boxes), Linode's linode-cli (instances and their disks, volumes, NodeBalancers,
+# images, LKE clusters and node pools, databases, Object Storage buckets). An SSH key, a DNS record, a token, a
+# database user or pool, a CLI context, a read or a power-off is none.
+_DEL = ("delete", "rm", "d", "del")
+_CLOUD_CLI_DELETES: dict[str, frozenset[tuple[str, ...]]] = {
+    "doctl": _word_paths(
+        (("compute",), ("droplet", "d"), _DEL),
+        (("compute",), ("volume", "v"), _DEL),
+        (("compute",), ("load-balancer", "lb"), _DEL),
+        (("compute",), ("snapshot", "s"), _DEL),
+        (("compute",), ("image", "i"), _DEL),
+        (("databases", "database", "db", "dbs", "d"), _DEL),
+        (("databases", "database", "db", "dbs", "d"), ("db",), _DEL),
+        (("kubernetes", "kube", "k8s", "k"), ("cluster", "clusters", "c"), _DEL),
+        (("kubernetes", "kube", "k8s", "k"), ("cluster", "clusters", "c"), ("node-pool", "pool", "np", "p"), _DEL),
+        (("apps", "app", "a"), _DEL),
+        (("registry", "reg", "r"), _DEL),
+    ),
+    "hcloud": _word_paths(
+        (("server", "volume", "load-balancer", "network", "primary-ip", "floating-ip", "image"), ("delete",)),
+        (("placement-group", "storage-box"), ("delete",)),
+    ),
+    "linode-cli": _word_paths(
+        (("linodes", "volumes", "nodebalancers", "images"), ("delete", "rm")),
+        (("linodes",), ("disk-delete",)),
+        (("lke",), ("cluster-delete", "pool-delete")),
+        (("databases",), ("mysql-delete", "postgresql-delete")),
+        (("obj",), ("rb",)),
+    ),
+}
+_CLOUD_CLI_DELETE_MESSAGES = {
+    "doctl": "Deletes a DigitalOcean droplet, volume, database, Kubernetes cluster or other resource.",
+    "hcloud": "Deletes a Hetzner Cloud server, volume, network or other resource.",
+    "linode-cli": "Deletes a Linode instance, volume, database, LKE cluster or other resource.",
+}
 
 
 def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     """Infrastructure-as-code and hosting CLIs tearing down what they deployed, as ``terraform destroy`` does (H):
     ``pulumi destroy|down``, ``pulumi stack rm``, ``cdk destroy``, ``sam delete`` (``stack_destroy``); ``helm
     uninstall|delete`` of a release (``k8s_delete``); ``gsutil rm -r``/``-I``/``rb``, ``fly apps|machine|volumes
-    destroy``, ``vercel remove``, ``vercel domains|dns rm`` (``cloud_delete``). Unattended applies, as ``terraform apply -auto-approve`` (M):
+    destroy``, ``vercel remove``, ``vercel domains|dns rm``, ``doctl``, ``hcloud`` and ``linode-cli`` deletes of a whole
+    resource (``_CLOUD_CLI_DELETES``) (``cloud_delete``). Unattended applies, as ``terraform apply -auto-approve`` (M):
     ``pulumi up --yes``, ``cdk deploy --require-approval never`` (``stack_apply``)."""
     tool = _STACK_TOOL_ALIASES.get(cmd.name, cmd.name)
     if "--help" in args or ("-h" in args and tool != "gsutil"):  # gsutil's -h is a header
@@ -4908,6 +4960,8 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
             "Removes a Vercel project, deployments, a domain or its DNS.",
             ctext,
         )
+    elif tool in _CLOUD_CLI_DELETES and any(tuple(pos[:n]) in _CLOUD_CLI_DELETES[tool] for n in range(2, 5)):
+        a.emit("destructive_infra", "cloud_delete", S.high, _CLOUD_CLI_DELETE_MESSAGES[tool], ctext)
     if what:
         a.emit("destructive_infra", what[0], S.high if what[0] == "stack_destroy" else S.medium, what[1], ctext)
 
@@ -5375,6 +5429,7 @@ _HANDLERS: dict[str, Handler] = {
     "vault": _h_cloud,
     "op": _h_cloud,
     **{n: _h_stack_tools for n in ("pulumi", "cdk", "aws-cdk", "sam", "helm", "gsutil", "fly", "flyctl", "vercel")},
+    **{n: _h_stack_tools for n in ("doctl", "hcloud", "linode-cli", "linode", "lin")},
     "printenv": _h_printenv,
     "getent": _h_getent,
     "echo": _h_echo,
@@ -8779,7 +8834,24 @@ _URL_END = r"/?(?=[?#\"'`\s]|\Z)"
 # project itself, a Cloud Storage bucket (not one object). DigitalOcean (droplets, also every droplet with a tag,
 # databases, volumes, apps, load balancers, images, snapshots, Kubernetes clusters), Hetzner Cloud (servers, volumes,
 # load balancers, networks, IPs, images, placement groups), Linode (instances, volumes, LKE clusters, NodeBalancers,
-# databases, images, Object Storage buckets). An SSH key, a token, a DNS record or one object is not one.
+# databases, images, Object Storage buckets), Vultr (instances, bare-metal servers, block storage, Kubernetes
+# clusters, also with their linked resources, databases, load balancers, snapshots, Object Storage, VPCs, reserved
+# IPs), OVHcloud's Public Cloud (_OVH_CLOUD_PATH, under api.ovh.com, eu.api.ovh.com, ca.api.ovh.com or
+# api.us.ovhcloud.com). An SSH key, a token, a DNS record or one object is not one.
+# An OVHcloud Public Cloud project's resource, as the API's path names it (the ovh Python client is given the path
+# alone): an instance, a volume or its snapshot, a Kubernetes cluster, a snapshot, an image, a private network, a
+# Swift container or a region's S3 bucket, a managed database (engine, cluster); not an SSH key or a project's user.
+_OVH_CLOUD_PATH = (
+    r"/cloud/project/"
+    + _URL_SEG
+    + r"/(?:instance|volume/snapshot|volume|kube|snapshot|image|network/private|storage|database/"
+    + _URL_SEG
+    + r"|region/"
+    + _URL_SEG
+    + r"/storage)/"
+    + _URL_SEG
+    + _URL_END
+)
 CLOUD_RESOURCE_URL = re.compile(
     r"(?:"
     + CLOUD_SQL_RESOURCE_URL.pattern
@@ -8815,7 +8887,18 @@ CLOUD_RESOURCE_URL = re.compile(
     + _URL_SEG
     + _URL_END
     + r"|(?i:https?://)?(?i:api\.linode\.com)/v4(?:beta)?/(?:linode/instances|volumes|lke/clusters|nodebalancers|"
-    r"databases/(?:mysql|postgresql)/instances|images|object-storage/buckets/" + _URL_SEG + r")/" + _URL_SEG + _URL_END
+    r"databases/(?:mysql|postgresql)/instances|images|object-storage/buckets/"
+    + _URL_SEG
+    + r")/"
+    + _URL_SEG
+    + _URL_END
+    + r"|(?i:https?://)?(?i:api\.vultr\.com)/v2/(?:instances|bare-metals|blocks|kubernetes/clusters|databases|"
+    r"load-balancers|snapshots|object-storage|vpcs|vpc2|reserved-ips)/"
+    + _URL_SEG
+    + r"(?:/delete-with-linked-resources)?"
+    + _URL_END
+    + r"|(?i:https?://)?(?i:(?:eu\.|ca\.)?api\.ovh\.com|api\.us\.ovhcloud\.com)/(?:1\.0|v1)"
+    + _OVH_CLOUD_PATH
 )
 
 
@@ -8866,6 +8949,10 @@ _INLINE_CLOUD_DELETE = re.compile(
 # Names other code uses too, read as a cloud delete only beside the SDK's name: a DynamoDB or BigQuery table, IAM
 # users, roles, policies and keys.
 _INLINE_CLOUD_DELETE_IN_CONTEXT = (
+    (  # the ovh Python client, given an API path with no host: client.delete('/cloud/project/P/instance/I')
+        re.compile(r"\bovh\b"),
+        re.compile(r"\.\s{0,8}delete\s{0,8}\(\s{0,8}[fru]{0,2}[\"'`](?:" + _OVH_CLOUD_PATH + r")"),
+    ),
     (
         re.compile(r"\bdynamodb|\bbigquery", re.I),
         re.compile(
