@@ -2232,12 +2232,10 @@ class ShellAnalyser:
                     parts = re.findall(r"[\"']([^\"']*)[\"']", lst.group(1))
                     lit = " ".join(shell_quote(p) for p in parts)
             self.analyse(lit, depth + 1)
-        for m in re.finditer(
-            r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
-            r"FileUtils\.rm_rf|rmtree)\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']",
-            code,
-        ):
-            self.check_delete(m.group(1), recursive=True, ctext=ctext)
+        _inline_deletes(self, code, ctext)
+        if _INLINE_NAMED_DELETE.search(code):  # self.path = '/'; shutil.rmtree(self.path): the bound value deleted
+            for bound in _inline_bound_texts(code, receivers=False):
+                _inline_deletes(self, bound, ctext)
         if _INLINE_WALK_DELETE.search(code):  # a delete of what a walk yields deletes the walked tree
             filtered = _INLINE_WALK_FILTER.search(code) is not None  # as find … -name X -delete: one level lower
             for m in list(_INLINE_WALK.finditer(code))[:16]:
@@ -8464,8 +8462,10 @@ _INLINE_RHS = (
     r"(?:[fbruFBRU]{0,2}\"(?:[^\"\\\n]|\\.){0,300}\"|[fbruFBRU]{0,2}'(?:[^'\\\n]|\\.){0,300}'|"
     r"`[^`]{0,300}`|[^\n;\"'`#]){1,300}"
 )
+# A name, or an attribute of one (``self.c``, ``cfg.target``, ``this.dir``): an attribute bound is followed as a name.
+_INLINE_NAME = r"[A-Za-z_$][\w$]{0,60}(?:\.[A-Za-z_$][\w$]{0,60}){0,4}"
 _INLINE_BIND = re.compile(
-    _INLINE_STMT_START + r"(?:(?:(?:const|let|var|my|local)\s{1,8})?(?P<var>[A-Za-z_$][\w$]{0,60})"
+    _INLINE_STMT_START + r"(?:(?:(?:const|let|var|my|local)\s{1,8})?(?P<var>" + _INLINE_NAME + r")"
     r"(?:[ \t]{0,8}:[ \t]{0,8}[\w.\[\], |\"']{1,80}?)?\s{0,8}=(?![=>~])[ \t]{0,8}(?P<rhs>" + _INLINE_RHS + r")|"
     # a tuple unpacking: a, b = X, Y / (a, b) = (X, Y) / [a, *b] = …
     r"(?:(?:const|let|var)\s{1,8})?(?P<tvars>[(\[]?[ \t]{0,8}\*?[A-Za-z_$][\w$]{0,60}"
@@ -8487,8 +8487,14 @@ _INLINE_BIND = re.compile(
 # Where a bound name is used: as the receiver of an attribute or call (``c.delete(``), or as a whole argument
 # (``print(s)``, ``f(a, s)``).
 _INLINE_BOUND_USE = re.compile(
-    r"(?<![\w.$])([A-Za-z_$][\w$]{0,60})(?=\s{0,8}\.\s{0,8}[A-Za-z_])|"
-    r"(?<=[(,])\s{0,8}([A-Za-z_$][\w$]{0,60})\s{0,8}(?=[,)])"
+    r"(?<=[(,])\s{0,8}(" + _INLINE_NAME + r")\s{0,8}(?=[,)])|"
+    r"(?<![\w.$])(" + _INLINE_NAME + r")(?=\s{0,8}\.\s{0,8}[A-Za-z_])"
+)
+# Names bound for one expression only: a comprehension's or generator's (``[o.delete() for o in qs]``: from its
+# opening bracket to its closing one) and a lambda's parameters (``lambda c=Client(): c.delete(…)``: in its body).
+_INLINE_SCOPED_BIND = re.compile(
+    r"\bfor[ \t]{1,8}(?P<cvars>[A-Za-z_]\w{0,60}(?:[ \t]{0,8},[ \t]{0,8}[A-Za-z_]\w{0,60}){0,8}|\([^()\n]{0,200}\))"
+    r"[ \t]{1,8}in\b[ \t]{0,8}|\blambda\b(?=[ \t:])"
 )
 _OPENERS, _CLOSERS = "([{", ")]}"
 
@@ -8545,13 +8551,18 @@ def _inline_params(code: str, start: int) -> tuple[list[tuple[str, str | None]],
     end = _inline_expr_end(code, start + 1, 600, "")
     if end >= len(code) or code[end] != ")":
         return [], start + 1
+    return _inline_param_list(code[start + 1 : end]), end + 1
+
+
+def _inline_param_list(text: str) -> list[tuple[str, str | None]]:
+    """A parameter list's text (``c, d=X(), *rest``) as ``(name, its default or None)`` each."""
     out: list[tuple[str, str | None]] = []
-    for param in _inline_split(code[start + 1 : end])[:32]:
+    for param in _inline_split(text)[:32]:
         name, eq, default = param.partition("=")
         name = name.split(":", 1)[0].strip().lstrip("*").strip()
         if re.fullmatch(r"[A-Za-z_$][\w$]{0,60}", name):
             out.append((name, (default.strip() or None) if eq else None))
-    return out, end + 1
+    return out
 
 
 class _Binding(NamedTuple):
@@ -8559,7 +8570,10 @@ class _Binding(NamedTuple):
     value: str | None  # the value with names put back; None when it cannot be known
     indent: int  # the indentation of its line
     kind: str  # "": holds after it; "branch": on a one-line branch (if x: c = …) or in braces, so the binding before
-    # it may still hold; "loop": holds in the loop's body, after the loop maybe; "param": holds in the function's body
+    # it may still hold; "loop": holds in the loop's body, after the loop maybe; "param": holds in the function's body;
+    # "scope": holds up to ``until`` (a comprehension's, a lambda's); "each": one more element of a literal sequence a
+    # loop or comprehension goes through, besides the one bound as "loop" or "scope" at the same place
+    until: int = -1  # where a "scope" binding (and its "each" elements) stops holding; -1: no such end
 
 
 def _line_indent(code: str, pos: int) -> int:
@@ -8567,35 +8581,111 @@ def _line_indent(code: str, pos: int) -> int:
     return len(code[start : start + 60]) - len(code[start : start + 60].lstrip(" \t"))
 
 
-def _inline_raw_bindings(code: str) -> list[tuple[str, int, int, str | None, str]]:
+_RawBinding = tuple[str, int, int, str | None, str, int]
+
+
+def _inline_opener(code: str, pos: int, limit: int = 300) -> int:
+    """Where the bracket that is open at ``pos`` opens (at most ``limit`` characters back, strings skipped), or -1."""
+    depth, i, lo = 0, pos - 1, max(0, pos - limit)
+    while i >= lo:
+        ch = code[i]
+        if ch in "\"'`":
+            i = code.rfind(ch, lo, i) - 1
+            if i < lo - 1:
+                return -1
+            continue
+        if ch in _CLOSERS:
+            depth += 1
+        elif ch in _OPENERS:
+            if depth == 0:
+                return i
+            depth -= 1
+        i -= 1
+    return -1
+
+
+def _inline_comprehension(code: str, m: re.Match[str]) -> tuple[int, int, int] | None:
+    """For a ``for NAME in`` at ``m`` inside brackets (a comprehension or generator, not a loop statement): where its
+    brackets open and close, and where its iterable ends (at ``if``, another ``for`` or the closing bracket)."""
+    opener = _inline_opener(code, m.start())
+    if opener < 0:
+        return None
+    close = _inline_expr_end(code, m.end(), 300, "")
+    if close >= len(code) or _OPENERS.find(code[opener]) != _CLOSERS.find(code[close]):
+        return None
+    cut = re.search(r"\s(?:if|for|async)\s", code[m.end() : close])
+    return opener, close, m.end() + cut.start() if cut else close
+
+
+def _inline_elements(iterable: str) -> list[str]:
+    """The elements of a literal list or tuple of at most 4 (``['/tmp/x', '/']``), or none."""
+    text = iterable.strip()
+    if text[:1] not in "([" or _inline_expr_end(text, 1, len(text), "") != len(text) - 1:
+        return []
+    parts = _inline_split(text)
+    return parts if 0 < len(parts) <= 4 and all(parts) else []
+
+
+def _inline_loop_bindings(
+    names: list[str], start: int, end: int, iterable: str, kind: str, until: int = -1
+) -> list[_RawBinding]:
+    """A loop's or comprehension's names bound to an element of ``iterable``: for one name, ITER itself (a method
+    called on each element is read as called on ITER), or each element of a literal sequence (one more reading
+    each); for several names, what cannot be known."""
+    if len(names) != 1:
+        return [(n, start, end, None, kind, until) for n in names]
+    elements = _inline_elements(iterable)
+    if not elements:
+        return [(names[0], start, end, iterable.strip() or None, kind, until)]
+    return [(names[0], start, end, e, kind if k == 0 else "each", until) for k, e in enumerate(elements)]
+
+
+def _inline_raw_bindings(code: str) -> list[_RawBinding]:
     """Every binding in ``code`` as ``(name, where its value starts, where it takes effect, its value or None, its
-    kind: see _Binding)``, at most 200 statements read."""
-    out: list[tuple[str, int, int, str | None, str]] = []
+    kind, where it stops holding or -1: see _Binding)``, at most 200 statements and 200 scoped bindings read."""
+    out: list[_RawBinding] = []
     for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
         branch = bool(m.group("hdr") and not m.group("hdr").lstrip().startswith("with")) or bool(m.group("brace"))
         cond = "branch" if branch else ""
         if m.group("var"):
-            out.append((m.group("var"), m.start("rhs"), m.end(), m.group("rhs").strip() or None, cond))
+            out.append((m.group("var"), m.start("rhs"), m.end(), m.group("rhs").strip() or None, cond, -1))
         elif m.group("wvar"):
-            out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, ""))
+            out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, "", -1))
         elif m.group("tvars"):
             names = [n.strip() for n in m.group("tvars").strip("()[] \t").split(",") if n.strip()]
             values = _inline_split(m.group("trhs"))
             pair = len(values) == len(names) and not any(n.startswith("*") for n in names)
             for k, n in enumerate(names):
-                out.append((n.lstrip("*"), m.start("trhs"), m.end(), values[k] if pair else None, cond))
+                out.append((n.lstrip("*"), m.start("trhs"), m.end(), values[k] if pair else None, cond, -1))
         elif m.group("fvars"):  # an element of ITER: for o in Order.objects.all(): o.delete() deletes them all
+            if _inline_comprehension(code, m) is not None:
+                continue  # a comprehension's, read below
             names = [n.strip() for n in m.group("fvars").strip("() \t").split(",") if n.strip()]
-            for n in names:
-                out.append((n, m.start("frhs"), m.end(), m.group("frhs").strip() if len(names) == 1 else None, "loop"))
+            out.extend(_inline_loop_bindings(names, m.start("frhs"), m.end(), m.group("frhs"), "loop"))
         elif m.group("jvar"):
-            out.append((m.group("jvar"), m.start("jrhs"), m.end(), m.group("jrhs").strip(), "loop"))
+            out.extend(_inline_loop_bindings([m.group("jvar")], m.start("jrhs"), m.end(), m.group("jrhs"), "loop"))
         elif m.group("params"):
             params, end = _inline_params(code, m.start("params"))
-            out.extend((n, m.start("params"), end, d, "param") for n, d in params)
+            out.extend((n, m.start("params"), end, d, "param", -1) for n, d in params)
         elif m.group("walrus"):
             end = _inline_expr_end(code, m.end())
-            out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, ""))
+            out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, "", -1))
+    if "for" not in code and "lambda" not in code:
+        return out
+    for m in itertools.islice(_INLINE_SCOPED_BIND.finditer(code), 200):
+        if m.group("cvars"):  # [EXPR for NAME in ITER …]: NAME holds from the opening bracket to the closing one
+            if (comp := _inline_comprehension(code, m)) is None:
+                continue
+            opener, close, iter_end = comp
+            names = [n.strip() for n in m.group("cvars").strip("() \t").split(",") if n.strip()]
+            out.extend(_inline_loop_bindings(names, m.end(), opener + 1, code[m.end() : iter_end], "scope", close))
+        else:  # lambda PARAMS: BODY: each parameter holds in BODY, its default or what cannot be known
+            colon = _inline_expr_end(code, m.end(), 300, ":\n")
+            if colon >= len(code) or code[colon] != ":":
+                continue
+            body_end = _inline_expr_end(code, colon + 1)
+            params = _inline_param_list(code[m.end() : colon])
+            out.extend((n, m.end(), colon + 1, d, "scope", body_end) for n, d in params)
     return out
 
 
@@ -8607,13 +8697,13 @@ def _inline_candidates(code: str, binds: list[_Binding], pos: int, indent: int) 
     it (the loop may not run); a parameter holds in its function's body only."""
     out: list[_Binding] = []
     for b in reversed(binds):
-        if b.end > pos:
+        if b.end > pos or 0 <= b.until <= pos:
             continue
         inside = indent > b.indent or code.find("\n", b.end, pos) < 0
         if b.kind == "param" and not inside:
             continue
         out.append(b)
-        holds = (b.kind in ("loop", "param") and inside) or (b.kind == "" and b.indent <= indent)
+        holds = (b.kind in ("loop", "param") and inside) or b.kind == "scope" or (b.kind == "" and b.indent <= indent)
         if len(out) >= 4 or holds:
             break
     return out
@@ -8635,12 +8725,13 @@ def _inline_walrus_unwrapped(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _inline_bound_texts(code: str) -> tuple[str, ...]:
+def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
     """``code`` with names bound to a value put back where that value is used (see ``_INLINE_BIND``): one text per
     choice among the bindings that may be in force (the last one first, then each earlier one that a branch may have
     left in force, at most 4 texts); empty when nothing was put back. At most 200 statements and 400 uses a text are
     followed. A name bound to what cannot be known (a parameter without a default, a tuple whose sides differ in
-    length) is no longer the value bound before."""
+    length) is no longer the value bound before. Without ``receivers``, only whole arguments are put back
+    (``fs.rmSync(dir, …)`` keeps its ``fs``)."""
     if "=" not in code and " as " not in code and "for" not in code and "(" not in code:
         return ()
     raw = _inline_raw_bindings(code)
@@ -8650,33 +8741,40 @@ def _inline_bound_texts(code: str) -> tuple[str, ...]:
     binds: dict[str, list[_Binding]] = {}
     most = [1]
 
-    def resolve(text: str, base: int, choice: int, budget: list[int]) -> str:
+    def resolve(text: str, base: int, choice: int, budget: list[int], receivers: bool = True) -> str:
         def put(m: re.Match[str]) -> str:
             name = m.group(1) or m.group(2)
-            if budget[0] <= 0 or name not in binds:
+            if budget[0] <= 0 or (m.group(2) and not receivers):
                 return m.group(0)
             pos = base + m.start()
-            found = _inline_candidates(code, binds[name], pos, _line_indent(code, pos))
-            if not found:
-                return m.group(0)
-            most[0] = max(most[0], len(found))
-            value = found[min(choice, len(found) - 1)].value
-            if value is None:
-                return m.group(0)
-            budget[0] -= 1
-            return value
+            parts = name.split(".")
+            for k in range(len(parts), 0, -1):  # self.c.x: self.c's binding, else self's
+                prefix = ".".join(parts[:k])
+                if prefix not in binds:
+                    continue
+                found = _inline_candidates(code, binds[prefix], pos, _line_indent(code, pos))
+                if not found:
+                    continue
+                most[0] = max(most[0], len(found))
+                value = found[min(choice, len(found) - 1)].value
+                if value is None:
+                    return m.group(0)
+                budget[0] -= 1
+                return value + name[len(prefix) :]
+            return m.group(0)
 
         return _INLINE_BOUND_USE.sub(put, text)
 
-    for name, start, end, value, cond in raw:
-        if value is not None and binds:
-            value = resolve(value, start, 0, [400])
-        binds.setdefault(name, []).append(_Binding(end, value, _line_indent(code, end), cond))
+    for name, start, end, value, kind, until in raw:
+        if value is not None and binds:  # a bare name (c = client) is read as a whole argument: (client)
+            bare = re.fullmatch(_INLINE_NAME, value) is not None
+            value = resolve(f"({value})", start - 1, 0, [400])[1:-1] if bare else resolve(value, start, 0, [400])
+        binds.setdefault(name, []).append(_Binding(end, value, _line_indent(code, end), kind, until))
     out: list[str] = []
     choice = 0
     while choice < min(most[0], 4):
         budget = [400]
-        text = _inline_walrus_unwrapped(resolve(code, 0, choice, budget))
+        text = _inline_walrus_unwrapped(resolve(code, 0, choice, budget, receivers))
         if text != code and text not in out:
             out.append(text)
         choice += 1
@@ -9162,6 +9260,28 @@ _INLINE_RECURSIVE = re.compile(
 )
 
 
+# A delete call given a name (``shutil.rmtree(self.path)``, ``fs.rmSync(dir, …)``): the value bound to it is read as
+# the literal would be (``_inline_bound_texts``).
+_INLINE_NAMED_DELETE = re.compile(
+    r"\b(?:rmtree|remove|unlink|rmdir|removedirs|rmSync|rmdirSync|unlinkSync|rimraf|rm_rf|rm_r|remove_tree|rm|"
+    r"removeSync|emptyDir|emptyDirSync)\s{0,8}\(\s{0,8}" + _INLINE_NAME + r"\s{0,8}[,)]"
+)
+
+
+def _inline_deletes(a: ShellAnalyser, code: str, ctext: str) -> None:
+    """Inline code's delete calls given a literal path (``shutil.rmtree('~')``, ``fs.rmSync('/', …)``, perl's
+    ``remove_tree('~')``), judged as ``rm`` of that path is."""
+    for m in re.finditer(
+        r"(?:shutil\.rmtree|os\.remove|os\.unlink|os\.rmdir|rmSync|rimraf|unlinkSync|"
+        r"FileUtils\.rm_rf|rmtree)\s*\(\s*(?:os\.path\.expanduser\()?\s*[\"']([^\"']+)[\"']",
+        code,
+    ):
+        a.check_delete(m.group(1), recursive=True, ctext=ctext)
+    for m in _INLINE_DELETE.finditer(code):
+        fn = m.group(1) or m.group(2)
+        a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
+
+
 def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
     """Inline-code rules beyond the ones in :meth:`ShellAnalyser.inline_code`: ``code`` has its home-folder
     spellings folded to ``'~'`` already (:func:`_inline_home`)."""
@@ -9189,9 +9309,6 @@ def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
                 argv = items if items and _basename(items[0]) == _basename(argv[0]) else argv + items
         if argv:
             a.analyse(argv[0] if len(argv) == 1 else " ".join(shell_quote(x) for x in argv), depth + 1)
-    for m in _INLINE_DELETE.finditer(code):
-        fn = m.group(1) or m.group(2)
-        a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
     for m in _INLINE_WRITE.finditer(code):
         fn, path, mode = m.group(1), m.group(3), m.group(5) or ""
         if fn in ("File.open", "File.new") and not re.search(r"[wa+]", mode):
