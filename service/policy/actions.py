@@ -1767,7 +1767,7 @@ def _base(program: str) -> str:
 _CLI_PROGRAMS = frozenset(
     {"kubectl", "oc", "helm", "git", "gh", "glab", "aws", "gcloud", "gsutil", "az", "docker", "podman", "terraform"}
     | {"tofu", "pulumi", "npm", "pnpm", "yarn", "pip", "cargo", "systemctl", "psql", "mysql", "heroku", "flyctl"}
-    | {"vercel", "wrangler", "doctl", "rclone", "rsync", "ssh", "scp"}
+    | {"vercel", "wrangler", "doctl", "hcloud", "linode", "rclone", "rsync", "ssh", "scp"}
 )
 _CLI_RUN_WORDS = frozenset({"run", "exec", "execute", "command", "cmd", "cli", "call", "invoke", "raw", "tool"})
 

@@ -297,3 +297,19 @@ def test_http_request_tool_deleting_vultr_and_ovh_resources_is_cloud_delete() ->
     for method, url in (("GET", f"{VULTR}/instances/cb676a46"), ("DELETE", f"{OVH}/sshkey/k1")):
         a = analyse_action("http_request", {"method": method, "url": url}, CWD, POLICY)
         assert CLOUD_DELETE not in found(a), (method, url, found(a))
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("mcp__do__doctl", ["compute", "droplet", "delete", "web-1", "--force"]),
+        ("mcp__hetzner__hcloud", ["server", "delete", "web-1"]),
+        ("mcp__linode__linode_cli", ["linodes", "delete", "123"]),
+        ("mcp__linode__linode_cli", "lke cluster-delete 9"),
+    ],
+)
+def test_mcp_tool_named_for_the_cli_deleting_is_cloud_delete(tool: str, args: list[str] | str) -> None:
+    a = analyse_action(tool, {"args": args}, CWD, POLICY)
+    assert found(a).get(CLOUD_DELETE) == H and not approved(a), found(a)
+    b = analyse_action(tool, {"args": ["server", "list"] if "hcloud" in tool else "linodes list"}, CWD, POLICY)
+    assert CLOUD_DELETE not in found(b) and approved(b), found(b)
