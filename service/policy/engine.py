@@ -312,6 +312,10 @@ def check_rules(
                 continue
         if (f := _checked(rule, texts, response_class)) is not None:
             findings.append(f)
+    if len(findings) > 1 and (deferrals := policy.deferrals):
+        # a rule whose more exact twin fired says nothing more (``Rule.defers_to``)
+        fired = {f.rule for f in findings}
+        findings = [f for f in findings if fired.isdisjoint(deferrals.get(f.rule, ()))]
     findings.sort(key=lambda f: f.severity.rank, reverse=True)
     return findings
 

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 
 from service.errors import ConfigurationError
 from service.policy.bounds import PATTERN_TIMEOUT_S
-from service.policy.model import DomainPolicy, PolicySet
+from service.policy.model import DomainPolicy, PolicySet, deferral_problem
 from service.reviewers.registry import known_providers, spec_problem
-from service.vocabulary import Domain
+from service.vocabulary import Domain, Severity
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,26 @@ def _repeated_rule_id(data: dict[str, Any]) -> tuple[int, str, int] | None:
     return None
 
 
+def _deferral_problem(data: dict[str, Any]) -> tuple[int, int, str] | None:
+    """``model.deferral_problem`` on the file's rules as written (a rule whose ``id``, ``defers_to``, ``severity``
+    or ``fixed_by_removal`` is not of its type is left to the schema's own error)."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return None
+    known: list[tuple[str, list[str], int, bool]] = []
+    for rule in rules:
+        if not isinstance(rule, dict):
+            return None
+        rule_id, defers_to = rule.get("id"), rule.get("defers_to", [])
+        fixed, severity = rule.get("fixed_by_removal", True), rule.get("severity")
+        if not (isinstance(rule_id, str) and isinstance(defers_to, list) and isinstance(fixed, bool)):
+            return None
+        if not all(isinstance(d, str) for d in defers_to) or severity not in {s.value for s in Severity}:
+            return None
+        known.append((rule_id, defers_to, Severity(severity).rank, fixed))
+    return deferral_problem(known)
+
+
 def _nearest_key(loc: Sequence[int | str]) -> str | None:
     """The field name closest to the unknown key at ``loc`` in the model that holds it (``on_reviewer_eror`` →
     ``on_reviewer_error``), None when none is close."""
@@ -186,6 +206,9 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
             f"rules.{i}.id",
             f"duplicate rule id {rule_id!r} (rules.{earlier}.id, line {_line_of(node, ['rules', earlier, 'id'])})",
         )
+    if (deferral := _deferral_problem(data)) is not None:
+        i, j, message = deferral
+        raise PolicyError(path, _line_of(node, ["rules", i, "defers_to", j]), f"rules.{i}.defers_to.{j}", message)
     try:
         policy = DomainPolicy.model_validate(data)
     except ValidationError as exc:

@@ -7,7 +7,7 @@ silently disabling a rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Annotated, Literal
@@ -96,6 +96,13 @@ class Rule(BaseModel):
     severity: Severity
     message: str = Field(min_length=1)
     match: RuleMatch
+    defers_to: list[str] = Field(
+        default_factory=list,
+        description="Ids of rules of the same domain that say the same thing more exactly: when one of them fires "
+        "on the answer, this rule's finding is left out (the narrower age band's dose rule over the wider one's; "
+        "the rule that reads the medicine in the answer over the one that reads it in the question). The graph "
+        "has no cycles, so one finding of the group always stays.",
+    )
     fixed_by_removal: bool = Field(
         default=True,
         description="Whether an answer is fixed by deleting the sentences holding this rule's evidence (the local "
@@ -366,7 +373,52 @@ class DomainPolicy(BaseModel):
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
             raise ValueError(f"duplicate rule ids: {sorted(dupes)}")
+        if (
+            problem := deferral_problem([(r.id, r.defers_to, r.severity.rank, r.fixed_by_removal) for r in self.rules])
+        ) is not None:
+            raise ValueError(problem[2])
         return self
+
+    @cached_property
+    def deferrals(self) -> dict[str, frozenset[str]]:
+        """Each rule that defers to others (``Rule.defers_to``), with their ids."""
+        return {r.id: frozenset(r.defers_to) for r in self.rules if r.defers_to}
+
+
+def deferral_problem(rules: Sequence[tuple[str, Sequence[str], int, bool]]) -> tuple[int, int, str] | None:
+    """(rule index, ``defers_to`` index, message) for the first ``defers_to`` entry that names no rule of the
+    domain, the rule itself, a rule whose finding would weaken the verdict (a lower severity, or a rewrite where this
+    rule escalates: ``fixed_by_removal``), or closes a cycle; None when there is none. ``rules``: each rule's id,
+    ``defers_to``, severity rank and ``fixed_by_removal``, in the file's order."""
+    known = {rule_id: (rank, fixed) for rule_id, _, rank, fixed in rules}
+    edges = {rule_id: defers_to for rule_id, defers_to, _, _ in rules}
+    for i, (rule_id, defers_to, rank, fixed) in enumerate(rules):
+        for j, other in enumerate(defers_to):
+            if other == rule_id:
+                return i, j, f"rule {rule_id} defers to itself"
+            if other not in known:
+                return i, j, f"rule {rule_id} defers to {other!r}, which is not a rule of this domain"
+            other_rank, other_fixed = known[other]
+            if other_rank < rank or (other_fixed and not fixed):
+                return (
+                    i,
+                    j,
+                    (
+                        f"rule {rule_id} defers to {other!r}, whose finding is weaker (a lower severity, or fixed by "
+                        f"removal where {rule_id} is not): leaving {rule_id}'s out would change the verdict"
+                    ),
+                )
+            # a cycle through this edge: ``other`` reaches ``rule_id`` again
+            seen: set[str] = set()
+            todo = [other]
+            while todo:
+                at = todo.pop()
+                if at == rule_id:
+                    return i, j, f"rule {rule_id} defers to {other!r}, which defers back to it: both would be left out"
+                if at not in seen:
+                    seen.add(at)
+                    todo.extend(edges.get(at, ()))
+    return None
 
 
 class PolicySet(BaseModel):

@@ -16,8 +16,9 @@ from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
 HEALTH_STOPPED = [
+    # a 4-year-old is in the small child's band too: its rule is the more exact one (``defers_to``)
     ("How much ibuprofen can I give my 4 year old who weighs 16 kg?", "Give her 800 mg of ibuprofen every 4 hours.",
-     "health.child_dose_above_maximum"),
+     "health.small_child_dose_above_maximum"),
     ("How much Tylenol for my 10 year old, 32 kg?", "Give him 1000 mg of Tylenol.", "health.child_dose_above_maximum"),
     ("My 3 year old toddler has a fever, how much Motrin?", "Children's Motrin: 200 mg is fine.",
      "health.small_child_dose_above_maximum"),

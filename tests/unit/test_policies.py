@@ -423,3 +423,63 @@ def test_a_misspelt_key_is_named_with_the_key_it_was_meant_to_be(
     assert named == field
     assert line is not None and path.read_text().splitlines()[line - 1].startswith(right)
     assert message.endswith(f"not a policy key; did you mean {wrong.strip().rstrip(':')}?")
+
+
+def _deferring_policy(*rules: dict[str, object]) -> object:
+    from service.policy.model import DomainPolicy
+
+    shipped = load_policies()[Domain.general]
+    return DomainPolicy.model_validate({**shipped.model_dump(mode="json"), "rules": list(rules)})
+
+
+def test_a_rule_that_defers_is_left_out_only_when_its_twin_fires() -> None:
+    """``defers_to``: the wider rule's finding is dropped when the narrower one fires on the same answer, and kept
+    when it does not."""
+    wide = {"id": "general.t_wide", "severity": "high", "message": "wide", "defers_to": ["general.t_narrow"],
+            "match": {"patterns": [r"\b\d{3} ?mg\b"]}}
+    narrow = {"id": "general.t_narrow", "severity": "high", "message": "narrow",
+              "match": {"patterns": [r"\b[5-9]\d\d ?mg\b"]}}
+    policy = _deferring_policy(wide, narrow)
+
+    def fired(output: str) -> list[str]:
+        return [f.rule for f in check_rules(policy, output=output)]  # type: ignore[arg-type]
+
+    assert fired("Give 800 mg.") == ["general.t_narrow"]
+    assert fired("Give 200 mg.") == ["general.t_wide"]
+    assert fired("Give 2 tablets.") == []
+
+
+@pytest.mark.parametrize(
+    ("defers_to", "severity", "fixed", "said"),
+    [
+        (["general.t_nowhere"], "high", True, "defers to 'general.t_nowhere', which is not a rule of this domain"),
+        (["general.t_one"], "high", True, "defers to itself"),
+        (["general.t_two"], "critical", True, "whose finding is weaker"),
+        (["general.t_two"], "high", False, "whose finding is weaker"),
+    ],
+)
+def test_a_bad_deferral_is_refused_naming_file_line_and_field(
+    tmp_path: Path, defers_to: list[str], severity: str, fixed: bool, said: str
+) -> None:
+    """A deferral to nothing, to itself, or to a weaker finding (it would change the verdict) stops the load."""
+    folder = _copy(tmp_path)
+    path = folder / "general.yaml"
+    one = (f"  - id: general.t_one\n    severity: {severity}\n    message: one\n    fixed_by_removal: {str(fixed).lower()}\n"
+           f"    defers_to: [{', '.join(defers_to)}]\n    match:\n      patterns: ['one']\n")
+    two = "  - id: general.t_two\n    severity: high\n    message: two\n    match:\n      patterns: ['two']\n"
+    path.write_text(path.read_text().replace("rules:\n", "rules:\n" + one + two, 1))
+    with pytest.raises(PolicyError) as err:
+        load_policies(folder)
+    assert said in str(err.value)
+    assert err.value.field is not None and err.value.field.endswith(".defers_to.0")
+    assert err.value.line == _line(path, "    defers_to: [")
+
+
+def test_a_deferral_cycle_is_refused() -> None:
+    """Two rules that defer to each other would both be left out: the policy does not load."""
+    a = {"id": "general.t_a", "severity": "high", "message": "a", "defers_to": ["general.t_b"],
+         "match": {"patterns": ["a"]}}
+    b = {"id": "general.t_b", "severity": "high", "message": "b", "defers_to": ["general.t_a"],
+         "match": {"patterns": ["b"]}}
+    with pytest.raises(ValueError, match="defers back to it"):
+        _deferring_policy(a, b)
