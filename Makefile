@@ -15,8 +15,10 @@ install: ## Create .venv with the service and dev tools (installs uv with pip if
 run: install ## Run the service on embedded defaults (SQLite, local reviewer) at http://127.0.0.1:8000
 	$(UV) run --frozen oversight serve
 
+# The suite runs on one pytest-xdist worker per CPU, at most 4 (each test has its own data folder, PostgreSQL
+# schema and free ports). PYTEST_ARGS="-n 0" runs it in one process.
 test: install ## Run the whole test suite (PostgreSQL, Chromium and promtool tests skip locally when absent, fail in CI)
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+	$(UV) run --frozen pytest -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
 lint: install ## ruff check and format check
 	$(UV) run --frozen ruff check service graphs prompts tests bench
