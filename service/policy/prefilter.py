@@ -181,7 +181,7 @@ def also_required_literals(
         return ()
     every: list[Strings] = []
     best = _needed(parsed, every=every)
-    usable = {s for s in every if s != best and min(map(len, s)) >= max(min_length, 4)}
+    usable = {s for s in every if s != best and min(map(len, s)) >= max(min_length, 3)}
     ranked = sorted(usable, key=lambda s: (-min(map(len, s)), len(s), sorted(s)))
     return tuple(ranked[:most])
 

@@ -111,6 +111,19 @@ def test_a_pattern_needs_each_part_of_its_sequence_not_only_the_best_one() -> No
     assert pattern.search(hit, hit.lower()) is not None
 
 
+def test_a_further_set_of_three_character_strings_is_kept() -> None:
+    # "use" is in most answers, a roommate's SSN in few: the sets beside the best one may hold three-character strings
+    source = r"\b(use|take)\s+(your\s+)?roommate's\s+(ssn|sin)\b[^.\n]{0,80}\b(get|apply)\b"
+    folded = re.compile(source, re.MULTILINE | re.DOTALL)
+    assert required_literals(folded) == {"roommate's"}
+    also = [set(a) for a in also_required_literals(folded)]
+    assert len(also) == 2 and {"ssn", "sin"} in also
+    pattern = RulePattern.compile(source)
+    assert len(pattern.also_needs) == 2
+    hit = "Use your roommate's SSN to apply for the card."
+    assert pattern.search(hit, hit.lower()) is not None
+
+
 def _development_texts() -> list[str]:
     texts: list[str] = []
     for path in sorted(SHARED.glob("*/dev.jsonl")):
