@@ -256,7 +256,8 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
             for j, pattern in enumerate(getattr(compiled, key)):
                 source = getattr(rule.match, key)[j]
                 slow = pattern.guarded is not None
-                if not slow and not _LEADING_LOOKBEHIND.match(source):
+                ahead = _LEADING_LOOKAHEAD.match(source) is not None
+                if not slow and not ahead and not _LEADING_LOOKBEHIND.match(source):
                     continue
                 where = _line_of(node, ["rules", i, "match", key, j])
                 said = f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}]"
@@ -266,6 +267,11 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
                     f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
                     f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
                     if slow
+                    else f"{said} {source[:60]!r}… starts with a look-ahead over a window, which reads that window "
+                    f"again from every character of the answer (a first-aid rule written that way took 230 us an "
+                    f"answer, 100x its neighbours). Write the two orders as sequences: "
+                    f"'\\b(bite|snake)\\b.{{0,200}}?\\btourniquet\\b' and 'tourniquet\\b(?=.{{0,200}}?\\b(bite|snake))'"
+                    if ahead
                     else f"{said} {source[:60]!r}… starts with a look-behind, which is tried at every character of "
                     f"the answer (3-4x the cost of the same pattern). Put it after the first word: "
                     f"'\\b(stop|skip)(?<!don''t stop)(?<!don''t skip)', not '(?<!don''t )\\b(stop|skip)'"
@@ -275,6 +281,9 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
 
 _LEADING_LOOKBEHIND = re.compile(r"(\\b)?\(\?<[!=]")
 """A pattern whose first step is a look-behind (after at most a word boundary): no literal prefix to scan for."""
+_LEADING_LOOKAHEAD = re.compile(r"(\\b)?\(\?[=!][^)]{0,40}\{\d{0,4},\d{2,5}\}")
+"""A pattern whose first step is a look-ahead over a window of characters (``(?=.{0,200}?…)``): the window is read
+from every character (``\\A(?=…)`` is anchored: once per text)."""
 
 
 def load_policies(directory: Path | None = None, *, warn: Callable[[str], None] | None = None) -> PolicySet:

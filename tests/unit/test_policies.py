@@ -483,3 +483,18 @@ def test_a_deferral_cycle_is_refused() -> None:
          "match": {"patterns": ["b"]}}
     with pytest.raises(ValueError, match="defers back to it"):
         _deferring_policy(a, b)
+
+
+def test_a_pattern_starting_with_a_look_ahead_over_a_window_is_named_in_a_warning(tmp_path: Path) -> None:
+    # "(?=.{0,200}?\b(bite|snake)\b)\btourniquet" reads 200 characters again from every character of every answer:
+    # a shipped first-aid rule written that way took 230 us an XSTest answer before it was rewritten as a sequence
+    folder = _copy(tmp_path)
+    path = folder / "health.yaml"
+    slow = "        - '(?=.{0,200}?\\b(bite|snake)\\b)\\btourniquet\\b'\n"
+    path.write_text(path.read_text().replace("      patterns:\n", "      patterns:\n" + slow, 1))
+    line = next(i for i, x in enumerate(path.read_text().splitlines(), 1) if "(?=.{0,200}?" in x)
+    shown = CliRunner().invoke(cli, ["policies", "check", str(folder)])
+    assert shown.exit_code == 0, shown.output
+    assert f"health.yaml:{line}: rule " in shown.output and "starts with a look-ahead over a window" in shown.output
+    fast = CliRunner().invoke(cli, ["policies", "check", str(_copy(tmp_path / "shipped"))])
+    assert "look-ahead" not in fast.output  # the shipped policies have none (an anchored \A(?=…) is read once)
