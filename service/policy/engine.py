@@ -225,8 +225,14 @@ def _held(text: str | None, low: str | None) -> frozenset[int] | None:
     return LITERALS.present(low) if low is not None else None
 
 
-def _lacks(held: frozenset[int] | None, needs: frozenset[int]) -> bool:
-    return held is not None and needs.isdisjoint(held)
+def _either(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+    """The prefilter strings two texts hold between them: a rule that needs one of them in either text can be
+    skipped when these hold none. None (not known) when either is."""
+    if a is None or b is None:
+        return None
+    if a is b or not b:
+        return a
+    return b if not a else a | b
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +243,9 @@ class RuleTexts:
 
     ``prompt`` is the last user turn; ``asked``, when the conversation has several, all of them (None when it is
     the prompt); ``held`` maps each text to the prefilter strings it holds, None when not known (a text the
-    folded patterns are not searched in)."""
+    folded patterns are not searched in); ``in_question`` what the prompt and ``asked`` hold between them (a question
+    gate's texts), ``in_target`` what each ``match.target``'s texts hold between them (both for ``check_rules``'
+    skip of rules that cannot fire)."""
 
     output: str
     prompt: str
@@ -245,6 +253,8 @@ class RuleTexts:
     asked: str | None
     low: dict[str, str | None]
     held: dict[str, frozenset[int] | None]
+    in_question: frozenset[int] | None
+    in_target: dict[str, frozenset[int] | None]
 
     @classmethod
     def of(cls, output: str, prompt: str = "", conversation: str = "", asked: str | None = None) -> RuleTexts:
@@ -265,7 +275,14 @@ class RuleTexts:
             "conversation": in_prompt if same else _held(conversation, low["conversation"]),
             "asked": _held(asked, low["asked"]),
         }
-        return cls(output, prompt, conversation, asked, low, held)
+        in_output, in_conversation = held["output"], held["conversation"]
+        in_target = {
+            "output": in_output,
+            "prompt": in_prompt,
+            "conversation": in_conversation,
+            "any": _either(in_output, in_conversation if conversation else in_prompt),
+        }
+        return cls(output, prompt, conversation, asked, low, held, _either(in_prompt, held["asked"]), in_target)
 
 
 def check_rules(
@@ -292,24 +309,14 @@ def check_rules(
         texts = RuleTexts.of(output, prompt, conversation, asked)
     # A rule whose question gate, or whose every pattern, needs a prefilter string that none of the texts it is
     # searched in holds cannot fire (``_rule_finding`` would return None), and is not run.
-    held = texts.held
-    in_output, in_prompt, in_asked = held["output"], held["prompt"], held["asked"]
-    in_conversation = held["conversation"]
-    in_targets = {
-        "output": (in_output, in_output),
-        "prompt": (in_prompt, in_prompt),
-        "conversation": (in_conversation, in_conversation),
-        "any": (in_output, in_conversation if texts.conversation else in_prompt),
-    }
+    in_question, in_target = texts.in_question, texts.in_target
     findings = []
     for rule in policy.rules:
         gate, needs = rule.prefilter
-        if gate is not None and _lacks(in_prompt, gate) and _lacks(in_asked, gate):
+        if gate is not None and in_question is not None and gate.isdisjoint(in_question):
             continue
-        if needs is not None:
-            first, second = in_targets[rule.match.target]
-            if _lacks(first, needs) and _lacks(second, needs):
-                continue
+        if needs is not None and (held := in_target[rule.match.target]) is not None and needs.isdisjoint(held):
+            continue
         if (f := _checked(rule, texts, response_class)) is not None:
             findings.append(f)
     if len(findings) > 1 and (deferrals := policy.deferrals):
