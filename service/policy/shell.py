@@ -2233,7 +2233,8 @@ class ShellAnalyser:
                     lit = " ".join(shell_quote(p) for p in parts)
             self.analyse(lit, depth + 1)
         _inline_deletes(self, code, ctext)
-        if _INLINE_NAMED_DELETE.search(code):  # self.path = '/'; shutil.rmtree(self.path): the bound value deleted
+        if _INLINE_NAMED_DELETE.search(code) or _INLINE_MAP_DELETE.search(code):
+            # self.path = '/'; shutil.rmtree(self.path), map(shutil.rmtree, paths): the bound value deleted
             for bound in _inline_bound_texts(code, receivers=False):
                 _inline_deletes(self, bound, ctext)
         if _INLINE_WALK_DELETE.search(code):  # a delete of what a walk yields deletes the walked tree
@@ -8475,10 +8476,13 @@ _INLINE_BIND = re.compile(
     # a loop: for NAME in ITER: (python), for (const NAME of ITER) (javascript): NAME is an element of ITER
     r"\bfor[ \t]{1,8}(?P<fvars>[A-Za-z_]\w{0,60}(?:[ \t]{0,8},[ \t]{0,8}[A-Za-z_]\w{0,60}){0,8}|\([^()\n]{0,200}\))"
     r"[ \t]{1,8}in[ \t]{1,8}(?P<frhs>[^\n]{1,300}?)[ \t]{0,8}:(?=[ \t\n]|\Z)|"
+    # (its iterable, to the ``)`` closing the header, is read by _inline_raw_bindings: a body may follow on the line)
     r"\bfor[ \t]{0,8}\([ \t]{0,8}(?:const|let|var)?[ \t]{0,8}(?P<jvar>[A-Za-z_$][\w$]{0,60})[ \t]{1,8}(?:of|in)[ \t]{1,8}"
-    r"(?P<jrhs>[^\n]{1,300}?)\)[ \t]{0,8}(?=[{\n]|\Z)|"
-    # a function's parameters (their list is read by _inline_params)
-    r"\b(?:def[ \t]{1,8}[A-Za-z_]\w{0,60}|function\b[ \t]{0,8}[A-Za-z_$]?[\w$]{0,60})[ \t]{0,8}(?P<params>\()|"
+    r"(?P<jrhs>)(?=[^\n]{1,300}?\))|"
+    # a function's parameters (their list is read by _inline_params), and its name (def NAME, function NAME, a class's
+    # __init__ or constructor) for the calls that give them values
+    r"(?:\bdef[ \t]{1,8}(?P<fname>[A-Za-z_]\w{0,60})|\bfunction\b[ \t]{0,8}(?P<jname>[A-Za-z_$][\w$]{0,60})?|"
+    r"(?<![\w$.])(?P<ctor>constructor))[ \t]{0,8}(?P<params>\()|"
     # a walrus: (NAME := EXPR)
     r"\b(?P<walrus>[A-Za-z_]\w{0,60})[ \t]{0,8}:=(?!=)[ \t]{0,8}"
 )
@@ -8491,11 +8495,21 @@ _INLINE_BOUND_USE = re.compile(
     r"(?<![\w.$])(" + _INLINE_NAME + r")(?=\s{0,8}\.\s{0,8}[A-Za-z_])"
 )
 # Names bound for one expression only: a comprehension's or generator's (``[o.delete() for o in qs]``: from its
-# opening bracket to its closing one) and a lambda's parameters (``lambda c=Client(): c.delete(…)``: in its body).
+# opening bracket to its closing one), a lambda's parameters (``lambda c=Client(): c.delete(…)``: in its body), and
+# (2026-12-08) the first parameter of a JavaScript callback handed to an array's element method (``['/tmp/x',
+# '~'].forEach(p => fs.rmSync(p, …))``, ``dirs.map(async (d) => …)``, ``.forEach(function (d) {…})``: an element of
+# the array, in the method's parentheses).
+_JS_ELEMENT_METHODS = r"(?:forEach|map|flatMap|filter|some|every|find|findIndex|findLast)"
 _INLINE_SCOPED_BIND = re.compile(
     r"\bfor[ \t]{1,8}(?P<cvars>[A-Za-z_]\w{0,60}(?:[ \t]{0,8},[ \t]{0,8}[A-Za-z_]\w{0,60}){0,8}|\([^()\n]{0,200}\))"
-    r"[ \t]{1,8}in\b[ \t]{0,8}|\blambda\b(?=[ \t:])"
+    r"[ \t]{1,8}in\b[ \t]{0,8}|\blambda\b(?=[ \t:])|"
+    r"(?P<cbdot>\.)[ \t]{0,8}" + _JS_ELEMENT_METHODS + r"[ \t]{0,8}(?P<cbopen>\()\s{0,8}(?:async\s{1,8})?"
+    r"(?:\(\s{0,8}(?P<cbv>[A-Za-z_$][\w$]{0,60})[^()\n]{0,200}?\)\s{0,8}=>|(?P<cbw>[A-Za-z_$][\w$]{0,60})\s{0,8}=>|"
+    r"function\b[ \t]{0,8}[\w$]{0,60}[ \t]{0,8}\(\s{0,8}(?P<cbf>[A-Za-z_$][\w$]{0,60})[^()\n]{0,200}?\))"
 )
+# A call (of a function or class the code defines, when its name is one): where its arguments' ``(`` is, so that
+# the function's parameters are bound to what each call gives them.
+_INLINE_CALL = re.compile(r"(?<![\w$])(?:new[ \t]{1,8})?(?P<callee>[A-Za-z_$][\w$]{0,60})[ \t]{0,8}\(")
 _OPENERS, _CLOSERS = "([{", ")]}"
 
 
@@ -8572,8 +8586,10 @@ class _Binding(NamedTuple):
     kind: str  # "": holds after it; "branch": on a one-line branch (if x: c = …) or in braces, so the binding before
     # it may still hold; "loop": holds in the loop's body, after the loop maybe; "param": holds in the function's body;
     # "scope": holds up to ``until`` (a comprehension's, a lambda's); "each": one more element of a literal sequence a
-    # loop or comprehension goes through, besides the one bound as "loop" or "scope" at the same place
+    # loop or comprehension goes through, besides the one bound as "loop" or "scope" at the same place; "eachparam":
+    # one more value a call gives a parameter, besides the one bound as "param" (in the function's body only)
     until: int = -1  # where a "scope" binding (and its "each" elements) stops holding; -1: no such end
+    start: int = -1  # where its value is (a value that is a bare name is followed from there when it is used)
 
 
 def _line_indent(code: str, pos: int) -> int:
@@ -8644,11 +8660,22 @@ def _inline_raw_bindings(code: str) -> list[_RawBinding]:
     """Every binding in ``code`` as ``(name, where its value starts, where it takes effect, its value or None, its
     kind, where it stops holding or -1: see _Binding)``, at most 200 statements and 200 scoped bindings read."""
     out: list[_RawBinding] = []
+    # the functions defined: (name, where the definition starts, parameters, where their list opens and ends)
+    functions: list[tuple[str, int, list[tuple[str, str | None]], int, int]] = []
     for m in itertools.islice(_INLINE_BIND.finditer(code), 200):
         branch = bool(m.group("hdr") and not m.group("hdr").lstrip().startswith("with")) or bool(m.group("brace"))
         cond = "branch" if branch else ""
         if m.group("var"):
             out.append((m.group("var"), m.start("rhs"), m.end(), m.group("rhs").strip() or None, cond, -1))
+            arrow = _JS_FUNCTION_VALUE.match(code, m.start("rhs"))  # const wipe = (d) => …, = function (d) {…}
+            if arrow is not None and "." not in m.group("var"):
+                params: list[tuple[str, str | None]]
+                if arrow.group("one"):
+                    params, opens, end = [(arrow.group("one"), None)], arrow.start("one"), arrow.end("one")
+                else:
+                    opens = arrow.start("list") if arrow.group("list") else arrow.start("flist")
+                    params, end = _inline_params(code, opens)
+                functions.append((m.group("var"), m.start(), params, opens, end))
         elif m.group("wvar"):
             out.append((m.group("wvar"), m.start("wrhs"), m.end(), m.group("wrhs").strip() or None, "", -1))
         elif m.group("tvars"):
@@ -8662,15 +8689,21 @@ def _inline_raw_bindings(code: str) -> list[_RawBinding]:
                 continue  # a comprehension's, read below
             names = [n.strip() for n in m.group("fvars").strip("() \t").split(",") if n.strip()]
             out.extend(_inline_loop_bindings(names, m.start("frhs"), m.end(), m.group("frhs"), "loop"))
-        elif m.group("jvar"):
-            out.extend(_inline_loop_bindings([m.group("jvar")], m.start("jrhs"), m.end(), m.group("jrhs"), "loop"))
+        elif m.group("jvar"):  # for (const d of ITER) …: ITER to the ) closing the header
+            close = _inline_expr_end(code, m.end(), 300, "")
+            if close < len(code) and code[close] == ")":
+                out.extend(_inline_loop_bindings([m.group("jvar")], m.end(), close + 1, code[m.end() : close], "loop"))
         elif m.group("params"):
             params, end = _inline_params(code, m.start("params"))
-            out.extend((n, m.start("params"), end, d, "param", -1) for n, d in params)
+            callee = m.group("fname") or m.group("jname") or ("constructor" if m.group("ctor") else "")
+            functions.append((callee, m.start(), params, m.start("params"), end))
+            # (a function handed to an array's method is its callback: ARRAY.forEach(function (d) {…}), read below)
         elif m.group("walrus"):
             end = _inline_expr_end(code, m.end())
             out.append((m.group("walrus"), m.end(), end, code[m.end() : end].strip() or None, "", -1))
-    if "for" not in code and "lambda" not in code:
+    if functions:
+        out.extend(_inline_param_bindings(code, functions))
+    if "for" not in code and "lambda" not in code and "." not in code:
         return out
     for m in itertools.islice(_INLINE_SCOPED_BIND.finditer(code), 200):
         if m.group("cvars"):  # [EXPR for NAME in ITER …]: NAME holds from the opening bracket to the closing one
@@ -8679,13 +8712,153 @@ def _inline_raw_bindings(code: str) -> list[_RawBinding]:
             opener, close, iter_end = comp
             names = [n.strip() for n in m.group("cvars").strip("() \t").split(",") if n.strip()]
             out.extend(_inline_loop_bindings(names, m.end(), opener + 1, code[m.end() : iter_end], "scope", close))
+        elif m.group("cbdot"):  # ARRAY.forEach(p => …): p is an element of ARRAY inside the method's parentheses
+            close = _inline_expr_end(code, m.end("cbopen"), 2000, "")
+            receiver = _inline_receiver(code, m.start("cbdot"))
+            name = m.group("cbv") or m.group("cbw") or m.group("cbf")
+            if receiver is not None:
+                out.extend(_inline_loop_bindings([name], receiver[0], m.end(), receiver[1], "scope", close))
         else:  # lambda PARAMS: BODY: each parameter holds in BODY, its default or what cannot be known
             colon = _inline_expr_end(code, m.end(), 300, ":\n")
             if colon >= len(code) or code[colon] != ":":
                 continue
             body_end = _inline_expr_end(code, colon + 1)
             params = _inline_param_list(code[m.end() : colon])
+            mapped = _INLINE_MAPPED_LAMBDA.search(code, max(0, m.start() - 40), m.start())
+            if mapped is not None and len(params) == 1 and body_end < len(code) and code[body_end] == ",":
+                # map(lambda p: BODY, ITER), filter(…): p is an element of ITER
+                iter_end = _inline_expr_end(code, body_end + 1)
+                iterable = code[body_end + 1 : iter_end]
+                out.extend(_inline_loop_bindings([params[0][0]], body_end + 1, colon + 1, iterable, "scope", body_end))
+                continue
             out.extend((n, m.end(), colon + 1, d, "scope", body_end) for n, d in params)
+    return out
+
+
+# A function expression bound to a name: ``const wipe = (d) => …``, ``d => …``, ``async (d) => …``, ``function (d)
+# {…}`` (group ``one``: a lone parameter without parentheses; ``list``: where the parameter list opens).
+_JS_FUNCTION_VALUE = re.compile(
+    r"(?:async\s{1,8})?(?:(?P<one>[A-Za-z_$][\w$]{0,60})\s{0,8}=>|(?P<list>\()(?=[^()\n]{0,200}\)\s{0,8}=>)|"
+    r"function\b[ \t]{0,8}[\w$]{0,60}[ \t]{0,8}(?P<flist>\())"
+)
+# A lambda handed first to map() or filter(): its parameter is an element of the iterable after it.
+_INLINE_MAPPED_LAMBDA = re.compile(r"\b(?:map|filter)\s{0,8}\(\s{0,8}$")
+
+
+def _inline_receiver(code: str, dot: int) -> tuple[int, str] | None:
+    """The receiver of the method whose ``.`` is at ``dot``: a literal array (``['/tmp/x', '~']``) or a name
+    (``dirs``, ``this.dirs``), with where it starts; None for anything else."""
+    j = dot
+    while j > 0 and code[j - 1] in " \t":
+        j -= 1
+    if j > 0 and code[j - 1] == "]":
+        opener = _inline_opener(code, j - 1, 2000)
+        return (opener, code[opener:j]) if opener >= 0 and code[opener] == "[" else None
+    named = re.search(_INLINE_NAME + r"\Z", code[max(0, j - 320) : j])
+    if named is None:
+        return None
+    start = max(0, j - 320) + named.start()
+    return start, named.group(0)
+
+
+def _inline_param_bindings(
+    code: str, functions: list[tuple[str, int, list[tuple[str, str | None]], int, int]]
+) -> list[_RawBinding]:
+    """The parameters of the functions ``code`` defines (a ``def``, a ``function``, an arrow function bound to a name,
+    a class's ``__init__`` or ``constructor``), each bound to what the calls in the code give it (2026-12-08): its
+    argument in each call (by position, or by keyword), its default when a call leaves it out, at most 4 values; a
+    parameter no call gives is bound to its default or to what cannot be known, as before. The first value is bound
+    as a parameter (``param``: in the function's body only), the others as ``eachparam`` (one more reading each).
+    ``Cleaner('/')`` (also ``new Cleaner('/')``) gives ``def __init__(self, path)`` (``constructor(path)``) its
+    ``path``; a method (``def run(self, p)``) is called on ``self``, ``cls``, a call (``Cleaner().run('/')``) or a name
+    bound to one of its class (``c = Cleaner(); c.run('/')``); a function by its bare name."""
+    classes = [(m.start(), m.group(1)) for m in itertools.islice(_INLINE_CLASS.finditer(code), 200)]
+    # (name called, owner class, skip the first parameter, how it is called: "new", "method", "function")
+    defs: list[tuple[str, str, bool, str]] = []
+    for name, start, params, _opens, _end in functions:
+        owner = next((c for at, c in reversed(classes) if at < start), "")
+        first_self = bool(params) and params[0][0] in ("self", "cls")
+        if name in ("__init__", "constructor"):
+            defs.append((owner, owner, first_self, "new"))
+        else:
+            defs.append((name, owner, first_self, "method" if first_self else "function"))
+    wanted = {d[0] for d, f in zip(defs, functions, strict=True) if d[0] and f[2]}
+    calls: dict[str, list[tuple[int, str]]] = {}  # name → (where its "(" is, the receiver before ".", or "")
+    if wanted:
+        kept = 0
+        for m in _INLINE_CALL.finditer(code):
+            name = m.group("callee")
+            if name not in wanted:
+                continue
+            kept += 1
+            if kept > 400:
+                break
+            before = code[max(0, m.start() - 80) : m.start()]
+            if re.search(r"(?:\bdef|\bfunction|\bclass)[ \t]{1,8}\Z", before):
+                continue  # the definition itself
+            dotted = re.search(r"(" + _INLINE_NAME + r"|\))[ \t]{0,8}\.[ \t]{0,8}\Z", before)
+            calls.setdefault(name, []).append((m.end() - 1, dotted.group(1) if dotted else ""))
+    instances = (
+        {(m.group(1), m.group(2)) for m in itertools.islice(_INLINE_INSTANCE.finditer(code), 200)} if calls else set()
+    )
+    out: list[_RawBinding] = []
+    budget = 64  # calls whose arguments are read, in all
+    for (called, owner, first_self, how), (_name, _start, params, opens, end) in zip(defs, functions, strict=True):
+        given_names = [n for n, _ in params[1:]] if first_self else [n for n, _ in params]
+        values: dict[str, list[tuple[int, str | None]]] = {n: [] for n in given_names}
+        for at, receiver in calls.get(called, [])[:8] if called else []:
+            if how == "function" and receiver:
+                continue  # obj.wipe(…) is another object's method
+            if how == "method" and not (
+                receiver in ("self", "cls", "this", ")") or (receiver, owner) in instances or receiver == owner
+            ):
+                continue  # subprocess.run(…) is not this class's run
+            budget -= 1
+            given = _inline_call_args(code, at, given_names) if budget >= 0 else None
+            if given is None:
+                continue
+            for n, default in params[1:] if first_self else params:
+                pos, value = given[n] if n in given else (at + 1, default)
+                if all(v != value for _, v in values[n]) and len(values[n]) < 4:
+                    values[n].append((pos, value))
+        for n, default in params:
+            found = values.get(n) or [(opens, default)]
+            if default is not None and all(v != default for _, v in found):
+                found = [*found[:3], (opens, default)]  # a caller the code does not show may leave it out
+            out.extend((n, pos, end, v, "param" if k == 0 else "eachparam", -1) for k, (pos, v) in enumerate(found))
+    return out
+
+
+# A class statement (Python ``class Name`` / ``class Name(Base):``, JavaScript ``class Name {`` / ``extends``).
+_INLINE_CLASS = re.compile(r"\bclass[ \t]{1,8}([A-Za-z_$][\w$]{0,60})")
+# A name bound to an object of a class: ``c = Cleaner(…)``, ``const c = new Cleaner(…)`` (groups: the name, the class).
+_INLINE_INSTANCE = re.compile(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,60})[ \t]{0,8}=[ \t]{0,8}(?:new[ \t]{1,8})?([A-Za-z_$][\w$]{0,60})[ \t]{0,8}\("
+)
+
+
+def _inline_call_args(code: str, opens: int, names: list[str]) -> dict[str, tuple[int, str | None]] | None:
+    """The arguments of the call whose ``(`` is at ``opens``, by parameter (``names``, in order): each ``(where it
+    starts, its text)``; a keyword argument by its name; none past a ``*args`` or ``**kw``. None when the call's
+    parentheses do not close."""
+    close = _inline_expr_end(code, opens + 1, 600, "")
+    if close >= len(code) or code[close] != ")":
+        return None
+    out: dict[str, tuple[int, str | None]] = {}
+    positional = True
+    pos = opens + 1
+    for k, arg in enumerate(_inline_split("(" + code[opens + 1 : close] + ")")[:32]):
+        at = code.find(arg, pos, close + 1) if arg else -1
+        at = at if at >= 0 else pos
+        pos = at + len(arg)
+        keyword = re.fullmatch(r"([A-Za-z_]\w{0,60})\s{0,8}=(?!=)\s{0,8}(.+)", arg, re.DOTALL)
+        if arg.startswith("*"):
+            positional = False
+        elif keyword is not None:
+            out[keyword.group(1)] = (at + keyword.start(2), keyword.group(2).strip())
+            positional = False
+        elif positional and k < len(names):
+            out[names[k]] = (at, arg)
     return out
 
 
@@ -8700,7 +8873,7 @@ def _inline_candidates(code: str, binds: list[_Binding], pos: int, indent: int) 
         if b.end > pos or 0 <= b.until <= pos:
             continue
         inside = indent > b.indent or code.find("\n", b.end, pos) < 0
-        if b.kind == "param" and not inside:
+        if b.kind in ("param", "eachparam") and not inside:
             continue
         out.append(b)
         holds = (b.kind in ("loop", "param") and inside) or b.kind == "scope" or (b.kind == "" and b.indent <= indent)
@@ -8741,7 +8914,7 @@ def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
     binds: dict[str, list[_Binding]] = {}
     most = [1]
 
-    def resolve(text: str, base: int, choice: int, budget: list[int], receivers: bool = True) -> str:
+    def resolve(text: str, base: int, choice: int, budget: list[int], receivers: bool = True, depth: int = 0) -> str:
         def put(m: re.Match[str]) -> str:
             name = m.group(1) or m.group(2)
             if budget[0] <= 0 or (m.group(2) and not receivers):
@@ -8756,20 +8929,43 @@ def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
                 if not found:
                     continue
                 most[0] = max(most[0], len(found))
-                value = found[min(choice, len(found) - 1)].value
+                chosen = found[min(choice, len(found) - 1)]
+                value = chosen.value
                 if value is None:
                     return m.group(0)
                 budget[0] -= 1
+                if chosen.start >= 0 and depth < 4 and re.fullmatch(_INLINE_NAME, value):
+                    # a name bound to a name (c2 = c, self.p = p): what that one holds where it is bound, in this
+                    # reading (each value the calls give the parameter p)
+                    value = resolve(f"({value})", chosen.start - 1, choice, budget, True, depth + 1)[1:-1]
                 return value + name[len(prefix) :]
             return m.group(0)
 
         return _INLINE_BOUND_USE.sub(put, text)
 
+    deferred: list[tuple[str, int, int]] = []
     for name, start, end, value, kind, until in raw:
-        if value is not None and binds:  # a bare name (c = client) is read as a whole argument: (client)
+        lazy, elements = -1, []
+        if value is not None:  # a bare name (c = client) is read as a whole argument: (client)
             bare = re.fullmatch(_INLINE_NAME, value) is not None
-            value = resolve(f"({value})", start - 1, 0, [400])[1:-1] if bare else resolve(value, start, 0, [400])
-        binds.setdefault(name, []).append(_Binding(end, value, _line_indent(code, end), kind, until))
+            if bare and kind not in ("loop", "scope", "each"):
+                lazy = start  # followed where it is used (above), in the reading's choice
+            elif kind in ("param", "eachparam") and start > end:  # a call's argument, after the function
+                deferred.append((name, len(binds.get(name, [])), start))
+            elif binds:
+                value = resolve(f"({value})", start - 1, 0, [400])[1:-1] if bare else resolve(value, start, 0, [400])
+                # for p in paths: / paths.forEach(p => …) with paths = ['/tmp/x', '/']: each element, as for the list
+                elements = _inline_elements(value) if bare else []
+        indent = _line_indent(code, end)
+        if elements:
+            binds.setdefault(name, []).append(_Binding(end, elements[0], indent, kind, until))
+            binds[name].extend(_Binding(end, e, indent, "each", until) for e in elements[1:])
+            continue
+        binds.setdefault(name, []).append(_Binding(end, value, indent, kind, until, lazy))
+    for name, k, start in deferred:  # what a call gives a parameter, with every binding before the call known
+        b = binds[name][k]
+        if b.value is not None:
+            binds[name][k] = b._replace(value=resolve(b.value, start, 0, [400]))
     out: list[str] = []
     choice = 0
     while choice < min(most[0], 4):
@@ -9268,6 +9464,12 @@ _INLINE_NAMED_DELETE = re.compile(
 )
 
 
+# A delete function mapped over paths: ``map(shutil.rmtree, ['/tmp/x', '~'])`` deletes each (group 1: the function).
+_INLINE_MAP_DELETE = re.compile(
+    r"\bmap\s{0,8}\(\s{0,8}((?:shutil\.)?rmtree|os\.(?:remove|unlink|rmdir|removedirs))\s{0,8},\s{0,8}"
+)
+
+
 def _inline_deletes(a: ShellAnalyser, code: str, ctext: str) -> None:
     """Inline code's delete calls given a literal path (``shutil.rmtree('~')``, ``fs.rmSync('/', …)``, perl's
     ``remove_tree('~')``), judged as ``rm`` of that path is."""
@@ -9280,6 +9482,11 @@ def _inline_deletes(a: ShellAnalyser, code: str, ctext: str) -> None:
     for m in _INLINE_DELETE.finditer(code):
         fn = m.group(1) or m.group(2)
         a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
+    for m in itertools.islice(_INLINE_MAP_DELETE.finditer(code), 16):  # map(shutil.rmtree, ['/tmp/x', '~'])
+        iterable = code[m.end() : _inline_expr_end(code, m.end())]
+        for element in _inline_elements(iterable):
+            if (lit := re.fullmatch(r"[\"']([^\"'\n]+)[\"']", element)) is not None:
+                a.check_delete(lit.group(1), recursive=m.group(1).endswith("rmtree"), ctext=ctext)
 
 
 def _inline_more(a: ShellAnalyser, code: str, ctext: str, depth: int) -> None:
