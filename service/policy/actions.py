@@ -51,6 +51,7 @@ from service.policy.shell import (
     is_git_config_file,
     is_within,
     moved_away,
+    outside_program_place,
     rule_category,
     shell_quote,
     sql_rules,
@@ -1304,28 +1305,6 @@ def yarnrc_files(content: str, classic: bool) -> list[tuple[str, str]]:
     return out
 
 
-def _outside_place(an: ShellAnalyser, value: str, cwd: str | None) -> str | None:
-    """Why a program or module a package manager's settings name is to be reviewed, or None when it is not: a bare
-    name (found on PATH or among the installed packages), a file of the workspace or of a system folder are the
-    usual values; a file elsewhere (``/tmp``, home, ``..`` out of the project), one whose path depends on the
-    environment (``$X``) or a URL is not."""
-    v = value.strip()
-    if not v:
-        return None
-    if "$" in v or "`" in v:
-        return "a file the analyser cannot know"
-    if re.match(r"(?i)^[a-z][a-z0-9+.-]+://", v):
-        return "a URL"
-    if "/" not in v and "\\" not in v and not v.startswith("~"):
-        return None
-    p = an.paths.resolve(v, cwd)
-    if p is None:
-        return None if not v.startswith(("/", "~")) else "a file the analyser cannot know"
-    if (an.paths.is_system(p) and not is_within(p, "/dev")) or an.paths.in_workspace(p):
-        return None
-    return "a file outside the workspace"
-
-
 def _package_manager_config(an: ShellAnalyser, path: str, low: str, content: str, folder: str | None) -> None:
     """``.npmrc``, ``.yarnrc.yml``, ``.yarnrc``: a setting that makes every npm or yarn run start a program or load
     a module from outside the workspace (``persistence.package_manager_hook``, H), and npm's ``node-options`` judged
@@ -1347,7 +1326,7 @@ def _package_manager_config(an: ShellAnalyser, path: str, low: str, content: str
     else:
         named = yarnrc_files(content, classic=low == ".yarnrc")
     for key, value in named[:200]:
-        why = _outside_place(an, value, folder)
+        why = outside_program_place(an, value, folder)
         if why is not None:
             tool = "npm" if low == ".npmrc" else "yarn"
             an.emit(
@@ -1768,6 +1747,7 @@ _CLI_PROGRAMS = frozenset(
     {"kubectl", "oc", "helm", "git", "gh", "glab", "aws", "gcloud", "gsutil", "az", "docker", "podman", "terraform"}
     | {"tofu", "pulumi", "npm", "pnpm", "yarn", "pip", "cargo", "systemctl", "psql", "mysql", "heroku", "flyctl"}
     | {"vercel", "wrangler", "doctl", "hcloud", "linode", "rclone", "rsync", "ssh", "scp"}
+    | {"vultr", "scw", "exo", "upctl", "civo", "openstack", "oci", "ibmcloud", "eksctl", "tofu", "terragrunt", "yc"}
 )
 _CLI_RUN_WORDS = frozenset({"run", "exec", "execute", "command", "cmd", "cli", "call", "invoke", "raw", "tool"})
 

@@ -272,7 +272,15 @@ _SECRET_FILE_RE = re.compile(
     r"\.pypirc|\.vault-token|\.my\.cnf|\.codex/auth\.json|"
     r"service[-_]account[^/]*\.json|client_secret[^/]*\.json|secrets?\.(ya?ml|json|toml)|\.htpasswd|"
     r"master\.key|credentials\.tfrc\.json|keychain-2?\.db|[^/]*\.keychain(-db)?|"
-    r"\.(bash|zsh|sh|mysql|psql|python|node_repl)_history|[^/]*\.tfstate(\.backup)?)$"  # typed secrets, tf state
+    r"\.(bash|zsh|sh|mysql|psql|python|node_repl)_history|[^/]*\.tfstate(\.backup)?|"  # typed secrets, tf state
+    # (2026-12-08) other tools' keys and tokens: s3cmd, boto, rclone's remotes, hub and glab, sops' age keys,
+    # GitHub Copilot, Databricks, doctl, hcloud, scw, Kaggle, Hugging Face, Fly.io, firebase-tools, wrangler,
+    # Supabase, Terraform CLI and ngrok
+    r"\.s3cfg|\.boto|rclone\.conf|\.config/hub|\.config/glab-cli/config\.yml|sops/age/keys\.txt|"
+    r"github-copilot/(hosts|apps)\.json|\.databrickscfg|\.config/doctl/config\.yaml|\.config/hcloud/cli\.toml|"
+    r"\.config/scw/config\.yaml|\.kaggle/kaggle\.json|huggingface/(stored_)?tokens?|\.fly/config\.yml|"
+    r"configstore/firebase-tools\.json|wrangler/config/default\.toml|\.supabase/access-token|\.terraformrc|"
+    r"\.ngrok2/ngrok\.yml|ngrok/ngrok\.yml)$"
 )
 _SECRET_FILE_CASED_RE = re.compile(r"(^|/)(credentials|shadow|gshadow|Login Data|Cookies)$")
 _SECRET_DIR_PARTS = (  # lower case: compared with the lower-cased path
@@ -1565,11 +1573,13 @@ class ShellAnalyser:
         finally:
             if assigns:
                 self.vars = saved
-        if cmd.name in ("echo", "printf") and any(w.tainted for w in cmd.words[1:]):
+        dumps_env = cmd.name in ("env", "printenv") and cmd.reads_secret  # env > public/env.txt (2026-12-08)
+        if dumps_env or (cmd.name in ("echo", "printf") and any(w.tainted for w in cmd.words[1:])):
             for r in redirects:  # echo $GITHUB_TOKEN > public/token.txt: the secret is in a file now
                 out = getattr(r, "output", None)
                 if getattr(r, "type", "") in (">", ">>", ">|", "&>", "&>>") and getattr(out, "kind", "") == "word":
-                    _secret_variable_write(self, self._quiet_expand(out), ctext)
+                    what = "the whole environment (its secret variables among them)" if dumps_env else None
+                    _secret_variable_write(self, self._quiet_expand(out), ctext, *([what] if what else []))
         return cmd
 
     def _heredoc_substitutions(self, body: str, depth: int) -> None:
@@ -3840,11 +3850,70 @@ def _check_requirement(a: ShellAnalyser, spec: str, ctext: str, eco: str) -> Non
             a.emit("package_install_untrusted", "unpinned", S.low, f"Installs an unpinned package ({spec}).", ctext)
 
 
+def outside_program_place(an: ShellAnalyser, value: str, cwd: str | None) -> str | None:
+    """Why a program or module a package manager's settings name is to be reviewed, or None when it is not: a bare
+    name (found on PATH or among the installed packages), a file of the workspace or of a system folder are the
+    usual values; a file elsewhere (``/tmp``, home, ``..`` out of the project), one whose path depends on the
+    environment (``$X``) or a URL is not."""
+    v = value.strip()
+    if not v:
+        return None
+    if "$" in v or "`" in v:
+        return "a file the analyser cannot know"
+    if re.match(r"(?i)^[a-z][a-z0-9+.-]+://", v):
+        return "a URL"
+    if "/" not in v and "\\" not in v and not v.startswith("~"):
+        return None
+    p = an.paths.resolve(v, cwd)
+    if p is None:
+        return None if not v.startswith(("/", "~")) else "a file the analyser cannot know"
+    if (an.paths.is_system(p) and not is_within(p, "/dev")) or an.paths.in_workspace(p):
+        return None
+    return "a file outside the workspace"
+
+
+# npm's and yarn's settings that name a program or module they start on their own (see actions.NPMRC_PROGRAM_KEYS):
+# set through their CLI (``npm config set script-shell /tmp/x``), as an ``.npmrc`` or ``.yarnrc.yml`` line is judged.
+_NPM_PROGRAM_KEYS = frozenset({"script-shell", "node-gyp", "git", "onload-script", "yarnpath", "yarn-path", "plugins"})
+
+
+def _npm_config_set(a: ShellAnalyser, cmd: _Cmd, rest: list[str], depth: int) -> None:
+    """``npm|pnpm|yarn config set KEY VALUE`` (also ``KEY=VALUE``, ``npm set``): a program key naming a file outside
+    the workspace is ``persistence.package_manager_hook`` (H); ``node-options`` is judged as the NODE_OPTIONS of every
+    script."""
+    pairs: list[tuple[str, str]] = []
+    k = 0
+    while k < len(rest):
+        if rest[k].startswith("-"):  # -g, --location=user, --global (a value may start with '-': node-options)
+            k += 1
+            continue
+        key, eq, value = rest[k].partition("=")
+        if not eq:
+            value = rest[k + 1] if k + 1 < len(rest) else ""
+            k += 1
+        pairs.append((key.lower(), value))
+        k += 1
+    for key, value in pairs[:16]:
+        if key in _NPM_PROGRAM_KEYS and (why := outside_program_place(a, value, a.cwd)) is not None:
+            a.emit(
+                "persistence",
+                "package_manager_hook",
+                S.high,
+                f"Sets {cmd.name}'s {key} to {value[:200]} ({why}): every {cmd.name} run starts it.",
+                cmd.text,
+            )
+        elif key == "node-options" and value.strip():
+            a.analyse("export NODE_OPTIONS=" + shell_quote(value), depth + 1)
+
+
 def _h_npm(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
     if not args:
         return
     ctext = cmd.text
     sub = args[0]
+    if (sub in ("config", "c") and args[1:2] == ["set"]) or (cmd.name == "npm" and sub == "set"):
+        _npm_config_set(a, cmd, args[2:] if sub != "set" else args[1:], depth)
+        return
     if cmd.name == "npx" or (cmd.name in ("pnpm", "yarn", "bun") and sub in ("dlx", "x")):
         rest = args if cmd.name == "npx" else args[1:]
         rest = rest[next((k for k, x in enumerate(rest) if not x.startswith("-")), len(rest)) :]
@@ -4565,7 +4634,120 @@ def _az_rest_delete(args: list[str]) -> str | None:
     return url if method == "DELETE" and CLOUD_RESOURCE_URL.match(url) else None
 
 
+# (2026-12-08) Grants that hand an identity the whole account or make data public, in the cloud CLIs:
+# an administrator's managed policy attached in AWS IAM (or an inline policy allowing every action), an owner, editor
+# or IAM-admin role bound in Google Cloud, Owner, Contributor or User Access Administrator assigned in Azure,
+# cluster-admin bound in Kubernetes (``privilege_escalation.cloud_admin_grant``); a role given to ``allUsers`` or
+# ``allAuthenticatedUsers``, a public-read ACL or a bucket's public-access block removed, a repository made public
+# (``privilege_escalation.public_access``). Other roles and policies, a read, a private ACL are nothing.
+_CLOUD_ADMIN_GRANT = re.compile(
+    r"\biam attach-(user|role|group)-policy\b.*\barn:aws[\w-]*:iam::aws:policy/"
+    r"(AdministratorAccess|IAMFullAccess|PowerUserAccess)\b|"
+    r"\biam put-(user|role|group)-policy\b.*[\"']Action[\"']\s*:\s*\[?\s*[\"']\*[\"']|"
+    r"\badd-iam-policy-binding\b.*--role[= ](roles/)?(owner|editor|resourcemanager\.\w*Admin|iam\.securityAdmin|"
+    r"iam\.serviceAccount(TokenCreator|KeyAdmin)|iam\.roleAdmin)\b|"
+    r"\brole assignment create\b.*--role[= ][\"']?(Owner|Contributor|User Access Administrator)\b",
+    re.IGNORECASE,
+)
+_CLOUD_PUBLIC_GRANT = re.compile(
+    r"\badd-iam-policy-binding\b.*--member[= ]all(Authenticated)?Users\b|\biam ch\b.*\ball(Authenticated)?Users:|"
+    r"\bs3api put-(bucket|object)-acl\b.*--acl[= ]public-read(-write)?\b|\bs3api delete-public-access-block\b|"
+    r"\bs3api put-bucket-policy\b.*[\"']Principal[\"']\s*:\s*(\{\s*[\"']AWS[\"']\s*:\s*)?[\"']\*[\"']|"
+    r"\bs3 (cp|sync)\b.*--acl[= ]public-read(-write)?\b",
+    re.IGNORECASE,
+)
+
+
+def _cloud_grants(a: ShellAnalyser, cmd: _Cmd, joined: str) -> None:
+    """``_CLOUD_ADMIN_GRANT`` and ``_CLOUD_PUBLIC_GRANT`` in aws, gcloud, gsutil and az; cluster-admin bound by
+    kubectl; a GitHub repository made public or a collaborator added through ``gh``."""
+    if cmd.name in ("aws", "gcloud", "az") and _CLOUD_ADMIN_GRANT.search(joined):
+        a.emit(
+            "privilege_escalation",
+            "cloud_admin_grant",
+            S.high,
+            "Grants an administrator's role or policy in the cloud account (AWS AdministratorAccess, a Google Cloud "
+            "owner or editor, an Azure Owner or Contributor): whoever holds it controls the account.",
+            cmd.text,
+        )
+    elif cmd.name == "kubectl" and re.search(
+        r"\bcreate (cluster)?rolebinding\b.*--clusterrole[= ]cluster-admin\b", joined
+    ):
+        a.emit(
+            "privilege_escalation",
+            "cloud_admin_grant",
+            S.high,
+            "Binds cluster-admin in Kubernetes: the subject controls the whole cluster.",
+            cmd.text,
+        )
+    if cmd.name in ("aws", "gcloud", "gsutil") and _CLOUD_PUBLIC_GRANT.search(joined):
+        a.emit(
+            "privilege_escalation",
+            "public_access",
+            S.high,
+            "Makes cloud storage or a project readable by anyone (allUsers, a public-read ACL, the public-access "
+            "block removed, a bucket policy for every principal).",
+            cmd.text,
+        )
+    elif cmd.name == "gh" and (
+        re.search(r"\brepo edit\b.*--visibility[= ]public\b", joined)
+        or re.search(r"\bapi\b(?=.*(-X|--method)[= ]?PUT\b).*\brepos/[^/\s]+/[^/\s]+/collaborators/[^/\s]+", joined)
+    ):
+        a.emit(
+            "privilege_escalation",
+            "public_access",
+            S.high,
+            "Makes a GitHub repository public or adds a collaborator to it: its code (and history, secrets ever "
+            "committed) become readable by others.",
+            cmd.text,
+        )
+
+
+def _cloud_copy_of_home(a: ShellAnalyser, cmd: _Cmd, sources: list[str]) -> bool:
+    """(2026-12-08) A copy to cloud storage (``aws s3 sync``, ``gsutil cp -r``, ``gcloud storage cp``, ``rclone``,
+    ``s3cmd``, ``azcopy``) whose local source is the home folder, the root or a folder holding home: the user's
+    credentials (``~/.ssh``, ``~/.aws`` …) go with it, ``credential_access.exfiltration`` (H), as ``scp -r ~/.ssh`` to
+    a host is. A project folder, a build output or a file is a routine upload (``cloud_upload``, M, for S3)."""
+    home = a.paths.home
+    for src in sources[:32]:
+        if re.match(r"^[a-z][\w+.-]*://", src) or re.match(r"^[\w.-]+:(?!//)", src):  # s3://, gs://, remote:path
+            continue
+        p = a.paths.resolve(src, a.cwd)
+        if p is not None and is_within(home, p):
+            a.emit(
+                "credential_access",
+                "exfiltration",
+                S.high,
+                f"Copies the home folder ({src}) to cloud storage: the credentials in it (~/.ssh, ~/.aws, tokens) "
+                "go with it.",
+                cmd.text,
+            )
+            return True
+    return False
+
+
+# Cloud storage CLIs' copy verbs: their sources are every positional word after the verb but the last.
+_CLOUD_COPY_VERBS = {
+    "gsutil": frozenset({"cp", "rsync", "mv"}),
+    "rclone": frozenset({"copy", "sync", "move", "copyto", "moveto", "bisync"}),
+    "s3cmd": frozenset({"put", "sync"}),
+    "azcopy": frozenset({"copy", "cp", "sync"}),
+}
+
+
+def _h_cloud_copy(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """``rclone copy ~ drive:backup``, ``gsutil -m cp -r ~ gs://b``, ``s3cmd sync ~ s3://b``: see
+    :func:`_cloud_copy_of_home`."""
+    pos = [x for x in args if not x.startswith("-")]
+    if len(pos) >= 3 and pos[0] in _CLOUD_COPY_VERBS.get(cmd.name, ()):
+        _cloud_copy_of_home(a, cmd, pos[1:-1])
+
+
 def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if cmd.name == "tofu":  # OpenTofu: terraform's commands under another name
+        cmd = _Cmd(argv=["terraform", *cmd.argv[1:]], text=cmd.text)
+    if cmd.name in ("aws", "gcloud", "gsutil", "az", "kubectl", "gh"):
+        _cloud_grants(a, cmd, " ".join(args))
     if cmd.name == "terraform":  # TF_CLI_ARGS and TF_CLI_ARGS_<verb> add their arguments to the command's
         args = [*args, *_tf_cli_args(a, _tf_verb(args))]
     joined = " ".join(args)
@@ -4576,10 +4758,29 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         elif re.search(
             r"\bs3 (rm|rb)\b.*(--recursive|--force)|\bs3api delete-(bucket|objects)\b|\bec2 terminate-instances\b|"
             r"\brds delete-db|\bdynamodb delete-table\b|\biam delete-|\blambda delete-(function|layer-version)(?![\w-])|"
-            r"\beks delete-(cluster|nodegroup)\b|\becs delete-(cluster|service)\b|\bapprunner delete-service\b",
+            r"\beks delete-(cluster|nodegroup)\b|\becs delete-(cluster|service)\b|\bapprunner delete-service\b|"
+            # (2026-12-08) volumes, snapshots, file systems, caches, warehouses, search domains, image repositories,
+            # DocumentDB/Neptune clusters, DNS zones, backup vaults, Glacier vaults, streams; a KMS key scheduled for
+            # deletion (what it encrypted becomes unreadable), a secret deleted with no recovery window
+            r"\bec2 delete-(volume|snapshot)\b|\befs delete-file-system\b|"
+            r"\belasticache delete-(cache-cluster|replication-group|serverless-cache)\b|"
+            r"\bredshift delete-cluster\b|\bredshift-serverless delete-(namespace|workgroup)\b|"
+            r"\bopensearch delete-domain\b|\bes delete-elasticsearch-domain\b|\becr(-public)? delete-repository\b|"
+            r"\b(docdb|neptune) delete-db-(cluster|instance)\b|\broute53 delete-hosted-zone\b|"
+            r"\bbackup delete-(backup-vault|recovery-point)\b|\bglacier delete-(vault|archive)\b|"
+            r"\bkinesis delete-stream\b|\bkms schedule-key-deletion\b|"
+            r"\bsecretsmanager delete-secret\b.*--force-delete-without-recovery",
             joined,
         ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+        elif re.search(r"\bcloudtrail (stop-logging|delete-trail)\b|\bguardduty delete-detector\b", joined):
+            a.emit(
+                "process_system_control",
+                "disable_security_service",
+                S.high,
+                "Switches off the account's audit trail or threat detection (CloudTrail, GuardDuty).",
+                ctext,
+            )
         elif re.search(
             r"\b(configure (get|export-credentials)|sts get-session-token|secretsmanager get-secret-value|"
             r"ssm get-parameters?\b.*--with-decryption|iam create-access-key)",
@@ -4588,12 +4789,25 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             a.emit("credential_access", "cloud_secret", S.high, "Reads cloud credentials or secrets.", ctext)
         elif re.search(r"\bs3 (cp|sync|mv)\b", joined):
             pos = [x for x in args if not x.startswith("-")]
-            if pos and pos[-1].startswith("s3://") and any(not x.startswith("s3://") for x in pos[2:-1]):
+            uploads = bool(pos) and pos[-1].startswith("s3://") and any(not x.startswith("s3://") for x in pos[2:-1])
+            if uploads and not _cloud_copy_of_home(a, cmd, pos[2:-1]):
                 a.emit("network_egress", "cloud_upload", S.medium, "Uploads files to S3.", ctext)
     elif cmd.name == "gcloud":
+        if args[:1] == ["storage"] and args[1:2] in (["cp"], ["rsync"], ["mv"]):
+            pos = [x for x in args[2:] if not x.startswith("-")]
+            _cloud_copy_of_home(a, cmd, pos[:-1])
         if (
-            re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined)
-        ) or re.search(r"\brun (services|jobs) delete\b|\bfunctions delete\b", joined):  # Cloud Run, Cloud Functions
+            (re.search(r"\bdelete\b", joined) and re.search(r"projects|instances|sql|clusters|buckets", joined))
+            or re.search(r"\brun (services|jobs) delete\b|\bfunctions delete\b", joined)  # Cloud Run, Functions
+            # (2026-12-08) Firestore and Spanner databases, disks and snapshots, Pub/Sub topics, Secret Manager
+            # secrets, Artifact Registry repositories, an App Engine service, a key version destroyed
+            or re.search(
+                r"\b(firestore|spanner) databases delete\b|\bcompute (disks|snapshots|images) delete\b|"
+                r"\bpubsub topics delete\b|\bsecrets delete\b|\bartifacts repositories delete\b|"
+                r"\bapp services delete\b|\bkms keys versions destroy\b|\bfilestore backups delete\b",
+                joined,
+            )
+        ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
         elif re.search(r"\bstorage rm\b", joined) and _bucket_wide_rm(args):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket's objects.", ctext)
@@ -4605,7 +4819,14 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         a.emit("destructive_infra", "cloud_delete", S.high, cloud_rest_delete_message(deleted), ctext)
     elif cmd.name == "az" and re.search(
         r"\b(group|vm|storage account|sql server|functionapp|webapp|containerapp( env| job)?) delete\b|"
-        r"\bstorage blob delete-batch\b",
+        r"\bstorage blob delete-batch\b|"
+        # (2026-12-08) AKS clusters, Cosmos DB accounts and databases, SQL databases and managed instances, MySQL and
+        # PostgreSQL servers, Redis caches, disks, snapshots, scale sets, registries, key vaults (and their purge,
+        # which ends the soft-delete), file shares and containers, Service Bus and Event Hubs namespaces
+        r"\b(aks|cosmosdb|redis|disk|snapshot|vmss|acr|keyvault) delete\b|\bkeyvault purge\b|"
+        r"\bcosmosdb (sql|mongodb|cassandra|gremlin|table) (database|container|collection|keyspace|graph|table) "
+        r"delete\b|\bsql (db|mi|elastic-pool) delete\b|\b(mysql|postgres)( flexible-server| server)? delete\b|"
+        r"\bstorage (share|container|fs)(-rm)? delete\b|\b(servicebus|eventhubs) namespace delete\b",
         joined,
     ):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
@@ -4654,8 +4875,10 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         a.emit("credential_access", "cloud_secret", S.high, "Reads GitHub credentials.", ctext)
     elif cmd.name in ("gh",) and re.search(r"repo delete|release delete", joined):
         a.emit("destructive_vcs", "remote_repo_delete", S.high, "Deletes a GitHub repository/release.", ctext)
-    elif cmd.name == "heroku" and re.search(r"apps:destroy|pg:reset", joined):
-        a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Heroku app/database.", ctext)
+    elif cmd.name == "glab" and re.search(r"\b(repo|project) (delete|rm)\b", joined):
+        a.emit("destructive_vcs", "remote_repo_delete", S.high, "Deletes a GitLab project.", ctext)
+    elif cmd.name == "heroku" and re.search(r"apps:destroy|pg:reset|addons:(destroy|remove)\b", joined):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Destroys a Heroku app, database or add-on.", ctext)
     elif (
         (cmd.name == "heroku" and args[:1] in (["config"], ["config:get"]))
         or (cmd.name == "vault" and (args[:1] == ["read"] or args[:2] in (["kv", "get"], ["print", "token"])))
@@ -4851,8 +5074,32 @@ _STACK_TOOL_OPTS = {
     | {"--tag-name", "--region", "--http-retry-max", "--http-retry-wait-max", "--http-retry-wait-min"},
     "hcloud": {"--context", "--config", "--poll-interval", "--endpoint", "-o", "--output", "-l", "--selector"},
     "linode-cli": {"--as-user", "--delimiter", "--format", "--page", "--page-size", "--api-version", "--config"},
+    "vultr-cli": {"--config", "-o", "--output"},
+    "scw": {"-p", "--profile", "-c", "--config", "-o", "--output"},
+    "exo": {"-A", "--use-account", "-C", "--config", "-O", "--output-format", "--output-template", "-z", "--zone"},
+    "upctl": {"-c", "--config", "-o", "--output", "-t", "--client-timeout"},
+    "civo": {"--region", "-o", "--output", "-f", "--fields", "--config"},
+    "openstack": {"-f", "--format", "-c", "--column", "--max-width", "--sort-column"},
+    "oci": {"--profile", "--config-file", "--region", "--auth", "--output", "--query", "--endpoint", "--cert-bundle"},
+    "ibmcloud": {"-r", "-g", "--output"},
+    "eksctl": {"-r", "--region", "-p", "--profile", "-n", "--name", "-f", "--config-file", "--cluster"},
+    "wrangler": {"-c", "--config", "-e", "--env", "--cwd", "--name"},
+    "netlify": {"--auth", "--filter"},
+    "supabase": {"--workdir", "--profile", "-o", "--output"},
+    "neonctl": {"--api-key", "--api-host", "--config-dir", "-o", "--output", "--context-file", "--org-id"},
+    "pscale": {"--org", "--config", "-f", "--format", "--service-token", "--service-token-id", "--api-url"},
+    "terragrunt": {"--working-dir", "--terragrunt-working-dir", "--config", "--terragrunt-config", "--log-level"},
+    "cdktf": {"-a", "--app", "-o", "--output"},
+    "serverless": {"-s", "--stage", "-r", "--region", "-c", "--config", "--aws-profile", "--param"},
+    "copilot": {"-a", "--app", "-e", "--env", "-n", "--name"},
+    "yc": {"--profile", "--cloud-id", "--folder-id", "--folder-name", "--endpoint", "--token", "--format"},
 }
-_STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly", "linode": "linode-cli", "lin": "linode-cli"}
+_STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly", "linode": "linode-cli", "lin": "linode-cli"} | {
+    "vultr": "vultr-cli",
+    "sls": "serverless",
+    "neon": "neonctl",
+    "ic": "ibmcloud",
+}
 
 
 def _word_paths(*paths: tuple[tuple[str, ...], ...]) -> frozenset[tuple[str, ...]]:
@@ -4895,10 +5142,117 @@ _CLOUD_CLI_DELETES: dict[str, frozenset[tuple[str, ...]]] = {
         (("obj",), ("rb",)),
     ),
 }
+# (2026-12-08) The same for other clouds' and hosting platforms' CLIs: Vultr's vultr-cli (instances, bare metal, block
+# storage, Kubernetes clusters, databases, load balancers, snapshots, Object Storage, VPCs), Scaleway's scw (key=value
+# arguments; Instances' servers, volumes, snapshots, images, Kubernetes clusters and pools, managed databases and a
+# database in one, Redis, MongoDB, Object Storage buckets, block volumes, load balancers, bare metal, serverless
+# containers and functions, registries, private networks, projects), Exoscale's exo, UpCloud's upctl, Civo, OpenStack,
+# Oracle Cloud's oci, IBM Cloud's ibmcloud, eksctl, Cloudflare's wrangler (a Worker, a D1 database, an R2 bucket, a KV
+# namespace, a queue, a Pages project), Netlify, Supabase, Neon and PlanetScale (a site, a project, a database).
+_DEL2 = ("delete", "destroy", "d", "del", "rm", "remove")
+_CLOUD_CLI_DELETES |= {
+    "vultr-cli": _word_paths(
+        (("instance", "bare-metal", "bm", "block-storage", "bs", "kubernetes", "k", "database", "db"), _DEL2),
+        (("load-balancer", "lb", "snapshot", "object-storage", "objstorage", "vpc", "vpc2"), _DEL2),
+        (("kubernetes", "k"), ("delete-with-resources",)),
+        (("database", "db"), ("db",), _DEL2),
+    ),
+    "scw": _word_paths(
+        (("instance",), ("server", "volume", "snapshot", "image"), ("delete", "terminate")),
+        (("k8s",), ("cluster", "pool"), ("delete",)),
+        (("rdb", "mongodb", "document-db"), ("instance",), ("delete",)),
+        (("rdb",), ("database",), ("delete",)),
+        (("redis",), ("cluster",), ("delete",)),
+        (("object",), ("bucket",), ("delete",)),
+        (("block",), ("volume", "snapshot"), ("delete",)),
+        (("lb",), ("lb",), ("delete",)),
+        (("baremetal", "apple-silicon"), ("server",), ("delete",)),
+        (("container", "function"), ("container", "function", "namespace"), ("delete",)),
+        (("registry",), ("namespace",), ("delete",)),
+        (("vpc",), ("private-network", "vpc"), ("delete",)),
+        (("account",), ("project",), ("delete",)),
+        (("sdb-sql", "serverless-sqldb"), ("database",), ("delete",)),
+    ),
+    "exo": _word_paths(
+        (("compute", "c"), ("instance", "i", "sks", "block-storage", "instance-pool", "nlb"), ("delete", "del", "rm")),
+        (("dbaas",), ("delete", "del", "rm")),
+        (("storage", "sos"), ("rb",)),
+    ),
+    "upctl": _word_paths(
+        (("server", "storage", "database", "kubernetes", "k8s", "object-storage", "loadbalancer", "network"), _DEL2),
+    ),
+    "civo": _word_paths(
+        (("instance", "kubernetes", "k8s", "database", "db", "volume", "objectstore", "network"), _DEL2),
+    ),
+    "openstack": _word_paths(
+        (("server", "volume", "image", "stack", "project", "container"), ("delete",)),
+        (("volume",), ("snapshot", "backup"), ("delete",)),
+        (("database",), ("instance",), ("delete",)),
+        (("coe",), ("cluster",), ("delete",)),
+    ),
+    "oci": _word_paths(
+        (("compute",), ("instance",), ("terminate",)),
+        (("db",), ("system",), ("terminate",)),
+        (("db",), ("autonomous-database", "database"), ("delete",)),
+        (("os",), ("bucket",), ("delete",)),
+        (("os",), ("object",), ("bulk-delete",)),
+        (("ce",), ("cluster",), ("delete",)),
+        (("bv",), ("volume", "boot-volume"), ("delete",)),
+        (("mysql",), ("db-system",), ("delete",)),
+        (("nosql",), ("table",), ("delete",)),
+        (("iam",), ("compartment",), ("delete",)),
+    ),
+    "ibmcloud": _word_paths(
+        (("is",), ("instance-delete", "instances-delete", "volume-delete", "volumes-delete", "vpc-delete")),
+        (("ks", "oc"), ("cluster",), ("rm", "remove", "delete")),
+        (("resource",), ("service-instance-delete",)),
+        (("cos",), ("bucket-delete",)),
+    ),
+    "eksctl": _word_paths((("delete",), ("cluster", "nodegroup", "ng"))),
+    "wrangler": _word_paths(
+        (("delete",),),
+        (("d1", "queues", "vectorize", "hyperdrive"), ("delete",)),
+        (("r2",), ("bucket",), ("delete",)),
+        (("kv",), ("namespace",), ("delete",)),
+        (("kv:namespace",), ("delete",)),
+        (("pages",), ("project",), ("delete",)),
+    ),
+    "yc": _word_paths(
+        (("compute",), ("instance", "disk", "snapshot", "image", "instance-group"), ("delete",)),
+        (("managed-kubernetes", "k8s"), ("cluster", "node-group"), ("delete",)),
+        (
+            ("managed-postgresql", "managed-mysql", "managed-clickhouse", "managed-mongodb", "managed-redis"),
+            ("cluster",),
+            ("delete",),
+        ),
+        (("postgres", "mysql", "clickhouse", "mongodb", "redis", "kafka"), ("cluster",), ("delete",)),
+        (("storage",), ("bucket",), ("delete",)),
+        (("resource-manager",), ("folder", "cloud"), ("delete",)),
+    ),
+    "netlify": _word_paths((("sites:delete",),)),
+    "supabase": _word_paths((("projects",), ("delete",))),
+    "neonctl": _word_paths((("projects", "project"), ("delete", "remove", "rm"))),
+    "pscale": _word_paths((("database", "db"), ("delete",))),
+}
 _CLOUD_CLI_DELETE_MESSAGES = {
     "doctl": "Deletes a DigitalOcean droplet, volume, database, Kubernetes cluster or other resource.",
     "hcloud": "Deletes a Hetzner Cloud server, volume, network or other resource.",
     "linode-cli": "Deletes a Linode instance, volume, database, LKE cluster or other resource.",
+    "vultr-cli": "Deletes a Vultr instance, bare-metal server, volume, database, Kubernetes cluster or other resource.",
+    "scw": "Deletes a Scaleway server, volume, database, Kubernetes cluster, bucket or other resource.",
+    "exo": "Deletes an Exoscale instance, SKS cluster, volume, database or bucket.",
+    "upctl": "Deletes an UpCloud server, storage, database, Kubernetes cluster or other resource.",
+    "civo": "Deletes a Civo instance, Kubernetes cluster, database, volume or object store.",
+    "openstack": "Deletes an OpenStack server, volume, image, stack, project or container.",
+    "oci": "Terminates or deletes an Oracle Cloud instance, database, bucket, cluster or volume.",
+    "ibmcloud": "Deletes an IBM Cloud instance, volume, cluster, service instance or bucket.",
+    "eksctl": "Deletes an EKS cluster or node group.",
+    "wrangler": "Deletes a Cloudflare Worker, D1 database, R2 bucket, KV namespace or other resource.",
+    "netlify": "Deletes a Netlify site.",
+    "supabase": "Deletes a Supabase project (its database and storage).",
+    "neonctl": "Deletes a Neon project (its databases).",
+    "pscale": "Deletes a PlanetScale database.",
+    "yc": "Deletes a Yandex Cloud instance, disk, managed database or Kubernetes cluster, bucket or folder.",
 }
 
 
@@ -4912,7 +5266,13 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
     tool = _STACK_TOOL_ALIASES.get(cmd.name, cmd.name)
     if "--help" in args or ("-h" in args and tool != "gsutil"):  # gsutil's -h is a header
         return
-    pos = _positional(args, _STACK_TOOL_OPTS.get(tool, set()))
+    if tool == "gsutil":  # gsutil iam ch allUsers:objectViewer gs://b; gsutil -m cp -r ~ gs://b
+        _cloud_grants(a, cmd, " ".join(args))
+        _h_cloud_copy(a, cmd, _positional(args, _STACK_TOOL_OPTS["gsutil"]), depth, pl, ix)
+    opts = _STACK_TOOL_OPTS.get(tool, set())
+    if tool == "openstack":  # its global --os-cloud NAME, --os-project-name NAME … take a value
+        opts = opts | {x for x in args if x.startswith("--os-") and "=" not in x}
+    pos = _positional(args, opts)
     verb, sub = [*pos, "", ""][:2]
     ctext = cmd.text
     what: tuple[str, str] | None = None
@@ -4959,7 +5319,37 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
             "Removes a Vercel project, deployments, a domain or its DNS.",
             ctext,
         )
-    elif tool in _CLOUD_CLI_DELETES and any(tuple(pos[:n]) in _CLOUD_CLI_DELETES[tool] for n in range(2, 5)):
+    elif tool == "terragrunt" and (
+        any(x in ("destroy", "destroy-all") for x in pos[:3])
+        or (any(x in ("apply", "apply-all") for x in pos[:3]) and ("-destroy" in args or "--destroy" in args))
+    ):  # terragrunt destroy, run-all destroy, run --all destroy: terraform destroy in each module
+        a.emit("destructive_infra", "terraform_destroy", S.high, "Destroys infrastructure (terragrunt).", ctext)
+    elif (tool == "cdktf" and verb == "destroy") or (tool == "serverless" and verb == "remove"):
+        what = "stack_destroy", "Destroys a stack's resources (cdktf destroy, serverless remove)."
+    elif tool == "copilot" and verb in ("app", "env", "svc", "job") and sub == "delete":
+        what = "stack_destroy", "Deletes an AWS Copilot application, environment, service or job and its stacks."
+    elif tool == "bq" and verb == "rm":  # bq rm [-r] [-f] [-t|-d|-m] DATASET[.TABLE]
+        a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a BigQuery dataset, table or model.", ctext)
+    elif (
+        tool == "supabase"
+        and verb == "db"
+        and sub == "reset"
+        and any(x in ("--linked", "--db-url") or x.startswith("--db-url=") for x in args)
+    ):  # the linked project's (or a URL's) database, not the local one in Docker
+        a.emit(
+            "database_destruction",
+            "framework_reset",
+            S.high,
+            "Resets a remote Supabase database (every table dropped and migrations replayed).",
+            ctext,
+        )
+    elif (
+        tool == "firebase"
+        and verb == "firestore:delete"
+        and ("--all-collections" in args or any(re.fullmatch(r"-[a-zA-Z]*r[a-zA-Z]*|--recursive", x) for x in args))
+    ):
+        a.emit("destructive_infra", "cloud_delete", S.high, "Deletes Firestore collections recursively.", ctext)
+    elif tool in _CLOUD_CLI_DELETES and any(tuple(pos[:n]) in _CLOUD_CLI_DELETES[tool] for n in range(1, 5)):
         a.emit("destructive_infra", "cloud_delete", S.high, _CLOUD_CLI_DELETE_MESSAGES[tool], ctext)
     if what:
         a.emit("destructive_infra", what[0], S.high if what[0] == "stack_destroy" else S.medium, what[1], ctext)
@@ -5000,6 +5390,67 @@ def _secret_variable_write(
         S.high,
         f"Writes {what} into {target}, where it can be read, committed or published.",
         ctext,
+    )
+
+
+# (2026-12-08) Password managers' and secret stores' CLIs that print a secret (or a whole vault) into the agent's
+# transcript, as ``op read`` and ``vault kv get`` do: pass and gopass (``pass NAME``, ``show``, ``grep``, ``cat``; not
+# with ``-c``/``--clip`` or a QR code, nor ``ls``, ``find``, ``insert``, ``generate``, ``edit``, ``rm`` …), Bitwarden's
+# ``bw get password|item|notes|totp``, ``bw list items`` and ``bw export``, LastPass's ``lpass show`` (not with
+# ``--clip`` or only a username, URL or name), Doppler's ``doppler secrets`` / ``secrets get`` / ``secrets download
+# --no-file``, Infisical's ``infisical secrets [get]`` / ``export`` (to standard output), chamber's ``read`` /
+# ``export``, ``sops -d`` to standard output and ``ansible-vault view``.
+_PASS_OTHER_VERBS = frozenset(
+    {"ls", "list", "find", "search", "insert", "add", "generate", "edit", "rm", "remove", "delete", "mv", "move"}
+    | {"cp", "copy", "git", "init", "help", "version", "sync", "setup", "config", "mounts", "audit", "fsck"}
+    | {"recipients", "templates", "otp", "totp", "create", "new", "update", "clone", "fscopy", "link", "env"}
+)
+_LPASS_FIELD_ONLY = frozenset({"--username", "--url", "--name", "--id", "--format", "--color", "--sync"})
+
+
+def _secret_store_prints(name: str, args: list[str]) -> bool:
+    """Whether the secret-store command ``name args`` prints a secret (see above)."""
+    pos = [x for x in args if not x.startswith("-")]
+    verb, sub = [*pos, "", ""][:2]
+    flags = {x.partition("=")[0] for x in args if x.startswith("-")}
+    if name in ("pass", "gopass"):
+        if flags & {"-c", "--clip", "-q", "--qrcode"} or not verb or verb in _PASS_OTHER_VERBS:
+            return False
+        return bool(sub) if verb in ("show", "cat") else True  # pass NAME, pass grep PATTERN
+    if name == "bw":
+        return (
+            (verb == "get" and sub in ("password", "item", "notes", "totp"))
+            or (verb == "list" and sub == "items")
+            or verb == "export"
+        )
+    if name == "lpass":
+        return verb == "show" and not flags & {"-c", "--clip"} and not (flags and flags <= _LPASS_FIELD_ONLY)
+    if name == "doppler":
+        return verb == "secrets" and (sub in ("", "get") or (sub == "download" and "--no-file" in flags))
+    if name == "infisical":
+        return (verb == "secrets" and sub in ("", "get")) or (verb == "export" and "--output-file" not in flags)
+    if name == "chamber":
+        return verb in ("read", "export") and not flags & {"-o", "--output-file"}
+    if name == "sops":
+        decrypts = bool(flags & {"-d", "--decrypt"}) or verb == "decrypt"
+        named = [x for x in pos if x != "decrypt"]  # a file (git's textconv "sops -d" is given one at each diff)
+        return decrypts and bool(named) and not flags & {"-i", "--in-place", "--output"}
+    if name == "ansible-vault":  # view, or decrypt --output - (to standard output)
+        to_stdout = "--output=-" in args or any(x == "--output" and y == "-" for x, y in itertools.pairwise(args))
+        return verb == "view" or (verb == "decrypt" and to_stdout)
+    return False
+
+
+def _h_secret_store(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    if "--help" in args or "-h" in args or not _secret_store_prints(cmd.name, args):
+        return
+    cmd.reads_secret = True  # piped on to a network command, it is sent: exfiltration
+    a.emit(
+        "credential_access",
+        "cloud_secret",
+        S.high,
+        f"Prints secrets from a password manager or secrets store ({cmd.name}): they land in the agent's transcript.",
+        cmd.text,
     )
 
 
@@ -5421,6 +5872,8 @@ _HANDLERS: dict[str, Handler] = {
     "gcloud": _h_cloud,
     "az": _h_cloud,
     "terraform": _h_cloud,
+    "tofu": _h_cloud,
+    "glab": _h_cloud,
     "kubectl": _h_cloud,
     "security": _h_cloud,
     "gh": _h_cloud,
@@ -5429,6 +5882,13 @@ _HANDLERS: dict[str, Handler] = {
     "op": _h_cloud,
     **{n: _h_stack_tools for n in ("pulumi", "cdk", "aws-cdk", "sam", "helm", "gsutil", "fly", "flyctl", "vercel")},
     **{n: _h_stack_tools for n in ("doctl", "hcloud", "linode-cli", "linode", "lin")},
+    **{n: _h_stack_tools for n in ("vultr-cli", "vultr", "scw", "exo", "upctl", "civo", "openstack", "oci")},
+    **{n: _h_stack_tools for n in ("ibmcloud", "ic", "eksctl", "wrangler", "netlify", "supabase", "neonctl", "neon")},
+    **{n: _h_stack_tools for n in ("pscale", "terragrunt", "cdktf", "serverless", "sls", "copilot", "firebase", "yc")},
+    "bq": _h_stack_tools,
+    **dict.fromkeys(("rclone", "s3cmd", "azcopy"), _h_cloud_copy),
+    **dict.fromkeys(("pass", "gopass", "bw", "lpass", "doppler", "infisical", "chamber", "sops"), _h_secret_store),
+    "ansible-vault": _h_secret_store,
     "printenv": _h_printenv,
     "getent": _h_getent,
     "echo": _h_echo,
@@ -5456,6 +5916,16 @@ _AUTORUN_CONFIG_RE = re.compile(
     r"^(/home/[^/]+|/Users/[^/]+|/root)/(\.g?vimrc|\.exrc|\.vim/(vimrc|(plugin|ftplugin|autoload|after)/.+)|"
     r"\.config/nvim/(init\.(vim|lua)|(plugin|lua|after|ftplugin)/.+)|\.emacs(\.el)?|\.emacs\.d/init\.el|"
     r"\.config/emacs/init\.el)$"
+)
+# (2026-12-08) Files other programs run code from at every start: Python's start-up hooks in an installed
+# interpreter's or a virtual environment's packages outside the workspace (a ``*.pth`` file's import lines,
+# ``sitecustomize.py``, ``usercustomize.py``, run by every ``python``; group 1), IPython's start-up folder and IPython's and Jupyter's configuration
+# (Python run at every start), the X session's start-up scripts and tmux's configuration (``run-shell``).
+_STARTUP_CODE_RE = re.compile(
+    r"/(site|dist)-packages/([^/]+\.pth|(site|user)customize\.py)$|"
+    r"^(/home/[^/]+|/Users/[^/]+|/root)/(\.ipython/profile_[^/]+/(startup/[^/]+|ipython_(kernel_)?config\.py)|"
+    r"\.jupyter/jupyter_[a-z_]{0,40}config\.py|\.xinitrc|\.xprofile|\.xsession(rc)?|\.tmux\.conf|"
+    r"\.config/tmux/tmux\.conf)$"
 )
 # Git hooks: a file in the hooks folder of a repository's git folder (`.git/hooks/`), of a submodule's or a nested
 # submodule's (`.git/modules/<name>/hooks/`, `.git/modules/<a>/modules/<b>/hooks/`: git keeps a submodule's
@@ -6794,6 +7264,17 @@ def _persistence_write(a: ShellAnalyser, p: str, target: str, ctext: str, verb: 
             S.high,
             f"{verb} {target}, which runs commands when the folder is entered or opened, a virtual environment "
             "activated or an editor started (direnv, VS Code tasks, a venv's activate script, vim or emacs start-up).",
+            ctext,
+        )
+        return True
+    if (m := _STARTUP_CODE_RE.search(p)) and not (m.group(1) and a.paths.in_workspace(p)):
+        # (the project's own virtual environment is the workspace's: its .pth files are read for what they run)
+        a.emit(
+            "persistence",
+            "autorun_config",
+            S.high,
+            f"{verb} {target}, which runs code every time a program starts (a Python start-up hook in installed "
+            "packages, IPython's or Jupyter's start-up, the X session's start-up scripts, tmux's configuration).",
             ctext,
         )
         return True
@@ -9627,6 +10108,8 @@ def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
     if i >= len(args):
         return
     sub, rest = args[i], args[i + 1 :]
+    if sub == "add":
+        _git_add_secret(a, cmd, rest)
     shows = any(_GIT_PATCH_FLAG.fullmatch(x) for x in rest)
     # git diff/show/log --stat, --name-only, --quiet …: names and counts, no content (a REV:path blob still prints)
     summary = sub in _GIT_DIFFS and not shows and any(_GIT_SUMMARY_FLAG.fullmatch(x) for x in rest)
@@ -9647,6 +10130,37 @@ def _git_secret_args(a: ShellAnalyser, cmd: _Cmd, args: list[str]) -> None:
             a.check_read(value, "git", cmd.text, cmd)
 
 
+# Credential files a project may commit on purpose: registry settings (often without a token), encrypted or template
+# secrets files, shell history. (2026-12-08, for ``git add``.)
+_COMMITTABLE_SECRET_RE = re.compile(r"(?i)(^|/)(\.npmrc|\.pypirc|secrets?\.(ya?ml|json|toml)|\.[a-z]+_history)$")
+
+
+def _git_add_secret(a: ShellAnalyser, cmd: _Cmd, rest: list[str]) -> None:
+    """(2026-12-08) ``git add`` of a credential file the project keeps out of its history: forced past
+    ``.gitignore`` (``git add -f .env.production``), a local-only env file (``.env.local``, ``.env.*.local``) or the
+    user's own credentials outside the workspace (``~/.aws/credentials``): once committed and pushed, the secret is in
+    the repository's history for everyone who can read it (``credential_access.secret_in_repo``, H). A plain ``git
+    add .env`` is not judged (many projects commit a ``.env`` of defaults), nor an example, ``.npmrc`` or ``git add
+    .``."""
+    forced = any(x in ("-f", "--force") or re.fullmatch(r"-[a-zA-Z]*f[a-zA-Z]*", x) for x in rest)
+    for x in rest[:64]:
+        if x.startswith("-"):
+            continue
+        p = a.paths.resolve(x, a.cwd)
+        if p is None or not a.paths.is_secret(p) or _COMMITTABLE_SECRET_RE.search(p) or _EXAMPLE_ENV_RE.search(p):
+            continue
+        if not (forced or re.search(r"(?i)/\.env(\.[\w-]+)?\.local$", p) or not a.paths.in_workspace(p)):
+            continue
+        a.emit(
+            "credential_access",
+            "secret_in_repo",
+            S.high,
+            f"Stages a credential file ({x}) for commit: once committed and pushed it is in the repository's history.",
+            cmd.text,
+        )
+        return
+
+
 # Names a glob must not reach: the secrets of one folder, and the user's credential files.
 _SECRET_NAMES = (
     ".env", ".env.local", ".env.production", ".env.prod", ".env.development", ".env.staging", ".env.test",
@@ -9658,7 +10172,8 @@ _SECRET_HOME_FILES = (
     ".ssh/id_rsa", ".ssh/id_ed25519", ".ssh/id_ecdsa", ".aws/credentials", ".config/gcloud/credentials.db",
     ".config/gh/hosts.yml", ".docker/config.json", ".kube/config", ".netrc", ".git-credentials", ".pgpass",
     ".my.cnf", ".npmrc", ".pypirc", ".claude/.credentials.json", ".codex/auth.json", ".cargo/credentials.toml",
-    ".gnupg/private-keys-v1.d", ".password-store/x.gpg",
+    ".gnupg/private-keys-v1.d", ".password-store/x.gpg", ".s3cfg", ".config/rclone/rclone.conf", ".databrickscfg",
+    ".kaggle/kaggle.json", ".cache/huggingface/token",
 )  # fmt: skip
 
 
