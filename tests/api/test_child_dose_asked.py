@@ -51,7 +51,7 @@ def test_a_childs_dose_over_the_limit_is_stopped(client: TestClient, question: s
     d = review(client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
-    assert d["policy_version"] == "2026.12.22", d
+    assert d["policy_version"] == "2026.12.23", d
 
 
 def test_an_older_childs_band_is_not_read_for_a_smaller_dose(client: TestClient) -> None:
