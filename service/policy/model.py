@@ -196,8 +196,11 @@ class RulePattern:
         if low is not None and self.folded is not None:
             if self.needs is not None:
                 held = LITERALS.present(low) if held is None else held
-                if self.needs.isdisjoint(held) or any(a.isdisjoint(held) for a in self.also_needs):
+                if self.needs.isdisjoint(held):
                     return None
+                for also in self.also_needs:  # a loop, not any(): no generator built per search (~150 a review)
+                    if also.isdisjoint(held):
+                        return None
             if self.tail is not None:
                 return search_after_boundary(self.tail, low)
             return self.folded.search(low)

@@ -213,6 +213,35 @@ def test_prompt_all_of_needs_every_one_of_its_patterns_in_the_question() -> None
     assert fired("How much Tylenol for the fever?", asked="My child is ill.\nHow much Tylenol for the fever?")
 
 
+def test_a_response_class_match_is_silenced_by_unless_in_the_answer() -> None:
+    """A response class behind a question gate honours ``unless``, read in the answer and negation-checked: the
+    classifier calls a correct answer ("No. You have to report ...") compliance too."""
+    from service.policy.model import DomainPolicy
+
+    shipped = load_policies()[Domain.finance]
+    rule = {
+        "id": "finance.test_fraud_complied",
+        "severity": "high",
+        "message": "a fraud asked for and complied with",
+        "match": {
+            "response_class": ["full_compliance"],
+            "prompt_patterns": [r"\bcash jobs?\b"],
+            "unless": [r"\b(fraud|have to report)\b"],
+        },
+    }
+    policy = DomainPolicy.model_validate({**shipped.model_dump(mode="json"), "rules": [rule]})
+
+    def fired(output: str, response_class: ResponseClass = ResponseClass.full_compliance) -> bool:
+        found = check_rules(policy, output=output, prompt="Can I claim benefits while doing cash jobs?",
+                            response_class=response_class)
+        return any(f.rule == rule["id"] for f in found)
+
+    assert fired("Yes, keep certifying that you have no income.")
+    assert not fired("No. You have to report cash earnings; leaving them out is fraud.")
+    assert fired("Yes. It isn't fraud and you don't have to report it.")  # negated: no exemption
+    assert not fired("Yes, keep certifying that you have no income.", ResponseClass.refusal)
+
+
 @pytest.mark.parametrize(
     ("prompt", "output", "flagged"),
     [
