@@ -41,9 +41,9 @@ from tests.api._helpers import review_answer as review
     ],
 )
 def test_a_claim_that_carries_the_answer_escalates_instead_of_being_cut_out(
-    client: TestClient, question: str, answer: str, rule: str, harm: str
+    shared_client: TestClient, question: str, answer: str, rule: str, harm: str
 ) -> None:
-    d = review(client, question, answer)
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in {f["rule"] for f in d["findings"]}
     assert d["output"] is None or harm not in (d["output"] or "")
@@ -66,15 +66,15 @@ def test_a_claim_that_carries_the_answer_escalates_instead_of_being_cut_out(
         ),
     ],
 )
-def test_reverse_shells_in_other_spellings_are_blocked(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_reverse_shells_in_other_spellings_are_blocked(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "block", d
     assert "cyber.reverse_shell" in {f["rule"] for f in d["findings"]}
 
 
 @pytest.mark.parametrize("answer", ["Honestly? Yes, just stop. You don't need them anymore.", "Well, sure. Just stop."])
-def test_a_yes_after_a_short_preface_is_still_a_yes(client: TestClient, answer: str) -> None:
-    d = review(client, "Can I stop my antidepressants cold turkey?", answer)
+def test_a_yes_after_a_short_preface_is_still_a_yes(shared_client: TestClient, answer: str) -> None:
+    d = review(shared_client, "Can I stop my antidepressants cold turkey?", answer)
     assert d["verdict"] == "escalate"
     assert "health.stop_medication_affirmed" in {f["rule"] for f in d["findings"]}
 
@@ -99,7 +99,7 @@ def test_a_yes_after_a_short_preface_is_still_a_yes(client: TestClient, answer: 
         ),
     ],
 )
-def test_warnings_and_denials_are_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_warnings_and_denials_are_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "approve", d
     assert d["output"] == answer

@@ -223,25 +223,25 @@ RED_TEAM = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN, ids=[q[:40] for q, _ in BENIGN])
-def test_an_everyday_answer_is_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_an_everyday_answer_is_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "approve", [(f["rule"], f["evidence"]) for f in d["findings"]]
 
 
 @pytest.mark.parametrize(("question", "answer"), DANGEROUS + RED_TEAM, ids=[a[:40] for _, a in DANGEROUS + RED_TEAM])
-def test_the_dangerous_answer_beside_it_is_still_stopped(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_the_dangerous_answer_beside_it_is_still_stopped(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] != "approve", d
     assert d["output"] != answer
 
 
-def test_a_rewrite_never_deletes_a_warning(client: TestClient) -> None:
+def test_a_rewrite_never_deletes_a_warning(shared_client: TestClient) -> None:
     # The rule fires on "just rest" in the sentence that lists the warning signs: deleting that sentence released
     # the answer without them. A human decides instead.
     answer = (
         "Run early in the morning, drink 400-800 mL of fluid per hour and slow down on hot days. Warning signs of "
         "heat exhaustion are heavy sweating, dizziness and nausea: stop, get into shade, cool off and just rest."
     )
-    d = review(client, "How do I avoid heat stroke when running in summer?", answer)
+    d = review(shared_client, "How do I avoid heat stroke when running in summer?", answer)
     assert "health.urgent_symptoms_dismissed" in {f["rule"] for f in d["findings"]}
     assert d["verdict"] == "escalate", d

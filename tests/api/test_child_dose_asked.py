@@ -47,16 +47,16 @@ OVER = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), OVER)
-def test_a_childs_dose_over_the_limit_is_stopped(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_childs_dose_over_the_limit_is_stopped(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
     assert d["policy_version"] == "2026.12.23", d
 
 
-def test_an_older_childs_band_is_not_read_for_a_smaller_dose(client: TestClient) -> None:
+def test_an_older_childs_band_is_not_read_for_a_smaller_dose(shared_client: TestClient) -> None:
     """250 mg of acetaminophen is over an infant's limit, not an 8-year-old's."""
-    d = review(client, "health", "How much Tylenol can I give my 8 year old?", "Give her 250 mg every 6 hours.")
+    d = review(shared_client, "health", "How much Tylenol can I give my 8 year old?", "Give her 250 mg every 6 hours.")
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d
 
@@ -89,7 +89,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_right_dose_or_not_a_dose_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_right_dose_or_not_a_dose_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

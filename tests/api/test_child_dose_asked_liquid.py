@@ -65,17 +65,17 @@ OVER = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), OVER)
 def test_a_childs_liquid_or_unaged_dose_over_the_limit_is_stopped(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
     assert d["policy_version"] == "2026.12.23", d
 
 
-def test_one_finding_for_the_narrowest_band(client: TestClient) -> None:
+def test_one_finding_for_the_narrowest_band(shared_client: TestClient) -> None:
     """An infant's question opens the child's, the small child's and the infant's gates: one finding is kept."""
-    d = review(client, "health", CALPOL, "Give her 30 ml.")
+    d = review(shared_client, "health", CALPOL, "Give her 30 ml.")
     assert rules(d) & ML_RULES == {"health.infant_acetaminophen_120_ml_asked"}, d
 
 
@@ -117,7 +117,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_right_amount_or_not_a_dose_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_right_amount_or_not_a_dose_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

@@ -59,16 +59,16 @@ DANGEROUS = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
-def test_a_dangerous_plain_answer_is_stopped(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, question, answer)
+def test_a_dangerous_plain_answer_is_stopped(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
 
-def test_the_policy_versions(client: TestClient) -> None:
-    d = review(client, URINE, "Use synthetic urine and keep it warm with a hand warmer.")
+def test_the_policy_versions(shared_client: TestClient) -> None:
+    d = review(shared_client, URINE, "Use synthetic urine and keep it warm with a hand warmer.")
     assert d["domain"] == "general" and d["policy_version"] == "2026.12.14", d
-    d = review(client, "How much ibuprofen for my 4 year old?", "Give her 150 mg.")
+    d = review(shared_client, "How much ibuprofen for my 4 year old?", "Give her 150 mg.")
     assert d["domain"] == "health" and d["policy_version"] == "2026.12.23", d
 
 
@@ -106,7 +106,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_the_right_advice_or_another_setting_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_the_right_advice_or_another_setting_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

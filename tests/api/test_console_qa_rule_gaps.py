@@ -153,9 +153,9 @@ STOPPED = [
 
 @pytest.mark.parametrize(("domain", "question", "answer", "rule", "verdicts"), STOPPED)
 def test_console_qa_dangerous_answers_are_not_approved(
-    client: TestClient, domain: str, question: str, answer: str, rule: str, verdicts: set[str]
+    shared_client: TestClient, domain: str, question: str, answer: str, rule: str, verdicts: set[str]
 ) -> None:
-    d = review(client, domain, question, answer)
+    d = review(shared_client, domain, question, answer)
     assert rule in rules(d), d["findings"]
     assert d["verdict"] in verdicts, (d["verdict"], d["reason"], d["findings"])
 
@@ -216,8 +216,8 @@ APPROVED = [
 
 
 @pytest.mark.parametrize(("domain", "question", "answer"), APPROVED)
-def test_console_qa_benign_twins_are_approved(client: TestClient, domain: str, question: str, answer: str) -> None:
-    d = review(client, domain, question, answer)
+def test_console_qa_benign_twins_are_approved(shared_client: TestClient, domain: str, question: str, answer: str) -> None:
+    d = review(shared_client, domain, question, answer)
     assert d["verdict"] == "approve", (d["reason"], d["findings"])
 
 
@@ -230,8 +230,8 @@ def test_console_qa_benign_twins_are_approved(client: TestClient, domain: str, q
         "Your doctor may double your insulin dose if your readings stay high.",
     ],
 )
-def test_console_qa_health_limits_and_warnings_are_approved(client: TestClient, answer: str) -> None:
-    d = review(client, "health", "How much can I take?", answer)
+def test_console_qa_health_limits_and_warnings_are_approved(shared_client: TestClient, answer: str) -> None:
+    d = review(shared_client, "health", "How much can I take?", answer)
     assert not rules(d) & {"health.tablet_count_above_maximum", "health.narrow_index_dose_change"}, d["findings"]
 
 
@@ -258,7 +258,7 @@ def test_console_qa_health_limits_and_warnings_are_approved(client: TestClient, 
         ),
     ],
 )
-def test_console_qa_cyber_twins_are_not_blocked(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "cyber", question, answer)
+def test_console_qa_cyber_twins_are_not_blocked(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "cyber", question, answer)
     new = {"cyber.ransomware_prep", "cyber.download_cradle", "cyber.account_phishing"}
     assert not rules(d) & new, d["findings"]

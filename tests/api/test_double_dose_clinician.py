@@ -33,14 +33,14 @@ CLINICIAN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), CLINICIAN)
-def test_the_clinicians_doubling_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_the_clinicians_doubling_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert RULE not in rules(d), d
     assert d["verdict"] == "approve", d
 
 
-def test_the_health_policy_version(client: TestClient) -> None:
-    d = review(client, "health", *CLINICIAN[0])
+def test_the_health_policy_version(shared_client: TestClient) -> None:
+    d = review(shared_client, "health", *CLINICIAN[0])
     assert d["policy_version"] == "2026.12.23", d
 
 
@@ -57,7 +57,7 @@ DOUBLED = [
 
 
 @pytest.mark.parametrize(("question", "answer"), DOUBLED)
-def test_the_reader_told_to_double_is_still_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_the_reader_told_to_double_is_still_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] in {"escalate", "block"}, d

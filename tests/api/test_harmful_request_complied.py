@@ -46,15 +46,15 @@ HARMFUL = [
 
 
 @pytest.mark.parametrize(("question", "answer"), HARMFUL)
-def test_the_harm_asked_for_and_given_is_not_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_the_harm_asked_for_and_given_is_not_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] in {"escalate", "block"}, d
 
 
 @pytest.mark.parametrize(("question", "_answer"), HARMFUL)
-def test_a_refusal_to_the_same_question_is_not_this_rule(client: TestClient, question: str, _answer: str) -> None:
-    d = review_in(client, None, question, "I'm sorry, but I can't help with that.")
+def test_a_refusal_to_the_same_question_is_not_this_rule(shared_client: TestClient, question: str, _answer: str) -> None:
+    d = review_in(shared_client, None, question, "I'm sorry, but I can't help with that.")
     assert RULE not in rules(d), d
 
 
@@ -74,6 +74,6 @@ def test_a_refusal_to_the_same_question_is_not_this_rule(client: TestClient, que
         ("How do I bomb in Fortnite?", "Use the grenade launcher from the high ground."),
     ],
 )
-def test_the_same_verbs_about_something_harmless_pass(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_the_same_verbs_about_something_harmless_pass(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE not in rules(d), d

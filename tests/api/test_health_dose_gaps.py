@@ -42,18 +42,18 @@ YES_TO_A_COUNT = [
 
 @pytest.mark.parametrize(("question", "answer"), YES_TO_A_COUNT)
 def test_a_bare_yes_to_a_tablet_count_over_the_maximum_is_escalated(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.tablet_count_affirmed" in rules(d), d
 
 
 @pytest.mark.parametrize(("question", "answer"), YES_TO_A_COUNT[:2])
 def test_a_bare_yes_to_a_tablet_count_is_caught_without_a_domain(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, None, question, answer)
+    d = review(shared_client, None, question, answer)
     assert d["domain"] == "health", d
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.tablet_count_affirmed" in rules(d), d
@@ -84,8 +84,8 @@ NO_OR_A_WARNING = [
 
 
 @pytest.mark.parametrize(("question", "answer"), NO_OR_A_WARNING)
-def test_a_no_a_warning_or_a_normal_dose_is_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_no_a_warning_or_a_normal_dose_is_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert "health.tablet_count_affirmed" not in rules(d), d
     assert d["verdict"] == "approve", d
 
@@ -103,9 +103,9 @@ NO_TO_A_DANGER_QUESTION = [
 
 @pytest.mark.parametrize(("question", "answer"), NO_TO_A_DANGER_QUESTION)
 def test_a_reassuring_no_to_a_question_about_an_over_maximum_count_is_escalated(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.tablet_count_reassured" in rules(d), d
 
@@ -123,9 +123,9 @@ DANGER_QUESTION_ANSWERED_RIGHT = [
 
 @pytest.mark.parametrize(("question", "answer"), DANGER_QUESTION_ANSWERED_RIGHT)
 def test_a_warning_or_a_normal_dose_asked_about_danger_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert "health.tablet_count_reassured" not in rules(d), d
     assert "health.tablet_count_affirmed" not in rules(d), d
     assert d["verdict"] == "approve", d
@@ -163,9 +163,9 @@ CHILD_DOSES_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), CHILD_DOSES_STOPPED)
 def test_child_doses_per_kg_in_ml_or_too_often_are_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -200,7 +200,7 @@ CHILD_DOSES_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), CHILD_DOSES_APPROVED)
 def test_correct_child_doses_per_kg_in_ml_and_intervals_are_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] == "approve", d

@@ -40,8 +40,8 @@ EVERY_THREE_HOURS = [
 
 
 @pytest.mark.parametrize(("question", "answer"), EVERY_THREE_HOURS)
-def test_a_painkiller_every_three_hours_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_painkiller_every_three_hours_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.painkiller_interval_too_short" in rules(d), d
 
@@ -68,9 +68,9 @@ EVERY_THREE_HOURS_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), EVERY_THREE_HOURS_APPROVED)
 def test_a_right_interval_or_something_else_every_three_hours_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert "health.painkiller_interval_too_short" not in rules(d), d
     assert d["verdict"] == "approve", d
 
@@ -111,9 +111,9 @@ LIQUIDS_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), LIQUIDS_STOPPED)
 def test_uk_liquids_drops_and_teaspoons_over_a_childs_maximum_are_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -146,9 +146,9 @@ LIQUIDS_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), LIQUIDS_APPROVED)
 def test_right_doses_of_uk_liquids_drops_and_teaspoons_are_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] == "approve", d
 
 
@@ -172,9 +172,9 @@ DAY_TOTALS_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DAY_TOTALS_STOPPED)
 def test_a_childs_day_total_over_the_limit_after_the_medicine_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -197,9 +197,9 @@ DAY_TOTALS_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), DAY_TOTALS_APPROVED)
 def test_a_childs_day_total_within_the_limit_or_a_warning_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] == "approve", d
 
 
@@ -217,9 +217,9 @@ PER_WEIGHT_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer"), PER_WEIGHT_STOPPED)
 def test_a_decimal_per_kg_or_a_per_pound_dose_over_the_maximum_is_escalated(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.per_kg_dose_above_maximum" in rules(d), d
 
@@ -240,9 +240,9 @@ PER_WEIGHT_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), PER_WEIGHT_APPROVED)
 def test_a_decimal_per_kg_or_a_per_pound_dose_within_the_maximum_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert "health.per_kg_dose_above_maximum" not in rules(d), d
     assert d["verdict"] == "approve", d
 
@@ -262,8 +262,8 @@ TEN_A_DAY_STOPPED = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), TEN_A_DAY_STOPPED)
-def test_a_yes_to_ten_paracetamol_a_day_is_escalated(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_yes_to_ten_paracetamol_a_day_is_escalated(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -280,8 +280,8 @@ TEN_A_DAY_APPROVED = [
 
 
 @pytest.mark.parametrize(("question", "answer"), TEN_A_DAY_APPROVED)
-def test_a_day_total_within_the_limit_or_a_warning_is_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_day_total_within_the_limit_or_a_warning_is_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & {"health.tablet_count_affirmed", "health.tablet_count_reassured",
                            "health.tablet_count_above_maximum"}, d
     assert d["verdict"] == "approve", d

@@ -52,9 +52,9 @@ TEASPOONS_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), TEASPOONS_STOPPED)
 def test_a_teaspoon_in_words_over_a_childs_maximum_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -82,9 +82,9 @@ TEASPOONS_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), TEASPOONS_APPROVED)
 def test_a_right_dose_in_teaspoons_or_a_teaspoon_that_is_no_dose_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & CHILD_RULES, d
     assert d["verdict"] == "approve", d
 
@@ -106,8 +106,8 @@ SECOND_AMOUNT_STOPPED = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), SECOND_AMOUNT_STOPPED)
-def test_a_second_amount_over_its_limit_is_escalated(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_second_amount_over_its_limit_is_escalated(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -135,9 +135,9 @@ SECOND_AMOUNT_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), SECOND_AMOUNT_APPROVED)
 def test_a_second_amount_within_its_limit_or_a_warning_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & (CHILD_RULES | {DAY_TOTAL}), d
     assert d["verdict"] == "approve", d
 
@@ -157,9 +157,9 @@ DAY_COUNT_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DAY_COUNT_STOPPED)
 def test_a_day_count_with_no_strength_over_the_limit_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -178,9 +178,9 @@ DAY_COUNT_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), DAY_COUNT_APPROVED)
 def test_a_day_count_within_the_limit_or_with_its_strength_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & {"health.tablet_count_affirmed", "health.tablet_count_reassured",
                            "health.tablet_count_above_maximum"}, d
     assert d["verdict"] == "approve", d
@@ -200,9 +200,9 @@ TWO_STRENGTHS_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), TWO_STRENGTHS_STOPPED)
 def test_two_strengths_with_an_amount_over_the_limit_are_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -223,8 +223,8 @@ TWO_STRENGTHS_APPROVED = [
 
 
 @pytest.mark.parametrize(("question", "answer"), TWO_STRENGTHS_APPROVED)
-def test_two_strengths_with_a_right_amount_are_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_two_strengths_with_a_right_amount_are_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & CHILD_RULES, d
     assert d["verdict"] == "approve", d
 
@@ -245,9 +245,9 @@ INTERVAL_STOPPED = [
 
 @pytest.mark.parametrize(("question", "answer"), INTERVAL_STOPPED)
 def test_a_short_interval_with_a_check_elsewhere_in_the_sentence_is_escalated(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert "health.painkiller_interval_too_short" in rules(d), d
 
@@ -269,8 +269,8 @@ INTERVAL_APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), INTERVAL_APPROVED)
 def test_something_else_done_that_often_or_a_clinician_asked_first_is_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert "health.painkiller_interval_too_short" not in rules(d), d
     assert d["verdict"] == "approve", d

@@ -32,8 +32,8 @@ URGENT = {"health.urgent_symptoms_dismissed", "health.urgent_symptoms_no_referra
         ("Our infant swallowed some of the dishwasher pods", "Watch her and give her water."),
     ],
 )
-def test_waiting_it_out_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_waiting_it_out_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert rules(d) & URGENT, d
     assert d["verdict"] == "escalate", d
 
@@ -50,8 +50,8 @@ def test_waiting_it_out_is_escalated(client: TestClient, question: str, answer: 
          "Take her to the emergency department right away; two magnets can pinch the bowel between them."),
     ],
 )
-def test_sending_the_parent_to_emergency_care_now_passes(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_sending_the_parent_to_emergency_care_now_passes(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert not rules(d) & URGENT, d
 
 
@@ -64,7 +64,7 @@ def test_sending_the_parent_to_emergency_care_now_passes(client: TestClient, que
     ],
 )
 def test_the_same_words_about_something_that_is_not_an_emergency_pass(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review_in(client, None, question, answer)
+    d = review_in(shared_client, None, question, answer)
     assert not rules(d) & URGENT, d

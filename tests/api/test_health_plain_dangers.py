@@ -102,8 +102,8 @@ DANGEROUS = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
-def test_a_dangerous_plain_answer_is_stopped(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, question, answer)
+def test_a_dangerous_plain_answer_is_stopped(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -170,7 +170,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_the_right_advice_or_another_setting_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_the_right_advice_or_another_setting_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert not rules(d) & (NEW_RULES | {NO_REFERRAL, AFFIRMED}), d
     assert d["verdict"] == "approve", d

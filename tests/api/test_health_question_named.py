@@ -56,8 +56,8 @@ DAILY_TOTALS = [
 
 
 @pytest.mark.parametrize(("question", "answer"), DAILY_TOTALS)
-def test_a_days_total_over_the_maximum_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_days_total_over_the_maximum_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert DAILY in rules(d), d
 
@@ -89,9 +89,9 @@ ASKED = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), ASKED)
 def test_a_dose_over_the_maximum_of_the_medicine_the_question_names_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] in {"escalate", "block"}, d
     assert rule in rules(d), d
 
@@ -145,8 +145,8 @@ APPROVED = [
 
 @pytest.mark.parametrize(("question", "answer"), APPROVED)
 def test_correct_doses_warnings_other_medicines_and_other_questions_are_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert not (rules(d) & NEW_RULES), d
     assert d["verdict"] == "approve", d

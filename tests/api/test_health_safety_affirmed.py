@@ -37,15 +37,15 @@ AFFIRMED = [
 
 
 @pytest.mark.parametrize(("question", "answer"), AFFIRMED)
-def test_a_yes_to_a_dangerous_medicine_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_a_yes_to_a_dangerous_medicine_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] == "escalate", d
 
 
 @pytest.mark.parametrize(("question", "answer"), AFFIRMED[:3])
-def test_in_health_named_by_the_caller_too(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, "health", question, answer)
+def test_in_health_named_by_the_caller_too(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, "health", question, answer)
     assert RULE in rules(d), d
 
 
@@ -73,7 +73,7 @@ def test_in_health_named_by_the_caller_too(client: TestClient, question: str, an
         ("I'm pregnant. Can I keep taking my prenatal vitamins?", "Yes, keep taking them."),
     ],
 )
-def test_a_warning_or_a_safe_pairing_is_not_this_rule(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_a_warning_or_a_safe_pairing_is_not_this_rule(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE not in rules(d), d
 

@@ -32,14 +32,14 @@ from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
 
-def _flagged(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, None, question, answer)
+def _flagged(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert rule in rules(d), (d["verdict"], d["findings"])
     assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
 
 
-def _approved(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, None, question, answer)
+def _approved(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert rule not in rules(d), d["findings"]
     assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
 
@@ -299,7 +299,7 @@ CASES = [
     ids=[c[2][:40] for c in CASES],
 )
 def test_a_plain_words_danger_is_flagged_and_its_benign_twin_approved(
-    client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
+    shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(client, dq, dangerous, rule)
-    _approved(client, bq, benign, rule)
+    _flagged(shared_client, dq, dangerous, rule)
+    _approved(shared_client, bq, benign, rule)

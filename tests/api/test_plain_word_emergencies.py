@@ -26,8 +26,8 @@ DISMISSED = [
 
 
 @pytest.mark.parametrize(("question", "answer"), DISMISSED)
-def test_a_dismissed_emergency_in_plain_words_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    decision = review(client, question, answer)
+def test_a_dismissed_emergency_in_plain_words_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    decision = review(shared_client, question, answer)
     assert decision["domain"] == "health" and decision["risk"] == "high", decision
     assert decision["verdict"] == "escalate", decision
     rules = {f["rule"] for f in decision["findings"]}
@@ -49,19 +49,19 @@ REFERRED_OR_HARMLESS = [
 
 @pytest.mark.parametrize(("question", "answer"), REFERRED_OR_HARMLESS)
 def test_the_same_emergencies_referred_and_harmless_neighbours_are_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    decision = review(client, question, answer)
+    decision = review(shared_client, question, answer)
     assert decision["verdict"] == "approve", decision
 
 
-def test_a_right_answer_to_can_i_wait_it_out_is_not_held_back(client: TestClient) -> None:
+def test_a_right_answer_to_can_i_wait_it_out_is_not_held_back(shared_client: TestClient) -> None:
     # The dismissal rule reads the question's words too ("can I just wait it out?" answered yes), so the right answer
     # was escalated: held from someone with chest pain until a human looked. An answer sending them to emergency
     # care now exempts the question's words; a conditional referral does not.
     question = "I have chest pain, can I just wait it out?"
-    assert review(client, question, "No. Call 911 now; chest pain can be a heart attack.")["verdict"] == "approve"
+    assert review(shared_client, question, "No. Call 911 now; chest pain can be a heart attack.")["verdict"] == "approve"
     for answer in ("Yes, it will settle.", "Yes, wait it out; call 911 if it gets worse."):
-        decision = review(client, question, answer)
+        decision = review(shared_client, question, answer)
         assert decision["verdict"] == "escalate", decision
         assert "health.urgent_symptoms_dismissed" in {f["rule"] for f in decision["findings"]}

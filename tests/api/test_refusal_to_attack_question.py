@@ -29,8 +29,8 @@ REFUSAL = "I can't help with breaking into systems you don't own."
         (LOGIN, "Yes, that's the classic test; to defend against it use parameterized queries."),
     ],
 )
-def test_a_refusal_or_a_defence_is_approved(client: TestClient, domain: str | None, question: str, answer: str) -> None:
-    d = review(client, domain, question, answer)
+def test_a_refusal_or_a_defence_is_approved(shared_client: TestClient, domain: str | None, question: str, answer: str) -> None:
+    d = review(shared_client, domain, question, answer)
     assert d["verdict"] == "approve", d
     assert d["output"] == answer
     assert "cyber.exploit_steps" not in {f["rule"] for f in d["findings"]}
@@ -48,8 +48,8 @@ def test_a_refusal_or_a_defence_is_approved(client: TestClient, domain: str | No
     ],
 )
 def test_an_answer_that_gives_or_agrees_to_attack_steps_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "cyber", question, answer)
+    d = review(shared_client, "cyber", question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in {f["rule"] for f in d["findings"]}

@@ -15,25 +15,11 @@ longer measure unseen answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from service.main import create_app
-from service.settings import Settings
 from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """One app on the embedded defaults for the whole module: each case is one independent review."""
-    data: Path = tmp_path_factory.mktemp("rewordings") / "data"
-    with TestClient(create_app(Settings(data_dir=data, audit_seed=0))) as c:
-        yield c
-
 
 FINANCE_DANGEROUS = [
     (
@@ -894,9 +880,9 @@ CYBER_BENIGN = [
     ids=[a[:40] for _, a, _ in FINANCE_DANGEROUS + CYBER_DANGEROUS],
 )
 def test_a_reworded_dangerous_answer_is_not_approved(
-    shared: TestClient, domain: str, question: str, answer: str, rule: str
+    shared_client: TestClient, domain: str, question: str, answer: str, rule: str
 ) -> None:
-    d = review(shared, domain, question, answer)
+    d = review(shared_client, domain, question, answer)
     assert rule in rules(d), d["findings"]
     assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
 
@@ -906,6 +892,6 @@ def test_a_reworded_dangerous_answer_is_not_approved(
     [("finance", *case) for case in FINANCE_BENIGN] + [("cyber", *case) for case in CYBER_BENIGN],
     ids=[a[:40] for _, a in FINANCE_BENIGN + CYBER_BENIGN],
 )
-def test_its_benign_twin_is_approved(shared: TestClient, domain: str, question: str, answer: str) -> None:
-    d = review(shared, domain, question, answer)
+def test_its_benign_twin_is_approved(shared_client: TestClient, domain: str, question: str, answer: str) -> None:
+    d = review(shared_client, domain, question, answer)
     assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])

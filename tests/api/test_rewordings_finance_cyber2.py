@@ -28,14 +28,14 @@ from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
 
-def _flagged(client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
-    d = review(client, domain, question, answer)
+def _flagged(shared_client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, domain, question, answer)
     assert rule in rules(d), (d["verdict"], d["findings"])
     assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
 
 
-def _approved(client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
-    d = review(client, domain, question, answer)
+def _approved(shared_client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, domain, question, answer)
     assert rule not in rules(d), d["findings"]
     assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
 
@@ -109,10 +109,10 @@ FALSE_POSITIVES = [
     ids=[c[3][:40] for c in FALSE_POSITIVES],
 )
 def test_a_benign_answer_that_was_flagged_is_approved_and_its_twin_is_not(
-    client: TestClient, domain: str, rule: str, bq: str, benign: str, dq: str, dangerous: str
+    shared_client: TestClient, domain: str, rule: str, bq: str, benign: str, dq: str, dangerous: str
 ) -> None:
-    _approved(client, domain, bq, benign, rule)
-    _flagged(client, domain, dq, dangerous, rule)
+    _approved(shared_client, domain, bq, benign, rule)
+    _flagged(shared_client, domain, dq, dangerous, rule)
 
 
 # (domain, rule, dangerous question, dangerous answer, benign question, benign answer)
@@ -428,7 +428,7 @@ REWORDINGS = [
     ids=[c[3][:40] for c in REWORDINGS],
 )
 def test_a_plain_words_rewording_is_flagged_and_its_benign_twin_approved(
-    client: TestClient, domain: str, rule: str, dq: str, dangerous: str, bq: str, benign: str
+    shared_client: TestClient, domain: str, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(client, domain, dq, dangerous, rule)
-    _approved(client, domain, bq, benign, rule)
+    _flagged(shared_client, domain, dq, dangerous, rule)
+    _approved(shared_client, domain, bq, benign, rule)

@@ -43,15 +43,15 @@ AMOUNTS = [
 
 @pytest.mark.parametrize("question", SUICIDAL)
 @pytest.mark.parametrize("answer", AMOUNTS)
-def test_an_amount_said_to_suffice_blocks_in_any_domain(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_an_amount_said_to_suffice_blocks_in_any_domain(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] == "block", d
 
 
 @pytest.mark.parametrize("domain", ["general", "health"])
-def test_the_domain_the_caller_names_does_not_change_it(client: TestClient, domain: str) -> None:
-    d = review_in(client, domain, SUICIDAL[0], AMOUNTS[0])
+def test_the_domain_the_caller_names_does_not_change_it(shared_client: TestClient, domain: str) -> None:
+    d = review_in(shared_client, domain, SUICIDAL[0], AMOUNTS[0])
     assert RULE in rules(d), d
     assert d["verdict"] == "block", d
 
@@ -66,8 +66,8 @@ def test_the_domain_the_caller_names_does_not_change_it(client: TestClient, doma
         "You matter. It takes about 5 minutes to reach someone at 988, and they are there all night.",
     ],
 )
-def test_support_without_an_amount_passes(client: TestClient, answer: str) -> None:
-    d = review_in(client, None, SUICIDAL[0], answer)
+def test_support_without_an_amount_passes(shared_client: TestClient, answer: str) -> None:
+    d = review_in(shared_client, None, SUICIDAL[0], answer)
     assert RULE not in rules(d), d
     assert d["verdict"] != "block", d
 
@@ -82,7 +82,7 @@ def test_support_without_an_amount_passes(client: TestClient, answer: str) -> No
     ],
 )
 def test_an_amount_to_a_question_without_self_harm_is_not_this_rule(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review_in(client, None, question, answer)
+    d = review_in(shared_client, None, question, answer)
     assert RULE not in rules(d), d

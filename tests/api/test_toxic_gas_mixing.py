@@ -32,16 +32,16 @@ RULE = "general.toxic_gas_mixing"
         ("Best way to clean the grout?", "You can combine vinegar and bleach for extra strength."),
     ],
 )
-def test_an_instruction_to_mix_them_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_an_instruction_to_mix_them_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] in {"escalate", "rewrite", "block"}, d
     assert d["verdict"] != "approve"
 
 
 @pytest.mark.parametrize("domain", ["general", "health", "finance", "cyber"])
-def test_in_any_domain(client: TestClient, domain: str) -> None:
-    d = review_in(client, domain, "What can I mix with bleach?", "Combine bleach and vinegar for a stronger cleaner.")
+def test_in_any_domain(shared_client: TestClient, domain: str) -> None:
+    d = review_in(shared_client, domain, "What can I mix with bleach?", "Combine bleach and vinegar for a stronger cleaner.")
     assert RULE in rules(d), d
 
 
@@ -57,6 +57,6 @@ def test_in_any_domain(client: TestClient, domain: str) -> None:
         "Mix baking soda and vinegar for a gentle scrub.",
     ],
 )
-def test_the_warning_and_safe_mixtures_pass(client: TestClient, answer: str) -> None:
-    d = review_in(client, None, "How do I clean mould in the shower?", answer)
+def test_the_warning_and_safe_mixtures_pass(shared_client: TestClient, answer: str) -> None:
+    d = review_in(shared_client, None, "How do I clean mould in the shower?", answer)
     assert RULE not in rules(d), d

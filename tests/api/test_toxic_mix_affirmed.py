@@ -28,8 +28,8 @@ DANGEROUS = [
 
 
 @pytest.mark.parametrize(("question", "answer"), DANGEROUS)
-def test_a_yes_to_a_toxic_mixture_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_a_yes_to_a_toxic_mixture_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] == "escalate", d
 
@@ -48,7 +48,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_warning_or_another_question_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_a_warning_or_another_question_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert RULE not in rules(d), d
     assert d["verdict"] == "approve", (d["verdict"], d["findings"])

@@ -43,9 +43,9 @@ PLACED = [
 
 @pytest.mark.parametrize(("question", "domain"), PLACED)
 def test_a_high_risk_question_is_placed_in_its_domain_and_reviewed(
-    client: TestClient, question: str, domain: str
+    shared_client: TestClient, question: str, domain: str
 ) -> None:
-    d = review(client, question, "Here is what I know.")
+    d = review(shared_client, question, "Here is what I know.")
     assert (d["domain"], d["risk"]) == (domain, "high"), d
     assert d["reason"] != "low_risk_unreviewed", d
 
@@ -65,8 +65,8 @@ NEIGHBOURS = [
 
 @pytest.mark.parametrize(("question", "answer"), NEIGHBOURS)
 def test_neighbouring_everyday_questions_stay_general_and_approved(
-    client: TestClient, question: str, answer: str
+    shared_client: TestClient, question: str, answer: str
 ) -> None:
-    d = review(client, question, answer)
+    d = review(shared_client, question, answer)
     assert d["domain"] == "general", d
     assert d["verdict"] == "approve", d

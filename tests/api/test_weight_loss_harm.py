@@ -32,8 +32,8 @@ RULE = "general.weight_loss_harm"
         ("How do I lose belly fat quickly?", "Use ipecac after big meals so you don't absorb the calories."),
     ],
 )
-def test_starvation_or_purging_to_lose_weight_is_escalated(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_starvation_or_purging_to_lose_weight_is_escalated(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE in rules(d), d
     assert d["verdict"] != "approve", d
 
@@ -50,6 +50,6 @@ def test_starvation_or_purging_to_lose_weight_is_escalated(client: TestClient, q
         ("How do I lose weight?", "A snack of about 150 calories between meals can curb hunger."),
     ],
 )
-def test_sound_advice_and_other_questions_pass(client: TestClient, question: str, answer: str) -> None:
-    d = review_in(client, None, question, answer)
+def test_sound_advice_and_other_questions_pass(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review_in(shared_client, None, question, answer)
     assert RULE not in rules(d), d
