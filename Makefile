@@ -8,9 +8,14 @@ PYTEST_ARGS ?=
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# Bytecode is compiled at install: with PYTHONDONTWRITEBYTECODE set (as on some CI machines) every process would
+# otherwise compile its ~1,000 imported modules again (about a second per `oversight` command).
+# A system Python that refuses pip installs (PEP 668, Debian) gets uv with --break-system-packages.
 install: ## Create .venv with the service and dev tools (installs uv with pip if missing)
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --break-system-packages uv
+	$(UV) sync --frozen --compile-bytecode
+	@$(UV) run --frozen --no-sync python -m compileall -q service graphs prompts >/dev/null
 
 run: install ## Run the service on embedded defaults (SQLite, local reviewer) at http://127.0.0.1:8000
 	$(UV) run --frozen oversight serve

@@ -4,7 +4,10 @@ reviewer), against a floor measured in the same run: a trivial FastAPI app with 
 
 The first start in a process pays the imports and the first compile of every rule pattern; later starts in the
 same process (a test suite, a reload) share the compiled patterns. Both are printed, as medians over ``--repeat``
-starts. Usage: python bench/startup.py [--repeat N]
+starts. Then the first start in fresh processes (``--rounds`` of each, alternating): with the pattern cache off
+(every pattern parsed, folded and compiled), cold (an empty cache folder: the same, and the file written) and warm
+(the file an earlier process wrote: ``service.policy.pattern_cache``), against a process that only imports.
+Usage: python bench/startup.py [--repeat N] [--rounds N]
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -80,7 +85,46 @@ async def main(repeat: int) -> None:
     print(f"ratio to the floor: {a / f:.0f}x; cost above it: {(a - f) * 1000:.1f} ms per start")
 
 
+async def first_start() -> None:
+    """One fresh process's import and first start, as JSON on stdout (``--first-start``)."""
+    logging.disable(logging.WARNING)
+    t0 = time.perf_counter()
+    from service.main import create_app
+    from service.settings import Settings
+
+    imported = time.perf_counter()
+    started, _ = await _timed_start(create_app(Settings(data_dir=Path(tempfile.mkdtemp()) / "data", audit_seed=0)))
+    print(json.dumps({"import": imported - t0, "start": started}))
+
+
+def fresh_processes(rounds: int) -> None:
+    def run(cache_dir: str) -> dict[str, float]:
+        env = {**os.environ, "OVERSIGHT_CACHE_DIR": cache_dir}
+        out = subprocess.run([sys.executable, __file__, "--first-start"], env=env, capture_output=True, text=True,
+                             check=True, timeout=600).stdout
+        return dict(json.loads(out.strip().splitlines()[-1]))
+
+    kinds: dict[str, list[dict[str, float]]] = {"cache off": [], "cold cache": [], "warm cache": []}
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as cache:
+            kinds["cache off"].append(run(""))
+            kinds["cold cache"].append(run(cache))
+            kinds["warm cache"].append(run(cache))
+    print(f"first start in a fresh process (medians of {rounds}; imports, then create_app + lifespan start):")
+    for kind, runs in kinds.items():
+        imp = statistics.median(r["import"] for r in runs) * 1000
+        start = statistics.median(r["start"] for r in runs) * 1000
+        print(f"  {kind:<11} imports {imp:6.0f} ms   first start {start:6.0f} ms")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
-    asyncio.run(main(parser.parse_args().repeat))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--first-start", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.first_start:
+        asyncio.run(first_start())
+    else:
+        asyncio.run(main(args.repeat))
+        fresh_processes(args.rounds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from service.errors import ConfigurationError
 from service.policy.bounds import PATTERN_TIMEOUT_S
 from service.policy.model import DomainPolicy, PolicySet, deferral_problem
+from service.policy.pattern_cache import CACHE
 from service.reviewers.registry import known_providers, spec_problem
 from service.vocabulary import Domain, Severity
 
@@ -168,13 +170,34 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 matters for start-up: the shipped policies are ~300 KB of YAML, read twice), else PyYAML's own."""
 
 
+_LOADED: dict[tuple[str, bytes], tuple[DomainPolicy, tuple[str, ...]]] = {}
+"""Policies this process already read, by path and content hash, with what their reading warned of: a second app in
+the same process (a test, a reload of an unchanged file) shares the validated, immutable model instead of parsing
+and validating the YAML again (~80 ms a load of the shipped files)."""
+_LOADED_MOST = 64
+
+
 def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -> DomainPolicy:
     """Load and validate one policy file; ``warn`` (default: logged) hears of every rule pattern that runs under
-    a time limit (``bounds.unbounded_repeats``)."""
+    a time limit (``bounds.unbounded_repeats``), each time the file is loaded."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise PolicyError(path, None, None, f"cannot read: {exc.strerror}") from exc
+    key = (str(path.resolve()), hashlib.sha256(raw).digest())
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        said: list[str] = []
+        loaded = (_read_policy(path, raw, said.append), tuple(said))
+        if len(_LOADED) >= _LOADED_MOST:
+            _LOADED.clear()
+        _LOADED[key] = loaded
+    for warning in loaded[1]:
+        (warn or log.warning)(warning)
+    return loaded[0]
+
+
+def _read_policy(path: Path, raw: bytes, warn: Callable[[str], None]) -> DomainPolicy:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -243,7 +266,7 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
     if path.stem != policy.domain.value:
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
     for i, rule in enumerate(policy.rules):
-        compiled = rule.compiled  # compile every regex now, not on the first request
+        compiled = rule.compiled  # read every pattern now (``pattern_cache``); regexes compile on first use
         for key in (
             "patterns",
             "all_of",
@@ -261,8 +284,8 @@ def load_policy_file(path: Path, *, warn: Callable[[str], None] | None = None) -
                     continue
                 where = _line_of(node, ["rules", i, "match", key, j])
                 said = f"{path}{f':{where}' if where else ''}: rule {rule.id} match.{key}[{j}]"
-                (warn or log.warning)(
-                    f"{said} {pattern.ignorecase.pattern!r} repeats a broad class with no upper bound (+, *, {{n,}}), "
+                warn(
+                    f"{said} {pattern.source!r} repeats a broad class with no upper bound (+, *, {{n,}}), "
                     f"so one search can take time quadratic in the answer's length; it runs under a "
                     f"{PATTERN_TIMEOUT_S} s limit per search, and running out counts as a match. Bound the "
                     f"repeat ([^>]{{1,300}}, .{{0,200}}) to keep it fast"
@@ -305,6 +328,7 @@ def load_policies(directory: Path | None = None, *, warn: Callable[[str], None] 
         if not path.exists():
             raise PolicyError(path, None, None, f"missing policy for domain {domain.value}")
         policies[domain] = load_policy_file(path, warn=warn)
+    CACHE.save()  # what this process read of patterns no earlier one had (``pattern_cache``)
     return PolicySet(policies=policies, source=str(directory))
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Annotated, Literal
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from service.policy.action_model import ActionPolicy
 from service.policy.bounds import PATTERN_TIMEOUT_S, PatternTimeout, unbounded_repeats
 from service.policy.casefold import fold, search_after_boundary, without_leading_boundary
+from service.policy.pattern_cache import CACHE, PatternFacts
 from service.policy.prefilter import LITERALS, also_required_literals, required_literals
 from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Severity
 
@@ -77,7 +77,10 @@ class RuleMatch(BaseModel):
 @lru_cache(maxsize=8192)
 def _pattern_problem(pattern: str) -> str | None:
     """Why ``pattern`` does not compile (on ``re``, and on ``regex`` too when it runs there: ``RulePattern``), or
-    None. Cached: every app start validates the same few hundred patterns (parsing them is most of its cost)."""
+    None. Cached: every app start validates the same few hundred patterns (parsing them is most of its cost). A
+    pattern in ``pattern_cache`` compiled when it was written there, so it is not parsed again."""
+    if CACHE.get(pattern) is not None:
+        return None
     try:
         re.compile(pattern)
         if unbounded_repeats(pattern):
@@ -136,27 +139,77 @@ PATTERN_FLAGS = re.MULTILINE | re.DOTALL
 """How every rule regex is compiled (with ``re.IGNORECASE``, or case-folded: ``RulePattern``)."""
 
 
-@dataclass(frozen=True, slots=True)
 class RulePattern:
     """One rule regex: case-insensitive, multi-line, ``.`` crossing line breaks (``re.DOTALL``: an answer's code
     spans lines, and ``.{0,200}`` means "within 200 characters" there too); with a faster case-sensitive twin
     when one is exact.
 
     A pattern whose search may not be linear (``bounds.unbounded_repeats``) is compiled with ``regex`` instead
-    (``guarded``) and searched under ``bounds.PATTERN_TIMEOUT_S``; running out raises ``PatternTimeout``."""
+    (``guarded``) and searched under ``bounds.PATTERN_TIMEOUT_S``; running out raises ``PatternTimeout``.
 
-    ignorecase: re.Pattern[str]
-    folded: re.Pattern[str] | None
-    """``casefold.fold`` of the pattern: searched in ``casefold.lowered(text)`` when both exist."""
-    tail: re.Pattern[str] | None = None
-    """``folded`` without its leading ``\\b`` (``casefold.without_leading_boundary``), searched in its place."""
-    guarded: regex.Pattern[str] | None = None
-    """The pattern on the time-limited engine, when its search may take more than linear time."""
-    needs: frozenset[int] | None = None
-    """Ids (``prefilter.LITERALS``) of strings one of which every match of ``folded`` contains: a lower-cased
-    text holding none of them is not searched (``service.policy.prefilter``)."""
-    also_needs: tuple[frozenset[int], ...] = ()
-    """More such sets (``prefilter.also_required_literals``): a text lacking any one of them is not searched either."""
+    What reading the pattern tells (its twin's source, its prefilter strings) comes from ``pattern_cache`` when an
+    earlier process read the same pattern; its ``re`` regexes are compiled on first use (a process that reviews
+    one answer compiles the few patterns the prefilter lets through, not all of them)."""
+
+    __slots__ = (
+        "_folded",
+        "_ignorecase",
+        "_tail",
+        "also_needs",
+        "folded_source",
+        "guarded",
+        "needs",
+        "source",
+        "tail_source",
+    )
+
+    def __init__(
+        self,
+        source: str,
+        facts: PatternFacts,
+        ignorecase: re.Pattern[str] | None = None,
+        folded: re.Pattern[str] | None = None,
+        tail: re.Pattern[str] | None = None,
+    ) -> None:
+        self.source = source
+        self.folded_source = facts.folded
+        """``casefold.fold`` of the pattern: searched in ``casefold.lowered(text)`` when it exists."""
+        self.tail_source = facts.tail
+        """``folded`` without its leading ``\\b`` (``casefold.without_leading_boundary``), searched in its place."""
+        self.guarded: regex.Pattern[str] | None = None
+        """The pattern on the time-limited engine, when its search may take more than linear time."""
+        if facts.unbounded:
+            self.guarded = regex.compile(source, regex.VERSION0 | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL)
+        self.needs = LITERALS.register(frozenset(facts.needs)) if facts.needs is not None else None
+        """Ids (``prefilter.LITERALS``) of strings one of which every match of ``folded`` contains: a lower-cased
+        text holding none of them is not searched (``service.policy.prefilter``)."""
+        also = (LITERALS.register(frozenset(a)) for a in facts.also) if self.needs is not None else ()
+        self.also_needs: tuple[frozenset[int], ...] = tuple(a for a in also if a is not None)
+        """More such sets (``prefilter.also_required_literals``): a text lacking any one of them is not searched."""
+        self._ignorecase = ignorecase
+        self._folded = folded
+        self._tail = tail
+
+    @property
+    def ignorecase(self) -> re.Pattern[str]:
+        """The pattern as written, ``re.IGNORECASE``."""
+        if self._ignorecase is None:
+            self._ignorecase = re.compile(self.source, re.IGNORECASE | PATTERN_FLAGS)
+        return self._ignorecase
+
+    @property
+    def folded(self) -> re.Pattern[str] | None:
+        """The case-sensitive twin, for lower-cased text (None when there is no exact one)."""
+        if self._folded is None and self.folded_source is not None:
+            self._folded = re.compile(self.folded_source, PATTERN_FLAGS)
+        return self._folded
+
+    @property
+    def tail(self) -> re.Pattern[str] | None:
+        """The twin without its leading ``\\b``, searched with ``casefold.search_after_boundary``."""
+        if self._tail is None and self.tail_source is not None:
+            self._tail = re.compile(self.tail_source, PATTERN_FLAGS)
+        return self._tail
 
     @classmethod
     def compile(cls, pattern: str) -> RulePattern:
@@ -166,22 +219,35 @@ class RulePattern:
 
     @classmethod
     def _compile(cls, pattern: str) -> RulePattern:
+        facts = CACHE.get(pattern)
+        if facts is not None:
+            return cls(pattern, facts)
+        built = cls._read(pattern)
+        CACHE.put(pattern, built[1])
+        return built[0]
+
+    @classmethod
+    def _read(cls, pattern: str) -> tuple[RulePattern, PatternFacts]:
+        """Parse, fold and compile ``pattern`` (raises ``re.error`` when it does not compile)."""
         ignorecase = re.compile(pattern, re.IGNORECASE | PATTERN_FLAGS)
         if unbounded_repeats(pattern, re.IGNORECASE | PATTERN_FLAGS):
-            guarded = regex.compile(pattern, regex.VERSION0 | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL)
-            return cls(ignorecase, None, None, guarded)
+            facts = PatternFacts(unbounded=True)
+            return cls(pattern, facts, ignorecase), facts
         folded = fold(pattern, PATTERN_FLAGS)
         if folded is None:
-            return cls(ignorecase, None)
-        needs = LITERALS.register(required_literals(folded))
-        also = tuple(LITERALS.register(s) for s in also_required_literals(folded)) if needs is not None else ()
-        return cls(
-            ignorecase,
-            folded,
-            without_leading_boundary(folded),
-            needs=needs,
-            also_needs=tuple(a for a in also if a is not None),
+            facts = PatternFacts(unbounded=False)
+            return cls(pattern, facts, ignorecase), facts
+        needs = required_literals(folded)
+        also = also_required_literals(folded) if needs is not None else ()
+        tail = without_leading_boundary(folded)
+        facts = PatternFacts(
+            unbounded=False,
+            folded=folded.pattern,
+            tail=tail.pattern if tail is not None else None,
+            needs=tuple(sorted(needs)) if needs is not None else None,
+            also=tuple(tuple(sorted(a)) for a in also),
         )
+        return cls(pattern, facts, ignorecase, folded, tail), facts
 
     def search(
         self, text: str, low: str | None, held: frozenset[int] | None = None
@@ -192,8 +258,8 @@ class RulePattern:
             try:
                 return self.guarded.search(text, timeout=PATTERN_TIMEOUT_S)
             except TimeoutError as exc:
-                raise PatternTimeout(self.ignorecase.pattern) from exc
-        if low is not None and self.folded is not None:
+                raise PatternTimeout(self.source) from exc
+        if low is not None and self.folded_source is not None:
             if self.needs is not None:
                 held = LITERALS.present(low) if held is None else held
                 if self.needs.isdisjoint(held):
@@ -201,10 +267,15 @@ class RulePattern:
                 for also in self.also_needs:  # a loop, not any(): no generator built per search (~150 a review)
                     if also.isdisjoint(held):
                         return None
-            if self.tail is not None:
-                return search_after_boundary(self.tail, low)
-            return self.folded.search(low)
-        return self.ignorecase.search(text)
+            if self.tail_source is not None:
+                tail = self._tail if self._tail is not None else self.tail
+                assert tail is not None
+                return search_after_boundary(tail, low)
+            folded = self._folded if self._folded is not None else self.folded
+            assert folded is not None
+            return folded.search(low)
+        ignorecase = self._ignorecase if self._ignorecase is not None else self.ignorecase
+        return ignorecase.search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str] | regex.Match[str]]:
         """Every match in ``text``, in order (the case-insensitive pattern: the twin only speeds up ``search``)."""
@@ -214,7 +285,7 @@ class RulePattern:
         try:
             yield from self.guarded.finditer(text, timeout=PATTERN_TIMEOUT_S)
         except TimeoutError as exc:
-            raise PatternTimeout(self.ignorecase.pattern) from exc
+            raise PatternTimeout(self.source) from exc
 
     def affirmed(self, text: str) -> bool:
         """Whether ``text`` says this, not its negation: an ``unless`` exemption only counts where no negation
