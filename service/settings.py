@@ -371,6 +371,7 @@ OTHER_VARIABLES = frozenset(
         "OVERSIGHT_API_KEY",
         "OVERSIGHT_TEST_DATABASE_URL",  # the test suite's PostgreSQL
         "OVERSIGHT_SHARED_DIR",  # the benchmarks' data folder
+        "OVERSIGHT_CACHE_DIR",  # the pattern cache (service.policy.pattern_cache)
     }
 )
 """``OVERSIGHT_*`` variables read outside the settings classes."""

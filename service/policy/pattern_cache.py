@@ -100,9 +100,12 @@ def code_key() -> str:
     return digest.hexdigest()[:20]
 
 
+CACHE_DIR_ENV = "OVERSIGHT_CACHE_DIR"
+
+
 def default_dir() -> Path | None:
     """Where the cache lives (module docstring); None when it is turned off."""
-    configured = os.environ.get("OVERSIGHT_CACHE_DIR")
+    configured = os.environ.get(CACHE_DIR_ENV)
     if configured is not None:
         return None if configured.strip() in ("", "off") else Path(configured).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
@@ -179,6 +182,7 @@ class PatternCache:
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
                     f.write(body)
+                os.chmod(tmp, 0o644)  # facts about public patterns: readable by a service running as another user
                 os.replace(tmp, self._path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from service.api.observability import DriftSettings
 from service.api.ops import READY_TIMEOUT_S
 from service.audit.run import AuditSettings
 from service.metrics import PRICES_ENV
+from service.policy.pattern_cache import CACHE_DIR_ENV
 from service.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +50,7 @@ OTEL_ENV = {n for mod in (otel_api_env, otel_sdk_env) for n in dir(mod) if n.sta
     telemetry.CAPTURE_CONTENT_ENV
 }
 VENDOR_ENV = {"ANTHROPIC_OPEN_TELEMETRY"}
-KNOWN_ENV = SERVICE_ENV | DRIFT_ENV | AUDIT_ENV | OTEL_ENV | VENDOR_ENV | {PRICES_ENV}
+KNOWN_ENV = SERVICE_ENV | DRIFT_ENV | AUDIT_ENV | OTEL_ENV | VENDOR_ENV | {PRICES_ENV, CACHE_DIR_ENV}
 
 
 def unknown(names: set[str]) -> set[str]:
