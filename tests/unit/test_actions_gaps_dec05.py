@@ -26,23 +26,20 @@ from __future__ import annotations
 import pytest
 
 from service.policy.actions import analyse_action
-from service.vocabulary import Severity
+from tests.unit._gap_helpers import (
+    CLOUD_DELETE,
+    DELETE_ALL,
+    DELETE_ROWS,
+    ENV_DUMP,
+    EXFILTRATION,
+    UPDATE_ALL,
+    C,
+    H,
+    L,
+    M,
+    approved_without,
+)
 from tests.unit._shell_helpers import CWD, POLICY, approved, blocked_as, found, shell
-
-L, M, H, C = Severity.low, Severity.medium, Severity.high, Severity.critical
-CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
-DELETE_ALL = "tool_use.database_destruction.delete_all"
-DELETE_ROWS = "tool_use.database_destruction.delete_rows"
-UPDATE_ALL = "tool_use.database_destruction.update_all"
-ENV_DUMP = "tool_use.credential_access.env_dump"
-EXFILTRATION = "tool_use.credential_access.exfiltration"
-
-
-def _approved_without(cmd: str, *rules: str) -> None:
-    a = shell(cmd)
-    assert approved(a), (cmd, found(a))
-    assert not set(rules) & set(found(a)), (cmd, found(a))
-
 
 # ---------------------------------------------------------------- 1. a Cloud SQL client held in a variable
 
@@ -87,7 +84,7 @@ def test_cloud_client_held_in_a_variable_is_cloud_delete(cmd: str) -> None:
 )
 def test_another_client_held_in_a_variable_stays_approved(lookalike: str) -> None:
     blocked_as(CLIENT_IN_A_VARIABLE[0], CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 SQL_URL = "https://sqladmin.googleapis.com/v1/projects/shop/instances/prod-db"
@@ -120,7 +117,7 @@ def test_cloud_sql_rest_delete_is_cloud_delete(cmd: str) -> None:
 )
 def test_cloud_sql_rest_reads_stay_approved(lookalike: str) -> None:
     blocked_as(REST_DELETES[0], CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 def test_http_request_tool_deleting_a_cloud_sql_instance_is_cloud_delete() -> None:
@@ -201,7 +198,7 @@ def test_service_deletes_are_cloud_delete_as_their_neighbours(cmd: str) -> None:
 )
 def test_service_lookalikes_stay_approved(dangerous: str, lookalike: str) -> None:
     blocked_as(dangerous, CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 # ---------------------------------------------------------------- 3. a Django queryset held in a variable
@@ -251,7 +248,7 @@ def test_django_filtered_queryset_in_a_variable_is_delete_rows_not_delete_all(co
 )
 def test_django_lookalikes_in_a_variable_stay_approved(lookalike: str) -> None:
     blocked_as(SHELL_C.format("qs = Order.objects.all(); qs.delete()"), DELETE_ALL, H)
-    _approved_without(SHELL_C.format(lookalike), DELETE_ALL, DELETE_ROWS, UPDATE_ALL)
+    approved_without(SHELL_C.format(lookalike), DELETE_ALL, DELETE_ROWS, UPDATE_ALL)
 
 
 def test_django_queryset_in_a_variable_updated_is_update_all() -> None:

@@ -24,24 +24,8 @@ from __future__ import annotations
 import pytest
 
 from service.policy.actions import analyse_action
-from service.vocabulary import Severity
+from tests.unit._gap_helpers import CLOUD_DELETE, DELETE_ALL, DELETE_ROWS, H, M, approved_without, py
 from tests.unit._shell_helpers import CWD, POLICY, approved, blocked_as, found, shell
-
-M, H = Severity.medium, Severity.high
-CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
-DELETE_ALL = "tool_use.database_destruction.delete_all"
-DELETE_ROWS = "tool_use.database_destruction.delete_rows"
-
-
-def _approved_without(cmd: str, *rules: str) -> None:
-    a = shell(cmd)
-    assert approved(a), (cmd, found(a))
-    assert not set(rules) & set(found(a)), (cmd, found(a))
-
-
-def _py(body: str) -> str:
-    return f"python3 - <<'EOF'\n{body}\nEOF"
-
 
 SQL = "from google.cloud.sql_v1 import SqlInstancesServiceClient\nimport redis\n"
 DJ = "from shop.models import Order, User\n"
@@ -73,8 +57,8 @@ BOUND_CLOUD = [
 
 @pytest.mark.parametrize("code", BOUND_CLOUD)
 def test_client_bound_by_a_parameter_walrus_tuple_or_branch_is_cloud_delete(code: str) -> None:
-    blocked_as(_py(SQL + f"c = SqlInstancesServiceClient()\n{DROP}"), CLOUD_DELETE, H)
-    blocked_as(_py(code), CLOUD_DELETE, H)
+    blocked_as(py(SQL + f"c = SqlInstancesServiceClient()\n{DROP}"), CLOUD_DELETE, H)
+    blocked_as(py(code), CLOUD_DELETE, H)
 
 
 BOUND_DJANGO = [
@@ -90,8 +74,8 @@ BOUND_DJANGO = [
 
 @pytest.mark.parametrize("code", BOUND_DJANGO)
 def test_queryset_bound_by_a_loop_walrus_tuple_parameter_or_branch_is_delete_all(code: str) -> None:
-    blocked_as(_py(DJ + "Order.objects.all().delete()"), DELETE_ALL, H)
-    blocked_as(_py(DJ + code), DELETE_ALL, H)
+    blocked_as(py(DJ + "Order.objects.all().delete()"), DELETE_ALL, H)
+    blocked_as(py(DJ + code), DELETE_ALL, H)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +87,7 @@ def test_queryset_bound_by_a_loop_walrus_tuple_parameter_or_branch_is_delete_all
     ],
 )
 def test_filtered_queryset_bound_so_is_delete_rows(code: str) -> None:
-    a = shell(_py(DJ + code))
+    a = shell(py(DJ + code))
     assert found(a).get(DELETE_ROWS) == M, found(a)
     assert DELETE_ALL not in found(a) and approved(a), found(a)
 
@@ -129,8 +113,8 @@ def test_filtered_queryset_bound_so_is_delete_rows(code: str) -> None:
     ],
 )
 def test_names_bound_again_or_harmless_stay_approved(lookalike: str) -> None:
-    blocked_as(_py(BOUND_CLOUD[0]), CLOUD_DELETE, H)
-    _approved_without(_py(lookalike), CLOUD_DELETE, DELETE_ALL, DELETE_ROWS)
+    blocked_as(py(BOUND_CLOUD[0]), CLOUD_DELETE, H)
+    approved_without(py(lookalike), CLOUD_DELETE, DELETE_ALL, DELETE_ROWS)
 
 
 # ---------------------------------------------------------------- 2. Django related managers
@@ -179,12 +163,12 @@ def test_related_manager_filtered_delete_is_delete_rows(code: str) -> None:
 )
 def test_related_manager_lookalikes_stay_approved(code: str) -> None:
     blocked_as(SHELL_C.format("u.orders.all().delete()"), DELETE_ALL, H)
-    _approved_without(SHELL_C.format(code), DELETE_ALL, DELETE_ROWS)
+    approved_without(SHELL_C.format(code), DELETE_ALL, DELETE_ROWS)
 
 
 def test_related_manager_updating_every_row_is_update_all() -> None:
     blocked_as(SHELL_C.format("u.orders.all().update(status='cancelled')"), "tool_use.database_destruction.update_all", H)
-    _approved_without(SHELL_C.format("u.orders.filter(pk=3).update(status='paid')"), "tool_use.database_destruction.update_all")
+    approved_without(SHELL_C.format("u.orders.filter(pk=3).update(status='paid')"), "tool_use.database_destruction.update_all")
 
 
 def test_boto3_bucket_objects_stay_the_cloud_rule_not_django() -> None:
@@ -248,7 +232,7 @@ def test_more_service_deletes_are_cloud_delete(cmd: str) -> None:
 )
 def test_more_service_lookalikes_stay_approved(dangerous: str, lookalike: str) -> None:
     blocked_as(dangerous, CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 # ---------------------------------------------------------------- 4. other clouds' REST deletes
@@ -306,7 +290,7 @@ def test_other_clouds_rest_deletes_are_cloud_delete(cmd: str) -> None:
 )
 def test_other_clouds_rest_lookalikes_stay_approved(lookalike: str) -> None:
     blocked_as(REST_DELETES[0], CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 def test_http_request_tool_deleting_other_clouds_resources_is_cloud_delete() -> None:

@@ -21,25 +21,8 @@ from __future__ import annotations
 import pytest
 
 from service.policy.actions import analyse_action
-from service.vocabulary import Severity
+from tests.unit._gap_helpers import CLOUD_DELETE, DELETE_ALL, DELETE_ROWS, ROOT_OR_HOME, C, H, M, approved_without, py
 from tests.unit._shell_helpers import CWD, POLICY, approved, blocked_as, found, shell
-
-M, H, C = Severity.medium, Severity.high, Severity.critical
-CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
-DELETE_ALL = "tool_use.database_destruction.delete_all"
-DELETE_ROWS = "tool_use.database_destruction.delete_rows"
-ROOT_OR_HOME = "tool_use.destructive_fs.root_or_home"
-
-
-def _approved_without(cmd: str, *rules: str) -> None:
-    a = shell(cmd)
-    assert approved(a), (cmd, found(a))
-    assert not set(rules) & set(found(a)), (cmd, found(a))
-
-
-def _py(body: str) -> str:
-    return f"python3 - <<'EOF'\n{body}\nEOF"
-
 
 SQL = "from google.cloud.sql_v1 import SqlInstancesServiceClient\nimport redis\n"
 DJ = "from shop.models import Order, User\n"
@@ -67,8 +50,8 @@ BOUND_CLOUD = [
 
 @pytest.mark.parametrize("code", BOUND_CLOUD)
 def test_client_bound_by_a_comprehension_attribute_or_lambda_is_cloud_delete(code: str) -> None:
-    blocked_as(_py(SQL + f"c = SqlInstancesServiceClient()\nc.{DROP}"), CLOUD_DELETE, H)
-    blocked_as(_py(code), CLOUD_DELETE, H)
+    blocked_as(py(SQL + f"c = SqlInstancesServiceClient()\nc.{DROP}"), CLOUD_DELETE, H)
+    blocked_as(py(code), CLOUD_DELETE, H)
 
 
 BOUND_DJANGO = [
@@ -84,8 +67,8 @@ BOUND_DJANGO = [
 
 @pytest.mark.parametrize("code", BOUND_DJANGO)
 def test_queryset_bound_by_a_comprehension_attribute_or_lambda_is_delete_all(code: str) -> None:
-    blocked_as(_py(DJ + "Order.objects.all().delete()"), DELETE_ALL, H)
-    blocked_as(_py(DJ + code), DELETE_ALL, H)
+    blocked_as(py(DJ + "Order.objects.all().delete()"), DELETE_ALL, H)
+    blocked_as(py(DJ + code), DELETE_ALL, H)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +80,7 @@ def test_queryset_bound_by_a_comprehension_attribute_or_lambda_is_delete_all(cod
     ],
 )
 def test_filtered_queryset_bound_so_is_delete_rows(code: str) -> None:
-    a = shell(_py(DJ + code))
+    a = shell(py(DJ + code))
     assert found(a).get(DELETE_ROWS) == M, found(a)
     assert DELETE_ALL not in found(a) and approved(a), found(a)
 
@@ -119,8 +102,8 @@ BOUND_PATHS = [
 
 @pytest.mark.parametrize("code", BOUND_PATHS)
 def test_path_bound_by_an_attribute_comprehension_or_lambda_is_judged_as_the_literal(code: str) -> None:
-    blocked_as(_py("import shutil\nshutil.rmtree('/')"), ROOT_OR_HOME, C)
-    blocked_as(_py(code), ROOT_OR_HOME, C)
+    blocked_as(py("import shutil\nshutil.rmtree('/')"), ROOT_OR_HOME, C)
+    blocked_as(py(code), ROOT_OR_HOME, C)
 
 
 def test_node_attribute_holding_the_home_folder_is_judged_as_it() -> None:
@@ -153,8 +136,8 @@ def test_node_attribute_holding_the_home_folder_is_judged_as_it() -> None:
     ],
 )
 def test_names_bound_again_or_harmless_stay_approved(lookalike: str) -> None:
-    blocked_as(_py(BOUND_CLOUD[0]), CLOUD_DELETE, H)
-    _approved_without(_py(lookalike), CLOUD_DELETE, DELETE_ALL, DELETE_ROWS, ROOT_OR_HOME)
+    blocked_as(py(BOUND_CLOUD[0]), CLOUD_DELETE, H)
+    approved_without(py(lookalike), CLOUD_DELETE, DELETE_ALL, DELETE_ROWS, ROOT_OR_HOME)
 
 
 # ---------------------------------------------------------------- 2. DigitalOcean, Hetzner and Linode CLIs
@@ -233,7 +216,7 @@ def test_digitalocean_hetzner_and_linode_cli_deletes_are_cloud_delete(cmd: str) 
 )
 def test_cli_lookalikes_stay_approved(lookalike: str) -> None:
     blocked_as("doctl compute droplet delete web-1 --force", CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 # ---------------------------------------------------------------- 3. Vultr and OVHcloud REST deletes
@@ -287,7 +270,7 @@ def test_vultr_and_ovh_rest_deletes_are_cloud_delete(cmd: str) -> None:
 )
 def test_vultr_and_ovh_rest_lookalikes_stay_approved(lookalike: str) -> None:
     blocked_as(REST_DELETES[0], CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 def test_http_request_tool_deleting_vultr_and_ovh_resources_is_cloud_delete() -> None:

@@ -29,34 +29,23 @@ from __future__ import annotations
 import pytest
 
 from service.policy.actions import analyse_action
-from service.vocabulary import Severity
+from tests.unit._gap_helpers import (
+    ADMIN_GRANT,
+    AUTORUN,
+    CLOUD_DELETE,
+    CLOUD_SECRET,
+    DELETE_ALL,
+    PM_HOOK,
+    PUBLIC,
+    READ_SECRET,
+    ROOT_OR_HOME,
+    C,
+    H,
+    approved_without,
+    node,
+    py,
+)
 from tests.unit._shell_helpers import CWD, POLICY, approved, blocked_as, found, shell
-
-M, H, C = Severity.medium, Severity.high, Severity.critical
-CLOUD_DELETE = "tool_use.destructive_infra.cloud_delete"
-DELETE_ALL = "tool_use.database_destruction.delete_all"
-ROOT_OR_HOME = "tool_use.destructive_fs.root_or_home"
-CLOUD_SECRET = "tool_use.credential_access.cloud_secret"
-READ_SECRET = "tool_use.credential_access.read_secret"
-ADMIN_GRANT = "tool_use.privilege_escalation.cloud_admin_grant"
-PUBLIC = "tool_use.privilege_escalation.public_access"
-AUTORUN = "tool_use.persistence.autorun_config"
-PM_HOOK = "tool_use.persistence.package_manager_hook"
-
-
-def _approved_without(cmd: str, *rules: str) -> None:
-    a = shell(cmd)
-    assert approved(a), (cmd, found(a))
-    assert not set(rules) & set(found(a)), (cmd, found(a))
-
-
-def _py(body: str) -> str:
-    return f"python3 - <<'EOF'\n{body}\nEOF"
-
-
-def _node(body: str) -> str:
-    return f'node -e "{body}"'
-
 
 SH = "import os, shutil\n"
 FS = "const fs = require('fs'), os = require('os'); "
@@ -67,50 +56,50 @@ DJ = "from shop.models import Order\n"
 
 PARAM_PATHS = [
     # the brief's own example: an attribute set from a parameter, deleted in another method
-    _py(
+    py(
         SH + "class Cleaner:\n    def __init__(self, p):\n        self.p = p\n    def run(self):\n"
         "        shutil.rmtree(self.p)\nCleaner('/').run()"
     ),
-    _py(
+    py(
         SH + "class Cleaner:\n    def __init__(self, path):\n        self.path = path\n    def run(self):\n"
         "        shutil.rmtree(self.path, ignore_errors=True)\nCleaner(os.path.expanduser('~')).run()"
     ),
-    _py(
+    py(
         SH + "class Cleaner:\n    def __init__(self, path):\n        self.path = path\n    def run(self):\n"
         "        shutil.rmtree(self.path)\nCleaner(path='/home/dev').run()"
     ),
-    _py(
+    py(
         SH + "class Cleaner:\n    def __init__(self, path):\n        self.path = path\n    def run(self):\n"
         "        shutil.rmtree(self.path)\nc = Cleaner('/')\nc.run()"
     ),
     # a function, a method, a call in a loop, a name bound before the call
-    _py(SH + "def wipe(p):\n    shutil.rmtree(p)\nwipe('/home/dev')"),
-    _py(SH + "def wipe(p):\n    shutil.rmtree(p, ignore_errors=True)\nfor d in ['build', '/']:\n    wipe(d)"),
-    _py(SH + "def wipe(p):\n    shutil.rmtree(p)\ntarget = os.path.expanduser('~')\nwipe(target)"),
-    _py(SH + "class Janitor:\n    def purge(self, p):\n        shutil.rmtree(p)\nJanitor().purge('/home/dev')"),
+    py(SH + "def wipe(p):\n    shutil.rmtree(p)\nwipe('/home/dev')"),
+    py(SH + "def wipe(p):\n    shutil.rmtree(p, ignore_errors=True)\nfor d in ['build', '/']:\n    wipe(d)"),
+    py(SH + "def wipe(p):\n    shutil.rmtree(p)\ntarget = os.path.expanduser('~')\nwipe(target)"),
+    py(SH + "class Janitor:\n    def purge(self, p):\n        shutil.rmtree(p)\nJanitor().purge('/home/dev')"),
     # node: a class's constructor, a function, an arrow function bound to a name
-    _node(
+    node(
         FS + "class Cleaner { constructor(dir) { this.dir = dir; } run() { fs.rmSync(this.dir, "
         "{recursive: true, force: true}); } } new Cleaner(os.homedir()).run()"
     ),
-    _node(FS + "function wipe(d) { fs.rmSync(d, {recursive: true}); } wipe('/home/dev')"),
-    _node(FS + "const wipe = (d) => fs.rmSync(d, {recursive: true}); wipe('/home/dev')"),
-    _node(FS + "const wipe = d => fs.rmSync(d, {recursive: true}); wipe(os.homedir())"),
+    node(FS + "function wipe(d) { fs.rmSync(d, {recursive: true}); } wipe('/home/dev')"),
+    node(FS + "const wipe = (d) => fs.rmSync(d, {recursive: true}); wipe('/home/dev')"),
+    node(FS + "const wipe = d => fs.rmSync(d, {recursive: true}); wipe(os.homedir())"),
 ]
 
 
 @pytest.mark.parametrize("cmd", PARAM_PATHS)
 def test_a_path_a_call_gives_a_parameter_is_judged_as_the_literal(cmd: str) -> None:
-    blocked_as(_py("import shutil\nshutil.rmtree('/')"), ROOT_OR_HOME, C)
+    blocked_as(py("import shutil\nshutil.rmtree('/')"), ROOT_OR_HOME, C)
     blocked_as(cmd, ROOT_OR_HOME, C)
 
 
 def test_a_client_or_queryset_a_call_gives_a_parameter_is_judged_as_passed() -> None:
     drop = "def drop(c):\n    c.delete(project='shop', instance='prod-db')\n"
-    blocked_as(_py(SQL + drop + "drop(SqlInstancesServiceClient())"), CLOUD_DELETE, H)
-    blocked_as(_py(DJ + "def purge(qs):\n    qs.delete()\npurge(Order.objects.all())"), DELETE_ALL, H)
-    _approved_without(_py(SQL + drop + "drop(redis.Redis())"), CLOUD_DELETE)
-    a = shell(_py(DJ + "def purge(qs):\n    qs.delete()\npurge(Order.objects.filter(status='stale'))"))
+    blocked_as(py(SQL + drop + "drop(SqlInstancesServiceClient())"), CLOUD_DELETE, H)
+    blocked_as(py(DJ + "def purge(qs):\n    qs.delete()\npurge(Order.objects.all())"), DELETE_ALL, H)
+    approved_without(py(SQL + drop + "drop(redis.Redis())"), CLOUD_DELETE)
+    a = shell(py(DJ + "def purge(qs):\n    qs.delete()\npurge(Order.objects.filter(status='stale'))"))
     assert approved(a) and DELETE_ALL not in found(a), found(a)
 
 
@@ -120,20 +109,20 @@ def test_a_client_or_queryset_a_call_gives_a_parameter_is_judged_as_passed() -> 
         (PARAM_PATHS[1], PARAM_PATHS[1].replace("Cleaner(os.path.expanduser('~'))", "Cleaner('build')")),
         (
             PARAM_PATHS[5],
-            _py(SH + "import tempfile\ndef wipe(p):\n    shutil.rmtree(p, ignore_errors=True)\nwipe('dist')\n"
+            py(SH + "import tempfile\ndef wipe(p):\n    shutil.rmtree(p, ignore_errors=True)\nwipe('dist')\n"
                 "wipe(tempfile.mkdtemp())"),
         ),
         (PARAM_PATHS[8], PARAM_PATHS[8].replace("new Cleaner(os.homedir())", "new Cleaner('dist')")),
         (
             PARAM_PATHS[11],
-            _node(FS + "const path = require('path'); const wipe = (d) => fs.rmSync(d, {recursive: true}); "
+            node(FS + "const path = require('path'); const wipe = (d) => fs.rmSync(d, {recursive: true}); "
                   "wipe(path.join(os.tmpdir(), 'x'))"),
         ),
         # the home folder given to a function that only lists it; another object's method of the same name
-        (PARAM_PATHS[4], _py(SH + "def show(p):\n    print(os.listdir(p))\nshow(os.path.expanduser('~'))")),
+        (PARAM_PATHS[4], py(SH + "def show(p):\n    print(os.listdir(p))\nshow(os.path.expanduser('~'))")),
         (
             PARAM_PATHS[7],
-            _py(SH + "import subprocess\nclass Build:\n    def run(self, cmd):\n        subprocess.run(cmd, check=True)\n"
+            py(SH + "import subprocess\nclass Build:\n    def run(self, cmd):\n        subprocess.run(cmd, check=True)\n"
                 "    def clean(self, p):\n        shutil.rmtree(p, ignore_errors=True)\nb = Build()\n"
                 "b.run(['make', 'all'])\nb.clean('build')\nsubprocess.run(['ls', '/'])"),
         ),
@@ -141,50 +130,50 @@ def test_a_client_or_queryset_a_call_gives_a_parameter_is_judged_as_passed() -> 
 )
 def test_parameters_given_harmless_values_stay_approved(dangerous: str, lookalike: str) -> None:
     blocked_as(dangerous, ROOT_OR_HOME, C)
-    _approved_without(lookalike, ROOT_OR_HOME)
+    approved_without(lookalike, ROOT_OR_HOME)
 
 
 # ---------------------------------------------------------------- 2. callbacks, map() and loops over a bound list
 
 ELEMENT_PATHS = [
     # the brief's own example
-    _node("const fs = require('fs'), os = require('os'); "
+    node("const fs = require('fs'), os = require('os'); "
           "['/', os.homedir()].forEach(p => fs.rmSync(p, {recursive: true}))"),
-    _node(FS + "['/home/dev'].forEach(function (d) { fs.rmSync(d, {recursive: true, force: true}) })"),
-    _node(FS + "const dirs = ['/tmp/cache', os.homedir()]; dirs.forEach((d) => { fs.rmSync(d, {recursive: true}); })"),
-    _node(FS + "(async () => { await Promise.all(['/tmp/a', os.homedir()].map(async d => "
+    node(FS + "['/home/dev'].forEach(function (d) { fs.rmSync(d, {recursive: true, force: true}) })"),
+    node(FS + "const dirs = ['/tmp/cache', os.homedir()]; dirs.forEach((d) => { fs.rmSync(d, {recursive: true}); })"),
+    node(FS + "(async () => { await Promise.all(['/tmp/a', os.homedir()].map(async d => "
           "fs.promises.rm(d, {recursive: true, force: true}))) })()"),
-    _node(FS + "for (const d of ['/tmp/x', '/home/dev']) fs.rmSync(d, {recursive: true})"),
-    _node(FS + "const dirs = ['/tmp/x', '/home/dev']; for (const d of dirs) fs.rmSync(d, {recursive: true})"),
-    _py(SH + "list(map(shutil.rmtree, ['/tmp/x', os.path.expanduser('~')]))"),
-    _py(SH + "list(map(lambda p: shutil.rmtree(p, ignore_errors=True), ['/tmp/x', '/']))"),
-    _py(SH + "paths = ['/tmp/x', '/home/dev']\nfor p in paths:\n    shutil.rmtree(p)"),
-    _py(SH + "paths = ['/tmp/x', '/']\n[shutil.rmtree(p, ignore_errors=True) for p in paths]"),
+    node(FS + "for (const d of ['/tmp/x', '/home/dev']) fs.rmSync(d, {recursive: true})"),
+    node(FS + "const dirs = ['/tmp/x', '/home/dev']; for (const d of dirs) fs.rmSync(d, {recursive: true})"),
+    py(SH + "list(map(shutil.rmtree, ['/tmp/x', os.path.expanduser('~')]))"),
+    py(SH + "list(map(lambda p: shutil.rmtree(p, ignore_errors=True), ['/tmp/x', '/']))"),
+    py(SH + "paths = ['/tmp/x', '/home/dev']\nfor p in paths:\n    shutil.rmtree(p)"),
+    py(SH + "paths = ['/tmp/x', '/']\n[shutil.rmtree(p, ignore_errors=True) for p in paths]"),
 ]
 
 
 @pytest.mark.parametrize("cmd", ELEMENT_PATHS)
 def test_each_element_a_callback_map_or_loop_deletes_is_judged(cmd: str) -> None:
-    blocked_as(_node("require('fs').rmSync('/home/dev', {recursive: true})"), ROOT_OR_HOME, C)
+    blocked_as(node("require('fs').rmSync('/home/dev', {recursive: true})"), ROOT_OR_HOME, C)
     blocked_as(cmd, ROOT_OR_HOME, C)
 
 
 @pytest.mark.parametrize(
     "lookalike",
     [
-        _node(FS + "['dist', 'build'].forEach(p => fs.rmSync(p, {recursive: true, force: true}))"),
-        _node(FS + "['dist', 'coverage'].forEach(function (d) { fs.rmSync(d, {recursive: true, force: true}) })"),
-        _node("const cache = {a: 1}; Object.keys(cache).forEach(k => delete cache[k])"),
-        _node(FS + "const dirs = ['dist', '.cache']; for (const d of dirs) fs.rmSync(d, {recursive: true, force: true})"),
-        _node(FS + "['/tmp/a', os.homedir()].forEach(d => console.log(fs.readdirSync(d).length))"),
+        node(FS + "['dist', 'build'].forEach(p => fs.rmSync(p, {recursive: true, force: true}))"),
+        node(FS + "['dist', 'coverage'].forEach(function (d) { fs.rmSync(d, {recursive: true, force: true}) })"),
+        node("const cache = {a: 1}; Object.keys(cache).forEach(k => delete cache[k])"),
+        node(FS + "const dirs = ['dist', '.cache']; for (const d of dirs) fs.rmSync(d, {recursive: true, force: true})"),
+        node(FS + "['/tmp/a', os.homedir()].forEach(d => console.log(fs.readdirSync(d).length))"),
         "python3 -c \"import shutil; list(map(shutil.rmtree, ['build', 'dist']))\"",
-        _py(SH + "paths = ['build', '.pytest_cache']\nfor p in paths:\n    shutil.rmtree(p, ignore_errors=True)"),
-        _py(SH + "print(list(map(lambda p: os.path.exists(p), ['/', os.path.expanduser('~')])))"),
+        py(SH + "paths = ['build', '.pytest_cache']\nfor p in paths:\n    shutil.rmtree(p, ignore_errors=True)"),
+        py(SH + "print(list(map(lambda p: os.path.exists(p), ['/', os.path.expanduser('~')])))"),
     ],
 )
 def test_callbacks_over_project_folders_stay_approved(lookalike: str) -> None:
     blocked_as(ELEMENT_PATHS[0], ROOT_OR_HOME, C)
-    _approved_without(lookalike, ROOT_OR_HOME)
+    approved_without(lookalike, ROOT_OR_HOME)
 
 
 # ---------------------------------------------------------------- 3. other clouds' and platforms' CLIs
@@ -369,7 +358,7 @@ def test_teardowns_resets_and_switch_offs_are_high(cmd: str, rule: str) -> None:
 )
 def test_cli_lookalikes_stay_approved(lookalike: str) -> None:
     blocked_as("scw instance server delete 1111", CLOUD_DELETE, H)
-    _approved_without(lookalike, CLOUD_DELETE)
+    approved_without(lookalike, CLOUD_DELETE)
 
 
 @pytest.mark.parametrize(
@@ -434,7 +423,7 @@ def test_admin_and_public_grants_are_high(cmd: str, rule: str) -> None:
 )
 def test_narrow_grants_and_reads_stay_approved(lookalike: str) -> None:
     blocked_as(GRANTS[0][0], ADMIN_GRANT, H)
-    _approved_without(lookalike, ADMIN_GRANT, PUBLIC)
+    approved_without(lookalike, ADMIN_GRANT, PUBLIC)
 
 
 # ---------------------------------------------------------------- 5. secrets
@@ -516,7 +505,7 @@ def test_a_printed_secret_piped_to_a_host_is_exfiltration() -> None:
 )
 def test_secret_store_commands_that_print_nothing_stay_approved(lookalike: str) -> None:
     blocked_as(STORE_PRINTS[0], CLOUD_SECRET, H)
-    _approved_without(lookalike, CLOUD_SECRET)
+    approved_without(lookalike, CLOUD_SECRET)
 
 
 @pytest.mark.parametrize(
@@ -544,7 +533,7 @@ def test_secret_store_commands_that_print_nothing_stay_approved(lookalike: str) 
 )
 def test_secrets_written_copied_or_committed_are_high(cmd: str, rule: str, lookalike: str) -> None:
     blocked_as(cmd, rule, H)
-    _approved_without(lookalike, rule)
+    approved_without(lookalike, rule)
 
 
 # ---------------------------------------------------------------- 6. persistence
@@ -587,9 +576,9 @@ def test_a_project_venv_pth_file_is_read_for_what_it_runs() -> None:
 )
 def test_npm_and_yarn_settings_naming_a_program_outside_are_package_manager_hooks(cmd: str, lookalike: str) -> None:
     blocked_as(cmd, PM_HOOK, H)
-    _approved_without(lookalike, PM_HOOK)
+    approved_without(lookalike, PM_HOOK)
 
 
 def test_npm_node_options_set_through_the_cli_are_judged_as_node_options() -> None:
     blocked_as('npm config set node-options "--require /tmp/x.js"', "tool_use.privilege_escalation.ld_preload", H)
-    _approved_without('npm config set node-options "--max-old-space-size=4096"', "tool_use.privilege_escalation.ld_preload")
+    approved_without('npm config set node-options "--max-old-space-size=4096"', "tool_use.privilege_escalation.ld_preload")
