@@ -1748,6 +1748,7 @@ _CLI_PROGRAMS = frozenset(
     | {"tofu", "pulumi", "npm", "pnpm", "yarn", "pip", "cargo", "systemctl", "psql", "mysql", "heroku", "flyctl"}
     | {"vercel", "wrangler", "doctl", "hcloud", "linode", "rclone", "rsync", "ssh", "scp"}
     | {"vultr", "scw", "exo", "upctl", "civo", "openstack", "oci", "ibmcloud", "eksctl", "tofu", "terragrunt", "yc"}
+    | {"ovhcloud", "aliyun", "tccli"}
 )
 _CLI_RUN_WORDS = frozenset({"run", "exec", "execute", "command", "cmd", "cli", "call", "invoke", "raw", "tool"})
 

@@ -1574,12 +1574,20 @@ class ShellAnalyser:
             if assigns:
                 self.vars = saved
         dumps_env = cmd.name in ("env", "printenv") and cmd.reads_secret  # env > public/env.txt (2026-12-08)
-        if dumps_env or (cmd.name in ("echo", "printf") and any(w.tainted for w in cmd.words[1:])):
+        # (2026-12-09) env | sort > env.txt, printenv | sed 's/^/export /' | tee env.sh: the whole environment
+        # passed on by filters that keep every line (or drop a few: grep -v) and written by the last one
+        piped_env = (
+            pipeline is not None and index > 0 and _passes_whole_env(cmd) and _carries_whole_env(pipeline[:index])
+        )
+        what = "the whole environment (its secret variables among them)" if dumps_env or piped_env else None
+        if dumps_env or piped_env or (cmd.name in ("echo", "printf") and any(w.tainted for w in cmd.words[1:])):
             for r in redirects:  # echo $GITHUB_TOKEN > public/token.txt: the secret is in a file now
                 out = getattr(r, "output", None)
                 if getattr(r, "type", "") in (">", ">>", ">|", "&>", "&>>") and getattr(out, "kind", "") == "word":
-                    what = "the whole environment (its secret variables among them)" if dumps_env else None
                     _secret_variable_write(self, self._quiet_expand(out), ctext, *([what] if what else []))
+        if piped_env and cmd.name == "tee":
+            for target in [x for x in cmd.argv[1:] if not x.startswith("-")][:8]:
+                _secret_variable_write(self, target, ctext, "the whole environment (its secret variables among them)")
         return cmd
 
     def _heredoc_substitutions(self, body: str, depth: int) -> None:
@@ -2243,9 +2251,10 @@ class ShellAnalyser:
                     lit = " ".join(shell_quote(p) for p in parts)
             self.analyse(lit, depth + 1)
         _inline_deletes(self, code, ctext)
-        if _INLINE_NAMED_DELETE.search(code) or _INLINE_MAP_DELETE.search(code):
+        handed = _INLINE_DELETE_REF.search(code) is not None  # apply(shutil.rmtree, '/'), def f(fn, p): fn(p)
+        if handed or _INLINE_NAMED_DELETE.search(code) or _INLINE_MAP_DELETE.search(code):
             # self.path = '/'; shutil.rmtree(self.path), map(shutil.rmtree, paths): the bound value deleted
-            for bound in _inline_bound_texts(code, receivers=False):
+            for bound in _inline_bound_texts(code, receivers=False, callees=handed):
                 _inline_deletes(self, bound, ctext)
         if _INLINE_WALK_DELETE.search(code):  # a delete of what a walk yields deletes the walked tree
             filtered = _INLINE_WALK_FILTER.search(code) is not None  # as find … -name X -delete: one level lower
@@ -4643,7 +4652,15 @@ def _az_rest_delete(args: list[str]) -> str | None:
 _CLOUD_ADMIN_GRANT = re.compile(
     r"\biam attach-(user|role|group)-policy\b.*\barn:aws[\w-]*:iam::aws:policy/"
     r"(AdministratorAccess|IAMFullAccess|PowerUserAccess)\b|"
-    r"\biam put-(user|role|group)-policy\b.*[\"']Action[\"']\s*:\s*\[?\s*[\"']\*[\"']|"
+    # (2026-12-09) also "*:*", and a custom policy made so (create-policy, a new default version of one)
+    # (an Allow: a statement denying every action, as in a quarantine policy, takes rights away)
+    r"\biam (put-(user|role|group)-policy|create-policy(-version)?)\b(?=.*[\"']Effect[\"']\s*:\s*[\"']Allow[\"'])"
+    r".*[\"']Action[\"']\s*:\s*\[?\s*[\"']\*(:\*)?[\"']|"
+    # an Azure custom role allowing every action, a Google Cloud custom role that may change the project's IAM policy
+    # (and so grant itself owner)
+    r"\brole definition (create|update)\b.*[\"']Actions[\"']\s*:\s*\[\s*[\"']\*[\"']|"
+    r"\biam roles (create|update)\b.*--(add-)?permissions[= ]\S*\bresourcemanager\.(projects|folders|organizations)"
+    r"\.setIamPolicy\b|"
     r"\badd-iam-policy-binding\b.*--role[= ](roles/)?(owner|editor|resourcemanager\.\w*Admin|iam\.securityAdmin|"
     r"iam\.serviceAccount(TokenCreator|KeyAdmin)|iam\.roleAdmin)\b|"
     r"\brole assignment create\b.*--role[= ][\"']?(Owner|Contributor|User Access Administrator)\b",
@@ -4671,7 +4688,10 @@ def _cloud_grants(a: ShellAnalyser, cmd: _Cmd, joined: str) -> None:
             cmd.text,
         )
     elif cmd.name == "kubectl" and re.search(
-        r"\bcreate (cluster)?rolebinding\b.*--clusterrole[= ]cluster-admin\b", joined
+        r"\bcreate (cluster)?rolebinding\b.*--clusterrole[= ]cluster-admin\b|"
+        # (2026-12-09) a cluster role of its own allowing every verb on every resource: cluster-admin by another name
+        r"\bcreate clusterrole\b(?=.*--verb[= ]\*(\s|$))(?=.*--resource[= ]\*(\.\*)?(\s|$))",
+        joined,
     ):
         a.emit(
             "privilege_escalation",
@@ -4779,6 +4799,14 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
                 "disable_security_service",
                 S.high,
                 "Switches off the account's audit trail or threat detection (CloudTrail, GuardDuty).",
+                ctext,
+            )
+        elif (held := _aws_holder_delete(args)) is not None:  # (2026-12-09) aws sqs delete-queue, logs delete-log-group
+            a.emit(
+                "destructive_infra",
+                "cloud_delete",
+                S.high,
+                f"Deletes an AWS {held[0]} {held[1]} (and what it holds).",
                 ctext,
             )
         elif re.search(
@@ -5093,6 +5121,10 @@ _STACK_TOOL_OPTS = {
     "serverless": {"-s", "--stage", "-r", "--region", "-c", "--config", "--aws-profile", "--param"},
     "copilot": {"-a", "--app", "-e", "--env", "-n", "--name"},
     "yc": {"--profile", "--cloud-id", "--folder-id", "--folder-name", "--endpoint", "--token", "--format"},
+    "ovhcloud": {"--cloud-project", "-o", "--output", "--profile", "-f", "--format"},
+    "aliyun": {"-p", "--profile", "--region", "--mode", "--config-path", "--endpoint", "--access-key-id"}
+    | {"--access-key-secret", "--sts-token", "--retry-count", "--connect-timeout", "--read-timeout"},
+    "tccli": {"--profile", "--region", "--endpoint", "--secretId", "--secretKey", "--token", "--output"},
 }
 _STACK_TOOL_ALIASES = {"aws-cdk": "cdk", "flyctl": "fly", "linode": "linode-cli", "lin": "linode-cli"} | {
     "vultr": "vultr-cli",
@@ -5233,6 +5265,25 @@ _CLOUD_CLI_DELETES |= {
     "supabase": _word_paths((("projects",), ("delete",))),
     "neonctl": _word_paths((("projects", "project"), ("delete", "remove", "rm"))),
     "pscale": _word_paths((("database", "db"), ("delete",))),
+    # (2026-12-09) OVHcloud's ovhcloud: Public Cloud instances, Kubernetes clusters and node pools, managed
+    # databases, object storage containers, block volumes, registries; a VPS or dedicated server terminated
+    "ovhcloud": _word_paths(
+        (
+            ("cloud",),
+            (
+                "instance",
+                "kube",
+                "database-service",
+                "storage-s3",
+                "storage-swift",
+                "storage-block",
+                "container-registry",
+            ),
+            ("delete",),
+        ),
+        (("cloud",), ("kube",), ("nodepool",), ("delete",)),
+        (("vps", "baremetal"), ("terminate", "confirm-termination")),
+    ),
 }
 _CLOUD_CLI_DELETE_MESSAGES = {
     "doctl": "Deletes a DigitalOcean droplet, volume, database, Kubernetes cluster or other resource.",
@@ -5253,7 +5304,69 @@ _CLOUD_CLI_DELETE_MESSAGES = {
     "neonctl": "Deletes a Neon project (its databases).",
     "pscale": "Deletes a PlanetScale database.",
     "yc": "Deletes a Yandex Cloud instance, disk, managed database or Kubernetes cluster, bucket or folder.",
+    "ovhcloud": "Deletes an OVHcloud instance, Kubernetes cluster, database, storage container or volume, or "
+    "terminates a VPS or dedicated server.",
 }
+
+
+# (2026-12-09) What a cloud API's delete or terminate names, read generally (``aws <service> delete-<noun>``,
+# ``terminate-<noun>``; Alibaba's ``aliyun <product> Delete<Noun>`` and Tencent's ``tccli <product>
+# Terminate<Noun>``/``Destroy<Noun>``, the noun turned to ``db-instance`` form): a resource that holds data or runs a
+# service (an instance, a cluster, a database, a table, a queue, a topic, a log group, a bucket, a volume, a snapshot,
+# a backup, a repository …: ``cloud_delete``, H). A noun that is a part, a setting or one item of such a resource (a
+# message, an object, tags, a policy, a security group, an alarm, a secret, a key pair, a concurrency setting) is
+# none, as an SSH key or a DNS record is for the CLIs above.
+_CLOUD_HOLDER_NOUNS = frozenset(
+    {"queue", "topic", "table", "bucket", "cluster", "clusters", "stream", "log-stream", "delivery-stream"}
+    | {"database", "domain", "file-system", "repository", "vault", "backup-vault", "archive", "function"}
+    | {"user-pool", "identity-pool", "graph", "environment", "workgroup", "collection", "ledger", "keyspace"}
+    | {"broker", "registry", "fleet", "fleets", "directory", "volume", "volumes", "disk", "disks", "snapshot"}
+    | {"snapshots", "backup", "hosted-zone", "rest-api", "api", "distribution", "job-flows", "workspace"}
+    | {"workspaces", "instance", "instances", "log-group", "replication-group", "serverless-cache", "stack", "index"}
+    | {"load-balancer", "load-balancers", "image", "images"}
+)
+_CLOUD_HOLDER_SUFFIXES = (
+    "-instance",
+    "-instances",
+    "-cluster",
+    "-clusters",
+    "-snapshot",
+    "-snapshots",
+    "-backup",
+    "-database",
+    "-file-system",
+    "-disks",
+)
+
+
+def _cloud_holder(noun: str) -> bool:
+    """Whether a delete's or terminate's noun (``queue``, ``db-instance``) is a resource that holds data or runs a
+    service (``_CLOUD_HOLDER_NOUNS``)."""
+    return noun in _CLOUD_HOLDER_NOUNS or noun.endswith(_CLOUD_HOLDER_SUFFIXES)
+
+
+_AWS_OPTS = {"--region", "--profile", "--output", "--endpoint-url", "--query", "--cli-read-timeout", "--color"}
+_AWS_OPTS |= {"--cli-connect-timeout", "--ca-bundle", "--cli-binary-format", "--cli-input-json", "--cli-input-yaml"}
+
+
+def _aws_holder_delete(args: list[str]) -> tuple[str, str] | None:
+    """``(service, noun)`` for ``aws SERVICE delete-NOUN|terminate-NOUN …`` whose noun holds data or runs a service
+    (``_cloud_holder``); None otherwise, and for ``help``, ``--dry-run`` and ``--generate-cli-skeleton``."""
+    pos = _positional(args, _AWS_OPTS)
+    if len(pos) < 2 or "help" in pos[2:3] or "--dry-run" in args or "--generate-cli-skeleton" in args:
+        return None
+    m = re.fullmatch(r"(?:delete|terminate)-([a-z0-9-]{1,60})", pos[1])
+    return (pos[0], m.group(1)) if m is not None and _cloud_holder(m.group(1)) else None
+
+
+def _camel_holder_delete(api: str) -> str | None:
+    """The noun of a CamelCase API that deletes what holds data (``DeleteDBInstance`` → ``db-instance``,
+    ``TerminateInstances``, ``DestroyPostpaidInstance``), or None."""
+    m = re.fullmatch(r"(?:Delete|Terminate|Destroy)([A-Z][A-Za-z0-9]{0,60})", api)
+    if m is None:
+        return None
+    noun = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", m.group(1)).lower()
+    return noun if _cloud_holder(noun) else None
 
 
 def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -5351,6 +5464,24 @@ def _h_stack_tools(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl:
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes Firestore collections recursively.", ctext)
     elif tool in _CLOUD_CLI_DELETES and any(tuple(pos[:n]) in _CLOUD_CLI_DELETES[tool] for n in range(1, 5)):
         a.emit("destructive_infra", "cloud_delete", S.high, _CLOUD_CLI_DELETE_MESSAGES[tool], ctext)
+    elif tool in ("aliyun", "tccli") and len(pos) >= 2 and (noun := _camel_holder_delete(pos[1])) is not None:
+        cloud = "an Alibaba Cloud" if tool == "aliyun" else "a Tencent Cloud"
+        a.emit("destructive_infra", "cloud_delete", S.high, f"Deletes {cloud} {pos[0]} {noun}.", ctext)
+    elif tool == "aliyun" and (
+        (
+            verb == "oss"
+            and sub == "rm"
+            and any(re.fullmatch(r"-[a-zA-Z]*[rb][a-zA-Z]*|--recursive|--bucket", x) for x in args)
+        )
+        or (len(pos) >= 3 and sub.upper() == "DELETE" and re.fullmatch(r"/clusters/[^/\s]+/?", pos[2]))
+    ):  # aliyun oss rm oss://b -r -f (every object) or -b (the bucket); aliyun cs DELETE /clusters/ID
+        a.emit(
+            "destructive_infra",
+            "cloud_delete",
+            S.high,
+            "Deletes an Alibaba Cloud bucket, its objects or a cluster.",
+            ctext,
+        )
     if what:
         a.emit("destructive_infra", what[0], S.high if what[0] == "stack_destroy" else S.medium, what[1], ctext)
 
@@ -5371,6 +5502,38 @@ def _h_install(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any
         a.emit("privilege_escalation", "setuid", S.high, "Installs a file with the setuid/setgid bit.", cmd.text)
     if cmd.name == "install" and not any(x in ("-d",) for x in args):
         _h_mv(a, cmd, [x for x in args if not re.fullmatch(r"\d{3,4}", x)], depth, pl, ix)
+
+
+# (2026-12-09) Filters that pass the environment on whole (every line, or all but a few): what follows them in a pipe
+# from ``env``/``printenv`` is still the whole environment.
+_ENV_WHOLE_FILTERS = frozenset(
+    {"sort", "uniq", "cat", "tac", "tee", "base64", "gzip", "xz", "bzip2", "zstd", "column", "nl", "tr", "expand"}
+)
+
+
+def _passes_whole_env(cmd: _Cmd | None) -> bool:
+    """Whether ``cmd``, fed the environment, passes it on whole: one of ``_ENV_WHOLE_FILTERS``, ``sed`` without
+    ``-n`` (``sed 's/^/export /'``), ``grep -v`` (every line but the ones named)."""
+    if cmd is None or not cmd.argv:
+        return False
+    if cmd.name in _ENV_WHOLE_FILTERS:
+        return True
+    flags = [x for x in cmd.argv[1:] if x.startswith("-") and not x.startswith("--")]
+    if cmd.name == "sed":
+        return not any("n" in x for x in flags) and "--quiet" not in cmd.argv and "--silent" not in cmd.argv
+    return cmd.name in ("grep", "egrep", "fgrep") and (any("v" in x for x in flags) or "--invert-match" in cmd.argv)
+
+
+def _carries_whole_env(stages: Sequence[_Cmd | None]) -> bool:
+    """Whether the pipe after ``stages`` carries the whole environment: the first is ``env``/``printenv`` printing
+    every variable, and each after it passes it on (``_passes_whole_env``)."""
+    first = stages[0] if stages else None
+    return (
+        first is not None
+        and first.name in ("env", "printenv")
+        and first.reads_secret
+        and all(_passes_whole_env(c) for c in stages[1:])
+    )
 
 
 def _secret_variable_write(
@@ -5458,6 +5621,116 @@ def _h_printenv(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: An
     if not args or any(_ENV_SECRET_VAR_RE.search("$" + x) for x in args):
         cmd.reads_secret = True
         a.emit("credential_access", "env_dump", S.low, "Dumps environment variables.", cmd.text)
+
+
+# (2026-12-09) tmux's commands that run a shell command, by name and alias, with their options that take a value:
+# the command is the rest of their arguments (a shell command when one, a program and its arguments when several).
+_TMUX_RUNNERS: dict[str, tuple[str, frozenset[str]]] = {
+    "new-session": ("new-session", frozenset({"-c", "-e", "-f", "-F", "-n", "-s", "-t", "-x", "-y"})),
+    "new": ("new-session", frozenset({"-c", "-e", "-f", "-F", "-n", "-s", "-t", "-x", "-y"})),
+    "new-window": ("new-window", frozenset({"-c", "-e", "-F", "-n", "-t"})),
+    "neww": ("new-window", frozenset({"-c", "-e", "-F", "-n", "-t"})),
+    "split-window": ("split-window", frozenset({"-c", "-e", "-F", "-l", "-p", "-t"})),
+    "splitw": ("split-window", frozenset({"-c", "-e", "-F", "-l", "-p", "-t"})),
+    "respawn-pane": ("respawn-pane", frozenset({"-c", "-e", "-t"})),
+    "respawnp": ("respawn-pane", frozenset({"-c", "-e", "-t"})),
+    "respawn-window": ("respawn-window", frozenset({"-c", "-e", "-t"})),
+    "respawnw": ("respawn-window", frozenset({"-c", "-e", "-t"})),
+    "display-popup": ("display-popup", frozenset({"-b", "-c", "-d", "-e", "-h", "-s", "-S", "-t", "-T", "-w", "-x"})),
+    "popup": ("display-popup", frozenset({"-b", "-c", "-d", "-e", "-h", "-s", "-S", "-t", "-T", "-w", "-x", "-y"})),
+    "run-shell": ("run-shell", frozenset({"-c", "-d", "-t"})),
+    "run": ("run-shell", frozenset({"-c", "-d", "-t"})),
+    "pipe-pane": ("pipe-pane", frozenset({"-t"})),
+    "pipep": ("pipe-pane", frozenset({"-t"})),
+    "if-shell": ("if-shell", frozenset({"-t"})),
+    "if": ("if-shell", frozenset({"-t"})),
+}
+_TMUX_ENTER_KEYS = frozenset({"Enter", "C-m", "KPEnter", "C-j"})
+
+
+def _tmux_shell_commands(args: list[str], depth: int = 0, hooked: bool = False) -> list[tuple[str, bool]]:
+    """The shell commands tmux runs for the tmux commands in ``args`` (several separated by a ``;`` word), each with
+    whether a hook runs it: those of ``_TMUX_RUNNERS`` (``run-shell -C`` and ``if-shell -F`` run tmux commands, read
+    as such), the keys ``send-keys`` types before an Enter, and what a ``set-hook`` or ``if-shell`` command string
+    holds (read as tmux commands)."""
+    out: list[tuple[str, bool]] = []
+    if depth > 3:
+        return out
+    segments: list[list[str]] = [[]]
+    for x in args[:200]:
+        if x == ";":
+            segments.append([])
+        elif x.endswith(";") and not x.endswith("\\;"):
+            segments[-1].append(x[:-1])
+            segments.append([])
+        else:
+            segments[-1].append(x)
+    for seg in segments[:16]:
+        if not seg:
+            continue
+        name, rest = seg[0], seg[1:]
+        if name in _TMUX_RUNNERS:
+            canon, opts = _TMUX_RUNNERS[name]
+            pos = _positional(rest, set(opts))
+            flags = "".join(x[1:] for x in rest if re.fullmatch(r"-[A-Za-z]+", x) and x not in opts)
+            if canon == "run-shell" and "C" in flags:
+                out += _tmux_shell_commands(_tmux_words(" ".join(pos)), depth + 1, hooked)
+            elif canon == "if-shell":
+                if pos and "F" not in flags:
+                    out.append((pos[0], hooked))
+                for branch in pos[1:3]:
+                    out += _tmux_shell_commands(_tmux_words(branch), depth + 1, hooked)
+            elif pos:
+                out.append((pos[0] if len(pos) == 1 else " ".join(shell_quote(x) for x in pos), hooked))
+        elif name in ("send-keys", "send"):
+            keys = _positional(rest, {"-c", "-N", "-t"})
+            enter = max((k for k, x in enumerate(keys) if x in _TMUX_ENTER_KEYS), default=-1)
+            typed = " ".join(x for x in keys[:enter] if x not in _TMUX_ENTER_KEYS)
+            if typed:
+                out.append((typed, hooked))
+        elif name == "set-hook":
+            pos = _positional(rest, {"-t"})
+            if len(pos) >= 2 and not any(x.startswith("-") and "u" in x for x in rest):
+                out += _tmux_shell_commands(_tmux_words(pos[1]), depth + 1, True)
+    return out
+
+
+def _tmux_words(text: str) -> list[str]:
+    """A tmux command string split into words as tmux's parser does for the plain cases (shell quoting); a string
+    that does not split is one word."""
+    try:
+        return shlex.split(text)[:200]
+    except ValueError:
+        return [text]
+
+
+def _h_tmux(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
+    """(2026-12-09) tmux running a shell command: ``tmux new-session -d 'CMD'``, ``split-window``, ``run-shell``,
+    ``send-keys 'CMD' Enter``, ``tmux -c 'CMD'`` … (each analysed as the command it is), and ``set-hook`` with a
+    command that runs one (``set-hook -g session-created 'run-shell "…"'``): the tmux server runs it again at every
+    such event, ``persistence.autorun_config`` (H), as a ``run-shell`` line in ``~/.tmux.conf`` is. A hook of tmux
+    commands only (``select-layout``), an option set (``set-option -g mouse on``) or a list are nothing."""
+    rest = list(args)
+    commands: list[tuple[str, bool]] = []
+    while rest and rest[0].startswith("-") and rest[0] != "--":
+        opt = rest.pop(0)
+        if opt == "-c" and rest:
+            commands.append((rest.pop(0), False))  # tmux -c CMD: CMD run by the default shell
+        elif opt in ("-f", "-L", "-S", "-T") and rest:
+            rest.pop(0)
+    commands += _tmux_shell_commands(rest[1:] if rest[:1] == ["--"] else rest)
+    hooked = [c for c, by_hook in commands if by_hook]
+    if hooked:
+        a.emit(
+            "persistence",
+            "autorun_config",
+            S.high,
+            f"Sets a tmux hook that runs a shell command ({hooked[0][:120]}) every time its event happens in the "
+            "tmux server, as a run-shell line in ~/.tmux.conf does.",
+            cmd.text,
+        )
+    for c, _ in commands[:16]:
+        a.analyse(c, depth + 1)
 
 
 def _h_getent(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, ix: int) -> None:
@@ -5885,11 +6158,12 @@ _HANDLERS: dict[str, Handler] = {
     **{n: _h_stack_tools for n in ("vultr-cli", "vultr", "scw", "exo", "upctl", "civo", "openstack", "oci")},
     **{n: _h_stack_tools for n in ("ibmcloud", "ic", "eksctl", "wrangler", "netlify", "supabase", "neonctl", "neon")},
     **{n: _h_stack_tools for n in ("pscale", "terragrunt", "cdktf", "serverless", "sls", "copilot", "firebase", "yc")},
-    "bq": _h_stack_tools,
+    **{n: _h_stack_tools for n in ("bq", "ovhcloud", "aliyun", "tccli")},
     **dict.fromkeys(("rclone", "s3cmd", "azcopy"), _h_cloud_copy),
     **dict.fromkeys(("pass", "gopass", "bw", "lpass", "doppler", "infisical", "chamber", "sops"), _h_secret_store),
     "ansible-vault": _h_secret_store,
     "printenv": _h_printenv,
+    "tmux": _h_tmux,
     "getent": _h_getent,
     "echo": _h_echo,
     "printf": _h_echo,
@@ -8769,7 +9043,9 @@ _INLINE_HOME = (
 _INLINE_JOIN = re.compile(
     rf"\b(?:os\.path\.join|path\.join|path\.resolve|File\.join)\(\s*{_Q}([^\"'\n]*)\1\s*,\s*{_Q}([^\"'\n]*)\3\s*\)"
 )
-_INLINE_CONCAT = re.compile(rf"{_Q}([^\"'\n]*)\1\s*([+./])\s*{_Q}([^\"'\n]*)\4")
+# (a literal holds no ``;``, bracket or comma, so the text between two literals, ``'); ['`` in ``require('fs');
+# ['/', …]``, is not read as one)
+_INLINE_CONCAT = re.compile(rf"{_Q}([^\"'\n;()\[\]{{}},]*)\1\s*([+./])\s*{_Q}([^\"'\n;()\[\]{{}},]*)\4")
 
 
 def _inline_home(code: str) -> str:
@@ -8975,6 +9251,9 @@ _INLINE_BOUND_USE = re.compile(
     r"(?<=[(,])\s{0,8}(" + _INLINE_NAME + r")\s{0,8}(?=[,)])|"
     r"(?<![\w.$])(" + _INLINE_NAME + r")(?=\s{0,8}\.\s{0,8}[A-Za-z_])"
 )
+# (2026-12-09) … and, for the delete rules, as what is called (``fn(p)`` with ``fn`` a parameter given
+# ``shutil.rmtree``): put back only when the bound value is a name (a function given as a value), not a call.
+_INLINE_BOUND_USE_CALLEES = re.compile(_INLINE_BOUND_USE.pattern + r"|(?<![\w.$])(" + _INLINE_NAME + r")(?=\s{0,8}\()")
 # Names bound for one expression only: a comprehension's or generator's (``[o.delete() for o in qs]``: from its
 # opening bracket to its closing one), a lambda's parameters (``lambda c=Client(): c.delete(…)``: in its body), and
 # (2026-12-08) the first parameter of a JavaScript callback handed to an array's element method (``['/tmp/x',
@@ -9226,12 +9505,22 @@ _JS_FUNCTION_VALUE = re.compile(
 _INLINE_MAPPED_LAMBDA = re.compile(r"\b(?:map|filter)\s{0,8}\(\s{0,8}$")
 
 
-def _inline_receiver(code: str, dot: int) -> tuple[int, str] | None:
+# (2026-12-09) Array methods whose result holds elements of the array they are called on (some of them, or all in
+# another order): a callback chained after them is given those elements.
+_JS_KEEPS_ELEMENTS = re.compile(r"\.\s{0,8}(?:filter|slice|sort|reverse|toSorted|toReversed|concat|flat)\s{0,8}\Z")
+
+
+def _inline_receiver(code: str, dot: int, depth: int = 0) -> tuple[int, str] | None:
     """The receiver of the method whose ``.`` is at ``dot``: a literal array (``['/tmp/x', '~']``) or a name
-    (``dirs``, ``this.dirs``), with where it starts; None for anything else."""
+    (``dirs``, ``this.dirs``), with where it starts, also through up to 4 methods chained before that keep the
+    array's elements (``[home].filter(Boolean).forEach(…)``: ``[home]``); None for anything else."""
     j = dot
     while j > 0 and code[j - 1] in " \t":
         j -= 1
+    if j > 0 and code[j - 1] == ")" and depth < 4:
+        opener = _inline_opener(code, j - 1, 2000)
+        kept = _JS_KEEPS_ELEMENTS.search(code, max(0, opener - 40), opener) if opener > 0 else None
+        return _inline_receiver(code, kept.start(), depth + 1) if kept is not None else None
     if j > 0 and code[j - 1] == "]":
         opener = _inline_opener(code, j - 1, 2000)
         return (opener, code[opener:j]) if opener >= 0 and code[opener] == "[" else None
@@ -9279,6 +9568,11 @@ def _inline_param_bindings(
                 continue  # the definition itself
             dotted = re.search(r"(" + _INLINE_NAME + r"|\))[ \t]{0,8}\.[ \t]{0,8}\Z", before)
             calls.setdefault(name, []).append((m.end() - 1, dotted.group(1) if dotted else ""))
+    elements: dict[str, list[str]] = {}  # function → the elements an array method or map() hands its first parameter
+    if wanted and re.search(
+        r"\b(?:" + "|".join(re.escape(n) for n in sorted(wanted)) + r")\b\s{0,8}(?:[,);=\n]|\Z)", code
+    ):
+        _inline_value_calls(code, wanted, calls, elements)
     instances = (
         {(m.group(1), m.group(2)) for m in itertools.islice(_INLINE_INSTANCE.finditer(code), 200)} if calls else set()
     )
@@ -9302,12 +9596,80 @@ def _inline_param_bindings(
                 pos, value = given[n] if n in given else (at + 1, default)
                 if all(v != value for _, v in values[n]) and len(values[n]) < 4:
                     values[n].append((pos, value))
+        if called in elements and given_names and how == "function":  # map(wipe, ['/tmp/x', '/']), [...].forEach(wipe)
+            first = values[given_names[0]]
+            for element in elements[called]:
+                if all(v != element for _, v in first) and len(first) < 4:
+                    first.append((opens + 1, element))
         for n, default in params:
             found = values.get(n) or [(opens, default)]
             if default is not None and all(v != default for _, v in found):
                 found = [*found[:3], (opens, default)]  # a caller the code does not show may leave it out
             out.extend((n, pos, end, v, "param" if k == 0 else "eachparam", -1) for k, (pos, v) in enumerate(found))
     return out
+
+
+# (2026-12-09) A function passed as a value to a call that calls it with the arguments after it: ``submit(wipe, '/')``,
+# ``partial(wipe, '/')``, ``asyncio.to_thread(wipe, '/')``, ``loop.run_in_executor(None, wipe, '/')``,
+# ``atexit.register(wipe, '/')``, ``setTimeout(wipe, 0, '/')`` (group ``fn``; ``comma``: where its arguments begin),
+# ``Thread(target=wipe, args=('/',))`` (``tfn``; ``targs``: the arguments' bracket).
+_INLINE_HANDED_CALL = re.compile(
+    r"\b(?:submit|partial|to_thread|apply|apply_async|run_in_executor|register|call_soon|call_later|setTimeout|"
+    r"setImmediate|spawn|start_new_thread)\s{0,8}\(\s{0,8}(?:[\w.]{1,40}\s{0,8},\s{0,8}(?:\d{1,6}\s{0,8},\s{0,8})?)?"
+    r"(?P<fn>[A-Za-z_$][\w$]{0,60})\s{0,8}(?P<comma>,)|"
+    r"\btarget\s{0,8}=\s{0,8}(?P<tfn>[A-Za-z_$][\w$]{0,60})\s{0,8},\s{0,8}args\s{0,8}=\s{0,8}(?P<targs>[(\[])"
+)
+# A function given as a value to what calls it with each element of an iterable: ``map(wipe, ITER)``,
+# ``ITER.forEach(wipe)`` (groups ``mfn``/``miter``: map's; ``jiter``/``jfn``: the array method's, ITER a literal
+# array or a name).
+_INLINE_MAPPED_FN = re.compile(
+    r"\bmap\s{0,8}\(\s{0,8}(?P<mfn>[A-Za-z_$][\w$]{0,60})\s{0,8},\s{0,8}(?P<miter>[^\n]{1,300})|"
+    r"(?P<jiter>\[[^\[\]\n]{0,300}\]|(?<![\w$.])[A-Za-z_$][\w$]{0,60})\s{0,8}\.\s{0,8}"
+    + _JS_ELEMENT_METHODS
+    + r"\s{0,8}\(\s{0,8}(?P<jfn>[A-Za-z_$][\w$]{0,60})\s{0,8}\)"
+)
+# A function bound to another name: ``f = wipe``, ``const f = wipe`` (groups: the new name, the function).
+_INLINE_FN_ALIAS = re.compile(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,60})[ \t]{0,8}=[ \t]{0,8}([A-Za-z_$][\w$]{0,60})[ \t]{0,8}(?=[;\n]|\Z)"
+)
+
+
+def _inline_value_calls(
+    code: str, wanted: set[str], calls: dict[str, list[tuple[int, str]]], elements: dict[str, list[str]]
+) -> None:
+    """(2026-12-09) The calls of a function the code defines that reach it as a value (``wanted``: the functions'
+    names), added to ``calls`` (``f = wipe; f('/')``, ``submit(wipe, '/')``, ``Thread(target=wipe, args=('/',))``),
+    and the elements ``map(wipe, ITER)`` and ``ITER.forEach(wipe)`` hand its first parameter, in ``elements`` (ITER a
+    literal list or tuple of at most 4, or a name the code bound to one)."""
+    aliases = {
+        m.group(1): m.group(2)
+        for m in itertools.islice(_INLINE_FN_ALIAS.finditer(code), 200)
+        if m.group(2) in wanted and m.group(1) not in wanted
+    }
+    if aliases:
+        for m in itertools.islice(_INLINE_CALL.finditer(code), 2000):
+            if (fn := aliases.get(m.group("callee"))) is not None and code[max(0, m.start() - 1) : m.start()] != ".":
+                calls.setdefault(fn, []).append((m.end() - 1, ""))
+    for m in itertools.islice(_INLINE_HANDED_CALL.finditer(code), 50):
+        fn = aliases.get(m.group("fn") or m.group("tfn") or "", m.group("fn") or m.group("tfn") or "")
+        if fn in wanted:
+            calls.setdefault(fn, []).append((m.start("comma") if m.group("fn") else m.start("targs"), ""))
+    for m in itertools.islice(_INLINE_MAPPED_FN.finditer(code), 50):
+        fn = m.group("mfn") or m.group("jfn") or ""
+        fn = aliases.get(fn, fn)
+        if fn not in wanted:
+            continue
+        iterable = (
+            code[m.start("miter") : _inline_expr_end(code, m.start("miter"))] if m.group("mfn") else m.group("jiter")
+        ).strip()
+        if re.fullmatch(r"[A-Za-z_$][\w$]{0,60}", iterable):  # a name bound to a literal list: the last binding
+            bound = list(re.finditer(r"(?<![\w$.])" + re.escape(iterable) + r"[ \t]{0,8}=[ \t]{0,8}(?=[\[(])", code))
+            before = [b for b in bound if b.start() < m.start()]
+            if not before:
+                continue
+            iterable = code[before[-1].end() : _inline_expr_end(code, before[-1].end() + 1, 300, "") + 1]
+        found = elements.setdefault(fn, [])
+        found += [e for e in _inline_elements(iterable) if e not in found][: 4 - len(found)]
 
 
 # A class statement (Python ``class Name`` / ``class Name(Base):``, JavaScript ``class Name {`` / ``extends``).
@@ -9379,13 +9741,14 @@ def _inline_walrus_unwrapped(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
+def _inline_bound_texts(code: str, receivers: bool = True, callees: bool = False) -> tuple[str, ...]:
     """``code`` with names bound to a value put back where that value is used (see ``_INLINE_BIND``): one text per
     choice among the bindings that may be in force (the last one first, then each earlier one that a branch may have
     left in force, at most 4 texts); empty when nothing was put back. At most 200 statements and 400 uses a text are
     followed. A name bound to what cannot be known (a parameter without a default, a tuple whose sides differ in
     length) is no longer the value bound before. Without ``receivers``, only whole arguments are put back
-    (``fs.rmSync(dir, …)`` keeps its ``fs``)."""
+    (``fs.rmSync(dir, …)`` keeps its ``fs``). With ``callees``, a called name bound to a name is put back too
+    (``fn(p)`` → ``shutil.rmtree('/')``)."""
     if "=" not in code and " as " not in code and "for" not in code and "(" not in code:
         return ()
     raw = _inline_raw_bindings(code)
@@ -9397,8 +9760,9 @@ def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
 
     def resolve(text: str, base: int, choice: int, budget: list[int], receivers: bool = True, depth: int = 0) -> str:
         def put(m: re.Match[str]) -> str:
-            name = m.group(1) or m.group(2)
-            if budget[0] <= 0 or (m.group(2) and not receivers):
+            name = m.group(m.lastindex or 1)
+            callee = m.lastindex == 3
+            if budget[0] <= 0 or (m.lastindex == 2 and not receivers):
                 return m.group(0)
             pos = base + m.start()
             parts = name.split(".")
@@ -9412,7 +9776,7 @@ def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
                 most[0] = max(most[0], len(found))
                 chosen = found[min(choice, len(found) - 1)]
                 value = chosen.value
-                if value is None:
+                if value is None or (callee and re.fullmatch(_INLINE_NAME, value) is None):
                     return m.group(0)
                 budget[0] -= 1
                 if chosen.start >= 0 and depth < 4 and re.fullmatch(_INLINE_NAME, value):
@@ -9422,7 +9786,7 @@ def _inline_bound_texts(code: str, receivers: bool = True) -> tuple[str, ...]:
                 return value + name[len(prefix) :]
             return m.group(0)
 
-        return _INLINE_BOUND_USE.sub(put, text)
+        return (_INLINE_BOUND_USE_CALLEES if callees else _INLINE_BOUND_USE).sub(put, text)
 
     deferred: list[tuple[str, int, int]] = []
     for name, start, end, value, kind, until in raw:
@@ -9951,6 +10315,24 @@ _INLINE_MAP_DELETE = re.compile(
 )
 
 
+# (2026-12-09) A delete function given as a value (to a parameter, to a call that calls it): ``apply(shutil.rmtree,
+# '/')``, ``fn=fs.rmSync`` (group 1: the function).
+_INLINE_DELETE_FN = (
+    r"(?:shutil\.rmtree|rmtree|os\.(?:remove|unlink|rmdir|removedirs)|rimraf(?:\.sync)?|FileUtils\.rm_rf|"
+    r"(?:fs|fse|fsPromises|fsp)\.(?:rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink|remove|removeSync|emptyDirSync))"
+)
+_INLINE_DELETE_REF = re.compile(r"[(,=]\s{0,8}(" + _INLINE_DELETE_FN + r")\s{0,8}(?=[,)])")
+# … handed with a literal path to a call that calls it so (``submit(shutil.rmtree, '/')``, ``run_in_executor(None,
+# shutil.rmtree, '~')``, ``setTimeout(fs.rmSync, 0, '~', …)``, ``Thread(target=shutil.rmtree, args=('/',))``; groups
+# 1/2 and 4/5: the function and the path).
+_INLINE_HANDED_DELETE = re.compile(
+    r"\(\s{0,8}(?:[\w.]{1,40}\s{0,8},\s{0,8})?(" + _INLINE_DELETE_FN + r")\s{0,8},(?:\s{0,8}\d{1,6}\s{0,8},)?"
+    r"\s{0,8}[(\[]?\s{0,8}(?:os\.path\.expanduser\()?\s{0,8}([\"'])([^\"'\n]{1,4096})\2|"
+    r"\btarget\s{0,8}=\s{0,8}(" + _INLINE_DELETE_FN + r")\s{0,8},\s{0,8}args\s{0,8}=\s{0,8}[(\[]\s{0,8}"
+    r"(?:os\.path\.expanduser\()?\s{0,8}([\"'])([^\"'\n]{1,4096})\5"
+)
+
+
 def _inline_deletes(a: ShellAnalyser, code: str, ctext: str) -> None:
     """Inline code's delete calls given a literal path (``shutil.rmtree('~')``, ``fs.rmSync('/', …)``, perl's
     ``remove_tree('~')``), judged as ``rm`` of that path is."""
@@ -9963,6 +10345,9 @@ def _inline_deletes(a: ShellAnalyser, code: str, ctext: str) -> None:
     for m in _INLINE_DELETE.finditer(code):
         fn = m.group(1) or m.group(2)
         a.check_delete(m.group(4), recursive=fn not in ("unlink", "rmdir", "rm_f"), ctext=ctext)
+    for m in itertools.islice(_INLINE_HANDED_DELETE.finditer(code), 16) if _INLINE_DELETE_REF.search(code) else ():
+        fn, path = (m.group(1), m.group(3)) if m.group(1) else (m.group(4), m.group(6))
+        a.check_delete(path, recursive=not re.search(r"remove$|unlink|rmdir", fn) or fn.startswith("fs"), ctext=ctext)
     for m in itertools.islice(_INLINE_MAP_DELETE.finditer(code), 16):  # map(shutil.rmtree, ['/tmp/x', '~'])
         iterable = code[m.end() : _inline_expr_end(code, m.end())]
         for element in _inline_elements(iterable):
