@@ -754,6 +754,8 @@ def preprocess(text: str) -> tuple[str, list[str]]:
     array = re.compile(r"(^|[\s;&|])([A-Za-z_][A-Za-z0-9_]*)(\+?)=\(")
     elements: dict[str, str] = {}
     pos = 0
+    # (2026-12-09) not in a here-doc's body either: it is data (python3 - <<'EOF' … args=('/',) … EOF is code)
+    text, bodies = _mask_heredoc_bodies(text) if "=(" in text else (text, [])
     while True:
         m = array.search(text, pos)
         if not m:
@@ -773,7 +775,34 @@ def preprocess(text: str) -> tuple[str, list[str]]:
         text = text[:start] + "__array__" + text[end:]
         text = _array_uses(text, start, name, elements[name])
         pos = start
+    if bodies:
+        text = re.sub(r"\x00(\d+)\x00", lambda m: bodies[int(m.group(1))], text)
     return text, notes
+
+
+def _mask_heredoc_bodies(text: str) -> tuple[str, list[str]]:
+    """``text`` with each here-doc's body (the lines after ``<<DELIM``'s line, up to the line holding ``DELIM``) replaced
+    by a placeholder (``\\x00N\\x00``), and the bodies; at most 64."""
+    if "<<" not in text:
+        return text, []
+    out: list[str] = []
+    bodies: list[str] = []
+    pos = 0
+    for m in re.finditer(r"(?<!<)<<(-?)[ \t]*([A-Za-z_][\w-]{0,60})", text):
+        if m.start() < pos or len(bodies) >= 64:
+            continue
+        nl = text.find("\n", m.end())
+        if nl < 0:
+            break
+        tabs = "\t*" if m.group(1) else ""
+        term = re.compile(r"^" + tabs + re.escape(m.group(2)) + r"[ \t]*$", re.MULTILINE).search(text, nl + 1)
+        if term is None:
+            break
+        out += [text[pos : nl + 1], f"\x00{len(bodies)}\x00"]
+        bodies.append(text[nl + 1 : term.start()])
+        pos = term.start()
+    out.append(text[pos:])
+    return "".join(out), bodies
 
 
 def _array_uses(text: str, after: int, name: str, items: str) -> str:

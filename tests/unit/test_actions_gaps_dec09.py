@@ -55,9 +55,10 @@ FUNCTION_VALUES = [
     py(SH + "def wipe(p):\n    shutil.rmtree(p)\nf = wipe\nf('/')"),
     py(SH + "from concurrent.futures import ThreadPoolExecutor\ndef wipe(p):\n    shutil.rmtree(p)\n"
        "ThreadPoolExecutor().submit(wipe, '/')"),
-    # (python3 -c: in a here-doc, args=(…) is read as a shell array assignment before the code is: a known limit)
     'python3 -c "import shutil, threading\ndef wipe(p):\n    shutil.rmtree(p)\n'
     "threading.Thread(target=wipe, args=('/',)).start()\"",
+    # in a here-doc's body, args=(…) was rewritten as a shell array assignment before the code was read
+    py(SH + "import threading\ndef wipe(p):\n    shutil.rmtree(p)\nthreading.Thread(target=wipe, args=('/',)).start()"),
     py(SH + "def wipe(p):\n    shutil.rmtree(p)\nlist(map(wipe, ['/tmp/x', '/']))"),
     py(SH + "def wipe(p):\n    shutil.rmtree(p)\ndirs = ['/tmp/x', os.path.expanduser('~')]\nfor _ in map(wipe, dirs):\n    pass"),
     node(FS + "function wipe(d) { fs.rmSync(d, {recursive: true}) } [os.homedir()].forEach(wipe)"),
@@ -82,9 +83,9 @@ def test_a_delete_given_as_a_value_is_judged_as_the_direct_call(cmd: str) -> Non
         (FUNCTION_VALUES[9], node("const fs = require('fs'); const run = (fn, p) => fn(p, {recursive: true}); run(fs.rmSync, 'dist')")),
         (FUNCTION_VALUES[11], node("const fs = require('fs'); setTimeout(fs.rmSync, 0, 'dist', {recursive: true, force: true})")),
         (FUNCTION_VALUES[12], py(SH + "def wipe(p):\n    shutil.rmtree(p)\nf = wipe\nf('build')")),
-        (FUNCTION_VALUES[15], py(SH + "def wipe(p):\n    shutil.rmtree(p)\nlist(map(wipe, ['build', 'dist']))")),
-        (FUNCTION_VALUES[17], node(FS + "function count(d) { console.log(fs.readdirSync(d).length) } [os.homedir()].forEach(count)")),
-        (FUNCTION_VALUES[18], node(FS + "const dirs = ['dist', 'coverage']; const wipe = (d) => fs.rmSync(d, {recursive: true}); dirs.forEach(wipe)")),
+        (FUNCTION_VALUES[16], py(SH + "def wipe(p):\n    shutil.rmtree(p)\nlist(map(wipe, ['build', 'dist']))")),
+        (FUNCTION_VALUES[18], node(FS + "function count(d) { console.log(fs.readdirSync(d).length) } [os.homedir()].forEach(count)")),
+        (FUNCTION_VALUES[19], node(FS + "const dirs = ['dist', 'coverage']; const wipe = (d) => fs.rmSync(d, {recursive: true}); dirs.forEach(wipe)")),
     ],
 )
 def test_functions_given_as_values_over_project_paths_stay_approved(dangerous: str, lookalike: str) -> None:
