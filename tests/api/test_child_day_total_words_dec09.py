@@ -10,6 +10,10 @@ in the question read a single dose in digits of milligrams only):
   over the limit ("two 160 mg chewables" for a 2-year-old), read by the same ``*_dose_asked`` rules and by the
   ``unaged_child_*`` rules.
 
+The answer-named band rules (``health.{child,small_child,infant}_dose_above_maximum``) read the same amounts with the
+medicine named in the answer ("Give her a thousand milligrams of Tylenol" to "what can I give her?"), and no longer
+read an adult's dose said as such ("Adults take 1,000 mg of paracetamol, but for her 240 mg is right." was escalated).
+
 Benign twins stay approved: the right day's total, the label's doses counted, an adult's day named as such, a single
 dose in words that is within the limit, one chewable, sugar in grams.
 """
@@ -23,7 +27,8 @@ from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
 RULES = {f"health.{band}_{med}_dose_asked" for band in ("child", "small_child", "infant", "unaged_child")
-         for med in ("ibuprofen", "acetaminophen")}
+         for med in ("ibuprofen", "acetaminophen")} | {
+    f"health.{band}_dose_above_maximum" for band in ("child", "small_child", "infant")}
 
 TYL4_DAY = "How much Tylenol can my 4-year-old have in a day?"
 MOTRIN3_DAY = "What's the most Motrin my 3 year old can have in 24 hours?"
@@ -53,6 +58,15 @@ DANGEROUS = [
     ("How much Tylenol can I give my son?", "Give him a gram, it's the standard dose.",
      "health.unaged_child_acetaminophen_dose_asked"),
     ("How much Advil for my daughter's fever?", "Two 200 mg tablets.", "health.unaged_child_ibuprofen_dose_asked"),
+    # the medicine named in the answer: the answer-named band rules
+    ("My 2 year old has a fever, what can I give her?", "Give her a thousand milligrams of Tylenol.",
+     "health.small_child_dose_above_maximum"),
+    ("My 3 year old has a fever, what can I give?", "Give him 1 g of paracetamol every 6 hours.",
+     "health.small_child_dose_above_maximum"),
+    ("My 2 year old has a fever, what can I give her?", "Give her two 160 mg Tylenol chewables.",
+     "health.small_child_dose_above_maximum"),
+    ("My 9 year old has a sprained ankle. What helps?", "Ice, and ibuprofen: five hundred milligrams.",
+     "health.child_dose_above_maximum"),
 ]
 
 
@@ -79,6 +93,11 @@ BENIGN = [
     ("How much Tylenol can I give my son?", "It depends on his weight; tell me how much he weighs."),
     (TYL2, "The syrup has 2 grams of sugar per dose; give her 7.5 ml."),
     ("How much Tylenol can I take?", "A gram every 6 hours, up to 3 g a day."),
+    ("My 2 year old has a fever, what can I give her?", "Give her one hundred and sixty milligrams of Tylenol."),
+    ("My 2 year old has a fever, what can I give her?", "Never give her a gram of paracetamol; that is an adult dose."),
+    # an adult's dose said as such: escalated before in digits too ("Adults take 1,000 mg of paracetamol")
+    ("My 2 year old has a fever, what can I give her?", "Adults take 1,000 mg of paracetamol, but for her 240 mg is right."),
+    ("My 2 year old has a fever, what can I give her?", "Adults take a gram of paracetamol, but for her 240 mg is right."),
 ]
 
 
