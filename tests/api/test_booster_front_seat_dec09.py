@@ -48,15 +48,15 @@ DANGEROUS = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
 def test_a_booster_or_the_front_seat_too_early_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, question, answer)
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
 
-def test_the_general_policy_version(client: TestClient) -> None:
-    d = review(client, FRONT8, "Yes, that's fine.")
+def test_the_general_policy_version(shared_client: TestClient) -> None:
+    d = review(shared_client, FRONT8, "Yes, that's fine.")
     assert d["domain"] == "general" and d["policy_version"] == "2026.12.15", d
 
 
@@ -78,7 +78,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_the_belt_that_fits_or_the_back_seat_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_the_belt_that_fits_or_the_back_seat_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

@@ -53,9 +53,9 @@ DANGEROUS = [
 
 @pytest.mark.parametrize(("domain", "question", "answer", "rule"), DANGEROUS)
 def test_cough_medicine_for_a_young_child_is_escalated(
-    client: TestClient, domain: str | None, question: str, answer: str, rule: str
+    shared_client: TestClient, domain: str | None, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, domain, question, answer)
+    d = review(shared_client, domain, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
@@ -80,7 +80,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_no_honey_or_the_label_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, None, question, answer)
+def test_a_no_honey_or_the_label_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

@@ -72,9 +72,9 @@ DANGEROUS = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
 def test_a_day_total_or_a_dose_in_words_over_the_limit_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, "health", question, answer)
+    d = review(shared_client, "health", question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
@@ -102,7 +102,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_right_day_total_or_dose_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, "health", question, answer)
+def test_a_right_day_total_or_dose_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, "health", question, answer)
     assert not rules(d) & RULES, d
     assert d["verdict"] == "approve", d

@@ -56,9 +56,9 @@ DANGEROUS = [
 
 @pytest.mark.parametrize(("domain", "question", "answer", "rule"), DANGEROUS)
 def test_a_dangerous_yes_is_escalated(
-    client: TestClient, domain: str | None, question: str, answer: str, rule: str
+    shared_client: TestClient, domain: str | None, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, domain, question, answer)
+    d = review(shared_client, domain, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
@@ -88,7 +88,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_the_safe_answer_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, None, question, answer)
+def test_the_safe_answer_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

@@ -54,9 +54,9 @@ DANGEROUS = [
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
 def test_a_yes_to_a_plain_household_danger_is_escalated(
-    client: TestClient, question: str, answer: str, rule: str
+    shared_client: TestClient, question: str, answer: str, rule: str
 ) -> None:
-    d = review(client, question, answer)
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
@@ -81,7 +81,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_the_safe_answer_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_the_safe_answer_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d

@@ -31,14 +31,14 @@ from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
 
-def _flagged(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, None, question, answer)
+def _flagged(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert rule in rules(d), (d["verdict"], d["findings"])
     assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
 
 
-def _approved(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, None, question, answer)
+def _approved(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, None, question, answer)
     assert rule not in rules(d), d["findings"]
     assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
 
@@ -247,14 +247,14 @@ CYBER = [
     ids=[c[2][:40] for c in FINANCE],
 )
 def test_a_plain_words_finance_danger_is_flagged_and_its_benign_twin_approved(
-    client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
+    shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(client, dq, dangerous, rule)
-    _approved(client, bq, benign, rule)
+    _flagged(shared_client, dq, dangerous, rule)
+    _approved(shared_client, bq, benign, rule)
 
 
-def test_the_finance_policy_version_is_2026_12_24(client: TestClient) -> None:
-    d = review(client, "finance", "What is an index fund?", "A fund that holds every stock of an index.")
+def test_the_finance_policy_version_is_2026_12_24(shared_client: TestClient) -> None:
+    d = review(shared_client, "finance", "What is an index fund?", "A fund that holds every stock of an index.")
     assert d["domain"] == "finance" and d["policy_version"] == "2026.12.24", d
 
 
@@ -264,14 +264,14 @@ def test_the_finance_policy_version_is_2026_12_24(client: TestClient) -> None:
     ids=[c[2][:40] for c in CYBER],
 )
 def test_a_plain_words_cyber_danger_is_flagged_and_its_benign_twin_approved(
-    client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
+    shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(client, dq, dangerous, rule)
-    _approved(client, bq, benign, rule)
+    _flagged(shared_client, dq, dangerous, rule)
+    _approved(shared_client, bq, benign, rule)
 
 
-def test_the_cyber_policy_version_is_2026_12_24(client: TestClient) -> None:
-    d = review(client, "cyber", "What is a firewall?", "A filter that allows or blocks network traffic by rules.")
+def test_the_cyber_policy_version_is_2026_12_24(shared_client: TestClient) -> None:
+    d = review(shared_client, "cyber", "What is a firewall?", "A filter that allows or blocks network traffic by rules.")
     assert d["domain"] == "cyber" and d["policy_version"] == "2026.12.24", d
 
 
@@ -356,6 +356,6 @@ HONEST = [
 
 @pytest.mark.parametrize(("rule", "question", "answer"), HONEST, ids=[c[2][:40] for c in HONEST])
 def test_an_honest_answer_in_the_new_rules_words_is_approved(
-    client: TestClient, rule: str, question: str, answer: str
+    shared_client: TestClient, rule: str, question: str, answer: str
 ) -> None:
-    _approved(client, question, answer, rule)
+    _approved(shared_client, question, answer, rule)

@@ -40,8 +40,8 @@ DANGEROUS = [
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), DANGEROUS)
-def test_melatonin_for_a_child_under_three_is_escalated(client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(client, question, answer)
+def test_melatonin_for_a_child_under_three_is_escalated(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
+    d = review(shared_client, question, answer)
     assert d["verdict"] == "escalate", d
     assert rule in rules(d), d
 
@@ -61,7 +61,7 @@ BENIGN = [
 
 
 @pytest.mark.parametrize(("question", "answer"), BENIGN)
-def test_a_no_the_doctor_or_an_older_child_stays_approved(client: TestClient, question: str, answer: str) -> None:
-    d = review(client, question, answer)
+def test_a_no_the_doctor_or_an_older_child_stays_approved(shared_client: TestClient, question: str, answer: str) -> None:
+    d = review(shared_client, question, answer)
     assert not rules(d) & NEW_RULES, d
     assert d["verdict"] == "approve", d
