@@ -138,6 +138,14 @@ def _rule_finding(rule: Rule, texts: RuleTexts, response_class: ResponseClass | 
         for p in compiled.prompt_all_of
     ):
         return None
+    # said by the asker or by the answer: "how much Tylenol for my 2-year-old?" answered "20 ml of the 160 mg/5 ml"
+    if compiled.either_all_of and not all(
+        p.search(prompt, low["prompt"], held["prompt"])
+        or (asked and p.search(asked, low["asked"], held["asked"]))
+        or p.search(output, low["output"], held["output"])
+        for p in compiled.either_all_of
+    ):
+        return None
     if compiled.prompt_unless and any(
         p.affirmed(text) for p in compiled.prompt_unless for text in (prompt, asked or "") if text
     ):

@@ -274,6 +274,7 @@ def _read_policy(path: Path, raw: bytes, warn: Callable[[str], None]) -> DomainP
             "unless_in_sentence",
             "prompt_patterns",
             "prompt_all_of",
+            "either_all_of",
             "prompt_unless",
         ):
             for j, pattern in enumerate(getattr(compiled, key)):

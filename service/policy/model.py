@@ -51,6 +51,12 @@ class RuleMatch(BaseModel):
         description="Regexes the user's prompt must all match as well, beside one of `prompt_patterns`: a question "
         "about a child that names ibuprofen.",
     )
+    either_all_of: list[str] = Field(
+        default_factory=list,
+        description="Regexes each of which the question (as `prompt_all_of` reads it) or the answer must match: a "
+        "medicine and a liquid's strength said by the asker or by the answer ('how much Tylenol for my 2-year-old?' "
+        "answered 'Give her 20 ml of the 160 mg/5 ml syrup').",
+    )
     prompt_unless: list[str] = Field(
         default_factory=list,
         description="Regexes that silence the rule when the user's prompt says them (not negated): the game, "
@@ -58,7 +64,14 @@ class RuleMatch(BaseModel):
     )
 
     @field_validator(
-        "patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_all_of", "prompt_unless"
+        "patterns",
+        "all_of",
+        "unless",
+        "unless_in_sentence",
+        "prompt_patterns",
+        "prompt_all_of",
+        "either_all_of",
+        "prompt_unless",
     )
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
@@ -123,6 +136,7 @@ class Rule(BaseModel):
             unless_in_sentence=[RulePattern.compile(p) for p in self.match.unless_in_sentence],
             prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
             prompt_all_of=[RulePattern.compile(p) for p in self.match.prompt_all_of],
+            either_all_of=[RulePattern.compile(p) for p in self.match.either_all_of],
             prompt_unless=[RulePattern.compile(p) for p in self.match.prompt_unless],
         )
 
@@ -339,6 +353,7 @@ class CompiledRule(BaseModel):
     unless_in_sentence: list[RulePattern]
     prompt_patterns: list[RulePattern]
     prompt_all_of: list[RulePattern]
+    either_all_of: list[RulePattern]
     prompt_unless: list[RulePattern]
 
     @cached_property

@@ -16,7 +16,7 @@ SHIPPED = sorted(
         p
         for policy in load_policies().policies.values()
         for rule in policy.rules
-        for p in (*rule.match.patterns, *rule.match.all_of, *rule.match.unless, *rule.match.unless_in_sentence, *rule.match.prompt_patterns, *rule.match.prompt_all_of)
+        for p in (*rule.match.patterns, *rule.match.all_of, *rule.match.unless, *rule.match.unless_in_sentence, *rule.match.prompt_patterns, *rule.match.prompt_all_of, *rule.match.either_all_of)
     }
 )
 # Text built from the shipped patterns' own words, in mixed case, with the characters case folding gets wrong

@@ -33,7 +33,7 @@ def _shipped_patterns() -> list[str]:
         for rule in policy.rules:
             m = rule.match
             for group in (m.patterns, m.all_of, m.unless, m.unless_in_sentence, m.prompt_patterns, m.prompt_all_of,
-                          m.prompt_unless):
+                          m.either_all_of, m.prompt_unless):
                 found.update(group)
     return sorted(found)
 

@@ -213,6 +213,37 @@ def test_prompt_all_of_needs_every_one_of_its_patterns_in_the_question() -> None
     assert fired("How much Tylenol for the fever?", asked="My child is ill.\nHow much Tylenol for the fever?")
 
 
+def test_either_all_of_reads_the_question_or_the_answer() -> None:
+    """A rule with ``either_all_of`` fires only when each of its patterns is said in the question (last turn or an
+    earlier one) or in the answer: "how much Tylenol for my 2-year-old?" answered "20 ml of the 160 mg/5 ml"."""
+    from service.policy.model import DomainPolicy
+
+    shipped = load_policies()[Domain.general]
+    rule = {
+        "id": "general.test_child_medicine_strength",
+        "severity": "high",
+        "message": "a child, a medicine and a strength",
+        "match": {
+            "prompt_patterns": [r"\bchild\b"],
+            "either_all_of": [r"\btylenol\b", r"\b160 mg/5 ml\b"],
+            "patterns": [r"\b\d{2} ml\b"],
+        },
+    }
+    policy = DomainPolicy.model_validate({**shipped.model_dump(mode="json"), "rules": [rule]})
+
+    def fired(prompt: str, output: str, asked: str | None = None) -> bool:
+        return any(f.rule == rule["id"] for f in check_rules(policy, output=output, prompt=prompt, asked=asked))
+
+    assert fired("My child: how much Tylenol (160 mg/5 ml)?", "Give 20 ml.")
+    assert fired("My child: how much Tylenol?", "Give 20 ml of the 160 mg/5 ml.")
+    assert fired("My child has a fever.", "Give 20 ml of the 160 mg/5 ml Tylenol.")
+    assert fired("How much?", "Give 20 ml of the 160 mg/5 ml.", asked="My child needs Tylenol.\nHow much?")
+    assert not fired("My child: how much Tylenol?", "Give 20 ml.")
+    assert not fired("My child has a fever.", "Give 20 ml of the 160 mg/5 ml.")
+    # the gate is still the question's: a child named only in the answer does not open it
+    assert not fired("How much Tylenol?", "For a child, 20 ml of the 160 mg/5 ml.")
+
+
 def test_a_response_class_match_is_silenced_by_unless_in_the_answer() -> None:
     """A response class behind a question gate honours ``unless``, read in the answer and negation-checked: the
     classifier calls a correct answer ("No. You have to report ...") compliance too."""

@@ -20,7 +20,7 @@ SHIPPED = sorted(
         p
         for policy in load_policies().policies.values()
         for rule in policy.rules
-        for p in (*rule.match.patterns, *rule.match.all_of, *rule.match.prompt_patterns, *rule.match.prompt_all_of)
+        for p in (*rule.match.patterns, *rule.match.all_of, *rule.match.prompt_patterns, *rule.match.prompt_all_of, *rule.match.either_all_of)
     }
 )
 FILTERED = [p for p in SHIPPED if RulePattern.compile(p).needs is not None]
