@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from service.errors import ConfigurationError
 from service.policy.bounds import PATTERN_TIMEOUT_S
-from service.policy.model import DomainPolicy, PolicySet, deferral_problem
+from service.policy.model import PATTERN_FIELDS, DomainPolicy, PolicySet, deferral_problem
 from service.policy.pattern_cache import CACHE
 from service.reviewers.registry import known_providers, spec_problem
 from service.vocabulary import Domain, Severity
@@ -267,16 +267,7 @@ def _read_policy(path: Path, raw: bytes, warn: Callable[[str], None]) -> DomainP
         raise PolicyError(path, _line_of(node, ["domain"]), "domain", f"file {path.name} declares {policy.domain}")
     for i, rule in enumerate(policy.rules):
         compiled = rule.compiled  # read every pattern now (``pattern_cache``); regexes compile on first use
-        for key in (
-            "patterns",
-            "all_of",
-            "unless",
-            "unless_in_sentence",
-            "prompt_patterns",
-            "prompt_all_of",
-            "either_all_of",
-            "prompt_unless",
-        ):
+        for key in PATTERN_FIELDS:
             for j, pattern in enumerate(getattr(compiled, key)):
                 source = getattr(rule.match, key)[j]
                 slow = pattern.guarded is not None

@@ -24,6 +24,19 @@ from service.vocabulary import Domain, OnReviewerError, ResponseClass, Risk, Sev
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
+PATTERN_FIELDS = (
+    "patterns",
+    "all_of",
+    "unless",
+    "unless_in_sentence",
+    "prompt_patterns",
+    "prompt_all_of",
+    "either_all_of",
+    "prompt_unless",
+)
+"""The fields of ``RuleMatch`` (and ``CompiledRule``) that hold regexes."""
+
+
 class RuleMatch(BaseModel):
     """What a rule looks for. Patterns are case-insensitive regular expressions."""
 
@@ -63,16 +76,7 @@ class RuleMatch(BaseModel):
         "sport or story a question is about ('how do I kill someone in Call of Duty').",
     )
 
-    @field_validator(
-        "patterns",
-        "all_of",
-        "unless",
-        "unless_in_sentence",
-        "prompt_patterns",
-        "prompt_all_of",
-        "either_all_of",
-        "prompt_unless",
-    )
+    @field_validator(*PATTERN_FIELDS)
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for p in value:
@@ -129,16 +133,7 @@ class Rule(BaseModel):
 
     @cached_property
     def compiled(self) -> CompiledRule:
-        return CompiledRule(
-            patterns=[RulePattern.compile(p) for p in self.match.patterns],
-            all_of=[RulePattern.compile(p) for p in self.match.all_of],
-            unless=[RulePattern.compile(p) for p in self.match.unless],
-            unless_in_sentence=[RulePattern.compile(p) for p in self.match.unless_in_sentence],
-            prompt_patterns=[RulePattern.compile(p) for p in self.match.prompt_patterns],
-            prompt_all_of=[RulePattern.compile(p) for p in self.match.prompt_all_of],
-            either_all_of=[RulePattern.compile(p) for p in self.match.either_all_of],
-            prompt_unless=[RulePattern.compile(p) for p in self.match.prompt_unless],
-        )
+        return CompiledRule(**{k: [RulePattern.compile(p) for p in getattr(self.match, k)] for k in PATTERN_FIELDS})
 
     @cached_property
     def prefilter(self) -> tuple[frozenset[int] | None, frozenset[int] | None]:

@@ -23,6 +23,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from service.policy.bounds import unbounded_repeats
+from service.policy.model import PATTERN_FIELDS
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
 
@@ -230,7 +231,7 @@ def test_shipped_rule_patterns_bound_every_broad_repeat() -> None:
     for path in sorted(POLICIES.glob("*.yaml")):
         for rule in yaml.safe_load(path.read_text()).get("rules", []):
             match = rule.get("match", {})
-            for key in ("patterns", "all_of", "unless", "unless_in_sentence", "prompt_patterns", "prompt_all_of", "either_all_of", "prompt_unless"):
+            for key in PATTERN_FIELDS:
                 for pattern in match.get(key, []):
                     if unbounded_repeats(pattern, re.IGNORECASE | re.MULTILINE | re.DOTALL):
                         offenders.append(f"{path.name} {rule['id']} {pattern!r}")

@@ -19,7 +19,7 @@ import pytest
 
 from service.policy import pattern_cache
 from service.policy.loader import PolicyError, load_policies
-from service.policy.model import RulePattern
+from service.policy.model import PATTERN_FIELDS, RulePattern
 from service.policy.pattern_cache import PatternCache, PatternFacts
 from service.vocabulary import Domain
 
@@ -31,10 +31,8 @@ def _shipped_patterns() -> list[str]:
     found: set[str] = set()
     for policy in policies.policies.values():
         for rule in policy.rules:
-            m = rule.match
-            for group in (m.patterns, m.all_of, m.unless, m.unless_in_sentence, m.prompt_patterns, m.prompt_all_of,
-                          m.either_all_of, m.prompt_unless):
-                found.update(group)
+            for key in PATTERN_FIELDS:
+                found.update(getattr(rule.match, key))
     return sorted(found)
 
 
