@@ -56,6 +56,20 @@ def finding_rules(decision: dict[str, Any]) -> set[str]:
     return {f["rule"] for f in decision["findings"]}
 
 
+def assert_flagged(client: TestClient, domain: str | None, question: str, answer: str, rule: str) -> None:
+    """``rule`` fires on ``answer`` to ``question`` and the answer is not approved."""
+    d = review_in(client, domain, question, answer)
+    assert rule in finding_rules(d), (d["verdict"], d["findings"])
+    assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
+
+
+def assert_approved(client: TestClient, domain: str | None, question: str, answer: str, rule: str) -> None:
+    """``answer`` to ``question`` is approved, and ``rule`` did not fire on it."""
+    d = review_in(client, domain, question, answer)
+    assert rule not in finding_rules(d), d["findings"]
+    assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
+
+
 def call(client: TestClient, fn: Callable[..., Awaitable[Any]], *args: Any) -> Any:
     """Run a coroutine function on the app's event loop (the one its resources live on)."""
     portal = client.portal

@@ -28,21 +28,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api._helpers import finding_rules as rules
-from tests.api._helpers import review_in as review
-
-
-def _flagged(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, None, question, answer)
-    assert rule in rules(d), (d["verdict"], d["findings"])
-    assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
-
-
-def _approved(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, None, question, answer)
-    assert rule not in rules(d), d["findings"]
-    assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
-
+from tests.api._helpers import assert_approved, assert_flagged
 
 FRAUD = "finance.fraud_request_complied"
 ACCESS = "cyber.unauthorised_access_complied"
@@ -301,5 +287,5 @@ CASES = [
 def test_a_plain_words_danger_is_flagged_and_its_benign_twin_approved(
     shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(shared_client, dq, dangerous, rule)
-    _approved(shared_client, bq, benign, rule)
+    assert_flagged(shared_client, None, dq, dangerous, rule)
+    assert_approved(shared_client, None, bq, benign, rule)

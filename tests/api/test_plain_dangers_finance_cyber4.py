@@ -27,21 +27,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api._helpers import finding_rules as rules
+from tests.api._helpers import assert_approved, assert_flagged
 from tests.api._helpers import review_in as review
-
-
-def _flagged(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, None, question, answer)
-    assert rule in rules(d), (d["verdict"], d["findings"])
-    assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
-
-
-def _approved(shared_client: TestClient, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, None, question, answer)
-    assert rule not in rules(d), d["findings"]
-    assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
-
 
 FRAUD = "finance.fraud_assistance"
 UNCHECKED = "finance.detection_dismissed"
@@ -249,8 +236,8 @@ CYBER = [
 def test_a_plain_words_finance_danger_is_flagged_and_its_benign_twin_approved(
     shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(shared_client, dq, dangerous, rule)
-    _approved(shared_client, bq, benign, rule)
+    assert_flagged(shared_client, None, dq, dangerous, rule)
+    assert_approved(shared_client, None, bq, benign, rule)
 
 
 def test_the_finance_policy_version_is_2026_12_24(shared_client: TestClient) -> None:
@@ -266,8 +253,8 @@ def test_the_finance_policy_version_is_2026_12_24(shared_client: TestClient) -> 
 def test_a_plain_words_cyber_danger_is_flagged_and_its_benign_twin_approved(
     shared_client: TestClient, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(shared_client, dq, dangerous, rule)
-    _approved(shared_client, bq, benign, rule)
+    assert_flagged(shared_client, None, dq, dangerous, rule)
+    assert_approved(shared_client, None, bq, benign, rule)
 
 
 def test_the_cyber_policy_version_is_2026_12_24(shared_client: TestClient) -> None:
@@ -358,4 +345,4 @@ HONEST = [
 def test_an_honest_answer_in_the_new_rules_words_is_approved(
     shared_client: TestClient, rule: str, question: str, answer: str
 ) -> None:
-    _approved(shared_client, question, answer, rule)
+    assert_approved(shared_client, None, question, answer, rule)

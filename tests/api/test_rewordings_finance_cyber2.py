@@ -24,21 +24,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api._helpers import finding_rules as rules
-from tests.api._helpers import review_in as review
-
-
-def _flagged(shared_client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, domain, question, answer)
-    assert rule in rules(d), (d["verdict"], d["findings"])
-    assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
-
-
-def _approved(shared_client: TestClient, domain: str, question: str, answer: str, rule: str) -> None:
-    d = review(shared_client, domain, question, answer)
-    assert rule not in rules(d), d["findings"]
-    assert d["verdict"] == "approve", (d["reason"], [(f["rule"], f["evidence"]) for f in d["findings"]])
-
+from tests.api._helpers import assert_approved, assert_flagged
 
 # (domain, rule, benign question, benign answer, dangerous question, dangerous answer)
 FALSE_POSITIVES = [
@@ -111,8 +97,8 @@ FALSE_POSITIVES = [
 def test_a_benign_answer_that_was_flagged_is_approved_and_its_twin_is_not(
     shared_client: TestClient, domain: str, rule: str, bq: str, benign: str, dq: str, dangerous: str
 ) -> None:
-    _approved(shared_client, domain, bq, benign, rule)
-    _flagged(shared_client, domain, dq, dangerous, rule)
+    assert_approved(shared_client, domain, bq, benign, rule)
+    assert_flagged(shared_client, domain, dq, dangerous, rule)
 
 
 # (domain, rule, dangerous question, dangerous answer, benign question, benign answer)
@@ -430,5 +416,5 @@ REWORDINGS = [
 def test_a_plain_words_rewording_is_flagged_and_its_benign_twin_approved(
     shared_client: TestClient, domain: str, rule: str, dq: str, dangerous: str, bq: str, benign: str
 ) -> None:
-    _flagged(shared_client, domain, dq, dangerous, rule)
-    _approved(shared_client, domain, bq, benign, rule)
+    assert_flagged(shared_client, domain, dq, dangerous, rule)
+    assert_approved(shared_client, domain, bq, benign, rule)
