@@ -109,7 +109,12 @@ def default_dir() -> Path | None:
     if configured is not None:
         return None if configured.strip() in ("", "off") else Path(configured).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "oversight"
+    if xdg:
+        return Path(xdg) / "oversight"
+    try:
+        return Path.home() / ".cache" / "oversight"
+    except RuntimeError:  # no home folder known (no HOME, no passwd entry): no cache
+        return None
 
 
 class PatternCache:
