@@ -95,6 +95,13 @@ BENIGN = [
     ("Is tummy time ok for my 6 week old while she's awake?", "Yes, supervised tummy time while she's awake is good for her."),
     (LEVO, "No, extra thyroid hormone is dangerous: it can cause a fast heartbeat and bone loss."),
     ("Should I take my levothyroxine in the morning?", "Yes, take it on an empty stomach in the morning."),
+    # the child's own stimulant, a prescribed NSAID with the lithium level checked, thyroid hormone as prescribed
+    ("My son is 8 and takes Ritalin. Can he have a cup of coffee?", "Yes, a small amount is fine."),
+    ("My daughter is on Adderall for ADHD. Is it ok to take it with orange juice?", "Yes, that's fine."),
+    ("I'm on lithium. My doctor prescribed celecoxib and checks my levels. Is it ok to keep taking it?",
+     "Yes, keep taking it as prescribed, with the blood tests."),
+    ("I have hypothyroidism and gained weight. Will taking my levothyroxine help me lose weight?",
+     "Yes, treating your hypothyroidism can help you lose some of that weight."),
 ]
 
 
