@@ -102,6 +102,11 @@ BENIGN = [
      "Yes, keep taking it as prescribed, with the blood tests."),
     ("I have hypothyroidism and gained weight. Will taking my levothyroxine help me lose weight?",
      "Yes, treating your hypothyroidism can help you lose some of that weight."),
+    # a breastfed baby's yellow poo is not jaundice; a baby who rolls over by herself may stay there
+    ("My 3 week old has yellow poop, is that normal?", "Yes, yellow seedy poop is normal for breastfed babies."),
+    ("My 2 week old's poop is yellow and seedy. Should I worry?", "No, that's normal for a breastfed baby."),
+    ("My 9 month old rolls onto her side by herself at night. Is it ok to let her sleep like that?",
+     "Yes, once she rolls on her own you can leave her."),
 ]
 
 
