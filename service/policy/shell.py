@@ -2260,6 +2260,7 @@ class ShellAnalyser:
         interpreter's name, when known) adds its own command quotes: perl/ruby/php backticks, ``qx``, ``%x``,
         AppleScript's ``do shell script``."""
         code = _inline_fstrings(_inline_home(code))  # os.homedir(), Dir.home, expanduser('~') … → '~'
+        code = _inline_indirect(code)  # getattr(shutil, 'rmtree')(…), fns.append(shutil.rmtree) … → rmtree(…)
         code = _inline_aliases(code)  # from shutil import rmtree as r; r(…) → rmtree(…)
         code = _inline_constants(code)  # c = "rm -rf ~"; os.system(c) → os.system("rm -rf ~")
         code = _inline_paths(code)  # h = os.homedir(); fs.rmSync(h, …) → fs.rmSync('~', …)
@@ -4838,6 +4839,14 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
                 f"Deletes an AWS {held[0]} {held[1]} (and what it holds).",
                 ctext,
             )
+        elif (taken := _aws_deregister(args)) is not None:  # (2026-12-10) aws ecs deregister-task-definition
+            a.emit(
+                "destructive_infra",
+                "cloud_delete",
+                S.medium,
+                f"Deregisters an AWS {taken}: taken out of service until it is registered again.",
+                ctext,
+            )
         elif re.search(
             r"\b(configure (get|export-credentials)|sts get-session-token|secretsmanager get-secret-value|"
             r"ssm get-parameters?\b.*--with-decryption|iam create-access-key)",
@@ -4866,6 +4875,8 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
             )
         ):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+        elif (kind := _cli_kind_delete(args)) is not None:  # (2026-12-10) gcloud datastream streams delete
+            a.emit("destructive_infra", "cloud_delete", S.high, f"Deletes a Google Cloud {kind}.", ctext)
         elif re.search(r"\bstorage rm\b", joined) and _bucket_wide_rm(args):
             a.emit("destructive_infra", "cloud_delete", S.high, "Deletes a Cloud Storage bucket's objects.", ctext)
         elif re.search(
@@ -4887,6 +4898,8 @@ def _h_cloud(a: ShellAnalyser, cmd: _Cmd, args: list[str], depth: int, pl: Any, 
         joined,
     ):
         a.emit("destructive_infra", "cloud_delete", S.high, "Deletes cloud resources.", ctext)
+    elif cmd.name == "az" and (kind := _cli_kind_delete(args)) is not None:  # (2026-12-10) az servicebus queue delete
+        a.emit("destructive_infra", "cloud_delete", S.high, f"Deletes an Azure {kind}.", ctext)
     elif cmd.name == "az" and re.search(
         r"\baccount get-access-token\b|\bkeyvault secret (show|download)\b|\bstorage account keys list\b", joined
     ):
@@ -5384,8 +5397,51 @@ def _aws_holder_delete(args: list[str]) -> tuple[str, str] | None:
     pos = _positional(args, _AWS_OPTS)
     if len(pos) < 2 or "help" in pos[2:3] or "--dry-run" in args or "--generate-cli-skeleton" in args:
         return None
+    if pos[1] == "purge-queue":  # (2026-12-10) every message in the queue deleted, with no way back
+        return (pos[0], "queue's messages")
+    if pos[1] in ("deregister-image", "deregister-images"):  # (2026-12-10) an AMI deregistered is deleted
+        return (pos[0], "image")
     m = re.fullmatch(r"(?:delete|terminate)-([a-z0-9-]{1,60})", pos[1])
     return (pos[0], m.group(1)) if m is not None and _cloud_holder(m.group(1)) else None
+
+
+def _aws_deregister(args: list[str]) -> str | None:
+    """(2026-12-10) What ``aws SERVICE deregister-NOUN`` (other than an image) takes out of service: a task
+    definition, targets of a load balancer, a container instance … The resource stays and can be registered again,
+    so this is noted (M), not blocked; None otherwise, and for ``help`` and ``--dry-run``."""
+    pos = _positional(args, _AWS_OPTS)
+    if len(pos) < 2 or "help" in pos[2:3] or "--dry-run" in args or "--generate-cli-skeleton" in args:
+        return None
+    m = re.fullmatch(r"deregister-([a-z0-9-]{1,60})", pos[1])
+    return f"{pos[0]} {m.group(1)}" if m is not None and m.group(1) not in ("image", "images") else None
+
+
+# (2026-12-10) Google Cloud's and Azure's kinds, beside _CLOUD_HOLDER_NOUNS, that hold data or run a service.
+_CLI_HOLDER_KINDS = frozenset(
+    {"namespace", "dataset", "service", "eventhub", "account", "server", "app", "cache", "vault"}
+)
+
+
+def _cli_kind_delete(args: list[str]) -> str | None:
+    """(2026-12-10) The kind deleted by ``gcloud GROUP … KIND delete NAME`` or ``az GROUP … KIND delete`` (the word
+    before ``delete``, made singular) when it holds data or runs a service (``_cloud_holder`` or
+    ``_CLI_HOLDER_KINDS``): ``gcloud datastream streams delete``, ``az servicebus queue delete``; None for a part,
+    an item or a setting (``firewall-rules``, ``record-sets``, ``subscriptions`` as before, ``secret``, ``rule``,
+    ``tag``, ``az acr repository delete --image`` of one image), for ``--help`` and for a delete named by its group
+    alone (``az redis delete``: read by the lists above)."""
+    if "--help" in args or "-h" in args:
+        return None
+    pos = [x for x in args[:40] if not x.startswith("-")]
+    if "delete" not in pos[2:]:
+        return None
+    kind = pos[pos.index("delete", 2) - 1].lower()
+    if kind == "repository" and ("--image" in args or "-t" in args):  # one image of it
+        return None
+    forms = {kind, kind[:-1] if kind.endswith("s") else kind, kind[:-2] if kind.endswith("es") else kind}
+    if kind.endswith("ies"):
+        forms.add(kind[:-3] + "y")
+    held = [f for f in forms if _cloud_holder(f) or f in _CLI_HOLDER_KINDS]
+    return min(held, key=len) if held else None
 
 
 def _camel_holder_delete(api: str) -> str | None:
@@ -5675,6 +5731,8 @@ _TMUX_RUNNERS: dict[str, tuple[str, frozenset[str]]] = {
     "if": ("if-shell", frozenset({"-t"})),
 }
 _TMUX_ENTER_KEYS = frozenset({"Enter", "C-m", "KPEnter", "C-j"})
+# (2026-12-10) A default-command that only starts a shell (``reattach-to-user-namespace -l zsh``) is no hook.
+_TMUX_PLAIN_SHELLS = frozenset({"bash", "zsh", "fish", "sh", "dash", "ksh", "tcsh", "nu", "reattach-to-user-namespace"})
 
 
 def _tmux_shell_commands(args: list[str], depth: int = 0, hooked: bool = False) -> list[tuple[str, bool]]:
@@ -5717,6 +5775,15 @@ def _tmux_shell_commands(args: list[str], depth: int = 0, hooked: bool = False) 
             typed = " ".join(x for x in keys[:enter] if x not in _TMUX_ENTER_KEYS)
             if typed:
                 out.append((typed, hooked))
+        elif name in ("bind-key", "bind"):  # (2026-12-10) bind-key [-T table] KEY run-shell 'CMD': run on a key press
+            pos = _positional(rest, {"-T", "-N"})
+            out += _tmux_shell_commands(pos[1:], depth + 1, hooked)
+        elif name in ("set-option", "set") and not any(re.fullmatch(r"-[a-zA-Z]*u[a-zA-Z]*", x) for x in rest):
+            # (2026-12-10) default-command: run instead of the shell in every new pane (a hook, unless a shell)
+            pos = _positional(rest, {"-t"})
+            if len(pos) >= 2 and pos[0] == "default-command" and pos[1].strip():
+                plain = all(_basename(w) in _TMUX_PLAIN_SHELLS for w in pos[1].split() if not w.startswith("-"))
+                out.append((pos[1], hooked or not plain))
         elif name == "set-hook":
             pos = _positional(rest, {"-t"})
             if len(pos) >= 2 and not any(x.startswith("-") and "u" in x for x in rest):
@@ -9162,6 +9229,94 @@ def _inline_aliases(code: str) -> str:
 
     names = "|".join(re.escape(k) for k in sorted(aliases, key=len, reverse=True))
     return re.sub(r"(?:\b|(?=\$))(" + names + r")\s{0,8}\(", call, code)
+
+
+# (2026-12-10) A function reached through indirection the other readings do not follow: ``getattr(shutil,
+# 'rmtree')`` is ``shutil.rmtree``; ``setattr(o, 'go', shutil.rmtree)`` (or ``o.go = shutil.rmtree``) makes ``o.go(…)``
+# a call of ``shutil.rmtree``; and functions put in a list (``fns.append(shutil.rmtree)``, ``fns.push(fs.rmSync)``,
+# ``fns = [print, wipe]``) and called in a loop over it (``for f in fns: f('/')``, ``for (const f of fns) f(home)``)
+# give each a call with the loop's arguments, written after the code (``shutil.rmtree('/')``).
+_DOTTED = r"(?:[A-Za-z_$][\w$]{0,63}\.){0,3}[A-Za-z_$][\w$]{0,63}"
+_PY_GETATTR = re.compile(r"\bgetattr\(\s{0,8}(" + _DOTTED + r")\s{0,8},\s{0,8}([\"'])([A-Za-z_]\w{0,63})\2\s{0,8}\)")
+_PY_SETATTR = re.compile(
+    r"\bsetattr\(\s{0,8}(" + _DOTTED + r")\s{0,8},\s{0,8}([\"'])([A-Za-z_]\w{0,63})\2\s{0,8},\s{0,8}(" + _DOTTED + r")"
+    r"\s{0,8}\)"
+)
+_ATTR_FN_BOUND = re.compile(
+    r"(?<![\w$.])((?:[A-Za-z_$][\w$]{0,63}\.){1,3}[A-Za-z_$][\w$]{0,63})[ \t]{0,8}=[ \t]{0,8}(" + _DOTTED + r")"
+    r"[ \t]{0,8}(?=[;\n]|\Z)"
+)
+_FN_LIST_ADD = re.compile(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,63})\s{0,8}\.\s{0,8}(?:append|push|add|unshift)\(\s{0,8}(" + _DOTTED + r")\s{0,8}\)"
+)
+_FN_LIST_BOUND = re.compile(
+    r"(?<![\w$.])([A-Za-z_$][\w$]{0,63})[ \t]{0,8}=[ \t]{0,8}\[((?:\s{0,8}"
+    + _DOTTED
+    + r"\s{0,8},){0,3}\s{0,8}"
+    + _DOTTED
+    + r"\s{0,8},?\s{0,8})\]"
+)
+_FN_LIST_LOOP = re.compile(
+    r"\bfor[ \t]{1,8}([A-Za-z_]\w{0,63})[ \t]{1,8}in[ \t]{1,8}([A-Za-z_]\w{0,63}|\[[^\[\]\n]{1,300}\])[ \t]{0,8}:|"
+    r"\bfor[ \t]{0,8}\([ \t]{0,8}(?:const|let|var)?[ \t]{0,8}([A-Za-z_$][\w$]{0,63})[ \t]{1,8}of[ \t]{1,8}"
+    r"([A-Za-z_$][\w$]{0,63}|\[[^\[\]\n]{1,300}\])[ \t]{0,8}\)"
+)
+_JS_WORDS = frozenset({"true", "false", "null", "undefined", "None", "True", "False", "this", "self"})
+
+
+def _inline_call_text(code: str, opens: int, limit: int = 300) -> str | None:
+    """The arguments' text of the call whose ``(`` is at ``opens`` (to its matching ``)``), or None."""
+    level = 0
+    for k in range(opens, min(len(code), opens + limit)):
+        ch = code[k]
+        if ch in "([{":
+            level += 1
+        elif ch in ")]}":
+            level -= 1
+            if level == 0:
+                return code[opens + 1 : k]
+    return None
+
+
+def _inline_indirect(code: str) -> str:
+    """``code`` with a function reached through ``getattr``/``setattr``, an attribute or a list of functions
+    called in a loop spelt as a direct call (see above), so the rules that read those calls see them."""
+    if "getattr" in code:
+        code = _PY_GETATTR.sub(lambda m: f"{m.group(1)}.{m.group(3)}", code)
+    if "setattr" in code:
+        code = _PY_SETATTR.sub(lambda m: f"{m.group(1)}.{m.group(3)} = {m.group(4)}", code)
+    if "." in code and "=" in code:
+        for m in itertools.islice(_ATTR_FN_BOUND.finditer(code), 16):
+            attr, fn = m.group(1), m.group(2)
+            if fn in _JS_WORDS or attr.startswith(fn + ".") or fn.startswith(attr):
+                continue
+            head, tail = code[: m.end()], code[m.end() :]
+            code = head + re.sub(r"(?<![\w$.])" + re.escape(attr) + r"(?=\s{0,8}\()", fn, tail)
+    if "for" not in code:
+        return code
+    lists: dict[str, list[str]] = {}
+    for m in itertools.islice(_FN_LIST_BOUND.finditer(code), 50):
+        lists.setdefault(m.group(1), [])
+        lists[m.group(1)] += [x.strip() for x in m.group(2).split(",") if x.strip()]
+    for m in itertools.islice(_FN_LIST_ADD.finditer(code), 50):
+        lists.setdefault(m.group(1), []).append(m.group(2))
+    added: list[str] = []
+    for m in itertools.islice(_FN_LIST_LOOP.finditer(code), 50):
+        var, iterable = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if iterable.startswith("["):
+            fns = [x.strip() for x in iterable[1:-1].split(",")]
+            if not all(re.fullmatch(_DOTTED, x) for x in fns):
+                continue
+        else:
+            fns = lists.get(iterable, [])
+        fns = [x for x in dict.fromkeys(fns) if x not in _JS_WORDS][:4]
+        if not fns:
+            continue
+        for c in itertools.islice(re.finditer(r"(?<![\w$.])" + re.escape(var) + r"\s{0,8}\(", code[m.end() :]), 4):
+            args = _inline_call_text(code, m.end() + c.end() - 1)
+            if args is not None and len(added) < 16:
+                added += [f"{fn}({args})" for fn in fns]
+    return code + "\n" + "\n".join(added[:16]) if added else code
 
 
 def _inline_fstrings(code: str) -> str:

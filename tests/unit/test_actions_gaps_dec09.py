@@ -186,7 +186,7 @@ def test_other_clouds_and_unlisted_aws_deletes_are_cloud_delete(cmd: str) -> Non
         "tccli cdb IsolateDBInstance --InstanceId cdb-1",
         "aws sqs delete-message --queue-url https://sqs.eu-west-1.amazonaws.com/1/orders --receipt-handle AQEB",
         "aws sqs list-queues",
-        "aws sqs purge-queue --queue-url https://sqs.eu-west-1.amazonaws.com/1/dev-orders",
+        "aws sqs receive-message --queue-url https://sqs.eu-west-1.amazonaws.com/1/dev-orders",
         "aws sns delete-endpoint --endpoint-arn arn:aws:sns:eu-west-1:1:endpoint/GCM/app/1",
         "aws logs delete-retention-policy --log-group-name /app/dev",
         "aws ec2 delete-security-group --group-id sg-0abc",
