@@ -9237,7 +9237,10 @@ def _inline_aliases(code: str) -> str:
 # ``fns = [print, wipe]``) and called in a loop over it (``for f in fns: f('/')``, ``for (const f of fns) f(home)``)
 # give each a call with the loop's arguments, written after the code (``shutil.rmtree('/')``).
 _DOTTED = r"(?:[A-Za-z_$][\w$]{0,63}\.){0,3}[A-Za-z_$][\w$]{0,63}"
-_PY_GETATTR = re.compile(r"\bgetattr\(\s{0,8}(" + _DOTTED + r")\s{0,8},\s{0,8}([\"'])([A-Za-z_]\w{0,63})\2\s{0,8}\)")
+_PY_GETATTR = re.compile(  # (a default, a name or a literal, may follow: getattr(shutil, 'rmtree', None))
+    r"\bgetattr\(\s{0,8}(" + _DOTTED + r")\s{0,8},\s{0,8}([\"'])([A-Za-z_]\w{0,63})\2\s{0,8}"
+    r"(?:,\s{0,8}(?:" + _DOTTED + r"|[\"'][^\"'\n]{0,60}[\"']|\d{1,8})\s{0,8})?\)"
+)
 _PY_SETATTR = re.compile(
     r"\bsetattr\(\s{0,8}(" + _DOTTED + r")\s{0,8},\s{0,8}([\"'])([A-Za-z_]\w{0,63})\2\s{0,8},\s{0,8}(" + _DOTTED + r")"
     r"\s{0,8}\)"

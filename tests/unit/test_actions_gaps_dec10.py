@@ -33,6 +33,7 @@ INDIRECT = [
     py(SH + "getattr(shutil, 'rmtree')(os.path.expanduser('~'))"),
     py(SH + "f = getattr(shutil, 'rmtree')\nf('/')"),
     "python3 -c \"import shutil; getattr(shutil, 'rmtree')('/')\"",
+    py(SH + "fn = getattr(shutil, 'rmtree', None)\nif fn:\n    fn(os.path.expanduser('~'))"),
     py(SH + "class O:\n    pass\no = O()\nsetattr(o, 'go', shutil.rmtree)\no.go('/')"),
     py(SH + "class O:\n    pass\no = O()\no.go = shutil.rmtree\no.go(os.path.expanduser('~'))"),
     py(SH + "fns = []\nfns.append(shutil.rmtree)\nfor f in fns:\n    f('/')"),
@@ -55,6 +56,7 @@ def test_function_reached_through_getattr_setattr_or_a_list_is_that_function(cmd
     "lookalike",
     [
         py(SH + "x = getattr(obj, 'name')\nprint(x)"),
+        py(SH + "x = getattr(settings, 'DEBUG', False)\nprint(x)"),
         py(SH + "getattr(shutil, 'rmtree')('/tmp/build')"),
         py(SH + "setattr(cfg, 'debug', True)\nprint(cfg.debug)"),
         py(SH + "fns = []\nfns.append(print)\nfor f in fns:\n    f('/')"),
