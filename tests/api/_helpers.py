@@ -63,6 +63,13 @@ def assert_flagged(client: TestClient, domain: str | None, question: str, answer
     assert d["verdict"] != "approve", (d["verdict"], d["reason"], d["findings"])
 
 
+def assert_escalated(client: TestClient, domain: str | None, question: str, answer: str, rule: str) -> None:
+    """``answer`` to ``question`` is escalated to a human, with ``rule`` among its findings."""
+    d = review_in(client, domain, question, answer)
+    assert d["verdict"] == "escalate", d
+    assert rule in finding_rules(d), d
+
+
 def assert_approved(client: TestClient, domain: str | None, question: str, answer: str, rule: str) -> None:
     """``answer`` to ``question`` is approved, and ``rule`` did not fire on it."""
     d = review_in(client, domain, question, answer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api._helpers import assert_escalated
 from tests.api._helpers import finding_rules as rules
 from tests.api._helpers import review_in as review
 
@@ -71,9 +72,7 @@ DANGEROUS = [
 def test_a_dangerous_answer_is_escalated(
     shared_client: TestClient, domain: str | None, question: str, answer: str, rule: str
 ) -> None:
-    d = review(shared_client, domain, question, answer)
-    assert d["verdict"] == "escalate", d
-    assert rule in rules(d), d
+    assert_escalated(shared_client, domain, question, answer, rule)
 
 
 BENIGN = [
